@@ -1,0 +1,379 @@
+//! Loading and validating a targets folder: `brand.toml` plus one adapter file per
+//! marketplace under `marketplaces/`.
+//!
+//! Every error names the file, the line and the field, because the people who edit
+//! these files are brand and operations staff, not the authors of this code.
+
+mod types;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use scraper::Selector;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+pub use types::*;
+
+/// What went wrong while loading a targets folder.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{path}:{line}: field `{field}`: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        field: String,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Folder { path: PathBuf, message: String },
+}
+
+/// A spanned value's location, for error messages.
+struct Site<'a> {
+    path: &'a Path,
+    src: &'a str,
+}
+
+impl Site<'_> {
+    fn invalid(
+        &self,
+        span: std::ops::Range<usize>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        let line = self.src[..span.start.min(self.src.len())]
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count()
+            + 1;
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<(T, String), ConfigError> {
+    let src = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // toml's own message already says "at line N, column M" and quotes the line.
+    let value = toml::from_str(&src).map_err(|e: toml::de::Error| ConfigError::Syntax {
+        path: path.to_path_buf(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
+    Ok((value, src))
+}
+
+impl Config {
+    /// Loads and validates the targets folder `dir`.
+    pub fn load(dir: &Path) -> Result<Config, ConfigError> {
+        let brand_path = dir.join("brand.toml");
+        let (brand, brand_src): (BrandFile, String) = read_toml(&brand_path)?;
+        let market_dir = dir.join("marketplaces");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&market_dir)
+            .map_err(|source| ConfigError::Read {
+                path: market_dir.clone(),
+                source,
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(ConfigError::Folder {
+                path: market_dir,
+                message: "no marketplace adapter files (*.toml) found".into(),
+            });
+        }
+        let mut marketplaces = Vec::new();
+        for file in files {
+            let (m, src): (MarketplaceFile, String) = read_toml(&file)?;
+            let site = Site {
+                path: &file,
+                src: &src,
+            };
+            marketplaces.push(Marketplace::validate(m, &site, file.clone())?);
+        }
+        let mut names = BTreeSet::new();
+        for m in &marketplaces {
+            if !names.insert(m.name.clone()) {
+                return Err(ConfigError::Folder {
+                    path: m.file.clone(),
+                    message: format!("marketplace name `{}` is used by two files", m.name),
+                });
+            }
+        }
+        let site = Site {
+            path: &brand_path,
+            src: &brand_src,
+        };
+        let brand = Brand::validate(brand, &site, &names)?;
+        Ok(Config {
+            dir: dir.to_path_buf(),
+            brand,
+            marketplaces,
+        })
+    }
+
+    /// Points marketplace `name` at another base URL (the demo marketplace on a
+    /// random port, a staging mirror). Start URLs are relative to the base URL.
+    pub fn override_base_url(&mut self, name: &str, url: &str) -> Result<(), ConfigError> {
+        let known: Vec<String> = self.marketplaces.iter().map(|m| m.name.clone()).collect();
+        let m = self
+            .marketplaces
+            .iter_mut()
+            .find(|m| m.name == name)
+            .ok_or_else(|| ConfigError::Folder {
+                path: self.dir.clone(),
+                message: format!(
+                    "--base-url names marketplace `{name}`, which is not defined (known: {})",
+                    known.join(", ")
+                ),
+            })?;
+        m.base_url = Url::parse(url).map_err(|e| ConfigError::Folder {
+            path: m.file.clone(),
+            message: format!("base URL override `{url}` for `{name}` is not a URL: {e}"),
+        })?;
+        Ok(())
+    }
+
+    pub fn marketplace(&self, name: &str) -> Option<&Marketplace> {
+        self.marketplaces.iter().find(|m| m.name == name)
+    }
+}
+
+fn compile_selector(site: &Site, s: &toml::Spanned<String>, field: &str) -> Result<Selector, ConfigError> {
+    Selector::parse(s.get_ref()).map_err(|e| {
+        site.invalid(s.span(), field, format!("`{}` is not a valid CSS selector: {e}", s.get_ref()))
+    })
+}
+
+fn compile_fields(
+    site: &Site,
+    list: &Option<toml::Spanned<OneOrMany>>,
+    field: &str,
+) -> Result<Vec<FieldRule>, ConfigError> {
+    let Some(list) = list else {
+        return Ok(Vec::new());
+    };
+    let span = list.span();
+    list.get_ref()
+        .rules()
+        .iter()
+        .map(|r| {
+            let (css, attr, regex) = match r {
+                FieldRuleFile::Css(css) => (css, None, None),
+                FieldRuleFile::Full { css, attr, regex } => (css, attr.clone(), regex.as_ref()),
+            };
+            let selector = Selector::parse(css).map_err(|e| {
+                site.invalid(span.clone(), field, format!("`{css}` is not a valid CSS selector: {e}"))
+            })?;
+            let regex = match regex {
+                Some(re) => Some(
+                    Regex::new(re)
+                        .map_err(|e| site.invalid(span.clone(), field, format!("bad regex `{re}`: {e}")))?,
+                ),
+                None => None,
+            };
+            Ok(FieldRule {
+                css: css.clone(),
+                selector,
+                attr,
+                regex,
+            })
+        })
+        .collect()
+}
+
+impl Marketplace {
+    fn validate(m: MarketplaceFile, site: &Site, file: PathBuf) -> Result<Marketplace, ConfigError> {
+        let name = m.name.get_ref().trim().to_string();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(site.invalid(
+                m.name.span(),
+                "name",
+                "use letters, digits, `-` or `_` only (it appears in file names and keys)",
+            ));
+        }
+        let base_url = Url::parse(m.base_url.get_ref())
+            .map_err(|e| site.invalid(m.base_url.span(), "base_url", format!("not a URL: {e}")))?;
+        if m.start_urls.is_empty() {
+            return Err(ConfigError::Folder {
+                path: file,
+                message: "`start_urls` is empty: give at least one search URL".into(),
+            });
+        }
+        for u in &m.start_urls {
+            base_url
+                .join(u.get_ref())
+                .map_err(|e| site.invalid(u.span(), "start_urls", format!("not a URL path: {e}")))?;
+        }
+        if m.rate_limit.per_second <= 0.0 || m.rate_limit.per_second > 1000.0 || m.rate_limit.per_second.is_nan() {
+            return Err(ConfigError::Folder {
+                path: file,
+                message: "`rate_limit.per_second` must be above 0 and at most 1000".into(),
+            });
+        }
+        let id_re = match &m.item.listing_id_from_url {
+            Some(re) => {
+                let compiled = Regex::new(re.get_ref()).map_err(|e| {
+                    site.invalid(re.span(), "item.listing_id_from_url", format!("bad regex: {e}"))
+                })?;
+                if compiled.captures_len() < 2 {
+                    return Err(site.invalid(
+                        re.span(),
+                        "item.listing_id_from_url",
+                        "the regex needs one capture group around the id",
+                    ));
+                }
+                Some(compiled)
+            }
+            None => None,
+        };
+        let f = &m.item.fields;
+        let fields = FieldRules {
+            title: compile_fields(site, &f.title, "item.fields.title")?,
+            price: compile_fields(site, &f.price, "item.fields.price")?,
+            coupon_price: compile_fields(site, &f.coupon_price, "item.fields.coupon_price")?,
+            currency: compile_fields(site, &f.currency, "item.fields.currency")?,
+            seller: compile_fields(site, &f.seller, "item.fields.seller")?,
+            seller_id: compile_fields(site, &f.seller_id, "item.fields.seller_id")?,
+            listing_id: compile_fields(site, &f.listing_id, "item.fields.listing_id")?,
+            brand: compile_fields(site, &f.brand, "item.fields.brand")?,
+            gtin: compile_fields(site, &f.gtin, "item.fields.gtin")?,
+            mpn: compile_fields(site, &f.mpn, "item.fields.mpn")?,
+        };
+        Ok(Marketplace {
+            name,
+            file,
+            base_url,
+            currency: m.currency,
+            rate_limit: m.rate_limit,
+            max_pages: m.search.max_pages,
+            start_urls: m.start_urls.into_iter().map(|s| s.into_inner()).collect(),
+            listing_link: compile_selector(site, &m.search.listing_link, "search.listing_link")?,
+            next_page: match &m.search.next_page {
+                Some(s) => Some(compile_selector(site, s, "search.next_page")?),
+                None => None,
+            },
+            listing_id_from_url: id_re,
+            fields,
+        })
+    }
+}
+
+impl Brand {
+    fn validate(b: BrandFile, site: &Site, marketplaces: &BTreeSet<String>) -> Result<Brand, ConfigError> {
+        if b.brand.name.trim().is_empty() {
+            return Err(ConfigError::Folder {
+                path: site.path.to_path_buf(),
+                message: "`brand.name` is empty".into(),
+            });
+        }
+        let mut ids = BTreeSet::new();
+        let mut skus = Vec::new();
+        for (i, s) in b.sku.into_iter().enumerate() {
+            if !ids.insert(s.id.get_ref().clone()) {
+                return Err(site.invalid(s.id.span(), format!("sku[{i}].id"), "duplicate SKU id"));
+            }
+            let mut gtins = Vec::new();
+            for g in &s.gtin {
+                match crate::judge::normalize_gtin(g.get_ref()) {
+                    Some(n) => gtins.push(n),
+                    None => {
+                        return Err(site.invalid(
+                            g.span(),
+                            format!("sku[{i}].gtin"),
+                            format!("`{}` is not a valid GTIN-8/12/13/14 (length or check digit)", g.get_ref()),
+                        ));
+                    }
+                }
+            }
+            if s.floor.is_empty() {
+                return Err(site.invalid(
+                    s.id.span(),
+                    format!("sku[{i}].floor"),
+                    "every SKU needs a floor in at least one currency",
+                ));
+            }
+            skus.push(Sku {
+                id: s.id.into_inner(),
+                name: s.name,
+                gtin: gtins,
+                mpn: s.mpn,
+                keywords: s.keywords,
+                floor: s.floor.into_iter().map(|(c, a)| (c, a.0)).collect(),
+            });
+        }
+        if skus.is_empty() {
+            return Err(ConfigError::Folder {
+                path: site.path.to_path_buf(),
+                message: "no [[sku]] defined: brandguard needs at least one product to watch".into(),
+            });
+        }
+        let mut sellers = Vec::new();
+        for (i, s) in b.seller.into_iter().enumerate() {
+            for m in s.authorized_on.iter().chain(s.accounts.iter().map(|a| &a.marketplace)) {
+                if !marketplaces.contains(m.get_ref()) {
+                    return Err(site.invalid(
+                        m.span(),
+                        format!("seller[{i}]"),
+                        format!(
+                            "marketplace `{}` is not defined in marketplaces/ (known: {})",
+                            m.get_ref(),
+                            marketplaces.iter().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
+            }
+            sellers.push(AuthorizedSeller {
+                id: s.id,
+                name: s.name,
+                aliases: s.aliases,
+                authorized_on: s.authorized_on.into_iter().map(|m| m.into_inner()).collect(),
+                accounts: s
+                    .accounts
+                    .into_iter()
+                    .map(|a| SellerAccount {
+                        marketplace: a.marketplace.into_inner(),
+                        id: a.id,
+                    })
+                    .collect(),
+            });
+        }
+        let ratio = b.policy.counterfeit_price_ratio.0;
+        if ratio <= rust_decimal::Decimal::ZERO || ratio >= rust_decimal::Decimal::ONE {
+            return Err(ConfigError::Folder {
+                path: site.path.to_path_buf(),
+                message: "`policy.counterfeit_price_ratio` must be between 0 and 1 (e.g. \"0.5\")".into(),
+            });
+        }
+        Ok(Brand {
+            name: b.brand.name,
+            aliases: b.brand.aliases,
+            owner: b.brand.owner,
+            trademarks: b.trademark,
+            skus,
+            sellers,
+            policy: Policy {
+                counterfeit_words: b.policy.counterfeit_words,
+                exclusion_words: b.policy.exclusion_words,
+                counterfeit_price_ratio: ratio,
+            },
+            crawl: b.crawl,
+        })
+    }
+}

@@ -1,0 +1,400 @@
+//! The shapes of the targets files (`*File`, as written by people) and of the
+//! validated configuration the rest of the pipeline uses.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use regex::Regex;
+use rust_decimal::Decimal;
+use scraper::Selector;
+use serde::{Deserialize, Deserializer, Serialize};
+use toml::Spanned;
+use url::Url;
+
+use crate::money::Currency;
+
+/// A money amount as written in a targets file: a string (`"199.00"`) or an integer.
+///
+/// Floats are refused on purpose: `199.99` in TOML is a binary float and a floor must
+/// be exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amount(pub Decimal);
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Str(String),
+            Int(i64),
+            Float(f64),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Str(s) => s
+                .trim()
+                .parse::<Decimal>()
+                .map(Amount)
+                .map_err(|_| serde::de::Error::custom(format!("`{s}` is not a decimal amount"))),
+            Raw::Int(i) => Ok(Amount(Decimal::from(i))),
+            Raw::Float(f) => Err(serde::de::Error::custom(format!(
+                "write money as a string, e.g. \"{f}\": TOML floats are not exact"
+            ))),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- brand.toml
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BrandFile {
+    pub brand: BrandSection,
+    #[serde(default)]
+    pub trademark: Vec<Trademark>,
+    #[serde(default)]
+    pub sku: Vec<SkuFile>,
+    #[serde(default)]
+    pub seller: Vec<SellerFile>,
+    #[serde(default)]
+    pub policy: PolicyFile,
+    #[serde(default)]
+    pub crawl: CrawlSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BrandSection {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub owner: Option<RightsOwner>,
+}
+
+/// Who owns the rights, and who acts for them: every complaint form asks.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RightsOwner {
+    pub company: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub agent: Option<String>,
+}
+
+/// A registered trademark the complaints rely on.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trademark {
+    pub mark: String,
+    pub number: String,
+    pub office: String,
+    #[serde(default)]
+    pub classes: Vec<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SkuFile {
+    pub id: Spanned<String>,
+    pub name: String,
+    #[serde(default)]
+    pub gtin: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub mpn: Vec<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub floor: BTreeMap<Currency, Amount>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SellerFile {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub authorized_on: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub accounts: Vec<AccountFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AccountFile {
+    pub marketplace: Spanned<String>,
+    pub id: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PolicyFile {
+    #[serde(default)]
+    pub counterfeit_words: Vec<String>,
+    #[serde(default)]
+    pub exclusion_words: Vec<String>,
+    #[serde(default = "default_ratio")]
+    pub counterfeit_price_ratio: Amount,
+}
+
+impl Default for PolicyFile {
+    fn default() -> Self {
+        PolicyFile {
+            counterfeit_words: Vec::new(),
+            exclusion_words: Vec::new(),
+            counterfeit_price_ratio: default_ratio(),
+        }
+    }
+}
+
+fn default_ratio() -> Amount {
+    Amount(Decimal::new(5, 1))
+}
+
+/// How the crawler presents itself and the limits that are always on.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrawlSettings {
+    /// The robots.txt product token, and the first word of the User-Agent.
+    pub user_agent_token: String,
+    /// Where a site operator can read who we are and ask us to stop.
+    pub contact_url: String,
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: usize,
+    pub connect_timeout_secs: u64,
+    pub request_timeout_secs: u64,
+    /// Bodies beyond this are cut off and the page is marked truncated.
+    pub max_body_bytes: usize,
+    pub max_redirects: usize,
+}
+
+impl Default for CrawlSettings {
+    fn default() -> Self {
+        CrawlSettings {
+            user_agent_token: "brandguard".into(),
+            contact_url: "https://github.com/brandguard/brandguard".into(),
+            concurrency: 8,
+            connect_timeout_secs: 10,
+            request_timeout_secs: 30,
+            max_body_bytes: 5 * 1024 * 1024,
+            max_redirects: 5,
+        }
+    }
+}
+
+impl CrawlSettings {
+    pub fn user_agent(&self) -> String {
+        format!(
+            "{}/{} (+{})",
+            self.user_agent_token,
+            env!("CARGO_PKG_VERSION"),
+            self.contact_url
+        )
+    }
+}
+
+// ---------------------------------------------------------- marketplaces/*.toml
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MarketplaceFile {
+    pub name: Spanned<String>,
+    pub base_url: Spanned<String>,
+    pub currency: Currency,
+    pub rate_limit: RateLimit,
+    pub start_urls: Vec<Spanned<String>>,
+    pub search: SearchFile,
+    pub item: ItemFile,
+}
+
+/// Requests per second and burst for one host.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub per_second: f64,
+    #[serde(default = "one")]
+    pub burst: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SearchFile {
+    pub listing_link: Spanned<String>,
+    #[serde(default)]
+    pub next_page: Option<Spanned<String>>,
+    #[serde(default = "default_max_pages")]
+    pub max_pages: usize,
+}
+
+fn default_max_pages() -> usize {
+    50
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ItemFile {
+    #[serde(default)]
+    pub listing_id_from_url: Option<Spanned<String>>,
+    #[serde(default)]
+    pub fields: FieldsFile,
+}
+
+/// Field selectors as written; each field's value carries its place in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct FieldsFile {
+    pub title: Option<Spanned<OneOrMany>>,
+    pub price: Option<Spanned<OneOrMany>>,
+    pub coupon_price: Option<Spanned<OneOrMany>>,
+    pub currency: Option<Spanned<OneOrMany>>,
+    pub seller: Option<Spanned<OneOrMany>>,
+    pub seller_id: Option<Spanned<OneOrMany>>,
+    pub listing_id: Option<Spanned<OneOrMany>>,
+    pub brand: Option<Spanned<OneOrMany>>,
+    pub gtin: Option<Spanned<OneOrMany>>,
+    pub mpn: Option<Spanned<OneOrMany>>,
+}
+
+/// One selector rule or a list of them, tried in order.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum OneOrMany {
+    Many(Vec<FieldRuleFile>),
+    One(FieldRuleFile),
+}
+
+impl OneOrMany {
+    pub fn rules(&self) -> &[FieldRuleFile] {
+        match self {
+            OneOrMany::Many(v) => v,
+            OneOrMany::One(r) => std::slice::from_ref(r),
+        }
+    }
+}
+
+/// A field selector: `"h1.title"`, or `{ css = "a.shop", attr = "href", regex = "/shop/(\\d+)" }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum FieldRuleFile {
+    Css(String),
+    Full {
+        css: String,
+        #[serde(default)]
+        attr: Option<String>,
+        #[serde(default)]
+        regex: Option<String>,
+    },
+}
+
+// ------------------------------------------------------------ validated config
+
+/// A validated targets folder.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub dir: PathBuf,
+    pub brand: Brand,
+    pub marketplaces: Vec<Marketplace>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Brand {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub owner: Option<RightsOwner>,
+    pub trademarks: Vec<Trademark>,
+    pub skus: Vec<Sku>,
+    pub sellers: Vec<AuthorizedSeller>,
+    pub policy: Policy,
+    pub crawl: CrawlSettings,
+}
+
+/// A product the brand watches, with its minimum advertised price per currency.
+#[derive(Debug, Clone)]
+pub struct Sku {
+    pub id: String,
+    pub name: String,
+    /// Normalised to 14 digits.
+    pub gtin: Vec<String>,
+    pub mpn: Vec<String>,
+    /// Words that must all appear in a title (with the brand name) to match by title.
+    pub keywords: Vec<String>,
+    pub floor: BTreeMap<Currency, Decimal>,
+}
+
+/// A seller the brand authorised, and where.
+#[derive(Debug, Clone)]
+pub struct AuthorizedSeller {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    /// Marketplace names this seller may sell on.
+    pub authorized_on: Vec<String>,
+    /// The seller's account ids on marketplaces, matched before names.
+    pub accounts: Vec<SellerAccount>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SellerAccount {
+    pub marketplace: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Title words that suggest a fake ("replica", "高仿").
+    pub counterfeit_words: Vec<String>,
+    /// Title phrases that make a listing an accessory, not the product ("case for").
+    pub exclusion_words: Vec<String>,
+    /// A price below `floor × ratio` is a counterfeit signal.
+    pub counterfeit_price_ratio: Decimal,
+}
+
+/// One marketplace adapter: where to start and how to read its pages.
+#[derive(Debug, Clone)]
+pub struct Marketplace {
+    pub name: String,
+    pub file: PathBuf,
+    pub base_url: Url,
+    /// The currency assumed when a page gives none.
+    pub currency: Currency,
+    pub rate_limit: RateLimit,
+    pub max_pages: usize,
+    pub start_urls: Vec<String>,
+    pub listing_link: Selector,
+    pub next_page: Option<Selector>,
+    pub listing_id_from_url: Option<Regex>,
+    pub fields: FieldRules,
+}
+
+/// Selector fallbacks per field, tried in order.
+#[derive(Debug, Clone, Default)]
+pub struct FieldRules {
+    pub title: Vec<FieldRule>,
+    pub price: Vec<FieldRule>,
+    pub coupon_price: Vec<FieldRule>,
+    pub currency: Vec<FieldRule>,
+    pub seller: Vec<FieldRule>,
+    pub seller_id: Vec<FieldRule>,
+    pub listing_id: Vec<FieldRule>,
+    pub brand: Vec<FieldRule>,
+    pub gtin: Vec<FieldRule>,
+    pub mpn: Vec<FieldRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldRule {
+    pub css: String,
+    pub selector: Selector,
+    /// Read this attribute instead of the element's text.
+    pub attr: Option<String>,
+    /// Keep the first capture group (or the whole match) of this regex.
+    pub regex: Option<Regex>,
+}

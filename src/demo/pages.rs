@@ -1,0 +1,249 @@
+//! HTML of the three demo sites, each in the style of a real marketplace family.
+//!
+//! Pages are built with `format!` on purpose: they are fixtures with a fixed shape,
+//! and every value that could hold markup goes through [`esc`].
+
+use rust_decimal::Decimal;
+
+use super::catalog::{Catalog, DemoListing, Site};
+
+/// Listings per search results page.
+pub const PAGE_SIZE: usize = 10;
+
+fn esc(s: &str) -> String {
+    html_escape::encode_text(s).into_owned()
+}
+
+fn attr(s: &str) -> String {
+    html_escape::encode_double_quoted_attribute(s).into_owned()
+}
+
+/// `1299.00` → `1,299.00`.
+fn grouped(d: Decimal) -> String {
+    let s = format!("{:.2}", d);
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out}.{frac}")
+}
+
+pub fn robots(site: Site) -> &'static str {
+    match site {
+        Site::Shopusa => {
+            "# shopusa robots\nUser-agent: BadBot\nDisallow: /\n\nUser-agent: *\nDisallow: /sponsored/\nDisallow: /cart\nDisallow: /_demo/\nAllow: /\n"
+        }
+        Site::Tmart => "User-agent: *\nDisallow: /promo/\nDisallow: /_demo/\n",
+        Site::Bidbay => "User-agent: *\nDisallow: /itm/watch/\nDisallow: /bid/\nDisallow: /_demo/\n",
+    }
+}
+
+/// The path of the search page that starts a scan.
+pub fn search_path(site: Site, page: usize) -> String {
+    match site {
+        Site::Shopusa => format!("/search?q=acme&page={page}"),
+        Site::Tmart => format!("/s?kw=acme&p={page}"),
+        Site::Bidbay => format!("/sch?_nkw=acme&_pgn={page}"),
+    }
+}
+
+pub fn item_path(site: Site, id: &str) -> String {
+    match site {
+        Site::Shopusa => format!("/item/{id}"),
+        Site::Tmart => format!("/detail/{id}.html"),
+        Site::Bidbay => format!("/itm/{id}"),
+    }
+}
+
+/// The robots-disallowed twin of an item link that search pages also show.
+pub fn forbidden_item_path(site: Site, id: &str) -> String {
+    match site {
+        Site::Shopusa => format!("/sponsored/item/{id}?ref=ad"),
+        Site::Tmart => format!("/promo/detail/{id}.html"),
+        Site::Bidbay => format!("/itm/watch/{id}"),
+    }
+}
+
+pub fn search(c: &Catalog, site: Site, page: usize) -> Option<String> {
+    let all: Vec<&DemoListing> = c.on(site).collect();
+    let pages = all.len().div_ceil(PAGE_SIZE).max(1);
+    if page == 0 || page > pages {
+        return None;
+    }
+    let chunk = &all[(page - 1) * PAGE_SIZE..(page * PAGE_SIZE).min(all.len())];
+    let mut rows = String::new();
+    for (i, l) in chunk.iter().enumerate() {
+        let path = item_path(site, &l.id);
+        // One result per page is also shown through a robots-disallowed link.
+        let ad = (i == 0).then(|| forbidden_item_path(site, &l.id));
+        rows.push_str(&match site {
+            Site::Shopusa => format!(
+                "<li class=\"result\"><a class=\"result-link\" href=\"{}\">{}</a> <span class=\"price\">${}</span></li>\n{}",
+                attr(&path),
+                esc(&l.title),
+                grouped(l.price),
+                ad.map(|a| format!("<li class=\"result sponsored\"><a class=\"result-link\" href=\"{}\">Sponsored: {}</a></li>\n", attr(&a), esc(&l.title))).unwrap_or_default()
+            ),
+            Site::Tmart => format!(
+                "<div class=\"item\"><a class=\"item-link\" href=\"{}\">{}</a><span class=\"p\">¥{}</span></div>\n{}",
+                attr(&path),
+                esc(&l.title),
+                grouped(l.price),
+                ad.map(|a| format!("<div class=\"item promo\"><a class=\"item-link\" href=\"{}\">推广 {}</a></div>\n", attr(&a), esc(&l.title))).unwrap_or_default()
+            ),
+            Site::Bidbay => format!(
+                "<li class=\"s-item\"><a class=\"s-item__link\" href=\"{}\">{}</a> <span class=\"s-item__price\">US ${}</span>{}</li>\n",
+                attr(&path),
+                esc(&l.title),
+                grouped(l.price),
+                ad.map(|a| format!(" <a class=\"s-item__link watch\" href=\"{}\">Watch</a>", attr(&a))).unwrap_or_default()
+            ),
+        });
+    }
+    let next = (page < pages).then(|| search_path(site, page + 1));
+    Some(match site {
+        Site::Shopusa => format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Search: acme - ShopUSA</title></head><body>\
+             <h1>Results for \"acme\"</h1><ul class=\"results\">\n{rows}</ul>\
+             <nav class=\"pagination\">Page {page} of {pages} {}</nav></body></html>",
+            next.map(|n| format!("<a rel=\"next\" href=\"{}\">Next</a>", attr(&n))).unwrap_or_default()
+        ),
+        Site::Tmart => format!(
+            "<html><head><meta charset=\"gbk\"><title>acme - 淘集市 搜索</title></head><body>\
+             <div class=\"list\">\n{rows}</div><div class=\"pager\">第{page}页 {}</div></body></html>",
+            next.map(|n| format!("<a class=\"next\" href=\"{}\">下一页</a>", attr(&n))).unwrap_or_default()
+        ),
+        Site::Bidbay => format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>acme | bidbay</title></head><body>\
+             <ul class=\"srp-results\">\n{rows}</ul><nav>{}</nav></body></html>",
+            next.map(|n| format!("<a class=\"pagination__next\" href=\"{}\">Next page</a>", attr(&n))).unwrap_or_default()
+        ),
+    })
+}
+
+pub fn item(c: &Catalog, l: &DemoListing) -> String {
+    let seller = c.seller(l);
+    match l.site {
+        Site::Shopusa => {
+            let mut product = serde_json::json!({
+                "@context": "https://schema.org",
+                "@type": "Product",
+                "name": l.title,
+                "brand": {"@type": "Brand", "name": l.brand},
+                "offers": {
+                    "@type": "Offer",
+                    "url": format!("/item/{}", l.id),
+                    "price": format!("{:.2}", l.price),
+                    "priceCurrency": "USD",
+                    "availability": "https://schema.org/InStock",
+                    "seller": {"@type": "Organization", "name": seller.name, "identifier": seller.id}
+                }
+            });
+            if let Some(g) = l.gtin {
+                product["gtin13"] = g.into();
+            }
+            if let Some(m) = l.mpn {
+                product["mpn"] = m.into();
+            }
+            // `</` inside a script would end it early; JSON allows `<\/`.
+            let json = product.to_string().replace("</", "<\\/");
+            format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} - ShopUSA</title>\
+                 <script type=\"application/ld+json\">{json}</script></head><body>\
+                 <h1 class=\"product-title\">{t}</h1><div class=\"buybox\"><span class=\"price\">${p}</span>\
+                 <p class=\"soldby\">Sold by <a class=\"seller\" href=\"/seller/{sid}\">{s}</a></p>\
+                 <a href=\"/cart?add={id}\">Add to cart</a></div></body></html>",
+                t = esc(&l.title),
+                p = grouped(l.price),
+                sid = attr(&seller.id),
+                s = esc(&seller.name),
+                id = attr(&l.id),
+            )
+        }
+        Site::Tmart => {
+            let coupon = l
+                .coupon
+                .map(|c| format!("<div class=\"tb-coupon\">券后价 <em class=\"coupon-price\">¥{}</em></div>", grouped(c)))
+                .unwrap_or_default();
+            format!(
+                "<html><head><meta charset=\"gbk\"><title>{t}-淘集市</title></head><body>\
+                 <div class=\"tb-detail\"><h1 class=\"tb-title\">{t}</h1>\
+                 <div class=\"tb-price\">价格 <span class=\"price-now\">¥{p}</span></div>{coupon}\
+                 <ul class=\"attrs\"><li class=\"attr-brand\">品牌: {b}</li>{g}</ul></div>\
+                 <div class=\"shop-info\">店铺: <a class=\"shop-name\" href=\"/shop/{sid}\" data-shop-id=\"{sid}\">{s}</a></div>\
+                 </body></html>",
+                t = esc(&l.title),
+                p = grouped(l.price),
+                b = esc(l.brand),
+                g = l
+                    .gtin
+                    .map(|g| format!("<li class=\"attr-barcode\">条形码: {g}</li>"))
+                    .unwrap_or_default(),
+                sid = attr(&seller.id),
+                s = esc(&seller.name),
+            )
+        }
+        Site::Bidbay => {
+            let ship = l
+                .shipping
+                .map(|s| format!("<span class=\"shipping\">+US ${} shipping</span>", grouped(s)))
+                .unwrap_or_default();
+            format!(
+                "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{t} | bidbay</title>\
+                 <meta property=\"og:type\" content=\"product\"><meta property=\"og:title\" content=\"{ta}\">\
+                 <meta property=\"product:price:amount\" content=\"{pa}\"><meta property=\"product:price:currency\" content=\"USD\">\
+                 </head><body><div itemscope itemtype=\"https://schema.org/Product\">\
+                 <h1 class=\"x-item-title\" itemprop=\"name\">{t}</h1><meta itemprop=\"brand\" content=\"{b}\">{g}{m}\
+                 <div class=\"x-buybox\" itemprop=\"offers\" itemscope itemtype=\"https://schema.org/Offer\">\
+                 <span class=\"format\">Buy It Now</span> <span class=\"x-price\" itemprop=\"price\" content=\"{pa}\">US ${p}</span>\
+                 <meta itemprop=\"priceCurrency\" content=\"USD\"> {ship}\
+                 <div class=\"x-seller\" itemprop=\"seller\" itemscope itemtype=\"https://schema.org/Organization\">\
+                 Seller: <a class=\"seller-link\" href=\"/usr/{sid}\"><span itemprop=\"name\">{s}</span></a></div></div></div>\
+                 <a href=\"/bid/{id}\">Place bid</a></body></html>",
+                t = esc(&l.title),
+                ta = attr(&l.title),
+                pa = format!("{:.2}", l.price),
+                p = grouped(l.price),
+                b = attr(l.brand),
+                g = l
+                    .gtin
+                    .map(|g| format!("<meta itemprop=\"gtin13\" content=\"{g}\">"))
+                    .unwrap_or_default(),
+                m = l
+                    .mpn
+                    .map(|m| format!("<meta itemprop=\"mpn\" content=\"{m}\">"))
+                    .unwrap_or_default(),
+                sid = attr(&seller.id),
+                s = esc(&seller.name),
+                id = attr(&l.id),
+            )
+        }
+    }
+}
+
+/// bidbay's seller page.
+pub fn seller_page(c: &Catalog, site: Site, id: &str) -> Option<String> {
+    let s = c.seller_by_id(site, id)?;
+    let count = c.on(site).filter(|l| c.seller(l).id == s.id).count();
+    Some(format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{n} | bidbay</title></head><body>\
+         <h1 class=\"str-seller\">{n}</h1><p class=\"listings\">{count} items for sale</p></body></html>",
+        n = esc(&s.name)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(grouped(Decimal::new(129900, 2)), "1,299.00");
+        assert_eq!(grouped(Decimal::new(4999, 2)), "49.99");
+        assert_eq!(grouped(Decimal::new(123456789, 2)), "1,234,567.89");
+    }
+}

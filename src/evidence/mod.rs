@@ -1,0 +1,20 @@
+//! The evidence store (sled): what was fetched, what was read from it and what was
+//! found, kept so that it can be shown to a marketplace or a court.
+//!
+//! Trees and keys (numbers big-endian so key order is time order):
+//!
+//! | tree           | key                                   | value                               |
+//! |----------------|---------------------------------------|-------------------------------------|
+//! | `meta`         | `schema_version`                      | u32 BE                              |
+//! | `snapshots`    | SHA-256 of the exact body (32 bytes)  | zstd of the body                    |
+//! | `observations` | scan id u64 BE ‖ seq u64 BE           | JSON [`Observation`]                |
+//! | `listings`     | marketplace `\0` listing id           | JSON latest [`Observation`]         |
+//! | `findings`     | marketplace `\0` listing id `\0` kind | JSON [`FindingRecord`]              |
+//! | `scans`        | scan id u64 BE                        | JSON [`ScanRecord`]                 |
+//! | `log`          | seq u64 BE                            | JSON [`LogRecord`], hash-chained    |
+//!
+//! Snapshots and log records are never overwritten or deleted.
+
+mod store;
+
+pub use store::*;

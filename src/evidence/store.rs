@@ -1,0 +1,482 @@
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::crawl::Page;
+use crate::extract::Listing;
+use crate::judge::{Finding, FindingKind, SkuMatch};
+
+/// The layout version this build writes. Opening a store with a higher one fails.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error(
+        "the evidence store {path} is in use by another brandguard process (only one scan may write a store at a time); wait for it to finish or use another --store"
+    )]
+    Locked { path: PathBuf },
+    #[error("cannot open the evidence store {path}: {source}")]
+    Open { path: PathBuf, source: sled::Error },
+    #[error(
+        "the evidence store {path} was written by a newer brandguard (schema {found}, this build reads up to {SCHEMA_VERSION}); upgrade brandguard, nothing was changed"
+    )]
+    NewerSchema { path: PathBuf, found: u32 },
+    #[error("evidence store: {0}")]
+    Db(#[from] sled::Error),
+    #[error("evidence store record {tree}/{key}: {message}")]
+    Corrupt {
+        tree: &'static str,
+        key: String,
+        message: String,
+    },
+    #[error("evidence store: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A reference to stored page bytes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SnapshotRef {
+    /// Hex SHA-256 of the exact bytes as received.
+    pub sha256: String,
+    pub size: u64,
+    /// The bytes were already in the store (seen before).
+    pub deduplicated: bool,
+}
+
+/// One fetch of one listing page, with what was read and concluded from it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Observation {
+    pub scan_id: u64,
+    pub seq: u64,
+    pub page: Page,
+    pub snapshot: SnapshotRef,
+    pub listing: Listing,
+    pub sku_match: SkuMatch,
+    pub findings: Vec<FindingKind>,
+    pub notes: Vec<String>,
+    /// Position of this observation's record in the hash-chained log.
+    pub log_seq: u64,
+}
+
+/// A finding as tracked across scans.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FindingRecord {
+    pub finding: Finding,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub first_scan: u64,
+    pub last_scan: u64,
+    pub times_seen: u64,
+    /// The snapshot of the latest observation that showed it.
+    pub snapshot_sha256: String,
+}
+
+/// Whether a finding was already known before this observation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingStatus {
+    New,
+    Ongoing,
+}
+
+/// A scan as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScanRecord {
+    pub scan_id: u64,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub targets: String,
+    pub tool: String,
+    /// The run summary, once finished.
+    pub summary: Option<serde_json::Value>,
+    /// Hash of the last log record when the scan finished.
+    pub log_head: Option<String>,
+}
+
+/// One link of the hash chain.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LogRecord {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    /// `scan_started`, `observation`, `finding`, `scan_finished`.
+    pub kind: String,
+    /// Hex SHA-256 of the record before (all zeros for the first).
+    pub prev: String,
+    /// Hex SHA-256 of the payload JSON.
+    pub payload_sha256: String,
+    pub payload: serde_json::Value,
+    /// Hex SHA-256 over `prev`, `seq`, `kind` and `payload_sha256`.
+    pub hash: String,
+}
+
+fn chain_hash(prev: &str, seq: u64, kind: &str, payload_sha256: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(seq.to_be_bytes());
+    h.update(kind.as_bytes());
+    h.update(payload_sha256.as_bytes());
+    hex::encode(h.finalize())
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The evidence store of one brand.
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    meta: sled::Tree,
+    snapshots: sled::Tree,
+    observations: sled::Tree,
+    listings: sled::Tree,
+    findings: sled::Tree,
+    scans: sled::Tree,
+    log: sled::Tree,
+    /// (next seq, hash of the last record); appends are serialised through it.
+    head: Mutex<(u64, String)>,
+}
+
+fn json<T: Serialize>(v: &T) -> Vec<u8> {
+    // Serialising our own plain structs to JSON cannot fail.
+    serde_json::to_vec(v).expect("record serialises")
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(tree: &'static str, key: &[u8], bytes: &[u8]) -> Result<T, EvidenceError> {
+    serde_json::from_slice(bytes).map_err(|e| EvidenceError::Corrupt {
+        tree,
+        key: String::from_utf8_lossy(key).into_owned(),
+        message: e.to_string(),
+    })
+}
+
+const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+impl Store {
+    /// Opens (or creates) the store in folder `path`.
+    pub fn open(path: &Path) -> Result<Store, EvidenceError> {
+        std::fs::create_dir_all(path)?;
+        let db = sled::Config::new().path(path).open().map_err(|source| {
+            let locked = matches!(&source, sled::Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+                || source.to_string().contains("lock");
+            if locked {
+                EvidenceError::Locked {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                EvidenceError::Open {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
+        })?;
+        let meta = db.open_tree("meta")?;
+        match meta.get("schema_version")? {
+            Some(v) => {
+                let found = u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0xff; 4]));
+                if found > SCHEMA_VERSION {
+                    return Err(EvidenceError::NewerSchema {
+                        path: path.to_path_buf(),
+                        found,
+                    });
+                }
+            }
+            None => {
+                meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+            }
+        }
+        let log = db.open_tree("log")?;
+        let head = match log.last()? {
+            Some((k, v)) => {
+                let rec: LogRecord = parse("log", &k, &v)?;
+                (rec.seq + 1, rec.hash)
+            }
+            None => (0, ZERO_HASH.to_string()),
+        };
+        Ok(Store {
+            path: path.to_path_buf(),
+            meta,
+            snapshots: db.open_tree("snapshots")?,
+            observations: db.open_tree("observations")?,
+            listings: db.open_tree("listings")?,
+            findings: db.open_tree("findings")?,
+            scans: db.open_tree("scans")?,
+            log,
+            head: Mutex::new(head),
+            db,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends a record to the hash chain and returns its sequence number.
+    fn append_log(&self, kind: &str, payload: serde_json::Value) -> Result<LogRecord, EvidenceError> {
+        let mut head = match self.head.lock() {
+            Ok(h) => h,
+            Err(p) => p.into_inner(),
+        };
+        let (seq, prev) = (head.0, head.1.clone());
+        let payload_sha256 = sha256_hex(&json(&payload));
+        let hash = chain_hash(&prev, seq, kind, &payload_sha256);
+        let rec = LogRecord {
+            seq,
+            at: Utc::now(),
+            kind: kind.to_string(),
+            prev,
+            payload_sha256,
+            payload,
+            hash: hash.clone(),
+        };
+        // compare_and_swap against "absent": a log record is never overwritten.
+        if self
+            .log
+            .compare_and_swap(seq.to_be_bytes(), None as Option<&[u8]>, Some(json(&rec)))?
+            .is_err()
+        {
+            return Err(EvidenceError::Corrupt {
+                tree: "log",
+                key: seq.to_string(),
+                message: "a log record with this sequence number already exists".into(),
+            });
+        }
+        *head = (seq + 1, hash);
+        Ok(rec)
+    }
+
+    /// Hash of the newest log record.
+    pub fn log_head(&self) -> String {
+        match self.head.lock() {
+            Ok(h) => h.1.clone(),
+            Err(p) => p.into_inner().1.clone(),
+        }
+    }
+
+    /// Starts a scan and returns its id (strictly increasing).
+    pub fn begin_scan(&self, targets: &str) -> Result<u64, EvidenceError> {
+        let last = self
+            .scans
+            .last()?
+            .map(|(k, _)| u64::from_be_bytes(k.as_ref().try_into().unwrap_or([0; 8])))
+            .unwrap_or(0);
+        let scan_id = last + 1;
+        let rec = ScanRecord {
+            scan_id,
+            started_at: Utc::now(),
+            finished_at: None,
+            targets: targets.to_string(),
+            tool: crate::TOOL.to_string(),
+            summary: None,
+            log_head: None,
+        };
+        self.scans.insert(scan_id.to_be_bytes(), json(&rec))?;
+        self.append_log("scan_started", serde_json::to_value(&rec).unwrap_or_default())?;
+        Ok(scan_id)
+    }
+
+    /// Stores page bytes under their SHA-256, compressed; identical bytes are stored once.
+    pub fn put_snapshot(&self, body: &[u8]) -> Result<SnapshotRef, EvidenceError> {
+        let digest = Sha256::digest(body);
+        let sha256 = hex::encode(digest);
+        let compressed = zstd::encode_all(body, 3)?;
+        let prior = self
+            .snapshots
+            .compare_and_swap(digest.as_slice(), None as Option<&[u8]>, Some(compressed))?;
+        Ok(SnapshotRef {
+            sha256,
+            size: body.len() as u64,
+            deduplicated: prior.is_err(),
+        })
+    }
+
+    /// The exact bytes of a snapshot.
+    pub fn snapshot(&self, sha256_hex: &str) -> Result<Option<Vec<u8>>, EvidenceError> {
+        let key = hex::decode(sha256_hex).map_err(|e| EvidenceError::Corrupt {
+            tree: "snapshots",
+            key: sha256_hex.to_string(),
+            message: format!("not a hex SHA-256: {e}"),
+        })?;
+        match self.snapshots.get(key)? {
+            Some(z) => Ok(Some(zstd::decode_all(z.as_ref())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Records an observation (and its findings) in the chain and the trees; returns
+    /// each finding's status.
+    pub fn record_observation(
+        &self,
+        mut obs: Observation,
+        findings: &[Finding],
+    ) -> Result<Vec<FindingStatus>, EvidenceError> {
+        let seq = self.db.generate_id()?;
+        obs.seq = seq;
+        let rec = self.append_log(
+            "observation",
+            serde_json::json!({
+                "scan_id": obs.scan_id,
+                "url": obs.page.final_url,
+                "marketplace": obs.listing.marketplace,
+                "listing_id": obs.listing.listing_id,
+                "snapshot_sha256": obs.snapshot.sha256,
+                "status": obs.page.status,
+                "received_at": obs.page.received_at,
+                "price": obs.listing.price,
+                "seller": obs.listing.seller,
+                "findings": obs.findings,
+            }),
+        )?;
+        obs.log_seq = rec.seq;
+        let mut key = obs.scan_id.to_be_bytes().to_vec();
+        key.extend_from_slice(&seq.to_be_bytes());
+        let bytes = json(&obs);
+        self.observations.insert(key, bytes.clone())?;
+        let lkey = format!("{}\0{}", obs.listing.marketplace, obs.listing.listing_id);
+        self.listings.insert(lkey.as_bytes(), bytes)?;
+
+        let now = obs.page.received_at;
+        let mut statuses = Vec::new();
+        for f in findings {
+            let fkey = format!("{}\0{}\0{}", f.marketplace, f.listing_id, f.kind.as_str());
+            let (record, status) = match self.findings.get(fkey.as_bytes())? {
+                Some(old) => {
+                    let mut r: FindingRecord = parse("findings", fkey.as_bytes(), &old)?;
+                    if r.last_scan != obs.scan_id {
+                        r.times_seen += 1;
+                    }
+                    r.last_seen = now;
+                    r.last_scan = obs.scan_id;
+                    r.finding = f.clone();
+                    r.snapshot_sha256 = obs.snapshot.sha256.clone();
+                    (r, FindingStatus::Ongoing)
+                }
+                None => (
+                    FindingRecord {
+                        finding: f.clone(),
+                        first_seen: now,
+                        last_seen: now,
+                        first_scan: obs.scan_id,
+                        last_scan: obs.scan_id,
+                        times_seen: 1,
+                        snapshot_sha256: obs.snapshot.sha256.clone(),
+                    },
+                    FindingStatus::New,
+                ),
+            };
+            if status == FindingStatus::New {
+                self.append_log(
+                    "finding",
+                    serde_json::json!({"key": fkey.replace('\0', "/"), "finding": f, "observation_log_seq": obs.log_seq}),
+                )?;
+            }
+            self.findings.insert(fkey.as_bytes(), json(&record))?;
+            statuses.push(status);
+        }
+        Ok(statuses)
+    }
+
+    /// Marks a scan finished with its summary, and makes everything durable.
+    pub fn finish_scan(&self, scan_id: u64, summary: serde_json::Value) -> Result<String, EvidenceError> {
+        let key = scan_id.to_be_bytes();
+        let mut rec: ScanRecord = match self.scans.get(key)? {
+            Some(v) => parse("scans", &key, &v)?,
+            None => {
+                return Err(EvidenceError::Corrupt {
+                    tree: "scans",
+                    key: scan_id.to_string(),
+                    message: "scan was never started".into(),
+                });
+            }
+        };
+        let finished = self.append_log(
+            "scan_finished",
+            serde_json::json!({"scan_id": scan_id, "summary": summary}),
+        )?;
+        rec.finished_at = Some(Utc::now());
+        rec.summary = Some(summary);
+        rec.log_head = Some(finished.hash.clone());
+        self.scans.insert(key, json(&rec))?;
+        // The scan is acknowledged as stored only once this flush returns.
+        self.db.flush()?;
+        Ok(finished.hash)
+    }
+
+    /// Every finding record, in key order (marketplace, listing, kind).
+    pub fn findings(&self) -> impl Iterator<Item = Result<FindingRecord, EvidenceError>> + '_ {
+        self.findings.iter().map(|r| {
+            let (k, v) = r?;
+            parse("findings", &k, &v)
+        })
+    }
+
+    /// Every observation of one scan, in order.
+    pub fn observations(&self, scan_id: u64) -> impl Iterator<Item = Result<Observation, EvidenceError>> + '_ {
+        self.observations.scan_prefix(scan_id.to_be_bytes()).map(|r| {
+            let (k, v) = r?;
+            parse("observations", &k, &v)
+        })
+    }
+
+    /// Every scan, oldest first.
+    pub fn scans(&self) -> impl Iterator<Item = Result<ScanRecord, EvidenceError>> + '_ {
+        self.scans.iter().map(|r| {
+            let (k, v) = r?;
+            parse("scans", &k, &v)
+        })
+    }
+
+    /// Checks every snapshot against its hash and the whole log chain. Returns the
+    /// number of snapshots and log records checked, or the first bad record.
+    pub fn verify(&self) -> Result<(u64, u64), EvidenceError> {
+        let mut snaps = 0;
+        for r in self.snapshots.iter() {
+            let (k, v) = r?;
+            let bytes = zstd::decode_all(v.as_ref()).map_err(|e| EvidenceError::Corrupt {
+                tree: "snapshots",
+                key: hex::encode(&k),
+                message: format!("does not decompress: {e}"),
+            })?;
+            let got = Sha256::digest(&bytes);
+            if got.as_slice() != k.as_ref() {
+                return Err(EvidenceError::Corrupt {
+                    tree: "snapshots",
+                    key: hex::encode(&k),
+                    message: format!("content hashes to {}", hex::encode(got)),
+                });
+            }
+            snaps += 1;
+        }
+        let mut prev = ZERO_HASH.to_string();
+        let mut n = 0;
+        for r in self.log.iter() {
+            let (k, v) = r?;
+            let rec: LogRecord = parse("log", &k, &v)?;
+            let bad = |message: String| EvidenceError::Corrupt {
+                tree: "log",
+                key: rec.seq.to_string(),
+                message,
+            };
+            if k.as_ref() != rec.seq.to_be_bytes() || rec.seq != n {
+                return Err(bad(format!("expected sequence number {n}")));
+            }
+            if rec.prev != prev {
+                return Err(bad(format!("prev is {}, expected {prev}", rec.prev)));
+            }
+            let payload_sha = sha256_hex(&json(&rec.payload));
+            if payload_sha != rec.payload_sha256 {
+                return Err(bad(format!("payload hashes to {payload_sha}, record says {}", rec.payload_sha256)));
+            }
+            let h = chain_hash(&rec.prev, rec.seq, &rec.kind, &rec.payload_sha256);
+            if h != rec.hash {
+                return Err(bad(format!("record hashes to {h}, record says {}", rec.hash)));
+            }
+            prev = rec.hash;
+            n += 1;
+        }
+        let _ = &self.meta;
+        Ok((snaps, n))
+    }
+}

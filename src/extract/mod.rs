@@ -1,0 +1,250 @@
+//! Turning a fetched [`Page`] into a [`Listing`]: structured data first (JSON-LD,
+//! microdata, OpenGraph), the adapter's CSS selectors second; charset decoding; price
+//! parsing. Also reads search pages for item links and the next page.
+
+pub mod charset;
+pub mod price;
+pub mod structured;
+
+use std::collections::BTreeMap;
+
+use scraper::{ElementRef, Html};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::config::{FieldRule, Marketplace};
+use crate::crawl::Page;
+use crate::money::{Currency, Money};
+
+/// Who sells a listing, as the page names them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seller {
+    pub name: Option<String>,
+    /// The marketplace's own id for the seller, when the page shows one.
+    pub id: Option<String>,
+}
+
+/// Which price of a listing is the advertised one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceBasis {
+    /// The only price shown.
+    List,
+    /// A coupon price ("券后价") below the list price.
+    Coupon,
+}
+
+/// A product listing as read from one page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Listing {
+    pub marketplace: String,
+    pub url: String,
+    pub listing_id: String,
+    pub title: Option<String>,
+    pub brand: Option<String>,
+    pub seller: Seller,
+    /// The lowest advertised price: what a floor is checked against.
+    pub price: Option<Money>,
+    pub price_basis: PriceBasis,
+    pub list_price: Option<Money>,
+    pub coupon_price: Option<Money>,
+    pub gtin: Vec<String>,
+    pub mpn: Option<String>,
+    /// The charset the page was decoded with.
+    pub charset: String,
+    /// Field name → where its value came from (`json-ld`, `microdata`,
+    /// `opengraph`, `selector h1.title`, `url`).
+    pub sources: BTreeMap<String, String>,
+    /// Why a field is missing, for whoever tunes the adapter.
+    pub missing: BTreeMap<String, String>,
+}
+
+/// Links found on a search results page.
+#[derive(Debug, Default)]
+pub struct SearchLinks {
+    pub items: Vec<Url>,
+    pub next: Option<Url>,
+}
+
+/// Decodes the page's bytes with the charset it declares.
+pub fn decode(page: &Page) -> charset::Decoded {
+    charset::decode(&page.body, page.content_type())
+}
+
+/// Item links and the next-page link of a search results page.
+pub fn search_links(page: &Page, m: &Marketplace) -> SearchLinks {
+    let text = decode(page).text;
+    let doc = Html::parse_document(&text);
+    let resolve = |e: ElementRef| e.value().attr("href").and_then(|h| page.final_url.join(h.trim()).ok());
+    SearchLinks {
+        items: doc.select(&m.listing_link).filter_map(resolve).collect(),
+        next: m
+            .next_page
+            .as_ref()
+            .and_then(|sel| doc.select(sel).find_map(resolve)),
+    }
+}
+
+/// Text of one selector rule on the document, or `None`.
+fn apply(doc: &Html, rule: &FieldRule) -> Option<String> {
+    doc.select(&rule.selector).find_map(|e| {
+        let raw = match &rule.attr {
+            Some(a) => e.value().attr(a)?.to_string(),
+            None => e.text().collect::<Vec<_>>().join(" "),
+        };
+        let raw = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let value = match &rule.regex {
+            Some(re) => {
+                let caps = re.captures(&raw)?;
+                caps.get(1).or_else(|| caps.get(0))?.as_str().to_string()
+            }
+            None => raw,
+        };
+        (!value.is_empty()).then_some(value)
+    })
+}
+
+/// First rule that yields a value: `(value, "selector CSS")`.
+fn by_selectors(doc: &Html, rules: &[FieldRule]) -> Option<(String, String)> {
+    rules
+        .iter()
+        .find_map(|r| apply(doc, r).map(|v| (v, format!("selector {}", r.css))))
+}
+
+/// Longest text we keep from a page field; sellers' names can be megabytes.
+pub const MAX_FIELD_CHARS: usize = 1000;
+
+fn cap(s: String) -> String {
+    if s.chars().count() > MAX_FIELD_CHARS {
+        let mut t: String = s.chars().take(MAX_FIELD_CHARS).collect();
+        t.push('…');
+        t
+    } else {
+        s
+    }
+}
+
+/// Reads a listing from an item page. Never fails: what cannot be read is named in
+/// [`Listing::missing`].
+pub fn listing(page: &Page, m: &Marketplace) -> Listing {
+    let decoded = decode(page);
+    let doc = Html::parse_document(&decoded.text);
+    let (ld, _bad_scripts) = structured::json_ld(&doc);
+    let md = structured::microdata(&doc);
+    let og = structured::open_graph(&doc);
+
+    // Structured sources in order of trust, each with its name.
+    let mut products: Vec<(&str, &structured::Product)> = Vec::new();
+    products.extend(ld.iter().map(|p| ("json-ld", p)));
+    products.extend(md.iter().map(|p| ("microdata", p)));
+    products.extend(og.iter().map(|p| ("opengraph", p)));
+
+    let mut sources = BTreeMap::new();
+    let mut missing = BTreeMap::new();
+    let f = &m.fields;
+
+    // Pick a field: structured data first, then selectors.
+    let mut pick = |field: &str,
+                    from_structured: &dyn Fn(&structured::Product) -> Option<String>,
+                    rules: &[FieldRule]|
+     -> Option<String> {
+        for (src, p) in &products {
+            if let Some(v) = from_structured(p) {
+                sources.insert(field.to_string(), src.to_string());
+                return Some(cap(v));
+            }
+        }
+        if let Some((v, src)) = by_selectors(&doc, rules) {
+            sources.insert(field.to_string(), src);
+            return Some(cap(v));
+        }
+        let why = if rules.is_empty() {
+            "not in structured data, and the adapter has no selector for it".to_string()
+        } else {
+            format!(
+                "not in structured data; selectors matched nothing: {}",
+                rules.iter().map(|r| r.css.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        };
+        missing.insert(field.to_string(), why);
+        None
+    };
+
+    let offer = |p: &structured::Product| p.offers.first().cloned();
+    let title = pick("title", &|p| p.name.clone(), &f.title);
+    let brand = pick("brand", &|p| p.brand.clone(), &f.brand);
+    let seller_name = pick("seller", &|p| offer(p).and_then(|o| o.seller_name), &f.seller);
+    let seller_id = pick("seller_id", &|p| offer(p).and_then(|o| o.seller_id), &f.seller_id);
+    let price_text = pick("price", &|p| offer(p).and_then(|o| o.price), &f.price);
+    let currency_text = pick("currency", &|p| offer(p).and_then(|o| o.currency), &f.currency);
+    let mpn = pick("mpn", &|p| p.mpn.clone(), &f.mpn);
+    let gtin = pick("gtin", &|p| p.gtin.first().cloned(), &f.gtin);
+    let coupon_text = by_selectors(&doc, &f.coupon_price);
+
+    // The page's currency: the structured/selected one if it is a code, else the
+    // adapter's.
+    let currency = currency_text
+        .as_deref()
+        .and_then(|c| Currency::new(c).ok())
+        .unwrap_or_else(|| m.currency.clone());
+    let list_price = price_text
+        .as_deref()
+        .and_then(|t| price::parse_lowest_price(t, &currency));
+    if price_text.is_some() && list_price.is_none() {
+        missing.insert(
+            "price".into(),
+            format!("`{}` holds no readable amount", price_text.as_deref().unwrap_or("")),
+        );
+    }
+    let coupon_price = coupon_text.as_ref().and_then(|(t, src)| {
+        sources.insert("coupon_price".into(), src.clone());
+        price::parse_lowest_price(t, &currency)
+    });
+    let (price, price_basis) = match (&list_price, &coupon_price) {
+        (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
+            (Some(c.clone()), PriceBasis::Coupon)
+        }
+        (Some(l), _) => (Some(l.clone()), PriceBasis::List),
+        (None, Some(c)) => (Some(c.clone()), PriceBasis::Coupon),
+        (None, None) => (None, PriceBasis::List),
+    };
+
+    let listing_id = m
+        .listing_id_from_url
+        .as_ref()
+        .and_then(|re| re.captures(page.final_url.as_str()))
+        .and_then(|c| c.get(1))
+        .map(|g| {
+            sources.insert("listing_id".into(), "url".into());
+            g.as_str().to_string()
+        })
+        .or_else(|| {
+            by_selectors(&doc, &f.listing_id).map(|(v, src)| {
+                sources.insert("listing_id".into(), src);
+                v
+            })
+        })
+        // Without an id, the URL is the identity of the listing.
+        .unwrap_or_else(|| page.final_url.to_string());
+
+    Listing {
+        marketplace: m.name.clone(),
+        url: page.final_url.to_string(),
+        listing_id: cap(listing_id),
+        title,
+        brand,
+        seller: Seller {
+            name: seller_name,
+            id: seller_id,
+        },
+        price,
+        price_basis,
+        list_price,
+        coupon_price,
+        gtin: gtin.into_iter().collect(),
+        mpn,
+        charset: decoded.charset.to_string(),
+        sources,
+        missing,
+    }
+}

@@ -1,0 +1,315 @@
+//! schema.org Product/Offer from JSON-LD and microdata, and OpenGraph product tags.
+//!
+//! These are what marketplaces publish for search engines, so they are more stable
+//! than CSS: they are read first, selectors are the fallback.
+
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+use std::sync::LazyLock;
+
+/// A Product as found in structured data, values still as written.
+#[derive(Debug, Default, Clone)]
+pub struct Product {
+    pub name: Option<String>,
+    pub brand: Option<String>,
+    pub gtin: Vec<String>,
+    pub mpn: Option<String>,
+    pub offers: Vec<Offer>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Offer {
+    /// `price`, or `lowPrice` of an AggregateOffer.
+    pub price: Option<String>,
+    pub currency: Option<String>,
+    pub seller_name: Option<String>,
+    pub seller_id: Option<String>,
+}
+
+// These selectors are constants: parsing them cannot fail.
+static LD_JSON: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse(r#"script[type="application/ld+json"]"#).expect("constant selector"));
+static ITEMSCOPE_PRODUCT: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("[itemscope][itemtype]").expect("constant selector"));
+static META_PROPERTY: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("meta[property], meta[name]").expect("constant selector"));
+
+fn has_type(v: &Value, ty: &str) -> bool {
+    match v.get("@type") {
+        Some(Value::String(s)) => s.rsplit('/').next() == Some(ty),
+        Some(Value::Array(a)) => a.iter().any(|t| t.as_str().and_then(|s| s.rsplit('/').next()) == Some(ty)),
+        _ => false,
+    }
+}
+
+/// A JSON value as text: strings as they are, numbers as written (never via f64).
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(a) => a.iter().find_map(text),
+        Value::Object(_) => v.get("name").and_then(text).or_else(|| v.get("@value").and_then(text)),
+        _ => None,
+    }
+}
+
+fn ld_offer(v: &Value, out: &mut Vec<Offer>) {
+    match v {
+        Value::Array(a) => a.iter().for_each(|o| ld_offer(o, out)),
+        Value::Object(_) => {
+            if has_type(v, "AggregateOffer") && v.get("offers").is_some() && v.get("lowPrice").is_none() {
+                if let Some(inner) = v.get("offers") {
+                    ld_offer(inner, out);
+                }
+                return;
+            }
+            let price = v
+                .get("price")
+                .and_then(text)
+                .or_else(|| v.get("lowPrice").and_then(text))
+                .or_else(|| v.get("priceSpecification").and_then(|p| p.get("price")).and_then(text));
+            let currency = v
+                .get("priceCurrency")
+                .and_then(text)
+                .or_else(|| v.get("priceSpecification").and_then(|p| p.get("priceCurrency")).and_then(text));
+            let seller = v.get("seller").or_else(|| v.get("offeredBy"));
+            let (seller_name, seller_id) = match seller {
+                Some(Value::String(s)) => (Some(s.trim().to_string()), None),
+                Some(s @ Value::Object(_)) => (
+                    s.get("name").and_then(text),
+                    s.get("identifier")
+                        .and_then(text)
+                        .or_else(|| s.get("@id").and_then(text)),
+                ),
+                _ => (None, None),
+            };
+            out.push(Offer {
+                price,
+                currency,
+                seller_name,
+                seller_id,
+            });
+        }
+        _ => {}
+    }
+}
+
+fn ld_product(v: &Value) -> Product {
+    let mut p = Product {
+        name: v.get("name").and_then(text),
+        brand: v.get("brand").and_then(text),
+        mpn: v.get("mpn").and_then(text),
+        ..Product::default()
+    };
+    for key in ["gtin", "gtin8", "gtin12", "gtin13", "gtin14"] {
+        if let Some(g) = v.get(key).and_then(text) {
+            p.gtin.push(g);
+        }
+    }
+    if let Some(o) = v.get("offers") {
+        ld_offer(o, &mut p.offers);
+    }
+    p
+}
+
+fn walk(v: &Value, depth: usize, out: &mut Vec<Product>) {
+    if depth > 8 {
+        return;
+    }
+    match v {
+        Value::Array(a) => a.iter().for_each(|x| walk(x, depth + 1, out)),
+        Value::Object(map) => {
+            if has_type(v, "Product") || has_type(v, "IndividualProduct") || has_type(v, "ProductModel") {
+                out.push(ld_product(v));
+                return;
+            }
+            for (k, x) in map {
+                if k != "offers" {
+                    walk(x, depth + 1, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Products in every JSON-LD script of the page (`@graph`, arrays, nesting), and the
+/// number of scripts that were not valid JSON.
+pub fn json_ld(doc: &Html) -> (Vec<Product>, usize) {
+    let mut out = Vec::new();
+    let mut bad = 0;
+    for script in doc.select(&LD_JSON) {
+        let raw: String = script.text().collect();
+        match serde_json::from_str::<Value>(raw.trim()) {
+            Ok(v) => walk(&v, 0, &mut out),
+            Err(_) => bad += 1,
+        }
+    }
+    (out, bad)
+}
+
+fn is_scope_of(e: &ElementRef, ty: &str) -> bool {
+    e.value().attr("itemscope").is_some()
+        && e.value()
+            .attr("itemtype")
+            .is_some_and(|t| t.split_whitespace().any(|t| t.rsplit('/').next() == Some(ty)))
+}
+
+/// `(itemprop name, element)` pairs belonging to the item scope `scope`: descendants
+/// with `itemprop`, not looking inside nested scopes.
+fn props<'a>(scope: ElementRef<'a>) -> Vec<(String, ElementRef<'a>)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<ElementRef<'a>> = scope.children().filter_map(ElementRef::wrap).rev().collect();
+    while let Some(e) = stack.pop() {
+        if let Some(names) = e.value().attr("itemprop") {
+            for n in names.split_whitespace() {
+                out.push((n.to_string(), e));
+            }
+        }
+        if e.value().attr("itemscope").is_none() {
+            stack.extend(e.children().filter_map(ElementRef::wrap).collect::<Vec<_>>().into_iter().rev());
+        }
+    }
+    out
+}
+
+fn prop_value(e: &ElementRef) -> Option<String> {
+    let v = e.value();
+    let raw = v
+        .attr("content")
+        .or_else(|| match v.name() {
+            "a" | "link" | "area" => v.attr("href"),
+            "img" | "source" => v.attr("src"),
+            "data" | "meter" => v.attr("value"),
+            "time" => v.attr("datetime"),
+            _ => None,
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| e.text().collect::<String>());
+    let t = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then_some(t)
+}
+
+fn first(props: &[(String, ElementRef)], name: &str) -> Option<String> {
+    props.iter().find(|(n, _)| n == name).and_then(|(_, e)| {
+        if e.value().attr("itemscope").is_some() {
+            // A nested Brand/Organization: its name.
+            first(&props_of(*e), "name")
+        } else {
+            prop_value(e)
+        }
+    })
+}
+
+fn props_of(e: ElementRef) -> Vec<(String, ElementRef)> {
+    props(e)
+}
+
+/// Products described with microdata (`itemtype=".../Product"`).
+pub fn microdata(doc: &Html) -> Vec<Product> {
+    let mut out = Vec::new();
+    for scope in doc.select(&ITEMSCOPE_PRODUCT) {
+        if !is_scope_of(&scope, "Product") {
+            continue;
+        }
+        let ps = props(scope);
+        let mut p = Product {
+            name: first(&ps, "name"),
+            brand: first(&ps, "brand"),
+            mpn: first(&ps, "mpn"),
+            ..Product::default()
+        };
+        for key in ["gtin", "gtin8", "gtin12", "gtin13", "gtin14"] {
+            if let Some(g) = first(&ps, key) {
+                p.gtin.push(g);
+            }
+        }
+        for (n, e) in &ps {
+            if n != "offers" || e.value().attr("itemscope").is_none() {
+                continue;
+            }
+            let os = props(*e);
+            let seller = os.iter().find(|(n, _)| n == "seller");
+            let (seller_name, seller_id) = match seller {
+                Some((_, s)) if s.value().attr("itemscope").is_some() => {
+                    let sp = props(*s);
+                    (first(&sp, "name"), first(&sp, "identifier"))
+                }
+                Some((_, s)) => (prop_value(s), None),
+                None => (None, None),
+            };
+            p.offers.push(Offer {
+                price: first(&os, "price").or_else(|| first(&os, "lowPrice")),
+                currency: first(&os, "priceCurrency"),
+                seller_name,
+                seller_id,
+            });
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// OpenGraph product tags (`og:title`, `product:price:amount`, `product:price:currency`).
+pub fn open_graph(doc: &Html) -> Option<Product> {
+    let mut title = None;
+    let mut amount = None;
+    let mut currency = None;
+    let mut brand = None;
+    for m in doc.select(&META_PROPERTY) {
+        let key = m.value().attr("property").or_else(|| m.value().attr("name")).unwrap_or("");
+        let content = m.value().attr("content").map(|c| c.trim().to_string());
+        match key {
+            "og:title" => title = title.or(content),
+            "product:price:amount" | "og:price:amount" => amount = amount.or(content),
+            "product:price:currency" | "og:price:currency" => currency = currency.or(content),
+            "product:brand" | "og:brand" => brand = brand.or(content),
+            _ => {}
+        }
+    }
+    if title.is_none() && amount.is_none() {
+        return None;
+    }
+    Some(Product {
+        name: title,
+        brand,
+        offers: vec![Offer {
+            price: amount,
+            currency,
+            ..Offer::default()
+        }],
+        ..Product::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_graph_array_offers_and_aggregate() {
+        let html = r#"<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+            {"@type":"BreadcrumbList"},
+            {"@type":["Product"],"name":"Acme X1","brand":"Acme","gtin13":"0012345678905",
+             "offers":[{"@type":"AggregateOffer","lowPrice":149.5,"highPrice":"199","priceCurrency":"USD"}]}]}</script>
+            <script type="application/ld+json">{not json</script>"#;
+        let (ps, bad) = json_ld(&Html::parse_document(html));
+        assert_eq!(bad, 1);
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].brand.as_deref(), Some("Acme"));
+        assert_eq!(ps[0].offers[0].price.as_deref(), Some("149.5"));
+    }
+
+    #[test]
+    fn microdata_nested_offer_and_seller() {
+        let html = r#"<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Acme S2</h1>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+            <span itemprop="price" content="49.99">US $49.99</span><meta itemprop="priceCurrency" content="USD">
+            <div itemprop="seller" itemscope itemtype="https://schema.org/Organization"><span itemprop="name">shop_1</span></div>
+            </div></div>"#;
+        let ps = microdata(&Html::parse_document(html));
+        assert_eq!(ps[0].name.as_deref(), Some("Acme S2"));
+        assert_eq!(ps[0].offers[0].price.as_deref(), Some("49.99"));
+        assert_eq!(ps[0].offers[0].seller_name.as_deref(), Some("shop_1"));
+    }
+}

@@ -1,0 +1,24 @@
+//! brandguard: police how a brand's products are sold online.
+//!
+//! The pipeline flows one way (see `DESIGN.md` in the repository's shared notes):
+//!
+//! ```text
+//! targets/*.toml ─► config ─► crawl ─► extract ─► judge ─► evidence ─► report
+//! ```
+//!
+//! Each stage is one module and knows only the stages to its left. [`scan`] wires
+//! them together for one run; [`demo`] is the embedded synthetic marketplace that
+//! the `demo` command and the integration tests scan.
+
+pub mod config;
+pub mod crawl;
+pub mod demo;
+pub mod evidence;
+pub mod extract;
+pub mod judge;
+pub mod money;
+pub mod report;
+pub mod scan;
+
+/// The tool's name and version, as written into evidence records and the User-Agent.
+pub const TOOL: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));

@@ -1,0 +1,367 @@
+//! The `brandguard` command line: parses arguments, calls the library, prints.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use brandguard::config::Config;
+use brandguard::demo::{DemoOptions, DemoServer};
+use brandguard::evidence::Store;
+use brandguard::scan::{ScanOptions, ScanSummary};
+use clap::{Args, Parser, Subcommand};
+
+/// Exit codes a scheduler can act on.
+mod exit {
+    /// Everything worked.
+    pub const OK: u8 = 0;
+    /// Something failed that is not one of the cases below (I/O, the store).
+    pub const ERROR: u8 = 1;
+    /// The targets folder is invalid: nothing was fetched.
+    pub const BAD_CONFIG: u8 = 2;
+    /// The scan finished, but some fetches failed (see the summary's `failures`).
+    pub const PARTIAL: u8 = 3;
+    /// The evidence store failed verification.
+    pub const TAMPERED: u8 = 4;
+}
+
+#[derive(Parser)]
+#[command(name = "brandguard", version, about = "Police how a brand's products are sold online")]
+struct Cli {
+    /// More log output (-v info, -vv debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// Only errors, no progress bars.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the built-in demo marketplace, scan it, and write findings and a summary.
+    Demo {
+        /// Where the store, findings.csv and summary.json go.
+        #[arg(long, default_value = "evidence/demo")]
+        out: PathBuf,
+        /// Targets to scan the demo with (default: the built-in demo targets, copied to OUT/targets).
+        #[arg(long)]
+        targets: Option<PathBuf>,
+        #[command(flatten)]
+        demo: DemoArgs,
+    },
+    /// Scan the marketplaces of a targets folder (the nightly job).
+    Scan {
+        #[arg(long)]
+        targets: PathBuf,
+        /// The evidence store folder.
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        #[command(flatten)]
+        base: BaseUrls,
+        /// Write the run summary here (default: last-scan.json beside the store).
+        #[arg(long)]
+        summary: Option<PathBuf>,
+    },
+    /// Validate a targets folder without fetching anything.
+    Check {
+        #[arg(long)]
+        targets: PathBuf,
+    },
+    /// Run the demo marketplace alone until Ctrl-C.
+    ServeDemo {
+        #[command(flatten)]
+        demo: DemoArgs,
+    },
+    /// List the findings in a store, or write them as CSV.
+    Findings {
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        /// Write findings.csv here instead of printing.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+    /// Evidence store integrity.
+    Evidence {
+        #[command(subcommand)]
+        command: EvidenceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvidenceCommand {
+    /// Recompute every snapshot hash and the whole log chain.
+    Verify {
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Seed of the generated marketplace.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Listings per demo site.
+    #[arg(long, default_value_t = 24)]
+    listings: usize,
+    /// Port of the first site (the others take the next two); 0 picks free ports.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+}
+
+impl DemoArgs {
+    fn options(&self) -> DemoOptions {
+        DemoOptions {
+            seed: self.seed,
+            listings_per_site: self.listings,
+            port: self.port,
+        }
+    }
+}
+
+#[derive(Args)]
+struct BaseUrls {
+    /// Point a marketplace at another base URL: NAME=URL (repeatable, or comma-separated in BRANDGUARD_BASE_URL).
+    #[arg(long = "base-url", env = "BRANDGUARD_BASE_URL", value_delimiter = ',')]
+    base_url: Vec<String>,
+}
+
+/// The demo targets, built into the binary so `brandguard demo` works from anywhere.
+const DEMO_TARGETS: &[(&str, &str)] = &[
+    ("brand.toml", include_str!("../targets/demo/brand.toml")),
+    ("marketplaces/shopusa.toml", include_str!("../targets/demo/marketplaces/shopusa.toml")),
+    ("marketplaces/tmart.toml", include_str!("../targets/demo/marketplaces/tmart.toml")),
+    ("marketplaces/bidbay.toml", include_str!("../targets/demo/marketplaces/bidbay.toml")),
+];
+
+fn init_logs(cli: &Cli) {
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BRANDGUARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("brandguard={level}")));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::io::stderr().is_terminal() {
+        builder.init();
+    } else {
+        // Not a terminal (cron, systemd): one JSON object per line.
+        builder.json().init();
+    }
+}
+
+fn progress(cli: &Cli) -> Option<indicatif::MultiProgress> {
+    (!cli.quiet && std::io::stderr().is_terminal()).then(indicatif::MultiProgress::new)
+}
+
+fn load_config(targets: &Path, base: &[String]) -> Result<Config, u8> {
+    let mut config = match Config::load(targets) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(exit::BAD_CONFIG);
+        }
+    };
+    for pair in base.iter().filter(|p| !p.trim().is_empty()) {
+        let Some((name, url)) = pair.split_once('=') else {
+            eprintln!("error: --base-url wants NAME=URL, got `{pair}`");
+            return Err(exit::BAD_CONFIG);
+        };
+        if let Err(e) = config.override_base_url(name.trim(), url.trim()) {
+            eprintln!("error: {e}");
+            return Err(exit::BAD_CONFIG);
+        }
+    }
+    Ok(config)
+}
+
+fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn print_summary(s: &ScanSummary) {
+    println!(
+        "scan {} finished in {:.1}s: {} pages fetched, {} listings ({} of the brand), {} links skipped by robots.txt",
+        s.scan_id, s.duration_secs, s.pages_fetched, s.listings_seen, s.listings_matched, s.robots_blocked
+    );
+    let kinds: Vec<String> = s.findings_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    println!(
+        "findings: {} new, {} ongoing ({})",
+        s.findings_new,
+        s.findings_ongoing,
+        if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }
+    );
+    if !s.failures.is_empty() {
+        let f: Vec<String> = s.failures.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        println!("failures: {}", f.join(", "));
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, args: &DemoArgs) -> Result<u8> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let targets_dir = match targets {
+        Some(t) => t.to_path_buf(),
+        None => {
+            let dir = out.join("targets");
+            for (name, text) in DEMO_TARGETS {
+                let path = dir.join(name);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            dir
+        }
+    };
+    let rt = runtime()?;
+    rt.block_on(async {
+        let server = DemoServer::start(&args.options()).await?;
+        let base: Vec<String> = server.base_urls().iter().map(|(n, u)| format!("{n}={u}")).collect();
+        let config = match load_config(&targets_dir, &base) {
+            Ok(c) => c,
+            Err(code) => return Ok(code),
+        };
+        let store = Store::open(&out.join("store"))?;
+        let summary = brandguard::scan::run(&config, &store, ScanOptions { progress: progress(cli) }).await?;
+        let report = brandguard::scan::demo_report(&store, &summary, &server.ground_truth())?;
+        let csv = out.join("findings.csv");
+        brandguard::report::write_findings_csv(&store, &csv)?;
+        let summary_path = out.join("summary.json");
+        write_json(&summary_path, &report)?;
+        print_summary(&summary);
+        let d = &report.detection;
+        println!(
+            "detection against the demo's ground truth: precision {:.3}, recall {:.3} ({} of {} expected findings)",
+            d.precision, d.recall, d.true_positives, d.expected
+        );
+        println!("wrote {}, {} and the store {}", summary_path.display(), csv.display(), store.path().display());
+        Ok(if summary.failures.is_empty() { exit::OK } else { exit::PARTIAL })
+    })
+}
+
+fn run(cli: &Cli) -> Result<u8> {
+    match &cli.command {
+        Command::Demo { out, targets, demo: args } => demo(cli, out, targets.as_deref(), args),
+        Command::Scan {
+            targets,
+            store,
+            base,
+            summary,
+        } => {
+            let config = match load_config(targets, &base.base_url) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            let rt = runtime()?;
+            let store = Store::open(store)?;
+            let s = rt.block_on(brandguard::scan::run(&config, &store, ScanOptions { progress: progress(cli) }))?;
+            let path = summary.clone().unwrap_or_else(|| {
+                store
+                    .path()
+                    .parent()
+                    .unwrap_or_else(|| Path::new("."))
+                    .join("last-scan.json")
+            });
+            write_json(&path, &s)?;
+            print_summary(&s);
+            println!("summary written to {}", path.display());
+            Ok(if s.failures.is_empty() { exit::OK } else { exit::PARTIAL })
+        }
+        Command::Check { targets } => match Config::load(targets) {
+            Ok(c) => {
+                println!(
+                    "{}: brand {}, {} SKUs, {} authorised sellers, {} marketplaces ({}): OK",
+                    targets.display(),
+                    c.brand.name,
+                    c.brand.skus.len(),
+                    c.brand.sellers.len(),
+                    c.marketplaces.len(),
+                    c.marketplaces.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
+                );
+                Ok(exit::OK)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Ok(exit::BAD_CONFIG)
+            }
+        },
+        Command::ServeDemo { demo: args } => {
+            let rt = runtime()?;
+            rt.block_on(async {
+                let server = DemoServer::start(&args.options()).await?;
+                for (name, url) in server.base_urls() {
+                    println!("{name:>8}  {url}");
+                }
+                let base: Vec<String> = server.base_urls().iter().map(|(n, u)| format!("{n}={u}")).collect();
+                println!("ground truth: {}/_demo/ground-truth", server.base_urls()[0].1);
+                println!("scan it with:\n  brandguard scan --targets targets/demo --store evidence/store --base-url {}", base.join(","));
+                tokio::signal::ctrl_c().await?;
+                Ok(exit::OK)
+            })
+        }
+        Command::Findings { store, csv } => {
+            let store = Store::open(store)?;
+            match csv {
+                Some(path) => {
+                    let n = brandguard::report::write_findings_csv(&store, path)?;
+                    println!("wrote {n} findings to {}", path.display());
+                }
+                None => {
+                    for rec in store.findings() {
+                        let r = rec?;
+                        let f = &r.finding;
+                        println!(
+                            "{:<22} {:<8} {:<12} {:<30} {:<9} {}",
+                            f.kind.as_str(),
+                            f.marketplace,
+                            f.listing_id,
+                            f.seller_name.as_deref().unwrap_or("?").chars().take(30).collect::<String>(),
+                            f.sku,
+                            f.detail
+                        );
+                    }
+                }
+            }
+            Ok(exit::OK)
+        }
+        Command::Evidence {
+            command: EvidenceCommand::Verify { store },
+        } => {
+            let store = Store::open(store)?;
+            match store.verify() {
+                Ok((snaps, records)) => {
+                    println!("OK: {snaps} snapshots and {records} log records verified; head {}", store.log_head());
+                    Ok(exit::OK)
+                }
+                Err(e) => {
+                    eprintln!("FAILED: {e}");
+                    Ok(exit::TAMPERED)
+                }
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logs(&cli);
+    match run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! One scan: every marketplace of a targets folder crawled, every listing page read,
+//! judged and stored, and a [`ScanSummary`] at the end.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use serde::Serialize;
+use url::Url;
+
+use crate::config::{Config, Marketplace};
+use crate::crawl::{FetchError, Fetcher, Page};
+use crate::evidence::{EvidenceError, FindingStatus, Observation, Store, sha256_hex};
+use crate::{extract, judge};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+}
+
+/// How to run a scan.
+#[derive(Default)]
+pub struct ScanOptions {
+    /// Progress bars to draw into (a terminal); `None` logs instead.
+    pub progress: Option<MultiProgress>,
+}
+
+/// Counts for one marketplace.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct MarketplaceStats {
+    pub search_pages: u64,
+    pub listing_pages: u64,
+    pub listings_seen: u64,
+    pub listings_matched: u64,
+    pub robots_blocked: u64,
+    pub failures: u64,
+}
+
+/// What a scan did, for people and schedulers. Written as JSON.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ScanSummary {
+    pub scan_id: u64,
+    pub tool: String,
+    pub targets: String,
+    pub store: String,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub duration_secs: f64,
+    pub pages_fetched: u64,
+    pub bytes_fetched: u64,
+    pub snapshots_new: u64,
+    pub snapshots_deduplicated: u64,
+    pub listings_seen: u64,
+    /// Listings recognised as one of the brand's SKUs.
+    pub listings_matched: u64,
+    /// Listings that are not the brand's (other brands, accessories): never judged.
+    pub listings_unmatched: u64,
+    /// Links not fetched because robots.txt disallows them.
+    pub robots_blocked: u64,
+    /// Failed fetches by reason (`network`, `http_404`, …).
+    pub failures: BTreeMap<String, u64>,
+    /// A few failed URLs with their errors, for a first look.
+    pub failure_examples: Vec<String>,
+    pub findings_new: u64,
+    pub findings_ongoing: u64,
+    /// Findings seen in this scan, by kind.
+    pub findings_by_kind: BTreeMap<String, u64>,
+    /// Checks that could not be made (`no floor for currency EUR`), with counts.
+    pub notes: BTreeMap<String, u64>,
+    pub marketplaces: BTreeMap<String, MarketplaceStats>,
+    /// Hash of the evidence log's last record after this scan: pins the history.
+    pub log_head: String,
+}
+
+impl ScanSummary {
+    fn fail(&mut self, market: &str, reason: &str, example: String) {
+        *self.failures.entry(reason.to_string()).or_default() += 1;
+        self.marketplaces.entry(market.to_string()).or_default().failures += 1;
+        if self.failure_examples.len() < 20 {
+            self.failure_examples.push(example);
+        }
+    }
+
+    fn market(&mut self, market: &str) -> &mut MarketplaceStats {
+        self.marketplaces.entry(market.to_string()).or_default()
+    }
+}
+
+/// URL identity for de-duplication: no fragment.
+fn canonical(mut u: Url) -> Url {
+    u.set_fragment(None);
+    u
+}
+
+struct Run<'a> {
+    config: &'a Config,
+    store: &'a Store,
+    fetcher: Fetcher,
+    scan_id: u64,
+    summary: Mutex<ScanSummary>,
+}
+
+impl Run<'_> {
+    fn with<R>(&self, f: impl FnOnce(&mut ScanSummary) -> R) -> R {
+        let mut s = match self.summary.lock() {
+            Ok(s) => s,
+            Err(p) => p.into_inner(),
+        };
+        f(&mut s)
+    }
+
+    /// Fetches and stores a page's bytes; `None` (after counting why) when there is
+    /// no usable page.
+    async fn get(&self, m: &Marketplace, url: &Url) -> Result<Option<(Page, crate::evidence::SnapshotRef)>, ScanError> {
+        let page = match self.fetcher.fetch(url).await {
+            Ok(p) => p,
+            Err(FetchError::RobotsDisallowed { url }) => {
+                tracing::debug!(%url, "robots.txt disallows, skipped");
+                self.with(|s| {
+                    s.robots_blocked += 1;
+                    s.market(&m.name).robots_blocked += 1;
+                });
+                return Ok(None);
+            }
+            Err(e) => {
+                tracing::warn!(marketplace = %m.name, error = %e, "fetch failed");
+                self.with(|s| s.fail(&m.name, e.reason(), e.to_string()));
+                return Ok(None);
+            }
+        };
+        let snap = self.store.put_snapshot(&page.body)?;
+        self.with(|s| {
+            s.pages_fetched += 1;
+            s.bytes_fetched += page.body.len() as u64;
+            if snap.deduplicated {
+                s.snapshots_deduplicated += 1;
+            } else {
+                s.snapshots_new += 1;
+            }
+        });
+        if page.status != 200 {
+            let reason = format!("http_{}", page.status);
+            self.with(|s| s.fail(&m.name, &reason, format!("{url}: HTTP {}", page.status)));
+            return Ok(None);
+        }
+        Ok(Some((page, snap)))
+    }
+
+    async fn marketplace(&self, m: &Marketplace, bar: ProgressBar) -> Result<(), ScanError> {
+        let mut seen: HashSet<Url> = HashSet::new();
+        let mut items: Vec<Url> = Vec::new();
+        for start in &m.start_urls {
+            let Ok(first) = m.base_url.join(start) else { continue };
+            let mut next = Some(canonical(first));
+            let mut pages = 0;
+            let mut contents = HashSet::new();
+            while let Some(url) = next.take() {
+                if pages >= m.max_pages || !seen.insert(url.clone()) {
+                    break;
+                }
+                pages += 1;
+                bar.set_message(format!("search page {pages}"));
+                let Some((page, _)) = self.get(m, &url).await? else { break };
+                self.with(|s| s.market(&m.name).search_pages += 1);
+                // Pagination trap guard: a page repeating an earlier one ends the walk.
+                if !contents.insert(sha256_hex(&page.body)) {
+                    tracing::warn!(%url, "search page repeats an earlier one; stopping pagination");
+                    break;
+                }
+                let links = extract::search_links(&page, m);
+                for item in links.items {
+                    let item = canonical(item);
+                    if seen.insert(item.clone()) {
+                        items.push(item);
+                    }
+                }
+                next = links.next.map(canonical);
+            }
+        }
+        bar.set_length(items.len() as u64);
+        bar.set_message("listings");
+        let concurrency = self.config.brand.crawl.concurrency.max(1);
+        let mut results = futures::stream::iter(items)
+            .map(|url| async move { self.item(m, url).await })
+            .buffer_unordered(concurrency);
+        while let Some(r) = results.next().await {
+            r?;
+            bar.inc(1);
+        }
+        bar.finish_with_message("done");
+        Ok(())
+    }
+
+    async fn item(&self, m: &Marketplace, url: Url) -> Result<(), ScanError> {
+        let Some((page, snapshot)) = self.get(m, &url).await? else {
+            return Ok(());
+        };
+        let listing = extract::listing(&page, m);
+        let verdict = judge::judge(&self.config.brand, &listing);
+        let kinds = verdict.findings.iter().map(|f| f.kind).collect();
+        let matched = verdict.sku_match.sku.is_some();
+        let obs = Observation {
+            scan_id: self.scan_id,
+            seq: 0,
+            page,
+            snapshot,
+            listing,
+            sku_match: verdict.sku_match.clone(),
+            findings: kinds,
+            notes: verdict.notes.clone(),
+            log_seq: 0,
+        };
+        let statuses = self.store.record_observation(obs, &verdict.findings)?;
+        self.with(|s| {
+            s.listings_seen += 1;
+            s.market(&m.name).listing_pages += 1;
+            s.market(&m.name).listings_seen += 1;
+            if matched {
+                s.listings_matched += 1;
+                s.market(&m.name).listings_matched += 1;
+            } else {
+                s.listings_unmatched += 1;
+            }
+            for n in &verdict.notes {
+                *s.notes.entry(n.clone()).or_default() += 1;
+            }
+            for (f, st) in verdict.findings.iter().zip(statuses) {
+                *s.findings_by_kind.entry(f.kind.as_str().to_string()).or_default() += 1;
+                match st {
+                    FindingStatus::New => s.findings_new += 1,
+                    FindingStatus::Ongoing => s.findings_ongoing += 1,
+                }
+            }
+        });
+        Ok(())
+    }
+}
+
+/// Runs one scan of every marketplace in `config` into `store`.
+pub async fn run(config: &Config, store: &Store, opts: ScanOptions) -> Result<ScanSummary, ScanError> {
+    let fetcher = Fetcher::new(&config.brand.crawl)?;
+    for m in &config.marketplaces {
+        fetcher.register_host(&m.base_url, m.rate_limit);
+    }
+    let targets = config.dir.display().to_string();
+    let scan_id = store.begin_scan(&targets)?;
+    let started = Utc::now();
+    let run = Run {
+        config,
+        store,
+        fetcher,
+        scan_id,
+        summary: Mutex::new(ScanSummary {
+            scan_id,
+            tool: crate::TOOL.to_string(),
+            targets,
+            store: store.path().display().to_string(),
+            started_at: Some(started),
+            ..ScanSummary::default()
+        }),
+    };
+    tracing::info!(scan_id, marketplaces = config.marketplaces.len(), "scan started");
+    let style = ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    let jobs = config.marketplaces.iter().map(|m| {
+        let bar = match &opts.progress {
+            Some(mp) => mp.add(ProgressBar::new(0).with_style(style.clone()).with_prefix(m.name.clone())),
+            None => ProgressBar::hidden(),
+        };
+        run.marketplace(m, bar)
+    });
+    for r in futures::future::join_all(jobs).await {
+        r?;
+    }
+    let finished = Utc::now();
+    let mut summary = run.with(|s| s.clone());
+    summary.finished_at = Some(finished);
+    summary.duration_secs = (finished - started).num_milliseconds() as f64 / 1000.0;
+    let value = serde_json::to_value(&summary).unwrap_or_default();
+    summary.log_head = store.finish_scan(scan_id, value)?;
+    tracing::info!(
+        scan_id,
+        pages = summary.pages_fetched,
+        listings = summary.listings_seen,
+        findings_new = summary.findings_new,
+        "scan finished"
+    );
+    Ok(summary)
+}
+
+/// `(marketplace, listing id, kind)` of every finding observed in scan `scan_id`.
+pub fn findings_of_scan(
+    store: &Store,
+    scan_id: u64,
+) -> Result<std::collections::BTreeSet<(String, String, String)>, EvidenceError> {
+    let mut out = std::collections::BTreeSet::new();
+    for obs in store.observations(scan_id) {
+        let obs = obs?;
+        for k in &obs.findings {
+            out.insert((
+                obs.listing.marketplace.clone(),
+                obs.listing.listing_id.clone(),
+                k.as_str().to_string(),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The demo's `summary.json`: the scan summary plus detection against ground truth.
+#[derive(Debug, Serialize)]
+pub struct DemoReport {
+    #[serde(flatten)]
+    pub summary: ScanSummary,
+    pub detection: crate::demo::Detection,
+    pub demo_seed: u64,
+}
+
+/// Scores scan `summary` against the demo's ground truth.
+pub fn demo_report(
+    store: &Store,
+    summary: &ScanSummary,
+    truth: &crate::demo::GroundTruth,
+) -> Result<DemoReport, EvidenceError> {
+    let found = findings_of_scan(store, summary.scan_id)?;
+    Ok(DemoReport {
+        summary: summary.clone(),
+        detection: crate::demo::Detection::score(&truth.expected_findings(), &found),
+        demo_seed: truth.seed,
+    })
+}
