@@ -26,7 +26,11 @@ mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "brandguard", version, about = "Police how a brand's products are sold online")]
+#[command(
+    name = "brandguard",
+    version,
+    about = "Police how a brand's products are sold online"
+)]
 struct Cli {
     /// More log output (-v info, -vv debug).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -131,9 +135,18 @@ struct BaseUrls {
 /// The demo targets, built into the binary so `brandguard demo` works from anywhere.
 const DEMO_TARGETS: &[(&str, &str)] = &[
     ("brand.toml", include_str!("../targets/demo/brand.toml")),
-    ("marketplaces/shopusa.toml", include_str!("../targets/demo/marketplaces/shopusa.toml")),
-    ("marketplaces/tmart.toml", include_str!("../targets/demo/marketplaces/tmart.toml")),
-    ("marketplaces/bidbay.toml", include_str!("../targets/demo/marketplaces/bidbay.toml")),
+    (
+        "marketplaces/shopusa.toml",
+        include_str!("../targets/demo/marketplaces/shopusa.toml"),
+    ),
+    (
+        "marketplaces/tmart.toml",
+        include_str!("../targets/demo/marketplaces/tmart.toml"),
+    ),
+    (
+        "marketplaces/bidbay.toml",
+        include_str!("../targets/demo/marketplaces/bidbay.toml"),
+    ),
 ];
 
 fn init_logs(cli: &Cli) {
@@ -145,7 +158,9 @@ fn init_logs(cli: &Cli) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("BRANDGUARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("brandguard={level}")));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if std::io::stderr().is_terminal() {
         builder.init();
     } else {
@@ -187,14 +202,27 @@ fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
 fn print_summary(s: &ScanSummary) {
     println!(
         "scan {} finished in {:.1}s: {} pages fetched, {} listings ({} of the brand), {} links skipped by robots.txt",
-        s.scan_id, s.duration_secs, s.pages_fetched, s.listings_seen, s.listings_matched, s.robots_blocked
+        s.scan_id,
+        s.duration_secs,
+        s.pages_fetched,
+        s.listings_seen,
+        s.listings_matched,
+        s.robots_blocked
     );
-    let kinds: Vec<String> = s.findings_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let kinds: Vec<String> = s
+        .findings_by_kind
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
     println!(
         "findings: {} new, {} ongoing ({})",
         s.findings_new,
         s.findings_ongoing,
-        if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }
+        if kinds.is_empty() {
+            "none".to_string()
+        } else {
+            kinds.join(", ")
+        }
     );
     if !s.failures.is_empty() {
         let f: Vec<String> = s.failures.iter().map(|(k, n)| format!("{k} {n}")).collect();
@@ -220,7 +248,8 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, args: &DemoArgs) -> Resul
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
-                std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
             }
             dir
         }
@@ -253,7 +282,11 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, args: &DemoArgs) -> Resul
 
 fn run(cli: &Cli) -> Result<u8> {
     match &cli.command {
-        Command::Demo { out, targets, demo: args } => demo(cli, out, targets.as_deref(), args),
+        Command::Demo {
+            out,
+            targets,
+            demo: args,
+        } => demo(cli, out, targets.as_deref(), args),
         Command::Scan {
             targets,
             store,
@@ -266,7 +299,13 @@ fn run(cli: &Cli) -> Result<u8> {
             };
             let rt = runtime()?;
             let store = Store::open(store)?;
-            let s = rt.block_on(brandguard::scan::run(&config, &store, ScanOptions { progress: progress(cli) }))?;
+            let s = rt.block_on(brandguard::scan::run(
+                &config,
+                &store,
+                ScanOptions {
+                    progress: progress(cli),
+                },
+            ))?;
             let path = summary.clone().unwrap_or_else(|| {
                 store
                     .path()
@@ -277,7 +316,11 @@ fn run(cli: &Cli) -> Result<u8> {
             write_json(&path, &s)?;
             print_summary(&s);
             println!("summary written to {}", path.display());
-            Ok(if s.failures.is_empty() { exit::OK } else { exit::PARTIAL })
+            Ok(if s.failures.is_empty() {
+                exit::OK
+            } else {
+                exit::PARTIAL
+            })
         }
         Command::Check { targets } => match Config::load(targets) {
             Ok(c) => {
@@ -288,7 +331,11 @@ fn run(cli: &Cli) -> Result<u8> {
                     c.brand.skus.len(),
                     c.brand.sellers.len(),
                     c.marketplaces.len(),
-                    c.marketplaces.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
+                    c.marketplaces
+                        .iter()
+                        .map(|m| m.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
                 Ok(exit::OK)
             }
@@ -327,7 +374,12 @@ fn run(cli: &Cli) -> Result<u8> {
                             f.kind.as_str(),
                             f.marketplace,
                             f.listing_id,
-                            f.seller_name.as_deref().unwrap_or("?").chars().take(30).collect::<String>(),
+                            f.seller_name
+                                .as_deref()
+                                .unwrap_or("?")
+                                .chars()
+                                .take(30)
+                                .collect::<String>(),
                             f.sku,
                             f.detail
                         );
@@ -342,7 +394,10 @@ fn run(cli: &Cli) -> Result<u8> {
             let store = Store::open(store)?;
             match store.verify() {
                 Ok((snaps, records)) => {
-                    println!("OK: {snaps} snapshots and {records} log records verified; head {}", store.log_head());
+                    println!(
+                        "OK: {snaps} snapshots and {records} log records verified; head {}",
+                        store.log_head()
+                    );
                     Ok(exit::OK)
                 }
                 Err(e) => {

@@ -155,9 +155,17 @@ impl Config {
     }
 }
 
-fn compile_selector(site: &Site, s: &toml::Spanned<String>, field: &str) -> Result<Selector, ConfigError> {
+fn compile_selector(
+    site: &Site,
+    s: &toml::Spanned<String>,
+    field: &str,
+) -> Result<Selector, ConfigError> {
     Selector::parse(s.get_ref()).map_err(|e| {
-        site.invalid(s.span(), field, format!("`{}` is not a valid CSS selector: {e}", s.get_ref()))
+        site.invalid(
+            s.span(),
+            field,
+            format!("`{}` is not a valid CSS selector: {e}", s.get_ref()),
+        )
     })
 }
 
@@ -179,13 +187,16 @@ fn compile_fields(
                 FieldRuleFile::Full { css, attr, regex } => (css, attr.clone(), regex.as_ref()),
             };
             let selector = Selector::parse(css).map_err(|e| {
-                site.invalid(span.clone(), field, format!("`{css}` is not a valid CSS selector: {e}"))
+                site.invalid(
+                    span.clone(),
+                    field,
+                    format!("`{css}` is not a valid CSS selector: {e}"),
+                )
             })?;
             let regex = match regex {
-                Some(re) => Some(
-                    Regex::new(re)
-                        .map_err(|e| site.invalid(span.clone(), field, format!("bad regex `{re}`: {e}")))?,
-                ),
+                Some(re) => Some(Regex::new(re).map_err(|e| {
+                    site.invalid(span.clone(), field, format!("bad regex `{re}`: {e}"))
+                })?),
                 None => None,
             };
             Ok(FieldRule {
@@ -199,9 +210,17 @@ fn compile_fields(
 }
 
 impl Marketplace {
-    fn validate(m: MarketplaceFile, site: &Site, file: PathBuf) -> Result<Marketplace, ConfigError> {
+    fn validate(
+        m: MarketplaceFile,
+        site: &Site,
+        file: PathBuf,
+    ) -> Result<Marketplace, ConfigError> {
         let name = m.name.get_ref().trim().to_string();
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(site.invalid(
                 m.name.span(),
                 "name",
@@ -217,11 +236,14 @@ impl Marketplace {
             });
         }
         for u in &m.start_urls {
-            base_url
-                .join(u.get_ref())
-                .map_err(|e| site.invalid(u.span(), "start_urls", format!("not a URL path: {e}")))?;
+            base_url.join(u.get_ref()).map_err(|e| {
+                site.invalid(u.span(), "start_urls", format!("not a URL path: {e}"))
+            })?;
         }
-        if m.rate_limit.per_second <= 0.0 || m.rate_limit.per_second > 1000.0 || m.rate_limit.per_second.is_nan() {
+        if m.rate_limit.per_second <= 0.0
+            || m.rate_limit.per_second > 1000.0
+            || m.rate_limit.per_second.is_nan()
+        {
             return Err(ConfigError::Folder {
                 path: file,
                 message: "`rate_limit.per_second` must be above 0 and at most 1000".into(),
@@ -230,7 +252,11 @@ impl Marketplace {
         let id_re = match &m.item.listing_id_from_url {
             Some(re) => {
                 let compiled = Regex::new(re.get_ref()).map_err(|e| {
-                    site.invalid(re.span(), "item.listing_id_from_url", format!("bad regex: {e}"))
+                    site.invalid(
+                        re.span(),
+                        "item.listing_id_from_url",
+                        format!("bad regex: {e}"),
+                    )
                 })?;
                 if compiled.captures_len() < 2 {
                     return Err(site.invalid(
@@ -276,7 +302,11 @@ impl Marketplace {
 }
 
 impl Brand {
-    fn validate(b: BrandFile, site: &Site, marketplaces: &BTreeSet<String>) -> Result<Brand, ConfigError> {
+    fn validate(
+        b: BrandFile,
+        site: &Site,
+        marketplaces: &BTreeSet<String>,
+    ) -> Result<Brand, ConfigError> {
         if b.brand.name.trim().is_empty() {
             return Err(ConfigError::Folder {
                 path: site.path.to_path_buf(),
@@ -297,7 +327,10 @@ impl Brand {
                         return Err(site.invalid(
                             g.span(),
                             format!("sku[{i}].gtin"),
-                            format!("`{}` is not a valid GTIN-8/12/13/14 (length or check digit)", g.get_ref()),
+                            format!(
+                                "`{}` is not a valid GTIN-8/12/13/14 (length or check digit)",
+                                g.get_ref()
+                            ),
                         ));
                     }
                 }
@@ -321,12 +354,17 @@ impl Brand {
         if skus.is_empty() {
             return Err(ConfigError::Folder {
                 path: site.path.to_path_buf(),
-                message: "no [[sku]] defined: brandguard needs at least one product to watch".into(),
+                message: "no [[sku]] defined: brandguard needs at least one product to watch"
+                    .into(),
             });
         }
         let mut sellers = Vec::new();
         for (i, s) in b.seller.into_iter().enumerate() {
-            for m in s.authorized_on.iter().chain(s.accounts.iter().map(|a| &a.marketplace)) {
+            for m in s
+                .authorized_on
+                .iter()
+                .chain(s.accounts.iter().map(|a| &a.marketplace))
+            {
                 if !marketplaces.contains(m.get_ref()) {
                     return Err(site.invalid(
                         m.span(),
@@ -343,7 +381,11 @@ impl Brand {
                 id: s.id,
                 name: s.name,
                 aliases: s.aliases,
-                authorized_on: s.authorized_on.into_iter().map(|m| m.into_inner()).collect(),
+                authorized_on: s
+                    .authorized_on
+                    .into_iter()
+                    .map(|m| m.into_inner())
+                    .collect(),
                 accounts: s
                     .accounts
                     .into_iter()
@@ -358,7 +400,8 @@ impl Brand {
         if ratio <= rust_decimal::Decimal::ZERO || ratio >= rust_decimal::Decimal::ONE {
             return Err(ConfigError::Folder {
                 path: site.path.to_path_buf(),
-                message: "`policy.counterfeit_price_ratio` must be between 0 and 1 (e.g. \"0.5\")".into(),
+                message: "`policy.counterfeit_price_ratio` must be between 0 and 1 (e.g. \"0.5\")"
+                    .into(),
             });
         }
         Ok(Brand {

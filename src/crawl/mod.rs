@@ -202,7 +202,9 @@ impl Fetcher {
                 return Err(FetchError::RobotsDisallowed { url: current });
             }
             let host = self.host(&current);
-            let mut page = self.raw_get(&host, &current, self.settings.max_body_bytes).await?;
+            let mut page = self
+                .raw_get(&host, &current, self.settings.max_body_bytes)
+                .await?;
             if (300..400).contains(&page.status)
                 && let Some(loc) = page.header("location")
             {
@@ -225,10 +227,14 @@ impl Fetcher {
     /// One GET, after the host's limiter, reading at most `max_bytes`.
     async fn raw_get(&self, host: &Host, url: &Url, max_bytes: usize) -> Result<Page, FetchError> {
         host.limiter.until_ready().await;
-        let _permit = self.in_flight.acquire().await.map_err(|_| FetchError::Http {
-            url: url.clone(),
-            message: "fetcher closed".into(),
-        })?;
+        let _permit = self
+            .in_flight
+            .acquire()
+            .await
+            .map_err(|_| FetchError::Http {
+                url: url.clone(),
+                message: "fetcher closed".into(),
+            })?;
         let sent_at = Utc::now();
         let err = |e: reqwest::Error| FetchError::Http {
             url: url.clone(),
@@ -240,7 +246,12 @@ impl Fetcher {
         let headers = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let mut body = Vec::new();
         let mut truncated = false;

@@ -135,13 +135,23 @@ fn sellers() -> Vec<DemoSeller> {
         s(Shopusa, "lxr", "LuxReplica Store", Counterfeiter),
         s(Shopusa, "sonora", "Sonora Official", OtherBrand),
         s(Tmart, "hq8888", "华强电子旗舰店", Authorized),
-        s(Tmart, "nw-cn", "Northwind Audio Official Store", OutOfTerritory),
+        s(
+            Tmart,
+            "nw-cn",
+            "Northwind Audio Official Store",
+            OutOfTerritory,
+        ),
         s(Tmart, "yp2020", "优品数码专营店", Unauthorized),
         s(Tmart, "gf666", "高仿耳机批发", Counterfeiter),
         s(Tmart, "snr-cn", "索诺拉旗舰店", OtherBrand),
         s(Bidbay, "northwind_audio", "northwind_audio", Authorized),
         s(Bidbay, "pacific-sound", "Pacific-Sound", OutOfTerritory),
-        s(Bidbay, "cheap_electronics_99", "cheap_electronics_99", Unauthorized),
+        s(
+            Bidbay,
+            "cheap_electronics_99",
+            "cheap_electronics_99",
+            Unauthorized,
+        ),
         s(Bidbay, "a1-deals-hk", "a1-deals-hk", Counterfeiter),
         s(Bidbay, "sonora_outlet", "sonora_outlet", OtherBrand),
     ]
@@ -282,7 +292,8 @@ fn brand_listing(
     } else {
         None
     };
-    let shipping = (site == Site::Bidbay).then(|| Decimal::new(rng.random_range(0..=12) * 100 + 99, 2));
+    let shipping =
+        (site == Site::Bidbay).then(|| Decimal::new(rng.random_range(0..=12) * 100 + 99, 2));
     let title = match (site, fake_words) {
         (Site::Tmart, true) => format!("高仿 {} 1:1", p.zh),
         (Site::Tmart, false) => format!("{} 正品行货", p.zh),
@@ -348,12 +359,30 @@ fn other_brand(rng: &mut StdRng, site: Site, id: String, seller: usize, n: usize
     // Same model numbers and product words as Acme's, far below Acme's floors:
     // only the brand tells them apart.
     let (title, floor) = match (site, n % 3) {
-        (Site::Tmart, 0) => ("索诺拉 Sonora X1 无线降噪耳机".to_string(), Decimal::new(129900, 2)),
-        (Site::Tmart, 1) => ("索诺拉 Sonora S2 便携蓝牙音箱".to_string(), Decimal::new(59900, 2)),
-        (Site::Tmart, _) => ("索诺拉 Sonora P3 真无线耳机".to_string(), Decimal::new(32900, 2)),
-        (_, 0) => ("Sonora X1 Wireless Noise-Cancelling Headphones".to_string(), Decimal::new(19900, 2)),
-        (_, 1) => ("Sonora S2 Portable Bluetooth Speaker".to_string(), Decimal::new(8900, 2)),
-        _ => ("Sonora P3 True Wireless Earbuds".to_string(), Decimal::new(4900, 2)),
+        (Site::Tmart, 0) => (
+            "索诺拉 Sonora X1 无线降噪耳机".to_string(),
+            Decimal::new(129900, 2),
+        ),
+        (Site::Tmart, 1) => (
+            "索诺拉 Sonora S2 便携蓝牙音箱".to_string(),
+            Decimal::new(59900, 2),
+        ),
+        (Site::Tmart, _) => (
+            "索诺拉 Sonora P3 真无线耳机".to_string(),
+            Decimal::new(32900, 2),
+        ),
+        (_, 0) => (
+            "Sonora X1 Wireless Noise-Cancelling Headphones".to_string(),
+            Decimal::new(19900, 2),
+        ),
+        (_, 1) => (
+            "Sonora S2 Portable Bluetooth Speaker".to_string(),
+            Decimal::new(8900, 2),
+        ),
+        _ => (
+            "Sonora P3 True Wireless Earbuds".to_string(),
+            Decimal::new(4900, 2),
+        ),
     };
     let price = money(rng, floor, 30, 60);
     DemoListing {
@@ -388,12 +417,28 @@ mod tests {
     #[test]
     fn every_kind_of_seller_and_violation_appears() {
         let c = Catalog::generate(42, 24);
-        let kinds: std::collections::BTreeSet<_> =
-            c.listings.iter().flat_map(|l| l.expected.iter().copied()).collect();
-        for k in ["unauthorized_seller", "territory_breach", "below_floor", "suspected_counterfeit"] {
+        let kinds: std::collections::BTreeSet<_> = c
+            .listings
+            .iter()
+            .flat_map(|l| l.expected.iter().copied())
+            .collect();
+        for k in [
+            "unauthorized_seller",
+            "territory_breach",
+            "below_floor",
+            "suspected_counterfeit",
+        ] {
             assert!(kinds.contains(k), "missing {k}");
         }
-        assert!(c.listings.iter().any(|l| l.sku.is_none() && l.expected.is_empty()));
-        assert!(c.listings.iter().any(|l| l.coupon.is_some_and(|cp| cp < l.price)));
+        assert!(
+            c.listings
+                .iter()
+                .any(|l| l.sku.is_none() && l.expected.is_empty())
+        );
+        assert!(
+            c.listings
+                .iter()
+                .any(|l| l.coupon.is_some_and(|cp| cp < l.price))
+        );
     }
 }

@@ -59,7 +59,11 @@ impl DemoServer {
         let mut addrs = Vec::new();
         let mut tasks = Vec::new();
         for (i, site) in Site::ALL.into_iter().enumerate() {
-            let port = if opts.port == 0 { 0 } else { opts.port + i as u16 };
+            let port = if opts.port == 0 {
+                0
+            } else {
+                opts.port + i as u16
+            };
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
                 .await
                 .map_err(|source| DemoError::Bind { port, source })?;

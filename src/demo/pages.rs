@@ -38,7 +38,9 @@ pub fn robots(site: Site) -> &'static str {
             "# shopusa robots\nUser-agent: BadBot\nDisallow: /\n\nUser-agent: *\nDisallow: /sponsored/\nDisallow: /cart\nDisallow: /_demo/\nAllow: /\n"
         }
         Site::Tmart => "User-agent: *\nDisallow: /promo/\nDisallow: /_demo/\n",
-        Site::Bidbay => "User-agent: *\nDisallow: /itm/watch/\nDisallow: /bid/\nDisallow: /_demo/\n",
+        Site::Bidbay => {
+            "User-agent: *\nDisallow: /itm/watch/\nDisallow: /bid/\nDisallow: /_demo/\n"
+        }
     }
 }
 
@@ -110,17 +112,23 @@ pub fn search(c: &Catalog, site: Site, page: usize) -> Option<String> {
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Search: acme - ShopUSA</title></head><body>\
              <h1>Results for \"acme\"</h1><ul class=\"results\">\n{rows}</ul>\
              <nav class=\"pagination\">Page {page} of {pages} {}</nav></body></html>",
-            next.map(|n| format!("<a rel=\"next\" href=\"{}\">Next</a>", attr(&n))).unwrap_or_default()
+            next.map(|n| format!("<a rel=\"next\" href=\"{}\">Next</a>", attr(&n)))
+                .unwrap_or_default()
         ),
         Site::Tmart => format!(
             "<html><head><meta charset=\"gbk\"><title>acme - 淘集市 搜索</title></head><body>\
              <div class=\"list\">\n{rows}</div><div class=\"pager\">第{page}页 {}</div></body></html>",
-            next.map(|n| format!("<a class=\"next\" href=\"{}\">下一页</a>", attr(&n))).unwrap_or_default()
+            next.map(|n| format!("<a class=\"next\" href=\"{}\">下一页</a>", attr(&n)))
+                .unwrap_or_default()
         ),
         Site::Bidbay => format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>acme | bidbay</title></head><body>\
              <ul class=\"srp-results\">\n{rows}</ul><nav>{}</nav></body></html>",
-            next.map(|n| format!("<a class=\"pagination__next\" href=\"{}\">Next page</a>", attr(&n))).unwrap_or_default()
+            next.map(|n| format!(
+                "<a class=\"pagination__next\" href=\"{}\">Next page</a>",
+                attr(&n)
+            ))
+            .unwrap_or_default()
         ),
     })
 }
@@ -167,7 +175,12 @@ pub fn item(c: &Catalog, l: &DemoListing) -> String {
         Site::Tmart => {
             let coupon = l
                 .coupon
-                .map(|c| format!("<div class=\"tb-coupon\">券后价 <em class=\"coupon-price\">¥{}</em></div>", grouped(c)))
+                .map(|c| {
+                    format!(
+                        "<div class=\"tb-coupon\">券后价 <em class=\"coupon-price\">¥{}</em></div>",
+                        grouped(c)
+                    )
+                })
                 .unwrap_or_default();
             format!(
                 "<html><head><meta charset=\"gbk\"><title>{t}-淘集市</title></head><body>\
@@ -190,7 +203,12 @@ pub fn item(c: &Catalog, l: &DemoListing) -> String {
         Site::Bidbay => {
             let ship = l
                 .shipping
-                .map(|s| format!("<span class=\"shipping\">+US ${} shipping</span>", grouped(s)))
+                .map(|s| {
+                    format!(
+                        "<span class=\"shipping\">+US ${} shipping</span>",
+                        grouped(s)
+                    )
+                })
                 .unwrap_or_default();
             format!(
                 "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{t} | bidbay</title>\

@@ -29,7 +29,11 @@ struct SiteState {
     log: Arc<Mutex<Vec<RequestRecord>>>,
 }
 
-pub(super) fn router(site: Site, catalog: Arc<Catalog>, log: Arc<Mutex<Vec<RequestRecord>>>) -> Router {
+pub(super) fn router(
+    site: Site,
+    catalog: Arc<Catalog>,
+    log: Arc<Mutex<Vec<RequestRecord>>>,
+) -> Router {
     Router::new()
         .fallback(handle)
         .with_state(SiteState { site, catalog, log })
@@ -40,7 +44,11 @@ fn html(site: Site, body: String) -> Response {
         // GBK bytes, declared only by <meta charset>: the header names no charset,
         // as on many Chinese shops.
         let (bytes, _, _) = encoding_rs::GBK.encode(&body);
-        ([(header::CONTENT_TYPE, "text/html")], Body::from(bytes.into_owned())).into_response()
+        (
+            [(header::CONTENT_TYPE, "text/html")],
+            Body::from(bytes.into_owned()),
+        )
+            .into_response()
     } else {
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
     }
@@ -58,7 +66,10 @@ fn query_param(query: &str, key: &str) -> Option<String> {
 
 async fn handle(State(st): State<SiteState>, req: Request) -> Response {
     let uri = req.uri().clone();
-    let target = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let target = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)

@@ -144,7 +144,11 @@ fn json<T: Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).expect("record serialises")
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(tree: &'static str, key: &[u8], bytes: &[u8]) -> Result<T, EvidenceError> {
+fn parse<T: for<'de> Deserialize<'de>>(
+    tree: &'static str,
+    key: &[u8],
+    bytes: &[u8],
+) -> Result<T, EvidenceError> {
     serde_json::from_slice(bytes).map_err(|e| EvidenceError::Corrupt {
         tree,
         key: String::from_utf8_lossy(key).into_owned(),
@@ -214,7 +218,11 @@ impl Store {
     }
 
     /// Appends a record to the hash chain and returns its sequence number.
-    fn append_log(&self, kind: &str, payload: serde_json::Value) -> Result<LogRecord, EvidenceError> {
+    fn append_log(
+        &self,
+        kind: &str,
+        payload: serde_json::Value,
+    ) -> Result<LogRecord, EvidenceError> {
         let mut head = match self.head.lock() {
             Ok(h) => h,
             Err(p) => p.into_inner(),
@@ -273,7 +281,10 @@ impl Store {
             log_head: None,
         };
         self.scans.insert(scan_id.to_be_bytes(), json(&rec))?;
-        self.append_log("scan_started", serde_json::to_value(&rec).unwrap_or_default())?;
+        self.append_log(
+            "scan_started",
+            serde_json::to_value(&rec).unwrap_or_default(),
+        )?;
         Ok(scan_id)
     }
 
@@ -282,9 +293,11 @@ impl Store {
         let digest = Sha256::digest(body);
         let sha256 = hex::encode(digest);
         let compressed = zstd::encode_all(body, 3)?;
-        let prior = self
-            .snapshots
-            .compare_and_swap(digest.as_slice(), None as Option<&[u8]>, Some(compressed))?;
+        let prior = self.snapshots.compare_and_swap(
+            digest.as_slice(),
+            None as Option<&[u8]>,
+            Some(compressed),
+        )?;
         Ok(SnapshotRef {
             sha256,
             size: body.len() as u64,
@@ -379,7 +392,11 @@ impl Store {
     }
 
     /// Marks a scan finished with its summary, and makes everything durable.
-    pub fn finish_scan(&self, scan_id: u64, summary: serde_json::Value) -> Result<String, EvidenceError> {
+    pub fn finish_scan(
+        &self,
+        scan_id: u64,
+        summary: serde_json::Value,
+    ) -> Result<String, EvidenceError> {
         let key = scan_id.to_be_bytes();
         let mut rec: ScanRecord = match self.scans.get(key)? {
             Some(v) => parse("scans", &key, &v)?,
@@ -413,11 +430,16 @@ impl Store {
     }
 
     /// Every observation of one scan, in order.
-    pub fn observations(&self, scan_id: u64) -> impl Iterator<Item = Result<Observation, EvidenceError>> + '_ {
-        self.observations.scan_prefix(scan_id.to_be_bytes()).map(|r| {
-            let (k, v) = r?;
-            parse("observations", &k, &v)
-        })
+    pub fn observations(
+        &self,
+        scan_id: u64,
+    ) -> impl Iterator<Item = Result<Observation, EvidenceError>> + '_ {
+        self.observations
+            .scan_prefix(scan_id.to_be_bytes())
+            .map(|r| {
+                let (k, v) = r?;
+                parse("observations", &k, &v)
+            })
     }
 
     /// Every scan, oldest first.
@@ -467,11 +489,17 @@ impl Store {
             }
             let payload_sha = sha256_hex(&json(&rec.payload));
             if payload_sha != rec.payload_sha256 {
-                return Err(bad(format!("payload hashes to {payload_sha}, record says {}", rec.payload_sha256)));
+                return Err(bad(format!(
+                    "payload hashes to {payload_sha}, record says {}",
+                    rec.payload_sha256
+                )));
             }
             let h = chain_hash(&rec.prev, rec.seq, &rec.kind, &rec.payload_sha256);
             if h != rec.hash {
-                return Err(bad(format!("record hashes to {h}, record says {}", rec.hash)));
+                return Err(bad(format!(
+                    "record hashes to {h}, record says {}",
+                    rec.hash
+                )));
             }
             prev = rec.hash;
             n += 1;

@@ -49,11 +49,13 @@ fn from_meta(bytes: &[u8]) -> Option<&'static Encoding> {
                     .collect();
                 if let Some(enc) = Encoding::for_label(&rest) {
                     // A page that says UTF-16 in ASCII-compatible bytes is lying.
-                    return Some(if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-                        encoding_rs::UTF_8
-                    } else {
-                        enc
-                    });
+                    return Some(
+                        if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                            encoding_rs::UTF_8
+                        } else {
+                            enc
+                        },
+                    );
                 }
             }
         }
@@ -93,7 +95,8 @@ mod tests {
 
     #[test]
     fn gbk_declared_by_meta_only() {
-        let html = "<html><head><meta charset=\"gbk\"></head><body>华强电子旗舰店 ¥1,299.00</body></html>";
+        let html =
+            "<html><head><meta charset=\"gbk\"></head><body>华强电子旗舰店 ¥1,299.00</body></html>";
         let (bytes, _, _) = encoding_rs::GBK.encode(html);
         let d = decode(&bytes, Some("text/html"));
         assert_eq!(d.charset_source, "meta");
@@ -105,7 +108,10 @@ mod tests {
     fn header_beats_meta_and_http_equiv_is_read() {
         let page = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\">";
         assert_eq!(decode(page, None).charset, "Shift_JIS");
-        assert_eq!(decode(page, Some("text/html; charset=utf-8")).charset, "UTF-8");
+        assert_eq!(
+            decode(page, Some("text/html; charset=utf-8")).charset,
+            "UTF-8"
+        );
     }
 
     #[test]

@@ -75,7 +75,11 @@ pub fn decode(page: &Page) -> charset::Decoded {
 pub fn search_links(page: &Page, m: &Marketplace) -> SearchLinks {
     let text = decode(page).text;
     let doc = Html::parse_document(&text);
-    let resolve = |e: ElementRef| e.value().attr("href").and_then(|h| page.final_url.join(h.trim()).ok());
+    let resolve = |e: ElementRef| {
+        e.value()
+            .attr("href")
+            .and_then(|h| page.final_url.join(h.trim()).ok())
+    };
     SearchLinks {
         items: doc.select(&m.listing_link).filter_map(resolve).collect(),
         next: m
@@ -163,7 +167,11 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         } else {
             format!(
                 "not in structured data; selectors matched nothing: {}",
-                rules.iter().map(|r| r.css.as_str()).collect::<Vec<_>>().join(", ")
+                rules
+                    .iter()
+                    .map(|r| r.css.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         missing.insert(field.to_string(), why);
@@ -173,10 +181,22 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     let offer = |p: &structured::Product| p.offers.first().cloned();
     let title = pick("title", &|p| p.name.clone(), &f.title);
     let brand = pick("brand", &|p| p.brand.clone(), &f.brand);
-    let seller_name = pick("seller", &|p| offer(p).and_then(|o| o.seller_name), &f.seller);
-    let seller_id = pick("seller_id", &|p| offer(p).and_then(|o| o.seller_id), &f.seller_id);
+    let seller_name = pick(
+        "seller",
+        &|p| offer(p).and_then(|o| o.seller_name),
+        &f.seller,
+    );
+    let seller_id = pick(
+        "seller_id",
+        &|p| offer(p).and_then(|o| o.seller_id),
+        &f.seller_id,
+    );
     let price_text = pick("price", &|p| offer(p).and_then(|o| o.price), &f.price);
-    let currency_text = pick("currency", &|p| offer(p).and_then(|o| o.currency), &f.currency);
+    let currency_text = pick(
+        "currency",
+        &|p| offer(p).and_then(|o| o.currency),
+        &f.currency,
+    );
     let mpn = pick("mpn", &|p| p.mpn.clone(), &f.mpn);
     let gtin = pick("gtin", &|p| p.gtin.first().cloned(), &f.gtin);
     let coupon_text = by_selectors(&doc, &f.coupon_price);
@@ -193,7 +213,10 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     if price_text.is_some() && list_price.is_none() {
         missing.insert(
             "price".into(),
-            format!("`{}` holds no readable amount", price_text.as_deref().unwrap_or("")),
+            format!(
+                "`{}` holds no readable amount",
+                price_text.as_deref().unwrap_or("")
+            ),
         );
     }
     let coupon_price = coupon_text.as_ref().and_then(|(t, src)| {

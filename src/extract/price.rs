@@ -114,7 +114,10 @@ fn numbers(text: &str) -> Vec<Decimal> {
 
 /// One number with thousands and decimal separators in any of the usual styles.
 fn number(raw: &str) -> Option<Decimal> {
-    let raw: String = raw.chars().filter(|c| !matches!(c, ' ' | '\'' | '\u{2009}' | '\u{202f}')).collect();
+    let raw: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\'' | '\u{2009}' | '\u{202f}'))
+        .collect();
     let last_dot = raw.rfind('.');
     let last_comma = raw.rfind(',');
     let decimal_sep = match (last_dot, last_comma) {
@@ -199,7 +202,11 @@ mod tests {
             ("49.99", "USD", "49.99", "USD"),
         ];
         for (text, default, amount, currency) in cases {
-            assert_eq!(p(text, default), (amount.to_string(), currency.to_string()), "{text}");
+            assert_eq!(
+                p(text, default),
+                (amount.to_string(), currency.to_string()),
+                "{text}"
+            );
         }
     }
 

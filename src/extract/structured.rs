@@ -27,8 +27,9 @@ pub struct Offer {
 }
 
 // These selectors are constants: parsing them cannot fail.
-static LD_JSON: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse(r#"script[type="application/ld+json"]"#).expect("constant selector"));
+static LD_JSON: LazyLock<Selector> = LazyLock::new(|| {
+    Selector::parse(r#"script[type="application/ld+json"]"#).expect("constant selector")
+});
 static ITEMSCOPE_PRODUCT: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("[itemscope][itemtype]").expect("constant selector"));
 static META_PROPERTY: LazyLock<Selector> =
@@ -37,7 +38,9 @@ static META_PROPERTY: LazyLock<Selector> =
 fn has_type(v: &Value, ty: &str) -> bool {
     match v.get("@type") {
         Some(Value::String(s)) => s.rsplit('/').next() == Some(ty),
-        Some(Value::Array(a)) => a.iter().any(|t| t.as_str().and_then(|s| s.rsplit('/').next()) == Some(ty)),
+        Some(Value::Array(a)) => a
+            .iter()
+            .any(|t| t.as_str().and_then(|s| s.rsplit('/').next()) == Some(ty)),
         _ => false,
     }
 }
@@ -48,7 +51,10 @@ fn text(v: &Value) -> Option<String> {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
         Value::Array(a) => a.iter().find_map(text),
-        Value::Object(_) => v.get("name").and_then(text).or_else(|| v.get("@value").and_then(text)),
+        Value::Object(_) => v
+            .get("name")
+            .and_then(text)
+            .or_else(|| v.get("@value").and_then(text)),
         _ => None,
     }
 }
@@ -57,7 +63,10 @@ fn ld_offer(v: &Value, out: &mut Vec<Offer>) {
     match v {
         Value::Array(a) => a.iter().for_each(|o| ld_offer(o, out)),
         Value::Object(_) => {
-            if has_type(v, "AggregateOffer") && v.get("offers").is_some() && v.get("lowPrice").is_none() {
+            if has_type(v, "AggregateOffer")
+                && v.get("offers").is_some()
+                && v.get("lowPrice").is_none()
+            {
                 if let Some(inner) = v.get("offers") {
                     ld_offer(inner, out);
                 }
@@ -67,11 +76,16 @@ fn ld_offer(v: &Value, out: &mut Vec<Offer>) {
                 .get("price")
                 .and_then(text)
                 .or_else(|| v.get("lowPrice").and_then(text))
-                .or_else(|| v.get("priceSpecification").and_then(|p| p.get("price")).and_then(text));
-            let currency = v
-                .get("priceCurrency")
-                .and_then(text)
-                .or_else(|| v.get("priceSpecification").and_then(|p| p.get("priceCurrency")).and_then(text));
+                .or_else(|| {
+                    v.get("priceSpecification")
+                        .and_then(|p| p.get("price"))
+                        .and_then(text)
+                });
+            let currency = v.get("priceCurrency").and_then(text).or_else(|| {
+                v.get("priceSpecification")
+                    .and_then(|p| p.get("priceCurrency"))
+                    .and_then(text)
+            });
             let seller = v.get("seller").or_else(|| v.get("offeredBy"));
             let (seller_name, seller_id) = match seller {
                 Some(Value::String(s)) => (Some(s.trim().to_string()), None),
@@ -119,7 +133,10 @@ fn walk(v: &Value, depth: usize, out: &mut Vec<Product>) {
     match v {
         Value::Array(a) => a.iter().for_each(|x| walk(x, depth + 1, out)),
         Value::Object(map) => {
-            if has_type(v, "Product") || has_type(v, "IndividualProduct") || has_type(v, "ProductModel") {
+            if has_type(v, "Product")
+                || has_type(v, "IndividualProduct")
+                || has_type(v, "ProductModel")
+            {
                 out.push(ld_product(v));
                 return;
             }
@@ -150,16 +167,21 @@ pub fn json_ld(doc: &Html) -> (Vec<Product>, usize) {
 
 fn is_scope_of(e: &ElementRef, ty: &str) -> bool {
     e.value().attr("itemscope").is_some()
-        && e.value()
-            .attr("itemtype")
-            .is_some_and(|t| t.split_whitespace().any(|t| t.rsplit('/').next() == Some(ty)))
+        && e.value().attr("itemtype").is_some_and(|t| {
+            t.split_whitespace()
+                .any(|t| t.rsplit('/').next() == Some(ty))
+        })
 }
 
 /// `(itemprop name, element)` pairs belonging to the item scope `scope`: descendants
 /// with `itemprop`, not looking inside nested scopes.
 fn props<'a>(scope: ElementRef<'a>) -> Vec<(String, ElementRef<'a>)> {
     let mut out = Vec::new();
-    let mut stack: Vec<ElementRef<'a>> = scope.children().filter_map(ElementRef::wrap).rev().collect();
+    let mut stack: Vec<ElementRef<'a>> = scope
+        .children()
+        .filter_map(ElementRef::wrap)
+        .rev()
+        .collect();
     while let Some(e) = stack.pop() {
         if let Some(names) = e.value().attr("itemprop") {
             for n in names.split_whitespace() {
@@ -167,7 +189,13 @@ fn props<'a>(scope: ElementRef<'a>) -> Vec<(String, ElementRef<'a>)> {
             }
         }
         if e.value().attr("itemscope").is_none() {
-            stack.extend(e.children().filter_map(ElementRef::wrap).collect::<Vec<_>>().into_iter().rev());
+            stack.extend(
+                e.children()
+                    .filter_map(ElementRef::wrap)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev(),
+            );
         }
     }
     out
@@ -257,7 +285,11 @@ pub fn open_graph(doc: &Html) -> Option<Product> {
     let mut currency = None;
     let mut brand = None;
     for m in doc.select(&META_PROPERTY) {
-        let key = m.value().attr("property").or_else(|| m.value().attr("name")).unwrap_or("");
+        let key = m
+            .value()
+            .attr("property")
+            .or_else(|| m.value().attr("name"))
+            .unwrap_or("");
         let content = m.value().attr("content").map(|c| c.trim().to_string());
         match key {
             "og:title" => title = title.or(content),

@@ -72,7 +72,10 @@ pub fn normalize_seller(name: &str) -> String {
 
 /// A GTIN-8/12/13/14 as 14 digits, if its check digit is right.
 pub fn normalize_gtin(raw: &str) -> Option<String> {
-    let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let digits: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
     if !matches!(digits.len(), 8 | 12 | 13 | 14) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -92,13 +95,14 @@ fn has_word(text: &str, word: &str) -> bool {
     if word.is_empty() {
         return false;
     }
-    if word.chars().any(|c| !c.is_ascii()) {
+    if !word.is_ascii() {
         return text.contains(word);
     }
     text.match_indices(word).any(|(i, _)| {
         let before = text[..i].chars().next_back();
         let after = text[i + word.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_alphanumeric()) && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
     })
 }
 
@@ -114,7 +118,12 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         Some(b) => brand_names.iter().any(|n| b == n || has_word(b, n)),
         None => brand_names.iter().any(|n| has_word(&title, n)),
     };
-    if let Some(w) = brand.policy.exclusion_words.iter().find(|w| has_word(&title, &fold(w))) {
+    if let Some(w) = brand
+        .policy
+        .exclusion_words
+        .iter()
+        .find(|w| has_word(&title, &fold(w)))
+    {
         return SkuMatch {
             sku: None,
             confidence: 0,
@@ -143,7 +152,11 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
     }
     if let Some(mpn) = &l.mpn {
         let mpn = fold(mpn);
-        if let Some(sku) = brand.skus.iter().find(|s| s.mpn.iter().any(|m| fold(m) == mpn)) {
+        if let Some(sku) = brand
+            .skus
+            .iter()
+            .find(|s| s.mpn.iter().any(|m| fold(m) == mpn))
+        {
             return SkuMatch {
                 sku: Some(sku.id.clone()),
                 confidence: 95,
@@ -178,8 +191,14 @@ mod tests {
 
     #[test]
     fn gtin_check_digits_and_lengths() {
-        assert_eq!(normalize_gtin("0012345678905").as_deref(), Some("00012345678905"));
-        assert_eq!(normalize_gtin("012345678905").as_deref(), Some("00012345678905"));
+        assert_eq!(
+            normalize_gtin("0012345678905").as_deref(),
+            Some("00012345678905")
+        );
+        assert_eq!(
+            normalize_gtin("012345678905").as_deref(),
+            Some("00012345678905")
+        );
         assert!(normalize_gtin("0012345678906").is_none());
         assert!(normalize_gtin("12345").is_none());
         assert!(normalize_gtin("96385074").is_some());
@@ -187,8 +206,14 @@ mod tests {
 
     #[test]
     fn seller_names_fold_suffixes_width_and_case() {
-        assert_eq!(normalize_seller("Northwind Audio Official Store"), "northwindaudio");
-        assert_eq!(normalize_seller("ＮＯＲＴＨＷＩＮＤ  audio"), "northwindaudio");
+        assert_eq!(
+            normalize_seller("Northwind Audio Official Store"),
+            "northwindaudio"
+        );
+        assert_eq!(
+            normalize_seller("ＮＯＲＴＨＷＩＮＤ  audio"),
+            "northwindaudio"
+        );
         assert_eq!(normalize_seller("华强电子旗舰店"), "华强电子");
         assert_eq!(normalize_seller("Pacific Sound Co."), "pacificsound");
         assert_eq!(normalize_seller("Pacific-Sound"), "pacificsound");

@@ -117,15 +117,16 @@ pub fn judge(brand: &Brand, l: &Listing) -> Verdict {
         floor,
         detail,
     };
-    let floor = l
-        .price
-        .as_ref()
-        .and_then(|p| sku.floor.get(&p.currency).map(|f| Money::new(*f, p.currency.clone())));
+    let floor = l.price.as_ref().and_then(|p| {
+        sku.floor
+            .get(&p.currency)
+            .map(|f| Money::new(*f, p.currency.clone()))
+    });
 
     let seller = recognise(brand, l);
     v.authorized_seller = seller.map(|s| s.id.clone());
     match seller {
-        Some(s) if s.authorized_on.iter().any(|m| *m == l.marketplace) => {}
+        Some(s) if s.authorized_on.contains(&l.marketplace) => {}
         Some(s) => v.findings.push(make(
             FindingKind::TerritoryBreach,
             None,
@@ -135,15 +136,19 @@ pub fn judge(brand: &Brand, l: &Listing) -> Verdict {
                 s.authorized_on.join(", ")
             ),
         )),
-        None if l.seller.name.is_none() && l.seller.id.is_none() => {
-            v.notes.push("seller not found on the page: authorisation not checked".into())
-        }
+        None if l.seller.name.is_none() && l.seller.id.is_none() => v
+            .notes
+            .push("seller not found on the page: authorisation not checked".into()),
         None => v.findings.push(make(
             FindingKind::UnauthorizedSeller,
             None,
             format!(
                 "seller {} is not an authorised seller of {}",
-                l.seller.name.as_deref().or(l.seller.id.as_deref()).unwrap_or("?"),
+                l.seller
+                    .name
+                    .as_deref()
+                    .or(l.seller.id.as_deref())
+                    .unwrap_or("?"),
                 brand.name
             ),
         )),
@@ -170,8 +175,12 @@ pub fn judge(brand: &Brand, l: &Listing) -> Verdict {
                 ));
             }
         }
-        (Some(p), None) => v.notes.push(format!("no floor for currency {}", p.currency)),
-        (None, _) => v.notes.push("no price on the page: floor not checked".into()),
+        (Some(p), None) => v
+            .notes
+            .push(format!("no floor for currency {}", p.currency)),
+        (None, _) => v
+            .notes
+            .push("no price on the page: floor not checked".into()),
     }
     if let Some(title) = &l.title {
         let t = fold(title);

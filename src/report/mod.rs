@@ -8,7 +8,10 @@ use crate::evidence::{EvidenceError, Store};
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error("cannot write {path}: {source}")]
-    Write { path: String, source: std::io::Error },
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}")]
     Csv { path: String, source: csv::Error },
     #[error(transparent)]
@@ -64,20 +67,30 @@ pub fn write_findings_csv(store: &Store, path: &Path) -> Result<usize, ReportErr
             f.seller_name.clone().unwrap_or_default(),
             f.seller_id.clone().unwrap_or_default(),
             f.sku.clone(),
-            f.observed.as_ref().map(|m| m.amount.to_string()).unwrap_or_default(),
-            f.observed.as_ref().map(|m| m.currency.to_string()).unwrap_or_default(),
+            f.observed
+                .as_ref()
+                .map(|m| m.amount.to_string())
+                .unwrap_or_default(),
+            f.observed
+                .as_ref()
+                .map(|m| m.currency.to_string())
+                .unwrap_or_default(),
             serde_json::to_value(f.price_basis)
                 .ok()
                 .and_then(|v| v.as_str().map(String::from))
                 .unwrap_or_default(),
-            f.floor.as_ref().map(|m| m.amount.to_string()).unwrap_or_default(),
+            f.floor
+                .as_ref()
+                .map(|m| m.amount.to_string())
+                .unwrap_or_default(),
             f.kind.as_str().to_string(),
             f.detail.clone(),
             rec.first_seen.to_rfc3339(),
             rec.last_seen.to_rfc3339(),
             rec.snapshot_sha256.clone(),
         ];
-        w.write_record(row.iter().map(|c| csv_cell(c))).map_err(csv_err)?;
+        w.write_record(row.iter().map(|c| csv_cell(c)))
+            .map_err(csv_err)?;
         n += 1;
     }
     w.flush().map_err(|source| ReportError::Write {
@@ -93,7 +106,10 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralised() {
-        assert_eq!(csv_cell("=HYPERLINK(\"http://x\",\"y\")"), "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"http://x\",\"y\")"),
+            "'=HYPERLINK(\"http://x\",\"y\")"
+        );
         assert_eq!(csv_cell("+1"), "'+1");
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_cell("Northwind"), "Northwind");

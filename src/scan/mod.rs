@@ -80,7 +80,10 @@ pub struct ScanSummary {
 impl ScanSummary {
     fn fail(&mut self, market: &str, reason: &str, example: String) {
         *self.failures.entry(reason.to_string()).or_default() += 1;
-        self.marketplaces.entry(market.to_string()).or_default().failures += 1;
+        self.marketplaces
+            .entry(market.to_string())
+            .or_default()
+            .failures += 1;
         if self.failure_examples.len() < 20 {
             self.failure_examples.push(example);
         }
@@ -116,7 +119,11 @@ impl Run<'_> {
 
     /// Fetches and stores a page's bytes; `None` (after counting why) when there is
     /// no usable page.
-    async fn get(&self, m: &Marketplace, url: &Url) -> Result<Option<(Page, crate::evidence::SnapshotRef)>, ScanError> {
+    async fn get(
+        &self,
+        m: &Marketplace,
+        url: &Url,
+    ) -> Result<Option<(Page, crate::evidence::SnapshotRef)>, ScanError> {
         let page = match self.fetcher.fetch(url).await {
             Ok(p) => p,
             Err(FetchError::RobotsDisallowed { url }) => {
@@ -155,7 +162,9 @@ impl Run<'_> {
         let mut seen: HashSet<Url> = HashSet::new();
         let mut items: Vec<Url> = Vec::new();
         for start in &m.start_urls {
-            let Ok(first) = m.base_url.join(start) else { continue };
+            let Ok(first) = m.base_url.join(start) else {
+                continue;
+            };
             let mut next = Some(canonical(first));
             let mut pages = 0;
             let mut contents = HashSet::new();
@@ -165,7 +174,9 @@ impl Run<'_> {
                 }
                 pages += 1;
                 bar.set_message(format!("search page {pages}"));
-                let Some((page, _)) = self.get(m, &url).await? else { break };
+                let Some((page, _)) = self.get(m, &url).await? else {
+                    break;
+                };
                 self.with(|s| s.market(&m.name).search_pages += 1);
                 // Pagination trap guard: a page repeating an earlier one ends the walk.
                 if !contents.insert(sha256_hex(&page.body)) {
@@ -230,7 +241,9 @@ impl Run<'_> {
                 *s.notes.entry(n.clone()).or_default() += 1;
             }
             for (f, st) in verdict.findings.iter().zip(statuses) {
-                *s.findings_by_kind.entry(f.kind.as_str().to_string()).or_default() += 1;
+                *s.findings_by_kind
+                    .entry(f.kind.as_str().to_string())
+                    .or_default() += 1;
                 match st {
                     FindingStatus::New => s.findings_new += 1,
                     FindingStatus::Ongoing => s.findings_ongoing += 1,
@@ -242,7 +255,11 @@ impl Run<'_> {
 }
 
 /// Runs one scan of every marketplace in `config` into `store`.
-pub async fn run(config: &Config, store: &Store, opts: ScanOptions) -> Result<ScanSummary, ScanError> {
+pub async fn run(
+    config: &Config,
+    store: &Store,
+    opts: ScanOptions,
+) -> Result<ScanSummary, ScanError> {
     let fetcher = Fetcher::new(&config.brand.crawl)?;
     for m in &config.marketplaces {
         fetcher.register_host(&m.base_url, m.rate_limit);
@@ -264,13 +281,21 @@ pub async fn run(config: &Config, store: &Store, opts: ScanOptions) -> Result<Sc
             ..ScanSummary::default()
         }),
     };
-    tracing::info!(scan_id, marketplaces = config.marketplaces.len(), "scan started");
+    tracing::info!(
+        scan_id,
+        marketplaces = config.marketplaces.len(),
+        "scan started"
+    );
     let style = ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
     let jobs = config.marketplaces.iter().map(|m| {
         let bar = match &opts.progress {
-            Some(mp) => mp.add(ProgressBar::new(0).with_style(style.clone()).with_prefix(m.name.clone())),
+            Some(mp) => mp.add(
+                ProgressBar::new(0)
+                    .with_style(style.clone())
+                    .with_prefix(m.name.clone()),
+            ),
             None => ProgressBar::hidden(),
         };
         run.marketplace(m, bar)

@@ -1,0 +1,126 @@
+//! The real binary, as a user runs it.
+
+use std::path::Path;
+use std::process::Command;
+
+fn brandguard() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_brandguard"))
+}
+
+#[test]
+fn demo_command_writes_summary_with_perfect_detection() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let o = brandguard()
+        .args(["demo", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.contains("precision 1.000, recall 1.000"), "{stdout}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert!(summary["pages_fetched"].as_u64().unwrap() > 70);
+    assert!(summary["listings_seen"].as_u64().unwrap() >= 72);
+    assert_eq!(summary["detection"]["precision"], 1.0);
+    assert_eq!(summary["detection"]["recall"], 1.0);
+    assert!(out.join("findings.csv").exists());
+    assert!(out.join("targets/brand.toml").exists());
+
+    // The store it wrote verifies.
+    let v = brandguard()
+        .args(["evidence", "verify", "--store"])
+        .arg(out.join("store"))
+        .output()
+        .unwrap();
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+    assert!(String::from_utf8_lossy(&v.stdout).starts_with("OK:"));
+}
+
+#[test]
+fn check_accepts_the_demo_targets() {
+    let o = brandguard()
+        .args(["check", "--targets", "targets/demo"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("3 marketplaces"));
+}
+
+/// Copies targets/demo to a temp folder with one file edited.
+fn broken_targets(file: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["", "marketplaces"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for e in std::fs::read_dir(Path::new("targets/demo").join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                std::fs::copy(&p, dir.path().join(sub).join(p.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from} not in {file}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    dir
+}
+
+fn check_fails(dir: &tempfile::TempDir) -> String {
+    let o = brandguard()
+        .args(["check", "--targets"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "bad configuration exits 2");
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn bad_configuration_names_file_line_and_field() {
+    // A float floor: money must be exact.
+    let d = broken_targets("brand.toml", "USD = \"199.00\"", "USD = 199.99");
+    let err = check_fails(&d);
+    assert!(
+        err.contains("brand.toml") && err.contains("line 34"),
+        "{err}"
+    );
+    assert!(err.contains("write money as a string"), "{err}");
+
+    // A bad CSS selector.
+    let d = broken_targets(
+        "marketplaces/tmart.toml",
+        "title = \"h1.tb-title\"",
+        "title = \"h1..tb-title\"",
+    );
+    let err = check_fails(&d);
+    assert!(
+        err.contains("tmart.toml:17") && err.contains("item.fields.title"),
+        "{err}"
+    );
+
+    // A seller authorised on a marketplace that does not exist.
+    let d = broken_targets(
+        "brand.toml",
+        "authorized_on = [\"tmart\"]",
+        "authorized_on = [\"tmall\"]",
+    );
+    let err = check_fails(&d);
+    assert!(
+        err.contains("brand.toml:") && err.contains("`tmall`"),
+        "{err}"
+    );
+
+    // A GTIN with a wrong check digit.
+    let d = broken_targets("brand.toml", "0012345678905", "0012345678906");
+    let err = check_fails(&d);
+    assert!(
+        err.contains("sku[0].gtin") && err.contains("check digit"),
+        "{err}"
+    );
+}

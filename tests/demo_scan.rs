@@ -1,0 +1,244 @@
+//! The walking skeleton end to end: the real scan against the demo marketplace on
+//! loopback, checked against the demo's ground truth and its request log.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use brandguard::config::Config;
+use brandguard::demo::{DemoOptions, DemoServer};
+use brandguard::evidence::Store;
+use brandguard::scan::{self, ScanOptions};
+
+async fn setup(opts: &DemoOptions) -> (DemoServer, Config) {
+    let server = DemoServer::start(opts)
+        .await
+        .expect("demo starts on loopback");
+    let mut config = Config::load(Path::new("targets/demo")).expect("demo targets are valid");
+    for (name, url) in server.base_urls() {
+        config
+            .override_base_url(&name, &url)
+            .expect("known marketplace");
+    }
+    (server, config)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_scan_finds_exactly_the_ground_truth() {
+    let (server, config) = setup(&DemoOptions::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let summary = scan::run(&config, &store, ScanOptions::default())
+        .await
+        .unwrap();
+    let truth = server.ground_truth();
+    let report = scan::demo_report(&store, &summary, &truth).unwrap();
+
+    let d = &report.detection;
+    assert!(
+        d.expected > 50,
+        "the demo should hold many violations, has {}",
+        d.expected
+    );
+    assert_eq!(d.precision, 1.0, "false positives: {:?}", d.false_positives);
+    assert_eq!(d.recall, 1.0, "missed: {:?}", d.missed);
+    assert_eq!(summary.listings_seen as usize, truth.listings.len());
+    assert!(
+        summary.failures.is_empty(),
+        "{:?}",
+        summary.failure_examples
+    );
+    // Every finding kind appears in the demo.
+    for kind in [
+        "unauthorized_seller",
+        "territory_breach",
+        "below_floor",
+        "suspected_counterfeit",
+    ] {
+        assert!(
+            summary.findings_by_kind.get(kind).copied().unwrap_or(0) > 0,
+            "no {kind}"
+        );
+    }
+
+    // summary.json carries what the issue asks for.
+    let json = serde_json::to_value(&report).unwrap();
+    for key in [
+        "pages_fetched",
+        "listings_seen",
+        "findings_by_kind",
+        "detection",
+    ] {
+        assert!(json.get(key).is_some(), "summary lacks {key}");
+    }
+    assert_eq!(json["detection"]["precision"], 1.0);
+
+    // The store's chain and snapshots verify.
+    let (snapshots, records) = store.verify().unwrap();
+    assert!(snapshots >= summary.pages_fetched.min(1));
+    assert!(records > summary.listings_seen);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_disallowed_paths_are_never_requested() {
+    let (server, config) = setup(&DemoOptions::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let summary = scan::run(&config, &store, ScanOptions::default())
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert!(!requests.is_empty());
+    // The search pages do link to disallowed paths: the crawler saw and skipped them.
+    assert!(
+        summary.robots_blocked >= 3,
+        "robots_blocked = {}",
+        summary.robots_blocked
+    );
+    let disallowed = [
+        "/sponsored/",
+        "/promo/",
+        "/itm/watch/",
+        "/cart",
+        "/bid/",
+        "/_demo/",
+    ];
+    for r in &requests {
+        assert!(
+            !disallowed.iter().any(|d| r.target.starts_with(d)),
+            "robots.txt disallows {} but it was requested",
+            r.target
+        );
+        assert!(
+            r.user_agent.starts_with("brandguard/"),
+            "user agent {}",
+            r.user_agent
+        );
+    }
+    // robots.txt itself: once per site per scan.
+    let robots: Vec<_> = requests
+        .iter()
+        .filter(|r| r.target == "/robots.txt")
+        .collect();
+    assert_eq!(robots.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_brands_and_accessories_are_never_flagged() {
+    let (server, config) = setup(&DemoOptions {
+        seed: 7,
+        ..DemoOptions::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    scan::run(&config, &store, ScanOptions::default())
+        .await
+        .unwrap();
+    let truth = server.ground_truth();
+    let not_ours: BTreeSet<(String, String)> = truth
+        .listings
+        .iter()
+        .filter(|l| l.sku.is_none())
+        .map(|l| (l.marketplace.clone(), l.listing_id.clone()))
+        .collect();
+    assert!(
+        not_ours.len() >= 9,
+        "the demo must hold other-brand listings"
+    );
+    for rec in store.findings() {
+        let f = rec.unwrap().finding;
+        assert!(
+            !not_ours.contains(&(f.marketplace.clone(), f.listing_id.clone())),
+            "{}/{} is not an Acme product but got {:?}",
+            f.marketplace,
+            f.listing_id,
+            f.kind
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gbk_pages_decode_and_a_second_scan_reports_nothing_new() {
+    let (_server, config) = setup(&DemoOptions::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let first = scan::run(&config, &store, ScanOptions::default())
+        .await
+        .unwrap();
+    // The authorised tmart shop's Chinese name survives GBK decoding.
+    let seen_huaqiang = store
+        .observations(first.scan_id)
+        .map(|o| o.unwrap())
+        .any(|o| {
+            o.listing.marketplace == "tmart"
+                && o.listing.seller.name.as_deref() == Some("华强电子旗舰店")
+        });
+    assert!(seen_huaqiang);
+    let gb: Vec<_> = store
+        .observations(first.scan_id)
+        .map(|o| o.unwrap())
+        .filter(|o| o.listing.marketplace == "tmart")
+        .map(|o| o.listing.charset)
+        .collect();
+    assert!(
+        !gb.is_empty() && gb.iter().all(|c| c == "gb18030" || c == "GBK"),
+        "{gb:?}"
+    );
+
+    let second = scan::run(&config, &store, ScanOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(second.findings_new, 0);
+    assert_eq!(second.findings_ongoing, first.findings_new);
+    // Same bytes: no new snapshots.
+    assert_eq!(second.snapshots_new, 0);
+    store.verify().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn findings_csv_has_one_row_per_finding() {
+    let (_server, config) = setup(&DemoOptions::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let summary = scan::run(&config, &store, ScanOptions::default())
+        .await
+        .unwrap();
+    let path = dir.path().join("findings.csv");
+    let n = brandguard::report::write_findings_csv(&store, &path).unwrap();
+    assert_eq!(n as u64, summary.findings_new);
+    let mut rdr = csv::Reader::from_path(&path).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    for col in [
+        "marketplace",
+        "listing_url",
+        "listing_id",
+        "seller",
+        "sku",
+        "observed_price",
+        "floor",
+        "kind",
+        "first_seen",
+        "evidence_sha256",
+    ] {
+        assert!(headers.iter().any(|h| h == col), "missing column {col}");
+    }
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), n);
+    // Evidence references point at stored bytes.
+    let sha_col = headers.iter().position(|h| h == "evidence_sha256").unwrap();
+    let bytes = store
+        .snapshot(&rows[0][sha_col])
+        .unwrap()
+        .expect("snapshot stored");
+    assert!(!bytes.is_empty());
+    // Prices are exact decimals, never floats like 198.99000000001.
+    let price_col = headers.iter().position(|h| h == "observed_price").unwrap();
+    for r in &rows {
+        let p = &r[price_col];
+        assert!(p.parse::<rust_decimal::Decimal>().is_ok(), "price {p}");
+        assert!(
+            p.split('.').nth(1).is_none_or(|f| f.len() <= 2),
+            "price {p}"
+        );
+    }
+}
