@@ -67,7 +67,7 @@ impl Money {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.amount.normalize(), self.currency)
+        write!(f, "{} {}", self.amount, self.currency)
     }
 }
 
@@ -87,6 +87,6 @@ mod tests {
         let m = Money::new(Decimal::new(129900, 2), Currency::new("CNY").unwrap());
         let json = serde_json::to_string(&m).unwrap();
         assert_eq!(json, r#"{"amount":"1299.00","currency":"CNY"}"#);
-        assert_eq!(m.to_string(), "1299 CNY");
+        assert_eq!(m.to_string(), "1299.00 CNY");
     }
 }

@@ -203,13 +203,14 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
 
     // The page's currency: the structured/selected one if it is a code, else the
     // adapter's.
-    let currency = currency_text
-        .as_deref()
-        .and_then(|c| Currency::new(c).ok())
-        .unwrap_or_else(|| m.currency.clone());
+    let hints = price::Hints {
+        currency: currency_text.as_deref(),
+        decimal_separator: None,
+    };
+    let currency = m.currency.clone();
     let list_price = price_text
         .as_deref()
-        .and_then(|t| price::parse_lowest_price(t, &currency));
+        .and_then(|t| price::parse_lowest_price(t, hints, &currency));
     if price_text.is_some() && list_price.is_none() {
         missing.insert(
             "price".into(),
@@ -221,7 +222,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     }
     let coupon_price = coupon_text.as_ref().and_then(|(t, src)| {
         sources.insert("coupon_price".into(), src.clone());
-        price::parse_lowest_price(t, &currency)
+        price::parse_lowest_price(t, hints, &currency)
     });
     let (price, price_basis) = match (&list_price, &coupon_price) {
         (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {

@@ -5,83 +5,122 @@
 //! pages print.
 
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::money::{Currency, Money};
 
-/// Currency markers, longest first so `US $` wins over `$`. `None` means "a dollar or
-/// yen sign: take the page's currency if it is one of that family".
-const MARKERS: &[(&str, Option<&str>)] = &[
-    ("US $", Some("USD")),
-    ("US$", Some("USD")),
-    ("USD", Some("USD")),
-    ("C$", Some("CAD")),
-    ("CA$", Some("CAD")),
-    ("A$", Some("AUD")),
-    ("AU$", Some("AUD")),
-    ("HK$", Some("HKD")),
-    ("NZ$", Some("NZD")),
-    ("S$", Some("SGD")),
-    ("R$", Some("BRL")),
-    ("CN¥", Some("CNY")),
-    ("RMB", Some("CNY")),
-    ("CNY", Some("CNY")),
-    ("元", Some("CNY")),
-    ("人民币", Some("CNY")),
-    ("JP¥", Some("JPY")),
-    ("円", Some("JPY")),
-    ("EUR", Some("EUR")),
-    ("€", Some("EUR")),
-    ("GBP", Some("GBP")),
-    ("£", Some("GBP")),
-    ("zł", Some("PLN")),
-    ("PLN", Some("PLN")),
-    ("руб", Some("RUB")),
-    ("₽", Some("RUB")),
-    ("RUB", Some("RUB")),
-    ("₹", Some("INR")),
-    ("Rs.", Some("INR")),
-    ("INR", Some("INR")),
-    ("₩", Some("KRW")),
-    ("원", Some("KRW")),
-    ("KRW", Some("KRW")),
-    ("CHF", Some("CHF")),
-    ("kr", Some("SEK")),
-    ("Kč", Some("CZK")),
-    ("₺", Some("TRY")),
-    ("$", None),
-    ("¥", None),
+/// Currency markers as pages write them, and their ISO 4217 code. `$`, `¥` and `kr`
+/// name a family (`FAMILY_*`): the page's own currency wins when it belongs to it.
+/// Alphabetic markers only match as whole words ("Rs" not inside "Reviews").
+#[rustfmt::skip]
+const MARKERS: &[(&str, &str)] = &[
+    ("US $", "USD"), ("US$", "USD"), ("USD", "USD"), ("$U", "UYU"), ("A$", "AUD"),
+    ("AU$", "AUD"), ("AUD", "AUD"), ("B/.", "PAB"), ("BD", "BHD"), ("BZ$", "BZD"),
+    ("Br", "BYN"), ("Bs", "VES"), ("C$", "CAD"), ("CA$", "CAD"), ("CAD", "CAD"),
+    ("FCFA", "XAF"), ("CFA", "XOF"), ("CHF", "CHF"), ("CUC$", "CUC"), ("DKK", "DKK"),
+    ("DT", "TND"), ("Db", "STN"), ("Dinara", "RSD"), ("EUR", "EUR"), ("euro", "EUR"),
+    ("FBu", "BIF"), ("FG", "GNF"), ("Fdj", "DJF"), ("Fr.", "CHF"), ("Ft", "HUF"),
+    ("GBP", "GBP"), ("GEL", "GEL"), ("GH₵", "GHS"), ("HUF", "HUF"), ("J$", "JMD"),
+    ("KD", "KWD"), ("KMF", "KMF"), ("KM", "BAM"), ("Kč", "CZK"), ("CZK", "CZK"),
+    ("LD", "LYD"), ("LEI", "RON"), ("Lek", "ALL"), ("MK", "MWK"), ("MOP$", "MOP"),
+    ("MX$", "MXN"), ("MXN", "MXN"), ("NOK", "NOK"), ("SEK", "SEK"), ("NT$", "TWD"),
+    ("NZD", "NZD"), ("NZ$", "NZD"), ("Nfk", "ERN"), ("Nu.", "BTN"), ("OMR", "OMR"),
+    ("PLN", "PLN"), ("zł", "PLN"), ("R$", "BRL"), ("BRL", "BRL"), ("RD$", "DOP"),
+    ("RM", "MYR"), ("RON", "RON"), ("lei", "RON"), ("Rf", "MVR"), ("Rp", "IDR"),
+    ("IDR", "IDR"), ("Rs.", "INR"), ("Rs", "INR"), ("INR", "INR"), ("S/.", "PEN"),
+    ("SGD", "SGD"), ("S$", "SGD"), ("T$", "TOP"), ("TL", "TRY"), ("TRY", "TRY"),
+    ("TSh", "TZS"), ("TT$", "TTD"), ("UM", "MRU"), ("USh", "UGX"), ("VT", "VUV"),
+    ("Z$", "ZWL"), ("ZK", "ZMW"), ("kn", "HRK"), ("HK$", "HKD"), ("HKD", "HKD"),
+    ("CN¥", "CNY"), ("RMB", "CNY"), ("CNY", "CNY"), ("元", "CNY"), ("人民币", "CNY"),
+    ("JP¥", "JPY"), ("JPY", "JPY"), ("円", "JPY"), ("KRW", "KRW"), ("원", "KRW"),
+    ("₩", "KRW"), ("руб", "RUB"), ("RUB", "RUB"), ("₽", "RUB"), ("р.", "RUB"),
+    ("Р", "RUB"), ("грн", "UAH"), ("₴", "UAH"), ("UAH", "UAH"), ("лв", "BGN"),
+    ("BGN", "BGN"), ("֏", "AMD"), ("؋", "AFN"), ("تومان", "IRR"), ("ریال", "IRR"),
+    ("جنيه", "EGP"), ("درهم", "AED"), ("AED", "AED"), ("ريال", "SAR"), ("﷼", "SAR"),
+    ("SAR", "SAR"), ("र", "NPR"), ("৳", "BDT"), ("฿", "THB"), ("THB", "THB"),
+    ("៛", "KHR"), ("₡", "CRC"), ("₤", "GBP"), ("£", "GBP"), ("₦", "NGN"), ("₨", "PKR"),
+    ("₪", "ILS"), ("ILS", "ILS"), ("₫", "VND"), ("đ", "VND"), ("VND", "VND"),
+    ("€", "EUR"), ("₭", "LAK"), ("₮", "MNT"), ("₱", "PHP"), ("PHP", "PHP"),
+    ("₹", "INR"), ("₺", "TRY"), ("₼", "AZN"), ("ƒ", "ANG"), ("Ƒ", "ANG"),
+    ("рублей", "RUB"), ("рубля", "RUB"), ("Zł", "PLN"), ("DEM", "DEM"), ("PTE", "PTE"),
+    ("kr", FAMILY_KRONA), ("$", FAMILY_DOLLAR), ("¥", FAMILY_YEN),
 ];
 
-fn currency_in(text: &str, default: &Currency) -> Option<Currency> {
-    for (marker, code) in MARKERS {
-        if text.contains(marker) {
-            let code = match (code, *marker) {
-                (Some(c), _) => *c,
-                (None, "$") => match default.code() {
-                    "USD" | "CAD" | "AUD" | "NZD" | "HKD" | "SGD" | "MXN" | "TWD" => default.code(),
-                    _ => "USD",
-                },
-                (None, _) => match default.code() {
-                    "JPY" => "JPY",
-                    _ => "CNY",
-                },
-            };
-            return Currency::new(code).ok();
-        }
-    }
-    None
+const FAMILY_DOLLAR: &str = "$";
+const FAMILY_YEN: &str = "¥";
+const FAMILY_KRONA: &str = "kr";
+
+/// Markers sorted longest first, so `US$` wins over `$` and `руб` over `р.`.
+static SORTED: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
+    let mut v = MARKERS.to_vec();
+    v.sort_by_key(|(m, _)| std::cmp::Reverse(m.chars().count()));
+    v
+});
+
+/// Where `marker` first occurs in `text`, as a whole word when it starts or ends with
+/// a letter.
+fn find_marker(text: &str, marker: &str) -> Option<usize> {
+    let first_alpha = marker.chars().next().is_some_and(char::is_alphabetic);
+    let last_alpha = marker.chars().next_back().is_some_and(char::is_alphabetic);
+    // Codes and words ("EUR", "euro", "pln") in any case; short symbols ("Rs", "kr") as written.
+    let case_insensitive = marker.chars().all(char::is_alphabetic) && marker.chars().count() > 2;
+    let (hay, needle) = if case_insensitive {
+        (text.to_lowercase(), marker.to_lowercase())
+    } else {
+        (text.to_string(), marker.to_string())
+    };
+    hay.match_indices(&needle)
+        .find(|(i, m)| {
+            let before = hay[..*i].chars().next_back();
+            let after = hay[i + m.len()..].chars().next();
+            !(first_alpha && before.is_some_and(char::is_alphabetic))
+                && !(last_alpha && after.is_some_and(char::is_alphabetic))
+        })
+        .map(|(i, _)| i)
+}
+
+/// The currency written in `text`, if any; `default` resolves `$`, `¥` and `kr`.
+pub fn currency_in(text: &str, default: &Currency) -> Option<Currency> {
+    // The marker written first wins ("AED 8000 (USD 2179)"), at one place the longest;
+    // but a specific one beats a family sign anywhere ("$1,190.00 AUD").
+    let family = |c: &str| [FAMILY_DOLLAR, FAMILY_YEN, FAMILY_KRONA].contains(&c);
+    let (_, _, code) = SORTED
+        .iter()
+        .filter_map(|(m, c)| find_marker(text, m).map(|pos| (family(c), pos, *c)))
+        .min_by_key(|(fam, pos, _)| (*fam, *pos))?;
+    let code = match code {
+        FAMILY_DOLLAR => match default.code() {
+            "USD" | "CAD" | "AUD" | "NZD" | "HKD" | "SGD" | "MXN" | "TWD" | "ARS" | "CLP"
+            | "COP" => default.code(),
+            _ => "USD",
+        },
+        FAMILY_YEN => match default.code() {
+            "JPY" => "JPY",
+            _ => "CNY",
+        },
+        FAMILY_KRONA => match default.code() {
+            "SEK" | "NOK" | "DKK" | "ISK" => default.code(),
+            _ => "SEK",
+        },
+        c => c,
+    };
+    Currency::new(code).ok()
 }
 
 /// The numbers in `text`, in order, as decimals.
-fn numbers(text: &str) -> Vec<Decimal> {
+fn numbers(text: &str, decimal_hint: Option<char>) -> Vec<Decimal> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
+        // ".75" and "$.75": a separator right before digits, with no digit before it.
+        let leading_point = matches!(chars[i], '.' | ',')
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            && !(i > 0 && chars[i - 1].is_ascii_digit());
+        if !chars[i].is_ascii_digit() && !leading_point {
             i += 1;
             continue;
         }
@@ -104,7 +143,16 @@ fn numbers(text: &str) -> Vec<Decimal> {
             }
         }
         let raw: String = chars[start..end].iter().collect();
-        if let Some(d) = number(&raw) {
+        // ".75" is 0.75, but in "$.750.30" the point is stray.
+        let leading_point = leading_point && !raw[1..].contains(['.', ',']);
+        let (raw, hint) = match (leading_point, raw.strip_prefix(['.', ','])) {
+            (true, Some(rest)) => (format!("0.{rest}"), Some('.')),
+            (false, Some(rest)) => (rest.to_string(), decimal_hint),
+            _ => (raw, decimal_hint),
+        };
+        // "40% OFF" is a discount, not a price.
+        let percent = chars[end..].iter().find(|c| !c.is_whitespace()) == Some(&'%');
+        if !percent && let Some(d) = number(&raw, hint) {
             out.push(d);
         }
         i = end.max(i + 1);
@@ -113,7 +161,7 @@ fn numbers(text: &str) -> Vec<Decimal> {
 }
 
 /// One number with thousands and decimal separators in any of the usual styles.
-fn number(raw: &str) -> Option<Decimal> {
+fn number(raw: &str, decimal_hint: Option<char>) -> Option<Decimal> {
     let raw: String = raw
         .chars()
         .filter(|c| !matches!(c, ' ' | '\'' | '\u{2009}' | '\u{202f}'))
@@ -121,6 +169,7 @@ fn number(raw: &str) -> Option<Decimal> {
     let last_dot = raw.rfind('.');
     let last_comma = raw.rfind(',');
     let decimal_sep = match (last_dot, last_comma) {
+        _ if decimal_hint.is_some() => decimal_hint,
         (Some(d), Some(c)) => Some(if d > c { '.' } else { ',' }),
         (Some(_), None) => sep_is_decimal(&raw, '.').then_some('.'),
         (None, Some(_)) => sep_is_decimal(&raw, ',').then_some(','),
@@ -157,20 +206,47 @@ fn normalize(text: &str) -> String {
         .collect()
 }
 
-/// Parses the first price in `text`; `default` is the currency when none is written.
-pub fn parse_price(text: &str, default: &Currency) -> Option<Money> {
+/// What a page says about a price besides its text.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Hints<'a> {
+    /// Currency written elsewhere (`priceCurrency`, a currency selector): a code or a symbol.
+    pub currency: Option<&'a str>,
+    /// The decimal separator, when the site is known to use one.
+    pub decimal_separator: Option<char>,
+}
+
+fn parse(
+    text: &str,
+    hints: Hints,
+    default: &Currency,
+    pick: fn(Vec<Decimal>) -> Option<Decimal>,
+) -> Option<Money> {
     let text = normalize(text);
-    let amount = *numbers(&text).first()?;
-    let currency = currency_in(&text, default).unwrap_or_else(|| default.clone());
+    let amount = pick(numbers(&text, hints.decimal_separator))?;
+    let currency = currency_in(&text, default)
+        .or_else(|| {
+            let hint = normalize(hints.currency?);
+            Currency::new(&hint)
+                .ok()
+                .or_else(|| currency_in(&hint, default))
+        })
+        .unwrap_or_else(|| default.clone());
     Some(Money::new(amount, currency))
 }
 
+/// Parses the first price in `text`; `default` is the currency when none is written.
+pub fn parse_price(text: &str, default: &Currency) -> Option<Money> {
+    parse_price_hinted(text, Hints::default(), default)
+}
+
+/// [`parse_price`] with what else the page says about the price.
+pub fn parse_price_hinted(text: &str, hints: Hints, default: &Currency) -> Option<Money> {
+    parse(text, hints, default, |v| v.first().copied())
+}
+
 /// Parses a price that may be a range (`$10 – $20`): the lowest amount counts.
-pub fn parse_lowest_price(text: &str, default: &Currency) -> Option<Money> {
-    let text = normalize(text);
-    let amount = numbers(&text).into_iter().min()?;
-    let currency = currency_in(&text, default).unwrap_or_else(|| default.clone());
-    Some(Money::new(amount, currency))
+pub fn parse_lowest_price(text: &str, hints: Hints, default: &Currency) -> Option<Money> {
+    parse(text, hints, default, |v| v.into_iter().min())
 }
 
 #[cfg(test)]
@@ -213,7 +289,7 @@ mod tests {
     #[test]
     fn ranges_count_their_lowest() {
         let usd = Currency::new("USD").unwrap();
-        let m = parse_lowest_price("$20 – $10", &usd).unwrap();
+        let m = parse_lowest_price("$20 – $10", Hints::default(), &usd).unwrap();
         assert_eq!(m.amount, Decimal::from(10));
     }
 
