@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::config::{FieldRule, Marketplace};
 use crate::crawl::Page;
-use crate::money::{Currency, Money};
+use crate::money::Money;
 
 /// Who sells a listing, as the page names them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

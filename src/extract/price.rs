@@ -76,8 +76,9 @@ fn find_marker(text: &str, marker: &str) -> Option<usize> {
         .find(|(i, m)| {
             let before = hay[..*i].chars().next_back();
             let after = hay[i + m.len()..].chars().next();
-            !(first_alpha && before.is_some_and(char::is_alphabetic))
-                && !(last_alpha && after.is_some_and(char::is_alphabetic))
+            let glued_before = first_alpha && before.is_some_and(char::is_alphabetic);
+            let glued_after = last_alpha && after.is_some_and(char::is_alphabetic);
+            !glued_before && !glued_after
         })
         .map(|(i, _)| i)
 }
