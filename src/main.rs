@@ -73,6 +73,19 @@ enum Command {
         #[arg(long)]
         targets: PathBuf,
     },
+    /// Show what brandguard reads from one saved page, to write or tune an adapter.
+    Extract {
+        /// A saved page, or `-` for standard input.
+        page: PathBuf,
+        #[arg(long)]
+        targets: PathBuf,
+        /// The adapter (marketplace name) to read the page with.
+        #[arg(long)]
+        marketplace: String,
+        /// The URL the page was saved from (for relative links and the listing id).
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Run the demo marketplace alone until Ctrl-C.
     ServeDemo {
         #[command(flatten)]
@@ -344,6 +357,48 @@ fn run(cli: &Cli) -> Result<u8> {
                 Ok(exit::BAD_CONFIG)
             }
         },
+        Command::Extract {
+            page,
+            targets,
+            marketplace,
+            url,
+        } => {
+            let config = match load_config(targets, &[]) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            let Some(m) = config.marketplace(marketplace) else {
+                let known: Vec<&str> = config
+                    .marketplaces
+                    .iter()
+                    .map(|m| m.name.as_str())
+                    .collect();
+                eprintln!(
+                    "error: no marketplace `{marketplace}` in {} (known: {})",
+                    targets.display(),
+                    known.join(", ")
+                );
+                return Ok(exit::BAD_CONFIG);
+            };
+            let body = if page.as_os_str() == "-" {
+                let mut buf = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+                    .context("cannot read standard input")?;
+                buf
+            } else {
+                std::fs::read(page).with_context(|| format!("cannot read {}", page.display()))?
+            };
+            let url = match url {
+                Some(u) => {
+                    url::Url::parse(u).with_context(|| format!("--url `{u}` is not a URL"))?
+                }
+                None => m.base_url.clone(),
+            };
+            let inspection =
+                brandguard::scan::inspect(&config, m, &brandguard::crawl::Page::saved(url, body));
+            println!("{}", serde_json::to_string_pretty(&inspection)?);
+            Ok(exit::OK)
+        }
         Command::ServeDemo { demo: args } => {
             let rt = runtime()?;
             rt.block_on(async {

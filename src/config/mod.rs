@@ -415,6 +415,7 @@ impl Brand {
                 counterfeit_words: b.policy.counterfeit_words,
                 exclusion_words: b.policy.exclusion_words,
                 counterfeit_price_ratio: ratio,
+                min_match_confidence: b.policy.min_match_confidence.min(100),
             },
             crawl: b.crawl,
         })

@@ -139,6 +139,12 @@ pub(super) struct PolicyFile {
     pub exclusion_words: Vec<String>,
     #[serde(default = "default_ratio")]
     pub counterfeit_price_ratio: Amount,
+    #[serde(default = "default_confidence")]
+    pub min_match_confidence: u8,
+}
+
+fn default_confidence() -> u8 {
+    80
 }
 
 impl Default for PolicyFile {
@@ -147,6 +153,7 @@ impl Default for PolicyFile {
             counterfeit_words: Vec::new(),
             exclusion_words: Vec::new(),
             counterfeit_price_ratio: default_ratio(),
+            min_match_confidence: default_confidence(),
         }
     }
 }
@@ -208,6 +215,7 @@ pub(super) struct MarketplaceFile {
     pub rate_limit: RateLimit,
     pub start_urls: Vec<Spanned<String>>,
     pub search: SearchFile,
+    #[serde(default)]
     pub item: ItemFile,
 }
 
@@ -238,7 +246,7 @@ fn default_max_pages() -> usize {
     50
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ItemFile {
     #[serde(default)]
@@ -355,6 +363,9 @@ pub struct Policy {
     pub exclusion_words: Vec<String>,
     /// A price below `floor × ratio` is a counterfeit signal.
     pub counterfeit_price_ratio: Decimal,
+    /// SKU matches below this confidence (0–100) count as unmatched: no finding.
+    /// GTIN matches score 100, MPN 95, brand plus title keywords 80.
+    pub min_match_confidence: u8,
 }
 
 /// One marketplace adapter: where to start and how to read its pages.

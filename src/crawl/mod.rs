@@ -54,6 +54,24 @@ impl Page {
     pub fn content_type(&self) -> Option<&str> {
         self.header("content-type")
     }
+
+    /// A page saved earlier (a file), as if just fetched with status 200: for
+    /// `brandguard extract` and tests. No headers, so the charset comes from the bytes.
+    pub fn saved(url: Url, body: Vec<u8>) -> Page {
+        let now = Utc::now();
+        Page {
+            final_url: url.clone(),
+            url,
+            status: 200,
+            headers: Vec::new(),
+            body,
+            truncated: false,
+            sent_at: now,
+            received_at: now,
+            remote_addr: None,
+            user_agent: String::new(),
+        }
+    }
 }
 
 /// Why a fetch did not produce a page.

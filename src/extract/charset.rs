@@ -124,6 +124,38 @@ mod tests {
     }
 
     #[test]
+    fn the_charsets_of_asian_and_western_shops() {
+        let cases: [(&'static encoding_rs::Encoding, &str, &str); 5] = [
+            (encoding_rs::BIG5, "big5", "華強電子 售價 NT$1,299"),
+            (
+                encoding_rs::SHIFT_JIS,
+                "shift_jis",
+                "アクメ ヘッドホン ￥12,800",
+            ),
+            (encoding_rs::EUC_KR, "euc-kr", "애크미 헤드폰 129,000원"),
+            (
+                encoding_rs::WINDOWS_1252,
+                "windows-1252",
+                "Écouteurs Acme 129,00 €",
+            ),
+            (encoding_rs::GB18030, "gb18030", "艾克米 耳机 ¥1,299"),
+        ];
+        for (enc, label, text) in cases {
+            let html =
+                format!("<html><head><meta charset=\"{label}\"></head><body>{text}</body></html>");
+            let (bytes, _, unmappable) = enc.encode(&html);
+            assert!(!unmappable, "{label}");
+            let d = decode(&bytes, None);
+            assert_eq!(d.charset, enc.name(), "{label}");
+            assert!(d.text.contains(text), "{label}: {}", d.text);
+            // The same bytes with the charset in the header only.
+            let d = decode(&bytes, Some(&format!("text/html; charset={label}")));
+            assert_eq!(d.charset_source, "header");
+            assert!(d.text.contains(text), "{label}");
+        }
+    }
+
+    #[test]
     fn lying_charset_does_not_panic() {
         let page = b"<meta charset=\"utf-8\">\xB2\xE2\xCA\xD4\xff\xfe";
         let d = decode(page, None);

@@ -52,11 +52,20 @@ pub struct Listing {
     pub mpn: Option<String>,
     /// The charset the page was decoded with.
     pub charset: String,
+    /// Where that charset came from: `header`, `bom`, `meta` or `default`.
+    pub charset_source: String,
     /// Field name → where its value came from (`json-ld`, `microdata`,
     /// `opengraph`, `selector h1.title`, `url`).
     pub sources: BTreeMap<String, String>,
     /// Why a field is missing, for whoever tunes the adapter.
     pub missing: BTreeMap<String, String>,
+}
+
+impl Listing {
+    /// Nothing usable came out of the page: no title and no price.
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none() && self.price.is_none()
+    }
 }
 
 /// Links found on a search results page.
@@ -135,12 +144,14 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     let doc = Html::parse_document(&decoded.text);
     let (ld, _bad_scripts) = structured::json_ld(&doc);
     let md = structured::microdata(&doc);
+    let rdfa = structured::rdfa_lite(&doc);
     let og = structured::open_graph(&doc);
 
     // Structured sources in order of trust, each with its name.
     let mut products: Vec<(&str, &structured::Product)> = Vec::new();
     products.extend(ld.iter().map(|p| ("json-ld", p)));
     products.extend(md.iter().map(|p| ("microdata", p)));
+    products.extend(rdfa.iter().map(|p| ("rdfa", p)));
     products.extend(og.iter().map(|p| ("opengraph", p)));
 
     let mut sources = BTreeMap::new();
@@ -268,6 +279,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         gtin: gtin.into_iter().collect(),
         mpn,
         charset: decoded.charset.to_string(),
+        charset_source: decoded.charset_source.to_string(),
         sources,
         missing,
     }

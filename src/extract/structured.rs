@@ -32,6 +32,8 @@ static LD_JSON: LazyLock<Selector> = LazyLock::new(|| {
 });
 static ITEMSCOPE_PRODUCT: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("[itemscope][itemtype]").expect("constant selector"));
+static TYPEOF: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("[typeof]").expect("constant selector"));
 static META_PROPERTY: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("meta[property], meta[name]").expect("constant selector"));
 
@@ -150,6 +152,39 @@ fn walk(v: &Value, depth: usize, out: &mut Vec<Product>) {
     }
 }
 
+/// Escapes raw control characters inside JSON strings (pages put literal newlines
+/// there), so a JSON5 reader can take the text.
+fn escape_controls(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let (mut in_str, mut escaped) = (false, false);
+    for c in raw.chars() {
+        if in_str && !escaped && c.is_control() {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+            continue;
+        }
+        match c {
+            '\\' if in_str => escaped = !escaped,
+            '"' if !escaped => {
+                in_str = !in_str;
+            }
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// JSON as pages write it: strict JSON first, then JSON5 (comments, trailing commas)
+/// with raw control characters escaped.
+fn lenient_json(raw: &str) -> Option<Value> {
+    serde_json::from_str(raw)
+        .ok()
+        .or_else(|| json5::from_str(&escape_controls(raw)).ok())
+}
+
 /// Products in every JSON-LD script of the page (`@graph`, arrays, nesting), and the
 /// number of scripts that were not valid JSON.
 pub fn json_ld(doc: &Html) -> (Vec<Product>, usize) {
@@ -157,25 +192,55 @@ pub fn json_ld(doc: &Html) -> (Vec<Product>, usize) {
     let mut bad = 0;
     for script in doc.select(&LD_JSON) {
         let raw: String = script.text().collect();
-        match serde_json::from_str::<Value>(raw.trim()) {
-            Ok(v) => walk(&v, 0, &mut out),
-            Err(_) => bad += 1,
+        match lenient_json(raw.trim()) {
+            Some(v) => walk(&v, 0, &mut out),
+            None => bad += 1,
         }
     }
     (out, bad)
 }
 
-fn is_scope_of(e: &ElementRef, ty: &str) -> bool {
-    e.value().attr("itemscope").is_some()
-        && e.value().attr("itemtype").is_some_and(|t| {
-            t.split_whitespace()
-                .any(|t| t.rsplit('/').next() == Some(ty))
-        })
+/// The two attribute vocabularies schema.org is written in inside HTML.
+#[derive(Clone, Copy)]
+enum Syntax {
+    /// `itemscope itemtype=… itemprop=…`
+    Microdata,
+    /// RDFa Lite: `vocab=… typeof=… property=…`
+    RdfaLite,
 }
 
-/// `(itemprop name, element)` pairs belonging to the item scope `scope`: descendants
-/// with `itemprop`, not looking inside nested scopes.
-fn props<'a>(scope: ElementRef<'a>) -> Vec<(String, ElementRef<'a>)> {
+impl Syntax {
+    fn prop_attr(self) -> &'static str {
+        match self {
+            Syntax::Microdata => "itemprop",
+            Syntax::RdfaLite => "property",
+        }
+    }
+
+    /// Does `e` open a new item (whose properties are not its parent's)?
+    fn is_scope(self, e: &ElementRef) -> bool {
+        match self {
+            Syntax::Microdata => e.value().attr("itemscope").is_some(),
+            Syntax::RdfaLite => e.value().attr("typeof").is_some(),
+        }
+    }
+
+    fn is_scope_of(self, e: &ElementRef, ty: &str) -> bool {
+        let types = match self {
+            Syntax::Microdata => e.value().attr("itemtype"),
+            Syntax::RdfaLite => e.value().attr("typeof"),
+        };
+        self.is_scope(e)
+            && types.is_some_and(|t| {
+                t.split_whitespace()
+                    .any(|t| t.rsplit(['/', ':']).next() == Some(ty))
+            })
+    }
+}
+
+/// `(property name, element)` pairs belonging to the item `scope`: descendants with a
+/// property attribute, not looking inside nested items.
+fn props<'a>(syntax: Syntax, scope: ElementRef<'a>) -> Vec<(String, ElementRef<'a>)> {
     let mut out = Vec::new();
     let mut stack: Vec<ElementRef<'a>> = scope
         .children()
@@ -183,12 +248,13 @@ fn props<'a>(scope: ElementRef<'a>) -> Vec<(String, ElementRef<'a>)> {
         .rev()
         .collect();
     while let Some(e) = stack.pop() {
-        if let Some(names) = e.value().attr("itemprop") {
+        if let Some(names) = e.value().attr(syntax.prop_attr()) {
             for n in names.split_whitespace() {
-                out.push((n.to_string(), e));
+                // RDFa may prefix: "schema:price".
+                out.push((n.rsplit(':').next().unwrap_or(n).to_string(), e));
             }
         }
-        if e.value().attr("itemscope").is_none() {
+        if !syntax.is_scope(&e) {
             stack.extend(
                 e.children()
                     .filter_map(ElementRef::wrap)
@@ -218,57 +284,56 @@ fn prop_value(e: &ElementRef) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
-fn first(props: &[(String, ElementRef)], name: &str) -> Option<String> {
-    props.iter().find(|(n, _)| n == name).and_then(|(_, e)| {
-        if e.value().attr("itemscope").is_some() {
+fn first(syntax: Syntax, props_: &[(String, ElementRef)], name: &str) -> Option<String> {
+    props_.iter().find(|(n, _)| n == name).and_then(|(_, e)| {
+        if syntax.is_scope(e) {
             // A nested Brand/Organization: its name.
-            first(&props_of(*e), "name")
+            first(syntax, &props(syntax, *e), "name")
         } else {
             prop_value(e)
         }
     })
 }
 
-fn props_of(e: ElementRef) -> Vec<(String, ElementRef)> {
-    props(e)
-}
-
-/// Products described with microdata (`itemtype=".../Product"`).
-pub fn microdata(doc: &Html) -> Vec<Product> {
+fn items(doc: &Html, syntax: Syntax) -> Vec<Product> {
+    let sel: &Selector = match syntax {
+        Syntax::Microdata => &ITEMSCOPE_PRODUCT,
+        Syntax::RdfaLite => &TYPEOF,
+    };
     let mut out = Vec::new();
-    for scope in doc.select(&ITEMSCOPE_PRODUCT) {
-        if !is_scope_of(&scope, "Product") {
+    for scope in doc.select(sel) {
+        if !syntax.is_scope_of(&scope, "Product") {
             continue;
         }
-        let ps = props(scope);
+        let ps = props(syntax, scope);
         let mut p = Product {
-            name: first(&ps, "name"),
-            brand: first(&ps, "brand"),
-            mpn: first(&ps, "mpn"),
+            name: first(syntax, &ps, "name"),
+            brand: first(syntax, &ps, "brand"),
+            mpn: first(syntax, &ps, "mpn"),
             ..Product::default()
         };
         for key in ["gtin", "gtin8", "gtin12", "gtin13", "gtin14"] {
-            if let Some(g) = first(&ps, key) {
+            if let Some(g) = first(syntax, &ps, key) {
                 p.gtin.push(g);
             }
         }
         for (n, e) in &ps {
-            if n != "offers" || e.value().attr("itemscope").is_none() {
+            if n != "offers" || !syntax.is_scope(e) {
                 continue;
             }
-            let os = props(*e);
+            let os = props(syntax, *e);
             let seller = os.iter().find(|(n, _)| n == "seller");
             let (seller_name, seller_id) = match seller {
-                Some((_, s)) if s.value().attr("itemscope").is_some() => {
-                    let sp = props(*s);
-                    (first(&sp, "name"), first(&sp, "identifier"))
+                Some((_, s)) if syntax.is_scope(s) => {
+                    let sp = props(syntax, *s);
+                    (first(syntax, &sp, "name"), first(syntax, &sp, "identifier"))
                 }
                 Some((_, s)) => (prop_value(s), None),
                 None => (None, None),
             };
             p.offers.push(Offer {
-                price: first(&os, "price").or_else(|| first(&os, "lowPrice")),
-                currency: first(&os, "priceCurrency"),
+                price: first(syntax, &os, "price").or_else(|| first(syntax, &os, "lowPrice")),
+                currency: first(syntax, &os, "priceCurrency"),
                 seller_name,
                 seller_id,
             });
@@ -276,6 +341,16 @@ pub fn microdata(doc: &Html) -> Vec<Product> {
         out.push(p);
     }
     out
+}
+
+/// Products described with microdata (`itemtype=".../Product"`).
+pub fn microdata(doc: &Html) -> Vec<Product> {
+    items(doc, Syntax::Microdata)
+}
+
+/// Products described with RDFa Lite (`typeof="Product"` / `schema:Product`).
+pub fn rdfa_lite(doc: &Html) -> Vec<Product> {
+    items(doc, Syntax::RdfaLite)
 }
 
 /// OpenGraph product tags (`og:title`, `product:price:amount`, `product:price:currency`).
@@ -317,6 +392,26 @@ pub fn open_graph(doc: &Html) -> Option<Product> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rdfa_lite_product() {
+        let html = r#"<div vocab="https://schema.org/" typeof="Product"><span property="name">Acme P3</span>
+            <div property="offers" typeof="Offer"><span property="price" content="45.00">$45</span>
+            <meta property="priceCurrency" content="USD">
+            <div property="seller" typeof="Person"><span property="name">jo</span></div></div></div>"#;
+        let ps = rdfa_lite(&Html::parse_document(html));
+        assert_eq!(ps[0].name.as_deref(), Some("Acme P3"));
+        assert_eq!(ps[0].offers[0].price.as_deref(), Some("45.00"));
+        assert_eq!(ps[0].offers[0].seller_name.as_deref(), Some("jo"));
+    }
+
+    #[test]
+    fn json_ld_with_comments_and_raw_newlines() {
+        let html = "<script type=\"application/ld+json\">{\"@type\": \"Product\", // c\n \"name\": \"a\nb\",}</script>";
+        let (ps, bad) = json_ld(&Html::parse_document(html));
+        assert_eq!(bad, 0);
+        assert_eq!(ps[0].name.as_deref(), Some("a\nb"));
+    }
 
     #[test]
     fn json_ld_graph_array_offers_and_aggregate() {

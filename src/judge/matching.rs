@@ -219,6 +219,77 @@ mod tests {
         assert_eq!(normalize_seller("Pacific-Sound"), "pacificsound");
     }
 
+    fn brand() -> Brand {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("targets/demo");
+        crate::config::Config::load(&dir)
+            .expect("demo targets")
+            .brand
+    }
+
+    fn listing(title: &str, brand: Option<&str>) -> Listing {
+        Listing {
+            marketplace: "shopusa".into(),
+            url: "http://x/1".into(),
+            listing_id: "1".into(),
+            title: Some(title.into()),
+            brand: brand.map(String::from),
+            seller: Default::default(),
+            price: None,
+            price_basis: crate::extract::PriceBasis::List,
+            list_price: None,
+            coupon_price: None,
+            gtin: Vec::new(),
+            mpn: None,
+            charset: "UTF-8".into(),
+            charset_source: "default".into(),
+            sources: Default::default(),
+            missing: Default::default(),
+        }
+    }
+
+    #[test]
+    fn titles_match_in_any_case_and_width_and_exclusions_win() {
+        let b = brand();
+        let sku = |t: &str| match_sku(&b, &listing(t, None)).sku;
+        assert_eq!(
+            sku("ACME X1 Wireless HEADPHONES").as_deref(),
+            Some("ACME-X1")
+        );
+        assert_eq!(
+            sku("ＡＣＭＥ Ｘ１ ｈｅａｄｐｈｏｎｅｓ").as_deref(),
+            Some("ACME-X1")
+        );
+        assert_eq!(
+            sku("Acme艾克米 S2 便携蓝牙音箱").as_deref(),
+            Some("ACME-S2")
+        );
+        assert_eq!(sku("Protective Case for Acme X1 Headphones"), None);
+        assert_eq!(sku("适用于Acme X1 耳机 保护套"), None);
+        assert_eq!(sku("Compatible with ACME X1 headphones cable"), None);
+        assert_eq!(sku("Sonora X1 headphones"), None);
+        assert_eq!(sku("Acme X10 headphones"), None);
+        // The brand field, when present, decides the brand.
+        assert_eq!(
+            match_sku(&b, &listing("X1 headphones", Some("Sonora"))).sku,
+            None
+        );
+        assert_eq!(
+            match_sku(&b, &listing("X1 headphones", Some("ACME")))
+                .sku
+                .as_deref(),
+            Some("ACME-X1")
+        );
+    }
+
+    #[test]
+    fn gtin_beats_title_and_scores_highest() {
+        let b = brand();
+        let mut l = listing("Acme headphones", None);
+        l.gtin = vec!["012345678905".into()];
+        let m = match_sku(&b, &l);
+        assert_eq!((m.sku.as_deref(), m.confidence), (Some("ACME-X1"), 100));
+    }
+
     #[test]
     fn whole_words_only() {
         assert!(has_word("acme x1 headphones", "x1"));

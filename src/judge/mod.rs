@@ -91,7 +91,14 @@ fn recognise<'a>(brand: &'a Brand, l: &Listing) -> Option<&'a AuthorizedSeller> 
 
 /// Applies the brand's policy to a listing.
 pub fn judge(brand: &Brand, l: &Listing) -> Verdict {
-    let sku_match = match_sku(brand, l);
+    let mut sku_match = match_sku(brand, l);
+    if sku_match.sku.is_some() && sku_match.confidence < brand.policy.min_match_confidence {
+        sku_match.reason = format!(
+            "{} match at confidence {} is below policy.min_match_confidence {}",
+            sku_match.reason, sku_match.confidence, brand.policy.min_match_confidence
+        );
+        sku_match.sku = None;
+    }
     let mut v = Verdict {
         sku_match: sku_match.clone(),
         authorized_seller: None,

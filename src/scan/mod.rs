@@ -60,6 +60,9 @@ pub struct ScanSummary {
     pub listings_matched: u64,
     /// Listings that are not the brand's (other brands, accessories): never judged.
     pub listings_unmatched: u64,
+    /// Item pages from which neither a title nor a price could be read (see the
+    /// observation's `missing` for why).
+    pub pages_unreadable: u64,
     /// Links not fetched because robots.txt disallows them.
     pub robots_blocked: u64,
     /// Failed fetches by reason (`network`, `http_404`, …).
@@ -212,6 +215,10 @@ impl Run<'_> {
             return Ok(());
         };
         let listing = extract::listing(&page, m);
+        let unreadable = listing.is_empty();
+        if unreadable {
+            tracing::warn!(url = %page.final_url, missing = ?listing.missing, "nothing could be extracted");
+        }
         let verdict = judge::judge(&self.config.brand, &listing);
         let kinds = verdict.findings.iter().map(|f| f.kind).collect();
         let matched = verdict.sku_match.sku.is_some();
@@ -228,6 +235,7 @@ impl Run<'_> {
         };
         let statuses = self.store.record_observation(obs, &verdict.findings)?;
         self.with(|s| {
+            s.pages_unreadable += u64::from(unreadable);
             s.listings_seen += 1;
             s.market(&m.name).listing_pages += 1;
             s.market(&m.name).listings_seen += 1;
@@ -359,4 +367,18 @@ pub fn demo_report(
         detection: crate::demo::Detection::score(&truth.expected_findings(), &found),
         demo_seed: truth.seed,
     })
+}
+
+/// What brandguard reads from one saved page and concludes: `brandguard extract`.
+#[derive(Debug, Serialize)]
+pub struct Inspection {
+    pub listing: extract::Listing,
+    pub verdict: judge::Verdict,
+}
+
+/// Extracts and judges one page as a scan would, without fetching or storing anything.
+pub fn inspect(config: &Config, m: &Marketplace, page: &Page) -> Inspection {
+    let listing = extract::listing(page, m);
+    let verdict = judge::judge(&config.brand, &listing);
+    Inspection { listing, verdict }
 }
