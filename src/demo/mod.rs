@@ -127,6 +127,21 @@ impl Drop for DemoServer {
     }
 }
 
+/// The bytes of every item page of the demo with its path, as the server sends them:
+/// for benchmarks and offline tests.
+pub fn item_pages(c: &Catalog) -> Vec<(Site, String, Vec<u8>)> {
+    c.listings
+        .iter()
+        .map(|l| {
+            (
+                l.site,
+                pages::item_path(l.site, &l.id),
+                pages::encode(l.site, pages::item(c, l)),
+            )
+        })
+        .collect()
+}
+
 /// What the demo knows about each listing a polite crawler can reach.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroundTruth {

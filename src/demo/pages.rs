@@ -32,6 +32,14 @@ fn grouped(d: Decimal) -> String {
     format!("{out}.{frac}")
 }
 
+/// The bytes a site serves for a page: GBK on tmart, UTF-8 elsewhere.
+pub fn encode(site: Site, body: String) -> Vec<u8> {
+    match site {
+        Site::Tmart => encoding_rs::GBK.encode(&body).0.into_owned(),
+        _ => body.into_bytes(),
+    }
+}
+
 pub fn robots(site: Site) -> &'static str {
     match site {
         Site::Shopusa => {

@@ -142,17 +142,14 @@ fn cap(s: String) -> String {
 pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     let decoded = decode(page);
     let doc = Html::parse_document(&decoded.text);
-    let (ld, _bad_scripts) = structured::json_ld(&doc);
-    let md = structured::microdata(&doc);
-    let rdfa = structured::rdfa_lite(&doc);
-    let og = structured::open_graph(&doc);
+    let sd = structured::read_all(&doc);
 
     // Structured sources in order of trust, each with its name.
     let mut products: Vec<(&str, &structured::Product)> = Vec::new();
-    products.extend(ld.iter().map(|p| ("json-ld", p)));
-    products.extend(md.iter().map(|p| ("microdata", p)));
-    products.extend(rdfa.iter().map(|p| ("rdfa", p)));
-    products.extend(og.iter().map(|p| ("opengraph", p)));
+    products.extend(sd.json_ld.iter().map(|p| ("json-ld", p)));
+    products.extend(sd.microdata.iter().map(|p| ("microdata", p)));
+    products.extend(sd.rdfa.iter().map(|p| ("rdfa", p)));
+    products.extend(sd.open_graph.iter().map(|p| ("opengraph", p)));
 
     let mut sources = BTreeMap::new();
     let mut missing = BTreeMap::new();

@@ -7,6 +7,8 @@
 use std::str::FromStr;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
+
 use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 
@@ -53,34 +55,65 @@ const FAMILY_DOLLAR: &str = "$";
 const FAMILY_YEN: &str = "¥";
 const FAMILY_KRONA: &str = "kr";
 
-/// Markers sorted longest first, so `US$` wins over `$` and `руб` over `р.`.
-static SORTED: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
-    let mut v = MARKERS.to_vec();
-    v.sort_by_key(|(m, _)| std::cmp::Reverse(m.chars().count()));
-    v
+/// A marker prepared once: how to look for it.
+struct Marker {
+    code: &'static str,
+    len: usize,
+    first_alpha: bool,
+    last_alpha: bool,
+}
+
+/// All markers in two Aho-Corasick automata (one pass over the text finds every
+/// marker): codes and words ("EUR", "euro", "pln") match in any case, short symbols
+/// ("Rs", "kr") only as written. Built once: prices are parsed on every page.
+struct Markers {
+    exact: AhoCorasick,
+    exact_info: Vec<Marker>,
+    any_case: AhoCorasick,
+    any_case_info: Vec<Marker>,
+}
+
+static MARKER_SET: LazyLock<Markers> = LazyLock::new(|| {
+    let (mut exact, mut exact_info, mut any, mut any_info) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (m, code) in MARKERS {
+        let info = Marker {
+            code,
+            len: m.chars().count(),
+            first_alpha: m.chars().next().is_some_and(char::is_alphabetic),
+            last_alpha: m.chars().next_back().is_some_and(char::is_alphabetic),
+        };
+        if m.chars().all(char::is_alphabetic) && m.chars().count() > 2 {
+            any.push(m.to_lowercase());
+            any_info.push(info);
+        } else {
+            exact.push(m.to_string());
+            exact_info.push(info);
+        }
+    }
+    // The patterns are a constant table of plain strings: building cannot fail.
+    Markers {
+        exact: AhoCorasick::new(&exact).expect("marker automaton"),
+        exact_info,
+        any_case: AhoCorasick::new(&any).expect("marker automaton"),
+        any_case_info: any_info,
+    }
 });
 
-/// Where `marker` first occurs in `text`, as a whole word when it starts or ends with
-/// a letter.
-fn find_marker(text: &str, marker: &str) -> Option<usize> {
-    let first_alpha = marker.chars().next().is_some_and(char::is_alphabetic);
-    let last_alpha = marker.chars().next_back().is_some_and(char::is_alphabetic);
-    // Codes and words ("EUR", "euro", "pln") in any case; short symbols ("Rs", "kr") as written.
-    let case_insensitive = marker.chars().all(char::is_alphabetic) && marker.chars().count() > 2;
-    let (hay, needle) = if case_insensitive {
-        (text.to_lowercase(), marker.to_lowercase())
-    } else {
-        (text.to_string(), marker.to_string())
-    };
-    hay.match_indices(&needle)
-        .find(|(i, m)| {
-            let before = hay[..*i].chars().next_back();
-            let after = hay[i + m.len()..].chars().next();
-            let glued_before = first_alpha && before.is_some_and(char::is_alphabetic);
-            let glued_after = last_alpha && after.is_some_and(char::is_alphabetic);
-            !glued_before && !glued_after
-        })
-        .map(|(i, _)| i)
+/// Every whole-word marker in `hay`: `(byte position, marker)`.
+fn markers_in<'a>(
+    hay: &'a str,
+    ac: &'a AhoCorasick,
+    info: &'a [Marker],
+) -> impl Iterator<Item = (usize, &'a Marker)> + 'a {
+    ac.find_overlapping_iter(hay).filter_map(move |m| {
+        let marker = &info[m.pattern().as_usize()];
+        let before = hay[..m.start()].chars().next_back();
+        let after = hay[m.end()..].chars().next();
+        let glued_before = marker.first_alpha && before.is_some_and(char::is_alphabetic);
+        let glued_after = marker.last_alpha && after.is_some_and(char::is_alphabetic);
+        (!glued_before && !glued_after).then_some((m.start(), marker))
+    })
 }
 
 /// The currency written in `text`, if any; `default` resolves `$`, `¥` and `kr`.
@@ -88,10 +121,12 @@ pub fn currency_in(text: &str, default: &Currency) -> Option<Currency> {
     // The marker written first wins ("AED 8000 (USD 2179)"), at one place the longest;
     // but a specific one beats a family sign anywhere ("$1,190.00 AUD").
     let family = |c: &str| [FAMILY_DOLLAR, FAMILY_YEN, FAMILY_KRONA].contains(&c);
-    let (_, _, code) = SORTED
-        .iter()
-        .filter_map(|(m, c)| find_marker(text, m).map(|pos| (family(c), pos, *c)))
-        .min_by_key(|(fam, pos, _)| (*fam, *pos))?;
+    let set = &*MARKER_SET;
+    let lower = text.to_lowercase();
+    let (_, _, _, code) = markers_in(text, &set.exact, &set.exact_info)
+        .chain(markers_in(&lower, &set.any_case, &set.any_case_info))
+        .map(|(pos, m)| (family(m.code), pos, std::cmp::Reverse(m.len), m.code))
+        .min()?;
     let code = match code {
         FAMILY_DOLLAR => match default.code() {
             "USD" | "CAD" | "AUD" | "NZD" | "HKD" | "SGD" | "MXN" | "TWD" | "ARS" | "CLP"

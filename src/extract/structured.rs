@@ -3,9 +3,8 @@
 //! These are what marketplaces publish for search engines, so they are more stable
 //! than CSS: they are read first, selectors are the fallback.
 
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 use serde_json::Value;
-use std::sync::LazyLock;
 
 /// A Product as found in structured data, values still as written.
 #[derive(Debug, Default, Clone)]
@@ -25,17 +24,6 @@ pub struct Offer {
     pub seller_name: Option<String>,
     pub seller_id: Option<String>,
 }
-
-// These selectors are constants: parsing them cannot fail.
-static LD_JSON: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse(r#"script[type="application/ld+json"]"#).expect("constant selector")
-});
-static ITEMSCOPE_PRODUCT: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("[itemscope][itemtype]").expect("constant selector"));
-static TYPEOF: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("[typeof]").expect("constant selector"));
-static META_PROPERTY: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("meta[property], meta[name]").expect("constant selector"));
 
 fn has_type(v: &Value, ty: &str) -> bool {
     match v.get("@type") {
@@ -188,9 +176,14 @@ fn lenient_json(raw: &str) -> Option<Value> {
 /// Products in every JSON-LD script of the page (`@graph`, arrays, nesting), and the
 /// number of scripts that were not valid JSON.
 pub fn json_ld(doc: &Html) -> (Vec<Product>, usize) {
+    let s = read_all(doc);
+    (s.json_ld, s.bad_json_ld)
+}
+
+fn json_ld_from(scripts: &[ElementRef]) -> (Vec<Product>, usize) {
     let mut out = Vec::new();
     let mut bad = 0;
-    for script in doc.select(&LD_JSON) {
+    for script in scripts {
         let raw: String = script.text().collect();
         match lenient_json(raw.trim()) {
             Some(v) => walk(&v, 0, &mut out),
@@ -295,17 +288,10 @@ fn first(syntax: Syntax, props_: &[(String, ElementRef)], name: &str) -> Option<
     })
 }
 
-fn items(doc: &Html, syntax: Syntax) -> Vec<Product> {
-    let sel: &Selector = match syntax {
-        Syntax::Microdata => &ITEMSCOPE_PRODUCT,
-        Syntax::RdfaLite => &TYPEOF,
-    };
+fn items(scopes: &[ElementRef], syntax: Syntax) -> Vec<Product> {
     let mut out = Vec::new();
-    for scope in doc.select(sel) {
-        if !syntax.is_scope_of(&scope, "Product") {
-            continue;
-        }
-        let ps = props(syntax, scope);
+    for scope in scopes {
+        let ps = props(syntax, *scope);
         let mut p = Product {
             name: first(syntax, &ps, "name"),
             brand: first(syntax, &ps, "brand"),
@@ -345,21 +331,76 @@ fn items(doc: &Html, syntax: Syntax) -> Vec<Product> {
 
 /// Products described with microdata (`itemtype=".../Product"`).
 pub fn microdata(doc: &Html) -> Vec<Product> {
-    items(doc, Syntax::Microdata)
+    read_all(doc).microdata
 }
 
 /// Products described with RDFa Lite (`typeof="Product"` / `schema:Product`).
 pub fn rdfa_lite(doc: &Html) -> Vec<Product> {
-    items(doc, Syntax::RdfaLite)
+    read_all(doc).rdfa
+}
+
+/// Every kind of structured data on a page.
+#[derive(Debug, Default)]
+pub struct Structured {
+    pub json_ld: Vec<Product>,
+    /// JSON-LD scripts that could not be read even leniently.
+    pub bad_json_ld: usize,
+    pub microdata: Vec<Product>,
+    pub rdfa: Vec<Product>,
+    pub open_graph: Option<Product>,
+}
+
+/// Reads all structured data in one walk over the document. One walk with plain
+/// attribute checks instead of a CSS `select` per syntax: on small item pages the
+/// walks, not the parse, were most of the cost (see benches/extract.rs).
+pub fn read_all(doc: &Html) -> Structured {
+    let (mut scripts, mut micro, mut rdfa, mut metas) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for node in doc.root_element().descendants() {
+        let Some(e) = ElementRef::wrap(node) else {
+            continue;
+        };
+        let v = e.value();
+        match v.name() {
+            "script" => {
+                if v.attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+                {
+                    scripts.push(e);
+                }
+                continue;
+            }
+            "meta" if v.attr("property").is_some() || v.attr("name").is_some() => metas.push(e),
+            _ => {}
+        }
+        if v.attr("itemscope").is_some() && Syntax::Microdata.is_scope_of(&e, "Product") {
+            micro.push(e);
+        }
+        if v.attr("typeof").is_some() && Syntax::RdfaLite.is_scope_of(&e, "Product") {
+            rdfa.push(e);
+        }
+    }
+    let (json_ld, bad_json_ld) = json_ld_from(&scripts);
+    Structured {
+        json_ld,
+        bad_json_ld,
+        microdata: items(&micro, Syntax::Microdata),
+        rdfa: items(&rdfa, Syntax::RdfaLite),
+        open_graph: open_graph_from(&metas),
+    }
 }
 
 /// OpenGraph product tags (`og:title`, `product:price:amount`, `product:price:currency`).
 pub fn open_graph(doc: &Html) -> Option<Product> {
+    read_all(doc).open_graph
+}
+
+fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
     let mut title = None;
     let mut amount = None;
     let mut currency = None;
     let mut brand = None;
-    for m in doc.select(&META_PROPERTY) {
+    for m in metas {
         let key = m
             .value()
             .attr("property")
