@@ -201,7 +201,22 @@ impl Fetcher {
                     Ok(u) => u,
                     Err(_) => return RobotsPolicy::DisallowAll("no robots.txt URL".into()),
                 };
-                let result = self.raw_get(&host, &robots_url, robots::MAX_BYTES).await;
+                // RFC 9309 §2.3.1.2: follow at least five redirects for robots.txt.
+                let mut target = robots_url;
+                let mut result = self.raw_get(&host, &target, robots::MAX_BYTES).await;
+                for _ in 0..5 {
+                    let next = match &result {
+                        Ok(p) if (300..400).contains(&p.status) => {
+                            p.header("location").and_then(|l| target.join(l).ok())
+                        }
+                        _ => None,
+                    };
+                    let Some(next) = next else { break };
+                    target = next;
+                    result = self
+                        .raw_get(&self.host(&target), &target, robots::MAX_BYTES)
+                        .await;
+                }
                 RobotsPolicy::from_response(&self.settings.user_agent_token, result)
             })
             .await
