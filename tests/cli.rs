@@ -124,3 +124,80 @@ fn bad_configuration_names_file_line_and_field() {
         "{err}"
     );
 }
+
+#[test]
+fn extract_command_explains_a_saved_gbk_page() {
+    let catalog = brandguard::demo::Catalog::generate(42, 24);
+    let (_, path, bytes) = brandguard::demo::item_pages(&catalog)
+        .into_iter()
+        .find(|(site, _, _)| *site == brandguard::demo::Site::Tmart)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("item.html");
+    std::fs::write(&page, &bytes).unwrap();
+    let url = format!("http://127.0.0.1:1{path}");
+    let o = brandguard()
+        .args(["extract"])
+        .arg(&page)
+        .args([
+            "--targets",
+            "targets/demo",
+            "--marketplace",
+            "tmart",
+            "--url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["listing"]["charset"], "GBK");
+    assert_eq!(v["listing"]["charset_source"], "meta");
+    assert_eq!(v["listing"]["sources"]["title"], "selector h1.tb-title");
+    assert_eq!(v["listing"]["price"]["currency"], "CNY");
+    assert!(
+        v["listing"]["missing"]["mpn"]
+            .as_str()
+            .unwrap()
+            .contains("no selector")
+    );
+    assert!(v["verdict"]["sku_match"]["confidence"].as_u64().is_some());
+
+    // An empty page: nothing extracted, and the reasons say why.
+    let o = brandguard()
+        .args([
+            "extract",
+            "-",
+            "--targets",
+            "targets/demo",
+            "--marketplace",
+            "shopusa",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["listing"]["title"].is_null());
+    assert!(
+        v["listing"]["missing"]["price"]
+            .as_str()
+            .unwrap()
+            .contains("selectors matched nothing")
+    );
+
+    // An unknown marketplace is a configuration error naming the known ones.
+    let o = brandguard()
+        .args([
+            "extract",
+            "-",
+            "--targets",
+            "targets/demo",
+            "--marketplace",
+            "nope",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("shopusa"));
+}

@@ -282,6 +282,38 @@ mod tests {
     }
 
     #[test]
+    fn below_the_confidence_threshold_nothing_is_judged() {
+        let mut b = brand();
+        b.policy.min_match_confidence = 90;
+        let mut l = listing("Acme X1 headphones", None);
+        l.price = Some(crate::money::Money::new(
+            rust_decimal::Decimal::ONE,
+            crate::money::Currency::new("USD").unwrap(),
+        ));
+        let v = crate::judge::judge(&b, &l);
+        assert_eq!(v.sku_match.sku, None, "title matches score 80");
+        assert!(v.sku_match.reason.contains("min_match_confidence"));
+        assert!(v.findings.is_empty());
+        // The same listing with its GTIN is matched and judged.
+        l.gtin = vec!["0012345678905".into()];
+        assert!(!crate::judge::judge(&b, &l).findings.is_empty());
+    }
+
+    #[test]
+    fn floors_compare_in_their_own_currency_only() {
+        let b = brand();
+        let mut l = listing("Acme X1 headphones", None);
+        l.seller.id = Some("nwaudio".into());
+        l.price = Some(crate::money::Money::new(
+            rust_decimal::Decimal::ONE,
+            crate::money::Currency::new("EUR").unwrap(),
+        ));
+        let v = crate::judge::judge(&b, &l);
+        assert!(v.findings.is_empty(), "{:?}", v.findings);
+        assert_eq!(v.notes, ["no floor for currency EUR"]);
+    }
+
+    #[test]
     fn gtin_beats_title_and_scores_highest() {
         let b = brand();
         let mut l = listing("Acme headphones", None);
