@@ -113,6 +113,22 @@ enum EvidenceCommand {
         #[arg(long, default_value = "evidence/store")]
         store: PathBuf,
     },
+    /// A listing's history (by URL, `marketplace/id` or id), or a snapshot's bytes (by SHA-256).
+    Show {
+        what: String,
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        /// Write the snapshot's exact bytes to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Export every capture as WARC/1.1.
+    Export {
+        #[arg(long)]
+        warc: PathBuf,
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -444,14 +460,35 @@ fn run(cli: &Cli) -> Result<u8> {
             Ok(exit::OK)
         }
         Command::Evidence {
+            command: EvidenceCommand::Show { what, store, out },
+        } => evidence_show(store, what, out.as_deref()),
+        Command::Evidence {
+            command: EvidenceCommand::Export { warc, store },
+        } => {
+            let store = Store::open(store)?;
+            let file = std::fs::File::create(warc)
+                .with_context(|| format!("cannot create {}", warc.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            let stats = brandguard::evidence::warc::export(&store, &mut w)?;
+            std::io::Write::flush(&mut w)?;
+            println!(
+                "wrote {} ({} responses, {} requests, {} bytes)",
+                warc.display(),
+                stats.responses,
+                stats.requests,
+                stats.bytes
+            );
+            Ok(exit::OK)
+        }
+        Command::Evidence {
             command: EvidenceCommand::Verify { store },
         } => {
             let store = Store::open(store)?;
             match store.verify() {
-                Ok((snaps, records)) => {
+                Ok(v) => {
                     println!(
-                        "OK: {snaps} snapshots and {records} log records verified; head {}",
-                        store.log_head()
+                        "OK: {} snapshots, {} log records ({} captures, {} observations) verified; head {}",
+                        v.snapshots, v.log_records, v.captures, v.observations, v.head
                     );
                     Ok(exit::OK)
                 }
@@ -462,6 +499,72 @@ fn run(cli: &Cli) -> Result<u8> {
             }
         }
     }
+}
+
+fn evidence_show(store: &Path, what: &str, out: Option<&Path>) -> Result<u8> {
+    let store = Store::open(store)?;
+    let is_sha = what.len() == 64 && what.bytes().all(|b| b.is_ascii_hexdigit());
+    if is_sha {
+        let Some(bytes) = store.snapshot(&what.to_ascii_lowercase())? else {
+            eprintln!("error: no snapshot {what} in {}", store.path().display());
+            return Ok(exit::ERROR);
+        };
+        match out {
+            Some(path) => {
+                std::fs::write(path, &bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                println!(
+                    "wrote {} bytes of snapshot {what} to {}",
+                    bytes.len(),
+                    path.display()
+                );
+            }
+            None => println!(
+                "snapshot {what}: {} bytes (use --out FILE to write them)",
+                bytes.len()
+            ),
+        }
+        return Ok(exit::OK);
+    }
+    let listings = store.find_listing(what)?;
+    if listings.is_empty() {
+        eprintln!(
+            "error: no listing or snapshot matches `{what}` (give a URL, marketplace/id, an id or a SHA-256)"
+        );
+        return Ok(exit::ERROR);
+    }
+    for (marketplace, id) in listings {
+        println!("{marketplace}/{id}");
+        for o in store.history(&marketplace, &id)? {
+            let kinds: Vec<&str> = o.findings.iter().map(|k| k.as_str()).collect();
+            println!(
+                "  {}  scan {:<3} log {:<6} {:<14} {:<28} {}  {}",
+                o.page.received_at.format("%Y-%m-%d %H:%M:%S"),
+                o.scan_id,
+                o.log_seq,
+                o.listing
+                    .price
+                    .as_ref()
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                o.listing
+                    .seller
+                    .name
+                    .as_deref()
+                    .unwrap_or("?")
+                    .chars()
+                    .take(28)
+                    .collect::<String>(),
+                o.snapshot.sha256,
+                if kinds.is_empty() {
+                    "ok".to_string()
+                } else {
+                    kinds.join(",")
+                }
+            );
+        }
+    }
+    Ok(exit::OK)
 }
 
 fn main() -> ExitCode {

@@ -73,9 +73,14 @@ async fn demo_scan_finds_exactly_the_ground_truth() {
     assert_eq!(json["detection"]["precision"], 1.0);
 
     // The store's chain and snapshots verify.
-    let (snapshots, records) = store.verify().unwrap();
-    assert!(snapshots >= summary.pages_fetched.min(1));
-    assert!(records > summary.listings_seen);
+    let v = store.verify().unwrap();
+    assert!(v.snapshots > 0);
+    assert_eq!(
+        v.captures, summary.pages_fetched,
+        "one capture record per fetch"
+    );
+    assert_eq!(v.observations, summary.listings_seen);
+    assert_eq!(v.head, summary.log_head);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,8 +13,14 @@
 //! | `scans`        | scan id u64 BE                        | JSON [`ScanRecord`]                 |
 //! | `log`          | seq u64 BE                            | JSON [`LogRecord`], hash-chained    |
 //!
+//! The log holds, in order, `scan_started`, `capture` (every fetch: URLs, status,
+//! headers, server address, times, User-Agent, tool, snapshot hash), `observation`
+//! (with the SHA-256 of the observation's stored bytes), `finding` and
+//! `scan_finished` records. Each record holds the hash of the one before, so changing
+//! any byte of any record, observation or snapshot is found by [`Store::verify`].
 //! Snapshots and log records are never overwritten or deleted.
 
 mod store;
+pub mod warc;
 
 pub use store::*;

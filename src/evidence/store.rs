@@ -42,8 +42,21 @@ pub struct SnapshotRef {
     /// Hex SHA-256 of the exact bytes as received.
     pub sha256: String,
     pub size: u64,
+    /// Bytes the zstd-compressed copy takes in the store (0 when deduplicated).
+    pub stored_size: u64,
     /// The bytes were already in the store (seen before).
     pub deduplicated: bool,
+}
+
+/// Everything known about one fetch, as written into the log (a `capture` record).
+/// The body is in the `snapshots` tree under `snapshot.sha256`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Capture {
+    pub scan_id: u64,
+    pub page: Page,
+    pub snapshot: SnapshotRef,
+    /// The tool that captured it, name/version.
+    pub tool: String,
 }
 
 /// One fetch of one listing page, with what was read and concluded from it.
@@ -59,6 +72,9 @@ pub struct Observation {
     pub notes: Vec<String>,
     /// Position of this observation's record in the hash-chained log.
     pub log_seq: u64,
+    /// Position of the `capture` record of the fetch it was read from.
+    pub capture_log_seq: u64,
+    pub tool: String,
 }
 
 /// A finding as tracked across scans.
@@ -128,7 +144,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub struct Store {
     path: PathBuf,
     db: sled::Db,
-    meta: sled::Tree,
     snapshots: sled::Tree,
     observations: sled::Tree,
     listings: sled::Tree,
@@ -201,7 +216,6 @@ impl Store {
         };
         Ok(Store {
             path: path.to_path_buf(),
-            meta,
             snapshots: db.open_tree("snapshots")?,
             observations: db.open_tree("observations")?,
             listings: db.open_tree("listings")?,
@@ -217,17 +231,34 @@ impl Store {
         &self.path
     }
 
-    /// Appends a record to the hash chain and returns its sequence number.
+    /// Appends a record to the hash chain.
     fn append_log(
         &self,
         kind: &str,
         payload: serde_json::Value,
     ) -> Result<LogRecord, EvidenceError> {
+        self.append_log_with(kind, |_| Ok((payload, None)))
+    }
+
+    /// Appends a record whose payload is built knowing its sequence number, under the
+    /// chain's lock. `build` may also return an observation `(key, bytes)`: it is
+    /// written in the same sled transaction as the log record, so a crash leaves both
+    /// or neither and `verify` still passes after `kill -9`.
+    fn append_log_with(
+        &self,
+        kind: &str,
+        build: impl FnOnce(
+            u64,
+        )
+            -> Result<(serde_json::Value, Option<(Vec<u8>, Vec<u8>)>), EvidenceError>,
+    ) -> Result<LogRecord, EvidenceError> {
+        use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
         let mut head = match self.head.lock() {
             Ok(h) => h,
             Err(p) => p.into_inner(),
         };
         let (seq, prev) = (head.0, head.1.clone());
+        let (payload, observation) = build(seq)?;
         let payload_sha256 = sha256_hex(&json(&payload));
         let hash = chain_hash(&prev, seq, kind, &payload_sha256);
         let rec = LogRecord {
@@ -239,20 +270,46 @@ impl Store {
             payload,
             hash: hash.clone(),
         };
-        // compare_and_swap against "absent": a log record is never overwritten.
-        if self
-            .log
-            .compare_and_swap(seq.to_be_bytes(), None as Option<&[u8]>, Some(json(&rec)))?
-            .is_err()
-        {
-            return Err(EvidenceError::Corrupt {
-                tree: "log",
-                key: seq.to_string(),
-                message: "a log record with this sequence number already exists".into(),
-            });
+        let rec_bytes = json(&rec);
+        let key = seq.to_be_bytes();
+        let result = (&self.log, &self.observations).transaction(|(log, observations)| {
+            // A log record is never overwritten.
+            if log.get(key)?.is_some() {
+                return Err(ConflictableTransactionError::Abort(()));
+            }
+            if let Some((k, v)) = &observation {
+                observations.insert(k.as_slice(), v.as_slice())?;
+            }
+            log.insert(&key, rec_bytes.as_slice())?;
+            Ok(())
+        });
+        match result {
+            Ok(()) => {}
+            Err(TransactionError::Abort(())) => {
+                return Err(EvidenceError::Corrupt {
+                    tree: "log",
+                    key: seq.to_string(),
+                    message: "a log record with this sequence number already exists".into(),
+                });
+            }
+            Err(TransactionError::Storage(e)) => return Err(e.into()),
         }
         *head = (seq + 1, hash);
         Ok(rec)
+    }
+
+    /// Makes everything written so far durable.
+    pub async fn flush(&self) -> Result<(), EvidenceError> {
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// Number of records in the log (the next sequence number).
+    pub fn log_len(&self) -> u64 {
+        match self.head.lock() {
+            Ok(h) => h.0,
+            Err(p) => p.into_inner().0,
+        }
     }
 
     /// Hash of the newest log record.
@@ -292,7 +349,18 @@ impl Store {
     pub fn put_snapshot(&self, body: &[u8]) -> Result<SnapshotRef, EvidenceError> {
         let digest = Sha256::digest(body);
         let sha256 = hex::encode(digest);
+        if self.snapshots.contains_key(digest.as_slice())? {
+            return Ok(SnapshotRef {
+                sha256,
+                size: body.len() as u64,
+                stored_size: 0,
+                deduplicated: true,
+            });
+        }
         let compressed = zstd::encode_all(body, 3)?;
+        let stored_size = compressed.len() as u64;
+        // compare_and_swap against "absent": stored bytes are never overwritten, even
+        // when another task stores the same bytes in between.
         let prior = self.snapshots.compare_and_swap(
             digest.as_slice(),
             None as Option<&[u8]>,
@@ -301,6 +369,7 @@ impl Store {
         Ok(SnapshotRef {
             sha256,
             size: body.len() as u64,
+            stored_size: if prior.is_ok() { stored_size } else { 0 },
             deduplicated: prior.is_err(),
         })
     }
@@ -318,35 +387,57 @@ impl Store {
         }
     }
 
+    /// Records one fetch in the log (page metadata and snapshot hash); returns its
+    /// log sequence number.
+    pub fn record_capture(
+        &self,
+        scan_id: u64,
+        page: &Page,
+        snapshot: &SnapshotRef,
+    ) -> Result<u64, EvidenceError> {
+        let capture = Capture {
+            scan_id,
+            page: page.clone(),
+            snapshot: snapshot.clone(),
+            tool: crate::TOOL.to_string(),
+        };
+        let value = serde_json::to_value(&capture).unwrap_or_default();
+        Ok(self.append_log("capture", value)?.seq)
+    }
+
     /// Records an observation (and its findings) in the chain and the trees; returns
     /// each finding's status.
+    ///
+    /// The log record holds the SHA-256 of the observation's stored bytes, so `verify`
+    /// finds any change to them.
     pub fn record_observation(
         &self,
         mut obs: Observation,
         findings: &[Finding],
     ) -> Result<Vec<FindingStatus>, EvidenceError> {
-        let seq = self.db.generate_id()?;
-        obs.seq = seq;
-        let rec = self.append_log(
-            "observation",
-            serde_json::json!({
+        obs.seq = self.db.generate_id()?;
+        obs.tool = crate::TOOL.to_string();
+        let mut key = obs.scan_id.to_be_bytes().to_vec();
+        key.extend_from_slice(&obs.seq.to_be_bytes());
+        let mut bytes = Vec::new();
+        self.append_log_with("observation", |log_seq| {
+            obs.log_seq = log_seq;
+            bytes = json(&obs);
+            let payload = serde_json::json!({
                 "scan_id": obs.scan_id,
+                "observation_key": hex::encode(&key),
+                "observation_sha256": sha256_hex(&bytes),
+                "capture_log_seq": obs.capture_log_seq,
                 "url": obs.page.final_url,
                 "marketplace": obs.listing.marketplace,
                 "listing_id": obs.listing.listing_id,
                 "snapshot_sha256": obs.snapshot.sha256,
-                "status": obs.page.status,
-                "received_at": obs.page.received_at,
                 "price": obs.listing.price,
                 "seller": obs.listing.seller,
                 "findings": obs.findings,
-            }),
-        )?;
-        obs.log_seq = rec.seq;
-        let mut key = obs.scan_id.to_be_bytes().to_vec();
-        key.extend_from_slice(&seq.to_be_bytes());
-        let bytes = json(&obs);
-        self.observations.insert(key, bytes.clone())?;
+            });
+            Ok((payload, Some((key.clone(), bytes.clone()))))
+        })?;
         let lkey = format!("{}\0{}", obs.listing.marketplace, obs.listing.listing_id);
         self.listings.insert(lkey.as_bytes(), bytes)?;
 
@@ -450,13 +541,14 @@ impl Store {
         })
     }
 
-    /// Checks every snapshot against its hash and the whole log chain. Returns the
-    /// number of snapshots and log records checked, or the first bad record.
-    pub fn verify(&self) -> Result<(u64, u64), EvidenceError> {
-        let mut snaps = 0;
+    /// Checks every snapshot against its hash, the whole log chain, every
+    /// observation against the hash its log record holds, and that every capture's
+    /// snapshot is there. Returns what was checked, or the first bad record.
+    pub fn verify(&self) -> Result<Verified, EvidenceError> {
+        let mut v = Verified::default();
         for r in self.snapshots.iter() {
-            let (k, v) = r?;
-            let bytes = zstd::decode_all(v.as_ref()).map_err(|e| EvidenceError::Corrupt {
+            let (k, z) = r?;
+            let bytes = zstd::decode_all(z.as_ref()).map_err(|e| EvidenceError::Corrupt {
                 tree: "snapshots",
                 key: hex::encode(&k),
                 message: format!("does not decompress: {e}"),
@@ -466,16 +558,17 @@ impl Store {
                 return Err(EvidenceError::Corrupt {
                     tree: "snapshots",
                     key: hex::encode(&k),
-                    message: format!("content hashes to {}", hex::encode(got)),
+                    message: format!("content hashes to {}, expected the key", hex::encode(got)),
                 });
             }
-            snaps += 1;
+            v.snapshots += 1;
         }
         let mut prev = ZERO_HASH.to_string();
-        let mut n = 0;
+        let mut vouched = std::collections::HashSet::new();
         for r in self.log.iter() {
-            let (k, v) = r?;
-            let rec: LogRecord = parse("log", &k, &v)?;
+            let (k, raw) = r?;
+            let n = v.log_records;
+            let rec: LogRecord = parse("log", &k, &raw)?;
             let bad = |message: String| EvidenceError::Corrupt {
                 tree: "log",
                 key: rec.seq.to_string(),
@@ -485,26 +578,151 @@ impl Store {
                 return Err(bad(format!("expected sequence number {n}")));
             }
             if rec.prev != prev {
-                return Err(bad(format!("prev is {}, expected {prev}", rec.prev)));
+                return Err(bad(format!(
+                    "prev is {}, expected {prev} (the hash of record {})",
+                    rec.prev,
+                    n.saturating_sub(1)
+                )));
             }
             let payload_sha = sha256_hex(&json(&rec.payload));
             if payload_sha != rec.payload_sha256 {
                 return Err(bad(format!(
-                    "payload hashes to {payload_sha}, record says {}",
+                    "payload hashes to {payload_sha}, expected {}",
                     rec.payload_sha256
                 )));
             }
             let h = chain_hash(&rec.prev, rec.seq, &rec.kind, &rec.payload_sha256);
             if h != rec.hash {
-                return Err(bad(format!(
-                    "record hashes to {h}, record says {}",
-                    rec.hash
-                )));
+                return Err(bad(format!("record hashes to {h}, expected {}", rec.hash)));
+            }
+            let field = |name: &str| {
+                rec.payload
+                    .get(name)
+                    .and_then(|x| x.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            match rec.kind.as_str() {
+                "observation" => {
+                    let key_hex = field("observation_key");
+                    let key = hex::decode(&key_hex)
+                        .map_err(|_| bad("observation_key is not hex".into()))?;
+                    let Some(stored) = self.observations.get(&key)? else {
+                        return Err(EvidenceError::Corrupt {
+                            tree: "observations",
+                            key: key_hex,
+                            message: format!("missing, but log record {} vouches for it", rec.seq),
+                        });
+                    };
+                    let got = sha256_hex(&stored);
+                    let expected = field("observation_sha256");
+                    if got != expected {
+                        return Err(EvidenceError::Corrupt {
+                            tree: "observations",
+                            key: key_hex,
+                            message: format!(
+                                "hashes to {got}, expected {expected} (log record {})",
+                                rec.seq
+                            ),
+                        });
+                    }
+                    vouched.insert(key);
+                    v.observations += 1;
+                }
+                "capture" => {
+                    let sha = rec
+                        .payload
+                        .pointer("/snapshot/sha256")
+                        .and_then(|x| x.as_str())
+                        .unwrap_or("")
+                        .to_string();
+                    let key =
+                        hex::decode(&sha).map_err(|_| bad("snapshot sha256 is not hex".into()))?;
+                    if !self.snapshots.contains_key(key)? {
+                        return Err(EvidenceError::Corrupt {
+                            tree: "snapshots",
+                            key: sha,
+                            message: format!(
+                                "missing, but capture record {} refers to it",
+                                rec.seq
+                            ),
+                        });
+                    }
+                    v.captures += 1;
+                }
+                _ => {}
             }
             prev = rec.hash;
-            n += 1;
+            v.log_records += 1;
         }
-        let _ = &self.meta;
-        Ok((snaps, n))
+        for r in self.observations.iter() {
+            let (k, _) = r?;
+            if !vouched.contains(k.as_ref()) {
+                return Err(EvidenceError::Corrupt {
+                    tree: "observations",
+                    key: hex::encode(&k),
+                    message:
+                        "no log record vouches for this observation (inserted outside the chain)"
+                            .into(),
+                });
+            }
+        }
+        v.head = prev;
+        Ok(v)
     }
+
+    /// Every record of the log, in order.
+    pub fn log(&self) -> impl Iterator<Item = Result<LogRecord, EvidenceError>> + '_ {
+        self.log.iter().map(|r| {
+            let (k, v) = r?;
+            parse("log", &k, &v)
+        })
+    }
+
+    /// Every observation of one listing (by marketplace and listing id), oldest first.
+    pub fn history(
+        &self,
+        marketplace: &str,
+        listing_id: &str,
+    ) -> Result<Vec<Observation>, EvidenceError> {
+        let mut out = Vec::new();
+        for r in self.observations.iter() {
+            let (k, v) = r?;
+            let o: Observation = parse("observations", &k, &v)?;
+            if o.listing.marketplace == marketplace && o.listing.listing_id == listing_id {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Listings whose URL or id is `needle`: `(marketplace, listing id)`.
+    pub fn find_listing(&self, needle: &str) -> Result<Vec<(String, String)>, EvidenceError> {
+        let mut out = Vec::new();
+        for r in self.listings.iter() {
+            let (k, v) = r?;
+            let o: Observation = parse("listings", &k, &v)?;
+            let l = &o.listing;
+            let full = format!("{}/{}", l.marketplace, l.listing_id);
+            if l.url == needle
+                || l.listing_id == needle
+                || full == needle
+                || o.page.url.as_str() == needle
+            {
+                out.push((l.marketplace.clone(), l.listing_id.clone()));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What [`Store::verify`] checked.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Verified {
+    pub snapshots: u64,
+    pub log_records: u64,
+    pub observations: u64,
+    pub captures: u64,
+    /// Hash of the last log record.
+    pub head: String,
 }

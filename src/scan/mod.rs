@@ -55,6 +55,11 @@ pub struct ScanSummary {
     pub bytes_fetched: u64,
     pub snapshots_new: u64,
     pub snapshots_deduplicated: u64,
+    /// Bytes of the new snapshots as received, and as stored (zstd).
+    pub snapshot_bytes_new: u64,
+    pub snapshot_bytes_stored: u64,
+    /// Pages cut off at the body size cap (kept, and marked truncated).
+    pub pages_truncated: u64,
     pub listings_seen: u64,
     /// Listings recognised as one of the brand's SKUs.
     pub listings_matched: u64,
@@ -103,6 +108,15 @@ fn canonical(mut u: Url) -> Url {
     u
 }
 
+/// Captures between two flushes of the evidence store.
+const FLUSH_EVERY: u64 = 25;
+
+/// Where a fetched page's evidence went.
+struct Stored {
+    snapshot: crate::evidence::SnapshotRef,
+    capture_seq: u64,
+}
+
 struct Run<'a> {
     config: &'a Config,
     store: &'a Store,
@@ -122,11 +136,7 @@ impl Run<'_> {
 
     /// Fetches and stores a page's bytes; `None` (after counting why) when there is
     /// no usable page.
-    async fn get(
-        &self,
-        m: &Marketplace,
-        url: &Url,
-    ) -> Result<Option<(Page, crate::evidence::SnapshotRef)>, ScanError> {
+    async fn get(&self, m: &Marketplace, url: &Url) -> Result<Option<(Page, Stored)>, ScanError> {
         let page = match self.fetcher.fetch(url).await {
             Ok(p) => p,
             Err(FetchError::RobotsDisallowed { url }) => {
@@ -144,13 +154,17 @@ impl Run<'_> {
             }
         };
         let snap = self.store.put_snapshot(&page.body)?;
+        let capture_seq = self.store.record_capture(self.scan_id, &page, &snap)?;
         self.with(|s| {
             s.pages_fetched += 1;
             s.bytes_fetched += page.body.len() as u64;
+            s.pages_truncated += u64::from(page.truncated);
             if snap.deduplicated {
                 s.snapshots_deduplicated += 1;
             } else {
                 s.snapshots_new += 1;
+                s.snapshot_bytes_new += snap.size;
+                s.snapshot_bytes_stored += snap.stored_size;
             }
         });
         if page.status != 200 {
@@ -158,7 +172,30 @@ impl Run<'_> {
             self.with(|s| s.fail(&m.name, &reason, format!("{url}: HTTP {}", page.status)));
             return Ok(None);
         }
-        Ok(Some((page, snap)))
+        self.acknowledge().await?;
+        Ok(Some((
+            page,
+            Stored {
+                snapshot: snap,
+                capture_seq,
+            },
+        )))
+    }
+
+    /// Makes what is stored durable every [`FLUSH_EVERY`] captures and logs how far
+    /// the store is acknowledged: a crash loses at most the captures after that point
+    /// (the next scan fetches them again). Flushing after every write would cost a
+    /// disk sync per page for no gain in what can be proven.
+    async fn acknowledge(&self) -> Result<(), ScanError> {
+        let due = self.with(|s| s.pages_fetched % FLUSH_EVERY == 0);
+        if due {
+            self.store.flush().await?;
+            tracing::info!(
+                log_seq = self.store.log_len().saturating_sub(1),
+                "evidence acknowledged as stored"
+            );
+        }
+        Ok(())
     }
 
     async fn marketplace(&self, m: &Marketplace, bar: ProgressBar) -> Result<(), ScanError> {
@@ -211,7 +248,7 @@ impl Run<'_> {
     }
 
     async fn item(&self, m: &Marketplace, url: Url) -> Result<(), ScanError> {
-        let Some((page, snapshot)) = self.get(m, &url).await? else {
+        let Some((page, stored)) = self.get(m, &url).await? else {
             return Ok(());
         };
         let listing = extract::listing(&page, m);
@@ -226,12 +263,14 @@ impl Run<'_> {
             scan_id: self.scan_id,
             seq: 0,
             page,
-            snapshot,
+            snapshot: stored.snapshot,
             listing,
             sku_match: verdict.sku_match.clone(),
             findings: kinds,
             notes: verdict.notes.clone(),
             log_seq: 0,
+            capture_log_seq: stored.capture_seq,
+            tool: String::new(),
         };
         let statuses = self.store.record_observation(obs, &verdict.findings)?;
         self.with(|s| {

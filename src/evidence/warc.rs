@@ -1,0 +1,210 @@
+//! WARC/1.1 (ISO 28500) export of every capture in the store, so standard web-archive
+//! tools can read and replay what brandguard saw.
+//!
+//! Written by hand rather than through the `warc` crate's writer: the records must be
+//! built from the store's own capture records with digests computed over exactly the
+//! bytes written, and the format of a record is a few header lines. The tests read
+//! the file back with the `warc` crate, an independent reader.
+
+use std::io::Write;
+
+use data_encoding::BASE32;
+use sha2::{Digest, Sha256};
+
+use super::{Capture, EvidenceError, Store};
+
+/// `sha256:BASE32`, the digest form WARC tools expect.
+pub fn warc_digest(bytes: &[u8]) -> String {
+    format!("sha256:{}", BASE32.encode(&Sha256::digest(bytes)))
+}
+
+/// A stable record id from what it records, shaped like a UUID URN.
+fn record_id(seed: &str) -> String {
+    let h = hex::encode(Sha256::digest(seed.as_bytes()));
+    format!(
+        "<urn:uuid:{}-{}-{}-{}-{}>",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        403 => "Forbidden",
+        404 => "Not Found",
+        410 => "Gone",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+fn write_record(
+    out: &mut impl Write,
+    headers: &[(&str, String)],
+    block: &[u8],
+) -> Result<(), EvidenceError> {
+    let mut head = String::from("WARC/1.1\r\n");
+    for (k, v) in headers {
+        // Header values come from pages and servers: no line breaks may pass.
+        let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", block.len()));
+    out.write_all(head.as_bytes())?;
+    out.write_all(block)?;
+    out.write_all(b"\r\n\r\n")?;
+    Ok(())
+}
+
+/// What an export wrote.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct WarcExport {
+    pub responses: u64,
+    pub requests: u64,
+    pub bytes: u64,
+}
+
+/// Writes a warcinfo record, then a request and a response record per capture.
+pub fn export(store: &Store, out: &mut impl Write) -> Result<WarcExport, EvidenceError> {
+    let mut counting = CountingWriter { inner: out, n: 0 };
+    let mut stats = WarcExport::default();
+    let info = format!(
+        "software: {}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
+        crate::TOOL
+    );
+    write_record(
+        &mut counting,
+        &[
+            ("WARC-Type", "warcinfo".into()),
+            (
+                "WARC-Record-ID",
+                record_id(&format!("warcinfo {}", store.log_head())),
+            ),
+            (
+                "WARC-Date",
+                chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            ),
+            ("Content-Type", "application/warc-fields".into()),
+        ],
+        info.as_bytes(),
+    )?;
+    for rec in store.log() {
+        let rec = rec?;
+        if rec.kind != "capture" {
+            continue;
+        }
+        let c: Capture =
+            serde_json::from_value(rec.payload.clone()).map_err(|e| EvidenceError::Corrupt {
+                tree: "log",
+                key: rec.seq.to_string(),
+                message: format!("capture record unreadable: {e}"),
+            })?;
+        let body = store
+            .snapshot(&c.snapshot.sha256)?
+            .ok_or_else(|| EvidenceError::Corrupt {
+                tree: "snapshots",
+                key: c.snapshot.sha256.clone(),
+                message: format!("missing, but capture record {} refers to it", rec.seq),
+            })?;
+        let p = &c.page;
+        let date = p.sent_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let uri = p.final_url.to_string();
+
+        // The request, as sent (method, target, host, our User-Agent).
+        let target = match p.final_url.query() {
+            Some(q) => format!("{}?{q}", p.final_url.path()),
+            None => p.final_url.path().to_string(),
+        };
+        let host = match p.final_url.port() {
+            Some(port) => format!("{}:{port}", p.final_url.host_str().unwrap_or("")),
+            None => p.final_url.host_str().unwrap_or("").to_string(),
+        };
+        let request = format!(
+            "GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\n\r\n",
+            p.user_agent
+        );
+        let request_id = record_id(&format!("request {}", rec.seq));
+        write_record(
+            &mut counting,
+            &[
+                ("WARC-Type", "request".into()),
+                ("WARC-Record-ID", request_id.clone()),
+                ("WARC-Date", date.clone()),
+                ("WARC-Target-URI", uri.clone()),
+                ("Content-Type", "application/http;msgtype=request".into()),
+                ("WARC-Block-Digest", warc_digest(request.as_bytes())),
+            ],
+            request.as_bytes(),
+        )?;
+        stats.requests += 1;
+
+        // The response: status line and headers as received, then the exact body.
+        // The body is stored de-chunked, so Transfer-Encoding is dropped and the
+        // Content-Length set to what follows, keeping the record replayable.
+        let mut http = format!("HTTP/1.1 {} {}\r\n", p.status, reason(p.status));
+        for (k, v) in &p.headers {
+            if k.eq_ignore_ascii_case("transfer-encoding")
+                || k.eq_ignore_ascii_case("content-length")
+            {
+                continue;
+            }
+            let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+            http.push_str(&format!("{k}: {v}\r\n"));
+        }
+        http.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        let mut block = http.into_bytes();
+        block.extend_from_slice(&body);
+        let mut headers = vec![
+            ("WARC-Type", "response".to_string()),
+            (
+                "WARC-Record-ID",
+                record_id(&format!("response {}", rec.seq)),
+            ),
+            ("WARC-Date", date),
+            ("WARC-Target-URI", uri),
+            ("WARC-Concurrent-To", request_id),
+            ("Content-Type", "application/http;msgtype=response".into()),
+            ("WARC-Payload-Digest", warc_digest(&body)),
+            ("WARC-Block-Digest", warc_digest(&block)),
+        ];
+        if let Some(ip) = p
+            .remote_addr
+            .as_deref()
+            .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
+        {
+            headers.push(("WARC-IP-Address", ip.ip().to_string()));
+        }
+        if p.truncated {
+            headers.push(("WARC-Truncated", "length".into()));
+        }
+        write_record(&mut counting, &headers, &block)?;
+        stats.responses += 1;
+    }
+    stats.bytes = counting.n;
+    Ok(stats)
+}
+
+struct CountingWriter<'a, W: Write> {
+    inner: &'a mut W,
+    n: u64,
+}
+
+impl<W: Write> Write for CountingWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.n += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
