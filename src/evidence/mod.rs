@@ -10,6 +10,7 @@
 //! | `observations` | scan id u64 BE ‖ seq u64 BE           | JSON [`Observation`]                |
 //! | `listings`     | marketplace `\0` listing id           | JSON latest [`Observation`]         |
 //! | `findings`     | marketplace `\0` listing id `\0` kind | JSON [`FindingRecord`]              |
+//! | `cases`        | (reserved for enforcement cases)      | opened, not yet written             |
 //! | `scans`        | scan id u64 BE                        | JSON [`ScanRecord`]                 |
 //! | `log`          | seq u64 BE                            | JSON [`LogRecord`], hash-chained    |
 //!

@@ -148,6 +148,10 @@ pub struct Store {
     observations: sled::Tree,
     listings: sled::Tree,
     findings: sled::Tree,
+    /// Enforcement cases (complaint packets, filings): created now so the layout is
+    /// complete; written by the case tracking that builds on this store.
+    #[allow(dead_code)]
+    cases: sled::Tree,
     scans: sled::Tree,
     log: sled::Tree,
     /// (next seq, hash of the last record); appends are serialised through it.
@@ -220,6 +224,7 @@ impl Store {
             observations: db.open_tree("observations")?,
             listings: db.open_tree("listings")?,
             findings: db.open_tree("findings")?,
+            cases: db.open_tree("cases")?,
             scans: db.open_tree("scans")?,
             log,
             head: Mutex::new(head),
