@@ -142,6 +142,22 @@ struct DemoArgs {
     /// Port of the first site (the others take the next two); 0 picks free ports.
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Make a site misbehave: SITE=FAULT, e.g. tmart=flaky-503:4, shopusa=rate-limit:5,
+    /// bidbay=redirect-loop (also slow:MS, reset:N, endless-pagination, robots-500,
+    /// forbidden, huge:BYTES). Repeatable.
+    #[arg(long = "fault", value_parser = parse_fault)]
+    faults: Vec<(brandguard::demo::Site, brandguard::demo::Fault)>,
+}
+
+fn parse_fault(s: &str) -> Result<(brandguard::demo::Site, brandguard::demo::Fault), String> {
+    let (site, fault) = s
+        .split_once('=')
+        .ok_or("use SITE=FAULT, e.g. tmart=flaky-503:4")?;
+    let site = brandguard::demo::Site::ALL
+        .into_iter()
+        .find(|x| x.name() == site.trim())
+        .ok_or_else(|| format!("unknown demo site `{site}` (shopusa, tmart, bidbay)"))?;
+    Ok((site, fault.trim().parse()?))
 }
 
 impl DemoArgs {
@@ -150,6 +166,7 @@ impl DemoArgs {
             seed: self.seed,
             listings_per_site: self.listings,
             port: self.port,
+            faults: self.faults.clone(),
         }
     }
 }
@@ -256,6 +273,18 @@ fn print_summary(s: &ScanSummary) {
     if !s.failures.is_empty() {
         let f: Vec<String> = s.failures.iter().map(|(k, n)| format!("{k} {n}")).collect();
         println!("failures: {}", f.join(", "));
+    }
+    if !s.hosts_cut_off.is_empty() {
+        println!(
+            "hosts cut off after repeated refusals: {}",
+            s.hosts_cut_off.join(", ")
+        );
+    }
+    if !s.budget_exhausted.is_empty() {
+        println!(
+            "page budget exhausted on: {}",
+            s.budget_exhausted.join(", ")
+        );
     }
 }
 

@@ -177,6 +177,17 @@ pub struct CrawlSettings {
     /// Bodies beyond this are cut off and the page is marked truncated.
     pub max_body_bytes: usize,
     pub max_redirects: usize,
+    /// Retries of one request after 429/5xx, timeouts and connection errors.
+    pub max_retries: usize,
+    /// First backoff delay; doubles each retry, with jitter, up to `retry_max_secs`.
+    pub retry_base_millis: u64,
+    pub retry_max_secs: u64,
+    /// A Retry-After longer than this is not waited for: the request fails.
+    pub max_retry_after_secs: u64,
+    /// Refusals in a row (after retries) that cut a host off for the rest of a scan.
+    pub breaker_threshold: u32,
+    /// Pages fetched from one marketplace in one scan, at most (search and items).
+    pub page_budget: usize,
 }
 
 impl Default for CrawlSettings {
@@ -189,6 +200,12 @@ impl Default for CrawlSettings {
             request_timeout_secs: 30,
             max_body_bytes: 5 * 1024 * 1024,
             max_redirects: 5,
+            max_retries: 3,
+            retry_base_millis: 500,
+            retry_max_secs: 30,
+            max_retry_after_secs: 120,
+            breaker_threshold: 5,
+            page_budget: 20_000,
         }
     }
 }

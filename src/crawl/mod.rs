@@ -8,6 +8,7 @@ mod robots;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -80,11 +81,18 @@ pub enum FetchError {
     #[error("{url}: disallowed by robots.txt")]
     RobotsDisallowed { url: Url },
     #[error("{url}: {message}")]
-    Http { url: Url, message: String },
+    Http {
+        url: Url,
+        message: String,
+        /// A timeout or a connection failure (worth retrying), not a bad request.
+        transient: bool,
+    },
     #[error("{url}: more than {limit} redirects")]
     TooManyRedirects { url: Url, limit: usize },
     #[error("{url}: not an http(s) URL")]
     Scheme { url: Url },
+    #[error("{url}: host cut off for this scan after repeated refusals")]
+    HostCutOff { url: Url },
 }
 
 impl FetchError {
@@ -95,7 +103,19 @@ impl FetchError {
             FetchError::Http { .. } => "network",
             FetchError::TooManyRedirects { .. } => "redirects",
             FetchError::Scheme { .. } => "scheme",
+            FetchError::HostCutOff { .. } => "host_cut_off",
         }
+    }
+
+    /// Worth another try: timeouts, connection failures.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Http {
+                transient: true,
+                ..
+            }
+        )
     }
 }
 
@@ -103,6 +123,54 @@ impl FetchError {
 struct Host {
     limiter: DefaultDirectRateLimiter,
     robots: OnceCell<RobotsPolicy>,
+    /// Refusals (403, 429, 503, network failures) in a row, after retries.
+    refusals: AtomicU32,
+    /// Set by the circuit breaker: no more requests to this host in this scan.
+    cut_off: AtomicBool,
+}
+
+impl Host {
+    fn new(rate: RateLimit) -> Host {
+        Host {
+            limiter: RateLimiter::direct(quota(rate)),
+            robots: OnceCell::new(),
+            refusals: AtomicU32::new(0),
+            cut_off: AtomicBool::new(false),
+        }
+    }
+}
+
+/// One try's outcome that may be retried.
+enum Attempt {
+    /// 429, 500, 502, 503, 504: the page as answered.
+    Status(Box<Page>),
+    Failed(FetchError),
+}
+
+impl Attempt {
+    fn describe(&self) -> String {
+        match self {
+            Attempt::Status(p) => format!("HTTP {}", p.status),
+            Attempt::Failed(e) => e.to_string(),
+        }
+    }
+}
+
+fn retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+/// The Retry-After of a 429 or 503, in seconds or as an HTTP date.
+pub fn retry_after(p: &Page) -> Option<Duration> {
+    if !matches!(p.status, 429 | 503) {
+        return None;
+    }
+    let v = p.header("retry-after")?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = DateTime::parse_from_rfc2822(v).ok()?.with_timezone(&Utc);
+    Some((when - p.received_at).to_std().unwrap_or(Duration::ZERO))
 }
 
 /// The one HTTP client of a scan.
@@ -146,6 +214,7 @@ impl Fetcher {
             .map_err(|e| FetchError::Http {
                 url: Url::parse("http://localhost/").expect("constant URL"),
                 message: format!("cannot build HTTP client: {e}"),
+                transient: false,
             })?;
         Ok(Fetcher {
             client,
@@ -163,10 +232,7 @@ impl Fetcher {
     /// Sets the rate limit of the host serving `base`. Hosts never registered get one
     /// request per second.
     pub fn register_host(&self, base: &Url, rate: RateLimit) {
-        let host = Arc::new(Host {
-            limiter: RateLimiter::direct(quota(rate)),
-            robots: OnceCell::new(),
-        });
+        let host = Arc::new(Host::new(rate));
         if let Ok(mut hosts) = self.hosts.lock() {
             hosts.insert(host_key(base), host);
         }
@@ -181,13 +247,10 @@ impl Fetcher {
         hosts
             .entry(key)
             .or_insert_with(|| {
-                Arc::new(Host {
-                    limiter: RateLimiter::direct(quota(RateLimit {
-                        per_second: 1.0,
-                        burst: 1,
-                    })),
-                    robots: OnceCell::new(),
-                })
+                Arc::new(Host::new(RateLimit {
+                    per_second: 1.0,
+                    burst: 1,
+                }))
             })
             .clone()
     }
@@ -235,15 +298,14 @@ impl Fetcher {
                 return Err(FetchError::RobotsDisallowed { url: current });
             }
             let host = self.host(&current);
-            let mut page = self
-                .raw_get(&host, &current, self.settings.max_body_bytes)
-                .await?;
+            let mut page = self.get_with_retries(&host, &current).await?;
             if (300..400).contains(&page.status)
                 && let Some(loc) = page.header("location")
             {
                 current = current.join(loc).map_err(|e| FetchError::Http {
                     url: current.clone(),
                     message: format!("bad redirect Location `{loc}`: {e}"),
+                    transient: false,
                 })?;
                 continue;
             }
@@ -257,6 +319,82 @@ impl Fetcher {
         })
     }
 
+    /// One GET with retries: 429 and 503 wait for their Retry-After (seconds or an
+    /// HTTP date, capped); other 5xx, timeouts and connection errors back off
+    /// exponentially with jitter; other 4xx are final. A host that keeps refusing is
+    /// cut off for the rest of the scan (circuit breaker), so the others carry on.
+    async fn get_with_retries(&self, host: &Host, url: &Url) -> Result<Page, FetchError> {
+        use backon::{ExponentialBuilder, Retryable};
+        if host.cut_off.load(Ordering::Relaxed) {
+            return Err(FetchError::HostCutOff { url: url.clone() });
+        }
+        let s = &self.settings;
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(s.retry_base_millis))
+            .with_max_delay(Duration::from_secs(s.retry_max_secs))
+            .with_max_times(s.max_retries)
+            .with_jitter();
+        let max_wait = Duration::from_secs(s.max_retry_after_secs);
+        let attempt = || async {
+            match self.raw_get(host, url, s.max_body_bytes).await {
+                Ok(p) if retryable_status(p.status) => Err(Attempt::Status(Box::new(p))),
+                Ok(p) => Ok(p),
+                Err(e) => Err(Attempt::Failed(e)),
+            }
+        };
+        let result = attempt
+            .retry(backoff)
+            .when(|a| match a {
+                Attempt::Status(p) => retry_after(p).is_none_or(|d| d <= max_wait),
+                Attempt::Failed(e) => e.is_transient(),
+            })
+            // Retry-After, when given, replaces the computed delay if it is longer.
+            .adjust(|a, computed| match a {
+                Attempt::Status(p) => match (retry_after(p), computed) {
+                    (Some(ra), Some(c)) => Some(ra.max(c)),
+                    (_, c) => c,
+                },
+                Attempt::Failed(_) => computed,
+            })
+            .notify(|a, wait| tracing::info!(%url, wait_ms = wait.as_millis() as u64, reason = a.describe(), "retrying"))
+            .await;
+        let outcome = match result {
+            Ok(p) => Ok(p),
+            // Retries spent on a status: the last answer is the page (the caller
+            // records it as a failure with its status).
+            Err(Attempt::Status(p)) => Ok(*p),
+            Err(Attempt::Failed(e)) => Err(e),
+        };
+        let refused = match &outcome {
+            Ok(p) => matches!(p.status, 403 | 429 | 503),
+            Err(e) => e.is_transient(),
+        };
+        if refused {
+            let n = host.refusals.fetch_add(1, Ordering::Relaxed) + 1;
+            if n >= s.breaker_threshold && !host.cut_off.swap(true, Ordering::Relaxed) {
+                tracing::warn!(host = %host_key(url), refusals = n, "host keeps refusing: cut off for the rest of this scan");
+            }
+        } else {
+            host.refusals.store(0, Ordering::Relaxed);
+        }
+        outcome
+    }
+
+    /// Hosts cut off by the circuit breaker in this scan.
+    pub fn hosts_cut_off(&self) -> Vec<String> {
+        let hosts = match self.hosts.lock() {
+            Ok(h) => h,
+            Err(p) => p.into_inner(),
+        };
+        let mut out: Vec<String> = hosts
+            .iter()
+            .filter(|(_, h)| h.cut_off.load(Ordering::Relaxed))
+            .map(|(k, _)| k.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
     /// One GET, after the host's limiter, reading at most `max_bytes`.
     async fn raw_get(&self, host: &Host, url: &Url, max_bytes: usize) -> Result<Page, FetchError> {
         host.limiter.until_ready().await;
@@ -267,11 +405,13 @@ impl Fetcher {
             .map_err(|_| FetchError::Http {
                 url: url.clone(),
                 message: "fetcher closed".into(),
+                transient: false,
             })?;
         let sent_at = Utc::now();
         let err = |e: reqwest::Error| FetchError::Http {
             url: url.clone(),
             message: describe(&e),
+            transient: e.is_timeout() || e.is_connect() || e.is_request() || e.is_body(),
         };
         let mut resp = self.client.get(url.clone()).send().await.map_err(err)?;
         let status = resp.status().as_u16();

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 pub use catalog::{Catalog, Role, Site};
-pub use server::RequestRecord;
+pub use server::{Fault, RequestRecord};
 
 /// How to generate and serve the demo.
 #[derive(Debug, Clone)]
@@ -25,6 +25,8 @@ pub struct DemoOptions {
     pub listings_per_site: usize,
     /// Port of the first site; the others take the next two. 0 picks free ports.
     pub port: u16,
+    /// Misbehaviour to inject, per site.
+    pub faults: Vec<(Site, Fault)>,
 }
 
 impl Default for DemoOptions {
@@ -33,6 +35,7 @@ impl Default for DemoOptions {
             seed: 42,
             listings_per_site: 24,
             port: 0,
+            faults: Vec::new(),
         }
     }
 }
@@ -70,7 +73,13 @@ impl DemoServer {
             let addr = listener
                 .local_addr()
                 .map_err(|source| DemoError::Bind { port, source })?;
-            let app = server::router(site, catalog.clone(), log.clone());
+            let faults = opts
+                .faults
+                .iter()
+                .filter(|(s, _)| *s == site)
+                .map(|(_, f)| *f)
+                .collect();
+            let app = server::router(site, catalog.clone(), log.clone(), faults);
             tasks.push(tokio::spawn(async move {
                 if let Err(e) = axum::serve(listener, app).await {
                     tracing::error!(site = site.name(), error = %e, "demo site stopped");

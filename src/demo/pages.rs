@@ -78,13 +78,16 @@ pub fn forbidden_item_path(site: Site, id: &str) -> String {
     }
 }
 
-pub fn search(c: &Catalog, site: Site, page: usize) -> Option<String> {
+/// A search results page. `endless`: past the last page, the last page's listings
+/// again with a "next" link, forever (a pagination trap).
+pub fn search(c: &Catalog, site: Site, page: usize, endless: bool) -> Option<String> {
     let all: Vec<&DemoListing> = c.on(site).collect();
     let pages = all.len().div_ceil(PAGE_SIZE).max(1);
-    if page == 0 || page > pages {
+    if page == 0 || (page > pages && !endless) {
         return None;
     }
-    let chunk = &all[(page - 1) * PAGE_SIZE..(page * PAGE_SIZE).min(all.len())];
+    let shown = page.min(pages);
+    let chunk = &all[(shown - 1) * PAGE_SIZE..(shown * PAGE_SIZE).min(all.len())];
     let mut rows = String::new();
     for (i, l) in chunk.iter().enumerate() {
         let path = item_path(site, &l.id);
@@ -114,7 +117,7 @@ pub fn search(c: &Catalog, site: Site, page: usize) -> Option<String> {
             ),
         });
     }
-    let next = (page < pages).then(|| search_path(site, page + 1));
+    let next = (page < pages || endless).then(|| search_path(site, page + 1));
     Some(match site {
         Site::Shopusa => format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Search: acme - ShopUSA</title></head><body>\

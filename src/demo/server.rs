@@ -1,7 +1,11 @@
 //! The HTTP side of the demo marketplace (axum): one router per site, every request
-//! logged so tests can prove what the crawler did and did not ask for.
+//! logged so tests can prove what the crawler did and did not ask for, and faults a
+//! real marketplace shows, injected on demand.
 
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -13,6 +17,59 @@ use serde::Serialize;
 use super::catalog::{Catalog, Site};
 use super::{GroundTruth, pages};
 
+/// Misbehaviour of a demo site, as real marketplaces show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "fault")]
+pub enum Fault {
+    /// 429 with `Retry-After: 1` above this many requests in one second.
+    RateLimit { per_second: u32 },
+    /// 503 with `Retry-After: 0` on every `every`-th page request.
+    Flaky503 { every: u64 },
+    /// Every response waits this long.
+    Slow { millis: u64 },
+    /// Every `every`-th item page: the connection is cut halfway through the body.
+    Reset { every: u64 },
+    /// Item pages redirect to each other in a loop.
+    RedirectLoop,
+    /// Search pages never end.
+    EndlessPagination,
+    /// robots.txt answers 500.
+    Robots500,
+    /// Every page answers 403.
+    Forbidden,
+    /// Item pages carry this many bytes of padding after the document.
+    Huge { bytes: usize },
+}
+
+impl FromStr for Fault {
+    type Err = String;
+    /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `huge:6000000`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (name, arg) = s.split_once(':').unwrap_or((s, ""));
+        let n = || {
+            arg.parse::<u64>()
+                .map_err(|_| format!("fault `{name}` needs a number, e.g. `{name}:3`"))
+        };
+        Ok(match name {
+            "rate-limit" => Fault::RateLimit {
+                per_second: n()?.max(1) as u32,
+            },
+            "flaky-503" => Fault::Flaky503 { every: n()?.max(1) },
+            "slow" => Fault::Slow { millis: n()? },
+            "reset" => Fault::Reset { every: n()?.max(1) },
+            "redirect-loop" => Fault::RedirectLoop,
+            "endless-pagination" => Fault::EndlessPagination,
+            "robots-500" => Fault::Robots500,
+            "forbidden" => Fault::Forbidden,
+            "huge" => Fault::Huge {
+                bytes: n()? as usize,
+            },
+            _ => return Err(format!("unknown fault `{name}`")),
+        })
+    }
+}
+
 /// One request the demo marketplace received.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestRecord {
@@ -20,38 +77,57 @@ pub struct RequestRecord {
     /// Path and query, as requested.
     pub target: String,
     pub user_agent: String,
+    /// Milliseconds since the demo started.
+    pub at_ms: u64,
+    /// The status the demo answered (before any connection reset).
+    pub status: u16,
 }
 
-#[derive(Clone)]
 struct SiteState {
     site: Site,
     catalog: Arc<Catalog>,
     log: Arc<Mutex<Vec<RequestRecord>>>,
+    faults: Vec<Fault>,
+    started: Instant,
+    requests: AtomicU64,
+    /// (second, requests in it) for the rate-limit fault.
+    window: Mutex<(u64, u32)>,
 }
 
 pub(super) fn router(
     site: Site,
     catalog: Arc<Catalog>,
     log: Arc<Mutex<Vec<RequestRecord>>>,
+    faults: Vec<Fault>,
 ) -> Router {
     Router::new()
         .fallback(handle)
-        .with_state(SiteState { site, catalog, log })
+        .with_state(Arc::new(SiteState {
+            site,
+            catalog,
+            log,
+            faults,
+            started: Instant::now(),
+            requests: AtomicU64::new(0),
+            window: Mutex::new((0, 0)),
+        }))
+}
+
+/// tmart: GBK bytes declared only by <meta charset>; the header names no charset, as
+/// on many Chinese shops.
+fn content_type(site: Site) -> &'static str {
+    match site {
+        Site::Tmart => "text/html",
+        _ => "text/html; charset=utf-8",
+    }
 }
 
 fn html(site: Site, body: String) -> Response {
-    if site == Site::Tmart {
-        // GBK bytes, declared only by <meta charset>: the header names no charset,
-        // as on many Chinese shops.
-        let (bytes, _, _) = encoding_rs::GBK.encode(&body);
-        (
-            [(header::CONTENT_TYPE, "text/html")],
-            Body::from(bytes.into_owned()),
-        )
-            .into_response()
-    } else {
-        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
-    }
+    (
+        [(header::CONTENT_TYPE, content_type(site))],
+        Body::from(pages::encode(site, body)),
+    )
+        .into_response()
 }
 
 fn not_found() -> Response {
@@ -64,7 +140,84 @@ fn query_param(query: &str, key: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-async fn handle(State(st): State<SiteState>, req: Request) -> Response {
+impl SiteState {
+    fn has(&self, f: impl Fn(&Fault) -> bool) -> Option<Fault> {
+        self.faults.iter().copied().find(|x| f(x))
+    }
+
+    fn record(&self, target: &str, user_agent: &str, status: u16) {
+        if let Ok(mut log) = self.log.lock() {
+            log.push(RequestRecord {
+                site: self.site,
+                target: target.to_string(),
+                user_agent: user_agent.to_string(),
+                at_ms: self.started.elapsed().as_millis() as u64,
+                status,
+            });
+        }
+    }
+
+    /// A fault answering instead of the page, if one applies now.
+    fn fault_response(&self, path: &str) -> Option<Response> {
+        if path == "/robots.txt" {
+            return self.has(|f| matches!(f, Fault::Robots500)).map(|_| {
+                (StatusCode::INTERNAL_SERVER_ERROR, "robots.txt unavailable").into_response()
+            });
+        }
+        if self.has(|f| matches!(f, Fault::Forbidden)).is_some() {
+            return Some((StatusCode::FORBIDDEN, "access denied").into_response());
+        }
+        if let Some(Fault::RateLimit { per_second }) =
+            self.has(|f| matches!(f, Fault::RateLimit { .. }))
+        {
+            let second = self.started.elapsed().as_secs();
+            let mut w = self.window.lock().unwrap_or_else(|p| p.into_inner());
+            if w.0 != second {
+                *w = (second, 0);
+            }
+            w.1 += 1;
+            if w.1 > per_second {
+                return Some(
+                    (
+                        StatusCode::TOO_MANY_REQUESTS,
+                        [(header::RETRY_AFTER, "1")],
+                        "slow down",
+                    )
+                        .into_response(),
+                );
+            }
+        }
+        let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(Fault::Flaky503 { every }) = self.has(|f| matches!(f, Fault::Flaky503 { .. }))
+            && n % every == 0
+        {
+            return Some(
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(header::RETRY_AFTER, "0")],
+                    "try again",
+                )
+                    .into_response(),
+            );
+        }
+        None
+    }
+}
+
+/// A body that sends its first half, then fails: the connection is cut.
+fn cut_off(bytes: Vec<u8>) -> Body {
+    let half = bytes[..bytes.len() / 2].to_vec();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
+        Ok(half),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "demo: connection reset",
+        )),
+    ];
+    Body::from_stream(futures::stream::iter(chunks))
+}
+
+async fn handle(State(st): State<Arc<SiteState>>, req: Request) -> Response {
     let uri = req.uri().clone();
     let target = uri
         .path_and_query()
@@ -76,18 +229,23 @@ async fn handle(State(st): State<SiteState>, req: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    if let Ok(mut log) = st.log.lock() {
-        log.push(RequestRecord {
-            site: st.site,
-            target: target.clone(),
-            user_agent,
-        });
+    if let Some(Fault::Slow { millis }) = st.has(|f| matches!(f, Fault::Slow { .. })) {
+        tokio::time::sleep(Duration::from_millis(millis)).await;
     }
+    let response = respond(&st, &uri).await;
+    st.record(&target, &user_agent, response.status().as_u16());
+    response
+}
+
+async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
     let path = uri.path();
     let query = uri.query().unwrap_or("");
     let site = st.site;
     let c = &st.catalog;
 
+    if let Some(r) = st.fault_response(path) {
+        return r;
+    }
     if path == "/robots.txt" {
         return ([(header::CONTENT_TYPE, "text/plain")], pages::robots(site)).into_response();
     }
@@ -103,7 +261,8 @@ async fn handle(State(st): State<SiteState>, req: Request) -> Response {
         let page = query_param(query, page_key)
             .and_then(|p| p.parse().ok())
             .unwrap_or(1usize);
-        return match pages::search(c, site, page) {
+        let endless = st.has(|f| matches!(f, Fault::EndlessPagination)).is_some();
+        return match pages::search(c, site, page, endless) {
             Some(body) => html(site, body),
             None => not_found(),
         };
@@ -123,7 +282,32 @@ async fn handle(State(st): State<SiteState>, req: Request) -> Response {
             .or_else(|| path.strip_prefix("/itm/")),
     };
     if let Some(l) = id.and_then(|id| c.find(site, id)) {
-        return html(site, pages::item(c, l));
+        if st.has(|f| matches!(f, Fault::RedirectLoop)).is_some() {
+            let other = if query.contains("loop=1") {
+                ""
+            } else {
+                "?loop=1"
+            };
+            return (
+                StatusCode::FOUND,
+                [(header::LOCATION, format!("{path}{other}"))],
+            )
+                .into_response();
+        }
+        let mut bytes = pages::encode(site, pages::item(c, l));
+        if let Some(Fault::Huge { bytes: n }) = st.has(|f| matches!(f, Fault::Huge { .. })) {
+            bytes.extend(std::iter::repeat_n(b' ', n));
+        }
+        if let Some(Fault::Reset { every }) = st.has(|f| matches!(f, Fault::Reset { .. }))
+            && st.requests.load(Ordering::Relaxed) % every == 0
+        {
+            return ([(header::CONTENT_TYPE, "text/html")], cut_off(bytes)).into_response();
+        }
+        return (
+            [(header::CONTENT_TYPE, content_type(site))],
+            Body::from(bytes),
+        )
+            .into_response();
     }
     if let Some(seller) = path.strip_prefix("/usr/").filter(|_| site == Site::Bidbay)
         && let Some(body) = pages::seller_page(c, site, seller)

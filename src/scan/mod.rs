@@ -74,6 +74,10 @@ pub struct ScanSummary {
     pub failures: BTreeMap<String, u64>,
     /// A few failed URLs with their errors, for a first look.
     pub failure_examples: Vec<String>,
+    /// Hosts cut off by the circuit breaker after repeated refusals.
+    pub hosts_cut_off: Vec<String>,
+    /// Marketplaces whose page budget ran out before the crawl did.
+    pub budget_exhausted: Vec<String>,
     pub findings_new: u64,
     pub findings_ongoing: u64,
     /// Findings seen in this scan, by kind.
@@ -122,6 +126,8 @@ struct Run<'a> {
     store: &'a Store,
     fetcher: Fetcher,
     scan_id: u64,
+    /// Pages each marketplace may still fetch in this scan.
+    budget: BTreeMap<String, std::sync::atomic::AtomicUsize>,
     summary: Mutex<ScanSummary>,
 }
 
@@ -137,6 +143,23 @@ impl Run<'_> {
     /// Fetches and stores a page's bytes; `None` (after counting why) when there is
     /// no usable page.
     async fn get(&self, m: &Marketplace, url: &Url) -> Result<Option<(Page, Stored)>, ScanError> {
+        let within_budget = self.budget.get(&m.name).is_some_and(|b| {
+            b.fetch_update(
+                std::sync::atomic::Ordering::Relaxed,
+                std::sync::atomic::Ordering::Relaxed,
+                |n| n.checked_sub(1),
+            )
+            .is_ok()
+        });
+        if !within_budget {
+            self.with(|s| {
+                if !s.budget_exhausted.contains(&m.name) {
+                    tracing::warn!(marketplace = %m.name, "page budget exhausted; the rest of this marketplace waits for the next scan");
+                    s.budget_exhausted.push(m.name.clone());
+                }
+            });
+            return Ok(None);
+        }
         let page = match self.fetcher.fetch(url).await {
             Ok(p) => p,
             Err(FetchError::RobotsDisallowed { url }) => {
@@ -208,6 +231,7 @@ impl Run<'_> {
             let mut next = Some(canonical(first));
             let mut pages = 0;
             let mut contents = HashSet::new();
+            let mut stale = 0;
             while let Some(url) = next.take() {
                 if pages >= m.max_pages || !seen.insert(url.clone()) {
                     break;
@@ -224,11 +248,19 @@ impl Run<'_> {
                     break;
                 }
                 let links = extract::search_links(&page, m);
+                let before = items.len();
                 for item in links.items {
                     let item = canonical(item);
                     if seen.insert(item.clone()) {
                         items.push(item);
                     }
+                }
+                // Pagination trap guard: pages that only repeat known items, twice in
+                // a row, end the walk (endless "next" links, calendar-like traps).
+                stale = if items.len() == before { stale + 1 } else { 0 };
+                if stale >= 2 {
+                    tracing::warn!(%url, "search pages bring no new listings; stopping pagination");
+                    break;
                 }
                 next = links.next.map(canonical);
             }
@@ -319,6 +351,16 @@ pub async fn run(
         store,
         fetcher,
         scan_id,
+        budget: config
+            .marketplaces
+            .iter()
+            .map(|m| {
+                (
+                    m.name.clone(),
+                    std::sync::atomic::AtomicUsize::new(config.brand.crawl.page_budget),
+                )
+            })
+            .collect(),
         summary: Mutex::new(ScanSummary {
             scan_id,
             tool: crate::TOOL.to_string(),
@@ -352,6 +394,7 @@ pub async fn run(
     }
     let finished = Utc::now();
     let mut summary = run.with(|s| s.clone());
+    summary.hosts_cut_off = run.fetcher.hosts_cut_off();
     summary.finished_at = Some(finished);
     summary.duration_secs = (finished - started).num_milliseconds() as f64 / 1000.0;
     let value = serde_json::to_value(&summary).unwrap_or_default();
