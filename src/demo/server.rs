@@ -189,7 +189,7 @@ impl SiteState {
         }
         let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(Fault::Flaky503 { every }) = self.has(|f| matches!(f, Fault::Flaky503 { .. }))
-            && n % every == 0
+            && n.is_multiple_of(every)
         {
             return Some(
                 (
@@ -299,7 +299,7 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
             bytes.extend(std::iter::repeat_n(b' ', n));
         }
         if let Some(Fault::Reset { every }) = st.has(|f| matches!(f, Fault::Reset { .. }))
-            && st.requests.load(Ordering::Relaxed) % every == 0
+            && st.requests.load(Ordering::Relaxed).is_multiple_of(every)
         {
             return ([(header::CONTENT_TYPE, "text/html")], cut_off(bytes)).into_response();
         }
