@@ -35,7 +35,7 @@ pub enum Fault {
     EndlessPagination,
     /// robots.txt answers 500.
     Robots500,
-    /// Every page answers 403.
+    /// Every item page answers 403 (bot protection on product pages).
     Forbidden,
     /// Item pages carry this many bytes of padding after the document.
     Huge { bytes: usize },
@@ -164,9 +164,6 @@ impl SiteState {
                 (StatusCode::INTERNAL_SERVER_ERROR, "robots.txt unavailable").into_response()
             });
         }
-        if self.has(|f| matches!(f, Fault::Forbidden)).is_some() {
-            return Some((StatusCode::FORBIDDEN, "access denied").into_response());
-        }
         if let Some(Fault::RateLimit { per_second }) =
             self.has(|f| matches!(f, Fault::RateLimit { .. }))
         {
@@ -282,6 +279,9 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
             .or_else(|| path.strip_prefix("/itm/")),
     };
     if let Some(l) = id.and_then(|id| c.find(site, id)) {
+        if st.has(|f| matches!(f, Fault::Forbidden)).is_some() {
+            return (StatusCode::FORBIDDEN, "access denied").into_response();
+        }
         if st.has(|f| matches!(f, Fault::RedirectLoop)).is_some() {
             let other = if query.contains("loop=1") {
                 ""

@@ -1,0 +1,200 @@
+//! The demo marketplace misbehaves the way real ones do; each time the scan finishes,
+//! records what failed and why, stays within its limits, and loses nothing stored.
+
+use std::path::Path;
+
+use brandguard::config::Config;
+use brandguard::demo::{DemoOptions, DemoServer, Detection, Fault, Site};
+use brandguard::evidence::Store;
+use brandguard::scan::{self, ScanOptions, ScanSummary};
+
+struct Run {
+    server: DemoServer,
+    summary: ScanSummary,
+    detection: Detection,
+    _dir: tempfile::TempDir,
+}
+
+async fn scan_with(faults: Vec<(Site, Fault)>) -> Run {
+    let server = DemoServer::start(&DemoOptions {
+        faults,
+        ..DemoOptions::default()
+    })
+    .await
+    .unwrap();
+    let mut config = Config::load(Path::new("targets/demo")).unwrap();
+    for (name, url) in server.base_urls() {
+        config.override_base_url(&name, &url).unwrap();
+    }
+    // Short backoff so the tests stay quick; Retry-After still rules when longer.
+    config.brand.crawl.retry_base_millis = 20;
+    config.brand.crawl.retry_max_secs = 1;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let summary = scan::run(&config, &store, ScanOptions::default())
+        .await
+        .unwrap();
+    store
+        .verify()
+        .expect("the store verifies whatever the marketplace did");
+    let detection = scan::demo_report(&store, &summary, &server.ground_truth())
+        .unwrap()
+        .detection;
+    // Whatever failed, nothing the scan reported is wrong.
+    assert_eq!(detection.precision, 1.0, "{:?}", detection.false_positives);
+    Run {
+        server,
+        summary,
+        detection,
+        _dir: dir,
+    }
+}
+
+fn requests_to(run: &Run, site: Site) -> Vec<brandguard::demo::RequestRecord> {
+    run.server
+        .requests()
+        .into_iter()
+        .filter(|r| r.site == site)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limited_429s_wait_for_retry_after() {
+    let run = scan_with(vec![(Site::Shopusa, Fault::RateLimit { per_second: 6 })]).await;
+    let reqs = requests_to(&run, Site::Shopusa);
+    let throttled: Vec<_> = reqs.iter().filter(|r| r.status == 429).collect();
+    assert!(
+        !throttled.is_empty(),
+        "the fault should have throttled the scan"
+    );
+    // Every retry of a throttled URL came at least Retry-After (1 s) later.
+    for t in &throttled {
+        if let Some(next) = reqs
+            .iter()
+            .find(|r| r.target == t.target && r.at_ms > t.at_ms)
+        {
+            assert!(
+                next.at_ms - t.at_ms >= 950,
+                "{} retried after {} ms",
+                t.target,
+                next.at_ms - t.at_ms
+            );
+        }
+    }
+    // The other sites were not slowed into failure.
+    assert!(run.summary.marketplaces["tmart"].failures == 0);
+    assert!(run.summary.listings_seen > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn random_503s_are_retried_to_success() {
+    let run = scan_with(vec![(Site::Tmart, Fault::Flaky503 { every: 3 })]).await;
+    assert!(
+        requests_to(&run, Site::Tmart)
+            .iter()
+            .any(|r| r.status == 503)
+    );
+    assert!(
+        run.summary.failures.is_empty(),
+        "{:?}",
+        run.summary.failure_examples
+    );
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_responses_and_connection_resets_are_survived() {
+    let run = scan_with(vec![
+        (Site::Bidbay, Fault::Slow { millis: 150 }),
+        (Site::Shopusa, Fault::Reset { every: 4 }),
+    ])
+    .await;
+    assert!(
+        run.summary.failures.is_empty(),
+        "{:?}",
+        run.summary.failure_examples
+    );
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirect_loops_fail_only_their_pages() {
+    let run = scan_with(vec![(Site::Bidbay, Fault::RedirectLoop)]).await;
+    let loops = run.summary.failures.get("redirects").copied().unwrap_or(0);
+    assert_eq!(loops, 24, "{:?}", run.summary.failures);
+    // Each looping page cost at most max_redirects + 1 requests.
+    let item_requests = requests_to(&run, Site::Bidbay)
+        .iter()
+        .filter(|r| r.target.starts_with("/itm/"))
+        .count();
+    assert!(item_requests <= 24 * 6, "{item_requests}");
+    assert_eq!(run.summary.marketplaces["shopusa"].failures, 0);
+    assert_eq!(run.summary.marketplaces["tmart"].listings_seen, 24);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endless_pagination_is_cut_short() {
+    let run = scan_with(vec![(Site::Tmart, Fault::EndlessPagination)]).await;
+    let searched = run.summary.marketplaces["tmart"].search_pages;
+    assert!(
+        (3..=6).contains(&searched),
+        "tmart search pages: {searched}"
+    );
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_txt_answering_500_means_nothing_is_fetched() {
+    let run = scan_with(vec![(Site::Bidbay, Fault::Robots500)]).await;
+    let reqs = requests_to(&run, Site::Bidbay);
+    assert_eq!(reqs.len(), 1, "only robots.txt: {reqs:?}");
+    assert_eq!(reqs[0].target, "/robots.txt");
+    assert_eq!(run.summary.marketplaces["bidbay"].robots_blocked, 1);
+    assert_eq!(run.summary.marketplaces["shopusa"].listings_seen, 24);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_that_keeps_refusing_is_cut_off_and_the_others_carry_on() {
+    let run = scan_with(vec![(Site::Tmart, Fault::Forbidden)]).await;
+    assert_eq!(
+        run.summary.hosts_cut_off.len(),
+        1,
+        "{:?}",
+        run.summary.hosts_cut_off
+    );
+    assert!(run.summary.hosts_cut_off[0].contains(&run.server.base_url(Site::Tmart)[7..]));
+    // 403 is not retried: robots.txt, the search pages, then item pages until the
+    // breaker's threshold (5) plus those already in flight (concurrency 8).
+    let refused = requests_to(&run, Site::Tmart)
+        .iter()
+        .filter(|r| r.status == 403)
+        .count();
+    assert!(
+        (5..=5 + 8).contains(&refused),
+        "{refused} refused requests to a cut-off host"
+    );
+    assert!(
+        run.summary
+            .failures
+            .get("host_cut_off")
+            .copied()
+            .unwrap_or(0)
+            >= 24 - 13
+    );
+    assert_eq!(run.summary.marketplaces["shopusa"].listings_seen, 24);
+    assert_eq!(run.summary.marketplaces["bidbay"].listings_seen, 24);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gigantic_pages_are_kept_truncated_and_marked() {
+    let run = scan_with(vec![(
+        Site::Shopusa,
+        Fault::Huge {
+            bytes: 6 * 1024 * 1024,
+        },
+    )])
+    .await;
+    assert_eq!(run.summary.pages_truncated, 24);
+    // The listing data sits before the padding: still read, still judged.
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+}
