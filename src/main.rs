@@ -68,6 +68,16 @@ enum Command {
         #[arg(long)]
         summary: Option<PathBuf>,
     },
+    /// Print systemd service and timer units and a crontab line for a nightly scan.
+    Schedule {
+        #[arg(long)]
+        targets: PathBuf,
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        /// Time of day (local, HH:MM) the scan starts.
+        #[arg(long, default_value = "02:30")]
+        at: String,
+    },
     /// Validate a targets folder without fetching anything.
     Check {
         #[arg(long)]
@@ -380,6 +390,32 @@ fn run(cli: &Cli) -> Result<u8> {
                 exit::PARTIAL
             })
         }
+        Command::Schedule { targets, store, at } => {
+            let Some((hour, minute)) = at
+                .split_once(':')
+                .and_then(|(h, m)| Some((h.parse::<u8>().ok()?, m.parse::<u8>().ok()?)))
+                .filter(|(h, m)| *h < 24 && *m < 60)
+            else {
+                eprintln!("error: --at wants HH:MM (24-hour), got `{at}`");
+                return Ok(exit::BAD_CONFIG);
+            };
+            let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("brandguard"));
+            let (exe, targets, store) = (abs(&exe), abs(targets), abs(store));
+            let summary = store
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join("last-scan.json");
+            let cmd = format!(
+                "{} scan --targets {} --store {} --summary {}",
+                exe.display(),
+                targets.display(),
+                store.display(),
+                summary.display()
+            );
+            print!("{}", schedule_text(&cmd, hour, minute));
+            Ok(exit::OK)
+        }
         Command::Check { targets } => match Config::load(targets) {
             Ok(c) => {
                 println!(
@@ -528,6 +564,42 @@ fn run(cli: &Cli) -> Result<u8> {
             }
         }
     }
+}
+
+/// systemd units and a crontab line running `cmd` every night at `hour:minute`.
+fn schedule_text(cmd: &str, hour: u8, minute: u8) -> String {
+    format!(
+        "# /etc/systemd/system/brandguard-scan.service
+[Unit]
+Description=brandguard nightly marketplace scan
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart={cmd}
+# Exit 3 means the scan finished with some hosts failing: see the summary.
+SuccessExitStatus=3
+Nice=10
+
+# /etc/systemd/system/brandguard-scan.timer
+[Unit]
+Description=Run brandguard every night
+
+[Timer]
+OnCalendar=*-*-* {hour:02}:{minute:02}:00
+RandomizedDelaySec=10m
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+
+# Enable with: systemctl daemon-reload && systemctl enable --now brandguard-scan.timer
+
+# Or, with cron (crontab -e):
+{minute} {hour} * * * {cmd} >> /var/log/brandguard.log 2>&1
+"
+    )
 }
 
 fn evidence_show(store: &Path, what: &str, out: Option<&Path>) -> Result<u8> {

@@ -201,3 +201,54 @@ fn extract_command_explains_a_saved_gbk_page() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("shopusa"));
 }
+
+#[test]
+fn schedule_prints_units_and_a_crontab_line() {
+    let o = brandguard()
+        .args([
+            "schedule",
+            "--targets",
+            "targets/demo",
+            "--store",
+            "/var/lib/brandguard/store",
+            "--at",
+            "03:15",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("OnCalendar=*-*-* 03:15:00"), "{text}");
+    assert!(
+        text.contains("ExecStart=/") && text.contains(" scan --targets /"),
+        "{text}"
+    );
+    assert!(text.contains("\n15 3 * * * /"), "{text}");
+    let bad = brandguard()
+        .args(["schedule", "--targets", "t", "--at", "25:00"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn a_second_scan_on_the_same_store_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("store");
+    let _held = brandguard::evidence::Store::open(&store_path).unwrap();
+    let o = brandguard()
+        .args(["scan", "--targets", "targets/demo", "--store"])
+        .arg(&store_path)
+        .args([
+            "--base-url",
+            "shopusa=http://127.0.0.1:9,tmart=http://127.0.0.1:9,bidbay=http://127.0.0.1:9",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("in use by another brandguard process"),
+        "{err}"
+    );
+}

@@ -198,3 +198,35 @@ async fn gigantic_pages_are_kept_truncated_and_marked() {
     // The listing data sits before the padding: still read, still judged.
     assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crawl_delay_slows_the_host_down() {
+    let server = DemoServer::start(&DemoOptions {
+        listings_per_site: 3,
+        faults: vec![(Site::Bidbay, Fault::CrawlDelay { secs: 1 })],
+        ..DemoOptions::default()
+    })
+    .await
+    .unwrap();
+    let mut config = Config::load(Path::new("targets/demo")).unwrap();
+    for (name, url) in server.base_urls() {
+        config.override_base_url(&name, &url).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let summary = scan::run(&config, &store, ScanOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(summary.marketplaces["bidbay"].listings_seen, 3);
+    let times: Vec<u64> = server
+        .requests()
+        .iter()
+        .filter(|r| r.site == Site::Bidbay && r.target != "/robots.txt")
+        .map(|r| r.at_ms)
+        .collect();
+    assert_eq!(times.len(), 4);
+    for w in times.windows(2) {
+        // The adapter allows 15 per second; robots.txt asks for one a second.
+        assert!(w[1] - w[0] >= 950, "requests {} ms apart", w[1] - w[0]);
+    }
+}

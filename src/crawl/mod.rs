@@ -127,6 +127,11 @@ struct Host {
     refusals: AtomicU32,
     /// Set by the circuit breaker: no more requests to this host in this scan.
     cut_off: AtomicBool,
+    /// robots.txt's Crawl-delay, once known: a minimum gap between requests on top of
+    /// the rate limiter (it can only slow the host down).
+    crawl_delay: std::sync::OnceLock<Duration>,
+    /// When the next request may start under the Crawl-delay.
+    next_slot: tokio::sync::Mutex<tokio::time::Instant>,
 }
 
 impl Host {
@@ -136,6 +141,8 @@ impl Host {
             robots: OnceCell::new(),
             refusals: AtomicU32::new(0),
             cut_off: AtomicBool::new(false),
+            crawl_delay: std::sync::OnceLock::new(),
+            next_slot: tokio::sync::Mutex::new(tokio::time::Instant::now()),
         }
     }
 }
@@ -280,7 +287,13 @@ impl Fetcher {
                         .raw_get(&self.host(&target), &target, robots::MAX_BYTES)
                         .await;
                 }
-                RobotsPolicy::from_response(&self.settings.user_agent_token, result)
+                let policy = RobotsPolicy::from_response(&self.settings.user_agent_token, result);
+                let delay = policy.crawl_delay().unwrap_or(Duration::ZERO);
+                if !delay.is_zero() {
+                    tracing::info!(host = %host_key(url), delay_ms = delay.as_millis() as u64, "robots.txt Crawl-delay slows this host");
+                }
+                let _ = host.crawl_delay.set(delay);
+                policy
             })
             .await
             .clone()
@@ -398,6 +411,11 @@ impl Fetcher {
     /// One GET, after the host's limiter, reading at most `max_bytes`.
     async fn raw_get(&self, host: &Host, url: &Url, max_bytes: usize) -> Result<Page, FetchError> {
         host.limiter.until_ready().await;
+        if let Some(delay) = host.crawl_delay.get().filter(|d| !d.is_zero()) {
+            let mut next = host.next_slot.lock().await;
+            tokio::time::sleep_until(*next).await;
+            *next = tokio::time::Instant::now() + *delay;
+        }
         let _permit = self
             .in_flight
             .acquire()

@@ -53,6 +53,21 @@ impl RobotsPolicy {
         }
     }
 
+    /// The Crawl-delay our group asks for, if any. Read with `texting_robots` (which
+    /// parses that extension; `robotstxt` does not).
+    pub fn crawl_delay(&self) -> Option<std::time::Duration> {
+        match self {
+            RobotsPolicy::Rules { token, body } => {
+                texting_robots::Robot::new(token, body.as_bytes())
+                    .ok()
+                    .and_then(|r| r.delay)
+                    .filter(|d| d.is_finite() && *d > 0.0)
+                    .map(|d| std::time::Duration::from_secs_f32(d.min(3600.0)))
+            }
+            _ => None,
+        }
+    }
+
     pub fn allows(&self, url: &Url) -> bool {
         self.allows_str(url.as_str())
     }

@@ -35,6 +35,8 @@ pub enum Fault {
     EndlessPagination,
     /// robots.txt answers 500.
     Robots500,
+    /// robots.txt asks for this many seconds between requests.
+    CrawlDelay { secs: u64 },
     /// Every item page answers 403 (bot protection on product pages).
     Forbidden,
     /// Item pages carry this many bytes of padding after the document.
@@ -61,6 +63,7 @@ impl FromStr for Fault {
             "redirect-loop" => Fault::RedirectLoop,
             "endless-pagination" => Fault::EndlessPagination,
             "robots-500" => Fault::Robots500,
+            "crawl-delay" => Fault::CrawlDelay { secs: n()? },
             "forbidden" => Fault::Forbidden,
             "huge" => Fault::Huge {
                 bytes: n()? as usize,
@@ -244,7 +247,12 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
         return r;
     }
     if path == "/robots.txt" {
-        return ([(header::CONTENT_TYPE, "text/plain")], pages::robots(site)).into_response();
+        let mut robots = pages::robots(site).to_string();
+        if let Some(Fault::CrawlDelay { secs }) = st.has(|f| matches!(f, Fault::CrawlDelay { .. }))
+        {
+            robots.push_str(&format!("\nUser-agent: brandguard\nCrawl-delay: {secs}\nDisallow: /itm/watch/\nDisallow: /sponsored/\nDisallow: /promo/\nDisallow: /cart\nDisallow: /bid/\nDisallow: /_demo/\n"));
+        }
+        return ([(header::CONTENT_TYPE, "text/plain")], robots).into_response();
     }
     if path == "/_demo/ground-truth" {
         return axum::Json(GroundTruth::of(c)).into_response();
