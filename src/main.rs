@@ -67,6 +67,9 @@ enum Command {
         /// Write the run summary here (default: last-scan.json beside the store).
         #[arg(long)]
         summary: Option<PathBuf>,
+        /// Start a new scan even if the last one was interrupted (default: resume it).
+        #[arg(long)]
+        fresh: bool,
     },
     /// Print systemd service and timer units and a crontab line for a nightly scan.
     Schedule {
@@ -331,7 +334,12 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, args: &DemoArgs) -> Resul
             Err(code) => return Ok(code),
         };
         let store = Store::open(&out.join("store"))?;
-        let summary = brandguard::scan::run(&config, &store, ScanOptions { progress: progress(cli) }).await?;
+        // Each demo run serves a new marketplace: never resume an earlier one.
+        let opts = ScanOptions {
+            progress: progress(cli),
+            fresh: true,
+        };
+        let summary = brandguard::scan::run(&config, &store, opts).await?;
         let report = brandguard::scan::demo_report(&store, &summary, &server.ground_truth())?;
         let csv = out.join("findings.csv");
         brandguard::report::write_findings_csv(&store, &csv)?;
@@ -360,6 +368,7 @@ fn run(cli: &Cli) -> Result<u8> {
             store,
             base,
             summary,
+            fresh,
         } => {
             let config = match load_config(targets, &base.base_url) {
                 Ok(c) => c,
@@ -372,6 +381,7 @@ fn run(cli: &Cli) -> Result<u8> {
                 &store,
                 ScanOptions {
                     progress: progress(cli),
+                    fresh: *fresh,
                 },
             ))?;
             let path = summary.clone().unwrap_or_else(|| {

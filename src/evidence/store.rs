@@ -350,6 +350,55 @@ impl Store {
         Ok(scan_id)
     }
 
+    /// The scan of `targets` that started but never finished (killed, crashed), if
+    /// it is the newest scan of the store: the one to resume.
+    pub fn unfinished_scan(&self, targets: &str) -> Result<Option<u64>, EvidenceError> {
+        let Some((k, v)) = self.scans.last()? else {
+            return Ok(None);
+        };
+        let rec: ScanRecord = parse("scans", &k, &v)?;
+        Ok((rec.finished_at.is_none() && rec.targets == targets).then_some(rec.scan_id))
+    }
+
+    /// Notes in the log that scan `scan_id` goes on after an interruption.
+    pub fn resume_scan(&self, scan_id: u64) -> Result<(), EvidenceError> {
+        self.append_log("scan_resumed", serde_json::json!({"scan_id": scan_id}))?;
+        Ok(())
+    }
+
+    /// Every capture of scan `scan_id` with its log sequence number, in order.
+    pub fn captures(&self, scan_id: u64) -> Result<Vec<(u64, Capture)>, EvidenceError> {
+        let mut out = Vec::new();
+        for rec in self.log() {
+            let rec = rec?;
+            if rec.kind != "capture"
+                || rec.payload.get("scan_id").and_then(|v| v.as_u64()) != Some(scan_id)
+            {
+                continue;
+            }
+            let c: Capture =
+                serde_json::from_value(rec.payload).map_err(|e| EvidenceError::Corrupt {
+                    tree: "log",
+                    key: rec.seq.to_string(),
+                    message: format!("capture record unreadable: {e}"),
+                })?;
+            out.push((rec.seq, c));
+        }
+        Ok(out)
+    }
+
+    /// Every finding record first or last seen in scan `scan_id`.
+    pub fn findings_of(&self, scan_id: u64) -> Result<Vec<FindingRecord>, EvidenceError> {
+        let mut out = Vec::new();
+        for f in self.findings() {
+            let f = f?;
+            if f.last_scan == scan_id {
+                out.push(f);
+            }
+        }
+        Ok(out)
+    }
+
     /// Stores page bytes under their SHA-256, compressed; identical bytes are stored once.
     pub fn put_snapshot(&self, body: &[u8]) -> Result<SnapshotRef, EvidenceError> {
         let digest = Sha256::digest(body);

@@ -28,6 +28,9 @@ pub enum ScanError {
 pub struct ScanOptions {
     /// Progress bars to draw into (a terminal); `None` logs instead.
     pub progress: Option<MultiProgress>,
+    /// Start a new scan even if the last one of these targets was interrupted
+    /// (by default it is resumed).
+    pub fresh: bool,
 }
 
 /// Counts for one marketplace.
@@ -52,6 +55,11 @@ pub struct ScanSummary {
     pub finished_at: Option<DateTime<Utc>>,
     pub duration_secs: f64,
     pub pages_fetched: u64,
+    /// Pages of an interrupted run of this scan, read back from the store instead of
+    /// fetched again.
+    pub pages_resumed: u64,
+    /// This run resumed a scan that was interrupted.
+    pub resumed: bool,
     pub bytes_fetched: u64,
     pub snapshots_new: u64,
     pub snapshots_deduplicated: u64,
@@ -128,6 +136,10 @@ struct Run<'a> {
     scan_id: u64,
     /// Pages each marketplace may still fetch in this scan.
     budget: BTreeMap<String, std::sync::atomic::AtomicUsize>,
+    /// When resuming: pages the interrupted run stored (by requested URL).
+    stored_before: std::collections::HashMap<Url, (u64, crate::evidence::Capture)>,
+    /// When resuming: capture records that already have their observation.
+    observed_before: HashSet<u64>,
     summary: Mutex<ScanSummary>,
 }
 
@@ -143,6 +155,21 @@ impl Run<'_> {
     /// Fetches and stores a page's bytes; `None` (after counting why) when there is
     /// no usable page.
     async fn get(&self, m: &Marketplace, url: &Url) -> Result<Option<(Page, Stored)>, ScanError> {
+        // Resuming: what the interrupted run stored is read back, not fetched again.
+        if let Some((seq, capture)) = self.stored_before.get(url)
+            && let Some(body) = self.store.snapshot(&capture.snapshot.sha256)?
+        {
+            self.with(|s| s.pages_resumed += 1);
+            let mut page = capture.page.clone();
+            page.body = body;
+            return Ok(Some((
+                page,
+                Stored {
+                    snapshot: capture.snapshot.clone(),
+                    capture_seq: *seq,
+                },
+            )));
+        }
         let within_budget = self.budget.get(&m.name).is_some_and(|b| {
             b.fetch_update(
                 std::sync::atomic::Ordering::Relaxed,
@@ -283,6 +310,9 @@ impl Run<'_> {
         let Some((page, stored)) = self.get(m, &url).await? else {
             return Ok(());
         };
+        if self.observed_before.contains(&stored.capture_seq) {
+            return Ok(());
+        }
         let listing = extract::listing(&page, m);
         let unreadable = listing.is_empty();
         if unreadable {
@@ -344,13 +374,45 @@ pub async fn run(
         fetcher.register_host(&m.base_url, m.rate_limit);
     }
     let targets = config.dir.display().to_string();
-    let scan_id = store.begin_scan(&targets)?;
+    let resume = if opts.fresh {
+        None
+    } else {
+        store.unfinished_scan(&targets)?
+    };
+    let (scan_id, stored_before, observed_before) = match resume {
+        Some(id) => {
+            store.resume_scan(id)?;
+            let stored: std::collections::HashMap<_, _> = store
+                .captures(id)?
+                .into_iter()
+                .filter(|(_, c)| c.page.status == 200)
+                .map(|(seq, c)| (c.page.url.clone(), (seq, c)))
+                .collect();
+            let mut observed = HashSet::new();
+            for o in store.observations(id) {
+                observed.insert(o?.capture_log_seq);
+            }
+            tracing::warn!(
+                scan_id = id,
+                pages = stored.len(),
+                "resuming an interrupted scan"
+            );
+            (id, stored, observed)
+        }
+        None => (
+            store.begin_scan(&targets)?,
+            Default::default(),
+            HashSet::new(),
+        ),
+    };
     let started = Utc::now();
     let run = Run {
         config,
         store,
         fetcher,
         scan_id,
+        stored_before,
+        observed_before,
         budget: config
             .marketplaces
             .iter()
@@ -367,6 +429,7 @@ pub async fn run(
             targets,
             store: store.path().display().to_string(),
             started_at: Some(started),
+            resumed: resume.is_some(),
             ..ScanSummary::default()
         }),
     };
@@ -395,6 +458,7 @@ pub async fn run(
     let finished = Utc::now();
     let mut summary = run.with(|s| s.clone());
     summary.hosts_cut_off = run.fetcher.hosts_cut_off();
+    tally(store, scan_id, &mut summary)?;
     summary.finished_at = Some(finished);
     summary.duration_secs = (finished - started).num_milliseconds() as f64 / 1000.0;
     let value = serde_json::to_value(&summary).unwrap_or_default();
@@ -407,6 +471,54 @@ pub async fn run(
         "scan finished"
     );
     Ok(summary)
+}
+
+/// Counts of listings and findings of the whole scan, read from the store, so that a
+/// resumed scan reports everything it holds and not only this run's part.
+fn tally(store: &Store, scan_id: u64, s: &mut ScanSummary) -> Result<(), EvidenceError> {
+    s.listings_seen = 0;
+    s.listings_matched = 0;
+    s.listings_unmatched = 0;
+    s.pages_unreadable = 0;
+    s.notes.clear();
+    s.findings_by_kind.clear();
+    for m in s.marketplaces.values_mut() {
+        m.listings_seen = 0;
+        m.listings_matched = 0;
+    }
+    for o in store.observations(scan_id) {
+        let o = o?;
+        let matched = o.sku_match.sku.is_some();
+        s.listings_seen += 1;
+        s.pages_unreadable += u64::from(o.listing.is_empty());
+        if matched {
+            s.listings_matched += 1;
+        } else {
+            s.listings_unmatched += 1;
+        }
+        let m = s.market(&o.listing.marketplace);
+        m.listings_seen += 1;
+        m.listings_matched += u64::from(matched);
+        for n in &o.notes {
+            *s.notes.entry(n.clone()).or_default() += 1;
+        }
+        for k in &o.findings {
+            *s.findings_by_kind
+                .entry(k.as_str().to_string())
+                .or_default() += 1;
+        }
+    }
+    let (mut new, mut ongoing) = (0, 0);
+    for f in store.findings_of(scan_id)? {
+        if f.first_scan == scan_id {
+            new += 1;
+        } else {
+            ongoing += 1;
+        }
+    }
+    s.findings_new = new;
+    s.findings_ongoing = ongoing;
+    Ok(())
 }
 
 /// `(marketplace, listing id, kind)` of every finding observed in scan `scan_id`.

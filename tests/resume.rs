@@ -1,0 +1,102 @@
+//! `kill -9` mid-scan, then the same command again: the interrupted scan is resumed,
+//! nothing already stored is fetched again, and no observation or finding is doubled.
+
+use std::collections::{BTreeMap, HashSet};
+use std::process::{Command, Stdio};
+
+use brandguard::demo::{DemoOptions, DemoServer};
+use brandguard::evidence::Store;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_scan_resumes_without_refetching() {
+    let server = DemoServer::start(&DemoOptions {
+        listings_per_site: 60,
+        ..DemoOptions::default()
+    })
+    .await
+    .unwrap();
+    let base: Vec<String> = server
+        .base_urls()
+        .iter()
+        .map(|(n, u)| format!("{n}={u}"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("store");
+    let summary_path = dir.path().join("last-scan.json");
+    let scan = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_brandguard"));
+        c.args(["scan", "--targets", "targets/demo", "--store"])
+            .arg(&store_path)
+            .arg("--summary")
+            .arg(&summary_path)
+            .args(["--base-url", &base.join(",")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        c
+    };
+
+    let child = scan().spawn().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    Command::new("kill")
+        .args(["-9", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "the kill came after the scan ended");
+
+    // What the killed run left: observed pages must not be asked for again.
+    let observed: HashSet<String> = {
+        let store = Store::open(&store_path).unwrap();
+        store.verify().unwrap();
+        store
+            .observations(1)
+            .map(|o| o.unwrap().page.url.path().to_string())
+            .collect()
+    };
+    assert!(
+        !observed.is_empty(),
+        "the first run stored nothing before the kill"
+    );
+    let before = server.requests().len();
+
+    let status = scan().status().unwrap();
+    assert!(status.success());
+    let after: Vec<_> = server.requests().into_iter().skip(before).collect();
+    for r in &after {
+        assert!(
+            !observed.contains(r.target.as_str()),
+            "{} was fetched again",
+            r.target
+        );
+    }
+
+    let store = Store::open(&store_path).unwrap();
+    store.verify().unwrap();
+    let scans: Vec<_> = store.scans().map(|s| s.unwrap()).collect();
+    assert_eq!(scans.len(), 1, "resumed, not restarted");
+    assert!(scans[0].finished_at.is_some());
+    // Exactly one observation per listing, and every listing observed.
+    let mut per_listing: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for o in store.observations(1) {
+        let o = o.unwrap();
+        *per_listing
+            .entry((o.listing.marketplace, o.listing.listing_id))
+            .or_default() += 1;
+    }
+    assert!(
+        per_listing.values().all(|n| *n == 1),
+        "an observation was doubled"
+    );
+    assert_eq!(per_listing.len(), server.ground_truth().listings.len());
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
+    assert_eq!(summary["resumed"], true);
+    assert!(summary["pages_resumed"].as_u64().unwrap() > 0);
+    // The whole scan's findings, counted once: the demo's ground truth, exactly.
+    let found = brandguard::scan::findings_of_scan(&store, 1).unwrap();
+    assert_eq!(found, server.ground_truth().expected_findings());
+    assert_eq!(
+        summary["findings_new"].as_u64().unwrap() as usize,
+        found.len()
+    );
+}
