@@ -195,8 +195,18 @@ async fn gbk_pages_decode_and_a_second_scan_reports_nothing_new() {
         .unwrap();
     assert_eq!(second.findings_new, 0);
     assert_eq!(second.findings_ongoing, first.findings_new);
-    // Same bytes: no new snapshots.
-    assert_eq!(second.snapshots_new, 0);
+    assert_eq!(second.listings_seen, first.listings_seen);
+    // Unchanged pages answer 304 to conditional requests: no new snapshot bytes.
+    assert_eq!(
+        second.not_modified, first.pages_fetched,
+        "every page was unchanged"
+    );
+    assert_eq!(second.snapshot_bytes_new, 0);
+    // The same findings, read from the bytes of the first scan.
+    assert_eq!(
+        scan::findings_of_scan(&store, second.scan_id).unwrap(),
+        scan::findings_of_scan(&store, first.scan_id).unwrap()
+    );
     store.verify().unwrap();
 }
 

@@ -75,6 +75,24 @@ impl Page {
     }
 }
 
+/// What an earlier response said to check freshness with (ETag, Last-Modified).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    /// The validators of a response, if it gave any.
+    pub fn of(page: &Page) -> Option<Validators> {
+        let v = Validators {
+            etag: page.header("etag").map(str::to_string),
+            last_modified: page.header("last-modified").map(str::to_string),
+        };
+        (v.etag.is_some() || v.last_modified.is_some()).then_some(v)
+    }
+}
+
 /// Why a fetch did not produce a page.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
@@ -301,6 +319,16 @@ impl Fetcher {
 
     /// Fetches `url`: robots check, rate limit, size cap, redirects (each hop checked).
     pub async fn fetch(&self, url: &Url) -> Result<Page, FetchError> {
+        self.fetch_conditional(url, None).await
+    }
+
+    /// [`fetch`](Self::fetch) with the validators of an earlier response: an
+    /// unchanged page answers 304 and costs no body.
+    pub async fn fetch_conditional(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<Page, FetchError> {
         let sent_at = Utc::now();
         let mut current = url.clone();
         for _ in 0..=self.settings.max_redirects {
@@ -311,7 +339,9 @@ impl Fetcher {
                 return Err(FetchError::RobotsDisallowed { url: current });
             }
             let host = self.host(&current);
-            let mut page = self.get_with_retries(&host, &current).await?;
+            // Validators belong to the URL asked for, not to where it redirects.
+            let conditional = validators.filter(|_| current == *url);
+            let mut page = self.get_with_retries(&host, &current, conditional).await?;
             if (300..400).contains(&page.status)
                 && let Some(loc) = page.header("location")
             {
@@ -336,7 +366,12 @@ impl Fetcher {
     /// HTTP date, capped); other 5xx, timeouts and connection errors back off
     /// exponentially with jitter; other 4xx are final. A host that keeps refusing is
     /// cut off for the rest of the scan (circuit breaker), so the others carry on.
-    async fn get_with_retries(&self, host: &Host, url: &Url) -> Result<Page, FetchError> {
+    async fn get_with_retries(
+        &self,
+        host: &Host,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<Page, FetchError> {
         use backon::{ExponentialBuilder, Retryable};
         if host.cut_off.load(Ordering::Relaxed) {
             return Err(FetchError::HostCutOff { url: url.clone() });
@@ -349,7 +384,10 @@ impl Fetcher {
             .with_jitter();
         let max_wait = Duration::from_secs(s.max_retry_after_secs);
         let attempt = || async {
-            match self.raw_get(host, url, s.max_body_bytes).await {
+            match self
+                .raw_get_with(host, url, s.max_body_bytes, validators)
+                .await
+            {
                 Ok(p) if retryable_status(p.status) => Err(Attempt::Status(Box::new(p))),
                 Ok(p) => Ok(p),
                 Err(e) => Err(Attempt::Failed(e)),
@@ -410,6 +448,16 @@ impl Fetcher {
 
     /// One GET, after the host's limiter, reading at most `max_bytes`.
     async fn raw_get(&self, host: &Host, url: &Url, max_bytes: usize) -> Result<Page, FetchError> {
+        self.raw_get_with(host, url, max_bytes, None).await
+    }
+
+    async fn raw_get_with(
+        &self,
+        host: &Host,
+        url: &Url,
+        max_bytes: usize,
+        validators: Option<&Validators>,
+    ) -> Result<Page, FetchError> {
         host.limiter.until_ready().await;
         if let Some(delay) = host.crawl_delay.get().filter(|d| !d.is_zero()) {
             let mut next = host.next_slot.lock().await;
@@ -431,7 +479,16 @@ impl Fetcher {
             message: describe(&e),
             transient: e.is_timeout() || e.is_connect() || e.is_request() || e.is_body(),
         };
-        let mut resp = self.client.get(url.clone()).send().await.map_err(err)?;
+        let mut request = self.client.get(url.clone());
+        if let Some(v) = validators {
+            if let Some(etag) = &v.etag {
+                request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+            }
+            if let Some(lm) = &v.last_modified {
+                request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm);
+            }
+        }
+        let mut resp = request.send().await.map_err(err)?;
         let status = resp.status().as_u16();
         let remote_addr = resp.remote_addr().map(|a| a.to_string());
         let headers = resp

@@ -232,7 +232,34 @@ async fn handle(State(st): State<Arc<SiteState>>, req: Request) -> Response {
     if let Some(Fault::Slow { millis }) = st.has(|f| matches!(f, Fault::Slow { .. })) {
         tokio::time::sleep(Duration::from_millis(millis)).await;
     }
-    let response = respond(&st, &uri).await;
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let mut response = respond(&st, &uri).await;
+    // Validators on every successful page: an ETag from the exact bytes, so an
+    // unchanged page answers 304 to a conditional request.
+    let resets = st.has(|f| matches!(f, Fault::Reset { .. })).is_some();
+    if response.status() == StatusCode::OK && uri.path() != "/robots.txt" && !resets {
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
+        let etag = format!(
+            "\"{}\"",
+            &hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes))[..16]
+        );
+        response = if if_none_match.as_deref() == Some(etag.as_str()) {
+            (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response()
+        } else {
+            let mut r = Response::from_parts(parts, Body::from(bytes));
+            if let Ok(v) = etag.parse() {
+                r.headers_mut().insert(header::ETAG, v);
+            }
+            r
+        };
+    }
     st.record(&target, &user_agent, response.status().as_u16());
     response
 }

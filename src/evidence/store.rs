@@ -148,6 +148,9 @@ pub struct Store {
     observations: sled::Tree,
     listings: sled::Tree,
     findings: sled::Tree,
+    /// URL → the validators and capture of its last 200 answer (a cache for
+    /// conditional requests; rewritten freely, it is not evidence).
+    validators: sled::Tree,
     /// Enforcement cases (complaint packets, filings): created now so the layout is
     /// complete; written by the case tracking that builds on this store.
     #[allow(dead_code)]
@@ -174,6 +177,19 @@ fn parse<T: for<'de> Deserialize<'de>>(
         message: e.to_string(),
     })
 }
+
+/// The state trees a commit may write beside the log.
+enum StateTree {
+    Observations,
+    Listings,
+    Findings,
+}
+
+/// What a commit writes: log records `(kind, payload)` and state `(tree, key, value)`.
+type Built = (
+    Vec<(String, serde_json::Value)>,
+    Vec<(StateTree, Vec<u8>, Vec<u8>)>,
+);
 
 const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -225,6 +241,7 @@ impl Store {
             listings: db.open_tree("listings")?,
             findings: db.open_tree("findings")?,
             cases: db.open_tree("cases")?,
+            validators: db.open_tree("validators")?,
             scans: db.open_tree("scans")?,
             log,
             head: Mutex::new(head),
@@ -242,65 +259,83 @@ impl Store {
         kind: &str,
         payload: serde_json::Value,
     ) -> Result<LogRecord, EvidenceError> {
-        self.append_log_with(kind, |_| Ok((payload, None)))
+        let mut recs = self.commit(|_| Ok((vec![(kind.to_string(), payload)], Vec::new())))?;
+        Ok(recs.remove(0))
     }
 
-    /// Appends a record whose payload is built knowing its sequence number, under the
-    /// chain's lock. `build` may also return an observation `(key, bytes)`: it is
-    /// written in the same sled transaction as the log record, so a crash leaves both
-    /// or neither and `verify` still passes after `kill -9`.
-    fn append_log_with(
+    /// Appends log records and writes to the state trees in one sled transaction, so
+    /// a crash (even `kill -9`) leaves all of them or none and `verify` still passes.
+    /// `build` gets the sequence number the first record will have, so records and
+    /// state can point at each other; it runs under the chain's lock.
+    fn commit(
         &self,
-        kind: &str,
-        build: impl FnOnce(
-            u64,
-        )
-            -> Result<(serde_json::Value, Option<(Vec<u8>, Vec<u8>)>), EvidenceError>,
-    ) -> Result<LogRecord, EvidenceError> {
+        build: impl FnOnce(u64) -> Result<Built, EvidenceError>,
+    ) -> Result<Vec<LogRecord>, EvidenceError> {
         use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
         let mut head = match self.head.lock() {
             Ok(h) => h,
             Err(p) => p.into_inner(),
         };
-        let (seq, prev) = (head.0, head.1.clone());
-        let (payload, observation) = build(seq)?;
-        let payload_sha256 = sha256_hex(&json(&payload));
-        let hash = chain_hash(&prev, seq, kind, &payload_sha256);
-        let rec = LogRecord {
-            seq,
-            at: Utc::now(),
-            kind: kind.to_string(),
-            prev,
-            payload_sha256,
-            payload,
-            hash: hash.clone(),
-        };
-        let rec_bytes = json(&rec);
-        let key = seq.to_be_bytes();
-        let result = (&self.log, &self.observations).transaction(|(log, observations)| {
-            // A log record is never overwritten.
-            if log.get(key)?.is_some() {
-                return Err(ConflictableTransactionError::Abort(()));
-            }
-            if let Some((k, v)) = &observation {
-                observations.insert(k.as_slice(), v.as_slice())?;
-            }
-            log.insert(&key, rec_bytes.as_slice())?;
-            Ok(())
-        });
+        let (first, mut prev) = (head.0, head.1.clone());
+        let (entries, writes) = build(first)?;
+        let mut recs = Vec::with_capacity(entries.len());
+        for (i, (kind, payload)) in entries.into_iter().enumerate() {
+            let seq = first + i as u64;
+            let payload_sha256 = sha256_hex(&json(&payload));
+            let hash = chain_hash(&prev, seq, &kind, &payload_sha256);
+            recs.push(LogRecord {
+                seq,
+                at: Utc::now(),
+                kind,
+                prev: std::mem::replace(&mut prev, hash.clone()),
+                payload_sha256,
+                payload,
+                hash,
+            });
+        }
+        let encoded: Vec<([u8; 8], Vec<u8>)> = recs
+            .iter()
+            .map(|r| (r.seq.to_be_bytes(), json(r)))
+            .collect();
+        let result = (
+            &self.log,
+            &self.observations,
+            &self.listings,
+            &self.findings,
+        )
+            .transaction(|(log, observations, listings, findings)| {
+                for (key, bytes) in &encoded {
+                    // A log record is never overwritten.
+                    if log.get(key)?.is_some() {
+                        return Err(ConflictableTransactionError::Abort(()));
+                    }
+                    log.insert(key, bytes.as_slice())?;
+                }
+                for (tree, k, v) in &writes {
+                    let t = match tree {
+                        StateTree::Observations => observations,
+                        StateTree::Listings => listings,
+                        StateTree::Findings => findings,
+                    };
+                    t.insert(k.as_slice(), v.as_slice())?;
+                }
+                Ok(())
+            });
         match result {
             Ok(()) => {}
             Err(TransactionError::Abort(())) => {
                 return Err(EvidenceError::Corrupt {
                     tree: "log",
-                    key: seq.to_string(),
+                    key: first.to_string(),
                     message: "a log record with this sequence number already exists".into(),
                 });
             }
             Err(TransactionError::Storage(e)) => return Err(e.into()),
         }
-        *head = (seq + 1, hash);
-        Ok(rec)
+        if let Some(last) = recs.last() {
+            *head = (last.seq + 1, last.hash.clone());
+        }
+        Ok(recs)
     }
 
     /// Makes everything written so far durable.
@@ -399,6 +434,42 @@ impl Store {
         Ok(out)
     }
 
+    /// Remembers how to ask whether `url` changed since this capture.
+    pub fn remember_validators(
+        &self,
+        url: &url::Url,
+        validators: &crate::crawl::Validators,
+        capture_seq: u64,
+    ) -> Result<(), EvidenceError> {
+        let v = serde_json::json!({"validators": validators, "capture_log_seq": capture_seq});
+        self.validators.insert(url.as_str().as_bytes(), json(&v))?;
+        Ok(())
+    }
+
+    /// The validators of `url`'s last 200 answer and that answer's capture.
+    pub fn validators_of(
+        &self,
+        url: &url::Url,
+    ) -> Result<Option<(crate::crawl::Validators, Capture)>, EvidenceError> {
+        let Some(raw) = self.validators.get(url.as_str().as_bytes())? else {
+            return Ok(None);
+        };
+        let v: serde_json::Value = parse("validators", url.as_str().as_bytes(), &raw)?;
+        let Some(seq) = v.get("capture_log_seq").and_then(|s| s.as_u64()) else {
+            return Ok(None);
+        };
+        let Some(rec) = self.log.get(seq.to_be_bytes())? else {
+            return Ok(None);
+        };
+        let rec: LogRecord = parse("log", &seq.to_be_bytes(), &rec)?;
+        let capture: Capture = match serde_json::from_value(rec.payload) {
+            Ok(c) => c,
+            Err(_) => return Ok(None),
+        };
+        let validators = serde_json::from_value(v["validators"].clone()).unwrap_or_default();
+        Ok(Some((validators, capture)))
+    }
+
     /// Stores page bytes under their SHA-256, compressed; identical bytes are stored once.
     pub fn put_snapshot(&self, body: &[u8]) -> Result<SnapshotRef, EvidenceError> {
         let digest = Sha256::digest(body);
@@ -473,66 +544,70 @@ impl Store {
         obs.tool = crate::TOOL.to_string();
         let mut key = obs.scan_id.to_be_bytes().to_vec();
         key.extend_from_slice(&obs.seq.to_be_bytes());
-        let mut bytes = Vec::new();
-        self.append_log_with("observation", |log_seq| {
-            obs.log_seq = log_seq;
-            bytes = json(&obs);
-            let payload = serde_json::json!({
-                "scan_id": obs.scan_id,
-                "observation_key": hex::encode(&key),
-                "observation_sha256": sha256_hex(&bytes),
-                "capture_log_seq": obs.capture_log_seq,
-                "url": obs.page.final_url,
-                "marketplace": obs.listing.marketplace,
-                "listing_id": obs.listing.listing_id,
-                "snapshot_sha256": obs.snapshot.sha256,
-                "price": obs.listing.price,
-                "seller": obs.listing.seller,
-                "findings": obs.findings,
-            });
-            Ok((payload, Some((key.clone(), bytes.clone()))))
-        })?;
         let lkey = format!("{}\0{}", obs.listing.marketplace, obs.listing.listing_id);
-        self.listings.insert(lkey.as_bytes(), bytes)?;
-
-        let now = obs.page.received_at;
         let mut statuses = Vec::new();
-        for f in findings {
-            let fkey = format!("{}\0{}\0{}", f.marketplace, f.listing_id, f.kind.as_str());
-            let (record, status) = match self.findings.get(fkey.as_bytes())? {
-                Some(old) => {
-                    let mut r: FindingRecord = parse("findings", fkey.as_bytes(), &old)?;
-                    if r.last_scan != obs.scan_id {
-                        r.times_seen += 1;
+        self.commit(|log_seq| {
+            obs.log_seq = log_seq;
+            let bytes = json(&obs);
+            let mut entries = vec![(
+                "observation".to_string(),
+                serde_json::json!({
+                    "scan_id": obs.scan_id,
+                    "observation_key": hex::encode(&key),
+                    "observation_sha256": sha256_hex(&bytes),
+                    "capture_log_seq": obs.capture_log_seq,
+                    "url": obs.page.final_url,
+                    "marketplace": obs.listing.marketplace,
+                    "listing_id": obs.listing.listing_id,
+                    "snapshot_sha256": obs.snapshot.sha256,
+                    "price": obs.listing.price,
+                    "seller": obs.listing.seller,
+                    "findings": obs.findings,
+                }),
+            )];
+            let mut writes = vec![
+                (StateTree::Observations, key.clone(), bytes.clone()),
+                (StateTree::Listings, lkey.as_bytes().to_vec(), bytes),
+            ];
+            let now = obs.page.received_at;
+            for f in findings {
+                let fkey = format!("{}\0{}\0{}", f.marketplace, f.listing_id, f.kind.as_str());
+                let (record, status) = match self.findings.get(fkey.as_bytes())? {
+                    Some(old) => {
+                        let mut r: FindingRecord = parse("findings", fkey.as_bytes(), &old)?;
+                        if r.last_scan != obs.scan_id {
+                            r.times_seen += 1;
+                        }
+                        r.last_seen = now;
+                        r.last_scan = obs.scan_id;
+                        r.finding = f.clone();
+                        r.snapshot_sha256 = obs.snapshot.sha256.clone();
+                        (r, FindingStatus::Ongoing)
                     }
-                    r.last_seen = now;
-                    r.last_scan = obs.scan_id;
-                    r.finding = f.clone();
-                    r.snapshot_sha256 = obs.snapshot.sha256.clone();
-                    (r, FindingStatus::Ongoing)
+                    None => (
+                        FindingRecord {
+                            finding: f.clone(),
+                            first_seen: now,
+                            last_seen: now,
+                            first_scan: obs.scan_id,
+                            last_scan: obs.scan_id,
+                            times_seen: 1,
+                            snapshot_sha256: obs.snapshot.sha256.clone(),
+                        },
+                        FindingStatus::New,
+                    ),
+                };
+                if status == FindingStatus::New {
+                    entries.push((
+                        "finding".to_string(),
+                        serde_json::json!({"key": fkey.replace('\0', "/"), "finding": f, "observation_log_seq": log_seq}),
+                    ));
                 }
-                None => (
-                    FindingRecord {
-                        finding: f.clone(),
-                        first_seen: now,
-                        last_seen: now,
-                        first_scan: obs.scan_id,
-                        last_scan: obs.scan_id,
-                        times_seen: 1,
-                        snapshot_sha256: obs.snapshot.sha256.clone(),
-                    },
-                    FindingStatus::New,
-                ),
-            };
-            if status == FindingStatus::New {
-                self.append_log(
-                    "finding",
-                    serde_json::json!({"key": fkey.replace('\0', "/"), "finding": f, "observation_log_seq": obs.log_seq}),
-                )?;
+                writes.push((StateTree::Findings, fkey.into_bytes(), json(&record)));
+                statuses.push(status);
             }
-            self.findings.insert(fkey.as_bytes(), json(&record))?;
-            statuses.push(status);
-        }
+            Ok((entries, writes))
+        })?;
         Ok(statuses)
     }
 

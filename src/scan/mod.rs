@@ -58,6 +58,8 @@ pub struct ScanSummary {
     /// Pages of an interrupted run of this scan, read back from the store instead of
     /// fetched again.
     pub pages_resumed: u64,
+    /// Pages that answered 304 Not Modified to a conditional request: no new bytes.
+    pub not_modified: u64,
     /// This run resumed a scan that was interrupted.
     pub resumed: bool,
     pub bytes_fetched: u64,
@@ -187,7 +189,12 @@ impl Run<'_> {
             });
             return Ok(None);
         }
-        let page = match self.fetcher.fetch(url).await {
+        let earlier = self.store.validators_of(url)?;
+        let page = match self
+            .fetcher
+            .fetch_conditional(url, earlier.as_ref().map(|(v, _)| v))
+            .await
+        {
             Ok(p) => p,
             Err(FetchError::RobotsDisallowed { url }) => {
                 tracing::debug!(%url, "robots.txt disallows, skipped");
@@ -217,6 +224,28 @@ impl Run<'_> {
                 s.snapshot_bytes_stored += snap.stored_size;
             }
         });
+        if page.status == 304
+            && let Some((_, before)) = earlier
+            && let Some(body) = self.store.snapshot(&before.snapshot.sha256)?
+        {
+            // Unchanged since `before`: read that capture's bytes again. The 304 itself
+            // is the capture of this scan.
+            self.with(|s| s.not_modified += 1);
+            let mut old = before.page.clone();
+            old.body = body;
+            return Ok(Some((
+                old,
+                Stored {
+                    snapshot: before.snapshot.clone(),
+                    capture_seq,
+                },
+            )));
+        }
+        if page.status == 200
+            && let Some(v) = crate::crawl::Validators::of(&page)
+        {
+            self.store.remember_validators(url, &v, capture_seq)?;
+        }
         if page.status != 200 {
             let reason = format!("http_{}", page.status);
             self.with(|s| s.fail(&m.name, &reason, format!("{url}: HTTP {}", page.status)));
