@@ -16,18 +16,33 @@ async fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // cargo bench probing for benchmark names
     }
-    let secs: u64 = std::env::var("BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
-    let server = DemoServer::start(&DemoOptions::default()).await.expect("demo");
+    let secs: u64 = std::env::var("BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let server = DemoServer::start(&DemoOptions::default())
+        .await
+        .expect("demo");
     let settings = CrawlSettings {
         concurrency: 64,
         ..CrawlSettings::default()
     };
     let fetcher = Arc::new(Fetcher::new(&settings).expect("fetcher"));
-    let limits = [(Site::Shopusa, 5.0, 1), (Site::Tmart, 10.0, 2), (Site::Bidbay, 20.0, 4)];
+    let limits = [
+        (Site::Shopusa, 5.0, 1),
+        (Site::Tmart, 10.0, 2),
+        (Site::Bidbay, 20.0, 4),
+    ];
     let mut tasks = Vec::new();
     for (site, rate, burst) in limits {
         let base = Url::parse(&server.base_url(site)).expect("url");
-        fetcher.register_host(&base, RateLimit { per_second: rate, burst });
+        fetcher.register_host(
+            &base,
+            RateLimit {
+                per_second: rate,
+                burst,
+            },
+        );
         // Warm the robots.txt cache so only page requests are measured.
         let _ = fetcher.robots(&base).await;
         let url = base.join("/robots-free-page").expect("url");
@@ -44,7 +59,10 @@ async fn main() {
     for t in tasks {
         let _ = t.await;
     }
-    println!("{:<8} {:>6} {:>6} {:>9} {:>9} {:>7} {:>14}", "host", "limit", "burst", "requests", "achieved", "error", "max in 1 s");
+    println!(
+        "{:<8} {:>6} {:>6} {:>9} {:>9} {:>7} {:>14}",
+        "host", "limit", "burst", "requests", "achieved", "error", "max in 1 s"
+    );
     for (site, rate, burst) in limits {
         let times: Vec<u64> = server
             .requests()

@@ -3,7 +3,7 @@
 //! The pipeline flows one way (see `DESIGN.md` in the repository's shared notes):
 //!
 //! ```text
-//! targets/*.toml ─► config ─► crawl ─► extract ─► judge ─► evidence ─► report
+//! targets/*.toml ─► config ─► crawl ─► extract ─► judge ─► evidence ─► report ─► notify
 //! ```
 //!
 //! Each stage is one module and knows only the stages to its left. [`scan`] wires
@@ -17,6 +17,7 @@ pub mod evidence;
 pub mod extract;
 pub mod judge;
 pub mod money;
+pub mod notify;
 pub mod report;
 pub mod scan;
 

@@ -293,6 +293,13 @@ fn print_summary(s: &ScanSummary) {
             s.hosts_cut_off.join(", ")
         );
     }
+    for n in s.notifications.iter().filter(|n| !n.ok) {
+        println!(
+            "notification via {} failed: {}",
+            n.channel,
+            n.error.as_deref().unwrap_or("?")
+        );
+    }
     if !s.budget_exhausted.is_empty() {
         println!(
             "page budget exhausted on: {}",
@@ -376,7 +383,7 @@ fn run(cli: &Cli) -> Result<u8> {
             };
             let rt = runtime()?;
             let store = Store::open(store)?;
-            let s = rt.block_on(brandguard::scan::run(
+            let mut s = rt.block_on(brandguard::scan::run(
                 &config,
                 &store,
                 ScanOptions {
@@ -384,6 +391,14 @@ fn run(cli: &Cli) -> Result<u8> {
                     fresh: *fresh,
                 },
             ))?;
+            // Announce what is new; a failed notification never fails the scan.
+            match brandguard::notify::Announcement::of(&config.brand.name, &store, &s) {
+                Ok(a) => {
+                    s.notifications =
+                        rt.block_on(brandguard::notify::announce(&config.brand.notify, &a))
+                }
+                Err(e) => tracing::error!(error = %e, "cannot build the announcement"),
+            }
             let path = summary.clone().unwrap_or_else(|| {
                 store
                     .path()

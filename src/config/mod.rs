@@ -301,6 +301,35 @@ impl Marketplace {
     }
 }
 
+fn validate_notify(n: NotifySettings, site: &Site) -> Result<NotifySettings, ConfigError> {
+    let bad = |message: String| ConfigError::Folder {
+        path: site.path.to_path_buf(),
+        message,
+    };
+    if !matches!(n.webhook_format.as_str(), "slack" | "teams" | "json") {
+        return Err(bad(format!(
+            "`notify.webhook_format` is `{}`: use slack, teams or json",
+            n.webhook_format
+        )));
+    }
+    if let Some(u) = &n.webhook_url {
+        Url::parse(u).map_err(|e| bad(format!("`notify.webhook_url` is not a URL: {e}")))?;
+    }
+    if !n.email_to.is_empty() && (n.smtp_host.is_none() || n.email_from.is_none()) {
+        return Err(bad(
+            "`notify.email_to` needs `notify.smtp_host` and `notify.email_from`".into(),
+        ));
+    }
+    if let Some(sec) = &n.smtp_security
+        && !matches!(sec.as_str(), "starttls" | "tls" | "none")
+    {
+        return Err(bad(format!(
+            "`notify.smtp_security` is `{sec}`: use starttls, tls or none"
+        )));
+    }
+    Ok(n)
+}
+
 impl Brand {
     fn validate(
         b: BrandFile,
@@ -418,6 +447,7 @@ impl Brand {
                 min_match_confidence: b.policy.min_match_confidence.min(100),
             },
             crawl: b.crawl,
+            notify: validate_notify(b.notify, site)?,
         })
     }
 }

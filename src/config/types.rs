@@ -59,6 +59,38 @@ pub(super) struct BrandFile {
     pub policy: PolicyFile,
     #[serde(default)]
     pub crawl: CrawlSettings,
+    #[serde(default)]
+    pub notify: NotifySettings,
+}
+
+/// Where to announce what a scan found new. Secrets come from environment variables
+/// named here, never from the file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifySettings {
+    /// A webhook that takes a JSON POST (Slack or Teams incoming webhook, or any).
+    pub webhook_url: Option<String>,
+    /// `slack`, `teams` or `json` (the full announcement as JSON).
+    #[serde(default = "default_webhook_format")]
+    pub webhook_format: String,
+    /// Email recipients; needs `smtp_host` and `email_from`.
+    #[serde(default)]
+    pub email_to: Vec<String>,
+    pub email_from: Option<String>,
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<u16>,
+    /// `starttls` (default), `tls`, or `none` (a local relay).
+    pub smtp_security: Option<String>,
+    /// Names of the environment variables holding the SMTP user and password.
+    pub smtp_user_env: Option<String>,
+    pub smtp_password_env: Option<String>,
+    /// Announce even when nothing is new.
+    #[serde(default)]
+    pub always: bool,
+}
+
+fn default_webhook_format() -> String {
+    "slack".into()
 }
 
 #[derive(Debug, Deserialize)]
@@ -339,6 +371,7 @@ pub struct Brand {
     pub sellers: Vec<AuthorizedSeller>,
     pub policy: Policy,
     pub crawl: CrawlSettings,
+    pub notify: NotifySettings,
 }
 
 /// A product the brand watches, with its minimum advertised price per currency.

@@ -97,6 +97,8 @@ pub struct ScanSummary {
     pub marketplaces: BTreeMap<String, MarketplaceStats>,
     /// Hash of the evidence log's last record after this scan: pins the history.
     pub log_head: String,
+    /// How the announcements of this scan went (webhook, email).
+    pub notifications: Vec<crate::notify::Delivery>,
 }
 
 impl ScanSummary {

@@ -1,0 +1,249 @@
+//! After a scan: announce what is new (new findings, hosts cut off, failures) to a
+//! webhook (Slack, Teams or plain JSON) and by email (SMTP through lettre).
+//!
+//! A notification that fails is retried, then logged and reported in the summary; it
+//! never fails the scan or touches what the scan stored.
+
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::Serialize;
+
+use crate::config::NotifySettings;
+use crate::evidence::{EvidenceError, Store};
+use crate::scan::ScanSummary;
+
+/// What is announced.
+#[derive(Debug, Clone, Serialize)]
+pub struct Announcement {
+    pub brand: String,
+    pub scan_id: u64,
+    pub new_findings: Vec<NewFinding>,
+    pub hosts_cut_off: Vec<String>,
+    pub failures: std::collections::BTreeMap<String, u64>,
+    pub summary_line: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NewFinding {
+    pub kind: String,
+    pub marketplace: String,
+    pub listing_id: String,
+    pub url: String,
+    pub seller: String,
+    pub detail: String,
+}
+
+/// How one channel went.
+#[derive(Debug, Clone, Serialize)]
+pub struct Delivery {
+    pub channel: String,
+    pub ok: bool,
+    pub error: Option<String>,
+}
+
+impl Announcement {
+    /// What scan `summary` found new, read from the store.
+    pub fn of(
+        brand: &str,
+        store: &Store,
+        summary: &ScanSummary,
+    ) -> Result<Announcement, EvidenceError> {
+        let mut new_findings = Vec::new();
+        for f in store.findings_of(summary.scan_id)? {
+            if f.first_scan == summary.scan_id {
+                let x = f.finding;
+                new_findings.push(NewFinding {
+                    kind: x.kind.as_str().into(),
+                    marketplace: x.marketplace,
+                    listing_id: x.listing_id,
+                    url: x.url,
+                    seller: x.seller_name.or(x.seller_id).unwrap_or_default(),
+                    detail: x.detail,
+                });
+            }
+        }
+        Ok(Announcement {
+            brand: brand.to_string(),
+            scan_id: summary.scan_id,
+            summary_line: format!(
+                "brandguard scan {} of {}: {} new findings, {} ongoing; {} pages; {} hosts cut off",
+                summary.scan_id,
+                brand,
+                summary.findings_new,
+                summary.findings_ongoing,
+                summary.pages_fetched,
+                summary.hosts_cut_off.len()
+            ),
+            new_findings,
+            hosts_cut_off: summary.hosts_cut_off.clone(),
+            failures: summary.failures.clone(),
+        })
+    }
+
+    pub fn is_news(&self) -> bool {
+        !self.new_findings.is_empty() || !self.hosts_cut_off.is_empty()
+    }
+
+    /// Plain text, for email and chat. Page text is quoted as data, one line each.
+    pub fn text(&self) -> String {
+        let mut t = format!("{}\n", self.summary_line);
+        if !self.new_findings.is_empty() {
+            t.push_str("\nNew findings:\n");
+            for f in self.new_findings.iter().take(50) {
+                let seller: String = f
+                    .seller
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(80)
+                    .collect();
+                t.push_str(&format!(
+                    "- {} on {} ({}), seller \"{}\": {}\n",
+                    f.kind, f.marketplace, f.listing_id, seller, f.url
+                ));
+            }
+            if self.new_findings.len() > 50 {
+                t.push_str(&format!(
+                    "… and {} more (see findings.csv)\n",
+                    self.new_findings.len() - 50
+                ));
+            }
+        }
+        if !self.hosts_cut_off.is_empty() {
+            t.push_str(&format!(
+                "\nHosts cut off after repeated refusals: {}\n",
+                self.hosts_cut_off.join(", ")
+            ));
+        }
+        t
+    }
+
+    /// The webhook body: Slack (`text`), Teams (MessageCard) or the announcement itself.
+    pub fn webhook_body(&self, format: &str) -> serde_json::Value {
+        match format {
+            "teams" => serde_json::json!({
+                "@type": "MessageCard",
+                "@context": "http://schema.org/extensions",
+                "summary": self.summary_line,
+                "title": format!("brandguard: {}", self.brand),
+                "text": self.text().replace('\n', "  \n"),
+            }),
+            "json" => serde_json::to_value(self).unwrap_or_default(),
+            _ => serde_json::json!({ "text": self.text() }),
+        }
+    }
+}
+
+fn retry_policy() -> ExponentialBuilder {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(200))
+        .with_max_delay(Duration::from_secs(5))
+        .with_max_times(3)
+        .with_jitter()
+}
+
+async fn post_webhook(url: &str, body: &serde_json::Value) -> Result<(), String> {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .user_agent(crate::TOOL)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let send = || async {
+        let r = client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if r.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!("webhook answered {}", r.status()))
+        }
+    };
+    send.retry(retry_policy())
+        .notify(|e, wait| tracing::warn!(error = %e, wait_ms = wait.as_millis() as u64, "webhook failed; retrying"))
+        .await
+}
+
+async fn send_email(n: &NotifySettings, a: &Announcement) -> Result<(), String> {
+    let host = n.smtp_host.as_deref().ok_or("no smtp_host")?;
+    let from: Mailbox = n
+        .email_from
+        .as_deref()
+        .ok_or("no email_from")?
+        .parse()
+        .map_err(|e| format!("email_from: {e}"))?;
+    let mut builder = Message::builder().from(from).subject(format!(
+        "brandguard: {} new findings for {}",
+        a.new_findings.len(),
+        a.brand
+    ));
+    for to in &n.email_to {
+        builder = builder.to(to.parse().map_err(|e| format!("email_to `{to}`: {e}"))?);
+    }
+    let message = builder.body(a.text()).map_err(|e| e.to_string())?;
+    let transport = match n.smtp_security.as_deref().unwrap_or("starttls") {
+        "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+        "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| e.to_string())?,
+        _ => {
+            AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host).map_err(|e| e.to_string())?
+        }
+    };
+    let mut transport = transport.timeout(Some(Duration::from_secs(20)));
+    if let Some(port) = n.smtp_port {
+        transport = transport.port(port);
+    }
+    if let (Some(u), Some(p)) = (&n.smtp_user_env, &n.smtp_password_env)
+        && let (Ok(user), Ok(pass)) = (std::env::var(u), std::env::var(p))
+    {
+        transport = transport.credentials(Credentials::new(user, pass));
+    }
+    let transport = transport.build();
+    let send = || async {
+        transport
+            .send(message.clone())
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    send.retry(retry_policy())
+        .notify(|e, wait| tracing::warn!(error = %e, wait_ms = wait.as_millis() as u64, "email failed; retrying"))
+        .await
+}
+
+/// Sends the announcement on every configured channel. Never fails: each channel's
+/// outcome is returned (and logged).
+pub async fn announce(n: &NotifySettings, a: &Announcement) -> Vec<Delivery> {
+    let mut out = Vec::new();
+    if !a.is_news() && !n.always {
+        return out;
+    }
+    if let Some(url) = &n.webhook_url {
+        let r = post_webhook(url, &a.webhook_body(&n.webhook_format)).await;
+        if let Err(e) = &r {
+            tracing::error!(error = %e, "webhook notification failed; the scan is unaffected");
+        }
+        out.push(Delivery {
+            channel: format!("webhook ({})", n.webhook_format),
+            ok: r.is_ok(),
+            error: r.err(),
+        });
+    }
+    if !n.email_to.is_empty() {
+        let r = send_email(n, a).await;
+        if let Err(e) = &r {
+            tracing::error!(error = %e, "email notification failed; the scan is unaffected");
+        }
+        out.push(Delivery {
+            channel: "email".into(),
+            ok: r.is_ok(),
+            error: r.err(),
+        });
+    }
+    out
+}

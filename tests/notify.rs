@@ -1,0 +1,197 @@
+//! After a scan, what is new is announced to a webhook and by email; both are received
+//! on loopback here. A failing webhook is retried and never fails the scan.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use brandguard::demo::{DemoOptions, DemoServer};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+type Inbox = Arc<Mutex<Vec<String>>>;
+
+/// A webhook receiver answering `status` and keeping every body.
+async fn webhook(status: u16) -> (String, Inbox) {
+    let inbox: Inbox = Arc::default();
+    let kept = inbox.clone();
+    let app = axum::Router::new().fallback(move |body: String| {
+        let kept = kept.clone();
+        async move {
+            kept.lock().unwrap().push(body);
+            axum::http::StatusCode::from_u16(status).unwrap()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, inbox)
+}
+
+/// The smallest SMTP server that accepts mail: enough for a real client to deliver.
+async fn smtp_sink() -> (u16, Inbox) {
+    let inbox: Inbox = Arc::default();
+    let kept = inbox.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = stream.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut mail = String::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let cmd = line.to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if cmd.starts_with("MAIL") || cmd.starts_with("RCPT") {
+                        mail.push_str(&line);
+                        mail.push('\n');
+                        b"250 OK\r\n"
+                    } else if cmd.starts_with("DATA") {
+                        w.write_all(b"354 go ahead\r\n").await.unwrap();
+                        while let Ok(Some(l)) = lines.next_line().await {
+                            if l == "." {
+                                break;
+                            }
+                            mail.push_str(&l);
+                            mail.push('\n');
+                        }
+                        kept.lock().unwrap().push(std::mem::take(&mut mail));
+                        b"250 queued\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        w.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, inbox)
+}
+
+/// targets/demo with a [notify] section appended.
+fn targets_with(notify: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("marketplaces")).unwrap();
+    for f in ["shopusa", "tmart", "bidbay"] {
+        let name = format!("marketplaces/{f}.toml");
+        std::fs::copy(
+            Path::new("targets/demo").join(&name),
+            dir.path().join(&name),
+        )
+        .unwrap();
+    }
+    let brand = std::fs::read_to_string("targets/demo/brand.toml").unwrap();
+    std::fs::write(
+        dir.path().join("brand.toml"),
+        format!("{brand}\n[notify]\n{notify}\n"),
+    )
+    .unwrap();
+    dir
+}
+
+fn scan(targets: &Path, server: &DemoServer, store: &Path) -> std::process::Output {
+    let base: Vec<String> = server
+        .base_urls()
+        .iter()
+        .map(|(n, u)| format!("{n}={u}"))
+        .collect();
+    Command::new(env!("CARGO_BIN_EXE_brandguard"))
+        .args(["scan", "--targets"])
+        .arg(targets)
+        .arg("--store")
+        .arg(store)
+        .arg("--summary")
+        .arg(store.with_extension("json"))
+        .args(["--base-url", &base.join(",")])
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_findings_reach_the_webhook_and_the_mailbox() {
+    let server = DemoServer::start(&DemoOptions::default()).await.unwrap();
+    let (hook, hooked) = webhook(200).await;
+    let (port, mailed) = smtp_sink().await;
+    let targets = targets_with(&format!(
+        "webhook_url = \"{hook}\"\nwebhook_format = \"slack\"\nemail_to = [\"legal@acme.example\"]\n\
+         email_from = \"brandguard@acme.example\"\nsmtp_host = \"127.0.0.1\"\nsmtp_port = {port}\nsmtp_security = \"none\""
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let o = scan(targets.path(), &server, &store);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let bodies = hooked.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 1);
+    let v: serde_json::Value = serde_json::from_str(&bodies[0]).unwrap();
+    let text = v["text"].as_str().unwrap();
+    assert!(text.contains("84 new findings"), "{text}");
+    assert!(text.contains("unauthorized_seller on shopusa"), "{text}");
+
+    let mails = mailed.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1);
+    assert!(
+        mails[0].contains("RCPT TO:<legal@acme.example>"),
+        "{}",
+        mails[0]
+    );
+    assert!(
+        mails[0].contains("Subject: brandguard: 84 new findings for Acme"),
+        "{}",
+        mails[0]
+    );
+    assert!(mails[0].contains("below_floor on"), "{}", mails[0]);
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(store.with_extension("json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["notifications"].as_array().unwrap().len(), 2);
+    assert!(
+        summary["notifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["ok"] == true)
+    );
+
+    // The next night nothing is new: nobody is disturbed.
+    let o = scan(targets.path(), &server, &store);
+    assert!(o.status.success());
+    assert_eq!(hooked.lock().unwrap().len(), 1);
+    assert_eq!(mailed.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_webhook_is_retried_and_never_fails_the_scan() {
+    let server = DemoServer::start(&DemoOptions::default()).await.unwrap();
+    let (hook, hooked) = webhook(500).await;
+    let targets = targets_with(&format!(
+        "webhook_url = \"{hook}\"\nwebhook_format = \"teams\""
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let o = scan(targets.path(), &server, &store);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("notification via webhook (teams) failed"));
+    let bodies = hooked.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 4, "one try and three retries");
+    let card: serde_json::Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert_eq!(card["@type"], "MessageCard");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(store.with_extension("json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["notifications"][0]["ok"], false);
+    assert!(
+        summary["findings_new"].as_u64().unwrap() > 0,
+        "the scan's work is all there"
+    );
+}
