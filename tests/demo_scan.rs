@@ -196,6 +196,7 @@ async fn gbk_pages_decode_and_a_second_scan_reports_nothing_new() {
     assert_eq!(second.findings_new, 0);
     assert_eq!(second.findings_ongoing, first.findings_new);
     assert_eq!(second.listings_seen, first.listings_seen);
+    assert_eq!(second.findings_resolved, 0, "every finding was seen again");
     // Unchanged pages answer 304 to conditional requests: no new snapshot bytes.
     assert_eq!(
         second.not_modified, first.pages_fetched,

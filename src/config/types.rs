@@ -65,7 +65,7 @@ pub(super) struct BrandFile {
 
 /// Where to announce what a scan found new. Secrets come from environment variables
 /// named here, never from the file.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NotifySettings {
     /// A webhook that takes a JSON POST (Slack or Teams incoming webhook, or any).
@@ -91,6 +91,23 @@ pub struct NotifySettings {
 
 fn default_webhook_format() -> String {
     "slack".into()
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        NotifySettings {
+            webhook_url: None,
+            webhook_format: default_webhook_format(),
+            email_to: Vec::new(),
+            email_from: None,
+            smtp_host: None,
+            smtp_port: None,
+            smtp_security: None,
+            smtp_user_env: None,
+            smtp_password_env: None,
+            always: false,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

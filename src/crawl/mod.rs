@@ -232,6 +232,9 @@ impl Fetcher {
         let client = reqwest::Client::builder()
             .user_agent(&user_agent)
             .connect_timeout(Duration::from_secs(settings.connect_timeout_secs))
+            // A server that stops sending mid-body is given up on this long after its
+            // last byte, well before the whole-request timeout.
+            .read_timeout(Duration::from_secs(settings.connect_timeout_secs.max(5)))
             .timeout(Duration::from_secs(settings.request_timeout_secs))
             // Redirects are followed by hand so each hop passes the limiter and robots.
             .redirect(reqwest::redirect::Policy::none())

@@ -15,6 +15,29 @@ use crate::crawl::{FetchError, Fetcher, Page};
 use crate::evidence::{EvidenceError, FindingStatus, Observation, Store, sha256_hex};
 use crate::{extract, judge};
 
+#[cfg(test)]
+mod tests {
+    use super::canonical;
+    use url::Url;
+
+    #[test]
+    fn canonical_urls_dedupe_what_is_the_same_page() {
+        let c = |s: &str| canonical(Url::parse(s).unwrap()).to_string();
+        assert_eq!(
+            c("HTTP://Shop.Example:80/a/../item/1?b=2&a=1#reviews"),
+            "http://shop.example/item/1?a=1&b=2"
+        );
+        assert_eq!(
+            c("https://shop.example/item/1?utm_source=x&gclid=y"),
+            "https://shop.example/item/1"
+        );
+        assert_eq!(
+            c("https://shop.example/s?q=acme&page=2"),
+            "https://shop.example/s?page=2&q=acme"
+        );
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
     #[error(transparent)]
@@ -90,6 +113,8 @@ pub struct ScanSummary {
     pub budget_exhausted: Vec<String>,
     pub findings_new: u64,
     pub findings_ongoing: u64,
+    /// Findings of the previous scan not seen again in this one.
+    pub findings_resolved: u64,
     /// Findings seen in this scan, by kind.
     pub findings_by_kind: BTreeMap<String, u64>,
     /// Checks that could not be made (`no floor for currency EUR`), with counts.
@@ -118,9 +143,24 @@ impl ScanSummary {
     }
 }
 
-/// URL identity for de-duplication: no fragment.
-fn canonical(mut u: Url) -> Url {
+/// URL identity for de-duplication. The url crate already lower-cases the host,
+/// drops default ports and resolves dot segments; on top of that the fragment and
+/// tracking parameters (`utm_*`, `gclid`, `fbclid`) go, and query pairs are sorted.
+pub fn canonical(mut u: Url) -> Url {
     u.set_fragment(None);
+    if u.query().is_some() {
+        let mut pairs: Vec<(String, String)> = u
+            .query_pairs()
+            .filter(|(k, _)| !k.starts_with("utm_") && k != "gclid" && k != "fbclid")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        pairs.sort();
+        if pairs.is_empty() {
+            u.set_query(None);
+        } else {
+            u.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+    }
     u
 }
 
@@ -549,6 +589,17 @@ fn tally(store: &Store, scan_id: u64, s: &mut ScanSummary) -> Result<(), Evidenc
     }
     s.findings_new = new;
     s.findings_ongoing = ongoing;
+    // Seen in the previous scan, not in this one: the listing is gone or in line now.
+    let previous = store
+        .scans()
+        .filter_map(Result::ok)
+        .filter(|r| r.scan_id < scan_id && r.finished_at.is_some())
+        .map(|r| r.scan_id)
+        .max();
+    s.findings_resolved = match previous {
+        Some(p) => store.findings_of(p)?.len() as u64,
+        None => 0,
+    };
     Ok(())
 }
 
