@@ -16,6 +16,10 @@ struct Run {
 }
 
 async fn scan_with(faults: Vec<(Site, Fault)>) -> Run {
+    scan_tuned(faults, |_| {}).await
+}
+
+async fn scan_tuned(faults: Vec<(Site, Fault)>, tune: impl FnOnce(&mut Config)) -> Run {
     let server = DemoServer::start(&DemoOptions {
         faults,
         ..DemoOptions::default()
@@ -29,6 +33,7 @@ async fn scan_with(faults: Vec<(Site, Fault)>) -> Run {
     // Short backoff so the tests stay quick; Retry-After still rules when longer.
     config.brand.crawl.retry_base_millis = 20;
     config.brand.crawl.retry_max_secs = 1;
+    tune(&mut config);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("store")).unwrap();
     let summary = scan::run(&config, &store, ScanOptions::default())
@@ -229,4 +234,15 @@ async fn crawl_delay_slows_the_host_down() {
         // The adapter allows 15 per second; robots.txt asks for one a second.
         assert!(w[1] - w[0] >= 950, "requests {} ms apart", w[1] - w[0]);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_budget_bounds_each_marketplace() {
+    let run = scan_tuned(vec![], |c| c.brand.crawl.page_budget = 10).await;
+    for (name, m) in &run.summary.marketplaces {
+        assert!(m.search_pages + m.listing_pages <= 10, "{name}: {m:?}");
+    }
+    let mut exhausted = run.summary.budget_exhausted.clone();
+    exhausted.sort();
+    assert_eq!(exhausted, ["bidbay", "shopusa", "tmart"]);
 }

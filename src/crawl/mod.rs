@@ -548,3 +548,31 @@ fn describe(e: &reqwest::Error) -> String {
     }
     msg
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, retry_after: &str) -> Page {
+        let mut p = Page::saved(Url::parse("http://x/").unwrap(), Vec::new());
+        p.status = status;
+        p.headers.push(("Retry-After".into(), retry_after.into()));
+        p
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_an_http_date() {
+        assert_eq!(retry_after(&answer(429, "7")), Some(Duration::from_secs(7)));
+        let mut p = answer(503, "");
+        p.received_at = DateTime::parse_from_rfc2822("Sun, 22 Nov 2026 20:00:00 GMT")
+            .unwrap()
+            .with_timezone(&Utc);
+        p.headers[0].1 = "Sun, 22 Nov 2026 20:01:30 GMT".into();
+        assert_eq!(retry_after(&p), Some(Duration::from_secs(90)));
+        // A date in the past: go now. Garbage or another status: no Retry-After.
+        p.headers[0].1 = "Sun, 22 Nov 2026 19:00:00 GMT".into();
+        assert_eq!(retry_after(&p), Some(Duration::ZERO));
+        assert_eq!(retry_after(&answer(429, "soon")), None);
+        assert_eq!(retry_after(&answer(500, "7")), None);
+    }
+}
