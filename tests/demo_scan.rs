@@ -1,35 +1,18 @@
 //! The walking skeleton end to end: the real scan against the demo marketplace on
 //! loopback, checked against the demo's ground truth and its request log.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::Path;
 
-use brandguard::config::Config;
-use brandguard::demo::{DemoOptions, DemoServer};
-use brandguard::evidence::Store;
-use brandguard::scan::{self, ScanOptions};
-
-async fn setup(opts: &DemoOptions) -> (DemoServer, Config) {
-    let server = DemoServer::start(opts)
-        .await
-        .expect("demo starts on loopback");
-    let mut config = Config::load(Path::new("targets/demo")).expect("demo targets are valid");
-    for (name, url) in server.base_urls() {
-        config
-            .override_base_url(&name, &url)
-            .expect("known marketplace");
-    }
-    (server, config)
-}
+use brandguard::demo::DemoOptions;
+use brandguard::scan;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_scan_finds_exactly_the_ground_truth() {
-    let (server, config) = setup(&DemoOptions::default()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("store")).unwrap();
-    let summary = scan::run(&config, &store, ScanOptions::default())
-        .await
-        .unwrap();
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    let summary = common::scan(&config, &store).await;
     let truth = server.ground_truth();
     let report = scan::demo_report(&store, &summary, &truth).unwrap();
 
@@ -85,12 +68,9 @@ async fn demo_scan_finds_exactly_the_ground_truth() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn robots_disallowed_paths_are_never_requested() {
-    let (server, config) = setup(&DemoOptions::default()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("store")).unwrap();
-    let summary = scan::run(&config, &store, ScanOptions::default())
-        .await
-        .unwrap();
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    let summary = common::scan(&config, &store).await;
     let requests = server.requests();
     assert!(!requests.is_empty());
     // The search pages do link to disallowed paths: the crawler saw and skipped them.
@@ -129,16 +109,13 @@ async fn robots_disallowed_paths_are_never_requested() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn other_brands_and_accessories_are_never_flagged() {
-    let (server, config) = setup(&DemoOptions {
+    let (server, config) = common::demo(&DemoOptions {
         seed: 7,
         ..DemoOptions::default()
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("store")).unwrap();
-    scan::run(&config, &store, ScanOptions::default())
-        .await
-        .unwrap();
+    let (_dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
     let truth = server.ground_truth();
     let not_ours: BTreeSet<(String, String)> = truth
         .listings
@@ -164,12 +141,9 @@ async fn other_brands_and_accessories_are_never_flagged() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gbk_pages_decode_and_a_second_scan_reports_nothing_new() {
-    let (_server, config) = setup(&DemoOptions::default()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("store")).unwrap();
-    let first = scan::run(&config, &store, ScanOptions::default())
-        .await
-        .unwrap();
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    let first = common::scan(&config, &store).await;
     // The authorised tmart shop's Chinese name survives GBK decoding.
     let seen_huaqiang = store
         .observations(first.scan_id)
@@ -190,9 +164,7 @@ async fn gbk_pages_decode_and_a_second_scan_reports_nothing_new() {
         "{gb:?}"
     );
 
-    let second = scan::run(&config, &store, ScanOptions::default())
-        .await
-        .unwrap();
+    let second = common::scan(&config, &store).await;
     assert_eq!(second.findings_new, 0);
     assert_eq!(second.findings_ongoing, first.findings_new);
     assert_eq!(second.listings_seen, first.listings_seen);
@@ -213,12 +185,9 @@ async fn gbk_pages_decode_and_a_second_scan_reports_nothing_new() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn findings_csv_has_one_row_per_finding() {
-    let (_server, config) = setup(&DemoOptions::default()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("store")).unwrap();
-    let summary = scan::run(&config, &store, ScanOptions::default())
-        .await
-        .unwrap();
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (dir, store) = common::fresh_store();
+    let summary = common::scan(&config, &store).await;
     let path = dir.path().join("findings.csv");
     let n = brandguard::report::write_findings_csv(&store, &path).unwrap();
     assert_eq!(n as u64, summary.findings_new);

@@ -5,22 +5,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use brandguard::config::Config;
+mod common;
+
 use brandguard::demo::{DemoOptions, DemoServer};
 use brandguard::evidence::{EvidenceError, Store, warc::warc_digest};
-use brandguard::scan::{self, ScanOptions};
 
 async fn scanned_store(dir: &Path) -> PathBuf {
-    let server = DemoServer::start(&DemoOptions::default()).await.unwrap();
-    let mut config = Config::load(Path::new("targets/demo")).unwrap();
-    for (name, url) in server.base_urls() {
-        config.override_base_url(&name, &url).unwrap();
-    }
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
     let path = dir.join("store");
     let store = Store::open(&path).unwrap();
-    scan::run(&config, &store, ScanOptions::default())
-        .await
-        .unwrap();
+    common::scan(&config, &store).await;
     store.verify().expect("a fresh store verifies");
     path
 }
@@ -256,11 +250,7 @@ async fn sigkill_mid_scan_loses_nothing_acknowledged() {
     })
     .await
     .unwrap();
-    let base: Vec<String> = server
-        .base_urls()
-        .iter()
-        .map(|(n, u)| format!("{n}={u}"))
-        .collect();
+    let base = common::base_urls(&server);
     let dir = tempfile::tempdir().unwrap();
     let store_path = dir.path().join("store");
     let scan = || {
@@ -269,52 +259,62 @@ async fn sigkill_mid_scan_loses_nothing_acknowledged() {
             .arg(&store_path)
             .arg("--summary")
             .arg(dir.path().join("last-scan.json"))
-            .args(["--base-url", &base.join(",")])
+            .args(["--base-url", &base])
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
         c
     };
-    let mut acknowledged_kills = 0;
-    // Kill moments spread over the first seconds of a scan (deterministic).
-    for (i, millis) in [700u64, 1900, 1300].into_iter().enumerate() {
-        let child = scan().spawn().unwrap();
+    // Each run is killed a different number of acknowledgements in, and a different
+    // time after the last one, so kills land at different points of the work.
+    for (i, (acks, millis)) in [(1usize, 0u64), (4, 170), (2, 330)].into_iter().enumerate() {
+        let mut child = scan().spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut acknowledged = None;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if line.contains("evidence acknowledged as stored")
+                    && let Some(seq) = serde_json::from_str::<serde_json::Value>(&line)
+                        .ok()
+                        .and_then(|v| v["fields"]["log_seq"].as_u64())
+                {
+                    acknowledged = Some(seq);
+                    let _ = tx.send(seq);
+                }
+            }
+            acknowledged
+        });
+        for _ in 0..acks {
+            rx.recv_timeout(std::time::Duration::from_secs(60))
+                .expect("the scan acknowledges stored evidence");
+        }
         tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
-        let pid = child.id();
         // SIGKILL: no chance to flush or clean up.
         Command::new("kill")
-            .args(["-9", &pid.to_string()])
+            .args(["-9", &child.id().to_string()])
             .status()
             .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(!out.status.success(), "kill {i} came after the scan ended");
-        let logs = String::from_utf8_lossy(&out.stderr);
-        let acknowledged = logs
-            .lines()
-            .filter(|l| l.contains("evidence acknowledged as stored"))
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter_map(|v| v["fields"]["log_seq"].as_u64())
-            .max();
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "kill {i} came after the scan ended");
+        let acknowledged = reader.join().unwrap().expect("an acknowledgement was seen");
         let store = Store::open(&store_path).expect("the store opens after kill -9");
         let v = store
             .verify()
             .unwrap_or_else(|e| panic!("after kill {i}: {e}"));
-        if let Some(seq) = acknowledged {
-            acknowledged_kills += 1;
-            println!(
-                "kill {i} at {millis} ms: {} log records kept, {seq} acknowledged",
-                v.log_records
-            );
-            assert!(
-                v.log_records > seq,
-                "kill {i}: acknowledged log record {seq} lost ({} left)",
-                v.log_records
-            );
-        }
+        println!(
+            "kill {i}: {} log records kept, up to {acknowledged} acknowledged",
+            v.log_records
+        );
+        assert!(
+            v.log_records > acknowledged,
+            "kill {i}: acknowledged log record {acknowledged} lost ({} left)",
+            v.log_records
+        );
     }
-    assert!(
-        acknowledged_kills >= 2,
-        "the kills should come after some acknowledged writes"
-    );
     let out = scan().output().unwrap();
     assert!(
         out.status.success(),

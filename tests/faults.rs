@@ -1,12 +1,11 @@
 //! The demo marketplace misbehaves the way real ones do; each time the scan finishes,
 //! records what failed and why, stays within its limits, and loses nothing stored.
 
-use std::path::Path;
+mod common;
 
 use brandguard::config::Config;
 use brandguard::demo::{DemoOptions, DemoServer, Detection, Fault, Site};
-use brandguard::evidence::Store;
-use brandguard::scan::{self, ScanOptions, ScanSummary};
+use brandguard::scan::{self, ScanSummary};
 
 struct Run {
     server: DemoServer,
@@ -20,25 +19,17 @@ async fn scan_with(faults: Vec<(Site, Fault)>) -> Run {
 }
 
 async fn scan_tuned(faults: Vec<(Site, Fault)>, tune: impl FnOnce(&mut Config)) -> Run {
-    let server = DemoServer::start(&DemoOptions {
+    let (server, mut config) = common::demo(&DemoOptions {
         faults,
         ..DemoOptions::default()
     })
-    .await
-    .unwrap();
-    let mut config = Config::load(Path::new("targets/demo")).unwrap();
-    for (name, url) in server.base_urls() {
-        config.override_base_url(&name, &url).unwrap();
-    }
+    .await;
     // Short backoff so the tests stay quick; Retry-After still rules when longer.
     config.brand.crawl.retry_base_millis = 20;
     config.brand.crawl.retry_max_secs = 1;
     tune(&mut config);
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("store")).unwrap();
-    let summary = scan::run(&config, &store, ScanOptions::default())
-        .await
-        .unwrap();
+    let (dir, store) = common::fresh_store();
+    let summary = common::scan(&config, &store).await;
     store
         .verify()
         .expect("the store verifies whatever the marketplace did");
@@ -206,22 +197,14 @@ async fn gigantic_pages_are_kept_truncated_and_marked() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crawl_delay_slows_the_host_down() {
-    let server = DemoServer::start(&DemoOptions {
+    let (server, config) = common::demo(&DemoOptions {
         listings_per_site: 3,
         faults: vec![(Site::Bidbay, Fault::CrawlDelay { secs: 1 })],
         ..DemoOptions::default()
     })
-    .await
-    .unwrap();
-    let mut config = Config::load(Path::new("targets/demo")).unwrap();
-    for (name, url) in server.base_urls() {
-        config.override_base_url(&name, &url).unwrap();
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("store")).unwrap();
-    let summary = scan::run(&config, &store, ScanOptions::default())
-        .await
-        .unwrap();
+    .await;
+    let (_dir, store) = common::fresh_store();
+    let summary = common::scan(&config, &store).await;
     assert_eq!(summary.marketplaces["bidbay"].listings_seen, 3);
     let times: Vec<u64> = server
         .requests()

@@ -5,6 +5,8 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
+mod common;
+
 use brandguard::demo::{DemoOptions, DemoServer};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -99,11 +101,7 @@ fn targets_with(notify: &str) -> tempfile::TempDir {
 }
 
 fn scan(targets: &Path, server: &DemoServer, store: &Path) -> std::process::Output {
-    let base: Vec<String> = server
-        .base_urls()
-        .iter()
-        .map(|(n, u)| format!("{n}={u}"))
-        .collect();
+    let base = common::base_urls(server);
     Command::new(env!("CARGO_BIN_EXE_brandguard"))
         .args(["scan", "--targets"])
         .arg(targets)
@@ -111,7 +109,7 @@ fn scan(targets: &Path, server: &DemoServer, store: &Path) -> std::process::Outp
         .arg(store)
         .arg("--summary")
         .arg(store.with_extension("json"))
-        .args(["--base-url", &base.join(",")])
+        .args(["--base-url", &base])
         .output()
         .unwrap()
 }

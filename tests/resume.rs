@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::process::{Command, Stdio};
 
+mod common;
+
 use brandguard::demo::{DemoOptions, DemoServer};
 use brandguard::evidence::Store;
 
@@ -15,11 +17,7 @@ async fn an_interrupted_scan_resumes_without_refetching() {
     })
     .await
     .unwrap();
-    let base: Vec<String> = server
-        .base_urls()
-        .iter()
-        .map(|(n, u)| format!("{n}={u}"))
-        .collect();
+    let base = common::base_urls(&server);
     let dir = tempfile::tempdir().unwrap();
     let store_path = dir.path().join("store");
     let summary_path = dir.path().join("last-scan.json");
@@ -29,7 +27,7 @@ async fn an_interrupted_scan_resumes_without_refetching() {
             .arg(&store_path)
             .arg("--summary")
             .arg(&summary_path)
-            .args(["--base-url", &base.join(",")])
+            .args(["--base-url", &base])
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         c

@@ -1,0 +1,48 @@
+//! Shared setup of the integration tests: a demo marketplace on loopback, the demo
+//! targets pointed at it, and a scan into a fresh store.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use brandguard::config::Config;
+use brandguard::demo::{DemoOptions, DemoServer};
+use brandguard::evidence::Store;
+use brandguard::scan::{self, ScanOptions, ScanSummary};
+
+/// The demo marketplace started with `opts`, and targets/demo pointed at it.
+pub async fn demo(opts: &DemoOptions) -> (DemoServer, Config) {
+    let server = DemoServer::start(opts)
+        .await
+        .expect("demo starts on loopback");
+    let mut config = Config::load(Path::new("targets/demo")).expect("demo targets are valid");
+    for (name, url) in server.base_urls() {
+        config
+            .override_base_url(&name, &url)
+            .expect("known marketplace");
+    }
+    (server, config)
+}
+
+/// A store in a fresh temporary folder (kept alive by the returned guard).
+pub fn fresh_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("store")).expect("store opens");
+    (dir, store)
+}
+
+/// One scan of `config` into `store`.
+pub async fn scan(config: &Config, store: &Store) -> ScanSummary {
+    scan::run(config, store, ScanOptions::default())
+        .await
+        .expect("scan runs")
+}
+
+/// `--base-url` value pointing every demo marketplace at `server`.
+pub fn base_urls(server: &DemoServer) -> String {
+    server
+        .base_urls()
+        .iter()
+        .map(|(n, u)| format!("{n}={u}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
