@@ -15,29 +15,6 @@ use crate::crawl::{FetchError, Fetcher, Page};
 use crate::evidence::{EvidenceError, FindingStatus, Observation, Store, sha256_hex};
 use crate::{extract, judge};
 
-#[cfg(test)]
-mod tests {
-    use super::canonical;
-    use url::Url;
-
-    #[test]
-    fn canonical_urls_dedupe_what_is_the_same_page() {
-        let c = |s: &str| canonical(Url::parse(s).unwrap()).to_string();
-        assert_eq!(
-            c("HTTP://Shop.Example:80/a/../item/1?b=2&a=1#reviews"),
-            "http://shop.example/item/1?a=1&b=2"
-        );
-        assert_eq!(
-            c("https://shop.example/item/1?utm_source=x&gclid=y"),
-            "https://shop.example/item/1"
-        );
-        assert_eq!(
-            c("https://shop.example/s?q=acme&page=2"),
-            "https://shop.example/s?page=2&q=acme"
-        );
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
     #[error(transparent)]
@@ -657,4 +634,27 @@ pub fn inspect(config: &Config, m: &Marketplace, page: &Page) -> Inspection {
     let listing = extract::listing(page, m);
     let verdict = judge::judge(&config.brand, &listing);
     Inspection { listing, verdict }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical;
+    use url::Url;
+
+    #[test]
+    fn canonical_urls_dedupe_what_is_the_same_page() {
+        let c = |s: &str| canonical(Url::parse(s).unwrap()).to_string();
+        assert_eq!(
+            c("HTTP://Shop.Example:80/a/../item/1?b=2&a=1#reviews"),
+            "http://shop.example/item/1?a=1&b=2"
+        );
+        assert_eq!(
+            c("https://shop.example/item/1?utm_source=x&gclid=y"),
+            "https://shop.example/item/1"
+        );
+        assert_eq!(
+            c("https://shop.example/s?q=acme&page=2"),
+            "https://shop.example/s?page=2&q=acme"
+        );
+    }
 }
