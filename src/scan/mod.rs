@@ -350,7 +350,8 @@ impl Run<'_> {
             r?;
             bar.inc(1);
         }
-        bar.finish_with_message("done");
+        // The run summary printed after the scan says what the bars showed.
+        bar.finish_and_clear();
         Ok(())
     }
 
