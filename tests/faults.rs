@@ -105,6 +105,15 @@ async fn slow_responses_and_connection_resets_are_survived() {
         (Site::Shopusa, Fault::Reset { every: 4 }),
     ])
     .await;
+    // Six listings (every fourth) were cut once and asked for again.
+    let mut asked: std::collections::HashMap<String, usize> = Default::default();
+    for r in requests_to(&run, Site::Shopusa)
+        .iter()
+        .filter(|r| r.target.starts_with("/item/"))
+    {
+        *asked.entry(r.target.clone()).or_default() += 1;
+    }
+    assert_eq!(asked.values().filter(|n| **n == 2).count(), 6, "{asked:?}");
     assert!(
         run.summary.failures.is_empty(),
         "{:?}",

@@ -27,7 +27,8 @@ pub enum Fault {
     Flaky503 { every: u64 },
     /// Every response waits this long.
     Slow { millis: u64 },
-    /// Every `every`-th item page: the connection is cut halfway through the body.
+    /// Every `every`-th item page: the connection is cut halfway through the body the
+    /// first time it is asked for.
     Reset { every: u64 },
     /// Item pages redirect to each other in a loop.
     RedirectLoop,
@@ -95,6 +96,8 @@ struct SiteState {
     requests: AtomicU64,
     /// (second, requests in it) for the rate-limit fault.
     window: Mutex<(u64, u32)>,
+    /// Pages already failed once by the reset and 503 faults.
+    reset_done: Mutex<std::collections::HashSet<String>>,
 }
 
 pub(super) fn router(
@@ -113,6 +116,7 @@ pub(super) fn router(
             started: Instant::now(),
             requests: AtomicU64::new(0),
             window: Mutex::new((0, 0)),
+            reset_done: Mutex::default(),
         }))
 }
 
@@ -188,8 +192,15 @@ impl SiteState {
             }
         }
         let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        // At most once per path, so a retry gets through and tests do not depend on
+        // chance.
         if let Some(Fault::Flaky503 { every }) = self.has(|f| matches!(f, Fault::Flaky503 { .. }))
             && n.is_multiple_of(every)
+            && self
+                .reset_done
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(format!("503 {path}"))
         {
             return Some(
                 (
@@ -333,8 +344,16 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
         if let Some(Fault::Huge { bytes: n }) = st.has(|f| matches!(f, Fault::Huge { .. })) {
             bytes.extend(std::iter::repeat_n(b' ', n));
         }
+        // Deterministic: the first request for every `every`-th listing is cut, so a
+        // retry succeeds and tests do not depend on chance.
+        let position = c.on(site).position(|x| x.id == l.id).unwrap_or(0) as u64;
         if let Some(Fault::Reset { every }) = st.has(|f| matches!(f, Fault::Reset { .. }))
-            && st.requests.load(Ordering::Relaxed).is_multiple_of(every)
+            && position.is_multiple_of(every)
+            && st
+                .reset_done
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(l.id.clone())
         {
             return ([(header::CONTENT_TYPE, "text/html")], cut_off(bytes)).into_response();
         }
