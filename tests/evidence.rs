@@ -250,18 +250,18 @@ async fn sigkill_mid_scan_loses_nothing_acknowledged() {
     })
     .await
     .unwrap();
-    let base = common::base_urls(&server);
     let dir = tempfile::tempdir().unwrap();
     let store_path = dir.path().join("store");
+    let summary_path = dir.path().join("last-scan.json");
     let scan = || {
-        let mut c = brandguard();
-        c.args(["-v", "scan", "--targets", "targets/demo", "--store"])
-            .arg(&store_path)
-            .arg("--summary")
-            .arg(dir.path().join("last-scan.json"))
-            .args(["--base-url", &base])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+        let mut c = common::scan_command(
+            Path::new("targets/demo"),
+            &store_path,
+            &summary_path,
+            &server,
+        );
+        // -v: info-level JSON logs on stderr carry the acknowledgements.
+        c.arg("-v").stdout(Stdio::null()).stderr(Stdio::piped());
         c
     };
     // Each run is killed a different number of acknowledgements in, and a different

@@ -2,7 +2,6 @@
 //! on loopback here. A failing webhook is retried and never fails the scan.
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 mod common;
@@ -101,15 +100,7 @@ fn targets_with(notify: &str) -> tempfile::TempDir {
 }
 
 fn scan(targets: &Path, server: &DemoServer, store: &Path) -> std::process::Output {
-    let base = common::base_urls(server);
-    Command::new(env!("CARGO_BIN_EXE_brandguard"))
-        .args(["scan", "--targets"])
-        .arg(targets)
-        .arg("--store")
-        .arg(store)
-        .arg("--summary")
-        .arg(store.with_extension("json"))
-        .args(["--base-url", &base])
+    common::scan_command(targets, store, &store.with_extension("json"), server)
         .output()
         .unwrap()
 }

@@ -17,19 +17,17 @@ async fn an_interrupted_scan_resumes_without_refetching() {
     })
     .await
     .unwrap();
-    let base = common::base_urls(&server);
     let dir = tempfile::tempdir().unwrap();
     let store_path = dir.path().join("store");
     let summary_path = dir.path().join("last-scan.json");
     let scan = || {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_brandguard"));
-        c.args(["scan", "--targets", "targets/demo", "--store"])
-            .arg(&store_path)
-            .arg("--summary")
-            .arg(&summary_path)
-            .args(["--base-url", &base])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+        let mut c = common::scan_command(
+            std::path::Path::new("targets/demo"),
+            &store_path,
+            &summary_path,
+            &server,
+        );
+        c.stdout(Stdio::null()).stderr(Stdio::null());
         c
     };
 

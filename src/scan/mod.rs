@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::config::{Config, Marketplace};
 use crate::crawl::{FetchError, Fetcher, Page};
-use crate::evidence::{EvidenceError, FindingStatus, Observation, Store, sha256_hex};
+use crate::evidence::{EvidenceError, Observation, Store, sha256_hex};
 use crate::{extract, judge};
 
 #[derive(Debug, thiserror::Error)]
@@ -363,13 +363,11 @@ impl Run<'_> {
             return Ok(());
         }
         let listing = extract::listing(&page, m);
-        let unreadable = listing.is_empty();
-        if unreadable {
+        if listing.is_empty() {
             tracing::warn!(url = %page.final_url, missing = ?listing.missing, "nothing could be extracted");
         }
         let verdict = judge::judge(&self.config.brand, &listing);
         let kinds = verdict.findings.iter().map(|f| f.kind).collect();
-        let matched = verdict.sku_match.sku.is_some();
         let obs = Observation {
             scan_id: self.scan_id,
             seq: 0,
@@ -383,31 +381,10 @@ impl Run<'_> {
             capture_log_seq: stored.capture_seq,
             tool: String::new(),
         };
-        let statuses = self.store.record_observation(obs, &verdict.findings)?;
-        self.with(|s| {
-            s.pages_unreadable += u64::from(unreadable);
-            s.listings_seen += 1;
-            s.market(&m.name).listing_pages += 1;
-            s.market(&m.name).listings_seen += 1;
-            if matched {
-                s.listings_matched += 1;
-                s.market(&m.name).listings_matched += 1;
-            } else {
-                s.listings_unmatched += 1;
-            }
-            for n in &verdict.notes {
-                *s.notes.entry(n.clone()).or_default() += 1;
-            }
-            for (f, st) in verdict.findings.iter().zip(statuses) {
-                *s.findings_by_kind
-                    .entry(f.kind.as_str().to_string())
-                    .or_default() += 1;
-                match st {
-                    FindingStatus::New => s.findings_new += 1,
-                    FindingStatus::Ongoing => s.findings_ongoing += 1,
-                }
-            }
-        });
+        self.store.record_observation(obs, &verdict.findings)?;
+        // Listing and finding totals are counted once, from the store, at the end
+        // (`tally`), so a resumed scan counts its earlier part too.
+        self.with(|s| s.market(&m.name).listing_pages += 1);
         Ok(())
     }
 }

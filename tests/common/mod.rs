@@ -46,3 +46,23 @@ pub fn base_urls(server: &DemoServer) -> String {
         .collect::<Vec<_>>()
         .join(",")
 }
+
+/// The real binary scanning `targets` into `store` against the demo `server`, writing
+/// its summary to `summary`. Output is left for the caller to direct.
+pub fn scan_command(
+    targets: &Path,
+    store: &Path,
+    summary: &Path,
+    server: &DemoServer,
+) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"));
+    c.arg("scan")
+        .arg("--targets")
+        .arg(targets)
+        .arg("--store")
+        .arg(store)
+        .arg("--summary")
+        .arg(summary)
+        .args(["--base-url", &base_urls(server)]);
+    c
+}
