@@ -240,6 +240,7 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| FetchError::Http {
+                // A constant, valid URL: parsing it cannot fail.
                 url: Url::parse("http://localhost/").expect("constant URL"),
                 message: format!("cannot build HTTP client: {e}"),
                 transient: false,
