@@ -3,13 +3,14 @@
 //! The pipeline flows one way (see `DESIGN.md` in the repository's shared notes):
 //!
 //! ```text
-//! targets/*.toml ─► config ─► crawl ─► extract ─► judge ─► evidence ─► report ─► notify
+//! targets/*.toml ─► config ─► crawl ─► extract ─► judge ─► evidence ─► case ─► report ─► notify
 //! ```
 //!
 //! Each stage is one module and knows only the stages to its left. [`scan`] wires
 //! them together for one run; [`demo`] is the embedded synthetic marketplace that
 //! the `demo` command and the integration tests scan.
 
+pub mod case;
 pub mod config;
 pub mod crawl;
 pub mod demo;

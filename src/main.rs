@@ -52,6 +52,10 @@ enum Command {
         /// Targets to scan the demo with (default: the built-in demo targets, copied to OUT/targets).
         #[arg(long)]
         targets: Option<PathBuf>,
+        /// Scan this many consecutive nights of a changing marketplace, each stamped
+        /// with its date (1 to 30 November 2026).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=30))]
+        nights: u32,
         #[command(flatten)]
         demo: DemoArgs,
     },
@@ -116,6 +120,116 @@ enum Command {
     Evidence {
         #[command(subcommand)]
         command: EvidenceCommand,
+    },
+    /// Enforcement cases: list, show, and record each step (filed, rejected, …).
+    Case {
+        #[command(subcommand)]
+        command: CaseCommand,
+    },
+}
+
+#[derive(Args)]
+struct StoreArg {
+    /// The evidence store folder.
+    #[arg(long, default_value = "evidence/store")]
+    store: PathBuf,
+}
+
+#[derive(Args)]
+struct Actor {
+    /// Who does this (default: the login name).
+    #[arg(long)]
+    by: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// Every case, one line each.
+    List {
+        #[command(flatten)]
+        store: StoreArg,
+        /// Only cases in this state (open, packet_ready, filed, rejected, refiled, resolved, closed).
+        #[arg(long)]
+        state: Option<brandguard::case::CaseState>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A case with its path, findings, filings and history.
+    Show {
+        id: String,
+        #[command(flatten)]
+        store: StoreArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The complaint or notice was filed: the marketplace's reference and the date.
+    File {
+        id: String,
+        #[arg(long)]
+        reference: String,
+        /// Date filed (YYYY-MM-DD, default today).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        actor: Actor,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// The marketplace rejected the filing: its reason, in its words.
+    Reject {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        actor: Actor,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Filed again after a rejection (build a new packet revision first).
+    Refile {
+        id: String,
+        #[arg(long)]
+        reference: String,
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        actor: Actor,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// The listings are gone or in line.
+    Resolve {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        actor: Actor,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// No further action, with a reason (e.g. "authorised after review").
+    Close {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        actor: Actor,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Choose another enforcement path than the rules did, with a reason.
+    Path {
+        id: String,
+        /// distributor_notice, cease_and_desist or marketplace_complaint.
+        #[arg(long)]
+        to: brandguard::case::EnforcementPath,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        actor: Actor,
+        #[command(flatten)]
+        store: StoreArg,
     },
 }
 
@@ -315,7 +429,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, args: &DemoArgs) -> Result<u8> {
+fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, nights: u32, args: &DemoArgs) -> Result<u8> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let targets_dir = match targets {
         Some(t) => t.to_path_buf(),
@@ -340,26 +454,80 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, args: &DemoArgs) -> Resul
             Ok(c) => c,
             Err(code) => return Ok(code),
         };
-        let store = Store::open(&out.join("store"))?;
-        // Each demo run serves a new marketplace: never resume an earlier one.
-        let opts = ScanOptions {
-            progress: progress(cli),
-            fresh: true,
+        // Each demo run is a new history: an earlier demo store is kept aside, never
+        // overwritten or mixed in.
+        let store_dir = out.join("store");
+        if store_dir.exists() {
+            let aside = out.join("previous").join(format!("store-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f")));
+            std::fs::create_dir_all(aside.parent().unwrap_or(out))?;
+            std::fs::rename(&store_dir, &aside)
+                .with_context(|| format!("cannot move the earlier demo store {} aside", store_dir.display()))?;
+            println!("the earlier demo store was moved to {}", aside.display());
+        }
+        let store = Store::open(&store_dir)?;
+        let mut reports = Vec::new();
+        let mut partial = false;
+        for night in 0..nights {
+            server.set_night(night);
+            let opts = ScanOptions {
+                progress: progress(cli),
+                fresh: true,
+                as_of: Some(brandguard::demo::night_date(night)),
+            };
+            let summary = brandguard::scan::run(&config, &store, opts).await?;
+            partial |= !summary.failures.is_empty();
+            let report = brandguard::scan::demo_report(&store, &summary, &server.ground_truth())?;
+            if nights > 1 {
+                let d = &report.detection;
+                let c = &summary.cases;
+                println!(
+                    "night {} ({}): {} listings, {} findings new, {} resolved; cases {} opened, {} reopened, {} resolved, {} open; precision {:.3}, recall {:.3}",
+                    night + 1,
+                    brandguard::demo::night_date(night).format("%Y-%m-%d"),
+                    summary.listings_seen,
+                    summary.findings_new,
+                    summary.findings_resolved,
+                    c.opened,
+                    c.reopened,
+                    c.resolved,
+                    c.open,
+                    d.precision,
+                    d.recall
+                );
+            }
+            reports.push(report);
+        }
+        let Some(last) = reports.last() else {
+            return Ok(exit::ERROR);
         };
-        let summary = brandguard::scan::run(&config, &store, opts).await?;
-        let report = brandguard::scan::demo_report(&store, &summary, &server.ground_truth())?;
         let csv = out.join("findings.csv");
         brandguard::report::write_findings_csv(&store, &csv)?;
         let summary_path = out.join("summary.json");
-        write_json(&summary_path, &report)?;
-        print_summary(&summary);
-        let d = &report.detection;
+        // The last night's summary, with each night's detection and case moves.
+        let mut doc = serde_json::to_value(last)?;
+        doc["nights"] = reports
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "scan_id": r.summary.scan_id,
+                    "as_of": r.summary.as_of,
+                    "listings_seen": r.summary.listings_seen,
+                    "findings_new": r.summary.findings_new,
+                    "findings_resolved": r.summary.findings_resolved,
+                    "cases": r.summary.cases,
+                    "detection": r.detection,
+                })
+            })
+            .collect();
+        write_json(&summary_path, &doc)?;
+        print_summary(&last.summary);
+        let d = &last.detection;
         println!(
             "detection against the demo's ground truth: precision {:.3}, recall {:.3} ({} of {} expected findings)",
             d.precision, d.recall, d.true_positives, d.expected
         );
         println!("wrote {}, {} and the store {}", summary_path.display(), csv.display(), store.path().display());
-        Ok(if summary.failures.is_empty() { exit::OK } else { exit::PARTIAL })
+        Ok(if partial { exit::PARTIAL } else { exit::OK })
     })
 }
 
@@ -368,8 +536,10 @@ fn run(cli: &Cli) -> Result<u8> {
         Command::Demo {
             out,
             targets,
+            nights,
             demo: args,
-        } => demo(cli, out, targets.as_deref(), args),
+        } => demo(cli, out, targets.as_deref(), *nights, args),
+        Command::Case { command } => case_command(command),
         Command::Scan {
             targets,
             store,
@@ -389,6 +559,7 @@ fn run(cli: &Cli) -> Result<u8> {
                 ScanOptions {
                     progress: progress(cli),
                     fresh: *fresh,
+                    as_of: None,
                 },
             ))?;
             // Announce what is new; a failed notification never fails the scan.
@@ -589,6 +760,199 @@ fn run(cli: &Cli) -> Result<u8> {
             }
         }
     }
+}
+
+fn case_command(command: &CaseCommand) -> Result<u8> {
+    use brandguard::case;
+    let today = || chrono::Local::now().date_naive();
+    let (store, changed) = match command {
+        CaseCommand::List { store, state, json } => {
+            let store = Store::open(&store.store)?;
+            let cases: Vec<_> = case::all(&store)?
+                .into_iter()
+                .filter(|c| state.is_none_or(|s| c.state == s))
+                .collect();
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&cases)?);
+            } else {
+                println!(
+                    "{:<6} {:<9} {:<13} {:<22} {:<8} {:>5}  seller",
+                    "case", "market", "state", "path", "priority", "open"
+                );
+                for c in &cases {
+                    println!(
+                        "{:<6} {:<9} {:<13} {:<22} {:<8} {:>5}  {}",
+                        c.id,
+                        c.marketplace,
+                        c.state.as_str(),
+                        c.path.path.as_str(),
+                        format!("{:?}", c.path.priority).to_lowercase(),
+                        c.open_findings.len(),
+                        brandguard::report::display_text(
+                            c.seller_name
+                                .as_deref()
+                                .or(c.seller_id.as_deref())
+                                .unwrap_or("?"),
+                            40
+                        )
+                    );
+                }
+                println!("{} cases", cases.len());
+            }
+            return Ok(exit::OK);
+        }
+        CaseCommand::Show { id, store, json } => {
+            let store = Store::open(&store.store)?;
+            let c = case::get(&store, id)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&c)?);
+                return Ok(exit::OK);
+            }
+            let show = |s: &str| brandguard::report::display_text(s, 200);
+            println!("case {} on {}: {}", c.id, c.marketplace, c.state);
+            println!(
+                "seller: {} (id {})",
+                show(c.seller_name.as_deref().unwrap_or("?")),
+                show(c.seller_id.as_deref().unwrap_or("?"))
+            );
+            if let Some(d) = &c.authorized_seller {
+                println!("authorised distributor: {d}");
+            }
+            println!(
+                "path: {} ({:?} priority): {}",
+                c.path.path.as_str(),
+                c.path.priority,
+                c.path.reason
+            );
+            if let Some(o) = &c.path.overridden {
+                println!(
+                    "  overridden by {} on {} (rules chose {}): {}",
+                    o.by,
+                    o.at.format("%Y-%m-%d"),
+                    o.rule_path.as_str(),
+                    o.reason
+                );
+            }
+            println!(
+                "findings ({} open of {}):",
+                c.open_findings.len(),
+                c.findings.len()
+            );
+            for k in &c.findings {
+                let open = if c.open_findings.contains(k) {
+                    "open"
+                } else {
+                    "resolved"
+                };
+                println!("  {:<9} {}", open, show(k));
+            }
+            for f in &c.filings {
+                println!(
+                    "filed {} ref {} (packet r{}) by {}",
+                    f.filed_on, f.reference, f.revision, f.by
+                );
+            }
+            println!("history:");
+            for e in &c.events {
+                println!(
+                    "  {}  {:<17} {:<12} {}{}",
+                    e.at.format("%Y-%m-%d %H:%M"),
+                    e.action,
+                    show(&e.by),
+                    e.reference
+                        .as_deref()
+                        .map(|r| format!("[{}] ", show(r)))
+                        .unwrap_or_default(),
+                    e.reason.as_deref().map(show).unwrap_or_default()
+                );
+            }
+            return Ok(exit::OK);
+        }
+        CaseCommand::File {
+            id,
+            reference,
+            date,
+            actor,
+            store,
+        } => {
+            let store = Store::open(&store.store)?;
+            let c = case::file(
+                &store,
+                id,
+                reference,
+                date.unwrap_or_else(today),
+                &case::actor(actor.by.as_deref()),
+            )?;
+            (store, c)
+        }
+        CaseCommand::Reject {
+            id,
+            reason,
+            actor,
+            store,
+        } => {
+            let store = Store::open(&store.store)?;
+            let c = case::reject(&store, id, reason, &case::actor(actor.by.as_deref()))?;
+            (store, c)
+        }
+        CaseCommand::Refile {
+            id,
+            reference,
+            date,
+            actor,
+            store,
+        } => {
+            let store = Store::open(&store.store)?;
+            let c = case::refile(
+                &store,
+                id,
+                reference,
+                date.unwrap_or_else(today),
+                &case::actor(actor.by.as_deref()),
+            )?;
+            (store, c)
+        }
+        CaseCommand::Resolve {
+            id,
+            reason,
+            actor,
+            store,
+        } => {
+            let store = Store::open(&store.store)?;
+            let c = case::resolve(&store, id, reason, &case::actor(actor.by.as_deref()))?;
+            (store, c)
+        }
+        CaseCommand::Close {
+            id,
+            reason,
+            actor,
+            store,
+        } => {
+            let store = Store::open(&store.store)?;
+            let c = case::close(&store, id, reason, &case::actor(actor.by.as_deref()))?;
+            (store, c)
+        }
+        CaseCommand::Path {
+            id,
+            to,
+            reason,
+            actor,
+            store,
+        } => {
+            let store = Store::open(&store.store)?;
+            let c =
+                case::override_path(&store, id, *to, reason, &case::actor(actor.by.as_deref()))?;
+            (store, c)
+        }
+    };
+    drop(store);
+    println!(
+        "case {}: {} (path {})",
+        changed.id,
+        changed.state,
+        changed.path.path.as_str()
+    );
+    Ok(exit::OK)
 }
 
 /// systemd units and a crontab line running `cmd` every night at `hour:minute`.

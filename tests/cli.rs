@@ -87,7 +87,7 @@ fn bad_configuration_names_file_line_and_field() {
     let d = broken_targets("brand.toml", "USD = \"199.00\"", "USD = 199.99");
     let err = check_fails(&d);
     assert!(
-        err.contains("brand.toml") && err.contains("line 34"),
+        err.contains("brand.toml") && err.contains("line 37"),
         "{err}"
     );
     assert!(err.contains("write money as a string"), "{err}");
@@ -100,7 +100,7 @@ fn bad_configuration_names_file_line_and_field() {
     );
     let err = check_fails(&d);
     assert!(
-        err.contains("tmart.toml:17") && err.contains("item.fields.title"),
+        err.contains("tmart.toml:19") && err.contains("item.fields.title"),
         "{err}"
     );
 
@@ -113,6 +113,30 @@ fn bad_configuration_names_file_line_and_field() {
     let err = check_fails(&d);
     assert!(
         err.contains("brand.toml:") && err.contains("`tmall`"),
+        "{err}"
+    );
+
+    // A promotion time without a UTC offset, and one that ends before it starts.
+    let d = broken_targets(
+        "brand.toml",
+        "start = \"2026-11-03T00:00:00-05:00\"",
+        "start = \"2026-11-03 00:00\"",
+    );
+    let err = check_fails(&d);
+    assert!(
+        err.contains("brand.toml:")
+            && err.contains("promotion[0].start")
+            && err.contains("UTC offset"),
+        "{err}"
+    );
+    let d = broken_targets(
+        "brand.toml",
+        "end = \"2026-11-06T00:00:00-05:00\"",
+        "end = \"2026-11-02T00:00:00-05:00\"",
+    );
+    let err = check_fails(&d);
+    assert!(
+        err.contains("promotion[0].end") && err.contains("ends before it starts"),
         "{err}"
     );
 

@@ -297,6 +297,7 @@ impl Marketplace {
             },
             listing_id_from_url: id_re,
             fields,
+            complaint_format: m.complaint_format.unwrap_or_default(),
         })
     }
 }
@@ -448,6 +449,115 @@ impl Brand {
             },
             crawl: b.crawl,
             notify: validate_notify(b.notify, site)?,
+            promotions: validate_promotions(b.promotion, site, marketplaces, &ids)?,
+            escalation: match b.escalation {
+                Some(e) => validate_escalation(e, site)?,
+                None => Escalation::default(),
+            },
+            enforcement: Enforcement {
+                resolve_after_scans: b.enforcement.resolve_after_scans.unwrap_or(2).max(1),
+                material_differences: b.enforcement.material_differences,
+                protected_content: b.enforcement.protected_content,
+                program_ids: b.enforcement.program_ids,
+            },
         })
     }
+}
+
+fn when(
+    site: &Site,
+    w: &toml::Spanned<WhenFile>,
+    field: &str,
+) -> Result<chrono::DateTime<chrono::FixedOffset>, ConfigError> {
+    let text = w.get_ref().text();
+    chrono::DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
+        site.invalid(
+            w.span(),
+            field,
+            format!("`{text}` is not a date and time with a UTC offset, like 2026-11-03T00:00:00-05:00 ({e})"),
+        )
+    })
+}
+
+fn validate_promotions(
+    promos: Vec<PromotionFile>,
+    site: &Site,
+    marketplaces: &BTreeSet<String>,
+    skus: &BTreeSet<String>,
+) -> Result<Vec<Promotion>, ConfigError> {
+    let mut out = Vec::new();
+    for (i, p) in promos.into_iter().enumerate() {
+        let field = format!("promotion[{i}]");
+        let start = when(site, &p.start, &format!("{field}.start"))?;
+        let end = when(site, &p.end, &format!("{field}.end"))?;
+        if end <= start {
+            return Err(site.invalid(
+                p.end.span(),
+                format!("{field}.end"),
+                "the promotion ends before it starts",
+            ));
+        }
+        for s in &p.skus {
+            if !skus.contains(s.get_ref()) {
+                return Err(site.invalid(
+                    s.span(),
+                    format!("{field}.skus"),
+                    format!("unknown SKU `{}`", s.get_ref()),
+                ));
+            }
+        }
+        for m in &p.marketplaces {
+            if !marketplaces.contains(m.get_ref()) {
+                return Err(site.invalid(
+                    m.span(),
+                    format!("{field}.marketplaces"),
+                    format!(
+                        "marketplace `{}` is not defined in marketplaces/",
+                        m.get_ref()
+                    ),
+                ));
+            }
+        }
+        if p.floor.is_empty() {
+            return Err(site.invalid(
+                p.start.span(),
+                format!("{field}.floor"),
+                "a promotion needs its lower floor in at least one currency",
+            ));
+        }
+        out.push(Promotion {
+            name: p.name,
+            start,
+            end,
+            skus: p.skus.into_iter().map(|s| s.into_inner()).collect(),
+            marketplaces: p.marketplaces.into_iter().map(|m| m.into_inner()).collect(),
+            floor: p.floor.into_iter().map(|(c, a)| (c, a.0)).collect(),
+        });
+    }
+    Ok(out)
+}
+
+fn validate_escalation(e: EscalationFile, site: &Site) -> Result<Escalation, ConfigError> {
+    if e.step.is_empty() {
+        return Err(ConfigError::Folder {
+            path: site.path.to_path_buf(),
+            message: "`[escalation]` has no `[[escalation.step]]`: remove the section to use the default ladder".into(),
+        });
+    }
+    for (i, s) in e.step.iter().enumerate() {
+        if s.min_violations.is_none() && s.min_days_below_floor.is_none() && s.min_repeats.is_none()
+        {
+            return Err(ConfigError::Folder {
+                path: site.path.to_path_buf(),
+                message: format!(
+                    "escalation.step[{i}] (`{}`) has no threshold: give min_violations, min_days_below_floor or min_repeats",
+                    s.name
+                ),
+            });
+        }
+    }
+    Ok(Escalation {
+        repeat_within_days: e.repeat_within_days,
+        steps: e.step,
+    })
 }

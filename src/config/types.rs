@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use chrono::{DateTime, FixedOffset, Utc};
 use regex::Regex;
 use rust_decimal::Decimal;
 use scraper::Selector;
@@ -61,6 +62,67 @@ pub(super) struct BrandFile {
     pub crawl: CrawlSettings,
     #[serde(default)]
     pub notify: NotifySettings,
+    #[serde(default)]
+    pub promotion: Vec<PromotionFile>,
+    #[serde(default)]
+    pub escalation: Option<EscalationFile>,
+    #[serde(default)]
+    pub enforcement: EnforcementFile,
+}
+
+/// A date and time as written: a TOML datetime or a string, always with a UTC offset.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum WhenFile {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl WhenFile {
+    pub fn text(&self) -> String {
+        match self {
+            WhenFile::Toml(d) => d.to_string(),
+            WhenFile::Text(s) => s.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PromotionFile {
+    pub name: String,
+    pub start: Spanned<WhenFile>,
+    pub end: Spanned<WhenFile>,
+    #[serde(default)]
+    pub skus: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub marketplaces: Vec<Spanned<String>>,
+    pub floor: BTreeMap<Currency, Amount>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EscalationFile {
+    #[serde(default = "default_repeat_days")]
+    pub repeat_within_days: u32,
+    pub step: Vec<EscalationStep>,
+}
+
+fn default_repeat_days() -> u32 {
+    30
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EnforcementFile {
+    #[serde(default)]
+    pub resolve_after_scans: Option<u32>,
+    #[serde(default)]
+    pub material_differences: BTreeMap<String, String>,
+    #[serde(default)]
+    pub protected_content: BTreeMap<String, String>,
+    #[serde(default)]
+    pub program_ids: BTreeMap<String, String>,
 }
 
 /// Where to announce what a scan found new. Secrets come from environment variables
@@ -131,6 +193,15 @@ pub struct RightsOwner {
     pub email: Option<String>,
     #[serde(default)]
     pub agent: Option<String>,
+    /// Phone number forms ask for (eBay's NOCI, Alibaba's IPP).
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// The person who signs complaints and sworn statements.
+    #[serde(default)]
+    pub signatory: Option<String>,
+    /// Country of the rights owner (ISO 3166 code or name).
+    #[serde(default)]
+    pub country: Option<String>,
 }
 
 /// A registered trademark the complaints rely on.
@@ -283,6 +354,53 @@ pub(super) struct MarketplaceFile {
     pub search: SearchFile,
     #[serde(default)]
     pub item: ItemFile,
+    /// Which complaint form this marketplace takes (`amazon`, `ebay_vero`, `alibaba`,
+    /// `generic`); `generic` when not given.
+    #[serde(default)]
+    pub complaint_format: Option<ComplaintFormat>,
+}
+
+/// The complaint form a marketplace takes, which decides the packet's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintFormat {
+    /// Amazon Brand Registry, "Report a Violation".
+    Amazon,
+    /// eBay VeRO Notice of Claimed Infringement (and the VeRO reporting API).
+    EbayVero,
+    /// Alibaba IP Protection platform (Taobao, Tmall, 1688, AliExpress).
+    Alibaba,
+    /// A notice any site can take (DMCA-style notice, cease-and-desist letter).
+    #[default]
+    Generic,
+}
+
+impl ComplaintFormat {
+    pub const ALL: [ComplaintFormat; 4] = [
+        ComplaintFormat::Amazon,
+        ComplaintFormat::EbayVero,
+        ComplaintFormat::Alibaba,
+        ComplaintFormat::Generic,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComplaintFormat::Amazon => "amazon",
+            ComplaintFormat::EbayVero => "ebay_vero",
+            ComplaintFormat::Alibaba => "alibaba",
+            ComplaintFormat::Generic => "generic",
+        }
+    }
+}
+
+impl std::str::FromStr for ComplaintFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        ComplaintFormat::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s.replace('-', "_"))
+            .ok_or_else(|| format!("unknown format `{s}` (amazon, ebay_vero, alibaba, generic)"))
+    }
 }
 
 /// Requests per second and burst for one host.
@@ -389,6 +507,115 @@ pub struct Brand {
     pub policy: Policy,
     pub crawl: CrawlSettings,
     pub notify: NotifySettings,
+    pub promotions: Vec<Promotion>,
+    pub escalation: Escalation,
+    pub enforcement: Enforcement,
+}
+
+/// A sanctioned promotion: between `start` and `end` the SKUs may be advertised down
+/// to `floor` on the marketplaces named (all, when none are named).
+#[derive(Debug, Clone, Serialize)]
+pub struct Promotion {
+    pub name: String,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    /// Empty: every SKU.
+    pub skus: Vec<String>,
+    /// Empty: every marketplace.
+    pub marketplaces: Vec<String>,
+    pub floor: BTreeMap<Currency, Decimal>,
+}
+
+impl Promotion {
+    /// Whether the promotion is about this SKU on this marketplace (at any time).
+    pub fn covers(&self, sku: &str, marketplace: &str) -> bool {
+        (self.skus.is_empty() || self.skus.iter().any(|s| s == sku))
+            && (self.marketplaces.is_empty() || self.marketplaces.iter().any(|m| m == marketplace))
+    }
+
+    /// Whether `at` falls inside the window (start inclusive, end exclusive).
+    pub fn running_at(&self, at: DateTime<Utc>) -> bool {
+        self.start <= at && at < self.end
+    }
+}
+
+/// The escalation ladder against distributors who break the price policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct Escalation {
+    /// A violation starting within this many days of the previous one ending is a repeat.
+    pub repeat_within_days: u32,
+    /// From the mildest step to the hardest.
+    pub steps: Vec<EscalationStep>,
+}
+
+/// One step of the ladder and the thresholds that reach it (any one is enough).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationStep {
+    pub name: String,
+    #[serde(default)]
+    pub min_violations: Option<u32>,
+    #[serde(default)]
+    pub min_days_below_floor: Option<u32>,
+    #[serde(default)]
+    pub min_repeats: Option<u32>,
+}
+
+impl Default for Escalation {
+    /// reminder → formal warning → supply hold → termination, the ladder most
+    /// distribution agreements describe.
+    fn default() -> Self {
+        let step = |name: &str, v, d, r| EscalationStep {
+            name: name.into(),
+            min_violations: v,
+            min_days_below_floor: d,
+            min_repeats: r,
+        };
+        Escalation {
+            repeat_within_days: default_repeat_days(),
+            steps: vec![
+                step("reminder", Some(1), None, None),
+                step("formal_warning", Some(3), Some(3), Some(1)),
+                step("supply_hold", None, Some(7), Some(2)),
+                step("termination", None, Some(15), Some(4)),
+            ],
+        }
+    }
+}
+
+/// How cases are enforced: which path each case takes and what the forms need.
+#[derive(Debug, Clone, Serialize)]
+pub struct Enforcement {
+    /// Scans a listing may be missing from search results before its findings resolve.
+    pub resolve_after_scans: u32,
+    /// Marketplace (or `*`) → why the unauthorised goods differ materially from the
+    /// brand's genuine goods there (no warranty, other packaging): grounds for a
+    /// marketplace complaint against unauthorised sellers of genuine-looking goods.
+    pub material_differences: BTreeMap<String, String>,
+    /// Marketplace (or `*`) → the protected content unauthorised listings misuse there
+    /// (the brand's photos, copied product text): grounds for a complaint too.
+    pub protected_content: BTreeMap<String, String>,
+    /// Complaint format (`ebay_vero`, `amazon`, `alibaba`) → the brand's id in that
+    /// marketplace's rights-owner programme.
+    pub program_ids: BTreeMap<String, String>,
+}
+
+impl Enforcement {
+    /// The stated grounds for a complaint against an unauthorised seller of
+    /// genuine-looking goods on `marketplace`, if the brand file gives any.
+    pub fn complaint_grounds(&self, marketplace: &str) -> Option<String> {
+        let pick =
+            |m: &BTreeMap<String, String>| m.get(marketplace).or_else(|| m.get("*")).cloned();
+        match (
+            pick(&self.material_differences),
+            pick(&self.protected_content),
+        ) {
+            (Some(a), Some(b)) => Some(format!("material difference: {a}; protected content: {b}")),
+            (Some(a), None) => Some(format!("material difference: {a}")),
+            (None, Some(b)) => Some(format!("protected content: {b}")),
+            (None, None) => None,
+        }
+    }
 }
 
 /// A product the brand watches, with its minimum advertised price per currency.
@@ -450,6 +677,7 @@ pub struct Marketplace {
     pub next_page: Option<Selector>,
     pub listing_id_from_url: Option<Regex>,
     pub fields: FieldRules,
+    pub complaint_format: ComplaintFormat,
 }
 
 /// Selector fallbacks per field, tried in order.

@@ -116,6 +116,8 @@ pub struct DemoSeller {
     pub id: String,
     pub name: String,
     pub role: Role,
+    /// The distributor id in `targets/demo/brand.toml`, for authorised sellers.
+    pub distributor: Option<&'static str>,
 }
 
 fn sellers() -> Vec<DemoSeller> {
@@ -126,6 +128,12 @@ fn sellers() -> Vec<DemoSeller> {
         id: id.into(),
         name: name.into(),
         role,
+        distributor: match id {
+            "nwaudio" | "nw-cn" | "northwind_audio" => Some("northwind"),
+            "pacsound" | "pacific-sound" => Some("pacific"),
+            "hq8888" | "hq-us" => Some("huaqiang"),
+            _ => None,
+        },
     };
     vec![
         s(Shopusa, "nwaudio", "Northwind Audio", Authorized),
@@ -154,7 +162,43 @@ fn sellers() -> Vec<DemoSeller> {
         ),
         s(Bidbay, "a1-deals-hk", "a1-deals-hk", Counterfeiter),
         s(Bidbay, "sonora_outlet", "sonora_outlet", OtherBrand),
+        // Sellers that only appear on later nights (see `Catalog::night`).
+        s(Shopusa, "soundsteals", "SoundSteals", Unauthorized),
+        s(Shopusa, "hq-us", "Huaqiang Electronics", OutOfTerritory),
     ]
+}
+
+/// The first night of `brandguard demo --nights`, 06:00 UTC on 1 November 2026
+/// (a fixed month, so the ground truth does not depend on the day the demo runs).
+pub fn night_date(night: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc
+        .with_ymd_and_hms(2026, 11, 1, 6, 0, 0)
+        .single()
+        .unwrap_or_default()
+        + chrono::Duration::days(i64::from(night))
+}
+
+/// The listing Northwind opens for the promotion on night 2.
+pub const PROMO_LISTING: &str = "SU90400";
+
+/// The promotion of `targets/demo/brand.toml`: ACME-S2 on shopusa down to 79.00 USD
+/// from 3 November 00:00 to 6 November 00:00 New York time (UTC−5).
+pub struct DemoPromotion;
+
+impl DemoPromotion {
+    pub const NAME: &'static str = "Black Friday preview";
+    pub const SKU: &'static str = "ACME-S2";
+    pub const SITE: Site = Site::Shopusa;
+    pub fn floor() -> Decimal {
+        Decimal::new(7900, 2)
+    }
+    pub fn start() -> chrono::DateTime<chrono::Utc> {
+        night_date(2) - chrono::Duration::hours(1)
+    }
+    pub fn end() -> chrono::DateTime<chrono::Utc> {
+        night_date(5) - chrono::Duration::hours(1)
+    }
 }
 
 /// One listing on one demo site.
@@ -175,14 +219,30 @@ pub struct DemoListing {
     pub gtin: Option<&'static str>,
     pub mpn: Option<&'static str>,
     pub brand: &'static str,
+    /// "Replica"-style words in the title.
+    pub fake_words: bool,
+    /// Taken down: gone from search, the item page answers 410.
+    pub removed: bool,
+    /// The promotion whose floor made a price under the regular floor allowed.
+    pub promotion: Option<&'static str>,
     /// Expected finding kinds, from the generator's intent.
     pub expected: Vec<&'static str>,
 }
 
-/// The generated world.
+impl DemoListing {
+    /// The lowest advertised price (coupon or list).
+    pub fn lowest(&self) -> Decimal {
+        self.coupon.map_or(self.price, |c| c.min(self.price))
+    }
+}
+
+/// The generated world, as it is on one night.
 pub struct Catalog {
     pub seed: u64,
+    /// 0 for the first night.
+    pub night: u32,
     pub sellers: Vec<DemoSeller>,
+    /// Every listing ever shown up to this night; taken-down ones are `removed`.
     pub listings: Vec<DemoListing>,
 }
 
@@ -213,7 +273,11 @@ impl Catalog {
                 .map(|(i, _)| i)
                 .collect();
             for n in 0..per_site {
-                let seller_ix = site_sellers[n % site_sellers.len()];
+                // The sellers of later nights take no part in the first night.
+                let seller_ix = site_sellers[n
+                    % (site_sellers
+                        .len()
+                        .min(if site == Site::Shopusa { 6 } else { 5 }))];
                 let seller = &sellers[seller_ix];
                 let id = match site {
                     Site::Shopusa => format!("SU{:05}", 1000 + n * 7 + (seed as usize % 7)),
@@ -235,10 +299,178 @@ impl Catalog {
                 listings.push(listing);
             }
         }
-        Catalog {
+        let mut c = Catalog {
             seed,
+            night: 0,
             sellers,
             listings,
+        };
+        c.expect();
+        c
+    }
+
+    /// The marketplace on night `night` (0 is [`Catalog::generate`]'s): each night
+    /// some prices move; from night 2 Northwind runs the promotion on ACME-S2 at
+    /// shopusa and never ends it (an overrun from the first night after its end);
+    /// on night 3 the counterfeiter's shopusa listings are taken down (410) and
+    /// Huaqiang, authorised on tmart only, starts selling on shopusa; on night 4 bidbay's
+    /// counterfeiter is taken down and a new unauthorised seller, SoundSteals,
+    /// appears; on night 5 the shopusa counterfeiter comes back with a new listing.
+    pub fn night(seed: u64, per_site: usize, night: u32) -> Catalog {
+        let mut c = Catalog::generate(seed, per_site);
+        for k in 1..=night {
+            c.advance(k);
+        }
+        c
+    }
+
+    /// From the night before to night `k`.
+    fn advance(&mut self, k: u32) {
+        let products = products();
+        let mut rng =
+            StdRng::seed_from_u64(self.seed ^ u64::from(k).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        for l in self.listings.iter_mut() {
+            let role = self.sellers[l.seller].role;
+            let Some(p) = products.iter().find(|p| Some(p.sku) == l.sku) else {
+                continue;
+            };
+            // Prices move: a fifth of the listings reprice each night, in the band
+            // their seller keeps to (the promotion listing keeps its price).
+            if matches!(role, Role::Authorized | Role::Unauthorized)
+                && l.id != PROMO_LISTING
+                && rng.random_bool(0.2)
+            {
+                let floor = p.floor(l.site);
+                l.price = if rng.random_bool(0.35) {
+                    money(&mut rng, floor, 88, 99)
+                } else {
+                    money(&mut rng, floor, 100, 120)
+                };
+                l.coupon = None;
+            }
+        }
+        let seller_ix =
+            |c: &Catalog, id: &str| c.sellers.iter().position(|s| s.id == id).unwrap_or(0);
+        let take_down = |c: &mut Catalog, seller: &str| {
+            let ix = seller_ix(c, seller);
+            for l in c.listings.iter_mut().filter(|l| l.seller == ix) {
+                l.removed = true;
+            }
+        };
+        let add =
+            |c: &mut Catalog, seller: &str, id: &str, p: usize, price: Decimal, fake: bool| {
+                let p = &products[p];
+                let title = if fake {
+                    format!("{} (Replica, AAA quality)", p.en)
+                } else {
+                    p.en.to_string()
+                };
+                let seller = seller_ix(c, seller);
+                c.listings.push(DemoListing {
+                    site: Site::Shopusa,
+                    id: id.into(),
+                    sku: Some(p.sku),
+                    title,
+                    seller,
+                    price,
+                    coupon: None,
+                    shipping: None,
+                    gtin: (!fake).then_some(p.gtin),
+                    mpn: (!fake).then_some(p.mpn),
+                    brand: "Acme",
+                    fake_words: fake,
+                    removed: false,
+                    promotion: None,
+                    expected: Vec::new(),
+                });
+            };
+        match k {
+            // Northwind's promotion listing, at the promotion's price and never ended.
+            2 => add(
+                self,
+                "nwaudio",
+                PROMO_LISTING,
+                1,
+                Decimal::new(7999, 2),
+                false,
+            ),
+            3 => {
+                take_down(self, "lxr");
+                add(self, "hq-us", "SU90100", 0, Decimal::new(20900, 2), false);
+                add(self, "hq-us", "SU90102", 2, Decimal::new(4599, 2), false);
+            }
+            4 => {
+                take_down(self, "a1-deals-hk");
+                add(
+                    self,
+                    "soundsteals",
+                    "SU90200",
+                    0,
+                    Decimal::new(17999, 2),
+                    false,
+                );
+                add(
+                    self,
+                    "soundsteals",
+                    "SU90201",
+                    1,
+                    Decimal::new(7499, 2),
+                    false,
+                );
+                add(
+                    self,
+                    "soundsteals",
+                    "SU90202",
+                    2,
+                    Decimal::new(5200, 2),
+                    false,
+                );
+            }
+            5 => add(self, "lxr", "SU90300", 0, Decimal::new(6900, 2), true),
+            _ => {}
+        }
+        self.night = k;
+        self.expect();
+    }
+
+    /// Writes each listing's expected findings from the generator's intent, for the
+    /// catalog's night (promotion windows depend on the date).
+    fn expect(&mut self) {
+        let at = night_date(self.night);
+        let products = products();
+        for l in self.listings.iter_mut() {
+            l.expected.clear();
+            // What the previous night carried decides whether this is an overrun.
+            let carried = l.promotion.take().is_some();
+            let Some(p) = products.iter().find(|p| Some(p.sku) == l.sku) else {
+                continue;
+            };
+            let role = self.sellers[l.seller].role;
+            let floor = p.floor(l.site);
+            let lowest = l.lowest();
+            match role {
+                Role::Unauthorized | Role::Counterfeiter => l.expected.push("unauthorized_seller"),
+                Role::OutOfTerritory => l.expected.push("territory_breach"),
+                _ => {}
+            }
+            let promo = l.site == DemoPromotion::SITE && p.sku == DemoPromotion::SKU;
+            if lowest < floor {
+                let running = promo && DemoPromotion::start() <= at && at < DemoPromotion::end();
+                let ended = promo && DemoPromotion::end() <= at;
+                if running && lowest >= DemoPromotion::floor() {
+                    l.promotion = Some(DemoPromotion::NAME);
+                } else if ended && carried && lowest >= DemoPromotion::floor() {
+                    l.promotion = Some(DemoPromotion::NAME);
+                    l.expected.push("promotion_overrun");
+                } else {
+                    l.expected.push("below_floor");
+                }
+            }
+            // Counterfeit signals: a counterfeit word, or a price under half the floor.
+            if l.fake_words || lowest * Decimal::TWO < floor {
+                l.expected.push("suspected_counterfeit");
+            }
+            l.expected.sort();
         }
     }
 
@@ -246,8 +478,11 @@ impl Catalog {
         &self.sellers[l.seller]
     }
 
+    /// The live listings of a site (what search shows).
     pub fn on(&self, site: Site) -> impl Iterator<Item = &DemoListing> {
-        self.listings.iter().filter(move |l| l.site == site)
+        self.listings
+            .iter()
+            .filter(move |l| l.site == site && !l.removed)
     }
 
     pub fn find(&self, site: Site, id: &str) -> Option<&DemoListing> {
@@ -300,21 +535,6 @@ fn brand_listing(
         (_, true) => format!("{} (Replica, AAA quality)", p.en),
         (_, false) => p.en.to_string(),
     };
-    let lowest = coupon.map_or(price, |c| c.min(price));
-    let mut expected = Vec::new();
-    match role {
-        Role::Unauthorized | Role::Counterfeiter => expected.push("unauthorized_seller"),
-        Role::OutOfTerritory => expected.push("territory_breach"),
-        _ => {}
-    }
-    if lowest < floor {
-        expected.push("below_floor");
-    }
-    // Counterfeit signals: a counterfeit word, or a price under half the floor.
-    if fake_words || lowest * Decimal::TWO < floor {
-        expected.push("suspected_counterfeit");
-    }
-    expected.sort();
     // Structured identifiers only on genuine-looking listings, as on real sites.
     let ids = role != Role::Counterfeiter && rng.random_bool(0.6);
     DemoListing {
@@ -329,7 +549,10 @@ fn brand_listing(
         gtin: ids.then_some(p.gtin),
         mpn: ids.then_some(p.mpn),
         brand: "Acme",
-        expected,
+        fake_words,
+        removed: false,
+        promotion: None,
+        expected: Vec::new(),
     }
 }
 
@@ -351,6 +574,9 @@ fn accessory(rng: &mut StdRng, site: Site, id: String, seller: usize, p: &Produc
         gtin: None,
         mpn: None,
         brand: "CaseCraft",
+        fake_words: false,
+        removed: false,
+        promotion: None,
         expected: Vec::new(),
     }
 }
@@ -397,6 +623,9 @@ fn other_brand(rng: &mut StdRng, site: Site, id: String, seller: usize, n: usize
         gtin: Some("0098765432105"),
         mpn: None,
         brand: "Sonora",
+        fake_words: false,
+        removed: false,
+        promotion: None,
         expected: Vec::new(),
     }
 }

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
-pub use catalog::{Catalog, Role, Site};
+pub use catalog::{Catalog, DemoPromotion, Role, Site, night_date};
 pub use server::{Fault, RequestRecord};
 
 /// How to generate and serve the demo.
@@ -48,7 +48,9 @@ pub enum DemoError {
 
 /// A running demo marketplace. Dropping it stops the servers.
 pub struct DemoServer {
-    catalog: Arc<Catalog>,
+    catalog: server::Shared,
+    seed: u64,
+    per_site: usize,
     addrs: Vec<(Site, SocketAddr)>,
     log: Arc<Mutex<Vec<RequestRecord>>>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -57,7 +59,9 @@ pub struct DemoServer {
 impl DemoServer {
     /// Generates the catalog and starts the three sites. Must run inside a tokio runtime.
     pub async fn start(opts: &DemoOptions) -> Result<DemoServer, DemoError> {
-        let catalog = Arc::new(Catalog::generate(opts.seed, opts.listings_per_site));
+        let catalog: server::Shared = Arc::new(std::sync::RwLock::new(Arc::new(
+            Catalog::generate(opts.seed, opts.listings_per_site),
+        )));
         let log = Arc::new(Mutex::new(Vec::new()));
         let mut addrs = Vec::new();
         let mut tasks = Vec::new();
@@ -89,6 +93,8 @@ impl DemoServer {
         }
         Ok(DemoServer {
             catalog,
+            seed: opts.seed,
+            per_site: opts.listings_per_site,
             addrs,
             log,
             tasks,
@@ -119,12 +125,25 @@ impl DemoServer {
         self.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
-    pub fn catalog(&self) -> &Catalog {
-        &self.catalog
+    /// The catalog of the current night.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        match self.catalog.read() {
+            Ok(c) => c.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// Moves the marketplace to night `night` (see [`Catalog::night`]).
+    pub fn set_night(&self, night: u32) {
+        let next = Arc::new(Catalog::night(self.seed, self.per_site, night));
+        match self.catalog.write() {
+            Ok(mut c) => *c = next,
+            Err(p) => *p.into_inner() = next,
+        }
     }
 
     pub fn ground_truth(&self) -> GroundTruth {
-        GroundTruth::of(&self.catalog)
+        GroundTruth::of(&self.catalog())
     }
 }
 
@@ -155,6 +174,10 @@ pub fn item_pages(c: &Catalog) -> Vec<(Site, String, Vec<u8>)> {
 #[derive(Debug, Clone, Serialize)]
 pub struct GroundTruth {
     pub seed: u64,
+    pub night: u32,
+    /// The date the night's scan is stamped with.
+    pub date: chrono::DateTime<chrono::Utc>,
+    /// Live listings only: taken-down ones answer 410 and have nothing to find.
     pub listings: Vec<TruthListing>,
 }
 
@@ -167,17 +190,30 @@ pub struct TruthListing {
     pub sku: Option<String>,
     pub seller_id: String,
     pub seller_role: Role,
+    /// The brand's distributor id, for authorised sellers (in or out of territory).
+    pub distributor: Option<String>,
+    /// Lowest advertised price (list or coupon), in the site's currency.
+    pub price: rust_decimal::Decimal,
+    pub currency: String,
+    /// The SKU's regular floor in that currency (brand listings only).
+    pub floor: Option<rust_decimal::Decimal>,
+    /// The promotion that allowed a price under the regular floor.
+    pub promotion: Option<String>,
     /// Finding kinds a correct judge reports for this listing (snake_case).
     pub expected: Vec<String>,
 }
 
 impl GroundTruth {
     pub fn of(c: &Catalog) -> GroundTruth {
+        let products = catalog::products();
         GroundTruth {
             seed: c.seed,
+            night: c.night,
+            date: catalog::night_date(c.night),
             listings: c
                 .listings
                 .iter()
+                .filter(|l| !l.removed)
                 .map(|l| TruthListing {
                     marketplace: l.site.name().into(),
                     listing_id: l.id.clone(),
@@ -186,6 +222,14 @@ impl GroundTruth {
                     sku: l.sku.map(String::from),
                     seller_id: c.seller(l).id.clone(),
                     seller_role: c.seller(l).role,
+                    distributor: c.seller(l).distributor.map(String::from),
+                    price: l.lowest(),
+                    currency: l.site.currency().into(),
+                    floor: products
+                        .iter()
+                        .find(|p| Some(p.sku) == l.sku)
+                        .map(|p| p.floor(l.site)),
+                    promotion: l.promotion.map(String::from),
                     expected: l.expected.iter().map(|k| k.to_string()).collect(),
                 })
                 .collect(),

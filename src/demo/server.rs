@@ -87,9 +87,12 @@ pub struct RequestRecord {
     pub status: u16,
 }
 
+/// The catalog of the current night; `DemoServer::set_night` swaps it.
+pub(super) type Shared = Arc<std::sync::RwLock<Arc<Catalog>>>;
+
 struct SiteState {
     site: Site,
-    catalog: Arc<Catalog>,
+    catalog: Shared,
     log: Arc<Mutex<Vec<RequestRecord>>>,
     faults: Vec<Fault>,
     started: Instant,
@@ -102,7 +105,7 @@ struct SiteState {
 
 pub(super) fn router(
     site: Site,
-    catalog: Arc<Catalog>,
+    catalog: Shared,
     log: Arc<Mutex<Vec<RequestRecord>>>,
     faults: Vec<Fault>,
 ) -> Router {
@@ -279,7 +282,12 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
     let path = uri.path();
     let query = uri.query().unwrap_or("");
     let site = st.site;
-    let c = &st.catalog;
+    let current = st
+        .catalog
+        .read()
+        .map(|c| c.clone())
+        .unwrap_or_else(|p| p.into_inner().clone());
+    let c = &current;
 
     if let Some(r) = st.fault_response(path) {
         return r;
@@ -325,6 +333,14 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
             .or_else(|| path.strip_prefix("/itm/")),
     };
     if let Some(l) = id.and_then(|id| c.find(site, id)) {
+        if l.removed {
+            return (
+                StatusCode::GONE,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                "<!DOCTYPE html><html><body><h1>This listing was removed</h1></body></html>",
+            )
+                .into_response();
+        }
         if st.has(|f| matches!(f, Fault::Forbidden)).is_some() {
             return (StatusCode::FORBIDDEN, "access denied").into_response();
         }

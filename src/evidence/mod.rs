@@ -10,14 +10,15 @@
 //! | `observations` | scan id u64 BE ‖ seq u64 BE           | JSON [`Observation`]                |
 //! | `listings`     | marketplace `\0` listing id           | JSON latest [`Observation`]         |
 //! | `findings`     | marketplace `\0` listing id `\0` kind | JSON [`FindingRecord`]              |
-//! | `cases`        | (reserved for enforcement cases)      | opened, not yet written             |
+//! | `cases`        | case id (`C0001`)                     | JSON case (see `crate::case`)       |
 //! | `scans`        | scan id u64 BE                        | JSON [`ScanRecord`]                 |
 //! | `log`          | seq u64 BE                            | JSON [`LogRecord`], hash-chained    |
 //!
 //! The log holds, in order, `scan_started`, `capture` (every fetch: URLs, status,
 //! headers, server address, times, User-Agent, tool, snapshot hash), `observation`
-//! (with the SHA-256 of the observation's stored bytes), `finding` and
-//! `scan_finished` records. Each record holds the hash of the one before, so changing
+//! (with the SHA-256 of the observation's stored bytes), `finding`,
+//! `finding_resolved`, `finding_relapsed`, `case_event` (with the SHA-256 of the
+//! case's new bytes) and `scan_finished` records. Each record holds the hash of the one before, so changing
 //! any byte of any record, observation or snapshot is found by [`Store::verify`].
 //! Snapshots and log records are never overwritten or deleted.
 

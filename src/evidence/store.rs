@@ -75,6 +75,20 @@ pub struct Observation {
     /// Position of the `capture` record of the fetch it was read from.
     pub capture_log_seq: u64,
     pub tool: String,
+    /// The scan's date (see [`ScanRecord::as_of`]); `None` in stores written before
+    /// scans had one, where the fetch time stands in.
+    #[serde(default)]
+    pub observed_at: Option<DateTime<Utc>>,
+    /// The promotion whose lower floor allowed a price under the regular floor.
+    #[serde(default)]
+    pub promotion: Option<String>,
+}
+
+impl Observation {
+    /// When the listing was seen, by the scan's date.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.observed_at.unwrap_or(self.page.received_at)
+    }
 }
 
 /// A finding as tracked across scans.
@@ -88,6 +102,35 @@ pub struct FindingRecord {
     pub times_seen: u64,
     /// The snapshot of the latest observation that showed it.
     pub snapshot_sha256: String,
+    /// Set when the listing was removed or brought into line; cleared if it relapses.
+    #[serde(default)]
+    pub resolved: Option<Resolution>,
+    /// Times the finding came back after being resolved.
+    #[serde(default)]
+    pub relapses: u32,
+}
+
+impl FindingRecord {
+    /// The key of the finding in the `findings` tree, printable (`market/listing/kind`).
+    pub fn key(&self) -> String {
+        finding_key(&self.finding).replace('\0', "/")
+    }
+}
+
+/// The `findings` tree key of a finding.
+pub fn finding_key(f: &Finding) -> String {
+    format!("{}\0{}\0{}", f.marketplace, f.listing_id, f.kind.as_str())
+}
+
+/// Why and when a finding stopped.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Resolution {
+    pub at: DateTime<Utc>,
+    pub scan_id: u64,
+    pub reason: String,
+    /// The capture that shows it (a 404/410 answer, the listing in line), if any.
+    #[serde(default)]
+    pub capture_log_seq: Option<u64>,
 }
 
 /// Whether a finding was already known before this observation.
@@ -95,6 +138,8 @@ pub struct FindingRecord {
 pub enum FindingStatus {
     New,
     Ongoing,
+    /// Known, resolved, and now back.
+    Relapsed,
 }
 
 /// A scan as stored.
@@ -109,6 +154,17 @@ pub struct ScanRecord {
     pub summary: Option<serde_json::Value>,
     /// Hash of the last log record when the scan finished.
     pub log_head: Option<String>,
+    /// The date the scan stands for: its start, or the night a simulated demo night
+    /// is stamped with. Reports group observations by it; captures keep the real
+    /// clock time of each fetch.
+    #[serde(default)]
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+impl ScanRecord {
+    pub fn date(&self) -> DateTime<Utc> {
+        self.as_of.unwrap_or(self.started_at)
+    }
 }
 
 /// One link of the hash chain.
@@ -151,9 +207,8 @@ pub struct Store {
     /// URL → the validators and capture of its last 200 answer (a cache for
     /// conditional requests; rewritten freely, it is not evidence).
     validators: sled::Tree,
-    /// Enforcement cases (complaint packets, filings): created now so the layout is
-    /// complete; written by the case tracking that builds on this store.
-    #[allow(dead_code)]
+    /// Enforcement cases, by case id; every change is also a `case_event` log record
+    /// holding the SHA-256 of the case's new bytes.
     cases: sled::Tree,
     scans: sled::Tree,
     log: sled::Tree,
@@ -179,17 +234,21 @@ fn parse<T: for<'de> Deserialize<'de>>(
 }
 
 /// The state trees a commit may write beside the log.
-enum StateTree {
+#[derive(Debug, Clone, Copy)]
+pub enum StateTree {
     Observations,
     Listings,
     Findings,
+    Cases,
 }
 
-/// What a commit writes: log records `(kind, payload)` and state `(tree, key, value)`.
-type Built = (
-    Vec<(String, serde_json::Value)>,
-    Vec<(StateTree, Vec<u8>, Vec<u8>)>,
-);
+/// A log record to append: `(kind, payload)`.
+pub type Event = (String, serde_json::Value);
+/// A state write: `(tree, key, value)`.
+pub type Write = (StateTree, Vec<u8>, Vec<u8>);
+
+/// What a commit writes: log records and state.
+type Built = (Vec<Event>, Vec<Write>);
 
 const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -302,8 +361,9 @@ impl Store {
             &self.observations,
             &self.listings,
             &self.findings,
+            &self.cases,
         )
-            .transaction(|(log, observations, listings, findings)| {
+            .transaction(|(log, observations, listings, findings, cases)| {
                 for (key, bytes) in &encoded {
                     // A log record is never overwritten.
                     if log.get(key)?.is_some() {
@@ -316,6 +376,7 @@ impl Store {
                         StateTree::Observations => observations,
                         StateTree::Listings => listings,
                         StateTree::Findings => findings,
+                        StateTree::Cases => cases,
                     };
                     t.insert(k.as_slice(), v.as_slice())?;
                 }
@@ -361,7 +422,11 @@ impl Store {
     }
 
     /// Starts a scan and returns its id (strictly increasing).
-    pub fn begin_scan(&self, targets: &str) -> Result<u64, EvidenceError> {
+    pub fn begin_scan(
+        &self,
+        targets: &str,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<u64, EvidenceError> {
         let last = self
             .scans
             .last()?
@@ -376,6 +441,7 @@ impl Store {
             tool: crate::TOOL.to_string(),
             summary: None,
             log_head: None,
+            as_of,
         };
         self.scans.insert(scan_id.to_be_bytes(), json(&rec))?;
         self.append_log(
@@ -569,9 +635,9 @@ impl Store {
                 (StateTree::Observations, key.clone(), bytes.clone()),
                 (StateTree::Listings, lkey.as_bytes().to_vec(), bytes),
             ];
-            let now = obs.page.received_at;
+            let now = obs.at();
             for f in findings {
-                let fkey = format!("{}\0{}\0{}", f.marketplace, f.listing_id, f.kind.as_str());
+                let fkey = finding_key(f);
                 let (record, status) = match self.findings.get(fkey.as_bytes())? {
                     Some(old) => {
                         let mut r: FindingRecord = parse("findings", fkey.as_bytes(), &old)?;
@@ -582,7 +648,18 @@ impl Store {
                         r.last_scan = obs.scan_id;
                         r.finding = f.clone();
                         r.snapshot_sha256 = obs.snapshot.sha256.clone();
-                        (r, FindingStatus::Ongoing)
+                        let status = match r.resolved.take() {
+                            Some(was) => {
+                                r.relapses += 1;
+                                entries.push((
+                                    "finding_relapsed".to_string(),
+                                    serde_json::json!({"key": fkey.replace('\0', "/"), "resolved_before": was, "observation_log_seq": log_seq}),
+                                ));
+                                FindingStatus::Relapsed
+                            }
+                            None => FindingStatus::Ongoing,
+                        };
+                        (r, status)
                     }
                     None => (
                         FindingRecord {
@@ -593,6 +670,8 @@ impl Store {
                             last_scan: obs.scan_id,
                             times_seen: 1,
                             snapshot_sha256: obs.snapshot.sha256.clone(),
+                            resolved: None,
+                            relapses: 0,
                         },
                         FindingStatus::New,
                     ),
@@ -670,6 +749,69 @@ impl Store {
         })
     }
 
+    /// Appends log records and writes state in one transaction (see `commit`): the
+    /// one way case and finding changes are recorded.
+    pub fn record(
+        &self,
+        events: Vec<Event>,
+        writes: Vec<Write>,
+    ) -> Result<Vec<LogRecord>, EvidenceError> {
+        self.commit(|_| Ok((events, writes)))
+    }
+
+    /// The scan record of `scan_id`.
+    pub fn scan(&self, scan_id: u64) -> Result<Option<ScanRecord>, EvidenceError> {
+        let key = scan_id.to_be_bytes();
+        match self.scans.get(key)? {
+            Some(v) => Ok(Some(parse("scans", &key, &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The finding record under `key` (see [`finding_key`]).
+    pub fn finding(&self, key: &str) -> Result<Option<FindingRecord>, EvidenceError> {
+        match self.findings.get(key.as_bytes())? {
+            Some(v) => Ok(Some(parse("findings", key.as_bytes(), &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The latest observation of a listing.
+    pub fn latest(
+        &self,
+        marketplace: &str,
+        listing_id: &str,
+    ) -> Result<Option<Observation>, EvidenceError> {
+        let key = format!("{marketplace}\0{listing_id}");
+        match self.listings.get(key.as_bytes())? {
+            Some(v) => Ok(Some(parse("listings", key.as_bytes(), &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The stored bytes of a case (JSON), by id.
+    pub fn case_bytes(&self, id: &str) -> Result<Option<Vec<u8>>, EvidenceError> {
+        Ok(self.cases.get(id.as_bytes())?.map(|v| v.to_vec()))
+    }
+
+    /// Every case's stored bytes, by id order.
+    pub fn cases_bytes(
+        &self,
+    ) -> impl Iterator<Item = Result<(String, Vec<u8>), EvidenceError>> + '_ {
+        self.cases.iter().map(|r| {
+            let (k, v) = r?;
+            Ok((String::from_utf8_lossy(&k).into_owned(), v.to_vec()))
+        })
+    }
+
+    /// The log record at `seq`.
+    pub fn log_record(&self, seq: u64) -> Result<Option<LogRecord>, EvidenceError> {
+        match self.log.get(seq.to_be_bytes())? {
+            Some(v) => Ok(Some(parse("log", &seq.to_be_bytes(), &v)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Checks every snapshot against its hash, the whole log chain, every
     /// observation against the hash its log record holds, and that every capture's
     /// snapshot is there. Returns what was checked, or the first bad record.
@@ -694,6 +836,8 @@ impl Store {
         }
         let mut prev = ZERO_HASH.to_string();
         let mut vouched = std::collections::HashSet::new();
+        let mut last_case_event: std::collections::HashMap<String, (u64, String)> =
+            std::collections::HashMap::new();
         for r in self.log.iter() {
             let (k, raw) = r?;
             let n = v.log_records;
@@ -779,6 +923,10 @@ impl Store {
                     }
                     v.captures += 1;
                 }
+                "case_event" => {
+                    // The newest event of a case vouches for the case's stored bytes.
+                    last_case_event.insert(field("case_id"), (rec.seq, field("case_sha256")));
+                }
                 _ => {}
             }
             prev = rec.hash;
@@ -794,6 +942,29 @@ impl Store {
                         "no log record vouches for this observation (inserted outside the chain)"
                             .into(),
                 });
+            }
+        }
+        for r in self.cases.iter() {
+            let (k, bytes) = r?;
+            let id = String::from_utf8_lossy(&k).into_owned();
+            let got = sha256_hex(&bytes);
+            match last_case_event.get(&id) {
+                Some((_, expected)) if *expected == got => v.cases += 1,
+                Some((seq, expected)) => {
+                    return Err(EvidenceError::Corrupt {
+                        tree: "cases",
+                        key: id,
+                        message: format!("hashes to {got}, expected {expected} (log record {seq})"),
+                    });
+                }
+                None => {
+                    return Err(EvidenceError::Corrupt {
+                        tree: "cases",
+                        key: id,
+                        message: "no log record vouches for this case (inserted outside the chain)"
+                            .into(),
+                    });
+                }
             }
         }
         v.head = prev;
@@ -852,6 +1023,7 @@ pub struct Verified {
     pub log_records: u64,
     pub observations: u64,
     pub captures: u64,
+    pub cases: u64,
     /// Hash of the last log record.
     pub head: String,
 }

@@ -290,13 +290,17 @@ mod tests {
             rust_decimal::Decimal::ONE,
             crate::money::Currency::new("USD").unwrap(),
         ));
-        let v = crate::judge::judge(&b, &l);
+        let v = crate::judge::judge(&b, &l, chrono::Utc::now(), None);
         assert_eq!(v.sku_match.sku, None, "title matches score 80");
         assert!(v.sku_match.reason.contains("min_match_confidence"));
         assert!(v.findings.is_empty());
         // The same listing with its GTIN is matched and judged.
         l.gtin = vec!["0012345678905".into()];
-        assert!(!crate::judge::judge(&b, &l).findings.is_empty());
+        assert!(
+            !crate::judge::judge(&b, &l, chrono::Utc::now(), None)
+                .findings
+                .is_empty()
+        );
     }
 
     #[test]
@@ -308,7 +312,7 @@ mod tests {
             rust_decimal::Decimal::ONE,
             crate::money::Currency::new("EUR").unwrap(),
         ));
-        let v = crate::judge::judge(&b, &l);
+        let v = crate::judge::judge(&b, &l, chrono::Utc::now(), None);
         assert!(v.findings.is_empty(), "{:?}", v.findings);
         assert_eq!(v.notes, ["no floor for currency EUR"]);
     }

@@ -4,6 +4,7 @@
 
 mod matching;
 
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,8 @@ pub enum FindingKind {
     BelowFloor,
     /// Signals of fakes: counterfeit words in the title, a price far under the floor.
     SuspectedCounterfeit,
+    /// A promotion price still advertised after the promotion's window ended.
+    PromotionOverrun,
 }
 
 impl FindingKind {
@@ -34,7 +37,17 @@ impl FindingKind {
             FindingKind::TerritoryBreach => "territory_breach",
             FindingKind::BelowFloor => "below_floor",
             FindingKind::SuspectedCounterfeit => "suspected_counterfeit",
+            FindingKind::PromotionOverrun => "promotion_overrun",
         }
+    }
+
+    /// Kinds that are about price (the distributor agreement's business, never a
+    /// marketplace's).
+    pub fn is_price(self) -> bool {
+        matches!(
+            self,
+            FindingKind::BelowFloor | FindingKind::PromotionOverrun
+        )
     }
 }
 
@@ -64,6 +77,9 @@ pub struct Verdict {
     pub findings: Vec<Finding>,
     /// Checks that could not be made, e.g. "no floor for currency EUR".
     pub notes: Vec<String>,
+    /// The promotion whose price the listing carries under the regular floor: allowed
+    /// while it runs (an exemption), a `promotion_overrun` after it ended.
+    pub promotion: Option<String>,
 }
 
 fn recognise<'a>(brand: &'a Brand, l: &Listing) -> Option<&'a AuthorizedSeller> {
@@ -89,8 +105,11 @@ fn recognise<'a>(brand: &'a Brand, l: &Listing) -> Option<&'a AuthorizedSeller> 
     })
 }
 
-/// Applies the brand's policy to a listing.
-pub fn judge(brand: &Brand, l: &Listing) -> Verdict {
+/// Applies the brand's policy to a listing seen at `at` (the scan's date: promotion
+/// windows depend on it). `carried` is the promotion the listing's previous
+/// observation carried (see [`Verdict::promotion`]): the same price after that
+/// promotion ended is an overrun rather than a plain price under the floor.
+pub fn judge(brand: &Brand, l: &Listing, at: DateTime<Utc>, carried: Option<&str>) -> Verdict {
     let mut sku_match = match_sku(brand, l);
     if sku_match.sku.is_some() && sku_match.confidence < brand.policy.min_match_confidence {
         sku_match.reason = format!(
@@ -104,6 +123,7 @@ pub fn judge(brand: &Brand, l: &Listing) -> Verdict {
         authorized_seller: None,
         findings: Vec::new(),
         notes: Vec::new(),
+        promotion: None,
     };
     let Some(sku_id) = sku_match.sku.clone() else {
         return v;
@@ -164,16 +184,63 @@ pub fn judge(brand: &Brand, l: &Listing) -> Verdict {
     let mut signals = Vec::new();
     match (&l.price, &floor) {
         (Some(p), Some(f)) => {
+            let basis = match l.price_basis {
+                PriceBasis::Coupon => " (coupon price)",
+                PriceBasis::List => "",
+            };
+            let covering = || {
+                brand
+                    .promotions
+                    .iter()
+                    .filter(|pr| pr.covers(&sku.id, &l.marketplace))
+                    .filter_map(|pr| pr.floor.get(&p.currency).map(|pf| (pr, *pf)))
+            };
+            // The lowest floor of the promotions running now, if any.
+            let running = covering()
+                .filter(|(pr, _)| pr.running_at(at))
+                .min_by_key(|(_, pf)| *pf);
             if p.amount < f.amount {
-                let basis = match l.price_basis {
-                    PriceBasis::Coupon => " (coupon price)",
-                    PriceBasis::List => "",
-                };
-                v.findings.push(make(
-                    FindingKind::BelowFloor,
-                    Some(f.clone()),
-                    format!("advertised {p}{basis} is below the floor of {f}"),
-                ));
+                match running {
+                    Some((pr, pf)) if p.amount >= pf => {
+                        v.promotion = Some(pr.name.clone());
+                    }
+                    Some((pr, pf)) => v.findings.push(make(
+                        FindingKind::BelowFloor,
+                        Some(Money::new(pf, p.currency.clone())),
+                        format!(
+                            "advertised {p}{basis} is below the floor of {} set by promotion \"{}\"",
+                            Money::new(pf, p.currency.clone()),
+                            pr.name
+                        ),
+                    )),
+                    None => {
+                        // Still at the price it carried in a promotion that has ended.
+                        let ended = covering()
+                            .filter(|(pr, pf)| {
+                                pr.end <= at && p.amount >= *pf && carried == Some(pr.name.as_str())
+                            })
+                            .max_by_key(|(pr, _)| pr.end);
+                        if let Some((pr, _)) = ended {
+                            v.promotion = Some(pr.name.clone());
+                        }
+                        match ended {
+                            Some((pr, _)) => v.findings.push(make(
+                                FindingKind::PromotionOverrun,
+                                Some(f.clone()),
+                                format!(
+                                    "advertised {p}{basis} is the price of promotion \"{}\", which ended {}; the floor is {f} again",
+                                    pr.name,
+                                    pr.end.to_rfc3339()
+                                ),
+                            )),
+                            None => v.findings.push(make(
+                                FindingKind::BelowFloor,
+                                Some(f.clone()),
+                                format!("advertised {p}{basis} is below the floor of {f}"),
+                            )),
+                        }
+                    }
+                }
             }
             if p.amount < f.amount * brand.policy.counterfeit_price_ratio {
                 signals.push(format!(

@@ -21,6 +21,8 @@ pub enum ScanError {
     Evidence(#[from] EvidenceError),
     #[error(transparent)]
     Fetch(#[from] FetchError),
+    #[error(transparent)]
+    Case(#[from] crate::case::CaseError),
 }
 
 /// How to run a scan.
@@ -31,6 +33,9 @@ pub struct ScanOptions {
     /// Start a new scan even if the last one of these targets was interrupted
     /// (by default it is resumed).
     pub fresh: bool,
+    /// The date the scan stands for (`demo --nights` stamps each night with its
+    /// date); the start time when `None`.
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 /// Counts for one marketplace.
@@ -90,7 +95,8 @@ pub struct ScanSummary {
     pub budget_exhausted: Vec<String>,
     pub findings_new: u64,
     pub findings_ongoing: u64,
-    /// Findings of the previous scan not seen again in this one.
+    /// Findings resolved by this scan: listing removed (404/410), brought into line,
+    /// or not seen for `enforcement.resolve_after_scans` scans.
     pub findings_resolved: u64,
     /// Findings seen in this scan, by kind.
     pub findings_by_kind: BTreeMap<String, u64>,
@@ -101,6 +107,15 @@ pub struct ScanSummary {
     pub log_head: String,
     /// How the announcements of this scan went (webhook, email).
     pub notifications: Vec<crate::notify::Delivery>,
+    /// The date the scan stands for (its start unless stamped otherwise).
+    pub as_of: Option<DateTime<Utc>>,
+    /// Listings of open findings fetched again at their address because search
+    /// results did not bring them (to see whether they were taken down).
+    pub rechecked: u64,
+    /// Rechecked listings that answered 404 or 410: taken down.
+    pub listings_gone: u64,
+    /// What the scan did to enforcement cases.
+    pub cases: crate::case::CaseSummary,
 }
 
 impl ScanSummary {
@@ -162,6 +177,11 @@ struct Run<'a> {
     /// When resuming: capture records that already have their observation.
     observed_before: HashSet<u64>,
     summary: Mutex<ScanSummary>,
+    as_of: DateTime<Utc>,
+    /// Listing URLs that answered 404/410 in this scan.
+    gone: Mutex<crate::case::Gone>,
+    /// Listings of open findings fetched at their address (not found by search).
+    rechecks: Mutex<HashSet<Url>>,
 }
 
 impl Run<'_> {
@@ -265,6 +285,23 @@ impl Run<'_> {
         {
             self.store.remember_validators(url, &v, capture_seq)?;
         }
+        if matches!(page.status, 404 | 410) {
+            let mut g = match self.gone.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            g.insert(url.to_string(), (page.status, capture_seq));
+            g.insert(page.final_url.to_string(), (page.status, capture_seq));
+            let recheck = match self.rechecks.lock() {
+                Ok(r) => r.contains(url),
+                Err(p) => p.into_inner().contains(url),
+            };
+            if recheck {
+                // What a recheck is for: the listing was taken down. Not a failure.
+                self.with(|s| s.listings_gone += 1);
+                return Ok(None);
+            }
+        }
         if page.status != 200 {
             let reason = format!("http_{}", page.status);
             self.with(|s| s.fail(&m.name, &reason, format!("{url}: HTTP {}", page.status)));
@@ -340,6 +377,25 @@ impl Run<'_> {
                 next = links.next.map(canonical);
             }
         }
+        // Open findings whose listings search did not bring: fetched at their address,
+        // so a takedown (404/410) or a listing brought into line is seen.
+        for f in self.store.findings() {
+            let f = f?;
+            if f.resolved.is_some() || f.finding.marketplace != m.name {
+                continue;
+            }
+            if let Ok(u) = Url::parse(&f.finding.url) {
+                let u = canonical(u);
+                if seen.insert(u.clone()) {
+                    items.push(u.clone());
+                    self.with(|s| s.rechecked += 1);
+                    match self.rechecks.lock() {
+                        Ok(mut r) => r.insert(u),
+                        Err(p) => p.into_inner().insert(u),
+                    };
+                }
+            }
+        }
         bar.set_length(items.len() as u64);
         bar.set_message("listings");
         let concurrency = self.config.brand.crawl.concurrency.max(1);
@@ -366,7 +422,13 @@ impl Run<'_> {
         if listing.is_empty() {
             tracing::warn!(url = %page.final_url, missing = ?listing.missing, "nothing could be extracted");
         }
-        let verdict = judge::judge(&self.config.brand, &listing);
+        // The promotion the listing's previous observation carried, if any.
+        let carried = self
+            .store
+            .latest(&listing.marketplace, &listing.listing_id)?
+            .filter(|o| o.scan_id != self.scan_id)
+            .and_then(|o| o.promotion);
+        let verdict = judge::judge(&self.config.brand, &listing, self.as_of, carried.as_deref());
         let kinds = verdict.findings.iter().map(|f| f.kind).collect();
         let obs = Observation {
             scan_id: self.scan_id,
@@ -380,6 +442,8 @@ impl Run<'_> {
             log_seq: 0,
             capture_log_seq: stored.capture_seq,
             tool: String::new(),
+            observed_at: Some(self.as_of),
+            promotion: verdict.promotion.clone(),
         };
         self.store.record_observation(obs, &verdict.findings)?;
         // Listing and finding totals are counted once, from the store, at the end
@@ -405,8 +469,10 @@ pub async fn run(
     } else {
         store.unfinished_scan(&targets)?
     };
-    let (scan_id, stored_before, observed_before) = match resume {
+    let started = Utc::now();
+    let (scan_id, stored_before, observed_before, as_of) = match resume {
         Some(id) => {
+            let as_of = store.scan(id)?.map(|r| r.date()).unwrap_or(started);
             store.resume_scan(id)?;
             let stored: std::collections::HashMap<_, _> = store
                 .captures(id)?
@@ -423,15 +489,18 @@ pub async fn run(
                 pages = stored.len(),
                 "resuming an interrupted scan"
             );
-            (id, stored, observed)
+            (id, stored, observed, as_of)
         }
-        None => (
-            store.begin_scan(&targets)?,
-            Default::default(),
-            HashSet::new(),
-        ),
+        None => {
+            let as_of = opts.as_of.unwrap_or(started);
+            (
+                store.begin_scan(&targets, Some(as_of))?,
+                Default::default(),
+                HashSet::new(),
+                as_of,
+            )
+        }
     };
-    let started = Utc::now();
     let run = Run {
         config,
         store,
@@ -456,8 +525,12 @@ pub async fn run(
             store: store.path().display().to_string(),
             started_at: Some(started),
             resumed: resume.is_some(),
+            as_of: Some(as_of),
             ..ScanSummary::default()
         }),
+        as_of,
+        gone: Mutex::new(Default::default()),
+        rechecks: Mutex::new(HashSet::new()),
     };
     tracing::info!(
         scan_id,
@@ -481,10 +554,16 @@ pub async fn run(
     for r in futures::future::join_all(jobs).await {
         r?;
     }
-    let finished = Utc::now();
     let mut summary = run.with(|s| s.clone());
     summary.hosts_cut_off = run.fetcher.hosts_cut_off();
     tally(store, scan_id, &mut summary)?;
+    let gone = match run.gone.lock() {
+        Ok(g) => g.clone(),
+        Err(p) => p.into_inner().clone(),
+    };
+    summary.cases = crate::case::after_scan(config, store, scan_id, as_of, &gone)?;
+    summary.findings_resolved = summary.cases.findings_resolved;
+    let finished = Utc::now();
     summary.finished_at = Some(finished);
     summary.duration_secs = (finished - started).num_milliseconds() as f64 / 1000.0;
     let value = serde_json::to_value(&summary).unwrap_or_default();
@@ -544,17 +623,6 @@ fn tally(store: &Store, scan_id: u64, s: &mut ScanSummary) -> Result<(), Evidenc
     }
     s.findings_new = new;
     s.findings_ongoing = ongoing;
-    // Seen in the previous scan, not in this one: the listing is gone or in line now.
-    let previous = store
-        .scans()
-        .filter_map(Result::ok)
-        .filter(|r| r.scan_id < scan_id && r.finished_at.is_some())
-        .map(|r| r.scan_id)
-        .max();
-    s.findings_resolved = match previous {
-        Some(p) => store.findings_of(p)?.len() as u64,
-        None => 0,
-    };
     Ok(())
 }
 
@@ -610,7 +678,7 @@ pub struct Inspection {
 /// Extracts and judges one page as a scan would, without fetching or storing anything.
 pub fn inspect(config: &Config, m: &Marketplace, page: &Page) -> Inspection {
     let listing = extract::listing(page, m);
-    let verdict = judge::judge(&config.brand, &listing);
+    let verdict = judge::judge(&config.brand, &listing, Utc::now(), None);
     Inspection { listing, verdict }
 }
 

@@ -30,11 +30,19 @@ pub fn fresh_store() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
-/// One scan of `config` into `store`.
+/// One scan of `config` into `store`, stamped with the demo's first night (the
+/// date its ground truth is written for).
 pub async fn scan(config: &Config, store: &Store) -> ScanSummary {
-    scan::run(config, store, ScanOptions::default())
-        .await
-        .expect("scan runs")
+    night(config, store, 0).await
+}
+
+/// One scan stamped with the date of demo night `n` (the server must be on that night).
+pub async fn night(config: &Config, store: &Store, n: u32) -> ScanSummary {
+    let opts = ScanOptions {
+        as_of: Some(brandguard::demo::night_date(n)),
+        ..ScanOptions::default()
+    };
+    scan::run(config, store, opts).await.expect("scan runs")
 }
 
 /// `--base-url` value pointing every demo marketplace at `server`.

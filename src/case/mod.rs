@@ -1,0 +1,822 @@
+//! Enforcement cases: the open findings against one seller on one marketplace, the
+//! path chosen to act on them, and every step the legal team (or a later scan) takes
+//! until the listings are gone.
+//!
+//! A case lives in the evidence store's `cases` tree; every change to it is a
+//! `case_event` record in the hash-chained log holding the SHA-256 of the case's new
+//! bytes, so `evidence verify` finds a case edited outside brandguard.
+//!
+//! Life of a case:
+//!
+//! ```text
+//! open ─► packet_ready ─► filed ─► rejected ─► refiled ─► … ─► resolved | closed
+//!   ▲                                                              │
+//!   └──────────────────── relapse (the seller comes back) ◄────────┘ (resolved only)
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Brand, Config};
+use crate::evidence::{
+    EvidenceError, FindingRecord, Resolution, StateTree, Store, finding_key, sha256_hex,
+};
+use crate::judge::{FindingKind, normalize_seller};
+
+/// What can go wrong with a case command.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
+    #[error("no case `{0}`: `brandguard case list` shows the cases of this store")]
+    NotFound(String),
+    #[error("case {id} is {state}: {message}")]
+    WrongState {
+        id: String,
+        state: CaseState,
+        message: String,
+    },
+    #[error("case {id}: stored record unreadable: {message}")]
+    Unreadable { id: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Where a case is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseState {
+    Open,
+    PacketReady,
+    Filed,
+    Rejected,
+    Refiled,
+    Resolved,
+    Closed,
+}
+
+impl CaseState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseState::Open => "open",
+            CaseState::PacketReady => "packet_ready",
+            CaseState::Filed => "filed",
+            CaseState::Rejected => "rejected",
+            CaseState::Refiled => "refiled",
+            CaseState::Resolved => "resolved",
+            CaseState::Closed => "closed",
+        }
+    }
+
+    /// Resolved or closed: nothing more to do.
+    pub fn is_done(self) -> bool {
+        matches!(self, CaseState::Resolved | CaseState::Closed)
+    }
+}
+
+impl std::fmt::Display for CaseState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CaseState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        use CaseState::*;
+        [Open, PacketReady, Filed, Rejected, Refiled, Resolved, Closed]
+            .into_iter()
+            .find(|c| c.as_str() == s.replace('-', "_"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown state `{s}` (open, packet_ready, filed, rejected, refiled, resolved, closed)"
+                )
+            })
+    }
+}
+
+/// How the brand acts on a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnforcementPath {
+    /// A notice to an authorised distributor under its agreement (price, territory):
+    /// never a marketplace complaint.
+    DistributorNotice,
+    /// A letter to an unauthorised seller of genuine-looking goods.
+    CeaseAndDesist,
+    /// A complaint through the marketplace's IP form (counterfeits, or where the brand
+    /// file gives grounds: material differences, misuse of protected content).
+    MarketplaceComplaint,
+}
+
+impl EnforcementPath {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnforcementPath::DistributorNotice => "distributor_notice",
+            EnforcementPath::CeaseAndDesist => "cease_and_desist",
+            EnforcementPath::MarketplaceComplaint => "marketplace_complaint",
+        }
+    }
+}
+
+impl std::str::FromStr for EnforcementPath {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        use EnforcementPath::*;
+        [DistributorNotice, CeaseAndDesist, MarketplaceComplaint]
+            .into_iter()
+            .find(|p| p.as_str() == s.replace('-', "_"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown path `{s}` (distributor_notice, cease_and_desist, marketplace_complaint)"
+                )
+            })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Normal,
+    High,
+}
+
+/// The path a case takes, and why.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PathChoice {
+    pub path: EnforcementPath,
+    pub priority: Priority,
+    /// The rule that chose it, in words.
+    pub reason: String,
+    /// Set when a person chose another path than the rules.
+    pub overridden: Option<Override>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Override {
+    pub rule_path: EnforcementPath,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// One step in a case's life.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CaseEvent {
+    pub at: DateTime<Utc>,
+    /// `opened`, `finding_added`, `finding_resolved`, `packet_built`, `filed`,
+    /// `rejected`, `refiled`, `resolved`, `closed`, `reopened`, `path_overridden`.
+    pub action: String,
+    /// A person, or `brandguard` for what a scan did.
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_id: Option<u64>,
+}
+
+/// A complaint or notice as filed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Filing {
+    /// The packet revision filed.
+    pub revision: u32,
+    /// The marketplace's complaint reference (or the letter's reference).
+    pub reference: String,
+    pub filed_on: NaiveDate,
+    pub by: String,
+}
+
+/// A packet built for the case.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PacketRevision {
+    pub revision: u32,
+    pub format: String,
+    pub built_at: DateTime<Utc>,
+    /// SHA-256 of the packet's manifest.json.
+    pub manifest_sha256: String,
+    /// Log length when it was built: the evidence it could hold.
+    pub log_len: u64,
+}
+
+/// The findings against one seller on one marketplace, and what is done about them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Case {
+    pub id: String,
+    pub marketplace: String,
+    /// The seller's id on the marketplace, else its normalised name.
+    pub seller_key: String,
+    pub seller_name: Option<String>,
+    pub seller_id: Option<String>,
+    /// The brand's distributor id when the seller is one.
+    pub authorized_seller: Option<String>,
+    pub state: CaseState,
+    pub path: PathChoice,
+    pub opened_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Every finding key ever part of the case (`market/listing/kind`).
+    pub findings: BTreeSet<String>,
+    /// The findings not resolved yet.
+    pub open_findings: BTreeSet<String>,
+    pub filings: Vec<Filing>,
+    pub rejections: Vec<CaseEvent>,
+    /// Times re-filed after a rejection.
+    pub refiled: u32,
+    pub packets: Vec<PacketRevision>,
+    /// Times the seller came back after the case was resolved.
+    pub relapses: u32,
+    pub events: Vec<CaseEvent>,
+}
+
+impl Case {
+    fn event(&mut self, at: DateTime<Utc>, action: &str, by: &str) -> &mut CaseEvent {
+        self.updated_at = at;
+        self.events.push(CaseEvent {
+            at,
+            action: action.into(),
+            by: by.into(),
+            reason: None,
+            reference: None,
+            revision: None,
+            scan_id: None,
+        });
+        let last = self.events.len() - 1;
+        &mut self.events[last]
+    }
+
+    fn require(&self, allowed: &[CaseState], message: &str) -> Result<(), CaseError> {
+        if allowed.contains(&self.state) {
+            Ok(())
+        } else {
+            Err(CaseError::WrongState {
+                id: self.id.clone(),
+                state: self.state,
+                message: message.into(),
+            })
+        }
+    }
+
+    /// The latest rejection not yet answered by a new filing.
+    pub fn pending_rejection(&self) -> Option<&CaseEvent> {
+        (self.state == CaseState::Rejected)
+            .then(|| self.rejections.last())
+            .flatten()
+    }
+}
+
+/// The key a seller is known by on one marketplace: id first (names are copied).
+pub fn seller_key(seller_id: Option<&str>, seller_name: Option<&str>) -> String {
+    match (seller_id, seller_name) {
+        (Some(id), _) if !id.trim().is_empty() => format!("id:{}", id.trim().to_lowercase()),
+        (_, Some(name)) => format!("name:{}", normalize_seller(name)),
+        _ => "unknown".into(),
+    }
+}
+
+/// Chooses the enforcement path from who the seller is and what was found.
+pub fn choose_path(
+    brand: &Brand,
+    marketplace: &str,
+    authorized: Option<&str>,
+    findings: &[&FindingRecord],
+) -> PathChoice {
+    let kinds: BTreeSet<FindingKind> = findings.iter().map(|f| f.finding.kind).collect();
+    if kinds.contains(&FindingKind::SuspectedCounterfeit) {
+        let signals: BTreeSet<&str> = findings
+            .iter()
+            .filter(|f| f.finding.kind == FindingKind::SuspectedCounterfeit)
+            .map(|f| f.finding.detail.as_str())
+            .collect();
+        return PathChoice {
+            path: EnforcementPath::MarketplaceComplaint,
+            priority: Priority::High,
+            reason: format!(
+                "suspected counterfeit ({}): counterfeits infringe the trademark, which the marketplace removes",
+                signals.into_iter().collect::<Vec<_>>().join("; ")
+            ),
+            overridden: None,
+        };
+    }
+    if let Some(d) = authorized {
+        let what: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        return PathChoice {
+            path: EnforcementPath::DistributorNotice,
+            priority: Priority::Normal,
+            reason: format!(
+                "seller is the authorised distributor `{d}` ({}): a matter of its distribution agreement, not of the marketplace's IP policy",
+                what.join(", ")
+            ),
+            overridden: None,
+        };
+    }
+    match brand.enforcement.complaint_grounds(marketplace) {
+        Some(grounds) => PathChoice {
+            path: EnforcementPath::MarketplaceComplaint,
+            priority: Priority::Normal,
+            reason: format!(
+                "unauthorised seller of genuine-looking goods; the brand file gives grounds on {marketplace}: {grounds}"
+            ),
+            overridden: None,
+        },
+        None => PathChoice {
+            path: EnforcementPath::CeaseAndDesist,
+            priority: Priority::Normal,
+            reason: format!(
+                "unauthorised seller of genuine-looking goods: marketplaces remove listings for infringement, not for unauthorised resale or low prices, so the seller gets a letter first (set enforcement.material_differences or enforcement.protected_content for {marketplace} to complain to the marketplace instead)"
+            ),
+            overridden: None,
+        },
+    }
+}
+
+/// What a scan did to the cases.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct CaseSummary {
+    pub opened: u64,
+    /// Resolved cases whose seller came back.
+    pub reopened: u64,
+    /// New findings that joined a case already open (not reported as new cases).
+    pub findings_added_to_open_cases: u64,
+    pub findings_resolved: u64,
+    /// Cases resolved by this scan because all their findings were.
+    pub resolved: u64,
+    /// Cases not done, after this scan.
+    pub open: u64,
+    pub ids_opened: Vec<String>,
+    pub ids_reopened: Vec<String>,
+    pub ids_resolved: Vec<String>,
+}
+
+/// A listing answer that shows the listing is gone: URL → (HTTP status, capture).
+pub type Gone = BTreeMap<String, (u16, u64)>;
+
+fn read_case(id: &str, bytes: &[u8]) -> Result<Case, CaseError> {
+    serde_json::from_slice(bytes).map_err(|e| CaseError::Unreadable {
+        id: id.into(),
+        message: e.to_string(),
+    })
+}
+
+/// Every case in the store, by id.
+pub fn all(store: &Store) -> Result<Vec<Case>, CaseError> {
+    let mut out = Vec::new();
+    for r in store.cases_bytes() {
+        let (id, bytes) = r?;
+        out.push(read_case(&id, &bytes)?);
+    }
+    Ok(out)
+}
+
+/// One case by id.
+pub fn get(store: &Store, id: &str) -> Result<Case, CaseError> {
+    let bytes = store
+        .case_bytes(id)?
+        .ok_or_else(|| CaseError::NotFound(id.into()))?;
+    read_case(id, &bytes)
+}
+
+/// Stores a case with the events added since `events_before`, in one log record.
+pub fn save(store: &Store, case: &Case, events_before: usize) -> Result<(), CaseError> {
+    let bytes = serde_json::to_vec(case).map_err(|e| CaseError::Invalid(e.to_string()))?;
+    let payload = serde_json::json!({
+        "case_id": case.id,
+        "case_sha256": sha256_hex(&bytes),
+        "state": case.state,
+        "events": &case.events[events_before.min(case.events.len())..],
+    });
+    store.record(
+        vec![("case_event".into(), payload)],
+        vec![(StateTree::Cases, case.id.as_bytes().to_vec(), bytes)],
+    )?;
+    Ok(())
+}
+
+/// Moves findings and cases after scan `scan_id` (dated `as_of`): resolves findings of
+/// listings that are gone, back in line or unseen for `resolve_after_scans` scans;
+/// opens cases for new findings, reopens resolved cases whose seller came back, and
+/// resolves cases whose findings are all resolved.
+pub fn after_scan(
+    config: &Config,
+    store: &Store,
+    scan_id: u64,
+    as_of: DateTime<Utc>,
+    gone: &Gone,
+) -> Result<CaseSummary, CaseError> {
+    let brand = &config.brand;
+    let mut summary = CaseSummary::default();
+    // Finished scans after each scan id, to count how many scans missed a listing.
+    let finished: Vec<u64> = store
+        .scans()
+        .filter_map(Result::ok)
+        .filter(|r| r.finished_at.is_some() || r.scan_id == scan_id)
+        .map(|r| r.scan_id)
+        .collect();
+    let missed = |last: u64| finished.iter().filter(|&&s| s > last).count() as u32;
+
+    // 1. Findings: resolve what is gone or in line.
+    let mut records: Vec<FindingRecord> = Vec::new();
+    for f in store.findings() {
+        let mut f = f?;
+        if f.resolved.is_none() && f.last_scan != scan_id {
+            let key = finding_key(&f.finding);
+            let latest = store.latest(&f.finding.marketplace, &f.finding.listing_id)?;
+            let resolution = if let Some((status, seq)) = gone.get(&f.finding.url) {
+                Some((
+                    format!("listing removed: the page answered HTTP {status}"),
+                    Some(*seq),
+                ))
+            } else if let Some(o) = latest.as_ref().filter(|o| o.scan_id == scan_id) {
+                let price = o
+                    .listing
+                    .price
+                    .as_ref()
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "no price".into());
+                Some((
+                    format!("brought into line: the listing no longer shows it (now {price})"),
+                    Some(o.capture_log_seq),
+                ))
+            } else if missed(f.last_scan) >= brand.enforcement.resolve_after_scans {
+                Some((
+                    format!(
+                        "not seen in search results or at its address for {} scans",
+                        missed(f.last_scan)
+                    ),
+                    None,
+                ))
+            } else {
+                None
+            };
+            if let Some((reason, capture)) = resolution {
+                f.resolved = Some(Resolution {
+                    at: as_of,
+                    scan_id,
+                    reason: reason.clone(),
+                    capture_log_seq: capture,
+                });
+                let bytes =
+                    serde_json::to_vec(&f).map_err(|e| CaseError::Invalid(e.to_string()))?;
+                store.record(
+                    vec![(
+                        "finding_resolved".into(),
+                        serde_json::json!({"key": f.key(), "scan_id": scan_id, "reason": reason, "capture_log_seq": capture}),
+                    )],
+                    vec![(StateTree::Findings, key.into_bytes(), bytes)],
+                )?;
+                summary.findings_resolved += 1;
+            }
+        }
+        records.push(f);
+    }
+
+    // 2. Cases: group unresolved findings by (marketplace, seller).
+    let mut cases: BTreeMap<String, Case> =
+        all(store)?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let before: BTreeMap<String, usize> = cases
+        .iter()
+        .map(|(id, c)| (id.clone(), c.events.len()))
+        .collect();
+    let mut by_seller: BTreeMap<(String, String), String> = cases
+        .values()
+        .map(|c| ((c.marketplace.clone(), c.seller_key.clone()), c.id.clone()))
+        .collect();
+    let by_key: BTreeMap<String, &FindingRecord> = records.iter().map(|f| (f.key(), f)).collect();
+    let mut next_id = cases.len() + 1;
+    for f in records.iter().filter(|f| f.resolved.is_none()) {
+        let sk = seller_key(
+            f.finding.seller_id.as_deref(),
+            f.finding.seller_name.as_deref(),
+        );
+        let key = f.key();
+        let at = as_of;
+        let id = match by_seller.get(&(f.finding.marketplace.clone(), sk.clone())) {
+            Some(id) => id.clone(),
+            None => {
+                let id = format!("C{next_id:04}");
+                next_id += 1;
+                let latest = store.latest(&f.finding.marketplace, &f.finding.listing_id)?;
+                let authorized = latest.and_then(|o| {
+                    crate::judge::judge(brand, &o.listing, o.at(), None).authorized_seller
+                });
+                let mut c = Case {
+                    id: id.clone(),
+                    marketplace: f.finding.marketplace.clone(),
+                    seller_key: sk.clone(),
+                    seller_name: f.finding.seller_name.clone(),
+                    seller_id: f.finding.seller_id.clone(),
+                    authorized_seller: authorized,
+                    state: CaseState::Open,
+                    path: choose_path(brand, &f.finding.marketplace, None, &[f]),
+                    opened_at: at,
+                    updated_at: at,
+                    findings: BTreeSet::new(),
+                    open_findings: BTreeSet::new(),
+                    filings: Vec::new(),
+                    rejections: Vec::new(),
+                    refiled: 0,
+                    packets: Vec::new(),
+                    relapses: 0,
+                    events: Vec::new(),
+                };
+                let e = c.event(at, "opened", "brandguard");
+                e.scan_id = Some(scan_id);
+                summary.opened += 1;
+                summary.ids_opened.push(id.clone());
+                by_seller.insert((c.marketplace.clone(), sk), id.clone());
+                cases.insert(id.clone(), c);
+                id
+            }
+        };
+        let Some(c) = cases.get_mut(&id) else {
+            continue;
+        };
+        if c.state == CaseState::Closed {
+            // A person closed it with a reason ("authorised after review"): a scan
+            // does not second-guess that.
+            continue;
+        }
+        if c.open_findings.contains(&key) {
+            continue;
+        }
+        if c.state == CaseState::Resolved {
+            c.state = CaseState::Open;
+            c.relapses += 1;
+            let e = c.event(at, "reopened", "brandguard");
+            e.reason = Some(format!(
+                "the seller came back: {key} seen again ({})",
+                f.finding.url
+            ));
+            e.scan_id = Some(scan_id);
+            summary.reopened += 1;
+            summary.ids_reopened.push(id.clone());
+        } else if !c.findings.is_empty() && f.first_scan == scan_id {
+            summary.findings_added_to_open_cases += 1;
+        }
+        c.findings.insert(key.clone());
+        c.open_findings.insert(key.clone());
+        let e = c.event(at, "finding_added", "brandguard");
+        e.reason = Some(f.finding.detail.clone());
+        e.reference = Some(key);
+        e.scan_id = Some(scan_id);
+    }
+
+    // 3. Findings resolved since: out of their cases; cases with none left resolve.
+    for c in cases.values_mut() {
+        let done: Vec<String> = c
+            .open_findings
+            .iter()
+            .filter(|k| by_key.get(*k).is_none_or(|f| f.resolved.is_some()))
+            .cloned()
+            .collect();
+        for k in done {
+            c.open_findings.remove(&k);
+            let reason = by_key
+                .get(&k)
+                .and_then(|f| f.resolved.as_ref())
+                .map(|r| r.reason.clone());
+            let e = c.event(as_of, "finding_resolved", "brandguard");
+            e.reason = reason;
+            e.reference = Some(k);
+            e.scan_id = Some(scan_id);
+        }
+        if c.open_findings.is_empty() && !c.state.is_done() && !c.findings.is_empty() {
+            c.state = CaseState::Resolved;
+            let n = c.findings.len();
+            let e = c.event(as_of, "resolved", "brandguard");
+            e.reason = Some(format!(
+                "all {n} findings resolved (listings removed or brought into line)"
+            ));
+            e.scan_id = Some(scan_id);
+            summary.resolved += 1;
+            summary.ids_resolved.push(c.id.clone());
+        }
+        // The path follows what is open now, unless a person chose it.
+        if c.path.overridden.is_none() && !c.open_findings.is_empty() {
+            let open: Vec<&FindingRecord> = c
+                .open_findings
+                .iter()
+                .filter_map(|k| by_key.get(k).copied())
+                .collect();
+            let mut chosen =
+                choose_path(brand, &c.marketplace, c.authorized_seller.as_deref(), &open);
+            if chosen.path != c.path.path || chosen.priority != c.path.priority {
+                chosen.overridden = None;
+                c.path = chosen;
+            }
+        }
+    }
+    for (id, c) in &cases {
+        let n = before.get(id).copied().unwrap_or(0);
+        if c.events.len() > n {
+            save(store, c, n)?;
+        }
+        if !c.state.is_done() {
+            summary.open += 1;
+        }
+    }
+    Ok(summary)
+}
+
+/// Who is acting: `--by`, else the login name.
+pub fn actor(by: Option<&str>) -> String {
+    by.map(str::to_string)
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// `brandguard case file`: the complaint or notice was filed.
+pub fn file(
+    store: &Store,
+    id: &str,
+    reference: &str,
+    on: NaiveDate,
+    by: &str,
+) -> Result<Case, CaseError> {
+    let mut c = get(store, id)?;
+    c.require(
+        &[CaseState::PacketReady],
+        &format!("only a case with a packet can be filed: build one with `brandguard packet --case {id}` (a rejected case is filed again with `case refile`)"),
+    )?;
+    nonempty(
+        reference,
+        "--reference (the marketplace's complaint number)",
+    )?;
+    let n = c.events.len();
+    let revision = c.packets.last().map(|p| p.revision).unwrap_or(0);
+    c.filings.push(Filing {
+        revision,
+        reference: reference.into(),
+        filed_on: on,
+        by: by.into(),
+    });
+    c.state = CaseState::Filed;
+    let e = c.event(Utc::now(), "filed", by);
+    e.reference = Some(reference.into());
+    e.revision = Some(revision);
+    e.reason = Some(format!("filed on {on}"));
+    save(store, &c, n)?;
+    Ok(c)
+}
+
+/// `brandguard case reject`: the marketplace rejected the filing, for `reason`.
+pub fn reject(store: &Store, id: &str, reason: &str, by: &str) -> Result<Case, CaseError> {
+    let mut c = get(store, id)?;
+    c.require(
+        &[CaseState::Filed, CaseState::Refiled],
+        "only a filed case can be rejected",
+    )?;
+    nonempty(reason, "--reason (the marketplace's reason, in its words)")?;
+    let n = c.events.len();
+    c.state = CaseState::Rejected;
+    let reference = c.filings.last().map(|f| f.reference.clone());
+    let e = c.event(Utc::now(), "rejected", by);
+    e.reason = Some(reason.into());
+    e.reference = reference;
+    let e = e.clone();
+    c.rejections.push(e);
+    save(store, &c, n)?;
+    Ok(c)
+}
+
+/// `brandguard case refile`: filed again after a rejection, with a new packet revision.
+pub fn refile(
+    store: &Store,
+    id: &str,
+    reference: &str,
+    on: NaiveDate,
+    by: &str,
+) -> Result<Case, CaseError> {
+    let mut c = get(store, id)?;
+    c.require(
+        &[CaseState::Rejected],
+        "only a rejected case can be re-filed",
+    )?;
+    nonempty(reference, "--reference (the new complaint number)")?;
+    let rejected_at = c.rejections.last().map(|r| r.at);
+    let fresh = c
+        .packets
+        .last()
+        .filter(|p| rejected_at.is_none_or(|r| p.built_at > r));
+    let Some(p) = fresh else {
+        return Err(CaseError::WrongState {
+            id: id.into(),
+            state: c.state,
+            message: format!(
+                "build a new packet revision that answers the rejection first: `brandguard packet --case {id}`"
+            ),
+        });
+    };
+    let revision = p.revision;
+    let n = c.events.len();
+    c.refiled += 1;
+    c.filings.push(Filing {
+        revision,
+        reference: reference.into(),
+        filed_on: on,
+        by: by.into(),
+    });
+    c.state = CaseState::Refiled;
+    let count = c.refiled;
+    let e = c.event(Utc::now(), "refiled", by);
+    e.reference = Some(reference.into());
+    e.revision = Some(revision);
+    e.reason = Some(format!("re-filed on {on} (re-filing {count})"));
+    save(store, &c, n)?;
+    Ok(c)
+}
+
+/// `brandguard case resolve`: the listings are gone or in line (by a person's word).
+pub fn resolve(store: &Store, id: &str, reason: &str, by: &str) -> Result<Case, CaseError> {
+    finish(store, id, CaseState::Resolved, reason, by)
+}
+
+/// `brandguard case close`: no further action, for `reason` ("authorised after review").
+pub fn close(store: &Store, id: &str, reason: &str, by: &str) -> Result<Case, CaseError> {
+    finish(store, id, CaseState::Closed, reason, by)
+}
+
+fn finish(
+    store: &Store,
+    id: &str,
+    to: CaseState,
+    reason: &str,
+    by: &str,
+) -> Result<Case, CaseError> {
+    let mut c = get(store, id)?;
+    if c.state.is_done() {
+        return Err(CaseError::WrongState {
+            id: id.into(),
+            state: c.state,
+            message: "it is already done".into(),
+        });
+    }
+    nonempty(reason, "--reason")?;
+    let n = c.events.len();
+    c.state = to;
+    let e = c.event(Utc::now(), to.as_str(), by);
+    e.reason = Some(reason.into());
+    save(store, &c, n)?;
+    Ok(c)
+}
+
+/// `brandguard case path`: a person chooses the path, with a reason.
+pub fn override_path(
+    store: &Store,
+    id: &str,
+    to: EnforcementPath,
+    reason: &str,
+    by: &str,
+) -> Result<Case, CaseError> {
+    let mut c = get(store, id)?;
+    nonempty(reason, "--reason")?;
+    let n = c.events.len();
+    let now = Utc::now();
+    let rule_path = c
+        .path
+        .overridden
+        .as_ref()
+        .map(|o| o.rule_path)
+        .unwrap_or(c.path.path);
+    c.path.overridden = Some(Override {
+        rule_path,
+        by: by.into(),
+        at: now,
+        reason: reason.into(),
+    });
+    c.path.path = to;
+    let e = c.event(now, "path_overridden", by);
+    e.reason = Some(format!("{} (rules chose {})", reason, rule_path.as_str()));
+    e.reference = Some(to.as_str().into());
+    save(store, &c, n)?;
+    Ok(c)
+}
+
+/// Records a packet built for the case (state `open` → `packet_ready`).
+pub fn packet_built(store: &Store, id: &str, rev: PacketRevision) -> Result<Case, CaseError> {
+    let mut c = get(store, id)?;
+    let n = c.events.len();
+    if c.state == CaseState::Open {
+        c.state = CaseState::PacketReady;
+    }
+    let revision = rev.revision;
+    let format = rev.format.clone();
+    c.packets.push(rev);
+    let e = c.event(Utc::now(), "packet_built", "brandguard");
+    e.revision = Some(revision);
+    e.reference = Some(format);
+    save(store, &c, n)?;
+    Ok(c)
+}
+
+fn nonempty(v: &str, what: &str) -> Result<(), CaseError> {
+    if v.trim().is_empty() {
+        Err(CaseError::Invalid(format!("{what} is empty")))
+    } else {
+        Ok(())
+    }
+}
