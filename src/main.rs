@@ -121,10 +121,43 @@ enum Command {
         #[command(subcommand)]
         command: EvidenceCommand,
     },
+    /// Write the complaint packet (next revision) of a case: a folder and a .zip.
+    #[command(args_conflicts_with_subcommands = true)]
+    Packet {
+        #[command(subcommand)]
+        command: Option<PacketCommand>,
+        /// The case (see `brandguard case list`).
+        #[arg(long)]
+        case: Option<String>,
+        /// The form: amazon, ebay_vero, alibaba or generic (default: the marketplace's
+        /// `complaint_format`). Letters (cease-and-desist, distributor notice) follow the case's path.
+        #[arg(long)]
+        format: Option<brandguard::config::ComplaintFormat>,
+        #[arg(long, default_value = "evidence/packets")]
+        out: PathBuf,
+        /// The targets folder (brand, trademarks, templates).
+        #[arg(long)]
+        targets: Option<PathBuf>,
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+    },
     /// Enforcement cases: list, show, and record each step (filed, rejected, …).
     Case {
         #[command(subcommand)]
         command: CaseCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PacketCommand {
+    /// Check a packet (folder or .zip) against its manifest and the evidence store.
+    Verify {
+        path: PathBuf,
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        /// Check the files against the manifest only (no store at hand).
+        #[arg(long)]
+        no_store: bool,
     },
 }
 
@@ -502,6 +535,21 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, nights: u32, args: &DemoA
         };
         let csv = out.join("findings.csv");
         brandguard::report::write_findings_csv(&store, &csv)?;
+        // A packet for every case still open: what legal would file tomorrow.
+        let packets_dir = out.join("packets");
+        if packets_dir.exists() {
+            let aside = out.join("previous").join(format!("packets-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f")));
+            std::fs::rename(&packets_dir, &aside)?;
+        }
+        std::fs::create_dir_all(&packets_dir)?;
+        let mut packets = 0;
+        for c in brandguard::case::all(&store)? {
+            if !c.state.is_done() {
+                brandguard::report::packet::build(&config, &store, &c.id, None, &packets_dir)?;
+                packets += 1;
+            }
+        }
+        println!("{packets} case packets in {}", packets_dir.display());
         let summary_path = out.join("summary.json");
         // The last night's summary, with each night's detection and case moves.
         let mut doc = serde_json::to_value(last)?;
@@ -540,6 +588,66 @@ fn run(cli: &Cli) -> Result<u8> {
             demo: args,
         } => demo(cli, out, targets.as_deref(), *nights, args),
         Command::Case { command } => case_command(command),
+        Command::Packet {
+            command:
+                Some(PacketCommand::Verify {
+                    path,
+                    store,
+                    no_store,
+                }),
+            ..
+        } => {
+            let store = if *no_store {
+                None
+            } else {
+                Some(Store::open(store)?)
+            };
+            match brandguard::report::packet::verify(path, store.as_ref()) {
+                Ok(c) => {
+                    println!(
+                        "OK: {} revision {}: {} files match the manifest ({}); {} captures match the evidence log{}",
+                        c.case_id,
+                        c.revision,
+                        c.files,
+                        c.manifest_sha256,
+                        c.captures_checked_against_store,
+                        if store.is_none() {
+                            " (not checked: --no-store)"
+                        } else {
+                            ""
+                        }
+                    );
+                    Ok(exit::OK)
+                }
+                Err(e) => {
+                    eprintln!("FAILED: {e}");
+                    Ok(exit::TAMPERED)
+                }
+            }
+        }
+        Command::Packet {
+            command: None,
+            case,
+            format,
+            out,
+            targets,
+            store,
+        } => {
+            let (Some(case), Some(targets)) = (case, targets) else {
+                eprintln!("error: give --case ID and --targets DIR (or `packet verify PATH`)");
+                return Ok(exit::BAD_CONFIG);
+            };
+            let config = match load_config(targets, &[]) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            let store = Store::open(store)?;
+            std::fs::create_dir_all(out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+            let p = brandguard::report::packet::build(&config, &store, case, *format, out)?;
+            print_packet(&p);
+            Ok(exit::OK)
+        }
         Command::Scan {
             targets,
             store,
@@ -759,6 +867,21 @@ fn run(cli: &Cli) -> Result<u8> {
                 }
             }
         }
+    }
+}
+
+fn print_packet(p: &brandguard::report::packet::Packet) {
+    println!(
+        "{} revision {} ({}): {} files in {} and {}",
+        p.case_id,
+        p.revision,
+        p.format,
+        p.files,
+        p.dir.display(),
+        p.zip.display()
+    );
+    for m in &p.missing {
+        println!("  missing: {m}");
     }
 }
 

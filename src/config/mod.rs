@@ -459,6 +459,7 @@ impl Brand {
                 material_differences: b.enforcement.material_differences,
                 protected_content: b.enforcement.protected_content,
                 program_ids: b.enforcement.program_ids,
+                reason_codes: b.enforcement.reason_codes,
             },
         })
     }

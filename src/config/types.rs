@@ -123,6 +123,8 @@ pub(super) struct EnforcementFile {
     pub protected_content: BTreeMap<String, String>,
     #[serde(default)]
     pub program_ids: BTreeMap<String, String>,
+    #[serde(default)]
+    pub reason_codes: BTreeMap<String, String>,
 }
 
 /// Where to announce what a scan found new. Secrets come from environment variables
@@ -598,6 +600,9 @@ pub struct Enforcement {
     /// Complaint format (`ebay_vero`, `amazon`, `alibaba`) → the brand's id in that
     /// marketplace's rights-owner programme.
     pub program_ids: BTreeMap<String, String>,
+    /// `format.kind` (`ebay_vero.counterfeit`, `ebay_vero.trademark`) → the reason code
+    /// the marketplace's API wants (eBay: from `getVeroReasonCodes`).
+    pub reason_codes: BTreeMap<String, String>,
 }
 
 impl Enforcement {

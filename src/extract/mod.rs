@@ -128,10 +128,10 @@ fn by_selectors(doc: &Html, rules: &[FieldRule]) -> Option<(String, String)> {
 pub const MAX_FIELD_CHARS: usize = 1000;
 
 fn cap(s: String) -> String {
-    if s.chars().count() > MAX_FIELD_CHARS {
-        let mut t: String = s.chars().take(MAX_FIELD_CHARS).collect();
-        t.push('…');
-        t
+    let n = s.chars().count();
+    if n > MAX_FIELD_CHARS {
+        let t: String = s.chars().take(MAX_FIELD_CHARS).collect();
+        format!("{t}… [truncated from {n} characters]")
     } else {
         s
     }

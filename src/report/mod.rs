@@ -1,5 +1,7 @@
-//! Files for people: `findings.csv` now; complaint packets and compliance reports
-//! build on the same helpers.
+//! Files for people: `findings.csv`, complaint packets ([`packet`]) and compliance
+//! reports, on the same helpers (CSV cells, page text, file names).
+
+pub mod packet;
 
 use std::path::Path;
 
@@ -57,6 +59,10 @@ pub fn safe_file_name(s: &str, max: usize) -> String {
         .chars()
         .map(|c| if c.is_whitespace() { '_' } else { c })
         .collect();
+    // `..` is harmless inside one name, but looks like a path escape to people.
+    while name.contains("..") {
+        name = name.replace("..", "_");
+    }
     name = name.trim_start_matches(['.', '_', ' ']).to_string();
     if name.len() > max {
         let mut end = max;

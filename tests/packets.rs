@@ -1,0 +1,399 @@
+//! Complaint packets of every format for demo cases: the fields each form asks for,
+//! filled from the right source; `packet verify` on folders and zips, failing after
+//! one changed byte of any file; revisions after a rejection; hostile seller names.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use brandguard::case::{self, Case};
+use brandguard::config::{ComplaintFormat, Config};
+use brandguard::demo::DemoOptions;
+use brandguard::evidence::{Observation, Store};
+use brandguard::report::packet::{self, Manifest};
+
+fn case_of(store: &Store, market: &str, seller_id: &str) -> Case {
+    case::all(store)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.marketplace == market && c.seller_id.as_deref() == Some(seller_id))
+        .unwrap_or_else(|| panic!("no case for {market}/{seller_id}"))
+}
+
+fn manifest(dir: &Path) -> Manifest {
+    serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+fn value<'a>(m: &'a Manifest, id: &str) -> (&'a str, &'a str) {
+    let f = m.fields.iter().find(|f| f.id == id).unwrap_or_else(|| {
+        panic!(
+            "field {id} not in {:?}",
+            m.fields.iter().map(|f| &f.id).collect::<Vec<_>>()
+        )
+    });
+    (
+        f.value
+            .as_deref()
+            .unwrap_or_else(|| panic!("{id} has no value")),
+        f.source.as_str(),
+    )
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for f in files(from) {
+        let rel = f.strip_prefix(from).unwrap();
+        std::fs::create_dir_all(to.join(rel).parent().unwrap()).unwrap();
+        std::fs::copy(&f, to.join(rel)).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn packets_of_every_format_hold_the_forms_fields_and_verify() {
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    let build = |c: &Case, f: Option<ComplaintFormat>| {
+        packet::build(&config, &store, &c.id, f, &out).unwrap()
+    };
+
+    // Amazon: the counterfeiter on shopusa (marketplace complaint, high priority).
+    let lxr = case_of(&store, "shopusa", "lxr");
+    let p = build(&lxr, None);
+    assert_eq!(p.format, "amazon");
+    assert!(p.missing.is_empty(), "{:?}", p.missing);
+    let m = manifest(&p.dir);
+    assert_eq!(
+        value(&m, "trademark_registration"),
+        ("1234567", "brand.toml [[trademark]] number")
+    );
+    assert_eq!(value(&m, "rights_owner").0, "Acme Audio Inc.");
+    assert_eq!(value(&m, "brand_registry_account").0, "ACME-BR-0001");
+    assert!(value(&m, "issue_type").0.contains("counterfeit"));
+    assert!(
+        value(&m, "accuracy_statement")
+            .0
+            .contains("penalty of perjury")
+    );
+    let ids = value(&m, "listing_ids").0;
+    let expected: Vec<String> = lxr
+        .open_findings
+        .iter()
+        .map(|k| k.split('/').nth(1).unwrap().to_string())
+        .collect();
+    for id in &expected {
+        assert!(ids.contains(id.as_str()), "{id} not in {ids}");
+    }
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    assert!(cover.contains("Report a Violation") && cover.contains("high priority"));
+
+    // eBay VeRO, with the API request body.
+    let a1 = case_of(&store, "bidbay", "a1-deals-hk");
+    let p = build(&a1, None);
+    assert_eq!(p.format, "ebay_vero");
+    let m = manifest(&p.dir);
+    assert_eq!(
+        value(&m, "vero_participant_id"),
+        ("5550123", "brand.toml [enforcement] program_ids.ebay_vero")
+    );
+    assert_eq!(value(&m, "phone").0, "+1 555 0100");
+    assert_eq!(value(&m, "vero_reason_code").0, "DEMO-COUNTERFEIT");
+    let api: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.dir.join("api/vero_report.json")).unwrap())
+            .unwrap();
+    let items = api["reportItems"].as_array().unwrap();
+    assert!(!items.is_empty());
+    for it in items {
+        assert!(it["itemId"].as_str().unwrap().starts_with("3951"), "{it}");
+        assert_eq!(it["veroReasonCodeId"], "DEMO-COUNTERFEIT");
+        assert!(it["messageToSeller"].as_str().unwrap().len() <= 1000);
+    }
+
+    // Alibaba, in Chinese, with the CNIPA registration.
+    let gf = case_of(&store, "tmart", "gf666");
+    let p = build(&gf, None);
+    assert_eq!(p.format, "alibaba");
+    let m = manifest(&p.dir);
+    assert_eq!(value(&m, "商标注册号").0, "30123456");
+    assert_eq!(value(&m, "注册机关").0, "CNIPA");
+    assert!(value(&m, "投诉类型").0.contains("假冒"));
+    assert!(value(&m, "good_faith_statement").0.contains("善意"));
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    assert!(cover.contains("lang=\"zh-CN\"") && cover.contains("被投诉链接"));
+
+    // Generic notice for any other site: the same case as a generic form.
+    let yp = case_of(&store, "tmart", "yp2020");
+    let p = build(&yp, Some(ComplaintFormat::Generic));
+    assert_eq!(p.format, "generic");
+    assert!(
+        value(&manifest(&p.dir), "trademarks")
+            .0
+            .contains("USPTO reg. no. 1234567")
+    );
+
+    // Letters follow the path: cease-and-desist to an unauthorised seller of genuine
+    // goods, a distributor notice to a distributor.
+    let p = build(&case_of(&store, "shopusa", "bd4u"), None);
+    assert_eq!(p.format, "cease_and_desist");
+    assert!(
+        std::fs::read_to_string(p.dir.join("cover.html"))
+            .unwrap()
+            .contains("cease and desist")
+    );
+    let p = build(&case_of(&store, "shopusa", "nwaudio"), None);
+    assert_eq!(p.format, "distributor_notice");
+    let m = manifest(&p.dir);
+    assert!(
+        !m.fields.iter().any(|f| f.id == "good_faith_statement"),
+        "no sworn statement in a distributor notice"
+    );
+
+    // Evidence: the exact captured bytes, pinned to the log.
+    let m = manifest(&p.dir);
+    for c in &m.captures {
+        let bytes = std::fs::read(p.dir.join(&c.file)).unwrap();
+        assert_eq!(Some(bytes), store.snapshot(&c.snapshot_sha256).unwrap());
+        assert_eq!(
+            store.log_record(c.capture_log_seq).unwrap().unwrap().hash,
+            c.capture_record_hash
+        );
+    }
+
+    // verify passes on the folder and the zip, and fails after one changed byte of
+    // any file (a copy per file).
+    packet::verify(&p.dir, Some(&store)).unwrap();
+    packet::verify(&p.zip, Some(&store)).unwrap();
+    packet::verify(&p.zip, None).unwrap();
+    let all = files(&p.dir);
+    assert!(all.len() >= 6);
+    for (i, f) in all.iter().enumerate() {
+        let copy = dir.path().join(format!("tampered-{i}"));
+        copy_dir(&p.dir, &copy);
+        let target = copy.join(f.strip_prefix(&p.dir).unwrap());
+        let mut bytes = std::fs::read(&target).unwrap();
+        let at = bytes.len() / 2;
+        bytes[at] ^= 0x01;
+        std::fs::write(&target, bytes).unwrap();
+        let err = packet::verify(&copy, Some(&store)).unwrap_err().to_string();
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            err.contains(&name) || (name == "manifest.json" && err.contains("manifest")),
+            "{name}: {err}"
+        );
+    }
+    // A packet is never overwritten: the next one is a new revision.
+    let again = build(&case_of(&store, "shopusa", "nwaudio"), None);
+    assert_eq!(again.revision, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_filing_gets_a_new_revision_with_the_reason() {
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    let c = case_of(&store, "shopusa", "lxr");
+    let r1 = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    let r1_sha = r1.manifest_sha256.clone();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    case::file(&store, &c.id, "AMZ-123", day, "jane").unwrap();
+    case::reject(
+        &store,
+        &c.id,
+        "The test buy order number is missing",
+        "jane",
+    )
+    .unwrap();
+    // A later scan adds evidence.
+    common::night(&config, &store, 0).await;
+    let r2 = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    assert_eq!(r2.revision, 2);
+    let cover = std::fs::read_to_string(r2.dir.join("cover.html")).unwrap();
+    assert!(
+        cover.contains("The test buy order number is missing"),
+        "rejection reason carried"
+    );
+    assert!(
+        cover.contains("class=\"new\""),
+        "evidence added since revision 1 is marked"
+    );
+    // Revision 1 is as it was.
+    let check = packet::verify(&r1.dir, Some(&store)).unwrap();
+    assert_eq!(check.manifest_sha256, r1_sha);
+    let c = case::refile(&store, &c.id, "AMZ-124", day, "jane").unwrap();
+    assert_eq!(c.filings.last().unwrap().revision, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_form_fields_are_listed_not_left_blank() {
+    let (_server, mut config) = common::demo(&DemoOptions::default()).await;
+    if let Some(o) = config.brand.owner.as_mut() {
+        o.phone = None;
+    }
+    config.brand.enforcement.program_ids.remove("ebay_vero");
+    let (dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let out = dir.path().join("p");
+    std::fs::create_dir_all(&out).unwrap();
+    let c = case_of(&store, "bidbay", "a1-deals-hk");
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    assert!(
+        p.missing
+            .iter()
+            .any(|m| m.contains("VeRO participant ID") && m.contains("program_ids.ebay_vero")),
+        "{:?}",
+        p.missing
+    );
+    assert!(
+        p.missing.iter().any(|m| m.contains("phone")),
+        "{:?}",
+        p.missing
+    );
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    assert!(cover.contains("Missing before filing"));
+}
+
+/// A shopusa item page whose seller is `name` (JSON-LD, as the demo writes them).
+fn hostile_page(id: &str, name: &str) -> Vec<u8> {
+    let product = serde_json::json!({
+        "@context": "https://schema.org", "@type": "Product",
+        "name": format!("Acme X1 Wireless Noise-Cancelling Headphones {name}"),
+        "brand": {"@type": "Brand", "name": "Acme"}, "gtin13": "0012345678905",
+        "offers": {"@type": "Offer", "price": "99.00", "priceCurrency": "USD",
+                   "seller": {"@type": "Organization", "name": name, "identifier": name}}
+    });
+    format!(
+        "<html><head><script type=\"application/ld+json\">{}</script></head><body>{id}</body></html>",
+        product.to_string().replace("</", "<\\/")
+    )
+    .into_bytes()
+}
+
+fn record(store: &Store, config: &Config, scan: u64, id: &str, name: &str) {
+    let m = config.marketplace("shopusa").unwrap();
+    let url = m.base_url.join(&format!("/item/{id}")).unwrap();
+    let page = brandguard::crawl::Page::saved(url, hostile_page(id, name));
+    let snap = store.put_snapshot(&page.body).unwrap();
+    let seq = store.record_capture(scan, &page, &snap).unwrap();
+    let at = brandguard::demo::night_date(0);
+    let listing = brandguard::extract::listing(&page, m);
+    let v = brandguard::judge::judge(&config.brand, &listing, at, None);
+    assert!(!v.findings.is_empty(), "{name:.40}: {:?}", v.sku_match);
+    let obs = Observation {
+        scan_id: scan,
+        seq: 0,
+        page,
+        snapshot: snap,
+        listing,
+        sku_match: v.sku_match.clone(),
+        findings: v.findings.iter().map(|f| f.kind).collect(),
+        notes: v.notes.clone(),
+        log_seq: 0,
+        capture_log_seq: seq,
+        tool: String::new(),
+        observed_at: Some(at),
+        promotion: None,
+    };
+    store.record_observation(obs, &v.findings).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_seller_names_are_escaped_sanitised_neutralised_and_cut() {
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (dir, store) = common::fresh_store();
+    let scan = store
+        .begin_scan("hostile", Some(brandguard::demo::night_date(0)))
+        .unwrap();
+    let huge = "A".repeat(5 * 1024 * 1024);
+    let names = [
+        "<script>alert(1)</script>",
+        "../../etc/passwd",
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "CON",
+        huge.as_str(),
+    ];
+    for (i, n) in names.iter().enumerate() {
+        record(&store, &config, scan, &format!("H{i}"), n);
+    }
+    case::after_scan(
+        &config,
+        &store,
+        scan,
+        brandguard::demo::night_date(0),
+        &Default::default(),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    for c in case::all(&store).unwrap() {
+        let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+        // The folder stays inside `out`, with a bounded, harmless name.
+        assert_eq!(p.dir.parent().unwrap(), out, "{}", p.dir.display());
+        let name = p.dir.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            name.len() <= 100 && !name.contains("..") && !name.contains('/'),
+            "{name}"
+        );
+        let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+        assert!(!cover.contains("<script>alert"), "script escaped");
+        assert!(
+            cover.len() < 200_000,
+            "5 MB name cut: cover is {} bytes",
+            cover.len()
+        );
+        let csv = std::fs::read_to_string(p.dir.join("listings.csv")).unwrap();
+        for line in csv.lines().skip(1) {
+            for cell in line.split(',') {
+                assert!(
+                    !cell.trim_matches('"').starts_with('='),
+                    "formula in {line:.80}"
+                );
+            }
+        }
+        packet::verify(&p.zip, Some(&store)).unwrap();
+    }
+    let all: String = files(&out)
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        all.contains("&lt;script&gt;") || !all.contains("<script>"),
+        "file names carry no markup"
+    );
+    let covers: Vec<String> = files(&out)
+        .into_iter()
+        .filter(|p| p.ends_with("cover.html"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(
+        covers
+            .iter()
+            .any(|c| c.contains("&lt;script&gt;alert(1)&lt;"))
+    );
+    assert!(covers.iter().any(|c| c.contains("[truncated from")));
+    // The stored listing says how long the name was.
+    let o = store.latest("shopusa", "H4").unwrap().unwrap();
+    assert!(
+        o.listing
+            .seller
+            .name
+            .unwrap()
+            .ends_with("[truncated from 5242880 characters]")
+    );
+}
