@@ -121,6 +121,11 @@ enum Command {
         #[command(subcommand)]
         command: EvidenceCommand,
     },
+    /// Reports for people: `report compliance --period 2026-11`.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// Write the complaint packet (next revision) of a case: a folder and a .zip.
     #[command(args_conflicts_with_subcommands = true)]
     Packet {
@@ -145,6 +150,25 @@ enum Command {
     Case {
         #[command(subcommand)]
         command: CaseCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Distributor scorecards, violations and price charts for a month.
+    Compliance {
+        /// The month, e.g. 2026-11.
+        #[arg(long)]
+        period: brandguard::report::compliance::Period,
+        /// Only this distributor (its id in brand.toml).
+        #[arg(long)]
+        distributor: Option<String>,
+        #[arg(long, default_value = "evidence/report")]
+        out: PathBuf,
+        #[arg(long)]
+        targets: PathBuf,
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
     },
 }
 
@@ -550,6 +574,10 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, nights: u32, args: &DemoA
             }
         }
         println!("{packets} case packets in {}", packets_dir.display());
+        let period: brandguard::report::compliance::Period = "2026-11".parse().map_err(anyhow::Error::msg)?;
+        let report = brandguard::report::compliance::build(&config, &store, period, None)?;
+        let written = brandguard::report::compliance::write(&config, &report, period, &out.join("report"))?;
+        print_compliance(&report, &written);
         let summary_path = out.join("summary.json");
         // The last night's summary, with each night's detection and case moves.
         let mut doc = serde_json::to_value(last)?;
@@ -588,6 +616,40 @@ fn run(cli: &Cli) -> Result<u8> {
             demo: args,
         } => demo(cli, out, targets.as_deref(), *nights, args),
         Command::Case { command } => case_command(command),
+        Command::Report {
+            command:
+                ReportCommand::Compliance {
+                    period,
+                    distributor,
+                    out,
+                    targets,
+                    store,
+                },
+        } => {
+            let config = match load_config(targets, &[]) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            if let Some(d) = distributor
+                && !config.brand.sellers.iter().any(|s| &s.id == d)
+            {
+                eprintln!(
+                    "error: no distributor `{d}` in {}/brand.toml",
+                    targets.display()
+                );
+                return Ok(exit::BAD_CONFIG);
+            }
+            let store = Store::open(store)?;
+            let r = brandguard::report::compliance::build(
+                &config,
+                &store,
+                *period,
+                distributor.as_deref(),
+            )?;
+            let w = brandguard::report::compliance::write(&config, &r, *period, out)?;
+            print_compliance(&r, &w);
+            Ok(exit::OK)
+        }
         Command::Packet {
             command:
                 Some(PacketCommand::Verify {
@@ -868,6 +930,30 @@ fn run(cli: &Cli) -> Result<u8> {
             }
         }
     }
+}
+
+fn print_compliance(
+    r: &brandguard::report::compliance::Compliance,
+    w: &brandguard::report::compliance::Written,
+) {
+    println!("compliance {} over {} scans:", r.period, r.scans);
+    for s in &r.scorecards {
+        println!(
+            "  {:<10} {:>3} violations, {:>2} days below floor, {:>2} territory breaches, {:>2} repeats -> {}",
+            s.distributor,
+            s.violations_total,
+            s.days_below_floor,
+            s.territory_breaches,
+            s.repeat_offences,
+            s.escalation_step
+        );
+    }
+    println!(
+        "wrote {}, {} and {}",
+        w.scorecards.display(),
+        w.violations.display(),
+        w.html.display()
+    );
 }
 
 fn print_packet(p: &brandguard::report::packet::Packet) {

@@ -1,6 +1,7 @@
 //! Files for people: `findings.csv`, complaint packets ([`packet`]) and compliance
 //! reports, on the same helpers (CSV cells, page text, file names).
 
+pub mod compliance;
 pub mod packet;
 
 use std::path::Path;
@@ -18,6 +19,8 @@ pub enum ReportError {
     Csv { path: String, source: csv::Error },
     #[error(transparent)]
     Evidence(#[from] EvidenceError),
+    #[error("template {name}: {message}")]
+    Template { name: String, message: String },
 }
 
 /// Makes a cell safe to open in a spreadsheet: text a spreadsheet would run as a

@@ -76,6 +76,10 @@ pub(crate) fn template_text(targets: &Path, dir: &str, name: &str) -> Option<Str
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, t)| t.to_string()),
+        "report" => super::compliance::TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.to_string()),
         _ => None,
     }
 }

@@ -1,0 +1,754 @@
+//! Distributor compliance reports for a period: scorecards, violations, a
+//! self-contained HTML page with each SKU's price history against its floors, and the
+//! unauthorised sellers seen.
+//!
+//! Everything is computed from the observations of the scans dated in the period
+//! (a scan's date is its `as_of`), so a report can be rebuilt at any time from the
+//! store and says the same.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::packet::environment;
+use super::{ReportError, csv_cell, display_text};
+use crate::config::Config;
+use crate::evidence::Store;
+use crate::judge::FindingKind;
+
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[(
+    "compliance.html",
+    include_str!("../../templates/report/compliance.html"),
+)];
+
+/// A month, `2026-11`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl std::str::FromStr for Period {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("`{s}` is not a month like 2026-11");
+        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
+        let next = if m == 12 {
+            NaiveDate::from_ymd_opt(y + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(y, m + 1, 1)
+        }
+        .ok_or_else(bad)?;
+        let at = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
+        Ok(Period {
+            start: at(first),
+            end: at(next),
+        })
+    }
+}
+
+impl Period {
+    pub fn label(&self) -> String {
+        format!("{}-{:02}", self.start.year(), self.start.month())
+    }
+}
+
+/// One distributor's row of `scorecards.csv`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Scorecard {
+    pub distributor: String,
+    pub name: String,
+    pub listings_watched: usize,
+    pub observations: usize,
+    /// Distinct (listing, kind) violations in the period, by kind.
+    pub violations: BTreeMap<String, usize>,
+    pub violations_total: usize,
+    pub days_below_floor: usize,
+    pub lowest_price: Option<String>,
+    pub lowest_floor: Option<String>,
+    /// Lowest price as a percentage of its floor (e.g. 89.9).
+    pub lowest_pct_of_floor: Option<Decimal>,
+    pub territory_breaches: usize,
+    pub promotion_exemptions: usize,
+    pub repeat_offences: usize,
+    pub escalation_step: String,
+    pub escalation_why: String,
+}
+
+/// One row of `violations.csv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Violation {
+    pub distributor: Option<String>,
+    pub seller: String,
+    pub marketplace: String,
+    pub listing_id: String,
+    pub url: String,
+    pub sku: String,
+    pub kind: String,
+    pub first_seen: NaiveDate,
+    pub last_seen: NaiveDate,
+    pub nights: usize,
+    pub lowest_price: String,
+    pub floor: String,
+    /// Snapshot of the observation with the lowest price: the evidence to show.
+    pub evidence_sha256: String,
+    pub capture_log_seq: u64,
+    pub detail: String,
+}
+
+/// An unauthorised seller seen in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outsider {
+    pub marketplace: String,
+    pub seller: String,
+    pub seller_id: String,
+    pub listings: usize,
+    pub lowest_prices: Vec<String>,
+    pub counterfeit_signals: Vec<String>,
+}
+
+/// A price chart: one SKU of one distributor, in one currency.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub title: String,
+    pub currency: String,
+    /// (date, lowest observed price that night).
+    pub points: Vec<(NaiveDate, Decimal)>,
+    pub floor: Decimal,
+    /// (from, to, promotion floor) windows inside the period.
+    pub promotions: Vec<(NaiveDate, NaiveDate, Decimal, String)>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Compliance {
+    pub period: String,
+    pub brand: String,
+    pub scans: usize,
+    pub scorecards: Vec<Scorecard>,
+    pub violations: Vec<Violation>,
+    pub outsiders: Vec<Outsider>,
+    pub charts: BTreeMap<String, Vec<Chart>>,
+}
+
+/// What `report compliance` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    pub scorecards: PathBuf,
+    pub violations: PathBuf,
+    pub html: PathBuf,
+    pub distributors: usize,
+    pub violations_count: usize,
+}
+
+/// An unauthorised seller being counted: the row, its listings, lowest price per currency.
+type OutsiderAcc = (Outsider, BTreeSet<String>, BTreeMap<String, Decimal>);
+
+#[derive(Default)]
+struct Acc {
+    listings: BTreeSet<String>,
+    observations: usize,
+    violations: BTreeSet<(String, FindingKind)>,
+    bad_days: BTreeSet<NaiveDate>,
+    violation_days: BTreeSet<NaiveDate>,
+    lowest: Option<(Decimal, String, String)>,
+    territory: BTreeSet<String>,
+    exemptions: usize,
+    /// (sku, currency) → date → lowest price.
+    prices: BTreeMap<(String, String), BTreeMap<NaiveDate, Decimal>>,
+}
+
+/// Builds the report for `period` (optionally one distributor) from the store.
+pub fn build(
+    config: &Config,
+    store: &Store,
+    period: Period,
+    only: Option<&str>,
+) -> Result<Compliance, ReportError> {
+    let brand = &config.brand;
+    let scans: Vec<(u64, NaiveDate)> = store
+        .scans()
+        .filter_map(Result::ok)
+        .filter(|s| s.finished_at.is_some())
+        .map(|s| (s.scan_id, s.date()))
+        .filter(|(_, d)| period.start <= *d && *d < period.end)
+        .map(|(id, d)| (id, d.date_naive()))
+        .collect();
+    let scan_days: Vec<NaiveDate> = scans
+        .iter()
+        .map(|(_, d)| *d)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut acc: BTreeMap<String, Acc> = brand
+        .sellers
+        .iter()
+        .filter(|s| only.is_none_or(|o| o == s.id))
+        .map(|s| (s.id.clone(), Acc::default()))
+        .collect();
+    // (marketplace, listing, kind) → violation being built.
+    let mut violations: BTreeMap<(String, String, FindingKind), Violation> = BTreeMap::new();
+    let mut outsiders: BTreeMap<(String, String), OutsiderAcc> = BTreeMap::new();
+    for (scan_id, day) in &scans {
+        for o in store.observations(*scan_id) {
+            let o = o?;
+            let Some(sku) = o.sku_match.sku.clone() else {
+                continue;
+            };
+            let verdict = crate::judge::judge(brand, &o.listing, o.at(), o.promotion.as_deref());
+            let who = verdict.authorized_seller.clone();
+            let listing_key = format!("{}/{}", o.listing.marketplace, o.listing.listing_id);
+            let seller = display_text(
+                o.listing
+                    .seller
+                    .name
+                    .as_deref()
+                    .or(o.listing.seller.id.as_deref())
+                    .unwrap_or("?"),
+                200,
+            );
+            let floor = o.listing.price.as_ref().and_then(|p| {
+                brand
+                    .skus
+                    .iter()
+                    .find(|s| s.id == sku)
+                    .and_then(|s| s.floor.get(&p.currency))
+                    .map(|f| (p.clone(), *f))
+            });
+            for k in &o.findings {
+                let key = (
+                    o.listing.marketplace.clone(),
+                    o.listing.listing_id.clone(),
+                    *k,
+                );
+                let price = o.listing.price.as_ref().map(|p| p.amount);
+                let detail = verdict
+                    .findings
+                    .iter()
+                    .find(|f| f.kind == *k)
+                    .map(|f| f.detail.clone())
+                    .unwrap_or_default();
+                let v = violations.entry(key).or_insert_with(|| Violation {
+                    distributor: who.clone(),
+                    seller: seller.clone(),
+                    marketplace: o.listing.marketplace.clone(),
+                    listing_id: o.listing.listing_id.clone(),
+                    url: o.listing.url.clone(),
+                    sku: sku.clone(),
+                    kind: k.as_str().into(),
+                    first_seen: *day,
+                    last_seen: *day,
+                    nights: 0,
+                    lowest_price: String::new(),
+                    floor: floor
+                        .as_ref()
+                        .map(|(p, f)| format!("{f} {}", p.currency))
+                        .unwrap_or_default(),
+                    evidence_sha256: o.snapshot.sha256.clone(),
+                    capture_log_seq: o.capture_log_seq,
+                    detail: display_text(&detail, 300),
+                });
+                v.last_seen = *day;
+                v.nights += 1;
+                let current: Option<Decimal> = v
+                    .lowest_price
+                    .split(' ')
+                    .next()
+                    .and_then(|s| s.parse().ok());
+                if let (Some(p), Some(money)) = (price, o.listing.price.as_ref())
+                    && current.is_none_or(|c| p < c)
+                {
+                    v.lowest_price = money.to_string();
+                    v.evidence_sha256 = o.snapshot.sha256.clone();
+                    v.capture_log_seq = o.capture_log_seq;
+                }
+            }
+            match who.as_ref().and_then(|w| acc.get_mut(w)) {
+                Some(a) => {
+                    a.listings.insert(listing_key.clone());
+                    a.observations += 1;
+                    for k in &o.findings {
+                        a.violations.insert((listing_key.clone(), *k));
+                        a.violation_days.insert(*day);
+                        if k.is_price() {
+                            a.bad_days.insert(*day);
+                        }
+                        if *k == FindingKind::TerritoryBreach {
+                            a.territory.insert(listing_key.clone());
+                        }
+                    }
+                    if o.promotion.is_some() && !o.findings.iter().any(|k| k.is_price()) {
+                        a.exemptions += 1;
+                    }
+                    if let Some((p, f)) = &floor {
+                        let ratio = p.amount / *f;
+                        if a.lowest.as_ref().is_none_or(|(r, _, _)| ratio < *r) {
+                            a.lowest = Some((ratio, p.to_string(), format!("{f} {}", p.currency)));
+                        }
+                        let e = a
+                            .prices
+                            .entry((sku.clone(), p.currency.to_string()))
+                            .or_default()
+                            .entry(*day)
+                            .or_insert(p.amount);
+                        *e = (*e).min(p.amount);
+                    }
+                }
+                None if who.is_none() && !o.findings.is_empty() => {
+                    let key = (
+                        o.listing.marketplace.clone(),
+                        crate::case::seller_key(
+                            o.listing.seller.id.as_deref(),
+                            o.listing.seller.name.as_deref(),
+                        ),
+                    );
+                    let entry = outsiders.entry(key).or_insert_with(|| {
+                        (
+                            Outsider {
+                                marketplace: o.listing.marketplace.clone(),
+                                seller: seller.clone(),
+                                seller_id: display_text(
+                                    o.listing.seller.id.as_deref().unwrap_or(""),
+                                    200,
+                                ),
+                                listings: 0,
+                                lowest_prices: Vec::new(),
+                                counterfeit_signals: Vec::new(),
+                            },
+                            BTreeSet::new(),
+                            BTreeMap::new(),
+                        )
+                    });
+                    entry.1.insert(listing_key.clone());
+                    if let Some(p) = &o.listing.price {
+                        let e = entry.2.entry(p.currency.to_string()).or_insert(p.amount);
+                        *e = (*e).min(p.amount);
+                    }
+                    for f in verdict
+                        .findings
+                        .iter()
+                        .filter(|f| f.kind == FindingKind::SuspectedCounterfeit)
+                    {
+                        let s = display_text(&f.detail, 200);
+                        if !entry.0.counterfeit_signals.contains(&s) {
+                            entry.0.counterfeit_signals.push(s);
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    let ladder = &brand.escalation;
+    let mut scorecards = Vec::new();
+    let mut charts = BTreeMap::new();
+    for (id, a) in &acc {
+        let name = brand
+            .sellers
+            .iter()
+            .find(|s| &s.id == id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+        for (_, k) in &a.violations {
+            *by_kind.entry(k.as_str().into()).or_default() += 1;
+        }
+        let repeats = repeats(&scan_days, &a.violation_days, ladder.repeat_within_days);
+        let total = a.violations.len();
+        let (step, why) = escalate(ladder, total, a.bad_days.len(), repeats);
+        scorecards.push(Scorecard {
+            distributor: id.clone(),
+            name,
+            listings_watched: a.listings.len(),
+            observations: a.observations,
+            violations: by_kind,
+            violations_total: total,
+            days_below_floor: a.bad_days.len(),
+            lowest_price: a.lowest.as_ref().map(|l| l.1.clone()),
+            lowest_floor: a.lowest.as_ref().map(|l| l.2.clone()),
+            lowest_pct_of_floor: a
+                .lowest
+                .as_ref()
+                .map(|l| (l.0 * Decimal::ONE_HUNDRED).round_dp(1)),
+            territory_breaches: a.territory.len(),
+            promotion_exemptions: a.exemptions,
+            repeat_offences: repeats,
+            escalation_step: step,
+            escalation_why: why,
+        });
+        let mut list = Vec::new();
+        for ((sku, currency), points) in &a.prices {
+            let Some(s) = brand.skus.iter().find(|s| &s.id == sku) else {
+                continue;
+            };
+            let Some(floor) = s
+                .floor
+                .iter()
+                .find(|(c, _)| c.to_string() == *currency)
+                .map(|(_, f)| *f)
+            else {
+                continue;
+            };
+            let promotions = brand
+                .promotions
+                .iter()
+                .filter(|p| p.skus.is_empty() || p.skus.contains(sku))
+                .filter(|p| p.start < period.end && p.end > period.start)
+                .filter_map(|p| {
+                    let f = p.floor.iter().find(|(c, _)| c.to_string() == *currency)?.1;
+                    Some((
+                        p.start.date_naive().max(period.start.date_naive()),
+                        p.end.date_naive().min(period.end.date_naive()),
+                        *f,
+                        p.name.clone(),
+                    ))
+                })
+                .collect();
+            list.push(Chart {
+                title: format!("{} — {}", s.id, s.name),
+                currency: currency.clone(),
+                points: points.iter().map(|(d, p)| (*d, *p)).collect(),
+                floor,
+                promotions,
+            });
+        }
+        charts.insert(id.clone(), list);
+    }
+    let outsiders = outsiders
+        .into_values()
+        .map(|(mut o, listings, prices)| {
+            o.listings = listings.len();
+            o.lowest_prices = prices
+                .into_iter()
+                .map(|(c, p)| format!("{p} {c}"))
+                .collect();
+            o
+        })
+        .collect();
+    let violations: Vec<Violation> = violations
+        .into_values()
+        .filter(|v| only.is_none_or(|o| v.distributor.as_deref() == Some(o)))
+        .collect();
+    Ok(Compliance {
+        period: period.label(),
+        brand: brand.name.clone(),
+        scans: scans.len(),
+        scorecards,
+        violations,
+        outsiders,
+        charts,
+    })
+}
+
+/// Violation episodes (runs of consecutive scan days with a violation) that start
+/// within `within_days` of the previous one's end.
+fn repeats(scan_days: &[NaiveDate], bad: &BTreeSet<NaiveDate>, within_days: u32) -> usize {
+    let mut episodes: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    let mut open: Option<(NaiveDate, NaiveDate)> = None;
+    for d in scan_days {
+        if bad.contains(d) {
+            open = Some(match open {
+                Some((s, _)) => (s, *d),
+                None => (*d, *d),
+            });
+        } else if let Some(e) = open.take() {
+            episodes.push(e);
+        }
+    }
+    episodes.extend(open);
+    episodes
+        .windows(2)
+        .filter(|w| (w[1].0 - w[0].1).num_days() <= i64::from(within_days))
+        .count()
+}
+
+/// The hardest step of the ladder whose thresholds are met, and why.
+fn escalate(
+    ladder: &crate::config::Escalation,
+    violations: usize,
+    days: usize,
+    repeats: usize,
+) -> (String, String) {
+    let mut chosen = (
+        "none".to_string(),
+        "no violations in the period".to_string(),
+    );
+    for s in &ladder.steps {
+        let mut met = Vec::new();
+        if let Some(n) = s.min_violations.filter(|n| violations >= *n as usize) {
+            met.push(format!("{violations} violations ≥ {n}"));
+        }
+        if let Some(n) = s.min_days_below_floor.filter(|n| days >= *n as usize) {
+            met.push(format!("{days} days below floor ≥ {n}"));
+        }
+        if let Some(n) = s.min_repeats.filter(|n| repeats >= *n as usize) {
+            met.push(format!("{repeats} repeat offences ≥ {n}"));
+        }
+        if !met.is_empty() {
+            chosen = (s.name.clone(), met.join("; "));
+        }
+    }
+    chosen
+}
+
+/// Chart geometry for the template: SVG coordinates, labels.
+fn chart_view(c: &Chart, period: Period) -> serde_json::Value {
+    let (w, h, left, right, top, bottom) = (640.0, 240.0, 64.0, 16.0, 16.0, 40.0);
+    let days = (period.end - period.start).num_days().max(1) as f64;
+    let to_f = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(0.0);
+    let mut lo = c
+        .points
+        .iter()
+        .map(|p| to_f(p.1))
+        .fold(to_f(c.floor), f64::min);
+    let mut hi = c
+        .points
+        .iter()
+        .map(|p| to_f(p.1))
+        .fold(to_f(c.floor), f64::max);
+    for p in &c.promotions {
+        lo = lo.min(to_f(p.2));
+        hi = hi.max(to_f(p.2));
+    }
+    let pad = ((hi - lo) * 0.1).max(1.0);
+    let (lo, hi) = ((lo - pad).max(0.0), hi + pad);
+    // Coordinates are for drawing only; the amounts shown are the exact decimals.
+    let x = |d: NaiveDate| {
+        left + (d - period.start.date_naive()).num_days() as f64 / days * (w - left - right)
+    };
+    let y = |v: f64| top + (hi - v) / (hi - lo) * (h - top - bottom);
+    let points: Vec<serde_json::Value> = c
+        .points
+        .iter()
+        .map(|(d, p)| serde_json::json!({"x": format!("{:.1}", x(*d) + 10.0), "y": format!("{:.1}", y(to_f(*p))), "label": format!("{d}: {p} {}", c.currency), "below": *p < c.floor}))
+        .collect();
+    let line = points
+        .iter()
+        .map(|p| {
+            format!(
+                "{},{}",
+                p["x"].as_str().unwrap_or("0"),
+                p["y"].as_str().unwrap_or("0")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let ticks: Vec<serde_json::Value> = (0..5)
+        .map(|i| {
+            let v = lo + (hi - lo) * f64::from(i) / 4.0;
+            serde_json::json!({"y": format!("{:.1}", y(v)), "label": format!("{v:.0}")})
+        })
+        .collect();
+    let xticks: Vec<serde_json::Value> = [0i64, 7, 14, 21, 28]
+        .iter()
+        .map(|d| period.start.date_naive() + chrono::Duration::days(*d))
+        .filter(|d| *d < period.end.date_naive())
+        .map(|d| serde_json::json!({"x": format!("{:.1}", x(d) + 10.0), "label": d.format("%b %d").to_string()}))
+        .collect();
+    let promos: Vec<serde_json::Value> = c
+        .promotions
+        .iter()
+        .map(|(a, b, f, name)| serde_json::json!({"x1": format!("{:.1}", x(*a) + 10.0), "x2": format!("{:.1}", x(*b) + 10.0), "y": format!("{:.1}", y(to_f(*f))), "label": format!("{name}: {f} {}", c.currency)}))
+        .collect();
+    serde_json::json!({
+        "title": c.title, "currency": c.currency, "width": w, "height": h,
+        "x0": left, "x1": w - right, "y0": top, "ybottom": h - bottom,
+        "floor_y": format!("{:.1}", y(to_f(c.floor))), "floor": format!("{} {}", c.floor, c.currency),
+        "points": points, "line": line, "ticks": ticks, "xticks": xticks, "promotions": promos,
+    })
+}
+
+/// Writes `scorecards.csv`, `violations.csv` and `report.html` into `out`.
+pub fn write(
+    config: &Config,
+    report: &Compliance,
+    period: Period,
+    out: &Path,
+) -> Result<Written, ReportError> {
+    std::fs::create_dir_all(out).map_err(|source| ReportError::Write {
+        path: out.display().to_string(),
+        source,
+    })?;
+    let csv_err = |p: &Path| {
+        let path = p.display().to_string();
+        move |source| ReportError::Csv { path, source }
+    };
+    let sc_path = out.join("scorecards.csv");
+    let mut w = csv::Writer::from_path(&sc_path).map_err(csv_err(&sc_path))?;
+    let kinds = [
+        "below_floor",
+        "promotion_overrun",
+        "territory_breach",
+        "unauthorized_seller",
+        "suspected_counterfeit",
+    ];
+    let mut header = vec![
+        "distributor",
+        "name",
+        "listings_watched",
+        "observations",
+        "violations_total",
+    ];
+    let kind_cols: Vec<String> = kinds.iter().map(|k| format!("violations_{k}")).collect();
+    header.extend(kind_cols.iter().map(String::as_str));
+    header.extend([
+        "days_below_floor",
+        "lowest_price",
+        "floor_at_lowest",
+        "lowest_pct_of_floor",
+        "territory_breaches",
+        "promotion_exemptions",
+        "repeat_offences",
+        "escalation_step",
+        "escalation_why",
+    ]);
+    w.write_record(&header).map_err(csv_err(&sc_path))?;
+    for s in &report.scorecards {
+        let mut row = vec![
+            s.distributor.clone(),
+            s.name.clone(),
+            s.listings_watched.to_string(),
+            s.observations.to_string(),
+            s.violations_total.to_string(),
+        ];
+        row.extend(
+            kinds
+                .iter()
+                .map(|k| s.violations.get(*k).copied().unwrap_or(0).to_string()),
+        );
+        row.extend([
+            s.days_below_floor.to_string(),
+            s.lowest_price.clone().unwrap_or_default(),
+            s.lowest_floor.clone().unwrap_or_default(),
+            s.lowest_pct_of_floor
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            s.territory_breaches.to_string(),
+            s.promotion_exemptions.to_string(),
+            s.repeat_offences.to_string(),
+            s.escalation_step.clone(),
+            s.escalation_why.clone(),
+        ]);
+        w.write_record(row.iter().map(|c| csv_cell(c)))
+            .map_err(csv_err(&sc_path))?;
+    }
+    w.flush().map_err(|source| ReportError::Write {
+        path: sc_path.display().to_string(),
+        source,
+    })?;
+    let v_path = out.join("violations.csv");
+    let mut w = csv::Writer::from_path(&v_path).map_err(csv_err(&v_path))?;
+    w.write_record([
+        "distributor",
+        "seller",
+        "marketplace",
+        "listing_id",
+        "url",
+        "sku",
+        "kind",
+        "first_seen",
+        "last_seen",
+        "nights",
+        "lowest_price",
+        "floor",
+        "evidence_snapshot_sha256",
+        "capture_log_seq",
+        "detail",
+    ])
+    .map_err(csv_err(&v_path))?;
+    for v in &report.violations {
+        let row = [
+            v.distributor.clone().unwrap_or_default(),
+            v.seller.clone(),
+            v.marketplace.clone(),
+            v.listing_id.clone(),
+            v.url.clone(),
+            v.sku.clone(),
+            v.kind.clone(),
+            v.first_seen.to_string(),
+            v.last_seen.to_string(),
+            v.nights.to_string(),
+            v.lowest_price.clone(),
+            v.floor.clone(),
+            v.evidence_sha256.clone(),
+            v.capture_log_seq.to_string(),
+            v.detail.clone(),
+        ];
+        w.write_record(row.iter().map(|c| csv_cell(c)))
+            .map_err(csv_err(&v_path))?;
+    }
+    w.flush().map_err(|source| ReportError::Write {
+        path: v_path.display().to_string(),
+        source,
+    })?;
+
+    let env = environment(&config.dir, "report");
+    let charts: BTreeMap<&String, Vec<serde_json::Value>> = report
+        .charts
+        .iter()
+        .map(|(d, cs)| (d, cs.iter().map(|c| chart_view(c, period)).collect()))
+        .collect();
+    let distributors: Vec<serde_json::Value> = report
+        .scorecards
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "card": s,
+                "charts": charts.get(&s.distributor).cloned().unwrap_or_default(),
+                "violations": report.violations.iter().filter(|v| v.distributor.as_deref() == Some(s.distributor.as_str())).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let ctx = serde_json::json!({
+        "period": report.period, "brand": report.brand, "scans": report.scans, "tool": crate::TOOL,
+        "built_at": Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+        "distributors": distributors, "outsiders": report.outsiders, "kinds": kinds,
+    });
+    let html = env
+        .get_template("compliance.html")
+        .and_then(|t| t.render(minijinja::value::Serde(ctx)))
+        .map_err(|e| ReportError::Template {
+            name: "compliance.html".into(),
+            message: format!("{e:#}"),
+        })?;
+    let html_path = out.join("report.html");
+    std::fs::write(&html_path, html).map_err(|source| ReportError::Write {
+        path: html_path.display().to_string(),
+        source,
+    })?;
+    Ok(Written {
+        scorecards: sc_path,
+        violations: v_path,
+        html: html_path,
+        distributors: report.scorecards.len(),
+        violations_count: report.violations.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_calendar_months() {
+        let p: Period = "2026-12".parse().unwrap();
+        assert_eq!(p.start.to_rfc3339(), "2026-12-01T00:00:00+00:00");
+        assert_eq!(p.end.to_rfc3339(), "2027-01-01T00:00:00+00:00");
+        assert!("2026-13".parse::<Period>().is_err());
+        assert!("november".parse::<Period>().is_err());
+    }
+
+    #[test]
+    fn repeats_count_episodes_that_come_back_within_the_window() {
+        let d = |n| NaiveDate::from_ymd_opt(2026, 11, n).unwrap();
+        let days: Vec<_> = (1..=10).map(d).collect();
+        let bad: BTreeSet<_> = [d(1), d(2), d(5), d(9), d(10)].into_iter().collect();
+        assert_eq!(repeats(&days, &bad, 30), 2);
+        assert_eq!(repeats(&days, &bad, 2), 0);
+    }
+}
