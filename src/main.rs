@@ -150,6 +150,12 @@ enum Command {
     Case {
         #[command(subcommand)]
         command: CaseCommand,
+        /// The evidence store folder.
+        #[arg(long, global = true, default_value = "evidence/store")]
+        store: PathBuf,
+        /// Who does this (default: the login name).
+        #[arg(long, global = true)]
+        by: Option<String>,
     },
 }
 
@@ -185,26 +191,10 @@ enum PacketCommand {
     },
 }
 
-#[derive(Args)]
-struct StoreArg {
-    /// The evidence store folder.
-    #[arg(long, default_value = "evidence/store")]
-    store: PathBuf,
-}
-
-#[derive(Args)]
-struct Actor {
-    /// Who does this (default: the login name).
-    #[arg(long)]
-    by: Option<String>,
-}
-
 #[derive(Subcommand)]
 enum CaseCommand {
     /// Every case, one line each.
     List {
-        #[command(flatten)]
-        store: StoreArg,
         /// Only cases in this state (open, packet_ready, filed, rejected, refiled, resolved, closed).
         #[arg(long)]
         state: Option<brandguard::case::CaseState>,
@@ -215,8 +205,6 @@ enum CaseCommand {
     /// A case with its path, findings, filings and history.
     Show {
         id: String,
-        #[command(flatten)]
-        store: StoreArg,
         #[arg(long)]
         json: bool,
     },
@@ -228,20 +216,12 @@ enum CaseCommand {
         /// Date filed (YYYY-MM-DD, default today).
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
-        #[command(flatten)]
-        actor: Actor,
-        #[command(flatten)]
-        store: StoreArg,
     },
     /// The marketplace rejected the filing: its reason, in its words.
     Reject {
         id: String,
         #[arg(long)]
         reason: String,
-        #[command(flatten)]
-        actor: Actor,
-        #[command(flatten)]
-        store: StoreArg,
     },
     /// Filed again after a rejection (build a new packet revision first).
     Refile {
@@ -250,30 +230,18 @@ enum CaseCommand {
         reference: String,
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
-        #[command(flatten)]
-        actor: Actor,
-        #[command(flatten)]
-        store: StoreArg,
     },
     /// The listings are gone or in line.
     Resolve {
         id: String,
         #[arg(long)]
         reason: String,
-        #[command(flatten)]
-        actor: Actor,
-        #[command(flatten)]
-        store: StoreArg,
     },
     /// No further action, with a reason (e.g. "authorised after review").
     Close {
         id: String,
         #[arg(long)]
         reason: String,
-        #[command(flatten)]
-        actor: Actor,
-        #[command(flatten)]
-        store: StoreArg,
     },
     /// Choose another enforcement path than the rules did, with a reason.
     Path {
@@ -283,10 +251,6 @@ enum CaseCommand {
         to: brandguard::case::EnforcementPath,
         #[arg(long)]
         reason: String,
-        #[command(flatten)]
-        actor: Actor,
-        #[command(flatten)]
-        store: StoreArg,
     },
 }
 
@@ -429,6 +393,22 @@ fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
     std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Moves `out/name` (if there) to `out/previous/name-TIME`; returns where.
+fn move_aside(out: &Path, name: &str) -> Result<Option<PathBuf>> {
+    let from = out.join(name);
+    if !from.exists() {
+        return Ok(None);
+    }
+    let previous = out.join("previous");
+    std::fs::create_dir_all(&previous)
+        .with_context(|| format!("cannot create {}", previous.display()))?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f");
+    let to = previous.join(format!("{name}-{stamp}"));
+    std::fs::rename(&from, &to)
+        .with_context(|| format!("cannot move {} aside to {}", from.display(), to.display()))?;
+    Ok(Some(to))
+}
+
 fn print_summary(s: &ScanSummary) {
     println!(
         "scan {} finished in {:.1}s: {} pages fetched, {} listings ({} of the brand), {} links skipped by robots.txt",
@@ -453,6 +433,11 @@ fn print_summary(s: &ScanSummary) {
         } else {
             kinds.join(", ")
         }
+    );
+    let c = &s.cases;
+    println!(
+        "cases: {} opened, {} reopened (seller back), {} resolved, {} open; {} findings resolved, {} listings rechecked at their address ({} gone)",
+        c.opened, c.reopened, c.resolved, c.open, s.findings_resolved, s.rechecked, s.listings_gone
     );
     if !s.failures.is_empty() {
         let f: Vec<String> = s.failures.iter().map(|(k, n)| format!("{k} {n}")).collect();
@@ -511,16 +496,14 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, nights: u32, args: &DemoA
             Ok(c) => c,
             Err(code) => return Ok(code),
         };
-        // Each demo run is a new history: an earlier demo store is kept aside, never
-        // overwritten or mixed in.
-        let store_dir = out.join("store");
-        if store_dir.exists() {
-            let aside = out.join("previous").join(format!("store-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f")));
-            std::fs::create_dir_all(aside.parent().unwrap_or(out))?;
-            std::fs::rename(&store_dir, &aside)
-                .with_context(|| format!("cannot move the earlier demo store {} aside", store_dir.display()))?;
-            println!("the earlier demo store was moved to {}", aside.display());
+        // Each demo run is a new history: what an earlier run wrote is kept aside,
+        // never overwritten or mixed in.
+        for name in ["store", "packets", "report"] {
+            if let Some(aside) = move_aside(out, name)? {
+                println!("the earlier demo's {name} was moved to {}", aside.display());
+            }
         }
+        let store_dir = out.join("store");
         let store = Store::open(&store_dir)?;
         let mut reports = Vec::new();
         let mut partial = false;
@@ -561,10 +544,6 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, nights: u32, args: &DemoA
         brandguard::report::write_findings_csv(&store, &csv)?;
         // A packet for every case still open: what legal would file tomorrow.
         let packets_dir = out.join("packets");
-        if packets_dir.exists() {
-            let aside = out.join("previous").join(format!("packets-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f")));
-            std::fs::rename(&packets_dir, &aside)?;
-        }
         std::fs::create_dir_all(&packets_dir)?;
         let mut packets = 0;
         for c in brandguard::case::all(&store)? {
@@ -615,7 +594,7 @@ fn run(cli: &Cli) -> Result<u8> {
             nights,
             demo: args,
         } => demo(cli, out, targets.as_deref(), *nights, args),
-        Command::Case { command } => case_command(command),
+        Command::Case { command, store, by } => case_command(command, store, by.as_deref()),
         Command::Report {
             command:
                 ReportCommand::Compliance {
@@ -872,18 +851,21 @@ fn run(cli: &Cli) -> Result<u8> {
                         let r = rec?;
                         let f = &r.finding;
                         println!(
-                            "{:<22} {:<8} {:<12} {:<30} {:<9} {}",
+                            "{:<22} {:<8} {:<8} {:<12} {:<30} {:<9} {}",
                             f.kind.as_str(),
+                            if r.resolved.is_some() {
+                                "resolved"
+                            } else {
+                                "open"
+                            },
                             f.marketplace,
                             f.listing_id,
-                            f.seller_name
-                                .as_deref()
-                                .unwrap_or("?")
-                                .chars()
-                                .take(30)
-                                .collect::<String>(),
+                            brandguard::report::display_text(
+                                f.seller_name.as_deref().unwrap_or("?"),
+                                30
+                            ),
                             f.sku,
-                            f.detail
+                            brandguard::report::display_text(&f.detail, 200)
                         );
                     }
                 }
@@ -971,12 +953,13 @@ fn print_packet(p: &brandguard::report::packet::Packet) {
     }
 }
 
-fn case_command(command: &CaseCommand) -> Result<u8> {
+fn case_command(command: &CaseCommand, store: &Path, by: Option<&str>) -> Result<u8> {
     use brandguard::case;
     let today = || chrono::Local::now().date_naive();
-    let (store, changed) = match command {
-        CaseCommand::List { store, state, json } => {
-            let store = Store::open(&store.store)?;
+    let store = Store::open(store)?;
+    let by = case::actor(by);
+    let changed = match command {
+        CaseCommand::List { state, json } => {
             let cases: Vec<_> = case::all(&store)?
                 .into_iter()
                 .filter(|c| state.is_none_or(|s| c.state == s))
@@ -1010,8 +993,7 @@ fn case_command(command: &CaseCommand) -> Result<u8> {
             }
             return Ok(exit::OK);
         }
-        CaseCommand::Show { id, store, json } => {
-            let store = Store::open(&store.store)?;
+        CaseCommand::Show { id, json } => {
             let c = case::get(&store, id)?;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&c)?);
@@ -1081,80 +1063,17 @@ fn case_command(command: &CaseCommand) -> Result<u8> {
             id,
             reference,
             date,
-            actor,
-            store,
-        } => {
-            let store = Store::open(&store.store)?;
-            let c = case::file(
-                &store,
-                id,
-                reference,
-                date.unwrap_or_else(today),
-                &case::actor(actor.by.as_deref()),
-            )?;
-            (store, c)
-        }
-        CaseCommand::Reject {
-            id,
-            reason,
-            actor,
-            store,
-        } => {
-            let store = Store::open(&store.store)?;
-            let c = case::reject(&store, id, reason, &case::actor(actor.by.as_deref()))?;
-            (store, c)
-        }
+        } => case::file(&store, id, reference, date.unwrap_or_else(today), &by)?,
+        CaseCommand::Reject { id, reason } => case::reject(&store, id, reason, &by)?,
         CaseCommand::Refile {
             id,
             reference,
             date,
-            actor,
-            store,
-        } => {
-            let store = Store::open(&store.store)?;
-            let c = case::refile(
-                &store,
-                id,
-                reference,
-                date.unwrap_or_else(today),
-                &case::actor(actor.by.as_deref()),
-            )?;
-            (store, c)
-        }
-        CaseCommand::Resolve {
-            id,
-            reason,
-            actor,
-            store,
-        } => {
-            let store = Store::open(&store.store)?;
-            let c = case::resolve(&store, id, reason, &case::actor(actor.by.as_deref()))?;
-            (store, c)
-        }
-        CaseCommand::Close {
-            id,
-            reason,
-            actor,
-            store,
-        } => {
-            let store = Store::open(&store.store)?;
-            let c = case::close(&store, id, reason, &case::actor(actor.by.as_deref()))?;
-            (store, c)
-        }
-        CaseCommand::Path {
-            id,
-            to,
-            reason,
-            actor,
-            store,
-        } => {
-            let store = Store::open(&store.store)?;
-            let c =
-                case::override_path(&store, id, *to, reason, &case::actor(actor.by.as_deref()))?;
-            (store, c)
-        }
+        } => case::refile(&store, id, reference, date.unwrap_or_else(today), &by)?,
+        CaseCommand::Resolve { id, reason } => case::resolve(&store, id, reason, &by)?,
+        CaseCommand::Close { id, reason } => case::close(&store, id, reason, &by)?,
+        CaseCommand::Path { id, to, reason } => case::override_path(&store, id, *to, reason, &by)?,
     };
-    drop(store);
     println!(
         "case {}: {} (path {})",
         changed.id,

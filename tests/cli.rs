@@ -40,6 +40,101 @@ fn demo_command_writes_summary_with_perfect_detection() {
         .unwrap();
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
     assert!(String::from_utf8_lossy(&v.stdout).starts_with("OK:"));
+
+    // The summary says what happened to cases; demo wrote packets and the report.
+    assert!(stdout.contains("cases: 13 opened"), "{stdout}");
+    assert!(out.join("report/scorecards.csv").exists() && out.join("report/report.html").exists());
+
+    // The case, packet and report commands of the README, as written.
+    let store = out.join("store");
+    let run = |args: &[&str]| {
+        let o = brandguard().args(args).output().unwrap();
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(
+            o.status.success(),
+            "{args:?}: {text}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        text
+    };
+    let s = store.to_str().unwrap();
+    let list = run(&["case", "list", "--store", s]);
+    assert!(
+        list.contains("C0001") && list.contains("13 cases"),
+        "{list}"
+    );
+    let show = run(&["case", "show", "C0001", "--store", s]);
+    assert!(
+        show.contains("history:") && show.contains("opened"),
+        "{show}"
+    );
+    let packets = dir.path().join("packets");
+    let targets = out.join("targets");
+    let built = run(&[
+        "packet",
+        "--case",
+        "C0001",
+        "--targets",
+        targets.to_str().unwrap(),
+        "--out",
+        packets.to_str().unwrap(),
+        "--store",
+        s,
+    ]);
+    assert!(
+        built.contains("C0001 revision 2"),
+        "demo built revision 1: {built}"
+    );
+    let filed = run(&[
+        "case",
+        "file",
+        "C0001",
+        "--reference",
+        "NOCI-1",
+        "--store",
+        s,
+        "--by",
+        "jane",
+    ]);
+    assert!(filed.contains("filed"), "{filed}");
+    let zip = std::fs::read_dir(&packets)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "zip"))
+        .unwrap();
+    let verified = run(&["packet", "verify", zip.to_str().unwrap(), "--store", s]);
+    assert!(verified.starts_with("OK: C0001 revision 2"), "{verified}");
+    let report = dir.path().join("report");
+    let r = run(&[
+        "report",
+        "compliance",
+        "--period",
+        "2026-11",
+        "--targets",
+        targets.to_str().unwrap(),
+        "--out",
+        report.to_str().unwrap(),
+        "--store",
+        s,
+    ]);
+    assert!(
+        r.contains("northwind") && report.join("report.html").exists(),
+        "{r}"
+    );
+    // A wrong period names what is wrong.
+    let o = brandguard()
+        .args([
+            "report",
+            "compliance",
+            "--period",
+            "2026-13",
+            "--targets",
+            "targets/demo",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a month like 2026-11"));
 }
 
 #[test]

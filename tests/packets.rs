@@ -308,6 +308,7 @@ fn record(store: &Store, config: &Config, scan: u64, id: &str, name: &str) {
         tool: String::new(),
         observed_at: Some(at),
         promotion: None,
+        authorized_seller: v.authorized_seller.clone(),
     };
     store.record_observation(obs, &v.findings).unwrap();
 }

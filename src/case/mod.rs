@@ -500,9 +500,7 @@ pub fn after_scan(
                 let id = format!("C{next_id:04}");
                 next_id += 1;
                 let latest = store.latest(&f.finding.marketplace, &f.finding.listing_id)?;
-                let authorized = latest.and_then(|o| {
-                    crate::judge::judge(brand, &o.listing, o.at(), None).authorized_seller
-                });
+                let authorized = latest.and_then(|o| o.authorized_seller);
                 let mut c = Case {
                     id: id.clone(),
                     marketplace: f.finding.marketplace.clone(),
@@ -637,7 +635,7 @@ pub fn file(
     on: NaiveDate,
     by: &str,
 ) -> Result<Case, CaseError> {
-    let mut c = get(store, id)?;
+    let c = get(store, id)?;
     c.require(
         &[CaseState::PacketReady],
         &format!("only a case with a packet can be filed: build one with `brandguard packet --case {id}` (a rejected case is filed again with `case refile`)"),
@@ -646,19 +644,42 @@ pub fn file(
         reference,
         "--reference (the marketplace's complaint number)",
     )?;
-    let n = c.events.len();
     let revision = c.packets.last().map(|p| p.revision).unwrap_or(0);
+    record_filing(store, c, CaseState::Filed, revision, reference, on, by)
+}
+
+/// Records a filing of packet `revision` (first or again) and saves the case.
+fn record_filing(
+    store: &Store,
+    mut c: Case,
+    to: CaseState,
+    revision: u32,
+    reference: &str,
+    on: NaiveDate,
+    by: &str,
+) -> Result<Case, CaseError> {
+    let n = c.events.len();
     c.filings.push(Filing {
         revision,
         reference: reference.into(),
         filed_on: on,
         by: by.into(),
     });
-    c.state = CaseState::Filed;
-    let e = c.event(Utc::now(), "filed", by);
+    c.state = to;
+    let (action, reason) = match to {
+        CaseState::Refiled => {
+            c.refiled += 1;
+            (
+                "refiled",
+                format!("re-filed on {on} (re-filing {})", c.refiled),
+            )
+        }
+        _ => ("filed", format!("filed on {on}")),
+    };
+    let e = c.event(Utc::now(), action, by);
     e.reference = Some(reference.into());
     e.revision = Some(revision);
-    e.reason = Some(format!("filed on {on}"));
+    e.reason = Some(reason);
     save(store, &c, n)?;
     Ok(c)
 }
@@ -691,7 +712,7 @@ pub fn refile(
     on: NaiveDate,
     by: &str,
 ) -> Result<Case, CaseError> {
-    let mut c = get(store, id)?;
+    let c = get(store, id)?;
     c.require(
         &[CaseState::Rejected],
         "only a rejected case can be re-filed",
@@ -712,22 +733,7 @@ pub fn refile(
         });
     };
     let revision = p.revision;
-    let n = c.events.len();
-    c.refiled += 1;
-    c.filings.push(Filing {
-        revision,
-        reference: reference.into(),
-        filed_on: on,
-        by: by.into(),
-    });
-    c.state = CaseState::Refiled;
-    let count = c.refiled;
-    let e = c.event(Utc::now(), "refiled", by);
-    e.reference = Some(reference.into());
-    e.revision = Some(revision);
-    e.reason = Some(format!("re-filed on {on} (re-filing {count})"));
-    save(store, &c, n)?;
-    Ok(c)
+    record_filing(store, c, CaseState::Refiled, revision, reference, on, by)
 }
 
 /// `brandguard case resolve`: the listings are gone or in line (by a person's word).

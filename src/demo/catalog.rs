@@ -305,7 +305,7 @@ impl Catalog {
             sellers,
             listings,
         };
-        c.expect();
+        c.write_expected();
         c
     }
 
@@ -430,12 +430,12 @@ impl Catalog {
             _ => {}
         }
         self.night = k;
-        self.expect();
+        self.write_expected();
     }
 
     /// Writes each listing's expected findings from the generator's intent, for the
     /// catalog's night (promotion windows depend on the date).
-    fn expect(&mut self) {
+    fn write_expected(&mut self) {
         let at = night_date(self.night);
         let products = products();
         for l in self.listings.iter_mut() {

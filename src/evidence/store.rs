@@ -79,9 +79,14 @@ pub struct Observation {
     /// scans had one, where the fetch time stands in.
     #[serde(default)]
     pub observed_at: Option<DateTime<Utc>>,
-    /// The promotion whose lower floor allowed a price under the regular floor.
+    /// The promotion whose price the listing carried (see `judge::Verdict::promotion`).
     #[serde(default)]
     pub promotion: Option<String>,
+    /// The brand's distributor the seller was recognised as, when the scan judged it:
+    /// reports and cases read it here instead of judging again (with a brand file
+    /// that may have changed since).
+    #[serde(default)]
+    pub authorized_seller: Option<String>,
 }
 
 impl Observation {
@@ -119,7 +124,12 @@ impl FindingRecord {
 
 /// The `findings` tree key of a finding.
 pub fn finding_key(f: &Finding) -> String {
-    format!("{}\0{}\0{}", f.marketplace, f.listing_id, f.kind.as_str())
+    finding_key_of(&f.marketplace, &f.listing_id, f.kind)
+}
+
+/// The `findings` tree key of `kind` on a listing.
+pub fn finding_key_of(marketplace: &str, listing_id: &str, kind: FindingKind) -> String {
+    format!("{marketplace}\0{listing_id}\0{}", kind.as_str())
 }
 
 /// Why and when a finding stopped.

@@ -13,16 +13,10 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::packet::environment;
 use super::{ReportError, csv_cell, display_text};
 use crate::config::Config;
-use crate::evidence::Store;
+use crate::evidence::{Store, finding_key_of};
 use crate::judge::FindingKind;
-
-pub(crate) const TEMPLATES: &[(&str, &str)] = &[(
-    "compliance.html",
-    include_str!("../../templates/report/compliance.html"),
-)];
 
 /// A month, `2026-11`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +93,9 @@ pub struct Violation {
     pub evidence_sha256: String,
     pub capture_log_seq: u64,
     pub detail: String,
+    /// `lowest_price`'s amount, to compare.
+    #[serde(skip)]
+    lowest: Option<Decimal>,
 }
 
 /// An unauthorised seller seen in the period.
@@ -200,8 +197,15 @@ pub fn build(
             let Some(sku) = o.sku_match.sku.clone() else {
                 continue;
             };
-            let verdict = crate::judge::judge(brand, &o.listing, o.at(), o.promotion.as_deref());
-            let who = verdict.authorized_seller.clone();
+            let who = o.authorized_seller.clone();
+            // The finding's words, as the scan wrote them.
+            let detail_of = |k: FindingKind| -> Result<String, ReportError> {
+                let key = finding_key_of(&o.listing.marketplace, &o.listing.listing_id, k);
+                Ok(store
+                    .finding(&key)?
+                    .map(|r| r.finding.detail)
+                    .unwrap_or_default())
+            };
             let listing_key = format!("{}/{}", o.listing.marketplace, o.listing.listing_id);
             let seller = display_text(
                 o.listing
@@ -227,42 +231,42 @@ pub fn build(
                     *k,
                 );
                 let price = o.listing.price.as_ref().map(|p| p.amount);
-                let detail = verdict
-                    .findings
-                    .iter()
-                    .find(|f| f.kind == *k)
-                    .map(|f| f.detail.clone())
-                    .unwrap_or_default();
-                let v = violations.entry(key).or_insert_with(|| Violation {
-                    distributor: who.clone(),
-                    seller: seller.clone(),
-                    marketplace: o.listing.marketplace.clone(),
-                    listing_id: o.listing.listing_id.clone(),
-                    url: o.listing.url.clone(),
-                    sku: sku.clone(),
-                    kind: k.as_str().into(),
-                    first_seen: *day,
-                    last_seen: *day,
-                    nights: 0,
-                    lowest_price: String::new(),
-                    floor: floor
-                        .as_ref()
-                        .map(|(p, f)| format!("{f} {}", p.currency))
-                        .unwrap_or_default(),
-                    evidence_sha256: o.snapshot.sha256.clone(),
-                    capture_log_seq: o.capture_log_seq,
-                    detail: display_text(&detail, 300),
-                });
+                if !violations.contains_key(&key) {
+                    let detail = display_text(&detail_of(*k)?, 300);
+                    violations.insert(
+                        key.clone(),
+                        Violation {
+                            distributor: who.clone(),
+                            seller: seller.clone(),
+                            marketplace: o.listing.marketplace.clone(),
+                            listing_id: o.listing.listing_id.clone(),
+                            url: o.listing.url.clone(),
+                            sku: sku.clone(),
+                            kind: k.as_str().into(),
+                            first_seen: *day,
+                            last_seen: *day,
+                            nights: 0,
+                            lowest_price: String::new(),
+                            floor: floor
+                                .as_ref()
+                                .map(|(p, f)| format!("{f} {}", p.currency))
+                                .unwrap_or_default(),
+                            evidence_sha256: o.snapshot.sha256.clone(),
+                            capture_log_seq: o.capture_log_seq,
+                            detail,
+                            lowest: None,
+                        },
+                    );
+                }
+                let Some(v) = violations.get_mut(&key) else {
+                    continue;
+                };
                 v.last_seen = *day;
                 v.nights += 1;
-                let current: Option<Decimal> = v
-                    .lowest_price
-                    .split(' ')
-                    .next()
-                    .and_then(|s| s.parse().ok());
                 if let (Some(p), Some(money)) = (price, o.listing.price.as_ref())
-                    && current.is_none_or(|c| p < c)
+                    && v.lowest.is_none_or(|c| p < c)
                 {
+                    v.lowest = Some(p);
                     v.lowest_price = money.to_string();
                     v.evidence_sha256 = o.snapshot.sha256.clone();
                     v.capture_log_seq = o.capture_log_seq;
@@ -329,12 +333,8 @@ pub fn build(
                         let e = entry.2.entry(p.currency.to_string()).or_insert(p.amount);
                         *e = (*e).min(p.amount);
                     }
-                    for f in verdict
-                        .findings
-                        .iter()
-                        .filter(|f| f.kind == FindingKind::SuspectedCounterfeit)
-                    {
-                        let s = display_text(&f.detail, 200);
+                    if o.findings.contains(&FindingKind::SuspectedCounterfeit) {
+                        let s = display_text(&detail_of(FindingKind::SuspectedCounterfeit)?, 200);
                         if !entry.0.counterfeit_signals.contains(&s) {
                             entry.0.counterfeit_signals.push(s);
                         }
@@ -687,7 +687,7 @@ pub fn write(
         source,
     })?;
 
-    let env = environment(&config.dir, "report");
+    let env = super::templates::environment(&config.dir, "report");
     let charts: BTreeMap<&String, Vec<serde_json::Value>> = report
         .charts
         .iter()

@@ -3,6 +3,7 @@
 
 pub mod compliance;
 pub mod packet;
+mod templates;
 
 use std::path::Path;
 
@@ -110,6 +111,8 @@ pub fn write_findings_csv(store: &Store, path: &Path) -> Result<usize, ReportErr
         "first_seen",
         "last_seen",
         "evidence_sha256",
+        "resolved_at",
+        "resolution",
     ])
     .map_err(csv_err)?;
     let mut n = 0;
@@ -144,6 +147,14 @@ pub fn write_findings_csv(store: &Store, path: &Path) -> Result<usize, ReportErr
             rec.first_seen.to_rfc3339(),
             rec.last_seen.to_rfc3339(),
             rec.snapshot_sha256.clone(),
+            rec.resolved
+                .as_ref()
+                .map(|r| r.at.to_rfc3339())
+                .unwrap_or_default(),
+            rec.resolved
+                .as_ref()
+                .map(|r| r.reason.clone())
+                .unwrap_or_default(),
         ];
         w.write_record(row.iter().map(|c| csv_cell(c)))
             .map_err(csv_err)?;

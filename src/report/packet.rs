@@ -1,9 +1,8 @@
 //! Complaint packets: one folder (and the same as a .zip) per case revision, holding
 //! what the marketplace's form asks for, the evidence and a manifest of hashes.
 //!
-//! The wording lives in `templates/packet/` (HTML templates and `statements.toml`),
-//! built into the binary; a file of the same name under `TARGETS/templates/packet/`
-//! replaces it, so legal can change a text without a new release.
+//! The wording lives in `templates/packet/` (HTML templates and `statements.toml`);
+//! see [`super::templates`] for how a brand replaces it.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -12,7 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use super::{ReportError, csv_cell, display_text, safe_file_name};
+use super::{ReportError, csv_cell, display_text, safe_file_name, templates};
 use crate::case::{self, Case, EnforcementPath, PacketRevision};
 use crate::config::{ComplaintFormat, Config};
 use crate::evidence::{FindingRecord, Observation, Store, sha256_hex};
@@ -20,77 +19,6 @@ use crate::judge::FindingKind;
 
 /// Page text longer than this is cut in packets, with a note.
 const MAX_TEXT: usize = 300;
-
-/// The embedded templates, by name.
-const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "_layout.html",
-        include_str!("../../templates/packet/_layout.html"),
-    ),
-    (
-        "_fields.html",
-        include_str!("../../templates/packet/_fields.html"),
-    ),
-    (
-        "_listings.html",
-        include_str!("../../templates/packet/_listings.html"),
-    ),
-    (
-        "amazon.html",
-        include_str!("../../templates/packet/amazon.html"),
-    ),
-    (
-        "ebay_vero.html",
-        include_str!("../../templates/packet/ebay_vero.html"),
-    ),
-    (
-        "alibaba.html",
-        include_str!("../../templates/packet/alibaba.html"),
-    ),
-    (
-        "generic.html",
-        include_str!("../../templates/packet/generic.html"),
-    ),
-    (
-        "cease_and_desist.html",
-        include_str!("../../templates/packet/cease_and_desist.html"),
-    ),
-    (
-        "distributor_notice.html",
-        include_str!("../../templates/packet/distributor_notice.html"),
-    ),
-    (
-        "statements.toml",
-        include_str!("../../templates/packet/statements.toml"),
-    ),
-];
-
-/// A template by name: the targets folder's own copy first, else the built-in one.
-pub(crate) fn template_text(targets: &Path, dir: &str, name: &str) -> Option<String> {
-    let own = targets.join("templates").join(dir).join(name);
-    if let Ok(text) = std::fs::read_to_string(&own) {
-        return Some(text);
-    }
-    match dir {
-        "packet" => TEMPLATES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, t)| t.to_string()),
-        "report" => super::compliance::TEMPLATES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, t)| t.to_string()),
-        _ => None,
-    }
-}
-
-/// A template environment reading `dir` (see [`template_text`]); HTML auto-escaped.
-pub(crate) fn environment(targets: &Path, dir: &'static str) -> minijinja::Environment<'static> {
-    let mut env = minijinja::Environment::new();
-    let targets = targets.to_path_buf();
-    env.set_loader(move |name| Ok(template_text(&targets, dir, name)));
-    env
-}
 
 /// One field of a complaint form: the form's label, the value and where it came from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -323,9 +251,9 @@ pub fn build(
     }
     let evidence = gather(store, &c)?;
     let previous = c.packets.last().cloned();
-    let env = environment(&config.dir, "packet");
+    let env = templates::environment(&config.dir, "packet");
     let statements: BTreeMap<String, BTreeMap<String, String>> =
-        template_text(&config.dir, "packet", "statements.toml")
+        templates::text(&config.dir, "packet", "statements.toml")
             .map(|t| toml::from_str(&t))
             .transpose()
             .map_err(|e| PacketError::Template {

@@ -1,7 +1,7 @@
 //! One scan: every marketplace of a targets folder crawled, every listing page read,
 //! judged and stored, and a [`ScanSummary`] at the end.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
@@ -182,6 +182,8 @@ struct Run<'a> {
     gone: Mutex<crate::case::Gone>,
     /// Listings of open findings fetched at their address (not found by search).
     rechecks: Mutex<HashSet<Url>>,
+    /// Marketplace → addresses of listings with open findings, read once per scan.
+    open_urls: BTreeMap<String, BTreeSet<Url>>,
 }
 
 impl Run<'_> {
@@ -379,21 +381,14 @@ impl Run<'_> {
         }
         // Open findings whose listings search did not bring: fetched at their address,
         // so a takedown (404/410) or a listing brought into line is seen.
-        for f in self.store.findings() {
-            let f = f?;
-            if f.resolved.is_some() || f.finding.marketplace != m.name {
-                continue;
-            }
-            if let Ok(u) = Url::parse(&f.finding.url) {
-                let u = canonical(u);
-                if seen.insert(u.clone()) {
-                    items.push(u.clone());
-                    self.with(|s| s.rechecked += 1);
-                    match self.rechecks.lock() {
-                        Ok(mut r) => r.insert(u),
-                        Err(p) => p.into_inner().insert(u),
-                    };
-                }
+        for u in self.open_urls.get(&m.name).into_iter().flatten() {
+            if seen.insert(u.clone()) {
+                items.push(u.clone());
+                self.with(|s| s.rechecked += 1);
+                match self.rechecks.lock() {
+                    Ok(mut r) => r.insert(u.clone()),
+                    Err(p) => p.into_inner().insert(u.clone()),
+                };
             }
         }
         bar.set_length(items.len() as u64);
@@ -444,6 +439,7 @@ impl Run<'_> {
             tool: String::new(),
             observed_at: Some(self.as_of),
             promotion: verdict.promotion.clone(),
+            authorized_seller: verdict.authorized_seller.clone(),
         };
         self.store.record_observation(obs, &verdict.findings)?;
         // Listing and finding totals are counted once, from the store, at the end
@@ -470,6 +466,19 @@ pub async fn run(
         store.unfinished_scan(&targets)?
     };
     let started = Utc::now();
+    // One listing has a finding per kind: a set, so each address is checked once.
+    let mut open_urls: BTreeMap<String, BTreeSet<Url>> = BTreeMap::new();
+    for f in store.findings() {
+        let f = f?;
+        if f.resolved.is_none()
+            && let Ok(u) = Url::parse(&f.finding.url)
+        {
+            open_urls
+                .entry(f.finding.marketplace.clone())
+                .or_default()
+                .insert(canonical(u));
+        }
+    }
     let (scan_id, stored_before, observed_before, as_of) = match resume {
         Some(id) => {
             let as_of = store.scan(id)?.map(|r| r.date()).unwrap_or(started);
@@ -531,6 +540,7 @@ pub async fn run(
         as_of,
         gone: Mutex::new(Default::default()),
         rechecks: Mutex::new(HashSet::new()),
+        open_urls,
     };
     tracing::info!(
         scan_id,

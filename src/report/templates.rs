@@ -1,0 +1,70 @@
+//! The wording of packets and reports: minijinja templates in `templates/`, built into
+//! the binary. A file of the same path under `TARGETS/templates/` replaces the built-in
+//! one, so legal and channel teams change a text without a new release.
+
+use std::path::Path;
+
+/// `(path under templates/, text)` of every built-in template.
+macro_rules! embedded {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../../templates/", $path)))),*]
+    };
+}
+
+const BUILT_IN: &[(&str, &str)] = embedded![
+    "packet/_layout.html",
+    "packet/_fields.html",
+    "packet/_listings.html",
+    "packet/amazon.html",
+    "packet/ebay_vero.html",
+    "packet/alibaba.html",
+    "packet/generic.html",
+    "packet/cease_and_desist.html",
+    "packet/distributor_notice.html",
+    "packet/statements.toml",
+    "report/compliance.html",
+];
+
+/// Template `name` of folder `dir` (`packet`, `report`): the targets folder's own copy
+/// first, else the built-in one.
+pub(crate) fn text(targets: &Path, dir: &str, name: &str) -> Option<String> {
+    let own = targets.join("templates").join(dir).join(name);
+    if let Ok(text) = std::fs::read_to_string(&own) {
+        return Some(text);
+    }
+    let path = format!("{dir}/{name}");
+    BUILT_IN
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, t)| t.to_string())
+}
+
+/// A template environment over folder `dir` (see [`text`]); `.html` templates are
+/// auto-escaped, so page text never becomes markup.
+pub(crate) fn environment(targets: &Path, dir: &'static str) -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    let targets = targets.to_path_buf();
+    env.set_loader(move |name| Ok(text(&targets, dir, name)));
+    env
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_targets_copy_replaces_the_built_in_template() {
+        let dir = tempfile::tempdir().unwrap();
+        let built_in = super::text(dir.path(), "packet", "statements.toml").unwrap();
+        assert!(built_in.contains("[ebay_vero]"));
+        std::fs::create_dir_all(dir.path().join("templates/packet")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/packet/statements.toml"),
+            "[generic]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            super::text(dir.path(), "packet", "statements.toml").unwrap(),
+            "[generic]\n"
+        );
+        assert!(super::text(dir.path(), "packet", "nope.html").is_none());
+    }
+}
