@@ -21,6 +21,7 @@ pub mod money;
 pub mod notify;
 pub mod report;
 pub mod scan;
+pub mod usage;
 
 /// The tool's name and version, as written into evidence records and the User-Agent.
 pub const TOOL: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));

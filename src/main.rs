@@ -1,5 +1,10 @@
 //! The `brandguard` command line: parses arguments, calls the library, prints.
 
+/// mimalloc instead of the system allocator: malloc and free took about a tenth of
+/// a fast scan's CPU in the profile (many small strings and JSON values per page).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -74,6 +79,19 @@ enum Command {
         /// Start a new scan even if the last one was interrupted (default: resume it).
         #[arg(long)]
         fresh: bool,
+        /// Requests in flight at once (default: `concurrency` in brand.toml).
+        #[arg(long)]
+        concurrency: Option<usize>,
+        /// Benchmarks only: lift every rate limit. Refused unless all marketplaces are
+        /// on this machine (127.0.0.1, ::1, localhost), i.e. the demo marketplace.
+        #[arg(long)]
+        benchmark_unthrottled: bool,
+        /// Scan only shard I of N (0-based, like Kubernetes' JOB_COMPLETION_INDEX): a
+        /// stable share of the start URLs by host and query, each host's rate limit
+        /// divided among the shards that ask it. Use one store per shard, then
+        /// `brandguard evidence merge`.
+        #[arg(long, env = "BRANDGUARD_SHARD")]
+        shard: Option<brandguard::scan::shard::Shard>,
     },
     /// Print systemd service and timer units and a crontab line for a nightly scan.
     Schedule {
@@ -107,6 +125,10 @@ enum Command {
     ServeDemo {
         #[command(flatten)]
         demo: DemoArgs,
+        /// Also write a targets folder pointing at this server (every search category
+        /// of a large catalog as a start URL): `scan --targets DIR` needs no --base-url.
+        #[arg(long)]
+        write_targets: Option<PathBuf>,
     },
     /// List the findings in a store, or write them as CSV.
     Findings {
@@ -270,6 +292,21 @@ enum EvidenceCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Merge shard stores (`scan --shard I/N`) into one store: every snapshot,
+    /// capture and observation copied once, each night's shard scans as one scan,
+    /// findings and cases moved as after a scan. Shard stores are not changed; a scan
+    /// already merged is skipped, so running it again is safe.
+    Merge {
+        /// The store to merge into (created if missing).
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        /// The targets folder the shards scanned (its brand rules move the cases).
+        #[arg(long)]
+        targets: PathBuf,
+        /// Shard stores.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+    },
     /// Export every capture as WARC/1.1.
     Export {
         #[arg(long)]
@@ -325,23 +362,6 @@ struct BaseUrls {
     #[arg(long = "base-url", env = "BRANDGUARD_BASE_URL", value_delimiter = ',')]
     base_url: Vec<String>,
 }
-
-/// The demo targets, built into the binary so `brandguard demo` works from anywhere.
-const DEMO_TARGETS: &[(&str, &str)] = &[
-    ("brand.toml", include_str!("../targets/demo/brand.toml")),
-    (
-        "marketplaces/shopusa.toml",
-        include_str!("../targets/demo/marketplaces/shopusa.toml"),
-    ),
-    (
-        "marketplaces/tmart.toml",
-        include_str!("../targets/demo/marketplaces/tmart.toml"),
-    ),
-    (
-        "marketplaces/bidbay.toml",
-        include_str!("../targets/demo/marketplaces/bidbay.toml"),
-    ),
-];
 
 fn init_logs(cli: &Cli) {
     let level = match (cli.quiet, cli.verbose) {
@@ -439,6 +459,14 @@ fn print_summary(s: &ScanSummary) {
         "cases: {} opened, {} reopened (seller back), {} resolved, {} open; {} findings resolved, {} listings rechecked at their address ({} gone)",
         c.opened, c.reopened, c.resolved, c.open, s.findings_resolved, s.rechecked, s.listings_gone
     );
+    println!(
+        "cost: {:.1} CPU seconds, peak memory {:.0} MiB, {} snapshot bytes stored ({} new pages, {} already stored)",
+        s.usage.cpu_secs,
+        s.usage.peak_rss_mib,
+        s.snapshot_bytes_stored,
+        s.snapshots_new,
+        s.snapshots_deduplicated
+    );
     if !s.failures.is_empty() {
         let f: Vec<String> = s.failures.iter().map(|(k, n)| format!("{k} {n}")).collect();
         println!("failures: {}", f.join(", "));
@@ -477,14 +505,7 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, nights: u32, args: &DemoA
         Some(t) => t.to_path_buf(),
         None => {
             let dir = out.join("targets");
-            for (name, text) in DEMO_TARGETS {
-                let path = dir.join(name);
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-            }
+            brandguard::demo::write_targets(&dir, None)?;
             dir
         }
     };
@@ -513,6 +534,7 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, nights: u32, args: &DemoA
                 progress: progress(cli),
                 fresh: true,
                 as_of: Some(brandguard::demo::night_date(night)),
+                ..ScanOptions::default()
             };
             let summary = brandguard::scan::run(&config, &store, opts).await?;
             partial |= !summary.failures.is_empty();
@@ -695,11 +717,27 @@ fn run(cli: &Cli) -> Result<u8> {
             base,
             summary,
             fresh,
+            concurrency,
+            benchmark_unthrottled,
+            shard,
         } => {
-            let config = match load_config(targets, &base.base_url) {
+            let mut config = match load_config(targets, &base.base_url) {
                 Ok(c) => c,
                 Err(code) => return Ok(code),
             };
+            if let Some(n) = concurrency {
+                config.brand.crawl.concurrency = (*n).max(1);
+            }
+            let shard = shard.map(|s| brandguard::scan::shard::apply(&mut config, s));
+            if let Some(plan) = &shard {
+                let units: usize = plan.start_urls.values().map(Vec::len).sum();
+                println!(
+                    "shard {}: {} start URLs on {} marketplaces",
+                    plan.shard,
+                    units,
+                    plan.start_urls.len()
+                );
+            }
             let rt = runtime()?;
             let store = Store::open(store)?;
             let mut s = rt.block_on(brandguard::scan::run(
@@ -709,6 +747,8 @@ fn run(cli: &Cli) -> Result<u8> {
                     progress: progress(cli),
                     fresh: *fresh,
                     as_of: None,
+                    benchmark_unthrottled: *benchmark_unthrottled,
+                    shard,
                 },
             ))?;
             // Announce what is new; a failed notification never fails the scan.
@@ -825,12 +865,19 @@ fn run(cli: &Cli) -> Result<u8> {
             println!("{}", serde_json::to_string_pretty(&inspection)?);
             Ok(exit::OK)
         }
-        Command::ServeDemo { demo: args } => {
+        Command::ServeDemo {
+            demo: args,
+            write_targets,
+        } => {
             let rt = runtime()?;
             rt.block_on(async {
                 let server = DemoServer::start(&args.options()).await?;
                 for (name, url) in server.base_urls() {
                     println!("{name:>8}  {url}");
+                }
+                if let Some(dir) = write_targets {
+                    brandguard::demo::write_targets(dir, Some(&server))?;
+                    println!("targets: {}", dir.display());
                 }
                 let base: Vec<String> = server.base_urls().iter().map(|(n, u)| format!("{n}={u}")).collect();
                 println!("ground truth: {}/_demo/ground-truth", server.base_urls()[0].1);
@@ -892,6 +939,65 @@ fn run(cli: &Cli) -> Result<u8> {
                 stats.bytes
             );
             Ok(exit::OK)
+        }
+        Command::Evidence {
+            command:
+                EvidenceCommand::Merge {
+                    store,
+                    targets,
+                    shards,
+                },
+        } => {
+            let config = match load_config(targets, &[]) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            let mut opened = Vec::new();
+            for s in shards {
+                if !s.exists() {
+                    eprintln!("error: shard store {} does not exist", s.display());
+                    return Ok(exit::BAD_CONFIG);
+                }
+                if std::path::absolute(s).ok() == std::path::absolute(store).ok() {
+                    eprintln!(
+                        "error: {} is both a shard and the store to merge into",
+                        s.display()
+                    );
+                    return Ok(exit::BAD_CONFIG);
+                }
+                opened.push((s.clone(), Store::open(s)?));
+            }
+            let target = Store::open(store)?;
+            let m = brandguard::scan::merge::merge(&config, &target, &opened)?;
+            for s in &m.scans {
+                print_summary(s);
+            }
+            println!(
+                "merged {} shard scans ({} captures, {} observations, {} new snapshots); {} already merged, {} unfinished",
+                m.merged.len(),
+                m.captures,
+                m.observations,
+                m.snapshots_copied,
+                m.already_merged.len(),
+                m.unfinished.len()
+            );
+            for u in &m.unfinished {
+                eprintln!(
+                    "warning: not merged, never finished: {u} (resume it with the same scan --shard command)"
+                );
+            }
+            let path = target
+                .path()
+                .parent()
+                .unwrap_or_else(|| Path::new("."))
+                .join("last-merge.json");
+            write_json(&path, &m)?;
+            println!("merge summary written to {}", path.display());
+            Ok(if m.unfinished.is_empty() {
+                exit::OK
+            } else {
+                exit::PARTIAL
+            })
         }
         Command::Evidence {
             command: EvidenceCommand::Verify { store },

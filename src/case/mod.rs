@@ -381,13 +381,24 @@ pub fn get(store: &Store, id: &str) -> Result<Case, CaseError> {
 }
 
 /// Stores a case with the events added since `events_before`, in one log record.
+/// Events of one change listed in its `case_event` log record (see [`save`]).
+const LOGGED_EVENTS: usize = 100;
+
 pub fn save(store: &Store, case: &Case, events_before: usize) -> Result<(), CaseError> {
     let bytes = serde_json::to_vec(case).map_err(|e| CaseError::Invalid(e.to_string()))?;
+    let new = &case.events[events_before.min(case.events.len())..];
+    // The log lists the new events (who did what and why). A first scan of a large
+    // market adds one per finding, tens of thousands: the log then lists the first
+    // LOGGED_EVENTS and pins all of them by count and hash (the case's bytes, pinned
+    // by `case_sha256`, hold them in full).
+    let events_json = serde_json::to_vec(new).map_err(|e| CaseError::Invalid(e.to_string()))?;
     let payload = serde_json::json!({
         "case_id": case.id,
         "case_sha256": sha256_hex(&bytes),
         "state": case.state,
-        "events": &case.events[events_before.min(case.events.len())..],
+        "events": &new[..new.len().min(LOGGED_EVENTS)],
+        "events_total": new.len(),
+        "events_sha256": sha256_hex(&events_json),
     });
     store.record(
         vec![("case_event".into(), payload)],
@@ -418,8 +429,99 @@ pub fn after_scan(
         .collect();
     let missed = |last: u64| finished.iter().filter(|&&s| s > last).count() as u32;
 
-    // 1. Findings: resolve what is gone or in line.
-    let mut records: Vec<FindingRecord> = Vec::new();
+    // Findings are streamed, never all held: a market of 100,000 listings has tens
+    // of thousands of them. One pass resolves what is gone or in line (1) and puts
+    // what stays open into its seller's case (2); then each case drops what was
+    // resolved (3), reading those findings back by key.
+    let mut cases: BTreeMap<String, Case> =
+        all(store)?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let before: BTreeMap<String, usize> = cases
+        .iter()
+        .map(|(id, c)| (id.clone(), c.events.len()))
+        .collect();
+    let mut by_seller: BTreeMap<(String, String), String> = cases
+        .values()
+        .map(|c| ((c.marketplace.clone(), c.seller_key.clone()), c.id.clone()))
+        .collect();
+    let mut next_id = cases.len() + 1;
+    let mut assign = |f: FindingRecord| -> Result<(), CaseError> {
+        let sk = seller_key(
+            f.finding.seller_id.as_deref(),
+            f.finding.seller_name.as_deref(),
+        );
+        let key = f.key();
+        let at = as_of;
+        let id = match by_seller.get(&(f.finding.marketplace.clone(), sk.clone())) {
+            Some(id) => id.clone(),
+            None => {
+                let id = format!("C{next_id:04}");
+                next_id += 1;
+                let latest = store.latest(&f.finding.marketplace, &f.finding.listing_id)?;
+                let authorized = latest.and_then(|o| o.authorized_seller);
+                let mut c = Case {
+                    id: id.clone(),
+                    marketplace: f.finding.marketplace.clone(),
+                    seller_key: sk.clone(),
+                    seller_name: f.finding.seller_name.clone(),
+                    seller_id: f.finding.seller_id.clone(),
+                    authorized_seller: authorized,
+                    state: CaseState::Open,
+                    path: choose_path(brand, &f.finding.marketplace, None, &[&f]),
+                    opened_at: at,
+                    updated_at: at,
+                    findings: BTreeSet::new(),
+                    open_findings: BTreeSet::new(),
+                    filings: Vec::new(),
+                    rejections: Vec::new(),
+                    refiled: 0,
+                    packets: Vec::new(),
+                    relapses: 0,
+                    events: Vec::new(),
+                };
+                let e = c.event(at, "opened", "brandguard");
+                e.scan_id = Some(scan_id);
+                summary.opened += 1;
+                summary.ids_opened.push(id.clone());
+                by_seller.insert((c.marketplace.clone(), sk), id.clone());
+                cases.insert(id.clone(), c);
+                id
+            }
+        };
+        let Some(c) = cases.get_mut(&id) else {
+            return Ok(());
+        };
+        if c.state == CaseState::Closed {
+            // A person closed it with a reason ("authorised after review"): a scan
+            // does not second-guess that.
+            return Ok(());
+        }
+        if c.open_findings.contains(&key) {
+            return Ok(());
+        }
+        if c.state == CaseState::Resolved {
+            c.state = CaseState::Open;
+            c.relapses += 1;
+            let e = c.event(at, "reopened", "brandguard");
+            e.reason = Some(format!(
+                "the seller came back: {key} seen again ({})",
+                f.finding.url
+            ));
+            e.scan_id = Some(scan_id);
+            summary.reopened += 1;
+            summary.ids_reopened.push(id.clone());
+        } else if !c.findings.is_empty() && f.first_scan == scan_id {
+            summary.findings_added_to_open_cases += 1;
+        }
+        c.findings.insert(key.clone());
+        c.open_findings.insert(key.clone());
+        let e = c.event(at, "finding_added", "brandguard");
+        e.reason = Some(f.finding.detail.clone());
+        e.reference = Some(key);
+        e.scan_id = Some(scan_id);
+        Ok(())
+    };
+
+    let mut findings_resolved = 0;
     for f in store.findings() {
         let mut f = f?;
         if f.resolved.is_none() && f.last_scan != scan_id {
@@ -468,115 +570,33 @@ pub fn after_scan(
                     )],
                     vec![(StateTree::Findings, key.into_bytes(), bytes)],
                 )?;
-                summary.findings_resolved += 1;
+                findings_resolved += 1;
             }
         }
-        records.push(f);
+        if f.resolved.is_none() {
+            assign(f)?;
+        }
     }
-
-    // 2. Cases: group unresolved findings by (marketplace, seller).
-    let mut cases: BTreeMap<String, Case> =
-        all(store)?.into_iter().map(|c| (c.id.clone(), c)).collect();
-    let before: BTreeMap<String, usize> = cases
-        .iter()
-        .map(|(id, c)| (id.clone(), c.events.len()))
-        .collect();
-    let mut by_seller: BTreeMap<(String, String), String> = cases
-        .values()
-        .map(|c| ((c.marketplace.clone(), c.seller_key.clone()), c.id.clone()))
-        .collect();
-    let by_key: BTreeMap<String, &FindingRecord> = records.iter().map(|f| (f.key(), f)).collect();
-    let mut next_id = cases.len() + 1;
-    for f in records.iter().filter(|f| f.resolved.is_none()) {
-        let sk = seller_key(
-            f.finding.seller_id.as_deref(),
-            f.finding.seller_name.as_deref(),
-        );
-        let key = f.key();
-        let at = as_of;
-        let id = match by_seller.get(&(f.finding.marketplace.clone(), sk.clone())) {
-            Some(id) => id.clone(),
-            None => {
-                let id = format!("C{next_id:04}");
-                next_id += 1;
-                let latest = store.latest(&f.finding.marketplace, &f.finding.listing_id)?;
-                let authorized = latest.and_then(|o| o.authorized_seller);
-                let mut c = Case {
-                    id: id.clone(),
-                    marketplace: f.finding.marketplace.clone(),
-                    seller_key: sk.clone(),
-                    seller_name: f.finding.seller_name.clone(),
-                    seller_id: f.finding.seller_id.clone(),
-                    authorized_seller: authorized,
-                    state: CaseState::Open,
-                    path: choose_path(brand, &f.finding.marketplace, None, &[f]),
-                    opened_at: at,
-                    updated_at: at,
-                    findings: BTreeSet::new(),
-                    open_findings: BTreeSet::new(),
-                    filings: Vec::new(),
-                    rejections: Vec::new(),
-                    refiled: 0,
-                    packets: Vec::new(),
-                    relapses: 0,
-                    events: Vec::new(),
-                };
-                let e = c.event(at, "opened", "brandguard");
-                e.scan_id = Some(scan_id);
-                summary.opened += 1;
-                summary.ids_opened.push(id.clone());
-                by_seller.insert((c.marketplace.clone(), sk), id.clone());
-                cases.insert(id.clone(), c);
-                id
-            }
-        };
-        let Some(c) = cases.get_mut(&id) else {
-            continue;
-        };
-        if c.state == CaseState::Closed {
-            // A person closed it with a reason ("authorised after review"): a scan
-            // does not second-guess that.
-            continue;
-        }
-        if c.open_findings.contains(&key) {
-            continue;
-        }
-        if c.state == CaseState::Resolved {
-            c.state = CaseState::Open;
-            c.relapses += 1;
-            let e = c.event(at, "reopened", "brandguard");
-            e.reason = Some(format!(
-                "the seller came back: {key} seen again ({})",
-                f.finding.url
-            ));
-            e.scan_id = Some(scan_id);
-            summary.reopened += 1;
-            summary.ids_reopened.push(id.clone());
-        } else if !c.findings.is_empty() && f.first_scan == scan_id {
-            summary.findings_added_to_open_cases += 1;
-        }
-        c.findings.insert(key.clone());
-        c.open_findings.insert(key.clone());
-        let e = c.event(at, "finding_added", "brandguard");
-        e.reason = Some(f.finding.detail.clone());
-        e.reference = Some(key);
-        e.scan_id = Some(scan_id);
-    }
+    summary.findings_resolved += findings_resolved;
 
     // 3. Findings resolved since: out of their cases; cases with none left resolve.
     for c in cases.values_mut() {
-        let done: Vec<String> = c
-            .open_findings
-            .iter()
-            .filter(|k| by_key.get(*k).is_none_or(|f| f.resolved.is_some()))
-            .cloned()
-            .collect();
-        for k in done {
+        // What choose_path reads of the open findings: their kinds and counterfeit
+        // signals, one finding per distinct (kind, detail).
+        let mut open: BTreeMap<(FindingKind, String), FindingRecord> = BTreeMap::new();
+        let mut done: Vec<(String, Option<String>)> = Vec::new();
+        for k in &c.open_findings {
+            match store.finding(&crate::evidence::finding_key_of_printable(k))? {
+                Some(f) if f.resolved.is_none() => {
+                    open.entry((f.finding.kind, f.finding.detail.clone()))
+                        .or_insert(f);
+                }
+                Some(f) => done.push((k.clone(), f.resolved.map(|r| r.reason))),
+                None => done.push((k.clone(), None)),
+            }
+        }
+        for (k, reason) in done {
             c.open_findings.remove(&k);
-            let reason = by_key
-                .get(&k)
-                .and_then(|f| f.resolved.as_ref())
-                .map(|r| r.reason.clone());
             let e = c.event(as_of, "finding_resolved", "brandguard");
             e.reason = reason;
             e.reference = Some(k);
@@ -595,11 +615,7 @@ pub fn after_scan(
         }
         // The path follows what is open now, unless a person chose it.
         if c.path.overridden.is_none() && !c.open_findings.is_empty() {
-            let open: Vec<&FindingRecord> = c
-                .open_findings
-                .iter()
-                .filter_map(|k| by_key.get(k).copied())
-                .collect();
+            let open: Vec<&FindingRecord> = open.values().collect();
             let mut chosen =
                 choose_path(brand, &c.marketplace, c.authorized_seller.as_deref(), &open);
             if chosen.path != c.path.path || chosen.priority != c.path.priority {

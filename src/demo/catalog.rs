@@ -244,6 +244,11 @@ pub struct Catalog {
     pub sellers: Vec<DemoSeller>,
     /// Every listing ever shown up to this night; taken-down ones are `removed`.
     pub listings: Vec<DemoListing>,
+    /// `(site, listing id)` → position in `listings`, and each site's live listings in
+    /// order: item and search pages of a 100,000-listing demo are answered without
+    /// walking the whole catalog per request.
+    index: std::collections::HashMap<(Site, String), usize>,
+    live: std::collections::HashMap<Site, Vec<usize>>,
 }
 
 fn money(rng: &mut StdRng, floor: Decimal, lo_pct: i64, hi_pct: i64) -> Decimal {
@@ -280,6 +285,11 @@ impl Catalog {
                         .min(if site == Site::Shopusa { 6 } else { 5 }))];
                 let seller = &sellers[seller_ix];
                 let id = match site {
+                    // Large catalogs (benchmarks) take seven digits, so they never meet
+                    // the five-digit listings later nights add (SU90100…).
+                    Site::Shopusa if per_site > 12_000 => {
+                        format!("SU{:07}", 1000 + n * 7 + (seed as usize % 7))
+                    }
                     Site::Shopusa => format!("SU{:05}", 1000 + n * 7 + (seed as usize % 7)),
                     Site::Tmart => format!("{}", 600_000 + n * 13 + (seed as usize % 13)),
                     Site::Bidbay => format!("{}", 395_100_000 + n * 31 + (seed as usize % 31)),
@@ -304,9 +314,28 @@ impl Catalog {
             night: 0,
             sellers,
             listings,
+            index: Default::default(),
+            live: Default::default(),
         };
         c.write_expected();
+        c.reindex();
         c
+    }
+
+    /// Rebuilds the lookups after listings were added or taken down.
+    fn reindex(&mut self) {
+        self.index = self
+            .listings
+            .iter()
+            .enumerate()
+            .map(|(i, l)| ((l.site, l.id.clone()), i))
+            .collect();
+        self.live.clear();
+        for (i, l) in self.listings.iter().enumerate() {
+            if !l.removed {
+                self.live.entry(l.site).or_default().push(i);
+            }
+        }
     }
 
     /// The marketplace on night `night` (0 is [`Catalog::generate`]'s): each night
@@ -321,6 +350,7 @@ impl Catalog {
         for k in 1..=night {
             c.advance(k);
         }
+        c.reindex();
         c
     }
 
@@ -479,14 +509,30 @@ impl Catalog {
     }
 
     /// The live listings of a site (what search shows).
-    pub fn on(&self, site: Site) -> impl Iterator<Item = &DemoListing> {
-        self.listings
+    pub fn on(&self, site: Site) -> impl ExactSizeIterator<Item = &DemoListing> {
+        self.live
+            .get(&site)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .filter(move |l| l.site == site && !l.removed)
+            .map(|&i| &self.listings[i])
+    }
+
+    /// The `n`-th live listing of a site (search order), if there are that many.
+    pub fn nth_live(&self, site: Site, n: usize) -> Option<&DemoListing> {
+        let i = *self.live.get(&site)?.get(n)?;
+        self.listings.get(i)
     }
 
     pub fn find(&self, site: Site, id: &str) -> Option<&DemoListing> {
-        self.listings.iter().find(|l| l.site == site && l.id == id)
+        let i = *self.index.get(&(site, id.to_string()))?;
+        self.listings.get(i)
+    }
+
+    /// Position of a listing among its site's live listings (for the reset fault).
+    pub fn position(&self, site: Site, id: &str) -> Option<usize> {
+        let i = *self.index.get(&(site, id.to_string()))?;
+        self.live.get(&site)?.iter().position(|&x| x == i)
     }
 
     pub fn seller_by_id(&self, site: Site, id: &str) -> Option<&DemoSeller> {

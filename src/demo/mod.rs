@@ -7,6 +7,7 @@
 pub mod catalog;
 mod pages;
 mod server;
+mod targets;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 pub use catalog::{Catalog, DemoPromotion, Role, Site, night_date};
 pub use server::{Fault, RequestRecord};
+pub use targets::{TargetsError, write_targets};
 
 /// How to generate and serve the demo.
 #[derive(Debug, Clone)]

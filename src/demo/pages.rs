@@ -52,13 +52,24 @@ pub fn robots(site: Site) -> &'static str {
     }
 }
 
-/// The path of the search page that starts a scan.
-pub fn search_path(site: Site, page: usize) -> String {
+/// Listings per search category (`cat=K`): 50 result pages, the most the demo
+/// targets follow. Large demo catalogs are searched one category at a time, the way a
+/// brand narrows a marketplace's search by department to reach every listing.
+pub const CATEGORY_SIZE: usize = 50 * PAGE_SIZE;
+
+/// The path of search page `page`, of category `cat` or of all listings.
+pub fn search_path(site: Site, cat: Option<usize>, page: usize) -> String {
+    let cat = cat.map(|k| format!("&cat={k}")).unwrap_or_default();
     match site {
-        Site::Shopusa => format!("/search?q=acme&page={page}"),
-        Site::Tmart => format!("/s?kw=acme&p={page}"),
-        Site::Bidbay => format!("/sch?_nkw=acme&_pgn={page}"),
+        Site::Shopusa => format!("/search?q=acme{cat}&page={page}"),
+        Site::Tmart => format!("/s?kw=acme{cat}&p={page}"),
+        Site::Bidbay => format!("/sch?_nkw=acme{cat}&_pgn={page}"),
     }
+}
+
+/// The search categories of a site: one per [`CATEGORY_SIZE`] live listings.
+pub fn categories(c: &Catalog, site: Site) -> usize {
+    c.on(site).len().div_ceil(CATEGORY_SIZE).max(1)
 }
 
 pub fn item_path(site: Site, id: &str) -> String {
@@ -80,14 +91,30 @@ pub fn forbidden_item_path(site: Site, id: &str) -> String {
 
 /// A search results page. `endless`: past the last page, the last page's listings
 /// again with a "next" link, forever (a pagination trap).
-pub fn search(c: &Catalog, site: Site, page: usize, endless: bool) -> Option<String> {
-    let all: Vec<&DemoListing> = c.on(site).collect();
-    let pages = all.len().div_ceil(PAGE_SIZE).max(1);
+/// `cat`: only that category's listings (see [`CATEGORY_SIZE`]).
+pub fn search(
+    c: &Catalog,
+    site: Site,
+    cat: Option<usize>,
+    page: usize,
+    endless: bool,
+) -> Option<String> {
+    let live = c.on(site).len();
+    let (first, count) = match cat {
+        Some(k) => {
+            let first = k.checked_mul(CATEGORY_SIZE).filter(|&f| f < live)?;
+            (first, CATEGORY_SIZE.min(live - first))
+        }
+        None => (0, live),
+    };
+    let pages = count.div_ceil(PAGE_SIZE).max(1);
     if page == 0 || (page > pages && !endless) {
         return None;
     }
     let shown = page.min(pages);
-    let chunk = &all[(shown - 1) * PAGE_SIZE..(shown * PAGE_SIZE).min(all.len())];
+    let chunk: Vec<&DemoListing> = ((shown - 1) * PAGE_SIZE..(shown * PAGE_SIZE).min(count))
+        .filter_map(|i| c.nth_live(site, first + i))
+        .collect();
     let mut rows = String::new();
     for (i, l) in chunk.iter().enumerate() {
         let path = item_path(site, &l.id);
@@ -117,7 +144,7 @@ pub fn search(c: &Catalog, site: Site, page: usize, endless: bool) -> Option<Str
             ),
         });
     }
-    let next = (page < pages || endless).then(|| search_path(site, page + 1));
+    let next = (page < pages || endless).then(|| search_path(site, cat, page + 1));
     Some(match site {
         Site::Shopusa => format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Search: acme - ShopUSA</title></head><body>\

@@ -313,7 +313,8 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
             .and_then(|p| p.parse().ok())
             .unwrap_or(1usize);
         let endless = st.has(|f| matches!(f, Fault::EndlessPagination)).is_some();
-        return match pages::search(c, site, page, endless) {
+        let cat = query_param(query, "cat").and_then(|k| k.parse().ok());
+        return match pages::search(c, site, cat, page, endless) {
             Some(body) => html(site, body),
             None => not_found(),
         };
@@ -362,7 +363,7 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
         }
         // Deterministic: the first request for every `every`-th listing is cut, so a
         // retry succeeds and tests do not depend on chance.
-        let position = c.on(site).position(|x| x.id == l.id).unwrap_or(0) as u64;
+        let position = c.position(site, &l.id).unwrap_or(0) as u64;
         if let Some(Fault::Reset { every }) = st.has(|f| matches!(f, Fault::Reset { .. }))
             && position.is_multiple_of(every)
             && st

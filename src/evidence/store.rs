@@ -132,6 +132,18 @@ pub fn finding_key_of(marketplace: &str, listing_id: &str, kind: FindingKind) ->
     format!("{marketplace}\0{listing_id}\0{}", kind.as_str())
 }
 
+/// The `findings` tree key of a printable key (`market/listing/kind`, as cases hold
+/// them). The marketplace is up to the first `/` and the kind after the last, so a
+/// listing id holding `/` still maps back.
+pub fn finding_key_of_printable(printable: &str) -> String {
+    match (printable.split_once('/'), printable.rsplit_once('/')) {
+        (Some((market, _)), Some((rest, kind))) if rest.len() > market.len() => {
+            format!("{market}\0{}\0{kind}", &rest[market.len() + 1..])
+        }
+        _ => printable.replace('/', "\0"),
+    }
+}
+
 /// Why and when a finding stopped.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resolution {
@@ -202,6 +214,25 @@ fn chain_hash(prev: &str, seq: u64, kind: &str, payload_sha256: &str) -> String 
     hex::encode(h.finalize())
 }
 
+/// zstd level 3, with one compression context per thread: creating a context per
+/// page showed up in the scan's profile.
+fn compress(body: &[u8]) -> std::io::Result<Vec<u8>> {
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    COMPRESSOR.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_none() {
+            *c = Some(zstd::bulk::Compressor::new(3)?);
+        }
+        match c.as_mut() {
+            Some(z) => z.compress(body),
+            None => zstd::encode_all(body, 3),
+        }
+    })
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -221,6 +252,9 @@ pub struct Store {
     /// holding the SHA-256 of the case's new bytes.
     cases: sled::Tree,
     scans: sled::Tree,
+    /// `evidence merge`: `<source store's first log hash>/<its scan id>` → the scan of
+    /// this store it was merged into, so nothing is merged twice.
+    merged: sled::Tree,
     log: sled::Tree,
     /// (next seq, hash of the last record); appends are serialised through it.
     head: Mutex<(u64, String)>,
@@ -250,6 +284,7 @@ pub enum StateTree {
     Listings,
     Findings,
     Cases,
+    Merged,
 }
 
 /// A log record to append: `(kind, payload)`.
@@ -260,13 +295,22 @@ pub type Write = (StateTree, Vec<u8>, Vec<u8>);
 /// What a commit writes: log records and state.
 type Built = (Vec<Event>, Vec<Write>);
 
+/// sled page cache size.
+const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
 const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 impl Store {
     /// Opens (or creates) the store in folder `path`.
     pub fn open(path: &Path) -> Result<Store, EvidenceError> {
         std::fs::create_dir_all(path)?;
-        let db = sled::Config::new().path(path).open().map_err(|source| {
+        // sled's page cache defaults to 1 GiB and fills as the store grows; bounded,
+        // so a scan's memory does not grow with the size of the market.
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|source| {
             let locked = matches!(&source, sled::Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
                 || source.to_string().contains("lock");
             if locked {
@@ -312,6 +356,7 @@ impl Store {
             cases: db.open_tree("cases")?,
             validators: db.open_tree("validators")?,
             scans: db.open_tree("scans")?,
+            merged: db.open_tree("merged")?,
             log,
             head: Mutex::new(head),
             db,
@@ -372,8 +417,9 @@ impl Store {
             &self.listings,
             &self.findings,
             &self.cases,
+            &self.merged,
         )
-            .transaction(|(log, observations, listings, findings, cases)| {
+            .transaction(|(log, observations, listings, findings, cases, merged)| {
                 for (key, bytes) in &encoded {
                     // A log record is never overwritten.
                     if log.get(key)?.is_some() {
@@ -387,6 +433,7 @@ impl Store {
                         StateTree::Listings => listings,
                         StateTree::Findings => findings,
                         StateTree::Cases => cases,
+                        StateTree::Merged => merged,
                     };
                     t.insert(k.as_slice(), v.as_slice())?;
                 }
@@ -558,7 +605,7 @@ impl Store {
                 deduplicated: true,
             });
         }
-        let compressed = zstd::encode_all(body, 3)?;
+        let compressed = compress(body)?;
         let stored_size = compressed.len() as u64;
         // compare_and_swap against "absent": stored bytes are never overwritten, even
         // when another task stores the same bytes in between.
@@ -642,8 +689,9 @@ impl Store {
                 }),
             )];
             let mut writes = vec![
-                (StateTree::Observations, key.clone(), bytes.clone()),
-                (StateTree::Listings, lkey.as_bytes().to_vec(), bytes),
+                (StateTree::Observations, key.clone(), bytes),
+                // The listing's latest observation, by key: the bytes are stored once.
+                (StateTree::Listings, lkey.as_bytes().to_vec(), key.clone()),
             ];
             let now = obs.at();
             for f in findings {
@@ -786,6 +834,52 @@ impl Store {
         }
     }
 
+    /// One observation by its key (hex, as in the `observation` log record).
+    pub fn observation(&self, key_hex: &str) -> Result<Option<Observation>, EvidenceError> {
+        let key = hex::decode(key_hex).map_err(|e| EvidenceError::Corrupt {
+            tree: "observations",
+            key: key_hex.to_string(),
+            message: format!("not a hex key: {e}"),
+        })?;
+        match self.observations.get(&key)? {
+            Some(v) => Ok(Some(parse("observations", &key, &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The stored (zstd) bytes of a snapshot, for copying between stores.
+    pub fn snapshot_stored(&self, sha256_hex: &str) -> Result<Option<Vec<u8>>, EvidenceError> {
+        let key = hex::decode(sha256_hex).map_err(|e| EvidenceError::Corrupt {
+            tree: "snapshots",
+            key: sha256_hex.to_string(),
+            message: format!("not a hex SHA-256: {e}"),
+        })?;
+        Ok(self.snapshots.get(key)?.map(|v| v.to_vec()))
+    }
+
+    /// The scan of this store that `source_scan` of the store whose first log record
+    /// hashes to `source` was merged into (`evidence merge`), if it was.
+    pub fn merged_into(
+        &self,
+        source: &str,
+        source_scan: u64,
+    ) -> Result<Option<u64>, EvidenceError> {
+        Ok(self
+            .merged
+            .get(format!("{source}/{source_scan}").as_bytes())?
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)))
+    }
+
+    /// The `merged` tree write that marks `source_scan` of `source` as merged into
+    /// `scan_id`; committed with the `shard_merged` record, so both or neither land.
+    pub fn merged_write(source: &str, source_scan: u64, scan_id: u64) -> Write {
+        (
+            StateTree::Merged,
+            format!("{source}/{source_scan}").into_bytes(),
+            scan_id.to_be_bytes().to_vec(),
+        )
+    }
+
     /// The latest observation of a listing.
     pub fn latest(
         &self,
@@ -794,9 +888,26 @@ impl Store {
     ) -> Result<Option<Observation>, EvidenceError> {
         let key = format!("{marketplace}\0{listing_id}");
         match self.listings.get(key.as_bytes())? {
-            Some(v) => Ok(Some(parse("listings", key.as_bytes(), &v)?)),
+            Some(v) => self.listing_entry(key.as_bytes(), &v),
             None => Ok(None),
         }
+    }
+
+    /// A `listings` tree entry: the key of the listing's latest observation (16
+    /// bytes: scan id, sequence), or in stores written before version 0.2 of the
+    /// format, the observation itself.
+    fn listing_entry(&self, key: &[u8], v: &[u8]) -> Result<Option<Observation>, EvidenceError> {
+        if v.len() == 16 {
+            return match self.observations.get(v)? {
+                Some(o) => Ok(Some(parse("observations", v, &o)?)),
+                None => Err(EvidenceError::Corrupt {
+                    tree: "listings",
+                    key: String::from_utf8_lossy(key).replace('\0', "/"),
+                    message: format!("points at observation {} which is missing", hex::encode(v)),
+                }),
+            };
+        }
+        Ok(Some(parse("listings", key, v)?))
     }
 
     /// The stored bytes of a case (JSON), by id.
@@ -1011,7 +1122,9 @@ impl Store {
         let mut out = Vec::new();
         for r in self.listings.iter() {
             let (k, v) = r?;
-            let o: Observation = parse("listings", &k, &v)?;
+            let Some(o) = self.listing_entry(&k, &v)? else {
+                continue;
+            };
             let l = &o.listing;
             let full = format!("{}/{}", l.marketplace, l.listing_id);
             if l.url == needle

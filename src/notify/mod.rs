@@ -21,7 +21,9 @@ use crate::scan::ScanSummary;
 pub struct Announcement {
     pub brand: String,
     pub scan_id: u64,
+    /// The first [`MAX_LISTED`] new findings; `new_findings_total` counts them all.
     pub new_findings: Vec<NewFinding>,
+    pub new_findings_total: u64,
     pub hosts_cut_off: Vec<String>,
     pub failures: std::collections::BTreeMap<String, u64>,
     pub summary_line: String,
@@ -45,6 +47,10 @@ pub struct Delivery {
     pub error: Option<String>,
 }
 
+/// New findings listed in an announcement: a first scan of a large market finds
+/// tens of thousands, which belong in findings.csv, not in a webhook body or an email.
+pub const MAX_LISTED: usize = 1000;
+
 impl Announcement {
     /// What scan `summary` found new, read from the store.
     pub fn of(
@@ -53,8 +59,14 @@ impl Announcement {
         summary: &ScanSummary,
     ) -> Result<Announcement, EvidenceError> {
         let mut new_findings = Vec::new();
-        for f in store.findings_of(summary.scan_id)? {
-            if f.first_scan == summary.scan_id {
+        let mut total = 0;
+        for f in store.findings() {
+            let f = f?;
+            if f.first_scan == summary.scan_id && f.last_scan == summary.scan_id {
+                total += 1;
+                if new_findings.len() >= MAX_LISTED {
+                    continue;
+                }
                 let x = f.finding;
                 new_findings.push(NewFinding {
                     kind: x.kind.as_str().into(),
@@ -79,6 +91,7 @@ impl Announcement {
                 summary.hosts_cut_off.len()
             ),
             new_findings,
+            new_findings_total: total,
             hosts_cut_off: summary.hosts_cut_off.clone(),
             failures: summary.failures.clone(),
         })
@@ -105,10 +118,10 @@ impl Announcement {
                     f.kind, f.marketplace, f.listing_id, seller, f.url
                 ));
             }
-            if self.new_findings.len() > 50 {
+            if self.new_findings_total > 50 {
                 t.push_str(&format!(
                     "… and {} more (see findings.csv)\n",
-                    self.new_findings.len() - 50
+                    self.new_findings_total - 50
                 ));
             }
         }
@@ -180,8 +193,7 @@ async fn send_email(n: &NotifySettings, a: &Announcement) -> Result<(), String> 
         .map_err(|e| format!("email_from: {e}"))?;
     let mut builder = Message::builder().from(from).subject(format!(
         "brandguard: {} new findings for {}",
-        a.new_findings.len(),
-        a.brand
+        a.new_findings_total, a.brand
     ));
     for to in &n.email_to {
         builder = builder.to(to.parse().map_err(|e| format!("email_to `{to}`: {e}"))?);

@@ -169,7 +169,7 @@ fn gather(store: &Store, c: &Case) -> Result<Vec<Evidence>, PacketError> {
     let mut by_listing: BTreeMap<String, Vec<FindingRecord>> = BTreeMap::new();
     for k in keys {
         if let Some(f) = store
-            .finding(&k.replace('/', "\0"))
+            .finding(&crate::evidence::finding_key_of_printable(k))
             .map_err(ReportError::from)?
         {
             by_listing

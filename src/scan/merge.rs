@@ -1,0 +1,300 @@
+//! `brandguard evidence merge`: shard stores (`scan --shard I/N`) into one store.
+//!
+//! Each finished scan of a shard store that was not merged before is copied into the
+//! target store: every snapshot (its SHA-256 checked against its bytes), every
+//! capture and every observation, in the shard's log order, as records of a new scan
+//! of the target's own hash chain. The shard scans of one night (the UTC date they
+//! stand for) become one scan, so reports see one scan per night. Findings and cases
+//! then move as after an ordinary scan (new, ongoing, resolved, relapsed), since they
+//! depend on the target's history, not the shard's.
+//!
+//! Nothing is rewritten in the shard stores, whose chains stay verifiable as they
+//! are. The target's chain pins each merged shard scan with a `shard_merged` record
+//! (the shard store's first log hash, its scan id and the log head it finished at,
+//! and how many records came over), committed together with the mark that makes a
+//! second merge of the same scan a no-op.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::evidence::{EvidenceError, Store, finding_key_of};
+use crate::judge::Finding;
+use crate::scan::{ScanError, ScanSummary};
+
+/// What a merge did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct MergeSummary {
+    /// Shard scans copied, as `store path: scan id`.
+    pub merged: Vec<String>,
+    /// Shard scans skipped because an earlier merge already copied them.
+    pub already_merged: Vec<String>,
+    /// Shard scans skipped because they never finished (still running, or killed:
+    /// resume them with `scan --shard` first).
+    pub unfinished: Vec<String>,
+    pub snapshots_copied: u64,
+    pub captures: u64,
+    pub observations: u64,
+    /// The scans of the target store the shards were merged into, with their summaries.
+    pub scans: Vec<ScanSummary>,
+}
+
+struct Pending {
+    path: PathBuf,
+    store_ix: usize,
+    source: String,
+    scan_id: u64,
+    as_of: DateTime<Utc>,
+    log_head: String,
+    summary: Option<serde_json::Value>,
+}
+
+/// Merges the finished, not yet merged scans of `shards` into `target`.
+pub fn merge(
+    config: &Config,
+    target: &Store,
+    shards: &[(PathBuf, Store)],
+) -> Result<MergeSummary, ScanError> {
+    let mut out = MergeSummary::default();
+    let mut pending: Vec<Pending> = Vec::new();
+    for (i, (path, shard)) in shards.iter().enumerate() {
+        let Some(genesis) = shard.log_record(0)? else {
+            continue;
+        };
+        for rec in shard.scans() {
+            let rec = rec?;
+            let name = format!("{}: scan {}", path.display(), rec.scan_id);
+            let (Some(_), Some(head)) = (rec.finished_at, rec.log_head.clone()) else {
+                out.unfinished.push(name);
+                continue;
+            };
+            if target.merged_into(&genesis.hash, rec.scan_id)?.is_some() {
+                out.already_merged.push(name);
+                continue;
+            }
+            pending.push(Pending {
+                path: path.clone(),
+                store_ix: i,
+                source: genesis.hash.clone(),
+                scan_id: rec.scan_id,
+                as_of: rec.date(),
+                log_head: head,
+                summary: rec.summary.clone(),
+            });
+        }
+    }
+    // One scan of the target per night the shard scans stand for.
+    let mut nights: BTreeMap<NaiveDate, Vec<Pending>> = BTreeMap::new();
+    for p in pending {
+        nights.entry(p.as_of.date_naive()).or_default().push(p);
+    }
+    let targets = config.dir.display().to_string();
+    for (_, group) in nights {
+        let started = Utc::now();
+        let as_of = group.iter().map(|p| p.as_of).min().unwrap_or(started);
+        let scan_id = target.begin_scan(&targets, Some(as_of))?;
+        let mut summary = ScanSummary {
+            scan_id,
+            tool: crate::TOOL.to_string(),
+            targets: targets.clone(),
+            store: target.path().display().to_string(),
+            started_at: Some(started),
+            as_of: Some(as_of),
+            ..ScanSummary::default()
+        };
+        let mut gone: crate::case::Gone = Default::default();
+        for p in &group {
+            let shard = &shards[p.store_ix].1;
+            let copied = copy_scan(target, shard, p.scan_id, scan_id, &mut gone, &mut out)?;
+            target.record(
+                vec![(
+                    "shard_merged".into(),
+                    serde_json::json!({
+                        "scan_id": scan_id,
+                        "source_store": p.path.display().to_string(),
+                        "source_first_hash": p.source,
+                        "source_scan_id": p.scan_id,
+                        "source_log_head": p.log_head,
+                        "captures": copied.0,
+                        "observations": copied.1,
+                    }),
+                )],
+                vec![Store::merged_write(&p.source, p.scan_id, scan_id)],
+            )?;
+            add_counts(&mut summary, p.summary.as_ref());
+            out.merged
+                .push(format!("{}: scan {}", p.path.display(), p.scan_id));
+        }
+        super::tally(target, scan_id, &mut summary)?;
+        summary.cases = crate::case::after_scan(config, target, scan_id, as_of, &gone)?;
+        summary.findings_resolved = summary.cases.findings_resolved;
+        let finished = Utc::now();
+        summary.finished_at = Some(finished);
+        summary.duration_secs = (finished - started).num_milliseconds() as f64 / 1000.0;
+        summary.usage = crate::usage::Usage::now();
+        let value = serde_json::to_value(&summary).unwrap_or_default();
+        summary.log_head = target.finish_scan(scan_id, value)?;
+        out.scans.push(summary);
+    }
+    Ok(out)
+}
+
+/// Copies one shard scan's snapshots, captures and observations into scan `into` of
+/// `target`; returns (captures, observations) copied.
+fn copy_scan(
+    target: &Store,
+    shard: &Store,
+    scan_id: u64,
+    into: u64,
+    gone: &mut crate::case::Gone,
+    out: &mut MergeSummary,
+) -> Result<(u64, u64), ScanError> {
+    // Shard capture seq → target capture seq, for the observations that point at them.
+    let mut captures: HashMap<u64, u64> = HashMap::new();
+    let mut counts = (0, 0);
+    for rec in shard.log() {
+        let rec = rec?;
+        if rec.payload.get("scan_id").and_then(|v| v.as_u64()) != Some(scan_id) {
+            continue;
+        }
+        match rec.kind.as_str() {
+            "capture" => {
+                let c: crate::evidence::Capture = serde_json::from_value(rec.payload.clone())
+                    .map_err(|e| corrupt("log", rec.seq, format!("capture unreadable: {e}")))?;
+                let mut snap = c.snapshot.clone();
+                if let Some(body) = shard.snapshot(&c.snapshot.sha256)? {
+                    // put_snapshot hashes the bytes itself: what lands under this
+                    // SHA-256 is what hashes to it, whatever the shard held.
+                    let stored = target.put_snapshot(&body)?;
+                    if stored.sha256 != c.snapshot.sha256 {
+                        return Err(corrupt(
+                            "snapshots",
+                            rec.seq,
+                            format!(
+                                "snapshot {} of the shard holds bytes hashing to {}: run `brandguard evidence verify` on the shard",
+                                c.snapshot.sha256, stored.sha256
+                            ),
+                        ));
+                    }
+                    out.snapshots_copied += u64::from(!stored.deduplicated);
+                    snap.stored_size = stored.stored_size;
+                    snap.deduplicated = stored.deduplicated;
+                }
+                let seq = target.record_capture(into, &c.page, &snap)?;
+                if matches!(c.page.status, 404 | 410) {
+                    gone.insert(c.page.url.to_string(), (c.page.status, seq));
+                    gone.insert(c.page.final_url.to_string(), (c.page.status, seq));
+                }
+                captures.insert(rec.seq, seq);
+                counts.0 += 1;
+                out.captures += 1;
+            }
+            "observation" => {
+                let key = rec
+                    .payload
+                    .get("observation_key")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
+                let Some(mut obs) = shard.observation(key)? else {
+                    return Err(corrupt(
+                        "observations",
+                        rec.seq,
+                        format!("observation {key} named in the log is missing"),
+                    ));
+                };
+                let Some(&capture) = captures.get(&obs.capture_log_seq) else {
+                    return Err(corrupt(
+                        "log",
+                        rec.seq,
+                        format!(
+                            "observation points at capture {} which is not a capture of scan {scan_id}",
+                            obs.capture_log_seq
+                        ),
+                    ));
+                };
+                let findings = findings_of(shard, &obs)?;
+                obs.scan_id = into;
+                obs.capture_log_seq = capture;
+                target.record_observation(obs, &findings)?;
+                counts.1 += 1;
+                out.observations += 1;
+            }
+            _ => {}
+        }
+    }
+    Ok(counts)
+}
+
+/// The findings an observation carried, as the shard judged them.
+fn findings_of(
+    shard: &Store,
+    obs: &crate::evidence::Observation,
+) -> Result<Vec<Finding>, EvidenceError> {
+    let mut out = Vec::new();
+    for kind in &obs.findings {
+        let key = finding_key_of(&obs.listing.marketplace, &obs.listing.listing_id, *kind);
+        if let Some(r) = shard.finding(&key)? {
+            out.push(r.finding);
+        }
+    }
+    Ok(out)
+}
+
+fn corrupt(tree: &'static str, seq: u64, message: String) -> ScanError {
+    ScanError::Evidence(EvidenceError::Corrupt {
+        tree,
+        key: seq.to_string(),
+        message,
+    })
+}
+
+/// Adds a shard scan's fetch counters to the merged scan's summary.
+fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
+    let Some(v) = shard else { return };
+    let n = |k: &str| v.get(k).and_then(|x| x.as_u64()).unwrap_or(0);
+    s.pages_fetched += n("pages_fetched");
+    s.pages_resumed += n("pages_resumed");
+    s.not_modified += n("not_modified");
+    s.bytes_fetched += n("bytes_fetched");
+    s.snapshots_new += n("snapshots_new");
+    s.snapshots_deduplicated += n("snapshots_deduplicated");
+    s.snapshot_bytes_new += n("snapshot_bytes_new");
+    s.snapshot_bytes_stored += n("snapshot_bytes_stored");
+    s.pages_truncated += n("pages_truncated");
+    s.robots_blocked += n("robots_blocked");
+    s.rechecked += n("rechecked");
+    s.listings_gone += n("listings_gone");
+    if let Some(f) = v.get("failures").and_then(|f| f.as_object()) {
+        for (k, c) in f {
+            *s.failures.entry(k.clone()).or_default() += c.as_u64().unwrap_or(0);
+        }
+    }
+    for key in ["hosts_cut_off", "budget_exhausted"] {
+        if let Some(list) = v.get(key).and_then(|l| l.as_array()) {
+            let into = if key == "hosts_cut_off" {
+                &mut s.hosts_cut_off
+            } else {
+                &mut s.budget_exhausted
+            };
+            for h in list.iter().filter_map(|h| h.as_str()) {
+                if !into.iter().any(|x| x == h) {
+                    into.push(h.to_string());
+                }
+            }
+        }
+    }
+    if let Some(m) = v.get("marketplaces").and_then(|m| m.as_object()) {
+        for (name, st) in m {
+            let st: super::MarketplaceStats =
+                serde_json::from_value(st.clone()).unwrap_or_default();
+            let e = s.market(name);
+            e.search_pages += st.search_pages;
+            e.listing_pages += st.listing_pages;
+            e.robots_blocked += st.robots_blocked;
+            e.failures += st.failures;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! What a run cost the machine: CPU seconds and peak resident memory, read from the
+//! kernel (`getrusage`), so run summaries and benchmarks quote the same figures
+//! without an external `time` command.
+
+use serde::Serialize;
+
+/// CPU time and peak memory of this process so far.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct Usage {
+    /// User plus system CPU seconds, over all threads.
+    pub cpu_secs: f64,
+    /// Peak resident set size, in MiB.
+    pub peak_rss_mib: f64,
+}
+
+impl Usage {
+    /// This process's usage so far (zeros where the platform cannot tell).
+    pub fn now() -> Usage {
+        // SAFETY: getrusage only writes into the struct we pass; a zeroed rusage is a
+        // valid value of that plain C struct.
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+            return Usage::default();
+        }
+        let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+        // Linux reports ru_maxrss in KiB, macOS in bytes.
+        let rss_bytes = if cfg!(target_os = "macos") {
+            ru.ru_maxrss as f64
+        } else {
+            ru.ru_maxrss as f64 * 1024.0
+        };
+        Usage {
+            cpu_secs: secs(ru.ru_utime) + secs(ru.ru_stime),
+            peak_rss_mib: rss_bytes / (1024.0 * 1024.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Usage;
+
+    #[test]
+    fn reports_some_cpu_and_memory() {
+        // Burn a little CPU and hold some memory, then both figures are positive.
+        let v: Vec<u64> = (0..2_000_000).collect();
+        let sum: u64 = v.iter().sum();
+        assert!(sum > 0);
+        let u = Usage::now();
+        assert!(u.cpu_secs > 0.0, "{u:?}");
+        assert!(u.peak_rss_mib > 1.0, "{u:?}");
+    }
+}
