@@ -1042,6 +1042,11 @@ fn print_compliance(
         w.violations.display(),
         w.html.display()
     );
+    let u = brandguard::usage::Usage::now();
+    println!(
+        "cost: {:.1} CPU seconds, peak memory {:.0} MiB",
+        u.cpu_secs, u.peak_rss_mib
+    );
 }
 
 fn print_packet(p: &brandguard::report::packet::Packet) {

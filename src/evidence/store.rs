@@ -799,6 +799,17 @@ impl Store {
             })
     }
 
+    /// The stored bytes (JSON) of every observation of one scan, in order: for
+    /// readers that parse only the fields they need (the compliance report).
+    pub fn observation_bytes(
+        &self,
+        scan_id: u64,
+    ) -> impl Iterator<Item = Result<sled::IVec, EvidenceError>> + '_ {
+        self.observations
+            .scan_prefix(scan_id.to_be_bytes())
+            .map(|r| Ok(r?.1))
+    }
+
     /// Every scan, oldest first.
     pub fn scans(&self) -> impl Iterator<Item = Result<ScanRecord, EvidenceError>> + '_ {
         self.scans.iter().map(|r| {

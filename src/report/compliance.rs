@@ -160,6 +160,83 @@ struct Acc {
     prices: BTreeMap<(String, String), BTreeMap<NaiveDate, Decimal>>,
 }
 
+/// The fields of a stored observation the report reads. Parsing only these (serde
+/// skips the rest: page headers, extraction sources, …) and parsing batches on every
+/// core is what keeps a month of a large market (a million observations) fast.
+#[derive(serde::Deserialize)]
+struct ObservationView {
+    listing: ListingView,
+    sku_match: SkuView,
+    #[serde(default)]
+    findings: Vec<FindingKind>,
+    #[serde(default)]
+    authorized_seller: Option<String>,
+    #[serde(default)]
+    promotion: Option<String>,
+    snapshot: SnapshotView,
+    capture_log_seq: u64,
+}
+
+#[derive(serde::Deserialize)]
+struct ListingView {
+    marketplace: String,
+    url: String,
+    listing_id: String,
+    seller: crate::extract::Seller,
+    price: Option<crate::money::Money>,
+}
+
+#[derive(serde::Deserialize)]
+struct SkuView {
+    sku: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct SnapshotView {
+    sha256: String,
+}
+
+/// Observations parsed per batch, split over the cores.
+const BATCH: usize = 8192;
+
+/// Parses a batch of stored observations, in order, on all cores.
+fn parse_batch(raw: &[sled::IVec]) -> Result<Vec<ObservationView>, ReportError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = raw.len().div_ceil(threads).max(1);
+    let parsed: Vec<Result<Vec<ObservationView>, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = raw
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|b| serde_json::from_slice(b).map_err(|e| e.to_string()))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("parser thread panicked".into()))
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(raw.len());
+    for p in parsed {
+        out.extend(p.map_err(|message| {
+            ReportError::Evidence(crate::evidence::EvidenceError::Corrupt {
+                tree: "observations",
+                key: String::new(),
+                message,
+            })
+        })?);
+    }
+    Ok(out)
+}
+
 /// Builds the report for `period` (optionally one distributor) from the store.
 pub fn build(
     config: &Config,
@@ -191,9 +268,30 @@ pub fn build(
     // (marketplace, listing, kind) → violation being built.
     let mut violations: BTreeMap<(String, String, FindingKind), Violation> = BTreeMap::new();
     let mut outsiders: BTreeMap<(String, String), OutsiderAcc> = BTreeMap::new();
-    for (scan_id, day) in &scans {
-        for o in store.observations(*scan_id) {
-            let o = o?;
+    let mut batch: Vec<sled::IVec> = Vec::with_capacity(BATCH);
+    let mut raw = store.observation_bytes(u64::MAX).peekable();
+    let mut next_scan = scans.iter();
+    let mut current: Option<NaiveDate> = None;
+    loop {
+        // The next batch of the period's observations, scan by scan, in order.
+        if batch.is_empty() && raw.peek().is_none() {
+            match next_scan.next() {
+                Some((scan_id, day)) => {
+                    raw = store.observation_bytes(*scan_id).peekable();
+                    current = Some(*day);
+                    continue;
+                }
+                None => break,
+            }
+        }
+        batch.clear();
+        for r in raw.by_ref().take(BATCH) {
+            batch.push(r?);
+        }
+        let Some(day) = current.as_ref() else {
+            continue;
+        };
+        for o in parse_batch(&batch)? {
             let Some(sku) = o.sku_match.sku.clone() else {
                 continue;
             };
@@ -333,8 +431,13 @@ pub fn build(
                         let e = entry.2.entry(p.currency.to_string()).or_insert(p.amount);
                         *e = (*e).min(p.amount);
                     }
-                    if o.findings.contains(&FindingKind::SuspectedCounterfeit) {
-                        let s = display_text(&detail_of(FindingKind::SuspectedCounterfeit)?, 200);
+                    if let Some(v) = violations.get(&(
+                        o.listing.marketplace.clone(),
+                        o.listing.listing_id.clone(),
+                        FindingKind::SuspectedCounterfeit,
+                    )) {
+                        // The finding's words, already read for the violation.
+                        let s = display_text(&v.detail, 200);
                         if !entry.0.counterfeit_signals.contains(&s) {
                             entry.0.counterfeit_signals.push(s);
                         }

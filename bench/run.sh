@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# brandguard's performance benchmarks: end-to-end scans of a large demo marketplace,
+# memory at two sizes, the compliance report over a million observations, and the
+# start-up a scheduler pays. Prints a table and writes it to bench/results.md.
+#
+#   bash bench/run.sh                      # 10,000 and 100,000 listings, 10 nights
+#   BENCH_LISTINGS="3000 30000" bash bench/run.sh
+#
+# The demo marketplace runs as a separate process (`brandguard serve-demo`), so its
+# cost is not counted as the scanner's. Scans use `--benchmark-unthrottled`, which
+# lifts rate limits and is refused for anything but loopback addresses. Figures come
+# from the run summaries (getrusage: CPU seconds, peak RSS) and the shell's clock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LISTINGS=${BENCH_LISTINGS:-"10000 100000"}
+NIGHTS=${BENCH_NIGHTS:-10}
+CONCURRENCY=${BENCH_CONCURRENCY:-32}
+WORK=${BENCH_DIR:-target/bench}
+mkdir -p "$WORK"
+cargo build --release --quiet --bin brandguard --example replay_store
+BG=target/release/brandguard
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null || true' EXIT
+
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+
+rows=()
+declare -A rss
+last_store=""
+for n in $LISTINGS; do
+  per_site=$(( (n + 2) / 3 ))
+  dir="$WORK/scan-$n"
+  rm -rf "$dir"; mkdir -p "$dir"
+  "$BG" serve-demo --listings "$per_site" --write-targets "$dir/targets" > "$dir/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 600); do [ -f "$dir/targets/marketplaces/bidbay.toml" ] && break; sleep 0.1; done
+  "$BG" -q scan --targets "$dir/targets" --store "$dir/store" --summary "$dir/summary.json" \
+    --benchmark-unthrottled --concurrency "$CONCURRENCY" > "$dir/scan.log"
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  s="$dir/summary.json"
+  pages=$(json "$s" "d['pages_fetched']")
+  secs=$(json "$s" "d['duration_secs']")
+  listings=$(json "$s" "d['listings_seen']")
+  pps=$(json "$s" "round(d['pages_fetched']/d['duration_secs'])")
+  cpu=$(json "$s" "round(d['usage']['cpu_secs'],1)")
+  cpuk=$(json "$s" "round(1000*d['usage']['cpu_secs']/d['pages_fetched'],2)")
+  peak=$(json "$s" "round(d['usage']['peak_rss_mib'])")
+  snap=$(json "$s" "round(d['snapshot_bytes_stored']/1048576,1)")
+  disk=$(du -sm "$dir/store" | cut -f1)
+  rss[$n]=$peak
+  rows+=("| scan, $listings listings | $pages pages in ${secs} s: **$pps pages/s** | $cpu CPU s ($cpuk per 1,000 pages) | **$peak MiB** | snapshots $snap MiB, store $disk MiB |")
+  last_store="$dir/store"; last_targets="$dir/targets"
+done
+
+set -- $LISTINGS
+if [ $# -ge 2 ]; then
+  small=${rss[$1]}; big=${rss[${!#}]}
+  ratio=$(python3 -c "print(round($big/$small,2))")
+  rows+=("| memory ratio | peak RSS at ${!#} / at $1 listings | | **${ratio}×** | goal ≤ 1.5× |")
+fi
+
+# The compliance report over NIGHTS nights of the largest scan, replayed.
+rep="$WORK/report-store-$NIGHTS"
+if [ ! -f "$rep/.complete" ]; then
+  rm -rf "$rep"
+  obs=$(target/release/examples/replay_store "$last_store" "$rep" "$NIGHTS" 2>/dev/null)
+  echo "$obs" > "$rep/.complete"
+fi
+obs=$(cat "$rep/.complete")
+t0=$(date +%s.%N)
+out=$("$BG" report compliance --period 2026-11 --targets "$last_targets" --store "$rep" --out "$WORK/report")
+t1=$(date +%s.%N)
+wall=$(python3 -c "print(round($t1-$t0,1))")
+cost=$(echo "$out" | grep '^cost:')
+rows+=("| report compliance, $obs observations | **${wall} s** wall | ${cost#cost: } | | goal < 10 s |")
+
+# Start-up: what a scheduler pays before work starts.
+t0=$(date +%s.%N)
+for _ in $(seq 1 20); do "$BG" check --targets targets/demo > /dev/null; done
+t1=$(date +%s.%N)
+ms=$(python3 -c "print(round(($t1-$t0)/20*1000,1))")
+rows+=("| check --targets targets/demo | **$ms ms** per run (mean of 20) | | | |")
+
+{
+  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)."
+  echo
+  echo "| benchmark | throughput / time | CPU | peak RSS | notes |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+} | tee bench/results.md
