@@ -1297,6 +1297,13 @@ fn evidence_show(store: &Path, what: &str, out: Option<&Path>) -> Result<u8> {
 }
 
 fn main() -> ExitCode {
+    // `brandguard findings | head` should end quietly when head closes the pipe, as
+    // Unix tools do, not panic on the failed write.
+    #[cfg(unix)]
+    // SAFETY: restoring the default SIGPIPE action before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     init_logs(&cli);
     match run(&cli) {

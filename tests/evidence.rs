@@ -331,3 +331,24 @@ async fn sigkill_mid_scan_loses_nothing_acknowledged() {
     assert_eq!(finished, 1, "the last run finished");
     assert!(v.observations >= 240);
 }
+
+/// Run summaries hold CPU seconds and MiB as floats; a record read back must hash as
+/// it was written, or `verify` would call an untouched store tampered.
+#[test]
+fn records_with_awkward_floats_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = brandguard::evidence::Store::open(&dir.path().join("store")).unwrap();
+    let values: Vec<f64> = (1..2000)
+        .map(|i| f64::from(i) * 0.1 + 1.0 / f64::from(i * 7 + 3) + 1e-9 * f64::from(i))
+        .collect();
+    store
+        .record(
+            vec![(
+                "test_floats".into(),
+                serde_json::json!({"values": values, "third": 1.0 / 3.0, "mib": 278.140625_f64 / 1.1}),
+            )],
+            Vec::new(),
+        )
+        .unwrap();
+    store.verify().expect("floats round-trip through the log");
+}

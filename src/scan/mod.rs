@@ -359,11 +359,11 @@ impl Run<'_> {
             due
         };
         if due {
+            // The last record appended *before* the flush is what it made durable;
+            // records other tasks append while it runs are not covered by it.
+            let covered = self.store.log_len().saturating_sub(1);
             self.store.flush().await?;
-            tracing::info!(
-                log_seq = self.store.log_len().saturating_sub(1),
-                "evidence acknowledged as stored"
-            );
+            tracing::info!(log_seq = covered, "evidence acknowledged as stored");
         }
         Ok(())
     }
