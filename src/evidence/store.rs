@@ -545,18 +545,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Every finding record first or last seen in scan `scan_id`.
-    pub fn findings_of(&self, scan_id: u64) -> Result<Vec<FindingRecord>, EvidenceError> {
-        let mut out = Vec::new();
-        for f in self.findings() {
-            let f = f?;
-            if f.last_scan == scan_id {
-                out.push(f);
-            }
-        }
-        Ok(out)
-    }
-
     /// Remembers how to ask whether `url` changed since this capture.
     pub fn remember_validators(
         &self,

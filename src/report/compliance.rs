@@ -268,182 +268,168 @@ pub fn build(
     // (marketplace, listing, kind) → violation being built.
     let mut violations: BTreeMap<(String, String, FindingKind), Violation> = BTreeMap::new();
     let mut outsiders: BTreeMap<(String, String), OutsiderAcc> = BTreeMap::new();
-    let mut batch: Vec<sled::IVec> = Vec::with_capacity(BATCH);
-    let mut raw = store.observation_bytes(u64::MAX).peekable();
-    let mut next_scan = scans.iter();
-    let mut current: Option<NaiveDate> = None;
-    loop {
-        // The next batch of the period's observations, scan by scan, in order.
-        if batch.is_empty() && raw.peek().is_none() {
-            match next_scan.next() {
-                Some((scan_id, day)) => {
-                    raw = store.observation_bytes(*scan_id).peekable();
-                    current = Some(*day);
-                    continue;
-                }
-                None => break,
+    for (scan_id, day) in &scans {
+        let mut raw = store.observation_bytes(*scan_id);
+        loop {
+            let batch: Vec<sled::IVec> = raw.by_ref().take(BATCH).collect::<Result<_, _>>()?;
+            if batch.is_empty() {
+                break;
             }
-        }
-        batch.clear();
-        for r in raw.by_ref().take(BATCH) {
-            batch.push(r?);
-        }
-        let Some(day) = current.as_ref() else {
-            continue;
-        };
-        for o in parse_batch(&batch)? {
-            let Some(sku) = o.sku_match.sku.clone() else {
-                continue;
-            };
-            let who = o.authorized_seller.clone();
-            // The finding's words, as the scan wrote them.
-            let detail_of = |k: FindingKind| -> Result<String, ReportError> {
-                let key = finding_key_of(&o.listing.marketplace, &o.listing.listing_id, k);
-                Ok(store
-                    .finding(&key)?
-                    .map(|r| r.finding.detail)
-                    .unwrap_or_default())
-            };
-            let listing_key = format!("{}/{}", o.listing.marketplace, o.listing.listing_id);
-            let seller = display_text(
-                o.listing
-                    .seller
-                    .name
-                    .as_deref()
-                    .or(o.listing.seller.id.as_deref())
-                    .unwrap_or("?"),
-                200,
-            );
-            let floor = o.listing.price.as_ref().and_then(|p| {
-                brand
-                    .skus
-                    .iter()
-                    .find(|s| s.id == sku)
-                    .and_then(|s| s.floor.get(&p.currency))
-                    .map(|f| (p.clone(), *f))
-            });
-            for k in &o.findings {
-                let key = (
-                    o.listing.marketplace.clone(),
-                    o.listing.listing_id.clone(),
-                    *k,
-                );
-                let price = o.listing.price.as_ref().map(|p| p.amount);
-                if !violations.contains_key(&key) {
-                    let detail = display_text(&detail_of(*k)?, 300);
-                    violations.insert(
-                        key.clone(),
-                        Violation {
-                            distributor: who.clone(),
-                            seller: seller.clone(),
-                            marketplace: o.listing.marketplace.clone(),
-                            listing_id: o.listing.listing_id.clone(),
-                            url: o.listing.url.clone(),
-                            sku: sku.clone(),
-                            kind: k.as_str().into(),
-                            first_seen: *day,
-                            last_seen: *day,
-                            nights: 0,
-                            lowest_price: String::new(),
-                            floor: floor
-                                .as_ref()
-                                .map(|(p, f)| format!("{f} {}", p.currency))
-                                .unwrap_or_default(),
-                            evidence_sha256: o.snapshot.sha256.clone(),
-                            capture_log_seq: o.capture_log_seq,
-                            detail,
-                            lowest: None,
-                        },
-                    );
-                }
-                let Some(v) = violations.get_mut(&key) else {
+            for o in parse_batch(&batch)? {
+                let Some(sku) = o.sku_match.sku.clone() else {
                     continue;
                 };
-                v.last_seen = *day;
-                v.nights += 1;
-                if let (Some(p), Some(money)) = (price, o.listing.price.as_ref())
-                    && v.lowest.is_none_or(|c| p < c)
-                {
-                    v.lowest = Some(p);
-                    v.lowest_price = money.to_string();
-                    v.evidence_sha256 = o.snapshot.sha256.clone();
-                    v.capture_log_seq = o.capture_log_seq;
-                }
-            }
-            match who.as_ref().and_then(|w| acc.get_mut(w)) {
-                Some(a) => {
-                    a.listings.insert(listing_key.clone());
-                    a.observations += 1;
-                    for k in &o.findings {
-                        a.violations.insert((listing_key.clone(), *k));
-                        a.violation_days.insert(*day);
-                        if k.is_price() {
-                            a.bad_days.insert(*day);
-                        }
-                        if *k == FindingKind::TerritoryBreach {
-                            a.territory.insert(listing_key.clone());
-                        }
-                    }
-                    if o.promotion.is_some() && !o.findings.iter().any(|k| k.is_price()) {
-                        a.exemptions += 1;
-                    }
-                    if let Some((p, f)) = &floor {
-                        let ratio = p.amount / *f;
-                        if a.lowest.as_ref().is_none_or(|(r, _, _)| ratio < *r) {
-                            a.lowest = Some((ratio, p.to_string(), format!("{f} {}", p.currency)));
-                        }
-                        let e = a
-                            .prices
-                            .entry((sku.clone(), p.currency.to_string()))
-                            .or_default()
-                            .entry(*day)
-                            .or_insert(p.amount);
-                        *e = (*e).min(p.amount);
-                    }
-                }
-                None if who.is_none() && !o.findings.is_empty() => {
+                let who = o.authorized_seller.clone();
+                // The finding's words, as the scan wrote them.
+                let detail_of = |k: FindingKind| -> Result<String, ReportError> {
+                    let key = finding_key_of(&o.listing.marketplace, &o.listing.listing_id, k);
+                    Ok(store
+                        .finding(&key)?
+                        .map(|r| r.finding.detail)
+                        .unwrap_or_default())
+                };
+                let listing_key = format!("{}/{}", o.listing.marketplace, o.listing.listing_id);
+                let seller = display_text(
+                    o.listing
+                        .seller
+                        .name
+                        .as_deref()
+                        .or(o.listing.seller.id.as_deref())
+                        .unwrap_or("?"),
+                    200,
+                );
+                let floor = o.listing.price.as_ref().and_then(|p| {
+                    brand
+                        .skus
+                        .iter()
+                        .find(|s| s.id == sku)
+                        .and_then(|s| s.floor.get(&p.currency))
+                        .map(|f| (p.clone(), *f))
+                });
+                for k in &o.findings {
                     let key = (
                         o.listing.marketplace.clone(),
-                        crate::case::seller_key(
-                            o.listing.seller.id.as_deref(),
-                            o.listing.seller.name.as_deref(),
-                        ),
-                    );
-                    let entry = outsiders.entry(key).or_insert_with(|| {
-                        (
-                            Outsider {
-                                marketplace: o.listing.marketplace.clone(),
-                                seller: seller.clone(),
-                                seller_id: display_text(
-                                    o.listing.seller.id.as_deref().unwrap_or(""),
-                                    200,
-                                ),
-                                listings: 0,
-                                lowest_prices: Vec::new(),
-                                counterfeit_signals: Vec::new(),
-                            },
-                            BTreeSet::new(),
-                            BTreeMap::new(),
-                        )
-                    });
-                    entry.1.insert(listing_key.clone());
-                    if let Some(p) = &o.listing.price {
-                        let e = entry.2.entry(p.currency.to_string()).or_insert(p.amount);
-                        *e = (*e).min(p.amount);
-                    }
-                    if let Some(v) = violations.get(&(
-                        o.listing.marketplace.clone(),
                         o.listing.listing_id.clone(),
-                        FindingKind::SuspectedCounterfeit,
-                    )) {
-                        // The finding's words, already read for the violation.
-                        let s = display_text(&v.detail, 200);
-                        if !entry.0.counterfeit_signals.contains(&s) {
-                            entry.0.counterfeit_signals.push(s);
-                        }
+                        *k,
+                    );
+                    let price = o.listing.price.as_ref().map(|p| p.amount);
+                    if !violations.contains_key(&key) {
+                        let detail = display_text(&detail_of(*k)?, 300);
+                        violations.insert(
+                            key.clone(),
+                            Violation {
+                                distributor: who.clone(),
+                                seller: seller.clone(),
+                                marketplace: o.listing.marketplace.clone(),
+                                listing_id: o.listing.listing_id.clone(),
+                                url: o.listing.url.clone(),
+                                sku: sku.clone(),
+                                kind: k.as_str().into(),
+                                first_seen: *day,
+                                last_seen: *day,
+                                nights: 0,
+                                lowest_price: String::new(),
+                                floor: floor
+                                    .as_ref()
+                                    .map(|(p, f)| format!("{f} {}", p.currency))
+                                    .unwrap_or_default(),
+                                evidence_sha256: o.snapshot.sha256.clone(),
+                                capture_log_seq: o.capture_log_seq,
+                                detail,
+                                lowest: None,
+                            },
+                        );
+                    }
+                    let Some(v) = violations.get_mut(&key) else {
+                        continue;
+                    };
+                    v.last_seen = *day;
+                    v.nights += 1;
+                    if let (Some(p), Some(money)) = (price, o.listing.price.as_ref())
+                        && v.lowest.is_none_or(|c| p < c)
+                    {
+                        v.lowest = Some(p);
+                        v.lowest_price = money.to_string();
+                        v.evidence_sha256 = o.snapshot.sha256.clone();
+                        v.capture_log_seq = o.capture_log_seq;
                     }
                 }
-                None => {}
+                match who.as_ref().and_then(|w| acc.get_mut(w)) {
+                    Some(a) => {
+                        a.listings.insert(listing_key.clone());
+                        a.observations += 1;
+                        for k in &o.findings {
+                            a.violations.insert((listing_key.clone(), *k));
+                            a.violation_days.insert(*day);
+                            if k.is_price() {
+                                a.bad_days.insert(*day);
+                            }
+                            if *k == FindingKind::TerritoryBreach {
+                                a.territory.insert(listing_key.clone());
+                            }
+                        }
+                        if o.promotion.is_some() && !o.findings.iter().any(|k| k.is_price()) {
+                            a.exemptions += 1;
+                        }
+                        if let Some((p, f)) = &floor {
+                            let ratio = p.amount / *f;
+                            if a.lowest.as_ref().is_none_or(|(r, _, _)| ratio < *r) {
+                                a.lowest =
+                                    Some((ratio, p.to_string(), format!("{f} {}", p.currency)));
+                            }
+                            let e = a
+                                .prices
+                                .entry((sku.clone(), p.currency.to_string()))
+                                .or_default()
+                                .entry(*day)
+                                .or_insert(p.amount);
+                            *e = (*e).min(p.amount);
+                        }
+                    }
+                    None if who.is_none() && !o.findings.is_empty() => {
+                        let key = (
+                            o.listing.marketplace.clone(),
+                            crate::case::seller_key(
+                                o.listing.seller.id.as_deref(),
+                                o.listing.seller.name.as_deref(),
+                            ),
+                        );
+                        let entry = outsiders.entry(key).or_insert_with(|| {
+                            (
+                                Outsider {
+                                    marketplace: o.listing.marketplace.clone(),
+                                    seller: seller.clone(),
+                                    seller_id: display_text(
+                                        o.listing.seller.id.as_deref().unwrap_or(""),
+                                        200,
+                                    ),
+                                    listings: 0,
+                                    lowest_prices: Vec::new(),
+                                    counterfeit_signals: Vec::new(),
+                                },
+                                BTreeSet::new(),
+                                BTreeMap::new(),
+                            )
+                        });
+                        entry.1.insert(listing_key.clone());
+                        if let Some(p) = &o.listing.price {
+                            let e = entry.2.entry(p.currency.to_string()).or_insert(p.amount);
+                            *e = (*e).min(p.amount);
+                        }
+                        if let Some(v) = violations.get(&(
+                            o.listing.marketplace.clone(),
+                            o.listing.listing_id.clone(),
+                            FindingKind::SuspectedCounterfeit,
+                        )) {
+                            // The finding's words, already read for the violation.
+                            let s = display_text(&v.detail, 200);
+                            if !entry.0.counterfeit_signals.contains(&s) {
+                                entry.0.counterfeit_signals.push(s);
+                            }
+                        }
+                    }
+                    None => {}
+                }
             }
         }
     }

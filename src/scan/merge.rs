@@ -272,17 +272,18 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
             *s.failures.entry(k.clone()).or_default() += c.as_u64().unwrap_or(0);
         }
     }
-    for key in ["hosts_cut_off", "budget_exhausted"] {
-        if let Some(list) = v.get(key).and_then(|l| l.as_array()) {
-            let into = if key == "hosts_cut_off" {
-                &mut s.hosts_cut_off
-            } else {
-                &mut s.budget_exhausted
-            };
-            for h in list.iter().filter_map(|h| h.as_str()) {
-                if !into.iter().any(|x| x == h) {
-                    into.push(h.to_string());
-                }
+    for (key, into) in [
+        ("hosts_cut_off", &mut s.hosts_cut_off),
+        ("budget_exhausted", &mut s.budget_exhausted),
+    ] {
+        for h in v[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h.as_str())
+        {
+            if !into.iter().any(|x| x == h) {
+                into.push(h.to_string());
             }
         }
     }
