@@ -256,8 +256,37 @@ pub struct Store {
     /// this store it was merged into, so nothing is merged twice.
     merged: sled::Tree,
     log: sled::Tree,
-    /// (next seq, hash of the last record); appends are serialised through it.
-    head: Mutex<(u64, String)>,
+    /// The chain's head and the records and state writes not yet in sled; appends
+    /// are serialised through it.
+    chain: Mutex<Chain>,
+}
+
+/// Where a pending write goes: the log or one of the state trees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Slot {
+    Log,
+    State(StateTree),
+}
+
+/// The hash chain's head, and group commit: commits are accepted into `pending` and
+/// written to sled together, in one transaction, by [`Store::settle`].
+///
+/// Why: every sled transaction rolls the log buffer twice, and each roll is a
+/// `pwrite` and a `sync_file_range` on a thread of sled's pool. One transaction per
+/// capture and per observation made that four disk syncs per page, most of a fast
+/// scan's CPU (see the README's Performance section). Grouping loses nothing that
+/// was durable before: sled only made writes durable at a flush, and every flush
+/// settles first; a group is one transaction, so a crash leaves whole commits and a
+/// log that is a prefix of what was appended.
+struct Chain {
+    /// Sequence number of the next record, and hash of the newest (pending included).
+    next: u64,
+    head: String,
+    /// `next` and `head` as sled holds them: restored if a group fails to commit.
+    settled: (u64, String),
+    /// The newest value of every key written since the last settle.
+    pending: std::collections::HashMap<(Slot, Vec<u8>), Vec<u8>>,
+    pending_bytes: usize,
 }
 
 fn json<T: Serialize>(v: &T) -> Vec<u8> {
@@ -278,7 +307,7 @@ fn parse<T: for<'de> Deserialize<'de>>(
 }
 
 /// The state trees a commit may write beside the log.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StateTree {
     Observations,
     Listings,
@@ -297,6 +326,9 @@ type Built = (Vec<Event>, Vec<Write>);
 
 /// sled page cache size.
 const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Pending bytes at which a group is committed without waiting for a flush.
+const GROUP_BYTES: usize = 1 << 20;
 
 const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -340,7 +372,7 @@ impl Store {
             }
         }
         let log = db.open_tree("log")?;
-        let head = match log.last()? {
+        let (next, head) = match log.last()? {
             Some((k, v)) => {
                 let rec: LogRecord = parse("log", &k, &v)?;
                 (rec.seq + 1, rec.hash)
@@ -358,9 +390,111 @@ impl Store {
             scans: db.open_tree("scans")?,
             merged: db.open_tree("merged")?,
             log,
-            head: Mutex::new(head),
+            chain: Mutex::new(Chain {
+                settled: (next, head.clone()),
+                next,
+                head,
+                pending: Default::default(),
+                pending_bytes: 0,
+            }),
             db,
         })
+    }
+
+    fn chain(&self) -> std::sync::MutexGuard<'_, Chain> {
+        match self.chain.lock() {
+            Ok(c) => c,
+            Err(p) => p.into_inner(),
+        }
+    }
+
+    fn tree(&self, slot: Slot) -> &sled::Tree {
+        match slot {
+            Slot::Log => &self.log,
+            Slot::State(StateTree::Observations) => &self.observations,
+            Slot::State(StateTree::Listings) => &self.listings,
+            Slot::State(StateTree::Findings) => &self.findings,
+            Slot::State(StateTree::Cases) => &self.cases,
+            Slot::State(StateTree::Merged) => &self.merged,
+        }
+    }
+
+    /// The value under `key`, pending writes first.
+    fn read(
+        &self,
+        chain: &Chain,
+        slot: Slot,
+        key: &[u8],
+    ) -> Result<Option<sled::IVec>, EvidenceError> {
+        if let Some(v) = chain.pending.get(&(slot, key.to_vec())) {
+            return Ok(Some(sled::IVec::from(v.as_slice())));
+        }
+        Ok(self.tree(slot).get(key)?)
+    }
+
+    /// [`Store::read`] under the chain's lock.
+    fn get(&self, slot: Slot, key: &[u8]) -> Result<Option<sled::IVec>, EvidenceError> {
+        let chain = self.chain();
+        self.read(&chain, slot, key)
+    }
+
+    /// Writes every pending commit to sled in one transaction (see [`Chain`]).
+    /// Readers that walk a tree call it first, so they see everything appended.
+    pub fn settle(&self) -> Result<(), EvidenceError> {
+        let mut chain = self.chain();
+        self.settle_locked(&mut chain)
+    }
+
+    fn settle_locked(&self, chain: &mut Chain) -> Result<(), EvidenceError> {
+        use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+        if chain.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut chain.pending);
+        chain.pending_bytes = 0;
+        let result = (
+            &self.log,
+            &self.observations,
+            &self.listings,
+            &self.findings,
+            &self.cases,
+            &self.merged,
+        )
+            .transaction(|(log, observations, listings, findings, cases, merged)| {
+                for ((slot, key), value) in &pending {
+                    let t = match slot {
+                        Slot::Log => {
+                            // A log record is never overwritten.
+                            if log.get(key)?.is_some() {
+                                return Err(ConflictableTransactionError::Abort(key.clone()));
+                            }
+                            log
+                        }
+                        Slot::State(StateTree::Observations) => observations,
+                        Slot::State(StateTree::Listings) => listings,
+                        Slot::State(StateTree::Findings) => findings,
+                        Slot::State(StateTree::Cases) => cases,
+                        Slot::State(StateTree::Merged) => merged,
+                    };
+                    t.insert(key.as_slice(), value.as_slice())?;
+                }
+                Ok(())
+            });
+        let failed = match result {
+            Ok(()) => {
+                chain.settled = (chain.next, chain.head.clone());
+                return Ok(());
+            }
+            Err(TransactionError::Abort(key)) => EvidenceError::Corrupt {
+                tree: "log",
+                key: u64::from_be_bytes(key.as_slice().try_into().unwrap_or([0; 8])).to_string(),
+                message: "a log record with this sequence number already exists".into(),
+            },
+            Err(TransactionError::Storage(e)) => e.into(),
+        };
+        // Nothing of the group landed: the chain goes back to what sled holds.
+        (chain.next, chain.head) = chain.settled.clone();
+        Err(failed)
     }
 
     pub fn path(&self) -> &Path {
@@ -373,25 +507,23 @@ impl Store {
         kind: &str,
         payload: serde_json::Value,
     ) -> Result<LogRecord, EvidenceError> {
-        let mut recs = self.commit(|_| Ok((vec![(kind.to_string(), payload)], Vec::new())))?;
+        let mut recs = self.commit(|_, _| Ok((vec![(kind.to_string(), payload)], Vec::new())))?;
         Ok(recs.remove(0))
     }
 
-    /// Appends log records and writes to the state trees in one sled transaction, so
-    /// a crash (even `kill -9`) leaves all of them or none and `verify` still passes.
-    /// `build` gets the sequence number the first record will have, so records and
-    /// state can point at each other; it runs under the chain's lock.
+    /// Appends log records and writes to the state trees as one commit: it lands in
+    /// sled whole, inside the transaction of its group (see [`Chain`]), so a crash
+    /// (even `kill -9`) leaves all of it or none and `verify` still passes. `build`
+    /// gets the pending writes (to read through) and the sequence number the first
+    /// record will have, so records and state can point at each other; it runs
+    /// under the chain's lock.
     fn commit(
         &self,
-        build: impl FnOnce(u64) -> Result<Built, EvidenceError>,
+        build: impl FnOnce(&Chain, u64) -> Result<Built, EvidenceError>,
     ) -> Result<Vec<LogRecord>, EvidenceError> {
-        use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
-        let mut head = match self.head.lock() {
-            Ok(h) => h,
-            Err(p) => p.into_inner(),
-        };
-        let (first, mut prev) = (head.0, head.1.clone());
-        let (entries, writes) = build(first)?;
+        let mut chain = self.chain();
+        let (first, mut prev) = (chain.next, chain.head.clone());
+        let (entries, writes) = build(&chain, first)?;
         let mut recs = Vec::with_capacity(entries.len());
         for (i, (kind, payload)) in entries.into_iter().enumerate() {
             let seq = first + i as u64;
@@ -407,75 +539,42 @@ impl Store {
                 hash,
             });
         }
-        let encoded: Vec<([u8; 8], Vec<u8>)> = recs
-            .iter()
-            .map(|r| (r.seq.to_be_bytes(), json(r)))
-            .collect();
-        let result = (
-            &self.log,
-            &self.observations,
-            &self.listings,
-            &self.findings,
-            &self.cases,
-            &self.merged,
-        )
-            .transaction(|(log, observations, listings, findings, cases, merged)| {
-                for (key, bytes) in &encoded {
-                    // A log record is never overwritten.
-                    if log.get(key)?.is_some() {
-                        return Err(ConflictableTransactionError::Abort(()));
-                    }
-                    log.insert(key, bytes.as_slice())?;
-                }
-                for (tree, k, v) in &writes {
-                    let t = match tree {
-                        StateTree::Observations => observations,
-                        StateTree::Listings => listings,
-                        StateTree::Findings => findings,
-                        StateTree::Cases => cases,
-                        StateTree::Merged => merged,
-                    };
-                    t.insert(k.as_slice(), v.as_slice())?;
-                }
-                Ok(())
-            });
-        match result {
-            Ok(()) => {}
-            Err(TransactionError::Abort(())) => {
-                return Err(EvidenceError::Corrupt {
-                    tree: "log",
-                    key: first.to_string(),
-                    message: "a log record with this sequence number already exists".into(),
-                });
-            }
-            Err(TransactionError::Storage(e)) => return Err(e.into()),
+        for r in &recs {
+            let bytes = json(r);
+            chain.pending_bytes += bytes.len();
+            chain
+                .pending
+                .insert((Slot::Log, r.seq.to_be_bytes().to_vec()), bytes);
+        }
+        for (tree, k, v) in writes {
+            chain.pending_bytes += k.len() + v.len();
+            chain.pending.insert((Slot::State(tree), k), v);
         }
         if let Some(last) = recs.last() {
-            *head = (last.seq + 1, last.hash.clone());
+            chain.next = last.seq + 1;
+            chain.head = last.hash.clone();
+        }
+        if chain.pending_bytes >= GROUP_BYTES {
+            self.settle_locked(&mut chain)?;
         }
         Ok(recs)
     }
 
     /// Makes everything written so far durable.
     pub async fn flush(&self) -> Result<(), EvidenceError> {
+        self.settle()?;
         self.db.flush_async().await?;
         Ok(())
     }
 
     /// Number of records in the log (the next sequence number).
     pub fn log_len(&self) -> u64 {
-        match self.head.lock() {
-            Ok(h) => h.0,
-            Err(p) => p.into_inner().0,
-        }
+        self.chain().next
     }
 
     /// Hash of the newest log record.
     pub fn log_head(&self) -> String {
-        match self.head.lock() {
-            Ok(h) => h.1.clone(),
-            Err(p) => p.into_inner().1.clone(),
-        }
+        self.chain().head.clone()
     }
 
     /// Starts a scan and returns its id (strictly increasing).
@@ -569,7 +668,7 @@ impl Store {
         let Some(seq) = v.get("capture_log_seq").and_then(|s| s.as_u64()) else {
             return Ok(None);
         };
-        let Some(rec) = self.log.get(seq.to_be_bytes())? else {
+        let Some(rec) = self.get(Slot::Log, &seq.to_be_bytes())? else {
             return Ok(None);
         };
         let rec: LogRecord = parse("log", &seq.to_be_bytes(), &rec)?;
@@ -657,7 +756,7 @@ impl Store {
         key.extend_from_slice(&obs.seq.to_be_bytes());
         let lkey = format!("{}\0{}", obs.listing.marketplace, obs.listing.listing_id);
         let mut statuses = Vec::new();
-        self.commit(|log_seq| {
+        self.commit(|chain, log_seq| {
             obs.log_seq = log_seq;
             let bytes = json(&obs);
             let mut entries = vec![(
@@ -684,7 +783,11 @@ impl Store {
             let now = obs.at();
             for f in findings {
                 let fkey = finding_key(f);
-                let (record, status) = match self.findings.get(fkey.as_bytes())? {
+                let (record, status) = match self.read(
+                    chain,
+                    Slot::State(StateTree::Findings),
+                    fkey.as_bytes(),
+                )? {
                     Some(old) => {
                         let mut r: FindingRecord = parse("findings", fkey.as_bytes(), &old)?;
                         if r.last_scan != obs.scan_id {
@@ -760,6 +863,7 @@ impl Store {
         rec.finished_at = Some(Utc::now());
         rec.summary = Some(summary);
         rec.log_head = Some(finished.hash.clone());
+        self.settle()?;
         self.scans.insert(key, json(&rec))?;
         // The scan is acknowledged as stored only once this flush returns.
         self.db.flush()?;
@@ -768,10 +872,10 @@ impl Store {
 
     /// Every finding record, in key order (marketplace, listing, kind).
     pub fn findings(&self) -> impl Iterator<Item = Result<FindingRecord, EvidenceError>> + '_ {
-        self.findings.iter().map(|r| {
+        self.settled_first().chain(self.findings.iter().map(|r| {
             let (k, v) = r?;
             parse("findings", &k, &v)
-        })
+        }))
     }
 
     /// Every observation of one scan, in order.
@@ -779,12 +883,14 @@ impl Store {
         &self,
         scan_id: u64,
     ) -> impl Iterator<Item = Result<Observation, EvidenceError>> + '_ {
-        self.observations
-            .scan_prefix(scan_id.to_be_bytes())
-            .map(|r| {
-                let (k, v) = r?;
-                parse("observations", &k, &v)
-            })
+        self.settled_first().chain(
+            self.observations
+                .scan_prefix(scan_id.to_be_bytes())
+                .map(|r| {
+                    let (k, v) = r?;
+                    parse("observations", &k, &v)
+                }),
+        )
     }
 
     /// The stored bytes (JSON) of every observation of one scan, in order: for
@@ -793,9 +899,11 @@ impl Store {
         &self,
         scan_id: u64,
     ) -> impl Iterator<Item = Result<sled::IVec, EvidenceError>> + '_ {
-        self.observations
-            .scan_prefix(scan_id.to_be_bytes())
-            .map(|r| Ok(r?.1))
+        self.settled_first().chain(
+            self.observations
+                .scan_prefix(scan_id.to_be_bytes())
+                .map(|r| Ok(r?.1)),
+        )
     }
 
     /// Every scan, oldest first.
@@ -813,7 +921,7 @@ impl Store {
         events: Vec<Event>,
         writes: Vec<Write>,
     ) -> Result<Vec<LogRecord>, EvidenceError> {
-        self.commit(|_| Ok((events, writes)))
+        self.commit(|_, _| Ok((events, writes)))
     }
 
     /// The scan record of `scan_id`.
@@ -827,7 +935,7 @@ impl Store {
 
     /// The finding record under `key` (see [`finding_key`]).
     pub fn finding(&self, key: &str) -> Result<Option<FindingRecord>, EvidenceError> {
-        match self.findings.get(key.as_bytes())? {
+        match self.get(Slot::State(StateTree::Findings), key.as_bytes())? {
             Some(v) => Ok(Some(parse("findings", key.as_bytes(), &v)?)),
             None => Ok(None),
         }
@@ -840,7 +948,7 @@ impl Store {
             key: key_hex.to_string(),
             message: format!("not a hex key: {e}"),
         })?;
-        match self.observations.get(&key)? {
+        match self.get(Slot::State(StateTree::Observations), &key)? {
             Some(v) => Ok(Some(parse("observations", &key, &v)?)),
             None => Ok(None),
         }
@@ -864,8 +972,10 @@ impl Store {
         source_scan: u64,
     ) -> Result<Option<u64>, EvidenceError> {
         Ok(self
-            .merged
-            .get(format!("{source}/{source_scan}").as_bytes())?
+            .get(
+                Slot::State(StateTree::Merged),
+                format!("{source}/{source_scan}").as_bytes(),
+            )?
             .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)))
     }
 
@@ -886,7 +996,7 @@ impl Store {
         listing_id: &str,
     ) -> Result<Option<Observation>, EvidenceError> {
         let key = format!("{marketplace}\0{listing_id}");
-        match self.listings.get(key.as_bytes())? {
+        match self.get(Slot::State(StateTree::Listings), key.as_bytes())? {
             Some(v) => self.listing_entry(key.as_bytes(), &v),
             None => Ok(None),
         }
@@ -897,7 +1007,7 @@ impl Store {
     /// format, the observation itself.
     fn listing_entry(&self, key: &[u8], v: &[u8]) -> Result<Option<Observation>, EvidenceError> {
         if v.len() == 16 {
-            return match self.observations.get(v)? {
+            return match self.get(Slot::State(StateTree::Observations), v)? {
                 Some(o) => Ok(Some(parse("observations", v, &o)?)),
                 None => Err(EvidenceError::Corrupt {
                     tree: "listings",
@@ -911,22 +1021,24 @@ impl Store {
 
     /// The stored bytes of a case (JSON), by id.
     pub fn case_bytes(&self, id: &str) -> Result<Option<Vec<u8>>, EvidenceError> {
-        Ok(self.cases.get(id.as_bytes())?.map(|v| v.to_vec()))
+        Ok(self
+            .get(Slot::State(StateTree::Cases), id.as_bytes())?
+            .map(|v| v.to_vec()))
     }
 
     /// Every case's stored bytes, by id order.
     pub fn cases_bytes(
         &self,
     ) -> impl Iterator<Item = Result<(String, Vec<u8>), EvidenceError>> + '_ {
-        self.cases.iter().map(|r| {
+        self.settled_first().chain(self.cases.iter().map(|r| {
             let (k, v) = r?;
             Ok((String::from_utf8_lossy(&k).into_owned(), v.to_vec()))
-        })
+        }))
     }
 
     /// The log record at `seq`.
     pub fn log_record(&self, seq: u64) -> Result<Option<LogRecord>, EvidenceError> {
-        match self.log.get(seq.to_be_bytes())? {
+        match self.get(Slot::Log, &seq.to_be_bytes())? {
             Some(v) => Ok(Some(parse("log", &seq.to_be_bytes(), &v)?)),
             None => Ok(None),
         }
@@ -936,6 +1048,7 @@ impl Store {
     /// observation against the hash its log record holds, and that every capture's
     /// snapshot is there. Returns what was checked, or the first bad record.
     pub fn verify(&self) -> Result<Verified, EvidenceError> {
+        self.settle()?;
         let mut v = Verified::default();
         for r in self.snapshots.iter() {
             let (k, z) = r?;
@@ -1093,10 +1206,10 @@ impl Store {
 
     /// Every record of the log, in order.
     pub fn log(&self) -> impl Iterator<Item = Result<LogRecord, EvidenceError>> + '_ {
-        self.log.iter().map(|r| {
+        self.settled_first().chain(self.log.iter().map(|r| {
             let (k, v) = r?;
             parse("log", &k, &v)
-        })
+        }))
     }
 
     /// Every observation of one listing (by marketplace and listing id), oldest first.
@@ -1105,6 +1218,7 @@ impl Store {
         marketplace: &str,
         listing_id: &str,
     ) -> Result<Vec<Observation>, EvidenceError> {
+        self.settle()?;
         let mut out = Vec::new();
         for r in self.observations.iter() {
             let (k, v) = r?;
@@ -1118,6 +1232,7 @@ impl Store {
 
     /// Listings whose URL or id is `needle`: `(marketplace, listing id)`.
     pub fn find_listing(&self, needle: &str) -> Result<Vec<(String, String)>, EvidenceError> {
+        self.settle()?;
         let mut out = Vec::new();
         for r in self.listings.iter() {
             let (k, v) = r?;
@@ -1138,6 +1253,23 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Settles pending commits before a walk over a tree: yields the error, if any,
+    /// as the walk's first item.
+    fn settled_first<T>(&self) -> impl Iterator<Item = Result<T, EvidenceError>> + use<T> {
+        self.settle().err().map(Err).into_iter()
+    }
+}
+
+impl Drop for Store {
+    /// Commits what is pending, so a command that ends without a flush loses nothing.
+    fn drop(&mut self) {
+        if let Err(e) = self.settle() {
+            tracing::error!(store = %self.path.display(), error = %e, "evidence not written");
+        }
+    }
+}
+
 /// What [`Store::verify`] checked.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Verified {
@@ -1148,4 +1280,112 @@ pub struct Verified {
     pub cases: u64,
     /// Hash of the last log record.
     pub head: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(n: u64) -> Event {
+        ("test".to_string(), serde_json::json!({ "n": n }))
+    }
+
+    #[test]
+    fn pending_commits_are_read_back_before_they_settle() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let recs = store
+            .record(
+                vec![event(1)],
+                vec![(StateTree::Cases, b"C-1".to_vec(), b"{}".to_vec())],
+            )
+            .expect("record");
+        assert!(
+            !store.chain().pending.is_empty(),
+            "small commits wait for a group"
+        );
+        assert!(
+            store
+                .log
+                .get(recs[0].seq.to_be_bytes())
+                .expect("get")
+                .is_none()
+        );
+        // Point reads see the pending commit …
+        assert_eq!(store.case_bytes("C-1").expect("case"), Some(b"{}".to_vec()));
+        let rec = store
+            .log_record(recs[0].seq)
+            .expect("log")
+            .expect("present");
+        assert_eq!(rec.hash, recs[0].hash);
+        // … and a walk settles it first.
+        assert_eq!(store.log().count(), 1);
+        assert!(store.chain().pending.is_empty());
+        assert!(
+            store
+                .log
+                .get(recs[0].seq.to_be_bytes())
+                .expect("get")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_store_dropped_without_a_flush_keeps_its_commits() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let head = {
+            let store = Store::open(dir.path()).expect("open");
+            store
+                .record(vec![event(1), event(2)], Vec::new())
+                .expect("record");
+            store.log_head()
+        };
+        let store = Store::open(dir.path()).expect("reopen");
+        assert_eq!(store.log_len(), 2);
+        assert_eq!(store.log_head(), head);
+        assert_eq!(store.verify().expect("verify").log_records, 2);
+    }
+
+    #[test]
+    fn a_group_that_cannot_land_leaves_the_chain_as_sled_holds_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        store.record(vec![event(1)], Vec::new()).expect("record");
+        store.settle().expect("settle");
+        let (len, head) = (store.log_len(), store.log_head());
+        // Something wrote the next sequence number behind the chain's back.
+        store
+            .log
+            .insert(len.to_be_bytes(), b"{}".as_slice())
+            .expect("insert");
+        store
+            .record(vec![event(2)], Vec::new())
+            .expect("accepted into the group");
+        let err = store.settle().expect_err("the group must not land");
+        assert!(err.to_string().contains("already exists"), "{err}");
+        assert_eq!((store.log_len(), store.log_head()), (len, head));
+        assert!(store.chain().pending.is_empty());
+    }
+
+    #[test]
+    fn large_groups_commit_without_waiting_for_a_flush() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let big = "x".repeat(64 * 1024);
+        for n in 0..20 {
+            store
+                .record(
+                    vec![event(n)],
+                    vec![(
+                        StateTree::Cases,
+                        format!("C-{n}").into_bytes(),
+                        big.clone().into_bytes(),
+                    )],
+                )
+                .expect("record");
+        }
+        // 20 × 64 KiB passed GROUP_BYTES (1 MiB) once: that group is in sled.
+        assert!(store.log.len() >= 16, "{}", store.log.len());
+        assert!(store.chain().pending_bytes < GROUP_BYTES);
+    }
 }
