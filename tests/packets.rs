@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use brandguard::case::{self, Case};
 use brandguard::config::{ComplaintFormat, Config};
 use brandguard::demo::DemoOptions;
-use brandguard::evidence::{Observation, Store};
+use brandguard::evidence::{FindingStatus, Observation, Store};
 use brandguard::report::packet::{self, Manifest};
 
 fn case_of(store: &Store, market: &str, seller_id: &str) -> Case {
@@ -284,7 +284,7 @@ fn hostile_page(id: &str, name: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-fn record(store: &Store, config: &Config, scan: u64, id: &str, name: &str) {
+fn record(store: &Store, config: &Config, scan: u64, id: &str, name: &str) -> Vec<FindingStatus> {
     let m = config.marketplace("shopusa").unwrap();
     let url = m.base_url.join(&format!("/item/{id}")).unwrap();
     let page = brandguard::crawl::Page::saved(url, hostile_page(id, name));
@@ -310,7 +310,30 @@ fn record(store: &Store, config: &Config, scan: u64, id: &str, name: &str) {
         promotion: None,
         authorized_seller: v.authorized_seller.clone(),
     };
-    store.record_observation(obs, &v.findings).unwrap();
+    store.record_observation(obs, &v.findings).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listing_reached_twice_in_a_scan_counts_its_findings_once() {
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    let night = |n| Some(brandguard::demo::night_date(n));
+    let first = store.begin_scan("twice", night(0)).unwrap();
+    let new = record(&store, &config, first, "T1", "Grey Seller");
+    assert!(new.iter().all(|s| *s == FindingStatus::New), "{new:?}");
+    let again = record(&store, &config, first, "T1", "Grey Seller");
+    assert!(
+        again.iter().all(|s| *s == FindingStatus::Again),
+        "{again:?}"
+    );
+    let second = store.begin_scan("twice", night(1)).unwrap();
+    let ongoing = record(&store, &config, second, "T1", "Grey Seller");
+    assert!(
+        ongoing.iter().all(|s| *s == FindingStatus::Ongoing),
+        "{ongoing:?}"
+    );
+    let r = store.findings().next().unwrap().unwrap();
+    assert_eq!(r.times_seen, 2, "seen in two scans");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

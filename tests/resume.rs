@@ -95,4 +95,10 @@ async fn an_interrupted_scan_resumes_without_refetching() {
         summary["findings_new"].as_u64().unwrap() as usize,
         found.len()
     );
+    // The listings of both runs, each counted once (the earlier part at resume).
+    assert_eq!(
+        summary["listings_seen"].as_u64().unwrap() as usize,
+        per_listing.len()
+    );
+    assert_eq!(summary["findings_ongoing"], 0);
 }

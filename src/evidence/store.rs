@@ -162,6 +162,8 @@ pub enum FindingStatus {
     Ongoing,
     /// Known, resolved, and now back.
     Relapsed,
+    /// Already observed earlier in the same scan (the listing was reached twice).
+    Again,
 }
 
 /// A scan as stored.
@@ -790,7 +792,8 @@ impl Store {
                 )? {
                     Some(old) => {
                         let mut r: FindingRecord = parse("findings", fkey.as_bytes(), &old)?;
-                        if r.last_scan != obs.scan_id {
+                        let again = r.last_scan == obs.scan_id;
+                        if !again {
                             r.times_seen += 1;
                         }
                         r.last_seen = now;
@@ -806,6 +809,7 @@ impl Store {
                                 ));
                                 FindingStatus::Relapsed
                             }
+                            None if again => FindingStatus::Again,
                             None => FindingStatus::Ongoing,
                         };
                         (r, status)

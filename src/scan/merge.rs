@@ -108,7 +108,14 @@ pub fn merge(
         let mut gone: crate::case::Gone = Default::default();
         for p in &group {
             let shard = &shards[p.store_ix].1;
-            let copied = copy_scan(target, shard, p.scan_id, scan_id, &mut gone, &mut out)?;
+            let copied = copy_scan(
+                target,
+                shard,
+                (p.scan_id, scan_id),
+                &mut gone,
+                &mut summary,
+                &mut out,
+            )?;
             target.record(
                 vec![(
                     "shard_merged".into(),
@@ -128,7 +135,6 @@ pub fn merge(
             out.merged
                 .push(format!("{}: scan {}", p.path.display(), p.scan_id));
         }
-        super::tally(target, scan_id, &mut summary)?;
         summary.cases = crate::case::after_scan(config, target, scan_id, as_of, &gone)?;
         summary.findings_resolved = summary.cases.findings_resolved;
         let finished = Utc::now();
@@ -142,14 +148,15 @@ pub fn merge(
     Ok(out)
 }
 
-/// Copies one shard scan's snapshots, captures and observations into scan `into` of
-/// `target`; returns (captures, observations) copied.
+/// Copies scan `scan_id` of a shard, its snapshots, captures and observations, into
+/// scan `into` of `target`, counting the observations into `summary`; returns
+/// (captures, observations) copied.
 fn copy_scan(
     target: &Store,
     shard: &Store,
-    scan_id: u64,
-    into: u64,
+    (scan_id, into): (u64, u64),
     gone: &mut crate::case::Gone,
+    summary: &mut ScanSummary,
     out: &mut MergeSummary,
 ) -> Result<(u64, u64), ScanError> {
     // Shard capture seq → target capture seq, for the observations that point at them.
@@ -218,7 +225,8 @@ fn copy_scan(
                 let findings = findings_of(shard, &obs)?;
                 obs.scan_id = into;
                 obs.capture_log_seq = capture;
-                target.record_observation(obs, &findings)?;
+                summary.count(&obs);
+                summary.count_findings(&target.record_observation(obs, &findings)?);
                 counts.1 += 1;
                 out.observations += 1;
             }

@@ -15,7 +15,7 @@ pub mod shard;
 
 use crate::config::{Config, Marketplace};
 use crate::crawl::{FetchError, Fetcher, Page};
-use crate::evidence::{EvidenceError, Observation, Store, sha256_hex};
+use crate::evidence::{EvidenceError, FindingStatus, Observation, Store, sha256_hex};
 use crate::{extract, judge};
 
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +152,45 @@ impl ScanSummary {
 
     fn market(&mut self, market: &str) -> &mut MarketplaceStats {
         self.marketplaces.entry(market.to_string()).or_default()
+    }
+
+    /// Counts an observation as it is recorded (its findings with
+    /// [`ScanSummary::count_findings`]). Counting as the scan goes, rather than in a pass over the store at
+    /// the end: such a pass pulls the whole observation tree into sled's cache (its
+    /// eviction only starts after some 16,000 node reads), the largest part of a
+    /// large scan's peak memory.
+    pub(crate) fn count(&mut self, o: &Observation) {
+        let matched = o.sku_match.sku.is_some();
+        self.listings_seen += 1;
+        self.pages_unreadable += u64::from(o.listing.is_empty());
+        if matched {
+            self.listings_matched += 1;
+        } else {
+            self.listings_unmatched += 1;
+        }
+        let m = self.market(&o.listing.marketplace);
+        m.listings_seen += 1;
+        m.listings_matched += u64::from(matched);
+        for n in &o.notes {
+            *self.notes.entry(n.clone()).or_default() += 1;
+        }
+        for k in &o.findings {
+            *self
+                .findings_by_kind
+                .entry(k.as_str().to_string())
+                .or_default() += 1;
+        }
+    }
+
+    /// Counts what recording an observation said of its findings.
+    pub(crate) fn count_findings(&mut self, findings: &[FindingStatus]) {
+        for f in findings {
+            match f {
+                FindingStatus::New => self.findings_new += 1,
+                FindingStatus::Ongoing | FindingStatus::Relapsed => self.findings_ongoing += 1,
+                FindingStatus::Again => {}
+            }
+        }
     }
 }
 
@@ -495,10 +534,12 @@ impl Run<'_> {
             promotion: verdict.promotion.clone(),
             authorized_seller: verdict.authorized_seller.clone(),
         };
-        self.store.record_observation(obs, &verdict.findings)?;
-        // Listing and finding totals are counted once, from the store, at the end
-        // (`tally`), so a resumed scan counts its earlier part too.
-        self.with(|s| s.market(&m.name).listing_pages += 1);
+        self.with(|s| {
+            s.market(&m.name).listing_pages += 1;
+            s.count(&obs);
+        });
+        let statuses = self.store.record_observation(obs, &verdict.findings)?;
+        self.with(|s| s.count_findings(&statuses));
         Ok(())
     }
 }
@@ -547,7 +588,7 @@ pub async fn run(
                 .insert(canonical(u));
         }
     }
-    let (scan_id, stored_before, observed_before, as_of) = match resume {
+    let (scan_id, stored_before, observed_before, as_of, earlier) = match resume {
         Some(id) => {
             let as_of = store.scan(id)?.map(|r| r.date()).unwrap_or(started);
             store.resume_scan(id)?;
@@ -557,16 +598,37 @@ pub async fn run(
                 .filter(|(_, c)| c.page.status == 200)
                 .map(|(seq, c)| (c.page.url.clone(), (seq, c)))
                 .collect();
+            // What the interrupted run observed is counted here; the rest as it comes.
             let mut observed = HashSet::new();
+            let mut earlier = ScanSummary::default();
+            let mut finding_keys = BTreeSet::new();
             for o in store.observations(id) {
-                observed.insert(o?.capture_log_seq);
+                let o = o?;
+                observed.insert(o.capture_log_seq);
+                earlier.count(&o);
+                for k in &o.findings {
+                    finding_keys.insert(crate::evidence::finding_key_of(
+                        &o.listing.marketplace,
+                        &o.listing.listing_id,
+                        *k,
+                    ));
+                }
+            }
+            for key in finding_keys {
+                if let Some(f) = store.finding(&key)? {
+                    earlier.count_findings(&[if f.first_scan == id {
+                        FindingStatus::New
+                    } else {
+                        FindingStatus::Ongoing
+                    }]);
+                }
             }
             tracing::warn!(
                 scan_id = id,
                 pages = stored.len(),
                 "resuming an interrupted scan"
             );
-            (id, stored, observed, as_of)
+            (id, stored, observed, as_of, earlier)
         }
         None => {
             let as_of = opts.as_of.unwrap_or(started);
@@ -575,6 +637,7 @@ pub async fn run(
                 Default::default(),
                 HashSet::new(),
                 as_of,
+                ScanSummary::default(),
             )
         }
     };
@@ -604,7 +667,7 @@ pub async fn run(
             resumed: resume.is_some(),
             as_of: Some(as_of),
             shard: opts.shard.clone(),
-            ..ScanSummary::default()
+            ..earlier
         }),
         as_of,
         gone: Mutex::new(Default::default()),
@@ -636,7 +699,6 @@ pub async fn run(
     }
     let mut summary = run.with(|s| s.clone());
     summary.hosts_cut_off = run.fetcher.hosts_cut_off();
-    tally(store, scan_id, &mut summary)?;
     let gone = match run.gone.lock() {
         Ok(g) => g.clone(),
         Err(p) => p.into_inner().clone(),
@@ -685,56 +747,6 @@ fn is_loopback(u: &Url) -> bool {
 
 /// Counts of listings and findings of the whole scan, read from the store, so that a
 /// resumed scan reports everything it holds and not only this run's part.
-fn tally(store: &Store, scan_id: u64, s: &mut ScanSummary) -> Result<(), EvidenceError> {
-    s.listings_seen = 0;
-    s.listings_matched = 0;
-    s.listings_unmatched = 0;
-    s.pages_unreadable = 0;
-    s.notes.clear();
-    s.findings_by_kind.clear();
-    for m in s.marketplaces.values_mut() {
-        m.listings_seen = 0;
-        m.listings_matched = 0;
-    }
-    for o in store.observations(scan_id) {
-        let o = o?;
-        let matched = o.sku_match.sku.is_some();
-        s.listings_seen += 1;
-        s.pages_unreadable += u64::from(o.listing.is_empty());
-        if matched {
-            s.listings_matched += 1;
-        } else {
-            s.listings_unmatched += 1;
-        }
-        let m = s.market(&o.listing.marketplace);
-        m.listings_seen += 1;
-        m.listings_matched += u64::from(matched);
-        for n in &o.notes {
-            *s.notes.entry(n.clone()).or_default() += 1;
-        }
-        for k in &o.findings {
-            *s.findings_by_kind
-                .entry(k.as_str().to_string())
-                .or_default() += 1;
-        }
-    }
-    let (mut new, mut ongoing) = (0, 0);
-    for f in store.findings() {
-        let f = f?;
-        if f.last_scan != scan_id {
-            continue;
-        }
-        if f.first_scan == scan_id {
-            new += 1;
-        } else {
-            ongoing += 1;
-        }
-    }
-    s.findings_new = new;
-    s.findings_ongoing = ongoing;
-    Ok(())
-}
-
 /// `(marketplace, listing id, kind)` of every finding observed in scan `scan_id`.
 pub fn findings_of_scan(
     store: &Store,
