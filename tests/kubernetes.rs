@@ -219,6 +219,40 @@ async fn manifest_shards_scan_and_merge_into_one_verifiable_store() {
             })
             .count();
         assert_eq!(pinned, shards as usize);
+        // A case that gained many findings in the night lists every one, with a
+        // history line for the first 20 and one line counting the rest.
+        let cases = brandguard::case::all(&main).unwrap();
+        let big = cases.iter().filter(|c| c.findings.len() > 20).count();
+        assert!(
+            big > 0,
+            "the large demo puts more than 20 findings in a case"
+        );
+        for c in &cases {
+            let each = c
+                .events
+                .iter()
+                .filter(|e| e.action == "finding_added")
+                .count();
+            assert_eq!(each, c.findings.len().min(20), "{}", c.id);
+            let rest: Vec<_> = c
+                .events
+                .iter()
+                .filter(|e| e.action == "findings_added")
+                .collect();
+            if c.findings.len() > 20 {
+                assert_eq!(rest.len(), 1, "{}", c.id);
+                let reason = rest[0].reason.as_deref().unwrap_or("");
+                assert!(
+                    reason.starts_with(&format!(
+                        "and {} more findings added",
+                        c.findings.len() - 20
+                    )),
+                    "{reason}"
+                );
+            } else {
+                assert!(rest.is_empty(), "{}", c.id);
+            }
+        }
         log_len = main.log_len();
     }
 

@@ -166,8 +166,10 @@ pub struct Override {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CaseEvent {
     pub at: DateTime<Utc>,
-    /// `opened`, `finding_added`, `finding_resolved`, `packet_built`, `filed`,
-    /// `rejected`, `refiled`, `resolved`, `closed`, `reopened`, `path_overridden`.
+    /// `opened`, `finding_added`, `finding_resolved`, `findings_added` and
+    /// `findings_resolved` (the count past the first few of a scan), `packet_built`,
+    /// `filed`, `rejected`, `refiled`, `resolved`, `closed`, `reopened`,
+    /// `path_overridden`.
     pub action: String,
     /// A person, or `brandguard` for what a scan did.
     pub by: String,
@@ -407,6 +409,31 @@ pub fn save(store: &Store, case: &Case, events_before: usize) -> Result<(), Case
     Ok(())
 }
 
+/// Findings a scan adds to (or resolves in) one case that each get their own event;
+/// beyond them, one event counts the rest. A first scan of a large market puts
+/// thousands of findings in one seller's case: a history line per finding made the
+/// history unreadable and the case, held in memory and rewritten whole, the largest
+/// thing a scan kept. The case's `findings` and `open_findings` still list every key.
+const FINDING_EVENTS: usize = 20;
+
+/// The event that counts the findings past the first [`FINDING_EVENTS`] of a scan.
+fn more_findings(c: &mut Case, action: &str, n: usize, at: DateTime<Utc>, scan_id: u64) {
+    if n <= FINDING_EVENTS {
+        return;
+    }
+    let verb = if action == "findings_added" {
+        "added"
+    } else {
+        "resolved"
+    };
+    let e = c.event(at, action, "brandguard");
+    e.reason = Some(format!(
+        "and {} more findings {verb} in this scan (the case's findings list every one)",
+        n - FINDING_EVENTS
+    ));
+    e.scan_id = Some(scan_id);
+}
+
 /// Moves findings and cases after scan `scan_id` (dated `as_of`): resolves findings of
 /// listings that are gone, back in line or unseen for `resolve_after_scans` scans;
 /// opens cases for new findings, reopens resolved cases whose seller came back, and
@@ -444,6 +471,8 @@ pub fn after_scan(
         .map(|c| ((c.marketplace.clone(), c.seller_key.clone()), c.id.clone()))
         .collect();
     let mut next_id = cases.len() + 1;
+    // Findings each case gained in this scan (see FINDING_EVENTS).
+    let mut added: BTreeMap<String, usize> = BTreeMap::new();
     let mut assign = |f: FindingRecord| -> Result<(), CaseError> {
         let sk = seller_key(
             f.finding.seller_id.as_deref(),
@@ -514,10 +543,14 @@ pub fn after_scan(
         }
         c.findings.insert(key.clone());
         c.open_findings.insert(key.clone());
-        let e = c.event(at, "finding_added", "brandguard");
-        e.reason = Some(f.finding.detail.clone());
-        e.reference = Some(key);
-        e.scan_id = Some(scan_id);
+        let n = added.entry(id.clone()).or_default();
+        *n += 1;
+        if *n <= FINDING_EVENTS {
+            let e = c.event(at, "finding_added", "brandguard");
+            e.reason = Some(f.finding.detail.clone());
+            e.reference = Some(key);
+            e.scan_id = Some(scan_id);
+        }
         Ok(())
     };
 
@@ -578,6 +611,11 @@ pub fn after_scan(
         }
     }
     summary.findings_resolved += findings_resolved;
+    for (id, n) in added {
+        if let Some(c) = cases.get_mut(&id) {
+            more_findings(c, "findings_added", n, as_of, scan_id);
+        }
+    }
 
     // 3. Findings resolved since: out of their cases; cases with none left resolve.
     for c in cases.values_mut() {
@@ -595,13 +633,17 @@ pub fn after_scan(
                 None => done.push((k.clone(), None)),
             }
         }
-        for (k, reason) in done {
+        let resolved = done.len();
+        for (i, (k, reason)) in done.into_iter().enumerate() {
             c.open_findings.remove(&k);
-            let e = c.event(as_of, "finding_resolved", "brandguard");
-            e.reason = reason;
-            e.reference = Some(k);
-            e.scan_id = Some(scan_id);
+            if i < FINDING_EVENTS {
+                let e = c.event(as_of, "finding_resolved", "brandguard");
+                e.reason = reason;
+                e.reference = Some(k);
+                e.scan_id = Some(scan_id);
+            }
         }
+        more_findings(c, "findings_resolved", resolved, as_of, scan_id);
         if c.open_findings.is_empty() && !c.state.is_done() && !c.findings.is_empty() {
             c.state = CaseState::Resolved;
             let n = c.findings.len();
