@@ -6,7 +6,8 @@
 //! (a scan's date is its `as_of`), so a report can be rebuilt at any time from the
 //! store and says the same.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
@@ -144,17 +145,17 @@ pub struct Written {
 }
 
 /// An unauthorised seller being counted: the row, its listings, lowest price per currency.
-type OutsiderAcc = (Outsider, BTreeSet<String>, BTreeMap<String, Decimal>);
+type OutsiderAcc = (Outsider, HashSet<String>, BTreeMap<String, Decimal>);
 
 #[derive(Default)]
 struct Acc {
-    listings: BTreeSet<String>,
+    listings: HashSet<String>,
     observations: usize,
-    violations: BTreeSet<(String, FindingKind)>,
+    violations: HashSet<(String, FindingKind)>,
     bad_days: BTreeSet<NaiveDate>,
     violation_days: BTreeSet<NaiveDate>,
     lowest: Option<(Decimal, String, String)>,
-    territory: BTreeSet<String>,
+    territory: HashSet<String>,
     exemptions: usize,
     /// (sku, currency) → date → lowest price.
     prices: BTreeMap<(String, String), BTreeMap<NaiveDate, Decimal>>,
@@ -265,17 +266,34 @@ pub fn build(
         .filter(|s| only.is_none_or(|o| o == s.id))
         .map(|s| (s.id.clone(), Acc::default()))
         .collect();
-    // (marketplace, listing, kind) → violation being built.
-    let mut violations: BTreeMap<(String, String, FindingKind), Violation> = BTreeMap::new();
+    // (marketplace, listing, kind) → violation being built (sorted at the end).
+    let mut violations: HashMap<(String, String, FindingKind), Violation> = HashMap::new();
     let mut outsiders: BTreeMap<(String, String), OutsiderAcc> = BTreeMap::new();
-    for (scan_id, day) in &scans {
-        let mut raw = store.observation_bytes(*scan_id);
-        loop {
-            let batch: Vec<sled::IVec> = raw.by_ref().take(BATCH).collect::<Result<_, _>>()?;
-            if batch.is_empty() {
-                break;
+    // Reading and parsing run on their own thread, a batch ahead of the tallying
+    // below: the two overlap instead of taking turns.
+    std::thread::scope(|threads| -> Result<(), ReportError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        let scans = &scans;
+        threads.spawn(move || {
+            for (scan_id, day) in scans {
+                let mut raw = store.observation_bytes(*scan_id);
+                loop {
+                    let batch = match raw.by_ref().take(BATCH).collect::<Result<Vec<_>, _>>() {
+                        Ok(b) if b.is_empty() => break,
+                        Ok(b) => parse_batch(&b).map(|parsed| (*day, parsed)),
+                        Err(e) => Err(e.into()),
+                    };
+                    let failed = batch.is_err();
+                    if tx.send(batch).is_err() || failed {
+                        return;
+                    }
+                }
             }
-            for o in parse_batch(&batch)? {
+        });
+        for batch in rx {
+            let (day, parsed) = batch?;
+            let day = &day;
+            for o in parsed {
                 let Some(sku) = o.sku_match.sku.clone() else {
                     continue;
                 };
@@ -313,11 +331,11 @@ pub fn build(
                         *k,
                     );
                     let price = o.listing.price.as_ref().map(|p| p.amount);
-                    if !violations.contains_key(&key) {
-                        let detail = display_text(&detail_of(*k)?, 300);
-                        violations.insert(
-                            key.clone(),
-                            Violation {
+                    let v = match violations.entry(key) {
+                        Entry::Occupied(e) => e.into_mut(),
+                        Entry::Vacant(e) => {
+                            let detail = display_text(&detail_of(*k)?, 300);
+                            e.insert(Violation {
                                 distributor: who.clone(),
                                 seller: seller.clone(),
                                 marketplace: o.listing.marketplace.clone(),
@@ -337,11 +355,8 @@ pub fn build(
                                 capture_log_seq: o.capture_log_seq,
                                 detail,
                                 lowest: None,
-                            },
-                        );
-                    }
-                    let Some(v) = violations.get_mut(&key) else {
-                        continue;
+                            })
+                        }
                     };
                     v.last_seen = *day;
                     v.nights += 1;
@@ -356,7 +371,9 @@ pub fn build(
                 }
                 match who.as_ref().and_then(|w| acc.get_mut(w)) {
                     Some(a) => {
-                        a.listings.insert(listing_key.clone());
+                        if !a.listings.contains(&listing_key) {
+                            a.listings.insert(listing_key.clone());
+                        }
                         a.observations += 1;
                         for k in &o.findings {
                             a.violations.insert((listing_key.clone(), *k));
@@ -407,11 +424,13 @@ pub fn build(
                                     lowest_prices: Vec::new(),
                                     counterfeit_signals: Vec::new(),
                                 },
-                                BTreeSet::new(),
+                                HashSet::new(),
                                 BTreeMap::new(),
                             )
                         });
-                        entry.1.insert(listing_key.clone());
+                        if !entry.1.contains(&listing_key) {
+                            entry.1.insert(listing_key.clone());
+                        }
                         if let Some(p) = &o.listing.price {
                             let e = entry.2.entry(p.currency.to_string()).or_insert(p.amount);
                             *e = (*e).min(p.amount);
@@ -432,7 +451,8 @@ pub fn build(
                 }
             }
         }
-    }
+        Ok(())
+    })?;
     let ladder = &brand.escalation;
     let mut scorecards = Vec::new();
     let mut charts = BTreeMap::new();
@@ -519,10 +539,12 @@ pub fn build(
             o
         })
         .collect();
-    let violations: Vec<Violation> = violations
-        .into_values()
-        .filter(|v| only.is_none_or(|o| v.distributor.as_deref() == Some(o)))
+    let mut violations: Vec<((String, String, FindingKind), Violation)> = violations
+        .into_iter()
+        .filter(|(_, v)| only.is_none_or(|o| v.distributor.as_deref() == Some(o)))
         .collect();
+    violations.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let violations: Vec<Violation> = violations.into_iter().map(|(_, v)| v).collect();
     Ok(Compliance {
         period: period.label(),
         brand: brand.name.clone(),
