@@ -67,12 +67,18 @@ if [ ! -f "$rep/.complete" ]; then
   echo "$obs" > "$rep/.complete"
 fi
 obs=$(cat "$rep/.complete")
-t0=$(date +%s.%N)
-out=$("$BG" report compliance --period 2026-11 --targets "$last_targets" --store "$rep" --out "$WORK/report")
-t1=$(date +%s.%N)
-wall=$(python3 -c "print(round($t1-$t0,1))")
-cost=$(echo "$out" | grep '^cost:')
-rows+=("| report compliance, $obs observations | **${wall} s** wall | ${cost#cost: } | | goal < 10 s |")
+# Three runs: the first reads the store from wherever the scans above left the page
+# cache (colder), the other two from memory; the table gives the first and the best.
+walls=()
+for run in 1 2 3; do
+  t0=$(date +%s.%N)
+  out=$("$BG" report compliance --period 2026-11 --targets "$last_targets" --store "$rep" --out "$WORK/report")
+  t1=$(date +%s.%N)
+  walls+=("$(python3 -c "print(round($t1-$t0,1))")")
+  if [ "$run" -gt 1 ]; then cost=$(echo "$out" | grep "^cost:"); fi
+done
+best=$(printf '%s\n' "${walls[@]:1}" | sort -n | head -1)
+rows+=("| report compliance, $obs observations | **${best} s** wall warm (first run ${walls[0]} s) | ${cost#cost: } (warm) | | goal < 10 s |")
 
 # Start-up: what a scheduler pays before work starts.
 t0=$(date +%s.%N)
