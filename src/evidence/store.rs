@@ -447,6 +447,12 @@ impl Store {
         self.settle_locked(&mut chain)
     }
 
+    /// Settles pending commits before a walk over a tree: yields the error, if any,
+    /// as the walk's first item.
+    fn settled_first<T>(&self) -> impl Iterator<Item = Result<T, EvidenceError>> + use<T> {
+        self.settle().err().map(Err).into_iter()
+    }
+
     fn settle_locked(&self, chain: &mut Chain) -> Result<(), EvidenceError> {
         use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
         if chain.pending.is_empty() {
@@ -1254,14 +1260,6 @@ impl Store {
             }
         }
         Ok(out)
-    }
-}
-
-impl Store {
-    /// Settles pending commits before a walk over a tree: yields the error, if any,
-    /// as the walk's first item.
-    fn settled_first<T>(&self) -> impl Iterator<Item = Result<T, EvidenceError>> + use<T> {
-        self.settle().err().map(Err).into_iter()
     }
 }
 

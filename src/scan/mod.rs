@@ -155,10 +155,10 @@ impl ScanSummary {
     }
 
     /// Counts an observation as it is recorded (its findings with
-    /// [`ScanSummary::count_findings`]). Counting as the scan goes, rather than in a pass over the store at
-    /// the end: such a pass pulls the whole observation tree into sled's cache (its
-    /// eviction only starts after some 16,000 node reads), the largest part of a
-    /// large scan's peak memory.
+    /// [`ScanSummary::count_findings`]). Counting as the scan goes, rather than in a
+    /// pass over the store at the end: such a pass pulls the whole observation tree
+    /// into sled's cache (its eviction only starts after some 16,000 node reads), the
+    /// largest part of a large scan's peak memory.
     pub(crate) fn count(&mut self, o: &Observation) {
         let matched = o.sku_match.sku.is_some();
         self.listings_seen += 1;
