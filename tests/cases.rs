@@ -311,7 +311,7 @@ async fn verify_finds_an_edited_case() {
         store.verify().unwrap();
     }
     {
-        let db = sled::open(&path).unwrap();
+        let db = brandguard::evidence::open_sled(&path).unwrap();
         let t = db.open_tree("cases").unwrap();
         let (k, v) = t.first().unwrap().unwrap();
         let edited = String::from_utf8(v.to_vec())

@@ -22,7 +22,7 @@ async fn scanned_store(dir: &Path) -> PathBuf {
 /// Alters the store through sled directly (the store must be closed), then verifies.
 fn tamper(path: &Path, tree: &str, edit: impl FnOnce(&sled::Tree)) -> EvidenceError {
     {
-        let db = sled::open(path).unwrap();
+        let db = brandguard::evidence::open_sled(path).unwrap();
         edit(&db.open_tree(tree).unwrap());
         db.flush().unwrap();
     }
@@ -176,7 +176,7 @@ async fn a_store_from_a_newer_version_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = scanned_store(dir.path()).await;
     {
-        let db = sled::open(&path).unwrap();
+        let db = brandguard::evidence::open_sled(&path).unwrap();
         db.open_tree("meta")
             .unwrap()
             .insert("schema_version", &99u32.to_be_bytes())
@@ -188,7 +188,7 @@ async fn a_store_from_a_newer_version_is_refused_and_left_alone() {
         err.to_string().contains("newer brandguard (schema 99"),
         "{err}"
     );
-    let db = sled::open(&path).unwrap();
+    let db = brandguard::evidence::open_sled(&path).unwrap();
     assert_eq!(
         db.open_tree("meta")
             .unwrap()

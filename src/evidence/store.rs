@@ -332,22 +332,44 @@ const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 /// Pending bytes at which a group is committed without waiting for a flush.
 const GROUP_BYTES: usize = 1 << 20;
 
-const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// How long `open` waits for a store another handle has just released.
+///
+/// sled 0.34 drops its file lock from a background thread some time after the last
+/// handle is gone (spacejam/sled#1289), so a store reopened right after it was closed (a
+/// merge reading shards it just wrote, a tool run straight after a scan) can find its own
+/// lock still held for a few milliseconds. A lock another process really holds is still
+/// reported as [`EvidenceError::Locked`], after this wait.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
-impl Store {
-    /// Opens (or creates) the store in folder `path`.
-    pub fn open(path: &Path) -> Result<Store, EvidenceError> {
-        std::fs::create_dir_all(path)?;
-        // sled's page cache defaults to 1 GiB and fills as the store grows; bounded,
-        // so a scan's memory does not grow with the size of the market.
-        let db = sled::Config::new()
+/// sled reports a held lock as an `Other` I/O error whose text names the lock.
+fn is_locked(e: &sled::Error) -> bool {
+    matches!(e, sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock)
+        || e.to_string().contains("could not acquire lock")
+}
+
+/// Opens the sled database under a store in `path`, waiting up to [`LOCK_WAIT`] for its
+/// lock, without any of [`Store::open`]'s checks: for inspecting or repairing the raw
+/// trees (the test suite uses it to alter stored bytes and check `verify` finds it).
+pub fn open_sled(path: &Path) -> Result<sled::Db, EvidenceError> {
+    use backon::{BlockingRetryable, ExponentialBuilder};
+    let open = || {
+        sled::Config::new()
             .path(path)
             .cache_capacity(CACHE_BYTES)
             .open()
-            .map_err(|source| {
-            let locked = matches!(&source, sled::Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
-                || source.to_string().contains("lock");
-            if locked {
+    };
+    let wait = ExponentialBuilder::default()
+        .with_min_delay(std::time::Duration::from_millis(5))
+        .with_max_delay(std::time::Duration::from_millis(250))
+        .with_jitter()
+        .without_max_times()
+        .with_total_delay(Some(LOCK_WAIT));
+    open.retry(wait)
+        .sleep(std::thread::sleep)
+        .when(is_locked)
+        .call()
+        .map_err(|source| {
+            if is_locked(&source) {
                 EvidenceError::Locked {
                     path: path.to_path_buf(),
                 }
@@ -357,7 +379,18 @@ impl Store {
                     source,
                 }
             }
-        })?;
+        })
+}
+
+const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+impl Store {
+    /// Opens (or creates) the store in folder `path`.
+    pub fn open(path: &Path) -> Result<Store, EvidenceError> {
+        std::fs::create_dir_all(path)?;
+        // sled's page cache defaults to 1 GiB and fills as the store grows; bounded,
+        // so a scan's memory does not grow with the size of the market.
+        let db = open_sled(path)?;
         let meta = db.open_tree("meta")?;
         match meta.get("schema_version")? {
             Some(v) => {
@@ -1290,6 +1323,23 @@ mod tests {
 
     fn event(n: u64) -> Event {
         ("test".to_string(), serde_json::json!({ "n": n }))
+    }
+
+    #[test]
+    fn a_store_reopens_straight_after_it_was_closed_and_a_held_one_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // sled releases its lock from a background thread after the drop; open waits.
+        for n in 0..20 {
+            let store = Store::open(dir.path()).expect("reopen right after close");
+            store.record(vec![event(n)], vec![]).expect("record");
+        }
+        let held = Store::open(dir.path()).expect("open");
+        match Store::open(dir.path()) {
+            Err(EvidenceError::Locked { path }) => assert_eq!(path, dir.path()),
+            Err(e) => panic!("expected Locked, got {e}"),
+            Ok(_) => panic!("a held store must be refused"),
+        }
+        drop(held);
     }
 
     #[test]
