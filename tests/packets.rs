@@ -336,6 +336,62 @@ async fn a_listing_reached_twice_in_a_scan_counts_its_findings_once() {
     assert_eq!(r.times_seen, 2, "seen in two scans");
 }
 
+/// A listing that changes hands stays open in the old seller's case (a scan cannot tell
+/// the old offer ended) and joins the new seller's; once the listing is gone, it leaves
+/// both. The scan's findings pass meets the finding under its new seller only, so the
+/// old seller's case is the one whose findings are read back by key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listing_that_changes_hands_leaves_both_cases_once_gone() {
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    let night = brandguard::demo::night_date;
+    let none = case::Gone::new();
+    let s1 = store.begin_scan("hands", Some(night(0))).unwrap();
+    record(&store, &config, s1, "H1", "First Seller");
+    record(&store, &config, s1, "H2", "First Seller");
+    case::after_scan(&config, &store, s1, night(0), &none).unwrap();
+    let s2 = store.begin_scan("hands", Some(night(1))).unwrap();
+    record(&store, &config, s2, "H1", "Second Seller");
+    record(&store, &config, s2, "H2", "First Seller");
+    case::after_scan(&config, &store, s2, night(1), &none).unwrap();
+    let holds = |c: &Case, id: &str| c.open_findings.iter().any(|k| k.contains(id));
+    let (first, second) = (
+        case_of(&store, "shopusa", "First Seller"),
+        case_of(&store, "shopusa", "Second Seller"),
+    );
+    assert!(holds(&first, "H1") && holds(&first, "H2"), "{first:?}");
+    assert!(holds(&second, "H1") && !holds(&second, "H2"), "{second:?}");
+
+    // Night 3: H1 answers 404, H2 is still offered.
+    let url = store
+        .findings()
+        .map(Result::unwrap)
+        .find(|f| f.finding.listing_id == "H1")
+        .unwrap()
+        .finding
+        .url;
+    let s3 = store.begin_scan("hands", Some(night(2))).unwrap();
+    record(&store, &config, s3, "H2", "First Seller");
+    let gone = case::Gone::from([(url, (404, 1))]);
+    let summary = case::after_scan(&config, &store, s3, night(2), &gone).unwrap();
+    let (first, second) = (
+        case_of(&store, "shopusa", "First Seller"),
+        case_of(&store, "shopusa", "Second Seller"),
+    );
+    assert!(!holds(&first, "H1") && holds(&first, "H2"), "{first:?}");
+    assert_eq!(first.state, case::CaseState::Open);
+    assert!(
+        first.events.iter().any(|e| e.action == "finding_resolved"
+            && e.reference.as_deref().is_some_and(|r| r.contains("H1"))
+            && e.reason.as_deref().is_some_and(|r| r.contains("404"))),
+        "{:?}",
+        first.events
+    );
+    assert!(second.open_findings.is_empty(), "{second:?}");
+    assert_eq!(second.state, case::CaseState::Resolved);
+    assert_eq!(summary.resolved, 1, "{summary:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_seller_names_are_escaped_sanitised_neutralised_and_cut() {
     let (_server, config) = common::demo(&DemoOptions::default()).await;

@@ -384,6 +384,51 @@ pub fn open_sled(path: &Path) -> Result<sled::Db, EvidenceError> {
 
 const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// A walk over a sled tree (or one key prefix of it) whose reads sled's cache can count,
+/// so that what the walk has passed gets evicted.
+///
+/// Why: sled 0.34 hands a page access to its LRU only once one of its 256 shards has
+/// queued 64 of them, and its iterator reads each leaf (at most 16 items) once. A walk
+/// over fewer than ~16,000 leaves therefore evicts nothing, whatever `cache_capacity`
+/// says: walking the 117,393 findings of a 100,000-listing store left ~70 MB of nodes
+/// resident. Looking each key up once more (`contains_key`, root to leaf) gives the LRU
+/// accesses to count; measured on that store: 118 -> 57 MB RSS after the walk, in the
+/// same 0.6 s.
+struct Walk {
+    tree: sled::Tree,
+    iter: sled::Iter,
+}
+
+impl Walk {
+    fn all(tree: &sled::Tree) -> Walk {
+        Walk {
+            tree: tree.clone(),
+            iter: tree.iter(),
+        }
+    }
+
+    fn prefix(tree: &sled::Tree, prefix: impl AsRef<[u8]>) -> Walk {
+        Walk {
+            tree: tree.clone(),
+            iter: tree.scan_prefix(prefix),
+        }
+    }
+}
+
+impl Iterator for Walk {
+    type Item = sled::Result<(sled::IVec, sled::IVec)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.iter.next()?;
+        if let Ok((k, _)) = &item
+            && let Err(e) = self.tree.contains_key(k)
+        {
+            return Some(Err(e));
+        }
+        Some(item)
+    }
+}
+
 impl Store {
     /// Opens (or creates) the store in folder `path`.
     pub fn open(path: &Path) -> Result<Store, EvidenceError> {
@@ -915,10 +960,11 @@ impl Store {
 
     /// Every finding record, in key order (marketplace, listing, kind).
     pub fn findings(&self) -> impl Iterator<Item = Result<FindingRecord, EvidenceError>> + '_ {
-        self.settled_first().chain(self.findings.iter().map(|r| {
-            let (k, v) = r?;
-            parse("findings", &k, &v)
-        }))
+        self.settled_first()
+            .chain(Walk::all(&self.findings).map(|r| {
+                let (k, v) = r?;
+                parse("findings", &k, &v)
+            }))
     }
 
     /// Every observation of one scan, in order.
@@ -926,14 +972,13 @@ impl Store {
         &self,
         scan_id: u64,
     ) -> impl Iterator<Item = Result<Observation, EvidenceError>> + '_ {
-        self.settled_first().chain(
-            self.observations
-                .scan_prefix(scan_id.to_be_bytes())
-                .map(|r| {
+        self.settled_first()
+            .chain(
+                Walk::prefix(&self.observations, scan_id.to_be_bytes()).map(|r| {
                     let (k, v) = r?;
                     parse("observations", &k, &v)
                 }),
-        )
+            )
     }
 
     /// The stored bytes (JSON) of every observation of one scan, in order: for
@@ -942,16 +987,13 @@ impl Store {
         &self,
         scan_id: u64,
     ) -> impl Iterator<Item = Result<sled::IVec, EvidenceError>> + '_ {
-        self.settled_first().chain(
-            self.observations
-                .scan_prefix(scan_id.to_be_bytes())
-                .map(|r| Ok(r?.1)),
-        )
+        self.settled_first()
+            .chain(Walk::prefix(&self.observations, scan_id.to_be_bytes()).map(|r| Ok(r?.1)))
     }
 
     /// Every scan, oldest first.
     pub fn scans(&self) -> impl Iterator<Item = Result<ScanRecord, EvidenceError>> + '_ {
-        self.scans.iter().map(|r| {
+        Walk::all(&self.scans).map(|r| {
             let (k, v) = r?;
             parse("scans", &k, &v)
         })
@@ -1073,7 +1115,7 @@ impl Store {
     pub fn cases_bytes(
         &self,
     ) -> impl Iterator<Item = Result<(String, Vec<u8>), EvidenceError>> + '_ {
-        self.settled_first().chain(self.cases.iter().map(|r| {
+        self.settled_first().chain(Walk::all(&self.cases).map(|r| {
             let (k, v) = r?;
             Ok((String::from_utf8_lossy(&k).into_owned(), v.to_vec()))
         }))
@@ -1093,7 +1135,7 @@ impl Store {
     pub fn verify(&self) -> Result<Verified, EvidenceError> {
         self.settle()?;
         let mut v = Verified::default();
-        for r in self.snapshots.iter() {
+        for r in Walk::all(&self.snapshots) {
             let (k, z) = r?;
             let bytes = zstd::decode_all(z.as_ref()).map_err(|e| EvidenceError::Corrupt {
                 tree: "snapshots",
@@ -1114,7 +1156,7 @@ impl Store {
         let mut vouched = std::collections::HashSet::new();
         let mut last_case_event: std::collections::HashMap<String, (u64, String)> =
             std::collections::HashMap::new();
-        for r in self.log.iter() {
+        for r in Walk::all(&self.log) {
             let (k, raw) = r?;
             let n = v.log_records;
             let rec: LogRecord = parse("log", &k, &raw)?;
@@ -1208,7 +1250,7 @@ impl Store {
             prev = rec.hash;
             v.log_records += 1;
         }
-        for r in self.observations.iter() {
+        for r in Walk::all(&self.observations) {
             let (k, _) = r?;
             if !vouched.contains(k.as_ref()) {
                 return Err(EvidenceError::Corrupt {
@@ -1220,7 +1262,7 @@ impl Store {
                 });
             }
         }
-        for r in self.cases.iter() {
+        for r in Walk::all(&self.cases) {
             let (k, bytes) = r?;
             let id = String::from_utf8_lossy(&k).into_owned();
             let got = sha256_hex(&bytes);
@@ -1249,7 +1291,7 @@ impl Store {
 
     /// Every record of the log, in order.
     pub fn log(&self) -> impl Iterator<Item = Result<LogRecord, EvidenceError>> + '_ {
-        self.settled_first().chain(self.log.iter().map(|r| {
+        self.settled_first().chain(Walk::all(&self.log).map(|r| {
             let (k, v) = r?;
             parse("log", &k, &v)
         }))
@@ -1263,7 +1305,7 @@ impl Store {
     ) -> Result<Vec<Observation>, EvidenceError> {
         self.settle()?;
         let mut out = Vec::new();
-        for r in self.observations.iter() {
+        for r in Walk::all(&self.observations) {
             let (k, v) = r?;
             let o: Observation = parse("observations", &k, &v)?;
             if o.listing.marketplace == marketplace && o.listing.listing_id == listing_id {
@@ -1277,7 +1319,7 @@ impl Store {
     pub fn find_listing(&self, needle: &str) -> Result<Vec<(String, String)>, EvidenceError> {
         self.settle()?;
         let mut out = Vec::new();
-        for r in self.listings.iter() {
+        for r in Walk::all(&self.listings) {
             let (k, v) = r?;
             let Some(o) = self.listing_entry(&k, &v)? else {
                 continue;
@@ -1340,6 +1382,33 @@ mod tests {
             Ok(_) => panic!("a held store must be refused"),
         }
         drop(held);
+    }
+
+    #[test]
+    fn walks_yield_every_item_of_the_tree_or_prefix_in_key_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = sled::open(dir.path().join("db")).expect("open");
+        let t = db.open_tree("t").expect("tree");
+        // Enough items for many leaves (sled splits a leaf past 16 items).
+        for i in 0u32..1000 {
+            t.insert(
+                [(i % 3) as u8]
+                    .iter()
+                    .chain(&i.to_be_bytes())
+                    .copied()
+                    .collect::<Vec<u8>>(),
+                &i.to_be_bytes(),
+            )
+            .expect("insert");
+        }
+        let all: Vec<_> = Walk::all(&t).map(|r| r.expect("item").0.to_vec()).collect();
+        let plain: Vec<_> = t.iter().map(|r| r.expect("item").0.to_vec()).collect();
+        assert_eq!(all.len(), 1000);
+        assert_eq!(all, plain);
+        let ones: Vec<u32> = Walk::prefix(&t, [1u8])
+            .map(|r| u32::from_be_bytes(r.expect("item").1.as_ref().try_into().expect("u32")))
+            .collect();
+        assert_eq!(ones, (0..1000).filter(|i| i % 3 == 1).collect::<Vec<_>>());
     }
 
     #[test]
