@@ -355,6 +355,8 @@ fn is_locked(e: &sled::Error) -> bool {
 /// trees (the test suite uses it to alter stored bytes and check `verify` finds it).
 pub fn open_sled(path: &Path) -> Result<sled::Db, EvidenceError> {
     use backon::{BlockingRetryable, ExponentialBuilder};
+    // sled's page cache defaults to 1 GiB and fills as the store grows; bounded, so a
+    // scan's memory does not grow with the size of the market.
     let open = || {
         sled::Config::new()
             .path(path)
@@ -436,8 +438,6 @@ impl Store {
     /// Opens (or creates) the store in folder `path`.
     pub fn open(path: &Path) -> Result<Store, EvidenceError> {
         std::fs::create_dir_all(path)?;
-        // sled's page cache defaults to 1 GiB and fills as the store grows; bounded,
-        // so a scan's memory does not grow with the size of the market.
         let db = open_sled(path)?;
         let meta = db.open_tree("meta")?;
         match meta.get("schema_version")? {
