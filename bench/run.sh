@@ -59,26 +59,37 @@ if [ $# -ge 2 ]; then
   rows+=("| memory ratio | peak RSS at ${!#} / at $1 listings | | **${ratio}×** | goal ≤ 1.5× |")
 fi
 
-# The compliance report over NIGHTS nights of the largest scan, replayed.
-rep="$WORK/report-store-$NIGHTS"
+# The compliance report over NIGHTS nights of the largest scan, replayed. (The folder
+# name carries the store layout: a store replayed by an older build is not reused.)
+rep="$WORK/report-store-rows-$NIGHTS"
 if [ ! -f "$rep/.complete" ]; then
   rm -rf "$rep"
   obs=$(target/release/examples/replay_store "$last_store" "$rep" "$NIGHTS" 2>/dev/null)
   echo "$obs" > "$rep/.complete"
 fi
 obs=$(cat "$rep/.complete")
-# Three runs: the first reads the store from wherever the scans above left the page
-# cache (colder), the other two from memory; the table gives the first and the best.
+report_once() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$BG" report compliance --period 2026-11 --targets "$last_targets" --store "$rep" --out "$WORK/report" > "$WORK/report.out"
+  t1=$(date +%s.%N)
+  python3 -c "print(round($t1-$t0,1))"
+}
+# Cold: the store read from disk, as a report run the morning after meets it. Dropping
+# the page cache needs root; elsewhere the cold figure is left out.
+cold="cold: n/a (dropping the page cache needs root)"
+if [ -w /proc/sys/vm/drop_caches ]; then
+  sync; echo 3 > /proc/sys/vm/drop_caches
+  cold="cold $(report_once) s"
+fi
+# Warm: three runs from the page cache, the best of the last two.
 walls=()
 for run in 1 2 3; do
-  t0=$(date +%s.%N)
-  out=$("$BG" report compliance --period 2026-11 --targets "$last_targets" --store "$rep" --out "$WORK/report")
-  t1=$(date +%s.%N)
-  walls+=("$(python3 -c "print(round($t1-$t0,1))")")
-  if [ "$run" -gt 1 ]; then cost=$(echo "$out" | grep "^cost:"); fi
+  walls+=("$(report_once)")
 done
+cost=$(grep "^cost:" "$WORK/report.out")
 best=$(printf '%s\n' "${walls[@]:1}" | sort -n | head -1)
-rows+=("| report compliance, $obs observations | **${best} s** wall warm (first run ${walls[0]} s) | ${cost#cost: } (warm) | | goal < 10 s |")
+rows+=("| report compliance, $obs observations | **${best} s** wall warm, **$cold** | ${cost#cost: } (warm) | | goal < 10 s |")
 
 # Start-up: what a scheduler pays before work starts.
 t0=$(date +%s.%N)

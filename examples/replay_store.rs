@@ -8,7 +8,13 @@
 //! `record_observation` a scan uses, in NIGHTS scans of TO_STORE stamped 1, 2, …
 //! November 2026 (the demo's nights), so TO_STORE holds real observation records
 //! (pages, listings, findings) with the log, finding and listing bookkeeping a scan
-//! does. Snapshots are not copied: the report does not read page bytes.
+//! does, and the report rows a scan writes when it finishes. Snapshots are not
+//! copied: the report does not read page bytes.
+//!
+//! Each night opens TO_STORE afresh, as each nightly scan is a process of its own:
+//! sled 0.34 writes its page-table snapshot only when a store is opened, after
+//! reading the log written since the last one, so one process writing a month would
+//! leave the next open reading the whole file (4 GB) instead of one night's writes.
 
 use std::path::PathBuf;
 
@@ -22,7 +28,7 @@ fn main() -> Result<()> {
     };
     let nights: u32 = nights.parse().context("NIGHTS is a number")?;
     let from = Store::open(&PathBuf::from(from))?;
-    let to = Store::open(&PathBuf::from(to))?;
+    let to_path = PathBuf::from(to);
     let first = from
         .scans()
         .next()
@@ -30,6 +36,7 @@ fn main() -> Result<()> {
         .scan_id;
     let mut total = 0u64;
     for night in 0..nights {
+        let to = Store::open(&to_path)?;
         let as_of = brandguard::demo::night_date(night);
         let scan_id = to.begin_scan("replay", Some(as_of))?;
         for obs in from.observations(first) {

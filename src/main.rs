@@ -1006,8 +1006,14 @@ fn run(cli: &Cli) -> Result<u8> {
             match store.verify() {
                 Ok(v) => {
                     println!(
-                        "OK: {} snapshots, {} log records ({} captures, {} observations) verified; head {}",
-                        v.snapshots, v.log_records, v.captures, v.observations, v.head
+                        "OK: {} snapshots, {} log records ({} captures, {} observations), {} cases, {} report rows verified; head {}",
+                        v.snapshots,
+                        v.log_records,
+                        v.captures,
+                        v.observations,
+                        v.cases,
+                        v.report_rows,
+                        v.head
                     );
                     Ok(exit::OK)
                 }

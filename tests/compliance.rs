@@ -30,6 +30,42 @@ async fn seven_nights() -> Built {
     let report = compliance::build(&config, &store, period, None).unwrap();
     let out = dir.path().join("report");
     compliance::write(&config, &report, period, &out).unwrap();
+    let verified = store.verify().unwrap();
+    assert_eq!(verified.report_rows, verified.observations);
+
+    // Read from the scans' full observations instead of their report rows: with
+    // the row files gone (the report warns and falls back), and as a version
+    // before rows left the store (no files, scans without a row count). The
+    // report is the same.
+    let path = store.path().to_path_buf();
+    drop(store);
+    std::fs::remove_dir_all(path.join("report_rows")).unwrap();
+    let same_report = |name: &str| {
+        let store = brandguard::evidence::Store::open(&path).unwrap();
+        let again = compliance::build(&config, &store, period, None).unwrap();
+        let again_out = dir.path().join(name);
+        compliance::write(&config, &again, period, &again_out).unwrap();
+        for csv in ["scorecards.csv", "violations.csv"] {
+            assert_eq!(
+                std::fs::read_to_string(out.join(csv)).unwrap(),
+                std::fs::read_to_string(again_out.join(csv)).unwrap(),
+                "{csv} read from report rows and {name}"
+            );
+        }
+    };
+    same_report("from-observations-rows-missing");
+    {
+        let db = brandguard::evidence::open_sled(&path).unwrap();
+        let scans = db.open_tree("scans").unwrap();
+        for r in scans.iter() {
+            let (k, v) = r.unwrap();
+            let mut rec: serde_json::Value = serde_json::from_slice(&v).unwrap();
+            rec.as_object_mut().unwrap().remove("report_rows").unwrap();
+            scans.insert(k, serde_json::to_vec(&rec).unwrap()).unwrap();
+        }
+        db.flush().unwrap();
+    }
+    same_report("from-observations-of-an-older-store");
     Built {
         _dir: dir,
         out,

@@ -116,6 +116,59 @@ async fn verify_finds_one_altered_byte_anywhere() {
         t.remove(k).unwrap();
     });
     assert!(err.to_string().contains("missing"), "{err}");
+
+    // The report rows (what the compliance report reads), kept in a file per scan.
+    let rows_file = |store: &Path| {
+        let dir = store.join("report_rows");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "one finished scan, one row file");
+        files.remove(0)
+    };
+    let verify = |store: &Path| {
+        Store::open(store)
+            .unwrap()
+            .verify()
+            .expect_err("tampering must be found")
+            .to_string()
+    };
+    // One byte of the file.
+    let store = fresh("row-byte");
+    let file = rows_file(&store);
+    let mut bytes = std::fs::read(&file).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    std::fs::write(&file, bytes).unwrap();
+    let msg = verify(&store);
+    assert!(
+        msg.contains("report_rows/") && msg.contains(".jsonl.zst"),
+        "{msg}"
+    );
+    // A digit of a price, the file re-compressed so it still reads.
+    let store = fresh("row-price");
+    let file = rows_file(&store);
+    let mut text = zstd::decode_all(std::fs::read(&file).unwrap().as_slice()).unwrap();
+    let at = text.windows(9).position(|w| w == b"\"amount\":").unwrap() + 10;
+    text[at] = if text[at] == b'1' { b'2' } else { b'1' };
+    std::fs::write(&file, zstd::encode_all(text.as_slice(), 3).unwrap()).unwrap();
+    let msg = verify(&store);
+    assert!(
+        msg.contains("hashing to") && msg.contains("expected"),
+        "{msg}"
+    );
+    // The file removed.
+    let store = fresh("row-gone");
+    std::fs::remove_file(rows_file(&store)).unwrap();
+    let msg = verify(&store);
+    assert!(msg.contains("report_rows/"), "{msg}");
+    // A file planted for a scan no record vouches for.
+    let store = fresh("row-planted");
+    let file = rows_file(&store);
+    std::fs::copy(&file, file.with_file_name(format!("{:020}.jsonl.zst", 77))).unwrap();
+    let msg = verify(&store);
+    assert!(msg.contains("no scan_finished record vouches"), "{msg}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

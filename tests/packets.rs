@@ -302,6 +302,7 @@ fn record(store: &Store, config: &Config, scan: u64, id: &str, name: &str) -> Ve
         listing,
         sku_match: v.sku_match.clone(),
         findings: v.findings.iter().map(|f| f.kind).collect(),
+        finding_details: Default::default(),
         notes: v.notes.clone(),
         log_seq: 0,
         capture_log_seq: seq,

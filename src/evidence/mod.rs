@@ -18,11 +18,17 @@
 //! headers, server address, times, User-Agent, tool, snapshot hash), `observation`
 //! (with the SHA-256 of the observation's stored bytes), `finding`,
 //! `finding_resolved`, `finding_relapsed`, `case_event` (with the SHA-256 of the
-//! case's new bytes) and `scan_finished` records. Each record holds the hash of the one before, so changing
+//! case's new bytes) and `scan_finished` (with the number and SHA-256 of the scan's
+//! report rows) records. Each record holds the hash of the one before, so changing
 //! any byte of any record, observation or snapshot is found by [`Store::verify`].
 //! Snapshots and log records are never overwritten or deleted.
+//!
+//! Beside sled's files, `report_rows/` holds one zstd JSON-lines file per finished
+//! scan with what the compliance report reads of each observation (see [`rows`]).
 
+pub mod rows;
 mod store;
 pub mod warc;
 
+pub use rows::ReportRow;
 pub use store::*;

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::rows::{self, ReportRow};
 use crate::crawl::Page;
 use crate::extract::Listing;
 use crate::judge::{Finding, FindingKind, SkuMatch};
@@ -69,6 +70,10 @@ pub struct Observation {
     pub listing: Listing,
     pub sku_match: SkuMatch,
     pub findings: Vec<FindingKind>,
+    /// The words of each finding, as this scan wrote them (filled in by
+    /// [`Store::record_observation`] from the findings it records).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub finding_details: std::collections::BTreeMap<FindingKind, String>,
     pub notes: Vec<String>,
     /// Position of this observation's record in the hash-chained log.
     pub log_seq: u64,
@@ -183,6 +188,11 @@ pub struct ScanRecord {
     /// clock time of each fetch.
     #[serde(default)]
     pub as_of: Option<DateTime<Utc>>,
+    /// How many report rows (see [`super::rows`]) the scan wrote when it finished;
+    /// `None` for scans finished before rows existed, which reports read from the
+    /// full observations.
+    #[serde(default)]
+    pub report_rows: Option<u64>,
 }
 
 impl ScanRecord {
@@ -687,6 +697,7 @@ impl Store {
             summary: None,
             log_head: None,
             as_of,
+            report_rows: None,
         };
         self.scans.insert(scan_id.to_be_bytes(), json(&rec))?;
         self.append_log(
@@ -841,6 +852,14 @@ impl Store {
     ) -> Result<Vec<FindingStatus>, EvidenceError> {
         obs.seq = self.db.generate_id()?;
         obs.tool = crate::TOOL.to_string();
+        // Words the observation already carries (copied by a merge) stay as written.
+        for f in findings {
+            obs.finding_details
+                .entry(f.kind)
+                .or_insert_with(|| f.detail.clone());
+        }
+        let kinds = obs.findings.clone();
+        obs.finding_details.retain(|k, _| kinds.contains(k));
         let mut key = obs.scan_id.to_be_bytes().to_vec();
         key.extend_from_slice(&obs.seq.to_be_bytes());
         let lkey = format!("{}\0{}", obs.listing.marketplace, obs.listing.listing_id);
@@ -947,10 +966,16 @@ impl Store {
                 });
             }
         };
+        let (rows, rows_sha256) = self.write_report_rows(scan_id)?;
         let finished = self.append_log(
             "scan_finished",
-            serde_json::json!({"scan_id": scan_id, "summary": summary}),
+            serde_json::json!({
+                "scan_id": scan_id,
+                "summary": summary,
+                "report_rows": {"count": rows, "sha256": rows_sha256},
+            }),
         )?;
+        rec.report_rows = Some(rows);
         rec.finished_at = Some(Utc::now());
         rec.summary = Some(summary);
         rec.log_head = Some(finished.hash.clone());
@@ -959,6 +984,42 @@ impl Store {
         // The scan is acknowledged as stored only once this flush returns.
         self.db.flush()?;
         Ok(finished.hash)
+    }
+
+    /// Writes the report rows of every observation of a scan (see [`super::rows`])
+    /// and returns their number and the file's SHA-256. A file already there (a
+    /// finish that was interrupted) is replaced whole.
+    fn write_report_rows(&self, scan_id: u64) -> Result<(u64, String), EvidenceError> {
+        self.settle()?;
+        let rows = Walk::prefix(&self.observations, scan_id.to_be_bytes()).map(|r| {
+            let (k, v) = r?;
+            parse::<ReportRow>("observations", &k, &v)
+        });
+        rows::write_rows(&self.path, scan_id, rows)
+    }
+
+    /// What the compliance report reads of every observation of `scan`, in order,
+    /// as JSON that parses as a [`ReportRow`]: its row file, or its full
+    /// observations for a scan finished before rows were written (or whose file is
+    /// missing: the report stays right, and `verify` names the file).
+    pub fn report_rows(
+        &self,
+        scan: &ScanRecord,
+    ) -> Box<dyn Iterator<Item = Result<Vec<u8>, EvidenceError>> + '_> {
+        let file = rows::rows_file(&self.path, scan.scan_id);
+        if scan.report_rows.is_some() {
+            if file.exists() {
+                return match rows::read_rows(&file) {
+                    Ok(lines) => Box::new(lines),
+                    Err(e) => Box::new(std::iter::once(Err(e))),
+                };
+            }
+            tracing::warn!(file = %file.display(), scan = scan.scan_id,
+                "report rows missing; reading the scan's observations instead (run `brandguard evidence verify`)");
+        }
+        Box::new(self.settled_first().chain(
+            Walk::prefix(&self.observations, scan.scan_id.to_be_bytes()).map(|r| Ok(r?.1.to_vec())),
+        ))
     }
 
     /// Every finding record, in key order (marketplace, listing, kind).
@@ -982,16 +1043,6 @@ impl Store {
                     parse("observations", &k, &v)
                 }),
             )
-    }
-
-    /// The stored bytes (JSON) of every observation of one scan, in order: for
-    /// readers that parse only the fields they need (the compliance report).
-    pub fn observation_bytes(
-        &self,
-        scan_id: u64,
-    ) -> impl Iterator<Item = Result<sled::IVec, EvidenceError>> + '_ {
-        self.settled_first()
-            .chain(Walk::prefix(&self.observations, scan_id.to_be_bytes()).map(|r| Ok(r?.1)))
     }
 
     /// Every scan, oldest first.
@@ -1159,6 +1210,9 @@ impl Store {
         let mut vouched = std::collections::HashSet::new();
         let mut last_case_event: std::collections::HashMap<String, (u64, String)> =
             std::collections::HashMap::new();
+        // Scan id → (log record, rows, digest) its `scan_finished` record vouches for.
+        let mut rows_vouched: std::collections::BTreeMap<u64, (u64, u64, String)> =
+            Default::default();
         for r in Walk::all(&self.log) {
             let (k, raw) = r?;
             let n = v.log_records;
@@ -1248,6 +1302,17 @@ impl Store {
                     // The newest event of a case vouches for the case's stored bytes.
                     last_case_event.insert(field("case_id"), (rec.seq, field("case_sha256")));
                 }
+                "scan_finished" => {
+                    if let Some(rows) = rec.payload.get("report_rows") {
+                        let scan = rec.payload.get("scan_id").and_then(|x| x.as_u64());
+                        let count = rows.get("count").and_then(|x| x.as_u64());
+                        let sha = rows.get("sha256").and_then(|x| x.as_str());
+                        let (Some(scan), Some(count), Some(sha)) = (scan, count, sha) else {
+                            return Err(bad("report_rows without scan_id, count or sha256".into()));
+                        };
+                        rows_vouched.insert(scan, (rec.seq, count, sha.to_string()));
+                    }
+                }
                 _ => {}
             }
             prev = rec.hash;
@@ -1265,6 +1330,7 @@ impl Store {
                 });
             }
         }
+        self.verify_report_rows(&rows_vouched, &mut v)?;
         for r in Walk::all(&self.cases) {
             let (k, bytes) = r?;
             let id = String::from_utf8_lossy(&k).into_owned();
@@ -1290,6 +1356,51 @@ impl Store {
         }
         v.head = prev;
         Ok(v)
+    }
+
+    /// Checks every scan's row file against the count and SHA-256 its
+    /// `scan_finished` record holds; a row file no record vouches for is an error.
+    fn verify_report_rows(
+        &self,
+        vouched: &std::collections::BTreeMap<u64, (u64, u64, String)>,
+        v: &mut Verified,
+    ) -> Result<(), EvidenceError> {
+        for (scan, (seq, count, sha)) in vouched {
+            let file = rows::rows_file(&self.path, *scan);
+            let (got_count, got_sha) = rows::check_rows(&file)?;
+            if (got_count, &got_sha) != (*count, sha) {
+                return Err(EvidenceError::Corrupt {
+                    tree: "report_rows",
+                    key: file.display().to_string(),
+                    message: format!(
+                        "{got_count} rows hashing to {got_sha}, expected {count} hashing to {sha} (log record {seq}, scan {scan})"
+                    ),
+                });
+            }
+            v.report_rows += count;
+        }
+        let dir = rows::rows_dir(&self.path);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        for entry in entries {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            match rows::scan_of_rows_file(&name) {
+                Some(scan) if vouched.contains_key(&scan) => {}
+                // Left by a finish that was interrupted: harmless, written again.
+                None if name.ends_with(".tmp") => {}
+                _ => {
+                    return Err(EvidenceError::Corrupt {
+                        tree: "report_rows",
+                        key: dir.join(&name).display().to_string(),
+                        message: "no scan_finished record vouches for this file (written outside the chain)".into(),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Every record of the log, in order.
@@ -1356,6 +1467,8 @@ pub struct Verified {
     pub snapshots: u64,
     pub log_records: u64,
     pub observations: u64,
+    /// Report rows, all vouched for by their scan's `scan_finished` record.
+    pub report_rows: u64,
     pub captures: u64,
     pub cases: u64,
     /// Hash of the last log record.

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::{ReportError, csv_cell, display_text};
 use crate::config::Config;
-use crate::evidence::{Store, finding_key_of};
+use crate::evidence::{ReportRow, ScanRecord, Store, finding_key_of};
 use crate::judge::FindingKind;
 
 /// A month, `2026-11`.
@@ -93,6 +93,8 @@ pub struct Violation {
     /// Snapshot of the observation with the lowest price: the evidence to show.
     pub evidence_sha256: String,
     pub capture_log_seq: u64,
+    /// The finding in words, as the scan of the evidence observation wrote them (for
+    /// observations recorded before those words were kept: the finding's latest).
     pub detail: String,
     /// `lowest_price`'s amount, to compare.
     #[serde(skip)]
@@ -161,52 +163,18 @@ struct Acc {
     prices: BTreeMap<(String, String), BTreeMap<NaiveDate, Decimal>>,
 }
 
-/// The fields of a stored observation the report reads. Parsing only these (serde
-/// skips the rest: page headers, extraction sources, …) and parsing batches on every
-/// core is what keeps a month of a large market (a million observations) fast.
-#[derive(serde::Deserialize)]
-struct ObservationView {
-    listing: ListingView,
-    sku_match: SkuView,
-    #[serde(default)]
-    findings: Vec<FindingKind>,
-    #[serde(default)]
-    authorized_seller: Option<String>,
-    #[serde(default)]
-    promotion: Option<String>,
-    snapshot: SnapshotView,
-    capture_log_seq: u64,
-}
-
-#[derive(serde::Deserialize)]
-struct ListingView {
-    marketplace: String,
-    url: String,
-    listing_id: String,
-    seller: crate::extract::Seller,
-    price: Option<crate::money::Money>,
-}
-
-#[derive(serde::Deserialize)]
-struct SkuView {
-    sku: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct SnapshotView {
-    sha256: String,
-}
-
-/// Observations parsed per batch, split over the cores.
+/// Rows parsed per batch, split over the cores.
 const BATCH: usize = 8192;
 
-/// Parses a batch of stored observations, in order, on all cores.
-fn parse_batch(raw: &[sled::IVec]) -> Result<Vec<ObservationView>, ReportError> {
+/// Parses a batch of report rows (see [`ReportRow`]), in order, on all cores:
+/// parsing only the fields the report reads, on every core, is what keeps a month
+/// of a large market (a million observations) fast.
+fn parse_batch(raw: &[Vec<u8>]) -> Result<Vec<ReportRow>, ReportError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     let chunk = raw.len().div_ceil(threads).max(1);
-    let parsed: Vec<Result<Vec<ObservationView>, String>> = std::thread::scope(|s| {
+    let parsed: Vec<Result<Vec<ReportRow>, String>> = std::thread::scope(|s| {
         let handles: Vec<_> = raw
             .chunks(chunk)
             .map(|part| {
@@ -238,6 +206,17 @@ fn parse_batch(raw: &[sled::IVec]) -> Result<Vec<ObservationView>, ReportError> 
     Ok(out)
 }
 
+/// A scan's report rows are not all there.
+fn rows_missing(scan_id: u64, read: u64, expected: u64) -> ReportError {
+    ReportError::Evidence(crate::evidence::EvidenceError::Corrupt {
+        tree: "report_rows",
+        key: format!("scan {scan_id}"),
+        message: format!(
+            "{read} rows, but the scan finished with {expected}: run `brandguard evidence verify`"
+        ),
+    })
+}
+
 /// Builds the report for `period` (optionally one distributor) from the store.
 pub fn build(
     config: &Config,
@@ -246,13 +225,15 @@ pub fn build(
     only: Option<&str>,
 ) -> Result<Compliance, ReportError> {
     let brand = &config.brand;
-    let scans: Vec<(u64, NaiveDate)> = store
+    let scans: Vec<(ScanRecord, NaiveDate)> = store
         .scans()
         .filter_map(Result::ok)
         .filter(|s| s.finished_at.is_some())
-        .map(|s| (s.scan_id, s.date()))
-        .filter(|(_, d)| period.start <= *d && *d < period.end)
-        .map(|(id, d)| (id, d.date_naive()))
+        .filter(|s| period.start <= s.date() && s.date() < period.end)
+        .map(|s| {
+            let day = s.date().date_naive();
+            (s, day)
+        })
         .collect();
     let scan_days: Vec<NaiveDate> = scans
         .iter()
@@ -275,12 +256,19 @@ pub fn build(
         let (tx, rx) = std::sync::mpsc::sync_channel(2);
         let scans = &scans;
         threads.spawn(move || {
-            for (scan_id, day) in scans {
-                let mut raw = store.observation_bytes(*scan_id);
+            for (scan, day) in scans {
+                let mut raw = store.report_rows(scan);
+                let mut read = 0u64;
                 loop {
                     let batch = match raw.by_ref().take(BATCH).collect::<Result<Vec<_>, _>>() {
-                        Ok(b) if b.is_empty() => break,
-                        Ok(b) => parse_batch(&b).map(|parsed| (*day, parsed)),
+                        Ok(b) if b.is_empty() => match scan.report_rows {
+                            Some(n) if n != read => Err(rows_missing(scan.scan_id, read, n)),
+                            _ => break,
+                        },
+                        Ok(b) => {
+                            read += b.len() as u64;
+                            parse_batch(&b).map(|parsed| (*day, parsed))
+                        }
                         Err(e) => Err(e.into()),
                     };
                     let failed = batch.is_err();
@@ -298,13 +286,20 @@ pub fn build(
                     continue;
                 };
                 let who = o.authorized_seller.clone();
-                // The finding's words, as the scan wrote them.
+                // The finding's words, as this observation's scan wrote them; the
+                // finding's latest for observations that do not keep them.
                 let detail_of = |k: FindingKind| -> Result<String, ReportError> {
+                    if let Some(words) = o.finding_details.get(&k) {
+                        return Ok(display_text(words, 300));
+                    }
                     let key = finding_key_of(&o.listing.marketplace, &o.listing.listing_id, k);
-                    Ok(store
-                        .finding(&key)?
-                        .map(|r| r.finding.detail)
-                        .unwrap_or_default())
+                    Ok(display_text(
+                        &store
+                            .finding(&key)?
+                            .map(|r| r.finding.detail)
+                            .unwrap_or_default(),
+                        300,
+                    ))
                 };
                 let listing_key = format!("{}/{}", o.listing.marketplace, o.listing.listing_id);
                 let seller = display_text(
@@ -334,7 +329,7 @@ pub fn build(
                     let v = match violations.entry(key) {
                         Entry::Occupied(e) => e.into_mut(),
                         Entry::Vacant(e) => {
-                            let detail = display_text(&detail_of(*k)?, 300);
+                            let detail = detail_of(*k)?;
                             e.insert(Violation {
                                 distributor: who.clone(),
                                 seller: seller.clone(),
@@ -367,6 +362,9 @@ pub fn build(
                         v.lowest_price = money.to_string();
                         v.evidence_sha256 = o.snapshot.sha256.clone();
                         v.capture_log_seq = o.capture_log_seq;
+                        if o.finding_details.contains_key(k) {
+                            v.detail = detail_of(*k)?;
+                        }
                     }
                 }
                 match who.as_ref().and_then(|w| acc.get_mut(w)) {

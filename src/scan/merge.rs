@@ -236,7 +236,8 @@ fn copy_scan(
     Ok(counts)
 }
 
-/// The findings an observation carried, as the shard judged them.
+/// The findings an observation carried, as the shard judged them, in the words the
+/// observation keeps (the shard's finding records hold those of its latest scan).
 fn findings_of(
     shard: &Store,
     obs: &crate::evidence::Observation,
@@ -244,7 +245,10 @@ fn findings_of(
     let mut out = Vec::new();
     for kind in &obs.findings {
         let key = finding_key_of(&obs.listing.marketplace, &obs.listing.listing_id, *kind);
-        if let Some(r) = shard.finding(&key)? {
+        if let Some(mut r) = shard.finding(&key)? {
+            if let Some(words) = obs.finding_details.get(kind) {
+                r.finding.detail = words.clone();
+            }
             out.push(r.finding);
         }
     }

@@ -526,6 +526,7 @@ impl Run<'_> {
             listing,
             sku_match: verdict.sku_match.clone(),
             findings: kinds,
+            finding_details: Default::default(),
             notes: verdict.notes.clone(),
             log_seq: 0,
             capture_log_seq: stored.capture_seq,
