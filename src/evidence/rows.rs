@@ -16,7 +16,7 @@
 //! observations; so is one whose file has gone missing (with a warning: `verify`
 //! names it), since the rows are only ever a projection of the observations.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -96,10 +96,18 @@ fn file_error(path: &Path, message: impl std::fmt::Display) -> EvidenceError {
     }
 }
 
-/// Passes writes through, hashing what goes by.
-struct Hashing<W> {
-    inner: W,
+/// Passes reads or writes through, hashing what goes by.
+struct Hashing<T> {
+    inner: T,
     hash: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 impl<W: Write> Write for Hashing<W> {
@@ -131,13 +139,21 @@ pub fn write_rows(
         inner: std::io::BufWriter::new(file),
         hash: Sha256::new(),
     };
-    let mut z = zstd::stream::Encoder::new(hashing, 3).map_err(io)?;
+    // Buffered: the encoder costs per call, and serde_json writes a row in dozens of
+    // small pieces (unbuffered, the compressor's calls were half of a finish). Level
+    // 1: these rows come out as small as at level 3 (6.16 vs 6.23 MB for 100,000),
+    // and a 100k scan's finish takes 1.2 s instead of 1.6 s.
+    let mut z = std::io::BufWriter::with_capacity(
+        1 << 17,
+        zstd::stream::Encoder::new(hashing, 1).map_err(io)?,
+    );
     let mut count = 0u64;
     for row in rows {
         serde_json::to_writer(&mut z, &row?).map_err(|e| file_error(&tmp, e))?;
         z.write_all(b"\n").map_err(io)?;
         count += 1;
     }
+    let z = z.into_inner().map_err(|e| io(e.into_error()))?;
     let Hashing { inner, hash } = z.finish().map_err(io)?;
     let file = inner.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
@@ -162,16 +178,24 @@ pub fn read_rows(
         .map(move |line| line.map_err(|e| file_error(&path, e))))
 }
 
-/// Number of rows and SHA-256 of a row file as it is on disk.
+/// Number of rows and SHA-256 of a row file as it is on disk, in one read.
 pub fn check_rows(path: &Path) -> Result<(u64, String), EvidenceError> {
-    let bytes = std::fs::read(path).map_err(|e| file_error(path, e))?;
-    let sha = hex::encode(Sha256::digest(&bytes));
+    let io = |e: std::io::Error| file_error(path, e);
+    let mut file = Hashing {
+        inner: std::fs::File::open(path).map_err(io)?,
+        hash: Sha256::new(),
+    };
     let mut count = 0;
-    for line in read_rows(path)? {
-        line?;
-        count += 1;
+    {
+        let z = zstd::stream::Decoder::new(&mut file).map_err(io)?;
+        for line in BufReader::with_capacity(1 << 16, z).split(b'\n') {
+            line.map_err(io)?;
+            count += 1;
+        }
     }
-    Ok((count, sha))
+    // Whatever follows the compressed rows counts too.
+    std::io::copy(&mut file, &mut std::io::sink()).map_err(io)?;
+    Ok((count, hex::encode(file.hash.finalize())))
 }
 
 #[cfg(test)]
@@ -255,5 +279,25 @@ mod tests {
             err.contains("report_rows/") && err.contains(".jsonl.zst"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn bytes_appended_to_a_row_file_change_its_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = (0..10).map(|i| Ok(row(&format!("L{i}"))));
+        let written = write_rows(dir.path(), 1, rows).unwrap();
+        let path = rows_file(dir.path(), 1);
+        let mut bytes = std::fs::read(&path).unwrap();
+        assert_eq!(written.1, hex::encode(Sha256::digest(&bytes)));
+        bytes.extend_from_slice(&[0; 7]);
+        std::fs::write(&path, &bytes).unwrap();
+        match check_rows(&path) {
+            Ok((count, sha)) => {
+                assert_eq!(count, 10);
+                assert_eq!(sha, hex::encode(Sha256::digest(&bytes)));
+                assert_ne!(sha, written.1);
+            }
+            Err(e) => assert!(e.to_string().contains("report_rows/"), "{e}"),
+        }
     }
 }
