@@ -262,3 +262,35 @@ async fn report_renders_in_headless_chromium_with_data_in_every_chart() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_report_row_stops_the_report_naming_the_scan() {
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    let summary = common::scan(&config, &store).await;
+    let dir = store.path().join("report_rows");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = zstd::decode_all(std::fs::read(&file).unwrap().as_slice()).unwrap();
+    let mut lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
+    lines[3] = b"{\"listing\": <script>";
+    std::fs::write(
+        &file,
+        zstd::encode_all(lines.join(&b'\n').as_slice(), 1).unwrap(),
+    )
+    .unwrap();
+    let period: Period = "2026-11".parse().unwrap();
+    let err = match compliance::build(&config, &store, period, None) {
+        Ok(_) => panic!("a row that does not parse is an error"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.contains(&format!("report_rows/scan {}", summary.scan_id))
+            && err.contains("evidence verify"),
+        "{err}"
+    );
+}

@@ -169,7 +169,7 @@ const BATCH: usize = 8192;
 /// Parses a batch of report rows (see [`ReportRow`]), in order, on all cores:
 /// parsing only the fields the report reads, on every core, is what keeps a month
 /// of a large market (a million observations) fast.
-fn parse_batch(raw: &[Vec<u8>]) -> Result<Vec<ReportRow>, ReportError> {
+fn parse_batch(raw: &[Vec<u8>], scan: &ScanRecord) -> Result<Vec<ReportRow>, ReportError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
@@ -197,9 +197,13 @@ fn parse_batch(raw: &[Vec<u8>]) -> Result<Vec<ReportRow>, ReportError> {
     for p in parsed {
         out.extend(p.map_err(|message| {
             ReportError::Evidence(crate::evidence::EvidenceError::Corrupt {
-                tree: "observations",
-                key: String::new(),
-                message,
+                tree: if scan.report_rows.is_some() {
+                    "report_rows"
+                } else {
+                    "observations"
+                },
+                key: format!("scan {}", scan.scan_id),
+                message: format!("{message}: run `brandguard evidence verify`"),
             })
         })?);
     }
@@ -225,9 +229,11 @@ pub fn build(
     only: Option<&str>,
 ) -> Result<Compliance, ReportError> {
     let brand = &config.brand;
+    // An unreadable scan record is an error, not a night left out of the figures.
     let scans: Vec<(ScanRecord, NaiveDate)> = store
         .scans()
-        .filter_map(Result::ok)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
         .filter(|s| s.finished_at.is_some())
         .filter(|s| period.start <= s.date() && s.date() < period.end)
         .map(|s| {
@@ -267,7 +273,7 @@ pub fn build(
                         },
                         Ok(b) => {
                             read += b.len() as u64;
-                            parse_batch(&b).map(|parsed| (*day, parsed))
+                            parse_batch(&b, scan).map(|parsed| (*day, parsed))
                         }
                         Err(e) => Err(e.into()),
                     };
