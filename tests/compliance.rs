@@ -39,7 +39,7 @@ async fn seven_nights() -> Built {
     // report is the same.
     let path = store.path().to_path_buf();
     drop(store);
-    std::fs::remove_dir_all(path.join("report_rows")).unwrap();
+    std::fs::remove_dir_all(brandguard::evidence::rows::rows_dir(&path)).unwrap();
     let same_report = |name: &str| {
         let store = brandguard::evidence::Store::open(&path).unwrap();
         let again = compliance::build(&config, &store, period, None).unwrap();
@@ -268,13 +268,7 @@ async fn a_damaged_report_row_stops_the_report_naming_the_scan() {
     let (_server, config) = common::demo(&DemoOptions::default()).await;
     let (_dir, store) = common::fresh_store();
     let summary = common::scan(&config, &store).await;
-    let dir = store.path().join("report_rows");
-    let file = std::fs::read_dir(&dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let file = brandguard::evidence::rows::rows_file(store.path(), summary.scan_id);
     let text = zstd::decode_all(std::fs::read(&file).unwrap().as_slice()).unwrap();
     let mut lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
     lines[3] = b"{\"listing\": <script>";
@@ -289,7 +283,7 @@ async fn a_damaged_report_row_stops_the_report_naming_the_scan() {
         Err(e) => e.to_string(),
     };
     assert!(
-        err.contains(&format!("report_rows/scan {}", summary.scan_id))
+        err.contains(&format!("report_rows/scan {}: row 4:", summary.scan_id))
             && err.contains("evidence verify"),
         "{err}"
     );

@@ -88,7 +88,8 @@ pub fn scan_of_rows_file(name: &str) -> Option<u64> {
     id.parse().ok()
 }
 
-fn file_error(path: &Path, message: impl std::fmt::Display) -> EvidenceError {
+/// An error about a file of [`rows_dir`], naming it.
+pub(super) fn file_error(path: &Path, message: impl std::fmt::Display) -> EvidenceError {
     EvidenceError::Corrupt {
         tree: "report_rows",
         key: path.display().to_string(),

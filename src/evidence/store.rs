@@ -858,8 +858,7 @@ impl Store {
                 .entry(f.kind)
                 .or_insert_with(|| f.detail.clone());
         }
-        let kinds = obs.findings.clone();
-        obs.finding_details.retain(|k, _| kinds.contains(k));
+        obs.finding_details.retain(|k, _| obs.findings.contains(k));
         let mut key = obs.scan_id.to_be_bytes().to_vec();
         key.extend_from_slice(&obs.seq.to_be_bytes());
         let lkey = format!("{}\0{}", obs.listing.marketplace, obs.listing.listing_id);
@@ -1383,10 +1382,11 @@ impl Store {
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(rows::file_error(&dir, e)),
         };
         for entry in entries {
-            let name = entry?.file_name().to_string_lossy().into_owned();
+            let entry = entry.map_err(|e| rows::file_error(&dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
             match rows::scan_of_rows_file(&name) {
                 Some(scan) if vouched.contains_key(&scan) => {}
                 // Left by a finish that was interrupted: harmless, written again.

@@ -168,8 +168,13 @@ const BATCH: usize = 8192;
 
 /// Parses a batch of report rows (see [`ReportRow`]), in order, on all cores:
 /// parsing only the fields the report reads, on every core, is what keeps a month
-/// of a large market (a million observations) fast.
-fn parse_batch(raw: &[Vec<u8>], scan: &ScanRecord) -> Result<Vec<ReportRow>, ReportError> {
+/// of a large market (a million observations) fast. `first` is the scan's row
+/// number (from 1) of `raw[0]`, for the error a row that does not parse gets.
+fn parse_batch(
+    raw: &[Vec<u8>],
+    scan: &ScanRecord,
+    first: u64,
+) -> Result<Vec<ReportRow>, ReportError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
@@ -177,10 +182,15 @@ fn parse_batch(raw: &[Vec<u8>], scan: &ScanRecord) -> Result<Vec<ReportRow>, Rep
     let parsed: Vec<Result<Vec<ReportRow>, String>> = std::thread::scope(|s| {
         let handles: Vec<_> = raw
             .chunks(chunk)
-            .map(|part| {
+            .enumerate()
+            .map(|(c, part)| {
                 s.spawn(move || {
                     part.iter()
-                        .map(|b| serde_json::from_slice(b).map_err(|e| e.to_string()))
+                        .enumerate()
+                        .map(|(i, b)| {
+                            serde_json::from_slice(b)
+                                .map_err(|e| format!("row {}: {e}", first + (c * chunk + i) as u64))
+                        })
                         .collect::<Result<Vec<_>, _>>()
                 })
             })
@@ -272,8 +282,9 @@ pub fn build(
                             _ => break,
                         },
                         Ok(b) => {
+                            let first = read + 1;
                             read += b.len() as u64;
-                            parse_batch(&b, scan).map(|parsed| (*day, parsed))
+                            parse_batch(&b, scan, first).map(|parsed| (*day, parsed))
                         }
                         Err(e) => Err(e.into()),
                     };
