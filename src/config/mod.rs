@@ -121,6 +121,9 @@ impl Config {
             src: &brand_src,
         };
         let brand = Brand::validate(brand, &site, &names)?;
+        for m in &mut marketplaces {
+            m.plausible = brand.policy.plausible.clone();
+        }
         Ok(Config {
             dir: dir.to_path_buf(),
             brand,
@@ -298,6 +301,7 @@ impl Marketplace {
             listing_id_from_url: id_re,
             fields,
             complaint_format: m.complaint_format.unwrap_or_default(),
+            plausible: PlausiblePrices::default(),
         })
     }
 }
@@ -446,6 +450,7 @@ impl Brand {
                 exclusion_words: b.policy.exclusion_words,
                 counterfeit_price_ratio: ratio,
                 min_match_confidence: b.policy.min_match_confidence.min(100),
+                plausible: validate_plausible(&b.policy.plausible_price, site)?,
             },
             crawl: b.crawl,
             notify: validate_notify(b.notify, site)?,
@@ -463,6 +468,40 @@ impl Brand {
             },
         })
     }
+}
+
+/// `[policy.plausible_price]`: keys are `default` or ISO 4217 codes, each a range
+/// with `0 < min < max`.
+fn validate_plausible(
+    ranges: &std::collections::BTreeMap<toml::Spanned<String>, PriceRangeFile>,
+    site: &Site,
+) -> Result<PlausiblePrices, ConfigError> {
+    let mut out = PlausiblePrices::default();
+    for (key, r) in ranges {
+        let field = format!("policy.plausible_price.{}", key.get_ref());
+        let current = if key.get_ref() == "default" {
+            out.default
+        } else {
+            let c = crate::money::Currency::new(key.get_ref())
+                .map_err(|e| site.invalid(key.span(), &field, e))?;
+            out.range(&c)
+        };
+        let min = r.min.map_or(current.0, |a| a.0);
+        let max = r.max.map_or(current.1, |a| a.0);
+        if min <= rust_decimal::Decimal::ZERO || max <= min {
+            return Err(site.invalid(
+                key.span(),
+                &field,
+                format!("needs 0 < min < max (got min {min}, max {max})"),
+            ));
+        }
+        if key.get_ref() == "default" {
+            out.default = (min, max);
+        } else if let Ok(c) = crate::money::Currency::new(key.get_ref()) {
+            out.per_currency.insert(c, (min, max));
+        }
+    }
+    Ok(out)
 }
 
 fn when(

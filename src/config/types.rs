@@ -263,6 +263,17 @@ pub(super) struct PolicyFile {
     pub counterfeit_price_ratio: Amount,
     #[serde(default = "default_confidence")]
     pub min_match_confidence: u8,
+    /// `[policy.plausible_price]`: `default = { min, max }` and per currency code.
+    #[serde(default)]
+    pub plausible_price: BTreeMap<Spanned<String>, PriceRangeFile>,
+}
+
+/// A range of amounts as written: `{ min = "0.01", max = "100000" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PriceRangeFile {
+    pub min: Option<Amount>,
+    pub max: Option<Amount>,
 }
 
 fn default_confidence() -> u8 {
@@ -276,6 +287,7 @@ impl Default for PolicyFile {
             exclusion_words: Vec::new(),
             counterfeit_price_ratio: default_ratio(),
             min_match_confidence: default_confidence(),
+            plausible_price: BTreeMap::new(),
         }
     }
 }
@@ -665,6 +677,66 @@ pub struct Policy {
     /// SKU matches below this confidence (0–100) count as unmatched: no finding.
     /// GTIN matches score 100, MPN 95, brand plus title keywords 80.
     pub min_match_confidence: u8,
+    /// Amounts a shop could really ask; anything else is read as no price.
+    pub plausible: PlausiblePrices,
+}
+
+/// The amounts a listing could really be offered at, per currency. A page is hostile
+/// input: `$0.00`, `$99999999999` or a number a script wrote by mistake are not
+/// advertised prices, and reading them as such would accuse a seller of pricing below
+/// the floor. Outside the range, the price is recorded as unreadable with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlausiblePrices {
+    pub default: (Decimal, Decimal),
+    pub per_currency: BTreeMap<Currency, (Decimal, Decimal)>,
+}
+
+/// Currencies whose unit is worth so little that everyday prices run into millions
+/// (ISO 4217 codes; the rough test: more than 1,000 units to the US dollar, or
+/// close to it).
+const SMALL_UNIT_CURRENCIES: &[&str] = &[
+    "IDR", "VND", "IRR", "KRW", "UZS", "LAK", "GNF", "PYG", "COP", "UGX", "MMK", "KHR", "LBP",
+    "SLL", "SLE", "TZS", "MGA", "SYP", "IQD", "STD", "BIF", "CLP", "ISK", "HUF", "JPY", "KZT",
+    "MNT", "RWF", "CDF", "NGN", "AMD", "ARS", "VES", "BYR", "KMF", "DJF", "XAF", "XOF", "YER",
+    "SOS", "MWK",
+];
+
+impl Default for PlausiblePrices {
+    fn default() -> Self {
+        let big = Decimal::from(10_000_000_000u64);
+        PlausiblePrices {
+            // One cent to ten million: above that, no consumer listing is real.
+            default: (Decimal::new(1, 2), Decimal::from(10_000_000u64)),
+            per_currency: SMALL_UNIT_CURRENCIES
+                .iter()
+                .filter_map(|c| Currency::new(c).ok())
+                .map(|c| (c, (Decimal::ONE, big)))
+                .collect(),
+        }
+    }
+}
+
+impl PlausiblePrices {
+    /// `(min, max)` for `currency`.
+    pub fn range(&self, currency: &Currency) -> (Decimal, Decimal) {
+        self.per_currency
+            .get(currency)
+            .copied()
+            .unwrap_or(self.default)
+    }
+
+    /// `Err(why)` when `m` is outside the plausible range of its currency.
+    pub fn check(&self, m: &crate::money::Money) -> Result<(), String> {
+        let (min, max) = self.range(&m.currency);
+        if m.amount < min || m.amount > max {
+            return Err(format!(
+                "{m} is outside the plausible range for {} ({min} to {max}; \
+                 `[policy.plausible_price]` in brand.toml sets it)",
+                m.currency
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// One marketplace adapter: where to start and how to read its pages.
@@ -683,6 +755,8 @@ pub struct Marketplace {
     pub listing_id_from_url: Option<Regex>,
     pub fields: FieldRules,
     pub complaint_format: ComplaintFormat,
+    /// The brand's plausible price ranges (from brand.toml), which extraction applies.
+    pub plausible: PlausiblePrices,
 }
 
 /// Selector fallbacks per field, tried in order.

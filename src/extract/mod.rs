@@ -137,6 +137,14 @@ fn cap(s: String) -> String {
     }
 }
 
+/// A price text read as an amount the marketplace could really ask: no exponents,
+/// no signs, within the brand's plausible range for the currency. `Err` says why not.
+fn read_amount(text: &str, hints: price::Hints, m: &Marketplace) -> Result<Money, String> {
+    let money = price::read_lowest_price(text, hints, &m.currency).map_err(|e| e.to_string())?;
+    m.plausible.check(&money)?;
+    Ok(money)
+}
+
 /// Reads a listing from an item page. Never fails: what cannot be read is named in
 /// [`Listing::missing`].
 pub fn listing(page: &Page, m: &Marketplace) -> Listing {
@@ -215,22 +223,16 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         currency: currency_text.as_deref(),
         decimal_separator: None,
     };
-    let currency = m.currency.clone();
-    let list_price = price_text
-        .as_deref()
-        .and_then(|t| price::parse_lowest_price(t, hints, &currency));
-    if price_text.is_some() && list_price.is_none() {
-        missing.insert(
-            "price".into(),
-            format!(
-                "`{}` holds no readable amount",
-                price_text.as_deref().unwrap_or("")
-            ),
-        );
-    }
+    let list_price = price_text.as_deref().and_then(|t| {
+        read_amount(t, hints, m)
+            .map_err(|why| missing.insert("price".into(), format!("`{t}` {why}")))
+            .ok()
+    });
     let coupon_price = coupon_text.as_ref().and_then(|(t, src)| {
         sources.insert("coupon_price".into(), src.clone());
-        price::parse_lowest_price(t, hints, &currency)
+        read_amount(t, hints, m)
+            .map_err(|why| missing.insert("coupon_price".into(), format!("`{t}` {why}")))
+            .ok()
     });
     let (price, price_basis) = match (&list_price, &coupon_price) {
         (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {

@@ -146,8 +146,66 @@ pub fn currency_in(text: &str, default: &Currency) -> Option<Currency> {
     Currency::new(code).ok()
 }
 
+/// Why a price text gives no amount. A page is hostile input: an amount written with
+/// an exponent (`$1e308`) or a sign (`-$5.00`) is refused outright rather than read as
+/// the plausible-looking digits around it (`1`, `5`), which would become a false
+/// below-floor finding.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PriceError {
+    #[error("holds no readable amount")]
+    NoAmount,
+    #[error("writes an amount with an exponent (`{0}`): not a price a shop prints")]
+    Exponent(String),
+    #[error("holds a negative amount (`{0}`)")]
+    Negative(String),
+}
+
+/// Minus signs as pages write them (ASCII hyphen-minus and U+2212).
+fn is_minus(c: char) -> bool {
+    matches!(c, '-' | '\u{2212}')
+}
+
+/// Is the number starting at `start` signed negative? A minus right before it, or
+/// right before the currency sign in front of it (`-$5.00`, `$-5.00`, `-US$ 5`),
+/// counts only when no digit comes earlier in the text: `$10-$20` is a range. A
+/// minus set apart by a space (`Acme P3 - $44.99`) is punctuation, not a sign.
+fn negative_before(chars: &[char], start: usize) -> bool {
+    if chars[..start].iter().any(char::is_ascii_digit) {
+        return false;
+    }
+    let mut seen_sign = false;
+    for &c in chars[..start].iter().rev().take(6) {
+        if is_minus(c) {
+            return true;
+        }
+        let sign_char = !c.is_whitespace()
+            && !matches!(c, '.' | ',')
+            && (!c.is_alphanumeric() || c.is_uppercase());
+        if c.is_whitespace() && !seen_sign {
+            continue; // "$ 5": space between the sign and the digits
+        }
+        if !sign_char {
+            return false;
+        }
+        seen_sign = true;
+    }
+    false
+}
+
+/// Does an exponent (`e5`, `E+10`, `e-3`) follow the number ending at `end`?
+fn exponent_after(chars: &[char], end: usize) -> bool {
+    if !matches!(chars.get(end), Some('e' | 'E')) {
+        return false;
+    }
+    let mut k = end + 1;
+    if chars.get(k).is_some_and(|&c| c == '+' || is_minus(c)) {
+        k += 1;
+    }
+    chars.get(k).is_some_and(char::is_ascii_digit)
+}
+
 /// The numbers in `text`, in order, as decimals.
-fn numbers(text: &str, decimal_hint: Option<char>) -> Vec<Decimal> {
+fn numbers(text: &str, decimal_hint: Option<char>) -> Result<Vec<Decimal>, PriceError> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -179,6 +237,12 @@ fn numbers(text: &str, decimal_hint: Option<char>) -> Vec<Decimal> {
             }
         }
         let raw: String = chars[start..end].iter().collect();
+        if exponent_after(&chars, end) {
+            return Err(PriceError::Exponent(text.trim().to_string()));
+        }
+        if negative_before(&chars, start) {
+            return Err(PriceError::Negative(text.trim().to_string()));
+        }
         // ".75" is 0.75, but in "$.750.30" the point is stray.
         let leading_point = leading_point && !raw[1..].contains(['.', ',']);
         let (raw, hint) = match (leading_point, raw.strip_prefix(['.', ','])) {
@@ -193,7 +257,7 @@ fn numbers(text: &str, decimal_hint: Option<char>) -> Vec<Decimal> {
         }
         i = end.max(i + 1);
     }
-    out
+    Ok(out)
 }
 
 /// One number with thousands and decimal separators in any of the usual styles.
@@ -256,9 +320,9 @@ fn parse(
     hints: Hints,
     default: &Currency,
     pick: fn(Vec<Decimal>) -> Option<Decimal>,
-) -> Option<Money> {
+) -> Result<Money, PriceError> {
     let text = normalize(text);
-    let amount = pick(numbers(&text, hints.decimal_separator))?;
+    let amount = pick(numbers(&text, hints.decimal_separator)?).ok_or(PriceError::NoAmount)?;
     let currency = currency_in(&text, default)
         .or_else(|| {
             let hint = normalize(hints.currency?);
@@ -267,7 +331,7 @@ fn parse(
                 .or_else(|| currency_in(&hint, default))
         })
         .unwrap_or_else(|| default.clone());
-    Some(Money::new(amount, currency))
+    Ok(Money::new(amount, currency))
 }
 
 /// Parses the first price in `text`; `default` is the currency when none is written.
@@ -277,11 +341,20 @@ pub fn parse_price(text: &str, default: &Currency) -> Option<Money> {
 
 /// [`parse_price`] with what else the page says about the price.
 pub fn parse_price_hinted(text: &str, hints: Hints, default: &Currency) -> Option<Money> {
-    parse(text, hints, default, |v| v.first().copied())
+    parse(text, hints, default, |v| v.first().copied()).ok()
 }
 
 /// Parses a price that may be a range (`$10 – $20`): the lowest amount counts.
 pub fn parse_lowest_price(text: &str, hints: Hints, default: &Currency) -> Option<Money> {
+    read_lowest_price(text, hints, default).ok()
+}
+
+/// [`parse_lowest_price`], saying why there is no amount.
+pub fn read_lowest_price(
+    text: &str,
+    hints: Hints,
+    default: &Currency,
+) -> Result<Money, PriceError> {
     parse(text, hints, default, |v| v.into_iter().min())
 }
 
@@ -327,6 +400,45 @@ mod tests {
         let usd = Currency::new("USD").unwrap();
         let m = parse_lowest_price("$20 – $10", Hints::default(), &usd).unwrap();
         assert_eq!(m.amount, Decimal::from(10));
+    }
+
+    #[test]
+    fn exponents_and_signs_are_never_read_as_prices() {
+        let usd = Currency::new("USD").unwrap();
+        let read = |t: &str| read_lowest_price(t, Hints::default(), &usd);
+        for t in [
+            "$1e308",
+            "$12.99e5",
+            "US $12.99 - 1e9",
+            "1E+10 USD",
+            "$5e-3",
+        ] {
+            assert!(
+                matches!(read(t), Err(PriceError::Exponent(_))),
+                "{t}: {:?}",
+                read(t)
+            );
+        }
+        for t in [
+            "-$5.00",
+            "$-5.00",
+            "-5,00 €",
+            "\u{2212}12.99",
+            "US $-3",
+            "-US$ 7",
+        ] {
+            assert!(
+                matches!(read(t), Err(PriceError::Negative(_))),
+                "{t}: {:?}",
+                read(t)
+            );
+        }
+        // Ranges and ordinary prices still read.
+        assert_eq!(read("$10-$20").unwrap().amount, Decimal::from(10));
+        assert_eq!(read("$10 - $20").unwrap().amount, Decimal::from(10));
+        assert_eq!(read("- $44.99").unwrap().amount, Decimal::new(4499, 2));
+        assert_eq!(read("Save 5e").unwrap().amount, Decimal::from(5));
+        assert_eq!(read("EUR 12,99").unwrap().amount, Decimal::new(1299, 2));
     }
 
     #[test]

@@ -165,9 +165,51 @@ fn escape_controls(raw: &str) -> String {
     out
 }
 
+/// Deepest nesting of JSON-LD read. serde_json stops at 128 levels on its own, but the
+/// JSON5 reader recurses without a limit: 50,000 nested brackets (100 KB) overflowed
+/// the stack and aborted the scan. Real JSON-LD nests a dozen levels.
+const MAX_JSON_DEPTH: usize = 100;
+
+/// Largest JSON-LD script read; real ones are a few KB, a shop's full catalogue in
+/// one script a few hundred.
+const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
+
+/// How deep `raw` nests brackets outside strings, stopping as soon as it passes
+/// `limit`: one linear pass, no recursion.
+fn nesting_exceeds(raw: &str, limit: usize) -> bool {
+    let (mut depth, mut in_str, mut escaped) = (0usize, None::<u8>, false);
+    for &b in raw.as_bytes() {
+        if let Some(q) = in_str {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                _ if b == q => in_str = None,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' => in_str = Some(b),
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// JSON as pages write it: strict JSON first, then JSON5 (comments, trailing commas)
-/// with raw control characters escaped.
+/// with raw control characters escaped. Too large or too deeply nested scripts are
+/// not read at all (counted as unreadable JSON-LD).
 fn lenient_json(raw: &str) -> Option<Value> {
+    if raw.len() > MAX_JSON_BYTES || nesting_exceeds(raw, MAX_JSON_DEPTH) {
+        return None;
+    }
     serde_json::from_str(raw)
         .ok()
         .or_else(|| json5::from_str(&escape_controls(raw)).ok())
@@ -444,6 +486,25 @@ mod tests {
         assert_eq!(ps[0].name.as_deref(), Some("Acme P3"));
         assert_eq!(ps[0].offers[0].price.as_deref(), Some("45.00"));
         assert_eq!(ps[0].offers[0].seller_name.as_deref(), Some("jo"));
+    }
+
+    #[test]
+    fn deeply_nested_json_ld_is_refused_not_recursed_into() {
+        // 50,000 levels overflowed the JSON5 reader's stack (the process aborted).
+        let deep = format!(
+            "<script type=\"application/ld+json\">{}{}</script>",
+            "[".repeat(50_000),
+            "]".repeat(50_000)
+        );
+        let (ps, bad) = json_ld(&Html::parse_document(&deep));
+        assert!(ps.is_empty());
+        assert_eq!(bad, 1);
+        // Brackets inside strings do not count; ordinary nesting is read.
+        let ok = r#"<script type="application/ld+json">{"@type":"Product","name":"[[[[{{{{","offers":{"price":"5"}}</script>"#;
+        let (ps, bad) = json_ld(&Html::parse_document(ok));
+        assert_eq!((ps.len(), bad), (1, 0));
+        assert!(nesting_exceeds(&"[".repeat(101), 100));
+        assert!(!nesting_exceeds(&"[".repeat(100), 100));
     }
 
     #[test]
