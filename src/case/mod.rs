@@ -609,16 +609,21 @@ pub fn after_scan(
                     Some(*seq),
                 ))
             } else if let Some(o) = latest.as_ref().filter(|o| o.scan_id == scan_id) {
-                let price = o
-                    .listing
-                    .price
-                    .as_ref()
-                    .map(|p| p.to_string())
-                    .unwrap_or_else(|| "no price".into());
-                Some((
-                    format!("brought into line: the listing no longer shows it (now {price})"),
-                    Some(o.capture_log_seq),
-                ))
+                // Looked at in this scan: resolved only if the page shows what the
+                // finding was about; an unreadable page or a missing price proves
+                // nothing (and the listing was not "unseen" either).
+                shows_compliance(o, f.finding.kind).then(|| {
+                    let price = o
+                        .listing
+                        .price
+                        .as_ref()
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| "no price".into());
+                    (
+                        format!("brought into line: the listing no longer shows it (now {price})"),
+                        Some(o.capture_log_seq),
+                    )
+                })
             } else if missed(f.last_scan) >= brand.enforcement.resolve_after_scans {
                 Some((
                     format!(
@@ -926,5 +931,22 @@ fn nonempty(v: &str, what: &str) -> Result<(), CaseError> {
         Err(CaseError::Invalid(format!("{what} is empty")))
     } else {
         Ok(())
+    }
+}
+
+/// Whether observation `o`, without a finding of `kind`, shows that the listing no
+/// longer does what the finding said: the page was read and holds the fact the
+/// finding was about (a price for price findings, a seller for seller findings).
+/// A page that could not be read, or whose price was unreadable, shows nothing.
+fn shows_compliance(o: &crate::evidence::Observation, kind: FindingKind) -> bool {
+    let l = &o.listing;
+    if l.unreadable.is_some() || l.is_empty() {
+        return false;
+    }
+    let seller_known = l.seller.id.is_some() || l.seller.name.is_some();
+    match kind {
+        FindingKind::BelowFloor | FindingKind::PromotionOverrun => l.price.is_some(),
+        FindingKind::UnauthorizedSeller | FindingKind::TerritoryBreach => seller_known,
+        FindingKind::SuspectedCounterfeit => l.title.is_some() && l.price.is_some(),
     }
 }

@@ -5,6 +5,7 @@
 //! it alone so adapters can be tried against it.
 
 pub mod catalog;
+pub mod hostile;
 mod pages;
 mod server;
 mod targets;

@@ -3,6 +3,7 @@
 //! parsing. Also reads search pages for item links and the next page.
 
 pub mod charset;
+pub mod html;
 pub mod price;
 pub mod structured;
 
@@ -59,6 +60,10 @@ pub struct Listing {
     pub sources: BTreeMap<String, String>,
     /// Why a field is missing, for whoever tunes the adapter.
     pub missing: BTreeMap<String, String>,
+    /// Set when the page as a whole could not be read (it cost more than its parse
+    /// budget): nothing was extracted, and nothing is concluded from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
 }
 
 impl Listing {
@@ -73,6 +78,8 @@ impl Listing {
 pub struct SearchLinks {
     pub items: Vec<Url>,
     pub next: Option<Url>,
+    /// Set when the page could not be parsed within its budget.
+    pub unreadable: Option<String>,
 }
 
 /// Decodes the page's bytes with the charset it declares.
@@ -83,7 +90,15 @@ pub fn decode(page: &Page) -> charset::Decoded {
 /// Item links and the next-page link of a search results page.
 pub fn search_links(page: &Page, m: &Marketplace) -> SearchLinks {
     let text = decode(page).text;
-    let doc = Html::parse_document(&text);
+    let doc = match html::parse(&text, html::Budget::default()) {
+        Ok(doc) => doc,
+        Err(e) => {
+            return SearchLinks {
+                unreadable: Some(e.to_string()),
+                ..SearchLinks::default()
+            };
+        }
+    };
     let resolve = |e: ElementRef| {
         e.value()
             .attr("href")
@@ -95,6 +110,7 @@ pub fn search_links(page: &Page, m: &Marketplace) -> SearchLinks {
             .next_page
             .as_ref()
             .and_then(|sel| doc.select(sel).find_map(resolve)),
+        unreadable: None,
     }
 }
 
@@ -149,7 +165,10 @@ fn read_amount(text: &str, hints: price::Hints, m: &Marketplace) -> Result<Money
 /// [`Listing::missing`].
 pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     let decoded = decode(page);
-    let doc = Html::parse_document(&decoded.text);
+    let doc = match html::parse(&decoded.text, html::Budget::default()) {
+        Ok(doc) => doc,
+        Err(e) => return unreadable(page, m, &decoded, e.to_string()),
+    };
     let sd = structured::read_all(&doc);
 
     // Structured sources in order of trust, each with its name.
@@ -281,5 +300,36 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         charset_source: decoded.charset_source.to_string(),
         sources,
         missing,
+        unreadable: None,
+    }
+}
+
+/// The listing of a page that could not be read at all: its address, nothing else.
+fn unreadable(page: &Page, m: &Marketplace, decoded: &charset::Decoded, why: String) -> Listing {
+    tracing::warn!(url = %page.final_url, reason = %why, "page unreadable");
+    Listing {
+        marketplace: m.name.clone(),
+        url: page.final_url.to_string(),
+        // The id the URL gives, so the listing's history stays one listing.
+        listing_id: cap(m
+            .listing_id_from_url
+            .as_ref()
+            .and_then(|re| re.captures(page.final_url.as_str()))
+            .and_then(|c| c.get(1))
+            .map_or_else(|| page.final_url.to_string(), |g| g.as_str().to_string())),
+        title: None,
+        brand: None,
+        seller: Seller::default(),
+        price: None,
+        price_basis: PriceBasis::List,
+        list_price: None,
+        coupon_price: None,
+        gtin: Vec::new(),
+        mpn: None,
+        charset: decoded.charset.to_string(),
+        charset_source: decoded.charset_source.to_string(),
+        sources: BTreeMap::new(),
+        missing: BTreeMap::from([("page".to_string(), why.clone())]),
+        unreadable: Some(why),
     }
 }

@@ -170,10 +170,6 @@ fn escape_controls(raw: &str) -> String {
 /// the stack and aborted the scan. Real JSON-LD nests a dozen levels.
 const MAX_JSON_DEPTH: usize = 100;
 
-/// Largest JSON-LD script read; real ones are a few KB, a shop's full catalogue in
-/// one script a few hundred.
-const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
-
 /// How deep `raw` nests brackets outside strings, stopping as soon as it passes
 /// `limit`: one linear pass, no recursion.
 fn nesting_exceeds(raw: &str, limit: usize) -> bool {
@@ -204,10 +200,11 @@ fn nesting_exceeds(raw: &str, limit: usize) -> bool {
 }
 
 /// JSON as pages write it: strict JSON first, then JSON5 (comments, trailing commas)
-/// with raw control characters escaped. Too large or too deeply nested scripts are
-/// not read at all (counted as unreadable JSON-LD).
+/// with raw control characters escaped. Too deeply nested scripts are not read at all
+/// (counted as unreadable JSON-LD); size needs no limit of its own, both readers are
+/// linear and the body cap bounds it.
 fn lenient_json(raw: &str) -> Option<Value> {
-    if raw.len() > MAX_JSON_BYTES || nesting_exceeds(raw, MAX_JSON_DEPTH) {
+    if nesting_exceeds(raw, MAX_JSON_DEPTH) {
         return None;
     }
     serde_json::from_str(raw)

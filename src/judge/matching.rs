@@ -244,6 +244,7 @@ mod tests {
             charset_source: "default".into(),
             sources: Default::default(),
             missing: Default::default(),
+            unreadable: None,
         }
     }
 
