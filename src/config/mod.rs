@@ -4,6 +4,7 @@
 //! Every error names the file, the line and the field, because the people who edit
 //! these files are brand and operations staff, not the authors of this code.
 
+mod limits;
 mod types;
 
 use std::collections::BTreeSet;
@@ -14,6 +15,7 @@ use scraper::Selector;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+pub use limits::max_burst;
 pub use types::*;
 
 /// What went wrong while loading a targets folder.
@@ -44,6 +46,29 @@ struct Site<'a> {
 }
 
 impl Site<'_> {
+    /// An error about `field` (dotted, like `crawl.max_redirects`), on the line where
+    /// its last key is written (or line 1 if it is not written: a default).
+    fn invalid_key(&self, field: &str, message: impl Into<String>) -> ConfigError {
+        let key = field.rsplit('.').next().unwrap_or(field);
+        let at = self
+            .src
+            .lines()
+            .scan(0, |pos, l| {
+                let start = *pos;
+                *pos += l.len() + 1;
+                Some((start, l))
+            })
+            .find(|(_, l)| {
+                let t = l.trim_start();
+                t.strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+                    || t.contains(&format!("{key} ="))
+                    || t.contains(&format!("{key}="))
+            })
+            .map_or(0, |(start, _)| start);
+        self.invalid(at..at, field, message)
+    }
+
     fn invalid(
         &self,
         span: std::ops::Range<usize>,
@@ -146,10 +171,16 @@ impl Config {
                     known.join(", ")
                 ),
             })?;
-        m.base_url = Url::parse(url).map_err(|e| ConfigError::Folder {
+        let parsed = Url::parse(url).map_err(|e| ConfigError::Folder {
             path: m.file.clone(),
             message: format!("base URL override `{url}` for `{name}` is not a URL: {e}"),
         })?;
+        let site = Site {
+            path: &m.file,
+            src: "",
+        };
+        limits::web_url(&parsed, &site, "base_url (--base-url override)")?;
+        m.base_url = parsed;
         Ok(())
     }
 
@@ -232,6 +263,8 @@ impl Marketplace {
         }
         let base_url = Url::parse(m.base_url.get_ref())
             .map_err(|e| site.invalid(m.base_url.span(), "base_url", format!("not a URL: {e}")))?;
+        limits::web_url(&base_url, site, "base_url")?;
+        limits::marketplace(&m.rate_limit, m.search.max_pages, site)?;
         if m.start_urls.is_empty() {
             return Err(ConfigError::Folder {
                 path: file,
@@ -242,15 +275,6 @@ impl Marketplace {
             base_url.join(u.get_ref()).map_err(|e| {
                 site.invalid(u.span(), "start_urls", format!("not a URL path: {e}"))
             })?;
-        }
-        if m.rate_limit.per_second <= 0.0
-            || m.rate_limit.per_second > 1000.0
-            || m.rate_limit.per_second.is_nan()
-        {
-            return Err(ConfigError::Folder {
-                path: file,
-                message: "`rate_limit.per_second` must be above 0 and at most 1000".into(),
-            });
         }
         let id_re = match &m.item.listing_id_from_url {
             Some(re) => {
@@ -349,6 +373,8 @@ impl Brand {
         }
         let mut ids = BTreeSet::new();
         let mut skus = Vec::new();
+        // A GTIN names one product: on two SKUs, a listing's SKU would depend on order.
+        let mut gtin_owner: std::collections::BTreeMap<String, String> = Default::default();
         for (i, s) in b.sku.into_iter().enumerate() {
             if !ids.insert(s.id.get_ref().clone()) {
                 return Err(site.invalid(s.id.span(), format!("sku[{i}].id"), "duplicate SKU id"));
@@ -356,7 +382,16 @@ impl Brand {
             let mut gtins = Vec::new();
             for g in &s.gtin {
                 match crate::judge::normalize_gtin(g.get_ref()) {
-                    Some(n) => gtins.push(n),
+                    Some(n) => {
+                        if let Some(other) = gtin_owner.insert(n.clone(), s.id.get_ref().clone()) {
+                            return Err(site.invalid(
+                                g.span(),
+                                format!("sku[{i}].gtin"),
+                                format!("GTIN `{}` is also given to SKU `{other}`", g.get_ref()),
+                            ));
+                        }
+                        gtins.push(n)
+                    }
                     None => {
                         return Err(site.invalid(
                             g.span(),
@@ -376,6 +411,17 @@ impl Brand {
                     "every SKU needs a floor in at least one currency",
                 ));
             }
+            if let Some((c, a)) = s
+                .floor
+                .iter()
+                .find(|(_, a)| a.0 <= rust_decimal::Decimal::ZERO)
+            {
+                return Err(site.invalid(
+                    s.id.span(),
+                    format!("sku[{i}].floor.{c}"),
+                    format!("a floor must be above zero (got {})", a.0),
+                ));
+            }
             skus.push(Sku {
                 id: s.id.into_inner(),
                 name: s.name,
@@ -393,7 +439,32 @@ impl Brand {
             });
         }
         let mut sellers = Vec::new();
+        let mut seller_ids = BTreeSet::new();
+        let mut accounts_seen = BTreeSet::new();
         for (i, s) in b.seller.into_iter().enumerate() {
+            if !seller_ids.insert(s.id.get_ref().clone()) {
+                return Err(site.invalid(
+                    s.id.span(),
+                    format!("seller[{i}].id"),
+                    format!(
+                        "seller id `{}` is used by two [[seller]] entries",
+                        s.id.get_ref()
+                    ),
+                ));
+            }
+            for a in &s.accounts {
+                if !accounts_seen.insert((a.marketplace.get_ref().clone(), a.id.clone())) {
+                    return Err(site.invalid(
+                        a.marketplace.span(),
+                        format!("seller[{i}].accounts"),
+                        format!(
+                            "account `{}` on `{}` is given to two sellers",
+                            a.id,
+                            a.marketplace.get_ref()
+                        ),
+                    ));
+                }
+            }
             for m in s
                 .authorized_on
                 .iter()
@@ -412,7 +483,7 @@ impl Brand {
                 }
             }
             sellers.push(AuthorizedSeller {
-                id: s.id,
+                id: s.id.into_inner(),
                 name: s.name,
                 aliases: s.aliases,
                 authorized_on: s
@@ -452,7 +523,10 @@ impl Brand {
                 min_match_confidence: b.policy.min_match_confidence.min(100),
                 plausible: validate_plausible(&b.policy.plausible_price, site)?,
             },
-            crawl: b.crawl,
+            crawl: {
+                limits::crawl(&b.crawl, site)?;
+                b.crawl
+            },
             notify: validate_notify(b.notify, site)?,
             promotions: validate_promotions(b.promotion, site, marketplaces, &ids)?,
             escalation: match b.escalation {
@@ -563,6 +637,17 @@ fn validate_promotions(
                 p.start.span(),
                 format!("{field}.floor"),
                 "a promotion needs its lower floor in at least one currency",
+            ));
+        }
+        if let Some((c, a)) = p
+            .floor
+            .iter()
+            .find(|(_, a)| a.0 <= rust_decimal::Decimal::ZERO)
+        {
+            return Err(site.invalid(
+                p.start.span(),
+                format!("{field}.floor.{c}"),
+                format!("a floor must be above zero (got {})", a.0),
             ));
         }
         out.push(Promotion {

@@ -235,7 +235,7 @@ pub(super) struct SkuFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SellerFile {
-    pub id: String,
+    pub id: Spanned<String>,
     pub name: String,
     #[serde(default)]
     pub aliases: Vec<String>,

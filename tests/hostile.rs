@@ -1,0 +1,334 @@
+//! Hostile pages and careless settings (issue 18), through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn brandguard() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_brandguard"))
+}
+
+/// A copy of targets/demo with `edit` applied to file `file` (relative to the folder).
+fn targets_with(file: &str, edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("targets");
+    copy_dir(Path::new("targets/demo"), &t);
+    let p = t.join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let edited = edit(text.clone());
+    assert_ne!(text, edited, "the edit of {file} changed nothing");
+    std::fs::write(&p, edited).unwrap();
+    (dir, t)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// `check` refuses the targets with exit code 2 and a message holding each of `says`.
+fn refused(t: &Path, says: &[&str]) {
+    let o = brandguard()
+        .args(["check", "--targets"])
+        .arg(t)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "accepted: {err}{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    for s in says {
+        assert!(err.contains(s), "`{s}` not in: {err}");
+    }
+}
+
+fn with_crawl(line: &str) -> impl Fn(String) -> String {
+    let line = line.to_string();
+    move |t: String| {
+        assert!(t.contains("[crawl]"), "demo brand.toml has a [crawl] table");
+        let key = line.split('=').next().unwrap().trim();
+        let kept: Vec<&str> = t
+            .lines()
+            .filter(|l| l.split('=').next().map(str::trim) != Some(key))
+            .collect();
+        kept.join("\n")
+            .replacen("[crawl]", &format!("[crawl]\n{line}"), 1)
+    }
+}
+
+#[test]
+fn careless_crawl_settings_are_refused_at_check_time_naming_file_line_and_field() {
+    for (line, field, says) in [
+        (
+            "connect_timeout_secs = 18446744073709551615",
+            "connect_timeout_secs",
+            "1 s to 600 s",
+        ),
+        (
+            "request_timeout_secs = 0",
+            "request_timeout_secs",
+            "1 s to 600 s",
+        ),
+        ("max_redirects = 100000000000", "max_redirects", "0 to 20"),
+        ("max_body_bytes = 0", "max_body_bytes", "65536 bytes"),
+        ("concurrency = 0", "concurrency", "1 to 256"),
+        (
+            "user_agent_token = \"bg\\r\\nX-Evil: 1\"",
+            "user_agent_token",
+            "product token",
+        ),
+        (
+            "contact_url = \"https://x.example/a b\"",
+            "contact_url",
+            "space",
+        ),
+        ("page_budget = 0", "page_budget", "1 to"),
+    ] {
+        let (_d, t) = targets_with("brand.toml", with_crawl(line));
+        refused(&t, &["brand.toml:", &format!("crawl.{field}"), says]);
+    }
+}
+
+#[test]
+fn careless_marketplace_settings_are_refused() {
+    let rate = |r: &'static str| {
+        move |t: String| {
+            let start = t.find("rate_limit").unwrap();
+            let end = start + t[start..].find('\n').unwrap();
+            format!("{}rate_limit = {r}{}", &t[..start], &t[end..])
+        }
+    };
+    for (edit, says) in [
+        (
+            Box::new(rate("{ per_second = 0.000001, burst = 1 }")) as Box<dyn Fn(String) -> String>,
+            vec!["shopusa.toml:7", "per_second", "0.01 to 1000"],
+        ),
+        (
+            Box::new(rate("{ per_second = 5.0, burst = 100000000 }")),
+            vec!["shopusa.toml:7", "burst", "1 to 10"],
+        ),
+        (
+            Box::new(|t: String| {
+                t.replace(
+                    "base_url = \"http://127.0.0.1:8701",
+                    "base_url = \"file:///etc/",
+                )
+            }),
+            vec!["base_url", "use http or https"],
+        ),
+        (
+            Box::new(|t: String| t.replace("base_url = \"http://", "base_url = \"ftp://")),
+            vec!["base_url", "use http or https"],
+        ),
+        (
+            Box::new(|t: String| {
+                t.replace("base_url = \"http://", "base_url = \"http://user:secret@")
+            }),
+            vec!["base_url", "credentials"],
+        ),
+        (
+            Box::new(|t: String| t.replace("max_pages = 50", "max_pages = 0")),
+            vec!["shopusa.toml:13", "search.max_pages", "1 to"],
+        ),
+    ] {
+        let (_d, t) = targets_with("marketplaces/shopusa.toml", edit);
+        refused(&t, &says);
+    }
+    // The same for a --base-url override: credentials never reach a scan.
+    let store = tempfile::tempdir().unwrap();
+    let o = brandguard()
+        .args([
+            "scan",
+            "--targets",
+            "targets/demo",
+            "--base-url",
+            "shopusa=http://u:p@127.0.0.1:1",
+            "--store",
+        ])
+        .arg(store.path().join("s"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("credentials"));
+}
+
+#[test]
+fn careless_brand_settings_are_refused() {
+    let floor = |t: String| {
+        let i = t.find("floor = {").unwrap();
+        let j = i + t[i..].find('}').unwrap();
+        format!("{}floor = {{ USD = \"-5.00\" {}", &t[..i], &t[j..])
+    };
+    let (_d, t) = targets_with("brand.toml", floor);
+    refused(&t, &["brand.toml:", "floor", "above zero"]);
+
+    // The second SKU given the first one's GTIN.
+    let dup_gtin = |t: String| {
+        let first = t.find("gtin = [").unwrap();
+        let line_end = first + t[first..].find('\n').unwrap();
+        let gtin_line = t[first..line_end].to_string();
+        let second = line_end + t[line_end..].find("gtin = [").unwrap();
+        let second_end = second + t[second..].find('\n').unwrap();
+        format!("{}{}{}", &t[..second], gtin_line, &t[second_end..])
+    };
+    let (_d, t) = targets_with("brand.toml", dup_gtin);
+    refused(&t, &["brand.toml:", "gtin", "also given to SKU"]);
+
+    // Two [[seller]] entries with one id.
+    let dup_seller = |t: String| {
+        let i = t.find("[[seller]]").unwrap();
+        let id_at = i + t[i..].find("id = ").unwrap();
+        let id_end = id_at + t[id_at..].find('\n').unwrap();
+        let first_id = t[id_at..id_end].to_string();
+        let j = id_end + t[id_end..].find("[[seller]]").unwrap();
+        let id2 = j + t[j..].find("id = ").unwrap();
+        let id2_end = id2 + t[id2..].find('\n').unwrap();
+        format!("{}{}{}", &t[..id2], first_id, &t[id2_end..])
+    };
+    let (_d, t) = targets_with("brand.toml", dup_seller);
+    refused(&t, &["brand.toml:", "seller[", "used by two"]);
+
+    let plausible = |t: String| {
+        t.replacen(
+            "[crawl]",
+            "[policy.plausible_price]\nUSD = { min = \"0\" }\n\n[crawl]",
+            1,
+        )
+    };
+    let (_d, t) = targets_with("brand.toml", plausible);
+    refused(&t, &["plausible_price.USD", "0 < min < max"]);
+}
+
+#[test]
+fn the_demo_targets_pass_check() {
+    let o = brandguard()
+        .args(["check", "--targets", "targets/demo"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// `brandguard extract` of `body` as a shopusa item page: the printed JSON.
+fn extract(body: &[u8]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(&page, body).unwrap();
+    let o = brandguard()
+        .args(["extract"])
+        .arg(&page)
+        .args([
+            "--targets",
+            "targets/demo",
+            "--marketplace",
+            "shopusa",
+            "--url",
+            "http://127.0.0.1:8701/item/SU09999",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "extract failed ({:?}): {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// A shopusa item page (JSON-LD, as the demo writes them) of an unauthorised seller
+/// offering the brand's X1 at `price`.
+fn item_page(price: &str) -> Vec<u8> {
+    let product = serde_json::json!({
+        "@context": "https://schema.org", "@type": "Product",
+        "name": "Acme X1 Wireless Noise-Cancelling Headphones",
+        "brand": {"@type": "Brand", "name": "Acme"}, "gtin13": "0012345678905",
+        "offers": {"@type": "Offer", "price": price, "priceCurrency": "USD",
+                   "seller": {"@type": "Organization", "name": "Cheap Deals", "identifier": "cheap-deals"}}
+    });
+    format!("<html><head><script type=\"application/ld+json\">{product}</script></head><body></body></html>").into_bytes()
+}
+
+fn kinds(v: &serde_json::Value) -> Vec<String> {
+    v["verdict"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn absurd_prices_are_unreadable_never_a_below_floor_finding() {
+    // Control: an ordinary low price is read and judged.
+    let ok = extract(&item_page("$20.00"));
+    assert_eq!(ok["listing"]["price"]["amount"], "20.00");
+    assert!(kinds(&ok).contains(&"below_floor".to_string()), "{ok}");
+    for price in [
+        "$1e308",
+        "-$5.00",
+        "$-5.00",
+        "$12.99e5",
+        "US $12.99 - 1e9",
+        "$0.00",
+        "$99999999999",
+    ] {
+        let v = extract(&item_page(price));
+        assert!(
+            v["listing"]["price"].is_null(),
+            "{price}: read as {}",
+            v["listing"]["price"]
+        );
+        let why = v["listing"]["missing"]["price"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            why.contains("exponent") || why.contains("negative") || why.contains("plausible"),
+            "{price}: {why}"
+        );
+        let k = kinds(&v);
+        assert!(
+            !k.contains(&"below_floor".to_string())
+                && !k.contains(&"suspected_counterfeit".to_string()),
+            "{price}: {k:?}"
+        );
+        // The seller is still unauthorised: that finding stands on its own evidence.
+        assert!(
+            k.contains(&"unauthorized_seller".to_string()),
+            "{price}: {k:?}"
+        );
+    }
+}
+
+#[test]
+fn hostile_pages_are_read_at_bounded_cost_and_never_crash_extract() {
+    use brandguard::demo::hostile::Hostile;
+    for h in [
+        Hostile::NestedDivs(100_000),
+        Hostile::DeepJsonLd(50_000),
+        Hostile::Attributes(1024 * 1024),
+        Hostile::Scripts(20_000),
+    ] {
+        let v = extract(h.page().as_bytes());
+        assert!(v["listing"]["price"].is_null(), "{}", h.name());
+        assert!(kinds(&v).is_empty(), "{}", h.name());
+    }
+    // The real page inside 100,000 nested divs is still read right: the cap drops
+    // the deep tags, not what the page says.
+    let mut wrapped = String::from_utf8(item_page("$20.00")).unwrap();
+    let at = wrapped.find("<body>").unwrap() + "<body>".len();
+    wrapped.insert_str(
+        at,
+        &format!("{}x{}", "<div>".repeat(100_000), "</div>".repeat(100_000)),
+    );
+    let v = extract(wrapped.as_bytes());
+    assert_eq!(v["listing"]["price"]["amount"], "20.00");
+}
