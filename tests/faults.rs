@@ -238,3 +238,42 @@ async fn the_page_budget_bounds_each_marketplace() {
     exhausted.sort();
     assert_eq!(exhausted, ["bidbay", "shopusa", "tmart"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_answering_429_is_slowed_down_not_only_retried() {
+    // shopusa is configured at 20 requests/s and answers 429 above 5 in a second.
+    let run = scan_with(vec![(Site::Shopusa, Fault::RateLimit { per_second: 5 })]).await;
+    let reqs = requests_to(&run, Site::Shopusa);
+    let throttled = reqs.iter().filter(|r| r.status == 429).count();
+    // Host keys are `scheme://host:port`, as the demo's base URLs.
+    let key = run.server.base_url(Site::Shopusa);
+    let rate = &run.summary.host_rates[&key];
+    eprintln!(
+        "shopusa: {throttled} of {} requests throttled; {rate:?}",
+        reqs.len()
+    );
+    assert!(rate.slowdowns > 0, "{rate:?}");
+    assert!(rate.lowest_per_second <= 10.0, "{rate:?}");
+    assert_eq!(rate.configured_per_second, 20.0);
+    // Before: 97 of 197 requests got 429 and 11 URLs failed. Slowed down, a few
+    // 429s before the host's pace is found, and nothing fails.
+    assert!(
+        throttled * 5 <= reqs.len(),
+        "{throttled} of {} requests throttled",
+        reqs.len()
+    );
+    assert_eq!(
+        run.summary.marketplaces["shopusa"].failures, 0,
+        "{:?}",
+        run.summary.failure_examples
+    );
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+    // The other hosts kept their own pace.
+    let others: Vec<_> = run
+        .summary
+        .host_rates
+        .iter()
+        .filter(|(k, _)| **k != key)
+        .collect();
+    assert!(others.iter().all(|(_, r)| r.slowdowns == 0), "{others:?}");
+}

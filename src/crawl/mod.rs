@@ -148,8 +148,46 @@ struct Host {
     /// robots.txt's Crawl-delay, once known: a minimum gap between requests on top of
     /// the rate limiter (it can only slow the host down).
     crawl_delay: std::sync::OnceLock<Duration>,
-    /// When the next request may start under the Crawl-delay.
+    /// When the next request may start under the Crawl-delay or the slowdown.
     next_slot: tokio::sync::Mutex<tokio::time::Instant>,
+    /// The rate configured for the host.
+    rate: RateLimit,
+    /// How far 429s and 503s have slowed the host down.
+    slowdown: Mutex<Slowdown>,
+}
+
+/// Adaptive politeness: a 429 or 503 is the host saying "slower", not only "retry
+/// this one later". Each one doubles the minimum gap between requests to the host
+/// (the first one sets it to twice the configured period: half the rate), up to
+/// [`MAX_GAP`]; after [`CLEAN_WINDOW`] without one (and a few good answers), the
+/// gap halves again, until the configured rate is back.
+#[derive(Debug, Default)]
+struct Slowdown {
+    gap: Duration,
+    last_change: Option<std::time::Instant>,
+    good_since_change: u32,
+    slowdowns: u32,
+    /// The longest gap of the scan.
+    widest: Duration,
+}
+
+/// Longest gap a slowdown imposes between two requests to one host.
+const MAX_GAP: Duration = Duration::from_secs(60);
+/// Time without a 429/503 before a slowed-down host is allowed to speed up again.
+const CLEAN_WINDOW: Duration = Duration::from_secs(10);
+/// Good answers needed in that time as well.
+const CLEAN_ANSWERS: u32 = 10;
+
+/// A host's rate as configured and as the scan left it (in the summary).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct HostRate {
+    pub configured_per_second: f64,
+    /// The rate at the end of the scan, after slowdowns and recovery.
+    pub effective_per_second: f64,
+    /// The lowest rate the host was slowed to.
+    pub lowest_per_second: f64,
+    /// 429/503 answers that slowed the host down.
+    pub slowdowns: u32,
 }
 
 impl Host {
@@ -161,6 +199,78 @@ impl Host {
             cut_off: AtomicBool::new(false),
             crawl_delay: std::sync::OnceLock::new(),
             next_slot: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+            rate,
+            slowdown: Mutex::new(Slowdown::default()),
+        }
+    }
+
+    fn period(&self) -> Duration {
+        Duration::from_secs_f64(1.0 / self.rate.per_second.max(0.001))
+    }
+
+    fn slowdown(&self) -> std::sync::MutexGuard<'_, Slowdown> {
+        match self.slowdown.lock() {
+            Ok(s) => s,
+            Err(p) => p.into_inner(),
+        }
+    }
+
+    /// Notes an answer's status: 429/503 slow the host down, others may let it
+    /// recover.
+    fn answered(&self, status: u16, key: &str) {
+        let mut s = self.slowdown();
+        let now = std::time::Instant::now();
+        if matches!(status, 429 | 503) {
+            // Answers to requests sent before the last slowdown took effect say
+            // nothing new: one halving per gap.
+            if s.last_change.is_some_and(|t| now - t < s.gap) {
+                s.slowdowns += 1;
+                return;
+            }
+            let gap = (s.gap * 2).max(self.period() * 2).min(MAX_GAP);
+            if gap != s.gap {
+                tracing::info!(host = %key, per_second = 1.0 / gap.as_secs_f64(), "host answered {status}: slowing down");
+            }
+            s.gap = gap;
+            s.widest = s.widest.max(gap);
+            s.slowdowns += 1;
+            s.last_change = Some(now);
+            s.good_since_change = 0;
+        } else if !s.gap.is_zero() {
+            s.good_since_change += 1;
+            let quiet = s.last_change.is_none_or(|t| now - t >= CLEAN_WINDOW);
+            if quiet && s.good_since_change >= CLEAN_ANSWERS {
+                s.gap /= 2;
+                if s.gap <= self.period() {
+                    s.gap = Duration::ZERO;
+                }
+                s.last_change = Some(now);
+                s.good_since_change = 0;
+                tracing::info!(host = %key, "no 429/503 for a while: speeding up again");
+            }
+        }
+    }
+
+    /// The minimum gap between two requests now: Crawl-delay or slowdown.
+    fn gap(&self) -> Duration {
+        let delay = self.crawl_delay.get().copied().unwrap_or(Duration::ZERO);
+        delay.max(self.slowdown().gap)
+    }
+
+    fn rate_report(&self) -> HostRate {
+        let s = self.slowdown();
+        let per = |gap: Duration| {
+            if gap.is_zero() {
+                self.rate.per_second
+            } else {
+                self.rate.per_second.min(1.0 / gap.as_secs_f64())
+            }
+        };
+        HostRate {
+            configured_per_second: self.rate.per_second,
+            effective_per_second: per(s.gap),
+            lowest_per_second: per(s.widest),
+            slowdowns: s.slowdowns,
         }
     }
 }
@@ -435,6 +545,18 @@ impl Fetcher {
         outcome
     }
 
+    /// Every host's rate as configured and as 429/503 answers left it, by host key.
+    pub fn host_rates(&self) -> std::collections::BTreeMap<String, HostRate> {
+        let hosts = match self.hosts.lock() {
+            Ok(h) => h,
+            Err(p) => p.into_inner(),
+        };
+        hosts
+            .iter()
+            .map(|(k, h)| (k.clone(), h.rate_report()))
+            .collect()
+    }
+
     /// Hosts cut off by the circuit breaker in this scan.
     pub fn hosts_cut_off(&self) -> Vec<String> {
         let hosts = match self.hosts.lock() {
@@ -463,10 +585,11 @@ impl Fetcher {
         validators: Option<&Validators>,
     ) -> Result<Page, FetchError> {
         host.limiter.until_ready().await;
-        if let Some(delay) = host.crawl_delay.get().filter(|d| !d.is_zero()) {
+        let gap = host.gap();
+        if !gap.is_zero() {
             let mut next = host.next_slot.lock().await;
             tokio::time::sleep_until(*next).await;
-            *next = tokio::time::Instant::now() + *delay;
+            *next = tokio::time::Instant::now() + host.gap().max(gap);
         }
         let _permit = self
             .in_flight
@@ -494,6 +617,7 @@ impl Fetcher {
         }
         let mut resp = request.send().await.map_err(err)?;
         let status = resp.status().as_u16();
+        host.answered(status, &host_key(url));
         let remote_addr = resp.remote_addr().map(|a| a.to_string());
         let headers = resp
             .headers()

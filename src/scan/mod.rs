@@ -110,6 +110,9 @@ pub struct ScanSummary {
     pub failure_examples: Vec<String>,
     /// Hosts cut off by the circuit breaker after repeated refusals.
     pub hosts_cut_off: Vec<String>,
+    /// Each host's request rate: configured, and as 429/503 answers slowed it.
+    #[serde(default)]
+    pub host_rates: BTreeMap<String, crate::crawl::HostRate>,
     /// Marketplaces whose page budget ran out before the crawl did.
     pub budget_exhausted: Vec<String>,
     pub findings_new: u64,
@@ -762,6 +765,7 @@ pub async fn run(
     }
     let mut summary = run.with(|s| s.clone());
     summary.hosts_cut_off = run.fetcher.hosts_cut_off();
+    summary.host_rates = run.fetcher.host_rates();
     let gone = match run.gone.lock() {
         Ok(g) => g.clone(),
         Err(p) => p.into_inner().clone(),
