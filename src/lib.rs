@@ -20,6 +20,7 @@ pub mod judge;
 pub mod money;
 pub mod notify;
 pub mod report;
+pub mod sanitize;
 pub mod scan;
 pub mod usage;
 

@@ -907,12 +907,12 @@ fn run(cli: &Cli) -> Result<u8> {
                             },
                             f.marketplace,
                             f.listing_id,
-                            brandguard::report::display_text(
+                            brandguard::sanitize::terminal(
                                 f.seller_name.as_deref().unwrap_or("?"),
                                 30
                             ),
                             f.sku,
-                            brandguard::report::display_text(&f.detail, 200)
+                            brandguard::sanitize::terminal(&f.detail, 200)
                         );
                     }
                 }
@@ -1097,7 +1097,7 @@ fn case_command(command: &CaseCommand, store: &Path, by: Option<&str>) -> Result
                         c.path.path.as_str(),
                         format!("{:?}", c.path.priority).to_lowercase(),
                         c.open_findings.len(),
-                        brandguard::report::display_text(
+                        brandguard::sanitize::terminal(
                             c.seller_name
                                 .as_deref()
                                 .or(c.seller_id.as_deref())
@@ -1116,7 +1116,7 @@ fn case_command(command: &CaseCommand, store: &Path, by: Option<&str>) -> Result
                 println!("{}", serde_json::to_string_pretty(&c)?);
                 return Ok(exit::OK);
             }
-            let show = |s: &str| brandguard::report::display_text(s, 200);
+            let show = |s: &str| brandguard::sanitize::terminal(s, 200);
             println!("case {} on {}: {}", c.id, c.marketplace, c.state);
             println!(
                 "seller: {} (id {})",
@@ -1282,14 +1282,7 @@ fn evidence_show(store: &Path, what: &str, out: Option<&Path>) -> Result<u8> {
                     .as_ref()
                     .map(|p| p.to_string())
                     .unwrap_or_else(|| "-".into()),
-                o.listing
-                    .seller
-                    .name
-                    .as_deref()
-                    .unwrap_or("?")
-                    .chars()
-                    .take(28)
-                    .collect::<String>(),
+                brandguard::sanitize::terminal(o.listing.seller.name.as_deref().unwrap_or("?"), 28),
                 o.snapshot.sha256,
                 if kinds.is_empty() {
                     "ok".to_string()

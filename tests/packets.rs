@@ -407,6 +407,9 @@ async fn hostile_seller_names_are_escaped_sanitised_neutralised_and_cut() {
         "=HYPERLINK(\"http://x\",\"y\")",
         "CON",
         huge.as_str(),
+        "Good_Seller_\u{202e}fdp.exe",
+        "Shop\u{1b}]8;;http://evil.example\u{7}click\u{1b}]8;;\u{7}\u{1b}[2J",
+        "Nul\u{0}Byte\u{1b}[31m",
     ];
     for (i, n) in names.iter().enumerate() {
         record(&store, &config, scan, &format!("H{i}"), n);
@@ -430,14 +433,26 @@ async fn hostile_seller_names_are_escaped_sanitised_neutralised_and_cut() {
             name.len() <= 100 && !name.contains("..") && !name.contains('/'),
             "{name}"
         );
+        let zip_name = p.zip.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            !zip_name
+                .chars()
+                .any(|c| c.is_control() || brandguard::sanitize::is_bidi_control(c)),
+            "{zip_name:?}"
+        );
         let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
         assert!(!cover.contains("<script>alert"), "script escaped");
+        assert!(
+            !cover.contains(['\u{1b}', '\u{0}', '\u{202e}', '\u{7}']),
+            "raw control or bidi characters in cover.html"
+        );
         assert!(
             cover.len() < 200_000,
             "5 MB name cut: cover is {} bytes",
             cover.len()
         );
         let csv = std::fs::read_to_string(p.dir.join("listings.csv")).unwrap();
+        assert!(!csv.contains(['\u{1b}', '\u{0}', '\u{202e}']), "{csv:.200}");
         for line in csv.lines().skip(1) {
             for cell in line.split(',') {
                 assert!(
@@ -477,4 +492,36 @@ async fn hostile_seller_names_are_escaped_sanitised_neutralised_and_cut() {
             .unwrap()
             .ends_with("[truncated from 5242880 characters]")
     );
+    // findings.csv and the terminal commands carry no escape, NUL or bidi characters.
+    let findings = dir.path().join("findings.csv");
+    brandguard::report::write_findings_csv(&store, &findings).unwrap();
+    let csv = std::fs::read_to_string(&findings).unwrap();
+    assert!(csv.contains("Good_Seller_fdp.exe"), "{csv:.300}");
+    assert!(!csv.contains(['\u{1b}', '\u{0}', '\u{202e}', '\u{7}']));
+    let store_dir = store.path().to_path_buf();
+    drop(store);
+    for args in [
+        vec!["evidence", "show", "shopusa/H6"],
+        vec!["evidence", "show", "shopusa/H5"],
+        vec!["findings"],
+        vec!["case", "list"],
+    ] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"))
+            .args(&args)
+            .arg("--store")
+            .arg(&store_dir)
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            !out.contains(['\u{1b}', '\u{0}', '\u{202e}', '\u{7}']),
+            "{args:?} printed raw control characters: {out:?}"
+        );
+        assert!(out.contains("\\u{"), "{args:?} shows the escapes: {out}");
+    }
 }

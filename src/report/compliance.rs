@@ -14,10 +14,11 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{ReportError, csv_cell, display_text};
+use super::ReportError;
 use crate::config::Config;
 use crate::evidence::{ReportRow, ScanRecord, Store, finding_key_of};
 use crate::judge::FindingKind;
+use crate::sanitize::{csv_cell, terminal};
 
 /// A month, `2026-11`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,10 +308,10 @@ pub fn build(
                 // finding's latest for observations that do not keep them.
                 let detail_of = |k: FindingKind| -> Result<String, ReportError> {
                     if let Some(words) = o.finding_details.get(&k) {
-                        return Ok(display_text(words, 300));
+                        return Ok(terminal(words, 300));
                     }
                     let key = finding_key_of(&o.listing.marketplace, &o.listing.listing_id, k);
-                    Ok(display_text(
+                    Ok(terminal(
                         &store
                             .finding(&key)?
                             .map(|r| r.finding.detail)
@@ -319,7 +320,7 @@ pub fn build(
                     ))
                 };
                 let listing_key = format!("{}/{}", o.listing.marketplace, o.listing.listing_id);
-                let seller = display_text(
+                let seller = terminal(
                     o.listing
                         .seller
                         .name
@@ -431,7 +432,7 @@ pub fn build(
                                 Outsider {
                                     marketplace: o.listing.marketplace.clone(),
                                     seller: seller.clone(),
-                                    seller_id: display_text(
+                                    seller_id: terminal(
                                         o.listing.seller.id.as_deref().unwrap_or(""),
                                         200,
                                     ),
@@ -456,7 +457,7 @@ pub fn build(
                             FindingKind::SuspectedCounterfeit,
                         )) {
                             // The finding's words, already read for the violation.
-                            let s = display_text(&v.detail, 200);
+                            let s = terminal(&v.detail, 200);
                             if !entry.0.counterfeit_signals.contains(&s) {
                                 entry.0.counterfeit_signals.push(s);
                             }

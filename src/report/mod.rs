@@ -8,6 +8,7 @@ mod templates;
 use std::path::Path;
 
 use crate::evidence::{EvidenceError, Store};
+use crate::sanitize::csv_cell;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -22,66 +23,6 @@ pub enum ReportError {
     Evidence(#[from] EvidenceError),
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
-}
-
-/// Makes a cell safe to open in a spreadsheet: text a spreadsheet would run as a
-/// formula (`=`, `+`, `-`, `@`, tab, carriage return first) gets a leading `'`.
-pub fn csv_cell(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
-    }
-}
-
-/// Page text made safe to print on a terminal or in a document line: control
-/// characters (escape sequences among them) become spaces, and text beyond `max`
-/// characters is cut with a note saying how long it was.
-pub fn display_text(s: &str, max: usize) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let n = clean.chars().count();
-    if n <= max {
-        clean
-    } else {
-        let cut: String = clean.chars().take(max).collect();
-        format!("{cut}… [truncated from {n} characters]")
-    }
-}
-
-/// A file or folder name made from page text (a seller name, a listing id): no path
-/// separators or `..`, no characters or names Windows refuses (`CON`, `aux.txt`), no
-/// leading dot, at most `max` bytes; never empty.
-pub fn safe_file_name(s: &str, max: usize) -> String {
-    let opts = || sanitize_filename::Options {
-        truncate: true,
-        windows: true,
-        replacement: "_",
-    };
-    let mut name: String = sanitize_filename::sanitize_with_options(s, opts())
-        .chars()
-        .map(|c| if c.is_whitespace() { '_' } else { c })
-        .collect();
-    // `..` is harmless inside one name, but looks like a path escape to people.
-    while name.contains("..") {
-        name = name.replace("..", "_");
-    }
-    name = name.trim_start_matches(['.', '_', ' ']).to_string();
-    if name.len() > max {
-        let mut end = max;
-        while !name.is_char_boundary(end) {
-            end -= 1;
-        }
-        name.truncate(end);
-    }
-    // After truncation a reserved name (`con`) may appear again: sanitise once more.
-    let name = sanitize_filename::sanitize_with_options(&name, opts());
-    if name.is_empty() || name.chars().all(|c| c == '.' || c == '_') {
-        "unnamed".into()
-    } else {
-        name
-    }
 }
 
 /// Writes one row per finding in the store to `path`; returns the row count.
@@ -165,20 +106,4 @@ pub fn write_findings_csv(store: &Store, path: &Path) -> Result<usize, ReportErr
         source,
     })?;
     Ok(n)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(
-            csv_cell("=HYPERLINK(\"http://x\",\"y\")"),
-            "'=HYPERLINK(\"http://x\",\"y\")"
-        );
-        assert_eq!(csv_cell("+1"), "'+1");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("Northwind"), "Northwind");
-    }
 }

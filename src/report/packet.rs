@@ -11,11 +11,12 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use super::{ReportError, csv_cell, display_text, safe_file_name, templates};
+use super::{ReportError, templates};
 use crate::case::{self, Case, EnforcementPath, PacketRevision};
 use crate::config::{ComplaintFormat, Config};
 use crate::evidence::{FindingRecord, Observation, Store, sha256_hex};
 use crate::judge::FindingKind;
+use crate::sanitize::{csv_cell, file_name, terminal};
 
 /// Page text longer than this is cut in packets, with a note.
 const MAX_TEXT: usize = 300;
@@ -240,7 +241,7 @@ pub fn build(
     let name = format!(
         "{}-{}-r{revision}",
         c.id,
-        safe_file_name(&format!("{}-{}", c.marketplace, seller_name), 60)
+        file_name(&format!("{}-{}", c.marketplace, seller_name), 60)
     );
     let dir = out.join(&name);
     let zip_path = out.join(format!("{name}.zip"));
@@ -277,7 +278,7 @@ pub fn build(
         let first = &e.records[0].finding;
         let folder = format!(
             "evidence/{}",
-            safe_file_name(&format!("{}-{}", first.marketplace, first.listing_id), 80)
+            file_name(&format!("{}-{}", first.marketplace, first.listing_id), 80)
         );
         let mut caps = Vec::new();
         for o in &e.observations {
@@ -370,24 +371,24 @@ pub fn build(
         let kinds: Vec<&str> = e.records.iter().map(|r| r.finding.kind.as_str()).collect();
         listings_ctx.push(serde_json::json!({
             "marketplace": first.marketplace,
-            "listing_id": display_text(&first.listing_id, 80),
+            "listing_id": terminal(&first.listing_id, 80),
             "url": first.url,
-            "title": display_text(&title_text, MAX_TEXT),
+            "title": terminal(&title_text, MAX_TEXT),
             "sku": first.sku,
             "price": price,
             "floor": floor,
             "first_seen": first_seen.format("%Y-%m-%d").to_string(),
             "last_seen": last_seen.format("%Y-%m-%d").to_string(),
             "kinds": kinds,
-            "details": e.records.iter().map(|r| display_text(&r.finding.detail, MAX_TEXT)).collect::<Vec<_>>(),
+            "details": e.records.iter().map(|r| terminal(&r.finding.detail, MAX_TEXT)).collect::<Vec<_>>(),
             "captures": caps,
         }));
         csv_rows.push(vec![
             first.marketplace.clone(),
             first.listing_id.clone(),
             first.url.clone(),
-            display_text(&title_text, MAX_TEXT),
-            display_text(seller_name, MAX_TEXT),
+            terminal(&title_text, MAX_TEXT),
+            terminal(seller_name, MAX_TEXT),
             first.seller_id.clone().unwrap_or_default(),
             first.sku.clone(),
             price,
@@ -411,7 +412,7 @@ pub fn build(
         .filter(|_| previous.is_some())
         .map(|r| {
             serde_json::json!({
-                "reason": display_text(r.reason.as_deref().unwrap_or(""), 2000),
+                "reason": terminal(r.reason.as_deref().unwrap_or(""), 2000),
                 "at": r.at.format("%Y-%m-%d").to_string(),
                 "reference": r.reference,
                 "revision": previous.as_ref().map(|p| p.revision),
@@ -428,7 +429,7 @@ pub fn build(
         "brand": brand.name,
         "owner": owner,
         "trademarks": brand.trademarks,
-        "seller": {"name": display_text(seller_name, MAX_TEXT), "id": display_text(c.seller_id.as_deref().unwrap_or("?"), MAX_TEXT)},
+        "seller": {"name": terminal(seller_name, MAX_TEXT), "id": terminal(c.seller_id.as_deref().unwrap_or("?"), MAX_TEXT)},
         "distributor": c.authorized_seller,
         "marketplace": c.marketplace,
         "marketplace_url": market.map(|m| m.base_url.to_string()).unwrap_or_default(),
@@ -636,8 +637,8 @@ fn form_fields(
             .iter()
             .any(|r| r.finding.kind == FindingKind::SuspectedCounterfeit)
     });
-    let seller = display_text(c.seller_name.as_deref().unwrap_or(""), MAX_TEXT);
-    let seller_id = c.seller_id.clone().map(|s| display_text(&s, MAX_TEXT));
+    let seller = terminal(c.seller_name.as_deref().unwrap_or(""), MAX_TEXT);
+    let seller_id = c.seller_id.clone().map(|s| terminal(&s, MAX_TEXT));
     let program = |k: &str| b.enforcement.program_ids.get(k).cloned();
     let grounds = b.enforcement.complaint_grounds(&c.marketplace);
     let reason_en = if counterfeit {
@@ -1028,14 +1029,14 @@ fn vero_request(config: &Config, c: &Case, evidence: &[Evidence]) -> serde_json:
             serde_json::json!({
                 "itemId": e.records[0].finding.listing_id,
                 "veroReasonCodeId": config.brand.enforcement.reason_codes.get(key),
-                "messageToSeller": display_text(&format!(
+                "messageToSeller": terminal(&format!(
                     "This listing infringes the registered trademark of {} ({}). Case {}.",
                     config.brand.name,
                     config.brand.owner.as_ref().map(|o| o.company.as_str()).unwrap_or(""),
                     c.id
                 ), 1000),
                 "copyEmailToRightsOwner": true,
-                "detailedMessage": display_text(&e.records.iter().map(|r| r.finding.detail.clone()).collect::<Vec<_>>().join("; "), 1000),
+                "detailedMessage": terminal(&e.records.iter().map(|r| r.finding.detail.clone()).collect::<Vec<_>>().join("; "), 1000),
             })
         })
         .collect();

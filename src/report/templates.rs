@@ -45,6 +45,10 @@ pub(crate) fn environment(targets: &Path, dir: &'static str) -> minijinja::Envir
     let mut env = minijinja::Environment::new();
     let targets = targets.to_path_buf();
     env.set_loader(move |name| Ok(text(&targets, dir, name)));
+    // `{{ seller.name | bdi }}`: page text escaped and direction-isolated.
+    env.add_filter("bdi", |s: String| {
+        minijinja::Value::from_safe_string(crate::sanitize::html(&s))
+    });
     env
 }
 
