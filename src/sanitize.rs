@@ -131,7 +131,7 @@ mod tests {
             "Good_Seller_fdp.exe"
         );
         assert_eq!(file_name("../../etc/passwd", 80), "etc_passwd");
-        assert_eq!(file_name("a\u{0}b\u{1b}c", 80), "abc");
+        assert_eq!(file_name("a\u{0}b\u{1b}c", 80), "a_b_c");
         assert_eq!(file_name("CON", 80), "unnamed");
     }
 
