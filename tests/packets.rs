@@ -525,3 +525,113 @@ async fn hostile_seller_names_are_escaped_sanitised_neutralised_and_cut() {
         assert!(out.contains("\\u{"), "{args:?} shows the escapes: {out}");
     }
 }
+
+/// `(name, bytes)` of every entry of zip `path`.
+fn zip_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            (f.name().unwrap().to_string(), b)
+        })
+        .collect()
+}
+
+fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for (name, bytes) in entries {
+        w.start_file(name.as_str(), opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+/// `brandguard packet verify ZIP --no-store`: `(exit code, stderr)`.
+fn verify_cli(zip: &Path) -> (Option<i32>, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"))
+        .args(["packet", "verify"])
+        .arg(zip)
+        .arg("--no-store")
+        .output()
+        .unwrap();
+    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned() + &String::from_utf8_lossy(&o.stdout))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn packet_verify_refuses_doubled_escaping_and_bombing_zips() {
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    let c = case_of(&store, "shopusa", "lxr");
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    drop(store);
+    let (code, text) = verify_cli(&p.zip);
+    assert_eq!(code, Some(0), "{text}");
+    let entries = zip_entries(&p.zip);
+    let prefix = entries[0].0.split('/').next().unwrap().to_string() + "/";
+    let strip = |n: &str| n.strip_prefix(&prefix).unwrap_or(n).to_string();
+    assert!(entries.iter().any(|(n, _)| strip(n) == "cover.html"), "{:?}", entries.iter().map(|e| &e.0).collect::<Vec<_>>());
+
+    // A second, tampered cover.html after the real one.
+    // The zip writer refuses duplicate names, so the second is written as
+    // `cover.htmX` and renamed in the archive's bytes (local header and directory).
+    let mut doubled = entries.clone();
+    let (name, _) = entries.iter().find(|(n, _)| strip(n) == "cover.html").unwrap().clone();
+    let placeholder = name.replace("cover.html", "cover.htmX");
+    doubled.push((placeholder.clone(), b"<h1>Tampered</h1>".to_vec()));
+    let z = dir.path().join("doubled.zip");
+    write_zip(&z, &doubled);
+    let mut bytes = std::fs::read(&z).unwrap();
+    let (from, to) = (placeholder.as_bytes(), name.as_bytes());
+    let mut renamed = 0;
+    let mut i = 0;
+    while i + from.len() <= bytes.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(to);
+            renamed += 1;
+        }
+        i += 1;
+    }
+    assert_eq!(renamed, 2, "local header and central directory");
+    std::fs::write(&z, bytes).unwrap();
+    let (code, text) = verify_cli(&z);
+    assert_ne!(code, Some(0), "{text}");
+    assert!(text.contains("twice") || text.contains("Duplicate"), "{text}");
+
+    // A manifest listing a path that escapes the packet, with an entry to match.
+    let mut escaping = entries.clone();
+    let evil = "../../../../tmp/brandguard-evil.txt".to_string();
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b"x"));
+    for (n, b) in escaping.iter_mut() {
+        if strip(n) == "manifest.json" {
+            let mut m: serde_json::Value = serde_json::from_slice(b).unwrap();
+            m["files"].as_array_mut().unwrap().push(serde_json::json!({"path": evil, "sha256": sha, "bytes": 1}));
+            *b = serde_json::to_vec(&m).unwrap();
+        }
+    }
+    escaping.push((format!("{prefix}{evil}"), b"x".to_vec()));
+    let z = dir.path().join("escaping.zip");
+    write_zip(&z, &escaping);
+    let (code, text) = verify_cli(&z);
+    assert_ne!(code, Some(0), "{text}");
+    assert!(text.contains("not a path inside a packet"), "{text}");
+
+    // A bomb: 100 MiB of zeros (100 KB deflated) declared honestly.
+    let mut bomb = entries.clone();
+    bomb.push((format!("{prefix}evidence/bomb.bin"), vec![0u8; 100 * 1024 * 1024]));
+    let z = dir.path().join("bomb.zip");
+    write_zip(&z, &bomb);
+    assert!(std::fs::metadata(&z).unwrap().len() < 5 * 1024 * 1024);
+    let (code, text) = verify_cli(&z);
+    assert_ne!(code, Some(0), "{text}");
+    assert!(text.contains("MiB") || text.contains("declares"), "{text}");
+}

@@ -1044,7 +1044,70 @@ fn vero_request(config: &Config, c: &Case, evidence: &[Evidence]) -> serde_json:
 }
 
 /// Reads a packet's files: from its folder or its .zip.
-fn read_packet(path: &Path) -> Result<BTreeMap<String, Vec<u8>>, PacketError> {
+/// Largest file a packet may hold (a captured page is at most the 64 MiB body cap).
+const MAX_PACKET_FILE: u64 = 80 * 1024 * 1024;
+/// Most files a packet may hold.
+const MAX_PACKET_FILES: usize = 10_000;
+
+/// A packet as found on disk: `manifest.json`'s bytes, and the SHA-256 of every other
+/// file by its path inside the packet. Files are hashed as they are read, never held
+/// whole, so a zip bomb costs at most [`MAX_PACKET_FILE`] of inflating per entry.
+struct PacketFiles {
+    manifest: Option<Vec<u8>>,
+    digests: BTreeMap<String, String>,
+}
+
+/// A path inside a packet, as a zip entry or a manifest names it: relative, `/`
+/// separated, no `..`, no drive or root. Such a name is only ever compared, never
+/// used to write, but a packet holding one was not written by brandguard.
+fn check_inner_path(name: &str) -> Result<(), String> {
+    let bad = name.is_empty()
+        || name.starts_with('/')
+        || name.contains('\\')
+        || name.contains(':')
+        || name.chars().any(char::is_control)
+        || name.split('/').any(|part| part.is_empty() || part == "." || part == "..");
+    if bad {
+        return Err(format!(
+            "`{}` is not a path inside a packet (absolute, `..` or odd characters)",
+            crate::sanitize::terminal(name, 200)
+        ));
+    }
+    Ok(())
+}
+
+/// SHA-256 of what `r` yields, refusing more than [`MAX_PACKET_FILE`] bytes.
+fn digest_capped(
+    r: &mut impl Read,
+    name: &str,
+    keep: bool,
+) -> Result<(String, Option<Vec<u8>>), String> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    let mut kept = keep.then(Vec::new);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = r.read(&mut buf).map_err(|e| format!("{name}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        if total > MAX_PACKET_FILE {
+            return Err(format!(
+                "{name} inflates beyond {} MiB: not a packet brandguard wrote",
+                MAX_PACKET_FILE / (1024 * 1024)
+            ));
+        }
+        hasher.update(&buf[..n]);
+        if let Some(k) = kept.as_mut() {
+            k.extend_from_slice(&buf[..n]);
+        }
+    }
+    Ok((hex::encode(hasher.finalize()), kept))
+}
+
+fn read_packet(path: &Path) -> Result<PacketFiles, PacketError> {
     let shown = path.display().to_string();
     let io = |p: &Path| {
         let path = p.display().to_string();
@@ -1054,7 +1117,28 @@ fn read_packet(path: &Path) -> Result<BTreeMap<String, Vec<u8>>, PacketError> {
         path: shown.clone(),
         message,
     };
-    let mut files = BTreeMap::new();
+    let mut out = PacketFiles {
+        manifest: None,
+        digests: BTreeMap::new(),
+    };
+    let mut add = |name: String, r: &mut dyn Read| -> Result<(), PacketError> {
+        check_inner_path(&name).map_err(&bad)?;
+        if out.digests.contains_key(&name) || (name == "manifest.json" && out.manifest.is_some())
+        {
+            return Err(bad(format!("{name} is in the packet twice")));
+        }
+        if out.digests.len() >= MAX_PACKET_FILES {
+            return Err(bad(format!("more than {MAX_PACKET_FILES} files")));
+        }
+        let is_manifest = name == "manifest.json";
+        let (sha, bytes) = digest_capped(&mut &mut *r, &name, is_manifest).map_err(&bad)?;
+        if is_manifest {
+            out.manifest = bytes;
+        } else {
+            out.digests.insert(name, sha);
+        }
+        Ok(())
+    };
     if path.is_dir() {
         for entry in walk(path).map_err(io(path))? {
             let rel = entry
@@ -1062,11 +1146,19 @@ fn read_packet(path: &Path) -> Result<BTreeMap<String, Vec<u8>>, PacketError> {
                 .map_err(|e| bad(e.to_string()))?
                 .to_string_lossy()
                 .replace('\\', "/");
-            files.insert(rel, std::fs::read(&entry).map_err(io(&entry))?);
+            let mut f = std::fs::File::open(&entry).map_err(io(&entry))?;
+            add(rel, &mut f)?;
         }
     } else {
         let file = std::fs::File::open(path).map_err(io(path))?;
         let mut z = zip::ZipArchive::new(file).map_err(|e| bad(format!("not a zip: {e}")))?;
+        // The archive keeps one entry per name; a second entry of a name (a tampered
+        // cover behind the real one, shown by other unzip tools) would go unseen.
+        if z.has_duplicate_names() {
+            return Err(bad(
+                "an entry name is in the zip twice: not a packet brandguard wrote".into(),
+            ));
+        }
         for i in 0..z.len() {
             let mut f = z
                 .by_index(i)
@@ -1079,20 +1171,35 @@ fn read_packet(path: &Path) -> Result<BTreeMap<String, Vec<u8>>, PacketError> {
                 .name()
                 .map_err(|e| bad(format!("zip entry {i}: {e}")))?
                 .to_string();
-            let mut bytes = Vec::new();
-            f.read_to_end(&mut bytes)
-                .map_err(|e| bad(format!("{name}: {e}")))?;
-            files.insert(name, bytes);
+            // The declared size is refused before inflating; the actual one is
+            // capped while reading (a declared size can lie).
+            if f.size() > MAX_PACKET_FILE {
+                return Err(bad(format!(
+                    "{} declares {} bytes: not a packet brandguard wrote",
+                    crate::sanitize::terminal(&name, 200),
+                    f.size()
+                )));
+            }
+            add(name, &mut f)?;
         }
     }
-    Ok(files)
+    Ok(out)
 }
 
+/// Every file under `dir` (symbolic links refused: a packet holds plain files).
 fn walk(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir)? {
-        let p = e?.path();
-        if p.is_dir() {
+        let e = e?;
+        let p = e.path();
+        let kind = e.file_type()?;
+        if kind.is_symlink() {
+            return Err(std::io::Error::other(format!(
+                "{} is a symbolic link: a packet holds plain files",
+                p.display()
+            )));
+        }
+        if kind.is_dir() {
             out.extend(walk(&p)?);
         } else {
             out.push(p);
@@ -1109,21 +1216,22 @@ pub fn verify(path: &Path, store: Option<&Store>) -> Result<PacketCheck, PacketE
         path: shown.clone(),
         message,
     };
-    let mut files = read_packet(path)?;
-    let manifest_bytes = files
-        .remove("manifest.json")
-        .ok_or_else(|| bad("no manifest.json".into()))?;
+    let PacketFiles {
+        manifest,
+        digests: mut files,
+    } = read_packet(path)?;
+    let manifest_bytes = manifest.ok_or_else(|| bad("no manifest.json".into()))?;
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|e| bad(format!("manifest.json unreadable: {e}")))?;
     let manifest_sha256 = sha256_hex(&manifest_bytes);
     for f in &manifest.files {
-        let Some(bytes) = files.remove(&f.path) else {
+        check_inner_path(&f.path).map_err(|e| bad(format!("manifest.json lists {e}")))?;
+        let Some(got) = files.remove(&f.path) else {
             return Err(bad(format!(
                 "{} is listed in the manifest but missing",
                 f.path
             )));
         };
-        let got = sha256_hex(&bytes);
         if got != f.sha256 {
             return Err(bad(format!(
                 "{} hashes to {got}, the manifest says {}",
