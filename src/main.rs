@@ -329,7 +329,7 @@ struct DemoArgs {
     port: u16,
     /// Make a site misbehave: SITE=FAULT, e.g. tmart=flaky-503:4, shopusa=rate-limit:5,
     /// bidbay=redirect-loop (also slow:MS, reset:N, endless-pagination, robots-500,
-    /// forbidden, huge:BYTES). Repeatable.
+    /// forbidden, huge:BYTES, hostile:N). Repeatable.
     #[arg(long = "fault", value_parser = parse_fault)]
     faults: Vec<(brandguard::demo::Site, brandguard::demo::Fault)>,
 }
@@ -1296,14 +1296,23 @@ fn evidence_show(store: &Path, what: &str, out: Option<&Path>) -> Result<u8> {
 }
 
 fn main() -> ExitCode {
-    // `brandguard findings | head` should end quietly when head closes the pipe, as
-    // Unix tools do, not panic on the failed write.
-    #[cfg(unix)]
-    // SAFETY: restoring the default SIGPIPE action before any thread starts.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = Cli::parse();
+    // `brandguard findings | head` should end quietly when head closes the pipe, as
+    // Unix tools do, not panic on the failed write. Not for commands that talk over
+    // sockets: there SIGPIPE would kill the process whenever a peer hangs up (the
+    // demo server died when the crawler closed a connection at the body cap), and a
+    // closed socket must be an error the code handles.
+    let on_sockets = matches!(
+        cli.command,
+        Command::Scan { .. } | Command::Demo { .. } | Command::ServeDemo { .. }
+    );
+    #[cfg(unix)]
+    if !on_sockets {
+        // SAFETY: restoring the default SIGPIPE action before any thread starts.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     init_logs(&cli);
     match run(&cli) {
         Ok(code) => ExitCode::from(code),

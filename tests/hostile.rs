@@ -1,4 +1,7 @@
-//! Hostile pages and careless settings (issue 18), through the real binary.
+//! Hostile pages and careless settings (issue 18), through the real binary and
+//! through a scan of the demo with hostile pages planted.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -331,4 +334,96 @@ fn hostile_pages_are_read_at_bounded_cost_and_never_crash_extract() {
     );
     let v = extract(wrapped.as_bytes());
     assert_eq!(v["listing"]["price"]["amount"], "20.00");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planted_hostile_pages_cost_their_own_listing_and_never_idle_other_hosts() {
+    use brandguard::demo::{DemoOptions, Fault, Site};
+    let (server, config) = common::demo(&DemoOptions {
+        faults: vec![(Site::Shopusa, Fault::Hostile { every: 8 })],
+        ..DemoOptions::default()
+    })
+    .await;
+    let (_dir, store) = common::fresh_store();
+    let summary = common::scan(&config, &store).await;
+    store.verify().expect("the store verifies");
+
+    // Positions 0, 8 and 16 of shopusa: 100k nested divs, 50k-deep JSON-LD, 5 MiB of
+    // attributes.
+    let catalog = server.catalog();
+    let planted: Vec<_> = catalog
+        .listings
+        .iter()
+        .filter(|l| {
+            l.site == Site::Shopusa
+                && catalog
+                    .position(Site::Shopusa, &l.id)
+                    .is_some_and(|p| p % 8 == 0)
+        })
+        .collect();
+    assert_eq!(planted.len(), 3);
+    // Each is recorded, with the reason nothing was read, and judged to nothing.
+    for l in &planted {
+        let o = store
+            .latest("shopusa", &l.id)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{} not recorded", l.id));
+        assert!(o.listing.is_empty(), "{}: {:?}", l.id, o.listing.title);
+        assert!(
+            !o.listing.missing.is_empty(),
+            "{}: no reason recorded",
+            l.id
+        );
+        assert!(o.findings.is_empty(), "{}: {:?}", l.id, o.findings);
+    }
+    assert!(summary.pages_unreadable >= 3, "{summary:?}");
+    // Every other listing was read and judged as the ground truth says.
+    let planted_ids: std::collections::BTreeSet<String> =
+        planted.iter().map(|l| l.id.clone()).collect();
+    let expected: std::collections::BTreeSet<_> = server
+        .ground_truth()
+        .expected_findings()
+        .into_iter()
+        .filter(|(m, id, _)| !(m == "shopusa" && planted_ids.contains(id)))
+        .collect();
+    let found = brandguard::scan::findings_of_scan(&store, summary.scan_id).unwrap();
+    assert_eq!(found, expected);
+
+    // While the planted pages were parsed, the other hosts were asked on: no gap of
+    // a second between two requests to tmart or to bidbay.
+    for site in [Site::Tmart, Site::Bidbay] {
+        let at: Vec<u64> = server
+            .requests()
+            .iter()
+            .filter(|r| r.site == site)
+            .map(|r| r.at_ms)
+            .collect();
+        let widest = at.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+        eprintln!("{site:?}: {} requests, widest gap {widest} ms", at.len());
+        assert!(widest < 1000, "{site:?} idle for {widest} ms");
+    }
+}
+
+#[test]
+fn a_demo_of_huge_pages_is_not_killed_by_sigpipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = brandguard()
+        .args([
+            "demo",
+            "--listings",
+            "3",
+            "--fault",
+            "bidbay=huge:20000000",
+            "--out",
+        ])
+        .arg(dir.path().join("d"))
+        .output()
+        .unwrap();
+    // Killed by a signal, there is no exit code (the shell showed 141).
+    assert!(
+        matches!(o.status.code(), Some(0 | 3)),
+        "{:?}: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

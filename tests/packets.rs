@@ -561,7 +561,10 @@ fn verify_cli(zip: &Path) -> (Option<i32>, String) {
         .arg("--no-store")
         .output()
         .unwrap();
-    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned() + &String::from_utf8_lossy(&o.stdout))
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned() + &String::from_utf8_lossy(&o.stdout),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -579,13 +582,21 @@ async fn packet_verify_refuses_doubled_escaping_and_bombing_zips() {
     let entries = zip_entries(&p.zip);
     let prefix = entries[0].0.split('/').next().unwrap().to_string() + "/";
     let strip = |n: &str| n.strip_prefix(&prefix).unwrap_or(n).to_string();
-    assert!(entries.iter().any(|(n, _)| strip(n) == "cover.html"), "{:?}", entries.iter().map(|e| &e.0).collect::<Vec<_>>());
+    assert!(
+        entries.iter().any(|(n, _)| strip(n) == "cover.html"),
+        "{:?}",
+        entries.iter().map(|e| &e.0).collect::<Vec<_>>()
+    );
 
     // A second, tampered cover.html after the real one.
     // The zip writer refuses duplicate names, so the second is written as
     // `cover.htmX` and renamed in the archive's bytes (local header and directory).
     let mut doubled = entries.clone();
-    let (name, _) = entries.iter().find(|(n, _)| strip(n) == "cover.html").unwrap().clone();
+    let (name, _) = entries
+        .iter()
+        .find(|(n, _)| strip(n) == "cover.html")
+        .unwrap()
+        .clone();
     let placeholder = name.replace("cover.html", "cover.htmX");
     doubled.push((placeholder.clone(), b"<h1>Tampered</h1>".to_vec()));
     let z = dir.path().join("doubled.zip");
@@ -605,7 +616,10 @@ async fn packet_verify_refuses_doubled_escaping_and_bombing_zips() {
     std::fs::write(&z, bytes).unwrap();
     let (code, text) = verify_cli(&z);
     assert_ne!(code, Some(0), "{text}");
-    assert!(text.contains("twice") || text.contains("Duplicate"), "{text}");
+    assert!(
+        text.contains("twice") || text.contains("Duplicate"),
+        "{text}"
+    );
 
     // A manifest listing a path that escapes the packet, with an entry to match.
     let mut escaping = entries.clone();
@@ -614,7 +628,10 @@ async fn packet_verify_refuses_doubled_escaping_and_bombing_zips() {
     for (n, b) in escaping.iter_mut() {
         if strip(n) == "manifest.json" {
             let mut m: serde_json::Value = serde_json::from_slice(b).unwrap();
-            m["files"].as_array_mut().unwrap().push(serde_json::json!({"path": evil, "sha256": sha, "bytes": 1}));
+            m["files"]
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::json!({"path": evil, "sha256": sha, "bytes": 1}));
             *b = serde_json::to_vec(&m).unwrap();
         }
     }
@@ -627,7 +644,10 @@ async fn packet_verify_refuses_doubled_escaping_and_bombing_zips() {
 
     // A bomb: 100 MiB of zeros (100 KB deflated) declared honestly.
     let mut bomb = entries.clone();
-    bomb.push((format!("{prefix}evidence/bomb.bin"), vec![0u8; 100 * 1024 * 1024]));
+    bomb.push((
+        format!("{prefix}evidence/bomb.bin"),
+        vec![0u8; 100 * 1024 * 1024],
+    ));
     let z = dir.path().join("bomb.zip");
     write_zip(&z, &bomb);
     assert!(std::fs::metadata(&z).unwrap().len() < 5 * 1024 * 1024);

@@ -42,12 +42,15 @@ pub enum Fault {
     Forbidden,
     /// Item pages carry this many bytes of padding after the document.
     Huge { bytes: usize },
+    /// Every `every`-th item page (by position, from the first) is a hostile page
+    /// instead ([`crate::demo::hostile::Hostile::PLANTED`], in turn).
+    Hostile { every: u64 },
 }
 
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `huge:6000000`.
+    /// `endless-pagination`, `robots-500`, `forbidden`, `huge:6000000`, `hostile:8`.
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = s.split_once(':').unwrap_or((s, ""));
         let n = || {
@@ -66,6 +69,7 @@ impl FromStr for Fault {
             "robots-500" => Fault::Robots500,
             "crawl-delay" => Fault::CrawlDelay { secs: n()? },
             "forbidden" => Fault::Forbidden,
+            "hostile" => Fault::Hostile { every: n()?.max(1) },
             "huge" => Fault::Huge {
                 bytes: n()? as usize,
             },
@@ -357,13 +361,24 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
             )
                 .into_response();
         }
+        let position = c.position(site, &l.id).unwrap_or(0) as u64;
+        if let Some(Fault::Hostile { every }) = st.has(|f| matches!(f, Fault::Hostile { .. }))
+            && position.is_multiple_of(every)
+        {
+            let planted = super::hostile::Hostile::PLANTED;
+            let kind = planted[(position / every) as usize % planted.len()];
+            return (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                kind.page(),
+            )
+                .into_response();
+        }
         let mut bytes = pages::encode(site, pages::item(c, l));
         if let Some(Fault::Huge { bytes: n }) = st.has(|f| matches!(f, Fault::Huge { .. })) {
             bytes.extend(std::iter::repeat_n(b' ', n));
         }
         // Deterministic: the first request for every `every`-th listing is cut, so a
         // retry succeeds and tests do not depend on chance.
-        let position = c.position(site, &l.id).unwrap_or(0) as u64;
         if let Some(Fault::Reset { every }) = st.has(|f| matches!(f, Fault::Reset { .. }))
             && position.is_multiple_of(every)
             && st

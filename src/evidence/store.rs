@@ -245,6 +245,24 @@ fn compress(body: &[u8]) -> std::io::Result<Vec<u8>> {
     })
 }
 
+/// Page bytes hashed and compressed for [`Store::put_prepared`].
+pub struct PreparedSnapshot {
+    digest: [u8; 32],
+    size: usize,
+    compressed: Vec<u8>,
+}
+
+impl PreparedSnapshot {
+    /// Hashes and compresses `body` (CPU work: run it off the scan's loop).
+    pub fn new(body: &[u8]) -> std::io::Result<PreparedSnapshot> {
+        Ok(PreparedSnapshot {
+            digest: Sha256::digest(body).into(),
+            size: body.len(),
+            compressed: compress(body)?,
+        })
+    }
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -783,27 +801,50 @@ impl Store {
     /// Stores page bytes under their SHA-256, compressed; identical bytes are stored once.
     pub fn put_snapshot(&self, body: &[u8]) -> Result<SnapshotRef, EvidenceError> {
         let digest = Sha256::digest(body);
-        let sha256 = hex::encode(digest);
         if self.snapshots.contains_key(digest.as_slice())? {
             return Ok(SnapshotRef {
-                sha256,
+                sha256: hex::encode(digest),
                 size: body.len() as u64,
                 stored_size: 0,
                 deduplicated: true,
             });
         }
         let compressed = compress(body)?;
+        self.put_compressed(digest.as_slice(), body.len(), compressed)
+    }
+
+    /// Stores a snapshot hashed and compressed beforehand ([`PreparedSnapshot`], made
+    /// on another thread: a large page's hashing and compression should not hold up
+    /// the scan's other requests).
+    pub fn put_prepared(&self, p: PreparedSnapshot) -> Result<SnapshotRef, EvidenceError> {
+        if self.snapshots.contains_key(p.digest.as_slice())? {
+            return Ok(SnapshotRef {
+                sha256: hex::encode(p.digest),
+                size: p.size as u64,
+                stored_size: 0,
+                deduplicated: true,
+            });
+        }
+        self.put_compressed(&p.digest, p.size, p.compressed)
+    }
+
+    fn put_compressed(
+        &self,
+        digest: &[u8],
+        size: usize,
+        compressed: Vec<u8>,
+    ) -> Result<SnapshotRef, EvidenceError> {
+        let sha256 = hex::encode(digest);
         let stored_size = compressed.len() as u64;
+        let body_len = size;
         // compare_and_swap against "absent": stored bytes are never overwritten, even
         // when another task stores the same bytes in between.
-        let prior = self.snapshots.compare_and_swap(
-            digest.as_slice(),
-            None as Option<&[u8]>,
-            Some(compressed),
-        )?;
+        let prior =
+            self.snapshots
+                .compare_and_swap(digest, None as Option<&[u8]>, Some(compressed))?;
         Ok(SnapshotRef {
             sha256,
-            size: body.len() as u64,
+            size: body_len as u64,
             stored_size: if prior.is_ok() { stored_size } else { 0 },
             deduplicated: prior.is_err(),
         })

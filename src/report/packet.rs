@@ -1066,7 +1066,9 @@ fn check_inner_path(name: &str) -> Result<(), String> {
         || name.contains('\\')
         || name.contains(':')
         || name.chars().any(char::is_control)
-        || name.split('/').any(|part| part.is_empty() || part == "." || part == "..");
+        || name
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..");
     if bad {
         return Err(format!(
             "`{}` is not a path inside a packet (absolute, `..` or odd characters)",
@@ -1123,8 +1125,7 @@ fn read_packet(path: &Path) -> Result<PacketFiles, PacketError> {
     };
     let mut add = |name: String, r: &mut dyn Read| -> Result<(), PacketError> {
         check_inner_path(&name).map_err(&bad)?;
-        if out.digests.contains_key(&name) || (name == "manifest.json" && out.manifest.is_some())
-        {
+        if out.digests.contains_key(&name) || (name == "manifest.json" && out.manifest.is_some()) {
             return Err(bad(format!("{name} is in the packet twice")));
         }
         if out.digests.len() >= MAX_PACKET_FILES {

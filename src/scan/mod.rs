@@ -323,7 +323,7 @@ impl Run<'_> {
                 return Ok(None);
             }
         };
-        let snap = self.store.put_snapshot(&page.body)?;
+        let (page, snap) = self.put_snapshot(page).await?;
         let capture_seq = self.store.record_capture(self.scan_id, &page, &snap)?;
         self.with(|s| {
             s.pages_fetched += 1;
@@ -402,6 +402,33 @@ impl Run<'_> {
     ) -> Option<T> {
         let _permit = self.parsers.acquire().await.ok()?;
         tokio::task::spawn_blocking(parse).await.ok()
+    }
+
+    /// Stores a page's bytes. A large page is hashed and compressed on the blocking
+    /// pool first (5 MiB cost the scan's loop half a second in a debug build, with
+    /// every host waiting); small pages are stored straight away.
+    async fn put_snapshot(
+        &self,
+        page: Page,
+    ) -> Result<(Page, crate::evidence::SnapshotRef), ScanError> {
+        const OFF_LOOP_BYTES: usize = 256 * 1024;
+        if page.body.len() < OFF_LOOP_BYTES {
+            let snap = self.store.put_snapshot(&page.body)?;
+            return Ok((page, snap));
+        }
+        let prepared = self
+            .off_the_loop(move || {
+                let p = crate::evidence::PreparedSnapshot::new(&page.body);
+                (page, p)
+            })
+            .await;
+        match prepared {
+            Some((page, Ok(p))) => Ok((page, self.store.put_prepared(p)?)),
+            Some((_, Err(e))) => Err(ScanError::Evidence(e.into())),
+            None => Err(ScanError::Evidence(EvidenceError::Io(
+                std::io::Error::other("compressing a snapshot panicked"),
+            ))),
+        }
     }
 
     fn shared(&self, m: &Marketplace) -> Arc<Marketplace> {
