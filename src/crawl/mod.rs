@@ -158,9 +158,12 @@ struct Host {
 
 /// Adaptive politeness: a 429 or 503 is the host saying "slower", not only "retry
 /// this one later". Each one doubles the minimum gap between requests to the host
-/// (the first one sets it to twice the configured period: half the rate), up to
-/// [`MAX_GAP`]; after [`CLEAN_WINDOW`] without one (and a few good answers), the
-/// gap halves again, until the configured rate is back.
+/// (the first one sets it to twice the configured period: half the rate), down to a
+/// sixteenth of the configured rate and never slower than one request per
+/// [`MAX_GAP`]; after [`CLEAN_ANSWERS`] good answers in a row (at the slower pace,
+/// which makes the clean window as long as the slowdown is deep) the gap halves
+/// again, until the configured rate is back. A 503 with `Retry-After: 0` says "try
+/// again now": it slows nothing.
 #[derive(Debug, Default)]
 struct Slowdown {
     gap: Duration,
@@ -173,9 +176,9 @@ struct Slowdown {
 
 /// Longest gap a slowdown imposes between two requests to one host.
 const MAX_GAP: Duration = Duration::from_secs(60);
-/// Time without a 429/503 before a slowed-down host is allowed to speed up again.
-const CLEAN_WINDOW: Duration = Duration::from_secs(10);
-/// Good answers needed in that time as well.
+/// Deepest slowdown, as a multiple of the configured period (1/16 of the rate).
+const MAX_SLOWDOWN: u32 = 16;
+/// Good answers in a row before a slowed-down host may speed up again.
 const CLEAN_ANSWERS: u32 = 10;
 
 /// A host's rate as configured and as the scan left it (in the summary).
@@ -215,19 +218,21 @@ impl Host {
         }
     }
 
-    /// Notes an answer's status: 429/503 slow the host down, others may let it
-    /// recover.
-    fn answered(&self, status: u16, key: &str) {
+    /// Notes an answer: 429/503 slow the host down, others may let it recover.
+    fn answered(&self, page: &Page, key: &str) {
+        let status = page.status;
         let mut s = self.slowdown();
         let now = std::time::Instant::now();
-        if matches!(status, 429 | 503) {
+        let now_is_fine = retry_after(page).is_some_and(|d| d.is_zero());
+        if matches!(status, 429 | 503) && !now_is_fine {
             // Answers to requests sent before the last slowdown took effect say
             // nothing new: one halving per gap.
             if s.last_change.is_some_and(|t| now - t < s.gap) {
                 s.slowdowns += 1;
                 return;
             }
-            let gap = (s.gap * 2).max(self.period() * 2).min(MAX_GAP);
+            let deepest = (self.period() * MAX_SLOWDOWN).min(MAX_GAP);
+            let gap = (s.gap * 2).max(self.period() * 2).min(deepest);
             if gap != s.gap {
                 tracing::info!(host = %key, per_second = 1.0 / gap.as_secs_f64(), "host answered {status}: slowing down");
             }
@@ -236,10 +241,9 @@ impl Host {
             s.slowdowns += 1;
             s.last_change = Some(now);
             s.good_since_change = 0;
-        } else if !s.gap.is_zero() {
+        } else if !s.gap.is_zero() && !matches!(status, 429 | 503) {
             s.good_since_change += 1;
-            let quiet = s.last_change.is_none_or(|t| now - t >= CLEAN_WINDOW);
-            if quiet && s.good_since_change >= CLEAN_ANSWERS {
+            if s.good_since_change >= CLEAN_ANSWERS {
                 s.gap /= 2;
                 if s.gap <= self.period() {
                     s.gap = Duration::ZERO;
@@ -617,7 +621,6 @@ impl Fetcher {
         }
         let mut resp = request.send().await.map_err(err)?;
         let status = resp.status().as_u16();
-        host.answered(status, &host_key(url));
         let remote_addr = resp.remote_addr().map(|a| a.to_string());
         let headers = resp
             .headers()
@@ -640,7 +643,7 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Page {
+        let page = Page {
             url: url.clone(),
             final_url: url.clone(),
             status,
@@ -651,7 +654,9 @@ impl Fetcher {
             received_at: Utc::now(),
             remote_addr,
             user_agent: self.user_agent.clone(),
-        })
+        };
+        host.answered(&page, &host_key(url));
+        Ok(page)
     }
 }
 
