@@ -28,6 +28,10 @@ mod exit {
     pub const PARTIAL: u8 = 3;
     /// The evidence store failed verification.
     pub const TAMPERED: u8 = 4;
+    /// The scan finished, but could not look at a whole marketplace (unreachable,
+    /// robots.txt unreachable, searches or rechecks failed or blocked): see the
+    /// summary's `not_looked`. Nothing absent from it was concluded.
+    pub const NOT_LOOKED: u8 = 5;
 }
 
 #[derive(Parser)]
@@ -454,6 +458,12 @@ fn print_summary(s: &ScanSummary) {
             kinds.join(", ")
         }
     );
+    if !s.not_looked.is_empty() {
+        println!(
+            "NOT LOOKED AT: {} (unreachable, or pages failed or refused): nothing absent from them was concluded",
+            s.not_looked.join(", ")
+        );
+    }
     let c = &s.cases;
     println!(
         "cases: {} opened, {} reopened (seller back), {} resolved, {} open; {} findings resolved, {} listings rechecked at their address ({} gone)",
@@ -769,7 +779,9 @@ fn run(cli: &Cli) -> Result<u8> {
             write_json(&path, &s)?;
             print_summary(&s);
             println!("summary written to {}", path.display());
-            Ok(if s.failures.is_empty() {
+            Ok(if !s.not_looked.is_empty() {
+                exit::NOT_LOOKED
+            } else if s.failures.is_empty() {
                 exit::OK
             } else {
                 exit::PARTIAL

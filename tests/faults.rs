@@ -154,7 +154,11 @@ async fn robots_txt_answering_500_means_nothing_is_fetched() {
     let reqs = requests_to(&run, Site::Bidbay);
     assert_eq!(reqs.len(), 1, "only robots.txt: {reqs:?}");
     assert_eq!(reqs[0].target, "/robots.txt");
-    assert_eq!(run.summary.marketplaces["bidbay"].robots_blocked, 1);
+    // An unreachable robots.txt is the host failing, not its rules: a failure, and
+    // a marketplace the scan could not look at.
+    assert_eq!(run.summary.marketplaces["bidbay"].robots_blocked, 0);
+    assert_eq!(run.summary.failures.get("robots_unreachable"), Some(&1));
+    assert_eq!(run.summary.not_looked, vec!["bidbay".to_string()]);
     assert_eq!(run.summary.marketplaces["shopusa"].listings_seen, 24);
 }
 

@@ -470,16 +470,59 @@ pub fn after_scan(
     as_of: DateTime<Utc>,
     gone: &Gone,
 ) -> Result<CaseSummary, CaseError> {
+    after_scan_of(config, store, scan_id, as_of, gone, &BTreeSet::new())
+}
+
+/// The marketplaces a finished scan could not look at (its summary's `not_looked`).
+fn not_looked_in(r: &crate::evidence::ScanRecord) -> BTreeSet<String> {
+    r.summary
+        .as_ref()
+        .and_then(|s| s.get("not_looked"))
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// [`after_scan`] for a scan that could not look at the marketplaces in
+/// `not_looked` (unreachable, robots.txt unreachable, a search or a recheck that
+/// failed or was blocked): such a scan never counts as one that missed a listing of
+/// those marketplaces. "Not looked" is never "not seen": a marketplace that blocks
+/// the crawler for two nights must not resolve every case on it.
+pub fn after_scan_of(
+    config: &Config,
+    store: &Store,
+    scan_id: u64,
+    as_of: DateTime<Utc>,
+    gone: &Gone,
+    not_looked: &BTreeSet<String>,
+) -> Result<CaseSummary, CaseError> {
     let brand = &config.brand;
     let mut summary = CaseSummary::default();
-    // Finished scans after each scan id, to count how many scans missed a listing.
-    let finished: Vec<u64> = store
+    // Finished scans (and the marketplaces each could not look at), to count how
+    // many scans looked for a listing and missed it.
+    let finished: Vec<(u64, BTreeSet<String>)> = store
         .scans()
         .filter_map(Result::ok)
         .filter(|r| r.finished_at.is_some() || r.scan_id == scan_id)
-        .map(|r| r.scan_id)
+        .map(|r| {
+            let blind = if r.scan_id == scan_id {
+                not_looked.clone()
+            } else {
+                not_looked_in(&r)
+            };
+            (r.scan_id, blind)
+        })
         .collect();
-    let missed = |last: u64| finished.iter().filter(|&&s| s > last).count() as u32;
+    let missed = |last: u64, marketplace: &str| {
+        finished
+            .iter()
+            .filter(|(s, blind)| *s > last && !blind.contains(marketplace))
+            .count() as u32
+    };
 
     // Findings are streamed, never all held: a market of 100,000 listings has tens
     // of thousands of them. One pass resolves what is gone or in line (1), puts what
@@ -624,11 +667,13 @@ pub fn after_scan(
                         Some(o.capture_log_seq),
                     )
                 })
-            } else if missed(f.last_scan) >= brand.enforcement.resolve_after_scans {
+            } else if missed(f.last_scan, &f.finding.marketplace)
+                >= brand.enforcement.resolve_after_scans
+            {
                 Some((
                     format!(
                         "not seen in search results or at its address for {} scans",
-                        missed(f.last_scan)
+                        missed(f.last_scan, &f.finding.marketplace)
                     ),
                     None,
                 ))

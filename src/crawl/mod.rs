@@ -98,6 +98,10 @@ impl Validators {
 pub enum FetchError {
     #[error("{url}: disallowed by robots.txt")]
     RobotsDisallowed { url: Url },
+    /// RFC 9309 §2.3.1.4: robots.txt unreachable (5xx, network) means nothing may be
+    /// fetched; that is the host failing, not its rules.
+    #[error("{url}: not fetched, {reason} (RFC 9309: crawl nothing)")]
+    RobotsUnreachable { url: Url, reason: String },
     #[error("{url}: {message}")]
     Http {
         url: Url,
@@ -118,6 +122,7 @@ impl FetchError {
     pub fn reason(&self) -> &'static str {
         match self {
             FetchError::RobotsDisallowed { .. } => "robots",
+            FetchError::RobotsUnreachable { .. } => "robots_unreachable",
             FetchError::Http { .. } => "network",
             FetchError::TooManyRedirects { .. } => "redirects",
             FetchError::Scheme { .. } => "scheme",
@@ -453,8 +458,17 @@ impl Fetcher {
             if !matches!(current.scheme(), "http" | "https") {
                 return Err(FetchError::Scheme { url: current });
             }
-            if !self.robots(&current).await.allows(&current) {
-                return Err(FetchError::RobotsDisallowed { url: current });
+            match self.robots(&current).await {
+                RobotsPolicy::DisallowAll(reason) => {
+                    return Err(FetchError::RobotsUnreachable {
+                        url: current,
+                        reason,
+                    });
+                }
+                p if !p.allows(&current) => {
+                    return Err(FetchError::RobotsDisallowed { url: current });
+                }
+                _ => {}
             }
             let host = self.host(&current);
             // Validators belong to the URL asked for, not to where it redirects.

@@ -62,6 +62,24 @@ pub struct MarketplaceStats {
     pub listings_matched: u64,
     pub robots_blocked: u64,
     pub failures: u64,
+    /// Search pages that could not be fetched (failed, blocked, robots, budget).
+    pub search_failures: u64,
+    /// Listings of open findings whose address could not be checked again.
+    pub recheck_failures: u64,
+}
+
+impl MarketplaceStats {
+    /// Whether the scan looked at the whole marketplace: its searches ran and every
+    /// page it asked for answered (a listing page that failed or was refused is a
+    /// listing not looked at). If not, nothing absent from it may be concluded: a
+    /// marketplace that blocks the crawler must not resolve the cases on it. Strict
+    /// on purpose; one failed page delays resolutions by absence by a night.
+    pub fn looked(&self) -> bool {
+        self.search_pages > 0
+            && self.search_failures == 0
+            && self.recheck_failures == 0
+            && self.failures == 0
+    }
 }
 
 /// What a scan did, for people and schedulers. Written as JSON.
@@ -108,6 +126,10 @@ pub struct ScanSummary {
     pub failures: BTreeMap<String, u64>,
     /// A few failed URLs with their errors, for a first look.
     pub failure_examples: Vec<String>,
+    /// Marketplaces this scan could not look at (unreachable, robots.txt
+    /// unreachable, a search page or a listing page that failed or was refused): no
+    /// listing of theirs counts as unseen in this scan.
+    pub not_looked: Vec<String>,
     /// Hosts cut off by the circuit breaker after repeated refusals.
     pub hosts_cut_off: Vec<String>,
     /// Each host's request rate: configured, and as 429/503 answers slowed it.
@@ -491,6 +513,7 @@ impl Run<'_> {
                     }
                     pages += 1;
                     let Some((page, _)) = self.get(m, &url).await? else {
+                        self.with(|s| s.market(&m.name).search_failures += 1);
                         break;
                     };
                     self.with(|s| s.market(&m.name).search_pages += 1);
@@ -573,6 +596,17 @@ impl Run<'_> {
 
     async fn item(&self, m: &Marketplace, url: Url) -> Result<(), ScanError> {
         let Some((page, stored)) = self.get(m, &url).await? else {
+            let recheck = match self.rechecks.lock() {
+                Ok(r) => r.contains(&url),
+                Err(p) => p.into_inner().contains(&url),
+            };
+            let gone = match self.gone.lock() {
+                Ok(g) => g.contains_key(url.as_str()),
+                Err(p) => p.into_inner().contains_key(url.as_str()),
+            };
+            if recheck && !gone {
+                self.with(|s| s.market(&m.name).recheck_failures += 1);
+            }
             return Ok(());
         };
         if self.observed_before.contains(&stored.capture_seq) {
@@ -797,7 +831,18 @@ pub async fn run(
         Ok(g) => g.clone(),
         Err(p) => p.into_inner().clone(),
     };
-    summary.cases = crate::case::after_scan(config, store, scan_id, as_of, &gone)?;
+    summary.not_looked = config
+        .marketplaces
+        .iter()
+        .filter(|m| !summary.marketplaces.get(&m.name).is_some_and(|s| s.looked()))
+        .map(|m| m.name.clone())
+        .collect();
+    for m in &summary.not_looked {
+        tracing::warn!(marketplace = %m, "could not look at the whole marketplace: nothing unseen is concluded from this scan");
+    }
+    let not_looked = summary.not_looked.iter().cloned().collect();
+    summary.cases =
+        crate::case::after_scan_of(config, store, scan_id, as_of, &gone, &not_looked)?;
     summary.findings_resolved = summary.cases.findings_resolved;
     let finished = Utc::now();
     summary.finished_at = Some(finished);
