@@ -42,7 +42,7 @@ async fn start(port: u16, faults: Vec<(Site, Fault)>) -> DemoServer {
 async fn nights_a_marketplace_blocks_resolve_nothing_on_it() {
     let port = free_ports();
     let server = start(port, vec![]).await;
-    let (_, mut config) = (0, brandguard::config::Config::load(Path::new("targets/demo")).unwrap());
+    let mut config = brandguard::config::Config::load(Path::new("targets/demo")).unwrap();
     for (name, url) in server.base_urls() {
         config.override_base_url(&name, &url).unwrap();
     }
@@ -68,7 +68,11 @@ async fn nights_a_marketplace_blocks_resolve_nothing_on_it() {
         // (Other marketplaces go on as usual: a promotion window may bring a listing
         // into line on these dates.)
     }
-    assert_eq!(open_on_tmart(&store), tmart_cases, "tmart cases resolved while blocked");
+    assert_eq!(
+        open_on_tmart(&store),
+        tmart_cases,
+        "tmart cases resolved while blocked"
+    );
     for f in store.findings() {
         let f = f.unwrap();
         if f.finding.marketplace == "tmart" {
@@ -83,12 +87,21 @@ async fn nights_a_marketplace_blocks_resolve_nothing_on_it() {
     let o = common::scan_command(Path::new("targets/demo"), &store_path, &summary, &server)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(5), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(String::from_utf8_lossy(&o.stdout).contains("NOT LOOKED AT: tmart"));
     let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
     assert_eq!(s["not_looked"], serde_json::json!(["tmart"]));
     let store = brandguard::evidence::Store::open(&store_path).unwrap();
-    assert_eq!(open_on_tmart(&store), tmart_cases, "tmart cases resolved while blocked");
+    assert_eq!(
+        open_on_tmart(&store),
+        tmart_cases,
+        "tmart cases resolved while blocked"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -96,14 +109,31 @@ async fn a_marketplace_that_does_not_answer_is_a_failed_night() {
     let server = start(0, vec![]).await;
     let dir = tempfile::tempdir().unwrap();
     // shopusa points at a port nobody listens on.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let summary = dir.path().join("s.json");
-    let mut cmd = common::scan_command(Path::new("targets/demo"), &dir.path().join("store"), &summary, &server);
+    let mut cmd = common::scan_command(
+        Path::new("targets/demo"),
+        &dir.path().join("store"),
+        &summary,
+        &server,
+    );
     cmd.args(["--base-url", &format!("shopusa=http://{dead}")]);
     let o = cmd.output().unwrap();
-    assert_eq!(o.status.code(), Some(5), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
     assert_eq!(s["not_looked"], serde_json::json!(["shopusa"]));
-    assert!(s["failures"]["robots_unreachable"].as_u64().unwrap_or(0) >= 1, "{}", s["failures"]);
+    assert!(
+        s["failures"]["robots_unreachable"].as_u64().unwrap_or(0) >= 1,
+        "{}",
+        s["failures"]
+    );
     assert_eq!(s["marketplaces"]["shopusa"]["robots_blocked"], 0);
 }

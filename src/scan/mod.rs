@@ -834,15 +834,19 @@ pub async fn run(
     summary.not_looked = config
         .marketplaces
         .iter()
-        .filter(|m| !summary.marketplaces.get(&m.name).is_some_and(|s| s.looked()))
+        .filter(|m| {
+            !summary
+                .marketplaces
+                .get(&m.name)
+                .is_some_and(|s| s.looked())
+        })
         .map(|m| m.name.clone())
         .collect();
     for m in &summary.not_looked {
         tracing::warn!(marketplace = %m, "could not look at the whole marketplace: nothing unseen is concluded from this scan");
     }
     let not_looked = summary.not_looked.iter().cloned().collect();
-    summary.cases =
-        crate::case::after_scan_of(config, store, scan_id, as_of, &gone, &not_looked)?;
+    summary.cases = crate::case::after_scan_of(config, store, scan_id, as_of, &gone, &not_looked)?;
     summary.findings_resolved = summary.cases.findings_resolved;
     let finished = Utc::now();
     summary.finished_at = Some(finished);
