@@ -8,40 +8,18 @@ use std::path::Path;
 use brandguard::case;
 use brandguard::demo::{DemoOptions, DemoServer, Fault, Site};
 
-/// Three consecutive free ports on 127.0.0.1 (the demo's sites take P, P+1, P+2), so
-/// a second demo can stand in for the first at the same addresses.
-fn free_ports() -> u16 {
-    for p in (20_000..60_000).step_by(3 + (std::process::id() as usize % 7)) {
-        let bound: Vec<_> = (0..3)
-            .filter_map(|i| std::net::TcpListener::bind(("127.0.0.1", p + i)).ok())
-            .collect();
-        if bound.len() == 3 {
-            return p;
-        }
-    }
-    panic!("no three free ports in a row");
-}
-
-async fn start(port: u16, faults: Vec<(Site, Fault)>) -> DemoServer {
-    let opts = DemoOptions {
-        port,
+async fn start(faults: Vec<(Site, Fault)>) -> DemoServer {
+    DemoServer::start(&DemoOptions {
         faults,
         ..DemoOptions::default()
-    };
-    // The previous demo's sockets close as its tasks end: retry for a moment.
-    for _ in 0..50 {
-        if let Ok(s) = DemoServer::start(&opts).await {
-            return s;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("cannot start the demo on port {port}");
+    })
+    .await
+    .expect("demo starts on loopback")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nights_a_marketplace_blocks_resolve_nothing_on_it() {
-    let port = free_ports();
-    let server = start(port, vec![]).await;
+    let server = start(vec![]).await;
     let mut config = brandguard::config::Config::load(Path::new("targets/demo")).unwrap();
     for (name, url) in server.base_urls() {
         config.override_base_url(&name, &url).unwrap();
@@ -58,10 +36,9 @@ async fn nights_a_marketplace_blocks_resolve_nothing_on_it() {
     };
     let tmart_cases = open_on_tmart(&store);
     assert!(tmart_cases > 0);
-    drop(server);
 
     // Nights 2 and 3: tmart answers its listing pages with 403.
-    let server = start(port, vec![(Site::Tmart, Fault::Forbidden)]).await;
+    server.set_faults(vec![(Site::Tmart, Fault::Forbidden)]);
     for night in [1, 2] {
         let s = common::night(&config, &store, night).await;
         assert_eq!(s.not_looked, vec!["tmart".to_string()], "night {night}");
@@ -106,7 +83,7 @@ async fn nights_a_marketplace_blocks_resolve_nothing_on_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_marketplace_that_does_not_answer_is_a_failed_night() {
-    let server = start(0, vec![]).await;
+    let server = start(vec![]).await;
     let dir = tempfile::tempdir().unwrap();
     // shopusa points at a port nobody listens on.
     let dead = std::net::TcpListener::bind("127.0.0.1:0")

@@ -56,6 +56,7 @@ pub struct DemoServer {
     per_site: usize,
     addrs: Vec<(Site, SocketAddr)>,
     log: Arc<Mutex<Vec<RequestRecord>>>,
+    faults: server::Faults,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -66,6 +67,7 @@ impl DemoServer {
             Catalog::generate(opts.seed, opts.listings_per_site),
         )));
         let log = Arc::new(Mutex::new(Vec::new()));
+        let faults: server::Faults = Arc::new(std::sync::RwLock::new(opts.faults.clone()));
         let mut addrs = Vec::new();
         let mut tasks = Vec::new();
         for (i, site) in Site::ALL.into_iter().enumerate() {
@@ -80,13 +82,7 @@ impl DemoServer {
             let addr = listener
                 .local_addr()
                 .map_err(|source| DemoError::Bind { port, source })?;
-            let faults = opts
-                .faults
-                .iter()
-                .filter(|(s, _)| *s == site)
-                .map(|(_, f)| *f)
-                .collect();
-            let app = server::router(site, catalog.clone(), log.clone(), faults);
+            let app = server::router(site, catalog.clone(), log.clone(), faults.clone());
             tasks.push(tokio::spawn(async move {
                 if let Err(e) = axum::serve(listener, app).await {
                     tracing::error!(site = site.name(), error = %e, "demo site stopped");
@@ -100,8 +96,18 @@ impl DemoServer {
             per_site: opts.listings_per_site,
             addrs,
             log,
+            faults,
             tasks,
         })
+    }
+
+    /// Replaces the misbehaviour of every site (a night a marketplace blocks the
+    /// crawler, then one it does not), while the demo runs.
+    pub fn set_faults(&self, faults: Vec<(Site, Fault)>) {
+        match self.faults.write() {
+            Ok(mut f) => *f = faults,
+            Err(p) => *p.into_inner() = faults,
+        }
     }
 
     /// `http://127.0.0.1:PORT` of a site.

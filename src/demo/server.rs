@@ -98,7 +98,8 @@ struct SiteState {
     site: Site,
     catalog: Shared,
     log: Arc<Mutex<Vec<RequestRecord>>>,
-    faults: Vec<Fault>,
+    /// Every site's faults, swappable while the demo runs (`DemoServer::set_faults`).
+    faults: Faults,
     started: Instant,
     requests: AtomicU64,
     /// (second, requests in it) for the rate-limit fault.
@@ -107,11 +108,14 @@ struct SiteState {
     reset_done: Mutex<std::collections::HashSet<String>>,
 }
 
+/// The faults of every site, shared by the sites and the [`super::DemoServer`].
+pub(super) type Faults = Arc<std::sync::RwLock<Vec<(Site, Fault)>>>;
+
 pub(super) fn router(
     site: Site,
     catalog: Shared,
     log: Arc<Mutex<Vec<RequestRecord>>>,
-    faults: Vec<Fault>,
+    faults: Faults,
 ) -> Router {
     Router::new()
         .fallback(handle)
@@ -156,7 +160,15 @@ fn query_param(query: &str, key: &str) -> Option<String> {
 
 impl SiteState {
     fn has(&self, f: impl Fn(&Fault) -> bool) -> Option<Fault> {
-        self.faults.iter().copied().find(|x| f(x))
+        let faults = match self.faults.read() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        faults
+            .iter()
+            .filter(|(s, _)| *s == self.site)
+            .map(|(_, x)| *x)
+            .find(|x| f(x))
     }
 
     fn record(&self, target: &str, user_agent: &str, status: u16) {
