@@ -427,3 +427,52 @@ fn a_demo_of_huge_pages_is_not_killed_by_sigpipe() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_nightly_command_slows_a_host_that_answers_429() {
+    use brandguard::demo::{DemoOptions, Fault, Site};
+    // shopusa is configured at 20 requests/s and answers 429 above 5 in a second.
+    let (server, _config) = common::demo(&DemoOptions {
+        faults: vec![(Site::Shopusa, Fault::RateLimit { per_second: 5 })],
+        ..DemoOptions::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("s.json");
+    let mut cmd = common::scan_command(
+        Path::new("targets/demo"),
+        &dir.path().join("store"),
+        &summary,
+        &server,
+    );
+    let o = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
+    let rate = &s["host_rates"][server.base_url(Site::Shopusa)];
+    assert_eq!(rate["configured_per_second"], 20.0);
+    assert!(rate["slowdowns"].as_u64().unwrap() > 0, "{rate}");
+    assert!(
+        rate["lowest_per_second"].as_f64().unwrap() <= 10.0,
+        "{rate}"
+    );
+    assert_eq!(s["failures"], serde_json::json!({}));
+    let reqs: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.site == Site::Shopusa)
+        .collect();
+    let throttled = reqs.iter().filter(|r| r.status == 429).count();
+    assert!(
+        throttled * 5 <= reqs.len(),
+        "{throttled} of {} requests throttled",
+        reqs.len()
+    );
+}
