@@ -537,7 +537,7 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, nights: u32, args: &DemoA
         let store_dir = out.join("store");
         let store = Store::open(&store_dir)?;
         let mut reports = Vec::new();
-        let mut partial = false;
+        let (mut partial, mut not_looked) = (false, false);
         for night in 0..nights {
             server.set_night(night);
             let opts = ScanOptions {
@@ -548,6 +548,7 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, nights: u32, args: &DemoA
             };
             let summary = brandguard::scan::run(&config, &store, opts).await?;
             partial |= !summary.failures.is_empty();
+            not_looked |= !summary.not_looked.is_empty();
             let report = brandguard::scan::demo_report(&store, &summary, &server.ground_truth())?;
             if nights > 1 {
                 let d = &report.detection;
@@ -614,7 +615,13 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, nights: u32, args: &DemoA
             d.precision, d.recall, d.true_positives, d.expected
         );
         println!("wrote {}, {} and the store {}", summary_path.display(), csv.display(), store.path().display());
-        Ok(if partial { exit::PARTIAL } else { exit::OK })
+        Ok(if not_looked {
+            exit::NOT_LOOKED
+        } else if partial {
+            exit::PARTIAL
+        } else {
+            exit::OK
+        })
     })
 }
 
