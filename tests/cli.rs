@@ -371,3 +371,45 @@ fn a_second_scan_on_the_same_store_is_refused_clearly() {
         "{err}"
     );
 }
+
+/// Prices split over elements, read through the shopusa adapter's selector
+/// (`.buybox .price`) by `brandguard extract`: the whole number, never its parts.
+#[test]
+fn prices_split_over_elements_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    for (markup, amount) in [
+        (
+            r#"$<span class="w">87<span class="d">.</span></span><span class="f">11</span>"#,
+            "87.11",
+        ),
+        ("$119.<sup>95</sup>", "119.95"),
+        ("<span>$87.</span><span>11</span>", "87.11"),
+    ] {
+        let page = dir.path().join("p.html");
+        std::fs::write(
+            &page,
+            format!(
+                "<html><body><h1 class=\"product-title\">Acme X1 Wireless Noise-Cancelling Headphones</h1>\
+                 <div class=\"buybox\"><span class=\"price\">{markup}</span></div>\
+                 <a class=\"seller\" href=\"/seller/cheap-deals\">Cheap Deals</a></body></html>"
+            ),
+        )
+        .unwrap();
+        let o = brandguard()
+            .arg("extract")
+            .arg(&page)
+            .args([
+                "--targets",
+                "targets/demo",
+                "--marketplace",
+                "shopusa",
+                "--url",
+                "http://127.0.0.1:8701/item/SU09998",
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["listing"]["price"]["amount"], amount, "{markup}");
+    }
+}

@@ -119,7 +119,7 @@ fn apply(doc: &Html, rule: &FieldRule) -> Option<String> {
     doc.select(&rule.selector).find_map(|e| {
         let raw = match &rule.attr {
             Some(a) => e.value().attr(a)?.to_string(),
-            None => e.text().collect::<Vec<_>>().join(" "),
+            None => join_text(e.text()),
         };
         let raw = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let value = match &rule.regex {
@@ -131,6 +131,34 @@ fn apply(doc: &Html, rule: &FieldRule) -> Option<String> {
         };
         (!value.is_empty()).then_some(value)
     })
+}
+
+/// An element's text nodes as one line. Pieces are joined with a space, except where
+/// a number is split over elements: shops print `87` `.` `11` (Amazon's whole,
+/// decimal and fraction spans) or `119.` and `<sup>95</sup>`; joined with spaces that
+/// read as two numbers and the price became the lowest of them ($11 for $87.11).
+fn join_text<'a>(pieces: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        let piece = piece.trim();
+        if piece.is_empty() {
+            continue;
+        }
+        let glue = match (out.chars().next_back(), piece.chars().next()) {
+            (Some(a), Some(b)) => {
+                (a.is_ascii_digit() && matches!(b, '.' | ','))
+                    || (matches!(a, '.' | ',')
+                        && b.is_ascii_digit()
+                        && out.chars().rev().nth(1).is_some_and(|c| c.is_ascii_digit()))
+            }
+            _ => true,
+        };
+        if !glue {
+            out.push(' ');
+        }
+        out.push_str(piece);
+    }
+    out
 }
 
 /// First rule that yields a value: `(value, "selector CSS")`.
@@ -331,5 +359,23 @@ fn unreadable(page: &Page, m: &Marketplace, decoded: &charset::Decoded, why: Str
         sources: BTreeMap::new(),
         missing: BTreeMap::from([("page".to_string(), why.clone())]),
         unreadable: Some(why),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_text;
+
+    #[test]
+    fn numbers_split_over_elements_are_joined_whole() {
+        let j = |p: &[&str]| join_text(p.iter().copied());
+        assert_eq!(j(&["$", "87", ".", "11"]), "$ 87.11");
+        assert_eq!(j(&["$87.", "11"]), "$87.11");
+        assert_eq!(j(&["$119.", "95"]), "$119.95");
+        assert_eq!(j(&["392.", "00", " €"]), "392.00 €");
+        assert_eq!(j(&["1.299", ",", "00 €"]), "1.299,00 €");
+        // Ordinary text keeps its spaces.
+        assert_eq!(j(&["Sold by", "Acme Store"]), "Sold by Acme Store");
+        assert_eq!(j(&["$10", "–", "$20"]), "$10 – $20");
     }
 }
