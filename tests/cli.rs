@@ -1,5 +1,7 @@
 //! The real binary, as a user runs it.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -395,21 +397,7 @@ fn prices_split_over_elements_read_whole() {
             ),
         )
         .unwrap();
-        let o = brandguard()
-            .arg("extract")
-            .arg(&page)
-            .args([
-                "--targets",
-                "targets/demo",
-                "--marketplace",
-                "shopusa",
-                "--url",
-                "http://127.0.0.1:8701/item/SU09998",
-            ])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let v = common::extract_shopusa(&std::fs::read(&page).unwrap(), "SU09998");
         assert_eq!(v["listing"]["price"]["amount"], amount, "{markup}");
     }
 }

@@ -220,31 +220,8 @@ fn the_demo_targets_pass_check() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
-/// `brandguard extract` of `body` as a shopusa item page: the printed JSON.
 fn extract(body: &[u8]) -> serde_json::Value {
-    let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("page.html");
-    std::fs::write(&page, body).unwrap();
-    let o = brandguard()
-        .args(["extract"])
-        .arg(&page)
-        .args([
-            "--targets",
-            "targets/demo",
-            "--marketplace",
-            "shopusa",
-            "--url",
-            "http://127.0.0.1:8701/item/SU09999",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "extract failed ({:?}): {}",
-        o.status,
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).unwrap()
+    common::extract_shopusa(body, "SU09999")
 }
 
 /// A shopusa item page (JSON-LD, as the demo writes them) of an unauthorised seller

@@ -411,17 +411,7 @@ impl Brand {
                     "every SKU needs a floor in at least one currency",
                 ));
             }
-            if let Some((c, a)) = s
-                .floor
-                .iter()
-                .find(|(_, a)| a.0 <= rust_decimal::Decimal::ZERO)
-            {
-                return Err(site.invalid(
-                    s.id.span(),
-                    format!("sku[{i}].floor.{c}"),
-                    format!("a floor must be above zero (got {})", a.0),
-                ));
-            }
+            positive_floors(&s.floor, site, s.id.span(), &format!("sku[{i}].floor"))?;
             skus.push(Sku {
                 id: s.id.into_inner(),
                 name: s.name,
@@ -544,6 +534,27 @@ impl Brand {
     }
 }
 
+/// Every floor of `floor` above zero: a zero or negative floor would make every
+/// listing compliant, or every listing a violation.
+fn positive_floors(
+    floor: &std::collections::BTreeMap<crate::money::Currency, Amount>,
+    site: &Site,
+    span: std::ops::Range<usize>,
+    field: &str,
+) -> Result<(), ConfigError> {
+    match floor
+        .iter()
+        .find(|(_, a)| a.0 <= rust_decimal::Decimal::ZERO)
+    {
+        Some((c, a)) => Err(site.invalid(
+            span,
+            format!("{field}.{c}"),
+            format!("a floor must be above zero (got {})", a.0),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// `[policy.plausible_price]`: keys are `default` or ISO 4217 codes, each a range
 /// with `0 < min < max`.
 fn validate_plausible(
@@ -639,17 +650,7 @@ fn validate_promotions(
                 "a promotion needs its lower floor in at least one currency",
             ));
         }
-        if let Some((c, a)) = p
-            .floor
-            .iter()
-            .find(|(_, a)| a.0 <= rust_decimal::Decimal::ZERO)
-        {
-            return Err(site.invalid(
-                p.start.span(),
-                format!("{field}.floor.{c}"),
-                format!("a floor must be above zero (got {})", a.0),
-            ));
-        }
+        positive_floors(&p.floor, site, p.start.span(), &format!("{field}.floor"))?;
         out.push(Promotion {
             name: p.name,
             start,

@@ -74,3 +74,31 @@ pub fn scan_command(
         .args(["--base-url", &base_urls(server)]);
     c
 }
+
+/// `brandguard extract PAGE` of `body` as a shopusa item page at `item` (an id), with
+/// the demo targets: the JSON it prints.
+pub fn extract_shopusa(body: &[u8], item: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("page.html");
+    std::fs::write(&page, body).expect("page written");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"))
+        .arg("extract")
+        .arg(&page)
+        .args([
+            "--targets",
+            "targets/demo",
+            "--marketplace",
+            "shopusa",
+            "--url",
+        ])
+        .arg(format!("http://127.0.0.1:8701/item/{item}"))
+        .output()
+        .expect("brandguard runs");
+    assert!(
+        o.status.success(),
+        "extract failed ({:?}): {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).expect("extract prints JSON")
+}
