@@ -28,9 +28,9 @@ mod exit {
     pub const PARTIAL: u8 = 3;
     /// The evidence store failed verification.
     pub const TAMPERED: u8 = 4;
-    /// The scan finished, but could not look at a whole marketplace (unreachable,
-    /// robots.txt unreachable, searches or rechecks failed or blocked): see the
-    /// summary's `not_looked`. Nothing absent from it was concluded.
+    /// The scan finished, but failed a marketplace (unreachable, robots.txt
+    /// unreachable, searches failed or refused, under 90% of its listing pages
+    /// read): see the summary's `degraded`. Nothing absent from it was concluded.
     pub const NOT_LOOKED: u8 = 5;
 }
 
@@ -458,9 +458,15 @@ fn print_summary(s: &ScanSummary) {
             kinds.join(", ")
         }
     );
+    if !s.degraded.is_empty() {
+        println!(
+            "NOT LOOKED AT: {} (unreachable, searches failed or refused, or under 90% of listing pages read)",
+            s.degraded.join(", ")
+        );
+    }
     if !s.not_looked.is_empty() {
         println!(
-            "NOT LOOKED AT: {} (unreachable, or pages failed or refused): nothing absent from them was concluded",
+            "not wholly looked at: {}: nothing absent from them was concluded",
             s.not_looked.join(", ")
         );
     }
@@ -548,7 +554,7 @@ fn demo(cli: &Cli, out: &Path, targets: Option<&Path>, nights: u32, args: &DemoA
             };
             let summary = brandguard::scan::run(&config, &store, opts).await?;
             partial |= !summary.failures.is_empty();
-            not_looked |= !summary.not_looked.is_empty();
+            not_looked |= !summary.degraded.is_empty();
             let report = brandguard::scan::demo_report(&store, &summary, &server.ground_truth())?;
             if nights > 1 {
                 let d = &report.detection;
@@ -786,7 +792,7 @@ fn run(cli: &Cli) -> Result<u8> {
             write_json(&path, &s)?;
             print_summary(&s);
             println!("summary written to {}", path.display());
-            Ok(if !s.not_looked.is_empty() {
+            Ok(if !s.degraded.is_empty() {
                 exit::NOT_LOOKED
             } else if s.failures.is_empty() {
                 exit::OK

@@ -73,6 +73,7 @@ async fn nights_a_marketplace_blocks_resolve_nothing_on_it() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("NOT LOOKED AT: tmart"));
     let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
     assert_eq!(s["not_looked"], serde_json::json!(["tmart"]));
+    assert_eq!(s["degraded"], serde_json::json!(["tmart"]));
     let store = brandguard::evidence::Store::open(&store_path).unwrap();
     assert_eq!(
         open_on_tmart(&store),
@@ -107,6 +108,7 @@ async fn a_marketplace_that_does_not_answer_is_a_failed_night() {
     );
     let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
     assert_eq!(s["not_looked"], serde_json::json!(["shopusa"]));
+    assert_eq!(s["degraded"], serde_json::json!(["shopusa"]));
     assert!(
         s["failures"]["robots_unreachable"].as_u64().unwrap_or(0) >= 1,
         "{}",

@@ -68,7 +68,31 @@ pub struct MarketplaceStats {
     pub recheck_failures: u64,
 }
 
+/// Share of a marketplace's listing pages that must answer for the night to count
+/// as covered (below it, or with its searches failed, the scan exits 5).
+pub const MIN_COVERAGE: f64 = 0.9;
+
 impl MarketplaceStats {
+    /// Listing pages read, of those asked for (failed ones included); 0 when the
+    /// marketplace's searches did not run.
+    pub fn coverage(&self) -> f64 {
+        if self.search_pages == 0 {
+            return 0.0;
+        }
+        let asked = self.listing_pages + self.failures;
+        if asked == 0 {
+            1.0
+        } else {
+            self.listing_pages as f64 / asked as f64
+        }
+    }
+
+    /// Whether the night failed this marketplace: its searches did not all run, or
+    /// fewer than [`MIN_COVERAGE`] of its listing pages answered.
+    pub fn degraded(&self) -> bool {
+        self.search_failures > 0 || self.coverage() < MIN_COVERAGE
+    }
+
     /// Whether the scan looked at the whole marketplace: its searches ran and every
     /// page it asked for answered (a listing page that failed or was refused is a
     /// listing not looked at). If not, nothing absent from it may be concluded: a
@@ -130,6 +154,10 @@ pub struct ScanSummary {
     /// unreachable, a search page or a listing page that failed or was refused): no
     /// listing of theirs counts as unseen in this scan.
     pub not_looked: Vec<String>,
+    /// Marketplaces the night failed: unreachable, searches failed or refused, or
+    /// fewer than 90% of their listing pages read (the scan exits 5). A subset of
+    /// `not_looked`, which also holds marketplaces where only a few pages failed.
+    pub degraded: Vec<String>,
     /// Hosts cut off by the circuit breaker after repeated refusals.
     pub hosts_cut_off: Vec<String>,
     /// Each host's request rate: configured, and as 429/503 answers slowed it.
@@ -842,6 +870,17 @@ pub async fn run(
         })
         .map(|m| m.name.clone())
         .collect();
+    summary.degraded = config
+        .marketplaces
+        .iter()
+        .filter(|m| {
+            summary
+                .marketplaces
+                .get(&m.name)
+                .is_none_or(|s| s.degraded())
+        })
+        .map(|m| m.name.clone())
+        .collect();
     for m in &summary.not_looked {
         tracing::warn!(marketplace = %m, "could not look at the whole marketplace: nothing unseen is concluded from this scan");
     }
@@ -948,7 +987,33 @@ pub fn inspect(config: &Config, m: &Marketplace, page: &Page) -> Inspection {
 
 #[cfg(test)]
 mod tests {
-    use super::canonical;
+    use super::{MarketplaceStats, canonical};
+
+    #[test]
+    fn a_few_failed_pages_are_not_looked_at_but_not_a_failed_night() {
+        let few = MarketplaceStats {
+            search_pages: 3,
+            listing_pages: 95,
+            failures: 5,
+            ..MarketplaceStats::default()
+        };
+        assert!(!few.looked() && !few.degraded());
+        let blocked = MarketplaceStats {
+            search_pages: 3,
+            listing_pages: 2,
+            failures: 22,
+            ..MarketplaceStats::default()
+        };
+        assert!(blocked.degraded());
+        let unreachable = MarketplaceStats::default();
+        assert!(!unreachable.looked() && unreachable.degraded());
+        let clean = MarketplaceStats {
+            search_pages: 3,
+            listing_pages: 24,
+            ..MarketplaceStats::default()
+        };
+        assert!(clean.looked() && !clean.degraded());
+    }
     use url::Url;
 
     #[test]
