@@ -135,7 +135,9 @@ pub fn merge(
             out.merged
                 .push(format!("{}: scan {}", p.path.display(), p.scan_id));
         }
-        summary.cases = crate::case::after_scan(config, target, scan_id, as_of, &gone)?;
+        let not_looked = summary.not_looked.iter().cloned().collect();
+        summary.cases =
+            crate::case::after_scan_of(config, target, scan_id, as_of, &gone, &not_looked)?;
         summary.findings_resolved = summary.cases.findings_resolved;
         let finished = Utc::now();
         summary.finished_at = Some(finished);
@@ -287,6 +289,9 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
     for (key, into) in [
         ("hosts_cut_off", &mut s.hosts_cut_off),
         ("budget_exhausted", &mut s.budget_exhausted),
+        // A marketplace a shard could not look at was not looked at that night.
+        ("not_looked", &mut s.not_looked),
+        ("degraded", &mut s.degraded),
     ] {
         for h in v[key]
             .as_array()
@@ -308,6 +313,25 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
             e.listing_pages += st.listing_pages;
             e.robots_blocked += st.robots_blocked;
             e.failures += st.failures;
+            e.search_failures += st.search_failures;
+            e.recheck_failures += st.recheck_failures;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_marketplace_one_shard_could_not_look_at_is_not_looked_at_that_night() {
+        let mut night = ScanSummary::default();
+        let looked = serde_json::json!({"not_looked": [], "degraded": []});
+        let blocked = serde_json::json!({"not_looked": ["tmart"], "degraded": ["tmart"]});
+        add_counts(&mut night, Some(&looked));
+        add_counts(&mut night, Some(&blocked));
+        add_counts(&mut night, Some(&blocked));
+        assert_eq!(night.not_looked, vec!["tmart".to_string()]);
+        assert_eq!(night.degraded, vec!["tmart".to_string()]);
     }
 }

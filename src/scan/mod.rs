@@ -239,6 +239,26 @@ impl ScanSummary {
         }
     }
 
+    /// Fills `not_looked` and `degraded` from the per-marketplace counts: a
+    /// marketplace with any failed or refused page, or whose page budget ran out
+    /// before its listings were fetched, was not wholly looked at.
+    fn note_coverage(&mut self, config: &Config) {
+        let (mut not_looked, mut degraded) = (Vec::new(), Vec::new());
+        for m in &config.marketplaces {
+            let stats = self.marketplaces.get(&m.name);
+            if !stats.is_some_and(MarketplaceStats::looked)
+                || self.budget_exhausted.contains(&m.name)
+            {
+                tracing::warn!(marketplace = %m.name, "could not look at the whole marketplace: nothing unseen is concluded from this scan");
+                not_looked.push(m.name.clone());
+            }
+            if stats.is_none_or(MarketplaceStats::degraded) {
+                degraded.push(m.name.clone());
+            }
+        }
+        (self.not_looked, self.degraded) = (not_looked, degraded);
+    }
+
     /// Counts what recording an observation said of its findings.
     pub(crate) fn count_findings(&mut self, findings: &[FindingStatus]) {
         for f in findings {
@@ -556,13 +576,17 @@ impl Run<'_> {
                         .await
                     else {
                         self.with(|s| {
-                            s.fail(&m.name, "unreadable", format!("{url}: parsing failed"))
+                            s.fail(&m.name, "unreadable", format!("{url}: parsing failed"));
+                            s.market(&m.name).search_failures += 1;
                         });
                         break;
                     };
                     if let Some(why) = &links.unreadable {
                         tracing::warn!(%url, reason = %why, "search page unreadable; stopping pagination");
-                        self.with(|s| s.fail(&m.name, "unreadable", format!("{url}: {why}")));
+                        self.with(|s| {
+                            s.fail(&m.name, "unreadable", format!("{url}: {why}"));
+                            s.market(&m.name).search_failures += 1;
+                        });
                         break;
                     }
                     let before = found;
@@ -859,31 +883,7 @@ pub async fn run(
         Ok(g) => g.clone(),
         Err(p) => p.into_inner().clone(),
     };
-    summary.not_looked = config
-        .marketplaces
-        .iter()
-        .filter(|m| {
-            !summary
-                .marketplaces
-                .get(&m.name)
-                .is_some_and(|s| s.looked())
-        })
-        .map(|m| m.name.clone())
-        .collect();
-    summary.degraded = config
-        .marketplaces
-        .iter()
-        .filter(|m| {
-            summary
-                .marketplaces
-                .get(&m.name)
-                .is_none_or(|s| s.degraded())
-        })
-        .map(|m| m.name.clone())
-        .collect();
-    for m in &summary.not_looked {
-        tracing::warn!(marketplace = %m, "could not look at the whole marketplace: nothing unseen is concluded from this scan");
-    }
+    summary.note_coverage(config);
     let not_looked = summary.not_looked.iter().cloned().collect();
     summary.cases = crate::case::after_scan_of(config, store, scan_id, as_of, &gone, &not_looked)?;
     summary.findings_resolved = summary.cases.findings_resolved;
