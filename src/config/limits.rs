@@ -52,6 +52,12 @@ fn check<T: PartialOrd + std::fmt::Display>(
 
 /// `[crawl]` of brand.toml.
 pub(super) fn crawl(c: &CrawlSettings, site: &Site) -> Result<(), ConfigError> {
+    crawl_numbers(c, site)?;
+    crawl_identity(c, site)
+}
+
+/// Timeouts, retries, sizes and counts of `[crawl]`.
+fn crawl_numbers(c: &CrawlSettings, site: &Site) -> Result<(), ConfigError> {
     check(
         site,
         "crawl.connect_timeout_secs",
@@ -111,6 +117,11 @@ pub(super) fn crawl(c: &CrawlSettings, site: &Site) -> Result<(), ConfigError> {
         "",
     )?;
     check(site, "crawl.page_budget", c.page_budget, &PAGE_BUDGET, "")?;
+    Ok(())
+}
+
+/// How the crawler names itself: `[crawl]`'s product token and contact URL.
+fn crawl_identity(c: &CrawlSettings, site: &Site) -> Result<(), ConfigError> {
     // The token goes into every request's User-Agent and is what robots.txt groups
     // name (RFC 9309: letters, `_` and `-`).
     let token = &c.user_agent_token;

@@ -143,6 +143,87 @@ fn key_of(k: &[u8]) -> Key {
     }
 }
 
+/// `body` without a byte order mark, whole or cut short, at its very start.
+fn skip_bom(body: &[u8]) -> &[u8] {
+    for bom in [&b"\xEF\xBB\xBF"[..], &b"\xEF\xBB"[..], &b"\xEF"[..]] {
+        if let Some(rest) = body.strip_prefix(bom) {
+            return rest;
+        }
+    }
+    body
+}
+
+fn number(v: &[u8]) -> Option<f64> {
+    std::str::from_utf8(v).ok()?.trim().parse().ok()
+}
+
+/// What a robots.txt says to our token and to `*`, as its lines are read.
+#[derive(Default)]
+struct Groups {
+    specific: Rules,
+    global: Rules,
+    specific_seen: bool,
+    global_seen: bool,
+    /// A user-agent line has been seen: a Crawl-delay before any group (ipwatchdog.com's
+    /// file starts so) applies to everyone whose group does not set one.
+    any_group: bool,
+    preamble_delay: Option<f64>,
+    /// The agents the current group is for, and whether its agent lines are over
+    /// (a rule line was seen since).
+    for_us: bool,
+    for_all: bool,
+    in_rules: bool,
+}
+
+impl Groups {
+    fn read(&mut self, key: Key, v: &[u8], ours: &[u8]) {
+        match key {
+            Key::UserAgent => {
+                self.any_group = true;
+                if self.in_rules {
+                    (self.for_us, self.for_all, self.in_rules) = (false, false, false);
+                }
+                let agent = product_token(v).to_ascii_lowercase();
+                if v.trim_ascii().starts_with(b"*") && agent.is_empty() {
+                    (self.for_all, self.global_seen) = (true, true);
+                } else if !agent.is_empty() && agent == ours {
+                    (self.for_us, self.specific_seen) = (true, true);
+                }
+            }
+            Key::CrawlDelay if !self.any_group => self.preamble_delay = number(v),
+            key @ (Key::Allow | Key::Disallow | Key::CrawlDelay) => {
+                self.in_rules = true;
+                let sets = [
+                    (self.for_us, &mut self.specific),
+                    (self.for_all, &mut self.global),
+                ];
+                for (_, set) in sets.into_iter().filter(|(applies, _)| *applies) {
+                    match key {
+                        Key::CrawlDelay => set.crawl_delay = set.crawl_delay.or(number(v)),
+                        // An empty value matches nothing (RFC 9309 §2.2.2).
+                        _ if v.is_empty() => {}
+                        _ => set.rules.push((key == Key::Allow, escape_pattern(v))),
+                    }
+                }
+            }
+            Key::Other => {}
+        }
+    }
+
+    /// The most specific group(s) for our token; else the `*` groups; else none.
+    fn ours(self) -> Rules {
+        let mut rules = if self.specific_seen {
+            self.specific
+        } else if self.global_seen {
+            self.global
+        } else {
+            Rules::default()
+        };
+        rules.crawl_delay = rules.crawl_delay.or(self.preamble_delay);
+        rules
+    }
+}
+
 /// Non-ASCII bytes of a pattern percent-encoded, and `%aa` upper-cased to `%AA`, as
 /// URLs are written (RFC 9309 §2.2.2).
 fn escape_pattern(v: &[u8]) -> Vec<u8> {
@@ -177,23 +258,8 @@ impl Rules {
         // `[A-Za-z_-]` and compared, ignoring case, with our whole token (as Google
         // does: `User-agent: AB42bot` is a group for `AB`, not for `AB42bot`).
         let ours = token.trim().as_bytes().to_ascii_lowercase();
-        // A byte order mark, whole or cut short, at the very start is skipped.
-        let mut body = body;
-        for bom in [&b"\xEF\xBB\xBF"[..], &b"\xEF\xBB"[..], &b"\xEF"[..]] {
-            if let Some(rest) = body.strip_prefix(bom) {
-                body = rest;
-                break;
-            }
-        }
-        let (mut specific, mut global) = (Rules::default(), Rules::default());
-        let (mut specific_seen, mut global_seen) = (false, false);
-        // A Crawl-delay before any group (ipwatchdog.com's file starts so) applies to
-        // everyone whose group does not set one.
-        let (mut any_group, mut preamble_delay) = (false, None::<f64>);
-        // The agents the current group is for, and whether its agent lines are over
-        // (a rule line was seen since).
-        let (mut for_us, mut for_all, mut in_rules) = (false, false, false);
-        for line in body.split(|&b| b == b'\n' || b == b'\r') {
+        let mut groups = Groups::default();
+        for line in skip_bom(body).split(|&b| b == b'\n' || b == b'\r') {
             // Google cuts lines at 16,664 bytes; so do we (it also bounds the cost of
             // matching a hostile pattern).
             let line = &line[..line.len().min(MAX_LINE)];
@@ -201,62 +267,11 @@ impl Rules {
                 Some(i) => &line[..i],
                 None => line,
             };
-            let Some((k, v)) = key_value(line) else {
-                continue;
-            };
-            match key_of(k) {
-                Key::UserAgent => {
-                    any_group = true;
-                    if in_rules {
-                        (for_us, for_all, in_rules) = (false, false, false);
-                    }
-                    let agent = product_token(v).to_ascii_lowercase();
-                    if v.trim_ascii().starts_with(b"*") && agent.is_empty() {
-                        for_all = true;
-                        global_seen = true;
-                    } else if !agent.is_empty() && agent == ours {
-                        for_us = true;
-                        specific_seen = true;
-                    }
-                }
-                Key::CrawlDelay if !any_group => {
-                    preamble_delay = std::str::from_utf8(v)
-                        .ok()
-                        .and_then(|t| t.trim().parse::<f64>().ok());
-                }
-                key @ (Key::Allow | Key::Disallow | Key::CrawlDelay) => {
-                    in_rules = true;
-                    for (applies, set) in [(for_us, &mut specific), (for_all, &mut global)] {
-                        if !applies {
-                            continue;
-                        }
-                        match key {
-                            Key::CrawlDelay => {
-                                if set.crawl_delay.is_none() {
-                                    set.crawl_delay = std::str::from_utf8(v)
-                                        .ok()
-                                        .and_then(|t| t.trim().parse::<f64>().ok());
-                                }
-                            }
-                            // An empty value matches nothing (RFC 9309 §2.2.2).
-                            _ if v.is_empty() => {}
-                            _ => set.rules.push((key == Key::Allow, escape_pattern(v))),
-                        }
-                    }
-                }
-                Key::Other => {}
+            if let Some((k, v)) = key_value(line) {
+                groups.read(key_of(k), v, &ours);
             }
         }
-        // The most specific group(s) for our token; else the `*` groups; else none.
-        let mut rules = if specific_seen {
-            specific
-        } else if global_seen {
-            global
-        } else {
-            Rules::default()
-        };
-        rules.crawl_delay = rules.crawl_delay.or(preamble_delay);
-        rules
+        groups.ours()
     }
 
     /// Longest match wins; Allow wins a tie; no match allows (RFC 9309 §2.2.2).
