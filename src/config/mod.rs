@@ -371,56 +371,7 @@ impl Brand {
                 message: "`brand.name` is empty".into(),
             });
         }
-        let mut ids = BTreeSet::new();
-        let mut skus = Vec::new();
-        // A GTIN names one product: on two SKUs, a listing's SKU would depend on order.
-        let mut gtin_owner: std::collections::BTreeMap<String, String> = Default::default();
-        for (i, s) in b.sku.into_iter().enumerate() {
-            if !ids.insert(s.id.get_ref().clone()) {
-                return Err(site.invalid(s.id.span(), format!("sku[{i}].id"), "duplicate SKU id"));
-            }
-            let mut gtins = Vec::new();
-            for g in &s.gtin {
-                match crate::judge::normalize_gtin(g.get_ref()) {
-                    Some(n) => {
-                        if let Some(other) = gtin_owner.insert(n.clone(), s.id.get_ref().clone()) {
-                            return Err(site.invalid(
-                                g.span(),
-                                format!("sku[{i}].gtin"),
-                                format!("GTIN `{}` is also given to SKU `{other}`", g.get_ref()),
-                            ));
-                        }
-                        gtins.push(n)
-                    }
-                    None => {
-                        return Err(site.invalid(
-                            g.span(),
-                            format!("sku[{i}].gtin"),
-                            format!(
-                                "`{}` is not a valid GTIN-8/12/13/14 (length or check digit)",
-                                g.get_ref()
-                            ),
-                        ));
-                    }
-                }
-            }
-            if s.floor.is_empty() {
-                return Err(site.invalid(
-                    s.id.span(),
-                    format!("sku[{i}].floor"),
-                    "every SKU needs a floor in at least one currency",
-                ));
-            }
-            positive_floors(&s.floor, site, s.id.span(), &format!("sku[{i}].floor"))?;
-            skus.push(Sku {
-                id: s.id.into_inner(),
-                name: s.name,
-                gtin: gtins,
-                mpn: s.mpn,
-                keywords: s.keywords,
-                floor: s.floor.into_iter().map(|(c, a)| (c, a.0)).collect(),
-            });
-        }
+        let (skus, ids) = validate_skus(b.sku, site)?;
         if skus.is_empty() {
             return Err(ConfigError::Folder {
                 path: site.path.to_path_buf(),
@@ -428,69 +379,7 @@ impl Brand {
                     .into(),
             });
         }
-        let mut sellers = Vec::new();
-        let mut seller_ids = BTreeSet::new();
-        let mut accounts_seen = BTreeSet::new();
-        for (i, s) in b.seller.into_iter().enumerate() {
-            if !seller_ids.insert(s.id.get_ref().clone()) {
-                return Err(site.invalid(
-                    s.id.span(),
-                    format!("seller[{i}].id"),
-                    format!(
-                        "seller id `{}` is used by two [[seller]] entries",
-                        s.id.get_ref()
-                    ),
-                ));
-            }
-            for a in &s.accounts {
-                if !accounts_seen.insert((a.marketplace.get_ref().clone(), a.id.clone())) {
-                    return Err(site.invalid(
-                        a.marketplace.span(),
-                        format!("seller[{i}].accounts"),
-                        format!(
-                            "account `{}` on `{}` is given to two sellers",
-                            a.id,
-                            a.marketplace.get_ref()
-                        ),
-                    ));
-                }
-            }
-            for m in s
-                .authorized_on
-                .iter()
-                .chain(s.accounts.iter().map(|a| &a.marketplace))
-            {
-                if !marketplaces.contains(m.get_ref()) {
-                    return Err(site.invalid(
-                        m.span(),
-                        format!("seller[{i}]"),
-                        format!(
-                            "marketplace `{}` is not defined in marketplaces/ (known: {})",
-                            m.get_ref(),
-                            marketplaces.iter().cloned().collect::<Vec<_>>().join(", ")
-                        ),
-                    ));
-                }
-            }
-            sellers.push(AuthorizedSeller {
-                id: s.id.into_inner(),
-                name: s.name,
-                aliases: s.aliases,
-                authorized_on: s
-                    .authorized_on
-                    .into_iter()
-                    .map(|m| m.into_inner())
-                    .collect(),
-                accounts: s
-                    .accounts
-                    .into_iter()
-                    .map(|a| SellerAccount {
-                        marketplace: a.marketplace.into_inner(),
-                        id: a.id,
-                    })
-                    .collect(),
-            });
-        }
+        let sellers = validate_sellers(b.seller, site, marketplaces)?;
         let ratio = b.policy.counterfeit_price_ratio.0;
         if ratio <= rust_decimal::Decimal::ZERO || ratio >= rust_decimal::Decimal::ONE {
             return Err(ConfigError::Folder {
@@ -532,6 +421,138 @@ impl Brand {
             },
         })
     }
+}
+
+/// The `[[sku]]` entries: ids once, valid GTINs each on one SKU, floors above zero.
+/// Returns the SKUs and their ids.
+fn validate_skus(
+    files: Vec<SkuFile>,
+    site: &Site,
+) -> Result<(Vec<Sku>, BTreeSet<String>), ConfigError> {
+    let mut ids = BTreeSet::new();
+    let mut skus = Vec::new();
+    // A GTIN names one product: on two SKUs, a listing's SKU would depend on order.
+    let mut gtin_owner: std::collections::BTreeMap<String, String> = Default::default();
+    for (i, s) in files.into_iter().enumerate() {
+        if !ids.insert(s.id.get_ref().clone()) {
+            return Err(site.invalid(s.id.span(), format!("sku[{i}].id"), "duplicate SKU id"));
+        }
+        let mut gtins = Vec::new();
+        for g in &s.gtin {
+            match crate::judge::normalize_gtin(g.get_ref()) {
+                Some(n) => {
+                    if let Some(other) = gtin_owner.insert(n.clone(), s.id.get_ref().clone()) {
+                        return Err(site.invalid(
+                            g.span(),
+                            format!("sku[{i}].gtin"),
+                            format!("GTIN `{}` is also given to SKU `{other}`", g.get_ref()),
+                        ));
+                    }
+                    gtins.push(n)
+                }
+                None => {
+                    return Err(site.invalid(
+                        g.span(),
+                        format!("sku[{i}].gtin"),
+                        format!(
+                            "`{}` is not a valid GTIN-8/12/13/14 (length or check digit)",
+                            g.get_ref()
+                        ),
+                    ));
+                }
+            }
+        }
+        if s.floor.is_empty() {
+            return Err(site.invalid(
+                s.id.span(),
+                format!("sku[{i}].floor"),
+                "every SKU needs a floor in at least one currency",
+            ));
+        }
+        positive_floors(&s.floor, site, s.id.span(), &format!("sku[{i}].floor"))?;
+        skus.push(Sku {
+            id: s.id.into_inner(),
+            name: s.name,
+            gtin: gtins,
+            mpn: s.mpn,
+            keywords: s.keywords,
+            floor: s.floor.into_iter().map(|(c, a)| (c, a.0)).collect(),
+        });
+    }
+    Ok((skus, ids))
+}
+
+/// The `[[seller]]` entries: each id once, each marketplace account once, every
+/// marketplace named defined.
+fn validate_sellers(
+    files: Vec<SellerFile>,
+    site: &Site,
+    marketplaces: &BTreeSet<String>,
+) -> Result<Vec<AuthorizedSeller>, ConfigError> {
+    let mut sellers = Vec::new();
+    let mut seller_ids = BTreeSet::new();
+    let mut accounts_seen = BTreeSet::new();
+    for (i, s) in files.into_iter().enumerate() {
+        if !seller_ids.insert(s.id.get_ref().clone()) {
+            return Err(site.invalid(
+                s.id.span(),
+                format!("seller[{i}].id"),
+                format!(
+                    "seller id `{}` is used by two [[seller]] entries",
+                    s.id.get_ref()
+                ),
+            ));
+        }
+        for a in &s.accounts {
+            if !accounts_seen.insert((a.marketplace.get_ref().clone(), a.id.clone())) {
+                return Err(site.invalid(
+                    a.marketplace.span(),
+                    format!("seller[{i}].accounts"),
+                    format!(
+                        "account `{}` on `{}` is given to two sellers",
+                        a.id,
+                        a.marketplace.get_ref()
+                    ),
+                ));
+            }
+        }
+        for m in s
+            .authorized_on
+            .iter()
+            .chain(s.accounts.iter().map(|a| &a.marketplace))
+        {
+            if !marketplaces.contains(m.get_ref()) {
+                return Err(site.invalid(
+                    m.span(),
+                    format!("seller[{i}]"),
+                    format!(
+                        "marketplace `{}` is not defined in marketplaces/ (known: {})",
+                        m.get_ref(),
+                        marketplaces.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
+        sellers.push(AuthorizedSeller {
+            id: s.id.into_inner(),
+            name: s.name,
+            aliases: s.aliases,
+            authorized_on: s
+                .authorized_on
+                .into_iter()
+                .map(|m| m.into_inner())
+                .collect(),
+            accounts: s
+                .accounts
+                .into_iter()
+                .map(|a| SellerAccount {
+                    marketplace: a.marketplace.into_inner(),
+                    id: a.id,
+                })
+                .collect(),
+        });
+    }
+    Ok(sellers)
 }
 
 /// Every floor of `floor` above zero: a zero or negative floor would make every
