@@ -646,40 +646,13 @@ pub fn after_scan_of(
         if f.resolved.is_none() && f.last_scan != scan_id {
             let key = finding_key(&f.finding);
             let latest = store.latest(&f.finding.marketplace, &f.finding.listing_id)?;
-            let resolution = if let Some((status, seq)) = gone.get(&f.finding.url) {
-                Some((
-                    format!("listing removed: the page answered HTTP {status}"),
-                    Some(*seq),
-                ))
-            } else if let Some(o) = latest.as_ref().filter(|o| o.scan_id == scan_id) {
-                // Looked at in this scan: resolved only if the page shows what the
-                // finding was about; an unreadable page or a missing price proves
-                // nothing (and the listing was not "unseen" either).
-                shows_compliance(o, f.finding.kind).then(|| {
-                    let price = o
-                        .listing
-                        .price
-                        .as_ref()
-                        .map(|p| p.to_string())
-                        .unwrap_or_else(|| "no price".into());
-                    (
-                        format!("brought into line: the listing no longer shows it (now {price})"),
-                        Some(o.capture_log_seq),
-                    )
-                })
-            } else if missed(f.last_scan, &f.finding.marketplace)
-                >= brand.enforcement.resolve_after_scans
-            {
-                Some((
-                    format!(
-                        "not seen in search results or at its address for {} scans",
-                        missed(f.last_scan, &f.finding.marketplace)
-                    ),
-                    None,
-                ))
-            } else {
-                None
-            };
+            let resolution = resolution_of(
+                &f,
+                latest.as_ref().filter(|o| o.scan_id == scan_id),
+                gone,
+                missed(f.last_scan, &f.finding.marketplace),
+                brand.enforcement.resolve_after_scans,
+            );
             if let Some((reason, capture)) = resolution {
                 f.resolved = Some(Resolution {
                     at: as_of,
@@ -977,6 +950,48 @@ fn nonempty(v: &str, what: &str) -> Result<(), CaseError> {
     } else {
         Ok(())
     }
+}
+
+/// Why open finding `f` is resolved by this scan, with the capture that shows it,
+/// if it is: its address answered 404/410 (`gone`); this scan's observation of the
+/// listing (`seen_now`) shows the fact it was about no longer holds; or scans that
+/// looked at its marketplace missed it `missed` times, at least `resolve_after`.
+fn resolution_of(
+    f: &FindingRecord,
+    seen_now: Option<&crate::evidence::Observation>,
+    gone: &Gone,
+    missed: u32,
+    resolve_after: u32,
+) -> Option<(String, Option<u64>)> {
+    if let Some((status, seq)) = gone.get(&f.finding.url) {
+        return Some((
+            format!("listing removed: the page answered HTTP {status}"),
+            Some(*seq),
+        ));
+    }
+    if let Some(o) = seen_now {
+        // Looked at in this scan: resolved only if the page shows what the finding
+        // was about; an unreadable page or a missing price proves nothing (and the
+        // listing was not "unseen" either).
+        return shows_compliance(o, f.finding.kind).then(|| {
+            let price = o
+                .listing
+                .price
+                .as_ref()
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "no price".into());
+            (
+                format!("brought into line: the listing no longer shows it (now {price})"),
+                Some(o.capture_log_seq),
+            )
+        });
+    }
+    (missed >= resolve_after).then(|| {
+        (
+            format!("not seen in search results or at its address for {missed} scans"),
+            None,
+        )
+    })
 }
 
 /// Whether observation `o`, without a finding of `kind`, shows that the listing no
