@@ -1,0 +1,229 @@
+//! Enforcement cases: `case list|show|file|reject|refile|resolve|close|path`.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use brandguard::case::{self, Case, CaseState, EnforcementPath};
+use brandguard::evidence::Store;
+use brandguard::sanitize;
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+
+use super::exit;
+
+#[derive(Args)]
+pub struct CaseCommand {
+    #[command(subcommand)]
+    command: CaseSubcommand,
+    /// The evidence store folder.
+    #[arg(long, global = true, default_value = "evidence/store")]
+    store: PathBuf,
+    /// Who does this (default: the login name).
+    #[arg(long, global = true)]
+    by: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum CaseSubcommand {
+    /// Every case, one line each.
+    List {
+        /// Only cases in this state (open, packet_ready, filed, rejected, refiled, resolved, closed).
+        #[arg(long)]
+        state: Option<CaseState>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A case with its path, findings, filings and history.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The complaint or notice was filed: the marketplace's reference and the date.
+    File {
+        id: String,
+        #[arg(long)]
+        reference: String,
+        /// Date filed (YYYY-MM-DD, default today).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+    /// The marketplace rejected the filing: its reason, in its words.
+    Reject {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Filed again after a rejection (build a new packet revision first).
+    Refile {
+        id: String,
+        #[arg(long)]
+        reference: String,
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+    /// The listings are gone or in line.
+    Resolve {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// No further action, with a reason (e.g. "authorised after review").
+    Close {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Choose another enforcement path than the rules did, with a reason.
+    Path {
+        id: String,
+        /// distributor_notice, cease_and_desist or marketplace_complaint.
+        #[arg(long)]
+        to: EnforcementPath,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+impl CaseCommand {
+    /// Lists or shows cases, or records one step of a case and prints its new state.
+    pub fn run(&self) -> Result<u8> {
+        use CaseSubcommand as C;
+        let store = Store::open(&self.store)?;
+        let by = case::actor(self.by.as_deref());
+        let today = || chrono::Local::now().date_naive();
+        let changed = match &self.command {
+            C::List { state, json } => return list(&store, *state, *json),
+            C::Show { id, json } => return show(&store, id, *json),
+            C::File {
+                id,
+                reference,
+                date,
+            } => case::file(&store, id, reference, date.unwrap_or_else(today), &by)?,
+            C::Reject { id, reason } => case::reject(&store, id, reason, &by)?,
+            C::Refile {
+                id,
+                reference,
+                date,
+            } => case::refile(&store, id, reference, date.unwrap_or_else(today), &by)?,
+            C::Resolve { id, reason } => case::resolve(&store, id, reason, &by)?,
+            C::Close { id, reason } => case::close(&store, id, reason, &by)?,
+            C::Path { id, to, reason } => case::override_path(&store, id, *to, reason, &by)?,
+        };
+        println!(
+            "case {}: {} (path {})",
+            changed.id,
+            changed.state,
+            changed.path.path.as_str()
+        );
+        Ok(exit::OK)
+    }
+}
+
+fn list(store: &Store, state: Option<CaseState>, json: bool) -> Result<u8> {
+    let cases: Vec<_> = case::all(store)?
+        .into_iter()
+        .filter(|c| state.is_none_or(|s| c.state == s))
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&cases)?);
+        return Ok(exit::OK);
+    }
+    println!(
+        "{:<6} {:<9} {:<13} {:<22} {:<8} {:>5}  seller",
+        "case", "market", "state", "path", "priority", "open"
+    );
+    for c in &cases {
+        println!(
+            "{:<6} {:<9} {:<13} {:<22} {:<8} {:>5}  {}",
+            c.id,
+            c.marketplace,
+            c.state.as_str(),
+            c.path.path.as_str(),
+            format!("{:?}", c.path.priority).to_lowercase(),
+            c.open_findings.len(),
+            sanitize::terminal(
+                c.seller_name
+                    .as_deref()
+                    .or(c.seller_id.as_deref())
+                    .unwrap_or("?"),
+                40
+            )
+        );
+    }
+    println!("{} cases", cases.len());
+    Ok(exit::OK)
+}
+
+fn show(store: &Store, id: &str, json: bool) -> Result<u8> {
+    let c = case::get(store, id)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&c)?);
+        return Ok(exit::OK);
+    }
+    let show = |s: &str| sanitize::terminal(s, 200);
+    println!("case {} on {}: {}", c.id, c.marketplace, c.state);
+    println!(
+        "seller: {} (id {})",
+        show(c.seller_name.as_deref().unwrap_or("?")),
+        show(c.seller_id.as_deref().unwrap_or("?"))
+    );
+    if let Some(d) = &c.authorized_seller {
+        println!("authorised distributor: {d}");
+    }
+    println!(
+        "path: {} ({:?} priority): {}",
+        c.path.path.as_str(),
+        c.path.priority,
+        c.path.reason
+    );
+    if let Some(o) = &c.path.overridden {
+        println!(
+            "  overridden by {} on {} (rules chose {}): {}",
+            o.by,
+            o.at.format("%Y-%m-%d"),
+            o.rule_path.as_str(),
+            o.reason
+        );
+    }
+    print_findings_and_history(&c);
+    Ok(exit::OK)
+}
+
+fn print_findings_and_history(c: &Case) {
+    let show = |s: &str| sanitize::terminal(s, 200);
+    println!(
+        "findings ({} open of {}):",
+        c.open_findings.len(),
+        c.findings.len()
+    );
+    for k in &c.findings {
+        let open = if c.open_findings.contains(k) {
+            "open"
+        } else {
+            "resolved"
+        };
+        println!("  {:<9} {}", open, show(k));
+    }
+    for f in &c.filings {
+        println!(
+            "filed {} ref {} (packet r{}) by {}",
+            f.filed_on, f.reference, f.revision, f.by
+        );
+    }
+    println!("history:");
+    for e in &c.events {
+        println!(
+            "  {}  {:<17} {:<12} {}{}",
+            e.at.format("%Y-%m-%d %H:%M"),
+            e.action,
+            show(&e.by),
+            e.reference
+                .as_deref()
+                .map(|r| format!("[{}] ", show(r)))
+                .unwrap_or_default(),
+            e.reason.as_deref().map(show).unwrap_or_default()
+        );
+    }
+}

@@ -1,0 +1,278 @@
+//! The built-in demo: `demo` (start the demo marketplace, scan it night by night,
+//! write findings, packets, a report and a summary) and `serve-demo`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use brandguard::config::Config;
+use brandguard::demo::{DemoOptions, DemoServer, Fault, Site};
+use brandguard::evidence::Store;
+use brandguard::scan::{DemoReport, ScanOptions};
+use clap::Args;
+
+use super::scan::{exit_code, print_summary};
+use super::{Cli, exit, load_config, runtime, write_json};
+
+#[derive(Args)]
+pub struct DemoCommand {
+    /// Where the store, findings.csv and summary.json go.
+    #[arg(long, default_value = "evidence/demo")]
+    out: PathBuf,
+    /// Targets to scan the demo with (default: the built-in demo targets, copied to OUT/targets).
+    #[arg(long)]
+    targets: Option<PathBuf>,
+    /// Scan this many consecutive nights of a changing marketplace, each stamped
+    /// with its date (1 to 30 November 2026).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=30))]
+    nights: u32,
+    #[command(flatten)]
+    demo: DemoArgs,
+}
+
+#[derive(Args)]
+pub struct ServeDemoCommand {
+    #[command(flatten)]
+    demo: DemoArgs,
+    /// Also write a targets folder pointing at this server (every search category
+    /// of a large catalog as a start URL): `scan --targets DIR` needs no --base-url.
+    #[arg(long)]
+    write_targets: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Seed of the generated marketplace.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Listings per demo site.
+    #[arg(long, default_value_t = 24)]
+    listings: usize,
+    /// Port of the first site (the others take the next two); 0 picks free ports.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Make a site misbehave: SITE=FAULT, e.g. tmart=flaky-503:4, shopusa=rate-limit:5,
+    /// bidbay=redirect-loop (also slow:MS, reset:N, endless-pagination, robots-500,
+    /// forbidden, huge:BYTES, hostile:N). Repeatable.
+    #[arg(long = "fault", value_parser = parse_fault)]
+    faults: Vec<(Site, Fault)>,
+}
+
+fn parse_fault(s: &str) -> Result<(Site, Fault), String> {
+    let (site, fault) = s
+        .split_once('=')
+        .ok_or("use SITE=FAULT, e.g. tmart=flaky-503:4")?;
+    let site = Site::ALL
+        .into_iter()
+        .find(|x| x.name() == site.trim())
+        .ok_or_else(|| format!("unknown demo site `{site}` (shopusa, tmart, bidbay)"))?;
+    Ok((site, fault.trim().parse()?))
+}
+
+impl DemoArgs {
+    fn options(&self) -> DemoOptions {
+        DemoOptions {
+            seed: self.seed,
+            listings_per_site: self.listings,
+            port: self.port,
+            faults: self.faults.clone(),
+        }
+    }
+}
+
+/// `NAME=URL` pairs pointing each demo marketplace at the running server.
+fn base_urls(server: &DemoServer) -> Vec<String> {
+    server
+        .base_urls()
+        .iter()
+        .map(|(n, u)| format!("{n}={u}"))
+        .collect()
+}
+
+impl DemoCommand {
+    /// Starts the demo marketplace, scans it `--nights` times into a fresh store
+    /// (an earlier demo's files are moved aside), then writes findings.csv, a
+    /// packet per open case, the month's compliance report and summary.json, and
+    /// scores the findings against the marketplace's ground truth.
+    pub fn run(&self, cli: &Cli) -> Result<u8> {
+        let out = &self.out;
+        std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        let targets = match &self.targets {
+            Some(t) => t.clone(),
+            None => {
+                let dir = out.join("targets");
+                brandguard::demo::write_targets(&dir, None)?;
+                dir
+            }
+        };
+        runtime()?.block_on(async {
+            let server = DemoServer::start(&self.demo.options()).await?;
+            let config = match load_config(&targets, &base_urls(&server)) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            // Each demo run is a new history: what an earlier run wrote is kept
+            // aside, never overwritten or mixed in.
+            for name in ["store", "packets", "report"] {
+                if let Some(aside) = move_aside(out, name)? {
+                    println!("the earlier demo's {name} was moved to {}", aside.display());
+                }
+            }
+            let store = Store::open(&out.join("store"))?;
+            let reports = self.scan_nights(cli, &config, &store, &server).await?;
+            let Some(last) = reports.last() else {
+                return Ok(exit::ERROR);
+            };
+            let csv = out.join("findings.csv");
+            brandguard::report::write_findings_csv(&store, &csv)?;
+            write_packets(&config, &store, &out.join("packets"))?;
+            let period = "2026-11".parse().map_err(anyhow::Error::msg)?;
+            let report = brandguard::report::compliance::build(&config, &store, period, None)?;
+            let written = brandguard::report::compliance::write(&config, &report, period, &out.join("report"))?;
+            super::report::print_compliance(&report, &written);
+            let summary_path = out.join("summary.json");
+            write_json(&summary_path, &summary_doc(&reports)?)?;
+            print_summary(&last.summary);
+            let d = &last.detection;
+            println!(
+                "detection against the demo's ground truth: precision {:.3}, recall {:.3} ({} of {} expected findings)",
+                d.precision, d.recall, d.true_positives, d.expected
+            );
+            println!("wrote {}, {} and the store {}", summary_path.display(), csv.display(), store.path().display());
+            Ok(worst_exit(&reports))
+        })
+    }
+
+    /// One scan per night, each stamped with the night's date, each scored.
+    async fn scan_nights(
+        &self,
+        cli: &Cli,
+        config: &Config,
+        store: &Store,
+        server: &DemoServer,
+    ) -> Result<Vec<DemoReport>> {
+        let mut reports = Vec::new();
+        for night in 0..self.nights {
+            server.set_night(night);
+            let opts = ScanOptions {
+                progress: cli.progress(),
+                fresh: true,
+                as_of: Some(brandguard::demo::night_date(night)),
+                ..ScanOptions::default()
+            };
+            let summary = brandguard::scan::run(config, store, opts).await?;
+            let report = brandguard::scan::demo_report(store, &summary, &server.ground_truth())?;
+            if self.nights > 1 {
+                print_night(night, &report);
+            }
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+}
+
+fn print_night(night: u32, report: &DemoReport) {
+    let (summary, d) = (&report.summary, &report.detection);
+    let c = &summary.cases;
+    println!(
+        "night {} ({}): {} listings, {} findings new, {} resolved; cases {} opened, {} reopened, {} resolved, {} open; precision {:.3}, recall {:.3}",
+        night + 1,
+        brandguard::demo::night_date(night).format("%Y-%m-%d"),
+        summary.listings_seen,
+        summary.findings_new,
+        summary.findings_resolved,
+        c.opened,
+        c.reopened,
+        c.resolved,
+        c.open,
+        d.precision,
+        d.recall
+    );
+}
+
+/// The worst night decides: 5 if a marketplace was not looked at, else 3 if
+/// some fetches failed, else 0.
+fn worst_exit(reports: &[DemoReport]) -> u8 {
+    reports
+        .iter()
+        .map(|r| exit_code(&r.summary))
+        .max_by_key(|&code| match code {
+            exit::NOT_LOOKED => 2,
+            exit::PARTIAL => 1,
+            _ => 0,
+        })
+        .unwrap_or(exit::OK)
+}
+
+/// A packet for every case still open: what legal would file tomorrow.
+fn write_packets(config: &Config, store: &Store, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut packets = 0;
+    for c in brandguard::case::all(store)? {
+        if !c.state.is_done() {
+            brandguard::report::packet::build(config, store, &c.id, None, dir)?;
+            packets += 1;
+        }
+    }
+    println!("{packets} case packets in {}", dir.display());
+    Ok(())
+}
+
+/// The last night's summary, with each night's detection and case moves.
+fn summary_doc(reports: &[DemoReport]) -> Result<serde_json::Value> {
+    let last = reports.last().context("no night was scanned")?;
+    let mut doc = serde_json::to_value(last)?;
+    doc["nights"] = reports
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "scan_id": r.summary.scan_id,
+                "as_of": r.summary.as_of,
+                "listings_seen": r.summary.listings_seen,
+                "findings_new": r.summary.findings_new,
+                "findings_resolved": r.summary.findings_resolved,
+                "cases": r.summary.cases,
+                "detection": r.detection,
+            })
+        })
+        .collect();
+    Ok(doc)
+}
+
+/// Moves `out/name` (if there) to `out/previous/name-TIME`; returns where.
+fn move_aside(out: &Path, name: &str) -> Result<Option<PathBuf>> {
+    let from = out.join(name);
+    if !from.exists() {
+        return Ok(None);
+    }
+    let previous = out.join("previous");
+    std::fs::create_dir_all(&previous)
+        .with_context(|| format!("cannot create {}", previous.display()))?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f");
+    let to = previous.join(format!("{name}-{stamp}"));
+    std::fs::rename(&from, &to)
+        .with_context(|| format!("cannot move {} aside to {}", from.display(), to.display()))?;
+    Ok(Some(to))
+}
+
+impl ServeDemoCommand {
+    /// Runs the demo marketplace until Ctrl-C, printing its addresses.
+    pub fn run(&self) -> Result<u8> {
+        runtime()?.block_on(async {
+            let server = DemoServer::start(&self.demo.options()).await?;
+            for (name, url) in server.base_urls() {
+                println!("{name:>8}  {url}");
+            }
+            if let Some(dir) = &self.write_targets {
+                brandguard::demo::write_targets(dir, Some(&server))?;
+                println!("targets: {}", dir.display());
+            }
+            println!("ground truth: {}/_demo/ground-truth", server.base_urls()[0].1);
+            println!(
+                "scan it with:\n  brandguard scan --targets targets/demo --store evidence/store --base-url {}",
+                base_urls(&server).join(",")
+            );
+            tokio::signal::ctrl_c().await?;
+            Ok(exit::OK)
+        })
+    }
+}

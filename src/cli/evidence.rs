@@ -1,0 +1,262 @@
+//! The evidence store: `findings`, `evidence verify|show|merge|export`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use brandguard::evidence::Store;
+use brandguard::sanitize;
+use clap::{Args, Subcommand};
+
+use super::scan::{beside, print_summary};
+use super::{exit, load_config, write_json};
+
+#[derive(Args)]
+pub struct FindingsCommand {
+    #[arg(long, default_value = "evidence/store")]
+    store: PathBuf,
+    /// Write findings.csv here instead of printing.
+    #[arg(long)]
+    csv: Option<PathBuf>,
+}
+
+impl FindingsCommand {
+    /// Every finding in the store, open or resolved: a table, or findings.csv.
+    pub fn run(&self) -> Result<u8> {
+        let store = Store::open(&self.store)?;
+        if let Some(path) = &self.csv {
+            let n = brandguard::report::write_findings_csv(&store, path)?;
+            println!("wrote {n} findings to {}", path.display());
+            return Ok(exit::OK);
+        }
+        for rec in store.findings() {
+            let r = rec?;
+            let f = &r.finding;
+            println!(
+                "{:<22} {:<8} {:<8} {:<12} {:<30} {:<9} {}",
+                f.kind.as_str(),
+                if r.resolved.is_some() {
+                    "resolved"
+                } else {
+                    "open"
+                },
+                f.marketplace,
+                f.listing_id,
+                sanitize::terminal(f.seller_name.as_deref().unwrap_or("?"), 30),
+                f.sku,
+                sanitize::terminal(&f.detail, 200)
+            );
+        }
+        Ok(exit::OK)
+    }
+}
+
+#[derive(Subcommand)]
+pub enum EvidenceCommand {
+    /// Recompute every snapshot hash and the whole log chain.
+    Verify {
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+    },
+    /// A listing's history (by URL, `marketplace/id` or id), or a snapshot's bytes (by SHA-256).
+    Show {
+        what: String,
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        /// Write the snapshot's exact bytes to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Merge shard stores (`scan --shard I/N`) into one store: every snapshot,
+    /// capture and observation copied once, each night's shard scans as one scan,
+    /// findings and cases moved as after a scan. Shard stores are not changed; a scan
+    /// already merged is skipped, so running it again is safe.
+    Merge {
+        /// The store to merge into (created if missing).
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        /// The targets folder the shards scanned (its brand rules move the cases).
+        #[arg(long)]
+        targets: PathBuf,
+        /// Shard stores.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+    },
+    /// Export every capture as WARC/1.1.
+    Export {
+        #[arg(long)]
+        warc: PathBuf,
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+    },
+}
+
+impl EvidenceCommand {
+    pub fn run(&self) -> Result<u8> {
+        match self {
+            Self::Verify { store } => verify(store),
+            Self::Show { what, store, out } => show(store, what, out.as_deref()),
+            Self::Merge {
+                store,
+                targets,
+                shards,
+            } => merge(store, targets, shards),
+            Self::Export { warc, store } => export(store, warc),
+        }
+    }
+}
+
+/// Recomputes every hash; exit 4 (and the first problem) if anything was altered.
+fn verify(store: &Path) -> Result<u8> {
+    let store = Store::open(store)?;
+    match store.verify() {
+        Ok(v) => {
+            println!(
+                "OK: {} snapshots, {} log records ({} captures, {} observations), {} cases, {} report rows verified; head {}",
+                v.snapshots,
+                v.log_records,
+                v.captures,
+                v.observations,
+                v.cases,
+                v.report_rows,
+                v.head
+            );
+            Ok(exit::OK)
+        }
+        Err(e) => {
+            eprintln!("FAILED: {e}");
+            Ok(exit::TAMPERED)
+        }
+    }
+}
+
+/// Writes every capture as WARC/1.1 records.
+fn export(store: &Path, warc: &Path) -> Result<u8> {
+    let store = Store::open(store)?;
+    let file =
+        std::fs::File::create(warc).with_context(|| format!("cannot create {}", warc.display()))?;
+    let mut w = std::io::BufWriter::new(file);
+    let stats = brandguard::evidence::warc::export(&store, &mut w)?;
+    std::io::Write::flush(&mut w)?;
+    println!(
+        "wrote {} ({} responses, {} requests, {} bytes)",
+        warc.display(),
+        stats.responses,
+        stats.requests,
+        stats.bytes
+    );
+    Ok(exit::OK)
+}
+
+/// Merges shard stores into `store`; exit 3 if a shard's scan never finished.
+fn merge(store: &Path, targets: &Path, shards: &[PathBuf]) -> Result<u8> {
+    let config = match load_config(targets, &[]) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let mut opened = Vec::new();
+    for s in shards {
+        if !s.exists() {
+            eprintln!("error: shard store {} does not exist", s.display());
+            return Ok(exit::BAD_CONFIG);
+        }
+        if std::path::absolute(s).ok() == std::path::absolute(store).ok() {
+            eprintln!(
+                "error: {} is both a shard and the store to merge into",
+                s.display()
+            );
+            return Ok(exit::BAD_CONFIG);
+        }
+        opened.push((s.clone(), Store::open(s)?));
+    }
+    let target = Store::open(store)?;
+    let m = brandguard::scan::merge::merge(&config, &target, &opened)?;
+    for s in &m.scans {
+        print_summary(s);
+    }
+    println!(
+        "merged {} shard scans ({} captures, {} observations, {} new snapshots); {} already merged, {} unfinished",
+        m.merged.len(),
+        m.captures,
+        m.observations,
+        m.snapshots_copied,
+        m.already_merged.len(),
+        m.unfinished.len()
+    );
+    for u in &m.unfinished {
+        eprintln!(
+            "warning: not merged, never finished: {u} (resume it with the same scan --shard command)"
+        );
+    }
+    let path = beside(&target, "last-merge.json");
+    write_json(&path, &m)?;
+    println!("merge summary written to {}", path.display());
+    Ok(if m.unfinished.is_empty() {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    })
+}
+
+/// A snapshot's bytes (by SHA-256), or the history of the listings `what` names.
+fn show(store: &Path, what: &str, out: Option<&Path>) -> Result<u8> {
+    let store = Store::open(store)?;
+    let is_sha = what.len() == 64 && what.bytes().all(|b| b.is_ascii_hexdigit());
+    if is_sha {
+        return show_snapshot(&store, what, out);
+    }
+    let listings = store.find_listing(what)?;
+    if listings.is_empty() {
+        eprintln!(
+            "error: no listing or snapshot matches `{what}` (give a URL, marketplace/id, an id or a SHA-256)"
+        );
+        return Ok(exit::ERROR);
+    }
+    for (marketplace, id) in listings {
+        println!("{marketplace}/{id}");
+        for o in store.history(&marketplace, &id)? {
+            let kinds: Vec<&str> = o.findings.iter().map(|k| k.as_str()).collect();
+            println!(
+                "  {}  scan {:<3} log {:<6} {:<14} {:<28} {}  {}",
+                o.page.received_at.format("%Y-%m-%d %H:%M:%S"),
+                o.scan_id,
+                o.log_seq,
+                o.listing
+                    .price
+                    .as_ref()
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                sanitize::terminal(o.listing.seller.name.as_deref().unwrap_or("?"), 28),
+                o.snapshot.sha256,
+                if kinds.is_empty() {
+                    "ok".to_string()
+                } else {
+                    kinds.join(",")
+                }
+            );
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn show_snapshot(store: &Store, sha: &str, out: Option<&Path>) -> Result<u8> {
+    let Some(bytes) = store.snapshot(&sha.to_ascii_lowercase())? else {
+        eprintln!("error: no snapshot {sha} in {}", store.path().display());
+        return Ok(exit::ERROR);
+    };
+    match out {
+        Some(path) => {
+            std::fs::write(path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            println!(
+                "wrote {} bytes of snapshot {sha} to {}",
+                bytes.len(),
+                path.display()
+            );
+        }
+        None => println!(
+            "snapshot {sha}: {} bytes (use --out FILE to write them)",
+            bytes.len()
+        ),
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,117 @@
+//! Complaint packets: `packet --case ID` and `packet verify PATH`.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use brandguard::evidence::Store;
+use brandguard::report::packet::{self, Packet};
+use clap::{Args, Subcommand};
+
+use super::{exit, load_config};
+
+#[derive(Args)]
+pub struct PacketCommand {
+    #[command(subcommand)]
+    command: Option<PacketSubcommand>,
+    /// The case (see `brandguard case list`).
+    #[arg(long)]
+    case: Option<String>,
+    /// The form: amazon, ebay_vero, alibaba or generic (default: the marketplace's
+    /// `complaint_format`). Letters (cease-and-desist, distributor notice) follow the case's path.
+    #[arg(long)]
+    format: Option<brandguard::config::ComplaintFormat>,
+    #[arg(long, default_value = "evidence/packets")]
+    out: PathBuf,
+    /// The targets folder (brand, trademarks, templates).
+    #[arg(long)]
+    targets: Option<PathBuf>,
+    #[arg(long, default_value = "evidence/store")]
+    store: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum PacketSubcommand {
+    /// Check a packet (folder or .zip) against its manifest and the evidence store.
+    Verify {
+        path: PathBuf,
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        /// Check the files against the manifest only (no store at hand).
+        #[arg(long)]
+        no_store: bool,
+    },
+}
+
+impl PacketCommand {
+    pub fn run(&self) -> Result<u8> {
+        match &self.command {
+            Some(PacketSubcommand::Verify {
+                path,
+                store,
+                no_store,
+            }) => verify(path, (!*no_store).then_some(store)),
+            None => self.build(),
+        }
+    }
+
+    /// Writes the case's next packet revision: a folder and a .zip.
+    fn build(&self) -> Result<u8> {
+        let (Some(case), Some(targets)) = (&self.case, &self.targets) else {
+            eprintln!("error: give --case ID and --targets DIR (or `packet verify PATH`)");
+            return Ok(exit::BAD_CONFIG);
+        };
+        let config = match load_config(targets, &[]) {
+            Ok(c) => c,
+            Err(code) => return Ok(code),
+        };
+        let store = Store::open(&self.store)?;
+        std::fs::create_dir_all(&self.out)
+            .with_context(|| format!("cannot create {}", self.out.display()))?;
+        let p = packet::build(&config, &store, case, self.format, &self.out)?;
+        print_packet(&p);
+        Ok(exit::OK)
+    }
+}
+
+/// Checks a packet against its manifest and, given a store, the evidence log;
+/// exit 4 with the first mismatch.
+fn verify(path: &std::path::Path, store: Option<&PathBuf>) -> Result<u8> {
+    let store = store.map(|s| Store::open(s)).transpose()?;
+    match packet::verify(path, store.as_ref()) {
+        Ok(c) => {
+            println!(
+                "OK: {} revision {}: {} files match the manifest ({}); {} captures match the evidence log{}",
+                c.case_id,
+                c.revision,
+                c.files,
+                c.manifest_sha256,
+                c.captures_checked_against_store,
+                if store.is_none() {
+                    " (not checked: --no-store)"
+                } else {
+                    ""
+                }
+            );
+            Ok(exit::OK)
+        }
+        Err(e) => {
+            eprintln!("FAILED: {e}");
+            Ok(exit::TAMPERED)
+        }
+    }
+}
+
+fn print_packet(p: &Packet) {
+    println!(
+        "{} revision {} ({}): {} files in {} and {}",
+        p.case_id,
+        p.revision,
+        p.format,
+        p.files,
+        p.dir.display(),
+        p.zip.display()
+    );
+    for m in &p.missing {
+        println!("  missing: {m}");
+    }
+}

@@ -1,0 +1,374 @@
+//! The nightly job and what prepares it: `scan`, `schedule`, `check`, `extract`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use brandguard::config::Config;
+use brandguard::evidence::Store;
+use brandguard::scan::{ScanOptions, ScanSummary};
+use clap::Args;
+
+use super::{Cli, exit, load_config, runtime, write_json};
+
+#[derive(Args)]
+pub struct ScanCommand {
+    #[arg(long)]
+    targets: PathBuf,
+    /// The evidence store folder.
+    #[arg(long, default_value = "evidence/store")]
+    store: PathBuf,
+    #[command(flatten)]
+    base: BaseUrls,
+    /// Write the run summary here (default: last-scan.json beside the store).
+    #[arg(long)]
+    summary: Option<PathBuf>,
+    /// Start a new scan even if the last one was interrupted (default: resume it).
+    #[arg(long)]
+    fresh: bool,
+    /// Requests in flight at once (default: `concurrency` in brand.toml).
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// Benchmarks only: lift every rate limit. Refused unless all marketplaces are
+    /// on this machine (127.0.0.1, ::1, localhost), i.e. the demo marketplace.
+    #[arg(long)]
+    benchmark_unthrottled: bool,
+    /// Scan only shard I of N (0-based, like Kubernetes' JOB_COMPLETION_INDEX): a
+    /// stable share of the start URLs by host and query, each host's rate limit
+    /// divided among the shards that ask it. Use one store per shard, then
+    /// `brandguard evidence merge`.
+    #[arg(long, env = "BRANDGUARD_SHARD")]
+    shard: Option<brandguard::scan::shard::Shard>,
+}
+
+#[derive(Args)]
+struct BaseUrls {
+    /// Point a marketplace at another base URL: NAME=URL (repeatable, or comma-separated in BRANDGUARD_BASE_URL).
+    #[arg(long = "base-url", env = "BRANDGUARD_BASE_URL", value_delimiter = ',')]
+    base_url: Vec<String>,
+}
+
+impl ScanCommand {
+    /// Scans every marketplace of the targets folder into the store (resuming an
+    /// interrupted scan unless `--fresh`), announces what is new, writes the
+    /// summary and exits 0, 3 (some fetches failed) or 5 (a marketplace not looked at).
+    pub fn run(&self, cli: &Cli) -> Result<u8> {
+        let mut config = match load_config(&self.targets, &self.base.base_url) {
+            Ok(c) => c,
+            Err(code) => return Ok(code),
+        };
+        if let Some(n) = self.concurrency {
+            config.brand.crawl.concurrency = n.max(1);
+        }
+        let shard = self
+            .shard
+            .map(|s| brandguard::scan::shard::apply(&mut config, s));
+        if let Some(plan) = &shard {
+            let units: usize = plan.start_urls.values().map(Vec::len).sum();
+            println!(
+                "shard {}: {} start URLs on {} marketplaces",
+                plan.shard,
+                units,
+                plan.start_urls.len()
+            );
+        }
+        let rt = runtime()?;
+        let store = Store::open(&self.store)?;
+        let options = ScanOptions {
+            progress: cli.progress(),
+            fresh: self.fresh,
+            as_of: None,
+            benchmark_unthrottled: self.benchmark_unthrottled,
+            shard,
+        };
+        let mut s = rt.block_on(brandguard::scan::run(&config, &store, options))?;
+        // Announce what is new; a failed notification never fails the scan.
+        match brandguard::notify::Announcement::of(&config.brand.name, &store, &s) {
+            Ok(a) => {
+                s.notifications =
+                    rt.block_on(brandguard::notify::announce(&config.brand.notify, &a))
+            }
+            Err(e) => tracing::error!(error = %e, "cannot build the announcement"),
+        }
+        let path = self
+            .summary
+            .clone()
+            .unwrap_or_else(|| beside(&store, "last-scan.json"));
+        write_json(&path, &s)?;
+        print_summary(&s);
+        println!("summary written to {}", path.display());
+        Ok(exit_code(&s))
+    }
+}
+
+/// A file in the folder that holds the store.
+pub(super) fn beside(store: &Store, name: &str) -> PathBuf {
+    store
+        .path()
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join(name)
+}
+
+/// 5 when a marketplace was not looked at, 3 when some fetches failed, else 0.
+pub(super) fn exit_code(s: &ScanSummary) -> u8 {
+    if !s.degraded.is_empty() {
+        exit::NOT_LOOKED
+    } else if s.failures.is_empty() {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    }
+}
+
+/// The end-of-run summary, one line per subject.
+pub(super) fn print_summary(s: &ScanSummary) {
+    println!(
+        "scan {} finished in {:.1}s: {} pages fetched, {} listings ({} of the brand), {} links skipped by robots.txt",
+        s.scan_id,
+        s.duration_secs,
+        s.pages_fetched,
+        s.listings_seen,
+        s.listings_matched,
+        s.robots_blocked
+    );
+    let kinds: Vec<String> = s
+        .findings_by_kind
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    println!(
+        "findings: {} new, {} ongoing ({})",
+        s.findings_new,
+        s.findings_ongoing,
+        if kinds.is_empty() {
+            "none".to_string()
+        } else {
+            kinds.join(", ")
+        }
+    );
+    if !s.degraded.is_empty() {
+        println!(
+            "NOT LOOKED AT: {} (unreachable, searches failed or refused, or under 90% of listing pages read)",
+            s.degraded.join(", ")
+        );
+    }
+    if !s.not_looked.is_empty() {
+        println!(
+            "not wholly looked at: {}: nothing absent from them was concluded",
+            s.not_looked.join(", ")
+        );
+    }
+    let c = &s.cases;
+    println!(
+        "cases: {} opened, {} reopened (seller back), {} resolved, {} open; {} findings resolved, {} listings rechecked at their address ({} gone)",
+        c.opened, c.reopened, c.resolved, c.open, s.findings_resolved, s.rechecked, s.listings_gone
+    );
+    println!(
+        "cost: {:.1} CPU seconds, peak memory {:.0} MiB, {} snapshot bytes stored ({} new pages, {} already stored)",
+        s.usage.cpu_secs,
+        s.usage.peak_rss_mib,
+        s.snapshot_bytes_stored,
+        s.snapshots_new,
+        s.snapshots_deduplicated
+    );
+    print_troubles(s);
+}
+
+/// Failures, cut-off hosts, failed notifications and spent page budgets.
+fn print_troubles(s: &ScanSummary) {
+    if !s.failures.is_empty() {
+        let f: Vec<String> = s.failures.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        println!("failures: {}", f.join(", "));
+    }
+    if !s.hosts_cut_off.is_empty() {
+        println!(
+            "hosts cut off after repeated refusals: {}",
+            s.hosts_cut_off.join(", ")
+        );
+    }
+    for n in s.notifications.iter().filter(|n| !n.ok) {
+        println!(
+            "notification via {} failed: {}",
+            n.channel,
+            n.error.as_deref().unwrap_or("?")
+        );
+    }
+    if !s.budget_exhausted.is_empty() {
+        println!(
+            "page budget exhausted on: {}",
+            s.budget_exhausted.join(", ")
+        );
+    }
+}
+
+#[derive(Args)]
+pub struct ScheduleCommand {
+    #[arg(long)]
+    targets: PathBuf,
+    #[arg(long, default_value = "evidence/store")]
+    store: PathBuf,
+    /// Time of day (local, HH:MM) the scan starts.
+    #[arg(long, default_value = "02:30")]
+    at: String,
+}
+
+impl ScheduleCommand {
+    /// Prints systemd units and a crontab line that run this binary's `scan` nightly.
+    pub fn run(&self) -> Result<u8> {
+        let Some((hour, minute)) = self
+            .at
+            .split_once(':')
+            .and_then(|(h, m)| Some((h.parse::<u8>().ok()?, m.parse::<u8>().ok()?)))
+            .filter(|(h, m)| *h < 24 && *m < 60)
+        else {
+            eprintln!("error: --at wants HH:MM (24-hour), got `{}`", self.at);
+            return Ok(exit::BAD_CONFIG);
+        };
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("brandguard"));
+        let (exe, targets, store) = (abs(&exe), abs(&self.targets), abs(&self.store));
+        let summary = store
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("last-scan.json");
+        let cmd = format!(
+            "{} scan --targets {} --store {} --summary {}",
+            exe.display(),
+            targets.display(),
+            store.display(),
+            summary.display()
+        );
+        print!("{}", schedule_text(&cmd, hour, minute));
+        Ok(exit::OK)
+    }
+}
+
+/// systemd units and a crontab line running `cmd` every night at `hour:minute`.
+fn schedule_text(cmd: &str, hour: u8, minute: u8) -> String {
+    format!(
+        "# /etc/systemd/system/brandguard-scan.service
+[Unit]
+Description=brandguard nightly marketplace scan
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart={cmd}
+# Exit 3 means the scan finished with some hosts failing: see the summary.
+SuccessExitStatus=3
+Nice=10
+
+# /etc/systemd/system/brandguard-scan.timer
+[Unit]
+Description=Run brandguard every night
+
+[Timer]
+OnCalendar=*-*-* {hour:02}:{minute:02}:00
+RandomizedDelaySec=10m
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+
+# Enable with: systemctl daemon-reload && systemctl enable --now brandguard-scan.timer
+
+# Or, with cron (crontab -e):
+{minute} {hour} * * * {cmd} >> /var/log/brandguard.log 2>&1
+"
+    )
+}
+
+#[derive(Args)]
+pub struct CheckCommand {
+    #[arg(long)]
+    targets: PathBuf,
+}
+
+impl CheckCommand {
+    /// Loads and validates the targets folder; prints what it holds.
+    pub fn run(&self) -> u8 {
+        match Config::load(&self.targets) {
+            Ok(c) => {
+                println!(
+                    "{}: brand {}, {} SKUs, {} authorised sellers, {} marketplaces ({}): OK",
+                    self.targets.display(),
+                    c.brand.name,
+                    c.brand.skus.len(),
+                    c.brand.sellers.len(),
+                    c.marketplaces.len(),
+                    c.marketplaces
+                        .iter()
+                        .map(|m| m.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                exit::OK
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit::BAD_CONFIG
+            }
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct ExtractCommand {
+    /// A saved page, or `-` for standard input.
+    page: PathBuf,
+    #[arg(long)]
+    targets: PathBuf,
+    /// The adapter (marketplace name) to read the page with.
+    #[arg(long)]
+    marketplace: String,
+    /// The URL the page was saved from (for relative links and the listing id).
+    #[arg(long)]
+    url: Option<String>,
+}
+
+impl ExtractCommand {
+    /// Reads one saved page through the marketplace's adapter, exactly as a scan
+    /// would, and prints what it found (listing, match, findings) as JSON.
+    pub fn run(&self) -> Result<u8> {
+        let config = match load_config(&self.targets, &[]) {
+            Ok(c) => c,
+            Err(code) => return Ok(code),
+        };
+        let Some(m) = config.marketplace(&self.marketplace) else {
+            let known: Vec<&str> = config
+                .marketplaces
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect();
+            eprintln!(
+                "error: no marketplace `{}` in {} (known: {})",
+                self.marketplace,
+                self.targets.display(),
+                known.join(", ")
+            );
+            return Ok(exit::BAD_CONFIG);
+        };
+        let body = self.read_page()?;
+        let url = match &self.url {
+            Some(u) => url::Url::parse(u).with_context(|| format!("--url `{u}` is not a URL"))?,
+            None => m.base_url.clone(),
+        };
+        let page = brandguard::crawl::Page::saved(url, body);
+        let inspection = brandguard::scan::inspect(&config, m, &page);
+        println!("{}", serde_json::to_string_pretty(&inspection)?);
+        Ok(exit::OK)
+    }
+
+    fn read_page(&self) -> Result<Vec<u8>> {
+        if self.page.as_os_str() == "-" {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+                .context("cannot read standard input")?;
+            Ok(buf)
+        } else {
+            std::fs::read(&self.page)
+                .with_context(|| format!("cannot read {}", self.page.display()))
+        }
+    }
+}
