@@ -1,0 +1,246 @@
+//! A packet's evidence: for each listing of the case, the findings, every capture
+//! that shows them (page bytes, what was read from it, how it was fetched) and
+//! the lines of the cover's evidence table and listings.csv.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+
+use super::{MAX_TEXT, ManifestCapture, PacketError};
+use crate::case::{Case, PacketRevision};
+use crate::evidence::{FindingRecord, Observation, Store};
+use crate::judge::FindingKind;
+use crate::report::ReportError;
+use crate::sanitize::{file_name, terminal};
+
+/// The listings of a case and the observations that show its findings.
+pub(super) struct Evidence {
+    pub listing: String,
+    pub records: Vec<FindingRecord>,
+    pub observations: Vec<Observation>,
+}
+
+/// The case's findings grouped by listing, each with the observations that
+/// showed one of them.
+pub(super) fn gather(store: &Store, c: &Case) -> Result<Vec<Evidence>, PacketError> {
+    // Open findings are what a filing is about; a case with none (resolved) still
+    // documents all of them.
+    let keys = if c.open_findings.is_empty() {
+        &c.findings
+    } else {
+        &c.open_findings
+    };
+    let mut by_listing: BTreeMap<String, Vec<FindingRecord>> = BTreeMap::new();
+    for k in keys {
+        if let Some(f) = store
+            .finding(&crate::evidence::finding_key_of_printable(k))
+            .map_err(ReportError::from)?
+        {
+            by_listing
+                .entry(format!(
+                    "{}/{}",
+                    f.finding.marketplace, f.finding.listing_id
+                ))
+                .or_default()
+                .push(f);
+        }
+    }
+    let mut out = Vec::new();
+    for (listing, records) in by_listing {
+        let first = &records[0].finding;
+        let kinds: Vec<FindingKind> = records.iter().map(|r| r.finding.kind).collect();
+        let observations = store
+            .history(&first.marketplace, &first.listing_id)
+            .map_err(ReportError::from)?
+            .into_iter()
+            .filter(|o| o.findings.iter().any(|k| kinds.contains(k)))
+            .collect();
+        out.push(Evidence {
+            listing,
+            records,
+            observations,
+        });
+    }
+    Ok(out)
+}
+
+/// The evidence's files and the rows that describe them.
+#[derive(Default)]
+pub(super) struct EvidenceFiles {
+    /// Path inside the packet → bytes.
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub captures: Vec<ManifestCapture>,
+    /// One object per listing for the cover's template.
+    pub listings: Vec<serde_json::Value>,
+    /// One row per listing for listings.csv.
+    pub csv_rows: Vec<Vec<String>>,
+}
+
+/// Every listing's captures as files, with the cover's and the CSV's lines.
+/// `previous` marks which captures are new since the last revision.
+pub(super) fn files(
+    store: &Store,
+    evidence: &[Evidence],
+    previous: Option<&PacketRevision>,
+    seller_name: &str,
+) -> Result<EvidenceFiles, PacketError> {
+    let mut out = EvidenceFiles::default();
+    for e in evidence {
+        let caps = captures(store, e, previous, &mut out)?;
+        let (listing, row) = describe(e, caps, seller_name);
+        out.listings.push(listing);
+        out.csv_rows.push(row);
+    }
+    Ok(out)
+}
+
+/// Writes each observation's page, fields and capture metadata into `out` and
+/// pins it in the manifest; returns the cover's lines for them.
+fn captures(
+    store: &Store,
+    e: &Evidence,
+    previous: Option<&PacketRevision>,
+    out: &mut EvidenceFiles,
+) -> Result<Vec<serde_json::Value>, PacketError> {
+    let first = &e.records[0].finding;
+    let folder = format!(
+        "evidence/{}",
+        file_name(&format!("{}-{}", first.marketplace, first.listing_id), 80)
+    );
+    let mut caps = Vec::new();
+    for o in &e.observations {
+        let Some(body) = store
+            .snapshot(&o.snapshot.sha256)
+            .map_err(ReportError::from)?
+        else {
+            continue;
+        };
+        let page_file = format!("{folder}/page-{}.html", o.log_seq);
+        out.files.insert(page_file.clone(), body);
+        out.files.insert(
+            format!("{folder}/fields-{}.json", o.log_seq),
+            super::json_bytes(&serde_json::json!({
+                "listing": o.listing, "sku_match": o.sku_match, "findings": o.findings,
+                "notes": o.notes, "promotion": o.promotion, "observed_at": o.at(),
+            })),
+        );
+        out.files.insert(
+            format!("{folder}/capture-{}.json", o.log_seq),
+            super::json_bytes(&serde_json::json!({
+                "url": o.page.url, "final_url": o.page.final_url, "status": o.page.status,
+                "headers": o.page.headers, "sent_at": o.page.sent_at, "received_at": o.page.received_at,
+                "remote_addr": o.page.remote_addr, "user_agent": o.page.user_agent,
+                "snapshot_sha256": o.snapshot.sha256, "capture_log_seq": o.capture_log_seq,
+                "observation_log_seq": o.log_seq, "scan_id": o.scan_id,
+            })),
+        );
+        out.captures
+            .push(pin(store, &e.listing, o, page_file.clone())?);
+        caps.push(serde_json::json!({
+            "at": o.page.received_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            "price": o.listing.price.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+            "file": page_file,
+            "sha256": o.snapshot.sha256,
+            "new": previous.is_some_and(|p| o.log_seq >= p.log_len),
+        }));
+    }
+    Ok(caps)
+}
+
+/// A capture pinned to its capture and observation records in the log.
+fn pin(
+    store: &Store,
+    listing: &str,
+    o: &Observation,
+    file: String,
+) -> Result<ManifestCapture, PacketError> {
+    let capture = store
+        .log_record(o.capture_log_seq)
+        .map_err(ReportError::from)?;
+    let capture_status = capture
+        .as_ref()
+        .and_then(|r| r.payload.pointer("/page/status").and_then(|v| v.as_u64()))
+        .unwrap_or(0) as u16;
+    let observation = store.log_record(o.log_seq).map_err(ReportError::from)?;
+    Ok(ManifestCapture {
+        listing: listing.to_string(),
+        file,
+        snapshot_sha256: o.snapshot.sha256.clone(),
+        capture_log_seq: o.capture_log_seq,
+        capture_record_hash: capture.map(|r| r.hash).unwrap_or_default(),
+        observation_log_seq: o.log_seq,
+        observation_record_hash: observation.map(|r| r.hash).unwrap_or_default(),
+        capture_status,
+    })
+}
+
+/// A listing's line on the cover (with its captures) and its listings.csv row.
+fn describe(
+    e: &Evidence,
+    caps: Vec<serde_json::Value>,
+    seller_name: &str,
+) -> (serde_json::Value, Vec<String>) {
+    let first = &e.records[0].finding;
+    let title = e
+        .observations
+        .last()
+        .and_then(|o| o.listing.title.clone())
+        .unwrap_or_default();
+    let price = first
+        .observed
+        .as_ref()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let floor = first
+        .floor
+        .as_ref()
+        .map(|p| p.to_string())
+        .or_else(|| {
+            e.records
+                .iter()
+                .find_map(|r| r.finding.floor.as_ref().map(|p| p.to_string()))
+        })
+        .unwrap_or_default();
+    let first_seen = e
+        .records
+        .iter()
+        .map(|r| r.first_seen)
+        .min()
+        .unwrap_or_else(Utc::now);
+    let last_seen = e
+        .records
+        .iter()
+        .map(|r| r.last_seen)
+        .max()
+        .unwrap_or_else(Utc::now);
+    let kinds: Vec<&str> = e.records.iter().map(|r| r.finding.kind.as_str()).collect();
+    let listing = serde_json::json!({
+        "marketplace": first.marketplace,
+        "listing_id": terminal(&first.listing_id, 80),
+        "url": first.url,
+        "title": terminal(&title, MAX_TEXT),
+        "sku": first.sku,
+        "price": price,
+        "floor": floor,
+        "first_seen": first_seen.format("%Y-%m-%d").to_string(),
+        "last_seen": last_seen.format("%Y-%m-%d").to_string(),
+        "kinds": kinds,
+        "details": e.records.iter().map(|r| terminal(&r.finding.detail, MAX_TEXT)).collect::<Vec<_>>(),
+        "captures": caps,
+    });
+    let row = vec![
+        first.marketplace.clone(),
+        first.listing_id.clone(),
+        first.url.clone(),
+        terminal(&title, MAX_TEXT),
+        terminal(seller_name, MAX_TEXT),
+        first.seller_id.clone().unwrap_or_default(),
+        first.sku.clone(),
+        price,
+        floor,
+        kinds.join(" "),
+        first_seen.to_rfc3339(),
+        last_seen.to_rfc3339(),
+    ];
+    (listing, row)
+}

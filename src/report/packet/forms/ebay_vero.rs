@@ -1,0 +1,134 @@
+//! eBay VeRO's Notice of Claimed Infringement, and the body of its API request.
+
+use super::{Facts, Form, counterfeit, field};
+use crate::report::packet::FormField;
+use crate::sanitize::terminal;
+
+pub(super) struct EbayVero;
+
+/// Most items eBay's VeRO API takes in one request.
+const MAX_ITEMS: usize = 150;
+
+/// The brand's reason code key for a listing (`[enforcement] reason_codes`).
+fn reason_code_key(counterfeit: bool) -> &'static str {
+    if counterfeit {
+        "ebay_vero.counterfeit"
+    } else {
+        "ebay_vero.trademark"
+    }
+}
+
+impl Form for EbayVero {
+    fn id(&self) -> &'static str {
+        "ebay_vero"
+    }
+    fn title(&self) -> &'static str {
+        "eBay VeRO — Notice of Claimed Infringement"
+    }
+    fn statements(&self) -> &'static str {
+        "ebay_vero"
+    }
+    fn sworn(&self) -> bool {
+        true
+    }
+    fn fields(&self, f: &Facts) -> Vec<FormField> {
+        let code_key = reason_code_key(f.counterfeit());
+        vec![
+            f.owner_field(
+                "rights_owner",
+                "Name of intellectual property rights owner",
+                "company",
+                |o| Some(o.company.clone()),
+            ),
+            field(
+                "vero_participant_id",
+                "VeRO participant ID",
+                f.program("ebay_vero"),
+                "brand.toml [enforcement] program_ids.ebay_vero",
+            ),
+            f.owner_field("agent", "Name of authorised agent", "agent", |o| {
+                o.agent.clone()
+            }),
+            f.owner_field("address", "Address", "address", |o| o.address.clone()),
+            f.owner_field("email", "Email", "email", |o| o.email.clone()),
+            f.owner_field("phone", "Telephone", "phone", |o| o.phone.clone()),
+            field(
+                "trademarks",
+                "Trademark(s) infringed (registration, office, class)",
+                f.all_trademarks(),
+                "brand.toml [[trademark]]",
+            ),
+            field(
+                "item_numbers",
+                "eBay item numbers",
+                Some(f.ids()),
+                "findings",
+            ),
+            field(
+                "reason",
+                "Reason for reporting (per item)",
+                Some(f.reason_en()),
+                "case findings",
+            ),
+            field(
+                "vero_reason_code",
+                "VeRO reason code (API)",
+                f.brand().enforcement.reason_codes.get(code_key).cloned(),
+                &format!(
+                    "brand.toml [enforcement] reason_codes.\"{code_key}\" (from eBay's getVeroReasonCodes)"
+                ),
+            ),
+            field(
+                "seller",
+                "Seller user id",
+                f.seller_id().or(Some(f.seller())),
+                "the listing pages",
+            ),
+            field(
+                "observed",
+                "Observed prices and dates",
+                Some(f.prices()),
+                "observations",
+            ),
+            f.owner_field("signature", "Signature", "signatory", |o| {
+                o.signatory.clone()
+            }),
+        ]
+    }
+
+    /// The body of eBay's VeRO API `POST /commerce/vero/v1/vero_report` for the
+    /// case's listings (up to 150 items per request, as the API allows).
+    fn api_files(&self, f: &Facts) -> Vec<(String, serde_json::Value)> {
+        let brand = f.brand();
+        let owner = brand
+            .owner
+            .as_ref()
+            .map(|o| o.company.as_str())
+            .unwrap_or("");
+        let items: Vec<serde_json::Value> = f
+            .evidence
+            .iter()
+            .take(MAX_ITEMS)
+            .map(|e| {
+                let key = reason_code_key(counterfeit(e));
+                let message = format!(
+                    "This listing infringes the registered trademark of {} ({owner}). Case {}.",
+                    brand.name, f.case.id
+                );
+                let details: Vec<String> =
+                    e.records.iter().map(|r| r.finding.detail.clone()).collect();
+                serde_json::json!({
+                    "itemId": e.records[0].finding.listing_id,
+                    "veroReasonCodeId": brand.enforcement.reason_codes.get(key),
+                    "messageToSeller": terminal(&message, 1000),
+                    "copyEmailToRightsOwner": true,
+                    "detailedMessage": terminal(&details.join("; "), 1000),
+                })
+            })
+            .collect();
+        vec![(
+            "api/vero_report.json".into(),
+            serde_json::json!({ "reportItems": items }),
+        )]
+    }
+}

@@ -1,0 +1,259 @@
+//! The complaint forms and letters a packet can be: one module per form, each a
+//! [`Form`] that says what the form asks for (fields with their sources, so a
+//! missing one is named), which template renders its cover and which API body, if
+//! any, goes with it. Adding a form, or a new version of one, touches one file
+//! here and a line in [`for_case`].
+
+mod alibaba_ipp;
+mod amazon;
+mod cease_and_desist;
+mod distributor_notice;
+mod ebay_vero;
+mod generic;
+
+use std::collections::BTreeMap;
+
+use super::{Evidence, FormField, MAX_TEXT};
+use crate::case::{Case, EnforcementPath};
+use crate::config::{Brand, ComplaintFormat, Config, RightsOwner, Trademark};
+use crate::judge::FindingKind;
+use crate::sanitize::terminal;
+
+/// One complaint form or letter.
+pub(super) trait Form: Sync {
+    /// Its id: the cover template is `templates/packet/{id}.html`, and the id is
+    /// written into the manifest and the case's packet record.
+    fn id(&self) -> &'static str;
+    /// Its title, as the marketplace or the letter heads it.
+    fn title(&self) -> &'static str;
+    /// The section of `templates/packet/statements.toml` whose sentences it uses.
+    fn statements(&self) -> &'static str {
+        "generic"
+    }
+    /// Whether it is filed with a marketplace under the sworn statements
+    /// (good faith; accuracy under penalty of perjury).
+    fn sworn(&self) -> bool {
+        false
+    }
+    /// The fields it asks for, in its order.
+    fn fields(&self, facts: &Facts) -> Vec<FormField>;
+    /// Files for the marketplace's API (path inside the packet → JSON body).
+    fn api_files(&self, _facts: &Facts) -> Vec<(String, serde_json::Value)> {
+        Vec::new()
+    }
+}
+
+/// The form for a case: the marketplace's complaint form when the case goes to
+/// the marketplace, else the letter its path calls for.
+pub(super) fn for_case(c: &Case, format: ComplaintFormat) -> &'static dyn Form {
+    match c.path.path {
+        EnforcementPath::DistributorNotice => &distributor_notice::DistributorNotice,
+        EnforcementPath::CeaseAndDesist => &cease_and_desist::CeaseAndDesist,
+        EnforcementPath::MarketplaceComplaint => match format {
+            ComplaintFormat::Amazon => &amazon::Amazon,
+            ComplaintFormat::EbayVero => &ebay_vero::EbayVero,
+            ComplaintFormat::Alibaba => &alibaba_ipp::AlibabaIpp,
+            ComplaintFormat::Generic => &generic::Generic,
+        },
+    }
+}
+
+/// What the forms' fields are filled from: the brand's settings, the case and
+/// its evidence, in the shapes the forms share.
+pub(super) struct Facts<'a> {
+    pub config: &'a Config,
+    pub case: &'a Case,
+    pub evidence: &'a [Evidence],
+    /// The brand's sentences for this form (`statements.toml`).
+    pub statements: &'a BTreeMap<String, String>,
+}
+
+/// Where owner fields come from, for the `source` of each.
+const SRC_OWNER: &str = "brand.toml [brand.owner]";
+
+impl Facts<'_> {
+    fn brand(&self) -> &Brand {
+        &self.config.brand
+    }
+
+    /// A field of the rights owner's settings, sourced as `[brand.owner] KEY`.
+    fn owner_field(
+        &self,
+        id: &str,
+        label: &str,
+        key: &str,
+        value: fn(&RightsOwner) -> Option<String>,
+    ) -> FormField {
+        field(
+            id,
+            label,
+            self.brand().owner.as_ref().and_then(value),
+            &format!("{SRC_OWNER} {key}"),
+        )
+    }
+
+    /// The trademark a form names: for `cnipa_first`, a CNIPA registration if the
+    /// brand has one; else the first.
+    fn trademark(&self, cnipa_first: bool) -> Option<&Trademark> {
+        let b = self.brand();
+        b.trademarks
+            .iter()
+            .find(|t| !cnipa_first || t.office == "CNIPA")
+            .or(b.trademarks.first())
+    }
+
+    /// Every registration, "MARK — OFFICE reg. no. N, class C; …".
+    fn all_trademarks(&self) -> Option<String> {
+        let all = self
+            .brand()
+            .trademarks
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} — {} reg. no. {}, class {}",
+                    t.mark,
+                    t.office,
+                    t.number,
+                    classes(t)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        (!all.is_empty()).then_some(all)
+    }
+
+    /// The listings' URLs, one per line.
+    fn urls(&self) -> String {
+        self.evidence
+            .iter()
+            .map(|e| e.records[0].finding.url.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The listings' ids, comma-separated.
+    fn ids(&self) -> String {
+        self.evidence
+            .iter()
+            .map(|e| e.records[0].finding.listing_id.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// "ID: PRICE (seen FROM to TO); …" for each listing.
+    fn prices(&self) -> String {
+        self.evidence
+            .iter()
+            .map(|e| {
+                let f = &e.records[0];
+                format!(
+                    "{}: {} (seen {} to {})",
+                    f.finding.listing_id,
+                    f.finding
+                        .observed
+                        .as_ref()
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| "no price".into()),
+                    f.first_seen.format("%Y-%m-%d"),
+                    f.last_seen.format("%Y-%m-%d")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Whether any finding of the case is a suspected counterfeit.
+    fn counterfeit(&self) -> bool {
+        self.evidence.iter().any(counterfeit)
+    }
+
+    fn seller(&self) -> String {
+        terminal(self.case.seller_name.as_deref().unwrap_or(""), MAX_TEXT)
+    }
+
+    fn seller_id(&self) -> Option<String> {
+        self.case
+            .seller_id
+            .as_deref()
+            .map(|s| terminal(s, MAX_TEXT))
+    }
+
+    /// The brand's id in a marketplace's enforcement programme.
+    fn program(&self, key: &str) -> Option<String> {
+        self.brand().enforcement.program_ids.get(key).cloned()
+    }
+
+    /// The grounds the brand states for complaints on this marketplace.
+    fn grounds(&self) -> Option<String> {
+        self.brand()
+            .enforcement
+            .complaint_grounds(&self.case.marketplace)
+    }
+
+    /// The reason for the complaint, in English.
+    fn reason_en(&self) -> String {
+        if self.counterfeit() {
+            "Trademark infringement: the item is a counterfeit of a product bearing the registered trademark".to_string()
+        } else {
+            format!(
+                "Trademark infringement{}",
+                self.grounds()
+                    .map(|g| format!(" ({g})"))
+                    .unwrap_or_default()
+            )
+        }
+    }
+
+    /// The sworn statements complaint forms end with.
+    fn sworn_statements(&self) -> [FormField; 2] {
+        [
+            field(
+                "good_faith_statement",
+                "Good-faith statement",
+                self.statements.get("good_faith").cloned(),
+                "templates/packet/statements.toml good_faith",
+            ),
+            field(
+                "accuracy_statement",
+                "Accuracy statement (under penalty of perjury)",
+                self.statements.get("accuracy").cloned(),
+                "templates/packet/statements.toml accuracy",
+            ),
+        ]
+    }
+}
+
+/// Whether a listing's findings include a suspected counterfeit.
+fn counterfeit(e: &Evidence) -> bool {
+    e.records
+        .iter()
+        .any(|r| r.finding.kind == FindingKind::SuspectedCounterfeit)
+}
+
+/// A trademark's classes, comma-separated.
+fn classes(t: &Trademark) -> String {
+    t.classes
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A field; a blank value counts as missing.
+fn field(id: &str, label: &str, value: Option<String>, source: &str) -> FormField {
+    FormField {
+        id: id.into(),
+        label: label.into(),
+        value: value.filter(|v| !v.trim().is_empty()),
+        source: source.into(),
+    }
+}
+
+/// The fields of a form, followed by the sworn statements if it is sworn.
+pub(super) fn fields(form: &dyn Form, facts: &Facts) -> Vec<FormField> {
+    let mut f = form.fields(facts);
+    if form.sworn() {
+        f.extend(facts.sworn_statements());
+    }
+    f
+}

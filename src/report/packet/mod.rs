@@ -1,0 +1,433 @@
+//! Complaint packets: one folder (and the same as a .zip) per case revision, holding
+//! what the marketplace's form asks for, the evidence and a manifest of hashes.
+//!
+//! The wording lives in `templates/packet/` (HTML templates and `statements.toml`);
+//! see [`super::templates`] for how a brand replaces it.
+
+mod evidence;
+mod forms;
+mod verify;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use super::{ReportError, templates};
+use crate::case::{self, Case, PacketRevision};
+use crate::config::{ComplaintFormat, Config};
+use crate::evidence::{Store, sha256_hex};
+use crate::sanitize::{csv_cell, file_name, terminal};
+use evidence::{Evidence, EvidenceFiles};
+use forms::Form;
+pub use verify::verify;
+
+/// Page text longer than this is cut in packets, with a note.
+const MAX_TEXT: usize = 300;
+
+/// One field of a complaint form: the form's label, the value and where it came from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FormField {
+    pub id: String,
+    pub label: String,
+    pub value: Option<String>,
+    /// Where the value comes from (`brand.toml [brand.owner] email`, `findings`).
+    pub source: String,
+}
+
+/// One file of a packet, as listed in its manifest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ManifestFile {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// One capture in a packet, pinned to its place in the evidence log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ManifestCapture {
+    pub listing: String,
+    pub file: String,
+    pub snapshot_sha256: String,
+    pub capture_log_seq: u64,
+    pub capture_record_hash: String,
+    pub observation_log_seq: u64,
+    pub observation_record_hash: String,
+    /// The capture's HTTP status: 304 means the server confirmed the page unchanged
+    /// since the capture the snapshot comes from.
+    pub capture_status: u16,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub case_id: String,
+    pub revision: u32,
+    pub format: String,
+    pub path: String,
+    pub built_at: chrono::DateTime<Utc>,
+    pub tool: String,
+    pub store_log_head: String,
+    pub store_log_len: u64,
+    pub fields: Vec<FormField>,
+    pub missing: Vec<String>,
+    pub captures: Vec<ManifestCapture>,
+    pub files: Vec<ManifestFile>,
+}
+
+/// A packet as written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Packet {
+    pub case_id: String,
+    pub revision: u32,
+    pub format: String,
+    pub dir: PathBuf,
+    pub zip: PathBuf,
+    pub manifest_sha256: String,
+    pub files: usize,
+    pub missing: Vec<String>,
+}
+
+/// What `packet verify` checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct PacketCheck {
+    pub case_id: String,
+    pub revision: u32,
+    pub files: usize,
+    pub captures_checked_against_store: usize,
+    pub manifest_sha256: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PacketError {
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error(transparent)]
+    Case(#[from] case::CaseError),
+    #[error("template {name}: {message}")]
+    Template { name: String, message: String },
+    #[error("{path} already exists: packets are never overwritten (build a new revision instead)")]
+    Exists { path: PathBuf },
+    #[error("packet {path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Zip {
+        path: String,
+        source: zip::result::ZipError,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PacketError + '_ {
+    move |source| {
+        PacketError::Report(ReportError::Write {
+            path: path.display().to_string(),
+            source,
+        })
+    }
+}
+
+fn render(
+    env: &minijinja::Environment,
+    name: &str,
+    ctx: &serde_json::Value,
+) -> Result<String, PacketError> {
+    let t = env.get_template(name).map_err(|e| PacketError::Template {
+        name: name.into(),
+        message: e.to_string(),
+    })?;
+    t.render(minijinja::value::Serde(ctx))
+        .map_err(|e| PacketError::Template {
+            name: name.into(),
+            message: format!("{e:#}"),
+        })
+}
+
+/// Builds the next revision of case `case_id`'s packet under `out`: the form's
+/// fields, the cover, the evidence of every listing, listings.csv and the
+/// manifest, written under a temporary name and renamed when complete; then the
+/// case records the revision.
+pub fn build(
+    config: &Config,
+    store: &Store,
+    case_id: &str,
+    format: Option<ComplaintFormat>,
+    out: &Path,
+) -> Result<Packet, PacketError> {
+    let c = case::get(store, case_id)?;
+    let format = format
+        .or(config
+            .marketplace(&c.marketplace)
+            .map(|m| m.complaint_format))
+        .unwrap_or_default();
+    let form = forms::for_case(&c, format);
+    let revision = c.packets.len() as u32 + 1;
+    let name = format!(
+        "{}-{}-r{revision}",
+        c.id,
+        file_name(&format!("{}-{}", c.marketplace, seller_name(&c)), 60)
+    );
+    let dir = out.join(&name);
+    let zip_path = out.join(format!("{name}.zip"));
+    for p in [&dir, &zip_path] {
+        if p.exists() {
+            return Err(PacketError::Exists { path: p.clone() });
+        }
+    }
+    let evidence = evidence::gather(store, &c)?;
+    let statements = statements(config, form)?;
+    let facts = forms::Facts {
+        config,
+        case: &c,
+        evidence: &evidence,
+        statements: &statements,
+    };
+    let fields = forms::fields(form, &facts);
+    let missing: Vec<String> = fields
+        .iter()
+        .filter(|f| f.value.is_none())
+        .map(|f| format!("{} ({}): set {}", f.label, f.id, f.source))
+        .collect();
+    let previous = c.packets.last();
+    let EvidenceFiles {
+        mut files,
+        captures,
+        listings,
+        csv_rows,
+    } = evidence::files(store, &evidence, previous, seller_name(&c))?;
+    let built_at = Utc::now();
+    let cover = Cover {
+        form,
+        revision,
+        built_at,
+        listings,
+        fields: &fields,
+        missing: &missing,
+        statements: &statements,
+    };
+    let env = templates::environment(&config.dir, "packet");
+    let ctx = cover.context(config, store, &c);
+    files.insert(
+        "cover.html".into(),
+        render(&env, &format!("{}.html", form.id()), &ctx)?.into_bytes(),
+    );
+    files.insert(
+        "form.json".into(),
+        json_bytes(&serde_json::json!({
+            "form": form.title(), "case_id": c.id, "revision": revision, "path": c.path.path.as_str(),
+            "path_reason": c.path.reason, "fields": fields, "missing": missing,
+        })),
+    );
+    for (path, body) in form.api_files(&facts) {
+        files.insert(path, json_bytes(&body));
+    }
+    files.insert("listings.csv".into(), listings_csv(&csv_rows)?);
+    let manifest = Manifest {
+        case_id: c.id.clone(),
+        revision,
+        format: form.id().into(),
+        path: c.path.path.as_str().into(),
+        built_at,
+        tool: crate::TOOL.into(),
+        store_log_head: store.log_head(),
+        store_log_len: store.log_len(),
+        fields,
+        missing: missing.clone(),
+        captures,
+        files: files
+            .iter()
+            .map(|(p, b)| ManifestFile {
+                path: p.clone(),
+                sha256: sha256_hex(b),
+                bytes: b.len() as u64,
+            })
+            .collect(),
+    };
+    let manifest_bytes = json_bytes(&manifest);
+    let manifest_sha256 = sha256_hex(&manifest_bytes);
+    files.insert("manifest.json".into(), manifest_bytes);
+    write_atomically(out, &name, &files)?;
+    case::packet_built(
+        store,
+        &c.id,
+        PacketRevision {
+            revision,
+            format: form.id().into(),
+            built_at,
+            manifest_sha256: manifest_sha256.clone(),
+            log_len: store.log_len(),
+        },
+    )?;
+    Ok(Packet {
+        case_id: c.id,
+        revision,
+        format: form.id().into(),
+        dir,
+        zip: zip_path,
+        manifest_sha256,
+        files: files.len(),
+        missing,
+    })
+}
+
+/// The name a case's seller goes by in file names and letters.
+fn seller_name(c: &Case) -> &str {
+    c.seller_name
+        .as_deref()
+        .or(c.seller_id.as_deref())
+        .unwrap_or("?")
+}
+
+fn json_bytes(value: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec_pretty(value).unwrap_or_default()
+}
+
+/// The brand's sentences for the form (`templates/packet/statements.toml`).
+fn statements(config: &Config, form: &dyn Form) -> Result<BTreeMap<String, String>, PacketError> {
+    let all: BTreeMap<String, BTreeMap<String, String>> =
+        templates::text(&config.dir, "packet", "statements.toml")
+            .map(|t| toml::from_str(&t))
+            .transpose()
+            .map_err(|e| PacketError::Template {
+                name: "statements.toml".into(),
+                message: e.to_string(),
+            })?
+            .unwrap_or_default();
+    Ok(all.get(form.statements()).cloned().unwrap_or_default())
+}
+
+/// What the cover template is given, besides the brand and the case.
+struct Cover<'a> {
+    form: &'a dyn Form,
+    revision: u32,
+    built_at: chrono::DateTime<Utc>,
+    listings: Vec<serde_json::Value>,
+    fields: &'a [FormField],
+    missing: &'a [String],
+    statements: &'a BTreeMap<String, String>,
+}
+
+impl Cover<'_> {
+    fn context(&self, config: &Config, store: &Store, c: &Case) -> serde_json::Value {
+        let brand = &config.brand;
+        let previous = c.packets.last();
+        let rejection = c
+            .pending_rejection()
+            .or(c.rejections.last())
+            .filter(|_| previous.is_some())
+            .map(|r| {
+                serde_json::json!({
+                    "reason": terminal(r.reason.as_deref().unwrap_or(""), 2000),
+                    "at": r.at.format("%Y-%m-%d").to_string(),
+                    "reference": r.reference,
+                    "revision": previous.map(|p| p.revision),
+                })
+            });
+        let market_url = config
+            .marketplace(&c.marketplace)
+            .map(|m| m.base_url.to_string())
+            .unwrap_or_default();
+        serde_json::json!({
+            "packet": {
+                "case_id": c.id, "revision": self.revision, "format_title": self.form.title(),
+                "built_at": self.built_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                "date": self.built_at.format("%Y-%m-%d").to_string(),
+                "tool": crate::TOOL, "log_head": store.log_head(),
+            },
+            "brand": brand.name,
+            "owner": brand.owner,
+            "trademarks": brand.trademarks,
+            "seller": {"name": terminal(seller_name(c), MAX_TEXT), "id": terminal(c.seller_id.as_deref().unwrap_or("?"), MAX_TEXT)},
+            "distributor": c.authorized_seller,
+            "marketplace": c.marketplace,
+            "marketplace_url": market_url,
+            "priority": format!("{:?}", c.path.priority).to_lowercase(),
+            "listings": self.listings,
+            "fields": self.fields,
+            "missing": self.missing,
+            "statements": self.statements,
+            "rejection": rejection,
+        })
+    }
+}
+
+/// listings.csv: one row per listing of the case, cells made safe for spreadsheets.
+fn listings_csv(rows: &[Vec<String>]) -> Result<Vec<u8>, PacketError> {
+    let header = [
+        "marketplace",
+        "listing_id",
+        "url",
+        "title",
+        "seller",
+        "seller_id",
+        "sku",
+        "advertised",
+        "floor",
+        "findings",
+        "first_seen",
+        "last_seen",
+    ];
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let bytes = (|| -> Result<Vec<u8>, csv::Error> {
+        csv.write_record(header)?;
+        for row in rows {
+            csv.write_record(row.iter().map(|c| csv_cell(c)))?;
+        }
+        csv.into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))
+    })()
+    .map_err(|source| ReportError::Csv {
+        path: "listings.csv".into(),
+        source,
+    })?;
+    Ok(bytes)
+}
+
+/// Writes the packet's folder and .zip under temporary names, then renames them:
+/// a crash leaves no half packet under the final name.
+fn write_atomically(
+    out: &Path,
+    name: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<(), PacketError> {
+    let (dir, zip_path) = (out.join(name), out.join(format!("{name}.zip")));
+    let tmp = out.join(format!(".{name}.partial"));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+    }
+    for (p, bytes) in files {
+        let path = tmp.join(p);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+    }
+    let zip_tmp = out.join(format!(".{name}.zip.partial"));
+    write_zip(&zip_tmp, files)?;
+    std::fs::rename(&tmp, &dir).map_err(io(&dir))?;
+    std::fs::rename(&zip_tmp, &zip_path).map_err(io(&zip_path))?;
+    Ok(())
+}
+
+fn write_zip(path: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), PacketError> {
+    let zerr = |source| PacketError::Zip {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::File::create(path).map_err(io(path))?;
+    let mut z = zip::ZipWriter::new(file);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (p, bytes) in files {
+        z.start_file(p.as_str(), opts).map_err(zerr)?;
+        z.write_all(bytes).map_err(io(path))?;
+    }
+    z.finish().map_err(zerr)?;
+    Ok(())
+}
