@@ -18,7 +18,8 @@ use super::ReportError;
 use crate::config::Config;
 use crate::evidence::{ReportRow, ScanRecord, Store, finding_key_of};
 use crate::judge::FindingKind;
-use crate::sanitize::{csv_cell, terminal};
+use crate::money::Money;
+use crate::sanitize::terminal;
 
 /// A month, `2026-11`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,7 +233,9 @@ fn rows_missing(scan_id: u64, read: u64, expected: u64) -> ReportError {
     })
 }
 
-/// Builds the report for `period` (optionally one distributor) from the store.
+/// Builds the report for `period` (optionally one distributor) from the store:
+/// the period's finished scans, each scan's report rows tallied in order, then
+/// one scorecard and chart set per distributor.
 pub fn build(
     config: &Config,
     store: &Store,
@@ -240,8 +243,67 @@ pub fn build(
     only: Option<&str>,
 ) -> Result<Compliance, ReportError> {
     let brand = &config.brand;
-    // An unreadable scan record is an error, not a night left out of the figures.
-    let scans: Vec<(ScanRecord, NaiveDate)> = store
+    let scans = scans_in(store, period)?;
+    let scan_days: Vec<NaiveDate> = scans
+        .iter()
+        .map(|(_, d)| *d)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut tally = Tally {
+        store,
+        brand,
+        acc: brand
+            .sellers
+            .iter()
+            .filter(|s| only.is_none_or(|o| o == s.id))
+            .map(|s| (s.id.clone(), Acc::default()))
+            .collect(),
+        violations: HashMap::new(),
+        outsiders: BTreeMap::new(),
+    };
+    read_rows(store, &scans, |day, rows| {
+        rows.iter().try_for_each(|o| tally.observe(day, o))
+    })?;
+    let mut scorecards = Vec::new();
+    let mut charts = BTreeMap::new();
+    for (id, a) in &tally.acc {
+        scorecards.push(scorecard(brand, &scan_days, id, a));
+        charts.insert(id.clone(), charts_of(brand, period, a));
+    }
+    let outsiders = tally
+        .outsiders
+        .into_values()
+        .map(|(mut o, listings, prices)| {
+            o.listings = listings.len();
+            o.lowest_prices = prices
+                .into_iter()
+                .map(|(c, p)| format!("{p} {c}"))
+                .collect();
+            o
+        })
+        .collect();
+    let mut violations: Vec<((String, String, FindingKind), Violation)> = tally
+        .violations
+        .into_iter()
+        .filter(|(_, v)| only.is_none_or(|o| v.distributor.as_deref() == Some(o)))
+        .collect();
+    violations.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(Compliance {
+        period: period.label(),
+        brand: brand.name.clone(),
+        scans: scans.len(),
+        scorecards,
+        violations: violations.into_iter().map(|(_, v)| v).collect(),
+        outsiders,
+        charts,
+    })
+}
+
+/// The finished scans dated in the period, with their day. An unreadable scan
+/// record is an error, not a night left out of the figures.
+fn scans_in(store: &Store, period: Period) -> Result<Vec<(ScanRecord, NaiveDate)>, ReportError> {
+    Ok(store
         .scans()
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
@@ -251,27 +313,19 @@ pub fn build(
             let day = s.date().date_naive();
             (s, day)
         })
-        .collect();
-    let scan_days: Vec<NaiveDate> = scans
-        .iter()
-        .map(|(_, d)| *d)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut acc: BTreeMap<String, Acc> = brand
-        .sellers
-        .iter()
-        .filter(|s| only.is_none_or(|o| o == s.id))
-        .map(|s| (s.id.clone(), Acc::default()))
-        .collect();
-    // (marketplace, listing, kind) → violation being built (sorted at the end).
-    let mut violations: HashMap<(String, String, FindingKind), Violation> = HashMap::new();
-    let mut outsiders: BTreeMap<(String, String), OutsiderAcc> = BTreeMap::new();
-    // Reading and parsing run on their own thread, a batch ahead of the tallying
-    // below: the two overlap instead of taking turns.
+        .collect())
+}
+
+/// Reads every scan's report rows in order and hands them to `tally` a batch at
+/// a time. Reading and parsing run on their own thread, a batch ahead of the
+/// tallying: the two overlap instead of taking turns.
+fn read_rows(
+    store: &Store,
+    scans: &[(ScanRecord, NaiveDate)],
+    mut tally: impl FnMut(NaiveDate, &[ReportRow]) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
     std::thread::scope(|threads| -> Result<(), ReportError> {
         let (tx, rx) = std::sync::mpsc::sync_channel(2);
-        let scans = &scans;
         threads.spawn(move || {
             for (scan, day) in scans {
                 let mut raw = store.report_rows(scan);
@@ -298,278 +352,307 @@ pub fn build(
         });
         for batch in rx {
             let (day, parsed) = batch?;
-            let day = &day;
-            for o in parsed {
-                let Some(sku) = o.sku_match.sku.clone() else {
-                    continue;
-                };
-                let who = o.authorized_seller.clone();
-                // The finding's words, as this observation's scan wrote them; the
-                // finding's latest for observations that do not keep them.
-                let detail_of = |k: FindingKind| -> Result<String, ReportError> {
-                    if let Some(words) = o.finding_details.get(&k) {
-                        return Ok(terminal(words, 300));
-                    }
-                    let key = finding_key_of(&o.listing.marketplace, &o.listing.listing_id, k);
-                    Ok(terminal(
-                        &store
-                            .finding(&key)?
-                            .map(|r| r.finding.detail)
-                            .unwrap_or_default(),
-                        300,
-                    ))
-                };
-                let listing_key = format!("{}/{}", o.listing.marketplace, o.listing.listing_id);
-                let seller = terminal(
-                    o.listing
-                        .seller
-                        .name
-                        .as_deref()
-                        .or(o.listing.seller.id.as_deref())
-                        .unwrap_or("?"),
-                    200,
-                );
-                let floor = o.listing.price.as_ref().and_then(|p| {
-                    brand
-                        .skus
-                        .iter()
-                        .find(|s| s.id == sku)
-                        .and_then(|s| s.floor.get(&p.currency))
-                        .map(|f| (p.clone(), *f))
-                });
-                for k in &o.findings {
-                    let key = (
-                        o.listing.marketplace.clone(),
-                        o.listing.listing_id.clone(),
-                        *k,
-                    );
-                    let price = o.listing.price.as_ref().map(|p| p.amount);
-                    let v = match violations.entry(key) {
-                        Entry::Occupied(e) => e.into_mut(),
-                        Entry::Vacant(e) => {
-                            let detail = detail_of(*k)?;
-                            e.insert(Violation {
-                                distributor: who.clone(),
-                                seller: seller.clone(),
-                                marketplace: o.listing.marketplace.clone(),
-                                listing_id: o.listing.listing_id.clone(),
-                                url: o.listing.url.clone(),
-                                sku: sku.clone(),
-                                kind: k.as_str().into(),
-                                first_seen: *day,
-                                last_seen: *day,
-                                nights: 0,
-                                lowest_price: String::new(),
-                                floor: floor
-                                    .as_ref()
-                                    .map(|(p, f)| format!("{f} {}", p.currency))
-                                    .unwrap_or_default(),
-                                evidence_sha256: o.snapshot.sha256.clone(),
-                                capture_log_seq: o.capture_log_seq,
-                                detail,
-                                lowest: None,
-                            })
-                        }
-                    };
-                    v.last_seen = *day;
-                    v.nights += 1;
-                    if let (Some(p), Some(money)) = (price, o.listing.price.as_ref())
-                        && v.lowest.is_none_or(|c| p < c)
-                    {
-                        v.lowest = Some(p);
-                        v.lowest_price = money.to_string();
-                        v.evidence_sha256 = o.snapshot.sha256.clone();
-                        v.capture_log_seq = o.capture_log_seq;
-                        if o.finding_details.contains_key(k) {
-                            v.detail = detail_of(*k)?;
-                        }
-                    }
-                }
-                match who.as_ref().and_then(|w| acc.get_mut(w)) {
-                    Some(a) => {
-                        if !a.listings.contains(&listing_key) {
-                            a.listings.insert(listing_key.clone());
-                        }
-                        a.observations += 1;
-                        for k in &o.findings {
-                            a.violations.insert((listing_key.clone(), *k));
-                            a.violation_days.insert(*day);
-                            if k.is_price() {
-                                a.bad_days.insert(*day);
-                            }
-                            if *k == FindingKind::TerritoryBreach {
-                                a.territory.insert(listing_key.clone());
-                            }
-                        }
-                        if o.promotion.is_some() && !o.findings.iter().any(|k| k.is_price()) {
-                            a.exemptions += 1;
-                        }
-                        if let Some((p, f)) = &floor {
-                            let ratio = p.amount / *f;
-                            if a.lowest.as_ref().is_none_or(|(r, _, _)| ratio < *r) {
-                                a.lowest =
-                                    Some((ratio, p.to_string(), format!("{f} {}", p.currency)));
-                            }
-                            let e = a
-                                .prices
-                                .entry((sku.clone(), p.currency.to_string()))
-                                .or_default()
-                                .entry(*day)
-                                .or_insert(p.amount);
-                            *e = (*e).min(p.amount);
-                        }
-                    }
-                    None if who.is_none() && !o.findings.is_empty() => {
-                        let key = (
-                            o.listing.marketplace.clone(),
-                            crate::case::seller_key(
-                                o.listing.seller.id.as_deref(),
-                                o.listing.seller.name.as_deref(),
-                            ),
-                        );
-                        let entry = outsiders.entry(key).or_insert_with(|| {
-                            (
-                                Outsider {
-                                    marketplace: o.listing.marketplace.clone(),
-                                    seller: seller.clone(),
-                                    seller_id: terminal(
-                                        o.listing.seller.id.as_deref().unwrap_or(""),
-                                        200,
-                                    ),
-                                    listings: 0,
-                                    lowest_prices: Vec::new(),
-                                    counterfeit_signals: Vec::new(),
-                                },
-                                HashSet::new(),
-                                BTreeMap::new(),
-                            )
-                        });
-                        if !entry.1.contains(&listing_key) {
-                            entry.1.insert(listing_key.clone());
-                        }
-                        if let Some(p) = &o.listing.price {
-                            let e = entry.2.entry(p.currency.to_string()).or_insert(p.amount);
-                            *e = (*e).min(p.amount);
-                        }
-                        if let Some(v) = violations.get(&(
-                            o.listing.marketplace.clone(),
-                            o.listing.listing_id.clone(),
-                            FindingKind::SuspectedCounterfeit,
-                        )) {
-                            // The finding's words, already read for the violation.
-                            let s = terminal(&v.detail, 200);
-                            if !entry.0.counterfeit_signals.contains(&s) {
-                                entry.0.counterfeit_signals.push(s);
-                            }
-                        }
-                    }
-                    None => {}
-                }
+            tally(day, &parsed)?;
+        }
+        Ok(())
+    })
+}
+
+/// The report being counted, one observation at a time.
+struct Tally<'a> {
+    store: &'a Store,
+    brand: &'a crate::config::Brand,
+    /// Distributor id → its figures.
+    acc: BTreeMap<String, Acc>,
+    /// (marketplace, listing, kind) → violation being built (sorted at the end).
+    violations: HashMap<(String, String, FindingKind), Violation>,
+    /// (marketplace, seller key) → unauthorised seller being counted.
+    outsiders: BTreeMap<(String, String), OutsiderAcc>,
+}
+
+/// What the tally needs of one observation, worked out once.
+struct Seen<'o> {
+    day: NaiveDate,
+    o: &'o ReportRow,
+    sku: String,
+    listing_key: String,
+    seller: String,
+    /// The price and the SKU's floor in its currency, if both are known.
+    floor: Option<(Money, Decimal)>,
+}
+
+impl Tally<'_> {
+    fn observe(&mut self, day: NaiveDate, o: &ReportRow) -> Result<(), ReportError> {
+        let Some(sku) = o.sku_match.sku.clone() else {
+            return Ok(());
+        };
+        let floor = o.listing.price.as_ref().and_then(|p| {
+            self.brand
+                .skus
+                .iter()
+                .find(|s| s.id == sku)
+                .and_then(|s| s.floor.get(&p.currency))
+                .map(|f| (p.clone(), *f))
+        });
+        let seen = Seen {
+            day,
+            o,
+            listing_key: format!("{}/{}", o.listing.marketplace, o.listing.listing_id),
+            seller: terminal(
+                o.listing
+                    .seller
+                    .name
+                    .as_deref()
+                    .or(o.listing.seller.id.as_deref())
+                    .unwrap_or("?"),
+                200,
+            ),
+            sku,
+            floor,
+        };
+        for k in &o.findings {
+            self.violation(&seen, *k)?;
+        }
+        let who = o.authorized_seller.as_ref();
+        match who.and_then(|w| self.acc.get_mut(w)) {
+            Some(a) => a.observe(&seen),
+            None if who.is_none() && !o.findings.is_empty() => self.outsider(&seen),
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Counts a night of violation `k` on the observation's listing; the lowest
+    /// price seen is the violation's evidence.
+    fn violation(&mut self, seen: &Seen, k: FindingKind) -> Result<(), ReportError> {
+        let o = seen.o;
+        let key = (
+            o.listing.marketplace.clone(),
+            o.listing.listing_id.clone(),
+            k,
+        );
+        let v = match self.violations.entry(key) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(Violation {
+                distributor: o.authorized_seller.clone(),
+                seller: seen.seller.clone(),
+                marketplace: o.listing.marketplace.clone(),
+                listing_id: o.listing.listing_id.clone(),
+                url: o.listing.url.clone(),
+                sku: seen.sku.clone(),
+                kind: k.as_str().into(),
+                first_seen: seen.day,
+                last_seen: seen.day,
+                nights: 0,
+                lowest_price: String::new(),
+                floor: seen
+                    .floor
+                    .as_ref()
+                    .map(|(p, f)| format!("{f} {}", p.currency))
+                    .unwrap_or_default(),
+                evidence_sha256: o.snapshot.sha256.clone(),
+                capture_log_seq: o.capture_log_seq,
+                detail: detail_of(self.store, o, k)?,
+                lowest: None,
+            }),
+        };
+        v.last_seen = seen.day;
+        v.nights += 1;
+        if let Some(money) = o.listing.price.as_ref()
+            && v.lowest.is_none_or(|c| money.amount < c)
+        {
+            v.lowest = Some(money.amount);
+            v.lowest_price = money.to_string();
+            v.evidence_sha256 = o.snapshot.sha256.clone();
+            v.capture_log_seq = o.capture_log_seq;
+            if o.finding_details.contains_key(&k) {
+                v.detail = detail_of(self.store, o, k)?;
             }
         }
         Ok(())
-    })?;
-    let ladder = &brand.escalation;
-    let mut scorecards = Vec::new();
-    let mut charts = BTreeMap::new();
-    for (id, a) in &acc {
-        let name = brand
-            .sellers
-            .iter()
-            .find(|s| &s.id == id)
-            .map(|s| s.name.clone())
-            .unwrap_or_default();
-        let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
-        for (_, k) in &a.violations {
-            *by_kind.entry(k.as_str().into()).or_default() += 1;
-        }
-        let repeats = repeats(&scan_days, &a.violation_days, ladder.repeat_within_days);
-        let total = a.violations.len();
-        let (step, why) = escalate(ladder, total, a.bad_days.len(), repeats);
-        scorecards.push(Scorecard {
-            distributor: id.clone(),
-            name,
-            listings_watched: a.listings.len(),
-            observations: a.observations,
-            violations: by_kind,
-            violations_total: total,
-            days_below_floor: a.bad_days.len(),
-            lowest_price: a.lowest.as_ref().map(|l| l.1.clone()),
-            lowest_floor: a.lowest.as_ref().map(|l| l.2.clone()),
-            lowest_pct_of_floor: a
-                .lowest
-                .as_ref()
-                .map(|l| (l.0 * Decimal::ONE_HUNDRED).round_dp(1)),
-            territory_breaches: a.territory.len(),
-            promotion_exemptions: a.exemptions,
-            repeat_offences: repeats,
-            escalation_step: step,
-            escalation_why: why,
-        });
-        let mut list = Vec::new();
-        for ((sku, currency), points) in &a.prices {
-            let Some(s) = brand.skus.iter().find(|s| &s.id == sku) else {
-                continue;
-            };
-            let Some(floor) = s
-                .floor
-                .iter()
-                .find(|(c, _)| c.to_string() == *currency)
-                .map(|(_, f)| *f)
-            else {
-                continue;
-            };
-            let promotions = brand
-                .promotions
-                .iter()
-                .filter(|p| p.skus.is_empty() || p.skus.contains(sku))
-                .filter(|p| p.start < period.end && p.end > period.start)
-                .filter_map(|p| {
-                    let f = p.floor.iter().find(|(c, _)| c.to_string() == *currency)?.1;
-                    Some((
-                        p.start.date_naive().max(period.start.date_naive()),
-                        p.end.date_naive().min(period.end.date_naive()),
-                        *f,
-                        p.name.clone(),
-                    ))
-                })
-                .collect();
-            list.push(Chart {
-                title: format!("{} — {}", s.id, s.name),
-                currency: currency.clone(),
-                points: points.iter().map(|(d, p)| (*d, *p)).collect(),
-                floor,
-                promotions,
-            });
-        }
-        charts.insert(id.clone(), list);
     }
-    let outsiders = outsiders
-        .into_values()
-        .map(|(mut o, listings, prices)| {
-            o.listings = listings.len();
-            o.lowest_prices = prices
-                .into_iter()
-                .map(|(c, p)| format!("{p} {c}"))
-                .collect();
-            o
-        })
-        .collect();
-    let mut violations: Vec<((String, String, FindingKind), Violation)> = violations
-        .into_iter()
-        .filter(|(_, v)| only.is_none_or(|o| v.distributor.as_deref() == Some(o)))
-        .collect();
-    violations.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let violations: Vec<Violation> = violations.into_iter().map(|(_, v)| v).collect();
-    Ok(Compliance {
-        period: period.label(),
-        brand: brand.name.clone(),
-        scans: scans.len(),
-        scorecards,
-        violations,
-        outsiders,
-        charts,
-    })
+
+    /// Counts an unauthorised seller's listing, lowest price and counterfeit signals.
+    fn outsider(&mut self, seen: &Seen) {
+        let o = seen.o;
+        let key = (
+            o.listing.marketplace.clone(),
+            crate::case::seller_key(
+                o.listing.seller.id.as_deref(),
+                o.listing.seller.name.as_deref(),
+            ),
+        );
+        let entry = self.outsiders.entry(key).or_insert_with(|| {
+            (
+                Outsider {
+                    marketplace: o.listing.marketplace.clone(),
+                    seller: seen.seller.clone(),
+                    seller_id: terminal(o.listing.seller.id.as_deref().unwrap_or(""), 200),
+                    listings: 0,
+                    lowest_prices: Vec::new(),
+                    counterfeit_signals: Vec::new(),
+                },
+                HashSet::new(),
+                BTreeMap::new(),
+            )
+        });
+        if !entry.1.contains(&seen.listing_key) {
+            entry.1.insert(seen.listing_key.clone());
+        }
+        if let Some(p) = &o.listing.price {
+            let e = entry.2.entry(p.currency.to_string()).or_insert(p.amount);
+            *e = (*e).min(p.amount);
+        }
+        if let Some(v) = self.violations.get(&(
+            o.listing.marketplace.clone(),
+            o.listing.listing_id.clone(),
+            FindingKind::SuspectedCounterfeit,
+        )) {
+            // The finding's words, already read for the violation.
+            let s = terminal(&v.detail, 200);
+            if !entry.0.counterfeit_signals.contains(&s) {
+                entry.0.counterfeit_signals.push(s);
+            }
+        }
+    }
+}
+
+/// The finding's words, as this observation's scan wrote them; the finding's
+/// latest for observations that do not keep them.
+fn detail_of(store: &Store, o: &ReportRow, k: FindingKind) -> Result<String, ReportError> {
+    if let Some(words) = o.finding_details.get(&k) {
+        return Ok(terminal(words, 300));
+    }
+    let key = finding_key_of(&o.listing.marketplace, &o.listing.listing_id, k);
+    Ok(terminal(
+        &store
+            .finding(&key)?
+            .map(|r| r.finding.detail)
+            .unwrap_or_default(),
+        300,
+    ))
+}
+
+impl Acc {
+    /// Counts an observation of one of the distributor's listings.
+    fn observe(&mut self, seen: &Seen) {
+        let (o, day) = (seen.o, seen.day);
+        if !self.listings.contains(&seen.listing_key) {
+            self.listings.insert(seen.listing_key.clone());
+        }
+        self.observations += 1;
+        for k in &o.findings {
+            self.violations.insert((seen.listing_key.clone(), *k));
+            self.violation_days.insert(day);
+            if k.is_price() {
+                self.bad_days.insert(day);
+            }
+            if *k == FindingKind::TerritoryBreach {
+                self.territory.insert(seen.listing_key.clone());
+            }
+        }
+        if o.promotion.is_some() && !o.findings.iter().any(|k| k.is_price()) {
+            self.exemptions += 1;
+        }
+        if let Some((p, f)) = &seen.floor {
+            let ratio = p.amount / *f;
+            if self.lowest.as_ref().is_none_or(|(r, _, _)| ratio < *r) {
+                self.lowest = Some((ratio, p.to_string(), format!("{f} {}", p.currency)));
+            }
+            let e = self
+                .prices
+                .entry((seen.sku.clone(), p.currency.to_string()))
+                .or_default()
+                .entry(day)
+                .or_insert(p.amount);
+            *e = (*e).min(p.amount);
+        }
+    }
+}
+
+/// A distributor's scorecard, with the step of the escalation ladder it reached.
+fn scorecard(
+    brand: &crate::config::Brand,
+    scan_days: &[NaiveDate],
+    id: &str,
+    a: &Acc,
+) -> Scorecard {
+    let ladder = &brand.escalation;
+    let name = brand
+        .sellers
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, k) in &a.violations {
+        *by_kind.entry(k.as_str().into()).or_default() += 1;
+    }
+    let repeats = repeats(scan_days, &a.violation_days, ladder.repeat_within_days);
+    let total = a.violations.len();
+    let (step, why) = escalate(ladder, total, a.bad_days.len(), repeats);
+    Scorecard {
+        distributor: id.to_string(),
+        name,
+        listings_watched: a.listings.len(),
+        observations: a.observations,
+        violations: by_kind,
+        violations_total: total,
+        days_below_floor: a.bad_days.len(),
+        lowest_price: a.lowest.as_ref().map(|l| l.1.clone()),
+        lowest_floor: a.lowest.as_ref().map(|l| l.2.clone()),
+        lowest_pct_of_floor: a
+            .lowest
+            .as_ref()
+            .map(|l| (l.0 * Decimal::ONE_HUNDRED).round_dp(1)),
+        territory_breaches: a.territory.len(),
+        promotion_exemptions: a.exemptions,
+        repeat_offences: repeats,
+        escalation_step: step,
+        escalation_why: why,
+    }
+}
+
+/// A distributor's price charts: one per SKU and currency with a floor, with the
+/// promotions that lowered the floor inside the period.
+fn charts_of(brand: &crate::config::Brand, period: Period, a: &Acc) -> Vec<Chart> {
+    let mut list = Vec::new();
+    for ((sku, currency), points) in &a.prices {
+        let Some(s) = brand.skus.iter().find(|s| &s.id == sku) else {
+            continue;
+        };
+        let Some(floor) = s
+            .floor
+            .iter()
+            .find(|(c, _)| c.to_string() == *currency)
+            .map(|(_, f)| *f)
+        else {
+            continue;
+        };
+        let promotions = brand
+            .promotions
+            .iter()
+            .filter(|p| p.skus.is_empty() || p.skus.contains(sku))
+            .filter(|p| p.start < period.end && p.end > period.start)
+            .filter_map(|p| {
+                let f = p.floor.iter().find(|(c, _)| c.to_string() == *currency)?.1;
+                Some((
+                    p.start.date_naive().max(period.start.date_naive()),
+                    p.end.date_naive().min(period.end.date_naive()),
+                    *f,
+                    p.name.clone(),
+                ))
+            })
+            .collect();
+        list.push(Chart {
+            title: format!("{} — {}", s.id, s.name),
+            currency: currency.clone(),
+            points: points.iter().map(|(d, p)| (*d, *p)).collect(),
+            floor,
+            promotions,
+        });
+    }
+    list
 }
 
 /// Violation episodes (runs of consecutive scan days with a violation) that start
@@ -701,19 +784,33 @@ pub fn write(
         path: out.display().to_string(),
         source,
     })?;
-    let csv_err = |p: &Path| {
-        let path = p.display().to_string();
-        move |source| ReportError::Csv { path, source }
-    };
+    // Each file is complete before it replaces the last report's: a crash or a
+    // full disk leaves the previous report as it was.
     let sc_path = out.join("scorecards.csv");
-    let mut w = csv::Writer::from_path(&sc_path).map_err(csv_err(&sc_path))?;
-    let kinds = [
-        "below_floor",
-        "promotion_overrun",
-        "territory_breach",
-        "unauthorized_seller",
-        "suspected_counterfeit",
-    ];
+    super::write_file(&sc_path, &scorecards_csv(&sc_path, report)?)?;
+    let v_path = out.join("violations.csv");
+    super::write_file(&v_path, &violations_csv(&v_path, report)?)?;
+    let html_path = out.join("report.html");
+    super::write_file(&html_path, html(config, report, period)?.as_bytes())?;
+    Ok(Written {
+        scorecards: sc_path,
+        violations: v_path,
+        html: html_path,
+        distributors: report.scorecards.len(),
+        violations_count: report.violations.len(),
+    })
+}
+
+/// The finding kinds a scorecard counts, in its columns' order.
+const KINDS: [&str; 5] = [
+    "below_floor",
+    "promotion_overrun",
+    "territory_breach",
+    "unauthorized_seller",
+    "suspected_counterfeit",
+];
+
+fn scorecards_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportError> {
     let mut header = vec![
         "distributor",
         "name",
@@ -721,7 +818,7 @@ pub fn write(
         "observations",
         "violations_total",
     ];
-    let kind_cols: Vec<String> = kinds.iter().map(|k| format!("violations_{k}")).collect();
+    let kind_cols: Vec<String> = KINDS.iter().map(|k| format!("violations_{k}")).collect();
     header.extend(kind_cols.iter().map(String::as_str));
     header.extend([
         "days_below_floor",
@@ -734,8 +831,7 @@ pub fn write(
         "escalation_step",
         "escalation_why",
     ]);
-    w.write_record(&header).map_err(csv_err(&sc_path))?;
-    for s in &report.scorecards {
+    let rows = report.scorecards.iter().map(|s| {
         let mut row = vec![
             s.distributor.clone(),
             s.name.clone(),
@@ -744,7 +840,7 @@ pub fn write(
             s.violations_total.to_string(),
         ];
         row.extend(
-            kinds
+            KINDS
                 .iter()
                 .map(|k| s.violations.get(*k).copied().unwrap_or(0).to_string()),
         );
@@ -761,16 +857,13 @@ pub fn write(
             s.escalation_step.clone(),
             s.escalation_why.clone(),
         ]);
-        w.write_record(row.iter().map(|c| csv_cell(c)))
-            .map_err(csv_err(&sc_path))?;
-    }
-    w.flush().map_err(|source| ReportError::Write {
-        path: sc_path.display().to_string(),
-        source,
-    })?;
-    let v_path = out.join("violations.csv");
-    let mut w = csv::Writer::from_path(&v_path).map_err(csv_err(&v_path))?;
-    w.write_record([
+        row
+    });
+    super::csv_bytes(path, &header, rows)
+}
+
+fn violations_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportError> {
+    let header = [
         "distributor",
         "seller",
         "marketplace",
@@ -786,10 +879,9 @@ pub fn write(
         "evidence_snapshot_sha256",
         "capture_log_seq",
         "detail",
-    ])
-    .map_err(csv_err(&v_path))?;
-    for v in &report.violations {
-        let row = [
+    ];
+    let rows = report.violations.iter().map(|v| {
+        vec![
             v.distributor.clone().unwrap_or_default(),
             v.seller.clone(),
             v.marketplace.clone(),
@@ -805,15 +897,14 @@ pub fn write(
             v.evidence_sha256.clone(),
             v.capture_log_seq.to_string(),
             v.detail.clone(),
-        ];
-        w.write_record(row.iter().map(|c| csv_cell(c)))
-            .map_err(csv_err(&v_path))?;
-    }
-    w.flush().map_err(|source| ReportError::Write {
-        path: v_path.display().to_string(),
-        source,
-    })?;
+        ]
+    });
+    super::csv_bytes(path, &header, rows)
+}
 
+/// The self-contained HTML page: scorecards, charts and violations per
+/// distributor, then the unauthorised sellers.
+fn html(config: &Config, report: &Compliance, period: Period) -> Result<String, ReportError> {
     let env = super::templates::environment(&config.dir, "report");
     let charts: BTreeMap<&String, Vec<serde_json::Value>> = report
         .charts
@@ -834,27 +925,14 @@ pub fn write(
     let ctx = serde_json::json!({
         "period": report.period, "brand": report.brand, "scans": report.scans, "tool": crate::TOOL,
         "built_at": Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
-        "distributors": distributors, "outsiders": report.outsiders, "kinds": kinds,
+        "distributors": distributors, "outsiders": report.outsiders, "kinds": KINDS,
     });
-    let html = env
-        .get_template("compliance.html")
+    env.get_template("compliance.html")
         .and_then(|t| t.render(minijinja::value::Serde(ctx)))
         .map_err(|e| ReportError::Template {
             name: "compliance.html".into(),
             message: format!("{e:#}"),
-        })?;
-    let html_path = out.join("report.html");
-    std::fs::write(&html_path, html).map_err(|source| ReportError::Write {
-        path: html_path.display().to_string(),
-        source,
-    })?;
-    Ok(Written {
-        scorecards: sc_path,
-        violations: v_path,
-        html: html_path,
-        distributors: report.scorecards.len(),
-        violations_count: report.violations.len(),
-    })
+        })
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use super::{ReportError, templates};
 use crate::case::{self, Case, PacketRevision};
 use crate::config::{ComplaintFormat, Config};
 use crate::evidence::{Store, sha256_hex};
-use crate::sanitize::{csv_cell, file_name, terminal};
+use crate::sanitize::{file_name, terminal};
 use evidence::{Evidence, EvidenceFiles};
 use forms::Form;
 pub use verify::verify;
@@ -373,20 +373,7 @@ fn listings_csv(rows: &[Vec<String>]) -> Result<Vec<u8>, PacketError> {
         "first_seen",
         "last_seen",
     ];
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    let bytes = (|| -> Result<Vec<u8>, csv::Error> {
-        csv.write_record(header)?;
-        for row in rows {
-            csv.write_record(row.iter().map(|c| csv_cell(c)))?;
-        }
-        csv.into_inner()
-            .map_err(|e| csv::Error::from(e.into_error()))
-    })()
-    .map_err(|source| ReportError::Csv {
-        path: "listings.csv".into(),
-        source,
-    })?;
-    Ok(bytes)
+    Ok(super::csv_bytes(Path::new("listings.csv"), &header, rows)?)
 }
 
 /// Writes the packet's folder and .zip under temporary names, then renames them:
