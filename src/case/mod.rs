@@ -434,10 +434,6 @@ fn more_findings(c: &mut Case, action: &str, n: usize, at: DateTime<Utc>, scan_i
     e.scan_id = Some(scan_id);
 }
 
-/// Moves findings and cases after scan `scan_id` (dated `as_of`): resolves findings of
-/// listings that are gone, back in line or unseen for `resolve_after_scans` scans;
-/// opens cases for new findings, reopens resolved cases whose seller came back, and
-/// resolves cases whose findings are all resolved.
 /// What the findings pass of [`after_scan`] saw of one case's open findings.
 #[derive(Default)]
 struct Seen {
@@ -463,6 +459,10 @@ impl Seen {
     }
 }
 
+/// Moves findings and cases after scan `scan_id` (dated `as_of`): resolves findings of
+/// listings that are gone, back in line or unseen for `resolve_after_scans` scans;
+/// opens cases for new findings, reopens resolved cases whose seller came back, and
+/// resolves cases whose findings are all resolved.
 pub fn after_scan(
     config: &Config,
     store: &Store,
@@ -492,6 +492,14 @@ fn not_looked_in(r: &crate::evidence::ScanRecord) -> BTreeSet<String> {
 /// failed or was blocked): such a scan never counts as one that missed a listing of
 /// those marketplaces. "Not looked" is never "not seen": a marketplace that blocks
 /// the crawler for two nights must not resolve every case on it.
+///
+/// Findings are streamed, never all held: a market of 100,000 listings has tens
+/// of thousands of them. One pass resolves what is gone or in line (1, [`CasePass::resolve`]),
+/// puts what stays open into its seller's case (2, [`CasePass::assign`]) and notes,
+/// per case, which of its open findings are resolved and what kinds stay open
+/// ([`Seen`]); then each case drops what was resolved (3, [`CasePass::settle`]) and
+/// is saved. Reading each case's findings back by key instead kept ~20 MB of sled
+/// pages resident at 100,000 listings.
 pub fn after_scan_of(
     config: &Config,
     store: &Store,
@@ -500,111 +508,175 @@ pub fn after_scan_of(
     gone: &Gone,
     not_looked: &BTreeSet<String>,
 ) -> Result<CaseSummary, CaseError> {
-    let brand = &config.brand;
-    let mut summary = CaseSummary::default();
-    // Finished scans (and the marketplaces each could not look at), to count how
-    // many scans looked for a listing and missed it.
-    let finished: Vec<(u64, BTreeSet<String>)> = store
-        .scans()
-        .filter_map(Result::ok)
-        .filter(|r| r.finished_at.is_some() || r.scan_id == scan_id)
-        .map(|r| {
-            let blind = if r.scan_id == scan_id {
-                not_looked.clone()
-            } else {
-                not_looked_in(&r)
-            };
-            (r.scan_id, blind)
-        })
-        .collect();
-    let missed = |last: u64, marketplace: &str| {
-        finished
+    let missed = Missed::since(store, scan_id, not_looked);
+    let mut pass = CasePass::load(config, store, scan_id, as_of)?;
+    for f in store.findings() {
+        let mut f = f?;
+        if f.resolved.is_none() && f.last_scan != scan_id {
+            pass.resolve(&mut f, gone, &missed)?;
+        }
+        pass.assign(f)?;
+    }
+    pass.finish()
+}
+
+/// Finished scans and the marketplaces each could not look at: to count how many
+/// scans looked for a listing and missed it.
+struct Missed(Vec<(u64, BTreeSet<String>)>);
+
+impl Missed {
+    fn since(store: &Store, scan_id: u64, not_looked: &BTreeSet<String>) -> Self {
+        Self(
+            store
+                .scans()
+                .filter_map(Result::ok)
+                .filter(|r| r.finished_at.is_some() || r.scan_id == scan_id)
+                .map(|r| {
+                    let blind = if r.scan_id == scan_id {
+                        not_looked.clone()
+                    } else {
+                        not_looked_in(&r)
+                    };
+                    (r.scan_id, blind)
+                })
+                .collect(),
+        )
+    }
+
+    /// Scans after `last` that looked at `marketplace`.
+    fn count(&self, last: u64, marketplace: &str) -> u32 {
+        self.0
             .iter()
             .filter(|(s, blind)| *s > last && !blind.contains(marketplace))
             .count() as u32
-    };
+    }
+}
 
-    // Findings are streamed, never all held: a market of 100,000 listings has tens
-    // of thousands of them. One pass resolves what is gone or in line (1), puts what
-    // stays open into its seller's case (2) and notes, per case, which of its open
-    // findings are resolved and what kinds stay open (`Seen`); then each case drops
-    // what was resolved (3). Reading each case's findings back by key instead kept
-    // ~20 MB of sled pages resident at 100,000 listings.
-    let mut cases: BTreeMap<String, Case> =
-        all(store)?.into_iter().map(|c| (c.id.clone(), c)).collect();
-    let before: BTreeMap<String, usize> = cases
-        .iter()
-        .map(|(id, c)| (id.clone(), c.events.len()))
-        .collect();
-    let mut by_seller: BTreeMap<(String, String), String> = cases
-        .values()
-        .map(|c| ((c.marketplace.clone(), c.seller_key.clone()), c.id.clone()))
-        .collect();
-    let mut next_id = cases.len() + 1;
-    // Findings each case gained in this scan (see FINDING_EVENTS).
-    let mut added: BTreeMap<String, usize> = BTreeMap::new();
-    let mut seen: HashMap<String, Seen> = HashMap::new();
-    let mut assign = |f: FindingRecord| -> Result<(), CaseError> {
+/// The cases as one scan moves them.
+struct CasePass<'a> {
+    config: &'a Config,
+    store: &'a Store,
+    scan_id: u64,
+    as_of: DateTime<Utc>,
+    summary: CaseSummary,
+    cases: BTreeMap<String, Case>,
+    /// Each case's event count when loaded: more means it must be saved.
+    before: BTreeMap<String, usize>,
+    by_seller: BTreeMap<(String, String), String>,
+    next_id: usize,
+    /// Findings each case gained in this scan (see FINDING_EVENTS).
+    added: BTreeMap<String, usize>,
+    seen: HashMap<String, Seen>,
+}
+
+impl<'a> CasePass<'a> {
+    fn load(
+        config: &'a Config,
+        store: &'a Store,
+        scan_id: u64,
+        as_of: DateTime<Utc>,
+    ) -> Result<Self, CaseError> {
+        let cases: BTreeMap<String, Case> =
+            all(store)?.into_iter().map(|c| (c.id.clone(), c)).collect();
+        Ok(Self {
+            before: cases
+                .iter()
+                .map(|(id, c)| (id.clone(), c.events.len()))
+                .collect(),
+            by_seller: cases
+                .values()
+                .map(|c| ((c.marketplace.clone(), c.seller_key.clone()), c.id.clone()))
+                .collect(),
+            next_id: cases.len() + 1,
+            cases,
+            config,
+            store,
+            scan_id,
+            as_of,
+            summary: CaseSummary::default(),
+            added: BTreeMap::new(),
+            seen: HashMap::new(),
+        })
+    }
+
+    /// 1. Resolves an open finding this scan did not see again, if its listing is
+    /// gone, back in line or missed by enough scans that looked (see [`resolution_of`]).
+    fn resolve(
+        &mut self,
+        f: &mut FindingRecord,
+        gone: &Gone,
+        missed: &Missed,
+    ) -> Result<(), CaseError> {
+        let store = self.store;
+        let latest = store.latest(&f.finding.marketplace, &f.finding.listing_id)?;
+        let resolution = resolution_of(
+            f,
+            latest.as_ref().filter(|o| o.scan_id == self.scan_id),
+            gone,
+            missed.count(f.last_scan, &f.finding.marketplace),
+            self.config.brand.enforcement.resolve_after_scans,
+        );
+        let Some((reason, capture)) = resolution else {
+            return Ok(());
+        };
+        f.resolved = Some(Resolution {
+            at: self.as_of,
+            scan_id: self.scan_id,
+            reason: reason.clone(),
+            capture_log_seq: capture,
+        });
+        let bytes = serde_json::to_vec(&*f).map_err(|e| CaseError::Invalid(e.to_string()))?;
+        store.record(
+            vec![(
+                "finding_resolved".into(),
+                serde_json::json!({"key": f.key(), "scan_id": self.scan_id, "reason": reason, "capture_log_seq": capture}),
+            )],
+            vec![(
+                StateTree::Findings,
+                finding_key(&f.finding).into_bytes(),
+                bytes,
+            )],
+        )?;
+        self.summary.findings_resolved += 1;
+        Ok(())
+    }
+
+    /// 2. Puts a finding into its seller's case: a resolved one is noted for its
+    /// case to drop (step 3); an open one joins the case, opening a case for a new
+    /// seller and reopening a resolved case whose seller came back.
+    fn assign(&mut self, f: FindingRecord) -> Result<(), CaseError> {
         let sk = seller_key(
             f.finding.seller_id.as_deref(),
             f.finding.seller_name.as_deref(),
         );
         let key = f.key();
+        let holder = self
+            .by_seller
+            .get(&(f.finding.marketplace.clone(), sk.clone()))
+            .cloned();
         if let Some(r) = &f.resolved {
-            // Leaves the open findings of the case holding it (step 3).
-            if let Some(id) = by_seller.get(&(f.finding.marketplace.clone(), sk))
-                && cases
-                    .get(id)
+            if let Some(id) = holder
+                && self
+                    .cases
+                    .get(&id)
                     .is_some_and(|c| c.open_findings.contains(&key))
             {
-                let s = seen.entry(id.clone()).or_default();
+                let s = self.seen.entry(id).or_default();
                 s.confirmed += 1;
                 s.done.push((key, Some(r.reason.clone())));
             }
             return Ok(());
         }
-        let at = as_of;
-        let id = match by_seller.get(&(f.finding.marketplace.clone(), sk.clone())) {
-            Some(id) => id.clone(),
-            None => {
-                let id = format!("C{next_id:04}");
-                next_id += 1;
-                let latest = store.latest(&f.finding.marketplace, &f.finding.listing_id)?;
-                let authorized = latest.and_then(|o| o.authorized_seller);
-                let mut c = Case {
-                    id: id.clone(),
-                    marketplace: f.finding.marketplace.clone(),
-                    seller_key: sk.clone(),
-                    seller_name: f.finding.seller_name.clone(),
-                    seller_id: f.finding.seller_id.clone(),
-                    authorized_seller: authorized,
-                    state: CaseState::Open,
-                    path: choose_path(brand, &f.finding.marketplace, None, &[&f]),
-                    opened_at: at,
-                    updated_at: at,
-                    findings: BTreeSet::new(),
-                    open_findings: BTreeSet::new(),
-                    filings: Vec::new(),
-                    rejections: Vec::new(),
-                    refiled: 0,
-                    packets: Vec::new(),
-                    relapses: 0,
-                    events: Vec::new(),
-                };
-                let e = c.event(at, "opened", "brandguard");
-                e.scan_id = Some(scan_id);
-                summary.opened += 1;
-                summary.ids_opened.push(id.clone());
-                by_seller.insert((c.marketplace.clone(), sk), id.clone());
-                cases.insert(id.clone(), c);
-                id
-            }
+        let id = match holder {
+            Some(id) => id,
+            None => self.open_case(&f, sk)?,
         };
-        let Some(c) = cases.get_mut(&id) else {
+        let (scan_id, at) = (self.scan_id, self.as_of);
+        let Some(c) = self.cases.get_mut(&id) else {
             return Ok(());
         };
         if c.open_findings.contains(&key) {
-            seen.entry(id).or_default().open(f);
+            self.seen.entry(id).or_default().open(f);
             return Ok(());
         }
         if c.state == CaseState::Closed {
@@ -621,14 +693,14 @@ pub fn after_scan_of(
                 f.finding.url
             ));
             e.scan_id = Some(scan_id);
-            summary.reopened += 1;
-            summary.ids_reopened.push(id.clone());
+            self.summary.reopened += 1;
+            self.summary.ids_reopened.push(id.clone());
         } else if !c.findings.is_empty() && f.first_scan == scan_id {
-            summary.findings_added_to_open_cases += 1;
+            self.summary.findings_added_to_open_cases += 1;
         }
         c.findings.insert(key.clone());
         c.open_findings.insert(key.clone());
-        let n = added.entry(id.clone()).or_default();
+        let n = self.added.entry(id.clone()).or_default();
         *n += 1;
         if *n <= FINDING_EVENTS {
             let e = c.event(at, "finding_added", "brandguard");
@@ -636,60 +708,87 @@ pub fn after_scan_of(
             e.reference = Some(key);
             e.scan_id = Some(scan_id);
         }
-        seen.entry(id).or_default().open(f);
+        self.seen.entry(id).or_default().open(f);
         Ok(())
-    };
+    }
 
-    let mut findings_resolved = 0;
-    for f in store.findings() {
-        let mut f = f?;
-        if f.resolved.is_none() && f.last_scan != scan_id {
-            let key = finding_key(&f.finding);
-            let latest = store.latest(&f.finding.marketplace, &f.finding.listing_id)?;
-            let resolution = resolution_of(
-                &f,
-                latest.as_ref().filter(|o| o.scan_id == scan_id),
-                gone,
-                missed(f.last_scan, &f.finding.marketplace),
-                brand.enforcement.resolve_after_scans,
-            );
-            if let Some((reason, capture)) = resolution {
-                f.resolved = Some(Resolution {
-                    at: as_of,
-                    scan_id,
-                    reason: reason.clone(),
-                    capture_log_seq: capture,
-                });
-                let bytes =
-                    serde_json::to_vec(&f).map_err(|e| CaseError::Invalid(e.to_string()))?;
-                store.record(
-                    vec![(
-                        "finding_resolved".into(),
-                        serde_json::json!({"key": f.key(), "scan_id": scan_id, "reason": reason, "capture_log_seq": capture}),
-                    )],
-                    vec![(StateTree::Findings, key.into_bytes(), bytes)],
-                )?;
-                findings_resolved += 1;
+    /// Opens a case for the seller of finding `f`; returns its id.
+    fn open_case(&mut self, f: &FindingRecord, sk: String) -> Result<String, CaseError> {
+        let id = format!("C{:04}", self.next_id);
+        self.next_id += 1;
+        let latest = self
+            .store
+            .latest(&f.finding.marketplace, &f.finding.listing_id)?;
+        let authorized = latest.and_then(|o| o.authorized_seller);
+        let at = self.as_of;
+        let mut c = Case {
+            id: id.clone(),
+            marketplace: f.finding.marketplace.clone(),
+            seller_key: sk.clone(),
+            seller_name: f.finding.seller_name.clone(),
+            seller_id: f.finding.seller_id.clone(),
+            authorized_seller: authorized,
+            state: CaseState::Open,
+            path: choose_path(&self.config.brand, &f.finding.marketplace, None, &[f]),
+            opened_at: at,
+            updated_at: at,
+            findings: BTreeSet::new(),
+            open_findings: BTreeSet::new(),
+            filings: Vec::new(),
+            rejections: Vec::new(),
+            refiled: 0,
+            packets: Vec::new(),
+            relapses: 0,
+            events: Vec::new(),
+        };
+        let e = c.event(at, "opened", "brandguard");
+        e.scan_id = Some(self.scan_id);
+        self.summary.opened += 1;
+        self.summary.ids_opened.push(id.clone());
+        self.by_seller
+            .insert((c.marketplace.clone(), sk), id.clone());
+        self.cases.insert(id.clone(), c);
+        Ok(id)
+    }
+
+    /// 3. Each case drops the findings resolved since, resolves when none is left,
+    /// follows what is open with its path; every changed case is saved.
+    fn finish(mut self) -> Result<CaseSummary, CaseError> {
+        for (id, n) in std::mem::take(&mut self.added) {
+            if let Some(c) = self.cases.get_mut(&id) {
+                more_findings(c, "findings_added", n, self.as_of, self.scan_id);
             }
         }
-        assign(f)?;
-    }
-    summary.findings_resolved += findings_resolved;
-    for (id, n) in added {
-        if let Some(c) = cases.get_mut(&id) {
-            more_findings(c, "findings_added", n, as_of, scan_id);
+        let mut cases = std::mem::take(&mut self.cases);
+        for c in cases.values_mut() {
+            self.settle(c)?;
         }
+        // Each case is let go once saved: its stored copy grows in sled meanwhile.
+        for (id, c) in cases {
+            let n = self.before.get(&id).copied().unwrap_or(0);
+            if c.events.len() > n {
+                save(self.store, &c, n)?;
+            }
+            if !c.state.is_done() {
+                self.summary.open += 1;
+            }
+        }
+        Ok(self.summary)
     }
 
-    // 3. Findings resolved since: out of their cases; cases with none left resolve.
-    for c in cases.values_mut() {
-        let mut s = seen.remove(&c.id).unwrap_or_default();
+    /// Step 3 for one case.
+    fn settle(&mut self, c: &mut Case) -> Result<(), CaseError> {
+        let (scan_id, as_of) = (self.scan_id, self.as_of);
+        let mut s = self.seen.remove(&c.id).unwrap_or_default();
         if s.confirmed != c.open_findings.len() {
             // Some open finding was not met under this case's seller in the pass
             // (its listing changed hands, or its record is gone): read them all back.
             s = Seen::default();
             for k in &c.open_findings {
-                match store.finding(&crate::evidence::finding_key_of_printable(k))? {
+                match self
+                    .store
+                    .finding(&crate::evidence::finding_key_of_printable(k))?
+                {
                     Some(f) if f.resolved.is_none() => s.open(f),
                     Some(f) => s.done.push((k.clone(), f.resolved.map(|r| r.reason))),
                     None => s.done.push((k.clone(), None)),
@@ -718,12 +817,13 @@ pub fn after_scan_of(
                 "all {n} findings resolved (listings removed or brought into line)"
             ));
             e.scan_id = Some(scan_id);
-            summary.resolved += 1;
-            summary.ids_resolved.push(c.id.clone());
+            self.summary.resolved += 1;
+            self.summary.ids_resolved.push(c.id.clone());
         }
         // The path follows what is open now, unless a person chose it.
         if c.path.overridden.is_none() && !c.open_findings.is_empty() {
             let open: Vec<&FindingRecord> = open.values().collect();
+            let brand = &self.config.brand;
             let mut chosen =
                 choose_path(brand, &c.marketplace, c.authorized_seller.as_deref(), &open);
             if chosen.path != c.path.path || chosen.priority != c.path.priority {
@@ -731,18 +831,8 @@ pub fn after_scan_of(
                 c.path = chosen;
             }
         }
+        Ok(())
     }
-    // Each case is let go once saved: its stored copy grows in sled meanwhile.
-    for (id, c) in cases {
-        let n = before.get(&id).copied().unwrap_or(0);
-        if c.events.len() > n {
-            save(store, &c, n)?;
-        }
-        if !c.state.is_done() {
-            summary.open += 1;
-        }
-    }
-    Ok(summary)
 }
 
 /// Who is acting: `--by`, else the login name.
