@@ -2,6 +2,7 @@
 //! judged and stored, and a [`ScanSummary`] at the end.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -295,6 +296,28 @@ pub fn canonical(mut u: Url) -> Url {
 /// Time between two flushes of the evidence store during a scan.
 const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// Listings found on one marketplace in this scan, on their way to be fetched.
+struct Found {
+    /// 64-bit hashes of every URL met (search pages and listings).
+    seen: HashSet<u64>,
+    /// Listings sent.
+    count: u64,
+    tx: tokio::sync::mpsc::Sender<Url>,
+    bar: ProgressBar,
+}
+
+impl Found {
+    /// Sends a listing not met before to be fetched; false if fetching has stopped.
+    async fn send(&mut self, url: Url) -> bool {
+        if !self.seen.insert(url_hash(&url)) {
+            return true;
+        }
+        self.count += 1;
+        self.bar.inc_length(1);
+        self.tx.send(url).await.is_ok()
+    }
+}
+
 /// Where a fetched page's evidence went.
 struct Stored {
     snapshot: crate::evidence::SnapshotRef,
@@ -307,7 +330,7 @@ struct Run<'a> {
     fetcher: Fetcher,
     scan_id: u64,
     /// Pages each marketplace may still fetch in this scan.
-    budget: BTreeMap<String, std::sync::atomic::AtomicUsize>,
+    budget: BTreeMap<String, AtomicUsize>,
     /// When resuming: pages the interrupted run stored (by requested URL).
     stored_before: std::collections::HashMap<Url, (u64, crate::evidence::Capture)>,
     /// When resuming: capture records that already have their observation.
@@ -328,7 +351,113 @@ struct Run<'a> {
     parsers: tokio::sync::Semaphore,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// The run's state for a scan begun; `summary` fills in the summary's
+    /// identity (tool, targets, store) around the counts carried from `begun`.
+    fn new(
+        config: &'a Config,
+        store: &'a Store,
+        fetcher: Fetcher,
+        begun: Begun,
+        summary: impl FnOnce(ScanSummary) -> ScanSummary,
+    ) -> Result<Self, ScanError> {
+        let Begun {
+            scan_id,
+            as_of,
+            resumed,
+            stored_before,
+            observed_before,
+            summary: earlier,
+        } = begun;
+        let page_budget = config.brand.crawl.page_budget;
+        Ok(Run {
+            config,
+            store,
+            fetcher,
+            scan_id,
+            stored_before,
+            observed_before,
+            budget: config
+                .marketplaces
+                .iter()
+                .map(|m| (m.name.clone(), AtomicUsize::new(page_budget)))
+                .collect(),
+            summary: Mutex::new(summary(ScanSummary {
+                scan_id,
+                resumed,
+                as_of: Some(as_of),
+                ..earlier
+            })),
+            as_of,
+            gone: Mutex::new(Default::default()),
+            rechecks: Mutex::new(HashSet::new()),
+            open_urls: open_urls(store)?,
+            last_flush: Mutex::new(std::time::Instant::now()),
+            markets: config
+                .marketplaces
+                .iter()
+                .map(|m| (m.name.clone(), Arc::new(m.clone())))
+                .collect(),
+            parsers: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
+        })
+    }
+
+    /// Scans every marketplace at once, each with its progress bar.
+    async fn every_marketplace(&self, progress: Option<&MultiProgress>) -> Result<(), ScanError> {
+        let style = ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        let jobs = self.config.marketplaces.iter().map(|m| {
+            let bar = match progress {
+                Some(mp) => mp.add(
+                    ProgressBar::new(0)
+                        .with_style(style.clone())
+                        .with_prefix(m.name.clone()),
+                ),
+                None => ProgressBar::hidden(),
+            };
+            self.marketplace(m, bar)
+        });
+        for r in futures::future::join_all(jobs).await {
+            r?;
+        }
+        Ok(())
+    }
+
+    /// After the fetching: notes coverage, moves findings and cases (nothing is
+    /// concluded about a marketplace not looked at), and finishes the scan record.
+    async fn finish(self, started: DateTime<Utc>) -> Result<ScanSummary, ScanError> {
+        let (config, store, scan_id) = (self.config, self.store, self.scan_id);
+        let mut summary = self.with(|s| s.clone());
+        summary.hosts_cut_off = self.fetcher.hosts_cut_off();
+        summary.host_rates = self.fetcher.host_rates();
+        let gone = match self.gone.lock() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        };
+        summary.note_coverage(config);
+        let not_looked = summary.not_looked.iter().cloned().collect();
+        summary.cases =
+            crate::case::after_scan_of(config, store, scan_id, self.as_of, &gone, &not_looked)?;
+        summary.findings_resolved = summary.cases.findings_resolved;
+        let finished = Utc::now();
+        summary.finished_at = Some(finished);
+        summary.duration_secs = (finished - started).num_milliseconds() as f64 / 1000.0;
+        summary.usage = crate::usage::Usage::now();
+        let value = serde_json::to_value(&summary).unwrap_or_default();
+        summary.log_head = store.finish_scan(scan_id, value)?;
+        tracing::info!(
+            scan_id,
+            pages = summary.pages_fetched,
+            listings = summary.listings_seen,
+            findings_new = summary.findings_new,
+            "scan finished"
+        );
+        Ok(summary)
+    }
+
     fn with<R>(&self, f: impl FnOnce(&mut ScanSummary) -> R) -> R {
         let mut s = match self.summary.lock() {
             Ok(s) => s,
@@ -338,63 +467,123 @@ impl Run<'_> {
     }
 
     /// Fetches and stores a page's bytes; `None` (after counting why) when there is
-    /// no usable page.
+    /// no usable page. A 304 gives the bytes of the capture it confirmed.
     async fn get(&self, m: &Marketplace, url: &Url) -> Result<Option<(Page, Stored)>, ScanError> {
-        // Resuming: what the interrupted run stored is read back, not fetched again.
-        if let Some((seq, capture)) = self.stored_before.get(url)
-            && let Some(body) = self.store.snapshot(&capture.snapshot.sha256)?
-        {
-            self.with(|s| s.pages_resumed += 1);
-            let mut page = capture.page.clone();
-            page.body = body;
-            return Ok(Some((
-                page,
-                Stored {
-                    snapshot: capture.snapshot.clone(),
-                    capture_seq: *seq,
-                },
-            )));
+        if let Some(resumed) = self.resumed(url)? {
+            return Ok(Some(resumed));
         }
-        let within_budget = self.budget.get(&m.name).is_some_and(|b| {
-            b.fetch_update(
-                std::sync::atomic::Ordering::Relaxed,
-                std::sync::atomic::Ordering::Relaxed,
-                |n| n.checked_sub(1),
-            )
-            .is_ok()
+        if !self.take_budget(m) {
+            return Ok(None);
+        }
+        let earlier = self.store.validators_of(url)?;
+        let Some(page) = self.fetch(m, url, earlier.as_ref().map(|(v, _)| v)).await else {
+            return Ok(None);
+        };
+        let (page, snapshot) = self.put_snapshot(page).await?;
+        let capture_seq = self.store.record_capture(self.scan_id, &page, &snapshot)?;
+        self.count_capture(&page, &snapshot);
+        if page.status == 304
+            && let Some((_, before)) = earlier
+            && let Some(body) = self.store.snapshot(&before.snapshot.sha256)?
+        {
+            // Unchanged since `before`: read that capture's bytes again. The 304 itself
+            // is the capture of this scan.
+            self.with(|s| s.not_modified += 1);
+            let mut old = before.page.clone();
+            old.body = body;
+            let stored = Stored {
+                snapshot: before.snapshot.clone(),
+                capture_seq,
+            };
+            return Ok(Some((old, stored)));
+        }
+        if page.status == 200
+            && let Some(v) = crate::crawl::Validators::of(&page)
+        {
+            self.store.remember_validators(url, &v, capture_seq)?;
+        }
+        if matches!(page.status, 404 | 410) && self.note_gone(url, &page, capture_seq) {
+            // What a recheck is for: the listing was taken down. Not a failure.
+            self.with(|s| s.listings_gone += 1);
+            return Ok(None);
+        }
+        if page.status != 200 {
+            let reason = format!("http_{}", page.status);
+            self.with(|s| s.fail(&m.name, &reason, format!("{url}: HTTP {}", page.status)));
+            return Ok(None);
+        }
+        self.acknowledge().await?;
+        let stored = Stored {
+            snapshot,
+            capture_seq,
+        };
+        Ok(Some((page, stored)))
+    }
+
+    /// Resuming: what the interrupted run stored is read back, not fetched again.
+    fn resumed(&self, url: &Url) -> Result<Option<(Page, Stored)>, ScanError> {
+        let Some((seq, capture)) = self.stored_before.get(url) else {
+            return Ok(None);
+        };
+        let Some(body) = self.store.snapshot(&capture.snapshot.sha256)? else {
+            return Ok(None);
+        };
+        self.with(|s| s.pages_resumed += 1);
+        let mut page = capture.page.clone();
+        page.body = body;
+        let stored = Stored {
+            snapshot: capture.snapshot.clone(),
+            capture_seq: *seq,
+        };
+        Ok(Some((page, stored)))
+    }
+
+    /// Takes one page of the marketplace's budget; false (and a warning, once)
+    /// when it is spent.
+    fn take_budget(&self, m: &Marketplace) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let within = self.budget.get(&m.name).is_some_and(|b| {
+            b.fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))
+                .is_ok()
         });
-        if !within_budget {
+        if !within {
             self.with(|s| {
                 if !s.budget_exhausted.contains(&m.name) {
                     tracing::warn!(marketplace = %m.name, "page budget exhausted; the rest of this marketplace waits for the next scan");
                     s.budget_exhausted.push(m.name.clone());
                 }
             });
-            return Ok(None);
         }
-        let earlier = self.store.validators_of(url)?;
-        let page = match self
-            .fetcher
-            .fetch_conditional(url, earlier.as_ref().map(|(v, _)| v))
-            .await
-        {
-            Ok(p) => p,
+        within
+    }
+
+    /// Fetches `url` (conditionally, given the validators of an earlier capture);
+    /// `None` after counting why when robots.txt disallows it or the fetch failed.
+    async fn fetch(
+        &self,
+        m: &Marketplace,
+        url: &Url,
+        validators: Option<&crate::crawl::Validators>,
+    ) -> Option<Page> {
+        match self.fetcher.fetch_conditional(url, validators).await {
+            Ok(p) => Some(p),
             Err(FetchError::RobotsDisallowed { url }) => {
                 tracing::debug!(%url, "robots.txt disallows, skipped");
                 self.with(|s| {
                     s.robots_blocked += 1;
                     s.market(&m.name).robots_blocked += 1;
                 });
-                return Ok(None);
+                None
             }
             Err(e) => {
                 tracing::warn!(marketplace = %m.name, error = %e, "fetch failed");
                 self.with(|s| s.fail(&m.name, e.reason(), e.to_string()));
-                return Ok(None);
+                None
             }
-        };
-        let (page, snap) = self.put_snapshot(page).await?;
-        let capture_seq = self.store.record_capture(self.scan_id, &page, &snap)?;
+        }
+    }
+
+    fn count_capture(&self, page: &Page, snap: &crate::evidence::SnapshotRef) {
         self.with(|s| {
             s.pages_fetched += 1;
             s.bytes_fetched += page.body.len() as u64;
@@ -407,58 +596,25 @@ impl Run<'_> {
                 s.snapshot_bytes_stored += snap.stored_size;
             }
         });
-        if page.status == 304
-            && let Some((_, before)) = earlier
-            && let Some(body) = self.store.snapshot(&before.snapshot.sha256)?
-        {
-            // Unchanged since `before`: read that capture's bytes again. The 304 itself
-            // is the capture of this scan.
-            self.with(|s| s.not_modified += 1);
-            let mut old = before.page.clone();
-            old.body = body;
-            return Ok(Some((
-                old,
-                Stored {
-                    snapshot: before.snapshot.clone(),
-                    capture_seq,
-                },
-            )));
+    }
+
+    /// Notes a 404/410 answer (for the case pass); true if the URL was a recheck
+    /// of an open finding's listing, i.e. the takedown it was looking for.
+    fn note_gone(&self, url: &Url, page: &Page, capture_seq: u64) -> bool {
+        let mut g = match self.gone.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        g.insert(url.to_string(), (page.status, capture_seq));
+        g.insert(page.final_url.to_string(), (page.status, capture_seq));
+        self.is_recheck(url)
+    }
+
+    fn is_recheck(&self, url: &Url) -> bool {
+        match self.rechecks.lock() {
+            Ok(r) => r.contains(url),
+            Err(p) => p.into_inner().contains(url),
         }
-        if page.status == 200
-            && let Some(v) = crate::crawl::Validators::of(&page)
-        {
-            self.store.remember_validators(url, &v, capture_seq)?;
-        }
-        if matches!(page.status, 404 | 410) {
-            let mut g = match self.gone.lock() {
-                Ok(g) => g,
-                Err(p) => p.into_inner(),
-            };
-            g.insert(url.to_string(), (page.status, capture_seq));
-            g.insert(page.final_url.to_string(), (page.status, capture_seq));
-            let recheck = match self.rechecks.lock() {
-                Ok(r) => r.contains(url),
-                Err(p) => p.into_inner().contains(url),
-            };
-            if recheck {
-                // What a recheck is for: the listing was taken down. Not a failure.
-                self.with(|s| s.listings_gone += 1);
-                return Ok(None);
-            }
-        }
-        if page.status != 200 {
-            let reason = format!("http_{}", page.status);
-            self.with(|s| s.fail(&m.name, &reason, format!("{url}: HTTP {}", page.status)));
-            return Ok(None);
-        }
-        self.acknowledge().await?;
-        Ok(Some((
-            page,
-            Stored {
-                snapshot: snap,
-                capture_seq,
-            },
-        )))
     }
 
     /// Runs `parse` (HTML parsing and extraction of one page) on tokio's blocking
@@ -542,89 +698,22 @@ impl Run<'_> {
     async fn marketplace(&self, m: &Marketplace, bar: ProgressBar) -> Result<(), ScanError> {
         let concurrency = self.config.brand.crawl.concurrency.max(1);
         let (tx, rx) = tokio::sync::mpsc::channel::<Url>(concurrency * 4);
-        let walk_bar = bar.clone();
+        let mut found = Found {
+            seen: HashSet::new(),
+            count: 0,
+            tx,
+            bar: bar.clone(),
+        };
         let walk = async move {
-            let bar = walk_bar;
-            let mut seen: HashSet<u64> = HashSet::new();
-            let mut found = 0u64;
             for start in &m.start_urls {
                 let Ok(first) = m.base_url.join(start) else {
                     continue;
                 };
-                let mut next = Some(canonical(first));
-                let mut pages = 0;
-                let mut contents = HashSet::new();
-                let mut stale = 0;
-                while let Some(url) = next.take() {
-                    if pages >= m.max_pages || !seen.insert(url_hash(&url)) {
-                        break;
-                    }
-                    pages += 1;
-                    let Some((page, _)) = self.get(m, &url).await? else {
-                        self.with(|s| s.market(&m.name).search_failures += 1);
-                        break;
-                    };
-                    self.with(|s| s.market(&m.name).search_pages += 1);
-                    // Pagination trap guard: a page repeating an earlier one ends the walk.
-                    if !contents.insert(sha256_hex(&page.body)) {
-                        tracing::warn!(%url, "search page repeats an earlier one; stopping pagination");
-                        break;
-                    }
-                    let market = self.shared(m);
-                    let Some(links) = self
-                        .off_the_loop(move || extract::search_links(&page, &market))
-                        .await
-                    else {
-                        self.with(|s| {
-                            s.fail(&m.name, "unreadable", format!("{url}: parsing failed"));
-                            s.market(&m.name).search_failures += 1;
-                        });
-                        break;
-                    };
-                    if let Some(why) = &links.unreadable {
-                        tracing::warn!(%url, reason = %why, "search page unreadable; stopping pagination");
-                        self.with(|s| {
-                            s.fail(&m.name, "unreadable", format!("{url}: {why}"));
-                            s.market(&m.name).search_failures += 1;
-                        });
-                        break;
-                    }
-                    let before = found;
-                    for item in links.items {
-                        let item = canonical(item);
-                        if seen.insert(url_hash(&item)) {
-                            found += 1;
-                            bar.inc_length(1);
-                            if tx.send(item).await.is_err() {
-                                return Ok(());
-                            }
-                        }
-                    }
-                    // Pagination trap guard: pages that only repeat known items, twice
-                    // in a row, end the walk (endless "next" links, calendar-like traps).
-                    stale = if found == before { stale + 1 } else { 0 };
-                    if stale >= 2 {
-                        tracing::warn!(%url, "search pages bring no new listings; stopping pagination");
-                        break;
-                    }
-                    next = links.next.map(canonical);
+                if !self.search(m, canonical(first), &mut found).await? {
+                    return Ok(());
                 }
             }
-            // Open findings whose listings search did not bring: fetched at their
-            // address, so a takedown (404/410) or a listing brought into line is seen.
-            for u in self.open_urls.get(&m.name).into_iter().flatten() {
-                if seen.insert(url_hash(u)) {
-                    self.with(|s| s.rechecked += 1);
-                    match self.rechecks.lock() {
-                        Ok(mut r) => r.insert(u.clone()),
-                        Err(p) => p.into_inner().insert(u.clone()),
-                    };
-                    bar.inc_length(1);
-                    if tx.send(u.clone()).await.is_err() {
-                        return Ok(());
-                    }
-                }
-            }
+            self.recheck_open(m, &mut found).await;
             Ok::<(), ScanError>(())
         };
         let fetch = async {
@@ -644,6 +733,84 @@ impl Run<'_> {
         // The run summary printed after the scan says what the bars showed.
         bar.finish_and_clear();
         Ok(())
+    }
+
+    /// Walks one start URL's search pages, sending each new listing to be fetched.
+    /// Pagination-trap guards end the walk: a page repeating an earlier one, two
+    /// pages in a row that bring no new listing, `max_pages`. False if the fetching
+    /// side has stopped.
+    async fn search(
+        &self,
+        m: &Marketplace,
+        first: Url,
+        found: &mut Found,
+    ) -> Result<bool, ScanError> {
+        let mut next = Some(first);
+        let (mut pages, mut stale) = (0, 0);
+        let mut contents = HashSet::new();
+        while let Some(url) = next.take() {
+            if pages >= m.max_pages || !found.seen.insert(url_hash(&url)) {
+                break;
+            }
+            pages += 1;
+            let Some((page, _)) = self.get(m, &url).await? else {
+                self.with(|s| s.market(&m.name).search_failures += 1);
+                break;
+            };
+            self.with(|s| s.market(&m.name).search_pages += 1);
+            if !contents.insert(sha256_hex(&page.body)) {
+                tracing::warn!(%url, "search page repeats an earlier one; stopping pagination");
+                break;
+            }
+            let market = self.shared(m);
+            let links = self
+                .off_the_loop(move || extract::search_links(&page, &market))
+                .await;
+            let why = match &links {
+                None => Some("parsing failed".to_string()),
+                Some(l) => l.unreadable.clone(),
+            };
+            let Some(links) = links.filter(|_| why.is_none()) else {
+                let why = why.unwrap_or_default();
+                tracing::warn!(%url, reason = %why, "search page unreadable; stopping pagination");
+                self.with(|s| {
+                    s.fail(&m.name, "unreadable", format!("{url}: {why}"));
+                    s.market(&m.name).search_failures += 1;
+                });
+                break;
+            };
+            let before = found.count;
+            for item in links.items {
+                if !found.send(canonical(item)).await {
+                    return Ok(false);
+                }
+            }
+            stale = if found.count == before { stale + 1 } else { 0 };
+            if stale >= 2 {
+                tracing::warn!(%url, "search pages bring no new listings; stopping pagination");
+                break;
+            }
+            next = links.next.map(canonical);
+        }
+        Ok(true)
+    }
+
+    /// Open findings whose listings search did not bring: fetched at their
+    /// address, so a takedown (404/410) or a listing brought into line is seen.
+    async fn recheck_open(&self, m: &Marketplace, found: &mut Found) {
+        for u in self.open_urls.get(&m.name).into_iter().flatten() {
+            if found.seen.contains(&url_hash(u)) {
+                continue;
+            }
+            self.with(|s| s.rechecked += 1);
+            match self.rechecks.lock() {
+                Ok(mut r) => r.insert(u.clone()),
+                Err(p) => p.into_inner().insert(u.clone()),
+            };
+            if !found.send(u.clone()).await {
+                return;
+            }
+        }
     }
 
     async fn item(&self, m: &Marketplace, url: Url) -> Result<(), ScanError> {
@@ -715,15 +882,49 @@ impl Run<'_> {
     }
 }
 
-/// Runs one scan of every marketplace in `config` into `store`.
+/// Runs one scan of every marketplace in `config` into `store`: registers each
+/// host's rate limit, begins a scan (or resumes the interrupted one), walks every
+/// marketplace at once, moves findings and cases, and finishes the scan record.
 pub async fn run(
     config: &Config,
     store: &Store,
     opts: ScanOptions,
 ) -> Result<ScanSummary, ScanError> {
     let fetcher = Fetcher::new(&config.brand.crawl)?;
+    register_hosts(&fetcher, config, opts.benchmark_unthrottled)?;
+    let targets = config.dir.display().to_string();
+    let started = Utc::now();
+    let begun = match opts.fresh {
+        true => None,
+        false => store.unfinished_scan(&targets)?,
+    };
+    let begun = match begun {
+        Some(id) => Begun::resume(store, id, started)?,
+        None => Begun::start(store, &targets, opts.as_of.unwrap_or(started))?,
+    };
+    let scan_id = begun.scan_id;
+    let run = Run::new(config, store, fetcher, begun, |s| ScanSummary {
+        tool: crate::TOOL.to_string(),
+        targets,
+        store: store.path().display().to_string(),
+        started_at: Some(started),
+        shard: opts.shard.clone(),
+        ..s
+    })?;
+    tracing::info!(
+        scan_id,
+        marketplaces = config.marketplaces.len(),
+        "scan started"
+    );
+    run.every_marketplace(opts.progress.as_ref()).await?;
+    run.finish(started).await
+}
+
+/// Each marketplace's host gets its rate limit; `--benchmark-unthrottled` lifts
+/// them, for hosts on this machine only.
+fn register_hosts(fetcher: &Fetcher, config: &Config, unthrottled: bool) -> Result<(), ScanError> {
     for m in &config.marketplaces {
-        let rate = if opts.benchmark_unthrottled {
+        let rate = if unthrottled {
             if !is_loopback(&m.base_url) {
                 return Err(ScanError::NotLoopback {
                     marketplace: m.name.clone(),
@@ -739,168 +940,99 @@ pub async fn run(
         };
         fetcher.register_host(&m.base_url, rate);
     }
-    let targets = config.dir.display().to_string();
-    let resume = if opts.fresh {
-        None
-    } else {
-        store.unfinished_scan(&targets)?
-    };
-    let started = Utc::now();
-    // One listing has a finding per kind: a set, so each address is checked once.
-    let mut open_urls: BTreeMap<String, BTreeSet<Url>> = BTreeMap::new();
+    Ok(())
+}
+
+/// Marketplace → addresses of listings with open findings. One listing has a
+/// finding per kind: a set, so each address is checked once.
+fn open_urls(store: &Store) -> Result<BTreeMap<String, BTreeSet<Url>>, ScanError> {
+    let mut open: BTreeMap<String, BTreeSet<Url>> = BTreeMap::new();
     for f in store.findings() {
         let f = f?;
         if f.resolved.is_none()
             && let Ok(u) = Url::parse(&f.finding.url)
         {
-            open_urls
-                .entry(f.finding.marketplace.clone())
+            open.entry(f.finding.marketplace.clone())
                 .or_default()
                 .insert(canonical(u));
         }
     }
-    let (scan_id, stored_before, observed_before, as_of, earlier) = match resume {
-        Some(id) => {
-            let as_of = store.scan(id)?.map(|r| r.date()).unwrap_or(started);
-            store.resume_scan(id)?;
-            let stored: std::collections::HashMap<_, _> = store
-                .captures(id)?
-                .into_iter()
-                .filter(|(_, c)| c.page.status == 200)
-                .map(|(seq, c)| (c.page.url.clone(), (seq, c)))
-                .collect();
-            // What the interrupted run observed is counted here; the rest as it comes.
-            let mut observed = HashSet::new();
-            let mut earlier = ScanSummary::default();
-            let mut finding_keys = BTreeSet::new();
-            for o in store.observations(id) {
-                let o = o?;
-                observed.insert(o.capture_log_seq);
-                earlier.count(&o);
-                for k in &o.findings {
-                    finding_keys.insert(crate::evidence::finding_key_of(
-                        &o.listing.marketplace,
-                        &o.listing.listing_id,
-                        *k,
-                    ));
-                }
-            }
-            for key in finding_keys {
-                if let Some(f) = store.finding(&key)? {
-                    earlier.count_findings(&[if f.first_scan == id {
-                        FindingStatus::New
-                    } else {
-                        FindingStatus::Ongoing
-                    }]);
-                }
-            }
-            tracing::warn!(
-                scan_id = id,
-                pages = stored.len(),
-                "resuming an interrupted scan"
-            );
-            (id, stored, observed, as_of, earlier)
-        }
-        None => {
-            let as_of = opts.as_of.unwrap_or(started);
-            (
-                store.begin_scan(&targets, Some(as_of))?,
-                Default::default(),
-                HashSet::new(),
-                as_of,
-                ScanSummary::default(),
-            )
-        }
-    };
-    let run = Run {
-        config,
-        store,
-        fetcher,
-        scan_id,
-        stored_before,
-        observed_before,
-        budget: config
-            .marketplaces
-            .iter()
-            .map(|m| {
-                (
-                    m.name.clone(),
-                    std::sync::atomic::AtomicUsize::new(config.brand.crawl.page_budget),
-                )
-            })
-            .collect(),
-        summary: Mutex::new(ScanSummary {
-            scan_id,
-            tool: crate::TOOL.to_string(),
-            targets,
-            store: store.path().display().to_string(),
-            started_at: Some(started),
-            resumed: resume.is_some(),
-            as_of: Some(as_of),
-            shard: opts.shard.clone(),
-            ..earlier
-        }),
-        as_of,
-        gone: Mutex::new(Default::default()),
-        rechecks: Mutex::new(HashSet::new()),
-        open_urls,
-        last_flush: Mutex::new(std::time::Instant::now()),
-        markets: config
-            .marketplaces
-            .iter()
-            .map(|m| (m.name.clone(), Arc::new(m.clone())))
-            .collect(),
-        parsers: tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(2, |n| n.get()),
-        ),
-    };
-    tracing::info!(
-        scan_id,
-        marketplaces = config.marketplaces.len(),
-        "scan started"
-    );
-    let style = ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-    let jobs = config.marketplaces.iter().map(|m| {
-        let bar = match &opts.progress {
-            Some(mp) => mp.add(
-                ProgressBar::new(0)
-                    .with_style(style.clone())
-                    .with_prefix(m.name.clone()),
-            ),
-            None => ProgressBar::hidden(),
-        };
-        run.marketplace(m, bar)
-    });
-    for r in futures::future::join_all(jobs).await {
-        r?;
+    Ok(open)
+}
+
+/// A scan begun: new, or an interrupted one resumed with what it already did.
+struct Begun {
+    scan_id: u64,
+    as_of: DateTime<Utc>,
+    resumed: bool,
+    /// Pages the interrupted run stored (by requested URL).
+    stored_before: std::collections::HashMap<Url, (u64, crate::evidence::Capture)>,
+    /// Capture records that already have their observation.
+    observed_before: HashSet<u64>,
+    /// The interrupted run's counts so far.
+    summary: ScanSummary,
+}
+
+impl Begun {
+    fn start(store: &Store, targets: &str, as_of: DateTime<Utc>) -> Result<Self, ScanError> {
+        Ok(Self {
+            scan_id: store.begin_scan(targets, Some(as_of))?,
+            as_of,
+            resumed: false,
+            stored_before: Default::default(),
+            observed_before: HashSet::new(),
+            summary: ScanSummary::default(),
+        })
     }
-    let mut summary = run.with(|s| s.clone());
-    summary.hosts_cut_off = run.fetcher.hosts_cut_off();
-    summary.host_rates = run.fetcher.host_rates();
-    let gone = match run.gone.lock() {
-        Ok(g) => g.clone(),
-        Err(p) => p.into_inner().clone(),
-    };
-    summary.note_coverage(config);
-    let not_looked = summary.not_looked.iter().cloned().collect();
-    summary.cases = crate::case::after_scan_of(config, store, scan_id, as_of, &gone, &not_looked)?;
-    summary.findings_resolved = summary.cases.findings_resolved;
-    let finished = Utc::now();
-    summary.finished_at = Some(finished);
-    summary.duration_secs = (finished - started).num_milliseconds() as f64 / 1000.0;
-    summary.usage = crate::usage::Usage::now();
-    let value = serde_json::to_value(&summary).unwrap_or_default();
-    summary.log_head = store.finish_scan(scan_id, value)?;
-    tracing::info!(
-        scan_id,
-        pages = summary.pages_fetched,
-        listings = summary.listings_seen,
-        findings_new = summary.findings_new,
-        "scan finished"
-    );
-    Ok(summary)
+
+    fn resume(store: &Store, id: u64, started: DateTime<Utc>) -> Result<Self, ScanError> {
+        let as_of = store.scan(id)?.map(|r| r.date()).unwrap_or(started);
+        store.resume_scan(id)?;
+        let stored: std::collections::HashMap<_, _> = store
+            .captures(id)?
+            .into_iter()
+            .filter(|(_, c)| c.page.status == 200)
+            .map(|(seq, c)| (c.page.url.clone(), (seq, c)))
+            .collect();
+        // What the interrupted run observed is counted here; the rest as it comes.
+        let mut observed = HashSet::new();
+        let mut earlier = ScanSummary::default();
+        let mut finding_keys = BTreeSet::new();
+        for o in store.observations(id) {
+            let o = o?;
+            observed.insert(o.capture_log_seq);
+            earlier.count(&o);
+            for k in &o.findings {
+                finding_keys.insert(crate::evidence::finding_key_of(
+                    &o.listing.marketplace,
+                    &o.listing.listing_id,
+                    *k,
+                ));
+            }
+        }
+        for key in finding_keys {
+            if let Some(f) = store.finding(&key)? {
+                earlier.count_findings(&[if f.first_scan == id {
+                    FindingStatus::New
+                } else {
+                    FindingStatus::Ongoing
+                }]);
+            }
+        }
+        tracing::warn!(
+            scan_id = id,
+            pages = stored.len(),
+            "resuming an interrupted scan"
+        );
+        Ok(Self {
+            scan_id: id,
+            as_of,
+            resumed: true,
+            stored_before: stored,
+            observed_before: observed,
+            summary: earlier,
+        })
+    }
 }
 
 /// A 64-bit hash of a URL, for de-duplication within one scan (a collision among
