@@ -599,7 +599,7 @@ impl<'a> CasePass<'a> {
         })
     }
 
-    /// 1. Resolves an open finding this scan did not see again, if its listing is
+    /// Step 1: resolves an open finding this scan did not see again, if its listing is
     /// gone, back in line or missed by enough scans that looked (see [`resolution_of`]).
     fn resolve(
         &mut self,
@@ -641,7 +641,7 @@ impl<'a> CasePass<'a> {
         Ok(())
     }
 
-    /// 2. Puts a finding into its seller's case: a resolved one is noted for its
+    /// Step 2: puts a finding into its seller's case: a resolved one is noted for its
     /// case to drop (step 3); an open one joins the case, opening a case for a new
     /// seller and reopening a resolved case whose seller came back.
     fn assign(&mut self, f: FindingRecord) -> Result<(), CaseError> {
@@ -751,7 +751,7 @@ impl<'a> CasePass<'a> {
         Ok(id)
     }
 
-    /// 3. Each case drops the findings resolved since, resolves when none is left,
+    /// Step 3: each case drops the findings resolved since, resolves when none is left,
     /// follows what is open with its path; every changed case is saved.
     fn finish(mut self) -> Result<CaseSummary, CaseError> {
         for (id, n) in std::mem::take(&mut self.added) {

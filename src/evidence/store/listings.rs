@@ -1,0 +1,305 @@
+//! Captures, observations, each listing's latest observation, findings, cases'
+//! bytes and the validators cache: what a scan writes per page and what readers
+//! look up.
+
+#[allow(unused_imports)]
+use super::*;
+
+impl Store {
+    /// Records one fetch in the log (page metadata and snapshot hash); returns its
+    /// log sequence number.
+    pub fn record_capture(
+        &self,
+        scan_id: u64,
+        page: &Page,
+        snapshot: &SnapshotRef,
+    ) -> Result<u64, EvidenceError> {
+        let capture = Capture {
+            scan_id,
+            page: page.clone(),
+            snapshot: snapshot.clone(),
+            tool: crate::TOOL.to_string(),
+        };
+        let value = serde_json::to_value(&capture).unwrap_or_default();
+        Ok(self.append_log("capture", value)?.seq)
+    }
+
+    /// Records an observation (and its findings) in the chain and the trees; returns
+    /// each finding's status.
+    ///
+    /// The log record holds the SHA-256 of the observation's stored bytes, so `verify`
+    /// finds any change to them.
+    pub fn record_observation(
+        &self,
+        mut obs: Observation,
+        findings: &[Finding],
+    ) -> Result<Vec<FindingStatus>, EvidenceError> {
+        obs.seq = self.db.generate_id()?;
+        obs.tool = crate::TOOL.to_string();
+        // Words the observation already carries (copied by a merge) stay as written.
+        for f in findings {
+            obs.finding_details
+                .entry(f.kind)
+                .or_insert_with(|| f.detail.clone());
+        }
+        obs.finding_details.retain(|k, _| obs.findings.contains(k));
+        let mut key = obs.scan_id.to_be_bytes().to_vec();
+        key.extend_from_slice(&obs.seq.to_be_bytes());
+        let lkey = format!("{}\0{}", obs.listing.marketplace, obs.listing.listing_id);
+        let mut statuses = Vec::new();
+        self.commit(|chain, log_seq| {
+            obs.log_seq = log_seq;
+            let bytes = json(&obs);
+            let mut entries = vec![(
+                "observation".to_string(),
+                serde_json::json!({
+                    "scan_id": obs.scan_id,
+                    "observation_key": hex::encode(&key),
+                    "observation_sha256": sha256_hex(&bytes),
+                    "capture_log_seq": obs.capture_log_seq,
+                    "url": obs.page.final_url,
+                    "marketplace": obs.listing.marketplace,
+                    "listing_id": obs.listing.listing_id,
+                    "snapshot_sha256": obs.snapshot.sha256,
+                    "price": obs.listing.price,
+                    "seller": obs.listing.seller,
+                    "findings": obs.findings,
+                }),
+            )];
+            let mut writes = vec![
+                (StateTree::Observations, key.clone(), bytes),
+                // The listing's latest observation, by key: the bytes are stored once.
+                (StateTree::Listings, lkey.as_bytes().to_vec(), key.clone()),
+            ];
+            let now = obs.at();
+            for f in findings {
+                let fkey = finding_key(f);
+                let (record, status) = match self.read(
+                    chain,
+                    Slot::State(StateTree::Findings),
+                    fkey.as_bytes(),
+                )? {
+                    Some(old) => {
+                        let mut r: FindingRecord = parse("findings", fkey.as_bytes(), &old)?;
+                        let again = r.last_scan == obs.scan_id;
+                        if !again {
+                            r.times_seen += 1;
+                        }
+                        r.last_seen = now;
+                        r.last_scan = obs.scan_id;
+                        r.finding = f.clone();
+                        r.snapshot_sha256 = obs.snapshot.sha256.clone();
+                        let status = match r.resolved.take() {
+                            Some(was) => {
+                                r.relapses += 1;
+                                entries.push((
+                                    "finding_relapsed".to_string(),
+                                    serde_json::json!({"key": fkey.replace('\0', "/"), "resolved_before": was, "observation_log_seq": log_seq}),
+                                ));
+                                FindingStatus::Relapsed
+                            }
+                            None if again => FindingStatus::Again,
+                            None => FindingStatus::Ongoing,
+                        };
+                        (r, status)
+                    }
+                    None => (
+                        FindingRecord {
+                            finding: f.clone(),
+                            first_seen: now,
+                            last_seen: now,
+                            first_scan: obs.scan_id,
+                            last_scan: obs.scan_id,
+                            times_seen: 1,
+                            snapshot_sha256: obs.snapshot.sha256.clone(),
+                            resolved: None,
+                            relapses: 0,
+                        },
+                        FindingStatus::New,
+                    ),
+                };
+                if status == FindingStatus::New {
+                    entries.push((
+                        "finding".to_string(),
+                        serde_json::json!({"key": fkey.replace('\0', "/"), "finding": f, "observation_log_seq": log_seq}),
+                    ));
+                }
+                writes.push((StateTree::Findings, fkey.into_bytes(), json(&record)));
+                statuses.push(status);
+            }
+            Ok((entries, writes))
+        })?;
+        Ok(statuses)
+    }
+
+    /// Remembers how to ask whether `url` changed since this capture.
+    pub fn remember_validators(
+        &self,
+        url: &url::Url,
+        validators: &crate::crawl::Validators,
+        capture_seq: u64,
+    ) -> Result<(), EvidenceError> {
+        let v = serde_json::json!({"validators": validators, "capture_log_seq": capture_seq});
+        self.validators.insert(url.as_str().as_bytes(), json(&v))?;
+        Ok(())
+    }
+
+    /// The validators of `url`'s last 200 answer and that answer's capture.
+    pub fn validators_of(
+        &self,
+        url: &url::Url,
+    ) -> Result<Option<(crate::crawl::Validators, Capture)>, EvidenceError> {
+        let Some(raw) = self.validators.get(url.as_str().as_bytes())? else {
+            return Ok(None);
+        };
+        let v: serde_json::Value = parse("validators", url.as_str().as_bytes(), &raw)?;
+        let Some(seq) = v.get("capture_log_seq").and_then(|s| s.as_u64()) else {
+            return Ok(None);
+        };
+        let Some(rec) = self.get(Slot::Log, &seq.to_be_bytes())? else {
+            return Ok(None);
+        };
+        let rec: LogRecord = parse("log", &seq.to_be_bytes(), &rec)?;
+        let capture: Capture = match serde_json::from_value(rec.payload) {
+            Ok(c) => c,
+            Err(_) => return Ok(None),
+        };
+        let validators = serde_json::from_value(v["validators"].clone()).unwrap_or_default();
+        Ok(Some((validators, capture)))
+    }
+
+    /// Every finding record, in key order (marketplace, listing, kind).
+    pub fn findings(&self) -> impl Iterator<Item = Result<FindingRecord, EvidenceError>> + '_ {
+        self.settled_first()
+            .chain(Walk::all(&self.findings).map(|r| {
+                let (k, v) = r?;
+                parse("findings", &k, &v)
+            }))
+    }
+
+    /// Every observation of one scan, in order.
+    pub fn observations(
+        &self,
+        scan_id: u64,
+    ) -> impl Iterator<Item = Result<Observation, EvidenceError>> + '_ {
+        self.settled_first()
+            .chain(
+                Walk::prefix(&self.observations, scan_id.to_be_bytes()).map(|r| {
+                    let (k, v) = r?;
+                    parse("observations", &k, &v)
+                }),
+            )
+    }
+
+    /// The finding record under `key` (see [`finding_key`]).
+    pub fn finding(&self, key: &str) -> Result<Option<FindingRecord>, EvidenceError> {
+        match self.get(Slot::State(StateTree::Findings), key.as_bytes())? {
+            Some(v) => Ok(Some(parse("findings", key.as_bytes(), &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One observation by its key (hex, as in the `observation` log record).
+    pub fn observation(&self, key_hex: &str) -> Result<Option<Observation>, EvidenceError> {
+        let key = hex::decode(key_hex).map_err(|e| EvidenceError::Corrupt {
+            tree: "observations",
+            key: key_hex.to_string(),
+            message: format!("not a hex key: {e}"),
+        })?;
+        match self.get(Slot::State(StateTree::Observations), &key)? {
+            Some(v) => Ok(Some(parse("observations", &key, &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The latest observation of a listing.
+    pub fn latest(
+        &self,
+        marketplace: &str,
+        listing_id: &str,
+    ) -> Result<Option<Observation>, EvidenceError> {
+        let key = format!("{marketplace}\0{listing_id}");
+        match self.get(Slot::State(StateTree::Listings), key.as_bytes())? {
+            Some(v) => self.listing_entry(key.as_bytes(), &v),
+            None => Ok(None),
+        }
+    }
+
+    /// A `listings` tree entry: the key of the listing's latest observation (16
+    /// bytes: scan id, sequence), or in stores written before version 0.2 of the
+    /// format, the observation itself.
+    pub(super) fn listing_entry(
+        &self,
+        key: &[u8],
+        v: &[u8],
+    ) -> Result<Option<Observation>, EvidenceError> {
+        if v.len() == 16 {
+            return match self.get(Slot::State(StateTree::Observations), v)? {
+                Some(o) => Ok(Some(parse("observations", v, &o)?)),
+                None => Err(EvidenceError::Corrupt {
+                    tree: "listings",
+                    key: String::from_utf8_lossy(key).replace('\0', "/"),
+                    message: format!("points at observation {} which is missing", hex::encode(v)),
+                }),
+            };
+        }
+        Ok(Some(parse("listings", key, v)?))
+    }
+
+    /// The stored bytes of a case (JSON), by id.
+    pub fn case_bytes(&self, id: &str) -> Result<Option<Vec<u8>>, EvidenceError> {
+        Ok(self
+            .get(Slot::State(StateTree::Cases), id.as_bytes())?
+            .map(|v| v.to_vec()))
+    }
+
+    /// Every case's stored bytes, by id order.
+    pub fn cases_bytes(
+        &self,
+    ) -> impl Iterator<Item = Result<(String, Vec<u8>), EvidenceError>> + '_ {
+        self.settled_first().chain(Walk::all(&self.cases).map(|r| {
+            let (k, v) = r?;
+            Ok((String::from_utf8_lossy(&k).into_owned(), v.to_vec()))
+        }))
+    }
+
+    /// Every observation of one listing (by marketplace and listing id), oldest first.
+    pub fn history(
+        &self,
+        marketplace: &str,
+        listing_id: &str,
+    ) -> Result<Vec<Observation>, EvidenceError> {
+        self.settle()?;
+        let mut out = Vec::new();
+        for r in Walk::all(&self.observations) {
+            let (k, v) = r?;
+            let o: Observation = parse("observations", &k, &v)?;
+            if o.listing.marketplace == marketplace && o.listing.listing_id == listing_id {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Listings whose URL or id is `needle`: `(marketplace, listing id)`.
+    pub fn find_listing(&self, needle: &str) -> Result<Vec<(String, String)>, EvidenceError> {
+        self.settle()?;
+        let mut out = Vec::new();
+        for r in Walk::all(&self.listings) {
+            let (k, v) = r?;
+            let Some(o) = self.listing_entry(&k, &v)? else {
+                continue;
+            };
+            let l = &o.listing;
+            let full = format!("{}/{}", l.marketplace, l.listing_id);
+            if l.url == needle
+                || l.listing_id == needle
+                || full == needle
+                || o.page.url.as_str() == needle
+            {
+                out.push((l.marketplace.clone(), l.listing_id.clone()));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,480 @@
+//! The evidence store's one way in, [`Store`], split by job:
+//!
+//! - [`records`]: the record types and their keys;
+//! - `chain`: the hash-chained log and group commit (everything written goes
+//!   through [`Store::commit`]-style appends under one lock);
+//! - `snapshots`: content-addressed, compressed page bytes;
+//! - `listings`: captures, observations, findings, cases' bytes, validators;
+//! - `scans`: scan records and report rows;
+//! - `verify`: recomputing everything against what vouches for it.
+//!
+//! This file opens the store (schema version, sled's lock) and holds the layout:
+//! the trees, [`StateTree`] and the walks over them.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::rows::{self, ReportRow};
+
+mod chain;
+mod listings;
+pub mod records;
+mod scans;
+mod snapshots;
+mod verify;
+
+use crate::crawl::Page;
+use crate::extract::Listing;
+use crate::judge::{Finding, FindingKind, SkuMatch};
+pub use chain::LogRecord;
+use chain::{Chain, ZERO_HASH, chain_hash};
+pub use records::*;
+pub use snapshots::{PreparedSnapshot, sha256_hex};
+pub use verify::Verified;
+
+/// The layout version this build writes. Opening a store with a higher one fails.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error(
+        "the evidence store {path} is in use by another brandguard process (only one scan may write a store at a time); wait for it to finish or use another --store"
+    )]
+    Locked { path: PathBuf },
+    #[error("cannot open the evidence store {path}: {source}")]
+    Open { path: PathBuf, source: sled::Error },
+    #[error(
+        "the evidence store {path} was written by a newer brandguard (schema {found}, this build reads up to {SCHEMA_VERSION}); upgrade brandguard, nothing was changed"
+    )]
+    NewerSchema { path: PathBuf, found: u32 },
+    #[error("evidence store: {0}")]
+    Db(#[from] sled::Error),
+    #[error("evidence store record {tree}/{key}: {message}")]
+    Corrupt {
+        tree: &'static str,
+        key: String,
+        message: String,
+    },
+    #[error("evidence store: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The evidence store of one brand.
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    snapshots: sled::Tree,
+    observations: sled::Tree,
+    listings: sled::Tree,
+    findings: sled::Tree,
+    /// URL → the validators and capture of its last 200 answer (a cache for
+    /// conditional requests; rewritten freely, it is not evidence).
+    validators: sled::Tree,
+    /// Enforcement cases, by case id; every change is also a `case_event` log record
+    /// holding the SHA-256 of the case's new bytes.
+    cases: sled::Tree,
+    scans: sled::Tree,
+    /// `evidence merge`: `<source store's first log hash>/<its scan id>` → the scan of
+    /// this store it was merged into, so nothing is merged twice.
+    merged: sled::Tree,
+    log: sled::Tree,
+    /// The chain's head and the records and state writes not yet in sled; appends
+    /// are serialised through it.
+    chain: Mutex<Chain>,
+}
+
+/// Where a pending write goes: the log or one of the state trees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Slot {
+    Log,
+    State(StateTree),
+}
+
+fn json<T: Serialize>(v: &T) -> Vec<u8> {
+    // Serialising our own plain structs to JSON cannot fail.
+    serde_json::to_vec(v).expect("record serialises")
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(
+    tree: &'static str,
+    key: &[u8],
+    bytes: &[u8],
+) -> Result<T, EvidenceError> {
+    serde_json::from_slice(bytes).map_err(|e| EvidenceError::Corrupt {
+        tree,
+        key: String::from_utf8_lossy(key).into_owned(),
+        message: e.to_string(),
+    })
+}
+
+/// The state trees a commit may write beside the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StateTree {
+    Observations,
+    Listings,
+    Findings,
+    Cases,
+    Merged,
+}
+
+/// A log record to append: `(kind, payload)`.
+pub type Event = (String, serde_json::Value);
+/// A state write: `(tree, key, value)`.
+pub type Write = (StateTree, Vec<u8>, Vec<u8>);
+
+/// What a commit writes: log records and state.
+type Built = (Vec<Event>, Vec<Write>);
+
+/// sled page cache size, counted in the pages' on-disk bytes (they take ~1.5x that in
+/// memory). Once walks let sled evict (see [`Walk`]) the cache fills to this at 100,000
+/// listings; 8 MiB instead of 16 took that scan's peak from 189-199 to 179-184 MiB at
+/// the same CPU time (two runs each), as the scan's reads mostly follow its writes.
+const CACHE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// How long `open` waits for a store another handle has just released.
+///
+/// sled 0.34 drops its file lock from a background thread some time after the last
+/// handle is gone (spacejam/sled#1289), so a store reopened right after it was closed (a
+/// merge reading shards it just wrote, a tool run straight after a scan) can find its own
+/// lock still held for a few milliseconds. A lock another process really holds is still
+/// reported as [`EvidenceError::Locked`], after this wait.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// sled reports a held lock as an `Other` I/O error whose text names the lock.
+fn is_locked(e: &sled::Error) -> bool {
+    matches!(e, sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock)
+        || e.to_string().contains("could not acquire lock")
+}
+
+/// Opens the sled database under a store in `path`, waiting up to [`LOCK_WAIT`] for its
+/// lock, without any of [`Store::open`]'s checks: for inspecting or repairing the raw
+/// trees (the test suite uses it to alter stored bytes and check `verify` finds it).
+pub fn open_sled(path: &Path) -> Result<sled::Db, EvidenceError> {
+    use backon::{BlockingRetryable, ExponentialBuilder};
+    // sled's page cache defaults to 1 GiB and fills as the store grows; bounded, so a
+    // scan's memory does not grow with the size of the market.
+    let open = || {
+        sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+    };
+    let wait = ExponentialBuilder::default()
+        .with_min_delay(std::time::Duration::from_millis(5))
+        .with_max_delay(std::time::Duration::from_millis(250))
+        .with_jitter()
+        .without_max_times()
+        .with_total_delay(Some(LOCK_WAIT));
+    open.retry(wait)
+        .sleep(std::thread::sleep)
+        .when(is_locked)
+        .call()
+        .map_err(|source| {
+            if is_locked(&source) {
+                EvidenceError::Locked {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                EvidenceError::Open {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
+        })
+}
+
+/// A walk over a sled tree (or one key prefix of it) whose reads sled's cache can count,
+/// so that what the walk has passed gets evicted.
+///
+/// Why: sled 0.34 hands a page access to its LRU only once one of its 256 shards has
+/// queued 64 of them, and its iterator reads each leaf (at most 16 items) once. A walk
+/// over fewer than ~16,000 leaves therefore evicts nothing, whatever `cache_capacity`
+/// says: walking the 117,393 findings of a 100,000-listing store left ~70 MB of nodes
+/// resident. Looking each key up once more (`contains_key`, root to leaf) gives the LRU
+/// accesses to count; measured on that store: 118 -> 57 MB RSS after the walk, in the
+/// same 0.6 s.
+struct Walk {
+    tree: sled::Tree,
+    iter: sled::Iter,
+}
+
+impl Walk {
+    fn all(tree: &sled::Tree) -> Walk {
+        Walk {
+            tree: tree.clone(),
+            iter: tree.iter(),
+        }
+    }
+
+    fn prefix(tree: &sled::Tree, prefix: impl AsRef<[u8]>) -> Walk {
+        Walk {
+            tree: tree.clone(),
+            iter: tree.scan_prefix(prefix),
+        }
+    }
+}
+
+impl Iterator for Walk {
+    type Item = sled::Result<(sled::IVec, sled::IVec)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.iter.next()?;
+        if let Ok((k, _)) = &item
+            && let Err(e) = self.tree.contains_key(k)
+        {
+            return Some(Err(e));
+        }
+        Some(item)
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the store in folder `path`.
+    pub fn open(path: &Path) -> Result<Store, EvidenceError> {
+        std::fs::create_dir_all(path)?;
+        let db = open_sled(path)?;
+        let meta = db.open_tree("meta")?;
+        match meta.get("schema_version")? {
+            Some(v) => {
+                let found = u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0xff; 4]));
+                if found > SCHEMA_VERSION {
+                    return Err(EvidenceError::NewerSchema {
+                        path: path.to_path_buf(),
+                        found,
+                    });
+                }
+            }
+            None => {
+                meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+            }
+        }
+        let log = db.open_tree("log")?;
+        let (next, head) = match log.last()? {
+            Some((k, v)) => {
+                let rec: LogRecord = parse("log", &k, &v)?;
+                (rec.seq + 1, rec.hash)
+            }
+            None => (0, ZERO_HASH.to_string()),
+        };
+        Ok(Store {
+            path: path.to_path_buf(),
+            snapshots: db.open_tree("snapshots")?,
+            observations: db.open_tree("observations")?,
+            listings: db.open_tree("listings")?,
+            findings: db.open_tree("findings")?,
+            cases: db.open_tree("cases")?,
+            validators: db.open_tree("validators")?,
+            scans: db.open_tree("scans")?,
+            merged: db.open_tree("merged")?,
+            log,
+            chain: Mutex::new(Chain {
+                settled: (next, head.clone()),
+                next,
+                head,
+                pending: Default::default(),
+                pending_bytes: 0,
+            }),
+            db,
+        })
+    }
+
+    fn tree(&self, slot: Slot) -> &sled::Tree {
+        match slot {
+            Slot::Log => &self.log,
+            Slot::State(StateTree::Observations) => &self.observations,
+            Slot::State(StateTree::Listings) => &self.listings,
+            Slot::State(StateTree::Findings) => &self.findings,
+            Slot::State(StateTree::Cases) => &self.cases,
+            Slot::State(StateTree::Merged) => &self.merged,
+        }
+    }
+
+    /// The value under `key`, pending writes first.
+    fn read(
+        &self,
+        chain: &Chain,
+        slot: Slot,
+        key: &[u8],
+    ) -> Result<Option<sled::IVec>, EvidenceError> {
+        if let Some(v) = chain.pending.get(&(slot, key.to_vec())) {
+            return Ok(Some(sled::IVec::from(v.as_slice())));
+        }
+        Ok(self.tree(slot).get(key)?)
+    }
+
+    /// [`Store::read`] under the chain's lock.
+    fn get(&self, slot: Slot, key: &[u8]) -> Result<Option<sled::IVec>, EvidenceError> {
+        let chain = self.chain();
+        self.read(&chain, slot, key)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Store {
+    /// Commits what is pending, so a command that ends without a flush loses nothing.
+    fn drop(&mut self) {
+        if let Err(e) = self.settle() {
+            tracing::error!(store = %self.path.display(), error = %e, "evidence not written");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chain::GROUP_BYTES;
+    use super::*;
+
+    fn event(n: u64) -> Event {
+        ("test".to_string(), serde_json::json!({ "n": n }))
+    }
+
+    #[test]
+    fn a_store_reopens_straight_after_it_was_closed_and_a_held_one_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // sled releases its lock from a background thread after the drop; open waits.
+        for n in 0..20 {
+            let store = Store::open(dir.path()).expect("reopen right after close");
+            store.record(vec![event(n)], vec![]).expect("record");
+        }
+        let held = Store::open(dir.path()).expect("open");
+        match Store::open(dir.path()) {
+            Err(EvidenceError::Locked { path }) => assert_eq!(path, dir.path()),
+            Err(e) => panic!("expected Locked, got {e}"),
+            Ok(_) => panic!("a held store must be refused"),
+        }
+        drop(held);
+    }
+
+    #[test]
+    fn walks_yield_every_item_of_the_tree_or_prefix_in_key_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = sled::open(dir.path().join("db")).expect("open");
+        let t = db.open_tree("t").expect("tree");
+        // Enough items for many leaves (sled splits a leaf past 16 items).
+        for i in 0u32..1000 {
+            t.insert(
+                [(i % 3) as u8]
+                    .iter()
+                    .chain(&i.to_be_bytes())
+                    .copied()
+                    .collect::<Vec<u8>>(),
+                &i.to_be_bytes(),
+            )
+            .expect("insert");
+        }
+        let all: Vec<_> = Walk::all(&t).map(|r| r.expect("item").0.to_vec()).collect();
+        let plain: Vec<_> = t.iter().map(|r| r.expect("item").0.to_vec()).collect();
+        assert_eq!(all.len(), 1000);
+        assert_eq!(all, plain);
+        let ones: Vec<u32> = Walk::prefix(&t, [1u8])
+            .map(|r| u32::from_be_bytes(r.expect("item").1.as_ref().try_into().expect("u32")))
+            .collect();
+        assert_eq!(ones, (0..1000).filter(|i| i % 3 == 1).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn pending_commits_are_read_back_before_they_settle() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let recs = store
+            .record(
+                vec![event(1)],
+                vec![(StateTree::Cases, b"C-1".to_vec(), b"{}".to_vec())],
+            )
+            .expect("record");
+        assert!(
+            !store.chain().pending.is_empty(),
+            "small commits wait for a group"
+        );
+        assert!(
+            store
+                .log
+                .get(recs[0].seq.to_be_bytes())
+                .expect("get")
+                .is_none()
+        );
+        // Point reads see the pending commit …
+        assert_eq!(store.case_bytes("C-1").expect("case"), Some(b"{}".to_vec()));
+        let rec = store
+            .log_record(recs[0].seq)
+            .expect("log")
+            .expect("present");
+        assert_eq!(rec.hash, recs[0].hash);
+        // … and a walk settles it first.
+        assert_eq!(store.log().count(), 1);
+        assert!(store.chain().pending.is_empty());
+        assert!(
+            store
+                .log
+                .get(recs[0].seq.to_be_bytes())
+                .expect("get")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_store_dropped_without_a_flush_keeps_its_commits() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let head = {
+            let store = Store::open(dir.path()).expect("open");
+            store
+                .record(vec![event(1), event(2)], Vec::new())
+                .expect("record");
+            store.log_head()
+        };
+        let store = Store::open(dir.path()).expect("reopen");
+        assert_eq!(store.log_len(), 2);
+        assert_eq!(store.log_head(), head);
+        assert_eq!(store.verify().expect("verify").log_records, 2);
+    }
+
+    #[test]
+    fn a_group_that_cannot_land_leaves_the_chain_as_sled_holds_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        store.record(vec![event(1)], Vec::new()).expect("record");
+        store.settle().expect("settle");
+        let (len, head) = (store.log_len(), store.log_head());
+        // Something wrote the next sequence number behind the chain's back.
+        store
+            .log
+            .insert(len.to_be_bytes(), b"{}".as_slice())
+            .expect("insert");
+        store
+            .record(vec![event(2)], Vec::new())
+            .expect("accepted into the group");
+        let err = store.settle().expect_err("the group must not land");
+        assert!(err.to_string().contains("already exists"), "{err}");
+        assert_eq!((store.log_len(), store.log_head()), (len, head));
+        assert!(store.chain().pending.is_empty());
+    }
+
+    #[test]
+    fn large_groups_commit_without_waiting_for_a_flush() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let big = "x".repeat(64 * 1024);
+        for n in 0..20 {
+            store
+                .record(
+                    vec![event(n)],
+                    vec![(
+                        StateTree::Cases,
+                        format!("C-{n}").into_bytes(),
+                        big.clone().into_bytes(),
+                    )],
+                )
+                .expect("record");
+        }
+        // 20 × 64 KiB passed GROUP_BYTES (1 MiB) once: that group is in sled.
+        assert!(store.log.len() >= 16, "{}", store.log.len());
+        assert!(store.chain().pending_bytes < GROUP_BYTES);
+    }
+}

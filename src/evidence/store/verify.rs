@@ -1,0 +1,242 @@
+//! `evidence verify`: every snapshot, log record, state record and report-rows
+//! file recomputed against what vouches for it.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// What [`Store::verify`] checked.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Verified {
+    pub snapshots: u64,
+    pub log_records: u64,
+    pub observations: u64,
+    /// Report rows, all vouched for by their scan's `scan_finished` record.
+    pub report_rows: u64,
+    pub captures: u64,
+    pub cases: u64,
+    /// Hash of the last log record.
+    pub head: String,
+}
+
+impl Store {
+    /// Checks every snapshot against its hash, the whole log chain, every
+    /// observation against the hash its log record holds, and that every capture's
+    /// snapshot is there. Returns what was checked, or the first bad record.
+    pub fn verify(&self) -> Result<Verified, EvidenceError> {
+        self.settle()?;
+        let mut v = Verified::default();
+        for r in Walk::all(&self.snapshots) {
+            let (k, z) = r?;
+            let bytes = zstd::decode_all(z.as_ref()).map_err(|e| EvidenceError::Corrupt {
+                tree: "snapshots",
+                key: hex::encode(&k),
+                message: format!("does not decompress: {e}"),
+            })?;
+            let got = Sha256::digest(&bytes);
+            if got.as_slice() != k.as_ref() {
+                return Err(EvidenceError::Corrupt {
+                    tree: "snapshots",
+                    key: hex::encode(&k),
+                    message: format!("content hashes to {}, expected the key", hex::encode(got)),
+                });
+            }
+            v.snapshots += 1;
+        }
+        let mut prev = ZERO_HASH.to_string();
+        let mut vouched = std::collections::HashSet::new();
+        let mut last_case_event: std::collections::HashMap<String, (u64, String)> =
+            std::collections::HashMap::new();
+        // Scan id → (log record, rows, digest) its `scan_finished` record vouches for.
+        let mut rows_vouched: std::collections::BTreeMap<u64, (u64, u64, String)> =
+            Default::default();
+        for r in Walk::all(&self.log) {
+            let (k, raw) = r?;
+            let n = v.log_records;
+            let rec: LogRecord = parse("log", &k, &raw)?;
+            let bad = |message: String| EvidenceError::Corrupt {
+                tree: "log",
+                key: rec.seq.to_string(),
+                message,
+            };
+            if k.as_ref() != rec.seq.to_be_bytes() || rec.seq != n {
+                return Err(bad(format!("expected sequence number {n}")));
+            }
+            if rec.prev != prev {
+                return Err(bad(format!(
+                    "prev is {}, expected {prev} (the hash of record {})",
+                    rec.prev,
+                    n.saturating_sub(1)
+                )));
+            }
+            let payload_sha = sha256_hex(&json(&rec.payload));
+            if payload_sha != rec.payload_sha256 {
+                return Err(bad(format!(
+                    "payload hashes to {payload_sha}, expected {}",
+                    rec.payload_sha256
+                )));
+            }
+            let h = chain_hash(&rec.prev, rec.seq, &rec.kind, &rec.payload_sha256);
+            if h != rec.hash {
+                return Err(bad(format!("record hashes to {h}, expected {}", rec.hash)));
+            }
+            let field = |name: &str| {
+                rec.payload
+                    .get(name)
+                    .and_then(|x| x.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            match rec.kind.as_str() {
+                "observation" => {
+                    let key_hex = field("observation_key");
+                    let key = hex::decode(&key_hex)
+                        .map_err(|_| bad("observation_key is not hex".into()))?;
+                    let Some(stored) = self.observations.get(&key)? else {
+                        return Err(EvidenceError::Corrupt {
+                            tree: "observations",
+                            key: key_hex,
+                            message: format!("missing, but log record {} vouches for it", rec.seq),
+                        });
+                    };
+                    let got = sha256_hex(&stored);
+                    let expected = field("observation_sha256");
+                    if got != expected {
+                        return Err(EvidenceError::Corrupt {
+                            tree: "observations",
+                            key: key_hex,
+                            message: format!(
+                                "hashes to {got}, expected {expected} (log record {})",
+                                rec.seq
+                            ),
+                        });
+                    }
+                    vouched.insert(key);
+                    v.observations += 1;
+                }
+                "capture" => {
+                    let sha = rec
+                        .payload
+                        .pointer("/snapshot/sha256")
+                        .and_then(|x| x.as_str())
+                        .unwrap_or("")
+                        .to_string();
+                    let key =
+                        hex::decode(&sha).map_err(|_| bad("snapshot sha256 is not hex".into()))?;
+                    if !self.snapshots.contains_key(key)? {
+                        return Err(EvidenceError::Corrupt {
+                            tree: "snapshots",
+                            key: sha,
+                            message: format!(
+                                "missing, but capture record {} refers to it",
+                                rec.seq
+                            ),
+                        });
+                    }
+                    v.captures += 1;
+                }
+                "case_event" => {
+                    // The newest event of a case vouches for the case's stored bytes.
+                    last_case_event.insert(field("case_id"), (rec.seq, field("case_sha256")));
+                }
+                "scan_finished" => {
+                    if let Some(rows) = rec.payload.get("report_rows") {
+                        let scan = rec.payload.get("scan_id").and_then(|x| x.as_u64());
+                        let count = rows.get("count").and_then(|x| x.as_u64());
+                        let sha = rows.get("sha256").and_then(|x| x.as_str());
+                        let (Some(scan), Some(count), Some(sha)) = (scan, count, sha) else {
+                            return Err(bad("report_rows without scan_id, count or sha256".into()));
+                        };
+                        rows_vouched.insert(scan, (rec.seq, count, sha.to_string()));
+                    }
+                }
+                _ => {}
+            }
+            prev = rec.hash;
+            v.log_records += 1;
+        }
+        for r in Walk::all(&self.observations) {
+            let (k, _) = r?;
+            if !vouched.contains(k.as_ref()) {
+                return Err(EvidenceError::Corrupt {
+                    tree: "observations",
+                    key: hex::encode(&k),
+                    message:
+                        "no log record vouches for this observation (inserted outside the chain)"
+                            .into(),
+                });
+            }
+        }
+        self.verify_report_rows(&rows_vouched, &mut v)?;
+        for r in Walk::all(&self.cases) {
+            let (k, bytes) = r?;
+            let id = String::from_utf8_lossy(&k).into_owned();
+            let got = sha256_hex(&bytes);
+            match last_case_event.get(&id) {
+                Some((_, expected)) if *expected == got => v.cases += 1,
+                Some((seq, expected)) => {
+                    return Err(EvidenceError::Corrupt {
+                        tree: "cases",
+                        key: id,
+                        message: format!("hashes to {got}, expected {expected} (log record {seq})"),
+                    });
+                }
+                None => {
+                    return Err(EvidenceError::Corrupt {
+                        tree: "cases",
+                        key: id,
+                        message: "no log record vouches for this case (inserted outside the chain)"
+                            .into(),
+                    });
+                }
+            }
+        }
+        v.head = prev;
+        Ok(v)
+    }
+
+    /// Checks every scan's row file against the count and SHA-256 its
+    /// `scan_finished` record holds; a row file no record vouches for is an error.
+    pub(super) fn verify_report_rows(
+        &self,
+        vouched: &std::collections::BTreeMap<u64, (u64, u64, String)>,
+        v: &mut Verified,
+    ) -> Result<(), EvidenceError> {
+        for (scan, (seq, count, sha)) in vouched {
+            let file = rows::rows_file(&self.path, *scan);
+            let (got_count, got_sha) = rows::check_rows(&file)?;
+            if (got_count, &got_sha) != (*count, sha) {
+                return Err(EvidenceError::Corrupt {
+                    tree: "report_rows",
+                    key: file.display().to_string(),
+                    message: format!(
+                        "{got_count} rows hashing to {got_sha}, expected {count} hashing to {sha} (log record {seq}, scan {scan})"
+                    ),
+                });
+            }
+            v.report_rows += count;
+        }
+        let dir = rows::rows_dir(&self.path);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(rows::file_error(&dir, e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| rows::file_error(&dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            match rows::scan_of_rows_file(&name) {
+                Some(scan) if vouched.contains_key(&scan) => {}
+                // Left by a finish that was interrupted: harmless, written again.
+                None if name.ends_with(".tmp") => {}
+                _ => {
+                    return Err(EvidenceError::Corrupt {
+                        tree: "report_rows",
+                        key: dir.join(&name).display().to_string(),
+                        message: "no scan_finished record vouches for this file (written outside the chain)".into(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
