@@ -71,58 +71,21 @@ impl Store {
                 // The listing's latest observation, by key: the bytes are stored once.
                 (StateTree::Listings, lkey.as_bytes().to_vec(), key.clone()),
             ];
-            let now = obs.at();
             for f in findings {
                 let fkey = finding_key(f);
-                let (record, status) = match self.read(
-                    chain,
-                    Slot::State(StateTree::Findings),
-                    fkey.as_bytes(),
-                )? {
-                    Some(old) => {
-                        let mut r: FindingRecord = parse("findings", fkey.as_bytes(), &old)?;
-                        let again = r.last_scan == obs.scan_id;
-                        if !again {
-                            r.times_seen += 1;
-                        }
-                        r.last_seen = now;
-                        r.last_scan = obs.scan_id;
-                        r.finding = f.clone();
-                        r.snapshot_sha256 = obs.snapshot.sha256.clone();
-                        let status = match r.resolved.take() {
-                            Some(was) => {
-                                r.relapses += 1;
-                                entries.push((
-                                    "finding_relapsed".to_string(),
-                                    serde_json::json!({"key": fkey.replace('\0', "/"), "resolved_before": was, "observation_log_seq": log_seq}),
-                                ));
-                                FindingStatus::Relapsed
-                            }
-                            None if again => FindingStatus::Again,
-                            None => FindingStatus::Ongoing,
-                        };
-                        (r, status)
-                    }
-                    None => (
-                        FindingRecord {
-                            finding: f.clone(),
-                            first_seen: now,
-                            last_seen: now,
-                            first_scan: obs.scan_id,
-                            last_scan: obs.scan_id,
-                            times_seen: 1,
-                            snapshot_sha256: obs.snapshot.sha256.clone(),
-                            resolved: None,
-                            relapses: 0,
-                        },
-                        FindingStatus::New,
-                    ),
-                };
-                if status == FindingStatus::New {
-                    entries.push((
+                let stored = self.read(chain, Slot::State(StateTree::Findings), fkey.as_bytes())?;
+                let (record, status) = finding_seen(&fkey, stored.as_deref(), f, &obs)?;
+                let key = fkey.replace('\0', "/");
+                match status {
+                    FindingStatus::New => entries.push((
                         "finding".to_string(),
-                        serde_json::json!({"key": fkey.replace('\0', "/"), "finding": f, "observation_log_seq": log_seq}),
-                    ));
+                        serde_json::json!({"key": key, "finding": f, "observation_log_seq": log_seq}),
+                    )),
+                    FindingStatus::Relapsed => entries.push((
+                        "finding_relapsed".to_string(),
+                        serde_json::json!({"key": key, "resolved_before": relapsed_from(stored.as_deref()), "observation_log_seq": log_seq}),
+                    )),
+                    _ => {}
                 }
                 writes.push((StateTree::Findings, fkey.into_bytes(), json(&record)));
                 statuses.push(status);
@@ -302,4 +265,55 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// A finding's record after observation `obs` showed it again (or for the first
+/// time): seen count, last seen, the finding's latest words and page; a resolved
+/// finding seen again relapses.
+fn finding_seen(
+    fkey: &str,
+    stored: Option<&[u8]>,
+    f: &Finding,
+    obs: &Observation,
+) -> Result<(FindingRecord, FindingStatus), EvidenceError> {
+    let now = obs.at();
+    let Some(old) = stored else {
+        let record = FindingRecord {
+            finding: f.clone(),
+            first_seen: now,
+            last_seen: now,
+            first_scan: obs.scan_id,
+            last_scan: obs.scan_id,
+            times_seen: 1,
+            snapshot_sha256: obs.snapshot.sha256.clone(),
+            resolved: None,
+            relapses: 0,
+        };
+        return Ok((record, FindingStatus::New));
+    };
+    let mut r: FindingRecord = parse("findings", fkey.as_bytes(), old)?;
+    let again = r.last_scan == obs.scan_id;
+    if !again {
+        r.times_seen += 1;
+    }
+    r.last_seen = now;
+    r.last_scan = obs.scan_id;
+    r.finding = f.clone();
+    r.snapshot_sha256 = obs.snapshot.sha256.clone();
+    let status = match r.resolved.take() {
+        Some(_) => {
+            r.relapses += 1;
+            FindingStatus::Relapsed
+        }
+        None if again => FindingStatus::Again,
+        None => FindingStatus::Ongoing,
+    };
+    Ok((r, status))
+}
+
+/// The resolution a relapsed finding's stored record held.
+fn relapsed_from(stored: Option<&[u8]>) -> Option<Resolution> {
+    stored
+        .and_then(|b| serde_json::from_slice::<FindingRecord>(b).ok())
+        .and_then(|r| r.resolved)
 }

@@ -24,7 +24,32 @@ impl Store {
     /// snapshot is there. Returns what was checked, or the first bad record.
     pub fn verify(&self) -> Result<Verified, EvidenceError> {
         self.settle()?;
-        let mut v = Verified::default();
+        let mut v = Verified {
+            snapshots: self.verify_snapshots()?,
+            ..Verified::default()
+        };
+        let mut log = LogCheck {
+            prev: ZERO_HASH.to_string(),
+            ..LogCheck::default()
+        };
+        for r in Walk::all(&self.log) {
+            let (k, raw) = r?;
+            let rec: LogRecord = parse("log", &k, &raw)?;
+            log.link(&k, &rec)?;
+            self.verify_record(&rec, &mut log, &mut v)?;
+            log.prev = rec.hash;
+            v.log_records += 1;
+        }
+        self.verify_observations_vouched(&log.vouched)?;
+        self.verify_report_rows(&log.rows_vouched, &mut v)?;
+        v.cases = self.verify_cases(&log.last_case_event)?;
+        v.head = log.prev;
+        Ok(v)
+    }
+
+    /// Every snapshot decompresses to bytes that hash to its key.
+    fn verify_snapshots(&self) -> Result<u64, EvidenceError> {
+        let mut n = 0;
         for r in Walk::all(&self.snapshots) {
             let (k, z) = r?;
             let bytes = zstd::decode_all(z.as_ref()).map_err(|e| EvidenceError::Corrupt {
@@ -40,120 +65,119 @@ impl Store {
                     message: format!("content hashes to {}, expected the key", hex::encode(got)),
                 });
             }
-            v.snapshots += 1;
+            n += 1;
         }
-        let mut prev = ZERO_HASH.to_string();
-        let mut vouched = std::collections::HashSet::new();
-        let mut last_case_event: std::collections::HashMap<String, (u64, String)> =
-            std::collections::HashMap::new();
-        // Scan id → (log record, rows, digest) its `scan_finished` record vouches for.
-        let mut rows_vouched: std::collections::BTreeMap<u64, (u64, u64, String)> =
-            Default::default();
-        for r in Walk::all(&self.log) {
-            let (k, raw) = r?;
-            let n = v.log_records;
-            let rec: LogRecord = parse("log", &k, &raw)?;
-            let bad = |message: String| EvidenceError::Corrupt {
-                tree: "log",
-                key: rec.seq.to_string(),
-                message,
-            };
-            if k.as_ref() != rec.seq.to_be_bytes() || rec.seq != n {
-                return Err(bad(format!("expected sequence number {n}")));
+        Ok(n)
+    }
+
+    /// What one log record vouches for is there and as it says.
+    fn verify_record(
+        &self,
+        rec: &LogRecord,
+        log: &mut LogCheck,
+        v: &mut Verified,
+    ) -> Result<(), EvidenceError> {
+        let field = |name: &str| {
+            rec.payload
+                .get(name)
+                .and_then(|x| x.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        match rec.kind.as_str() {
+            "observation" => {
+                let key = self.verify_observation(
+                    rec,
+                    &field("observation_key"),
+                    &field("observation_sha256"),
+                )?;
+                log.vouched.insert(key);
+                v.observations += 1;
             }
-            if rec.prev != prev {
-                return Err(bad(format!(
-                    "prev is {}, expected {prev} (the hash of record {})",
-                    rec.prev,
-                    n.saturating_sub(1)
-                )));
+            "capture" => {
+                self.verify_capture(rec)?;
+                v.captures += 1;
             }
-            let payload_sha = sha256_hex(&json(&rec.payload));
-            if payload_sha != rec.payload_sha256 {
-                return Err(bad(format!(
-                    "payload hashes to {payload_sha}, expected {}",
-                    rec.payload_sha256
-                )));
+            "case_event" => {
+                // The newest event of a case vouches for the case's stored bytes.
+                log.last_case_event
+                    .insert(field("case_id"), (rec.seq, field("case_sha256")));
             }
-            let h = chain_hash(&rec.prev, rec.seq, &rec.kind, &rec.payload_sha256);
-            if h != rec.hash {
-                return Err(bad(format!("record hashes to {h}, expected {}", rec.hash)));
-            }
-            let field = |name: &str| {
-                rec.payload
-                    .get(name)
-                    .and_then(|x| x.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
-            match rec.kind.as_str() {
-                "observation" => {
-                    let key_hex = field("observation_key");
-                    let key = hex::decode(&key_hex)
-                        .map_err(|_| bad("observation_key is not hex".into()))?;
-                    let Some(stored) = self.observations.get(&key)? else {
-                        return Err(EvidenceError::Corrupt {
-                            tree: "observations",
-                            key: key_hex,
-                            message: format!("missing, but log record {} vouches for it", rec.seq),
-                        });
+            "scan_finished" => {
+                if let Some(rows) = rec.payload.get("report_rows") {
+                    let scan = rec.payload.get("scan_id").and_then(|x| x.as_u64());
+                    let count = rows.get("count").and_then(|x| x.as_u64());
+                    let sha = rows.get("sha256").and_then(|x| x.as_str());
+                    let (Some(scan), Some(count), Some(sha)) = (scan, count, sha) else {
+                        return Err(corrupt_log(
+                            rec,
+                            "report_rows without scan_id, count or sha256",
+                        ));
                     };
-                    let got = sha256_hex(&stored);
-                    let expected = field("observation_sha256");
-                    if got != expected {
-                        return Err(EvidenceError::Corrupt {
-                            tree: "observations",
-                            key: key_hex,
-                            message: format!(
-                                "hashes to {got}, expected {expected} (log record {})",
-                                rec.seq
-                            ),
-                        });
-                    }
-                    vouched.insert(key);
-                    v.observations += 1;
+                    log.rows_vouched
+                        .insert(scan, (rec.seq, count, sha.to_string()));
                 }
-                "capture" => {
-                    let sha = rec
-                        .payload
-                        .pointer("/snapshot/sha256")
-                        .and_then(|x| x.as_str())
-                        .unwrap_or("")
-                        .to_string();
-                    let key =
-                        hex::decode(&sha).map_err(|_| bad("snapshot sha256 is not hex".into()))?;
-                    if !self.snapshots.contains_key(key)? {
-                        return Err(EvidenceError::Corrupt {
-                            tree: "snapshots",
-                            key: sha,
-                            message: format!(
-                                "missing, but capture record {} refers to it",
-                                rec.seq
-                            ),
-                        });
-                    }
-                    v.captures += 1;
-                }
-                "case_event" => {
-                    // The newest event of a case vouches for the case's stored bytes.
-                    last_case_event.insert(field("case_id"), (rec.seq, field("case_sha256")));
-                }
-                "scan_finished" => {
-                    if let Some(rows) = rec.payload.get("report_rows") {
-                        let scan = rec.payload.get("scan_id").and_then(|x| x.as_u64());
-                        let count = rows.get("count").and_then(|x| x.as_u64());
-                        let sha = rows.get("sha256").and_then(|x| x.as_str());
-                        let (Some(scan), Some(count), Some(sha)) = (scan, count, sha) else {
-                            return Err(bad("report_rows without scan_id, count or sha256".into()));
-                        };
-                        rows_vouched.insert(scan, (rec.seq, count, sha.to_string()));
-                    }
-                }
-                _ => {}
             }
-            prev = rec.hash;
-            v.log_records += 1;
+            _ => {}
         }
+        Ok(())
+    }
+
+    /// The observation an `observation` record names is stored and hashes as it
+    /// says; returns its key.
+    fn verify_observation(
+        &self,
+        rec: &LogRecord,
+        key_hex: &str,
+        expected: &str,
+    ) -> Result<Vec<u8>, EvidenceError> {
+        let key =
+            hex::decode(key_hex).map_err(|_| corrupt_log(rec, "observation_key is not hex"))?;
+        let corrupt = |message: String| EvidenceError::Corrupt {
+            tree: "observations",
+            key: key_hex.to_string(),
+            message,
+        };
+        let Some(stored) = self.observations.get(&key)? else {
+            return Err(corrupt(format!(
+                "missing, but log record {} vouches for it",
+                rec.seq
+            )));
+        };
+        let got = sha256_hex(&stored);
+        if got != expected {
+            return Err(corrupt(format!(
+                "hashes to {got}, expected {expected} (log record {})",
+                rec.seq
+            )));
+        }
+        Ok(key)
+    }
+
+    /// The snapshot a `capture` record names is stored.
+    fn verify_capture(&self, rec: &LogRecord) -> Result<(), EvidenceError> {
+        let sha = rec
+            .payload
+            .pointer("/snapshot/sha256")
+            .and_then(|x| x.as_str())
+            .unwrap_or("")
+            .to_string();
+        let key = hex::decode(&sha).map_err(|_| corrupt_log(rec, "snapshot sha256 is not hex"))?;
+        if !self.snapshots.contains_key(key)? {
+            return Err(EvidenceError::Corrupt {
+                tree: "snapshots",
+                key: sha,
+                message: format!("missing, but capture record {} refers to it", rec.seq),
+            });
+        }
+        Ok(())
+    }
+
+    /// No observation is stored that no log record vouches for.
+    fn verify_observations_vouched(
+        &self,
+        vouched: &std::collections::HashSet<Vec<u8>>,
+    ) -> Result<(), EvidenceError> {
         for r in Walk::all(&self.observations) {
             let (k, _) = r?;
             if !vouched.contains(k.as_ref()) {
@@ -166,32 +190,36 @@ impl Store {
                 });
             }
         }
-        self.verify_report_rows(&rows_vouched, &mut v)?;
+        Ok(())
+    }
+
+    /// Every stored case hashes as its newest `case_event` record says.
+    fn verify_cases(
+        &self,
+        last_case_event: &std::collections::HashMap<String, (u64, String)>,
+    ) -> Result<u64, EvidenceError> {
+        let mut n = 0;
         for r in Walk::all(&self.cases) {
             let (k, bytes) = r?;
             let id = String::from_utf8_lossy(&k).into_owned();
             let got = sha256_hex(&bytes);
-            match last_case_event.get(&id) {
-                Some((_, expected)) if *expected == got => v.cases += 1,
+            let message = match last_case_event.get(&id) {
+                Some((_, expected)) if *expected == got => {
+                    n += 1;
+                    continue;
+                }
                 Some((seq, expected)) => {
-                    return Err(EvidenceError::Corrupt {
-                        tree: "cases",
-                        key: id,
-                        message: format!("hashes to {got}, expected {expected} (log record {seq})"),
-                    });
+                    format!("hashes to {got}, expected {expected} (log record {seq})")
                 }
-                None => {
-                    return Err(EvidenceError::Corrupt {
-                        tree: "cases",
-                        key: id,
-                        message: "no log record vouches for this case (inserted outside the chain)"
-                            .into(),
-                    });
-                }
-            }
+                None => "no log record vouches for this case (inserted outside the chain)".into(),
+            };
+            return Err(EvidenceError::Corrupt {
+                tree: "cases",
+                key: id,
+                message,
+            });
         }
-        v.head = prev;
-        Ok(v)
+        Ok(n)
     }
 
     /// Checks every scan's row file against the count and SHA-256 its
@@ -238,5 +266,69 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// What the walk over the log has met so far.
+#[derive(Default)]
+struct LogCheck {
+    /// Hash of the previous record.
+    prev: String,
+    /// Keys of the observations records vouch for.
+    vouched: std::collections::HashSet<Vec<u8>>,
+    /// Case id → (seq, case SHA-256) of its newest `case_event`.
+    last_case_event: std::collections::HashMap<String, (u64, String)>,
+    /// Scan id → (log record, rows, digest) its `scan_finished` record vouches for.
+    rows_vouched: std::collections::BTreeMap<u64, (u64, u64, String)>,
+    /// Records met.
+    count: u64,
+}
+
+impl LogCheck {
+    /// The record is the next link of the chain: its key and sequence number,
+    /// the previous record's hash, its payload's hash and its own.
+    fn link(&mut self, key: &[u8], rec: &LogRecord) -> Result<(), EvidenceError> {
+        let n = self.count;
+        if key != rec.seq.to_be_bytes() || rec.seq != n {
+            return Err(corrupt_log(rec, &format!("expected sequence number {n}")));
+        }
+        if rec.prev != self.prev {
+            return Err(corrupt_log(
+                rec,
+                &format!(
+                    "prev is {}, expected {} (the hash of record {})",
+                    rec.prev,
+                    self.prev,
+                    n.saturating_sub(1)
+                ),
+            ));
+        }
+        let payload_sha = sha256_hex(&json(&rec.payload));
+        if payload_sha != rec.payload_sha256 {
+            return Err(corrupt_log(
+                rec,
+                &format!(
+                    "payload hashes to {payload_sha}, expected {}",
+                    rec.payload_sha256
+                ),
+            ));
+        }
+        let h = chain_hash(&rec.prev, rec.seq, &rec.kind, &rec.payload_sha256);
+        if h != rec.hash {
+            return Err(corrupt_log(
+                rec,
+                &format!("record hashes to {h}, expected {}", rec.hash),
+            ));
+        }
+        self.count += 1;
+        Ok(())
+    }
+}
+
+fn corrupt_log(rec: &LogRecord, message: &str) -> EvidenceError {
+    EvidenceError::Corrupt {
+        tree: "log",
+        key: rec.seq.to_string(),
+        message: message.to_string(),
     }
 }
