@@ -125,151 +125,206 @@ pub fn judge(brand: &Brand, l: &Listing, at: DateTime<Utc>, carried: Option<&str
         notes: Vec::new(),
         promotion: None,
     };
-    let Some(sku_id) = sku_match.sku.clone() else {
+    let Some(sku) = sku_match
+        .sku
+        .as_ref()
+        .and_then(|id| brand.skus.iter().find(|s| &s.id == id))
+    else {
         return v;
-    };
-    let Some(sku) = brand.skus.iter().find(|s| s.id == sku_id) else {
-        return v;
-    };
-    let make = |kind, floor: Option<Money>, detail: String| Finding {
-        kind,
-        marketplace: l.marketplace.clone(),
-        listing_id: l.listing_id.clone(),
-        url: l.url.clone(),
-        seller_name: l.seller.name.clone(),
-        seller_id: l.seller.id.clone(),
-        sku: sku.id.clone(),
-        observed: l.price.clone(),
-        price_basis: l.price_basis,
-        floor,
-        detail,
     };
     let floor = l.price.as_ref().and_then(|p| {
         sku.floor
             .get(&p.currency)
             .map(|f| Money::new(*f, p.currency.clone()))
     });
-
-    let seller = recognise(brand, l);
-    v.authorized_seller = seller.map(|s| s.id.clone());
-    match seller {
-        Some(s) if s.authorized_on.contains(&l.marketplace) => {}
-        Some(s) => v.findings.push(make(
-            FindingKind::TerritoryBreach,
-            None,
-            format!(
-                "distributor {} is authorised on {} only",
-                s.name,
-                s.authorized_on.join(", ")
-            ),
-        )),
-        None if l.seller.name.is_none() && l.seller.id.is_none() => v
-            .notes
-            .push("seller not found on the page: authorisation not checked".into()),
-        None => v.findings.push(make(
-            FindingKind::UnauthorizedSeller,
-            None,
-            format!(
-                "seller {} is not an authorised seller of {}",
-                l.seller
-                    .name
-                    .as_deref()
-                    .or(l.seller.id.as_deref())
-                    .unwrap_or("?"),
-                brand.name
-            ),
-        )),
-    }
-
-    let mut signals = Vec::new();
-    match (&l.price, &floor) {
-        (Some(p), Some(f)) => {
-            let basis = match l.price_basis {
-                PriceBasis::Coupon => " (coupon price)",
-                PriceBasis::List => "",
-            };
-            let covering = || {
-                brand
-                    .promotions
-                    .iter()
-                    .filter(|pr| pr.covers(&sku.id, &l.marketplace))
-                    .filter_map(|pr| pr.floor.get(&p.currency).map(|pf| (pr, *pf)))
-            };
-            // The lowest floor of the promotions running now, if any.
-            let running = covering()
-                .filter(|(pr, _)| pr.running_at(at))
-                .min_by_key(|(_, pf)| *pf);
-            if p.amount < f.amount {
-                match running {
-                    Some((pr, pf)) if p.amount >= pf => {
-                        v.promotion = Some(pr.name.clone());
-                    }
-                    Some((pr, pf)) => v.findings.push(make(
-                        FindingKind::BelowFloor,
-                        Some(Money::new(pf, p.currency.clone())),
-                        format!(
-                            "advertised {p}{basis} is below the floor of {} set by promotion \"{}\"",
-                            Money::new(pf, p.currency.clone()),
-                            pr.name
-                        ),
-                    )),
-                    None => {
-                        // Still at the price it carried in a promotion that has ended.
-                        let ended = covering()
-                            .filter(|(pr, pf)| {
-                                pr.end <= at && p.amount >= *pf && carried == Some(pr.name.as_str())
-                            })
-                            .max_by_key(|(pr, _)| pr.end);
-                        if let Some((pr, _)) = ended {
-                            v.promotion = Some(pr.name.clone());
-                        }
-                        match ended {
-                            Some((pr, _)) => v.findings.push(make(
-                                FindingKind::PromotionOverrun,
-                                Some(f.clone()),
-                                format!(
-                                    "advertised {p}{basis} is the price of promotion \"{}\", which ended {}; the floor is {f} again",
-                                    pr.name,
-                                    pr.end.to_rfc3339()
-                                ),
-                            )),
-                            None => v.findings.push(make(
-                                FindingKind::BelowFloor,
-                                Some(f.clone()),
-                                format!("advertised {p}{basis} is below the floor of {f}"),
-                            )),
-                        }
-                    }
-                }
-            }
-            if p.amount < f.amount * brand.policy.counterfeit_price_ratio {
-                signals.push(format!(
-                    "price {p} is under {}% of the floor",
-                    (brand.policy.counterfeit_price_ratio * Decimal::ONE_HUNDRED).normalize()
-                ));
-            }
-        }
-        (Some(p), None) => v
-            .notes
-            .push(format!("no floor for currency {}", p.currency)),
-        (None, _) => v
-            .notes
-            .push("no price on the page: floor not checked".into()),
-    }
-    if let Some(title) = &l.title {
-        let t = fold(title);
-        for w in &brand.policy.counterfeit_words {
-            if t.contains(&fold(w)) {
-                signals.push(format!("title contains \"{w}\""));
-            }
-        }
-    }
+    let j = Judging {
+        brand,
+        l,
+        sku,
+        at,
+        carried,
+        floor,
+    };
+    j.seller(&mut v);
+    let mut signals = j.price(&mut v);
+    signals.extend(j.counterfeit_words());
     if !signals.is_empty() {
-        v.findings.push(make(
+        let finding = j.finding(
             FindingKind::SuspectedCounterfeit,
-            floor.clone(),
+            j.floor.clone(),
             signals.join("; "),
-        ));
+        );
+        v.findings.push(finding);
     }
     v
+}
+
+/// One listing of a known SKU being judged.
+struct Judging<'a> {
+    brand: &'a Brand,
+    l: &'a Listing,
+    sku: &'a crate::config::Sku,
+    at: DateTime<Utc>,
+    /// The promotion the listing's previous observation carried.
+    carried: Option<&'a str>,
+    /// The SKU's floor in the listing's currency.
+    floor: Option<Money>,
+}
+
+impl Judging<'_> {
+    fn finding(&self, kind: FindingKind, floor: Option<Money>, detail: String) -> Finding {
+        let l = self.l;
+        Finding {
+            kind,
+            marketplace: l.marketplace.clone(),
+            listing_id: l.listing_id.clone(),
+            url: l.url.clone(),
+            seller_name: l.seller.name.clone(),
+            seller_id: l.seller.id.clone(),
+            sku: self.sku.id.clone(),
+            observed: l.price.clone(),
+            price_basis: l.price_basis,
+            floor,
+            detail,
+        }
+    }
+
+    /// Who sells: an authorised distributor outside its territory, or a seller
+    /// who is not authorised at all, is a finding.
+    fn seller(&self, v: &mut Verdict) {
+        let (brand, l) = (self.brand, self.l);
+        let seller = recognise(brand, l);
+        v.authorized_seller = seller.map(|s| s.id.clone());
+        match seller {
+            Some(s) if s.authorized_on.contains(&l.marketplace) => {}
+            Some(s) => v.findings.push(self.finding(
+                FindingKind::TerritoryBreach,
+                None,
+                format!(
+                    "distributor {} is authorised on {} only",
+                    s.name,
+                    s.authorized_on.join(", ")
+                ),
+            )),
+            None if l.seller.name.is_none() && l.seller.id.is_none() => v
+                .notes
+                .push("seller not found on the page: authorisation not checked".into()),
+            None => v.findings.push(self.finding(
+                FindingKind::UnauthorizedSeller,
+                None,
+                format!(
+                    "seller {} is not an authorised seller of {}",
+                    l.seller
+                        .name
+                        .as_deref()
+                        .or(l.seller.id.as_deref())
+                        .unwrap_or("?"),
+                    brand.name
+                ),
+            )),
+        }
+    }
+
+    /// The price against the floor (or a running promotion's, or the price of a
+    /// promotion that has ended); returns the counterfeit signal of a price far
+    /// below the floor, if any.
+    fn price(&self, v: &mut Verdict) -> Vec<String> {
+        let (Some(p), Some(f)) = (&self.l.price, &self.floor) else {
+            let note = match &self.l.price {
+                Some(p) => format!("no floor for currency {}", p.currency),
+                None => "no price on the page: floor not checked".into(),
+            };
+            v.notes.push(note);
+            return Vec::new();
+        };
+        if p.amount < f.amount {
+            self.below_floor(v, p, f);
+        }
+        let ratio = self.brand.policy.counterfeit_price_ratio;
+        if p.amount < f.amount * ratio {
+            return vec![format!(
+                "price {p} is under {}% of the floor",
+                (ratio * Decimal::ONE_HUNDRED).normalize()
+            )];
+        }
+        Vec::new()
+    }
+
+    /// A price under the floor: allowed by a running promotion, below even that
+    /// promotion's floor, a promotion's price kept after it ended, or below floor.
+    fn below_floor(&self, v: &mut Verdict, p: &Money, f: &Money) {
+        let basis = match self.l.price_basis {
+            PriceBasis::Coupon => " (coupon price)",
+            PriceBasis::List => "",
+        };
+        let covering = || {
+            self.brand
+                .promotions
+                .iter()
+                .filter(|pr| pr.covers(&self.sku.id, &self.l.marketplace))
+                .filter_map(|pr| pr.floor.get(&p.currency).map(|pf| (pr, *pf)))
+        };
+        // The lowest floor of the promotions running now, if any.
+        let running = covering()
+            .filter(|(pr, _)| pr.running_at(self.at))
+            .min_by_key(|(_, pf)| *pf);
+        match running {
+            Some((pr, pf)) if p.amount >= pf => {
+                v.promotion = Some(pr.name.clone());
+                return;
+            }
+            Some((pr, pf)) => {
+                let pf = Money::new(pf, p.currency.clone());
+                let detail = format!(
+                    "advertised {p}{basis} is below the floor of {pf} set by promotion \"{}\"",
+                    pr.name
+                );
+                v.findings
+                    .push(self.finding(FindingKind::BelowFloor, Some(pf), detail));
+                return;
+            }
+            None => {}
+        }
+        // Still at the price it carried in a promotion that has ended.
+        let ended = covering()
+            .filter(|(pr, pf)| {
+                pr.end <= self.at && p.amount >= *pf && self.carried == Some(pr.name.as_str())
+            })
+            .max_by_key(|(pr, _)| pr.end);
+        let finding = match ended {
+            Some((pr, _)) => {
+                v.promotion = Some(pr.name.clone());
+                self.finding(
+                    FindingKind::PromotionOverrun,
+                    Some(f.clone()),
+                    format!(
+                        "advertised {p}{basis} is the price of promotion \"{}\", which ended {}; the floor is {f} again",
+                        pr.name,
+                        pr.end.to_rfc3339()
+                    ),
+                )
+            }
+            None => self.finding(
+                FindingKind::BelowFloor,
+                Some(f.clone()),
+                format!("advertised {p}{basis} is below the floor of {f}"),
+            ),
+        };
+        v.findings.push(finding);
+    }
+
+    /// Counterfeit words of the brand's policy in the title.
+    fn counterfeit_words(&self) -> Vec<String> {
+        let Some(title) = &self.l.title else {
+            return Vec::new();
+        };
+        let t = fold(title);
+        self.brand
+            .policy
+            .counterfeit_words
+            .iter()
+            .filter(|w| t.contains(&fold(w)))
+            .map(|w| format!("title contains \"{w}\""))
+            .collect()
+    }
 }
