@@ -198,31 +198,94 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         Err(e) => return unreadable(page, m, &decoded, e.to_string()),
     };
     let sd = structured::read_all(&doc);
-
-    // Structured sources in order of trust, each with its name.
-    let mut products: Vec<(&str, &structured::Product)> = Vec::new();
-    products.extend(sd.json_ld.iter().map(|p| ("json-ld", p)));
-    products.extend(sd.microdata.iter().map(|p| ("microdata", p)));
-    products.extend(sd.rdfa.iter().map(|p| ("rdfa", p)));
-    products.extend(sd.open_graph.iter().map(|p| ("opengraph", p)));
-
-    let mut sources = BTreeMap::new();
-    let mut missing = BTreeMap::new();
+    let mut r = Reader {
+        doc: &doc,
+        // Structured sources in order of trust, each with its name.
+        products: sd
+            .json_ld
+            .iter()
+            .map(|p| ("json-ld", p))
+            .chain(sd.microdata.iter().map(|p| ("microdata", p)))
+            .chain(sd.rdfa.iter().map(|p| ("rdfa", p)))
+            .chain(sd.open_graph.iter().map(|p| ("opengraph", p)))
+            .collect(),
+        sources: BTreeMap::new(),
+        missing: BTreeMap::new(),
+    };
     let f = &m.fields;
+    let offer = |p: &structured::Product| p.offers.first().cloned();
+    let title = r.pick("title", &|p| p.name.clone(), &f.title);
+    let brand = r.pick("brand", &|p| p.brand.clone(), &f.brand);
+    let seller = Seller {
+        name: r.pick(
+            "seller",
+            &|p| offer(p).and_then(|o| o.seller_name),
+            &f.seller,
+        ),
+        id: r.pick(
+            "seller_id",
+            &|p| offer(p).and_then(|o| o.seller_id),
+            &f.seller_id,
+        ),
+    };
+    let prices = r.prices(m);
+    let mpn = r.pick("mpn", &|p| p.mpn.clone(), &f.mpn);
+    let gtin = r.pick("gtin", &|p| p.gtin.first().cloned(), &f.gtin);
+    let listing_id = r.listing_id(page, m);
+    Listing {
+        marketplace: m.name.clone(),
+        url: page.final_url.to_string(),
+        listing_id: cap(listing_id),
+        title,
+        brand,
+        seller,
+        price: prices.price,
+        price_basis: prices.basis,
+        list_price: prices.list,
+        coupon_price: prices.coupon,
+        gtin: gtin.into_iter().collect(),
+        mpn,
+        charset: decoded.charset.to_string(),
+        charset_source: decoded.charset_source.to_string(),
+        sources: r.sources,
+        missing: r.missing,
+        unreadable: None,
+    }
+}
 
-    // Pick a field: structured data first, then selectors.
-    let mut pick = |field: &str,
-                    from_structured: &dyn Fn(&structured::Product) -> Option<String>,
-                    rules: &[FieldRule]|
-     -> Option<String> {
-        for (src, p) in &products {
+/// Reads one listing page's fields, noting where each came from and why a
+/// missing one is missing.
+struct Reader<'d> {
+    doc: &'d scraper::Html,
+    products: Vec<(&'d str, &'d structured::Product)>,
+    sources: BTreeMap<String, String>,
+    missing: BTreeMap<String, String>,
+}
+
+/// A listing's prices: the list price, a coupon price, and which is the price.
+struct Prices {
+    price: Option<Money>,
+    basis: PriceBasis,
+    list: Option<Money>,
+    coupon: Option<Money>,
+}
+
+impl Reader<'_> {
+    /// A field: structured data first (in order of trust), then the adapter's selectors.
+    fn pick(
+        &mut self,
+        field: &str,
+        from_structured: &dyn Fn(&structured::Product) -> Option<String>,
+        rules: &[FieldRule],
+    ) -> Option<String> {
+        for (src, p) in &self.products {
             if let Some(v) = from_structured(p) {
-                sources.insert(field.to_string(), src.to_string());
+                self.sources.insert(field.to_string(), src.to_string());
                 return Some(cap(v));
             }
         }
-        if let Some((v, src)) = by_selectors(&doc, rules) {
-            sources.insert(field.to_string(), src);
+        if let Some((v, src)) = by_selectors(self.doc, rules) {
+            self.sources.insert(field.to_string(), src);
             return Some(cap(v));
         }
         let why = if rules.is_empty() {
@@ -237,98 +300,74 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
                     .join(", ")
             )
         };
-        missing.insert(field.to_string(), why);
+        self.missing.insert(field.to_string(), why);
         None
-    };
+    }
 
-    let offer = |p: &structured::Product| p.offers.first().cloned();
-    let title = pick("title", &|p| p.name.clone(), &f.title);
-    let brand = pick("brand", &|p| p.brand.clone(), &f.brand);
-    let seller_name = pick(
-        "seller",
-        &|p| offer(p).and_then(|o| o.seller_name),
-        &f.seller,
-    );
-    let seller_id = pick(
-        "seller_id",
-        &|p| offer(p).and_then(|o| o.seller_id),
-        &f.seller_id,
-    );
-    let price_text = pick("price", &|p| offer(p).and_then(|o| o.price), &f.price);
-    let currency_text = pick(
-        "currency",
-        &|p| offer(p).and_then(|o| o.currency),
-        &f.currency,
-    );
-    let mpn = pick("mpn", &|p| p.mpn.clone(), &f.mpn);
-    let gtin = pick("gtin", &|p| p.gtin.first().cloned(), &f.gtin);
-    let coupon_text = by_selectors(&doc, &f.coupon_price);
-
-    // The page's currency: the structured/selected one if it is a code, else the
-    // adapter's.
-    let hints = price::Hints {
-        currency: currency_text.as_deref(),
-        decimal_separator: None,
-    };
-    let list_price = price_text.as_deref().and_then(|t| {
-        read_amount(t, hints, m)
-            .map_err(|why| missing.insert("price".into(), format!("`{t}` {why}")))
-            .ok()
-    });
-    let coupon_price = coupon_text.as_ref().and_then(|(t, src)| {
-        sources.insert("coupon_price".into(), src.clone());
-        read_amount(t, hints, m)
-            .map_err(|why| missing.insert("coupon_price".into(), format!("`{t}` {why}")))
-            .ok()
-    });
-    let (price, price_basis) = match (&list_price, &coupon_price) {
-        (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
-            (Some(c.clone()), PriceBasis::Coupon)
+    /// The list price and a coupon price; the coupon price is the price when it is
+    /// lower in the same currency. The page's currency: the structured/selected one
+    /// if it is a code, else the adapter's.
+    fn prices(&mut self, m: &Marketplace) -> Prices {
+        let f = &m.fields;
+        let offer = |p: &structured::Product| p.offers.first().cloned();
+        let price_text = self.pick("price", &|p| offer(p).and_then(|o| o.price), &f.price);
+        let currency_text = self.pick(
+            "currency",
+            &|p| offer(p).and_then(|o| o.currency),
+            &f.currency,
+        );
+        let coupon_text = by_selectors(self.doc, &f.coupon_price);
+        let hints = price::Hints {
+            currency: currency_text.as_deref(),
+            decimal_separator: None,
+        };
+        let list = price_text.as_deref().and_then(|t| {
+            read_amount(t, hints, m)
+                .map_err(|why| self.missing.insert("price".into(), format!("`{t}` {why}")))
+                .ok()
+        });
+        let coupon = coupon_text.as_ref().and_then(|(t, src)| {
+            self.sources.insert("coupon_price".into(), src.clone());
+            read_amount(t, hints, m)
+                .map_err(|why| {
+                    self.missing
+                        .insert("coupon_price".into(), format!("`{t}` {why}"))
+                })
+                .ok()
+        });
+        let (price, basis) = match (&list, &coupon) {
+            (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
+                (Some(c.clone()), PriceBasis::Coupon)
+            }
+            (Some(l), _) => (Some(l.clone()), PriceBasis::List),
+            (None, Some(c)) => (Some(c.clone()), PriceBasis::Coupon),
+            (None, None) => (None, PriceBasis::List),
+        };
+        Prices {
+            price,
+            basis,
+            list,
+            coupon,
         }
-        (Some(l), _) => (Some(l.clone()), PriceBasis::List),
-        (None, Some(c)) => (Some(c.clone()), PriceBasis::Coupon),
-        (None, None) => (None, PriceBasis::List),
-    };
+    }
 
-    let listing_id = m
-        .listing_id_from_url
-        .as_ref()
-        .and_then(|re| re.captures(page.final_url.as_str()))
-        .and_then(|c| c.get(1))
-        .map(|g| {
-            sources.insert("listing_id".into(), "url".into());
-            g.as_str().to_string()
-        })
-        .or_else(|| {
-            by_selectors(&doc, &f.listing_id).map(|(v, src)| {
-                sources.insert("listing_id".into(), src);
-                v
-            })
-        })
-        // Without an id, the URL is the identity of the listing.
-        .unwrap_or_else(|| page.final_url.to_string());
-
-    Listing {
-        marketplace: m.name.clone(),
-        url: page.final_url.to_string(),
-        listing_id: cap(listing_id),
-        title,
-        brand,
-        seller: Seller {
-            name: seller_name,
-            id: seller_id,
-        },
-        price,
-        price_basis,
-        list_price,
-        coupon_price,
-        gtin: gtin.into_iter().collect(),
-        mpn,
-        charset: decoded.charset.to_string(),
-        charset_source: decoded.charset_source.to_string(),
-        sources,
-        missing,
-        unreadable: None,
+    /// The listing's id: from its URL by the adapter's pattern, else by selectors;
+    /// without an id, the URL is the identity of the listing.
+    fn listing_id(&mut self, page: &Page, m: &Marketplace) -> String {
+        if let Some(id) = m
+            .listing_id_from_url
+            .as_ref()
+            .and_then(|re| re.captures(page.final_url.as_str()))
+            .and_then(|c| c.get(1))
+        {
+            self.sources.insert("listing_id".into(), "url".into());
+            return id.as_str().to_string();
+        }
+        if let Some((v, src)) = by_selectors(self.doc, &m.fields.listing_id) {
+            self.sources.insert("listing_id".into(), src);
+            return v;
+        }
+        page.final_url.to_string()
     }
 }
 
