@@ -12,6 +12,7 @@ use data_encoding::BASE32;
 use sha2::{Digest, Sha256};
 
 use super::{Capture, EvidenceError, Store};
+use crate::crawl::Page;
 
 /// `sha256:BASE32`, the digest form WARC tools expect.
 pub fn warc_digest(bytes: &[u8]) -> String {
@@ -77,26 +78,7 @@ pub struct WarcExport {
 pub fn export(store: &Store, out: &mut impl Write) -> Result<WarcExport, EvidenceError> {
     let mut counting = CountingWriter { inner: out, n: 0 };
     let mut stats = WarcExport::default();
-    let info = format!(
-        "software: {}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
-        crate::TOOL
-    );
-    write_record(
-        &mut counting,
-        &[
-            ("WARC-Type", "warcinfo".into()),
-            (
-                "WARC-Record-ID",
-                record_id(&format!("warcinfo {}", store.log_head())),
-            ),
-            (
-                "WARC-Date",
-                chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            ),
-            ("Content-Type", "application/warc-fields".into()),
-        ],
-        info.as_bytes(),
-    )?;
+    write_warcinfo(store, &mut counting)?;
     for rec in store.log() {
         let rec = rec?;
         if rec.kind != "capture" {
@@ -115,82 +97,116 @@ pub fn export(store: &Store, out: &mut impl Write) -> Result<WarcExport, Evidenc
                 key: c.snapshot.sha256.clone(),
                 message: format!("missing, but capture record {} refers to it", rec.seq),
             })?;
-        let p = &c.page;
-        let date = p.sent_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        let uri = p.final_url.to_string();
-
-        // The request, as sent (method, target, host, our User-Agent).
-        let target = match p.final_url.query() {
-            Some(q) => format!("{}?{q}", p.final_url.path()),
-            None => p.final_url.path().to_string(),
-        };
-        let host = match p.final_url.port() {
-            Some(port) => format!("{}:{port}", p.final_url.host_str().unwrap_or("")),
-            None => p.final_url.host_str().unwrap_or("").to_string(),
-        };
-        let request = format!(
-            "GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\n\r\n",
-            p.user_agent
-        );
-        let request_id = record_id(&format!("request {}", rec.seq));
-        write_record(
-            &mut counting,
-            &[
-                ("WARC-Type", "request".into()),
-                ("WARC-Record-ID", request_id.clone()),
-                ("WARC-Date", date.clone()),
-                ("WARC-Target-URI", uri.clone()),
-                ("Content-Type", "application/http;msgtype=request".into()),
-                ("WARC-Block-Digest", warc_digest(request.as_bytes())),
-            ],
-            request.as_bytes(),
-        )?;
+        let request_id = write_request(&mut counting, rec.seq, &c.page)?;
         stats.requests += 1;
-
-        // The response: status line and headers as received, then the exact body.
-        // The body is stored de-chunked, so Transfer-Encoding is dropped and the
-        // Content-Length set to what follows, keeping the record replayable.
-        let mut http = format!("HTTP/1.1 {} {}\r\n", p.status, reason(p.status));
-        for (k, v) in &p.headers {
-            if k.eq_ignore_ascii_case("transfer-encoding")
-                || k.eq_ignore_ascii_case("content-length")
-            {
-                continue;
-            }
-            let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-            http.push_str(&format!("{k}: {v}\r\n"));
-        }
-        http.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-        let mut block = http.into_bytes();
-        block.extend_from_slice(&body);
-        let mut headers = vec![
-            ("WARC-Type", "response".to_string()),
-            (
-                "WARC-Record-ID",
-                record_id(&format!("response {}", rec.seq)),
-            ),
-            ("WARC-Date", date),
-            ("WARC-Target-URI", uri),
-            ("WARC-Concurrent-To", request_id),
-            ("Content-Type", "application/http;msgtype=response".into()),
-            ("WARC-Payload-Digest", warc_digest(&body)),
-            ("WARC-Block-Digest", warc_digest(&block)),
-        ];
-        if let Some(ip) = p
-            .remote_addr
-            .as_deref()
-            .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
-        {
-            headers.push(("WARC-IP-Address", ip.ip().to_string()));
-        }
-        if p.truncated {
-            headers.push(("WARC-Truncated", "length".into()));
-        }
-        write_record(&mut counting, &headers, &block)?;
+        write_response(&mut counting, rec.seq, &c.page, &body, request_id)?;
         stats.responses += 1;
     }
     stats.bytes = counting.n;
     Ok(stats)
+}
+
+/// The file's first record: what wrote it, and to which specification.
+fn write_warcinfo(store: &Store, out: &mut impl Write) -> Result<(), EvidenceError> {
+    let info = format!(
+        "software: {}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
+        crate::TOOL
+    );
+    write_record(
+        out,
+        &[
+            ("WARC-Type", "warcinfo".into()),
+            (
+                "WARC-Record-ID",
+                record_id(&format!("warcinfo {}", store.log_head())),
+            ),
+            (
+                "WARC-Date",
+                chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            ),
+            ("Content-Type", "application/warc-fields".into()),
+        ],
+        info.as_bytes(),
+    )
+}
+
+/// The request of capture `seq`, as sent (method, target, host, our
+/// User-Agent); returns its record id.
+fn write_request(out: &mut impl Write, seq: u64, p: &Page) -> Result<String, EvidenceError> {
+    let target = match p.final_url.query() {
+        Some(q) => format!("{}?{q}", p.final_url.path()),
+        None => p.final_url.path().to_string(),
+    };
+    let host = match p.final_url.port() {
+        Some(port) => format!("{}:{port}", p.final_url.host_str().unwrap_or("")),
+        None => p.final_url.host_str().unwrap_or("").to_string(),
+    };
+    let request = format!(
+        "GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\n\r\n",
+        p.user_agent
+    );
+    let request_id = record_id(&format!("request {seq}"));
+    write_record(
+        out,
+        &[
+            ("WARC-Type", "request".into()),
+            ("WARC-Record-ID", request_id.clone()),
+            ("WARC-Date", warc_date(p)),
+            ("WARC-Target-URI", p.final_url.to_string()),
+            ("Content-Type", "application/http;msgtype=request".into()),
+            ("WARC-Block-Digest", warc_digest(request.as_bytes())),
+        ],
+        request.as_bytes(),
+    )?;
+    Ok(request_id)
+}
+
+/// The response of capture `seq`: status line and headers as received, then the
+/// exact body. The body is stored de-chunked, so Transfer-Encoding is dropped and
+/// the Content-Length set to what follows, keeping the record replayable.
+fn write_response(
+    out: &mut impl Write,
+    seq: u64,
+    p: &Page,
+    body: &[u8],
+    request_id: String,
+) -> Result<(), EvidenceError> {
+    let mut http = format!("HTTP/1.1 {} {}\r\n", p.status, reason(p.status));
+    for (k, v) in &p.headers {
+        if k.eq_ignore_ascii_case("transfer-encoding") || k.eq_ignore_ascii_case("content-length") {
+            continue;
+        }
+        let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+        http.push_str(&format!("{k}: {v}\r\n"));
+    }
+    http.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut block = http.into_bytes();
+    block.extend_from_slice(body);
+    let mut headers = vec![
+        ("WARC-Type", "response".to_string()),
+        ("WARC-Record-ID", record_id(&format!("response {seq}"))),
+        ("WARC-Date", warc_date(p)),
+        ("WARC-Target-URI", p.final_url.to_string()),
+        ("WARC-Concurrent-To", request_id),
+        ("Content-Type", "application/http;msgtype=response".into()),
+        ("WARC-Payload-Digest", warc_digest(body)),
+        ("WARC-Block-Digest", warc_digest(&block)),
+    ];
+    if let Some(ip) = p
+        .remote_addr
+        .as_deref()
+        .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
+    {
+        headers.push(("WARC-IP-Address", ip.ip().to_string()));
+    }
+    if p.truncated {
+        headers.push(("WARC-Truncated", "length".into()));
+    }
+    write_record(out, &headers, &block)
+}
+
+fn warc_date(p: &Page) -> String {
+    p.sent_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 struct CountingWriter<'a, W: Write> {

@@ -59,7 +59,26 @@ pub fn merge(
     shards: &[(PathBuf, Store)],
 ) -> Result<MergeSummary, ScanError> {
     let mut out = MergeSummary::default();
-    let mut pending: Vec<Pending> = Vec::new();
+    // One scan of the target per night the shard scans stand for.
+    let mut nights: BTreeMap<NaiveDate, Vec<Pending>> = BTreeMap::new();
+    for p in pending_scans(target, shards, &mut out)? {
+        nights.entry(p.as_of.date_naive()).or_default().push(p);
+    }
+    for (_, group) in nights {
+        let summary = merge_night(config, target, shards, &group, &mut out)?;
+        out.scans.push(summary);
+    }
+    Ok(out)
+}
+
+/// The shards' finished scans not merged yet; unfinished and already merged ones
+/// are noted in `out`.
+fn pending_scans(
+    target: &Store,
+    shards: &[(PathBuf, Store)],
+    out: &mut MergeSummary,
+) -> Result<Vec<Pending>, ScanError> {
+    let mut pending = Vec::new();
     for (i, (path, shard)) in shards.iter().enumerate() {
         let Some(genesis) = shard.log_record(0)? else {
             continue;
@@ -86,68 +105,62 @@ pub fn merge(
             });
         }
     }
-    // One scan of the target per night the shard scans stand for.
-    let mut nights: BTreeMap<NaiveDate, Vec<Pending>> = BTreeMap::new();
-    for p in pending {
-        nights.entry(p.as_of.date_naive()).or_default().push(p);
-    }
+    Ok(pending)
+}
+
+/// One night's shard scans copied into one new scan of the target, each marked
+/// merged, then the night's findings and cases moved and the scan finished.
+fn merge_night(
+    config: &Config,
+    target: &Store,
+    shards: &[(PathBuf, Store)],
+    group: &[Pending],
+    out: &mut MergeSummary,
+) -> Result<ScanSummary, ScanError> {
     let targets = config.dir.display().to_string();
-    for (_, group) in nights {
-        let started = Utc::now();
-        let as_of = group.iter().map(|p| p.as_of).min().unwrap_or(started);
-        let scan_id = target.begin_scan(&targets, Some(as_of))?;
-        let mut summary = ScanSummary {
-            scan_id,
-            tool: crate::TOOL.to_string(),
-            targets: targets.clone(),
-            store: target.path().display().to_string(),
-            started_at: Some(started),
-            as_of: Some(as_of),
-            ..ScanSummary::default()
-        };
-        let mut gone: crate::case::Gone = Default::default();
-        for p in &group {
-            let shard = &shards[p.store_ix].1;
-            let copied = copy_scan(
-                target,
-                shard,
-                (p.scan_id, scan_id),
-                &mut gone,
-                &mut summary,
-                &mut out,
-            )?;
-            target.record(
-                vec![(
-                    "shard_merged".into(),
-                    serde_json::json!({
-                        "scan_id": scan_id,
-                        "source_store": p.path.display().to_string(),
-                        "source_first_hash": p.source,
-                        "source_scan_id": p.scan_id,
-                        "source_log_head": p.log_head,
-                        "captures": copied.0,
-                        "observations": copied.1,
-                    }),
-                )],
-                vec![Store::merged_write(&p.source, p.scan_id, scan_id)],
-            )?;
-            add_counts(&mut summary, p.summary.as_ref());
-            out.merged
-                .push(format!("{}: scan {}", p.path.display(), p.scan_id));
-        }
-        let not_looked = summary.not_looked.iter().cloned().collect();
-        summary.cases =
-            crate::case::after_scan_of(config, target, scan_id, as_of, &gone, &not_looked)?;
-        summary.findings_resolved = summary.cases.findings_resolved;
-        let finished = Utc::now();
-        summary.finished_at = Some(finished);
-        summary.duration_secs = (finished - started).num_milliseconds() as f64 / 1000.0;
-        summary.usage = crate::usage::Usage::now();
-        let value = serde_json::to_value(&summary).unwrap_or_default();
-        summary.log_head = target.finish_scan(scan_id, value)?;
-        out.scans.push(summary);
+    let started = Utc::now();
+    let as_of = group.iter().map(|p| p.as_of).min().unwrap_or(started);
+    let scan_id = target.begin_scan(&targets, Some(as_of))?;
+    let mut summary = ScanSummary {
+        scan_id,
+        tool: crate::TOOL.to_string(),
+        targets,
+        store: target.path().display().to_string(),
+        started_at: Some(started),
+        as_of: Some(as_of),
+        ..ScanSummary::default()
+    };
+    let mut gone: crate::case::Gone = Default::default();
+    for p in group {
+        let shard = &shards[p.store_ix].1;
+        let copied = copy_scan(
+            target,
+            shard,
+            (p.scan_id, scan_id),
+            &mut gone,
+            &mut summary,
+            out,
+        )?;
+        target.record(
+            vec![(
+                "shard_merged".into(),
+                serde_json::json!({
+                    "scan_id": scan_id,
+                    "source_store": p.path.display().to_string(),
+                    "source_first_hash": p.source,
+                    "source_scan_id": p.scan_id,
+                    "source_log_head": p.log_head,
+                    "captures": copied.0,
+                    "observations": copied.1,
+                }),
+            )],
+            vec![Store::merged_write(&p.source, p.scan_id, scan_id)],
+        )?;
+        add_counts(&mut summary, p.summary.as_ref());
+        out.merged
+            .push(format!("{}: scan {}", p.path.display(), p.scan_id));
     }
-    Ok(out)
+    super::conclude(config, target, summary, &gone, started)
 }
 
 /// Copies scan `scan_id` of a shard, its snapshots, captures and observations, into

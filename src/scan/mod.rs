@@ -438,16 +438,7 @@ impl<'a> Run<'a> {
             Err(p) => p.into_inner().clone(),
         };
         summary.note_coverage(config);
-        let not_looked = summary.not_looked.iter().cloned().collect();
-        summary.cases =
-            crate::case::after_scan_of(config, store, scan_id, self.as_of, &gone, &not_looked)?;
-        summary.findings_resolved = summary.cases.findings_resolved;
-        let finished = Utc::now();
-        summary.finished_at = Some(finished);
-        summary.duration_secs = (finished - started).num_milliseconds() as f64 / 1000.0;
-        summary.usage = crate::usage::Usage::now();
-        let value = serde_json::to_value(&summary).unwrap_or_default();
-        summary.log_head = store.finish_scan(scan_id, value)?;
+        let summary = conclude(config, store, summary, &gone, started)?;
         tracing::info!(
             scan_id,
             pages = summary.pages_fetched,
@@ -918,6 +909,29 @@ pub async fn run(
     );
     run.every_marketplace(opts.progress.as_ref()).await?;
     run.finish(started).await
+}
+
+/// Ends a scan (or a merged night) whose pages are all in: moves findings and
+/// cases (nothing is concluded about the marketplaces in `summary.not_looked`),
+/// stamps the summary and writes the `scan_finished` record with it.
+fn conclude(
+    config: &Config,
+    store: &Store,
+    mut summary: ScanSummary,
+    gone: &crate::case::Gone,
+    started: DateTime<Utc>,
+) -> Result<ScanSummary, ScanError> {
+    let (scan_id, as_of) = (summary.scan_id, summary.as_of.unwrap_or(started));
+    let not_looked = summary.not_looked.iter().cloned().collect();
+    summary.cases = crate::case::after_scan_of(config, store, scan_id, as_of, gone, &not_looked)?;
+    summary.findings_resolved = summary.cases.findings_resolved;
+    let finished = Utc::now();
+    summary.finished_at = Some(finished);
+    summary.duration_secs = (finished - started).num_milliseconds() as f64 / 1000.0;
+    summary.usage = crate::usage::Usage::now();
+    let value = serde_json::to_value(&summary).unwrap_or_default();
+    summary.log_head = store.finish_scan(scan_id, value)?;
+    Ok(summary)
 }
 
 /// Each marketplace's host gets its rate limit; `--benchmark-unthrottled` lifts
