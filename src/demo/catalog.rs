@@ -354,8 +354,33 @@ impl Catalog {
         c
     }
 
-    /// From the night before to night `k`.
+    /// From the night before to night `k`: prices move, then the night's events.
     fn advance(&mut self, k: u32) {
+        self.reprice(k);
+        match k {
+            // Northwind's promotion listing, at the promotion's price and never ended.
+            2 => self.add("nwaudio", PROMO_LISTING, 1, Decimal::new(7999, 2), false),
+            3 => {
+                self.take_down("lxr");
+                self.add("hq-us", "SU90100", 0, Decimal::new(20900, 2), false);
+                self.add("hq-us", "SU90102", 2, Decimal::new(4599, 2), false);
+            }
+            4 => {
+                self.take_down("a1-deals-hk");
+                self.add("soundsteals", "SU90200", 0, Decimal::new(17999, 2), false);
+                self.add("soundsteals", "SU90201", 1, Decimal::new(7499, 2), false);
+                self.add("soundsteals", "SU90202", 2, Decimal::new(5200, 2), false);
+            }
+            5 => self.add("lxr", "SU90300", 0, Decimal::new(6900, 2), true),
+            _ => {}
+        }
+        self.night = k;
+        self.write_expected();
+    }
+
+    /// A fifth of the listings reprice each night, in the band their seller keeps
+    /// to (the promotion listing keeps its price).
+    fn reprice(&mut self, k: u32) {
         let products = products();
         let mut rng =
             StdRng::seed_from_u64(self.seed ^ u64::from(k).wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -364,8 +389,6 @@ impl Catalog {
             let Some(p) = products.iter().find(|p| Some(p.sku) == l.sku) else {
                 continue;
             };
-            // Prices move: a fifth of the listings reprice each night, in the band
-            // their seller keeps to (the promotion listing keeps its price).
             if matches!(role, Role::Authorized | Role::Unauthorized)
                 && l.id != PROMO_LISTING
                 && rng.random_bool(0.2)
@@ -379,88 +402,48 @@ impl Catalog {
                 l.coupon = None;
             }
         }
-        let seller_ix =
-            |c: &Catalog, id: &str| c.sellers.iter().position(|s| s.id == id).unwrap_or(0);
-        let take_down = |c: &mut Catalog, seller: &str| {
-            let ix = seller_ix(c, seller);
-            for l in c.listings.iter_mut().filter(|l| l.seller == ix) {
-                l.removed = true;
-            }
-        };
-        let add =
-            |c: &mut Catalog, seller: &str, id: &str, p: usize, price: Decimal, fake: bool| {
-                let p = &products[p];
-                let title = if fake {
-                    format!("{} (Replica, AAA quality)", p.en)
-                } else {
-                    p.en.to_string()
-                };
-                let seller = seller_ix(c, seller);
-                c.listings.push(DemoListing {
-                    site: Site::Shopusa,
-                    id: id.into(),
-                    sku: Some(p.sku),
-                    title,
-                    seller,
-                    price,
-                    coupon: None,
-                    shipping: None,
-                    gtin: (!fake).then_some(p.gtin),
-                    mpn: (!fake).then_some(p.mpn),
-                    brand: "Acme",
-                    fake_words: fake,
-                    removed: false,
-                    promotion: None,
-                    expected: Vec::new(),
-                });
-            };
-        match k {
-            // Northwind's promotion listing, at the promotion's price and never ended.
-            2 => add(
-                self,
-                "nwaudio",
-                PROMO_LISTING,
-                1,
-                Decimal::new(7999, 2),
-                false,
-            ),
-            3 => {
-                take_down(self, "lxr");
-                add(self, "hq-us", "SU90100", 0, Decimal::new(20900, 2), false);
-                add(self, "hq-us", "SU90102", 2, Decimal::new(4599, 2), false);
-            }
-            4 => {
-                take_down(self, "a1-deals-hk");
-                add(
-                    self,
-                    "soundsteals",
-                    "SU90200",
-                    0,
-                    Decimal::new(17999, 2),
-                    false,
-                );
-                add(
-                    self,
-                    "soundsteals",
-                    "SU90201",
-                    1,
-                    Decimal::new(7499, 2),
-                    false,
-                );
-                add(
-                    self,
-                    "soundsteals",
-                    "SU90202",
-                    2,
-                    Decimal::new(5200, 2),
-                    false,
-                );
-            }
-            5 => add(self, "lxr", "SU90300", 0, Decimal::new(6900, 2), true),
-            _ => {}
+    }
+
+    fn seller_ix(&self, id: &str) -> usize {
+        self.sellers.iter().position(|s| s.id == id).unwrap_or(0)
+    }
+
+    /// The marketplace removes every listing of `seller`.
+    fn take_down(&mut self, seller: &str) {
+        let ix = self.seller_ix(seller);
+        for l in self.listings.iter_mut().filter(|l| l.seller == ix) {
+            l.removed = true;
         }
-        self.night = k;
-        self.write_expected();
+    }
+
+    /// `seller` lists product `p` on ShopUSA at `price`; a fake one says so in its
+    /// title and carries no GTIN or MPN.
+    fn add(&mut self, seller: &str, id: &str, p: usize, price: Decimal, fake: bool) {
+        let products = products();
+        let p = &products[p];
+        let title = if fake {
+            format!("{} (Replica, AAA quality)", p.en)
+        } else {
+            p.en.to_string()
+        };
+        let seller = self.seller_ix(seller);
+        self.listings.push(DemoListing {
+            site: Site::Shopusa,
+            id: id.into(),
+            sku: Some(p.sku),
+            title,
+            seller,
+            price,
+            coupon: None,
+            shipping: None,
+            gtin: (!fake).then_some(p.gtin),
+            mpn: (!fake).then_some(p.mpn),
+            brand: "Acme",
+            fake_words: fake,
+            removed: false,
+            promotion: None,
+            expected: Vec::new(),
+        });
     }
 
     /// Writes each listing's expected findings from the generator's intent, for the

@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use super::catalog::{Catalog, DemoListing, Site};
+use super::catalog::{Catalog, DemoListing, DemoSeller, Site};
 
 /// Listings per search results page.
 pub const PAGE_SIZE: usize = 10;
@@ -174,111 +174,120 @@ pub fn search(
 pub fn item(c: &Catalog, l: &DemoListing) -> String {
     let seller = c.seller(l);
     match l.site {
-        Site::Shopusa => {
-            let mut product = serde_json::json!({
-                "@context": "https://schema.org",
-                "@type": "Product",
-                "name": l.title,
-                "brand": {"@type": "Brand", "name": l.brand},
-                "offers": {
-                    "@type": "Offer",
-                    "url": format!("/item/{}", l.id),
-                    "price": format!("{:.2}", l.price),
-                    "priceCurrency": "USD",
-                    "availability": "https://schema.org/InStock",
-                    "seller": {"@type": "Organization", "name": seller.name, "identifier": seller.id}
-                }
-            });
-            if let Some(g) = l.gtin {
-                product["gtin13"] = g.into();
-            }
-            if let Some(m) = l.mpn {
-                product["mpn"] = m.into();
-            }
-            // `</` inside a script would end it early; JSON allows `<\/`.
-            let json = product.to_string().replace("</", "<\\/");
-            format!(
-                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} - ShopUSA</title>\
-                 <script type=\"application/ld+json\">{json}</script></head><body>\
-                 <h1 class=\"product-title\">{t}</h1><div class=\"buybox\"><span class=\"price\">${p}</span>\
-                 <p class=\"soldby\">Sold by <a class=\"seller\" href=\"/seller/{sid}\">{s}</a></p>\
-                 <a href=\"/cart?add={id}\">Add to cart</a></div></body></html>",
-                t = esc(&l.title),
-                p = grouped(l.price),
-                sid = attr(&seller.id),
-                s = esc(&seller.name),
-                id = attr(&l.id),
-            )
-        }
-        Site::Tmart => {
-            let coupon = l
-                .coupon
-                .map(|c| {
-                    format!(
-                        "<div class=\"tb-coupon\">券后价 <em class=\"coupon-price\">¥{}</em></div>",
-                        grouped(c)
-                    )
-                })
-                .unwrap_or_default();
-            format!(
-                "<html><head><meta charset=\"gbk\"><title>{t}-淘集市</title></head><body>\
-                 <div class=\"tb-detail\"><h1 class=\"tb-title\">{t}</h1>\
-                 <div class=\"tb-price\">价格 <span class=\"price-now\">¥{p}</span></div>{coupon}\
-                 <ul class=\"attrs\"><li class=\"attr-brand\">品牌: {b}</li>{g}</ul></div>\
-                 <div class=\"shop-info\">店铺: <a class=\"shop-name\" href=\"/shop/{sid}\" data-shop-id=\"{sid}\">{s}</a></div>\
-                 </body></html>",
-                t = esc(&l.title),
-                p = grouped(l.price),
-                b = esc(l.brand),
-                g = l
-                    .gtin
-                    .map(|g| format!("<li class=\"attr-barcode\">条形码: {g}</li>"))
-                    .unwrap_or_default(),
-                sid = attr(&seller.id),
-                s = esc(&seller.name),
-            )
-        }
-        Site::Bidbay => {
-            let ship = l
-                .shipping
-                .map(|s| {
-                    format!(
-                        "<span class=\"shipping\">+US ${} shipping</span>",
-                        grouped(s)
-                    )
-                })
-                .unwrap_or_default();
-            format!(
-                "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{t} | bidbay</title>\
-                 <meta property=\"og:type\" content=\"product\"><meta property=\"og:title\" content=\"{ta}\">\
-                 <meta property=\"product:price:amount\" content=\"{pa}\"><meta property=\"product:price:currency\" content=\"USD\">\
-                 </head><body><div itemscope itemtype=\"https://schema.org/Product\">\
-                 <h1 class=\"x-item-title\" itemprop=\"name\">{t}</h1><meta itemprop=\"brand\" content=\"{b}\">{g}{m}\
-                 <div class=\"x-buybox\" itemprop=\"offers\" itemscope itemtype=\"https://schema.org/Offer\">\
-                 <span class=\"format\">Buy It Now</span> <span class=\"x-price\" itemprop=\"price\" content=\"{pa}\">US ${p}</span>\
-                 <meta itemprop=\"priceCurrency\" content=\"USD\"> {ship}\
-                 <div class=\"x-seller\" itemprop=\"seller\" itemscope itemtype=\"https://schema.org/Organization\">\
-                 Seller: <a class=\"seller-link\" href=\"/usr/{sid}\"><span itemprop=\"name\">{s}</span></a></div></div></div>\
-                 <a href=\"/bid/{id}\">Place bid</a></body></html>",
-                t = esc(&l.title),
-                ta = attr(&l.title),
-                pa = format!("{:.2}", l.price),
-                p = grouped(l.price),
-                b = attr(l.brand),
-                g = l
-                    .gtin
-                    .map(|g| format!("<meta itemprop=\"gtin13\" content=\"{g}\">"))
-                    .unwrap_or_default(),
-                m = l
-                    .mpn
-                    .map(|m| format!("<meta itemprop=\"mpn\" content=\"{m}\">"))
-                    .unwrap_or_default(),
-                sid = attr(&seller.id),
-                s = esc(&seller.name),
-                id = attr(&l.id),
-            )
-        }
+        Site::Shopusa => shopusa_item(l, seller),
+        Site::Tmart => tmart_item(l, seller),
+        Site::Bidbay => bidbay_item(l, seller),
     }
+}
+
+/// ShopUSA's item page: JSON-LD Product with its offer, and the buy box.
+fn shopusa_item(l: &DemoListing, seller: &DemoSeller) -> String {
+    let mut product = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": l.title,
+        "brand": {"@type": "Brand", "name": l.brand},
+        "offers": {
+            "@type": "Offer",
+            "url": format!("/item/{}", l.id),
+            "price": format!("{:.2}", l.price),
+            "priceCurrency": "USD",
+            "availability": "https://schema.org/InStock",
+            "seller": {"@type": "Organization", "name": seller.name, "identifier": seller.id}
+        }
+    });
+    if let Some(g) = l.gtin {
+        product["gtin13"] = g.into();
+    }
+    if let Some(m) = l.mpn {
+        product["mpn"] = m.into();
+    }
+    // `</` inside a script would end it early; JSON allows `<\/`.
+    let json = product.to_string().replace("</", "<\\/");
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} - ShopUSA</title>\
+         <script type=\"application/ld+json\">{json}</script></head><body>\
+         <h1 class=\"product-title\">{t}</h1><div class=\"buybox\"><span class=\"price\">${p}</span>\
+         <p class=\"soldby\">Sold by <a class=\"seller\" href=\"/seller/{sid}\">{s}</a></p>\
+         <a href=\"/cart?add={id}\">Add to cart</a></div></body></html>",
+        t = esc(&l.title),
+        p = grouped(l.price),
+        sid = attr(&seller.id),
+        s = esc(&seller.name),
+        id = attr(&l.id),
+    )
+}
+
+/// tmart's item page (GBK-encoded by `encode`): price, coupon price, attributes, shop.
+fn tmart_item(l: &DemoListing, seller: &DemoSeller) -> String {
+    let coupon = l
+        .coupon
+        .map(|c| {
+            format!(
+                "<div class=\"tb-coupon\">券后价 <em class=\"coupon-price\">¥{}</em></div>",
+                grouped(c)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<html><head><meta charset=\"gbk\"><title>{t}-淘集市</title></head><body>\
+         <div class=\"tb-detail\"><h1 class=\"tb-title\">{t}</h1>\
+         <div class=\"tb-price\">价格 <span class=\"price-now\">¥{p}</span></div>{coupon}\
+         <ul class=\"attrs\"><li class=\"attr-brand\">品牌: {b}</li>{g}</ul></div>\
+         <div class=\"shop-info\">店铺: <a class=\"shop-name\" href=\"/shop/{sid}\" data-shop-id=\"{sid}\">{s}</a></div>\
+         </body></html>",
+        t = esc(&l.title),
+        p = grouped(l.price),
+        b = esc(l.brand),
+        g = l
+            .gtin
+            .map(|g| format!("<li class=\"attr-barcode\">条形码: {g}</li>"))
+            .unwrap_or_default(),
+        sid = attr(&seller.id),
+        s = esc(&seller.name),
+    )
+}
+
+/// bidbay's item page: Open Graph and microdata, shipping shown beside the price.
+fn bidbay_item(l: &DemoListing, seller: &DemoSeller) -> String {
+    let ship = l
+        .shipping
+        .map(|s| {
+            format!(
+                "<span class=\"shipping\">+US ${} shipping</span>",
+                grouped(s)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{t} | bidbay</title>\
+         <meta property=\"og:type\" content=\"product\"><meta property=\"og:title\" content=\"{ta}\">\
+         <meta property=\"product:price:amount\" content=\"{pa}\"><meta property=\"product:price:currency\" content=\"USD\">\
+         </head><body><div itemscope itemtype=\"https://schema.org/Product\">\
+         <h1 class=\"x-item-title\" itemprop=\"name\">{t}</h1><meta itemprop=\"brand\" content=\"{b}\">{g}{m}\
+         <div class=\"x-buybox\" itemprop=\"offers\" itemscope itemtype=\"https://schema.org/Offer\">\
+         <span class=\"format\">Buy It Now</span> <span class=\"x-price\" itemprop=\"price\" content=\"{pa}\">US ${p}</span>\
+         <meta itemprop=\"priceCurrency\" content=\"USD\"> {ship}\
+         <div class=\"x-seller\" itemprop=\"seller\" itemscope itemtype=\"https://schema.org/Organization\">\
+         Seller: <a class=\"seller-link\" href=\"/usr/{sid}\"><span itemprop=\"name\">{s}</span></a></div></div></div>\
+         <a href=\"/bid/{id}\">Place bid</a></body></html>",
+        t = esc(&l.title),
+        ta = attr(&l.title),
+        pa = format!("{:.2}", l.price),
+        p = grouped(l.price),
+        b = attr(l.brand),
+        g = l
+            .gtin
+            .map(|g| format!("<meta itemprop=\"gtin13\" content=\"{g}\">"))
+            .unwrap_or_default(),
+        m = l
+            .mpn
+            .map(|m| format!("<meta itemprop=\"mpn\" content=\"{m}\">"))
+            .unwrap_or_default(),
+        sid = attr(&seller.id),
+        s = esc(&seller.name),
+        id = attr(&l.id),
+    )
 }
 
 /// bidbay's seller page.

@@ -14,7 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::catalog::{Catalog, Site};
+use super::catalog::{Catalog, DemoListing, Site};
 use super::{GroundTruth, pages};
 
 /// Misbehaviour of a demo site, as real marketplaces show it.
@@ -309,12 +309,7 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
         return r;
     }
     if path == "/robots.txt" {
-        let mut robots = pages::robots(site).to_string();
-        if let Some(Fault::CrawlDelay { secs }) = st.has(|f| matches!(f, Fault::CrawlDelay { .. }))
-        {
-            robots.push_str(&format!("\nUser-agent: brandguard\nCrawl-delay: {secs}\nDisallow: /itm/watch/\nDisallow: /sponsored/\nDisallow: /promo/\nDisallow: /cart\nDisallow: /bid/\nDisallow: /_demo/\n"));
-        }
-        return ([(header::CONTENT_TYPE, "text/plain")], robots).into_response();
+        return robots(st);
     }
     if path == "/_demo/ground-truth" {
         return axum::Json(GroundTruth::of(c)).into_response();
@@ -335,9 +330,30 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
             None => not_found(),
         };
     }
-    // Item pages, including the robots-disallowed twins (served, but a polite crawler
-    // never asks for them).
-    let id = match site {
+    if let Some(l) = item_id(site, path).and_then(|id| c.find(site, id)) {
+        return item(st, c, l, path, query);
+    }
+    if let Some(seller) = path.strip_prefix("/usr/").filter(|_| site == Site::Bidbay)
+        && let Some(body) = pages::seller_page(c, site, seller)
+    {
+        return html(site, body);
+    }
+    not_found()
+}
+
+/// robots.txt, with a Crawl-delay group under the `crawl-delay` fault.
+fn robots(st: &SiteState) -> Response {
+    let mut robots = pages::robots(st.site).to_string();
+    if let Some(Fault::CrawlDelay { secs }) = st.has(|f| matches!(f, Fault::CrawlDelay { .. })) {
+        robots.push_str(&format!("\nUser-agent: brandguard\nCrawl-delay: {secs}\nDisallow: /itm/watch/\nDisallow: /sponsored/\nDisallow: /promo/\nDisallow: /cart\nDisallow: /bid/\nDisallow: /_demo/\n"));
+    }
+    ([(header::CONTENT_TYPE, "text/plain")], robots).into_response()
+}
+
+/// The listing id in an item page's path, including the robots-disallowed twins
+/// (served, but a polite crawler never asks for them).
+fn item_id(site: Site, path: &str) -> Option<&str> {
+    match site {
         Site::Shopusa => path
             .strip_prefix("/item/")
             .or_else(|| path.strip_prefix("/sponsored/item/")),
@@ -348,69 +364,66 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
         Site::Bidbay => path
             .strip_prefix("/itm/watch/")
             .or_else(|| path.strip_prefix("/itm/")),
-    };
-    if let Some(l) = id.and_then(|id| c.find(site, id)) {
-        if l.removed {
-            return (
-                StatusCode::GONE,
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                "<!DOCTYPE html><html><body><h1>This listing was removed</h1></body></html>",
-            )
-                .into_response();
-        }
-        if st.has(|f| matches!(f, Fault::Forbidden)).is_some() {
-            return (StatusCode::FORBIDDEN, "access denied").into_response();
-        }
-        if st.has(|f| matches!(f, Fault::RedirectLoop)).is_some() {
-            let other = if query.contains("loop=1") {
-                ""
-            } else {
-                "?loop=1"
-            };
-            return (
-                StatusCode::FOUND,
-                [(header::LOCATION, format!("{path}{other}"))],
-            )
-                .into_response();
-        }
-        let position = c.position(site, &l.id).unwrap_or(0) as u64;
-        if let Some(Fault::Hostile { every }) = st.has(|f| matches!(f, Fault::Hostile { .. }))
-            && position.is_multiple_of(every)
-        {
-            let planted = super::hostile::Hostile::PLANTED;
-            let kind = planted[(position / every) as usize % planted.len()];
-            return (
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                kind.page(),
-            )
-                .into_response();
-        }
-        let mut bytes = pages::encode(site, pages::item(c, l));
-        if let Some(Fault::Huge { bytes: n }) = st.has(|f| matches!(f, Fault::Huge { .. })) {
-            bytes.extend(std::iter::repeat_n(b' ', n));
-        }
-        // Deterministic: the first request for every `every`-th listing is cut, so a
-        // retry succeeds and tests do not depend on chance.
-        if let Some(Fault::Reset { every }) = st.has(|f| matches!(f, Fault::Reset { .. }))
-            && position.is_multiple_of(every)
-            && st
-                .reset_done
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(l.id.clone())
-        {
-            return ([(header::CONTENT_TYPE, "text/html")], cut_off(bytes)).into_response();
-        }
+    }
+}
+
+/// A listing's page: 410 once removed, else the page as the site's faults shape it.
+fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -> Response {
+    let site = st.site;
+    if l.removed {
         return (
-            [(header::CONTENT_TYPE, content_type(site))],
-            Body::from(bytes),
+            StatusCode::GONE,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!DOCTYPE html><html><body><h1>This listing was removed</h1></body></html>",
         )
             .into_response();
     }
-    if let Some(seller) = path.strip_prefix("/usr/").filter(|_| site == Site::Bidbay)
-        && let Some(body) = pages::seller_page(c, site, seller)
-    {
-        return html(site, body);
+    if st.has(|f| matches!(f, Fault::Forbidden)).is_some() {
+        return (StatusCode::FORBIDDEN, "access denied").into_response();
     }
-    not_found()
+    if st.has(|f| matches!(f, Fault::RedirectLoop)).is_some() {
+        let other = if query.contains("loop=1") {
+            ""
+        } else {
+            "?loop=1"
+        };
+        return (
+            StatusCode::FOUND,
+            [(header::LOCATION, format!("{path}{other}"))],
+        )
+            .into_response();
+    }
+    let position = c.position(site, &l.id).unwrap_or(0) as u64;
+    if let Some(Fault::Hostile { every }) = st.has(|f| matches!(f, Fault::Hostile { .. }))
+        && position.is_multiple_of(every)
+    {
+        let planted = super::hostile::Hostile::PLANTED;
+        let kind = planted[(position / every) as usize % planted.len()];
+        return (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            kind.page(),
+        )
+            .into_response();
+    }
+    let mut bytes = pages::encode(site, pages::item(c, l));
+    if let Some(Fault::Huge { bytes: n }) = st.has(|f| matches!(f, Fault::Huge { .. })) {
+        bytes.extend(std::iter::repeat_n(b' ', n));
+    }
+    // Deterministic: the first request for every `every`-th listing is cut, so a
+    // retry succeeds and tests do not depend on chance.
+    if let Some(Fault::Reset { every }) = st.has(|f| matches!(f, Fault::Reset { .. }))
+        && position.is_multiple_of(every)
+        && st
+            .reset_done
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(l.id.clone())
+    {
+        return ([(header::CONTENT_TYPE, "text/html")], cut_off(bytes)).into_response();
+    }
+    (
+        [(header::CONTENT_TYPE, content_type(site))],
+        Body::from(bytes),
+    )
+        .into_response()
 }
