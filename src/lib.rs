@@ -16,12 +16,15 @@ pub mod crawl;
 pub mod demo;
 pub mod evidence;
 pub mod extract;
+pub mod ident;
 pub mod judge;
 pub mod money;
 pub mod notify;
 pub mod report;
 pub mod sanitize;
 pub mod scan;
+pub mod shard;
+pub mod summary;
 pub mod usage;
 
 /// The tool's name and version, as written into evidence records and the User-Agent.

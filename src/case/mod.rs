@@ -23,7 +23,7 @@ use crate::config::{Brand, Config};
 use crate::evidence::{
     EvidenceError, FindingRecord, Resolution, StateTree, Store, finding_key, sha256_hex,
 };
-use crate::judge::{FindingKind, normalize_seller};
+use crate::judge::FindingKind;
 
 /// What can go wrong with a case command.
 #[derive(Debug, thiserror::Error)]
@@ -271,14 +271,7 @@ impl Case {
     }
 }
 
-/// The key a seller is known by on one marketplace: id first (names are copied).
-pub fn seller_key(seller_id: Option<&str>, seller_name: Option<&str>) -> String {
-    match (seller_id, seller_name) {
-        (Some(id), _) if !id.trim().is_empty() => format!("id:{}", id.trim().to_lowercase()),
-        (_, Some(name)) => format!("name:{}", normalize_seller(name)),
-        _ => "unknown".into(),
-    }
-}
+pub use crate::ident::seller_key;
 
 /// Chooses the enforcement path from who the seller is and what was found.
 pub fn choose_path(

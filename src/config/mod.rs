@@ -439,7 +439,7 @@ fn validate_skus(
         }
         let mut gtins = Vec::new();
         for g in &s.gtin {
-            match crate::judge::normalize_gtin(g.get_ref()) {
+            match crate::ident::normalize_gtin(g.get_ref()) {
                 Some(n) => {
                     if let Some(other) = gtin_owner.insert(n.clone(), s.id.get_ref().clone()) {
                         return Err(site.invalid(

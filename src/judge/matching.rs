@@ -1,10 +1,10 @@
 //! Is a listing the brand's product, and which SKU? And who is this seller?
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::config::Brand;
 use crate::extract::Listing;
+use crate::ident::{fold, normalize_gtin};
 
 /// Which SKU a listing is, how sure we are, and why.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -14,79 +14,6 @@ pub struct SkuMatch {
     pub confidence: u8,
     /// `gtin`, `mpn`, `title`, or why nothing matched.
     pub reason: String,
-}
-
-/// Case- and width-folded text: NFKC (full-width to half-width), lower case, single
-/// spaces. What every comparison of page text against the brand file goes through.
-pub fn fold(s: &str) -> String {
-    s.nfkc()
-        .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A seller name reduced to what identifies it: folded, punctuation dropped, and the
-/// shop-type suffixes marketplaces add ("Official Store", "旗舰店") removed.
-pub fn normalize_seller(name: &str) -> String {
-    const SUFFIXES: &[&str] = &[
-        "official store",
-        "official shop",
-        "flagship store",
-        "store",
-        "shop",
-        "海外旗舰店",
-        "官方旗舰店",
-        "旗舰店",
-        "专营店",
-        "专卖店",
-        "官方店",
-        "inc",
-        "co",
-        "llc",
-        "ltd",
-    ];
-    let mut s: String = fold(name)
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    loop {
-        let before = s.len();
-        for suf in SUFFIXES {
-            if let Some(rest) = s.strip_suffix(suf)
-                && !rest.trim().is_empty()
-            {
-                s = rest.trim_end().to_string();
-            }
-        }
-        if s.len() == before {
-            break;
-        }
-    }
-    s.replace(' ', "")
-}
-
-/// A GTIN-8/12/13/14 as 14 digits, if its check digit is right.
-pub fn normalize_gtin(raw: &str) -> Option<String> {
-    let digits: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
-    if !matches!(digits.len(), 8 | 12 | 13 | 14) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let padded = format!("{digits:0>14}");
-    let d: Vec<u32> = padded.bytes().map(|b| u32::from(b - b'0')).collect();
-    let sum: u32 = d[..13]
-        .iter()
-        .enumerate()
-        .map(|(i, x)| if i % 2 == 0 { x * 3 } else { *x })
-        .sum();
-    ((10 - sum % 10) % 10 == d[13]).then_some(padded)
 }
 
 /// Does `word` occur in `text` as a whole word? CJK text has no spaces, so a word with
@@ -188,36 +115,6 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn gtin_check_digits_and_lengths() {
-        assert_eq!(
-            normalize_gtin("0012345678905").as_deref(),
-            Some("00012345678905")
-        );
-        assert_eq!(
-            normalize_gtin("012345678905").as_deref(),
-            Some("00012345678905")
-        );
-        assert!(normalize_gtin("0012345678906").is_none());
-        assert!(normalize_gtin("12345").is_none());
-        assert!(normalize_gtin("96385074").is_some());
-    }
-
-    #[test]
-    fn seller_names_fold_suffixes_width_and_case() {
-        assert_eq!(
-            normalize_seller("Northwind Audio Official Store"),
-            "northwindaudio"
-        );
-        assert_eq!(
-            normalize_seller("ＮＯＲＴＨＷＩＮＤ  audio"),
-            "northwindaudio"
-        );
-        assert_eq!(normalize_seller("华强电子旗舰店"), "华强电子");
-        assert_eq!(normalize_seller("Pacific Sound Co."), "pacificsound");
-        assert_eq!(normalize_seller("Pacific-Sound"), "pacificsound");
-    }
 
     fn brand() -> Brand {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("targets/demo");

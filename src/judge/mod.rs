@@ -12,7 +12,8 @@ use crate::config::{AuthorizedSeller, Brand};
 use crate::extract::{Listing, PriceBasis};
 use crate::money::Money;
 
-pub use matching::{SkuMatch, fold, match_sku, normalize_gtin, normalize_seller};
+pub use crate::ident::{fold, normalize_gtin, normalize_seller};
+pub use matching::{SkuMatch, match_sku};
 
 /// What a finding says is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::config::NotifySettings;
 use crate::evidence::{EvidenceError, Store};
-use crate::scan::ScanSummary;
+use crate::summary::ScanSummary;
 
 /// What is announced.
 #[derive(Debug, Clone, Serialize)]
@@ -39,13 +39,7 @@ pub struct NewFinding {
     pub detail: String,
 }
 
-/// How one channel went.
-#[derive(Debug, Clone, Serialize)]
-pub struct Delivery {
-    pub channel: String,
-    pub ok: bool,
-    pub error: Option<String>,
-}
+pub use crate::summary::Delivery;
 
 /// New findings listed in an announcement: a first scan of a large market finds
 /// tens of thousands, which belong in findings.csv, not in a webhook body or an email.

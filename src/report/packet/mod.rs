@@ -188,69 +188,12 @@ pub fn build(
         evidence: &evidence,
         statements: &statements,
     };
-    let fields = forms::fields(form, &facts);
-    let missing: Vec<String> = fields
-        .iter()
-        .filter(|f| f.value.is_none())
-        .map(|f| format!("{} ({}): set {}", f.label, f.id, f.source))
-        .collect();
-    let previous = c.packets.last();
-    let EvidenceFiles {
-        mut files,
-        captures,
-        listings,
-        csv_rows,
-    } = evidence::files(store, &evidence, previous, seller_name(&c))?;
     let built_at = Utc::now();
-    let cover = Cover {
-        form,
-        revision,
-        built_at,
-        listings,
-        fields: &fields,
-        missing: &missing,
-        statements: &statements,
-    };
-    let env = templates::environment(&config.dir, "packet");
-    let ctx = cover.context(config, store, &c);
-    files.insert(
-        "cover.html".into(),
-        render(&env, &format!("{}.html", form.id()), &ctx)?.into_bytes(),
-    );
-    files.insert(
-        "form.json".into(),
-        json_bytes(&serde_json::json!({
-            "form": form.title(), "case_id": c.id, "revision": revision, "path": c.path.path.as_str(),
-            "path_reason": c.path.reason, "fields": fields, "missing": missing,
-        })),
-    );
-    for (path, body) in form.api_files(&facts) {
-        files.insert(path, json_bytes(&body));
-    }
-    files.insert("listings.csv".into(), listings_csv(&csv_rows)?);
-    let manifest = Manifest {
-        case_id: c.id.clone(),
-        revision,
-        format: form.id().into(),
-        path: c.path.path.as_str().into(),
-        built_at,
-        tool: crate::TOOL.into(),
-        store_log_head: store.log_head(),
-        store_log_len: store.log_len(),
-        fields,
-        missing: missing.clone(),
-        captures,
-        files: files
-            .iter()
-            .map(|(p, b)| ManifestFile {
-                path: p.clone(),
-                sha256: sha256_hex(b),
-                bytes: b.len() as u64,
-            })
-            .collect(),
-    };
+    let (files, manifest) = compose(store, &facts, form, revision, built_at)?;
+    let missing = manifest.missing.clone();
     let manifest_bytes = json_bytes(&manifest);
     let manifest_sha256 = sha256_hex(&manifest_bytes);
+    let mut files = files;
     files.insert("manifest.json".into(), manifest_bytes);
     write_atomically(out, &name, &files)?;
     case::packet_built(
@@ -274,6 +217,79 @@ pub fn build(
         files: files.len(),
         missing,
     })
+}
+
+/// Every file of the packet but the manifest (path inside the packet → bytes),
+/// and the manifest that lists them: the form's fields (a missing one named),
+/// the cover, form.json, the form's API bodies, the evidence and listings.csv.
+fn compose(
+    store: &Store,
+    facts: &forms::Facts,
+    form: &dyn Form,
+    revision: u32,
+    built_at: chrono::DateTime<Utc>,
+) -> Result<(BTreeMap<String, Vec<u8>>, Manifest), PacketError> {
+    let (config, c) = (facts.config, facts.case);
+    let fields = forms::fields(form, facts);
+    let missing: Vec<String> = fields
+        .iter()
+        .filter(|f| f.value.is_none())
+        .map(|f| format!("{} ({}): set {}", f.label, f.id, f.source))
+        .collect();
+    let EvidenceFiles {
+        mut files,
+        captures,
+        listings,
+        csv_rows,
+    } = evidence::files(store, facts.evidence, c.packets.last(), seller_name(c))?;
+    let cover = Cover {
+        form,
+        revision,
+        built_at,
+        listings,
+        fields: &fields,
+        missing: &missing,
+        statements: facts.statements,
+    };
+    let env = templates::environment(&config.dir, "packet");
+    let ctx = cover.context(config, store, c);
+    files.insert(
+        "cover.html".into(),
+        render(&env, &format!("{}.html", form.id()), &ctx)?.into_bytes(),
+    );
+    files.insert(
+        "form.json".into(),
+        json_bytes(&serde_json::json!({
+            "form": form.title(), "case_id": c.id, "revision": revision, "path": c.path.path.as_str(),
+            "path_reason": c.path.reason, "fields": fields, "missing": missing,
+        })),
+    );
+    for (path, body) in form.api_files(facts) {
+        files.insert(path, json_bytes(&body));
+    }
+    files.insert("listings.csv".into(), listings_csv(&csv_rows)?);
+    let manifest = Manifest {
+        case_id: c.id.clone(),
+        revision,
+        format: form.id().into(),
+        path: c.path.path.as_str().into(),
+        built_at,
+        tool: crate::TOOL.into(),
+        store_log_head: store.log_head(),
+        store_log_len: store.log_len(),
+        fields,
+        missing,
+        captures,
+        files: files
+            .iter()
+            .map(|(p, b)| ManifestFile {
+                path: p.clone(),
+                sha256: sha256_hex(b),
+                bytes: b.len() as u64,
+            })
+            .collect(),
+    };
+    Ok((files, manifest))
 }
 
 /// The name a case's seller goes by in file names and letters.

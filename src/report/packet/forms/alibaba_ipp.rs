@@ -19,79 +19,19 @@ impl Form for AlibabaIpp {
         true
     }
     fn fields(&self, f: &Facts) -> Vec<FormField> {
-        // The platform wants the mainland registration where there is one.
-        let tm = f.trademark(true);
-        let counterfeit = f.counterfeit();
-        let kind = if counterfeit {
+        let kind = if f.counterfeit() {
             "假冒商标（售假）Counterfeit"
         } else {
             "商标侵权 Trademark infringement"
-        };
-        let reason = if counterfeit {
-            "被投诉商品使用权利人注册商标，价格远低于正品或标题含“高仿”等字样，涉嫌销售假冒注册商标的商品。".to_string()
-        } else {
-            format!(
-                "被投诉店铺未经授权销售带有权利人注册商标的商品。{}",
-                f.grounds().unwrap_or_default()
-            )
         };
         let shop = format!(
             "{} ({})",
             f.seller(),
             f.seller_id().as_deref().unwrap_or("?")
         );
-        let class = tm.map(|t| {
-            t.classes
-                .iter()
-                .map(|c| format!("第{c}类"))
-                .collect::<Vec<_>>()
-                .join("、")
-        });
-        vec![
-            f.owner_field("权利人", "权利人 Rights owner", "company", |o| {
-                Some(o.company.clone())
-            }),
-            field(
-                "平台账号",
-                "知识产权保护平台账号 IPP account",
-                f.program("alibaba"),
-                "brand.toml [enforcement] program_ids.alibaba",
-            ),
-            f.owner_field("联系人", "联系人 Contact", "agent", |o| {
-                o.agent.clone()
-            }),
-            f.owner_field("邮箱", "邮箱 Email", "email", |o| o.email.clone()),
-            f.owner_field("电话", "电话 Phone", "phone", |o| o.phone.clone()),
-            field(
-                "知识产权类型",
-                "知识产权类型 IP type",
-                Some("商标权 Trademark".into()),
-                "fixed",
-            ),
-            field(
-                "商标",
-                "商标名称 Mark",
-                tm.map(|t| t.mark.clone()),
-                "brand.toml [[trademark]] mark (CNIPA first)",
-            ),
-            field(
-                "商标注册号",
-                "商标注册号 Registration number",
-                tm.map(|t| t.number.clone()),
-                "brand.toml [[trademark]] number",
-            ),
-            field(
-                "注册机关",
-                "注册机关 Office",
-                tm.map(|t| t.office.clone()),
-                "brand.toml [[trademark]] office",
-            ),
-            field(
-                "类别",
-                "核定使用类别 Class",
-                class,
-                "brand.toml [[trademark]] classes",
-            ),
+        let mut fields = complainant(f);
+        fields.extend(mark(f));
+        fields.extend([
             field(
                 "投诉类型",
                 "投诉类型 Complaint type",
@@ -106,13 +46,95 @@ impl Form for AlibabaIpp {
             ),
             field("商品ID", "商品ID Listing ids", Some(f.ids()), "findings"),
             field("店铺", "被投诉店铺 Seller", Some(shop), "the listing pages"),
-            field("投诉理由", "投诉理由 Reason", Some(reason), "case findings"),
+            field(
+                "投诉理由",
+                "投诉理由 Reason",
+                Some(reason(f)),
+                "case findings",
+            ),
             field(
                 "价格",
                 "观察到的价格 Observed prices",
                 Some(f.prices()),
                 "observations",
             ),
-        ]
+        ]);
+        fields
+    }
+}
+
+/// Who complains: the rights owner, its IPP account and contact.
+fn complainant(f: &Facts) -> Vec<FormField> {
+    vec![
+        f.owner_field("权利人", "权利人 Rights owner", "company", |o| {
+            Some(o.company.clone())
+        }),
+        field(
+            "平台账号",
+            "知识产权保护平台账号 IPP account",
+            f.program("alibaba"),
+            "brand.toml [enforcement] program_ids.alibaba",
+        ),
+        f.owner_field("联系人", "联系人 Contact", "agent", |o| {
+            o.agent.clone()
+        }),
+        f.owner_field("邮箱", "邮箱 Email", "email", |o| o.email.clone()),
+        f.owner_field("电话", "电话 Phone", "phone", |o| o.phone.clone()),
+    ]
+}
+
+/// The right: a trademark, the mainland registration where there is one.
+fn mark(f: &Facts) -> Vec<FormField> {
+    let tm = f.trademark(true);
+    let class = tm.map(|t| {
+        t.classes
+            .iter()
+            .map(|c| format!("第{c}类"))
+            .collect::<Vec<_>>()
+            .join("、")
+    });
+    vec![
+        field(
+            "知识产权类型",
+            "知识产权类型 IP type",
+            Some("商标权 Trademark".into()),
+            "fixed",
+        ),
+        field(
+            "商标",
+            "商标名称 Mark",
+            tm.map(|t| t.mark.clone()),
+            "brand.toml [[trademark]] mark (CNIPA first)",
+        ),
+        field(
+            "商标注册号",
+            "商标注册号 Registration number",
+            tm.map(|t| t.number.clone()),
+            "brand.toml [[trademark]] number",
+        ),
+        field(
+            "注册机关",
+            "注册机关 Office",
+            tm.map(|t| t.office.clone()),
+            "brand.toml [[trademark]] office",
+        ),
+        field(
+            "类别",
+            "核定使用类别 Class",
+            class,
+            "brand.toml [[trademark]] classes",
+        ),
+    ]
+}
+
+/// 投诉理由: the grounds of the complaint, in Chinese.
+fn reason(f: &Facts) -> String {
+    if f.counterfeit() {
+        "被投诉商品使用权利人注册商标，价格远低于正品或标题含“高仿”等字样，涉嫌销售假冒注册商标的商品。".to_string()
+    } else {
+        format!(
+            "被投诉店铺未经授权销售带有权利人注册商标的商品。{}",
+            f.grounds().unwrap_or_default()
+        )
     }
 }

@@ -1,0 +1,239 @@
+//! What a scan did: the run summary written as JSON beside the store, printed at
+//! the end of every run, announced and recorded in the scan's `scan_finished`
+//! record. Its own module so that what reads it (notifications, merges, reports)
+//! need not depend on the scan that fills it.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::evidence::{FindingStatus, Observation};
+
+/// How one notification channel went.
+#[derive(Debug, Clone, Serialize)]
+pub struct Delivery {
+    pub channel: String,
+    pub ok: bool,
+    pub error: Option<String>,
+}
+
+/// Counts for one marketplace.
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct MarketplaceStats {
+    pub search_pages: u64,
+    pub listing_pages: u64,
+    pub listings_seen: u64,
+    pub listings_matched: u64,
+    pub robots_blocked: u64,
+    pub failures: u64,
+    /// Search pages that could not be fetched (failed, blocked, robots, budget).
+    pub search_failures: u64,
+    /// Listings of open findings whose address could not be checked again.
+    pub recheck_failures: u64,
+}
+
+/// Share of a marketplace's listing pages that must answer for the night to count
+/// as covered (below it, or with its searches failed, the scan exits 5).
+pub const MIN_COVERAGE: f64 = 0.9;
+
+impl MarketplaceStats {
+    /// Listing pages read, of those asked for (failed ones included); 0 when the
+    /// marketplace's searches did not run.
+    pub fn coverage(&self) -> f64 {
+        if self.search_pages == 0 {
+            return 0.0;
+        }
+        let asked = self.listing_pages + self.failures;
+        if asked == 0 {
+            1.0
+        } else {
+            self.listing_pages as f64 / asked as f64
+        }
+    }
+
+    /// Whether the night failed this marketplace: its searches did not all run, or
+    /// fewer than [`MIN_COVERAGE`] of its listing pages answered.
+    pub fn degraded(&self) -> bool {
+        self.search_failures > 0 || self.coverage() < MIN_COVERAGE
+    }
+
+    /// Whether the scan looked at the whole marketplace: its searches ran and every
+    /// page it asked for answered (a listing page that failed or was refused is a
+    /// listing not looked at). If not, nothing absent from it may be concluded: a
+    /// marketplace that blocks the crawler must not resolve the cases on it. Strict
+    /// on purpose; one failed page delays resolutions by absence by a night.
+    pub fn looked(&self) -> bool {
+        self.search_pages > 0
+            && self.search_failures == 0
+            && self.recheck_failures == 0
+            && self.failures == 0
+    }
+}
+
+/// What a scan did, for people and schedulers. Written as JSON.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ScanSummary {
+    pub scan_id: u64,
+    pub tool: String,
+    pub targets: String,
+    pub store: String,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub duration_secs: f64,
+    pub pages_fetched: u64,
+    /// Pages of an interrupted run of this scan, read back from the store instead of
+    /// fetched again.
+    pub pages_resumed: u64,
+    /// Pages that answered 304 Not Modified to a conditional request: no new bytes.
+    pub not_modified: u64,
+    /// This run resumed a scan that was interrupted.
+    pub resumed: bool,
+    pub bytes_fetched: u64,
+    pub snapshots_new: u64,
+    pub snapshots_deduplicated: u64,
+    /// Bytes of the new snapshots as received, and as stored (zstd).
+    pub snapshot_bytes_new: u64,
+    pub snapshot_bytes_stored: u64,
+    /// Pages cut off at the body size cap (kept, and marked truncated).
+    pub pages_truncated: u64,
+    pub listings_seen: u64,
+    /// Listings recognised as one of the brand's SKUs.
+    pub listings_matched: u64,
+    /// Listings that are not the brand's (other brands, accessories): never judged.
+    pub listings_unmatched: u64,
+    /// Item pages from which neither a title nor a price could be read (see the
+    /// observation's `missing` for why).
+    pub pages_unreadable: u64,
+    /// Of those, pages given up on because parsing them cost more than their CPU
+    /// budget (hostile or broken markup): recorded with the reason, never judged.
+    #[serde(default)]
+    pub pages_over_budget: u64,
+    /// Links not fetched because robots.txt disallows them.
+    pub robots_blocked: u64,
+    /// Failed fetches by reason (`network`, `http_404`, …).
+    pub failures: BTreeMap<String, u64>,
+    /// A few failed URLs with their errors, for a first look.
+    pub failure_examples: Vec<String>,
+    /// Marketplaces this scan could not look at (unreachable, robots.txt
+    /// unreachable, a search page or a listing page that failed or was refused): no
+    /// listing of theirs counts as unseen in this scan.
+    pub not_looked: Vec<String>,
+    /// Marketplaces the night failed: unreachable, searches failed or refused, or
+    /// fewer than 90% of their listing pages read (the scan exits 5). A subset of
+    /// `not_looked`, which also holds marketplaces where only a few pages failed.
+    pub degraded: Vec<String>,
+    /// Hosts cut off by the circuit breaker after repeated refusals.
+    pub hosts_cut_off: Vec<String>,
+    /// Each host's request rate: configured, and as 429/503 answers slowed it.
+    #[serde(default)]
+    pub host_rates: BTreeMap<String, crate::crawl::HostRate>,
+    /// Marketplaces whose page budget ran out before the crawl did.
+    pub budget_exhausted: Vec<String>,
+    pub findings_new: u64,
+    pub findings_ongoing: u64,
+    /// Findings resolved by this scan: listing removed (404/410), brought into line,
+    /// or not seen for `enforcement.resolve_after_scans` scans.
+    pub findings_resolved: u64,
+    /// Findings seen in this scan, by kind.
+    pub findings_by_kind: BTreeMap<String, u64>,
+    /// Checks that could not be made (`no floor for currency EUR`), with counts.
+    pub notes: BTreeMap<String, u64>,
+    pub marketplaces: BTreeMap<String, MarketplaceStats>,
+    /// Hash of the evidence log's last record after this scan: pins the history.
+    pub log_head: String,
+    /// How the announcements of this scan went (webhook, email).
+    pub notifications: Vec<Delivery>,
+    /// The date the scan stands for (its start unless stamped otherwise).
+    pub as_of: Option<DateTime<Utc>>,
+    /// Listings of open findings fetched again at their address because search
+    /// results did not bring them (to see whether they were taken down).
+    pub rechecked: u64,
+    /// Rechecked listings that answered 404 or 410: taken down.
+    pub listings_gone: u64,
+    /// What the scan did to enforcement cases.
+    pub cases: crate::case::CaseSummary,
+    /// CPU seconds and peak memory of the process at the end of the scan.
+    pub usage: crate::usage::Usage,
+    /// `scan --shard I/N`: the start URLs this shard took and how its rates were divided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::ShardPlan>,
+}
+
+impl ScanSummary {
+    pub(crate) fn fail(&mut self, market: &str, reason: &str, example: String) {
+        *self.failures.entry(reason.to_string()).or_default() += 1;
+        self.marketplaces
+            .entry(market.to_string())
+            .or_default()
+            .failures += 1;
+        if self.failure_examples.len() < 20 {
+            self.failure_examples.push(example);
+        }
+    }
+
+    pub(crate) fn market(&mut self, market: &str) -> &mut MarketplaceStats {
+        self.marketplaces.entry(market.to_string()).or_default()
+    }
+
+    /// Counts an observation as it is recorded (its findings with
+    /// [`ScanSummary::count_findings`]). Counting as the scan goes, rather than in a
+    /// pass over the store at the end: such a pass pulls the whole observation tree
+    /// into sled's cache (its eviction only starts after some 16,000 node reads), the
+    /// largest part of a large scan's peak memory.
+    pub(crate) fn count(&mut self, o: &Observation) {
+        let matched = o.sku_match.sku.is_some();
+        self.listings_seen += 1;
+        self.pages_unreadable += u64::from(o.listing.is_empty());
+        if matched {
+            self.listings_matched += 1;
+        } else {
+            self.listings_unmatched += 1;
+        }
+        let m = self.market(&o.listing.marketplace);
+        m.listings_seen += 1;
+        m.listings_matched += u64::from(matched);
+        for n in &o.notes {
+            *self.notes.entry(n.clone()).or_default() += 1;
+        }
+        for k in &o.findings {
+            *self
+                .findings_by_kind
+                .entry(k.as_str().to_string())
+                .or_default() += 1;
+        }
+    }
+
+    /// Fills `not_looked` and `degraded` from the per-marketplace counts: a
+    /// marketplace with any failed or refused page, or whose page budget ran out
+    /// before its listings were fetched, was not wholly looked at.
+    pub(crate) fn note_coverage(&mut self, config: &Config) {
+        let (mut not_looked, mut degraded) = (Vec::new(), Vec::new());
+        for m in &config.marketplaces {
+            let stats = self.marketplaces.get(&m.name);
+            if !stats.is_some_and(MarketplaceStats::looked)
+                || self.budget_exhausted.contains(&m.name)
+            {
+                tracing::warn!(marketplace = %m.name, "could not look at the whole marketplace: nothing unseen is concluded from this scan");
+                not_looked.push(m.name.clone());
+            }
+            if stats.is_none_or(MarketplaceStats::degraded) {
+                degraded.push(m.name.clone());
+            }
+        }
+        (self.not_looked, self.degraded) = (not_looked, degraded);
+    }
+
+    /// Counts what recording an observation said of its findings.
+    pub(crate) fn count_findings(&mut self, findings: &[FindingStatus]) {
+        for f in findings {
+            match f {
+                FindingStatus::New => self.findings_new += 1,
+                FindingStatus::Ongoing | FindingStatus::Relapsed => self.findings_ongoing += 1,
+                FindingStatus::Again => {}
+            }
+        }
+    }
+}
