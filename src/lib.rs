@@ -10,6 +10,9 @@
 //! them together for one run; [`demo`] is the embedded synthetic marketplace that
 //! the `demo` command and the integration tests scan.
 
+// A function longer than a screen is split into named steps (see clippy.toml).
+#![warn(clippy::too_many_lines)]
+
 pub mod case;
 pub mod config;
 pub mod crawl;
