@@ -115,8 +115,10 @@ struct Run<'a> {
     budget: BTreeMap<String, AtomicUsize>,
     /// When resuming: pages the interrupted run stored (by requested URL).
     stored_before: std::collections::HashMap<Url, (u64, crate::evidence::Capture)>,
-    /// When resuming: capture records that already have their observation.
-    observed_before: HashSet<u64>,
+    /// When resuming: listing URLs the interrupted run already observed. They are
+    /// not fetched again, whatever they answered (a 304 fetched again would be a
+    /// second observation of the listing in one scan).
+    observed_before: HashSet<Url>,
     summary: Mutex<ScanSummary>,
     as_of: DateTime<Utc>,
     /// Listing URLs that answered 404/410 in this scan.
@@ -255,6 +257,9 @@ impl<'a> Run<'a> {
         let (page, snapshot) = self.put_snapshot(page).await?;
         let capture_seq = self.store.record_capture(self.scan_id, &page, &snapshot)?;
         self.count_capture(&page, &snapshot);
+        // Every capture counts toward the flush timer, whatever its status: a night
+        // of 304s must be made durable as often as a night of 200s.
+        self.acknowledge().await?;
         if page.status == 304
             && let Some((_, before)) = earlier
             && let Some(body) = self.store.snapshot(&before.snapshot.sha256)?
@@ -285,7 +290,6 @@ impl<'a> Run<'a> {
             self.with(|s| s.fail(&m.name, &reason, format!("{url}: HTTP {}", page.status)));
             return Ok(None);
         }
-        self.acknowledge().await?;
         let stored = Stored {
             snapshot,
             capture_seq,
@@ -587,6 +591,9 @@ impl<'a> Run<'a> {
     }
 
     async fn item(&self, m: &Marketplace, url: Url) -> Result<(), ScanError> {
+        if self.observed_before.contains(&url) {
+            return Ok(());
+        }
         let Some((page, stored)) = self.get(m, &url).await? else {
             let recheck = match self.rechecks.lock() {
                 Ok(r) => r.contains(&url),
@@ -601,9 +608,6 @@ impl<'a> Run<'a> {
             }
             return Ok(());
         };
-        if self.observed_before.contains(&stored.capture_seq) {
-            return Ok(());
-        }
         let market = self.shared(m);
         let Some((page, listing)) = self
             .off_the_loop(move || {
@@ -763,8 +767,8 @@ struct Begun {
     resumed: bool,
     /// Pages the interrupted run stored (by requested URL).
     stored_before: std::collections::HashMap<Url, (u64, crate::evidence::Capture)>,
-    /// Capture records that already have their observation.
-    observed_before: HashSet<u64>,
+    /// Listing URLs already observed.
+    observed_before: HashSet<Url>,
     /// The interrupted run's counts so far.
     summary: ScanSummary,
 }
@@ -796,7 +800,7 @@ impl Begun {
         let mut finding_keys = BTreeSet::new();
         for o in store.observations(id) {
             let o = o?;
-            observed.insert(o.capture_log_seq);
+            observed.insert(o.page.url.clone());
             earlier.count(&o);
             for k in &o.findings {
                 finding_keys.insert(crate::evidence::finding_key_of(

@@ -94,27 +94,31 @@ impl Store {
             &self.findings,
             &self.cases,
             &self.merged,
+            &self.validators,
         )
-            .transaction(|(log, observations, listings, findings, cases, merged)| {
-                for ((slot, key), value) in &pending {
-                    let t = match slot {
-                        Slot::Log => {
-                            // A log record is never overwritten.
-                            if log.get(key)?.is_some() {
-                                return Err(ConflictableTransactionError::Abort(key.clone()));
+            .transaction(
+                |(log, observations, listings, findings, cases, merged, validators)| {
+                    for ((slot, key), value) in &pending {
+                        let t = match slot {
+                            Slot::Log => {
+                                // A log record is never overwritten.
+                                if log.get(key)?.is_some() {
+                                    return Err(ConflictableTransactionError::Abort(key.clone()));
+                                }
+                                log
                             }
-                            log
-                        }
-                        Slot::State(StateTree::Observations) => observations,
-                        Slot::State(StateTree::Listings) => listings,
-                        Slot::State(StateTree::Findings) => findings,
-                        Slot::State(StateTree::Cases) => cases,
-                        Slot::State(StateTree::Merged) => merged,
-                    };
-                    t.insert(key.as_slice(), value.as_slice())?;
-                }
-                Ok(())
-            });
+                            Slot::State(StateTree::Observations) => observations,
+                            Slot::State(StateTree::Listings) => listings,
+                            Slot::State(StateTree::Findings) => findings,
+                            Slot::State(StateTree::Cases) => cases,
+                            Slot::State(StateTree::Merged) => merged,
+                            Slot::State(StateTree::Validators) => validators,
+                        };
+                        t.insert(key.as_slice(), value.as_slice())?;
+                    }
+                    Ok(())
+                },
+            );
         let failed = match result {
             Ok(()) => {
                 chain.settled = (chain.next, chain.head.clone());

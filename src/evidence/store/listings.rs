@@ -95,7 +95,12 @@ impl Store {
         Ok(statuses)
     }
 
-    /// Remembers how to ask whether `url` changed since this capture.
+    /// Remembers `url`'s validators (ETag, Last-Modified) from capture
+    /// `capture_seq`, for the next scan's conditional request. Written as a commit
+    /// (no log record): it lands in sled in the same group as the capture it
+    /// points at or a later one, never before it. Written straight to sled, a
+    /// crash could keep this while losing the capture, and the sequence number,
+    /// reused by another page's capture, made the next 304 read that page's bytes.
     pub fn remember_validators(
         &self,
         url: &url::Url,
@@ -103,16 +108,20 @@ impl Store {
         capture_seq: u64,
     ) -> Result<(), EvidenceError> {
         let v = serde_json::json!({"validators": validators, "capture_log_seq": capture_seq});
-        self.validators.insert(url.as_str().as_bytes(), json(&v))?;
+        let key = url.as_str().as_bytes().to_vec();
+        self.commit(|_, _| Ok((Vec::new(), vec![(StateTree::Validators, key, json(&v))])))?;
         Ok(())
     }
 
-    /// The validators of `url`'s last 200 answer and that answer's capture.
+    /// The validators of `url`'s last 200 answer and that answer's capture; `None`
+    /// if there are none, or if the capture they name is not a capture of `url`
+    /// (a store written before validators were committed with their capture).
     pub fn validators_of(
         &self,
         url: &url::Url,
     ) -> Result<Option<(crate::crawl::Validators, Capture)>, EvidenceError> {
-        let Some(raw) = self.validators.get(url.as_str().as_bytes())? else {
+        let key = url.as_str().as_bytes();
+        let Some(raw) = self.get(Slot::State(StateTree::Validators), key)? else {
             return Ok(None);
         };
         let v: serde_json::Value = parse("validators", url.as_str().as_bytes(), &raw)?;
@@ -123,9 +132,13 @@ impl Store {
             return Ok(None);
         };
         let rec: LogRecord = parse("log", &seq.to_be_bytes(), &rec)?;
-        let capture: Capture = match serde_json::from_value(rec.payload) {
-            Ok(c) => c,
-            Err(_) => return Ok(None),
+        let is_capture = rec.kind == "capture";
+        let capture = match serde_json::from_value::<Capture>(rec.payload) {
+            Ok(c) if is_capture && c.page.url == *url && c.page.status == 200 => c,
+            _ => {
+                tracing::warn!(%url, capture_log_seq = seq, "validators name a capture of another page; fetching unconditionally");
+                return Ok(None);
+            }
         };
         let validators = serde_json::from_value(v["validators"].clone()).unwrap_or_default();
         Ok(Some((validators, capture)))

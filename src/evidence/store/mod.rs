@@ -71,8 +71,8 @@ pub struct Store {
     observations: sled::Tree,
     listings: sled::Tree,
     findings: sled::Tree,
-    /// URL → the validators and capture of its last 200 answer (a cache for
-    /// conditional requests; rewritten freely, it is not evidence).
+    /// URL → the validators and capture of its last 200 answer (for conditional
+    /// requests): committed with its capture (see [`StateTree::Validators`]).
     validators: sled::Tree,
     /// Enforcement cases, by case id; every change is also a `case_event` log record
     /// holding the SHA-256 of the case's new bytes.
@@ -119,6 +119,9 @@ pub enum StateTree {
     Findings,
     Cases,
     Merged,
+    /// URL → validators of its last 200 answer and that capture: written in the
+    /// same group as the capture it points at, so it never outlives it in a crash.
+    Validators,
 }
 
 /// A log record to append: `(kind, payload)`.
@@ -290,6 +293,7 @@ impl Store {
             Slot::State(StateTree::Findings) => &self.findings,
             Slot::State(StateTree::Cases) => &self.cases,
             Slot::State(StateTree::Merged) => &self.merged,
+            Slot::State(StateTree::Validators) => &self.validators,
         }
     }
 
