@@ -239,6 +239,44 @@ async fn a_rejected_filing_gets_a_new_revision_with_the_reason() {
     assert_eq!(c.filings.last().unwrap().revision, 2);
 }
 
+/// A build killed between its renames leaves a folder (and maybe a zip) the case
+/// never recorded; building again sets them aside and writes the revision whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_build_interrupted_between_its_renames_is_completed_by_the_next() {
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    let c = case_of(&store, "shopusa", "lxr");
+    let r1 = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    // What an interrupted build of revision 2 leaves: the folder renamed into
+    // place, half its files, no zip, no record in the case.
+    let r2_name = r1
+        .dir
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .replace("-r1", "-r2");
+    let left = out.join(&r2_name);
+    std::fs::create_dir_all(&left).unwrap();
+    std::fs::write(left.join("cover.html"), b"<html>cut").unwrap();
+    let r2 = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    assert_eq!(r2.revision, 2);
+    assert_eq!(r2.dir, left);
+    assert_eq!(r2.set_aside.len(), 1, "{:?}", r2.set_aside);
+    assert_eq!(
+        std::fs::read(r2.set_aside[0].join("cover.html")).unwrap(),
+        b"<html>cut",
+        "what the crash left is kept aside, not deleted"
+    );
+    packet::verify(&r2.dir, Some(&store)).unwrap();
+    packet::verify(&r2.zip, Some(&store)).unwrap();
+    // Revision 1, recorded, is never touched.
+    packet::verify(&r1.dir, Some(&store)).unwrap();
+    assert_eq!(case::get(&store, &c.id).unwrap().packets.len(), 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_form_fields_are_listed_not_left_blank() {
     let (_server, mut config) = common::demo(&DemoOptions::default()).await;

@@ -111,6 +111,12 @@ fn print_packet(p: &Packet) {
         p.dir.display(),
         p.zip.display()
     );
+    for a in &p.set_aside {
+        println!(
+            "  an interrupted build of this revision had left files, never recorded or filed: moved to {}",
+            a.display()
+        );
+    }
     for m in &p.missing {
         println!("  missing: {m}");
     }

@@ -88,6 +88,8 @@ pub struct Packet {
     pub manifest_sha256: String,
     pub files: usize,
     pub missing: Vec<String>,
+    /// What an interrupted build of this revision had left, moved aside.
+    pub set_aside: Vec<PathBuf>,
 }
 
 /// What `packet verify` checked.
@@ -108,8 +110,6 @@ pub enum PacketError {
     Case(#[from] case::CaseError),
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
-    #[error("{path} already exists: packets are never overwritten (build a new revision instead)")]
-    Exists { path: PathBuf },
     #[error("packet {path}: {message}")]
     Invalid { path: String, message: String },
     #[error("cannot read {path}: {source}")]
@@ -175,11 +175,7 @@ pub fn build(
     );
     let dir = out.join(&name);
     let zip_path = out.join(format!("{name}.zip"));
-    for p in [&dir, &zip_path] {
-        if p.exists() {
-            return Err(PacketError::Exists { path: p.clone() });
-        }
-    }
+    let set_aside = set_aside_unrecorded(out, &[&dir, &zip_path])?;
     let evidence = evidence::gather(store, &c)?;
     let statements = statements(config, form)?;
     let facts = forms::Facts {
@@ -216,7 +212,30 @@ pub fn build(
         manifest_sha256,
         files: files.len(),
         missing,
+        set_aside,
     })
+}
+
+/// What an interrupted build of this revision left under its final names (the
+/// folder renamed but not the zip, or both but not the case's record): the case
+/// never recorded this revision, so nobody can have filed it. Each is moved to
+/// `.unrecorded/NAME-TIME` beside it, never deleted, and returned to be reported.
+fn set_aside_unrecorded(out: &Path, paths: &[&PathBuf]) -> Result<Vec<PathBuf>, PacketError> {
+    let mut moved = Vec::new();
+    for p in paths.iter().filter(|p| p.exists()) {
+        let aside = out.join(".unrecorded");
+        std::fs::create_dir_all(&aside).map_err(io(&aside))?;
+        let stamp = Utc::now().format("%Y%m%dT%H%M%S%.3f");
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let to = aside.join(format!("{name}-{stamp}"));
+        std::fs::rename(p, &to).map_err(io(&to))?;
+        tracing::warn!(from = %p.display(), to = %to.display(), "an unrecorded packet left by an interrupted build was set aside");
+        moved.push(to);
+    }
+    Ok(moved)
 }
 
 /// Every file of the packet but the manifest (path inside the packet → bytes),
