@@ -264,27 +264,39 @@ async fn report_renders_in_headless_chromium_with_data_in_every_chart() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_damaged_report_row_stops_the_report_naming_the_scan() {
+async fn a_damaged_or_edited_report_rows_file_stops_the_report_naming_it() {
     let (_server, config) = common::demo(&DemoOptions::default()).await;
     let (_dir, store) = common::fresh_store();
     let summary = common::scan(&config, &store).await;
     let file = brandguard::evidence::rows::rows_file(store.path(), summary.scan_id);
-    let text = zstd::decode_all(std::fs::read(&file).unwrap().as_slice()).unwrap();
+    let original = std::fs::read(&file).unwrap();
+    let text = zstd::decode_all(original.as_slice()).unwrap();
+    let period: Period = "2026-11".parse().unwrap();
+    let refused = |what: &str| match compliance::build(&config, &store, period, None) {
+        Ok(_) => panic!("{what}: the report used a rows file its record does not vouch for"),
+        Err(e) => {
+            let e = e.to_string();
+            assert!(
+                e.contains(&file.display().to_string())
+                    && e.contains(&format!("scan {}", summary.scan_id))
+                    && e.contains("evidence verify"),
+                "{what}: {e}"
+            );
+        }
+    };
+    // A row that does not parse.
     let mut lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
     lines[3] = b"{\"listing\": <script>";
-    std::fs::write(
-        &file,
-        zstd::encode_all(lines.join(&b'\n').as_slice(), 1).unwrap(),
-    )
-    .unwrap();
-    let period: Period = "2026-11".parse().unwrap();
-    let err = match compliance::build(&config, &store, period, None) {
-        Ok(_) => panic!("a row that does not parse is an error"),
-        Err(e) => e.to_string(),
-    };
-    assert!(
-        err.contains(&format!("report_rows/scan {}: row 4:", summary.scan_id))
-            && err.contains("evidence verify"),
-        "{err}"
-    );
+    std::fs::write(&file, zstd::encode_all(lines.join(&b'\n').as_slice(), 1).unwrap()).unwrap();
+    refused("a damaged row");
+    // A well-formed edit, recompressed: a price changed.
+    let edited = String::from_utf8(text.clone()).unwrap();
+    let price = regex::Regex::new(r#""amount":"(\d+)\.(\d\d)""#).unwrap();
+    let edited = price.replace(&edited, r#""amount":"1.00""#).into_owned();
+    assert_ne!(edited.as_bytes(), text.as_slice(), "the edit changed a price");
+    std::fs::write(&file, zstd::encode_all(edited.as_bytes(), 1).unwrap()).unwrap();
+    refused("an edited price");
+    // Put back, the report builds again.
+    std::fs::write(&file, &original).unwrap();
+    compliance::build(&config, &store, period, None).unwrap();
 }

@@ -160,6 +160,11 @@ pub struct ScanRecord {
     /// full observations.
     #[serde(default)]
     pub report_rows: Option<u64>,
+    /// Sequence number of the scan's `scan_finished` log record, which vouches for
+    /// its report rows: readers check the rows against it before use. `None` for
+    /// scans finished by older versions.
+    #[serde(default)]
+    pub finished_log_seq: Option<u64>,
 }
 
 impl ScanRecord {

@@ -27,6 +27,7 @@ impl Store {
             log_head: None,
             as_of,
             report_rows: None,
+            finished_log_seq: None,
         };
         self.scans.insert(scan_id.to_be_bytes(), json(&rec))?;
         self.append_log(
@@ -100,6 +101,7 @@ impl Store {
             }),
         )?;
         rec.report_rows = Some(rows);
+        rec.finished_log_seq = Some(finished.seq);
         rec.finished_at = Some(Utc::now());
         rec.summary = Some(summary);
         rec.log_head = Some(finished.hash.clone());
@@ -133,6 +135,9 @@ impl Store {
         let file = rows::rows_file(&self.path, scan.scan_id);
         if scan.report_rows.is_some() {
             if file.exists() {
+                if let Err(e) = self.check_report_rows(scan, &file) {
+                    return Box::new(std::iter::once(Err(e)));
+                }
                 return match rows::read_rows(&file) {
                     Ok(lines) => Box::new(lines),
                     Err(e) => Box::new(std::iter::once(Err(e))),
@@ -186,5 +191,44 @@ impl Store {
             format!("{source}/{source_scan}").into_bytes(),
             scan_id.to_be_bytes().to_vec(),
         )
+    }
+
+    /// A scan's report-rows file against the `scan_finished` record that vouches
+    /// for it (row count and SHA-256 of the file), before a reader uses it: the
+    /// same check, and the same message, as `evidence verify`. Scans finished by
+    /// older versions do not name their record and are only checked by verify.
+    fn check_report_rows(&self, scan: &ScanRecord, file: &Path) -> Result<(), EvidenceError> {
+        let Some(seq) = scan.finished_log_seq else {
+            return Ok(());
+        };
+        let corrupt = |message: String| EvidenceError::Corrupt {
+            tree: "report_rows",
+            key: file.display().to_string(),
+            message,
+        };
+        let rec = self.log_record(seq)?.ok_or_else(|| {
+            corrupt(format!("log record {seq}, which vouches for it, is missing: run `brandguard evidence verify`"))
+        })?;
+        let rows = rec.payload.get("report_rows");
+        let count = rows.and_then(|r| r.get("count")).and_then(|x| x.as_u64());
+        let sha = rows.and_then(|r| r.get("sha256")).and_then(|x| x.as_str());
+        let intact = rec.kind == "scan_finished"
+            && rec.payload.get("scan_id").and_then(|x| x.as_u64()) == Some(scan.scan_id)
+            && sha256_hex(&json(&rec.payload)) == rec.payload_sha256
+            && chain_hash(&rec.prev, rec.seq, &rec.kind, &rec.payload_sha256) == rec.hash;
+        let (true, Some(count), Some(sha)) = (intact, count, sha) else {
+            return Err(corrupt(format!(
+                "log record {seq} is not the intact scan_finished record of scan {}: run `brandguard evidence verify`",
+                scan.scan_id
+            )));
+        };
+        let (got_count, got_sha) = rows::check_rows(file)?;
+        if (got_count, got_sha.as_str()) != (count, sha) {
+            return Err(corrupt(format!(
+                "{got_count} rows hashing to {got_sha}, expected {count} hashing to {sha} (log record {seq}, scan {}): run `brandguard evidence verify`",
+                scan.scan_id
+            )));
+        }
+        Ok(())
     }
 }
