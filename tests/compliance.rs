@@ -287,13 +287,21 @@ async fn a_damaged_or_edited_report_rows_file_stops_the_report_naming_it() {
     // A row that does not parse.
     let mut lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
     lines[3] = b"{\"listing\": <script>";
-    std::fs::write(&file, zstd::encode_all(lines.join(&b'\n').as_slice(), 1).unwrap()).unwrap();
+    std::fs::write(
+        &file,
+        zstd::encode_all(lines.join(&b'\n').as_slice(), 1).unwrap(),
+    )
+    .unwrap();
     refused("a damaged row");
     // A well-formed edit, recompressed: a price changed.
     let edited = String::from_utf8(text.clone()).unwrap();
     let price = regex::Regex::new(r#""amount":"(\d+)\.(\d\d)""#).unwrap();
     let edited = price.replace(&edited, r#""amount":"1.00""#).into_owned();
-    assert_ne!(edited.as_bytes(), text.as_slice(), "the edit changed a price");
+    assert_ne!(
+        edited.as_bytes(),
+        text.as_slice(),
+        "the edit changed a price"
+    );
     std::fs::write(&file, zstd::encode_all(edited.as_bytes(), 1).unwrap()).unwrap();
     refused("an edited price");
     // Put back, the report builds again.

@@ -117,6 +117,60 @@ async fn verify_finds_one_altered_byte_anywhere() {
     });
     assert!(err.to_string().contains("missing"), "{err}");
 
+    // A finding's words, which become a complaint's and a letter's words.
+    let err = tamper(&fresh("finding-words"), "findings", |t| {
+        let (k, v) = t
+            .iter()
+            .map(|r| r.unwrap())
+            .find(|(_, v)| v.windows(11).any(|w| w == b"advertised "))
+            .expect("a price finding");
+        let text = String::from_utf8(v.to_vec()).unwrap();
+        let at = text.find("advertised ").unwrap() + 11;
+        let mut bytes = text.into_bytes();
+        bytes[at] = if bytes[at] == b'1' { b'2' } else { b'1' };
+        t.insert(k, bytes).unwrap();
+    });
+    let msg = err.to_string();
+    assert!(
+        msg.contains("findings/") && msg.contains("hashes to"),
+        "{msg}"
+    );
+    // A finding planted outside the chain.
+    let err = tamper(&fresh("finding-planted"), "findings", |t| {
+        let (_, v) = t.iter().next().unwrap().unwrap();
+        t.insert(b"shopusa\0SU99999\0below_floor", v).unwrap();
+    });
+    assert!(err.to_string().contains("outside the chain"), "{err}");
+    // A listing pointed at another listing's observation.
+    let err = tamper(&fresh("listing"), "listings", |t| {
+        let mut it = t.iter();
+        let (k1, _) = it.next().unwrap().unwrap();
+        let (_, v2) = it.next().unwrap().unwrap();
+        t.insert(k1, v2).unwrap();
+    });
+    let msg = err.to_string();
+    assert!(
+        msg.contains("listings/") && msg.contains("newest observation"),
+        "{msg}"
+    );
+    // A finished scan made to look unfinished (so it would be resumed and re-run).
+    let err = tamper(&fresh("scan"), "scans", |t| {
+        let (k, v) = t.iter().next().unwrap().unwrap();
+        let mut rec: serde_json::Value = serde_json::from_slice(&v).unwrap();
+        rec["finished_at"] = serde_json::Value::Null;
+        t.insert(k, serde_json::to_vec(&rec).unwrap()).unwrap();
+    });
+    assert!(err.to_string().contains("scans/1"), "{err}");
+    // Validators pointed at another page's capture (a 304 would then stand for
+    // that page's bytes).
+    let err = tamper(&fresh("validators"), "validators", |t| {
+        let mut it = t.iter();
+        let (k1, _) = it.next().unwrap().unwrap();
+        let (_, v2) = it.next().unwrap().unwrap();
+        t.insert(k1, v2).unwrap();
+    });
+    assert!(err.to_string().contains("validators/"), "{err}");
+
     // The report rows (what the compliance report reads), kept in a file per scan.
     let rows_file = |store: &Path| {
         let dir = store.join("report_rows");

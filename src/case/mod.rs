@@ -622,7 +622,7 @@ impl<'a> CasePass<'a> {
         store.record(
             vec![(
                 "finding_resolved".into(),
-                serde_json::json!({"key": f.key(), "scan_id": self.scan_id, "reason": reason, "capture_log_seq": capture}),
+                serde_json::json!({"key": f.key(), "scan_id": self.scan_id, "reason": reason, "capture_log_seq": capture, "finding_sha256": crate::evidence::sha256_hex(&bytes)}),
             )],
             vec![(
                 StateTree::Findings,

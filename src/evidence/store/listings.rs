@@ -71,6 +71,7 @@ impl Store {
                 // The listing's latest observation, by key: the bytes are stored once.
                 (StateTree::Listings, lkey.as_bytes().to_vec(), key.clone()),
             ];
+            let mut vouched = std::collections::BTreeMap::new();
             for f in findings {
                 let fkey = finding_key(f);
                 let stored = self.read(chain, Slot::State(StateTree::Findings), fkey.as_bytes())?;
@@ -87,9 +88,13 @@ impl Store {
                     )),
                     _ => {}
                 }
-                writes.push((StateTree::Findings, fkey.into_bytes(), json(&record)));
+                let bytes = json(&record);
+                vouched.insert(key, sha256_hex(&bytes));
+                writes.push((StateTree::Findings, fkey.into_bytes(), bytes));
                 statuses.push(status);
             }
+            // The observation's record vouches for the finding records it wrote.
+            entries[0].1["finding_sha256"] = serde_json::json!(vouched);
             Ok((entries, writes))
         })?;
         Ok(statuses)

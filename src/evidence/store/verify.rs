@@ -14,6 +14,17 @@ pub struct Verified {
     pub report_rows: u64,
     pub captures: u64,
     pub cases: u64,
+    /// Finding records, each as the newest log record that wrote it says.
+    pub findings: u64,
+    /// Findings last written by an older version, whose records hold no hash of
+    /// them: present, but not vouched for byte by byte.
+    pub findings_unvouched: u64,
+    /// Listings, each pointing at its newest observation.
+    pub listings: u64,
+    /// Scan records, each consistent with its scan's log records.
+    pub scans: u64,
+    /// Validators, each naming a 200 capture of its URL that carried them.
+    pub validators: u64,
     /// Hash of the last log record.
     pub head: String,
 }
@@ -43,6 +54,10 @@ impl Store {
         self.verify_observations_vouched(&log.vouched)?;
         self.verify_report_rows(&log.rows_vouched, &mut v)?;
         v.cases = self.verify_cases(&log.last_case_event)?;
+        (v.findings, v.findings_unvouched) = self.verify_findings(&log.findings)?;
+        v.listings = self.verify_listings(&log.listings)?;
+        v.scans = self.verify_scans(&log.scans)?;
+        v.validators = self.verify_validators()?;
         v.head = log.prev;
         Ok(v)
     }
@@ -92,7 +107,16 @@ impl Store {
                     &field("observation_sha256"),
                 )?;
                 log.vouched.insert(key);
+                log.observed(rec, &field("observation_key"));
                 v.observations += 1;
+            }
+            "finding_resolved" => {
+                let sha = rec.payload.get("finding_sha256").and_then(|x| x.as_str());
+                log.findings.insert(field("key"), sha.map(str::to_string));
+            }
+            "scan_started" | "scan_resumed" => {
+                let scan = rec.payload.get("scan_id").and_then(|x| x.as_u64());
+                log.scans.entry(scan.unwrap_or(0)).or_default();
             }
             "capture" => {
                 self.verify_capture(rec)?;
@@ -117,6 +141,9 @@ impl Store {
                     log.rows_vouched
                         .insert(scan, (rec.seq, count, sha.to_string()));
                 }
+                let scan = rec.payload.get("scan_id").and_then(|x| x.as_u64());
+                log.scans.entry(scan.unwrap_or(0)).or_default().finished =
+                    Some((rec.seq, rec.hash.clone()));
             }
             _ => {}
         }
@@ -191,6 +218,155 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Every finding record hashes as the newest log record that wrote it says;
+    /// returns (vouched, written by older versions without a hash).
+    fn verify_findings(
+        &self,
+        written: &std::collections::HashMap<String, Option<String>>,
+    ) -> Result<(u64, u64), EvidenceError> {
+        let (mut vouched, mut legacy) = (0, 0);
+        for r in Walk::all(&self.findings) {
+            let (k, bytes) = r?;
+            let key = String::from_utf8_lossy(&k).replace('\0', "/");
+            let got = sha256_hex(&bytes);
+            let message = match written.get(&key) {
+                Some(Some(expected)) if *expected == got => {
+                    vouched += 1;
+                    continue;
+                }
+                Some(None) => {
+                    legacy += 1;
+                    continue;
+                }
+                Some(Some(expected)) => format!(
+                    "hashes to {got}, expected {expected} (the newest log record that wrote it)"
+                ),
+                None => "no log record wrote this finding (inserted outside the chain)".into(),
+            };
+            return Err(EvidenceError::Corrupt {
+                tree: "findings",
+                key,
+                message,
+            });
+        }
+        Ok((vouched, legacy))
+    }
+
+    /// Every listing points at its newest observation, as the log orders them.
+    fn verify_listings(
+        &self,
+        newest: &std::collections::HashMap<Vec<u8>, String>,
+    ) -> Result<u64, EvidenceError> {
+        let mut n = 0;
+        for r in Walk::all(&self.listings) {
+            let (k, v) = r?;
+            let got = hex::encode(&v);
+            let message = match newest.get(k.as_ref()) {
+                Some(expected) if *expected == got => {
+                    n += 1;
+                    continue;
+                }
+                Some(expected) => format!(
+                    "points at observation {got}, but the newest observation of the listing is {expected}"
+                ),
+                None => {
+                    "no observation record names this listing (inserted outside the chain)".into()
+                }
+            };
+            return Err(EvidenceError::Corrupt {
+                tree: "listings",
+                key: String::from_utf8_lossy(&k).replace('\0', "/"),
+                message,
+            });
+        }
+        Ok(n)
+    }
+
+    /// Every scan record was started in the log, and says it finished exactly
+    /// when a `scan_finished` record says so, with that record's hash.
+    fn verify_scans(
+        &self,
+        seen: &std::collections::BTreeMap<u64, ScanSeen>,
+    ) -> Result<u64, EvidenceError> {
+        let mut n = 0;
+        for r in Walk::all(&self.scans) {
+            let (k, v) = r?;
+            let rec: ScanRecord = parse("scans", &k, &v)?;
+            let corrupt = |message: String| EvidenceError::Corrupt {
+                tree: "scans",
+                key: rec.scan_id.to_string(),
+                message,
+            };
+            let Some(log) = seen.get(&rec.scan_id) else {
+                return Err(corrupt(
+                    "no log record started this scan (inserted outside the chain)".into(),
+                ));
+            };
+            match (&rec.finished_at, &log.finished) {
+                (None, None) => {}
+                (Some(_), Some((seq, hash))) => {
+                    if rec.log_head.as_deref() != Some(hash.as_str())
+                        || rec.finished_log_seq.is_some_and(|s| s != *seq)
+                    {
+                        return Err(corrupt(format!(
+                            "does not name its scan_finished record {seq} ({hash})"
+                        )));
+                    }
+                }
+                (Some(_), None) => {
+                    return Err(corrupt(
+                        "says finished, but no scan_finished record says so".into(),
+                    ));
+                }
+                (None, Some((seq, _))) => {
+                    return Err(corrupt(format!(
+                        "says unfinished, but log record {seq} finished it"
+                    )));
+                }
+            }
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Every validators entry (what the next scan's conditional request sends, and
+    /// whose capture's bytes a 304 stands for) names a 200 capture of the same URL
+    /// whose headers carried exactly these validators.
+    fn verify_validators(&self) -> Result<u64, EvidenceError> {
+        let mut n = 0;
+        for r in Walk::all(&self.validators) {
+            let (k, v) = r?;
+            let url = String::from_utf8_lossy(&k).into_owned();
+            let corrupt = |message: String| EvidenceError::Corrupt {
+                tree: "validators",
+                key: url.clone(),
+                message,
+            };
+            let entry: serde_json::Value = parse("validators", &k, &v)?;
+            let seq = entry.get("capture_log_seq").and_then(|s| s.as_u64());
+            let stored: Option<crate::crawl::Validators> =
+                serde_json::from_value(entry["validators"].clone()).ok();
+            let capture = match seq {
+                Some(seq) => self.log_record(seq)?.filter(|r| r.kind == "capture"),
+                None => None,
+            };
+            let capture: Option<Capture> =
+                capture.and_then(|r| serde_json::from_value(r.payload).ok());
+            let ok = capture.is_some_and(|c| {
+                c.page.url.as_str() == url
+                    && c.page.status == 200
+                    && crate::crawl::Validators::of(&c.page) == stored
+            });
+            if !ok {
+                return Err(corrupt(format!(
+                    "names capture {seq:?}, which is not a 200 capture of this URL carrying these validators"
+                )));
+            }
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// Every stored case hashes as its newest `case_event` record says.
@@ -282,9 +458,51 @@ struct LogCheck {
     rows_vouched: std::collections::BTreeMap<u64, (u64, u64, String)>,
     /// Records met.
     count: u64,
+    /// Finding (printable key) → SHA-256 of its bytes as the newest record that
+    /// wrote it says (`None`: written by a version that did not record it).
+    findings: std::collections::HashMap<String, Option<String>>,
+    /// Listing (`marketplace\0id`) → key (hex) of its newest observation.
+    listings: std::collections::HashMap<Vec<u8>, String>,
+    /// Scan id → what the log says of it.
+    scans: std::collections::BTreeMap<u64, ScanSeen>,
+}
+
+/// A scan as its log records tell it.
+#[derive(Default)]
+struct ScanSeen {
+    /// (seq, hash) of its `scan_finished` record.
+    finished: Option<(u64, String)>,
 }
 
 impl LogCheck {
+    /// Notes what an `observation` record vouches for besides the observation: its
+    /// listing's latest observation and the finding records it wrote.
+    fn observed(&mut self, rec: &LogRecord, key_hex: &str) {
+        let field = |name: &str| rec.payload.get(name).and_then(|x| x.as_str()).unwrap_or("");
+        let listing = format!("{}\0{}", field("marketplace"), field("listing_id"));
+        self.listings
+            .insert(listing.into_bytes(), key_hex.to_string());
+        match rec
+            .payload
+            .get("finding_sha256")
+            .and_then(|x| x.as_object())
+        {
+            Some(vouched) => {
+                for (k, sha) in vouched {
+                    self.findings
+                        .insert(k.clone(), sha.as_str().map(str::to_string));
+                }
+            }
+            None => {
+                let kinds = rec.payload.get("findings").and_then(|x| x.as_array());
+                for kind in kinds.into_iter().flatten().filter_map(|k| k.as_str()) {
+                    let key = format!("{}/{}/{kind}", field("marketplace"), field("listing_id"));
+                    self.findings.insert(key, None);
+                }
+            }
+        }
+    }
+
     /// The record is the next link of the chain: its key and sequence number,
     /// the previous record's hash, its payload's hash and its own.
     fn link(&mut self, key: &[u8], rec: &LogRecord) -> Result<(), EvidenceError> {
