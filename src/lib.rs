@@ -19,6 +19,7 @@ pub mod crawl;
 pub mod demo;
 pub mod evidence;
 pub mod extract;
+pub mod failpoint;
 pub mod ident;
 pub mod judge;
 pub mod money;

@@ -5,7 +5,6 @@
 //! per listing per scan, the same findings and cases, and never a page behind the
 //! wrong listing.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -15,96 +14,6 @@ use brandguard::evidence::Store;
 use rand::{RngExt, SeedableRng};
 
 mod common;
-
-/// What one observation read: (observations of the listing in the scan, price,
-/// seller, snapshot it was read from, its findings).
-type Read = (usize, String, String, String, Vec<String>);
-/// A case: (marketplace, seller key, state, findings, open findings).
-type CaseView = (String, String, String, Vec<String>, Vec<String>);
-
-/// What a store concluded, in a form two stores can be compared by.
-#[derive(Debug, PartialEq)]
-struct Outcome {
-    /// Per scan: listing → (observations of it, price, seller, snapshot the
-    /// observation was read from, its findings).
-    scans: Vec<BTreeMap<String, Read>>,
-    /// Finding key → (resolved, times seen, first scan, last scan, words).
-    findings: BTreeMap<String, (bool, u64, u64, u64, String)>,
-    /// Case → (marketplace, seller key, state, findings, open findings).
-    cases: BTreeMap<String, CaseView>,
-}
-
-fn outcome(path: &Path, scans: u64) -> Outcome {
-    let store = Store::open(path).expect("store opens");
-    let mut per_scan = Vec::new();
-    for scan in 1..=scans {
-        let mut seen: BTreeMap<String, Read> = BTreeMap::new();
-        for o in store.observations(scan) {
-            let o = o.expect("observation");
-            // The page an observation was read from is that listing's page.
-            assert_eq!(
-                o.page.url.path(),
-                url::Url::parse(&o.listing.url).unwrap().path(),
-                "observation of {} read from another page",
-                o.listing.listing_id
-            );
-            let e = seen
-                .entry(format!(
-                    "{}/{}",
-                    o.listing.marketplace, o.listing.listing_id
-                ))
-                .or_default();
-            e.0 += 1;
-            e.1 = o
-                .listing
-                .price
-                .as_ref()
-                .map(|p| p.to_string())
-                .unwrap_or_default();
-            e.2 = o.listing.seller.name.clone().unwrap_or_default();
-            e.3 = o.snapshot.sha256.clone();
-            e.4 = o.findings.iter().map(|k| k.as_str().to_string()).collect();
-        }
-        per_scan.push(seen);
-    }
-    let findings = store
-        .findings()
-        .map(|f| {
-            let f = f.expect("finding");
-            (
-                f.key(),
-                (
-                    f.resolved.is_some(),
-                    f.times_seen,
-                    f.first_scan,
-                    f.last_scan,
-                    f.finding.detail.clone(),
-                ),
-            )
-        })
-        .collect();
-    let cases = brandguard::case::all(&store)
-        .expect("cases")
-        .into_iter()
-        .map(|c| {
-            (
-                c.id.clone(),
-                (
-                    c.marketplace,
-                    c.seller_key,
-                    c.state.as_str().to_string(),
-                    c.findings.into_iter().collect(),
-                    c.open_findings.into_iter().collect(),
-                ),
-            )
-        })
-        .collect();
-    Outcome {
-        scans: per_scan,
-        findings,
-        cases,
-    }
-}
 
 fn scan(targets: &Path, store: &Path, server: &DemoServer) -> Command {
     let mut c = common::scan_command(targets, store, &store.with_extension("json"), server);
@@ -207,8 +116,8 @@ async fn scans_killed_at_random_moments_end_as_an_uninterrupted_run() {
         );
         verify(&crashed);
     }
-    let want = outcome(&control, 2);
-    let got = outcome(&crashed, 2);
+    let want = common::outcome(&control, 2);
+    let got = common::outcome(&crashed, 2);
     for (scan, (w, g)) in want.scans.iter().zip(&got.scans).enumerate() {
         let doubled: Vec<_> = g
             .iter()

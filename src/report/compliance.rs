@@ -789,6 +789,7 @@ pub fn write(
     let sc_path = out.join("scorecards.csv");
     super::write_file(&sc_path, &scorecards_csv(&sc_path, report)?)?;
     let v_path = out.join("violations.csv");
+    crate::failpoint::hit("report-between-files");
     super::write_file(&v_path, &violations_csv(&v_path, report)?)?;
     let html_path = out.join("report.html");
     super::write_file(&html_path, html(config, report, period)?.as_bytes())?;

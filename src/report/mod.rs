@@ -43,6 +43,7 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         .tempfile_in(dir)
         .map_err(err)?;
     std::io::Write::write_all(&mut tmp, bytes).map_err(err)?;
+    crate::failpoint::hit("report-file-written");
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())

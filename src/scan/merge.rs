@@ -50,6 +50,9 @@ struct Pending {
     as_of: DateTime<Utc>,
     log_head: String,
     summary: Option<serde_json::Value>,
+    /// The target scan an interrupted merge already copied it into (that scan
+    /// never finished): only its counts are still to be added.
+    copied_into: Option<u64>,
 }
 
 /// Merges the finished, not yet merged scans of `shards` into `target`.
@@ -59,23 +62,36 @@ pub fn merge(
     shards: &[(PathBuf, Store)],
 ) -> Result<MergeSummary, ScanError> {
     let mut out = MergeSummary::default();
+    // A merge killed part-way left a target scan that never finished: the night
+    // it stands for is completed in it, not begun again in a new scan.
+    let targets = config.dir.display().to_string();
+    let interrupted = match target.unfinished_scan(&targets)? {
+        Some(id) => target.scan(id)?.map(|r| (id, r.date().date_naive())),
+        None => None,
+    };
     // One scan of the target per night the shard scans stand for.
     let mut nights: BTreeMap<NaiveDate, Vec<Pending>> = BTreeMap::new();
-    for p in pending_scans(target, shards, &mut out)? {
+    if let Some((_, night)) = interrupted {
+        nights.entry(night).or_default();
+    }
+    for p in pending_scans(target, shards, interrupted.map(|(id, _)| id), &mut out)? {
         nights.entry(p.as_of.date_naive()).or_default().push(p);
     }
-    for (_, group) in nights {
-        let summary = merge_night(config, target, shards, &group, &mut out)?;
+    for (night, group) in nights {
+        let resume = interrupted.filter(|(_, n)| *n == night).map(|(id, _)| id);
+        let summary = merge_night(config, target, shards, &group, resume, &mut out)?;
         out.scans.push(summary);
     }
     Ok(out)
 }
 
-/// The shards' finished scans not merged yet; unfinished and already merged ones
-/// are noted in `out`.
+/// The shards' finished scans not merged yet, and those an interrupted merge
+/// copied into target scan `interrupted`; unfinished and already merged ones are
+/// noted in `out`.
 fn pending_scans(
     target: &Store,
     shards: &[(PathBuf, Store)],
+    interrupted: Option<u64>,
     out: &mut MergeSummary,
 ) -> Result<Vec<Pending>, ScanError> {
     let mut pending = Vec::new();
@@ -90,7 +106,8 @@ fn pending_scans(
                 out.unfinished.push(name);
                 continue;
             };
-            if target.merged_into(&genesis.hash, rec.scan_id)?.is_some() {
+            let copied_into = target.merged_into(&genesis.hash, rec.scan_id)?;
+            if copied_into.is_some() && copied_into != interrupted {
                 out.already_merged.push(name);
                 continue;
             }
@@ -102,6 +119,7 @@ fn pending_scans(
                 as_of: rec.date(),
                 log_head: head,
                 summary: rec.summary.clone(),
+                copied_into,
             });
         }
     }
@@ -115,12 +133,23 @@ fn merge_night(
     target: &Store,
     shards: &[(PathBuf, Store)],
     group: &[Pending],
+    resume: Option<u64>,
     out: &mut MergeSummary,
 ) -> Result<ScanSummary, ScanError> {
     let targets = config.dir.display().to_string();
     let started = Utc::now();
-    let as_of = group.iter().map(|p| p.as_of).min().unwrap_or(started);
-    let scan_id = target.begin_scan(&targets, Some(as_of))?;
+    let (scan_id, as_of) = match resume {
+        Some(id) => {
+            target.resume_scan(id)?;
+            let as_of = target.scan(id)?.map(|r| r.date()).unwrap_or(started);
+            (id, as_of)
+        }
+        None => {
+            let as_of = group.iter().map(|p| p.as_of).min().unwrap_or(started);
+            (target.begin_scan(&targets, Some(as_of))?, as_of)
+        }
+    };
+
     let mut summary = ScanSummary {
         scan_id,
         tool: crate::TOOL.to_string(),
@@ -130,17 +159,31 @@ fn merge_night(
         as_of: Some(as_of),
         ..ScanSummary::default()
     };
-    let mut gone: crate::case::Gone = Default::default();
+    // What an interrupted merge already copied into this scan is not copied
+    // again (and is counted once, here).
+    let mut copied = Copied::of(target, resume, &mut summary)?;
+    let mut gone = copied.gone.clone();
     for p in group {
+        if p.copied_into.is_some() {
+            add_counts(&mut summary, p.summary.as_ref());
+            out.merged
+                .push(format!("{}: scan {}", p.path.display(), p.scan_id));
+            continue;
+        }
         let shard = &shards[p.store_ix].1;
         let copied = copy_scan(
             target,
             shard,
             (p.scan_id, scan_id),
+            &mut copied,
             &mut gone,
             &mut summary,
             out,
         )?;
+        // Durable before it is marked merged, and again once marked: a merge
+        // killed at any point keeps every shard scan it finished copying.
+        target.flush_now()?;
+        crate::failpoint::hit("merge-copied");
         target.record(
             vec![(
                 "shard_merged".into(),
@@ -159,6 +202,8 @@ fn merge_night(
         add_counts(&mut summary, p.summary.as_ref());
         out.merged
             .push(format!("{}: scan {}", p.path.display(), p.scan_id));
+        target.flush_now()?;
+        crate::failpoint::hit("merge-marked");
     }
     super::conclude(config, target, summary, &gone, started)
 }
@@ -170,6 +215,7 @@ fn copy_scan(
     target: &Store,
     shard: &Store,
     (scan_id, into): (u64, u64),
+    done: &mut Copied,
     gone: &mut crate::case::Gone,
     summary: &mut ScanSummary,
     out: &mut MergeSummary,
@@ -205,7 +251,10 @@ fn copy_scan(
                     snap.stored_size = stored.stored_size;
                     snap.deduplicated = stored.deduplicated;
                 }
-                let seq = target.record_capture(into, &c.page, &snap)?;
+                let seq = match done.captures.get(&(c.page.url.to_string(), c.page.sent_at)) {
+                    Some(&seq) => seq,
+                    None => target.record_capture(into, &c.page, &snap)?,
+                };
                 if matches!(c.page.status, 404 | 410) {
                     gone.insert(c.page.url.to_string(), (c.page.status, seq));
                     gone.insert(c.page.final_url.to_string(), (c.page.status, seq));
@@ -240,6 +289,13 @@ fn copy_scan(
                 let findings = findings_of(shard, &obs)?;
                 obs.scan_id = into;
                 obs.capture_log_seq = capture;
+                let listing = (
+                    obs.listing.marketplace.clone(),
+                    obs.listing.listing_id.clone(),
+                );
+                if !done.observed.insert(listing) {
+                    continue;
+                }
                 summary.count(&obs);
                 summary.count_findings(&target.record_observation(obs, &findings)?);
                 counts.1 += 1;
@@ -249,6 +305,42 @@ fn copy_scan(
         }
     }
     Ok(counts)
+}
+
+/// What an interrupted merge already copied into a target scan: its captures (by
+/// URL and send time, with their target sequence numbers), the listings it
+/// observed, and the pages that answered 404/410.
+#[derive(Default)]
+struct Copied {
+    captures: HashMap<(String, DateTime<Utc>), u64>,
+    observed: std::collections::HashSet<(String, String)>,
+    gone: crate::case::Gone,
+}
+
+impl Copied {
+    fn of(target: &Store, scan: Option<u64>, summary: &mut ScanSummary) -> Result<Self, ScanError> {
+        let mut done = Copied::default();
+        let Some(scan) = scan else {
+            return Ok(done);
+        };
+        for (seq, c) in target.captures(scan)? {
+            if matches!(c.page.status, 404 | 410) {
+                done.gone
+                    .insert(c.page.url.to_string(), (c.page.status, seq));
+                done.gone
+                    .insert(c.page.final_url.to_string(), (c.page.status, seq));
+            }
+            done.captures
+                .insert((c.page.url.to_string(), c.page.sent_at), seq);
+        }
+        for o in target.observations(scan) {
+            let o = o?;
+            summary.count(&o);
+            done.observed
+                .insert((o.listing.marketplace, o.listing.listing_id));
+        }
+        Ok(done)
+    }
 }
 
 /// The findings an observation carried, as the shard judged them, in the words the

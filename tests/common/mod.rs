@@ -2,6 +2,7 @@
 //! targets pointed at it, and a scan into a fresh store.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use brandguard::config::Config;
@@ -101,4 +102,94 @@ pub fn extract_shopusa(body: &[u8], item: &str) -> serde_json::Value {
         String::from_utf8_lossy(&o.stderr)
     );
     serde_json::from_slice(&o.stdout).expect("extract prints JSON")
+}
+
+/// What one observation read: (observations of the listing in the scan, price,
+/// seller, snapshot it was read from, its findings).
+pub type Read = (usize, String, String, String, Vec<String>);
+/// A case: (marketplace, seller key, state, findings, open findings).
+pub type CaseView = (String, String, String, Vec<String>, Vec<String>);
+
+/// What a store concluded, in a form two stores can be compared by.
+#[derive(Debug, PartialEq)]
+pub struct Outcome {
+    /// Per scan: listing → (observations of it, price, seller, snapshot the
+    /// observation was read from, its findings).
+    pub scans: Vec<BTreeMap<String, Read>>,
+    /// Finding key → (resolved, times seen, first scan, last scan, words).
+    pub findings: BTreeMap<String, (bool, u64, u64, u64, String)>,
+    /// Case → (marketplace, seller key, state, findings, open findings).
+    pub cases: BTreeMap<String, CaseView>,
+}
+
+pub fn outcome(path: &Path, scans: u64) -> Outcome {
+    let store = Store::open(path).expect("store opens");
+    let mut per_scan = Vec::new();
+    for scan in 1..=scans {
+        let mut seen: BTreeMap<String, Read> = BTreeMap::new();
+        for o in store.observations(scan) {
+            let o = o.expect("observation");
+            // The page an observation was read from is that listing's page.
+            assert_eq!(
+                o.page.url.path(),
+                url::Url::parse(&o.listing.url).unwrap().path(),
+                "observation of {} read from another page",
+                o.listing.listing_id
+            );
+            let e = seen
+                .entry(format!(
+                    "{}/{}",
+                    o.listing.marketplace, o.listing.listing_id
+                ))
+                .or_default();
+            e.0 += 1;
+            e.1 = o
+                .listing
+                .price
+                .as_ref()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            e.2 = o.listing.seller.name.clone().unwrap_or_default();
+            e.3 = o.snapshot.sha256.clone();
+            e.4 = o.findings.iter().map(|k| k.as_str().to_string()).collect();
+        }
+        per_scan.push(seen);
+    }
+    let findings = store
+        .findings()
+        .map(|f| {
+            let f = f.expect("finding");
+            (
+                f.key(),
+                (
+                    f.resolved.is_some(),
+                    f.times_seen,
+                    f.first_scan,
+                    f.last_scan,
+                    f.finding.detail.clone(),
+                ),
+            )
+        })
+        .collect();
+    let cases = brandguard::case::all(&store)
+        .expect("cases")
+        .into_iter()
+        .map(|c| {
+            (
+                c.id.clone(),
+                (
+                    c.marketplace,
+                    c.seller_key,
+                    c.state.as_str().to_string(),
+                    c.findings.into_iter().collect(),
+                    c.open_findings.into_iter().collect(),
+                ),
+            )
+        })
+        .collect();
+    Outcome {
+        scans: per_scan,
+        findings,
+        cases,
+    }
 }

@@ -202,6 +202,13 @@ impl Store {
         Ok(())
     }
 
+    /// [`Store::flush`] for callers outside an async runtime (merge, packets).
+    pub fn flush_now(&self) -> Result<(), EvidenceError> {
+        self.settle()?;
+        self.db.flush()?;
+        Ok(())
+    }
+
     /// Number of records in the log (the next sequence number).
     pub fn log_len(&self) -> u64 {
         self.chain().next

@@ -433,6 +433,7 @@ fn write_atomically(
     let zip_tmp = out.join(format!(".{name}.zip.partial"));
     write_zip(&zip_tmp, files)?;
     std::fs::rename(&tmp, &dir).map_err(io(&dir))?;
+    crate::failpoint::hit("packet-between-renames");
     std::fs::rename(&zip_tmp, &zip_path).map_err(io(&zip_path))?;
     Ok(())
 }

@@ -1,0 +1,212 @@
+//! The other writers killed at each window between their writes (a failure point
+//! that aborts the process, as `kill -9` would, in debug builds): `evidence merge`
+//! after a shard scan is copied and after it is marked, `packet` between its two
+//! renames, `report compliance` between its files. Each time `evidence verify`
+//! passes, the next run completes, and the result equals an uninterrupted run's.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use brandguard::demo::{DemoOptions, DemoServer};
+
+mod common;
+
+fn brandguard(args: &[&str], failpoint: Option<&str>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_brandguard"));
+    c.args(args).env_remove("BRANDGUARD_FAILPOINT");
+    if let Some(f) = failpoint {
+        c.env("BRANDGUARD_FAILPOINT", f);
+    }
+    c.output().expect("brandguard runs")
+}
+
+fn ok(out: &Output, what: &str) -> String {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{what}: {text}");
+    text
+}
+
+fn killed(out: &Output, what: &str) {
+    assert!(
+        !out.status.success() && out.status.code().is_none(),
+        "{what} was to die at its failure point: {} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn merge_packet_and_report_killed_between_writes_complete_on_the_next_run() {
+    let server = DemoServer::start(&DemoOptions::default()).await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let targets = root.join("targets");
+    brandguard::demo::write_targets(&targets, Some(&server)).unwrap();
+    let shards: Vec<PathBuf> = (0..2).map(|i| root.join(format!("shard-{i}"))).collect();
+    for (i, shard) in shards.iter().enumerate() {
+        let out = brandguard(
+            &[
+                "scan",
+                "--targets",
+                p(&targets),
+                "--store",
+                p(shard),
+                "--shard",
+                &format!("{i}/2"),
+                "--benchmark-unthrottled",
+            ],
+            None,
+        );
+        assert!(
+            out.status.code().is_some_and(|c| c == 0 || c == 3),
+            "shard {i}"
+        );
+    }
+    let merge = |store: &Path, failpoint: Option<&str>| {
+        let mut args = vec![
+            "evidence",
+            "merge",
+            "--store",
+            p(store),
+            "--targets",
+            p(&targets),
+        ];
+        args.extend(shards.iter().map(|s| p(s)));
+        brandguard(&args, failpoint)
+    };
+    let verify = |store: &Path, what: &str| {
+        ok(
+            &brandguard(&["evidence", "verify", "--store", p(store)], None),
+            what,
+        )
+    };
+    let control = root.join("control");
+    ok(&merge(&control, None), "control merge");
+    let want = common::outcome(&control, 1);
+    assert!(
+        want.scans[0].len() >= 60,
+        "{} listings merged",
+        want.scans[0].len()
+    );
+
+    // Merge: killed after copying the first shard scan (not yet marked), after
+    // marking it, after copying the second.
+    for point in [
+        "merge-copied:1",
+        "merge-marked:1",
+        "merge-copied:2",
+        "merge-marked:2",
+    ] {
+        let store = root.join(point.replace(':', "-"));
+        killed(&merge(&store, Some(point)), point);
+        verify(&store, &format!("verify after {point}"));
+        let text = ok(&merge(&store, None), &format!("merge after {point}"));
+        verify(
+            &store,
+            &format!("verify after the merge that followed {point}"),
+        );
+        assert_eq!(common::outcome(&store, 1), want, "{point}: {text}");
+        assert_eq!(
+            brandguard::evidence::Store::open(&store)
+                .unwrap()
+                .scans()
+                .count(),
+            1,
+            "{point}: the night completed in the scan the killed merge began"
+        );
+    }
+
+    // Packet: killed with the folder renamed into place and the zip not.
+    let case_id = brandguard::case::all(&brandguard::evidence::Store::open(&control).unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|c| !c.state.is_done())
+        .expect("an open case")
+        .id;
+    let packets = root.join("packets");
+    let packet = |failpoint| {
+        brandguard(
+            &[
+                "packet",
+                "--case",
+                &case_id,
+                "--targets",
+                p(&targets),
+                "--store",
+                p(&control),
+                "--out",
+                p(&packets),
+            ],
+            failpoint,
+        )
+    };
+    killed(&packet(Some("packet-between-renames")), "packet");
+    let text = ok(&packet(None), "packet after the kill");
+    assert!(
+        text.contains("revision 1") && text.contains("moved to"),
+        "{text}"
+    );
+    let zip = std::fs::read_dir(&packets)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "zip"))
+        .expect("the zip");
+    ok(
+        &brandguard(&["packet", "verify", p(&zip), "--store", p(&control)], None),
+        "packet verify",
+    );
+
+    // Report: killed after scorecards.csv was replaced and before violations.csv
+    // was written; and while a file's bytes were written but not yet renamed.
+    let report = root.join("report");
+    let run_report = |failpoint| {
+        brandguard(
+            &[
+                "report",
+                "compliance",
+                "--period",
+                "2026-11",
+                "--targets",
+                p(&targets),
+                "--store",
+                p(&control),
+                "--out",
+                p(&report),
+            ],
+            failpoint,
+        )
+    };
+    ok(&run_report(None), "first report");
+    let before = std::fs::read(report.join("violations.csv")).unwrap();
+    for point in ["report-between-files", "report-file-written:2"] {
+        killed(&run_report(Some(point)), point);
+        assert_eq!(
+            std::fs::read(report.join("violations.csv")).unwrap(),
+            before,
+            "{point}: the previous violations.csv is whole"
+        );
+        let names: Vec<String> = std::fs::read_dir(&report)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.ends_with(".csv") || n == "scorecards.csv" || n == "violations.csv"),
+            "{point}: {names:?}"
+        );
+        ok(&run_report(None), &format!("report after {point}"));
+        assert_eq!(
+            std::fs::read(report.join("violations.csv")).unwrap(),
+            before
+        );
+    }
+}
