@@ -232,25 +232,7 @@ fn copy_scan(
             "capture" => {
                 let c: crate::evidence::Capture = serde_json::from_value(rec.payload.clone())
                     .map_err(|e| corrupt("log", rec.seq, format!("capture unreadable: {e}")))?;
-                let mut snap = c.snapshot.clone();
-                if let Some(body) = shard.snapshot(&c.snapshot.sha256)? {
-                    // put_snapshot hashes the bytes itself: what lands under this
-                    // SHA-256 is what hashes to it, whatever the shard held.
-                    let stored = target.put_snapshot(&body)?;
-                    if stored.sha256 != c.snapshot.sha256 {
-                        return Err(corrupt(
-                            "snapshots",
-                            rec.seq,
-                            format!(
-                                "snapshot {} of the shard holds bytes hashing to {}: run `brandguard evidence verify` on the shard",
-                                c.snapshot.sha256, stored.sha256
-                            ),
-                        ));
-                    }
-                    out.snapshots_copied += u64::from(!stored.deduplicated);
-                    snap.stored_size = stored.stored_size;
-                    snap.deduplicated = stored.deduplicated;
-                }
+                let snap = copy_snapshot(target, shard, &c, rec.seq, out)?;
                 let seq = match done.captures.get(&(c.page.url.to_string(), c.page.sent_at)) {
                     Some(&seq) => seq,
                     None => target.record_capture(into, &c.page, &snap)?,
@@ -305,6 +287,37 @@ fn copy_scan(
         }
     }
     Ok(counts)
+}
+
+/// Copies a capture's page bytes into the target; returns the capture's
+/// snapshot reference as the target holds it.
+fn copy_snapshot(
+    target: &Store,
+    shard: &Store,
+    c: &crate::evidence::Capture,
+    seq: u64,
+    out: &mut MergeSummary,
+) -> Result<crate::evidence::SnapshotRef, ScanError> {
+    let mut snap = c.snapshot.clone();
+    if let Some(body) = shard.snapshot(&c.snapshot.sha256)? {
+        // put_snapshot hashes the bytes itself: what lands under this SHA-256 is
+        // what hashes to it, whatever the shard held.
+        let stored = target.put_snapshot(&body)?;
+        if stored.sha256 != c.snapshot.sha256 {
+            return Err(corrupt(
+                "snapshots",
+                seq,
+                format!(
+                    "snapshot {} of the shard holds bytes hashing to {}: run `brandguard evidence verify` on the shard",
+                    c.snapshot.sha256, stored.sha256
+                ),
+            ));
+        }
+        out.snapshots_copied += u64::from(!stored.deduplicated);
+        snap.stored_size = stored.stored_size;
+        snap.deduplicated = stored.deduplicated;
+    }
+    Ok(snap)
 }
 
 /// What an interrupted merge already copied into a target scan: its captures (by
