@@ -81,6 +81,15 @@ pub enum EvidenceCommand {
         #[arg(required = true)]
         shards: Vec<PathBuf>,
     },
+    /// Write a consistent, verified copy of the store to a new folder. While a scan
+    /// runs the store is locked: back up after it, or snapshot the filesystem.
+    Backup {
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        /// The folder to create (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Export every capture as WARC/1.1.
     Export {
         #[arg(long)]
@@ -101,13 +110,21 @@ impl EvidenceCommand {
                 shards,
             } => merge(store, targets, shards),
             Self::Export { warc, store } => export(store, warc),
+            Self::Backup { store, out } => backup(store, out),
         }
     }
 }
 
 /// Recomputes every hash; exit 4 (and the first problem) if anything was altered.
 fn verify(store: &Path) -> Result<u8> {
-    let store = Store::open(store)?;
+    let store = match Store::open(store) {
+        Ok(s) => s,
+        Err(e @ brandguard::evidence::EvidenceError::Damaged { .. }) => {
+            eprintln!("FAILED: {e}");
+            return Ok(exit::TAMPERED);
+        }
+        Err(e) => return Err(e.into()),
+    };
     match store.verify() {
         Ok(v) => {
             println!(
@@ -136,6 +153,22 @@ fn verify(store: &Path) -> Result<u8> {
             Ok(exit::TAMPERED)
         }
     }
+}
+
+/// Copies the store to `out` and verifies the copy.
+fn backup(store: &Path, out: &Path) -> Result<u8> {
+    let store = Store::open(store)?;
+    let v = store.backup(out)?;
+    println!(
+        "backed up {} to {}: {} snapshots, {} log records, {} cases verified in the copy; head {}",
+        store.path().display(),
+        out.display(),
+        v.snapshots,
+        v.log_records,
+        v.cases,
+        v.head
+    );
+    Ok(exit::OK)
 }
 
 /// Writes every capture as WARC/1.1 records.

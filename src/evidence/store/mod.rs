@@ -61,6 +61,12 @@ pub enum EvidenceError {
     },
     #[error("evidence store: {0}")]
     Io(#[from] std::io::Error),
+    #[error(
+        "the evidence store {path} is damaged: sled cannot read its files ({message}). Nothing was changed; restore the store from a backup (`brandguard evidence backup` makes one) and run `brandguard evidence verify` on it"
+    )]
+    Damaged { path: PathBuf, message: String },
+    #[error("{0} already exists: back up into a new folder")]
+    BackupExists(PathBuf),
 }
 
 /// The evidence store of one brand.
@@ -239,7 +245,7 @@ impl Store {
     /// Opens (or creates) the store in folder `path`.
     pub fn open(path: &Path) -> Result<Store, EvidenceError> {
         std::fs::create_dir_all(path)?;
-        let db = open_sled(path)?;
+        let db = Self::undamaged(path, || open_sled(path))?;
         let meta = db.open_tree("meta")?;
         match meta.get("schema_version")? {
             Some(v) => {
@@ -282,6 +288,33 @@ impl Store {
                 pending_bytes: 0,
             }),
             db,
+        })
+    }
+
+    /// Runs `f`, which reads sled's files, turning a panic inside sled into
+    /// [`EvidenceError::Damaged`]: sled 0.34 panics on some damaged files (a zeroed
+    /// page: "tried to serialize Uninitialized") instead of returning an error, and
+    /// a damaged store must be a clear message, never a crash.
+    pub(crate) fn undamaged<T>(
+        path: &Path,
+        f: impl FnOnce() -> Result<T, EvidenceError>,
+    ) -> Result<T, EvidenceError> {
+        // Quiet while sled is tried: its panic becomes the error below, not a
+        // backtrace on the user's terminal.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        std::panic::set_hook(hook);
+        result.unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "sled panicked".into());
+            Err(EvidenceError::Damaged {
+                path: path.to_path_buf(),
+                message,
+            })
         })
     }
 

@@ -34,6 +34,10 @@ impl Store {
     /// observation against the hash its log record holds, and that every capture's
     /// snapshot is there. Returns what was checked, or the first bad record.
     pub fn verify(&self) -> Result<Verified, EvidenceError> {
+        Self::undamaged(&self.path, || self.verify_all())
+    }
+
+    fn verify_all(&self) -> Result<Verified, EvidenceError> {
         self.settle()?;
         let mut v = Verified {
             snapshots: self.verify_snapshots()?,
@@ -549,4 +553,46 @@ fn corrupt_log(rec: &LogRecord, message: &str) -> EvidenceError {
         key: rec.seq.to_string(),
         message: message.to_string(),
     }
+}
+
+impl Store {
+    /// Writes a consistent copy of the store to `to` (which must not exist yet):
+    /// everything settled and flushed, every file copied into `to.partial` and
+    /// synced, renamed to `to`, then opened and verified. The store is held open
+    /// (locked) meanwhile, so no scan writes it; while a scan runs, the store is
+    /// locked and a backup is refused: take it after the scan, or snapshot the
+    /// filesystem (LVM, ZFS, btrfs) holding the store.
+    pub fn backup(&self, to: &Path) -> Result<Verified, EvidenceError> {
+        if to.exists() {
+            return Err(EvidenceError::BackupExists(to.to_path_buf()));
+        }
+        self.flush_now()?;
+        let partial = to.with_extension("partial");
+        if partial.exists() {
+            std::fs::remove_dir_all(&partial)?;
+        }
+        copy_synced(&self.path, &partial)?;
+        std::fs::rename(&partial, to)?;
+        if let Some(parent) = to.parent() {
+            std::fs::File::open(parent).and_then(|d| d.sync_all())?;
+        }
+        Store::open(to)?.verify()
+    }
+}
+
+/// Copies folder `from` into `to`, syncing each file and folder.
+fn copy_synced(from: &Path, to: &Path) -> Result<(), EvidenceError> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type()?.is_dir() {
+            copy_synced(&src, &dst)?;
+        } else {
+            std::fs::copy(&src, &dst)?;
+            std::fs::File::open(&dst)?.sync_all()?;
+        }
+    }
+    std::fs::File::open(to)?.sync_all()?;
+    Ok(())
 }
