@@ -496,7 +496,8 @@ async fn a_damaged_store_is_a_clear_error_never_a_panic_and_a_backup_restores_it
         "a backup is never overwritten"
     );
 
-    let damages: [(&str, fn(&Path)); 3] = [
+    type Damage = fn(&Path);
+    let damages: [(&str, Damage); 3] = [
         ("zeroed pages", |store| {
             use std::io::{Seek, Write};
             let mut db = std::fs::OpenOptions::new()
