@@ -277,6 +277,72 @@ async fn a_build_interrupted_between_its_renames_is_completed_by_the_next() {
     assert_eq!(case::get(&store, &c.id).unwrap().packets.len(), 2);
 }
 
+/// A finding's words changed behind the store's back (straight through sled) never
+/// reach a packet: the build refuses with verify's message, naming the finding.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finding_altered_outside_the_chain_is_refused_by_the_packet() {
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let c = case_of(&store, "shopusa", "lxr");
+    let path = store.path().to_path_buf();
+    drop(store);
+    let altered = {
+        let db = brandguard::evidence::open_sled(&path).unwrap();
+        let findings = db.open_tree("findings").unwrap();
+        let key = c.open_findings.iter().next().unwrap().replace('/', "\0");
+        let bytes = findings.get(&key).unwrap().unwrap();
+        let mut r: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        r["finding"]["detail"] = "advertised 10.00 USD is below the floor".into();
+        findings
+            .insert(&key, serde_json::to_vec(&r).unwrap())
+            .unwrap();
+        db.flush().unwrap();
+        key.replace('\0', "/")
+    };
+    let store = Store::open(&path).unwrap();
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    let err = packet::build(&config, &store, &c.id, None, &out)
+        .expect_err("an altered finding must not reach a packet")
+        .to_string();
+    assert!(
+        err.contains(&altered) && err.contains("hashes to") && err.contains("evidence verify"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read_dir(&out).unwrap().next().is_none(),
+        "nothing written"
+    );
+    let verified = store.verify().expect_err("verify finds it too").to_string();
+    assert!(verified.contains(&altered), "{verified}");
+
+    // A case's bytes changed the same way (the seller it names): every case
+    // command refuses it with verify's message.
+    drop(store);
+    {
+        let db = brandguard::evidence::open_sled(&path).unwrap();
+        let cases = db.open_tree("cases").unwrap();
+        let bytes = cases.get(c.id.as_bytes()).unwrap().unwrap();
+        let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        v["seller_name"] = "Northwind Audio".into();
+        cases
+            .insert(c.id.as_bytes(), serde_json::to_vec(&v).unwrap())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    for err in [
+        case::get(&store, &c.id).unwrap_err().to_string(),
+        case::all(&store).unwrap_err().to_string(),
+    ] {
+        assert!(
+            err.contains(&format!("cases/{}", c.id)) && err.contains("evidence verify"),
+            "{err}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_form_fields_are_listed_not_left_blank() {
     let (_server, mut config) = common::demo(&DemoOptions::default()).await;

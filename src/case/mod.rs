@@ -233,6 +233,10 @@ pub struct Case {
     /// Times the seller came back after the case was resolved.
     pub relapses: u32,
     pub events: Vec<CaseEvent>,
+    /// Sequence number of the `case_event` record that wrote these bytes and
+    /// holds their SHA-256 (`None` for cases saved by older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_by: Option<u64>,
 }
 
 impl Case {
@@ -350,11 +354,17 @@ pub struct CaseSummary {
 /// A listing answer that shows the listing is gone: URL → (HTTP status, capture).
 pub type Gone = BTreeMap<String, (u16, u64)>;
 
-fn read_case(id: &str, bytes: &[u8]) -> Result<Case, CaseError> {
-    serde_json::from_slice(bytes).map_err(|e| CaseError::Unreadable {
+/// A case's stored bytes, checked against the `case_event` record that wrote
+/// them (cases saved by older versions name none and are read as they are).
+fn read_case(store: &Store, id: &str, bytes: &[u8]) -> Result<Case, CaseError> {
+    let case: Case = serde_json::from_slice(bytes).map_err(|e| CaseError::Unreadable {
         id: id.into(),
         message: e.to_string(),
-    })
+    })?;
+    if let Some(seq) = case.written_by {
+        store.check_vouched(("cases", id), bytes, seq, &[("case_event", "/case_sha256")])?;
+    }
+    Ok(case)
 }
 
 /// Every case in the store, by id.
@@ -362,7 +372,7 @@ pub fn all(store: &Store) -> Result<Vec<Case>, CaseError> {
     let mut out = Vec::new();
     for r in store.cases_bytes() {
         let (id, bytes) = r?;
-        out.push(read_case(&id, &bytes)?);
+        out.push(read_case(store, &id, &bytes)?);
     }
     Ok(out)
 }
@@ -372,7 +382,7 @@ pub fn get(store: &Store, id: &str) -> Result<Case, CaseError> {
     let bytes = store
         .case_bytes(id)?
         .ok_or_else(|| CaseError::NotFound(id.into()))?;
-    read_case(id, &bytes)
+    read_case(store, id, &bytes)
 }
 
 /// Stores a case with the events added since `events_before`, in one log record.
@@ -380,25 +390,30 @@ pub fn get(store: &Store, id: &str) -> Result<Case, CaseError> {
 const LOGGED_EVENTS: usize = 100;
 
 pub fn save(store: &Store, case: &Case, events_before: usize) -> Result<(), CaseError> {
-    let bytes = serde_json::to_vec(case).map_err(|e| CaseError::Invalid(e.to_string()))?;
     let new = &case.events[events_before.min(case.events.len())..];
     // The log lists the new events (who did what and why). A first scan of a large
     // market adds one per finding, tens of thousands: the log then lists the first
     // LOGGED_EVENTS and pins all of them by count and hash (the case's bytes, pinned
     // by `case_sha256`, hold them in full).
     let events_json = serde_json::to_vec(new).map_err(|e| CaseError::Invalid(e.to_string()))?;
-    let payload = serde_json::json!({
-        "case_id": case.id,
-        "case_sha256": sha256_hex(&bytes),
-        "state": case.state,
-        "events": &new[..new.len().min(LOGGED_EVENTS)],
-        "events_total": new.len(),
-        "events_sha256": sha256_hex(&events_json),
-    });
-    store.record(
-        vec![("case_event".into(), payload)],
-        vec![(StateTree::Cases, case.id.as_bytes().to_vec(), bytes)],
-    )?;
+    let mut stored = case.clone();
+    store.record_with(|seq| {
+        // The case names the record that vouches for it, for readers to check.
+        stored.written_by = Some(seq);
+        let bytes = serde_json::to_vec(&stored).map_err(|e| EvidenceError::Io(e.into()))?;
+        let payload = serde_json::json!({
+            "case_id": case.id,
+            "case_sha256": sha256_hex(&bytes),
+            "state": case.state,
+            "events": &new[..new.len().min(LOGGED_EVENTS)],
+            "events_total": new.len(),
+            "events_sha256": sha256_hex(&events_json),
+        });
+        Ok((
+            vec![("case_event".into(), payload)],
+            vec![(StateTree::Cases, case.id.as_bytes().to_vec(), bytes)],
+        ))
+    })?;
     Ok(())
 }
 
@@ -618,18 +633,20 @@ impl<'a> CasePass<'a> {
             reason: reason.clone(),
             capture_log_seq: capture,
         });
-        let bytes = serde_json::to_vec(&*f).map_err(|e| CaseError::Invalid(e.to_string()))?;
-        store.record(
-            vec![(
-                "finding_resolved".into(),
-                serde_json::json!({"key": f.key(), "scan_id": self.scan_id, "reason": reason, "capture_log_seq": capture, "finding_sha256": crate::evidence::sha256_hex(&bytes)}),
-            )],
-            vec![(
-                StateTree::Findings,
-                finding_key(&f.finding).into_bytes(),
-                bytes,
-            )],
-        )?;
+        let (key, scan_id) = (f.key(), self.scan_id);
+        store.record_with(|seq| {
+            f.written_by = Some(seq);
+            let bytes = serde_json::to_vec(&*f).map_err(|e| EvidenceError::Io(e.into()))?;
+            let event = serde_json::json!({"key": key, "scan_id": scan_id, "reason": reason, "capture_log_seq": capture, "finding_sha256": crate::evidence::sha256_hex(&bytes)});
+            Ok((
+                vec![("finding_resolved".into(), event)],
+                vec![(
+                    StateTree::Findings,
+                    finding_key(&f.finding).into_bytes(),
+                    bytes,
+                )],
+            ))
+        })?;
         self.summary.findings_resolved += 1;
         Ok(())
     }
@@ -733,6 +750,7 @@ impl<'a> CasePass<'a> {
             packets: Vec::new(),
             relapses: 0,
             events: Vec::new(),
+            written_by: None,
         };
         let e = c.event(at, "opened", "brandguard");
         e.scan_id = Some(self.scan_id);

@@ -526,7 +526,7 @@ fn detail_of(store: &Store, o: &ReportRow, k: FindingKind) -> Result<String, Rep
     let key = finding_key_of(&o.listing.marketplace, &o.listing.listing_id, k);
     Ok(terminal(
         &store
-            .finding(&key)?
+            .vouched_finding(&key)?
             .map(|r| r.finding.detail)
             .unwrap_or_default(),
         300,

@@ -244,4 +244,13 @@ impl Store {
     ) -> Result<Vec<LogRecord>, EvidenceError> {
         self.commit(|_, _| Ok((events, writes)))
     }
+
+    /// [`Store::record`] for writes that name the sequence number their first
+    /// record gets (`build` is given it, under the chain's lock).
+    pub fn record_with(
+        &self,
+        build: impl FnOnce(u64) -> Result<(Vec<Event>, Vec<Write>), EvidenceError>,
+    ) -> Result<Vec<LogRecord>, EvidenceError> {
+        self.commit(|_, first| build(first))
+    }
 }

@@ -75,7 +75,8 @@ impl Store {
             for f in findings {
                 let fkey = finding_key(f);
                 let stored = self.read(chain, Slot::State(StateTree::Findings), fkey.as_bytes())?;
-                let (record, status) = finding_seen(&fkey, stored.as_deref(), f, &obs)?;
+                let (mut record, status) = finding_seen(&fkey, stored.as_deref(), f, &obs)?;
+                record.written_by = Some(log_seq);
                 let key = fkey.replace('\0', "/");
                 match status {
                     FindingStatus::New => entries.push((
@@ -170,6 +171,71 @@ impl Store {
                     parse("observations", &k, &v)
                 }),
             )
+    }
+
+    /// [`Store::finding`], checked against the log record that wrote it (one
+    /// lookup): what packets and reports put in front of people is refused, with
+    /// verify's message, if its bytes are not the ones that record vouches for.
+    /// Records written by older versions name no record and are returned as they are.
+    pub fn vouched_finding(&self, key: &str) -> Result<Option<FindingRecord>, EvidenceError> {
+        let Some(bytes) = self.get(Slot::State(StateTree::Findings), key.as_bytes())? else {
+            return Ok(None);
+        };
+        let record: FindingRecord = parse("findings", key.as_bytes(), &bytes)?;
+        if let Some(seq) = record.written_by {
+            let printable = key.replace('\0', "/");
+            let pointer = format!(
+                "/finding_sha256/{}",
+                printable.replace('~', "~0").replace('/', "~1")
+            );
+            self.check_vouched(
+                ("findings", &printable),
+                &bytes,
+                seq,
+                &[
+                    ("observation", pointer.as_str()),
+                    ("finding_resolved", "/finding_sha256"),
+                ],
+            )?;
+        }
+        Ok(Some(record))
+    }
+
+    /// Checks `bytes` (stored under `tree`/`key`) against log record `seq`, which
+    /// must be intact (its payload and own hash recomputed), of one of the kinds in
+    /// `vouchers`, and hold their SHA-256 at that kind's JSON pointer.
+    pub(crate) fn check_vouched(
+        &self,
+        (tree, key): (&'static str, &str),
+        bytes: &[u8],
+        seq: u64,
+        vouchers: &[(&str, &str)],
+    ) -> Result<(), EvidenceError> {
+        let corrupt = |message: String| EvidenceError::Corrupt {
+            tree,
+            key: key.to_string(),
+            message: format!("{message}: run `brandguard evidence verify`"),
+        };
+        let rec = self
+            .log_record(seq)?
+            .ok_or_else(|| corrupt(format!("log record {seq}, which wrote it, is missing")))?;
+        let intact = sha256_hex(&json(&rec.payload)) == rec.payload_sha256
+            && chain_hash(&rec.prev, rec.seq, &rec.kind, &rec.payload_sha256) == rec.hash;
+        let vouched = vouchers
+            .iter()
+            .find(|(kind, _)| *kind == rec.kind)
+            .and_then(|(_, pointer)| rec.payload.pointer(pointer))
+            .and_then(|v| v.as_str());
+        let got = sha256_hex(bytes);
+        match vouched {
+            Some(expected) if intact && expected == got => Ok(()),
+            Some(expected) if intact => Err(corrupt(format!(
+                "hashes to {got}, expected {expected} (log record {seq})"
+            ))),
+            _ => Err(corrupt(format!(
+                "log record {seq} is not an intact record that wrote it"
+            ))),
+        }
     }
 
     /// The finding record under `key` (see [`finding_key`]).
@@ -306,6 +372,7 @@ fn finding_seen(
             snapshot_sha256: obs.snapshot.sha256.clone(),
             resolved: None,
             relapses: 0,
+            written_by: None,
         };
         return Ok((record, FindingStatus::New));
     };

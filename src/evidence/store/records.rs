@@ -85,6 +85,12 @@ pub struct FindingRecord {
     /// Times the finding came back after being resolved.
     #[serde(default)]
     pub relapses: u32,
+    /// Sequence number of the log record that wrote this version of the record
+    /// and holds its SHA-256 (the observation, or the `finding_resolved`), so a
+    /// reader can check it with one lookup. `None` for records written by older
+    /// versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_by: Option<u64>,
 }
 
 impl FindingRecord {

@@ -33,7 +33,7 @@ pub(super) fn gather(store: &Store, c: &Case) -> Result<Vec<Evidence>, PacketErr
     let mut by_listing: BTreeMap<String, Vec<FindingRecord>> = BTreeMap::new();
     for k in keys {
         if let Some(f) = store
-            .finding(&crate::evidence::finding_key_of_printable(k))
+            .vouched_finding(&crate::evidence::finding_key_of_printable(k))
             .map_err(ReportError::from)?
         {
             by_listing
