@@ -559,3 +559,100 @@ async fn a_damaged_store_is_a_clear_error_never_a_panic_and_a_backup_restores_it
     let out = run(&["evidence", "verify", "--store", backup.to_str().unwrap()]);
     assert!(out.status.success(), "the backup verifies");
 }
+
+/// `evidence rebuild`: an intact store rebuilds into one with the same listings,
+/// observations, findings, cases and report; a tampered finding is named and left
+/// out; a broken chain is named and nothing after it is kept; every result verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rebuild_keeps_what_the_log_proves_and_names_the_rest() {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("store");
+    {
+        let store = Store::open(&original).unwrap();
+        for night in 0..3 {
+            server.set_night(night);
+            common::night(&config, &store, night).await;
+        }
+    }
+    let period: brandguard::report::compliance::Period = "2026-11".parse().unwrap();
+    let report = |path: &Path| {
+        let store = Store::open(path).unwrap();
+        let r = brandguard::report::compliance::build(&config, &store, period, None).unwrap();
+        let out = path.with_extension("report");
+        let w = brandguard::report::compliance::write(&config, &r, period, &out).unwrap();
+        (
+            std::fs::read(w.scorecards).unwrap(),
+            std::fs::read(w.violations).unwrap(),
+        )
+    };
+    let want = common::outcome(&original, 3);
+    let want_report = report(&original);
+
+    // Intact: everything kept.
+    let rebuilt = dir.path().join("rebuilt");
+    let (r, _) = Store::open(&original)
+        .unwrap()
+        .rebuild_into(&rebuilt)
+        .unwrap();
+    assert!(
+        r.left_out.is_empty() && r.chain_broken_at.is_none(),
+        "{r:?}"
+    );
+    assert_eq!(
+        r.findings_unvouched, 0,
+        "every finding vouched in a new store"
+    );
+    assert_eq!(common::outcome(&rebuilt, 3), want);
+    assert_eq!(report(&rebuilt), want_report);
+
+    // A finding's words altered: left out and named; the rest verifies.
+    let tampered = dir.path().join("tampered");
+    copy_dir(&original, &tampered);
+    let key = {
+        let db = brandguard::evidence::open_sled(&tampered).unwrap();
+        let t = db.open_tree("findings").unwrap();
+        let (k, v) = t.iter().next().unwrap().unwrap();
+        let mut r: serde_json::Value = serde_json::from_slice(&v).unwrap();
+        r["finding"]["detail"] = "altered".into();
+        t.insert(&k, serde_json::to_vec(&r).unwrap()).unwrap();
+        db.flush().unwrap();
+        String::from_utf8_lossy(&k).replace('\0', "/")
+    };
+    let out = dir.path().join("rebuilt-tampered");
+    let (r, v) = Store::open(&tampered).unwrap().rebuild_into(&out).unwrap();
+    assert!(
+        r.left_out.iter().any(|l| l.contains(&key)),
+        "{:?}",
+        r.left_out
+    );
+    assert_eq!(r.left_out.len(), 1, "{:?}", r.left_out);
+    assert_eq!(v.findings as usize, want.findings.len() - 1);
+
+    // A log record altered in the middle: the chain breaks there.
+    let broken = dir.path().join("broken");
+    copy_dir(&original, &broken);
+    let cut = {
+        let db = brandguard::evidence::open_sled(&broken).unwrap();
+        let t = db.open_tree("log").unwrap();
+        let n = t.len() as u64;
+        let k = (n / 2).to_be_bytes();
+        let mut rec: serde_json::Value =
+            serde_json::from_slice(&t.get(k).unwrap().unwrap()).unwrap();
+        rec["payload"]["forged"] = true.into();
+        t.insert(k, serde_json::to_vec(&rec).unwrap()).unwrap();
+        db.flush().unwrap();
+        n / 2
+    };
+    let out = dir.path().join("rebuilt-broken");
+    let (r, _) = Store::open(&broken).unwrap().rebuild_into(&out).unwrap();
+    assert_eq!(r.log_records, cut, "the records before the break are kept");
+    assert!(
+        r.chain_broken_at
+            .as_deref()
+            .is_some_and(|b| b.contains(&format!("log/{cut}"))),
+        "{r:?}"
+    );
+    let store = Store::open(&out).unwrap();
+    assert_eq!(store.log_len(), cut);
+}

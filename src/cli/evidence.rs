@@ -90,6 +90,16 @@ pub enum EvidenceCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Rebuild a damaged or tampered store into a new folder from what its log still
+    /// proves: the chain copied while it holds, every record copied only if the log
+    /// vouches for its bytes; what cannot be proven is named and left out.
+    Rebuild {
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        /// The folder to create (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Export every capture as WARC/1.1.
     Export {
         #[arg(long)]
@@ -111,6 +121,7 @@ impl EvidenceCommand {
             } => merge(store, targets, shards),
             Self::Export { warc, store } => export(store, warc),
             Self::Backup { store, out } => backup(store, out),
+            Self::Rebuild { store, out } => rebuild(store, out),
         }
     }
 }
@@ -169,6 +180,41 @@ fn backup(store: &Path, out: &Path) -> Result<u8> {
         v.head
     );
     Ok(exit::OK)
+}
+
+/// Rebuilds the store into `out`; exit 3 if anything had to be left out.
+fn rebuild(store: &Path, out: &Path) -> Result<u8> {
+    let store = Store::open(store)?;
+    let (r, v) = store.rebuild_into(out)?;
+    println!(
+        "rebuilt {} into {}: {} log records, {} snapshots, {} observations, {} findings ({} from older versions, unchecked), {} listings, {} scans, {} cases, {} report-rows files; verified, head {}",
+        store.path().display(),
+        out.display(),
+        r.log_records,
+        r.snapshots,
+        r.observations,
+        r.findings,
+        r.findings_unvouched,
+        r.listings,
+        r.scans,
+        r.cases,
+        r.report_rows_files,
+        v.head
+    );
+    if let Some(at) = &r.chain_broken_at {
+        println!("the chain breaks at: {at}; nothing after it could be proven");
+    }
+    for l in r.left_out.iter().take(50) {
+        println!("left out: {l}");
+    }
+    if r.left_out.len() > 50 {
+        println!("left out: and {} more", r.left_out.len() - 50);
+    }
+    Ok(if r.left_out.is_empty() && r.chain_broken_at.is_none() {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    })
 }
 
 /// Writes every capture as WARC/1.1 records.

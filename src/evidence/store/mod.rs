@@ -22,6 +22,7 @@ use super::rows::{self, ReportRow};
 
 mod chain;
 mod listings;
+mod rebuild;
 pub mod records;
 mod scans;
 mod snapshots;
@@ -32,6 +33,7 @@ use crate::extract::Listing;
 use crate::judge::{Finding, FindingKind, SkuMatch};
 pub use chain::LogRecord;
 use chain::{Chain, ZERO_HASH, chain_hash};
+pub use rebuild::Rebuilt;
 pub use records::*;
 pub use snapshots::{PreparedSnapshot, sha256_hex};
 pub use verify::Verified;

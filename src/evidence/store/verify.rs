@@ -451,9 +451,9 @@ impl Store {
 
 /// What the walk over the log has met so far.
 #[derive(Default)]
-struct LogCheck {
+pub(super) struct LogCheck {
     /// Hash of the previous record.
-    prev: String,
+    pub(super) prev: String,
     /// Keys of the observations records vouch for.
     vouched: std::collections::HashSet<Vec<u8>>,
     /// Case id → (seq, case SHA-256) of its newest `case_event`.
@@ -479,6 +479,14 @@ struct ScanSeen {
 }
 
 impl LogCheck {
+    /// A walk from the first record.
+    pub(super) fn starting() -> Self {
+        LogCheck {
+            prev: ZERO_HASH.to_string(),
+            ..LogCheck::default()
+        }
+    }
+
     /// Notes what an `observation` record vouches for besides the observation: its
     /// listing's latest observation and the finding records it wrote.
     fn observed(&mut self, rec: &LogRecord, key_hex: &str) {
@@ -509,7 +517,7 @@ impl LogCheck {
 
     /// The record is the next link of the chain: its key and sequence number,
     /// the previous record's hash, its payload's hash and its own.
-    fn link(&mut self, key: &[u8], rec: &LogRecord) -> Result<(), EvidenceError> {
+    pub(super) fn link(&mut self, key: &[u8], rec: &LogRecord) -> Result<(), EvidenceError> {
         let n = self.count;
         if key != rec.seq.to_be_bytes() || rec.seq != n {
             return Err(corrupt_log(rec, &format!("expected sequence number {n}")));
