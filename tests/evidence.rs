@@ -171,6 +171,37 @@ async fn verify_finds_one_altered_byte_anywhere() {
     });
     assert!(err.to_string().contains("validators/"), "{err}");
 
+    // A case's bytes (the seller a letter is addressed to).
+    let err = tamper(&fresh("case"), "cases", |t| {
+        let (k, v) = t.iter().next().unwrap().unwrap();
+        let mut c: serde_json::Value = serde_json::from_slice(&v).unwrap();
+        c["seller_name"] = "Someone Else".into();
+        t.insert(k, serde_json::to_vec(&c).unwrap()).unwrap();
+    });
+    assert!(err.to_string().contains("cases/C"), "{err}");
+    // A snapshot altered is refused to a reader too (packets, exports, 304s).
+    let store = fresh("snap-read");
+    let sha = {
+        let db = brandguard::evidence::open_sled(&store).unwrap();
+        let t = db.open_tree("snapshots").unwrap();
+        let (k, v) = t.iter().next().unwrap().unwrap();
+        let mut bytes = zstd::decode_all(v.as_ref()).unwrap();
+        bytes[0] ^= 0x01;
+        t.insert(&k, zstd::encode_all(bytes.as_slice(), 3).unwrap())
+            .unwrap();
+        db.flush().unwrap();
+        hex::encode(&k)
+    };
+    let err = Store::open(&store)
+        .unwrap()
+        .snapshot(&sha)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&sha) && err.contains("evidence verify"),
+        "{err}"
+    );
+
     // The report rows (what the compliance report reads), kept in a file per scan.
     let rows_file = |store: &Path| {
         let dir = store.join("report_rows");

@@ -105,10 +105,26 @@ impl Store {
             key: sha256_hex.to_string(),
             message: format!("not a hex SHA-256: {e}"),
         })?;
-        match self.snapshots.get(key)? {
-            Some(z) => Ok(Some(zstd::decode_all(z.as_ref())?)),
-            None => Ok(None),
+        let Some(z) = self.snapshots.get(&key)? else {
+            return Ok(None);
+        };
+        // Readers (packets, exports, resumes, 304s) never get bytes other than the
+        // ones the SHA-256 names: an altered snapshot is refused as verify would.
+        let corrupt = |message: String| EvidenceError::Corrupt {
+            tree: "snapshots",
+            key: sha256_hex.to_string(),
+            message: format!("{message}: run `brandguard evidence verify`"),
+        };
+        let bytes = zstd::decode_all(z.as_ref())
+            .map_err(|e| corrupt(format!("does not decompress: {e}")))?;
+        let got = Sha256::digest(&bytes);
+        if got.as_slice() != key.as_slice() {
+            return Err(corrupt(format!(
+                "content hashes to {}, expected the key",
+                hex::encode(got)
+            )));
         }
+        Ok(Some(bytes))
     }
 
     /// The stored (zstd) bytes of a snapshot, for copying between stores.
