@@ -116,3 +116,128 @@ async fn a_marketplace_that_does_not_answer_is_a_failed_night() {
     );
     assert_eq!(s["marketplaces"]["shopusa"]["robots_blocked"], 0);
 }
+
+/// Ordinary item pages that embed captcha widgets (reCAPTCHA, TencentCaptcha) are
+/// read as always: no page is taken for a block, and the findings are the demo's
+/// ground truth.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_with_captcha_widgets_are_not_blocks() {
+    let widget = Fault::Wall {
+        wall: brandguard::demo::Wall::Widget,
+        percent: 60,
+    };
+    let (server, config) = common::demo(&DemoOptions {
+        faults: Site::ALL.into_iter().map(|s| (s, widget)).collect(),
+        ..DemoOptions::default()
+    })
+    .await;
+    let (_dir, store) = common::fresh_store();
+    let summary = common::scan(&config, &store).await;
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    assert!(summary.degraded.is_empty() && summary.not_looked.is_empty());
+    let report = brandguard::scan::demo_report(&store, &summary, &server.ground_truth()).unwrap();
+    assert_eq!(
+        (report.detection.precision, report.detection.recall),
+        (1.0, 1.0),
+        "{:?}",
+        report.detection
+    );
+}
+
+/// Nights when marketplaces answer a share of item pages with captchas,
+/// challenges and "no longer available" pages: those captures are kept and counted
+/// by provider, nothing is read from them, the night is degraded, and no finding
+/// or case is resolved or reopened that an unblocked run would not have.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn captchas_challenges_and_soft_404s_conclude_nothing() {
+    use brandguard::demo::Wall;
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_control_dir, control) = common::fresh_store();
+    let (_dir, store) = common::fresh_store();
+    let walls = vec![
+        (
+            Site::Bidbay,
+            Fault::Wall {
+                wall: Wall::Captcha,
+                percent: 30,
+            },
+        ),
+        (
+            Site::Tmart,
+            Fault::Wall {
+                wall: Wall::Challenge,
+                percent: 30,
+            },
+        ),
+        (
+            Site::Shopusa,
+            Fault::Wall {
+                wall: Wall::Soft404,
+                percent: 30,
+            },
+        ),
+    ];
+    for night in 0..4 {
+        server.set_night(night);
+        server.set_faults(vec![]);
+        let clean = common::night(&config, &control, night).await;
+        assert!(
+            clean.failures.is_empty(),
+            "night {night}: {:?}",
+            clean.failures
+        );
+        let walled = (1..=2).contains(&night);
+        server.set_faults(if walled { walls.clone() } else { vec![] });
+        let s = common::night(&config, &store, night).await;
+        if !walled {
+            continue;
+        }
+        for reason in ["blocked_alibaba", "blocked_cloudflare", "soft_404"] {
+            assert!(
+                s.failures.get(reason).is_some_and(|n| *n > 0),
+                "night {night}: {reason} not counted: {:?}",
+                s.failures
+            );
+        }
+        assert_eq!(
+            s.degraded.len(),
+            3,
+            "night {night}: every walled marketplace is a failed night: {:?}",
+            s.degraded
+        );
+        // Nothing resolved or reopened that the unblocked run did not.
+        let resolved = |st: &brandguard::evidence::Store| -> std::collections::BTreeSet<String> {
+            st.findings()
+                .map(|f| f.unwrap())
+                .filter(|f| f.resolved.is_some())
+                .map(|f| f.key())
+                .collect()
+        };
+        let extra: Vec<_> = resolved(&store)
+            .difference(&resolved(&control))
+            .cloned()
+            .collect();
+        assert!(
+            extra.is_empty(),
+            "night {night}: resolved only behind walls: {extra:?}"
+        );
+        assert!(s.cases.reopened <= clean.cases.reopened, "night {night}");
+        let resolved_cases =
+            |st: &brandguard::evidence::Store| -> std::collections::BTreeSet<(String, String)> {
+                case::all(st)
+                    .unwrap()
+                    .into_iter()
+                    .filter(|c| c.state == case::CaseState::Resolved)
+                    .map(|c| (c.marketplace, c.seller_key))
+                    .collect()
+            };
+        let extra: Vec<_> = resolved_cases(&store)
+            .difference(&resolved_cases(&control))
+            .cloned()
+            .collect();
+        assert!(
+            extra.is_empty(),
+            "night {night}: cases resolved only behind walls: {extra:?}"
+        );
+    }
+}

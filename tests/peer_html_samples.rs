@@ -82,7 +82,8 @@ fn extruct_samples_per_field() {
     for e in EXPECTED {
         let body = std::fs::read(dir.join(e.page)).unwrap();
         let url = url::Url::parse("https://shop.example/p/1").unwrap();
-        let i = inspect(&config, m, &Page::saved(url, body));
+        let i = inspect(&config, m, &Page::saved(url, body)).expect("built-in verdict rules");
+        assert!(i.capture.is_ok(), "{:?}", i.capture);
         let l = &i.listing;
         let got = [
             l.title.clone(),
@@ -114,10 +115,38 @@ fn a_product_page_is_matched_and_judged() {
     let body =
         std::fs::read("tests/data/peer/html_samples/extruct/schema.org_product.html").unwrap();
     let url = url::Url::parse("https://shop.example/p/1").unwrap();
-    let i = inspect(&config, m, &Page::saved(url, body));
+    let i = inspect(&config, m, &Page::saved(url, body)).expect("built-in verdict rules");
+    assert!(i.capture.is_ok(), "{:?}", i.capture);
     assert_eq!(i.verdict.sku_match.sku.as_deref(), Some("ANVIL"));
     assert_eq!(i.verdict.sku_match.reason, "mpn");
     // 119.99 < 150.00, and "Executive Objects" is not authorised.
     let kinds: Vec<&str> = i.verdict.findings.iter().map(|f| f.kind.as_str()).collect();
     assert_eq!(kinds, ["unauthorized_seller", "below_floor"]);
+}
+
+/// The ten real captured marketplace pages (Amazon, eBay, Alibaba, Yandex Market,
+/// TMON, eMAG, PCStore) are product pages: no capture-verdict rule takes any of
+/// them for a captcha, challenge, login wall, shell or soft 404.
+#[test]
+fn real_captured_product_pages_are_not_taken_for_blocks() {
+    let dir = Path::new("tests/data/peer/html_samples/product-extraction-benchmark");
+    let rules = brandguard::crawl::verdict::Rules::default();
+    let mut pages = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if !path.to_string_lossy().ends_with(".html.gz") {
+            continue;
+        }
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap()),
+            &mut body,
+        )
+        .unwrap();
+        let url = url::Url::parse("https://shop.example/item/1").unwrap();
+        let verdict = rules.judge(&Page::saved(url, body));
+        assert!(verdict.is_ok(), "{}: {verdict:?}", path.display());
+        pages += 1;
+    }
+    assert_eq!(pages, 10);
 }

@@ -355,7 +355,13 @@ impl ExtractCommand {
             None => m.base_url.clone(),
         };
         let page = brandguard::crawl::Page::saved(url, body);
-        let inspection = brandguard::scan::inspect(&config, m, &page);
+        let inspection = match brandguard::scan::inspect(&config, m, &page) {
+            Ok(i) => i,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(exit::BAD_CONFIG);
+            }
+        };
         println!("{}", serde_json::to_string_pretty(&inspection)?);
         Ok(exit::OK)
     }

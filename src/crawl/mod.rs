@@ -5,6 +5,7 @@
 //! so none of those checks can be skipped.
 
 mod robots;
+pub mod verdict;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;

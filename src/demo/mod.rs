@@ -9,6 +9,7 @@ pub mod hostile;
 mod pages;
 mod server;
 mod targets;
+mod walls;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -17,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 pub use catalog::{Catalog, DemoPromotion, Role, Site, night_date};
-pub use server::{Fault, RequestRecord};
+pub use server::{Fault, RequestRecord, Wall};
 pub use targets::{TargetsError, write_targets};
 
 /// How to generate and serve the demo.

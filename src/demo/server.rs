@@ -45,12 +45,49 @@ pub enum Fault {
     /// Every `every`-th item page (by position, from the first) is a hostile page
     /// instead ([`crate::demo::hostile::Hostile::PLANTED`], in turn).
     Hostile { every: u64 },
+    /// This share (percent) of item pages answer as real marketplaces answer
+    /// crawlers they refuse or cannot serve (see [`Wall`]).
+    Wall { wall: Wall, percent: u8 },
+}
+
+/// What a refused or empty item page looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Wall {
+    /// 200 with a slider captcha (Alibaba/Taobao style: `nc_1_n1z`, `x5secdata`).
+    Captcha,
+    /// Cloudflare: 403 with `cf-mitigated: challenge`, or 503 "Just a moment...".
+    Challenge,
+    /// 200 with a sign-in form instead of the listing.
+    LoginWall,
+    /// 200 with an empty JavaScript application shell.
+    JsShell,
+    /// 200 saying the item is no longer available.
+    Soft404,
+    /// The ordinary item page, embedding a captcha widget: it must stay readable.
+    Widget,
+}
+
+impl Wall {
+    fn parse(name: &str) -> Option<Wall> {
+        Some(match name {
+            "captcha" => Wall::Captcha,
+            "challenge" => Wall::Challenge,
+            "login-wall" => Wall::LoginWall,
+            "js-shell" => Wall::JsShell,
+            "soft-404" => Wall::Soft404,
+            "widget" => Wall::Widget,
+            _ => return None,
+        })
+    }
 }
 
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `huge:6000000`, `hostile:8`.
+    /// `endless-pagination`, `robots-500`, `forbidden`, `huge:6000000`, `hostile:8`,
+    /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`,
+    /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = s.split_once(':').unwrap_or((s, ""));
         let n = || {
@@ -73,7 +110,18 @@ impl FromStr for Fault {
             "huge" => Fault::Huge {
                 bytes: n()? as usize,
             },
-            _ => return Err(format!("unknown fault `{name}`")),
+            wall => match Wall::parse(wall) {
+                Some(wall) => {
+                    let percent = arg.trim_end_matches('%');
+                    let percent = if percent.is_empty() { "100" } else { percent };
+                    let percent: u8 =
+                        percent.parse().ok().filter(|p| *p <= 100).ok_or_else(|| {
+                            format!("fault `{name}` wants a share, e.g. `{name}:30%`")
+                        })?;
+                    Fault::Wall { wall, percent }
+                }
+                None => return Err(format!("unknown fault `{name}`")),
+            },
         })
     }
 }
@@ -133,7 +181,7 @@ pub(super) fn router(
 
 /// tmart: GBK bytes declared only by <meta charset>; the header names no charset, as
 /// on many Chinese shops.
-fn content_type(site: Site) -> &'static str {
+pub(super) fn content_type(site: Site) -> &'static str {
     match site {
         Site::Tmart => "text/html",
         _ => "text/html; charset=utf-8",
@@ -381,6 +429,12 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
     if st.has(|f| matches!(f, Fault::Forbidden)).is_some() {
         return (StatusCode::FORBIDDEN, "access denied").into_response();
     }
+    let position = c.position(site, &l.id).unwrap_or(0) as u64;
+    if let Some(Fault::Wall { wall, percent }) = st.has(|f| matches!(f, Fault::Wall { .. }))
+        && (position * 37 + 11) % 100 < u64::from(percent)
+    {
+        return super::walls::page(wall, site, c, l, position);
+    }
     if st.has(|f| matches!(f, Fault::RedirectLoop)).is_some() {
         let other = if query.contains("loop=1") {
             ""
@@ -393,7 +447,6 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
         )
             .into_response();
     }
-    let position = c.position(site, &l.id).unwrap_or(0) as u64;
     if let Some(Fault::Hostile { every }) = st.has(|f| matches!(f, Fault::Hostile { .. }))
         && position.is_multiple_of(every)
     {

@@ -33,6 +33,8 @@ pub enum ScanError {
          this machine, but marketplace `{marketplace}` is at {host}: drop the flag"
     )]
     NotLoopback { marketplace: String, host: String },
+    #[error("capture verdict rules {0}")]
+    Rules(#[from] crate::crawl::verdict::RulesError),
 }
 
 /// How to run a scan.
@@ -133,6 +135,8 @@ struct Run<'a> {
     markets: std::collections::HashMap<String, Arc<Marketplace>>,
     /// Pages parsed at once on the blocking pool: one per core.
     parsers: tokio::sync::Semaphore,
+    /// What a fetched page is, before anything is read from it.
+    verdicts: crate::crawl::verdict::Rules,
 }
 
 impl<'a> Run<'a> {
@@ -185,6 +189,7 @@ impl<'a> Run<'a> {
             parsers: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
+            verdicts: crate::crawl::verdict::Rules::load(&config.dir)?,
         })
     }
 
@@ -260,6 +265,9 @@ impl<'a> Run<'a> {
         // Every capture counts toward the flush timer, whatever its status: a night
         // of 304s must be made durable as often as a night of 200s.
         self.acknowledge().await?;
+        if !self.usable(m, url, &page) {
+            return Ok(None);
+        }
         if page.status == 304
             && let Some((_, before)) = earlier
             && let Some(body) = self.store.snapshot(&before.snapshot.sha256)?
@@ -295,6 +303,21 @@ impl<'a> Run<'a> {
             capture_seq,
         };
         Ok(Some((page, stored)))
+    }
+
+    /// The capture's verdict: a captcha, challenge, login wall, shell or soft 404
+    /// is kept as evidence (its capture record is written) and counted under its
+    /// reason, but nothing is read or concluded from it: the marketplace was not
+    /// looked at there.
+    fn usable(&self, m: &Marketplace, url: &Url, page: &Page) -> bool {
+        let verdict = self.verdicts.judge(page);
+        if verdict.is_ok() {
+            return true;
+        }
+        tracing::warn!(marketplace = %m.name, %url, ?verdict, "not a listing page: nothing is concluded from it");
+        let reason = verdict.reason();
+        self.with(|s| s.fail(&m.name, &reason, format!("{url}: {verdict:?}")));
+        false
     }
 
     /// Resuming: what the interrupted run stored is read back, not fetched again.
@@ -906,15 +929,28 @@ pub fn demo_report(
 /// What brandguard reads from one saved page and concludes: `brandguard extract`.
 #[derive(Debug, Serialize)]
 pub struct Inspection {
+    /// What the page is (a listing page, or a captcha, challenge, login wall, shell
+    /// or soft 404, with the rule that said so). A scan reads nothing from a page
+    /// that is not `ok`; it is read here anyway, to help tune an adapter.
+    pub capture: crate::crawl::verdict::Verdict,
     pub listing: extract::Listing,
     pub verdict: judge::Verdict,
 }
 
 /// Extracts and judges one page as a scan would, without fetching or storing anything.
-pub fn inspect(config: &Config, m: &Marketplace, page: &Page) -> Inspection {
+pub fn inspect(
+    config: &Config,
+    m: &Marketplace,
+    page: &Page,
+) -> Result<Inspection, crate::crawl::verdict::RulesError> {
+    let capture = crate::crawl::verdict::Rules::load(&config.dir)?.judge(page);
     let listing = extract::listing(page, m);
     let verdict = judge::judge(&config.brand, &listing, Utc::now(), None);
-    Inspection { listing, verdict }
+    Ok(Inspection {
+        capture,
+        listing,
+        verdict,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,311 @@
+//! Capture verdicts: what a fetched page is, before anything is read from it. A
+//! marketplace that answers the crawler with a captcha, a challenge, a login wall,
+//! an empty JavaScript shell or a "no longer available" page with status 200 has not
+//! shown the listing: nothing may be concluded from such a capture (no observation,
+//! finding, resolution), and it counts as not looked at.
+//!
+//! The rules are data (`rules/verdicts.toml`, shipped in the binary; a targets
+//! folder's `verdicts.toml` replaces it), matched with plain substring tests: a
+//! rule names the provider and what the challenge itself carries (status, a
+//! header, its URL, markers in its body), never a widget an ordinary page embeds.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::Page;
+
+/// The rules shipped with brandguard.
+const BUILT_IN: &str = include_str!("../../rules/verdicts.toml");
+
+/// What a capture is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "verdict")]
+pub enum Verdict {
+    /// A page to read.
+    Ok,
+    /// The marketplace refused the crawler: captcha, challenge, login wall.
+    Blocked { provider: String, rule: String },
+    /// No content without JavaScript (an application shell).
+    Shell,
+    /// A 200 page saying the listing does not exist.
+    #[serde(rename = "soft_404")]
+    Soft404 { rule: String },
+}
+
+impl Verdict {
+    pub fn is_ok(&self) -> bool {
+        *self == Verdict::Ok
+    }
+
+    /// The failure reason a capture with this verdict is counted under.
+    pub fn reason(&self) -> String {
+        match self {
+            Verdict::Ok => "ok".into(),
+            Verdict::Blocked { provider, .. } => format!("blocked_{provider}"),
+            Verdict::Shell => "js_shell".into(),
+            Verdict::Soft404 { .. } => "soft_404".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Kind {
+    Blocked,
+    #[serde(rename = "soft_404")]
+    Soft404,
+}
+
+/// One rule of the rules file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rule {
+    provider: String,
+    name: String,
+    verdict: Kind,
+    #[serde(default)]
+    status: Vec<u16>,
+    header: Option<String>,
+    header_value: Option<String>,
+    url: Option<String>,
+    #[serde(default)]
+    body_all: Vec<String>,
+    #[serde(default)]
+    body_any: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RulesFile {
+    rule: Vec<Rule>,
+}
+
+/// The verdict rules in force.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    rules: Vec<Rule>,
+}
+
+/// A rules file that does not parse: where, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct RulesError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Bodies are searched in their first and last bytes only: challenge markers sit
+/// in a page's head and its first elements, and a huge page must not cost more.
+const SEARCHED: usize = 256 * 1024;
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self::parse(BUILT_IN, "built-in rules/verdicts.toml").unwrap_or(Rules { rules: Vec::new() })
+    }
+}
+
+impl Rules {
+    /// The targets folder's `verdicts.toml` if it has one, else the built-in rules.
+    pub fn load(targets: &Path) -> Result<Rules, RulesError> {
+        let own = targets.join("verdicts.toml");
+        match std::fs::read_to_string(&own) {
+            Ok(text) => Self::parse(&text, &own.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Rules::default()),
+            Err(e) => Err(RulesError {
+                path: own.display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    fn parse(text: &str, path: &str) -> Result<Rules, RulesError> {
+        let file: RulesFile = toml::from_str(text).map_err(|e| RulesError {
+            path: path.into(),
+            message: e.to_string(),
+        })?;
+        Ok(Rules { rules: file.rule })
+    }
+
+    /// The verdict on a fetched page (any status: challenges come as 200, 403, 503).
+    pub fn judge(&self, page: &Page) -> Verdict {
+        let body = searched(&page.body);
+        let url = page.final_url.as_str();
+        for r in &self.rules {
+            if r.matches(page, url, &body) {
+                return match r.verdict {
+                    Kind::Blocked => Verdict::Blocked {
+                        provider: r.provider.clone(),
+                        rule: r.name.clone(),
+                    },
+                    Kind::Soft404 => Verdict::Soft404 {
+                        rule: r.name.clone(),
+                    },
+                };
+            }
+        }
+        if page.status == 200 && is_shell(&page.body) {
+            return Verdict::Shell;
+        }
+        Verdict::Ok
+    }
+}
+
+impl Rule {
+    fn matches(&self, page: &Page, url: &str, body: &str) -> bool {
+        (self.status.is_empty() || self.status.contains(&page.status))
+            && self.header.as_deref().is_none_or(|h| {
+                page.header(h).is_some_and(|v| {
+                    self.header_value.as_deref().is_none_or(|want| {
+                        v.to_ascii_lowercase().contains(&want.to_ascii_lowercase())
+                    })
+                })
+            })
+            && self.url.as_deref().is_none_or(|u| url.contains(u))
+            && self.body_all.iter().all(|m| body.contains(m.as_str()))
+            && (self.body_any.is_empty() || self.body_any.iter().any(|m| body.contains(m.as_str())))
+    }
+}
+
+/// The head and tail of a body, as text (lossy: markers are ASCII or UTF-8).
+fn searched(body: &[u8]) -> String {
+    if body.len() <= 2 * SEARCHED {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let mut s = String::from_utf8_lossy(&body[..SEARCHED]).into_owned();
+    s.push_str(&String::from_utf8_lossy(&body[body.len() - SEARCHED..]));
+    s
+}
+
+/// An application shell: scripts, no structured data, and almost no text outside
+/// them. Measured on the bytes (tags, scripts and styles skipped), not a parse: it
+/// runs on every page.
+fn is_shell(body: &[u8]) -> bool {
+    if body.len() > 64 * 1024 || !body.windows(7).any(|w| w.eq_ignore_ascii_case(b"<script")) {
+        return false;
+    }
+    let text = String::from_utf8_lossy(body);
+    let lower = text.to_ascii_lowercase();
+    // Structured data is content a crawler reads without running anything.
+    if [
+        "application/ld+json",
+        "itemprop=",
+        "property=\"og:",
+        "property=\"product:",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+    {
+        return false;
+    }
+    let mut visible = 0usize;
+    let mut rest = lower.as_str();
+    while let Some(lt) = rest.find('<') {
+        visible += rest[..lt].chars().filter(|c| !c.is_whitespace()).count();
+        rest = &rest[lt..];
+        let skip_to = if rest.starts_with("<script") {
+            "</script>"
+        } else if rest.starts_with("<style") {
+            "</style>"
+        } else if rest.starts_with("<title") {
+            "</title>"
+        } else if rest.starts_with("<noscript") {
+            "</noscript>"
+        } else {
+            ">"
+        };
+        match rest.find(skip_to) {
+            Some(end) => rest = &rest[end + skip_to.len()..],
+            None => return visible < 40,
+        }
+    }
+    visible += rest.chars().filter(|c| !c.is_whitespace()).count();
+    visible < 40
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(status: u16, headers: &[(&str, &str)], url: &str, body: &str) -> Page {
+        let mut p = Page::saved(url::Url::parse(url).unwrap(), body.as_bytes().to_vec());
+        p.status = status;
+        p.headers = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        p
+    }
+
+    #[test]
+    fn the_built_in_rules_parse() {
+        let rules = Rules::parse(BUILT_IN, "built-in").expect("rules/verdicts.toml parses");
+        assert!(rules.rules.len() >= 10);
+    }
+
+    #[test]
+    fn challenges_are_blocked_and_widgets_are_not() {
+        let rules = Rules::default();
+        let blocked = |p: &Page| !rules.judge(p).is_ok();
+        let item = "http://shop.example/item/1";
+        assert!(blocked(&page(
+            403,
+            &[("cf-mitigated", "challenge")],
+            item,
+            ""
+        )));
+        assert!(blocked(&page(
+            503,
+            &[],
+            item,
+            "<html><head><title>Just a moment...</title>"
+        )));
+        assert!(blocked(&page(
+            200,
+            &[],
+            "https://detail.tmall.com/punish?x5secdata=abc",
+            ""
+        )));
+        assert!(blocked(&page(
+            200,
+            &[],
+            item,
+            "<div id=\"nc_1_n1z\"></div>请完成验证 punish"
+        )));
+        assert!(blocked(&page(
+            200,
+            &[],
+            item,
+            "<title dir=\"ltr\">Robot Check</title>"
+        )));
+        assert!(blocked(&page(
+            200,
+            &[],
+            item,
+            "<title>Sign in</title><input type=\"password\">"
+        )));
+        // Ordinary product pages carrying captcha widgets and bot sensors.
+        let product = "<html><head><title>Acme X1 Headphones</title>\
+            <script src=\"https://www.google.com/recaptcha/api.js\" async></script>\
+            <script src=\"https://challenges.cloudflare.com/turnstile/v0/api.js\"></script>\
+            <script src=\"https://turing.captcha.qcloud.com/TCaptcha.js\"></script></head>\
+            <body><h1>Acme X1 Wireless Headphones</h1><div class=\"g-recaptcha\"></div>\
+            <span class=\"price\">$199.00</span><p>Sold by Northwind Audio. Noise cancelling,\
+            30 hours of battery, folds flat for travel.</p></body></html>";
+        assert_eq!(rules.judge(&page(200, &[], item, product)), Verdict::Ok);
+    }
+
+    #[test]
+    fn shells_and_soft_404s() {
+        let rules = Rules::default();
+        let item = "http://shop.example/item/1";
+        let shell = "<html><head><script src=\"/app.js\"></script></head><body><div id=\"root\"></div></body></html>";
+        assert_eq!(rules.judge(&page(200, &[], item, shell)), Verdict::Shell);
+        let gone = "<html><body><h1>This item is no longer available</h1></body></html>";
+        assert!(matches!(
+            rules.judge(&page(200, &[], item, gone)),
+            Verdict::Soft404 { .. }
+        ));
+        // A 410 is a real answer, read as gone by the scan, not a soft 404.
+        assert!(rules.judge(&page(410, &[], item, gone)).is_ok());
+    }
+}

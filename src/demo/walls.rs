@@ -1,0 +1,83 @@
+//! What refused or empty item pages look like on real marketplaces, for the
+//! `captcha`, `challenge`, `login-wall`, `js-shell`, `soft-404` and `widget` demo
+//! faults. Written from the public descriptions of each (Alibaba's slider captcha,
+//! Cloudflare's managed challenge, a sign-in redirect target, a single-page-app
+//! shell, an "item no longer available" page), with the markers those pages carry;
+//! `widget` is the ordinary page with a captcha widget embedded, which must stay
+//! readable.
+
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::catalog::{Catalog, DemoListing, Site};
+use super::pages;
+use super::server::Wall;
+
+/// The page `wall` answers in place of listing `l`'s.
+pub(super) fn page(
+    wall: Wall,
+    site: Site,
+    c: &Catalog,
+    l: &DemoListing,
+    position: u64,
+) -> Response {
+    let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+    match wall {
+        Wall::Captcha => (html, CAPTCHA.replace("{id}", &l.id)).into_response(),
+        // Cloudflare answers either way; alternate between the two.
+        Wall::Challenge if position.is_multiple_of(2) => (
+            StatusCode::FORBIDDEN,
+            [
+                (header::CONTENT_TYPE, "text/html; charset=UTF-8"),
+                (header::HeaderName::from_static("cf-mitigated"), "challenge"),
+            ],
+            JUST_A_MOMENT,
+        )
+            .into_response(),
+        Wall::Challenge => (StatusCode::SERVICE_UNAVAILABLE, html, JUST_A_MOMENT).into_response(),
+        Wall::LoginWall => (html, LOGIN).into_response(),
+        Wall::JsShell => (html, SHELL).into_response(),
+        Wall::Soft404 => (html, SOFT_404).into_response(),
+        Wall::Widget => {
+            let page = pages::item(c, l).replace(
+                "</body>",
+                "<script src=\"https://www.google.com/recaptcha/api.js\" async defer></script>\
+                 <div class=\"g-recaptcha\" data-sitekey=\"6Lc-demo\"></div>\
+                 <script src=\"https://turing.captcha.qcloud.com/TCaptcha.js\"></script></body>",
+            );
+            (
+                [(header::CONTENT_TYPE, super::server::content_type(site))],
+                Body::from(pages::encode(site, page)),
+            )
+                .into_response()
+        }
+    }
+}
+
+const CAPTCHA: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>验证码拦截</title>\
+<script src=\"https://g.alicdn.com/AWSC/AWSC/awsc.js\"></script></head><body>\
+<div id=\"nocaptcha\" class=\"nc-container\"><div id=\"nc_1_wrapper\"><div id=\"nc_1_n1t\">\
+<span id=\"nc_1_n1z\" class=\"nc_iconfont btn_slide\"></span></div></div>\
+<p>亲，请拖动下方滑块完成验证</p></div>\
+<script>window._config_={action:'captcha',url:'/punish?x5secdata=xd{id}&x5step=1'};</script>\
+</body></html>";
+
+const JUST_A_MOMENT: &str = "<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title>\
+<meta http-equiv=\"refresh\" content=\"390\"></head><body><div class=\"main-wrapper\" role=\"main\">\
+<h1>Verifying you are human. This may take a few seconds.</h1>\
+<noscript>Enable JavaScript and cookies to continue</noscript></div>\
+<script src=\"/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1?ray=demo\"></script>\
+</body></html>";
+
+const LOGIN: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Sign in</title></head>\
+<body><form action=\"/login\" method=\"post\"><h1>Sign in to continue</h1>\
+<input type=\"email\" name=\"email\"><input type=\"password\" name=\"password\">\
+<button>Sign in</button></form></body></html>";
+
+const SHELL: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Shop</title>\
+<script defer src=\"/static/js/main.4f2a9c.js\"></script></head>\
+<body><noscript>You need to enable JavaScript to run this app.</noscript><div id=\"root\"></div></body></html>";
+
+const SOFT_404: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Item unavailable</title></head>\
+<body><h1>This item is no longer available</h1><p>Browse similar items below.</p></body></html>";
