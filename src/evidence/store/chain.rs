@@ -95,9 +95,10 @@ impl Store {
             &self.cases,
             &self.merged,
             &self.validators,
+            &self.scans,
         )
             .transaction(
-                |(log, observations, listings, findings, cases, merged, validators)| {
+                |(log, observations, listings, findings, cases, merged, validators, scans)| {
                     for ((slot, key), value) in &pending {
                         let t = match slot {
                             Slot::Log => {
@@ -113,6 +114,7 @@ impl Store {
                             Slot::State(StateTree::Cases) => cases,
                             Slot::State(StateTree::Merged) => merged,
                             Slot::State(StateTree::Validators) => validators,
+                            Slot::State(StateTree::Scans) => scans,
                         };
                         t.insert(key.as_slice(), value.as_slice())?;
                     }

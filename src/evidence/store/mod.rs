@@ -130,6 +130,9 @@ pub enum StateTree {
     /// URL → validators of its last 200 answer and that capture: written in the
     /// same group as the capture it points at, so it never outlives it in a crash.
     Validators,
+    /// Scan id → its `ScanRecord`, committed with its scan_started and
+    /// scan_finished records.
+    Scans,
 }
 
 /// A log record to append: `(kind, payload)`.
@@ -329,6 +332,7 @@ impl Store {
             Slot::State(StateTree::Cases) => &self.cases,
             Slot::State(StateTree::Merged) => &self.merged,
             Slot::State(StateTree::Validators) => &self.validators,
+            Slot::State(StateTree::Scans) => &self.scans,
         }
     }
 

@@ -29,11 +29,17 @@ impl Store {
             report_rows: None,
             finished_log_seq: None,
         };
-        self.scans.insert(scan_id.to_be_bytes(), json(&rec))?;
-        self.append_log(
-            "scan_started",
-            serde_json::to_value(&rec).unwrap_or_default(),
-        )?;
+        // The scan record and its scan_started record land together (one commit,
+        // settled at once): a scan record never exists without the record that
+        // started it, whatever moment a crash picks.
+        let started = serde_json::to_value(&rec).unwrap_or_default();
+        self.commit(|_, _| {
+            Ok((
+                vec![("scan_started".to_string(), started)],
+                vec![(StateTree::Scans, scan_id.to_be_bytes().to_vec(), json(&rec))],
+            ))
+        })?;
+        self.settle()?;
         Ok(scan_id)
     }
 
@@ -92,21 +98,35 @@ impl Store {
             }
         };
         let (rows, rows_sha256) = self.write_report_rows(scan_id)?;
-        let finished = self.append_log(
-            "scan_finished",
-            serde_json::json!({
-                "scan_id": scan_id,
-                "summary": summary,
-                "report_rows": {"count": rows, "sha256": rows_sha256},
-            }),
-        )?;
-        rec.report_rows = Some(rows);
-        rec.finished_log_seq = Some(finished.seq);
-        rec.finished_at = Some(Utc::now());
-        rec.summary = Some(summary);
-        rec.log_head = Some(finished.hash.clone());
+        let payload = serde_json::json!({
+            "scan_id": scan_id,
+            "summary": summary,
+            "report_rows": {"count": rows, "sha256": rows_sha256},
+        });
+        // The scan record names its scan_finished record (seq and hash), and both
+        // land in one commit.
+        let finished = self.commit(|chain, seq| {
+            let payload_sha256 = sha256_hex(&json(&payload));
+            let hash = chain_hash(&chain.head, seq, "scan_finished", &payload_sha256);
+            rec.report_rows = Some(rows);
+            rec.finished_log_seq = Some(seq);
+            rec.finished_at = Some(Utc::now());
+            rec.summary = Some(summary.clone());
+            rec.log_head = Some(hash);
+            Ok((
+                vec![("scan_finished".to_string(), payload.clone())],
+                vec![(StateTree::Scans, key.to_vec(), json(&rec))],
+            ))
+        })?;
+        let finished = finished
+            .into_iter()
+            .next()
+            .ok_or_else(|| EvidenceError::Corrupt {
+                tree: "log",
+                key: scan_id.to_string(),
+                message: "scan_finished record not appended".into(),
+            })?;
         self.settle()?;
-        self.scans.insert(key, json(&rec))?;
         // The scan is acknowledged as stored only once this flush returns.
         self.db.flush()?;
         Ok(finished.hash)
