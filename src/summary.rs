@@ -132,6 +132,10 @@ pub struct ScanSummary {
     pub host_rates: BTreeMap<String, crate::crawl::HostRate>,
     /// Marketplaces whose page budget ran out before the crawl did.
     pub budget_exhausted: Vec<String>,
+    /// Marketplaces left alone for the rest of the scan after
+    /// `crawl.pause_after_blocked` blocked answers in a row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paused: Vec<String>,
     pub findings_new: u64,
     pub findings_ongoing: u64,
     /// Findings resolved by this scan: listing removed (404/410), brought into line,

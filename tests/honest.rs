@@ -241,3 +241,41 @@ async fn captchas_challenges_and_soft_404s_conclude_nothing() {
         );
     }
 }
+
+/// A marketplace that answers every listing page with a captcha is left alone after
+/// `crawl.pause_after_blocked` (10) blocked answers in a row: no attempt to get
+/// around the block, the rest of its pages not asked for, the night degraded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_marketplace_that_keeps_blocking_is_left_alone() {
+    let captcha = Fault::Wall {
+        wall: brandguard::demo::Wall::Captcha,
+        percent: 100,
+    };
+    let (server, config) = common::demo(&DemoOptions {
+        listings_per_site: 100,
+        faults: vec![(Site::Bidbay, captcha)],
+        ..DemoOptions::default()
+    })
+    .await;
+    let (_dir, store) = common::fresh_store();
+    let s = common::scan(&config, &store).await;
+    assert_eq!(s.paused, vec!["bidbay".to_string()]);
+    assert!(
+        s.degraded.contains(&"bidbay".to_string()),
+        "{:?}",
+        s.degraded
+    );
+    let asked = server
+        .requests()
+        .iter()
+        .filter(|r| r.site == Site::Bidbay && r.target.starts_with("/itm/"))
+        .count();
+    let in_flight = config.brand.crawl.concurrency;
+    assert!(
+        asked <= 10 + 2 * in_flight,
+        "{asked} bidbay listing pages asked for after it kept blocking"
+    );
+    assert!(s.failures.get("blocked_alibaba").is_some_and(|n| *n >= 10));
+    // The other marketplaces were scanned as usual.
+    assert!(!s.degraded.contains(&"shopusa".to_string()));
+}

@@ -193,6 +193,12 @@ fn print_troubles(s: &ScanSummary) {
             n.error.as_deref().unwrap_or("?")
         );
     }
+    if !s.paused.is_empty() {
+        println!(
+            "left alone after repeated blocks (captchas, challenges, login walls): {}",
+            s.paused.join(", ")
+        );
+    }
     if !s.budget_exhausted.is_empty() {
         println!(
             "page budget exhausted on: {}",

@@ -21,6 +21,8 @@ pub const BODY_BYTES: RangeInclusive<usize> = 64 * 1024..=64 * 1024 * 1024;
 pub const CONCURRENCY: RangeInclusive<usize> = 1..=256;
 pub const BREAKER_THRESHOLD: RangeInclusive<u32> = 1..=1_000;
 pub const PAGE_BUDGET: RangeInclusive<usize> = 1..=10_000_000;
+/// Blocked answers in a row before a marketplace is paused.
+pub const PAUSE_AFTER_BLOCKED: RangeInclusive<u32> = 1..=10_000;
 pub const MAX_PAGES: RangeInclusive<usize> = 1..=10_000;
 /// Requests per second to one host: at least one every 100 s, at most 1,000.
 pub const PER_SECOND: RangeInclusive<f64> = 0.01..=1_000.0;
@@ -117,6 +119,13 @@ fn crawl_numbers(c: &CrawlSettings, site: &Site) -> Result<(), ConfigError> {
         "",
     )?;
     check(site, "crawl.page_budget", c.page_budget, &PAGE_BUDGET, "")?;
+    check(
+        site,
+        "crawl.pause_after_blocked",
+        c.pause_after_blocked,
+        &PAUSE_AFTER_BLOCKED,
+        "",
+    )?;
     Ok(())
 }
 

@@ -322,6 +322,10 @@ pub struct CrawlSettings {
     pub breaker_threshold: u32,
     /// Pages fetched from one marketplace in one scan, at most (search and items).
     pub page_budget: usize,
+    /// Blocked answers in a row (captchas, challenges, login walls) after which a
+    /// marketplace is left alone for the rest of the scan: no attempt is made to
+    /// get around a block.
+    pub pause_after_blocked: u32,
 }
 
 impl Default for CrawlSettings {
@@ -340,6 +344,7 @@ impl Default for CrawlSettings {
             max_retry_after_secs: 120,
             breaker_threshold: 5,
             page_budget: 20_000,
+            pause_after_blocked: 10,
         }
     }
 }

@@ -137,6 +137,8 @@ struct Run<'a> {
     parsers: tokio::sync::Semaphore,
     /// What a fetched page is, before anything is read from it.
     verdicts: crate::crawl::verdict::Rules,
+    /// Marketplace → blocked answers in a row (see `crawl.pause_after_blocked`).
+    blocked_in_a_row: Mutex<std::collections::HashMap<String, u32>>,
 }
 
 impl<'a> Run<'a> {
@@ -190,6 +192,7 @@ impl<'a> Run<'a> {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
             verdicts: crate::crawl::verdict::Rules::load(&config.dir)?,
+            blocked_in_a_row: Mutex::new(Default::default()),
         })
     }
 
@@ -248,11 +251,18 @@ impl<'a> Run<'a> {
 
     /// Fetches and stores a page's bytes; `None` (after counting why) when there is
     /// no usable page. A 304 gives the bytes of the capture it confirmed.
-    async fn get(&self, m: &Marketplace, url: &Url) -> Result<Option<(Page, Stored)>, ScanError> {
+    /// `listing`: a listing page (an `ok` one ends a run of blocked answers; a
+    /// search page, which marketplaces often serve while refusing listings, does not).
+    async fn get(
+        &self,
+        m: &Marketplace,
+        url: &Url,
+        listing: bool,
+    ) -> Result<Option<(Page, Stored)>, ScanError> {
         if let Some(resumed) = self.resumed(url)? {
             return Ok(Some(resumed));
         }
-        if !self.take_budget(m) {
+        if self.paused(m) || !self.take_budget(m) {
             return Ok(None);
         }
         let earlier = self.store.validators_of(url)?;
@@ -265,7 +275,7 @@ impl<'a> Run<'a> {
         // Every capture counts toward the flush timer, whatever its status: a night
         // of 304s must be made durable as often as a night of 200s.
         self.acknowledge().await?;
-        if !self.usable(m, url, &page) {
+        if !self.usable(m, url, &page, listing) {
             return Ok(None);
         }
         if page.status == 304
@@ -309,8 +319,12 @@ impl<'a> Run<'a> {
     /// is kept as evidence (its capture record is written) and counted under its
     /// reason, but nothing is read or concluded from it: the marketplace was not
     /// looked at there.
-    fn usable(&self, m: &Marketplace, url: &Url, page: &Page) -> bool {
+    fn usable(&self, m: &Marketplace, url: &Url, page: &Page, listing: bool) -> bool {
         let verdict = self.verdicts.judge(page);
+        let blocked = matches!(verdict, crate::crawl::verdict::Verdict::Blocked { .. });
+        if blocked || listing {
+            self.count_blocked(m, blocked);
+        }
         if verdict.is_ok() {
             return true;
         }
@@ -318,6 +332,38 @@ impl<'a> Run<'a> {
         let reason = verdict.reason();
         self.with(|s| s.fail(&m.name, &reason, format!("{url}: {verdict:?}")));
         false
+    }
+
+    /// Counts blocked answers in a row; after `crawl.pause_after_blocked` of them
+    /// the marketplace is paused for the rest of the scan (no retries with other
+    /// agents, no proxies: a block is respected).
+    fn count_blocked(&self, m: &Marketplace, blocked: bool) {
+        let mut counts = match self.blocked_in_a_row.lock() {
+            Ok(c) => c,
+            Err(p) => p.into_inner(),
+        };
+        let n = counts.entry(m.name.clone()).or_default();
+        *n = if blocked { n.saturating_add(1) } else { 0 };
+        if *n == self.config.brand.crawl.pause_after_blocked {
+            tracing::warn!(marketplace = %m.name, blocked = *n, "blocked answers in a row: this marketplace is left alone for the rest of the scan");
+            self.with(|s| s.paused.push(m.name.clone()));
+        }
+    }
+
+    /// Whether the marketplace is paused; a page not fetched because of it counts
+    /// as not looked at.
+    fn paused(&self, m: &Marketplace) -> bool {
+        let paused = self.with(|s| s.paused.contains(&m.name));
+        if paused {
+            self.with(|s| {
+                s.fail(
+                    &m.name,
+                    "paused_after_blocks",
+                    format!("{}: paused", m.name),
+                )
+            });
+        }
+        paused
     }
 
     /// Resuming: what the interrupted run stored is read back, not fetched again.
@@ -553,7 +599,7 @@ impl<'a> Run<'a> {
                 break;
             }
             pages += 1;
-            let Some((page, _)) = self.get(m, &url).await? else {
+            let Some((page, _)) = self.get(m, &url, false).await? else {
                 self.with(|s| s.market(&m.name).search_failures += 1);
                 break;
             };
@@ -617,7 +663,7 @@ impl<'a> Run<'a> {
         if self.observed_before.contains(&url) {
             return Ok(());
         }
-        let Some((page, stored)) = self.get(m, &url).await? else {
+        let Some((page, stored)) = self.get(m, &url, true).await? else {
             let recheck = match self.rechecks.lock() {
                 Ok(r) => r.contains(&url),
                 Err(p) => p.into_inner().contains(&url),
