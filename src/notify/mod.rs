@@ -26,6 +26,14 @@ pub struct Announcement {
     pub new_findings_total: u64,
     pub hosts_cut_off: Vec<String>,
     pub failures: std::collections::BTreeMap<String, u64>,
+    /// Marketplaces the scan could not look at (unreachable, blocked, searches
+    /// failed, under 90% of listing pages read): a quiet night there is not a
+    /// clean one.
+    #[serde(default)]
+    pub not_looked_at: Vec<String>,
+    /// Marketplaces left alone after repeated blocks.
+    #[serde(default)]
+    pub paused: Vec<String>,
     pub summary_line: String,
 }
 
@@ -88,11 +96,15 @@ impl Announcement {
             new_findings_total: total,
             hosts_cut_off: summary.hosts_cut_off.clone(),
             failures: summary.failures.clone(),
+            not_looked_at: summary.degraded.clone(),
+            paused: summary.paused.clone(),
         })
     }
 
     pub fn is_news(&self) -> bool {
-        !self.new_findings.is_empty() || !self.hosts_cut_off.is_empty()
+        !self.new_findings.is_empty()
+            || !self.hosts_cut_off.is_empty()
+            || !self.not_looked_at.is_empty()
     }
 
     /// Plain text, for email and chat. Page text is quoted as data, one line each.
@@ -123,6 +135,27 @@ impl Announcement {
             t.push_str(&format!(
                 "\nHosts cut off after repeated refusals: {}\n",
                 self.hosts_cut_off.join(", ")
+            ));
+        }
+        if !self.not_looked_at.is_empty() {
+            t.push_str(&format!(
+                "\nNOT LOOKED AT (nothing concluded there tonight): {}\n",
+                self.not_looked_at.join(", ")
+            ));
+            let blocked: Vec<String> = self
+                .failures
+                .iter()
+                .filter(|(k, _)| k.starts_with("blocked_") || *k == "js_shell" || *k == "soft_404")
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect();
+            if !blocked.is_empty() {
+                t.push_str(&format!("Pages refused or empty: {}\n", blocked.join(", ")));
+            }
+        }
+        if !self.paused.is_empty() {
+            t.push_str(&format!(
+                "Left alone after repeated blocks: {}\n",
+                self.paused.join(", ")
             ));
         }
         t
@@ -252,4 +285,43 @@ pub async fn announce(n: &NotifySettings, a: &Announcement) -> Vec<Delivery> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod announce_tests {
+    use super::*;
+
+    #[test]
+    fn a_night_not_looked_at_is_news_and_says_why() {
+        let a = Announcement {
+            brand: "Acme".into(),
+            scan_id: 3,
+            new_findings: Vec::new(),
+            new_findings_total: 0,
+            hosts_cut_off: Vec::new(),
+            failures: [
+                ("blocked_alibaba".to_string(), 12),
+                ("http_500".to_string(), 1),
+            ]
+            .into_iter()
+            .collect(),
+            not_looked_at: vec!["bidbay".into()],
+            paused: vec!["bidbay".into()],
+            summary_line: "scan 3".into(),
+        };
+        assert!(a.is_news(), "a quiet night is not a clean one");
+        let t = a.text();
+        assert!(
+            t.contains("NOT LOOKED AT (nothing concluded there tonight): bidbay"),
+            "{t}"
+        );
+        assert!(
+            t.contains("Pages refused or empty: blocked_alibaba 12"),
+            "{t}"
+        );
+        assert!(
+            t.contains("Left alone after repeated blocks: bidbay"),
+            "{t}"
+        );
+    }
 }
