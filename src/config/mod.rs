@@ -249,18 +249,7 @@ impl Marketplace {
         site: &Site,
         file: PathBuf,
     ) -> Result<Marketplace, ConfigError> {
-        let name = m.name.get_ref().trim().to_string();
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(site.invalid(
-                m.name.span(),
-                "name",
-                "use letters, digits, `-` or `_` only (it appears in file names and keys)",
-            ));
-        }
+        let name = valid_name(&m, site)?;
         let base_url = Url::parse(m.base_url.get_ref())
             .map_err(|e| site.invalid(m.base_url.span(), "base_url", format!("not a URL: {e}")))?;
         limits::web_url(&base_url, site, "base_url")?;
@@ -276,39 +265,8 @@ impl Marketplace {
                 site.invalid(u.span(), "start_urls", format!("not a URL path: {e}"))
             })?;
         }
-        let id_re = match &m.item.listing_id_from_url {
-            Some(re) => {
-                let compiled = Regex::new(re.get_ref()).map_err(|e| {
-                    site.invalid(
-                        re.span(),
-                        "item.listing_id_from_url",
-                        format!("bad regex: {e}"),
-                    )
-                })?;
-                if compiled.captures_len() < 2 {
-                    return Err(site.invalid(
-                        re.span(),
-                        "item.listing_id_from_url",
-                        "the regex needs one capture group around the id",
-                    ));
-                }
-                Some(compiled)
-            }
-            None => None,
-        };
-        let f = &m.item.fields;
-        let fields = FieldRules {
-            title: compile_fields(site, &f.title, "item.fields.title")?,
-            price: compile_fields(site, &f.price, "item.fields.price")?,
-            coupon_price: compile_fields(site, &f.coupon_price, "item.fields.coupon_price")?,
-            currency: compile_fields(site, &f.currency, "item.fields.currency")?,
-            seller: compile_fields(site, &f.seller, "item.fields.seller")?,
-            seller_id: compile_fields(site, &f.seller_id, "item.fields.seller_id")?,
-            listing_id: compile_fields(site, &f.listing_id, "item.fields.listing_id")?,
-            brand: compile_fields(site, &f.brand, "item.fields.brand")?,
-            gtin: compile_fields(site, &f.gtin, "item.fields.gtin")?,
-            mpn: compile_fields(site, &f.mpn, "item.fields.mpn")?,
-        };
+        let id_re = listing_id_regex(&m, site)?;
+        let fields = field_rules(&m.item.fields, site)?;
         Ok(Marketplace {
             name,
             file,
@@ -328,6 +286,58 @@ impl Marketplace {
             plausible: PlausiblePrices::default(),
         })
     }
+}
+
+/// A marketplace's name: letters, digits, `-` and `_` (it appears in file names
+/// and keys).
+fn valid_name(m: &MarketplaceFile, site: &Site) -> Result<String, ConfigError> {
+    let name = m.name.get_ref().trim().to_string();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(site.invalid(
+            m.name.span(),
+            "name",
+            "use letters, digits, `-` or `_` only (it appears in file names and keys)",
+        ));
+    }
+    Ok(name)
+}
+
+/// `item.listing_id_from_url`, compiled; it must capture the id in a group.
+fn listing_id_regex(m: &MarketplaceFile, site: &Site) -> Result<Option<Regex>, ConfigError> {
+    let Some(re) = &m.item.listing_id_from_url else {
+        return Ok(None);
+    };
+    let field = "item.listing_id_from_url";
+    let compiled = Regex::new(re.get_ref())
+        .map_err(|e| site.invalid(re.span(), field, format!("bad regex: {e}")))?;
+    if compiled.captures_len() < 2 {
+        return Err(site.invalid(
+            re.span(),
+            field,
+            "the regex needs one capture group around the id",
+        ));
+    }
+    Ok(Some(compiled))
+}
+
+/// Every `item.fields.*` selector list, compiled.
+fn field_rules(f: &FieldsFile, site: &Site) -> Result<FieldRules, ConfigError> {
+    Ok(FieldRules {
+        title: compile_fields(site, &f.title, "item.fields.title")?,
+        price: compile_fields(site, &f.price, "item.fields.price")?,
+        coupon_price: compile_fields(site, &f.coupon_price, "item.fields.coupon_price")?,
+        currency: compile_fields(site, &f.currency, "item.fields.currency")?,
+        seller: compile_fields(site, &f.seller, "item.fields.seller")?,
+        seller_id: compile_fields(site, &f.seller_id, "item.fields.seller_id")?,
+        listing_id: compile_fields(site, &f.listing_id, "item.fields.listing_id")?,
+        brand: compile_fields(site, &f.brand, "item.fields.brand")?,
+        gtin: compile_fields(site, &f.gtin, "item.fields.gtin")?,
+        mpn: compile_fields(site, &f.mpn, "item.fields.mpn")?,
+    })
 }
 
 fn validate_notify(n: NotifySettings, site: &Site) -> Result<NotifySettings, ConfigError> {
