@@ -103,7 +103,8 @@ enum Slot {
 }
 
 fn json<T: Serialize>(v: &T) -> Vec<u8> {
-    // Serialising our own plain structs to JSON cannot fail.
+    // Serialising our own plain structs and `serde_json::Value`s (string keys only)
+    // to JSON cannot fail: nothing here comes from outside as a map with other keys.
     serde_json::to_vec(v).expect("record serialises")
 }
 

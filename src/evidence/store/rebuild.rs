@@ -48,14 +48,8 @@ use std::collections::HashMap;
 impl Store {
     /// Rebuilds this store into `to` (a new folder), then verifies the result.
     pub fn rebuild_into(&self, to: &Path) -> Result<(Rebuilt, Verified), EvidenceError> {
-        if to.exists() {
-            return Err(EvidenceError::BackupExists(to.to_path_buf()));
-        }
+        let partial = super::verify::partial_for(to)?;
         self.settle()?;
-        let partial = to.with_extension("partial");
-        if partial.exists() {
-            std::fs::remove_dir_all(&partial)?;
-        }
         let mut out = Rebuilt::default();
         {
             let db = open_sled(&partial)?;
@@ -65,7 +59,7 @@ impl Store {
             self.copy_state(&db, &partial, gathered, &mut out)?;
             db.flush()?;
         }
-        std::fs::rename(&partial, to)?;
+        super::verify::put_in_place(&partial, to)?;
         let verified = Store::open(to)?.verify()?;
         Ok((out, verified))
     }

@@ -571,21 +571,36 @@ impl Store {
     /// locked and a backup is refused: take it after the scan, or snapshot the
     /// filesystem (LVM, ZFS, btrfs) holding the store.
     pub fn backup(&self, to: &Path) -> Result<Verified, EvidenceError> {
-        if to.exists() {
-            return Err(EvidenceError::BackupExists(to.to_path_buf()));
-        }
+        let partial = partial_for(to)?;
         self.flush_now()?;
-        let partial = to.with_extension("partial");
-        if partial.exists() {
-            std::fs::remove_dir_all(&partial)?;
-        }
         copy_synced(&self.path, &partial)?;
-        std::fs::rename(&partial, to)?;
-        if let Some(parent) = to.parent() {
-            std::fs::File::open(parent).and_then(|d| d.sync_all())?;
-        }
+        put_in_place(&partial, to)?;
         Store::open(to)?.verify()
     }
+}
+
+/// The folder a new store `to` (which must not exist) is written into before it
+/// is renamed into place: `<to>.partial`, emptied of what an interrupted run left.
+pub(super) fn partial_for(to: &Path) -> Result<PathBuf, EvidenceError> {
+    if to.exists() {
+        return Err(EvidenceError::BackupExists(to.to_path_buf()));
+    }
+    let mut name = to.as_os_str().to_owned();
+    name.push(".partial");
+    let partial = PathBuf::from(name);
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial)?;
+    }
+    Ok(partial)
+}
+
+/// Renames a complete `partial` folder to `to` and syncs the folder holding it.
+pub(super) fn put_in_place(partial: &Path, to: &Path) -> Result<(), EvidenceError> {
+    std::fs::rename(partial, to)?;
+    if let Some(parent) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::File::open(parent).and_then(|d| d.sync_all())?;
+    }
+    Ok(())
 }
 
 /// Copies folder `from` into `to`, syncing each file and folder.
