@@ -401,3 +401,37 @@ fn prices_split_over_elements_read_whole() {
         assert_eq!(v["listing"]["price"]["amount"], amount, "{markup}");
     }
 }
+
+/// A targets folder's own capture-verdict rules that do not parse: `check` and
+/// `scan` exit 2 naming the file and line, and the scan begins nothing in the store.
+#[test]
+fn a_bad_verdicts_file_is_a_bad_targets_folder() {
+    let d = broken_targets("brand.toml", "[crawl]", "[crawl]");
+    std::fs::write(
+        d.path().join("verdicts.toml"),
+        "[[rule]]\nprovider = \"x\"\nname = \"y\"\nverdict = \"maybe\"\n",
+    )
+    .unwrap();
+    let err = check_fails(&d);
+    assert!(
+        err.contains("verdicts.toml") && err.contains("line 4"),
+        "{err}"
+    );
+    let store = d.path().join("store");
+    let o = brandguard()
+        .args(["scan", "--targets"])
+        .arg(d.path())
+        .arg("--store")
+        .arg(&store)
+        .args(["--base-url", "shopusa=http://127.0.0.1:9"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("verdicts.toml"));
+    assert!(!store.exists(), "nothing begun in the store");
+}

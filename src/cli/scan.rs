@@ -71,6 +71,13 @@ impl ScanCommand {
                 plan.start_urls.len()
             );
         }
+        let verdicts = match brandguard::crawl::verdict::Rules::load(&config.dir) {
+            Ok(rules) => rules,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(exit::BAD_CONFIG);
+            }
+        };
         let rt = runtime()?;
         let store = Store::open(&self.store)?;
         let options = ScanOptions {
@@ -79,6 +86,7 @@ impl ScanCommand {
             as_of: None,
             benchmark_unthrottled: self.benchmark_unthrottled,
             shard,
+            verdicts: Some(verdicts),
         };
         let mut s = rt.block_on(brandguard::scan::run(&config, &store, options))?;
         // Announce what is new; a failed notification never fails the scan.
@@ -294,7 +302,14 @@ pub struct CheckCommand {
 impl CheckCommand {
     /// Loads and validates the targets folder; prints what it holds.
     pub fn run(&self) -> u8 {
-        match Config::load(&self.targets) {
+        let loaded = Config::load(&self.targets)
+            .map_err(|e| e.to_string())
+            .and_then(|c| {
+                brandguard::crawl::verdict::Rules::load(&self.targets)
+                    .map(|_| c)
+                    .map_err(|e| e.to_string())
+            });
+        match loaded {
             Ok(c) => {
                 println!(
                     "{}: brand {}, {} SKUs, {} authorised sellers, {} marketplaces ({}): OK",

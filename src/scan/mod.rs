@@ -54,6 +54,9 @@ pub struct ScanOptions {
     /// The share of the work this run took (`scan --shard I/N`), already applied to
     /// the config; recorded in the summary.
     pub shard: Option<shard::ShardPlan>,
+    /// The capture verdict rules, if the caller already loaded them (to report a
+    /// bad rules file as a bad targets folder); else loaded from `config.dir`.
+    pub verdicts: Option<crate::crawl::verdict::Rules>,
 }
 
 /// URL identity for de-duplication. The url crate already lower-cases the host,
@@ -147,7 +150,7 @@ impl<'a> Run<'a> {
     fn new(
         config: &'a Config,
         store: &'a Store,
-        fetcher: Fetcher,
+        (fetcher, verdicts): (Fetcher, crate::crawl::verdict::Rules),
         begun: Begun,
         summary: impl FnOnce(ScanSummary) -> ScanSummary,
     ) -> Result<Self, ScanError> {
@@ -191,7 +194,7 @@ impl<'a> Run<'a> {
             parsers: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
-            verdicts: crate::crawl::verdict::Rules::load(&config.dir)?,
+            verdicts,
             blocked_in_a_row: Mutex::new(Default::default()),
         })
     }
@@ -736,6 +739,12 @@ pub async fn run(
     store: &Store,
     opts: ScanOptions,
 ) -> Result<ScanSummary, ScanError> {
+    // Everything that can refuse the configuration is checked before a scan is
+    // begun in the store.
+    let verdicts = match opts.verdicts {
+        Some(rules) => rules,
+        None => crate::crawl::verdict::Rules::load(&config.dir)?,
+    };
     let fetcher = Fetcher::new(&config.brand.crawl)?;
     register_hosts(&fetcher, config, opts.benchmark_unthrottled)?;
     let targets = config.dir.display().to_string();
@@ -749,7 +758,7 @@ pub async fn run(
         None => Begun::start(store, &targets, opts.as_of.unwrap_or(started))?,
     };
     let scan_id = begun.scan_id;
-    let run = Run::new(config, store, fetcher, begun, |s| ScanSummary {
+    let run = Run::new(config, store, (fetcher, verdicts), begun, |s| ScanSummary {
         tool: crate::TOOL.to_string(),
         targets,
         store: store.path().display().to_string(),
