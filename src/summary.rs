@@ -33,11 +33,17 @@ pub struct MarketplaceStats {
     pub search_failures: u64,
     /// Listings of open findings whose address could not be checked again.
     pub recheck_failures: u64,
+    /// Of `failures`: pages answered with a captcha, challenge or login wall.
+    pub blocked: u64,
+    /// Of `failures`: pages not asked for, the marketplace being paused after
+    /// blocks or its page budget spent.
+    pub not_reached: u64,
+    /// Listings the scan expected to look at: those the last finished scan saw on
+    /// this marketplace, or those with open findings to recheck if more. Compared
+    /// with `listing_pages`, it shows a night that found far fewer listings than
+    /// the one before (a search quietly cut short) for what it is.
+    pub listings_expected: u64,
 }
-
-/// Share of a marketplace's listing pages that must answer for the night to count
-/// as covered (below it, or with its searches failed, the scan exits 5).
-pub const MIN_COVERAGE: f64 = 0.9;
 
 impl MarketplaceStats {
     /// Listing pages read, of those asked for (failed ones included); 0 when the
@@ -55,9 +61,10 @@ impl MarketplaceStats {
     }
 
     /// Whether the night failed this marketplace: its searches did not all run, or
-    /// fewer than [`MIN_COVERAGE`] of its listing pages answered.
-    pub fn degraded(&self) -> bool {
-        self.search_failures > 0 || self.coverage() < MIN_COVERAGE
+    /// fewer than `min_percent` (`crawl.min_coverage_percent`) of its listing pages
+    /// answered.
+    pub fn degraded(&self, min_percent: u8) -> bool {
+        self.search_failures > 0 || self.coverage() * 100.0 < f64::from(min_percent)
     }
 
     /// Whether the scan looked at the whole marketplace: its searches ran and every
@@ -122,7 +129,8 @@ pub struct ScanSummary {
     /// listing of theirs counts as unseen in this scan.
     pub not_looked: Vec<String>,
     /// Marketplaces the night failed: unreachable, searches failed or refused, or
-    /// fewer than 90% of their listing pages read (the scan exits 5). A subset of
+    /// fewer than `crawl.min_coverage_percent` (90%) of their listing pages read
+    /// (the scan exits 5). A subset of
     /// `not_looked`, which also holds marketplaces where only a few pages failed.
     pub degraded: Vec<String>,
     /// Hosts cut off by the circuit breaker after repeated refusals.
@@ -223,7 +231,8 @@ impl ScanSummary {
                 tracing::warn!(marketplace = %m.name, "could not look at the whole marketplace: nothing unseen is concluded from this scan");
                 not_looked.push(m.name.clone());
             }
-            if stats.is_none_or(MarketplaceStats::degraded) {
+            let min = config.brand.crawl.min_coverage_percent;
+            if stats.is_none_or(|s| s.degraded(min)) {
                 degraded.push(m.name.clone());
             }
         }

@@ -80,6 +80,37 @@ async fn nights_a_marketplace_blocks_resolve_nothing_on_it() {
         tmart_cases,
         "tmart cases resolved while blocked"
     );
+
+    // The month's compliance report shows which nights tmart was not looked at.
+    let period = "2026-11".parse().unwrap();
+    let report = brandguard::report::compliance::build(&config, &store, period, None).unwrap();
+    let tmart: Vec<_> = report
+        .coverage
+        .iter()
+        .filter(|c| c.marketplace == "tmart")
+        .collect();
+    assert_eq!(tmart.len(), 4, "{tmart:?}");
+    assert!(
+        tmart[0].looked && tmart[0].coverage_percent == 100,
+        "{:?}",
+        tmart[0]
+    );
+    for c in &tmart[1..] {
+        assert!(!c.looked && c.degraded, "{c:?}");
+        assert_eq!(c.listings_read, 0, "{c:?}");
+        assert_eq!(c.listings_expected, 24, "{c:?}");
+        assert!(c.failed >= 24, "{c:?}");
+    }
+    let out = tempfile::tempdir().unwrap();
+    brandguard::report::compliance::write(&config, &report, period, out.path()).unwrap();
+    let csv = std::fs::read_to_string(out.path().join("coverage.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 12, "{csv}");
+    assert!(csv.contains(",tmart,3,0,24,0,0,"), "{csv}");
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert!(
+        html.contains("failed night"),
+        "coverage section in report.html"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

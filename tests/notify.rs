@@ -184,3 +184,48 @@ async fn a_failing_webhook_is_retried_and_never_fails_the_scan() {
         "the scan's work is all there"
     );
 }
+
+/// A marketplace whose host is down (`--fault bidbay=down`: every connection
+/// dropped unanswered) makes a failed night: exit 5, named in the summary with 0%
+/// coverage, and the alert says it was not looked at, on the second night too
+/// (nothing new was found, but a night not looked at is news).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_marketplace_that_is_down_is_a_failed_night_and_the_alert_says_so() {
+    use brandguard::demo::{Fault, Site};
+    let server = DemoServer::start(&DemoOptions::default()).await.unwrap();
+    let (hook, hooked) = webhook(200).await;
+    let targets = targets_with(&format!(
+        "webhook_url = \"{hook}\"\nwebhook_format = \"json\""
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let o = scan(targets.path(), &server, &store);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    server.set_faults(vec![(Site::Bidbay, Fault::Down)]);
+    let o = scan(targets.path(), &server, &store);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(5), "{stdout}");
+    assert!(stdout.contains("NOT LOOKED AT: bidbay"), "{stdout}");
+    assert!(stdout.contains("bidbay: searches 0 ok"), "{stdout}");
+    assert!(stdout.contains("coverage 0%"), "{stdout}");
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(store.with_extension("json")).unwrap())
+            .unwrap();
+    assert_eq!(s["degraded"], serde_json::json!(["bidbay"]));
+    let bidbay = &s["marketplaces"]["bidbay"];
+    assert_eq!(bidbay["search_pages"], 0, "{bidbay}");
+    assert_eq!(bidbay["listing_pages"], 0, "{bidbay}");
+    assert_eq!(bidbay["listings_expected"], 24, "{bidbay}");
+    // The other marketplaces were looked at as on any night.
+    assert_eq!(s["marketplaces"]["shopusa"]["listing_pages"], 24);
+    // Nothing on bidbay was resolved by a night that could not reach it.
+    assert_eq!(s["cases"]["resolved"], 0, "{}", s["cases"]);
+    let bodies = hooked.lock().unwrap().clone();
+    assert_eq!(
+        bodies.len(),
+        2,
+        "the first night's news and the failed night"
+    );
+    assert!(bodies[1].contains("bidbay"), "{}", bodies[1]);
+    assert!(bodies[1].contains("not_looked_at"), "{}", bodies[1]);
+}

@@ -73,10 +73,23 @@ pub(super) fn print_compliance(r: &Compliance, w: &Written) {
             s.escalation_step
         );
     }
+    let not_looked: Vec<String> = r
+        .coverage
+        .iter()
+        .filter(|c| !c.looked)
+        .map(|c| format!("{} {}", c.night, c.marketplace))
+        .collect();
+    if !not_looked.is_empty() {
+        println!(
+            "  not looked at in full (quiet there is not clean): {}",
+            not_looked.join(", ")
+        );
+    }
     println!(
-        "wrote {}, {} and {}",
+        "wrote {}, {}, {} and {}",
         w.scorecards.display(),
         w.violations.display(),
+        w.coverage.display(),
         w.html.display()
     );
     let u = brandguard::usage::Usage::now();

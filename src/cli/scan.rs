@@ -154,9 +154,10 @@ pub(super) fn print_summary(s: &ScanSummary) {
             kinds.join(", ")
         }
     );
+    print_coverage(s);
     if !s.degraded.is_empty() {
         println!(
-            "NOT LOOKED AT: {} (unreachable, searches failed or refused, or under 90% of listing pages read)",
+            "NOT LOOKED AT: {} (unreachable, searches failed or refused, or under crawl.min_coverage_percent of listing pages read)",
             s.degraded.join(", ")
         );
     }
@@ -180,6 +181,25 @@ pub(super) fn print_summary(s: &ScanSummary) {
         s.snapshots_deduplicated
     );
     print_troubles(s);
+}
+
+/// Per marketplace: searches run, listings expected against listing pages read,
+/// blocked, failed and not reached, and the share read: a quiet night shows as one.
+fn print_coverage(s: &ScanSummary) {
+    for (name, m) in &s.marketplaces {
+        let other = m.failures.saturating_sub(m.blocked + m.not_reached);
+        println!(
+            "  {name}: searches {} ok, {} failed; listings expected {}, read {}, blocked {}, failed {}, not reached {}; coverage {:.0}%",
+            m.search_pages,
+            m.search_failures,
+            m.listings_expected,
+            m.listing_pages,
+            m.blocked,
+            other,
+            m.not_reached,
+            m.coverage() * 100.0
+        );
+    }
 }
 
 /// Failures, cut-off hosts, failed notifications and spent page budgets.

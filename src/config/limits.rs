@@ -23,6 +23,7 @@ pub const BREAKER_THRESHOLD: RangeInclusive<u32> = 1..=1_000;
 pub const PAGE_BUDGET: RangeInclusive<usize> = 1..=10_000_000;
 /// Blocked answers in a row before a marketplace is paused.
 pub const PAUSE_AFTER_BLOCKED: RangeInclusive<u32> = 1..=10_000;
+pub const MIN_COVERAGE_PERCENT: RangeInclusive<u8> = 1..=100;
 pub const MAX_PAGES: RangeInclusive<usize> = 1..=10_000;
 /// Requests per second to one host: at least one every 100 s, at most 1,000.
 pub const PER_SECOND: RangeInclusive<f64> = 0.01..=1_000.0;
@@ -125,6 +126,13 @@ fn crawl_numbers(c: &CrawlSettings, site: &Site) -> Result<(), ConfigError> {
         c.pause_after_blocked,
         &PAUSE_AFTER_BLOCKED,
         "",
+    )?;
+    check(
+        site,
+        "crawl.min_coverage_percent",
+        c.min_coverage_percent,
+        &MIN_COVERAGE_PERCENT,
+        "%",
     )?;
     Ok(())
 }

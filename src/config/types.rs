@@ -326,6 +326,9 @@ pub struct CrawlSettings {
     /// marketplace is left alone for the rest of the scan: no attempt is made to
     /// get around a block.
     pub pause_after_blocked: u32,
+    /// Share of a marketplace's listing pages (percent) that must be read for a
+    /// night to count as covered; below it the scan exits 5.
+    pub min_coverage_percent: u8,
 }
 
 impl Default for CrawlSettings {
@@ -345,6 +348,7 @@ impl Default for CrawlSettings {
             breaker_threshold: 5,
             page_budget: 20_000,
             pause_after_blocked: 10,
+            min_coverage_percent: 90,
         }
     }
 }

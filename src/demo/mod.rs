@@ -84,6 +84,11 @@ impl DemoServer {
                 .local_addr()
                 .map_err(|source| DemoError::Bind { port, source })?;
             let app = server::router(site, catalog.clone(), log.clone(), faults.clone());
+            let listener = server::SiteListener {
+                inner: listener,
+                site,
+                faults: faults.clone(),
+            };
             tasks.push(tokio::spawn(async move {
                 if let Err(e) = axum::serve(listener, app).await {
                     tracing::error!(site = site.name(), error = %e, "demo site stopped");

@@ -48,6 +48,9 @@ pub enum Fault {
     /// This share (percent) of item pages answer as real marketplaces answer
     /// crawlers they refuse or cannot serve (see [`Wall`]).
     Wall { wall: Wall, percent: u8 },
+    /// The host is down: every connection is dropped as soon as it is accepted,
+    /// before a byte of HTTP (see [`SiteListener`]).
+    Down,
 }
 
 /// What a refused or empty item page looks like.
@@ -85,7 +88,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -106,6 +109,7 @@ impl FromStr for Fault {
             "robots-500" => Fault::Robots500,
             "crawl-delay" => Fault::CrawlDelay { secs: n()? },
             "forbidden" => Fault::Forbidden,
+            "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
             "huge" => Fault::Huge {
                 bytes: n()? as usize,
@@ -479,4 +483,47 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
         Body::from(bytes),
     )
         .into_response()
+}
+
+/// A site's listener: while the site has the [`Fault::Down`] fault, every
+/// connection is closed as soon as it is accepted, which a client sees as a host
+/// that does not answer (a connection closed before any response). Swappable per
+/// night like the other faults, which a listener closed for good would not be.
+pub(super) struct SiteListener {
+    pub(super) inner: tokio::net::TcpListener,
+    pub(super) site: Site,
+    pub(super) faults: Faults,
+}
+
+impl SiteListener {
+    fn down(&self) -> bool {
+        let faults = match self.faults.read() {
+            Ok(f) => f,
+            Err(p) => p.into_inner(),
+        };
+        faults
+            .iter()
+            .any(|(s, f)| *s == self.site && matches!(f, Fault::Down))
+    }
+}
+
+impl axum::serve::Listener for SiteListener {
+    type Io = tokio::net::TcpStream;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            match self.inner.accept().await {
+                Ok((io, addr)) if !self.down() => return (io, addr),
+                // Down: dropped unanswered.
+                Ok(_) => continue,
+                // Out of file descriptors and the like: wait, as axum's own does.
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.inner.local_addr()
+    }
 }

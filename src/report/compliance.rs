@@ -136,6 +136,8 @@ pub struct Compliance {
     pub violations: Vec<Violation>,
     pub outsiders: Vec<Outsider>,
     pub charts: BTreeMap<String, Vec<Chart>>,
+    /// What each night looked at, per marketplace.
+    pub coverage: Vec<super::coverage::Coverage>,
 }
 
 /// What `report compliance` wrote.
@@ -144,6 +146,7 @@ pub struct Written {
     pub scorecards: PathBuf,
     pub violations: PathBuf,
     pub html: PathBuf,
+    pub coverage: PathBuf,
     pub distributors: usize,
     pub violations_count: usize,
 }
@@ -297,6 +300,7 @@ pub fn build(
         violations: violations.into_iter().map(|(_, v)| v).collect(),
         outsiders,
         charts,
+        coverage: super::coverage::of_scans(&scans),
     })
 }
 
@@ -791,9 +795,15 @@ pub fn write(
     let v_path = out.join("violations.csv");
     crate::failpoint::hit("report-between-files");
     super::write_file(&v_path, &violations_csv(&v_path, report)?)?;
+    let cov_path = out.join("coverage.csv");
+    super::write_file(
+        &cov_path,
+        &super::coverage::csv(&cov_path, &report.coverage)?,
+    )?;
     let html_path = out.join("report.html");
     super::write_file(&html_path, html(config, report, period)?.as_bytes())?;
     Ok(Written {
+        coverage: cov_path,
         scorecards: sc_path,
         violations: v_path,
         html: html_path,
@@ -927,6 +937,7 @@ fn html(config: &Config, report: &Compliance, period: Period) -> Result<String, 
         "period": report.period, "brand": report.brand, "scans": report.scans, "tool": crate::TOOL,
         "built_at": Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         "distributors": distributors, "outsiders": report.outsiders, "kinds": KINDS,
+        "coverage": report.coverage,
     });
     env.get_template("compliance.html")
         .and_then(|t| t.render(minijinja::value::Serde(ctx)))

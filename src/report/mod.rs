@@ -2,6 +2,7 @@
 //! reports, on the same helpers (CSV cells, page text, file names).
 
 pub mod compliance;
+pub mod coverage;
 pub mod packet;
 mod templates;
 

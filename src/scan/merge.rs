@@ -433,6 +433,8 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
             e.failures += st.failures;
             e.search_failures += st.search_failures;
             e.recheck_failures += st.recheck_failures;
+            e.blocked += st.blocked;
+            e.not_reached += st.not_reached;
         }
     }
 }

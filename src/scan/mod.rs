@@ -17,7 +17,7 @@ pub use crate::summary::{MarketplaceStats, ScanSummary};
 
 use crate::config::{Config, Marketplace};
 use crate::crawl::{FetchError, Fetcher, Page};
-use crate::evidence::{EvidenceError, FindingStatus, Observation, Store, sha256_hex};
+use crate::evidence::{EvidenceError, FindingStatus, Observation, ScanRecord, Store, sha256_hex};
 use crate::{extract, judge};
 
 #[derive(Debug, thiserror::Error)]
@@ -331,6 +331,9 @@ impl<'a> Run<'a> {
         if verdict.is_ok() {
             return true;
         }
+        if blocked {
+            self.with(|s| s.market(&m.name).blocked += 1);
+        }
         tracing::warn!(marketplace = %m.name, %url, ?verdict, "not a listing page: nothing is concluded from it");
         let reason = verdict.reason();
         self.with(|s| s.fail(&m.name, &reason, format!("{url}: {verdict:?}")));
@@ -359,6 +362,7 @@ impl<'a> Run<'a> {
         let paused = self.with(|s| s.paused.contains(&m.name));
         if paused {
             self.with(|s| {
+                s.market(&m.name).not_reached += 1;
                 s.fail(
                     &m.name,
                     "paused_after_blocks",
@@ -397,6 +401,7 @@ impl<'a> Run<'a> {
         });
         if !within {
             self.with(|s| {
+                s.market(&m.name).not_reached += 1;
                 if !s.budget_exhausted.contains(&m.name) {
                     tracing::warn!(marketplace = %m.name, "page budget exhausted; the rest of this marketplace waits for the next scan");
                     s.budget_exhausted.push(m.name.clone());
@@ -786,6 +791,7 @@ fn conclude(
     started: DateTime<Utc>,
 ) -> Result<ScanSummary, ScanError> {
     let (scan_id, as_of) = (summary.scan_id, summary.as_of.unwrap_or(started));
+    note_expected(store, &mut summary)?;
     let not_looked = summary.not_looked.iter().cloned().collect();
     summary.cases = crate::case::after_scan_of(config, store, scan_id, as_of, gone, &not_looked)?;
     summary.findings_resolved = summary.cases.findings_resolved;
@@ -817,6 +823,42 @@ fn register_hosts(fetcher: &Fetcher, config: &Config, unthrottled: bool) -> Resu
             m.rate_limit
         };
         fetcher.register_host(&m.base_url, rate);
+    }
+    Ok(())
+}
+
+/// Fills each marketplace's `listings_expected`: what the last scan that looked at
+/// it in full saw there (a night it was blocked saw nothing and sets no
+/// expectation), or the listings with open findings to recheck if more (before
+/// this scan's cases move them).
+fn note_expected(store: &Store, summary: &mut ScanSummary) -> Result<(), ScanError> {
+    let mut scans: Vec<ScanRecord> = Vec::new();
+    for r in store.scans() {
+        let r = r?;
+        if r.finished_at.is_some() && r.scan_id < summary.scan_id {
+            scans.push(r);
+        }
+    }
+    scans.sort_by_key(|r| r.scan_id);
+    let mut seen_last: BTreeMap<String, u64> = BTreeMap::new();
+    for v in scans.into_iter().filter_map(|r| r.summary) {
+        let not_looked = |name: &str| {
+            v["not_looked"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|n| n.as_str() == Some(name)))
+        };
+        for (name, m) in v["marketplaces"].as_object().into_iter().flatten() {
+            if !not_looked(name) {
+                seen_last.insert(name.clone(), m["listings_seen"].as_u64().unwrap_or(0));
+            }
+        }
+    }
+    let open = open_urls(store)?;
+    let names: BTreeSet<&String> = seen_last.keys().chain(open.keys()).collect();
+    for name in names {
+        let seen = seen_last.get(name).copied().unwrap_or(0);
+        let open = open.get(name).map_or(0, |u| u.len() as u64);
+        summary.market(name).listings_expected = seen.max(open);
     }
     Ok(())
 }
@@ -1020,22 +1062,22 @@ mod tests {
             failures: 5,
             ..MarketplaceStats::default()
         };
-        assert!(!few.looked() && !few.degraded());
+        assert!(!few.looked() && !few.degraded(90));
         let blocked = MarketplaceStats {
             search_pages: 3,
             listing_pages: 2,
             failures: 22,
             ..MarketplaceStats::default()
         };
-        assert!(blocked.degraded());
+        assert!(blocked.degraded(90));
         let unreachable = MarketplaceStats::default();
-        assert!(!unreachable.looked() && unreachable.degraded());
+        assert!(!unreachable.looked() && unreachable.degraded(90));
         let clean = MarketplaceStats {
             search_pages: 3,
             listing_pages: 24,
             ..MarketplaceStats::default()
         };
-        assert!(clean.looked() && !clean.degraded());
+        assert!(clean.looked() && !clean.degraded(90));
     }
     use url::Url;
 
