@@ -44,7 +44,7 @@ fn demo_command_writes_summary_with_perfect_detection() {
     assert!(String::from_utf8_lossy(&v.stdout).starts_with("OK:"));
 
     // The summary says what happened to cases; demo wrote packets and the report.
-    assert!(stdout.contains("cases: 13 opened"), "{stdout}");
+    assert!(stdout.contains("cases 13 opened"), "{stdout}");
     assert!(out.join("report/scorecards.csv").exists() && out.join("report/report.html").exists());
 
     // The case, packet and report commands of the README, as written.

@@ -50,6 +50,11 @@ async fn merge_packet_and_report_killed_between_writes_complete_on_the_next_run(
     let root = tmp.path();
     let targets = root.join("targets");
     brandguard::demo::write_targets(&targets, Some(&server)).unwrap();
+    // One capture confirms a finding: the packet below is built after one night
+    // (confirmation has its own tests in tests/confirm.rs).
+    let brand = targets.join("brand.toml");
+    let text = std::fs::read_to_string(&brand).unwrap();
+    std::fs::write(&brand, format!("{text}\n[confirm]\ncaptures = 1\n")).unwrap();
     let shards: Vec<PathBuf> = (0..2).map(|i| root.join(format!("shard-{i}"))).collect();
     for (i, shard) in shards.iter().enumerate() {
         let out = brandguard(
@@ -198,9 +203,8 @@ async fn merge_packet_and_report_killed_between_writes_complete_on_the_next_run(
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert!(
-            names
-                .iter()
-                .all(|n| !n.ends_with(".csv") || n == "scorecards.csv" || n == "violations.csv"),
+            names.iter().all(|n| !n.ends_with(".csv")
+                || ["scorecards.csv", "violations.csv", "coverage.csv"].contains(&n.as_str())),
             "{point}: {names:?}"
         );
         ok(&run_report(None), &format!("report after {point}"));

@@ -12,6 +12,15 @@ use brandguard::demo::DemoOptions;
 use brandguard::evidence::{FindingStatus, Observation, Store};
 use brandguard::report::packet::{self, Manifest};
 
+/// The demo with one capture confirming a finding (`[confirm] captures = 1`):
+/// these tests are about what the forms hold after one scan; confirmation has
+/// its own tests in tests/confirm.rs.
+async fn forms_demo() -> (brandguard::demo::DemoServer, Config) {
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    config.brand.confirm.captures = 1;
+    (server, config)
+}
+
 fn case_of(store: &Store, market: &str, seller_id: &str) -> Case {
     case::all(store)
         .unwrap()
@@ -62,7 +71,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn packets_of_every_format_hold_the_forms_fields_and_verify() {
-    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_server, config) = forms_demo().await;
     let (dir, store) = common::fresh_store();
     common::scan(&config, &store).await;
     let out = dir.path().join("packets");
@@ -202,7 +211,7 @@ async fn packets_of_every_format_hold_the_forms_fields_and_verify() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_filing_gets_a_new_revision_with_the_reason() {
-    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_server, config) = forms_demo().await;
     let (dir, store) = common::fresh_store();
     common::scan(&config, &store).await;
     let out = dir.path().join("packets");
@@ -243,7 +252,7 @@ async fn a_rejected_filing_gets_a_new_revision_with_the_reason() {
 /// never recorded; building again sets them aside and writes the revision whole.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_build_interrupted_between_its_renames_is_completed_by_the_next() {
-    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_server, config) = forms_demo().await;
     let (dir, store) = common::fresh_store();
     common::scan(&config, &store).await;
     let out = dir.path().join("packets");
@@ -281,7 +290,7 @@ async fn a_build_interrupted_between_its_renames_is_completed_by_the_next() {
 /// reach a packet: the build refuses with verify's message, naming the finding.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_finding_altered_outside_the_chain_is_refused_by_the_packet() {
-    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_server, config) = forms_demo().await;
     let (dir, store) = common::fresh_store();
     common::scan(&config, &store).await;
     let c = case_of(&store, "shopusa", "lxr");
@@ -345,7 +354,7 @@ async fn a_finding_altered_outside_the_chain_is_refused_by_the_packet() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_form_fields_are_listed_not_left_blank() {
-    let (_server, mut config) = common::demo(&DemoOptions::default()).await;
+    let (_server, mut config) = forms_demo().await;
     if let Some(o) = config.brand.owner.as_mut() {
         o.phone = None;
     }
@@ -420,7 +429,7 @@ fn record(store: &Store, config: &Config, scan: u64, id: &str, name: &str) -> Ve
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_listing_reached_twice_in_a_scan_counts_its_findings_once() {
-    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_server, config) = forms_demo().await;
     let (_dir, store) = common::fresh_store();
     let night = |n| Some(brandguard::demo::night_date(n));
     let first = store.begin_scan("twice", night(0)).unwrap();
@@ -447,7 +456,7 @@ async fn a_listing_reached_twice_in_a_scan_counts_its_findings_once() {
 /// old seller's case is the one whose findings are read back by key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_listing_that_changes_hands_leaves_both_cases_once_gone() {
-    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_server, config) = forms_demo().await;
     let (_dir, store) = common::fresh_store();
     let night = brandguard::demo::night_date;
     let none = case::Gone::new();
@@ -499,7 +508,7 @@ async fn a_listing_that_changes_hands_leaves_both_cases_once_gone() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_seller_names_are_escaped_sanitised_neutralised_and_cut() {
-    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_server, config) = forms_demo().await;
     let (dir, store) = common::fresh_store();
     let scan = store
         .begin_scan("hostile", Some(brandguard::demo::night_date(0)))
@@ -673,7 +682,7 @@ fn verify_cli(zip: &Path) -> (Option<i32>, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn packet_verify_refuses_doubled_escaping_and_bombing_zips() {
-    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_server, config) = forms_demo().await;
     let (dir, store) = common::fresh_store();
     common::scan(&config, &store).await;
     let out = dir.path().join("packets");

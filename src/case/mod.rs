@@ -54,6 +54,9 @@ pub enum CaseState {
     Rejected,
     Refiled,
     Resolved,
+    /// Filed, then every listing was brought into line or taken down: the
+    /// complaint or notice worked.
+    Complied,
     Closed,
 }
 
@@ -66,13 +69,17 @@ impl CaseState {
             CaseState::Rejected => "rejected",
             CaseState::Refiled => "refiled",
             CaseState::Resolved => "resolved",
+            CaseState::Complied => "complied",
             CaseState::Closed => "closed",
         }
     }
 
-    /// Resolved or closed: nothing more to do.
+    /// Resolved, complied or closed: nothing more to do.
     pub fn is_done(self) -> bool {
-        matches!(self, CaseState::Resolved | CaseState::Closed)
+        matches!(
+            self,
+            CaseState::Resolved | CaseState::Complied | CaseState::Closed
+        )
     }
 }
 
@@ -86,12 +93,21 @@ impl std::str::FromStr for CaseState {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         use CaseState::*;
-        [Open, PacketReady, Filed, Rejected, Refiled, Resolved, Closed]
-            .into_iter()
+        [
+            Open,
+            PacketReady,
+            Filed,
+            Rejected,
+            Refiled,
+            Resolved,
+            Complied,
+            Closed,
+        ]
+        .into_iter()
             .find(|c| c.as_str() == s.replace('-', "_"))
             .ok_or_else(|| {
                 format!(
-                    "unknown state `{s}` (open, packet_ready, filed, rejected, refiled, resolved, closed)"
+                    "unknown state `{s}` (open, packet_ready, filed, rejected, refiled, resolved, complied, closed)"
                 )
             })
     }
@@ -344,6 +360,10 @@ pub struct CaseSummary {
     pub findings_resolved: u64,
     /// Cases resolved by this scan because all their findings were.
     pub resolved: u64,
+    /// Of `resolved`: filed cases whose listings were brought into line (`complied`).
+    pub complied: u64,
+    /// Filed cases still violating `[confirm] recheck_after_days` after the filing.
+    pub escalated: u64,
     /// Cases not done, after this scan.
     pub open: u64,
     pub ids_opened: Vec<String>,
@@ -694,7 +714,7 @@ impl<'a> CasePass<'a> {
             // does not second-guess that.
             return Ok(());
         }
-        if c.state == CaseState::Resolved {
+        if matches!(c.state, CaseState::Resolved | CaseState::Complied) {
             c.state = CaseState::Open;
             c.relapses += 1;
             let e = c.event(at, "reopened", "brandguard");
@@ -821,16 +841,29 @@ impl<'a> CasePass<'a> {
         }
         more_findings(c, "findings_resolved", resolved, as_of, scan_id);
         if c.open_findings.is_empty() && !c.state.is_done() && !c.findings.is_empty() {
-            c.state = CaseState::Resolved;
             let n = c.findings.len();
-            let e = c.event(as_of, "resolved", "brandguard");
-            e.reason = Some(format!(
-                "all {n} findings resolved (listings removed or brought into line)"
-            ));
-            e.scan_id = Some(scan_id);
+            if matches!(c.state, CaseState::Filed | CaseState::Refiled) {
+                // A filed case whose listings were all brought into line or taken
+                // down: the filing worked. The resolutions name their captures.
+                c.state = CaseState::Complied;
+                let e = c.event(as_of, "complied", "brandguard");
+                e.reason = Some(format!(
+                    "after the filing, all {n} findings resolved (listings removed or brought into line; see each finding's resolution capture)"
+                ));
+                e.scan_id = Some(scan_id);
+                self.summary.complied += 1;
+            } else {
+                c.state = CaseState::Resolved;
+                let e = c.event(as_of, "resolved", "brandguard");
+                e.reason = Some(format!(
+                    "all {n} findings resolved (listings removed or brought into line)"
+                ));
+                e.scan_id = Some(scan_id);
+            }
             self.summary.resolved += 1;
             self.summary.ids_resolved.push(c.id.clone());
         }
+        self.escalate_if_ignored(c);
         // The path follows what is open now, unless a person chose it.
         if c.path.overridden.is_none() && !c.open_findings.is_empty() {
             let open: Vec<&FindingRecord> = open.values().collect();
@@ -843,6 +876,48 @@ impl<'a> CasePass<'a> {
             }
         }
         Ok(())
+    }
+}
+
+impl CasePass<'_> {
+    /// A filed case still violating `[confirm] recheck_after_days` after its last
+    /// filing (or its last escalation) moves up a step: an `escalated` event the
+    /// compliance report counts, with the open findings that are still there.
+    fn escalate_if_ignored(&mut self, c: &mut Case) {
+        if !matches!(c.state, CaseState::Filed | CaseState::Refiled) || c.open_findings.is_empty() {
+            return;
+        }
+        let days = i64::from(self.config.brand.confirm.recheck_after_days);
+        // From the date the last filing was made (as the person filing gave it),
+        // or the last escalation since.
+        let filed = c
+            .filings
+            .last()
+            .and_then(|f| f.filed_on.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc());
+        let escalated = c
+            .events
+            .iter()
+            .rev()
+            .take_while(|e| !matches!(e.action.as_str(), "filed" | "refiled"))
+            .find(|e| e.action == "escalated")
+            .map(|e| e.at);
+        let Some(since) = filed.max(escalated) else {
+            return;
+        };
+        if self.as_of - since < chrono::Duration::days(days) {
+            return;
+        }
+        let steps = c.events.iter().filter(|e| e.action == "escalated").count() + 1;
+        let n = c.open_findings.len();
+        let (scan_id, as_of) = (self.scan_id, self.as_of);
+        let e = c.event(as_of, "escalated", "brandguard");
+        e.reason = Some(format!(
+            "{n} findings still there {days} days after {}: escalation step {steps}",
+            since.format("%Y-%m-%d")
+        ));
+        e.scan_id = Some(scan_id);
+        self.summary.escalated += 1;
     }
 }
 

@@ -22,8 +22,9 @@ pub struct DemoCommand {
     #[arg(long)]
     targets: Option<PathBuf>,
     /// Scan this many consecutive nights of a changing marketplace, each stamped
-    /// with its date (1 to 30 November 2026).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=30))]
+    /// with its date (1 to 30 November 2026). Two by default: a finding is only
+    /// confirmed (and packets built) once seen on two nights (`[confirm]`).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=30))]
     nights: u32,
     #[command(flatten)]
     demo: DemoArgs,
@@ -204,17 +205,30 @@ fn worst_exit(reports: &[DemoReport]) -> u8 {
         .unwrap_or(exit::OK)
 }
 
-/// A packet for every case still open: what legal would file tomorrow.
+/// A packet for every case still open with a confirmed finding: what legal would
+/// file tomorrow. Cases with suspected findings only are named, not packed.
 fn write_packets(config: &Config, store: &Store, dir: &Path) -> Result<()> {
+    use brandguard::report::packet::{self, PacketError};
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut packets = 0;
+    let (mut packets, mut waiting) = (0, Vec::new());
     for c in brandguard::case::all(store)? {
-        if !c.state.is_done() {
-            brandguard::report::packet::build(config, store, &c.id, None, dir)?;
-            packets += 1;
+        if c.state.is_done() {
+            continue;
+        }
+        match packet::build(config, store, &c.id, None, dir) {
+            Ok(_) => packets += 1,
+            Err(PacketError::Unconfirmed { case_id, .. }) => waiting.push(case_id),
+            Err(e) => return Err(e.into()),
         }
     }
     println!("{packets} case packets in {}", dir.display());
+    if !waiting.is_empty() {
+        println!(
+            "no packet yet for {} (findings suspected, not confirmed: {})",
+            waiting.join(", "),
+            config.brand.confirm.rule()
+        );
+    }
     Ok(())
 }
 

@@ -27,6 +27,10 @@ pub struct PacketCommand {
     targets: Option<PathBuf>,
     #[arg(long, default_value = "evidence/store")]
     store: PathBuf,
+    /// Build a draft with every finding, suspected ones included: marked "not for
+    /// filing" and never recorded as a revision of the case.
+    #[arg(long)]
+    draft: bool,
 }
 
 #[derive(Subcommand)]
@@ -67,9 +71,21 @@ impl PacketCommand {
         let store = Store::open(&self.store)?;
         std::fs::create_dir_all(&self.out)
             .with_context(|| format!("cannot create {}", self.out.display()))?;
-        let p = packet::build(&config, &store, case, self.format, &self.out)?;
-        print_packet(&p);
-        Ok(exit::OK)
+        let built = match self.draft {
+            true => packet::build_draft(&config, &store, case, self.format, &self.out),
+            false => packet::build(&config, &store, case, self.format, &self.out),
+        };
+        match built {
+            Ok(p) => {
+                print_packet(&p);
+                Ok(exit::OK)
+            }
+            Err(e @ packet::PacketError::Unconfirmed { .. }) => {
+                eprintln!("not built: {e}");
+                Ok(exit::UNCONFIRMED)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }
 
@@ -102,10 +118,13 @@ fn verify(path: &std::path::Path, store: Option<&PathBuf>) -> Result<u8> {
 }
 
 fn print_packet(p: &Packet) {
+    let what = match p.draft {
+        true => "DRAFT (not for filing, not a revision)".to_string(),
+        false => format!("revision {}", p.revision),
+    };
     println!(
-        "{} revision {} ({}): {} files in {} and {}",
+        "{} {what} ({}): {} files in {} and {}",
         p.case_id,
-        p.revision,
         p.format,
         p.files,
         p.dir.display(),
@@ -119,5 +138,13 @@ fn print_packet(p: &Packet) {
     }
     for m in &p.missing {
         println!("  missing: {m}");
+    }
+    for s in &p.suspected {
+        let how = if p.draft {
+            "included, unconfirmed"
+        } else {
+            "left out until confirmed"
+        };
+        println!("  suspected ({how}): {s}");
     }
 }

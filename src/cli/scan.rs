@@ -169,8 +169,16 @@ pub(super) fn print_summary(s: &ScanSummary) {
     }
     let c = &s.cases;
     println!(
-        "cases: {} opened, {} reopened (seller back), {} resolved, {} open; {} findings resolved, {} listings rechecked at their address ({} gone)",
-        c.opened, c.reopened, c.resolved, c.open, s.findings_resolved, s.rechecked, s.listings_gone
+        "cases: {} opened, {} reopened (seller back), {} resolved ({} complied after filing), {} escalated (ignored a filing), {} open; {} findings resolved, {} listings rechecked at their address ({} gone)",
+        c.opened,
+        c.reopened,
+        c.resolved,
+        c.complied,
+        c.escalated,
+        c.open,
+        s.findings_resolved,
+        s.rechecked,
+        s.listings_gone
     );
     println!(
         "cost: {:.1} CPU seconds, peak memory {:.0} MiB, {} snapshot bytes stored ({} new pages, {} already stored)",

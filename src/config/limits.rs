@@ -137,6 +137,32 @@ fn crawl_numbers(c: &CrawlSettings, site: &Site) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// `[confirm]` of brand.toml.
+pub(super) fn confirm(c: &super::Confirm, site: &Site) -> Result<(), ConfigError> {
+    check(site, "confirm.captures", c.captures, &(1..=30), "")?;
+    check(
+        site,
+        "confirm.min_span_hours",
+        c.min_span_hours,
+        &(0..=24 * 30),
+        " h",
+    )?;
+    check(
+        site,
+        "confirm.grace_percent",
+        c.grace_percent,
+        &(rust_decimal::Decimal::ZERO..=rust_decimal::Decimal::TEN),
+        "%",
+    )?;
+    check(
+        site,
+        "confirm.recheck_after_days",
+        c.recheck_after_days,
+        &(1..=365),
+        " days",
+    )
+}
+
 /// How the crawler names itself: `[crawl]`'s product token and contact URL.
 fn crawl_identity(c: &CrawlSettings, site: &Site) -> Result<(), ConfigError> {
     // The token goes into every request's User-Agent and is what robots.txt groups

@@ -429,6 +429,10 @@ impl Brand {
                 program_ids: b.enforcement.program_ids,
                 reason_codes: b.enforcement.reason_codes,
             },
+            confirm: {
+                limits::confirm(&b.confirm, site)?;
+                b.confirm
+            },
         })
     }
 }

@@ -68,6 +68,8 @@ pub(super) struct BrandFile {
     pub escalation: Option<EscalationFile>,
     #[serde(default)]
     pub enforcement: EnforcementFile,
+    #[serde(default)]
+    pub confirm: Confirm,
 }
 
 /// A date and time as written: a TOML datetime or a string, always with a UTC offset.
@@ -533,6 +535,7 @@ pub struct Brand {
     pub promotions: Vec<Promotion>,
     pub escalation: Escalation,
     pub enforcement: Enforcement,
+    pub confirm: Confirm,
 }
 
 /// A sanctioned promotion: between `start` and `end` the SKUs may be advertised down
@@ -602,6 +605,53 @@ impl Default for Escalation {
                 step("supply_hold", None, Some(7), Some(2)),
                 step("termination", None, Some(15), Some(4)),
             ],
+        }
+    }
+}
+
+/// `[confirm]`: when a violation seen by a scan is believed. A finding is
+/// *suspected* on its first capture and *confirmed* after `captures` ok captures
+/// at least `min_span_hours` apart: a price dip gone by the next night never
+/// reaches a packet, which is built from confirmed findings only (unless a draft
+/// is asked for).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Confirm {
+    /// Ok captures showing the violation before it is confirmed (1 confirms at once).
+    pub captures: u32,
+    /// Hours between the first and the last of those captures, at least (with
+    /// more than one).
+    pub min_span_hours: u32,
+    /// A price this many percent (a decimal string, `"1"`) or less under the floor
+    /// is not a violation: absorbs rounding and currency display.
+    pub grace_percent: Decimal,
+    /// Days after a filing before a listing still violating moves its case up a
+    /// step (`escalated`).
+    pub recheck_after_days: u32,
+}
+
+impl Confirm {
+    /// The shortest span between the first and the last confirming capture.
+    pub fn min_span(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.min_span_hours))
+    }
+
+    /// The rule in words, for messages and packets.
+    pub fn rule(&self) -> String {
+        format!(
+            "confirmed after {} ok captures at least {} h apart ([confirm] in brand.toml)",
+            self.captures, self.min_span_hours
+        )
+    }
+}
+
+impl Default for Confirm {
+    fn default() -> Self {
+        Confirm {
+            captures: 2,
+            min_span_hours: 6,
+            grace_percent: Decimal::ZERO,
+            recheck_after_days: 14,
         }
     }
 }

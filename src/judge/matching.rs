@@ -230,4 +230,29 @@ mod tests {
         assert!(!has_word("acme x10 headphones", "x1"));
         assert!(has_word("acme艾克米 x1 无线降噪耳机", "耳机"));
     }
+
+    #[test]
+    fn a_price_within_the_grace_is_not_under_the_floor() {
+        let mut b = brand();
+        let mut l = listing("Acme X1 headphones", None);
+        l.seller.id = Some("nwaudio".into());
+        let usd = |s: &str| {
+            Some(crate::money::Money::new(
+                s.parse().unwrap(),
+                crate::money::Currency::new("USD").unwrap(),
+            ))
+        };
+        let below = |b: &Brand, l: &Listing| {
+            crate::judge::judge(b, l, chrono::Utc::now(), None)
+                .findings
+                .iter()
+                .any(|f| f.kind == crate::judge::FindingKind::BelowFloor)
+        };
+        l.price = usd("198.50"); // floor 199.00: 0.25% under
+        assert!(below(&b, &l), "no grace by default");
+        b.confirm.grace_percent = rust_decimal::Decimal::ONE;
+        assert!(!below(&b, &l), "within 1%");
+        l.price = usd("196.00"); // 1.5% under
+        assert!(below(&b, &l), "beyond 1%");
+    }
 }

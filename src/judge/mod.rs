@@ -238,7 +238,10 @@ impl Judging<'_> {
             v.notes.push(note);
             return Vec::new();
         };
-        if p.amount < f.amount {
+        // `[confirm] grace_percent`: a price a rounding's width under the floor is
+        // not a violation.
+        let grace = Decimal::ONE - self.brand.confirm.grace_percent / Decimal::ONE_HUNDRED;
+        if p.amount < f.amount * grace {
             self.below_floor(v, p, f);
         }
         let ratio = self.brand.policy.counterfeit_price_ratio;

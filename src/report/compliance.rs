@@ -75,6 +75,12 @@ pub struct Scorecard {
     pub repeat_offences: usize,
     pub escalation_step: String,
     pub escalation_why: String,
+    /// Notices and complaints filed against the distributor's listings in the period.
+    pub notices_sent: usize,
+    /// Of its cases, those that complied after a filing in the period.
+    pub complied: usize,
+    /// Times its cases were escalated for ignoring a filing in the period.
+    pub escalated: usize,
 }
 
 /// One row of `violations.csv`.
@@ -270,8 +276,11 @@ pub fn build(
     })?;
     let mut scorecards = Vec::new();
     let mut charts = BTreeMap::new();
+    let cases = crate::case::all(store).map_err(Box::new)?;
     for (id, a) in &tally.acc {
-        scorecards.push(scorecard(brand, &scan_days, id, a));
+        let mut card = scorecard(brand, &scan_days, id, a);
+        count_enforcement(&mut card, &cases, period);
+        scorecards.push(card);
         charts.insert(id.clone(), charts_of(brand, period, a));
     }
     let outsiders = tally
@@ -614,6 +623,26 @@ fn scorecard(
         repeat_offences: repeats,
         escalation_step: step,
         escalation_why: why,
+        ..Scorecard::default()
+    }
+}
+
+/// What was done about the distributor's cases in the period: filings,
+/// compliance after them, escalations for ignoring them (case events).
+fn count_enforcement(card: &mut Scorecard, cases: &[crate::case::Case], period: Period) {
+    let theirs = cases
+        .iter()
+        .filter(|c| c.authorized_seller.as_deref() == Some(card.distributor.as_str()));
+    for e in theirs.flat_map(|c| &c.events) {
+        if e.at < period.start || e.at >= period.end {
+            continue;
+        }
+        match e.action.as_str() {
+            "filed" | "refiled" => card.notices_sent += 1,
+            "complied" => card.complied += 1,
+            "escalated" => card.escalated += 1,
+            _ => {}
+        }
     }
 }
 
@@ -841,6 +870,9 @@ fn scorecards_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportErr
         "repeat_offences",
         "escalation_step",
         "escalation_why",
+        "notices_sent",
+        "complied",
+        "escalated",
     ]);
     let rows = report.scorecards.iter().map(|s| {
         let mut row = vec![
@@ -867,6 +899,9 @@ fn scorecards_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportErr
             s.repeat_offences.to_string(),
             s.escalation_step.clone(),
             s.escalation_why.clone(),
+            s.notices_sent.to_string(),
+            s.complied.to_string(),
+            s.escalated.to_string(),
         ]);
         row
     });

@@ -22,6 +22,8 @@ pub enum ReportError {
     Csv { path: String, source: csv::Error },
     #[error(transparent)]
     Evidence(#[from] EvidenceError),
+    #[error(transparent)]
+    Case(#[from] Box<crate::case::CaseError>),
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
 }

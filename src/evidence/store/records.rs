@@ -94,6 +94,15 @@ pub struct FindingRecord {
 }
 
 impl FindingRecord {
+    /// Whether the finding is confirmed: seen in at least `captures` ok captures
+    /// whose first and last are at least `min_span` apart (`[confirm]` of
+    /// brand.toml; one capture has no span). Until then it is suspected: nothing
+    /// is filed on it.
+    pub fn confirmed(&self, captures: u32, min_span: chrono::Duration) -> bool {
+        self.times_seen >= u64::from(captures)
+            && (captures <= 1 || self.last_seen - self.first_seen >= min_span)
+    }
+
     /// The key of the finding in the `findings` tree, printable (`market/listing/kind`).
     pub fn key(&self) -> String {
         finding_key(&self.finding).replace('\0', "/")

@@ -21,8 +21,14 @@ pub(super) struct Evidence {
 }
 
 /// The case's findings grouped by listing, each with the observations that
-/// showed one of them.
-pub(super) fn gather(store: &Store, c: &Case) -> Result<Vec<Evidence>, PacketError> {
+/// showed one of them; with `confirm`, only confirmed findings, the suspected
+/// ones returned apart (named on the cover, never claimed).
+pub(super) fn gather(
+    store: &Store,
+    c: &Case,
+    confirm: Option<&crate::config::Confirm>,
+) -> Result<(Vec<Evidence>, Vec<FindingRecord>), PacketError> {
+    let mut suspected = Vec::new();
     // Open findings are what a filing is about; a case with none (resolved) still
     // documents all of them.
     let keys = if c.open_findings.is_empty() {
@@ -36,6 +42,12 @@ pub(super) fn gather(store: &Store, c: &Case) -> Result<Vec<Evidence>, PacketErr
             .vouched_finding(&crate::evidence::finding_key_of_printable(k))
             .map_err(ReportError::from)?
         {
+            if let Some(rule) = confirm
+                && !f.confirmed(rule.captures, rule.min_span())
+            {
+                suspected.push(f);
+                continue;
+            }
             by_listing
                 .entry(format!(
                     "{}/{}",
@@ -61,7 +73,7 @@ pub(super) fn gather(store: &Store, c: &Case) -> Result<Vec<Evidence>, PacketErr
             observations,
         });
     }
-    Ok(out)
+    Ok((out, suspected))
 }
 
 /// The evidence's files and the rows that describe them.
@@ -134,10 +146,12 @@ fn captures(
                 "observation_log_seq": o.log_seq, "scan_id": o.scan_id,
             })),
         );
-        out.captures
-            .push(pin(store, &e.listing, o, page_file.clone())?);
+        let pinned = pin(store, &e.listing, o, page_file.clone())?;
+        let status = pinned.capture_status;
+        out.captures.push(pinned);
         caps.push(serde_json::json!({
             "at": o.page.received_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            "status": status,
             "price": o.listing.price.as_ref().map(|p| p.to_string()).unwrap_or_default(),
             "file": page_file,
             "sha256": o.snapshot.sha256,

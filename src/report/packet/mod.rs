@@ -75,6 +75,12 @@ pub struct Manifest {
     pub missing: Vec<String>,
     pub captures: Vec<ManifestCapture>,
     pub files: Vec<ManifestFile>,
+    /// A draft, not for filing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
+    /// Findings of the case left out as not yet confirmed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suspected: Vec<String>,
 }
 
 /// A packet as written.
@@ -90,6 +96,10 @@ pub struct Packet {
     pub missing: Vec<String>,
     /// What an interrupted build of this revision had left, moved aside.
     pub set_aside: Vec<PathBuf>,
+    /// A draft: every finding, not for filing, not a revision of the case.
+    pub draft: bool,
+    /// The case's findings left out as not yet confirmed (all of them are in a draft).
+    pub suspected: Vec<String>,
 }
 
 /// What `packet verify` checked.
@@ -112,6 +122,15 @@ pub enum PacketError {
     Template { name: String, message: String },
     #[error("packet {path}: {message}")]
     Invalid { path: String, message: String },
+    #[error(
+        "case {case_id}: no finding is confirmed yet ({rule}); suspected: {}. Wait for the next scan, or build a draft with --draft (not for filing)",
+        suspected.join(", ")
+    )]
+    Unconfirmed {
+        case_id: String,
+        rule: String,
+        suspected: Vec<String>,
+    },
     #[error("cannot read {path}: {source}")]
     Read {
         path: String,
@@ -152,13 +171,39 @@ fn render(
 /// Builds the next revision of case `case_id`'s packet under `out`: the form's
 /// fields, the cover, the evidence of every listing, listings.csv and the
 /// manifest, written under a temporary name and renamed when complete; then the
-/// case records the revision.
+/// case records the revision. Only confirmed findings (`[confirm]`) are in it; a
+/// case with none is refused with [`PacketError::Unconfirmed`].
 pub fn build(
     config: &Config,
     store: &Store,
     case_id: &str,
     format: Option<ComplaintFormat>,
     out: &Path,
+) -> Result<Packet, PacketError> {
+    build_packet(config, store, case_id, format, out, false)
+}
+
+/// A draft of case `case_id`'s packet: every finding, confirmed or suspected,
+/// under a cover marked "DRAFT — not for filing". A draft is not a revision of
+/// the case (nothing is recorded) and is named `…-draft-TIME`, never replacing
+/// anything.
+pub fn build_draft(
+    config: &Config,
+    store: &Store,
+    case_id: &str,
+    format: Option<ComplaintFormat>,
+    out: &Path,
+) -> Result<Packet, PacketError> {
+    build_packet(config, store, case_id, format, out, true)
+}
+
+fn build_packet(
+    config: &Config,
+    store: &Store,
+    case_id: &str,
+    format: Option<ComplaintFormat>,
+    out: &Path,
+    draft: bool,
 ) -> Result<Packet, PacketError> {
     let c = case::get(store, case_id)?;
     let format = format
@@ -167,16 +212,28 @@ pub fn build(
             .map(|m| m.complaint_format))
         .unwrap_or_default();
     let form = forms::for_case(&c, format);
+    let confirm = &config.brand.confirm;
+    let (evidence, suspected) = evidence::gather(store, &c, (!draft).then_some(confirm))?;
+    if evidence.is_empty() && !suspected.is_empty() {
+        return Err(PacketError::Unconfirmed {
+            case_id: c.id.clone(),
+            rule: confirm.rule(),
+            suspected: suspected.iter().map(describe_suspected).collect(),
+        });
+    }
     let revision = c.packets.len() as u32 + 1;
-    let name = format!(
-        "{}-{}-r{revision}",
+    let stem = format!(
+        "{}-{}",
         c.id,
         file_name(&format!("{}-{}", c.marketplace, seller_name(&c)), 60)
     );
+    let name = match draft {
+        false => format!("{stem}-r{revision}"),
+        true => format!("{stem}-draft-{}", Utc::now().format("%Y%m%dT%H%M%S%.3f")),
+    };
     let dir = out.join(&name);
     let zip_path = out.join(format!("{name}.zip"));
     let set_aside = set_aside_unrecorded(out, &[&dir, &zip_path])?;
-    let evidence = evidence::gather(store, &c)?;
     let statements = statements(config, form)?;
     let facts = forms::Facts {
         config,
@@ -185,24 +242,31 @@ pub fn build(
         statements: &statements,
     };
     let built_at = Utc::now();
-    let (files, manifest) = compose(store, &facts, form, revision, built_at)?;
+    let kept_apart = Apart {
+        draft,
+        suspected: suspected.iter().map(describe_suspected).collect(),
+        rule: confirm.rule(),
+    };
+    let (files, manifest) = compose(store, &facts, form, (revision, built_at), &kept_apart)?;
     let missing = manifest.missing.clone();
     let manifest_bytes = json_bytes(&manifest);
     let manifest_sha256 = sha256_hex(&manifest_bytes);
     let mut files = files;
     files.insert("manifest.json".into(), manifest_bytes);
     write_atomically(out, &name, &files)?;
-    case::packet_built(
-        store,
-        &c.id,
-        PacketRevision {
-            revision,
-            format: form.id().into(),
-            built_at,
-            manifest_sha256: manifest_sha256.clone(),
-            log_len: store.log_len(),
-        },
-    )?;
+    if !draft {
+        case::packet_built(
+            store,
+            &c.id,
+            PacketRevision {
+                revision,
+                format: form.id().into(),
+                built_at,
+                manifest_sha256: manifest_sha256.clone(),
+                log_len: store.log_len(),
+            },
+        )?;
+    }
     Ok(Packet {
         case_id: c.id,
         revision,
@@ -213,7 +277,28 @@ pub fn build(
         files: files.len(),
         missing,
         set_aside,
+        draft,
+        suspected: kept_apart.suspected,
     })
+}
+
+/// What a packet leaves out or says it is not: a draft, and the suspected
+/// findings (not yet confirmed) of the case.
+struct Apart {
+    draft: bool,
+    suspected: Vec<String>,
+    rule: String,
+}
+
+/// A suspected finding in words: `shopusa/B0001/below_floor (seen 1 time since 2026-11-01)`.
+fn describe_suspected(f: &crate::evidence::FindingRecord) -> String {
+    format!(
+        "{} (seen {} time{} since {})",
+        f.key(),
+        f.times_seen,
+        if f.times_seen == 1 { "" } else { "s" },
+        f.first_seen.format("%Y-%m-%d %H:%M UTC")
+    )
 }
 
 /// What an interrupted build of this revision left under its final names (the
@@ -245,8 +330,8 @@ fn compose(
     store: &Store,
     facts: &forms::Facts,
     form: &dyn Form,
-    revision: u32,
-    built_at: chrono::DateTime<Utc>,
+    (revision, built_at): (u32, chrono::DateTime<Utc>),
+    apart: &Apart,
 ) -> Result<(BTreeMap<String, Vec<u8>>, Manifest), PacketError> {
     let (config, c) = (facts.config, facts.case);
     let fields = forms::fields(form, facts);
@@ -271,7 +356,10 @@ fn compose(
         statements: facts.statements,
     };
     let env = templates::environment(&config.dir, "packet");
-    let ctx = cover.context(config, store, c);
+    let mut ctx = cover.context(config, store, c);
+    ctx["draft"] = apart.draft.into();
+    ctx["suspected"] = serde_json::json!(apart.suspected);
+    ctx["confirm_rule"] = apart.rule.clone().into();
     files.insert(
         "cover.html".into(),
         render(&env, &format!("{}.html", form.id()), &ctx)?.into_bytes(),
@@ -281,6 +369,7 @@ fn compose(
         json_bytes(&serde_json::json!({
             "form": form.title(), "case_id": c.id, "revision": revision, "path": c.path.path.as_str(),
             "path_reason": c.path.reason, "fields": fields, "missing": missing,
+            "draft": apart.draft, "suspected_not_included": apart.suspected,
         })),
     );
     for (path, body) in form.api_files(facts) {
@@ -307,6 +396,8 @@ fn compose(
                 bytes: b.len() as u64,
             })
             .collect(),
+        draft: apart.draft,
+        suspected: apart.suspected.clone(),
     };
     Ok((files, manifest))
 }

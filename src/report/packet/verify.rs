@@ -246,6 +246,12 @@ fn check_revision(
     manifest_sha256: &str,
 ) -> Result<(), PacketError> {
     let bad = |message: String| invalid(path, message);
+    if manifest.draft {
+        return Err(bad(format!(
+            "a draft of case {}, not a revision of it: drafts are never recorded for filing",
+            manifest.case_id
+        )));
+    }
     let c = case::get(store, &manifest.case_id)?;
     let rev = c
         .packets
