@@ -2,6 +2,9 @@
 //! bytes. Run: `cargo bench --bench extract`.
 //!
 //! Goal (issue 4): extraction costs at most 30% more than parsing alone.
+//! `capture_verdict` is the cost of judging a capture (captcha, challenge, shell,
+//! soft 404) before it is read; goal (issue 17): under 5% of `extract_listing`.
+//! `real_pages` are the ten captured marketplace pages (300 KB – 1.6 MB).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -38,13 +41,33 @@ fn corpus_samples() -> Vec<(String, Page)> {
     out
 }
 
+fn corpus_real() -> Vec<(String, Page)> {
+    use std::io::Read;
+    let dir = Path::new("tests/data/peer/html_samples/product-extraction-benchmark");
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("captured pages folder") {
+        let p = e.expect("entry").path();
+        if p.to_string_lossy().ends_with(".html.gz") {
+            let mut body = Vec::new();
+            flate2::read::GzDecoder::new(std::fs::File::open(&p).expect("page"))
+                .read_to_end(&mut body)
+                .expect("gzip");
+            let url = Url::parse("https://shop.example/p/1").expect("url");
+            out.push(("generic".to_string(), Page::saved(url, body)));
+        }
+    }
+    out
+}
+
 fn bench(c: &mut Criterion) {
     let demo = Config::load(Path::new("targets/demo")).expect("demo targets");
     let generic = Config::load(Path::new("tests/data/generic")).expect("generic targets");
     for (name, config, pages) in [
         ("demo_pages", &demo, corpus_demo(&demo)),
         ("sample_pages", &generic, corpus_samples()),
+        ("real_pages", &generic, corpus_real()),
     ] {
+        let rules = brandguard::crawl::verdict::Rules::default();
         let bytes: usize = pages.iter().map(|(_, p)| p.body.len()).sum();
         let mut g = c.benchmark_group(name);
         g.throughput(Throughput::Bytes(bytes as u64));
@@ -62,6 +85,13 @@ fn bench(c: &mut Criterion) {
                 for (m, p) in &pages {
                     let m = config.marketplace(m).expect("marketplace");
                     black_box(brandguard::extract::listing(p, m));
+                }
+            })
+        });
+        g.bench_function("capture_verdict", |b| {
+            b.iter(|| {
+                for (_, p) in &pages {
+                    black_box(rules.judge(p));
                 }
             })
         });
