@@ -16,6 +16,17 @@ pub fn fold(s: &str) -> String {
         .join(" ")
 }
 
+/// What a seller name looks like: [`normalize_seller`], then the UTS #39
+/// confusable skeleton (unicode-security), so "Nоrthwind Аudio" with Cyrillic
+/// letters, "N0rthwind" or a full-width copy reads like the name it imitates.
+/// For spotting impersonation, never for identity: ids are identity.
+pub fn name_skeleton(name: &str) -> String {
+    // Lower-cased again after: the skeleton of a digit zero is a capital O.
+    unicode_security::confusable_detection::skeleton(&normalize_seller(name))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// A seller name reduced to what identifies it: folded, punctuation dropped, and the
 /// shop-type suffixes marketplaces add ("Official Store", "旗舰店") removed.
 pub fn normalize_seller(name: &str) -> String {

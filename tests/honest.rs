@@ -310,3 +310,94 @@ async fn a_marketplace_that_keeps_blocking_is_left_alone() {
     // The other marketplaces were scanned as usual.
     assert!(!s.degraded.contains(&"shopusa".to_string()));
 }
+
+/// Fourteen nights of the changing demo: tmart answers its listing pages 403 on
+/// nights 2–3 and bidbay answers 30% of them with captchas and Cloudflare
+/// challenges on nights 4–6. Compared night by night with the same fourteen
+/// nights unblocked: no finding or case is resolved, reopened or escalated that
+/// the unblocked run did not, each blocked night is a failed night that counts its
+/// blocked pages by provider, and after the blocks end both stores hold the same
+/// findings, resolutions and case states.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fourteen_nights_with_blocked_nights_end_as_the_unblocked_fourteen() {
+    use brandguard::demo::Wall;
+    use std::collections::BTreeSet;
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_control_dir, control) = common::fresh_store();
+    let (_dir, store) = common::fresh_store();
+    let resolved = |st: &brandguard::evidence::Store| -> BTreeSet<String> {
+        st.findings()
+            .map(|f| f.unwrap())
+            .filter(|f| f.resolved.is_some())
+            .map(|f| f.key())
+            .collect()
+    };
+    let findings = |st: &brandguard::evidence::Store| -> BTreeSet<String> {
+        st.findings().map(|f| f.unwrap().key()).collect()
+    };
+    let cases = |st: &brandguard::evidence::Store| -> BTreeSet<(String, String, String)> {
+        case::all(st)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.marketplace, c.seller_key, c.state.as_str().to_string()))
+            .collect()
+    };
+    let wall = |wall| (Site::Bidbay, Fault::Wall { wall, percent: 30 });
+    for night in 0..14 {
+        server.set_night(night);
+        server.set_faults(vec![]);
+        let clean = common::night(&config, &control, night).await;
+        let faults = match night {
+            1 | 2 => vec![(Site::Tmart, Fault::Forbidden)],
+            3 | 5 => vec![wall(Wall::Captcha)],
+            4 => vec![wall(Wall::Challenge)],
+            _ => vec![],
+        };
+        let blocked = !faults.is_empty();
+        server.set_faults(faults);
+        let s = common::night(&config, &store, night).await;
+        match night {
+            1 | 2 => {
+                assert_eq!(s.degraded, vec!["tmart".to_string()], "night {night}");
+                // 403s, then the host cut off by the breaker: every listing page failed.
+                assert!(s.failures.contains_key("http_403"), "{:?}", s.failures);
+                assert!(s.marketplaces["tmart"].failures >= 24, "{:?}", s.failures);
+            }
+            3 | 5 => {
+                assert_eq!(s.degraded, vec!["bidbay".to_string()], "night {night}");
+                assert!(
+                    s.failures.contains_key("blocked_alibaba"),
+                    "{:?}",
+                    s.failures
+                );
+                assert!(s.marketplaces["bidbay"].blocked > 0);
+            }
+            4 => {
+                assert_eq!(s.degraded, vec!["bidbay".to_string()], "night {night}");
+                assert!(
+                    s.failures.contains_key("blocked_cloudflare"),
+                    "{:?}",
+                    s.failures
+                );
+            }
+            _ => assert!(s.degraded.is_empty(), "night {night}: {:?}", s.degraded),
+        }
+        if blocked {
+            let extra: Vec<_> = resolved(&store)
+                .difference(&resolved(&control))
+                .cloned()
+                .collect();
+            assert!(
+                extra.is_empty(),
+                "night {night}: resolved only behind blocks: {extra:?}"
+            );
+            assert!(s.cases.reopened <= clean.cases.reopened, "night {night}");
+            assert!(s.cases.resolved <= clean.cases.resolved, "night {night}");
+            assert_eq!(s.cases.escalated, 0, "night {night}");
+        }
+    }
+    // Eight unblocked nights later, the two histories have met again.
+    assert_eq!(findings(&store), findings(&control));
+    assert_eq!(resolved(&store), resolved(&control));
+    assert_eq!(cases(&store), cases(&control));
+}

@@ -352,6 +352,9 @@ impl CheckCommand {
                         .collect::<Vec<_>>()
                         .join(", ")
                 );
+                for w in c.identity_warnings() {
+                    println!("warning: {w}");
+                }
                 exit::OK
             }
             Err(e) => {

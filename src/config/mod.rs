@@ -103,6 +103,34 @@ fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<(T, String), ConfigErro
 }
 
 impl Config {
+    /// What `check` warns about how sellers are identified: sellers are known by
+    /// their marketplace id alone, so a marketplace whose adapter reads no seller
+    /// id recognises no distributor (only its pages' structured data could give
+    /// one), and a distributor without a declared account on a marketplace it is
+    /// authorised on would have its own listings there taken for someone else's.
+    pub fn identity_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for m in &self.marketplaces {
+            if m.fields.seller_id.is_empty() {
+                out.push(format!(
+                    "marketplace {}: no fields.seller_id: sellers there are known by name only, and names are not identity: no seller is recognised as a distributor unless the page's structured data gives an id (add fields.seller_id, e.g. the shop link's id)",
+                    m.name
+                ));
+            }
+        }
+        for s in &self.brand.sellers {
+            for m in &s.authorized_on {
+                if !s.accounts.iter().any(|a| &a.marketplace == m) {
+                    out.push(format!(
+                        "distributor {} is authorised on {m} but has no account id there: its listings on {m} cannot be recognised as its own (add accounts = [{{ marketplace = \"{m}\", id = \"…\" }}])",
+                        s.id
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// Loads and validates the targets folder `dir`.
     pub fn load(dir: &Path) -> Result<Config, ConfigError> {
         let brand_path = dir.join("brand.toml");

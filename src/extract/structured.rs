@@ -49,16 +49,101 @@ fn text(v: &Value) -> Option<String> {
     }
 }
 
-fn ld_offer(v: &Value, out: &mut Vec<Offer>) {
+/// The page's JSON-LD nodes by `@id`, across every script: a Product's `seller`,
+/// `brand`, `offers` or `manufacturer` may be a reference (`{"@id": "…#seller"}`)
+/// to a node written elsewhere in the `@graph` or in another script.
+#[derive(Default)]
+struct Graph<'a> {
+    nodes: std::collections::HashMap<String, &'a Value>,
+}
+
+impl<'a> Graph<'a> {
+    fn of(values: &'a [Value]) -> Self {
+        let mut g = Graph::default();
+        for v in values {
+            g.index(v, 0);
+        }
+        g
+    }
+
+    fn index(&mut self, v: &'a Value, depth: usize) {
+        if depth > MAX_JSON_DEPTH {
+            return;
+        }
+        match v {
+            Value::Array(a) => a.iter().for_each(|x| self.index(x, depth + 1)),
+            Value::Object(map) => {
+                // A node with more than its `@id` is a definition; a bare `@id` is a
+                // reference to one.
+                if let Some(id) = map.get("@id").and_then(Value::as_str)
+                    && map.len() > 1
+                {
+                    self.nodes.entry(id.to_string()).or_insert(v);
+                    self.nodes.entry(local_id(id).to_string()).or_insert(v);
+                }
+                map.values().for_each(|x| self.index(x, depth + 1));
+            }
+            _ => {}
+        }
+    }
+
+    /// `v` itself, or the node it refers to when it is a bare `{"@id": …}`
+    /// (matched as written, or by path and fragment when one side is relative).
+    fn resolve(&self, v: &'a Value) -> &'a Value {
+        match v.as_object() {
+            Some(map) if map.len() == 1 => {
+                let Some(id) = map.get("@id").and_then(Value::as_str) else {
+                    return v;
+                };
+                self.nodes
+                    .get(id)
+                    .or_else(|| self.nodes.get(local_id(id)))
+                    .copied()
+                    .unwrap_or(v)
+            }
+            _ => v,
+        }
+    }
+}
+
+/// An `@id` without its scheme and host: `https://shop.example/v/x#s` → `/v/x#s`.
+fn local_id(id: &str) -> &str {
+    match id.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or(rest, |i| &rest[i..]),
+        None => id,
+    }
+}
+
+/// A seller's id from its node: `identifier`, else its profile `url`, else its
+/// `@id` without the fragment (the profile page it names), never a fragment URL.
+fn seller_id_of(node: &Value) -> Option<String> {
+    node.get("identifier")
+        .and_then(text)
+        .or_else(|| node.get("url").and_then(text))
+        .or_else(|| {
+            node.get("@id")
+                .and_then(Value::as_str)
+                .map(|id| id.split('#').next().unwrap_or(id).trim().to_string())
+                .filter(|id| !id.is_empty())
+        })
+}
+
+/// Offers under `v`; `depth` bounds references that lead back to themselves (an
+/// AggregateOffer whose `offers` is its own `@id`).
+fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
+    if depth > 8 {
+        return;
+    }
+    let v = g.resolve(v);
     match v {
-        Value::Array(a) => a.iter().for_each(|o| ld_offer(o, out)),
+        Value::Array(a) => a.iter().for_each(|o| ld_offer(o, g, depth + 1, out)),
         Value::Object(_) => {
             if has_type(v, "AggregateOffer")
                 && v.get("offers").is_some()
                 && v.get("lowPrice").is_none()
             {
                 if let Some(inner) = v.get("offers") {
-                    ld_offer(inner, out);
+                    ld_offer(inner, g, depth + 1, out);
                 }
                 return;
             }
@@ -76,15 +161,13 @@ fn ld_offer(v: &Value, out: &mut Vec<Offer>) {
                     .and_then(|p| p.get("priceCurrency"))
                     .and_then(text)
             });
-            let seller = v.get("seller").or_else(|| v.get("offeredBy"));
+            let seller = v
+                .get("seller")
+                .or_else(|| v.get("offeredBy"))
+                .map(|s| g.resolve(s));
             let (seller_name, seller_id) = match seller {
                 Some(Value::String(s)) => (Some(s.trim().to_string()), None),
-                Some(s @ Value::Object(_)) => (
-                    s.get("name").and_then(text),
-                    s.get("identifier")
-                        .and_then(text)
-                        .or_else(|| s.get("@id").and_then(text)),
-                ),
+                Some(s @ Value::Object(_)) => (s.get("name").and_then(text), seller_id_of(s)),
                 _ => (None, None),
             };
             out.push(Offer {
@@ -98,10 +181,14 @@ fn ld_offer(v: &Value, out: &mut Vec<Offer>) {
     }
 }
 
-fn ld_product(v: &Value) -> Product {
+fn ld_product(v: &Value, g: &Graph) -> Product {
+    let brand = v
+        .get("brand")
+        .or_else(|| v.get("manufacturer"))
+        .map(|b| g.resolve(b));
     let mut p = Product {
         name: v.get("name").and_then(text),
-        brand: v.get("brand").and_then(text),
+        brand: brand.and_then(text),
         mpn: v.get("mpn").and_then(text),
         ..Product::default()
     };
@@ -111,28 +198,28 @@ fn ld_product(v: &Value) -> Product {
         }
     }
     if let Some(o) = v.get("offers") {
-        ld_offer(o, &mut p.offers);
+        ld_offer(o, g, 0, &mut p.offers);
     }
     p
 }
 
-fn walk(v: &Value, depth: usize, out: &mut Vec<Product>) {
+fn walk(v: &Value, depth: usize, g: &Graph, out: &mut Vec<Product>) {
     if depth > 8 {
         return;
     }
     match v {
-        Value::Array(a) => a.iter().for_each(|x| walk(x, depth + 1, out)),
+        Value::Array(a) => a.iter().for_each(|x| walk(x, depth + 1, g, out)),
         Value::Object(map) => {
             if has_type(v, "Product")
                 || has_type(v, "IndividualProduct")
                 || has_type(v, "ProductModel")
             {
-                out.push(ld_product(v));
+                out.push(ld_product(v, g));
                 return;
             }
             for (k, x) in map {
                 if k != "offers" {
-                    walk(x, depth + 1, out);
+                    walk(x, depth + 1, g, out);
                 }
             }
         }
@@ -220,14 +307,19 @@ pub fn json_ld(doc: &Html) -> (Vec<Product>, usize) {
 }
 
 fn json_ld_from(scripts: &[ElementRef]) -> (Vec<Product>, usize) {
-    let mut out = Vec::new();
+    let mut values = Vec::new();
     let mut bad = 0;
     for script in scripts {
         let raw: String = script.text().collect();
         match lenient_json(raw.trim()) {
-            Some(v) => walk(&v, 0, &mut out),
+            Some(v) => values.push(v),
             None => bad += 1,
         }
+    }
+    let graph = Graph::of(&values);
+    let mut out = Vec::new();
+    for v in &values {
+        walk(v, 0, &graph, &mut out);
     }
     (out, bad)
 }
@@ -537,5 +629,41 @@ mod tests {
         assert_eq!(ps[0].name.as_deref(), Some("Acme S2"));
         assert_eq!(ps[0].offers[0].price.as_deref(), Some("49.99"));
         assert_eq!(ps[0].offers[0].seller_name.as_deref(), Some("shop_1"));
+    }
+
+    #[test]
+    fn json_ld_references_are_resolved_across_the_graph_and_scripts() {
+        // Seller and brand given by `@id`: one in the same @graph (relative), one
+        // in another script (absolute vs relative), an offer by reference too.
+        let html = r##"<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+            {"@type":"Product","name":"Acme X1","brand":{"@id":"#brand"},
+             "offers":{"@id":"/p/1#offer"}},
+            {"@type":"Offer","@id":"https://shop.example/p/1#offer","price":"199.00","priceCurrency":"USD",
+             "seller":{"@id":"/vendors/acme-deals.html#seller"}},
+            {"@type":"Brand","@id":"#brand","name":"Acme"}]}</script>
+            <script type="application/ld+json">{"@context":"https://schema.org","@type":"Organization",
+             "@id":"https://shop.example/vendors/acme-deals.html#seller","name":"Acme Deals",
+             "url":"https://shop.example/vendors/acme-deals.html"}</script>
+            <script type="application/ld+json">{"@type":"AggregateOffer","@id":"#loop","offers":{"@id":"#loop"}}</script>"##;
+        let (ps, bad) = json_ld(&Html::parse_document(html));
+        assert_eq!(bad, 0);
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].brand.as_deref(), Some("Acme"));
+        let o = &ps[0].offers[0];
+        assert_eq!(o.price.as_deref(), Some("199.00"));
+        assert_eq!(o.seller_name.as_deref(), Some("Acme Deals"));
+        assert_eq!(
+            o.seller_id.as_deref(),
+            Some("https://shop.example/vendors/acme-deals.html"),
+            "the profile URL, never the fragment reference"
+        );
+        // An unresolvable reference: its @id without the fragment.
+        let html = r#"<script type="application/ld+json">{"@type":"Product","name":"x",
+            "offers":{"@type":"Offer","price":"1","seller":{"@id":"/vendors/x.html#seller"}}}</script>"#;
+        let (ps, _) = json_ld(&Html::parse_document(html));
+        assert_eq!(
+            ps[0].offers[0].seller_id.as_deref(),
+            Some("/vendors/x.html")
+        );
     }
 }

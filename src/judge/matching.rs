@@ -14,6 +14,14 @@ pub struct SkuMatch {
     pub confidence: u8,
     /// `gtin`, `mpn`, `title`, or why nothing matched.
     pub reason: String,
+    /// The evidence that matched, in words: which GTIN, MPN or keywords, and what
+    /// the page said of the brand (`GTIN 00012345678905; the title does not name Acme`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence: String,
+    /// The page carries the brand's identifier but names another brand in its
+    /// brand field: a misbranding signal (the judge makes it a counterfeit signal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_brand: Option<String>,
 }
 
 /// Does `word` occur in `text` as a whole word? CJK text has no spaces, so a word with
@@ -33,7 +41,13 @@ fn has_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// Matches a listing to one of the brand's SKUs.
+/// Matches a listing to one of the brand's SKUs, strongest evidence first: an
+/// exact GTIN (valid check digit) identifies its SKU whatever the title or brand
+/// field says (sellers of diverted or fake goods leave the brand out on purpose;
+/// a page naming another brand over the brand's GTIN is a misbranding signal);
+/// an MPN does unless the page names another brand (MPNs are not unique across
+/// brands); keywords (with the exclusion phrases) are the fallback for pages
+/// without identifiers, and need the brand named.
 pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
     let title = l.title.as_deref().map(fold).unwrap_or_default();
     let brand_names: Vec<String> = std::iter::once(&brand.name)
@@ -45,71 +59,69 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         Some(b) => brand_names.iter().any(|n| b == n || has_word(b, n)),
         None => brand_names.iter().any(|n| has_word(&title, n)),
     };
+    let said = match (&brand_field, brand_ok) {
+        (_, true) => format!("the page names {}", brand.name),
+        (Some(b), false) => format!("the page's brand field says \"{b}\""),
+        (None, false) => format!("the title does not name {}", brand.name),
+    };
+    let other_brand = brand_field.clone().filter(|_| !brand_ok);
+    let found = |sku: &crate::config::Sku, confidence, reason: &str, evidence: String| SkuMatch {
+        sku: Some(sku.id.clone()),
+        confidence,
+        reason: reason.into(),
+        evidence: format!("{evidence}; {said}"),
+        other_brand: other_brand.clone(),
+    };
+    let gtins: Vec<String> = l.gtin.iter().filter_map(|g| normalize_gtin(g)).collect();
+    for sku in &brand.skus {
+        if let Some(g) = gtins.iter().find(|g| sku.gtin.contains(g)) {
+            return found(sku, 100, "gtin", format!("GTIN {g}"));
+        }
+    }
+    if let Some(mpn) = l.mpn.as_deref().filter(|_| other_brand.is_none()) {
+        let folded = fold(mpn);
+        if let Some(sku) = brand
+            .skus
+            .iter()
+            .find(|s| s.mpn.iter().any(|m| fold(m) == folded))
+        {
+            return found(sku, 95, "mpn", format!("MPN {mpn}"));
+        }
+    }
+    let none = |reason: String| SkuMatch {
+        sku: None,
+        confidence: 0,
+        reason,
+        evidence: String::new(),
+        other_brand: None,
+    };
     if let Some(w) = brand
         .policy
         .exclusion_words
         .iter()
         .find(|w| has_word(&title, &fold(w)))
     {
-        return SkuMatch {
-            sku: None,
-            confidence: 0,
-            reason: format!("title has exclusion phrase \"{w}\" (accessory or compatible part)"),
-        };
+        return none(format!(
+            "title has exclusion phrase \"{w}\" (accessory or compatible part)"
+        ));
     }
     if !brand_ok {
-        return SkuMatch {
-            sku: None,
-            confidence: 0,
-            reason: match brand_field {
-                Some(b) => format!("brand is \"{b}\", not {}", brand.name),
-                None => format!("title does not name {}", brand.name),
-            },
-        };
-    }
-    let gtins: Vec<String> = l.gtin.iter().filter_map(|g| normalize_gtin(g)).collect();
-    for sku in &brand.skus {
-        if gtins.iter().any(|g| sku.gtin.contains(g)) {
-            return SkuMatch {
-                sku: Some(sku.id.clone()),
-                confidence: 100,
-                reason: "gtin".into(),
-            };
-        }
-    }
-    if let Some(mpn) = &l.mpn {
-        let mpn = fold(mpn);
-        if let Some(sku) = brand
-            .skus
-            .iter()
-            .find(|s| s.mpn.iter().any(|m| fold(m) == mpn))
-        {
-            return SkuMatch {
-                sku: Some(sku.id.clone()),
-                confidence: 95,
-                reason: "mpn".into(),
-            };
-        }
+        return none(match brand_field {
+            Some(b) => format!("brand is \"{b}\", not {}", brand.name),
+            None => format!("title does not name {}", brand.name),
+        });
     }
     for sku in &brand.skus {
         // Each keyword entry is a phrase whose words must all appear.
-        let hit = sku
+        if let Some(k) = sku
             .keywords
             .iter()
-            .any(|k| fold(k).split(' ').all(|w| has_word(&title, w)));
-        if hit {
-            return SkuMatch {
-                sku: Some(sku.id.clone()),
-                confidence: 80,
-                reason: "title".into(),
-            };
+            .find(|k| fold(k).split(' ').all(|w| has_word(&title, w)))
+        {
+            return found(sku, 80, "title", format!("title keywords \"{k}\""));
         }
     }
-    SkuMatch {
-        sku: None,
-        confidence: 0,
-        reason: "names the brand but no SKU's GTIN, MPN or keywords".into(),
-    }
+    none("names the brand but no SKU's GTIN, MPN or keywords".into())
 }
 
 #[cfg(test)]

@@ -81,29 +81,69 @@ pub struct Verdict {
     /// The promotion whose price the listing carries under the regular floor: allowed
     /// while it runs (an exemption), a `promotion_overrun` after it ended.
     pub promotion: Option<String>,
+    /// How the seller was identified, in words (by account id; an imitated name;
+    /// no id on the page): what `extract` shows for each page.
+    #[serde(default)]
+    pub identity: String,
 }
 
-fn recognise<'a>(brand: &'a Brand, l: &Listing) -> Option<&'a AuthorizedSeller> {
-    // By the marketplace's seller id first: names can be copied, ids cannot.
-    if let Some(id) = &l.seller.id {
-        let found = brand.sellers.iter().find(|s| {
-            s.accounts
-                .iter()
-                .any(|a| a.marketplace == l.marketplace && a.id.eq_ignore_ascii_case(id.trim()))
-        });
-        if found.is_some() {
-            return found;
+/// Who sells, as the brand can tell: by the marketplace's seller id alone. Names
+/// can be copied by anyone; ids are what a marketplace vouches for.
+#[derive(Debug, Clone, Copy)]
+enum Identity<'a> {
+    /// One of a distributor's declared accounts on this marketplace.
+    Account(&'a AuthorizedSeller),
+    /// A seller id that is none of the distributors' accounts here, under a name
+    /// that looks like this distributor's: impersonation (or a shop of the
+    /// distributor the brand never declared; either way not authorised).
+    Imitates(&'a AuthorizedSeller),
+    /// A name but no seller id on the page, a name like this distributor's (if
+    /// any): names are not identity, so authorisation is not decided.
+    NoId(Option<&'a AuthorizedSeller>),
+    /// A seller who is none of the distributors.
+    Other,
+    /// No seller on the page.
+    Unknown,
+}
+
+fn identify<'a>(brand: &'a Brand, l: &Listing) -> Identity<'a> {
+    let looks_like = || {
+        let name = crate::ident::name_skeleton(l.seller.name.as_deref()?);
+        if name.is_empty() {
+            return None;
         }
+        brand.sellers.iter().find(|s| {
+            std::iter::once(&s.name)
+                .chain(s.aliases.iter())
+                .chain(s.accounts.iter().map(|a| &a.id))
+                .any(|n| crate::ident::name_skeleton(n) == name)
+        })
+    };
+    match l
+        .seller
+        .id
+        .as_deref()
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+    {
+        Some(id) => {
+            let account = brand.sellers.iter().find(|s| {
+                s.accounts
+                    .iter()
+                    .any(|a| a.marketplace == l.marketplace && a.id.eq_ignore_ascii_case(id))
+            });
+            match (account, looks_like()) {
+                (Some(s), _) => Identity::Account(s),
+                (None, Some(s)) => Identity::Imitates(s),
+                (None, None) => Identity::Other,
+            }
+        }
+        None if l.seller.name.is_none() => Identity::Unknown,
+        None => match looks_like() {
+            Some(s) => Identity::NoId(Some(s)),
+            None => Identity::NoId(None),
+        },
     }
-    let name = normalize_seller(l.seller.name.as_deref()?);
-    if name.is_empty() {
-        return None;
-    }
-    brand.sellers.iter().find(|s| {
-        std::iter::once(&s.name)
-            .chain(s.aliases.iter())
-            .any(|n| normalize_seller(n) == name)
-    })
 }
 
 /// Applies the brand's policy to a listing seen at `at` (the scan's date: promotion
@@ -125,6 +165,7 @@ pub fn judge(brand: &Brand, l: &Listing, at: DateTime<Utc>, carried: Option<&str
         findings: Vec::new(),
         notes: Vec::new(),
         promotion: None,
+        identity: "not judged: not the brand's product".into(),
     };
     let Some(sku) = sku_match
         .sku
@@ -146,8 +187,15 @@ pub fn judge(brand: &Brand, l: &Listing, at: DateTime<Utc>, carried: Option<&str
         carried,
         floor,
     };
-    j.seller(&mut v);
-    let mut signals = j.price(&mut v);
+    let mut signals = j.seller(&mut v);
+    if let Some(other) = &sku_match.other_brand {
+        signals.push(format!(
+            "carries {}'s {} but names brand \"{other}\" (misbranding)",
+            brand.name,
+            sku_match.evidence.split(';').next().unwrap_or("identifier")
+        ));
+    }
+    signals.extend(j.price(&mut v));
     signals.extend(j.counterfeit_words());
     if !signals.is_empty() {
         let finding = j.finding(
@@ -190,39 +238,85 @@ impl Judging<'_> {
         }
     }
 
-    /// Who sells: an authorised distributor outside its territory, or a seller
-    /// who is not authorised at all, is a finding.
-    fn seller(&self, v: &mut Verdict) {
+    /// Who sells ([`identify`]): an authorised distributor outside its territory,
+    /// or a seller who is not authorised at all, is a finding; a seller imitating
+    /// a distributor's name under another id is also a counterfeit signal (returned).
+    fn seller(&self, v: &mut Verdict) -> Vec<String> {
         let (brand, l) = (self.brand, self.l);
-        let seller = recognise(brand, l);
-        v.authorized_seller = seller.map(|s| s.id.clone());
-        match seller {
-            Some(s) if s.authorized_on.contains(&l.marketplace) => {}
-            Some(s) => v.findings.push(self.finding(
-                FindingKind::TerritoryBreach,
-                None,
-                format!(
-                    "distributor {} is authorised on {} only",
-                    s.name,
-                    s.authorized_on.join(", ")
-                ),
-            )),
-            None if l.seller.name.is_none() && l.seller.id.is_none() => v
-                .notes
-                .push("seller not found on the page: authorisation not checked".into()),
-            None => v.findings.push(self.finding(
+        let shown = l
+            .seller
+            .name
+            .as_deref()
+            .or(l.seller.id.as_deref())
+            .unwrap_or("?");
+        let id = l.seller.id.as_deref().unwrap_or("");
+        let unauthorized = || {
+            self.finding(
                 FindingKind::UnauthorizedSeller,
                 None,
                 format!(
-                    "seller {} is not an authorised seller of {}",
-                    l.seller
-                        .name
-                        .as_deref()
-                        .or(l.seller.id.as_deref())
-                        .unwrap_or("?"),
+                    "seller {shown} is not an authorised seller of {}",
                     brand.name
                 ),
-            )),
+            )
+        };
+        match identify(brand, l) {
+            Identity::Account(s) => {
+                v.authorized_seller = Some(s.id.clone());
+                v.identity = format!("account {id} of distributor {} ({})", s.name, s.id);
+                if !s.authorized_on.contains(&l.marketplace) {
+                    v.findings.push(self.finding(
+                        FindingKind::TerritoryBreach,
+                        None,
+                        format!(
+                            "distributor {} is authorised on {} only",
+                            s.name,
+                            s.authorized_on.join(", ")
+                        ),
+                    ));
+                }
+                Vec::new()
+            }
+            Identity::Imitates(s) => {
+                v.identity = format!(
+                    "id {id} is none of the distributors' accounts on {}; the name imitates distributor {} ({})",
+                    l.marketplace, s.name, s.id
+                );
+                v.findings.push(unauthorized());
+                vec![format!(
+                    "seller \"{shown}\" (id {id}) imitates the name of authorised distributor {}, but is none of its accounts on {} (impersonation)",
+                    s.name, l.marketplace
+                )]
+            }
+            Identity::NoId(Some(s)) => {
+                v.identity = format!(
+                    "no seller id on the page; the name looks like distributor {}",
+                    s.name
+                );
+                v.notes.push(format!(
+                    "seller id not found on the page: the name \"{shown}\" looks like distributor {}, but names are not identity: authorisation not checked",
+                    s.name
+                ));
+                Vec::new()
+            }
+            Identity::NoId(None) | Identity::Other => {
+                v.identity = if id.is_empty() {
+                    format!("no seller id on the page; the name {shown} is no distributor's")
+                } else {
+                    format!(
+                        "id {id} is none of the distributors' accounts on {}",
+                        l.marketplace
+                    )
+                };
+                v.findings.push(unauthorized());
+                Vec::new()
+            }
+            Identity::Unknown => {
+                v.identity = "no seller on the page".into();
+                v.notes
+                    .push("seller not found on the page: authorisation not checked".into());
+                Vec::new()
+            }
         }
     }
 

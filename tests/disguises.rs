@@ -1,0 +1,222 @@
+//! Disguises the judge must see through, each read by `brandguard extract` as a
+//! scan reads it: a distributor's name under another seller id (and a homoglyph
+//! copy of it), the brand's GTIN under a brandless or another brand's title, and a
+//! seller given in JSON-LD by `@id` reference.
+
+use std::path::Path;
+
+use brandguard::demo::{Catalog, Site, item_pages};
+
+fn extract(targets: &str, market: &str, url: &str, body: &[u8]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(&page, body).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"))
+        .arg("extract")
+        .arg(&page)
+        .args(["--targets", targets, "--marketplace", market, "--url", url])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The item page of the first listing of the brand sold by `seller` (an index
+/// into the catalog's sellers), after `change` edits the catalog.
+fn page_of(c: &Catalog, seller: usize) -> (Site, String, Vec<u8>) {
+    let l = c
+        .listings
+        .iter()
+        .find(|l| l.seller == seller && l.sku.is_some() && !l.removed)
+        .expect("a listing of the brand by this seller");
+    item_pages(c)
+        .into_iter()
+        .find(|(s, path, _)| *s == l.site && path.ends_with(&l.id))
+        .unwrap()
+}
+
+fn kinds(v: &serde_json::Value) -> Vec<String> {
+    v["verdict"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn demo_extract(site: Site, path: &str, body: &[u8]) -> serde_json::Value {
+    extract(
+        "targets/demo",
+        site.name(),
+        &format!("http://127.0.0.1:8701{path}"),
+        body,
+    )
+}
+
+#[test]
+fn a_distributors_name_under_another_id_is_an_impersonator() {
+    let mut c = Catalog::generate(42, 24);
+    let seller = |c: &Catalog, site: Site, id: &str| {
+        c.sellers
+            .iter()
+            .position(|s| s.site == site && s.id == id)
+            .unwrap()
+    };
+    let nw = seller(&c, Site::Shopusa, "nwaudio");
+    let bb = seller(&c, Site::Bidbay, "northwind_audio");
+
+    // As published: Northwind's own account on each marketplace.
+    for (ix, site) in [(nw, Site::Shopusa), (bb, Site::Bidbay)] {
+        let (_, path, body) = page_of(&c, ix);
+        let v = demo_extract(site, &path, &body);
+        assert_eq!(v["verdict"]["authorized_seller"], "northwind", "{v:#}");
+        let k = kinds(&v);
+        assert!(
+            !k.iter()
+                .any(|k| k == "unauthorized_seller" || k == "suspected_counterfeit"),
+            "{k:?}"
+        );
+        let identity = v["verdict"]["identity"].as_str().unwrap();
+        assert!(identity.starts_with("account "), "{identity}");
+    }
+
+    // shopusa: the same display name, another shop id. bidbay: a homoglyph copy
+    // (Cyrillic о and а, a zero for an o) under another id.
+    c.sellers[nw].id = "nwaudio-outlet".into();
+    c.sellers[bb].id = "n0rthwind_audio".into();
+    c.sellers[bb].name = "n0rthwind_аudiо".into();
+    for (ix, site) in [(nw, Site::Shopusa), (bb, Site::Bidbay)] {
+        let (_, path, body) = page_of(&c, ix);
+        let v = demo_extract(site, &path, &body);
+        let verdict = &v["verdict"];
+        assert!(verdict["authorized_seller"].is_null(), "{site:?}: {v:#}");
+        let k = kinds(&v);
+        assert!(
+            k.contains(&"unauthorized_seller".to_string())
+                && k.contains(&"suspected_counterfeit".to_string()),
+            "{site:?}: {k:?}"
+        );
+        let counterfeit = verdict["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == "suspected_counterfeit")
+            .unwrap();
+        let detail = counterfeit["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("imitates the name of authorised distributor Northwind Audio")
+                && detail.contains("impersonation"),
+            "{site:?}: {detail}"
+        );
+        let identity = verdict["identity"].as_str().unwrap();
+        assert!(
+            identity.contains("imitates distributor Northwind Audio"),
+            "{identity}"
+        );
+    }
+}
+
+#[test]
+fn the_brands_gtin_identifies_the_sku_whatever_the_title_says() {
+    let c = Catalog::generate(42, 24);
+    let l = c
+        .listings
+        .iter()
+        .find(|l| {
+            l.site == Site::Shopusa
+                && l.sku.is_some()
+                && l.gtin.is_some()
+                && !l.removed
+                && !l.expected.is_empty()
+        })
+        .expect("a violating shopusa listing carrying its GTIN")
+        .clone();
+    let ix = c.listings.iter().position(|x| x.id == l.id).unwrap();
+    let page = |c: &Catalog| {
+        let (_, path, body) = item_pages(c)
+            .into_iter()
+            .find(|(s, path, _)| *s == Site::Shopusa && path.ends_with(&l.id))
+            .unwrap();
+        demo_extract(Site::Shopusa, &path, &body)
+    };
+    let original = page(&c);
+    let sku = original["verdict"]["sku_match"]["sku"].clone();
+    assert!(sku.is_string(), "{original:#}");
+
+    // The brand left out of the title and the brand field: matched by its GTIN,
+    // judged as before.
+    let mut brandless = Catalog::generate(42, 24);
+    brandless.listings[ix].title = "Wireless noise cancelling headphones, black".into();
+    brandless.listings[ix].brand = "";
+    let v = page(&brandless);
+    let m = &v["verdict"]["sku_match"];
+    assert_eq!(m["sku"], sku, "{v:#}");
+    assert_eq!(m["reason"], "gtin");
+    let evidence = m["evidence"].as_str().unwrap();
+    assert!(
+        evidence.starts_with("GTIN ") && evidence.contains("the title does not name Acme"),
+        "{evidence}"
+    );
+    assert_eq!(kinds(&v), kinds(&original), "judged the same");
+
+    // Another brand's name over the brand's GTIN: matched, and a misbranding signal.
+    let mut misbranded = Catalog::generate(42, 24);
+    misbranded.listings[ix].title = "Sonora X1 wireless headphones".into();
+    misbranded.listings[ix].brand = "Sonora";
+    let v = page(&misbranded);
+    assert_eq!(v["verdict"]["sku_match"]["sku"], sku, "{v:#}");
+    assert_eq!(v["verdict"]["sku_match"]["other_brand"], "sonora");
+    let signals: Vec<&str> = v["verdict"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "suspected_counterfeit")
+        .map(|f| f["detail"].as_str().unwrap())
+        .collect();
+    assert!(
+        signals
+            .iter()
+            .any(|d| d.contains("misbranding") && d.contains("names brand \"sonora\"")),
+        "{signals:?}"
+    );
+
+    // Without an identifier, keywords still need the brand named.
+    let mut bare = Catalog::generate(42, 24);
+    bare.listings[ix].title = "Wireless noise cancelling headphones, black".into();
+    bare.listings[ix].brand = "";
+    bare.listings[ix].gtin = None;
+    bare.listings[ix].mpn = None;
+    let v = page(&bare);
+    assert!(v["verdict"]["sku_match"]["sku"].is_null(), "{v:#}");
+}
+
+#[test]
+fn json_ld_sellers_given_by_reference_are_read_from_their_node() {
+    let html = r##"<!DOCTYPE html><html><head><title>Executive Anvil</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+ {"@type":"Product","@id":"https://shop.example/p/anvil#product","name":"Executive Anvil",
+  "mpn":"925872","brand":{"@id":"#acme"},"offers":{"@id":"#offer"}},
+ {"@type":"Offer","@id":"#offer","price":"99.00","priceCurrency":"USD",
+  "seller":{"@id":"/vendors/anvil-world.html#seller"}},
+ {"@type":"Brand","@id":"#acme","name":"ACME"}]}</script>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"Organization",
+ "@id":"https://shop.example/vendors/anvil-world.html#seller","name":"Anvil World","identifier":"vendor-77"}</script>
+</head><body><h1>Executive Anvil</h1></body></html>"##;
+    let v = extract(
+        "tests/data/generic",
+        "generic",
+        "https://shop.example/p/anvil",
+        html.as_bytes(),
+    );
+    let listing = &v["listing"];
+    assert_eq!(listing["seller"]["name"], "Anvil World", "{v:#}");
+    assert_eq!(listing["seller"]["id"], "vendor-77", "{v:#}");
+    assert_eq!(listing["brand"], "ACME", "{v:#}");
+    assert_eq!(v["verdict"]["sku_match"]["sku"], "ANVIL");
+    let k = kinds(&v);
+    assert!(
+        k.contains(&"below_floor".to_string()) && k.contains(&"unauthorized_seller".to_string()),
+        "{k:?}"
+    );
+    assert!(Path::new("tests/data/generic/brand.toml").exists());
+}
