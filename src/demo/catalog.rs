@@ -108,6 +108,9 @@ pub enum Role {
     Counterfeiter,
     /// Sells only other brands' goods.
     OtherBrand,
+    /// Shows an authorised distributor's name (or a homoglyph copy of it) under
+    /// its own seller id: not authorised, and an impersonation signal.
+    Impersonator,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -165,6 +168,15 @@ fn sellers() -> Vec<DemoSeller> {
         // Sellers that only appear on later nights (see `Catalog::night`).
         s(Shopusa, "soundsteals", "SoundSteals", Unauthorized),
         s(Shopusa, "hq-us", "Huaqiang Electronics", OutOfTerritory),
+        // Northwind's name under another shop id, and a homoglyph copy of its bidbay
+        // name (Cyrillic о and а, a zero for an o) under yet another.
+        s(Shopusa, "nw-audio-deals", "Northwind Audio", Impersonator),
+        s(
+            Bidbay,
+            "n0rthwind-audio",
+            "n0rthwind_\u{430}udi\u{43e}",
+            Impersonator,
+        ),
     ]
 }
 
@@ -344,7 +356,10 @@ impl Catalog {
     /// on night 3 the counterfeiter's shopusa listings are taken down (410) and
     /// Huaqiang, authorised on tmart only, starts selling on shopusa; on night 4 bidbay's
     /// counterfeiter is taken down and a new unauthorised seller, SoundSteals,
-    /// appears; on night 5 the shopusa counterfeiter comes back with a new listing.
+    /// appears; on night 5 the shopusa counterfeiter comes back with a new listing;
+    /// on night 8 two sellers impersonate Northwind (its name under another id on
+    /// shopusa, a homoglyph copy on bidbay) and SoundSteals lists headphones
+    /// without the brand in the title or brand field, only the GTIN.
     pub fn night(seed: u64, per_site: usize, night: u32) -> Catalog {
         let mut c = Catalog::generate(seed, per_site);
         for k in 1..=night {
@@ -372,6 +387,27 @@ impl Catalog {
                 self.add("soundsteals", "SU90202", 2, Decimal::new(5200, 2), false);
             }
             5 => self.add("lxr", "SU90300", 0, Decimal::new(6900, 2), true),
+            8 => {
+                self.add(
+                    "nw-audio-deals",
+                    "SU90500",
+                    0,
+                    Decimal::new(20500, 2),
+                    false,
+                );
+                self.add_on(
+                    Site::Bidbay,
+                    "n0rthwind-audio",
+                    "395190001",
+                    1,
+                    Decimal::new(9500, 2),
+                );
+                self.add("soundsteals", "SU90501", 0, Decimal::new(18900, 2), false);
+                if let Some(l) = self.listings.last_mut() {
+                    l.title = "Wireless Noise-Cancelling Headphones, Black".into();
+                    l.brand = "";
+                }
+            }
             _ => {}
         }
         self.night = k;
@@ -413,6 +449,15 @@ impl Catalog {
         let ix = self.seller_ix(seller);
         for l in self.listings.iter_mut().filter(|l| l.seller == ix) {
             l.removed = true;
+        }
+    }
+
+    /// `seller` lists genuine-looking product `p` on `site` at `price`.
+    fn add_on(&mut self, site: Site, seller: &str, id: &str, p: usize, price: Decimal) {
+        self.add(seller, id, p, price, false);
+        if let Some(l) = self.listings.last_mut() {
+            l.site = site;
+            l.shipping = (site == Site::Bidbay).then(|| Decimal::new(499, 2));
         }
     }
 
@@ -462,7 +507,9 @@ impl Catalog {
             let floor = p.floor(l.site);
             let lowest = l.lowest();
             match role {
-                Role::Unauthorized | Role::Counterfeiter => l.expected.push("unauthorized_seller"),
+                Role::Unauthorized | Role::Counterfeiter | Role::Impersonator => {
+                    l.expected.push("unauthorized_seller")
+                }
                 Role::OutOfTerritory => l.expected.push("territory_breach"),
                 _ => {}
             }
@@ -480,7 +527,7 @@ impl Catalog {
                 }
             }
             // Counterfeit signals: a counterfeit word, or a price under half the floor.
-            if l.fake_words || lowest * Decimal::TWO < floor {
+            if l.fake_words || lowest * Decimal::TWO < floor || role == Role::Impersonator {
                 l.expected.push("suspected_counterfeit");
             }
             l.expected.sort();
