@@ -92,7 +92,9 @@ async fn packets_of_every_format_hold_the_forms_fields_and_verify() {
     );
     assert_eq!(value(&m, "rights_owner").0, "Acme Audio Inc.");
     assert_eq!(value(&m, "brand_registry_account").0, "ACME-BR-0001");
-    assert!(value(&m, "issue_type").0.contains("counterfeit"));
+    // Counterfeit or plain trademark claim: see
+    // a_price_alone_never_makes_a_sworn_counterfeit_claim.
+    assert!(value(&m, "issue_type").0.starts_with("Trademark"));
     assert!(
         value(&m, "accuracy_statement")
             .0
@@ -120,7 +122,10 @@ async fn packets_of_every_format_hold_the_forms_fields_and_verify() {
         ("5550123", "brand.toml [enforcement] program_ids.ebay_vero")
     );
     assert_eq!(value(&m, "phone").0, "+1 555 0100");
-    assert_eq!(value(&m, "vero_reason_code").0, "DEMO-COUNTERFEIT");
+    // Some of a1's listings are counterfeit by their words, some only by price:
+    // the case's code is the trademark one, each item's follows its own grounds
+    // (a_price_alone_never_makes_a_sworn_counterfeit_claim).
+    assert_eq!(value(&m, "vero_reason_code").0, "DEMO-TRADEMARK");
     let api: serde_json::Value =
         serde_json::from_slice(&std::fs::read(p.dir.join("api/vero_report.json")).unwrap())
             .unwrap();
@@ -128,7 +133,11 @@ async fn packets_of_every_format_hold_the_forms_fields_and_verify() {
     assert!(!items.is_empty());
     for it in items {
         assert!(it["itemId"].as_str().unwrap().starts_with("3951"), "{it}");
-        assert_eq!(it["veroReasonCodeId"], "DEMO-COUNTERFEIT");
+        let code = it["veroReasonCodeId"].as_str().unwrap();
+        assert!(
+            ["DEMO-COUNTERFEIT", "DEMO-TRADEMARK"].contains(&code),
+            "{it}"
+        );
         assert!(it["messageToSeller"].as_str().unwrap().len() <= 1000);
     }
 
@@ -139,7 +148,8 @@ async fn packets_of_every_format_hold_the_forms_fields_and_verify() {
     let m = manifest(&p.dir);
     assert_eq!(value(&m, "商标注册号").0, "30123456");
     assert_eq!(value(&m, "注册机关").0, "CNIPA");
-    assert!(value(&m, "投诉类型").0.contains("假冒"));
+    // 假冒 (counterfeit) only when every listing has grounds beyond price.
+    assert!(value(&m, "投诉类型").0.contains("商标"));
     assert!(value(&m, "good_faith_statement").0.contains("善意"));
     let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
     assert!(cover.contains("lang=\"zh-CN\"") && cover.contains("被投诉链接"));
@@ -364,7 +374,21 @@ async fn missing_form_fields_are_listed_not_left_blank() {
     let out = dir.path().join("p");
     std::fs::create_dir_all(&out).unwrap();
     let c = case_of(&store, "bidbay", "a1-deals-hk");
-    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    // Not fit to file: refused, naming what is missing, nothing written.
+    match packet::build(&config, &store, &c.id, None, &out) {
+        Err(packet::PacketError::NotFit { reasons, .. }) => {
+            assert!(
+                reasons.iter().any(|r| r.contains("VeRO participant ID")),
+                "{reasons:?}"
+            );
+        }
+        other => panic!("an incomplete packet was built: {other:?}"),
+    }
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    assert!(case::get(&store, &c.id).unwrap().packets.is_empty());
+    // A draft shows it, marked.
+    let p = packet::build_draft(&config, &store, &c.id, None, &out).unwrap();
+    assert!(p.draft);
     assert!(
         p.missing
             .iter()
@@ -378,7 +402,99 @@ async fn missing_form_fields_are_listed_not_left_blank() {
         p.missing
     );
     let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
-    assert!(cover.contains("Missing before filing"));
+    assert!(cover.contains("Missing before filing") && cover.contains("DRAFT"));
+
+    // A trademark without its number is missing, never "reg. no. , class 9".
+    let mut blank = config.clone();
+    blank.brand.trademarks[0].number = " ".into();
+    let c = case_of(&store, "shopusa", "lxr");
+    match packet::build(&blank, &store, &c.id, None, &out) {
+        Err(packet::PacketError::NotFit { reasons, .. }) => {
+            assert!(
+                reasons.iter().any(|r| r.contains("trademark")),
+                "{reasons:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A listing suspected of being counterfeit only because of its price is never
+/// claimed as a counterfeit: eBay's reason code for it is the trademark one, a
+/// form with one claim per case claims trademark infringement unless every listing
+/// has grounds beyond price, and the cover names the price-only listings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_price_alone_never_makes_a_sworn_counterfeit_claim() {
+    let (_server, config) = forms_demo().await;
+    let (dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let out = dir.path().join("p");
+    std::fs::create_dir_all(&out).unwrap();
+    let grounds = |f: &brandguard::evidence::FindingRecord| {
+        !brandguard::judge::counterfeit_grounds(&f.finding.detail).is_empty()
+    };
+    let counterfeit_findings = |market: &str| -> Vec<brandguard::evidence::FindingRecord> {
+        store
+            .findings()
+            .map(|f| f.unwrap())
+            .filter(|f| {
+                f.finding.marketplace == market
+                    && f.finding.kind == brandguard::judge::FindingKind::SuspectedCounterfeit
+            })
+            .collect()
+    };
+
+    // bidbay's counterfeiter: some listings say "replica", some are only cheap.
+    let c = case_of(&store, "bidbay", "a1-deals-hk");
+    let mine: Vec<_> = counterfeit_findings("bidbay")
+        .into_iter()
+        .filter(|f| f.finding.seller_id.as_deref() == Some("a1-deals-hk"))
+        .collect();
+    let (with, without): (Vec<_>, Vec<_>) = mine.iter().partition(|f| grounds(f));
+    assert!(!with.is_empty() && !without.is_empty(), "the demo has both");
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    let api: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.dir.join("api/vero_report.json")).unwrap())
+            .unwrap();
+    let codes = &config.brand.enforcement.reason_codes;
+    for item in api["reportItems"].as_array().unwrap() {
+        let id = item["itemId"].as_str().unwrap();
+        let want = if with.iter().any(|f| f.finding.listing_id == id) {
+            codes.get("ebay_vero.counterfeit")
+        } else {
+            codes.get("ebay_vero.trademark")
+        };
+        assert_eq!(
+            item["veroReasonCodeId"].as_str(),
+            want.map(String::as_str),
+            "{id}"
+        );
+    }
+    let form: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.dir.join("form.json")).unwrap()).unwrap();
+    let not_claimed = form["counterfeit_not_claimed_price_only"]
+        .as_array()
+        .unwrap();
+    assert_eq!(not_claimed.len(), without.len(), "{form:#}");
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    assert!(cover.contains("Not claimed: counterfeit"));
+
+    // shopusa's counterfeiter on Amazon's one-claim form: mixed grounds, so the
+    // claim is trademark infringement, not "counterfeit product".
+    let c = case_of(&store, "shopusa", "lxr");
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    let m = manifest(&p.dir);
+    let lxr: Vec<_> = counterfeit_findings("shopusa")
+        .into_iter()
+        .filter(|f| f.finding.seller_id.as_deref() == Some("lxr"))
+        .collect();
+    let all_grounded = lxr.iter().all(grounds);
+    let (issue, _) = value(&m, "issue_type");
+    assert_eq!(
+        issue == "Trademark — counterfeit product",
+        all_grounded,
+        "{issue}"
+    );
 }
 
 /// A shopusa item page whose seller is `name` (JSON-LD, as the demo writes them).

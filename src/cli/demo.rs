@@ -218,6 +218,7 @@ fn write_packets(config: &Config, store: &Store, dir: &Path) -> Result<()> {
         match packet::build(config, store, &c.id, None, dir) {
             Ok(_) => packets += 1,
             Err(PacketError::Unconfirmed { case_id, .. }) => waiting.push(case_id),
+            Err(e @ PacketError::NotFit { .. }) => println!("{e}"),
             Err(e) => return Err(e.into()),
         }
     }

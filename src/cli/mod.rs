@@ -36,7 +36,8 @@ pub mod exit {
     /// unreachable, searches failed or refused, under 90% of its listing pages
     /// read): see the summary's `degraded`. Nothing absent from it was concluded.
     pub const NOT_LOOKED: u8 = 5;
-    /// `packet`: the case has no confirmed finding yet; nothing was built.
+    /// `packet`: the case has no confirmed finding yet, a required field is
+    /// missing or the case is done; nothing was built (`--draft` builds a draft).
     pub const UNCONFIRMED: u8 = 6;
 }
 

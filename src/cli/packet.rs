@@ -80,7 +80,9 @@ impl PacketCommand {
                 print_packet(&p);
                 Ok(exit::OK)
             }
-            Err(e @ packet::PacketError::Unconfirmed { .. }) => {
+            Err(
+                e @ (packet::PacketError::Unconfirmed { .. } | packet::PacketError::NotFit { .. }),
+            ) => {
                 eprintln!("not built: {e}");
                 Ok(exit::UNCONFIRMED)
             }

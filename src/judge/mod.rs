@@ -87,6 +87,23 @@ pub struct Verdict {
     pub identity: String,
 }
 
+/// How a counterfeit signal of a price far under the floor begins: such a signal
+/// alone is a suspicion, never grounds for a sworn counterfeit claim.
+const PRICE_SIGNAL: &str = "price ";
+
+/// The grounds of a `suspected_counterfeit` finding beyond its price: counterfeit
+/// words on the page, impersonation, misbranding (its detail's signals, the price
+/// signal left out). Empty for a finding flagged by price alone.
+pub fn counterfeit_grounds(detail: &str) -> Vec<&str> {
+    detail
+        .split("; ")
+        .filter(|s| {
+            let price_only = s.starts_with(PRICE_SIGNAL) && s.ends_with("of the floor");
+            !s.is_empty() && !price_only
+        })
+        .collect()
+}
+
 /// Who sells, as the brand can tell: by the marketplace's seller id alone. Names
 /// can be copied by anyone; ids are what a marketplace vouches for.
 #[derive(Debug, Clone, Copy)]
@@ -341,7 +358,7 @@ impl Judging<'_> {
         let ratio = self.brand.policy.counterfeit_price_ratio;
         if p.amount < f.amount * ratio {
             return vec![format!(
-                "price {p} is under {}% of the floor",
+                "{PRICE_SIGNAL}{p} is under {}% of the floor",
                 (ratio * Decimal::ONE_HUNDRED).normalize()
             )];
         }

@@ -131,6 +131,14 @@ pub enum PacketError {
         rule: String,
         suspected: Vec<String>,
     },
+    #[error(
+        "case {case_id}: not fit to file: {}. Nothing was written; build a draft with --draft (not for filing) to review it",
+        reasons.join("; ")
+    )]
+    NotFit {
+        case_id: String,
+        reasons: Vec<String>,
+    },
     #[error("cannot read {path}: {source}")]
     Read {
         path: String,
@@ -222,15 +230,7 @@ fn build_packet(
         });
     }
     let revision = c.packets.len() as u32 + 1;
-    let stem = format!(
-        "{}-{}",
-        c.id,
-        file_name(&format!("{}-{}", c.marketplace, seller_name(&c)), 60)
-    );
-    let name = match draft {
-        false => format!("{stem}-r{revision}"),
-        true => format!("{stem}-draft-{}", Utc::now().format("%Y%m%dT%H%M%S%.3f")),
-    };
+    let name = packet_name(&c, revision, draft);
     let dir = out.join(&name);
     let zip_path = out.join(format!("{name}.zip"));
     let set_aside = set_aside_unrecorded(out, &[&dir, &zip_path])?;
@@ -249,6 +249,13 @@ fn build_packet(
     };
     let (files, manifest) = compose(store, &facts, form, (revision, built_at), &kept_apart)?;
     let missing = manifest.missing.clone();
+    let unfit = unfit(&c, &missing);
+    if !draft && !unfit.is_empty() {
+        return Err(PacketError::NotFit {
+            case_id: c.id.clone(),
+            reasons: unfit,
+        });
+    }
     let manifest_bytes = json_bytes(&manifest);
     let manifest_sha256 = sha256_hex(&manifest_bytes);
     let mut files = files;
@@ -280,6 +287,28 @@ fn build_packet(
         draft,
         suspected: kept_apart.suspected,
     })
+}
+
+/// Why a packet may not be filed: a required field missing, or the case done.
+fn unfit(c: &Case, missing: &[String]) -> Vec<String> {
+    let mut unfit: Vec<String> = missing.iter().map(|m| format!("missing {m}")).collect();
+    if c.state.is_done() {
+        unfit.push(format!("the case is {}: there is nothing to file", c.state));
+    }
+    unfit
+}
+
+/// `C0003-bidbay-seller-r2`, or `C0003-bidbay-seller-draft-TIME` for a draft.
+fn packet_name(c: &Case, revision: u32, draft: bool) -> String {
+    let stem = format!(
+        "{}-{}",
+        c.id,
+        file_name(&format!("{}-{}", c.marketplace, seller_name(c)), 60)
+    );
+    match draft {
+        false => format!("{stem}-r{revision}"),
+        true => format!("{stem}-draft-{}", Utc::now().format("%Y%m%dT%H%M%S%.3f")),
+    }
 }
 
 /// What a packet leaves out or says it is not: a draft, and the suspected
@@ -357,6 +386,8 @@ fn compose(
     };
     let env = templates::environment(&config.dir, "packet");
     let mut ctx = cover.context(config, store, c);
+    let price_only = forms::price_only(facts.evidence);
+    ctx["price_only"] = serde_json::json!(price_only);
     ctx["draft"] = apart.draft.into();
     ctx["suspected"] = serde_json::json!(apart.suspected);
     ctx["confirm_rule"] = apart.rule.clone().into();
@@ -370,6 +401,7 @@ fn compose(
             "form": form.title(), "case_id": c.id, "revision": revision, "path": c.path.path.as_str(),
             "path_reason": c.path.reason, "fields": fields, "missing": missing,
             "draft": apart.draft, "suspected_not_included": apart.suspected,
+            "counterfeit_not_claimed_price_only": price_only,
         })),
     );
     for (path, body) in form.api_files(facts) {

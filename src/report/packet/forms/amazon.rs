@@ -53,7 +53,7 @@ impl Form for Amazon {
             field(
                 "trademark_registration",
                 "Trademark registration number",
-                tm.map(|t| t.number.clone()),
+                tm.map(|t| t.number.clone()), // blank counts as missing (see `field`)
                 "brand.toml [[trademark]] number",
             ),
             field(

@@ -102,8 +102,16 @@ impl Facts<'_> {
             .or(b.trademarks.first())
     }
 
-    /// Every registration, "MARK — OFFICE reg. no. N, class C; …".
+    /// Every registration, "MARK — OFFICE reg. no. N, class C; …"; missing when
+    /// any of them lacks its number or office (never "reg. no. , class 9").
     fn all_trademarks(&self) -> Option<String> {
+        let tms = &self.brand().trademarks;
+        if tms
+            .iter()
+            .any(|t| t.number.trim().is_empty() || t.office.trim().is_empty())
+        {
+            return None;
+        }
         let all = self
             .brand()
             .trademarks
@@ -162,9 +170,12 @@ impl Facts<'_> {
             .join("; ")
     }
 
-    /// Whether any finding of the case is a suspected counterfeit.
+    /// Whether a form with one claim for the whole case may claim counterfeits:
+    /// only if every listing has grounds beyond its price (see [`counterfeit`]);
+    /// otherwise the claim is trademark infringement and the cover names the
+    /// listings suspected by price alone. (eBay's reason codes go per item.)
     fn counterfeit(&self) -> bool {
-        self.evidence.iter().any(counterfeit)
+        !self.evidence.is_empty() && self.evidence.iter().all(counterfeit)
     }
 
     fn seller(&self) -> String {
@@ -223,11 +234,29 @@ impl Facts<'_> {
     }
 }
 
-/// Whether a listing's findings include a suspected counterfeit.
+/// Whether a listing's findings support a counterfeit claim: a suspected
+/// counterfeit with grounds beyond its price (counterfeit words, impersonation,
+/// misbranding). A price far under the floor alone is a suspicion, and a sworn
+/// statement that the item is a counterfeit would say more than the proof.
 fn counterfeit(e: &Evidence) -> bool {
-    e.records
+    e.records.iter().any(|r| {
+        r.finding.kind == FindingKind::SuspectedCounterfeit
+            && !crate::judge::counterfeit_grounds(&r.finding.detail).is_empty()
+    })
+}
+
+/// Listings flagged as possible counterfeits by their price alone.
+pub(super) fn price_only(evidence: &[Evidence]) -> Vec<String> {
+    evidence
         .iter()
-        .any(|r| r.finding.kind == FindingKind::SuspectedCounterfeit)
+        .filter(|e| {
+            !counterfeit(e)
+                && e.records
+                    .iter()
+                    .any(|r| r.finding.kind == FindingKind::SuspectedCounterfeit)
+        })
+        .map(|e| e.listing.clone())
+        .collect()
 }
 
 /// A trademark's classes, comma-separated.
