@@ -884,3 +884,63 @@ async fn packet_verify_refuses_doubled_escaping_and_bombing_zips() {
     assert_ne!(code, Some(0), "{text}");
     assert!(text.contains("MiB") || text.contains("declares"), "{text}");
 }
+
+/// Letters to outside parties (cease-and-desist, distributor notice) carry no
+/// internal "from: brand.toml" column, and a compliance report for one
+/// distributor holds no other party's names or counterfeit signals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn letters_and_a_distributors_report_hold_nothing_internal() {
+    let (_server, config) = forms_demo().await;
+    let (dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let out = dir.path().join("p");
+    std::fs::create_dir_all(&out).unwrap();
+    for (market, seller, form) in [
+        ("bidbay", "cheap_electronics_99", "cease_and_desist"),
+        ("bidbay", "pacific-sound", "distributor_notice"),
+    ] {
+        let c = case_of(&store, market, seller);
+        let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+        assert_eq!(p.format, form);
+        let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+        let letter = cover.split("<h2>Evidence</h2>").next().unwrap();
+        assert!(
+            !letter.contains("<th>from</th>") && !letter.contains("brand.toml"),
+            "{form}"
+        );
+        assert!(
+            !letter.contains("not yet confirmed"),
+            "{form}: internal notes"
+        );
+        assert!(!cover.contains("Inc.."), "{form}: doubled full stop");
+        assert!(
+            !cover.contains("word-break: break-word"),
+            "cells may not split words"
+        );
+    }
+    // An internal form keeps where each value comes from.
+    let c = case_of(&store, "shopusa", "lxr");
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    assert!(cover.contains("<th>from</th>") && cover.contains("brand.toml"));
+
+    let period = "2026-11".parse().unwrap();
+    let r =
+        brandguard::report::compliance::build(&config, &store, period, Some("pacific")).unwrap();
+    assert!(r.outsiders.is_empty());
+    assert!(
+        r.violations
+            .iter()
+            .all(|v| v.distributor.as_deref() == Some("pacific"))
+    );
+    let rep = dir.path().join("report");
+    brandguard::report::compliance::write(&config, &r, period, &rep).unwrap();
+    let html = std::fs::read_to_string(rep.join("report.html")).unwrap();
+    assert!(!html.contains("Unauthorised sellers"));
+    for other in ["LuxReplica", "cheap_electronics_99", "BestDeals4U"] {
+        assert!(!html.contains(other), "{other} in pacific's report");
+    }
+    // The brand's own report keeps them.
+    let all = brandguard::report::compliance::build(&config, &store, period, None).unwrap();
+    assert!(!all.outsiders.is_empty());
+}

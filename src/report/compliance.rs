@@ -283,9 +283,12 @@ pub fn build(
         scorecards.push(card);
         charts.insert(id.clone(), charts_of(brand, period, a));
     }
+    // A report for one distributor goes to that distributor: other parties'
+    // names and counterfeit signals are not theirs to read.
     let outsiders = tally
         .outsiders
         .into_values()
+        .filter(|_| only.is_none())
         .map(|(mut o, listings, prices)| {
             o.listings = listings.len();
             o.lowest_prices = prices
