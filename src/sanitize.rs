@@ -45,6 +45,32 @@ pub fn terminal(s: &str, max: usize) -> String {
     out
 }
 
+/// [`terminal`] text of at most `max` characters in all, its escapes and its
+/// truncation note included: for fields with a hard length limit (eBay's VeRO
+/// messages take 1,000), where the note must not push the text over it.
+pub fn terminal_within(s: &str, max: usize) -> String {
+    let whole = terminal(s, max);
+    if whole.chars().count() <= max {
+        return whole;
+    }
+    // Keep fewer characters until the text, escapes and note fit.
+    let (mut lo, mut hi) = (0, max);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if terminal(s, mid).chars().count() <= max {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let cut = terminal(s, lo);
+    if cut.chars().count() <= max {
+        cut
+    } else {
+        cut.chars().take(max).collect()
+    }
+}
+
 /// A file or folder name made from page text (a seller name, a listing id): no
 /// control or bidi characters, no path separators or `..`, no characters or names
 /// Windows refuses (`CON`, `aux.txt`), no leading dot, at most `max` bytes; never
@@ -110,6 +136,17 @@ pub fn html(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_within_a_limit_stays_within_it_note_and_escapes_included() {
+        let long = "x".repeat(5000);
+        let t = terminal_within(&long, 1000);
+        assert!(t.chars().count() <= 1000, "{}", t.chars().count());
+        assert!(t.ends_with("[truncated from 5000 characters]"));
+        let escapes = "\u{1b}".repeat(600);
+        assert!(terminal_within(&escapes, 1000).chars().count() <= 1000);
+        assert_eq!(terminal_within("short", 1000), "short");
+    }
+
     use super::*;
 
     #[test]

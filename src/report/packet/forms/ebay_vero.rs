@@ -2,7 +2,7 @@
 
 use super::{Facts, Form, counterfeit, field};
 use crate::report::packet::FormField;
-use crate::sanitize::terminal;
+use crate::sanitize::terminal_within;
 
 pub(super) struct EbayVero;
 
@@ -96,8 +96,10 @@ impl Form for EbayVero {
         ]
     }
 
-    /// The body of eBay's VeRO API `POST /commerce/vero/v1/vero_report` for the
-    /// case's listings (up to 150 items per request, as the API allows).
+    /// The bodies of eBay's VeRO API `POST /commerce/vero/v1/vero_report` for the
+    /// case's listings: batches of up to 150 items per request, as the API
+    /// allows; messages at most 1,000 characters, truncation note included.
+    /// (The v1 shape; v2 is not built yet, see issue 20.)
     fn api_files(&self, f: &Facts) -> Vec<(String, serde_json::Value)> {
         let brand = f.brand();
         let owner = brand
@@ -108,7 +110,6 @@ impl Form for EbayVero {
         let items: Vec<serde_json::Value> = f
             .evidence
             .iter()
-            .take(MAX_ITEMS)
             .map(|e| {
                 let key = reason_code_key(counterfeit(e));
                 let message = format!(
@@ -120,15 +121,60 @@ impl Form for EbayVero {
                 serde_json::json!({
                     "itemId": e.records[0].finding.listing_id,
                     "veroReasonCodeId": brand.enforcement.reason_codes.get(key),
-                    "messageToSeller": terminal(&message, 1000),
+                    "messageToSeller": terminal_within(&message, 1000),
                     "copyEmailToRightsOwner": true,
-                    "detailedMessage": terminal(&details.join("; "), 1000),
+                    "detailedMessage": terminal_within(&details.join("; "), 1000),
                 })
             })
             .collect();
-        vec![(
+        batches(items)
+    }
+}
+
+/// The request bodies for `items`: one `api/vero_report.json` when they fit in one
+/// request, else `api/vero_report-1.json`, `-2`, … of at most [`MAX_ITEMS`] each
+/// (never an item silently left out).
+fn batches(items: Vec<serde_json::Value>) -> Vec<(String, serde_json::Value)> {
+    let chunks: Vec<&[serde_json::Value]> = items.chunks(MAX_ITEMS).collect();
+    if chunks.len() <= 1 {
+        return vec![(
             "api/vero_report.json".into(),
             serde_json::json!({ "reportItems": items }),
-        )]
+        )];
+    }
+    chunks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                format!("api/vero_report-{}.json", i + 1),
+                serde_json::json!({ "reportItems": c }),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_items_than_one_request_takes_are_split_none_dropped() {
+        let items = |n: usize| -> Vec<serde_json::Value> {
+            (0..n)
+                .map(|i| serde_json::json!({ "itemId": i.to_string() }))
+                .collect()
+        };
+        let one = batches(items(150));
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0, "api/vero_report.json");
+        let two = batches(items(151));
+        assert_eq!(two.len(), 2);
+        assert_eq!(two[0].0, "api/vero_report-1.json");
+        let sizes: Vec<usize> = two
+            .iter()
+            .map(|(_, b)| b["reportItems"].as_array().map_or(0, Vec::len))
+            .collect();
+        assert_eq!(sizes, [150, 1]);
     }
 }
