@@ -470,6 +470,24 @@ async fn a_price_alone_never_makes_a_sworn_counterfeit_claim() {
             "{id}"
         );
     }
+    // The NOCI's reason, item by item, and its signature date.
+    let m = manifest(&p.dir);
+    let (reasons, _) = value(&m, "reason");
+    for f in &with {
+        let id = &f.finding.listing_id;
+        assert!(
+            reasons.contains(&format!("{id}: counterfeit")),
+            "{id}: {reasons}"
+        );
+    }
+    for f in &without {
+        let id = &f.finding.listing_id;
+        assert!(
+            reasons.contains(&format!("{id}: trademark infringement")),
+            "{id}: {reasons}"
+        );
+    }
+    assert_eq!(value(&m, "signature_date").0.len(), 10);
     let form: serde_json::Value =
         serde_json::from_slice(&std::fs::read(p.dir.join("form.json")).unwrap()).unwrap();
     let not_claimed = form["counterfeit_not_claimed_price_only"]

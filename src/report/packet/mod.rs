@@ -235,13 +235,14 @@ fn build_packet(
     let zip_path = out.join(format!("{name}.zip"));
     let set_aside = set_aside_unrecorded(out, &[&dir, &zip_path])?;
     let statements = statements(config, form)?;
+    let built_at = Utc::now();
     let facts = forms::Facts {
         config,
         case: &c,
         evidence: &evidence,
         statements: &statements,
+        built_at,
     };
-    let built_at = Utc::now();
     let kept_apart = Apart {
         draft,
         suspected: suspected.iter().map(describe_suspected).collect(),

@@ -67,8 +67,8 @@ impl Form for EbayVero {
             field(
                 "reason",
                 "Reason for reporting (per item)",
-                Some(f.reason_en()),
-                "case findings",
+                Some(reasons_per_item(f)),
+                "each item's findings",
             ),
             field(
                 "vero_reason_code",
@@ -93,6 +93,12 @@ impl Form for EbayVero {
             f.owner_field("signature", "Signature", "signatory", |o| {
                 o.signatory.clone()
             }),
+            field(
+                "signature_date",
+                "Date",
+                Some(f.built_at.format("%Y-%m-%d").to_string()),
+                "the day the packet was built",
+            ),
         ]
     }
 
@@ -129,6 +135,24 @@ impl Form for EbayVero {
             .collect();
         batches(items)
     }
+}
+
+/// The NOCI's reason, item by item, from each item's own grounds: a counterfeit
+/// only where the item has grounds beyond its price (see `counterfeit`).
+fn reasons_per_item(f: &Facts) -> String {
+    let grounds = f.grounds().map(|g| format!(" ({g})")).unwrap_or_default();
+    f.evidence
+        .iter()
+        .map(|e| {
+            let id = &e.records[0].finding.listing_id;
+            if counterfeit(e) {
+                format!("{id}: counterfeit of a product bearing the registered trademark")
+            } else {
+                format!("{id}: trademark infringement{grounds}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The request bodies for `items`: one `api/vero_report.json` when they fit in one

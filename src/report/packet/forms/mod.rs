@@ -66,6 +66,8 @@ pub(super) struct Facts<'a> {
     pub evidence: &'a [Evidence],
     /// The brand's sentences for this form (`statements.toml`).
     pub statements: &'a BTreeMap<String, String>,
+    /// When the packet is built: the date a sworn form is signed on.
+    pub built_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Where owner fields come from, for the `source` of each.
