@@ -214,12 +214,7 @@ fn build_packet(
     draft: bool,
 ) -> Result<Packet, PacketError> {
     let c = case::get(store, case_id)?;
-    let format = format
-        .or(config
-            .marketplace(&c.marketplace)
-            .map(|m| m.complaint_format))
-        .unwrap_or_default();
-    let form = forms::for_case(&c, format);
+    let form = form_of(config, &c, format);
     let confirm = &config.brand.confirm;
     let (evidence, suspected) = evidence::gather(store, &c, (!draft).then_some(confirm))?;
     if evidence.is_empty() && !suspected.is_empty() {
@@ -230,10 +225,6 @@ fn build_packet(
         });
     }
     let revision = c.packets.len() as u32 + 1;
-    let name = packet_name(&c, revision, draft);
-    let dir = out.join(&name);
-    let zip_path = out.join(format!("{name}.zip"));
-    let set_aside = set_aside_unrecorded(out, &[&dir, &zip_path])?;
     let statements = statements(config, form)?;
     let built_at = Utc::now();
     let facts = forms::Facts {
@@ -248,7 +239,7 @@ fn build_packet(
         suspected: suspected.iter().map(describe_suspected).collect(),
         rule: confirm.rule(),
     };
-    let (files, manifest) = compose(store, &facts, form, (revision, built_at), &kept_apart)?;
+    let (mut files, manifest) = compose(store, &facts, form, (revision, built_at), &kept_apart)?;
     let missing = manifest.missing.clone();
     let unfit = unfit(&c, &missing);
     if !draft && !unfit.is_empty() {
@@ -257,23 +248,25 @@ fn build_packet(
             reasons: unfit,
         });
     }
+    // Only a packet that will be written moves an interrupted build's leftovers
+    // aside: a refused one touches nothing.
+    let name = packet_name(&c, revision, draft);
+    let dir = out.join(&name);
+    let zip_path = out.join(format!("{name}.zip"));
+    let set_aside = set_aside_unrecorded(out, &[&dir, &zip_path])?;
     let manifest_bytes = json_bytes(&manifest);
     let manifest_sha256 = sha256_hex(&manifest_bytes);
-    let mut files = files;
     files.insert("manifest.json".into(), manifest_bytes);
     write_atomically(out, &name, &files)?;
     if !draft {
-        case::packet_built(
-            store,
-            &c.id,
-            PacketRevision {
-                revision,
-                format: form.id().into(),
-                built_at,
-                manifest_sha256: manifest_sha256.clone(),
-                log_len: store.log_len(),
-            },
-        )?;
+        let rev = PacketRevision {
+            revision,
+            format: form.id().into(),
+            built_at,
+            manifest_sha256: manifest_sha256.clone(),
+            log_len: store.log_len(),
+        };
+        case::packet_built(store, &c.id, rev)?;
     }
     Ok(Packet {
         case_id: c.id,
@@ -288,6 +281,17 @@ fn build_packet(
         draft,
         suspected: kept_apart.suspected,
     })
+}
+
+/// The form a case's packet takes: the one asked for, else its marketplace's
+/// `complaint_format` (letters follow the case's path either way).
+fn form_of(config: &Config, c: &Case, format: Option<ComplaintFormat>) -> &'static dyn Form {
+    let format = format
+        .or(config
+            .marketplace(&c.marketplace)
+            .map(|m| m.complaint_format))
+        .unwrap_or_default();
+    forms::for_case(c, format)
 }
 
 /// Why a packet may not be filed: a required field missing, or the case done.
