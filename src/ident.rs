@@ -89,6 +89,50 @@ pub fn normalize_gtin(raw: &str) -> Option<String> {
     ((10 - sum % 10) % 10 == d[13]).then_some(padded)
 }
 
+/// Labels pages write before a product code.
+const GTIN_LABELS: &[&str] = &[
+    "isbn-13", "isbn13", "isbn", "ean-13", "ean13", "ean-8", "ean8", "ean", "upc-a", "upc", "jan",
+    "gtin-14", "gtin14", "gtin-13", "gtin13", "gtin-12", "gtin12", "gtin-8", "gtin8", "gtin",
+];
+
+/// The GTIN written in a piece of text as pages write it: `EAN: 8808993650040`,
+/// `ISBN-13: 978-1-62544-175-1`, `(93123457)`, `Gtin14334567890129`, `UPC:\t884116293835`.
+/// The digits as written (hyphens and spaces dropped), only when the check digit is
+/// right: a code that fails it is a typo or another kind of number, never the
+/// brand's product.
+pub fn gtin_in_text(text: &str) -> Option<String> {
+    let t = text.trim().to_lowercase();
+    // `ean13 880…` and `ean1334…` (the code itself after `ean`) both occur: every
+    // label the text starts with is tried, shortest first, so the code keeps as many
+    // digits as possible; a wrong split leaves a length no GTIN has or a wrong check
+    // digit.
+    let mut labels: Vec<&str> = GTIN_LABELS
+        .iter()
+        .copied()
+        .filter(|l| t.starts_with(l))
+        .collect();
+    labels.sort_by_key(|l| l.len());
+    std::iter::once(t.as_str())
+        .chain(labels.iter().map(|l| &t[l.len()..]))
+        .find_map(|r| {
+            let r = r.trim_start_matches(|c: char| {
+                matches!(c, '#' | ':' | '-' | '(' | '[') || c.is_whitespace()
+            });
+            let r = r.trim_end_matches(|c: char| {
+                matches!(c, ')' | ']' | '-' | '.') || c.is_whitespace()
+            });
+            if r.is_empty()
+                || !r
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
+            {
+                return None;
+            }
+            let digits: String = r.chars().filter(char::is_ascii_digit).collect();
+            normalize_gtin(&digits).map(|_| digits)
+        })
+}
+
 /// The key a seller is known by on one marketplace: id first (names are copied).
 pub fn seller_key(seller_id: Option<&str>, seller_name: Option<&str>) -> String {
     match (seller_id, seller_name) {

@@ -266,3 +266,65 @@ async fn the_demo_plants_the_disguises_and_finds_them_all() {
         ["below_floor", "unauthorized_seller"]
     );
 }
+
+/// A brand field that names no brand ("Unbranded", "Generic", "无品牌") never clears
+/// a listing: the $20 ACME Executive Anvil from an unauthorised seller gets the same
+/// three findings with it as without a brand field, and the decoy is named among the
+/// counterfeit signals. A real other brand over the same MPN is not the brand's
+/// product (MPNs are not unique across brands).
+#[test]
+fn a_decoy_brand_never_clears_a_listing() {
+    let page = |brand: Option<&str>| {
+        format!(
+            r#"<!doctype html><script type="application/ld+json">{{"@context":"https://schema.org",
+            "@type":"Product","name":"ACME Executive Anvil","mpn":"925872"{}
+            ,"offers":{{"@type":"Offer","price":"20.00","priceCurrency":"USD",
+            "seller":{{"@type":"Organization","name":"Cheap Anvils"}}}}}}</script>"#,
+            brand
+                .map(|b| format!(r#","brand":{{"@type":"Brand","name":"{b}"}}"#))
+                .unwrap_or_default()
+        )
+    };
+    let kinds = |v: &serde_json::Value| -> Vec<String> {
+        v["verdict"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let url = "https://shop.example/p/anvil";
+    let plain = extract("tests/data/generic", "generic", url, page(None).as_bytes());
+    assert_eq!(
+        kinds(&plain),
+        [
+            "unauthorized_seller",
+            "below_floor",
+            "suspected_counterfeit"
+        ]
+    );
+    for decoy in ["Unbranded", "Generic", "无品牌", "OEM"] {
+        let v = extract(
+            "tests/data/generic",
+            "generic",
+            url,
+            page(Some(decoy)).as_bytes(),
+        );
+        assert_eq!(kinds(&v), kinds(&plain), "{decoy}: {v:#}");
+        let counterfeit = v["verdict"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == "suspected_counterfeit")
+            .unwrap();
+        let words = counterfeit.to_string().to_lowercase();
+        assert!(words.contains(&decoy.to_lowercase()), "{decoy}: {words}");
+    }
+    let other = extract(
+        "tests/data/generic",
+        "generic",
+        url,
+        page(Some("Zenith")).as_bytes(),
+    );
+    assert!(kinds(&other).is_empty(), "{other:#}");
+}

@@ -367,8 +367,13 @@ impl CheckCommand {
 
 #[derive(Args)]
 pub struct ExtractCommand {
-    /// A saved page, or `-` for standard input.
+    /// A saved page, or `-` for standard input; with `--report`, a folder of saved
+    /// pages (`.html`, `.htm`, `.html.zst` files).
     page: PathBuf,
+    /// Read every page in the folder and print, per field, how often it was found
+    /// and from which source, and the ten most common reasons it was missing.
+    #[arg(long)]
+    report: bool,
     #[arg(long)]
     targets: PathBuf,
     /// The adapter (marketplace name) to read the page with.
@@ -401,6 +406,9 @@ impl ExtractCommand {
             );
             return Ok(exit::BAD_CONFIG);
         };
+        if self.report {
+            return self.report(&config, m);
+        }
         let body = self.read_page()?;
         let url = match &self.url {
             Some(u) => url::Url::parse(u).with_context(|| format!("--url `{u}` is not a URL"))?,
@@ -415,6 +423,62 @@ impl ExtractCommand {
             }
         };
         println!("{}", serde_json::to_string_pretty(&inspection)?);
+        Ok(exit::OK)
+    }
+
+    /// `--report`: the adapter doctor over a folder of saved pages.
+    fn report(
+        &self,
+        config: &brandguard::config::Config,
+        m: &brandguard::config::Marketplace,
+    ) -> Result<u8> {
+        let entries = std::fs::read_dir(&self.page).with_context(|| {
+            format!(
+                "--report needs a folder of saved pages; cannot read {}",
+                self.page.display()
+            )
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p.to_string_lossy().to_lowercase();
+                name.ends_with(".html") || name.ends_with(".htm") || name.ends_with(".html.zst")
+            })
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            eprintln!(
+                "error: no .html, .htm or .html.zst files in {}",
+                self.page.display()
+            );
+            return Ok(exit::BAD_CONFIG);
+        }
+        let mut report = brandguard::extract::doctor::FieldReport::new(&m.name);
+        for file in &files {
+            let raw =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let body = if file.to_string_lossy().ends_with(".zst") {
+                zstd::decode_all(&raw[..])
+                    .with_context(|| format!("{} is not zstd", file.display()))?
+            } else {
+                raw
+            };
+            let url = match &self.url {
+                Some(u) => {
+                    url::Url::parse(u).with_context(|| format!("--url `{u}` is not a URL"))?
+                }
+                None => m.base_url.clone(),
+            };
+            let page = brandguard::crawl::Page::saved(url, body);
+            match brandguard::scan::inspect(config, m, &page) {
+                Ok(i) => report.add(&i.listing),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(exit::BAD_CONFIG);
+                }
+            }
+        }
+        print!("{report}");
         Ok(exit::OK)
     }
 

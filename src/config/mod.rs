@@ -295,6 +295,19 @@ impl Marketplace {
         }
         let id_re = listing_id_regex(&m, site)?;
         let fields = field_rules(&m.item.fields, site)?;
+        // `.` or `,`, or a sign some shops put between whole and cents (`12€50`).
+        let decimal_separator = match m.decimal_separator {
+            Some(c) if c.is_alphanumeric() || c.is_whitespace() => {
+                return Err(ConfigError::Folder {
+                    path: file,
+                    message: format!(
+                        "`decimal_separator = \"{c}\"`: give the sign between whole and \
+                         cents, like \".\" or \",\""
+                    ),
+                });
+            }
+            d => d,
+        };
         Ok(Marketplace {
             name,
             file,
@@ -311,6 +324,8 @@ impl Marketplace {
             listing_id_from_url: id_re,
             fields,
             complaint_format: m.complaint_format.unwrap_or_default(),
+            vat_basis: m.vat_basis,
+            decimal_separator,
             plausible: PlausiblePrices::default(),
         })
     }
@@ -354,19 +369,83 @@ fn listing_id_regex(m: &MarketplaceFile, site: &Site) -> Result<Option<Regex>, C
 
 /// Every `item.fields.*` selector list, compiled.
 fn field_rules(f: &FieldsFile, site: &Site) -> Result<FieldRules, ConfigError> {
+    let generic = &*GENERIC_FIELDS;
+    // A field the adapter does not mention gets the generic selectors.
+    let or_generic = |given: &Option<toml::Spanned<OneOrMany>>,
+                      field: &str,
+                      fallback: &Vec<FieldRule>|
+     -> Result<Vec<FieldRule>, ConfigError> {
+        match given {
+            Some(_) => compile_fields(site, given, field),
+            None => Ok(fallback.clone()),
+        }
+    };
     Ok(FieldRules {
-        title: compile_fields(site, &f.title, "item.fields.title")?,
-        price: compile_fields(site, &f.price, "item.fields.price")?,
+        title: or_generic(&f.title, "item.fields.title", &generic.title)?,
+        price: or_generic(&f.price, "item.fields.price", &generic.price)?,
         coupon_price: compile_fields(site, &f.coupon_price, "item.fields.coupon_price")?,
         currency: compile_fields(site, &f.currency, "item.fields.currency")?,
-        seller: compile_fields(site, &f.seller, "item.fields.seller")?,
+        seller: or_generic(&f.seller, "item.fields.seller", &generic.seller)?,
         seller_id: compile_fields(site, &f.seller_id, "item.fields.seller_id")?,
         listing_id: compile_fields(site, &f.listing_id, "item.fields.listing_id")?,
-        brand: compile_fields(site, &f.brand, "item.fields.brand")?,
+        brand: or_generic(&f.brand, "item.fields.brand", &generic.brand)?,
         gtin: compile_fields(site, &f.gtin, "item.fields.gtin")?,
         mpn: compile_fields(site, &f.mpn, "item.fields.mpn")?,
     })
 }
+
+/// Brand values that name no brand, as marketplaces and counterfeit sellers write
+/// them (`policy.decoy_brands` in brand.toml replaces the list).
+pub const DEFAULT_DECOY_BRANDS: &[&str] = &[
+    "generic",
+    "unbranded",
+    "no brand",
+    "no-brand",
+    "nobrand",
+    "non-branded",
+    "oem",
+    "n/a",
+    "na",
+    "none",
+    "unknown",
+    "does not apply",
+    "not applicable",
+    "sans marque",
+    "ohne marke",
+    "markenlos",
+    "sin marca",
+    "senza marca",
+    "无品牌",
+    "無品牌",
+    "无牌",
+    "ノーブランド",
+    "ノーブランド品",
+    "브랜드 없음",
+    "без бренда",
+];
+
+/// The built-in generic selectors (`generic_fields.toml`), compiled once.
+static GENERIC_FIELDS: std::sync::LazyLock<FieldRules> = std::sync::LazyLock::new(|| {
+    const SRC: &str = include_str!("generic_fields.toml");
+    let site = Site {
+        path: Path::new("(built in) generic_fields.toml"),
+        src: SRC,
+    };
+    // The file is part of the binary and a unit test parses it: an error here is a
+    // build defect, so it leaves the defaults empty rather than stopping a scan.
+    toml::from_str::<FieldsFile>(SRC)
+        .ok()
+        .and_then(|f| {
+            Some(FieldRules {
+                title: compile_fields(&site, &f.title, "title").ok()?,
+                price: compile_fields(&site, &f.price, "price").ok()?,
+                seller: compile_fields(&site, &f.seller, "seller").ok()?,
+                brand: compile_fields(&site, &f.brand, "brand").ok()?,
+                ..FieldRules::default()
+            })
+        })
+        .unwrap_or_default()
+});
 
 fn validate_notify(n: NotifySettings, site: &Site) -> Result<NotifySettings, ConfigError> {
     let bad = |message: String| ConfigError::Folder {
@@ -436,6 +515,9 @@ impl Brand {
             policy: Policy {
                 counterfeit_words: b.policy.counterfeit_words,
                 exclusion_words: b.policy.exclusion_words,
+                decoy_brands: b.policy.decoy_brands.unwrap_or_else(|| {
+                    DEFAULT_DECOY_BRANDS.iter().map(|s| s.to_string()).collect()
+                }),
                 counterfeit_price_ratio: ratio,
                 min_match_confidence: b.policy.min_match_confidence.min(100),
                 plausible: validate_plausible(&b.policy.plausible_price, site)?,
@@ -749,4 +831,16 @@ fn validate_escalation(e: EscalationFile, site: &Site) -> Result<Escalation, Con
         repeat_within_days: e.repeat_within_days,
         steps: e.step,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_built_in_generic_selectors_compile() {
+        let g = &*super::GENERIC_FIELDS;
+        assert!(g.title.len() >= 2, "{:?}", g.title);
+        assert!(g.price.len() >= 6, "{:?}", g.price);
+        assert!(!g.brand.is_empty() && !g.seller.is_empty());
+        assert!(g.price.iter().any(|r| r.regex.is_some()));
+    }
 }

@@ -261,6 +261,10 @@ pub(super) struct PolicyFile {
     pub counterfeit_words: Vec<String>,
     #[serde(default)]
     pub exclusion_words: Vec<String>,
+    /// Brand values that say nothing ("Generic", "Unbranded", "OEM"); the built-in
+    /// list when not given.
+    #[serde(default)]
+    pub decoy_brands: Option<Vec<String>>,
     #[serde(default = "default_ratio")]
     pub counterfeit_price_ratio: Amount,
     #[serde(default = "default_confidence")]
@@ -287,6 +291,7 @@ impl Default for PolicyFile {
         PolicyFile {
             counterfeit_words: Vec::new(),
             exclusion_words: Vec::new(),
+            decoy_brands: None,
             counterfeit_price_ratio: default_ratio(),
             min_match_confidence: default_confidence(),
             plausible_price: BTreeMap::new(),
@@ -383,6 +388,24 @@ pub(super) struct MarketplaceFile {
     /// `generic`); `generic` when not given.
     #[serde(default)]
     pub complaint_format: Option<ComplaintFormat>,
+    /// `inclusive` (the default: consumer prices with VAT) or `exclusive`: which of
+    /// two prices a page shows with and without VAT is the advertised one.
+    #[serde(default)]
+    pub vat_basis: VatBasis,
+    /// The decimal separator the site prints (`","` or `"."`), when it is known: read
+    /// `1.299` as 1.299 rather than guessing thousands.
+    #[serde(default)]
+    pub decimal_separator: Option<char>,
+}
+
+/// Whether a marketplace's advertised prices include VAT. Consumer marketplaces show
+/// prices with VAT (the default); business marketplaces often show them without.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VatBasis {
+    #[default]
+    Inclusive,
+    Exclusive,
 }
 
 /// The complaint form a marketplace takes, which decides the packet's shape.
@@ -731,6 +754,11 @@ pub struct Policy {
     pub counterfeit_words: Vec<String>,
     /// Title phrases that make a listing an accessory, not the product ("case for").
     pub exclusion_words: Vec<String>,
+    /// Brand-field values that name no brand, which counterfeit sellers use to keep
+    /// the real brand off a page ("Unbranded", "Generic", "无品牌"). Such a value never
+    /// clears a listing: the title and identifiers are judged as if no brand were
+    /// given, and the value itself is a counterfeit signal.
+    pub decoy_brands: Vec<String>,
     /// A price below `floor × ratio` is a counterfeit signal.
     pub counterfeit_price_ratio: Decimal,
     /// SKU matches below this confidence (0–100) count as unmatched: no finding.
@@ -814,6 +842,10 @@ pub struct Marketplace {
     pub listing_id_from_url: Option<Regex>,
     pub fields: FieldRules,
     pub complaint_format: ComplaintFormat,
+    /// Whether the marketplace's advertised prices include VAT.
+    pub vat_basis: VatBasis,
+    /// The decimal separator the site prints, when the adapter says.
+    pub decimal_separator: Option<char>,
     /// The brand's plausible price ranges (from brand.toml), which extraction applies.
     pub plausible: PlausiblePrices,
 }

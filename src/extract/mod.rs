@@ -3,6 +3,7 @@
 //! parsing. Also reads search pages for item links and the next page.
 
 pub mod charset;
+pub mod doctor;
 pub mod html;
 pub mod price;
 pub mod structured;
@@ -53,7 +54,7 @@ pub struct Listing {
     pub mpn: Option<String>,
     /// The charset the page was decoded with.
     pub charset: String,
-    /// Where that charset came from: `header`, `bom`, `meta` or `default`.
+    /// Where that charset came from: `bom`, `header`, `meta` or `guessed`.
     pub charset_source: String,
     /// Field name → where its value came from (`json-ld`, `microdata`,
     /// `opengraph`, `selector h1.title`, `url`).
@@ -82,9 +83,10 @@ pub struct SearchLinks {
     pub unreadable: Option<String>,
 }
 
-/// Decodes the page's bytes with the charset it declares.
+/// Decodes the page's bytes with the charset it declares (or, declaring none, the
+/// one its bytes and its host's top-level domain suggest).
 pub fn decode(page: &Page) -> charset::Decoded {
-    charset::decode(&page.body, page.content_type())
+    charset::decode_for(&page.body, page.content_type(), page.final_url.host_str())
 }
 
 /// Item links and the next-page link of a search results page.
@@ -182,11 +184,14 @@ fn cap(s: String) -> String {
 }
 
 /// A price text read as an amount the marketplace could really ask: no exponents,
-/// no signs, within the brand's plausible range for the currency. `Err` says why not.
-fn read_amount(text: &str, hints: price::Hints, m: &Marketplace) -> Result<Money, String> {
-    let money = price::read_lowest_price(text, hints, &m.currency).map_err(|e| e.to_string())?;
-    m.plausible.check(&money)?;
-    Ok(money)
+/// no signs, within the brand's plausible range for the currency; in the
+/// marketplace's currency and VAT basis when the text holds several. `Err` says why
+/// not.
+fn read_amount(text: &str, hints: price::Hints, m: &Marketplace) -> Result<price::Reading, String> {
+    let reading =
+        price::read_advertised(text, hints, &m.currency, m.vat_basis).map_err(|e| e.to_string())?;
+    m.plausible.check(&reading.money)?;
+    Ok(reading)
 }
 
 /// Reads a listing from an item page. Never fails: what cannot be read is named in
@@ -213,24 +218,37 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         missing: BTreeMap::new(),
     };
     let f = &m.fields;
-    let offer = |p: &structured::Product| p.offers.first().cloned();
     let title = r.pick("title", &|p| p.name.clone(), &f.title);
     let brand = r.pick("brand", &|p| p.brand.clone(), &f.brand);
+    // The listing's seller: the first offer that names one (the buy box).
     let seller = Seller {
         name: r.pick(
             "seller",
-            &|p| offer(p).and_then(|o| o.seller_name),
+            &|p| p.offers.iter().find_map(|o| o.seller_name.clone()),
             &f.seller,
         ),
         id: r.pick(
             "seller_id",
-            &|p| offer(p).and_then(|o| o.seller_id),
+            &|p| p.offers.iter().find_map(|o| o.seller_id.clone()),
             &f.seller_id,
         ),
     };
     let prices = r.prices(m);
     let mpn = r.pick("mpn", &|p| p.mpn.clone(), &f.mpn);
-    let gtin = r.pick("gtin", &|p| p.gtin.first().cloned(), &f.gtin);
+    // A GTIN as pages label it ("EAN: 880…", "(93123457)"), kept only with a right
+    // check digit.
+    let gtin = r
+        .pick("gtin", &|p| p.gtin.first().cloned(), &f.gtin)
+        .and_then(|raw| match crate::ident::gtin_in_text(&raw) {
+            Some(g) => Some(g),
+            None => {
+                r.missing.insert(
+                    "gtin".into(),
+                    format!("`{raw}` holds no GTIN with a valid check digit"),
+                );
+                None
+            }
+        });
     let listing_id = r.listing_id(page, m);
     Listing {
         marketplace: m.name.clone(),
@@ -309,31 +327,41 @@ impl Reader<'_> {
     /// if it is a code, else the adapter's.
     fn prices(&mut self, m: &Marketplace) -> Prices {
         let f = &m.fields;
-        let offer = |p: &structured::Product| p.offers.first().cloned();
-        let price_text = self.pick("price", &|p| offer(p).and_then(|o| o.price), &f.price);
+        let price_text = self.pick(
+            "price",
+            &|p| p.advertised().and_then(|(o, _)| o.price.clone()),
+            &f.price,
+        );
+        // Which offer of several was taken, said beside the price's source.
+        if self
+            .sources
+            .get("price")
+            .is_some_and(|s| !s.starts_with("selector"))
+            && let Some(note) = self
+                .products
+                .iter()
+                .find_map(|(_, p)| p.advertised())
+                .and_then(|(_, note)| note)
+            && let Some(src) = self.sources.get_mut("price")
+        {
+            src.push_str(&format!(" ({note})"));
+        }
         let currency_text = self.pick(
             "currency",
-            &|p| offer(p).and_then(|o| o.currency),
+            &|p| p.advertised().and_then(|(o, _)| o.currency.clone()),
             &f.currency,
         );
         let coupon_text = by_selectors(self.doc, &f.coupon_price);
         let hints = price::Hints {
             currency: currency_text.as_deref(),
-            decimal_separator: None,
+            decimal_separator: m.decimal_separator,
         };
-        let list = price_text.as_deref().and_then(|t| {
-            read_amount(t, hints, m)
-                .map_err(|why| self.missing.insert("price".into(), format!("`{t}` {why}")))
-                .ok()
-        });
+        let list = price_text
+            .as_deref()
+            .and_then(|t| self.amount("price", t, hints, m));
         let coupon = coupon_text.as_ref().and_then(|(t, src)| {
             self.sources.insert("coupon_price".into(), src.clone());
-            read_amount(t, hints, m)
-                .map_err(|why| {
-                    self.missing
-                        .insert("coupon_price".into(), format!("`{t}` {why}"))
-                })
-                .ok()
+            self.amount("coupon_price", t, hints, m)
         });
         let (price, basis) = match (&list, &coupon) {
             (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
@@ -348,6 +376,32 @@ impl Reader<'_> {
             basis,
             list,
             coupon,
+        }
+    }
+
+    /// A price field's text read as money; why it cannot be read goes to `missing`,
+    /// and any choice among several amounts is added to the field's source.
+    fn amount(
+        &mut self,
+        field: &str,
+        text: &str,
+        hints: price::Hints,
+        m: &Marketplace,
+    ) -> Option<Money> {
+        match read_amount(text, hints, m) {
+            Ok(r) => {
+                if !r.why.is_empty()
+                    && let Some(src) = self.sources.get_mut(field)
+                {
+                    src.push_str(&format!(" ({})", r.why.join("; ")));
+                }
+                Some(r.money)
+            }
+            Err(why) => {
+                self.missing
+                    .insert(field.to_string(), format!("`{text}` {why}"));
+                None
+            }
         }
     }
 

@@ -46,8 +46,8 @@ const MARKERS: &[(&str, &str)] = &[
     ("៛", "KHR"), ("₡", "CRC"), ("₤", "GBP"), ("£", "GBP"), ("₦", "NGN"), ("₨", "PKR"),
     ("₪", "ILS"), ("ILS", "ILS"), ("₫", "VND"), ("đ", "VND"), ("VND", "VND"),
     ("€", "EUR"), ("₭", "LAK"), ("₮", "MNT"), ("₱", "PHP"), ("PHP", "PHP"),
-    ("₹", "INR"), ("₺", "TRY"), ("₼", "AZN"), ("ƒ", "ANG"), ("Ƒ", "ANG"),
-    ("рублей", "RUB"), ("рубля", "RUB"), ("Zł", "PLN"), ("DEM", "DEM"), ("PTE", "PTE"),
+    ("₹", "INR"), ("₺", "TRY"), ("₼", "AZN"), ("ƒ", "XCG"), ("Ƒ", "XCG"),
+    ("рублей", "RUB"), ("рубля", "RUB"), ("Zł", "PLN"),
     ("kr", FAMILY_KRONA), ("$", FAMILY_DOLLAR), ("¥", FAMILY_YEN),
 ];
 
@@ -127,23 +127,7 @@ pub fn currency_in(text: &str, default: &Currency) -> Option<Currency> {
         .chain(markers_in(&lower, &set.any_case, &set.any_case_info))
         .map(|(pos, m)| (family(m.code), pos, std::cmp::Reverse(m.len), m.code))
         .min()?;
-    let code = match code {
-        FAMILY_DOLLAR => match default.code() {
-            "USD" | "CAD" | "AUD" | "NZD" | "HKD" | "SGD" | "MXN" | "TWD" | "ARS" | "CLP"
-            | "COP" => default.code(),
-            _ => "USD",
-        },
-        FAMILY_YEN => match default.code() {
-            "JPY" => "JPY",
-            _ => "CNY",
-        },
-        FAMILY_KRONA => match default.code() {
-            "SEK" | "NOK" | "DKK" | "ISK" => default.code(),
-            _ => "SEK",
-        },
-        c => c,
-    };
-    Currency::new(code).ok()
+    resolve_family(code, default)
 }
 
 /// Why a price text gives no amount. A page is hostile input: an amount written with
@@ -204,9 +188,64 @@ fn exponent_after(chars: &[char], end: usize) -> bool {
     chars.get(k).is_some_and(char::is_ascii_digit)
 }
 
+/// A number found in a price text: its char span and value.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    start: usize,
+    end: usize,
+    value: Decimal,
+}
+
 /// The numbers in `text`, in order, as decimals.
-fn numbers(text: &str, decimal_hint: Option<char>) -> Result<Vec<Decimal>, PriceError> {
-    let chars: Vec<char> = text.chars().collect();
+fn numbers(
+    text: &str,
+    decimal_hint: Option<char>,
+    minor_units: Option<u32>,
+) -> Result<Vec<Decimal>, PriceError> {
+    Ok(
+        numbers_at(&text.chars().collect::<Vec<_>>(), decimal_hint, minor_units)?
+            .into_iter()
+            .map(|f| f.value)
+            .collect(),
+    )
+}
+
+/// A decimal separator followed by one space and exactly two digits: `119. 95`,
+/// `118, 99 TL`, what a page's cents in their own element become once its text is
+/// joined. Read as one amount, never as `119` and `95`.
+fn spaced_cents(chars: &[char], j: usize, decimal_hint: Option<char>) -> bool {
+    (matches!(chars[j], '.' | ',') || Some(chars[j]) == decimal_hint)
+        && chars.get(j + 1) == Some(&' ')
+        && chars.get(j + 2).is_some_and(char::is_ascii_digit)
+        && chars.get(j + 3).is_some_and(char::is_ascii_digit)
+        && !chars
+            .get(j + 4)
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
+}
+
+/// A euro sign between whole and cents, as French shops print (`35€99`, `35€ 99`):
+/// the sign, at most one space, exactly two digits, then no more digits.
+fn euro_cents(chars: &[char], j: usize) -> bool {
+    if chars[j] != '€' {
+        return false;
+    }
+    let k = if chars.get(j + 1) == Some(&' ') {
+        j + 2
+    } else {
+        j + 1
+    };
+    chars.get(k).is_some_and(char::is_ascii_digit)
+        && chars.get(k + 1).is_some_and(char::is_ascii_digit)
+        && !chars.get(k + 2).is_some_and(char::is_ascii_digit)
+}
+
+/// [`numbers`] with where each one stands (char indices).
+fn numbers_at(
+    chars: &[char],
+    decimal_hint: Option<char>,
+    minor_units: Option<u32>,
+) -> Result<Vec<Found>, PriceError> {
+    let text: String = chars.iter().collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -227,7 +266,12 @@ fn numbers(text: &str, decimal_hint: Option<char>) -> Result<Vec<Decimal>, Price
             if c.is_ascii_digit() {
                 end = j + 1;
                 j += 1;
-            } else if matches!(c, '.' | ',' | '\'' | ' ' | '\u{2009}' | '\u{202f}')
+            } else if spaced_cents(chars, j, decimal_hint) {
+                j += 1;
+            } else if decimal_hint.is_none() && euro_cents(chars, j) {
+                j += if chars[j + 1] == ' ' { 2 } else { 1 };
+            } else if (matches!(c, '.' | ',' | '\'' | ' ' | '\u{2009}' | '\u{202f}')
+                || Some(c) == decimal_hint)
                 && j + 1 < chars.len()
                 && chars[j + 1].is_ascii_digit()
             {
@@ -237,10 +281,15 @@ fn numbers(text: &str, decimal_hint: Option<char>) -> Result<Vec<Decimal>, Price
             }
         }
         let raw: String = chars[start..end].iter().collect();
-        if exponent_after(&chars, end) {
+        // `35€99`: the euro sign is the decimal point (see `euro_cents`).
+        let (raw, decimal_hint) = match raw.contains('€') && decimal_hint.is_none() {
+            true => (raw.replace('€', "."), Some('.')),
+            false => (raw, decimal_hint),
+        };
+        if exponent_after(chars, end) {
             return Err(PriceError::Exponent(text.trim().to_string()));
         }
-        if negative_before(&chars, start) {
+        if negative_before(chars, start) {
             return Err(PriceError::Negative(text.trim().to_string()));
         }
         // ".75" is 0.75, but in "$.750.30" the point is stray.
@@ -252,8 +301,8 @@ fn numbers(text: &str, decimal_hint: Option<char>) -> Result<Vec<Decimal>, Price
         };
         // "40% OFF" is a discount, not a price.
         let percent = chars[end..].iter().find(|c| !c.is_whitespace()) == Some(&'%');
-        if !percent && let Some(d) = number(&raw, hint) {
-            out.push(d);
+        if !percent && let Some(value) = number(&raw, hint, minor_units) {
+            out.push(Found { start, end, value });
         }
         i = end.max(i + 1);
     }
@@ -261,7 +310,7 @@ fn numbers(text: &str, decimal_hint: Option<char>) -> Result<Vec<Decimal>, Price
 }
 
 /// One number with thousands and decimal separators in any of the usual styles.
-fn number(raw: &str, decimal_hint: Option<char>) -> Option<Decimal> {
+fn number(raw: &str, decimal_hint: Option<char>, minor_units: Option<u32>) -> Option<Decimal> {
     let raw: String = raw
         .chars()
         .filter(|c| !matches!(c, ' ' | '\'' | '\u{2009}' | '\u{202f}'))
@@ -271,8 +320,8 @@ fn number(raw: &str, decimal_hint: Option<char>) -> Option<Decimal> {
     let decimal_sep = match (last_dot, last_comma) {
         _ if decimal_hint.is_some() => decimal_hint,
         (Some(d), Some(c)) => Some(if d > c { '.' } else { ',' }),
-        (Some(_), None) => sep_is_decimal(&raw, '.').then_some('.'),
-        (None, Some(_)) => sep_is_decimal(&raw, ',').then_some(','),
+        (Some(_), None) => sep_is_decimal(&raw, '.', minor_units).then_some('.'),
+        (None, Some(_)) => sep_is_decimal(&raw, ',', minor_units).then_some(','),
         (None, None) => None,
     };
     let mut s = String::with_capacity(raw.len());
@@ -288,14 +337,15 @@ fn number(raw: &str, decimal_hint: Option<char>) -> Option<Decimal> {
 
 /// With only one kind of separator: it is a decimal point when it appears once and is
 /// not followed by exactly three digits (`12,99`, `1.5`); `1,299` and `1.299` are
-/// thousands, as shops write them.
-fn sep_is_decimal(raw: &str, sep: char) -> bool {
+/// thousands, as shops write them. In a currency with three minor units (KWD, BHD,
+/// JOD, OMR, TND: ISO 4217) three digits after it are the fils: `423.923 KD`.
+fn sep_is_decimal(raw: &str, sep: char, minor_units: Option<u32>) -> bool {
     let count = raw.matches(sep).count();
     if count != 1 {
         return false;
     }
     let after = raw.rsplit(sep).next().map_or(0, |s| s.len());
-    after != 3
+    after != 3 || minor_units == Some(3)
 }
 
 /// Cleans up text as pages write it: full-width forms (`￥８９９`) to ASCII,
@@ -322,16 +372,338 @@ fn parse(
     pick: fn(Vec<Decimal>) -> Option<Decimal>,
 ) -> Result<Money, PriceError> {
     let text = normalize(text);
-    let amount = pick(numbers(&text, hints.decimal_separator)?).ok_or(PriceError::NoAmount)?;
-    let currency = currency_in(&text, default)
+    let currency = currency_of(&text, hints, default);
+    let amount = pick(numbers(
+        &text,
+        hints.decimal_separator,
+        currency.minor_units(),
+    )?)
+    .ok_or(PriceError::NoAmount)?;
+    Ok(Money::new(amount, currency))
+}
+
+/// The currency of a price text: written in it, else the hint, else the default.
+fn currency_of(text: &str, hints: Hints, default: &Currency) -> Currency {
+    currency_in(text, default)
         .or_else(|| {
             let hint = normalize(hints.currency?);
             Currency::new(&hint)
                 .ok()
                 .or_else(|| currency_in(&hint, default))
         })
-        .unwrap_or_else(|| default.clone());
-    Ok(Money::new(amount, currency))
+        .unwrap_or_else(|| default.clone())
+}
+
+pub use crate::config::VatBasis;
+
+/// The advertised price read from a price text, and why other amounts in the text
+/// were left out (empty when there was nothing to choose).
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub money: Money,
+    pub why: Vec<String>,
+}
+
+/// Words after an amount saying it is without VAT (`EUR24.71 (exc VAT)`, `HT`,
+/// `zzgl. MwSt.`, `netto`).
+const EX_VAT: &[&str] = &[
+    "exc vat",
+    "exc. vat",
+    "excl vat",
+    "excl. vat",
+    "ex vat",
+    "ex. vat",
+    "excluding vat",
+    "exkl. mwst",
+    "zzgl. mwst",
+    "ohne mwst",
+    "netto",
+    "excl. btw",
+    "hors taxe",
+    " ht",
+    "(ht",
+    "plus vat",
+    "+ vat",
+    "+vat",
+    "sans tva",
+];
+
+/// Words after an amount saying it includes VAT.
+const INC_VAT: &[&str] = &[
+    "inc vat",
+    "inc. vat",
+    "incl vat",
+    "incl. vat",
+    "including vat",
+    "inkl. mwst",
+    "inkl mwst",
+    "brutto",
+    "incl. btw",
+    "ttc",
+    "toutes taxes",
+    "avec tva",
+];
+
+/// Words before an amount saying it is a former or reference price, not what the
+/// listing asks now (`Was: $124.95`, `UVP`, `RRP`, `statt`, `List Price:`).
+const LIST_PRICE_WORDS: &[&str] = &[
+    "was",
+    "rrp",
+    "uvp",
+    "list price",
+    "list:",
+    "statt",
+    "msrp",
+    "reg.",
+    "regular price",
+    "before",
+    "prix conseillé",
+    "originally",
+    "old price",
+    "原价",
+    "市场价",
+    "参考价",
+];
+
+/// Reads the advertised price out of a price text that may hold several amounts.
+///
+/// Never "the lowest number in the text": amounts written in another currency than the
+/// one chosen (the marketplace's own when the text has it, else the first written) are
+/// left out (`AED 8000 (USD 2179)`), as are amounts on the other VAT basis than the
+/// marketplace's (`EUR29.66 (inc VAT) EUR24.71 (exc VAT)`) and former or reference
+/// prices (`Was: $124.95 Now: $99.00`). Of what is left, the lowest counts (a range
+/// `$10 – $20` asks at least $10). Each choice made is said in [`Reading::why`].
+pub fn read_advertised(
+    text: &str,
+    hints: Hints,
+    default: &Currency,
+    vat: VatBasis,
+) -> Result<Reading, PriceError> {
+    let text = normalize(text);
+    let t = PriceText::new(&text, default);
+    let currency = if t.markers.iter().any(|(_, _, c)| c == default) {
+        default.clone()
+    } else {
+        currency_of(&text, hints, default)
+    };
+    let found = numbers_at(&t.chars, hints.decimal_separator, currency.minor_units())?;
+    let mut why = Vec::new();
+    let mut kept = t.in_currency(&found, &currency, &mut why);
+    let wrong_basis: &[&str] = match vat {
+        VatBasis::Inclusive => EX_VAT,
+        VatBasis::Exclusive => INC_VAT,
+    };
+    let basis = match vat {
+        VatBasis::Inclusive => "amounts without VAT",
+        VatBasis::Exclusive => "amounts with VAT",
+    };
+    kept = leave_out(kept, basis, &mut why, |i, l| {
+        has_word(&t.after(i, l), wrong_basis)
+    });
+    // Unit prices ("4,36 € / 100 ml", "$2.50 per oz") are not the listing's price.
+    kept = leave_out(kept, "unit prices", &mut why, |i, l| {
+        let a = t.after(i, l);
+        let a = a.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '(');
+        ["/", "per ", "pro ", "je "]
+            .iter()
+            .any(|p| a.trim_start().starts_with(p))
+    });
+    kept = leave_out(kept, "former or reference prices", &mut why, |i, l| {
+        has_word(&t.before(i, l), LIST_PRICE_WORDS)
+    });
+    let amount = kept
+        .iter()
+        .map(|f| f.value)
+        .min()
+        .ok_or(PriceError::NoAmount)?;
+    Ok(Reading {
+        money: Money::new(amount, currency),
+        why,
+    })
+}
+
+/// `list` without the amounts `drop` picks, unless that would leave nothing; what was
+/// left out is said in `why`.
+fn leave_out(
+    list: Vec<Found>,
+    what: &str,
+    why: &mut Vec<String>,
+    drop: impl Fn(usize, &[Found]) -> bool,
+) -> Vec<Found> {
+    let (keep, out): (Vec<usize>, Vec<usize>) = (0..list.len()).partition(|&i| !drop(i, &list));
+    if keep.is_empty() || out.is_empty() {
+        return list;
+    }
+    why.push(format!(
+        "left out {what}: {}",
+        join_values(out.iter().map(|&i| &list[i]))
+    ));
+    keep.iter().map(|&i| list[i]).collect()
+}
+
+fn join_values<'a>(list: impl Iterator<Item = &'a Found>) -> String {
+    list.map(|f| f.value.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Does `hay` hold one of `words` as a word (not inside a longer one)?
+fn has_word(hay: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        hay.match_indices(w).any(|(i, _)| {
+            let ok_before = !w.starts_with(char::is_alphabetic)
+                || !hay[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphabetic);
+            let ok_after = !w.ends_with(char::is_alphabetic)
+                || !hay[i + w.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphabetic);
+            ok_before && ok_after
+        })
+    })
+}
+
+/// A price text as chars, with every currency marker in it (char spans).
+struct PriceText {
+    chars: Vec<char>,
+    markers: Vec<(usize, usize, Currency)>,
+}
+
+impl PriceText {
+    fn new(text: &str, default: &Currency) -> Self {
+        let chars: Vec<char> = text.chars().collect();
+        let set = &*MARKER_SET;
+        let mut markers: Vec<(usize, usize, Currency)> = Vec::new();
+        let mut add = |hay: &str, pos: usize, m: &Marker| {
+            if let Some(c) = resolve_family(m.code, default) {
+                let s = hay[..pos].chars().count();
+                markers.push((s, s + m.len, c));
+            }
+        };
+        for (pos, m) in markers_in(text, &set.exact, &set.exact_info) {
+            add(text, pos, m);
+        }
+        // Lower-casing keeps char positions for every marker letter that matters; a
+        // text whose lower-casing changes its length is matched as written only.
+        let lower = text.to_lowercase();
+        if lower.chars().count() == chars.len() {
+            for (pos, m) in markers_in(&lower, &set.any_case, &set.any_case_info) {
+                add(&lower, pos, m);
+            }
+        }
+        // A marker inside a longer one at the same place ("$" in "A$", "¥" in "CN¥")
+        // is not a second currency.
+        markers.sort_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
+        let mut covered_to = 0;
+        markers.retain(|(s, e, _)| {
+            let inside = *s < covered_to && *e <= covered_to;
+            covered_to = covered_to.max(*e);
+            !inside
+        });
+        PriceText { chars, markers }
+    }
+
+    /// An amount's own currency: a marker right before it or right after it.
+    fn own_currency(&self, f: &Found) -> Option<Currency> {
+        let gap_ok = |a: usize, b: usize| self.chars[a..b].iter().all(|c| c.is_whitespace());
+        self.markers
+            .iter()
+            .filter(|(s, e, _)| {
+                (*e <= f.start && gap_ok(*e, f.start)) || (*s >= f.end && gap_ok(f.end, *s))
+            })
+            .min_by_key(|(s, _, _)| if *s < f.start { 0 } else { 1 })
+            .map(|(_, _, c)| c.clone())
+    }
+
+    /// The amounts in `currency`: amounts marked in another currency are left out
+    /// (`AED 8000 (USD 2179)`), and so are bare numbers beside marked ones ("2 for
+    /// $10", "/ 100 ml": quantities), except one that opens a range ("From 26 to
+    /// 50 €"). When that would leave nothing, every amount stays.
+    fn in_currency(
+        &self,
+        found: &[Found],
+        currency: &Currency,
+        why: &mut Vec<String>,
+    ) -> Vec<Found> {
+        let any_marked = found
+            .iter()
+            .any(|f| self.own_currency(f).as_ref() == Some(currency));
+        let opens_range = |k: usize| {
+            let end = found.get(k + 1).map_or(self.chars.len(), |n| n.start);
+            let between: String = self.chars[found[k].end..end].iter().collect();
+            matches!(
+                between.trim().to_lowercase().as_str(),
+                "-" | "–" | "—" | "~" | "to" | "bis" | "à" | "a" | "до" | "至"
+            )
+        };
+        let (mut kept, mut other, mut bare) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, f) in found.iter().enumerate() {
+            match self.own_currency(f) {
+                Some(c) if c != *currency => other.push(format!("{} {c}", f.value)),
+                None if any_marked && !opens_range(k) => bare.push(*f),
+                _ => kept.push(*f),
+            }
+        }
+        if kept.is_empty() {
+            return found.to_vec();
+        }
+        if !bare.is_empty() {
+            why.push(format!(
+                "left out numbers without a currency beside priced ones: {}",
+                join_values(bare.iter())
+            ));
+        }
+        if !other.is_empty() {
+            why.push(format!(
+                "{currency} chosen; left out amounts in another currency: {}",
+                other.join(", ")
+            ));
+        }
+        kept
+    }
+
+    /// The words after amount `i` of `list`, up to the next amount.
+    fn after(&self, i: usize, list: &[Found]) -> String {
+        let end = list.get(i + 1).map_or(self.chars.len(), |n| n.start);
+        let from = list[i].end.min(end);
+        self.chars[from..end]
+            .iter()
+            .collect::<String>()
+            .to_lowercase()
+    }
+
+    /// The words before amount `i` of `list`, back to the amount before it.
+    fn before(&self, i: usize, list: &[Found]) -> String {
+        let start = if i == 0 { 0 } else { list[i - 1].end };
+        self.chars[start.min(list[i].start)..list[i].start]
+            .iter()
+            .collect::<String>()
+            .to_lowercase()
+    }
+}
+
+/// A marker's currency: `$`, `¥` and `kr` resolved by the page's default currency.
+fn resolve_family(code: &str, default: &Currency) -> Option<Currency> {
+    let code = match code {
+        FAMILY_DOLLAR => match default.code() {
+            "USD" | "CAD" | "AUD" | "NZD" | "HKD" | "SGD" | "MXN" | "TWD" | "ARS" | "CLP"
+            | "COP" => default.code(),
+            _ => "USD",
+        },
+        FAMILY_YEN => match default.code() {
+            "JPY" => "JPY",
+            _ => "CNY",
+        },
+        FAMILY_KRONA => match default.code() {
+            "SEK" | "NOK" | "DKK" | "ISK" => default.code(),
+            _ => "SEK",
+        },
+        c => c,
+    };
+    Currency::new(code).ok()
 }
 
 /// Parses the first price in `text`; `default` is the currency when none is written.
@@ -355,7 +727,7 @@ pub fn read_lowest_price(
     hints: Hints,
     default: &Currency,
 ) -> Result<Money, PriceError> {
-    parse(text, hints, default, |v| v.into_iter().min())
+    read_advertised(text, hints, default, VatBasis::Inclusive).map(|r| r.money)
 }
 
 #[cfg(test)]
@@ -439,6 +811,58 @@ mod tests {
         assert_eq!(read("- $44.99").unwrap().amount, Decimal::new(4499, 2));
         assert_eq!(read("Save 5e").unwrap().amount, Decimal::from(5));
         assert_eq!(read("EUR 12,99").unwrap().amount, Decimal::new(1299, 2));
+    }
+
+    #[test]
+    fn the_advertised_price_never_the_lowest_number_in_any_text() {
+        let read = |t: &str, default: &str, vat: VatBasis| {
+            let r = read_advertised(t, Hints::default(), &Currency::new(default).unwrap(), vat)
+                .unwrap();
+            (
+                r.money.amount.normalize().to_string(),
+                r.money.currency.to_string(),
+                r.why,
+            )
+        };
+        let inc = VatBasis::Inclusive;
+        // Another currency in brackets is not this listing's price.
+        let (a, c, why) = read("AED 8000 (USD 2179)", "AED", inc);
+        assert_eq!((a.as_str(), c.as_str()), ("8000", "AED"));
+        assert!(why[0].contains("2179 USD"), "{why:?}");
+        assert_eq!(read("AED 8000 (USD 2179)", "USD", inc).0, "2179");
+        assert_eq!(read("AED 8000 (USD 2179)", "EUR", inc).0, "8000");
+        // VAT basis: the marketplace's.
+        let t = "EUR29.66 (inc VAT) EUR24.71 (exc VAT)";
+        assert_eq!(read(t, "EUR", inc).0, "29.66");
+        assert_eq!(read(t, "EUR", VatBasis::Exclusive).0, "24.71");
+        assert_eq!(read("24,90 € HT 29,88 € TTC", "EUR", inc).0, "29.88");
+        // Former prices are not what the listing asks.
+        assert_eq!(read("Was: $124.95 Now: $99.00", "USD", inc).0, "99");
+        assert_eq!(read("UVP 49,99 € 39,99 €", "EUR", inc).0, "39.99");
+        assert_eq!(read("$119.95 List: $99.00", "USD", inc).0, "119.95");
+        // Three-decimal and zero-decimal currencies (ISO 4217 minor units).
+        assert_eq!(
+            read("423.923 KD", "KWD", inc),
+            ("423.923".into(), "KWD".into(), vec![])
+        );
+        assert_eq!(read("₩30.000", "KRW", inc).0, "30000");
+        // Cents in their own element, joined with a space.
+        assert_eq!(read("$119. 95", "USD", inc).0, "119.95");
+        assert_eq!(read("1.837, 32 €", "EUR", inc).0, "1837.32");
+        assert_eq!(read("118, 99 TL", "TRY", inc).0, "118.99");
+        // A symbol inside a longer one is not a second currency.
+        assert_eq!(
+            read("A$ 12.50", "USD", inc),
+            ("12.5".into(), "AUD".into(), vec![])
+        );
+        // Ranges still ask their lowest.
+        assert_eq!(read("$10 – $20", "USD", inc).0, "10");
+        // Unit prices and quantities are not the price.
+        assert_eq!(read("8,71 € (4,36 € / 100 ml)", "EUR", inc).0, "8.71");
+        assert_eq!(read("2 for $10", "USD", inc).0, "10");
+        assert_eq!(read("From 26 to 50 €", "EUR", inc).0, "26");
+        assert_eq!(read("10 - 20 €", "EUR", inc).0, "10");
+        assert_eq!(read("$12.99 ($0.81 per oz)", "USD", inc).0, "12.99");
     }
 
     #[test]

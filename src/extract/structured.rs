@@ -25,6 +25,52 @@ pub struct Offer {
     pub seller_id: Option<String>,
 }
 
+impl Product {
+    /// The offer a listing advertises, and a note when there was a choice.
+    ///
+    /// A page may carry several offers: the listing's own (its buy box, written first)
+    /// and other sellers' offers of the same product, or one seller's offers per
+    /// variant. The advertised price is the lowest offer of the listing's own seller
+    /// (the first offer's seller; offers naming no seller count as the listing's own),
+    /// in the first offer's currency. Never the lowest offer of anyone on the page: that
+    /// would hold one seller to another's price.
+    pub fn advertised(&self) -> Option<(&Offer, Option<String>)> {
+        let priced: Vec<&Offer> = self.offers.iter().filter(|o| o.price.is_some()).collect();
+        let first = *priced.first()?;
+        let key = |o: &Offer| o.seller_id.clone().or_else(|| o.seller_name.clone());
+        let own = self.offers.iter().find_map(key);
+        let currency = first.currency.as_deref();
+        let amount = |o: &Offer| {
+            o.price
+                .as_deref()
+                .and_then(|p| rust_decimal::Decimal::from_str_exact(p.trim()).ok())
+        };
+        let candidates: Vec<&Offer> = priced
+            .iter()
+            .copied()
+            .filter(|o| key(o).is_none() || key(o) == own)
+            .filter(|o| o.currency.as_deref() == currency || o.currency.is_none())
+            .collect();
+        let best = candidates
+            .iter()
+            .copied()
+            .filter(|o| amount(o).is_some())
+            .min_by_key(|o| amount(o))
+            .unwrap_or(first);
+        let others = priced.len() - candidates.len();
+        let note = match (candidates.len(), others) {
+            (0 | 1, 0) => None,
+            (n, 0) => Some(format!("lowest of {n} offers")),
+            (n, o) => Some(format!(
+                "lowest of {n} offers of the listing's seller; {o} offers of other sellers or \
+                 currencies left out"
+            )),
+        };
+        // A seller written on another offer of the same seller counts for this one.
+        Some((best, note))
+    }
+}
+
 fn has_type(v: &Value, ty: &str) -> bool {
     match v.get("@type") {
         Some(Value::String(s)) => s.rsplit('/').next() == Some(ty),
@@ -215,6 +261,17 @@ fn walk(v: &Value, depth: usize, g: &Graph, out: &mut Vec<Product>) {
                 || has_type(v, "ProductModel")
             {
                 out.push(ld_product(v, g));
+                return;
+            }
+            // An Offer that names its product (`itemOffered`): the product, with
+            // this offer among its offers.
+            if has_type(v, "Offer")
+                && let Some(item) = v.get("itemOffered").map(|i| g.resolve(i))
+                && item.is_object()
+            {
+                let mut p = ld_product(item, g);
+                ld_offer(v, g, 0, &mut p.offers);
+                out.push(p);
                 return;
             }
             for (k, x) in map {
@@ -419,6 +476,38 @@ fn first(syntax: Syntax, props_: &[(String, ElementRef)], name: &str) -> Option<
     })
 }
 
+/// The offers of an `offers` item, and of the offers nested in it: eBay wraps the
+/// priced Offer inside another Offer, an AggregateOffer lists its offers.
+fn micro_offers(syntax: Syntax, e: ElementRef, depth: usize, out: &mut Vec<Offer>) {
+    if depth > 8 {
+        return;
+    }
+    let os = props(syntax, e);
+    let seller = os.iter().find(|(n, _)| n == "seller");
+    let (seller_name, seller_id) = match seller {
+        Some((_, s)) if syntax.is_scope(s) => {
+            let sp = props(syntax, *s);
+            (first(syntax, &sp, "name"), first(syntax, &sp, "identifier"))
+        }
+        Some((_, s)) => (prop_value(s), None),
+        None => (None, None),
+    };
+    let price = first(syntax, &os, "price").or_else(|| first(syntax, &os, "lowPrice"));
+    if price.is_some() || seller_name.is_some() || seller_id.is_some() {
+        out.push(Offer {
+            price,
+            currency: first(syntax, &os, "priceCurrency"),
+            seller_name,
+            seller_id,
+        });
+    }
+    for (n, inner) in &os {
+        if n == "offers" && syntax.is_scope(inner) {
+            micro_offers(syntax, *inner, depth + 1, out);
+        }
+    }
+}
+
 fn items(scopes: &[ElementRef], syntax: Syntax) -> Vec<Product> {
     let mut out = Vec::new();
     for scope in scopes {
@@ -435,25 +524,9 @@ fn items(scopes: &[ElementRef], syntax: Syntax) -> Vec<Product> {
             }
         }
         for (n, e) in &ps {
-            if n != "offers" || !syntax.is_scope(e) {
-                continue;
+            if n == "offers" && syntax.is_scope(e) {
+                micro_offers(syntax, *e, 0, &mut p.offers);
             }
-            let os = props(syntax, *e);
-            let seller = os.iter().find(|(n, _)| n == "seller");
-            let (seller_name, seller_id) = match seller {
-                Some((_, s)) if syntax.is_scope(s) => {
-                    let sp = props(syntax, *s);
-                    (first(syntax, &sp, "name"), first(syntax, &sp, "identifier"))
-                }
-                Some((_, s)) => (prop_value(s), None),
-                None => (None, None),
-            };
-            p.offers.push(Offer {
-                price: first(syntax, &os, "price").or_else(|| first(syntax, &os, "lowPrice")),
-                currency: first(syntax, &os, "priceCurrency"),
-                seller_name,
-                seller_id,
-            });
         }
         out.push(p);
     }
@@ -529,8 +602,11 @@ pub fn open_graph(doc: &Html) -> Option<Product> {
 fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
     let mut title = None;
     let mut amount = None;
+    let mut sale = None;
     let mut currency = None;
     let mut brand = None;
+    let mut mpn = None;
+    let mut gtin = Vec::new();
     for m in metas {
         let key = m
             .value()
@@ -540,24 +616,40 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
         let content = m.value().attr("content").map(|c| c.trim().to_string());
         match key {
             "og:title" => title = title.or(content),
-            "product:price:amount" | "og:price:amount" => amount = amount.or(content),
-            "product:price:currency" | "og:price:currency" => currency = currency.or(content),
+            // `og:price` is written with its currency ("30,000원~"), the others as
+            // a bare amount beside `…:currency`.
+            "product:price:amount" | "og:price:amount" | "og:price" | "product:price" => {
+                amount = amount.or(content)
+            }
+            "product:sale_price:amount" | "og:sale_price:amount" => sale = sale.or(content),
+            "product:price:currency" | "og:price:currency" | "product:sale_price:currency" => {
+                currency = currency.or(content)
+            }
             "product:brand" | "og:brand" => brand = brand.or(content),
+            "product:mfr_part_no" => mpn = mpn.or(content),
+            "product:gtin" | "product:ean" | "product:upc" | "product:isbn" | "og:upc"
+            | "og:ean" | "og:isbn" => gtin.extend(content),
             _ => {}
         }
     }
-    if title.is_none() && amount.is_none() {
+    if title.is_none() && amount.is_none() && sale.is_none() {
         return None;
+    }
+    let mut offers = Vec::new();
+    // A sale price is what the listing asks now; the regular one is kept beside it.
+    for price in [sale, amount].into_iter().flatten() {
+        offers.push(Offer {
+            price: Some(price),
+            currency: currency.clone(),
+            ..Offer::default()
+        });
     }
     Some(Product {
         name: title,
         brand,
-        offers: vec![Offer {
-            price: amount,
-            currency,
-            ..Offer::default()
-        }],
-        ..Product::default()
+        mpn,
+        gtin,
+        offers,
     })
 }
 

@@ -22,6 +22,10 @@ pub struct SkuMatch {
     /// brand field: a misbranding signal (the judge makes it a counterfeit signal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_brand: Option<String>,
+    /// The page's brand field holds a value that names no brand ("Unbranded",
+    /// "Generic") while the listing is the brand's product: a counterfeit signal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decoy_brand: Option<String>,
 }
 
 /// Does `word` occur in `text` as a whole word? CJK text has no spaces, so a word with
@@ -54,7 +58,12 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         .chain(brand.aliases.iter())
         .map(|n| fold(n))
         .collect();
-    let brand_field = l.brand.as_deref().map(fold);
+    let written = l.brand.as_deref().map(fold);
+    // A decoy ("Unbranded") is judged as if no brand were given, and remembered.
+    let decoy = written
+        .clone()
+        .filter(|b| brand.policy.decoy_brands.iter().any(|d| fold(d) == *b));
+    let brand_field = written.filter(|_| decoy.is_none());
     let brand_ok = match &brand_field {
         Some(b) => brand_names.iter().any(|n| b == n || has_word(b, n)),
         None => brand_names.iter().any(|n| has_word(&title, n)),
@@ -71,6 +80,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         reason: reason.into(),
         evidence: format!("{evidence}; {said}"),
         other_brand: other_brand.clone(),
+        decoy_brand: decoy.clone(),
     };
     let gtins: Vec<String> = l.gtin.iter().filter_map(|g| normalize_gtin(g)).collect();
     for sku in &brand.skus {
@@ -94,6 +104,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         reason,
         evidence: String::new(),
         other_brand: None,
+        decoy_brand: None,
     };
     if let Some(w) = brand
         .policy

@@ -212,6 +212,13 @@ pub fn judge(brand: &Brand, l: &Listing, at: DateTime<Utc>, carried: Option<&str
             sku_match.evidence.split(';').next().unwrap_or("identifier")
         ));
     }
+    if let Some(decoy) = &sku_match.decoy_brand {
+        signals.push(format!(
+            "names its brand \"{decoy}\", a value that hides the brand, over {}'s {}",
+            brand.name,
+            sku_match.evidence.split(';').next().unwrap_or("product")
+        ));
+    }
     signals.extend(j.price(&mut v));
     signals.extend(j.counterfeit_words());
     if !signals.is_empty() {
