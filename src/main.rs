@@ -34,7 +34,15 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(cli::exit::ERROR)
+            let no_store = matches!(
+                e.downcast_ref::<brandguard::evidence::EvidenceError>(),
+                Some(brandguard::evidence::EvidenceError::NotAStore { .. })
+            );
+            ExitCode::from(if no_store {
+                cli::exit::NO_STORE
+            } else {
+                cli::exit::ERROR
+            })
         }
     }
 }

@@ -189,6 +189,15 @@ fn bad_configuration_names_file_line_and_field() {
     );
     assert!(err.contains("write money as a string"), "{err}");
 
+    // A mistyped currency code: it would silently disable that floor.
+    let d = broken_targets("brand.toml", "USD = \"199.00\"", "UDS = \"199.00\"");
+    let err = check_fails(&d);
+    assert!(
+        err.contains("brand.toml") && err.contains("line 37"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean USD?"), "{err}");
+
     // A bad CSS selector.
     let d = broken_targets(
         "marketplaces/tmart.toml",
@@ -341,15 +350,91 @@ fn schedule_prints_units_and_a_crontab_line() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("OnCalendar=*-*-* 03:15:00"), "{text}");
     assert!(
-        text.contains("ExecStart=/") && text.contains(" scan --targets /"),
+        text.contains("ExecStart=\"/") && text.contains(" scan --targets \"/"),
         "{text}"
     );
-    assert!(text.contains("\n15 3 * * * /"), "{text}");
+    assert!(
+        text.contains("\n15 3 * * * BRANDGUARD_ACTOR=cron '/"),
+        "{text}"
+    );
     let bad = brandguard()
         .args(["schedule", "--targets", "t", "--at", "25:00"])
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
+    // A targets folder that does not exist is refused, not scheduled.
+    let missing = brandguard()
+        .args(["schedule", "--targets", "targets/acme"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("targets/acme"));
+}
+
+/// Paths with spaces and `%` survive the unit and the crontab line, and the service
+/// is sandboxed: `systemd-analyze security --offline=true` rates it 2.5 or less.
+#[test]
+fn scheduled_units_are_hardened_and_quote_their_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("has space/t%1");
+    copy_tree(Path::new("targets/demo"), &targets);
+    let store = dir.path().join("state dir/store");
+    let o = brandguard()
+        .args(["schedule", "--at", "02:30", "--targets"])
+        .arg(&targets)
+        .arg("--store")
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(text.contains("/has space/t%%1\" --store \""), "{text}");
+    assert!(text.contains("/has space/t\\%1' --store '"), "{text}");
+    assert!(text.contains("ReadWritePaths=\""), "{text}");
+    let service = text
+        .split("# /etc/systemd/system/brandguard-scan.timer")
+        .next()
+        .unwrap();
+    let unit = dir.path().join("brandguard-scan.service");
+    std::fs::write(&unit, service).unwrap();
+    let Ok(sec) = std::process::Command::new("systemd-analyze")
+        .args(["security", "--offline=true", "--no-pager"])
+        .arg(&unit)
+        .output()
+    else {
+        println!("systemd-analyze is not installed: the unit's hardening is not rated");
+        return;
+    };
+    let report = String::from_utf8_lossy(&sec.stdout).to_string();
+    let exposure: f64 = report
+        .lines()
+        .find_map(|l| {
+            l.split("Overall exposure level for brandguard-scan.service: ")
+                .nth(1)
+        })
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| {
+            panic!(
+                "no exposure level in: {report}{}",
+                String::from_utf8_lossy(&sec.stderr)
+            )
+        });
+    println!("systemd-analyze security --offline=true: exposure {exposure}");
+    assert!(exposure <= 2.5, "exposure {exposure}:\n{report}");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_tree(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
 }
 
 #[test]
@@ -434,4 +519,51 @@ fn a_bad_verdicts_file_is_a_bad_targets_folder() {
     );
     assert!(String::from_utf8_lossy(&o.stderr).contains("verdicts.toml"));
     assert!(!store.exists(), "nothing begun in the store");
+}
+
+/// A mistyped `--store` is an error with its own exit code (7), never a new empty
+/// store whose empty report would read as a clean month; nothing is created.
+#[test]
+fn a_wrong_store_is_refused_and_never_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/stroe");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let targets = "targets/demo";
+    for store in [&missing, &empty] {
+        let s = store.to_str().unwrap();
+        let runs: Vec<Vec<&str>> = vec![
+            vec!["findings", "--store", s],
+            vec!["evidence", "verify", "--store", s],
+            vec!["case", "list", "--store", s],
+            vec![
+                "report",
+                "compliance",
+                "--period",
+                "2026-11",
+                "--targets",
+                targets,
+                "--store",
+                s,
+                "--out",
+            ],
+        ];
+        for mut args in runs {
+            let out_dir = dir.path().join("out");
+            let out = out_dir.to_str().unwrap().to_string();
+            if args.last() == Some(&"--out") {
+                args.push(&out);
+            }
+            let o = brandguard().args(&args).output().unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(7), "{args:?}: {err}");
+            assert!(
+                err.contains("no brandguard evidence store"),
+                "{args:?}: {err}"
+            );
+            assert!(!out_dir.exists(), "{args:?} wrote a report");
+        }
+    }
+    assert!(!missing.exists(), "a reader created the mistyped store");
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
 }

@@ -687,3 +687,58 @@ async fn rebuild_keeps_what_the_log_proves_and_names_the_rest() {
     let store = Store::open(&out).unwrap();
     assert_eq!(store.log_len(), cut);
 }
+
+/// A second scan of an unchanged marketplace gets `304 Not Modified`: the `.warc.gz`
+/// export writes those captures as revisit records (profile server-not-modified)
+/// that refer to the response holding the bytes, each record its own gzip member.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unchanged_pages_are_exported_as_revisits_in_a_gzipped_warc() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let path = dir.path().join("store");
+    let store = Store::open(&path).unwrap();
+    common::scan(&config, &store).await;
+    common::scan(&config, &store).await;
+    let warc_path = dir.path().join("scan.warc.gz");
+    let mut file = std::fs::File::create(&warc_path).unwrap();
+    let stats = brandguard::evidence::warc::export_gzip(&store, &mut file).unwrap();
+    drop(file);
+    assert!(stats.revisits > 0, "{stats:?}");
+    let raw = std::fs::read(&warc_path).unwrap();
+    assert_eq!(&raw[..2], &[0x1f, 0x8b], "gzip");
+    let reader = warc::WarcReader::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(
+        std::fs::File::open(&warc_path).unwrap(),
+    )));
+    let mut payload_of = std::collections::HashMap::new();
+    let mut revisits = 0;
+    for record in reader.iter_records() {
+        let record = record.expect("every record reads");
+        let id = record
+            .header(warc::WarcHeader::RecordID)
+            .unwrap()
+            .to_string();
+        match record.header(warc::WarcHeader::WarcType).as_deref() {
+            Some("response") => {
+                let digest = record.header(warc::WarcHeader::PayloadDigest).unwrap();
+                payload_of.insert(id, digest.to_string());
+            }
+            Some("revisit") => {
+                revisits += 1;
+                assert!(record.body().starts_with(b"HTTP/1.1 304 Not Modified\r\n"));
+                assert_eq!(
+                    record.header(warc::WarcHeader::Profile).as_deref(),
+                    Some("http://netpreserve.org/warc/1.1/revisit/server-not-modified")
+                );
+                let refers = record.header(warc::WarcHeader::RefersTo).unwrap();
+                let digest = record.header(warc::WarcHeader::PayloadDigest).unwrap();
+                assert_eq!(
+                    payload_of.get(refers.as_ref()).map(String::as_str),
+                    Some(digest.as_ref()),
+                    "a revisit refers to an earlier response with the same payload"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(revisits, stats.revisits);
+}

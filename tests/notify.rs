@@ -139,6 +139,23 @@ async fn new_findings_reach_the_webhook_and_the_mailbox() {
         mails[0]
     );
     assert!(mails[0].contains("below_floor on"), "{}", mails[0]);
+    // Proper MIME: a version, a text and an HTML part in UTF-8, a Message-ID on the
+    // sender's domain and a Date.
+    for header in ["MIME-Version: 1.0", "Message-ID: <", "Date: "] {
+        assert!(mails[0].contains(header), "{header}: {}", mails[0]);
+    }
+    assert!(mails[0].contains("@acme.example>"), "{}", mails[0]);
+    assert!(mails[0].contains("multipart/alternative"), "{}", mails[0]);
+    assert!(
+        mails[0].contains("text/plain; charset=utf-8"),
+        "{}",
+        mails[0]
+    );
+    assert!(
+        mails[0].contains("text/html; charset=utf-8"),
+        "{}",
+        mails[0]
+    );
 
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(store.with_extension("json")).unwrap())

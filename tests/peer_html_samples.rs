@@ -169,6 +169,9 @@ fn real_captured_pages_give_the_ground_truth_price() {
         ("01efbb74", Some("Gothamite")),
         ("95f9586d", Some("Amazon")),
         ("2fa16d14", Some("eMAG")),
+        ("21e72a8e", Some("phoenixemporium")),
+        ("359ca699", Some("clipclopthriftshop")),
+        ("d8830de9", Some("Huizhou Yongli Industrial Co., Ltd.")),
     ];
     let (mut pages, mut prices) = (0, 0);
     let mut wrong = Vec::new();

@@ -260,3 +260,33 @@ fn price_parser_suite() {
         failures.len()
     );
 }
+
+/// A struck-through price (`<del>`, `<s>`, `<strike>`) inside the price element is a
+/// former price, never the advertised one, even when it is the lower of the two.
+#[test]
+fn struck_through_prices_are_not_the_price() {
+    let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
+    let mut m = config.marketplace("suite").unwrap().clone();
+    m.currency = brandguard::money::Currency::new("USD").unwrap();
+    let read = |inner: &str| {
+        let page =
+            format!("<!doctype html><h1>Executive Anvil</h1><span class=price>{inner}</span>");
+        let url = url::Url::parse("https://shop.example/p/1").unwrap();
+        inspect(&config, &m, &Page::saved(url, page.into_bytes()))
+            .unwrap()
+            .listing
+            .price
+            .map(|p| p.amount.to_string())
+    };
+    assert_eq!(read("<del>$129.99</del> $99.99").as_deref(), Some("99.99"));
+    assert_eq!(
+        read("<s>$99.99</s> <b>$129.99</b>").as_deref(),
+        Some("129.99")
+    );
+    assert_eq!(
+        read("<strike>$50</strike><span>$75.00</span>").as_deref(),
+        Some("75.00")
+    );
+    // Only struck text: it is what the selector names.
+    assert_eq!(read("<del>$60.00</del>").as_deref(), Some("60.00"));
+}

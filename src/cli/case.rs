@@ -90,7 +90,7 @@ impl CaseCommand {
     /// Lists or shows cases, or records one step of a case and prints its new state.
     pub fn run(&self) -> Result<u8> {
         use CaseSubcommand as C;
-        let store = Store::open(&self.store)?;
+        let store = Store::open_existing(&self.store)?;
         let by = case::actor(self.by.as_deref());
         let today = || chrono::Local::now().date_naive();
         let changed = match &self.command {

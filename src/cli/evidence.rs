@@ -22,7 +22,7 @@ pub struct FindingsCommand {
 impl FindingsCommand {
     /// Every finding in the store, open or resolved: a table, or findings.csv.
     pub fn run(&self) -> Result<u8> {
-        let store = Store::open(&self.store)?;
+        let store = Store::open_existing(&self.store)?;
         if let Some(path) = &self.csv {
             let n = brandguard::report::write_findings_csv(&store, path)?;
             println!("wrote {n} findings to {}", path.display());
@@ -128,7 +128,7 @@ impl EvidenceCommand {
 
 /// Recomputes every hash; exit 4 (and the first problem) if anything was altered.
 fn verify(store: &Path) -> Result<u8> {
-    let store = match Store::open(store) {
+    let store = match Store::open_existing(store) {
         Ok(s) => s,
         Err(e @ brandguard::evidence::EvidenceError::Damaged { .. }) => {
             eprintln!("FAILED: {e}");
@@ -168,7 +168,7 @@ fn verify(store: &Path) -> Result<u8> {
 
 /// Copies the store to `out` and verifies the copy.
 fn backup(store: &Path, out: &Path) -> Result<u8> {
-    let store = Store::open(store)?;
+    let store = Store::open_existing(store)?;
     let v = store.backup(out)?;
     println!(
         "backed up {} to {}: {} snapshots, {} log records, {} cases verified in the copy; head {}",
@@ -184,7 +184,7 @@ fn backup(store: &Path, out: &Path) -> Result<u8> {
 
 /// Rebuilds the store into `out`; exit 3 if anything had to be left out.
 fn rebuild(store: &Path, out: &Path) -> Result<u8> {
-    let store = Store::open(store)?;
+    let store = Store::open_existing(store)?;
     let (r, v) = store.rebuild_into(out)?;
     println!(
         "rebuilt {} into {}: {} log records, {} snapshots, {} observations, {} findings ({} from older versions, unchecked), {} listings, {} scans, {} cases, {} report-rows files; verified, head {}",
@@ -219,16 +219,22 @@ fn rebuild(store: &Path, out: &Path) -> Result<u8> {
 
 /// Writes every capture as WARC/1.1 records.
 fn export(store: &Path, warc: &Path) -> Result<u8> {
-    let store = Store::open(store)?;
+    let store = Store::open_existing(store)?;
     let file =
         std::fs::File::create(warc).with_context(|| format!("cannot create {}", warc.display()))?;
     let mut w = std::io::BufWriter::new(file);
-    let stats = brandguard::evidence::warc::export(&store, &mut w)?;
+    // `.warc.gz`: each record its own gzip member, as WARC tools expect.
+    let stats = if warc.to_string_lossy().ends_with(".gz") {
+        brandguard::evidence::warc::export_gzip(&store, &mut w)?
+    } else {
+        brandguard::evidence::warc::export(&store, &mut w)?
+    };
     std::io::Write::flush(&mut w)?;
     println!(
-        "wrote {} ({} responses, {} requests, {} bytes)",
+        "wrote {} ({} responses, {} revisits of unchanged pages (304), {} requests, {} bytes)",
         warc.display(),
         stats.responses,
+        stats.revisits,
         stats.requests,
         stats.bytes
     );
@@ -254,7 +260,7 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf]) -> Result<u8> {
             );
             return Ok(exit::BAD_CONFIG);
         }
-        opened.push((s.clone(), Store::open(s)?));
+        opened.push((s.clone(), Store::open_existing(s)?));
     }
     let target = Store::open(store)?;
     let m = brandguard::scan::merge::merge(&config, &target, &opened)?;
@@ -287,7 +293,7 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf]) -> Result<u8> {
 
 /// A snapshot's bytes (by SHA-256), or the history of the listings `what` names.
 fn show(store: &Path, what: &str, out: Option<&Path>) -> Result<u8> {
-    let store = Store::open(store)?;
+    let store = Store::open_existing(store)?;
     let is_sha = what.len() == 64 && what.bytes().all(|b| b.is_ascii_hexdigit());
     if is_sha {
         return show_snapshot(&store, what, out);

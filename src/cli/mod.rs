@@ -39,6 +39,8 @@ pub mod exit {
     /// `packet`: the case has no confirmed finding yet, a required field is
     /// missing or the case is done; nothing was built (`--draft` builds a draft).
     pub const UNCONFIRMED: u8 = 6;
+    /// `--store` names no brandguard store (only `scan` and `demo` create one).
+    pub const NO_STORE: u8 = 7;
 }
 
 #[derive(Parser)]

@@ -68,7 +68,7 @@ impl PacketCommand {
             Ok(c) => c,
             Err(code) => return Ok(code),
         };
-        let store = Store::open(&self.store)?;
+        let store = Store::open_existing(&self.store)?;
         std::fs::create_dir_all(&self.out)
             .with_context(|| format!("cannot create {}", self.out.display()))?;
         let built = match self.draft {
@@ -94,7 +94,7 @@ impl PacketCommand {
 /// Checks a packet against its manifest and, given a store, the evidence log;
 /// exit 4 with the first mismatch.
 fn verify(path: &std::path::Path, store: Option<&PathBuf>) -> Result<u8> {
-    let store = store.map(|s| Store::open(s)).transpose()?;
+    let store = store.map(|s| Store::open_existing(s)).transpose()?;
     match packet::verify(path, store.as_ref()) {
         Ok(c) => {
             println!(

@@ -51,7 +51,7 @@ impl ReportCommand {
             );
             return Ok(exit::BAD_CONFIG);
         }
-        let store = Store::open(store)?;
+        let store = Store::open_existing(store)?;
         let r = compliance::build(&config, &store, *period, distributor.as_deref())?;
         let w = compliance::write(&config, &r, *period, out)?;
         print_compliance(&r, &w);

@@ -89,21 +89,34 @@ impl ScanCommand {
             verdicts: Some(verdicts),
         };
         let mut s = rt.block_on(brandguard::scan::run(&config, &store, options))?;
+        let path = self
+            .summary
+            .clone()
+            .unwrap_or_else(|| beside(&store, "last-scan.json"));
+        // Every finding, beside the summary: what the announcement points at.
+        let findings_csv = path.with_file_name("findings.csv");
+        let findings_file = match brandguard::report::write_findings_csv(&store, &findings_csv) {
+            Ok(_) => Some(findings_csv.display().to_string()),
+            Err(e) => {
+                tracing::error!(error = %e, path = %findings_csv.display(), "cannot write findings.csv");
+                None
+            }
+        };
         // Announce what is new; a failed notification never fails the scan.
         match brandguard::notify::Announcement::of(&config.brand.name, &store, &s) {
-            Ok(a) => {
+            Ok(mut a) => {
+                a.findings_file = findings_file.clone();
                 s.notifications =
                     rt.block_on(brandguard::notify::announce(&config.brand.notify, &a))
             }
             Err(e) => tracing::error!(error = %e, "cannot build the announcement"),
         }
-        let path = self
-            .summary
-            .clone()
-            .unwrap_or_else(|| beside(&store, "last-scan.json"));
         write_json(&path, &s)?;
         print_summary(&s);
         println!("summary written to {}", path.display());
+        if let Some(f) = findings_file {
+            println!("findings written to {f}");
+        }
         Ok(exit_code(&s))
     }
 }
@@ -255,7 +268,8 @@ pub struct ScheduleCommand {
 }
 
 impl ScheduleCommand {
-    /// Prints systemd units and a crontab line that run this binary's `scan` nightly.
+    /// Prints hardened systemd units and a crontab line that run this binary's
+    /// `scan` nightly; refuses a targets folder that does not load.
     pub fn run(&self) -> Result<u8> {
         let Some((hour, minute)) = self
             .at
@@ -266,29 +280,131 @@ impl ScheduleCommand {
             eprintln!("error: --at wants HH:MM (24-hour), got `{}`", self.at);
             return Ok(exit::BAD_CONFIG);
         };
+        // A schedule for a folder that does not load would fail every night.
+        if let Err(code) = load_config(&self.targets, &[]) {
+            return Ok(code);
+        }
         let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("brandguard"));
-        let (exe, targets, store) = (abs(&exe), abs(&self.targets), abs(&self.store));
-        let summary = store
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join("last-scan.json");
-        let cmd = format!(
-            "{} scan --targets {} --store {} --summary {}",
-            exe.display(),
-            targets.display(),
-            store.display(),
-            summary.display()
-        );
-        print!("{}", schedule_text(&cmd, hour, minute));
+        let plan = Schedule {
+            exe: abs(&exe),
+            targets: abs(&self.targets),
+            store: abs(&self.store),
+            hour,
+            minute,
+        };
+        print!("{}", plan.text());
         Ok(exit::OK)
     }
 }
 
-/// systemd units and a crontab line running `cmd` every night at `hour:minute`.
-fn schedule_text(cmd: &str, hour: u8, minute: u8) -> String {
-    format!(
-        "# /etc/systemd/system/brandguard-scan.service
+/// The service's sandbox: a crawler needs the network and its store's folder,
+/// nothing else (every setting scored by `systemd-analyze security`).
+const SANDBOX: &str = "ProtectSystem=strict
+ProtectHome=read-only
+PrivateTmp=yes
+PrivateDevices=yes
+PrivateUsers=yes
+DevicePolicy=closed
+UMask=0077
+NoNewPrivileges=yes
+CapabilityBoundingSet=
+AmbientCapabilities=
+RestrictSUIDSGID=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+ProtectControlGroups=yes
+ProtectClock=yes
+ProtectHostname=yes
+ProtectProc=invisible
+ProcSubset=pid
+RestrictNamespaces=yes
+RestrictRealtime=yes
+LockPersonality=yes
+MemoryDenyWriteExecute=yes
+RemoveIPC=yes
+KeyringMode=private
+# The network is the job: IPv4, IPv6 and local sockets (DNS) only.
+RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX
+SystemCallArchitectures=native
+# @resources stays allowed: the async runtime and allocator may set CPU affinity
+# and memory policy.
+SystemCallFilter=@system-service
+SystemCallFilter=~@privileged @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap @module @clock
+SystemCallErrorNumber=EPERM
+";
+
+/// What `schedule` writes units for.
+struct Schedule {
+    exe: PathBuf,
+    targets: PathBuf,
+    store: PathBuf,
+    hour: u8,
+    minute: u8,
+}
+
+/// One argument of a systemd `ExecStart=` line: double-quoted, with `\`, `"`
+/// escaped and `%` (a specifier) and `$` (a variable) doubled (systemd.service(5),
+/// "Command lines").
+fn systemd_arg(p: &Path) -> String {
+    let s = p.display().to_string();
+    let s = s
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('%', "%%")
+        .replace('$', "$$");
+    format!("\"{s}\"")
+}
+
+/// A path in a systemd setting that takes space-separated paths (`ReadWritePaths=`):
+/// quoted, `%` doubled.
+fn systemd_path(p: &Path) -> String {
+    format!("\"{}\"", p.display().to_string().replace('%', "%%"))
+}
+
+/// One argument of a crontab command line: single-quoted for the shell, and `%`
+/// escaped (cron turns a bare `%` into a newline).
+fn cron_arg(p: &Path) -> String {
+    let s = p.display().to_string().replace('\'', "'\\''");
+    format!("'{s}'").replace('%', "\\%")
+}
+
+impl Schedule {
+    fn summary(&self) -> PathBuf {
+        self.store
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("last-scan.json")
+    }
+
+    /// The folder the scan writes: the store's parent (store, summary, findings.csv).
+    fn state_dir(&self) -> PathBuf {
+        self.store.parent().unwrap_or(Path::new("/")).to_path_buf()
+    }
+
+    /// The service and timer units (sandboxed for a crawler: network on, every other
+    /// privilege off, the filesystem read-only except the store's folder), and the
+    /// crontab alternative.
+    fn text(&self) -> String {
+        let exec = format!(
+            "{} scan --targets {} --store {} --summary {}",
+            systemd_arg(&self.exe),
+            systemd_arg(&self.targets),
+            systemd_arg(&self.store),
+            systemd_arg(&self.summary())
+        );
+        let cron = format!(
+            "{} scan --targets {} --store {} --summary {}",
+            cron_arg(&self.exe),
+            cron_arg(&self.targets),
+            cron_arg(&self.store),
+            cron_arg(&self.summary())
+        );
+        let (hour, minute) = (self.hour, self.minute);
+        let rw = systemd_path(&self.state_dir());
+        format!(
+            "# /etc/systemd/system/brandguard-scan.service
 [Unit]
 Description=brandguard nightly marketplace scan
 Wants=network-online.target
@@ -296,11 +412,22 @@ After=network-online.target
 
 [Service]
 Type=oneshot
-ExecStart={cmd}
-# Exit 3 means the scan finished with some hosts failing: see the summary.
+ExecStart={exec}
+# Exit 3: the scan finished with some fetches failing (see the summary); exit 5 (a
+# marketplace not looked at) stays a failure so it is seen.
 SuccessExitStatus=3
+# A polite scan of a large market runs for hours; beyond this it is stuck.
+TimeoutStartSec=8h
 Nice=10
+# SMTP password and webhook URL (BRANDGUARD_SMTP_PASSWORD=…), kept out of the unit.
+EnvironmentFile=-/etc/brandguard/env
+Environment=BRANDGUARD_ACTOR=brandguard-scan.service
 
+# Its own unprivileged user; the only writable place is the store's folder.
+DynamicUser=yes
+StateDirectory=brandguard
+ReadWritePaths={rw}
+{SANDBOX}
 # /etc/systemd/system/brandguard-scan.timer
 [Unit]
 Description=Run brandguard every night
@@ -314,11 +441,16 @@ Persistent=true
 WantedBy=timers.target
 
 # Enable with: systemctl daemon-reload && systemctl enable --now brandguard-scan.timer
+# The binary and the targets folder must be readable by any user (e.g. the binary in
+# /usr/local/bin, the targets in /etc/brandguard), not under /root. The store's folder must be writable by the service's dynamic user: keep it under
+# /var/lib/brandguard (StateDirectory), or give it to the service once with
+# `systemd-run -p DynamicUser=yes -p StateDirectory=brandguard true` and a chown.
 
 # Or, with cron (crontab -e):
-{minute} {hour} * * * {cmd} >> /var/log/brandguard.log 2>&1
+{minute} {hour} * * * BRANDGUARD_ACTOR=cron {cron} >> /var/log/brandguard.log 2>&1
 "
-    )
+        )
+    }
 }
 
 #[derive(Args)]

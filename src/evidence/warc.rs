@@ -48,37 +48,79 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-fn write_record(
-    out: &mut impl Write,
-    headers: &[(&str, String)],
-    block: &[u8],
-) -> Result<(), EvidenceError> {
-    let mut head = String::from("WARC/1.1\r\n");
-    for (k, v) in headers {
-        // Header values come from pages and servers: no line breaks may pass.
-        let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-        head.push_str(&format!("{k}: {v}\r\n"));
+/// Where records go: the file, each record its own gzip member when the file is a
+/// `.warc.gz` (the WARC standard's annex: tools seek to a record by its offset).
+struct Sink<'a, W: Write> {
+    out: CountingWriter<'a, W>,
+    gzip: bool,
+}
+
+impl<W: Write> Sink<'_, W> {
+    fn record(&mut self, headers: &[(&str, String)], block: &[u8]) -> Result<(), EvidenceError> {
+        let mut rec = String::from("WARC/1.1\r\n");
+        for (k, v) in headers {
+            // Header values come from pages and servers: no line breaks may pass.
+            let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+            rec.push_str(&format!("{k}: {v}\r\n"));
+        }
+        rec.push_str(&format!("Content-Length: {}\r\n\r\n", block.len()));
+        let mut bytes = rec.into_bytes();
+        bytes.extend_from_slice(block);
+        bytes.extend_from_slice(b"\r\n\r\n");
+        if self.gzip {
+            let mut gz =
+                flate2::write::GzEncoder::new(&mut self.out, flate2::Compression::default());
+            gz.write_all(&bytes)?;
+            gz.finish()?;
+        } else {
+            self.out.write_all(&bytes)?;
+        }
+        Ok(())
     }
-    head.push_str(&format!("Content-Length: {}\r\n\r\n", block.len()));
-    out.write_all(head.as_bytes())?;
-    out.write_all(block)?;
-    out.write_all(b"\r\n\r\n")?;
-    Ok(())
+}
+
+/// The response record a payload was first written in: what a later `304 Not
+/// Modified` capture of it refers to.
+struct Original {
+    record_id: String,
+    uri: String,
+    date: String,
+    payload_digest: String,
 }
 
 /// What an export wrote.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct WarcExport {
     pub responses: u64,
+    /// Captures answered `304 Not Modified`, written as revisit records.
+    pub revisits: u64,
     pub requests: u64,
     pub bytes: u64,
 }
 
-/// Writes a warcinfo record, then a request and a response record per capture.
+/// Writes a warcinfo record, then a request and a response record per capture;
+/// uncompressed.
 pub fn export(store: &Store, out: &mut impl Write) -> Result<WarcExport, EvidenceError> {
-    let mut counting = CountingWriter { inner: out, n: 0 };
+    export_to(store, out, false)
+}
+
+/// [`export`], each record a gzip member (a `.warc.gz` file).
+pub fn export_gzip(store: &Store, out: &mut impl Write) -> Result<WarcExport, EvidenceError> {
+    export_to(store, out, true)
+}
+
+/// A capture answered `304 Not Modified` is written as a `revisit` record (profile
+/// server-not-modified) referring to the response that first held its bytes, as
+/// the WARC standard says: replay tools then serve that night the original bytes,
+/// never an empty 304.
+fn export_to(store: &Store, out: &mut impl Write, gzip: bool) -> Result<WarcExport, EvidenceError> {
+    let mut sink = Sink {
+        out: CountingWriter { inner: out, n: 0 },
+        gzip,
+    };
     let mut stats = WarcExport::default();
-    write_warcinfo(store, &mut counting)?;
+    let mut originals: std::collections::HashMap<String, Original> = Default::default();
+    write_warcinfo(store, &mut sink)?;
     for rec in store.log() {
         let rec = rec?;
         if rec.kind != "capture" {
@@ -97,23 +139,41 @@ pub fn export(store: &Store, out: &mut impl Write) -> Result<WarcExport, Evidenc
                 key: c.snapshot.sha256.clone(),
                 message: format!("missing, but capture record {} refers to it", rec.seq),
             })?;
-        let request_id = write_request(&mut counting, rec.seq, &c.page)?;
+        let request_id = write_request(&mut sink, rec.seq, &c.page)?;
         stats.requests += 1;
-        write_response(&mut counting, rec.seq, &c.page, &body, request_id)?;
-        stats.responses += 1;
+        // A 304 confirms the last 200 at the same address: its validators were the
+        // ones sent.
+        let key = c.page.final_url.to_string();
+        if c.page.status == 304 {
+            write_revisit(&mut sink, rec.seq, &c.page, request_id, originals.get(&key))?;
+            stats.revisits += 1;
+        } else {
+            let id = write_response(&mut sink, rec.seq, &c.page, &body, request_id)?;
+            stats.responses += 1;
+            if c.page.status == 200 {
+                originals.insert(
+                    key.clone(),
+                    Original {
+                        record_id: id,
+                        uri: key,
+                        date: warc_date(&c.page),
+                        payload_digest: warc_digest(&body),
+                    },
+                );
+            }
+        }
     }
-    stats.bytes = counting.n;
+    stats.bytes = sink.out.n;
     Ok(stats)
 }
 
 /// The file's first record: what wrote it, and to which specification.
-fn write_warcinfo(store: &Store, out: &mut impl Write) -> Result<(), EvidenceError> {
+fn write_warcinfo<W: Write>(store: &Store, out: &mut Sink<W>) -> Result<(), EvidenceError> {
     let info = format!(
         "software: {}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
         crate::TOOL
     );
-    write_record(
-        out,
+    out.record(
         &[
             ("WARC-Type", "warcinfo".into()),
             (
@@ -132,7 +192,7 @@ fn write_warcinfo(store: &Store, out: &mut impl Write) -> Result<(), EvidenceErr
 
 /// The request of capture `seq`, as sent (method, target, host, our
 /// User-Agent); returns its record id.
-fn write_request(out: &mut impl Write, seq: u64, p: &Page) -> Result<String, EvidenceError> {
+fn write_request<W: Write>(out: &mut Sink<W>, seq: u64, p: &Page) -> Result<String, EvidenceError> {
     let target = match p.final_url.query() {
         Some(q) => format!("{}?{q}", p.final_url.path()),
         None => p.final_url.path().to_string(),
@@ -146,8 +206,7 @@ fn write_request(out: &mut impl Write, seq: u64, p: &Page) -> Result<String, Evi
         p.user_agent
     );
     let request_id = record_id(&format!("request {seq}"));
-    write_record(
-        out,
+    out.record(
         &[
             ("WARC-Type", "request".into()),
             ("WARC-Record-ID", request_id.clone()),
@@ -164,27 +223,19 @@ fn write_request(out: &mut impl Write, seq: u64, p: &Page) -> Result<String, Evi
 /// The response of capture `seq`: status line and headers as received, then the
 /// exact body. The body is stored de-chunked, so Transfer-Encoding is dropped and
 /// the Content-Length set to what follows, keeping the record replayable.
-fn write_response(
-    out: &mut impl Write,
+fn write_response<W: Write>(
+    out: &mut Sink<W>,
     seq: u64,
     p: &Page,
     body: &[u8],
     request_id: String,
-) -> Result<(), EvidenceError> {
-    let mut http = format!("HTTP/1.1 {} {}\r\n", p.status, reason(p.status));
-    for (k, v) in &p.headers {
-        if k.eq_ignore_ascii_case("transfer-encoding") || k.eq_ignore_ascii_case("content-length") {
-            continue;
-        }
-        let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-        http.push_str(&format!("{k}: {v}\r\n"));
-    }
-    http.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    let mut block = http.into_bytes();
+) -> Result<String, EvidenceError> {
+    let mut block = http_head(p, Some(body.len())).into_bytes();
     block.extend_from_slice(body);
+    let id = record_id(&format!("response {seq}"));
     let mut headers = vec![
         ("WARC-Type", "response".to_string()),
-        ("WARC-Record-ID", record_id(&format!("response {seq}"))),
+        ("WARC-Record-ID", id.clone()),
         ("WARC-Date", warc_date(p)),
         ("WARC-Target-URI", p.final_url.to_string()),
         ("WARC-Concurrent-To", request_id),
@@ -202,7 +253,62 @@ fn write_response(
     if p.truncated {
         headers.push(("WARC-Truncated", "length".into()));
     }
-    write_record(out, &headers, &block)
+    out.record(&headers, &block)?;
+    Ok(id)
+}
+
+/// The status line and headers as received; with a body, Transfer-Encoding dropped
+/// and Content-Length set to the stored (de-chunked) body, keeping it replayable.
+fn http_head(p: &Page, body_len: Option<usize>) -> String {
+    let mut http = format!("HTTP/1.1 {} {}\r\n", p.status, reason(p.status));
+    for (k, v) in &p.headers {
+        if body_len.is_some()
+            && (k.eq_ignore_ascii_case("transfer-encoding")
+                || k.eq_ignore_ascii_case("content-length"))
+        {
+            continue;
+        }
+        let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+        http.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(n) = body_len {
+        http.push_str(&format!("Content-Length: {n}\r\n"));
+    }
+    http.push_str("\r\n");
+    http
+}
+
+/// A `304 Not Modified` capture: a revisit record holding the 304's own status line
+/// and headers, its own time, and a reference to the response whose bytes it
+/// confirms (by record id, URI, date and payload digest).
+fn write_revisit<W: Write>(
+    out: &mut Sink<W>,
+    seq: u64,
+    p: &Page,
+    request_id: String,
+    original: Option<&Original>,
+) -> Result<(), EvidenceError> {
+    let block = http_head(p, None).into_bytes();
+    let mut headers = vec![
+        ("WARC-Type", "revisit".to_string()),
+        ("WARC-Record-ID", record_id(&format!("revisit {seq}"))),
+        ("WARC-Date", warc_date(p)),
+        ("WARC-Target-URI", p.final_url.to_string()),
+        ("WARC-Concurrent-To", request_id),
+        (
+            "WARC-Profile",
+            "http://netpreserve.org/warc/1.1/revisit/server-not-modified".into(),
+        ),
+        ("Content-Type", "application/http;msgtype=response".into()),
+        ("WARC-Block-Digest", warc_digest(&block)),
+    ];
+    if let Some(o) = original {
+        headers.push(("WARC-Payload-Digest", o.payload_digest.clone()));
+        headers.push(("WARC-Refers-To", o.record_id.clone()));
+        headers.push(("WARC-Refers-To-Target-URI", o.uri.clone()));
+        headers.push(("WARC-Refers-To-Date", o.date.clone()));
+    }
+    out.record(&headers, &block)
 }
 
 fn warc_date(p: &Page) -> String {

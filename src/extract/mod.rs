@@ -121,7 +121,7 @@ fn apply(doc: &Html, rule: &FieldRule) -> Option<String> {
     doc.select(&rule.selector).find_map(|e| {
         let raw = match &rule.attr {
             Some(a) => e.value().attr(a)?.to_string(),
-            None => join_text(e.text()),
+            None => current_text(e),
         };
         let raw = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let value = match &rule.regex {
@@ -133,6 +133,32 @@ fn apply(doc: &Html, rule: &FieldRule) -> Option<String> {
         };
         (!value.is_empty()).then_some(value)
     })
+}
+
+/// An element's text without what the page strikes through (`<s>`, `<del>`,
+/// `<strike>`): a struck price is a former price, never the one asked now. When
+/// everything is struck (the selector names the struck element itself), its text.
+fn current_text(e: ElementRef) -> String {
+    let struck = |node: ego_tree::NodeRef<scraper::Node>| {
+        node.ancestors()
+            .take_while(|a| a.id() != e.id())
+            .chain(std::iter::once(node))
+            .any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|el| matches!(el.name(), "s" | "del" | "strike"))
+            })
+    };
+    let live = join_text(
+        e.descendants()
+            .filter(|n| !struck(*n))
+            .filter_map(|n| n.value().as_text().map(|t| &**t)),
+    );
+    if live.is_empty() {
+        join_text(e.text())
+    } else {
+        live
+    }
 }
 
 /// An element's text nodes as one line. Pieces are joined with a space, except where

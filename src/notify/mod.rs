@@ -35,6 +35,10 @@ pub struct Announcement {
     #[serde(default)]
     pub paused: Vec<String>,
     pub summary_line: String,
+    /// The findings file the scan wrote (every finding, open or resolved), which the
+    /// message points at for the findings it does not list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub findings_file: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,6 +102,7 @@ impl Announcement {
             failures: summary.failures.clone(),
             not_looked_at: summary.degraded.clone(),
             paused: summary.paused.clone(),
+            findings_file: None,
         })
     }
 
@@ -126,8 +131,11 @@ impl Announcement {
             }
             if self.new_findings_total > 50 {
                 t.push_str(&format!(
-                    "… and {} more (see findings.csv)\n",
-                    self.new_findings_total - 50
+                    "… and {} more (see {})\n",
+                    self.new_findings_total - 50,
+                    self.findings_file
+                        .as_deref()
+                        .unwrap_or("`brandguard findings --csv`")
                 ));
             }
         }
@@ -225,7 +233,33 @@ async fn send_email(n: &NotifySettings, a: &Announcement) -> Result<(), String> 
     for to in &n.email_to {
         builder = builder.to(to.parse().map_err(|e| format!("email_to `{to}`: {e}"))?);
     }
-    let message = builder.body(a.text()).map_err(|e| e.to_string())?;
+    // A Message-ID on the sender's domain (mail without one is scored as spam), a
+    // Date (lettre adds it), and a UTF-8 text part with an HTML twin: sellers'
+    // names in Chinese or Cyrillic arrive intact in every client.
+    let domain = n
+        .email_from
+        .as_deref()
+        .and_then(|f| f.rsplit_once('@'))
+        .map(|(_, d)| d.trim_end_matches('>').to_string())
+        .unwrap_or_else(|| "brandguard.invalid".into());
+    let id: String = {
+        use rand::RngExt;
+        let mut rng = rand::rng();
+        (0..24)
+            .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..36)]))
+            .collect()
+    };
+    builder = builder.message_id(Some(format!("<{id}.brandguard@{domain}>")));
+    let text = a.text();
+    let html = format!(
+        "<!doctype html><meta charset=\"utf-8\"><pre style=\"font-family:monospace\">{}</pre>",
+        html_escape::encode_text(&text)
+    );
+    let message = builder
+        .multipart(lettre::message::MultiPart::alternative_plain_html(
+            text, html,
+        ))
+        .map_err(|e| e.to_string())?;
     let transport = match n.smtp_security.as_deref().unwrap_or("starttls") {
         "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
         "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| e.to_string())?,
@@ -308,6 +342,7 @@ mod announce_tests {
             not_looked_at: vec!["bidbay".into()],
             paused: vec!["bidbay".into()],
             summary_line: "scan 3".into(),
+            findings_file: None,
         };
         assert!(a.is_news(), "a quiet night is not a clean one");
         let t = a.text();

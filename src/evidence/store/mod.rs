@@ -69,6 +69,10 @@ pub enum EvidenceError {
     Damaged { path: PathBuf, message: String },
     #[error("{0} already exists: back up into a new folder")]
     BackupExists(PathBuf),
+    #[error(
+        "there is no brandguard evidence store at {path} ({why}); check --store (the demo writes its store to <out>/store, a scan to the --store it is given); only `scan` and `demo` create a store"
+    )]
+    NotAStore { path: PathBuf, why: &'static str },
 }
 
 /// The evidence store of one brand.
@@ -248,7 +252,29 @@ impl Iterator for Walk {
 }
 
 impl Store {
-    /// Opens (or creates) the store in folder `path`.
+    /// Opens the store in folder `path`, which must already hold one: every command
+    /// but `scan` and `demo` reads a store, and a mistyped `--store` must be an
+    /// error, never a new empty store whose empty reports look like a clean month.
+    pub fn open_existing(path: &Path) -> Result<Store, EvidenceError> {
+        let not = |why| EvidenceError::NotAStore {
+            path: path.to_path_buf(),
+            why,
+        };
+        if !path.exists() {
+            return Err(not("no such folder"));
+        }
+        if !path.is_dir() {
+            return Err(not("it is a file, not a folder"));
+        }
+        // sled writes `conf` and `db` when it creates a database.
+        if !path.join("conf").is_file() || !path.join("db").is_file() {
+            return Err(not("the folder holds no sled database (`conf` and `db`)"));
+        }
+        Self::open(path)
+    }
+
+    /// Opens (or creates) the store in folder `path`: for `scan`, `demo`, and the
+    /// targets of `evidence merge`, `rebuild` and `backup`.
     pub fn open(path: &Path) -> Result<Store, EvidenceError> {
         std::fs::create_dir_all(path)?;
         let db = Self::undamaged(path, || open_sled(path))?;
