@@ -137,6 +137,45 @@ fn demo_command_writes_summary_with_perfect_detection() {
         .unwrap();
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a month like 2026-11"));
+
+    // Every packet's capture records tell each capture as it happened: the status
+    // of its own capture record (a night-2 304 says 304, with its own time, and
+    // names the earlier capture whose bytes it confirmed).
+    let (mut checked, mut not_modified) = (0, 0);
+    for entry in std::fs::read_dir(out.join("packets")).unwrap() {
+        let folder = entry.unwrap().path();
+        if !folder.is_dir() {
+            continue;
+        }
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(folder.join("manifest.json")).unwrap()).unwrap();
+        for c in manifest["captures"].as_array().unwrap() {
+            let page = c["file"].as_str().unwrap();
+            let record = folder.join(
+                page.replace("/page-", "/capture-")
+                    .replace(".html", ".json"),
+            );
+            let r: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+            assert_eq!(r["status"], c["capture_status"], "{}", record.display());
+            if r["status"] == 304 {
+                not_modified += 1;
+                let before = &r["not_modified_since"];
+                assert_eq!(before["status"], 200, "{}", record.display());
+                assert_ne!(
+                    before["received_at"],
+                    r["received_at"],
+                    "{}",
+                    record.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 0 && not_modified > 0,
+        "{checked} captures, {not_modified} 304s"
+    );
 }
 
 #[test]

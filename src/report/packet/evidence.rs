@@ -136,21 +136,34 @@ fn captures(
                 "notes": o.notes, "promotion": o.promotion, "observed_at": o.at(),
             })),
         );
-        out.files.insert(
-            format!("{folder}/capture-{}.json", o.log_seq),
-            super::json_bytes(&serde_json::json!({
-                "url": o.page.url, "final_url": o.page.final_url, "status": o.page.status,
-                "headers": o.page.headers, "sent_at": o.page.sent_at, "received_at": o.page.received_at,
-                "remote_addr": o.page.remote_addr, "user_agent": o.page.user_agent,
-                "snapshot_sha256": o.snapshot.sha256, "capture_log_seq": o.capture_log_seq,
-                "observation_log_seq": o.log_seq, "scan_id": o.scan_id,
-            })),
-        );
-        let pinned = pin(store, &e.listing, o, page_file.clone())?;
+        let (pinned, captured) = pin(store, &e.listing, o, page_file.clone())?;
         let status = pinned.capture_status;
         out.captures.push(pinned);
+        // The capture as it happened: a 304 with its own time and headers, saying
+        // which earlier capture's bytes it confirmed (those are page-N.html).
+        let shown = captured.as_ref().unwrap_or(&o.page);
+        let mut record = serde_json::json!({
+            "url": shown.url, "final_url": shown.final_url, "status": shown.status,
+            "headers": shown.headers, "sent_at": shown.sent_at, "received_at": shown.received_at,
+            "remote_addr": shown.remote_addr, "user_agent": shown.user_agent,
+            "snapshot_sha256": o.snapshot.sha256, "capture_log_seq": o.capture_log_seq,
+            "observation_log_seq": o.log_seq, "scan_id": o.scan_id,
+        });
+        if shown.status == 304 {
+            record["not_modified_since"] = serde_json::json!({
+                "status": o.page.status, "received_at": o.page.received_at,
+                "headers": o.page.headers, "snapshot_sha256": o.snapshot.sha256,
+                "meaning": "the server answered 304 Not Modified to a conditional request \
+                            made with this earlier capture's validators: the page was \
+                            unchanged, and page-N.html holds that capture's bytes",
+            });
+        }
+        out.files.insert(
+            format!("{folder}/capture-{}.json", o.log_seq),
+            super::json_bytes(&record),
+        );
         caps.push(serde_json::json!({
-            "at": o.page.received_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            "at": shown.received_at.format("%Y-%m-%d %H:%M:%S").to_string(),
             "status": status,
             "price": o.listing.price.as_ref().map(|p| p.to_string()).unwrap_or_default(),
             "file": page_file,
@@ -161,13 +174,14 @@ fn captures(
     Ok(caps)
 }
 
-/// A capture pinned to its capture and observation records in the log.
+/// A capture pinned to its capture and observation records in the log, and the
+/// page as that capture record holds it (a 304's own status, time and headers).
 fn pin(
     store: &Store,
     listing: &str,
     o: &Observation,
     file: String,
-) -> Result<ManifestCapture, PacketError> {
+) -> Result<(ManifestCapture, Option<crate::crawl::Page>), PacketError> {
     let capture = store
         .log_record(o.capture_log_seq)
         .map_err(ReportError::from)?;
@@ -175,8 +189,12 @@ fn pin(
         .as_ref()
         .and_then(|r| r.payload.pointer("/page/status").and_then(|v| v.as_u64()))
         .unwrap_or(0) as u16;
+    let captured = capture
+        .as_ref()
+        .and_then(|r| r.payload.get("page"))
+        .and_then(|p| serde_json::from_value::<crate::crawl::Page>(p.clone()).ok());
     let observation = store.log_record(o.log_seq).map_err(ReportError::from)?;
-    Ok(ManifestCapture {
+    let pinned = ManifestCapture {
         listing: listing.to_string(),
         file,
         snapshot_sha256: o.snapshot.sha256.clone(),
@@ -185,7 +203,8 @@ fn pin(
         observation_log_seq: o.log_seq,
         observation_record_hash: observation.map(|r| r.hash).unwrap_or_default(),
         capture_status,
-    })
+    };
+    Ok((pinned, captured))
 }
 
 /// A listing's line on the cover (with its captures) and its listings.csv row.
