@@ -335,6 +335,33 @@ SystemCallFilter=~@privileged @mount @debug @cpu-emulation @obsolete @raw-io @re
 SystemCallErrorNumber=EPERM
 ";
 
+/// The adapter doctor over the last finished scan's observations of `m` in a store:
+/// what the adapter read from real pages of a real night.
+fn report_from_store(path: &Path, m: &brandguard::config::Marketplace) -> Result<u8> {
+    let store = Store::open_existing(path)?;
+    let mut last = None;
+    for scan in store.scans() {
+        let scan = scan?;
+        if scan.finished_at.is_some() {
+            last = Some(scan.scan_id);
+        }
+    }
+    let Some(scan_id) = last else {
+        eprintln!("error: no finished scan in {}", path.display());
+        return Ok(exit::ERROR);
+    };
+    let mut report = brandguard::extract::doctor::FieldReport::new(&m.name);
+    for o in store.observations(scan_id) {
+        let o = o?;
+        if o.listing.marketplace == m.name {
+            report.add(&o.listing);
+        }
+    }
+    println!("scan {scan_id} of {}", path.display());
+    print!("{report}");
+    Ok(exit::OK)
+}
+
 /// What `schedule` writes units for.
 struct Schedule {
     exe: PathBuf,
@@ -506,6 +533,10 @@ pub struct ExtractCommand {
     /// and from which source, and the ten most common reasons it was missing.
     #[arg(long)]
     report: bool,
+    /// With `--report`: read the listings of the last finished scan in this store
+    /// (that marketplace's observations) instead of a folder; PAGE is then ignored.
+    #[arg(long, requires = "report")]
+    store: Option<PathBuf>,
     #[arg(long)]
     targets: PathBuf,
     /// The adapter (marketplace name) to read the page with.
@@ -564,6 +595,9 @@ impl ExtractCommand {
         config: &brandguard::config::Config,
         m: &brandguard::config::Marketplace,
     ) -> Result<u8> {
+        if let Some(store) = &self.store {
+            return report_from_store(store, m);
+        }
         let entries = std::fs::read_dir(&self.page).with_context(|| {
             format!(
                 "--report needs a folder of saved pages; cannot read {}",

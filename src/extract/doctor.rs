@@ -63,7 +63,9 @@ impl FieldReport {
                 let src = l
                     .sources
                     .get(*field)
-                    .map_or("default currency", |s| s.split(" (").next().unwrap_or(s));
+                    .map_or("price text or adapter currency", |s| {
+                        s.split(" (").next().unwrap_or(s)
+                    });
                 *self
                     .found
                     .entry(field)
