@@ -227,3 +227,36 @@ async fn findings_csv_has_one_row_per_finding() {
         );
     }
 }
+
+/// Under cron or systemd (stderr not a terminal) the real binary logs JSON lines at
+/// info without any flag, and every line of the scan carries its scan_id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unattended_logs_are_json_lines_with_the_scan_id() {
+    let (server, _config) = common::demo(&DemoOptions::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let o = common::scan_command(
+        std::path::Path::new("targets/demo"),
+        &dir.path().join("store"),
+        &dir.path().join("last-scan.json"),
+        &server,
+    )
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let started = lines
+        .iter()
+        .position(|l| l["fields"]["message"] == "scan started")
+        .expect("a `scan started` line at the default level");
+    let in_scan: Vec<&serde_json::Value> = lines[started..]
+        .iter()
+        .filter(|l| l["target"].as_str().is_some_and(|t| t.starts_with("brandguard::scan")))
+        .collect();
+    assert!(in_scan.len() >= 2, "{lines:#?}");
+    for l in in_scan {
+        assert_eq!(l["span"]["scan_id"], 1, "{l}");
+    }
+}

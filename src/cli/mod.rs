@@ -123,10 +123,14 @@ impl Cli {
     /// Logs go to standard error: coloured lines on a terminal, one JSON object
     /// per line otherwise (cron, systemd), filtered by `BRANDGUARD_LOG` if set.
     pub fn init_logs(&self) {
+        // On a terminal the progress bars say what happens, so only warnings are
+        // logged; under cron, systemd or a container the log is the record of the
+        // night, so it starts at info.
+        let terminal = std::io::stderr().is_terminal();
         let level = match (self.quiet, self.verbose) {
             (true, _) => "error",
-            (false, 0) => "warn",
-            (false, 1) => "info",
+            (false, 0) if terminal => "warn",
+            (false, 0 | 1) => "info",
             _ => "debug",
         };
         let filter = tracing_subscriber::EnvFilter::try_from_env("BRANDGUARD_LOG")
@@ -134,10 +138,11 @@ impl Cli {
         let builder = tracing_subscriber::fmt()
             .with_env_filter(filter)
             .with_writer(std::io::stderr);
-        if std::io::stderr().is_terminal() {
+        if terminal {
             builder.init();
         } else {
-            builder.json().init();
+            // Each line carries its spans' fields: every line of a scan says its scan_id.
+            builder.json().with_current_span(true).init();
         }
     }
 

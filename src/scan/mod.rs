@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
+use tracing::Instrument;
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
@@ -481,7 +482,10 @@ impl<'a> Run<'a> {
         parse: impl FnOnce() -> T + Send + 'static,
     ) -> Option<T> {
         let _permit = self.parsers.acquire().await.ok()?;
-        tokio::task::spawn_blocking(parse).await.ok()
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || span.in_scope(parse))
+            .await
+            .ok()
     }
 
     /// Stores a page's bytes. A large page is hashed and compressed on the blocking
@@ -771,13 +775,15 @@ pub async fn run(
         shard: opts.shard.clone(),
         ..s
     })?;
-    tracing::info!(
-        scan_id,
-        marketplaces = config.marketplaces.len(),
-        "scan started"
-    );
-    run.every_marketplace(opts.progress.as_ref()).await?;
-    run.finish(started).await
+    // Every log line of the scan, from any task, carries its scan_id.
+    let span = tracing::info_span!("scan", scan_id);
+    async {
+        tracing::info!(marketplaces = config.marketplaces.len(), "scan started");
+        run.every_marketplace(opts.progress.as_ref()).await?;
+        run.finish(started).await
+    }
+    .instrument(span)
+    .await
 }
 
 /// Ends a scan (or a merged night) whose pages are all in: moves findings and
