@@ -606,3 +606,55 @@ fn a_wrong_store_is_refused_and_never_created() {
     assert!(!missing.exists(), "a reader created the mistyped store");
     assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
 }
+
+/// The README's walkthrough, as written: `demo` (the first screen's command, into
+/// `evidence/demo`), then every command of the "Cases, packets and reports" block in
+/// order, each run by `sh` from a folder holding the repository's `targets/demo`.
+#[test]
+fn the_readme_walkthrough_runs_as_written() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let block = readme
+        .split("## Cases, packets and reports\n\n```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README's cases block");
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new("targets/demo"), &dir.path().join("targets/demo"));
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_brandguard"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let demo = brandguard()
+        .args(["demo", "--out", "evidence/demo"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let mut ran = 0;
+    for line in block.lines().filter(|l| l.starts_with("brandguard ")) {
+        let o = Command::new("sh")
+            .args(["-c", line])
+            .env("PATH", &path)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "README line failed ({:?}): {line}\n{}{}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        ran += 1;
+    }
+    assert_eq!(ran, 9, "{block}");
+    assert!(dir.path().join("evidence/demo/report/report.html").exists());
+}

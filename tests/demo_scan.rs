@@ -253,7 +253,11 @@ async fn unattended_logs_are_json_lines_with_the_scan_id() {
         .expect("a `scan started` line at the default level");
     let in_scan: Vec<&serde_json::Value> = lines[started..]
         .iter()
-        .filter(|l| l["target"].as_str().is_some_and(|t| t.starts_with("brandguard::scan")))
+        .filter(|l| {
+            l["target"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("brandguard::scan"))
+        })
         .collect();
     assert!(in_scan.len() >= 2, "{lines:#?}");
     for l in in_scan {
