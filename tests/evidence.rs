@@ -710,6 +710,7 @@ async fn unchanged_pages_are_exported_as_revisits_in_a_gzipped_warc() {
         std::fs::File::open(&warc_path).unwrap(),
     )));
     let mut payload_of = std::collections::HashMap::new();
+    let mut requests = std::collections::HashMap::new();
     let mut revisits = 0;
     for record in reader.iter_records() {
         let record = record.expect("every record reads");
@@ -722,8 +723,16 @@ async fn unchanged_pages_are_exported_as_revisits_in_a_gzipped_warc() {
                 let digest = record.header(warc::WarcHeader::PayloadDigest).unwrap();
                 payload_of.insert(id, digest.to_string());
             }
+            Some("request") => {
+                requests.insert(id, String::from_utf8_lossy(record.body()).to_lowercase());
+            }
             Some("revisit") => {
                 revisits += 1;
+                // The request as sent: a revalidation with the earlier ETag.
+                let request = record.header(warc::WarcHeader::ConcurrentTo).unwrap();
+                let sent = &requests[request.as_ref()];
+                assert!(sent.contains("\r\nif-none-match: "), "{sent}");
+                assert!(sent.contains("\r\nuser-agent: "), "{sent}");
                 assert!(record.body().starts_with(b"HTTP/1.1 304 Not Modified\r\n"));
                 assert_eq!(
                     record.header(warc::WarcHeader::Profile).as_deref(),

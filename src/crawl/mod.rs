@@ -43,6 +43,14 @@ pub struct Page {
     /// The server address the connection went to.
     pub remote_addr: Option<String>,
     pub user_agent: String,
+    /// The request's headers as sent, besides `Host` (user agent, accept, the
+    /// conditional headers of a revalidation): the WARC request record replays them.
+    /// Empty in records written before they were kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub request_headers: Vec<(String, String)>,
+    /// The answer's HTTP version (`HTTP/1.1`, `HTTP/2.0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_version: Option<String>,
 }
 
 impl Page {
@@ -72,6 +80,8 @@ impl Page {
             received_at: now,
             remote_addr: None,
             user_agent: String::new(),
+            request_headers: Vec::new(),
+            http_version: None,
         }
     }
 }
@@ -626,15 +636,24 @@ impl Fetcher {
             transient: e.is_timeout() || e.is_connect() || e.is_request() || e.is_body(),
         };
         let mut request = self.client.get(url.clone());
+        // What is sent besides Host: the client's user agent, reqwest's default
+        // `accept: */*`, and the conditional headers.
+        let mut request_headers = vec![
+            ("user-agent".to_string(), self.user_agent.clone()),
+            ("accept".to_string(), "*/*".to_string()),
+        ];
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {
                 request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+                request_headers.push(("if-none-match".into(), etag.clone()));
             }
             if let Some(lm) = &v.last_modified {
                 request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm);
+                request_headers.push(("if-modified-since".into(), lm.clone()));
             }
         }
         let mut resp = request.send().await.map_err(err)?;
+        let http_version = Some(format!("{:?}", resp.version()));
         let status = resp.status().as_u16();
         let remote_addr = resp.remote_addr().map(|a| a.to_string());
         let headers = resp
@@ -669,6 +688,8 @@ impl Fetcher {
             received_at: Utc::now(),
             remote_addr,
             user_agent: self.user_agent.clone(),
+            request_headers,
+            http_version,
         };
         host.answered(&page, &host_key(url));
         Ok(page)

@@ -201,10 +201,18 @@ fn write_request<W: Write>(out: &mut Sink<W>, seq: u64, p: &Page) -> Result<Stri
         Some(port) => format!("{}:{port}", p.final_url.host_str().unwrap_or("")),
         None => p.final_url.host_str().unwrap_or("").to_string(),
     };
-    let request = format!(
-        "GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\n\r\n",
-        p.user_agent
-    );
+    // The headers actually sent, kept at capture time (a revalidation's
+    // If-None-Match / If-Modified-Since included); older records kept only the
+    // user agent.
+    let mut request = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\n");
+    if p.request_headers.is_empty() {
+        request.push_str(&format!("User-Agent: {}\r\n", p.user_agent));
+    }
+    for (k, v) in &p.request_headers {
+        let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
     let request_id = record_id(&format!("request {seq}"));
     out.record(
         &[
@@ -214,6 +222,7 @@ fn write_request<W: Write>(out: &mut Sink<W>, seq: u64, p: &Page) -> Result<Stri
             ("WARC-Target-URI", p.final_url.to_string()),
             ("Content-Type", "application/http;msgtype=request".into()),
             ("WARC-Block-Digest", warc_digest(request.as_bytes())),
+            ("WARC-Protocol", protocol(p)),
         ],
         request.as_bytes(),
     )?;
@@ -239,6 +248,7 @@ fn write_response<W: Write>(
         ("WARC-Date", warc_date(p)),
         ("WARC-Target-URI", p.final_url.to_string()),
         ("WARC-Concurrent-To", request_id),
+        ("WARC-Protocol", protocol(p)),
         ("Content-Type", "application/http;msgtype=response".into()),
         ("WARC-Payload-Digest", warc_digest(body)),
         ("WARC-Block-Digest", warc_digest(&block)),
@@ -309,6 +319,17 @@ fn write_revisit<W: Write>(
         headers.push(("WARC-Refers-To-Date", o.date.clone()));
     }
     out.record(&headers, &block)
+}
+
+/// The protocol the exchange really used (the IIPC's proposed `WARC-Protocol`
+/// field): `h2` or `http/1.1`. The record's message is written in HTTP/1.1 form
+/// either way, as replay tools read it.
+fn protocol(p: &Page) -> String {
+    match p.http_version.as_deref() {
+        Some("HTTP/2.0") => "h2".into(),
+        Some("HTTP/1.0") => "http/1.0".into(),
+        _ => "http/1.1".into(),
+    }
 }
 
 fn warc_date(p: &Page) -> String {
