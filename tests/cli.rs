@@ -228,6 +228,19 @@ fn bad_configuration_names_file_line_and_field() {
     );
     assert!(err.contains("write money as a string"), "{err}");
 
+    // A decimal separator that cannot be one, named with its line.
+    let d = broken_targets(
+        "marketplaces/tmart.toml",
+        "currency = \"CNY\"",
+        "currency = \"CNY\"\ndecimal_separator = \"x\"",
+    );
+    let err = check_fails(&d);
+    assert!(
+        err.contains("tmart.toml:5") && err.contains("decimal_separator"),
+        "{err}"
+    );
+    assert!(err.contains("cannot separate whole and cents"), "{err}");
+
     // A mistyped currency code: it would silently disable that floor.
     let d = broken_targets("brand.toml", "USD = \"199.00\"", "UDS = \"199.00\"");
     let err = check_fails(&d);
@@ -605,6 +618,24 @@ fn a_wrong_store_is_refused_and_never_created() {
     }
     assert!(!missing.exists(), "a reader created the mistyped store");
     assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
+
+    // A store whose `db` is gone is damaged, not absent: verify fails (exit 4) and
+    // names it; nothing recreates it empty.
+    let damaged = dir.path().join("damaged");
+    std::fs::create_dir(&damaged).unwrap();
+    std::fs::write(damaged.join("conf"), "segment_size: 524288\n").unwrap();
+    let o = brandguard()
+        .args(["evidence", "verify", "--store"])
+        .arg(&damaged)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("damaged") && err.contains("`db` is missing"),
+        "{err}"
+    );
+    assert!(!damaged.join("db").exists());
 }
 
 /// The README's walkthrough, as written: `demo` (the first screen's command, into

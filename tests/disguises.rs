@@ -285,14 +285,6 @@ fn a_decoy_brand_never_clears_a_listing() {
                 .unwrap_or_default()
         )
     };
-    let kinds = |v: &serde_json::Value| -> Vec<String> {
-        v["verdict"]["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["kind"].as_str().unwrap().to_string())
-            .collect()
-    };
     let url = "https://shop.example/p/anvil";
     let plain = extract("tests/data/generic", "generic", url, page(None).as_bytes());
     assert_eq!(

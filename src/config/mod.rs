@@ -296,17 +296,18 @@ impl Marketplace {
         let id_re = listing_id_regex(&m, site)?;
         let fields = field_rules(&m.item.fields, site)?;
         // `.` or `,`, or a sign some shops put between whole and cents (`12€50`).
-        let decimal_separator = match m.decimal_separator {
-            Some(c) if c.is_alphanumeric() || c.is_whitespace() => {
-                return Err(ConfigError::Folder {
-                    path: file,
-                    message: format!(
-                        "`decimal_separator = \"{c}\"`: give the sign between whole and \
-                         cents, like \".\" or \",\""
+        let decimal_separator = match &m.decimal_separator {
+            Some(c) if c.get_ref().is_alphanumeric() || c.get_ref().is_whitespace() => {
+                return Err(site.invalid(
+                    c.span(),
+                    "decimal_separator",
+                    format!(
+                        "`{}` cannot separate whole and cents: give a sign like \".\" or \",\"",
+                        c.get_ref()
                     ),
-                });
+                ));
             }
-            d => d,
+            d => d.as_ref().map(|c| *c.get_ref()),
         };
         Ok(Marketplace {
             name,

@@ -395,7 +395,7 @@ pub(super) struct MarketplaceFile {
     /// The decimal separator the site prints (`","` or `"."`), when it is known: read
     /// `1.299` as 1.299 rather than guessing thousands.
     #[serde(default)]
-    pub decimal_separator: Option<char>,
+    pub decimal_separator: Option<Spanned<char>>,
 }
 
 /// Whether a marketplace's advertised prices include VAT. Consumer marketplaces show

@@ -606,6 +606,32 @@ impl Fetcher {
         self.raw_get_with(host, url, max_bytes, None).await
     }
 
+    /// The GET request for `url` (conditional when `validators` are given), and the
+    /// headers it sends besides `Host`: the client's user agent, reqwest's default
+    /// `accept: */*` and the conditional ones, kept with the capture.
+    fn request(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> (reqwest::RequestBuilder, Vec<(String, String)>) {
+        let mut request = self.client.get(url.clone());
+        let mut sent = vec![
+            ("user-agent".to_string(), self.user_agent.clone()),
+            ("accept".to_string(), "*/*".to_string()),
+        ];
+        if let Some(v) = validators {
+            if let Some(etag) = &v.etag {
+                request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+                sent.push(("if-none-match".into(), etag.clone()));
+            }
+            if let Some(lm) = &v.last_modified {
+                request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm);
+                sent.push(("if-modified-since".into(), lm.clone()));
+            }
+        }
+        (request, sent)
+    }
+
     async fn raw_get_with(
         &self,
         host: &Host,
@@ -635,37 +661,12 @@ impl Fetcher {
             message: describe(&e),
             transient: e.is_timeout() || e.is_connect() || e.is_request() || e.is_body(),
         };
-        let mut request = self.client.get(url.clone());
-        // What is sent besides Host: the client's user agent, reqwest's default
-        // `accept: */*`, and the conditional headers.
-        let mut request_headers = vec![
-            ("user-agent".to_string(), self.user_agent.clone()),
-            ("accept".to_string(), "*/*".to_string()),
-        ];
-        if let Some(v) = validators {
-            if let Some(etag) = &v.etag {
-                request = request.header(reqwest::header::IF_NONE_MATCH, etag);
-                request_headers.push(("if-none-match".into(), etag.clone()));
-            }
-            if let Some(lm) = &v.last_modified {
-                request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm);
-                request_headers.push(("if-modified-since".into(), lm.clone()));
-            }
-        }
+        let (request, request_headers) = self.request(url, validators);
         let mut resp = request.send().await.map_err(err)?;
         let http_version = Some(format!("{:?}", resp.version()));
         let status = resp.status().as_u16();
         let remote_addr = resp.remote_addr().map(|a| a.to_string());
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = header_pairs(resp.headers());
         let mut body = Vec::new();
         let mut truncated = false;
         while let Some(chunk) = resp.chunk().await.map_err(err)? {
@@ -694,6 +695,19 @@ impl Fetcher {
         host.answered(&page, &host_key(url));
         Ok(page)
     }
+}
+
+/// Response headers as name/value text (values not valid UTF-8 kept lossily).
+fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }
 
 /// reqwest's error with its causes, which say what actually happened.

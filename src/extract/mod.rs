@@ -139,26 +139,37 @@ fn apply(doc: &Html, rule: &FieldRule) -> Option<String> {
 /// `<strike>`): a struck price is a former price, never the one asked now. When
 /// everything is struck (the selector names the struck element itself), its text.
 fn current_text(e: ElementRef) -> String {
-    let struck = |node: ego_tree::NodeRef<scraper::Node>| {
-        node.ancestors()
-            .take_while(|a| a.id() != e.id())
-            .chain(std::iter::once(node))
-            .any(|a| {
-                a.value()
-                    .as_element()
-                    .is_some_and(|el| matches!(el.name(), "s" | "del" | "strike"))
-            })
-    };
-    let live = join_text(
-        e.descendants()
-            .filter(|n| !struck(*n))
-            .filter_map(|n| n.value().as_text().map(|t| &**t)),
-    );
+    // One walk: opening a struck element raises the depth, closing it lowers it;
+    // text counts at depth zero (linear even in a hostile 3 MB element).
+    let mut struck = 0usize;
+    let mut pieces = Vec::new();
+    for edge in e.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) => {
+                if is_struck(n) {
+                    struck += 1;
+                } else if struck == 0
+                    && let Some(t) = n.value().as_text()
+                {
+                    pieces.push(&**t);
+                }
+            }
+            ego_tree::iter::Edge::Close(n) if is_struck(n) => struck -= 1,
+            ego_tree::iter::Edge::Close(_) => {}
+        }
+    }
+    let live = join_text(pieces.into_iter());
     if live.is_empty() {
         join_text(e.text())
     } else {
         live
     }
+}
+
+fn is_struck(n: ego_tree::NodeRef<scraper::Node>) -> bool {
+    n.value()
+        .as_element()
+        .is_some_and(|el| matches!(el.name(), "s" | "del" | "strike"))
 }
 
 /// An element's text nodes as one line. Pieces are joined with a space, except where

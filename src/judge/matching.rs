@@ -45,15 +45,21 @@ fn has_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// Matches a listing to one of the brand's SKUs, strongest evidence first: an
-/// exact GTIN (valid check digit) identifies its SKU whatever the title or brand
-/// field says (sellers of diverted or fake goods leave the brand out on purpose;
-/// a page naming another brand over the brand's GTIN is a misbranding signal);
-/// an MPN does unless the page names another brand (MPNs are not unique across
-/// brands); keywords (with the exclusion phrases) are the fallback for pages
-/// without identifiers, and need the brand named.
-pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
-    let title = l.title.as_deref().map(fold).unwrap_or_default();
+/// What a listing's brand field and title say of the brand.
+struct BrandReading {
+    /// The brand field, folded; `None` when absent or a decoy.
+    brand_field: Option<String>,
+    /// The brand is named (in the brand field, or the title when there is none).
+    brand_ok: bool,
+    /// The words the finding quotes about it.
+    said: String,
+    /// Another brand named in the brand field.
+    other_brand: Option<String>,
+    /// A brand field that names no brand ("Unbranded"): judged as absent.
+    decoy: Option<String>,
+}
+
+fn read_brand(brand: &Brand, l: &Listing, title: &str) -> BrandReading {
     let brand_names: Vec<String> = std::iter::once(&brand.name)
         .chain(brand.aliases.iter())
         .map(|n| fold(n))
@@ -66,7 +72,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
     let brand_field = written.filter(|_| decoy.is_none());
     let brand_ok = match &brand_field {
         Some(b) => brand_names.iter().any(|n| b == n || has_word(b, n)),
-        None => brand_names.iter().any(|n| has_word(&title, n)),
+        None => brand_names.iter().any(|n| has_word(title, n)),
     };
     let said = match (&brand_field, brand_ok) {
         (_, true) => format!("the page names {}", brand.name),
@@ -74,6 +80,31 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         (None, false) => format!("the title does not name {}", brand.name),
     };
     let other_brand = brand_field.clone().filter(|_| !brand_ok);
+    BrandReading {
+        brand_field,
+        brand_ok,
+        said,
+        other_brand,
+        decoy,
+    }
+}
+
+/// Matches a listing to one of the brand's SKUs, strongest evidence first: an
+/// exact GTIN (valid check digit) identifies its SKU whatever the title or brand
+/// field says (sellers of diverted or fake goods leave the brand out on purpose;
+/// a page naming another brand over the brand's GTIN is a misbranding signal);
+/// an MPN does unless the page names another brand (MPNs are not unique across
+/// brands); keywords (with the exclusion phrases) are the fallback for pages
+/// without identifiers, and need the brand named.
+pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
+    let title = l.title.as_deref().map(fold).unwrap_or_default();
+    let BrandReading {
+        brand_field,
+        brand_ok,
+        said,
+        other_brand,
+        decoy,
+    } = read_brand(brand, l, &title);
     let found = |sku: &crate::config::Sku, confidence, reason: &str, evidence: String| SkuMatch {
         sku: Some(sku.id.clone()),
         confidence,

@@ -266,11 +266,23 @@ impl Store {
         if !path.is_dir() {
             return Err(not("it is a file, not a folder"));
         }
-        // sled writes `conf` and `db` when it creates a database.
-        if !path.join("conf").is_file() || !path.join("db").is_file() {
-            return Err(not("the folder holds no sled database (`conf` and `db`)"));
+        // sled writes `conf` and `db` when it creates a database. Neither: not a
+        // store. One without the other: a damaged store (never recreated empty).
+        match (path.join("conf").is_file(), path.join("db").is_file()) {
+            (false, false) => Err(not("the folder holds no sled database (`conf` and `db`)")),
+            (true, false) | (false, true) => Err(EvidenceError::Damaged {
+                path: path.to_path_buf(),
+                message: format!(
+                    "`{}` is missing",
+                    if path.join("db").is_file() {
+                        "conf"
+                    } else {
+                        "db"
+                    }
+                ),
+            }),
+            (true, true) => Self::open(path),
         }
-        Self::open(path)
     }
 
     /// Opens (or creates) the store in folder `path`: for `scan`, `demo`, and the
