@@ -7,7 +7,7 @@ use brandguard::evidence::Store;
 use brandguard::sanitize;
 use clap::{Args, Subcommand};
 
-use super::scan::{beside, print_summary};
+use super::scan::{announce, beside, exit_code, print_summary};
 use super::{exit, load_config, write_json};
 
 #[derive(Args)]
@@ -80,6 +80,12 @@ pub enum EvidenceCommand {
         /// Shard stores.
         #[arg(required = true)]
         shards: Vec<PathBuf>,
+        /// This merge ends a sharded night: announce it once, as a scan would
+        /// (`notify` in brand.toml; findings.csv beside the merge summary). A shard
+        /// store that does not exist or a shard scan that never finished is then part
+        /// of the night that was not looked at: named in the announcement, exit 5.
+        #[arg(long)]
+        announce: bool,
     },
     /// Write a consistent, verified copy of the store to a new folder. While a scan
     /// runs the store is locked: back up after it, or snapshot the filesystem.
@@ -118,7 +124,8 @@ impl EvidenceCommand {
                 store,
                 targets,
                 shards,
-            } => merge(store, targets, shards),
+                announce,
+            } => merge(store, targets, shards, *announce),
             Self::Export { warc, store } => export(store, warc),
             Self::Backup { store, out } => backup(store, out),
             Self::Rebuild { store, out } => rebuild(store, out),
@@ -241,15 +248,27 @@ fn export(store: &Path, warc: &Path) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// Merges shard stores into `store`; exit 3 if a shard's scan never finished.
-fn merge(store: &Path, targets: &Path, shards: &[PathBuf]) -> Result<u8> {
+/// Merges shard stores into `store`; exit 3 if a shard's scan never finished. With
+/// `announce`, the night is announced once and a shard missing or unfinished makes
+/// it a night not looked at in full (exit 5).
+fn merge(store: &Path, targets: &Path, shards: &[PathBuf], announce: bool) -> Result<u8> {
     let config = match load_config(targets, &[]) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
     let mut opened = Vec::new();
+    // Shares of the night that cannot be merged: said in the announcement.
+    let mut lost = Vec::new();
     for s in shards {
         if !s.exists() {
+            if announce {
+                eprintln!(
+                    "warning: shard store {} does not exist: its share of the night was not looked at",
+                    s.display()
+                );
+                lost.push(format!("shard store {} (missing)", s.display()));
+                continue;
+            }
             eprintln!("error: shard store {} does not exist", s.display());
             return Ok(exit::BAD_CONFIG);
         }
@@ -263,7 +282,21 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf]) -> Result<u8> {
         opened.push((s.clone(), Store::open_existing(s)?));
     }
     let target = Store::open(store)?;
-    let m = brandguard::scan::merge::merge(&config, &target, &opened)?;
+    let mut m = brandguard::scan::merge::merge(&config, &target, &opened)?;
+    for u in &m.unfinished {
+        eprintln!(
+            "warning: not merged, never finished: {u} (resume it with the same scan --shard command)"
+        );
+        lost.push(format!("{u} (never finished)"));
+    }
+    let mut code = if m.unfinished.is_empty() {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    };
+    if announce {
+        code = announce_night(&config, &target, &mut m, &lost)?.max(code);
+    }
     for s in &m.scans {
         print_summary(s);
     }
@@ -276,19 +309,55 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf]) -> Result<u8> {
         m.already_merged.len(),
         m.unfinished.len()
     );
-    for u in &m.unfinished {
-        eprintln!(
-            "warning: not merged, never finished: {u} (resume it with the same scan --shard command)"
-        );
-    }
     let path = beside(&target, "last-merge.json");
     write_json(&path, &m)?;
     println!("merge summary written to {}", path.display());
-    Ok(if m.unfinished.is_empty() {
-        exit::OK
-    } else {
-        exit::PARTIAL
-    })
+    Ok(code)
+}
+
+/// One announcement per night merged now; the shares that could not be merged are
+/// named on the last night (tonight) as not looked at. A night of which no shard
+/// finished is announced too, unless an earlier merge already announced one.
+/// Returns the exit code the night deserves (as `scan` would give it).
+fn announce_night(
+    config: &brandguard::config::Config,
+    target: &Store,
+    m: &mut brandguard::scan::merge::MergeSummary,
+    lost: &[String],
+) -> Result<u8> {
+    let rt = super::runtime()?;
+    let findings_csv = beside(target, "findings.csv");
+    if let Some(last) = m.scans.last_mut() {
+        last.degraded.extend(lost.iter().cloned());
+        last.not_looked.extend(lost.iter().cloned());
+    }
+    let mut code = exit::OK;
+    for s in &mut m.scans {
+        if let Some(f) = announce(&rt, config, target, s, &findings_csv) {
+            println!("findings written to {f}");
+        }
+        code = code.max(exit_code(s));
+    }
+    if m.scans.is_empty() && m.already_merged.is_empty() && !lost.is_empty() {
+        let s = brandguard::scan::ScanSummary {
+            degraded: lost.to_vec(),
+            not_looked: lost.to_vec(),
+            ..Default::default()
+        };
+        let mut a = brandguard::notify::Announcement::of(&config.brand.name, target, &s)?;
+        a.summary_line = format!(
+            "brandguard night of {}: nothing merged, no shard scan finished",
+            config.brand.name
+        );
+        for d in rt.block_on(brandguard::notify::announce(&config.brand.notify, &a)) {
+            match &d.error {
+                None => println!("announced by {}", d.channel),
+                Some(e) => eprintln!("warning: announcing by {} failed: {e}", d.channel),
+            }
+        }
+        code = exit::NOT_LOOKED;
+    }
+    Ok(code)
 }
 
 /// A snapshot's bytes (by SHA-256), or the history of the listings `what` names.

@@ -93,24 +93,20 @@ impl ScanCommand {
             .summary
             .clone()
             .unwrap_or_else(|| beside(&store, "last-scan.json"));
-        // Every finding, beside the summary: what the announcement points at.
-        let findings_csv = path.with_file_name("findings.csv");
-        let findings_file = match brandguard::report::write_findings_csv(&store, &findings_csv) {
-            Ok(_) => Some(findings_csv.display().to_string()),
-            Err(e) => {
-                tracing::error!(error = %e, path = %findings_csv.display(), "cannot write findings.csv");
-                None
-            }
+        // A shard is a part of the night: the merge that ends the night announces it
+        // once (`evidence merge --announce`), not every shard its own share.
+        let findings_file = if s.shard.is_some() {
+            println!("shard: no announcement; `evidence merge --announce` announces the night");
+            None
+        } else {
+            announce(
+                &rt,
+                &config,
+                &store,
+                &mut s,
+                &path.with_file_name("findings.csv"),
+            )
         };
-        // Announce what is new; a failed notification never fails the scan.
-        match brandguard::notify::Announcement::of(&config.brand.name, &store, &s) {
-            Ok(mut a) => {
-                a.findings_file = findings_file.clone();
-                s.notifications =
-                    rt.block_on(brandguard::notify::announce(&config.brand.notify, &a))
-            }
-            Err(e) => tracing::error!(error = %e, "cannot build the announcement"),
-        }
         write_json(&path, &s)?;
         print_summary(&s);
         println!("summary written to {}", path.display());
@@ -119,6 +115,33 @@ impl ScanCommand {
         }
         Ok(exit_code(&s))
     }
+}
+
+/// Writes every finding to `findings_csv` (what the announcement points at) and
+/// announces what scan `s` found new; the deliveries are kept in `s`. A failed
+/// announcement or file never fails the night: it is logged and the summary says so.
+pub(super) fn announce(
+    rt: &tokio::runtime::Runtime,
+    config: &Config,
+    store: &Store,
+    s: &mut ScanSummary,
+    findings_csv: &Path,
+) -> Option<String> {
+    let findings_file = match brandguard::report::write_findings_csv(store, findings_csv) {
+        Ok(_) => Some(findings_csv.display().to_string()),
+        Err(e) => {
+            tracing::error!(error = %e, path = %findings_csv.display(), "cannot write findings.csv");
+            None
+        }
+    };
+    match brandguard::notify::Announcement::of(&config.brand.name, store, s) {
+        Ok(mut a) => {
+            a.findings_file = findings_file.clone();
+            s.notifications = rt.block_on(brandguard::notify::announce(&config.brand.notify, &a))
+        }
+        Err(e) => tracing::error!(error = %e, "cannot build the announcement"),
+    }
+    findings_file
 }
 
 /// A file in the folder that holds the store.

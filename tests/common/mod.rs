@@ -193,3 +193,23 @@ pub fn outcome(path: &Path, scans: u64) -> Outcome {
         cases,
     }
 }
+
+/// Whether an external checker (`systemd-analyze`, `kubernetes-validate`, `hadolint`)
+/// can be run. `.ci/run` installs them and sets `BRANDGUARD_REQUIRE_TOOLS=1`, so there
+/// a missing tool fails the test; a developer without it is told what was not checked.
+pub fn tool_available(program: &str, what: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("BRANDGUARD_REQUIRE_TOOLS").is_none(),
+            "{program} is required here (BRANDGUARD_REQUIRE_TOOLS is set): {what}"
+        );
+        println!("{program} is not installed: {what} is not checked");
+    }
+    found
+}
