@@ -106,10 +106,16 @@ pub enum EvidenceCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Export every capture as WARC/1.1.
+    /// Export every capture as WARC/1.1 (`.warc`, or `.warc.gz` with each record its
+    /// own gzip member) and/or as a WACZ 1.1.1 bundle (the WARC, its CDXJ index, a
+    /// page list, the store's chain head and a data package with every file's
+    /// SHA-256): one file to hand over, which replay tools open as it is.
+    #[command(group(clap::ArgGroup::new("format").required(true).multiple(true).args(["warc", "wacz"])))]
     Export {
         #[arg(long)]
-        warc: PathBuf,
+        warc: Option<PathBuf>,
+        #[arg(long)]
+        wacz: Option<PathBuf>,
         #[arg(long, default_value = "evidence/store")]
         store: PathBuf,
     },
@@ -126,7 +132,7 @@ impl EvidenceCommand {
                 shards,
                 announce,
             } => merge(store, targets, shards, *announce),
-            Self::Export { warc, store } => export(store, warc),
+            Self::Export { warc, wacz, store } => export(store, warc.as_deref(), wacz.as_deref()),
             Self::Backup { store, out } => backup(store, out),
             Self::Rebuild { store, out } => rebuild(store, out),
         }
@@ -225,26 +231,47 @@ fn rebuild(store: &Path, out: &Path) -> Result<u8> {
 }
 
 /// Writes every capture as WARC/1.1 records.
-fn export(store: &Path, warc: &Path) -> Result<u8> {
+fn export(store: &Path, warc: Option<&Path>, wacz: Option<&Path>) -> Result<u8> {
     let store = Store::open_existing(store)?;
-    let file =
-        std::fs::File::create(warc).with_context(|| format!("cannot create {}", warc.display()))?;
-    let mut w = std::io::BufWriter::new(file);
-    // `.warc.gz`: each record its own gzip member, as WARC tools expect.
-    let stats = if warc.to_string_lossy().ends_with(".gz") {
-        brandguard::evidence::warc::export_gzip(&store, &mut w)?
-    } else {
-        brandguard::evidence::warc::export(&store, &mut w)?
-    };
-    std::io::Write::flush(&mut w)?;
-    println!(
-        "wrote {} ({} responses, {} revisits of unchanged pages (304), {} requests, {} bytes)",
-        warc.display(),
-        stats.responses,
-        stats.revisits,
-        stats.requests,
-        stats.bytes
-    );
+    if let Some(path) = warc {
+        // Written to a temporary name and renamed when complete.
+        let stats = brandguard::report::write_file_with(path, |w| {
+            // `.warc.gz`: each record its own gzip member, as WARC tools expect.
+            if path.to_string_lossy().ends_with(".gz") {
+                brandguard::evidence::warc::export_gzip(&store, w)
+            } else {
+                brandguard::evidence::warc::export(&store, w)
+            }
+            .map_err(std::io::Error::other)
+        })?;
+        println!(
+            "wrote {} ({} responses, {} revisits of unchanged pages (304), {} requests, {} bytes)",
+            path.display(),
+            stats.responses,
+            stats.revisits,
+            stats.requests,
+            stats.bytes
+        );
+    }
+    if let Some(path) = wacz {
+        let title = format!(
+            "brandguard evidence, log head {}",
+            &store.log_head()[..16.min(store.log_head().len())]
+        );
+        let stats = brandguard::report::write_file_with(path, |w| {
+            brandguard::evidence::wacz::export_wacz(&store, w, &title)
+                .map_err(std::io::Error::other)
+        })?;
+        println!(
+            "wrote {} (WACZ {}: {} responses, {} revisits, {} pages; datapackage.json {})",
+            path.display(),
+            brandguard::evidence::wacz::WACZ_VERSION,
+            stats.warc.responses,
+            stats.warc.revisits,
+            stats.pages,
+            stats.datapackage_digest
+        );
+    }
     Ok(exit::OK)
 }
 

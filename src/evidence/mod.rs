@@ -28,6 +28,7 @@
 
 pub mod rows;
 mod store;
+pub mod wacz;
 pub mod warc;
 
 pub use rows::ReportRow;

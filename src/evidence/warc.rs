@@ -56,7 +56,14 @@ struct Sink<'a, W: Write> {
 }
 
 impl<W: Write> Sink<'_, W> {
-    fn record(&mut self, headers: &[(&str, String)], block: &[u8]) -> Result<(), EvidenceError> {
+    /// Writes one record; returns its offset and length in the file (of its gzip
+    /// member in a `.warc.gz`), what an index points replay tools at.
+    fn record(
+        &mut self,
+        headers: &[(&str, String)],
+        block: &[u8],
+    ) -> Result<(u64, u64), EvidenceError> {
+        let offset = self.out.n;
         let mut rec = String::from("WARC/1.1\r\n");
         for (k, v) in headers {
             // Header values come from pages and servers: no line breaks may pass.
@@ -75,7 +82,7 @@ impl<W: Write> Sink<'_, W> {
         } else {
             self.out.write_all(&bytes)?;
         }
-        Ok(())
+        Ok((offset, self.out.n - offset))
     }
 }
 
@@ -96,6 +103,26 @@ pub struct WarcExport {
     pub revisits: u64,
     pub requests: u64,
     pub bytes: u64,
+    /// Where each response and revisit record went: the index a WACZ carries.
+    #[serde(skip)]
+    pub index: Vec<IndexEntry>,
+}
+
+/// One response or revisit record of the file, as a CDXJ index line describes it.
+#[derive(Debug, Clone)]
+pub struct IndexEntry {
+    pub url: String,
+    /// `WARC-Date` as 14 digits (`YYYYMMDDhhmmss`).
+    pub timestamp: String,
+    /// The HTTP status; none for a revisit, whose block holds no HTTP head.
+    pub status: Option<u16>,
+    /// The response's Content-Type; `warc/revisit` for a revisit, as replay tools
+    /// index them.
+    pub mime: String,
+    /// The payload's `sha256:BASE32` digest (a revisit's: the original's).
+    pub digest: Option<String>,
+    pub offset: u64,
+    pub length: u64,
 }
 
 /// Writes a warcinfo record, then a request and a response record per capture;
@@ -145,10 +172,17 @@ fn export_to(store: &Store, out: &mut impl Write, gzip: bool) -> Result<WarcExpo
         // ones sent.
         let key = c.page.final_url.to_string();
         if c.page.status == 304 {
-            write_revisit(&mut sink, rec.seq, &c.page, request_id, originals.get(&key))?;
+            write_revisit(
+                &mut sink,
+                rec.seq,
+                &c.page,
+                request_id,
+                originals.get(&key),
+                &mut stats,
+            )?;
             stats.revisits += 1;
         } else {
-            let id = write_response(&mut sink, rec.seq, &c.page, &body, request_id)?;
+            let id = write_response(&mut sink, rec.seq, &c.page, &body, request_id, &mut stats)?;
             stats.responses += 1;
             if c.page.status == 200 {
                 originals.insert(
@@ -167,12 +201,46 @@ fn export_to(store: &Store, out: &mut impl Write, gzip: bool) -> Result<WarcExpo
     Ok(stats)
 }
 
-/// The file's first record: what wrote it, and to which specification.
+/// The file's first record: what wrote it, for whom, from which store and scans,
+/// and how it crawled (the robots policy and the user agent it announced).
 fn write_warcinfo<W: Write>(store: &Store, out: &mut Sink<W>) -> Result<(), EvidenceError> {
-    let info = format!(
+    let mut info = format!(
         "software: {}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
         crate::TOOL
     );
+    info.push_str(&format!("operator: {}\r\n", crate::case::actor(None)));
+    if let Some(first) = store.log_record(0)? {
+        info.push_str(&format!(
+            "isPartOf: brandguard evidence store {} (log of {} records, head {})\r\n",
+            first.hash,
+            store.log_len(),
+            store.log_head()
+        ));
+    }
+    info.push_str(
+        "robots: obey (robots.txt per RFC 9309, Crawl-delay honoured, per-host rate limits)\r\n",
+    );
+    if let Some(ua) = store.log().filter_map(Result::ok).find_map(|r| {
+        (r.kind == "capture")
+            .then(|| r.payload["page"]["user_agent"].as_str().map(str::to_string))
+            .flatten()
+    }) {
+        info.push_str(&format!("http-header-user-agent: {ua}\r\n"));
+    }
+    for scan in store.scans() {
+        let scan = scan?;
+        info.push_str(&format!(
+            "scan: {} started {} finished {} by {} targets {} log head {}\r\n",
+            scan.scan_id,
+            scan.started_at.format("%Y-%m-%dT%H:%M:%SZ"),
+            scan.finished_at
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_else(|| "never (interrupted)".into()),
+            scan.tool,
+            scan.targets,
+            scan.log_head.as_deref().unwrap_or("-")
+        ));
+    }
     out.record(
         &[
             ("WARC-Type", "warcinfo".into()),
@@ -187,7 +255,8 @@ fn write_warcinfo<W: Write>(store: &Store, out: &mut Sink<W>) -> Result<(), Evid
             ("Content-Type", "application/warc-fields".into()),
         ],
         info.as_bytes(),
-    )
+    )?;
+    Ok(())
 }
 
 /// The request of capture `seq`, as sent (method, target, host, our
@@ -238,6 +307,7 @@ fn write_response<W: Write>(
     p: &Page,
     body: &[u8],
     request_id: String,
+    stats: &mut WarcExport,
 ) -> Result<String, EvidenceError> {
     let mut block = http_head(p, Some(body.len())).into_bytes();
     block.extend_from_slice(body);
@@ -263,7 +333,19 @@ fn write_response<W: Write>(
     if p.truncated {
         headers.push(("WARC-Truncated", "length".into()));
     }
-    out.record(&headers, &block)?;
+    let (offset, length) = out.record(&headers, &block)?;
+    stats.index.push(IndexEntry {
+        url: p.final_url.to_string(),
+        timestamp: timestamp14(p),
+        status: Some(p.status),
+        mime: p
+            .content_type()
+            .map(|c| c.split(';').next().unwrap_or("").trim().to_string())
+            .unwrap_or_default(),
+        digest: Some(warc_digest(body)),
+        offset,
+        length,
+    });
     Ok(id)
 }
 
@@ -288,20 +370,29 @@ fn http_head(p: &Page, body_len: Option<usize>) -> String {
     http
 }
 
-/// A `304 Not Modified` capture: a revisit record holding the 304's own status line
-/// and headers, its own time, and a reference to the response whose bytes it
-/// confirms (by record id, URI, date and payload digest).
+/// A `304 Not Modified` capture: a revisit record (profile server-not-modified) at
+/// its own time, referring to the response whose bytes it confirms (by record id,
+/// URI, date and payload digest), then a metadata record with the 304's own status
+/// line and headers as received.
+///
+/// The revisit's block is left empty, which the standard allows: replay tools
+/// (pywb among them) then take status, headers and payload from the original and
+/// serve that night the page the server confirmed unchanged; a revisit whose block
+/// held the `304` head is served as an empty 304. The 304 head is not lost: it is
+/// the metadata record's content (`application/warc-fields`, which indexers leave
+/// out of replay).
 fn write_revisit<W: Write>(
     out: &mut Sink<W>,
     seq: u64,
     p: &Page,
     request_id: String,
     original: Option<&Original>,
+    stats: &mut WarcExport,
 ) -> Result<(), EvidenceError> {
-    let block = http_head(p, None).into_bytes();
+    let revisit_id = record_id(&format!("revisit {seq}"));
     let mut headers = vec![
         ("WARC-Type", "revisit".to_string()),
-        ("WARC-Record-ID", record_id(&format!("revisit {seq}"))),
+        ("WARC-Record-ID", revisit_id.clone()),
         ("WARC-Date", warc_date(p)),
         ("WARC-Target-URI", p.final_url.to_string()),
         ("WARC-Concurrent-To", request_id),
@@ -309,8 +400,8 @@ fn write_revisit<W: Write>(
             "WARC-Profile",
             "http://netpreserve.org/warc/1.1/revisit/server-not-modified".into(),
         ),
-        ("Content-Type", "application/http;msgtype=response".into()),
-        ("WARC-Block-Digest", warc_digest(&block)),
+        ("WARC-Protocol", protocol(p)),
+        ("WARC-Block-Digest", warc_digest(b"")),
     ];
     if let Some(o) = original {
         headers.push(("WARC-Payload-Digest", o.payload_digest.clone()));
@@ -318,7 +409,42 @@ fn write_revisit<W: Write>(
         headers.push(("WARC-Refers-To-Target-URI", o.uri.clone()));
         headers.push(("WARC-Refers-To-Date", o.date.clone()));
     }
-    out.record(&headers, &block)
+    let (offset, length) = out.record(&headers, b"")?;
+    stats.index.push(IndexEntry {
+        url: p.final_url.to_string(),
+        timestamp: timestamp14(p),
+        status: None,
+        mime: "warc/revisit".into(),
+        digest: original.map(|o| o.payload_digest.clone()),
+        offset,
+        length,
+    });
+    // The 304 as received: status line and every header, one field each.
+    let mut fields = format!(
+        "http-response-status: {}\r\n",
+        http_head(p, None).lines().next().unwrap_or("")
+    );
+    for (k, v) in &p.headers {
+        let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+        fields.push_str(&format!("http-response-header: {k}: {v}\r\n"));
+    }
+    fields.push_str(
+        "description: the server answered 304 Not Modified to a conditional request made with the validators of the record WARC-Refers-To names; the page was unchanged\r\n",
+    );
+    out.record(
+        &[
+            ("WARC-Type", "metadata".to_string()),
+            ("WARC-Record-ID", record_id(&format!("revisit-head {seq}"))),
+            ("WARC-Date", warc_date(p)),
+            ("WARC-Target-URI", p.final_url.to_string()),
+            ("WARC-Refers-To", revisit_id),
+            ("WARC-Concurrent-To", record_id(&format!("request {seq}"))),
+            ("Content-Type", "application/warc-fields".into()),
+            ("WARC-Block-Digest", warc_digest(fields.as_bytes())),
+        ],
+        fields.as_bytes(),
+    )?;
+    Ok(())
 }
 
 /// The protocol the exchange really used (the IIPC's proposed `WARC-Protocol`
@@ -334,6 +460,10 @@ fn protocol(p: &Page) -> String {
 
 fn warc_date(p: &Page) -> String {
     p.sent_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn timestamp14(p: &Page) -> String {
+    p.sent_at.format("%Y%m%d%H%M%S").to_string()
 }
 
 struct CountingWriter<'a, W: Write> {

@@ -32,6 +32,14 @@ pub enum ReportError {
 /// folder, synced, then renamed over `path`. A crash or a full disk leaves the
 /// previous file (if any) as it was, never a cut one under the final name.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    write_file_with(path, |w| std::io::Write::write_all(w, bytes))
+}
+
+/// [`write_file`] for output streamed by `write` (an export of a whole store).
+pub fn write_file_with<T>(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<T>,
+) -> Result<T, ReportError> {
     let err = |source| ReportError::Write {
         path: path.display().to_string(),
         source,
@@ -40,16 +48,19 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".brandguard-")
         .suffix(".partial")
         .tempfile_in(dir)
         .map_err(err)?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(err)?;
+    let (file, tmp_path) = tmp.into_parts();
+    let mut w = std::io::BufWriter::new(file);
+    let out = write(&mut w).map_err(err)?;
+    let file = w.into_inner().map_err(|e| err(e.into_error()))?;
     crate::failpoint::hit("report-file-written");
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+    file.sync_all().map_err(err)?;
+    tmp_path.persist(path).map_err(|e| err(e.error))?;
+    Ok(out)
 }
 
 /// CSV text: the header, then each row with every cell made safe for spreadsheets

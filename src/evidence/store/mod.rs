@@ -63,6 +63,8 @@ pub enum EvidenceError {
     },
     #[error("evidence store: {0}")]
     Io(#[from] std::io::Error),
+    #[error("cannot write the WACZ bundle: {0}")]
+    Zip(#[from] zip::result::ZipError),
     #[error(
         "the evidence store {path} is damaged: sled cannot read its files ({message}). Nothing was changed; restore the store from a backup (`brandguard evidence backup` makes one) and run `brandguard evidence verify` on it"
     )]
