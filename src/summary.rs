@@ -19,6 +19,18 @@ pub struct Delivery {
     pub error: Option<String>,
 }
 
+/// What the time-stamp authority did with the log head after a scan.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct TimestampOutcome {
+    pub tsa: String,
+    /// The last log record the token covers (every record up to it).
+    pub anchored_through: Option<u64>,
+    /// The time the TSA vouches for.
+    pub gen_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why there is no token tonight (the next scan's token covers this night).
+    pub error: Option<String>,
+}
+
 /// Counts for one marketplace.
 #[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -158,6 +170,9 @@ pub struct ScanSummary {
     pub log_head: String,
     /// How the announcements of this scan went (webhook, email).
     pub notifications: Vec<Delivery>,
+    /// The RFC 3161 time-stamp asked for after the scan (`[evidence] tsa`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<TimestampOutcome>,
     /// The date the scan stands for (its start unless stamped otherwise).
     pub as_of: Option<DateTime<Utc>>,
     /// Listings of open findings fetched again at their address because search

@@ -56,6 +56,21 @@ pub enum EvidenceCommand {
     Verify {
         #[arg(long, default_value = "evidence/store")]
         store: PathBuf,
+        /// Root certificates (PEM) of the time-stamp authorities you trust: each
+        /// token's signer must chain to one of them (without it, tokens are checked
+        /// for their head, digest and signature only).
+        #[arg(long)]
+        tsa_roots: Option<PathBuf>,
+    },
+    /// Get an RFC 3161 time-stamp token on the log head from a time-stamp authority
+    /// (a third party vouching for when every record up to it existed) and keep it in
+    /// the log. `[evidence] tsa` in brand.toml does this after every scan.
+    Anchor {
+        #[arg(long, default_value = "evidence/store")]
+        store: PathBuf,
+        /// The TSA's URL (RFC 3161 over HTTP), e.g. https://freetsa.org/tsr.
+        #[arg(long)]
+        tsa: String,
     },
     /// A listing's history (by URL, `marketplace/id` or id), or a snapshot's bytes (by SHA-256).
     Show {
@@ -124,7 +139,8 @@ pub enum EvidenceCommand {
 impl EvidenceCommand {
     pub fn run(&self) -> Result<u8> {
         match self {
-            Self::Verify { store } => verify(store),
+            Self::Verify { store, tsa_roots } => verify(store, tsa_roots.as_deref()),
+            Self::Anchor { store, tsa } => anchor(store, tsa),
             Self::Show { what, store, out } => show(store, what, out.as_deref()),
             Self::Merge {
                 store,
@@ -140,7 +156,7 @@ impl EvidenceCommand {
 }
 
 /// Recomputes every hash; exit 4 (and the first problem) if anything was altered.
-fn verify(store: &Path) -> Result<u8> {
+fn verify(store: &Path, tsa_roots: Option<&Path>) -> Result<u8> {
     let store = match Store::open_existing(store) {
         Ok(s) => s,
         Err(e @ brandguard::evidence::EvidenceError::Damaged { .. }) => {
@@ -170,11 +186,89 @@ fn verify(store: &Path) -> Result<u8> {
                     v.findings_unvouched
                 );
             }
-            Ok(exit::OK)
+            verify_anchors(&store, v.log_records, tsa_roots)
         }
         Err(e) => {
             eprintln!("FAILED: {e}");
             Ok(exit::TAMPERED)
+        }
+    }
+}
+
+/// Each time-stamp token, with its time and (given roots) the root its signer
+/// chains to; exit 4 if one does not chain.
+fn verify_anchors(store: &Store, log_records: u64, tsa_roots: Option<&Path>) -> Result<u8> {
+    use brandguard::evidence::anchor;
+    let roots = match tsa_roots.map(anchor::load_roots).transpose() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: --tsa-roots {e}");
+            return Ok(exit::BAD_CONFIG);
+        }
+    };
+    let anchors = store.anchors()?;
+    let mut last = None;
+    for a in &anchors {
+        let head = hex::decode(&a.head).unwrap_or_default();
+        match anchor::check(&a.response_bytes(), &head, None, roots.as_deref()) {
+            Ok(t) => println!(
+                "timestamp: records 0-{} (head {}) existed at {} (TSA {}, token {}, signed by {}{})",
+                a.head_seq,
+                a.head,
+                t.gen_time.format("%Y-%m-%d %H:%M:%S UTC"),
+                a.tsa,
+                t.serial,
+                t.signer,
+                t.root
+                    .map(|r| format!(", chains to {r}"))
+                    .unwrap_or_else(|| ", chain not checked: give --tsa-roots".into())
+            ),
+            Err(e) => {
+                eprintln!("FAILED: time-stamp token on record {}: {e}", a.head_seq);
+                return Ok(exit::TAMPERED);
+            }
+        }
+        last = Some(a.head_seq);
+    }
+    match last {
+        None => println!("timestamps: none (`brandguard evidence anchor --tsa URL` gets one)"),
+        Some(seq) if seq + 2 < log_records => println!(
+            "timestamps: records {}-{} are not anchored yet",
+            seq + 2,
+            log_records - 1
+        ),
+        Some(_) => {}
+    }
+    Ok(exit::OK)
+}
+
+/// Time-stamps the log head at `tsa`; exit 1 (nothing changed) if it gives no token.
+fn anchor(store: &Path, tsa: &str) -> Result<u8> {
+    let store = Store::open_existing(store)?;
+    let client = reqwest::Client::builder()
+        .user_agent(brandguard::TOOL)
+        .build()
+        .context("cannot build the HTTP client")?;
+    let rt = super::runtime()?;
+    match rt.block_on(store.anchor(&client, tsa)) {
+        Ok(Some(a)) => {
+            println!(
+                "anchored records 0-{} (head {}) at {} by {} (token {})",
+                a.head_seq,
+                a.head,
+                a.gen_time.format("%Y-%m-%d %H:%M:%S UTC"),
+                a.tsa,
+                a.serial
+            );
+            Ok(exit::OK)
+        }
+        Ok(None) => {
+            println!("the log head is already anchored: nothing new since the last token");
+            Ok(exit::OK)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(exit::ERROR)
         }
     }
 }

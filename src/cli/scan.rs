@@ -93,6 +93,11 @@ impl ScanCommand {
             .summary
             .clone()
             .unwrap_or_else(|| beside(&store, "last-scan.json"));
+        // Third-party time on the night's evidence; a TSA that fails never fails the
+        // night (the next token covers it).
+        if let Some(tsa) = &config.brand.evidence.tsa {
+            s.timestamp = Some(timestamp(&rt, &store, tsa));
+        }
         // A shard is a part of the night: the merge that ends the night announces it
         // once (`evidence merge --announce`), not every shard its own share.
         let findings_file = if s.shard.is_some() {
@@ -142,6 +147,49 @@ pub(super) fn announce(
         Err(e) => tracing::error!(error = %e, "cannot build the announcement"),
     }
     findings_file
+}
+
+/// Time-stamps the store's log head at `tsa` (see `evidence anchor`).
+fn timestamp(
+    rt: &tokio::runtime::Runtime,
+    store: &Store,
+    tsa: &str,
+) -> brandguard::summary::TimestampOutcome {
+    let mut out = brandguard::summary::TimestampOutcome {
+        tsa: tsa.to_string(),
+        anchored_through: None,
+        gen_time: None,
+        error: None,
+    };
+    let client = match reqwest::Client::builder()
+        .user_agent(brandguard::TOOL)
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            out.error = Some(e.to_string());
+            return out;
+        }
+    };
+    match rt.block_on(store.anchor(&client, tsa)) {
+        Ok(Some(a)) => {
+            println!(
+                "time-stamped records 0-{} at {} by {}",
+                a.head_seq,
+                a.gen_time.format("%Y-%m-%d %H:%M:%S UTC"),
+                tsa
+            );
+            out.anchored_through = Some(a.head_seq);
+            out.gen_time = Some(a.gen_time);
+        }
+        Ok(None) => {}
+        Err(e) => {
+            tracing::warn!(tsa, error = %e, "no time-stamp tonight");
+            eprintln!("warning: {e}");
+            out.error = Some(e.to_string());
+        }
+    }
+    out
 }
 
 /// A file in the folder that holds the store.

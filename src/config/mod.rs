@@ -528,6 +528,15 @@ impl Brand {
                 b.crawl
             },
             notify: validate_notify(b.notify, site)?,
+            evidence: {
+                if let Some(u) = &b.evidence.tsa {
+                    Url::parse(u).map_err(|e| ConfigError::Folder {
+                        path: site.path.to_path_buf(),
+                        message: format!("`evidence.tsa` is not a URL: {e}"),
+                    })?;
+                }
+                b.evidence
+            },
             promotions: validate_promotions(b.promotion, site, marketplaces, &ids)?,
             escalation: match b.escalation {
                 Some(e) => validate_escalation(e, site)?,

@@ -63,6 +63,8 @@ pub(super) struct BrandFile {
     #[serde(default)]
     pub notify: NotifySettings,
     #[serde(default)]
+    pub evidence: EvidenceSettings,
+    #[serde(default)]
     pub promotion: Vec<PromotionFile>,
     #[serde(default)]
     pub escalation: Option<EscalationFile>,
@@ -153,6 +155,16 @@ pub struct NotifySettings {
     /// Announce even when nothing is new.
     #[serde(default)]
     pub always: bool,
+}
+
+/// `[evidence]`: what happens to the evidence after each scan.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceSettings {
+    /// An RFC 3161 time-stamp authority (e.g. `https://freetsa.org/tsr`): after every
+    /// scan the log head is time-stamped there. A TSA that does not answer leaves the
+    /// night unanchored (said in the summary) and the next scan's token covers it.
+    pub tsa: Option<String>,
 }
 
 fn default_webhook_format() -> String {
@@ -555,6 +567,7 @@ pub struct Brand {
     pub policy: Policy,
     pub crawl: CrawlSettings,
     pub notify: NotifySettings,
+    pub evidence: EvidenceSettings,
     pub promotions: Vec<Promotion>,
     pub escalation: Escalation,
     pub enforcement: Enforcement,

@@ -26,6 +26,7 @@
 //! Beside sled's files, `report_rows/` holds one zstd JSON-lines file per finished
 //! scan with what the compliance report reads of each observation (see [`rows`]).
 
+pub mod anchor;
 pub mod rows;
 mod store;
 pub mod wacz;

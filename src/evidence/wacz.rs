@@ -10,7 +10,9 @@
 //!   14-digit time, JSON with url, mime, status, digest, offset, length, filename),
 //!   sorted;
 //! - `pages/pages.jsonl`: each listing address captured, with its last capture time;
-//! - `evidence/chain.json`: which brandguard store and log head the bundle came from;
+//! - `evidence/chain.json`: which brandguard store and log head the bundle came from,
+//!   and the RFC 3161 time-stamps of the log (`evidence/anchor-N.tsr`, each the TSA's
+//!   response as received, with the `openssl ts -verify` line that checks it);
 //! - `datapackage.json` and `datapackage-digest.json`: every file's size and SHA-256,
 //!   and the SHA-256 of `datapackage.json` itself.
 
@@ -70,12 +72,21 @@ pub fn export_wacz(
     let index = cdxj(&warc.index, "data.warc.gz");
     let pages = pages_jsonl(&warc.index, title);
     let chain = json_bytes(&chain(store, &created)?)?;
-    for (path, bytes, options) in [
-        ("indexes/index.cdx", index.as_bytes(), stored),
-        ("pages/pages.jsonl", pages.0.as_bytes(), deflated),
-        ("evidence/chain.json", &chain[..], deflated),
-    ] {
-        zip.start_file(path, options)?;
+    let mut files: Vec<(String, Vec<u8>, SimpleFileOptions)> = vec![
+        ("indexes/index.cdx".into(), index.into_bytes(), stored),
+        ("pages/pages.jsonl".into(), pages.0.into_bytes(), deflated),
+        ("evidence/chain.json".into(), chain, deflated),
+    ];
+    // The TSA responses (RFC 3161) that date the log, as received.
+    for a in store.anchors()? {
+        files.push((
+            format!("evidence/anchor-{}.tsr", a.head_seq),
+            a.response_bytes(),
+            stored,
+        ));
+    }
+    for (path, bytes, options) in &files {
+        zip.start_file(path.as_str(), *options)?;
         zip.write_all(bytes)?;
         resources.push(Resource::of(path, bytes));
     }
@@ -303,7 +314,19 @@ fn chain(store: &Store, created: &str) -> Result<serde_json::Value, EvidenceErro
             "log_head": s.log_head,
         }));
     }
+    let anchors: Vec<serde_json::Value> = store
+        .anchors()?
+        .into_iter()
+        .map(|a| {
+            serde_json::json!({
+                "file": format!("evidence/anchor-{}.tsr", a.head_seq),
+                "tsa": a.tsa, "head_seq": a.head_seq, "head": a.head, "gen_time": a.gen_time,
+                "check": format!("openssl ts -verify -in evidence/anchor-{}.tsr -digest {} -CAfile tsa-root.pem", a.head_seq, a.head),
+            })
+        })
+        .collect();
     Ok(serde_json::json!({
+        "timestamps": anchors,
         "store_first_record": first,
         "log_head": store.log_head(),
         "log_records": store.log_len(),

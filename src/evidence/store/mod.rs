@@ -63,6 +63,10 @@ pub enum EvidenceError {
     },
     #[error("evidence store: {0}")]
     Io(#[from] std::io::Error),
+    #[error(
+        "the time-stamp authority {tsa} gave no token: {message}. Nothing was changed; the head is anchored by the next successful `evidence anchor`"
+    )]
+    Tsa { tsa: String, message: String },
     #[error("cannot write the WACZ bundle: {0}")]
     Zip(#[from] zip::result::ZipError),
     #[error(

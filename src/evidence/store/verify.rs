@@ -25,6 +25,10 @@ pub struct Verified {
     pub scans: u64,
     /// Validators, each naming a 200 capture of its URL that carried them.
     pub validators: u64,
+    /// RFC 3161 time-stamp tokens, each covering exactly the head it names (its
+    /// signer's chain to a root is checked by `evidence verify --tsa-roots`).
+    #[serde(default)]
+    pub anchors: u64,
     /// Hash of the last log record.
     pub head: String,
 }
@@ -125,6 +129,10 @@ impl Store {
             "capture" => {
                 self.verify_capture(rec)?;
                 v.captures += 1;
+            }
+            crate::evidence::anchor::KIND => {
+                self.verify_anchor(rec)?;
+                v.anchors += 1;
             }
             "case_event" => {
                 // The newest event of a case vouches for the case's stored bytes.
@@ -551,6 +559,39 @@ impl LogCheck {
             ));
         }
         self.count += 1;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A `timestamp_anchor` record: the record it names is earlier in the chain and
+    /// hashes to the head it names, and the TSA's token covers exactly that hash
+    /// with a signature and digest that hold. A record changed before an anchored
+    /// head changes that head, so it is named here even if the chain were rewritten.
+    fn verify_anchor(&self, rec: &LogRecord) -> Result<(), EvidenceError> {
+        let a = crate::evidence::anchor::anchor_of(rec)?;
+        if a.head_seq >= rec.seq {
+            return Err(corrupt_log(rec, "timestamp anchor names a later record"));
+        }
+        let anchored = self
+            .log_record(a.head_seq)?
+            .ok_or_else(|| corrupt_log(rec, "timestamp anchor names a missing record"))?;
+        if anchored.hash != a.head {
+            return Err(corrupt_log(
+                rec,
+                &format!(
+                    "record {} hashes to {}, but the TSA time-stamped {} at {}: the log before it was changed",
+                    a.head_seq, anchored.hash, a.head, a.gen_time
+                ),
+            ));
+        }
+        let head = hex::decode(&a.head).unwrap_or_default();
+        crate::evidence::anchor::check(&a.response_bytes(), &head, None, None).map_err(|m| {
+            corrupt_log(
+                rec,
+                &format!("time-stamp token of record {}: {m}", a.head_seq),
+            )
+        })?;
         Ok(())
     }
 }

@@ -81,6 +81,21 @@ pub struct Manifest {
     /// Findings of the case left out as not yet confirmed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suspected: Vec<String>,
+    /// The RFC 3161 time-stamp token that covers every capture of the packet (the
+    /// first anchor of the log at or after the last of them), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<ManifestTimestamp>,
+}
+
+/// A time-stamp token in a packet: `file` holds the TSA's response as received.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ManifestTimestamp {
+    pub file: String,
+    pub tsa: String,
+    /// The log record whose hash the TSA signed, and that hash.
+    pub head_seq: u64,
+    pub head: String,
+    pub gen_time: chrono::DateTime<Utc>,
 }
 
 /// A packet as written.
@@ -415,6 +430,7 @@ fn compose(
         files.insert(path, json_bytes(&body));
     }
     files.insert("listings.csv".into(), listings_csv(&csv_rows)?);
+    let timestamp = timestamp_files(store, &captures, &mut files)?;
     let manifest = Manifest {
         case_id: c.id.clone(),
         revision,
@@ -437,8 +453,54 @@ fn compose(
             .collect(),
         draft: apart.draft,
         suspected: apart.suspected.clone(),
+        timestamp,
     };
     Ok((files, manifest))
+}
+
+/// The time-stamp token covering the packet's captures, with a note on how to check
+/// it with OpenSSL, added to `files`; none while the log is not anchored that far.
+fn timestamp_files(
+    store: &Store,
+    captures: &[ManifestCapture],
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<Option<ManifestTimestamp>, PacketError> {
+    let last = captures
+        .iter()
+        .map(|c| c.capture_log_seq.max(c.observation_log_seq))
+        .max();
+    let Some(last) = last else {
+        return Ok(None);
+    };
+    let Some(a) = store.anchor_covering(last).map_err(ReportError::from)? else {
+        return Ok(None);
+    };
+    let file = format!("timestamps/anchor-{}.tsr", a.head_seq);
+    files.insert(file.clone(), a.response_bytes());
+    let note = format!(
+        "Third-party time for this packet's evidence (RFC 3161)\n\n\
+         {file} is the time-stamp authority's response, as received from {tsa}.\n\
+         It says that the SHA-256 {head}, the hash of record {seq} of the evidence log,\n\
+         existed at {time}. Each record of the log holds the hash of the one before, and\n\
+         every capture in this packet is at or before record {seq} (manifest.json,\n\
+         captures: capture_log_seq), so every capture existed by then.\n\n\
+         To check the token, with the TSA's root certificate in tsa-root.pem:\n\n\
+         \topenssl ts -verify -in {file} -digest {head} -CAfile tsa-root.pem\n\n\
+         (\"Verification: OK\"). `brandguard evidence verify --tsa-roots tsa-root.pem` checks\n\
+         the same against the store, and that record {seq} still hashes to {head}.\n",
+        tsa = a.tsa,
+        head = a.head,
+        seq = a.head_seq,
+        time = a.gen_time.format("%Y-%m-%d %H:%M:%S UTC"),
+    );
+    files.insert("timestamps/README.txt".into(), note.into_bytes());
+    Ok(Some(ManifestTimestamp {
+        file,
+        tsa: a.tsa,
+        head_seq: a.head_seq,
+        head: a.head,
+        gen_time: a.gen_time,
+    }))
 }
 
 /// The name a case's seller goes by in file names and letters.
