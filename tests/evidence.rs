@@ -773,3 +773,82 @@ async fn unchanged_pages_are_exported_as_revisits_in_a_gzipped_warc() {
     assert_eq!(revisits, stats.revisits);
     assert_eq!(heads, stats.revisits, "every 304's own head kept");
 }
+
+/// A listing page reached through a `301 Moved Permanently` keeps the hop: the
+/// capture record holds the redirect as it was answered, and the WARC export writes
+/// request and response for the hop, then for the page, so replay follows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirect_hops_are_kept_and_exported_as_they_happened() {
+    use brandguard::demo::{Fault, Site};
+    let (_server, config) = common::demo(&DemoOptions {
+        faults: vec![(Site::Shopusa, Fault::Moved)],
+        ..DemoOptions::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    common::scan(&config, &store).await;
+    store.verify().unwrap();
+    let mut hopped = 0;
+    for r in store.log() {
+        let r = r.unwrap();
+        if r.kind != "capture" {
+            continue;
+        }
+        let page = &r.payload["page"];
+        if let Some(hops) = page["redirects"].as_array() {
+            assert_eq!(hops.len(), 1, "{page}");
+            assert_eq!(hops[0]["status"], 301);
+            assert_eq!(
+                hops[0]["url"], page["url"],
+                "the hop is the address asked for"
+            );
+            assert!(page["final_url"].as_str().unwrap().ends_with("?ref=moved"));
+            hopped += 1;
+        }
+    }
+    assert!(hopped > 0, "shopusa's item pages came through a redirect");
+
+    let mut out = Vec::new();
+    let stats = brandguard::evidence::warc::export(&store, &mut out).unwrap();
+    assert_eq!(stats.redirects, hopped);
+    let reader = warc::WarcReader::new(std::io::BufReader::new(&out[..]));
+    let records: Vec<_> = reader.iter_records().map(|r| r.unwrap()).collect();
+    let mut followed = 0;
+    for (i, rec) in records.iter().enumerate() {
+        if rec.header(warc::WarcHeader::WarcType).as_deref() != Some("response")
+            || !rec.body().starts_with(b"HTTP/1.1 301 ")
+        {
+            continue;
+        }
+        let head = String::from_utf8_lossy(rec.body()).to_string();
+        let location = head
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("location: ")
+                    .or_else(|| l.strip_prefix("Location: "))
+            })
+            .expect("the 301 keeps its Location")
+            .trim()
+            .to_string();
+        // Next: the request that followed it, then the page's response.
+        let next = &records[i + 1];
+        assert_eq!(
+            next.header(warc::WarcHeader::WarcType).as_deref(),
+            Some("request")
+        );
+        let target = next
+            .header(warc::WarcHeader::TargetURI)
+            .unwrap()
+            .to_string();
+        assert!(target.ends_with(&location), "{target} follows {location}");
+        let page = &records[i + 2];
+        assert_eq!(
+            page.header(warc::WarcHeader::WarcType).as_deref(),
+            Some("response")
+        );
+        assert!(page.body().starts_with(b"HTTP/1.1 200 "));
+        followed += 1;
+    }
+    assert_eq!(followed, hopped);
+}

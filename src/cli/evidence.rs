@@ -339,10 +339,11 @@ fn export(store: &Path, warc: Option<&Path>, wacz: Option<&Path>) -> Result<u8> 
             .map_err(std::io::Error::other)
         })?;
         println!(
-            "wrote {} ({} responses, {} revisits of unchanged pages (304), {} requests, {} bytes)",
+            "wrote {} ({} responses, {} revisits of unchanged pages (304), {} redirects, {} requests, {} bytes)",
             path.display(),
             stats.responses,
             stats.revisits,
+            stats.redirects,
             stats.requests,
             stats.bytes
         );

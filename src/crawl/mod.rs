@@ -51,6 +51,72 @@ pub struct Page {
     /// The answer's HTTP version (`HTTP/1.1`, `HTTP/2.0`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_version: Option<String>,
+    /// The redirects answered before `final_url`, in order: the WARC export writes
+    /// each as its own request and response, so the capture replays as it happened.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<RedirectHop>,
+}
+
+/// One redirect on the way to a page: what was asked and what answered, exactly.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RedirectHop {
+    pub url: Url,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub sent_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+    pub remote_addr: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub request_headers: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_version: Option<String>,
+    /// The redirect's body, base64: a few hundred bytes of "Moved" as a rule, kept
+    /// whole up to [`RedirectHop::MAX_BODY`] (`body_truncated` beyond).
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub body_truncated: bool,
+}
+
+impl RedirectHop {
+    pub const MAX_BODY: usize = 64 * 1024;
+
+    fn of(page: &Page) -> RedirectHop {
+        let cut = page.body.len().min(Self::MAX_BODY);
+        RedirectHop {
+            url: page.url.clone(),
+            status: page.status,
+            headers: page.headers.clone(),
+            sent_at: page.sent_at,
+            received_at: page.received_at,
+            remote_addr: page.remote_addr.clone(),
+            request_headers: page.request_headers.clone(),
+            http_version: page.http_version.clone(),
+            body: data_encoding::BASE64.encode(&page.body[..cut]),
+            body_truncated: page.truncated || cut < page.body.len(),
+        }
+    }
+
+    /// The hop as a page of its own (for the WARC export): its body decoded.
+    pub fn as_page(&self, user_agent: &str) -> Page {
+        Page {
+            url: self.url.clone(),
+            final_url: self.url.clone(),
+            status: self.status,
+            headers: self.headers.clone(),
+            body: data_encoding::BASE64
+                .decode(self.body.as_bytes())
+                .unwrap_or_default(),
+            truncated: self.body_truncated,
+            sent_at: self.sent_at,
+            received_at: self.received_at,
+            remote_addr: self.remote_addr.clone(),
+            user_agent: user_agent.to_string(),
+            request_headers: self.request_headers.clone(),
+            http_version: self.http_version.clone(),
+            redirects: Vec::new(),
+        }
+    }
 }
 
 impl Page {
@@ -82,6 +148,7 @@ impl Page {
             user_agent: String::new(),
             request_headers: Vec::new(),
             http_version: None,
+            redirects: Vec::new(),
         }
     }
 }
@@ -465,6 +532,7 @@ impl Fetcher {
     ) -> Result<Page, FetchError> {
         let sent_at = Utc::now();
         let mut current = url.clone();
+        let mut hops = Vec::new();
         for _ in 0..=self.settings.max_redirects {
             if !matches!(current.scheme(), "http" | "https") {
                 return Err(FetchError::Scheme { url: current });
@@ -488,15 +556,22 @@ impl Fetcher {
             if (300..400).contains(&page.status)
                 && let Some(loc) = page.header("location")
             {
-                current = current.join(loc).map_err(|e| FetchError::Http {
+                let next = current.join(loc).map_err(|e| FetchError::Http {
                     url: current.clone(),
                     message: format!("bad redirect Location `{loc}`: {e}"),
                     transient: false,
                 })?;
+                hops.push(RedirectHop::of(&page));
+                current = next;
                 continue;
             }
             page.url = url.clone();
-            page.sent_at = sent_at;
+            // The first request's time, unless redirects came first: then each hop
+            // keeps its own, and the page the time its own request went out.
+            if hops.is_empty() {
+                page.sent_at = sent_at;
+            }
+            page.redirects = hops;
             return Ok(page);
         }
         Err(FetchError::TooManyRedirects {
@@ -691,6 +766,7 @@ impl Fetcher {
             user_agent: self.user_agent.clone(),
             request_headers,
             http_version,
+            redirects: Vec::new(),
         };
         host.answered(&page, &host_key(url));
         Ok(page)

@@ -32,6 +32,9 @@ pub enum Fault {
     Reset { every: u64 },
     /// Item pages redirect to each other in a loop.
     RedirectLoop,
+    /// Item pages answer `301 Moved Permanently` once, to the same page with a
+    /// tracking parameter (`?ref=moved`), as marketplaces do.
+    Moved,
     /// Search pages never end.
     EndlessPagination,
     /// robots.txt answers 500.
@@ -87,7 +90,7 @@ impl Wall {
 
 impl FromStr for Fault {
     type Err = String;
-    /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`,
+    /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
     /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`,
     /// `widget:50%` (a share of item pages; all without one).
@@ -105,6 +108,7 @@ impl FromStr for Fault {
             "slow" => Fault::Slow { millis: n()? },
             "reset" => Fault::Reset { every: n()?.max(1) },
             "redirect-loop" => Fault::RedirectLoop,
+            "moved" => Fault::Moved,
             "endless-pagination" => Fault::EndlessPagination,
             "robots-500" => Fault::Robots500,
             "crawl-delay" => Fault::CrawlDelay { secs: n()? },
@@ -438,6 +442,19 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
         && (position * 37 + 11) % 100 < u64::from(percent)
     {
         return super::walls::page(wall, site, c, l, position);
+    }
+    if st.has(|f| matches!(f, Fault::Moved)).is_some() && !query.contains("ref=moved") {
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [
+                (header::LOCATION, format!("{path}?ref=moved")),
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+            ],
+            format!(
+                "<!DOCTYPE html><html><body><a href=\"{path}?ref=moved\">Moved</a></body></html>"
+            ),
+        )
+            .into_response();
     }
     if st.has(|f| matches!(f, Fault::RedirectLoop)).is_some() {
         let other = if query.contains("loop=1") {

@@ -102,6 +102,8 @@ pub struct WarcExport {
     /// Captures answered `304 Not Modified`, written as revisit records.
     pub revisits: u64,
     pub requests: u64,
+    /// Redirects answered on the way to a capture, each a response record.
+    pub redirects: u64,
     pub bytes: u64,
     /// Where each response and revisit record went: the index a WACZ carries.
     #[serde(skip)]
@@ -166,7 +168,16 @@ fn export_to(store: &Store, out: &mut impl Write, gzip: bool) -> Result<WarcExpo
                 key: c.snapshot.sha256.clone(),
                 message: format!("missing, but capture record {} refers to it", rec.seq),
             })?;
-        let request_id = write_request(&mut sink, rec.seq, &c.page)?;
+        // Redirects first, each a request and a response of its own, as they happened.
+        for (i, hop) in c.page.redirects.iter().enumerate() {
+            let hop = hop.as_page(&c.page.user_agent);
+            let seed = format!("{}.hop{i}", rec.seq);
+            let request_id = write_request(&mut sink, &seed, &hop)?;
+            write_response(&mut sink, &seed, &hop, &hop.body, request_id, &mut stats)?;
+            stats.requests += 1;
+            stats.redirects += 1;
+        }
+        let request_id = write_request(&mut sink, &rec.seq.to_string(), &c.page)?;
         stats.requests += 1;
         // A 304 confirms the last 200 at the same address: its validators were the
         // ones sent.
@@ -182,7 +193,14 @@ fn export_to(store: &Store, out: &mut impl Write, gzip: bool) -> Result<WarcExpo
             )?;
             stats.revisits += 1;
         } else {
-            let id = write_response(&mut sink, rec.seq, &c.page, &body, request_id, &mut stats)?;
+            let id = write_response(
+                &mut sink,
+                &rec.seq.to_string(),
+                &c.page,
+                &body,
+                request_id,
+                &mut stats,
+            )?;
             stats.responses += 1;
             if c.page.status == 200 {
                 originals.insert(
@@ -261,7 +279,11 @@ fn write_warcinfo<W: Write>(store: &Store, out: &mut Sink<W>) -> Result<(), Evid
 
 /// The request of capture `seq`, as sent (method, target, host, our
 /// User-Agent); returns its record id.
-fn write_request<W: Write>(out: &mut Sink<W>, seq: u64, p: &Page) -> Result<String, EvidenceError> {
+fn write_request<W: Write>(
+    out: &mut Sink<W>,
+    seq: &str,
+    p: &Page,
+) -> Result<String, EvidenceError> {
     let target = match p.final_url.query() {
         Some(q) => format!("{}?{q}", p.final_url.path()),
         None => p.final_url.path().to_string(),
@@ -303,7 +325,7 @@ fn write_request<W: Write>(out: &mut Sink<W>, seq: u64, p: &Page) -> Result<Stri
 /// the Content-Length set to what follows, keeping the record replayable.
 fn write_response<W: Write>(
     out: &mut Sink<W>,
-    seq: u64,
+    seq: &str,
     p: &Page,
     body: &[u8],
     request_id: String,

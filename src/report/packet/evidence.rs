@@ -149,6 +149,24 @@ fn captures(
             "snapshot_sha256": o.snapshot.sha256, "capture_log_seq": o.capture_log_seq,
             "observation_log_seq": o.log_seq, "scan_id": o.scan_id,
         });
+        if !shown.redirects.is_empty() {
+            // The hops on the way, as answered: the WARC export holds them whole.
+            record["redirects"] = shown
+                .redirects
+                .iter()
+                .map(|h| {
+                    let location = h
+                        .headers
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+                        .map(|(_, v)| v.clone());
+                    serde_json::json!({
+                        "url": h.url, "status": h.status, "location": location,
+                        "sent_at": h.sent_at, "received_at": h.received_at,
+                    })
+                })
+                .collect();
+        }
         if shown.status == 304 {
             record["not_modified_since"] = serde_json::json!({
                 "status": o.page.status, "received_at": o.page.received_at,
