@@ -13,6 +13,7 @@
 // A function longer than a screen is split into named steps (see clippy.toml).
 #![warn(clippy::too_many_lines)]
 
+pub mod actor;
 pub mod case;
 pub mod config;
 pub mod crawl;

@@ -506,12 +506,124 @@ async fn a_price_alone_never_makes_a_sworn_counterfeit_claim() {
         .into_iter()
         .filter(|f| f.finding.seller_id.as_deref() == Some("lxr"))
         .collect();
-    let all_grounded = lxr.iter().all(grounds);
     let (issue, _) = value(&m, "issue_type");
+    // Amazon asks a counterfeit report for a test buy: none recorded yet, so the
+    // claim is trademark infringement whatever the pages say, and the cover says
+    // what a counterfeit claim would need when they do say more.
+    assert_eq!(issue, "Trademark — trademark infringement");
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    if lxr.iter().all(grounds) {
+        assert!(cover.contains("Not claimed: counterfeit (no test buy)"));
+    }
+    let (appears, _) = value(&m, "appears_in");
+    assert!(appears.starts_with("the listing content"), "{appears}");
+
+    // A test buy of every listing, each found counterfeit, a photo with the first:
+    // the claim is "counterfeit product", citing each order id; the photo is in the
+    // packet with its hash in the manifest.
+    let listings: std::collections::BTreeSet<String> =
+        lxr.iter().map(|f| f.finding.listing_id.clone()).collect();
+    for (i, id) in listings.iter().enumerate() {
+        brandguard::case::test_buy(
+            &store,
+            &c.id,
+            brandguard::case::TestBuy {
+                listing: id.clone(),
+                order_id: format!("112-000000{i}-555"),
+                order_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+                counterfeit: true,
+                notes: "logo misprinted, no serial number".into(),
+                appears_in: vec!["product".into(), "packaging".into()],
+                file: (i == 0)
+                    .then(|| ("photo.jpg".to_string(), b"JPEG bytes of the item".to_vec())),
+            },
+            "legal@acme",
+        )
+        .unwrap();
+    }
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    let m = manifest(&p.dir);
+    assert_eq!(value(&m, "issue_type").0, "Trademark — counterfeit product");
+    let (orders, _) = value(&m, "test_buy_order");
+    for (i, id) in listings.iter().enumerate() {
+        assert!(
+            orders.contains(&format!("{id}: order 112-000000{i}-555 of 2026-11-20")),
+            "{orders}"
+        );
+    }
+    let (appears, _) = value(&m, "appears_in");
+    assert!(
+        appears.contains("the product") && appears.contains("the packaging"),
+        "{appears}"
+    );
+    let photo = m
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("grounds-1-photo.jpg"))
+        .expect("the photo is in the packet");
     assert_eq!(
-        issue == "Trademark — counterfeit product",
-        all_grounded,
-        "{issue}"
+        std::fs::read(p.dir.join(&photo.path)).unwrap(),
+        b"JPEG bytes of the item"
+    );
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    assert!(cover.contains("Test buys and reviews") && cover.contains("112-0000000-555"));
+    assert!(!cover.contains("Not claimed: counterfeit"));
+    store.verify().expect("the test buys and the photo verify");
+
+    // One more test buy that came back genuine: no counterfeit claim on the case.
+    let first = listings.iter().next().unwrap().clone();
+    brandguard::case::test_buy(
+        &store,
+        &c.id,
+        brandguard::case::TestBuy {
+            listing: first,
+            order_id: "112-9999999-000".into(),
+            order_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+            counterfeit: false,
+            notes: "genuine, serial checks out".into(),
+            appears_in: Vec::new(),
+            file: None,
+        },
+        "legal@acme",
+    )
+    .unwrap();
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    assert_eq!(
+        value(&manifest(&p.dir), "issue_type").0,
+        "Trademark — trademark infringement"
+    );
+
+    // bidbay: a reviewer confirms one price-only listing; its VeRO reason becomes
+    // counterfeit, the others stay as they were.
+    let c = case_of(&store, "bidbay", "a1-deals-hk");
+    let reviewed = without[0].finding.listing_id.clone();
+    brandguard::case::confirm_counterfeit(
+        &store,
+        &c.id,
+        &reviewed,
+        "hologram sticker missing; box printed in the wrong blue",
+        &["packaging".to_string()],
+        "reviewer@acme",
+    )
+    .unwrap();
+    assert!(
+        brandguard::case::confirm_counterfeit(&store, &c.id, "not-a-listing", "x", &[], "r")
+            .is_err(),
+        "only the case's own listings"
+    );
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    let api: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.dir.join("api/vero_report.json")).unwrap())
+            .unwrap();
+    let item = api["reportItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["itemId"] == reviewed.as_str())
+        .unwrap();
+    assert_eq!(
+        item["veroReasonCodeId"].as_str(),
+        codes.get("ebay_vero.counterfeit").map(String::as_str)
     );
 }
 
@@ -961,4 +1073,43 @@ async fn letters_and_a_distributors_report_hold_nothing_internal() {
     // The brand's own report keeps them.
     let all = brandguard::report::compliance::build(&config, &store, period, None).unwrap();
     assert!(!all.outsiders.is_empty());
+}
+
+/// A Chinese form holds Chinese sentences only: the brand's grounds come from its
+/// Chinese text (`"tmart@zh"`); given only in English, the reason is a missing
+/// field and the packet is refused, never a Chinese form with an English sentence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chinese_form_carries_no_english_sentence() {
+    let (_server, mut config) = forms_demo().await;
+    let (dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let out = dir.path().join("p");
+    std::fs::create_dir_all(&out).unwrap();
+    let c = case::all(&store)
+        .unwrap()
+        .into_iter()
+        .find(|c| {
+            c.marketplace == "tmart"
+                && c.path.path == brandguard::case::EnforcementPath::MarketplaceComplaint
+                && c.authorized_seller.is_none()
+        })
+        .expect("a tmart complaint case");
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    let m = manifest(&p.dir);
+    let (reason, _) = value(&m, "投诉理由");
+    for english in ["material difference", "warranty", "packaging of authorised"] {
+        assert!(!reason.contains(english), "{reason}");
+    }
+    assert!(
+        reason.contains("实质性差异"),
+        "the brand's grounds, in Chinese: {reason}"
+    );
+    // The same brand file with its grounds in English only.
+    config
+        .brand
+        .enforcement
+        .material_differences
+        .remove("tmart@zh");
+    let err = packet::build(&config, &store, &c.id, None, &out).unwrap_err();
+    assert!(err.to_string().contains("投诉理由"), "{err}");
 }

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use crate::actor::actor;
 use crate::config::{Brand, Config};
 use crate::evidence::{
     EvidenceError, FindingRecord, Resolution, StateTree, Store, finding_key, sha256_hex,
@@ -253,6 +254,174 @@ pub struct Case {
     /// holds their SHA-256 (`None` for cases saved by older versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub written_by: Option<u64>,
+    /// What people found beyond the pages: test buys and reviewers' findings, per
+    /// listing. A sworn counterfeit claim rests on these or on the page's own words,
+    /// never on a price alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grounds: Vec<Grounds>,
+}
+
+/// Grounds a person recorded for one listing of a case.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Grounds {
+    /// `marketplace/listing_id`.
+    pub listing: String,
+    /// `test_buy` (an order placed and the item examined) or `reviewer` (a
+    /// reviewer's examination of the listing).
+    pub kind: String,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    /// Whether it shows the item is a counterfeit (a test buy's result
+    /// `counterfeit`, or a reviewer's confirmation); a genuine test buy is `false`
+    /// and rules a counterfeit claim on the listing out.
+    pub counterfeit: bool,
+    /// The reviewer's grounds, or the test buy's notes.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_date: Option<NaiveDate>,
+    /// Where the infringement appears: `product`, `packaging`, `listing`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub appears_in: Vec<String>,
+    /// A photo or receipt, stored as a snapshot (content-addressed, like pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+}
+
+/// A test purchase, as `case testbuy` records it.
+#[derive(Debug, Clone)]
+pub struct TestBuy {
+    pub listing: String,
+    pub order_id: String,
+    pub order_date: NaiveDate,
+    /// `true` when the item received is a counterfeit.
+    pub counterfeit: bool,
+    pub notes: String,
+    pub appears_in: Vec<String>,
+    /// A photo or receipt: its file name and bytes.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+/// Where an infringement can appear, as Amazon's form asks.
+pub const APPEARS_IN: [&str; 3] = ["product", "packaging", "listing"];
+
+/// `brandguard case testbuy`: a test purchase from one of the case's listings,
+/// its result and any photo kept as evidence.
+pub fn test_buy(store: &Store, id: &str, t: TestBuy, by: &str) -> Result<Case, CaseError> {
+    let mut c = get(store, id)?;
+    let listing = case_listing(&c, &t.listing)?;
+    nonempty(&t.order_id, "--order")?;
+    let appears_in = appears(&t.appears_in)?;
+    let (file_sha256, file_name) = match &t.file {
+        Some((name, bytes)) => (
+            Some(store.put_snapshot(bytes)?.sha256),
+            Some(crate::sanitize::file_name(name, 80)),
+        ),
+        None => (None, None),
+    };
+    let n = c.events.len();
+    let now = Utc::now();
+    let result = if t.counterfeit {
+        "counterfeit"
+    } else {
+        "genuine"
+    };
+    let e = c.event(now, "test_buy", by);
+    e.reason = Some(format!(
+        "{listing}: order {} of {}: {result}",
+        t.order_id, t.order_date
+    ));
+    e.reference = Some(t.order_id.clone());
+    c.grounds.push(Grounds {
+        listing,
+        kind: "test_buy".into(),
+        at: now,
+        by: by.into(),
+        counterfeit: t.counterfeit,
+        text: t.notes,
+        order_id: Some(t.order_id),
+        order_date: Some(t.order_date),
+        appears_in,
+        file_sha256,
+        file_name,
+    });
+    save(store, &c, n)?;
+    Ok(c)
+}
+
+/// `brandguard case confirm`: a reviewer confirms a listing is a counterfeit, with
+/// the grounds they saw (misprinted logo, wrong serial format, …).
+pub fn confirm_counterfeit(
+    store: &Store,
+    id: &str,
+    listing: &str,
+    grounds: &str,
+    appears_in: &[String],
+    by: &str,
+) -> Result<Case, CaseError> {
+    let mut c = get(store, id)?;
+    let listing = case_listing(&c, listing)?;
+    nonempty(grounds, "--grounds")?;
+    let appears_in = appears(appears_in)?;
+    let n = c.events.len();
+    let now = Utc::now();
+    let e = c.event(now, "counterfeit_confirmed", by);
+    e.reason = Some(format!("{listing}: {grounds}"));
+    c.grounds.push(Grounds {
+        listing,
+        kind: "reviewer".into(),
+        at: now,
+        by: by.into(),
+        counterfeit: true,
+        text: grounds.into(),
+        order_id: None,
+        order_date: None,
+        appears_in,
+        file_sha256: None,
+        file_name: None,
+    });
+    save(store, &c, n)?;
+    Ok(c)
+}
+
+/// `listing` (`marketplace/id`, or the id alone) as one of the case's listings.
+fn case_listing(c: &Case, listing: &str) -> Result<String, CaseError> {
+    let wanted = if listing.contains('/') {
+        listing.to_string()
+    } else {
+        format!("{}/{listing}", c.marketplace)
+    };
+    if c.findings
+        .iter()
+        .any(|k| k.starts_with(&format!("{wanted}/")))
+    {
+        Ok(wanted)
+    } else {
+        Err(CaseError::Invalid(format!(
+            "`{listing}` is not a listing of case {} (`brandguard case show {}` lists them)",
+            c.id, c.id
+        )))
+    }
+}
+
+fn appears(given: &[String]) -> Result<Vec<String>, CaseError> {
+    let mut out = Vec::new();
+    for a in given {
+        let a = a.trim().to_ascii_lowercase();
+        if !APPEARS_IN.contains(&a.as_str()) {
+            return Err(CaseError::Invalid(format!(
+                "--appears `{a}`: use {}",
+                APPEARS_IN.join(", ")
+            )));
+        }
+        if !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    Ok(out)
 }
 
 impl Case {
@@ -771,6 +940,7 @@ impl<'a> CasePass<'a> {
             relapses: 0,
             events: Vec::new(),
             written_by: None,
+            grounds: Vec::new(),
         };
         let e = c.event(at, "opened", "brandguard");
         e.scan_id = Some(self.scan_id);
@@ -918,42 +1088,6 @@ impl CasePass<'_> {
         ));
         e.scan_id = Some(scan_id);
         self.summary.escalated += 1;
-    }
-}
-
-/// Who is acting: `--by`, else `BRANDGUARD_ACTOR`, else the login name (`USER`,
-/// `LOGNAME`), else the account the process runs as (cron, systemd and containers
-/// set no `USER`), else the systemd unit; never "unknown": a record of who filed a
-/// complaint must name someone.
-pub fn actor(by: Option<&str>) -> String {
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    by.map(str::to_string)
-        .filter(|b| !b.trim().is_empty())
-        .or_else(|| env("BRANDGUARD_ACTOR"))
-        .or_else(|| env("USER"))
-        .or_else(|| env("LOGNAME"))
-        .or_else(account_name)
-        .or_else(|| env("INVOCATION_ID").map(|_| "systemd service".to_string()))
-        .unwrap_or_else(|| {
-            // SAFETY: getuid has no preconditions and cannot fail.
-            format!("uid {}", unsafe { libc::getuid() })
-        })
-}
-
-/// The name of the account this process runs as, from the password database.
-fn account_name() -> Option<String> {
-    // SAFETY: getpwuid returns a pointer into static storage or null; it is read
-    // at once, before any other call could overwrite it, and copied out.
-    unsafe {
-        let pw = libc::getpwuid(libc::getuid());
-        if pw.is_null() || (*pw).pw_name.is_null() {
-            return None;
-        }
-        std::ffi::CStr::from_ptr((*pw).pw_name)
-            .to_str()
-            .ok()
-            .map(str::to_string)
-            .filter(|n| !n.is_empty())
     }
 }
 
@@ -1213,17 +1347,5 @@ fn shows_compliance(o: &crate::evidence::Observation, kind: FindingKind) -> bool
         FindingKind::BelowFloor | FindingKind::PromotionOverrun => l.price.is_some(),
         FindingKind::UnauthorizedSeller | FindingKind::TerritoryBreach => seller_known,
         FindingKind::SuspectedCounterfeit => l.title.is_some() && l.price.is_some(),
-    }
-}
-
-#[cfg(test)]
-mod actor_tests {
-    #[test]
-    fn the_actor_is_always_someone() {
-        assert_eq!(super::actor(Some("j.doe")), "j.doe");
-        // Whatever the environment, never "unknown": the account name at worst.
-        let a = super::actor(None);
-        assert!(!a.is_empty() && a != "unknown", "{a}");
-        assert!(super::account_name().is_some());
     }
 }

@@ -1,8 +1,8 @@
-//! Enforcement cases: `case list|show|file|reject|refile|resolve|close|path`.
+//! Enforcement cases: `case list|show|file|reject|refile|resolve|close|path|testbuy|confirm`.
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use brandguard::case::{self, Case, CaseState, EnforcementPath};
 use brandguard::evidence::Store;
 use brandguard::sanitize;
@@ -21,6 +21,12 @@ pub struct CaseCommand {
     /// Who does this (default: the login name).
     #[arg(long, global = true)]
     by: Option<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TestBuyResult {
+    Counterfeit,
+    Genuine,
 }
 
 #[derive(Subcommand)]
@@ -75,6 +81,45 @@ enum CaseSubcommand {
         #[arg(long)]
         reason: String,
     },
+    /// Record a test purchase from one of the case's listings: the order, its date,
+    /// what arrived (counterfeit or genuine), notes and a photo or receipt (kept in
+    /// the store, hashed, and put in the next packet). A counterfeit result is
+    /// grounds for a sworn counterfeit claim; a genuine one rules it out.
+    Testbuy {
+        id: String,
+        /// The listing bought from (`marketplace/id`, or the id).
+        #[arg(long)]
+        listing: String,
+        /// The marketplace's order id.
+        #[arg(long)]
+        order: String,
+        /// Date ordered (YYYY-MM-DD).
+        #[arg(long)]
+        date: NaiveDate,
+        #[arg(long, value_enum)]
+        result: TestBuyResult,
+        #[arg(long, default_value = "")]
+        notes: String,
+        /// Where the infringement appears: product, packaging, listing (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        appears: Vec<String>,
+        /// A photo or receipt of the item.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// A reviewer confirms a listing is a counterfeit, with the grounds they saw
+    /// (recorded with `--by`): grounds for a sworn counterfeit claim.
+    Confirm {
+        id: String,
+        #[arg(long)]
+        listing: String,
+        /// What shows it is a counterfeit (misprinted logo, wrong serial format, …).
+        #[arg(long)]
+        grounds: String,
+        /// Where the infringement appears: product, packaging, listing (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        appears: Vec<String>,
+    },
     /// Choose another enforcement path than the rules did, with a reason.
     Path {
         id: String,
@@ -110,6 +155,46 @@ impl CaseCommand {
             C::Resolve { id, reason } => case::resolve(&store, id, reason, &by)?,
             C::Close { id, reason } => case::close(&store, id, reason, &by)?,
             C::Path { id, to, reason } => case::override_path(&store, id, *to, reason, &by)?,
+            C::Testbuy {
+                id,
+                listing,
+                order,
+                date,
+                result,
+                notes,
+                appears,
+                file,
+            } => {
+                let file = match file {
+                    Some(p) => {
+                        let bytes = std::fs::read(p).with_context(|| {
+                            format!("cannot read the test buy's file {}", p.display())
+                        })?;
+                        let name = p
+                            .file_name()
+                            .map(|n| n.to_string_lossy().to_string())
+                            .unwrap_or_else(|| "file".into());
+                        Some((name, bytes))
+                    }
+                    None => None,
+                };
+                let t = case::TestBuy {
+                    listing: listing.clone(),
+                    order_id: order.clone(),
+                    order_date: *date,
+                    counterfeit: matches!(result, TestBuyResult::Counterfeit),
+                    notes: notes.clone(),
+                    appears_in: appears.clone(),
+                    file,
+                };
+                case::test_buy(&store, id, t, &by)?
+            }
+            C::Confirm {
+                id,
+                listing,
+                grounds,
+                appears,
+            } => case::confirm_counterfeit(&store, id, listing, grounds, appears, &by)?,
         };
         println!(
             "case {}: {} (path {})",

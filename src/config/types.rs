@@ -700,6 +700,7 @@ pub struct Enforcement {
     /// Marketplace (or `*`) → why the unauthorised goods differ materially from the
     /// brand's genuine goods there (no warranty, other packaging): grounds for a
     /// marketplace complaint against unauthorised sellers of genuine-looking goods.
+    /// `"MARKET@zh"` gives the same in Chinese, for Chinese forms.
     pub material_differences: BTreeMap<String, String>,
     /// Marketplace (or `*`) → the protected content unauthorised listings misuse there
     /// (the brand's photos, copied product text): grounds for a complaint too.
@@ -716,8 +717,37 @@ impl Enforcement {
     /// The stated grounds for a complaint against an unauthorised seller of
     /// genuine-looking goods on `marketplace`, if the brand file gives any.
     pub fn complaint_grounds(&self, marketplace: &str) -> Option<String> {
-        let pick =
-            |m: &BTreeMap<String, String>| m.get(marketplace).or_else(|| m.get("*")).cloned();
+        self.complaint_grounds_in(marketplace, "en")
+    }
+
+    /// [`Enforcement::complaint_grounds`] in a form's language: `en` reads the plain
+    /// keys (`tmart`, `*`), another language its own (`"tmart@zh"`, `"*@zh"`), so a
+    /// Chinese form never carries an English sentence. `None` when the brand file
+    /// gives no grounds in that language.
+    pub fn complaint_grounds_in(&self, marketplace: &str, lang: &str) -> Option<String> {
+        let key = |m: &str| {
+            if lang == "en" {
+                m.to_string()
+            } else {
+                format!("{m}@{lang}")
+            }
+        };
+        let pick = |m: &BTreeMap<String, String>| {
+            m.get(&key(marketplace))
+                .or_else(|| m.get(&key("*")))
+                .cloned()
+        };
+        if lang == "zh" {
+            return match (
+                pick(&self.material_differences),
+                pick(&self.protected_content),
+            ) {
+                (Some(a), Some(b)) => Some(format!("实质性差异：{a}；受保护内容：{b}")),
+                (Some(a), None) => Some(format!("实质性差异：{a}")),
+                (None, Some(b)) => Some(format!("受保护内容：{b}")),
+                (None, None) => None,
+            };
+        }
         match (
             pick(&self.material_differences),
             pick(&self.protected_content),

@@ -332,7 +332,7 @@ fn chain(store: &Store, created: &str) -> Result<serde_json::Value, EvidenceErro
         "log_records": store.log_len(),
         "scans": scans,
         "exported_at": created,
-        "exported_by": crate::case::actor(None),
+        "exported_by": crate::actor::actor(None),
         "software": crate::TOOL,
     }))
 }

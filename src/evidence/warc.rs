@@ -226,7 +226,7 @@ fn write_warcinfo<W: Write>(store: &Store, out: &mut Sink<W>) -> Result<(), Evid
         "software: {}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
         crate::TOOL
     );
-    info.push_str(&format!("operator: {}\r\n", crate::case::actor(None)));
+    info.push_str(&format!("operator: {}\r\n", crate::actor::actor(None)));
     if let Some(first) = store.log_record(0)? {
         info.push_str(&format!(
             "isPartOf: brandguard evidence store {} (log of {} records, head {})\r\n",

@@ -18,6 +18,8 @@ pub(super) struct Evidence {
     pub listing: String,
     pub records: Vec<FindingRecord>,
     pub observations: Vec<Observation>,
+    /// Test buys and reviewers' findings recorded for this listing.
+    pub grounds: Vec<crate::case::Grounds>,
 }
 
 /// The case's findings grouped by listing, each with the observations that
@@ -67,10 +69,17 @@ pub(super) fn gather(
             .into_iter()
             .filter(|o| o.findings.iter().any(|k| kinds.contains(k)))
             .collect();
+        let grounds = c
+            .grounds
+            .iter()
+            .filter(|g| g.listing == listing)
+            .cloned()
+            .collect();
         out.push(Evidence {
             listing,
             records,
             observations,
+            grounds,
         });
     }
     Ok((out, suspected))
@@ -98,12 +107,45 @@ pub(super) fn files(
 ) -> Result<EvidenceFiles, PacketError> {
     let mut out = EvidenceFiles::default();
     for e in evidence {
+        grounds_files(store, e, &mut out)?;
         let caps = captures(store, e, previous, &mut out)?;
         let (listing, row) = describe(e, caps, seller_name);
         out.listings.push(listing);
         out.csv_rows.push(row);
     }
     Ok(out)
+}
+
+/// The listing's test buys and reviewers' findings (`grounds-N.json`), each with
+/// its photo or receipt as stored (`grounds-N-NAME`, hashed in the manifest).
+fn grounds_files(store: &Store, e: &Evidence, out: &mut EvidenceFiles) -> Result<(), PacketError> {
+    let first = &e.records[0].finding;
+    let folder = format!(
+        "evidence/{}",
+        file_name(&format!("{}-{}", first.marketplace, first.listing_id), 80)
+    );
+    for (i, g) in e.grounds.iter().enumerate() {
+        let n = i + 1;
+        out.files
+            .insert(format!("{folder}/grounds-{n}.json"), super::json_bytes(g));
+        if let (Some(sha), Some(name)) = (&g.file_sha256, &g.file_name) {
+            let bytes = store
+                .snapshot(sha)
+                .map_err(ReportError::from)?
+                .ok_or_else(|| {
+                    ReportError::from(crate::evidence::EvidenceError::Corrupt {
+                        tree: "snapshots",
+                        key: sha.clone(),
+                        message: format!("the file of {}'s {} is missing", e.listing, g.kind),
+                    })
+                })?;
+            out.files.insert(
+                format!("{folder}/grounds-{n}-{}", file_name(name, 80)),
+                bytes,
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Writes each observation's page, fields and capture metadata into `out` and
@@ -278,6 +320,21 @@ fn describe(
         "kinds": kinds,
         "details": e.records.iter().map(|r| terminal(&r.finding.detail, MAX_TEXT)).collect::<Vec<_>>(),
         "captures": caps,
+        "grounds": e.grounds.iter().map(|g| {
+            let what = match (g.kind.as_str(), g.counterfeit) {
+                ("test_buy", true) => "test buy: counterfeit",
+                ("test_buy", false) => "test buy: genuine",
+                _ => "reviewer: counterfeit",
+            };
+            serde_json::json!({
+                "what": what,
+                "order": g.order_id.as_deref().map(|o| terminal(o, 80)),
+                "date": g.order_date.map(|d| d.to_string()).unwrap_or_else(|| g.at.format("%Y-%m-%d").to_string()),
+                "by": terminal(&g.by, 80),
+                "text": terminal(&g.text, MAX_TEXT),
+                "file": g.file_name.as_deref().map(|n| terminal(n, 80)),
+            })
+        }).collect::<Vec<_>>(),
     });
     let row = vec![
         first.marketplace.clone(),

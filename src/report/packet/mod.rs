@@ -408,6 +408,7 @@ fn compose(
     let mut ctx = cover.context(config, store, c);
     let price_only = forms::price_only(facts.evidence);
     ctx["price_only"] = serde_json::json!(price_only);
+    ctx["needs_test_buy"] = forms::needs_test_buy(form, facts).into();
     // Letters go to the seller or distributor: no internal columns or notes.
     ctx["external"] = matches!(form.id(), "cease_and_desist" | "distributor_notice").into();
     ctx["draft"] = apart.draft.into();

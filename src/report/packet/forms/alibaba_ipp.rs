@@ -49,8 +49,8 @@ impl Form for AlibabaIpp {
             field(
                 "投诉理由",
                 "投诉理由 Reason",
-                Some(reason(f)),
-                "case findings",
+                reason(f),
+                "case findings; the brand's grounds in Chinese: brand.toml [enforcement] material_differences / protected_content \"MARKET@zh\"",
             ),
             field(
                 "价格",
@@ -127,14 +127,21 @@ fn mark(f: &Facts) -> Vec<FormField> {
     ]
 }
 
-/// 投诉理由: the grounds of the complaint, in Chinese.
-fn reason(f: &Facts) -> String {
+/// 投诉理由: the grounds of the complaint, in Chinese only. The brand's grounds
+/// for an unauthorised seller come from its Chinese text (`"MARKET@zh"`); when it
+/// gives them only in English, the reason is `None` (a missing field, named), never
+/// a Chinese sentence with an English one inside.
+fn reason(f: &Facts) -> Option<String> {
     if f.counterfeit() {
-        "被投诉商品使用权利人注册商标，价格远低于正品或标题含“高仿”等字样，涉嫌销售假冒注册商标的商品。".to_string()
-    } else {
-        format!(
-            "被投诉店铺未经授权销售带有权利人注册商标的商品。{}",
-            f.grounds().unwrap_or_default()
-        )
+        return Some(
+            "被投诉商品使用权利人注册商标，页面含“高仿”等字样或经试购、审核确认为假冒，涉嫌销售假冒注册商标的商品。"
+                .to_string(),
+        );
+    }
+    let base = "被投诉店铺未经授权销售带有权利人注册商标的商品。";
+    match (f.grounds_zh(), f.grounds()) {
+        (Some(zh), _) => Some(format!("{base}{zh}。")),
+        (None, Some(_english_only)) => None,
+        (None, None) => Some(base.to_string()),
     }
 }

@@ -20,11 +20,41 @@ impl Form for Amazon {
     }
     fn fields(&self, f: &Facts) -> Vec<FormField> {
         let tm = f.trademark(false);
-        let issue = if f.counterfeit() {
+        // Amazon asks a counterfeit report for the test buy's order id: without one
+        // for every listing the claim is trademark infringement, and the cover says
+        // what a counterfeit claim would need.
+        let test_buys = f.test_buy_orders();
+        let issue = if test_buys.is_some() {
             "Trademark — counterfeit product"
         } else {
             "Trademark — trademark infringement"
         };
+        let mut fields = self.listing_fields(f, tm, issue);
+        fields.push(field(
+            "appears_in",
+            "Where does the infringement appear?",
+            Some(f.appears_in()),
+            "the listing pages; case testbuy/confirm --appears",
+        ));
+        if let Some(orders) = test_buys {
+            fields.push(field(
+                "test_buy_order",
+                "Test buy order ID",
+                Some(orders),
+                "case testbuy --order",
+            ));
+        }
+        fields
+    }
+}
+
+impl Amazon {
+    fn listing_fields(
+        &self,
+        f: &Facts,
+        tm: Option<&crate::config::Trademark>,
+        issue: &str,
+    ) -> Vec<FormField> {
         vec![
             field(
                 "brand",

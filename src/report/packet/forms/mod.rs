@@ -180,6 +180,54 @@ impl Facts<'_> {
         !self.evidence.is_empty() && self.evidence.iter().all(counterfeit)
     }
 
+    /// [`Facts::counterfeit`] where every listing was also test-bought and found
+    /// counterfeit: the order ids, "LISTING: order ORDER of DATE; …".
+    fn test_buy_orders(&self) -> Option<String> {
+        if !self.counterfeit() {
+            return None;
+        }
+        let orders: Option<Vec<String>> = self
+            .evidence
+            .iter()
+            .map(|e| {
+                test_bought_counterfeit(e).map(|g| {
+                    format!(
+                        "{}: order {}{}",
+                        e.records[0].finding.listing_id,
+                        g.order_id.as_deref().unwrap_or(""),
+                        g.order_date.map(|d| format!(" of {d}")).unwrap_or_default()
+                    )
+                })
+            })
+            .collect();
+        orders.map(|o| o.join("; "))
+    }
+
+    /// Where the infringement appears: always the listing (it uses the mark), and
+    /// what test buys and reviewers recorded (product, packaging).
+    fn appears_in(&self) -> String {
+        let mut places = vec!["listing"];
+        for g in self.evidence.iter().flat_map(|e| &e.grounds) {
+            for a in &g.appears_in {
+                if let Some(p) = crate::case::APPEARS_IN.iter().find(|p| **p == a.as_str())
+                    && !places.contains(p)
+                {
+                    places.push(p);
+                }
+            }
+        }
+        places.sort_by_key(|p| crate::case::APPEARS_IN.iter().position(|x| x == p));
+        places
+            .iter()
+            .map(|p| match *p {
+                "product" => "the product",
+                "packaging" => "the packaging",
+                _ => "the listing content (title, images, description)",
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn seller(&self) -> String {
         terminal(self.case.seller_name.as_deref().unwrap_or(""), MAX_TEXT)
     }
@@ -201,6 +249,13 @@ impl Facts<'_> {
         self.brand()
             .enforcement
             .complaint_grounds(&self.case.marketplace)
+    }
+
+    /// [`Facts::grounds`] in Chinese (`"MARKET@zh"` keys), for Chinese forms.
+    fn grounds_zh(&self) -> Option<String> {
+        self.brand()
+            .enforcement
+            .complaint_grounds_in(&self.case.marketplace, "zh")
     }
 
     /// The reason for the complaint, in English.
@@ -241,10 +296,30 @@ impl Facts<'_> {
 /// misbranding). A price far under the floor alone is a suspicion, and a sworn
 /// statement that the item is a counterfeit would say more than the proof.
 fn counterfeit(e: &Evidence) -> bool {
-    e.records.iter().any(|r| {
+    let on_the_page = e.records.iter().any(|r| {
         r.finding.kind == FindingKind::SuspectedCounterfeit
             && !crate::judge::counterfeit_grounds(&r.finding.detail).is_empty()
-    })
+    });
+    let recorded = e.grounds.iter().any(|g| g.counterfeit);
+    // A genuine item bought from the listing outweighs every signal.
+    let bought_genuine = e
+        .grounds
+        .iter()
+        .any(|g| g.kind == "test_buy" && !g.counterfeit);
+    (on_the_page || recorded) && !bought_genuine
+}
+
+/// A counterfeit test buy of the listing: what Amazon asks of a counterfeit claim.
+fn test_bought_counterfeit(e: &Evidence) -> Option<&crate::case::Grounds> {
+    e.grounds
+        .iter()
+        .find(|g| g.kind == "test_buy" && g.counterfeit && g.order_id.is_some())
+}
+
+/// Whether the evidence would support a counterfeit claim but the form asks it
+/// for a test buy's order id that is not recorded for every listing (Amazon).
+pub(super) fn needs_test_buy(form: &dyn Form, facts: &Facts) -> bool {
+    form.id() == "amazon" && facts.counterfeit() && facts.test_buy_orders().is_none()
 }
 
 /// Listings flagged as possible counterfeits by their price alone.
