@@ -49,11 +49,37 @@ pub(crate) fn environment(targets: &Path, dir: &'static str) -> minijinja::Envir
     env.add_filter("bdi", |s: String| {
         minijinja::Value::from_safe_string(crate::sanitize::html(&s))
     });
+    // `{{ field.value | prices_whole }}`: escaped, each amount kept on one line
+    // with its currency ("107.00 USD" never split over two lines in print).
+    env.add_filter("prices_whole", |s: String| {
+        minijinja::Value::from_safe_string(prices_whole(&s))
+    });
     env
+}
+
+/// `s` HTML-escaped, every `AMOUNT CUR` in a no-wrap span.
+fn prices_whole(s: &str) -> String {
+    static PRICE: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(\d[\d,.]*) ([A-Z]{3})\b").ok());
+    let escaped = html_escape::encode_text(s).to_string();
+    match PRICE.as_ref() {
+        Some(re) => re
+            .replace_all(&escaped, r#"<span class="nw">$1 $2</span>"#)
+            .into_owned(),
+        None => escaped,
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn prices_stay_whole_and_text_stays_escaped() {
+        assert_eq!(
+            super::prices_whole("A: 53.99 USD (seen <b>)"),
+            r#"A: <span class="nw">53.99 USD</span> (seen &lt;b&gt;)"#
+        );
+    }
+
     #[test]
     fn a_targets_copy_replaces_the_built_in_template() {
         let dir = tempfile::tempdir().unwrap();

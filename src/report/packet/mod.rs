@@ -430,6 +430,9 @@ fn compose(
     for (path, body) in form.api_files(facts) {
         files.insert(path, json_bytes(&body));
     }
+    for (path, bytes) in form.text_files(facts) {
+        files.insert(path, bytes);
+    }
     files.insert("listings.csv".into(), listings_csv(&csv_rows)?);
     let timestamp = timestamp_files(store, &captures, &mut files)?;
     let manifest = Manifest {

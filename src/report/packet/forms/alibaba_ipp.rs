@@ -41,7 +41,7 @@ impl Form for AlibabaIpp {
             field(
                 "侵权链接",
                 "被投诉链接 Listing URLs",
-                Some(f.urls()),
+                Some(links(f)),
                 "findings",
             ),
             field("商品ID", "商品ID Listing ids", Some(f.ids()), "findings"),
@@ -61,6 +61,48 @@ impl Form for AlibabaIpp {
         ]);
         fields
     }
+
+    fn text_files(&self, f: &Facts) -> Vec<(String, Vec<u8>)> {
+        let urls: Vec<String> = f
+            .evidence
+            .iter()
+            .map(|e| e.records[0].finding.url.clone())
+            .collect();
+        link_batches(&urls)
+    }
+}
+
+/// Most links IPP takes in one complaint.
+const MAX_LINKS: usize = 300;
+
+/// The listing URLs; more than one complaint takes are split into complaints of at
+/// most [`MAX_LINKS`] (`ipp/links-K.txt`), and the field says how many and where.
+fn links(f: &Facts) -> String {
+    let n = f.evidence.len();
+    if n <= MAX_LINKS {
+        return f.urls();
+    }
+    let k = n.div_ceil(MAX_LINKS);
+    format!(
+        "共{n}条链接，超过每次投诉{MAX_LINKS}条的上限，分{k}次投诉：ipp/links-1.txt … ipp/links-{k}.txt"
+    )
+}
+
+/// `ipp/links-K.txt`, one URL a line, at most [`MAX_LINKS`] each: one complaint
+/// each, none left out. Nothing when one complaint takes them all.
+fn link_batches(urls: &[String]) -> Vec<(String, Vec<u8>)> {
+    if urls.len() <= MAX_LINKS {
+        return Vec::new();
+    }
+    urls.chunks(MAX_LINKS)
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                format!("ipp/links-{}.txt", i + 1),
+                format!("{}\n", c.join("\n")).into_bytes(),
+            )
+        })
+        .collect()
 }
 
 /// Who complains: the rights owner, its IPP account and contact.
@@ -143,5 +185,28 @@ fn reason(f: &Facts) -> Option<String> {
         (Some(zh), _) => Some(format!("{base}{zh}。")),
         (None, Some(_english_only)) => None,
         (None, None) => Some(base.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_links_than_one_complaint_takes_are_split_none_dropped() {
+        let urls = |n: usize| -> Vec<String> {
+            (0..n)
+                .map(|i| format!("https://detail.example/{i}.html"))
+                .collect()
+        };
+        assert!(link_batches(&urls(300)).is_empty(), "one complaint");
+        let two = link_batches(&urls(301));
+        let sizes: Vec<usize> = two
+            .iter()
+            .map(|(_, b)| String::from_utf8_lossy(b).lines().count())
+            .collect();
+        assert_eq!(sizes, [300, 1]);
+        assert_eq!(two[0].0, "ipp/links-1.txt");
+        assert!(String::from_utf8_lossy(&two[1].1).contains("/300.html"));
     }
 }

@@ -41,6 +41,11 @@ pub(super) trait Form: Sync {
     fn api_files(&self, _facts: &Facts) -> Vec<(String, serde_json::Value)> {
         Vec::new()
     }
+    /// Other files the filing needs (path → bytes), e.g. link lists of one
+    /// complaint each when a form takes a limited number.
+    fn text_files(&self, _facts: &Facts) -> Vec<(String, Vec<u8>)> {
+        Vec::new()
+    }
 }
 
 /// The form for a case: the marketplace's complaint form when the case goes to
