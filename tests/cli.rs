@@ -689,3 +689,104 @@ fn the_readme_walkthrough_runs_as_written() {
     assert_eq!(ran, 9, "{block}");
     assert!(dir.path().join("evidence/demo/report/report.html").exists());
 }
+
+/// A test buy recorded from the command line, as legal would: accepted for one of the
+/// case's listings with its photo, refused for a listing of no case, shown by
+/// `case show --json`, and the store still verifies (the photo is a snapshot).
+#[test]
+fn a_test_buy_is_recorded_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let o = brandguard()
+        .args(["demo", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let store = out.join("store");
+    let list = brandguard()
+        .args(["case", "list", "--json", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let cases: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let c = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["marketplace"] == "shopusa" && c["seller_id"] == "lxr")
+        .expect("the demo's shopusa counterfeiter");
+    let id = c["id"].as_str().unwrap();
+    let key = c["findings"][0].as_str().unwrap();
+    let listing = key.split('/').nth(1).unwrap();
+    let photo = dir.path().join("photo.jpg");
+    std::fs::write(&photo, b"JPEG bytes").unwrap();
+    let testbuy = |listing: &str| {
+        brandguard()
+            .args(["case", "testbuy", id, "--listing", listing])
+            .args([
+                "--order",
+                "112-4417-0021",
+                "--date",
+                "2026-11-20",
+                "--result",
+                "counterfeit",
+            ])
+            .args([
+                "--appears",
+                "product,packaging",
+                "--notes",
+                "logo misprinted",
+                "--file",
+            ])
+            .arg(&photo)
+            .args(["--by", "j.doe", "--store"])
+            .arg(&store)
+            .output()
+            .unwrap()
+    };
+    let o = testbuy(listing);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("case {id}")));
+    let o = testbuy("NOT-A-LISTING");
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("is not a listing of case"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // A file of more than 64 MiB (sparse here) is refused before it is read.
+    let big = dir.path().join("huge.jpg");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(65 * 1024 * 1024)
+        .unwrap();
+    let o = brandguard()
+        .args(["case", "testbuy", id, "--listing", listing, "--order", "1"])
+        .args(["--date", "2026-11-21", "--result", "genuine", "--file"])
+        .arg(&big)
+        .arg("--store")
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("at most"));
+    let show = brandguard()
+        .args(["case", "show", id, "--json", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    let g = &shown["grounds"][0];
+    assert_eq!(g["order_id"], "112-4417-0021");
+    assert_eq!(g["by"], "j.doe");
+    assert_eq!(g["counterfeit"], true);
+    assert_eq!(g["appears_in"], serde_json::json!(["product", "packaging"]));
+    assert_eq!(g["file_sha256"].as_str().map(str::len), Some(64));
+    let v = brandguard()
+        .args(["evidence", "verify", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+}

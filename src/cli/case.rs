@@ -165,19 +165,7 @@ impl CaseCommand {
                 appears,
                 file,
             } => {
-                let file = match file {
-                    Some(p) => {
-                        let bytes = std::fs::read(p).with_context(|| {
-                            format!("cannot read the test buy's file {}", p.display())
-                        })?;
-                        let name = p
-                            .file_name()
-                            .map(|n| n.to_string_lossy().to_string())
-                            .unwrap_or_else(|| "file".into());
-                        Some((name, bytes))
-                    }
-                    None => None,
-                };
+                let file = file.as_deref().map(test_buy_file).transpose()?;
                 let t = case::TestBuy {
                     listing: listing.clone(),
                     order_id: order.clone(),
@@ -204,6 +192,26 @@ impl CaseCommand {
         );
         Ok(exit::OK)
     }
+}
+
+/// A test buy's photo or receipt: its file name and bytes. It goes into the store,
+/// so a file of gigabytes (a mistake) is refused before it is read.
+fn test_buy_file(p: &std::path::Path) -> Result<(String, Vec<u8>)> {
+    const MAX_FILE: u64 = 64 * 1024 * 1024;
+    let what = || format!("cannot read the test buy's file {}", p.display());
+    let len = std::fs::metadata(p).with_context(what)?.len();
+    if len > MAX_FILE {
+        anyhow::bail!(
+            "{} is {len} bytes; a test buy's photo or receipt may be at most {MAX_FILE} (64 MiB)",
+            p.display()
+        );
+    }
+    let bytes = std::fs::read(p).with_context(what)?;
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "file".into());
+    Ok((name, bytes))
 }
 
 fn list(store: &Store, state: Option<CaseState>, json: bool) -> Result<u8> {
