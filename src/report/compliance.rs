@@ -630,18 +630,30 @@ fn scorecard(
     }
 }
 
-/// What was done about the distributor's cases in the period: filings,
-/// compliance after them, escalations for ignoring them (case events).
+/// What was done about the distributor's cases in the period: notices sent (by the
+/// date each was filed, as `case file --date` gives it, not the day it was typed
+/// in), compliance after them and escalations for ignoring them (case events, at
+/// the night of the scan that saw them).
 fn count_enforcement(card: &mut Scorecard, cases: &[crate::case::Case], period: Period) {
-    let theirs = cases
+    let theirs: Vec<&crate::case::Case> = cases
         .iter()
-        .filter(|c| c.authorized_seller.as_deref() == Some(card.distributor.as_str()));
-    for e in theirs.flat_map(|c| &c.events) {
-        if e.at < period.start || e.at >= period.end {
+        .filter(|c| c.authorized_seller.as_deref() == Some(card.distributor.as_str()))
+        .collect();
+    let within = |at: DateTime<Utc>| at >= period.start && at < period.end;
+    card.notices_sent = theirs
+        .iter()
+        .flat_map(|c| &c.filings)
+        .filter(|f| {
+            f.filed_on
+                .and_hms_opt(0, 0, 0)
+                .is_some_and(|t| within(t.and_utc()))
+        })
+        .count();
+    for e in theirs.iter().flat_map(|c| &c.events) {
+        if !within(e.at) {
             continue;
         }
         match e.action.as_str() {
-            "filed" | "refiled" => card.notices_sent += 1,
             "complied" => card.complied += 1,
             "escalated" => card.escalated += 1,
             _ => {}
