@@ -182,47 +182,12 @@ async fn scorecards_match_the_ground_truth_of_every_night() {
     );
 }
 
-fn chromium() -> PathBuf {
-    for c in [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ] {
-        if Path::new(c).exists() {
-            return PathBuf::from(c);
-        }
-    }
-    panic!(
-        "this test renders report.html in headless Chromium: install Debian's chromium package \
-         (apt-get install chromium), which `bash .ci/run` does"
-    );
-}
-
-fn headless(args: &[&str], profile: &Path) -> std::process::Output {
-    std::process::Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .output()
-        .expect("chromium runs")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn report_renders_in_headless_chromium_with_data_in_every_chart() {
     let b = seven_nights().await;
     let page = format!("file://{}", b.out.join("report.html").display());
     let profile = tempfile::tempdir().unwrap();
-    let dom = headless(
+    let dom = common::headless(
         &["--virtual-time-budget=3000", "--dump-dom", &page],
         profile.path(),
     );
@@ -245,7 +210,7 @@ async fn report_renders_in_headless_chromium_with_data_in_every_chart() {
     for (name, size) in [("overview.png", "1300,1100"), ("charts.png", "1300,7000")] {
         let path = shots.join(name);
         let _ = std::fs::remove_file(&path);
-        headless(
+        common::headless(
             &[
                 &format!("--window-size={size}"),
                 &format!("--screenshot={}", path.display()),

@@ -612,7 +612,10 @@ async fn a_night_runs_shards_then_one_merge_and_one_alert() {
         text.contains("shards of night 29001440: Failed, failed for good: 1"),
         "{text}"
     );
-    assert!(text.contains("merge of night 29001440: Complete"), "{text}");
+    // The merge ran, announced and verified, then said the night was not looked at
+    // in full (exit 5): its Job failed without a retry.
+    assert!(text.contains("merge of night 29001440: Failed"), "{text}");
+    assert!(text.contains("OK:"), "the merge pod verified: {text}");
     let got = inbox.lock().unwrap().clone();
     assert_eq!(got.len(), 2, "one alert for night 2: {got:?}");
     let lost: Vec<&str> = got[1]["not_looked_at"]

@@ -7,24 +7,13 @@
 //! letter ends on its own page before the packet's evidence table. Page images
 //! (`pdftoppm`) are left in the target folder for people to look at.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 mod common;
 
 use brandguard::demo::DemoOptions;
 use brandguard::report::packet;
-
-fn chromium() -> Option<PathBuf> {
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .find(|p| p.exists())
-}
 
 /// `html` printed to `pdf` on `size` paper (`A4`, `Letter`).
 fn print(html: &Path, size: &str, pdf: &Path, profile: &Path) {
@@ -39,23 +28,9 @@ fn print(html: &Path, size: &str, pdf: &Path, profile: &Path) {
         ),
     )
     .unwrap();
-    let o = Command::new(chromium().unwrap())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", sized.display()))
-        .output()
-        .unwrap();
+    let print_to = format!("--print-to-pdf={}", pdf.display());
+    let url = format!("file://{}", sized.display());
+    let o = common::headless(&["--no-pdf-header-footer", &print_to, &url], profile);
     assert!(
         pdf.exists(),
         "no PDF from chromium: {}",
@@ -75,7 +50,7 @@ fn run(cmd: &mut Command) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn letters_print_cleanly_on_a4_and_letter() {
-    let Some(_) = chromium() else {
+    let Some(_) = common::chromium() else {
         assert!(
             std::env::var_os("BRANDGUARD_REQUIRE_TOOLS").is_none(),
             "chromium is required here (BRANDGUARD_REQUIRE_TOOLS is set)"

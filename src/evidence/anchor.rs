@@ -122,6 +122,39 @@ pub fn check(
     nonce: Option<u64>,
     roots: Option<&[CapturedX509Certificate]>,
 ) -> Result<Token, String> {
+    let (signed, info) = decode(response)?;
+    let imprint = &info.message_imprint;
+    let sha256: x509_certificate::rfc5280::AlgorithmIdentifier = DigestAlgorithm::Sha256.into();
+    if imprint.hash_algorithm.algorithm != sha256.algorithm {
+        return Err("the token's imprint is not a SHA-256".into());
+    }
+    if imprint.hashed_message.to_bytes().as_ref() != head {
+        return Err(format!(
+            "the token covers {}, not this head",
+            hex::encode(imprint.hashed_message.to_bytes())
+        ));
+    }
+    if let Some(n) = nonce
+        && info.nonce != Some(bcder::Integer::from(n))
+    {
+        return Err("the response does not carry the request's nonce".into());
+    }
+    let cms = SignedData::try_from(&signed).map_err(|e| format!("the token's CMS: {e}"))?;
+    let signer_cert = signer(&cms)?;
+    let root = match roots {
+        Some(roots) => Some(chain(&signer_cert, &cms, roots)?),
+        None => None,
+    };
+    Ok(Token {
+        gen_time: info.gen_time.clone().into(),
+        serial: hex::encode(info.serial_number.as_slice()),
+        signer: name(&signer_cert),
+        root,
+    })
+}
+
+/// The token of a granted response, and the TSTInfo it signs.
+fn decode(response: &[u8]) -> Result<(SignedDataAsn1, TstInfo), String> {
     let resp = Constructed::decode(response, bcder::Mode::Ber, TimeStampResp::take_from)
         .map_err(|e| format!("not a time-stamp response: {e}"))?;
     if !matches!(
@@ -152,30 +185,19 @@ pub fn check(
         .to_bytes();
     let info = Constructed::decode(content.as_ref(), bcder::Mode::Der, TstInfo::take_from)
         .map_err(|e| format!("the TSTInfo does not decode: {e}"))?;
-    let imprint = &info.message_imprint;
-    let sha256: x509_certificate::rfc5280::AlgorithmIdentifier = DigestAlgorithm::Sha256.into();
-    if imprint.hash_algorithm.algorithm != sha256.algorithm {
-        return Err("the token's imprint is not a SHA-256".into());
-    }
-    if imprint.hashed_message.to_bytes().as_ref() != head {
-        return Err(format!(
-            "the token covers {}, not this head",
-            hex::encode(imprint.hashed_message.to_bytes())
-        ));
-    }
-    if let Some(n) = nonce
-        && info.nonce != Some(bcder::Integer::from(n))
-    {
-        return Err("the response does not carry the request's nonce".into());
-    }
-    let cms = SignedData::try_from(&signed).map_err(|e| format!("the token's CMS: {e}"))?;
+    Ok((signed, info))
+}
+
+/// Every signer's signature and signed digest verified; the certificate of the
+/// signer the token names.
+fn signer(cms: &SignedData) -> Result<CapturedX509Certificate, String> {
     let mut signer_cert = None;
     for signer in cms.signers() {
         signer
-            .verify_signature_with_signed_data(&cms)
+            .verify_signature_with_signed_data(cms)
             .map_err(|e| format!("the TSA's signature does not verify: {e}"))?;
         signer
-            .verify_message_digest_with_signed_data(&cms)
+            .verify_message_digest_with_signed_data(cms)
             .map_err(|e| format!("the signed digest does not match the TSTInfo: {e}"))?;
         let (issuer, serial) = signer
             .certificate_issuer_and_serial()
@@ -185,17 +207,7 @@ pub fn check(
             .find(|c| c.issuer_name() == issuer && c.serial_number_asn1() == serial)
             .cloned();
     }
-    let signer_cert = signer_cert.ok_or("the token carries no signer certificate")?;
-    let root = match roots {
-        Some(roots) => Some(chain(&signer_cert, &cms, roots)?),
-        None => None,
-    };
-    Ok(Token {
-        gen_time: info.gen_time.clone().into(),
-        serial: hex::encode(info.serial_number.as_slice()),
-        signer: name(&signer_cert),
-        root,
-    })
+    signer_cert.ok_or_else(|| "the token carries no signer certificate".into())
 }
 
 /// The signer certificate up to one of `roots`, through the certificates the token

@@ -213,3 +213,40 @@ pub fn tool_available(program: &str, what: &str) -> bool {
     }
     found
 }
+
+/// Headless Chromium, where a Debian or Google package puts it.
+pub fn chromium() -> Option<std::path::PathBuf> {
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(std::path::PathBuf::from)
+    .find(|p| p.exists())
+}
+
+/// Chromium run headless with `args` (what to render and where to put it), in its
+/// own profile folder, quiet on the network; its output.
+pub fn headless(args: &[&str], profile: &Path) -> std::process::Output {
+    let chromium = chromium().expect(
+        "this test renders HTML in headless Chromium: install Debian's chromium package \
+         (apt-get install chromium), which `bash .ci/run` does",
+    );
+    std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .expect("chromium runs")
+}

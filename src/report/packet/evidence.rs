@@ -116,14 +116,19 @@ pub(super) fn files(
     Ok(out)
 }
 
+/// The listing's folder inside the packet: `evidence/MARKETPLACE-ID`.
+fn folder_of(e: &Evidence) -> String {
+    let first = &e.records[0].finding;
+    format!(
+        "evidence/{}",
+        file_name(&format!("{}-{}", first.marketplace, first.listing_id), 80)
+    )
+}
+
 /// The listing's test buys and reviewers' findings (`grounds-N.json`), each with
 /// its photo or receipt as stored (`grounds-N-NAME`, hashed in the manifest).
 fn grounds_files(store: &Store, e: &Evidence, out: &mut EvidenceFiles) -> Result<(), PacketError> {
-    let first = &e.records[0].finding;
-    let folder = format!(
-        "evidence/{}",
-        file_name(&format!("{}-{}", first.marketplace, first.listing_id), 80)
-    );
+    let folder = folder_of(e);
     for (i, g) in e.grounds.iter().enumerate() {
         let n = i + 1;
         out.files
@@ -156,11 +161,7 @@ fn captures(
     previous: Option<&PacketRevision>,
     out: &mut EvidenceFiles,
 ) -> Result<Vec<serde_json::Value>, PacketError> {
-    let first = &e.records[0].finding;
-    let folder = format!(
-        "evidence/{}",
-        file_name(&format!("{}-{}", first.marketplace, first.listing_id), 80)
-    );
+    let folder = folder_of(e);
     let mut caps = Vec::new();
     for o in &e.observations {
         let Some(body) = store
@@ -184,40 +185,7 @@ fn captures(
         // The capture as it happened: a 304 with its own time and headers, saying
         // which earlier capture's bytes it confirmed (those are page-N.html).
         let shown = captured.as_ref().unwrap_or(&o.page);
-        let mut record = serde_json::json!({
-            "url": shown.url, "final_url": shown.final_url, "status": shown.status,
-            "headers": shown.headers, "sent_at": shown.sent_at, "received_at": shown.received_at,
-            "remote_addr": shown.remote_addr, "user_agent": shown.user_agent,
-            "snapshot_sha256": o.snapshot.sha256, "capture_log_seq": o.capture_log_seq,
-            "observation_log_seq": o.log_seq, "scan_id": o.scan_id,
-        });
-        if !shown.redirects.is_empty() {
-            // The hops on the way, as answered: the WARC export holds them whole.
-            record["redirects"] = shown
-                .redirects
-                .iter()
-                .map(|h| {
-                    let location = h
-                        .headers
-                        .iter()
-                        .find(|(k, _)| k.eq_ignore_ascii_case("location"))
-                        .map(|(_, v)| v.clone());
-                    serde_json::json!({
-                        "url": h.url, "status": h.status, "location": location,
-                        "sent_at": h.sent_at, "received_at": h.received_at,
-                    })
-                })
-                .collect();
-        }
-        if shown.status == 304 {
-            record["not_modified_since"] = serde_json::json!({
-                "status": o.page.status, "received_at": o.page.received_at,
-                "headers": o.page.headers, "snapshot_sha256": o.snapshot.sha256,
-                "meaning": "the server answered 304 Not Modified to a conditional request \
-                            made with this earlier capture's validators: the page was \
-                            unchanged, and page-N.html holds that capture's bytes",
-            });
-        }
+        let record = capture_record(o, shown);
         out.files.insert(
             format!("{folder}/capture-{}.json", o.log_seq),
             super::json_bytes(&record),
@@ -232,6 +200,69 @@ fn captures(
         }));
     }
     Ok(caps)
+}
+
+/// `capture-N.json`: the capture as it happened (`shown`: a 304 with its own time
+/// and headers, pointing at the capture whose bytes it confirmed), its redirects,
+/// and where it sits in the log.
+fn capture_record(o: &Observation, shown: &crate::crawl::Page) -> serde_json::Value {
+    let mut record = serde_json::json!({
+        "url": shown.url, "final_url": shown.final_url, "status": shown.status,
+        "headers": shown.headers, "sent_at": shown.sent_at, "received_at": shown.received_at,
+        "remote_addr": shown.remote_addr, "user_agent": shown.user_agent,
+        "snapshot_sha256": o.snapshot.sha256, "capture_log_seq": o.capture_log_seq,
+        "observation_log_seq": o.log_seq, "scan_id": o.scan_id,
+    });
+    if !shown.redirects.is_empty() {
+        // The hops on the way, as answered: the WARC export holds them whole.
+        record["redirects"] = shown
+            .redirects
+            .iter()
+            .map(|h| {
+                let location = h
+                    .headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+                    .map(|(_, v)| v.clone());
+                serde_json::json!({
+                    "url": h.url, "status": h.status, "location": location,
+                    "sent_at": h.sent_at, "received_at": h.received_at,
+                })
+            })
+            .collect();
+    }
+    if shown.status == 304 {
+        record["not_modified_since"] = serde_json::json!({
+            "status": o.page.status, "received_at": o.page.received_at,
+            "headers": o.page.headers, "snapshot_sha256": o.snapshot.sha256,
+            "meaning": "the server answered 304 Not Modified to a conditional request \
+                        made with this earlier capture's validators: the page was \
+                        unchanged, and page-N.html holds that capture's bytes",
+        });
+    }
+    record
+}
+
+/// The cover's lines for the listing's test buys and reviews.
+fn grounds_rows(e: &Evidence) -> Vec<serde_json::Value> {
+    e.grounds
+        .iter()
+        .map(|g| {
+            let what = match (g.kind.as_str(), g.counterfeit) {
+                ("test_buy", true) => "test buy: counterfeit",
+                ("test_buy", false) => "test buy: genuine",
+                _ => "reviewer: counterfeit",
+            };
+            serde_json::json!({
+                "what": what,
+                "order": g.order_id.as_deref().map(|o| terminal(o, 80)),
+                "date": g.order_date.map(|d| d.to_string()).unwrap_or_else(|| g.at.format("%Y-%m-%d").to_string()),
+                "by": terminal(&g.by, 80),
+                "text": terminal(&g.text, MAX_TEXT),
+                "file": g.file_name.as_deref().map(|n| terminal(n, 80)),
+            })
+        })
+        .collect()
 }
 
 /// A capture pinned to its capture and observation records in the log, and the
@@ -320,21 +351,7 @@ fn describe(
         "kinds": kinds,
         "details": e.records.iter().map(|r| terminal(&r.finding.detail, MAX_TEXT)).collect::<Vec<_>>(),
         "captures": caps,
-        "grounds": e.grounds.iter().map(|g| {
-            let what = match (g.kind.as_str(), g.counterfeit) {
-                ("test_buy", true) => "test buy: counterfeit",
-                ("test_buy", false) => "test buy: genuine",
-                _ => "reviewer: counterfeit",
-            };
-            serde_json::json!({
-                "what": what,
-                "order": g.order_id.as_deref().map(|o| terminal(o, 80)),
-                "date": g.order_date.map(|d| d.to_string()).unwrap_or_else(|| g.at.format("%Y-%m-%d").to_string()),
-                "by": terminal(&g.by, 80),
-                "text": terminal(&g.text, MAX_TEXT),
-                "file": g.file_name.as_deref().map(|n| terminal(n, 80)),
-            })
-        }).collect::<Vec<_>>(),
+        "grounds": grounds_rows(e),
     });
     let row = vec![
         first.marketplace.clone(),

@@ -382,7 +382,7 @@ fn compose(
     (revision, built_at): (u32, chrono::DateTime<Utc>),
     apart: &Apart,
 ) -> Result<(BTreeMap<String, Vec<u8>>, Manifest), PacketError> {
-    let (config, c) = (facts.config, facts.case);
+    let c = facts.case;
     let fields = forms::fields(form, facts);
     let missing: Vec<String> = fields
         .iter()
@@ -404,20 +404,9 @@ fn compose(
         missing: &missing,
         statements: facts.statements,
     };
-    let env = templates::environment(&config.dir, "packet");
-    let mut ctx = cover.context(config, store, c);
     let price_only = forms::price_only(facts.evidence);
-    ctx["price_only"] = serde_json::json!(price_only);
-    ctx["needs_test_buy"] = forms::needs_test_buy(form, facts).into();
-    // Letters go to the seller or distributor: no internal columns or notes.
-    ctx["external"] = matches!(form.id(), "cease_and_desist" | "distributor_notice").into();
-    ctx["draft"] = apart.draft.into();
-    ctx["suspected"] = serde_json::json!(apart.suspected);
-    ctx["confirm_rule"] = apart.rule.clone().into();
-    files.insert(
-        "cover.html".into(),
-        render(&env, &format!("{}.html", form.id()), &ctx)?.into_bytes(),
-    );
+    let html = cover_html(store, facts, &cover, apart, &price_only)?;
+    files.insert("cover.html".into(), html);
     files.insert(
         "form.json".into(),
         json_bytes(&serde_json::json!({
@@ -460,6 +449,28 @@ fn compose(
         timestamp,
     };
     Ok((files, manifest))
+}
+
+/// The cover letter or form page, rendered from the form's template with what
+/// the packet holds and what it leaves out.
+fn cover_html(
+    store: &Store,
+    facts: &forms::Facts,
+    cover: &Cover,
+    apart: &Apart,
+    price_only: &[String],
+) -> Result<Vec<u8>, PacketError> {
+    let (config, c, form) = (facts.config, facts.case, cover.form);
+    let env = templates::environment(&config.dir, "packet");
+    let mut ctx = cover.context(config, store, c);
+    ctx["price_only"] = serde_json::json!(price_only);
+    ctx["needs_test_buy"] = forms::needs_test_buy(form, facts).into();
+    // Letters go to the seller or distributor: no internal columns or notes.
+    ctx["external"] = matches!(form.id(), "cease_and_desist" | "distributor_notice").into();
+    ctx["draft"] = apart.draft.into();
+    ctx["suspected"] = serde_json::json!(apart.suspected);
+    ctx["confirm_rule"] = apart.rule.clone().into();
+    Ok(render(&env, &format!("{}.html", form.id()), &ctx)?.into_bytes())
 }
 
 /// The time-stamp token covering the packet's captures, with a note on how to check
