@@ -11,13 +11,13 @@ use std::path::Path;
 
 use brandguard::config::Config;
 use brandguard::crawl::Page;
-use brandguard::demo::{Catalog, item_pages};
+use brandguard::demo::{Catalog, PageWeight, item_pages};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use url::Url;
 
 fn corpus_demo(config: &Config) -> Vec<(String, Page)> {
     let catalog = Catalog::generate(42, 24);
-    item_pages(&catalog)
+    item_pages(&catalog, PageWeight::Light)
         .into_iter()
         .map(|(site, path, body)| {
             let m = config.marketplace(site.name()).expect("demo marketplace");

@@ -12,7 +12,7 @@ use std::time::Duration;
 use brandguard::config::Config;
 use brandguard::crawl::Page;
 use brandguard::demo::hostile::Hostile;
-use brandguard::demo::{Catalog, item_pages};
+use brandguard::demo::{Catalog, PageWeight, item_pages};
 use brandguard::extract::html::thread_cpu_time;
 use url::Url;
 
@@ -57,7 +57,10 @@ fn main() {
     let generic = Config::load(Path::new("tests/data/generic")).expect("generic targets");
     let url = Url::parse("https://shop.example/p/1").expect("url");
     let mut ordinary: Vec<(String, &Config, String, Page)> = Vec::new();
-    for (site, path, body) in item_pages(&Catalog::generate(42, 24)).into_iter().take(12) {
+    for (site, path, body) in item_pages(&Catalog::generate(42, 24), PageWeight::Light)
+        .into_iter()
+        .take(12)
+    {
         let m = demo.marketplace(site.name()).expect("demo marketplace");
         let u = m.base_url.join(&path).expect("item path");
         ordinary.push((

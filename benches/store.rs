@@ -5,13 +5,13 @@
 use std::hint::black_box;
 
 use brandguard::crawl::Page;
-use brandguard::demo::{Catalog, item_pages};
+use brandguard::demo::{Catalog, PageWeight, item_pages};
 use brandguard::evidence::Store;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use url::Url;
 
 fn bench(c: &mut Criterion) {
-    let pages: Vec<Vec<u8>> = item_pages(&Catalog::generate(42, 100))
+    let pages: Vec<Vec<u8>> = item_pages(&Catalog::generate(42, 100), PageWeight::Light)
         .into_iter()
         .map(|(_, _, b)| b)
         .collect();

@@ -310,10 +310,11 @@ fn bad_configuration_names_file_line_and_field() {
 #[test]
 fn extract_command_explains_a_saved_gbk_page() {
     let catalog = brandguard::demo::Catalog::generate(42, 24);
-    let (_, path, bytes) = brandguard::demo::item_pages(&catalog)
-        .into_iter()
-        .find(|(site, _, _)| *site == brandguard::demo::Site::Tmart)
-        .unwrap();
+    let (_, path, bytes) =
+        brandguard::demo::item_pages(&catalog, brandguard::demo::PageWeight::Light)
+            .into_iter()
+            .find(|(site, _, _)| *site == brandguard::demo::Site::Tmart)
+            .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("item.html");
     std::fs::write(&page, &bytes).unwrap();

@@ -57,6 +57,7 @@ async fn scans_killed_at_random_moments_end_as_an_uninterrupted_run() {
         port: 0,
         // A flaky host: failures (retried) and their records mid-scan.
         faults: vec![(Site::Tmart, Fault::Flaky503 { every: 7 })],
+        ..DemoOptions::default()
     })
     .await
     .expect("demo starts");

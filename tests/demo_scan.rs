@@ -264,3 +264,73 @@ async fn unattended_logs_are_json_lines_with_the_scan_id() {
         assert_eq!(l["span"]["scan_id"], 1, "{l}");
     }
 }
+
+/// Pages of real and heavy weight (menus, reviews quoting other prices, rails of
+/// other sellers' products with their GTINs and prices, as lists and as schema.org
+/// `ItemList`, inline state) give the same findings as light ones, and every
+/// listing's price, seller and SKU are the listing's own, not a rail's or a review's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_of_real_weight_read_like_light_ones() {
+    use brandguard::demo::{PageWeight, item_pages};
+    for (weight, per_site, sizes) in [
+        (PageWeight::Real, 24, 15_000..=40_000),
+        (PageWeight::Heavy, 6, 300_000..=1_500_000),
+    ] {
+        let (server, config) = common::demo(&DemoOptions {
+            page_weight: weight,
+            listings_per_site: per_site,
+            ..DemoOptions::default()
+        })
+        .await;
+        for (_, path, body) in item_pages(&server.catalog(), weight) {
+            assert!(
+                sizes.contains(&body.len()),
+                "{}: {path} weighs {} bytes",
+                weight.name(),
+                body.len()
+            );
+        }
+        let (_dir, store) = common::fresh_store();
+        let summary = common::scan(&config, &store).await;
+        let truth = server.ground_truth();
+        let report = scan::demo_report(&store, &summary, &truth).unwrap();
+        let d = &report.detection;
+        assert_eq!(
+            d.precision,
+            1.0,
+            "{}: {:?}",
+            weight.name(),
+            d.false_positives
+        );
+        assert_eq!(d.recall, 1.0, "{}: {:?}", weight.name(), d.missed);
+        // One search page per site: 48 or 60 results hold every listing.
+        assert_eq!(
+            summary.pages_fetched as usize,
+            truth.listings.len() + 3,
+            "{}",
+            weight.name()
+        );
+        for t in &truth.listings {
+            let o = store
+                .latest(&t.marketplace, &t.listing_id)
+                .unwrap()
+                .unwrap_or_else(|| panic!("{} not read", t.listing_id));
+            let price = o.listing.price.as_ref().expect("a price");
+            assert_eq!(
+                (price.amount, price.currency.code()),
+                (t.price, t.currency.as_str()),
+                "{}: {}",
+                weight.name(),
+                t.listing_id
+            );
+            assert_eq!(o.listing.seller.id.as_deref(), Some(t.seller_id.as_str()));
+            assert_eq!(
+                o.sku_match.sku,
+                t.sku,
+                "{}: {}",
+                weight.name(),
+                t.listing_id
+            );
+        }
+    }
+}

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use brandguard::demo::{Catalog, Site, item_pages};
+use brandguard::demo::{Catalog, PageWeight, Site, item_pages};
 
 fn extract(targets: &str, market: &str, url: &str, body: &[u8]) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
@@ -31,7 +31,7 @@ fn page_of(c: &Catalog, seller: usize) -> (Site, String, Vec<u8>) {
         .iter()
         .find(|l| l.seller == seller && l.sku.is_some() && !l.removed)
         .expect("a listing of the brand by this seller");
-    item_pages(c)
+    item_pages(c, PageWeight::Light)
         .into_iter()
         .find(|(s, path, _)| *s == l.site && path.ends_with(&l.id))
         .unwrap()
@@ -135,7 +135,7 @@ fn the_brands_gtin_identifies_the_sku_whatever_the_title_says() {
         .clone();
     let ix = c.listings.iter().position(|x| x.id == l.id).unwrap();
     let page = |c: &Catalog| {
-        let (_, path, body) = item_pages(c)
+        let (_, path, body) = item_pages(c, PageWeight::Light)
             .into_iter()
             .find(|(s, path, _)| *s == Site::Shopusa && path.ends_with(&l.id))
             .unwrap();

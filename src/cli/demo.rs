@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use brandguard::config::Config;
-use brandguard::demo::{DemoOptions, DemoServer, Fault, Site};
+use brandguard::demo::{DemoOptions, DemoServer, Fault, PageWeight, Site};
 use brandguard::evidence::Store;
 use brandguard::scan::{DemoReport, ScanOptions};
 use clap::Args;
@@ -57,6 +57,13 @@ struct DemoArgs {
     /// js-shell, soft-404, widget for a share of item pages, e.g. captcha:30%). Repeatable.
     #[arg(long = "fault", value_parser = parse_fault)]
     faults: Vec<(Site, Fault)>,
+    /// How much each page weighs around its listing: light (~1 KB item pages, 10
+    /// results a search page), real (15-40 KB with menus, reviews quoting other
+    /// prices, rails of other sellers, inline state; 48 results) or heavy (300 KB to
+    /// 1.5 MB, like captured marketplace pages; 60 results). Default: light for
+    /// `demo`, real for `serve-demo`.
+    #[arg(long)]
+    page_weight: Option<PageWeight>,
 }
 
 fn parse_fault(s: &str) -> Result<(Site, Fault), String> {
@@ -71,12 +78,14 @@ fn parse_fault(s: &str) -> Result<(Site, Fault), String> {
 }
 
 impl DemoArgs {
-    fn options(&self) -> DemoOptions {
+    /// The demo's options; `weight` unless `--page-weight` says otherwise.
+    fn options(&self, weight: PageWeight) -> DemoOptions {
         DemoOptions {
             seed: self.seed,
             listings_per_site: self.listings,
             port: self.port,
             faults: self.faults.clone(),
+            page_weight: self.page_weight.unwrap_or(weight),
         }
     }
 }
@@ -107,7 +116,7 @@ impl DemoCommand {
             }
         };
         runtime()?.block_on(async {
-            let server = DemoServer::start(&self.demo.options()).await?;
+            let server = DemoServer::start(&self.demo.options(PageWeight::Light)).await?;
             let config = match load_config(&targets, &base_urls(&server)) {
                 Ok(c) => c,
                 Err(code) => return Ok(code),
@@ -274,10 +283,11 @@ impl ServeDemoCommand {
     /// Runs the demo marketplace until Ctrl-C, printing its addresses.
     pub fn run(&self) -> Result<u8> {
         runtime()?.block_on(async {
-            let server = DemoServer::start(&self.demo.options()).await?;
+            let server = DemoServer::start(&self.demo.options(PageWeight::Real)).await?;
             for (name, url) in server.base_urls() {
                 println!("{name:>8}  {url}");
             }
+            println!("page weight: {}", server.page_weight().name());
             if let Some(dir) = &self.write_targets {
                 brandguard::demo::write_targets(dir, Some(&server))?;
                 println!("targets: {}", dir.display());

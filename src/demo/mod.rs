@@ -5,6 +5,7 @@
 //! it alone so adapters can be tried against it.
 
 pub mod catalog;
+mod furniture;
 pub mod hostile;
 mod pages;
 mod server;
@@ -18,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 pub use catalog::{Catalog, DemoPromotion, Role, Site, night_date};
+pub use furniture::PageWeight;
 pub use server::{Fault, RequestRecord, Wall};
 pub use targets::{TargetsError, write_targets};
 
@@ -31,6 +33,8 @@ pub struct DemoOptions {
     pub port: u16,
     /// Misbehaviour to inject, per site.
     pub faults: Vec<(Site, Fault)>,
+    /// How much a page weighs around its listing (`light` by default: fast tests).
+    pub page_weight: PageWeight,
 }
 
 impl Default for DemoOptions {
@@ -40,6 +44,7 @@ impl Default for DemoOptions {
             listings_per_site: 24,
             port: 0,
             faults: Vec::new(),
+            page_weight: PageWeight::Light,
         }
     }
 }
@@ -55,6 +60,7 @@ pub struct DemoServer {
     catalog: server::Shared,
     seed: u64,
     per_site: usize,
+    weight: PageWeight,
     addrs: Vec<(Site, SocketAddr)>,
     log: Arc<Mutex<Vec<RequestRecord>>>,
     faults: server::Faults,
@@ -83,7 +89,13 @@ impl DemoServer {
             let addr = listener
                 .local_addr()
                 .map_err(|source| DemoError::Bind { port, source })?;
-            let app = server::router(site, catalog.clone(), log.clone(), faults.clone());
+            let app = server::router(
+                site,
+                catalog.clone(),
+                log.clone(),
+                faults.clone(),
+                opts.page_weight,
+            );
             let listener = server::SiteListener {
                 inner: listener,
                 site,
@@ -100,6 +112,7 @@ impl DemoServer {
             catalog,
             seed: opts.seed,
             per_site: opts.listings_per_site,
+            weight: opts.page_weight,
             addrs,
             log,
             faults,
@@ -114,6 +127,11 @@ impl DemoServer {
             Ok(mut f) => *f = faults,
             Err(p) => *p.into_inner() = faults,
         }
+    }
+
+    /// How much its pages weigh around their listings.
+    pub fn page_weight(&self) -> PageWeight {
+        self.weight
     }
 
     /// `http://127.0.0.1:PORT` of a site.
@@ -172,14 +190,14 @@ impl Drop for DemoServer {
 
 /// The bytes of every item page of the demo with its path, as the server sends them:
 /// for benchmarks and offline tests.
-pub fn item_pages(c: &Catalog) -> Vec<(Site, String, Vec<u8>)> {
+pub fn item_pages(c: &Catalog, weight: PageWeight) -> Vec<(Site, String, Vec<u8>)> {
     c.listings
         .iter()
         .map(|l| {
             (
                 l.site,
                 pages::item_path(l.site, &l.id),
-                pages::encode(l.site, pages::item(c, l)),
+                pages::encode(l.site, pages::item(c, l, weight)),
             )
         })
         .collect()

@@ -6,8 +6,9 @@
 use rust_decimal::Decimal;
 
 use super::catalog::{Catalog, DemoListing, DemoSeller, Site};
+use super::furniture::{self, Furniture, PageWeight};
 
-/// Listings per search results page.
+/// Listings per search results page of `light` pages: the fewest of any weight.
 pub const PAGE_SIZE: usize = 10;
 
 fn esc(s: &str) -> String {
@@ -52,8 +53,8 @@ pub fn robots(site: Site) -> &'static str {
     }
 }
 
-/// Listings per search category (`cat=K`): 50 result pages, the most the demo
-/// targets follow. Large demo catalogs are searched one category at a time, the way a
+/// Listings per search category (`cat=K`): 50 result pages of the lightest kind, the
+/// most the demo targets follow. Large demo catalogs are searched one category at a time, the way a
 /// brand narrows a marketplace's search by department to reach every listing.
 pub const CATEGORY_SIZE: usize = 50 * PAGE_SIZE;
 
@@ -98,7 +99,9 @@ pub fn search(
     cat: Option<usize>,
     page: usize,
     endless: bool,
+    weight: PageWeight,
 ) -> Option<String> {
+    let page_size = weight.page_size();
     let live = c.on(site).len();
     let (first, count) = match cat {
         Some(k) => {
@@ -107,12 +110,12 @@ pub fn search(
         }
         None => (0, live),
     };
-    let pages = count.div_ceil(PAGE_SIZE).max(1);
+    let pages = count.div_ceil(page_size).max(1);
     if page == 0 || (page > pages && !endless) {
         return None;
     }
     let shown = page.min(pages);
-    let chunk: Vec<&DemoListing> = ((shown - 1) * PAGE_SIZE..(shown * PAGE_SIZE).min(count))
+    let chunk: Vec<&DemoListing> = ((shown - 1) * page_size..(shown * page_size).min(count))
         .filter_map(|i| c.nth_live(site, first + i))
         .collect();
     let mut rows = String::new();
@@ -145,23 +148,24 @@ pub fn search(
         });
     }
     let next = (page < pages || endless).then(|| search_path(site, cat, page + 1));
+    let Furniture { head, top, bottom } = furniture::search(weight, site, page);
     Some(match site {
         Site::Shopusa => format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Search: acme - ShopUSA</title></head><body>\
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Search: acme - ShopUSA</title>{head}</head><body>{top}\
              <h1>Results for \"acme\"</h1><ul class=\"results\">\n{rows}</ul>\
-             <nav class=\"pagination\">Page {page} of {pages} {}</nav></body></html>",
+             <nav class=\"pagination\">Page {page} of {pages} {}</nav>{bottom}</body></html>",
             next.map(|n| format!("<a rel=\"next\" href=\"{}\">Next</a>", attr(&n)))
                 .unwrap_or_default()
         ),
         Site::Tmart => format!(
-            "<html><head><meta charset=\"gbk\"><title>acme - 淘集市 搜索</title></head><body>\
-             <div class=\"list\">\n{rows}</div><div class=\"pager\">第{page}页 {}</div></body></html>",
+            "<html><head><meta charset=\"gbk\"><title>acme - 淘集市 搜索</title>{head}</head><body>{top}\
+             <div class=\"list\">\n{rows}</div><div class=\"pager\">第{page}页 {}</div>{bottom}</body></html>",
             next.map(|n| format!("<a class=\"next\" href=\"{}\">下一页</a>", attr(&n)))
                 .unwrap_or_default()
         ),
         Site::Bidbay => format!(
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>acme | bidbay</title></head><body>\
-             <ul class=\"srp-results\">\n{rows}</ul><nav>{}</nav></body></html>",
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>acme | bidbay</title>{head}</head><body>{top}\
+             <ul class=\"srp-results\">\n{rows}</ul><nav>{}</nav>{bottom}</body></html>",
             next.map(|n| format!(
                 "<a class=\"pagination__next\" href=\"{}\">Next page</a>",
                 attr(&n)
@@ -171,17 +175,19 @@ pub fn search(
     })
 }
 
-pub fn item(c: &Catalog, l: &DemoListing) -> String {
+/// A listing's item page, with the furniture of its weight around it.
+pub fn item(c: &Catalog, l: &DemoListing, weight: PageWeight) -> String {
     let seller = c.seller(l);
+    let f = furniture::item(weight, l);
     match l.site {
-        Site::Shopusa => shopusa_item(l, seller),
-        Site::Tmart => tmart_item(l, seller),
-        Site::Bidbay => bidbay_item(l, seller),
+        Site::Shopusa => shopusa_item(l, seller, &f),
+        Site::Tmart => tmart_item(l, seller, &f),
+        Site::Bidbay => bidbay_item(l, seller, &f),
     }
 }
 
 /// ShopUSA's item page: JSON-LD Product with its offer, and the buy box.
-fn shopusa_item(l: &DemoListing, seller: &DemoSeller) -> String {
+fn shopusa_item(l: &DemoListing, seller: &DemoSeller, f: &Furniture) -> String {
     let mut product = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "Product",
@@ -206,10 +212,13 @@ fn shopusa_item(l: &DemoListing, seller: &DemoSeller) -> String {
     let json = product.to_string().replace("</", "<\\/");
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} - ShopUSA</title>\
-         <script type=\"application/ld+json\">{json}</script></head><body>\
+         <script type=\"application/ld+json\">{json}</script>{fh}</head><body>{ft}\
          <h1 class=\"product-title\">{t}</h1><div class=\"buybox\"><span class=\"price\">${p}</span>\
          <p class=\"soldby\">Sold by <a class=\"seller\" href=\"/seller/{sid}\">{s}</a></p>\
-         <a href=\"/cart?add={id}\">Add to cart</a></div></body></html>",
+         <a href=\"/cart?add={id}\">Add to cart</a></div>{fb}</body></html>",
+        fh = f.head,
+        ft = f.top,
+        fb = f.bottom,
         t = esc(&l.title),
         p = grouped(l.price),
         sid = attr(&seller.id),
@@ -219,7 +228,7 @@ fn shopusa_item(l: &DemoListing, seller: &DemoSeller) -> String {
 }
 
 /// tmart's item page (GBK-encoded by `encode`): price, coupon price, attributes, shop.
-fn tmart_item(l: &DemoListing, seller: &DemoSeller) -> String {
+fn tmart_item(l: &DemoListing, seller: &DemoSeller, f: &Furniture) -> String {
     let coupon = l
         .coupon
         .map(|c| {
@@ -230,12 +239,15 @@ fn tmart_item(l: &DemoListing, seller: &DemoSeller) -> String {
         })
         .unwrap_or_default();
     format!(
-        "<html><head><meta charset=\"gbk\"><title>{t}-淘集市</title></head><body>\
+        "<html><head><meta charset=\"gbk\"><title>{t}-淘集市</title>{fh}</head><body>{ft}\
          <div class=\"tb-detail\"><h1 class=\"tb-title\">{t}</h1>\
          <div class=\"tb-price\">价格 <span class=\"price-now\">¥{p}</span></div>{coupon}\
          <ul class=\"attrs\"><li class=\"attr-brand\">品牌: {b}</li>{g}</ul></div>\
          <div class=\"shop-info\">店铺: <a class=\"shop-name\" href=\"/shop/{sid}\" data-shop-id=\"{sid}\">{s}</a></div>\
-         </body></html>",
+         {fb}</body></html>",
+        fh = f.head,
+        ft = f.top,
+        fb = f.bottom,
         t = esc(&l.title),
         p = grouped(l.price),
         b = esc(l.brand),
@@ -249,7 +261,7 @@ fn tmart_item(l: &DemoListing, seller: &DemoSeller) -> String {
 }
 
 /// bidbay's item page: Open Graph and microdata, shipping shown beside the price.
-fn bidbay_item(l: &DemoListing, seller: &DemoSeller) -> String {
+fn bidbay_item(l: &DemoListing, seller: &DemoSeller, f: &Furniture) -> String {
     let ship = l
         .shipping
         .map(|s| {
@@ -263,14 +275,17 @@ fn bidbay_item(l: &DemoListing, seller: &DemoSeller) -> String {
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{t} | bidbay</title>\
          <meta property=\"og:type\" content=\"product\"><meta property=\"og:title\" content=\"{ta}\">\
          <meta property=\"product:price:amount\" content=\"{pa}\"><meta property=\"product:price:currency\" content=\"USD\">\
-         </head><body><div itemscope itemtype=\"https://schema.org/Product\">\
+         {fh}</head><body>{ft}<div itemscope itemtype=\"https://schema.org/Product\">\
          <h1 class=\"x-item-title\" itemprop=\"name\">{t}</h1><meta itemprop=\"brand\" content=\"{b}\">{g}{m}\
          <div class=\"x-buybox\" itemprop=\"offers\" itemscope itemtype=\"https://schema.org/Offer\">\
          <span class=\"format\">Buy It Now</span> <span class=\"x-price\" itemprop=\"price\" content=\"{pa}\">US ${p}</span>\
          <meta itemprop=\"priceCurrency\" content=\"USD\"> {ship}\
          <div class=\"x-seller\" itemprop=\"seller\" itemscope itemtype=\"https://schema.org/Organization\">\
          Seller: <a class=\"seller-link\" href=\"/usr/{sid}\"><span itemprop=\"name\">{s}</span></a></div></div></div>\
-         <a href=\"/bid/{id}\">Place bid</a></body></html>",
+         <a href=\"/bid/{id}\">Place bid</a>{fb}</body></html>",
+        fh = f.head,
+        ft = f.top,
+        fb = f.bottom,
         t = esc(&l.title),
         ta = attr(&l.title),
         pa = format!("{:.2}", l.price),

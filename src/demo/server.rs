@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::catalog::{Catalog, DemoListing, Site};
+use super::furniture::PageWeight;
 use super::{GroundTruth, pages};
 
 /// Misbehaviour of a demo site, as real marketplaces show it.
@@ -156,6 +157,8 @@ struct SiteState {
     log: Arc<Mutex<Vec<RequestRecord>>>,
     /// Every site's faults, swappable while the demo runs (`DemoServer::set_faults`).
     faults: Faults,
+    /// How much furniture surrounds each page.
+    weight: PageWeight,
     started: Instant,
     requests: AtomicU64,
     /// (second, requests in it) for the rate-limit fault.
@@ -172,6 +175,7 @@ pub(super) fn router(
     catalog: Shared,
     log: Arc<Mutex<Vec<RequestRecord>>>,
     faults: Faults,
+    weight: PageWeight,
 ) -> Router {
     Router::new()
         .fallback(handle)
@@ -180,6 +184,7 @@ pub(super) fn router(
             catalog,
             log,
             faults,
+            weight,
             started: Instant::now(),
             requests: AtomicU64::new(0),
             window: Mutex::new((0, 0)),
@@ -381,7 +386,7 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
             .unwrap_or(1usize);
         let endless = st.has(|f| matches!(f, Fault::EndlessPagination)).is_some();
         let cat = query_param(query, "cat").and_then(|k| k.parse().ok());
-        return match pages::search(c, site, cat, page, endless) {
+        return match pages::search(c, site, cat, page, endless, st.weight) {
             Some(body) => html(site, body),
             None => not_found(),
         };
@@ -441,7 +446,7 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
     if let Some(Fault::Wall { wall, percent }) = st.has(|f| matches!(f, Fault::Wall { .. }))
         && (position * 37 + 11) % 100 < u64::from(percent)
     {
-        return super::walls::page(wall, site, c, l, position);
+        return super::walls::page(wall, site, c, l, position, st.weight);
     }
     if st.has(|f| matches!(f, Fault::Moved)).is_some() && !query.contains("ref=moved") {
         return (
@@ -479,7 +484,7 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
         )
             .into_response();
     }
-    let mut bytes = pages::encode(site, pages::item(c, l));
+    let mut bytes = pages::encode(site, pages::item(c, l, st.weight));
     if let Some(Fault::Huge { bytes: n }) = st.has(|f| matches!(f, Fault::Huge { .. })) {
         bytes.extend(std::iter::repeat_n(b' ', n));
     }

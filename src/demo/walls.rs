@@ -21,6 +21,7 @@ pub(super) fn page(
     c: &Catalog,
     l: &DemoListing,
     position: u64,
+    weight: super::PageWeight,
 ) -> Response {
     let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
     match wall {
@@ -40,7 +41,7 @@ pub(super) fn page(
         Wall::JsShell => (html, SHELL).into_response(),
         Wall::Soft404 => (html, SOFT_404).into_response(),
         Wall::Widget => {
-            let page = pages::item(c, l).replace(
+            let page = pages::item(c, l, weight).replace(
                 "</body>",
                 "<script src=\"https://www.google.com/recaptcha/api.js\" async defer></script>\
                  <div class=\"g-recaptcha\" data-sitekey=\"6Lc-demo\"></div>\

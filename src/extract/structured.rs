@@ -249,6 +249,19 @@ fn ld_product(v: &Value, g: &Graph) -> Product {
     p
 }
 
+/// Properties whose products are not the page's: what a rail recommends
+/// (`isRelatedTo`, `isSimilarTo`, accessories) and lists of several items
+/// (`itemListElement`, "customers also viewed"). Taking a GTIN or price from one of
+/// them would judge the listing by another product. A list of one item is how some
+/// shops wrap the page's own product, so it is read.
+fn names_other_products(key: &str, value: &Value) -> bool {
+    match key {
+        "isRelatedTo" | "isSimilarTo" | "isAccessoryOrSparePartFor" | "isConsumableFor" => true,
+        "itemListElement" => value.as_array().is_some_and(|a| a.len() > 1),
+        _ => false,
+    }
+}
+
 fn walk(v: &Value, depth: usize, g: &Graph, out: &mut Vec<Product>) {
     if depth > 8 {
         return;
@@ -275,7 +288,7 @@ fn walk(v: &Value, depth: usize, g: &Graph, out: &mut Vec<Product>) {
                 return;
             }
             for (k, x) in map {
-                if k != "offers" {
+                if k != "offers" && !names_other_products(k, x) {
                     walk(x, depth + 1, g, out);
                 }
             }
@@ -708,6 +721,29 @@ mod tests {
         assert_eq!(ps.len(), 1);
         assert_eq!(ps[0].brand.as_deref(), Some("Acme"));
         assert_eq!(ps[0].offers[0].price.as_deref(), Some("149.5"));
+    }
+
+    #[test]
+    fn products_a_rail_recommends_are_not_the_pages() {
+        // The page's product has no GTIN; the "customers also viewed" list and a
+        // related product carry other products' GTINs and lower prices.
+        let html = r#"<script type="application/ld+json">{"@type":"Product","name":"Acme P3",
+            "offers":{"@type":"Offer","price":"53.00","priceCurrency":"USD"},
+            "isRelatedTo":{"@type":"Product","name":"Acme S2","gtin13":"0012345678912"}}</script>
+            <script type="application/ld+json">{"@type":"ItemList","itemListElement":[
+              {"@type":"ListItem","position":1,"item":{"@type":"Product","name":"Acme S2","gtin13":"0012345678912",
+               "offers":{"@type":"Offer","price":"12.00","priceCurrency":"USD"}}},
+              {"@type":"ListItem","position":2,"item":{"@type":"Product","name":"Other"}}]}</script>"#;
+        let (ps, _) = json_ld(&Html::parse_document(html));
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert_eq!(ps[0].name.as_deref(), Some("Acme P3"));
+        assert!(ps[0].gtin.is_empty());
+        // A list of one item is how some shops wrap the page's own product.
+        let one = r#"<script type="application/ld+json">{"@type":"ItemList","itemListElement":[
+              {"@type":"ListItem","position":1,"item":{"@type":"Product","name":"Acme X1"}}]}</script>"#;
+        let (ps, _) = json_ld(&Html::parse_document(one));
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].name.as_deref(), Some("Acme X1"));
     }
 
     #[test]
