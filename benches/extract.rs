@@ -4,7 +4,9 @@
 //! Goal (issue 4): extraction costs at most 30% more than parsing alone.
 //! `capture_verdict` is the cost of judging a capture (captcha, challenge, shell,
 //! soft 404) before it is read; goal (issue 17): under 5% of `extract_listing`.
-//! `real_pages` are the ten captured marketplace pages (300 KB – 1.6 MB).
+//! `real_pages` are the ten captured marketplace pages (300 KB – 1.6 MB);
+//! `demo_pages` the demo's light item pages (~1 KB), `demo_real_pages` and
+//! `demo_heavy_pages` its pages of real (15–40 KB) and heavy (300 KB – 1.5 MB) weight.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -15,9 +17,10 @@ use brandguard::demo::{Catalog, PageWeight, item_pages};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use url::Url;
 
-fn corpus_demo(config: &Config) -> Vec<(String, Page)> {
-    let catalog = Catalog::generate(42, 24);
-    item_pages(&catalog, PageWeight::Light)
+/// The demo's item pages at `weight`, `per_site` listings a site.
+fn corpus_demo(config: &Config, weight: PageWeight, per_site: usize) -> Vec<(String, Page)> {
+    let catalog = Catalog::generate(42, per_site);
+    item_pages(&catalog, weight)
         .into_iter()
         .map(|(site, path, body)| {
             let m = config.marketplace(site.name()).expect("demo marketplace");
@@ -63,7 +66,21 @@ fn bench(c: &mut Criterion) {
     let demo = Config::load(Path::new("targets/demo")).expect("demo targets");
     let generic = Config::load(Path::new("tests/data/generic")).expect("generic targets");
     for (name, config, pages) in [
-        ("demo_pages", &demo, corpus_demo(&demo)),
+        (
+            "demo_pages",
+            &demo,
+            corpus_demo(&demo, PageWeight::Light, 24),
+        ),
+        (
+            "demo_real_pages",
+            &demo,
+            corpus_demo(&demo, PageWeight::Real, 24),
+        ),
+        (
+            "demo_heavy_pages",
+            &demo,
+            corpus_demo(&demo, PageWeight::Heavy, 4),
+        ),
         ("sample_pages", &generic, corpus_samples()),
         ("real_pages", &generic, corpus_real()),
     ] {
