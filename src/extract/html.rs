@@ -26,7 +26,7 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink};
-use html5ever::{LocalName, TokenizerResult};
+use html5ever::{LocalName, TokenizerResult, local_name as ln};
 use scraper::{Html, HtmlTreeSink};
 
 /// Deepest element nesting kept, as in Chromium and WebKit.
@@ -144,69 +144,69 @@ pub fn parse(text: &str, budget: Budget) -> Result<Html, ParseError> {
 }
 
 /// Elements that never have content (no end tag, no depth).
-fn is_void(name: &str) -> bool {
+fn is_void(name: &LocalName) -> bool {
     matches!(
-        name,
-        "area"
-            | "base"
-            | "basefont"
-            | "bgsound"
-            | "br"
-            | "col"
-            | "embed"
-            | "frame"
-            | "hr"
-            | "img"
-            | "input"
-            | "keygen"
-            | "link"
-            | "meta"
-            | "param"
-            | "source"
-            | "track"
-            | "wbr"
-            | "html"
-            | "head"
-            | "body"
+        *name,
+        ln!("area")
+            | ln!("base")
+            | ln!("basefont")
+            | ln!("bgsound")
+            | ln!("br")
+            | ln!("col")
+            | ln!("embed")
+            | ln!("frame")
+            | ln!("hr")
+            | ln!("img")
+            | ln!("input")
+            | ln!("keygen")
+            | ln!("link")
+            | ln!("meta")
+            | ln!("param")
+            | ln!("source")
+            | ln!("track")
+            | ln!("wbr")
+            | ln!("html")
+            | ln!("head")
+            | ln!("body")
     )
 }
 
 /// Elements whose content is text, not markup: always passed on, so the tokenizer
 /// switches state as the tree builder tells it (a dropped `<script>` would have its
 /// body read as tags).
-fn is_raw_text(name: &str) -> bool {
+fn is_raw_text(name: &LocalName) -> bool {
     matches!(
-        name,
-        "script"
-            | "style"
-            | "textarea"
-            | "title"
-            | "xmp"
-            | "iframe"
-            | "noembed"
-            | "noframes"
-            | "noscript"
-            | "plaintext"
+        *name,
+        ln!("script")
+            | ln!("style")
+            | ln!("textarea")
+            | ln!("title")
+            | ln!("xmp")
+            | ln!("iframe")
+            | ln!("noembed")
+            | ln!("noframes")
+            | ln!("noscript")
+            | ln!("plaintext")
     )
 }
 
 /// Start tags that close an open element of the listed names first, as the tree
 /// builder does (`<li>` after `<li>`, `<td>` after `<td>`): without this the depth
 /// count of a list of 1,000 unclosed `<li>` would reach 1,000.
-fn closes(new: &str, open: &str) -> bool {
-    match new {
-        "li" => open == "li",
-        "dt" | "dd" => matches!(open, "dt" | "dd"),
-        "option" => open == "option",
-        "optgroup" => matches!(open, "option" | "optgroup"),
-        "td" | "th" => matches!(open, "td" | "th"),
-        "tr" => matches!(open, "td" | "th" | "tr"),
-        "tbody" | "thead" | "tfoot" => matches!(open, "td" | "th" | "tr" | "tbody" | "thead"),
-        "rt" | "rp" => matches!(open, "rt" | "rp"),
-        "p" | "div" | "ul" | "ol" | "dl" | "table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-        | "section" | "article" | "header" | "footer" | "nav" | "aside" | "form" | "pre"
-        | "blockquote" | "figure" | "main" | "address" | "fieldset" | "details" | "menu" | "hr" => {
-            open == "p"
+fn closes(new: &LocalName, open: &LocalName) -> bool {
+    match *new {
+        ln!("li") => *open == ln!("li"),
+        ln!("dt") | ln!("dd") => matches!(*open, ln!("dt") | ln!("dd")),
+        ln!("option") => *open == ln!("option"),
+        ln!("optgroup") => matches!(*open, ln!("option") | ln!("optgroup")),
+        ln!("td") | ln!("th") => matches!(*open, ln!("td") | ln!("th")),
+        ln!("tr") => matches!(*open, ln!("td") | ln!("th") | ln!("tr")),
+        ln!("tbody") | ln!("thead") | ln!("tfoot") => matches!(*open, ln!("td") | ln!("th") | ln!("tr") | ln!("tbody") | ln!("thead")),
+        ln!("rt") | ln!("rp") => matches!(*open, ln!("rt") | ln!("rp")),
+        ln!("p") | ln!("div") | ln!("ul") | ln!("ol") | ln!("dl") | ln!("table") | ln!("h1") | ln!("h2") | ln!("h3") | ln!("h4") | ln!("h5") | ln!("h6")
+        | ln!("section") | ln!("article") | ln!("header") | ln!("footer") | ln!("nav") | ln!("aside") | ln!("form") | ln!("pre")
+        | ln!("blockquote") | ln!("figure") | ln!("main") | ln!("address") | ln!("fieldset") | ln!("details") | ln!("menu") | ln!("hr") => {
+            *open == ln!("p")
         }
         _ => false,
     }
@@ -308,6 +308,23 @@ impl<S: TokenSink> TokenSink for DepthCap<S> {
 /// cost 2.5 CPU s); real elements carry a few dozen.
 pub const MAX_ATTRIBUTES: usize = 256;
 
+/// Where the tag whose name starts at `from` ends: at its `>` outside quotes, or at
+/// the end of the text. Quoted values are jumped over with memchr.
+fn tag_end(b: &[u8], from: usize) -> usize {
+    let mut j = from;
+    while let Some(k) = memchr::memchr3(b'>', b'"', b'\'', &b[j..]) {
+        let at = j + k;
+        if b[at] == b'>' {
+            return at;
+        }
+        match memchr::memchr(b[at], &b[at + 1..]) {
+            Some(close) => j = at + 1 + close + 1,
+            None => return b.len(),
+        }
+    }
+    b.len()
+}
+
 /// `text` with every tag's attributes beyond [`MAX_ATTRIBUTES`] cut out, borrowed
 /// when nothing is cut (every real page). html5ever offers no such limit, so this is
 /// one linear pass over the bytes with a rough idea of tags (`<` and a letter up to
@@ -324,15 +341,21 @@ pub fn cap_attributes(text: &str) -> std::borrow::Cow<'_, str> {
             i += 1;
             continue;
         }
-        // Inside a tag: count attributes (a space followed by a name) up to `>`.
+        let end = tag_end(b, i + 1);
+        // Each attribute takes at least two bytes (a space and a name): a shorter
+        // tag cannot hold too many, and most tags are skipped without a count.
+        if end - i <= 2 * MAX_ATTRIBUTES {
+            i = end;
+            continue;
+        }
+        // Count attributes (a space followed by a name) up to `>`.
         let (mut j, mut quote, mut attrs, mut cut_at) = (i + 1, None::<u8>, 0usize, None);
-        while j < b.len() {
+        while j < end {
             let c = b[j];
             match quote {
                 Some(q) if c == q => quote = None,
                 Some(_) => {}
                 None if c == b'"' || c == b'\'' => quote = Some(c),
-                None if c == b'>' => break,
                 None if c.is_ascii_whitespace()
                     && b.get(j + 1).is_some_and(|n| {
                         !n.is_ascii_whitespace() && !matches!(n, b'>' | b'/' | b'=')
@@ -348,9 +371,9 @@ pub fn cap_attributes(text: &str) -> std::borrow::Cow<'_, str> {
             j += 1;
         }
         if let Some(from) = cut_at {
-            cuts.push((from, j));
+            cuts.push((from, end));
         }
-        i = j;
+        i = end;
     }
     if cuts.is_empty() {
         return std::borrow::Cow::Borrowed(text);
@@ -426,6 +449,11 @@ mod tests {
         assert_eq!(div.value().attrs().count(), MAX_ATTRIBUTES);
         assert_eq!(div.text().collect::<String>(), "x");
         assert!(capped.ends_with(">x</div><img src=y alt='b c'>"));
+        // Short unquoted attributes: 300 in a tag of ~1.5 KB are cut to the cap too.
+        let short: String = (0..300).map(|i| format!(" b{i}")).collect();
+        let doc = parse(&format!("<i{short}>y</i>"), Budget::unlimited()).unwrap();
+        let i = doc.select(&Selector::parse("i").unwrap()).next().unwrap();
+        assert_eq!(i.value().attrs().count(), MAX_ATTRIBUTES);
         // Ordinary markup comes back untouched, borrowed.
         let plain = "<a href=\"x\" class=y>t</a><script>if (a<b && c>d) {}</script>";
         assert!(matches!(
