@@ -5,6 +5,7 @@
 #
 #   bash bench/run.sh                      # 10,000 and 100,000 listings, 10 nights
 #   BENCH_LISTINGS="3000 30000" bash bench/run.sh
+#   BENCH_WEIGHTS="real:20000 heavy:600"   pages of real weight (default as shown)
 #
 # The demo marketplace runs as a separate process (`brandguard serve-demo`), so its
 # cost is not counted as the scanner's. Scans use `--benchmark-unthrottled`, which
@@ -13,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LISTINGS=${BENCH_LISTINGS:-"10000 100000"}
+WEIGHTS=${BENCH_WEIGHTS:-"real:20000 heavy:600"}
 NIGHTS=${BENCH_NIGHTS:-10}
 CONCURRENCY=${BENCH_CONCURRENCY:-32}
 WORK=${BENCH_DIR:-target/bench}
@@ -31,7 +33,7 @@ for n in $LISTINGS; do
   per_site=$(( (n + 2) / 3 ))
   dir="$WORK/scan-$n"
   rm -rf "$dir"; mkdir -p "$dir"
-  "$BG" serve-demo --listings "$per_site" --write-targets "$dir/targets" > "$dir/server.log" 2>&1 &
+  "$BG" serve-demo --page-weight light --listings "$per_site" --write-targets "$dir/targets" > "$dir/server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 600); do [ -f "$dir/targets/marketplaces/bidbay.toml" ] && break; sleep 0.1; done
   "$BG" -q scan --targets "$dir/targets" --store "$dir/store" --summary "$dir/summary.json" \
@@ -48,8 +50,34 @@ for n in $LISTINGS; do
   snap=$(json "$s" "round(d['snapshot_bytes_stored']/1048576,1)")
   disk=$(du -sm "$dir/store" | cut -f1)
   rss[$n]=$peak
-  rows+=("| scan, $listings listings | $pages pages in ${secs} s: **$pps pages/s** | $cpu CPU s ($cpuk per 1,000 pages) | **$peak MiB** | snapshots $snap MiB, store $disk MiB |")
+  rows+=("| scan, $listings listings, light pages (~1 KB) | $pages pages in ${secs} s: **$pps pages/s** | $cpu CPU s ($cpuk per 1,000 pages) | **$peak MiB** | snapshots $snap MiB, store $disk MiB |")
   last_store="$dir/store"; last_targets="$dir/targets"
+done
+
+# Pages of real weight: item pages of 15-40 KB (real) or 300 KB-1.5 MB (heavy) with a
+# marketplace's furniture around the listing, 48 or 60 results a search page.
+for wn in $WEIGHTS; do
+  weight=${wn%%:*}; n=${wn#*:}
+  per_site=$(( (n + 2) / 3 ))
+  dir="$WORK/scan-$weight-$n"
+  rm -rf "$dir"; mkdir -p "$dir"
+  "$BG" serve-demo --page-weight "$weight" --listings "$per_site" --write-targets "$dir/targets" > "$dir/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 600); do [ -f "$dir/targets/marketplaces/bidbay.toml" ] && break; sleep 0.1; done
+  "$BG" -q scan --targets "$dir/targets" --store "$dir/store" --summary "$dir/summary.json" \
+    --benchmark-unthrottled --concurrency "$CONCURRENCY" > "$dir/scan.log"
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  s="$dir/summary.json"
+  pages=$(json "$s" "d['pages_fetched']")
+  secs=$(json "$s" "d['duration_secs']")
+  listings=$(json "$s" "d['listings_seen']")
+  pps=$(json "$s" "round(d['pages_fetched']/d['duration_secs'])")
+  cpu=$(json "$s" "round(d['usage']['cpu_secs'],1)")
+  cpuk=$(json "$s" "round(1000*d['usage']['cpu_secs']/d['pages_fetched'],2)")
+  peak=$(json "$s" "round(d['usage']['peak_rss_mib'])")
+  snap=$(json "$s" "round(d['snapshot_bytes_stored']/1048576,1)")
+  disk=$(du -sm "$dir/store" | cut -f1)
+  rows+=("| scan, $listings listings, $weight pages | $pages pages in ${secs} s: **$pps pages/s** | $cpu CPU s ($cpuk per 1,000 pages) | **$peak MiB** | snapshots $snap MiB, store $disk MiB |")
 done
 
 set -- $LISTINGS

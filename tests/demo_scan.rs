@@ -165,6 +165,15 @@ async fn gbk_pages_decode_and_a_second_scan_reports_nothing_new() {
     );
 
     let second = common::scan(&config, &store).await;
+    // A first night expects nothing (its own findings are no expectation); the
+    // second expects what the first saw.
+    for (name, m) in &first.marketplaces {
+        assert_eq!(m.listings_expected, 0, "{name}: {m:?}");
+        assert_eq!(
+            second.marketplaces[name].listings_expected, m.listings_seen,
+            "{name}"
+        );
+    }
     assert_eq!(second.findings_new, 0);
     assert_eq!(second.findings_ongoing, first.findings_new);
     assert_eq!(second.listings_seen, first.listings_seen);

@@ -201,13 +201,39 @@ fn closes(new: &LocalName, open: &LocalName) -> bool {
         ln!("optgroup") => matches!(*open, ln!("option") | ln!("optgroup")),
         ln!("td") | ln!("th") => matches!(*open, ln!("td") | ln!("th")),
         ln!("tr") => matches!(*open, ln!("td") | ln!("th") | ln!("tr")),
-        ln!("tbody") | ln!("thead") | ln!("tfoot") => matches!(*open, ln!("td") | ln!("th") | ln!("tr") | ln!("tbody") | ln!("thead")),
+        ln!("tbody") | ln!("thead") | ln!("tfoot") => matches!(
+            *open,
+            ln!("td") | ln!("th") | ln!("tr") | ln!("tbody") | ln!("thead")
+        ),
         ln!("rt") | ln!("rp") => matches!(*open, ln!("rt") | ln!("rp")),
-        ln!("p") | ln!("div") | ln!("ul") | ln!("ol") | ln!("dl") | ln!("table") | ln!("h1") | ln!("h2") | ln!("h3") | ln!("h4") | ln!("h5") | ln!("h6")
-        | ln!("section") | ln!("article") | ln!("header") | ln!("footer") | ln!("nav") | ln!("aside") | ln!("form") | ln!("pre")
-        | ln!("blockquote") | ln!("figure") | ln!("main") | ln!("address") | ln!("fieldset") | ln!("details") | ln!("menu") | ln!("hr") => {
-            *open == ln!("p")
-        }
+        ln!("p")
+        | ln!("div")
+        | ln!("ul")
+        | ln!("ol")
+        | ln!("dl")
+        | ln!("table")
+        | ln!("h1")
+        | ln!("h2")
+        | ln!("h3")
+        | ln!("h4")
+        | ln!("h5")
+        | ln!("h6")
+        | ln!("section")
+        | ln!("article")
+        | ln!("header")
+        | ln!("footer")
+        | ln!("nav")
+        | ln!("aside")
+        | ln!("form")
+        | ln!("pre")
+        | ln!("blockquote")
+        | ln!("figure")
+        | ln!("main")
+        | ln!("address")
+        | ln!("fieldset")
+        | ln!("details")
+        | ln!("menu")
+        | ln!("hr") => *open == ln!("p"),
         _ => false,
     }
 }

@@ -185,7 +185,7 @@ impl<'a> Run<'a> {
             as_of,
             gone: Mutex::new(Default::default()),
             rechecks: Mutex::new(HashSet::new()),
-            open_urls: open_urls(store)?,
+            open_urls: open_urls(store, u64::MAX)?,
             last_flush: Mutex::new(std::time::Instant::now()),
             markets: config
                 .marketplaces
@@ -859,7 +859,8 @@ fn note_expected(store: &Store, summary: &mut ScanSummary) -> Result<(), ScanErr
             }
         }
     }
-    let open = open_urls(store)?;
+    // Findings this scan opened are not what it expected to find.
+    let open = open_urls(store, summary.scan_id)?;
     let names: BTreeSet<&String> = seen_last.keys().chain(open.keys()).collect();
     for name in names {
         let seen = seen_last.get(name).copied().unwrap_or(0);
@@ -869,13 +870,15 @@ fn note_expected(store: &Store, summary: &mut ScanSummary) -> Result<(), ScanErr
     Ok(())
 }
 
-/// Marketplace → addresses of listings with open findings. One listing has a
-/// finding per kind: a set, so each address is checked once.
-fn open_urls(store: &Store) -> Result<BTreeMap<String, BTreeSet<Url>>, ScanError> {
+/// Marketplace → addresses of listings with open findings first seen before scan
+/// `before`. One listing has a finding per kind: a set, so each address is checked
+/// once.
+fn open_urls(store: &Store, before: u64) -> Result<BTreeMap<String, BTreeSet<Url>>, ScanError> {
     let mut open: BTreeMap<String, BTreeSet<Url>> = BTreeMap::new();
     for f in store.findings() {
         let f = f?;
         if f.resolved.is_none()
+            && f.first_scan < before
             && let Ok(u) = Url::parse(&f.finding.url)
         {
             open.entry(f.finding.marketplace.clone())
