@@ -16,6 +16,16 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Before any thread starts: mimalloc asks the kernel for transparent huge pages
+    // (madvise) on its regions, and a 2 MiB page is resident as soon as a byte of it
+    // is touched. On pages of real weight (15-40 KB) that was most of a scan's peak:
+    // 2,046 pages, 239 MiB with huge pages, 125 MiB without, no more CPU.
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag on this process; it
+    // takes no pointers.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     let cli = cli::Cli::parse();
     // `brandguard findings | head` should end quietly when head closes the pipe, as
     // Unix tools do, not panic on the failed write. Not for commands that talk over
