@@ -258,7 +258,7 @@ fn bad_configuration_names_file_line_and_field() {
     );
     let err = check_fails(&d);
     assert!(
-        err.contains("tmart.toml:19") && err.contains("item.fields.title"),
+        err.contains("tmart.toml:21") && err.contains("item.fields.title"),
         "{err}"
     );
 

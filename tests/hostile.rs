@@ -113,11 +113,11 @@ fn careless_marketplace_settings_are_refused() {
     for (edit, says) in [
         (
             Box::new(rate("{ per_second = 0.000001, burst = 1 }")) as Box<dyn Fn(String) -> String>,
-            vec!["shopusa.toml:7", "per_second", "0.01 to 1000"],
+            vec!["shopusa.toml:10", "per_second", "0.01 to 1000"],
         ),
         (
             Box::new(rate("{ per_second = 5.0, burst = 100000000 }")),
-            vec!["shopusa.toml:7", "burst", "1 to 10"],
+            vec!["shopusa.toml:10", "burst", "1 to 10"],
         ),
         (
             Box::new(|t: String| {
@@ -140,7 +140,7 @@ fn careless_marketplace_settings_are_refused() {
         ),
         (
             Box::new(|t: String| t.replace("max_pages = 50", "max_pages = 0")),
-            vec!["shopusa.toml:13", "search.max_pages", "1 to"],
+            vec!["shopusa.toml:16", "search.max_pages", "1 to"],
         ),
     ] {
         let (_d, t) = targets_with("marketplaces/shopusa.toml", edit);

@@ -1113,3 +1113,96 @@ async fn a_chinese_form_carries_no_english_sentence() {
     let err = packet::build(&config, &store, &c.id, None, &out).unwrap_err();
     assert!(err.to_string().contains("投诉理由"), "{err}");
 }
+
+/// A distributor selling outside its territory, reported to eBay: each of its items
+/// is an unlawful importation (eBay's 9037) naming the country the marketplace sells
+/// into; without that country (or the reason code) the packet is not fit to file
+/// and says which setting is missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unlawful_importation_names_the_country_it_concerns() {
+    let (_server, config) = forms_demo().await;
+    let (dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let out = dir.path().join("p");
+    std::fs::create_dir_all(&out).unwrap();
+    // A distributor's case is a notice under its agreement; legal takes it to the
+    // marketplace (the notices went unanswered).
+    let c = case_of(&store, "bidbay", "pacific-sound");
+    let c = case::override_path(
+        &store,
+        &c.id,
+        case::EnforcementPath::MarketplaceComplaint,
+        "two notices unanswered",
+        "legal",
+    )
+    .unwrap();
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    assert_eq!(p.format, "ebay_vero");
+    let m = manifest(&p.dir);
+    assert_eq!(
+        value(&m, "countries"),
+        (
+            "US",
+            "marketplaces/bidbay.toml country (ISO 3166-1 alpha-2)"
+        )
+    );
+    assert_eq!(
+        value(&m, "vero_reason_code_importation").0,
+        "DEMO-IMPORTATION"
+    );
+    assert!(value(&m, "reason").0.contains("unlawful importation"));
+    let api: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.dir.join("api/vero_report.json")).unwrap())
+            .unwrap();
+    let items = api["reportItems"].as_array().unwrap();
+    assert!(!items.is_empty());
+    for it in items {
+        assert_eq!(it["veroReasonCodeId"], "DEMO-IMPORTATION", "{it}");
+        assert_eq!(it["countries"], serde_json::json!(["US"]), "{it}");
+    }
+    // A counterfeiter's items name no country.
+    let a1 = case_of(&store, "bidbay", "a1-deals-hk");
+    let p = packet::build(&config, &store, &a1.id, None, &out).unwrap();
+    let api: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.dir.join("api/vero_report.json")).unwrap())
+            .unwrap();
+    for it in api["reportItems"].as_array().unwrap() {
+        assert!(it.get("countries").is_none(), "{it}");
+    }
+    assert!(!manifest(&p.dir).fields.iter().any(|f| f.id == "countries"));
+
+    // Without the marketplace's country: not fit to file, naming the setting.
+    let mut no_country = config.clone();
+    for mk in &mut no_country.marketplaces {
+        mk.country = None;
+    }
+    let out2 = dir.path().join("p2");
+    std::fs::create_dir_all(&out2).unwrap();
+    match packet::build(&no_country, &store, &c.id, None, &out2) {
+        Err(packet::PacketError::NotFit { reasons, .. }) => assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("countries") && r.contains("bidbay.toml country")),
+            "{reasons:?}"
+        ),
+        other => panic!("built without the country: {other:?}"),
+    }
+}
+
+/// `country` in a marketplace file is an ISO 3166-1 alpha-2 code: `UK` is refused
+/// with the code to use, naming the file and line.
+#[test]
+fn a_marketplace_country_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    brandguard::demo::write_targets(dir.path(), None).unwrap();
+    let file = dir.path().join("marketplaces/bidbay.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("country = \"US\"", "country = \"UK\"")).unwrap();
+    let err = Config::load(dir.path()).unwrap_err().to_string();
+    assert!(
+        err.contains("bidbay.toml")
+            && err.contains("`UK` is not an ISO 3166-1 alpha-2")
+            && err.contains("GB"),
+        "{err}"
+    );
+}

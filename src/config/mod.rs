@@ -309,6 +309,10 @@ impl Marketplace {
             }
             d => d.as_ref().map(|c| *c.get_ref()),
         };
+        let country = match &m.country {
+            Some(c) => Some(country_code(c, site)?),
+            None => None,
+        };
         Ok(Marketplace {
             name,
             file,
@@ -327,9 +331,32 @@ impl Marketplace {
             complaint_format: m.complaint_format.unwrap_or_default(),
             vat_basis: m.vat_basis,
             decimal_separator,
+            country,
             plausible: PlausiblePrices::default(),
         })
     }
+}
+
+/// A marketplace's `country`: an ISO 3166-1 alpha-2 code as eBay's and other forms
+/// take it (`GB`, never `UK`).
+fn country_code(c: &toml::Spanned<String>, site: &Site) -> Result<String, ConfigError> {
+    let code = c.get_ref().trim();
+    if isocountry::CountryCode::for_alpha2(code).is_ok() {
+        return Ok(code.to_string());
+    }
+    let up = code.to_ascii_uppercase();
+    let hint = if up == "UK" {
+        " (the United Kingdom is GB)".to_string()
+    } else if isocountry::CountryCode::for_alpha2(&up).is_ok() {
+        format!(" (did you mean {up}?)")
+    } else {
+        String::new()
+    };
+    Err(site.invalid(
+        c.span(),
+        "country",
+        format!("`{code}` is not an ISO 3166-1 alpha-2 country code{hint}"),
+    ))
 }
 
 /// A marketplace's name: letters, digits, `-` and `_` (it appears in file names

@@ -408,6 +408,11 @@ pub(super) struct MarketplaceFile {
     /// `1.299` as 1.299 rather than guessing thousands.
     #[serde(default)]
     pub decimal_separator: Option<Spanned<char>>,
+    /// The country whose buyers the marketplace serves (ISO 3166-1 alpha-2, e.g.
+    /// `US`): where a distributor selling outside its territory imports into, which
+    /// eBay's unlawful-importation reason must name.
+    #[serde(default)]
+    pub country: Option<Spanned<String>>,
 }
 
 /// Whether a marketplace's advertised prices include VAT. Consumer marketplaces show
@@ -889,6 +894,8 @@ pub struct Marketplace {
     pub vat_basis: VatBasis,
     /// The decimal separator the site prints, when the adapter says.
     pub decimal_separator: Option<char>,
+    /// ISO 3166-1 alpha-2 code of the country the marketplace sells into.
+    pub country: Option<String>,
     /// The brand's plausible price ranges (from brand.toml), which extraction applies.
     pub plausible: PlausiblePrices,
 }

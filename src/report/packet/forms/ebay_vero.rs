@@ -1,7 +1,9 @@
 //! eBay VeRO's Notice of Claimed Infringement, and the body of its API request.
 
 use super::{Facts, Form, counterfeit, field};
+use crate::judge::FindingKind;
 use crate::report::packet::FormField;
+use crate::report::packet::evidence::Evidence;
 use crate::sanitize::terminal_within;
 
 pub(super) struct EbayVero;
@@ -16,6 +18,54 @@ fn reason_code_key(counterfeit: bool) -> &'static str {
     } else {
         "ebay_vero.trademark"
     }
+}
+
+/// The reason code key of unlawful importation (eBay's 9037: a product bearing the
+/// trademark brought into a country the rights owner did not release it in), which
+/// must name the countries concerned.
+const IMPORTATION: &str = "ebay_vero.unlawful_importation";
+
+/// An item sold by a distributor outside its territory, and not a counterfeit: an
+/// unlawful importation into the marketplace's country.
+fn imported(e: &Evidence) -> bool {
+    !counterfeit(e)
+        && e.records
+            .iter()
+            .any(|r| r.finding.kind == FindingKind::TerritoryBreach)
+}
+
+/// An item's reason code key.
+fn item_code_key(e: &Evidence) -> &'static str {
+    if imported(e) {
+        IMPORTATION
+    } else {
+        reason_code_key(counterfeit(e))
+    }
+}
+
+/// What unlawful importation needs beyond the case's fields, when an item is one:
+/// its reason code and the country the marketplace sells into.
+fn importation_fields(f: &Facts) -> Vec<FormField> {
+    if !f.evidence.iter().any(imported) {
+        return Vec::new();
+    }
+    let market = &f.case.marketplace;
+    vec![
+        field(
+            "vero_reason_code_importation",
+            "VeRO reason code for unlawful importation (API)",
+            f.brand().enforcement.reason_codes.get(IMPORTATION).cloned(),
+            &format!(
+                "brand.toml [enforcement] reason_codes.\"{IMPORTATION}\" (from eBay's getVeroReasonCodes; 9037 on eBay)"
+            ),
+        ),
+        field(
+            "countries",
+            "Countries the items are unlawfully imported into",
+            f.config.marketplace(market).and_then(|m| m.country.clone()),
+            &format!("marketplaces/{market}.toml country (ISO 3166-1 alpha-2)"),
+        ),
+    ]
 }
 
 impl Form for EbayVero {
@@ -33,7 +83,7 @@ impl Form for EbayVero {
     }
     fn fields(&self, f: &Facts) -> Vec<FormField> {
         let code_key = reason_code_key(f.counterfeit());
-        vec![
+        let mut fields = vec![
             f.owner_field(
                 "rights_owner",
                 "Name of intellectual property rights owner",
@@ -99,7 +149,9 @@ impl Form for EbayVero {
                 Some(f.built_at.format("%Y-%m-%d").to_string()),
                 "the day the packet was built",
             ),
-        ]
+        ];
+        fields.extend(importation_fields(f));
+        fields
     }
 
     /// The bodies of eBay's VeRO API `POST /commerce/vero/v1/vero_report` for the
@@ -113,24 +165,34 @@ impl Form for EbayVero {
             .as_ref()
             .map(|o| o.company.as_str())
             .unwrap_or("");
+        let country = f
+            .config
+            .marketplace(&f.case.marketplace)
+            .and_then(|m| m.country.clone());
         let items: Vec<serde_json::Value> = f
             .evidence
             .iter()
             .map(|e| {
-                let key = reason_code_key(counterfeit(e));
+                let key = item_code_key(e);
                 let message = format!(
                     "This listing infringes the registered trademark of {} ({owner}). Case {}.",
                     brand.name, f.case.id
                 );
                 let details: Vec<String> =
                     e.records.iter().map(|r| r.finding.detail.clone()).collect();
-                serde_json::json!({
+                let mut item = serde_json::json!({
                     "itemId": e.records[0].finding.listing_id,
                     "veroReasonCodeId": brand.enforcement.reason_codes.get(key),
                     "messageToSeller": terminal_within(&message, 1000),
                     "copyEmailToRightsOwner": true,
                     "detailedMessage": terminal_within(&details.join("; "), 1000),
-                })
+                });
+                // Unlawful importation names the countries it concerns (eBay: one
+                // country per entry, required for 9037).
+                if key == IMPORTATION {
+                    item["countries"] = serde_json::json!(country.iter().collect::<Vec<_>>());
+                }
+                item
             })
             .collect();
         batches(items)
@@ -147,6 +209,11 @@ fn reasons_per_item(f: &Facts) -> String {
             let id = &e.records[0].finding.listing_id;
             if counterfeit(e) {
                 format!("{id}: counterfeit of a product bearing the registered trademark")
+            } else if imported(e) {
+                format!(
+                    "{id}: unlawful importation of a product bearing the registered trademark, \
+                     sold outside the territory the rights owner released it in"
+                )
             } else {
                 format!("{id}: trademark infringement{grounds}")
             }
