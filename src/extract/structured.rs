@@ -3,6 +3,7 @@
 //! These are what marketplaces publish for search engines, so they are more stable
 //! than CSS: they are read first, selectors are the fallback.
 
+use html5ever::local_name as ln;
 use scraper::{ElementRef, Html};
 use serde_json::Value;
 
@@ -567,6 +568,10 @@ pub struct Structured {
     pub open_graph: Option<Product>,
 }
 
+/// RDFa's `typeof`, interned once (html5ever has no static atom for it).
+static TYPEOF: std::sync::LazyLock<html5ever::LocalName> =
+    std::sync::LazyLock::new(|| html5ever::LocalName::from("typeof"));
+
 /// Reads all structured data in one walk over the document. One walk with plain
 /// attribute checks instead of a CSS `select` per syntax: on small item pages the
 /// walks, not the parse, were most of the cost (see benches/extract.rs).
@@ -578,8 +583,10 @@ pub fn read_all(doc: &Html) -> Structured {
             continue;
         };
         let v = e.value();
-        match v.name() {
-            "script" => {
+        // Names compared as interned atoms: `Element::attr(&str)` interns its
+        // argument on every call, which on real-weight pages cost more than the walk.
+        match v.name.local {
+            ln!("script") => {
                 if v.attr("type")
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
                 {
@@ -587,13 +594,16 @@ pub fn read_all(doc: &Html) -> Structured {
                 }
                 continue;
             }
-            "meta" if v.attr("property").is_some() || v.attr("name").is_some() => metas.push(e),
+            ln!("meta") if v.attr("property").is_some() || v.attr("name").is_some() => {
+                metas.push(e)
+            }
             _ => {}
         }
-        if v.attr("itemscope").is_some() && Syntax::Microdata.is_scope_of(&e, "Product") {
+        let has = |name: &html5ever::LocalName| v.attrs.iter().any(|(q, _)| q.local == *name);
+        if has(&ln!("itemscope")) && Syntax::Microdata.is_scope_of(&e, "Product") {
             micro.push(e);
         }
-        if v.attr("typeof").is_some() && Syntax::RdfaLite.is_scope_of(&e, "Product") {
+        if has(&TYPEOF) && Syntax::RdfaLite.is_scope_of(&e, "Product") {
             rdfa.push(e);
         }
     }
