@@ -528,7 +528,19 @@ async fn a_damaged_store_is_a_clear_error_never_a_panic_and_a_backup_restores_it
     );
 
     type Damage = fn(&Path);
-    let damages: [(&str, Damage); 3] = [
+    fn remove_snapshot_files(store: &Path) {
+        for e in std::fs::read_dir(store).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("snap.")
+            {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
+    }
+    let damages: [(&str, Damage); 4] = [
         ("zeroed pages", |store| {
             use std::io::{Seek, Write};
             let mut db = std::fs::OpenOptions::new()
@@ -546,24 +558,69 @@ async fn a_damaged_store_is_a_clear_error_never_a_panic_and_a_backup_restores_it
             let len = db.metadata().unwrap().len();
             db.set_len(len / 2).unwrap();
         }),
-        ("snapshot files removed", |store| {
-            for e in std::fs::read_dir(store).unwrap() {
-                let p = e.unwrap().path();
-                if p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with("snap.")
-                {
-                    std::fs::remove_file(p).unwrap();
-                }
-            }
+        ("snapshot files removed", remove_snapshot_files),
+        // sled then reads the log from the start of `db` and, finding it cut,
+        // opens an empty store: readers must refuse it, not report no cases.
+        ("cut tail and snapshot files removed", |store| {
+            remove_snapshot_files(store);
+            let db = std::fs::OpenOptions::new()
+                .write(true)
+                .open(store.join("db"))
+                .unwrap();
+            let len = db.metadata().unwrap().len();
+            db.set_len(len / 2).unwrap();
         }),
     ];
+    // What a rebuild of the undamaged store says it kept.
+    let rebuilt_line = |store: &Path, to: &str| {
+        let out = run(&[
+            "evidence",
+            "rebuild",
+            "--store",
+            store.to_str().unwrap(),
+            "--out",
+            dir.path().join(to).to_str().unwrap(),
+        ]);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            !err.contains("panicked") && out.status.code().is_some_and(|c| c != 101),
+            "rebuild crashed: {err}"
+        );
+        (out.status.code(), text)
+    };
+    let (code, whole) = rebuilt_line(&original, "rebuilt-original");
+    assert_eq!(code, Some(0), "{whole}");
+    let kept = |text: &str| {
+        text.lines()
+            .next()
+            .unwrap_or("")
+            .split(": ")
+            .nth(1)
+            .map(str::to_string)
+    };
     let mut refused = 0;
     for (what, damage) in damages {
         let store = dir.path().join(what.replace(' ', "-"));
         copy_dir(&original, &store);
         damage(&store);
+        // A rebuild either keeps all the undamaged store held, or exits 3 naming
+        // what it left out: never a clean success with less.
+        let (code, text) = rebuilt_line(&store, &format!("rebuilt-{}", what.replace(' ', "-")));
+        if what == "cut tail and snapshot files removed" {
+            // sled kept a prefix of the log (or none of it): the rebuild keeps that
+            // and names the report rows no record vouches for any more.
+            assert_eq!(code, Some(3), "{text}");
+            assert!(text.contains("report_rows"), "{text}");
+        }
+        match code {
+            Some(0) => assert_eq!(kept(&text), kept(&whole), "{what}: {text}"),
+            Some(3) => assert!(
+                text.contains("left out:") || text.contains("chain breaks"),
+                "{what}: {text}"
+            ),
+            _ => {}
+        }
         for args in [
             vec!["evidence", "verify", "--store", store.to_str().unwrap()],
             vec!["case", "list", "--store", store.to_str().unwrap()],

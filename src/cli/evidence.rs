@@ -291,7 +291,7 @@ fn backup(store: &Path, out: &Path) -> Result<u8> {
 
 /// Rebuilds the store into `out`; exit 3 if anything had to be left out.
 fn rebuild(store: &Path, out: &Path) -> Result<u8> {
-    let store = Store::open_existing(store)?;
+    let store = Store::open_to_rebuild(store)?;
     let (r, v) = store.rebuild_into(out)?;
     println!(
         "rebuilt {} into {}: {} log records, {} snapshots, {} observations, {} findings ({} from older versions, unchecked), {} listings, {} scans, {} cases, {} report-rows files; verified, head {}",

@@ -287,8 +287,51 @@ impl Store {
                     }
                 ),
             }),
-            (true, true) => Self::open(path),
+            (true, true) => {
+                let store = Self::open_to_rebuild(path)?;
+                match store.lost_log() {
+                    Some(message) => Err(EvidenceError::Damaged {
+                        path: path.to_path_buf(),
+                        message,
+                    }),
+                    None => Ok(store),
+                }
+            }
         }
+    }
+
+    /// [`Store::open_existing`] for `evidence rebuild`, which must open a store whose
+    /// log sled lost to name what is left of it; readers refuse such a store.
+    pub fn open_to_rebuild(path: &Path) -> Result<Store, EvidenceError> {
+        if !path.join("conf").is_file() || !path.join("db").is_file() {
+            return Self::open_existing(path);
+        }
+        Self::open(path)
+    }
+
+    /// Why the store's log is gone while its files show scans were written: a `db`
+    /// cut short whose snapshot file is also gone can open in sled as an empty (or
+    /// shorter) store, and readers would report no cases and no findings as if that
+    /// were true. A report-rows file of a scan the store has no record of cannot
+    /// come from a crash (rows are written at the end of a scan that began in the
+    /// log), only from a log sled lost. (A file of a scan begun but not finished is
+    /// what a crash leaves: the scan's resume rewrites it.)
+    fn lost_log(&self) -> Option<String> {
+        let files = std::fs::read_dir(rows::rows_dir(&self.path)).ok()?;
+        let unknown: Vec<String> = files
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().to_string();
+                let scan = name.strip_suffix(".jsonl.zst")?.parse::<u64>().ok()?;
+                matches!(self.scan(scan), Ok(None)).then_some(name)
+            })
+            .collect();
+        (!unknown.is_empty()).then(|| {
+            format!(
+                "report-rows files of scans its log has no record of ({}): sled lost the log (`brandguard evidence rebuild` names what is left)",
+                unknown.join(", ")
+            )
+        })
     }
 
     /// Opens (or creates) the store in folder `path`: for `scan`, `demo`, and the

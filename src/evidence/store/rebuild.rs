@@ -251,6 +251,8 @@ impl Store {
         g: Gathered,
         out: &mut Rebuilt,
     ) -> Result<(), EvidenceError> {
+        let vouched_rows: std::collections::BTreeSet<u64> = g.rows.iter().map(|r| r.0).collect();
+        self.name_unvouched(&g, &vouched_rows, out)?;
         let findings = db.open_tree("findings")?;
         for (key, sha) in g.findings {
             let printable = String::from_utf8_lossy(&key).replace('\0', "/");
@@ -309,6 +311,61 @@ impl Store {
                     "{}: missing or altered (reports read scan {scan}'s observations instead)",
                     file.display()
                 )),
+            }
+        }
+        Ok(())
+    }
+
+    /// Names what the old store holds that no intact log record vouches for: state
+    /// entries beyond those the log accounts for, and report-rows files of scans
+    /// the log does not finish. A store whose log sled lost (a cut `db` file can
+    /// open as an almost empty store) must not rebuild as a clean, empty success.
+    fn name_unvouched(
+        &self,
+        g: &Gathered,
+        vouched_rows: &std::collections::BTreeSet<u64>,
+        out: &mut Rebuilt,
+    ) -> Result<(), EvidenceError> {
+        let path = self.path.display().to_string();
+        let mut unvouched = |name: &str, n: usize| {
+            if n > 0 {
+                out.left_out.push(format!(
+                    "{n} {name} in {path} that no intact log record vouches for"
+                ));
+            }
+        };
+        // Observations the log vouches for are already copied (`copy_log`).
+        let held = self.observations.len();
+        unvouched(
+            "observations",
+            held.saturating_sub(out.observations as usize),
+        );
+        let mut findings = 0;
+        for r in Walk::all(&self.findings) {
+            if r.is_ok_and(|(k, _)| !g.findings.contains_key(k.as_ref())) {
+                findings += 1;
+            }
+        }
+        unvouched("findings", findings);
+        let mut cases = 0;
+        for r in Walk::all(&self.cases) {
+            if r.is_ok_and(|(k, _)| !g.cases.contains_key(String::from_utf8_lossy(&k).as_ref())) {
+                cases += 1;
+            }
+        }
+        unvouched("cases", cases);
+        if let Ok(dir) = std::fs::read_dir(rows::rows_dir(&self.path)) {
+            for e in dir.flatten() {
+                let name = e.file_name().to_string_lossy().to_string();
+                let scan = name
+                    .strip_suffix(".jsonl.zst")
+                    .and_then(|n| n.parse::<u64>().ok());
+                if scan.is_none_or(|s| !vouched_rows.contains(&s)) {
+                    out.left_out.push(format!(
+                        "{}: no scan_finished record vouches for it",
+                        e.path().display()
+                    ));
+                }
             }
         }
         Ok(())
