@@ -120,6 +120,43 @@ impl RedirectHop {
 }
 
 impl Page {
+    /// Everything about the page but its bytes: what a capture record keeps (the
+    /// bytes are a snapshot of their own). Copying the body only to serialize the
+    /// rest cost a scan a copy of every page. Every field is named, so a new one
+    /// is not left out unnoticed.
+    pub fn without_body(&self) -> Page {
+        let Page {
+            url,
+            final_url,
+            status,
+            headers,
+            body: _,
+            truncated,
+            sent_at,
+            received_at,
+            remote_addr,
+            user_agent,
+            request_headers,
+            http_version,
+            redirects,
+        } = self;
+        Page {
+            url: url.clone(),
+            final_url: final_url.clone(),
+            status: *status,
+            headers: headers.clone(),
+            body: Vec::new(),
+            truncated: *truncated,
+            sent_at: *sent_at,
+            received_at: *received_at,
+            remote_addr: remote_addr.clone(),
+            user_agent: user_agent.clone(),
+            request_headers: request_headers.clone(),
+            http_version: http_version.clone(),
+            redirects: redirects.clone(),
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -814,6 +851,20 @@ mod tests {
         p.status = status;
         p.headers.push(("Retry-After".into(), retry_after.into()));
         p
+    }
+
+    #[test]
+    fn a_page_without_its_body_keeps_everything_else() {
+        let mut p = answer(200, "1");
+        p.body = b"<html>page</html>".to_vec();
+        p.request_headers.push(("accept".into(), "*/*".into()));
+        p.http_version = Some("HTTP/2.0".into());
+        let head = p.without_body();
+        assert!(head.body.is_empty());
+        assert_eq!(
+            serde_json::to_value(&head).unwrap(),
+            serde_json::to_value(&p).unwrap()
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ impl Store {
     ) -> Result<u64, EvidenceError> {
         let capture = Capture {
             scan_id,
-            page: page.clone(),
+            page: page.without_body(),
             snapshot: snapshot.clone(),
             tool: crate::TOOL.to_string(),
         };
