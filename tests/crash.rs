@@ -1,6 +1,7 @@
 //! Power cuts at random moments: seeded `kill -9`s of scans of a 600-listing demo over
-//! two nights (the second answered mostly with 304s, with removed listings and
-//! faults), each followed by `evidence verify`. The store the interrupted scans end
+//! two nights or more, until at least 20 kills have landed (later nights answered
+//! mostly with 304s, with removed listings and faults), some while the scan opens
+//! its store, some while it captures pages, each followed by `evidence verify`. The store the interrupted scans end
 //! with must equal an uninterrupted control run's: the same listings, one observation
 //! per listing per scan, the same findings and cases, and never a page behind the
 //! wrong listing.
@@ -35,18 +36,48 @@ fn finished_scans(path: &Path) -> usize {
         .count()
 }
 
-fn verify(store: &Path) {
+/// Waits for the scan's "scan started" log line (JSON logs on a pipe) and keeps
+/// its stderr drained so it never blocks; false if it ended first.
+fn started_line(child: &mut std::process::Child) -> bool {
+    use std::io::BufRead;
+    let Some(err) = child.stderr.take() else {
+        return false;
+    };
+    let mut lines = std::io::BufReader::new(err).lines();
+    let started = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|l| l.contains("scan started"));
+    std::thread::spawn(move || lines.for_each(drop));
+    started
+}
+
+/// Keeps the child's stderr drained so it never blocks on a full pipe.
+fn drain(child: &mut std::process::Child) {
+    if let Some(err) = child.stderr.take() {
+        std::thread::spawn(move || std::io::copy(&mut { err }, &mut std::io::sink()));
+    }
+}
+
+/// `evidence verify` passes; the number of captures it counted.
+fn verify(store: &Path) -> u64 {
     let out = Command::new(env!("CARGO_BIN_EXE_brandguard"))
         .args(["evidence", "verify", "--store"])
         .arg(store)
         .output()
         .expect("verify runs");
+    let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
-        "verify after a kill: {}{}",
-        String::from_utf8_lossy(&out.stdout),
+        "verify after a kill: {text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // "OK: N snapshots, M log records (C captures, O observations), …"
+    text.split(" captures")
+        .next()
+        .and_then(|t| t.rsplit('(').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -77,31 +108,73 @@ async fn scans_killed_at_random_moments_end_as_an_uninterrupted_run() {
 
     let crashed = root.join("crashed");
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261130);
-    let mut kills = 0;
-    for night in 0..2 {
+    let (mut kills, mut progressed) = (0, 0);
+    // Two nights at least, more while fewer than 20 kills have landed (a night
+    // whose scan runs to its end stops being killable).
+    let mut nights = 0u64;
+    for night in 0..5 {
+        if night >= 2 && kills >= 20 {
+            break;
+        }
+        nights += 1;
         server.set_night(night);
-        let started = Instant::now();
-        let status = scan(&targets, &control, &server).status().unwrap();
+        // The control run, timed: its start-up (to the "scan started" log line:
+        // store opened and recovered, robots read) and its work after that.
+        let t0 = Instant::now();
+        let mut control_run = scan(&targets, &control, &server)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        started_line(&mut control_run);
+        let startup = t0.elapsed();
+        let status = control_run.wait().unwrap();
         assert!(
             status.code().is_some_and(|c| c == 0 || c == 3),
             "control scan: {status}"
         );
-        let took = started.elapsed();
-        // Kill the scan of the same night at random moments within its run time,
-        // each time resuming what the last one left, until it finishes.
-        for _ in 0..16 {
-            if finished_scans(&crashed) > night as usize {
+        let work = t0.elapsed().saturating_sub(startup);
+        // Kill the scan of the same night at random moments, each time resuming
+        // what the last one left: half the moments fall in its start-up (opening a
+        // store a kill has just interrupted), half while it captures pages (after
+        // its "scan started" line, within the first 60% of the control's working
+        // time). At most twelve kills a night, then a run to the end. (Moments
+        // drawn from the whole run time, as before, left too few kills once scans
+        // got cheaper: the scans finished after 13 in all.)
+        let mut landed = 0;
+        for _ in 0..40 {
+            if finished_scans(&crashed) > night as usize || landed >= 12 {
                 break;
             }
-            let mut child = scan(&targets, &crashed, &server).spawn().unwrap();
-            let at = took.mul_f64(rng.random_range(0.03..0.45));
-            tokio::time::sleep(at).await;
-            if child.try_wait().unwrap().is_none() {
+            let before = if crashed.exists() {
+                verify(&crashed)
+            } else {
+                0
+            };
+            let mut child = scan(&targets, &crashed, &server)
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            if rng.random_bool(0.5) {
+                drain(&mut child);
+                tokio::time::sleep(startup.mul_f64(rng.random_range(0.05..0.95))).await;
+            } else {
+                started_line(&mut child);
+                tokio::time::sleep(work.mul_f64(rng.random_range(0.05..0.60))).await;
+            }
+            let killed = child.try_wait().unwrap().is_none();
+            if killed {
                 child.kill().unwrap();
-                kills += 1;
             }
             child.wait().unwrap();
-            verify(&crashed);
+            // Kills after which the store holds more captures than before cut a
+            // scan past a group commit (a kill before its first commit leaves
+            // nothing of that run, as it must).
+            let after = verify(&crashed);
+            if killed {
+                landed += 1;
+                kills += 1;
+                progressed += u32::from(after > before);
+            }
         }
         if finished_scans(&crashed) <= night as usize {
             let status = scan(&targets, &crashed, &server).status().unwrap();
@@ -117,8 +190,8 @@ async fn scans_killed_at_random_moments_end_as_an_uninterrupted_run() {
         );
         verify(&crashed);
     }
-    let want = common::outcome(&control, 2);
-    let got = common::outcome(&crashed, 2);
+    let want = common::outcome(&control, nights);
+    let got = common::outcome(&crashed, nights);
     for (scan, (w, g)) in want.scans.iter().zip(&got.scans).enumerate() {
         let doubled: Vec<_> = g
             .iter()
@@ -170,6 +243,10 @@ async fn scans_killed_at_random_moments_end_as_an_uninterrupted_run() {
         "the control saw only {} listings",
         want.scans[0].len()
     );
-    eprintln!("{kills} kills landed mid-scan");
+    eprintln!("{kills} kills landed mid-scan, {progressed} of them after captures were committed");
     assert!(kills >= 20, "only {kills} kills landed mid-scan");
+    assert!(
+        progressed >= 3,
+        "only {progressed} kills came after a group commit"
+    );
 }
