@@ -262,6 +262,19 @@ impl Store {
     /// but `scan` and `demo` reads a store, and a mistyped `--store` must be an
     /// error, never a new empty store whose empty reports look like a clean month.
     pub fn open_existing(path: &Path) -> Result<Store, EvidenceError> {
+        let store = Self::open_to_rebuild(path)?;
+        match store.lost_log() {
+            Some(message) => Err(EvidenceError::Damaged {
+                path: path.to_path_buf(),
+                message,
+            }),
+            None => Ok(store),
+        }
+    }
+
+    /// [`Store::open_existing`] for `evidence rebuild`, which must open a store whose
+    /// log sled lost to name what is left of it; readers refuse such a store.
+    pub fn open_to_rebuild(path: &Path) -> Result<Store, EvidenceError> {
         let not = |why| EvidenceError::NotAStore {
             path: path.to_path_buf(),
             why,
@@ -287,26 +300,8 @@ impl Store {
                     }
                 ),
             }),
-            (true, true) => {
-                let store = Self::open_to_rebuild(path)?;
-                match store.lost_log() {
-                    Some(message) => Err(EvidenceError::Damaged {
-                        path: path.to_path_buf(),
-                        message,
-                    }),
-                    None => Ok(store),
-                }
-            }
+            (true, true) => Self::open(path),
         }
-    }
-
-    /// [`Store::open_existing`] for `evidence rebuild`, which must open a store whose
-    /// log sled lost to name what is left of it; readers refuse such a store.
-    pub fn open_to_rebuild(path: &Path) -> Result<Store, EvidenceError> {
-        if !path.join("conf").is_file() || !path.join("db").is_file() {
-            return Self::open_existing(path);
-        }
-        Self::open(path)
     }
 
     /// Why the store's log is gone while its files show scans were written: a `db`

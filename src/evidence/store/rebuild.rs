@@ -41,6 +41,9 @@ struct Gathered {
     merged: Vec<(String, u64)>,
     /// Scan → (count, SHA-256) of its report-rows file.
     rows: Vec<(u64, u64, String)>,
+    /// Every observation key an intact log record names, copied or not (an
+    /// altered one is named once, as altered, not again as unvouched).
+    observation_keys: std::collections::HashSet<Vec<u8>>,
 }
 
 use std::collections::HashMap;
@@ -199,6 +202,7 @@ impl Store {
     ) -> Result<(), EvidenceError> {
         let field = |name: &str| rec.payload.get(name).and_then(|x| x.as_str()).unwrap_or("");
         let key = hex::decode(field("observation_key")).unwrap_or_default();
+        g.observation_keys.insert(key.clone());
         match self.observations.get(&key)? {
             Some(b) if sha256_hex(&b) == field("observation_sha256") => {
                 observations.insert(&key, b)?;
@@ -334,26 +338,26 @@ impl Store {
                 ));
             }
         };
-        // Observations the log vouches for are already copied (`copy_log`).
-        let held = self.observations.len();
+        // Entries of a tree whose key no intact log record names.
+        let unnamed = |tree: &sled::Tree, named: &dyn Fn(&[u8]) -> bool| {
+            Walk::all(tree)
+                .filter(|r| r.as_ref().is_ok_and(|(k, _)| !named(k)))
+                .count()
+        };
         unvouched(
             "observations",
-            held.saturating_sub(out.observations as usize),
+            unnamed(&self.observations, &|k| g.observation_keys.contains(k)),
         );
-        let mut findings = 0;
-        for r in Walk::all(&self.findings) {
-            if r.is_ok_and(|(k, _)| !g.findings.contains_key(k.as_ref())) {
-                findings += 1;
-            }
-        }
-        unvouched("findings", findings);
-        let mut cases = 0;
-        for r in Walk::all(&self.cases) {
-            if r.is_ok_and(|(k, _)| !g.cases.contains_key(String::from_utf8_lossy(&k).as_ref())) {
-                cases += 1;
-            }
-        }
-        unvouched("cases", cases);
+        unvouched(
+            "findings",
+            unnamed(&self.findings, &|k| g.findings.contains_key(k)),
+        );
+        unvouched(
+            "cases",
+            unnamed(&self.cases, &|k| {
+                g.cases.contains_key(String::from_utf8_lossy(k).as_ref())
+            }),
+        );
         if let Ok(dir) = std::fs::read_dir(rows::rows_dir(&self.path)) {
             for e in dir.flatten() {
                 let name = e.file_name().to_string_lossy().to_string();
