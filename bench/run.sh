@@ -29,37 +29,12 @@ json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval
 rows=()
 declare -A rss
 last_store=""
-for n in $LISTINGS; do
-  per_site=$(( (n + 2) / 3 ))
-  dir="$WORK/scan-$n"
-  rm -rf "$dir"; mkdir -p "$dir"
-  "$BG" serve-demo --page-weight light --listings "$per_site" --write-targets "$dir/targets" > "$dir/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 600); do [ -f "$dir/targets/marketplaces/bidbay.toml" ] && break; sleep 0.1; done
-  "$BG" -q scan --targets "$dir/targets" --store "$dir/store" --summary "$dir/summary.json" \
-    --benchmark-unthrottled --concurrency "$CONCURRENCY" > "$dir/scan.log"
-  kill "$server"; wait "$server" 2>/dev/null || true; server=""
-  s="$dir/summary.json"
-  pages=$(json "$s" "d['pages_fetched']")
-  secs=$(json "$s" "d['duration_secs']")
-  listings=$(json "$s" "d['listings_seen']")
-  pps=$(json "$s" "round(d['pages_fetched']/d['duration_secs'])")
-  cpu=$(json "$s" "round(d['usage']['cpu_secs'],1)")
-  cpuk=$(json "$s" "round(1000*d['usage']['cpu_secs']/d['pages_fetched'],2)")
-  peak=$(json "$s" "round(d['usage']['peak_rss_mib'])")
-  snap=$(json "$s" "round(d['snapshot_bytes_stored']/1048576,1)")
-  disk=$(du -sm "$dir/store" | cut -f1)
-  rss[$n]=$peak
-  rows+=("| scan, $listings listings, light pages (~1 KB) | $pages pages in ${secs} s: **$pps pages/s** | $cpu CPU s ($cpuk per 1,000 pages) | **$peak MiB** | snapshots $snap MiB, store $disk MiB |")
-  last_store="$dir/store"; last_targets="$dir/targets"
-done
 
-# Pages of real weight: item pages of 15-40 KB (real) or 300 KB-1.5 MB (heavy) with a
-# marketplace's furniture around the listing, 48 or 60 results a search page.
-for wn in $WEIGHTS; do
-  weight=${wn%%:*}; n=${wn#*:}
-  per_site=$(( (n + 2) / 3 ))
-  dir="$WORK/scan-$weight-$n"
+# One scan of a demo market of N listings at page weight W, served by its own
+# process, into DIR: adds a table row ("LABEL") and sets `peak` (MiB).
+scan_row() {
+  local n=$1 weight=$2 dir=$3 label=$4
+  local per_site=$(( (n + 2) / 3 ))
   rm -rf "$dir"; mkdir -p "$dir"
   "$BG" serve-demo --page-weight "$weight" --listings "$per_site" --write-targets "$dir/targets" > "$dir/server.log" 2>&1 &
   server=$!
@@ -67,7 +42,7 @@ for wn in $WEIGHTS; do
   "$BG" -q scan --targets "$dir/targets" --store "$dir/store" --summary "$dir/summary.json" \
     --benchmark-unthrottled --concurrency "$CONCURRENCY" > "$dir/scan.log"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
-  s="$dir/summary.json"
+  local s="$dir/summary.json" pages secs listings pps cpu cpuk snap disk
   pages=$(json "$s" "d['pages_fetched']")
   secs=$(json "$s" "d['duration_secs']")
   listings=$(json "$s" "d['listings_seen']")
@@ -77,7 +52,21 @@ for wn in $WEIGHTS; do
   peak=$(json "$s" "round(d['usage']['peak_rss_mib'])")
   snap=$(json "$s" "round(d['snapshot_bytes_stored']/1048576,1)")
   disk=$(du -sm "$dir/store" | cut -f1)
-  rows+=("| scan, $listings listings, $weight pages | $pages pages in ${secs} s: **$pps pages/s** | $cpu CPU s ($cpuk per 1,000 pages) | **$peak MiB** | snapshots $snap MiB, store $disk MiB |")
+  rows+=("| scan, $listings listings, $label | $pages pages in ${secs} s: **$pps pages/s** | $cpu CPU s ($cpuk per 1,000 pages) | **$peak MiB** | snapshots $snap MiB, store $disk MiB |")
+}
+
+for n in $LISTINGS; do
+  dir="$WORK/scan-$n"
+  scan_row "$n" light "$dir" "light pages (~1 KB)"
+  rss[$n]=$peak
+  last_store="$dir/store"; last_targets="$dir/targets"
+done
+
+# Pages of real weight: item pages of 15-40 KB (real) or 300 KB-1.5 MB (heavy) with a
+# marketplace's furniture around the listing, 48 or 60 results a search page.
+for wn in $WEIGHTS; do
+  weight=${wn%%:*}; n=${wn#*:}
+  scan_row "$n" "$weight" "$WORK/scan-$weight-$n" "$weight pages"
 done
 
 set -- $LISTINGS

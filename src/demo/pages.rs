@@ -118,6 +118,38 @@ pub fn search(
     let chunk: Vec<&DemoListing> = ((shown - 1) * page_size..(shown * page_size).min(count))
         .filter_map(|i| c.nth_live(site, first + i))
         .collect();
+    let rows = result_rows(site, &chunk);
+    let next = (page < pages || endless).then(|| search_path(site, cat, page + 1));
+    let Furniture { head, top, bottom } = furniture::search(weight, site, page);
+    Some(match site {
+        Site::Shopusa => format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Search: acme - ShopUSA</title>{head}</head><body>{top}\
+             <h1>Results for \"acme\"</h1><ul class=\"results\">\n{rows}</ul>\
+             <nav class=\"pagination\">Page {page} of {pages} {}</nav>{bottom}</body></html>",
+            next.map(|n| format!("<a rel=\"next\" href=\"{}\">Next</a>", attr(&n)))
+                .unwrap_or_default()
+        ),
+        Site::Tmart => format!(
+            "<html><head><meta charset=\"gbk\"><title>acme - 淘集市 搜索</title>{head}</head><body>{top}\
+             <div class=\"list\">\n{rows}</div><div class=\"pager\">第{page}页 {}</div>{bottom}</body></html>",
+            next.map(|n| format!("<a class=\"next\" href=\"{}\">下一页</a>", attr(&n)))
+                .unwrap_or_default()
+        ),
+        Site::Bidbay => format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>acme | bidbay</title>{head}</head><body>{top}\
+             <ul class=\"srp-results\">\n{rows}</ul><nav>{}</nav>{bottom}</body></html>",
+            next.map(|n| format!(
+                "<a class=\"pagination__next\" href=\"{}\">Next page</a>",
+                attr(&n)
+            ))
+            .unwrap_or_default()
+        ),
+    })
+}
+
+/// The results of one search page, in the site's markup; the first is also shown
+/// through its robots-disallowed link.
+fn result_rows(site: Site, chunk: &[&DemoListing]) -> String {
     let mut rows = String::new();
     for (i, l) in chunk.iter().enumerate() {
         let path = item_path(site, &l.id);
@@ -147,32 +179,7 @@ pub fn search(
             ),
         });
     }
-    let next = (page < pages || endless).then(|| search_path(site, cat, page + 1));
-    let Furniture { head, top, bottom } = furniture::search(weight, site, page);
-    Some(match site {
-        Site::Shopusa => format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Search: acme - ShopUSA</title>{head}</head><body>{top}\
-             <h1>Results for \"acme\"</h1><ul class=\"results\">\n{rows}</ul>\
-             <nav class=\"pagination\">Page {page} of {pages} {}</nav>{bottom}</body></html>",
-            next.map(|n| format!("<a rel=\"next\" href=\"{}\">Next</a>", attr(&n)))
-                .unwrap_or_default()
-        ),
-        Site::Tmart => format!(
-            "<html><head><meta charset=\"gbk\"><title>acme - 淘集市 搜索</title>{head}</head><body>{top}\
-             <div class=\"list\">\n{rows}</div><div class=\"pager\">第{page}页 {}</div>{bottom}</body></html>",
-            next.map(|n| format!("<a class=\"next\" href=\"{}\">下一页</a>", attr(&n)))
-                .unwrap_or_default()
-        ),
-        Site::Bidbay => format!(
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>acme | bidbay</title>{head}</head><body>{top}\
-             <ul class=\"srp-results\">\n{rows}</ul><nav>{}</nav>{bottom}</body></html>",
-            next.map(|n| format!(
-                "<a class=\"pagination__next\" href=\"{}\">Next page</a>",
-                attr(&n)
-            ))
-            .unwrap_or_default()
-        ),
-    })
+    rows
 }
 
 /// A listing's item page, with the furniture of its weight around it.
