@@ -28,6 +28,7 @@ pub mod notify;
 pub mod report;
 pub mod sanitize;
 pub mod scan;
+pub mod sellers;
 pub mod shard;
 pub mod summary;
 pub mod usage;

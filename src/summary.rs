@@ -180,6 +180,10 @@ pub struct ScanSummary {
     pub rechecked: u64,
     /// Rechecked listings that answered 404 or 410: taken down.
     pub listings_gone: u64,
+    /// Seller identities read from profile pages in this scan (others were read
+    /// within `networks.identity_refresh_days` and reused).
+    #[serde(default)]
+    pub seller_identities_read: u64,
     /// What the scan did to enforcement cases.
     pub cases: crate::case::CaseSummary,
     /// CPU seconds and peak memory of the process at the end of the scan.

@@ -72,7 +72,7 @@ fn verify(store: &Path) -> u64 {
         "verify after a kill: {text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // "OK: N snapshots, M log records (C captures, O observations), …"
+    // "OK: N snapshots, M log records (C captures, O observations, I seller identities), …"
     text.split(" captures")
         .next()
         .and_then(|t| t.rsplit('(').next())

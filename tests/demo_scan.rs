@@ -179,8 +179,13 @@ async fn gbk_pages_decode_and_a_second_scan_reports_nothing_new() {
     assert_eq!(second.listings_seen, first.listings_seen);
     assert_eq!(second.findings_resolved, 0, "every finding was seen again");
     // Unchanged pages answer 304 to conditional requests: no new snapshot bytes.
+    // Seller profile pages read on the first night are not asked for again within
+    // `networks.identity_refresh_days`.
+    assert!(first.seller_identities_read > 0);
+    assert_eq!(second.seller_identities_read, 0);
     assert_eq!(
-        second.not_modified, first.pages_fetched,
+        second.not_modified,
+        first.pages_fetched - first.seller_identities_read,
         "every page was unchanged"
     );
     assert_eq!(second.snapshot_bytes_new, 0);
@@ -312,10 +317,11 @@ async fn pages_of_real_weight_read_like_light_ones() {
             d.false_positives
         );
         assert_eq!(d.recall, 1.0, "{}: {:?}", weight.name(), d.missed);
-        // One search page per site: 48 or 60 results hold every listing.
+        // One search page per site (48 or 60 results hold every listing), and one
+        // profile page per seller whose identity was read.
         assert_eq!(
             summary.pages_fetched as usize,
-            truth.listings.len() + 3,
+            truth.listings.len() + 3 + summary.seller_identities_read as usize,
             "{}",
             weight.name()
         );

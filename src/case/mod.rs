@@ -1345,7 +1345,9 @@ fn shows_compliance(o: &crate::evidence::Observation, kind: FindingKind) -> bool
     let seller_known = l.seller.id.is_some() || l.seller.name.is_some();
     match kind {
         FindingKind::BelowFloor | FindingKind::PromotionOverrun => l.price.is_some(),
-        FindingKind::UnauthorizedSeller | FindingKind::TerritoryBreach => seller_known,
+        FindingKind::UnauthorizedSeller
+        | FindingKind::TerritoryBreach
+        | FindingKind::UndeclaredShop => seller_known,
         FindingKind::SuspectedCounterfeit => l.title.is_some() && l.price.is_some(),
     }
 }

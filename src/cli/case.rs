@@ -45,6 +45,10 @@ enum CaseSubcommand {
         id: String,
         #[arg(long)]
         json: bool,
+        /// The targets folder: with it, the accounts linked to the case's seller
+        /// (by the brand's `[networks]` rules) and their open findings are listed.
+        #[arg(long)]
+        targets: Option<PathBuf>,
     },
     /// The complaint or notice was filed: the marketplace's reference and the date.
     File {
@@ -140,7 +144,7 @@ impl CaseCommand {
         let today = || chrono::Local::now().date_naive();
         let changed = match &self.command {
             C::List { state, json } => return list(&store, *state, *json),
-            C::Show { id, json } => return show(&store, id, *json),
+            C::Show { id, json, targets } => return show(&store, id, *json, targets.as_deref()),
             C::File {
                 id,
                 reference,
@@ -249,10 +253,21 @@ fn list(store: &Store, state: Option<CaseState>, json: bool) -> Result<u8> {
     Ok(exit::OK)
 }
 
-fn show(store: &Store, id: &str, json: bool) -> Result<u8> {
+fn show(store: &Store, id: &str, json: bool, targets: Option<&std::path::Path>) -> Result<u8> {
     let c = case::get(store, id)?;
+    let linked = match targets {
+        Some(t) => match super::load_config(t, &[]) {
+            Ok(config) => linked_accounts(store, &config, &c)?,
+            Err(code) => return Ok(code),
+        },
+        None => None,
+    };
     if json {
-        println!("{}", serde_json::to_string_pretty(&c)?);
+        let mut v = serde_json::to_value(&c)?;
+        if let Some(n) = &linked {
+            v["network"] = serde_json::to_value(n)?;
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(exit::OK);
     }
     let show = |s: &str| sanitize::terminal(s, 200);
@@ -280,8 +295,50 @@ fn show(store: &Store, id: &str, json: bool) -> Result<u8> {
             o.reason
         );
     }
+    if let Some(n) = &linked {
+        print_linked(&c, n);
+    }
     print_findings_and_history(&c);
     Ok(exit::OK)
+}
+
+/// The network holding the case's seller, if any.
+fn linked_accounts(
+    store: &Store,
+    config: &brandguard::config::Config,
+    c: &Case,
+) -> Result<Option<brandguard::report::networks::NetworkView>> {
+    let Some(id) = &c.seller_id else {
+        return Ok(None);
+    };
+    let me = format!("{}/{id}", c.marketplace);
+    let r = brandguard::report::networks::report(store, &config.brand, Some(&me))?;
+    Ok(r.networks.into_iter().next())
+}
+
+fn print_linked(c: &Case, n: &brandguard::report::networks::NetworkView) {
+    let show = |s: &str| sanitize::terminal(s, 200);
+    let me = format!("{}/{}", c.marketplace, c.seller_id.as_deref().unwrap_or(""));
+    println!("linked accounts (network {}):", n.network.id);
+    for m in n.accounts.iter().filter(|m| m.account.to_string() != me) {
+        let declared = m
+            .declared_for
+            .as_ref()
+            .map(|d| format!(", declared account of {d}"))
+            .unwrap_or_default();
+        println!(
+            "  {} ({}{declared}): {} open findings",
+            show(&m.account.to_string()),
+            show(m.legal_name.as_deref().unwrap_or("?")),
+            m.open_findings.len()
+        );
+        for f in &m.open_findings {
+            println!("    {}", show(f));
+        }
+    }
+    for l in &n.network.links {
+        println!("  link: {}", show(&l.explain()));
+    }
 }
 
 fn print_findings_and_history(c: &Case) {

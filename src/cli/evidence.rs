@@ -168,11 +168,12 @@ fn verify(store: &Path, tsa_roots: Option<&Path>) -> Result<u8> {
     match store.verify() {
         Ok(v) => {
             println!(
-                "OK: {} snapshots, {} log records ({} captures, {} observations), {} findings, {} listings, {} scans, {} cases, {} report rows verified; head {}",
+                "OK: {} snapshots, {} log records ({} captures, {} observations, {} seller identities), {} findings, {} listings, {} scans, {} cases, {} report rows verified; head {}",
                 v.snapshots,
                 v.log_records,
                 v.captures,
                 v.observations,
+                v.identities,
                 v.findings,
                 v.listings,
                 v.scans,

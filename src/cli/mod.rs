@@ -12,6 +12,7 @@ mod evidence;
 mod packet;
 mod report;
 mod scan;
+mod sellers;
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -91,6 +92,11 @@ enum Command {
     Packet(packet::PacketCommand),
     /// Enforcement cases: list, show, and record each step (filed, rejected, …).
     Case(case::CaseCommand),
+    /// Who is behind the sellers: networks of accounts linked by shared identifiers.
+    Sellers {
+        #[command(subcommand)]
+        command: sellers::SellersCommand,
+    },
 }
 
 impl Cli {
@@ -117,6 +123,7 @@ impl Cli {
             Command::Report { command } => command.run(),
             Command::Packet(c) => c.run(),
             Command::Case(c) => c.run(),
+            Command::Sellers { command } => command.run(),
         }
     }
 
@@ -154,7 +161,7 @@ impl Cli {
 
 /// Loads the targets folder and applies `--base-url NAME=URL` overrides; a
 /// problem is printed and becomes [`exit::BAD_CONFIG`].
-fn load_config(targets: &Path, base: &[String]) -> Result<Config, u8> {
+pub(super) fn load_config(targets: &Path, base: &[String]) -> Result<Config, u8> {
     let mut config = match Config::load(targets) {
         Ok(c) => c,
         Err(e) => {

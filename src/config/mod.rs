@@ -333,8 +333,39 @@ impl Marketplace {
             decimal_separator,
             country,
             plausible: PlausiblePrices::default(),
+            seller_page: match &m.seller_page {
+                Some(p) => Some(seller_page(p, site)?),
+                None => None,
+            },
         })
     }
+}
+
+/// `[seller_page]`: its address must hold `{id}` (else every seller would get one
+/// page) and its selectors compile.
+fn seller_page(p: &SellerPageFile, site: &Site) -> Result<SellerPage, ConfigError> {
+    if !p.url.get_ref().contains("{id}") {
+        return Err(site.invalid(
+            p.url.span(),
+            "seller_page.url",
+            "the address needs `{id}` where the seller id goes, e.g. \"/seller/{id}\"",
+        ));
+    }
+    let f = &p.fields;
+    let c = |rules, field| compile_fields(site, rules, field);
+    Ok(SellerPage {
+        url: p.url.get_ref().clone(),
+        fields: IdentityFieldRules {
+            shop_name: c(&f.shop_name, "seller_page.fields.shop_name")?,
+            legal_name: c(&f.legal_name, "seller_page.fields.legal_name")?,
+            address: c(&f.address, "seller_page.fields.address")?,
+            phone: c(&f.phone, "seller_page.fields.phone")?,
+            email: c(&f.email, "seller_page.fields.email")?,
+            registration: c(&f.registration, "seller_page.fields.registration")?,
+            vat: c(&f.vat, "seller_page.fields.vat")?,
+            opened: c(&f.opened, "seller_page.fields.opened")?,
+        },
+    })
 }
 
 /// A marketplace's `country`: an ISO 3166-1 alpha-2 code as eBay's and other forms
@@ -579,6 +610,15 @@ impl Brand {
             confirm: {
                 limits::confirm(&b.confirm, site)?;
                 b.confirm
+            },
+            networks: {
+                if b.networks.identity_refresh_days == 0 || b.networks.max_sharing < 2 {
+                    return Err(ConfigError::Folder {
+                        path: site.path.to_path_buf(),
+                        message: "`networks.identity_refresh_days` must be at least 1 and `networks.max_sharing` at least 2".into(),
+                    });
+                }
+                b.networks
             },
         })
     }

@@ -72,6 +72,8 @@ pub(super) struct BrandFile {
     pub enforcement: EnforcementFile,
     #[serde(default)]
     pub confirm: Confirm,
+    #[serde(default)]
+    pub networks: NetworkSettings,
 }
 
 /// A date and time as written: a TOML datetime or a string, always with a UTC offset.
@@ -413,6 +415,32 @@ pub(super) struct MarketplaceFile {
     /// eBay's unlawful-importation reason must name.
     #[serde(default)]
     pub country: Option<Spanned<String>>,
+    /// Where the marketplace shows who is behind a seller account, and how to read it.
+    #[serde(default)]
+    pub seller_page: Option<SellerPageFile>,
+}
+
+/// `[seller_page]` of a marketplace file: the address of a seller's profile page
+/// (`url = "/seller/{id}"`) and selectors for what schema.org data on it lacks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SellerPageFile {
+    pub url: Spanned<String>,
+    #[serde(default)]
+    pub fields: IdentityFieldsFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct IdentityFieldsFile {
+    pub shop_name: Option<Spanned<OneOrMany>>,
+    pub legal_name: Option<Spanned<OneOrMany>>,
+    pub address: Option<Spanned<OneOrMany>>,
+    pub phone: Option<Spanned<OneOrMany>>,
+    pub email: Option<Spanned<OneOrMany>>,
+    pub registration: Option<Spanned<OneOrMany>>,
+    pub vat: Option<Spanned<OneOrMany>>,
+    pub opened: Option<Spanned<OneOrMany>>,
 }
 
 /// Whether a marketplace's advertised prices include VAT. Consumer marketplaces show
@@ -577,6 +605,7 @@ pub struct Brand {
     pub escalation: Escalation,
     pub enforcement: Enforcement,
     pub confirm: Confirm,
+    pub networks: NetworkSettings,
 }
 
 /// A sanctioned promotion: between `start` and `end` the SKUs may be advertised down
@@ -898,6 +927,67 @@ pub struct Marketplace {
     pub country: Option<String>,
     /// The brand's plausible price ranges (from brand.toml), which extraction applies.
     pub plausible: PlausiblePrices,
+    /// The seller profile page, when the adapter names one: seller identity is read
+    /// there ([`crate::sellers`]).
+    pub seller_page: Option<SellerPage>,
+}
+
+/// A marketplace's seller profile page.
+#[derive(Debug, Clone)]
+pub struct SellerPage {
+    /// Relative to the marketplace's base URL, with `{id}` where the seller id goes.
+    pub url: String,
+    pub fields: IdentityFieldRules,
+}
+
+impl SellerPage {
+    /// The profile page of seller `id` (the id percent-encoded: it came from a page).
+    pub fn url_of(&self, base: &Url, id: &str) -> Option<Url> {
+        let id: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+        base.join(&self.url.replace("{id}", &id)).ok()
+    }
+}
+
+/// Selector fallbacks per identity field, tried where structured data gives none.
+#[derive(Debug, Clone, Default)]
+pub struct IdentityFieldRules {
+    pub shop_name: Vec<FieldRule>,
+    pub legal_name: Vec<FieldRule>,
+    pub address: Vec<FieldRule>,
+    pub phone: Vec<FieldRule>,
+    pub email: Vec<FieldRule>,
+    pub registration: Vec<FieldRule>,
+    pub vat: Vec<FieldRule>,
+    pub opened: Vec<FieldRule>,
+}
+
+/// `[networks]` of brand.toml: how seller identities are refreshed and which shared
+/// values link sellers into a network ([`crate::sellers::network`]).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkSettings {
+    /// A seller's profile page is fetched again after this many days.
+    pub identity_refresh_days: u32,
+    /// Values that link unrelated sellers (a marketplace's registered agent, a
+    /// platform's address, a placeholder): never a link, as written or normalised.
+    pub stoplist: Vec<String>,
+    /// A value shared by more sellers than this is a common value, not an identity
+    /// (counted and shown, never a link).
+    pub max_sharing: usize,
+    /// A network larger than this is held for a person's review: shown, but no
+    /// finding rests on it.
+    pub max_network: usize,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        Self {
+            identity_refresh_days: 7,
+            stoplist: Vec::new(),
+            max_sharing: 20,
+            max_network: 25,
+        }
+    }
 }
 
 /// Selector fallbacks per field, tried in order.

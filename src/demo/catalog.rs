@@ -111,6 +111,10 @@ pub enum Role {
     /// Shows an authorised distributor's name (or a homoglyph copy of it) under
     /// its own seller id: not authorised, and an impersonation signal.
     Impersonator,
+    /// A distributor's second shop it never declared, under another name, linked
+    /// to it by the registration number both profile pages show
+    /// (`demo::identities`): the distributor's listings, an `undeclared_shop`.
+    UndeclaredShop,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -133,7 +137,7 @@ fn sellers() -> Vec<DemoSeller> {
         role,
         distributor: match id {
             "nwaudio" | "nw-cn" | "northwind_audio" => Some("northwind"),
-            "pacsound" | "pacific-sound" => Some("pacific"),
+            "pacsound" | "pacific-sound" | "gadgetoutlet" => Some("pacific"),
             "hq8888" | "hq-us" => Some("huaqiang"),
             _ => None,
         },
@@ -142,7 +146,7 @@ fn sellers() -> Vec<DemoSeller> {
         s(Shopusa, "nwaudio", "Northwind Audio", Authorized),
         s(Shopusa, "pacsound", "Pacific Sound Co.", Authorized),
         s(Shopusa, "bd4u", "BestDeals4U", Unauthorized),
-        s(Shopusa, "gadgetoutlet", "Gadget Outlet", Unauthorized),
+        s(Shopusa, "gadgetoutlet", "Gadget Outlet", UndeclaredShop),
         s(Shopusa, "lxr", "LuxReplica Store", Counterfeiter),
         s(Shopusa, "sonora", "Sonora Official", OtherBrand),
         s(Tmart, "hq8888", "华强电子旗舰店", Authorized),
@@ -425,8 +429,10 @@ impl Catalog {
             let Some(p) = products.iter().find(|p| Some(p.sku) == l.sku) else {
                 continue;
             };
-            if matches!(role, Role::Authorized | Role::Unauthorized)
-                && l.id != PROMO_LISTING
+            if matches!(
+                role,
+                Role::Authorized | Role::Unauthorized | Role::UndeclaredShop
+            ) && l.id != PROMO_LISTING
                 && rng.random_bool(0.2)
             {
                 let floor = p.floor(l.site);
@@ -511,6 +517,7 @@ impl Catalog {
                     l.expected.push("unauthorized_seller")
                 }
                 Role::OutOfTerritory => l.expected.push("territory_breach"),
+                Role::UndeclaredShop => l.expected.push("undeclared_shop"),
                 _ => {}
             }
             let promo = l.site == DemoPromotion::SITE && p.sku == DemoPromotion::SKU;
@@ -587,7 +594,7 @@ fn brand_listing(
                 (money(rng, floor, 100, 125), false)
             }
         }
-        Role::Unauthorized => {
+        Role::Unauthorized | Role::UndeclaredShop => {
             if rng.random_bool(0.5) {
                 (money(rng, floor, 75, 99), false)
             } else {

@@ -7,6 +7,7 @@
 pub mod catalog;
 mod furniture;
 pub mod hostile;
+pub mod identities;
 mod pages;
 mod server;
 mod targets;

@@ -11,11 +11,11 @@ use super::furniture::{self, Furniture, PageWeight};
 /// Listings per search results page of `light` pages: the fewest of any weight.
 pub const PAGE_SIZE: usize = 10;
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     html_escape::encode_text(s).into_owned()
 }
 
-fn attr(s: &str) -> String {
+pub(super) fn attr(s: &str) -> String {
     html_escape::encode_double_quoted_attribute(s).into_owned()
 }
 
@@ -310,17 +310,6 @@ fn bidbay_item(l: &DemoListing, seller: &DemoSeller, f: &Furniture) -> String {
         s = esc(&seller.name),
         id = attr(&l.id),
     )
-}
-
-/// bidbay's seller page.
-pub fn seller_page(c: &Catalog, site: Site, id: &str) -> Option<String> {
-    let s = c.seller_by_id(site, id)?;
-    let count = c.on(site).filter(|l| c.seller(l).id == s.id).count();
-    Some(format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{n} | bidbay</title></head><body>\
-         <h1 class=\"str-seller\">{n}</h1><p class=\"listings\">{count} items for sale</p></body></html>",
-        n = esc(&s.name)
-    ))
 }
 
 #[cfg(test)]

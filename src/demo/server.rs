@@ -394,8 +394,13 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
     if let Some(l) = item_id(site, path).and_then(|id| c.find(site, id)) {
         return item(st, c, l, path, query);
     }
-    if let Some(seller) = path.strip_prefix("/usr/").filter(|_| site == Site::Bidbay)
-        && let Some(body) = pages::seller_page(c, site, seller)
+    let seller_prefix = match site {
+        Site::Shopusa => "/seller/",
+        Site::Tmart => "/shop/",
+        Site::Bidbay => "/usr/",
+    };
+    if let Some(seller) = path.strip_prefix(seller_prefix)
+        && let Some(body) = super::identities::seller_page(c, site, seller)
     {
         return html(site, body);
     }

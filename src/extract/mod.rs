@@ -201,7 +201,7 @@ fn join_text<'a>(pieces: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// First rule that yields a value: `(value, "selector CSS")`.
-fn by_selectors(doc: &Html, rules: &[FieldRule]) -> Option<(String, String)> {
+pub(crate) fn by_selectors(doc: &Html, rules: &[FieldRule]) -> Option<(String, String)> {
     rules
         .iter()
         .find_map(|r| apply(doc, r).map(|v| (v, format!("selector {}", r.css))))
@@ -210,7 +210,7 @@ fn by_selectors(doc: &Html, rules: &[FieldRule]) -> Option<(String, String)> {
 /// Longest text we keep from a page field; sellers' names can be megabytes.
 pub const MAX_FIELD_CHARS: usize = 1000;
 
-fn cap(s: String) -> String {
+pub(crate) fn cap(s: String) -> String {
     let n = s.chars().count();
     if n > MAX_FIELD_CHARS {
         let t: String = s.chars().take(MAX_FIELD_CHARS).collect();

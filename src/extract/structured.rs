@@ -370,6 +370,29 @@ fn lenient_json(raw: &str) -> Option<Value> {
         .or_else(|| json5::from_str(&escape_controls(raw)).ok())
 }
 
+/// Every JSON-LD script of the page read as JSON (leniently, as for products);
+/// scripts that are not JSON are left out. For readers of other schema.org types
+/// (a seller page's `Organization`).
+pub fn json_ld_values(doc: &Html) -> Vec<Value> {
+    let script = ln!("script");
+    doc.root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| {
+            e.value().name.local == script
+                && e.value()
+                    .attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+        })
+        .filter_map(|e| lenient_json(e.text().collect::<String>().trim()))
+        .collect()
+}
+
+/// Whether a JSON-LD node has schema.org type `ty` (`"Organization"`).
+pub fn is_type(v: &Value, ty: &str) -> bool {
+    has_type(v, ty)
+}
+
 /// Products in every JSON-LD script of the page (`@graph`, arrays, nesting), and the
 /// number of scripts that were not valid JSON.
 pub fn json_ld(doc: &Html) -> (Vec<Product>, usize) {

@@ -29,6 +29,10 @@ pub enum FindingKind {
     SuspectedCounterfeit,
     /// A promotion price still advertised after the promotion's window ended.
     PromotionOverrun,
+    /// A shop the brand was never told of, linked to an authorised distributor's
+    /// declared account by an identifier both profile pages show
+    /// ([`crate::sellers::Declared`]): judged as the distributor's.
+    UndeclaredShop,
 }
 
 impl FindingKind {
@@ -39,6 +43,7 @@ impl FindingKind {
             FindingKind::BelowFloor => "below_floor",
             FindingKind::SuspectedCounterfeit => "suspected_counterfeit",
             FindingKind::PromotionOverrun => "promotion_overrun",
+            FindingKind::UndeclaredShop => "undeclared_shop",
         }
     }
 
@@ -168,6 +173,18 @@ fn identify<'a>(brand: &'a Brand, l: &Listing) -> Identity<'a> {
 /// observation carried (see [`Verdict::promotion`]): the same price after that
 /// promotion ended is an overrun rather than a plain price under the floor.
 pub fn judge(brand: &Brand, l: &Listing, at: DateTime<Utc>, carried: Option<&str>) -> Verdict {
+    judge_linked(brand, l, at, carried, None)
+}
+
+/// [`judge`], knowing that the listing's seller is an undeclared shop of a
+/// distributor (`linked`): the listing is then the distributor's.
+pub fn judge_linked(
+    brand: &Brand,
+    l: &Listing,
+    at: DateTime<Utc>,
+    carried: Option<&str>,
+    linked: Option<&crate::sellers::network::Undeclared>,
+) -> Verdict {
     let mut sku_match = match_sku(brand, l);
     if sku_match.sku.is_some() && sku_match.confidence < brand.policy.min_match_confidence {
         sku_match.reason = format!(
@@ -203,8 +220,13 @@ pub fn judge(brand: &Brand, l: &Listing, at: DateTime<Utc>, carried: Option<&str
         at,
         carried,
         floor,
+        linked,
     };
-    let mut signals = j.seller(&mut v);
+    let mut signals = if j.undeclared_shop(&mut v) {
+        Vec::new()
+    } else {
+        j.seller(&mut v)
+    };
     if let Some(other) = &sku_match.other_brand {
         signals.push(format!(
             "carries {}'s {} but names brand \"{other}\" (misbranding)",
@@ -242,6 +264,8 @@ struct Judging<'a> {
     carried: Option<&'a str>,
     /// The SKU's floor in the listing's currency.
     floor: Option<Money>,
+    /// The distributor whose undeclared shop the seller is, if it is one.
+    linked: Option<&'a crate::sellers::network::Undeclared>,
 }
 
 impl Judging<'_> {
@@ -341,6 +365,69 @@ impl Judging<'_> {
                     .push("seller not found on the page: authorisation not checked".into());
                 Vec::new()
             }
+        }
+    }
+
+    /// Whether the seller, none of the declared accounts, is linked to one
+    /// ([`Judging::linked`]): then it is judged as that distributor's shop.
+    fn undeclared_shop(&self, v: &mut Verdict) -> bool {
+        let Some(u) = self.linked else {
+            return false;
+        };
+        let other = matches!(
+            identify(self.brand, self.l),
+            Identity::Imitates(_) | Identity::Other
+        );
+        match self.brand.sellers.iter().find(|s| s.id == u.distributor) {
+            Some(d) if other => {
+                self.undeclared(v, d, u);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A shop linked to distributor `d`'s declared account: the listing is the
+    /// distributor's (its prices count on its scorecard), an `undeclared_shop`
+    /// finding names the link, and outside the distributor's marketplaces it is
+    /// also a territory breach.
+    fn undeclared(
+        &self,
+        v: &mut Verdict,
+        d: &AuthorizedSeller,
+        u: &crate::sellers::network::Undeclared,
+    ) {
+        let l = self.l;
+        let id = l.seller.id.as_deref().unwrap_or("");
+        v.authorized_seller = Some(d.id.clone());
+        v.identity = format!(
+            "id {id} is none of the distributors' declared accounts on {}, but shares a {} with {}, an account of distributor {} ({}): an undeclared shop",
+            l.marketplace,
+            u.link.kind.as_str(),
+            u.link.a,
+            d.name,
+            d.id
+        );
+        v.findings.push(self.finding(
+            FindingKind::UndeclaredShop,
+            None,
+            format!(
+                "shop {id} on {} is an undeclared shop of distributor {}: {}",
+                l.marketplace,
+                d.name,
+                u.link.words()
+            ),
+        ));
+        if !d.authorized_on.contains(&l.marketplace) {
+            v.findings.push(self.finding(
+                FindingKind::TerritoryBreach,
+                None,
+                format!(
+                    "distributor {} (through its undeclared shop {id}) is authorised on {} only",
+                    d.name,
+                    d.authorized_on.join(", ")
+                ),
+            ));
         }
     }
 

@@ -857,10 +857,11 @@ pub fn write(
 }
 
 /// The finding kinds a scorecard counts, in its columns' order.
-const KINDS: [&str; 5] = [
+const KINDS: [&str; 6] = [
     "below_floor",
     "promotion_overrun",
     "territory_breach",
+    "undeclared_shop",
     "unauthorized_seller",
     "suspected_counterfeit",
 ];

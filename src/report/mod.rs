@@ -3,6 +3,7 @@
 
 pub mod compliance;
 pub mod coverage;
+pub mod networks;
 pub mod packet;
 mod templates;
 

@@ -283,10 +283,46 @@ fn copy_scan(
                 counts.1 += 1;
                 out.observations += 1;
             }
+            crate::evidence::IDENTITY_KIND => {
+                copy_identity(target, &rec, (scan_id, into), &captures, done)?;
+            }
             _ => {}
         }
     }
     Ok(counts)
+}
+
+/// Copies a seller identity of a shard's scan, pointing at its capture as copied
+/// (once: a merge run again after a crash finds it copied).
+fn copy_identity(
+    target: &Store,
+    rec: &crate::evidence::LogRecord,
+    (scan_id, into): (u64, u64),
+    captures: &HashMap<u64, u64>,
+    done: &mut Copied,
+) -> Result<(), ScanError> {
+    let mut id: crate::evidence::IdentityRecord = serde_json::from_value(rec.payload.clone())
+        .map_err(|e| corrupt("log", rec.seq, format!("seller identity unreadable: {e}")))?;
+    let Some(&capture) = captures.get(&id.capture_log_seq) else {
+        return Err(corrupt(
+            "log",
+            rec.seq,
+            format!(
+                "seller identity points at capture {} which is not a capture of scan {scan_id}",
+                id.capture_log_seq
+            ),
+        ));
+    };
+    (id.scan_id, id.capture_log_seq) = (into, capture);
+    let key = (
+        id.identity.marketplace.clone(),
+        id.identity.seller_id.clone(),
+        capture,
+    );
+    if done.identities.insert(key) {
+        target.record_identity(id)?;
+    }
+    Ok(())
 }
 
 /// Copies a capture's page bytes into the target; returns the capture's
@@ -327,6 +363,8 @@ fn copy_snapshot(
 struct Copied {
     captures: HashMap<(String, DateTime<Utc>), u64>,
     observed: std::collections::HashSet<(String, String)>,
+    /// Seller identities copied: (marketplace, seller id, target capture).
+    identities: std::collections::HashSet<(String, String, u64)>,
     gone: crate::case::Gone,
 }
 
@@ -345,6 +383,15 @@ impl Copied {
             }
             done.captures
                 .insert((c.page.url.to_string(), c.page.sent_at), seq);
+        }
+        for id in target.identities(None)?.into_values() {
+            if id.scan_id == scan {
+                done.identities.insert((
+                    id.identity.marketplace,
+                    id.identity.seller_id,
+                    id.capture_log_seq,
+                ));
+            }
         }
         for o in target.observations(scan) {
             let o = o?;

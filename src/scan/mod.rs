@@ -143,7 +143,22 @@ struct Run<'a> {
     verdicts: crate::crawl::verdict::Rules,
     /// Marketplace → blocked answers in a row (see `crawl.pause_after_blocked`).
     blocked_in_a_row: Mutex<std::collections::HashMap<String, u32>>,
+    /// Seller identities: what the store held when the scan began (dated on or
+    /// before it), and each account's identity for this scan, read once (listings
+    /// of one seller wait for the same read).
+    identities: Identities,
 }
+
+/// The seller identities a scan works with (see [`Run::identity`]).
+struct Identities {
+    stored: BTreeMap<(String, String), crate::evidence::IdentityRecord>,
+    this_scan: Mutex<std::collections::HashMap<(String, String), Arc<IdentityCell>>>,
+    rules: crate::sellers::Rules,
+    /// The distributors' declared accounts, read before any listing is judged.
+    declared: std::sync::OnceLock<crate::sellers::Declared>,
+}
+
+type IdentityCell = tokio::sync::OnceCell<Option<Arc<crate::evidence::IdentityRecord>>>;
 
 impl<'a> Run<'a> {
     /// The run's state for a scan begun; `summary` fills in the summary's
@@ -197,7 +212,146 @@ impl<'a> Run<'a> {
             ),
             verdicts,
             blocked_in_a_row: Mutex::new(Default::default()),
+            identities: Identities {
+                stored: store.identities(Some(as_of))?,
+                this_scan: Mutex::new(Default::default()),
+                rules: crate::sellers::Rules::of(&config.brand.networks),
+                declared: std::sync::OnceLock::new(),
+            },
         })
+    }
+
+    /// Reads the identities of the distributors' declared accounts (on the
+    /// marketplaces with a seller page), before any listing is judged: whether a
+    /// shop is a distributor's undeclared one then never depends on which page of
+    /// the scan came first.
+    async fn declared_accounts(&self) -> Result<(), ScanError> {
+        let mut wanted = Vec::new();
+        for s in &self.config.brand.sellers {
+            for a in &s.accounts {
+                if let Some(m) = self
+                    .config
+                    .marketplaces
+                    .iter()
+                    .find(|m| m.name == a.marketplace && m.seller_page.is_some())
+                {
+                    wanted.push((s.id.clone(), m, a.id.clone()));
+                }
+            }
+        }
+        let reads = wanted.iter().map(|(_, m, id)| self.identity(m, id));
+        let mut accounts = Vec::new();
+        for ((distributor, ..), read) in wanted.iter().zip(futures::future::join_all(reads).await) {
+            if let Some(rec) = read? {
+                accounts.push((distributor.clone(), rec.member()));
+            }
+        }
+        let declared = crate::sellers::Declared::new(&accounts, &self.identities.rules);
+        let _ = self.identities.declared.set(declared);
+        Ok(())
+    }
+
+    /// Seller `seller_id`'s identity on `m` for this scan: the stored one while it
+    /// is younger than `networks.identity_refresh_days`, else read from its profile
+    /// page now (through the same politeness, verdict and evidence as any page).
+    /// When that read fails, the last stored identity stands: a page that could not
+    /// be read says nothing new about who the seller is.
+    async fn identity(
+        &self,
+        m: &Marketplace,
+        seller_id: &str,
+    ) -> Result<Option<Arc<crate::evidence::IdentityRecord>>, ScanError> {
+        let key = (m.name.clone(), seller_id.to_string());
+        let cell = {
+            let mut map = match self.identities.this_scan.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            map.entry(key.clone()).or_default().clone()
+        };
+        cell.get_or_try_init(|| self.read_identity(m, seller_id, key))
+            .await
+            .cloned()
+    }
+
+    async fn read_identity(
+        &self,
+        m: &Marketplace,
+        seller_id: &str,
+        key: (String, String),
+    ) -> Result<Option<Arc<crate::evidence::IdentityRecord>>, ScanError> {
+        let stored = self.identities.stored.get(&key);
+        let refresh =
+            chrono::Duration::days(i64::from(self.config.brand.networks.identity_refresh_days));
+        let last = || stored.cloned().map(Arc::new);
+        if stored.is_some_and(|r| self.as_of - r.as_of < refresh) {
+            return Ok(last());
+        }
+        let Some(url) = m
+            .seller_page
+            .as_ref()
+            .and_then(|p| p.url_of(&m.base_url, seller_id))
+        else {
+            return Ok(last());
+        };
+        let Some((page, at)) = self.get_page(m, &canonical(url), false, false).await? else {
+            return Ok(last());
+        };
+        let market = self.shared(m);
+        let id = seller_id.to_string();
+        let Some(identity) = self
+            .off_the_loop(move || crate::sellers::identity::read(&page, &market, &id))
+            .await
+        else {
+            self.with(|s| {
+                s.fail(
+                    &m.name,
+                    "unreadable",
+                    format!("seller page of {seller_id}: parsing failed"),
+                )
+            });
+            return Ok(last());
+        };
+        let mut rec = crate::evidence::IdentityRecord {
+            scan_id: self.scan_id,
+            as_of: self.as_of,
+            capture_log_seq: at.capture_seq,
+            snapshot_sha256: at.snapshot.sha256.clone(),
+            identity,
+            log_seq: 0,
+        };
+        rec.log_seq = self.store.record_identity(rec.clone())?;
+        self.with(|s| s.seller_identities_read += 1);
+        Ok(Some(Arc::new(rec)))
+    }
+
+    /// The distributor whose undeclared shop the listing's seller is: asked only
+    /// for the brand's products sold by a seller who is none of the declared
+    /// accounts, on a marketplace with a seller page. `Err` (in words) when the
+    /// seller's profile page could not be read: the check was not made, which the
+    /// verdict notes (the seller is still none of the declared accounts).
+    async fn undeclared(
+        &self,
+        m: &Marketplace,
+        listing: &extract::Listing,
+        verdict: &judge::Verdict,
+    ) -> Result<Result<Option<crate::sellers::network::Undeclared>, String>, ScanError> {
+        let seller = listing.seller.id.as_deref().map(str::trim).unwrap_or("");
+        if verdict.sku_match.sku.is_none()
+            || verdict.authorized_seller.is_some()
+            || seller.is_empty()
+            || m.seller_page.is_none()
+        {
+            return Ok(Ok(None));
+        }
+        let Some(rec) = self.identity(m, seller).await? else {
+            return Ok(Err(format!(
+                "seller {seller}'s profile page could not be read: whether it is a distributor's undeclared shop was not checked"
+            )));
+        };
+        Ok(Ok(self.identities.declared.get().and_then(|d| {
+            d.undeclared(&rec.member(), &self.identities.rules)
+        })))
     }
 
     /// Scans every marketplace at once, each with its progress bar.
@@ -263,10 +417,23 @@ impl<'a> Run<'a> {
         url: &Url,
         listing: bool,
     ) -> Result<Option<(Page, Stored)>, ScanError> {
+        self.get_page(m, url, listing, true).await
+    }
+
+    /// [`Run::get`]; `budgeted` false for a seller's profile page, which is part of
+    /// reading a listing the budget already paid for (one per seller at most): a
+    /// spent budget must not leave a listing read but its seller unknown.
+    async fn get_page(
+        &self,
+        m: &Marketplace,
+        url: &Url,
+        listing: bool,
+        budgeted: bool,
+    ) -> Result<Option<(Page, Stored)>, ScanError> {
         if let Some(resumed) = self.resumed(url)? {
             return Ok(Some(resumed));
         }
-        if self.paused(m) || !self.take_budget(m) {
+        if self.paused(m) || (budgeted && !self.take_budget(m)) {
             return Ok(None);
         }
         let earlier = self.store.validators_of(url)?;
@@ -711,7 +878,16 @@ impl<'a> Run<'a> {
             .latest(&listing.marketplace, &listing.listing_id)?
             .filter(|o| o.scan_id != self.scan_id)
             .and_then(|o| o.promotion);
-        let verdict = judge::judge(&self.config.brand, &listing, self.as_of, carried.as_deref());
+        let brand = &self.config.brand;
+        let mut verdict = judge::judge(brand, &listing, self.as_of, carried.as_deref());
+        match self.undeclared(m, &listing, &verdict).await? {
+            Ok(Some(u)) => {
+                verdict =
+                    judge::judge_linked(brand, &listing, self.as_of, carried.as_deref(), Some(&u));
+            }
+            Ok(None) => {}
+            Err(note) => verdict.notes.push(note),
+        }
         let kinds = verdict.findings.iter().map(|f| f.kind).collect();
         let obs = Observation {
             scan_id: self.scan_id,
@@ -779,6 +955,7 @@ pub async fn run(
     let span = tracing::info_span!("scan", scan_id);
     async {
         tracing::info!(marketplaces = config.marketplaces.len(), "scan started");
+        run.declared_accounts().await?;
         run.every_marketplace(opts.progress.as_ref()).await?;
         run.finish(started).await
     }

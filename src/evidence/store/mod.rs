@@ -6,6 +6,7 @@
 //! - `snapshots`: content-addressed, compressed page bytes;
 //! - `listings`: captures, observations, findings, cases' bytes, validators;
 //! - `scans`: scan records and report rows;
+//! - `identities`: seller identities read from profile pages (log records only);
 //! - `verify`: recomputing everything against what vouches for it.
 //!
 //! This file opens the store (schema version, sled's lock) and holds the layout:
@@ -21,6 +22,7 @@ use sha2::{Digest, Sha256};
 use super::rows::{self, ReportRow};
 
 mod chain;
+mod identities;
 mod listings;
 mod rebuild;
 pub mod records;
@@ -33,6 +35,7 @@ use crate::extract::Listing;
 use crate::judge::{Finding, FindingKind, SkuMatch};
 pub use chain::LogRecord;
 use chain::{Chain, ZERO_HASH, chain_hash};
+pub use identities::{IDENTITY_KIND, IdentityRecord};
 pub use rebuild::Rebuilt;
 pub use records::*;
 pub use snapshots::{PreparedSnapshot, sha256_hex};

@@ -29,6 +29,9 @@ pub struct Verified {
     /// signer's chain to a root is checked by `evidence verify --tsa-roots`).
     #[serde(default)]
     pub anchors: u64,
+    /// Seller identities, each naming the capture of the profile page it was read from.
+    #[serde(default)]
+    pub identities: u64,
     /// Hash of the last log record.
     pub head: String,
 }
@@ -130,6 +133,10 @@ impl Store {
                 self.verify_capture(rec)?;
                 v.captures += 1;
             }
+            super::IDENTITY_KIND => {
+                self.verify_identity(rec)?;
+                v.identities += 1;
+            }
             crate::evidence::anchor::KIND => {
                 self.verify_anchor(rec)?;
                 v.anchors += 1;
@@ -208,6 +215,52 @@ impl Store {
                 key: sha,
                 message: format!("missing, but capture record {} refers to it", rec.seq),
             });
+        }
+        Ok(())
+    }
+
+    /// A seller identity names an earlier capture record of the page it was read
+    /// from, with the same snapshot.
+    fn verify_identity(&self, rec: &LogRecord) -> Result<(), EvidenceError> {
+        let seq = rec.payload.get("capture_log_seq").and_then(|x| x.as_u64());
+        let sha = rec.payload.get("snapshot_sha256").and_then(|x| x.as_str());
+        let (Some(seq), Some(sha)) = (seq, sha) else {
+            return Err(corrupt_log(
+                rec,
+                "seller_identity without capture_log_seq or snapshot_sha256",
+            ));
+        };
+        let capture = match self.log_record(seq)? {
+            Some(c) if seq < rec.seq && c.kind == "capture" => c,
+            _ => {
+                return Err(corrupt_log(
+                    rec,
+                    &format!("seller_identity names log record {seq}, which is no earlier capture"),
+                ));
+            }
+        };
+        // A 304 confirms the bytes of an earlier capture: the identity was read from those.
+        let not_modified = capture
+            .payload
+            .pointer("/page/status")
+            .and_then(|x| x.as_u64())
+            == Some(304);
+        let same = capture
+            .payload
+            .pointer("/snapshot/sha256")
+            .and_then(|x| x.as_str())
+            == Some(sha);
+        let stored = hex::decode(sha)
+            .ok()
+            .map(|k| self.snapshots.contains_key(k))
+            .transpose()?;
+        if !(same || not_modified) || stored != Some(true) {
+            return Err(corrupt_log(
+                rec,
+                &format!(
+                    "seller_identity's snapshot {sha} is not stored or not the one capture {seq} stored"
+                ),
+            ));
         }
         Ok(())
     }

@@ -6,6 +6,7 @@
 
 mod evidence;
 mod forms;
+pub mod network;
 mod verify;
 
 use std::collections::BTreeMap;
@@ -85,6 +86,10 @@ pub struct Manifest {
     /// first anchor of the log at or after the last of them), when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<ManifestTimestamp>,
+    /// The accounts linked to the case's seller and the evidence of each link
+    /// (`network/`), when the seller is in a network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<network::ManifestNetwork>,
 }
 
 /// A time-stamp token in a packet: `file` holds the TSA's response as received.
@@ -405,7 +410,14 @@ fn compose(
         statements: facts.statements,
     };
     let price_only = forms::price_only(facts.evidence);
-    let html = cover_html(store, facts, &cover, apart, &price_only)?;
+    let network = network::section(
+        facts.config,
+        store,
+        &c.marketplace,
+        c.seller_id.as_deref(),
+        &mut files,
+    )?;
+    let html = cover_html(store, facts, &cover, apart, (&price_only, network.as_ref()))?;
     files.insert("cover.html".into(), html);
     files.insert(
         "form.json".into(),
@@ -447,6 +459,7 @@ fn compose(
         draft: apart.draft,
         suspected: apart.suspected.clone(),
         timestamp,
+        network,
     };
     Ok((files, manifest))
 }
@@ -458,12 +471,26 @@ fn cover_html(
     facts: &forms::Facts,
     cover: &Cover,
     apart: &Apart,
-    price_only: &[String],
+    (price_only, network): (&[String], Option<&network::ManifestNetwork>),
 ) -> Result<Vec<u8>, PacketError> {
     let (config, c, form) = (facts.config, facts.case, cover.form);
     let env = templates::environment(&config.dir, "packet");
     let mut ctx = cover.context(config, store, c);
     ctx["price_only"] = serde_json::json!(price_only);
+    ctx["network"] = serde_json::json!(network);
+    // A distributor's shop it never declared: the notice goes to the distributor.
+    ctx["undeclared"] = c
+        .open_findings
+        .iter()
+        .chain(&c.findings)
+        .any(|k| k.ends_with("/undeclared_shop"))
+        .into();
+    ctx["distributor_name"] = c
+        .authorized_seller
+        .as_ref()
+        .and_then(|d| config.brand.sellers.iter().find(|s| &s.id == d))
+        .map(|s| s.name.clone())
+        .into();
     ctx["needs_test_buy"] = forms::needs_test_buy(form, facts).into();
     // Letters go to the seller or distributor: no internal columns or notes.
     ctx["external"] = matches!(form.id(), "cease_and_desist" | "distributor_notice").into();

@@ -193,6 +193,7 @@ pub fn verify(path: &Path, store: Option<&Store>) -> Result<PacketCheck, PacketE
             check_capture(path, store, &manifest, cap)?;
             checked += 1;
         }
+        checked += super::network::check(path, store, &manifest)?;
     }
     Ok(PacketCheck {
         case_id: manifest.case_id,

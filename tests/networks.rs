@@ -1,0 +1,251 @@
+//! Seller networks on the demo: identities read from the sites' profile pages (JSON-LD
+//! on shopusa, selectors on GBK-encoded tmart and on bidbay), linked by the brand's
+//! `[networks]` rules, scored pairwise against the planted networks; decoys never
+//! linked; every link explained by two captures in the store; the undeclared shop
+//! on its distributor's scorecard; a network case's packet verified.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use brandguard::case;
+use brandguard::config::Config;
+use brandguard::demo::{DemoOptions, identities};
+use brandguard::evidence::Store;
+use brandguard::report::compliance::{self, Period};
+use brandguard::report::networks;
+use brandguard::report::packet;
+use brandguard::sellers::{self, Account, Networks};
+
+type Pair = (String, String);
+
+fn account(m: &str, id: &str) -> String {
+    format!("{m}/{id}")
+}
+
+/// Every unordered pair of accounts in one network.
+fn pairs(groups: impl IntoIterator<Item = Vec<String>>) -> BTreeSet<Pair> {
+    let mut out = BTreeSet::new();
+    for mut g in groups {
+        g.sort();
+        for (i, a) in g.iter().enumerate() {
+            for b in &g[i + 1..] {
+                out.insert((a.clone(), b.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn found_pairs(n: &Networks) -> BTreeSet<Pair> {
+    pairs(
+        n.networks
+            .iter()
+            .map(|n| n.members.iter().map(Account::to_string).collect()),
+    )
+}
+
+async fn scanned() -> (
+    brandguard::demo::DemoServer,
+    Config,
+    tempfile::TempDir,
+    Store,
+) {
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    config.brand.confirm.captures = 1;
+    let (dir, store) = common::fresh_store();
+    let summary = common::scan(&config, &store).await;
+    assert!(summary.seller_identities_read > 0);
+    (server, config, dir, store)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planted_networks_are_found_and_every_link_is_explained() {
+    let (_server, config, _dir, store) = scanned().await;
+    let found = networks::of_store(&store, &config.brand).unwrap();
+    let truth = pairs(
+        identities::networks()
+            .into_iter()
+            .map(|g| g.into_iter().map(|(m, id)| account(m, id)).collect()),
+    );
+    let got = found_pairs(&found);
+    let tp = got.intersection(&truth).count() as f64;
+    let precision = tp / got.len().max(1) as f64;
+    let recall = tp / truth.len() as f64;
+    println!(
+        "pairwise precision {precision:.3}, recall {recall:.3} ({} found, {} planted, {} sellers, {} identifiers)",
+        got.len(),
+        truth.len(),
+        found.sellers,
+        found.identifiers
+    );
+    assert!(precision >= 0.95, "precision {precision}: {got:?}");
+    assert!(
+        recall >= 0.90,
+        "recall {recall}: missed {:?}",
+        truth.difference(&got)
+    );
+
+    // Decoys share an agent's address, phone and e-mail (on the stoplist), or a
+    // copied legal name at another address: never linked.
+    for ((ma, a), (mb, b)) in identities::decoys() {
+        let (a, b) = (account(ma, a), account(mb, b));
+        let pair = if a < b { (a, b) } else { (b, a) };
+        assert!(!got.contains(&pair), "decoy linked: {pair:?}");
+    }
+    assert!(
+        found.unlinked.iter().any(|u| u.why == "stoplist"),
+        "the agent's values were seen and set aside: {:?}",
+        found.unlinked
+    );
+    // Without the stoplist the agent would link the decoys: it is what keeps them apart.
+    let mut open = config.brand.clone();
+    open.networks.stoplist.clear();
+    let loose = found_pairs(&networks::of_store(&store, &open).unwrap());
+    assert!(loose.contains(&(account("shopusa", "bd4u"), account("tmart", "gf666"))));
+
+    // Each link: the shared value, how each page wrote it, and two capture records
+    // of the two profile pages, whose stored bytes say it again when read afresh.
+    let ids = store.identities(None).unwrap();
+    for net in &found.networks {
+        assert!(!net.needs_review);
+        for l in &net.links {
+            assert!(!l.value.is_empty() && l.explain().contains(&l.value));
+            for (acct, shown, seq) in [
+                (&l.a, &l.a_shown, l.a_capture_log_seq),
+                (&l.b, &l.b_shown, l.b_capture_log_seq),
+            ] {
+                let rec = store.log_record(seq).unwrap().expect("capture record");
+                assert_eq!(rec.kind, "capture", "{}", l.explain());
+                let m = config.marketplace(&acct.marketplace).unwrap();
+                let page_url = m
+                    .seller_page
+                    .as_ref()
+                    .unwrap()
+                    .url_of(&m.base_url, &acct.seller_id)
+                    .unwrap();
+                assert_eq!(
+                    rec.payload["page"]["url"].as_str(),
+                    Some(page_url.as_str()),
+                    "{}",
+                    l.explain()
+                );
+                let id = &ids[&(acct.marketplace.clone(), acct.seller_id.clone())];
+                assert_eq!(id.capture_log_seq, seq);
+                let mut page: brandguard::crawl::Page =
+                    serde_json::from_value(rec.payload["page"].clone()).unwrap();
+                page.body = store.snapshot(&id.snapshot_sha256).unwrap().unwrap();
+                let again = sellers::identity::read(&page, m, &acct.seller_id);
+                assert_eq!(again, id.identity, "{acct}: read again from its capture");
+                assert!(
+                    again
+                        .identifiers()
+                        .iter()
+                        .any(|i| &i.shown == shown && i.value == l.value),
+                    "{acct} shows {shown}"
+                );
+            }
+        }
+    }
+    // Same store, same networks, every time.
+    assert_eq!(
+        networks::of_store(&store, &config.brand).unwrap().networks,
+        found.networks
+    );
+    store.verify().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undeclared_shop_is_its_distributors_and_its_packet_carries_the_links() {
+    let (server, config, dir, store) = scanned().await;
+    // The shop's listings are Pacific's: on its scorecard, as undeclared_shop.
+    let truth = server.ground_truth();
+    let shop: Vec<_> = truth
+        .listings
+        .iter()
+        .filter(|l| l.seller_id == "gadgetoutlet" && l.sku.is_some())
+        .collect();
+    assert!(!shop.is_empty());
+    assert!(
+        shop.iter()
+            .all(|l| l.distributor.as_deref() == Some("pacific"))
+    );
+    let period: Period = "2026-11".parse().unwrap();
+    let report = compliance::build(&config, &store, period, Some("pacific")).unwrap();
+    let pacific = report
+        .scorecards
+        .iter()
+        .find(|s| s.distributor == "pacific")
+        .unwrap();
+    assert_eq!(
+        pacific.violations.get("undeclared_shop").copied(),
+        Some(shop.len()),
+        "{:?}",
+        pacific.violations
+    );
+    assert!(report.violations.iter().any(|v| v.kind == "undeclared_shop"
+        && v.distributor.as_deref() == Some("pacific")
+        && v.marketplace == "shopusa"));
+
+    // Its case is a notice to Pacific, with the link and the profile pages.
+    let c = case::all(&store)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.seller_id.as_deref() == Some("gadgetoutlet"))
+        .unwrap();
+    assert_eq!(c.authorized_seller.as_deref(), Some("pacific"));
+    let out = dir.path().join("packets");
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    assert_eq!(p.format, "distributor_notice");
+    let manifest: packet::Manifest =
+        serde_json::from_slice(&std::fs::read(p.dir.join("manifest.json")).unwrap()).unwrap();
+    let n = manifest.network.as_ref().expect("network section");
+    assert!(
+        n.accounts
+            .iter()
+            .any(|a| a.account == "bidbay/pacific-sound")
+    );
+    let link = n
+        .links
+        .iter()
+        .find(|l| l.sides.iter().any(|s| s.account == "shopusa/gadgetoutlet"))
+        .expect("the link to the shop");
+    assert!(link.words.contains("5839201"), "{}", link.words);
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    assert!(cover.contains("Pacific Sound Co.") && cover.contains("Linked accounts"));
+    let checked = packet::verify(&p.zip, Some(&store)).unwrap();
+    assert!(checked.captures_checked_against_store >= 2 * n.links.len());
+    // One changed byte of a profile page: the packet no longer verifies.
+    let profile = p.dir.join(&link.sides[0].file);
+    let mut bytes = std::fs::read(&profile).unwrap();
+    bytes[10] ^= 1;
+    std::fs::write(&profile, bytes).unwrap();
+    assert!(packet::verify(&p.dir, Some(&store)).is_err());
+
+    // The counterfeiter's complaint names its other shops and how they are linked.
+    let cf = case::all(&store)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.seller_id.as_deref() == Some("a1-deals-hk"))
+        .unwrap();
+    let p = packet::build(&config, &store, &cf.id, None, &out).unwrap();
+    let manifest: packet::Manifest =
+        serde_json::from_slice(&std::fs::read(p.dir.join("manifest.json")).unwrap()).unwrap();
+    let accounts: Vec<&str> = manifest
+        .network
+        .as_ref()
+        .unwrap()
+        .accounts
+        .iter()
+        .map(|a| a.account.as_str())
+        .collect();
+    assert_eq!(
+        accounts,
+        vec![
+            "bidbay/a1-deals-hk",
+            "bidbay/cheap_electronics_99",
+            "shopusa/lxr"
+        ]
+    );
+    packet::verify(&p.zip, Some(&store)).unwrap();
+}
