@@ -183,6 +183,10 @@ async fn an_undeclared_shop_is_its_distributors_and_its_packet_carries_the_links
         "{:?}",
         pacific.violations
     );
+    assert_eq!(
+        pacific.undeclared_shops,
+        vec!["shopusa/gadgetoutlet".to_string()]
+    );
     assert!(report.violations.iter().any(|v| v.kind == "undeclared_shop"
         && v.distributor.as_deref() == Some("pacific")
         && v.marketplace == "shopusa"));
@@ -248,4 +252,45 @@ async fn an_undeclared_shop_is_its_distributors_and_its_packet_carries_the_links
         ]
     );
     packet::verify(&p.zip, Some(&store)).unwrap();
+}
+
+/// A profile page is hostile input like any page: script in the legal name, a
+/// megabyte phone, bidi overrides, JSON-LD nested deep. Read within bounds, kept
+/// as text (capped), never a link on junk, and escaped wherever it is shown.
+#[test]
+fn a_hostile_profile_page_is_read_within_bounds() {
+    let config = Config::load(std::path::Path::new("targets/demo")).unwrap();
+    let m = config.marketplace("shopusa").unwrap();
+    let org = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": "<script>alert(1)</script>\u{202e}gnp.exe",
+        "legalName": "=HYPERLINK(\"http://x\")",
+        "telephone": "9".repeat(1_000_000),
+        "email": "not an email",
+        "identifier": {"@type": "PropertyValue", "propertyID": "registration", "value": "000000"},
+    });
+    // As a page writes it: `</` escaped inside the script.
+    let org = org.to_string().replace("</", "<\\/");
+    let deep = "[".repeat(50_000) + &"]".repeat(50_000);
+    let body = format!(
+        "<html><head><script type=\"application/ld+json\">{org}</script>\
+         <script type=\"application/ld+json\">{deep}</script></head><body></body></html>"
+    );
+    let page = brandguard::crawl::Page::saved(
+        url::Url::parse("http://127.0.0.1/seller/x").unwrap(),
+        body.into_bytes(),
+    );
+    let id = sellers::identity::read(&page, m, "x");
+    let name = id.shop_name.as_deref().unwrap();
+    assert!(name.contains("<script>"), "kept as text: {name}");
+    assert!(id.phones[0].chars().count() < 1100, "capped");
+    // Nothing here identifies anyone: no phone of a million digits, no e-mail, no
+    // all-zero registration number.
+    let kinds: Vec<_> = id.identifiers().into_iter().map(|i| i.kind).collect();
+    assert!(!kinds.contains(&sellers::IdKind::Email), "{kinds:?}");
+    assert!(!kinds.contains(&sellers::IdKind::Registration), "{kinds:?}");
+    // Shown on a terminal without its controls.
+    let shown = brandguard::sanitize::terminal(name, 200);
+    assert!(!shown.contains('\u{202e}'), "{shown}");
 }

@@ -72,6 +72,13 @@ pub(super) fn print_compliance(r: &Compliance, w: &Written) {
             s.repeat_offences,
             s.escalation_step
         );
+        if !s.undeclared_shops.is_empty() {
+            println!(
+                "  {:<10} undeclared shops: {}",
+                "",
+                brandguard::sanitize::terminal(&s.undeclared_shops.join(", "), 400)
+            );
+        }
     }
     let not_looked: Vec<String> = r
         .coverage

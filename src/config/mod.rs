@@ -920,4 +920,30 @@ mod tests {
         assert!(!g.brand.is_empty() && !g.seller.is_empty());
         assert!(g.price.iter().any(|r| r.regex.is_some()));
     }
+
+    /// A seller id comes from a page: whatever it holds, the profile page asked for
+    /// stays on the marketplace's seller path.
+    #[test]
+    fn a_hostile_seller_id_stays_inside_the_seller_path() {
+        let page = super::SellerPage {
+            url: "/seller/{id}".into(),
+            fields: Default::default(),
+        };
+        let base = url::Url::parse("https://shop.example/").unwrap();
+        for id in [
+            "../../admin",
+            "x?delete=1",
+            "a#b",
+            "//evil.example/x",
+            "名前 店",
+        ] {
+            let u = page.url_of(&base, id).unwrap();
+            assert_eq!(u.host_str(), Some("shop.example"), "{id}: {u}");
+            assert!(u.path().starts_with("/seller/"), "{id}: {u}");
+            assert_eq!(u.query(), None, "{id}: {u}");
+            assert_eq!(u.fragment(), None, "{id}: {u}");
+        }
+        let u = page.url_of(&base, "a b+c").unwrap();
+        assert_eq!(u.path(), "/seller/a%20b%2Bc");
+    }
 }

@@ -943,7 +943,12 @@ pub struct SellerPage {
 impl SellerPage {
     /// The profile page of seller `id` (the id percent-encoded: it came from a page).
     pub fn url_of(&self, base: &Url, id: &str) -> Option<Url> {
-        let id: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+        // Every byte but letters, digits and `*-._` percent-encoded (so `/`, `?`,
+        // `#` cannot leave the path); the form encoder writes a space as `+`, which
+        // in a path is a plus (its own `+` it writes as `%2B`).
+        let id: String = url::form_urlencoded::byte_serialize(id.as_bytes())
+            .collect::<String>()
+            .replace('+', "%20");
         base.join(&self.url.replace("{id}", &id)).ok()
     }
 }

@@ -71,6 +71,9 @@ pub struct Scorecard {
     /// Lowest price as a percentage of its floor (e.g. 89.9).
     pub lowest_pct_of_floor: Option<Decimal>,
     pub territory_breaches: usize,
+    /// Shops (`marketplace/seller id`) the distributor never declared, linked to its
+    /// declared accounts by their profile pages (`undeclared_shop` findings).
+    pub undeclared_shops: Vec<String>,
     pub promotion_exemptions: usize,
     pub repeat_offences: usize,
     pub escalation_step: String,
@@ -169,6 +172,8 @@ struct Acc {
     violation_days: BTreeSet<NaiveDate>,
     lowest: Option<(Decimal, String, String)>,
     territory: HashSet<String>,
+    /// `marketplace/seller id` of shops found to be the distributor's undeclared ones.
+    undeclared: BTreeSet<String>,
     exemptions: usize,
     /// (sku, currency) → date → lowest price.
     prices: BTreeMap<(String, String), BTreeMap<NaiveDate, Decimal>>,
@@ -566,6 +571,13 @@ impl Acc {
             if *k == FindingKind::TerritoryBreach {
                 self.territory.insert(seen.listing_key.clone());
             }
+            if *k == FindingKind::UndeclaredShop {
+                self.undeclared.insert(format!(
+                    "{}/{}",
+                    o.listing.marketplace,
+                    o.listing.seller.id.as_deref().unwrap_or("?")
+                ));
+            }
         }
         if o.promotion.is_some() && !o.findings.iter().any(|k| k.is_price()) {
             self.exemptions += 1;
@@ -622,6 +634,7 @@ fn scorecard(
             .as_ref()
             .map(|l| (l.0 * Decimal::ONE_HUNDRED).round_dp(1)),
         territory_breaches: a.territory.len(),
+        undeclared_shops: a.undeclared.iter().cloned().collect(),
         promotion_exemptions: a.exemptions,
         repeat_offences: repeats,
         escalation_step: step,
@@ -882,6 +895,7 @@ fn scorecards_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportErr
         "floor_at_lowest",
         "lowest_pct_of_floor",
         "territory_breaches",
+        "undeclared_shops",
         "promotion_exemptions",
         "repeat_offences",
         "escalation_step",
@@ -911,6 +925,7 @@ fn scorecards_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportErr
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
             s.territory_breaches.to_string(),
+            s.undeclared_shops.join(" "),
             s.promotion_exemptions.to_string(),
             s.repeat_offences.to_string(),
             s.escalation_step.clone(),
