@@ -141,12 +141,21 @@ impl DemoCommand {
             let written = brandguard::report::compliance::write(&config, &report, period, &out.join("report"))?;
             super::report::print_compliance(&report, &written);
             let summary_path = out.join("summary.json");
-            write_json(&summary_path, &summary_doc(&reports)?)?;
+            let mut doc = summary_doc(&reports)?;
+            doc["network_detection"] = serde_json::to_value(brandguard::demo::identities::score(
+                &brandguard::report::networks::of_store(&store, &config.brand)?,
+            ))?;
+            write_json(&summary_path, &doc)?;
             print_summary(&last.summary);
             let d = &last.detection;
             println!(
                 "detection against the demo's ground truth: precision {:.3}, recall {:.3} ({} of {} expected findings)",
                 d.precision, d.recall, d.true_positives, d.expected
+            );
+            let n = brandguard::demo::identities::score(&brandguard::report::networks::of_store(&store, &config.brand)?);
+            println!(
+                "seller networks against the planted ones: {} networks, pairwise precision {:.3}, recall {:.3} ({} of {} pairs), {} decoys linked (`brandguard sellers network` shows them)",
+                n.networks, n.precision, n.recall, n.true_positives, n.pairs_planted, n.decoys_linked.len()
             );
             println!("wrote {}, {} and the store {}", summary_path.display(), csv.display(), store.path().display());
             Ok(worst_exit(&reports))

@@ -371,3 +371,70 @@ fn bidbay(name: &str, count: usize, who: Option<DemoIdentity>) -> String {
         n = esc(name)
     )
 }
+
+/// Networks found against the planted ones, pair by pair: every two accounts in one
+/// network is a pair.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NetworkDetection {
+    pub networks: usize,
+    pub pairs_found: usize,
+    pub pairs_planted: usize,
+    pub true_positives: usize,
+    pub precision: f64,
+    pub recall: f64,
+    /// Decoy pairs that were linked (must be none).
+    pub decoys_linked: Vec<String>,
+    /// Planted pairs not found.
+    pub missed: Vec<String>,
+}
+
+/// Every unordered pair of `marketplace/id` accounts within one group.
+fn pairs(
+    groups: impl IntoIterator<Item = Vec<String>>,
+) -> std::collections::BTreeSet<(String, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    for mut g in groups {
+        g.sort();
+        for (i, a) in g.iter().enumerate() {
+            for b in &g[i + 1..] {
+                out.insert((a.clone(), b.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Scores `found` against [`networks`] and [`decoys`].
+pub fn score(found: &crate::sellers::Networks) -> NetworkDetection {
+    let got = pairs(
+        found
+            .networks
+            .iter()
+            .map(|n| n.members.iter().map(|a| a.to_string()).collect()),
+    );
+    let planted = pairs(
+        networks()
+            .into_iter()
+            .map(|g| g.into_iter().map(|(m, id)| format!("{m}/{id}")).collect()),
+    );
+    let tp = got.intersection(&planted).count();
+    // Ratios are a statistic for people, not money: f64 is right here.
+    let ratio = |n: usize, d: usize| if d == 0 { 1.0 } else { n as f64 / d as f64 };
+    let show = |(a, b): &(String, String)| format!("{a} ~ {b}");
+    NetworkDetection {
+        networks: found.networks.len(),
+        pairs_found: got.len(),
+        pairs_planted: planted.len(),
+        true_positives: tp,
+        precision: ratio(tp, got.len()),
+        recall: ratio(tp, planted.len()),
+        decoys_linked: decoys()
+            .into_iter()
+            .map(|((ma, a), (mb, b))| pairs([vec![format!("{ma}/{a}"), format!("{mb}/{b}")]]))
+            .flat_map(|p| p.into_iter())
+            .filter(|p| got.contains(p))
+            .map(|p| show(&p))
+            .collect(),
+        missed: planted.difference(&got).map(show).collect(),
+    }
+}
