@@ -160,6 +160,21 @@ struct Identities {
 
 type IdentityCell = tokio::sync::OnceCell<Option<Arc<crate::evidence::IdentityRecord>>>;
 
+impl Identities {
+    /// The identities stored by scans dated on or before `as_of`, and the brand's
+    /// rules with the values those show too widely to identify anyone.
+    fn of(store: &Store, config: &Config, as_of: DateTime<Utc>) -> Result<Self, ScanError> {
+        let stored = store.identities(Some(as_of))?;
+        let members: Vec<_> = stored.values().map(|r| r.member()).collect();
+        Ok(Identities {
+            stored,
+            this_scan: Mutex::new(Default::default()),
+            rules: crate::sellers::Rules::of(&config.brand.networks).with_common(&members),
+            declared: std::sync::OnceLock::new(),
+        })
+    }
+}
+
 impl<'a> Run<'a> {
     /// The run's state for a scan begun; `summary` fills in the summary's
     /// identity (tool, targets, store) around the counts carried from `begun`.
@@ -212,12 +227,7 @@ impl<'a> Run<'a> {
             ),
             verdicts,
             blocked_in_a_row: Mutex::new(Default::default()),
-            identities: Identities {
-                stored: store.identities(Some(as_of))?,
-                this_scan: Mutex::new(Default::default()),
-                rules: crate::sellers::Rules::of(&config.brand.networks),
-                declared: std::sync::OnceLock::new(),
-            },
+            identities: Identities::of(store, config, as_of)?,
         })
     }
 

@@ -182,6 +182,9 @@ impl Networks {
 pub struct Rules {
     stop_values: HashSet<String>,
     stop_addresses: HashSet<String>,
+    /// Values known to be shared by more than `max_sharing` sellers
+    /// ([`Rules::with_common`]).
+    common: HashSet<(IdKind, String)>,
     pub max_sharing: usize,
     pub max_network: usize,
 }
@@ -207,13 +210,40 @@ impl Rules {
         Rules {
             stop_values,
             stop_addresses,
+            common: HashSet::new(),
             max_sharing: s.max_sharing,
             max_network: s.max_network,
         }
     }
 
-    /// Whether the stoplist holds this value.
+    /// These rules, also setting aside the values more than `max_sharing` of
+    /// `members` show. [`build`] counts sharing itself; a scan judging one listing
+    /// at a time cannot, so it counts over the identities stored before it began:
+    /// a distributor's fulfilment agent's phone must not make every shop using that
+    /// agent an undeclared shop of the distributor.
+    pub fn with_common(mut self, members: &[Member]) -> Rules {
+        let mut holders: HashMap<(IdKind, &str), HashSet<&Account>> = HashMap::new();
+        for m in members {
+            for id in &m.identifiers {
+                holders
+                    .entry((id.kind, id.value.as_str()))
+                    .or_default()
+                    .insert(&m.account);
+            }
+        }
+        self.common = holders
+            .into_iter()
+            .filter(|(_, h)| h.len() > self.max_sharing)
+            .map(|((k, v), _)| (k, v.to_string()))
+            .collect();
+        self
+    }
+
+    /// Whether the stoplist holds this value (or it is a known common value).
     pub fn stopped(&self, id: &Identifier) -> bool {
+        if self.common.contains(&(id.kind, id.value.clone())) {
+            return true;
+        }
         if self.stop_values.contains(&id.value)
             || self.stop_values.contains(&crate::ident::fold(&id.shown))
         {
@@ -548,6 +578,19 @@ mod tests {
         // A phone two distributors share names neither.
         let both = member("shop", "other", 11, &[(IdKind::Phone, "+15550100")]);
         assert_eq!(declared.undeclared(&both, &r), None);
+        // A value more than `max_sharing` stored sellers show links no shop.
+        let many: Vec<Member> = (0..3)
+            .map(|i| member("shop", &format!("s{i}"), i, &[(IdKind::Phone, "+15550100")]))
+            .collect();
+        let r2 = rules(&[], 2).with_common(&many);
+        let d2 = Declared::new(
+            &[(
+                "pacific".into(),
+                member("bid", "pac2", 9, &[(IdKind::Phone, "+15550100")]),
+            )],
+            &r2,
+        );
+        assert_eq!(d2.undeclared(&both, &r2), None);
         // A declared account is not its own undeclared shop.
         let pac = member(
             "shop",
