@@ -717,6 +717,61 @@ async fn rebuild_keeps_what_the_log_proves_and_names_the_rest() {
     assert_eq!(r.left_out.len(), 1, "{:?}", r.left_out);
     assert_eq!(v.findings as usize, want.findings.len() - 1);
 
+    // An observation's bytes altered: named and left out; the rebuilt store states
+    // the loss in its log (an evidence_lost record) and verifies, saying so.
+    let altered = dir.path().join("altered-observation");
+    copy_dir(&original, &altered);
+    let obs_key = {
+        let db = brandguard::evidence::open_sled(&altered).unwrap();
+        let t = db.open_tree("observations").unwrap();
+        let (k, v) = t.iter().next().unwrap().unwrap();
+        let mut o: serde_json::Value = serde_json::from_slice(&v).unwrap();
+        o["listing"]["title"] = "altered".into();
+        t.insert(&k, serde_json::to_vec(&o).unwrap()).unwrap();
+        db.flush().unwrap();
+        hex::encode(&k)
+    };
+    assert!(Store::open(&altered).unwrap().verify().is_err());
+    let out = dir.path().join("rebuilt-altered-observation");
+    let (r, v) = Store::open(&altered).unwrap().rebuild_into(&out).unwrap();
+    assert!(
+        r.left_out.iter().any(|l| l.contains(&obs_key)),
+        "{:?}",
+        r.left_out
+    );
+    assert_eq!(r.lost_observations.len(), 1, "{:?}", r.left_out);
+    assert_eq!(v.observations_lost, 1);
+    let held = Store::open(&original)
+        .unwrap()
+        .verify()
+        .unwrap()
+        .observations;
+    assert_eq!(v.observations + 1, held);
+    let rebuilt = Store::open(&out).unwrap();
+    let last = rebuilt.log_record(rebuilt.log_len() - 1).unwrap().unwrap();
+    assert_eq!(last.kind, "evidence_lost");
+    // Readers work on what is left: the month's report and every case's packet.
+    brandguard::report::compliance::build(&config, &rebuilt, period, None).unwrap();
+    let packets = dir.path().join("packets-after-loss");
+    for c in brandguard::case::all(&rebuilt).unwrap() {
+        match brandguard::report::packet::build_draft(&config, &rebuilt, &c.id, None, &packets) {
+            Ok(p) => {
+                brandguard::report::packet::verify(&p.dir, None).unwrap();
+            }
+            Err(e) => panic!("case {}: {e}", c.id),
+        }
+    }
+    // Put the altered bytes back under the lost key: verify refuses them.
+    {
+        drop(rebuilt);
+        let db = brandguard::evidence::open_sled(&out).unwrap();
+        let t = db.open_tree("observations").unwrap();
+        t.insert(hex::decode(&obs_key).unwrap(), b"{}".to_vec())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    assert!(Store::open(&out).unwrap().verify().is_err());
+
     // A log record altered in the middle: the chain breaks there.
     let broken = dir.path().join("broken");
     copy_dir(&original, &broken);

@@ -181,6 +181,12 @@ fn verify(store: &Path, tsa_roots: Option<&Path>) -> Result<u8> {
                 v.report_rows,
                 v.head
             );
+            if v.observations_lost > 0 {
+                println!(
+                    "note: {} observations were lost before a rebuild, as its evidence_lost record says: their log records stand, their page readings are gone",
+                    v.observations_lost
+                );
+            }
             if v.findings_unvouched > 0 {
                 println!(
                     "note: {} findings were last written by an older brandguard, whose records hold no hash of them: present, not checked byte by byte",
@@ -314,6 +320,12 @@ fn rebuild(store: &Path, out: &Path) -> Result<u8> {
     }
     for l in r.left_out.iter().take(50) {
         println!("left out: {l}");
+    }
+    if !r.lost_observations.is_empty() {
+        println!(
+            "the rebuilt store's log ends with an evidence_lost record naming the {} observations it could not keep; verify reports them",
+            r.lost_observations.len()
+        );
     }
     if r.left_out.len() > 50 {
         println!("left out: and {} more", r.left_out.len() - 50);

@@ -26,7 +26,15 @@ pub struct Rebuilt {
     pub chain_broken_at: Option<String>,
     /// What the old store held that no record vouches for, or that was missing.
     pub left_out: Vec<String>,
+    /// Observations the log vouches for but the old store no longer held intact:
+    /// `(observation key, log record)`. The rebuilt store records their loss (an
+    /// `evidence_lost` record at the end of its log), so it verifies and says so.
+    #[serde(skip)]
+    pub lost_observations: Vec<(String, u64)>,
 }
+
+/// The log record kind a rebuild appends to name the evidence it could not keep.
+pub const LOST_KIND: &str = "evidence_lost";
 
 /// What the walk over the old log gathered.
 #[derive(Default)]
@@ -63,7 +71,26 @@ impl Store {
             db.flush()?;
         }
         super::verify::put_in_place(&partial, to)?;
-        let verified = Store::open(to)?.verify()?;
+        let rebuilt = Store::open(to)?;
+        if !out.lost_observations.is_empty() {
+            // Corrections are new records: the loss is stated in the chain, where
+            // `verify` finds it (and says so), never silently absorbed.
+            let lost: Vec<serde_json::Value> = out
+                .lost_observations
+                .iter()
+                .map(|(k, seq)| serde_json::json!({"observation_key": k, "log_seq": seq}))
+                .collect();
+            rebuilt.append_log(
+                LOST_KIND,
+                serde_json::json!({
+                    "rebuilt_from": self.path.display().to_string(),
+                    "observations": lost,
+                    "left_out": out.left_out,
+                }),
+            )?;
+            rebuilt.flush_now()?;
+        }
+        let verified = rebuilt.verify()?;
         Ok((out, verified))
     }
 
@@ -220,6 +247,8 @@ impl Store {
                     field("observation_key"),
                     rec.seq
                 ));
+                out.lost_observations
+                    .push((field("observation_key").to_string(), rec.seq));
             }
         }
         match rec

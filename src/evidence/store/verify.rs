@@ -32,6 +32,10 @@ pub struct Verified {
     /// Seller identities, each naming the capture of the profile page it was read from.
     #[serde(default)]
     pub identities: u64,
+    /// Observations a rebuild could not keep, named by an `evidence_lost` record
+    /// of the log (absent, as that record says).
+    #[serde(default)]
+    pub observations_lost: u64,
     /// Hash of the last log record.
     pub head: String,
 }
@@ -52,6 +56,7 @@ impl Store {
         };
         let mut log = LogCheck {
             prev: ZERO_HASH.to_string(),
+            lost: self.lost_observations()?,
             ..LogCheck::default()
         };
         for r in Walk::all(&self.log) {
@@ -111,6 +116,10 @@ impl Store {
                 .to_string()
         };
         match rec.kind.as_str() {
+            "observation" if self.stated_lost(rec, log)? => {
+                log.observed(rec, &field("observation_key"));
+                v.observations_lost += 1;
+            }
             "observation" => {
                 let key = self.verify_observation(
                     rec,
@@ -217,6 +226,47 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// Observation keys an `evidence_lost` record names (a rebuild's statement of
+    /// what it could not keep).
+    fn lost_observations(&self) -> Result<std::collections::HashSet<String>, EvidenceError> {
+        let needle = format!("\"kind\":\"{}\"", super::rebuild::LOST_KIND);
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let mut lost = std::collections::HashSet::new();
+        for r in Walk::all(&self.log) {
+            let (k, v) = r?;
+            if finder.find(&v).is_none() {
+                continue;
+            }
+            let rec: LogRecord = parse("log", &k, &v)?;
+            if rec.kind != super::rebuild::LOST_KIND {
+                continue;
+            }
+            let listed = rec.payload.get("observations").and_then(|x| x.as_array());
+            for o in listed.into_iter().flatten() {
+                if let Some(key) = o.get("observation_key").and_then(|x| x.as_str()) {
+                    lost.insert(key.to_string());
+                }
+            }
+        }
+        Ok(lost)
+    }
+
+    /// Whether this observation record names one a rebuild stated lost and the
+    /// store indeed does not hold (one that is there is checked as any other).
+    fn stated_lost(&self, rec: &LogRecord, log: &LogCheck) -> Result<bool, EvidenceError> {
+        let key_hex = rec
+            .payload
+            .get("observation_key")
+            .and_then(|x| x.as_str())
+            .unwrap_or("");
+        if !log.lost.contains(key_hex) {
+            return Ok(false);
+        }
+        let key =
+            hex::decode(key_hex).map_err(|_| corrupt_log(rec, "observation_key is not hex"))?;
+        Ok(self.observations.get(key)?.is_none())
     }
 
     /// A seller identity names an earlier capture record of the page it was read
@@ -530,6 +580,8 @@ pub(super) struct LogCheck {
     listings: std::collections::HashMap<Vec<u8>, String>,
     /// Scan id → what the log says of it.
     scans: std::collections::BTreeMap<u64, ScanSeen>,
+    /// Observation keys (hex) an `evidence_lost` record names.
+    lost: std::collections::HashSet<String>,
 }
 
 /// A scan as its log records tell it.
