@@ -772,6 +772,27 @@ async fn rebuild_keeps_what_the_log_proves_and_names_the_rest() {
     }
     assert!(Store::open(&out).unwrap().verify().is_err());
 
+    // A snapshot's bytes altered: the same.
+    let altered = dir.path().join("altered-snapshot");
+    copy_dir(&original, &altered);
+    let snap = {
+        let db = brandguard::evidence::open_sled(&altered).unwrap();
+        let t = db.open_tree("snapshots").unwrap();
+        let (k, _) = t.iter().next().unwrap().unwrap();
+        t.insert(&k, zstd::encode_all(&b"forged page"[..], 3).unwrap())
+            .unwrap();
+        db.flush().unwrap();
+        hex::encode(&k)
+    };
+    let out = dir.path().join("rebuilt-altered-snapshot");
+    let (r, v) = Store::open(&altered).unwrap().rebuild_into(&out).unwrap();
+    assert!(
+        r.left_out.iter().any(|l| l.contains(&snap)),
+        "{:?}",
+        r.left_out
+    );
+    assert!(v.snapshots_lost >= 1);
+
     // A log record altered in the middle: the chain breaks there.
     let broken = dir.path().join("broken");
     copy_dir(&original, &broken);

@@ -181,10 +181,10 @@ fn verify(store: &Path, tsa_roots: Option<&Path>) -> Result<u8> {
                 v.report_rows,
                 v.head
             );
-            if v.observations_lost > 0 {
+            if v.observations_lost > 0 || v.snapshots_lost > 0 {
                 println!(
-                    "note: {} observations were lost before a rebuild, as its evidence_lost record says: their log records stand, their page readings are gone",
-                    v.observations_lost
+                    "note: {} observations and {} snapshots were lost before a rebuild, as its evidence_lost record says: their log records stand, those bytes are gone",
+                    v.observations_lost, v.snapshots_lost
                 );
             }
             if v.findings_unvouched > 0 {
@@ -321,10 +321,11 @@ fn rebuild(store: &Path, out: &Path) -> Result<u8> {
     for l in r.left_out.iter().take(50) {
         println!("left out: {l}");
     }
-    if !r.lost_observations.is_empty() {
+    if !r.lost_observations.is_empty() || !r.lost_snapshots.is_empty() {
         println!(
-            "the rebuilt store's log ends with an evidence_lost record naming the {} observations it could not keep; verify reports them",
-            r.lost_observations.len()
+            "the rebuilt store's log ends with an evidence_lost record naming the {} observations and {} snapshots it could not keep; verify reports them",
+            r.lost_observations.len(),
+            r.lost_snapshots.len()
         );
     }
     if r.left_out.len() > 50 {

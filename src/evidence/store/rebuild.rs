@@ -31,6 +31,10 @@ pub struct Rebuilt {
     /// `evidence_lost` record at the end of its log), so it verifies and says so.
     #[serde(skip)]
     pub lost_observations: Vec<(String, u64)>,
+    /// Snapshots (SHA-256) capture records name that the old store no longer held
+    /// intact; recorded with the observations in the `evidence_lost` record.
+    #[serde(skip)]
+    pub lost_snapshots: std::collections::BTreeSet<String>,
 }
 
 /// The log record kind a rebuild appends to name the evidence it could not keep.
@@ -72,7 +76,7 @@ impl Store {
         }
         super::verify::put_in_place(&partial, to)?;
         let rebuilt = Store::open(to)?;
-        if !out.lost_observations.is_empty() {
+        if !out.lost_observations.is_empty() || !out.lost_snapshots.is_empty() {
             // Corrections are new records: the loss is stated in the chain, where
             // `verify` finds it (and says so), never silently absorbed.
             let lost: Vec<serde_json::Value> = out
@@ -85,6 +89,7 @@ impl Store {
                 serde_json::json!({
                     "rebuilt_from": self.path.display().to_string(),
                     "observations": lost,
+                    "snapshots": out.lost_snapshots,
                     "left_out": out.left_out,
                 }),
             )?;
@@ -205,10 +210,13 @@ impl Store {
                     out.snapshots += 1;
                 }
             }
-            _ => out.left_out.push(format!(
-                "snapshot {} of capture {}: missing or altered",
-                c.snapshot.sha256, rec.seq
-            )),
+            _ => {
+                out.left_out.push(format!(
+                    "snapshot {} of capture {}: missing or altered",
+                    c.snapshot.sha256, rec.seq
+                ));
+                out.lost_snapshots.insert(c.snapshot.sha256.clone());
+            }
         }
         if c.page.status == 200
             && let Some(v) = crate::crawl::Validators::of(&c.page)

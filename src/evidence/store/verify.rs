@@ -36,6 +36,9 @@ pub struct Verified {
     /// of the log (absent, as that record says).
     #[serde(default)]
     pub observations_lost: u64,
+    /// Snapshots an `evidence_lost` record names (absent, as it says).
+    #[serde(default)]
+    pub snapshots_lost: u64,
     /// Hash of the last log record.
     pub head: String,
 }
@@ -56,7 +59,7 @@ impl Store {
         };
         let mut log = LogCheck {
             prev: ZERO_HASH.to_string(),
-            lost: self.lost_observations()?,
+            lost: self.lost_evidence()?,
             ..LogCheck::default()
         };
         for r in Walk::all(&self.log) {
@@ -67,6 +70,14 @@ impl Store {
             log.prev = rec.hash;
             v.log_records += 1;
         }
+        v.snapshots_lost = log
+            .lost
+            .1
+            .iter()
+            .filter(|sha| {
+                hex::decode(sha).is_ok_and(|k| !self.snapshots.contains_key(k).unwrap_or(true))
+            })
+            .count() as u64;
         self.verify_observations_vouched(&log.vouched)?;
         self.verify_report_rows(&log.rows_vouched, &mut v)?;
         v.cases = self.verify_cases(&log.last_case_event)?;
@@ -139,11 +150,11 @@ impl Store {
                 log.scans.entry(scan.unwrap_or(0)).or_default();
             }
             "capture" => {
-                self.verify_capture(rec)?;
+                self.verify_capture(rec, &log.lost.1)?;
                 v.captures += 1;
             }
             super::IDENTITY_KIND => {
-                self.verify_identity(rec)?;
+                self.verify_identity(rec, &log.lost.1)?;
                 v.identities += 1;
             }
             crate::evidence::anchor::KIND => {
@@ -210,7 +221,11 @@ impl Store {
     }
 
     /// The snapshot a `capture` record names is stored.
-    fn verify_capture(&self, rec: &LogRecord) -> Result<(), EvidenceError> {
+    fn verify_capture(
+        &self,
+        rec: &LogRecord,
+        lost: &std::collections::HashSet<String>,
+    ) -> Result<(), EvidenceError> {
         let sha = rec
             .payload
             .pointer("/snapshot/sha256")
@@ -218,7 +233,7 @@ impl Store {
             .unwrap_or("")
             .to_string();
         let key = hex::decode(&sha).map_err(|_| corrupt_log(rec, "snapshot sha256 is not hex"))?;
-        if !self.snapshots.contains_key(key)? {
+        if !self.snapshots.contains_key(key)? && !lost.contains(&sha) {
             return Err(EvidenceError::Corrupt {
                 tree: "snapshots",
                 key: sha,
@@ -230,10 +245,20 @@ impl Store {
 
     /// Observation keys an `evidence_lost` record names (a rebuild's statement of
     /// what it could not keep).
-    fn lost_observations(&self) -> Result<std::collections::HashSet<String>, EvidenceError> {
+    #[allow(clippy::type_complexity)]
+    fn lost_evidence(
+        &self,
+    ) -> Result<
+        (
+            std::collections::HashSet<String>,
+            std::collections::HashSet<String>,
+        ),
+        EvidenceError,
+    > {
         let needle = format!("\"kind\":\"{}\"", super::rebuild::LOST_KIND);
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let mut lost = std::collections::HashSet::new();
+        let mut snapshots = std::collections::HashSet::new();
         for r in Walk::all(&self.log) {
             let (k, v) = r?;
             if finder.find(&v).is_none() {
@@ -249,8 +274,12 @@ impl Store {
                     lost.insert(key.to_string());
                 }
             }
+            let listed = rec.payload.get("snapshots").and_then(|x| x.as_array());
+            for sha in listed.into_iter().flatten().filter_map(|x| x.as_str()) {
+                snapshots.insert(sha.to_string());
+            }
         }
-        Ok(lost)
+        Ok((lost, snapshots))
     }
 
     /// Whether this observation record names one a rebuild stated lost and the
@@ -261,7 +290,7 @@ impl Store {
             .get("observation_key")
             .and_then(|x| x.as_str())
             .unwrap_or("");
-        if !log.lost.contains(key_hex) {
+        if !log.lost.0.contains(key_hex) {
             return Ok(false);
         }
         let key =
@@ -271,7 +300,11 @@ impl Store {
 
     /// A seller identity names an earlier capture record of the page it was read
     /// from, with the same snapshot.
-    fn verify_identity(&self, rec: &LogRecord) -> Result<(), EvidenceError> {
+    fn verify_identity(
+        &self,
+        rec: &LogRecord,
+        lost: &std::collections::HashSet<String>,
+    ) -> Result<(), EvidenceError> {
         let seq = rec.payload.get("capture_log_seq").and_then(|x| x.as_u64());
         let sha = rec.payload.get("snapshot_sha256").and_then(|x| x.as_str());
         let (Some(seq), Some(sha)) = (seq, sha) else {
@@ -304,7 +337,8 @@ impl Store {
             .ok()
             .map(|k| self.snapshots.contains_key(k))
             .transpose()?;
-        if !(same || not_modified) || stored != Some(true) {
+        let stored = stored == Some(true) || lost.contains(sha);
+        if !(same || not_modified) || !stored {
             return Err(corrupt_log(
                 rec,
                 &format!(
@@ -580,8 +614,11 @@ pub(super) struct LogCheck {
     listings: std::collections::HashMap<Vec<u8>, String>,
     /// Scan id → what the log says of it.
     scans: std::collections::BTreeMap<u64, ScanSeen>,
-    /// Observation keys (hex) an `evidence_lost` record names.
-    lost: std::collections::HashSet<String>,
+    /// Observation keys (hex) and snapshots an `evidence_lost` record names.
+    lost: (
+        std::collections::HashSet<String>,
+        std::collections::HashSet<String>,
+    ),
 }
 
 /// A scan as its log records tell it.
