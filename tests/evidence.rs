@@ -985,3 +985,93 @@ async fn redirect_hops_are_kept_and_exported_as_they_happened() {
     }
     assert_eq!(followed, hopped);
 }
+
+/// sled keeps an older state of a store whose rows file of the last scan was already
+/// written (a cut `db` can open so): the scan looks begun and unfinished, as after a
+/// crash, but its rows file names capture records the log no longer holds. Readers
+/// refuse it, saying sled lost part of the log, instead of showing the older store
+/// as the truth; `evidence verify` fails; a crash in the same place (rows written
+/// from durable records only) is still read as a crash.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_missing_the_tail_of_its_log_is_refused_by_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = scanned_store(dir.path()).await;
+    let bin = env!("CARGO_BIN_EXE_brandguard");
+    let run = |args: &[&str]| std::process::Command::new(bin).args(args).output().unwrap();
+    let case_list = |store: &Path| run(&["case", "list", "--store", store.to_str().unwrap()]);
+    assert!(case_list(&original).status.success());
+
+    // The last scan as a crash in finish_scan leaves it: rows written, the
+    // scan_finished record and everything after it not.
+    let crashed = dir.path().join("crashed");
+    copy_dir(&original, &crashed);
+    let lose_tail_from = |store: &Path, keep_scan_records: bool| {
+        let db = brandguard::evidence::open_sled(store).unwrap();
+        let log = db.open_tree("log").unwrap();
+        let scans = db.open_tree("scans").unwrap();
+        let (k, v) = scans.last().unwrap().unwrap();
+        let mut last: serde_json::Value = serde_json::from_slice(&v).unwrap();
+        let finished = last["finished_log_seq"].as_u64().unwrap();
+        // From `from` on, the log is gone: from the scan_finished record (a crash),
+        // or from the scan's last capture on (more than a crash takes).
+        let scan_id = last["scan_id"].as_u64().unwrap();
+        let last_capture = db
+            .open_tree("observations")
+            .unwrap()
+            .scan_prefix(scan_id.to_be_bytes())
+            .map(|r| {
+                let v: serde_json::Value = serde_json::from_slice(&r.unwrap().1).unwrap();
+                v["capture_log_seq"].as_u64().unwrap()
+            })
+            .max()
+            .unwrap();
+        let from = if keep_scan_records {
+            finished
+        } else {
+            last_capture
+        };
+        for seq in from..log.len() as u64 {
+            log.remove(seq.to_be_bytes()).unwrap();
+        }
+        for f in [
+            "finished_at",
+            "finished_log_seq",
+            "summary",
+            "log_head",
+            "report_rows",
+        ] {
+            last[f] = serde_json::Value::Null;
+        }
+        scans.insert(k, serde_json::to_vec(&last).unwrap()).unwrap();
+        db.flush().unwrap();
+    };
+    lose_tail_from(&crashed, true);
+    let out = case_list(&crashed);
+    assert!(
+        out.status.success(),
+        "a crash's leftovers read as a crash: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Captures of that scan lost too: more than any crash can take back.
+    let lost = dir.path().join("lost");
+    copy_dir(&original, &lost);
+    lose_tail_from(&lost, false);
+    for args in [
+        vec!["case", "list", "--store", lost.to_str().unwrap()],
+        vec!["findings", "--store", lost.to_str().unwrap()],
+    ] {
+        let out = run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "{args:?} read a store missing its log's tail"
+        );
+        assert!(err.contains("sled lost part of the log"), "{args:?}: {err}");
+    }
+    assert!(
+        !run(&["evidence", "verify", "--store", lost.to_str().unwrap()])
+            .status
+            .success()
+    );
+}

@@ -316,20 +316,52 @@ impl Store {
     /// what a crash leaves: the scan's resume rewrites it.)
     fn lost_log(&self) -> Option<String> {
         let files = std::fs::read_dir(rows::rows_dir(&self.path)).ok()?;
-        let unknown: Vec<String> = files
-            .flatten()
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().to_string();
-                let scan = name.strip_suffix(".jsonl.zst")?.parse::<u64>().ok()?;
-                matches!(self.scan(scan), Ok(None)).then_some(name)
-            })
-            .collect();
+        let mut unknown = Vec::new();
+        for e in files.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            let Some(scan) = name
+                .strip_suffix(".jsonl.zst")
+                .and_then(|n| n.parse::<u64>().ok())
+            else {
+                continue;
+            };
+            match self.scan(scan) {
+                Ok(None) => unknown.push(name),
+                Ok(Some(r)) if r.finished_at.is_none() => {
+                    if let Some(lost) = self.rows_beyond_log(&e.path()) {
+                        return Some(format!(
+                            "{name} (written from durable records only) names capture log record {lost}, but the log ends at {}: sled lost part of the log (`brandguard evidence rebuild` names what is left; or restore a backup)",
+                            self.log_len()
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
         (!unknown.is_empty()).then(|| {
             format!(
                 "report-rows files of scans its log has no record of ({}): sled lost the log (`brandguard evidence rebuild` names what is left)",
                 unknown.join(", ")
             )
         })
+    }
+
+    /// The highest capture log record a rows file names, if the log does not hold
+    /// it. Rows files are written from flushed records only: a crash never leaves
+    /// one naming a record the log lacks (a file of a scan begun but not finished,
+    /// which a crash in `finish_scan` leaves, names only records it holds).
+    fn rows_beyond_log(&self, file: &Path) -> Option<u64> {
+        #[derive(Deserialize)]
+        struct Seq {
+            capture_log_seq: u64,
+        }
+        let len = self.log_len();
+        rows::read_rows(file)
+            .ok()?
+            .filter_map(|line| serde_json::from_slice::<Seq>(&line.ok()?).ok())
+            .map(|s| s.capture_log_seq)
+            .filter(|&s| s >= len)
+            .max()
     }
 
     /// Opens (or creates) the store in folder `path`: for `scan`, `demo`, and the

@@ -137,6 +137,10 @@ impl Store {
     /// finish that was interrupted) is replaced whole.
     pub(super) fn write_report_rows(&self, scan_id: u64) -> Result<(u64, String), EvidenceError> {
         self.settle()?;
+        // Durable first: a rows file never names a record a crash could still take
+        // back, so one naming a record the log lacks proves sled lost part of the
+        // log (see `Store::lost_log`).
+        self.db.flush()?;
         let rows = Walk::prefix(&self.observations, scan_id.to_be_bytes()).map(|r| {
             let (k, v) = r?;
             parse::<ReportRow>("observations", &k, &v)
