@@ -777,12 +777,23 @@ async fn rebuild_keeps_what_the_log_proves_and_names_the_rest() {
     copy_dir(&original, &altered);
     let snap = {
         let db = brandguard::evidence::open_sled(&altered).unwrap();
-        let t = db.open_tree("snapshots").unwrap();
-        let (k, _) = t.iter().next().unwrap().unwrap();
-        t.insert(&k, zstd::encode_all(&b"forged page"[..], 3).unwrap())
+        // The page of an observation with findings (one a packet cites).
+        let sha = db
+            .open_tree("observations")
+            .unwrap()
+            .iter()
+            .map(|r| serde_json::from_slice::<serde_json::Value>(&r.unwrap().1).unwrap())
+            .find(|o| o["findings"].as_array().is_some_and(|f| !f.is_empty()))
+            .map(|o| o["snapshot"]["sha256"].as_str().unwrap().to_string())
             .unwrap();
+        let t = db.open_tree("snapshots").unwrap();
+        t.insert(
+            hex::decode(&sha).unwrap(),
+            zstd::encode_all(&b"forged page"[..], 3).unwrap(),
+        )
+        .unwrap();
         db.flush().unwrap();
-        hex::encode(&k)
+        sha
     };
     let out = dir.path().join("rebuilt-altered-snapshot");
     let (r, v) = Store::open(&altered).unwrap().rebuild_into(&out).unwrap();
@@ -792,6 +803,17 @@ async fn rebuild_keeps_what_the_log_proves_and_names_the_rest() {
         r.left_out
     );
     assert!(v.snapshots_lost >= 1);
+    // A packet citing that page says its bytes are lost, never drops it unseen.
+    let rebuilt = Store::open(&out).unwrap();
+    let packets = dir.path().join("packets-after-lost-page");
+    let said = brandguard::case::all(&rebuilt).unwrap().iter().any(|c| {
+        let p = brandguard::report::packet::build_draft(&config, &rebuilt, &c.id, None, &packets)
+            .unwrap();
+        let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+        cover.contains("page bytes lost") && cover.contains(&snap)
+    });
+    assert!(said, "no packet cover names the lost page {snap}");
+    drop(rebuilt);
 
     // A log record altered in the middle: the chain breaks there.
     let broken = dir.path().join("broken");

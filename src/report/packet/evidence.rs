@@ -168,6 +168,16 @@ fn captures(
             .snapshot(&o.snapshot.sha256)
             .map_err(ReportError::from)?
         else {
+            // Stated lost by a rebuild (verify refuses a store missing it otherwise):
+            // the cover says so rather than leaving the capture out unseen.
+            caps.push(serde_json::json!({
+                "at": o.page.received_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                "status": "page bytes lost (see the store's evidence_lost record)",
+                "price": o.listing.price.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+                "file": "—",
+                "sha256": o.snapshot.sha256,
+                "new": false,
+            }));
             continue;
         };
         let page_file = format!("{folder}/page-{}.html", o.log_seq);
