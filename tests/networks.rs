@@ -254,6 +254,20 @@ async fn an_undeclared_shop_is_its_distributors_and_its_packet_carries_the_links
             "shopusa/lxr"
         ]
     );
+    // Each account with its listings: lxr's on shopusa, with their addresses.
+    let net = manifest.network.as_ref().unwrap();
+    let lxr = net
+        .accounts
+        .iter()
+        .find(|a| a.account == "shopusa/lxr")
+        .unwrap();
+    assert!(!lxr.listings.is_empty());
+    assert!(lxr.listings.iter().all(
+        |l| l.url.contains("/item/") && l.kinds.contains(&"suspected_counterfeit".to_string())
+    ));
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    let id = lxr.listings[0].listing.rsplit('/').next().unwrap();
+    assert!(cover.contains(id), "{id}");
     packet::verify(&p.zip, Some(&store)).unwrap();
 }
 

@@ -20,6 +20,17 @@ pub struct MemberView {
     pub declared_for: Option<String>,
     /// Keys of the account's open findings (`marketplace/listing/kind`).
     pub open_findings: Vec<String>,
+    /// The account's listings with open findings: address and kinds.
+    pub listings: Vec<NetworkListing>,
+}
+
+/// A listing of a network's account with open findings.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct NetworkListing {
+    /// `marketplace/listing id`.
+    pub listing: String,
+    pub url: String,
+    pub kinds: Vec<String>,
 }
 
 /// A network with its members described.
@@ -52,6 +63,37 @@ pub fn of_store(store: &Store, brand: &Brand) -> Result<Networks, EvidenceError>
     Ok(network::build(&members, &Rules::of(&brand.networks)))
 }
 
+/// Account → open finding keys, and account → listing → (address, kinds).
+type Open = BTreeMap<(String, String), Vec<String>>;
+type OpenListings = BTreeMap<(String, String), BTreeMap<String, (String, Vec<String>)>>;
+
+/// Every open finding, by the account (marketplace, seller id) it is about.
+fn open_by_account(store: &Store) -> Result<(Open, OpenListings), EvidenceError> {
+    let mut open = Open::new();
+    let mut listings = OpenListings::new();
+    for f in store.findings() {
+        let f: FindingRecord = f?;
+        if f.resolved.is_none()
+            && let Some(id) = &f.finding.seller_id
+        {
+            let account = (f.finding.marketplace.clone(), id.clone());
+            open.entry(account.clone())
+                .or_default()
+                .push(f.key().replace('\0', "/"));
+            let l = listings
+                .entry(account)
+                .or_default()
+                .entry(format!(
+                    "{}/{}",
+                    f.finding.marketplace, f.finding.listing_id
+                ))
+                .or_insert_with(|| (f.finding.url.clone(), Vec::new()));
+            l.1.push(f.finding.kind.as_str().to_string());
+        }
+    }
+    Ok((open, listings))
+}
+
 /// [`of_store`], with each member's shop and legal name, declared distributor and
 /// open findings; only the network of `seller` (`marketplace/id` or an id) when given.
 pub fn report(
@@ -62,17 +104,7 @@ pub fn report(
     let identities = store.identities(None)?;
     let members: Vec<_> = identities.values().map(|r| r.member()).collect();
     let built = network::build(&members, &Rules::of(&brand.networks));
-    let mut open: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    for f in store.findings() {
-        let f: FindingRecord = f?;
-        if f.resolved.is_none()
-            && let Some(id) = &f.finding.seller_id
-        {
-            open.entry((f.finding.marketplace.clone(), id.clone()))
-                .or_default()
-                .push(f.key().replace('\0', "/"));
-        }
-    }
+    let (open, listings) = open_by_account(store)?;
     let declared = |a: &Account| {
         brand
             .sellers
@@ -110,6 +142,16 @@ pub fn report(
                             .get(&(a.marketplace.clone(), a.seller_id.clone()))
                             .cloned()
                             .unwrap_or_default(),
+                        listings: listings
+                            .get(&(a.marketplace.clone(), a.seller_id.clone()))
+                            .into_iter()
+                            .flatten()
+                            .map(|(listing, (url, kinds))| NetworkListing {
+                                listing: listing.clone(),
+                                url: url.clone(),
+                                kinds: kinds.clone(),
+                            })
+                            .collect(),
                     }
                 })
                 .collect();

@@ -32,6 +32,9 @@ pub struct NetworkAccount {
     /// The distributor this is a declared account of, if any.
     pub declared_for: Option<String>,
     pub open_findings: Vec<String>,
+    /// Its listings with open findings (address and kinds).
+    #[serde(default)]
+    pub listings: Vec<networks::NetworkListing>,
 }
 
 /// One link: the shared value, and each side's profile page as captured.
@@ -78,49 +81,15 @@ pub(super) fn section(
         return Ok(None);
     };
     let identities = store.identities(None).map_err(ReportError::from)?;
-    let mut side = |a: &Account, shown: &str, seq: u64| -> Result<LinkSide, PacketError> {
-        let key = (a.marketplace.clone(), a.seller_id.clone());
-        let sha = identities
-            .get(&key)
-            .filter(|r| r.capture_log_seq == seq)
-            .map(|r| r.snapshot_sha256.clone())
-            .unwrap_or_default();
-        let bytes = store
-            .snapshot(&sha)
-            .map_err(ReportError::from)?
-            .ok_or_else(|| {
-                ReportError::from(crate::evidence::EvidenceError::Corrupt {
-                    tree: "snapshots",
-                    key: sha.clone(),
-                    message: format!("the profile page of {a} (capture {seq}) is missing"),
-                })
-            })?;
-        let file = format!(
-            "network/profile-{}-{seq}.html",
-            file_name(&format!("{}-{}", a.marketplace, a.seller_id), 80)
-        );
-        files.insert(file.clone(), bytes);
-        let record = store
-            .log_record(seq)
-            .map_err(ReportError::from)?
-            .map(|r| r.hash)
-            .unwrap_or_default();
-        Ok(LinkSide {
-            account: a.to_string(),
-            shown: shown.to_string(),
-            file,
-            snapshot_sha256: sha,
-            capture_log_seq: seq,
-            capture_record_hash: record,
-        })
-    };
+    let mut pinned =
+        |a: &Account, shown: &str, seq: u64| side(store, &identities, files, (a, shown, seq));
     let mut links = Vec::new();
     for l in &view.network.links {
         links.push(ManifestLink {
             words: l.words(),
             sides: vec![
-                side(&l.a, &l.a_shown, l.a_capture_log_seq)?,
-                side(&l.b, &l.b_shown, l.b_capture_log_seq)?,
+                pinned(&l.a, &l.a_shown, l.a_capture_log_seq)?,
+                pinned(&l.b, &l.b_shown, l.b_capture_log_seq)?,
             ],
         });
     }
@@ -135,12 +104,57 @@ pub(super) fn section(
                 legal_name: m.legal_name.clone(),
                 declared_for: m.declared_for.clone(),
                 open_findings: m.open_findings.clone(),
+                listings: m.listings.clone(),
             })
             .collect(),
         links,
     };
     files.insert("network/network.json".into(), super::json_bytes(&section));
     Ok(Some(section))
+}
+
+/// One side of a link: the profile page of account `a` as captured (record
+/// `seq`), added to `files`.
+fn side(
+    store: &Store,
+    identities: &BTreeMap<(String, String), crate::evidence::IdentityRecord>,
+    files: &mut BTreeMap<String, Vec<u8>>,
+    (a, shown, seq): (&Account, &str, u64),
+) -> Result<LinkSide, PacketError> {
+    let key = (a.marketplace.clone(), a.seller_id.clone());
+    let sha = identities
+        .get(&key)
+        .filter(|r| r.capture_log_seq == seq)
+        .map(|r| r.snapshot_sha256.clone())
+        .unwrap_or_default();
+    let bytes = store
+        .snapshot(&sha)
+        .map_err(ReportError::from)?
+        .ok_or_else(|| {
+            ReportError::from(crate::evidence::EvidenceError::Corrupt {
+                tree: "snapshots",
+                key: sha.clone(),
+                message: format!("the profile page of {a} (capture {seq}) is missing"),
+            })
+        })?;
+    let file = format!(
+        "network/profile-{}-{seq}.html",
+        file_name(&format!("{}-{}", a.marketplace, a.seller_id), 80)
+    );
+    files.insert(file.clone(), bytes);
+    let record = store
+        .log_record(seq)
+        .map_err(ReportError::from)?
+        .map(|r| r.hash)
+        .unwrap_or_default();
+    Ok(LinkSide {
+        account: a.to_string(),
+        shown: shown.to_string(),
+        file,
+        snapshot_sha256: sha,
+        capture_log_seq: seq,
+        capture_record_hash: record,
+    })
 }
 
 /// With the store: each link's profile pages are the captures the store logged,
