@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::collections::BTreeSet;
-
 use brandguard::case;
 use brandguard::config::Config;
 use brandguard::demo::{DemoOptions, identities};
@@ -15,35 +13,7 @@ use brandguard::evidence::Store;
 use brandguard::report::compliance::{self, Period};
 use brandguard::report::networks;
 use brandguard::report::packet;
-use brandguard::sellers::{self, Account, Networks};
-
-type Pair = (String, String);
-
-fn account(m: &str, id: &str) -> String {
-    format!("{m}/{id}")
-}
-
-/// Every unordered pair of accounts in one network.
-fn pairs(groups: impl IntoIterator<Item = Vec<String>>) -> BTreeSet<Pair> {
-    let mut out = BTreeSet::new();
-    for mut g in groups {
-        g.sort();
-        for (i, a) in g.iter().enumerate() {
-            for b in &g[i + 1..] {
-                out.insert((a.clone(), b.clone()));
-            }
-        }
-    }
-    out
-}
-
-fn found_pairs(n: &Networks) -> BTreeSet<Pair> {
-    pairs(
-        n.networks
-            .iter()
-            .map(|n| n.members.iter().map(Account::to_string).collect()),
-    )
-}
+use brandguard::sellers::{self, Account};
 
 async fn scanned() -> (
     brandguard::demo::DemoServer,
@@ -81,8 +51,8 @@ async fn planted_networks_are_found_and_every_link_is_explained() {
     // Without the stoplist the agent would link the decoys: it is what keeps them apart.
     let mut open = config.brand.clone();
     open.networks.stoplist.clear();
-    let loose = found_pairs(&networks::of_store(&store, &open).unwrap());
-    assert!(loose.contains(&(account("shopusa", "bd4u"), account("tmart", "gf666"))));
+    let loose = identities::score(&networks::of_store(&store, &open).unwrap());
+    assert_eq!(loose.decoys_linked, vec!["shopusa/bd4u ~ tmart/gf666"]);
 
     // Each link: the shared value, how each page wrote it, and two capture records
     // of the two profile pages, whose stored bytes say it again when read afresh.

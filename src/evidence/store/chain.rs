@@ -237,6 +237,30 @@ impl Store {
         }))
     }
 
+    /// The records of one kind, in order. A record's raw bytes are searched for its
+    /// kind before they are parsed, so a walk for a rare kind costs little more
+    /// than reading the log.
+    pub fn log_of_kind<'a>(
+        &'a self,
+        kind: &'a str,
+    ) -> impl Iterator<Item = Result<LogRecord, EvidenceError>> + 'a {
+        let needle = format!("\"kind\":{}", serde_json::Value::from(kind));
+        let finder = memchr::memmem::Finder::new(needle.as_bytes()).into_owned();
+        self.settled_first()
+            .chain(Walk::all(&self.log).filter_map(move |r| {
+                let (k, v) = match r {
+                    Ok(kv) => kv,
+                    Err(e) => return Some(Err(e.into())),
+                };
+                finder.find(&v)?;
+                match parse::<LogRecord>("log", &k, &v) {
+                    Ok(rec) if rec.kind == kind => Some(Ok(rec)),
+                    Ok(_) => None,
+                    Err(e) => Some(Err(e)),
+                }
+            }))
+    }
+
     /// Appends log records and writes state in one transaction (see `commit`): the
     /// one way case and finding changes are recorded.
     pub fn record(

@@ -53,25 +53,14 @@ impl Store {
     /// The newest identity of every seller account recorded by scans dated on or
     /// before `as_of` (all of them when `None`), by `(marketplace, seller id)`.
     ///
-    /// Read from the log: a record's raw bytes are searched for its kind before
-    /// they are parsed, so the walk costs little more than reading the log.
+    /// Read from the log ([`Store::log_of_kind`]).
     pub fn identities(
         &self,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<std::collections::BTreeMap<(String, String), IdentityRecord>, EvidenceError> {
-        self.settle()?;
-        let needle = format!("\"kind\":\"{IDENTITY_KIND}\"");
-        let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let mut out = std::collections::BTreeMap::new();
-        for r in Walk::all(&self.log) {
-            let (k, v) = r?;
-            if finder.find(&v).is_none() {
-                continue;
-            }
-            let rec: LogRecord = parse("log", &k, &v)?;
-            if rec.kind != IDENTITY_KIND {
-                continue;
-            }
+        for rec in self.log_of_kind(IDENTITY_KIND) {
+            let rec = rec?;
             let mut id: IdentityRecord =
                 serde_json::from_value(rec.payload).map_err(|e| EvidenceError::Corrupt {
                     tree: "log",

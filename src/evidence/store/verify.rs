@@ -255,19 +255,10 @@ impl Store {
         ),
         EvidenceError,
     > {
-        let needle = format!("\"kind\":\"{}\"", super::rebuild::LOST_KIND);
-        let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let mut lost = std::collections::HashSet::new();
         let mut snapshots = std::collections::HashSet::new();
-        for r in Walk::all(&self.log) {
-            let (k, v) = r?;
-            if finder.find(&v).is_none() {
-                continue;
-            }
-            let rec: LogRecord = parse("log", &k, &v)?;
-            if rec.kind != super::rebuild::LOST_KIND {
-                continue;
-            }
+        for rec in self.log_of_kind(super::rebuild::LOST_KIND) {
+            let rec = rec?;
             let listed = rec.payload.get("observations").and_then(|x| x.as_array());
             for o in listed.into_iter().flatten() {
                 if let Some(key) = o.get("observation_key").and_then(|x| x.as_str()) {
