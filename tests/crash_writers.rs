@@ -96,6 +96,23 @@ async fn merge_packet_and_report_killed_between_writes_complete_on_the_next_run(
     let control = root.join("control");
     ok(&merge(&control, None), "control merge");
     let want = common::outcome(&control, 1);
+    // Seller identities come along, each once, pointing at its capture as copied
+    // (verify checks it), whatever shard read it.
+    let identities = |store: &Path| {
+        let s = brandguard::evidence::Store::open(store).unwrap();
+        let all: Vec<_> = s
+            .log_of_kind(brandguard::evidence::IDENTITY_KIND)
+            .map(|r| r.unwrap().payload["identity"].clone())
+            .collect();
+        let mut keys: Vec<String> = all
+            .iter()
+            .map(|i| format!("{}/{}", i["marketplace"], i["seller_id"]))
+            .collect();
+        keys.sort();
+        (all.len(), keys)
+    };
+    let want_identities = identities(&control);
+    assert!(want_identities.0 >= 7, "{want_identities:?}");
     assert!(
         want.scans[0].len() >= 60,
         "{} listings merged",
@@ -119,6 +136,7 @@ async fn merge_packet_and_report_killed_between_writes_complete_on_the_next_run(
             &format!("verify after the merge that followed {point}"),
         );
         assert_eq!(common::outcome(&store, 1), want, "{point}: {text}");
+        assert_eq!(identities(&store), want_identities, "{point}");
         assert_eq!(
             brandguard::evidence::Store::open(&store)
                 .unwrap()
