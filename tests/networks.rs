@@ -281,3 +281,51 @@ fn a_hostile_profile_page_is_read_within_bounds() {
     let shown = brandguard::sanitize::terminal(name, 200);
     assert!(!shown.contains('\u{202e}'), "{shown}");
 }
+
+/// `extract --seller ID` reads a saved profile page as a scan would (tmart's is
+/// GBK-encoded, read through selectors) and prints the identity and the values
+/// that would link it: what an adapter author tunes `[seller_page]` with.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extract_reads_a_saved_profile_page() {
+    let (server, _config) = common::demo(&DemoOptions::default()).await;
+    let url = format!(
+        "{}/shop/hq8888",
+        server.base_url(brandguard::demo::Site::Tmart)
+    );
+    let body = reqwest::get(&url).await.unwrap().bytes().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("shop.html");
+    std::fs::write(&saved, &body).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"))
+        .args([
+            "extract",
+            saved.to_str().unwrap(),
+            "--targets",
+            "targets/demo",
+        ])
+        .args([
+            "--marketplace",
+            "tmart",
+            "--seller",
+            "hq8888",
+            "--url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["identity"]["legal_name"], "深圳市华强电子有限公司");
+    let values: Vec<&str> = v["identifiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["value"].as_str().unwrap())
+        .collect();
+    assert!(values.contains(&"cn_uscc:91440300MA5F8K2Q4Y"), "{values:?}");
+    assert!(values.contains(&"+8675588881234"), "{values:?}");
+}

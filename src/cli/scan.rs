@@ -617,6 +617,10 @@ pub struct ExtractCommand {
     /// The URL the page was saved from (for relative links and the listing id).
     #[arg(long)]
     url: Option<String>,
+    /// Read the page as the profile page of this seller id (`[seller_page]`): print
+    /// the identity found and the values that would link it to other sellers.
+    #[arg(long, conflicts_with = "report")]
+    seller: Option<String>,
 }
 
 impl ExtractCommand {
@@ -650,6 +654,13 @@ impl ExtractCommand {
             None => m.base_url.clone(),
         };
         let page = brandguard::crawl::Page::saved(url, body);
+        if let Some(seller) = &self.seller {
+            let identity = brandguard::sellers::identity::read(&page, m, seller);
+            let identifiers = identity.identifiers();
+            let out = serde_json::json!({"identity": identity, "identifiers": identifiers});
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            return Ok(exit::OK);
+        }
         let inspection = match brandguard::scan::inspect(&config, m, &page) {
             Ok(i) => i,
             Err(e) => {
