@@ -6,6 +6,8 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use brandguard::case;
 use brandguard::config::Config;
 use brandguard::demo::{DemoOptions, identities};
@@ -328,4 +330,59 @@ async fn extract_reads_a_saved_profile_page() {
         .collect();
     assert!(values.contains(&"cn_uscc:91440300MA5F8K2Q4Y"), "{values:?}");
     assert!(values.contains(&"+8675588881234"), "{values:?}");
+}
+
+/// `packet --network`: a filing for the counterfeiter gf666 on tmart also covers
+/// the open case of its linked shop yp2020 there (same path: a marketplace
+/// complaint), with yp2020's listings as items and its seller on each row; the
+/// claim is judged over all items (no counterfeit claim for listings without
+/// grounds). Without the option, only the case's own listings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_network_filing_covers_the_linked_shops_on_the_marketplace() {
+    let (_server, config, dir, store) = scanned().await;
+    let case_of = |seller: &str| {
+        case::all(&store)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.seller_id.as_deref() == Some(seller))
+            .unwrap()
+    };
+    let (gf, yp) = (case_of("gf666"), case_of("yp2020"));
+    assert_eq!(gf.path.path, yp.path.path);
+    let out = dir.path().join("packets");
+    let manifest = |p: &packet::Packet| -> packet::Manifest {
+        serde_json::from_slice(&std::fs::read(p.dir.join("manifest.json")).unwrap()).unwrap()
+    };
+    let listings_of = |m: &packet::Manifest| -> BTreeSet<String> {
+        m.captures.iter().map(|c| c.listing.clone()).collect()
+    };
+    let alone = packet::build(&config, &store, &gf.id, None, &out).unwrap();
+    let alone = manifest(&alone);
+    assert!(alone.covers_cases.is_empty());
+    let opts = packet::BuildOptions {
+        network: true,
+        ..packet::BuildOptions::default()
+    };
+    let p = packet::build_with(&config, &store, &gf.id, &out, opts).unwrap();
+    let m = manifest(&p);
+    assert_eq!(m.covers_cases, vec![yp.id.clone()]);
+    let own = listings_of(&alone);
+    let all = listings_of(&m);
+    let theirs: BTreeSet<String> = yp
+        .open_findings
+        .iter()
+        .map(|k| k.rsplit_once('/').unwrap().0.to_string())
+        .collect();
+    assert_eq!(all, own.union(&theirs).cloned().collect(), "{all:?}");
+    let csv = std::fs::read_to_string(p.dir.join("listings.csv")).unwrap();
+    assert!(
+        csv.contains("优品数码专营店") && csv.contains("高仿耳机批发"),
+        "{csv}"
+    );
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    assert!(
+        cover.contains(&format!("case {}", yp.id)),
+        "the cover says whom it covers"
+    );
+    packet::verify(&p.zip, Some(&store)).unwrap();
 }

@@ -31,6 +31,10 @@ pub struct PacketCommand {
     /// filing" and never recorded as a revision of the case.
     #[arg(long)]
     draft: bool,
+    /// Also cover the open cases of accounts linked to this seller (`sellers
+    /// network`) on the same marketplace and enforcement path, in one filing.
+    #[arg(long)]
+    network: bool,
 }
 
 #[derive(Subcommand)]
@@ -71,10 +75,12 @@ impl PacketCommand {
         let store = Store::open_existing(&self.store)?;
         std::fs::create_dir_all(&self.out)
             .with_context(|| format!("cannot create {}", self.out.display()))?;
-        let built = match self.draft {
-            true => packet::build_draft(&config, &store, case, self.format, &self.out),
-            false => packet::build(&config, &store, case, self.format, &self.out),
+        let opts = packet::BuildOptions {
+            format: self.format,
+            draft: self.draft,
+            network: self.network,
         };
+        let built = packet::build_with(&config, &store, case, &self.out, opts);
         match built {
             Ok(p) => {
                 print_packet(&p);

@@ -8,6 +8,8 @@
 //!   sharing Pacific's registration number;
 //! - the distributors' declared accounts, linked as they should be (Northwind's by
 //!   e-mail and phone, Huaqiang's by its unified social credit code);
+//! - `tmart/gf666` and `tmart/yp2020`, two shops of one business licence (one
+//!   selling fakes, one posing as a reseller);
 //! - decoys: `shopusa/bd4u` and `tmart/gf666` use one cross-border agent's address,
 //!   phone and e-mail (on `targets/demo/brand.toml`'s stoplist), and `shopusa/
 //!   nw-audio-deals` copies Northwind's legal name at another address.
@@ -190,11 +192,11 @@ const IDENTITIES: &[(Site, &str, DemoIdentity)] = &[
         Site::Tmart,
         "yp2020",
         DemoIdentity {
-            legal: "上海优品数码科技有限公司",
+            legal: "广州市白云区优耳电子商行",
             address: "上海市闵行区七莘路3000号",
             phone: "021-6666 2020",
             email: "yp2020@shop.example",
-            registration: "91310115MA1K3YQ82R",
+            registration: "9144 0101 MA59 TB6R 1K",
             opened: "2020-02-20",
         },
     ),
@@ -252,6 +254,9 @@ pub fn networks() -> Vec<Vec<SellerRef>> {
             ("tmart", "nw-cn"),
         ],
         vec![("shopusa", "hq-us"), ("tmart", "hq8888")],
+        // The counterfeiter gf666's second tmart shop, under the same business
+        // licence (统一社会信用代码 written with spaces).
+        vec![("tmart", "gf666"), ("tmart", "yp2020")],
     ]
 }
 

@@ -27,17 +27,19 @@ pub(super) struct Evidence {
 /// ones returned apart (named on the cover, never claimed).
 pub(super) fn gather(
     store: &Store,
-    c: &Case,
+    cases: &[&Case],
     confirm: Option<&crate::config::Confirm>,
 ) -> Result<(Vec<Evidence>, Vec<FindingRecord>), PacketError> {
     let mut suspected = Vec::new();
     // Open findings are what a filing is about; a case with none (resolved) still
     // documents all of them.
-    let keys = if c.open_findings.is_empty() {
-        &c.findings
-    } else {
-        &c.open_findings
-    };
+    let keys = cases.iter().flat_map(|c| {
+        if c.open_findings.is_empty() {
+            &c.findings
+        } else {
+            &c.open_findings
+        }
+    });
     let mut by_listing: BTreeMap<String, Vec<FindingRecord>> = BTreeMap::new();
     for k in keys {
         if let Some(f) = store
@@ -69,9 +71,9 @@ pub(super) fn gather(
             .into_iter()
             .filter(|o| o.findings.iter().any(|k| kinds.contains(k)))
             .collect();
-        let grounds = c
-            .grounds
+        let grounds = cases
             .iter()
+            .flat_map(|c| &c.grounds)
             .filter(|g| g.listing == listing)
             .cloned()
             .collect();
@@ -368,7 +370,12 @@ fn describe(
         first.listing_id.clone(),
         first.url.clone(),
         terminal(&title, MAX_TEXT),
-        terminal(seller_name, MAX_TEXT),
+        // A filing covering linked accounts holds their listings too: each row
+        // names its own seller.
+        terminal(
+            first.seller_name.as_deref().unwrap_or(seller_name),
+            MAX_TEXT,
+        ),
         first.seller_id.clone().unwrap_or_default(),
         first.sku.clone(),
         price,

@@ -90,6 +90,10 @@ pub struct Manifest {
     /// (`network/`), when the seller is in a network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<network::ManifestNetwork>,
+    /// Cases of linked accounts whose listings this filing also covers
+    /// (`packet --network`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covers_cases: Vec<String>,
 }
 
 /// A time-stamp token in a packet: `file` holds the TSA's response as received.
@@ -208,7 +212,34 @@ pub fn build(
     format: Option<ComplaintFormat>,
     out: &Path,
 ) -> Result<Packet, PacketError> {
-    build_packet(config, store, case_id, format, out, false)
+    let opts = BuildOptions {
+        format,
+        ..BuildOptions::default()
+    };
+    build_with(config, store, case_id, out, opts)
+}
+
+/// How a packet is built.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// The form (default: the marketplace's `complaint_format`).
+    pub format: Option<ComplaintFormat>,
+    /// A draft (see [`build_draft`]).
+    pub draft: bool,
+    /// Also cover the open cases of accounts linked to the seller on the same
+    /// marketplace that take the same path (see [`network::covered_cases`]).
+    pub network: bool,
+}
+
+/// [`build`] or [`build_draft`], with every option.
+pub fn build_with(
+    config: &Config,
+    store: &Store,
+    case_id: &str,
+    out: &Path,
+    opts: BuildOptions,
+) -> Result<Packet, PacketError> {
+    build_packet(config, store, case_id, out, opts)
 }
 
 /// A draft of case `case_id`'s packet: every finding, confirmed or suspected,
@@ -222,21 +253,35 @@ pub fn build_draft(
     format: Option<ComplaintFormat>,
     out: &Path,
 ) -> Result<Packet, PacketError> {
-    build_packet(config, store, case_id, format, out, true)
+    let opts = BuildOptions {
+        format,
+        draft: true,
+        network: false,
+    };
+    build_packet(config, store, case_id, out, opts)
 }
 
 fn build_packet(
     config: &Config,
     store: &Store,
     case_id: &str,
-    format: Option<ComplaintFormat>,
     out: &Path,
-    draft: bool,
+    opts: BuildOptions,
 ) -> Result<Packet, PacketError> {
+    let BuildOptions {
+        format,
+        draft,
+        network: with_network,
+    } = opts;
     let c = case::get(store, case_id)?;
     let form = form_of(config, &c, format);
     let confirm = &config.brand.confirm;
-    let (evidence, suspected) = evidence::gather(store, &c, (!draft).then_some(confirm))?;
+    let covered = match with_network {
+        true => network::covered_cases(config, store, &c)?,
+        false => Vec::new(),
+    };
+    let cases: Vec<&Case> = std::iter::once(&c).chain(&covered).collect();
+    let (evidence, suspected) = evidence::gather(store, &cases, (!draft).then_some(confirm))?;
     if evidence.is_empty() && !suspected.is_empty() {
         return Err(PacketError::Unconfirmed {
             case_id: c.id.clone(),
@@ -255,6 +300,10 @@ fn build_packet(
         built_at,
     };
     let kept_apart = Apart {
+        covers: covered
+            .iter()
+            .map(|o| (o.id.clone(), seller_name(o).to_string()))
+            .collect(),
         draft,
         suspected: suspected.iter().map(describe_suspected).collect(),
         rule: confirm.rule(),
@@ -342,6 +391,8 @@ struct Apart {
     draft: bool,
     suspected: Vec<String>,
     rule: String,
+    /// Cases of linked accounts this filing also covers: (case id, seller).
+    covers: Vec<(String, String)>,
 }
 
 /// A suspected finding in words: `shopusa/B0001/below_floor (seen 1 time since 2026-11-01)`.
@@ -460,6 +511,7 @@ fn compose(
         suspected: apart.suspected.clone(),
         timestamp,
         network,
+        covers_cases: apart.covers.iter().map(|(id, _)| id.clone()).collect(),
     };
     Ok((files, manifest))
 }
@@ -478,6 +530,12 @@ fn cover_html(
     let mut ctx = cover.context(config, store, c);
     ctx["price_only"] = serde_json::json!(price_only);
     ctx["network"] = serde_json::json!(network);
+    ctx["covers"] = apart
+        .covers
+        .iter()
+        .map(|(id, seller)| serde_json::json!({"id": id, "seller": terminal(seller, MAX_TEXT)}))
+        .collect::<Vec<_>>()
+        .into();
     // A distributor's shop it never declared: the notice goes to the distributor.
     ctx["undeclared"] = c
         .open_findings

@@ -157,6 +157,54 @@ fn side(
     })
 }
 
+/// The open cases a filing for case `c` may also cover (`packet --network`): those
+/// of accounts in the same network as its seller, on the same marketplace, on the
+/// same enforcement path (so one claim of one kind covers them all; a form whose
+/// claim depends on every item, such as Amazon's counterfeit claim, is then
+/// judged over all of them). None from a network held for review.
+pub fn covered_cases(
+    config: &Config,
+    store: &Store,
+    c: &crate::case::Case,
+) -> Result<Vec<crate::case::Case>, PacketError> {
+    let Some(id) = &c.seller_id else {
+        return Ok(Vec::new());
+    };
+    let me = Account {
+        marketplace: c.marketplace.clone(),
+        seller_id: id.clone(),
+    };
+    let report =
+        networks::report(store, &config.brand, Some(&me.to_string())).map_err(ReportError::from)?;
+    let Some(view) = report
+        .networks
+        .into_iter()
+        .find(|n| n.network.contains(&me))
+    else {
+        return Ok(Vec::new());
+    };
+    if view.network.needs_review {
+        return Ok(Vec::new());
+    }
+    let linked: std::collections::BTreeSet<&str> = view
+        .network
+        .members
+        .iter()
+        .filter(|a| a.marketplace == c.marketplace && **a != me)
+        .map(|a| a.seller_id.as_str())
+        .collect();
+    Ok(crate::case::all(store)?
+        .into_iter()
+        .filter(|o| {
+            o.id != c.id
+                && o.marketplace == c.marketplace
+                && o.seller_id.as_deref().is_some_and(|s| linked.contains(s))
+                && !o.state.is_done()
+                && o.path.path == c.path.path
+        })
+        .collect())
+}
+
 /// With the store: each link's profile pages are the captures the store logged,
 /// holding the bytes the packet carries.
 pub(super) fn check(
