@@ -213,6 +213,9 @@ pub struct GroundTruth {
     pub date: chrono::DateTime<chrono::Utc>,
     /// Live listings only: taken-down ones answer 410 and have nothing to find.
     pub listings: Vec<TruthListing>,
+    /// The planted seller networks (`marketplace/seller id` each), see
+    /// [`identities::networks`].
+    pub networks: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -266,6 +269,10 @@ impl GroundTruth {
                     promotion: l.promotion.map(String::from),
                     expected: l.expected.iter().map(|k| k.to_string()).collect(),
                 })
+                .collect(),
+            networks: identities::networks()
+                .into_iter()
+                .map(|g| g.into_iter().map(|(m, id)| format!("{m}/{id}")).collect())
                 .collect(),
         }
     }
