@@ -170,6 +170,32 @@ async fn verify_finds_one_altered_byte_anywhere() {
         t.insert(k1, v2).unwrap();
     });
     assert!(err.to_string().contains("validators/"), "{err}");
+    // A seller's identity pointed at another seller's (a shop would then read as
+    // a distributor's undeclared one), or removed.
+    let err = tamper(&fresh("identities"), "identities", |t| {
+        let mut it = t.iter();
+        let (k1, _) = it.next().unwrap().unwrap();
+        let (_, v2) = it.next().unwrap().unwrap();
+        t.insert(k1, v2).unwrap();
+    });
+    assert!(err.to_string().contains("identities/"), "{err}");
+    let err = tamper(&fresh("identities-gone"), "identities", |t| {
+        let (k, _) = t.iter().next().unwrap().unwrap();
+        t.remove(k).unwrap();
+    });
+    assert!(err.to_string().contains("identities/"), "{err}");
+    // A seller_identity record's words altered: the chain breaks.
+    let err = tamper(&fresh("identity-words"), "log", |t| {
+        let (k, v) = t
+            .iter()
+            .map(|r| r.unwrap())
+            .find(|(_, v)| String::from_utf8_lossy(v).contains("\"kind\":\"seller_identity\""))
+            .unwrap();
+        let mut rec: serde_json::Value = serde_json::from_slice(&v).unwrap();
+        rec["payload"]["identity"]["registrations"] = serde_json::json!(["5839201"]);
+        t.insert(k, serde_json::to_vec(&rec).unwrap()).unwrap();
+    });
+    assert!(err.to_string().contains("log/"), "{err}");
 
     // A case's bytes (the seller a letter is addressed to).
     let err = tamper(&fresh("case"), "cases", |t| {

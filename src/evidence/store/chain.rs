@@ -96,9 +96,20 @@ impl Store {
             &self.merged,
             &self.validators,
             &self.scans,
+            &self.identities,
         )
             .transaction(
-                |(log, observations, listings, findings, cases, merged, validators, scans)| {
+                |(
+                    log,
+                    observations,
+                    listings,
+                    findings,
+                    cases,
+                    merged,
+                    validators,
+                    scans,
+                    identities,
+                )| {
                     for ((slot, key), value) in &pending {
                         let t = match slot {
                             Slot::Log => {
@@ -115,6 +126,7 @@ impl Store {
                             Slot::State(StateTree::Merged) => merged,
                             Slot::State(StateTree::Validators) => validators,
                             Slot::State(StateTree::Scans) => scans,
+                            Slot::State(StateTree::Identities) => identities,
                         };
                         t.insert(key.as_slice(), value.as_slice())?;
                     }

@@ -1,6 +1,7 @@
 //! Seller identities: each one read from a captured profile page is a
-//! `seller_identity` log record, so the hash chain vouches for every word of it and
-//! no state tree needs checking beside it.
+//! `seller_identity` log record, so the hash chain vouches for every word of it; the
+//! `identities` tree points each seller at its newest record (committed with it,
+//! checked by `verify`, derived again by `rebuild`), so readers never walk the log.
 
 #[allow(unused_imports)]
 use super::*;
@@ -41,42 +42,66 @@ impl IdentityRecord {
     }
 }
 
+/// The key of a seller account in the `identities` tree.
+pub(super) fn identity_key(marketplace: &str, seller_id: &str) -> Vec<u8> {
+    format!("{marketplace}\0{seller_id}").into_bytes()
+}
+
 impl Store {
     /// Records a seller identity read from the capture `capture_log_seq`; returns
-    /// its log sequence number.
+    /// its log sequence number. The `identities` tree points at it in the same
+    /// commit.
     pub fn record_identity(&self, mut rec: IdentityRecord) -> Result<u64, EvidenceError> {
         let value = serde_json::to_value(&rec).unwrap_or_default();
-        rec.log_seq = self.append_log(IDENTITY_KIND, value)?.seq;
+        let key = identity_key(&rec.identity.marketplace, &rec.identity.seller_id);
+        let recs = self.commit(|_, seq| {
+            Ok((
+                vec![(IDENTITY_KIND.to_string(), value)],
+                vec![(StateTree::Identities, key, seq.to_be_bytes().to_vec())],
+            ))
+        })?;
+        rec.log_seq = recs.first().map_or(0, |r| r.seq);
         Ok(rec.log_seq)
     }
 
-    /// The newest identity of every seller account recorded by scans dated on or
-    /// before `as_of` (all of them when `None`), by `(marketplace, seller id)`.
-    ///
-    /// Read from the log ([`Store::log_of_kind`]).
+    /// The newest identity of every seller account, by `(marketplace, seller id)`;
+    /// with `as_of`, only those recorded by scans dated on or before it (an
+    /// account whose newest identity is dated later is left out).
     pub fn identities(
         &self,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<std::collections::BTreeMap<(String, String), IdentityRecord>, EvidenceError> {
+        self.settle()?;
         let mut out = std::collections::BTreeMap::new();
-        for rec in self.log_of_kind(IDENTITY_KIND) {
-            let rec = rec?;
-            let mut id: IdentityRecord =
-                serde_json::from_value(rec.payload).map_err(|e| EvidenceError::Corrupt {
-                    tree: "log",
-                    key: rec.seq.to_string(),
-                    message: format!("seller_identity record: {e}"),
-                })?;
+        for r in Walk::all(&self.identities) {
+            let (k, v) = r?;
+            let corrupt = |message: String| EvidenceError::Corrupt {
+                tree: "identities",
+                key: String::from_utf8_lossy(&k).replace('\0', "/"),
+                message,
+            };
+            let seq = u64::from_be_bytes(
+                v.as_ref()
+                    .try_into()
+                    .map_err(|_| corrupt("not a log sequence number".into()))?,
+            );
+            let rec = self
+                .log_record(seq)?
+                .filter(|r| r.kind == IDENTITY_KIND)
+                .ok_or_else(|| corrupt(format!("log record {seq} is no seller identity")))?;
+            let mut id: IdentityRecord = serde_json::from_value(rec.payload)
+                .map_err(|e| corrupt(format!("seller_identity record {seq}: {e}")))?;
             if as_of.is_some_and(|d| id.as_of > d) {
                 continue;
             }
-            id.log_seq = rec.seq;
-            let key = (
-                id.identity.marketplace.clone(),
-                id.identity.seller_id.clone(),
+            id.log_seq = seq;
+            out.insert(
+                (
+                    id.identity.marketplace.clone(),
+                    id.identity.seller_id.clone(),
+                ),
+                id,
             );
-            // Later records are newer: the log is in order.
-            out.insert(key, id);
         }
         Ok(out)
     }

@@ -95,6 +95,9 @@ pub struct Store {
     /// URL → the validators and capture of its last 200 answer (for conditional
     /// requests): committed with its capture (see [`StateTree::Validators`]).
     validators: sled::Tree,
+    /// `marketplace\0seller id` → sequence number (u64 big-endian) of the newest
+    /// `seller_identity` log record of that seller (see [`StateTree::Identities`]).
+    identities: sled::Tree,
     /// Enforcement cases, by case id; every change is also a `case_event` log record
     /// holding the SHA-256 of the case's new bytes.
     cases: sled::Tree,
@@ -147,6 +150,9 @@ pub enum StateTree {
     /// Scan id → its `ScanRecord`, committed with its scan_started and
     /// scan_finished records.
     Scans,
+    /// Seller account → its newest `seller_identity` record, committed with it:
+    /// readers find a seller's identity without walking the log.
+    Identities,
 }
 
 /// A log record to append: `(kind, payload)`.
@@ -400,6 +406,7 @@ impl Store {
             findings: db.open_tree("findings")?,
             cases: db.open_tree("cases")?,
             validators: db.open_tree("validators")?,
+            identities: db.open_tree("identities")?,
             scans: db.open_tree("scans")?,
             merged: db.open_tree("merged")?,
             log,
@@ -450,6 +457,7 @@ impl Store {
             Slot::State(StateTree::Cases) => &self.cases,
             Slot::State(StateTree::Merged) => &self.merged,
             Slot::State(StateTree::Validators) => &self.validators,
+            Slot::State(StateTree::Identities) => &self.identities,
             Slot::State(StateTree::Scans) => &self.scans,
         }
     }

@@ -56,6 +56,8 @@ struct Gathered {
     /// Every observation key an intact log record names, copied or not (an
     /// altered one is named once, as altered, not again as unvouched).
     observation_keys: std::collections::HashSet<Vec<u8>>,
+    /// Seller account key → its newest `seller_identity` record.
+    identities: std::collections::BTreeMap<Vec<u8>, u64>,
 }
 
 use std::collections::HashMap;
@@ -175,6 +177,16 @@ impl Store {
                     s.report_rows = count;
                     s.finished_log_seq = Some(rec.seq);
                 }
+            }
+            super::IDENTITY_KIND => {
+                let id = |f: &str| {
+                    rec.payload["identity"][f]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string()
+                };
+                let key = super::identities::identity_key(&id("marketplace"), &id("seller_id"));
+                g.identities.insert(key, rec.seq);
             }
             "shard_merged" => {
                 let key = format!(
@@ -335,6 +347,10 @@ impl Store {
         for (url, (seq, v)) in g.validators {
             let entry = serde_json::json!({"validators": v, "capture_log_seq": seq});
             validators.insert(url.as_bytes(), json(&entry))?;
+        }
+        let identities = db.open_tree("identities")?;
+        for (key, seq) in &g.identities {
+            identities.insert(key.as_slice(), &seq.to_be_bytes())?;
         }
         let merged = db.open_tree("merged")?;
         for (key, scan) in g.merged {

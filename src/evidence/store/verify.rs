@@ -85,6 +85,7 @@ impl Store {
         v.listings = self.verify_listings(&log.listings)?;
         v.scans = self.verify_scans(&log.scans)?;
         v.validators = self.verify_validators()?;
+        self.verify_identities_index(&log.identities)?;
         v.head = log.prev;
         Ok(v)
     }
@@ -155,6 +156,14 @@ impl Store {
             }
             super::IDENTITY_KIND => {
                 self.verify_identity(rec, &log.lost.1)?;
+                let id = |f: &str| {
+                    rec.payload["identity"][f]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string()
+                };
+                let key = super::identities::identity_key(&id("marketplace"), &id("seller_id"));
+                log.identities.insert(key, rec.seq);
                 v.identities += 1;
             }
             crate::evidence::anchor::KIND => {
@@ -474,6 +483,44 @@ impl Store {
     /// Every validators entry (what the next scan's conditional request sends, and
     /// whose capture's bytes a 304 stands for) names a 200 capture of the same URL
     /// whose headers carried exactly these validators.
+    /// The `identities` tree points every seller account at its newest
+    /// `seller_identity` record, and holds nothing else.
+    fn verify_identities_index(
+        &self,
+        newest: &std::collections::BTreeMap<Vec<u8>, u64>,
+    ) -> Result<(), EvidenceError> {
+        let mut seen = 0;
+        for r in Walk::all(&self.identities) {
+            let (k, v) = r?;
+            let got = v.as_ref().try_into().ok().map(u64::from_be_bytes);
+            let expected = newest.get(k.as_ref()).copied();
+            if got.is_none() || got != expected {
+                return Err(EvidenceError::Corrupt {
+                    tree: "identities",
+                    key: String::from_utf8_lossy(&k).replace('\0', "/"),
+                    message: match expected {
+                        Some(e) => format!("points at {got:?}, but the newest seller_identity record of this seller is {e}"),
+                        None => "no seller_identity record names this seller (inserted outside the chain)".into(),
+                    },
+                });
+            }
+            seen += 1;
+        }
+        if seen != newest.len() {
+            let missing = newest
+                .keys()
+                .find(|k| !self.identities.contains_key(k).unwrap_or(false))
+                .map(|k| String::from_utf8_lossy(k).replace('\0', "/"))
+                .unwrap_or_default();
+            return Err(EvidenceError::Corrupt {
+                tree: "identities",
+                key: missing,
+                message: "missing, but a seller_identity record names this seller".into(),
+            });
+        }
+        Ok(())
+    }
+
     fn verify_validators(&self) -> Result<u64, EvidenceError> {
         let mut n = 0;
         for r in Walk::all(&self.validators) {
@@ -605,6 +652,8 @@ pub(super) struct LogCheck {
     listings: std::collections::HashMap<Vec<u8>, String>,
     /// Scan id → what the log says of it.
     scans: std::collections::BTreeMap<u64, ScanSeen>,
+    /// Seller account key → its newest `seller_identity` record.
+    identities: std::collections::BTreeMap<Vec<u8>, u64>,
     /// Observation keys (hex) and snapshots an `evidence_lost` record names.
     lost: (
         std::collections::HashSet<String>,
