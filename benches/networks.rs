@@ -1,8 +1,10 @@
 //! Seller network clustering at scale: 100,000 sellers with 300,000 identifiers
-//! (a phone, an e-mail and a legal name with address each; one seller in twenty in
-//! a planted network of 2–6 sharing a phone or a registration number, and one
-//! agent's phone shared by 50 sellers, over `max_sharing`). Prints the time and the
-//! process's peak memory of one build, then criterion's timing.
+//! (a phone, an e-mail and a registration number each; one seller in twenty in one
+//! of 1,000 planted networks of five sharing a phone, a third of those sharing a
+//! registration number too, and one agent's phone shown by 5,000 sellers, far over
+//! `max_sharing`). Prints the time and the process's peak memory of one build, and
+//! the time to normalise 100,000 identities as pages show them, then criterion's
+//! timing of the build.
 //! Run: `cargo bench --bench networks`.
 
 use std::hint::black_box;
