@@ -1114,6 +1114,61 @@ async fn a_chinese_form_carries_no_english_sentence() {
     assert!(err.to_string().contains("投诉理由"), "{err}");
 }
 
+/// A marketplace filing in another language than its form's (`language = "de"` on
+/// bidbay's eBay form) gets its sworn statements from `["ebay_vero@de"]`, never the
+/// English ones: without that section the packet is not fit to file and names it;
+/// with it, the statements are the brand's German sentences.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sworn_statements_come_in_the_marketplaces_language() {
+    let (_server, mut config) = forms_demo().await;
+    let (dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let out = dir.path().join("p");
+    std::fs::create_dir_all(&out).unwrap();
+    let c = case_of(&store, "bidbay", "a1-deals-hk");
+    let english = packet::build_draft(&config, &store, &c.id, None, &out).unwrap();
+    let m = manifest(&english.dir);
+    let (said, source) = value(&m, "good_faith_statement");
+    assert!(said.starts_with("I have a good faith belief"), "{said}");
+    assert!(source.contains("[\"ebay_vero\"]"), "{source}");
+
+    let bidbay = config
+        .marketplaces
+        .iter_mut()
+        .find(|m| m.name == "bidbay")
+        .unwrap();
+    bidbay.language = Some("de".into());
+    match packet::build(&config, &store, &c.id, None, &out) {
+        Err(packet::PacketError::NotFit { reasons, .. }) => assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("[\"ebay_vero@de\"] good_faith")),
+            "{reasons:?}"
+        ),
+        other => panic!("built with English statements for a German form: {other:?}"),
+    }
+    // The brand's own statements file, with the German section, in a copy of the
+    // targets folder.
+    let targets = dir.path().join("targets");
+    copy_dir(&config.dir, &targets);
+    config.dir = targets;
+    let german =
+        "Ich bin in gutem Glauben der Ansicht, dass die beanstandete Nutzung nicht genehmigt ist.";
+    let defaults = std::fs::read_to_string("templates/packet/statements.toml").unwrap();
+    let dir_t = config.dir.join("templates/packet");
+    std::fs::create_dir_all(&dir_t).unwrap();
+    std::fs::write(
+        dir_t.join("statements.toml"),
+        format!(
+            "{defaults}\n[\"ebay_vero@de\"]\ngood_faith = \"{german}\"\naccuracy = \"Die Angaben sind richtig.\"\n"
+        ),
+    )
+    .unwrap();
+    let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
+    let m = manifest(&p.dir);
+    assert_eq!(value(&m, "good_faith_statement").0, german);
+}
+
 /// A distributor selling outside its territory, reported to eBay: each of its items
 /// is an unlawful importation (eBay's 9037) naming the country the marketplace sells
 /// into; without that country (or the reason code) the packet is not fit to file

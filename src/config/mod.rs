@@ -337,6 +337,20 @@ impl Marketplace {
                 Some(p) => Some(seller_page(p, site)?),
                 None => None,
             },
+            language: match &m.language {
+                Some(l) => {
+                    let code = l.get_ref().trim();
+                    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
+                        return Err(site.invalid(
+                            l.span(),
+                            "language",
+                            format!("`{code}` is not an ISO 639-1 language code (two lower-case letters, e.g. \"de\")"),
+                        ));
+                    }
+                    Some(code.to_string())
+                }
+                None => None,
+            },
         })
     }
 }

@@ -418,6 +418,11 @@ pub(super) struct MarketplaceFile {
     /// Where the marketplace shows who is behind a seller account, and how to read it.
     #[serde(default)]
     pub seller_page: Option<SellerPageFile>,
+    /// The language its complaint forms are filed in (ISO 639-1, `de`), when it is
+    /// not the form's own (English; Chinese for Alibaba): sworn statements then come
+    /// from `statements.toml`'s `["FORM@LANG"]` section, never the English ones.
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
 }
 
 /// `[seller_page]` of a marketplace file: the address of a seller's profile page
@@ -930,6 +935,8 @@ pub struct Marketplace {
     /// The seller profile page, when the adapter names one: seller identity is read
     /// there ([`crate::sellers`]).
     pub seller_page: Option<SellerPage>,
+    /// The language its forms are filed in (ISO 639-1), when the adapter says.
+    pub language: Option<String>,
 }
 
 /// A marketplace's seller profile page.

@@ -268,18 +268,11 @@ fn build_packet(
     out: &Path,
     opts: BuildOptions,
 ) -> Result<Packet, PacketError> {
-    let BuildOptions {
-        format,
-        draft,
-        network: with_network,
-    } = opts;
+    let draft = opts.draft;
     let c = case::get(store, case_id)?;
-    let form = form_of(config, &c, format);
+    let form = form_of(config, &c, opts.format);
     let confirm = &config.brand.confirm;
-    let covered = match with_network {
-        true => network::covered_cases(config, store, &c)?,
-        false => Vec::new(),
-    };
+    let covered = network::covered_cases(config, store, &c, opts.network)?;
     let cases: Vec<&Case> = std::iter::once(&c).chain(&covered).collect();
     let (evidence, suspected) = evidence::gather(store, &cases, (!draft).then_some(confirm))?;
     if evidence.is_empty() && !suspected.is_empty() {
@@ -290,13 +283,15 @@ fn build_packet(
         });
     }
     let revision = c.packets.len() as u32 + 1;
-    let statements = statements(config, form)?;
+    let section = statements_section(config, form, &c.marketplace);
+    let statements = statements(config, &section)?;
     let built_at = Utc::now();
     let facts = forms::Facts {
         config,
         case: &c,
         evidence: &evidence,
         statements: &statements,
+        statements_section: &section,
         built_at,
     };
     let kept_apart = Apart {
@@ -616,7 +611,27 @@ fn json_bytes(value: &impl Serialize) -> Vec<u8> {
 }
 
 /// The brand's sentences for the form (`templates/packet/statements.toml`).
-fn statements(config: &Config, form: &dyn Form) -> Result<BTreeMap<String, String>, PacketError> {
+/// The `statements.toml` section a form's sworn statements come from on
+/// `marketplace`: the form's own (`amazon`), or `"amazon@de"` when the marketplace
+/// files in another language than the form's (English; Chinese for Alibaba).
+fn statements_section(config: &Config, form: &dyn Form, marketplace: &str) -> String {
+    let own = if form.statements() == "alibaba" {
+        "zh"
+    } else {
+        "en"
+    };
+    match config
+        .marketplace(marketplace)
+        .and_then(|m| m.language.as_deref())
+    {
+        Some(lang) if lang != own => format!("{}@{lang}", form.statements()),
+        _ => form.statements().to_string(),
+    }
+}
+
+/// The sentences of `section` (empty when the file has none: every sworn
+/// statement is then a missing field, and the packet is not fit to file).
+fn statements(config: &Config, section: &str) -> Result<BTreeMap<String, String>, PacketError> {
     let all: BTreeMap<String, BTreeMap<String, String>> =
         templates::text(&config.dir, "packet", "statements.toml")
             .map(|t| toml::from_str(&t))
@@ -626,7 +641,7 @@ fn statements(config: &Config, form: &dyn Form) -> Result<BTreeMap<String, Strin
                 message: e.to_string(),
             })?
             .unwrap_or_default();
-    Ok(all.get(form.statements()).cloned().unwrap_or_default())
+    Ok(all.get(section).cloned().unwrap_or_default())
 }
 
 /// What the cover template is given, besides the brand and the case.

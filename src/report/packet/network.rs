@@ -161,13 +161,15 @@ fn side(
 /// of accounts in the same network as its seller, on the same marketplace, on the
 /// same enforcement path (so one claim of one kind covers them all; a form whose
 /// claim depends on every item, such as Amazon's counterfeit claim, is then
-/// judged over all of them). None from a network held for review.
+/// judged over all of them). None from a network held for review, or unless
+/// `asked`.
 pub fn covered_cases(
     config: &Config,
     store: &Store,
     c: &crate::case::Case,
+    asked: bool,
 ) -> Result<Vec<crate::case::Case>, PacketError> {
-    let Some(id) = &c.seller_id else {
+    let Some(id) = c.seller_id.as_ref().filter(|_| asked) else {
         return Ok(Vec::new());
     };
     let me = Account {

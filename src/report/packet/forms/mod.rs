@@ -71,6 +71,8 @@ pub(super) struct Facts<'a> {
     pub evidence: &'a [Evidence],
     /// The brand's sentences for this form (`statements.toml`).
     pub statements: &'a BTreeMap<String, String>,
+    /// The section they come from (`amazon`, `"amazon@de"`).
+    pub statements_section: &'a str,
     /// When the packet is built: the date a sworn form is signed on.
     pub built_at: chrono::DateTime<chrono::Utc>,
 }
@@ -284,13 +286,19 @@ impl Facts<'_> {
                 "good_faith_statement",
                 "Good-faith statement",
                 self.statements.get("good_faith").cloned(),
-                "templates/packet/statements.toml good_faith",
+                &format!(
+                    "templates/packet/statements.toml [\"{}\"] good_faith",
+                    self.statements_section
+                ),
             ),
             field(
                 "accuracy_statement",
                 "Accuracy statement (under penalty of perjury)",
                 self.statements.get("accuracy").cloned(),
-                "templates/packet/statements.toml accuracy",
+                &format!(
+                    "templates/packet/statements.toml [\"{}\"] accuracy",
+                    self.statements_section
+                ),
             ),
         ]
     }
