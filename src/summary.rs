@@ -184,6 +184,10 @@ pub struct ScanSummary {
     /// within `networks.identity_refresh_days` and reused).
     #[serde(default)]
     pub seller_identities_read: u64,
+    /// Seller profile pages that could not be read (failed, blocked, not 200):
+    /// those sellers were judged on their last stored identity, or without one.
+    #[serde(default)]
+    pub seller_profiles_failed: u64,
     /// What the scan did to enforcement cases.
     pub cases: crate::case::CaseSummary,
     /// CPU seconds and peak memory of the process at the end of the scan.
@@ -200,6 +204,19 @@ impl ScanSummary {
             .entry(market.to_string())
             .or_default()
             .failures += 1;
+        if self.failure_examples.len() < 20 {
+            self.failure_examples.push(example);
+        }
+    }
+
+    /// A seller's profile page that could not be read: a failure of the night
+    /// (under `seller_profile_REASON`), but not of its marketplace's listings.
+    pub(crate) fn fail_profile(&mut self, reason: &str, example: String) {
+        *self
+            .failures
+            .entry(format!("seller_profile_{reason}"))
+            .or_default() += 1;
+        self.seller_profiles_failed += 1;
         if self.failure_examples.len() < 20 {
             self.failure_examples.push(example);
         }

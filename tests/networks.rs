@@ -386,3 +386,40 @@ async fn a_network_filing_covers_the_linked_shops_on_the_marketplace() {
     );
     packet::verify(&p.zip, Some(&store)).unwrap();
 }
+
+/// A marketplace whose profile pages cannot be read (here: every one answers 404)
+/// still had its listings read: the night says the profiles failed (a failure of
+/// the night, `seller_profile_http_404`), the marketplace is still looked at in
+/// full (its coverage and resolutions do not suffer), and each affected verdict
+/// notes the check it could not make. Nothing untrue is claimed: precision stays 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreadable_profile_pages_fail_the_profiles_not_the_marketplace() {
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    let bidbay = config
+        .marketplaces
+        .iter_mut()
+        .find(|m| m.name == "bidbay")
+        .unwrap();
+    bidbay.seller_page.as_mut().unwrap().url = "/no-such-page/{id}".into();
+    let (_dir, store) = common::fresh_store();
+    let summary = common::scan(&config, &store).await;
+    let failed = summary.failures.get("seller_profile_http_404").copied();
+    assert!(failed.is_some_and(|n| n >= 2), "{:?}", summary.failures);
+    assert_eq!(summary.seller_profiles_failed, failed.unwrap());
+    assert_eq!(summary.marketplaces["bidbay"].failures, 0);
+    assert!(summary.not_looked.is_empty() && summary.degraded.is_empty());
+    let d = brandguard::scan::demo_report(&store, &summary, &server.ground_truth())
+        .unwrap()
+        .detection;
+    assert_eq!(d.precision, 1.0, "{:?}", d.false_positives);
+    let noted = store
+        .observations(summary.scan_id)
+        .map(Result::unwrap)
+        .filter(|o| o.listing.marketplace == "bidbay")
+        .any(|o| {
+            o.notes
+                .iter()
+                .any(|n| n.contains("profile page could not be read"))
+        });
+    assert!(noted, "the verdicts say the check was not made");
+}

@@ -215,13 +215,14 @@ pub(super) fn exit_code(s: &ScanSummary) -> u8 {
 /// The end-of-run summary, one line per subject.
 pub(super) fn print_summary(s: &ScanSummary) {
     println!(
-        "scan {} finished in {:.1}s: {} pages fetched, {} listings ({} of the brand), {} seller profiles read, {} links skipped by robots.txt",
+        "scan {} finished in {:.1}s: {} pages fetched, {} listings ({} of the brand), {} seller profiles read ({} failed), {} links skipped by robots.txt",
         s.scan_id,
         s.duration_secs,
         s.pages_fetched,
         s.listings_seen,
         s.listings_matched,
         s.seller_identities_read,
+        s.seller_profiles_failed,
         s.robots_blocked
     );
     let kinds: Vec<String> = s

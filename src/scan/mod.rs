@@ -106,6 +106,21 @@ impl Found {
     }
 }
 
+/// What a page is to the scan, which decides what its failure counts against
+/// (see [`Run::fail`]) and whether it ends a run of blocked answers (a listing
+/// does; a search page, which marketplaces often serve while refusing listings,
+/// does not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageRole {
+    Search,
+    Listing,
+    /// A seller's profile page: outside the page budget (it belongs to a listing
+    /// the budget already paid for, one per seller at most; a spent budget must not
+    /// leave a listing read but its seller unknown) and outside the marketplace's
+    /// listing coverage.
+    Profile,
+}
+
 /// Where a fetched page's evidence went.
 struct Stored {
     snapshot: crate::evidence::SnapshotRef,
@@ -304,7 +319,7 @@ impl<'a> Run<'a> {
         else {
             return Ok(last());
         };
-        let Some((page, at)) = self.get_page(m, &canonical(url), false, false).await? else {
+        let Some((page, at)) = self.get(m, &canonical(url), PageRole::Profile).await? else {
             return Ok(last());
         };
         let market = self.shared(m);
@@ -417,37 +432,26 @@ impl<'a> Run<'a> {
         f(&mut s)
     }
 
-    /// Fetches and stores a page's bytes; `None` (after counting why) when there is
-    /// no usable page. A 304 gives the bytes of the capture it confirmed.
-    /// `listing`: a listing page (an `ok` one ends a run of blocked answers; a
-    /// search page, which marketplaces often serve while refusing listings, does not).
+    /// Fetches and stores a page's bytes; `None` (after counting why, as its
+    /// [`PageRole`] says) when there is no usable page. A 304 gives the bytes of the
+    /// capture it confirmed.
     async fn get(
         &self,
         m: &Marketplace,
         url: &Url,
-        listing: bool,
-    ) -> Result<Option<(Page, Stored)>, ScanError> {
-        self.get_page(m, url, listing, true).await
-    }
-
-    /// [`Run::get`]; `budgeted` false for a seller's profile page, which is part of
-    /// reading a listing the budget already paid for (one per seller at most): a
-    /// spent budget must not leave a listing read but its seller unknown.
-    async fn get_page(
-        &self,
-        m: &Marketplace,
-        url: &Url,
-        listing: bool,
-        budgeted: bool,
+        role: PageRole,
     ) -> Result<Option<(Page, Stored)>, ScanError> {
         if let Some(resumed) = self.resumed(url)? {
             return Ok(Some(resumed));
         }
-        if self.paused(m) || (budgeted && !self.take_budget(m)) {
+        if self.paused(m, role) || (role != PageRole::Profile && !self.take_budget(m)) {
             return Ok(None);
         }
         let earlier = self.store.validators_of(url)?;
-        let Some(page) = self.fetch(m, url, earlier.as_ref().map(|(v, _)| v)).await else {
+        let Some(page) = self
+            .fetch(m, url, earlier.as_ref().map(|(v, _)| v), role)
+            .await
+        else {
             return Ok(None);
         };
         let (page, snapshot) = self.put_snapshot(page).await?;
@@ -456,7 +460,7 @@ impl<'a> Run<'a> {
         // Every capture counts toward the flush timer, whatever its status: a night
         // of 304s must be made durable as often as a night of 200s.
         self.acknowledge().await?;
-        if !self.usable(m, url, &page, listing) {
+        if !self.usable(m, url, &page, role) {
             return Ok(None);
         }
         if page.status == 304
@@ -479,14 +483,17 @@ impl<'a> Run<'a> {
         {
             self.store.remember_validators(url, &v, capture_seq)?;
         }
-        if matches!(page.status, 404 | 410) && self.note_gone(url, &page, capture_seq) {
+        if role != PageRole::Profile
+            && matches!(page.status, 404 | 410)
+            && self.note_gone(url, &page, capture_seq)
+        {
             // What a recheck is for: the listing was taken down. Not a failure.
             self.with(|s| s.listings_gone += 1);
             return Ok(None);
         }
         if page.status != 200 {
             let reason = format!("http_{}", page.status);
-            self.with(|s| s.fail(&m.name, &reason, format!("{url}: HTTP {}", page.status)));
+            self.fail(m, role, &reason, format!("{url}: HTTP {}", page.status));
             return Ok(None);
         }
         let stored = Stored {
@@ -500,22 +507,33 @@ impl<'a> Run<'a> {
     /// is kept as evidence (its capture record is written) and counted under its
     /// reason, but nothing is read or concluded from it: the marketplace was not
     /// looked at there.
-    fn usable(&self, m: &Marketplace, url: &Url, page: &Page, listing: bool) -> bool {
+    fn usable(&self, m: &Marketplace, url: &Url, page: &Page, role: PageRole) -> bool {
         let verdict = self.verdicts.judge(page);
         let blocked = matches!(verdict, crate::crawl::verdict::Verdict::Blocked { .. });
-        if blocked || listing {
+        if blocked || role == PageRole::Listing {
             self.count_blocked(m, blocked);
         }
         if verdict.is_ok() {
             return true;
         }
-        if blocked {
+        if blocked && role != PageRole::Profile {
             self.with(|s| s.market(&m.name).blocked += 1);
         }
         tracing::warn!(marketplace = %m.name, %url, ?verdict, "not a listing page: nothing is concluded from it");
         let reason = verdict.reason();
-        self.with(|s| s.fail(&m.name, &reason, format!("{url}: {verdict:?}")));
+        self.fail(m, role, &reason, format!("{url}: {verdict:?}"));
         false
+    }
+
+    /// Counts a page that could not be used. A listing or search page that failed
+    /// is a part of the marketplace not looked at; a seller's profile page is not
+    /// (its listings were read): it is counted apart, as a failure of the night
+    /// (exit 3), never against the marketplace's coverage or its resolutions.
+    fn fail(&self, m: &Marketplace, role: PageRole, reason: &str, example: String) {
+        self.with(|s| match role {
+            PageRole::Profile => s.fail_profile(reason, example),
+            PageRole::Search | PageRole::Listing => s.fail(&m.name, reason, example),
+        });
     }
 
     /// Counts blocked answers in a row; after `crawl.pause_after_blocked` of them
@@ -536,17 +554,18 @@ impl<'a> Run<'a> {
 
     /// Whether the marketplace is paused; a page not fetched because of it counts
     /// as not looked at.
-    fn paused(&self, m: &Marketplace) -> bool {
+    fn paused(&self, m: &Marketplace, role: PageRole) -> bool {
         let paused = self.with(|s| s.paused.contains(&m.name));
         if paused {
-            self.with(|s| {
-                s.market(&m.name).not_reached += 1;
-                s.fail(
-                    &m.name,
-                    "paused_after_blocks",
-                    format!("{}: paused", m.name),
-                )
-            });
+            if role != PageRole::Profile {
+                self.with(|s| s.market(&m.name).not_reached += 1);
+            }
+            self.fail(
+                m,
+                role,
+                "paused_after_blocks",
+                format!("{}: paused", m.name),
+            );
         }
         paused
     }
@@ -596,6 +615,7 @@ impl<'a> Run<'a> {
         m: &Marketplace,
         url: &Url,
         validators: Option<&crate::crawl::Validators>,
+        role: PageRole,
     ) -> Option<Page> {
         match self.fetcher.fetch_conditional(url, validators).await {
             Ok(p) => Some(p),
@@ -609,7 +629,7 @@ impl<'a> Run<'a> {
             }
             Err(e) => {
                 tracing::warn!(marketplace = %m.name, error = %e, "fetch failed");
-                self.with(|s| s.fail(&m.name, e.reason(), e.to_string()));
+                self.fail(m, role, e.reason(), e.to_string());
                 None
             }
         }
@@ -788,7 +808,7 @@ impl<'a> Run<'a> {
                 break;
             }
             pages += 1;
-            let Some((page, _)) = self.get(m, &url, false).await? else {
+            let Some((page, _)) = self.get(m, &url, PageRole::Search).await? else {
                 self.with(|s| s.market(&m.name).search_failures += 1);
                 break;
             };
@@ -852,7 +872,7 @@ impl<'a> Run<'a> {
         if self.observed_before.contains(&url) {
             return Ok(());
         }
-        let Some((page, stored)) = self.get(m, &url, true).await? else {
+        let Some((page, stored)) = self.get(m, &url, PageRole::Listing).await? else {
             let recheck = match self.rechecks.lock() {
                 Ok(r) => r.contains(&url),
                 Err(p) => p.into_inner().contains(&url),
