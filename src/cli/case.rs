@@ -311,9 +311,12 @@ fn linked_accounts(
     let Some(id) = &c.seller_id else {
         return Ok(None);
     };
-    let me = format!("{}/{id}", c.marketplace);
-    let r = brandguard::report::networks::report(store, &config.brand, Some(&me))?;
-    Ok(r.networks.into_iter().next())
+    Ok(brandguard::report::networks::network_of(
+        store,
+        &config.brand,
+        &c.marketplace,
+        id,
+    )?)
 }
 
 fn print_linked(c: &Case, n: &brandguard::report::networks::NetworkView) {

@@ -338,17 +338,7 @@ impl Marketplace {
                 None => None,
             },
             language: match &m.language {
-                Some(l) => {
-                    let code = l.get_ref().trim();
-                    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
-                        return Err(site.invalid(
-                            l.span(),
-                            "language",
-                            format!("`{code}` is not an ISO 639-1 language code (two lower-case letters, e.g. \"de\")"),
-                        ));
-                    }
-                    Some(code.to_string())
-                }
+                Some(l) => Some(language_code(l, site)?),
                 None => None,
             },
         })
@@ -380,6 +370,21 @@ fn seller_page(p: &SellerPageFile, site: &Site) -> Result<SellerPage, ConfigErro
             opened: c(&f.opened, "seller_page.fields.opened")?,
         },
     })
+}
+
+/// A marketplace's `language`: an ISO 639-1 code, two lower-case letters (`de`).
+fn language_code(l: &toml::Spanned<String>, site: &Site) -> Result<String, ConfigError> {
+    let code = l.get_ref().trim();
+    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Err(site.invalid(
+            l.span(),
+            "language",
+            format!(
+                "`{code}` is not an ISO 639-1 language code (two lower-case letters, e.g. \"de\")"
+            ),
+        ));
+    }
+    Ok(code.to_string())
 }
 
 /// A marketplace's `country`: an ISO 3166-1 alpha-2 code as eBay's and other forms
@@ -625,17 +630,21 @@ impl Brand {
                 limits::confirm(&b.confirm, site)?;
                 b.confirm
             },
-            networks: {
-                if b.networks.identity_refresh_days == 0 || b.networks.max_sharing < 2 {
-                    return Err(ConfigError::Folder {
-                        path: site.path.to_path_buf(),
-                        message: "`networks.identity_refresh_days` must be at least 1 and `networks.max_sharing` at least 2".into(),
-                    });
-                }
-                b.networks
-            },
+            networks: validate_networks(b.networks, site)?,
         })
     }
+}
+
+/// `[networks]`: a refresh period of at least a day, and a common value meaning
+/// one shared by at least two sellers.
+fn validate_networks(n: NetworkSettings, site: &Site) -> Result<NetworkSettings, ConfigError> {
+    if n.identity_refresh_days == 0 || n.max_sharing < 2 {
+        return Err(ConfigError::Folder {
+            path: site.path.to_path_buf(),
+            message: "`networks.identity_refresh_days` must be at least 1 and `networks.max_sharing` at least 2".into(),
+        });
+    }
+    Ok(n)
 }
 
 /// The `[[sku]]` entries: ids once, valid GTINs each on one SKU, floors above zero.

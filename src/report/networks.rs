@@ -175,3 +175,20 @@ pub fn report(
         identifiers: built.identifiers,
     })
 }
+
+/// The network holding seller `seller_id` on `marketplace`, if any.
+pub fn network_of(
+    store: &Store,
+    brand: &Brand,
+    marketplace: &str,
+    seller_id: &str,
+) -> Result<Option<NetworkView>, EvidenceError> {
+    let me = Account {
+        marketplace: marketplace.to_string(),
+        seller_id: seller_id.to_string(),
+    };
+    Ok(report(store, brand, Some(&me.to_string()))?
+        .networks
+        .into_iter()
+        .find(|n| n.network.contains(&me)))
+}

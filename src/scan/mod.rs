@@ -173,7 +173,10 @@ struct Identities {
     declared: std::sync::OnceLock<crate::sellers::Declared>,
 }
 
-type IdentityCell = tokio::sync::OnceCell<Option<Arc<crate::evidence::IdentityRecord>>>;
+/// A seller's identity for this scan as a network member: its identifiers are
+/// normalised once, not again for each of the seller's listings (phones go through
+/// libphonenumber).
+type IdentityCell = tokio::sync::OnceCell<Option<Arc<crate::sellers::Member>>>;
 
 impl Identities {
     /// The identities stored by scans dated on or before `as_of`, and the brand's
@@ -268,7 +271,7 @@ impl<'a> Run<'a> {
         let mut accounts = Vec::new();
         for ((distributor, ..), read) in wanted.iter().zip(futures::future::join_all(reads).await) {
             if let Some(rec) = read? {
-                accounts.push((distributor.clone(), rec.member()));
+                accounts.push((distributor.clone(), (*rec).clone()));
             }
         }
         let declared = crate::sellers::Declared::new(&accounts, &self.identities.rules);
@@ -285,7 +288,7 @@ impl<'a> Run<'a> {
         &self,
         m: &Marketplace,
         seller_id: &str,
-    ) -> Result<Option<Arc<crate::evidence::IdentityRecord>>, ScanError> {
+    ) -> Result<Option<Arc<crate::sellers::Member>>, ScanError> {
         let key = (m.name.clone(), seller_id.to_string());
         let cell = {
             let mut map = match self.identities.this_scan.lock() {
@@ -304,11 +307,11 @@ impl<'a> Run<'a> {
         m: &Marketplace,
         seller_id: &str,
         key: (String, String),
-    ) -> Result<Option<Arc<crate::evidence::IdentityRecord>>, ScanError> {
+    ) -> Result<Option<Arc<crate::sellers::Member>>, ScanError> {
         let stored = self.identities.stored.get(&key);
         let refresh =
             chrono::Duration::days(i64::from(self.config.brand.networks.identity_refresh_days));
-        let last = || stored.cloned().map(Arc::new);
+        let last = || stored.map(|r| Arc::new(r.member()));
         if stored.is_some_and(|r| self.as_of - r.as_of < refresh) {
             return Ok(last());
         }
@@ -337,7 +340,7 @@ impl<'a> Run<'a> {
             });
             return Ok(last());
         };
-        let mut rec = crate::evidence::IdentityRecord {
+        let rec = crate::evidence::IdentityRecord {
             scan_id: self.scan_id,
             as_of: self.as_of,
             capture_log_seq: at.capture_seq,
@@ -345,9 +348,10 @@ impl<'a> Run<'a> {
             identity,
             log_seq: 0,
         };
-        rec.log_seq = self.store.record_identity(rec.clone())?;
+        let member = rec.member();
+        self.store.record_identity(rec)?;
         self.with(|s| s.seller_identities_read += 1);
-        Ok(Some(Arc::new(rec)))
+        Ok(Some(Arc::new(member)))
     }
 
     /// The distributor whose undeclared shop the listing's seller is: asked only
@@ -374,9 +378,11 @@ impl<'a> Run<'a> {
                 "seller {seller}'s profile page could not be read: whether it is a distributor's undeclared shop was not checked"
             )));
         };
-        Ok(Ok(self.identities.declared.get().and_then(|d| {
-            d.undeclared(&rec.member(), &self.identities.rules)
-        })))
+        Ok(Ok(self
+            .identities
+            .declared
+            .get()
+            .and_then(|d| d.undeclared(&rec, &self.identities.rules))))
     }
 
     /// Scans every marketplace at once, each with its progress bar.

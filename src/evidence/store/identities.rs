@@ -47,6 +47,13 @@ pub(super) fn identity_key(marketplace: &str, seller_id: &str) -> Vec<u8> {
     format!("{marketplace}\0{seller_id}").into_bytes()
 }
 
+/// The `identities` key of the seller a `seller_identity` record is about (for
+/// `verify` and `rebuild`, which read records, not parsed identities).
+pub(super) fn identity_key_of(rec: &LogRecord) -> Vec<u8> {
+    let field = |f: &str| rec.payload["identity"][f].as_str().unwrap_or("");
+    identity_key(field("marketplace"), field("seller_id"))
+}
+
 impl Store {
     /// Records a seller identity read from the capture `capture_log_seq`; returns
     /// its log sequence number. The `identities` tree points at it in the same

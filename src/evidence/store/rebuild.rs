@@ -179,14 +179,8 @@ impl Store {
                 }
             }
             super::IDENTITY_KIND => {
-                let id = |f: &str| {
-                    rec.payload["identity"][f]
-                        .as_str()
-                        .unwrap_or("")
-                        .to_string()
-                };
-                let key = super::identities::identity_key(&id("marketplace"), &id("seller_id"));
-                g.identities.insert(key, rec.seq);
+                g.identities
+                    .insert(super::identities::identity_key_of(rec), rec.seq);
             }
             "shard_merged" => {
                 let key = format!(

@@ -156,14 +156,8 @@ impl Store {
             }
             super::IDENTITY_KIND => {
                 self.verify_identity(rec, &log.lost.1)?;
-                let id = |f: &str| {
-                    rec.payload["identity"][f]
-                        .as_str()
-                        .unwrap_or("")
-                        .to_string()
-                };
-                let key = super::identities::identity_key(&id("marketplace"), &id("seller_id"));
-                log.identities.insert(key, rec.seq);
+                log.identities
+                    .insert(super::identities::identity_key_of(rec), rec.seq);
                 v.identities += 1;
             }
             crate::evidence::anchor::KIND => {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use super::{ReportError, templates};
+use super::{ReportError, networks, templates};
 use crate::case::{self, Case, PacketRevision};
 use crate::config::{ComplaintFormat, Config};
 use crate::evidence::{Store, sha256_hex};
@@ -256,9 +256,9 @@ pub fn build_draft(
     let opts = BuildOptions {
         format,
         draft: true,
-        network: false,
+        ..BuildOptions::default()
     };
-    build_packet(config, store, case_id, out, opts)
+    build_with(config, store, case_id, out, opts)
 }
 
 fn build_packet(
@@ -272,7 +272,7 @@ fn build_packet(
     let c = case::get(store, case_id)?;
     let form = form_of(config, &c, opts.format);
     let confirm = &config.brand.confirm;
-    let covered = network::covered_cases(config, store, &c, opts.network)?;
+    let (view, covered) = network_and_covered(config, store, &c, opts.network)?;
     let cases: Vec<&Case> = std::iter::once(&c).chain(&covered).collect();
     let (evidence, suspected) = evidence::gather(store, &cases, (!draft).then_some(confirm))?;
     if evidence.is_empty() && !suspected.is_empty() {
@@ -299,6 +299,7 @@ fn build_packet(
             .iter()
             .map(|o| (o.id.clone(), seller_name(o).to_string()))
             .collect(),
+        network: view,
         draft,
         suspected: suspected.iter().map(describe_suspected).collect(),
         rule: confirm.rule(),
@@ -323,14 +324,7 @@ fn build_packet(
     files.insert("manifest.json".into(), manifest_bytes);
     write_atomically(out, &name, &files)?;
     if !draft {
-        let rev = PacketRevision {
-            revision,
-            format: form.id().into(),
-            built_at,
-            manifest_sha256: manifest_sha256.clone(),
-            log_len: store.log_len(),
-        };
-        case::packet_built(store, &c.id, rev)?;
+        record_revision(store, &c, form, (revision, built_at), &manifest_sha256)?;
     }
     Ok(Packet {
         case_id: c.id,
@@ -383,11 +377,49 @@ fn packet_name(c: &Case, revision: u32, draft: bool) -> String {
 /// What a packet leaves out or says it is not: a draft, and the suspected
 /// findings (not yet confirmed) of the case.
 struct Apart {
+    /// The seller's network, if it is in one.
+    network: Option<crate::report::networks::NetworkView>,
     draft: bool,
     suspected: Vec<String>,
     rule: String,
     /// Cases of linked accounts this filing also covers: (case id, seller).
     covers: Vec<(String, String)>,
+}
+
+/// The seller's network (worked out once, for the cases the filing covers and
+/// for the packet's section) and, with `packet --network`, those cases.
+fn network_and_covered(
+    config: &Config,
+    store: &Store,
+    c: &Case,
+    asked: bool,
+) -> Result<(Option<networks::NetworkView>, Vec<Case>), PacketError> {
+    let view = match &c.seller_id {
+        Some(id) => networks::network_of(store, &config.brand, &c.marketplace, id)
+            .map_err(ReportError::from)?,
+        None => None,
+    };
+    let covered = network::covered_cases(store, c, view.as_ref(), asked)?;
+    Ok((view, covered))
+}
+
+/// The case records revision `revision` of its packet (not a draft).
+fn record_revision(
+    store: &Store,
+    c: &Case,
+    form: &dyn Form,
+    (revision, built_at): (u32, chrono::DateTime<Utc>),
+    manifest_sha256: &str,
+) -> Result<(), PacketError> {
+    let rev = PacketRevision {
+        revision,
+        format: form.id().into(),
+        built_at,
+        manifest_sha256: manifest_sha256.to_string(),
+        log_len: store.log_len(),
+    };
+    case::packet_built(store, &c.id, rev)?;
+    Ok(())
 }
 
 /// A suspected finding in words: `shopusa/B0001/below_floor (seen 1 time since 2026-11-01)`.
@@ -456,13 +488,7 @@ fn compose(
         statements: facts.statements,
     };
     let price_only = forms::price_only(facts.evidence);
-    let network = network::section(
-        facts.config,
-        store,
-        &c.marketplace,
-        c.seller_id.as_deref(),
-        &mut files,
-    )?;
+    let network = network::section(store, apart.network.as_ref(), &mut files)?;
     let html = cover_html(store, facts, &cover, apart, (&price_only, network.as_ref()))?;
     files.insert("cover.html".into(), html);
     files.insert(

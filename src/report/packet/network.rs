@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::PacketError;
-use crate::config::Config;
 use crate::evidence::Store;
 use crate::report::ReportError;
 use crate::report::networks;
@@ -58,26 +57,11 @@ pub struct LinkSide {
 /// The network of the case's seller (`None` when it is in none), with the profile
 /// pages its links rest on added to `files`.
 pub(super) fn section(
-    config: &Config,
     store: &Store,
-    marketplace: &str,
-    seller_id: Option<&str>,
+    view: Option<&networks::NetworkView>,
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> Result<Option<ManifestNetwork>, PacketError> {
-    let Some(seller_id) = seller_id else {
-        return Ok(None);
-    };
-    let me = Account {
-        marketplace: marketplace.to_string(),
-        seller_id: seller_id.to_string(),
-    };
-    let report =
-        networks::report(store, &config.brand, Some(&me.to_string())).map_err(ReportError::from)?;
-    let Some(view) = report
-        .networks
-        .into_iter()
-        .find(|n| n.network.contains(&me))
-    else {
+    let Some(view) = view else {
         return Ok(None);
     };
     let identities = store.identities(None).map_err(ReportError::from)?;
@@ -164,30 +148,21 @@ fn side(
 /// judged over all of them). None from a network held for review, or unless
 /// `asked`.
 pub fn covered_cases(
-    config: &Config,
     store: &Store,
     c: &crate::case::Case,
+    view: Option<&networks::NetworkView>,
     asked: bool,
 ) -> Result<Vec<crate::case::Case>, PacketError> {
-    let Some(id) = c.seller_id.as_ref().filter(|_| asked) else {
+    let Some(view) = view.filter(|v| asked && !v.network.needs_review) else {
+        return Ok(Vec::new());
+    };
+    let Some(id) = &c.seller_id else {
         return Ok(Vec::new());
     };
     let me = Account {
         marketplace: c.marketplace.clone(),
         seller_id: id.clone(),
     };
-    let report =
-        networks::report(store, &config.brand, Some(&me.to_string())).map_err(ReportError::from)?;
-    let Some(view) = report
-        .networks
-        .into_iter()
-        .find(|n| n.network.contains(&me))
-    else {
-        return Ok(Vec::new());
-    };
-    if view.network.needs_review {
-        return Ok(Vec::new());
-    }
     let linked: std::collections::BTreeSet<&str> = view
         .network
         .members
