@@ -25,6 +25,7 @@ pub mod ident;
 pub mod judge;
 pub mod money;
 pub mod notify;
+pub mod render;
 pub mod report;
 pub mod sanitize;
 pub mod scan;

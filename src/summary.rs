@@ -188,6 +188,14 @@ pub struct ScanSummary {
     /// those sellers were judged on their last stored identity, or without one.
     #[serde(default)]
     pub seller_profiles_failed: u64,
+    /// Listing pages rendered in the browser (DOM and screenshot kept): pages with
+    /// a newly confirmed finding under `render = "findings"`.
+    #[serde(default)]
+    pub pages_rendered: u64,
+    /// Renders that failed (no browser, a crash, a hang): counted under
+    /// `render_REASON` in `failures` too, and tried again by the next scan.
+    #[serde(default)]
+    pub renders_failed: u64,
     /// What the scan did to enforcement cases.
     pub cases: crate::case::CaseSummary,
     /// CPU seconds and peak memory of the process at the end of the scan.
@@ -217,6 +225,16 @@ impl ScanSummary {
             .entry(format!("seller_profile_{reason}"))
             .or_default() += 1;
         self.seller_profiles_failed += 1;
+        if self.failure_examples.len() < 20 {
+            self.failure_examples.push(example);
+        }
+    }
+
+    /// A page the browser could not render: a failure of the night (under
+    /// `render_REASON`), not of its marketplace's listings (their bytes are kept).
+    pub(crate) fn fail_render(&mut self, reason: &str, example: String) {
+        *self.failures.entry(format!("render_{reason}")).or_default() += 1;
+        self.renders_failed += 1;
         if self.failure_examples.len() < 20 {
             self.failure_examples.push(example);
         }

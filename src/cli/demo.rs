@@ -117,10 +117,13 @@ impl DemoCommand {
         };
         runtime()?.block_on(async {
             let server = DemoServer::start(&self.demo.options(PageWeight::Light)).await?;
-            let config = match load_config(&targets, &base_urls(&server)) {
+            let mut config = match load_config(&targets, &base_urls(&server)) {
                 Ok(c) => c,
                 Err(code) => return Ok(code),
             };
+            if let Some(mode) = cli.render {
+                config.override_render(mode);
+            }
             // Each demo run is a new history: what an earlier run wrote is kept
             // aside, never overwritten or mixed in.
             for name in ["store", "packets", "report"] {

@@ -59,6 +59,9 @@ impl ScanCommand {
         if let Some(n) = self.concurrency {
             config.brand.crawl.concurrency = n.max(1);
         }
+        if let Some(mode) = cli.render {
+            config.override_render(mode);
+        }
         let shard = self
             .shard
             .map(|s| brandguard::scan::shard::apply(&mut config, s));

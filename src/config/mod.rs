@@ -215,6 +215,21 @@ impl Config {
     pub fn marketplace(&self, name: &str) -> Option<&Marketplace> {
         self.marketplaces.iter().find(|m| m.name == name)
     }
+
+    /// When `m`'s listing pages go through a browser: its file's `render`, else
+    /// brand.toml's `[render] mode`.
+    pub fn render_mode(&self, m: &Marketplace) -> RenderMode {
+        m.render.unwrap_or(self.brand.render.mode)
+    }
+
+    /// One render mode for every marketplace (`scan --render`, `BRANDGUARD_RENDER`):
+    /// e.g. `never` on a machine without a browser.
+    pub fn override_render(&mut self, mode: RenderMode) {
+        self.brand.render.mode = mode;
+        for m in &mut self.marketplaces {
+            m.render = Some(mode);
+        }
+    }
 }
 
 fn compile_selector(
@@ -341,6 +356,7 @@ impl Marketplace {
                 Some(l) => Some(language_code(l, site)?),
                 None => None,
             },
+            render: m.render,
         })
     }
 }
@@ -631,6 +647,7 @@ impl Brand {
                 b.confirm
             },
             networks: validate_networks(b.networks, site)?,
+            render: validate_render(b.render, site)?,
         })
     }
 }
@@ -645,6 +662,23 @@ fn validate_networks(n: NetworkSettings, site: &Site) -> Result<NetworkSettings,
         });
     }
     Ok(n)
+}
+
+/// `[render]`: a page of some size, at least one tab, some time to render in.
+fn validate_render(r: RenderSettings, site: &Site) -> Result<RenderSettings, ConfigError> {
+    let sane = (320..=4096).contains(&r.viewport_width)
+        && (240..=4096).contains(&r.viewport_height)
+        && (1..=4).contains(&r.device_scale)
+        && (r.viewport_height..=32_000).contains(&r.max_height)
+        && (1..=16).contains(&r.tabs)
+        && (5..=600).contains(&r.timeout_secs);
+    if !sane {
+        return Err(ConfigError::Folder {
+            path: site.path.to_path_buf(),
+            message: "`[render]` out of bounds: viewport_width 320-4096, viewport_height 240-4096, device_scale 1-4, max_height from viewport_height to 32000, tabs 1-16, timeout_secs 5-600".into(),
+        });
+    }
+    Ok(r)
 }
 
 /// The `[[sku]]` entries: ids once, valid GTINs each on one SKU, floors above zero.

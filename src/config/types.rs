@@ -74,6 +74,8 @@ pub(super) struct BrandFile {
     pub confirm: Confirm,
     #[serde(default)]
     pub networks: NetworkSettings,
+    #[serde(default)]
+    pub render: RenderSettings,
 }
 
 /// A date and time as written: a TOML datetime or a string, always with a UTC offset.
@@ -423,6 +425,10 @@ pub(super) struct MarketplaceFile {
     /// from `statements.toml`'s `["FORM@LANG"]` section, never the English ones.
     #[serde(default)]
     pub language: Option<Spanned<String>>,
+    /// When its listing pages go through a browser (`never`, `findings`);
+    /// brand.toml's `[render] mode` when not given.
+    #[serde(default)]
+    pub render: Option<RenderMode>,
 }
 
 /// `[seller_page]` of a marketplace file: the address of a seller's profile page
@@ -611,6 +617,7 @@ pub struct Brand {
     pub enforcement: Enforcement,
     pub confirm: Confirm,
     pub networks: NetworkSettings,
+    pub render: RenderSettings,
 }
 
 /// A sanctioned promotion: between `start` and `end` the SKUs may be advertised down
@@ -937,6 +944,9 @@ pub struct Marketplace {
     pub seller_page: Option<SellerPage>,
     /// The language its forms are filed in (ISO 639-1), when the adapter says.
     pub language: Option<String>,
+    /// When its listing pages go through a browser, as its file says (see
+    /// [`Config::render_mode`]).
+    pub render: Option<RenderMode>,
 }
 
 /// A marketplace's seller profile page.
@@ -998,6 +1008,88 @@ impl Default for NetworkSettings {
             stoplist: Vec::new(),
             max_sharing: 20,
             max_network: 25,
+        }
+    }
+}
+
+/// When a marketplace's listing pages go through a browser ([`crate::render`]).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RenderMode {
+    /// Never: pages are read as fetched, and packets carry no screenshot.
+    Never,
+    /// A listing is rendered (DOM and full-page screenshot kept beside its bytes)
+    /// once a finding on it is confirmed, once per page content; extraction reads
+    /// the fetched bytes.
+    #[default]
+    Findings,
+    // `always` (every listing page read from its rendered DOM, for marketplaces
+    // that show price and seller only after scripts run) is not built yet: refused
+    // as an unknown mode rather than accepted and ignored.
+}
+
+impl RenderMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RenderMode::Never => "never",
+            RenderMode::Findings => "findings",
+        }
+    }
+}
+
+impl std::str::FromStr for RenderMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "never" => Ok(RenderMode::Never),
+            "findings" => Ok(RenderMode::Findings),
+            "always" => Err(
+                "render mode `always` (listing pages read from the rendered DOM) is not built yet: use never or findings".into(),
+            ),
+            other => Err(format!("`{other}` is no render mode (never or findings)")),
+        }
+    }
+}
+
+/// `[render]` of brand.toml: the browser rendered captures are taken with.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RenderSettings {
+    /// When listing pages go through the browser, for marketplaces whose file does
+    /// not say (`BRANDGUARD_RENDER` in the environment overrides every one: e.g.
+    /// `never` on a machine without a browser).
+    pub mode: RenderMode,
+    /// The browser: Debian's `chromium` (never a downloaded one).
+    pub browser: PathBuf,
+    /// The window a page is laid out in, CSS pixels.
+    pub viewport_width: u32,
+    pub viewport_height: u32,
+    /// Device pixels per CSS pixel of the screenshot.
+    pub device_scale: u32,
+    /// A full-page screenshot stops at this height (CSS pixels); the capture
+    /// record says when a page was taller.
+    pub max_height: u32,
+    /// Pages rendered at once (tabs of the one browser of a scan).
+    pub tabs: usize,
+    /// A page not loaded, settled and captured in this time is given up on.
+    pub timeout_secs: u64,
+    /// Chromium's sandbox; off only when running as root, where Chromium refuses
+    /// it. `false` turns it off everywhere (containers without user namespaces).
+    pub sandbox: Option<bool>,
+}
+
+impl Default for RenderSettings {
+    fn default() -> Self {
+        Self {
+            mode: RenderMode::default(),
+            browser: PathBuf::from("/usr/bin/chromium"),
+            viewport_width: 1280,
+            viewport_height: 800,
+            device_scale: 1,
+            max_height: 16_000,
+            tabs: 2,
+            timeout_secs: 30,
+            sandbox: None,
         }
     }
 }

@@ -375,6 +375,18 @@ impl Host {
         }
     }
 
+    /// Waits until a request to the host may start: its rate limit, then the gap a
+    /// Crawl-delay or slowdown asks for.
+    async fn wait_turn(&self) {
+        self.limiter.until_ready().await;
+        let gap = self.gap();
+        if !gap.is_zero() {
+            let mut next = self.next_slot.lock().await;
+            tokio::time::sleep_until(*next).await;
+            *next = tokio::time::Instant::now() + self.gap().max(gap);
+        }
+    }
+
     /// The minimum gap between two requests now: Crawl-delay or slowdown.
     fn gap(&self) -> Duration {
         let delay = self.crawl_delay.get().copied().unwrap_or(Duration::ZERO);
@@ -516,6 +528,13 @@ impl Fetcher {
                 }))
             })
             .clone()
+    }
+
+    /// Waits until a request another client sends to `url`'s host may start (a
+    /// browser's document and subresource requests): the host's limiter counts it
+    /// like one of ours. Hosts never registered get one request per second.
+    pub async fn wait_turn(&self, url: &Url) {
+        self.host(url).wait_turn().await;
     }
 
     /// The robots.txt policy of `url`'s host, fetched once per scan.
@@ -751,13 +770,7 @@ impl Fetcher {
         max_bytes: usize,
         validators: Option<&Validators>,
     ) -> Result<Page, FetchError> {
-        host.limiter.until_ready().await;
-        let gap = host.gap();
-        if !gap.is_zero() {
-            let mut next = host.next_slot.lock().await;
-            tokio::time::sleep_until(*next).await;
-            *next = tokio::time::Instant::now() + host.gap().max(gap);
-        }
+        host.wait_turn().await;
         let _permit = self
             .in_flight
             .acquire()

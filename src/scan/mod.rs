@@ -13,6 +13,7 @@ use serde::Serialize;
 use url::Url;
 
 pub mod merge;
+mod render;
 pub use crate::shard;
 pub use crate::summary::{MarketplaceStats, ScanSummary};
 
@@ -130,7 +131,8 @@ struct Stored {
 struct Run<'a> {
     config: &'a Config,
     store: &'a Store,
-    fetcher: Fetcher,
+    /// Shared with the browser, whose requests pass its limits too.
+    fetcher: Arc<Fetcher>,
     scan_id: u64,
     /// Pages each marketplace may still fetch in this scan.
     budget: BTreeMap<String, AtomicUsize>,
@@ -162,6 +164,8 @@ struct Run<'a> {
     /// before it), and each account's identity for this scan, read once (listings
     /// of one seller wait for the same read).
     identities: Identities,
+    /// The browser of the scan and the pages rendered (see [`render`]).
+    renders: render::Renders,
 }
 
 /// The seller identities a scan works with (see [`Run::identity`]).
@@ -215,7 +219,7 @@ impl<'a> Run<'a> {
         Ok(Run {
             config,
             store,
-            fetcher,
+            fetcher: Arc::new(fetcher),
             scan_id,
             stored_before,
             observed_before,
@@ -246,6 +250,7 @@ impl<'a> Run<'a> {
             verdicts,
             blocked_in_a_row: Mutex::new(Default::default()),
             identities: Identities::of(store, config, as_of)?,
+            renders: render::Renders::of(store, config)?,
         })
     }
 
@@ -419,6 +424,7 @@ impl<'a> Run<'a> {
             Err(p) => p.into_inner().clone(),
         };
         summary.note_coverage(config);
+        self.renders.close().await;
         let summary = conclude(config, store, summary, &gone, started)?;
         tracing::info!(
             scan_id,
@@ -874,22 +880,28 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// A listing page that gave nothing to read: a recheck of an open finding's
+    /// listing that failed (not one that answered 404/410) is counted.
+    fn count_unfetched(&self, m: &Marketplace, url: &Url) {
+        let recheck = match self.rechecks.lock() {
+            Ok(r) => r.contains(url),
+            Err(p) => p.into_inner().contains(url),
+        };
+        let gone = match self.gone.lock() {
+            Ok(g) => g.contains_key(url.as_str()),
+            Err(p) => p.into_inner().contains_key(url.as_str()),
+        };
+        if recheck && !gone {
+            self.with(|s| s.market(&m.name).recheck_failures += 1);
+        }
+    }
+
     async fn item(&self, m: &Marketplace, url: Url) -> Result<(), ScanError> {
         if self.observed_before.contains(&url) {
             return Ok(());
         }
         let Some((page, stored)) = self.get(m, &url, PageRole::Listing).await? else {
-            let recheck = match self.rechecks.lock() {
-                Ok(r) => r.contains(&url),
-                Err(p) => p.into_inner().contains(&url),
-            };
-            let gone = match self.gone.lock() {
-                Ok(g) => g.contains_key(url.as_str()),
-                Err(p) => p.into_inner().contains_key(url.as_str()),
-            };
-            if recheck && !gone {
-                self.with(|s| s.market(&m.name).recheck_failures += 1);
-            }
+            self.count_unfetched(m, &url);
             return Ok(());
         };
         let market = self.shared(m);
@@ -929,7 +941,7 @@ impl<'a> Run<'a> {
             scan_id: self.scan_id,
             seq: 0,
             page,
-            snapshot: stored.snapshot,
+            snapshot: stored.snapshot.clone(),
             listing,
             sku_match: verdict.sku_match.clone(),
             findings: kinds,
@@ -946,9 +958,16 @@ impl<'a> Run<'a> {
             s.market(&m.name).listing_pages += 1;
             s.count(&obs);
         });
+        let listing_id = obs.listing.listing_id.clone();
         let statuses = self.store.record_observation(obs, &verdict.findings)?;
         self.with(|s| s.count_findings(&statuses));
-        Ok(())
+        let judged = render::Judged {
+            url: &url,
+            listing_id: &listing_id,
+            stored: &stored,
+            findings: &verdict.findings,
+        };
+        self.render_confirmed(m, judged).await
     }
 }
 

@@ -21,6 +21,9 @@ pub async fn demo(opts: &DemoOptions) -> (DemoServer, Config) {
             .override_base_url(&name, &url)
             .expect("known marketplace");
     }
+    // No browser unless a test asks for one (tests/render.rs): rendered captures
+    // are tested there, and the other tests stay quick and need no Chromium.
+    config.override_render(brandguard::config::RenderMode::Never);
     (server, config)
 }
 

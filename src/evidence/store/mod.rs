@@ -7,6 +7,8 @@
 //! - `listings`: captures, observations, findings, cases' bytes, validators;
 //! - `scans`: scan records and report rows;
 //! - `identities`: seller identities read from profile pages (log records only);
+//! - `renders`: rendered captures (DOM and screenshot of a listing; log records
+//!   and snapshots);
 //! - `verify`: recomputing everything against what vouches for it.
 //!
 //! This file opens the store (schema version, sled's lock) and holds the layout:
@@ -26,6 +28,7 @@ mod identities;
 mod listings;
 mod rebuild;
 pub mod records;
+mod renders;
 mod scans;
 mod snapshots;
 mod verify;
@@ -38,6 +41,7 @@ use chain::{Chain, ZERO_HASH, chain_hash};
 pub use identities::{IDENTITY_KIND, IdentityRecord};
 pub use rebuild::Rebuilt;
 pub use records::*;
+pub use renders::{RENDER_KIND, RenderOf, RenderRecord};
 pub use snapshots::{PreparedSnapshot, sha256_hex};
 pub use verify::Verified;
 

@@ -178,6 +178,14 @@ impl Store {
                     s.finished_log_seq = Some(rec.seq);
                 }
             }
+            super::RENDER_KIND => {
+                // The DOM and the PNG; the page it renders is its capture's.
+                for part in ["dom", "png"] {
+                    let sha = rec.payload.pointer(&format!("/{part}/sha256"));
+                    let sha = sha.and_then(|x| x.as_str()).unwrap_or("");
+                    self.copy_snapshot(sha, "rendered_capture", rec.seq, snapshots, out)?;
+                }
+            }
             super::IDENTITY_KIND => {
                 g.identities
                     .insert(super::identities::identity_key_of(rec), rec.seq);
@@ -195,18 +203,17 @@ impl Store {
         Ok(())
     }
 
-    /// A capture: its snapshot copied if intact; its validators noted.
-    fn gather_capture(
+    /// Copies snapshot `sha` if its bytes still hash to it; else names it lost
+    /// (`what` record `seq` needed it).
+    fn copy_snapshot(
         &self,
-        rec: &LogRecord,
+        sha: &str,
+        what: &str,
+        seq: u64,
         snapshots: &sled::Tree,
-        g: &mut Gathered,
         out: &mut Rebuilt,
     ) -> Result<(), EvidenceError> {
-        let Ok(c) = serde_json::from_value::<Capture>(rec.payload.clone()) else {
-            return Ok(());
-        };
-        let key = hex::decode(&c.snapshot.sha256).unwrap_or_default();
+        let key = hex::decode(sha).unwrap_or_default();
         match self.snapshots.get(&key)? {
             Some(z)
                 if zstd::decode_all(z.as_ref())
@@ -218,12 +225,26 @@ impl Store {
             }
             _ => {
                 out.left_out.push(format!(
-                    "snapshot {} of capture {}: missing or altered",
-                    c.snapshot.sha256, rec.seq
+                    "snapshot {sha} of {what} {seq}: missing or altered"
                 ));
-                out.lost_snapshots.insert(c.snapshot.sha256.clone());
+                out.lost_snapshots.insert(sha.to_string());
             }
         }
+        Ok(())
+    }
+
+    /// A capture: its snapshot copied if intact; its validators noted.
+    fn gather_capture(
+        &self,
+        rec: &LogRecord,
+        snapshots: &sled::Tree,
+        g: &mut Gathered,
+        out: &mut Rebuilt,
+    ) -> Result<(), EvidenceError> {
+        let Ok(c) = serde_json::from_value::<Capture>(rec.payload.clone()) else {
+            return Ok(());
+        };
+        self.copy_snapshot(&c.snapshot.sha256, "capture", rec.seq, snapshots, out)?;
         if c.page.status == 200
             && let Some(v) = crate::crawl::Validators::of(&c.page)
         {

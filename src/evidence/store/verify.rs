@@ -32,6 +32,10 @@ pub struct Verified {
     /// Seller identities, each naming the capture of the profile page it was read from.
     #[serde(default)]
     pub identities: u64,
+    /// Rendered captures (DOM and screenshot of a listing), each naming the
+    /// capture it renders again.
+    #[serde(default)]
+    pub renders: u64,
     /// Observations a rebuild could not keep, named by an `evidence_lost` record
     /// of the log (absent, as that record says).
     #[serde(default)]
@@ -155,10 +159,14 @@ impl Store {
                 v.captures += 1;
             }
             super::IDENTITY_KIND => {
-                self.verify_identity(rec, &log.lost.1)?;
+                self.verify_names_capture(rec, &log.lost.1)?;
                 log.identities
                     .insert(super::identities::identity_key_of(rec), rec.seq);
                 v.identities += 1;
+            }
+            super::RENDER_KIND => {
+                self.verify_render(rec, &log.lost.1)?;
+                v.renders += 1;
             }
             crate::evidence::anchor::KIND => {
                 self.verify_anchor(rec)?;
@@ -292,19 +300,20 @@ impl Store {
         Ok(self.observations.get(key)?.is_none())
     }
 
-    /// A seller identity names an earlier capture record of the page it was read
-    /// from, with the same snapshot.
-    fn verify_identity(
+    /// A record read from a capture (a `seller_identity`, a `rendered_capture`)
+    /// names an earlier capture record of the page, with the same snapshot.
+    fn verify_names_capture(
         &self,
         rec: &LogRecord,
         lost: &std::collections::HashSet<String>,
     ) -> Result<(), EvidenceError> {
+        let kind = rec.kind.as_str();
         let seq = rec.payload.get("capture_log_seq").and_then(|x| x.as_u64());
         let sha = rec.payload.get("snapshot_sha256").and_then(|x| x.as_str());
         let (Some(seq), Some(sha)) = (seq, sha) else {
             return Err(corrupt_log(
                 rec,
-                "seller_identity without capture_log_seq or snapshot_sha256",
+                &format!("{kind} without capture_log_seq or snapshot_sha256"),
             ));
         };
         let capture = match self.log_record(seq)? {
@@ -312,11 +321,11 @@ impl Store {
             _ => {
                 return Err(corrupt_log(
                     rec,
-                    &format!("seller_identity names log record {seq}, which is no earlier capture"),
+                    &format!("{kind} names log record {seq}, which is no earlier capture"),
                 ));
             }
         };
-        // A 304 confirms the bytes of an earlier capture: the identity was read from those.
+        // A 304 confirms the bytes of an earlier capture: the record was read from those.
         let not_modified = capture
             .payload
             .pointer("/page/status")
@@ -327,18 +336,51 @@ impl Store {
             .pointer("/snapshot/sha256")
             .and_then(|x| x.as_str())
             == Some(sha);
+        if !(same || not_modified) || !self.snapshot_kept(sha, lost)? {
+            return Err(corrupt_log(
+                rec,
+                &format!(
+                    "{kind}'s snapshot {sha} is not stored or not the one capture {seq} stored"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the snapshot `sha` is stored (or an `evidence_lost` record says it
+    /// was lost).
+    fn snapshot_kept(
+        &self,
+        sha: &str,
+        lost: &std::collections::HashSet<String>,
+    ) -> Result<bool, EvidenceError> {
         let stored = hex::decode(sha)
             .ok()
             .map(|k| self.snapshots.contains_key(k))
             .transpose()?;
-        let stored = stored == Some(true) || lost.contains(sha);
-        if !(same || not_modified) || !stored {
-            return Err(corrupt_log(
-                rec,
-                &format!(
-                    "seller_identity's snapshot {sha} is not stored or not the one capture {seq} stored"
-                ),
-            ));
+        Ok(stored == Some(true) || lost.contains(sha))
+    }
+
+    /// A rendered capture names the capture it renders again, and its DOM and PNG
+    /// are stored (the snapshots walk re-hashes their bytes).
+    fn verify_render(
+        &self,
+        rec: &LogRecord,
+        lost: &std::collections::HashSet<String>,
+    ) -> Result<(), EvidenceError> {
+        self.verify_names_capture(rec, lost)?;
+        for part in ["dom", "png"] {
+            let sha = rec
+                .payload
+                .pointer(&format!("/{part}/sha256"))
+                .and_then(|x| x.as_str())
+                .unwrap_or("");
+            if !self.snapshot_kept(sha, lost)? {
+                return Err(corrupt_log(
+                    rec,
+                    &format!("rendered_capture's {part} {sha:?} is not stored"),
+                ));
+            }
         }
         Ok(())
     }

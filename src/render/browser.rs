@@ -1,0 +1,192 @@
+//! The browser process: Debian's `chromium`, started by us (not by chromiumoxide's
+//! launcher) so that it can never outlive the scan.
+//!
+//! Why by hand: a scan killed with SIGKILL runs no destructor, and a headless
+//! Chromium left behind keeps its memory and its tabs' connections to marketplaces.
+//! The process is started in its own process group, with `PR_SET_PDEATHSIG` set to
+//! SIGKILL (the kernel kills it when the thread that started it ends, which for a
+//! runtime worker is when the process ends), and the whole group (browser, zygote,
+//! renderers, GPU process) is killed when the [`BrowserProcess`] is dropped.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use super::RenderError;
+use crate::config::RenderSettings;
+
+/// A running browser and its DevTools WebSocket address.
+pub(super) struct BrowserProcess {
+    child: tokio::process::Child,
+    /// The process group (the browser's pid): every process Chromium starts.
+    group: i32,
+    pub(super) ws_url: String,
+    /// The browser's profile folder, removed when the process is gone.
+    _profile: tempfile::TempDir,
+}
+
+/// Chromium's switches for unattended capture. The background-networking ones
+/// keep it from calling Google's services (refused on a closed network, and
+/// traffic nobody asked for); `--remote-debugging-port=0` picks a free port and
+/// prints it on stderr.
+fn switches(settings: &RenderSettings, profile: &Path) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "--headless",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--disable-default-apps",
+        "--disable-breakpad",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        "--mute-audio",
+        "--password-store=basic",
+        "--use-mock-keychain",
+        "--remote-debugging-port=0",
+        "--remote-debugging-address=127.0.0.1",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    args.push(format!(
+        "--window-size={},{}",
+        settings.viewport_width, settings.viewport_height
+    ));
+    if !sandboxed(settings) {
+        args.push("--no-sandbox".into());
+    }
+    args.push("about:blank".into());
+    args
+}
+
+/// Whether Chromium runs sandboxed: as configured, else unless we are root (where
+/// Chromium refuses to start with its sandbox).
+fn sandboxed(settings: &RenderSettings) -> bool {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    settings.sandbox.unwrap_or(unsafe { libc::getuid() } != 0)
+}
+
+impl BrowserProcess {
+    /// Starts the browser and waits (at most 30 s) for its DevTools address.
+    pub(super) async fn start(settings: &RenderSettings) -> Result<BrowserProcess, RenderError> {
+        let exe = &settings.browser;
+        if !exe.exists() {
+            return Err(RenderError::NoBrowser {
+                path: exe.display().to_string(),
+            });
+        }
+        let profile = tempfile::Builder::new()
+            .prefix("brandguard-browser-")
+            .tempdir()
+            .map_err(|e| RenderError::Start(format!("cannot make a profile folder: {e}")))?;
+        let mut cmd = tokio::process::Command::new(exe);
+        cmd.args(switches(settings, profile.path()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .process_group(0);
+        // SAFETY: between fork and exec only async-signal-safe calls: prctl and
+        // getppid. If the parent is already gone, the child exits at once.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if libc::getppid() == 1 {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
+        }
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| RenderError::Start(format!("cannot start {}: {e}", exe.display())))?;
+        let group = child.id().map(|p| p as i32).unwrap_or(0);
+        let stderr = child
+            .stderr
+            .take()
+            .ok_or_else(|| RenderError::Start("no stderr from the browser".into()))?;
+        let mut proc = BrowserProcess {
+            child,
+            group,
+            ws_url: String::new(),
+            _profile: profile,
+        };
+        let mut lines = BufReader::new(stderr).lines();
+        let mut said = Vec::new();
+        let found = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(ws) = line.split("DevTools listening on ").nth(1) {
+                    return Some(ws.trim().to_string());
+                }
+                if said.len() < 5 {
+                    said.push(line);
+                }
+            }
+            None
+        })
+        .await;
+        match found {
+            Ok(Some(ws)) => proc.ws_url = ws,
+            _ => {
+                proc.kill();
+                return Err(RenderError::Start(format!(
+                    "{} gave no DevTools address within 30 s{}",
+                    exe.display(),
+                    if said.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", said.join(" | "))
+                    }
+                )));
+            }
+        }
+        // Keep draining stderr: a browser whose pipe is full blocks.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(proc)
+    }
+
+    /// The browser's process id (for tests that kill it).
+    pub(super) fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Whether the browser process has ended.
+    pub(super) fn exited(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Kills every process of the browser's group, now.
+    pub(super) fn kill(&mut self) {
+        if self.group > 0 {
+            // SAFETY: kill has no memory preconditions; a negative pid names the group
+            // we created for the browser, nothing else.
+            unsafe {
+                libc::kill(-self.group, libc::SIGKILL);
+            }
+        }
+        let _ = self.child.start_kill();
+    }
+
+    /// Waits for the browser to end after a polite close, then kills what is left.
+    pub(super) async fn finish(mut self) {
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.child.wait()).await;
+        self.kill();
+        let _ = self.child.wait().await;
+    }
+}
+
+impl Drop for BrowserProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

@@ -1,0 +1,171 @@
+//! The scan's browser ([`crate::render`]): started on the first page that needs
+//! it, so a night without confirmed findings never starts one; closed (and every
+//! process of it killed) when the scan finishes.
+//!
+//! `render = "findings"`: once a finding on a listing is confirmed (`[confirm]`),
+//! the listing's page is rendered once per content (the SHA-256 of the bytes the
+//! finding was read from): the screenshot a packet shows is of the page the
+//! finding rests on. A render that fails (no browser, a crash, a hang) is counted
+//! under `render_REASON` and tried again by the next scan, which finds no
+//! rendered capture for that page.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use url::Url;
+
+use super::{Run, ScanError, Stored};
+use crate::config::{Config, Marketplace, RenderMode};
+use crate::evidence::{RenderOf, Store};
+use crate::judge::Finding;
+use crate::render::Renderer;
+
+/// The browser of a scan and the pages already rendered.
+pub(super) struct Renders {
+    /// Started on first use; `None` when it could not start (counted once per page).
+    renderer: tokio::sync::OnceCell<Option<Renderer>>,
+    /// Why the browser could not start, for each page that wanted it.
+    start_error: std::sync::OnceLock<crate::render::RenderError>,
+    /// `(marketplace, listing id, page SHA-256)` rendered before or in this scan.
+    done: Mutex<HashSet<(String, String, String)>>,
+}
+
+impl Renders {
+    /// The pages rendered so far, when any marketplace renders at all.
+    pub(super) fn of(store: &Store, config: &Config) -> Result<Renders, ScanError> {
+        let wanted = config
+            .marketplaces
+            .iter()
+            .any(|m| config.render_mode(m) != RenderMode::Never);
+        let done = if wanted {
+            store.renders()?.iter().map(|r| r.page_key()).collect()
+        } else {
+            HashSet::new()
+        };
+        Ok(Renders {
+            renderer: tokio::sync::OnceCell::new(),
+            start_error: std::sync::OnceLock::new(),
+            done: Mutex::new(done),
+        })
+    }
+
+    fn done(&self) -> std::sync::MutexGuard<'_, HashSet<(String, String, String)>> {
+        self.done.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Closes the browser, if one was started.
+    pub(super) async fn close(self) {
+        if let Some(Some(r)) = self.renderer.into_inner() {
+            r.close().await;
+        }
+    }
+}
+
+/// A listing page whose findings were just recorded.
+pub(super) struct Judged<'a> {
+    pub url: &'a Url,
+    pub listing_id: &'a str,
+    pub stored: &'a Stored,
+    pub findings: &'a [Finding],
+}
+
+impl Run<'_> {
+    /// Renders the listing's page if a finding on it is now confirmed and this
+    /// content has not been rendered yet (`render = "findings"`).
+    pub(super) async fn render_confirmed(
+        &self,
+        m: &Marketplace,
+        judged: Judged<'_>,
+    ) -> Result<(), ScanError> {
+        if self.config.render_mode(m) != RenderMode::Findings || judged.findings.is_empty() {
+            return Ok(());
+        }
+        let key = (
+            m.name.clone(),
+            judged.listing_id.to_string(),
+            judged.stored.snapshot.sha256.clone(),
+        );
+        if self.renders.done().contains(&key) || !self.any_confirmed(judged.findings)? {
+            return Ok(());
+        }
+        // Claimed before rendering: a listing reached twice in a scan renders once.
+        if !self.renders.done().insert(key.clone()) {
+            return Ok(());
+        }
+        let rendered = match self.renderer().await {
+            Ok(r) => r.render(judged.url).await,
+            Err(e) => Err(e),
+        };
+        match rendered {
+            Ok(r) => {
+                self.store.record_render(
+                    RenderOf {
+                        scan_id: self.scan_id,
+                        marketplace: &m.name,
+                        listing_id: judged.listing_id,
+                        capture_log_seq: judged.stored.capture_seq,
+                        snapshot_sha256: &judged.stored.snapshot.sha256,
+                    },
+                    r,
+                )?;
+                self.with(|s| s.pages_rendered += 1);
+            }
+            Err(e) => {
+                // Not rendered: the next scan tries again.
+                self.renders.done().remove(&key);
+                tracing::warn!(url = %judged.url, error = %e, "rendered capture failed");
+                self.with(|s| s.fail_render(e.reason(), format!("{}: {e}", judged.url)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether any of `findings` is confirmed by now (`[confirm]`).
+    fn any_confirmed(&self, findings: &[Finding]) -> Result<bool, ScanError> {
+        let c = &self.config.brand.confirm;
+        let span = chrono::Duration::hours(i64::from(c.min_span_hours));
+        for f in findings {
+            let key = crate::evidence::finding_key(f);
+            if let Some(rec) = self.store.finding(&key)?
+                && rec.confirmed(c.captures, span)
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The scan's browser, started on first use.
+    async fn renderer(&self) -> Result<&Renderer, crate::render::RenderError> {
+        let started = self
+            .renders
+            .renderer
+            .get_or_init(|| async {
+                match Renderer::start(&self.config.brand.render, self.fetcher.clone()).await {
+                    Ok(r) => {
+                        tracing::info!(
+                            browser = r.version(),
+                            "browser started for rendered captures"
+                        );
+                        Some(r)
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "no rendered captures in this scan");
+                        let _ = self.renders.start_error.set(e);
+                        None
+                    }
+                }
+            })
+            .await;
+        match started {
+            Some(r) => Ok(r),
+            None => Err(match self.renders.start_error.get() {
+                Some(crate::render::RenderError::NoBrowser { path }) => {
+                    crate::render::RenderError::NoBrowser { path: path.clone() }
+                }
+                Some(e) => crate::render::RenderError::Start(e.to_string()),
+                None => crate::render::RenderError::Start("the browser did not start".into()),
+            }),
+        }
+    }
+}

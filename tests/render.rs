@@ -1,0 +1,338 @@
+//! Rendered captures: a listing page through Debian's Chromium, with its DOM, a
+//! full-page screenshot and every request the page made; no browser process left
+//! behind, whatever happens to the browser.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use brandguard::crawl::Fetcher;
+use brandguard::demo::{DemoOptions, Site};
+use brandguard::render::{RenderError, Renderer};
+
+/// Processes whose command line names `needle` (from /proc).
+fn processes_with(needle: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(cmd) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let cmd = String::from_utf8_lossy(&cmd);
+        // A zombie has an empty command line; a process being torn down may too.
+        if cmd.contains(needle) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// Waits up to 5 s for every process naming `needle` to end.
+async fn none_left(needle: &str) -> Vec<u32> {
+    for _ in 0..50 {
+        let left = processes_with(needle);
+        if left.is_empty() {
+            return left;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    processes_with(needle)
+}
+
+fn browser_available() -> bool {
+    common::tool_available("chromium", "rendered captures")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listing_page_renders_to_dom_and_full_page_png() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let fetcher = Arc::new(Fetcher::new(&config.brand.crawl).unwrap());
+    let truth = server.ground_truth();
+    let item = truth
+        .listings
+        .iter()
+        .find(|l| l.marketplace == "shopusa")
+        .unwrap();
+    let url = url::Url::parse(&format!("{}{}", server.base_url(Site::Shopusa), item.path)).unwrap();
+    let renderer = Renderer::start(&config.brand.render, fetcher)
+        .await
+        .expect("chromium starts");
+    let pid = renderer.pid().await.unwrap();
+    let r = renderer.render(&url).await.expect("the page renders");
+    assert!(r.png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    // PNG IHDR: width and height, big-endian, at bytes 16..24.
+    let width = u32::from_be_bytes(r.png[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(r.png[20..24].try_into().unwrap());
+    assert_eq!(width, config.brand.render.viewport_width);
+    assert_eq!(height, r.meta.captured_height);
+    let dom = String::from_utf8(r.dom.clone()).unwrap();
+    assert!(dom.contains(&item.listing_id), "the DOM is the listing's");
+    assert_eq!(r.meta.document.as_ref().map(|d| d.status), Some(200));
+    assert!(r.meta.browser.contains("Chrome/"), "{}", r.meta.browser);
+    assert!(
+        r.meta.user_agent.starts_with("brandguard"),
+        "{}",
+        r.meta.user_agent
+    );
+    assert!(
+        r.meta
+            .requests
+            .iter()
+            .any(|q| q.url == url.as_str() && q.status == Some(200)),
+        "{:?}",
+        r.meta.requests
+    );
+    // The browser asked the demo server as brandguard, through the rate limit.
+    let asked: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|q| q.target == item.path)
+        .collect();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert!(asked[0].user_agent.starts_with("brandguard"), "{asked:?}");
+    renderer.close().await;
+    let left = none_left("brandguard-browser-").await;
+    assert!(
+        left.is_empty(),
+        "browser processes left: {left:?} (browser was {pid})"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_browser_costs_its_pages_and_leaves_no_process() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let fetcher = Arc::new(Fetcher::new(&config.brand.crawl).unwrap());
+    let renderer = Renderer::start(&config.brand.render, fetcher)
+        .await
+        .unwrap();
+    let pid = renderer.pid().await.unwrap();
+    let url = url::Url::parse(&format!(
+        "{}/search?q=acme&page=1",
+        server.base_url(Site::Shopusa)
+    ))
+    .unwrap();
+    renderer
+        .render(&url)
+        .await
+        .expect("renders before the kill");
+    // SAFETY-free: kill(1) the browser as an outside crash would.
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    match renderer.render(&url).await {
+        Err(RenderError::BrowserGone(_)) => {}
+        other => panic!("expected BrowserGone, got {:?}", other.map(|r| r.meta)),
+    }
+    renderer.close().await;
+    let left = none_left("brandguard-browser-").await;
+    assert!(left.is_empty(), "browser processes left: {left:?}");
+}
+
+/// Browser tests one at a time: each checks that no browser process is left.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The demo with rendering of confirmed findings, scanned on nights 0 and 1 (a
+/// finding is confirmed on its second night).
+async fn two_nights(
+    tune: impl FnOnce(&mut brandguard::config::Config),
+) -> (
+    brandguard::demo::DemoServer,
+    brandguard::config::Config,
+    tempfile::TempDir,
+    brandguard::evidence::Store,
+    Vec<brandguard::summary::ScanSummary>,
+) {
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    config.override_render(brandguard::config::RenderMode::Findings);
+    tune(&mut config);
+    let (dir, store) = common::fresh_store();
+    let mut summaries = Vec::new();
+    for n in 0..2 {
+        server.set_night(n);
+        summaries.push(common::night(&config, &store, n).await);
+    }
+    (server, config, dir, store, summaries)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirmed_findings_are_rendered_once_and_verified_like_snapshots() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (server, _config, _dir, store, s) = two_nights(|_| {}).await;
+    // Night 0 confirms nothing: no browser is started, nothing is rendered.
+    assert_eq!(s[0].pages_rendered, 0, "{:?}", s[0].failures);
+    // Night 1 confirms the findings seen twice: each listing rendered once.
+    assert!(s[1].pages_rendered > 0, "{:?}", s[1].failures);
+    assert_eq!(s[1].renders_failed, 0, "{:?}", s[1].failure_examples);
+    let renders = store.renders().unwrap();
+    assert_eq!(renders.len() as u64, s[1].pages_rendered);
+    let listings: HashSet<_> = renders
+        .iter()
+        .map(|r| (r.marketplace.clone(), r.listing_id.clone()))
+        .collect();
+    assert_eq!(listings.len(), renders.len(), "one render per listing");
+    // Every confirmed finding's listing has one, and it renders the very page the
+    // finding was read from (same capture, same bytes).
+    for f in store.findings().map(Result::unwrap) {
+        let r = renders.iter().find(|r| {
+            r.marketplace == f.finding.marketplace && r.listing_id == f.finding.listing_id
+        });
+        if f.times_seen >= 2 {
+            let r = r.unwrap_or_else(|| panic!("no render of {}", f.key()));
+            assert_eq!(r.snapshot_sha256, f.snapshot_sha256, "{}", f.key());
+            let png = store.snapshot(&r.png.sha256).unwrap().unwrap();
+            assert!(png.starts_with(b"\x89PNG"));
+            let dom = String::from_utf8(store.snapshot(&r.dom.sha256).unwrap().unwrap()).unwrap();
+            // The browser decoded the page (tmart's is GBK) and shows its title.
+            let obs = store
+                .latest(&f.finding.marketplace, &f.finding.listing_id)
+                .unwrap()
+                .unwrap();
+            let title: String = obs
+                .listing
+                .title
+                .unwrap_or_default()
+                .chars()
+                .take(6)
+                .collect();
+            assert!(
+                !title.is_empty() && dom.contains(&title),
+                "{}: {title}",
+                f.key()
+            );
+            assert_eq!(r.meta.document.as_ref().map(|d| d.status), Some(200));
+        }
+    }
+    let v = store.verify().expect("verifies");
+    assert_eq!(v.renders, renders.len() as u64);
+    // A third night of the same pages renders nothing again.
+    server.set_night(1);
+    let (_, mut config) = common::demo(&DemoOptions::default()).await;
+    config.override_render(brandguard::config::RenderMode::Findings);
+    for (name, url) in server.base_urls() {
+        config.override_base_url(&name, &url).unwrap();
+    }
+    let again = common::night(&config, &store, 1).await;
+    assert_eq!(
+        again.pages_rendered, 0,
+        "the same content is not rendered twice"
+    );
+    drop(store);
+    assert!(none_left("brandguard-browser-").await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_altered_screenshot_byte_fails_verify() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (_server, _config, dir, store, _) = two_nights(|_| {}).await;
+    let render = store
+        .renders()
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("a render");
+    drop(store);
+    // Flip one byte of the stored PNG through sled, as an attacker with the files would.
+    let path = dir.path().join("store");
+    {
+        let db = sled::open(&path).unwrap();
+        let tree = db.open_tree("snapshots").unwrap();
+        let key = hex::decode(&render.png.sha256).unwrap();
+        let z = tree.get(&key).unwrap().unwrap();
+        let mut png = zstd::decode_all(z.as_ref()).unwrap();
+        let at = png.len() / 2;
+        png[at] ^= 1;
+        tree.insert(&key, zstd::encode_all(&png[..], 3).unwrap())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let store = brandguard::evidence::Store::open(&path).unwrap();
+    let err = store.verify().expect_err("an altered screenshot is found");
+    let msg = err.to_string();
+    assert!(msg.contains(&render.png.sha256), "{msg}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_killed_mid_scan_costs_its_pages_which_the_next_scan_renders() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    config.override_render(brandguard::config::RenderMode::Findings);
+    // One tab, slow hosts: the scan is still rendering when the browser is killed.
+    config.brand.render.tabs = 1;
+    let (_dir, store) = common::fresh_store();
+    server.set_night(0);
+    common::night(&config, &store, 0).await;
+    server.set_night(1);
+    let killer = tokio::spawn(async {
+        // Kill every browser of this test as soon as one has rendered something.
+        for _ in 0..600 {
+            let pids = processes_with("brandguard-browser-");
+            if !pids.is_empty() {
+                tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+                for pid in processes_with("brandguard-browser-") {
+                    let _ = std::process::Command::new("kill")
+                        .args(["-KILL", &pid.to_string()])
+                        .status();
+                }
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        false
+    });
+    let s = common::night(&config, &store, 1).await;
+    assert!(killer.await.unwrap(), "the browser was started and killed");
+    // The scan finished: every listing read, the findings recorded.
+    let scanned: u64 = s.marketplaces.values().map(|m| m.listing_pages).sum();
+    assert!(scanned >= 60, "{scanned} listing pages");
+    assert!(s.renders_failed > 0, "{:?}", s.failures);
+    assert_eq!(
+        s.failures.get("render_browser_gone").copied().unwrap_or(0),
+        s.renders_failed,
+        "{:?}",
+        s.failures
+    );
+    let named = s
+        .failure_examples
+        .iter()
+        .filter(|e| e.contains("/item/") || e.contains("/itm/") || e.contains("/detail"))
+        .count();
+    assert!(
+        named > 0,
+        "the failed pages are named: {:?}",
+        s.failure_examples
+    );
+    store.verify().expect("the store verifies");
+    assert!(none_left("brandguard-browser-").await.is_empty());
+    // The next scan renders what the killed browser did not.
+    let done_before = store.renders().unwrap().len() as u64;
+    let next = common::night(&config, &store, 1).await;
+    assert_eq!(next.renders_failed, 0, "{:?}", next.failure_examples);
+    assert_eq!(next.pages_rendered, s.renders_failed);
+    assert_eq!(
+        store.renders().unwrap().len() as u64,
+        done_before + s.renders_failed
+    );
+    assert!(none_left("brandguard-browser-").await.is_empty());
+}
