@@ -336,3 +336,76 @@ async fn a_browser_killed_mid_scan_costs_its_pages_which_the_next_scan_renders()
     );
     assert!(none_left("brandguard-browser-").await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_packet_cover_shows_the_screenshot_of_each_listing() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (_server, config, dir, store, _) = two_nights(|_| {}).await;
+    let renders = store.renders().unwrap();
+    let c = brandguard::case::all(&store)
+        .unwrap()
+        .into_iter()
+        .find(|c| {
+            c.open_findings.iter().any(|k| {
+                renders
+                    .iter()
+                    .any(|r| k.starts_with(&format!("{}/{}/", r.marketplace, r.listing_id)))
+            })
+        })
+        .expect("a case with a rendered listing");
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    let p = brandguard::report::packet::build(&config, &store, &c.id, None, &out).unwrap();
+    // minijinja's HTML escaping writes `/` as `&#x2f;`, which a browser reads back.
+    let cover = std::fs::read_to_string(p.dir.join("cover.html"))
+        .unwrap()
+        .replace("&#x2f;", "/");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.dir.join("manifest.json")).unwrap()).unwrap();
+    let shots: Vec<&serde_json::Value> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with(".png"))
+        .collect();
+    assert!(!shots.is_empty(), "the packet holds a screenshot");
+    for f in &shots {
+        let path = f["path"].as_str().unwrap();
+        let sha = f["sha256"].as_str().unwrap();
+        // The cover shows it, names its hash, and the hash is the stored PNG's.
+        assert!(cover.contains(&format!("<img src=\"{path}\"")), "{path}");
+        assert!(cover.contains(sha), "{sha}");
+        assert!(renders.iter().any(|r| r.png.sha256 == sha));
+        assert!(p.dir.join(path).exists());
+        let dom = path.replace("screenshot-", "dom-").replace(".png", ".html");
+        assert!(p.dir.join(&dom).exists(), "{dom}");
+    }
+    // Chromium shows the cover with the screenshot: its picture of the cover
+    // differs from the same cover with the screenshot file taken away.
+    let profile = tempfile::tempdir().unwrap();
+    let picture = |name: &str| {
+        let png = dir.path().join(name);
+        let o = common::headless(
+            &[
+                &format!("--screenshot={}", png.display()),
+                "--window-size=1000,3000",
+                &format!("file://{}", p.dir.join("cover.html").display()),
+            ],
+            profile.path(),
+        );
+        assert!(png.exists(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read(png).unwrap()
+    };
+    let with_shot = picture("cover-with.png");
+    let first = shots[0]["path"].as_str().unwrap();
+    std::fs::rename(p.dir.join(first), dir.path().join("aside.png")).unwrap();
+    let without = picture("cover-without.png");
+    assert_ne!(with_shot, without, "the cover shows the screenshot");
+    std::fs::rename(dir.path().join("aside.png"), p.dir.join(first)).unwrap();
+    if let Ok(keep) = std::env::var("BRANDGUARD_KEEP_COVER") {
+        std::fs::copy(dir.path().join("cover-with.png"), keep).unwrap();
+    }
+}

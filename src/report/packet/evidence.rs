@@ -108,14 +108,80 @@ pub(super) fn files(
     seller_name: &str,
 ) -> Result<EvidenceFiles, PacketError> {
     let mut out = EvidenceFiles::default();
+    let renders = store.renders().map_err(ReportError::from)?;
     for e in evidence {
         grounds_files(store, e, &mut out)?;
         let caps = captures(store, e, previous, &mut out)?;
-        let (listing, row) = describe(e, caps, seller_name);
+        let shot = screenshot(store, e, &renders, &mut out)?;
+        let (mut listing, row) = describe(e, caps, seller_name);
+        listing["screenshot"] = shot.unwrap_or(serde_json::Value::Null);
         out.listings.push(listing);
         out.csv_rows.push(row);
     }
     Ok(out)
+}
+
+/// The newest rendered capture of a page this listing's findings were read from:
+/// the screenshot (`screenshot-N.png`), the DOM after scripts ran (`dom-N.html`)
+/// and how they were taken (`render-N.json`, with the log record's hash), N being
+/// the `rendered_capture` record's sequence number. Returns the cover's line.
+fn screenshot(
+    store: &Store,
+    e: &Evidence,
+    renders: &[crate::evidence::RenderRecord],
+    out: &mut EvidenceFiles,
+) -> Result<Option<serde_json::Value>, PacketError> {
+    let first = &e.records[0].finding;
+    let pages: std::collections::HashSet<&str> = e
+        .observations
+        .iter()
+        .map(|o| o.snapshot.sha256.as_str())
+        .collect();
+    let Some(r) = renders.iter().rev().find(|r| {
+        r.marketplace == first.marketplace
+            && r.listing_id == first.listing_id
+            && pages.contains(r.snapshot_sha256.as_str())
+    }) else {
+        return Ok(None);
+    };
+    let (Some(png), Some(dom)) = (
+        store.snapshot(&r.png.sha256).map_err(ReportError::from)?,
+        store.snapshot(&r.dom.sha256).map_err(ReportError::from)?,
+    ) else {
+        // Stated lost by a rebuild: no screenshot rather than a broken one.
+        return Ok(None);
+    };
+    let folder = folder_of(e);
+    let n = r.log_seq;
+    let file = format!("{folder}/screenshot-{n}.png");
+    out.files.insert(file.clone(), png);
+    out.files.insert(format!("{folder}/dom-{n}.html"), dom);
+    let record_hash = store
+        .log_record(n)
+        .map_err(ReportError::from)?
+        .map(|rec| rec.hash)
+        .unwrap_or_default();
+    out.files.insert(
+        format!("{folder}/render-{n}.json"),
+        super::json_bytes(&serde_json::json!({
+            "rendered_capture_log_seq": n, "record_hash": record_hash,
+            "renders_capture_log_seq": r.capture_log_seq,
+            "page_sha256": r.snapshot_sha256, "png_sha256": r.png.sha256,
+            "dom_sha256": r.dom.sha256, "meta": r.meta,
+        })),
+    );
+    Ok(Some(serde_json::json!({
+        "file": file,
+        "sha256": r.png.sha256,
+        "url": terminal(&r.meta.final_url, 300),
+        "at": r.meta.finished_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        "browser": terminal(&r.meta.browser, 80),
+        "width": r.meta.viewport_width,
+        "height": r.meta.captured_height,
+        "page_height": r.meta.page_height,
+        "capped": r.meta.height_capped(),
+        "page_sha256": r.snapshot_sha256,
+    })))
 }
 
 /// The listing's folder inside the packet: `evidence/MARKETPLACE-ID`.
