@@ -409,3 +409,71 @@ async fn a_packet_cover_shows_the_screenshot_of_each_listing() {
         std::fs::copy(dir.path().join("cover-with.png"), keep).unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_warc_holds_each_render_beside_the_response_it_renders() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (_server, _config, dir, store, _) = two_nights(|_| {}).await;
+    let renders = store.renders().unwrap();
+    let warc = dir.path().join("night.warc.gz");
+    let mut file = std::fs::File::create(&warc).unwrap();
+    let stats = brandguard::evidence::warc::export_gzip(&store, &mut file).unwrap();
+    drop(file);
+    assert_eq!(stats.renders, renders.len() as u64);
+    if !common::tool_available("warcio", "the WARC's digests with warcio") {
+        return;
+    }
+    let check = std::process::Command::new("warcio")
+        .args(["check", "-v"])
+        .arg(&warc)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "warcio check: {}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // warcio's index: each render's DOM resource and screenshot conversion, linked
+    // to a response record of the export.
+    let index = std::process::Command::new("warcio")
+        .args([
+            "index",
+            "-f",
+            "warc-type,warc-target-uri,warc-concurrent-to,warc-record-id,content-type",
+        ])
+        .arg(&warc)
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&index.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: HashSet<&str> = lines
+        .iter()
+        .filter(|l| matches!(l["warc-type"].as_str(), Some("response" | "revisit")))
+        .filter_map(|l| l["warc-record-id"].as_str())
+        .collect();
+    for (kind, urn, mime) in [
+        ("resource", "urn:dom:", "text/html; charset=utf-8"),
+        ("conversion", "urn:screenshot:", "image/png"),
+    ] {
+        let recs: Vec<_> = lines.iter().filter(|l| l["warc-type"] == kind).collect();
+        assert_eq!(recs.len(), renders.len(), "{kind}");
+        for r in recs {
+            assert!(
+                r["warc-target-uri"].as_str().unwrap().starts_with(urn),
+                "{r}"
+            );
+            assert_eq!(r["content-type"], mime);
+            let to = r["warc-concurrent-to"].as_str().unwrap_or("");
+            assert!(
+                ids.contains(to),
+                "{kind} concurrent to {to:?}, no response of the file"
+            );
+        }
+    }
+}

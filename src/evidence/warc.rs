@@ -104,6 +104,10 @@ pub struct WarcExport {
     pub requests: u64,
     /// Redirects answered on the way to a capture, each a response record.
     pub redirects: u64,
+    /// Rendered captures, each a DOM resource, a screenshot conversion and a
+    /// metadata record.
+    #[serde(default)]
+    pub renders: u64,
     pub bytes: u64,
     /// Where each response and revisit record went: the index a WACZ carries.
     #[serde(skip)]
@@ -150,8 +154,15 @@ fn export_to(store: &Store, out: &mut impl Write, gzip: bool) -> Result<WarcExpo
     let mut stats = WarcExport::default();
     let mut originals: std::collections::HashMap<String, Original> = Default::default();
     write_warcinfo(store, &mut sink)?;
+    // Capture record seq → the id of its response or revisit record, which the
+    // records of a later rendered capture of that page name.
+    let mut written: std::collections::HashMap<u64, String> = Default::default();
     for rec in store.log() {
         let rec = rec?;
+        if rec.kind == super::RENDER_KIND {
+            write_render(store, &mut sink, &rec, &written, &mut stats)?;
+            continue;
+        }
         if rec.kind != "capture" {
             continue;
         }
@@ -191,6 +202,7 @@ fn export_to(store: &Store, out: &mut impl Write, gzip: bool) -> Result<WarcExpo
                 originals.get(&key),
                 &mut stats,
             )?;
+            written.insert(rec.seq, record_id(&format!("revisit {}", rec.seq)));
             stats.revisits += 1;
         } else {
             let id = write_response(
@@ -202,6 +214,7 @@ fn export_to(store: &Store, out: &mut impl Write, gzip: bool) -> Result<WarcExpo
                 &mut stats,
             )?;
             stats.responses += 1;
+            written.insert(rec.seq, id.clone());
             if c.page.status == 200 {
                 originals.insert(
                     key.clone(),
@@ -217,6 +230,81 @@ fn export_to(store: &Store, out: &mut impl Write, gzip: bool) -> Result<WarcExpo
     }
     stats.bytes = sink.out.n;
     Ok(stats)
+}
+
+/// A rendered capture: the DOM after scripts ran as a `resource` record
+/// (`urn:dom:URL`), the screenshot as a `conversion` record (`urn:screenshot:URL`)
+/// and how they were taken as a `metadata` record, each `WARC-Concurrent-To` (and
+/// the conversion `WARC-Refers-To`) the response or revisit of the capture whose
+/// page was rendered again. Their own URIs keep replay of the page on its bytes.
+fn write_render<W: Write>(
+    store: &Store,
+    out: &mut Sink<W>,
+    rec: &super::LogRecord,
+    written: &std::collections::HashMap<u64, String>,
+    stats: &mut WarcExport,
+) -> Result<(), EvidenceError> {
+    let r: super::RenderRecord =
+        serde_json::from_value(rec.payload.clone()).map_err(|e| EvidenceError::Corrupt {
+            tree: "log",
+            key: rec.seq.to_string(),
+            message: format!("rendered_capture record unreadable: {e}"),
+        })?;
+    let part = |sha: &str, what: &str| {
+        store.snapshot(sha)?.ok_or_else(|| EvidenceError::Corrupt {
+            tree: "snapshots",
+            key: sha.to_string(),
+            message: format!(
+                "missing, but rendered_capture {} names it as its {what}",
+                rec.seq
+            ),
+        })
+    };
+    let (dom, png) = (part(&r.dom.sha256, "DOM")?, part(&r.png.sha256, "PNG")?);
+    let date = r
+        .meta
+        .finished_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let url = r.meta.url.to_string();
+    let mut common: Vec<(&str, String)> = vec![("WARC-Date", date)];
+    if let Some(id) = written.get(&r.capture_log_seq) {
+        common.push(("WARC-Concurrent-To", id.clone()));
+    }
+    let seq = rec.seq;
+    let mut dom_headers = vec![
+        ("WARC-Type", "resource".to_string()),
+        ("WARC-Record-ID", record_id(&format!("dom {seq}"))),
+        ("WARC-Target-URI", format!("urn:dom:{url}")),
+        ("Content-Type", "text/html; charset=utf-8".into()),
+        ("WARC-Block-Digest", warc_digest(&dom)),
+    ];
+    dom_headers.extend(common.iter().cloned());
+    out.record(&dom_headers, &dom)?;
+    let mut png_headers = vec![
+        ("WARC-Type", "conversion".to_string()),
+        ("WARC-Record-ID", record_id(&format!("screenshot {seq}"))),
+        ("WARC-Target-URI", format!("urn:screenshot:{url}")),
+        ("Content-Type", "image/png".into()),
+        ("WARC-Block-Digest", warc_digest(&png)),
+    ];
+    if let Some(id) = written.get(&r.capture_log_seq) {
+        png_headers.push(("WARC-Refers-To", id.clone()));
+    }
+    png_headers.extend(common.iter().cloned());
+    out.record(&png_headers, &png)?;
+    let meta = serde_json::to_vec_pretty(&r.meta).unwrap_or_default();
+    let mut meta_headers = vec![
+        ("WARC-Type", "metadata".to_string()),
+        ("WARC-Record-ID", record_id(&format!("render {seq}"))),
+        ("WARC-Target-URI", format!("urn:screenshot:{url}")),
+        ("WARC-Refers-To", record_id(&format!("screenshot {seq}"))),
+        ("Content-Type", "application/json".into()),
+        ("WARC-Block-Digest", warc_digest(&meta)),
+    ];
+    meta_headers.extend(common);
+    out.record(&meta_headers, &meta)?;
+    stats.renders += 1;
+    Ok(())
 }
 
 /// The file's first record: what wrote it, for whom, from which store and scans,
