@@ -42,6 +42,11 @@ async fn none_left(needle: &str) -> Vec<u32> {
     processes_with(needle)
 }
 
+/// What the profile folder of a browser of this test process is named with.
+fn ours() -> String {
+    format!("brandguard-browser-{}-", std::process::id())
+}
+
 fn browser_available() -> bool {
     common::tool_available("chromium", "rendered captures")
 }
@@ -98,7 +103,7 @@ async fn a_listing_page_renders_to_dom_and_full_page_png() {
     assert_eq!(asked.len(), 1, "{asked:?}");
     assert!(asked[0].user_agent.starts_with("brandguard"), "{asked:?}");
     renderer.close().await;
-    let left = none_left("brandguard-browser-").await;
+    let left = none_left(&ours()).await;
     assert!(
         left.is_empty(),
         "browser processes left: {left:?} (browser was {pid})"
@@ -137,7 +142,7 @@ async fn a_killed_browser_costs_its_pages_and_leaves_no_process() {
         other => panic!("expected BrowserGone, got {:?}", other.map(|r| r.meta)),
     }
     renderer.close().await;
-    let left = none_left("brandguard-browser-").await;
+    let left = none_left(&ours()).await;
     assert!(left.is_empty(), "browser processes left: {left:?}");
 }
 
@@ -233,7 +238,7 @@ async fn confirmed_findings_are_rendered_once_and_verified_like_snapshots() {
         "the same content is not rendered twice"
     );
     drop(store);
-    assert!(none_left("brandguard-browser-").await.is_empty());
+    assert!(none_left(&ours()).await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,10 +292,10 @@ async fn a_browser_killed_mid_scan_costs_its_pages_which_the_next_scan_renders()
     let killer = tokio::spawn(async {
         // Kill every browser of this test as soon as one has rendered something.
         for _ in 0..600 {
-            let pids = processes_with("brandguard-browser-");
+            let pids = processes_with(&ours());
             if !pids.is_empty() {
                 tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-                for pid in processes_with("brandguard-browser-") {
+                for pid in processes_with(&ours()) {
                     let _ = std::process::Command::new("kill")
                         .args(["-KILL", &pid.to_string()])
                         .status();
@@ -324,7 +329,7 @@ async fn a_browser_killed_mid_scan_costs_its_pages_which_the_next_scan_renders()
         s.failure_examples
     );
     store.verify().expect("the store verifies");
-    assert!(none_left("brandguard-browser-").await.is_empty());
+    assert!(none_left(&ours()).await.is_empty());
     // The next scan renders what the killed browser did not.
     let done_before = store.renders().unwrap().len() as u64;
     let next = common::night(&config, &store, 1).await;
@@ -334,7 +339,7 @@ async fn a_browser_killed_mid_scan_costs_its_pages_which_the_next_scan_renders()
         store.renders().unwrap().len() as u64,
         done_before + s.renders_failed
     );
-    assert!(none_left("brandguard-browser-").await.is_empty());
+    assert!(none_left(&ours()).await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -476,4 +481,91 @@ async fn the_warc_holds_each_render_beside_the_response_it_renders() {
             );
         }
     }
+}
+
+/// The demo with every shopusa item page a script shell (`js-shell` fault): the
+/// listing is filled in by the page's script after load, as on a JavaScript
+/// storefront.
+async fn shell_market(
+    shopusa: brandguard::config::RenderMode,
+) -> (
+    brandguard::summary::ScanSummary,
+    brandguard::demo::Detection,
+    Vec<brandguard::evidence::RenderRecord>,
+) {
+    let (server, mut config) = common::demo(&DemoOptions {
+        faults: vec![(
+            Site::Shopusa,
+            brandguard::demo::Fault::Wall {
+                wall: brandguard::demo::Wall::JsShell,
+                percent: 100,
+            },
+        )],
+        ..DemoOptions::default()
+    })
+    .await;
+    for m in &mut config.marketplaces {
+        if m.name == "shopusa" {
+            m.render = Some(shopusa);
+        }
+    }
+    let (_dir, store) = common::fresh_store();
+    let s = common::scan(&config, &store).await;
+    store.verify().expect("verifies");
+    let detection = brandguard::scan::demo_report(&store, &s, &server.ground_truth())
+        .unwrap()
+        .detection;
+    let renders = store.renders().unwrap();
+    (s, detection, renders)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_javascript_storefront_is_read_only_when_rendered() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    use brandguard::config::RenderMode;
+    // Fetched bytes only: every shopusa page is a shell, nothing is read from it,
+    // and the night says so.
+    let (s, d, renders) = shell_market(RenderMode::Never).await;
+    assert!(renders.is_empty());
+    assert!(
+        s.failures.get("js_shell").copied().unwrap_or(0) >= 24,
+        "{:?}",
+        s.failures
+    );
+    assert!(
+        s.not_looked.contains(&"shopusa".to_string()),
+        "{:?}",
+        s.not_looked
+    );
+    assert!(d.recall < 1.0, "shells hid shopusa's findings: {d:?}");
+    assert_eq!(d.precision, 1.0, "{:?}", d.false_positives);
+    // Rendered: every listing read from the DOM its script built.
+    let (s, d, renders) = shell_market(RenderMode::Always).await;
+    assert!(s.failures.is_empty(), "{:?}", s.failure_examples);
+    assert!(s.not_looked.is_empty(), "{:?}", s.not_looked);
+    assert_eq!((d.precision, d.recall), (1.0, 1.0), "{d:?}");
+    let shopusa = s.marketplaces["shopusa"].listing_pages;
+    assert_eq!(
+        renders.len() as u64,
+        shopusa,
+        "one render per shopusa listing page"
+    );
+    assert_eq!(s.pages_rendered, shopusa);
+    for r in &renders {
+        assert_eq!(r.marketplace, "shopusa");
+        assert!(!r.listing_id.is_empty());
+        // The page's script fetched the listing: the render's requests show it.
+        assert!(
+            r.meta
+                .requests
+                .iter()
+                .any(|q| q.url.contains("/_app/render/item/") && q.status == Some(200)),
+            "{:?}",
+            r.meta.requests
+        );
+    }
+    assert!(none_left(&ours()).await.is_empty());
 }

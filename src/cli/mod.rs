@@ -57,10 +57,11 @@ pub struct Cli {
     /// Only errors, no progress bars.
     #[arg(short, long, global = true)]
     quiet: bool,
-    /// When listing pages go through the browser, for every marketplace: never or
+    /// When listing pages go through the browser, for every marketplace: never,
     /// findings (render a listing once a finding on it is confirmed, for the
-    /// screenshot its packet shows); default: each marketplace file's `render`,
-    /// else brand.toml's `[render] mode`.
+    /// screenshot its packet shows) or always (read every listing from its
+    /// rendered DOM); default: each marketplace file's `render`, else brand.toml's
+    /// `[render] mode`.
     #[arg(long, global = true, env = "BRANDGUARD_RENDER")]
     render: Option<brandguard::config::RenderMode>,
     #[command(subcommand)]

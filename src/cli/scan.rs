@@ -228,6 +228,12 @@ pub(super) fn print_summary(s: &ScanSummary) {
         s.seller_profiles_failed,
         s.robots_blocked
     );
+    if s.pages_rendered + s.renders_failed > 0 {
+        println!(
+            "rendered captures: {} listing pages rendered for confirmed findings (screenshot and DOM kept), {} failed (rendered next scan)",
+            s.pages_rendered, s.renders_failed
+        );
+    }
     let kinds: Vec<String> = s
         .findings_by_kind
         .iter()

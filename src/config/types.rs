@@ -425,8 +425,8 @@ pub(super) struct MarketplaceFile {
     /// from `statements.toml`'s `["FORM@LANG"]` section, never the English ones.
     #[serde(default)]
     pub language: Option<Spanned<String>>,
-    /// When its listing pages go through a browser (`never`, `findings`);
-    /// brand.toml's `[render] mode` when not given.
+    /// When its listing pages go through a browser (`never`, `findings`,
+    /// `always`); brand.toml's `[render] mode` when not given.
     #[serde(default)]
     pub render: Option<RenderMode>,
 }
@@ -1023,9 +1023,11 @@ pub enum RenderMode {
     /// the fetched bytes.
     #[default]
     Findings,
-    // `always` (every listing page read from its rendered DOM, for marketplaces
-    // that show price and seller only after scripts run) is not built yet: refused
-    // as an unknown mode rather than accepted and ignored.
+    /// Every listing page is rendered too, and read from its rendered DOM: for
+    /// marketplaces that show price and seller only after scripts run. The fetched
+    /// bytes are kept as ever (a page that is a script shell is expected, not a
+    /// failure); the rendered capture names their capture.
+    Always,
 }
 
 impl RenderMode {
@@ -1033,6 +1035,7 @@ impl RenderMode {
         match self {
             RenderMode::Never => "never",
             RenderMode::Findings => "findings",
+            RenderMode::Always => "always",
         }
     }
 }
@@ -1043,10 +1046,10 @@ impl std::str::FromStr for RenderMode {
         match s {
             "never" => Ok(RenderMode::Never),
             "findings" => Ok(RenderMode::Findings),
-            "always" => Err(
-                "render mode `always` (listing pages read from the rendered DOM) is not built yet: use never or findings".into(),
-            ),
-            other => Err(format!("`{other}` is no render mode (never or findings)")),
+            "always" => Ok(RenderMode::Always),
+            other => Err(format!(
+                "`{other}` is no render mode (never, findings or always)"
+            )),
         }
     }
 }

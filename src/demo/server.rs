@@ -375,6 +375,9 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
     if path == "/_demo/ground-truth" {
         return axum::Json(GroundTruth::of(c)).into_response();
     }
+    if let Some(r) = app(st, c, path) {
+        return r;
+    }
     let (search_path, page_key) = match site {
         Site::Shopusa => ("/search", "page"),
         Site::Tmart => ("/s", "p"),
@@ -406,6 +409,32 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
     }
     not_found()
 }
+
+/// The single-page app behind the `js-shell` fault's pages: its script asks
+/// `/_app/render/PATH` for the listing at PATH and writes what it gets into the
+/// document, as a JavaScript storefront fills in price and seller after load. A
+/// browser shows the listing; the fetched shell holds none of it.
+fn app(st: &SiteState, c: &Catalog, path: &str) -> Option<Response> {
+    if path == APP_SCRIPT {
+        let js = "fetch('/_app/render' + location.pathname + location.search)\
+                  .then(function (r) { return r.text(); })\
+                  .then(function (html) { document.open(); document.write(html); document.close(); });";
+        return Some(([(header::CONTENT_TYPE, "text/javascript")], js).into_response());
+    }
+    let rest = path.strip_prefix("/_app/render")?;
+    let l = item_id(st.site, rest).and_then(|id| c.find(st.site, id))?;
+    // The app's API answers UTF-8 on every site (a fetch decodes it as such).
+    Some(
+        (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            pages::item(c, l, st.weight),
+        )
+            .into_response(),
+    )
+}
+
+/// The script a `js-shell` page loads (see [`app`]).
+pub(super) const APP_SCRIPT: &str = "/static/js/main.4f2a9c.js";
 
 /// robots.txt, with a Crawl-delay group under the `crawl-delay` fault.
 fn robots(st: &SiteState) -> Response {

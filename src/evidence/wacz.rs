@@ -228,6 +228,11 @@ fn cdxj(index: &[IndexEntry], filename: &str) -> String {
 /// pywb computes at replay, and `tests/replay.rs` checks every key of a real export
 /// against the Python `cdxj-indexer` that pywb's tools use.
 pub fn surt(url: &str) -> String {
+    // `urn:dom:URL`, `urn:screenshot:URL` (rendered captures): keyed lower-cased,
+    // not reordered, as cdxj-indexer keys them.
+    if url.starts_with("urn:") {
+        return url.to_ascii_lowercase();
+    }
     let Ok(u) = url::Url::parse(url) else {
         return url.to_ascii_lowercase();
     };

@@ -279,7 +279,19 @@ fn write_render<W: Write>(
         ("WARC-Block-Digest", warc_digest(&dom)),
     ];
     dom_headers.extend(common.iter().cloned());
-    out.record(&dom_headers, &dom)?;
+    let timestamp = r.meta.finished_at.format("%Y%m%d%H%M%S").to_string();
+    // The DOM and the metadata are indexed (as cdxj-indexer does: resource and
+    // metadata records, not conversions), so a WACZ's index finds them.
+    let (offset, length) = out.record(&dom_headers, &dom)?;
+    stats.index.push(IndexEntry {
+        url: format!("urn:dom:{url}"),
+        timestamp: timestamp.clone(),
+        status: None,
+        mime: "text/html".into(),
+        digest: Some(warc_digest(&dom)),
+        offset,
+        length,
+    });
     let mut png_headers = vec![
         ("WARC-Type", "conversion".to_string()),
         ("WARC-Record-ID", record_id(&format!("screenshot {seq}"))),
@@ -302,7 +314,16 @@ fn write_render<W: Write>(
         ("WARC-Block-Digest", warc_digest(&meta)),
     ];
     meta_headers.extend(common);
-    out.record(&meta_headers, &meta)?;
+    let (offset, length) = out.record(&meta_headers, &meta)?;
+    stats.index.push(IndexEntry {
+        url: format!("urn:screenshot:{url}"),
+        timestamp,
+        status: None,
+        mime: "application/json".into(),
+        digest: Some(warc_digest(&meta)),
+        offset,
+        length,
+    });
     stats.renders += 1;
     Ok(())
 }

@@ -83,8 +83,10 @@ impl BrowserProcess {
                 path: exe.display().to_string(),
             });
         }
+        // Named for our process id, so that an operator (and a test) can tell
+        // which brandguard a browser belongs to.
         let profile = tempfile::Builder::new()
-            .prefix("brandguard-browser-")
+            .prefix(&format!("brandguard-browser-{}-", std::process::id()))
             .tempdir()
             .map_err(|e| RenderError::Start(format!("cannot make a profile folder: {e}")))?;
         let mut cmd = tokio::process::Command::new(exe);

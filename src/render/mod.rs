@@ -1,10 +1,10 @@
 //! Rendered captures: a listing page as a buyer's browser shows it.
 //!
-//! The legal team, the marketplaces' complaint forms and courts look at what a
-//! buyer saw: a full-page screenshot beside the exact bytes of every finding
-//! (`render = "findings"`, the default). Reading marketplaces that show price and
-//! seller only after scripts run from the post-render DOM (`render = "always"`)
-//! would use the same browser; it is not built yet.
+//! Two needs, one browser: the legal team, the marketplaces' complaint forms and
+//! courts look at what a buyer saw, a full-page screenshot beside the exact bytes
+//! of every finding (`render = "findings"`, the default); and marketplaces whose
+//! listing pages show price and seller only after scripts run are read from the
+//! post-render DOM (`render = "always"`).
 //!
 //! A scan starts one [`Renderer`] (one Chromium, see [`browser`]) and renders at
 //! most `[render] tabs` pages at once. Every request the page makes passes the

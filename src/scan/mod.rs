@@ -521,6 +521,15 @@ impl<'a> Run<'a> {
     /// looked at there.
     fn usable(&self, m: &Marketplace, url: &Url, page: &Page, role: PageRole) -> bool {
         let verdict = self.verdicts.judge(page);
+        // A marketplace read from its rendered pages serves script shells: the
+        // render reads them (and is judged again, see `Run::as_rendered`).
+        if role == PageRole::Listing
+            && verdict == crate::crawl::verdict::Verdict::Shell
+            && self.config.render_mode(m) == crate::config::RenderMode::Always
+        {
+            self.count_blocked(m, false);
+            return true;
+        }
         let blocked = matches!(verdict, crate::crawl::verdict::Verdict::Blocked { .. });
         if blocked || role == PageRole::Listing {
             self.count_blocked(m, blocked);
@@ -904,6 +913,9 @@ impl<'a> Run<'a> {
             self.count_unfetched(m, &url);
             return Ok(());
         };
+        let Some((page, rendered)) = self.as_rendered(m, &url, page).await? else {
+            return Ok(());
+        };
         let market = self.shared(m);
         let Some((page, listing)) = self
             .off_the_loop(move || {
@@ -915,6 +927,7 @@ impl<'a> Run<'a> {
             self.with(|s| s.fail(&m.name, "unreadable", format!("{url}: parsing failed")));
             return Ok(());
         };
+        self.keep_render(m, &listing.listing_id, &stored, rendered)?;
         if listing.unreadable.is_some() {
             self.with(|s| s.pages_over_budget += 1);
         } else if listing.is_empty() {

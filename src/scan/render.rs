@@ -18,7 +18,7 @@ use super::{Run, ScanError, Stored};
 use crate::config::{Config, Marketplace, RenderMode};
 use crate::evidence::{RenderOf, Store};
 use crate::judge::Finding;
-use crate::render::Renderer;
+use crate::render::{Rendered, Renderer};
 
 /// The browser of a scan and the pages already rendered.
 pub(super) struct Renders {
@@ -117,6 +117,85 @@ impl Run<'_> {
                 self.with(|s| s.fail_render(e.reason(), format!("{}: {e}", judged.url)));
             }
         }
+        Ok(())
+    }
+
+    /// `render = "always"`: the listing's page as the browser shows it (the DOM
+    /// after scripts ran, UTF-8), with the render to record once the listing's id
+    /// is read ([`Run::keep_render`]); other modes: `page` as fetched. `None` when
+    /// the page could not be rendered or the rendered page is no listing (a
+    /// captcha the script showed): counted as a failed listing page, so the
+    /// marketplace was not looked at in full and nothing is concluded from it.
+    pub(super) async fn as_rendered(
+        &self,
+        m: &Marketplace,
+        url: &Url,
+        page: crate::crawl::Page,
+    ) -> Result<Option<(crate::crawl::Page, Option<Rendered>)>, ScanError> {
+        if self.config.render_mode(m) != RenderMode::Always {
+            return Ok(Some((page, None)));
+        }
+        let rendered = match self.renderer().await {
+            Ok(r) => r.render(url).await,
+            Err(e) => Err(e),
+        };
+        let rendered = match rendered {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(%url, error = %e, "listing page could not be rendered");
+                let reason = format!("render_{}", e.reason());
+                self.with(|s| {
+                    s.renders_failed += 1;
+                    s.fail(&m.name, &reason, format!("{url}: {e}"));
+                });
+                return Ok(None);
+            }
+        };
+        let mut shown = page;
+        shown.body = rendered.dom.clone();
+        if let Ok(u) = Url::parse(&rendered.meta.final_url) {
+            shown.final_url = u;
+        }
+        // The DOM is UTF-8 whatever the fetched page's charset was.
+        shown
+            .headers
+            .retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+        shown
+            .headers
+            .push(("content-type".into(), "text/html; charset=utf-8".into()));
+        let verdict = self.verdicts.judge(&shown);
+        if !verdict.is_ok() {
+            tracing::warn!(marketplace = %m.name, %url, ?verdict, "rendered page is no listing page");
+            let reason = verdict.reason();
+            self.with(|s| s.fail(&m.name, &reason, format!("{url} (rendered): {verdict:?}")));
+            return Ok(None);
+        }
+        Ok(Some((shown, Some(rendered))))
+    }
+
+    /// Records the render a listing was read from (`render = "always"`), naming
+    /// the capture of its fetched bytes.
+    pub(super) fn keep_render(
+        &self,
+        m: &Marketplace,
+        listing_id: &str,
+        stored: &Stored,
+        rendered: Option<Rendered>,
+    ) -> Result<(), ScanError> {
+        let Some(rendered) = rendered else {
+            return Ok(());
+        };
+        self.store.record_render(
+            RenderOf {
+                scan_id: self.scan_id,
+                marketplace: &m.name,
+                listing_id,
+                capture_log_seq: stored.capture_seq,
+                snapshot_sha256: &stored.snapshot.sha256,
+            },
+            rendered,
+        )?;
+        self.with(|s| s.pages_rendered += 1);
         Ok(())
     }
 
