@@ -5,9 +5,11 @@
 # kubernetes` adds kubectl for the nightly controller of deploy/kubernetes/.
 #
 # The image runs as the unprivileged user 10001 with /data as its working folder
-# (mount the targets and the store there). Debian's chromium is added with
-# `--build-arg WITH_CHROMIUM=true`; this version of brandguard does not render pages,
-# so the default image leaves it out.
+# (mount the targets and the store there). Debian's chromium is in the image: scans
+# render the listings of confirmed findings (`[render] mode = "findings"`, the
+# default) for the screenshots packets show. `--build-arg WITH_CHROMIUM=false` leaves
+# it out; run that image with BRANDGUARD_RENDER=never. Most container runtimes give
+# Chromium no user namespaces for its sandbox: set `[render] sandbox = false` there.
 #
 # tests/container.rs lints this file with hadolint and runs the build stage's RUN
 # commands in a scratch folder (no Docker engine needed), then checks that every file
@@ -27,7 +29,7 @@ RUN cargo install --locked --path . --root "$OUT" --profile "$PROFILE" \
 
 FROM debian:${DEBIAN_RELEASE}-slim AS base
 ARG VERSION=0.1.0
-ARG WITH_CHROMIUM=false
+ARG WITH_CHROMIUM=true
 LABEL org.opencontainers.image.title="brandguard" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.description="Nightly marketplace scan for unauthorized sellers and prices below the floor"
