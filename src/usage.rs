@@ -11,29 +11,52 @@ pub struct Usage {
     pub cpu_secs: f64,
     /// Peak resident set size, in MiB.
     pub peak_rss_mib: f64,
+    /// CPU seconds of the child processes that have ended and been waited for:
+    /// the browser of rendered captures and every process it started (not in
+    /// `cpu_secs`; a scan's summary is taken after its browser is closed).
+    #[serde(default)]
+    pub children_cpu_secs: f64,
+    /// The largest peak resident set of one such child process, in MiB.
+    #[serde(default)]
+    pub children_peak_rss_mib: f64,
 }
 
 impl Usage {
     /// This process's usage so far (zeros where the platform cannot tell).
     pub fn now() -> Usage {
-        // SAFETY: getrusage only writes into the struct we pass; a zeroed rusage is a
-        // valid value of that plain C struct.
-        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+        let Some((cpu_secs, peak_rss_mib)) = rusage(libc::RUSAGE_SELF) else {
             return Usage::default();
-        }
-        let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-        // Linux reports ru_maxrss in KiB, macOS in bytes.
-        let rss_bytes = if cfg!(target_os = "macos") {
-            ru.ru_maxrss as f64
-        } else {
-            ru.ru_maxrss as f64 * 1024.0
         };
+        let (children_cpu_secs, children_peak_rss_mib) =
+            rusage(libc::RUSAGE_CHILDREN).unwrap_or_default();
         Usage {
-            cpu_secs: secs(ru.ru_utime) + secs(ru.ru_stime),
-            peak_rss_mib: rss_bytes / (1024.0 * 1024.0),
+            cpu_secs,
+            peak_rss_mib,
+            children_cpu_secs,
+            children_peak_rss_mib,
         }
     }
+}
+
+/// CPU seconds (user plus system) and peak resident MiB of `who`.
+fn rusage(who: libc::c_int) -> Option<(f64, f64)> {
+    // SAFETY: getrusage only writes into the struct we pass; a zeroed rusage is a
+    // valid value of that plain C struct.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(who, &mut ru) } != 0 {
+        return None;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    // Linux reports ru_maxrss in KiB, macOS in bytes.
+    let rss_bytes = if cfg!(target_os = "macos") {
+        ru.ru_maxrss as f64
+    } else {
+        ru.ru_maxrss as f64 * 1024.0
+    };
+    Some((
+        secs(ru.ru_utime) + secs(ru.ru_stime),
+        rss_bytes / (1024.0 * 1024.0),
+    ))
 }
 
 #[cfg(test)]

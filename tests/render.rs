@@ -569,3 +569,38 @@ async fn a_javascript_storefront_is_read_only_when_rendered() {
     }
     assert!(none_left(&ours()).await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_merge_of_shard_stores_keeps_their_renders() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (_server, config, dir, shard, _) = two_nights(|_| {}).await;
+    let renders = shard.renders().unwrap();
+    assert!(!renders.is_empty());
+    let shard_path = dir.path().join("store");
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = brandguard::evidence::Store::open(&target_dir.path().join("store")).unwrap();
+    let shards = vec![(shard_path, shard)];
+    brandguard::scan::merge::merge(&config, &target, &shards).expect("merges");
+    let copied = target.renders().unwrap();
+    assert_eq!(copied.len(), renders.len());
+    for (a, b) in renders.iter().zip(&copied) {
+        assert_eq!(
+            (&a.marketplace, &a.listing_id),
+            (&b.marketplace, &b.listing_id)
+        );
+        assert_eq!(a.png.sha256, b.png.sha256);
+        assert_eq!(a.dom.sha256, b.dom.sha256);
+        assert_eq!(a.meta, b.meta);
+        // It names the capture as the target holds it, of the same page.
+        let cap = target.log_record(b.capture_log_seq).unwrap().unwrap();
+        assert_eq!(cap.kind, "capture");
+    }
+    let v = target.verify().expect("the merged store verifies");
+    assert_eq!(v.renders, renders.len() as u64);
+    // Merging again copies nothing twice.
+    brandguard::scan::merge::merge(&config, &target, &shards).expect("merges again");
+    assert_eq!(target.renders().unwrap().len(), renders.len());
+}

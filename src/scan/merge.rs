@@ -286,6 +286,9 @@ fn copy_scan(
             crate::evidence::IDENTITY_KIND => {
                 copy_identity(target, &rec, (scan_id, into), &captures, done)?;
             }
+            crate::evidence::RENDER_KIND => {
+                copy_render((target, shard), &rec, (scan_id, into), &captures, done)?;
+            }
             _ => {}
         }
     }
@@ -322,6 +325,63 @@ fn copy_identity(
     if done.identities.insert(key) {
         target.record_identity(id)?;
     }
+    Ok(())
+}
+
+/// Copies a rendered capture of a shard's scan (its DOM and screenshot, checked
+/// against their hashes), pointing at its capture as copied (once, as identities).
+fn copy_render(
+    (target, shard): (&Store, &Store),
+    rec: &crate::evidence::LogRecord,
+    (scan_id, into): (u64, u64),
+    captures: &HashMap<u64, u64>,
+    done: &mut Copied,
+) -> Result<(), ScanError> {
+    let r: crate::evidence::RenderRecord = serde_json::from_value(rec.payload.clone())
+        .map_err(|e| corrupt("log", rec.seq, format!("rendered capture unreadable: {e}")))?;
+    let Some(&capture) = captures.get(&r.capture_log_seq) else {
+        return Err(corrupt(
+            "log",
+            rec.seq,
+            format!(
+                "rendered capture points at capture {} which is not a capture of scan {scan_id}",
+                r.capture_log_seq
+            ),
+        ));
+    };
+    if !done
+        .renders
+        .insert((r.marketplace.clone(), r.listing_id.clone(), capture))
+    {
+        return Ok(());
+    }
+    let part = |sha: &str, what: &str| -> Result<Vec<u8>, ScanError> {
+        match shard.snapshot(sha)? {
+            Some(b) if crate::evidence::sha256_hex(&b) == sha => Ok(b),
+            _ => Err(corrupt(
+                "snapshots",
+                rec.seq,
+                format!(
+                    "the {what} {sha} of a rendered capture is missing or altered in the shard: run `brandguard evidence verify` on it"
+                ),
+            )),
+        }
+    };
+    let rendered = crate::render::Rendered {
+        dom: part(&r.dom.sha256, "DOM")?,
+        png: part(&r.png.sha256, "screenshot")?,
+        meta: r.meta.clone(),
+    };
+    target.record_render(
+        crate::evidence::RenderOf {
+            scan_id: into,
+            marketplace: &r.marketplace,
+            listing_id: &r.listing_id,
+            capture_log_seq: capture,
+            snapshot_sha256: &r.snapshot_sha256,
+        },
+        rendered,
+    )?;
     Ok(())
 }
 
@@ -365,6 +425,8 @@ struct Copied {
     observed: std::collections::HashSet<(String, String)>,
     /// Seller identities copied: (marketplace, seller id, target capture).
     identities: std::collections::HashSet<(String, String, u64)>,
+    /// Rendered captures copied: (marketplace, listing id, target capture).
+    renders: std::collections::HashSet<(String, String, u64)>,
     gone: crate::case::Gone,
 }
 
@@ -391,6 +453,12 @@ impl Copied {
                     id.identity.seller_id,
                     id.capture_log_seq,
                 ));
+            }
+        }
+        for r in target.renders()? {
+            if r.scan_id == scan {
+                done.renders
+                    .insert((r.marketplace, r.listing_id, r.capture_log_seq));
             }
         }
         for o in target.observations(scan) {
