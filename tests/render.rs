@@ -70,7 +70,7 @@ async fn a_listing_page_renders_to_dom_and_full_page_png() {
         .await
         .expect("chromium starts");
     let pid = renderer.pid().await.unwrap();
-    let r = renderer.render(&url).await.expect("the page renders");
+    let r = renderer.render(&url, &[]).await.expect("the page renders");
     assert!(r.png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
     // PNG IHDR: width and height, big-endian, at bytes 16..24.
     let width = u32::from_be_bytes(r.png[16..20].try_into().unwrap());
@@ -128,7 +128,7 @@ async fn a_killed_browser_costs_its_pages_and_leaves_no_process() {
     ))
     .unwrap();
     renderer
-        .render(&url)
+        .render(&url, &[])
         .await
         .expect("renders before the kill");
     // SAFETY-free: kill(1) the browser as an outside crash would.
@@ -137,7 +137,7 @@ async fn a_killed_browser_costs_its_pages_and_leaves_no_process() {
         .status()
         .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    match renderer.render(&url).await {
+    match renderer.render(&url, &[]).await {
         Err(RenderError::BrowserGone(_)) => {}
         other => panic!("expected BrowserGone, got {:?}", other.map(|r| r.meta)),
     }
@@ -488,10 +488,12 @@ async fn the_warc_holds_each_render_beside_the_response_it_renders() {
 /// storefront.
 async fn shell_market(
     shopusa: brandguard::config::RenderMode,
+    reveal: bool,
 ) -> (
     brandguard::summary::ScanSummary,
     brandguard::demo::Detection,
     Vec<brandguard::evidence::RenderRecord>,
+    Option<String>,
 ) {
     let (server, mut config) = common::demo(&DemoOptions {
         faults: vec![(
@@ -507,16 +509,27 @@ async fn shell_market(
     for m in &mut config.marketplaces {
         if m.name == "shopusa" {
             m.render = Some(shopusa);
+            if !reveal {
+                m.reveal.clear();
+            }
         }
     }
     let (_dir, store) = common::fresh_store();
     let s = common::scan(&config, &store).await;
     store.verify().expect("verifies");
-    let detection = brandguard::scan::demo_report(&store, &s, &server.ground_truth())
+    let truth = server.ground_truth();
+    let detection = brandguard::scan::demo_report(&store, &s, &truth)
         .unwrap()
         .detection;
     let renders = store.renders().unwrap();
-    (s, detection, renders)
+    // The first shopusa listing's app shows its seller only after "Show seller".
+    let catalog = server.catalog();
+    let first = catalog.on(Site::Shopusa).next().unwrap().id.clone();
+    let seller = store
+        .latest("shopusa", &first)
+        .unwrap()
+        .and_then(|o| o.listing.seller.name);
+    (s, detection, renders, seller)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -528,7 +541,7 @@ async fn a_javascript_storefront_is_read_only_when_rendered() {
     use brandguard::config::RenderMode;
     // Fetched bytes only: every shopusa page is a shell, nothing is read from it,
     // and the night says so.
-    let (s, d, renders) = shell_market(RenderMode::Never).await;
+    let (s, d, renders, _) = shell_market(RenderMode::Never, true).await;
     assert!(renders.is_empty());
     assert!(
         s.failures.get("js_shell").copied().unwrap_or(0) >= 24,
@@ -543,7 +556,17 @@ async fn a_javascript_storefront_is_read_only_when_rendered() {
     assert!(d.recall < 1.0, "shells hid shopusa's findings: {d:?}");
     assert_eq!(d.precision, 1.0, "{:?}", d.false_positives);
     // Rendered: every listing read from the DOM its script built.
-    let (s, d, renders) = shell_market(RenderMode::Always).await;
+    let (s, d, renders, seller) = shell_market(RenderMode::Always, true).await;
+    assert!(
+        seller.is_some(),
+        "the seller shown after the click was read"
+    );
+    let clicked: Vec<_> = renders
+        .iter()
+        .filter(|r| !r.meta.clicked.is_empty())
+        .collect();
+    assert_eq!(clicked.len(), 1, "one page needed the click");
+    assert_eq!(clicked[0].meta.clicked, ["button.show-seller"]);
     assert!(s.failures.is_empty(), "{:?}", s.failure_examples);
     assert!(s.not_looked.is_empty(), "{:?}", s.not_looked);
     assert_eq!((d.precision, d.recall), (1.0, 1.0), "{d:?}");
@@ -567,6 +590,9 @@ async fn a_javascript_storefront_is_read_only_when_rendered() {
             r.meta.requests
         );
     }
+    // Without the click, that page is read without its seller.
+    let (_, _, _, seller) = shell_market(RenderMode::Always, false).await;
+    assert_eq!(seller, None, "no click, no seller");
     assert!(none_left(&ours()).await.is_empty());
 }
 

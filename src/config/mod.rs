@@ -357,6 +357,12 @@ impl Marketplace {
                 None => None,
             },
             render: m.render,
+            reveal: m
+                .item
+                .reveal
+                .iter()
+                .map(|r| compile_selector(site, r, "item.reveal").map(|_| r.get_ref().clone()))
+                .collect::<Result<_, _>>()?,
         })
     }
 }

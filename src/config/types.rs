@@ -541,6 +541,10 @@ pub(super) struct ItemFile {
     pub listing_id_from_url: Option<Spanned<String>>,
     #[serde(default)]
     pub fields: FieldsFile,
+    /// CSS selectors of what a buyer clicks to see the listing ("Show seller"),
+    /// clicked in order in a rendered page (`render = "always"`) before it is read.
+    #[serde(default)]
+    pub reveal: Vec<Spanned<String>>,
 }
 
 /// Field selectors as written; each field's value carries its place in the file.
@@ -947,6 +951,9 @@ pub struct Marketplace {
     /// When its listing pages go through a browser, as its file says (see
     /// [`Config::render_mode`]).
     pub render: Option<RenderMode>,
+    /// What is clicked in a rendered listing page before it is read (`[item]
+    /// reveal`: CSS selectors, each checked to parse).
+    pub reveal: Vec<String>,
 }
 
 /// A marketplace's seller profile page.

@@ -421,16 +421,44 @@ fn app(st: &SiteState, c: &Catalog, path: &str) -> Option<Response> {
                   .then(function (html) { document.open(); document.write(html); document.close(); });";
         return Some(([(header::CONTENT_TYPE, "text/javascript")], js).into_response());
     }
+    let utf8 = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+    if let Some(id) = path.strip_prefix("/_app/seller/") {
+        let l = c.find(st.site, id)?;
+        let seller = c.seller(l);
+        let a = format!(
+            "Sold by <a class=\"seller\" href=\"/seller/{}\">{}</a>",
+            pages::attr(&seller.id),
+            pages::esc(&seller.name)
+        );
+        return Some((utf8, a).into_response());
+    }
     let rest = path.strip_prefix("/_app/render")?;
     let l = item_id(st.site, rest).and_then(|id| c.find(st.site, id))?;
     // The app's API answers UTF-8 on every site (a fetch decodes it as such).
-    Some(
-        (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            pages::item(c, l, st.weight),
-        )
-            .into_response(),
-    )
+    let mut page = pages::item(c, l, st.weight);
+    if st.site == Site::Shopusa && c.position(st.site, &l.id) == Some(0) {
+        page = seller_behind_a_button(&page, &l.id);
+    }
+    Some((utf8, page).into_response())
+}
+
+/// A shopusa page whose seller shows only after a click on "Show seller" (the
+/// app fetches it then), as storefronts that hide who sells until asked: the
+/// JSON-LD offer names no seller, the buy box a button.
+fn seller_behind_a_button(page: &str, id: &str) -> String {
+    let no_seller = regex::Regex::new(r#""seller":\{[^{}]*\},?"#)
+        .map(|re| re.replace(page, "").into_owned())
+        .unwrap_or_else(|_| page.to_string());
+    let soldby = regex::Regex::new(r#"<p class="soldby">.*?</p>"#);
+    let button = format!(
+        "<p class=\"soldby\"><button class=\"show-seller\" onclick=\"var p = this.parentNode; \
+         fetch('/_app/seller/{id}').then(function (r) {{ return r.text(); }})\
+         .then(function (h) {{ p.innerHTML = h; }});\">Show seller</button></p>"
+    );
+    match soldby {
+        Ok(re) => re.replace(&no_seller, button.as_str()).into_owned(),
+        Err(_) => no_seller,
+    }
 }
 
 /// The script a `js-shell` page loads (see [`app`]).

@@ -100,6 +100,10 @@ pub struct RenderMeta {
     pub captured_height: u32,
     /// The HTTP response the browser got for the document, when it got one.
     pub document: Option<DocumentResponse>,
+    /// What was clicked before the capture (`[item] reveal` selectors that
+    /// matched), in order.
+    #[serde(default)]
+    pub clicked: Vec<String>,
     /// Every request the page made, in order, with what came of it.
     pub requests: Vec<SubRequest>,
 }
@@ -205,8 +209,9 @@ impl Renderer {
     }
 
     /// Renders `url`: loads it in a fresh tab, waits for the network to go quiet,
-    /// and takes its DOM and a full-page screenshot.
-    pub async fn render(&self, url: &Url) -> Result<Rendered, RenderError> {
+    /// clicks what `reveal` names (when it is there), and takes its DOM and a
+    /// full-page screenshot.
+    pub async fn render(&self, url: &Url, reveal: &[String]) -> Result<Rendered, RenderError> {
         let _tab = self
             .tabs
             .acquire()
@@ -216,7 +221,8 @@ impl Renderer {
             return Err(RenderError::BrowserGone("the browser process ended".into()));
         }
         let secs = self.settings.timeout_secs;
-        match tokio::time::timeout(Duration::from_secs(secs), page::render(self, url)).await {
+        match tokio::time::timeout(Duration::from_secs(secs), page::render(self, url, reveal)).await
+        {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(e)) if self.gone().await => Err(RenderError::BrowserGone(e.to_string())),
             Ok(Err(e)) => Err(e),

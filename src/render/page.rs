@@ -52,7 +52,11 @@ fn lock(log: &Shared) -> std::sync::MutexGuard<'_, NetLog> {
     log.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-pub(super) async fn render(r: &Renderer, url: &Url) -> Result<Rendered, RenderError> {
+pub(super) async fn render(
+    r: &Renderer,
+    url: &Url,
+    reveal: &[String],
+) -> Result<Rendered, RenderError> {
     if !r.fetcher.robots(url).await.allows(url) {
         return Err(RenderError::Robots { url: url.clone() });
     }
@@ -61,13 +65,18 @@ pub(super) async fn render(r: &Renderer, url: &Url) -> Result<Rendered, RenderEr
         message: e.to_string(),
     };
     let page = r.browser.new_page("about:blank").await.map_err(err)?;
-    let outcome = capture(r, &page, url).await;
+    let outcome = capture(r, &page, url, reveal).await;
     let _ = page.close().await;
     outcome
 }
 
 /// Loads `url` in `page` and takes what a rendered capture keeps.
-async fn capture(r: &Renderer, page: &Page, url: &Url) -> Result<Rendered, RenderError> {
+async fn capture(
+    r: &Renderer,
+    page: &Page,
+    url: &Url,
+    reveal: &[String],
+) -> Result<Rendered, RenderError> {
     let err = |e: chromiumoxide::error::CdpError| RenderError::Page {
         url: url.clone(),
         message: e.to_string(),
@@ -86,6 +95,10 @@ async fn capture(r: &Renderer, page: &Page, url: &Url) -> Result<Rendered, Rende
         return Err(err(e));
     }
     settle(&log).await;
+    let clicked = click(page, reveal).await;
+    if !clicked.is_empty() {
+        settle(&log).await;
+    }
     let settled_ms = t0.elapsed().as_millis() as u64;
     let shot = screenshot(r, page).await;
     watchers.iter().for_each(|w| w.abort());
@@ -121,9 +134,25 @@ async fn capture(r: &Renderer, page: &Page, url: &Url) -> Result<Rendered, Rende
             page_height,
             captured_height,
             document: log.document.map(|(_, d)| d),
+            clicked,
             requests,
         },
     })
+}
+
+/// Clicks the first element each selector of `reveal` matches, in order; returns
+/// the selectors that matched and were clicked (a page without the button is read
+/// as it is).
+async fn click(page: &Page, reveal: &[String]) -> Vec<String> {
+    let mut clicked = Vec::new();
+    for sel in reveal {
+        if let Ok(el) = page.find_element(sel.as_str()).await
+            && el.click().await.is_ok()
+        {
+            clicked.push(sel.clone());
+        }
+    }
+    clicked
 }
 
 /// Waits until nothing has been in flight for [`QUIET`], at most [`MAX_SETTLE`].

@@ -93,7 +93,7 @@ impl Run<'_> {
             return Ok(());
         }
         let rendered = match self.renderer().await {
-            Ok(r) => r.render(judged.url).await,
+            Ok(r) => r.render(judged.url, &m.reveal).await,
             Err(e) => Err(e),
         };
         match rendered {
@@ -136,7 +136,7 @@ impl Run<'_> {
             return Ok(Some((page, None)));
         }
         let rendered = match self.renderer().await {
-            Ok(r) => r.render(url).await,
+            Ok(r) => r.render(url, &m.reveal).await,
             Err(e) => Err(e),
         };
         let rendered = match rendered {
