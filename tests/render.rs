@@ -178,7 +178,7 @@ async fn confirmed_findings_are_rendered_once_and_verified_like_snapshots() {
         return;
     }
     let _one = ONE_BROWSER.lock().await;
-    let (server, _config, _dir, store, s) = two_nights(|_| {}).await;
+    let (server, _config, dir, store, s) = two_nights(|_| {}).await;
     // Night 0 confirms nothing: no browser is started, nothing is rendered.
     assert_eq!(s[0].pages_rendered, 0, "{:?}", s[0].failures);
     // Night 1 confirms the findings seen twice: each listing rendered once.
@@ -237,17 +237,15 @@ async fn confirmed_findings_are_rendered_once_and_verified_like_snapshots() {
         again.pages_rendered, 0,
         "the same content is not rendered twice"
     );
-    drop(store);
     assert!(none_left(&ours()).await.is_empty());
+    an_altered_screenshot_byte_fails_verify(&dir, store);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_altered_screenshot_byte_fails_verify() {
-    if !browser_available() {
-        return;
-    }
-    let _one = ONE_BROWSER.lock().await;
-    let (_server, _config, dir, store, _) = two_nights(|_| {}).await;
+/// One byte flipped in a stored screenshot: `verify` names it.
+fn an_altered_screenshot_byte_fails_verify(
+    dir: &tempfile::TempDir,
+    store: brandguard::evidence::Store,
+) {
     let render = store
         .renders()
         .unwrap()
@@ -342,15 +340,14 @@ async fn a_browser_killed_mid_scan_costs_its_pages_which_the_next_scan_renders()
     assert!(none_left(&ours()).await.is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_packet_cover_shows_the_screenshot_of_each_listing() {
-    if !browser_available() {
-        return;
-    }
-    let _one = ONE_BROWSER.lock().await;
-    let (_server, config, dir, store, _) = two_nights(|_| {}).await;
+/// A packet's cover shows the screenshot of each rendered listing.
+fn packet_cover_shows_the_screenshots(
+    config: &brandguard::config::Config,
+    dir: &tempfile::TempDir,
+    store: &brandguard::evidence::Store,
+) {
     let renders = store.renders().unwrap();
-    let c = brandguard::case::all(&store)
+    let c = brandguard::case::all(store)
         .unwrap()
         .into_iter()
         .find(|c| {
@@ -363,7 +360,7 @@ async fn a_packet_cover_shows_the_screenshot_of_each_listing() {
         .expect("a case with a rendered listing");
     let out = dir.path().join("packets");
     std::fs::create_dir_all(&out).unwrap();
-    let p = brandguard::report::packet::build(&config, &store, &c.id, None, &out).unwrap();
+    let p = brandguard::report::packet::build(config, store, &c.id, None, &out).unwrap();
     // minijinja's HTML escaping writes `/` as `&#x2f;`, which a browser reads back.
     let cover = std::fs::read_to_string(p.dir.join("cover.html"))
         .unwrap()
@@ -415,17 +412,12 @@ async fn a_packet_cover_shows_the_screenshot_of_each_listing() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_warc_holds_each_render_beside_the_response_it_renders() {
-    if !browser_available() {
-        return;
-    }
-    let _one = ONE_BROWSER.lock().await;
-    let (_server, _config, dir, store, _) = two_nights(|_| {}).await;
+/// The WARC export holds each render beside the response it renders again.
+fn the_warc_holds_each_render(dir: &tempfile::TempDir, store: &brandguard::evidence::Store) {
     let renders = store.renders().unwrap();
     let warc = dir.path().join("night.warc.gz");
     let mut file = std::fs::File::create(&warc).unwrap();
-    let stats = brandguard::evidence::warc::export_gzip(&store, &mut file).unwrap();
+    let stats = brandguard::evidence::warc::export_gzip(store, &mut file).unwrap();
     drop(file);
     assert_eq!(stats.renders, renders.len() as u64);
     if !common::tool_available("warcio", "the WARC's digests with warcio") {
@@ -596,20 +588,19 @@ async fn a_javascript_storefront_is_read_only_when_rendered() {
     assert!(none_left(&ours()).await.is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_merge_of_shard_stores_keeps_their_renders() {
-    if !browser_available() {
-        return;
-    }
-    let _one = ONE_BROWSER.lock().await;
-    let (_server, config, dir, shard, _) = two_nights(|_| {}).await;
+/// `evidence merge` copies a shard store's renders.
+fn a_merge_keeps_the_renders(
+    config: &brandguard::config::Config,
+    dir: &tempfile::TempDir,
+    shard: brandguard::evidence::Store,
+) {
     let renders = shard.renders().unwrap();
     assert!(!renders.is_empty());
     let shard_path = dir.path().join("store");
     let target_dir = tempfile::tempdir().unwrap();
     let target = brandguard::evidence::Store::open(&target_dir.path().join("store")).unwrap();
     let shards = vec![(shard_path, shard)];
-    brandguard::scan::merge::merge(&config, &target, &shards).expect("merges");
+    brandguard::scan::merge::merge(config, &target, &shards).expect("merges");
     let copied = target.renders().unwrap();
     assert_eq!(copied.len(), renders.len());
     for (a, b) in renders.iter().zip(&copied) {
@@ -627,6 +618,18 @@ async fn a_merge_of_shard_stores_keeps_their_renders() {
     let v = target.verify().expect("the merged store verifies");
     assert_eq!(v.renders, renders.len() as u64);
     // Merging again copies nothing twice.
-    brandguard::scan::merge::merge(&config, &target, &shards).expect("merges again");
+    brandguard::scan::merge::merge(config, &target, &shards).expect("merges again");
     assert_eq!(target.renders().unwrap().len(), renders.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rendered_night_goes_into_packets_the_warc_and_merges() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (_server, config, dir, store, _) = two_nights(|_| {}).await;
+    packet_cover_shows_the_screenshots(&config, &dir, &store);
+    the_warc_holds_each_render(&dir, &store);
+    a_merge_keeps_the_renders(&config, &dir, store);
 }
