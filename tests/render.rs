@@ -412,6 +412,43 @@ fn packet_cover_shows_the_screenshots(
     }
 }
 
+/// The compliance report's violation rows name their listing's screenshot, which
+/// `report compliance` writes beside them under its hash.
+fn violations_link_their_screenshots(
+    config: &brandguard::config::Config,
+    dir: &tempfile::TempDir,
+    store: &brandguard::evidence::Store,
+) {
+    use brandguard::report::compliance;
+    let period = "2026-11".parse().unwrap();
+    let report = compliance::build(config, store, period, None).unwrap();
+    let out = dir.path().join("report");
+    compliance::write(config, &report, period, &out).unwrap();
+    let written = compliance::write_screenshots(store, &report, &out).unwrap();
+    let renders = store.renders().unwrap();
+    let mut linked = 0;
+    for v in &report.violations {
+        let rendered = renders
+            .iter()
+            .any(|r| r.marketplace == v.marketplace && r.listing_id == v.listing_id);
+        assert_eq!(
+            v.screenshot_sha256.is_some(),
+            rendered,
+            "{}/{}",
+            v.marketplace,
+            v.listing_id
+        );
+        if let Some(sha) = &v.screenshot_sha256 {
+            let png = std::fs::read(out.join("screenshots").join(format!("{sha}.png"))).unwrap();
+            assert_eq!(&brandguard::evidence::sha256_hex(&png), sha);
+            linked += 1;
+        }
+    }
+    assert!(linked > 0 && written > 0, "{linked} rows, {written} files");
+    let csv = std::fs::read_to_string(out.join("violations.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",screenshot_sha256"));
+}
+
 /// The WARC export holds each render beside the response it renders again.
 fn the_warc_holds_each_render(dir: &tempfile::TempDir, store: &brandguard::evidence::Store) {
     let renders = store.renders().unwrap();
@@ -630,6 +667,7 @@ async fn a_rendered_night_goes_into_packets_the_warc_and_merges() {
     let _one = ONE_BROWSER.lock().await;
     let (_server, config, dir, store, _) = two_nights(|_| {}).await;
     packet_cover_shows_the_screenshots(&config, &dir, &store);
+    violations_link_their_screenshots(&config, &dir, &store);
     the_warc_holds_each_render(&dir, &store);
     a_merge_keeps_the_renders(&config, &dir, store);
 }

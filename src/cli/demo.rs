@@ -142,6 +142,7 @@ impl DemoCommand {
             let period = "2026-11".parse().map_err(anyhow::Error::msg)?;
             let report = brandguard::report::compliance::build(&config, &store, period, None)?;
             let written = brandguard::report::compliance::write(&config, &report, period, &out.join("report"))?;
+            brandguard::report::compliance::write_screenshots(&store, &report, &out.join("report"))?;
             super::report::print_compliance(&report, &written);
             let summary_path = out.join("summary.json");
             let mut doc = summary_doc(&reports)?;

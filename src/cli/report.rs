@@ -54,6 +54,7 @@ impl ReportCommand {
         let store = Store::open_existing(store)?;
         let r = compliance::build(&config, &store, *period, distributor.as_deref())?;
         let w = compliance::write(&config, &r, *period, out)?;
+        compliance::write_screenshots(&store, &r, out)?;
         print_compliance(&r, &w);
         Ok(exit::OK)
     }

@@ -107,6 +107,10 @@ pub struct Violation {
     /// The finding in words, as the scan of the evidence observation wrote them (for
     /// observations recorded before those words were kept: the finding's latest).
     pub detail: String,
+    /// The listing's screenshot (a rendered capture's PNG in the store): of the
+    /// evidence page when it was rendered, else the listing's newest; `report
+    /// compliance` writes it as `screenshots/SHA.png`.
+    pub screenshot_sha256: Option<String>,
     /// `lowest_price`'s amount, to compare.
     #[serde(skip)]
     lowest: Option<Decimal>,
@@ -309,6 +313,9 @@ pub fn build(
         .filter(|(_, v)| only.is_none_or(|o| v.distributor.as_deref() == Some(o)))
         .collect();
     violations.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    if !violations.is_empty() {
+        screenshots_of(store, violations.iter_mut().map(|(_, v)| v))?;
+    }
     Ok(Compliance {
         period: period.label(),
         brand: brand.name.clone(),
@@ -319,6 +326,69 @@ pub fn build(
         charts,
         coverage: super::coverage::of_scans(&scans),
     })
+}
+
+/// Each violation's screenshot: the rendered capture of its evidence page, else
+/// the listing's newest.
+fn screenshots_of<'a>(
+    store: &Store,
+    violations: impl Iterator<Item = &'a mut Violation>,
+) -> Result<(), ReportError> {
+    let mut by_listing: HashMap<(String, String), Vec<crate::evidence::RenderRecord>> =
+        HashMap::new();
+    for r in store.renders()? {
+        by_listing
+            .entry((r.marketplace.clone(), r.listing_id.clone()))
+            .or_default()
+            .push(r);
+    }
+    for v in violations {
+        let Some(rs) = by_listing.get(&(v.marketplace.clone(), v.listing_id.clone())) else {
+            continue;
+        };
+        let pick = rs
+            .iter()
+            .rev()
+            .find(|r| r.snapshot_sha256 == v.evidence_sha256)
+            .or(rs.last());
+        v.screenshot_sha256 = pick.map(|r| r.png.sha256.clone());
+    }
+    Ok(())
+}
+
+/// Writes the screenshots the report's violations name into `out/screenshots/`
+/// as `SHA.png` (each once); returns how many. A file already there under its
+/// hash is the same bytes, and is left.
+pub fn write_screenshots(
+    store: &Store,
+    report: &Compliance,
+    out: &Path,
+) -> Result<usize, ReportError> {
+    let shas: BTreeSet<&String> = report
+        .violations
+        .iter()
+        .filter_map(|v| v.screenshot_sha256.as_ref())
+        .collect();
+    if shas.is_empty() {
+        return Ok(0);
+    }
+    let dir = out.join("screenshots");
+    std::fs::create_dir_all(&dir).map_err(|source| ReportError::Write {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut n = 0;
+    for sha in shas {
+        let path = dir.join(format!("{sha}.png"));
+        if path.exists() {
+            continue;
+        }
+        if let Some(png) = store.snapshot(sha)? {
+            super::write_file(&path, &png)?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// The finished scans dated in the period, with their day. An unreadable scan
@@ -474,6 +544,7 @@ impl Tally<'_> {
                 evidence_sha256: o.snapshot.sha256.clone(),
                 capture_log_seq: o.capture_log_seq,
                 detail: detail_of(self.store, o, k)?,
+                screenshot_sha256: None,
                 lowest: None,
             }),
         };
@@ -956,6 +1027,7 @@ fn violations_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportErr
         "evidence_snapshot_sha256",
         "capture_log_seq",
         "detail",
+        "screenshot_sha256",
     ];
     let rows = report.violations.iter().map(|v| {
         vec![
@@ -974,6 +1046,7 @@ fn violations_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportErr
             v.evidence_sha256.clone(),
             v.capture_log_seq.to_string(),
             v.detail.clone(),
+            v.screenshot_sha256.clone().unwrap_or_default(),
         ]
     });
     super::csv_bytes(path, &header, rows)
