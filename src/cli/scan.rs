@@ -283,6 +283,12 @@ pub(super) fn print_summary(s: &ScanSummary) {
         s.snapshots_new,
         s.snapshots_deduplicated
     );
+    if s.usage.children_cpu_secs > 0.0 {
+        println!(
+            "browser: {:.1} CPU seconds in its processes (so far in this run), the largest {:.0} MiB",
+            s.usage.children_cpu_secs, s.usage.children_peak_rss_mib
+        );
+    }
     print_troubles(s);
 }
 
