@@ -7,7 +7,8 @@
 # The image runs as the unprivileged user 10001 with /data as its working folder
 # (mount the targets and the store there). Debian's chromium is in the image: scans
 # render the listings of confirmed findings (`[render] mode = "findings"`, the
-# default) for the screenshots packets show. `--build-arg WITH_CHROMIUM=false` leaves
+# default) for the screenshots packets show, with Noto fonts so a Chinese or Japanese
+# listing's screenshot is legible. `--build-arg WITH_CHROMIUM=false` leaves
 # it out; run that image with BRANDGUARD_RENDER=never. Most container runtimes give
 # Chromium no user namespaces for its sandbox: set `[render] sandbox = false` there.
 #
@@ -37,7 +38,7 @@ LABEL org.opencontainers.image.title="brandguard" \
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates tzdata \
-    && if [ "$WITH_CHROMIUM" = true ]; then apt-get install -y --no-install-recommends chromium; fi \
+    && if [ "$WITH_CHROMIUM" = true ]; then apt-get install -y --no-install-recommends chromium fonts-noto-core fonts-noto-cjk; fi \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 brandguard \
     && useradd --system --uid 10001 --gid 10001 --home-dir /data --no-create-home brandguard \
