@@ -671,3 +671,60 @@ async fn a_rendered_night_goes_into_packets_the_warc_and_merges() {
     the_warc_holds_each_render(&dir, &store);
     a_merge_keeps_the_renders(&config, &dir, store);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_never_answers_times_out_and_the_browser_carries_on() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    config.brand.render.timeout_secs = 5;
+    // A host whose robots.txt allows everything and whose pages never come.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = silent.local_addr().unwrap();
+    let held = tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut open = Vec::new();
+        while let Ok((mut sock, _)) = silent.accept().await {
+            let mut buf = [0u8; 2048];
+            let n = sock.read(&mut buf).await.unwrap_or(0);
+            if String::from_utf8_lossy(&buf[..n]).starts_with("GET /robots.txt") {
+                let body = "User-agent: *\nAllow: /\n";
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = sock.write_all(format!("{head}{body}").as_bytes()).await;
+            } else {
+                open.push(sock);
+            }
+        }
+    });
+    let fetcher = Arc::new(Fetcher::new(&config.brand.crawl).unwrap());
+    let renderer = Renderer::start(&config.brand.render, fetcher)
+        .await
+        .unwrap();
+    let hung = url::Url::parse(&format!("http://{addr}/item/1")).unwrap();
+    let started = std::time::Instant::now();
+    let outcome = renderer.render(&hung, &[]).await;
+    assert!(
+        matches!(outcome, Err(RenderError::Timeout { .. })),
+        "{:?}",
+        outcome.map(|r| r.meta)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    // The browser still renders the next page.
+    let ok = url::Url::parse(&format!(
+        "{}/search?q=acme&page=1",
+        server.base_url(Site::Shopusa)
+    ))
+    .unwrap();
+    renderer
+        .render(&ok, &[])
+        .await
+        .expect("the next page renders");
+    renderer.close().await;
+    held.abort();
+    assert!(none_left(&ours()).await.is_empty());
+}
