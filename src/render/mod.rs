@@ -220,9 +220,11 @@ impl Renderer {
         if self.gone().await {
             return Err(RenderError::BrowserGone("the browser process ended".into()));
         }
+        // `page::render` gives the page up after `timeout_secs`; this bound is for a
+        // browser that no longer answers at all (opening or closing a tab).
         let secs = self.settings.timeout_secs;
-        match tokio::time::timeout(Duration::from_secs(secs), page::render(self, url, reveal)).await
-        {
+        let bound = Duration::from_secs(secs * 2 + 10);
+        match tokio::time::timeout(bound, page::render(self, url, reveal)).await {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(e)) if self.gone().await => Err(RenderError::BrowserGone(e.to_string())),
             Ok(Err(e)) => Err(e),

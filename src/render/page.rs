@@ -52,6 +52,8 @@ fn lock(log: &Shared) -> std::sync::MutexGuard<'_, NetLog> {
     log.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Renders `url` in a fresh tab, given up after `[render] timeout_secs`; the tab
+/// is closed whatever happened (a page given up on must not stay open, loading).
 pub(super) async fn render(
     r: &Renderer,
     url: &Url,
@@ -64,10 +66,18 @@ pub(super) async fn render(
         url: url.clone(),
         message: e.to_string(),
     };
+    let secs = r.settings.timeout_secs;
     let page = r.browser.new_page("about:blank").await.map_err(err)?;
-    let outcome = capture(r, &page, url, reveal).await;
-    let _ = page.close().await;
-    outcome
+    let outcome =
+        tokio::time::timeout(Duration::from_secs(secs), capture(r, &page, url, reveal)).await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), page.close()).await;
+    match outcome {
+        Ok(rendered) => rendered,
+        Err(_) => Err(RenderError::Timeout {
+            url: url.clone(),
+            secs,
+        }),
+    }
 }
 
 /// Loads `url` in `page` and takes what a rendered capture keeps.
