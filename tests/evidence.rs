@@ -16,6 +16,9 @@ async fn scanned_store(dir: &Path) -> PathBuf {
     let store = Store::open(&path).unwrap();
     common::scan(&config, &store).await;
     store.verify().expect("a fresh store verifies");
+    // On disk before its files are copied (sled flushes in the background too).
+    store.flush_now().expect("flushed");
+    drop(store);
     path
 }
 

@@ -45,6 +45,25 @@ pub use renders::{RENDER_KIND, RenderOf, RenderRecord};
 pub use snapshots::{PreparedSnapshot, sha256_hex};
 pub use verify::Verified;
 
+thread_local! {
+    /// Set while [`Store::undamaged`] runs sled on this thread.
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs, once, a panic hook that stays silent on a thread inside
+/// [`Store::undamaged`] and hands every other panic to the hook it replaced.
+fn quiet_panics_install() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET_PANICS.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// The layout version this build writes. Opening a store with a higher one fails.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -433,12 +452,14 @@ impl Store {
         path: &Path,
         f: impl FnOnce() -> Result<T, EvidenceError>,
     ) -> Result<T, EvidenceError> {
-        // Quiet while sled is tried: its panic becomes the error below, not a
-        // backtrace on the user's terminal.
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
+        // Quiet while sled is tried on this thread: its panic becomes the error
+        // below, not a backtrace on the user's terminal. Only this thread is quiet:
+        // swapping the process's panic hook for the time would silence a panic of
+        // any other thread meanwhile (it hid a failing test's message).
+        quiet_panics_install();
+        QUIET_PANICS.with(|q| q.set(true));
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-        std::panic::set_hook(hook);
+        QUIET_PANICS.with(|q| q.set(false));
         result.unwrap_or_else(|panic| {
             let message = panic
                 .downcast_ref::<String>()
