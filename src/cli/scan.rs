@@ -230,7 +230,7 @@ pub(super) fn print_summary(s: &ScanSummary) {
     );
     if s.pages_rendered + s.renders_failed > 0 {
         println!(
-            "rendered captures: {} listing pages rendered for confirmed findings (screenshot and DOM kept), {} failed (rendered next scan)",
+            "rendered captures: {} listing pages rendered in the browser (screenshot and DOM kept), {} failed",
             s.pages_rendered, s.renders_failed
         );
     }
