@@ -18,7 +18,7 @@ use super::{Run, ScanError, Stored};
 use crate::config::{Config, Marketplace, RenderMode};
 use crate::evidence::{RenderOf, Store};
 use crate::judge::Finding;
-use crate::render::{Rendered, Renderer};
+use crate::render::{RenderError, Rendered, Renderer};
 
 /// The browser of a scan and the pages already rendered.
 pub(super) struct Renders {
@@ -96,6 +96,9 @@ impl Run<'_> {
             Ok(r) => r.render(judged.url, &m.reveal).await,
             Err(e) => Err(e),
         };
+        // The browser fetched the page again: what it was shown must be the listing
+        // (not a captcha, a challenge or an error page) to stand beside the finding.
+        let rendered = rendered.and_then(|r| self.shown_a_listing(judged.url, r));
         match rendered {
             Ok(r) => {
                 self.store.record_render(
@@ -164,13 +167,44 @@ impl Run<'_> {
             .headers
             .push(("content-type".into(), "text/html; charset=utf-8".into()));
         let verdict = self.verdicts.judge(&shown);
-        if !verdict.is_ok() {
-            tracing::warn!(marketplace = %m.name, %url, ?verdict, "rendered page is no listing page");
-            let reason = verdict.reason();
-            self.with(|s| s.fail(&m.name, &reason, format!("{url} (rendered): {verdict:?}")));
+        let status = rendered.meta.document.as_ref().map(|d| d.status);
+        if !verdict.is_ok() || status != Some(200) {
+            tracing::warn!(marketplace = %m.name, %url, ?verdict, ?status, "rendered page is no listing page");
+            let reason = if verdict.is_ok() {
+                format!("render_http_{}", status.unwrap_or(0))
+            } else {
+                verdict.reason()
+            };
+            self.with(|s| {
+                s.fail(
+                    &m.name,
+                    &reason,
+                    format!("{url} (rendered): {verdict:?}, HTTP {status:?}"),
+                )
+            });
             return Ok(None);
         }
         Ok(Some((shown, Some(rendered))))
+    }
+
+    /// `r` if the browser was shown a listing page: the document answered 200 and
+    /// the DOM is no captcha, challenge, login wall or shell (the verdict rules of
+    /// fetched pages); else why not, as a render error.
+    fn shown_a_listing(&self, url: &Url, r: Rendered) -> Result<Rendered, RenderError> {
+        let status = r.meta.document.as_ref().map(|d| d.status);
+        let mut page = crate::crawl::Page::saved(url.clone(), r.dom.clone());
+        page.headers
+            .push(("content-type".into(), "text/html; charset=utf-8".into()));
+        let verdict = self.verdicts.judge(&page);
+        if status == Some(200) && verdict.is_ok() {
+            return Ok(r);
+        }
+        Err(RenderError::Page {
+            url: url.clone(),
+            message: format!(
+                "the browser was not shown the listing (HTTP {status:?}, {verdict:?})"
+            ),
+        })
     }
 
     /// Records the render a listing was read from (`render = "always"`), naming
