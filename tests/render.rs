@@ -728,3 +728,79 @@ async fn a_page_that_never_answers_times_out_and_the_browser_carries_on() {
     held.abort();
     assert!(none_left(&ours()).await.is_empty());
 }
+
+/// A case confirmed on a night that rendered nothing (`render = "never"` then):
+/// before its packet is built, its listings are rendered and the cover shows
+/// them; a listing whose page the browser cannot be shown is named, with nothing
+/// recorded for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_packet_renders_its_listings_that_have_no_render_yet() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (server, mut config, dir, store, s) =
+        two_nights(|c| c.override_render(brandguard::config::RenderMode::Never)).await;
+    assert_eq!(s[1].pages_rendered, 0);
+    assert!(store.renders().unwrap().is_empty());
+    config.override_render(brandguard::config::RenderMode::Findings);
+    let opts = brandguard::report::packet::BuildOptions::default();
+    let cases = brandguard::case::all(&store).unwrap();
+    let mut wanted = Vec::new();
+    for c in &cases {
+        if let Ok(pages) = brandguard::report::packet::pages_to_render(&config, &store, &c.id, opts)
+            && !pages.is_empty()
+        {
+            wanted.push((c.id.clone(), pages));
+        }
+    }
+    assert!(
+        wanted.len() >= 2,
+        "cases with confirmed findings: {wanted:?}"
+    );
+    let (case, pages) = &wanted[0];
+    let done = brandguard::scan::render_pages(&config, &store, pages)
+        .await
+        .expect("renders");
+    assert_eq!(done.rendered, pages.len(), "{:?}", done.failed);
+    let renders = store.renders().unwrap();
+    for p in pages {
+        let r = renders
+            .iter()
+            .find(|r| r.listing_id == p.listing_id && r.marketplace == p.marketplace)
+            .expect("recorded");
+        // Beside the very capture the packet cites, outside any scan.
+        assert_eq!(
+            (r.capture_log_seq, r.snapshot_sha256.as_str(), r.scan_id),
+            (p.capture_log_seq, p.snapshot_sha256.as_str(), 0)
+        );
+    }
+    // Asked again, nothing is left to render for that case.
+    let again = brandguard::report::packet::pages_to_render(&config, &store, case, opts).unwrap();
+    assert!(again.is_empty(), "{again:?}");
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    let p = brandguard::report::packet::build(&config, &store, case, None, &out).unwrap();
+    let manifest = std::fs::read_to_string(p.dir.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("screenshot-"),
+        "the packet holds the screenshot"
+    );
+    // The marketplace is down: the next case's pages are named, nothing recorded.
+    let before = store.renders().unwrap().len();
+    drop(server);
+    let (_, pages) = &wanted[1];
+    let done = brandguard::scan::render_pages(&config, &store, pages)
+        .await
+        .expect("renders");
+    assert_eq!(done.rendered, 0);
+    assert_eq!(done.failed.len(), pages.len(), "{:?}", done.failed);
+    assert!(
+        done.failed
+            .iter()
+            .all(|(u, _)| pages.iter().any(|p| &p.url == u))
+    );
+    assert_eq!(store.renders().unwrap().len(), before);
+    store.verify().expect("verifies");
+    assert!(none_left(&ours()).await.is_empty());
+}

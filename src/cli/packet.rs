@@ -35,6 +35,10 @@ pub struct PacketCommand {
     /// network`) on the same marketplace and enforcement path, in one filing.
     #[arg(long)]
     network: bool,
+    /// Build without rendering the listings that have no rendered capture yet
+    /// (otherwise they are rendered first when their marketplace renders).
+    #[arg(long)]
+    no_render: bool,
 }
 
 #[derive(Subcommand)]
@@ -80,6 +84,9 @@ impl PacketCommand {
             draft: self.draft,
             network: self.network,
         };
+        if !self.no_render {
+            render_first(&config, &store, case, opts)?;
+        }
         let built = packet::build_with(&config, &store, case, &self.out, opts);
         match built {
             Ok(p) => {
@@ -95,6 +102,39 @@ impl PacketCommand {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// Renders the packet's listings that have no rendered capture of the page their
+/// findings were read from (`render = "findings"` renders a listing when a finding
+/// is confirmed by a scan; a case confirmed otherwise, or a render that failed
+/// then, gets it here). A page that cannot be rendered is named; the packet is
+/// built without its screenshot and its cover lists it as not rendered.
+fn render_first(
+    config: &brandguard::config::Config,
+    store: &Store,
+    case: &str,
+    opts: packet::BuildOptions,
+) -> Result<()> {
+    let pages = match packet::pages_to_render(config, store, case, opts) {
+        Ok(p) => p,
+        // The build names what is wrong with the case.
+        Err(_) => return Ok(()),
+    };
+    if pages.is_empty() {
+        return Ok(());
+    }
+    println!(
+        "rendering {} listing page(s) with no rendered capture yet …",
+        pages.len()
+    );
+    let done = super::runtime()?.block_on(brandguard::scan::render_pages(config, store, &pages))?;
+    if done.rendered > 0 {
+        println!("  rendered {} page(s)", done.rendered);
+    }
+    for (url, why) in &done.failed {
+        println!("  not rendered: {url}: {why}");
+    }
+    Ok(())
 }
 
 /// Checks a packet against its manifest and, given a store, the evidence log;

@@ -47,8 +47,8 @@ pub enum RenderError {
     BrowserGone(String),
     #[error("rendering {url} took longer than {secs} s")]
     Timeout { url: Url, secs: u64 },
-    #[error("robots.txt of {url}'s host does not allow it")]
-    Robots { url: Url },
+    #[error("robots.txt of {url}'s host does not allow it ({why})")]
+    Robots { url: Url, why: String },
     #[error("rendering {url} failed: {message}")]
     Page { url: Url, message: String },
 }

@@ -59,8 +59,19 @@ pub(super) async fn render(
     url: &Url,
     reveal: &[String],
 ) -> Result<Rendered, RenderError> {
-    if !r.fetcher.robots(url).await.allows(url) {
-        return Err(RenderError::Robots { url: url.clone() });
+    let robots = r.fetcher.robots(url).await;
+    if !robots.allows(url) {
+        // RFC 9309 §2.3.1.4: a robots.txt that cannot be reached disallows all.
+        let why = match robots {
+            crate::crawl::RobotsPolicy::DisallowAll(why) => {
+                format!("{why}; RFC 9309: then nothing may be fetched")
+            }
+            _ => "a rule disallows it".to_string(),
+        };
+        return Err(RenderError::Robots {
+            url: url.clone(),
+            why,
+        });
     }
     let err = |e: chromiumoxide::error::CdpError| RenderError::Page {
         url: url.clone(),

@@ -16,6 +16,7 @@ pub mod merge;
 mod render;
 pub use crate::shard;
 pub use crate::summary::{MarketplaceStats, ScanSummary};
+pub use render::{PagesRendered, render_pages};
 
 use crate::config::{Config, Marketplace};
 use crate::crawl::{FetchError, Fetcher, Page};

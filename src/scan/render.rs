@@ -187,24 +187,8 @@ impl Run<'_> {
         Ok(Some((shown, Some(rendered))))
     }
 
-    /// `r` if the browser was shown a listing page: the document answered 200 and
-    /// the DOM is no captcha, challenge, login wall or shell (the verdict rules of
-    /// fetched pages); else why not, as a render error.
     fn shown_a_listing(&self, url: &Url, r: Rendered) -> Result<Rendered, RenderError> {
-        let status = r.meta.document.as_ref().map(|d| d.status);
-        let mut page = crate::crawl::Page::saved(url.clone(), r.dom.clone());
-        page.headers
-            .push(("content-type".into(), "text/html; charset=utf-8".into()));
-        let verdict = self.verdicts.judge(&page);
-        if status == Some(200) && verdict.is_ok() {
-            return Ok(r);
-        }
-        Err(RenderError::Page {
-            url: url.clone(),
-            message: format!(
-                "the browser was not shown the listing (HTTP {status:?}, {verdict:?})"
-            ),
-        })
+        shown_a_listing(&self.verdicts, url, r)
     }
 
     /// Records the render a listing was read from (`render = "always"`), naming
@@ -281,4 +265,88 @@ impl Run<'_> {
             }),
         }
     }
+}
+
+/// `r` if the browser was shown a listing page: the document answered 200 and
+/// the DOM is no captcha, challenge, login wall or shell (the verdict rules of
+/// fetched pages); else why not, as a render error.
+fn shown_a_listing(
+    verdicts: &crate::crawl::verdict::Rules,
+    url: &Url,
+    r: Rendered,
+) -> Result<Rendered, RenderError> {
+    let status = r.meta.document.as_ref().map(|d| d.status);
+    let mut page = crate::crawl::Page::saved(url.clone(), r.dom.clone());
+    page.headers
+        .push(("content-type".into(), "text/html; charset=utf-8".into()));
+    let verdict = verdicts.judge(&page);
+    if status == Some(200) && verdict.is_ok() {
+        return Ok(r);
+    }
+    Err(RenderError::Page {
+        url: url.clone(),
+        message: format!("the browser was not shown the listing (HTTP {status:?}, {verdict:?})"),
+    })
+}
+
+/// What rendering a packet's pages did (see [`render_pages`]).
+#[derive(Debug, Default)]
+pub struct PagesRendered {
+    pub rendered: usize,
+    /// Each page not rendered, and why.
+    pub failed: Vec<(Url, String)>,
+}
+
+/// Renders `pages` (a packet's listings with no rendered capture yet) and records
+/// each render beside the capture it renders again, outside any scan (`scan_id`
+/// 0). The browser's requests are as polite as a scan's: robots.txt for the
+/// document, each marketplace's rate limit for its host. A page that cannot be
+/// rendered, or where the browser is not shown the listing (a captcha, an error
+/// page), is named in `failed` and nothing is recorded for it: the packet is then
+/// built without its screenshot, and its cover says so.
+pub async fn render_pages(
+    config: &Config,
+    store: &Store,
+    pages: &[crate::evidence::PageToRender],
+) -> Result<PagesRendered, ScanError> {
+    let mut out = PagesRendered::default();
+    if pages.is_empty() {
+        return Ok(out);
+    }
+    let verdicts = crate::crawl::verdict::Rules::load(&config.dir)?;
+    let fetcher = crate::crawl::Fetcher::new(&config.brand.crawl)?;
+    super::register_hosts(&fetcher, config, false)?;
+    let renderer = match Renderer::start(&config.brand.render, std::sync::Arc::new(fetcher)).await {
+        Ok(r) => r,
+        Err(e) => {
+            out.failed = pages
+                .iter()
+                .map(|p| (p.url.clone(), e.to_string()))
+                .collect();
+            return Ok(out);
+        }
+    };
+    for p in pages {
+        let Some(m) = config.marketplaces.iter().find(|m| m.name == p.marketplace) else {
+            let why = format!("marketplace {:?} is not in the targets", p.marketplace);
+            out.failed.push((p.url.clone(), why));
+            continue;
+        };
+        let rendered = renderer
+            .render(&p.url, &m.reveal)
+            .await
+            .and_then(|r| shown_a_listing(&verdicts, &p.url, r));
+        match rendered {
+            Ok(r) => {
+                store.record_render(p.of(0), r)?;
+                out.rendered += 1;
+            }
+            Err(e) => {
+                tracing::warn!(url = %p.url, error = %e, "rendered capture failed");
+                out.failed.push((p.url.clone(), e.to_string()));
+            }
+        }
+    }
+    renderer.close().await;
+    Ok(out)
 }

@@ -41,7 +41,7 @@ use chain::{Chain, ZERO_HASH, chain_hash};
 pub use identities::{IDENTITY_KIND, IdentityRecord};
 pub use rebuild::Rebuilt;
 pub use records::*;
-pub use renders::{RENDER_KIND, RenderOf, RenderRecord};
+pub use renders::{PageToRender, RENDER_KIND, RenderOf, RenderRecord};
 pub use snapshots::{PreparedSnapshot, sha256_hex};
 pub use verify::Verified;
 

@@ -42,6 +42,32 @@ impl RenderRecord {
     }
 }
 
+/// A listing's page that has no rendered capture yet, as one HTTP capture fetched
+/// it: what a packet asks to be rendered before it is built.
+#[derive(Debug, Clone)]
+pub struct PageToRender {
+    pub marketplace: String,
+    pub listing_id: String,
+    /// The address the page was fetched from (the browser loads it again).
+    pub url: url::Url,
+    pub capture_log_seq: u64,
+    pub snapshot_sha256: String,
+}
+
+impl PageToRender {
+    /// What its rendered capture will be of; `scan_id` 0 when it is taken outside
+    /// a scan (before a packet is built).
+    pub fn of(&self, scan_id: u64) -> RenderOf<'_> {
+        RenderOf {
+            scan_id,
+            marketplace: &self.marketplace,
+            listing_id: &self.listing_id,
+            capture_log_seq: self.capture_log_seq,
+            snapshot_sha256: &self.snapshot_sha256,
+        }
+    }
+}
+
 /// What a rendered capture is of: a listing's page as one HTTP capture fetched it.
 pub struct RenderOf<'a> {
     pub scan_id: u64,

@@ -131,17 +131,7 @@ fn screenshot(
     renders: &[crate::evidence::RenderRecord],
     out: &mut EvidenceFiles,
 ) -> Result<Option<serde_json::Value>, PacketError> {
-    let first = &e.records[0].finding;
-    let pages: std::collections::HashSet<&str> = e
-        .observations
-        .iter()
-        .map(|o| o.snapshot.sha256.as_str())
-        .collect();
-    let Some(r) = renders.iter().rev().find(|r| {
-        r.marketplace == first.marketplace
-            && r.listing_id == first.listing_id
-            && pages.contains(r.snapshot_sha256.as_str())
-    }) else {
+    let Some(r) = newest_render(e, renders) else {
         return Ok(None);
     };
     let (Some(png), Some(dom)) = (
@@ -182,6 +172,52 @@ fn screenshot(
         "capped": r.meta.height_capped(),
         "page_sha256": r.snapshot_sha256,
     })))
+}
+
+/// The newest rendered capture of a page this listing's findings were read from.
+fn newest_render<'r>(
+    e: &Evidence,
+    renders: &'r [crate::evidence::RenderRecord],
+) -> Option<&'r crate::evidence::RenderRecord> {
+    let first = &e.records[0].finding;
+    let pages: std::collections::HashSet<&str> = e
+        .observations
+        .iter()
+        .map(|o| o.snapshot.sha256.as_str())
+        .collect();
+    renders.iter().rev().find(|r| {
+        r.marketplace == first.marketplace
+            && r.listing_id == first.listing_id
+            && pages.contains(r.snapshot_sha256.as_str())
+    })
+}
+
+/// The listings of `evidence` with no rendered capture of any page their findings
+/// were read from: each one's newest such page, to render before the packet is
+/// built (`render = "findings"`).
+pub(super) fn unrendered(
+    store: &Store,
+    evidence: &[Evidence],
+) -> Result<Vec<crate::evidence::PageToRender>, PacketError> {
+    let renders = store.renders().map_err(ReportError::from)?;
+    let mut out = Vec::new();
+    for e in evidence {
+        if newest_render(e, &renders).is_some() {
+            continue;
+        }
+        let Some(o) = e.observations.iter().max_by_key(|o| o.log_seq) else {
+            continue;
+        };
+        let first = &e.records[0].finding;
+        out.push(crate::evidence::PageToRender {
+            marketplace: first.marketplace.clone(),
+            listing_id: first.listing_id.clone(),
+            url: o.page.url.clone(),
+            capture_log_seq: o.capture_log_seq,
+            snapshot_sha256: o.snapshot.sha256.clone(),
+        });
+    }
+    Ok(out)
 }
 
 /// The listing's folder inside the packet: `evidence/MARKETPLACE-ID`.

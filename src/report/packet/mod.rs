@@ -261,6 +261,33 @@ pub fn build_draft(
     build_with(config, store, case_id, out, opts)
 }
 
+/// The pages of case `case_id`'s next packet (built with `opts`) that have no
+/// rendered capture yet, on marketplaces that render (`render` is not `never`):
+/// the CLI renders them before building, so the cover shows what a buyer saw.
+pub fn pages_to_render(
+    config: &Config,
+    store: &Store,
+    case_id: &str,
+    opts: BuildOptions,
+) -> Result<Vec<crate::evidence::PageToRender>, PacketError> {
+    let c = case::get(store, case_id)?;
+    let (_, covered) = network_and_covered(config, store, &c, opts.network)?;
+    let cases: Vec<&Case> = std::iter::once(&c).chain(&covered).collect();
+    let confirm = (!opts.draft).then_some(&config.brand.confirm);
+    let (evidence, _) = evidence::gather(store, &cases, confirm)?;
+    let renders = |name: &str| {
+        config
+            .marketplaces
+            .iter()
+            .find(|m| m.name == name)
+            .is_some_and(|m| config.render_mode(m) != crate::config::RenderMode::Never)
+    };
+    Ok(evidence::unrendered(store, &evidence)?
+        .into_iter()
+        .filter(|p| renders(&p.marketplace))
+        .collect())
+}
+
 fn build_packet(
     config: &Config,
     store: &Store,
@@ -717,6 +744,9 @@ impl Cover<'_> {
             "marketplace_url": market_url,
             "priority": format!("{:?}", c.path.priority).to_lowercase(),
             "listings": self.listings,
+            // Whether listings of this marketplace are rendered at all: the cover
+            // then names those without a screenshot.
+            "renders": config.marketplace(&c.marketplace).is_some_and(|m| config.render_mode(m) != crate::config::RenderMode::Never),
             "fields": self.fields,
             "missing": self.missing,
             "statements": self.statements,
