@@ -18,6 +18,7 @@ pub mod case;
 pub mod config;
 pub mod crawl;
 pub mod demo;
+pub mod desk;
 pub mod evidence;
 pub mod extract;
 pub mod failpoint;

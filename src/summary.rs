@@ -206,6 +206,18 @@ pub struct ScanSummary {
 }
 
 impl ScanSummary {
+    /// The exit code `brandguard scan` gives for this night: 5 when a marketplace
+    /// was not looked at in full, 3 when some fetches failed, else 0.
+    pub fn exit_code(&self) -> u8 {
+        if !self.degraded.is_empty() {
+            5
+        } else if self.failures.is_empty() {
+            0
+        } else {
+            3
+        }
+    }
+
     pub(crate) fn fail(&mut self, market: &str, reason: &str, example: String) {
         *self.failures.entry(reason.to_string()).or_default() += 1;
         self.marketplaces

@@ -139,11 +139,24 @@ impl CaseCommand {
     /// Lists or shows cases, or records one step of a case and prints its new state.
     pub fn run(&self) -> Result<u8> {
         use CaseSubcommand as C;
+        if let C::List { state, json } = &self.command {
+            // A desk holding the store answers for it (see `brandguard serve`).
+            let cases = match super::desk::open_or_desk(&self.store)? {
+                super::desk::Reader::Store(store) => case::all(&store)?,
+                super::desk::Reader::Desk(advert) => {
+                    let q = state
+                        .map(|s| format!("?state={}", s.as_str()))
+                        .unwrap_or_default();
+                    super::desk::ask_desk(&advert, &format!("/api/cases{q}"))?
+                }
+            };
+            return list(cases, *state, *json);
+        }
         let store = Store::open_existing(&self.store)?;
         let by = case::actor(self.by.as_deref());
         let today = || chrono::Local::now().date_naive();
         let changed = match &self.command {
-            C::List { state, json } => return list(&store, *state, *json),
+            C::List { state, json } => return list(case::all(&store)?, *state, *json),
             C::Show { id, json, targets } => return show(&store, id, *json, targets.as_deref()),
             C::File {
                 id,
@@ -218,8 +231,8 @@ fn test_buy_file(p: &std::path::Path) -> Result<(String, Vec<u8>)> {
     Ok((name, bytes))
 }
 
-fn list(store: &Store, state: Option<CaseState>, json: bool) -> Result<u8> {
-    let cases: Vec<_> = case::all(store)?
+fn list(cases: Vec<case::Case>, state: Option<CaseState>, json: bool) -> Result<u8> {
+    let cases: Vec<_> = cases
         .into_iter()
         .filter(|c| state.is_none_or(|s| c.state == s))
         .collect();

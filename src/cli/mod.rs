@@ -8,6 +8,7 @@
 
 mod case;
 mod demo;
+mod desk;
 mod evidence;
 mod packet;
 mod report;
@@ -99,6 +100,9 @@ enum Command {
     Packet(packet::PacketCommand),
     /// Enforcement cases: list, show, and record each step (filed, rejected, …).
     Case(case::CaseCommand),
+    /// The review desk: a local web app for the queue, cases, distributors and
+    /// scans, which keeps the store open so reading never waits for a scan.
+    Serve(desk::ServeCommand),
     /// Who is behind the sellers: networks of accounts linked by shared identifiers.
     Sellers {
         #[command(subcommand)]
@@ -112,7 +116,7 @@ impl Cli {
     pub fn uses_sockets(&self) -> bool {
         matches!(
             self.command,
-            Command::Scan(_) | Command::Demo(_) | Command::ServeDemo(_)
+            Command::Scan(_) | Command::Demo(_) | Command::ServeDemo(_) | Command::Serve(_)
         )
     }
 
@@ -131,6 +135,7 @@ impl Cli {
             Command::Packet(c) => c.run(),
             Command::Case(c) => c.run(),
             Command::Sellers { command } => command.run(),
+            Command::Serve(c) => c.run(self),
         }
     }
 

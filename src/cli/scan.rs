@@ -204,15 +204,10 @@ pub(super) fn beside(store: &Store, name: &str) -> PathBuf {
         .join(name)
 }
 
-/// 5 when a marketplace was not looked at, 3 when some fetches failed, else 0.
+/// 5 when a marketplace was not looked at, 3 when some fetches failed, else 0
+/// (see [`ScanSummary::exit_code`], which the desk's scans use too).
 pub(super) fn exit_code(s: &ScanSummary) -> u8 {
-    if !s.degraded.is_empty() {
-        exit::NOT_LOOKED
-    } else if s.failures.is_empty() {
-        exit::OK
-    } else {
-        exit::PARTIAL
-    }
+    s.exit_code()
 }
 
 /// The end-of-run summary, one line per subject.

@@ -5,7 +5,7 @@ pub mod compliance;
 pub mod coverage;
 pub mod networks;
 pub mod packet;
-mod templates;
+pub(crate) mod templates;
 
 use std::path::Path;
 

@@ -23,6 +23,12 @@ const BUILT_IN: &[(&str, &str)] = embedded![
     "packet/distributor_notice.html",
     "packet/statements.toml",
     "report/compliance.html",
+    "desk/_layout.html",
+    "desk/queue.html",
+    "desk/cases.html",
+    "desk/case.html",
+    "desk/scans.html",
+    "desk/distributors.html",
 ];
 
 /// Template `name` of folder `dir` (`packet`, `report`): the targets folder's own copy

@@ -253,3 +253,57 @@ pub fn headless(args: &[&str], profile: &Path) -> std::process::Output {
         .output()
         .expect("chromium runs")
 }
+
+/// A listing page read from JSON-LD whose seller is `name` (hostile names in tests).
+pub fn hostile_page(id: &str, name: &str) -> Vec<u8> {
+    let product = serde_json::json!({
+        "@context": "https://schema.org", "@type": "Product",
+        "name": format!("Acme X1 Wireless Noise-Cancelling Headphones {name}"),
+        "brand": {"@type": "Brand", "name": "Acme"}, "gtin13": "0012345678905",
+        "offers": {"@type": "Offer", "price": "99.00", "priceCurrency": "USD",
+                   "seller": {"@type": "Organization", "name": name, "identifier": name}}
+    });
+    format!(
+        "<html><head><script type=\"application/ld+json\">{}</script></head><body>{id}</body></html>",
+        product.to_string().replace("</", "<\\/")
+    )
+    .into_bytes()
+}
+
+/// Records shopusa listing `id` sold by `name` as scan `scan` saw it (capture,
+/// observation, findings), without a marketplace: hostile names in tests.
+pub fn record(
+    store: &Store,
+    config: &Config,
+    scan: u64,
+    id: &str,
+    name: &str,
+) -> Vec<brandguard::evidence::FindingStatus> {
+    let m = config.marketplace("shopusa").unwrap();
+    let url = m.base_url.join(&format!("/item/{id}")).unwrap();
+    let page = brandguard::crawl::Page::saved(url, hostile_page(id, name));
+    let snap = store.put_snapshot(&page.body).unwrap();
+    let seq = store.record_capture(scan, &page, &snap).unwrap();
+    let at = brandguard::demo::night_date(0);
+    let listing = brandguard::extract::listing(&page, m);
+    let v = brandguard::judge::judge(&config.brand, &listing, at, None);
+    assert!(!v.findings.is_empty(), "{name:.40}: {:?}", v.sku_match);
+    let obs = brandguard::evidence::Observation {
+        scan_id: scan,
+        seq: 0,
+        page,
+        snapshot: snap,
+        listing,
+        sku_match: v.sku_match.clone(),
+        findings: v.findings.iter().map(|f| f.kind).collect(),
+        finding_details: Default::default(),
+        notes: v.notes.clone(),
+        log_seq: 0,
+        capture_log_seq: seq,
+        tool: String::new(),
+        observed_at: Some(at),
+        promotion: None,
+        authorized_seller: v.authorized_seller.clone(),
+    };
+    store.record_observation(obs, &v.findings).unwrap()
+}

@@ -1,0 +1,342 @@
+//! What the desk changes: a case's steps, packets, scans; and its JSON API for the
+//! CLI. Every form carries the desk's token ([`check_token`]); every change goes
+//! through the same library calls as the CLI's, so it is a `case_event` record in
+//! the evidence log naming who did it.
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Desk, DeskError, LastScan};
+
+/// The header the CLI sends the desk's token in (a web page of another origin
+/// cannot set it without a CORS preflight, which the desk never answers).
+pub const TOKEN_HEADER: &str = "x-brandguard-token";
+
+/// Refuses a form whose token is not this desk's (cross-site request forgery: a
+/// page elsewhere, or a captured page, posting to the desk).
+fn check_token(d: &Desk, sent: &str) -> Result<(), DeskError> {
+    // Compared in constant time: the token is a secret.
+    let (a, b) = (sent.as_bytes(), d.token.as_bytes());
+    let same = a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
+    if same { Ok(()) } else { Err(DeskError::Csrf) }
+}
+
+/// Who acts: the form's name when given, else the account the desk runs as (a
+/// desk on loopback has no accounts: whoever can reach it is the machine's user).
+fn who(by: &str) -> String {
+    crate::actor::actor(Some(by.trim()).filter(|b| !b.is_empty()))
+}
+
+/// A step of a case, from the case page's forms.
+#[derive(Debug, Deserialize)]
+pub(super) struct CaseAction {
+    csrf: String,
+    /// file, reject, refile, resolve or close.
+    action: String,
+    #[serde(default)]
+    reference: String,
+    /// YYYY-MM-DD; today when empty.
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    by: String,
+}
+
+/// `POST /cases/ID/action`: records the step and shows the case again.
+pub(super) async fn case_action(
+    State(d): State<Arc<Desk>>,
+    Path(id): Path<String>,
+    Form(a): Form<CaseAction>,
+) -> Result<Redirect, DeskError> {
+    check_token(&d, &a.csrf)?;
+    let desk = d.clone();
+    let case_id = id.clone();
+    tokio::task::spawn_blocking(move || case_step(&desk, &case_id, &a))
+        .await
+        .map_err(|e| DeskError::BadRequest(format!("the action failed: {e}")))??;
+    Ok(Redirect::to(&format!("/cases/{}", urlencode(&id))))
+}
+
+fn case_step(d: &Desk, id: &str, a: &CaseAction) -> Result<(), DeskError> {
+    let store = &d.store;
+    let by = who(&a.by);
+    let date = if a.date.trim().is_empty() {
+        chrono::Local::now().date_naive()
+    } else {
+        a.date.trim().parse().map_err(|_| {
+            DeskError::BadRequest(format!("`{}` is not a date like 2026-12-01", a.date))
+        })?
+    };
+    let need = |what: &str, v: &str| {
+        if v.trim().is_empty() {
+            Err(DeskError::BadRequest(format!("give the {what}")))
+        } else {
+            Ok(())
+        }
+    };
+    let c = match a.action.as_str() {
+        "file" => {
+            need("marketplace's reference", &a.reference)?;
+            crate::case::file(store, id, a.reference.trim(), date, &by)?
+        }
+        "refile" => {
+            need("marketplace's reference", &a.reference)?;
+            crate::case::refile(store, id, a.reference.trim(), date, &by)?
+        }
+        "reject" => {
+            need("marketplace's reason", &a.reason)?;
+            crate::case::reject(store, id, &a.reason, &by)?
+        }
+        "resolve" => {
+            need("reason", &a.reason)?;
+            crate::case::resolve(store, id, &a.reason, &by)?
+        }
+        "close" => {
+            need("reason", &a.reason)?;
+            crate::case::close(store, id, &a.reason, &by)?
+        }
+        other => {
+            return Err(DeskError::BadRequest(format!(
+                "unknown action `{}`",
+                crate::sanitize::terminal(other, 40)
+            )));
+        }
+    };
+    tracing::info!(case = %c.id, action = %a.action, %by, state = %c.state, "case step recorded from the desk");
+    Ok(())
+}
+
+/// A form with only the token (and who acts).
+#[derive(Debug, Deserialize)]
+pub(super) struct Plain {
+    csrf: String,
+    #[serde(default)]
+    by: String,
+}
+
+/// `POST /cases/ID/packet`: builds the case's next packet revision (rendering
+/// first what has no rendered capture) and offers its zip.
+pub(super) async fn build_packet(
+    State(d): State<Arc<Desk>>,
+    Path(id): Path<String>,
+    Form(f): Form<Plain>,
+) -> Result<Response, DeskError> {
+    check_token(&d, &f.csrf)?;
+    let opts = crate::report::packet::BuildOptions::default();
+    let pages = {
+        let desk = d.clone();
+        let id = id.clone();
+        tokio::task::spawn_blocking(move || {
+            crate::report::packet::pages_to_render(&desk.config, &desk.store, &id, opts)
+        })
+        .await
+        .map_err(|e| DeskError::BadRequest(format!("the packet failed: {e}")))?
+    };
+    if let Ok(pages) = pages
+        && !pages.is_empty()
+    {
+        match crate::scan::render_pages(&d.config, &d.store, &pages).await {
+            Ok(done) => {
+                for (url, why) in done.failed {
+                    tracing::warn!(%url, %why, "not rendered for the packet");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "no renders for the packet"),
+        }
+    }
+    let desk = d.clone();
+    let case_id = id.clone();
+    let by = who(&f.by);
+    let built = tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&desk.packets).map_err(|e| {
+            DeskError::BadRequest(format!("cannot create {}: {e}", desk.packets.display()))
+        })?;
+        let p = crate::report::packet::build_with(
+            &desk.config,
+            &desk.store,
+            &case_id,
+            &desk.packets,
+            opts,
+        )?;
+        tracing::info!(case = %case_id, revision = p.revision, %by, "packet built from the desk");
+        Ok::<_, DeskError>(p)
+    })
+    .await
+    .map_err(|e| DeskError::BadRequest(format!("the packet failed: {e}")))?;
+    match built {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{}", urlencode(&id))).into_response()),
+        Err(DeskError::Packet(
+            e @ (crate::report::packet::PacketError::Unconfirmed { .. }
+            | crate::report::packet::PacketError::NotFit { .. }),
+        )) => Err(DeskError::BadRequest(format!("not built: {e}"))),
+        Err(e) => Err(e),
+    }
+}
+
+/// The zip of revision `revision` of case `c`'s packet in the desk's packets
+/// folder, by file name, if it is there.
+pub(super) fn packet_zip_name(d: &Desk, c: &crate::case::Case, revision: u32) -> Option<String> {
+    let prefix = format!("{}-", c.id);
+    let suffix = format!("-r{revision}.zip");
+    std::fs::read_dir(&d.packets)
+        .ok()?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .find(|n| n.starts_with(&prefix) && n.ends_with(&suffix))
+}
+
+/// `GET /packets/NAME.zip`: a packet the desk built, as a download.
+pub(super) async fn download_packet(
+    State(d): State<Arc<Desk>>,
+    Path(name): Path<String>,
+) -> Result<Response, DeskError> {
+    // Only a plain file name of the packets folder: no `/`, no `..`.
+    let plain = name.ends_with(".zip")
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    let path = d.packets.join(&name);
+    if !plain || !path.is_file() {
+        return Err(DeskError::NotFound(format!(
+            "no packet {}",
+            crate::sanitize::terminal(&name, 80)
+        )));
+    }
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| DeskError::NotFound(format!("cannot read {name}: {e}")))?;
+    let disposition = format!("attachment; filename=\"{name}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `POST /scans`: starts a scan of the targets now, as a task of the desk on its
+/// store (one at a time); the Scans page shows it running and how it ended.
+pub(super) async fn start_scan(
+    State(d): State<Arc<Desk>>,
+    headers: HeaderMap,
+    Form(f): Form<Plain>,
+) -> Result<Response, DeskError> {
+    check_token(&d, &f.csrf)?;
+    let started = spawn_scan(&d);
+    if wants_json(&headers) {
+        let status = if started {
+            StatusCode::ACCEPTED
+        } else {
+            StatusCode::CONFLICT
+        };
+        return Ok((status, axum::Json(d.scan_state().clone())).into_response());
+    }
+    Ok(Redirect::to("/scans").into_response())
+}
+
+fn wants_json(h: &HeaderMap) -> bool {
+    h.get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
+/// Starts the desk's scan unless one runs; whether it started.
+pub fn spawn_scan(d: &Arc<Desk>) -> bool {
+    {
+        let mut s = d.scan_state();
+        if s.running_since.is_some() {
+            return false;
+        }
+        s.running_since = Some(chrono::Utc::now());
+    }
+    let desk = d.clone();
+    tokio::spawn(async move {
+        let result = crate::scan::run(
+            &desk.config,
+            &desk.store,
+            crate::scan::ScanOptions::default(),
+        )
+        .await;
+        let last = match result {
+            Ok(summary) => LastScan {
+                finished_at: chrono::Utc::now(),
+                scan_id: Some(summary.scan_id),
+                exit: summary.exit_code(),
+                message: format!(
+                    "{} pages, {} listings, {} new findings, {} failures",
+                    summary.pages_fetched,
+                    summary.listings_seen,
+                    summary.findings_new,
+                    summary.failures.values().sum::<u64>()
+                ),
+            },
+            Err(e) => LastScan {
+                finished_at: chrono::Utc::now(),
+                scan_id: None,
+                exit: 1,
+                message: e.to_string(),
+            },
+        };
+        tracing::info!(exit = last.exit, message = %last.message, "the desk's scan ended");
+        let mut s = desk.scan_state();
+        s.running_since = None;
+        s.last = Some(last);
+    });
+    true
+}
+
+/// The CLI's token, from its header.
+fn check_api(d: &Desk, headers: &HeaderMap) -> Result<(), DeskError> {
+    let sent = headers
+        .get(TOKEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    check_token(d, sent)
+}
+
+/// `GET /api/cases?state=S`: every case as JSON, for `brandguard case list`.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct StateQuery {
+    #[serde(default)]
+    state: Option<crate::case::CaseState>,
+}
+
+pub(super) async fn api_cases(
+    State(d): State<Arc<Desk>>,
+    headers: HeaderMap,
+    Query(q): Query<StateQuery>,
+) -> Result<Response, DeskError> {
+    check_api(&d, &headers)?;
+    let desk = d.clone();
+    let cases = tokio::task::spawn_blocking(move || crate::case::all(&desk.store))
+        .await
+        .map_err(|e| DeskError::BadRequest(format!("the listing failed: {e}")))??;
+    let cases: Vec<_> = cases
+        .into_iter()
+        .filter(|c| q.state.is_none_or(|s| c.state == s))
+        .collect();
+    Ok(axum::Json(cases).into_response())
+}
+
+/// `GET /api/scan`: the desk's scan, running or last ended.
+pub(super) async fn api_scan_state(
+    State(d): State<Arc<Desk>>,
+    headers: HeaderMap,
+) -> Result<Response, DeskError> {
+    check_api(&d, &headers)?;
+    Ok(axum::Json(d.scan_state().clone()).into_response())
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

@@ -1,0 +1,368 @@
+//! The review desk: `brandguard serve`, a local web app where the legal team and
+//! channel managers work the queue of findings, the cases and the distributors'
+//! scorecards, and start a scan, without the command line.
+//!
+//! **Why the desk owns the store and runs the scans itself.** A sled store is
+//! opened by one process at a time (its lock file), and every write goes through
+//! the store's one hash chain, serialised by a mutex inside that process. A second
+//! process cannot read a store a scan is writing, so a reader that wanted a scan's
+//! store would wait for hours. The desk therefore opens the store once and keeps it:
+//! its pages read it while the scan it runs writes it (sled readers never wait for
+//! writers, and a page sees every record committed so far); a scan started from
+//! the desk (`Scans` page, or `brandguard scan` while a desk runs, which asks the
+//! desk) runs as a task of the same process on the same store. The other choice,
+//! a scan writing a shard store merged when it finishes, would show the queue
+//! nothing of tonight's scan until morning and double the disk; merging stays for
+//! scans on other machines.
+//!
+//! **How the CLI finds a desk.** While it runs, the desk writes `desk.json` in
+//! the store's folder (its address and a random token, readable by the store's
+//! owner only); the CLI's readers that find the store locked ask the desk's JSON
+//! API instead (`case list`), sending the token in a header, which a web page of
+//! another origin cannot do (no CORS is answered).
+//!
+//! **Safety.** Every form carries the desk's CSRF token and every POST is checked
+//! against it; pages are server-rendered with auto-escaping (seller names with
+//! `<script>`, right-to-left overrides and 5 MB names are page text, escaped and
+//! cut); a captured page is shown only from `/capture/SHA` with
+//! `Content-Security-Policy: sandbox` and `default-src 'none'`: no script runs, it
+//! has an opaque origin (no cookie, no same-origin request to the desk) and may
+//! fetch nothing. Without accounts the desk listens on loopback only.
+
+mod actions;
+mod pages;
+
+pub use actions::{TOKEN_HEADER, spawn_scan};
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::evidence::Store;
+
+/// The file a running desk advertises itself in, inside the store's folder.
+pub const ADVERT_FILE: &str = "desk.json";
+
+/// What went wrong serving the desk or one of its pages.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error(
+        "the desk listens on {addr}, which is not a loopback address: without accounts it may only listen on 127.0.0.1 or ::1"
+    )]
+    NotLoopback { addr: SocketAddr },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Advert {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Evidence(#[from] crate::evidence::EvidenceError),
+    #[error(transparent)]
+    Case(#[from] crate::case::CaseError),
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
+    #[error(transparent)]
+    Packet(#[from] crate::report::packet::PacketError),
+    #[error("template {name}: {message}")]
+    Template { name: String, message: String },
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("the form's token does not match this desk's: reload the page and try again")]
+    Csrf,
+    #[error("{0}")]
+    BadRequest(String),
+}
+
+impl IntoResponse for DeskError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            DeskError::NotFound(_) => StatusCode::NOT_FOUND,
+            DeskError::Case(crate::case::CaseError::NotFound(_)) => StatusCode::NOT_FOUND,
+            DeskError::Csrf => StatusCode::FORBIDDEN,
+            DeskError::BadRequest(_)
+            | DeskError::Case(
+                crate::case::CaseError::WrongState { .. } | crate::case::CaseError::Invalid(_),
+            ) => StatusCode::BAD_REQUEST,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %self, "desk page failed");
+        }
+        let text = html_escape::encode_text(&self.to_string()).to_string();
+        let body = format!(
+            "<!doctype html><meta charset=\"utf-8\"><title>brandguard desk</title><p>{text}</p><p><a href=\"/\">back to the queue</a></p>"
+        );
+        (status, Html(body)).into_response()
+    }
+}
+
+/// The scan the desk runs, if any, and how the last one ended.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct ScanState {
+    /// When the running scan started.
+    pub running_since: Option<DateTime<Utc>>,
+    /// The last scan the desk ran: its id and exit code, or why it failed.
+    pub last: Option<LastScan>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LastScan {
+    pub finished_at: DateTime<Utc>,
+    pub scan_id: Option<u64>,
+    /// The exit code `brandguard scan` would have given (0 fine, 3 partial, 5 a
+    /// marketplace not looked at in full), or 1 when the scan failed.
+    pub exit: u8,
+    pub message: String,
+}
+
+/// A running desk's state, shared by its handlers.
+pub struct Desk {
+    config: Config,
+    store: Arc<Store>,
+    env: minijinja::Environment<'static>,
+    /// The CSRF token of every form, and the CLI's API token (see `desk.json`).
+    token: String,
+    scan: Mutex<ScanState>,
+    /// Where packets built from the desk are written (`STORE/../packets`).
+    packets: PathBuf,
+}
+
+impl Desk {
+    /// A desk over `store` for the brand of `config`.
+    pub fn new(config: Config, store: Store) -> Arc<Desk> {
+        let packets = store
+            .path()
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("packets");
+        let mut env = crate::report::templates::environment(&config.dir, "desk");
+        env.add_filter("short", |s: String| s.chars().take(12).collect::<String>());
+        // A case id in a path: percent-encoded (ids are ours, but a path is a path).
+        env.add_filter("urlencode", |s: String| {
+            url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
+        });
+        Arc::new(Desk {
+            config,
+            store: Arc::new(store),
+            env,
+            token: random_token(),
+            scan: Mutex::new(ScanState::default()),
+            packets,
+        })
+    }
+
+    /// The store the desk holds.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The token forms and the CLI must send.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    fn scan_state(&self) -> std::sync::MutexGuard<'_, ScanState> {
+        self.scan.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Renders desk template `name` with `ctx` (plus the token and the scan state).
+    fn page(&self, name: &str, mut ctx: serde_json::Value) -> Result<Html<String>, DeskError> {
+        ctx["csrf"] = self.token.clone().into();
+        ctx["brand"] = self.config.brand.name.clone().into();
+        ctx["scan"] = serde_json::to_value(&*self.scan_state()).unwrap_or_default();
+        let t = self
+            .env
+            .get_template(name)
+            .map_err(|e| DeskError::Template {
+                name: name.into(),
+                message: format!("{e:#}"),
+            })?;
+        t.render(minijinja::value::Serde(ctx))
+            .map(Html)
+            .map_err(|e| DeskError::Template {
+                name: name.into(),
+                message: format!("{e:#}"),
+            })
+    }
+}
+
+/// 32 random bytes, hex.
+fn random_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    hex::encode(bytes)
+}
+
+/// The desk's routes.
+pub fn router(desk: Arc<Desk>) -> Router {
+    Router::new()
+        .route("/", get(pages::queue))
+        .route("/cases", get(pages::cases))
+        .route("/cases/{id}", get(pages::case))
+        .route("/cases/{id}/action", post(actions::case_action))
+        .route("/cases/{id}/packet", post(actions::build_packet))
+        .route("/packets/{name}", get(actions::download_packet))
+        .route("/capture/{sha}", get(pages::capture))
+        .route("/screenshot/{sha}", get(pages::screenshot))
+        .route("/scans", get(pages::scans).post(actions::start_scan))
+        .route("/distributors", get(pages::distributors))
+        .route("/api/cases", get(actions::api_cases))
+        .route("/api/scan", get(actions::api_scan_state))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(desk)
+}
+
+/// Every answer of the desk: no framing by other sites, no sniffing, no referrer
+/// leaking a case id to a marketplace; pages allow no script at all.
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
+        h.entry(k)
+            .or_insert(axum::http::HeaderValue::from_static(v));
+    };
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "SAMEORIGIN");
+    set(h, "referrer-policy", "no-referrer");
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-src 'self'; form-action 'self'; frame-ancestors 'self'",
+    );
+    res
+}
+
+/// What `desk.json` says: where the desk answers and the token its API wants.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Advert {
+    pub url: String,
+    pub token: String,
+    pub pid: u32,
+}
+
+impl Advert {
+    /// The advert of the desk running on the store at `store`, if one is there.
+    pub fn read(store: &Path) -> Option<Advert> {
+        let bytes = std::fs::read(store.join(ADVERT_FILE)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+}
+
+/// Removes `desk.json` when the desk stops.
+struct AdvertGuard(PathBuf);
+
+impl Drop for AdvertGuard {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A desk serving in the background (tests, `serve`).
+pub struct Running {
+    pub addr: SocketAddr,
+    pub desk: Arc<Desk>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops serving and waits until the desk has let go of the store's advert.
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+
+    /// Serves until the process is asked to stop (Ctrl-C, SIGTERM).
+    pub async fn until_signal(self) {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+        }
+        self.stop().await;
+    }
+}
+
+/// Starts the desk on `listen` (loopback only) and advertises it in the store's
+/// folder.
+pub async fn start(config: Config, store: Store, listen: SocketAddr) -> Result<Running, DeskError> {
+    if !listen.ip().is_loopback() {
+        return Err(DeskError::NotLoopback { addr: listen });
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|source| DeskError::Listen {
+            addr: listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| DeskError::Listen {
+        addr: listen,
+        source,
+    })?;
+    let desk = Desk::new(config, store);
+    let advert_path = desk.store.path().join(ADVERT_FILE);
+    write_advert(
+        &advert_path,
+        &Advert {
+            url: format!("http://{addr}"),
+            token: desk.token.clone(),
+            pid: std::process::id(),
+        },
+    )?;
+    let guard = AdvertGuard(advert_path);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = router(desk.clone());
+    let task = tokio::spawn(async move {
+        let _guard = guard;
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "the desk stopped serving");
+        }
+    });
+    tracing::info!(url = %format!("http://{addr}"), "review desk serving");
+    Ok(Running {
+        addr,
+        desk,
+        stop: Some(stop),
+        task,
+    })
+}
+
+/// Writes `desk.json` readable by the store's owner only (it holds the token).
+fn write_advert(path: &Path, advert: &Advert) -> Result<(), DeskError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let err = |source| DeskError::Advert {
+        path: path.to_path_buf(),
+        source,
+    };
+    let _ = std::fs::remove_file(path);
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(err)?;
+    let bytes = serde_json::to_vec_pretty(advert).unwrap_or_default();
+    f.write_all(&bytes).map_err(err)?;
+    Ok(())
+}

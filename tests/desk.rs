@@ -1,0 +1,332 @@
+//! The review desk (`brandguard serve`): its pages over a scanned demo store, a
+//! case worked through its forms, a packet built and downloaded from it, the
+//! sandboxed viewer of captured pages, and the CLI reading a store the desk holds.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use brandguard::demo::DemoOptions;
+use brandguard::desk;
+
+/// The demo scanned on nights 0 and 1 (findings confirmed), a hostile seller's
+/// listing recorded beside them, and a desk serving the store on loopback.
+async fn desk_over_demo() -> (
+    brandguard::demo::DemoServer,
+    tempfile::TempDir,
+    desk::Running,
+) {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (dir, store) = common::fresh_store();
+    for n in 0..2 {
+        server.set_night(n);
+        common::night(&config, &store, n).await;
+    }
+    let scan = store
+        .begin_scan("hostile", Some(brandguard::demo::night_date(1)))
+        .unwrap();
+    common::record(
+        &store,
+        &config,
+        scan,
+        "H1",
+        "<script>alert(1)</script>\u{202e}evil",
+    );
+    store.finish_scan(scan, serde_json::json!({})).unwrap();
+    let running = desk::start(config, store, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("the desk starts");
+    (server, dir, running)
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn get(base: &str, path: &str) -> (u16, String) {
+    let r = client().get(format!("{base}{path}")).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap())
+}
+
+async fn post(base: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let r = client()
+        .post(format!("{base}{path}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_shows_the_queue_and_works_a_case_to_a_verified_packet() {
+    let (_server, dir, running) = desk_over_demo().await;
+    let base = format!("http://{}", running.addr);
+    let token = running.desk.token().to_string();
+    // The store's folder advertises the desk, to its owner only.
+    let advert = dir.path().join("store").join(desk::ADVERT_FILE);
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&advert).unwrap().permissions());
+    assert_eq!(mode & 0o077, 0, "desk.json is the owner's only");
+
+    // The queue: confirmed findings first, the hostile name escaped, never markup.
+    let (status, queue) = get(&base, "/").await;
+    assert_eq!(status, 200, "{queue}");
+    assert!(queue.contains("suspected_counterfeit") && queue.contains("confirmed"));
+    assert!(
+        !queue.contains("<script>alert(1)"),
+        "a seller name became markup"
+    );
+    assert!(
+        queue.contains("&lt;script&gt;alert(1)&lt;"),
+        "the hostile name is shown, escaped"
+    );
+    let first_confirmed = queue.find("tag confirmed").unwrap();
+    let first_suspected = queue.find("tag suspected").unwrap_or(usize::MAX);
+    assert!(
+        first_confirmed < first_suspected,
+        "confirmed findings come first"
+    );
+    // Filters narrow it.
+    let (_, tmart) = get(&base, "/?marketplace=tmart&show=confirmed").await;
+    assert!(
+        tmart.contains("tmart/") && !tmart.contains("bidbay/"),
+        "filtered by marketplace"
+    );
+
+    // A case with confirmed findings: its page, then filed, rejected and refiled.
+    let cases = brandguard::case::all(running_store(&running)).unwrap();
+    let c = cases
+        .iter()
+        .find(|c| c.marketplace == "bidbay" && c.path.path.as_str() == "marketplace_complaint")
+        .expect("a marketplace complaint on bidbay");
+    let case_path = format!("/cases/{}", c.id);
+    let (status, page) = get(&base, &case_path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<iframe class=\"capture\" sandbox src=\"/capture/"));
+    // Without the token nothing changes.
+    let (status, _) = post(
+        &base,
+        &format!("{case_path}/action"),
+        &[("csrf", "forged"), ("action", "file"), ("reference", "X")],
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        brandguard::case::get(running_store(&running), &c.id)
+            .unwrap()
+            .state,
+        c.state
+    );
+
+    // The packet: built from the desk, downloaded, verified against the store.
+    let (status, _) = post(&base, &format!("{case_path}/packet"), &[("csrf", &token)]).await;
+    assert_eq!(status, 303, "the packet is built");
+    let (_, page) = get(&base, &case_path).await;
+    let zip = page
+        .split("href=\"/packets/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a download link")
+        .to_string();
+    let r = client()
+        .get(format!("{base}/packets/{zip}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let bytes = r.bytes().await.unwrap();
+    let downloaded = dir.path().join(&zip);
+    std::fs::write(&downloaded, &bytes).unwrap();
+    let check = brandguard::report::packet::verify(&downloaded, Some(running_store(&running)))
+        .expect("the downloaded packet verifies");
+    assert_eq!(check.case_id, c.id);
+    // No path out of the packets folder.
+    for bad in ["..%2Fstore%2Fconf", "x.zip%2F..%2F..%2Fconf", ".zip"] {
+        let (status, _) = get(&base, &format!("/packets/{bad}")).await;
+        assert_eq!(status, 404, "{bad}");
+    }
+
+    for (action, field, value, state) in [
+        ("file", "reference", "VERO-1", "filed"),
+        ("reject", "reason", "need the order id", "rejected"),
+        ("refile", "reference", "VERO-2", "refiled"),
+    ] {
+        let form = [
+            ("csrf", token.as_str()),
+            ("action", action),
+            (field, value),
+            ("by", "j.doe"),
+        ];
+        let (status, body) = post(&base, &format!("{case_path}/action"), &form).await;
+        assert_eq!(status, 303, "{action}: {body}");
+        let now = brandguard::case::get(running_store(&running), &c.id).unwrap();
+        assert_eq!(now.state.as_str(), state);
+        let e = now.events.last().unwrap();
+        assert_eq!(
+            (e.action.as_str(), e.by.as_str()),
+            (state, "j.doe"),
+            "who did it is recorded"
+        );
+        if action == "reject" {
+            // Refiling wants a revision that answers the rejection.
+            let (status, body) = post(
+                &base,
+                &format!("{case_path}/action"),
+                &[("csrf", &token), ("action", "refile"), ("reference", "X")],
+            )
+            .await;
+            assert_eq!(status, 400, "{body}");
+            assert!(body.contains("build a new packet revision"), "{body}");
+            let (status, _) =
+                post(&base, &format!("{case_path}/packet"), &[("csrf", &token)]).await;
+            assert_eq!(status, 303, "revision 2 is built");
+        }
+    }
+    // A step that does not fit the case's state is refused with the reason.
+    let (status, body) = post(
+        &base,
+        &format!("{case_path}/action"),
+        &[("csrf", &token), ("action", "refile"), ("reference", "X")],
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (_, history) = get(&base, &case_path).await;
+    assert!(history.contains("need the order id") && history.contains("VERO-2"));
+
+    // The other pages load.
+    for p in ["/cases", "/scans", "/distributors?period=2026-11"] {
+        let (status, body) = get(&base, p).await;
+        assert_eq!(status, 200, "{p}: {body}");
+    }
+    let (_, scorecards) = get(&base, "/distributors?period=2026-11").await;
+    assert!(scorecards.contains("Pacific"), "distributors' scorecards");
+    running_store(&running)
+        .verify()
+        .expect("the store verifies");
+    running.stop().await;
+    assert!(!advert.exists(), "desk.json goes with the desk");
+}
+
+fn running_store(r: &desk::Running) -> &brandguard::evidence::Store {
+    r.desk.store()
+}
+
+/// Requests the desk answered, by path (to see what a captured page reached).
+static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+static API_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+async fn count(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path().to_string();
+    if path.starts_with("/api") || path.starts_with("/scans") || path.starts_with("/cases") {
+        API_CALLS.fetch_add(1, Ordering::SeqCst);
+    }
+    SEEN.lock().unwrap().push(path);
+    next.run(req).await
+}
+
+/// A captured page's scripts never run in the desk's viewer, and it reaches
+/// nothing of the desk: no API call, no cookie, no request at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_captured_page_is_shown_sandboxed_and_reaches_nothing() {
+    if !common::tool_available("chromium", "the captured-page sandbox") {
+        return;
+    }
+    let (_server, dir, running) = desk_over_demo().await;
+    let store = running_store(&running);
+    let evil = br#"<!doctype html><html><head><title>captured</title>
+<script>document.title = 'RAN ' + document.cookie; fetch('/api/cases').then(() => {}); fetch('/scans', {method: 'POST'});</script>
+<link rel="stylesheet" href="/scans?css"></head>
+<body><p id="p">the captured listing</p><img src="/cases?img">
+<script>document.getElementById('p').textContent = 'SCRIPT RAN';</script></body></html>"#;
+    let snap = store.put_snapshot(evil).unwrap();
+    // The desk's own router behind a counting layer, served apart.
+    let app = desk::router(running.desk.clone()).layer(axum::middleware::from_fn(count));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let url = format!("http://{addr}/capture/{}", snap.sha256);
+    let r = client().get(&url).send().await.unwrap();
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.starts_with("sandbox") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert_eq!(
+        r.bytes().await.unwrap().as_ref(),
+        evil.as_slice(),
+        "the exact bytes"
+    );
+    API_CALLS.store(0, Ordering::SeqCst);
+    SEEN.lock().unwrap().clear();
+    let profile = tempfile::tempdir().unwrap();
+    let out = common::headless(
+        &["--dump-dom", "--virtual-time-budget=3000", &url],
+        profile.path(),
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        dom.contains("the captured listing"),
+        "the page is shown: {dom}"
+    );
+    // The scripts' source is in the page; what they would have done is not.
+    assert!(
+        dom.contains("<title>captured</title>")
+            && dom.contains("<p id=\"p\">the captured listing</p>"),
+        "a script ran: {dom}"
+    );
+    assert_eq!(
+        API_CALLS.load(Ordering::SeqCst),
+        0,
+        "the page reached the desk: {:?}",
+        SEEN.lock().unwrap()
+    );
+    let seen = SEEN.lock().unwrap().clone();
+    assert!(seen.iter().all(|p| p.starts_with("/capture/")), "{seen:?}");
+    drop(dir);
+    running.stop().await;
+}
+
+/// `case list` answers while the desk holds the store (which no second process
+/// may open), through the desk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_lists_cases_through_the_desk_that_holds_the_store() {
+    let (_server, dir, running) = desk_over_demo().await;
+    let want = brandguard::case::all(running_store(&running))
+        .unwrap()
+        .len();
+    let store = dir.path().join("store");
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"))
+            .args(["case", "list", "--store"])
+            .arg(&store)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains(&format!("{want} cases")), "{text}");
+    running.stop().await;
+}
