@@ -330,3 +330,117 @@ async fn the_cli_lists_cases_through_the_desk_that_holds_the_store() {
     assert!(text.contains(&format!("{want} cases")), "{text}");
     running.stop().await;
 }
+
+/// The desk's scan state, as the CLI reads it.
+async fn scan_state(base: &str, token: &str) -> desk::ApiScan {
+    let r = client()
+        .get(format!("{base}/api/scan"))
+        .header(desk::TOKEN_HEADER, token)
+        .send()
+        .await
+        .unwrap();
+    serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
+}
+
+/// While the desk scans a slow marketplace, its pages and the CLI's `case list`
+/// answer (reading never waits for the scan), and `brandguard scan` run by the
+/// scheduler meanwhile waits for the desk's scan and exits as it ended.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_and_the_cli_answer_while_the_desk_scans_a_slow_marketplace() {
+    use brandguard::demo::{Fault, Site};
+    let opts = DemoOptions {
+        faults: vec![(Site::Bidbay, Fault::Slow { millis: 600 })],
+        ..DemoOptions::default()
+    };
+    let (server, config) = common::demo(&opts).await;
+    let (dir, store) = common::fresh_store();
+    server.set_night(0);
+    common::night(&config, &store, 0).await;
+    let targets = config.dir.clone();
+    let running = desk::start(config, store, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let base = format!("http://{}", running.addr);
+    let token = running.desk.token().to_string();
+    assert!(desk::spawn_scan(&running.desk), "the scan starts");
+    assert!(!desk::spawn_scan(&running.desk), "one scan at a time");
+    let mut answered_during = 0;
+    for p in ["/", "/cases", "/scans", "/distributors?period=2026-11"] {
+        let (status, body) = get(&base, p).await;
+        assert_eq!(status, 200, "{p}: {body}");
+        if scan_state(&base, &token)
+            .await
+            .state
+            .running_since
+            .is_some()
+        {
+            answered_during += 1;
+        }
+    }
+    assert!(
+        answered_during > 0,
+        "the pages were read while the scan ran"
+    );
+    // The CLI meanwhile: `case list` through the desk; `scan` waits for the desk's.
+    let store_path = dir.path().join("store");
+    let cli = move |args: Vec<std::ffi::OsString>| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let list_args = vec![
+        "case".into(),
+        "list".into(),
+        "--store".into(),
+        store_path.clone().into_os_string(),
+    ];
+    let c = cli;
+    let listed = tokio::task::spawn_blocking(move || c(list_args))
+        .await
+        .unwrap();
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert!(
+        scan_state(&base, &token)
+            .await
+            .state
+            .running_since
+            .is_some(),
+        "listed during the scan"
+    );
+    let scan_args = vec![
+        "scan".into(),
+        "--targets".into(),
+        targets.into_os_string(),
+        "--store".into(),
+        store_path.clone().into_os_string(),
+    ];
+    let scanned = tokio::task::spawn_blocking(move || cli(scan_args))
+        .await
+        .unwrap();
+    let out = String::from_utf8_lossy(&scanned.stdout);
+    assert!(
+        out.contains("review desk"),
+        "{out}{}",
+        String::from_utf8_lossy(&scanned.stderr)
+    );
+    let end = scan_state(&base, &token).await;
+    assert!(end.state.running_since.is_none());
+    let last = end.state.last.expect("the desk's scan ended");
+    assert_eq!(scanned.status.code(), Some(i32::from(last.exit)), "{out}");
+    assert!(last.scan_id.is_some(), "{}", last.message);
+    assert!(
+        dir.path().join("last-scan.json").exists(),
+        "the night's summary"
+    );
+    assert!(
+        dir.path().join("findings.csv").exists(),
+        "the night's findings"
+    );
+    running.desk.store().verify().expect("the store verifies");
+    running.stop().await;
+}

@@ -94,3 +94,69 @@ pub(super) fn ask_desk<T: serde::de::DeserializeOwned>(advert: &Advert, path: &s
         })
     })
 }
+
+/// `brandguard scan` while a desk holds the store: the desk runs the night (the
+/// same scan, time-stamp, findings.csv and announcement, summary in
+/// `last-scan.json` beside the store) and this waits for it, exiting as the scan
+/// would have. A scan the desk is already running is waited for instead.
+pub(super) fn scan_through(advert: &Advert, targets: &Path) -> Result<u8> {
+    let rt = super::runtime()?;
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/scan", advert.url);
+    let started_at = chrono::Utc::now();
+    let api = rt.block_on(async {
+        let res = client
+            .post(&url)
+            .header(desk::TOKEN_HEADER, &advert.token)
+            .send()
+            .await
+            .with_context(|| {
+                format!("the review desk holding the store does not answer at {url}")
+            })?;
+        let body = res.bytes().await?;
+        serde_json::from_slice::<desk::ApiScan>(&body).with_context(|| {
+            format!("the review desk's answer to {url} is not what this brandguard reads")
+        })
+    })?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    if !same(&api.targets, targets) {
+        anyhow::bail!(
+            "the review desk at {} holds this store and scans the targets {}, not {}: stop the desk or scan into another --store",
+            advert.url,
+            api.targets.display(),
+            targets.display()
+        );
+    }
+    println!(
+        "the review desk at {} holds the store: {} there; waiting for it to end",
+        advert.url,
+        if api.started {
+            "the scan runs"
+        } else {
+            "a scan started from the desk runs already"
+        }
+    );
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        let now: desk::ApiScan = ask_desk(advert, "/api/scan")?;
+        if now.state.running_since.is_some() {
+            continue;
+        }
+        let Some(last) = now.state.last else {
+            anyhow::bail!("the review desk's scan ended without a result");
+        };
+        if !api.started && last.finished_at < started_at {
+            anyhow::bail!("the review desk reports no scan after {started_at}");
+        }
+        println!(
+            "scan {} in the review desk: {} (exit {}); its summary is in last-scan.json beside the store",
+            last.scan_id.map_or("?".into(), |i| i.to_string()),
+            last.message,
+            last.exit
+        );
+        return Ok(last.exit);
+    }
+}

@@ -81,8 +81,20 @@ impl ScanCommand {
                 return Ok(exit::BAD_CONFIG);
             }
         };
+        let store = match Store::open(&self.store) {
+            Ok(s) => s,
+            Err(e @ brandguard::evidence::EvidenceError::Locked { .. })
+                if shard.is_none() && !self.fresh && !self.benchmark_unthrottled =>
+            {
+                // A review desk holding the store runs the night itself.
+                match brandguard::desk::Advert::read(&self.store) {
+                    Some(advert) => return super::desk::scan_through(&advert, &self.targets),
+                    None => return Err(e.into()),
+                }
+            }
+            Err(e) => return Err(e.into()),
+        };
         let rt = runtime()?;
-        let store = Store::open(&self.store)?;
         let options = ScanOptions {
             progress: cli.progress(),
             fresh: self.fresh,
@@ -125,9 +137,8 @@ impl ScanCommand {
     }
 }
 
-/// Writes every finding to `findings_csv` (what the announcement points at) and
-/// announces what scan `s` found new; the deliveries are kept in `s`. A failed
-/// announcement or file never fails the night: it is logged and the summary says so.
+/// Writes findings.csv and announces what scan `s` found new (see
+/// [`brandguard::scan::night::announce`]).
 pub(super) fn announce(
     rt: &tokio::runtime::Runtime,
     config: &Config,
@@ -135,62 +146,28 @@ pub(super) fn announce(
     s: &mut ScanSummary,
     findings_csv: &Path,
 ) -> Option<String> {
-    let findings_file = match brandguard::report::write_findings_csv(store, findings_csv) {
-        Ok(_) => Some(findings_csv.display().to_string()),
-        Err(e) => {
-            tracing::error!(error = %e, path = %findings_csv.display(), "cannot write findings.csv");
-            None
-        }
-    };
-    match brandguard::notify::Announcement::of(&config.brand.name, store, s) {
-        Ok(mut a) => {
-            a.findings_file = findings_file.clone();
-            s.notifications = rt.block_on(brandguard::notify::announce(&config.brand.notify, &a))
-        }
-        Err(e) => tracing::error!(error = %e, "cannot build the announcement"),
-    }
-    findings_file
+    rt.block_on(brandguard::scan::night::announce(
+        config,
+        store,
+        s,
+        findings_csv,
+    ))
 }
 
-/// Time-stamps the store's log head at `tsa` (see `evidence anchor`).
+/// Time-stamps the store's log head at `tsa` and says so.
 fn timestamp(
     rt: &tokio::runtime::Runtime,
     store: &Store,
     tsa: &str,
 ) -> brandguard::summary::TimestampOutcome {
-    let mut out = brandguard::summary::TimestampOutcome {
-        tsa: tsa.to_string(),
-        anchored_through: None,
-        gen_time: None,
-        error: None,
-    };
-    let client = match reqwest::Client::builder()
-        .user_agent(brandguard::TOOL)
-        .build()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            out.error = Some(e.to_string());
-            return out;
-        }
-    };
-    match rt.block_on(store.anchor(&client, tsa)) {
-        Ok(Some(a)) => {
-            println!(
-                "time-stamped records 0-{} at {} by {}",
-                a.head_seq,
-                a.gen_time.format("%Y-%m-%d %H:%M:%S UTC"),
-                tsa
-            );
-            out.anchored_through = Some(a.head_seq);
-            out.gen_time = Some(a.gen_time);
-        }
-        Ok(None) => {}
-        Err(e) => {
-            tracing::warn!(tsa, error = %e, "no time-stamp tonight");
-            eprintln!("warning: {e}");
-            out.error = Some(e.to_string());
-        }
+    let out = rt.block_on(brandguard::scan::night::timestamp(store, tsa));
+    match (&out.anchored_through, &out.gen_time, &out.error) {
+        (Some(seq), Some(at), _) => println!(
+            "time-stamped records 0-{seq} at {} by {tsa}",
+            at.format("%Y-%m-%d %H:%M:%S UTC")
+        ),
+        (_, _, Some(e)) => eprintln!("warning: {e}"),
+        _ => {}
     }
     out
 }

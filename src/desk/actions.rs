@@ -228,26 +228,11 @@ pub(super) async fn download_packet(
 /// store (one at a time); the Scans page shows it running and how it ended.
 pub(super) async fn start_scan(
     State(d): State<Arc<Desk>>,
-    headers: HeaderMap,
     Form(f): Form<Plain>,
-) -> Result<Response, DeskError> {
+) -> Result<Redirect, DeskError> {
     check_token(&d, &f.csrf)?;
-    let started = spawn_scan(&d);
-    if wants_json(&headers) {
-        let status = if started {
-            StatusCode::ACCEPTED
-        } else {
-            StatusCode::CONFLICT
-        };
-        return Ok((status, axum::Json(d.scan_state().clone())).into_response());
-    }
-    Ok(Redirect::to("/scans").into_response())
-}
-
-fn wants_json(h: &HeaderMap) -> bool {
-    h.get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
+    spawn_scan(&d);
+    Ok(Redirect::to("/scans"))
 }
 
 /// Starts the desk's scan unless one runs; whether it started.
@@ -268,18 +253,21 @@ pub fn spawn_scan(d: &Arc<Desk>) -> bool {
         )
         .await;
         let last = match result {
-            Ok(summary) => LastScan {
-                finished_at: chrono::Utc::now(),
-                scan_id: Some(summary.scan_id),
-                exit: summary.exit_code(),
-                message: format!(
-                    "{} pages, {} listings, {} new findings, {} failures",
-                    summary.pages_fetched,
-                    summary.listings_seen,
-                    summary.findings_new,
-                    summary.failures.values().sum::<u64>()
-                ),
-            },
+            Ok(mut summary) => {
+                night(&desk, &mut summary).await;
+                LastScan {
+                    finished_at: chrono::Utc::now(),
+                    scan_id: Some(summary.scan_id),
+                    exit: summary.exit_code(),
+                    message: format!(
+                        "{} pages, {} listings, {} new findings, {} failures",
+                        summary.pages_fetched,
+                        summary.listings_seen,
+                        summary.findings_new,
+                        summary.failures.values().sum::<u64>()
+                    ),
+                }
+            }
             Err(e) => LastScan {
                 finished_at: chrono::Utc::now(),
                 scan_id: None,
@@ -293,6 +281,27 @@ pub fn spawn_scan(d: &Arc<Desk>) -> bool {
         s.last = Some(last);
     });
     true
+}
+
+/// The rest of the nightly job, as `brandguard scan` does it: the log
+/// time-stamped, findings.csv written and what is new announced, the summary
+/// written beside the store (`last-scan.json`).
+async fn night(d: &Desk, s: &mut crate::summary::ScanSummary) {
+    let beside = d
+        .store
+        .path()
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .to_path_buf();
+    if let Some(tsa) = &d.config.brand.evidence.tsa {
+        s.timestamp = Some(crate::scan::night::timestamp(&d.store, tsa).await);
+    }
+    crate::scan::night::announce(&d.config, &d.store, s, &beside.join("findings.csv")).await;
+    let path = beside.join("last-scan.json");
+    let text = serde_json::to_string_pretty(s).unwrap_or_default() + "\n";
+    if let Err(e) = std::fs::write(&path, text) {
+        tracing::error!(path = %path.display(), error = %e, "cannot write the scan's summary");
+    }
 }
 
 /// The CLI's token, from its header.
@@ -328,13 +337,48 @@ pub(super) async fn api_cases(
     Ok(axum::Json(cases).into_response())
 }
 
+/// The desk's scan as the API reports it: its state and the targets it scans.
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
+pub struct ApiScan {
+    pub targets: std::path::PathBuf,
+    /// Whether this request started a scan (`POST`).
+    #[serde(default)]
+    pub started: bool,
+    #[serde(flatten)]
+    pub state: super::ScanState,
+}
+
+fn api_scan(d: &Desk, started: bool) -> ApiScan {
+    ApiScan {
+        targets: d.config.dir.clone(),
+        started,
+        state: d.scan_state().clone(),
+    }
+}
+
 /// `GET /api/scan`: the desk's scan, running or last ended.
 pub(super) async fn api_scan_state(
     State(d): State<Arc<Desk>>,
     headers: HeaderMap,
 ) -> Result<Response, DeskError> {
     check_api(&d, &headers)?;
-    Ok(axum::Json(d.scan_state().clone()).into_response())
+    Ok(axum::Json(api_scan(&d, false)).into_response())
+}
+
+/// `POST /api/scan`: starts the desk's scan (the nightly job while a desk holds
+/// the store: `brandguard scan` asks for it); 409 when one runs already.
+pub(super) async fn api_start_scan(
+    State(d): State<Arc<Desk>>,
+    headers: HeaderMap,
+) -> Result<Response, DeskError> {
+    check_api(&d, &headers)?;
+    let started = spawn_scan(&d);
+    let status = if started {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::CONFLICT
+    };
+    Ok((status, axum::Json(api_scan(&d, started))).into_response())
 }
 
 fn urlencode(s: &str) -> String {

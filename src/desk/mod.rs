@@ -32,7 +32,7 @@
 mod actions;
 mod pages;
 
-pub use actions::{TOKEN_HEADER, spawn_scan};
+pub use actions::{ApiScan, TOKEN_HEADER, spawn_scan};
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -219,7 +219,10 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/scans", get(pages::scans).post(actions::start_scan))
         .route("/distributors", get(pages::distributors))
         .route("/api/cases", get(actions::api_cases))
-        .route("/api/scan", get(actions::api_scan_state))
+        .route(
+            "/api/scan",
+            get(actions::api_scan_state).post(actions::api_start_scan),
+        )
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(desk)
 }

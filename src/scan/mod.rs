@@ -13,6 +13,7 @@ use serde::Serialize;
 use url::Url;
 
 pub mod merge;
+pub mod night;
 mod render;
 pub use crate::shard;
 pub use crate::summary::{MarketplaceStats, ScanSummary};
