@@ -211,6 +211,21 @@ async fn the_desk_shows_the_queue_and_works_a_case_to_a_verified_packet() {
     }
     let (_, scorecards) = get(&base, "/distributors?period=2026-11").await;
     assert!(scorecards.contains("Pacific"), "distributors' scorecards");
+    // The report to send a distributor: a zip of its report alone.
+    let r = client()
+        .get(format!("{base}/distributors/pacific/report?period=2026-11"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("report.html").unwrap(), &mut html).unwrap();
+    assert!(html.contains("Pacific"), "Pacific's report");
+    assert!(!html.contains("Northwind"), "no other distributor in it");
+    let (status, _) = get(&base, "/distributors/nobody/report?period=2026-11").await;
+    assert_eq!(status, 404);
     running_store(&running)
         .verify()
         .expect("the store verifies");

@@ -218,6 +218,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/screenshot/{sha}", get(pages::screenshot))
         .route("/scans", get(pages::scans).post(actions::start_scan))
         .route("/distributors", get(pages::distributors))
+        .route("/distributors/{id}/report", get(pages::distributor_report))
         .route("/api/cases", get(actions::api_cases))
         .route(
             "/api/scan",

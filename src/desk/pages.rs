@@ -475,3 +475,75 @@ pub(super) async fn distributors(
         }),
     )
 }
+
+/// `/distributors/ID/report?period=2026-11`: the report a channel manager sends
+/// that distributor (only its listings, as `report compliance --distributor`
+/// writes it), as a zip of report.html, the CSVs and the screenshots.
+pub(super) async fn distributor_report(
+    State(d): State<Arc<Desk>>,
+    Path(id): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, DeskError> {
+    if !d.config.brand.sellers.iter().any(|s| s.id == id) {
+        return Err(DeskError::NotFound(format!(
+            "no distributor {} in brand.toml",
+            terminal(&id, 80)
+        )));
+    }
+    let period: crate::report::compliance::Period =
+        q.period.parse().map_err(DeskError::BadRequest)?;
+    let desk = d.clone();
+    let who = id.clone();
+    let bytes = blocking(move || {
+        let io = |e: std::io::Error| DeskError::BadRequest(format!("cannot write the report: {e}"));
+        let tmp = tempfile::tempdir().map_err(io)?;
+        let out = tmp.path().join("report");
+        let r = crate::report::compliance::build(&desk.config, &desk.store, period, Some(&who))?;
+        crate::report::compliance::write(&desk.config, &r, period, &out)?;
+        crate::report::compliance::write_screenshots(&desk.store, &r, &out)?;
+        let mut files = std::collections::BTreeMap::new();
+        for e in walk(&out).map_err(io)? {
+            let name = e
+                .strip_prefix(&out)
+                .unwrap_or(&e)
+                .to_string_lossy()
+                .to_string();
+            files.insert(name, std::fs::read(&e).map_err(io)?);
+        }
+        let zip = tmp.path().join("report.zip");
+        crate::report::packet::write_zip(&zip, &files)?;
+        std::fs::read(&zip).map_err(io)
+    })
+    .await?;
+    let name = format!(
+        "report-{}-{}.zip",
+        crate::sanitize::file_name(&id, 60),
+        period.label()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Every file under `dir`, depth first.
+fn walk(dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.is_dir() {
+            out.extend(walk(&p)?);
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    Ok(out)
+}

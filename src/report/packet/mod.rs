@@ -801,7 +801,7 @@ fn write_atomically(
     Ok(())
 }
 
-fn write_zip(path: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), PacketError> {
+pub(crate) fn write_zip(path: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), PacketError> {
     let zerr = |source| PacketError::Zip {
         path: path.display().to_string(),
         source,
