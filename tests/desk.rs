@@ -204,6 +204,62 @@ async fn the_desk_shows_the_queue_and_works_a_case_to_a_verified_packet() {
     let (_, history) = get(&base, &case_path).await;
     assert!(history.contains("need the order id") && history.contains("VERO-2"));
 
+    // Counterfeit grounds from the case page: a reviewer's and a test buy.
+    let listing = c
+        .open_findings
+        .iter()
+        .next()
+        .and_then(|k| k.rsplit_once('/'))
+        .unwrap()
+        .0
+        .to_string();
+    let form = [
+        ("csrf", token.as_str()),
+        ("action", "confirm"),
+        ("listing", listing.as_str()),
+        ("grounds", "misprinted logo"),
+        ("appears_product", "1"),
+        ("by", "a.lawyer"),
+    ];
+    let (status, body) = post(&base, &format!("{case_path}/action"), &form).await;
+    assert_eq!(status, 303, "{body}");
+    let form = [
+        ("csrf", token.as_str()),
+        ("action", "testbuy"),
+        ("listing", listing.as_str()),
+        ("order", "112-7-01"),
+        ("date", "2026-11-20"),
+        ("result", "counterfeit"),
+        ("notes", "no serial"),
+        ("appears_packaging", "1"),
+        ("by", "a.lawyer"),
+    ];
+    let (status, body) = post(&base, &format!("{case_path}/action"), &form).await;
+    assert_eq!(status, 303, "{body}");
+    let now = brandguard::case::get(running_store(&running), &c.id).unwrap();
+    let kinds: Vec<_> = now
+        .grounds
+        .iter()
+        .map(|g| (g.kind.as_str(), g.by.as_str(), g.appears_in.clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("reviewer", "a.lawyer", vec!["product".to_string()]),
+            ("test_buy", "a.lawyer", vec!["packaging".to_string()])
+        ]
+    );
+    assert_eq!(now.grounds[1].order_id.as_deref(), Some("112-7-01"));
+    // Grounds for a listing not of the case are refused.
+    let form = [
+        ("csrf", token.as_str()),
+        ("action", "confirm"),
+        ("listing", "bidbay/none"),
+        ("grounds", "x"),
+    ];
+    let (status, _) = post(&base, &format!("{case_path}/action"), &form).await;
+    assert_eq!(status, 400);
+
     // The other pages load.
     for p in ["/cases", "/scans", "/distributors?period=2026-11"] {
         let (status, body) = get(&base, p).await;

@@ -32,7 +32,8 @@ fn who(by: &str) -> String {
     crate::actor::actor(Some(by.trim()).filter(|b| !b.is_empty()))
 }
 
-/// A step of a case, from the case page's forms.
+/// A step of a case, from the case page's forms (a test buy's photo is added with
+/// `brandguard case testbuy --file`: the desk takes no uploads yet).
 #[derive(Debug, Deserialize)]
 pub(super) struct CaseAction {
     csrf: String,
@@ -47,6 +48,42 @@ pub(super) struct CaseAction {
     reason: String,
     #[serde(default)]
     by: String,
+    /// `confirm` and `testbuy`: the listing (`marketplace/id`).
+    #[serde(default)]
+    listing: String,
+    /// `confirm`: what shows it is a counterfeit.
+    #[serde(default)]
+    grounds: String,
+    /// `testbuy`: the marketplace's order id, the result (counterfeit or genuine)
+    /// and notes; `date` is the order's date.
+    #[serde(default)]
+    order: String,
+    #[serde(default)]
+    result: String,
+    #[serde(default)]
+    notes: String,
+    /// Where the infringement appears (checkboxes).
+    #[serde(default)]
+    appears_product: Option<String>,
+    #[serde(default)]
+    appears_packaging: Option<String>,
+    #[serde(default)]
+    appears_listing: Option<String>,
+}
+
+impl CaseAction {
+    /// The boxes ticked under "where it appears".
+    fn appears(&self) -> Vec<String> {
+        [
+            ("product", &self.appears_product),
+            ("packaging", &self.appears_packaging),
+            ("listing", &self.appears_listing),
+        ]
+        .into_iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(k, _)| k.to_string())
+        .collect()
+    }
 }
 
 /// `POST /cases/ID/action`: records the step and shows the case again.
@@ -101,6 +138,32 @@ fn case_step(d: &Desk, id: &str, a: &CaseAction) -> Result<(), DeskError> {
         "close" => {
             need("reason", &a.reason)?;
             crate::case::close(store, id, &a.reason, &by)?
+        }
+        "confirm" => {
+            need("grounds", &a.grounds)?;
+            crate::case::confirm_counterfeit(store, id, &a.listing, &a.grounds, &a.appears(), &by)?
+        }
+        "testbuy" => {
+            need("order id", &a.order)?;
+            let counterfeit = match a.result.as_str() {
+                "counterfeit" => true,
+                "genuine" => false,
+                _ => {
+                    return Err(DeskError::BadRequest(
+                        "say what arrived: counterfeit or genuine".into(),
+                    ));
+                }
+            };
+            let t = crate::case::TestBuy {
+                listing: a.listing.clone(),
+                order_id: a.order.trim().to_string(),
+                order_date: date,
+                counterfeit,
+                notes: a.notes.clone(),
+                appears_in: a.appears(),
+                file: None,
+            };
+            crate::case::test_buy(store, id, t, &by)?
         }
         other => {
             return Err(DeskError::BadRequest(format!(
