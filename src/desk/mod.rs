@@ -257,10 +257,17 @@ pub struct Advert {
 }
 
 impl Advert {
-    /// The advert of the desk running on the store at `store`, if one is there.
+    /// The advert of the desk running on the store at `store`, if one is there and
+    /// its process still runs (a desk killed with SIGKILL leaves its file behind; the
+    /// store's lock then belongs to someone else, e.g. a scan).
     pub fn read(store: &Path) -> Option<Advert> {
         let bytes = std::fs::read(store.join(ADVERT_FILE)).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let advert: Advert = serde_json::from_slice(&bytes).ok()?;
+        let pid = libc::pid_t::try_from(advert.pid).ok()?;
+        // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+        let alive = unsafe { libc::kill(pid, 0) } == 0
+            || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+        alive.then_some(advert)
     }
 }
 
@@ -369,4 +376,33 @@ fn write_advert(path: &Path, advert: &Advert) -> Result<(), DeskError> {
     let bytes = serde_json::to_vec_pretty(advert).unwrap_or_default();
     f.write_all(&bytes).map_err(err)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_advert_counts_only_while_its_desk_runs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(ADVERT_FILE);
+        let mut advert = Advert {
+            url: "http://127.0.0.1:1".into(),
+            token: "t".into(),
+            pid: std::process::id(),
+        };
+        write_advert(&path, &advert).expect("written");
+        assert!(Advert::read(dir.path()).is_some(), "this process runs");
+        // A process that has ended: its advert is stale.
+        let mut child = std::process::Command::new("true")
+            .spawn()
+            .expect("true runs");
+        advert.pid = child.id();
+        child.wait().expect("true ends");
+        write_advert(&path, &advert).expect("written");
+        assert!(
+            Advert::read(dir.path()).is_none(),
+            "a dead desk's advert is ignored"
+        );
+    }
 }
