@@ -48,14 +48,28 @@ struct BaseUrls {
 }
 
 impl ScanCommand {
-    /// Scans every marketplace of the targets folder into the store (resuming an
-    /// interrupted scan unless `--fresh`), announces what is new, writes the
-    /// summary and exits 0, 3 (some fetches failed) or 5 (a marketplace not looked at).
-    pub fn run(&self, cli: &Cli) -> Result<u8> {
-        let mut config = match load_config(&self.targets, &self.base.base_url) {
-            Ok(c) => c,
-            Err(code) => return Ok(code),
-        };
+    /// The store, or the exit code of the night a review desk holding it ran
+    /// instead (`handover`: the command may be handed to a desk).
+    fn open_store(&self, handover: bool) -> Result<std::result::Result<Store, u8>> {
+        match Store::open(&self.store) {
+            Ok(s) => Ok(Ok(s)),
+            Err(e @ brandguard::evidence::EvidenceError::Locked { .. }) if handover => {
+                match brandguard::desk::Advert::read(&self.store) {
+                    Some(advert) => Ok(Err(super::desk::scan_through(&advert, &self.targets)?)),
+                    None => Err(e.into()),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The targets with the command's overrides, and this shard's plan (printed);
+    /// a bad targets folder is the exit code.
+    fn config(
+        &self,
+        cli: &Cli,
+    ) -> std::result::Result<(Config, Option<brandguard::shard::ShardPlan>), u8> {
+        let mut config = load_config(&self.targets, &self.base.base_url)?;
         if let Some(n) = self.concurrency {
             config.brand.crawl.concurrency = n.max(1);
         }
@@ -74,6 +88,17 @@ impl ScanCommand {
                 plan.start_urls.len()
             );
         }
+        Ok((config, shard))
+    }
+
+    /// Scans every marketplace of the targets folder into the store (resuming an
+    /// interrupted scan unless `--fresh`), announces what is new, writes the
+    /// summary and exits 0, 3 (some fetches failed) or 5 (a marketplace not looked at).
+    pub fn run(&self, cli: &Cli) -> Result<u8> {
+        let (config, shard) = match self.config(cli) {
+            Ok(c) => c,
+            Err(code) => return Ok(code),
+        };
         let verdicts = match brandguard::crawl::verdict::Rules::load(&config.dir) {
             Ok(rules) => rules,
             Err(e) => {
@@ -81,18 +106,17 @@ impl ScanCommand {
                 return Ok(exit::BAD_CONFIG);
             }
         };
-        let store = match Store::open(&self.store) {
+        // Only the plain nightly command is handed to a desk: it scans with its own
+        // settings, so options it would not honour are refused with the store.
+        let plain = shard.is_none()
+            && !self.fresh
+            && !self.benchmark_unthrottled
+            && self.summary.is_none()
+            && self.concurrency.is_none()
+            && cli.render.is_none();
+        let store = match self.open_store(plain)? {
             Ok(s) => s,
-            Err(e @ brandguard::evidence::EvidenceError::Locked { .. })
-                if shard.is_none() && !self.fresh && !self.benchmark_unthrottled =>
-            {
-                // A review desk holding the store runs the night itself.
-                match brandguard::desk::Advert::read(&self.store) {
-                    Some(advert) => return super::desk::scan_through(&advert, &self.targets),
-                    None => return Err(e.into()),
-                }
-            }
-            Err(e) => return Err(e.into()),
+            Err(code) => return Ok(code),
         };
         let rt = runtime()?;
         let options = ScanOptions {

@@ -63,12 +63,14 @@ fn severity(k: FindingKind) -> u8 {
     }
 }
 
-/// Runs a store read off the async threads (a large store's walk must not stall
-/// the scan's tasks).
+/// Runs `f` on the desk off the async threads (a large store's walk must not
+/// stall the scan's tasks).
 async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, DeskError> + Send + 'static,
+    d: &Arc<Desk>,
+    f: impl FnOnce(&Desk) -> Result<T, DeskError> + Send + 'static,
 ) -> Result<T, DeskError> {
-    tokio::task::spawn_blocking(f)
+    let desk = Arc::clone(d);
+    tokio::task::spawn_blocking(move || f(&desk))
         .await
         .map_err(|e| DeskError::BadRequest(format!("the page's work failed: {e}")))?
 }
@@ -78,8 +80,7 @@ pub(super) async fn queue(
     State(d): State<Arc<Desk>>,
     Query(f): Query<QueueFilter>,
 ) -> Result<Html<String>, DeskError> {
-    let desk = d.clone();
-    let ctx = blocking(move || queue_rows(&desk, &f)).await?;
+    let ctx = blocking(&d, move |desk| queue_rows(desk, &f)).await?;
     d.page("queue.html", ctx)
 }
 
@@ -205,8 +206,7 @@ fn newest_screenshots(
 
 /// `/cases`: every case, one line each.
 pub(super) async fn cases(State(d): State<Arc<Desk>>) -> Result<Html<String>, DeskError> {
-    let desk = d.clone();
-    let rows = blocking(move || {
+    let rows = blocking(&d, move |desk| {
         Ok(crate::case::all(&desk.store)?
             .into_iter()
             .map(|c| case_line(&c))
@@ -236,8 +236,7 @@ pub(super) async fn case(
     State(d): State<Arc<Desk>>,
     Path(id): Path<String>,
 ) -> Result<Html<String>, DeskError> {
-    let desk = d.clone();
-    let ctx = blocking(move || case_context(&desk, &id)).await?;
+    let ctx = blocking(&d, move |desk| case_context(desk, &id)).await?;
     d.page("case.html", ctx)
 }
 
@@ -362,9 +361,8 @@ pub(super) async fn capture(
     Path(sha): Path<String>,
 ) -> Result<Response, DeskError> {
     let sha = sha_of(&sha)?;
-    let store = d.store.clone();
     let key = sha.clone();
-    let bytes = blocking(move || Ok(store.snapshot(&key)?)).await?;
+    let bytes = blocking(&d, move |desk| Ok(desk.store.snapshot(&key)?)).await?;
     let Some(bytes) = bytes else {
         return Err(DeskError::NotFound(format!("no stored page {sha}")));
     };
@@ -388,9 +386,8 @@ pub(super) async fn screenshot(
     Path(sha): Path<String>,
 ) -> Result<Response, DeskError> {
     let sha = sha_of(&sha)?;
-    let store = d.store.clone();
     let key = sha.clone();
-    let bytes = blocking(move || Ok(store.snapshot(&key)?)).await?;
+    let bytes = blocking(&d, move |desk| Ok(desk.store.snapshot(&key)?)).await?;
     match bytes {
         Some(b) if b.starts_with(b"\x89PNG") => Ok((
             [
@@ -407,8 +404,7 @@ pub(super) async fn screenshot(
 /// `/scans`: each scan's coverage, failures and cost, newest first; a button
 /// starts one now.
 pub(super) async fn scans(State(d): State<Arc<Desk>>) -> Result<Html<String>, DeskError> {
-    let desk = d.clone();
-    let rows = blocking(move || {
+    let rows = blocking(&d, move |desk| {
         let mut rows = Vec::new();
         for r in desk.store.scans() {
             let r = r?;
@@ -455,8 +451,7 @@ pub(super) async fn distributors(
         q.period.clone()
     };
     let period: crate::report::compliance::Period = label.parse().map_err(DeskError::BadRequest)?;
-    let desk = d.clone();
-    let report = blocking(move || {
+    let report = blocking(&d, move |desk| {
         Ok(crate::report::compliance::build(
             &desk.config,
             &desk.store,
@@ -492,9 +487,8 @@ pub(super) async fn distributor_report(
     }
     let period: crate::report::compliance::Period =
         q.period.parse().map_err(DeskError::BadRequest)?;
-    let desk = d.clone();
     let who = id.clone();
-    let bytes = blocking(move || {
+    let bytes = blocking(&d, move |desk| {
         let io = |e: std::io::Error| DeskError::BadRequest(format!("cannot write the report: {e}"));
         let tmp = tempfile::tempdir().map_err(io)?;
         let out = tmp.path().join("report");
