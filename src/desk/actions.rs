@@ -309,41 +309,55 @@ pub fn spawn_scan(d: &Arc<Desk>) -> bool {
     }
     let desk = d.clone();
     tokio::spawn(async move {
-        let result = crate::scan::run(
-            &desk.config,
-            &desk.store,
-            crate::scan::ScanOptions::default(),
-        )
-        .await;
-        let last = match result {
-            Ok(mut summary) => {
-                night(&desk, &mut summary).await;
-                LastScan {
-                    finished_at: chrono::Utc::now(),
-                    scan_id: Some(summary.scan_id),
-                    exit: summary.exit_code(),
-                    message: format!(
-                        "{} pages, {} listings, {} new findings, {} failures",
-                        summary.pages_fetched,
-                        summary.listings_seen,
-                        summary.findings_new,
-                        summary.failures.values().sum::<u64>()
-                    ),
-                }
-            }
-            Err(e) => LastScan {
-                finished_at: chrono::Utc::now(),
-                scan_id: None,
-                exit: 1,
-                message: e.to_string(),
-            },
-        };
+        // The night runs as its own task: if it panics, the desk still says the
+        // scan ended, and failed, instead of showing it running for ever.
+        let night_desk = desk.clone();
+        let ran = tokio::spawn(async move { run_night(&night_desk).await }).await;
+        let last = ran.unwrap_or_else(|e| LastScan {
+            finished_at: chrono::Utc::now(),
+            scan_id: None,
+            exit: 1,
+            message: format!("the scan stopped on an internal error: {e}"),
+        });
         tracing::info!(exit = last.exit, message = %last.message, "the desk's scan ended");
         let mut s = desk.scan_state();
         s.running_since = None;
         s.last = Some(last);
     });
     true
+}
+
+/// One night in the desk: the scan and the steps after it; how it ended.
+async fn run_night(desk: &Desk) -> LastScan {
+    let result = crate::scan::run(
+        &desk.config,
+        &desk.store,
+        crate::scan::ScanOptions::default(),
+    )
+    .await;
+    match result {
+        Ok(mut summary) => {
+            night(desk, &mut summary).await;
+            LastScan {
+                finished_at: chrono::Utc::now(),
+                scan_id: Some(summary.scan_id),
+                exit: summary.exit_code(),
+                message: format!(
+                    "{} pages, {} listings, {} new findings, {} failures",
+                    summary.pages_fetched,
+                    summary.listings_seen,
+                    summary.findings_new,
+                    summary.failures.values().sum::<u64>()
+                ),
+            }
+        }
+        Err(e) => LastScan {
+            finished_at: chrono::Utc::now(),
+            scan_id: None,
+            exit: 1,
+            message: e.to_string(),
+        },
+    }
 }
 
 /// The rest of the nightly job, as `brandguard scan` does it: the log
