@@ -33,7 +33,7 @@ async fn desk_over_demo() -> (
         "<script>alert(1)</script>\u{202e}evil",
     );
     store.finish_scan(scan, serde_json::json!({})).unwrap();
-    let running = desk::start(config, store, "127.0.0.1:0".parse().unwrap())
+    let running = desk::start(config, store, "127.0.0.1:0".parse().unwrap(), None)
         .await
         .expect("the desk starts");
     (server, dir, running)
@@ -428,7 +428,7 @@ async fn pages_and_the_cli_answer_while_the_desk_scans_a_slow_marketplace() {
     server.set_night(0);
     common::night(&config, &store, 0).await;
     let targets = config.dir.clone();
-    let running = desk::start(config, store, "127.0.0.1:0".parse().unwrap())
+    let running = desk::start(config, store, "127.0.0.1:0".parse().unwrap(), None)
         .await
         .unwrap();
     let base = format!("http://{}", running.addr);

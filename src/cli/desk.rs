@@ -20,9 +20,62 @@ pub struct ServeCommand {
     /// write it; the CLI's readers ask the desk while it holds it).
     #[arg(long, default_value = "evidence/store")]
     store: PathBuf,
-    /// Where to listen: loopback only (no accounts yet).
+    /// Where to listen: loopback only without --users; any address with it (put an
+    /// HTTPS proxy in front: browsers send the session cookie over HTTPS, or to
+    /// loopback).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// The accounts file (`brandguard users add`): every page then needs a
+    /// signed-in person whose role allows it.
+    #[arg(long, env = "BRANDGUARD_USERS")]
+    users: Option<PathBuf>,
+}
+
+/// `brandguard users …`
+#[derive(clap::Subcommand)]
+pub enum UsersCommand {
+    /// Adds an account, or gives an existing one a new role and password. The
+    /// password is asked for on the terminal, or read as one line from stdin.
+    Add {
+        /// The account's name (recorded as who did what).
+        name: String,
+        /// legal (everything), channel (distributors and reports) or viewer (read only).
+        #[arg(long)]
+        role: desk::Role,
+        /// The users file (created if missing; written readable by its owner only).
+        #[arg(long, env = "BRANDGUARD_USERS")]
+        users: PathBuf,
+    },
+    /// Lists the accounts and their roles.
+    List {
+        #[arg(long, env = "BRANDGUARD_USERS")]
+        users: PathBuf,
+    },
+}
+
+impl UsersCommand {
+    pub fn run(&self) -> Result<u8> {
+        match self {
+            UsersCommand::Add { name, role, users } => {
+                use std::io::IsTerminal;
+                let password = if std::io::stdin().is_terminal() {
+                    rpassword::prompt_password(format!("password for {name}: "))?
+                } else {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                };
+                desk::accounts::add_user(users, name, *role, &password)?;
+                println!("{name} ({}) saved in {}", role.as_str(), users.display());
+            }
+            UsersCommand::List { users } => {
+                for u in desk::Users::load(users)?.users() {
+                    println!("{}\t{}", u.name, u.role.as_str());
+                }
+            }
+        }
+        Ok(exit::OK)
+    }
 }
 
 impl ServeCommand {
@@ -34,10 +87,14 @@ impl ServeCommand {
         if let Some(mode) = cli.render {
             config.override_render(mode);
         }
+        let users = match &self.users {
+            Some(p) => Some(desk::Users::load(p)?),
+            None => None,
+        };
         let store = Store::open(&self.store)?;
         let rt = super::runtime()?;
         rt.block_on(async {
-            let running = desk::start(config, store, self.listen).await?;
+            let running = desk::start(config, store, self.listen, users).await?;
             println!(
                 "review desk on http://{} (store {}); Ctrl-C stops it",
                 running.addr,

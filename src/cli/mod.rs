@@ -103,6 +103,11 @@ enum Command {
     /// The review desk: a local web app for the queue, cases, distributors and
     /// scans, which keeps the store open so reading never waits for a scan.
     Serve(desk::ServeCommand),
+    /// The review desk's accounts (a users file of argon2 password hashes).
+    Users {
+        #[command(subcommand)]
+        command: desk::UsersCommand,
+    },
     /// Who is behind the sellers: networks of accounts linked by shared identifiers.
     Sellers {
         #[command(subcommand)]
@@ -136,6 +141,7 @@ impl Cli {
             Command::Case(c) => c.run(),
             Command::Sellers { command } => command.run(),
             Command::Serve(c) => c.run(self),
+            Command::Users { command } => command.run(),
         }
     }
 

@@ -11,25 +11,21 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Desk, DeskError, LastScan};
+use super::{Actor, Desk, DeskError, LastScan};
+use axum::Extension;
 
 /// The header the CLI sends the desk's token in (a web page of another origin
 /// cannot set it without a CORS preflight, which the desk never answers).
 pub const TOKEN_HEADER: &str = "x-brandguard-token";
 
-/// Refuses a form whose token is not this desk's (cross-site request forgery: a
-/// page elsewhere, or a captured page, posting to the desk).
-fn check_token(d: &Desk, sent: &str) -> Result<(), DeskError> {
+/// Refuses a form whose token is not the sender's (cross-site request forgery: a
+/// page elsewhere, or a captured page, posting to the desk): the session's token
+/// with accounts, the desk's without.
+fn check_token(expected: &str, sent: &str) -> Result<(), DeskError> {
     // Compared in constant time: the token is a secret.
-    let (a, b) = (sent.as_bytes(), d.token.as_bytes());
+    let (a, b) = (sent.as_bytes(), expected.as_bytes());
     let same = a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
     if same { Ok(()) } else { Err(DeskError::Csrf) }
-}
-
-/// Who acts: the form's name when given, else the account the desk runs as (a
-/// desk on loopback has no accounts: whoever can reach it is the machine's user).
-fn who(by: &str) -> String {
-    crate::actor::actor(Some(by.trim()).filter(|b| !b.is_empty()))
 }
 
 /// A step of a case, from the case page's forms (a test buy's photo is added with
@@ -89,21 +85,22 @@ impl CaseAction {
 /// `POST /cases/ID/action`: records the step and shows the case again.
 pub(super) async fn case_action(
     State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
     Form(a): Form<CaseAction>,
 ) -> Result<Redirect, DeskError> {
-    check_token(&d, &a.csrf)?;
+    check_token(&actor.csrf, &a.csrf)?;
     let desk = d.clone();
     let case_id = id.clone();
-    tokio::task::spawn_blocking(move || case_step(&desk, &case_id, &a))
+    let by = actor.who(&a.by);
+    tokio::task::spawn_blocking(move || case_step(&desk, &case_id, &a, &by))
         .await
         .map_err(|e| DeskError::BadRequest(format!("the action failed: {e}")))??;
     Ok(Redirect::to(&format!("/cases/{}", urlencode(&id))))
 }
 
-fn case_step(d: &Desk, id: &str, a: &CaseAction) -> Result<(), DeskError> {
+fn case_step(d: &Desk, id: &str, a: &CaseAction, by: &str) -> Result<(), DeskError> {
     let store = &d.store;
-    let by = who(&a.by);
     let date = if a.date.trim().is_empty() {
         chrono::Local::now().date_naive()
     } else {
@@ -121,27 +118,27 @@ fn case_step(d: &Desk, id: &str, a: &CaseAction) -> Result<(), DeskError> {
     let c = match a.action.as_str() {
         "file" => {
             need("marketplace's reference", &a.reference)?;
-            crate::case::file(store, id, a.reference.trim(), date, &by)?
+            crate::case::file(store, id, a.reference.trim(), date, by)?
         }
         "refile" => {
             need("marketplace's reference", &a.reference)?;
-            crate::case::refile(store, id, a.reference.trim(), date, &by)?
+            crate::case::refile(store, id, a.reference.trim(), date, by)?
         }
         "reject" => {
             need("marketplace's reason", &a.reason)?;
-            crate::case::reject(store, id, &a.reason, &by)?
+            crate::case::reject(store, id, &a.reason, by)?
         }
         "resolve" => {
             need("reason", &a.reason)?;
-            crate::case::resolve(store, id, &a.reason, &by)?
+            crate::case::resolve(store, id, &a.reason, by)?
         }
         "close" => {
             need("reason", &a.reason)?;
-            crate::case::close(store, id, &a.reason, &by)?
+            crate::case::close(store, id, &a.reason, by)?
         }
         "confirm" => {
             need("grounds", &a.grounds)?;
-            crate::case::confirm_counterfeit(store, id, &a.listing, &a.grounds, &a.appears(), &by)?
+            crate::case::confirm_counterfeit(store, id, &a.listing, &a.grounds, &a.appears(), by)?
         }
         "testbuy" => {
             need("order id", &a.order)?;
@@ -163,7 +160,7 @@ fn case_step(d: &Desk, id: &str, a: &CaseAction) -> Result<(), DeskError> {
                 appears_in: a.appears(),
                 file: None,
             };
-            crate::case::test_buy(store, id, t, &by)?
+            crate::case::test_buy(store, id, t, by)?
         }
         other => {
             return Err(DeskError::BadRequest(format!(
@@ -188,10 +185,11 @@ pub(super) struct Plain {
 /// first what has no rendered capture) and offers its zip.
 pub(super) async fn build_packet(
     State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
     Form(f): Form<Plain>,
 ) -> Result<Response, DeskError> {
-    check_token(&d, &f.csrf)?;
+    check_token(&actor.csrf, &f.csrf)?;
     let opts = crate::report::packet::BuildOptions::default();
     let pages = {
         let desk = d.clone();
@@ -216,7 +214,7 @@ pub(super) async fn build_packet(
     }
     let desk = d.clone();
     let case_id = id.clone();
-    let by = who(&f.by);
+    let by = actor.who(&f.by);
     let built = tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&desk.packets).map_err(|e| {
             DeskError::BadRequest(format!("cannot create {}: {e}", desk.packets.display()))
@@ -291,9 +289,11 @@ pub(super) async fn download_packet(
 /// store (one at a time); the Scans page shows it running and how it ended.
 pub(super) async fn start_scan(
     State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
     Form(f): Form<Plain>,
 ) -> Result<Redirect, DeskError> {
-    check_token(&d, &f.csrf)?;
+    check_token(&actor.csrf, &f.csrf)?;
+    tracing::info!(by = %actor.who(&f.by), "scan started from the desk");
     spawn_scan(&d);
     Ok(Redirect::to("/scans"))
 }
@@ -387,7 +387,7 @@ fn check_api(d: &Desk, headers: &HeaderMap) -> Result<(), DeskError> {
         .get(TOKEN_HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    check_token(d, sent)
+    check_token(&d.token, sent)
 }
 
 /// `GET /api/cases?state=S`: every case as JSON, for `brandguard case list`.
@@ -460,4 +460,117 @@ pub(super) async fn api_start_scan(
 
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The sign-in form's fields.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct Login {
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    password: String,
+    /// Where to go after (a path of the desk).
+    #[serde(default)]
+    next: String,
+}
+
+/// A path of this desk to go back to after signing in: `/…` but never `//host`
+/// or `/\host` (both would leave the desk).
+fn safe_next(next: &str) -> Option<&str> {
+    (next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\")).then_some(next)
+}
+
+fn login_form(
+    d: &Desk,
+    next: &str,
+    error: Option<&str>,
+) -> Result<axum::response::Html<String>, DeskError> {
+    let nobody = Actor {
+        account: None,
+        role: super::Role::Viewer,
+        csrf: String::new(),
+    };
+    d.page(
+        &nobody,
+        "login.html",
+        serde_json::json!({"title": "Sign in", "next": next, "error": error, "login": true}),
+    )
+}
+
+/// `GET /login`.
+pub(super) async fn login_page(
+    State(d): State<Arc<Desk>>,
+    Query(q): Query<Login>,
+) -> Result<Response, DeskError> {
+    if d.users.is_none() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    Ok(login_form(&d, &q.next, None)?.into_response())
+}
+
+/// `POST /login`: checks the password (off the async threads: argon2 is meant to
+/// be slow), opens a session and sets its cookie.
+pub(super) async fn login(
+    State(d): State<Arc<Desk>>,
+    jar: axum_extra::extract::CookieJar,
+    Form(f): Form<Login>,
+) -> Result<Response, DeskError> {
+    if d.users.is_none() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    let name = f.user.trim().to_string();
+    if !d.sessions.may_try(&name) {
+        tracing::warn!(user = %crate::sanitize::terminal(&name, 64), "sign-in refused: too many tries");
+        let page = login_form(
+            &d,
+            &f.next,
+            Some("Too many tries for this name: wait a minute."),
+        )?;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
+    let desk = d.clone();
+    let (n, password) = (name.clone(), f.password.clone());
+    let user = tokio::task::spawn_blocking(move || {
+        desk.users
+            .as_ref()
+            .and_then(|u| u.check(&n, &password).cloned())
+    })
+    .await
+    .map_err(|e| DeskError::BadRequest(format!("the sign-in failed: {e}")))?;
+    let Some(user) = user else {
+        tracing::warn!(user = %crate::sanitize::terminal(&name, 64), "sign-in failed");
+        let page = login_form(&d, &f.next, Some("Wrong name or password."))?;
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    };
+    let id = d.sessions.open(&user);
+    tracing::info!(user = %user.name, role = user.role.as_str(), "signed in");
+    let cookie = axum_extra::extract::cookie::Cookie::build((super::accounts::SESSION_COOKIE, id))
+        .path("/")
+        .http_only(true)
+        .secure(true)
+        .same_site(axum_extra::extract::cookie::SameSite::Strict)
+        .build();
+    let to = safe_next(&f.next)
+        .filter(|n| !n.starts_with("/login"))
+        .unwrap_or(user.role.home())
+        .to_string();
+    Ok((jar.add(cookie), Redirect::to(&to)).into_response())
+}
+
+/// `POST /logout`: ends the session.
+pub(super) async fn logout(
+    State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
+    jar: axum_extra::extract::CookieJar,
+    Form(f): Form<Plain>,
+) -> Result<Response, DeskError> {
+    check_token(&actor.csrf, &f.csrf)?;
+    if let Some(c) = jar.get(super::accounts::SESSION_COOKIE) {
+        d.sessions.close(c.value());
+    }
+    tracing::info!(user = ?actor.account, "signed out");
+    let jar = jar.remove(
+        axum_extra::extract::cookie::Cookie::build(super::accounts::SESSION_COOKIE).path("/"),
+    );
+    Ok((jar, Redirect::to("/login")).into_response())
 }

@@ -27,11 +27,16 @@
 //! cut); a captured page is shown only from `/capture/SHA` with
 //! `Content-Security-Policy: sandbox` and `default-src 'none'`: no script runs, it
 //! has an opaque origin (no cookie, no same-origin request to the desk) and may
-//! fetch nothing. Without accounts the desk listens on loopback only.
+//! fetch nothing. Without accounts the desk listens on loopback only; with a
+//! users file ([`accounts`]) every page wants a signed-in person whose role allows
+//! it, forms carry that session's own token, and the account is recorded as who
+//! acted.
 
+pub mod accounts;
 mod actions;
 mod pages;
 
+pub use accounts::{Actor, Role, Users};
 pub use actions::{ApiScan, TOKEN_HEADER, spawn_scan};
 
 use std::net::SocketAddr;
@@ -55,7 +60,7 @@ pub const ADVERT_FILE: &str = "desk.json";
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
     #[error(
-        "the desk listens on {addr}, which is not a loopback address: without accounts it may only listen on 127.0.0.1 or ::1"
+        "the desk listens on {addr}, which is not a loopback address: without accounts it may only listen on 127.0.0.1 or ::1 (give it a users file: --users FILE, made with `brandguard users add`)"
     )]
     NotLoopback { addr: SocketAddr },
     #[error("cannot listen on {addr}: {source}")]
@@ -82,6 +87,8 @@ pub enum DeskError {
     NotFound(String),
     #[error("the form's token does not match this desk's: reload the page and try again")]
     Csrf,
+    #[error("your role ({role}) may not {what}: ask someone with the legal role")]
+    Forbidden { role: &'static str, what: String },
     #[error("{0}")]
     BadRequest(String),
 }
@@ -91,7 +98,7 @@ impl IntoResponse for DeskError {
         let status = match &self {
             DeskError::NotFound(_) => StatusCode::NOT_FOUND,
             DeskError::Case(crate::case::CaseError::NotFound(_)) => StatusCode::NOT_FOUND,
-            DeskError::Csrf => StatusCode::FORBIDDEN,
+            DeskError::Csrf | DeskError::Forbidden { .. } => StatusCode::FORBIDDEN,
             DeskError::BadRequest(_)
             | DeskError::Case(
                 crate::case::CaseError::WrongState { .. } | crate::case::CaseError::Invalid(_),
@@ -138,11 +145,15 @@ pub struct Desk {
     scan: Mutex<ScanState>,
     /// Where packets built from the desk are written (`STORE/../packets`).
     packets: PathBuf,
+    /// The accounts, when the desk has any: then every page wants a session.
+    users: Option<Users>,
+    sessions: accounts::Sessions,
 }
 
 impl Desk {
-    /// A desk over `store` for the brand of `config`.
-    pub fn new(config: Config, store: Store) -> Arc<Desk> {
+    /// A desk over `store` for the brand of `config`, with accounts when `users`
+    /// is given.
+    pub fn new(config: Config, store: Store, users: Option<Users>) -> Arc<Desk> {
         let packets = store
             .path()
             .parent()
@@ -161,6 +172,8 @@ impl Desk {
             token: random_token(),
             scan: Mutex::new(ScanState::default()),
             packets,
+            users,
+            sessions: accounts::Sessions::default(),
         })
     }
 
@@ -178,9 +191,30 @@ impl Desk {
         self.scan.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Renders desk template `name` with `ctx` (plus the token and the scan state).
-    fn page(&self, name: &str, mut ctx: serde_json::Value) -> Result<Html<String>, DeskError> {
-        ctx["csrf"] = self.token.clone().into();
+    /// Who acts on a desk without accounts: the machine's user, with the desk's
+    /// token.
+    fn machine(&self) -> Actor {
+        Actor {
+            account: None,
+            role: Role::Legal,
+            csrf: self.token.clone(),
+        }
+    }
+
+    /// Renders desk template `name` for `who` with `ctx` (plus their form token,
+    /// what they may do, and the scan state).
+    fn page(
+        &self,
+        who: &Actor,
+        name: &str,
+        mut ctx: serde_json::Value,
+    ) -> Result<Html<String>, DeskError> {
+        ctx["csrf"] = who.csrf.clone().into();
+        ctx["account"] = who.account.clone().into();
+        ctx["role"] = who.role.as_str().into();
+        // Forms that change something are shown to those who may send them.
+        ctx["can_act"] = (who.role == Role::Legal).into();
+        ctx["can_read_cases"] = (who.role != Role::Channel).into();
         ctx["brand"] = self.config.brand.name.clone().into();
         ctx["scan"] = serde_json::to_value(&*self.scan_state()).unwrap_or_default();
         let t = self
@@ -200,7 +234,7 @@ impl Desk {
 }
 
 /// 32 random bytes, hex.
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     let bytes: [u8; 32] = rand::random();
     hex::encode(bytes)
 }
@@ -209,6 +243,8 @@ fn random_token() -> String {
 pub fn router(desk: Arc<Desk>) -> Router {
     Router::new()
         .route("/", get(pages::queue))
+        .route("/login", get(actions::login_page).post(actions::login))
+        .route("/logout", post(actions::logout))
         .route("/cases", get(pages::cases))
         .route("/cases/{id}", get(pages::case))
         .route("/cases/{id}/action", post(actions::case_action))
@@ -224,8 +260,56 @@ pub fn router(desk: Arc<Desk>) -> Router {
             "/api/scan",
             get(actions::api_scan_state).post(actions::api_start_scan),
         )
+        .layer(axum::middleware::from_fn_with_state(desk.clone(), guard))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(desk)
+}
+
+/// Who may reach what. Without accounts everyone is the machine's user. With
+/// accounts: `/login` is open; the JSON API checks the CLI's token itself; every
+/// other request needs a session (a page asked for without one is sent to sign in,
+/// and comes back after), and a role that may not make it gets 403.
+async fn guard(
+    axum::extract::State(d): axum::extract::State<Arc<Desk>>,
+    jar: axum_extra::extract::CookieJar,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path().to_string();
+    if d.users.is_none() || path.starts_with("/api/") {
+        req.extensions_mut().insert(d.machine());
+        return next.run(req).await;
+    }
+    if path == "/login" {
+        return next.run(req).await;
+    }
+    let actor = jar
+        .get(accounts::SESSION_COOKIE)
+        .and_then(|c| d.sessions.actor(c.value()));
+    let Some(actor) = actor else {
+        let back = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .filter(|_| req.method() == axum::http::Method::GET)
+            .unwrap_or("/");
+        let to = format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
+        );
+        return axum::response::Redirect::to(&to).into_response();
+    };
+    if !actor.role.may(req.method(), &path) {
+        tracing::warn!(account = ?actor.account, role = actor.role.as_str(), method = %req.method(), %path, "refused: role");
+        let what = format!("{} {}", req.method(), crate::sanitize::terminal(&path, 120));
+        return DeskError::Forbidden {
+            role: actor.role.as_str(),
+            what,
+        }
+        .into_response();
+    }
+    req.extensions_mut().insert(actor);
+    next.run(req).await
 }
 
 /// Every answer of the desk: no framing by other sites, no sniffing, no referrer
@@ -309,10 +393,15 @@ impl Running {
     }
 }
 
-/// Starts the desk on `listen` (loopback only) and advertises it in the store's
-/// folder.
-pub async fn start(config: Config, store: Store, listen: SocketAddr) -> Result<Running, DeskError> {
-    if !listen.ip().is_loopback() {
+/// Starts the desk on `listen` (loopback only without accounts) and advertises it
+/// in the store's folder.
+pub async fn start(
+    config: Config,
+    store: Store,
+    listen: SocketAddr,
+    users: Option<Users>,
+) -> Result<Running, DeskError> {
+    if !listen.ip().is_loopback() && users.is_none() {
         return Err(DeskError::NotLoopback { addr: listen });
     }
     let listener = tokio::net::TcpListener::bind(listen)
@@ -325,7 +414,7 @@ pub async fn start(config: Config, store: Store, listen: SocketAddr) -> Result<R
         addr: listen,
         source,
     })?;
-    let desk = Desk::new(config, store);
+    let desk = Desk::new(config, store, users);
     let advert_path = desk.store.path().join(ADVERT_FILE);
     write_advert(
         &advert_path,

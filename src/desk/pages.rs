@@ -10,10 +10,11 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Desk, DeskError};
+use super::{Actor, Desk, DeskError};
 use crate::evidence::FindingRecord;
 use crate::judge::FindingKind;
 use crate::sanitize::terminal;
+use axum::Extension;
 
 /// Longest text of a page (seller name, title) shown in a cell; the rest is cut.
 const CELL: usize = 200;
@@ -78,10 +79,11 @@ async fn blocking<T: Send + 'static>(
 /// `/`: open findings, confirmed first, most severe and newest first.
 pub(super) async fn queue(
     State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
     Query(f): Query<QueueFilter>,
 ) -> Result<Html<String>, DeskError> {
     let ctx = blocking(&d, move |desk| queue_rows(desk, &f)).await?;
-    d.page("queue.html", ctx)
+    d.page(&actor, "queue.html", ctx)
 }
 
 fn queue_rows(d: &Desk, f: &QueueFilter) -> Result<serde_json::Value, DeskError> {
@@ -205,7 +207,10 @@ fn newest_screenshots(
 }
 
 /// `/cases`: every case, one line each.
-pub(super) async fn cases(State(d): State<Arc<Desk>>) -> Result<Html<String>, DeskError> {
+pub(super) async fn cases(
+    State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
+) -> Result<Html<String>, DeskError> {
     let rows = blocking(&d, move |desk| {
         Ok(crate::case::all(&desk.store)?
             .into_iter()
@@ -213,7 +218,11 @@ pub(super) async fn cases(State(d): State<Arc<Desk>>) -> Result<Html<String>, De
             .collect::<Vec<_>>())
     })
     .await?;
-    d.page("cases.html", json!({"title": "Cases", "cases": rows}))
+    d.page(
+        &actor,
+        "cases.html",
+        json!({"title": "Cases", "cases": rows}),
+    )
 }
 
 fn case_line(c: &crate::case::Case) -> serde_json::Value {
@@ -234,10 +243,11 @@ fn case_line(c: &crate::case::Case) -> serde_json::Value {
 /// history, its packets, and the forms of every step.
 pub(super) async fn case(
     State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
 ) -> Result<Html<String>, DeskError> {
     let ctx = blocking(&d, move |desk| case_context(desk, &id)).await?;
-    d.page("case.html", ctx)
+    d.page(&actor, "case.html", ctx)
 }
 
 fn case_context(d: &Desk, id: &str) -> Result<serde_json::Value, DeskError> {
@@ -403,7 +413,10 @@ pub(super) async fn screenshot(
 
 /// `/scans`: each scan's coverage, failures and cost, newest first; a button
 /// starts one now.
-pub(super) async fn scans(State(d): State<Arc<Desk>>) -> Result<Html<String>, DeskError> {
+pub(super) async fn scans(
+    State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
+) -> Result<Html<String>, DeskError> {
     let rows = blocking(&d, move |desk| {
         let mut rows = Vec::new();
         for r in desk.store.scans() {
@@ -430,7 +443,11 @@ pub(super) async fn scans(State(d): State<Arc<Desk>>) -> Result<Html<String>, De
         Ok(rows)
     })
     .await?;
-    d.page("scans.html", json!({"title": "Scans", "scans": rows}))
+    d.page(
+        &actor,
+        "scans.html",
+        json!({"title": "Scans", "scans": rows}),
+    )
 }
 
 /// The distributors page's month (`?period=2026-11`, default this month).
@@ -443,6 +460,7 @@ pub(super) struct PeriodQuery {
 /// `/distributors`: each distributor's scorecard for a month, and its escalation step.
 pub(super) async fn distributors(
     State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Html<String>, DeskError> {
     let label = if q.period.is_empty() {
@@ -461,6 +479,7 @@ pub(super) async fn distributors(
     })
     .await?;
     d.page(
+        &actor,
         "distributors.html",
         json!({
             "title": "Distributors",

@@ -29,6 +29,7 @@ const BUILT_IN: &[(&str, &str)] = embedded![
     "desk/case.html",
     "desk/scans.html",
     "desk/distributors.html",
+    "desk/login.html",
 ];
 
 /// Template `name` of folder `dir` (`packet`, `report`): the targets folder's own copy

@@ -1,0 +1,454 @@
+//! People at the desk: accounts in a `users` file (argon2id password hashes), roles,
+//! sessions and what each role may reach.
+//!
+//! A desk on loopback may run without accounts (whoever reaches 127.0.0.1 is the
+//! machine's user, and names themself in the forms); given a users file, every page
+//! but `/login` wants a session, and a desk on any other address needs one. Sessions
+//! live in the desk's memory (a restarted desk asks everyone to sign in again) and
+//! travel in a cookie that is `HttpOnly` (no script reads it), `SameSite=Strict` (no
+//! other site's page sends it) and `Secure` (browsers send it back over HTTPS, and
+//! over plain HTTP to loopback only: a desk on another address is put behind an
+//! HTTPS proxy). Each session has its own CSRF token, so a form's token is worth
+//! nothing to anyone else.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::http::Method;
+use serde::{Deserialize, Serialize};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "brandguard_session";
+
+/// A session unused this long ends (the next request signs in again).
+const IDLE: Duration = Duration::from_secs(12 * 3600);
+
+/// What a person may do at the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything: the queue, cases and their steps, packets, scans, distributors.
+    Legal,
+    /// The distributors' scorecards and reports, and the scans page; no case, no
+    /// captured page, no action.
+    Channel,
+    /// Every page, read only.
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Legal => "legal",
+            Role::Channel => "channel",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// Whether the role may make request `method path` (signing out is everyone's).
+    pub fn may(self, method: &Method, path: &str) -> bool {
+        if path == "/logout" {
+            return true;
+        }
+        let reads = method == Method::GET || method == Method::HEAD;
+        match self {
+            Role::Legal => true,
+            Role::Viewer => reads,
+            Role::Channel => {
+                reads
+                    && (path == "/distributors"
+                        || path.starts_with("/distributors/")
+                        || path == "/scans")
+            }
+        }
+    }
+
+    /// Where the role starts after signing in.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Channel => "/distributors",
+            _ => "/",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = AccountError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "legal" => Ok(Role::Legal),
+            "channel" => Ok(Role::Channel),
+            "viewer" => Ok(Role::Viewer),
+            other => Err(AccountError::Invalid(format!(
+                "role `{other}` is not one of legal, channel, viewer"
+            ))),
+        }
+    }
+}
+
+/// One account of the users file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct User {
+    pub name: String,
+    pub role: Role,
+    /// The password's argon2id hash as a PHC string (`$argon2id$v=19$…`); never the
+    /// password.
+    pub password: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UsersFile {
+    #[serde(default, rename = "user")]
+    users: Vec<User>,
+}
+
+/// What went wrong with the users file.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("cannot read the users file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the users file {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the users file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The desk's accounts, loaded from a users file.
+#[derive(Debug, Clone)]
+pub struct Users {
+    path: PathBuf,
+    users: Vec<User>,
+}
+
+impl Users {
+    /// Loads `path`: every account needs a name, a role and a well-formed argon2
+    /// hash; names are unique.
+    pub fn load(path: &Path) -> Result<Users, AccountError> {
+        let text = std::fs::read_to_string(path).map_err(|source| AccountError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let file: UsersFile = toml::from_str(&text).map_err(|e| AccountError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        let bad = |message: String| AccountError::Parse {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for u in &file.users {
+            check_name(&u.name).map_err(|e| bad(e.to_string()))?;
+            if !seen.insert(u.name.clone()) {
+                return Err(bad(format!("user `{}` is listed twice", u.name)));
+            }
+            PasswordHash::new(&u.password).map_err(|e| {
+                bad(format!(
+                    "user `{}`: password is not an argon2 hash ({e}); set it with `brandguard users add`",
+                    u.name
+                ))
+            })?;
+        }
+        if file.users.is_empty() {
+            return Err(bad(
+                "no [[user]] in it: add one with `brandguard users add NAME --role legal`".into(),
+            ));
+        }
+        Ok(Users {
+            path: path.to_path_buf(),
+            users: file.users,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    /// The account `name` if `password` is its password. An unknown name costs
+    /// the same hashing as a wrong password (no timing tells which names exist).
+    pub fn check(&self, name: &str, password: &str) -> Option<&User> {
+        let user = self.users.iter().find(|u| u.name == name);
+        let hash = user.map(|u| u.password.as_str()).unwrap_or(&DUMMY_HASH);
+        let ok = PasswordHash::new(hash).ok().is_some_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        });
+        user.filter(|_| ok)
+    }
+}
+
+/// A hash of a password nobody knows, verified against when the name is unknown.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    Argon2::default()
+        .hash_password(super::random_token().as_bytes())
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+});
+
+/// Account names: letters, digits, `.`, `-`, `_` and `@`, 1–64 characters (they are
+/// written into the evidence log as who did what).
+fn check_name(name: &str) -> Result<(), AccountError> {
+    let ok = !name.is_empty()
+        && name.chars().count() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._-@".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(AccountError::Invalid(format!(
+            "user name `{}` may hold letters, digits, `.`, `-`, `_` and `@` only (1–64)",
+            crate::sanitize::terminal(name, 80)
+        )))
+    }
+}
+
+/// Adds account `name` to the users file at `path` (created if missing), or gives
+/// an existing one a new role and password. The file is written whole to a
+/// temporary file and renamed, readable by its owner only.
+pub fn add_user(path: &Path, name: &str, role: Role, password: &str) -> Result<(), AccountError> {
+    check_name(name)?;
+    if password.chars().count() < 12 {
+        return Err(AccountError::Invalid(
+            "a password needs at least 12 characters".into(),
+        ));
+    }
+    let mut file = match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str::<UsersFile>(&text).map_err(|e| AccountError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => UsersFile::default(),
+        Err(source) => {
+            return Err(AccountError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let hash = Argon2::default()
+        .hash_password(password.as_bytes())
+        .map_err(|e| AccountError::Invalid(format!("cannot hash the password: {e}")))?
+        .to_string();
+    let user = User {
+        name: name.to_string(),
+        role,
+        password: hash,
+    };
+    match file.users.iter_mut().find(|u| u.name == name) {
+        Some(u) => *u = user,
+        None => file.users.push(user),
+    }
+    let text = format!(
+        "# brandguard desk accounts: `brandguard users add NAME --role legal|channel|viewer`.\n# Passwords are argon2id hashes; keep this file readable by its owner only.\n\n{}",
+        toml::to_string(&file).map_err(|e| AccountError::Invalid(e.to_string()))?
+    );
+    write_private(path, text.as_bytes()).map_err(|source| AccountError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file in its folder (mode 0600),
+/// renamed over it when complete.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Who makes a request: a signed-in account, or (no accounts) the machine's user.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The account's name; `None` on a desk without accounts.
+    pub account: Option<String>,
+    pub role: Role,
+    /// The CSRF token this person's forms carry.
+    pub csrf: String,
+}
+
+impl Actor {
+    /// Who is recorded as having acted: the account, else the name the form gave,
+    /// else the machine's user.
+    pub fn who(&self, form_by: &str) -> String {
+        match &self.account {
+            Some(a) => a.clone(),
+            None => crate::actor::actor(Some(form_by.trim()).filter(|b| !b.is_empty())),
+        }
+    }
+}
+
+/// A signed-in person.
+#[derive(Debug, Clone)]
+struct Session {
+    user: String,
+    role: Role,
+    csrf: String,
+    last_seen: Instant,
+}
+
+/// The desk's sessions and its guard against password guessing.
+pub struct Sessions {
+    by_id: Mutex<HashMap<String, Session>>,
+    /// Five tries a minute per account name, whatever the source address.
+    tries: governor::DefaultKeyedRateLimiter<String>,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        let five = NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN);
+        Sessions {
+            by_id: Mutex::new(HashMap::new()),
+            tries: governor::RateLimiter::keyed(governor::Quota::per_minute(five)),
+        }
+    }
+}
+
+impl Sessions {
+    /// Opens a session for `user`; its id (the cookie's value).
+    pub fn open(&self, user: &User) -> String {
+        let id = super::random_token();
+        let mut map = self.by_id.lock().unwrap_or_else(|p| p.into_inner());
+        map.retain(|_, s| s.last_seen.elapsed() < IDLE);
+        map.insert(
+            id.clone(),
+            Session {
+                user: user.name.clone(),
+                role: user.role,
+                csrf: super::random_token(),
+                last_seen: Instant::now(),
+            },
+        );
+        id
+    }
+
+    /// The person behind session `id`, if it is open (and notes it was used).
+    pub fn actor(&self, id: &str) -> Option<Actor> {
+        let mut map = self.by_id.lock().unwrap_or_else(|p| p.into_inner());
+        let s = map.get_mut(id)?;
+        if s.last_seen.elapsed() >= IDLE {
+            map.remove(id);
+            return None;
+        }
+        s.last_seen = Instant::now();
+        Some(Actor {
+            account: Some(s.user.clone()),
+            role: s.role,
+            csrf: s.csrf.clone(),
+        })
+    }
+
+    pub fn close(&self, id: &str) {
+        self.by_id
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
+    }
+
+    /// Whether another sign-in attempt for `name` may be checked now.
+    pub fn may_try(&self, name: &str) -> bool {
+        self.tries.check_key(&name.to_string()).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_reach_what_they_may() {
+        let get = Method::GET;
+        let post = Method::POST;
+        assert!(Role::Legal.may(&post, "/cases/C0001/action"));
+        assert!(Role::Viewer.may(&get, "/cases/C0001"));
+        assert!(!Role::Viewer.may(&post, "/cases/C0001/action"));
+        assert!(Role::Channel.may(&get, "/distributors/pacific/report"));
+        assert!(!Role::Channel.may(&get, "/cases/C0001"));
+        assert!(!Role::Channel.may(&get, "/capture/ab"));
+        assert!(!Role::Channel.may(&post, "/scans"));
+        assert!(Role::Channel.may(&post, "/logout"));
+    }
+
+    #[test]
+    fn a_users_file_holds_hashes_and_checks_passwords() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("users.toml");
+        add_user(&path, "lena", Role::Legal, "correct horse battery").expect("added");
+        add_user(&path, "chan", Role::Channel, "another long password").expect("added");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(!text.contains("correct horse"), "no password in the file");
+        assert!(text.contains("$argon2id$"));
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let users = Users::load(&path).expect("loads");
+        assert_eq!(
+            users.check("lena", "correct horse battery").map(|u| u.role),
+            Some(Role::Legal)
+        );
+        assert!(users.check("lena", "wrong password here").is_none());
+        assert!(users.check("nobody", "correct horse battery").is_none());
+        assert!(add_user(&path, "x", Role::Viewer, "short").is_err());
+        assert!(add_user(&path, "../x", Role::Viewer, "long enough password").is_err());
+        // A new password replaces the old.
+        add_user(&path, "lena", Role::Viewer, "a brand new password").expect("changed");
+        let users = Users::load(&path).expect("loads");
+        assert_eq!(users.users().len(), 2);
+        assert!(users.check("lena", "correct horse battery").is_none());
+        assert_eq!(
+            users.check("lena", "a brand new password").map(|u| u.role),
+            Some(Role::Viewer)
+        );
+    }
+
+    #[test]
+    fn sessions_open_close_and_limit_guessing() {
+        let s = Sessions::default();
+        let u = User {
+            name: "lena".into(),
+            role: Role::Legal,
+            password: String::new(),
+        };
+        let id = s.open(&u);
+        let a = s.actor(&id).expect("open");
+        assert_eq!(a.account.as_deref(), Some("lena"));
+        assert_ne!(a.csrf, id);
+        assert!(s.actor("nope").is_none());
+        s.close(&id);
+        assert!(s.actor(&id).is_none());
+        let tries = (0..8).filter(|_| s.may_try("lena")).count();
+        assert_eq!(tries, 5, "five tries a minute");
+    }
+}
