@@ -515,3 +515,87 @@ async fn pages_and_the_cli_answer_while_the_desk_scans_a_slow_marketplace() {
     running.desk.store().verify().expect("the store verifies");
     running.stop().await;
 }
+
+/// A dismissed false positive of a distributor: gone from its scorecard (on every
+/// night), not flagged by the next scan, its case never "complied".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dismissed_finding_leaves_the_scorecard_and_stays_dismissed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, mut config) = common::demo_copy(&DemoOptions::default(), dir.path()).await;
+    let store = brandguard::evidence::Store::open(&dir.path().join("store")).unwrap();
+    for n in 0..2 {
+        server.set_night(n);
+        common::night(&config, &store, n).await;
+    }
+    // An open below-floor finding of a distributor.
+    let (f, distributor) = store
+        .findings()
+        .map(|r| r.unwrap())
+        .filter(|r| r.resolved.is_none() && r.finding.kind.as_str() == "below_floor")
+        .find_map(|r| {
+            let o = store
+                .latest(&r.finding.marketplace, &r.finding.listing_id)
+                .unwrap()?;
+            o.authorized_seller.map(|d| (r, d))
+        })
+        .expect("a distributor's listing under the floor");
+    let period: brandguard::report::compliance::Period = brandguard::demo::night_date(0)
+        .format("%Y-%m")
+        .to_string()
+        .parse()
+        .unwrap();
+    let card = |config: &brandguard::config::Config| {
+        brandguard::report::compliance::build(config, &store, period, Some(&distributor))
+            .unwrap()
+            .scorecards
+            .into_iter()
+            .next()
+            .unwrap()
+    };
+    let before = card(&config);
+    let key = f.key();
+    let d = brandguard::case::dismiss(&config, &store, &key, "sold as a pair", "lena").unwrap();
+    assert_eq!(d.by, "lena");
+    config.dismissals = brandguard::judge::dismissals::Dismissals::load(&config.dir).unwrap();
+    let after = card(&config);
+    assert_eq!(
+        after.violations.get("below_floor").copied().unwrap_or(0) + 1,
+        before.violations["below_floor"],
+        "one fewer violation: {:?} → {:?}",
+        before.violations,
+        after.violations
+    );
+    // Dismissing again is refused: it is resolved.
+    assert!(brandguard::case::dismiss(&config, &store, &key, "again", "lena").is_err());
+    server.set_night(2);
+    common::night(&config, &store, 2).await;
+    let now = store
+        .finding(&brandguard::evidence::finding_key_of_printable(&key))
+        .unwrap()
+        .unwrap();
+    let reason = now.resolved.expect("still resolved").reason;
+    assert!(brandguard::case::is_dismissal(&reason), "{reason}");
+    for c in brandguard::case::all(&store).unwrap() {
+        if c.findings.contains(&key) {
+            assert_ne!(c.state.as_str(), "complied", "{:?}", c.events);
+            assert!(!c.open_findings.contains(&key));
+        }
+    }
+    // Undone: the next scan flags it again.
+    brandguard::judge::dismissals::Dismissals::remove(&config.dir, 0).unwrap();
+    config.dismissals = brandguard::judge::dismissals::Dismissals::load(&config.dir).unwrap();
+    server.set_night(3);
+    common::night(&config, &store, 3).await;
+    let back = store
+        .finding(&brandguard::evidence::finding_key_of_printable(&key))
+        .unwrap()
+        .unwrap();
+    let o = store
+        .latest(&back.finding.marketplace, &back.finding.listing_id)
+        .unwrap()
+        .unwrap();
+    if o.listing.price == f.finding.observed {
+        assert!(back.resolved.is_none(), "flagged again after the undo");
+    }
+    store.verify().expect("the store verifies");
+}

@@ -19,12 +19,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+mod dismiss;
+
 pub use crate::actor::actor;
 use crate::config::{Brand, Config};
 use crate::evidence::{
     EvidenceError, FindingRecord, Resolution, StateTree, Store, finding_key, sha256_hex,
 };
 use crate::judge::FindingKind;
+pub use dismiss::{AUTHORISED, DISMISSED, dismiss, is_dismissal, seller_authorised};
 
 /// What can go wrong with a case command.
 #[derive(Debug, thiserror::Error)]
@@ -806,13 +809,30 @@ impl<'a> CasePass<'a> {
     ) -> Result<(), CaseError> {
         let store = self.store;
         let latest = store.latest(&f.finding.marketplace, &f.finding.listing_id)?;
-        let resolution = resolution_of(
-            f,
-            latest.as_ref().filter(|o| o.scan_id == self.scan_id),
-            gone,
-            missed.count(f.last_scan, &f.finding.marketplace),
-            self.config.brand.enforcement.resolve_after_scans,
-        );
+        let seen_now = latest.as_ref().filter(|o| o.scan_id == self.scan_id);
+        // Not flagged because a reviewer dismissed it (a dismissal made while an
+        // earlier scan ran): dismissed, not brought into line.
+        let dismissed = seen_now.and_then(|o| {
+            let facts = crate::judge::dismissals::Facts::of(&o.listing);
+            self.config
+                .dismissals
+                .find(&facts, f.finding.kind, &f.finding.sku)
+                .map(|d| {
+                    (
+                        format!("{DISMISSED} by {}: {}", d.by, d.reason),
+                        Some(o.capture_log_seq),
+                    )
+                })
+        });
+        let resolution = dismissed.or_else(|| {
+            resolution_of(
+                f,
+                seen_now,
+                gone,
+                missed.count(f.last_scan, &f.finding.marketplace),
+                self.config.brand.enforcement.resolve_after_scans,
+            )
+        });
         let Some((reason, capture)) = resolution else {
             return Ok(());
         };
@@ -1000,6 +1020,11 @@ impl<'a> CasePass<'a> {
         s.done.sort();
         let (open, done) = (s.open, s.done);
         let resolved = done.len();
+        // Findings resolved only by dismissal: nothing complied.
+        let all_dismissed = !done.is_empty()
+            && done
+                .iter()
+                .all(|(_, r)| r.as_deref().is_some_and(is_dismissal));
         for (i, (k, reason)) in done.into_iter().enumerate() {
             c.open_findings.remove(&k);
             if i < FINDING_EVENTS {
@@ -1012,7 +1037,7 @@ impl<'a> CasePass<'a> {
         more_findings(c, "findings_resolved", resolved, as_of, scan_id);
         if c.open_findings.is_empty() && !c.state.is_done() && !c.findings.is_empty() {
             let n = c.findings.len();
-            if matches!(c.state, CaseState::Filed | CaseState::Refiled) {
+            if matches!(c.state, CaseState::Filed | CaseState::Refiled) && !all_dismissed {
                 // A filed case whose listings were all brought into line or taken
                 // down: the filing worked. The resolutions name their captures.
                 c.state = CaseState::Complied;
@@ -1025,9 +1050,12 @@ impl<'a> CasePass<'a> {
             } else {
                 c.state = CaseState::Resolved;
                 let e = c.event(as_of, "resolved", "brandguard");
-                e.reason = Some(format!(
-                    "all {n} findings resolved (listings removed or brought into line)"
-                ));
+                e.reason = Some(if all_dismissed {
+                    "the findings left open were dismissed as false positives: nothing complied"
+                        .to_string()
+                } else {
+                    format!("all {n} findings resolved (listings removed or brought into line)")
+                });
                 e.scan_id = Some(scan_id);
             }
             self.summary.resolved += 1;

@@ -4,6 +4,7 @@
 //! Every error names the file, the line and the field, because the people who edit
 //! these files are brand and operations staff, not the authors of this code.
 
+pub mod edit;
 mod limits;
 mod types;
 
@@ -177,10 +178,16 @@ impl Config {
         for m in &mut marketplaces {
             m.plausible = brand.policy.plausible.clone();
         }
+        let dismissals =
+            crate::judge::dismissals::Dismissals::load(dir).map_err(|e| ConfigError::Folder {
+                path: dir.join(crate::judge::dismissals::FILE),
+                message: e.to_string(),
+            })?;
         Ok(Config {
             dir: dir.to_path_buf(),
             brand,
             marketplaces,
+            dismissals,
         })
     }
 

@@ -261,6 +261,14 @@ pub(super) struct SellerFile {
     pub authorized_on: Vec<Spanned<String>>,
     #[serde(default)]
     pub accounts: Vec<AccountFile>,
+    /// Who authorised the seller at the review desk, and when (RFC 3339): kept in
+    /// the file for whoever reviews the targets.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub authorized_by: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub authorized_at: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -602,6 +610,8 @@ pub struct Config {
     pub dir: PathBuf,
     pub brand: Brand,
     pub marketplaces: Vec<Marketplace>,
+    /// False positives reviewers dismissed (`dismissals.toml`).
+    pub dismissals: crate::judge::dismissals::Dismissals,
 }
 
 #[derive(Debug, Clone)]

@@ -195,7 +195,7 @@ pub(super) async fn build_packet(
         let desk = d.clone();
         let id = id.clone();
         tokio::task::spawn_blocking(move || {
-            crate::report::packet::pages_to_render(&desk.config, &desk.store, &id, opts)
+            crate::report::packet::pages_to_render(&desk.config(), &desk.store, &id, opts)
         })
         .await
         .map_err(|e| DeskError::BadRequest(format!("the packet failed: {e}")))?
@@ -203,7 +203,7 @@ pub(super) async fn build_packet(
     if let Ok(pages) = pages
         && !pages.is_empty()
     {
-        match crate::scan::render_pages(&d.config, &d.store, &pages).await {
+        match crate::scan::render_pages(&d.config(), &d.store, &pages).await {
             Ok(done) => {
                 for (url, why) in done.failed {
                     tracing::warn!(%url, %why, "not rendered for the packet");
@@ -220,7 +220,7 @@ pub(super) async fn build_packet(
             DeskError::BadRequest(format!("cannot create {}: {e}", desk.packets.display()))
         })?;
         let p = crate::report::packet::build_with(
-            &desk.config,
+            &desk.config(),
             &desk.store,
             &case_id,
             &desk.packets,
@@ -330,7 +330,7 @@ pub fn spawn_scan(d: &Arc<Desk>) -> bool {
 /// One night in the desk: the scan and the steps after it; how it ended.
 async fn run_night(desk: &Desk) -> LastScan {
     let result = crate::scan::run(
-        &desk.config,
+        &desk.config(),
         &desk.store,
         crate::scan::ScanOptions::default(),
     )
@@ -370,10 +370,10 @@ async fn night(d: &Desk, s: &mut crate::summary::ScanSummary) {
         .parent()
         .unwrap_or(std::path::Path::new("."))
         .to_path_buf();
-    if let Some(tsa) = &d.config.brand.evidence.tsa {
+    if let Some(tsa) = &d.config().brand.evidence.tsa {
         s.timestamp = Some(crate::scan::night::timestamp(&d.store, tsa).await);
     }
-    crate::scan::night::announce(&d.config, &d.store, s, &beside.join("findings.csv")).await;
+    crate::scan::night::announce(&d.config(), &d.store, s, &beside.join("findings.csv")).await;
     let path = beside.join("last-scan.json");
     let text = serde_json::to_string_pretty(s).unwrap_or_default() + "\n";
     if let Err(e) = std::fs::write(&path, text) {
@@ -427,7 +427,7 @@ pub struct ApiScan {
 
 fn api_scan(d: &Desk, started: bool) -> ApiScan {
     ApiScan {
-        targets: d.config.dir.clone(),
+        targets: d.config().dir.clone(),
         started,
         state: d.scan_state().clone(),
     }
@@ -573,4 +573,120 @@ pub(super) async fn logout(
         axum_extra::extract::cookie::Cookie::build(super::accounts::SESSION_COOKIE).path("/"),
     );
     Ok((jar, Redirect::to("/login")).into_response())
+}
+
+/// The queue's forms about one finding.
+#[derive(Debug, Deserialize)]
+pub(super) struct FindingForm {
+    csrf: String,
+    /// The finding (`marketplace/listing/kind`).
+    key: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    by: String,
+}
+
+/// `POST /findings/dismiss`: the finding is a false positive; it leaves the
+/// queue now and is not flagged again while the listing stays as it is.
+pub(super) async fn dismiss(
+    State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
+    Form(f): Form<FindingForm>,
+) -> Result<Redirect, DeskError> {
+    check_token(&actor.csrf, &f.csrf)?;
+    let by = actor.who(&f.by);
+    super::pages::blocking(&d, move |desk| {
+        crate::case::dismiss(&desk.config(), &desk.store, &f.key, &f.reason, &by)?;
+        desk.reload_config()
+    })
+    .await?;
+    Ok(Redirect::to("/"))
+}
+
+/// `POST /findings/authorize`: the finding's seller becomes an authorised seller
+/// (appended to brand.toml with who and when); its unauthorised-seller findings
+/// are resolved as authorised.
+pub(super) async fn authorize(
+    State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
+    Form(f): Form<FindingForm>,
+) -> Result<Redirect, DeskError> {
+    check_token(&actor.csrf, &f.csrf)?;
+    let by = actor.who(&f.by);
+    super::pages::blocking(&d, move |desk| {
+        let r = desk
+            .store
+            .finding(&crate::evidence::finding_key_of_printable(&f.key))?
+            .ok_or_else(|| DeskError::NotFound(format!("no finding {}", f.key)))?;
+        let fi = &r.finding;
+        let seller = crate::config::edit::NewSeller {
+            marketplace: fi.marketplace.clone(),
+            account_id: fi.seller_id.clone().unwrap_or_default(),
+            name: fi.seller_name.clone().unwrap_or_default(),
+            by: by.clone(),
+            at: chrono::Utc::now(),
+        };
+        let id = crate::config::edit::authorize_seller(&desk.config(), &seller)
+            .map_err(|e| DeskError::BadRequest(e.to_string()))?;
+        desk.reload_config()?;
+        let key = crate::ident::seller_key(fi.seller_id.as_deref(), fi.seller_name.as_deref());
+        let n = crate::case::seller_authorised(&desk.store, &fi.marketplace, &key, &id, &by)?;
+        tracing::info!(seller = %id, marketplace = %fi.marketplace, %by, findings = n, "seller authorised from the desk");
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to("/"))
+}
+
+/// `POST /dismissals/undo`: dismissal number `n` is removed (the next scan
+/// flags its listing again); `at` must be that dismissal's time, so a list
+/// changed meanwhile by someone else cannot make it remove another.
+#[derive(Debug, Deserialize)]
+pub(super) struct UndoForm {
+    csrf: String,
+    n: usize,
+    at: String,
+    #[serde(default)]
+    by: String,
+}
+
+pub(super) async fn undo_dismissal(
+    State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
+    Form(f): Form<UndoForm>,
+) -> Result<Redirect, DeskError> {
+    check_token(&actor.csrf, &f.csrf)?;
+    let by = actor.who(&f.by);
+    super::pages::blocking(&d, move |desk| {
+        let config = desk.config();
+        let same = config
+            .dismissals
+            .0
+            .get(f.n)
+            .is_some_and(|x| x.at.to_rfc3339() == f.at);
+        if !same {
+            return Err(DeskError::BadRequest(
+                "the list of dismissals changed meanwhile: look at it again".into(),
+            ));
+        }
+        let (_, gone) = crate::judge::dismissals::Dismissals::remove(&config.dir, f.n)
+            .map_err(|e| DeskError::BadRequest(e.to_string()))?;
+        desk.store.record(
+            vec![(
+                "dismissal_undone".into(),
+                serde_json::json!({
+                    "by": by,
+                    "finding": format!("{}/{}/{}", gone.marketplace, gone.listing_id, gone.kind.as_str()),
+                    "dismissed_by": gone.by,
+                    "reason": gone.reason,
+                }),
+            )],
+            Vec::new(),
+        )?;
+        tracing::info!(listing = %gone.listing_id, %by, "dismissal undone");
+        desk.reload_config()
+    })
+    .await?;
+    Ok(Redirect::to("/dismissals"))
 }

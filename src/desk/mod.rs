@@ -137,7 +137,9 @@ pub struct LastScan {
 
 /// A running desk's state, shared by its handlers.
 pub struct Desk {
-    config: Config,
+    /// The targets as last loaded: read again when the desk changes them
+    /// (a dismissal, a seller authorised); a running scan keeps the one it began with.
+    config: std::sync::RwLock<Arc<Config>>,
     store: Arc<Store>,
     env: minijinja::Environment<'static>,
     /// The CSRF token of every form, and the CLI's API token (see `desk.json`).
@@ -166,7 +168,7 @@ impl Desk {
             url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
         });
         Arc::new(Desk {
-            config,
+            config: std::sync::RwLock::new(Arc::new(config)),
             store: Arc::new(store),
             env,
             token: random_token(),
@@ -177,6 +179,28 @@ impl Desk {
         })
     }
 
+    /// The targets as they are now.
+    pub fn config(&self) -> Arc<Config> {
+        self.config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Loads the targets folder again after the desk changed it; the desk keeps
+    /// the targets it had if they no longer load (and says why).
+    fn reload_config(&self) -> Result<(), DeskError> {
+        let old = self.config();
+        let mut fresh = Config::load(&old.dir)
+            .map_err(|e| DeskError::BadRequest(format!("the targets no longer load: {e}")))?;
+        // What the desk was started with beyond the files (base URL overrides,
+        // render mode) stays.
+        fresh.marketplaces = old.marketplaces.clone();
+        fresh.brand.render = old.brand.render.clone();
+        *self.config.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(fresh);
+        Ok(())
+    }
+
     /// The store the desk holds.
     pub fn store(&self) -> &Store {
         &self.store
@@ -185,6 +209,11 @@ impl Desk {
     /// The token forms and the CLI must send.
     pub fn token(&self) -> &str {
         &self.token
+    }
+
+    /// The desk's scan: running since when, how the last one ended.
+    pub fn scan_state_now(&self) -> ScanState {
+        self.scan_state().clone()
     }
 
     fn scan_state(&self) -> std::sync::MutexGuard<'_, ScanState> {
@@ -215,7 +244,7 @@ impl Desk {
         // Forms that change something are shown to those who may send them.
         ctx["can_act"] = (who.role == Role::Legal).into();
         ctx["can_read_cases"] = (who.role != Role::Channel).into();
-        ctx["brand"] = self.config.brand.name.clone().into();
+        ctx["brand"] = self.config().brand.name.clone().into();
         ctx["scan"] = serde_json::to_value(&*self.scan_state()).unwrap_or_default();
         let t = self
             .env
@@ -246,6 +275,10 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/login", get(actions::login_page).post(actions::login))
         .route("/logout", post(actions::logout))
         .route("/cases", get(pages::cases))
+        .route("/findings/dismiss", post(actions::dismiss))
+        .route("/findings/authorize", post(actions::authorize))
+        .route("/dismissals", get(pages::dismissals))
+        .route("/dismissals/undo", post(actions::undo_dismissal))
         .route("/cases/{id}", get(pages::case))
         .route("/cases/{id}/action", post(actions::case_action))
         .route("/cases/{id}/packet", post(actions::build_packet))

@@ -66,7 +66,7 @@ fn severity(k: FindingKind) -> u8 {
 
 /// Runs `f` on the desk off the async threads (a large store's walk must not
 /// stall the scan's tasks).
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     d: &Arc<Desk>,
     f: impl FnOnce(&Desk) -> Result<T, DeskError> + Send + 'static,
 ) -> Result<T, DeskError> {
@@ -88,7 +88,8 @@ pub(super) async fn queue(
 
 fn queue_rows(d: &Desk, f: &QueueFilter) -> Result<serde_json::Value, DeskError> {
     let store = &d.store;
-    let confirm = &d.config.brand.confirm;
+    let config = d.config();
+    let confirm = &config.brand.confirm;
     // Finding key → its case, and the case's distributor.
     let mut case_of: HashMap<String, (String, Option<String>)> = HashMap::new();
     for c in crate::case::all(store)? {
@@ -177,6 +178,8 @@ fn queue_row(
     json!({
         "key": r.key(),
         "kind": fi.kind.as_str(),
+        // A seller can be authorised from the queue when the page gave its id.
+        "authorizable": fi.kind == FindingKind::UnauthorizedSeller && fi.seller_id.is_some(),
         "marketplace": fi.marketplace,
         "listing_id": terminal(&fi.listing_id, CELL),
         "url": fi.url,
@@ -471,7 +474,7 @@ pub(super) async fn distributors(
     let period: crate::report::compliance::Period = label.parse().map_err(DeskError::BadRequest)?;
     let report = blocking(&d, move |desk| {
         Ok(crate::report::compliance::build(
-            &desk.config,
+            &desk.config(),
             &desk.store,
             period,
             None,
@@ -498,7 +501,7 @@ pub(super) async fn distributor_report(
     Path(id): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, DeskError> {
-    if !d.config.brand.sellers.iter().any(|s| s.id == id) {
+    if !d.config().brand.sellers.iter().any(|s| s.id == id) {
         return Err(DeskError::NotFound(format!(
             "no distributor {} in brand.toml",
             terminal(&id, 80)
@@ -511,8 +514,8 @@ pub(super) async fn distributor_report(
         let io = |e: std::io::Error| DeskError::BadRequest(format!("cannot write the report: {e}"));
         let tmp = tempfile::tempdir().map_err(io)?;
         let out = tmp.path().join("report");
-        let r = crate::report::compliance::build(&desk.config, &desk.store, period, Some(&who))?;
-        crate::report::compliance::write(&desk.config, &r, period, &out)?;
+        let r = crate::report::compliance::build(&desk.config(), &desk.store, period, Some(&who))?;
+        crate::report::compliance::write(&desk.config(), &r, period, &out)?;
         crate::report::compliance::write_screenshots(&desk.store, &r, &out)?;
         let mut files = std::collections::BTreeMap::new();
         for e in walk(&out).map_err(io)? {
@@ -559,4 +562,39 @@ fn walk(dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// `/dismissals`: the false positives reviewers dismissed (the targets'
+/// `dismissals.toml`), each with an Undo.
+pub(super) async fn dismissals(
+    State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
+) -> Result<Html<String>, DeskError> {
+    let config = d.config();
+    let rows: Vec<_> = config
+        .dismissals
+        .0
+        .iter()
+        .enumerate()
+        .map(|(n, x)| {
+            json!({
+                "n": n,
+                "at": x.at.to_rfc3339(),
+                "when": x.at.format("%Y-%m-%d %H:%M").to_string(),
+                "finding": format!("{}/{}", x.marketplace, terminal(&x.listing_id, CELL)),
+                "kind": x.kind.as_str(),
+                "seller": terminal(&x.seller, CELL),
+                "sku": terminal(&x.sku, CELL),
+                "price": x.price,
+                "title": terminal(&x.title, CELL),
+                "reason": terminal(&x.reason, 400),
+                "by": terminal(&x.by, 64),
+            })
+        })
+        .collect();
+    d.page(
+        &actor,
+        "dismissals.html",
+        json!({"title": "Dismissed false positives", "dismissals": rows, "file": config.dir.join(crate::judge::dismissals::FILE).display().to_string()}),
+    )
 }

@@ -57,6 +57,10 @@ pub struct RowListing {
     pub listing_id: String,
     pub seller: Seller,
     pub price: Option<Money>,
+    /// What a dismissed false positive is matched on with the price and seller
+    /// (absent from rows written before dismissals existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// See [`ReportRow`]: the SKU the listing was matched to.

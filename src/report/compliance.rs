@@ -271,6 +271,7 @@ pub fn build(
     let mut tally = Tally {
         store,
         brand,
+        dismissals: &config.dismissals,
         acc: brand
             .sellers
             .iter()
@@ -453,6 +454,8 @@ fn read_rows(
 struct Tally<'a> {
     store: &'a Store,
     brand: &'a crate::config::Brand,
+    /// False positives reviewers dismissed: never counted as violations.
+    dismissals: &'a crate::judge::dismissals::Dismissals,
     /// Distributor id → its figures.
     acc: BTreeMap<String, Acc>,
     /// (marketplace, listing, kind) → violation being built (sorted at the end).
@@ -476,6 +479,28 @@ impl Tally<'_> {
     fn observe(&mut self, day: NaiveDate, o: &ReportRow) -> Result<(), ReportError> {
         let Some(sku) = o.sku_match.sku.clone() else {
             return Ok(());
+        };
+        // A dismissed false positive is no violation, on any night.
+        let facts = crate::judge::dismissals::Facts {
+            marketplace: &o.listing.marketplace,
+            listing_id: &o.listing.listing_id,
+            seller: &o.listing.seller,
+            price: o.listing.price.as_ref(),
+            title: o.listing.title.as_deref(),
+        };
+        let undismissed;
+        let o = if o
+            .findings
+            .iter()
+            .any(|k| self.dismissals.find(&facts, *k, &sku).is_some())
+        {
+            let mut kept = o.clone();
+            kept.findings
+                .retain(|k| self.dismissals.find(&facts, *k, &sku).is_none());
+            undismissed = kept;
+            &undismissed
+        } else {
+            o
         };
         let floor = o.listing.price.as_ref().and_then(|p| {
             self.brand

@@ -30,6 +30,7 @@ const BUILT_IN: &[(&str, &str)] = embedded![
     "desk/scans.html",
     "desk/distributors.html",
     "desk/login.html",
+    "desk/dismissals.html",
 ];
 
 /// Template `name` of folder `dir` (`packet`, `report`): the targets folder's own copy

@@ -951,6 +951,7 @@ impl<'a> Run<'a> {
             Ok(None) => {}
             Err(note) => verdict.notes.push(note),
         }
+        self.config.dismissals.apply(&listing, &mut verdict);
         let kinds = verdict.findings.iter().map(|f| f.kind).collect();
         let obs = Observation {
             scan_id: self.scan_id,

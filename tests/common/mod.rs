@@ -27,6 +27,28 @@ pub async fn demo(opts: &DemoOptions) -> (DemoServer, Config) {
     (server, config)
 }
 
+/// [`demo`] over a copy of targets/demo in `dir` (for tests that change the
+/// targets: dismissals, sellers authorised at the desk).
+pub async fn demo_copy(opts: &DemoOptions, dir: &Path) -> (DemoServer, Config) {
+    let (server, mut config) = demo(opts).await;
+    let targets = dir.join("targets");
+    std::fs::create_dir_all(targets.join("marketplaces")).expect("targets folder");
+    std::fs::copy("targets/demo/brand.toml", targets.join("brand.toml")).expect("brand.toml");
+    for e in std::fs::read_dir("targets/demo/marketplaces").expect("marketplaces") {
+        let p = e.expect("entry").path();
+        std::fs::copy(
+            &p,
+            targets
+                .join("marketplaces")
+                .join(p.file_name().expect("name")),
+        )
+        .expect("adapter copied");
+    }
+    let loaded = Config::load(&targets).expect("the copy loads");
+    config.dir = loaded.dir;
+    (server, config)
+}
+
 /// A store in a fresh temporary folder (kept alive by the returned guard).
 pub fn fresh_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("temp dir");
