@@ -267,6 +267,12 @@ async fn the_desk_shows_the_queue_and_works_a_case_to_a_verified_packet() {
     }
     let (_, scorecards) = get(&base, "/distributors?period=2026-11").await;
     assert!(scorecards.contains("Pacific"), "distributors' scorecards");
+    // Each distributor's price charts, drawn as in the compliance report, with
+    // the nights scanned as points.
+    assert!(
+        scorecards.contains("<svg class=\"chart\"") && scorecards.contains("class=\"point\""),
+        "price charts on the distributors page"
+    );
     // The report to send a distributor: a zip of its report alone.
     let r = client()
         .get(format!("{base}/distributors/pacific/report?period=2026-11"))
@@ -521,7 +527,7 @@ async fn pages_and_the_cli_answer_while_the_desk_scans_a_slow_marketplace() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dismissed_finding_leaves_the_scorecard_and_stays_dismissed() {
     let dir = tempfile::tempdir().unwrap();
-    let (server, mut config) = common::demo_copy(&DemoOptions::default(), dir.path()).await;
+    let (server, config) = common::demo_copy(&DemoOptions::default(), dir.path()).await;
     let store = brandguard::evidence::Store::open(&dir.path().join("store")).unwrap();
     for n in 0..2 {
         server.set_night(n);
@@ -556,7 +562,6 @@ async fn a_dismissed_finding_leaves_the_scorecard_and_stays_dismissed() {
     let key = f.key();
     let d = brandguard::case::dismiss(&config, &store, &key, "sold as a pair", "lena").unwrap();
     assert_eq!(d.by, "lena");
-    config.dismissals = brandguard::judge::dismissals::Dismissals::load(&config.dir).unwrap();
     let after = card(&config);
     assert_eq!(
         after.violations.get("below_floor").copied().unwrap_or(0) + 1,
@@ -583,7 +588,6 @@ async fn a_dismissed_finding_leaves_the_scorecard_and_stays_dismissed() {
     }
     // Undone: the next scan flags it again.
     brandguard::judge::dismissals::Dismissals::remove(&config.dir, 0).unwrap();
-    config.dismissals = brandguard::judge::dismissals::Dismissals::load(&config.dir).unwrap();
     server.set_night(3);
     common::night(&config, &store, 3).await;
     let back = store

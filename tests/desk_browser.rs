@@ -77,18 +77,20 @@ async fn submit(page: &Page, selector: &str, then: impl Fn(&str) -> bool) -> Str
         .await
         .expect("clicked");
     // The old document carried the mark; the answer does not.
+    let mut sent = false;
     for _ in 0..200 {
-        let fresh = page
+        sent = page
             .evaluate("window.__before === undefined")
             .await
             .ok()
             .and_then(|v| v.into_value::<bool>().ok())
             .unwrap_or(false);
-        if fresh {
+        if sent {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    assert!(sent, "{selector}: the click sent no form");
     wait_url(page, then).await
 }
 
@@ -173,6 +175,16 @@ async fn people_work_the_desk_in_a_browser_by_role() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 303, "no action without signing in");
+    // A form posted from another site is refused, signing in included.
+    let r = client()
+        .post(format!("{base}/login"))
+        .header("origin", "http://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("user=lena&password={LEGAL_PW}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403, "cross-site sign-in refused");
     page.goto(format!("{base}/cases")).await.unwrap();
     wait_url(&page, |u| u.contains("/login?next=%2Fcases")).await;
     fill(&page, "input[name=user]", "lena").await;
@@ -181,7 +193,8 @@ async fn people_work_the_desk_in_a_browser_by_role() {
         u.ends_with("/login")
     })
     .await;
-    assert!(text(&page).await.contains("Wrong name or password"));
+    let t = text(&page).await;
+    assert!(t.contains("Wrong name or password"), "{t}");
 
     // Legal signs in.
     let at = sign_in(&page, &base, "lena", LEGAL_PW).await;
@@ -353,6 +366,40 @@ async fn people_work_the_desk_in_a_browser_by_role() {
     std::fs::write(&downloaded, r.bytes().await.unwrap()).unwrap();
     let check = brandguard::report::packet::verify(&downloaded, Some(store)).expect("verifies");
     assert_eq!(check.case_id, case.id);
+
+    // A test buy with its receipt, uploaded from the case page.
+    page.goto(case_url.clone()).await.unwrap();
+    wait_url(&page, |u| u == case_url).await;
+    page.evaluate(
+        "(() => { document.querySelectorAll('details').forEach(d => d.open = true); \
+          const f = document.querySelector('form[action$=\"/testbuy\"]'); \
+          f.querySelector('input[name=order]').value = 'ORD-77'; \
+          f.querySelector('input[name=date]').value = '2026-11-20'; \
+          const dt = new DataTransfer(); \
+          dt.items.add(new File([new Uint8Array([137, 80, 78, 71, 1, 2, 3])], 'receipt.png', {type: 'image/png'})); \
+          f.querySelector('input[name=file]').files = dt.files; })()",
+    )
+    .await
+    .expect("test buy form filled");
+    submit(&page, "form[action$='/testbuy'] button", |u| u == case_url).await;
+    assert!(
+        text(&page).await.contains("ORD-77"),
+        "the test buy is shown"
+    );
+    let c = brandguard::case::get(store, &case.id).unwrap();
+    let g = c
+        .grounds
+        .iter()
+        .find(|g| g.order_id.as_deref() == Some("ORD-77"))
+        .expect("recorded");
+    assert_eq!(g.by, "lena");
+    assert_eq!(g.file_name.as_deref(), Some("receipt.png"));
+    let sha = g.file_sha256.clone().expect("the receipt is kept");
+    assert_eq!(
+        store.snapshot(&sha).unwrap().expect("stored"),
+        vec![137, 80, 78, 71, 1, 2, 3],
+        "the exact bytes"
+    );
 
     // A captured page with scripts, opened by a signed-in lawyer: nothing runs, no
     // cookie is read, nothing reaches the desk.

@@ -767,6 +767,8 @@ struct CasePass<'a> {
     /// Findings each case gained in this scan (see FINDING_EVENTS).
     added: BTreeMap<String, usize>,
     seen: HashMap<String, Seen>,
+    /// False positives reviewers dismissed (the targets' `dismissals.toml`).
+    dismissals: crate::judge::dismissals::Dismissals,
 }
 
 impl<'a> CasePass<'a> {
@@ -796,6 +798,8 @@ impl<'a> CasePass<'a> {
             summary: CaseSummary::default(),
             added: BTreeMap::new(),
             seen: HashMap::new(),
+            dismissals: crate::judge::dismissals::Dismissals::load(&config.dir)
+                .map_err(|e| CaseError::Invalid(e.to_string()))?,
         })
     }
 
@@ -814,8 +818,7 @@ impl<'a> CasePass<'a> {
         // earlier scan ran): dismissed, not brought into line.
         let dismissed = seen_now.and_then(|o| {
             let facts = crate::judge::dismissals::Facts::of(&o.listing);
-            self.config
-                .dismissals
+            self.dismissals
                 .find(&facts, f.finding.kind, &f.finding.sku)
                 .map(|d| {
                     (

@@ -178,16 +178,10 @@ impl Config {
         for m in &mut marketplaces {
             m.plausible = brand.policy.plausible.clone();
         }
-        let dismissals =
-            crate::judge::dismissals::Dismissals::load(dir).map_err(|e| ConfigError::Folder {
-                path: dir.join(crate::judge::dismissals::FILE),
-                message: e.to_string(),
-            })?;
         Ok(Config {
             dir: dir.to_path_buf(),
             brand,
             marketplaces,
-            dismissals,
         })
     }
 

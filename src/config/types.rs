@@ -610,8 +610,6 @@ pub struct Config {
     pub dir: PathBuf,
     pub brand: Brand,
     pub marketplaces: Vec<Marketplace>,
-    /// False positives reviewers dismissed (`dismissals.toml`).
-    pub dismissals: crate::judge::dismissals::Dismissals,
 }
 
 #[derive(Debug, Clone)]

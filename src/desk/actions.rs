@@ -100,6 +100,17 @@ pub(super) async fn case_action(
 }
 
 fn case_step(d: &Desk, id: &str, a: &CaseAction, by: &str) -> Result<(), DeskError> {
+    case_step_with(d, id, a, by, None)
+}
+
+/// [`case_step`] with a test buy's photo or receipt (its file name and bytes).
+fn case_step_with(
+    d: &Desk,
+    id: &str,
+    a: &CaseAction,
+    by: &str,
+    file: Option<(String, Vec<u8>)>,
+) -> Result<(), DeskError> {
     let store = &d.store;
     let date = if a.date.trim().is_empty() {
         chrono::Local::now().date_naive()
@@ -158,7 +169,7 @@ fn case_step(d: &Desk, id: &str, a: &CaseAction, by: &str) -> Result<(), DeskErr
                 counterfeit,
                 notes: a.notes.clone(),
                 appears_in: a.appears(),
-                file: None,
+                file,
             };
             crate::case::test_buy(store, id, t, by)?
         }
@@ -171,6 +182,49 @@ fn case_step(d: &Desk, id: &str, a: &CaseAction, by: &str) -> Result<(), DeskErr
     };
     tracing::info!(case = %c.id, action = %a.action, %by, state = %c.state, "case step recorded from the desk");
     Ok(())
+}
+
+/// Largest test-buy photo or receipt the desk takes.
+pub(super) const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
+
+/// `POST /cases/ID/testbuy`: a test buy with its photo or receipt (a multipart
+/// form: the case page's test-buy fields and a `file`), kept in the store like a
+/// page and cited by its SHA-256 in the packets.
+pub(super) async fn test_buy_upload(
+    State(d): State<Arc<Desk>>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    mut form: axum::extract::Multipart,
+) -> Result<Redirect, DeskError> {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        DeskError::BadRequest(format!("the form could not be read: {}", e.body_text()))
+    };
+    let mut fields = serde_json::Map::new();
+    let mut file = None;
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("upload").to_string();
+            let bytes = field.bytes().await.map_err(bad)?;
+            if !bytes.is_empty() {
+                file = Some((file_name, bytes.to_vec()));
+            }
+        } else if !name.is_empty() {
+            let text = field.text().await.map_err(bad)?;
+            fields.insert(name, text.into());
+        }
+    }
+    fields.insert("action".into(), "testbuy".into());
+    let a: CaseAction = serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|e| DeskError::BadRequest(format!("the test buy's form: {e}")))?;
+    check_token(&actor.csrf, &a.csrf)?;
+    let by = actor.who(&a.by);
+    let case_id = id.clone();
+    super::pages::blocking(&d, move |desk| {
+        case_step_with(desk, &case_id, &a, &by, file)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/cases/{}", urlencode(&id))))
 }
 
 /// A form with only the token (and who acts).
@@ -597,8 +651,10 @@ pub(super) async fn dismiss(
     check_token(&actor.csrf, &f.csrf)?;
     let by = actor.who(&f.by);
     super::pages::blocking(&d, move |desk| {
-        crate::case::dismiss(&desk.config(), &desk.store, &f.key, &f.reason, &by)?;
-        desk.reload_config()
+        desk.edit_targets(|config| {
+            crate::case::dismiss(config, &desk.store, &f.key, &f.reason, &by)?;
+            Ok(())
+        })
     })
     .await?;
     Ok(Redirect::to("/"))
@@ -627,9 +683,10 @@ pub(super) async fn authorize(
             by: by.clone(),
             at: chrono::Utc::now(),
         };
-        let id = crate::config::edit::authorize_seller(&desk.config(), &seller)
-            .map_err(|e| DeskError::BadRequest(e.to_string()))?;
-        desk.reload_config()?;
+        let id = desk.edit_targets(|config| {
+            crate::config::edit::authorize_seller(config, &seller)
+                .map_err(|e| DeskError::BadRequest(e.to_string()))
+        })?;
         let key = crate::ident::seller_key(fi.seller_id.as_deref(), fi.seller_name.as_deref());
         let n = crate::case::seller_authorised(&desk.store, &fi.marketplace, &key, &id, &by)?;
         tracing::info!(seller = %id, marketplace = %fi.marketplace, %by, findings = n, "seller authorised from the desk");
@@ -659,33 +716,37 @@ pub(super) async fn undo_dismissal(
     check_token(&actor.csrf, &f.csrf)?;
     let by = actor.who(&f.by);
     super::pages::blocking(&d, move |desk| {
-        let config = desk.config();
-        let same = config
-            .dismissals
-            .0
-            .get(f.n)
-            .is_some_and(|x| x.at.to_rfc3339() == f.at);
-        if !same {
-            return Err(DeskError::BadRequest(
-                "the list of dismissals changed meanwhile: look at it again".into(),
-            ));
-        }
-        let (_, gone) = crate::judge::dismissals::Dismissals::remove(&config.dir, f.n)
-            .map_err(|e| DeskError::BadRequest(e.to_string()))?;
-        desk.store.record(
-            vec![(
-                "dismissal_undone".into(),
-                serde_json::json!({
-                    "by": by,
-                    "finding": format!("{}/{}/{}", gone.marketplace, gone.listing_id, gone.kind.as_str()),
-                    "dismissed_by": gone.by,
-                    "reason": gone.reason,
-                }),
-            )],
-            Vec::new(),
-        )?;
-        tracing::info!(listing = %gone.listing_id, %by, "dismissal undone");
-        desk.reload_config()
+        desk.edit_targets(|config| {
+            use crate::judge::dismissals::Dismissals;
+            let bad = |e: crate::judge::dismissals::DismissalError| {
+                DeskError::BadRequest(e.to_string())
+            };
+            let same = Dismissals::load(&config.dir)
+                .map_err(bad)?
+                .0
+                .get(f.n)
+                .is_some_and(|x| x.at.to_rfc3339() == f.at);
+            if !same {
+                return Err(DeskError::BadRequest(
+                    "the list of dismissals changed meanwhile: look at it again".into(),
+                ));
+            }
+            let (_, gone) = Dismissals::remove(&config.dir, f.n).map_err(bad)?;
+            desk.store.record(
+                vec![(
+                    "dismissal_undone".into(),
+                    serde_json::json!({
+                        "by": by,
+                        "finding": format!("{}/{}/{}", gone.marketplace, gone.listing_id, gone.kind.as_str()),
+                        "dismissed_by": gone.by,
+                        "reason": gone.reason,
+                    }),
+                )],
+                Vec::new(),
+            )?;
+            tracing::info!(listing = %gone.listing_id, %by, "dismissal undone");
+            Ok(())
+        })
     })
     .await?;
     Ok(Redirect::to("/dismissals"))

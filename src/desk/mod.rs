@@ -149,6 +149,9 @@ pub struct Desk {
     packets: PathBuf,
     /// The accounts, when the desk has any: then every page wants a session.
     users: Option<Users>,
+    /// Held while the desk changes the targets folder (a file is read, changed
+    /// and written whole: two reviewers at once must not lose one's change).
+    targets_edit: Mutex<()>,
     sessions: accounts::Sessions,
 }
 
@@ -175,6 +178,7 @@ impl Desk {
             scan: Mutex::new(ScanState::default()),
             packets,
             users,
+            targets_edit: Mutex::new(()),
             sessions: accounts::Sessions::default(),
         })
     }
@@ -185,6 +189,18 @@ impl Desk {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// Runs `change` on the targets folder, one change at a time, then loads the
+    /// targets again.
+    fn edit_targets<T>(
+        &self,
+        change: impl FnOnce(&Config) -> Result<T, DeskError>,
+    ) -> Result<T, DeskError> {
+        let _one = self.targets_edit.lock().unwrap_or_else(|p| p.into_inner());
+        let out = change(&self.config())?;
+        self.reload_config()?;
+        Ok(out)
     }
 
     /// Loads the targets folder again after the desk changed it; the desk keeps
@@ -282,6 +298,11 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/cases/{id}", get(pages::case))
         .route("/cases/{id}/action", post(actions::case_action))
         .route("/cases/{id}/packet", post(actions::build_packet))
+        .route(
+            "/cases/{id}/testbuy",
+            post(actions::test_buy_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(actions::UPLOAD_LIMIT)),
+        )
         .route("/packets/{name}", get(actions::download_packet))
         .route("/capture/{sha}", get(pages::capture))
         .route("/screenshot/{sha}", get(pages::screenshot))
@@ -309,6 +330,10 @@ async fn guard(
     next: axum::middleware::Next,
 ) -> Response {
     let path = req.uri().path().to_string();
+    if !same_origin(&req) {
+        tracing::warn!(%path, "refused: a form sent from another site");
+        return DeskError::Csrf.into_response();
+    }
     if d.users.is_none() || path.starts_with("/api/") {
         req.extensions_mut().insert(d.machine());
         return next.run(req).await;
@@ -345,6 +370,35 @@ async fn guard(
     next.run(req).await
 }
 
+/// Whether a request that changes something came from the desk's own pages: a
+/// browser names the page's origin in `Origin` on every POST; another site's
+/// (or a sandboxed capture's `null`) is refused before any token is looked at,
+/// the sign-in form included. Requests without `Origin` (the CLI) pass on to the
+/// token checks.
+fn same_origin(req: &axum::extract::Request) -> bool {
+    if req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD {
+        return true;
+    }
+    let Some(origin) = req.headers().get(axum::http::header::ORIGIN) else {
+        return true;
+    };
+    let host = req
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| url::Url::parse(o).ok())
+        .and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
+        });
+    matches!((origin_host, host), (Some(o), Some(h)) if o == h)
+}
+
 /// Every answer of the desk: no framing by other sites, no sniffing, no referrer
 /// leaking a case id to a marketplace; pages allow no script at all.
 async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
@@ -356,7 +410,9 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
     };
     set(h, "x-content-type-options", "nosniff");
     set(h, "x-frame-options", "SAMEORIGIN");
-    set(h, "referrer-policy", "no-referrer");
+    // `same-origin`: nothing of a case reaches a marketplace through a link, and
+    // the desk's own forms still carry their origin (see `same_origin`).
+    set(h, "referrer-policy", "same-origin");
     set(
         h,
         "content-security-policy",

@@ -296,6 +296,9 @@ fn case_context(d: &Desk, id: &str) -> Result<serde_json::Value, DeskError> {
         "grounds": c.grounds.iter().map(|g| json!({
             "listing": terminal(&g.listing, CELL), "kind": g.kind, "by": terminal(&g.by, CELL),
             "at": g.at.format("%Y-%m-%d").to_string(),
+            "order_id": g.order_id.as_deref().map(|o| terminal(o, CELL)),
+            "file_name": g.file_name.as_deref().map(|f| terminal(f, CELL)),
+            "file_sha256": g.file_sha256,
         })).collect::<Vec<_>>(),
     }))
 }
@@ -481,6 +484,18 @@ pub(super) async fn distributors(
         )?)
     })
     .await?;
+    // Each distributor's price charts, drawn as the compliance report draws them.
+    let charts: BTreeMap<&String, Vec<serde_json::Value>> = report
+        .charts
+        .iter()
+        .map(|(id, cs)| {
+            let views = cs
+                .iter()
+                .map(|c| crate::report::compliance::chart_view(c, period))
+                .collect();
+            (id, views)
+        })
+        .collect();
     d.page(
         &actor,
         "distributors.html",
@@ -489,6 +504,7 @@ pub(super) async fn distributors(
             "period": report.period,
             "scans": report.scans,
             "scorecards": report.scorecards,
+            "charts": charts,
         }),
     )
 }
@@ -571,8 +587,9 @@ pub(super) async fn dismissals(
     Extension(actor): Extension<Actor>,
 ) -> Result<Html<String>, DeskError> {
     let config = d.config();
-    let rows: Vec<_> = config
-        .dismissals
+    let all = crate::judge::dismissals::Dismissals::load(&config.dir)
+        .map_err(|e| DeskError::BadRequest(e.to_string()))?;
+    let rows: Vec<_> = all
         .0
         .iter()
         .enumerate()

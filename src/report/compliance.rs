@@ -268,10 +268,12 @@ pub fn build(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let dismissals = crate::judge::dismissals::Dismissals::load(&config.dir)
+        .map_err(|e| ReportError::Targets(e.to_string()))?;
     let mut tally = Tally {
         store,
         brand,
-        dismissals: &config.dismissals,
+        dismissals: &dismissals,
         acc: brand
             .sellers
             .iter()
@@ -864,7 +866,7 @@ fn escalate(
 }
 
 /// Chart geometry for the template: SVG coordinates, labels.
-fn chart_view(c: &Chart, period: Period) -> serde_json::Value {
+pub(crate) fn chart_view(c: &Chart, period: Period) -> serde_json::Value {
     let (w, h, left, right, top, bottom) = (640.0, 240.0, 64.0, 16.0, 16.0, 40.0);
     let days = (period.end - period.start).num_days().max(1) as f64;
     let to_f = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(0.0);

@@ -27,6 +27,8 @@ pub enum ReportError {
     Case(#[from] Box<crate::case::CaseError>),
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
+    #[error("{0}")]
+    Targets(String),
 }
 
 /// Writes `bytes` to `path` all or nothing: into a temporary file in the same

@@ -23,6 +23,7 @@ const BUILT_IN: &[(&str, &str)] = embedded![
     "packet/distributor_notice.html",
     "packet/statements.toml",
     "report/compliance.html",
+    "report/_chart.html",
     "desk/_layout.html",
     "desk/queue.html",
     "desk/cases.html",
@@ -52,7 +53,21 @@ pub(crate) fn text(targets: &Path, dir: &str, name: &str) -> Option<String> {
 pub(crate) fn environment(targets: &Path, dir: &'static str) -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
     let targets = targets.to_path_buf();
-    env.set_loader(move |name| Ok(text(&targets, dir, name)));
+    // A name with a folder (`report/_chart.html`) is taken from that folder: the
+    // desk draws the report's charts with the report's own template.
+    env.set_loader(move |name| {
+        Ok(match name.split_once('/') {
+            Some((folder, file))
+                if !folder.is_empty()
+                    && folder.chars().all(|c| c.is_ascii_alphanumeric())
+                    && !file.contains('/')
+                    && !file.starts_with('.') =>
+            {
+                text(&targets, folder, file)
+            }
+            _ => text(&targets, dir, name),
+        })
+    });
     // `{{ seller.name | bdi }}`: page text escaped and direction-isolated.
     env.add_filter("bdi", |s: String| {
         minijinja::Value::from_safe_string(crate::sanitize::html(&s))

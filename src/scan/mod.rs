@@ -39,6 +39,8 @@ pub enum ScanError {
     NotLoopback { marketplace: String, host: String },
     #[error("capture verdict rules {0}")]
     Rules(#[from] crate::crawl::verdict::RulesError),
+    #[error(transparent)]
+    Dismissals(#[from] crate::judge::dismissals::DismissalError),
 }
 
 /// How to run a scan.
@@ -168,6 +170,9 @@ struct Run<'a> {
     identities: Identities,
     /// The browser of the scan and the pages rendered (see [`render`]).
     renders: render::Renders,
+    /// False positives reviewers dismissed: not flagged while the listing stays
+    /// as it was dismissed.
+    dismissals: crate::judge::dismissals::Dismissals,
 }
 
 /// The seller identities a scan works with (see [`Run::identity`]).
@@ -205,7 +210,11 @@ impl<'a> Run<'a> {
     fn new(
         config: &'a Config,
         store: &'a Store,
-        (fetcher, verdicts): (Fetcher, crate::crawl::verdict::Rules),
+        (fetcher, verdicts, dismissals): (
+            Fetcher,
+            crate::crawl::verdict::Rules,
+            crate::judge::dismissals::Dismissals,
+        ),
         begun: Begun,
         summary: impl FnOnce(ScanSummary) -> ScanSummary,
     ) -> Result<Self, ScanError> {
@@ -253,6 +262,7 @@ impl<'a> Run<'a> {
             blocked_in_a_row: Mutex::new(Default::default()),
             identities: Identities::of(store, config, as_of)?,
             renders: render::Renders::of(store, config)?,
+            dismissals,
         })
     }
 
@@ -951,7 +961,7 @@ impl<'a> Run<'a> {
             Ok(None) => {}
             Err(note) => verdict.notes.push(note),
         }
-        self.config.dismissals.apply(&listing, &mut verdict);
+        self.dismissals.apply(&listing, &mut verdict);
         let kinds = verdict.findings.iter().map(|f| f.kind).collect();
         let obs = Observation {
             scan_id: self.scan_id,
@@ -1001,6 +1011,7 @@ pub async fn run(
         Some(rules) => rules,
         None => crate::crawl::verdict::Rules::load(&config.dir)?,
     };
+    let dismissals = crate::judge::dismissals::Dismissals::load(&config.dir)?;
     let fetcher = Fetcher::new(&config.brand.crawl)?;
     register_hosts(&fetcher, config, opts.benchmark_unthrottled)?;
     let targets = config.dir.display().to_string();
@@ -1014,13 +1025,15 @@ pub async fn run(
         None => Begun::start(store, &targets, opts.as_of.unwrap_or(started))?,
     };
     let scan_id = begun.scan_id;
-    let run = Run::new(config, store, (fetcher, verdicts), begun, |s| ScanSummary {
-        tool: crate::TOOL.to_string(),
-        targets,
-        store: store.path().display().to_string(),
-        started_at: Some(started),
-        shard: opts.shard.clone(),
-        ..s
+    let run = Run::new(config, store, (fetcher, verdicts, dismissals), begun, |s| {
+        ScanSummary {
+            tool: crate::TOOL.to_string(),
+            targets,
+            store: store.path().display().to_string(),
+            started_at: Some(started),
+            shard: opts.shard.clone(),
+            ..s
+        }
     })?;
     // Every log line of the scan, from any task, carries its scan_id.
     let span = tracing::info_span!("scan", scan_id);
