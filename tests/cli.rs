@@ -784,6 +784,37 @@ fn a_test_buy_is_recorded_from_the_command_line() {
     assert_eq!(g["counterfeit"], true);
     assert_eq!(g["appears_in"], serde_json::json!(["product", "packaging"]));
     assert_eq!(g["file_sha256"].as_str().map(str::len), Some(64));
+    // Another case's finding dismissed as a false positive from the command line:
+    // resolved as dismissed, kept in the targets' dismissals.toml; twice is refused.
+    let other = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] != id && !c["open_findings"].as_array().unwrap().is_empty())
+        .expect("another case with open findings");
+    let finding = other["open_findings"][0].as_str().unwrap();
+    let dismiss = || {
+        brandguard()
+            .args(["case", "dismiss", finding, "--reason", "a pair sold as one"])
+            .args(["--by", "j.doe", "--targets"])
+            .arg(out.join("targets"))
+            .arg("--store")
+            .arg(&store)
+            .output()
+            .unwrap()
+    };
+    let o = dismiss();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("dismissed as a false positive by j.doe"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let kept = std::fs::read_to_string(out.join("targets/dismissals.toml")).unwrap();
+    assert!(kept.contains("a pair sold as one"), "{kept}");
+    let o = dismiss();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already resolved"));
     let v = brandguard()
         .args(["evidence", "verify", "--store"])
         .arg(&store)

@@ -560,7 +560,7 @@ async fn a_dismissed_finding_leaves_the_scorecard_and_stays_dismissed() {
     };
     let before = card(&config);
     let key = f.key();
-    let d = brandguard::case::dismiss(&config, &store, &key, "sold as a pair", "lena").unwrap();
+    let d = brandguard::case::dismiss(&config.dir, &store, &key, "sold as a pair", "lena").unwrap();
     assert_eq!(d.by, "lena");
     let after = card(&config);
     assert_eq!(
@@ -571,7 +571,7 @@ async fn a_dismissed_finding_leaves_the_scorecard_and_stays_dismissed() {
         after.violations
     );
     // Dismissing again is refused: it is resolved.
-    assert!(brandguard::case::dismiss(&config, &store, &key, "again", "lena").is_err());
+    assert!(brandguard::case::dismiss(&config.dir, &store, &key, "again", "lena").is_err());
     server.set_night(2);
     common::night(&config, &store, 2).await;
     let now = store

@@ -309,6 +309,37 @@ async fn people_work_the_desk_in_a_browser_by_role() {
     page.goto(case_url.clone()).await.unwrap();
     wait_url(&page, |u| u == case_url).await;
     let step = |a: &str| format!("form:has(input[name=action][value={a}])");
+    // A reviewer's confirmation of a counterfeit, with what shows it.
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        .await
+        .unwrap();
+    fill(
+        &page,
+        &format!("{} input[name=grounds]", step("confirm")),
+        "logo misprinted on the box",
+    )
+    .await;
+    page.find_element(&format!(
+        "{} input[name=appears_packaging]",
+        step("confirm")
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    submit(&page, &format!("{} button", step("confirm")), |u| {
+        u == case_url
+    })
+    .await;
+    let c = brandguard::case::get(store, &case.id).unwrap();
+    let g = c.grounds.last().expect("grounds recorded");
+    assert_eq!(
+        (g.kind.as_str(), g.by.as_str()),
+        ("reviewer", "lena"),
+        "{g:?}"
+    );
+    assert_eq!(g.appears_in, vec!["packaging".to_string()]);
     submit(&page, "form[action$='/packet'] button", |u| u == case_url).await;
     fill(
         &page,

@@ -5,8 +5,9 @@
 
 use chrono::Utc;
 
+use std::path::Path;
+
 use super::{CaseError, CaseState, all, save};
-use crate::config::Config;
 use crate::evidence::{
     EvidenceError, Resolution, StateTree, Store, finding_key, finding_key_of_printable,
 };
@@ -30,11 +31,11 @@ pub const AUTHORISED: &str = "seller authorised";
 /// `case show` print it) for `reason`: the finding is resolved as dismissed (a
 /// `finding_resolved` record in the log, naming who and how), its case drops it (and is
 /// resolved if nothing else is open), and the dismissal is added to the targets'
-/// `dismissals.toml`. The store is written first: a crash before the file is
+/// `dismissals.toml` in the targets folder `targets`. The store is written first: a crash before the file is
 /// written leaves the finding resolved and the next scan flags it again, which
 /// says nothing untrue.
 pub fn dismiss(
-    config: &Config,
+    targets: &Path,
     store: &Store,
     key: &str,
     reason: &str,
@@ -50,7 +51,7 @@ pub fn dismiss(
     let why = format!("{DISMISSED} by {by}: {}", d.reason);
     let facts = serde_json::json!({"price": d.price, "title": d.title});
     settle_by_person(store, f, &latest, &why, by, ("finding_dismissed", facts))?;
-    Dismissals::add(&config.dir, d.clone()).map_err(|e| CaseError::Invalid(e.to_string()))?;
+    Dismissals::add(targets, d.clone()).map_err(|e| CaseError::Invalid(e.to_string()))?;
     tracing::info!(finding = %key, %by, "finding dismissed as a false positive");
     Ok(d)
 }

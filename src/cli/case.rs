@@ -1,4 +1,4 @@
-//! Enforcement cases: `case list|show|file|reject|refile|resolve|close|path|testbuy|confirm`.
+//! Enforcement cases: `case list|show|file|reject|refile|resolve|close|path|testbuy|confirm|dismiss`.
 
 use std::path::PathBuf;
 
@@ -124,6 +124,18 @@ enum CaseSubcommand {
         #[arg(long, value_delimiter = ',')]
         appears: Vec<String>,
     },
+    /// Dismiss an open finding as a false positive (`marketplace/listing/kind`, as
+    /// `case show` and the desk's queue print it): resolved as dismissed, never as
+    /// complied, and remembered in TARGETS/dismissals.toml, so later scans do not
+    /// flag the listing again while its price, title and seller stay the same.
+    Dismiss {
+        finding: String,
+        #[arg(long)]
+        reason: String,
+        /// The targets folder whose dismissals.toml keeps it.
+        #[arg(long)]
+        targets: PathBuf,
+    },
     /// Choose another enforcement path than the rules did, with a reason.
     Path {
         id: String,
@@ -136,6 +148,26 @@ enum CaseSubcommand {
 }
 
 impl CaseCommand {
+    /// `case dismiss`: prints what was dismissed and where it is kept.
+    fn dismiss(
+        store: &Store,
+        finding: &str,
+        reason: &str,
+        targets: &std::path::Path,
+        by: &str,
+    ) -> Result<u8> {
+        let d = case::dismiss(targets, store, finding, reason, by)?;
+        println!(
+            "{} dismissed as a false positive by {} (seller {}, price {}); kept in {}",
+            sanitize::terminal(finding, 200),
+            sanitize::terminal(&d.by, 64),
+            sanitize::terminal(&d.seller, 80),
+            if d.price.is_empty() { "none" } else { &d.price },
+            targets.join(brandguard::judge::dismissals::FILE).display()
+        );
+        Ok(exit::OK)
+    }
+
     /// Lists or shows cases, or records one step of a case and prints its new state.
     pub fn run(&self) -> Result<u8> {
         use CaseSubcommand as C;
@@ -172,6 +204,11 @@ impl CaseCommand {
             C::Resolve { id, reason } => case::resolve(&store, id, reason, &by)?,
             C::Close { id, reason } => case::close(&store, id, reason, &by)?,
             C::Path { id, to, reason } => case::override_path(&store, id, *to, reason, &by)?,
+            C::Dismiss {
+                finding,
+                reason,
+                targets,
+            } => return Self::dismiss(&store, finding, reason, targets, &by),
             C::Testbuy {
                 id,
                 listing,

@@ -652,7 +652,7 @@ pub(super) async fn dismiss(
     let by = actor.who(&f.by);
     super::pages::blocking(&d, move |desk| {
         desk.edit_targets(|config| {
-            crate::case::dismiss(config, &desk.store, &f.key, &f.reason, &by)?;
+            crate::case::dismiss(&config.dir, &desk.store, &f.key, &f.reason, &by)?;
             Ok(())
         })
     })
