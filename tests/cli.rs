@@ -822,3 +822,22 @@ fn a_test_buy_is_recorded_from_the_command_line() {
         .unwrap();
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
 }
+
+#[test]
+fn a_bad_dismissals_file_is_a_bad_targets_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new("targets/demo"), dir.path());
+    std::fs::write(
+        dir.path().join("dismissals.toml"),
+        "[[dismissal]]\nmarketplace = 1\n",
+    )
+    .unwrap();
+    let o = brandguard()
+        .args(["check", "--targets"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("dismissals.toml"), "{err}");
+}

@@ -579,11 +579,16 @@ impl CheckCommand {
                 brandguard::crawl::verdict::Rules::load(&self.targets)
                     .map(|_| c)
                     .map_err(|e| e.to_string())
+            })
+            .and_then(|c| {
+                brandguard::judge::dismissals::Dismissals::load(&self.targets)
+                    .map(|d| (c, d.0.len()))
+                    .map_err(|e| e.to_string())
             });
         match loaded {
-            Ok(c) => {
+            Ok((c, dismissed)) => {
                 println!(
-                    "{}: brand {}, {} SKUs, {} authorised sellers, {} marketplaces ({}): OK",
+                    "{}: brand {}, {} SKUs, {} authorised sellers, {} marketplaces ({}), {dismissed} dismissed false positives: OK",
                     self.targets.display(),
                     c.brand.name,
                     c.brand.skus.len(),
