@@ -112,7 +112,7 @@ async fn the_desk_shows_the_queue_and_works_a_case_to_a_verified_packet() {
     let case_path = format!("/cases/{}", c.id);
     let (status, page) = get(&base, &case_path).await;
     assert_eq!(status, 200);
-    assert!(page.contains("<iframe class=\"capture\" sandbox src=\"/capture/"));
+    assert!(page.contains("<iframe class=\"capture\" sandbox loading=\"lazy\" src=\"/capture/"));
     // Without the token nothing changes.
     let (status, _) = post(
         &base,

@@ -153,6 +153,56 @@ pub struct Desk {
     /// and written whole: two reviewers at once must not lose one's change).
     targets_edit: Mutex<()>,
     sessions: accounts::Sessions,
+    /// What the heavy pages (queue, scorecards) read of the whole store, kept
+    /// [`PAGE_TTL`]: fifty people reading the queue during a scan then cost one
+    /// walk of the findings every few seconds, not fifty. Any change made at the
+    /// desk empties it.
+    cache: PageCache,
+}
+
+/// How long a heavy page's data is reused: pages may be this far behind a
+/// running scan, never behind a change made at the desk.
+pub const PAGE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+#[derive(Default)]
+struct PageCache {
+    entries: Mutex<std::collections::HashMap<String, (std::time::Instant, serde_json::Value)>>,
+    /// One heavy page built at a time: readers asking meanwhile wait for it and
+    /// take it, and the scan keeps the other core.
+    building: tokio::sync::Mutex<()>,
+    /// Counts clears: data built before a change made at the desk is not kept.
+    generation: std::sync::atomic::AtomicU64,
+}
+
+impl PageCache {
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn fresh(&self, key: &str) -> Option<serde_json::Value> {
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key)
+            .filter(|(at, _)| at.elapsed() < PAGE_TTL)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn put(&self, key: String, v: serde_json::Value, built_in: u64) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if built_in != self.generation() {
+            return;
+        }
+        map.retain(|_, (at, _)| at.elapsed() < PAGE_TTL);
+        map.insert(key, (std::time::Instant::now(), v));
+    }
+
+    fn clear(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
 }
 
 impl Desk {
@@ -180,6 +230,7 @@ impl Desk {
             users,
             targets_edit: Mutex::new(()),
             sessions: accounts::Sessions::default(),
+            cache: PageCache::default(),
         })
     }
 
@@ -334,10 +385,31 @@ async fn guard(
         tracing::warn!(%path, "refused: a form sent from another site");
         return DeskError::Csrf.into_response();
     }
-    if d.users.is_none() || path.starts_with("/api/") {
+    let changes = !matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let res = if d.users.is_none() || path.starts_with("/api/") {
         req.extensions_mut().insert(d.machine());
-        return next.run(req).await;
+        next.run(req).await
+    } else {
+        signed_in(&d, &jar, req, next).await
+    };
+    if changes {
+        // Whatever it changed, no page shows what was before.
+        d.cache.clear();
     }
+    res
+}
+
+/// [`guard`] on a desk with accounts.
+async fn signed_in(
+    d: &Desk,
+    jar: &axum_extra::extract::CookieJar,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path().to_string();
     if path == "/login" {
         return next.run(req).await;
     }

@@ -19,6 +19,9 @@ use axum::Extension;
 /// Longest text of a page (seller name, title) shown in a cell; the rest is cut.
 const CELL: usize = 200;
 
+/// Listings of a case shown with their captures on its page; the rest are named.
+const LISTINGS_SHOWN: usize = 40;
+
 /// The queue's filters, from the query string.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct QueueFilter {
@@ -76,13 +79,34 @@ pub(super) async fn blocking<T: Send + 'static>(
         .map_err(|e| DeskError::BadRequest(format!("the page's work failed: {e}")))?
 }
 
+/// The data of heavy page `key`, reused for [`super::PAGE_TTL`] (see
+/// `Desk::cache`), else built by `f` off the async threads, one at a time.
+async fn cached(
+    d: &Arc<Desk>,
+    key: String,
+    f: impl FnOnce(&Desk) -> Result<serde_json::Value, DeskError> + Send + 'static,
+) -> Result<serde_json::Value, DeskError> {
+    if let Some(v) = d.cache.fresh(&key) {
+        return Ok(v);
+    }
+    let _one = d.cache.building.lock().await;
+    if let Some(v) = d.cache.fresh(&key) {
+        return Ok(v);
+    }
+    let generation = d.cache.generation();
+    let v = blocking(d, f).await?;
+    d.cache.put(key, v.clone(), generation);
+    Ok(v)
+}
+
 /// `/`: open findings, confirmed first, most severe and newest first.
 pub(super) async fn queue(
     State(d): State<Arc<Desk>>,
     Extension(actor): Extension<Actor>,
     Query(f): Query<QueueFilter>,
 ) -> Result<Html<String>, DeskError> {
-    let ctx = blocking(&d, move |desk| queue_rows(desk, &f)).await?;
+    let key = format!("queue {f:?}");
+    let ctx = cached(&d, key, move |desk| queue_rows(desk, &f)).await?;
     d.page(&actor, "queue.html", ctx)
 }
 
@@ -320,10 +344,17 @@ fn listings_of(
                 .push(kind.to_string());
         }
     }
+    // A case of hundreds of listings: the first LISTINGS_SHOWN in full, the rest
+    // by name only (their captures are in the packet and `case show`).
+    let wanted: std::collections::BTreeSet<(String, String)> =
+        listings.keys().take(LISTINGS_SHOWN).cloned().collect();
+    let mut histories = store.histories(&wanted)?;
     let mut out = Vec::new();
     for ((m, l), kinds) in listings {
-        let captures: Vec<_> = store
-            .history(&m, &l)?
+        let shown = wanted.contains(&(m.clone(), l.clone()));
+        let captures: Vec<_> = histories
+            .remove(&(m.clone(), l.clone()))
+            .unwrap_or_default()
             .into_iter()
             .rev()
             .take(20)
@@ -348,6 +379,7 @@ fn listings_of(
             "listing_id": terminal(&l, CELL),
             "kinds": kinds,
             "open": open,
+            "shown": shown,
             "captures": captures,
             "screenshot": shots.get(&(m.clone(), l.clone())),
         }));
@@ -475,38 +507,30 @@ pub(super) async fn distributors(
         q.period.clone()
     };
     let period: crate::report::compliance::Period = label.parse().map_err(DeskError::BadRequest)?;
-    let report = blocking(&d, move |desk| {
-        Ok(crate::report::compliance::build(
-            &desk.config(),
-            &desk.store,
-            period,
-            None,
-        )?)
-    })
-    .await?;
-    // Each distributor's price charts, drawn as the compliance report draws them.
-    let charts: BTreeMap<&String, Vec<serde_json::Value>> = report
-        .charts
-        .iter()
-        .map(|(id, cs)| {
-            let views = cs
-                .iter()
-                .map(|c| crate::report::compliance::chart_view(c, period))
-                .collect();
-            (id, views)
-        })
-        .collect();
-    d.page(
-        &actor,
-        "distributors.html",
-        json!({
+    let ctx = cached(&d, format!("distributors {label}"), move |desk| {
+        let report = crate::report::compliance::build(&desk.config(), &desk.store, period, None)?;
+        // Each distributor's price charts, drawn as the compliance report draws them.
+        let charts: BTreeMap<&String, Vec<serde_json::Value>> = report
+            .charts
+            .iter()
+            .map(|(id, cs)| {
+                let views = cs
+                    .iter()
+                    .map(|c| crate::report::compliance::chart_view(c, period))
+                    .collect();
+                (id, views)
+            })
+            .collect();
+        Ok(json!({
             "title": "Distributors",
             "period": report.period,
             "scans": report.scans,
             "scorecards": report.scorecards,
             "charts": charts,
-        }),
-    )
+        }))
+    })
+    .await?;
+    d.page(&actor, "distributors.html", ctx)
 }
 
 /// `/distributors/ID/report?period=2026-11`: the report a channel manager sends

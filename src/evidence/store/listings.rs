@@ -3,6 +3,8 @@
 //! look up.
 
 #[allow(unused_imports)]
+use std::collections::BTreeMap;
+
 use super::*;
 
 impl Store {
@@ -316,13 +318,43 @@ impl Store {
         marketplace: &str,
         listing_id: &str,
     ) -> Result<Vec<Observation>, EvidenceError> {
+        let wanted =
+            std::collections::BTreeSet::from([(marketplace.to_string(), listing_id.to_string())]);
+        Ok(self
+            .histories(&wanted)?
+            .into_values()
+            .next()
+            .unwrap_or_default())
+    }
+
+    /// [`Store::history`] of several listings in one walk of the observations
+    /// (a case of hundreds of listings read each one's history in a walk of its
+    /// own: minutes on a large store). An observation is parsed only if its bytes
+    /// hold one of the listing ids as a JSON string.
+    pub fn histories(
+        &self,
+        wanted: &std::collections::BTreeSet<(String, String)>,
+    ) -> Result<BTreeMap<(String, String), Vec<Observation>>, EvidenceError> {
         self.settle()?;
-        let mut out = Vec::new();
+        let mut out: BTreeMap<(String, String), Vec<Observation>> = BTreeMap::new();
+        if wanted.is_empty() {
+            return Ok(out);
+        }
+        let needles: Vec<String> = wanted
+            .iter()
+            .map(|(_, l)| serde_json::to_string(l).unwrap_or_default())
+            .collect();
+        let finder = aho_corasick::AhoCorasick::new(&needles)
+            .map_err(|e| EvidenceError::Io(std::io::Error::other(e)))?;
         for r in Walk::all(&self.observations) {
             let (k, v) = r?;
+            if !finder.is_match(&v[..]) {
+                continue;
+            }
             let o: Observation = parse("observations", &k, &v)?;
-            if o.listing.marketplace == marketplace && o.listing.listing_id == listing_id {
-                out.push(o);
+            let key = (o.listing.marketplace.clone(), o.listing.listing_id.clone());
+            if wanted.contains(&key) {
+                out.entry(key).or_default().push(o);
             }
         }
         Ok(out)
