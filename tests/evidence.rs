@@ -430,53 +430,24 @@ async fn sigkill_mid_scan_loses_nothing_acknowledged() {
     let store_path = dir.path().join("store");
     let summary_path = dir.path().join("last-scan.json");
     let scan = || {
-        let mut c = common::scan_command(
+        common::scan_command(
             Path::new("targets/demo"),
             &store_path,
             &summary_path,
             &server,
-        );
-        // -v: info-level JSON logs on stderr carry the acknowledgements.
-        c.arg("-v").stdout(Stdio::null()).stderr(Stdio::piped());
-        c
+        )
     };
     // Each run is killed a different number of acknowledgements in, and a different
     // time after the last one, so kills land at different points of the work.
     for (i, (acks, millis)) in [(1usize, 0u64), (4, 170), (2, 330)].into_iter().enumerate() {
-        let mut child = scan().spawn().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let reader = std::thread::spawn(move || {
-            use std::io::BufRead;
-            let mut acknowledged = None;
-            for line in std::io::BufReader::new(stderr)
-                .lines()
-                .map_while(Result::ok)
-            {
-                if line.contains("evidence acknowledged as stored")
-                    && let Some(seq) = serde_json::from_str::<serde_json::Value>(&line)
-                        .ok()
-                        .and_then(|v| v["fields"]["log_seq"].as_u64())
-                {
-                    acknowledged = Some(seq);
-                    let _ = tx.send(seq);
-                }
-            }
-            acknowledged
-        });
+        let run = common::AcknowledgedScan::spawn(scan());
         for _ in 0..acks {
-            rx.recv_timeout(std::time::Duration::from_secs(60))
-                .expect("the scan acknowledges stored evidence");
+            run.next_ack();
         }
         tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
-        // SIGKILL: no chance to flush or clean up.
-        Command::new("kill")
-            .args(["-9", &child.id().to_string()])
-            .status()
-            .unwrap();
-        let status = child.wait().unwrap();
+        let (status, acknowledged) = run.kill();
         assert!(!status.success(), "kill {i} came after the scan ended");
-        let acknowledged = reader.join().unwrap().expect("an acknowledgement was seen");
+        let acknowledged = acknowledged.expect("an acknowledgement was seen");
         let store = Store::open(&store_path).expect("the store opens after kill -9");
         let v = store
             .verify()
@@ -491,7 +462,7 @@ async fn sigkill_mid_scan_loses_nothing_acknowledged() {
             v.log_records
         );
     }
-    let out = scan().output().unwrap();
+    let out = scan().stdout(Stdio::null()).output().unwrap();
     assert!(
         out.status.success(),
         "{}",

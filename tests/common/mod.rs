@@ -329,3 +329,67 @@ pub fn record(
     };
     store.record_observation(obs, &v.findings).unwrap()
 }
+
+/// A scan started from `scan` (see [`scan_command`]) with its info-level JSON logs
+/// read as they come: `acks` receives the log sequence number of every "evidence
+/// acknowledged as stored" line, and `reader` ends with the last one seen. Tests that
+/// kill a scan wait on these instead of a fixed time, which a slow machine outruns.
+pub struct AcknowledgedScan {
+    pub child: std::process::Child,
+    pub acks: std::sync::mpsc::Receiver<u64>,
+    pub reader: std::thread::JoinHandle<Option<u64>>,
+}
+
+impl AcknowledgedScan {
+    pub fn spawn(mut scan: std::process::Command) -> Self {
+        // -v: info-level JSON logs on stderr carry the acknowledgements.
+        scan.arg("-v")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        let mut child = scan.spawn().expect("the scan starts");
+        let stderr = child.stderr.take().expect("stderr piped");
+        let (tx, acks) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut acknowledged = None;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if line.contains("evidence acknowledged as stored")
+                    && let Some(seq) = serde_json::from_str::<serde_json::Value>(&line)
+                        .ok()
+                        .and_then(|v| v["fields"]["log_seq"].as_u64())
+                {
+                    acknowledged = Some(seq);
+                    let _ = tx.send(seq);
+                }
+            }
+            acknowledged
+        });
+        AcknowledgedScan {
+            child,
+            acks,
+            reader,
+        }
+    }
+
+    /// Waits (at most a minute) for the next acknowledgement; its log sequence number.
+    pub fn next_ack(&self) -> u64 {
+        self.acks
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the scan acknowledges stored evidence")
+    }
+
+    /// SIGKILL (no chance to flush or clean up), then the exit status and the last
+    /// acknowledgement seen.
+    pub fn kill(mut self) -> (std::process::ExitStatus, Option<u64>) {
+        std::process::Command::new("kill")
+            .args(["-9", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        let status = self.child.wait().expect("the scan is reaped");
+        let last = self.reader.join().expect("log reader");
+        (status, last)
+    }
+}
