@@ -514,6 +514,20 @@ impl Advert {
             || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
         alive.then_some(advert)
     }
+
+    /// Whether something accepts connections at the advert's address (within 1 s):
+    /// a live process under the advert's pid may be another program that reused the
+    /// pid of a desk killed with SIGKILL.
+    pub fn answers(&self) -> bool {
+        url::Url::parse(&self.url)
+            .ok()
+            .and_then(|u| u.socket_addrs(|| None).ok())
+            .and_then(|addrs| addrs.into_iter().next())
+            .is_some_and(|addr| {
+                std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(1))
+                    .is_ok()
+            })
+    }
 }
 
 /// Removes `desk.json` when the desk stops.
