@@ -209,6 +209,41 @@ async fn verify_finds_one_altered_byte_anywhere() {
     });
     assert!(err.to_string().contains("log/"), "{err}");
 
+    // The history index (each listing's observations, what a case page shows): an
+    // entry removed, and one filed under another listing.
+    // They are the `listings` tree's entries after 0xFF.
+    let history = |t: &sled::Tree| t.scan_prefix([0xFF]).map(|r| r.unwrap().0);
+    let err = tamper(&fresh("history-gone"), "listings", |t| {
+        let k = history(t).next().unwrap();
+        t.remove(k).unwrap();
+    });
+    assert!(
+        err.to_string().contains("listings/history/")
+            && err.to_string().contains("evidence rebuild"),
+        "{err}"
+    );
+    // As the message says, a rebuild writes the index again.
+    let (_, rebuilt) = Store::open(&dir.path().join("history-gone"))
+        .unwrap()
+        .rebuild_into(&dir.path().join("history-rebuilt"))
+        .expect("rebuilt");
+    assert!(rebuilt.observations > 0);
+    let err = tamper(&fresh("history-moved"), "listings", |t| {
+        let mut it = history(t);
+        let k1 = it.next().unwrap();
+        let k2 = it
+            .find(|k| k[..k.len() - 16] != k1[..k1.len() - 16])
+            .unwrap();
+        let mut moved = k2[..k2.len() - 16].to_vec();
+        moved.extend_from_slice(&k1[k1.len() - 16..]);
+        t.insert(moved, &[]).unwrap();
+    });
+    assert!(
+        err.to_string()
+            .contains("no observation record of the listing"),
+        "{err}"
+    );
+
     // A case's bytes (the seller a letter is addressed to).
     let err = tamper(&fresh("case"), "cases", |t| {
         let (k, v) = t.iter().next().unwrap().unwrap();
@@ -1105,4 +1140,35 @@ async fn a_store_missing_the_tail_of_its_log_is_refused_by_readers() {
             .status
             .success()
     );
+}
+
+/// A store written before the history index existed: the first open indexes every
+/// observation, after which each listing's history and `verify` are as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_without_the_history_index_gets_one_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = scanned_store(dir.path()).await;
+    let (listing, before) = {
+        let store = Store::open(&path).unwrap();
+        let o = store.observations(1).next().unwrap().unwrap();
+        let key = (o.listing.marketplace, o.listing.listing_id);
+        let h = store.history(&key.0, &key.1).unwrap();
+        (key, h.len())
+    };
+    assert!(before > 0);
+    {
+        let db = brandguard::evidence::open_sled(&path).unwrap();
+        let listings = db.open_tree("listings").unwrap();
+        for k in listings.scan_prefix([0xFF]).map(|r| r.unwrap().0) {
+            listings.remove(k).unwrap();
+        }
+        db.open_tree("meta")
+            .unwrap()
+            .remove("history_index")
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.history(&listing.0, &listing.1).unwrap().len(), before);
+    store.verify().expect("the rebuilt index verifies");
 }

@@ -72,6 +72,11 @@ impl Store {
                 (StateTree::Observations, key.clone(), bytes),
                 // The listing's latest observation, by key: the bytes are stored once.
                 (StateTree::Listings, lkey.as_bytes().to_vec(), key.clone()),
+                (
+                    StateTree::History,
+                    super::history_key(&obs.listing.marketplace, &obs.listing.listing_id, &key),
+                    Vec::new(),
+                ),
             ];
             let mut vouched = std::collections::BTreeMap::new();
             for f in findings {
@@ -327,34 +332,28 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// [`Store::history`] of several listings in one walk of the observations
-    /// (a case of hundreds of listings read each one's history in a walk of its
-    /// own: minutes on a large store). An observation is parsed only if its bytes
-    /// hold one of the listing ids as a JSON string.
+    /// [`Store::history`] of several listings: each one's observation keys from
+    /// the `history` tree, then each observation by key.
     pub fn histories(
         &self,
         wanted: &std::collections::BTreeSet<(String, String)>,
     ) -> Result<BTreeMap<(String, String), Vec<Observation>>, EvidenceError> {
         self.settle()?;
         let mut out: BTreeMap<(String, String), Vec<Observation>> = BTreeMap::new();
-        if wanted.is_empty() {
-            return Ok(out);
-        }
-        let needles: Vec<String> = wanted
-            .iter()
-            .map(|(_, l)| serde_json::to_string(l).unwrap_or_default())
-            .collect();
-        let finder = aho_corasick::AhoCorasick::new(&needles)
-            .map_err(|e| EvidenceError::Io(std::io::Error::other(e)))?;
-        for r in Walk::all(&self.observations) {
-            let (k, v) = r?;
-            if !finder.is_match(&v[..]) {
-                continue;
+        for (marketplace, listing_id) in wanted {
+            let prefix = super::history_prefix(marketplace, listing_id);
+            let mut seen = Vec::new();
+            for r in self.listings.scan_prefix(&prefix) {
+                let (k, _) = r?;
+                let key = &k[prefix.len()..];
+                // An observation an `evidence_lost` record names is gone; verify
+                // says so, and the history shows what is left.
+                if let Some(v) = self.observations.get(key)? {
+                    seen.push(parse("observations", key, &v)?);
+                }
             }
-            let o: Observation = parse("observations", &k, &v)?;
-            let key = (o.listing.marketplace.clone(), o.listing.listing_id.clone());
-            if wanted.contains(&key) {
-                out.entry(key).or_default().push(o);
+            if !seen.is_empty() {
+                out.insert((marketplace.clone(), listing_id.clone()), seen);
             }
         }
         Ok(out)
@@ -364,7 +363,7 @@ impl Store {
     pub fn find_listing(&self, needle: &str) -> Result<Vec<(String, String)>, EvidenceError> {
         self.settle()?;
         let mut out = Vec::new();
-        for r in Walk::all(&self.listings) {
+        for r in Walk::latest(&self.listings) {
             let (k, v) = r?;
             let Some(o) = self.listing_entry(&k, &v)? else {
                 continue;

@@ -90,6 +90,7 @@ impl Store {
         v.scans = self.verify_scans(&log.scans)?;
         v.validators = self.verify_validators()?;
         self.verify_identities_index(&log.identities)?;
+        self.verify_history(&log.history)?;
         v.head = log.prev;
         Ok(v)
     }
@@ -142,6 +143,7 @@ impl Store {
                     &field("observation_key"),
                     &field("observation_sha256"),
                 )?;
+                self.verify_in_history(rec, &key)?;
                 log.vouched.insert(key);
                 log.observed(rec, &field("observation_key"));
                 v.observations += 1;
@@ -385,6 +387,27 @@ impl Store {
         Ok(())
     }
 
+    /// Observation `key`, which record `rec` wrote, has its history entry.
+    fn verify_in_history(&self, rec: &LogRecord, key: &[u8]) -> Result<(), EvidenceError> {
+        let field = |name: &str| rec.payload.get(name).and_then(|x| x.as_str()).unwrap_or("");
+        let indexed = super::history_key(field("marketplace"), field("listing_id"), key);
+        if self.listings.contains_key(&indexed)? {
+            return Ok(());
+        }
+        Err(EvidenceError::Corrupt {
+            tree: "listings",
+            key: format!(
+                "history/{}",
+                String::from_utf8_lossy(&indexed[1..indexed.len() - key.len()]).replace('\0', "/")
+            ),
+            message: format!(
+                "observation {} (log record {}) is missing from the listing's history: its case pages would not show it (`brandguard evidence rebuild` writes the index again)",
+                hex::encode(key),
+                rec.seq
+            ),
+        })
+    }
+
     /// No observation is stored that no log record vouches for.
     fn verify_observations_vouched(
         &self,
@@ -445,7 +468,7 @@ impl Store {
         newest: &std::collections::HashMap<Vec<u8>, String>,
     ) -> Result<u64, EvidenceError> {
         let mut n = 0;
-        for r in Walk::all(&self.listings) {
+        for r in Walk::latest(&self.listings) {
             let (k, v) = r?;
             let got = hex::encode(&v);
             let message = match newest.get(k.as_ref()) {
@@ -553,6 +576,31 @@ impl Store {
                 key: missing,
                 message: "missing, but a seller_identity record names this seller".into(),
             });
+        }
+        Ok(())
+    }
+
+    /// Every history entry (see [`super::StateTree::History`]) is an observation the log names, of the
+    /// listing the entry files it under (an entry moved to another listing would
+    /// show one listing's page on another's case). That each observation has its
+    /// entry is checked as the log is walked.
+    fn verify_history(&self, named: &std::collections::HashSet<u64>) -> Result<(), EvidenceError> {
+        for r in Walk::prefix(&self.listings, [super::HISTORY]) {
+            let (k, _) = r?;
+            if !named.contains(&history_hash(&k)) {
+                let (listing, key) = k[1..].split_at(k.len().saturating_sub(17));
+                return Err(EvidenceError::Corrupt {
+                    tree: "listings",
+                    key: format!(
+                        "history/{}",
+                        String::from_utf8_lossy(listing).replace('\0', "/")
+                    ),
+                    message: format!(
+                        "files observation {} under this listing, but no observation record of the listing has that key",
+                        hex::encode(key)
+                    ),
+                });
+            }
         }
         Ok(())
     }
@@ -686,6 +734,9 @@ pub(super) struct LogCheck {
     findings: std::collections::HashMap<String, Option<String>>,
     /// Listing (`marketplace\0id`) → key (hex) of its newest observation.
     listings: std::collections::HashMap<Vec<u8>, String>,
+    /// [`history_hash`] of the `history` key of every observation the log names (a
+    /// 64-bit hash, not the key: 8 bytes an observation on a store of millions).
+    history: std::collections::HashSet<u64>,
     /// Scan id → what the log says of it.
     scans: std::collections::BTreeMap<u64, ScanSeen>,
     /// Seller account key → its newest `seller_identity` record.
@@ -717,6 +768,12 @@ impl LogCheck {
     /// listing's latest observation and the finding records it wrote.
     fn observed(&mut self, rec: &LogRecord, key_hex: &str) {
         let field = |name: &str| rec.payload.get(name).and_then(|x| x.as_str()).unwrap_or("");
+        let key = hex::decode(key_hex).unwrap_or_default();
+        self.history.insert(history_hash(&super::history_key(
+            field("marketplace"),
+            field("listing_id"),
+            &key,
+        )));
         let listing = format!("{}\0{}", field("marketplace"), field("listing_id"));
         self.listings
             .insert(listing.into_bytes(), key_hex.to_string());
@@ -877,4 +934,12 @@ fn copy_synced(from: &Path, to: &Path) -> Result<(), EvidenceError> {
     }
     std::fs::File::open(to)?.sync_all()?;
     Ok(())
+}
+
+/// A 64-bit hash of a `history` key, for [`Store::verify_history`]'s set.
+fn history_hash(key: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
 }
