@@ -477,7 +477,12 @@ async fn people_work_the_desk_in_a_browser_by_role() {
     );
     page.goto(case_url.clone()).await.unwrap();
     wait_url(&page, |u| u == case_url).await;
-    assert!(text(&page).await.contains("may not"), "403 page");
+    let refused = text(&page).await;
+    assert!(refused.contains("may not"), "403 page");
+    assert!(
+        refused.contains("href=\"/distributors\"") && !refused.contains("href=\"/\""),
+        "the 403 page leads a channel manager back to the distributors: {refused}"
+    );
     let chan_cookie = cookie_of(&page).await;
     let r = client()
         .get(&case_url)

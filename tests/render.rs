@@ -804,3 +804,73 @@ async fn a_packet_renders_its_listings_that_have_no_render_yet() {
     store.verify().expect("verifies");
     assert!(none_left(&ours()).await.is_empty());
 }
+
+/// A page whose scripts grow without end crashes its own tab at `[render]
+/// page_memory_mib` (Chromium is started with V8's heap limit): the page fails as
+/// `tab_crashed`, said at once rather than after the timeout, and the browser
+/// renders the next page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_eats_memory_crashes_its_tab_not_the_browser() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    config.brand.render.page_memory_mib = 64;
+    config.brand.render.timeout_secs = 120;
+    let hog = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = hog.local_addr().unwrap();
+    let served = tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut sock, _)) = hog.accept().await {
+            let mut buf = [0u8; 2048];
+            let n = sock.read(&mut buf).await.unwrap_or(0);
+            let (kind, body) = if String::from_utf8_lossy(&buf[..n]).starts_with("GET /robots.txt")
+            {
+                ("text/plain", "User-agent: *\nAllow: /\n".to_string())
+            } else {
+                (
+                    "text/html",
+                    "<!doctype html><title>hog</title><p>price soon</p><script>\
+                     const kept = []; function grow() { for (let i = 0; i < 200000; i++) \
+                     { kept.push({ i, s: 'listing ' + i + Math.random() }); } setTimeout(grow, 0); } \
+                     grow();</script>"
+                        .to_string(),
+                )
+            };
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = sock.write_all(format!("{head}{body}").as_bytes()).await;
+        }
+    });
+    let fetcher = Arc::new(Fetcher::new(&config.brand.crawl).unwrap());
+    let renderer = Renderer::start(&config.brand.render, fetcher)
+        .await
+        .unwrap();
+    let hog_url = url::Url::parse(&format!("http://{addr}/item/1")).unwrap();
+    let outcome = renderer.render(&hog_url, &[]).await;
+    match &outcome {
+        Err(e @ RenderError::TabCrashed { .. }) => {
+            assert_eq!(e.reason(), "tab_crashed");
+            assert!(e.to_string().contains("page_memory_mib = 64"), "{e}");
+        }
+        other => panic!(
+            "expected a crashed tab, got {:?}",
+            other.as_ref().map(|r| &r.meta)
+        ),
+    }
+    let ok = url::Url::parse(&format!(
+        "{}/search?q=acme&page=1",
+        server.base_url(Site::Shopusa)
+    ))
+    .unwrap();
+    renderer
+        .render(&ok, &[])
+        .await
+        .expect("the next page renders");
+    renderer.close().await;
+    served.abort();
+    assert!(none_left(&ours()).await.is_empty());
+}

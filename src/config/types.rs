@@ -1091,6 +1091,10 @@ pub struct RenderSettings {
     pub tabs: usize,
     /// A page not loaded, settled and captured in this time is given up on.
     pub timeout_secs: u64,
+    /// Most JavaScript heap a page may use, MiB (V8's old space, per renderer
+    /// process): a page whose scripts grow past it crashes its tab, which fails
+    /// that page (`render_tab_crashed`), never the browser or the scan.
+    pub page_memory_mib: u32,
     /// Chromium's sandbox; off only when running as root, where Chromium refuses
     /// it. `false` turns it off everywhere (containers without user namespaces).
     pub sandbox: Option<bool>,
@@ -1107,6 +1111,7 @@ impl Default for RenderSettings {
             max_height: 16_000,
             tabs: 2,
             timeout_secs: 30,
+            page_memory_mib: 512,
             sandbox: None,
         }
     }

@@ -109,8 +109,15 @@ impl IntoResponse for DeskError {
             tracing::error!(error = %self, "desk page failed");
         }
         let text = html_escape::encode_text(&self.to_string()).to_string();
+        // A channel manager cannot open the queue: send them back where they work.
+        let (back, to) = match &self {
+            DeskError::Forbidden {
+                role: "channel", ..
+            } => ("/distributors", "the distributors"),
+            _ => ("/", "the queue"),
+        };
         let body = format!(
-            "<!doctype html><meta charset=\"utf-8\"><title>brandguard desk</title><p>{text}</p><p><a href=\"/\">back to the queue</a></p>"
+            "<!doctype html><meta charset=\"utf-8\"><title>brandguard desk</title><p>{text}</p><p><a href=\"{back}\">back to {to}</a></p>"
         );
         (status, Html(body)).into_response()
     }

@@ -60,6 +60,12 @@ fn switches(settings: &RenderSettings, profile: &Path) -> Vec<String> {
         "--window-size={},{}",
         settings.viewport_width, settings.viewport_height
     ));
+    // V8's heap limit per renderer: a page's scripts cannot take the machine's
+    // memory, only crash their own tab.
+    args.push(format!(
+        "--js-flags=--max-old-space-size={}",
+        settings.page_memory_mib
+    ));
     if !sandboxed(settings) {
         args.push("--no-sandbox".into());
     }

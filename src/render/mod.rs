@@ -47,6 +47,10 @@ pub enum RenderError {
     BrowserGone(String),
     #[error("rendering {url} took longer than {secs} s")]
     Timeout { url: Url, secs: u64 },
+    #[error(
+        "the tab rendering {url} crashed (a page whose scripts use more than [render] page_memory_mib = {mib} MiB is stopped so)"
+    )]
+    TabCrashed { url: Url, mib: u32 },
     #[error("robots.txt of {url}'s host does not allow it ({why})")]
     Robots { url: Url, why: String },
     #[error("rendering {url} failed: {message}")]
@@ -61,6 +65,7 @@ impl RenderError {
             RenderError::Start(_) => "browser_start",
             RenderError::BrowserGone(_) => "browser_gone",
             RenderError::Timeout { .. } => "timeout",
+            RenderError::TabCrashed { .. } => "tab_crashed",
             RenderError::Robots { .. } => "robots",
             RenderError::Page { .. } => "page",
         }

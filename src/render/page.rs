@@ -11,6 +11,7 @@ use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverridePar
 use chromiumoxide::cdp::browser_protocol::fetch::{
     ContinueRequestParams, EventRequestPaused, FailRequestParams,
 };
+use chromiumoxide::cdp::browser_protocol::inspector::EventTargetCrashed;
 use chromiumoxide::cdp::browser_protocol::network::{
     ErrorReason, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent,
     EventResponseReceived, ResourceType,
@@ -79,8 +80,33 @@ pub(super) async fn render(
     };
     let secs = r.settings.timeout_secs;
     let page = r.browser.new_page("about:blank").await.map_err(err)?;
-    let outcome =
-        tokio::time::timeout(Duration::from_secs(secs), capture(r, &page, url, reveal)).await;
+    // A crashed tab (out of memory, see `page_memory_mib`) answers nothing more:
+    // said at once, rather than as a timeout.
+    let mut crashed = page
+        .event_listener::<EventTargetCrashed>()
+        .await
+        .map_err(err)?;
+    let outcome = tokio::select! {
+        o = tokio::time::timeout(Duration::from_secs(secs), capture(r, &page, url, reveal)) => o,
+        Some(_) = crashed.next() => Ok(Err(RenderError::TabCrashed {
+            url: url.clone(),
+            mib: r.settings.page_memory_mib,
+        })),
+    };
+    // The crash may first show as a failed command of the capture.
+    let crash = |url: &Url| RenderError::TabCrashed {
+        url: url.clone(),
+        mib: r.settings.page_memory_mib,
+    };
+    let outcome = match outcome {
+        Ok(Err(RenderError::Page { url, message })) => {
+            match tokio::time::timeout(Duration::from_secs(1), crashed.next()).await {
+                Ok(Some(_)) => Ok(Err(crash(&url))),
+                _ => Ok(Err(RenderError::Page { url, message })),
+            }
+        }
+        o => o,
+    };
     let _ = tokio::time::timeout(Duration::from_secs(5), page.close()).await;
     match outcome {
         Ok(rendered) => rendered,
