@@ -38,14 +38,8 @@ mkdir -p "$WORK/alone"
 "$BG" -q scan --targets "$WORK/targets" --store "$WORK/alone/store" --summary "$WORK/alone/night2.json" > /dev/null 2>&1 || true
 
 # The desk: first night, then the second with READERS browsing.
-mkdir -p "$WORK/desk"
-"$BG" -q serve --targets "$WORK/targets" --store "$WORK/desk/store" --listen "127.0.0.1:$PORT" > "$WORK/desk/serve.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 300); do [ -f "$WORK/desk/store/desk.json" ] && break; sleep 0.1; done
-"$BG" -q scan --targets "$WORK/targets" --store "$WORK/desk/store" > /dev/null 2>&1 || true
-cp "$WORK/desk/last-scan.json" "$WORK/desk/night1.json"
-"$BG" -q scan --targets "$WORK/targets" --store "$WORK/desk/store" > /dev/null 2>&1 &
-scan=$!
+# shellcheck source=bench/desk_nights.sh
+source bench/desk_nights.sh
 python3 - "$PORT" "$READERS" "$scan" "$(date +%Y-%m)" > "$WORK/desk/readers.txt" 2> "$WORK/desk/readers.err" <<'PY'
 import os, random, re, sys, threading, time, urllib.request
 port, readers, scan, period = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]

@@ -26,14 +26,8 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 pids+=($!)
 for _ in $(seq 1 600); do [ -f "$WORK/targets/marketplaces/bidbay.toml" ] && break; sleep 0.1; done
 
-mkdir -p "$WORK/desk"
-"$BG" -q serve --targets "$WORK/targets" --store "$WORK/desk/store" --listen "127.0.0.1:$PORT" > "$WORK/desk/serve.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 300); do [ -f "$WORK/desk/store/desk.json" ] && break; sleep 0.1; done
-"$BG" -q scan --targets "$WORK/targets" --store "$WORK/desk/store" > /dev/null 2>&1 || true
-cp "$WORK/desk/last-scan.json" "$WORK/desk/night1.json"
-"$BG" -q scan --targets "$WORK/targets" --store "$WORK/desk/store" > /dev/null 2>&1 &
-scan=$!
+# shellcheck source=bench/desk_nights.sh
+source bench/desk_nights.sh
 python3 - "$PORT" "$scan" "$(date +%Y-%m)" "$BG" "$WORK/desk/store" > "$WORK/desk/pages.txt" <<'PY'
 import os, re, subprocess, sys, time, urllib.request
 port, scan, period, bg, store = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
