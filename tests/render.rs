@@ -238,7 +238,104 @@ async fn confirmed_findings_are_rendered_once_and_verified_like_snapshots() {
         "the same content is not rendered twice"
     );
     assert!(none_left(&ours()).await.is_empty());
+    let store = renders_are_found_by_their_index(&dir, store);
     an_altered_screenshot_byte_fails_verify(&dir, store);
+}
+
+/// Readers find renders through their entries in the `listings` tree (after 0xFE):
+/// a store without them is indexed on first open with the same renders found;
+/// `verify` finds an entry removed or moved to another listing.
+fn renders_are_found_by_their_index(
+    dir: &tempfile::TempDir,
+    store: brandguard::evidence::Store,
+) -> brandguard::evidence::Store {
+    let of = |s: &brandguard::evidence::Store| -> Vec<(u64, String, String)> {
+        s.renders()
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.log_seq, r.marketplace, r.listing_id))
+            .collect()
+    };
+    let before = of(&store);
+    assert!(before.len() > 1);
+    let (_, m, l) = &before[0];
+    let newest = store.latest_render(m, l).unwrap().expect("a render");
+    assert_eq!(
+        Some(newest.log_seq),
+        before
+            .iter()
+            .filter(|(_, bm, bl)| bm == m && bl == l)
+            .map(|(s, ..)| *s)
+            .max()
+    );
+    drop(store);
+    let path = dir.path().join("store");
+    let edit = |f: &dyn Fn(&sled::Db)| {
+        let db = brandguard::evidence::open_sled(&path).unwrap();
+        f(&db);
+        db.flush().unwrap();
+    };
+    let entries = |db: &sled::Db| -> Vec<sled::IVec> {
+        db.open_tree("listings")
+            .unwrap()
+            .scan_prefix([0xFE])
+            .map(|r| r.unwrap().0)
+            .collect()
+    };
+    // A store from before the index.
+    edit(&|db| {
+        let listings = db.open_tree("listings").unwrap();
+        for k in entries(db) {
+            listings.remove(k).unwrap();
+        }
+        db.open_tree("meta")
+            .unwrap()
+            .remove("render_index")
+            .unwrap();
+    });
+    let store = brandguard::evidence::Store::open(&path).unwrap();
+    assert_eq!(of(&store), before, "indexed again on open");
+    store.verify().expect("the rebuilt index verifies");
+    drop(store);
+    // One entry removed, then one filed under another listing.
+    let first = std::sync::Mutex::new(None);
+    edit(&|db| {
+        let k = entries(db).remove(0);
+        db.open_tree("listings").unwrap().remove(&k).unwrap();
+        *first.lock().unwrap() = Some(k);
+    });
+    let err = brandguard::evidence::Store::open(&path)
+        .unwrap()
+        .verify()
+        .expect_err("a missing render entry is found")
+        .to_string();
+    assert!(
+        err.contains("renders/") && err.contains("evidence rebuild"),
+        "{err}"
+    );
+    let first = first.into_inner().unwrap().unwrap();
+    let moved = {
+        let mut k = b"\xFEother\0listing\0".to_vec();
+        k.extend_from_slice(&first[first.len() - 8..]);
+        k
+    };
+    edit(&|db| {
+        let listings = db.open_tree("listings").unwrap();
+        listings.insert(&first, &[]).unwrap();
+        listings.insert(&moved, &[]).unwrap();
+    });
+    let err = brandguard::evidence::Store::open(&path)
+        .unwrap()
+        .verify()
+        .expect_err("a moved render entry is found")
+        .to_string();
+    assert!(err.contains("no rendered capture of this listing"), "{err}");
+    edit(&|db| {
+        db.open_tree("listings").unwrap().remove(&moved).unwrap();
+    });
+    let store = brandguard::evidence::Store::open(&path).unwrap();
+    store.verify().expect("restored");
+    store
 }
 
 /// One byte flipped in a stored screenshot: `verify` names it.

@@ -127,7 +127,7 @@ impl Store {
                             Slot::State(StateTree::Validators) => validators,
                             Slot::State(StateTree::Scans) => scans,
                             Slot::State(StateTree::Identities) => identities,
-                            Slot::State(StateTree::History) => listings,
+                            Slot::State(StateTree::History | StateTree::Renders) => listings,
                         };
                         t.insert(key.as_slice(), value.as_slice())?;
                     }

@@ -183,6 +183,11 @@ pub enum StateTree {
     /// entries (0xFF begins no UTF-8 text): a tree of its own in every commit's
     /// transaction cost 4% of a light-page scan's CPU, these entries nothing measurable.
     History,
+    /// `0xFE marketplace\0listing id\0` + the `rendered_capture` record's seq (u64
+    /// big-endian) → nothing: every rendered capture of a listing, committed with
+    /// its record, so readers find renders without walking the log (which grows by
+    /// every page of every night). In the `listings` tree, before the history.
+    Renders,
 }
 
 /// A log record to append: `(kind, payload)`.
@@ -287,6 +292,47 @@ fn index_history(db: &sled::Db, meta: &sled::Tree) -> Result<(), EvidenceError> 
     Ok(())
 }
 
+/// The render entries (see [`StateTree::Renders`]), built from the log once for a
+/// store written before they existed (or rebuilt); meta's `render_index` says they
+/// are complete.
+fn index_renders(db: &sled::Db, meta: &sled::Tree) -> Result<(), EvidenceError> {
+    if meta.get("render_index")?.is_some() {
+        return Ok(());
+    }
+    let (log, listings) = (db.open_tree("log")?, db.open_tree("listings")?);
+    let needle = format!("\"kind\":{}", serde_json::Value::from(RENDER_KIND));
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    for r in Walk::all(&log) {
+        let (k, v) = r?;
+        if finder.find(&v).is_none() {
+            continue;
+        }
+        let rec: LogRecord = parse("log", &k, &v)?;
+        if rec.kind != RENDER_KIND {
+            continue;
+        }
+        let field = |name: &str| rec.payload.get(name).and_then(|x| x.as_str()).unwrap_or("");
+        listings.insert(
+            render_key(field("marketplace"), field("listing_id"), rec.seq),
+            &[],
+        )?;
+    }
+    meta.insert("render_index", &[1u8])?;
+    db.flush()?;
+    Ok(())
+}
+
+/// The first byte of every render entry in the `listings` tree.
+pub(super) const RENDERS: u8 = 0xFE;
+
+/// A render entry's key: `0xFE marketplace\0listing id\0` and the record's seq.
+pub(super) fn render_key(marketplace: &str, listing_id: &str, seq: u64) -> Vec<u8> {
+    let mut k = vec![RENDERS];
+    k.extend_from_slice(format!("{marketplace}\0{listing_id}\0").as_bytes());
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
 /// The first byte of every history entry in the `listings` tree.
 pub(super) const HISTORY: u8 = 0xFF;
 
@@ -327,12 +373,12 @@ impl Walk {
         }
     }
 
-    /// The `listings` tree's latest-observation entries, without the history
-    /// entries after them (see [`StateTree::History`]).
+    /// The `listings` tree's latest-observation entries, without the render and
+    /// history entries after them (see [`StateTree::Renders`], [`StateTree::History`]).
     fn latest(listings: &sled::Tree) -> Walk {
         Walk {
             tree: listings.clone(),
-            iter: listings.range(..[HISTORY].as_slice()),
+            iter: listings.range(..[RENDERS].as_slice()),
         }
     }
 
@@ -483,6 +529,7 @@ impl Store {
             }
         }
         index_history(&db, &meta)?;
+        index_renders(&db, &meta)?;
         let log = db.open_tree("log")?;
         let (next, head) = match log.last()? {
             Some((k, v)) => {
@@ -554,7 +601,7 @@ impl Store {
             Slot::State(StateTree::Validators) => &self.validators,
             Slot::State(StateTree::Identities) => &self.identities,
             Slot::State(StateTree::Scans) => &self.scans,
-            Slot::State(StateTree::History) => &self.listings,
+            Slot::State(StateTree::History) | Slot::State(StateTree::Renders) => &self.listings,
         }
     }
 

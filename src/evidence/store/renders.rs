@@ -98,26 +98,53 @@ impl Store {
             log_seq: 0,
         };
         let value = serde_json::to_value(&rec).unwrap_or_default();
-        let recs = self.commit(|_, _| Ok((vec![(RENDER_KIND.to_string(), value)], vec![])))?;
+        let recs = self.commit(|_, seq| {
+            let entry = render_key(&rec.marketplace, &rec.listing_id, seq);
+            Ok((
+                vec![(RENDER_KIND.to_string(), value)],
+                vec![(StateTree::Renders, entry, Vec::new())],
+            ))
+        })?;
         rec.log_seq = recs.first().map_or(0, |r| r.seq);
         Ok(rec)
     }
 
-    /// Every rendered capture, oldest first (a walk of the log for one kind).
+    /// Every rendered capture, oldest first: the render entries, then each record
+    /// by its sequence number.
     pub fn renders(&self) -> Result<Vec<RenderRecord>, EvidenceError> {
-        let mut out = Vec::new();
-        for r in self.log_of_kind(RENDER_KIND) {
-            let rec = r?;
-            let mut render: RenderRecord =
-                serde_json::from_value(rec.payload).map_err(|e| EvidenceError::Corrupt {
-                    tree: "log",
-                    key: rec.seq.to_string(),
-                    message: format!("rendered_capture record unreadable: {e}"),
-                })?;
-            render.log_seq = rec.seq;
-            out.push(render);
+        self.settle()?;
+        let mut seqs = Vec::new();
+        for r in Walk::prefix(&self.listings, [RENDERS]) {
+            let (k, _) = r?;
+            seqs.push(render_seq(&k)?);
         }
-        Ok(out)
+        seqs.sort_unstable();
+        seqs.into_iter()
+            .map(|seq| self.render_record(seq))
+            .collect()
+    }
+
+    /// The `rendered_capture` record `seq`.
+    fn render_record(&self, seq: u64) -> Result<RenderRecord, EvidenceError> {
+        let corrupt = |message: String| EvidenceError::Corrupt {
+            tree: "log",
+            key: seq.to_string(),
+            message,
+        };
+        let raw = self
+            .get(Slot::Log, &seq.to_be_bytes())?
+            .ok_or_else(|| corrupt("a render entry names this record, which is missing".into()))?;
+        let rec: LogRecord = parse("log", &seq.to_be_bytes(), &raw)?;
+        if rec.kind != RENDER_KIND {
+            return Err(corrupt(format!(
+                "a render entry names this {} record",
+                rec.kind
+            )));
+        }
+        let mut render: RenderRecord = serde_json::from_value(rec.payload)
+            .map_err(|e| corrupt(format!("rendered_capture record unreadable: {e}")))?;
+        render.log_seq = rec.seq;
+        Ok(render)
     }
 
     /// The newest rendered capture of a listing, if any.
@@ -126,10 +153,25 @@ impl Store {
         marketplace: &str,
         listing_id: &str,
     ) -> Result<Option<RenderRecord>, EvidenceError> {
-        Ok(self
-            .renders()?
-            .into_iter()
-            .rev()
-            .find(|r| r.marketplace == marketplace && r.listing_id == listing_id))
+        self.settle()?;
+        let prefix = &render_key(marketplace, listing_id, 0)[..];
+        let prefix = &prefix[..prefix.len() - 8];
+        match self.listings.scan_prefix(prefix).next_back() {
+            Some(r) => Ok(Some(self.render_record(render_seq(&r?.0)?)?)),
+            None => Ok(None),
+        }
     }
+}
+
+/// The record sequence number a render entry ends with.
+fn render_seq(key: &[u8]) -> Result<u64, EvidenceError> {
+    key.len()
+        .checked_sub(8)
+        .and_then(|at| key[at..].try_into().ok())
+        .map(u64::from_be_bytes)
+        .ok_or_else(|| EvidenceError::Corrupt {
+            tree: "listings",
+            key: String::from_utf8_lossy(key).replace('\0', "/"),
+            message: "a render entry too short to name its record".into(),
+        })
 }

@@ -168,6 +168,7 @@ impl Store {
             }
             super::RENDER_KIND => {
                 self.verify_render(rec, &log.lost.1)?;
+                self.verify_render_entry(rec, log)?;
                 v.renders += 1;
             }
             crate::evidence::anchor::KIND => {
@@ -387,6 +388,29 @@ impl Store {
         Ok(())
     }
 
+    /// A `rendered_capture` record has its render entry (readers find renders by
+    /// them); noted for [`Store::verify_history`].
+    fn verify_render_entry(
+        &self,
+        rec: &LogRecord,
+        log: &mut LogCheck,
+    ) -> Result<(), EvidenceError> {
+        let field = |name: &str| rec.payload.get(name).and_then(|x| x.as_str()).unwrap_or("");
+        let entry = super::render_key(field("marketplace"), field("listing_id"), rec.seq);
+        log.history.insert(history_hash(&entry));
+        if self.listings.contains_key(&entry)? {
+            return Ok(());
+        }
+        Err(EvidenceError::Corrupt {
+            tree: "listings",
+            key: format!("renders/{}/{}", field("marketplace"), field("listing_id")),
+            message: format!(
+                "rendered capture (log record {}) is missing from the listing's renders: packets and pages would not show its screenshot (`brandguard evidence rebuild` writes the index again)",
+                rec.seq
+            ),
+        })
+    }
+
     /// Observation `key`, which record `rec` wrote, has its history entry.
     fn verify_in_history(&self, rec: &LogRecord, key: &[u8]) -> Result<(), EvidenceError> {
         let field = |name: &str| rec.payload.get(name).and_then(|x| x.as_str()).unwrap_or("");
@@ -580,11 +604,27 @@ impl Store {
         Ok(())
     }
 
-    /// Every history entry (see [`super::StateTree::History`]) is an observation the log names, of the
-    /// listing the entry files it under (an entry moved to another listing would
-    /// show one listing's page on another's case). That each observation has its
-    /// entry is checked as the log is walked.
+    /// Every render entry names a rendered capture of its listing (one moved would
+    /// put a listing's screenshot on another's packet), and every history entry
+    /// (see [`super::StateTree::History`]) an observation of the listing it files it
+    /// under (one moved would show a listing's page on another's case). That each
+    /// record has its entry is checked as the log is walked.
     fn verify_history(&self, named: &std::collections::HashSet<u64>) -> Result<(), EvidenceError> {
+        for r in Walk::prefix(&self.listings, [super::RENDERS]) {
+            let (k, _) = r?;
+            if !named.contains(&history_hash(&k)) {
+                return Err(EvidenceError::Corrupt {
+                    tree: "listings",
+                    key: format!(
+                        "renders/{}",
+                        String::from_utf8_lossy(&k[1..k.len().saturating_sub(8).max(1)])
+                            .replace('\0', "/")
+                    ),
+                    message: "names a log record that is no rendered capture of this listing"
+                        .into(),
+                });
+            }
+        }
         for r in Walk::prefix(&self.listings, [super::HISTORY]) {
             let (k, _) = r?;
             if !named.contains(&history_hash(&k)) {
@@ -734,8 +774,9 @@ pub(super) struct LogCheck {
     findings: std::collections::HashMap<String, Option<String>>,
     /// Listing (`marketplace\0id`) → key (hex) of its newest observation.
     listings: std::collections::HashMap<Vec<u8>, String>,
-    /// [`history_hash`] of the `history` key of every observation the log names (a
-    /// 64-bit hash, not the key: 8 bytes an observation on a store of millions).
+    /// [`history_hash`] of the history and render entry of every observation and
+    /// rendered capture the log names (a 64-bit hash, not the key: 8 bytes a record
+    /// on a store of millions).
     history: std::collections::HashSet<u64>,
     /// Scan id → what the log says of it.
     scans: std::collections::BTreeMap<u64, ScanSeen>,
