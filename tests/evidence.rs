@@ -1171,4 +1171,29 @@ async fn a_store_without_the_history_index_gets_one_when_opened() {
     let store = Store::open(&path).unwrap();
     assert_eq!(store.history(&listing.0, &listing.1).unwrap().len(), before);
     store.verify().expect("the rebuilt index verifies");
+    drop(store);
+    // Such a store with an observation that no longer parses still opens (so it
+    // can be verified and rebuilt): verify names the observation.
+    let key = {
+        let db = brandguard::evidence::open_sled(&path).unwrap();
+        let listings = db.open_tree("listings").unwrap();
+        for k in listings.scan_prefix([0xFF]).map(|r| r.unwrap().0) {
+            listings.remove(k).unwrap();
+        }
+        db.open_tree("meta")
+            .unwrap()
+            .remove("history_index")
+            .unwrap();
+        let observations = db.open_tree("observations").unwrap();
+        let (k, _) = observations.iter().next().unwrap().unwrap();
+        observations.insert(&k, b"{not json".as_slice()).unwrap();
+        db.flush().unwrap();
+        hex::encode(&k)
+    };
+    let err = Store::open(&path)
+        .expect("opens despite the unreadable observation")
+        .verify()
+        .expect_err("the altered observation is found")
+        .to_string();
+    assert!(err.contains(&key), "{err}");
 }

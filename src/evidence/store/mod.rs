@@ -277,7 +277,11 @@ fn index_history(db: &sled::Db, meta: &sled::Tree) -> Result<(), EvidenceError> 
     let mut built = 0u64;
     for r in Walk::all(&observations) {
         let (k, v) = r?;
-        let of: Of = parse("observations", &k, &v)?;
+        // An unreadable observation is left for `verify` to name: failing here
+        // would keep the store from opening, `evidence rebuild` included.
+        let Ok(of) = serde_json::from_slice::<Of>(&v) else {
+            continue;
+        };
         listings.insert(
             history_key(&of.listing.marketplace, &of.listing.listing_id, &k),
             &[],
@@ -303,11 +307,14 @@ fn index_renders(db: &sled::Db, meta: &sled::Tree) -> Result<(), EvidenceError> 
     let needle = format!("\"kind\":{}", serde_json::Value::from(RENDER_KIND));
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
     for r in Walk::all(&log) {
-        let (k, v) = r?;
+        let (_, v) = r?;
         if finder.find(&v).is_none() {
             continue;
         }
-        let rec: LogRecord = parse("log", &k, &v)?;
+        // An unreadable record is left for `verify` (see `index_history`).
+        let Ok(rec) = serde_json::from_slice::<LogRecord>(&v) else {
+            continue;
+        };
         if rec.kind != RENDER_KIND {
             continue;
         }

@@ -133,21 +133,7 @@ impl Store {
                 .to_string()
         };
         match rec.kind.as_str() {
-            "observation" if self.stated_lost(rec, log)? => {
-                log.observed(rec, &field("observation_key"));
-                v.observations_lost += 1;
-            }
-            "observation" => {
-                let key = self.verify_observation(
-                    rec,
-                    &field("observation_key"),
-                    &field("observation_sha256"),
-                )?;
-                self.verify_in_history(rec, &key)?;
-                log.vouched.insert(key);
-                log.observed(rec, &field("observation_key"));
-                v.observations += 1;
-            }
+            "observation" => self.verify_observation_record(rec, log, v)?,
             "finding_resolved" => {
                 let sha = rec.payload.get("finding_sha256").and_then(|x| x.as_str());
                 log.findings.insert(field("key"), sha.map(str::to_string));
@@ -180,26 +166,32 @@ impl Store {
                 log.last_case_event
                     .insert(field("case_id"), (rec.seq, field("case_sha256")));
             }
-            "scan_finished" => {
-                if let Some(rows) = rec.payload.get("report_rows") {
-                    let scan = rec.payload.get("scan_id").and_then(|x| x.as_u64());
-                    let count = rows.get("count").and_then(|x| x.as_u64());
-                    let sha = rows.get("sha256").and_then(|x| x.as_str());
-                    let (Some(scan), Some(count), Some(sha)) = (scan, count, sha) else {
-                        return Err(corrupt_log(
-                            rec,
-                            "report_rows without scan_id, count or sha256",
-                        ));
-                    };
-                    log.rows_vouched
-                        .insert(scan, (rec.seq, count, sha.to_string()));
-                }
-                let scan = rec.payload.get("scan_id").and_then(|x| x.as_u64());
-                log.scans.entry(scan.unwrap_or(0)).or_default().finished =
-                    Some((rec.seq, rec.hash.clone()));
-            }
+            "scan_finished" => note_scan_finished(rec, log)?,
             _ => {}
         }
+        Ok(())
+    }
+
+    /// An `observation` record: its observation stored as it says (or stated lost
+    /// by an `evidence_lost` record) and filed in its listing's history.
+    fn verify_observation_record(
+        &self,
+        rec: &LogRecord,
+        log: &mut LogCheck,
+        v: &mut Verified,
+    ) -> Result<(), EvidenceError> {
+        let field = |name: &str| rec.payload.get(name).and_then(|x| x.as_str()).unwrap_or("");
+        if self.stated_lost(rec, log)? {
+            log.observed(rec, field("observation_key"));
+            v.observations_lost += 1;
+            return Ok(());
+        }
+        let key =
+            self.verify_observation(rec, field("observation_key"), field("observation_sha256"))?;
+        self.verify_in_history(rec, &key)?;
+        log.vouched.insert(key);
+        log.observed(rec, field("observation_key"));
+        v.observations += 1;
         Ok(())
     }
 
@@ -983,4 +975,24 @@ fn history_hash(key: &[u8]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     key.hash(&mut h);
     h.finish()
+}
+
+/// A `scan_finished` record: the report-rows file it vouches for, and that its
+/// scan finished (with this record's hash).
+fn note_scan_finished(rec: &LogRecord, log: &mut LogCheck) -> Result<(), EvidenceError> {
+    let scan = rec.payload.get("scan_id").and_then(|x| x.as_u64());
+    if let Some(rows) = rec.payload.get("report_rows") {
+        let count = rows.get("count").and_then(|x| x.as_u64());
+        let sha = rows.get("sha256").and_then(|x| x.as_str());
+        let (Some(scan), Some(count), Some(sha)) = (scan, count, sha) else {
+            return Err(corrupt_log(
+                rec,
+                "report_rows without scan_id, count or sha256",
+            ));
+        };
+        log.rows_vouched
+            .insert(scan, (rec.seq, count, sha.to_string()));
+    }
+    log.scans.entry(scan.unwrap_or(0)).or_default().finished = Some((rec.seq, rec.hash.clone()));
+    Ok(())
 }
