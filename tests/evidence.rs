@@ -58,17 +58,47 @@ async fn verify_finds_one_altered_byte_anywhere() {
     };
 
     // One byte of a page's content, re-compressed so it still decompresses.
-    let err = tamper(&fresh("snap"), "snapshots", |t| {
-        let (k, v) = t.iter().next().unwrap().unwrap();
-        let mut bytes = zstd::decode_all(v.as_ref()).unwrap();
-        let mid = bytes.len() / 2;
-        bytes[mid] ^= 0x01;
-        t.insert(k, zstd::encode_all(bytes.as_slice(), 3).unwrap())
-            .unwrap();
+    let store = fresh("snap");
+    let sha = common::first_snapshot(&store);
+    common::forge_snapshot(&store, &sha, |b| {
+        let mid = b.len() / 2;
+        b[mid] ^= 0x01;
     });
-    let msg = err.to_string();
+    let msg = Store::open(&store)
+        .unwrap()
+        .verify()
+        .unwrap_err()
+        .to_string();
     assert!(
-        msg.contains("snapshots/") && msg.contains("hashes to"),
+        msg.contains(&format!("snapshots/{sha}")) && msg.contains("hashes to"),
+        "{msg}"
+    );
+    // One byte of a pack file, where the page's compressed bytes are.
+    let store = fresh("pack");
+    let sha = common::first_snapshot(&store);
+    common::flip_stored_byte(&store, &sha);
+    let msg = Store::open(&store)
+        .unwrap()
+        .verify()
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains(&format!("snapshots/{sha}")), "{msg}");
+    // A pack file gone: verify names a snapshot that was in it.
+    let store = fresh("pack-gone");
+    let sha = common::first_snapshot(&store);
+    let (file, _, _) = Store::open(&store)
+        .unwrap()
+        .snapshot_location(&sha)
+        .unwrap()
+        .unwrap();
+    std::fs::remove_file(&file).unwrap();
+    let msg = Store::open(&store)
+        .unwrap()
+        .verify()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("snapshots/") && msg.contains("cannot be opened"),
         "{msg}"
     );
 
@@ -254,17 +284,8 @@ async fn verify_finds_one_altered_byte_anywhere() {
     assert!(err.to_string().contains("cases/C"), "{err}");
     // A snapshot altered is refused to a reader too (packets, exports, 304s).
     let store = fresh("snap-read");
-    let sha = {
-        let db = brandguard::evidence::open_sled(&store).unwrap();
-        let t = db.open_tree("snapshots").unwrap();
-        let (k, v) = t.iter().next().unwrap().unwrap();
-        let mut bytes = zstd::decode_all(v.as_ref()).unwrap();
-        bytes[0] ^= 0x01;
-        t.insert(&k, zstd::encode_all(bytes.as_slice(), 3).unwrap())
-            .unwrap();
-        db.flush().unwrap();
-        hex::encode(&k)
-    };
+    let sha = common::first_snapshot(&store);
+    common::flip_stored_byte(&store, &sha);
     let err = Store::open(&store)
         .unwrap()
         .snapshot(&sha)

@@ -350,20 +350,9 @@ fn an_altered_screenshot_byte_fails_verify(
         .next()
         .expect("a render");
     drop(store);
-    // Flip one byte of the stored PNG through sled, as an attacker with the files would.
+    // Flip one byte of the stored PNG in its pack, as an attacker with the files would.
     let path = dir.path().join("store");
-    {
-        let db = sled::open(&path).unwrap();
-        let tree = db.open_tree("snapshots").unwrap();
-        let key = hex::decode(&render.png.sha256).unwrap();
-        let z = tree.get(&key).unwrap().unwrap();
-        let mut png = zstd::decode_all(z.as_ref()).unwrap();
-        let at = png.len() / 2;
-        png[at] ^= 1;
-        tree.insert(&key, zstd::encode_all(&png[..], 3).unwrap())
-            .unwrap();
-        db.flush().unwrap();
-    }
+    common::flip_stored_byte(&path, &render.png.sha256);
     let store = brandguard::evidence::Store::open(&path).unwrap();
     let err = store.verify().expect_err("an altered screenshot is found");
     let msg = err.to_string();

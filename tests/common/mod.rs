@@ -393,3 +393,56 @@ impl AcknowledgedScan {
         (status, last)
     }
 }
+
+/// The SHA-256 (hex) of the first snapshot of a closed store, in key order.
+pub fn first_snapshot(store: &Path) -> String {
+    let db = brandguard::evidence::open_sled(store).expect("sled");
+    let (k, _) = db
+        .open_tree("snapshots")
+        .expect("tree")
+        .first()
+        .expect("read")
+        .expect("a snapshot");
+    hex::encode(k)
+}
+
+/// Flips one byte in the middle of snapshot `sha`'s compressed bytes in its pack
+/// file, as someone with the store's files would. The store must be closed.
+pub fn flip_stored_byte(store: &Path, sha: &str) {
+    use std::os::unix::fs::FileExt;
+    let (file, offset, len) = Store::open(store)
+        .expect("open")
+        .snapshot_location(sha)
+        .expect("location")
+        .expect("the snapshot is in a pack");
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&file)
+        .expect("pack");
+    let at = offset + len / 2;
+    let mut b = [0u8; 1];
+    f.read_exact_at(&mut b, at).expect("read");
+    f.write_all_at(&[b[0] ^ 0x01], at).expect("write");
+}
+
+/// Replaces snapshot `sha`'s stored value with its content changed by `edit` and
+/// compressed again (a forger who re-compresses, so it still decompresses). The
+/// store must be closed.
+pub fn forge_snapshot(store: &Path, sha: &str, edit: impl FnOnce(&mut Vec<u8>)) {
+    let mut bytes = Store::open(store)
+        .expect("open")
+        .snapshot(sha)
+        .expect("read")
+        .expect("the snapshot");
+    edit(&mut bytes);
+    let db = brandguard::evidence::open_sled(store).expect("sled");
+    db.open_tree("snapshots")
+        .expect("tree")
+        .insert(
+            hex::decode(sha).expect("hex"),
+            zstd::encode_all(bytes.as_slice(), 3).expect("compress"),
+        )
+        .expect("insert");
+    db.flush().expect("flush");
+}

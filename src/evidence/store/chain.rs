@@ -82,6 +82,9 @@ impl Store {
 
     pub(super) fn settle_locked(&self, chain: &mut Chain) -> Result<(), EvidenceError> {
         use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+        // Snapshots first, synced: no record naming one lands in sled before its bytes
+        // are on disk (see `packs`).
+        self.packs.publish(&self.snapshots)?;
         if chain.pending.is_empty() {
             return Ok(());
         }

@@ -3,7 +3,8 @@
 //! - [`records`]: the record types and their keys;
 //! - `chain`: the hash-chained log and group commit (everything written goes
 //!   through [`Store::commit`]-style appends under one lock);
-//! - `snapshots`: content-addressed, compressed page bytes;
+//! - `snapshots`: content-addressed, compressed page bytes (kept in `packs`:
+//!   append-only files beside sled, which holds where each one is);
 //! - `listings`: captures, observations, findings, cases' bytes, validators;
 //! - `scans`: scan records and report rows;
 //! - `identities`: seller identities read from profile pages (log records only);
@@ -26,6 +27,7 @@ use super::rows::{self, ReportRow};
 mod chain;
 mod identities;
 mod listings;
+mod packs;
 mod rebuild;
 pub mod records;
 mod renders;
@@ -65,7 +67,9 @@ fn quiet_panics_install() {
 }
 
 /// The layout version this build writes. Opening a store with a higher one fails.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: snapshots in pack files (sled holds pointers an older build cannot read);
+/// a version-1 store opened by this build becomes version 2.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EvidenceError {
@@ -111,7 +115,10 @@ pub enum EvidenceError {
 pub struct Store {
     path: PathBuf,
     db: sled::Db,
+    /// SHA-256 → where its compressed bytes are in [`Store::packs`] (older stores:
+    /// the bytes themselves).
     snapshots: sled::Tree,
+    packs: packs::Packs,
     observations: sled::Tree,
     listings: sled::Tree,
     findings: sled::Tree,
@@ -530,6 +537,9 @@ impl Store {
                         found,
                     });
                 }
+                if found < SCHEMA_VERSION {
+                    meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+                }
             }
             None => {
                 meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
@@ -548,6 +558,7 @@ impl Store {
         Ok(Store {
             path: path.to_path_buf(),
             snapshots: db.open_tree("snapshots")?,
+            packs: packs::Packs::new(path),
             observations: db.open_tree("observations")?,
             listings: db.open_tree("listings")?,
             findings: db.open_tree("findings")?,

@@ -4,6 +4,7 @@
 //! bytes, or derived from the log (listings, scans, validators, merge marks). What
 //! cannot be proven is left out and named.
 
+use super::packs::Packs;
 #[allow(unused_imports)]
 use super::*;
 
@@ -72,7 +73,7 @@ impl Store {
             let db = open_sled(&partial)?;
             db.open_tree("meta")?
                 .insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
-            let gathered = self.copy_log(&db, &mut out)?;
+            let gathered = self.copy_log(&db, &partial, &mut out)?;
             self.copy_state(&db, &partial, gathered, &mut out)?;
             db.flush()?;
         }
@@ -103,12 +104,14 @@ impl Store {
 
     /// Copies the log while its chain holds, with the snapshots and observations
     /// its records vouch for; gathers what the state trees are derived from.
-    fn copy_log(&self, db: &sled::Db, out: &mut Rebuilt) -> Result<Gathered, EvidenceError> {
-        let (log, snapshots, observations) = (
-            db.open_tree("log")?,
-            db.open_tree("snapshots")?,
-            db.open_tree("observations")?,
-        );
+    fn copy_log(
+        &self,
+        db: &sled::Db,
+        folder: &Path,
+        out: &mut Rebuilt,
+    ) -> Result<Gathered, EvidenceError> {
+        let (log, observations) = (db.open_tree("log")?, db.open_tree("observations")?);
+        let snapshots = Packs::new(folder);
         let mut check = super::verify::LogCheck::starting();
         let mut g = Gathered::default();
         for r in Walk::all(&self.log) {
@@ -127,6 +130,7 @@ impl Store {
             self.gather(&rec, &snapshots, &observations, &mut g, out)?;
             check.prev = rec.hash;
         }
+        snapshots.publish(&db.open_tree("snapshots")?)?;
         Ok(g)
     }
 
@@ -134,7 +138,7 @@ impl Store {
     fn gather(
         &self,
         rec: &LogRecord,
-        snapshots: &sled::Tree,
+        snapshots: &Packs,
         observations: &sled::Tree,
         g: &mut Gathered,
         out: &mut Rebuilt,
@@ -210,16 +214,20 @@ impl Store {
         sha: &str,
         what: &str,
         seq: u64,
-        snapshots: &sled::Tree,
+        snapshots: &Packs,
         out: &mut Rebuilt,
     ) -> Result<(), EvidenceError> {
         let key = hex::decode(sha).unwrap_or_default();
-        match self.snapshots.get(&key)? {
-            Some(z)
-                if zstd::decode_all(z.as_ref())
-                    .is_ok_and(|b| Sha256::digest(&b).as_slice() == key.as_slice()) =>
-            {
-                if snapshots.insert(&key, z)?.is_none() {
+        // Unreadable (a pack cut or altered) counts as lost, like bytes that no
+        // longer hash to their key.
+        let intact = self
+            .stored_compressed(&key)
+            .ok()
+            .flatten()
+            .filter(|z| super::snapshots::decompress_checked(&key, z).is_ok());
+        match intact {
+            Some(z) => {
+                if snapshots.append(&key, &z, || Ok(false))? {
                     out.snapshots += 1;
                 }
             }
@@ -237,7 +245,7 @@ impl Store {
     fn gather_capture(
         &self,
         rec: &LogRecord,
-        snapshots: &sled::Tree,
+        snapshots: &Packs,
         g: &mut Gathered,
         out: &mut Rebuilt,
     ) -> Result<(), EvidenceError> {

@@ -99,20 +99,9 @@ impl Store {
     fn verify_snapshots(&self) -> Result<u64, EvidenceError> {
         let mut n = 0;
         for r in Walk::all(&self.snapshots) {
-            let (k, z) = r?;
-            let bytes = zstd::decode_all(z.as_ref()).map_err(|e| EvidenceError::Corrupt {
-                tree: "snapshots",
-                key: hex::encode(&k),
-                message: format!("does not decompress: {e}"),
-            })?;
-            let got = Sha256::digest(&bytes);
-            if got.as_slice() != k.as_ref() {
-                return Err(EvidenceError::Corrupt {
-                    tree: "snapshots",
-                    key: hex::encode(&k),
-                    message: format!("content hashes to {}, expected the key", hex::encode(got)),
-                });
-            }
+            let (k, value) = r?;
+            let z = self.resolve_stored(&k, value)?;
+            super::snapshots::decompress_checked(&k, &z)?;
             n += 1;
         }
         Ok(n)

@@ -1,0 +1,365 @@
+//! Pack files: the compressed bytes of snapshots, appended to files beside sled.
+//!
+//! Why not in sled: sled 0.34 keeps every value a scan writes in its page cache and
+//! IO buffers until they are evicted, and snapshots are most of what a scan writes
+//! (130 MiB of the 20,000-listing real-weight scan, against a few MiB of records):
+//! the same scan peaked ~120 MiB lower with snapshots not stored at all. Appended
+//! to a plain file they cost one `write` each and live in the kernel's page cache,
+//! not in the process. sled keeps, under the snapshot's SHA-256, only a 21-byte
+//! [`Pointer`] (pack, offset, length). Older stores hold the zstd bytes themselves
+//! as the value; both are read (a zstd frame never starts with [`POINTER_TAG`]).
+//!
+//! A pack (`packs/00000001.pack`, a new one per process that writes snapshots, and
+//! past [`PACK_LIMIT`]) is a sequence of records, each `BGSNAP01`, the SHA-256 (32
+//! bytes), the compressed length (u32 big-endian) and the zstd bytes: a pack can be
+//! read without sled, and a reader checks the header its pointer lands on. Packs
+//! are only ever appended to; a crash leaves at most a torn record at the end of
+//! the newest pack, which no pointer names, and the next process writes a new pack.
+//!
+//! Durability order, the invariant the store relies on: **a pointer is in sled
+//! only once the bytes it names are on disk.** Appended snapshots wait in
+//! [`Packs::pending`] (readers see them there); [`Packs::publish`] syncs the pack
+//! and only then inserts their pointers, and the chain calls it before each group
+//! commit (`settle_locked`). So a log record naming a snapshot can never be durable
+//! while the snapshot's bytes are not, even if sled flushes on its own in between.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::EvidenceError;
+
+/// First byte of a pointer value (zstd frames start with 0x28).
+const POINTER_TAG: u8 = 0xB6;
+const POINTER_LEN: usize = 1 + 4 + 8 + 8;
+/// Magic of each record in a pack.
+const RECORD_MAGIC: &[u8; 8] = b"BGSNAP01";
+const HEADER_LEN: u64 = 8 + 32 + 4;
+/// A pack is closed and the next one begun past this size (1 GiB).
+const PACK_LIMIT: u64 = 1 << 30;
+
+/// Where a snapshot's compressed bytes are: pack number, the offset of its record,
+/// and the compressed length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Pointer {
+    pack: u32,
+    offset: u64,
+    len: u64,
+}
+
+impl Pointer {
+    fn encode(self) -> [u8; POINTER_LEN] {
+        let mut v = [0u8; POINTER_LEN];
+        v[0] = POINTER_TAG;
+        v[1..5].copy_from_slice(&self.pack.to_be_bytes());
+        v[5..13].copy_from_slice(&self.offset.to_be_bytes());
+        v[13..21].copy_from_slice(&self.len.to_be_bytes());
+        v
+    }
+
+    fn decode(v: &[u8]) -> Option<Pointer> {
+        if v.len() != POINTER_LEN || v[0] != POINTER_TAG {
+            return None;
+        }
+        Some(Pointer {
+            pack: u32::from_be_bytes(v[1..5].try_into().ok()?),
+            offset: u64::from_be_bytes(v[5..13].try_into().ok()?),
+            len: u64::from_be_bytes(v[13..21].try_into().ok()?),
+        })
+    }
+}
+
+/// The pack this process appends to.
+struct Writer {
+    pack: u32,
+    file: File,
+    len: u64,
+    /// Appended since the last sync.
+    dirty: bool,
+}
+
+#[derive(Default)]
+struct State {
+    writer: Option<Writer>,
+    /// Appended, not yet synced and published in sled: SHA-256 → pointer.
+    pending: HashMap<[u8; 32], Pointer>,
+}
+
+/// The pack files of one store folder.
+pub(super) struct Packs {
+    dir: PathBuf,
+    state: Mutex<State>,
+    readers: Mutex<HashMap<u32, Arc<File>>>,
+}
+
+/// The stored value of a snapshot, as sled holds it.
+pub(super) enum Stored {
+    /// Older stores: the zstd bytes themselves.
+    Inline(sled::IVec),
+    InPack(Pointer),
+}
+
+impl Stored {
+    pub(super) fn of(value: sled::IVec) -> Stored {
+        match Pointer::decode(&value) {
+            Some(p) => Stored::InPack(p),
+            None => Stored::Inline(value),
+        }
+    }
+}
+
+fn pack_name(pack: u32) -> String {
+    format!("{pack:08}.pack")
+}
+
+impl Packs {
+    /// The packs of store folder `store` (the folder `packs/` is made on the first
+    /// append).
+    pub(super) fn new(store: &Path) -> Packs {
+        Packs {
+            dir: store.join("packs"),
+            state: Mutex::default(),
+            readers: Mutex::default(),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding it leaves nothing half-done that a reader could see.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The pointer of a snapshot appended but not yet published.
+    pub(super) fn pending(&self, digest: &[u8]) -> Option<Pointer> {
+        let key: [u8; 32] = digest.try_into().ok()?;
+        self.state().pending.get(&key).copied()
+    }
+
+    /// Appends compressed snapshot bytes unless `digest` is pending or `stored`
+    /// says sled has it; `true` if appended. The check and the append are one step
+    /// under the lock, so two tasks storing the same page append it once.
+    pub(super) fn append(
+        &self,
+        digest: &[u8],
+        compressed: &[u8],
+        stored: impl FnOnce() -> Result<bool, EvidenceError>,
+    ) -> Result<bool, EvidenceError> {
+        let key: [u8; 32] = digest.try_into().map_err(|_| EvidenceError::Corrupt {
+            tree: "snapshots",
+            key: hex::encode(digest),
+            message: "a snapshot key is a 32-byte SHA-256".into(),
+        })?;
+        let len = u32::try_from(compressed.len()).map_err(|_| EvidenceError::Corrupt {
+            tree: "snapshots",
+            key: hex::encode(key),
+            message: format!(
+                "{} compressed bytes: more than a pack record holds",
+                compressed.len()
+            ),
+        })?;
+        let mut state = self.state();
+        if state.pending.contains_key(&key) || stored()? {
+            return Ok(false);
+        }
+        let mut w = match state.writer.take() {
+            Some(w) if w.len < PACK_LIMIT => w,
+            full => {
+                if let Some(full) = full {
+                    // Its pending pointers are published after the next sync, which
+                    // only syncs the new pack: sync this one now.
+                    full.file.sync_data()?;
+                }
+                self.begin_pack()?
+            }
+        };
+        let mut record = Vec::with_capacity(HEADER_LEN as usize + compressed.len());
+        record.extend_from_slice(RECORD_MAGIC);
+        record.extend_from_slice(&key);
+        record.extend_from_slice(&len.to_be_bytes());
+        record.extend_from_slice(compressed);
+        if let Err(e) = w.file.write_all(&record) {
+            // A write that failed may have left part of the record: this pack's
+            // length is unknown now, so the next append begins a new pack (after
+            // syncing this one for the pointers already pending in it).
+            let _ = w.file.sync_data();
+            return Err(e.into());
+        }
+        let pointer = Pointer {
+            pack: w.pack,
+            offset: w.len,
+            len: compressed.len() as u64,
+        };
+        w.len += record.len() as u64;
+        w.dirty = true;
+        state.writer = Some(w);
+        state.pending.insert(key, pointer);
+        Ok(true)
+    }
+
+    /// A new pack, numbered after the highest in the folder; its folder entry synced.
+    fn begin_pack(&self) -> Result<Writer, EvidenceError> {
+        std::fs::create_dir_all(&self.dir)?;
+        let mut highest = 0;
+        for e in std::fs::read_dir(&self.dir)? {
+            let name = e?.file_name();
+            if let Some(n) = name
+                .to_str()
+                .and_then(|n| n.strip_suffix(".pack"))
+                .and_then(|n| n.parse::<u32>().ok())
+            {
+                highest = highest.max(n);
+            }
+        }
+        let pack = highest + 1;
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .create_new(true)
+            .open(self.dir.join(pack_name(pack)))?;
+        File::open(&self.dir)?.sync_all()?;
+        if let Some(store) = self.dir.parent() {
+            File::open(store)?.sync_all()?;
+        }
+        Ok(Writer {
+            pack,
+            file,
+            len: 0,
+            dirty: false,
+        })
+    }
+
+    fn sync_locked(&self, state: &mut State) -> Result<(), EvidenceError> {
+        if let Some(w) = state.writer.as_mut().filter(|w| w.dirty) {
+            w.file.sync_data()?;
+            w.dirty = false;
+        }
+        Ok(())
+    }
+
+    /// Syncs the pack, then puts the pending pointers into `tree` (see the module
+    /// comment for why in this order). A key sled already has keeps its value:
+    /// stored bytes are never replaced.
+    pub(super) fn publish(&self, tree: &sled::Tree) -> Result<(), EvidenceError> {
+        let mut state = self.state();
+        if state.pending.is_empty() {
+            return Ok(());
+        }
+        self.sync_locked(&mut state)?;
+        for (key, pointer) in &state.pending {
+            let _ = tree.compare_and_swap(
+                key,
+                None as Option<&[u8]>,
+                Some(pointer.encode().as_slice()),
+            )?;
+        }
+        state.pending.clear();
+        Ok(())
+    }
+
+    /// The compressed bytes `pointer` names, after checking the record's header
+    /// names `digest` and that length.
+    pub(super) fn read(&self, digest: &[u8], pointer: Pointer) -> Result<Vec<u8>, EvidenceError> {
+        let corrupt = |message: String| EvidenceError::Corrupt {
+            tree: "snapshots",
+            key: hex::encode(digest),
+            message,
+        };
+        let name = format!("packs/{}", pack_name(pointer.pack));
+        let file = self.reader(pointer.pack).map_err(|e| {
+            corrupt(format!(
+                "its pack {name} cannot be opened ({e}): restore the store from a backup"
+            ))
+        })?;
+        let mut header = [0u8; HEADER_LEN as usize];
+        let mut bytes = vec![0u8; pointer.len as usize];
+        file.read_exact_at(&mut header, pointer.offset)
+            .and_then(|()| file.read_exact_at(&mut bytes, pointer.offset + HEADER_LEN))
+            .map_err(|e| {
+                corrupt(format!(
+                    "{name} has no {} bytes at offset {} ({e}): the pack was cut or replaced",
+                    HEADER_LEN + pointer.len,
+                    pointer.offset
+                ))
+            })?;
+        let len = u32::from_be_bytes([header[40], header[41], header[42], header[43]]);
+        if &header[..8] != RECORD_MAGIC || &header[8..40] != digest || len as u64 != pointer.len {
+            return Err(corrupt(format!(
+                "the record at offset {} of {name} is not this snapshot's (its header was altered or the pack replaced)",
+                pointer.offset
+            )));
+        }
+        Ok(bytes)
+    }
+
+    fn reader(&self, pack: u32) -> std::io::Result<Arc<File>> {
+        let mut readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = readers.get(&pack) {
+            return Ok(f.clone());
+        }
+        let f = Arc::new(File::open(self.dir.join(pack_name(pack)))?);
+        readers.insert(pack, f.clone());
+        Ok(f)
+    }
+
+    /// The file and byte range holding a stored snapshot's compressed bytes, if it
+    /// is in a pack (for `evidence` tools and tests that alter one byte on disk).
+    pub(super) fn location(&self, pointer: Pointer) -> (PathBuf, u64, u64) {
+        (
+            self.dir.join(pack_name(pointer.pack)),
+            pointer.offset + HEADER_LEN,
+            pointer.len,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_round_trip_and_zstd_frames_are_never_pointers() {
+        let p = Pointer {
+            pack: 7,
+            offset: 1 << 33,
+            len: 12_345,
+        };
+        assert_eq!(Pointer::decode(&p.encode()), Some(p));
+        let frame = zstd::encode_all(&[0u8; POINTER_LEN][..], 3).expect("compress");
+        assert!(Pointer::decode(&frame).is_none());
+        assert!(Pointer::decode(&[POINTER_TAG]).is_none());
+    }
+
+    #[test]
+    fn appended_bytes_are_read_back_and_a_changed_header_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let packs = Packs::new(dir.path());
+        let db = sled::Config::new().temporary(true).open().expect("sled");
+        let tree = db.open_tree("snapshots").expect("tree");
+        let (a, b) = ([1u8; 32], [2u8; 32]);
+        assert!(packs.append(&a, b"first", || Ok(false)).expect("append"));
+        assert!(!packs.append(&a, b"first", || Ok(false)).expect("again"));
+        assert!(packs.append(&b, b"second", || Ok(false)).expect("append"));
+        let pa = packs.pending(&a).expect("pending");
+        assert_eq!(packs.read(&a, pa).expect("read"), b"first");
+        packs.publish(&tree).expect("publish");
+        assert!(packs.pending(&a).is_none());
+        let Stored::InPack(pb) = Stored::of(tree.get(b).expect("get").expect("value")) else {
+            panic!("a pointer")
+        };
+        assert_eq!(packs.read(&b, pb).expect("read"), b"second");
+        // The pointer of b aimed at a's record: refused by the header check.
+        assert!(packs.read(&b, Pointer { len: 5, ..pa }).is_err());
+        // A second process (a new Packs) writes a new pack.
+        let again = Packs::new(dir.path());
+        assert!(
+            again
+                .append(&[3u8; 32], b"third", || Ok(false))
+                .expect("append")
+        );
+        assert_eq!(
+            again.pending(&[3u8; 32]).expect("pending").pack,
+            pa.pack + 1
+        );
+    }
+}
