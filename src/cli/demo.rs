@@ -64,6 +64,10 @@ struct DemoArgs {
     /// `demo`, real for `serve-demo`.
     #[arg(long)]
     page_weight: Option<PageWeight>,
+    /// Percent of the listings sold instead by an authorised distributor at or above
+    /// the floor (no finding): a market where few listings violate, for benchmarks.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+    compliant_percent: u8,
 }
 
 fn parse_fault(s: &str) -> Result<(Site, Fault), String> {
@@ -86,6 +90,7 @@ impl DemoArgs {
             port: self.port,
             faults: self.faults.clone(),
             page_weight: self.page_weight.unwrap_or(weight),
+            compliant_percent: self.compliant_percent,
         }
     }
 }

@@ -282,6 +282,13 @@ fn money(rng: &mut StdRng, floor: Decimal, lo_pct: i64, hi_pct: i64) -> Decimal 
 impl Catalog {
     /// Generates `per_site` listings on each of the three sites from `seed`.
     pub fn generate(seed: u64, per_site: usize) -> Catalog {
+        Catalog::generate_with(seed, per_site, 0)
+    }
+
+    /// [`Catalog::generate`], with `compliant_percent` of the listings (spread evenly
+    /// over each site) sold instead by the site's first authorised distributor at
+    /// 100-125% of the floor and without a coupon: listings no rule flags.
+    pub fn generate_with(seed: u64, per_site: usize, compliant_percent: u8) -> Catalog {
         let mut rng = StdRng::seed_from_u64(seed);
         let sellers = sellers();
         let products = products();
@@ -310,6 +317,22 @@ impl Catalog {
                     Site::Tmart => format!("{}", 600_000 + n * 13 + (seed as usize % 13)),
                     Site::Bidbay => format!("{}", 395_100_000 + n * 31 + (seed as usize % 31)),
                 };
+                // Evenly spread: listing n is compliant when the n-th step of the
+                // percentage crosses a whole number.
+                let compliant = (n + 1) * compliant_percent.min(100) as usize / 100
+                    > n * compliant_percent.min(100) as usize / 100;
+                let authorised = site_sellers
+                    .iter()
+                    .copied()
+                    .find(|&i| sellers[i].role == Role::Authorized);
+                if let (true, Some(a)) = (compliant, authorised) {
+                    let p = &products[n % 3];
+                    let mut l = brand_listing(&mut rng, site, id, a, Role::Authorized, p);
+                    l.price = money(&mut rng, p.floor(site), 100, 125);
+                    l.coupon = None;
+                    listings.push(l);
+                    continue;
+                }
                 let listing = match seller.role {
                     Role::OtherBrand => other_brand(&mut rng, site, id, seller_ix, n),
                     role => {
@@ -365,7 +388,12 @@ impl Catalog {
     /// shopusa, a homoglyph copy on bidbay) and SoundSteals lists headphones
     /// without the brand in the title or brand field, only the GTIN.
     pub fn night(seed: u64, per_site: usize, night: u32) -> Catalog {
-        let mut c = Catalog::generate(seed, per_site);
+        Catalog::night_with(seed, per_site, 0, night)
+    }
+
+    /// [`Catalog::night`] of a catalog made by [`Catalog::generate_with`].
+    pub fn night_with(seed: u64, per_site: usize, compliant_percent: u8, night: u32) -> Catalog {
+        let mut c = Catalog::generate_with(seed, per_site, compliant_percent);
         for k in 1..=night {
             c.advance(k);
         }
@@ -724,6 +752,24 @@ mod tests {
         let pa: Vec<_> = a.listings.iter().map(|l| (l.id.clone(), l.price)).collect();
         let pb: Vec<_> = b.listings.iter().map(|l| (l.id.clone(), l.price)).collect();
         assert_eq!(pa, pb);
+    }
+
+    #[test]
+    fn a_compliant_share_leaves_that_share_of_listings_without_findings() {
+        let share = |c: &Catalog| {
+            let flagged = c.listings.iter().filter(|l| !l.expected.is_empty()).count();
+            flagged as f64 / c.listings.len() as f64
+        };
+        let all = Catalog::generate(42, 1000);
+        let few = Catalog::generate_with(42, 1000, 92);
+        assert_eq!(few.listings.len(), all.listings.len());
+        // About 60% of the usual mix is flagged; with 92% compliant, 8% of that.
+        assert!(share(&all) > 0.5, "{}", share(&all));
+        assert!((0.03..0.07).contains(&share(&few)), "{}", share(&few));
+        assert_eq!(
+            Catalog::generate_with(42, 24, 0).listings.len(),
+            Catalog::generate(42, 24).listings.len()
+        );
     }
 
     #[test]

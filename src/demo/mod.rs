@@ -36,6 +36,11 @@ pub struct DemoOptions {
     pub faults: Vec<(Site, Fault)>,
     /// How much a page weighs around its listing (`light` by default: fast tests).
     pub page_weight: PageWeight,
+    /// Percent of the listings (0 by default) sold instead by an authorised
+    /// distributor in its territory at or above the floor: a market where few
+    /// listings violate, for benchmarks of what findings cost (see
+    /// [`Catalog::generate_with`]). Ground truth follows the listings.
+    pub compliant_percent: u8,
 }
 
 impl Default for DemoOptions {
@@ -46,6 +51,7 @@ impl Default for DemoOptions {
             port: 0,
             faults: Vec::new(),
             page_weight: PageWeight::Light,
+            compliant_percent: 0,
         }
     }
 }
@@ -61,6 +67,7 @@ pub struct DemoServer {
     catalog: server::Shared,
     seed: u64,
     per_site: usize,
+    compliant_percent: u8,
     weight: PageWeight,
     addrs: Vec<(Site, SocketAddr)>,
     log: Arc<Mutex<Vec<RequestRecord>>>,
@@ -72,7 +79,7 @@ impl DemoServer {
     /// Generates the catalog and starts the three sites. Must run inside a tokio runtime.
     pub async fn start(opts: &DemoOptions) -> Result<DemoServer, DemoError> {
         let catalog: server::Shared = Arc::new(std::sync::RwLock::new(Arc::new(
-            Catalog::generate(opts.seed, opts.listings_per_site),
+            Catalog::generate_with(opts.seed, opts.listings_per_site, opts.compliant_percent),
         )));
         let log = Arc::new(Mutex::new(Vec::new()));
         let faults: server::Faults = Arc::new(std::sync::RwLock::new(opts.faults.clone()));
@@ -113,6 +120,7 @@ impl DemoServer {
             catalog,
             seed: opts.seed,
             per_site: opts.listings_per_site,
+            compliant_percent: opts.compliant_percent,
             weight: opts.page_weight,
             addrs,
             log,
@@ -169,7 +177,12 @@ impl DemoServer {
 
     /// Moves the marketplace to night `night` (see [`Catalog::night`]).
     pub fn set_night(&self, night: u32) {
-        let next = Arc::new(Catalog::night(self.seed, self.per_site, night));
+        let next = Arc::new(Catalog::night_with(
+            self.seed,
+            self.per_site,
+            self.compliant_percent,
+            night,
+        ));
         match self.catalog.write() {
             Ok(mut c) => *c = next,
             Err(p) => *p.into_inner() = next,
