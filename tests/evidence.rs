@@ -1163,6 +1163,18 @@ async fn a_store_missing_the_tail_of_its_log_is_refused_by_readers() {
     );
 }
 
+/// Makes the store look as if written before the history index existed.
+fn drop_history_index(db: &sled::Db) {
+    let listings = db.open_tree("listings").unwrap();
+    for k in listings.scan_prefix([0xFF]).map(|r| r.unwrap().0) {
+        listings.remove(k).unwrap();
+    }
+    db.open_tree("meta")
+        .unwrap()
+        .remove("history_index")
+        .unwrap();
+}
+
 /// A store written before the history index existed: the first open indexes every
 /// observation, after which each listing's history and `verify` are as before.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1179,14 +1191,7 @@ async fn a_store_without_the_history_index_gets_one_when_opened() {
     assert!(before > 0);
     {
         let db = brandguard::evidence::open_sled(&path).unwrap();
-        let listings = db.open_tree("listings").unwrap();
-        for k in listings.scan_prefix([0xFF]).map(|r| r.unwrap().0) {
-            listings.remove(k).unwrap();
-        }
-        db.open_tree("meta")
-            .unwrap()
-            .remove("history_index")
-            .unwrap();
+        drop_history_index(&db);
         db.flush().unwrap();
     }
     let store = Store::open(&path).unwrap();
@@ -1197,14 +1202,7 @@ async fn a_store_without_the_history_index_gets_one_when_opened() {
     // can be verified and rebuilt): verify names the observation.
     let key = {
         let db = brandguard::evidence::open_sled(&path).unwrap();
-        let listings = db.open_tree("listings").unwrap();
-        for k in listings.scan_prefix([0xFF]).map(|r| r.unwrap().0) {
-            listings.remove(k).unwrap();
-        }
-        db.open_tree("meta")
-            .unwrap()
-            .remove("history_index")
-            .unwrap();
+        drop_history_index(&db);
         let observations = db.open_tree("observations").unwrap();
         let (k, _) = observations.iter().next().unwrap().unwrap();
         observations.insert(&k, b"{not json".as_slice()).unwrap();

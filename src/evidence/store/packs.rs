@@ -271,17 +271,24 @@ impl Packs {
                 "its pack {name} cannot be opened ({e}): restore the store from a backup"
             ))
         })?;
+        // The pointer comes from sled's files: a length or offset altered there must
+        // be a clear error, not an allocation of whatever it says. The record must lie
+        // inside the pack, and its own header must agree before its bytes are read.
+        let cut = |e: String| {
+            corrupt(format!(
+                "{name} has no {}-byte record at offset {} ({e}): the pack was cut or replaced, or the pointer altered",
+                HEADER_LEN.saturating_add(pointer.len),
+                pointer.offset
+            ))
+        };
+        let size = file.metadata().map_err(|e| cut(e.to_string()))?.len();
+        let body_at = pointer.offset.saturating_add(HEADER_LEN);
+        if body_at.saturating_add(pointer.len) > size {
+            return Err(cut(format!("the pack holds {size} bytes")));
+        }
         let mut header = [0u8; HEADER_LEN as usize];
-        let mut bytes = vec![0u8; pointer.len as usize];
         file.read_exact_at(&mut header, pointer.offset)
-            .and_then(|()| file.read_exact_at(&mut bytes, pointer.offset + HEADER_LEN))
-            .map_err(|e| {
-                corrupt(format!(
-                    "{name} has no {} bytes at offset {} ({e}): the pack was cut or replaced",
-                    HEADER_LEN + pointer.len,
-                    pointer.offset
-                ))
-            })?;
+            .map_err(|e| cut(e.to_string()))?;
         let len = u32::from_be_bytes([header[40], header[41], header[42], header[43]]);
         if &header[..8] != RECORD_MAGIC || &header[8..40] != digest || len as u64 != pointer.len {
             return Err(corrupt(format!(
@@ -289,6 +296,9 @@ impl Packs {
                 pointer.offset
             )));
         }
+        let mut bytes = vec![0u8; len as usize];
+        file.read_exact_at(&mut bytes, body_at)
+            .map_err(|e| cut(e.to_string()))?;
         Ok(bytes)
     }
 
@@ -307,7 +317,7 @@ impl Packs {
     pub(super) fn location(&self, pointer: Pointer) -> (PathBuf, u64, u64) {
         (
             self.dir.join(pack_name(pointer.pack)),
-            pointer.offset + HEADER_LEN,
+            pointer.offset.saturating_add(HEADER_LEN),
             pointer.len,
         )
     }
@@ -350,6 +360,22 @@ mod tests {
         assert_eq!(packs.read(&b, pb).expect("read"), b"second");
         // The pointer of b aimed at a's record: refused by the header check.
         assert!(packs.read(&b, Pointer { len: 5, ..pa }).is_err());
+        // Altered lengths and offsets are errors, never an allocation or overflow.
+        for bad in [
+            Pointer {
+                len: u64::MAX,
+                ..pb
+            },
+            Pointer { len: 1 << 40, ..pb },
+            Pointer {
+                offset: u64::MAX,
+                ..pb
+            },
+            Pointer { pack: 99, ..pb },
+        ] {
+            let err = packs.read(&b, bad).expect_err("refused");
+            assert!(err.to_string().contains("snapshots/0202"), "{err}");
+        }
         // A second process (a new Packs) writes a new pack.
         let again = Packs::new(dir.path());
         assert!(
