@@ -1061,6 +1061,15 @@ async fn a_chinese_form_carries_no_english_sentence() {
         reason.contains("实质性差异"),
         "the brand's grounds, in Chinese: {reason}"
     );
+    // Every value in words is Chinese: prices with their dates, the complaint type.
+    let (prices, _) = value(&m, "价格");
+    assert!(prices.contains("期间观察到"), "{prices}");
+    for f in &m.fields {
+        let v = f.value.as_deref().unwrap_or("");
+        for english in ["seen ", "Trademark", "Counterfeit", "infringement"] {
+            assert!(!v.contains(english), "{}: {v}", f.id);
+        }
+    }
     // The same brand file with its grounds in English only.
     config
         .brand
@@ -1124,6 +1133,73 @@ async fn sworn_statements_come_in_the_marketplaces_language() {
     let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
     let m = manifest(&p.dir);
     assert_eq!(value(&m, "good_faith_statement").0, german);
+    // The values the form carries are German sentences too, each naming the
+    // section it came from; no English claim, date phrase or registration words.
+    let (observed, source) = value(&m, "observed");
+    assert!(observed.contains("gesehen vom"), "{observed}");
+    assert!(source.contains("sentences.toml [de] observed"), "{source}");
+    let (reason, _) = value(&m, "reason");
+    assert!(
+        [
+            "Markenrechtsverletzung",
+            "Fälschung",
+            "rechtswidrige Einfuhr"
+        ]
+        .iter()
+        .any(|w| reason.contains(w)),
+        "{reason}"
+    );
+    assert!(value(&m, "trademarks").0.contains("Reg.-Nr."));
+    for f in &m.fields {
+        let v = f.value.as_deref().unwrap_or("");
+        for english in [
+            "seen ",
+            "infringement",
+            "counterfeit of",
+            "reg. no.",
+            " class ",
+        ] {
+            assert!(!v.contains(english), "{}: {v}", f.id);
+        }
+    }
+    let api: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(p.dir.join("api/vero_report.json")).unwrap())
+            .unwrap();
+    let item = &api["reportItems"][0];
+    assert!(
+        item["messageToSeller"]
+            .as_str()
+            .unwrap()
+            .contains("verletzt die eingetragene Marke"),
+        "{item}"
+    );
+    assert!(
+        item["detailedMessage"]
+            .as_str()
+            .unwrap()
+            .contains("gesehen vom"),
+        "{item}"
+    );
+
+    // A language brandguard has no sentences for: every value in words is a
+    // missing field naming where to give it, never the English sentence.
+    let bidbay = config
+        .marketplaces
+        .iter_mut()
+        .find(|m| m.name == "bidbay")
+        .unwrap();
+    bidbay.language = Some("ja".into());
+    match packet::build(&config, &store, &c.id, None, &out) {
+        Err(packet::PacketError::NotFit { reasons, .. }) => {
+            for key in ["[ja] observed", "[ja] reason_trademark", "[ja] trademark"] {
+                assert!(
+                    reasons.iter().any(|r| r.contains(key)),
+                    "{key}: {reasons:?}"
+                );
+            }
+        }
+        other => panic!("built a Japanese form without Japanese sentences: {other:?}"),
+    }
 }
 
 /// A distributor selling outside its territory, reported to eBay: each of its items

@@ -773,16 +773,23 @@ pub struct Enforcement {
 
 impl Enforcement {
     /// The stated grounds for a complaint against an unauthorised seller of
-    /// genuine-looking goods on `marketplace`, if the brand file gives any.
+    /// genuine-looking goods on `marketplace`, if the brand file gives any (in
+    /// English: the case's path gives this as its reason).
     pub fn complaint_grounds(&self, marketplace: &str) -> Option<String> {
-        self.complaint_grounds_in(marketplace, "en")
+        match self.grounds_parts(marketplace, "en") {
+            (Some(a), Some(b)) => Some(format!("material difference: {a}; protected content: {b}")),
+            (Some(a), None) => Some(format!("material difference: {a}")),
+            (None, Some(b)) => Some(format!("protected content: {b}")),
+            (None, None) => None,
+        }
     }
 
-    /// [`Enforcement::complaint_grounds`] in a form's language: `en` reads the plain
-    /// keys (`tmart`, `*`), another language its own (`"tmart@zh"`, `"*@zh"`), so a
-    /// Chinese form never carries an English sentence. `None` when the brand file
-    /// gives no grounds in that language.
-    pub fn complaint_grounds_in(&self, marketplace: &str, lang: &str) -> Option<String> {
+    /// The brand's material differences and protected content on `marketplace` in
+    /// a form's language: `en` reads the plain keys (`tmart`, `*`), another
+    /// language its own (`"tmart@zh"`, `"*@zh"`), so a form in that language never
+    /// carries an English sentence. The forms put them in words of their language
+    /// (`templates/packet/sentences.toml` `grounds`).
+    pub fn grounds_parts(&self, marketplace: &str, lang: &str) -> (Option<String>, Option<String>) {
         let key = |m: &str| {
             if lang == "en" {
                 m.to_string()
@@ -795,26 +802,10 @@ impl Enforcement {
                 .or_else(|| m.get(&key("*")))
                 .cloned()
         };
-        if lang == "zh" {
-            return match (
-                pick(&self.material_differences),
-                pick(&self.protected_content),
-            ) {
-                (Some(a), Some(b)) => Some(format!("实质性差异：{a}；受保护内容：{b}")),
-                (Some(a), None) => Some(format!("实质性差异：{a}")),
-                (None, Some(b)) => Some(format!("受保护内容：{b}")),
-                (None, None) => None,
-            };
-        }
-        match (
+        (
             pick(&self.material_differences),
             pick(&self.protected_content),
-        ) {
-            (Some(a), Some(b)) => Some(format!("material difference: {a}; protected content: {b}")),
-            (Some(a), None) => Some(format!("material difference: {a}")),
-            (None, Some(b)) => Some(format!("protected content: {b}")),
-            (None, None) => None,
-        }
+        )
     }
 }
 

@@ -22,6 +22,7 @@ const BUILT_IN: &[(&str, &str)] = embedded![
     "packet/cease_and_desist.html",
     "packet/distributor_notice.html",
     "packet/statements.toml",
+    "packet/sentences.toml",
     "report/compliance.html",
     "report/_chart.html",
     "desk/_layout.html",
@@ -37,15 +38,18 @@ const BUILT_IN: &[(&str, &str)] = embedded![
 /// Template `name` of folder `dir` (`packet`, `report`): the targets folder's own copy
 /// first, else the built-in one.
 pub(crate) fn text(targets: &Path, dir: &str, name: &str) -> Option<String> {
-    let own = targets.join("templates").join(dir).join(name);
-    if let Ok(text) = std::fs::read_to_string(&own) {
-        return Some(text);
-    }
+    own(targets, dir, name).or_else(|| built_in(dir, name).map(str::to_string))
+}
+
+/// The targets folder's own copy of template `name` of folder `dir`, if it has one.
+pub(crate) fn own(targets: &Path, dir: &str, name: &str) -> Option<String> {
+    std::fs::read_to_string(targets.join("templates").join(dir).join(name)).ok()
+}
+
+/// The built-in template `name` of folder `dir`.
+pub(crate) fn built_in(dir: &str, name: &str) -> Option<&'static str> {
     let path = format!("{dir}/{name}");
-    BUILT_IN
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, t)| t.to_string())
+    BUILT_IN.iter().find(|(p, _)| *p == path).map(|(_, t)| *t)
 }
 
 /// A template environment over folder `dir` (see [`text`]); `.html` templates are

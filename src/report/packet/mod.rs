@@ -310,8 +310,10 @@ fn build_packet(
         });
     }
     let revision = c.packets.len() as u32 + 1;
-    let section = statements_section(config, form, &c.marketplace);
+    let lang = form_language(config, form, &c.marketplace);
+    let section = statements_section(form, &lang);
     let statements = statements(config, &section)?;
+    let sentences = forms::Sentences::load(&config.dir, &lang)?;
     let built_at = Utc::now();
     let facts = forms::Facts {
         config,
@@ -320,6 +322,7 @@ fn build_packet(
         statements: &statements,
         statements_section: &section,
         built_at,
+        sentences: &sentences,
     };
     let kept_apart = Apart {
         covers: covered
@@ -663,22 +666,24 @@ fn json_bytes(value: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec_pretty(value).unwrap_or_default()
 }
 
-/// The brand's sentences for the form (`templates/packet/statements.toml`).
-/// The `statements.toml` section a form's sworn statements come from on
-/// `marketplace`: the form's own (`amazon`), or `"amazon@de"` when the marketplace
-/// files in another language than the form's (English; Chinese for Alibaba).
-fn statements_section(config: &Config, form: &dyn Form, marketplace: &str) -> String {
-    let own = if form.statements() == "alibaba" {
-        "zh"
-    } else {
-        "en"
-    };
-    match config
+/// The language a form is written in on `marketplace`: the marketplace's
+/// `language` for a complaint form filed there, else the form's own (English;
+/// Chinese for Alibaba).
+fn form_language(config: &Config, form: &dyn Form, marketplace: &str) -> String {
+    config
         .marketplace(marketplace)
-        .and_then(|m| m.language.as_deref())
-    {
-        Some(lang) if lang != own => format!("{}@{lang}", form.statements()),
-        _ => form.statements().to_string(),
+        .and_then(|m| m.language.clone())
+        .filter(|_| form.in_marketplace_language())
+        .unwrap_or_else(|| form.language().to_string())
+}
+
+/// The `statements.toml` section a form's sworn statements come from in `lang`:
+/// the form's own (`amazon`), or `"amazon@de"` in another language than the form's.
+fn statements_section(form: &dyn Form, lang: &str) -> String {
+    if lang == form.language() {
+        form.statements().to_string()
+    } else {
+        format!("{}@{lang}", form.statements())
     }
 }
 

@@ -15,14 +15,17 @@ impl Form for AlibabaIpp {
     fn statements(&self) -> &'static str {
         "alibaba"
     }
+    fn language(&self) -> &'static str {
+        "zh"
+    }
     fn sworn(&self) -> bool {
         true
     }
     fn fields(&self, f: &Facts) -> Vec<FormField> {
         let kind = if f.counterfeit() {
-            "假冒商标（售假）Counterfeit"
+            "issue_counterfeit"
         } else {
-            "商标侵权 Trademark infringement"
+            "issue_trademark"
         };
         let shop = format!(
             "{} ({})",
@@ -35,28 +38,23 @@ impl Form for AlibabaIpp {
             field(
                 "投诉类型",
                 "投诉类型 Complaint type",
-                Some(kind.into()),
-                "case findings",
+                f.sentences.word(kind),
+                &format!("case findings; {}", f.sentences.source(kind)),
             ),
             field(
                 "侵权链接",
                 "被投诉链接 Listing URLs",
-                Some(links(f)),
-                "findings",
+                links(f),
+                &format!("findings; {}", f.sentences.source("links_batched")),
             ),
             field("商品ID", "商品ID Listing ids", Some(f.ids()), "findings"),
             field("店铺", "被投诉店铺 Seller", Some(shop), "the listing pages"),
-            field(
-                "投诉理由",
-                "投诉理由 Reason",
-                reason(f),
-                "case findings; the brand's grounds in Chinese: brand.toml [enforcement] material_differences / protected_content \"MARKET@zh\"",
-            ),
+            field("投诉理由", "投诉理由 Reason", f.claim(), &f.claim_source()),
             field(
                 "价格",
                 "观察到的价格 Observed prices",
-                Some(f.prices()),
-                "observations",
+                f.prices(),
+                &f.prices_source(),
             ),
         ]);
         fields
@@ -77,14 +75,14 @@ const MAX_LINKS: usize = 300;
 
 /// The listing URLs; more than one complaint takes are split into complaints of at
 /// most [`MAX_LINKS`] (`ipp/links-K.txt`), and the field says how many and where.
-fn links(f: &Facts) -> String {
+fn links(f: &Facts) -> Option<String> {
     let n = f.evidence.len();
     if n <= MAX_LINKS {
-        return f.urls();
+        return Some(f.urls());
     }
-    let k = n.div_ceil(MAX_LINKS);
-    format!(
-        "共{n}条链接，超过每次投诉{MAX_LINKS}条的上限，分{k}次投诉：ipp/links-1.txt … ipp/links-{k}.txt"
+    f.sentences.say(
+        "links_batched",
+        minijinja::context! { n, max => MAX_LINKS, k => n.div_ceil(MAX_LINKS) },
     )
 }
 
@@ -139,8 +137,8 @@ fn mark(f: &Facts) -> Vec<FormField> {
         field(
             "知识产权类型",
             "知识产权类型 IP type",
-            Some("商标权 Trademark".into()),
-            "fixed",
+            f.sentences.word("ip_type"),
+            &f.sentences.source("ip_type"),
         ),
         field(
             "商标",
@@ -167,25 +165,6 @@ fn mark(f: &Facts) -> Vec<FormField> {
             "brand.toml [[trademark]] classes",
         ),
     ]
-}
-
-/// 投诉理由: the grounds of the complaint, in Chinese only. The brand's grounds
-/// for an unauthorised seller come from its Chinese text (`"MARKET@zh"`); when it
-/// gives them only in English, the reason is `None` (a missing field, named), never
-/// a Chinese sentence with an English one inside.
-fn reason(f: &Facts) -> Option<String> {
-    if f.counterfeit() {
-        return Some(
-            "被投诉商品使用权利人注册商标，页面含“高仿”等字样或经试购、审核确认为假冒，涉嫌销售假冒注册商标的商品。"
-                .to_string(),
-        );
-    }
-    let base = "被投诉店铺未经授权销售带有权利人注册商标的商品。";
-    match (f.grounds_zh(), f.grounds()) {
-        (Some(zh), _) => Some(format!("{base}{zh}。")),
-        (None, Some(_english_only)) => None,
-        (None, None) => Some(base.to_string()),
-    }
 }
 
 #[cfg(test)]

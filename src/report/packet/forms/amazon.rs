@@ -1,6 +1,6 @@
 //! Amazon Brand Registry's "Report a Violation" form.
 
-use super::{Facts, Form, classes, field};
+use super::{Facts, Form, field};
 use crate::report::packet::FormField;
 
 pub(super) struct Amazon;
@@ -25,23 +25,29 @@ impl Form for Amazon {
         // what a counterfeit claim would need.
         let test_buys = f.test_buy_orders();
         let issue = if test_buys.is_some() {
-            "Trademark — counterfeit product"
+            "issue_counterfeit"
         } else {
-            "Trademark — trademark infringement"
+            "issue_trademark"
         };
         let mut fields = self.listing_fields(f, tm, issue);
         fields.push(field(
             "appears_in",
             "Where does the infringement appear?",
-            Some(f.appears_in()),
-            "the listing pages; case testbuy/confirm --appears",
+            f.appears_in(),
+            &format!(
+                "the listing pages; case testbuy/confirm --appears; {}",
+                f.sentences.source("appears_listing")
+            ),
         ));
         if let Some(orders) = test_buys {
             fields.push(field(
                 "test_buy_order",
                 "Test buy order ID",
                 Some(orders),
-                "case testbuy --order",
+                &format!(
+                    "case testbuy --order; {}",
+                    f.sentences.source("test_buy_order")
+                ),
             ));
         }
         fields
@@ -77,8 +83,8 @@ impl Amazon {
             field(
                 "issue_type",
                 "What is the issue?",
-                Some(issue.into()),
-                "case findings",
+                f.sentences.word(issue),
+                &format!("case findings; {}", f.sentences.source(issue)),
             ),
             field(
                 "trademark_registration",
@@ -89,8 +95,11 @@ impl Amazon {
             field(
                 "trademark_office",
                 "Trademark office and classes",
-                tm.map(|t| format!("{}, class {}", t.office, classes(t))),
-                "brand.toml [[trademark]] office, classes",
+                tm.and_then(|t| f.office_classes(t)),
+                &format!(
+                    "brand.toml [[trademark]] office, classes; {}",
+                    f.sentences.source("office_classes")
+                ),
             ),
             field(
                 "listing_ids",
@@ -109,14 +118,14 @@ impl Amazon {
             field(
                 "observed",
                 "Observed prices and dates",
-                Some(f.prices()),
-                "observations",
+                f.prices(),
+                &f.prices_source(),
             ),
             field(
                 "details",
                 "Additional information",
-                Some(f.reason_en()),
-                "case path",
+                f.claim(),
+                &f.claim_source(),
             ),
         ]
     }

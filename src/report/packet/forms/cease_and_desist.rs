@@ -14,6 +14,9 @@ impl Form for CeaseAndDesist {
     fn title(&self) -> &'static str {
         "Cease-and-desist letter"
     }
+    fn in_marketplace_language(&self) -> bool {
+        false
+    }
     fn fields(&self, f: &Facts) -> Vec<FormField> {
         notice_fields(f)
     }

@@ -14,6 +14,9 @@ impl Form for DistributorNotice {
     fn title(&self) -> &'static str {
         "Distributor notice"
     }
+    fn in_marketplace_language(&self) -> bool {
+        false
+    }
     fn fields(&self, f: &Facts) -> Vec<FormField> {
         notice_fields(f)
     }

@@ -106,7 +106,7 @@ impl Form for EbayVero {
                 "trademarks",
                 "Trademark(s) infringed (registration, office, class)",
                 f.all_trademarks(),
-                "brand.toml [[trademark]]",
+                &f.trademarks_source(),
             ),
             field(
                 "item_numbers",
@@ -117,8 +117,11 @@ impl Form for EbayVero {
             field(
                 "reason",
                 "Reason for reporting (per item)",
-                Some(reasons_per_item(f)),
-                "each item's findings",
+                reasons_per_item(f),
+                &format!(
+                    "each item's findings; {}",
+                    f.sentences.source("reason_trademark")
+                ),
             ),
             field(
                 "vero_reason_code",
@@ -137,8 +140,8 @@ impl Form for EbayVero {
             field(
                 "observed",
                 "Observed prices and dates",
-                Some(f.prices()),
-                "observations",
+                f.prices(),
+                &f.prices_source(),
             ),
             f.owner_field("signature", "Signature", "signatory", |o| {
                 o.signatory.clone()
@@ -174,18 +177,23 @@ impl Form for EbayVero {
             .iter()
             .map(|e| {
                 let key = item_code_key(e);
-                let message = format!(
-                    "This listing infringes the registered trademark of {} ({owner}). Case {}.",
-                    brand.name, f.case.id
+                let message = f.sentences.say(
+                    "message_to_seller",
+                    minijinja::context! { brand => &brand.name, owner, case => &f.case.id },
                 );
-                let details: Vec<String> =
-                    e.records.iter().map(|r| r.finding.detail.clone()).collect();
+                // What eBay's staff read: the item's reason and what was seen, in
+                // the form's language (never the internal finding text).
+                let detail = f.grounds().and_then(|g| {
+                    let observed = f.observed(e);
+                    f.sentences
+                        .join("item_separator", vec![item_reason(f, e, &g), observed])
+                });
                 let mut item = serde_json::json!({
                     "itemId": e.records[0].finding.listing_id,
                     "veroReasonCodeId": brand.enforcement.reason_codes.get(key),
-                    "messageToSeller": terminal_within(&message, 1000),
+                    "messageToSeller": message.map(|m| terminal_within(&m, 1000)),
                     "copyEmailToRightsOwner": true,
-                    "detailedMessage": terminal_within(&details.join("; "), 1000),
+                    "detailedMessage": detail.map(|d| terminal_within(&d, 1000)),
                 });
                 // Unlawful importation names the countries it concerns (eBay: one
                 // country per entry, required for 9037).
@@ -200,26 +208,31 @@ impl Form for EbayVero {
 }
 
 /// The NOCI's reason, item by item, from each item's own grounds: a counterfeit
-/// only where the item has grounds beyond its price (see `counterfeit`).
-fn reasons_per_item(f: &Facts) -> String {
-    let grounds = f.grounds().map(|g| format!(" ({g})")).unwrap_or_default();
-    f.evidence
+/// only where the item has grounds beyond its price (see `counterfeit`); in the
+/// form's language, `None` when a sentence of it is missing.
+fn reasons_per_item(f: &Facts) -> Option<String> {
+    let grounds = f.grounds()?;
+    let each = f
+        .evidence
         .iter()
-        .map(|e| {
-            let id = &e.records[0].finding.listing_id;
-            if counterfeit(e) {
-                format!("{id}: counterfeit of a product bearing the registered trademark")
-            } else if imported(e) {
-                format!(
-                    "{id}: unlawful importation of a product bearing the registered trademark, \
-                     sold outside the territory the rights owner released it in"
-                )
-            } else {
-                format!("{id}: trademark infringement{grounds}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+        .map(|e| item_reason(f, e, &grounds))
+        .collect();
+    f.sentences.join("item_separator", each)
+}
+
+/// One item's reason (see [`reasons_per_item`]).
+fn item_reason(f: &Facts, e: &Evidence, grounds: &Option<String>) -> Option<String> {
+    let key = if counterfeit(e) {
+        "reason_counterfeit"
+    } else if imported(e) {
+        "reason_importation"
+    } else {
+        "reason_trademark"
+    };
+    f.sentences.say(
+        key,
+        minijinja::context! { id => &e.records[0].finding.listing_id, grounds },
+    )
 }
 
 /// The request bodies for `items`: one `api/vero_report.json` when they fit in one

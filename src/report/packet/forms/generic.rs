@@ -36,7 +36,7 @@ pub(super) fn notice_fields(f: &Facts) -> Vec<FormField> {
             "trademarks",
             "Registered trademarks",
             f.all_trademarks(),
-            "brand.toml [[trademark]]",
+            &f.trademarks_source(),
         ),
         field("seller", "Seller", Some(f.seller()), "the listing pages"),
         field("seller_id", "Seller id", f.seller_id(), "the listing pages"),
@@ -44,8 +44,8 @@ pub(super) fn notice_fields(f: &Facts) -> Vec<FormField> {
         field(
             "observed",
             "Observed prices and dates",
-            Some(f.prices()),
-            "observations",
+            f.prices(),
+            &f.prices_source(),
         ),
         f.owner_field("signature", "Signed by", "signatory", |o| {
             o.signatory.clone()

@@ -10,8 +10,13 @@ mod cease_and_desist;
 mod distributor_notice;
 mod ebay_vero;
 mod generic;
+mod sentences;
+
+pub(crate) use sentences::Sentences;
 
 use std::collections::BTreeMap;
+
+use minijinja::context;
 
 use super::{Evidence, FormField, MAX_TEXT};
 use crate::case::{Case, EnforcementPath};
@@ -29,6 +34,15 @@ pub(super) trait Form: Sync {
     /// The section of `templates/packet/statements.toml` whose sentences it uses.
     fn statements(&self) -> &'static str {
         "generic"
+    }
+    /// The language it is written in (ISO 639-1) when its marketplace names none.
+    fn language(&self) -> &'static str {
+        "en"
+    }
+    /// Whether it is written in its marketplace's `language` (a complaint form, filed
+    /// there), or always in its own (a letter, whose template is its own words).
+    fn in_marketplace_language(&self) -> bool {
+        true
     }
     /// Whether it is filed with a marketplace under the sworn statements
     /// (good faith; accuracy under penalty of perjury).
@@ -75,6 +89,8 @@ pub(super) struct Facts<'a> {
     pub statements_section: &'a str,
     /// When the packet is built: the date a sworn form is signed on.
     pub built_at: chrono::DateTime<chrono::Utc>,
+    /// The sentences of the form's language, for the values it carries.
+    pub sentences: &'a Sentences,
 }
 
 /// Where owner fields come from, for the `source` of each.
@@ -111,32 +127,44 @@ impl Facts<'_> {
             .or(b.trademarks.first())
     }
 
-    /// Every registration, "MARK — OFFICE reg. no. N, class C; …"; missing when
-    /// any of them lacks its number or office (never "reg. no. , class 9").
+    /// Every registration, "MARK — OFFICE reg. no. N, class C; …" in the form's
+    /// language; missing when any of them lacks its number or office (never "reg.
+    /// no. , class 9").
     fn all_trademarks(&self) -> Option<String> {
         let tms = &self.brand().trademarks;
-        if tms
-            .iter()
-            .any(|t| t.number.trim().is_empty() || t.office.trim().is_empty())
+        if tms.is_empty()
+            || tms
+                .iter()
+                .any(|t| t.number.trim().is_empty() || t.office.trim().is_empty())
         {
             return None;
         }
-        let all = self
-            .brand()
-            .trademarks
+        let each = tms
             .iter()
             .map(|t| {
-                format!(
-                    "{} — {} reg. no. {}, class {}",
-                    t.mark,
-                    t.office,
-                    t.number,
-                    classes(t)
+                self.sentences.say(
+                    "trademark",
+                    context! { mark => &t.mark, office => &t.office, number => &t.number, classes => &t.classes },
                 )
             })
-            .collect::<Vec<_>>()
-            .join("; ");
-        (!all.is_empty()).then_some(all)
+            .collect();
+        self.sentences.join("item_separator", each)
+    }
+
+    /// Where [`Facts::all_trademarks`] comes from.
+    fn trademarks_source(&self) -> String {
+        format!(
+            "brand.toml [[trademark]]; {}",
+            self.sentences.source("trademark")
+        )
+    }
+
+    /// "OFFICE, class C" of a registration, in the form's language.
+    fn office_classes(&self, t: &Trademark) -> Option<String> {
+        self.sentences.say(
+            "office_classes",
+            context! { office => &t.office, classes => &t.classes },
+        )
     }
 
     /// The listings' URLs, one per line.
@@ -157,26 +185,33 @@ impl Facts<'_> {
             .join(", ")
     }
 
-    /// "ID: PRICE (seen FROM to TO); …" for each listing.
-    fn prices(&self) -> String {
-        self.evidence
-            .iter()
-            .map(|e| {
-                let f = &e.records[0];
-                format!(
-                    "{}: {} (seen {} to {})",
-                    f.finding.listing_id,
-                    f.finding
-                        .observed
-                        .as_ref()
-                        .map(|p| p.to_string())
-                        .unwrap_or_else(|| "no price".into()),
-                    f.first_seen.format("%Y-%m-%d"),
-                    f.last_seen.format("%Y-%m-%d")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
+    /// "ID: PRICE (seen FROM to TO); …" for each listing, in the form's language.
+    fn prices(&self) -> Option<String> {
+        let each = self.evidence.iter().map(|e| self.observed(e)).collect();
+        self.sentences.join("item_separator", each)
+    }
+
+    /// "ID: PRICE (seen FROM to TO)" of one listing, in the form's language.
+    fn observed(&self, e: &Evidence) -> Option<String> {
+        let f = &e.records[0];
+        let price = match &f.finding.observed {
+            Some(p) => Some(p.to_string()),
+            None => self.sentences.word("no_price"),
+        }?;
+        self.sentences.say(
+            "observed",
+            context! {
+                id => &f.finding.listing_id,
+                price => price,
+                from => f.first_seen.format("%Y-%m-%d").to_string(),
+                to => f.last_seen.format("%Y-%m-%d").to_string(),
+            },
+        )
+    }
+
+    /// Where [`Facts::prices`] comes from.
+    fn prices_source(&self) -> String {
+        format!("observations; {}", self.sentences.source("observed"))
     }
 
     /// Whether a form with one claim for the whole case may claim counterfeits:
@@ -193,26 +228,27 @@ impl Facts<'_> {
         if !self.counterfeit() {
             return None;
         }
-        let orders: Option<Vec<String>> = self
+        let each = self
             .evidence
             .iter()
             .map(|e| {
-                test_bought_counterfeit(e).map(|g| {
-                    format!(
-                        "{}: order {}{}",
-                        e.records[0].finding.listing_id,
-                        g.order_id.as_deref().unwrap_or(""),
-                        g.order_date.map(|d| format!(" of {d}")).unwrap_or_default()
-                    )
-                })
+                let g = test_bought_counterfeit(e)?;
+                self.sentences.say(
+                    "test_buy_order",
+                    context! {
+                        id => &e.records[0].finding.listing_id,
+                        order => &g.order_id,
+                        date => g.order_date.map(|d| d.to_string()),
+                    },
+                )
             })
             .collect();
-        orders.map(|o| o.join("; "))
+        self.sentences.join("item_separator", each)
     }
 
     /// Where the infringement appears: always the listing (it uses the mark), and
     /// what test buys and reviewers recorded (product, packaging).
-    fn appears_in(&self) -> String {
+    fn appears_in(&self) -> Option<String> {
         let mut places = vec!["listing"];
         for g in self.evidence.iter().flat_map(|e| &e.grounds) {
             for a in &g.appears_in {
@@ -224,15 +260,11 @@ impl Facts<'_> {
             }
         }
         places.sort_by_key(|p| crate::case::APPEARS_IN.iter().position(|x| x == p));
-        places
+        let each = places
             .iter()
-            .map(|p| match *p {
-                "product" => "the product",
-                "packaging" => "the packaging",
-                _ => "the listing content (title, images, description)",
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+            .map(|p| self.sentences.word(&format!("appears_{p}")))
+            .collect();
+        self.sentences.join("list_separator", each)
     }
 
     fn seller(&self) -> String {
@@ -251,32 +283,45 @@ impl Facts<'_> {
         self.brand().enforcement.program_ids.get(key).cloned()
     }
 
-    /// The grounds the brand states for complaints on this marketplace.
-    fn grounds(&self) -> Option<String> {
-        self.brand()
-            .enforcement
-            .complaint_grounds(&self.case.marketplace)
-    }
-
-    /// [`Facts::grounds`] in Chinese (`"MARKET@zh"` keys), for Chinese forms.
-    fn grounds_zh(&self) -> Option<String> {
-        self.brand()
-            .enforcement
-            .complaint_grounds_in(&self.case.marketplace, "zh")
-    }
-
-    /// The reason for the complaint, in English.
-    fn reason_en(&self) -> String {
-        if self.counterfeit() {
-            "Trademark infringement: the item is a counterfeit of a product bearing the registered trademark".to_string()
-        } else {
-            format!(
-                "Trademark infringement{}",
-                self.grounds()
-                    .map(|g| format!(" ({g})"))
-                    .unwrap_or_default()
-            )
+    /// The grounds the brand states for complaints against an unauthorised seller
+    /// on this marketplace, in the form's language: `Some(None)` when it states none,
+    /// `None` when it states them only in another language (a missing field, never
+    /// an English sentence inside a German or Chinese form).
+    fn grounds(&self) -> Option<Option<String>> {
+        let e = &self.brand().enforcement;
+        let market = &self.case.marketplace;
+        let (material, content) = e.grounds_parts(market, self.sentences.lang());
+        if material.is_none() && content.is_none() {
+            let (en_material, en_content) = e.grounds_parts(market, "en");
+            return (en_material.is_none() && en_content.is_none()).then_some(None);
         }
+        self.sentences
+            .say("grounds", context! { material, content })
+            .map(Some)
+    }
+
+    /// The claim of the whole complaint, in the form's language: a counterfeit only
+    /// where every listing has grounds beyond its price (see [`Facts::counterfeit`]).
+    fn claim(&self) -> Option<String> {
+        if self.counterfeit() {
+            return self.sentences.word("claim_counterfeit");
+        }
+        let grounds = self.grounds()?;
+        self.sentences.say("claim_trademark", context! { grounds })
+    }
+
+    /// Where [`Facts::claim`] comes from.
+    fn claim_source(&self) -> String {
+        let lang = self.sentences.lang();
+        let keys = if lang == "en" {
+            "\"MARKET\"".to_string()
+        } else {
+            format!("\"MARKET@{lang}\"")
+        };
+        format!(
+            "case findings; {}; the brand's grounds: brand.toml [enforcement] material_differences / protected_content {keys}",
+            self.sentences.source("claim_trademark")
+        )
     }
 
     /// The sworn statements complaint forms end with.
@@ -347,15 +392,6 @@ pub(super) fn price_only(evidence: &[Evidence]) -> Vec<String> {
         })
         .map(|e| e.listing.clone())
         .collect()
-}
-
-/// A trademark's classes, comma-separated.
-fn classes(t: &Trademark) -> String {
-    t.classes
-        .iter()
-        .map(|c| c.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A field; a blank value counts as missing.
