@@ -48,6 +48,16 @@ fn value<'a>(m: &'a Manifest, id: &str) -> (&'a str, &'a str) {
     )
 }
 
+/// Marketplace `market` files its complaints in `lang`.
+fn set_language(config: &mut Config, market: &str, lang: &str) {
+    let m = config
+        .marketplaces
+        .iter_mut()
+        .find(|m| m.name == market)
+        .unwrap();
+    m.language = Some(lang.into());
+}
+
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
@@ -1098,12 +1108,7 @@ async fn sworn_statements_come_in_the_marketplaces_language() {
     assert!(said.starts_with("I have a good faith belief"), "{said}");
     assert!(source.contains("[\"ebay_vero\"]"), "{source}");
 
-    let bidbay = config
-        .marketplaces
-        .iter_mut()
-        .find(|m| m.name == "bidbay")
-        .unwrap();
-    bidbay.language = Some("de".into());
+    set_language(&mut config, "bidbay", "de");
     match packet::build(&config, &store, &c.id, None, &out) {
         Err(packet::PacketError::NotFit { reasons, .. }) => assert!(
             reasons
@@ -1183,12 +1188,7 @@ async fn sworn_statements_come_in_the_marketplaces_language() {
 
     // A language brandguard has no sentences for: every value in words is a
     // missing field naming where to give it, never the English sentence.
-    let bidbay = config
-        .marketplaces
-        .iter_mut()
-        .find(|m| m.name == "bidbay")
-        .unwrap();
-    bidbay.language = Some("ja".into());
+    set_language(&mut config, "bidbay", "ja");
     match packet::build(&config, &store, &c.id, None, &out) {
         Err(packet::PacketError::NotFit { reasons, .. }) => {
             for key in ["[ja] observed", "[ja] reason_trademark", "[ja] trademark"] {
