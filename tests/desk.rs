@@ -603,3 +603,117 @@ async fn a_dismissed_finding_leaves_the_scorecard_and_stays_dismissed() {
     }
     store.verify().expect("the store verifies");
 }
+
+/// Signs `user` in with a form post; the session cookie as a `Cookie` header.
+async fn session_of(base: &str, user: &str, password: &str) -> String {
+    let r = client()
+        .post(format!("{base}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("user={user}&password={password}&next=/scans"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303, "{user} signs in");
+    let set = r.headers()["set-cookie"].to_str().unwrap();
+    set.split(';').next().unwrap().to_string()
+}
+
+/// What `GET path` answers a session: its status and where it redirects.
+async fn as_session(base: &str, cookie: &str, path: &str) -> (u16, String) {
+    let r = client()
+        .get(format!("{base}{path}"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    let to = r
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (r.status().as_u16(), to)
+}
+
+/// A running desk follows its users file: an account removed with `users remove`
+/// is signed out at its next request, one whose password is set again is signed out
+/// everywhere, and one whose role is changed by hand works in the new role at once.
+/// The last account is not removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_desk_follows_its_users_file() {
+    use desk::Role;
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (dir, store) = common::fresh_store();
+    let file = dir.path().join("users.toml");
+    let (lena_pw, chan_pw, vic_pw) = (
+        "lena's long password",
+        "chan's long password",
+        "vic's long password",
+    );
+    desk::accounts::add_user(&file, "lena", Role::Legal, lena_pw).unwrap();
+    desk::accounts::add_user(&file, "chan", Role::Legal, chan_pw).unwrap();
+    desk::accounts::add_user(&file, "vic", Role::Legal, vic_pw).unwrap();
+    let users = desk::Users::load(&file).unwrap();
+    let running = desk::start(config, store, "127.0.0.1:0".parse().unwrap(), Some(users))
+        .await
+        .expect("the desk starts");
+    let base = format!("http://{}", running.addr);
+    let lena = session_of(&base, "lena", lena_pw).await;
+    let chan = session_of(&base, "chan", chan_pw).await;
+    let vic = session_of(&base, "vic", vic_pw).await;
+    for s in [&lena, &chan, &vic] {
+        assert_eq!(as_session(&base, s, "/cases").await.0, 200);
+    }
+
+    // lena leaves: removed, her session ends, she cannot sign in again.
+    desk::accounts::remove_user(&file, "lena").unwrap();
+    let (status, to) = as_session(&base, &lena, "/cases").await;
+    assert_eq!(status, 303);
+    assert!(to.starts_with("/login"), "{to}");
+    let r = client()
+        .post(format!("{base}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("user=lena&password={lena_pw}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        401,
+        "a removed account does not sign in"
+    );
+
+    // chan's role becomes channel, by hand: the same session, the new role.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let at = text.find("name = \"chan\"").unwrap();
+    let role = at + text[at..].find("role = \"legal\"").unwrap();
+    let edited = format!(
+        "{}role = \"channel\"{}",
+        &text[..role],
+        &text[role + "role = \"legal\"".len()..]
+    );
+    std::fs::write(&file, edited).unwrap();
+    assert_eq!(
+        as_session(&base, &chan, "/cases").await.0,
+        403,
+        "no cases as channel"
+    );
+    assert_eq!(as_session(&base, &chan, "/distributors").await.0, 200);
+
+    // vic's password is set again: every session of vic ends.
+    desk::accounts::add_user(&file, "vic", Role::Legal, "vic's new long password").unwrap();
+    assert_eq!(as_session(&base, &vic, "/cases").await.0, 303);
+    session_of(&base, "vic", "vic's new long password").await;
+
+    // A file broken by hand keeps the accounts last loaded (nobody locked out).
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, "[[user]\nbroken").unwrap();
+    assert_eq!(as_session(&base, &chan, "/distributors").await.0, 200);
+    std::fs::write(&file, good).unwrap();
+
+    // The last account stays.
+    desk::accounts::remove_user(&file, "vic").unwrap();
+    let err = desk::accounts::remove_user(&file, "chan").unwrap_err();
+    assert!(err.to_string().contains("last account"), "{err}");
+    let err = desk::accounts::remove_user(&file, "nobody").unwrap_err();
+    assert!(err.to_string().contains("no account `nobody`"), "{err}");
+}

@@ -46,6 +46,14 @@ pub enum UsersCommand {
         #[arg(long, env = "BRANDGUARD_USERS")]
         users: PathBuf,
     },
+    /// Removes an account. A running desk signs it out at its next request (it
+    /// reads the users file again when the file changes).
+    Remove {
+        /// The account's name.
+        name: String,
+        #[arg(long, env = "BRANDGUARD_USERS")]
+        users: PathBuf,
+    },
     /// Lists the accounts and their roles.
     List {
         #[arg(long, env = "BRANDGUARD_USERS")]
@@ -67,6 +75,14 @@ impl UsersCommand {
                 };
                 desk::accounts::add_user(users, name, *role, &password)?;
                 println!("{name} ({}) saved in {}", role.as_str(), users.display());
+            }
+            UsersCommand::Remove { name, users } => {
+                desk::accounts::remove_user(users, name)?;
+                println!(
+                    "{} removed from {}; a running desk signs it out at its next request",
+                    brandguard::sanitize::terminal(name, 80),
+                    users.display()
+                );
             }
             UsersCommand::List { users } => {
                 for u in desk::Users::load(users)?.users() {

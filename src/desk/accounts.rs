@@ -10,12 +10,17 @@
 //! over plain HTTP to loopback only: a desk on another address is put behind an
 //! HTTPS proxy). Each session has its own CSRF token, so a form's token is worth
 //! nothing to anyone else.
+//!
+//! The desk reads the users file again when it changes ([`LiveUsers`]): an account
+//! removed (`brandguard users remove`) is signed out at its next request, one given
+//! a new role works in it from then on, and one given a new password is signed out
+//! everywhere (a password is changed because someone else may know it).
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -140,14 +145,7 @@ impl Users {
     /// Loads `path`: every account needs a name, a role and a well-formed argon2
     /// hash; names are unique.
     pub fn load(path: &Path) -> Result<Users, AccountError> {
-        let text = std::fs::read_to_string(path).map_err(|source| AccountError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let file: UsersFile = toml::from_str(&text).map_err(|e| AccountError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string().trim_end().to_string(),
-        })?;
+        let file = read_file(path)?;
         let bad = |message: String| AccountError::Parse {
             path: path.to_path_buf(),
             message,
@@ -234,18 +232,12 @@ pub fn add_user(path: &Path, name: &str, role: Role, password: &str) -> Result<(
             "a password needs at least 12 characters".into(),
         ));
     }
-    let mut file = match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str::<UsersFile>(&text).map_err(|e| AccountError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string().trim_end().to_string(),
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => UsersFile::default(),
-        Err(source) => {
-            return Err(AccountError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
+    let mut file = match read_file(path) {
+        Ok(file) => file,
+        Err(AccountError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            UsersFile::default()
         }
+        Err(e) => return Err(e),
     };
     let hash = Argon2::default()
         .hash_password(password.as_bytes())
@@ -260,14 +252,107 @@ pub fn add_user(path: &Path, name: &str, role: Role, password: &str) -> Result<(
         Some(u) => *u = user,
         None => file.users.push(user),
     }
+    write_file(path, &file)
+}
+
+/// Removes account `name` from the users file at `path`. The last account is not
+/// removed: a desk started with `--users` needs one (run it without `--users`, on
+/// loopback, to have no accounts).
+pub fn remove_user(path: &Path, name: &str) -> Result<(), AccountError> {
+    let mut file = read_file(path)?;
+    let before = file.users.len();
+    file.users.retain(|u| u.name != name);
+    if file.users.len() == before {
+        return Err(AccountError::Invalid(format!(
+            "no account `{}` in {} (`brandguard users list` shows them)",
+            crate::sanitize::terminal(name, 80),
+            path.display()
+        )));
+    }
+    if file.users.is_empty() {
+        return Err(AccountError::Invalid(format!(
+            "`{}` is the last account in {}: a desk given this file needs one (add another first, or run the desk without --users)",
+            crate::sanitize::terminal(name, 80),
+            path.display()
+        )));
+    }
+    write_file(path, &file)
+}
+
+/// The users file at `path`, parsed (not checked: [`Users::load`] checks).
+fn read_file(path: &Path) -> Result<UsersFile, AccountError> {
+    let text = std::fs::read_to_string(path).map_err(|source| AccountError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str::<UsersFile>(&text).map_err(|e| AccountError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string().trim_end().to_string(),
+    })
+}
+
+/// Writes the users file whole (see [`write_private`]).
+fn write_file(path: &Path, file: &UsersFile) -> Result<(), AccountError> {
     let text = format!(
         "# brandguard desk accounts: `brandguard users add NAME --role legal|channel|viewer`.\n# Passwords are argon2id hashes; keep this file readable by its owner only.\n\n{}",
-        toml::to_string(&file).map_err(|e| AccountError::Invalid(e.to_string()))?
+        toml::to_string(file).map_err(|e| AccountError::Invalid(e.to_string()))?
     );
     write_private(path, text.as_bytes()).map_err(|source| AccountError::Write {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// The accounts as the users file says now: read again whenever the file's
+/// modification time or length changes (one `stat` a request), so a running desk
+/// follows `users add` and `users remove`. A file changed into one that does not
+/// load (a hand edit gone wrong) keeps the accounts last loaded, with an error in
+/// the log each time it is read, rather than lock everyone out.
+pub struct LiveUsers {
+    current: RwLock<(Option<Stamp>, Arc<Users>)>,
+}
+
+/// A file's modification time and length: what tells that it changed.
+type Stamp = (SystemTime, u64);
+
+impl LiveUsers {
+    pub fn new(users: Users) -> LiveUsers {
+        let stamp = stamp(&users.path);
+        LiveUsers {
+            current: RwLock::new((stamp, Arc::new(users))),
+        }
+    }
+
+    /// The accounts now.
+    pub fn get(&self) -> Arc<Users> {
+        let (stamp_then, users) = {
+            let now = self.current.read().unwrap_or_else(|p| p.into_inner());
+            (now.0, now.1.clone())
+        };
+        let stamp_now = stamp(&users.path);
+        if stamp_now == stamp_then {
+            return users;
+        }
+        match Users::load(&users.path) {
+            Ok(fresh) => {
+                tracing::info!(path = %users.path.display(), accounts = fresh.users.len(), "users file read again");
+                let fresh = Arc::new(fresh);
+                *self.current.write().unwrap_or_else(|p| p.into_inner()) =
+                    (stamp_now, fresh.clone());
+                fresh
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the users file changed and does not load: the accounts last loaded stay in force until it is mended");
+                users
+            }
+        }
+    }
+}
+
+/// When the file at `path` was last changed, and its length.
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
 }
 
 /// Writes `bytes` to `path` through a temporary file in its folder (mode 0600),
@@ -314,7 +399,9 @@ impl Actor {
 #[derive(Debug, Clone)]
 struct Session {
     user: String,
-    role: Role,
+    /// The account's password hash when it signed in: a new password ends the
+    /// session.
+    password: String,
     csrf: String,
     last_seen: Instant,
 }
@@ -346,7 +433,7 @@ impl Sessions {
             id.clone(),
             Session {
                 user: user.name.clone(),
-                role: user.role,
+                password: user.password.clone(),
                 csrf: super::random_token(),
                 last_seen: Instant::now(),
             },
@@ -354,18 +441,24 @@ impl Sessions {
         id
     }
 
-    /// The person behind session `id`, if it is open (and notes it was used).
-    pub fn actor(&self, id: &str) -> Option<Actor> {
+    /// The person behind session `id`, if it is open (and notes it was used), in
+    /// the role `users` gives the account now. A session whose account is no longer
+    /// in `users`, or whose password changed since it signed in, ends here.
+    pub fn actor(&self, id: &str, users: &Users) -> Option<Actor> {
         let mut map = self.by_id.lock().unwrap_or_else(|p| p.into_inner());
         let s = map.get_mut(id)?;
-        if s.last_seen.elapsed() >= IDLE {
+        let account = users
+            .users
+            .iter()
+            .find(|u| u.name == s.user && u.password == s.password);
+        let Some(account) = account.filter(|_| s.last_seen.elapsed() < IDLE) else {
             map.remove(id);
             return None;
-        }
+        };
         s.last_seen = Instant::now();
         Some(Actor {
             account: Some(s.user.clone()),
-            role: s.role,
+            role: account.role,
             csrf: s.csrf.clone(),
         })
     }
@@ -441,13 +534,17 @@ mod tests {
             role: Role::Legal,
             password: String::new(),
         };
+        let users = Users {
+            path: PathBuf::from("users.toml"),
+            users: vec![u.clone()],
+        };
         let id = s.open(&u);
-        let a = s.actor(&id).expect("open");
+        let a = s.actor(&id, &users).expect("open");
         assert_eq!(a.account.as_deref(), Some("lena"));
         assert_ne!(a.csrf, id);
-        assert!(s.actor("nope").is_none());
+        assert!(s.actor("nope", &users).is_none());
         s.close(&id);
-        assert!(s.actor(&id).is_none());
+        assert!(s.actor(&id, &users).is_none());
         let tries = (0..8).filter(|_| s.may_try("lena")).count();
         assert_eq!(tries, 5, "five tries a minute");
     }

@@ -587,7 +587,7 @@ pub(super) async fn login(
     let user = tokio::task::spawn_blocking(move || {
         desk.users
             .as_ref()
-            .and_then(|u| u.check(&n, &password).cloned())
+            .and_then(|u| u.get().check(&n, &password).cloned())
     })
     .await
     .map_err(|e| DeskError::BadRequest(format!("the sign-in failed: {e}")))?;

@@ -36,7 +36,7 @@ pub mod accounts;
 mod actions;
 mod pages;
 
-pub use accounts::{Actor, Role, Users};
+pub use accounts::{Actor, LiveUsers, Role, Users};
 pub use actions::{ApiScan, TOKEN_HEADER, spawn_scan};
 
 use std::net::SocketAddr;
@@ -155,7 +155,7 @@ pub struct Desk {
     /// Where packets built from the desk are written (`STORE/../packets`).
     packets: PathBuf,
     /// The accounts, when the desk has any: then every page wants a session.
-    users: Option<Users>,
+    users: Option<LiveUsers>,
     /// Held while the desk changes the targets folder (a file is read, changed
     /// and written whole: two reviewers at once must not lose one's change).
     targets_edit: Mutex<()>,
@@ -234,7 +234,7 @@ impl Desk {
             token: random_token(),
             scan: Mutex::new(ScanState::default()),
             packets,
-            users,
+            users: users.map(LiveUsers::new),
             targets_edit: Mutex::new(()),
             sessions: accounts::Sessions::default(),
             cache: PageCache::default(),
@@ -420,9 +420,11 @@ async fn signed_in(
     if path == "/login" {
         return next.run(req).await;
     }
+    let users = d.users.as_ref().map(LiveUsers::get);
     let actor = jar
         .get(accounts::SESSION_COOKIE)
-        .and_then(|c| d.sessions.actor(c.value()));
+        .zip(users.as_deref())
+        .and_then(|(c, users)| d.sessions.actor(c.value(), users));
     let Some(actor) = actor else {
         let back = req
             .uri()
