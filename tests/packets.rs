@@ -1135,9 +1135,20 @@ async fn sworn_statements_come_in_the_marketplaces_language() {
         ),
     )
     .unwrap();
+    // And a cover of its own in German (the built-in one is English prose).
+    std::fs::write(
+        dir_t.join("ebay_vero@de.html"),
+        "{% extends \"_layout.html\" %}{% block lang %}de{% endblock %}{% block title %}eBay VeRO{% endblock %}{% block body %}<h1>Meldung einer Rechtsverletzung — {{ brand }}</h1>{% include \"_fields.html\" %}{% endblock %}",
+    )
+    .unwrap();
     let p = packet::build(&config, &store, &c.id, None, &out).unwrap();
     let m = manifest(&p.dir);
     assert_eq!(value(&m, "good_faith_statement").0, german);
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    assert!(
+        cover.contains("Meldung einer Rechtsverletzung"),
+        "the brand's German cover"
+    );
     // The values the form carries are German sentences too, each naming the
     // section it came from; no English claim, date phrase or registration words.
     let (observed, source) = value(&m, "observed");

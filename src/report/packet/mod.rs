@@ -606,7 +606,21 @@ fn cover_html(
     ctx["draft"] = apart.draft.into();
     ctx["suspected"] = serde_json::json!(apart.suspected);
     ctx["confirm_rule"] = apart.rule.clone().into();
-    Ok(render(&env, &format!("{}.html", form.id()), &ctx)?.into_bytes())
+    Ok(render(&env, &cover_template(&env, form, facts), &ctx)?.into_bytes())
+}
+
+/// The cover template of `form`: `FORM@LANG.html` when the form is written in
+/// another language than its own and the brand gives a cover in that language
+/// (`TARGETS/templates/packet/ebay_vero@de.html`), else `FORM.html`, whose prose is
+/// for the brand's own people (the values it shows are in the form's language).
+fn cover_template(env: &minijinja::Environment, form: &dyn Form, facts: &forms::Facts) -> String {
+    let lang = facts.sentences.lang();
+    let own = format!("{}@{lang}.html", form.id());
+    if lang != form.language() && env.get_template(&own).is_ok() {
+        own
+    } else {
+        format!("{}.html", form.id())
+    }
 }
 
 /// The time-stamp token covering the packet's captures, with a note on how to check
