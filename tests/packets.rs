@@ -150,6 +150,27 @@ async fn packets_of_every_format_hold_the_forms_fields_and_verify() {
         );
         assert!(it["messageToSeller"].as_str().unwrap().len() <= 1000);
     }
+    // An item claimed counterfeit says what shows it; one suspected by price alone
+    // is claimed and described as trademark infringement only.
+    let said = |code: &str| -> Vec<String> {
+        items
+            .iter()
+            .filter(|it| it["veroReasonCodeId"] == code)
+            .map(|it| it["detailedMessage"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        said("DEMO-COUNTERFEIT").iter().all(
+            |d| d.contains("counterfeit of") && d.contains("the listing's title says \u{201c}")
+        ),
+        "{items:?}"
+    );
+    assert!(
+        said("DEMO-TRADEMARK")
+            .iter()
+            .all(|d| !d.contains("counterfeit") && !d.contains("title says")),
+        "{items:?}"
+    );
 
     // Alibaba, in Chinese, with the CNIPA registration.
     let gf = case_of(&store, "tmart", "gf666");
@@ -1195,6 +1216,17 @@ async fn sworn_statements_come_in_the_marketplaces_language() {
             .unwrap()
             .contains("gesehen vom"),
         "{item}"
+    );
+    assert!(
+        api["reportItems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|it| it["detailedMessage"]
+                .as_str()
+                .unwrap()
+                .contains("der Titel des Angebots enthält")),
+        "{api}"
     );
 
     // A language brandguard has no sentences for: every value in words is a

@@ -110,6 +110,17 @@ pub fn counterfeit_grounds(detail: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The counterfeit word a `title contains "WORD"` signal names (see
+/// [`counterfeit_grounds`]), for forms that quote it in their own language.
+pub fn title_word(signal: &str) -> Option<&str> {
+    signal
+        .strip_prefix(TITLE_WORD.0)?
+        .strip_suffix(TITLE_WORD.1)
+}
+
+/// How a counterfeit-word signal is written: `title contains "WORD"`.
+const TITLE_WORD: (&str, &str) = ("title contains \"", "\"");
+
 /// Who sells, as the brand can tell: by the marketplace's seller id alone. Names
 /// can be copied by anyone; ids are what a marketplace vouches for.
 #[derive(Debug, Clone, Copy)]
@@ -534,7 +545,7 @@ impl Judging<'_> {
             .counterfeit_words
             .iter()
             .filter(|w| t.contains(&fold(w)))
-            .map(|w| format!("title contains \"{w}\""))
+            .map(|w| format!("{}{w}{}", TITLE_WORD.0, TITLE_WORD.1))
             .collect()
     }
 }

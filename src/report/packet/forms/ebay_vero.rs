@@ -184,9 +184,10 @@ impl Form for EbayVero {
                 // What eBay's staff read: the item's reason and what was seen, in
                 // the form's language (never the internal finding text).
                 let detail = f.grounds().and_then(|g| {
-                    let observed = f.observed(e);
-                    f.sentences
-                        .join("item_separator", vec![item_reason(f, e, &g), observed])
+                    let mut parts = vec![item_reason(f, e, &g)];
+                    parts.extend(f.item_grounds(e));
+                    parts.push(f.observed(e));
+                    f.sentences.join("item_separator", parts)
                 });
                 let mut item = serde_json::json!({
                     "itemId": e.records[0].finding.listing_id,

@@ -209,6 +209,45 @@ impl Facts<'_> {
         )
     }
 
+    /// What shows a listing counterfeit, in the form's language: the counterfeit
+    /// words its title carries (quoted as the page has them) and a counterfeit test
+    /// buy. Nothing for a listing that is not claimed counterfeit.
+    fn item_grounds(&self, e: &Evidence) -> Vec<Option<String>> {
+        if !counterfeit(e) {
+            return Vec::new();
+        }
+        let mut words: Vec<&str> = e
+            .records
+            .iter()
+            .filter(|r| r.finding.kind == FindingKind::SuspectedCounterfeit)
+            .flat_map(|r| crate::judge::counterfeit_grounds(&r.finding.detail))
+            .filter_map(crate::judge::title_word)
+            .collect();
+        words.dedup();
+        let mut said = Vec::new();
+        if !words.is_empty() {
+            let quoted: Vec<String> = words
+                .iter()
+                .map(|w| format!("\u{201c}{w}\u{201d}"))
+                .collect();
+            said.push(
+                self.sentences
+                    .say("title_words", context! { words => quoted }),
+            );
+        }
+        if let Some(g) = test_bought_counterfeit(e) {
+            said.push(self.sentences.say(
+                "test_buy_order",
+                context! {
+                    id => &e.records[0].finding.listing_id,
+                    order => &g.order_id,
+                    date => g.order_date.map(|d| d.to_string()),
+                },
+            ));
+        }
+        said
+    }
+
     /// Where [`Facts::prices`] comes from.
     fn prices_source(&self) -> String {
         format!("observations; {}", self.sentences.source("observed"))
