@@ -85,25 +85,43 @@ rows+=("| JS storefront, render = always | $rendered shopusa pages rendered in $
 
 fi
 
-# 2. render = "findings" on a large market, with and without.
+# 2. render = "findings" on a large market, with and without: the first night (every
+#    finding new, so every flagged listing is rendered) and the next night (the market
+#    served as it is a night later, on the same ports: only findings new that night
+#    are rendered), into the same store.
 per_site=$(( (LISTINGS + 2) / 3 ))
+PORT=${RENDER_PORT:-18400}
 for mode in never findings; do
   dir="$WORK/findings-$mode"
-  serve "$dir" "$per_site" --compliant-percent "$COMPLIANT"
-  printf '\n[confirm]\ncaptures = 1\n' >> "$dir/targets/brand.toml"
-  "$BG" -q --render "$mode" scan --targets "$dir/targets" --store "$dir/store" \
-    --summary "$dir/summary.json" --benchmark-unthrottled --concurrency 32 > "$dir/scan.log" 2>&1 || true
-  stop
-  s="$dir/summary.json"
-  declare "cpu_$mode=$(json "$s" "d['usage']['cpu_secs'] + d['usage']['children_cpu_secs']")"
-  listings=$(json "$s" "d['listings_seen']")
-  rendered=$(json "$s" "d['pages_rendered']")
-  secs=$(json "$s" "d['duration_secs']")
-  cpu=$(json "$s" "round(d['usage']['cpu_secs'] + d['usage']['children_cpu_secs'], 1)")
-  rows+=("| $listings listings, render = $mode | $rendered pages rendered ($(json "$s" "round(100 * d['pages_rendered'] / max(1, d['listings_seen']), 1)")% of listings), ${secs} s | $cpu CPU s | |")
+  for night in 0 1; do
+    if [ "$night" = 0 ]; then
+      serve "$dir" "$per_site" --compliant-percent "$COMPLIANT" --port "$PORT"
+    else
+      "$BG" serve-demo --page-weight light --listings "$per_site" --compliant-percent "$COMPLIANT" \
+        --port "$PORT" --night 1 --write-targets "$dir/targets" > "$dir/server-1.log" 2>&1 &
+      server=$!
+      for _ in $(seq 1 600); do grep -q "^targets:" "$dir/server-1.log" 2>/dev/null && break; sleep 0.1; done
+    fi
+    printf '\n[confirm]\ncaptures = 1\n' >> "$dir/targets/brand.toml"
+    s="$dir/summary-$night.json"
+    "$BG" -q --render "$mode" scan --targets "$dir/targets" --store "$dir/store" \
+      --summary "$s" --benchmark-unthrottled --concurrency 32 > "$dir/scan-$night.log" 2>&1 || true
+    stop
+    declare "cpu_${mode}_$night=$(json "$s" "d['usage']['cpu_secs'] + d['usage']['children_cpu_secs']")"
+    listings=$(json "$s" "d['listings_seen']")
+    rendered=$(json "$s" "d['pages_rendered']")
+    secs=$(json "$s" "d['duration_secs']")
+    cpu=$(json "$s" "round(d['usage']['cpu_secs'] + d['usage']['children_cpu_secs'], 1)")
+    label=$([ "$night" = 0 ] && echo "first night" || echo "next night")
+    rows+=("| $listings listings, render = $mode, $label | $rendered pages rendered ($(json "$s" "round(100 * d['pages_rendered'] / max(1, d['listings_seen']), 1)")% of listings), ${secs} s | $cpu CPU s | |")
+  done
 done
-added=$(python3 -c "print(round(100 * ($cpu_findings - $cpu_never) / $cpu_never, 1))")
-rows+=("| render = findings adds | | **$added%** CPU | |")
+for night in 0 1; do
+  never=cpu_never_$night findings=cpu_findings_$night
+  added=$(python3 -c "print(round(100 * (${!findings} - ${!never}) / ${!never}, 1))")
+  label=$([ "$night" = 0 ] && echo "first night" || echo "next night")
+  rows+=("| render = findings adds, $label | | **$added%** CPU | |")
+done
 
 {
   echo "| run | what | CPU (brandguard + browser) | memory |"

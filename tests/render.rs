@@ -237,6 +237,22 @@ async fn confirmed_findings_are_rendered_once_and_verified_like_snapshots() {
         again.pages_rendered, 0,
         "the same content is not rendered twice"
     );
+    // Another night changes pages (prices, sellers): a listing rendered in its
+    // case's current revision (no packet built since) is not rendered again, however
+    // its bytes changed; listings flagged for the first time are.
+    server.set_night(2);
+    let next = common::night(&config, &store, 2).await;
+    let renders = store.renders().unwrap();
+    let listings: HashSet<_> = renders
+        .iter()
+        .map(|r| (r.marketplace.clone(), r.listing_id.clone()))
+        .collect();
+    assert_eq!(
+        listings.len(),
+        renders.len(),
+        "still one render per listing"
+    );
+    assert_eq!(next.renders_failed, 0, "{:?}", next.failure_examples);
     assert!(none_left(&ours()).await.is_empty());
     let store = renders_are_found_by_their_index(&dir, store);
     an_altered_screenshot_byte_fails_verify(&dir, store);

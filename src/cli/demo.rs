@@ -38,6 +38,11 @@ pub struct ServeDemoCommand {
     /// of a large catalog as a start URL): `scan --targets DIR` needs no --base-url.
     #[arg(long)]
     write_targets: Option<PathBuf>,
+    /// Serve the market as it is on this night (0 is the first; each night some
+    /// listings change price or seller, some go, some come): to scan a next night
+    /// with a server started again, e.g. for benchmarks.
+    #[arg(long, default_value_t = 0)]
+    night: u32,
 }
 
 #[derive(Args)]
@@ -302,10 +307,17 @@ impl ServeDemoCommand {
     pub fn run(&self) -> Result<u8> {
         runtime()?.block_on(async {
             let server = DemoServer::start(&self.demo.options(PageWeight::Real)).await?;
+            if self.night > 0 {
+                server.set_night(self.night);
+            }
             for (name, url) in server.base_urls() {
                 println!("{name:>8}  {url}");
             }
-            println!("page weight: {}", server.page_weight().name());
+            println!(
+                "page weight: {}, night {}",
+                server.page_weight().name(),
+                self.night
+            );
             if let Some(dir) = &self.write_targets {
                 brandguard::demo::write_targets(dir, Some(&server))?;
                 println!("targets: {}", dir.display());

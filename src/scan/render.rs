@@ -28,6 +28,11 @@ pub(super) struct Renders {
     start_error: std::sync::OnceLock<crate::render::RenderError>,
     /// `(marketplace, listing id, page SHA-256)` rendered before or in this scan.
     done: Mutex<HashSet<(String, String, String)>>,
+    /// `(marketplace, listing id)` with a render in its case's current revision
+    /// (made after the case's last packet, or the case has none): its page is not
+    /// rendered again however its bytes change (real pages change on every fetch:
+    /// tokens, counters, recommendations) until a packet starts a new revision.
+    current: Mutex<HashSet<(String, String)>>,
 }
 
 impl Renders {
@@ -37,16 +42,23 @@ impl Renders {
             .marketplaces
             .iter()
             .any(|m| config.render_mode(m) != RenderMode::Never);
-        let done = if wanted {
-            store.renders()?.iter().map(|r| r.page_key()).collect()
+        let (done, current) = if wanted {
+            let renders = store.renders()?;
+            let current = current_revision(&renders, &crate::case::all(store)?);
+            (renders.iter().map(|r| r.page_key()).collect(), current)
         } else {
-            HashSet::new()
+            (HashSet::new(), HashSet::new())
         };
         Ok(Renders {
             renderer: tokio::sync::OnceCell::new(),
             start_error: std::sync::OnceLock::new(),
             done: Mutex::new(done),
+            current: Mutex::new(current),
         })
+    }
+
+    fn current(&self) -> std::sync::MutexGuard<'_, HashSet<(String, String)>> {
+        self.current.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn done(&self) -> std::sync::MutexGuard<'_, HashSet<(String, String, String)>> {
@@ -85,7 +97,11 @@ impl Run<'_> {
             judged.listing_id.to_string(),
             judged.stored.snapshot.sha256.clone(),
         );
-        if self.renders.done().contains(&key) || !self.any_confirmed(judged.findings)? {
+        let listing = (key.0.clone(), key.1.clone());
+        if self.renders.done().contains(&key)
+            || self.renders.current().contains(&listing)
+            || !self.any_confirmed(judged.findings)?
+        {
             return Ok(());
         }
         // Claimed before rendering: a listing reached twice in a scan renders once.
@@ -111,6 +127,7 @@ impl Run<'_> {
                     },
                     r,
                 )?;
+                self.renders.current().insert(listing);
                 self.with(|s| s.pages_rendered += 1);
             }
             Err(e) => {
@@ -349,4 +366,41 @@ pub async fn render_pages(
     }
     renderer.close().await;
     Ok(out)
+}
+
+/// The listings whose latest render belongs to their case's current revision: made
+/// at or after the log position of the case's last packet (a case with no packet is
+/// in its first revision, so any render counts).
+fn current_revision(
+    renders: &[crate::evidence::RenderRecord],
+    cases: &[crate::case::Case],
+) -> HashSet<(String, String)> {
+    let mut since: std::collections::HashMap<(String, String), u64> =
+        std::collections::HashMap::new();
+    for c in cases {
+        let Some(last) = c.packets.last() else {
+            continue;
+        };
+        for key in &c.findings {
+            // A finding key is `marketplace/listing/kind`; the listing may hold '/'.
+            let Some((m, rest)) = key.split_once('/') else {
+                continue;
+            };
+            let Some((listing, _kind)) = rest.rsplit_once('/') else {
+                continue;
+            };
+            let at = since
+                .entry((m.to_string(), listing.to_string()))
+                .or_default();
+            *at = (*at).max(last.log_len);
+        }
+    }
+    renders
+        .iter()
+        .filter(|r| {
+            let listing = (r.marketplace.clone(), r.listing_id.clone());
+            r.log_seq >= since.get(&listing).copied().unwrap_or(0)
+        })
+        .map(|r| (r.marketplace.clone(), r.listing_id.clone()))
+        .collect()
 }
