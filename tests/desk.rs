@@ -606,16 +606,21 @@ async fn a_dismissed_finding_leaves_the_scorecard_and_stays_dismissed() {
 
 /// Signs `user` in with a form post; the session cookie as a `Cookie` header.
 async fn session_of(base: &str, user: &str, password: &str) -> String {
-    let r = client()
+    let r = sign_in(base, user, password).await;
+    assert_eq!(r.status().as_u16(), 303, "{user} signs in");
+    let set = r.headers()["set-cookie"].to_str().unwrap();
+    set.split(';').next().unwrap().to_string()
+}
+
+/// The desk's answer to the sign-in form posted with `user` and `password`.
+async fn sign_in(base: &str, user: &str, password: &str) -> reqwest::Response {
+    client()
         .post(format!("{base}/login"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(format!("user={user}&password={password}&next=/scans"))
         .send()
         .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 303, "{user} signs in");
-    let set = r.headers()["set-cookie"].to_str().unwrap();
-    set.split(';').next().unwrap().to_string()
+        .unwrap()
 }
 
 /// What `GET path` answers a session: its status and where it redirects.
@@ -669,13 +674,7 @@ async fn a_running_desk_follows_its_users_file() {
     let (status, to) = as_session(&base, &lena, "/cases").await;
     assert_eq!(status, 303);
     assert!(to.starts_with("/login"), "{to}");
-    let r = client()
-        .post(format!("{base}/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("user=lena&password={lena_pw}"))
-        .send()
-        .await
-        .unwrap();
+    let r = sign_in(&base, "lena", lena_pw).await;
     assert_eq!(
         r.status().as_u16(),
         401,

@@ -310,19 +310,16 @@ fn build_packet(
         });
     }
     let revision = c.packets.len() as u32 + 1;
-    let lang = form_language(config, form, &c.marketplace);
-    let section = statements_section(form, &lang);
-    let statements = statements(config, &section)?;
-    let sentences = forms::Sentences::load(&config.dir, &lang)?;
+    let words = Wording::of(config, form, &c.marketplace)?;
     let built_at = Utc::now();
     let facts = forms::Facts {
         config,
         case: &c,
         evidence: &evidence,
-        statements: &statements,
-        statements_section: &section,
+        statements: &words.statements,
+        statements_section: &words.section,
         built_at,
-        sentences: &sentences,
+        sentences: &words.sentences,
     };
     let kept_apart = Apart {
         covers: covered
@@ -369,6 +366,26 @@ fn build_packet(
         draft,
         suspected: kept_apart.suspected,
     })
+}
+
+/// What a form says in its language: its sworn statements (and the
+/// `statements.toml` section they come from) and the sentences of its values.
+struct Wording {
+    section: String,
+    statements: BTreeMap<String, String>,
+    sentences: forms::Sentences,
+}
+
+impl Wording {
+    fn of(config: &Config, form: &dyn Form, marketplace: &str) -> Result<Wording, PacketError> {
+        let lang = form_language(config, form, marketplace);
+        let section = statements_section(form, &lang);
+        Ok(Wording {
+            statements: statements(config, &section)?,
+            sentences: forms::Sentences::load(&config.dir, &lang)?,
+            section,
+        })
+    }
 }
 
 /// The form a case's packet takes: the one asked for, else its marketplace's

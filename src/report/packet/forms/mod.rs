@@ -223,7 +223,9 @@ impl Facts<'_> {
             .flat_map(|r| crate::judge::counterfeit_grounds(&r.finding.detail))
             .filter_map(crate::judge::title_word)
             .collect();
-        words.dedup();
+        // Each word once, in the order the findings give them.
+        let mut seen = std::collections::HashSet::new();
+        words.retain(|w| seen.insert(*w));
         let mut said = Vec::new();
         if !words.is_empty() {
             let quoted: Vec<String> = words
