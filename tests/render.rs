@@ -865,7 +865,26 @@ async fn a_packet_renders_its_listings_that_have_no_render_yet() {
         wanted.len() >= 2,
         "cases with confirmed findings: {wanted:?}"
     );
-    let (case, pages) = &wanted[0];
+    // The case to file: one whose listing the demo reprices on night 2, so a later
+    // scan sees its page changed (see `a_packet_starts_a_new_revision`).
+    let demo = DemoOptions::default();
+    let night = |n| brandguard::demo::Catalog::night(demo.seed, demo.listings_per_site, n);
+    let (one, two) = (night(1), night(2));
+    let price = |c: &brandguard::demo::Catalog, id: &str| {
+        c.listings
+            .iter()
+            .find(|l| l.id == id)
+            .map(|l| (l.price, l.coupon))
+    };
+    let filed = wanted
+        .iter()
+        .position(|(_, pages)| {
+            pages
+                .iter()
+                .any(|p| price(&one, &p.listing_id) != price(&two, &p.listing_id))
+        })
+        .expect("a case whose listing is repriced on night 2");
+    let (case, pages) = &wanted[filed];
     let done = brandguard::scan::render_pages(&config, &store, pages)
         .await
         .expect("renders");
@@ -893,10 +912,11 @@ async fn a_packet_renders_its_listings_that_have_no_render_yet() {
         manifest.contains("screenshot-"),
         "the packet holds the screenshot"
     );
+    a_packet_starts_a_new_revision(&server, &config, &store, case, pages).await;
     // The marketplace is down: the next case's pages are named, nothing recorded.
     let before = store.renders().unwrap().len();
     drop(server);
-    let (_, pages) = &wanted[1];
+    let (_, pages) = &wanted[usize::from(filed == 0)];
     let done = brandguard::scan::render_pages(&config, &store, pages)
         .await
         .expect("renders");
@@ -910,6 +930,83 @@ async fn a_packet_renders_its_listings_that_have_no_render_yet() {
     assert_eq!(store.renders().unwrap().len(), before);
     store.verify().expect("verifies");
     assert!(none_left(&ours()).await.is_empty());
+}
+
+/// A packet starts its case's next revision: a scan that finds a packeted listing's
+/// finding on a changed page renders that page (the one the finding now rests on),
+/// after the packet; a packeted listing whose page did not change is not rendered
+/// again, and listings of cases without a packet get one render each.
+async fn a_packet_starts_a_new_revision(
+    server: &DemoServer,
+    config: &brandguard::config::Config,
+    store: &brandguard::evidence::Store,
+    case: &str,
+    pages: &[brandguard::evidence::PageToRender],
+) {
+    let cases = brandguard::case::all(store).unwrap();
+    let packet_at = cases
+        .iter()
+        .find(|c| c.id == case)
+        .and_then(|c| c.packets.last())
+        .expect("the packet is on its case")
+        .log_len;
+    let packeted: HashSet<(String, String)> = pages
+        .iter()
+        .map(|p| (p.marketplace.clone(), p.listing_id.clone()))
+        .collect();
+    let cited: HashSet<&str> = pages.iter().map(|p| p.snapshot_sha256.as_str()).collect();
+    server.set_night(2);
+    let next = common::night(config, store, 2).await;
+    assert_eq!(next.renders_failed, 0, "{:?}", next.failure_examples);
+    let renders = store.renders().unwrap();
+    let of = |l: &(String, String)| -> Vec<&brandguard::evidence::RenderRecord> {
+        renders
+            .iter()
+            .filter(|r| (&r.marketplace, &r.listing_id) == (&l.0, &l.1))
+            .collect()
+    };
+    let confirm = &config.brand.confirm;
+    let span = chrono::Duration::hours(i64::from(confirm.min_span_hours));
+    let mut rendered_again = 0;
+    for f in store.findings().map(Result::unwrap) {
+        let listing = (f.finding.marketplace.clone(), f.finding.listing_id.clone());
+        let seen_tonight = f.last_scan == next.scan_id && f.confirmed(confirm.captures, span);
+        let mine = of(&listing);
+        if !packeted.contains(&listing) {
+            assert!(mine.len() <= 1, "{}: {} renders", f.key(), mine.len());
+            continue;
+        }
+        if seen_tonight && !cited.contains(f.snapshot_sha256.as_str()) {
+            let r = mine
+                .iter()
+                .find(|r| r.snapshot_sha256 == f.snapshot_sha256)
+                .unwrap_or_else(|| panic!("{}: its changed page is not rendered", f.key()));
+            assert!(
+                r.log_seq >= packet_at,
+                "{}: rendered before the packet",
+                f.key()
+            );
+            assert_eq!(r.scan_id, next.scan_id);
+            rendered_again += 1;
+        }
+        // The render the packet cites, and at most one of the new revision.
+        assert!(mine.len() <= 2, "{}: {} renders", f.key(), mine.len());
+    }
+    assert!(
+        rendered_again > 0,
+        "no packeted listing was seen on a changed page: the test proves nothing"
+    );
+    // Packeted listings whose pages did not change tonight keep their one render.
+    for l in &packeted {
+        let changed = store.findings().map(Result::unwrap).any(|f| {
+            (&f.finding.marketplace, &f.finding.listing_id) == (&l.0, &l.1)
+                && f.last_scan == next.scan_id
+                && !cited.contains(f.snapshot_sha256.as_str())
+        });
+        if !changed {
+            assert_eq!(of(l).len(), 1, "{l:?} rendered again on an unchanged page");
+        }
+    }
 }
 
 /// A page whose scripts grow without end crashes its own tab at `[render]

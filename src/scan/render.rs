@@ -3,9 +3,11 @@
 //! process of it killed) when the scan finishes.
 //!
 //! `render = "findings"`: once a finding on a listing is confirmed (`[confirm]`),
-//! the listing's page is rendered once per content (the SHA-256 of the bytes the
-//! finding was read from): the screenshot a packet shows is of the page the
-//! finding rests on. A render that fails (no browser, a crash, a hang) is counted
+//! the listing's page is rendered once per case revision: not again while the
+//! case has no new packet, however the page's bytes change (real pages change on
+//! every fetch); after a packet, once more when the page the findings rest on has
+//! changed (a render is keyed by the SHA-256 of the bytes the finding was read
+//! from, so the screenshot a packet shows is of the page the finding rests on). A render that fails (no browser, a crash, a hang) is counted
 //! under `render_REASON` and tried again by the next scan, which finds no
 //! rendered capture for that page.
 
