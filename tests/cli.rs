@@ -41,7 +41,9 @@ fn demo_command_writes_summary_with_perfect_detection() {
         .output()
         .unwrap();
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
-    assert!(String::from_utf8_lossy(&v.stdout).starts_with("OK:"));
+    let text = String::from_utf8_lossy(&v.stdout);
+    assert!(text.starts_with("OK:") && !text.contains("note:"), "{text}");
+    a_torn_pack_record_is_said_not_failed(&out.join("store"));
 
     // The summary says what happened to cases; demo wrote packets and the report.
     assert!(stdout.contains("cases 13 opened"), "{stdout}");
@@ -176,6 +178,62 @@ fn demo_command_writes_summary_with_perfect_detection() {
         checked > 0 && not_modified > 0,
         "{checked} captures, {not_modified} 304s"
     );
+}
+
+/// Half a record at a pack's end (what a process killed mid-write leaves) and a
+/// few foreign bytes after it: `evidence verify` still says OK (no snapshot names
+/// them; nothing stored is missing) and notes each, naming the pack and offset.
+fn a_torn_pack_record_is_said_not_failed(store: &std::path::Path) {
+    use std::io::Write;
+    let pack = std::fs::read_dir(store.join("packs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pack"))
+        .max()
+        .expect("a pack");
+    let whole = std::fs::read(&pack).unwrap();
+    let name = format!("packs/{}", pack.file_name().unwrap().to_string_lossy());
+    let verify = || {
+        let v = brandguard()
+            .args(["evidence", "verify", "--store"])
+            .arg(store)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&v.stdout).into_owned();
+        assert!(
+            v.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&v.stderr)
+        );
+        text
+    };
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&pack)
+        .unwrap();
+    f.write_all(&whole[..60]).unwrap();
+    let text = verify();
+    assert!(text.starts_with("OK:"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "note: {name} ends in 60 bytes of a record cut short (from offset {})",
+            whole.len()
+        )),
+        "{text}"
+    );
+    // Bytes no brandguard writes, where a record should begin.
+    f.set_len(whole.len() as u64).unwrap();
+    f.write_all(b"<script>alert(1)</script>").unwrap();
+    let text = verify();
+    assert!(
+        text.contains(&format!(
+            "note: {name} holds 25 bytes at offset {}",
+            whole.len()
+        )) && text.contains("something other than brandguard wrote them"),
+        "{text}"
+    );
+    f.set_len(whole.len() as u64).unwrap();
+    assert!(!verify().contains("note:"));
 }
 
 #[test]

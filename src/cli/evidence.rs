@@ -187,6 +187,9 @@ fn verify(store: &Path, tsa_roots: Option<&Path>) -> Result<u8> {
                     v.observations_lost, v.snapshots_lost
                 );
             }
+            for note in v.packs.notes() {
+                println!("note: {note}");
+            }
             if v.findings_unvouched > 0 {
                 println!(
                     "note: {} findings were last written by an older brandguard, whose records hold no hash of them: present, not checked byte by byte",

@@ -41,6 +41,7 @@ use crate::judge::{Finding, FindingKind, SkuMatch};
 pub use chain::LogRecord;
 use chain::{Chain, ZERO_HASH, chain_hash};
 pub use identities::{IDENTITY_KIND, IdentityRecord};
+pub use packs::PackAudit;
 pub use rebuild::Rebuilt;
 pub use records::*;
 pub use renders::{PageToRender, RENDER_KIND, RenderOf, RenderRecord};

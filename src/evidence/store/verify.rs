@@ -43,6 +43,11 @@ pub struct Verified {
     /// Snapshots an `evidence_lost` record names (absent, as it says).
     #[serde(default)]
     pub snapshots_lost: u64,
+    /// What the pack files hold beyond the records snapshots name (a record
+    /// a killed process cut short, records never named, foreign bytes): none of it
+    /// is evidence, all of it is said.
+    #[serde(default)]
+    pub packs: super::PackAudit,
     /// Hash of the last log record.
     pub head: String,
 }
@@ -57,8 +62,10 @@ impl Store {
 
     fn verify_all(&self) -> Result<Verified, EvidenceError> {
         self.settle()?;
+        let (snapshots, packs) = self.verify_snapshots()?;
         let mut v = Verified {
-            snapshots: self.verify_snapshots()?,
+            snapshots,
+            packs,
             ..Verified::default()
         };
         let mut log = LogCheck {
@@ -96,15 +103,21 @@ impl Store {
     }
 
     /// Every snapshot decompresses to bytes that hash to its key.
-    fn verify_snapshots(&self) -> Result<u64, EvidenceError> {
+    /// Every snapshot decompresses to bytes of its SHA-256; then the packs are
+    /// walked for bytes no snapshot names.
+    fn verify_snapshots(&self) -> Result<(u64, super::PackAudit), EvidenceError> {
         let mut n = 0;
+        let mut named = std::collections::HashSet::new();
         for r in Walk::all(&self.snapshots) {
             let (k, value) = r?;
+            if let super::packs::Stored::InPack(p) = super::packs::Stored::of(value.clone()) {
+                named.insert(p.place());
+            }
             let z = self.resolve_stored(&k, value)?;
             super::snapshots::decompress_checked(&k, &z)?;
             n += 1;
         }
-        Ok(n)
+        Ok((n, self.packs.audit(&named)?))
     }
 
     /// What one log record vouches for is there and as it says.
