@@ -7,6 +7,15 @@
 //! `real_pages` are the ten captured marketplace pages (300 KB – 1.6 MB);
 //! `demo_pages` the demo's light item pages (~1 KB), `demo_real_pages` and
 //! `demo_heavy_pages` its pages of real (15–40 KB) and heavy (300 KB – 1.5 MB) weight.
+//!
+//! Two rows bound what another design could reach (issue 22: a scan at 0.48 CPU s
+//! per 1,000 pages needs extraction far below the parse): `html5ever_tokenize_only`
+//! is html5ever's tokenizer with no tree (the floor of any extractor built on
+//! html5ever, streaming or not), `lol_html_pass` one pass of lol_html's streaming
+//! lexer with the handlers a tree-less extractor would need (JSON-LD text and its
+//! JSON parse, meta tags, microdata/RDFa attributes, and the text or attribute of
+//! every adapter selector lol_html can parse). Neither is an extractor: they read
+//! the values, they do not pick among them.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -97,6 +106,23 @@ fn bench(c: &mut Criterion) {
                 }
             })
         });
+        g.bench_function("html5ever_tokenize_only", |b| {
+            b.iter(|| {
+                for (_, p) in &pages {
+                    let text = brandguard::extract::decode(p).text;
+                    black_box(tokenize(&text));
+                }
+            })
+        });
+        let selectors = adapter_selectors(config);
+        g.bench_function("lol_html_pass", |b| {
+            b.iter(|| {
+                for (m, p) in &pages {
+                    let text = brandguard::extract::decode(p).text;
+                    black_box(lol_html_pass(&text, &selectors[m]));
+                }
+            })
+        });
         g.bench_function("extract_listing", |b| {
             b.iter(|| {
                 for (m, p) in &pages {
@@ -114,6 +140,138 @@ fn bench(c: &mut Criterion) {
         });
         g.finish();
     }
+}
+
+/// Tokens html5ever's tokenizer emits for `text`, with no tree built (raw-text
+/// elements switched as the tree builder would, so scripts are read as text).
+fn tokenize(text: &str) -> usize {
+    use html5ever::tokenizer::{
+        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+        states::RawKind,
+    };
+    struct Count(std::cell::Cell<usize>);
+    impl TokenSink for Count {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            self.0.set(self.0.get() + 1);
+            if let Token::TagToken(tag) = &token
+                && tag.kind == TagKind::StartTag
+            {
+                let raw = match &*tag.name {
+                    "script" => Some(RawKind::ScriptData),
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                        Some(RawKind::Rawtext)
+                    }
+                    "title" | "textarea" => Some(RawKind::Rcdata),
+                    _ => None,
+                };
+                if let Some(kind) = raw {
+                    return TokenSinkResult::RawData(kind);
+                }
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let tokenizer = Tokenizer::new(Count(std::cell::Cell::new(0)), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(html5ever::tendril::StrTendril::from_slice(text));
+    while !matches!(tokenizer.feed(&input), html5ever::TokenizerResult::Done) {}
+    tokenizer.end();
+    tokenizer.sink.0.get()
+}
+
+/// Each marketplace's adapter selectors (every field rule) as lol_html parses
+/// them, with the attribute a rule reads; rules lol_html cannot parse are left
+/// out (and counted on stderr).
+fn adapter_selectors(
+    config: &Config,
+) -> std::collections::HashMap<String, Vec<(lol_html::Selector, Option<String>)>> {
+    let mut out = std::collections::HashMap::new();
+    let mut skipped = 0;
+    for m in &config.marketplaces {
+        let f = &m.fields;
+        let mut list = Vec::new();
+        for rule in [
+            &f.title,
+            &f.price,
+            &f.coupon_price,
+            &f.currency,
+            &f.seller,
+            &f.seller_id,
+            &f.listing_id,
+            &f.brand,
+            &f.gtin,
+            &f.mpn,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            match rule.css.parse::<lol_html::Selector>() {
+                Ok(sel) => list.push((sel, rule.attr.clone())),
+                Err(_) => skipped += 1,
+            }
+        }
+        out.insert(m.name.clone(), list);
+    }
+    if skipped > 0 {
+        eprintln!("lol_html_pass: {skipped} adapter selectors lol_html cannot parse, left out");
+    }
+    out
+}
+
+/// One lol_html pass over `text` reading what a tree-less extractor needs (see
+/// the file's comment); the bytes of values read.
+fn lol_html_pass(text: &str, selectors: &[(lol_html::Selector, Option<String>)]) -> usize {
+    use lol_html::html_content::{Element, TextChunk};
+    use lol_html::{ElementContentHandlers, HtmlRewriter, Settings};
+    use std::borrow::Cow;
+    use std::cell::{Cell, RefCell};
+    let read = &Cell::new(0usize);
+    let json_ld = &RefCell::new(String::new());
+    let fixed = |css: &str| Cow::Owned(css.parse::<lol_html::Selector>().expect("selector"));
+    let attrs = move |e: &mut Element| {
+        for a in e.attributes() {
+            read.set(read.get() + a.value().len());
+        }
+        Ok(())
+    };
+    let mut settings = Settings::new()
+        .append_element_content_handler((
+            fixed("script[type=\"application/ld+json\"]"),
+            ElementContentHandlers::default().text(move |t: &mut TextChunk| {
+                let mut json = json_ld.borrow_mut();
+                json.push_str(t.as_str());
+                if t.last_in_text_node() {
+                    // Each script's JSON parsed as the extractor would.
+                    let parsed = serde_json::from_str::<serde_json::Value>(&json).is_ok();
+                    read.set(read.get() + json.len() + usize::from(parsed));
+                    json.clear();
+                }
+                Ok(())
+            }),
+        ))
+        .append_element_content_handler((
+            fixed("meta, [itemprop], [itemscope], [property], [typeof]"),
+            ElementContentHandlers::default().element(attrs),
+        ));
+    for (sel, attr) in selectors {
+        let handlers = match attr {
+            Some(name) => ElementContentHandlers::default().element(move |e: &mut Element| {
+                read.set(read.get() + e.get_attribute(name).map_or(0, |v| v.len()));
+                Ok(())
+            }),
+            None => ElementContentHandlers::default().text(move |t: &mut TextChunk| {
+                read.set(read.get() + t.as_str().len());
+                Ok(())
+            }),
+        };
+        settings = settings.append_element_content_handler((Cow::Borrowed(sel), handlers));
+    }
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    if rewriter.write(text.as_bytes()).is_err() || rewriter.end().is_err() {
+        return 0;
+    }
+    read.get()
 }
 
 criterion_group!(benches, bench);
