@@ -245,6 +245,10 @@ async fn screenshot(
             }),
             capture_beyond_viewport: Some(true),
             from_surface: Some(true),
+            // PNG is lossless at any zlib level: the same pixels, encoded faster into a
+            // somewhat larger file (2026-12-02, `bench/render.sh` at 1,002 listings, one
+            // run each: 22.4 → 20.2 and 24.6 → 21.5 CPU s for 79 and 82 renders).
+            optimize_for_speed: Some(true),
             ..CaptureScreenshotParams::default()
         })
         .await?;
