@@ -865,25 +865,7 @@ async fn a_packet_renders_its_listings_that_have_no_render_yet() {
         wanted.len() >= 2,
         "cases with confirmed findings: {wanted:?}"
     );
-    // The case to file: one whose listing the demo reprices on night 2, so a later
-    // scan sees its page changed (see `a_packet_starts_a_new_revision`).
-    let demo = DemoOptions::default();
-    let night = |n| brandguard::demo::Catalog::night(demo.seed, demo.listings_per_site, n);
-    let (one, two) = (night(1), night(2));
-    let price = |c: &brandguard::demo::Catalog, id: &str| {
-        c.listings
-            .iter()
-            .find(|l| l.id == id)
-            .map(|l| (l.price, l.coupon))
-    };
-    let filed = wanted
-        .iter()
-        .position(|(_, pages)| {
-            pages
-                .iter()
-                .any(|p| price(&one, &p.listing_id) != price(&two, &p.listing_id))
-        })
-        .expect("a case whose listing is repriced on night 2");
+    let filed = repriced_on_night_2(&wanted);
     let (case, pages) = &wanted[filed];
     let done = brandguard::scan::render_pages(&config, &store, pages)
         .await
@@ -930,6 +912,29 @@ async fn a_packet_renders_its_listings_that_have_no_render_yet() {
     assert_eq!(store.renders().unwrap().len(), before);
     store.verify().expect("verifies");
     assert!(none_left(&ours()).await.is_empty());
+}
+
+/// Which of `wanted` (cases and their pages to render) has a listing the demo
+/// reprices on night 2, so a later scan sees its page changed (see
+/// `a_packet_starts_a_new_revision`).
+fn repriced_on_night_2(wanted: &[(String, Vec<brandguard::evidence::PageToRender>)]) -> usize {
+    let demo = DemoOptions::default();
+    let night = |n| brandguard::demo::Catalog::night(demo.seed, demo.listings_per_site, n);
+    let (one, two) = (night(1), night(2));
+    let price = |c: &brandguard::demo::Catalog, id: &str| {
+        c.listings
+            .iter()
+            .find(|l| l.id == id)
+            .map(|l| (l.price, l.coupon))
+    };
+    wanted
+        .iter()
+        .position(|(_, pages)| {
+            pages
+                .iter()
+                .any(|p| price(&one, &p.listing_id) != price(&two, &p.listing_id))
+        })
+        .expect("a case whose listing is repriced on night 2")
 }
 
 /// A packet starts its case's next revision: a scan that finds a packeted listing's
