@@ -658,9 +658,14 @@ async fn a_running_desk_follows_its_users_file() {
     desk::accounts::add_user(&file, "chan", Role::Legal, chan_pw).unwrap();
     desk::accounts::add_user(&file, "vic", Role::Legal, vic_pw).unwrap();
     let users = desk::Users::load(&file).unwrap();
-    let running = desk::start(config, store, "127.0.0.1:0".parse().unwrap(), Some(users))
-        .await
-        .expect("the desk starts");
+    let running = desk::start(
+        config.clone(),
+        store,
+        "127.0.0.1:0".parse().unwrap(),
+        Some(users),
+    )
+    .await
+    .expect("the desk starts");
     let base = format!("http://{}", running.addr);
     let lena = session_of(&base, "lena", lena_pw).await;
     let chan = session_of(&base, "chan", chan_pw).await;
@@ -715,4 +720,18 @@ async fn a_running_desk_follows_its_users_file() {
     assert!(err.to_string().contains("last account"), "{err}");
     let err = desk::accounts::remove_user(&file, "nobody").unwrap_err();
     assert!(err.to_string().contains("no account `nobody`"), "{err}");
+
+    // The desk restarted (an upgrade): chan is still signed in, as channel; vic's
+    // session ended by the new password stays ended.
+    running.stop().await;
+    let store = brandguard::evidence::Store::open(&dir.path().join("store")).unwrap();
+    let users = desk::Users::load(&file).unwrap();
+    let running = desk::start(config, store, "127.0.0.1:0".parse().unwrap(), Some(users))
+        .await
+        .expect("the desk starts again");
+    let base = format!("http://{}", running.addr);
+    assert_eq!(as_session(&base, &chan, "/distributors").await.0, 200);
+    assert_eq!(as_session(&base, &chan, "/cases").await.0, 403);
+    assert_eq!(as_session(&base, &vic, "/cases").await.0, 303);
+    running.stop().await;
 }

@@ -4,8 +4,9 @@
 //! A desk on loopback may run without accounts (whoever reaches 127.0.0.1 is the
 //! machine's user, and names themself in the forms); given a users file, every page
 //! but `/login` wants a session, and a desk on any other address needs one. Sessions
-//! live in the desk's memory (a restarted desk asks everyone to sign in again) and
-//! travel in a cookie that is `HttpOnly` (no script reads it), `SameSite=Strict` (no
+//! are kept in `NAME.sessions.json` beside the users file `NAME.toml` (owner-only,
+//! each under the SHA-256 of its cookie, so the file signs no one in), so a desk
+//! restarted for an upgrade keeps everyone signed in; they travel in a cookie that is `HttpOnly` (no script reads it), `SameSite=Strict` (no
 //! other site's page sends it) and `Secure` (browsers send it back over HTTPS, and
 //! over plain HTTP to loopback only: a desk on another address is put behind an
 //! HTTPS proxy). Each session has its own CSRF token, so a form's token is worth
@@ -20,7 +21,7 @@ use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -142,6 +143,12 @@ pub struct Users {
 }
 
 impl Users {
+    /// Where a desk with these accounts keeps its sessions: `NAME.sessions.json`
+    /// beside the users file `NAME.toml`.
+    pub fn sessions_file(&self) -> PathBuf {
+        self.path.with_extension("sessions.json")
+    }
+
     /// Loads `path`: every account needs a name, a role and a well-formed argon2
     /// hash; names are unique.
     pub fn load(path: &Path) -> Result<Users, AccountError> {
@@ -395,20 +402,41 @@ impl Actor {
     }
 }
 
-/// A signed-in person.
-#[derive(Debug, Clone)]
+/// A signed-in person, as the sessions file keeps it too.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Session {
     user: String,
     /// The account's password hash when it signed in: a new password ends the
     /// session.
     password: String,
     csrf: String,
-    last_seen: Instant,
+    /// Wall-clock time (it must mean the same after a restart) of the last request.
+    last_seen: SystemTime,
+    /// `last_seen` as last written to the sessions file.
+    #[serde(skip, default = "SystemTime::now")]
+    saved_seen: SystemTime,
 }
+
+impl Session {
+    fn idle_for(&self) -> Duration {
+        // A clock set back reads as no idle time, never as an error.
+        SystemTime::now()
+            .duration_since(self.last_seen)
+            .unwrap_or_default()
+    }
+}
+
+/// How stale the sessions file's `last_seen` may grow before a request writes it
+/// again: one write per person per few minutes, not per request.
+const SAVE_SEEN_EVERY: Duration = Duration::from_secs(300);
 
 /// The desk's sessions and its guard against password guessing.
 pub struct Sessions {
+    /// SHA-256 (hex) of the session's id → the session: the id itself, the
+    /// cookie's value, is kept nowhere.
     by_id: Mutex<HashMap<String, Session>>,
+    /// Where sessions are kept across restarts (`None`: memory only).
+    file: Option<PathBuf>,
     /// Five tries a minute per account name, whatever the source address.
     tries: governor::DefaultKeyedRateLimiter<String>,
 }
@@ -418,26 +446,82 @@ impl Default for Sessions {
         let five = NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN);
         Sessions {
             by_id: Mutex::new(HashMap::new()),
+            file: None,
             tries: governor::RateLimiter::keyed(governor::Quota::per_minute(five)),
         }
     }
 }
 
+fn id_key(id: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(id.as_bytes()))
+}
+
 impl Sessions {
+    /// Sessions kept in `file` (see [`Users::sessions_file`]): those still open
+    /// are read back; a file that does not load is logged and replaced at the next
+    /// sign-in (sessions are no evidence: the worst is signing in again).
+    pub fn kept_in(file: PathBuf) -> Sessions {
+        let mut map: HashMap<String, Session> = match std::fs::read(&file) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                tracing::warn!(path = %file.display(), error = %e, "the sessions file does not load: everyone signs in again");
+                HashMap::new()
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashMap::new(),
+            Err(e) => {
+                tracing::warn!(path = %file.display(), error = %e, "the sessions file cannot be read: everyone signs in again");
+                HashMap::new()
+            }
+        };
+        map.retain(|_, s| s.idle_for() < IDLE);
+        for s in map.values_mut() {
+            s.saved_seen = s.last_seen;
+        }
+        Sessions {
+            by_id: Mutex::new(map),
+            file: Some(file),
+            ..Sessions::default()
+        }
+    }
+
+    fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
+        self.by_id.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Writes `map` to the sessions file, if there is one. A failure is logged:
+    /// the desk goes on with its sessions in memory.
+    fn save(&self, map: &mut HashMap<String, Session>) {
+        let Some(file) = &self.file else {
+            return;
+        };
+        let written = serde_json::to_vec(&*map)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| write_private(file, &bytes));
+        match written {
+            Ok(()) => map.values_mut().for_each(|s| s.saved_seen = s.last_seen),
+            Err(e) => {
+                tracing::warn!(path = %file.display(), error = %e, "sessions not saved: a restart will sign people out")
+            }
+        }
+    }
+
     /// Opens a session for `user`; its id (the cookie's value).
     pub fn open(&self, user: &User) -> String {
         let id = super::random_token();
-        let mut map = self.by_id.lock().unwrap_or_else(|p| p.into_inner());
-        map.retain(|_, s| s.last_seen.elapsed() < IDLE);
+        let mut map = self.sessions();
+        map.retain(|_, s| s.idle_for() < IDLE);
+        let now = SystemTime::now();
         map.insert(
-            id.clone(),
+            id_key(&id),
             Session {
                 user: user.name.clone(),
                 password: user.password.clone(),
                 csrf: super::random_token(),
-                last_seen: Instant::now(),
+                last_seen: now,
+                saved_seen: now,
             },
         );
+        self.save(&mut map);
         id
     }
 
@@ -445,29 +529,39 @@ impl Sessions {
     /// the role `users` gives the account now. A session whose account is no longer
     /// in `users`, or whose password changed since it signed in, ends here.
     pub fn actor(&self, id: &str, users: &Users) -> Option<Actor> {
-        let mut map = self.by_id.lock().unwrap_or_else(|p| p.into_inner());
-        let s = map.get_mut(id)?;
+        let key = id_key(id);
+        let mut map = self.sessions();
+        let s = map.get_mut(&key)?;
         let account = users
             .users
             .iter()
             .find(|u| u.name == s.user && u.password == s.password);
-        let Some(account) = account.filter(|_| s.last_seen.elapsed() < IDLE) else {
-            map.remove(id);
+        let Some(account) = account.filter(|_| s.idle_for() < IDLE) else {
+            map.remove(&key);
+            self.save(&mut map);
             return None;
         };
-        s.last_seen = Instant::now();
-        Some(Actor {
+        s.last_seen = SystemTime::now();
+        let actor = Actor {
             account: Some(s.user.clone()),
             role: account.role,
             csrf: s.csrf.clone(),
-        })
+        };
+        let stale = s
+            .last_seen
+            .duration_since(s.saved_seen)
+            .is_ok_and(|d| d > SAVE_SEEN_EVERY);
+        if stale {
+            self.save(&mut map);
+        }
+        Some(actor)
     }
 
     pub fn close(&self, id: &str) {
-        self.by_id
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(id);
+        let mut map = self.sessions();
+        if map.remove(&id_key(id)).is_some() {
+            self.save(&mut map);
+        }
     }
 
     /// Whether another sign-in attempt for `name` may be checked now.
@@ -547,5 +641,54 @@ mod tests {
         assert!(s.actor(&id, &users).is_none());
         let tries = (0..8).filter(|_| s.may_try("lena")).count();
         assert_eq!(tries, 5, "five tries a minute");
+    }
+
+    #[test]
+    fn sessions_outlive_a_restart_and_the_file_signs_no_one_in() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("users.toml");
+        add_user(&path, "lena", Role::Legal, "correct horse battery").expect("added");
+        let users = Users::load(&path).expect("loads");
+        let file = users.sessions_file();
+        assert_eq!(file, dir.path().join("users.sessions.json"));
+        let lena = users.users()[0].clone();
+        let first = Sessions::kept_in(file.clone());
+        let (kept, closed) = (first.open(&lena), first.open(&lena));
+        let csrf = first.actor(&kept, &users).expect("open").csrf;
+        first.close(&closed);
+        drop(first);
+        // The file holds no cookie value, and is the owner's alone.
+        let text = std::fs::read_to_string(&file).expect("saved");
+        assert!(!text.contains(&kept) && !text.contains(&closed), "{text}");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // The restarted desk: the open session goes on, with its CSRF token.
+        let again = Sessions::kept_in(file.clone());
+        let a = again.actor(&kept, &users).expect("still signed in");
+        assert_eq!((a.account.as_deref(), a.csrf), (Some("lena"), csrf));
+        assert!(
+            again.actor(&closed, &users).is_none(),
+            "signed out stays out"
+        );
+        // A session idle too long by the saved clock ends at the restart.
+        let mut map: HashMap<String, Session> =
+            serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
+        for s in map.values_mut() {
+            s.last_seen = SystemTime::now() - IDLE - Duration::from_secs(1);
+        }
+        std::fs::write(&file, serde_json::to_vec(&map).expect("json")).expect("write");
+        assert!(
+            Sessions::kept_in(file.clone())
+                .actor(&kept, &users)
+                .is_none()
+        );
+        // A file that does not load signs everyone out, and is replaced at the next
+        // sign-in.
+        std::fs::write(&file, b"{not json").expect("write");
+        let broken = Sessions::kept_in(file.clone());
+        assert!(broken.actor(&kept, &users).is_none());
+        let id = broken.open(&lena);
+        assert!(Sessions::kept_in(file).actor(&id, &users).is_some());
     }
 }

@@ -227,6 +227,11 @@ impl Desk {
         env.add_filter("urlencode", |s: String| {
             url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
         });
+        let sessions = users
+            .as_ref()
+            .map_or_else(accounts::Sessions::default, |u| {
+                accounts::Sessions::kept_in(u.sessions_file())
+            });
         Arc::new(Desk {
             config: std::sync::RwLock::new(Arc::new(config)),
             store: Arc::new(store),
@@ -236,7 +241,7 @@ impl Desk {
             packets,
             users: users.map(LiveUsers::new),
             targets_edit: Mutex::new(()),
-            sessions: accounts::Sessions::default(),
+            sessions,
             cache: PageCache::default(),
         })
     }
