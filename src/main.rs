@@ -26,6 +26,10 @@ fn main() -> ExitCode {
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
+    // `cargo run` replaces itself with brandguard, and execve keeps the finished
+    // children's counters: without this the compiler's CPU would be reported as
+    // the browser's.
+    brandguard::usage::mark_start();
     let cli = cli::Cli::parse();
     // `brandguard findings | head` should end quietly when head closes the pipe, as
     // Unix tools do, not panic on the failed write. Not for commands that talk over

@@ -510,6 +510,17 @@ async fn a_price_alone_never_makes_a_sworn_counterfeit_claim() {
             reasons.contains(&format!("{id}: counterfeit")),
             "{id}: {reasons}"
         );
+        // What shows it follows the item's reason, as in the API's detail.
+        let after = &reasons[reasons.find(&format!("{id}: counterfeit")).unwrap()..];
+        let said = after
+            .split_once("; the listing's title says ")
+            .map(|(before, words)| (before, words.split("; ").next().unwrap_or("")));
+        let (before, words) = said.unwrap_or_else(|| panic!("{id}: no title words: {reasons}"));
+        assert!(
+            !before.contains("; "),
+            "{id}: the words belong to the next item: {reasons}"
+        );
+        assert!(words.starts_with('\u{201c}'), "{id}: {words}");
     }
     for f in &without {
         let id = &f.finding.listing_id;

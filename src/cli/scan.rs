@@ -280,9 +280,13 @@ pub(super) fn print_summary(s: &ScanSummary) {
         s.snapshots_deduplicated
     );
     if s.usage.children_cpu_secs > 0.0 {
+        let largest = match s.usage.children_peak_rss_mib {
+            0.0 => String::new(),
+            mib => format!(", the largest {mib:.0} MiB"),
+        };
         println!(
-            "browser: {:.1} CPU seconds in its processes (so far in this run), the largest {:.0} MiB",
-            s.usage.children_cpu_secs, s.usage.children_peak_rss_mib
+            "browser: {:.1} CPU seconds in its processes (so far in this run){largest}",
+            s.usage.children_cpu_secs
         );
     }
     print_troubles(s);

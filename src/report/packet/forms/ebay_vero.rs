@@ -209,14 +209,21 @@ impl Form for EbayVero {
 }
 
 /// The NOCI's reason, item by item, from each item's own grounds: a counterfeit
-/// only where the item has grounds beyond its price (see `counterfeit`); in the
-/// form's language, `None` when a sentence of it is missing.
+/// only where the item has grounds beyond its price (see `counterfeit`), and then
+/// what shows it (the counterfeit words its title carries, a counterfeit test
+/// buy's order), as the API's detail says; in the form's language, `None` when a
+/// sentence of it is missing. Each item begins with its id, which keeps items
+/// apart in the one field.
 fn reasons_per_item(f: &Facts) -> Option<String> {
     let grounds = f.grounds()?;
     let each = f
         .evidence
         .iter()
-        .map(|e| item_reason(f, e, &grounds))
+        .flat_map(|e| {
+            let mut parts = vec![item_reason(f, e, &grounds)];
+            parts.extend(f.item_grounds(e));
+            parts
+        })
         .collect();
     f.sentences.join("item_separator", each)
 }
