@@ -246,6 +246,16 @@ fn a_torn_pack_record_is_said_not_failed(store: &std::path::Path) {
     );
     f.set_len(whole.len() as u64).unwrap();
     assert!(!verify().contains("note:"));
+    // A folder named like a pack is no pack: a note, not a failed verify.
+    let folder = store.join("packs").join("99999999.pack");
+    std::fs::create_dir(&folder).unwrap();
+    let text = verify();
+    assert!(
+        text.starts_with("OK:") && text.contains("note: packs/99999999.pack is no pack file"),
+        "{text}"
+    );
+    std::fs::remove_dir(&folder).unwrap();
+    assert!(!verify().contains("note:"));
 }
 
 #[test]

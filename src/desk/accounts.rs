@@ -489,7 +489,9 @@ impl Sessions {
     }
 
     /// Writes `map` to the sessions file, if there is one. A failure is logged:
-    /// the desk goes on with its sessions in memory.
+    /// the desk goes on with its sessions in memory. Either way the sessions count
+    /// as saved now, so a file that cannot be written (a read-only folder) is tried
+    /// again, and logged, once per [`SAVE_SEEN_EVERY`], not at every request.
     fn save(&self, map: &mut HashMap<String, Session>) {
         let Some(file) = &self.file else {
             return;
@@ -497,12 +499,10 @@ impl Sessions {
         let written = serde_json::to_vec(&*map)
             .map_err(std::io::Error::other)
             .and_then(|bytes| write_private(file, &bytes));
-        match written {
-            Ok(()) => map.values_mut().for_each(|s| s.saved_seen = s.last_seen),
-            Err(e) => {
-                tracing::warn!(path = %file.display(), error = %e, "sessions not saved: a restart will sign people out")
-            }
+        if let Err(e) = written {
+            tracing::warn!(path = %file.display(), error = %e, "sessions not saved: a restart will sign people out");
         }
+        map.values_mut().for_each(|s| s.saved_seen = s.last_seen);
     }
 
     /// Opens a session for `user`; its id (the cookie's value).
@@ -690,5 +690,27 @@ mod tests {
         assert!(broken.actor(&kept, &users).is_none());
         let id = broken.open(&lena);
         assert!(Sessions::kept_in(file).actor(&id, &users).is_some());
+    }
+
+    #[test]
+    fn a_sessions_file_that_cannot_be_written_is_tried_again_only_after_a_while() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("users.toml");
+        add_user(&path, "lena", Role::Legal, "correct horse battery").expect("added");
+        let users = Users::load(&path).expect("loads");
+        let lena = users.users()[0].clone();
+        // Its folder is a file: every write fails.
+        std::fs::write(dir.path().join("plain"), b"x").expect("write");
+        let s = Sessions::kept_in(dir.path().join("plain").join("sessions.json"));
+        let id = s.open(&lena);
+        assert!(s.actor(&id, &users).is_some(), "signed in, from memory");
+        let long_ago = SystemTime::now() - SAVE_SEEN_EVERY - Duration::from_secs(1);
+        s.sessions()
+            .values_mut()
+            .for_each(|x| x.saved_seen = long_ago);
+        assert!(s.actor(&id, &users).is_some());
+        // The failed write counts as the try: the next request does not write
+        // (nor log) again.
+        assert!(s.sessions().values().all(|x| x.saved_seen == x.last_seen));
     }
 }

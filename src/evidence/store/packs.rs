@@ -217,7 +217,13 @@ impl Packs {
                 highest = highest.max(n);
             }
         }
-        let pack = highest + 1;
+        let pack = highest.checked_add(1).ok_or_else(|| {
+            std::io::Error::other(format!(
+                "packs/{} takes the last pack number: no new pack can be written; move what is not brandguard's out of {}",
+                pack_name(highest),
+                self.dir.display()
+            ))
+        })?;
         let file = std::fs::OpenOptions::new()
             .append(true)
             .create_new(true)
@@ -339,12 +345,15 @@ impl Packs {
                 .and_then(|n| n.to_str())
                 .and_then(|n| n.strip_suffix(".pack"))
                 .and_then(|n| n.parse::<u32>().ok());
+            // A folder (or anything but a file) named like a pack is no pack:
+            // walking it would fail verify for bytes that are not evidence.
             match n {
-                Some(n) => packs.push((n, path)),
-                None => audit.foreign_files.push(display(&path)),
+                Some(n) if path.is_file() => packs.push((n, path)),
+                _ => audit.foreign_files.push(display(&path)),
             }
         }
         packs.sort();
+        audit.foreign_files.sort();
         for (pack, path) in packs {
             audit.packs += 1;
             audit_pack(pack, &path, named, &mut audit)?;
@@ -574,6 +583,18 @@ mod tests {
             "pack 7's records are named by no pointer"
         );
         assert_eq!(audit.foreign_files, vec!["packs/notes.txt".to_string()]);
+        // A folder named like a pack is no pack: said, not walked.
+        std::fs::create_dir(dir.path().join("packs").join(pack_name(9))).expect("mkdir");
+        let audit = packs.audit(&named).expect("a folder named like a pack");
+        assert_eq!(audit.packs, 2);
+        assert_eq!(
+            audit.foreign_files,
+            vec![
+                "packs/00000009.pack".to_string(),
+                "packs/notes.txt".to_string()
+            ]
+        );
+        std::fs::remove_dir(dir.path().join("packs").join(pack_name(9))).expect("rmdir");
         // Bytes too short for a header that are no record's start are foreign.
         std::fs::write(&first, [whole.as_slice(), b"xyz"].concat()).expect("write");
         let audit = packs.audit(&named).expect("audit");
@@ -583,6 +604,22 @@ mod tests {
             whole.len() as u64,
             3
         )));
+    }
+
+    #[test]
+    fn a_foreign_file_holding_the_last_pack_number_is_named_not_wrapped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("packs")).expect("mkdir");
+        std::fs::write(dir.path().join("packs").join(pack_name(u32::MAX)), b"x").expect("write");
+        let packs = Packs::new(dir.path());
+        let e = packs
+            .append(&[1u8; 32], b"first", || Ok(false))
+            .expect_err("no pack number is left");
+        assert!(
+            e.to_string()
+                .contains("packs/4294967295.pack takes the last pack number"),
+            "{e}"
+        );
     }
 
     #[test]
