@@ -46,27 +46,6 @@ fn main() -> ExitCode {
     cli.init_logs();
     match cli.run() {
         Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            // A review desk holds the store: say where the same work is done.
-            if let Some(brandguard::evidence::EvidenceError::Locked { path }) =
-                e.downcast_ref::<brandguard::evidence::EvidenceError>()
-                && let Some(desk) = brandguard::desk::Advert::read(path)
-            {
-                eprintln!(
-                    "the review desk at {} (pid {}) holds it: do this there (its Cases, Scans and Distributors pages), or stop the desk",
-                    desk.url, desk.pid
-                );
-            }
-            let no_store = matches!(
-                e.downcast_ref::<brandguard::evidence::EvidenceError>(),
-                Some(brandguard::evidence::EvidenceError::NotAStore { .. })
-            );
-            ExitCode::from(if no_store {
-                cli::exit::NO_STORE
-            } else {
-                cli::exit::ERROR
-            })
-        }
+        Err(e) => ExitCode::from(cli::failure::report(&e)),
     }
 }

@@ -10,6 +10,7 @@ mod case;
 mod demo;
 mod desk;
 mod evidence;
+pub mod failure;
 mod packet;
 mod report;
 mod scan;
