@@ -59,26 +59,23 @@ fn advice(e: &anyhow::Error) -> Option<String> {
     None
 }
 
-/// Whether any cause is "no space left" (ENOSPC, or a disk quota), including
-/// the I/O errors sled wraps without giving them as a source.
+/// Whether any cause is "no space left" (ENOSPC, or a disk quota). The store's
+/// errors give their I/O or sled error as their source, so the chain holds it;
+/// sled gives none for the I/O error it wraps, so that one is looked into.
 fn disk_full(e: &anyhow::Error) -> bool {
-    let full = |io: &std::io::Error| {
-        matches!(
-            io.kind(),
-            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
-        )
-    };
     e.chain().any(|cause| {
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            return full(io);
-        }
-        match cause.downcast_ref::<EvidenceError>() {
-            Some(EvidenceError::Io(io)) => full(io),
-            Some(EvidenceError::Db(sled::Error::Io(io))) => full(io),
-            _ => {
-                matches!(cause.downcast_ref::<sled::Error>(), Some(sled::Error::Io(io)) if full(io))
+        let io = cause.downcast_ref::<std::io::Error>().or_else(|| {
+            match cause.downcast_ref::<sled::Error>() {
+                Some(sled::Error::Io(io)) => Some(io),
+                _ => None,
             }
-        }
+        });
+        io.is_some_and(|io| {
+            matches!(
+                io.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            )
+        })
     })
 }
 
