@@ -102,6 +102,12 @@ pub struct ScanSummary {
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub duration_secs: f64,
+    /// Set when the scan stopped before it finished (the evidence store failed, the
+    /// disk filled up): why. The counts are what it had done by then and
+    /// `finished_at` is when it stopped. Findings are resolved and cases moved when
+    /// a scan finishes: the next scan of these targets resumes this one and does it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
     pub pages_fetched: u64,
     /// Pages of an interrupted run of this scan, read back from the store instead of
     /// fetched again.
@@ -206,10 +212,13 @@ pub struct ScanSummary {
 }
 
 impl ScanSummary {
-    /// The exit code `brandguard scan` gives for this night: 5 when a marketplace
-    /// was not looked at in full, 3 when some fetches failed, else 0.
+    /// The exit code `brandguard scan` gives for this night: 1 when it stopped
+    /// before it finished, 5 when a marketplace was not looked at in full, 3 when
+    /// some fetches failed, else 0.
     pub fn exit_code(&self) -> u8 {
-        if !self.degraded.is_empty() {
+        if self.stopped.is_some() {
+            1
+        } else if !self.degraded.is_empty() {
             5
         } else if self.failures.is_empty() {
             0

@@ -103,3 +103,100 @@ async fn an_interrupted_scan_resumes_without_refetching() {
     );
     assert_eq!(summary["findings_ongoing"], 0);
 }
+
+/// The disk fills up mid-scan (a failure point cuts a snapshot's write short with
+/// "No space left on device"): the scan stops with exit 1 and the advice, its
+/// summary says what it had done and why it stopped (last night's summary is not
+/// left to pass for tonight's), the store verifies, and the next scan resumes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_stopped_by_a_full_disk_says_so_and_the_next_resumes_it() {
+    let server = DemoServer::start(&DemoOptions {
+        listings_per_site: 30,
+        ..DemoOptions::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("store");
+    let summary_path = dir.path().join("last-scan.json");
+    std::fs::write(&summary_path, r#"{"scan_id": 7, "pages_fetched": 5}"#).unwrap();
+    let scan = || {
+        let mut c = common::scan_command(
+            std::path::Path::new("targets/demo"),
+            &store_path,
+            &summary_path,
+            &server,
+        );
+        c.env_remove("BRANDGUARD_FAILPOINT");
+        c
+    };
+
+    let out = scan()
+        .env("BRANDGUARD_FAILPOINT", "pack-write:25")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(stderr.contains("the disk is full: free space"), "{stderr}");
+    assert!(
+        stdout.contains("scan 1 STOPPED before it finished") && stdout.contains("not finished ("),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("cases:"),
+        "a stopped scan moved no case: {stdout}"
+    );
+    assert!(
+        !stdout.contains("coverage") && stdout.contains("so far (stopped)"),
+        "a stopped scan's share read is no coverage: {stdout}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
+    assert_eq!(summary["scan_id"], 1, "{summary}");
+    assert!(
+        summary["stopped"]
+            .as_str()
+            .is_some_and(|s| s.contains("No space left on device")),
+        "{summary}"
+    );
+    assert!(summary["finished_at"].is_string());
+    // The 25th snapshot write failed: at least the 24 before it were counted.
+    assert!(
+        summary["pages_fetched"].as_u64().unwrap() >= 24,
+        "{summary}"
+    );
+    assert_eq!(summary["not_looked"].as_array().unwrap().len(), 3);
+    let stopped_pages = summary["pages_fetched"].as_u64().unwrap();
+
+    {
+        let store = Store::open(&store_path).unwrap();
+        store.verify().unwrap();
+        let scans: Vec<_> = store.scans().map(|s| s.unwrap()).collect();
+        assert_eq!(scans.len(), 1);
+        assert!(
+            scans[0].finished_at.is_none(),
+            "the stopped scan is unfinished"
+        );
+    }
+
+    let out = scan().output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
+    assert!(summary.get("stopped").is_none(), "{summary}");
+    assert_eq!(summary["resumed"], true);
+    assert!(summary["pages_resumed"].as_u64().unwrap() > 0);
+    assert!(stopped_pages > 0);
+    let store = Store::open(&store_path).unwrap();
+    store.verify().unwrap();
+    let found = brandguard::scan::findings_of_scan(&store, 1).unwrap();
+    assert_eq!(found, server.ground_truth().expected_findings());
+}

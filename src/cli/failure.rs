@@ -23,7 +23,7 @@ pub fn report(e: &anyhow::Error) -> u8 {
 /// The error and its causes on one line, each said once: a wrapper whose own
 /// text already ends with its cause's (`evidence store: {0}` over an I/O error,
 /// as `thiserror`'s `#[from]` makes them) does not get the cause again.
-fn text(e: &anyhow::Error) -> String {
+pub(super) fn text(e: &anyhow::Error) -> String {
     let mut out = String::new();
     for cause in e.chain() {
         let part = cause.to_string();

@@ -127,11 +127,15 @@ impl ScanCommand {
             shard,
             verdicts: Some(verdicts),
         };
-        let mut s = rt.block_on(brandguard::scan::run(&config, &store, options))?;
+        let started = chrono::Utc::now();
         let path = self
             .summary
             .clone()
             .unwrap_or_else(|| beside(&store, "last-scan.json"));
+        let mut s = match rt.block_on(brandguard::scan::run(&config, &store, options)) {
+            Ok(s) => s,
+            Err(e) => return Err(stopped(&config, &store, &path, started, e)),
+        };
         // Third-party time on the night's evidence; a TSA that fails never fails the
         // night (the next token covers it).
         if let Some(tsa) = &config.brand.evidence.tsa {
@@ -159,6 +163,54 @@ impl ScanCommand {
         }
         Ok(exit_code(&s))
     }
+}
+
+/// A scan that stopped before it finished (or before it began): its summary, with
+/// what it had done and why it stopped, written where the night's goes and
+/// printed, so that neither a person nor a scheduler reads the last night's as
+/// tonight's; then the error, for `main` to report with its advice.
+fn stopped(
+    config: &Config,
+    store: &Store,
+    path: &Path,
+    started: chrono::DateTime<chrono::Utc>,
+    e: brandguard::scan::ScanError,
+) -> anyhow::Error {
+    let (mut partial, cause) = match e {
+        brandguard::scan::ScanError::Stopped { partial, source } => (*partial, *source),
+        e => (
+            ScanSummary {
+                tool: brandguard::TOOL.to_string(),
+                targets: config.dir.display().to_string(),
+                store: store.path().display().to_string(),
+                started_at: Some(started),
+                finished_at: Some(chrono::Utc::now()),
+                not_looked: config.marketplaces.iter().map(|m| m.name.clone()).collect(),
+                usage: brandguard::usage::Usage::now(),
+                ..ScanSummary::default()
+            },
+            e,
+        ),
+    };
+    let cause = anyhow::Error::from(cause);
+    partial.stopped = Some(super::failure::text(&cause));
+    print_summary(&partial);
+    match write_json(path, &partial) {
+        Ok(()) => println!("summary written to {}", path.display()),
+        // A full disk: what is left there must not pass for this night's summary.
+        Err(w) => {
+            let gone = std::fs::remove_file(path).is_ok();
+            eprintln!(
+                "warning: {w:#}{}",
+                if gone {
+                    " (the summary there before was removed, so that it is not read as this night's)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    cause
 }
 
 /// Writes findings.csv and announces what scan `s` found new (see
@@ -213,8 +265,12 @@ pub(super) fn exit_code(s: &ScanSummary) -> u8 {
 
 /// The end-of-run summary, one line per subject.
 pub(super) fn print_summary(s: &ScanSummary) {
+    let ended = match &s.stopped {
+        Some(_) => "STOPPED before it finished, after",
+        None => "finished in",
+    };
     println!(
-        "scan {} finished in {:.1}s: {} pages fetched, {} listings ({} of the brand), {} seller profiles read ({} failed), {} links skipped by robots.txt",
+        "scan {} {ended} {:.1}s: {} pages fetched, {} listings ({} of the brand), {} seller profiles read ({} failed), {} links skipped by robots.txt",
         s.scan_id,
         s.duration_secs,
         s.pages_fetched,
@@ -258,19 +314,7 @@ pub(super) fn print_summary(s: &ScanSummary) {
             s.not_looked.join(", ")
         );
     }
-    let c = &s.cases;
-    println!(
-        "cases: {} opened, {} reopened (seller back), {} resolved ({} complied after filing), {} escalated (ignored a filing), {} open; {} findings resolved, {} listings rechecked at their address ({} gone)",
-        c.opened,
-        c.reopened,
-        c.resolved,
-        c.complied,
-        c.escalated,
-        c.open,
-        s.findings_resolved,
-        s.rechecked,
-        s.listings_gone
-    );
+    print_outcome(s);
     println!(
         "cost: {:.1} CPU seconds, peak memory {:.0} MiB, {} snapshot bytes stored ({} new pages, {} already stored)",
         s.usage.cpu_secs,
@@ -292,21 +336,51 @@ pub(super) fn print_summary(s: &ScanSummary) {
     print_troubles(s);
 }
 
+/// What the night did to cases, or, for a scan that stopped, that it did not finish.
+fn print_outcome(s: &ScanSummary) {
+    match &s.stopped {
+        Some(why) => println!(
+            "not finished ({why}): findings are resolved and cases moved when a scan finishes; the next scan of these targets resumes this one and does that"
+        ),
+        None => {
+            let c = &s.cases;
+            println!(
+                "cases: {} opened, {} reopened (seller back), {} resolved ({} complied after filing), {} escalated (ignored a filing), {} open; {} findings resolved, {} listings rechecked at their address ({} gone)",
+                c.opened,
+                c.reopened,
+                c.resolved,
+                c.complied,
+                c.escalated,
+                c.open,
+                s.findings_resolved,
+                s.rechecked,
+                s.listings_gone
+            );
+        }
+    }
+}
+
 /// Per marketplace: searches run, listings expected against listing pages read,
 /// blocked, failed and not reached, and the share read: a quiet night shows as one.
 fn print_coverage(s: &ScanSummary) {
     for (name, m) in &s.marketplaces {
         let other = m.failures.saturating_sub(m.blocked + m.not_reached);
+        // What was expected is worked out when a scan finishes, and a stopped
+        // scan's share read counts only the pages it had come to.
+        let (expected, coverage) = match (m.listings_expected, &s.stopped) {
+            (_, Some(_)) => (String::new(), "so far (stopped)".to_string()),
+            (0, None) => (
+                "none expected (no earlier scan saw any), ".to_string(),
+                format!("coverage {:.0}%", m.coverage() * 100.0),
+            ),
+            (n, None) => (
+                format!("listings expected {n}, "),
+                format!("coverage {:.0}%", m.coverage() * 100.0),
+            ),
+        };
         println!(
-            "  {name}: searches {} ok, {} failed; listings expected {}, read {}, blocked {}, failed {}, not reached {}; coverage {:.0}%",
-            m.search_pages,
-            m.search_failures,
-            m.listings_expected,
-            m.listing_pages,
-            m.blocked,
-            other,
-            m.not_reached,
-            m.coverage() * 100.0
+            "  {name}: searches {} ok, {} failed; {expected}read {}, blocked {}, failed {}, not reached {}; {coverage}",
+            m.search_pages, m.search_failures, m.listing_pages, m.blocked, other, m.not_reached,
         );
     }
 }

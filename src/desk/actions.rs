@@ -405,6 +405,15 @@ async fn run_night(desk: &Desk) -> LastScan {
                 ),
             }
         }
+        Err(crate::scan::ScanError::Stopped { partial, source }) => LastScan {
+            finished_at: chrono::Utc::now(),
+            scan_id: Some(partial.scan_id),
+            exit: 1,
+            message: format!(
+                "stopped before it finished, after {} pages and {} listings (the next scan resumes it): {source}",
+                partial.pages_fetched, partial.listings_seen
+            ),
+        },
         Err(e) => LastScan {
             finished_at: chrono::Utc::now(),
             scan_id: None,

@@ -41,6 +41,33 @@ pub enum ScanError {
     Rules(#[from] crate::crawl::verdict::RulesError),
     #[error(transparent)]
     Dismissals(#[from] crate::judge::dismissals::DismissalError),
+    /// The scan had begun and stopped before it finished: what it had done by then
+    /// (`partial.stopped` says why), for the run summary every run ends with.
+    #[error("{source}")]
+    Stopped {
+        partial: Box<ScanSummary>,
+        #[source]
+        source: Box<ScanError>,
+    },
+}
+
+impl ScanError {
+    /// The scan `partial` stopped on this error: its counts so far, stamped with
+    /// when and why it stopped.
+    fn stopping(self, mut partial: ScanSummary, config: &Config, started: DateTime<Utc>) -> Self {
+        let stopped = Utc::now();
+        partial.finished_at = Some(stopped);
+        partial.duration_secs = (stopped - started).num_milliseconds() as f64 / 1000.0;
+        partial.usage = crate::usage::Usage::now();
+        partial.stopped = Some(self.to_string());
+        // The scan ends unfinished: no marketplace was looked at in full.
+        partial.not_looked = config.marketplaces.iter().map(|m| m.name.clone()).collect();
+        tracing::error!(scan_id = partial.scan_id, pages = partial.pages_fetched, error = %self, "scan stopped before it finished");
+        ScanError::Stopped {
+            partial: Box::new(partial),
+            source: Box::new(self),
+        }
+    }
 }
 
 /// How to run a scan.
@@ -437,7 +464,10 @@ impl<'a> Run<'a> {
         };
         summary.note_coverage(config);
         self.renders.close().await;
-        let summary = conclude(config, store, summary, &gone, started)?;
+        let summary = match conclude(config, store, summary.clone(), &gone, started) {
+            Ok(s) => s,
+            Err(e) => return Err(e.stopping(summary, config, started)),
+        };
         tracing::info!(
             scan_id,
             pages = summary.pages_fetched,
@@ -1039,9 +1069,14 @@ pub async fn run(
     let span = tracing::info_span!("scan", scan_id);
     async {
         tracing::info!(marketplaces = config.marketplaces.len(), "scan started");
-        run.declared_accounts().await?;
-        run.every_marketplace(opts.progress.as_ref()).await?;
-        run.finish(started).await
+        let walked = async {
+            run.declared_accounts().await?;
+            run.every_marketplace(opts.progress.as_ref()).await
+        };
+        match walked.await {
+            Ok(()) => run.finish(started).await,
+            Err(e) => Err(e.stopping(run.with(|s| s.clone()), config, started)),
+        }
     }
     .instrument(span)
     .await

@@ -184,7 +184,12 @@ impl Packs {
         record.extend_from_slice(&key);
         record.extend_from_slice(&len.to_be_bytes());
         record.extend_from_slice(compressed);
-        if let Err(e) = w.file.write_all(&record) {
+        let written = match crate::failpoint::disk_full("pack-write") {
+            // As a disk filling up mid-record leaves it: cut short.
+            Some(full) => w.file.write_all(&record[..record.len() / 2]).and(Err(full)),
+            None => w.file.write_all(&record),
+        };
+        if let Err(e) = written {
             // A write that failed may have left part of the record: this pack's
             // length is unknown now, so the next append begins a new pack (after
             // syncing this one for the pointers already pending in it).
