@@ -48,6 +48,16 @@ const EXPECTED: &[Expect] = &[
         currency: Some("USD"),
         seller: None,
     },
+    Expect {
+        // A real pet-shop page: an AggregateOffer (5.29 to 9.56 GBP) and two Offers
+        // (a 6-pack at 9.56, a 3-pack at 5.29). The listing's price is the lowest
+        // advertised: what a floor is checked against.
+        page: "websites_microdata-with-description.html",
+        title: Some("Johnsons 4 Fleas Cats & Kittens Tablets"),
+        price: Some("5.29"),
+        currency: Some("GBP"),
+        seller: None,
+    },
     // Pages without a product: nothing may be invented.
     Expect {
         page: "misc_null_ld_mock.html",
