@@ -200,3 +200,72 @@ async fn a_scan_stopped_by_a_full_disk_says_so_and_the_next_resumes_it() {
     let found = brandguard::scan::findings_of_scan(&store, 1).unwrap();
     assert_eq!(found, server.ground_truth().expected_findings());
 }
+
+/// SIGTERM mid-scan (`systemctl stop`, a Kubernetes pod's end): the scan stops
+/// without concluding anything, flushes, says so in its summary (exit 1), the
+/// store verifies, and the same command resumes and finishes the night.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_asked_to_stop_says_so_and_the_next_resumes_it() {
+    let server = DemoServer::start(&DemoOptions {
+        listings_per_site: 60,
+        ..DemoOptions::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store_path = dir.path().join("store");
+    let summary_path = dir.path().join("last-scan.json");
+    let scan = || {
+        common::scan_command(
+            std::path::Path::new("targets/demo"),
+            &store_path,
+            &summary_path,
+            &server,
+        )
+    };
+
+    let mut run = common::AcknowledgedScan::spawn(scan());
+    while run.next_ack() < 40 {}
+    let term = std::process::Command::new("kill")
+        .args(["-TERM", &run.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = run.child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{status}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
+    assert!(
+        summary["stopped"]
+            .as_str()
+            .is_some_and(|s| s.contains("interrupted by SIGTERM")),
+        "{summary}"
+    );
+    assert!(summary["pages_fetched"].as_u64().unwrap() > 0, "{summary}");
+    assert_eq!(summary["findings_resolved"], 0);
+    {
+        let store = Store::open(&store_path).unwrap();
+        store.verify().unwrap();
+        let scans: Vec<_> = store.scans().map(|s| s.unwrap()).collect();
+        assert!(
+            scans[0].finished_at.is_none(),
+            "a stopped scan is not finished"
+        );
+    }
+
+    let out = scan().output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
+    assert_eq!(summary["resumed"], true);
+    assert!(summary.get("stopped").is_none());
+    let store = Store::open(&store_path).unwrap();
+    store.verify().unwrap();
+    assert_eq!(store.scans().count(), 1, "resumed, not restarted");
+    let found = brandguard::scan::findings_of_scan(&store, 1).unwrap();
+    assert_eq!(found, server.ground_truth().expected_findings());
+}

@@ -126,6 +126,7 @@ impl ScanCommand {
             benchmark_unthrottled: self.benchmark_unthrottled,
             shard,
             verdicts: Some(verdicts),
+            stop: Some(Box::pin(stop_asked())),
         };
         let started = chrono::Utc::now();
         let path = self
@@ -162,6 +163,25 @@ impl ScanCommand {
             println!("findings written to {f}");
         }
         Ok(exit_code(&s))
+    }
+}
+
+/// Resolves when the operator or the system asks the scan to stop: SIGTERM
+/// (`systemctl stop`, a Kubernetes pod's end, `kill`) or SIGINT (Ctrl-C). Once
+/// this listens, the signals no longer kill the process: the scan stops, flushes
+/// and writes its summary instead. Should listening fail, the signals keep
+/// their default (the store is crash-safe) and this never resolves.
+async fn stop_asked() -> String {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => tokio::select! {
+            _ = term.recv() => "SIGTERM".to_string(),
+            _ = int.recv() => "SIGINT (Ctrl-C)".to_string(),
+        },
+        _ => std::future::pending().await,
     }
 }
 

@@ -41,6 +41,8 @@ pub enum ScanError {
     Rules(#[from] crate::crawl::verdict::RulesError),
     #[error(transparent)]
     Dismissals(#[from] crate::judge::dismissals::DismissalError),
+    #[error("interrupted by {0} before the scan finished: the same command resumes it")]
+    Interrupted(String),
     /// The scan had begun and stopped before it finished: what it had done by then
     /// (`partial.stopped` says why), for the run summary every run ends with.
     #[error("{source}")]
@@ -90,6 +92,12 @@ pub struct ScanOptions {
     /// The capture verdict rules, if the caller already loaded them (to report a
     /// bad rules file as a bad targets folder); else loaded from `config.dir`.
     pub verdicts: Option<crate::crawl::verdict::Rules>,
+    /// Resolves, with what asked, when the scan is to stop before it finishes (the
+    /// command's SIGTERM or Ctrl-C): the pages in flight are dropped (the next scan
+    /// asks for them again), what the store acknowledged is flushed, and the scan
+    /// ends [`ScanError::Stopped`], unfinished, to be resumed. Never concluded:
+    /// listings not reached must not count as gone.
+    pub stop: Option<std::pin::Pin<Box<dyn Future<Output = String> + Send>>>,
 }
 
 /// URL identity for de-duplication. The url crate already lower-cases the host,
@@ -1073,9 +1081,25 @@ pub async fn run(
             run.declared_accounts().await?;
             run.every_marketplace(opts.progress.as_ref()).await
         };
-        match walked.await {
+        let walked = match opts.stop {
+            Some(stop) => tokio::select! {
+                r = walked => r,
+                asked = stop => {
+                    tracing::warn!(by = %asked, "stopping: the pages in flight are left for the next scan");
+                    Err(ScanError::Interrupted(asked))
+                }
+            },
+            None => walked.await,
+        };
+        match walked {
             Ok(()) => run.finish(started).await,
-            Err(e) => Err(e.stopping(run.with(|s| s.clone()), config, started)),
+            Err(e) => {
+                // What the store took is made durable, so the next scan need not
+                // ask for it again (an error here is the stop's error already, or
+                // the next open's to find).
+                let _ = store.flush().await;
+                Err(e.stopping(run.with(|s| s.clone()), config, started))
+            }
         }
     }
     .instrument(span)
