@@ -102,6 +102,15 @@ async fn an_interrupted_scan_resumes_without_refetching() {
         per_listing.len()
     );
     assert_eq!(summary["findings_ongoing"], 0);
+    // Each marketplace's listing pages read tonight: both runs' (the compliance
+    // report's coverage reads them), so a resumed night is no quiet night.
+    let read: u64 = summary["marketplaces"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|m| m["listing_pages"].as_u64().unwrap())
+        .sum();
+    assert_eq!(read as usize, per_listing.len());
 }
 
 /// The disk fills up mid-scan (a failure point cuts a snapshot's write short with

@@ -300,6 +300,12 @@ pub(super) fn print_summary(s: &ScanSummary) {
         s.seller_profiles_failed,
         s.robots_blocked
     );
+    if s.resumed {
+        println!(
+            "resumed an interrupted run of this scan: its listings are counted above, its pages were not fetched again ({} read back from the store)",
+            s.pages_resumed
+        );
+    }
     if s.pages_rendered + s.renders_failed > 0 {
         println!(
             "rendered captures: {} listing pages rendered in the browser (screenshot and DOM kept), {} failed",

@@ -1251,6 +1251,9 @@ impl Begun {
             let o = o?;
             observed.insert(o.page.url.clone());
             earlier.count(&o);
+            // Its page was read tonight too: the night's per-marketplace counts
+            // (and the compliance report's coverage) hold both runs' pages.
+            earlier.market(&o.listing.marketplace).listing_pages += 1;
             for k in &o.findings {
                 finding_keys.insert(crate::evidence::finding_key_of(
                     &o.listing.marketplace,
