@@ -246,3 +246,60 @@ async fn a_marketplace_that_is_down_is_a_failed_night_and_the_alert_says_so() {
     assert!(bodies[1].contains("bidbay"), "{}", bodies[1]);
     assert!(bodies[1].contains("not_looked_at"), "{}", bodies[1]);
 }
+
+/// A scan that stops before it finished (here the disk fills up: a failure point
+/// cuts a snapshot write short with ENOSPC) is announced on the night's channels,
+/// with why and no findings (the run that resumes it announces the night's).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_that_stops_is_announced_with_why() {
+    let server = DemoServer::start(&DemoOptions::default()).await.unwrap();
+    let (hook, hooked) = webhook(200).await;
+    let targets = targets_with(&format!(
+        "webhook_url = \"{hook}\"\nwebhook_format = \"json\""
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let o = common::scan_command(
+        targets.path(),
+        &store,
+        &store.with_extension("json"),
+        &server,
+    )
+    .env("BRANDGUARD_FAILPOINT", "pack-write:20")
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let bodies = hooked.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    let a: serde_json::Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert!(
+        a["stopped"]
+            .as_str()
+            .is_some_and(|s| s.contains("No space left on device")),
+        "{a}"
+    );
+    assert!(
+        a["summary_line"]
+            .as_str()
+            .is_some_and(|s| s.contains("STOPPED before it finished")),
+        "{a}"
+    );
+    assert_eq!(a["new_findings_total"], 0, "{a}");
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(store.with_extension("json")).unwrap())
+            .unwrap();
+    assert_eq!(s["notifications"][0]["ok"], true, "{s}");
+
+    // The run that resumes it announces the night's findings, once.
+    let o = scan(targets.path(), &server, &store);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bodies = hooked.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 2);
+    let a: serde_json::Value = serde_json::from_str(&bodies[1]).unwrap();
+    assert!(a.get("stopped").is_none(), "{a}");
+    assert_eq!(
+        a["new_findings_total"].as_u64().unwrap() as usize,
+        server.ground_truth().expected_findings().len(),
+        "{a}"
+    );
+}

@@ -135,7 +135,7 @@ impl ScanCommand {
             .unwrap_or_else(|| beside(&store, "last-scan.json"));
         let mut s = match rt.block_on(brandguard::scan::run(&config, &store, options)) {
             Ok(s) => s,
-            Err(e) => return Err(stopped(&config, &store, &path, started, e)),
+            Err(e) => return Err(stopped(&rt, &config, &store, &path, started, e)),
         };
         // Third-party time on the night's evidence; a TSA that fails never fails the
         // night (the next token covers it).
@@ -185,11 +185,13 @@ async fn stop_asked() -> String {
     }
 }
 
-/// A scan that stopped before it finished (or before it began): its summary, with
-/// what it had done and why it stopped, written where the night's goes and
-/// printed, so that neither a person nor a scheduler reads the last night's as
-/// tonight's; then the error, for `main` to report with its advice.
+/// A scan that stopped before it finished (or before it began): announced on the
+/// night's channels, and its summary, with what it had done and why it stopped,
+/// written where the night's goes and printed, so that neither a person nor a
+/// scheduler reads the last night's as tonight's; then the error, for `main` to
+/// report with its advice.
 fn stopped(
+    rt: &tokio::runtime::Runtime,
     config: &Config,
     store: &Store,
     path: &Path,
@@ -214,6 +216,11 @@ fn stopped(
     };
     let cause = anyhow::Error::from(cause);
     partial.stopped = Some(super::failure::text(&cause));
+    // Said where the night's announcement would have been: the operator waiting
+    // for it hears why there is none.
+    let notice = brandguard::notify::Announcement::stopped(&config.brand.name, &partial);
+    partial.notifications =
+        rt.block_on(brandguard::notify::announce(&config.brand.notify, &notice));
     print_summary(&partial);
     match write_json(path, &partial) {
         Ok(()) => println!("summary written to {}", path.display()),

@@ -39,6 +39,11 @@ pub struct Announcement {
     /// message points at for the findings it does not list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub findings_file: Option<String>,
+    /// The scan stopped before it finished (the store failed, the disk filled up,
+    /// SIGTERM): why. The announcement lists no findings then: the run that
+    /// resumes the scan announces the night's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -103,11 +108,36 @@ impl Announcement {
             not_looked_at: summary.degraded.clone(),
             paused: summary.paused.clone(),
             findings_file: None,
+            stopped: None,
         })
     }
 
+    /// A scan that stopped before it finished (`summary.stopped` says why): always
+    /// news, since an operator waiting for the night's announcement would
+    /// otherwise hear nothing at all.
+    pub fn stopped(brand: &str, summary: &ScanSummary) -> Announcement {
+        let why = summary.stopped.clone().unwrap_or_default();
+        Announcement {
+            brand: brand.to_string(),
+            scan_id: summary.scan_id,
+            new_findings: Vec::new(),
+            new_findings_total: 0,
+            hosts_cut_off: summary.hosts_cut_off.clone(),
+            failures: summary.failures.clone(),
+            not_looked_at: Vec::new(),
+            paused: summary.paused.clone(),
+            summary_line: format!(
+                "brandguard scan {} of {} STOPPED before it finished, after {} pages: {why}. The next scan of these targets resumes it and finishes the night.",
+                summary.scan_id, brand, summary.pages_fetched
+            ),
+            findings_file: None,
+            stopped: Some(why),
+        }
+    }
+
     pub fn is_news(&self) -> bool {
-        !self.new_findings.is_empty()
+        self.stopped.is_some()
+            || !self.new_findings.is_empty()
             || !self.hosts_cut_off.is_empty()
             || !self.not_looked_at.is_empty()
     }
@@ -226,10 +256,17 @@ async fn send_email(n: &NotifySettings, a: &Announcement) -> Result<(), String> 
         .ok_or("no email_from")?
         .parse()
         .map_err(|e| format!("email_from: {e}"))?;
-    let mut builder = Message::builder().from(from).subject(format!(
-        "brandguard: {} new findings for {}",
-        a.new_findings_total, a.brand
-    ));
+    let subject = match &a.stopped {
+        Some(_) => format!(
+            "brandguard: the scan for {} STOPPED before it finished",
+            a.brand
+        ),
+        None => format!(
+            "brandguard: {} new findings for {}",
+            a.new_findings_total, a.brand
+        ),
+    };
+    let mut builder = Message::builder().from(from).subject(subject);
     for to in &n.email_to {
         builder = builder.to(to.parse().map_err(|e| format!("email_to `{to}`: {e}"))?);
     }
@@ -343,6 +380,7 @@ mod announce_tests {
             paused: vec!["bidbay".into()],
             summary_line: "scan 3".into(),
             findings_file: None,
+            stopped: None,
         };
         assert!(a.is_news(), "a quiet night is not a clean one");
         let t = a.text();
