@@ -201,9 +201,13 @@ pub(super) fn load_config(targets: &Path, base: &[String]) -> Result<Config, u8>
     Ok(config)
 }
 
+/// Writes `value` as JSON to `path`, all or nothing (a full disk or a crash leaves
+/// the file as it was, never a cut one).
 fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
-    std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+    let text = serde_json::to_string_pretty(value)? + "\n";
+    // Its error names the file.
+    brandguard::report::write_file_with(path, |w| std::io::Write::write_all(w, text.as_bytes()))?;
+    Ok(())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

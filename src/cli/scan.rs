@@ -177,10 +177,24 @@ async fn stop_asked() -> String {
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
     ) {
-        (Ok(mut term), Ok(mut int)) => tokio::select! {
-            _ = term.recv() => "SIGTERM".to_string(),
-            _ = int.recv() => "SIGINT (Ctrl-C)".to_string(),
-        },
+        (Ok(mut term), Ok(mut int)) => {
+            let first = tokio::select! {
+                _ = term.recv() => "SIGTERM".to_string(),
+                _ = int.recv() => "SIGINT (Ctrl-C)".to_string(),
+            };
+            // Asked twice, the scan does not wait for its announcement or summary
+            // (a webhook that does not answer): it ends at once, as a crash would,
+            // which the store survives.
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
+                eprintln!("asked to stop again: ending now; the next scan resumes this one");
+                std::process::exit(i32::from(super::exit::ERROR));
+            });
+            first
+        }
         _ => std::future::pending().await,
     }
 }
@@ -216,26 +230,33 @@ fn stopped(
     };
     let cause = anyhow::Error::from(cause);
     partial.stopped = Some(super::failure::text(&cause));
-    // Said where the night's announcement would have been: the operator waiting
-    // for it hears why there is none.
-    let notice = brandguard::notify::Announcement::stopped(&config.brand.name, &partial);
-    partial.notifications =
-        rt.block_on(brandguard::notify::announce(&config.brand.notify, &notice));
-    print_summary(&partial);
-    match write_json(path, &partial) {
-        Ok(()) => println!("summary written to {}", path.display()),
+    // Written before the announcement, which may wait on a slow webhook (and a
+    // second signal ends the process at once), then again with its deliveries.
+    let written = match write_json(path, &partial) {
+        Ok(()) => true,
         // A full disk: what is left there must not pass for this night's summary.
         Err(w) => {
             let gone = std::fs::remove_file(path).is_ok();
             eprintln!(
-                "warning: {w:#}{}",
+                "warning: {}{}",
+                super::failure::text(&w),
                 if gone {
                     " (the summary there before was removed, so that it is not read as this night's)"
                 } else {
                     ""
                 }
             );
+            false
         }
+    };
+    // Said where the night's announcement would have been: the operator waiting
+    // for it hears why there is none.
+    let notice = brandguard::notify::Announcement::stopped(&config.brand.name, &partial);
+    partial.notifications =
+        rt.block_on(brandguard::notify::announce(&config.brand.notify, &notice));
+    print_summary(&partial);
+    if written && write_json(path, &partial).is_ok() {
+        println!("summary written to {}", path.display());
     }
     cause
 }

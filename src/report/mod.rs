@@ -51,9 +51,14 @@ pub fn write_file_with<T>(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    // The mode any other program gives a new file (0666 less the umask), not
+    // tempfile's private 0600: the summary, findings.csv, reports and packets are
+    // read by the operator's monitoring, web server or colleagues as the rest of
+    // the store's files are.
     let tmp = tempfile::Builder::new()
         .prefix(".brandguard-")
         .suffix(".partial")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
         .tempfile_in(dir)
         .map_err(err)?;
     let (file, tmp_path) = tmp.into_parts();

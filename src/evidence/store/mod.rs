@@ -227,6 +227,41 @@ fn is_locked(e: &sled::Error) -> bool {
         || e.to_string().contains("could not acquire lock")
 }
 
+/// Removes the snapshot files sled left unfinished in `path` (`snap.*.generating`);
+/// whether there were any.
+///
+/// sled 0.34 writes its snapshot (its page table, rebuilt from its log at every
+/// open) to `snap.N.generating`, then renames it `snap.N`; but when it looks for
+/// its snapshot it takes the highest-named file, `.generating` ones included. One
+/// left unfinished (the disk filled up while sled wrote it, or the process died
+/// then) is taken for a corrupt snapshot and sled refuses to open the store ever
+/// after (spacejam/sled#1527, open). Tried here: a store whose disk filled up was
+/// opened again (`evidence verify`) before space was freed, and never opened
+/// again. The file is sled's scratch, no evidence: without it sled reads its last
+/// finished snapshot and its log, which hold everything it acknowledged.
+fn unfinished_snapshots_removed(path: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return false;
+    };
+    let mut removed = false;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => {
+                    tracing::warn!(file = %entry.path().display(), "removed a snapshot file sled left unfinished (a full disk or a crash while it wrote it); sled rebuilds it from its log");
+                    removed = true;
+                }
+                Err(e) => {
+                    tracing::error!(file = %entry.path().display(), error = %e, "cannot remove a snapshot file sled left unfinished: remove it by hand");
+                }
+            }
+        }
+    }
+    removed
+}
+
 /// Opens the sled database under a store in `path`, waiting up to [`LOCK_WAIT`] for its
 /// lock, without any of [`Store::open`]'s checks: for inspecting or repairing the raw
 /// trees (the test suite uses it to alter stored bytes and check `verify` finds it).
@@ -246,10 +281,21 @@ pub fn open_sled(path: &Path) -> Result<sled::Db, EvidenceError> {
         .with_jitter()
         .without_max_times()
         .with_total_delay(Some(LOCK_WAIT));
-    open.retry(wait)
-        .sleep(std::thread::sleep)
-        .when(is_locked)
-        .call()
+    let opened = || {
+        open.retry(wait)
+            .sleep(std::thread::sleep)
+            .when(is_locked)
+            .call()
+    };
+    opened()
+        .or_else(|e| match e {
+            // Only after sled held the lock and refused what it read: no other
+            // process is writing a snapshot right now.
+            sled::Error::Corruption { at: None, .. } if unfinished_snapshots_removed(path) => {
+                opened()
+            }
+            e => Err(e),
+        })
         .map_err(|source| {
             if is_locked(&source) {
                 EvidenceError::Locked {
@@ -681,6 +727,29 @@ mod tests {
             Ok(_) => panic!("a held store must be refused"),
         }
         drop(held);
+    }
+
+    /// A snapshot sled left unfinished (here as a full disk leaves one: its first
+    /// 4 KiB) made sled 0.34 refuse the store for good (spacejam/sled#1527).
+    #[test]
+    fn a_snapshot_sled_left_unfinished_does_not_lock_the_store_out() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let head = {
+            let store = Store::open(dir.path()).expect("open");
+            for n in 0..50 {
+                store.record(vec![event(n)], vec![]).expect("record");
+            }
+            store.flush_now().expect("flush");
+            store.verify().expect("verify")
+        };
+        // Named after every finished one, so sled takes it for the latest.
+        let unfinished = dir.path().join("snap.FFFFFFFFFFFFFFFF.generating");
+        std::fs::write(&unfinished, vec![0x5a; 4096]).expect("write");
+        let store = Store::open(dir.path()).expect("the store opens");
+        assert!(!unfinished.exists());
+        let verified = store.verify().expect("verify");
+        assert_eq!(verified.head, head.head, "everything acknowledged is there");
+        assert_eq!(verified.log_records, head.log_records);
     }
 
     #[test]
