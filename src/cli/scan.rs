@@ -330,8 +330,7 @@ pub(super) fn print_summary(s: &ScanSummary) {
     );
     if s.resumed {
         println!(
-            "resumed an interrupted run of this scan: its listings are counted above, its pages were not fetched again ({} read back from the store)",
-            s.pages_resumed
+            "resumed an interrupted run of this scan: the listings it had read are counted above and were not fetched again"
         );
     }
     if s.pages_rendered + s.renders_failed > 0 {
