@@ -2,6 +2,7 @@
 //! nothing already stored is fetched again, and no observation or finding is doubled.
 
 use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 mod common;
@@ -9,25 +10,91 @@ mod common;
 use brandguard::demo::{DemoOptions, DemoServer};
 use brandguard::evidence::Store;
 
+/// A demo market of `listings` listings a site, and a folder for the store and the
+/// summary: the nightly command on them.
+struct Night {
+    server: DemoServer,
+    dir: tempfile::TempDir,
+}
+
+impl Night {
+    async fn start(listings: usize) -> Night {
+        let server = DemoServer::start(&DemoOptions {
+            listings_per_site: listings,
+            ..DemoOptions::default()
+        })
+        .await
+        .unwrap();
+        Night {
+            server,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn store(&self) -> PathBuf {
+        self.dir.path().join("store")
+    }
+
+    fn summary_path(&self) -> PathBuf {
+        self.dir.path().join("last-scan.json")
+    }
+
+    /// `brandguard scan` of the demo targets into the store (no failure point).
+    fn scan(&self) -> std::process::Command {
+        let mut c = common::scan_command(
+            Path::new("targets/demo"),
+            &self.store(),
+            &self.summary_path(),
+            &self.server,
+        );
+        c.env_remove("BRANDGUARD_FAILPOINT");
+        c
+    }
+
+    /// The summary the last scan wrote.
+    fn summary(&self) -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(self.summary_path()).unwrap()).unwrap()
+    }
+
+    /// After a scan that stopped: the store verifies, and holds that one scan,
+    /// unfinished.
+    fn assert_unfinished(&self) {
+        let store = Store::open(&self.store()).unwrap();
+        store.verify().unwrap();
+        let scans: Vec<_> = store.scans().map(|s| s.unwrap()).collect();
+        assert_eq!(scans.len(), 1);
+        assert!(
+            scans[0].finished_at.is_none(),
+            "a stopped scan is unfinished"
+        );
+    }
+
+    /// The same command again: it resumes the stopped scan and finishes it with the
+    /// demo's ground truth; its summary.
+    fn resume_to_the_ground_truth(&self) -> serde_json::Value {
+        let out = self.scan().output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let summary = self.summary();
+        assert!(summary.get("stopped").is_none(), "{summary}");
+        assert_eq!(summary["resumed"], true);
+        let store = Store::open(&self.store()).unwrap();
+        store.verify().unwrap();
+        assert_eq!(store.scans().count(), 1, "resumed, not restarted");
+        let found = brandguard::scan::findings_of_scan(&store, 1).unwrap();
+        assert_eq!(found, self.server.ground_truth().expected_findings());
+        summary
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_scan_resumes_without_refetching() {
-    let server = DemoServer::start(&DemoOptions {
-        listings_per_site: 60,
-        ..DemoOptions::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store_path = dir.path().join("store");
-    let summary_path = dir.path().join("last-scan.json");
-    let scan = || {
-        common::scan_command(
-            std::path::Path::new("targets/demo"),
-            &store_path,
-            &summary_path,
-            &server,
-        )
-    };
+    let night = Night::start(60).await;
+    let (server, store_path) = (&night.server, night.store());
+    let scan = || night.scan();
 
     // Killed once the scan says 40 log records are durable (not after a fixed time: a
     // slow machine had stored nothing 2.5 s in). The first few are robots.txt, search
@@ -85,8 +152,7 @@ async fn an_interrupted_scan_resumes_without_refetching() {
         "an observation was doubled"
     );
     assert_eq!(per_listing.len(), server.ground_truth().listings.len());
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
+    let summary = night.summary();
     assert_eq!(summary["resumed"], true);
     assert!(summary["pages_resumed"].as_u64().unwrap() > 0);
     // The whole scan's findings, counted once: the demo's ground truth, exactly.
@@ -119,28 +185,15 @@ async fn an_interrupted_scan_resumes_without_refetching() {
 /// left to pass for tonight's), the store verifies, and the next scan resumes it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scan_stopped_by_a_full_disk_says_so_and_the_next_resumes_it() {
-    let server = DemoServer::start(&DemoOptions {
-        listings_per_site: 30,
-        ..DemoOptions::default()
-    })
-    .await
+    let night = Night::start(30).await;
+    std::fs::write(
+        night.summary_path(),
+        r#"{"scan_id": 7, "pages_fetched": 5}"#,
+    )
     .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store_path = dir.path().join("store");
-    let summary_path = dir.path().join("last-scan.json");
-    std::fs::write(&summary_path, r#"{"scan_id": 7, "pages_fetched": 5}"#).unwrap();
-    let scan = || {
-        let mut c = common::scan_command(
-            std::path::Path::new("targets/demo"),
-            &store_path,
-            &summary_path,
-            &server,
-        );
-        c.env_remove("BRANDGUARD_FAILPOINT");
-        c
-    };
 
-    let out = scan()
+    let out = night
+        .scan()
         .env("BRANDGUARD_FAILPOINT", "pack-write:25")
         .output()
         .unwrap();
@@ -163,8 +216,7 @@ async fn a_scan_stopped_by_a_full_disk_says_so_and_the_next_resumes_it() {
         !stdout.contains("coverage") && stdout.contains("so far (stopped)"),
         "a stopped scan's share read is no coverage: {stdout}"
     );
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
+    let summary = night.summary();
     assert_eq!(summary["scan_id"], 1, "{summary}");
     assert!(
         summary["stopped"]
@@ -179,35 +231,10 @@ async fn a_scan_stopped_by_a_full_disk_says_so_and_the_next_resumes_it() {
         "{summary}"
     );
     assert_eq!(summary["not_looked"].as_array().unwrap().len(), 3);
-    let stopped_pages = summary["pages_fetched"].as_u64().unwrap();
 
-    {
-        let store = Store::open(&store_path).unwrap();
-        store.verify().unwrap();
-        let scans: Vec<_> = store.scans().map(|s| s.unwrap()).collect();
-        assert_eq!(scans.len(), 1);
-        assert!(
-            scans[0].finished_at.is_none(),
-            "the stopped scan is unfinished"
-        );
-    }
-
-    let out = scan().output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
-    assert!(summary.get("stopped").is_none(), "{summary}");
-    assert_eq!(summary["resumed"], true);
+    night.assert_unfinished();
+    let summary = night.resume_to_the_ground_truth();
     assert!(summary["pages_resumed"].as_u64().unwrap() > 0);
-    assert!(stopped_pages > 0);
-    let store = Store::open(&store_path).unwrap();
-    store.verify().unwrap();
-    let found = brandguard::scan::findings_of_scan(&store, 1).unwrap();
-    assert_eq!(found, server.ground_truth().expected_findings());
 }
 
 /// SIGTERM mid-scan (`systemctl stop`, a Kubernetes pod's end): the scan stops
@@ -215,25 +242,8 @@ async fn a_scan_stopped_by_a_full_disk_says_so_and_the_next_resumes_it() {
 /// store verifies, and the same command resumes and finishes the night.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scan_asked_to_stop_says_so_and_the_next_resumes_it() {
-    let server = DemoServer::start(&DemoOptions {
-        listings_per_site: 60,
-        ..DemoOptions::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let store_path = dir.path().join("store");
-    let summary_path = dir.path().join("last-scan.json");
-    let scan = || {
-        common::scan_command(
-            std::path::Path::new("targets/demo"),
-            &store_path,
-            &summary_path,
-            &server,
-        )
-    };
-
-    let mut run = common::AcknowledgedScan::spawn(scan());
+    let night = Night::start(60).await;
+    let mut run = common::AcknowledgedScan::spawn(night.scan());
     while run.next_ack() < 40 {}
     let term = std::process::Command::new("kill")
         .args(["-TERM", &run.child.id().to_string()])
@@ -242,8 +252,7 @@ async fn a_scan_asked_to_stop_says_so_and_the_next_resumes_it() {
     assert!(term.success());
     let status = run.child.wait().unwrap();
     assert_eq!(status.code(), Some(1), "{status}");
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
+    let summary = night.summary();
     assert!(
         summary["stopped"]
             .as_str()
@@ -252,29 +261,6 @@ async fn a_scan_asked_to_stop_says_so_and_the_next_resumes_it() {
     );
     assert!(summary["pages_fetched"].as_u64().unwrap() > 0, "{summary}");
     assert_eq!(summary["findings_resolved"], 0);
-    {
-        let store = Store::open(&store_path).unwrap();
-        store.verify().unwrap();
-        let scans: Vec<_> = store.scans().map(|s| s.unwrap()).collect();
-        assert!(
-            scans[0].finished_at.is_none(),
-            "a stopped scan is not finished"
-        );
-    }
-
-    let out = scan().output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
-    assert_eq!(summary["resumed"], true);
-    assert!(summary.get("stopped").is_none());
-    let store = Store::open(&store_path).unwrap();
-    store.verify().unwrap();
-    assert_eq!(store.scans().count(), 1, "resumed, not restarted");
-    let found = brandguard::scan::findings_of_scan(&store, 1).unwrap();
-    assert_eq!(found, server.ground_truth().expected_findings());
+    night.assert_unfinished();
+    night.resume_to_the_ground_truth();
 }
