@@ -672,3 +672,87 @@ async fn a_night_runs_shards_then_one_merge_and_one_alert() {
         "a merge without --announce is silent"
     );
 }
+
+/// A shard pod's end (SIGTERM to its first process, the manifest's shell) reaches
+/// the scan: it stops, flushes and writes its shard summary saying so, and the pod
+/// fails (to be retried, resuming the scan) instead of being killed unannounced
+/// after the grace period.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shard_pods_end_is_passed_on_to_its_scan() {
+    let docs = manifest();
+    // Demo rate limits (10-20 pages/s): the scan is still running when the pod ends.
+    let server = DemoServer::start(&DemoOptions {
+        listings_per_site: 200,
+        ..DemoOptions::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let targets = data.join("targets");
+    brandguard::demo::write_targets(&targets, Some(&server)).unwrap();
+    let shard = container(object(&docs, "CronJob", "brandguard-shards"));
+    let exe = Path::new(env!("CARGO_BIN_EXE_brandguard"));
+    let mut pod = Command::new("/bin/sh");
+    pod.arg("-c")
+        .arg(script(shard))
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                exe.parent().unwrap().display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("SHARDS", "1")
+        .env("DATA", &data)
+        .env("TARGETS", &targets)
+        .env("JOB_NAME", "brandguard-shards-29000001")
+        .env("JOB_COMPLETION_INDEX", "0")
+        .env_remove("BRANDGUARD_FAILPOINT")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut pod = pod.spawn().unwrap();
+    // Under way: its store has taken pages.
+    let packs = data.join("shards/0/store/packs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::read_dir(&packs)
+        .map(|d| {
+            d.flatten()
+                .all(|f| f.metadata().map(|m| m.len()).unwrap_or(0) == 0)
+        })
+        .unwrap_or(true)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the shard scan stored nothing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let term = Command::new("kill")
+        .args(["-TERM", &pod.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = pod.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "the pod fails, to be retried: {status}"
+    );
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data.join("runs/29000001/shard-0.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        summary["stopped"]
+            .as_str()
+            .is_some_and(|s| s.contains("interrupted by SIGTERM")),
+        "{summary}"
+    );
+    assert!(summary["pages_fetched"].as_u64().unwrap() > 0, "{summary}");
+    Store::open(&data.join("shards/0/store"))
+        .unwrap()
+        .verify()
+        .unwrap();
+}

@@ -114,11 +114,24 @@ impl ScanCommand {
             && self.summary.is_none()
             && self.concurrency.is_none()
             && cli.render.is_none();
+        // Listening for SIGTERM from before the store is opened (sled's recovery
+        // of a large store takes a while).
+        let rt = runtime()?;
+        let asked = stop_asked(&rt);
         let store = match self.open_store(plain)? {
             Ok(s) => s,
             Err(code) => return Ok(code),
         };
-        let rt = runtime()?;
+        let stop = StopContext {
+            rt: &rt,
+            config: &config,
+            store: &store,
+            summary: self
+                .summary
+                .clone()
+                .unwrap_or_else(|| beside(&store, "last-scan.json")),
+            shard: shard.clone(),
+        };
         let options = ScanOptions {
             progress: cli.progress(),
             fresh: self.fresh,
@@ -126,16 +139,13 @@ impl ScanCommand {
             benchmark_unthrottled: self.benchmark_unthrottled,
             shard,
             verdicts: Some(verdicts),
-            stop: Some(Box::pin(stop_asked())),
+            stop: Some(asked),
         };
         let started = chrono::Utc::now();
-        let path = self
-            .summary
-            .clone()
-            .unwrap_or_else(|| beside(&store, "last-scan.json"));
+        let path = stop.summary.clone();
         let mut s = match rt.block_on(brandguard::scan::run(&config, &store, options)) {
             Ok(s) => s,
-            Err(e) => return Err(stopped(&rt, &config, &store, &path, started, e)),
+            Err(e) => return Err(stop.stopped(started, e)),
         };
         // Third-party time on the night's evidence; a TSA that fails never fails the
         // night (the next token covers it).
@@ -167,17 +177,21 @@ impl ScanCommand {
 }
 
 /// Resolves when the operator or the system asks the scan to stop: SIGTERM
-/// (`systemctl stop`, a Kubernetes pod's end, `kill`) or SIGINT (Ctrl-C). Once
-/// this listens, the signals no longer kill the process: the scan stops, flushes
-/// and writes its summary instead. Should listening fail, the signals keep
-/// their default (the store is crash-safe) and this never resolves.
-async fn stop_asked() -> String {
+/// (`systemctl stop`, a Kubernetes pod's end, `kill`) or SIGINT (Ctrl-C). From
+/// this call on the signals no longer kill the process (one that comes before the
+/// scan begins stops it as soon as it has): the scan stops, flushes and writes its
+/// summary instead. Should listening fail, the signals keep their default (the
+/// store is crash-safe) and this never resolves.
+fn stop_asked(
+    rt: &tokio::runtime::Runtime,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>> {
     use tokio::signal::unix::{SignalKind, signal};
+    let _runtime = rt.enter();
     match (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
     ) {
-        (Ok(mut term), Ok(mut int)) => {
+        (Ok(mut term), Ok(mut int)) => Box::pin(async move {
             let first = tokio::select! {
                 _ = term.recv() => "SIGTERM".to_string(),
                 _ = int.recv() => "SIGINT (Ctrl-C)".to_string(),
@@ -194,71 +208,86 @@ async fn stop_asked() -> String {
                 std::process::exit(i32::from(super::exit::ERROR));
             });
             first
-        }
-        _ => std::future::pending().await,
+        }),
+        _ => Box::pin(std::future::pending()),
     }
 }
 
-/// A scan that stopped before it finished (or before it began): announced on the
-/// night's channels, and its summary, with what it had done and why it stopped,
-/// written where the night's goes and printed, so that neither a person nor a
-/// scheduler reads the last night's as tonight's; then the error, for `main` to
-/// report with its advice.
-fn stopped(
-    rt: &tokio::runtime::Runtime,
-    config: &Config,
-    store: &Store,
-    path: &Path,
-    started: chrono::DateTime<chrono::Utc>,
-    e: brandguard::scan::ScanError,
-) -> anyhow::Error {
-    let (mut partial, cause) = match e {
-        brandguard::scan::ScanError::Stopped { partial, source } => (*partial, *source),
-        e => (
-            ScanSummary {
-                tool: brandguard::TOOL.to_string(),
-                targets: config.dir.display().to_string(),
-                store: store.path().display().to_string(),
-                started_at: Some(started),
-                finished_at: Some(chrono::Utc::now()),
-                not_looked: config.marketplaces.iter().map(|m| m.name.clone()).collect(),
-                usage: brandguard::usage::Usage::now(),
-                ..ScanSummary::default()
-            },
-            e,
-        ),
-    };
-    let cause = anyhow::Error::from(cause);
-    partial.stopped = Some(super::failure::text(&cause));
-    // Written before the announcement, which may wait on a slow webhook (and a
-    // second signal ends the process at once), then again with its deliveries.
-    let written = match write_json(path, &partial) {
-        Ok(()) => true,
-        // A full disk: what is left there must not pass for this night's summary.
-        Err(w) => {
-            let gone = std::fs::remove_file(path).is_ok();
-            eprintln!(
-                "warning: {}{}",
-                super::failure::text(&w),
-                if gone {
-                    " (the summary there before was removed, so that it is not read as this night's)"
-                } else {
-                    ""
-                }
-            );
-            false
+/// What a scan command works with, for when its scan stops.
+struct StopContext<'a> {
+    rt: &'a tokio::runtime::Runtime,
+    config: &'a Config,
+    store: &'a Store,
+    /// Where the run summary goes.
+    summary: PathBuf,
+    shard: Option<brandguard::shard::ShardPlan>,
+}
+
+impl StopContext<'_> {
+    /// A scan that stopped before it finished (or before it began): announced on
+    /// the night's channels (a shard's by the merge that ends the night, as its
+    /// findings are), and its summary, with what it had done and why it stopped,
+    /// written where the night's goes and printed, so that neither a person nor a
+    /// scheduler reads the last night's as tonight's; then the error, for `main`
+    /// to report with its advice.
+    fn stopped(
+        &self,
+        started: chrono::DateTime<chrono::Utc>,
+        e: brandguard::scan::ScanError,
+    ) -> anyhow::Error {
+        let (config, store, path) = (self.config, self.store, &self.summary);
+        let (mut partial, cause) = match e {
+            brandguard::scan::ScanError::Stopped { partial, source } => (*partial, *source),
+            e => (
+                ScanSummary {
+                    tool: brandguard::TOOL.to_string(),
+                    targets: config.dir.display().to_string(),
+                    store: store.path().display().to_string(),
+                    started_at: Some(started),
+                    finished_at: Some(chrono::Utc::now()),
+                    not_looked: config.marketplaces.iter().map(|m| m.name.clone()).collect(),
+                    usage: brandguard::usage::Usage::now(),
+                    shard: self.shard.clone(),
+                    ..ScanSummary::default()
+                },
+                e,
+            ),
+        };
+        let cause = anyhow::Error::from(cause);
+        partial.stopped = Some(super::failure::text(&cause));
+        // Written before the announcement, which may wait on a slow webhook (and a
+        // second signal ends the process at once), then again with its deliveries.
+        let written = match write_json(path, &partial) {
+            Ok(()) => true,
+            // A full disk: what is left there must not pass for this night's summary.
+            Err(w) => {
+                let gone = std::fs::remove_file(path).is_ok();
+                eprintln!(
+                    "warning: {}{}",
+                    super::failure::text(&w),
+                    if gone {
+                        " (the summary there before was removed, so that it is not read as this night's)"
+                    } else {
+                        ""
+                    }
+                );
+                false
+            }
+        };
+        // Said where the night's announcement would have been: the operator waiting
+        // for it hears why there is none.
+        if self.shard.is_none() {
+            let notice = brandguard::notify::Announcement::stopped(&config.brand.name, &partial);
+            partial.notifications = self
+                .rt
+                .block_on(brandguard::notify::announce(&config.brand.notify, &notice));
         }
-    };
-    // Said where the night's announcement would have been: the operator waiting
-    // for it hears why there is none.
-    let notice = brandguard::notify::Announcement::stopped(&config.brand.name, &partial);
-    partial.notifications =
-        rt.block_on(brandguard::notify::announce(&config.brand.notify, &notice));
-    print_summary(&partial);
-    if written && write_json(path, &partial).is_ok() {
-        println!("summary written to {}", path.display());
+        print_summary(&partial);
+        if written && write_json(path, &partial).is_ok() {
+            println!("summary written to {}", path.display());
+        }
+        cause
     }
-    cause
 }
 
 /// Writes findings.csv and announces what scan `s` found new (see
