@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use brandguard::demo::{DemoOptions, DemoServer};
+use brandguard::evidence::Store;
 
 mod common;
 
@@ -231,4 +232,63 @@ async fn merge_packet_and_report_killed_between_writes_complete_on_the_next_run(
             before
         );
     }
+}
+
+/// A scan killed after it moved cases and before its `scan_finished` record (its
+/// last two writes): the same command resumes and concludes it again, and the
+/// store ends as an uninterrupted run's, each case with as many events (nothing
+/// moved twice), over three nights of a changing demo.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_killed_after_moving_cases_concludes_once_when_resumed() {
+    let server = DemoServer::start(&DemoOptions::default()).await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let targets = root.join("targets");
+    brandguard::demo::write_targets(&targets, Some(&server)).unwrap();
+    let (control, crashed) = (root.join("control"), root.join("crashed"));
+    let scan = |store: &Path, failpoint| {
+        brandguard(
+            &[
+                "scan",
+                "--targets",
+                p(&targets),
+                "--store",
+                p(store),
+                "--benchmark-unthrottled",
+            ],
+            failpoint,
+        )
+    };
+    let finished = |o: &Output, what: &str| {
+        assert!(
+            o.status.code().is_some_and(|c| c == 0 || c == 3),
+            "{what}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    for night in 0..3 {
+        server.set_night(night);
+        finished(&scan(&control, None), "control");
+        killed(&scan(&crashed, Some("scan-cases-moved")), "scan");
+        finished(&scan(&crashed, None), "resumed scan");
+        let store = Store::open(&crashed).unwrap();
+        store.verify().unwrap();
+        assert_eq!(
+            store.scans().count() as u32,
+            night + 1,
+            "resumed, not begun again"
+        );
+    }
+    assert_eq!(common::outcome(&control, 3), common::outcome(&crashed, 3));
+    let events = |path: &Path| {
+        let store = Store::open(path).unwrap();
+        brandguard::case::all(&store)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.id, c.events.len()))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let want = events(&control);
+    assert!(!want.is_empty());
+    assert_eq!(want, events(&crashed));
 }

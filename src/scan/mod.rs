@@ -1120,6 +1120,8 @@ fn conclude(
     note_expected(store, &mut summary)?;
     let not_looked = summary.not_looked.iter().cloned().collect();
     summary.cases = crate::case::after_scan_of(config, store, scan_id, as_of, gone, &not_looked)?;
+    // Cases moved, the scan not yet finished: a resumed scan concludes again.
+    crate::failpoint::hit("scan-cases-moved");
     summary.findings_resolved = summary.cases.findings_resolved;
     let finished = Utc::now();
     summary.finished_at = Some(finished);
