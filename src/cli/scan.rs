@@ -114,14 +114,14 @@ impl ScanCommand {
             && self.summary.is_none()
             && self.concurrency.is_none()
             && cli.render.is_none();
-        // Listening for SIGTERM from before the store is opened (sled's recovery
-        // of a large store takes a while).
-        let rt = runtime()?;
-        let asked = stop_asked(&rt);
+        // Not before: a command handed over to the review desk waits for the
+        // desk's scan, and Ctrl-C must end that wait as usual.
         let store = match self.open_store(plain)? {
             Ok(s) => s,
             Err(code) => return Ok(code),
         };
+        let rt = runtime()?;
+        let asked = stop_asked(&rt);
         let stop = StopContext {
             rt: &rt,
             config: &config,
@@ -178,10 +178,10 @@ impl ScanCommand {
 
 /// Resolves when the operator or the system asks the scan to stop: SIGTERM
 /// (`systemctl stop`, a Kubernetes pod's end, `kill`) or SIGINT (Ctrl-C). From
-/// this call on the signals no longer kill the process (one that comes before the
-/// scan begins stops it as soon as it has): the scan stops, flushes and writes its
-/// summary instead. Should listening fail, the signals keep their default (the
-/// store is crash-safe) and this never resolves.
+/// this call on (the store is open) the signals no longer kill the process: the
+/// scan stops, flushes and writes its summary instead (a signal that came before
+/// the scan began stops it as soon as it has). Should listening fail, the signals
+/// keep their default (the store is crash-safe) and this never resolves.
 fn stop_asked(
     rt: &tokio::runtime::Runtime,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>> {
