@@ -849,7 +849,8 @@ pub struct Policy {
     /// Brand-field values that name no brand, which counterfeit sellers use to keep
     /// the real brand off a page ("Unbranded", "Generic", "无品牌"). Such a value never
     /// clears a listing: the title and identifiers are judged as if no brand were
-    /// given, and the value itself is a counterfeit signal.
+    /// given, and the value itself is a counterfeit signal. Held folded
+    /// ([`crate::ident::fold`]), as every listing's brand field is compared with them.
     pub decoy_brands: Vec<String>,
     /// A price below `floor × ratio` is a counterfeit signal.
     pub counterfeit_price_ratio: Decimal,

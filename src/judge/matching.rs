@@ -68,7 +68,7 @@ fn read_brand(brand: &Brand, l: &Listing, title: &str) -> BrandReading {
     // A decoy ("Unbranded") is judged as if no brand were given, and remembered.
     let decoy = written
         .clone()
-        .filter(|b| brand.policy.decoy_brands.iter().any(|d| fold(d) == *b));
+        .filter(|b| brand.policy.decoy_brands.iter().any(|d| d == b));
     let brand_field = written.filter(|_| decoy.is_none());
     let brand_ok = match &brand_field {
         Some(b) => brand_names.iter().any(|n| b == n || has_word(b, n)),
