@@ -258,16 +258,30 @@ fn is_shell(body: &[u8]) -> bool {
     if body.len() > 64 * 1024 || find_ci(body, b"<script").is_none() {
         return false;
     }
-    // Structured data is content a crawler reads without running anything.
-    if [
-        &b"application/ld+json"[..],
-        b"itemprop=",
-        b"property=\"og:",
-        b"property=\"product:",
-    ]
-    .iter()
-    .any(|m| find_ci(body, m).is_some())
-    {
+    // Structured data is content a crawler reads without running anything. One
+    // automaton for the four markers, one pass: searched one by one, each marker's
+    // common first letter ('a', 'i', 'p') stopped the scan at most bytes of a page
+    // without them (1.5% of a real-weight scan's CPU).
+    const STRUCTURED: [&str; 4] = [
+        "application/ld+json",
+        "itemprop=",
+        "property=\"og:",
+        "property=\"product:",
+    ];
+    static MARKERS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(STRUCTURED)
+                .ok()
+        });
+    let structured = match MARKERS.as_ref() {
+        Some(ac) => ac.is_match(body),
+        None => STRUCTURED
+            .iter()
+            .any(|m| find_ci(body, m.as_bytes()).is_some()),
+    };
+    if structured {
         return false;
     }
     // Characters, not bytes: UTF-8 continuation bytes are not counted.
@@ -427,6 +441,20 @@ mod tests {
             <body><script>window.__STATE__ = {\"a\": \"many many words inside a script\"}</script>\
             <div id=app></div></body></html>";
         assert_eq!(rules.judge(&page(200, &[], item, hidden)), Verdict::Shell);
+        // Structured data is content, whatever its case: such a page is no shell.
+        for data in [
+            "<script type=\"APPLICATION/LD+JSON\">{\"@type\": \"Product\"}</script>",
+            "<div ItemProp=\"name\"></div>",
+            "<meta PROPERTY=\"og:title\" content=\"x\">",
+            "<meta property=\"product:price:amount\" content=\"1\">",
+        ] {
+            let with = shell.replace("<div id=\"root\">", &format!("{data}<div id=\"root\">"));
+            assert_eq!(
+                rules.judge(&page(200, &[], item, &with)),
+                Verdict::Ok,
+                "{data}"
+            );
+        }
         assert_eq!(find_ci(b"xx<ScRiPt", b"<script"), Some(2));
         assert_eq!(find_ci(b"<scrip", b"<script"), None);
         let gone = "<html><body><h1>This item is no longer available</h1></body></html>";
