@@ -598,14 +598,6 @@ impl Brand {
             });
         }
         let sellers = validate_sellers(b.seller, site, marketplaces)?;
-        let ratio = b.policy.counterfeit_price_ratio.0;
-        if ratio <= rust_decimal::Decimal::ZERO || ratio >= rust_decimal::Decimal::ONE {
-            return Err(ConfigError::Folder {
-                path: site.path.to_path_buf(),
-                message: "`policy.counterfeit_price_ratio` must be between 0 and 1 (e.g. \"0.5\")"
-                    .into(),
-            });
-        }
         Ok(Brand {
             name: b.brand.name,
             aliases: b.brand.aliases,
@@ -613,22 +605,7 @@ impl Brand {
             trademarks: b.trademark,
             skus,
             sellers,
-            policy: Policy {
-                counterfeit_words: b.policy.counterfeit_words,
-                exclusion_words: b.policy.exclusion_words,
-                // Folded once here rather than for every listing (1.4% of a
-                // real-weight scan's CPU went to folding this list).
-                decoy_brands: b
-                    .policy
-                    .decoy_brands
-                    .unwrap_or_else(|| DEFAULT_DECOY_BRANDS.iter().map(|s| s.to_string()).collect())
-                    .iter()
-                    .map(|d| crate::ident::fold(d))
-                    .collect(),
-                counterfeit_price_ratio: ratio,
-                min_match_confidence: b.policy.min_match_confidence.min(100),
-                plausible: validate_plausible(&b.policy.plausible_price, site)?,
-            },
+            policy: validate_policy(b.policy, site)?,
             crawl: {
                 limits::crawl(&b.crawl, site)?;
                 b.crawl
@@ -663,6 +640,34 @@ impl Brand {
             render: validate_render(b.render, site)?,
         })
     }
+}
+
+/// `[policy]`: a counterfeit price ratio between 0 and 1, the decoy brands (the
+/// built-in list unless given) folded once here rather than for every listing
+/// (folding them per listing was 1.4% of a real-weight scan's CPU), plausible
+/// price ranges.
+fn validate_policy(p: PolicyFile, site: &Site) -> Result<Policy, ConfigError> {
+    let ratio = p.counterfeit_price_ratio.0;
+    if ratio <= rust_decimal::Decimal::ZERO || ratio >= rust_decimal::Decimal::ONE {
+        return Err(ConfigError::Folder {
+            path: site.path.to_path_buf(),
+            message: "`policy.counterfeit_price_ratio` must be between 0 and 1 (e.g. \"0.5\")"
+                .into(),
+        });
+    }
+    Ok(Policy {
+        counterfeit_words: p.counterfeit_words,
+        exclusion_words: p.exclusion_words,
+        decoy_brands: p
+            .decoy_brands
+            .unwrap_or_else(|| DEFAULT_DECOY_BRANDS.iter().map(|s| s.to_string()).collect())
+            .iter()
+            .map(|d| crate::ident::fold(d))
+            .collect(),
+        counterfeit_price_ratio: ratio,
+        min_match_confidence: p.min_match_confidence.min(100),
+        plausible: validate_plausible(&p.plausible_price, site)?,
+    })
 }
 
 /// `[networks]`: a refresh period of at least a day, and a common value meaning
