@@ -780,6 +780,11 @@ impl Fetcher {
                 message: "fetcher closed".into(),
                 transient: false,
             })?;
+        // Looked at again after the wait: requests queued behind the host's rate
+        // limit when the breaker tripped must not go out to a host now cut off.
+        if host.cut_off.load(Ordering::Relaxed) {
+            return Err(FetchError::HostCutOff { url: url.clone() });
+        }
         let sent_at = Utc::now();
         let err = |e: reqwest::Error| FetchError::Http {
             url: url.clone(),
