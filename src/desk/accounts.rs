@@ -439,6 +439,8 @@ pub struct Sessions {
     file: Option<PathBuf>,
     /// Five tries a minute per account name, whatever the source address.
     tries: governor::DefaultKeyedRateLimiter<String>,
+    /// How the file is written ([`write_private`]; tests put a failing one here).
+    write: fn(&Path, &[u8]) -> std::io::Result<()>,
 }
 
 impl Default for Sessions {
@@ -448,6 +450,7 @@ impl Default for Sessions {
             by_id: Mutex::new(HashMap::new()),
             file: None,
             tries: governor::RateLimiter::keyed(governor::Quota::per_minute(five)),
+            write: write_private,
         }
     }
 }
@@ -492,15 +495,30 @@ impl Sessions {
     /// the desk goes on with its sessions in memory. Either way the sessions count
     /// as saved now, so a file that cannot be written (a read-only folder) is tried
     /// again, and logged, once per [`SAVE_SEEN_EVERY`], not at every request.
+    ///
+    /// When the write fails the file left on disk is removed: it may hold a session
+    /// ended since (a sign-out, a password set again), which a restart would
+    /// otherwise bring back. Removing needs no free space, so on a full disk it
+    /// works where the write did not; a restart then signs everyone out.
     fn save(&self, map: &mut HashMap<String, Session>) {
         let Some(file) = &self.file else {
             return;
         };
         let written = serde_json::to_vec(&*map)
             .map_err(std::io::Error::other)
-            .and_then(|bytes| write_private(file, &bytes));
+            .and_then(|bytes| (self.write)(file, &bytes));
         if let Err(e) = written {
-            tracing::warn!(path = %file.display(), error = %e, "sessions not saved: a restart will sign people out");
+            match std::fs::remove_file(file) {
+                Ok(()) => {
+                    tracing::warn!(path = %file.display(), error = %e, "sessions not saved, the file removed: a restart will sign everyone out")
+                }
+                Err(gone) if gone.kind() == std::io::ErrorKind::NotFound => {
+                    tracing::warn!(path = %file.display(), error = %e, "sessions not saved: a restart will sign everyone out")
+                }
+                Err(rm) => {
+                    tracing::error!(path = %file.display(), error = %e, remove_error = %rm, "sessions not saved and the old sessions file cannot be removed: a restart would bring back sessions ended since; remove the file before restarting the desk")
+                }
+            }
         }
         map.values_mut().for_each(|s| s.saved_seen = s.last_seen);
     }
@@ -690,6 +708,31 @@ mod tests {
         assert!(broken.actor(&kept, &users).is_none());
         let id = broken.open(&lena);
         assert!(Sessions::kept_in(file).actor(&id, &users).is_some());
+    }
+
+    /// A sign-out the file could not take (a full disk) must not come back at a
+    /// restart from the file written before it.
+    #[test]
+    fn a_sign_out_not_saved_is_not_undone_by_a_restart() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("users.toml");
+        add_user(&path, "lena", Role::Legal, "correct horse battery").expect("added");
+        let users = Users::load(&path).expect("loads");
+        let lena = users.users()[0].clone();
+        let file = users.sessions_file();
+        let mut s = Sessions::kept_in(file.clone());
+        let (kept, closed) = (s.open(&lena), s.open(&lena));
+        assert!(file.exists(), "both sessions saved");
+        s.write = |_, _| Err(std::io::Error::from_raw_os_error(libc::ENOSPC));
+        s.close(&closed);
+        assert!(s.actor(&kept, &users).is_some(), "memory goes on");
+        drop(s);
+        let again = Sessions::kept_in(file.clone());
+        assert!(
+            again.actor(&closed, &users).is_none(),
+            "the signed-out session stays out after the restart"
+        );
+        assert!(!file.exists(), "the stale file was removed");
     }
 
     #[test]
