@@ -735,3 +735,80 @@ async fn a_running_desk_follows_its_users_file() {
     assert_eq!(as_session(&base, &vic, "/cases").await.0, 303);
     running.stop().await;
 }
+
+/// The desk asked to stop (SIGTERM: `systemctl stop`, an upgrade) while its scan
+/// runs: the scan stops as `brandguard scan` does on SIGTERM (nothing concluded,
+/// the store flushed), its summary says so in `last-scan.json` (not last night's
+/// left in place) and on the Scans page; the desk started again resumes it to the
+/// demo's ground truth.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_asked_to_stop_stops_its_scan_and_says_so() {
+    use brandguard::demo::{Fault, Site};
+    let opts = DemoOptions {
+        faults: vec![(Site::Bidbay, Fault::Slow { millis: 300 })],
+        ..DemoOptions::default()
+    };
+    let (server, config) = common::demo(&opts).await;
+    let (dir, store) = common::fresh_store();
+    let summary_path = dir.path().join("last-scan.json");
+    std::fs::write(&summary_path, "{\"last night\": true}").unwrap();
+    let running = desk::start(config.clone(), store, "127.0.0.1:0".parse().unwrap(), None)
+        .await
+        .unwrap();
+    assert!(desk::spawn_scan(&running.desk), "the scan starts");
+    // Stopped once it has stored pages (not after a fixed time).
+    let store = running_store(&running);
+    for _ in 0..600 {
+        if store.observations(1).count() >= 10 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(store.observations(1).count() >= 10, "the scan stored pages");
+    running.desk.stop_scan("SIGTERM").await;
+    let last = running.desk.scan_state_now().last.expect("the scan ended");
+    assert_eq!(last.exit, 1, "{}", last.message);
+    assert!(
+        last.message.contains("stopped before it finished")
+            && last.message.contains("interrupted by SIGTERM"),
+        "{}",
+        last.message
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
+    assert!(
+        summary["stopped"]
+            .as_str()
+            .is_some_and(|s| s.contains("interrupted by SIGTERM")),
+        "{summary}"
+    );
+    assert!(summary["pages_fetched"].as_u64().unwrap() > 0, "{summary}");
+    assert_eq!(summary["findings_resolved"], 0);
+    let scans: Vec<_> = store.scans().map(|s| s.unwrap()).collect();
+    assert_eq!(scans.len(), 1);
+    assert!(scans[0].finished_at.is_none(), "nothing concluded");
+    store.verify().expect("the store verifies");
+    running.stop().await;
+
+    // Started again, the desk's next scan resumes the stopped one.
+    let store = brandguard::evidence::Store::open(&dir.path().join("store")).unwrap();
+    let running = desk::start(config, store, "127.0.0.1:0".parse().unwrap(), None)
+        .await
+        .unwrap();
+    assert!(desk::spawn_scan(&running.desk));
+    while running.desk.scan_state_now().running_since.is_some() {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let last = running.desk.scan_state_now().last.expect("the scan ended");
+    assert_eq!(last.exit, 0, "{}", last.message);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
+    assert!(summary.get("stopped").is_none(), "{summary}");
+    assert_eq!(summary["resumed"], true, "{summary}");
+    let store = running_store(&running);
+    store.verify().expect("the store verifies");
+    assert_eq!(store.scans().count(), 1, "resumed, not restarted");
+    let found = brandguard::scan::findings_of_scan(store, 1).unwrap();
+    assert_eq!(found, server.ground_truth().expected_findings());
+    running.stop().await;
+}

@@ -124,6 +124,34 @@ impl ServeCommand {
     }
 }
 
+/// A desk that stopped (and no longer answers) while this waited stopped its scan
+/// too, which wrote its summary at `path`: if that summary is one written after
+/// `since` and says the scan stopped, it is said as `brandguard scan` says it, and
+/// the exit code is 1.
+fn ended_with_the_desk(path: &Path, since: chrono::DateTime<chrono::Utc>) -> Option<u8> {
+    /// What of the summary is said here.
+    #[derive(serde::Deserialize)]
+    struct Stopped {
+        scan_id: u64,
+        pages_fetched: u64,
+        listings_seen: u64,
+        finished_at: chrono::DateTime<chrono::Utc>,
+        stopped: String,
+    }
+    let s: Stopped = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    (s.finished_at >= since).then(|| {
+        println!(
+            "scan {} in the review desk STOPPED before it finished, with the desk, after {} pages and {} listings: {} (summary in {})",
+            s.scan_id,
+            s.pages_fetched,
+            s.listings_seen,
+            brandguard::sanitize::terminal(&s.stopped, 500),
+            path.display()
+        );
+        exit::ERROR
+    })
+}
+
 /// Opens the store at `path` for reading, or, when a running desk holds it, the
 /// desk's advert: the caller then asks the desk.
 pub(super) enum Reader {
@@ -177,8 +205,10 @@ pub(super) fn ask_desk<T: serde::de::DeserializeOwned>(advert: &Advert, path: &s
 /// `brandguard scan` while a desk holds the store: the desk runs the night (the
 /// same scan, time-stamp, findings.csv and announcement, summary in
 /// `last-scan.json` beside the store) and this waits for it, exiting as the scan
-/// would have. A scan the desk is already running is waited for instead.
-pub(super) fn scan_through(advert: &Advert, targets: &Path) -> Result<u8> {
+/// would have. A scan the desk is already running is waited for instead. Should
+/// the desk stop meanwhile (SIGTERM), its scan stops too and writes `summary`:
+/// that is what this reports.
+pub(super) fn scan_through(advert: &Advert, targets: &Path, summary: &Path) -> Result<u8> {
     let rt = super::runtime()?;
     let client = reqwest::Client::new();
     let url = format!("{}/api/scan", advert.url);
@@ -220,7 +250,10 @@ pub(super) fn scan_through(advert: &Advert, targets: &Path) -> Result<u8> {
     );
     loop {
         std::thread::sleep(std::time::Duration::from_secs(2));
-        let now: desk::ApiScan = ask_desk(advert, "/api/scan")?;
+        let now: desk::ApiScan = match ask_desk(advert, "/api/scan") {
+            Ok(now) => now,
+            Err(e) => return ended_with_the_desk(summary, started_at).ok_or(e),
+        };
         if now.state.running_since.is_some() {
             continue;
         }

@@ -24,17 +24,7 @@ pub fn report(e: &anyhow::Error) -> u8 {
 /// text already ends with its cause's (`evidence store: {0}` over an I/O error,
 /// as `thiserror`'s `#[from]` makes them) does not get the cause again.
 pub(super) fn text(e: &anyhow::Error) -> String {
-    let mut out = String::new();
-    for cause in e.chain() {
-        let part = cause.to_string();
-        if !out.ends_with(&part) {
-            if !out.is_empty() {
-                out.push_str(": ");
-            }
-            out.push_str(&part);
-        }
-    }
-    out
+    brandguard::scan::night::error_text(e.as_ref())
 }
 
 /// What the operator can do about `e`, if it is a cause they can mend.

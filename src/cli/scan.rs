@@ -55,7 +55,15 @@ impl ScanCommand {
             Ok(s) => Ok(Ok(s)),
             Err(e @ brandguard::evidence::EvidenceError::Locked { .. }) if handover => {
                 match brandguard::desk::Advert::read(&self.store) {
-                    Some(advert) => Ok(Err(super::desk::scan_through(&advert, &self.targets)?)),
+                    Some(advert) => Ok(Err(super::desk::scan_through(
+                        &advert,
+                        &self.targets,
+                        &self
+                            .store
+                            .parent()
+                            .unwrap_or(Path::new("."))
+                            .join("last-scan.json"),
+                    )?)),
                     None => Err(e.into()),
                 }
             }
@@ -235,58 +243,31 @@ impl StopContext<'_> {
         started: chrono::DateTime<chrono::Utc>,
         e: brandguard::scan::ScanError,
     ) -> anyhow::Error {
-        let (config, store, path) = (self.config, self.store, &self.summary);
-        let (mut partial, cause) = match e {
-            brandguard::scan::ScanError::Stopped { partial, source } => (*partial, *source),
-            e => (
-                ScanSummary {
-                    tool: brandguard::TOOL.to_string(),
-                    targets: config.dir.display().to_string(),
-                    store: store.path().display().to_string(),
-                    started_at: Some(started),
-                    finished_at: Some(chrono::Utc::now()),
-                    not_looked: config.marketplaces.iter().map(|m| m.name.clone()).collect(),
-                    usage: brandguard::usage::Usage::now(),
-                    shard: self.shard.clone(),
-                    ..ScanSummary::default()
-                },
-                e,
-            ),
-        };
-        let cause = anyhow::Error::from(cause);
-        partial.stopped = Some(super::failure::text(&cause));
-        // Written before the announcement, which may wait on a slow webhook (and a
-        // second signal ends the process at once), then again with its deliveries.
-        let written = match write_json(path, &partial) {
-            Ok(()) => true,
-            // A full disk: what is left there must not pass for this night's summary.
-            Err(w) => {
-                let gone = std::fs::remove_file(path).is_ok();
-                eprintln!(
-                    "warning: {}{}",
-                    super::failure::text(&w),
-                    if gone {
-                        " (the summary there before was removed, so that it is not read as this night's)"
-                    } else {
-                        ""
-                    }
-                );
-                false
-            }
-        };
-        // Said where the night's announcement would have been: the operator waiting
-        // for it hears why there is none.
-        if self.shard.is_none() {
-            let notice = brandguard::notify::Announcement::stopped(&config.brand.name, &partial);
-            partial.notifications = self
-                .rt
-                .block_on(brandguard::notify::announce(&config.brand.notify, &notice));
+        let path = &self.summary;
+        let kept = self.rt.block_on(brandguard::scan::night::stopped(
+            self.config,
+            self.store,
+            started,
+            self.shard.clone(),
+            e,
+            path,
+        ));
+        if let Some((w, removed)) = &kept.not_written {
+            eprintln!(
+                "warning: {}{}",
+                brandguard::scan::night::error_text(w),
+                if *removed {
+                    " (the summary there before was removed, so that it is not read as this night's)"
+                } else {
+                    ""
+                }
+            );
         }
-        print_summary(&partial);
-        if written && write_json(path, &partial).is_ok() {
+        print_summary(&kept.summary);
+        if kept.not_written.is_none() {
             println!("summary written to {}", path.display());
         }
-        cause
+        anyhow::Error::from(kept.cause)
     }
 }
 

@@ -383,13 +383,14 @@ pub fn spawn_scan(d: &Arc<Desk>) -> bool {
 
 /// One night in the desk: the scan and the steps after it; how it ended.
 async fn run_night(desk: &Desk) -> LastScan {
-    let result = crate::scan::run(
-        &desk.config(),
-        &desk.store,
-        crate::scan::ScanOptions::default(),
-    )
-    .await;
-    match result {
+    let config = desk.config();
+    let options = crate::scan::ScanOptions {
+        stop: Some(desk.scan_stop_asked()),
+        ..crate::scan::ScanOptions::default()
+    };
+    let started = chrono::Utc::now();
+    let summary_path = beside_store(desk).join("last-scan.json");
+    match crate::scan::run(&config, &desk.store, options).await {
         Ok(mut summary) => {
             night(desk, &mut summary).await;
             LastScan {
@@ -405,41 +406,50 @@ async fn run_night(desk: &Desk) -> LastScan {
                 ),
             }
         }
-        Err(crate::scan::ScanError::Stopped { partial, source }) => LastScan {
-            finished_at: chrono::Utc::now(),
-            scan_id: Some(partial.scan_id),
-            exit: 1,
-            message: format!(
-                "stopped before it finished, after {} pages and {} listings (the next scan resumes it): {source}",
-                partial.pages_fetched, partial.listings_seen
-            ),
-        },
-        Err(e) => LastScan {
-            finished_at: chrono::Utc::now(),
-            scan_id: None,
-            exit: 1,
-            message: e.to_string(),
-        },
+        Err(e) => {
+            let begun = matches!(e, crate::scan::ScanError::Stopped { .. });
+            let kept =
+                crate::scan::night::stopped(&config, &desk.store, started, None, e, &summary_path)
+                    .await;
+            let s = &kept.summary;
+            let why = s.stopped.clone().unwrap_or_default();
+            LastScan {
+                finished_at: chrono::Utc::now(),
+                scan_id: begun.then_some(s.scan_id),
+                exit: 1,
+                message: if begun {
+                    format!(
+                        "stopped before it finished, after {} pages and {} listings (the next scan resumes it): {why}",
+                        s.pages_fetched, s.listings_seen
+                    )
+                } else {
+                    why
+                },
+            }
+        }
     }
+}
+
+/// The folder that holds the store, where the night's files go.
+fn beside_store(d: &Desk) -> std::path::PathBuf {
+    d.store
+        .path()
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .to_path_buf()
 }
 
 /// The rest of the nightly job, as `brandguard scan` does it: the log
 /// time-stamped, findings.csv written and what is new announced, the summary
 /// written beside the store (`last-scan.json`).
 async fn night(d: &Desk, s: &mut crate::summary::ScanSummary) {
-    let beside = d
-        .store
-        .path()
-        .parent()
-        .unwrap_or(std::path::Path::new("."))
-        .to_path_buf();
+    let beside = beside_store(d);
     if let Some(tsa) = &d.config().brand.evidence.tsa {
         s.timestamp = Some(crate::scan::night::timestamp(&d.store, tsa).await);
     }
     crate::scan::night::announce(&d.config(), &d.store, s, &beside.join("findings.csv")).await;
     let path = beside.join("last-scan.json");
-    let text = serde_json::to_string_pretty(s).unwrap_or_default() + "\n";
-    if let Err(e) = std::fs::write(&path, text) {
+    if let Err(e) = crate::scan::night::write_summary(&path, s) {
         tracing::error!(path = %path.display(), error = %e, "cannot write the scan's summary");
     }
 }

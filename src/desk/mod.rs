@@ -152,6 +152,9 @@ pub struct Desk {
     /// The CSRF token of every form, and the CLI's API token (see `desk.json`).
     token: String,
     scan: Mutex<ScanState>,
+    /// Set (to why) when the desk is asked to stop: its running scan then stops,
+    /// flushes and writes its summary, as `brandguard scan` does on SIGTERM.
+    stop_scan: tokio::sync::watch::Sender<Option<String>>,
     /// Where packets built from the desk are written (`STORE/../packets`).
     packets: PathBuf,
     /// The accounts, when the desk has any: then every page wants a session.
@@ -238,6 +241,7 @@ impl Desk {
             env,
             token: random_token(),
             scan: Mutex::new(ScanState::default()),
+            stop_scan: tokio::sync::watch::channel(None).0,
             packets,
             users: users.map(LiveUsers::new),
             targets_edit: Mutex::new(()),
@@ -297,6 +301,31 @@ impl Desk {
 
     fn scan_state(&self) -> std::sync::MutexGuard<'_, ScanState> {
         self.scan.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Asks the running scan, if any, to stop (`why`: the signal), and any scan
+    /// started after this to stop at once. Returns when no scan runs.
+    pub async fn stop_scan(&self, why: &str) {
+        self.stop_scan.send_replace(Some(why.to_string()));
+        let mut every = tokio::time::interval(std::time::Duration::from_millis(100));
+        while self.scan_state().running_since.is_some() {
+            every.tick().await;
+        }
+    }
+
+    /// Resolves (to why) when the desk's scan is asked to stop.
+    fn scan_stop_asked(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>> {
+        let mut asked = self.stop_scan.subscribe();
+        Box::pin(async move {
+            let why = asked.wait_for(Option::is_some).await.map(|w| w.clone());
+            match why {
+                Ok(why) => why.unwrap_or_default(),
+                // The desk is gone: nobody can ask any more.
+                Err(_) => std::future::pending().await,
+            }
+        })
     }
 
     /// Who acts on a desk without accounts: the machine's user, with the desk's
@@ -570,15 +599,38 @@ impl Running {
         let _ = (&mut self.task).await;
     }
 
-    /// Serves until the process is asked to stop (Ctrl-C, SIGTERM).
+    /// Serves until the process is asked to stop (Ctrl-C, SIGTERM). A scan the
+    /// desk runs then stops as `brandguard scan` would: its pages in flight
+    /// dropped, the store flushed, its summary (`stopped`) written and announced;
+    /// the next scan resumes it. A second signal ends the process at once (the
+    /// store survives that as it survives a crash).
     pub async fn until_signal(self) {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).ok();
+        let mut int = signal(SignalKind::interrupt()).ok();
+        async fn next(s: &mut Option<tokio::signal::unix::Signal>) {
+            match s.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending().await,
+            }
         }
-        self.stop().await;
+        let why = tokio::select! {
+            _ = next(&mut int) => "SIGINT (Ctrl-C)",
+            _ = next(&mut term) => "SIGTERM",
+        };
+        tracing::info!(signal = why, "the desk is asked to stop");
+        let desk = self.desk.clone();
+        let stopping = async move {
+            desk.stop_scan(why).await;
+            self.stop().await;
+        };
+        tokio::select! {
+            _ = stopping => {}
+            _ = next(&mut int) => std::process::exit(1),
+            _ = next(&mut term) => std::process::exit(1),
+        }
     }
 }
 

@@ -64,3 +64,102 @@ pub async fn announce(
     }
     findings_file
 }
+
+/// Writes the night's summary `s` to `path` (`last-scan.json`) all or nothing:
+/// a full disk leaves the file as it was, never cut.
+pub fn write_summary(path: &Path, s: &ScanSummary) -> Result<(), crate::report::ReportError> {
+    let text = serde_json::to_string_pretty(s).map_err(|e| crate::report::ReportError::Write {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e),
+    })? + "\n";
+    crate::report::write_file_with(path, |w| std::io::Write::write_all(w, text.as_bytes()))
+}
+
+/// The error and its causes on one line, each said once: a wrapper whose own text
+/// already ends with its cause's (`evidence store: {0}` over an I/O error, as
+/// `thiserror`'s `#[from]` makes them) does not get the cause again.
+pub fn error_text(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = String::new();
+    let mut next = Some(e);
+    while let Some(cause) = next {
+        let part = cause.to_string();
+        if !out.ends_with(&part) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&part);
+        }
+        next = cause.source();
+    }
+    out
+}
+
+/// How the summary of a scan that stopped was kept.
+#[derive(Debug)]
+pub struct StoppedSummary {
+    /// What the scan had done, `stopped` saying why; the announcement's
+    /// deliveries in `notifications`.
+    pub summary: ScanSummary,
+    /// The error the scan stopped on (for the caller to report with its advice).
+    pub cause: super::ScanError,
+    /// Why the summary could not be written, and whether the one there before was
+    /// removed (so that it is not read as this night's).
+    pub not_written: Option<(crate::report::ReportError, bool)>,
+}
+
+/// A scan that stopped before it finished (or before it began, `e` then being
+/// why it did not): its summary, with what it had done and why it stopped,
+/// written to `path` where the night's goes, so that neither a person nor a
+/// scheduler reads the last night's as tonight's, and announced on the night's
+/// channels (a shard's is not: the merge that ends the night announces, naming
+/// a missing share). `started` and `shard` describe the scan for a summary made
+/// here.
+pub async fn stopped(
+    config: &Config,
+    store: &Store,
+    started: chrono::DateTime<chrono::Utc>,
+    shard: Option<crate::shard::ShardPlan>,
+    e: super::ScanError,
+    path: &Path,
+) -> StoppedSummary {
+    let (mut partial, cause) = match e {
+        super::ScanError::Stopped { partial, source } => (*partial, *source),
+        e => (
+            ScanSummary {
+                tool: crate::TOOL.to_string(),
+                targets: config.dir.display().to_string(),
+                store: store.path().display().to_string(),
+                started_at: Some(started),
+                finished_at: Some(chrono::Utc::now()),
+                not_looked: config.marketplaces.iter().map(|m| m.name.clone()).collect(),
+                usage: crate::usage::Usage::now(),
+                shard,
+                ..ScanSummary::default()
+            },
+            e,
+        ),
+    };
+    partial.stopped = Some(error_text(&cause));
+    // Written before the announcement, which may wait on a slow webhook (and the
+    // process may be ended meanwhile), then again with its deliveries.
+    let not_written = write_summary(path, &partial).err().map(|w| {
+        // A full disk: what is left there must not pass for this night's summary.
+        let removed = std::fs::remove_file(path).is_ok();
+        tracing::error!(path = %path.display(), error = %w, removed_the_old_one = removed, "cannot write the stopped scan's summary");
+        (w, removed)
+    });
+    if partial.shard.is_none() {
+        let notice = crate::notify::Announcement::stopped(&config.brand.name, &partial);
+        partial.notifications = crate::notify::announce(&config.brand.notify, &notice).await;
+        if not_written.is_none()
+            && let Err(e) = write_summary(path, &partial)
+        {
+            tracing::warn!(path = %path.display(), error = %e, "the stopped scan's summary was written without its announcement's deliveries");
+        }
+    }
+    StoppedSummary {
+        summary: partial,
+        cause,
+        not_written,
+    }
+}
