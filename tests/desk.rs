@@ -774,15 +774,7 @@ async fn a_desk_asked_to_stop_stops_its_scan_and_says_so() {
         "{}",
         last.message
     );
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary_path).unwrap()).unwrap();
-    assert!(
-        summary["stopped"]
-            .as_str()
-            .is_some_and(|s| s.contains("interrupted by SIGTERM")),
-        "{summary}"
-    );
-    assert!(summary["pages_fetched"].as_u64().unwrap() > 0, "{summary}");
+    let summary = common::stopped_by_sigterm(&summary_path);
     assert_eq!(summary["findings_resolved"], 0);
     let scans: Vec<_> = store.scans().map(|s| s.unwrap()).collect();
     assert_eq!(scans.len(), 1);

@@ -740,17 +740,7 @@ async fn a_shard_pods_end_is_passed_on_to_its_scan() {
         Some(1),
         "the pod fails, to be retried: {status}"
     );
-    let summary: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(data.join("runs/29000001/shard-0.json")).unwrap(),
-    )
-    .unwrap();
-    assert!(
-        summary["stopped"]
-            .as_str()
-            .is_some_and(|s| s.contains("interrupted by SIGTERM")),
-        "{summary}"
-    );
-    assert!(summary["pages_fetched"].as_u64().unwrap() > 0, "{summary}");
+    common::stopped_by_sigterm(&data.join("runs/29000001/shard-0.json"));
     Store::open(&data.join("shards/0/store"))
         .unwrap()
         .verify()

@@ -252,14 +252,7 @@ async fn a_scan_asked_to_stop_says_so_and_the_next_resumes_it() {
     assert!(term.success());
     let status = run.child.wait().unwrap();
     assert_eq!(status.code(), Some(1), "{status}");
-    let summary = night.summary();
-    assert!(
-        summary["stopped"]
-            .as_str()
-            .is_some_and(|s| s.contains("interrupted by SIGTERM")),
-        "{summary}"
-    );
-    assert!(summary["pages_fetched"].as_u64().unwrap() > 0, "{summary}");
+    let summary = common::stopped_by_sigterm(&night.summary_path());
     assert_eq!(summary["findings_resolved"], 0);
     night.assert_unfinished();
     night.resume_to_the_ground_truth();

@@ -446,3 +446,21 @@ pub fn forge_snapshot(store: &Path, sha: &str, edit: impl FnOnce(&mut Vec<u8>)) 
         .expect("insert");
     db.flush().expect("flush");
 }
+
+/// The run summary at `path`, asserted to be that of a scan stopped by SIGTERM
+/// after it had fetched pages.
+pub fn stopped_by_sigterm(path: &Path) -> serde_json::Value {
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the summary")).expect("json");
+    assert!(
+        summary["stopped"]
+            .as_str()
+            .is_some_and(|s| s.contains("interrupted by SIGTERM")),
+        "{summary}"
+    );
+    assert!(
+        summary["pages_fetched"].as_u64().unwrap_or(0) > 0,
+        "{summary}"
+    );
+    summary
+}
