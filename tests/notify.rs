@@ -303,3 +303,53 @@ async fn a_scan_that_stops_is_announced_with_why() {
         "{a}"
     );
 }
+
+/// The night's summary is written as soon as the scan ends, before the
+/// announcement: a webhook that never answers (and the process killed while it
+/// waits, as a scheduler's timeout would) leaves tonight's summary, not last
+/// night's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_summary_is_written_before_a_slow_announcement() {
+    let server = DemoServer::start(&DemoOptions::default()).await.unwrap();
+    let called: Inbox = Arc::default();
+    let kept = called.clone();
+    let app = axum::Router::new().fallback(move |body: String| {
+        let kept = kept.clone();
+        async move {
+            kept.lock().unwrap().push(body);
+            std::future::pending::<()>().await
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let targets = targets_with(&format!("webhook_url = \"{hook}\""));
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let summary = store.with_extension("json");
+    std::fs::write(&summary, "{\"scan_id\": 0, \"last night\": true}").unwrap();
+    let mut child = common::scan_command(targets.path(), &store, &summary, &server)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..1200 {
+        if !called.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!called.lock().unwrap().is_empty(), "the webhook was called");
+    // The scan waits on the webhook now: killed there.
+    let _ = child.kill();
+    let _ = child.wait();
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(s["scan_id"], 1, "tonight's summary: {s}");
+    assert!(s.get("stopped").is_none(), "{s}");
+    assert_eq!(
+        s["findings_new"].as_u64(),
+        Some(server.ground_truth().expected_findings().len() as u64),
+        "{s}"
+    );
+}

@@ -8,7 +8,7 @@ use brandguard::evidence::Store;
 use brandguard::scan::{ScanOptions, ScanSummary};
 use clap::Args;
 
-use super::{Cli, exit, load_config, runtime, write_json};
+use super::{Cli, exit, load_config, runtime};
 
 #[derive(Args)]
 pub struct ScanCommand {
@@ -155,6 +155,13 @@ impl ScanCommand {
             Ok(s) => s,
             Err(e) => return Err(stop.stopped(started, e)),
         };
+        // The night's summary at once, before the time-stamp and the announcement
+        // (a TSA or a webhook may take their time, and the process may be killed
+        // meanwhile): last night's must never be read as tonight's. Written again
+        // below with their outcomes.
+        if let Err(e) = brandguard::scan::night::write_summary(&path, &s) {
+            eprintln!("warning: {}", brandguard::scan::night::error_text(&e));
+        }
         // Third-party time on the night's evidence; a TSA that fails never fails the
         // night (the next token covers it).
         if let Some(tsa) = &config.brand.evidence.tsa {
@@ -174,12 +181,15 @@ impl ScanCommand {
                 &path.with_file_name("findings.csv"),
             )
         };
-        write_json(&path, &s)?;
+        let written = brandguard::scan::night::write_summary(&path, &s);
         print_summary(&s);
-        println!("summary written to {}", path.display());
         if let Some(f) = findings_file {
             println!("findings written to {f}");
         }
+        // A night whose summary is not written is not a fine night for a scheduler
+        // (the error and its advice follow).
+        written?;
+        println!("summary written to {}", path.display());
         Ok(exit_code(&s))
     }
 }
@@ -252,16 +262,8 @@ impl StopContext<'_> {
             e,
             path,
         ));
-        if let Some((w, removed)) = &kept.not_written {
-            eprintln!(
-                "warning: {}{}",
-                brandguard::scan::night::error_text(w),
-                if *removed {
-                    " (the summary there before was removed, so that it is not read as this night's)"
-                } else {
-                    ""
-                }
-            );
+        if let Some(w) = &kept.not_written {
+            eprintln!("warning: {}", brandguard::scan::night::error_text(w));
         }
         print_summary(&kept.summary);
         if kept.not_written.is_none() {

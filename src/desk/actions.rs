@@ -444,14 +444,15 @@ fn beside_store(d: &Desk) -> std::path::PathBuf {
 /// written beside the store (`last-scan.json`).
 async fn night(d: &Desk, s: &mut crate::summary::ScanSummary) {
     let beside = beside_store(d);
+    let path = beside.join("last-scan.json");
+    // At once, then again with the time-stamp and the announcement (see `scan`);
+    // a failure is logged there.
+    let _ = crate::scan::night::write_summary(&path, s);
     if let Some(tsa) = &d.config().brand.evidence.tsa {
         s.timestamp = Some(crate::scan::night::timestamp(&d.store, tsa).await);
     }
     crate::scan::night::announce(&d.config(), &d.store, s, &beside.join("findings.csv")).await;
-    let path = beside.join("last-scan.json");
-    if let Err(e) = crate::scan::night::write_summary(&path, s) {
-        tracing::error!(path = %path.display(), error = %e, "cannot write the scan's summary");
-    }
+    let _ = crate::scan::night::write_summary(&path, s);
 }
 
 /// The CLI's token, from its header.

@@ -66,13 +66,35 @@ pub async fn announce(
 }
 
 /// Writes the night's summary `s` to `path` (`last-scan.json`) all or nothing:
-/// a full disk leaves the file as it was, never cut.
-pub fn write_summary(path: &Path, s: &ScanSummary) -> Result<(), crate::report::ReportError> {
-    let text = serde_json::to_string_pretty(s).map_err(|e| crate::report::ReportError::Write {
-        path: path.display().to_string(),
-        source: std::io::Error::other(e),
-    })? + "\n";
-    crate::report::write_file_with(path, |w| std::io::Write::write_all(w, text.as_bytes()))
+/// a full disk never leaves it cut. If it cannot be written, the summary there
+/// before (last night's) is removed, so that nobody reads it as this night's.
+pub fn write_summary(path: &Path, s: &ScanSummary) -> Result<(), SummaryNotWritten> {
+    let written = serde_json::to_string_pretty(s)
+        .map_err(std::io::Error::other)
+        .map_err(|source| crate::report::ReportError::Write {
+            path: path.display().to_string(),
+            source,
+        })
+        .and_then(|text| {
+            crate::report::write_file_with(path, |w| {
+                std::io::Write::write_all(w, (text + "\n").as_bytes())
+            })
+        });
+    written.map_err(|error| {
+        let removed_old = std::fs::remove_file(path).is_ok();
+        tracing::error!(path = %path.display(), %error, removed_old, "cannot write the scan's summary");
+        SummaryNotWritten { error, removed_old }
+    })
+}
+
+/// Why a night's summary was not written, and whether the one there before was
+/// removed.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{error}", if *.removed_old { "the night's summary is not written, and the one there before was removed so that it is not read as this night's: " } else { "" })]
+pub struct SummaryNotWritten {
+    #[source]
+    pub error: crate::report::ReportError,
+    pub removed_old: bool,
 }
 
 /// The error and its causes on one line, each said once: a wrapper whose own text
@@ -102,9 +124,8 @@ pub struct StoppedSummary {
     pub summary: ScanSummary,
     /// The error the scan stopped on (for the caller to report with its advice).
     pub cause: super::ScanError,
-    /// Why the summary could not be written, and whether the one there before was
-    /// removed (so that it is not read as this night's).
-    pub not_written: Option<(crate::report::ReportError, bool)>,
+    /// Why the summary could not be written.
+    pub not_written: Option<SummaryNotWritten>,
 }
 
 /// A scan that stopped before it finished (or before it began, `e` then being
@@ -142,12 +163,7 @@ pub async fn stopped(
     partial.stopped = Some(error_text(&cause));
     // Written before the announcement, which may wait on a slow webhook (and the
     // process may be ended meanwhile), then again with its deliveries.
-    let not_written = write_summary(path, &partial).err().map(|w| {
-        // A full disk: what is left there must not pass for this night's summary.
-        let removed = std::fs::remove_file(path).is_ok();
-        tracing::error!(path = %path.display(), error = %w, removed_the_old_one = removed, "cannot write the stopped scan's summary");
-        (w, removed)
-    });
+    let not_written = write_summary(path, &partial).err();
     if partial.shard.is_none() {
         let notice = crate::notify::Announcement::stopped(&config.brand.name, &partial);
         partial.notifications = crate::notify::announce(&config.brand.notify, &notice).await;
