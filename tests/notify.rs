@@ -13,13 +13,21 @@ type Inbox = Arc<Mutex<Vec<String>>>;
 
 /// A webhook receiver answering `status` and keeping every body.
 async fn webhook(status: u16) -> (String, Inbox) {
+    webhook_answering(Some(status)).await
+}
+
+/// A webhook receiver keeping every body and answering `status`, or never.
+async fn webhook_answering(status: Option<u16>) -> (String, Inbox) {
     let inbox: Inbox = Arc::default();
     let kept = inbox.clone();
     let app = axum::Router::new().fallback(move |body: String| {
         let kept = kept.clone();
         async move {
             kept.lock().unwrap().push(body);
-            axum::http::StatusCode::from_u16(status).unwrap()
+            match status {
+                Some(s) => axum::http::StatusCode::from_u16(s).unwrap(),
+                None => std::future::pending().await,
+            }
         }
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -311,18 +319,7 @@ async fn a_scan_that_stops_is_announced_with_why() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_summary_is_written_before_a_slow_announcement() {
     let server = DemoServer::start(&DemoOptions::default()).await.unwrap();
-    let called: Inbox = Arc::default();
-    let kept = called.clone();
-    let app = axum::Router::new().fallback(move |body: String| {
-        let kept = kept.clone();
-        async move {
-            kept.lock().unwrap().push(body);
-            std::future::pending::<()>().await
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (hook, called) = webhook_answering(None).await;
     let targets = targets_with(&format!("webhook_url = \"{hook}\""));
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
