@@ -489,12 +489,16 @@ async fn pages_and_the_cli_answer_while_the_desk_scans_a_slow_marketplace() {
             .is_some(),
         "listed during the scan"
     );
+    // As the unit `brandguard schedule` prints runs it: --summary naming the
+    // default file, beside the store.
     let scan_args = vec![
         "scan".into(),
         "--targets".into(),
-        targets.into_os_string(),
+        targets.clone().into_os_string(),
         "--store".into(),
         store_path.clone().into_os_string(),
+        "--summary".into(),
+        dir.path().join("last-scan.json").into_os_string(),
     ];
     let scanned = tokio::task::spawn_blocking(move || cli(scan_args))
         .await
@@ -519,6 +523,22 @@ async fn pages_and_the_cli_answer_while_the_desk_scans_a_slow_marketplace() {
         "the night's findings"
     );
     running.desk.store().verify().expect("the store verifies");
+    // An option the desk's scan would not honour is refused, and named.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"))
+        .arg("scan")
+        .arg("--targets")
+        .arg(&targets)
+        .arg("--store")
+        .arg(&store_path)
+        .args(["--concurrency", "2"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        err.contains("review desk") && err.contains("--concurrency"),
+        "{err}"
+    );
     running.stop().await;
 }
 

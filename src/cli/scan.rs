@@ -49,26 +49,65 @@ struct BaseUrls {
 
 impl ScanCommand {
     /// The store, or the exit code of the night a review desk holding it ran
-    /// instead (`handover`: the command may be handed to a desk).
-    fn open_store(&self, handover: bool) -> Result<std::result::Result<Store, u8>> {
+    /// instead. `kept_from_desk` names the options this command has that the desk's
+    /// scan would not honour: with any, the command is not handed over.
+    fn open_store(&self, kept_from_desk: &[&str]) -> Result<std::result::Result<Store, u8>> {
         match Store::open(&self.store) {
             Ok(s) => Ok(Ok(s)),
-            Err(e @ brandguard::evidence::EvidenceError::Locked { .. }) if handover => {
-                match brandguard::desk::Advert::read(&self.store) {
-                    Some(advert) => Ok(Err(super::desk::scan_through(
-                        &advert,
-                        &self.targets,
-                        &self
-                            .store
-                            .parent()
-                            .unwrap_or(Path::new("."))
-                            .join("last-scan.json"),
-                    )?)),
-                    None => Err(e.into()),
+            Err(e @ brandguard::evidence::EvidenceError::Locked { .. }) => {
+                let Some(advert) = brandguard::desk::Advert::read(&self.store) else {
+                    return Err(e.into());
+                };
+                if !kept_from_desk.is_empty() {
+                    anyhow::bail!(
+                        "the review desk at {} holds the store {}: it runs the nightly scan for a plain `brandguard scan --targets … --store …`, but not with {} (its scan would not honour that): drop it, or stop the desk",
+                        advert.url,
+                        self.store.display(),
+                        kept_from_desk.join(", ")
+                    );
                 }
+                Ok(Err(super::desk::scan_through(
+                    &advert,
+                    &self.targets,
+                    &self.default_summary(),
+                )?))
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Where the night's summary goes unless `--summary` says otherwise, and where
+    /// the review desk writes its scans' summaries: `last-scan.json` beside the store.
+    fn default_summary(&self) -> PathBuf {
+        self.store
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("last-scan.json")
+    }
+
+    /// The options given that the review desk's scan would not honour. `--summary`
+    /// naming the default file (as the unit `brandguard schedule` prints does) is
+    /// no such option.
+    fn kept_from_desk(&self, cli: &Cli, shard: bool) -> Vec<&'static str> {
+        let summary_elsewhere = self
+            .summary
+            .as_ref()
+            .is_some_and(|p| !same_file(p, &self.default_summary()));
+        [
+            (shard, "--shard"),
+            (self.fresh, "--fresh"),
+            (self.benchmark_unthrottled, "--benchmark-unthrottled"),
+            (
+                summary_elsewhere,
+                "--summary elsewhere than beside the store",
+            ),
+            (self.concurrency.is_some(), "--concurrency"),
+            (cli.render.is_some(), "--render"),
+            (!self.base.base_url.is_empty(), "--base-url"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect()
     }
 
     /// The targets with the command's overrides, and this shard's plan (printed);
@@ -116,15 +155,10 @@ impl ScanCommand {
         };
         // Only the plain nightly command is handed to a desk: it scans with its own
         // settings, so options it would not honour are refused with the store.
-        let plain = shard.is_none()
-            && !self.fresh
-            && !self.benchmark_unthrottled
-            && self.summary.is_none()
-            && self.concurrency.is_none()
-            && cli.render.is_none();
+        let kept_from_desk = self.kept_from_desk(cli, shard.is_some());
         // Not before: a command handed over to the review desk waits for the
         // desk's scan, and Ctrl-C must end that wait as usual.
-        let store = match self.open_store(plain)? {
+        let store = match self.open_store(&kept_from_desk)? {
             Ok(s) => s,
             Err(code) => return Ok(code),
         };
@@ -901,5 +935,23 @@ impl ExtractCommand {
             std::fs::read(&self.page)
                 .with_context(|| format!("cannot read {}", self.page.display()))
         }
+    }
+}
+
+/// Whether `a` and `b` name the same file, which need not exist yet: their
+/// folders compared once resolved (`./x.json` and `/abs/x.json` are one file).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let resolved = |p: &Path| {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        dir.canonicalize()
+            .ok()
+            .map(|d| d.join(p.file_name().unwrap_or_default()))
+    };
+    match (resolved(a), resolved(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a == b,
     }
 }
