@@ -273,3 +273,80 @@ async fn a_damaged_or_edited_report_rows_file_stops_the_report_naming_it() {
     std::fs::write(&file, &original).unwrap();
     compliance::build(&config, &store, period, None).unwrap();
 }
+
+/// A scorecard says "no violations" only where something was looked at: a period
+/// without a finished scan says nothing was looked at (and `report compliance`
+/// exits 5), and a distributor none of whose listings was seen says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_period_nobody_scanned_is_not_a_clean_one() {
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    let (dir, store) = common::fresh_store();
+    server.set_night(0);
+    common::night(&config, &store, 0).await;
+    let mut ghost = config.brand.sellers[0].clone();
+    ghost.id = "ghost".into();
+    ghost.name = "Ghost Trading".into();
+    ghost.aliases.clear();
+    ghost.accounts.clear();
+    config.brand.sellers.push(ghost);
+    let scanned: Period = brandguard::demo::night_date(0)
+        .format("%Y-%m")
+        .to_string()
+        .parse()
+        .unwrap();
+    let r = compliance::build(&config, &store, scanned, None).unwrap();
+    assert_eq!(r.scans, 1);
+    let card = |r: &compliance::Compliance, id: &str| {
+        r.scorecards
+            .iter()
+            .find(|c| c.distributor == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        card(&r, "ghost").escalation_why,
+        "none of its listings was seen in the period"
+    );
+    assert!(card(&r, "pacific").observations > 0);
+
+    // The month before: no scan at all.
+    let before: Period = brandguard::demo::night_date(0)
+        .checked_sub_months(chrono::Months::new(1))
+        .unwrap()
+        .format("%Y-%m")
+        .to_string()
+        .parse()
+        .unwrap();
+    let r = compliance::build(&config, &store, before, None).unwrap();
+    assert_eq!(r.scans, 0);
+    for c in &r.scorecards {
+        assert_eq!(c.violations_total, 0);
+        assert_eq!(c.escalation_why, compliance::NOTHING_LOOKED_AT, "{c:?}");
+    }
+    let out = dir.path().join("before");
+    compliance::write(&config, &r, before, &out).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Nothing was looked at in the period"));
+    assert!(!html.contains("No violations in the period"));
+    // The command says so, and does not exit 0.
+    let store_path = store.path().to_path_buf();
+    drop(store);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"))
+        .args([
+            "report",
+            "compliance",
+            "--targets",
+            "targets/demo",
+            "--store",
+        ])
+        .arg(&store_path)
+        .arg("--period")
+        .arg(before.label())
+        .arg("--out")
+        .arg(dir.path().join("cli"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("nothing was looked at"), "{err}");
+}

@@ -56,6 +56,13 @@ impl ReportCommand {
         let w = compliance::write(&config, &r, *period, out)?;
         compliance::write_screenshots(&store, &r, out)?;
         print_compliance(&r, &w);
+        if r.scans == 0 {
+            eprintln!(
+                "warning: no scan of {} finished: nothing was looked at, so no distributor shows a violation (the report says so); a scan that stopped before it finished counts once `brandguard scan` resumes and finishes it",
+                r.period
+            );
+            return Ok(exit::NOT_LOOKED);
+        }
         Ok(exit::OK)
     }
 }
@@ -71,7 +78,12 @@ pub(super) fn print_compliance(r: &Compliance, w: &Written) {
             s.days_below_floor,
             s.territory_breaches,
             s.repeat_offences,
-            s.escalation_step
+            if s.violations_total == 0 {
+                // Why there are none: none found, none seen, or nothing looked at.
+                format!("none ({})", s.escalation_why)
+            } else {
+                s.escalation_step.clone()
+            }
         );
         if !s.undeclared_shops.is_empty() {
             println!(

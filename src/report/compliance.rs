@@ -697,6 +697,9 @@ impl Acc {
 }
 
 /// A distributor's scorecard, with the step of the escalation ladder it reached.
+/// Why a scorecard of a period without a finished scan shows nothing.
+pub const NOTHING_LOOKED_AT: &str = "no finished scan in the period: nothing was looked at";
+
 fn scorecard(
     brand: &crate::config::Brand,
     scan_days: &[NaiveDate],
@@ -716,7 +719,17 @@ fn scorecard(
     }
     let repeats = repeats(scan_days, &a.violation_days, ladder.repeat_within_days);
     let total = a.violations.len();
-    let (step, why) = escalate(ladder, total, a.bad_days.len(), repeats);
+    let (step, mut why) = escalate(ladder, total, a.bad_days.len(), repeats);
+    // "No violations" only where something of the distributor's was looked at: a
+    // scorecard sent to a distributor must not pass a month nobody scanned, or
+    // listings nobody saw, for a clean one.
+    if total == 0 {
+        if scan_days.is_empty() {
+            why = NOTHING_LOOKED_AT.to_string();
+        } else if a.observations == 0 {
+            why = "none of its listings was seen in the period".to_string();
+        }
+    }
     Scorecard {
         distributor: id.to_string(),
         name,
