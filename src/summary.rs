@@ -55,6 +55,11 @@ pub struct MarketplaceStats {
     /// with `listing_pages`, it shows a night that found far fewer listings than
     /// the one before (a search quietly cut short) for what it is.
     pub listings_expected: u64,
+    /// Listings of open findings rechecked at their address that answered 404 or
+    /// 410. Counted as taken down (`listings_gone`) only on a night that looked at
+    /// the marketplace in full: one answering "not found" to every page has not
+    /// taken every listing down.
+    pub rechecks_gone: u64,
 }
 
 impl MarketplaceStats {
@@ -184,7 +189,8 @@ pub struct ScanSummary {
     /// Listings of open findings fetched again at their address because search
     /// results did not bring them (to see whether they were taken down).
     pub rechecked: u64,
-    /// Rechecked listings that answered 404 or 410: taken down.
+    /// Rechecked listings that answered 404 or 410 on marketplaces looked at in
+    /// full: taken down.
     pub listings_gone: u64,
     /// Seller identities read from profile pages in this scan (others were read
     /// within `networks.identity_refresh_days` and reused).
@@ -225,6 +231,20 @@ impl ScanSummary {
         } else {
             3
         }
+    }
+
+    /// Takes the rechecks that answered 404/410 on marketplaces not looked at in
+    /// full out of `listings_gone`: such answers are no takedowns (a marketplace
+    /// may answer "not found" to everything), and the case pass does not take
+    /// them for any either. Call once `not_looked` is final.
+    pub(crate) fn uncount_unproven_takedowns(&mut self) {
+        let unproven: u64 = self
+            .not_looked
+            .iter()
+            .filter_map(|n| self.marketplaces.get(n))
+            .map(|m| m.rechecks_gone)
+            .sum();
+        self.listings_gone = self.listings_gone.saturating_sub(unproven);
     }
 
     pub(crate) fn fail(&mut self, market: &str, reason: &str, example: String) {
@@ -323,5 +343,25 @@ impl ScanSummary {
                 FindingStatus::Again => {}
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn takedowns_count_only_where_the_marketplace_was_looked_at() {
+        let mut s = ScanSummary::default();
+        s.market("bidbay").rechecks_gone = 2;
+        s.market("tmart").rechecks_gone = 3;
+        s.listings_gone = 5;
+        s.not_looked = vec!["tmart".into()];
+        s.uncount_unproven_takedowns();
+        assert_eq!(s.listings_gone, 2, "tmart's 404s are no takedowns");
+        s.not_looked.clear();
+        s.listings_gone = 5;
+        s.uncount_unproven_takedowns();
+        assert_eq!(s.listings_gone, 5);
     }
 }

@@ -357,6 +357,9 @@ async fn fourteen_nights_with_blocked_nights_end_as_the_unblocked_fourteen() {
             1 | 2 => vec![(Site::Tmart, Fault::Forbidden)],
             3 | 5 => vec![wall(Wall::Captcha)],
             4 => vec![wall(Wall::Challenge)],
+            // Every item page "not found", rechecks of open findings included: a
+            // marketplace answering so to everything has not taken them all down.
+            9 => vec![(Site::Tmart, Fault::NotFound)],
             _ => vec![],
         };
         let blocked = !faults.is_empty();
@@ -385,6 +388,16 @@ async fn fourteen_nights_with_blocked_nights_end_as_the_unblocked_fourteen() {
                     "{:?}",
                     s.failures
                 );
+            }
+            9 => {
+                assert_eq!(s.degraded, vec!["tmart".to_string()], "night {night}");
+                assert!(s.failures.contains_key("http_404"), "{:?}", s.failures);
+                // Takedowns elsewhere are counted; tmart's "not found" are not.
+                let elsewhere: u64 = ["bidbay", "shopusa"]
+                    .iter()
+                    .map(|m| s.marketplaces[*m].rechecks_gone)
+                    .sum();
+                assert_eq!(s.listings_gone, elsewhere, "night {night}: {s:?}");
             }
             _ => assert!(s.degraded.is_empty(), "night {night}: {:?}", s.degraded),
         }

@@ -713,6 +713,9 @@ pub fn after_scan_of(
     for f in store.findings() {
         let mut f = f?;
         if f.resolved.is_none() && f.last_scan != scan_id {
+            // A marketplace not looked at in full answered in ways that prove
+            // nothing: its 404s are no takedowns (it may answer 404 to everything).
+            let gone = (!not_looked.contains(&f.finding.marketplace)).then_some(gone);
             pass.resolve(&mut f, gone, &missed)?;
         }
         pass.assign(f)?;
@@ -808,7 +811,7 @@ impl<'a> CasePass<'a> {
     fn resolve(
         &mut self,
         f: &mut FindingRecord,
-        gone: &Gone,
+        gone: Option<&Gone>,
         missed: &Missed,
     ) -> Result<(), CaseError> {
         let store = self.store;
@@ -1329,11 +1332,11 @@ fn nonempty(v: &str, what: &str) -> Result<(), CaseError> {
 fn resolution_of(
     f: &FindingRecord,
     seen_now: Option<&crate::evidence::Observation>,
-    gone: &Gone,
+    gone: Option<&Gone>,
     missed: u32,
     resolve_after: u32,
 ) -> Option<(String, Option<u64>)> {
-    if let Some((status, seq)) = gone.get(&f.finding.url) {
+    if let Some((status, seq)) = gone.and_then(|g| g.get(&f.finding.url)) {
         return Some((
             format!("listing removed: the page answered HTTP {status}"),
             Some(*seq),

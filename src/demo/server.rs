@@ -44,6 +44,9 @@ pub enum Fault {
     CrawlDelay { secs: u64 },
     /// Every item page answers 403 (bot protection on product pages).
     Forbidden,
+    /// Every item page answers 404, listings there or not (a broken deploy, a
+    /// changed URL scheme, a block served as "not found").
+    NotFound,
     /// Item pages carry this many bytes of padding after the document.
     Huge { bytes: usize },
     /// Every `every`-th item page (by position, from the first) is a hostile page
@@ -114,6 +117,7 @@ impl FromStr for Fault {
             "robots-500" => Fault::Robots500,
             "crawl-delay" => Fault::CrawlDelay { secs: n()? },
             "forbidden" => Fault::Forbidden,
+            "not-found" => Fault::NotFound,
             "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
             "huge" => Fault::Huge {
@@ -493,6 +497,9 @@ fn item_id(site: Site, path: &str) -> Option<&str> {
 /// A listing's page: 410 once removed, else the page as the site's faults shape it.
 fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -> Response {
     let site = st.site;
+    if st.has(|f| matches!(f, Fault::NotFound)).is_some() {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
     if l.removed {
         return (
             StatusCode::GONE,
@@ -504,6 +511,7 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
     if st.has(|f| matches!(f, Fault::Forbidden)).is_some() {
         return (StatusCode::FORBIDDEN, "access denied").into_response();
     }
+
     let position = c.position(site, &l.id).unwrap_or(0) as u64;
     if let Some(Fault::Wall { wall, percent }) = st.has(|f| matches!(f, Fault::Wall { .. }))
         && (position * 37 + 11) % 100 < u64::from(percent)

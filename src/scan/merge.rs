@@ -550,6 +550,7 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
             e.recheck_failures += st.recheck_failures;
             e.blocked += st.blocked;
             e.not_reached += st.not_reached;
+            e.rechecks_gone += st.rechecks_gone;
         }
     }
 }

@@ -550,7 +550,10 @@ impl<'a> Run<'a> {
             && self.note_gone(url, &page, capture_seq)
         {
             // What a recheck is for: the listing was taken down. Not a failure.
-            self.with(|s| s.listings_gone += 1);
+            self.with(|s| {
+                s.listings_gone += 1;
+                s.market(&m.name).rechecks_gone += 1;
+            });
             return Ok(None);
         }
         if page.status != 200 {
@@ -1118,7 +1121,8 @@ fn conclude(
 ) -> Result<ScanSummary, ScanError> {
     let (scan_id, as_of) = (summary.scan_id, summary.as_of.unwrap_or(started));
     note_expected(store, &mut summary)?;
-    let not_looked = summary.not_looked.iter().cloned().collect();
+    let not_looked: BTreeSet<String> = summary.not_looked.iter().cloned().collect();
+    summary.uncount_unproven_takedowns();
     summary.cases = crate::case::after_scan_of(config, store, scan_id, as_of, gone, &not_looked)?;
     // Cases moved, the scan not yet finished: a resumed scan concludes again.
     crate::failpoint::hit("scan-cases-moved");
