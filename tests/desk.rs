@@ -786,6 +786,10 @@ async fn a_desk_asked_to_stop_stops_its_scan_and_says_so() {
     }
     assert!(store.observations(1).count() >= 10, "the scan stored pages");
     running.desk.stop_scan("SIGTERM").await;
+    assert!(
+        !desk::spawn_scan(&running.desk),
+        "a desk asked to stop starts no scan"
+    );
     let last = running.desk.scan_state_now().last.expect("the scan ended");
     assert_eq!(last.exit, 1, "{}", last.message);
     assert!(

@@ -352,11 +352,14 @@ pub(super) async fn start_scan(
     Ok(Redirect::to("/scans"))
 }
 
-/// Starts the desk's scan unless one runs; whether it started.
+/// Starts the desk's scan unless one runs or the desk is stopping; whether it
+/// started.
 pub fn spawn_scan(d: &Arc<Desk>) -> bool {
     {
         let mut s = d.scan_state();
-        if s.running_since.is_some() {
+        // A desk asked to stop starts nothing more (its server still answers
+        // while the running scan stops).
+        if s.running_since.is_some() || d.stopping() {
             return false;
         }
         s.running_since = Some(chrono::Utc::now());

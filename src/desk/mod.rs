@@ -313,6 +313,11 @@ impl Desk {
         }
     }
 
+    /// Whether the desk was asked to stop.
+    pub fn stopping(&self) -> bool {
+        self.stop_scan.borrow().is_some()
+    }
+
     /// Resolves (to why) when the desk's scan is asked to stop.
     fn scan_stop_asked(
         &self,
