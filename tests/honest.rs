@@ -420,3 +420,55 @@ async fn fourteen_nights_with_blocked_nights_end_as_the_unblocked_fourteen() {
     assert_eq!(resolved(&store), resolved(&control));
     assert_eq!(cases(&store), cases(&control));
 }
+
+/// A marketplace that answers a removed listing with 200 and "this item is no
+/// longer available" (eBay, Taobao) instead of 410: the recheck of a listing with
+/// open findings that finds that page has found its takedown. The nights end as
+/// those of a marketplace answering 410: the same findings and cases resolved,
+/// no night failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_takedown_shown_as_item_unavailable_resolves_as_a_410_does() {
+    use std::collections::BTreeSet;
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_control_dir, control) = common::fresh_store();
+    let (_dir, store) = common::fresh_store();
+    let resolved = |st: &brandguard::evidence::Store| -> BTreeSet<(String, String)> {
+        st.findings()
+            .map(|f| f.unwrap())
+            .filter_map(|f| {
+                let r = f.resolved.as_ref()?;
+                Some((f.key(), r.reason.replace("HTTP 410", "…")))
+            })
+            .collect()
+    };
+    let soft = vec![
+        (Site::Shopusa, Fault::RemovedAsSoft404),
+        (Site::Tmart, Fault::RemovedAsSoft404),
+        (Site::Bidbay, Fault::RemovedAsSoft404),
+    ];
+    let mut gone = 0;
+    for night in 0..8 {
+        server.set_night(night);
+        server.set_faults(vec![]);
+        let clean = common::night(&config, &control, night).await;
+        server.set_faults(soft.clone());
+        let s = common::night(&config, &store, night).await;
+        assert!(s.failures.is_empty(), "night {night}: {:?}", s.failures);
+        assert!(s.not_looked.is_empty(), "night {night}: {:?}", s.not_looked);
+        assert_eq!(s.listings_gone, clean.listings_gone, "night {night}");
+        assert_eq!(s.cases.resolved, clean.cases.resolved, "night {night}");
+        gone += s.listings_gone;
+    }
+    assert!(gone > 0, "the demo's nights take listings down");
+    assert!(
+        resolved(&store)
+            .iter()
+            .any(|(_, why)| why.contains("no longer available")),
+        "{:?}",
+        resolved(&store)
+    );
+    let keys = |r: BTreeSet<(String, String)>| -> BTreeSet<String> {
+        r.into_iter().map(|(k, _)| k).collect()
+    };
+    assert_eq!(keys(resolved(&store)), keys(resolved(&control)));
+}

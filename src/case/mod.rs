@@ -544,6 +544,8 @@ pub struct CaseSummary {
 }
 
 /// A listing answer that shows the listing is gone: URL → (HTTP status, capture).
+/// A 404 or 410, or a 200 saying the item is no longer available (a soft 404)
+/// answering the recheck of a listing search results no longer bring.
 pub type Gone = BTreeMap<String, (u16, u64)>;
 
 /// A case's stored bytes, checked against the `case_event` record that wrote
@@ -1337,10 +1339,13 @@ fn resolution_of(
     resolve_after: u32,
 ) -> Option<(String, Option<u64>)> {
     if let Some((status, seq)) = gone.and_then(|g| g.get(&f.finding.url)) {
-        return Some((
-            format!("listing removed: the page answered HTTP {status}"),
-            Some(*seq),
-        ));
+        let how = if matches!(status, 404 | 410) {
+            format!("the page answered HTTP {status}")
+        } else {
+            // A soft 404 (see `Run::usable`).
+            format!("its page says the item is no longer available (HTTP {status})")
+        };
+        return Some((format!("listing removed: {how}"), Some(*seq)));
     }
     if let Some(o) = seen_now {
         // Looked at in this scan: resolved only if the page shows what the finding

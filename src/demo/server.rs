@@ -47,6 +47,9 @@ pub enum Fault {
     /// Every item page answers 404, listings there or not (a broken deploy, a
     /// changed URL scheme, a block served as "not found").
     NotFound,
+    /// Removed listings answer 200 with an "item no longer available" page (as
+    /// eBay and Taobao do) instead of 410.
+    RemovedAsSoft404,
     /// Item pages carry this many bytes of padding after the document.
     Huge { bytes: usize },
     /// Every `every`-th item page (by position, from the first) is a hostile page
@@ -118,6 +121,7 @@ impl FromStr for Fault {
             "crawl-delay" => Fault::CrawlDelay { secs: n()? },
             "forbidden" => Fault::Forbidden,
             "not-found" => Fault::NotFound,
+            "removed-soft-404" => Fault::RemovedAsSoft404,
             "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
             "huge" => Fault::Huge {
@@ -501,6 +505,9 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
     if l.removed {
+        if st.has(|f| matches!(f, Fault::RemovedAsSoft404)).is_some() {
+            return super::walls::page(Wall::Soft404, site, c, l, 0, st.weight);
+        }
         return (
             StatusCode::GONE,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],

@@ -522,7 +522,7 @@ impl<'a> Run<'a> {
         // Every capture counts toward the flush timer, whatever its status: a night
         // of 304s must be made durable as often as a night of 200s.
         self.acknowledge().await?;
-        if !self.usable(m, url, &page, role) {
+        if !self.usable(m, url, &page, role, capture_seq) {
             return Ok(None);
         }
         if page.status == 304
@@ -550,10 +550,7 @@ impl<'a> Run<'a> {
             && self.note_gone(url, &page, capture_seq)
         {
             // What a recheck is for: the listing was taken down. Not a failure.
-            self.with(|s| {
-                s.listings_gone += 1;
-                s.market(&m.name).rechecks_gone += 1;
-            });
+            self.count_gone(m);
             return Ok(None);
         }
         if page.status != 200 {
@@ -571,9 +568,29 @@ impl<'a> Run<'a> {
     /// The capture's verdict: a captcha, challenge, login wall, shell or soft 404
     /// is kept as evidence (its capture record is written) and counted under its
     /// reason, but nothing is read or concluded from it: the marketplace was not
-    /// looked at there.
-    fn usable(&self, m: &Marketplace, url: &Url, page: &Page, role: PageRole) -> bool {
+    /// looked at there. Except a soft 404 ("this item is no longer available")
+    /// answering the recheck of a listing with open findings that search results
+    /// no longer bring: that is how eBay or Taobao show a takedown, and it counts
+    /// as one, as a 410 would (a listing still in search results whose page says
+    /// it is gone proves nothing, and stays a failure).
+    fn usable(
+        &self,
+        m: &Marketplace,
+        url: &Url,
+        page: &Page,
+        role: PageRole,
+        capture_seq: u64,
+    ) -> bool {
         let verdict = self.verdicts.judge(page);
+        if role == PageRole::Listing
+            && matches!(verdict, crate::crawl::verdict::Verdict::Soft404 { .. })
+            && self.is_recheck(url)
+            && self.note_gone(url, page, capture_seq)
+        {
+            tracing::info!(marketplace = %m.name, %url, ?verdict, "rechecked listing no longer available: taken down");
+            self.count_gone(m);
+            return false;
+        }
         // A marketplace read from its rendered pages serves script shells: the
         // render reads them (and is judged again, see `Run::as_rendered`).
         if role == PageRole::Listing
@@ -724,8 +741,17 @@ impl<'a> Run<'a> {
         });
     }
 
-    /// Notes a 404/410 answer (for the case pass); true if the URL was a recheck
-    /// of an open finding's listing, i.e. the takedown it was looking for.
+    /// Counts a rechecked listing found taken down.
+    fn count_gone(&self, m: &Marketplace) {
+        self.with(|s| {
+            s.listings_gone += 1;
+            s.market(&m.name).rechecks_gone += 1;
+        });
+    }
+
+    /// Notes a 404/410 answer, or a soft 404 to a recheck (for the case pass);
+    /// true if the URL was a recheck of an open finding's listing, i.e. the
+    /// takedown it was looking for.
     fn note_gone(&self, url: &Url, page: &Page, capture_seq: u64) -> bool {
         let mut g = match self.gone.lock() {
             Ok(g) => g,
