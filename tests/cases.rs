@@ -324,3 +324,121 @@ async fn verify_finds_an_edited_case() {
     let err = store.verify().unwrap_err().to_string();
     assert!(err.contains("cases") && err.contains("C0001"), "{err}");
 }
+
+/// One scan of shopusa listing `id` as the page `product` (JSON-LD) shows it: its
+/// capture and observation recorded, then the cases moved as a scan ends.
+fn night_of(
+    store: &brandguard::evidence::Store,
+    config: &brandguard::config::Config,
+    night: u32,
+    id: &str,
+    product: serde_json::Value,
+) -> Vec<brandguard::judge::Finding> {
+    let at = brandguard::demo::night_date(night);
+    let scan = store.begin_scan("disguise", Some(at)).unwrap();
+    let m = config.marketplace("shopusa").unwrap();
+    let url = m.base_url.join(&format!("/item/{id}")).unwrap();
+    let body = format!(
+        "<html><head><script type=\"application/ld+json\">{product}</script></head><body>{id}</body></html>"
+    );
+    let page = brandguard::crawl::Page::saved(url, body.into_bytes());
+    let snap = store.put_snapshot(&page.body).unwrap();
+    let seq = store.record_capture(scan, &page, &snap).unwrap();
+    let listing = brandguard::extract::listing(&page, m);
+    let v = brandguard::judge::judge(&config.brand, &listing, at, None);
+    let obs = brandguard::evidence::Observation {
+        scan_id: scan,
+        seq: 0,
+        page,
+        snapshot: snap,
+        listing,
+        sku_match: v.sku_match.clone(),
+        findings: v.findings.iter().map(|f| f.kind).collect(),
+        finding_details: Default::default(),
+        notes: v.notes.clone(),
+        log_seq: 0,
+        capture_log_seq: seq,
+        tool: String::new(),
+        observed_at: Some(at),
+        promotion: None,
+        authorized_seller: v.authorized_seller.clone(),
+    };
+    store.record_observation(obs, &v.findings).unwrap();
+    case::after_scan_of(
+        config,
+        store,
+        scan,
+        at,
+        &case::Gone::new(),
+        &Default::default(),
+    )
+    .unwrap();
+    store.finish_scan(scan, serde_json::json!({})).unwrap();
+    v.findings
+}
+
+/// A listing seen again that no longer shows what a finding was about resolves
+/// it; one that only stopped being recognised, or whose price can no longer be
+/// checked, does not: a seller who rewrites the title to drop the brand's name,
+/// or a page that now prices in a currency the brand set no floor for, has not
+/// been brought into line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listing_no_longer_recognised_or_checkable_is_not_brought_into_line() {
+    let (_server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    let offer = |price: &str, currency: &str| {
+        serde_json::json!({"@type": "Offer", "price": price, "priceCurrency": currency,
+            "seller": {"@type": "Organization", "name": "Shady Trader", "identifier": "shady"}})
+    };
+    let matched = |price: &str, currency: &str| {
+        serde_json::json!({"@context": "https://schema.org", "@type": "Product",
+            "name": "Acme X1 Wireless Noise-Cancelling Headphones",
+            "brand": {"@type": "Brand", "name": "Acme"}, "gtin13": "0012345678905",
+            "offers": offer(price, currency)})
+    };
+    let first = night_of(&store, &config, 0, "B0SHADY1", matched("99.00", "USD"));
+    let kinds: Vec<_> = first.iter().map(|f| f.kind.as_str()).collect();
+    assert!(
+        kinds.contains(&"below_floor") && kinds.contains(&"unauthorized_seller"),
+        "{kinds:?}"
+    );
+    let open = |store: &brandguard::evidence::Store| -> Vec<String> {
+        let mut k: Vec<String> = store
+            .findings()
+            .map(|f| f.unwrap())
+            .filter(|f| f.resolved.is_none())
+            .map(|f| f.finding.kind.as_str().to_string())
+            .collect();
+        k.sort();
+        k
+    };
+    let before = open(&store);
+
+    // The title rewritten without the brand, no identifiers: not recognised.
+    let disguised = serde_json::json!({"@context": "https://schema.org", "@type": "Product",
+        "name": "X-One Wireless Noise-Cancelling Headphones", "offers": offer("99.00", "USD")});
+    assert!(night_of(&store, &config, 1, "B0SHADY1", disguised).is_empty());
+    assert_eq!(open(&store), before, "nothing resolved by a disguise");
+
+    // Priced in a currency the brand set no floor for: the floor was not checked.
+    let found = night_of(&store, &config, 2, "B0SHADY1", matched("90.00", "EUR"));
+    assert!(found.iter().all(|f| f.kind.as_str() != "below_floor"));
+    assert_eq!(open(&store), before, "the price was not checked");
+
+    // At the floor, in USD: brought into line.
+    let found = night_of(&store, &config, 3, "B0SHADY1", matched("1000.00", "USD"));
+    assert!(found.iter().all(|f| f.kind.as_str() != "below_floor"));
+    let resolved = store
+        .findings()
+        .map(|f| f.unwrap())
+        .find(|f| f.finding.kind.as_str() == "below_floor")
+        .unwrap();
+    assert!(
+        resolved
+            .resolved
+            .as_ref()
+            .is_some_and(|r| r.reason.starts_with("brought into line")),
+        "{resolved:?}"
+    );
+    store.verify().unwrap();
+}

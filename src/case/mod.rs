@@ -838,7 +838,7 @@ impl<'a> CasePass<'a> {
                 seen_now,
                 gone,
                 missed.count(f.last_scan, &f.finding.marketplace),
-                self.config.brand.enforcement.resolve_after_scans,
+                &self.config.brand,
             )
         });
         let Some((reason, capture)) = resolution else {
@@ -1336,8 +1336,9 @@ fn resolution_of(
     seen_now: Option<&crate::evidence::Observation>,
     gone: Option<&Gone>,
     missed: u32,
-    resolve_after: u32,
+    brand: &crate::config::Brand,
 ) -> Option<(String, Option<u64>)> {
+    let resolve_after = brand.enforcement.resolve_after_scans;
     if let Some((status, seq)) = gone.and_then(|g| g.get(&f.finding.url)) {
         let how = if matches!(status, 404 | 410) {
             format!("the page answered HTTP {status}")
@@ -1351,7 +1352,7 @@ fn resolution_of(
         // Looked at in this scan: resolved only if the page shows what the finding
         // was about; an unreadable page or a missing price proves nothing (and the
         // listing was not "unseen" either).
-        return shows_compliance(o, f.finding.kind).then(|| {
+        return shows_compliance(o, &f.finding, brand).then(|| {
             let price = o
                 .listing
                 .price
@@ -1372,21 +1373,36 @@ fn resolution_of(
     })
 }
 
-/// Whether observation `o`, without a finding of `kind`, shows that the listing no
-/// longer does what the finding said: the page was read and holds the fact the
-/// finding was about (a price for price findings, a seller for seller findings).
-/// A page that could not be read, or whose price was unreadable, shows nothing.
-fn shows_compliance(o: &crate::evidence::Observation, kind: FindingKind) -> bool {
+/// Whether observation `o`, without finding `f`'s kind, shows that the listing no
+/// longer does what the finding said: the page was read, the listing is still
+/// recognised as the finding's product (else the judge checked nothing: a title
+/// rewritten to dodge the brand's name is no compliance), and it holds the fact the
+/// finding was about (a price the brand has a floor for in its currency, for price
+/// findings; a seller, for seller findings). A page that could not be read, or
+/// whose price was unreadable or in a currency without a floor, shows nothing.
+fn shows_compliance(
+    o: &crate::evidence::Observation,
+    f: &crate::judge::Finding,
+    brand: &crate::config::Brand,
+) -> bool {
     let l = &o.listing;
-    if l.unreadable.is_some() || l.is_empty() {
+    if l.unreadable.is_some() || l.is_empty() || o.sku_match.sku.as_deref() != Some(&f.sku) {
         return false;
     }
     let seller_known = l.seller.id.is_some() || l.seller.name.is_some();
-    match kind {
-        FindingKind::BelowFloor | FindingKind::PromotionOverrun => l.price.is_some(),
+    let floor_checked = l.price.as_ref().is_some_and(|p| {
+        brand
+            .skus
+            .iter()
+            .find(|s| s.id == f.sku)
+            .is_some_and(|s| s.floor.contains_key(&p.currency))
+    });
+    match f.kind {
+        FindingKind::BelowFloor | FindingKind::PromotionOverrun => floor_checked,
         FindingKind::UnauthorizedSeller
         | FindingKind::TerritoryBreach
         | FindingKind::UndeclaredShop => seller_known,
-        FindingKind::SuspectedCounterfeit => l.title.is_some() && l.price.is_some(),
+        // Its signals are the title's words and a price far under the floor.
+        FindingKind::SuspectedCounterfeit => l.title.is_some() && floor_checked,
     }
 }
