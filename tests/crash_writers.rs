@@ -189,7 +189,14 @@ async fn merge_packet_and_report_killed_between_writes_complete_on_the_next_run(
     );
 
     // Report: killed after scorecards.csv was replaced and before violations.csv
-    // was written; and while a file's bytes were written but not yet renamed.
+    // was written; and while a file's bytes were written but not yet renamed. Of
+    // the month the scans ran in (they are dated when they run), so that the
+    // report has violations to write.
+    let period = {
+        let store = Store::open(&control).unwrap();
+        let scan = store.scans().next().unwrap().unwrap();
+        scan.date().format("%Y-%m").to_string()
+    };
     let report = root.join("report");
     let run_report = |failpoint| {
         brandguard(
@@ -197,7 +204,7 @@ async fn merge_packet_and_report_killed_between_writes_complete_on_the_next_run(
                 "report",
                 "compliance",
                 "--period",
-                "2026-11",
+                &period,
                 "--targets",
                 p(&targets),
                 "--store",
@@ -210,6 +217,10 @@ async fn merge_packet_and_report_killed_between_writes_complete_on_the_next_run(
     };
     ok(&run_report(None), "first report");
     let before = std::fs::read(report.join("violations.csv")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&before).lines().count() > 1,
+        "the report has violations"
+    );
     for point in ["report-between-files", "report-file-written:2"] {
         killed(&run_report(Some(point)), point);
         assert_eq!(
