@@ -336,34 +336,10 @@ fn night_of(
 ) -> Vec<brandguard::judge::Finding> {
     let at = brandguard::demo::night_date(night);
     let scan = store.begin_scan("disguise", Some(at)).unwrap();
-    let m = config.marketplace("shopusa").unwrap();
-    let url = m.base_url.join(&format!("/item/{id}")).unwrap();
     let body = format!(
         "<html><head><script type=\"application/ld+json\">{product}</script></head><body>{id}</body></html>"
     );
-    let page = brandguard::crawl::Page::saved(url, body.into_bytes());
-    let snap = store.put_snapshot(&page.body).unwrap();
-    let seq = store.record_capture(scan, &page, &snap).unwrap();
-    let listing = brandguard::extract::listing(&page, m);
-    let v = brandguard::judge::judge(&config.brand, &listing, at, None);
-    let obs = brandguard::evidence::Observation {
-        scan_id: scan,
-        seq: 0,
-        page,
-        snapshot: snap,
-        listing,
-        sku_match: v.sku_match.clone(),
-        findings: v.findings.iter().map(|f| f.kind).collect(),
-        finding_details: Default::default(),
-        notes: v.notes.clone(),
-        log_seq: 0,
-        capture_log_seq: seq,
-        tool: String::new(),
-        observed_at: Some(at),
-        promotion: None,
-        authorized_seller: v.authorized_seller.clone(),
-    };
-    store.record_observation(obs, &v.findings).unwrap();
+    let (v, _) = common::observe(store, config, scan, at, id, body.into_bytes());
     case::after_scan_of(
         config,
         store,

@@ -185,47 +185,60 @@ impl ScanCommand {
         };
         let started = chrono::Utc::now();
         let path = stop.summary.clone();
-        let mut s = match rt.block_on(brandguard::scan::run(&config, &store, options)) {
+        let s = match rt.block_on(brandguard::scan::run(&config, &store, options)) {
             Ok(s) => s,
             Err(e) => return Err(stop.stopped(started, e)),
         };
-        // The night's summary at once, before the time-stamp and the announcement
-        // (a TSA or a webhook may take their time, and the process may be killed
-        // meanwhile): last night's must never be read as tonight's. Written again
-        // below with their outcomes.
-        if let Err(e) = brandguard::scan::night::write_summary(&path, &s) {
-            eprintln!("warning: {}", brandguard::scan::night::error_text(&e));
-        }
-        // Third-party time on the night's evidence; a TSA that fails never fails the
-        // night (the next token covers it).
-        if let Some(tsa) = &config.brand.evidence.tsa {
-            s.timestamp = Some(timestamp(&rt, &store, tsa));
-        }
-        // A shard is a part of the night: the merge that ends the night announces it
-        // once (`evidence merge --announce`), not every shard its own share.
-        let findings_file = if s.shard.is_some() {
-            println!("shard: no announcement; `evidence merge --announce` announces the night");
-            None
-        } else {
-            announce(
-                &rt,
-                &config,
-                &store,
-                &mut s,
-                &path.with_file_name("findings.csv"),
-            )
-        };
-        let written = brandguard::scan::night::write_summary(&path, &s);
-        print_summary(&s);
-        if let Some(f) = findings_file {
-            println!("findings written to {f}");
-        }
-        // A night whose summary is not written is not a fine night for a scheduler
-        // (the error and its advice follow).
-        written?;
-        println!("summary written to {}", path.display());
-        Ok(exit_code(&s))
+        after_the_scan(&rt, &config, &store, s, &path)
     }
+}
+
+/// The nightly steps after a scan that finished: its summary written at once,
+/// the evidence time-stamped, the night announced (not a shard's), the summary
+/// written again with their outcomes and printed; the exit code.
+fn after_the_scan(
+    rt: &tokio::runtime::Runtime,
+    config: &Config,
+    store: &Store,
+    mut s: ScanSummary,
+    path: &Path,
+) -> Result<u8> {
+    // The night's summary at once, before the time-stamp and the announcement
+    // (a TSA or a webhook may take their time, and the process may be killed
+    // meanwhile): last night's must never be read as tonight's. Written again
+    // below with their outcomes.
+    if let Err(e) = brandguard::scan::night::write_summary(path, &s) {
+        eprintln!("warning: {}", brandguard::scan::night::error_text(&e));
+    }
+    // Third-party time on the night's evidence; a TSA that fails never fails the
+    // night (the next token covers it).
+    if let Some(tsa) = &config.brand.evidence.tsa {
+        s.timestamp = Some(timestamp(rt, store, tsa));
+    }
+    // A shard is a part of the night: the merge that ends the night announces it
+    // once (`evidence merge --announce`), not every shard its own share.
+    let findings_file = if s.shard.is_some() {
+        println!("shard: no announcement; `evidence merge --announce` announces the night");
+        None
+    } else {
+        announce(
+            rt,
+            config,
+            store,
+            &mut s,
+            &path.with_file_name("findings.csv"),
+        )
+    };
+    let written = brandguard::scan::night::write_summary(path, &s);
+    print_summary(&s);
+    if let Some(f) = findings_file {
+        println!("findings written to {f}");
+    }
+    // A night whose summary is not written is not a fine night for a scheduler
+    // (the error and its advice follow).
+    written?;
+    println!("summary written to {}", path.display());
+    Ok(exit_code(&s))
 }
 
 /// Resolves when the operator or the system asks the scan to stop: SIGTERM

@@ -498,27 +498,45 @@ fn item_id(site: Site, path: &str) -> Option<&str> {
     }
 }
 
-/// A listing's page: 410 once removed, else the page as the site's faults shape it.
-fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -> Response {
-    let site = st.site;
+/// The answer instead of a listing's page, when there is no page to show: every
+/// item "not found" (fault), a removed listing (410, or "item unavailable"), or
+/// every item refused (403).
+fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
     if st.has(|f| matches!(f, Fault::NotFound)).is_some() {
-        return (StatusCode::NOT_FOUND, "not found").into_response();
+        return Some((StatusCode::NOT_FOUND, "not found").into_response());
     }
     if l.removed {
         if st.has(|f| matches!(f, Fault::RemovedAsSoft404)).is_some() {
-            return super::walls::page(Wall::Soft404, site, c, l, 0, st.weight);
+            return Some(super::walls::page(
+                Wall::Soft404,
+                st.site,
+                c,
+                l,
+                0,
+                st.weight,
+            ));
         }
-        return (
-            StatusCode::GONE,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            "<!DOCTYPE html><html><body><h1>This listing was removed</h1></body></html>",
-        )
-            .into_response();
+        return Some(
+            (
+                StatusCode::GONE,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                "<!DOCTYPE html><html><body><h1>This listing was removed</h1></body></html>",
+            )
+                .into_response(),
+        );
     }
     if st.has(|f| matches!(f, Fault::Forbidden)).is_some() {
-        return (StatusCode::FORBIDDEN, "access denied").into_response();
+        return Some((StatusCode::FORBIDDEN, "access denied").into_response());
     }
+    None
+}
 
+/// A listing's page: 410 once removed, else the page as the site's faults shape it.
+fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -> Response {
+    let site = st.site;
+    if let Some(answer) = no_page(st, c, l) {
+        return answer;
+    }
     let position = c.position(site, &l.id).unwrap_or(0) as u64;
     if let Some(Fault::Wall { wall, percent }) = st.has(|f| matches!(f, Fault::Wall { .. }))
         && (position * 37 + 11) % 100 < u64::from(percent)

@@ -301,15 +301,33 @@ pub fn record(
     id: &str,
     name: &str,
 ) -> Vec<brandguard::evidence::FindingStatus> {
+    let at = brandguard::demo::night_date(0);
+    let (v, recorded) = observe(store, config, scan, at, id, hostile_page(id, name));
+    assert!(!v.findings.is_empty(), "{name:.40}: {:?}", v.sku_match);
+    recorded
+}
+
+/// Records what scan `scan` (dated `at`) read on shopusa listing `id` whose page
+/// is `body`: its capture, and its observation with the findings the judge
+/// gives. The judge's verdict, and what the store made of the findings.
+pub fn observe(
+    store: &Store,
+    config: &Config,
+    scan: u64,
+    at: chrono::DateTime<chrono::Utc>,
+    id: &str,
+    body: Vec<u8>,
+) -> (
+    brandguard::judge::Verdict,
+    Vec<brandguard::evidence::FindingStatus>,
+) {
     let m = config.marketplace("shopusa").unwrap();
     let url = m.base_url.join(&format!("/item/{id}")).unwrap();
-    let page = brandguard::crawl::Page::saved(url, hostile_page(id, name));
+    let page = brandguard::crawl::Page::saved(url, body);
     let snap = store.put_snapshot(&page.body).unwrap();
     let seq = store.record_capture(scan, &page, &snap).unwrap();
-    let at = brandguard::demo::night_date(0);
     let listing = brandguard::extract::listing(&page, m);
     let v = brandguard::judge::judge(&config.brand, &listing, at, None);
-    assert!(!v.findings.is_empty(), "{name:.40}: {:?}", v.sku_match);
     let obs = brandguard::evidence::Observation {
         scan_id: scan,
         seq: 0,
@@ -327,7 +345,8 @@ pub fn record(
         promotion: None,
         authorized_seller: v.authorized_seller.clone(),
     };
-    store.record_observation(obs, &v.findings).unwrap()
+    let recorded = store.record_observation(obs, &v.findings).unwrap();
+    (v, recorded)
 }
 
 /// A scan started from `scan` (see [`scan_command`]) with its info-level JSON logs
