@@ -60,7 +60,22 @@ pub struct MarketplaceStats {
     /// the marketplace in full: one answering "not found" to every page has not
     /// taken every listing down.
     pub rechecks_gone: u64,
+    /// Of `listings_seen`: listing pages whose title was read.
+    pub titles_read: u64,
+    /// Of `listings_matched`: listings of the brand whose price was read (a
+    /// plausible amount).
+    pub prices_read: u64,
+    /// Of `listings_matched`: listings of the brand whose seller (a name or an id)
+    /// was read.
+    pub sellers_read: u64,
+    /// Listings the search results linked to (before rechecks of open findings).
+    pub listings_in_results: u64,
 }
+
+/// Fewest pages (or listings expected) a share is judged on
+/// ([`MarketplaceStats::adapter_unmatched`]): on fewer, one unavailable listing
+/// would fail the night.
+pub const MIN_FIELD_SAMPLE: u64 = 5;
 
 impl MarketplaceStats {
     /// Listing pages read, of those asked for (failed ones included); 0 when the
@@ -94,6 +109,59 @@ impl MarketplaceStats {
             && self.search_failures == 0
             && self.recheck_failures == 0
             && self.failures == 0
+    }
+
+    /// What of the marketplace's pages its adapter no longer reads, as when the
+    /// marketplace changes its pages without notice: every page still answers 200,
+    /// but the selectors match nothing, and the night looked clean while nothing
+    /// was checked. Two signs:
+    ///
+    /// - search results that linked to no listing, where [`MIN_FIELD_SAMPLE`] or
+    ///   more were expected (`listings_expected`): the searches ran and found
+    ///   nothing to look at;
+    /// - a field the judge needs read on fewer than `min_percent`
+    ///   (`crawl.min_fields_percent`) of the pages: the title (what a listing is
+    ///   matched by) of the listing pages read, the price and the seller of the
+    ///   brand's listings. Judged on [`MIN_FIELD_SAMPLE`] pages or more (some
+    ///   listings show no price while unavailable); `min_percent` 0 turns it off.
+    pub fn adapter_unmatched(&self, min_percent: u8) -> Vec<String> {
+        let mut unmatched = Vec::new();
+        if self.search_pages > 0
+            && self.search_failures == 0
+            && self.listings_in_results == 0
+            && self.listings_expected >= MIN_FIELD_SAMPLE
+        {
+            unmatched.push(format!(
+                "search results linked to no listing ({} expected)",
+                self.listings_expected
+            ));
+        }
+        let min = u64::from(min_percent);
+        let fields = [
+            (
+                "title",
+                self.titles_read,
+                self.listings_seen,
+                "listing pages",
+            ),
+            (
+                "price",
+                self.prices_read,
+                self.listings_matched,
+                "listings of the brand",
+            ),
+            (
+                "seller",
+                self.sellers_read,
+                self.listings_matched,
+                "listings of the brand",
+            ),
+        ]
+        .into_iter()
+        .filter(|&(_, read, of, _)| of >= MIN_FIELD_SAMPLE && read * 100 < min * of)
+        .map(|(field, read, of, what)| format!("{field} read on {read} of {of} {what}"));
+        unmatched.extend(fields);
+        unmatched
     }
 }
 
@@ -156,6 +224,12 @@ pub struct ScanSummary {
     /// (the scan exits 5). A subset of
     /// `not_looked`, which also holds marketplaces where only a few pages failed.
     pub degraded: Vec<String>,
+    /// Marketplaces whose listing pages no longer read as such: a field the judge
+    /// needs (title, price, seller) read on fewer than `crawl.min_fields_percent`
+    /// of them, as when a marketplace changes its pages under its adapter. The
+    /// night failed them too (exit 5), though they were looked at.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub adapter_unmatched: BTreeMap<String, Vec<String>>,
     /// Hosts cut off by the circuit breaker after repeated refusals.
     pub hosts_cut_off: Vec<String>,
     /// Each host's request rate: configured, and as 429/503 answers slowed it.
@@ -219,12 +293,12 @@ pub struct ScanSummary {
 
 impl ScanSummary {
     /// The exit code `brandguard scan` gives for this night: 1 when it stopped
-    /// before it finished, 5 when a marketplace was not looked at in full, 3 when
-    /// some fetches failed, else 0.
+    /// before it finished, 5 when a marketplace was not looked at in full or its
+    /// pages no longer match its adapter, 3 when some fetches failed, else 0.
     pub fn exit_code(&self) -> u8 {
         if self.stopped.is_some() {
             1
-        } else if !self.degraded.is_empty() {
+        } else if !self.degraded.is_empty() || !self.adapter_unmatched.is_empty() {
             5
         } else if self.failures.is_empty() {
             0
@@ -302,6 +376,12 @@ impl ScanSummary {
         let m = self.market(&o.listing.marketplace);
         m.listings_seen += 1;
         m.listings_matched += u64::from(matched);
+        m.titles_read += u64::from(o.listing.title.is_some());
+        if matched {
+            m.prices_read += u64::from(o.listing.price.is_some());
+            let seller = &o.listing.seller;
+            m.sellers_read += u64::from(seller.name.is_some() || seller.id.is_some());
+        }
         for n in &o.notes {
             *self.notes.entry(n.clone()).or_default() += 1;
         }
@@ -332,6 +412,23 @@ impl ScanSummary {
             }
         }
         (self.not_looked, self.degraded) = (not_looked, degraded);
+    }
+
+    /// Fills `adapter_unmatched` ([`MarketplaceStats::adapter_unmatched`]), once
+    /// `listings_expected` is known (a scan's or a merged night's end). Such a night
+    /// failed (exit 5: what the listing pages say went unchecked), but the
+    /// marketplace was looked at (its searches ran and its pages answered): a
+    /// listing gone is gone, and a page that no longer shows a finding resolves
+    /// it only where it showed what the finding is about
+    /// (`case::shows_compliance`). So it is not in `not_looked` or `degraded`.
+    pub(crate) fn note_adapters(&mut self, min_percent: u8) {
+        for (name, m) in &self.marketplaces {
+            let unread = m.adapter_unmatched(min_percent);
+            if !unread.is_empty() {
+                tracing::warn!(marketplace = %name, unread = ?unread, "listing pages no longer read as such: has the marketplace changed its pages?");
+                self.adapter_unmatched.insert(name.clone(), unread);
+            }
+        }
     }
 
     /// Counts what recording an observation said of its findings.

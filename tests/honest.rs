@@ -472,3 +472,104 @@ async fn a_takedown_shown_as_item_unavailable_resolves_as_a_410_does() {
     };
     assert_eq!(keys(resolved(&store)), keys(resolved(&control)));
 }
+
+/// A marketplace that redesigns its item pages (the price in markup its adapter's
+/// selectors do not know) still answers every page with 200 and a title: the night
+/// looked clean (exit 0, coverage 100%) while no floor was checked there. Now the
+/// scan says which field it could not read and exits 5. The marketplace was looked
+/// at all the same: what it resolves (takedowns, sellers gone) a night that read its
+/// prices resolves too, and no price finding is taken as brought into line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_marketplace_that_changed_its_pages_is_a_failed_night_not_a_clean_one() {
+    use std::collections::BTreeSet;
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_control_dir, control) = common::fresh_store();
+    let (_dir, store) = common::fresh_store();
+    let resolved_on_tmart = |st: &brandguard::evidence::Store| -> BTreeSet<(String, String)> {
+        st.findings()
+            .map(|f| f.unwrap())
+            .filter(|f| f.finding.marketplace == "tmart")
+            .filter_map(|f| Some((f.key(), f.resolved.as_ref()?.reason.clone())))
+            .collect()
+    };
+    let first = common::night(&config, &store, 0).await;
+    common::night(&config, &control, 0).await;
+    assert_eq!(first.exit_code(), 0, "{:?}", first.adapter_unmatched);
+    assert!(first.adapter_unmatched.is_empty());
+    for night in 1..3 {
+        server.set_night(night);
+        server.set_faults(vec![]);
+        common::night(&config, &control, night).await;
+        server.set_faults(vec![(Site::Tmart, Fault::Redesign)]);
+        let s = common::night(&config, &store, night).await;
+        let tmart = &s.marketplaces["tmart"];
+        assert_eq!(tmart.coverage(), 1.0, "every page answered");
+        assert_eq!(tmart.prices_read, 0);
+        assert!(tmart.listings_matched >= 5);
+        assert_eq!(
+            s.adapter_unmatched["tmart"],
+            vec![format!(
+                "price read on 0 of {} listings of the brand",
+                tmart.listings_matched
+            )],
+            "night {night}"
+        );
+        assert_eq!(s.adapter_unmatched.len(), 1, "{:?}", s.adapter_unmatched);
+        // Looked at (its searches ran, its pages answered), but a failed night.
+        assert!(s.not_looked.is_empty(), "{:?}", s.not_looked);
+        assert!(s.degraded.is_empty(), "{:?}", s.degraded);
+        assert_eq!(s.exit_code(), 5);
+        let (faulted, clean) = (resolved_on_tmart(&store), resolved_on_tmart(&control));
+        assert!(
+            faulted.is_subset(&clean),
+            "night {night}: {faulted:?} not in {clean:?}"
+        );
+        assert!(
+            !faulted
+                .iter()
+                .any(|(k, why)| k.contains("below_floor") && why.starts_with("brought into line")),
+            "{faulted:?}"
+        );
+    }
+    server.set_faults(vec![]);
+    server.set_night(3);
+    let s = common::night(&config, &store, 3).await;
+    assert!(s.adapter_unmatched.is_empty(), "{:?}", s.adapter_unmatched);
+    assert_eq!(s.exit_code(), 0, "{:?} {:?}", s.degraded, s.failures);
+}
+
+/// Search pages redesigned (their result links in markup the adapter does not know)
+/// still answer 200: the night found nothing new to look at and said nothing. Now
+/// it names the marketplace whose searches linked to no listing where the last
+/// nights saw some, and exits 5; the open findings' listings are still rechecked
+/// at their address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searches_that_stop_linking_to_listings_are_a_failed_night() {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    assert_eq!(common::night(&config, &store, 0).await.exit_code(), 0);
+    server.set_night(1);
+    server.set_faults(vec![(Site::Tmart, Fault::RedesignSearch)]);
+    let s = common::night(&config, &store, 1).await;
+    let tmart = &s.marketplaces["tmart"];
+    assert_eq!(tmart.listings_in_results, 0);
+    assert!(tmart.listings_expected >= 5, "{tmart:?}");
+    assert_eq!(
+        s.adapter_unmatched["tmart"],
+        vec![format!(
+            "search results linked to no listing ({} expected)",
+            tmart.listings_expected
+        )]
+    );
+    assert_eq!(s.adapter_unmatched.len(), 1, "{:?}", s.adapter_unmatched);
+    assert!(
+        tmart.listing_pages > 0,
+        "open findings rechecked at their address"
+    );
+    assert_eq!(s.exit_code(), 5);
+    server.set_faults(vec![]);
+    server.set_night(2);
+    let s = common::night(&config, &store, 2).await;
+    assert!(s.adapter_unmatched.is_empty(), "{:?}", s.adapter_unmatched);
+    assert_eq!(s.exit_code(), 0, "{:?} {:?}", s.degraded, s.failures);
+}

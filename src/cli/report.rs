@@ -105,6 +105,18 @@ pub(super) fn print_compliance(r: &Compliance, w: &Written) {
             not_looked.join(", ")
         );
     }
+    let unmatched: Vec<String> = r
+        .coverage
+        .iter()
+        .filter(|c| !c.adapter_unmatched.is_empty())
+        .map(|c| format!("{} {} ({})", c.night, c.marketplace, c.adapter_unmatched))
+        .collect();
+    if !unmatched.is_empty() {
+        println!(
+            "  pages no longer matching the adapter (unchecked there is not clean): {}",
+            unmatched.join(", ")
+        );
+    }
     println!(
         "wrote {}, {}, {} and {}",
         w.scorecards.display(),

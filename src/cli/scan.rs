@@ -414,6 +414,7 @@ pub(super) fn print_summary(s: &ScanSummary) {
         }
     );
     print_coverage(s);
+    print_adapter_unmatched(s);
     if !s.degraded.is_empty() {
         println!(
             "NOT LOOKED AT: {} (unreachable, searches failed or refused, or under crawl.min_coverage_percent of listing pages read)",
@@ -493,6 +494,19 @@ fn print_coverage(s: &ScanSummary) {
         println!(
             "  {name}: searches {} ok, {} failed; {expected}read {}, blocked {}, failed {}, not reached {}; {coverage}",
             m.search_pages, m.search_failures, m.listing_pages, m.blocked, other, m.not_reached,
+        );
+    }
+}
+
+/// Marketplaces whose pages no longer match their adapter, with what to do.
+fn print_adapter_unmatched(s: &ScanSummary) {
+    for (name, unmatched) in &s.adapter_unmatched {
+        println!(
+            "  {name}: PAGES NO LONGER MATCH ITS ADAPTER: {}: left unchecked tonight. Has {name} changed its pages? The selectors of its marketplace file ([search] listing_link, [item.fields]) may need updating; what its listing pages gave, and why: brandguard extract --report --store {} --targets {} --marketplace {} -",
+            unmatched.join(", "),
+            shell_quoted(&s.store),
+            shell_quoted(&s.targets),
+            shell_quoted(name),
         );
     }
 }
@@ -667,8 +681,13 @@ fn systemd_path(p: &Path) -> String {
 /// One argument of a crontab command line: single-quoted for the shell, and `%`
 /// escaped (cron turns a bare `%` into a newline).
 fn cron_arg(p: &Path) -> String {
-    let s = p.display().to_string().replace('\'', "'\\''");
-    format!("'{s}'").replace('%', "\\%")
+    shell_quoted(&p.display().to_string()).replace('%', "\\%")
+}
+
+/// One argument of a POSIX shell command line: single-quoted, a `'` inside closed,
+/// escaped and reopened.
+fn shell_quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 impl Schedule {

@@ -24,6 +24,8 @@ pub const PAGE_BUDGET: RangeInclusive<usize> = 1..=10_000_000;
 /// Blocked answers in a row before a marketplace is paused.
 pub const PAUSE_AFTER_BLOCKED: RangeInclusive<u32> = 1..=10_000;
 pub const MIN_COVERAGE_PERCENT: RangeInclusive<u8> = 1..=100;
+/// 0 turns the check off.
+pub const MIN_FIELDS_PERCENT: RangeInclusive<u8> = 0..=100;
 pub const MAX_PAGES: RangeInclusive<usize> = 1..=10_000;
 /// Requests per second to one host: at least one every 100 s, at most 1,000.
 pub const PER_SECOND: RangeInclusive<f64> = 0.01..=1_000.0;
@@ -120,6 +122,12 @@ fn crawl_numbers(c: &CrawlSettings, site: &Site) -> Result<(), ConfigError> {
         "",
     )?;
     check(site, "crawl.page_budget", c.page_budget, &PAGE_BUDGET, "")?;
+    crawl_thresholds(c, site)
+}
+
+/// The thresholds of `[crawl]` past which a marketplace is left alone or its night
+/// counts as failed.
+fn crawl_thresholds(c: &CrawlSettings, site: &Site) -> Result<(), ConfigError> {
     check(
         site,
         "crawl.pause_after_blocked",
@@ -132,6 +140,13 @@ fn crawl_numbers(c: &CrawlSettings, site: &Site) -> Result<(), ConfigError> {
         "crawl.min_coverage_percent",
         c.min_coverage_percent,
         &MIN_COVERAGE_PERCENT,
+        "%",
+    )?;
+    check(
+        site,
+        "crawl.min_fields_percent",
+        c.min_fields_percent,
+        &MIN_FIELDS_PERCENT,
         "%",
     )?;
     Ok(())

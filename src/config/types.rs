@@ -360,6 +360,11 @@ pub struct CrawlSettings {
     /// Share of a marketplace's listing pages (percent) that must be read for a
     /// night to count as covered; below it the scan exits 5.
     pub min_coverage_percent: u8,
+    /// Share of a marketplace's listing pages (percent) whose title, and of the
+    /// brand's listings whose price and seller, must be read; below it the
+    /// marketplace's pages have likely changed under its adapter, and the scan
+    /// exits 5. 0 turns the check off.
+    pub min_fields_percent: u8,
 }
 
 impl Default for CrawlSettings {
@@ -380,6 +385,7 @@ impl Default for CrawlSettings {
             page_budget: 20_000,
             pause_after_blocked: 10,
             min_coverage_percent: 90,
+            min_fields_percent: 50,
         }
     }
 }

@@ -234,6 +234,15 @@ fn shopusa_item(l: &DemoListing, seller: &DemoSeller, f: &Furniture) -> String {
     )
 }
 
+/// A page after a redesign of its markup ([`super::Fault::Redesign`],
+/// [`super::Fault::RedesignSearch`]): each `class` attribute holding `word` (a
+/// price, a link) gets a `v2-` prefix.
+pub(super) fn redesigned(page: &str, word: &str) -> String {
+    let class = regex::Regex::new(&format!(r#"class="([^"]*{}[^"]*)""#, regex::escape(word)))
+        .expect("a valid pattern");
+    class.replace_all(page, r#"class="v2-$1""#).into_owned()
+}
+
 /// tmart's item page (GBK-encoded by `encode`): price, coupon price, attributes, shop.
 fn tmart_item(l: &DemoListing, seller: &DemoSeller, f: &Furniture) -> String {
     let coupon = l

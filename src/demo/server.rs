@@ -50,6 +50,16 @@ pub enum Fault {
     /// Removed listings answer 200 with an "item no longer available" page (as
     /// eBay and Taobao do) instead of 410.
     RemovedAsSoft404,
+    /// Item pages show their prices in markup of a new design: every class
+    /// naming a price is renamed (`price-now` becomes `v2-price-now`), as when a
+    /// marketplace redesigns its pages. Structured data is left as it was, so an
+    /// adapter reading prices from it still reads them; one reading them by CSS
+    /// selectors reads none.
+    Redesign,
+    /// Search pages link to their results in markup of a new design: every class
+    /// naming a link is renamed (`item-link` becomes `v2-item-link`), so an
+    /// adapter's `listing_link` matches nothing while every search page answers.
+    RedesignSearch,
     /// Item pages carry this many bytes of padding after the document.
     Huge { bytes: usize },
     /// Every `every`-th item page (by position, from the first) is a hostile page
@@ -98,7 +108,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -122,6 +132,8 @@ impl FromStr for Fault {
             "forbidden" => Fault::Forbidden,
             "not-found" => Fault::NotFound,
             "removed-soft-404" => Fault::RemovedAsSoft404,
+            "redesign" => Fault::Redesign,
+            "redesign-search" => Fault::RedesignSearch,
             "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
             "huge" => Fault::Huge {
@@ -398,6 +410,9 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
         let endless = st.has(|f| matches!(f, Fault::EndlessPagination)).is_some();
         let cat = query_param(query, "cat").and_then(|k| k.parse().ok());
         return match pages::search(c, site, cat, page, endless, st.weight) {
+            Some(body) if st.has(|f| matches!(f, Fault::RedesignSearch)).is_some() => {
+                html(site, pages::redesigned(&body, "link"))
+            }
             Some(body) => html(site, body),
             None => not_found(),
         };
@@ -579,7 +594,11 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
         )
             .into_response();
     }
-    let mut bytes = pages::encode(site, pages::item(c, l, st.weight));
+    let mut page = pages::item(c, l, st.weight);
+    if st.has(|f| matches!(f, Fault::Redesign)).is_some() {
+        page = pages::redesigned(&page, "price");
+    }
+    let mut bytes = pages::encode(site, page);
     if let Some(Fault::Huge { bytes: n }) = st.has(|f| matches!(f, Fault::Huge { .. })) {
         bytes.extend(std::iter::repeat_n(b' ', n));
     }

@@ -137,7 +137,8 @@ pub struct LastScan {
     pub finished_at: DateTime<Utc>,
     pub scan_id: Option<u64>,
     /// The exit code `brandguard scan` would have given (0 fine, 3 partial, 5 a
-    /// marketplace not looked at in full), or 1 when the scan failed.
+    /// marketplace not looked at in full or no longer matching its adapter), or 1
+    /// when the scan failed.
     pub exit: u8,
     pub message: String,
 }

@@ -473,6 +473,7 @@ pub(super) async fn scans(
                 "unreadable": n("pages_unreadable"),
                 "failures": s.get("failures").cloned().unwrap_or_default(),
                 "not_looked": s.get("not_looked").cloned().unwrap_or_default(),
+                "unmatched": s.get("adapter_unmatched").cloned().unwrap_or_default(),
                 "secs": s.get("duration_secs").and_then(|v| v.as_f64()).map(|v| format!("{v:.1}")),
                 "cpu": s.pointer("/usage/cpu_secs").and_then(|v| v.as_f64()).map(|v| format!("{v:.1}")),
             }));

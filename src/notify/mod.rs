@@ -34,6 +34,10 @@ pub struct Announcement {
     /// Marketplaces left alone after repeated blocks.
     #[serde(default)]
     pub paused: Vec<String>,
+    /// Marketplaces whose listing pages no longer read as such (has the
+    /// marketplace changed its pages?): what was read on too few of them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub adapter_unmatched: std::collections::BTreeMap<String, Vec<String>>,
     pub summary_line: String,
     /// The findings file the scan wrote (every finding, open or resolved), which the
     /// message points at for the findings it does not list.
@@ -107,6 +111,7 @@ impl Announcement {
             failures: summary.failures.clone(),
             not_looked_at: summary.degraded.clone(),
             paused: summary.paused.clone(),
+            adapter_unmatched: summary.adapter_unmatched.clone(),
             findings_file: None,
             stopped: None,
         })
@@ -126,6 +131,7 @@ impl Announcement {
             failures: summary.failures.clone(),
             not_looked_at: Vec::new(),
             paused: summary.paused.clone(),
+            adapter_unmatched: Default::default(),
             summary_line: format!(
                 "brandguard scan {} of {} STOPPED before it finished, after {} pages: {why}. The next scan of these targets resumes it and finishes the night.",
                 summary.scan_id, brand, summary.pages_fetched
@@ -140,6 +146,7 @@ impl Announcement {
             || !self.new_findings.is_empty()
             || !self.hosts_cut_off.is_empty()
             || !self.not_looked_at.is_empty()
+            || !self.adapter_unmatched.is_empty()
     }
 
     /// Plain text, for email and chat. Page text is quoted as data, one line each.
@@ -189,6 +196,12 @@ impl Announcement {
             if !blocked.is_empty() {
                 t.push_str(&format!("Pages refused or empty: {}\n", blocked.join(", ")));
             }
+        }
+        for (name, unread) in &self.adapter_unmatched {
+            t.push_str(&format!(
+                "\nPages no longer read on {name} (has it changed its pages? check its adapter): {}\n",
+                unread.join(", ")
+            ));
         }
         if !self.paused.is_empty() {
             t.push_str(&format!(
@@ -378,6 +391,12 @@ mod announce_tests {
             .collect(),
             not_looked_at: vec!["bidbay".into()],
             paused: vec!["bidbay".into()],
+            adapter_unmatched: [(
+                "bidbay".to_string(),
+                vec!["price read on 0 of 17 listings of the brand".to_string()],
+            )]
+            .into_iter()
+            .collect(),
             summary_line: "scan 3".into(),
             findings_file: None,
             stopped: None,
@@ -394,6 +413,10 @@ mod announce_tests {
         );
         assert!(
             t.contains("Left alone after repeated blocks: bidbay"),
+            "{t}"
+        );
+        assert!(
+            t.contains("Pages no longer read on bidbay (has it changed its pages? check its adapter): price read on 0 of 17 listings of the brand"),
             "{t}"
         );
     }

@@ -62,6 +62,10 @@ pub struct Scorecard {
     pub name: String,
     pub listings_watched: usize,
     pub observations: usize,
+    /// Of `observations`, those whose price was checked against a floor (read,
+    /// in a currency the SKU has a floor for): a price violation could only be
+    /// seen in these.
+    pub prices_checked: usize,
     /// Distinct (listing, kind) violations in the period, by kind.
     pub violations: BTreeMap<String, usize>,
     pub violations_total: usize,
@@ -171,6 +175,8 @@ type OutsiderAcc = (Outsider, HashSet<String>, BTreeMap<String, Decimal>);
 struct Acc {
     listings: HashSet<String>,
     observations: usize,
+    /// Observations whose price was checked against a floor.
+    priced: usize,
     violations: HashSet<(String, FindingKind)>,
     bad_days: BTreeSet<NaiveDate>,
     violation_days: BTreeSet<NaiveDate>,
@@ -681,6 +687,7 @@ impl Acc {
             self.exemptions += 1;
         }
         if let Some((p, f)) = &seen.floor {
+            self.priced += 1;
             let ratio = p.amount / *f;
             if self.lowest.as_ref().is_none_or(|(r, _, _)| ratio < *r) {
                 self.lowest = Some((ratio, p.to_string(), format!("{f} {}", p.currency)));
@@ -699,6 +706,11 @@ impl Acc {
 /// A distributor's scorecard, with the step of the escalation ladder it reached.
 /// Why a scorecard of a period without a finished scan shows nothing.
 pub const NOTHING_LOOKED_AT: &str = "no finished scan in the period: nothing was looked at";
+
+/// Why a scorecard whose listings were seen, but never with a price checked
+/// against a floor (the marketplace's pages no longer matched its adapter, or the
+/// prices were in currencies without a floor), shows no violation.
+pub const NO_PRICE_CHECKED: &str = "its listings were seen, but no price of theirs could be checked against a floor (none read, or none in a currency with a floor)";
 
 fn scorecard(
     brand: &crate::config::Brand,
@@ -728,6 +740,8 @@ fn scorecard(
             why = NOTHING_LOOKED_AT.to_string();
         } else if a.observations == 0 {
             why = "none of its listings was seen in the period".to_string();
+        } else if a.priced == 0 {
+            why = NO_PRICE_CHECKED.to_string();
         }
     }
     Scorecard {
@@ -735,6 +749,7 @@ fn scorecard(
         name,
         listings_watched: a.listings.len(),
         observations: a.observations,
+        prices_checked: a.priced,
         violations: by_kind,
         violations_total: total,
         days_below_floor: a.bad_days.len(),
@@ -996,6 +1011,7 @@ fn scorecards_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportErr
         "name",
         "listings_watched",
         "observations",
+        "prices_checked",
         "violations_total",
     ];
     let kind_cols: Vec<String> = KINDS.iter().map(|k| format!("violations_{k}")).collect();
@@ -1021,6 +1037,7 @@ fn scorecards_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportErr
             s.name.clone(),
             s.listings_watched.to_string(),
             s.observations.to_string(),
+            s.prices_checked.to_string(),
             s.violations_total.to_string(),
         ];
         row.extend(
@@ -1137,6 +1154,25 @@ mod tests {
         assert_eq!(p.end.to_rfc3339(), "2027-01-01T00:00:00+00:00");
         assert!("2026-13".parse::<Period>().is_err());
         assert!("november".parse::<Period>().is_err());
+    }
+
+    #[test]
+    fn a_distributor_seen_without_a_checked_price_is_not_called_clean() {
+        let config = Config::load(Path::new("targets/demo")).expect("demo targets");
+        let days = [NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()];
+        let seen = |priced| Acc {
+            listings: ["tmart/1".to_string()].into_iter().collect(),
+            observations: 3,
+            priced,
+            ..Acc::default()
+        };
+        let id = &config.brand.sellers[0].id;
+        let checked = scorecard(&config.brand, &days, id, &seen(2));
+        assert_eq!(checked.escalation_why, "no violations in the period");
+        assert_eq!(checked.prices_checked, 2);
+        let unchecked = scorecard(&config.brand, &days, id, &seen(0));
+        assert_eq!(unchecked.escalation_why, NO_PRICE_CHECKED);
+        assert_eq!(unchecked.prices_checked, 0);
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct Coverage {
     /// The night failed this marketplace (unreachable, refused, below threshold).
     pub degraded: bool,
     pub paused: bool,
+    /// What its pages no longer gave its adapter that night (`adapter_unmatched`
+    /// of the scan's summary), `; `-separated; empty when they matched.
+    pub adapter_unmatched: String,
 }
 
 /// The coverage rows of `scans`, night by night, from each scan's recorded
@@ -69,6 +72,13 @@ pub fn of_scans(scans: &[(ScanRecord, NaiveDate)]) -> Vec<Coverage> {
                 looked: !listed("not_looked", name),
                 degraded: listed("degraded", name),
                 paused: listed("paused", name),
+                adapter_unmatched: summary["adapter_unmatched"][name]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|u| u.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
             });
         }
     }
@@ -95,6 +105,7 @@ pub fn csv(path: &Path, rows: &[Coverage]) -> Result<Vec<u8>, ReportError> {
         "looked_at",
         "degraded",
         "paused",
+        "adapter_unmatched",
     ];
     let rows = rows.iter().map(|c| {
         vec![
@@ -112,6 +123,7 @@ pub fn csv(path: &Path, rows: &[Coverage]) -> Result<Vec<u8>, ReportError> {
             c.looked.to_string(),
             c.degraded.to_string(),
             c.paused.to_string(),
+            c.adapter_unmatched.clone(),
         ]
     });
     super::csv_bytes(path, &header, rows)

@@ -551,6 +551,7 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
             e.blocked += st.blocked;
             e.not_reached += st.not_reached;
             e.rechecks_gone += st.rechecks_gone;
+            e.listings_in_results += st.listings_in_results;
         }
     }
 }

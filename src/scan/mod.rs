@@ -868,6 +868,8 @@ impl<'a> Run<'a> {
                     return Ok(());
                 }
             }
+            let in_results = found.count;
+            self.with(|s| s.market(&m.name).listings_in_results = in_results);
             self.recheck_open(m, &mut found).await;
             Ok::<(), ScanError>(())
         };
@@ -1147,6 +1149,7 @@ fn conclude(
 ) -> Result<ScanSummary, ScanError> {
     let (scan_id, as_of) = (summary.scan_id, summary.as_of.unwrap_or(started));
     note_expected(store, &mut summary)?;
+    summary.note_adapters(config.brand.crawl.min_fields_percent);
     let not_looked: BTreeSet<String> = summary.not_looked.iter().cloned().collect();
     summary.uncount_unproven_takedowns();
     summary.cases = crate::case::after_scan_of(config, store, scan_id, as_of, gone, &not_looked)?;
@@ -1442,6 +1445,54 @@ mod tests {
             ..MarketplaceStats::default()
         };
         assert!(clean.looked() && !clean.degraded(90));
+    }
+
+    #[test]
+    fn fields_read_on_too_few_pages_are_named() {
+        let read = |titles, prices, sellers, seen, matched| MarketplaceStats {
+            listings_seen: seen,
+            listings_matched: matched,
+            titles_read: titles,
+            prices_read: prices,
+            sellers_read: sellers,
+            ..MarketplaceStats::default()
+        };
+        // A redesign of the price markup: titles and sellers read, no price.
+        assert_eq!(
+            read(24, 0, 17, 24, 17).adapter_unmatched(50),
+            vec!["price read on 0 of 17 listings of the brand".to_string()]
+        );
+        // Titles gone: nothing matched, so only the title is judged.
+        assert_eq!(
+            read(0, 0, 0, 24, 0).adapter_unmatched(50),
+            vec!["title read on 0 of 24 listing pages".to_string()]
+        );
+        // Some listings unavailable (no price shown): half read is enough.
+        assert!(read(24, 9, 17, 24, 17).adapter_unmatched(50).is_empty());
+        assert_eq!(read(24, 8, 8, 24, 17).adapter_unmatched(50).len(), 2);
+        // Too few pages to say; and 0 turns the check off.
+        assert!(read(4, 0, 0, 4, 4).adapter_unmatched(50).is_empty());
+        assert!(read(0, 0, 0, 24, 17).adapter_unmatched(0).is_empty());
+    }
+
+    #[test]
+    fn searches_that_link_to_nothing_where_listings_were_expected_are_named() {
+        let searched = |in_results, expected, search_failures| MarketplaceStats {
+            search_pages: 3,
+            search_failures,
+            listings_in_results: in_results,
+            listings_expected: expected,
+            ..MarketplaceStats::default()
+        };
+        assert_eq!(
+            searched(0, 24, 0).adapter_unmatched(50),
+            vec!["search results linked to no listing (24 expected)".to_string()]
+        );
+        // Fewer than expected may be a market that shrank: only none is named.
+        assert!(searched(11, 24, 0).adapter_unmatched(50).is_empty());
+        // A first night expects nothing; a failed search is a failure already.
+        assert!(searched(0, 0, 0).adapter_unmatched(50).is_empty());
+        assert!(searched(0, 24, 1).adapter_unmatched(50).is_empty());
     }
     use url::Url;
 
