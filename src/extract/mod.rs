@@ -50,6 +50,11 @@ pub struct Listing {
     pub price_basis: PriceBasis,
     pub list_price: Option<Money>,
     pub coupon_price: Option<Money>,
+    /// When `price` is the lowest of several the listing's seller asks on the page
+    /// (a range, a price per variant): what it was chosen from. Which variant sells
+    /// at it the page does not say, so a finding on it says so too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_choice: Option<String>,
     pub gtin: Vec<String>,
     pub mpn: Option<String>,
     /// The charset the page was decoded with.
@@ -253,6 +258,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
             .collect(),
         sources: BTreeMap::new(),
         missing: BTreeMap::new(),
+        choices: BTreeMap::new(),
     };
     let f = &m.fields;
     let title = r.pick("title", &|p| p.name.clone(), &f.title);
@@ -298,6 +304,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         price_basis: prices.basis,
         list_price: prices.list,
         coupon_price: prices.coupon,
+        price_choice: prices.choice,
         gtin: gtin.into_iter().collect(),
         mpn,
         charset: decoded.charset.to_string(),
@@ -315,6 +322,8 @@ struct Reader<'d> {
     products: Vec<(&'d str, &'d structured::Product)>,
     sources: BTreeMap<String, String>,
     missing: BTreeMap<String, String>,
+    /// Price field → what its amount was the lowest of, when the text held several.
+    choices: BTreeMap<String, String>,
 }
 
 /// A listing's prices: the list price, a coupon price, and which is the price.
@@ -323,6 +332,8 @@ struct Prices {
     basis: PriceBasis,
     list: Option<Money>,
     coupon: Option<Money>,
+    /// See [`Listing::price_choice`].
+    choice: Option<String>,
 }
 
 impl Reader<'_> {
@@ -400,6 +411,18 @@ impl Reader<'_> {
             self.sources.insert("coupon_price".into(), src.clone());
             self.amount("coupon_price", t, hints, m)
         });
+        if self
+            .sources
+            .get("price")
+            .is_some_and(|s| !s.starts_with("selector"))
+            && let Some(choice) = self
+                .products
+                .iter()
+                .find(|(_, p)| p.advertised().is_some())
+                .and_then(|(_, p)| p.price_choice())
+        {
+            self.choices.insert("price".into(), choice);
+        }
         let (price, basis) = match (&list, &coupon) {
             (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
                 (Some(c.clone()), PriceBasis::Coupon)
@@ -408,11 +431,17 @@ impl Reader<'_> {
             (None, Some(c)) => (Some(c.clone()), PriceBasis::Coupon),
             (None, None) => (None, PriceBasis::List),
         };
+        let choice = match basis {
+            _ if price.is_none() => None,
+            PriceBasis::List => self.choices.get("price").cloned(),
+            PriceBasis::Coupon => self.choices.get("coupon_price").cloned(),
+        };
         Prices {
             price,
             basis,
             list,
             coupon,
+            choice,
         }
     }
 
@@ -431,6 +460,17 @@ impl Reader<'_> {
                     && let Some(src) = self.sources.get_mut(field)
                 {
                     src.push_str(&format!(" ({})", r.why.join("; ")));
+                }
+                if !r.among.is_empty() {
+                    let list: Vec<String> = r.among.iter().map(ToString::to_string).collect();
+                    self.choices.insert(
+                        field.to_string(),
+                        format!(
+                            "the lowest of {} prices on the page: {}",
+                            list.len(),
+                            list.join(", ")
+                        ),
+                    );
                 }
                 Some(r.money)
             }
@@ -482,6 +522,7 @@ fn unreadable(page: &Page, m: &Marketplace, decoded: &charset::Decoded, why: Str
         price_basis: PriceBasis::List,
         list_price: None,
         coupon_price: None,
+        price_choice: None,
         gtin: Vec::new(),
         mpn: None,
         charset: decoded.charset.to_string(),

@@ -402,6 +402,9 @@ pub use crate::config::VatBasis;
 pub struct Reading {
     pub money: Money,
     pub why: Vec<String>,
+    /// The different amounts the advertised one was the lowest of (a range, a
+    /// price per variant), lowest first; empty when the text held one amount.
+    pub among: Vec<Decimal>,
 }
 
 /// Words after an amount saying it is without VAT (`EUR24.71 (exc VAT)`, `HT`,
@@ -511,14 +514,28 @@ pub fn read_advertised(
     kept = leave_out(kept, "former or reference prices", &mut why, |i, l| {
         has_word(&t.before(i, l), LIST_PRICE_WORDS)
     });
-    let amount = kept
-        .iter()
-        .map(|f| f.value)
-        .min()
-        .ok_or(PriceError::NoAmount)?;
+    let amounts: std::collections::BTreeSet<Decimal> = kept.iter().map(|f| f.value).collect();
+    let amount = *amounts.first().ok_or(PriceError::NoAmount)?;
+    let among: Vec<Decimal> = if amounts.len() > 1 {
+        amounts.into_iter().collect()
+    } else {
+        Vec::new()
+    };
+    if !among.is_empty() {
+        why.push(format!(
+            "the lowest of {} prices: {}",
+            among.len(),
+            among
+                .iter()
+                .map(Decimal::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     Ok(Reading {
         money: Money::new(amount, currency),
         why,
+        among,
     })
 }
 
@@ -772,6 +789,26 @@ mod tests {
         let usd = Currency::new("USD").unwrap();
         let m = parse_lowest_price("$20 – $10", Hints::default(), &usd).unwrap();
         assert_eq!(m.amount, Decimal::from(10));
+        // The choice is said: a floor finding on it may concern another variant.
+        let read =
+            |t: &str| read_advertised(t, Hints::default(), &usd, VatBasis::Inclusive).unwrap();
+        let r = read("$149.99 - $259.99");
+        assert_eq!(
+            r.among,
+            vec![Decimal::new(14999, 2), Decimal::new(25999, 2)]
+        );
+        assert!(
+            r.why
+                .iter()
+                .any(|w| w == "the lowest of 2 prices: 149.99, 259.99"),
+            "{:?}",
+            r.why
+        );
+        // One amount, or the same amount twice, is no choice.
+        assert!(read("$149.99").among.is_empty());
+        assert!(read("$149.99 $149.99").among.is_empty());
+        // A former price left out is no choice either.
+        assert!(read("Was: $199.00 Now: $149.99").among.is_empty());
     }
 
     #[test]

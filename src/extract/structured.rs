@@ -21,6 +21,9 @@ pub struct Product {
 pub struct Offer {
     /// `price`, or `lowPrice` of an AggregateOffer.
     pub price: Option<String>,
+    /// `highPrice` of an AggregateOffer whose `lowPrice` is `price`: the offer is
+    /// a range.
+    pub high_price: Option<String>,
     pub currency: Option<String>,
     pub seller_name: Option<String>,
     pub seller_id: Option<String>,
@@ -36,39 +39,78 @@ impl Product {
     /// in the first offer's currency. Never the lowest offer of anyone on the page: that
     /// would hold one seller to another's price.
     pub fn advertised(&self) -> Option<(&Offer, Option<String>)> {
-        let priced: Vec<&Offer> = self.offers.iter().filter(|o| o.price.is_some()).collect();
-        let first = *priced.first()?;
-        let key = |o: &Offer| o.seller_id.clone().or_else(|| o.seller_name.clone());
-        let own = self.offers.iter().find_map(key);
-        let currency = first.currency.as_deref();
-        let amount = |o: &Offer| {
-            o.price
-                .as_deref()
-                .and_then(|p| rust_decimal::Decimal::from_str_exact(p.trim()).ok())
-        };
-        let candidates: Vec<&Offer> = priced
-            .iter()
-            .copied()
-            .filter(|o| key(o).is_none() || key(o) == own)
-            .filter(|o| o.currency.as_deref() == currency || o.currency.is_none())
-            .collect();
+        let (candidates, others, first) = self.own_offers()?;
         let best = candidates
             .iter()
             .copied()
-            .filter(|o| amount(o).is_some())
-            .min_by_key(|o| amount(o))
+            .filter(|o| o.amount().is_some())
+            .min_by_key(|o| o.amount())
             .unwrap_or(first);
-        let others = priced.len() - candidates.len();
-        let note = match (candidates.len(), others) {
-            (0 | 1, 0) => None,
-            (n, 0) => Some(format!("lowest of {n} offers")),
-            (n, o) => Some(format!(
+        let range = best
+            .high_price
+            .as_deref()
+            .filter(|h| Some(h.trim()) != best.price.as_deref().map(str::trim))
+            .map(|h| format!("lowPrice of an AggregateOffer up to {}", h.trim()));
+        let note = match (candidates.len(), others, range) {
+            (0 | 1, 0, range) => range,
+            (n, 0, _) => Some(format!("lowest of {n} offers")),
+            (n, o, _) => Some(format!(
                 "lowest of {n} offers of the listing's seller; {o} offers of other sellers or \
                  currencies left out"
             )),
         };
         // A seller written on another offer of the same seller counts for this one.
         Some((best, note))
+    }
+
+    /// When the advertised price is the lowest of several the listing's seller
+    /// asks (an offer per variant, an AggregateOffer's range): what it was chosen
+    /// from. A floor finding on such a price may concern another variant than the
+    /// brand's product, which whoever files it must know.
+    pub fn price_choice(&self) -> Option<String> {
+        let (candidates, _, _) = self.own_offers()?;
+        let amounts: std::collections::BTreeSet<rust_decimal::Decimal> =
+            candidates.iter().filter_map(|o| o.amount()).collect();
+        if amounts.len() > 1 {
+            let list: Vec<String> = amounts.iter().map(ToString::to_string).collect();
+            return Some(format!(
+                "the lowest of {} offers of the seller: {}",
+                list.len(),
+                list.join(", ")
+            ));
+        }
+        let (best, _) = self.advertised()?;
+        let high = best.high_price.as_deref()?.trim();
+        let low = best.price.as_deref()?.trim();
+        (high != low).then(|| format!("the low end of a price range on the page, {low} to {high}"))
+    }
+
+    /// The priced offers of the listing's own seller (the first offer's seller;
+    /// offers naming no seller count as its own) in the first offer's currency,
+    /// how many other priced offers were left out, and the first priced offer.
+    fn own_offers(&self) -> Option<(Vec<&Offer>, usize, &Offer)> {
+        let priced: Vec<&Offer> = self.offers.iter().filter(|o| o.price.is_some()).collect();
+        let first = *priced.first()?;
+        let key = |o: &Offer| o.seller_id.clone().or_else(|| o.seller_name.clone());
+        let own = self.offers.iter().find_map(key);
+        let currency = first.currency.as_deref();
+        let candidates: Vec<&Offer> = priced
+            .iter()
+            .copied()
+            .filter(|o| key(o).is_none() || key(o) == own)
+            .filter(|o| o.currency.as_deref() == currency || o.currency.is_none())
+            .collect();
+        let others = priced.len() - candidates.len();
+        Some((candidates, others, first))
+    }
+}
+
+impl Offer {
+    /// The price as an exact decimal, if it is one.
+    fn amount(&self) -> Option<rust_decimal::Decimal> {
+        self.price
+            .as_deref()
+            .and_then(|p| rust_decimal::Decimal::from_str_exact(p.trim()).ok())
     }
 }
 
@@ -194,6 +236,11 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 }
                 return;
             }
+            let high_price = v
+                .get("price")
+                .is_none()
+                .then(|| v.get("highPrice").and_then(text))
+                .flatten();
             let price = v
                 .get("price")
                 .and_then(text)
@@ -219,6 +266,7 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
             };
             out.push(Offer {
                 price,
+                high_price,
                 currency,
                 seller_name,
                 seller_id,
@@ -529,10 +577,16 @@ fn micro_offers(syntax: Syntax, e: ElementRef, depth: usize, out: &mut Vec<Offer
         Some((_, s)) => (prop_value(s), None),
         None => (None, None),
     };
-    let price = first(syntax, &os, "price").or_else(|| first(syntax, &os, "lowPrice"));
+    let own_price = first(syntax, &os, "price");
+    let high_price = own_price
+        .is_none()
+        .then(|| first(syntax, &os, "highPrice"))
+        .flatten();
+    let price = own_price.or_else(|| first(syntax, &os, "lowPrice"));
     if price.is_some() || seller_name.is_some() || seller_id.is_some() {
         out.push(Offer {
             price,
+            high_price,
             currency: first(syntax, &os, "priceCurrency"),
             seller_name,
             seller_id,
@@ -754,6 +808,46 @@ mod tests {
         assert_eq!(ps.len(), 1);
         assert_eq!(ps[0].brand.as_deref(), Some("Acme"));
         assert_eq!(ps[0].offers[0].price.as_deref(), Some("149.5"));
+        assert_eq!(
+            ps[0].price_choice().as_deref(),
+            Some("the low end of a price range on the page, 149.5 to 199")
+        );
+    }
+
+    #[test]
+    fn a_price_chosen_among_the_sellers_offers_says_so() {
+        let offers = |o: &str| {
+            let html = format!(
+                r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1","offers":[{o}]}}</script>"#
+            );
+            json_ld(&Html::parse_document(&html)).0.remove(0)
+        };
+        // A price per variant: the lowest, and what it was chosen from.
+        let variants = offers(
+            r#"{"price":"259.99","priceCurrency":"USD"},{"price":"149.99","priceCurrency":"USD"}"#,
+        );
+        assert_eq!(
+            variants.advertised().unwrap().0.price.as_deref(),
+            Some("149.99")
+        );
+        assert_eq!(
+            variants.price_choice().as_deref(),
+            Some("the lowest of 2 offers of the seller: 149.99, 259.99")
+        );
+        // The same price twice, or another seller's lower offer: no choice made.
+        let same = offers(r#"{"price":"149.99"},{"price":"149.99"}"#);
+        assert_eq!(same.price_choice(), None);
+        let other = offers(
+            r#"{"price":"199.00","seller":{"name":"A"}},{"price":"99.00","seller":{"name":"B"}}"#,
+        );
+        assert_eq!(
+            other.advertised().unwrap().0.price.as_deref(),
+            Some("199.00")
+        );
+        assert_eq!(other.price_choice(), None);
+        // An AggregateOffer whose low and high prices are one.
+        let one = offers(r#"{"@type":"AggregateOffer","lowPrice":"99","highPrice":"99"}"#);
+        assert_eq!(one.price_choice(), None);
     }
 
     #[test]

@@ -189,6 +189,7 @@ mod tests {
             price_basis: crate::extract::PriceBasis::List,
             list_price: None,
             coupon_price: None,
+            price_choice: None,
             gtin: Vec::new(),
             mpn: None,
             charset: "UTF-8".into(),
@@ -197,6 +198,38 @@ mod tests {
             missing: Default::default(),
             unreadable: None,
         }
+    }
+
+    #[test]
+    fn a_floor_finding_on_the_lowest_of_several_prices_says_so() {
+        let b = brand();
+        let mut l = listing("Acme X1 Wireless Noise-Cancelling Headphones", None);
+        l.price = Some(crate::money::Money::new(
+            rust_decimal::Decimal::new(14999, 2),
+            crate::money::Currency::new("USD").unwrap(),
+        ));
+        let detail = |l: &Listing| {
+            // A day no promotion of the demo brand runs.
+            let at = chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+                .unwrap()
+                .to_utc();
+            crate::judge::judge(&b, l, at, None)
+                .findings
+                .into_iter()
+                .find(|f| f.kind == crate::judge::FindingKind::BelowFloor)
+                .map(|f| f.detail)
+        };
+        assert_eq!(
+            detail(&l).as_deref(),
+            Some("advertised 149.99 USD is below the floor of 199.00 USD")
+        );
+        l.price_choice = Some("the lowest of 2 prices on the page: 149.99, 259.99".into());
+        assert_eq!(
+            detail(&l).as_deref(),
+            Some(
+                "advertised 149.99 USD (the lowest of 2 prices on the page: 149.99, 259.99 — which variant sells at it, the page does not say) is below the floor of 199.00 USD"
+            )
+        );
     }
 
     #[test]

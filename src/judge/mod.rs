@@ -463,8 +463,14 @@ impl Judging<'_> {
         }
         let ratio = self.brand.policy.counterfeit_price_ratio;
         if p.amount < f.amount * ratio {
+            let choice = self
+                .l
+                .price_choice
+                .as_ref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
             return vec![format!(
-                "{PRICE_SIGNAL}{p} is under {}% of the floor",
+                "{PRICE_SIGNAL}{p}{choice} is under {}% of the floor",
                 (ratio * Decimal::ONE_HUNDRED).normalize()
             )];
         }
@@ -474,9 +480,15 @@ impl Judging<'_> {
     /// A price under the floor: allowed by a running promotion, below even that
     /// promotion's floor, a promotion's price kept after it ended, or below floor.
     fn below_floor(&self, v: &mut Verdict, p: &Money, f: &Money) {
-        let basis = match self.l.price_basis {
-            PriceBasis::Coupon => " (coupon price)",
-            PriceBasis::List => "",
+        let basis = match (self.l.price_basis, &self.l.price_choice) {
+            (PriceBasis::Coupon, None) => " (coupon price)".to_string(),
+            (PriceBasis::List, None) => String::new(),
+            (PriceBasis::Coupon, Some(c)) => {
+                format!(" (coupon price, {c} — which variant sells at it, the page does not say)")
+            }
+            (PriceBasis::List, Some(c)) => {
+                format!(" ({c} — which variant sells at it, the page does not say)")
+            }
         };
         let covering = || {
             self.brand
