@@ -350,3 +350,61 @@ async fn the_summary_is_written_before_a_slow_announcement() {
         "{s}"
     );
 }
+
+/// The same for the merge that ends a sharded night: `last-merge.json` is written
+/// before the announcement, so a merge killed while the webhook hangs leaves
+/// tonight's merge summary, not last night's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_merge_summary_is_written_before_a_slow_announcement() {
+    let server = DemoServer::start(&DemoOptions::default()).await.unwrap();
+    let (hook, called) = webhook_answering(None).await;
+    let targets = targets_with(&format!("webhook_url = \"{hook}\""));
+    let dir = tempfile::tempdir().unwrap();
+    let shard = dir.path().join("shard0");
+    // A shard announces nothing: the merge announces the night.
+    let o = common::scan_command(
+        targets.path(),
+        &shard,
+        &shard.with_extension("json"),
+        &server,
+    )
+    .args(["--shard", "0/1"])
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let store = dir.path().join("night").join("store");
+    std::fs::create_dir_all(store.parent().unwrap()).unwrap();
+    let summary = dir.path().join("night").join("last-merge.json");
+    std::fs::write(&summary, "{\"last night\": true}").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"))
+        .args(["evidence", "merge", "--announce", "--targets"])
+        .arg(targets.path())
+        .arg("--store")
+        .arg(&store)
+        .arg(&shard)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..1200 {
+        if !called.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!called.lock().unwrap().is_empty(), "the webhook was called");
+    let _ = child.kill();
+    let _ = child.wait();
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert!(
+        s.get("last night").is_none(),
+        "tonight's merge summary: {s}"
+    );
+    assert_eq!(s["merged"].as_array().map(Vec::len), Some(1), "{s}");
+    assert_eq!(
+        s["scans"][0]["findings_new"].as_u64(),
+        Some(server.ground_truth().expected_findings().len() as u64),
+        "{s}"
+    );
+}

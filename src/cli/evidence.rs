@@ -8,7 +8,7 @@ use brandguard::sanitize;
 use clap::{Args, Subcommand};
 
 use super::scan::{announce, beside, exit_code, print_summary};
-use super::{exit, load_config, write_json};
+use super::{exit, load_config};
 
 #[derive(Args)]
 pub struct FindingsCommand {
@@ -433,7 +433,18 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf], announce: bool) -> Re
     } else {
         exit::PARTIAL
     };
+    let path = beside(&target, "last-merge.json");
     if announce {
+        if let Some(last) = m.scans.last_mut() {
+            last.degraded.extend(lost.iter().cloned());
+            last.not_looked.extend(lost.iter().cloned());
+        }
+        // Written before the announcement as well as after it: a webhook that
+        // hangs until a scheduler's timeout kills the merge must not leave the
+        // last night's summary to be read as this one's.
+        if let Err(e) = brandguard::scan::night::write_summary(&path, &m) {
+            eprintln!("warning: {e}");
+        }
         code = announce_night(&config, &target, &mut m, &lost)?.max(code);
     }
     for s in &m.scans {
@@ -448,14 +459,14 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf], announce: bool) -> Re
         m.already_merged.len(),
         m.unfinished.len()
     );
-    let path = beside(&target, "last-merge.json");
-    write_json(&path, &m)?;
+    brandguard::scan::night::write_summary(&path, &m)?;
     println!("merge summary written to {}", path.display());
     Ok(code)
 }
 
-/// One announcement per night merged now; the shares that could not be merged are
-/// named on the last night (tonight) as not looked at. A night of which no shard
+/// One announcement per night merged now; the shares that could not be merged
+/// (`lost`, already added to the last night's summary) are named on it as not
+/// looked at. A night of which no shard
 /// finished is announced too, unless an earlier merge already announced one.
 /// Returns the exit code the night deserves (as `scan` would give it).
 fn announce_night(
@@ -466,10 +477,6 @@ fn announce_night(
 ) -> Result<u8> {
     let rt = super::runtime()?;
     let findings_csv = beside(target, "findings.csv");
-    if let Some(last) = m.scans.last_mut() {
-        last.degraded.extend(lost.iter().cloned());
-        last.not_looked.extend(lost.iter().cloned());
-    }
     let mut code = exit::OK;
     for s in &mut m.scans {
         if let Some(f) = announce(&rt, config, target, s, &findings_csv) {

@@ -68,7 +68,7 @@ pub async fn announce(
 /// Writes the night's summary `s` to `path` (`last-scan.json`) all or nothing:
 /// a full disk never leaves it cut. If it cannot be written, the summary there
 /// before (last night's) is removed, so that nobody reads it as this night's.
-pub fn write_summary(path: &Path, s: &ScanSummary) -> Result<(), SummaryNotWritten> {
+pub fn write_summary(path: &Path, s: &impl serde::Serialize) -> Result<(), SummaryNotWritten> {
     let written = serde_json::to_string_pretty(s)
         .map_err(std::io::Error::other)
         .map_err(|source| crate::report::ReportError::Write {
