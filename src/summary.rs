@@ -70,6 +70,10 @@ pub struct MarketplaceStats {
     pub sellers_read: u64,
     /// Listings the search results linked to (before rechecks of open findings).
     pub listings_in_results: u64,
+    /// Of `listings_in_results`, links robots.txt disallows (not fetched): often an
+    /// ad's twin of a listing also linked where it may be fetched; when they are
+    /// most of the results, the night could not look at the marketplace.
+    pub listings_disallowed: u64,
 }
 
 /// Fewest pages (or listings expected) a share is judged on
@@ -96,7 +100,16 @@ impl MarketplaceStats {
     /// fewer than `min_percent` (`crawl.min_coverage_percent`) of its listing pages
     /// answered.
     pub fn degraded(&self, min_percent: u8) -> bool {
-        self.search_failures > 0 || self.coverage() * 100.0 < f64::from(min_percent)
+        self.search_failures > 0
+            || self.coverage() * 100.0 < f64::from(min_percent)
+            || self.mostly_disallowed()
+    }
+
+    /// Whether robots.txt disallows most of the listings the search results link
+    /// to (a marketplace that now keeps crawlers off its item pages): the pages it
+    /// allows read, the night could not look at the marketplace all the same.
+    pub fn mostly_disallowed(&self) -> bool {
+        self.listings_disallowed * 2 > self.listings_in_results
     }
 
     /// Whether the scan looked at the whole marketplace: its searches ran and every
@@ -109,6 +122,7 @@ impl MarketplaceStats {
             && self.search_failures == 0
             && self.recheck_failures == 0
             && self.failures == 0
+            && !self.mostly_disallowed()
     }
 
     /// What of the marketplace's pages its adapter no longer reads, as when the
@@ -219,9 +233,15 @@ pub struct ScanSummary {
     /// unreachable, a search page or a listing page that failed or was refused): no
     /// listing of theirs counts as unseen in this scan.
     pub not_looked: Vec<String>,
-    /// Marketplaces the night failed: unreachable, searches failed or refused, or
-    /// fewer than `crawl.min_coverage_percent` (90%) of their listing pages read
-    /// (the scan exits 5). A subset of
+    /// Listings with open findings, as their canonical address, that search
+    /// results linked to but the scan could not look at (robots.txt disallows
+    /// them, or their page failed): this scan never counts as one that missed
+    /// them, though their marketplace was looked at.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listings_not_looked: Vec<String>,
+    /// Marketplaces the night failed: unreachable, searches failed or refused,
+    /// fewer than `crawl.min_coverage_percent` (90%) of their listing pages read, or
+    /// most of their results disallowed by robots.txt (the scan exits 5). A subset of
     /// `not_looked`, which also holds marketplaces where only a few pages failed.
     pub degraded: Vec<String>,
     /// Marketplaces whose listing pages no longer read as such: a field the judge

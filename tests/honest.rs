@@ -573,3 +573,44 @@ async fn searches_that_stop_linking_to_listings_are_a_failed_night() {
     assert!(s.adapter_unmatched.is_empty(), "{:?}", s.adapter_unmatched);
     assert_eq!(s.exit_code(), 0, "{:?} {:?}", s.degraded, s.failures);
 }
+
+/// robots.txt that starts disallowing some listings' pages while the search pages
+/// that link to them stay open: the crawler obeys, and those listings are not read.
+/// Their findings were resolved after two nights as "not seen in search results or
+/// at its address", though search results showed them every night. Now such a
+/// listing is one the night could not look at, never one it missed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listings_robots_txt_disallows_are_not_taken_for_gone() {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    common::night(&config, &store, 0).await;
+    server.set_faults(vec![(Site::Tmart, Fault::RobotsItems { every: 3 })]);
+    let mut unlooked = 0;
+    for night in 1..4 {
+        server.set_night(night);
+        let s = common::night(&config, &store, night).await;
+        let tmart = &s.marketplaces["tmart"];
+        assert!(tmart.listings_disallowed > 0, "night {night}: {tmart:?}");
+        assert!(!tmart.mostly_disallowed());
+        assert!(s.not_looked.is_empty(), "night {night}: {:?}", s.not_looked);
+        unlooked += s.listings_not_looked.len();
+    }
+    assert!(unlooked > 0, "open findings' listings were disallowed");
+    let not_seen: Vec<String> = store
+        .findings()
+        .map(|f| f.unwrap())
+        .filter(|f| f.finding.marketplace == "tmart")
+        .filter_map(|f| f.resolved.map(|r| r.reason))
+        .filter(|r| r.starts_with("not seen"))
+        .collect();
+    assert!(not_seen.is_empty(), "{not_seen:?}");
+
+    // All item pages disallowed: the night could not look at tmart at all.
+    server.set_faults(vec![(Site::Tmart, Fault::RobotsItems { every: 1 })]);
+    server.set_night(4);
+    let s = common::night(&config, &store, 4).await;
+    assert!(s.marketplaces["tmart"].mostly_disallowed());
+    assert_eq!(s.degraded, vec!["tmart".to_string()]);
+    assert!(s.not_looked.contains(&"tmart".to_string()));
+    assert_eq!(s.exit_code(), 5);
+}

@@ -672,21 +672,46 @@ pub fn after_scan(
     as_of: DateTime<Utc>,
     gone: &Gone,
 ) -> Result<CaseSummary, CaseError> {
-    after_scan_of(config, store, scan_id, as_of, gone, &BTreeSet::new())
+    after_scan_of(config, store, scan_id, as_of, gone, &Blind::default())
 }
 
 /// The marketplaces a finished scan could not look at (its summary's `not_looked`).
-fn not_looked_in(r: &crate::evidence::ScanRecord) -> BTreeSet<String> {
-    r.summary
-        .as_ref()
-        .and_then(|s| s.get("not_looked"))
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|m| m.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+fn not_looked_in(r: &crate::evidence::ScanRecord) -> Blind {
+    let list = |key: &str| -> BTreeSet<String> {
+        r.summary
+            .as_ref()
+            .and_then(|s| s.get(key))
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|m| m.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Blind {
+        marketplaces: list("not_looked"),
+        listings: list("listings_not_looked"),
+    }
+}
+
+/// What a scan could not look at: whole marketplaces (`not_looked`), and single
+/// listings with open findings its search results brought but whose pages it
+/// could not read (`listings_not_looked`, canonical addresses, e.g. robots.txt
+/// now disallows them). Neither counts as missed by that scan.
+#[derive(Debug, Clone, Default)]
+pub struct Blind {
+    pub marketplaces: BTreeSet<String>,
+    pub listings: BTreeSet<String>,
+}
+
+impl Blind {
+    fn covers(&self, marketplace: &str, url: &str) -> bool {
+        self.marketplaces.contains(marketplace)
+            || (!self.listings.is_empty()
+                && url::Url::parse(url)
+                    .is_ok_and(|u| self.listings.contains(crate::crawl::canonical(u).as_str())))
+    }
 }
 
 /// [`after_scan`] for a scan that could not look at the marketplaces in
@@ -708,16 +733,16 @@ pub fn after_scan_of(
     scan_id: u64,
     as_of: DateTime<Utc>,
     gone: &Gone,
-    not_looked: &BTreeSet<String>,
+    blind: &Blind,
 ) -> Result<CaseSummary, CaseError> {
-    let missed = Missed::since(store, scan_id, not_looked);
+    let missed = Missed::since(store, scan_id, blind);
     let mut pass = CasePass::load(config, store, scan_id, as_of)?;
     for f in store.findings() {
         let mut f = f?;
         if f.resolved.is_none() && f.last_scan != scan_id {
             // A marketplace not looked at in full answered in ways that prove
             // nothing: its 404s are no takedowns (it may answer 404 to everything).
-            let gone = (!not_looked.contains(&f.finding.marketplace)).then_some(gone);
+            let gone = (!blind.marketplaces.contains(&f.finding.marketplace)).then_some(gone);
             pass.resolve(&mut f, gone, &missed)?;
         }
         pass.assign(f)?;
@@ -727,10 +752,10 @@ pub fn after_scan_of(
 
 /// Finished scans and the marketplaces each could not look at: to count how many
 /// scans looked for a listing and missed it.
-struct Missed(Vec<(u64, BTreeSet<String>)>);
+struct Missed(Vec<(u64, Blind)>);
 
 impl Missed {
-    fn since(store: &Store, scan_id: u64, not_looked: &BTreeSet<String>) -> Self {
+    fn since(store: &Store, scan_id: u64, now: &Blind) -> Self {
         Self(
             store
                 .scans()
@@ -738,7 +763,7 @@ impl Missed {
                 .filter(|r| r.finished_at.is_some() || r.scan_id == scan_id)
                 .map(|r| {
                     let blind = if r.scan_id == scan_id {
-                        not_looked.clone()
+                        now.clone()
                     } else {
                         not_looked_in(&r)
                     };
@@ -748,11 +773,12 @@ impl Missed {
         )
     }
 
-    /// Scans after `last` that looked at `marketplace`.
-    fn count(&self, last: u64, marketplace: &str) -> u32 {
+    /// Scans after `last` that looked at `marketplace` and could have looked at
+    /// the listing at `url`.
+    fn count(&self, last: u64, marketplace: &str, url: &str) -> u32 {
         self.0
             .iter()
-            .filter(|(s, blind)| *s > last && !blind.contains(marketplace))
+            .filter(|(s, blind)| *s > last && !blind.covers(marketplace, url))
             .count() as u32
     }
 }
@@ -837,7 +863,7 @@ impl<'a> CasePass<'a> {
                 f,
                 seen_now,
                 gone,
-                missed.count(f.last_scan, &f.finding.marketplace),
+                missed.count(f.last_scan, &f.finding.marketplace, &f.finding.url),
                 &self.config.brand,
             )
         });

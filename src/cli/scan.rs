@@ -415,18 +415,7 @@ pub(super) fn print_summary(s: &ScanSummary) {
     );
     print_coverage(s);
     print_adapter_unmatched(s);
-    if !s.degraded.is_empty() {
-        println!(
-            "NOT LOOKED AT: {} (unreachable, searches failed or refused, or under crawl.min_coverage_percent of listing pages read)",
-            s.degraded.join(", ")
-        );
-    }
-    if !s.not_looked.is_empty() {
-        println!(
-            "not wholly looked at: {}: nothing absent from them was concluded",
-            s.not_looked.join(", ")
-        );
-    }
+    print_not_looked(s);
     print_outcome(s);
     println!(
         "cost: {:.1} CPU seconds, peak memory {:.0} MiB, {} snapshot bytes stored ({} new pages, {} already stored)",
@@ -447,6 +436,29 @@ pub(super) fn print_summary(s: &ScanSummary) {
         );
     }
     print_troubles(s);
+}
+
+/// Marketplaces the night failed or did not wholly look at, and listings it could
+/// not read: nothing absent from them was concluded.
+fn print_not_looked(s: &ScanSummary) {
+    if !s.degraded.is_empty() {
+        println!(
+            "NOT LOOKED AT: {} (unreachable, searches failed or refused, under crawl.min_coverage_percent of listing pages read, or most results disallowed by robots.txt)",
+            s.degraded.join(", ")
+        );
+    }
+    if !s.not_looked.is_empty() {
+        println!(
+            "not wholly looked at: {}: nothing absent from them was concluded",
+            s.not_looked.join(", ")
+        );
+    }
+    if !s.listings_not_looked.is_empty() {
+        println!(
+            "{} listings with open findings were in search results but could not be read (robots.txt disallows them, or their pages failed): not counted as unseen",
+            s.listings_not_looked.len()
+        );
+    }
 }
 
 /// What the night did to cases, or, for a scan that stopped, that it did not finish.
@@ -491,8 +503,12 @@ fn print_coverage(s: &ScanSummary) {
                 format!("coverage {:.0}%", m.coverage() * 100.0),
             ),
         };
+        let disallowed = match m.listings_disallowed {
+            0 => String::new(),
+            n => format!(", disallowed by robots.txt {n}"),
+        };
         println!(
-            "  {name}: searches {} ok, {} failed; {expected}read {}, blocked {}, failed {}, not reached {}; {coverage}",
+            "  {name}: searches {} ok, {} failed; {expected}read {}, blocked {}, failed {}, not reached {}{disallowed}; {coverage}",
             m.search_pages, m.search_failures, m.listing_pages, m.blocked, other, m.not_reached,
         );
     }

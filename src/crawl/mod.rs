@@ -23,6 +23,27 @@ use crate::config::{CrawlSettings, RateLimit};
 
 pub use robots::RobotsPolicy;
 
+/// URL identity for de-duplication. The url crate already lower-cases the host,
+/// drops default ports and resolves dot segments; on top of that the fragment and
+/// tracking parameters (`utm_*`, `gclid`, `fbclid`) go, and query pairs are sorted.
+pub fn canonical(mut u: Url) -> Url {
+    u.set_fragment(None);
+    if u.query().is_some() {
+        let mut pairs: Vec<(String, String)> = u
+            .query_pairs()
+            .filter(|(k, _)| !k.starts_with("utm_") && k != "gclid" && k != "fbclid")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        pairs.sort();
+        if pairs.is_empty() {
+            u.set_query(None);
+        } else {
+            u.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+    }
+    u
+}
+
 /// One HTTP response, exactly as received.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Page {

@@ -60,6 +60,10 @@ pub enum Fault {
     /// naming a link is renamed (`item-link` becomes `v2-item-link`), so an
     /// adapter's `listing_link` matches nothing while every search page answers.
     RedesignSearch,
+    /// robots.txt disallows the item pages of every `every`-th listing (by
+    /// position), or all item pages with `every` 1: a marketplace that starts
+    /// keeping crawlers off its listings while its search pages stay open.
+    RobotsItems { every: u64 },
     /// Item pages carry this many bytes of padding after the document.
     Huge { bytes: usize },
     /// Every `every`-th item page (by position, from the first) is a hostile page
@@ -108,7 +112,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -134,6 +138,7 @@ impl FromStr for Fault {
             "removed-soft-404" => Fault::RemovedAsSoft404,
             "redesign" => Fault::Redesign,
             "redesign-search" => Fault::RedesignSearch,
+            "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
             "huge" => Fault::Huge {
@@ -390,7 +395,7 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
         return r;
     }
     if path == "/robots.txt" {
-        return robots(st);
+        return robots(st, c);
     }
     if path == "/_demo/ground-truth" {
         return axum::Json(GroundTruth::of(c)).into_response();
@@ -487,9 +492,23 @@ fn seller_behind_a_button(page: &str, id: &str) -> String {
 /// The script a `js-shell` page loads (see [`app`]).
 pub(super) const APP_SCRIPT: &str = "/static/js/main.4f2a9c.js";
 
-/// robots.txt, with a Crawl-delay group under the `crawl-delay` fault.
-fn robots(st: &SiteState) -> Response {
+/// robots.txt, with a Crawl-delay group under the `crawl-delay` fault, and item
+/// pages disallowed under `robots-items`.
+fn robots(st: &SiteState, c: &Catalog) -> Response {
     let mut robots = pages::robots(st.site).to_string();
+    if let Some(Fault::RobotsItems { every }) = st.has(|f| matches!(f, Fault::RobotsItems { .. })) {
+        let lines: Vec<String> = if every == 1 {
+            let all = pages::item_path(st.site, "");
+            vec![format!("Disallow: {}", all.trim_end_matches(".html"))]
+        } else {
+            c.on(st.site)
+                .enumerate()
+                .filter(|(i, _)| (*i as u64).is_multiple_of(every))
+                .map(|(_, l)| format!("Disallow: {}$", pages::item_path(st.site, &l.id)))
+                .collect()
+        };
+        robots.push_str(&format!("\nUser-agent: *\n{}\n", lines.join("\n")));
+    }
     if let Some(Fault::CrawlDelay { secs }) = st.has(|f| matches!(f, Fault::CrawlDelay { .. })) {
         robots.push_str(&format!("\nUser-agent: brandguard\nCrawl-delay: {secs}\nDisallow: /itm/watch/\nDisallow: /sponsored/\nDisallow: /promo/\nDisallow: /cart\nDisallow: /bid/\nDisallow: /_demo/\n"));
     }

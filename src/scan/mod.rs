@@ -15,6 +15,7 @@ use url::Url;
 pub mod merge;
 pub mod night;
 mod render;
+pub use crate::crawl::canonical;
 pub use crate::shard;
 pub use crate::summary::{MarketplaceStats, ScanSummary};
 pub use render::{PagesRendered, render_pages};
@@ -98,27 +99,6 @@ pub struct ScanOptions {
     /// ends [`ScanError::Stopped`], unfinished, to be resumed. Never concluded:
     /// listings not reached must not count as gone.
     pub stop: Option<std::pin::Pin<Box<dyn Future<Output = String> + Send>>>,
-}
-
-/// URL identity for de-duplication. The url crate already lower-cases the host,
-/// drops default ports and resolves dot segments; on top of that the fragment and
-/// tracking parameters (`utm_*`, `gclid`, `fbclid`) go, and query pairs are sorted.
-pub fn canonical(mut u: Url) -> Url {
-    u.set_fragment(None);
-    if u.query().is_some() {
-        let mut pairs: Vec<(String, String)> = u
-            .query_pairs()
-            .filter(|(k, _)| !k.starts_with("utm_") && k != "gclid" && k != "fbclid")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        pairs.sort();
-        if pairs.is_empty() {
-            u.set_query(None);
-        } else {
-            u.query_pairs_mut().clear().extend_pairs(pairs);
-        }
-    }
-    u
 }
 
 /// Time between two flushes of the evidence store during a scan.
@@ -714,7 +694,9 @@ impl<'a> Run<'a> {
                 tracing::debug!(%url, "robots.txt disallows, skipped");
                 self.with(|s| {
                     s.robots_blocked += 1;
-                    s.market(&m.name).robots_blocked += 1;
+                    let market = s.market(&m.name);
+                    market.robots_blocked += 1;
+                    market.listings_disallowed += u64::from(role == PageRole::Listing);
                 });
                 None
             }
@@ -981,8 +963,22 @@ impl<'a> Run<'a> {
             Ok(g) => g.contains_key(url.as_str()),
             Err(p) => p.into_inner().contains_key(url.as_str()),
         };
+        let open = self
+            .open_urls
+            .get(&m.name)
+            .is_some_and(|open| open.contains(url));
         if recheck && !gone {
             self.with(|s| s.market(&m.name).recheck_failures += 1);
+        } else if open && !gone {
+            // Search results brought it and its page could not be read: it was
+            // not missed (a failed page makes its marketplace not looked at
+            // anyway; a page robots.txt disallows does not).
+            self.with(|s| {
+                let url = url.to_string();
+                if !s.listings_not_looked.contains(&url) {
+                    s.listings_not_looked.push(url);
+                }
+            });
         }
     }
 
@@ -1151,8 +1147,19 @@ fn conclude(
     note_expected(store, &mut summary)?;
     summary.note_adapters(config.brand.crawl.min_fields_percent);
     let not_looked: BTreeSet<String> = summary.not_looked.iter().cloned().collect();
+    let unlooked: BTreeSet<String> = summary.listings_not_looked.iter().cloned().collect();
     summary.uncount_unproven_takedowns();
-    summary.cases = crate::case::after_scan_of(config, store, scan_id, as_of, gone, &not_looked)?;
+    summary.cases = crate::case::after_scan_of(
+        config,
+        store,
+        scan_id,
+        as_of,
+        gone,
+        &crate::case::Blind {
+            marketplaces: not_looked,
+            listings: unlooked,
+        },
+    )?;
     // Cases moved, the scan not yet finished: a resumed scan concludes again.
     crate::failpoint::hit("scan-cases-moved");
     summary.findings_resolved = summary.cases.findings_resolved;
