@@ -525,6 +525,7 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
         // A marketplace a shard could not look at was not looked at that night.
         ("not_looked", &mut s.not_looked),
         ("degraded", &mut s.degraded),
+        ("listings_not_looked", &mut s.listings_not_looked),
     ] {
         for h in v[key]
             .as_array()
@@ -552,6 +553,7 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
             e.not_reached += st.not_reached;
             e.rechecks_gone += st.rechecks_gone;
             e.listings_in_results += st.listings_in_results;
+            e.listings_disallowed += st.listings_disallowed;
         }
     }
 }
@@ -570,5 +572,25 @@ mod tests {
         add_counts(&mut night, Some(&blocked));
         assert_eq!(night.not_looked, vec!["tmart".to_string()]);
         assert_eq!(night.degraded, vec!["tmart".to_string()]);
+    }
+
+    #[test]
+    fn listings_a_shard_could_not_read_are_not_read_that_night() {
+        let mut night = ScanSummary::default();
+        let shard = serde_json::json!({
+            "listings_not_looked": ["http://127.0.0.1/detail/7.html"],
+            "marketplaces": {"tmart": {"listings_in_results": 9, "listings_disallowed": 3}}
+        });
+        add_counts(&mut night, Some(&shard));
+        add_counts(&mut night, Some(&shard));
+        assert_eq!(
+            night.listings_not_looked,
+            vec!["http://127.0.0.1/detail/7.html".to_string()]
+        );
+        let tmart = &night.marketplaces["tmart"];
+        assert_eq!(
+            (tmart.listings_in_results, tmart.listings_disallowed),
+            (18, 6)
+        );
     }
 }
