@@ -138,7 +138,9 @@ impl MarketplaceStats {
     ///   matched by) of the listing pages read, the price and the seller of the
     ///   brand's listings. Judged on [`MIN_FIELD_SAMPLE`] pages or more (some
     ///   listings show no price while unavailable); `min_percent` 0 turns it off.
-    pub fn adapter_unmatched(&self, min_percent: u8) -> Vec<String> {
+    ///   The seller only where the adapter has selectors for it (`selects_seller`):
+    ///   a retailer's own shop names no seller on its pages, and its adapter none.
+    pub fn adapter_unmatched(&self, min_percent: u8, selects_seller: bool) -> Vec<String> {
         let mut unmatched = Vec::new();
         if self.search_pages > 0
             && self.search_failures == 0
@@ -172,6 +174,7 @@ impl MarketplaceStats {
             ),
         ]
         .into_iter()
+        .filter(|&(field, _, _, _)| field != "seller" || selects_seller)
         .filter(|&(_, read, of, _)| of >= MIN_FIELD_SAMPLE && read * 100 < min * of)
         .map(|(field, read, of, what)| format!("{field} read on {read} of {of} {what}"));
         unmatched.extend(fields);
@@ -441,9 +444,15 @@ impl ScanSummary {
     /// listing gone is gone, and a page that no longer shows a finding resolves
     /// it only where it showed what the finding is about
     /// (`case::shows_compliance`). So it is not in `not_looked` or `degraded`.
-    pub(crate) fn note_adapters(&mut self, min_percent: u8) {
+    pub(crate) fn note_adapters(&mut self, config: &Config) {
+        let min_percent = config.brand.crawl.min_fields_percent;
         for (name, m) in &self.marketplaces {
-            let unread = m.adapter_unmatched(min_percent);
+            let selects_seller = config
+                .marketplaces
+                .iter()
+                .find(|c| &c.name == name)
+                .is_some_and(|c| !c.fields.seller.is_empty() || !c.fields.seller_id.is_empty());
+            let unread = m.adapter_unmatched(min_percent, selects_seller);
             if !unread.is_empty() {
                 tracing::warn!(marketplace = %name, unread = ?unread, "listing pages no longer read as such: has the marketplace changed its pages?");
                 self.adapter_unmatched.insert(name.clone(), unread);

@@ -1145,7 +1145,7 @@ fn conclude(
 ) -> Result<ScanSummary, ScanError> {
     let (scan_id, as_of) = (summary.scan_id, summary.as_of.unwrap_or(started));
     note_expected(store, &mut summary)?;
-    summary.note_adapters(config.brand.crawl.min_fields_percent);
+    summary.note_adapters(config);
     let not_looked: BTreeSet<String> = summary.not_looked.iter().cloned().collect();
     let unlooked: BTreeSet<String> = summary.listings_not_looked.iter().cloned().collect();
     summary.uncount_unproven_takedowns();
@@ -1466,20 +1466,30 @@ mod tests {
         };
         // A redesign of the price markup: titles and sellers read, no price.
         assert_eq!(
-            read(24, 0, 17, 24, 17).adapter_unmatched(50),
+            read(24, 0, 17, 24, 17).adapter_unmatched(50, true),
             vec!["price read on 0 of 17 listings of the brand".to_string()]
         );
         // Titles gone: nothing matched, so only the title is judged.
         assert_eq!(
-            read(0, 0, 0, 24, 0).adapter_unmatched(50),
+            read(0, 0, 0, 24, 0).adapter_unmatched(50, true),
             vec!["title read on 0 of 24 listing pages".to_string()]
         );
         // Some listings unavailable (no price shown): half read is enough.
-        assert!(read(24, 9, 17, 24, 17).adapter_unmatched(50).is_empty());
-        assert_eq!(read(24, 8, 8, 24, 17).adapter_unmatched(50).len(), 2);
+        assert!(
+            read(24, 9, 17, 24, 17)
+                .adapter_unmatched(50, true)
+                .is_empty()
+        );
+        assert_eq!(read(24, 8, 8, 24, 17).adapter_unmatched(50, true).len(), 2);
+        // An adapter without seller selectors (a retailer's shop names none).
+        assert!(
+            read(24, 17, 0, 24, 17)
+                .adapter_unmatched(50, false)
+                .is_empty()
+        );
         // Too few pages to say; and 0 turns the check off.
-        assert!(read(4, 0, 0, 4, 4).adapter_unmatched(50).is_empty());
-        assert!(read(0, 0, 0, 24, 17).adapter_unmatched(0).is_empty());
+        assert!(read(4, 0, 0, 4, 4).adapter_unmatched(50, true).is_empty());
+        assert!(read(0, 0, 0, 24, 17).adapter_unmatched(0, true).is_empty());
     }
 
     #[test]
@@ -1492,14 +1502,14 @@ mod tests {
             ..MarketplaceStats::default()
         };
         assert_eq!(
-            searched(0, 24, 0).adapter_unmatched(50),
+            searched(0, 24, 0).adapter_unmatched(50, true),
             vec!["search results linked to no listing (24 expected)".to_string()]
         );
         // Fewer than expected may be a market that shrank: only none is named.
-        assert!(searched(11, 24, 0).adapter_unmatched(50).is_empty());
+        assert!(searched(11, 24, 0).adapter_unmatched(50, true).is_empty());
         // A first night expects nothing; a failed search is a failure already.
-        assert!(searched(0, 0, 0).adapter_unmatched(50).is_empty());
-        assert!(searched(0, 24, 1).adapter_unmatched(50).is_empty());
+        assert!(searched(0, 0, 0).adapter_unmatched(50, true).is_empty());
+        assert!(searched(0, 24, 1).adapter_unmatched(50, true).is_empty());
     }
     use url::Url;
 
