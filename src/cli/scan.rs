@@ -558,6 +558,33 @@ fn print_troubles(s: &ScanSummary) {
             s.budget_exhausted.join(", ")
         );
     }
+    print_checks_not_made(s);
+}
+
+/// Checks the judge could not make on listings it read ("no price on the page:
+/// floor not checked"), most frequent first: a night can read every page and
+/// still leave some listings unchecked. Notes quote pages (seller names): shown
+/// escaped, a few at most.
+fn print_checks_not_made(s: &ScanSummary) {
+    const SHOWN: usize = 5;
+    let mut notes: Vec<(&String, &u64)> = s.notes.iter().collect();
+    notes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let shown: Vec<String> = notes
+        .iter()
+        .take(SHOWN)
+        .map(|(n, c)| format!("{} ({c})", brandguard::sanitize::terminal(n, 160)))
+        .collect();
+    if shown.is_empty() {
+        return;
+    }
+    let more = match notes.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!("; {n} more in the summary's notes"),
+    };
+    println!(
+        "checks not made on listings read: {}{more}",
+        shown.join("; ")
+    );
 }
 
 #[derive(Args)]
