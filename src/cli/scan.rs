@@ -566,6 +566,12 @@ fn print_troubles(s: &ScanSummary) {
 /// still leave some listings unchecked. Notes quote pages (seller names): shown
 /// escaped, a few at most.
 fn print_checks_not_made(s: &ScanSummary) {
+    if let Some(line) = checks_not_made(s) {
+        println!("{line}");
+    }
+}
+
+fn checks_not_made(s: &ScanSummary) -> Option<String> {
     const SHOWN: usize = 5;
     let mut notes: Vec<(&String, &u64)> = s.notes.iter().collect();
     notes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -575,16 +581,16 @@ fn print_checks_not_made(s: &ScanSummary) {
         .map(|(n, c)| format!("{} ({c})", brandguard::sanitize::terminal(n, 160)))
         .collect();
     if shown.is_empty() {
-        return;
+        return None;
     }
     let more = match notes.len().saturating_sub(SHOWN) {
         0 => String::new(),
         n => format!("; {n} more in the summary's notes"),
     };
-    println!(
+    Some(format!(
         "checks not made on listings read: {}{more}",
         shown.join("; ")
-    );
+    ))
 }
 
 #[derive(Args)]
@@ -1028,5 +1034,38 @@ fn same_file(a: &Path, b: &Path) -> bool {
     match (resolved(a), resolved(b)) {
         (Some(a), Some(b)) => a == b,
         _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_not_made_are_named_most_frequent_first_and_escaped() {
+        let mut s = ScanSummary::default();
+        assert_eq!(checks_not_made(&s), None);
+        s.notes
+            .insert("no price on the page: floor not checked".into(), 17);
+        s.notes.insert("no floor for currency EUR".into(), 3);
+        s.notes.insert(
+            "seller id not found on the page: the name \"\u{1b}[31mX\" looks like distributor Y"
+                .into(),
+            1,
+        );
+        let line = checks_not_made(&s).unwrap();
+        assert!(
+            line.starts_with("checks not made on listings read: no price on the page: floor not checked (17); no floor for currency EUR (3); "),
+            "{line}"
+        );
+        assert!(!line.contains('\u{1b}'), "{line}");
+        for n in 0..6 {
+            s.notes.insert(format!("note {n}"), 2);
+        }
+        assert!(
+            checks_not_made(&s)
+                .unwrap()
+                .ends_with("; 4 more in the summary's notes")
+        );
     }
 }
