@@ -247,10 +247,13 @@ pub struct ScanSummary {
     /// most of their results disallowed by robots.txt (the scan exits 5). A subset of
     /// `not_looked`, which also holds marketplaces where only a few pages failed.
     pub degraded: Vec<String>,
-    /// Marketplaces whose listing pages no longer read as such: a field the judge
-    /// needs (title, price, seller) read on fewer than `crawl.min_fields_percent`
-    /// of them, as when a marketplace changes its pages under its adapter. The
-    /// night failed them too (exit 5), though they were looked at.
+    /// Marketplaces whose pages no longer match their adapter, as when a
+    /// marketplace changes its pages (or serves a block page no verdict rule
+    /// knows): search results that linked to no listing where some were
+    /// expected, or a field the judge needs (title, price, seller) read on fewer
+    /// than `crawl.min_fields_percent` of the pages
+    /// ([`MarketplaceStats::adapter_unmatched`]). The night failed them too
+    /// (exit 5), though they were looked at.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub adapter_unmatched: BTreeMap<String, Vec<String>>,
     /// Hosts cut off by the circuit breaker after repeated refusals.
@@ -454,7 +457,7 @@ impl ScanSummary {
                 .is_some_and(|c| !c.fields.seller.is_empty() || !c.fields.seller_id.is_empty());
             let unread = m.adapter_unmatched(min_percent, selects_seller);
             if !unread.is_empty() {
-                tracing::warn!(marketplace = %name, unread = ?unread, "listing pages no longer read as such: has the marketplace changed its pages?");
+                tracing::warn!(marketplace = %name, unread = ?unread, "pages no longer match the marketplace's adapter: has it changed its pages?");
                 self.adapter_unmatched.insert(name.clone(), unread);
             }
         }

@@ -34,8 +34,9 @@ pub struct Announcement {
     /// Marketplaces left alone after repeated blocks.
     #[serde(default)]
     pub paused: Vec<String>,
-    /// Marketplaces whose listing pages no longer read as such (has the
-    /// marketplace changed its pages?): what was read on too few of them.
+    /// Marketplaces whose pages no longer match their adapter (has the
+    /// marketplace changed its pages?): what was not read (`ScanSummary`'s
+    /// `adapter_unmatched`).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub adapter_unmatched: std::collections::BTreeMap<String, Vec<String>>,
     pub summary_line: String,
