@@ -36,6 +36,31 @@ async fn webhook_answering(status: Option<u16>) -> (String, Inbox) {
     (url, inbox)
 }
 
+/// Runs `command` until the webhook behind `called` is called (it then waits on
+/// it, as a hanging webhook makes it), kills it there, as a scheduler's timeout
+/// would, and reads the JSON summary it left at `summary`.
+async fn killed_once_called(
+    mut command: std::process::Command,
+    called: &Inbox,
+    summary: &Path,
+) -> serde_json::Value {
+    let mut child = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..1200 {
+        if !called.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!called.lock().unwrap().is_empty(), "the webhook was called");
+    let _ = child.kill();
+    let _ = child.wait();
+    serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap()
+}
+
 /// The smallest SMTP server that accepts mail: enough for a real client to deliver.
 async fn smtp_sink() -> (u16, Inbox) {
     let inbox: Inbox = Arc::default();
@@ -325,23 +350,13 @@ async fn the_summary_is_written_before_a_slow_announcement() {
     let store = dir.path().join("store");
     let summary = store.with_extension("json");
     std::fs::write(&summary, "{\"scan_id\": 0, \"last night\": true}").unwrap();
-    let mut child = common::scan_command(targets.path(), &store, &summary, &server)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    for _ in 0..1200 {
-        if !called.lock().unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(!called.lock().unwrap().is_empty(), "the webhook was called");
-    // The scan waits on the webhook now: killed there.
-    let _ = child.kill();
-    let _ = child.wait();
-    let s: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    // The scan waits on the webhook: killed there.
+    let s = killed_once_called(
+        common::scan_command(targets.path(), &store, &summary, &server),
+        &called,
+        &summary,
+    )
+    .await;
     assert_eq!(s["scan_id"], 1, "tonight's summary: {s}");
     assert!(s.get("stopped").is_none(), "{s}");
     assert_eq!(
@@ -376,27 +391,14 @@ async fn the_merge_summary_is_written_before_a_slow_announcement() {
     std::fs::create_dir_all(store.parent().unwrap()).unwrap();
     let summary = dir.path().join("night").join("last-merge.json");
     std::fs::write(&summary, "{\"last night\": true}").unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"))
+    let mut merge = std::process::Command::new(env!("CARGO_BIN_EXE_brandguard"));
+    merge
         .args(["evidence", "merge", "--announce", "--targets"])
         .arg(targets.path())
         .arg("--store")
         .arg(&store)
-        .arg(&shard)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    for _ in 0..1200 {
-        if !called.lock().unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(!called.lock().unwrap().is_empty(), "the webhook was called");
-    let _ = child.kill();
-    let _ = child.wait();
-    let s: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+        .arg(&shard);
+    let s = killed_once_called(merge, &called, &summary).await;
     assert!(
         s.get("last night").is_none(),
         "tonight's merge summary: {s}"
