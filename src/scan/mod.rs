@@ -692,11 +692,17 @@ impl<'a> Run<'a> {
             Ok(p) => Some(p),
             Err(FetchError::RobotsDisallowed { url }) => {
                 tracing::debug!(%url, "robots.txt disallows, skipped");
+                // Of the links search results gave (a recheck is no result).
+                let result = role == PageRole::Listing
+                    && !match self.rechecks.lock() {
+                        Ok(r) => r.contains(&url),
+                        Err(p) => p.into_inner().contains(&url),
+                    };
                 self.with(|s| {
                     s.robots_blocked += 1;
                     let market = s.market(&m.name);
                     market.robots_blocked += 1;
-                    market.listings_disallowed += u64::from(role == PageRole::Listing);
+                    market.listings_disallowed += u64::from(result);
                 });
                 None
             }
