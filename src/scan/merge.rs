@@ -230,58 +230,22 @@ fn copy_scan(
         }
         match rec.kind.as_str() {
             "capture" => {
-                let c: crate::evidence::Capture = serde_json::from_value(rec.payload.clone())
-                    .map_err(|e| corrupt("log", rec.seq, format!("capture unreadable: {e}")))?;
-                let snap = copy_snapshot(target, shard, &c, rec.seq, out)?;
-                let seq = match done.captures.get(&(c.page.url.to_string(), c.page.sent_at)) {
-                    Some(&seq) => seq,
-                    None => target.record_capture(into, &c.page, &snap)?,
-                };
-                if matches!(c.page.status, 404 | 410) {
-                    gone.insert(c.page.url.to_string(), (c.page.status, seq));
-                    gone.insert(c.page.final_url.to_string(), (c.page.status, seq));
-                }
+                let seq = copy_capture(target, shard, &rec, into, done, gone, out)?;
                 captures.insert(rec.seq, seq);
                 counts.0 += 1;
-                out.captures += 1;
             }
             "observation" => {
-                let key = rec
-                    .payload
-                    .get("observation_key")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("");
-                let Some(mut obs) = shard.observation(key)? else {
-                    return Err(corrupt(
-                        "observations",
-                        rec.seq,
-                        format!("observation {key} named in the log is missing"),
-                    ));
-                };
-                let Some(&capture) = captures.get(&obs.capture_log_seq) else {
-                    return Err(corrupt(
-                        "log",
-                        rec.seq,
-                        format!(
-                            "observation points at capture {} which is not a capture of scan {scan_id}",
-                            obs.capture_log_seq
-                        ),
-                    ));
-                };
-                let findings = findings_of(shard, &obs)?;
-                obs.scan_id = into;
-                obs.capture_log_seq = capture;
-                let listing = (
-                    obs.listing.marketplace.clone(),
-                    obs.listing.listing_id.clone(),
-                );
-                if !done.observed.insert(listing) {
-                    continue;
-                }
-                summary.count(&obs);
-                summary.count_findings(&target.record_observation(obs, &findings)?);
-                counts.1 += 1;
-                out.observations += 1;
+                let copied = copy_observation(
+                    target,
+                    shard,
+                    &rec,
+                    (scan_id, into),
+                    &captures,
+                    done,
+                    summary,
+                )?;
+                counts.1 += u64::from(copied);
+                out.observations += u64::from(copied);
             }
             crate::evidence::IDENTITY_KIND => {
                 copy_identity(target, &rec, (scan_id, into), &captures, done)?;
@@ -293,6 +257,82 @@ fn copy_scan(
         }
     }
     Ok(counts)
+}
+
+/// Copies one capture record of a shard's scan (and its snapshot) into scan `into`,
+/// once: a capture already copied by an earlier, interrupted merge is found by its
+/// URL and time. Notes 404/410 answers in `gone`; returns its target log seq.
+fn copy_capture(
+    target: &Store,
+    shard: &Store,
+    rec: &crate::evidence::LogRecord,
+    into: u64,
+    done: &Copied,
+    gone: &mut crate::case::Gone,
+    out: &mut MergeSummary,
+) -> Result<u64, ScanError> {
+    let c: crate::evidence::Capture = serde_json::from_value(rec.payload.clone())
+        .map_err(|e| corrupt("log", rec.seq, format!("capture unreadable: {e}")))?;
+    let snap = copy_snapshot(target, shard, &c, rec.seq, out)?;
+    let seq = match done.captures.get(&(c.page.url.to_string(), c.page.sent_at)) {
+        Some(&seq) => seq,
+        None => target.record_capture(into, &c.page, &snap)?,
+    };
+    if matches!(c.page.status, 404 | 410) {
+        gone.insert(c.page.url.to_string(), (c.page.status, seq));
+        gone.insert(c.page.final_url.to_string(), (c.page.status, seq));
+    }
+    out.captures += 1;
+    Ok(seq)
+}
+
+/// Copies one observation of a shard's scan `scan_id` into scan `into`, pointing
+/// at its capture as copied (`captures`), with the findings the shard judged;
+/// false when its listing was already observed in the merged night.
+fn copy_observation(
+    target: &Store,
+    shard: &Store,
+    rec: &crate::evidence::LogRecord,
+    (scan_id, into): (u64, u64),
+    captures: &HashMap<u64, u64>,
+    done: &mut Copied,
+    summary: &mut ScanSummary,
+) -> Result<bool, ScanError> {
+    let key = rec
+        .payload
+        .get("observation_key")
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
+    let Some(mut obs) = shard.observation(key)? else {
+        return Err(corrupt(
+            "observations",
+            rec.seq,
+            format!("observation {key} named in the log is missing"),
+        ));
+    };
+    let Some(&capture) = captures.get(&obs.capture_log_seq) else {
+        return Err(corrupt(
+            "log",
+            rec.seq,
+            format!(
+                "observation points at capture {} which is not a capture of scan {scan_id}",
+                obs.capture_log_seq
+            ),
+        ));
+    };
+    let findings = findings_of(shard, &obs)?;
+    obs.scan_id = into;
+    obs.capture_log_seq = capture;
+    let listing = (
+        obs.listing.marketplace.clone(),
+        obs.listing.listing_id.clone(),
+    );
+    if !done.observed.insert(listing) {
+        return Ok(false);
+    }
+    summary.count(&obs);
+    summary.count_findings(&target.record_observation(obs, &findings)?);
+    Ok(true)
 }
 
 /// Copies a seller identity of a shard's scan, pointing at its capture as copied
