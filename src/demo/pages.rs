@@ -238,9 +238,34 @@ fn shopusa_item(l: &DemoListing, seller: &DemoSeller, f: &Furniture) -> String {
 /// [`super::Fault::RedesignSearch`]): each `class` attribute holding `word` (a
 /// price, a link) gets a `v2-` prefix.
 pub(super) fn redesigned(page: &str, word: &str) -> String {
-    let class = regex::Regex::new(&format!(r#"class="([^"]*{}[^"]*)""#, regex::escape(word)))
-        .expect("a valid pattern");
-    class.replace_all(page, r#"class="v2-$1""#).into_owned()
+    const CLASS: &str = "class=\"";
+    let mut out = String::with_capacity(page.len() + 64);
+    let mut rest = page;
+    while let Some(at) = rest.find(CLASS) {
+        let (before, value) = rest.split_at(at + CLASS.len());
+        out.push_str(before);
+        let end = value.find('"').unwrap_or(value.len());
+        if value[..end].contains(word) {
+            out.push_str("v2-");
+        }
+        rest = value;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod redesign_tests {
+    #[test]
+    fn classes_naming_the_word_get_a_prefix() {
+        assert_eq!(
+            super::redesigned(
+                r#"<span class="price-now">1</span><h1 class="title">t</h1><em class="a coupon-price">"#,
+                "price"
+            ),
+            r#"<span class="v2-price-now">1</span><h1 class="title">t</h1><em class="v2-a coupon-price">"#
+        );
+    }
 }
 
 /// tmart's item page (GBK-encoded by `encode`): price, coupon price, attributes, shop.
