@@ -1073,3 +1073,71 @@ async fn a_page_that_eats_memory_crashes_its_tab_not_the_browser() {
     renders_the_next_page_and_closes(renderer, &server).await;
     served.abort();
 }
+
+/// A stand-in browser that hangs silently on its first `hangs` starts (as Chromium
+/// now and then does on a loaded machine) and is Debian's Chromium after that.
+/// Each start appends a line to `starts`.
+fn flaky_browser(dir: &std::path::Path, hangs: usize) -> (std::path::PathBuf, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let starts = dir.join("starts");
+    let exe = dir.join("flaky-chromium");
+    std::fs::write(
+        &exe,
+        format!(
+            "#!/bin/sh\necho start >> '{starts}'\nif [ $(wc -l < '{starts}') -le {hangs} ]; then exec sleep 617; fi\nexec /usr/bin/chromium \"$@\"\n",
+            starts = starts.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (exe, starts)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_that_hangs_at_start_is_started_again() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    let fetcher = Arc::new(Fetcher::new(&config.brand.crawl).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    config.brand.render.start_timeout_secs = 5;
+
+    // Two hangs, then a browser: the third start renders.
+    let (exe, starts) = flaky_browser(dir.path(), 2);
+    config.brand.render.browser = exe;
+    let renderer = Renderer::start(&config.brand.render, fetcher.clone())
+        .await
+        .expect("the third start brings the browser up");
+    assert_eq!(std::fs::read_to_string(&starts).unwrap().lines().count(), 3);
+    assert!(
+        processes_with("sleep 617").is_empty(),
+        "a hung start was left running"
+    );
+    let url = url::Url::parse(&format!(
+        "{}/search?q=acme&page=1",
+        server.base_url(Site::Shopusa)
+    ))
+    .unwrap();
+    renderer.render(&url, &[]).await.expect("the page renders");
+    renderer.close().await;
+
+    // A browser that never comes up: three tries, an error that says so, no process.
+    let never = tempfile::tempdir().unwrap();
+    let (exe, starts) = flaky_browser(never.path(), 1000);
+    config.brand.render.browser = exe;
+    match Renderer::start(&config.brand.render, fetcher).await {
+        Err(RenderError::Start(why)) => {
+            assert!(why.contains("within 5 s"), "{why}");
+            assert!(why.contains("tried 3 times"), "{why}");
+        }
+        Err(e) => panic!("expected a start error, got {e}"),
+        Ok(_) => panic!("a browser that never answers started"),
+    }
+    assert_eq!(std::fs::read_to_string(&starts).unwrap().lines().count(), 3);
+    let left = none_left("sleep 617").await;
+    assert!(left.is_empty(), "hung starts left running: {left:?}");
+    let left = none_left(&ours()).await;
+    assert!(left.is_empty(), "browser processes left: {left:?}");
+}

@@ -690,11 +690,12 @@ fn validate_render(r: RenderSettings, site: &Site) -> Result<RenderSettings, Con
         && (r.viewport_height..=32_000).contains(&r.max_height)
         && (1..=16).contains(&r.tabs)
         && (5..=600).contains(&r.timeout_secs)
+        && (5..=600).contains(&r.start_timeout_secs)
         && (16..=16_384).contains(&r.page_memory_mib);
     if !sane {
         return Err(ConfigError::Folder {
             path: site.path.to_path_buf(),
-            message: "`[render]` out of bounds: viewport_width 320-4096, viewport_height 240-4096, device_scale 1-4, max_height from viewport_height to 32000, tabs 1-16, timeout_secs 5-600, page_memory_mib 16-16384".into(),
+            message: "`[render]` out of bounds: viewport_width 320-4096, viewport_height 240-4096, device_scale 1-4, max_height from viewport_height to 32000, tabs 1-16, timeout_secs 5-600, start_timeout_secs 5-600, page_memory_mib 16-16384".into(),
         });
     }
     Ok(r)

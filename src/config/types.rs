@@ -1089,6 +1089,9 @@ pub struct RenderSettings {
     pub tabs: usize,
     /// A page not loaded, settled and captured in this time is given up on.
     pub timeout_secs: u64,
+    /// A browser that has not come up in this time is killed and started again
+    /// (three tries in all; then the scan goes on without rendered captures).
+    pub start_timeout_secs: u64,
     /// Most JavaScript heap a page may use, MiB (V8's old space, per renderer
     /// process): a page whose scripts grow past it crashes its tab, which fails
     /// that page (`render_tab_crashed`), never the browser or the scan.
@@ -1109,6 +1112,7 @@ impl Default for RenderSettings {
             max_height: 16_000,
             tabs: 2,
             timeout_secs: 30,
+            start_timeout_secs: 30,
             page_memory_mib: 512,
             sandbox: None,
         }

@@ -17,6 +17,9 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use super::RenderError;
 use crate::config::RenderSettings;
 
+/// How many times a browser start is tried before the scan goes on without one.
+const START_ATTEMPTS: usize = 3;
+
 /// A running browser and its DevTools WebSocket address.
 pub(super) struct BrowserProcess {
     child: tokio::process::Child,
@@ -81,8 +84,36 @@ fn sandboxed(settings: &RenderSettings) -> bool {
 }
 
 impl BrowserProcess {
-    /// Starts the browser and waits (at most 30 s) for its DevTools address.
+    /// Starts the browser, trying [`START_ATTEMPTS`] times: a Chromium that prints
+    /// no DevTools address within `start_timeout_secs` is killed and started afresh (with a new
+    /// profile), since on a loaded machine a start now and then hangs for good
+    /// while the next one comes up in a second. A missing browser is not retried.
     pub(super) async fn start(settings: &RenderSettings) -> Result<BrowserProcess, RenderError> {
+        use backon::{ExponentialBuilder, Retryable};
+        (|| BrowserProcess::start_once(settings))
+            .retry(
+                ExponentialBuilder::default()
+                    .with_min_delay(Duration::from_millis(500))
+                    .with_max_delay(Duration::from_secs(5))
+                    .with_max_times(START_ATTEMPTS - 1)
+                    .with_jitter(),
+            )
+            .when(|e| matches!(e, RenderError::Start(_)))
+            .notify(|e, pause| {
+                tracing::warn!(error = %e, ?pause, "the browser did not start; starting it again")
+            })
+            .await
+            .map_err(|e| match e {
+                RenderError::Start(why) => {
+                    RenderError::Start(format!("{why} (tried {START_ATTEMPTS} times)"))
+                }
+                other => other,
+            })
+    }
+
+    /// One start: spawns the browser and waits (at most `start_timeout_secs`) for its
+    /// DevTools address.
+    async fn start_once(settings: &RenderSettings) -> Result<BrowserProcess, RenderError> {
         let exe = &settings.browser;
         if !exe.exists() {
             return Err(RenderError::NoBrowser {
@@ -131,7 +162,8 @@ impl BrowserProcess {
         };
         let mut lines = BufReader::new(stderr).lines();
         let mut said = Vec::new();
-        let found = tokio::time::timeout(Duration::from_secs(30), async {
+        let wait = Duration::from_secs(settings.start_timeout_secs);
+        let found = tokio::time::timeout(wait, async {
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(ws) = line.split("DevTools listening on ").nth(1) {
                     return Some(ws.trim().to_string());
@@ -148,8 +180,9 @@ impl BrowserProcess {
             _ => {
                 proc.kill();
                 return Err(RenderError::Start(format!(
-                    "{} gave no DevTools address within 30 s{}",
+                    "{} gave no DevTools address within {} s{}",
                     exe.display(),
+                    wait.as_secs(),
                     if said.is_empty() {
                         String::new()
                     } else {
