@@ -211,8 +211,15 @@ impl Rules {
                 .is_some_and(|i| found.get(*i).copied().unwrap_or(false))
         };
         let url = page.final_url.as_str();
+        // Parsed at most once, and only for a page whose bytes hold a soft-404 marker.
+        let visible = std::cell::OnceCell::new();
         for r in &self.rules {
             if r.matches(page, url, &has) {
+                if matches!(r.verdict, Kind::Soft404)
+                    && !r.shown(visible.get_or_init(|| shown_text(page)))
+                {
+                    continue;
+                }
                 return match r.verdict {
                     Kind::Blocked => Verdict::Blocked {
                         provider: r.provider.clone(),
@@ -231,7 +238,31 @@ impl Rules {
     }
 }
 
+/// The page's visible text ([`crate::extract::visible_text`]), or `None` when the
+/// page cannot be parsed within the usual budget.
+fn shown_text(page: &Page) -> Option<String> {
+    let text = crate::extract::decode(page).text;
+    let doc = crate::extract::html::parse(&text, crate::extract::html::Budget::default()).ok()?;
+    Some(crate::extract::visible_text(&doc))
+}
+
 impl Rule {
+    /// Whether a soft-404 rule's body markers are in what the page shows, not only
+    /// in its bytes: a live listing whose scripts or hidden elements carry "this
+    /// item is no longer available" is no takedown. (The markers must still be in
+    /// the bytes as written, [`Rules::found`]: only such pages are parsed.) A page
+    /// that cannot be parsed shows nothing a rule may conclude from.
+    fn shown(&self, visible: &Option<String>) -> bool {
+        if self.body_all.is_empty() && self.body_any.is_empty() {
+            return true;
+        }
+        let Some(text) = visible else {
+            return false;
+        };
+        let has = |m: &String| text.contains(&m.split_whitespace().collect::<Vec<_>>().join(" "));
+        self.body_all.iter().all(has) && (self.body_any.is_empty() || self.body_any.iter().any(has))
+    }
+
     fn matches(&self, page: &Page, url: &str, has: &impl Fn(&String) -> bool) -> bool {
         (self.status.is_empty() || self.status.contains(&page.status))
             && self.header.as_deref().is_none_or(|h| {
@@ -460,6 +491,34 @@ mod tests {
         let gone = "<html><body><h1>This item is no longer available</h1></body></html>";
         assert!(matches!(
             rules.judge(&page(200, &[], item, gone)),
+            Verdict::Soft404 { .. }
+        ));
+        // What a live page carries but does not show is no soft 404: a message table
+        // in a script, a hidden countdown span, a comment, an attribute.
+        for live in [
+            "<script type=\"json/i18n\">{\"gone\":\"This item is no longer available\"}</script>",
+            "<span id=\"vi-listing-ended\" class=\"hide\">This listing has ended</span>",
+            "<div hidden><p>This item is no longer available</p></div>",
+            "<div aria-hidden=\"true\">This listing has ended</div>",
+            "<p style=\"DISPLAY: none\">This listing has ended</p>",
+            "<!-- This item is no longer available -->",
+            "<a title=\"This item is no longer available\">more like this</a>",
+            "<template><h1>This item is no longer available</h1></template>",
+        ] {
+            let body = format!(
+                "<html><head><title>Acme TX-500</title></head><body><h1>Acme TX-500 cordless drill, 18 V, two batteries</h1>{live}<p>$199.00</p></body></html>"
+            );
+            assert_eq!(
+                rules.judge(&page(200, &[], item, &body)),
+                Verdict::Ok,
+                "{live}"
+            );
+        }
+        // Shown, it is one, though a script carries it too.
+        let shown = "<html><body><script>var m = \"This item is no longer available\";</script>\
+            <div class=\"notice\"><h1>This item is no longer available</h1></div></body></html>";
+        assert!(matches!(
+            rules.judge(&page(200, &[], item, shown)),
             Verdict::Soft404 { .. }
         ));
         // A 410 is a real answer, read as gone by the scan, not a soft 404.

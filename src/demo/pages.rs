@@ -254,6 +254,18 @@ pub(super) fn redesigned(page: &str, word: &str) -> String {
     out
 }
 
+/// A live item page that also carries, unshown, the words of the marketplace's
+/// "no longer available" page ([`super::Fault::UnshownGoneWords`]).
+pub(super) fn with_unshown_gone_words(page: &str) -> String {
+    const UNSHOWN: &str = "<script type=\"application/json\" id=\"i18n\">\
+        {\"item.gone\": \"This item is no longer available\", \"listing.ended\": \"This listing has ended\"}\
+        </script><span id=\"listing-ended\" class=\"hide\">This listing has ended</span>";
+    match page.rfind("</body>") {
+        Some(at) => format!("{}{UNSHOWN}{}", &page[..at], &page[at..]),
+        None => format!("{page}{UNSHOWN}"),
+    }
+}
+
 #[cfg(test)]
 mod redesign_tests {
     #[test]

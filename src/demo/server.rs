@@ -60,6 +60,10 @@ pub enum Fault {
     /// naming a link is renamed (`item-link` becomes `v2-item-link`), so an
     /// adapter's `listing_link` matches nothing while every search page answers.
     RedesignSearch,
+    /// Live item pages carry the marketplace's "no longer available" wording
+    /// without showing it, as eBay's and AliExpress's do: in a script's message
+    /// table and in a hidden countdown span ([`pages::with_unshown_gone_words`]).
+    UnshownGoneWords,
     /// robots.txt disallows the item pages of every `every`-th listing (by
     /// position), or all item pages with `every` 1: a marketplace that starts
     /// keeping crawlers off its listings while its search pages stay open.
@@ -112,7 +116,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -138,6 +142,7 @@ impl FromStr for Fault {
             "removed-soft-404" => Fault::RemovedAsSoft404,
             "redesign" => Fault::Redesign,
             "redesign-search" => Fault::RedesignSearch,
+            "unshown-gone-words" => Fault::UnshownGoneWords,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
@@ -616,6 +621,9 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
     let mut page = pages::item(c, l, st.weight);
     if st.has(|f| matches!(f, Fault::Redesign)).is_some() {
         page = pages::redesigned(&page, "price");
+    }
+    if st.has(|f| matches!(f, Fault::UnshownGoneWords)).is_some() {
+        page = pages::with_unshown_gone_words(&page);
     }
     let mut bytes = pages::encode(site, page);
     if let Some(Fault::Huge { bytes: n }) = st.has(|f| matches!(f, Fault::Huge { .. })) {

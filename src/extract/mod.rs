@@ -171,6 +171,76 @@ fn current_text(e: ElementRef) -> String {
     }
 }
 
+/// The text a visitor of the page sees, whitespace collapsed: its text nodes outside
+/// scripts, styles, templates and `<noscript>`, and outside elements the markup
+/// hides (the `hidden` attribute, `aria-hidden="true"`, an inline `display:none` or
+/// `visibility:hidden`, or a class of [`HIDING_CLASSES`]). Real product pages carry
+/// "no longer available" wording they do not show: eBay's countdown keeps a hidden
+/// "The listing has ended" span, AliExpress a JSON table of messages; a verdict
+/// read from such text would call a live listing taken down. One walk with a depth
+/// counter, linear even in a hostile 3 MB nest.
+pub fn visible_text(doc: &Html) -> String {
+    let mut unseen = 0usize;
+    let mut out = String::new();
+    for edge in doc.root_element().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) => {
+                if is_unseen(n) {
+                    unseen += 1;
+                } else if unseen == 0
+                    && let Some(t) = n.value().as_text()
+                {
+                    for word in t.split_whitespace() {
+                        if !out.is_empty() {
+                            out.push(' ');
+                        }
+                        out.push_str(word);
+                    }
+                }
+            }
+            ego_tree::iter::Edge::Close(n) if is_unseen(n) => unseen -= 1,
+            ego_tree::iter::Edge::Close(_) => {}
+        }
+    }
+    out
+}
+
+/// Class names the common CSS frameworks (Bootstrap, Tailwind, eBay's own) give
+/// hidden elements: the stylesheet is not read, so these stand for it.
+const HIDING_CLASSES: [&str; 6] = [
+    "hide",
+    "hidden",
+    "d-none",
+    "is-hidden",
+    "invisible",
+    "sr-only",
+];
+
+fn is_unseen(n: ego_tree::NodeRef<scraper::Node>) -> bool {
+    let Some(el) = n.value().as_element() else {
+        return false;
+    };
+    if matches!(el.name(), "script" | "style" | "template" | "noscript") {
+        return true;
+    }
+    if el.attr("hidden").is_some()
+        || el
+            .attr("aria-hidden")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        || el.classes().any(|c| HIDING_CLASSES.contains(&c))
+    {
+        return true;
+    }
+    el.attr("style").is_some_and(|style| {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        style.contains("display:none") || style.contains("visibility:hidden")
+    })
+}
+
 fn is_struck(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     n.value()
         .as_element()
