@@ -279,6 +279,42 @@ async fn captchas_challenges_and_soft_404s_conclude_nothing() {
     }
 }
 
+/// A Taobao-like marketplace says "this item is gone" in Chinese and in GBK, as its
+/// pages are: that notice is known for what it is (a soft 404, nothing read from
+/// it), not read as a listing whose title and price went missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gbk_marketplaces_own_unavailable_notice_is_known() {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    server.set_faults(vec![(
+        Site::Tmart,
+        Fault::Wall {
+            wall: brandguard::demo::Wall::Soft404,
+            percent: 100,
+        },
+    )]);
+    let s = common::night(&config, &store, 0).await;
+    let tmart_items = server
+        .ground_truth()
+        .listings
+        .iter()
+        .filter(|l| l.marketplace == "tmart")
+        .count() as u64;
+    assert!(tmart_items > 0);
+    assert_eq!(
+        s.failures.get("soft_404").copied(),
+        Some(tmart_items),
+        "{:?}",
+        s.failures
+    );
+    assert_eq!(s.not_looked, vec!["tmart".to_string()]);
+    assert!(
+        !s.adapter_unmatched.contains_key("tmart"),
+        "{:?}",
+        s.adapter_unmatched
+    );
+}
+
 /// A marketplace that answers every listing page with a captcha is left alone after
 /// `crawl.pause_after_blocked` (10) blocked answers in a row: no attempt to get
 /// around the block, the rest of its pages not asked for, the night degraded.

@@ -9,7 +9,9 @@
 //! rule names the provider and what the challenge itself carries (status, a
 //! header, its URL, markers in its body), never a widget an ordinary page embeds.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -87,11 +89,38 @@ pub struct Rules {
     /// Every body marker of every rule in one automaton, so a page's body is
     /// searched once, whatever the number of rules (was one pass per marker:
     /// about 10% of extraction's cost per page).
-    markers: Option<aho_corasick::AhoCorasick>,
-    /// The markers, by index.
+    markers: Option<Arc<Automaton>>,
+    /// The markers as written (UTF-8), by index.
     patterns: Vec<String>,
     /// Marker → its index, to map a rule's markers to indexes.
-    marker_ids: std::collections::HashMap<String, usize>,
+    marker_ids: HashMap<String, usize>,
+    /// The automaton over the markers encoded in each legacy encoding a page has
+    /// declared so far (by name): a GBK page says 商品已下架 or 安全验证 in GBK
+    /// bytes, which the UTF-8 markers never match. Built on first need.
+    encoded: Arc<Mutex<HashMap<&'static str, Option<Arc<Automaton>>>>>,
+}
+
+/// Markers in one encoding and their automaton; index `i` is `Rules::patterns[i]`.
+#[derive(Debug)]
+struct Automaton {
+    search: aho_corasick::AhoCorasick,
+    bytes: Vec<Vec<u8>>,
+}
+
+impl Automaton {
+    /// Leftmost-first, so the automaton may skip ahead with its SIMD prefilter
+    /// (Teddy, for up to 64 markers): an overlapping search cannot, and walked
+    /// every byte at one DFA lookup each (~2 ns a byte, a quarter of a
+    /// real-weight page's extraction cost). What leftmost-first would hide, a
+    /// marker overlapping another's match, `Rules::found` recovers by checking
+    /// every marker at each match and searching on from the next byte.
+    fn of(bytes: Vec<Vec<u8>>) -> Result<Automaton, String> {
+        let search = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(&bytes)
+            .map_err(|e| e.to_string())?;
+        Ok(Automaton { search, bytes })
+    }
 }
 
 /// A rules file that does not parse: where, and why.
@@ -115,6 +144,7 @@ impl Default for Rules {
             markers: None,
             patterns: Vec::new(),
             marker_ids: Default::default(),
+            encoded: Default::default(),
         })
     }
 }
@@ -146,7 +176,7 @@ impl Rules {
 
     /// The rules with their markers' automaton.
     fn of(rules: Vec<Rule>) -> Result<Rules, String> {
-        let mut marker_ids = std::collections::HashMap::new();
+        let mut marker_ids = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
         for m in rules
             .iter()
@@ -157,36 +187,68 @@ impl Rules {
                 patterns.push(m.clone());
             }
         }
-        // Leftmost-first, so the automaton may skip ahead with its SIMD prefilter
-        // (Teddy, for up to 64 markers): an overlapping search cannot, and walked
-        // every byte at one DFA lookup each (~2 ns a byte, a quarter of a
-        // real-weight page's extraction cost). What leftmost-first would hide, a
-        // marker overlapping another's match, `found` recovers by checking every
-        // marker at each match and searching on from the next byte.
-        let markers = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(&patterns)
-            .map_err(|e| e.to_string())?;
+        let markers = Automaton::of(patterns.iter().map(|p| p.as_bytes().to_vec()).collect())?;
         Ok(Rules {
             rules,
-            markers: Some(markers),
+            markers: Some(Arc::new(markers)),
             patterns,
             marker_ids,
+            encoded: Default::default(),
         })
     }
 
+    /// The automaton for the page's bytes: the UTF-8 one, unless the page declares
+    /// a legacy encoding (GBK, Shift_JIS, …) and some marker is not ASCII, which
+    /// such an encoding spells in other bytes. A page that declares nothing is
+    /// searched as UTF-8; so is a UTF-16 one (rare on the web), matching nothing.
+    fn automaton_for(&self, page: &Page) -> Option<Arc<Automaton>> {
+        let utf8 = self.markers.clone()?;
+        if self.patterns.iter().all(|p| p.is_ascii()) {
+            return Some(utf8);
+        }
+        let Some((enc, _)) = crate::extract::charset::declared(&page.body, page.content_type())
+        else {
+            return Some(utf8);
+        };
+        if enc.output_encoding() == encoding_rs::UTF_8 {
+            return Some(utf8);
+        }
+        let mut encoded = self.encoded.lock().unwrap_or_else(|p| p.into_inner());
+        encoded
+            .entry(enc.name())
+            .or_insert_with(|| {
+                // A marker the encoding cannot spell stays in UTF-8: it cannot be
+                // on such a page, and its index must stay in place.
+                let bytes = self
+                    .patterns
+                    .iter()
+                    .map(|p| match enc.encode(p) {
+                        (b, _, false) => b.into_owned(),
+                        _ => p.as_bytes().to_vec(),
+                    })
+                    .collect();
+                Automaton::of(bytes).ok().map(Arc::new)
+            })
+            .clone()
+            .or(Some(utf8))
+    }
+
     /// Which markers the body holds (its first and last [`SEARCHED`] bytes).
-    fn found(&self, body: &[u8]) -> Vec<bool> {
-        let Some(markers) = &self.markers else {
+    fn found(&self, page: &Page) -> Vec<bool> {
+        let Some(markers) = self.automaton_for(page) else {
             return Vec::new();
         };
-        let mut found = vec![false; markers.patterns_len()];
+        let body = &page.body[..];
+        let mut found = vec![false; markers.bytes.len()];
         let mut scan = |part: &[u8]| {
             let mut at = 0;
-            while let Some(m) = markers.find(aho_corasick::Input::new(part).span(at..part.len())) {
+            while let Some(m) = markers
+                .search
+                .find(aho_corasick::Input::new(part).span(at..part.len()))
+            {
                 let p = m.start();
-                for (i, marker) in self.patterns.iter().enumerate() {
-                    if part[p..].starts_with(marker.as_bytes()) {
+                for (i, marker) in markers.bytes.iter().enumerate() {
+                    if part[p..].starts_with(marker) {
                         found[i] = true;
                     }
                 }
@@ -204,7 +266,7 @@ impl Rules {
 
     /// The verdict on a fetched page (any status: challenges come as 200, 403, 503).
     pub fn judge(&self, page: &Page) -> Verdict {
-        let found = self.found(&page.body);
+        let found = self.found(page);
         let has = |m: &String| {
             self.marker_ids
                 .get(m)
@@ -443,7 +505,7 @@ mod tests {
         let rules = Rules::default();
         // "验证" lies inside the match of "<title>验证码</title>"; "nc_1_n1z" follows.
         let body = "<html><head><title>验证码</title></head><body><div id=\"nc_1_n1z\"></div></body></html>";
-        let found = rules.found(body.as_bytes());
+        let found = rules.found(&page(200, &[], "http://shop.example/item/1", body));
         for m in ["<title>验证码</title>", "验证", "nc_1_n1z"] {
             assert!(found[rules.marker_ids[m]], "{m} not found");
         }
@@ -521,6 +583,40 @@ mod tests {
             rules.judge(&page(200, &[], item, shown)),
             Verdict::Soft404 { .. }
         ));
+        // A GBK page says it in GBK bytes: its takedown notice and its security
+        // check are known (they matched nothing while the markers were UTF-8 only).
+        let gbk = |html: &str, ct: &str| {
+            let mut p = Page::saved(
+                url::Url::parse(item).unwrap(),
+                encoding_rs::GBK.encode(html).0.into_owned(),
+            );
+            p.headers = vec![("content-type".into(), ct.into())];
+            p
+        };
+        let removed =
+            "<html><body><div class=\"error\"><h1>很抱歉，该商品已下架</h1></div></body></html>";
+        for ct in ["text/html; charset=GBK", "text/html"] {
+            let declared = if ct.contains("GBK") {
+                removed.to_string()
+            } else {
+                removed.replace("<html>", "<html><head><meta charset=\"gbk\"></head>")
+            };
+            assert!(
+                matches!(rules.judge(&gbk(&declared, ct)), Verdict::Soft404 { .. }),
+                "{ct}"
+            );
+        }
+        let check = "<html><head><title>安全验证</title></head><body><div id=\"nc_1_n1z\"></div></body></html>";
+        assert!(matches!(
+            rules.judge(&gbk(check, "text/html; charset=gbk")),
+            Verdict::Blocked { .. }
+        ));
+        // A GBK listing page is none of these.
+        let listing = "<html><body><h1>华强电子旗舰店 ACME 无线耳机 正品行货 全国联保</h1><p>¥1,299.00</p></body></html>";
+        assert_eq!(
+            rules.judge(&gbk(listing, "text/html; charset=gbk")),
+            Verdict::Ok
+        );
         // A 410 is a real answer, read as gone by the scan, not a soft 404.
         assert!(rules.judge(&page(410, &[], item, gone)).is_ok());
     }

@@ -39,6 +39,12 @@ pub(super) fn page(
         Wall::Challenge => (StatusCode::SERVICE_UNAVAILABLE, html, JUST_A_MOMENT).into_response(),
         Wall::LoginWall => (html, LOGIN).into_response(),
         Wall::JsShell => (html, SHELL).into_response(),
+        // tmart is Taobao-like: its notice is in Chinese, in GBK like its pages.
+        Wall::Soft404 if site == Site::Tmart => (
+            [(header::CONTENT_TYPE, super::server::content_type(site))],
+            Body::from(pages::encode(site, SOFT_404_GBK.to_string())),
+        )
+            .into_response(),
         Wall::Soft404 => (html, SOFT_404).into_response(),
         Wall::Widget => {
             let page = pages::item(c, l, weight).replace(
@@ -82,3 +88,7 @@ const SHELL: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>S
 
 const SOFT_404: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Item unavailable</title></head>\
 <body><h1>This item is no longer available</h1><p>Browse similar items below.</p></body></html>";
+
+const SOFT_404_GBK: &str = "<!DOCTYPE html><html><head><meta charset=\"gbk\"><title>淘宝网 - 宝贝不存在</title></head>\
+<body><div class=\"error-notice\"><h1>很抱歉，您查看的宝贝不存在，可能已下架或者被转移。</h1>\
+<p>看看其他宝贝吧</p></div></body></html>";

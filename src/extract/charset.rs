@@ -295,19 +295,29 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     decode_for(bytes, content_type, None)
 }
 
+/// The encoding a page declares, and where: a byte order mark (`bom`), the
+/// `Content-Type` header's charset (`header`) or the `<meta>` prescan (`meta`);
+/// `None` for a page that declares none (which [`decode_for`] then guesses).
+pub fn declared(
+    bytes: &[u8],
+    content_type: Option<&str>,
+) -> Option<(&'static Encoding, &'static str)> {
+    if let Some((enc, _)) = Encoding::for_bom(bytes) {
+        Some((enc, "bom"))
+    } else if let Some(enc) = content_type.and_then(from_content_type) {
+        Some((enc, "header"))
+    } else {
+        prescan(bytes).map(|enc| (enc, "meta"))
+    }
+}
+
 /// [`decode`] for a page from `host`, whose top-level domain steers the guess for a
 /// page that declares nothing (`.jp` towards Shift_JIS, `.ru` towards windows-1251).
 pub fn decode_for(bytes: &[u8], content_type: Option<&str>, host: Option<&str>) -> Decoded {
-    let (enc, source) = if let Some((enc, _)) = Encoding::for_bom(bytes) {
-        (enc, "bom")
-    } else if let Some(enc) = content_type.and_then(from_content_type) {
-        (enc, "header")
-    } else if let Some(enc) = prescan(bytes) {
-        (enc, "meta")
-    } else {
+    let (enc, source) = declared(bytes, content_type).unwrap_or_else(|| {
         let tld = host.and_then(|h| h.rsplit('.').next()).map(str::as_bytes);
         (guess(bytes, tld), "guessed")
-    };
+    });
     // GBK labels decode as GB18030 in encoding_rs, a superset: what browsers do.
     let (text, used, had_errors) = enc.decode(bytes);
     Decoded {
