@@ -97,8 +97,11 @@ pub struct Rules {
     /// The automaton over the markers encoded in each legacy encoding a page has
     /// declared so far (by name): a GBK page says 商品已下架 or 安全验证 in GBK
     /// bytes, which the UTF-8 markers never match. Built on first need.
-    encoded: Arc<Mutex<HashMap<&'static str, Option<Arc<Automaton>>>>>,
+    encoded: Arc<ByEncoding>,
 }
+
+/// Encoding name → the markers' automaton in it (`None`: it could not be built).
+type ByEncoding = Mutex<HashMap<&'static str, Option<Arc<Automaton>>>>;
 
 /// Markers in one encoding and their automaton; index `i` is `Rules::patterns[i]`.
 #[derive(Debug)]
@@ -550,6 +553,12 @@ mod tests {
         }
         assert_eq!(find_ci(b"xx<ScRiPt", b"<script"), Some(2));
         assert_eq!(find_ci(b"<scrip", b"<script"), None);
+    }
+
+    #[test]
+    fn soft_404s_must_be_shown() {
+        let rules = Rules::default();
+        let item = "http://shop.example/item/1";
         let gone = "<html><body><h1>This item is no longer available</h1></body></html>";
         assert!(matches!(
             rules.judge(&page(200, &[], item, gone)),
@@ -583,6 +592,14 @@ mod tests {
             rules.judge(&page(200, &[], item, shown)),
             Verdict::Soft404 { .. }
         ));
+        // A 410 is a real answer, read as gone by the scan, not a soft 404.
+        assert!(rules.judge(&page(410, &[], item, gone)).is_ok());
+    }
+
+    #[test]
+    fn legacy_encoded_pages_are_searched_in_their_encoding() {
+        let rules = Rules::default();
+        let item = "http://shop.example/item/1";
         // A GBK page says it in GBK bytes: its takedown notice and its security
         // check are known (they matched nothing while the markers were UTF-8 only).
         let gbk = |html: &str, ct: &str| {
@@ -617,7 +634,5 @@ mod tests {
             rules.judge(&gbk(listing, "text/html; charset=gbk")),
             Verdict::Ok
         );
-        // A 410 is a real answer, read as gone by the scan, not a soft 404.
-        assert!(rules.judge(&page(410, &[], item, gone)).is_ok());
     }
 }
