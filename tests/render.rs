@@ -375,49 +375,113 @@ fn an_altered_screenshot_byte_fails_verify(
     assert!(msg.contains(&render.png.sha256), "{msg}");
 }
 
+/// Kills this test's browsers as an outside crash would (the out-of-memory killer),
+/// each once it has lived `after`, until `stop` is set or `times` were killed;
+/// returns how many were.
+async fn kill_browsers(
+    times: usize,
+    after: std::time::Duration,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> usize {
+    let mut killed = 0;
+    for _ in 0..2400 {
+        if killed == times || stop.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
+        if !processes_with(&ours()).is_empty() {
+            tokio::time::sleep(after).await;
+            for pid in processes_with(&ours()) {
+                let _ = std::process::Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
+            killed += 1;
+            none_left(&ours()).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    killed
+}
+
+/// The demo with rendering of confirmed findings, one tab (so the scan is still
+/// rendering when its browser is killed), scanned on night 0.
+async fn rendering_demo() -> (
+    brandguard::demo::DemoServer,
+    brandguard::config::Config,
+    tempfile::TempDir,
+    brandguard::evidence::Store,
+) {
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    config.override_render(brandguard::config::RenderMode::Findings);
+    config.brand.render.tabs = 1;
+    let (dir, store) = common::fresh_store();
+    server.set_night(0);
+    common::night(&config, &store, 0).await;
+    server.set_night(1);
+    (server, config, dir, store)
+}
+
+/// A browser killed mid-scan (a crash, the out-of-memory killer) is started again
+/// and the page it was rendering tried once more: the night loses no render.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_browser_killed_mid_scan_costs_its_pages_which_the_next_scan_renders() {
+async fn a_browser_killed_mid_scan_is_started_again_and_loses_no_render() {
     if !browser_available() {
         return;
     }
     let _one = ONE_BROWSER.lock().await;
-    let (server, mut config) = common::demo(&DemoOptions::default()).await;
-    config.override_render(brandguard::config::RenderMode::Findings);
-    // One tab, slow hosts: the scan is still rendering when the browser is killed.
-    config.brand.render.tabs = 1;
-    let (_dir, store) = common::fresh_store();
-    server.set_night(0);
-    common::night(&config, &store, 0).await;
-    server.set_night(1);
-    let killer = tokio::spawn(async {
-        // Kill every browser of this test as soon as one has rendered something.
-        for _ in 0..600 {
-            let pids = processes_with(&ours());
-            if !pids.is_empty() {
-                tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-                for pid in processes_with(&ours()) {
-                    let _ = std::process::Command::new("kill")
-                        .args(["-KILL", &pid.to_string()])
-                        .status();
-                }
-                return true;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        false
-    });
+    let (_server, config, _dir, store) = rendering_demo().await;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let killer = tokio::spawn(kill_browsers(
+        1,
+        std::time::Duration::from_millis(1500),
+        stop.clone(),
+    ));
     let s = common::night(&config, &store, 1).await;
-    assert!(killer.await.unwrap(), "the browser was started and killed");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        killer.await.unwrap(),
+        1,
+        "the browser was started and killed"
+    );
+    assert!(s.pages_rendered > 0);
+    assert_eq!(s.renders_failed, 0, "{:?}", s.failure_examples);
+    store.verify().expect("the store verifies");
+    assert!(none_left(&ours()).await.is_empty());
+    // Nothing was left for the next scan to render.
+    let next = common::night(&config, &store, 1).await;
+    assert_eq!(next.pages_rendered, 0);
+    assert_eq!(next.renders_failed, 0, "{:?}", next.failure_examples);
+    assert!(none_left(&ours()).await.is_empty());
+}
+
+/// A browser that keeps dying is started again twice, then the scan goes on
+/// without one: its pages are counted as failed renders, named, and the next
+/// scan renders them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_that_keeps_dying_costs_its_pages_which_the_next_scan_renders() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (_server, config, _dir, store) = rendering_demo().await;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let killer = tokio::spawn(kill_browsers(
+        usize::MAX,
+        std::time::Duration::from_millis(300),
+        stop.clone(),
+    ));
+    let s = common::night(&config, &store, 1).await;
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let killed = killer.await.unwrap();
+    assert!(killed >= 1, "the browser was started and killed");
+    assert!(killed <= 3 * 3, "{killed} browsers: the scan gives up");
     // The scan finished: every listing read, the findings recorded.
     let scanned: u64 = s.marketplaces.values().map(|m| m.listing_pages).sum();
     assert!(scanned >= 60, "{scanned} listing pages");
     assert!(s.renders_failed > 0, "{:?}", s.failures);
-    assert_eq!(
-        s.failures.get("render_browser_gone").copied().unwrap_or(0),
-        s.renders_failed,
-        "{:?}",
-        s.failures
-    );
+    let gone = s.failures.get("render_browser_gone").copied().unwrap_or(0);
+    let unstarted = s.failures.get("render_browser_start").copied().unwrap_or(0);
+    assert_eq!(gone + unstarted, s.renders_failed, "{:?}", s.failures);
     let named = s
         .failure_examples
         .iter()
@@ -430,7 +494,7 @@ async fn a_browser_killed_mid_scan_costs_its_pages_which_the_next_scan_renders()
     );
     store.verify().expect("the store verifies");
     assert!(none_left(&ours()).await.is_empty());
-    // The next scan renders what the killed browser did not.
+    // The next scan renders what the killed browsers did not.
     let done_before = store.renders().unwrap().len() as u64;
     let next = common::night(&config, &store, 1).await;
     assert_eq!(next.renders_failed, 0, "{:?}", next.failure_examples);

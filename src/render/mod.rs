@@ -35,7 +35,7 @@ use url::Url;
 use crate::config::RenderSettings;
 use crate::crawl::Fetcher;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum RenderError {
     #[error(
         "no browser at {path}: install Debian's chromium (apt-get install chromium), set [render] browser in brand.toml, or scan with --render never"

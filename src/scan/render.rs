@@ -1,6 +1,7 @@
 //! The scan's browser ([`crate::render`]): started on the first page that needs
-//! it, so a night without confirmed findings never starts one; closed (and every
-//! process of it killed) when the scan finishes.
+//! it, so a night without confirmed findings never starts one; started again when
+//! it dies (at most [`RESTARTS`] times); closed (and every process of it killed)
+//! when the scan finishes.
 //!
 //! `render = "findings"`: once a finding on a listing is confirmed (`[confirm]`),
 //! the listing's page is rendered once per case revision: not again while the
@@ -12,7 +13,7 @@
 //! rendered capture for that page.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use url::Url;
 
@@ -22,12 +23,27 @@ use crate::evidence::{RenderOf, Store};
 use crate::judge::Finding;
 use crate::render::{RenderError, Rendered, Renderer};
 
+/// How many times a scan starts its browser again after it died (a crash, the
+/// out-of-memory killer): past that, the rest of the scan's renders fail and the
+/// next scan makes them.
+const RESTARTS: u32 = 2;
+
+/// The scan's browser: started on first use, started again when it dies.
+#[derive(Default)]
+struct Browser {
+    /// The running browser and its generation (1 for the first start).
+    current: Option<(Arc<Renderer>, u32)>,
+    generation: u32,
+    /// Starts after a death so far.
+    restarts: u32,
+    /// Why no browser is to be had for the rest of the scan: it is missing, it
+    /// could not start, or it died more than [`RESTARTS`] times.
+    given_up: Option<RenderError>,
+}
+
 /// The browser of a scan and the pages already rendered.
 pub(super) struct Renders {
-    /// Started on first use; `None` when it could not start (counted once per page).
-    renderer: tokio::sync::OnceCell<Option<Renderer>>,
-    /// Why the browser could not start, for each page that wanted it.
-    start_error: std::sync::OnceLock<crate::render::RenderError>,
+    browser: tokio::sync::Mutex<Browser>,
     /// `(marketplace, listing id, page SHA-256)` rendered before or in this scan.
     done: Mutex<HashSet<(String, String, String)>>,
     /// `(marketplace, listing id)` with a render in its case's current revision
@@ -52,8 +68,7 @@ impl Renders {
             (HashSet::new(), HashSet::new())
         };
         Ok(Renders {
-            renderer: tokio::sync::OnceCell::new(),
-            start_error: std::sync::OnceLock::new(),
+            browser: tokio::sync::Mutex::new(Browser::default()),
             done: Mutex::new(done),
             current: Mutex::new(current),
         })
@@ -67,10 +82,16 @@ impl Renders {
         self.done.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Closes the browser, if one was started.
+    /// Closes the browser, if one is running (a dead one was dropped, which
+    /// killed what was left of it).
     pub(super) async fn close(self) {
-        if let Some(Some(r)) = self.renderer.into_inner() {
-            r.close().await;
+        if let Some((r, _)) = self.browser.into_inner().current {
+            match Arc::try_unwrap(r) {
+                Ok(r) => r.close().await,
+                // Still held (cannot be once the scan's tasks ended): dropping the
+                // last holder kills the browser's processes.
+                Err(r) => drop(r),
+            }
         }
     }
 }
@@ -110,10 +131,7 @@ impl Run<'_> {
         if !self.renders.done().insert(key.clone()) {
             return Ok(());
         }
-        let rendered = match self.renderer().await {
-            Ok(r) => r.render(judged.url, &m.reveal).await,
-            Err(e) => Err(e),
-        };
+        let rendered = self.render(judged.url, m).await;
         // The browser fetched the page again: what it was shown must be the listing
         // (not a captcha, a challenge or an error page) to stand beside the finding.
         let rendered = rendered.and_then(|r| self.shown_a_listing(judged.url, r));
@@ -157,11 +175,7 @@ impl Run<'_> {
         if self.config.render_mode(m) != RenderMode::Always {
             return Ok(Some((page, None)));
         }
-        let rendered = match self.renderer().await {
-            Ok(r) => r.render(url, &m.reveal).await,
-            Err(e) => Err(e),
-        };
-        let rendered = match rendered {
+        let rendered = match self.render(url, m).await {
             Ok(r) => r,
             Err(e) => {
                 tracing::warn!(%url, error = %e, "listing page could not be rendered");
@@ -251,37 +265,82 @@ impl Run<'_> {
         Ok(false)
     }
 
-    /// The scan's browser, started on first use.
-    async fn renderer(&self) -> Result<&Renderer, crate::render::RenderError> {
-        let started = self
-            .renders
-            .renderer
-            .get_or_init(|| async {
-                match Renderer::start(&self.config.brand.render, self.fetcher.clone()).await {
-                    Ok(r) => {
-                        tracing::info!(
-                            browser = r.version(),
-                            "browser started for rendered captures"
-                        );
-                        Some(r)
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "no rendered captures in this scan");
-                        let _ = self.renders.start_error.set(e);
-                        None
-                    }
+    /// Renders `url` in the scan's browser. A browser that dies under the page is
+    /// started again (at most [`RESTARTS`] times a scan) and the page tried once
+    /// more in the new one.
+    async fn render(&self, url: &Url, m: &Marketplace) -> Result<Rendered, RenderError> {
+        let mut tried = 0;
+        loop {
+            let (renderer, generation) = self.renderer().await?;
+            match renderer.render(url, &m.reveal).await {
+                Err(RenderError::BrowserGone(why)) if tried == 0 => {
+                    tried += 1;
+                    self.browser_died(generation, &why).await;
                 }
-            })
-            .await;
-        match started {
-            Some(r) => Ok(r),
-            None => Err(match self.renders.start_error.get() {
-                Some(crate::render::RenderError::NoBrowser { path }) => {
-                    crate::render::RenderError::NoBrowser { path: path.clone() }
+                Err(RenderError::BrowserGone(why)) => {
+                    self.browser_died(generation, &why).await;
+                    return Err(RenderError::BrowserGone(why));
                 }
-                Some(e) => crate::render::RenderError::Start(e.to_string()),
-                None => crate::render::RenderError::Start("the browser did not start".into()),
-            }),
+                other => return other,
+            }
+        }
+    }
+
+    /// The scan's browser and its generation, started on first use and after a
+    /// death ([`Run::browser_died`]); an error once it could not be started.
+    async fn renderer(&self) -> Result<(Arc<Renderer>, u32), RenderError> {
+        let mut b = self.renders.browser.lock().await;
+        if let Some((r, generation)) = &b.current {
+            return Ok((r.clone(), *generation));
+        }
+        if let Some(e) = &b.given_up {
+            return Err(e.clone());
+        }
+        match Renderer::start(&self.config.brand.render, self.fetcher.clone()).await {
+            Ok(r) => {
+                tracing::info!(
+                    browser = r.version(),
+                    restarts = b.restarts,
+                    "browser started for rendered captures"
+                );
+                b.generation += 1;
+                let started = (Arc::new(r), b.generation);
+                b.current = Some(started.clone());
+                Ok(started)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "no rendered captures in the rest of this scan");
+                b.given_up = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    /// The browser of `generation` died: dropped (which kills what is left of it),
+    /// so the next page starts another, unless it died [`RESTARTS`] times already.
+    /// Pages that saw the same death report it once: only the first one counts.
+    async fn browser_died(&self, generation: u32, why: &str) {
+        let mut b = self.renders.browser.lock().await;
+        if b.current.as_ref().is_none_or(|(_, g)| *g != generation) {
+            return;
+        }
+        b.current = None;
+        if b.restarts >= RESTARTS {
+            tracing::warn!(
+                error = why,
+                "the browser died again; no rendered captures in the rest of this scan"
+            );
+            b.given_up = Some(RenderError::BrowserGone(format!(
+                "it died {} times in this scan, the last time: {why}",
+                b.restarts + 1
+            )));
+        } else {
+            b.restarts += 1;
+            tracing::warn!(
+                error = why,
+                restart = b.restarts,
+                "the browser died; starting it again"
+            );
         }
     }
 }
