@@ -279,6 +279,80 @@ async fn captchas_challenges_and_soft_404s_conclude_nothing() {
     }
 }
 
+/// A marketplace that sends a removed listing's address to its search page (as many
+/// shops send dead product links to a category or search page): that page is no
+/// listing, and nothing may be read from it as one: no finding on "the listing at
+/// the search page's address", no resolution a marketplace answering 410 would not
+/// also have made.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_listing_redirected_to_search_results_is_not_read_as_a_listing() {
+    use std::collections::BTreeSet;
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_control_dir, control) = common::fresh_store();
+    let (_dir, store) = common::fresh_store();
+    let keys = |st: &brandguard::evidence::Store| -> BTreeSet<String> {
+        st.findings().map(|f| f.unwrap().key()).collect()
+    };
+    let resolved = |st: &brandguard::evidence::Store| -> BTreeSet<String> {
+        st.findings()
+            .map(|f| f.unwrap())
+            .filter(|f| f.resolved.is_some())
+            .map(|f| f.key())
+            .collect()
+    };
+    let redirect: Vec<(Site, Fault)> = Site::ALL
+        .into_iter()
+        .map(|s| (s, Fault::RemovedRedirect))
+        .collect();
+    for night in 0..8 {
+        server.set_night(night);
+        server.set_faults(vec![]);
+        common::night(&config, &control, night).await;
+        server.set_faults(redirect.clone());
+        common::night(&config, &store, night).await;
+        let extra: Vec<_> = keys(&store).difference(&keys(&control)).cloned().collect();
+        assert!(
+            extra.is_empty(),
+            "night {night}: findings only behind redirects: {extra:?}"
+        );
+        let extra: Vec<_> = resolved(&store)
+            .difference(&resolved(&control))
+            .cloned()
+            .collect();
+        assert!(
+            extra.is_empty(),
+            "night {night}: resolved only behind redirects: {extra:?}"
+        );
+    }
+    let observed_search = (1..=8u64)
+        .flat_map(|scan| {
+            store
+                .observations(scan)
+                .map(|o| o.unwrap())
+                .collect::<Vec<_>>()
+        })
+        .filter(|o| {
+            !o.listing.url.contains("/item/")
+                && !o.listing.url.contains("/itm/")
+                && !o.listing.url.contains("/detail/")
+        })
+        .map(|o| o.listing.url)
+        .collect::<BTreeSet<_>>();
+    assert!(
+        observed_search.is_empty(),
+        "read as listings: {observed_search:?}"
+    );
+    // The takedowns are the control's, each saying how it was seen.
+    assert_eq!(resolved(&store), resolved(&control));
+    let redirected = store
+        .findings()
+        .map(|f| f.unwrap())
+        .filter_map(|f| f.resolved.map(|r| r.reason))
+        .filter(|why| why.contains("redirects (HTTP 302) to a page that is no listing"))
+        .count();
+    assert!(redirected > 0, "no takedown seen as a redirect");
+}
+
 /// A Taobao-like marketplace says "this item is gone" in Chinese and in GBK, as its
 /// pages are: that notice is known for what it is (a soft 404, nothing read from
 /// it), not read as a listing whose title and price went missing.

@@ -544,8 +544,9 @@ pub struct CaseSummary {
 }
 
 /// A listing answer that shows the listing is gone: URL → (HTTP status, capture).
-/// A 404 or 410, or a 200 saying the item is no longer available (a soft 404)
-/// answering the recheck of a listing search results no longer bring.
+/// A 404 or 410, or, answering the recheck of a listing search results no longer
+/// bring, a 200 saying the item is no longer available (a soft 404) or a redirect
+/// (its 3xx status) to a page that is no listing.
 pub type Gone = BTreeMap<String, (u16, u64)>;
 
 /// A case's stored bytes, checked against the `case_event` record that wrote
@@ -1368,6 +1369,9 @@ fn resolution_of(
     if let Some((status, seq)) = gone.and_then(|g| g.get(&f.finding.url)) {
         let how = if matches!(status, 404 | 410) {
             format!("the page answered HTTP {status}")
+        } else if (300..400).contains(status) {
+            // Sent off to a search, category or home page (see `Run::off_listing`).
+            format!("its address redirects (HTTP {status}) to a page that is no listing")
         } else {
             // A soft 404 (see `Run::usable`).
             format!("its page says the item is no longer available (HTTP {status})")

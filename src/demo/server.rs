@@ -50,6 +50,10 @@ pub enum Fault {
     /// Removed listings answer 200 with an "item no longer available" page (as
     /// eBay and Taobao do) instead of 410.
     RemovedAsSoft404,
+    /// Removed listings answer with a redirect to the marketplace's search page
+    /// (as many shops send a dead product address to a category or search page):
+    /// a page of other listings, at an address that is no listing's.
+    RemovedRedirect,
     /// Item pages show their prices in markup of a new design: every class
     /// naming a price is renamed (`price-now` becomes `v2-price-now`), as when a
     /// marketplace redesigns its pages. Structured data is left as it was, so an
@@ -116,7 +120,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `removed-redirect`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -140,6 +144,7 @@ impl FromStr for Fault {
             "forbidden" => Fault::Forbidden,
             "not-found" => Fault::NotFound,
             "removed-soft-404" => Fault::RemovedAsSoft404,
+            "removed-redirect" => Fault::RemovedRedirect,
             "redesign" => Fault::Redesign,
             "redesign-search" => Fault::RedesignSearch,
             "unshown-gone-words" => Fault::UnshownGoneWords,
@@ -545,6 +550,15 @@ fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
         return Some((StatusCode::NOT_FOUND, "not found").into_response());
     }
     if l.removed {
+        if st.has(|f| matches!(f, Fault::RemovedRedirect)).is_some() {
+            return Some(
+                (
+                    StatusCode::FOUND,
+                    [(header::LOCATION, pages::search_path(st.site, None, 1))],
+                )
+                    .into_response(),
+            );
+        }
         if st.has(|f| matches!(f, Fault::RemovedAsSoft404)).is_some() {
             return Some(super::walls::page(
                 Wall::Soft404,

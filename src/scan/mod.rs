@@ -505,6 +505,12 @@ impl<'a> Run<'a> {
         if !self.usable(m, url, &page, role, capture_seq) {
             return Ok(None);
         }
+        if role == PageRole::Listing
+            && let Some(elsewhere) = sent_off_listing(m, url, &page)
+        {
+            self.off_listing(m, url, &page, capture_seq, &elsewhere);
+            return Ok(None);
+        }
         if page.status == 304
             && let Some((_, before)) = earlier
             && let Some(body) = self.store.snapshot(&before.snapshot.sha256)?
@@ -727,6 +733,38 @@ impl<'a> Run<'a> {
                 s.snapshot_bytes_stored += snap.stored_size;
             }
         });
+    }
+
+    /// A listing's address redirected to a page that is no listing (a search,
+    /// category or home page: how many shops answer for a removed product). For a
+    /// recheck of a listing with open findings that search results no longer bring,
+    /// that is its takedown, noted with the redirect's status; a listing search
+    /// results still link to proves nothing so, and fails as a page not read.
+    /// Either way nothing is read from the page it was sent to.
+    fn off_listing(
+        &self,
+        m: &Marketplace,
+        url: &Url,
+        page: &Page,
+        capture_seq: u64,
+        elsewhere: &str,
+    ) {
+        let status = page.redirects.first().map_or(page.status, |h| h.status);
+        if self.is_recheck(url) {
+            let mut g = self.gone.lock().unwrap_or_else(|p| p.into_inner());
+            g.insert(url.to_string(), (status, capture_seq));
+            drop(g);
+            tracing::info!(marketplace = %m.name, %url, to = elsewhere, "rechecked listing redirects to no listing: taken down");
+            self.count_gone(m);
+            return;
+        }
+        tracing::warn!(marketplace = %m.name, %url, to = elsewhere, "listing page redirected to no listing: nothing is concluded from it");
+        self.fail(
+            m,
+            PageRole::Listing,
+            "redirected_off_listing",
+            format!("{url}: redirected to {elsewhere}, which is no listing's address"),
+        );
     }
 
     /// Counts a rechecked listing found taken down.
@@ -1428,6 +1466,25 @@ pub fn inspect(
         listing,
         verdict,
     })
+}
+
+/// Where a listing page's address sent the crawler, when that is no listing: a
+/// redirect ended at an address the adapter's `listing_id_from_url` does not match
+/// although the address asked for did. `None` when there was no redirect, when it
+/// ended at a listing (the same or another: that page is read as the listing it
+/// is), or when the adapter has no pattern to tell listings' addresses by.
+fn sent_off_listing(m: &Marketplace, url: &Url, page: &Page) -> Option<String> {
+    if page.redirects.is_empty() || page.status != 200 {
+        return None;
+    }
+    let pattern = m.listing_id_from_url.as_ref()?;
+    let is_listing = |u: &Url| {
+        pattern
+            .captures(u.as_str())
+            .and_then(|c| c.get(1))
+            .is_some()
+    };
+    (is_listing(url) && !is_listing(&page.final_url)).then(|| page.final_url.to_string())
 }
 
 #[cfg(test)]
