@@ -8,6 +8,31 @@ use std::path::Path;
 use brandguard::case;
 use brandguard::demo::{DemoOptions, DemoServer, Fault, Site};
 
+/// Fails with `what` and the values of `faulted` the `control` lacks, if any.
+fn only_in<T: Ord + std::fmt::Debug>(
+    faulted: std::collections::BTreeSet<T>,
+    control: std::collections::BTreeSet<T>,
+    what: &str,
+) {
+    let extra: Vec<&T> = faulted.difference(&control).collect();
+    assert!(extra.is_empty(), "{what}: {extra:?}");
+}
+
+/// The keys of every finding in `store`.
+fn finding_keys(store: &brandguard::evidence::Store) -> std::collections::BTreeSet<String> {
+    store.findings().map(|f| f.unwrap().key()).collect()
+}
+
+/// The keys of the findings in `store` that are resolved.
+fn resolved_keys(store: &brandguard::evidence::Store) -> std::collections::BTreeSet<String> {
+    store
+        .findings()
+        .map(|f| f.unwrap())
+        .filter(|f| f.resolved.is_some())
+        .map(|f| f.key())
+        .collect()
+}
+
 async fn start(faults: Vec<(Site, Fault)>) -> DemoServer {
     DemoServer::start(&DemoOptions {
         faults,
@@ -243,20 +268,10 @@ async fn captchas_challenges_and_soft_404s_conclude_nothing() {
             s.degraded
         );
         // Nothing resolved or reopened that the unblocked run did not.
-        let resolved = |st: &brandguard::evidence::Store| -> std::collections::BTreeSet<String> {
-            st.findings()
-                .map(|f| f.unwrap())
-                .filter(|f| f.resolved.is_some())
-                .map(|f| f.key())
-                .collect()
-        };
-        let extra: Vec<_> = resolved(&store)
-            .difference(&resolved(&control))
-            .cloned()
-            .collect();
-        assert!(
-            extra.is_empty(),
-            "night {night}: resolved only behind walls: {extra:?}"
+        only_in(
+            resolved_keys(&store),
+            resolved_keys(&control),
+            &format!("night {night}: resolved only behind walls"),
         );
         assert!(s.cases.reopened <= clean.cases.reopened, "night {night}");
         let resolved_cases =
@@ -268,13 +283,10 @@ async fn captchas_challenges_and_soft_404s_conclude_nothing() {
                     .map(|c| (c.marketplace, c.seller_key))
                     .collect()
             };
-        let extra: Vec<_> = resolved_cases(&store)
-            .difference(&resolved_cases(&control))
-            .cloned()
-            .collect();
-        assert!(
-            extra.is_empty(),
-            "night {night}: cases resolved only behind walls: {extra:?}"
+        only_in(
+            resolved_cases(&store),
+            resolved_cases(&control),
+            &format!("night {night}: cases resolved only behind walls"),
         );
     }
 }
@@ -290,16 +302,6 @@ async fn a_removed_listing_redirected_to_search_results_is_not_read_as_a_listing
     let (server, config) = common::demo(&DemoOptions::default()).await;
     let (_control_dir, control) = common::fresh_store();
     let (_dir, store) = common::fresh_store();
-    let keys = |st: &brandguard::evidence::Store| -> BTreeSet<String> {
-        st.findings().map(|f| f.unwrap().key()).collect()
-    };
-    let resolved = |st: &brandguard::evidence::Store| -> BTreeSet<String> {
-        st.findings()
-            .map(|f| f.unwrap())
-            .filter(|f| f.resolved.is_some())
-            .map(|f| f.key())
-            .collect()
-    };
     let redirect: Vec<(Site, Fault)> = Site::ALL
         .into_iter()
         .map(|s| (s, Fault::RemovedRedirect))
@@ -310,18 +312,15 @@ async fn a_removed_listing_redirected_to_search_results_is_not_read_as_a_listing
         common::night(&config, &control, night).await;
         server.set_faults(redirect.clone());
         common::night(&config, &store, night).await;
-        let extra: Vec<_> = keys(&store).difference(&keys(&control)).cloned().collect();
-        assert!(
-            extra.is_empty(),
-            "night {night}: findings only behind redirects: {extra:?}"
+        only_in(
+            finding_keys(&store),
+            finding_keys(&control),
+            &format!("night {night}: findings only behind redirects"),
         );
-        let extra: Vec<_> = resolved(&store)
-            .difference(&resolved(&control))
-            .cloned()
-            .collect();
-        assert!(
-            extra.is_empty(),
-            "night {night}: resolved only behind redirects: {extra:?}"
+        only_in(
+            resolved_keys(&store),
+            resolved_keys(&control),
+            &format!("night {night}: resolved only behind redirects"),
         );
     }
     let observed_search = (1..=8u64)
@@ -343,7 +342,7 @@ async fn a_removed_listing_redirected_to_search_results_is_not_read_as_a_listing
         "read as listings: {observed_search:?}"
     );
     // The takedowns are the control's, each saying how it was seen.
-    assert_eq!(resolved(&store), resolved(&control));
+    assert_eq!(resolved_keys(&store), resolved_keys(&control));
     let redirected = store
         .findings()
         .map(|f| f.unwrap())
@@ -441,16 +440,6 @@ async fn fourteen_nights_with_blocked_nights_end_as_the_unblocked_fourteen() {
     let (server, config) = common::demo(&DemoOptions::default()).await;
     let (_control_dir, control) = common::fresh_store();
     let (_dir, store) = common::fresh_store();
-    let resolved = |st: &brandguard::evidence::Store| -> BTreeSet<String> {
-        st.findings()
-            .map(|f| f.unwrap())
-            .filter(|f| f.resolved.is_some())
-            .map(|f| f.key())
-            .collect()
-    };
-    let findings = |st: &brandguard::evidence::Store| -> BTreeSet<String> {
-        st.findings().map(|f| f.unwrap().key()).collect()
-    };
     let cases = |st: &brandguard::evidence::Store| -> BTreeSet<(String, String, String)> {
         case::all(st)
             .unwrap()
@@ -512,13 +501,10 @@ async fn fourteen_nights_with_blocked_nights_end_as_the_unblocked_fourteen() {
             _ => assert!(s.degraded.is_empty(), "night {night}: {:?}", s.degraded),
         }
         if blocked {
-            let extra: Vec<_> = resolved(&store)
-                .difference(&resolved(&control))
-                .cloned()
-                .collect();
-            assert!(
-                extra.is_empty(),
-                "night {night}: resolved only behind blocks: {extra:?}"
+            only_in(
+                resolved_keys(&store),
+                resolved_keys(&control),
+                &format!("night {night}: resolved only behind blocks"),
             );
             assert!(s.cases.reopened <= clean.cases.reopened, "night {night}");
             assert!(s.cases.resolved <= clean.cases.resolved, "night {night}");
@@ -526,8 +512,8 @@ async fn fourteen_nights_with_blocked_nights_end_as_the_unblocked_fourteen() {
         }
     }
     // Eight unblocked nights later, the two histories have met again.
-    assert_eq!(findings(&store), findings(&control));
-    assert_eq!(resolved(&store), resolved(&control));
+    assert_eq!(finding_keys(&store), finding_keys(&control));
+    assert_eq!(resolved_keys(&store), resolved_keys(&control));
     assert_eq!(cases(&store), cases(&control));
 }
 
