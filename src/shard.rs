@@ -63,6 +63,41 @@ pub struct ShardPlan {
     pub start_urls: BTreeMap<String, Vec<String>>,
     /// Marketplace → the number of shards sharing its host (its rate is divided by it).
     pub rate_divided_by: BTreeMap<String, u32>,
+    /// Host → the shards holding its start URLs, over the whole targets folder:
+    /// a listing to recheck goes to one of them, so its host's rate still holds.
+    #[serde(skip)]
+    shards_of_host: BTreeMap<String, Vec<u32>>,
+    #[serde(skip)]
+    index: u32,
+}
+
+impl ShardPlan {
+    /// This shard's share of `open` (marketplace → listing addresses to recheck, of
+    /// the whole targets folder): each address goes to one of the shards that ask
+    /// its marketplace's host, chosen by the address's hash, so every listing is
+    /// rechecked once a night and no host is asked beyond its divided rate.
+    pub fn rechecks(
+        &self,
+        config: &Config,
+        open: &BTreeMap<String, BTreeSet<url::Url>>,
+    ) -> BTreeMap<String, BTreeSet<url::Url>> {
+        let mut mine: BTreeMap<String, BTreeSet<url::Url>> = BTreeMap::new();
+        for m in &config.marketplaces {
+            let Some(shards) = self.shards_of_host.get(&host_key(&m.base_url)) else {
+                continue;
+            };
+            for u in open.get(&m.name).into_iter().flatten() {
+                let digest = Sha256::digest(u.as_str().as_bytes());
+                let mut first = [0u8; 8];
+                first.copy_from_slice(&digest[..8]);
+                let pick = (u64::from_be_bytes(first) % shards.len().max(1) as u64) as usize;
+                if shards.get(pick) == Some(&self.index) {
+                    mine.entry(m.name.clone()).or_default().insert(u.clone());
+                }
+            }
+        }
+        mine
+    }
 }
 
 /// Narrows `config` to `shard`'s units: each marketplace keeps only its start URLs of
@@ -82,6 +117,11 @@ pub fn apply(config: &mut Config, shard: Shard) -> ShardPlan {
     }
     let mut plan = ShardPlan {
         shard: shard.to_string(),
+        shards_of_host: shards_of_host
+            .iter()
+            .map(|(h, s)| (h.clone(), s.iter().copied().collect()))
+            .collect(),
+        index: shard.index,
         ..ShardPlan::default()
     };
     for m in config.marketplaces.iter_mut() {

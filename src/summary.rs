@@ -242,6 +242,11 @@ pub struct ScanSummary {
     /// them, though their marketplace was looked at.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub listings_not_looked: Vec<String>,
+    /// Listings, as rechecked, whose recheck found them gone by what the page
+    /// showed (a soft 404, a redirect to no listing) rather than by a 404 or 410:
+    /// a merge of shard scans takes them for takedowns as the shard did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gone_by_page: Vec<String>,
     /// Marketplaces the night failed: unreachable, searches failed or refused,
     /// fewer than `crawl.min_coverage_percent` (90%) of their listing pages read, or
     /// most of their results disallowed by robots.txt (the scan exits 5). A subset of

@@ -583,6 +583,23 @@ async fn a_night_runs_shards_then_one_merge_and_one_alert() {
                 assert!(rest.is_empty(), "{}", c.id);
             }
         }
+        // The merge left the next night's shards the open listings to recheck.
+        let open: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(data.join("open-listings.json")).unwrap())
+                .unwrap();
+        let listed: usize = open
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|u| u.as_array().unwrap().len())
+            .sum();
+        let expected: usize = brandguard::scan::open_listings(&main)
+            .unwrap()
+            .values()
+            .map(BTreeSet::len)
+            .sum();
+        assert!(expected > 0);
+        assert_eq!(listed, expected);
         (scans[0].scan_id, main.log_len())
     };
     // One alert for the night, from the merge, naming the night's scan.

@@ -1,5 +1,6 @@
 //! The nightly job and what prepares it: `scan`, `schedule`, `check`, `extract`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -38,6 +39,12 @@ pub struct ScanCommand {
     /// `brandguard evidence merge`.
     #[arg(long, env = "BRANDGUARD_SHARD")]
     shard: Option<brandguard::scan::shard::Shard>,
+    /// The open listings of the store a sharded night is merged into
+    /// (`open-listings.json`, which `brandguard evidence merge` writes beside it):
+    /// this shard rechecks its share of them at their address, as a scan of that
+    /// store would. A file not there yet (the first night) rechecks nothing.
+    #[arg(long, env = "BRANDGUARD_RECHECK_FROM")]
+    recheck_from: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -102,6 +109,7 @@ impl ScanCommand {
                 "--summary elsewhere than beside the store",
             ),
             (self.concurrency.is_some(), "--concurrency"),
+            (self.recheck_from.is_some(), "--recheck-from"),
             (cli.render.is_some(), "--render"),
             (!self.base.base_url.is_empty(), "--base-url"),
         ]
@@ -136,6 +144,53 @@ impl ScanCommand {
             );
         }
         Ok((config, shard))
+    }
+
+    /// The listings of `--recheck-from` this run rechecks: its shard's share, or
+    /// all of them without `--shard`. A file that is not there is a first night;
+    /// one that does not parse is a bad configuration.
+    fn rechecks(
+        &self,
+        config: &Config,
+        shard: Option<&brandguard::shard::ShardPlan>,
+    ) -> std::result::Result<BTreeMap<String, BTreeSet<url::Url>>, u8> {
+        let Some(path) = &self.recheck_from else {
+            return Ok(BTreeMap::new());
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                println!(
+                    "no {} yet (a first night): no listing rechecked from it",
+                    path.display()
+                );
+                return Ok(BTreeMap::new());
+            }
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                return Err(exit::BAD_CONFIG);
+            }
+        };
+        let open: BTreeMap<String, BTreeSet<url::Url>> = match serde_json::from_str(&text) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!(
+                    "error: {}: {e} (expected what `brandguard evidence merge` writes: marketplace → listing addresses)",
+                    path.display()
+                );
+                return Err(exit::BAD_CONFIG);
+            }
+        };
+        let mine = match shard {
+            Some(plan) => plan.rechecks(config, &open),
+            None => open,
+        };
+        let n: usize = mine.values().map(BTreeSet::len).sum();
+        println!(
+            "{n} listings with open findings to recheck from {}",
+            path.display()
+        );
+        Ok(mine)
     }
 
     /// Scans every marketplace of the targets folder into the store (resuming an
@@ -174,11 +229,16 @@ impl ScanCommand {
                 .unwrap_or_else(|| beside(&store, "last-scan.json")),
             shard: shard.clone(),
         };
+        let rechecks = match self.rechecks(&config, shard.as_ref()) {
+            Ok(r) => r,
+            Err(code) => return Ok(code),
+        };
         let options = ScanOptions {
             progress: cli.progress(),
             fresh: self.fresh,
             as_of: None,
             benchmark_unthrottled: self.benchmark_unthrottled,
+            rechecks,
             shard,
             verdicts: Some(verdicts),
             stop: Some(asked),

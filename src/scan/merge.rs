@@ -14,7 +14,7 @@
 //! and how many records came over), committed together with the mark that makes a
 //! second merge of the same scan a no-op.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -161,7 +161,13 @@ fn merge_night(
     };
     // What an interrupted merge already copied into this scan is not copied
     // again (and is counted once, here).
-    let mut copied = Copied::of(target, resume, &mut summary)?;
+    let gone_by_page = group
+        .iter()
+        .filter_map(|p| p.summary.as_ref()?.get("gone_by_page")?.as_array().cloned())
+        .flatten()
+        .filter_map(|u| u.as_str().map(str::to_string))
+        .collect();
+    let mut copied = Copied::of(target, resume, gone_by_page, &mut summary)?;
     let mut gone = copied.gone.clone();
     for p in group {
         if p.copied_into.is_some() {
@@ -278,12 +284,27 @@ fn copy_capture(
         Some(&seq) => seq,
         None => target.record_capture(into, &c.page, &snap)?,
     };
+    note_gone(gone, &c, seq, &done.gone_by_page);
+    out.captures += 1;
+    Ok(seq)
+}
+
+/// Notes capture `c` (target log seq `seq`) in `gone` if it shows its listing
+/// gone: a 404 or 410, or, for a listing in `by_page`, the soft 404 or the redirect
+/// (its status) the shard's recheck took for the takedown, as `Run::get` does.
+fn note_gone(
+    gone: &mut crate::case::Gone,
+    c: &crate::evidence::Capture,
+    seq: u64,
+    by_page: &BTreeSet<String>,
+) {
     if matches!(c.page.status, 404 | 410) {
         gone.insert(c.page.url.to_string(), (c.page.status, seq));
         gone.insert(c.page.final_url.to_string(), (c.page.status, seq));
+    } else if by_page.contains(c.page.url.as_str()) {
+        let shown = c.page.redirects.first().map_or(c.page.status, |h| h.status);
+        gone.insert(c.page.url.to_string(), (shown, seq));
     }
-    out.captures += 1;
-    Ok(seq)
 }
 
 /// Copies one observation of a shard's scan `scan_id` into scan `into`, pointing
@@ -468,21 +489,28 @@ struct Copied {
     /// Rendered captures copied: (marketplace, listing id, target capture).
     renders: std::collections::HashSet<(String, String, u64)>,
     gone: crate::case::Gone,
+    /// Listings the shards' rechecks found gone by what their page showed (a soft
+    /// 404, a redirect to no listing; `ScanSummary::gone_by_page`): a 404 or 410
+    /// says so by itself, these only with the shard's judgement.
+    gone_by_page: BTreeSet<String>,
 }
 
 impl Copied {
-    fn of(target: &Store, scan: Option<u64>, summary: &mut ScanSummary) -> Result<Self, ScanError> {
-        let mut done = Copied::default();
+    fn of(
+        target: &Store,
+        scan: Option<u64>,
+        gone_by_page: BTreeSet<String>,
+        summary: &mut ScanSummary,
+    ) -> Result<Self, ScanError> {
+        let mut done = Copied {
+            gone_by_page,
+            ..Copied::default()
+        };
         let Some(scan) = scan else {
             return Ok(done);
         };
         for (seq, c) in target.captures(scan)? {
-            if matches!(c.page.status, 404 | 410) {
-                done.gone
-                    .insert(c.page.url.to_string(), (c.page.status, seq));
-                done.gone
-                    .insert(c.page.final_url.to_string(), (c.page.status, seq));
-            }
+            note_gone(&mut done.gone, &c, seq, &done.gone_by_page);
             done.captures
                 .insert((c.page.url.to_string(), c.page.sent_at), seq);
         }
@@ -566,6 +594,7 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
         ("not_looked", &mut s.not_looked),
         ("degraded", &mut s.degraded),
         ("listings_not_looked", &mut s.listings_not_looked),
+        ("gone_by_page", &mut s.gone_by_page),
     ] {
         for h in v[key]
             .as_array()

@@ -90,6 +90,13 @@ pub struct ScanOptions {
     /// The share of the work this run took (`scan --shard I/N`), already applied to
     /// the config; recorded in the summary.
     pub shard: Option<shard::ShardPlan>,
+    /// Listings with open findings kept in another store (marketplace → canonical
+    /// addresses): checked at their address when search results do not bring them,
+    /// as this store's own are. A shard of a sharded night starts from an empty
+    /// store; it takes its share of the merged store's open listings
+    /// ([`shard::ShardPlan::rechecks`]), so takedowns and evasions (a title
+    /// rewritten to leave the brand's search) are seen as one scan sees them.
+    pub rechecks: BTreeMap<String, BTreeSet<Url>>,
     /// The capture verdict rules, if the caller already loaded them (to report a
     /// bad rules file as a bad targets folder); else loaded from `config.dir`.
     pub verdicts: Option<crate::crawl::verdict::Rules>,
@@ -574,6 +581,7 @@ impl<'a> Run<'a> {
             && self.note_gone(url, page, capture_seq)
         {
             tracing::info!(marketplace = %m.name, %url, ?verdict, "rechecked listing no longer available: taken down");
+            self.with(|s| s.gone_by_page.push(url.to_string()));
             self.count_gone(m);
             return false;
         }
@@ -755,6 +763,7 @@ impl<'a> Run<'a> {
             g.insert(url.to_string(), (status, capture_seq));
             drop(g);
             tracing::info!(marketplace = %m.name, %url, to = elsewhere, "rechecked listing redirects to no listing: taken down");
+            self.with(|s| s.gone_by_page.push(url.to_string()));
             self.count_gone(m);
             return;
         }
@@ -1134,7 +1143,7 @@ pub async fn run(
         None => Begun::start(store, &targets, opts.as_of.unwrap_or(started))?,
     };
     let scan_id = begun.scan_id;
-    let run = Run::new(config, store, (fetcher, verdicts, dismissals), begun, |s| {
+    let mut run = Run::new(config, store, (fetcher, verdicts, dismissals), begun, |s| {
         ScanSummary {
             tool: crate::TOOL.to_string(),
             targets,
@@ -1144,6 +1153,9 @@ pub async fn run(
             ..s
         }
     })?;
+    for (name, urls) in opts.rechecks {
+        run.open_urls.entry(name).or_default().extend(urls);
+    }
     // Every log line of the scan, from any task, carries its scan_id.
     let span = tracing::info_span!("scan", scan_id);
     async {
@@ -1274,6 +1286,13 @@ fn note_expected(store: &Store, summary: &mut ScanSummary) -> Result<(), ScanErr
         summary.market(name).listings_expected = seen.max(open);
     }
     Ok(())
+}
+
+/// Marketplace → canonical addresses of the listings with open findings in
+/// `store`: what the shards of the next sharded night recheck
+/// (`brandguard evidence open-listings`).
+pub fn open_listings(store: &Store) -> Result<BTreeMap<String, BTreeSet<Url>>, ScanError> {
+    open_urls(store, u64::MAX)
 }
 
 /// Marketplace → addresses of listings with open findings first seen before scan
