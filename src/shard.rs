@@ -55,6 +55,50 @@ pub fn shard_of(host: &str, start_url: &str, count: u32) -> u32 {
     (u64::from_be_bytes(first) % u64::from(count.max(1))) as u32
 }
 
+/// What the store a sharded night is merged into knows that its shards, each
+/// starting from an empty store, need to judge as one scan of it would: the
+/// listings with open findings (rechecked at their address when search results do
+/// not bring them) and the promotion each listing's latest observation carried
+/// (the same price after that promotion ended is an overrun, not a plain price
+/// under the floor). `brandguard evidence merge` writes it beside the store
+/// (`shard-context.json`); `scan --shard I/N --context-from` reads it.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Context {
+    /// Marketplace → canonical addresses of listings with open findings.
+    pub open_listings: BTreeMap<String, BTreeSet<url::Url>>,
+    /// Marketplace → listing id → the promotion its latest observation carried.
+    #[serde(default)]
+    pub promotions: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Context {
+    /// The context of `store`, as its next night's shards need it.
+    pub fn of(store: &crate::evidence::Store) -> Result<Context, crate::scan::ScanError> {
+        let mut promotions: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for o in store.latest_observations() {
+            let o = o?;
+            if let Some(p) = o.promotion {
+                promotions
+                    .entry(o.listing.marketplace)
+                    .or_default()
+                    .insert(o.listing.listing_id, p);
+            }
+        }
+        Ok(Context {
+            open_listings: crate::scan::open_listings(store)?,
+            promotions,
+        })
+    }
+
+    /// The promotion listing `listing_id` of `marketplace` carried when last seen.
+    pub fn carried(&self, marketplace: &str, listing_id: &str) -> Option<&str> {
+        self.promotions
+            .get(marketplace)?
+            .get(listing_id)
+            .map(String::as_str)
+    }
+}
+
 /// What a shard takes of a targets folder, for its run summary.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ShardPlan {

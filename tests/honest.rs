@@ -357,7 +357,8 @@ async fn a_removed_listing_redirected_to_search_results_is_not_read_as_a_listing
 /// rechecks its share of the merged store's open listings (before, a shard started
 /// from an empty store and rechecked none, so takedowns resolved only as "not seen
 /// for N scans" a night or more late), and a soft 404 or a redirect to a search
-/// page is known to the merge as it was to the shard.
+/// page is known to the merge as it was to the shard. The same for a promotion's
+/// overrun, which a shard judges from the merged store's history.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
     use brandguard::scan::{ScanOptions, merge, run};
@@ -376,10 +377,10 @@ async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
             .filter_map(|f| Some((f.key(), f.resolved?.reason)))
             .collect()
     };
-    // Nights 0-4: on night 5 the demo's promotion overruns, which a shard judges
-    // as a plain below-floor price (the overrun needs the listing's history, which
-    // a shard's empty store lacks: a known gap, not this test's subject).
-    for night in 0..5 {
+    // Eight nights: takedowns on 3 and after; on night 5 the demo's promotion
+    // overruns, which needs the listing's history (before, a shard judged it a
+    // plain price under the floor).
+    for night in 0..8 {
         server.set_night(night);
         common::night(&config, &control, night).await;
         let mut narrowed = config.clone();
@@ -387,17 +388,24 @@ async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
         let path = shards.path().join(format!("night{night}"));
         let shard = brandguard::evidence::Store::open(&path).unwrap();
         // The shard starts from an empty store: it rechecks its share of the
-        // merged store's open listings (what `evidence merge` writes for it).
-        let open = brandguard::scan::open_listings(&target).unwrap();
+        // merged store's open listings and judges with the promotions it knows
+        // (what `evidence merge` writes for it, shard-context.json).
+        let mut merged = brandguard::shard::Context::of(&target).unwrap();
+        merged.open_listings = plan.rechecks(&narrowed, &merged.open_listings);
         let opts = ScanOptions {
             as_of: Some(brandguard::demo::night_date(night)),
-            rechecks: plan.rechecks(&narrowed, &open),
+            merged,
             shard: Some(plan),
             ..ScanOptions::default()
         };
         run(&narrowed, &shard, opts).await.expect("the shard scans");
         merge::merge(&config, &target, &[(path, shard)]).expect("the merge");
         assert_eq!(reasons(&target), reasons(&control), "night {night}");
+        assert_eq!(
+            finding_keys(&target),
+            finding_keys(&control),
+            "night {night}"
+        );
     }
     let shown = reasons(&control)
         .into_values()

@@ -584,10 +584,10 @@ async fn a_night_runs_shards_then_one_merge_and_one_alert() {
             }
         }
         // The merge left the next night's shards the open listings to recheck.
-        let open: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(data.join("open-listings.json")).unwrap())
+        let context: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(data.join("shard-context.json")).unwrap())
                 .unwrap();
-        let listed: usize = open
+        let listed: usize = context["open_listings"]
             .as_object()
             .unwrap()
             .values()

@@ -422,7 +422,7 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf], announce: bool) -> Re
     }
     let target = Store::open(store)?;
     let mut m = brandguard::scan::merge::merge(&config, &target, &opened)?;
-    write_open_listings(&target)?;
+    write_shard_context(&target)?;
     for u in &m.unfinished {
         eprintln!(
             "warning: not merged, never finished: {u} (resume it with the same scan --shard command)"
@@ -465,23 +465,22 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf], announce: bool) -> Re
     Ok(code)
 }
 
-/// Writes `open-listings.json` beside the store: the listings with open findings
-/// the next night's shards recheck at their address (`scan --recheck-from`), as a
-/// scan of this store would. A shard starts from an empty store and knows of none.
-fn write_open_listings(target: &Store) -> Result<()> {
-    let open = brandguard::scan::open_listings(target)?;
-    let path = beside(target, OPEN_LISTINGS);
-    brandguard::scan::night::write_summary(&path, &open)?;
-    let n: usize = open.values().map(|u| u.len()).sum();
+/// Writes `shard-context.json` beside the store: what the next night's shards
+/// need to know of it (`scan --context-from`; [`brandguard::shard::Context`]).
+fn write_shard_context(target: &Store) -> Result<()> {
+    let context = brandguard::shard::Context::of(target)?;
+    let path = beside(target, SHARD_CONTEXT);
+    brandguard::scan::night::write_summary(&path, &context)?;
+    let n: usize = context.open_listings.values().map(|u| u.len()).sum();
     println!(
-        "{n} listings with open findings, for the next night's shards to recheck (scan --recheck-from): {}",
+        "{n} listings with open findings, for the next night's shards to recheck (scan --context-from): {}",
         path.display()
     );
     Ok(())
 }
 
-/// The file [`write_open_listings`] writes beside the store.
-pub(super) const OPEN_LISTINGS: &str = "open-listings.json";
+/// The file [`write_shard_context`] writes beside the store.
+const SHARD_CONTEXT: &str = "shard-context.json";
 
 /// One announcement per night merged now; the shares that could not be merged
 /// (`lost`, already added to the last night's summary) are named on it as not

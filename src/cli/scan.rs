@@ -1,6 +1,6 @@
 //! The nightly job and what prepares it: `scan`, `schedule`, `check`, `extract`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -39,12 +39,13 @@ pub struct ScanCommand {
     /// `brandguard evidence merge`.
     #[arg(long, env = "BRANDGUARD_SHARD")]
     shard: Option<brandguard::scan::shard::Shard>,
-    /// The open listings of the store a sharded night is merged into
-    /// (`open-listings.json`, which `brandguard evidence merge` writes beside it):
-    /// this shard rechecks its share of them at their address, as a scan of that
-    /// store would. A file not there yet (the first night) rechecks nothing.
-    #[arg(long, env = "BRANDGUARD_RECHECK_FROM")]
-    recheck_from: Option<PathBuf>,
+    /// What the store a sharded night is merged into knows that a shard needs
+    /// (`shard-context.json`, which `brandguard evidence merge` writes beside it):
+    /// this shard rechecks its share of that store's open listings at their
+    /// address, and judges promotions with the history that store holds, as a scan
+    /// of it would. A file not there yet (the first night) holds nothing.
+    #[arg(long, env = "BRANDGUARD_CONTEXT_FROM")]
+    context_from: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -109,7 +110,7 @@ impl ScanCommand {
                 "--summary elsewhere than beside the store",
             ),
             (self.concurrency.is_some(), "--concurrency"),
-            (self.recheck_from.is_some(), "--recheck-from"),
+            (self.context_from.is_some(), "--context-from"),
             (cli.render.is_some(), "--render"),
             (!self.base.base_url.is_empty(), "--base-url"),
         ]
@@ -146,51 +147,50 @@ impl ScanCommand {
         Ok((config, shard))
     }
 
-    /// The listings of `--recheck-from` this run rechecks: its shard's share, or
-    /// all of them without `--shard`. A file that is not there is a first night;
-    /// one that does not parse is a bad configuration.
-    fn rechecks(
+    /// `--context-from`, with the open listings narrowed to this shard's share
+    /// (all of them without `--shard`). A file that is not there is a first
+    /// night; one that does not parse is a bad configuration.
+    fn merged_context(
         &self,
         config: &Config,
         shard: Option<&brandguard::shard::ShardPlan>,
-    ) -> std::result::Result<BTreeMap<String, BTreeSet<url::Url>>, u8> {
-        let Some(path) = &self.recheck_from else {
-            return Ok(BTreeMap::new());
+    ) -> std::result::Result<brandguard::shard::Context, u8> {
+        let Some(path) = &self.context_from else {
+            return Ok(Default::default());
         };
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 println!(
-                    "no {} yet (a first night): no listing rechecked from it",
+                    "no {} yet (a first night): nothing known from the merged store",
                     path.display()
                 );
-                return Ok(BTreeMap::new());
+                return Ok(Default::default());
             }
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", path.display());
                 return Err(exit::BAD_CONFIG);
             }
         };
-        let open: BTreeMap<String, BTreeSet<url::Url>> = match serde_json::from_str(&text) {
-            Ok(o) => o,
+        let mut context: brandguard::shard::Context = match serde_json::from_str(&text) {
+            Ok(c) => c,
             Err(e) => {
                 eprintln!(
-                    "error: {}: {e} (expected what `brandguard evidence merge` writes: marketplace → listing addresses)",
+                    "error: {}: {e} (expected the shard-context.json `brandguard evidence merge` writes)",
                     path.display()
                 );
                 return Err(exit::BAD_CONFIG);
             }
         };
-        let mine = match shard {
-            Some(plan) => plan.rechecks(config, &open),
-            None => open,
-        };
-        let n: usize = mine.values().map(BTreeSet::len).sum();
+        if let Some(plan) = shard {
+            context.open_listings = plan.rechecks(config, &context.open_listings);
+        }
+        let n: usize = context.open_listings.values().map(BTreeSet::len).sum();
         println!(
-            "{n} listings with open findings to recheck from {}",
+            "{n} listings with open findings to recheck, from {}",
             path.display()
         );
-        Ok(mine)
+        Ok(context)
     }
 
     /// Scans every marketplace of the targets folder into the store (resuming an
@@ -229,8 +229,8 @@ impl ScanCommand {
                 .unwrap_or_else(|| beside(&store, "last-scan.json")),
             shard: shard.clone(),
         };
-        let rechecks = match self.rechecks(&config, shard.as_ref()) {
-            Ok(r) => r,
+        let merged = match self.merged_context(&config, shard.as_ref()) {
+            Ok(c) => c,
             Err(code) => return Ok(code),
         };
         let options = ScanOptions {
@@ -238,7 +238,7 @@ impl ScanCommand {
             fresh: self.fresh,
             as_of: None,
             benchmark_unthrottled: self.benchmark_unthrottled,
-            rechecks,
+            merged,
             shard,
             verdicts: Some(verdicts),
             stop: Some(asked),

@@ -90,13 +90,14 @@ pub struct ScanOptions {
     /// The share of the work this run took (`scan --shard I/N`), already applied to
     /// the config; recorded in the summary.
     pub shard: Option<shard::ShardPlan>,
-    /// Listings with open findings kept in another store (marketplace → canonical
-    /// addresses): checked at their address when search results do not bring them,
-    /// as this store's own are. A shard of a sharded night starts from an empty
-    /// store; it takes its share of the merged store's open listings
-    /// ([`shard::ShardPlan::rechecks`]), so takedowns and evasions (a title
-    /// rewritten to leave the brand's search) are seen as one scan sees them.
-    pub rechecks: BTreeMap<String, BTreeSet<Url>>,
+    /// What the store a sharded night is merged into knows ([`shard::Context`]):
+    /// its open listings (the caller passes this shard's share,
+    /// [`shard::ShardPlan::rechecks`]) are checked at their address when search
+    /// results do not bring them, as this store's own are, so takedowns and
+    /// evasions (a title rewritten to leave the brand's search) are seen as one
+    /// scan sees them; its promotions carried stand in for a listing this store
+    /// never observed. A shard starts from an empty store and knows neither.
+    pub merged: shard::Context,
     /// The capture verdict rules, if the caller already loaded them (to report a
     /// bad rules file as a bad targets folder); else loaded from `config.dir`.
     pub verdicts: Option<crate::crawl::verdict::Rules>,
@@ -176,6 +177,8 @@ struct Run<'a> {
     rechecks: Mutex<HashSet<Url>>,
     /// Marketplace → addresses of listings with open findings, read once per scan.
     open_urls: BTreeMap<String, BTreeSet<Url>>,
+    /// What the store a sharded night is merged into knows (`ScanOptions::merged`).
+    merged: shard::Context,
     /// When the store was last flushed (see [`Run::acknowledge`]).
     last_flush: Mutex<std::time::Instant>,
     /// The marketplaces, shared with the parsing threads.
@@ -271,6 +274,7 @@ impl<'a> Run<'a> {
             gone: Mutex::new(Default::default()),
             rechecks: Mutex::new(HashSet::new()),
             open_urls: open_urls(store, u64::MAX)?,
+            merged: shard::Context::default(),
             last_flush: Mutex::new(std::time::Instant::now()),
             markets: config
                 .marketplaces
@@ -776,6 +780,24 @@ impl<'a> Run<'a> {
         );
     }
 
+    /// The promotion the listing's previous observation carried, if any: this
+    /// store's, else (a shard's first sight of it) the merged store's.
+    fn carried(&self, listing: &crate::extract::Listing) -> Result<Option<String>, ScanError> {
+        Ok(
+            match self
+                .store
+                .latest(&listing.marketplace, &listing.listing_id)?
+                .filter(|o| o.scan_id != self.scan_id)
+            {
+                Some(o) => o.promotion,
+                None => self
+                    .merged
+                    .carried(&listing.marketplace, &listing.listing_id)
+                    .map(str::to_string),
+            },
+        )
+    }
+
     /// Counts a rechecked listing found taken down.
     fn count_gone(&self, m: &Marketplace) {
         self.with(|s| {
@@ -1063,12 +1085,7 @@ impl<'a> Run<'a> {
         } else if listing.is_empty() {
             tracing::warn!(url = %page.final_url, missing = ?listing.missing, "nothing could be extracted");
         }
-        // The promotion the listing's previous observation carried, if any.
-        let carried = self
-            .store
-            .latest(&listing.marketplace, &listing.listing_id)?
-            .filter(|o| o.scan_id != self.scan_id)
-            .and_then(|o| o.promotion);
+        let carried = self.carried(&listing)?;
         let brand = &self.config.brand;
         let mut verdict = judge::judge(brand, &listing, self.as_of, carried.as_deref());
         match self.undeclared(m, &listing, &verdict).await? {
@@ -1153,7 +1170,8 @@ pub async fn run(
             ..s
         }
     })?;
-    for (name, urls) in opts.rechecks {
+    run.merged = opts.merged;
+    for (name, urls) in std::mem::take(&mut run.merged.open_listings) {
         run.open_urls.entry(name).or_default().extend(urls);
     }
     // Every log line of the scan, from any task, carries its scan_id.

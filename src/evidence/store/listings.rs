@@ -266,6 +266,19 @@ impl Store {
         }
     }
 
+    /// The latest observation of every listing, in key order (marketplace, id).
+    pub fn latest_observations(
+        &self,
+    ) -> impl Iterator<Item = Result<Observation, EvidenceError>> + '_ {
+        self.settled_first()
+            .chain(Walk::all(&self.listings).filter_map(|r| match r {
+                // History entries share the tree, under their own first byte.
+                Ok((k, _)) if k.first() == Some(&HISTORY) => None,
+                Ok((k, v)) => self.listing_entry(&k, &v).transpose(),
+                Err(e) => Some(Err(e.into())),
+            }))
+    }
+
     /// The latest observation of a listing.
     pub fn latest(
         &self,
