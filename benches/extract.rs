@@ -93,7 +93,7 @@ fn bench(c: &mut Criterion) {
         ("sample_pages", &generic, corpus_samples()),
         ("real_pages", &generic, corpus_real()),
     ] {
-        let rules = brandguard::crawl::verdict::Rules::default();
+        let rules = brandguard::verdict::Rules::default();
         let bytes: usize = pages.iter().map(|(_, p)| p.body.len()).sum();
         let mut g = c.benchmark_group(name);
         g.throughput(Throughput::Bytes(bytes as u64));

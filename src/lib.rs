@@ -34,6 +34,7 @@ pub mod sellers;
 pub mod shard;
 pub mod summary;
 pub mod usage;
+pub mod verdict;
 
 /// The tool's name and version, as written into evidence records and the User-Agent.
 pub const TOOL: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));

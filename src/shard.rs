@@ -61,6 +61,7 @@ pub fn shard_of(host: &str, start_url: &str, count: u32) -> u32 {
 /// not bring them) and the promotion each listing's latest observation carried
 /// (the same price after that promotion ended is an overrun, not a plain price
 /// under the floor). `brandguard evidence merge` writes it beside the store
+/// ([`crate::scan::shard_context`])
 /// (`shard-context.json`); `scan --shard I/N --context-from` reads it.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Context {
@@ -72,24 +73,6 @@ pub struct Context {
 }
 
 impl Context {
-    /// The context of `store`, as its next night's shards need it.
-    pub fn of(store: &crate::evidence::Store) -> Result<Context, crate::scan::ScanError> {
-        let mut promotions: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-        for o in store.latest_observations() {
-            let o = o?;
-            if let Some(p) = o.promotion {
-                promotions
-                    .entry(o.listing.marketplace)
-                    .or_default()
-                    .insert(o.listing.listing_id, p);
-            }
-        }
-        Ok(Context {
-            open_listings: crate::scan::open_listings(store)?,
-            promotions,
-        })
-    }
-
     /// The promotion listing `listing_id` of `marketplace` carried when last seen.
     pub fn carried(&self, marketplace: &str, listing_id: &str) -> Option<&str> {
         self.promotions

@@ -390,7 +390,7 @@ async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
         // The shard starts from an empty store: it rechecks its share of the
         // merged store's open listings and judges with the promotions it knows
         // (what `evidence merge` writes for it, shard-context.json).
-        let mut merged = brandguard::shard::Context::of(&target).unwrap();
+        let mut merged = brandguard::scan::shard_context(&target).unwrap();
         merged.open_listings = plan.rechecks(&narrowed, &merged.open_listings);
         let opts = ScanOptions {
             as_of: Some(brandguard::demo::night_date(night)),

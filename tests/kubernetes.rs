@@ -593,8 +593,9 @@ async fn a_night_runs_shards_then_one_merge_and_one_alert() {
             .values()
             .map(|u| u.as_array().unwrap().len())
             .sum();
-        let expected: usize = brandguard::scan::open_listings(&main)
+        let expected: usize = brandguard::scan::shard_context(&main)
             .unwrap()
+            .open_listings
             .values()
             .map(BTreeSet::len)
             .sum();

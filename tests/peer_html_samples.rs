@@ -140,7 +140,7 @@ fn a_product_page_is_matched_and_judged() {
 #[test]
 fn real_captured_product_pages_are_not_taken_for_blocks() {
     let dir = Path::new("tests/data/peer/html_samples/product-extraction-benchmark");
-    let rules = brandguard::crawl::verdict::Rules::default();
+    let rules = brandguard::verdict::Rules::default();
     let mut pages = 0;
     for e in std::fs::read_dir(dir).unwrap() {
         let path = e.unwrap().path();

@@ -10,9 +10,9 @@
 use std::io::Read;
 use std::path::Path;
 
-use brandguard::crawl::verdict::{Rules, Verdict};
 use brandguard::crawl::{Fetcher, Page};
 use brandguard::demo::{DemoOptions, DemoServer, Fault, Site, Wall};
+use brandguard::verdict::{Rules, Verdict};
 use url::Url;
 
 #[derive(serde::Deserialize)]

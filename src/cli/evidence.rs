@@ -468,7 +468,7 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf], announce: bool) -> Re
 /// Writes `shard-context.json` beside the store: what the next night's shards
 /// need to know of it (`scan --context-from`; [`brandguard::shard::Context`]).
 fn write_shard_context(target: &Store) -> Result<()> {
-    let context = brandguard::shard::Context::of(target)?;
+    let context = brandguard::scan::shard_context(target)?;
     let path = beside(target, SHARD_CONTEXT);
     brandguard::scan::night::write_summary(&path, &context)?;
     let n: usize = context.open_listings.values().map(|u| u.len()).sum();

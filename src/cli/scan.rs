@@ -201,7 +201,7 @@ impl ScanCommand {
             Ok(c) => c,
             Err(code) => return Ok(code),
         };
-        let verdicts = match brandguard::crawl::verdict::Rules::load(&config.dir) {
+        let verdicts = match brandguard::verdict::Rules::load(&config.dir) {
             Ok(rules) => rules,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -894,7 +894,7 @@ impl CheckCommand {
         let loaded = Config::load(&self.targets)
             .map_err(|e| e.to_string())
             .and_then(|c| {
-                brandguard::crawl::verdict::Rules::load(&self.targets)
+                brandguard::verdict::Rules::load(&self.targets)
                     .map(|_| c)
                     .map_err(|e| e.to_string())
             })

@@ -5,7 +5,6 @@
 //! so none of those checks can be skipped.
 
 mod robots;
-pub mod verdict;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;

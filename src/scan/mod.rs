@@ -39,7 +39,7 @@ pub enum ScanError {
     )]
     NotLoopback { marketplace: String, host: String },
     #[error("capture verdict rules {0}")]
-    Rules(#[from] crate::crawl::verdict::RulesError),
+    Rules(#[from] crate::verdict::RulesError),
     #[error(transparent)]
     Dismissals(#[from] crate::judge::dismissals::DismissalError),
     #[error("interrupted by {0} before the scan finished: the same command resumes it")]
@@ -100,7 +100,7 @@ pub struct ScanOptions {
     pub merged: shard::Context,
     /// The capture verdict rules, if the caller already loaded them (to report a
     /// bad rules file as a bad targets folder); else loaded from `config.dir`.
-    pub verdicts: Option<crate::crawl::verdict::Rules>,
+    pub verdicts: Option<crate::verdict::Rules>,
     /// Resolves, with what asked, when the scan is to stop before it finishes (the
     /// command's SIGTERM or Ctrl-C): the pages in flight are dropped (the next scan
     /// asks for them again), what the store acknowledged is flushed, and the scan
@@ -186,7 +186,7 @@ struct Run<'a> {
     /// Pages parsed at once on the blocking pool: one per core.
     parsers: tokio::sync::Semaphore,
     /// What a fetched page is, before anything is read from it.
-    verdicts: crate::crawl::verdict::Rules,
+    verdicts: crate::verdict::Rules,
     /// Marketplace → blocked answers in a row (see `crawl.pause_after_blocked`).
     blocked_in_a_row: Mutex<std::collections::HashMap<String, u32>>,
     /// Seller identities: what the store held when the scan began (dated on or
@@ -237,7 +237,7 @@ impl<'a> Run<'a> {
         store: &'a Store,
         (fetcher, verdicts, dismissals): (
             Fetcher,
-            crate::crawl::verdict::Rules,
+            crate::verdict::Rules,
             crate::judge::dismissals::Dismissals,
         ),
         begun: Begun,
@@ -580,7 +580,7 @@ impl<'a> Run<'a> {
     ) -> bool {
         let verdict = self.verdicts.judge(page);
         if role == PageRole::Listing
-            && matches!(verdict, crate::crawl::verdict::Verdict::Soft404 { .. })
+            && matches!(verdict, crate::verdict::Verdict::Soft404 { .. })
             && self.is_recheck(url)
             && self.note_gone(url, page, capture_seq)
         {
@@ -592,13 +592,13 @@ impl<'a> Run<'a> {
         // A marketplace read from its rendered pages serves script shells: the
         // render reads them (and is judged again, see `Run::as_rendered`).
         if role == PageRole::Listing
-            && verdict == crate::crawl::verdict::Verdict::Shell
+            && verdict == crate::verdict::Verdict::Shell
             && self.config.render_mode(m) == crate::config::RenderMode::Always
         {
             self.count_blocked(m, false);
             return true;
         }
-        let blocked = matches!(verdict, crate::crawl::verdict::Verdict::Blocked { .. });
+        let blocked = matches!(verdict, crate::verdict::Verdict::Blocked { .. });
         if blocked || role == PageRole::Listing {
             self.count_blocked(m, blocked);
         }
@@ -1144,7 +1144,7 @@ pub async fn run(
     // begun in the store.
     let verdicts = match opts.verdicts {
         Some(rules) => rules,
-        None => crate::crawl::verdict::Rules::load(&config.dir)?,
+        None => crate::verdict::Rules::load(&config.dir)?,
     };
     let dismissals = crate::judge::dismissals::Dismissals::load(&config.dir)?;
     let fetcher = Fetcher::new(&config.brand.crawl)?;
@@ -1306,11 +1306,23 @@ fn note_expected(store: &Store, summary: &mut ScanSummary) -> Result<(), ScanErr
     Ok(())
 }
 
-/// Marketplace → canonical addresses of the listings with open findings in
-/// `store`: what the shards of the next sharded night recheck
-/// (`brandguard evidence open-listings`).
-pub fn open_listings(store: &Store) -> Result<BTreeMap<String, BTreeSet<Url>>, ScanError> {
-    open_urls(store, u64::MAX)
+/// What the next sharded night's shards need to know of `store`
+/// ([`shard::Context`]): its open listings and the promotions its listings carried.
+pub fn shard_context(store: &Store) -> Result<shard::Context, ScanError> {
+    let mut promotions: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for o in store.latest_observations() {
+        let o = o?;
+        if let Some(p) = o.promotion {
+            promotions
+                .entry(o.listing.marketplace)
+                .or_default()
+                .insert(o.listing.listing_id, p);
+        }
+    }
+    Ok(shard::Context {
+        open_listings: open_urls(store, u64::MAX)?,
+        promotions,
+    })
 }
 
 /// Marketplace → addresses of listings with open findings first seen before scan
@@ -1484,7 +1496,7 @@ pub struct Inspection {
     /// What the page is (a listing page, or a captcha, challenge, login wall, shell
     /// or soft 404, with the rule that said so). A scan reads nothing from a page
     /// that is not `ok`; it is read here anyway, to help tune an adapter.
-    pub capture: crate::crawl::verdict::Verdict,
+    pub capture: crate::verdict::Verdict,
     pub listing: extract::Listing,
     pub verdict: judge::Verdict,
 }
@@ -1494,8 +1506,8 @@ pub fn inspect(
     config: &Config,
     m: &Marketplace,
     page: &Page,
-) -> Result<Inspection, crate::crawl::verdict::RulesError> {
-    let capture = crate::crawl::verdict::Rules::load(&config.dir)?.judge(page);
+) -> Result<Inspection, crate::verdict::RulesError> {
+    let capture = crate::verdict::Rules::load(&config.dir)?.judge(page);
     let listing = extract::listing(page, m);
     let verdict = judge::judge(&config.brand, &listing, Utc::now(), None);
     Ok(Inspection {

@@ -349,7 +349,7 @@ impl Run<'_> {
 /// the DOM is no captcha, challenge, login wall or shell (the verdict rules of
 /// fetched pages); else why not, as a render error.
 fn shown_a_listing(
-    verdicts: &crate::crawl::verdict::Rules,
+    verdicts: &crate::verdict::Rules,
     url: &Url,
     r: Rendered,
 ) -> Result<Rendered, RenderError> {
@@ -391,7 +391,7 @@ pub async fn render_pages(
     if pages.is_empty() {
         return Ok(out);
     }
-    let verdicts = crate::crawl::verdict::Rules::load(&config.dir)?;
+    let verdicts = crate::verdict::Rules::load(&config.dir)?;
     let fetcher = crate::crawl::Fetcher::new(&config.brand.crawl)?;
     super::register_hosts(&fetcher, config, false)?;
     let renderer = match Renderer::start(&config.brand.render, std::sync::Arc::new(fetcher)).await {

@@ -15,10 +15,10 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use super::Page;
+use crate::crawl::Page;
 
 /// The rules shipped with brandguard.
-const BUILT_IN: &str = include_str!("../../rules/verdicts.toml");
+const BUILT_IN: &str = include_str!("../rules/verdicts.toml");
 
 /// What a capture is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
