@@ -182,6 +182,37 @@ mod tests {
         }
     }
 
+    /// Every open listing is rechecked by exactly one shard, and that shard asks
+    /// the listing's host anyway (so its divided rate holds).
+    #[test]
+    fn each_open_listing_goes_to_one_shard_that_asks_its_host() {
+        let full = Config::load(std::path::Path::new("targets/demo")).expect("demo targets");
+        let mut open: BTreeMap<String, BTreeSet<url::Url>> = BTreeMap::new();
+        for m in &full.marketplaces {
+            for k in 0..50 {
+                let u = m.base_url.join(&format!("/item/{k}")).unwrap();
+                open.entry(m.name.clone()).or_default().insert(u);
+            }
+        }
+        for n in [1, 2, 3, 5] {
+            let mut taken: BTreeMap<url::Url, u32> = BTreeMap::new();
+            for index in 0..n {
+                let mut config = full.clone();
+                let plan = apply(&mut config, Shard { index, count: n });
+                for (name, urls) in plan.rechecks(&config, &open) {
+                    assert!(
+                        plan.start_urls.contains_key(&name),
+                        "shard {index}/{n} rechecks {name}, whose host it does not ask"
+                    );
+                    for u in urls {
+                        assert_eq!(taken.insert(u.clone(), index), None, "{u} twice");
+                    }
+                }
+            }
+            assert_eq!(taken.len(), 150, "{n} shards: every listing once");
+        }
+    }
+
     #[test]
     fn assignment_is_stable_and_covers_every_unit_once() {
         let units: Vec<String> = (0..200)
