@@ -377,10 +377,10 @@ async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
             .filter_map(|f| Some((f.key(), f.resolved?.reason)))
             .collect()
     };
-    // Eight nights: takedowns on 3 and after; on night 5 the demo's promotion
+    // Twelve nights: takedowns on 3 and after; on night 5 the demo's promotion
     // overruns, which needs the listing's history (before, a shard judged it a
-    // plain price under the floor).
-    for night in 0..8 {
+    // plain price under the floor); on night 8 sellers impersonate a distributor.
+    for night in 0..12 {
         server.set_night(night);
         common::night(&config, &control, night).await;
         let mut narrowed = config.clone();
