@@ -23,27 +23,143 @@ use crate::evidence::{RenderOf, Store};
 use crate::judge::Finding;
 use crate::render::{RenderError, Rendered, Renderer};
 
-/// How many times a scan starts its browser again after it died (a crash, the
-/// out-of-memory killer): past that, the rest of the scan's renders fail and the
-/// next scan makes them.
+/// How many times a run starts its browser again after it died (a crash, the
+/// out-of-memory killer): past that, the rest of the run's renders fail (the next
+/// scan, or packet, makes them).
 const RESTARTS: u32 = 2;
 
-/// The scan's browser: started on first use, started again when it dies.
+/// A run's browser (a scan's, or a packet's renders): started on first use,
+/// started again when it dies.
+pub(super) struct Browser {
+    settings: crate::config::RenderSettings,
+    fetcher: Arc<crate::crawl::Fetcher>,
+    state: tokio::sync::Mutex<BrowserState>,
+}
+
 #[derive(Default)]
-struct Browser {
+struct BrowserState {
     /// The running browser and its generation (1 for the first start).
     current: Option<(Arc<Renderer>, u32)>,
     generation: u32,
     /// Starts after a death so far.
     restarts: u32,
-    /// Why no browser is to be had for the rest of the scan: it is missing, it
+    /// Why no browser is to be had for the rest of the run: it is missing, it
     /// could not start, or it died more than [`RESTARTS`] times.
     given_up: Option<RenderError>,
 }
 
+impl Browser {
+    pub(super) fn new(
+        settings: &crate::config::RenderSettings,
+        fetcher: Arc<crate::crawl::Fetcher>,
+    ) -> Browser {
+        Browser {
+            settings: settings.clone(),
+            fetcher,
+            state: tokio::sync::Mutex::new(BrowserState::default()),
+        }
+    }
+
+    /// Renders `url`. A browser that dies under the page is started again (at
+    /// most [`RESTARTS`] times a run) and the page tried once more in the new one.
+    pub(super) async fn render(
+        &self,
+        url: &Url,
+        reveal: &[String],
+    ) -> Result<Rendered, RenderError> {
+        let mut tried = 0;
+        loop {
+            let (renderer, generation) = self.renderer().await?;
+            match renderer.render(url, reveal).await {
+                Err(RenderError::BrowserGone(why)) if tried == 0 => {
+                    tried += 1;
+                    self.died(generation, &why).await;
+                }
+                Err(RenderError::BrowserGone(why)) => {
+                    self.died(generation, &why).await;
+                    return Err(RenderError::BrowserGone(why));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// The browser and its generation, started on first use and after a death
+    /// ([`Browser::died`]); an error once it could not be started.
+    async fn renderer(&self) -> Result<(Arc<Renderer>, u32), RenderError> {
+        let mut b = self.state.lock().await;
+        if let Some((r, generation)) = &b.current {
+            return Ok((r.clone(), *generation));
+        }
+        if let Some(e) = &b.given_up {
+            return Err(e.clone());
+        }
+        match Renderer::start(&self.settings, self.fetcher.clone()).await {
+            Ok(r) => {
+                tracing::info!(
+                    browser = r.version(),
+                    restarts = b.restarts,
+                    "browser started for rendered captures"
+                );
+                b.generation += 1;
+                let started = (Arc::new(r), b.generation);
+                b.current = Some(started.clone());
+                Ok(started)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "no rendered captures in the rest of this run");
+                b.given_up = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    /// The browser of `generation` died: dropped (which kills what is left of it),
+    /// so the next page starts another, unless it died [`RESTARTS`] times already.
+    /// Pages that saw the same death report it once: only the first one counts.
+    async fn died(&self, generation: u32, why: &str) {
+        let mut b = self.state.lock().await;
+        if b.current.as_ref().is_none_or(|(_, g)| *g != generation) {
+            return;
+        }
+        b.current = None;
+        if b.restarts >= RESTARTS {
+            tracing::warn!(
+                error = why,
+                "the browser died again; no rendered captures in the rest of this run"
+            );
+            b.given_up = Some(RenderError::BrowserGone(format!(
+                "it died {} times in this run, the last time: {why}",
+                b.restarts + 1
+            )));
+        } else {
+            b.restarts += 1;
+            tracing::warn!(
+                error = why,
+                restart = b.restarts,
+                "the browser died; starting it again"
+            );
+        }
+    }
+
+    /// Closes the browser, if one is running (a dead one was dropped, which
+    /// killed what was left of it).
+    pub(super) async fn close(self) {
+        if let Some((r, _)) = self.state.into_inner().current {
+            match Arc::try_unwrap(r) {
+                Ok(r) => r.close().await,
+                // Still held (cannot be once the run's tasks ended): dropping the
+                // last holder kills the browser's processes.
+                Err(r) => drop(r),
+            }
+        }
+    }
+}
+
 /// The browser of a scan and the pages already rendered.
 pub(super) struct Renders {
-    browser: tokio::sync::Mutex<Browser>,
+    /// Made on the first page to render (the fetcher is the scan's).
+    browser: std::sync::OnceLock<Browser>,
     /// `(marketplace, listing id, page SHA-256)` rendered before or in this scan.
     done: Mutex<HashSet<(String, String, String)>>,
     /// `(marketplace, listing id)` with a render in its case's current revision
@@ -68,7 +184,7 @@ impl Renders {
             (HashSet::new(), HashSet::new())
         };
         Ok(Renders {
-            browser: tokio::sync::Mutex::new(Browser::default()),
+            browser: std::sync::OnceLock::new(),
             done: Mutex::new(done),
             current: Mutex::new(current),
         })
@@ -82,16 +198,10 @@ impl Renders {
         self.done.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Closes the browser, if one is running (a dead one was dropped, which
-    /// killed what was left of it).
+    /// Closes the browser, if one was started.
     pub(super) async fn close(self) {
-        if let Some((r, _)) = self.browser.into_inner().current {
-            match Arc::try_unwrap(r) {
-                Ok(r) => r.close().await,
-                // Still held (cannot be once the scan's tasks ended): dropping the
-                // last holder kills the browser's processes.
-                Err(r) => drop(r),
-            }
+        if let Some(b) = self.browser.into_inner() {
+            b.close().await;
         }
     }
 }
@@ -265,83 +375,13 @@ impl Run<'_> {
         Ok(false)
     }
 
-    /// Renders `url` in the scan's browser. A browser that dies under the page is
-    /// started again (at most [`RESTARTS`] times a scan) and the page tried once
-    /// more in the new one.
+    /// Renders `url` in the scan's browser ([`Browser::render`]).
     async fn render(&self, url: &Url, m: &Marketplace) -> Result<Rendered, RenderError> {
-        let mut tried = 0;
-        loop {
-            let (renderer, generation) = self.renderer().await?;
-            match renderer.render(url, &m.reveal).await {
-                Err(RenderError::BrowserGone(why)) if tried == 0 => {
-                    tried += 1;
-                    self.browser_died(generation, &why).await;
-                }
-                Err(RenderError::BrowserGone(why)) => {
-                    self.browser_died(generation, &why).await;
-                    return Err(RenderError::BrowserGone(why));
-                }
-                other => return other,
-            }
-        }
-    }
-
-    /// The scan's browser and its generation, started on first use and after a
-    /// death ([`Run::browser_died`]); an error once it could not be started.
-    async fn renderer(&self) -> Result<(Arc<Renderer>, u32), RenderError> {
-        let mut b = self.renders.browser.lock().await;
-        if let Some((r, generation)) = &b.current {
-            return Ok((r.clone(), *generation));
-        }
-        if let Some(e) = &b.given_up {
-            return Err(e.clone());
-        }
-        match Renderer::start(&self.config.brand.render, self.fetcher.clone()).await {
-            Ok(r) => {
-                tracing::info!(
-                    browser = r.version(),
-                    restarts = b.restarts,
-                    "browser started for rendered captures"
-                );
-                b.generation += 1;
-                let started = (Arc::new(r), b.generation);
-                b.current = Some(started.clone());
-                Ok(started)
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "no rendered captures in the rest of this scan");
-                b.given_up = Some(e.clone());
-                Err(e)
-            }
-        }
-    }
-
-    /// The browser of `generation` died: dropped (which kills what is left of it),
-    /// so the next page starts another, unless it died [`RESTARTS`] times already.
-    /// Pages that saw the same death report it once: only the first one counts.
-    async fn browser_died(&self, generation: u32, why: &str) {
-        let mut b = self.renders.browser.lock().await;
-        if b.current.as_ref().is_none_or(|(_, g)| *g != generation) {
-            return;
-        }
-        b.current = None;
-        if b.restarts >= RESTARTS {
-            tracing::warn!(
-                error = why,
-                "the browser died again; no rendered captures in the rest of this scan"
-            );
-            b.given_up = Some(RenderError::BrowserGone(format!(
-                "it died {} times in this scan, the last time: {why}",
-                b.restarts + 1
-            )));
-        } else {
-            b.restarts += 1;
-            tracing::warn!(
-                error = why,
-                restart = b.restarts,
-                "the browser died; starting it again"
-            );
-        }
+        self.renders
+            .browser
+            .get_or_init(|| Browser::new(&self.config.brand.render, self.fetcher.clone()))
+            .render(url, &m.reveal)
+            .await
     }
 }
 
@@ -378,7 +418,8 @@ pub struct PagesRendered {
 /// Renders `pages` (a packet's listings with no rendered capture yet) and records
 /// each render beside the capture it renders again, outside any scan (`scan_id`
 /// 0). The browser's requests are as polite as a scan's: robots.txt for the
-/// document, each marketplace's rate limit for its host. A page that cannot be
+/// document, each marketplace's rate limit for its host; a browser that dies is
+/// started again, as a scan's is ([`Browser`]). A page that cannot be
 /// rendered, or where the browser is not shown the listing (a captcha, an error
 /// page), is named in `failed` and nothing is recorded for it: the packet is then
 /// built without its screenshot, and its cover says so.
@@ -394,23 +435,14 @@ pub async fn render_pages(
     let verdicts = crate::verdict::Rules::load(&config.dir)?;
     let fetcher = crate::crawl::Fetcher::new(&config.brand.crawl)?;
     super::register_hosts(&fetcher, config, false)?;
-    let renderer = match Renderer::start(&config.brand.render, std::sync::Arc::new(fetcher)).await {
-        Ok(r) => r,
-        Err(e) => {
-            out.failed = pages
-                .iter()
-                .map(|p| (p.url.clone(), e.to_string()))
-                .collect();
-            return Ok(out);
-        }
-    };
+    let browser = Browser::new(&config.brand.render, Arc::new(fetcher));
     for p in pages {
         let Some(m) = config.marketplaces.iter().find(|m| m.name == p.marketplace) else {
             let why = format!("marketplace {:?} is not in the targets", p.marketplace);
             out.failed.push((p.url.clone(), why));
             continue;
         };
-        let rendered = renderer
+        let rendered = browser
             .render(&p.url, &m.reveal)
             .await
             .and_then(|r| shown_a_listing(&verdicts, &p.url, r));
@@ -425,7 +457,7 @@ pub async fn render_pages(
             }
         }
     }
-    renderer.close().await;
+    browser.close().await;
     Ok(out)
 }
 
