@@ -270,10 +270,9 @@ impl Store {
     pub fn latest_observations(
         &self,
     ) -> impl Iterator<Item = Result<Observation, EvidenceError>> + '_ {
+        // Renders and history entries share the tree, after the latest ones.
         self.settled_first()
-            .chain(Walk::all(&self.listings).filter_map(|r| match r {
-                // History entries share the tree, under their own first byte.
-                Ok((k, _)) if k.first() == Some(&HISTORY) => None,
+            .chain(Walk::latest(&self.listings).filter_map(|r| match r {
                 Ok((k, v)) => self.listing_entry(&k, &v).transpose(),
                 Err(e) => Some(Err(e.into())),
             }))
