@@ -246,8 +246,9 @@ async fn merge_packet_and_report_killed_between_writes_complete_on_the_next_run(
 }
 
 /// A scan killed after it moved cases and before its `scan_finished` record (its
-/// last two writes): the same command resumes and concludes it again, and the
-/// store ends as an uninterrupted run's, each case with as many events (nothing
+/// last two writes), and killed again after writing its report rows file: the
+/// store verifies after each kill, the same command resumes and concludes it
+/// again, and the store ends as an uninterrupted run's, each case with as many events (nothing
 /// moved twice), over three nights of a changing demo.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scan_killed_after_moving_cases_concludes_once_when_resumed() {
@@ -281,6 +282,17 @@ async fn a_scan_killed_after_moving_cases_concludes_once_when_resumed() {
         server.set_night(night);
         finished(&scan(&control, None), "control");
         killed(&scan(&crashed, Some("scan-cases-moved")), "scan");
+        Store::open(&crashed)
+            .unwrap()
+            .verify()
+            .expect("verify after the kill");
+        // Killed again, resumed: between its report rows file and the record
+        // vouching for it (a window the random kills of tests/crash.rs hit once).
+        killed(&scan(&crashed, Some("scan-rows-written")), "resumed scan");
+        Store::open(&crashed)
+            .unwrap()
+            .verify()
+            .expect("verify after a kill between the rows and their record");
         finished(&scan(&crashed, None), "resumed scan");
         let store = Store::open(&crashed).unwrap();
         store.verify().unwrap();

@@ -704,7 +704,9 @@ impl Store {
     }
 
     /// Checks every scan's row file against the count and SHA-256 its
-    /// `scan_finished` record holds; a row file no record vouches for is an error.
+    /// `scan_finished` record holds; a row file no record vouches for is an error,
+    /// unless its scan is unfinished (a finish killed between writing the rows
+    /// and committing the record).
     pub(super) fn verify_report_rows(
         &self,
         vouched: &std::collections::BTreeMap<u64, (u64, u64, String)>,
@@ -735,6 +737,10 @@ impl Store {
             let name = entry.file_name().to_string_lossy().into_owned();
             match rows::scan_of_rows_file(&name) {
                 Some(scan) if vouched.contains_key(&scan) => {}
+                // Written by a finish killed before its `scan_finished` record was
+                // committed: the scan is still unfinished, nothing reads its rows,
+                // and its resumed finish writes them again.
+                Some(scan) if self.scan(scan)?.is_some_and(|r| r.finished_at.is_none()) => {}
                 // Left by a finish that was interrupted: harmless, written again.
                 None if name.ends_with(".tmp") => {}
                 _ => {
