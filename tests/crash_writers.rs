@@ -315,3 +315,59 @@ async fn a_scan_killed_after_moving_cases_concludes_once_when_resumed() {
     assert!(!want.is_empty());
     assert_eq!(want, events(&crashed));
 }
+
+/// The shard context a merge writes for the next night cannot be written (its path
+/// is taken by a folder): the merge still merges, writes its summary and exits as
+/// it would, saying what was not written; the next night's shard reading that
+/// path says it rechecks nothing from it; a context file that is not JSON is a
+/// bad configuration naming the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shard_context_that_cannot_be_written_costs_the_merge_nothing() {
+    let server = DemoServer::start(&DemoOptions::default()).await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let targets = root.join("targets");
+    brandguard::demo::write_targets(&targets, Some(&server)).unwrap();
+    let shard = root.join("shard0");
+    let store = root.join("night").join("store");
+    let context = root.join("night").join("shard-context.json");
+    std::fs::create_dir_all(context.join("in-the-way")).unwrap();
+    let shard_scan = |context_from: &Path| {
+        common::scan_command(&targets, &shard, &shard.with_extension("json"), &server)
+            .args(["--shard", "0/1", "--fresh", "--context-from"])
+            .arg(context_from)
+            .output()
+            .unwrap()
+    };
+    let o = shard_scan(&root.join("nowhere.json"));
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("no listing rechecked from it"),
+        "{o:?}"
+    );
+    let merge = brandguard(
+        &[
+            "evidence",
+            "merge",
+            "--targets",
+            p(&targets),
+            "--store",
+            p(&store),
+            p(&shard),
+        ],
+        None,
+    );
+    let text = ok(&merge, "merge");
+    assert!(text.contains("shard-context.json not written"), "{text}");
+    assert!(root.join("night").join("last-merge.json").exists());
+    assert!(context.is_dir(), "nothing was written over the folder");
+    std::fs::remove_dir_all(&context).unwrap();
+    std::fs::write(&context, "{\"open_listings\": [").unwrap();
+    let o = shard_scan(&context);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("shard-context.json") && err.contains("line 1"),
+        "{err}"
+    );
+}

@@ -422,7 +422,14 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf], announce: bool) -> Re
     }
     let target = Store::open(store)?;
     let mut m = brandguard::scan::merge::merge(&config, &target, &opened)?;
-    write_shard_context(&target)?;
+    // Not writing it must not cost the night its merge summary and announcement:
+    // said, and the next night's shards then recheck nothing (they say so too).
+    if let Err(e) = write_shard_context(&target) {
+        eprintln!(
+            "warning: {} not written: {e:#} (the next night's shards will recheck no listing at its address)",
+            SHARD_CONTEXT
+        );
+    }
     for u in &m.unfinished {
         eprintln!(
             "warning: not merged, never finished: {u} (resume it with the same scan --shard command)"

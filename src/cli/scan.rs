@@ -162,7 +162,7 @@ impl ScanCommand {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 println!(
-                    "no {} yet (a first night): nothing known from the merged store",
+                    "no {} (a first night, or the last merge could not write it): no listing rechecked from it",
                     path.display()
                 );
                 return Ok(Default::default());

@@ -76,6 +76,32 @@ fn switches(settings: &RenderSettings, profile: &Path) -> Vec<String> {
     args
 }
 
+/// The browser's command: in its own process group (killed as one), dying with
+/// us, its stderr piped (where it prints its DevTools address).
+fn command(settings: &RenderSettings, profile: &Path) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(&settings.browser);
+    cmd.args(switches(settings, profile))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .process_group(0);
+    // SAFETY: between fork and exec only async-signal-safe calls: prctl and
+    // getppid. If the parent is already gone, the child exits at once.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if libc::getppid() == 1 {
+                libc::_exit(1);
+            }
+            Ok(())
+        });
+    }
+    cmd
+}
+
 /// Whether Chromium runs sandboxed: as configured, else unless we are root (where
 /// Chromium refuses to start with its sandbox).
 fn sandboxed(settings: &RenderSettings) -> bool {
@@ -126,27 +152,7 @@ impl BrowserProcess {
             .prefix(&format!("brandguard-browser-{}-", std::process::id()))
             .tempdir()
             .map_err(|e| RenderError::Start(format!("cannot make a profile folder: {e}")))?;
-        let mut cmd = tokio::process::Command::new(exe);
-        cmd.args(switches(settings, profile.path()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .process_group(0);
-        // SAFETY: between fork and exec only async-signal-safe calls: prctl and
-        // getppid. If the parent is already gone, the child exits at once.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                if libc::getppid() == 1 {
-                    libc::_exit(1);
-                }
-                Ok(())
-            });
-        }
-        let mut child = cmd
+        let mut child = command(settings, profile.path())
             .spawn()
             .map_err(|e| RenderError::Start(format!("cannot start {}: {e}", exe.display())))?;
         let group = child.id().map(|p| p as i32).unwrap_or(0);

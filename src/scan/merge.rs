@@ -161,13 +161,7 @@ fn merge_night(
     };
     // What an interrupted merge already copied into this scan is not copied
     // again (and is counted once, here).
-    let gone_by_page = group
-        .iter()
-        .filter_map(|p| p.summary.as_ref()?.get("gone_by_page")?.as_array().cloned())
-        .flatten()
-        .filter_map(|u| u.as_str().map(str::to_string))
-        .collect();
-    let mut copied = Copied::of(target, resume, gone_by_page, &mut summary)?;
+    let mut copied = Copied::of(target, resume, gone_by_page(group), &mut summary)?;
     let mut gone = copied.gone.clone();
     for p in group {
         if p.copied_into.is_some() {
@@ -212,6 +206,17 @@ fn merge_night(
         crate::failpoint::hit("merge-marked");
     }
     super::conclude(config, target, summary, &gone, started)
+}
+
+/// The listings the shard scans of `group` found gone by what their page showed
+/// (`ScanSummary::gone_by_page` of each shard's summary).
+fn gone_by_page(group: &[Pending]) -> BTreeSet<String> {
+    group
+        .iter()
+        .filter_map(|p| p.summary.as_ref()?.get("gone_by_page")?.as_array().cloned())
+        .flatten()
+        .filter_map(|u| u.as_str().map(str::to_string))
+        .collect()
 }
 
 /// Copies scan `scan_id` of a shard, its snapshots, captures and observations, into
