@@ -82,7 +82,7 @@ pub fn write_summary(path: &Path, s: &impl serde::Serialize) -> Result<(), Summa
         });
     written.map_err(|error| {
         let removed_old = std::fs::remove_file(path).is_ok();
-        tracing::error!(path = %path.display(), %error, removed_old, "cannot write a summary file (the old one is removed, not left to be read as new)");
+        tracing::error!(path = %path.display(), %error, removed_old, "cannot write a summary file");
         SummaryNotWritten { error, removed_old }
     })
 }
