@@ -1205,3 +1205,239 @@ async fn a_browser_that_hangs_at_start_is_started_again() {
     let left = none_left(&ours()).await;
     assert!(left.is_empty(), "browser processes left: {left:?}");
 }
+
+/// A page whose scripts show a buyer another price than its bytes (tmart's, with
+/// the `script-price` fault): the findings read from the bytes get a render that
+/// contradicts them. It is kept as evidence, but it is no screenshot of the
+/// findings: the night counts it as a failed render (`render_shows_otherwise`,
+/// naming both prices), a packet is not fit to file with it (a draft says so under
+/// the screenshot), and a later scan whose fetch of the page changed renders it
+/// again, which then stands beside the findings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_render_showing_another_price_than_the_findings_is_kept_but_not_filed() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    config.override_render(brandguard::config::RenderMode::Findings);
+    server.set_faults(vec![(Site::Tmart, brandguard::demo::Fault::ScriptPrice)]);
+    let (dir, store) = common::fresh_store();
+    let mut s = Vec::new();
+    for n in 0..2 {
+        server.set_night(n);
+        s.push(common::night(&config, &store, n).await);
+    }
+    let renders = store.renders().unwrap();
+    let tmart: Vec<_> = renders
+        .iter()
+        .filter(|r| r.marketplace == "tmart")
+        .collect();
+    assert!(!tmart.is_empty(), "{:?}", s[1].failure_examples);
+    for r in &renders {
+        let fetched = store
+            .history(&r.marketplace, &r.listing_id)
+            .unwrap()
+            .into_iter()
+            .find(|o| o.capture_log_seq == r.capture_log_seq)
+            .expect("the capture it renders");
+        if r.marketplace != "tmart" {
+            // Prices in structured data, which no script changes: the same.
+            assert!(r.shows_otherwise.is_empty(), "{:?}", r.shows_otherwise);
+            continue;
+        }
+        let price = fetched.listing.price.expect("a price");
+        let doubled = brandguard::money::Money {
+            amount: price.amount * rust_decimal::Decimal::TWO,
+            currency: price.currency.clone(),
+        };
+        assert_eq!(
+            r.shows_otherwise,
+            [format!("price: {doubled} as rendered, {price} as fetched")],
+            "{}",
+            r.listing_id
+        );
+    }
+    assert_eq!(
+        s[1].failures.get("render_shows_otherwise").copied(),
+        Some(tmart.len() as u64),
+        "{:?}",
+        s[1].failures
+    );
+    assert_eq!(s[1].renders_failed, tmart.len() as u64);
+    assert_eq!(s[1].pages_rendered, (renders.len() - tmart.len()) as u64);
+    assert_eq!(
+        s[1].exit_code(),
+        3,
+        "a failed render is a failure of the night"
+    );
+    assert!(
+        s[1].failure_examples
+            .iter()
+            .any(|e| e.contains("as rendered") && e.contains("render = \"always\"")),
+        "{:?}",
+        s[1].failure_examples
+    );
+    store.verify().expect("verifies");
+    // A case of tmart listings: not fit to file; its draft says why under the
+    // screenshot.
+    let cases = brandguard::case::all(&store).unwrap();
+    let on_tmart = cases
+        .iter()
+        .find(|c| {
+            c.marketplace == "tmart"
+                && c.open_findings.iter().any(|k| {
+                    tmart
+                        .iter()
+                        .any(|r| k.starts_with(&format!("tmart/{}/", r.listing_id)))
+                })
+        })
+        .expect("a tmart case with a rendered listing");
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    let refused = brandguard::report::packet::build(&config, &store, &on_tmart.id, None, &out)
+        .expect_err("a packet whose screenshot contradicts it is not fit to file");
+    let said = refused.to_string();
+    assert!(
+        said.contains("not fit to file")
+            && said.contains("shows otherwise")
+            && said.contains("as rendered"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        0,
+        "nothing written"
+    );
+    let draft = brandguard::report::packet::build_draft(&config, &store, &on_tmart.id, None, &out)
+        .expect("a draft");
+    let cover = std::fs::read_to_string(draft.dir.join("cover.html")).unwrap();
+    assert!(
+        cover.contains("This screenshot does not show what the findings were read from"),
+        "{cover}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(draft.dir.join("manifest.json")).unwrap()).unwrap();
+    assert!(
+        !manifest["screenshots_differ"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // The marketplace stops the script: tonight's fetch of each tmart page differs
+    // (no script in its bytes), so each is rendered again, showing what was fetched.
+    server.set_faults(vec![]);
+    let again = common::night(&config, &store, 1).await;
+    assert_eq!(again.renders_failed, 0, "{:?}", again.failure_examples);
+    let renders = store.renders().unwrap();
+    for r in &tmart {
+        let newest = renders
+            .iter()
+            .filter(|n| n.marketplace == "tmart" && n.listing_id == r.listing_id)
+            .max_by_key(|n| n.log_seq)
+            .unwrap();
+        assert!(
+            newest.log_seq > r.log_seq,
+            "{} not rendered again",
+            r.listing_id
+        );
+        assert!(
+            newest.shows_otherwise.is_empty(),
+            "{:?}",
+            newest.shows_otherwise
+        );
+    }
+    let p = brandguard::report::packet::build(&config, &store, &on_tmart.id, None, &out)
+        .expect("fit to file once its screenshot shows what it was read from");
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    assert!(!cover.contains("does not show what the findings"));
+    assert!(cover.contains("later.<br>"), "the render's delay is stated");
+    assert!(none_left(&ours()).await.is_empty());
+}
+
+/// A case confirmed on nights that rendered nothing, whose packet is built after
+/// the marketplace changed the listings (the demo's night 2: prices move, sellers
+/// change, listings are taken down): rendered now, a listing shows a buyer
+/// another price or seller than the capture its findings were read from. Such a
+/// render is kept but named (`shown_otherwise`), the packet is not fit to file,
+/// and the cover never calls a render made later "right after" the capture.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_packet_rendered_after_its_listing_changed_says_so_and_is_not_filed() {
+    if !browser_available() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (server, mut config, dir, store, _) =
+        two_nights(|c| c.override_render(brandguard::config::RenderMode::Never)).await;
+    config.override_render(brandguard::config::RenderMode::Findings);
+    let opts = brandguard::report::packet::BuildOptions::default();
+    let demo = DemoOptions::default();
+    let night = |n| brandguard::demo::Catalog::night(demo.seed, demo.listings_per_site, n);
+    let (one, two) = (night(1), night(2));
+    let offer = |c: &brandguard::demo::Catalog, id: &str| {
+        c.listings
+            .iter()
+            .find(|l| l.id == id)
+            .map(|l| (l.lowest(), l.seller, l.removed))
+    };
+    server.set_night(2);
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    let (mut changed, mut same) = (0, 0);
+    for c in brandguard::case::all(&store).unwrap() {
+        let Ok(pages) = brandguard::report::packet::pages_to_render(&config, &store, &c.id, opts)
+        else {
+            continue;
+        };
+        if pages.is_empty() {
+            continue;
+        }
+        let done = brandguard::scan::render_pages(&config, &store, &pages)
+            .await
+            .expect("renders");
+        let mut differs = false;
+        for p in &pages {
+            let (before, after) = (offer(&one, &p.listing_id), offer(&two, &p.listing_id));
+            let after = after.expect("the listing is in the catalog");
+            let failed = done.failed.iter().any(|(u, _)| u == &p.url);
+            let otherwise = done.shown_otherwise.iter().find(|(u, _)| u == &p.url);
+            if after.2 {
+                assert!(failed, "{}: taken down, yet rendered", p.listing_id);
+            } else if before.map(|b| (b.0, b.1)) != Some((after.0, after.1)) {
+                let (_, why) = otherwise
+                    .unwrap_or_else(|| panic!("{}: changed, not said: {done:?}", p.listing_id));
+                assert!(
+                    why.contains("as rendered") && why.contains("as fetched"),
+                    "{why}"
+                );
+                differs = true;
+                changed += 1;
+            } else {
+                assert!(!failed && otherwise.is_none(), "{}: {done:?}", p.listing_id);
+                same += 1;
+            }
+        }
+        let built = brandguard::report::packet::build(&config, &store, &c.id, None, &out);
+        match (differs, built) {
+            (true, Err(e)) => assert!(e.to_string().contains("shows otherwise"), "{e}"),
+            (true, Ok(p)) => panic!("{}: filed with a contradicting screenshot", p.case_id),
+            (false, Err(e)) => assert!(!e.to_string().contains("shows otherwise"), "{e}"),
+            (false, Ok(p)) => {
+                let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+                assert!(
+                    !cover.contains("right after"),
+                    "a later render is not 'right after'"
+                );
+                if cover.contains("What a buyer saw") {
+                    assert!(cover.contains(" later.<br>"), "the delay is stated");
+                }
+            }
+        }
+    }
+    assert!(
+        changed > 0 && same > 0,
+        "changed {changed}, same {same}: the test proves nothing"
+    );
+    store.verify().expect("verifies");
+    assert!(none_left(&ours()).await.is_empty());
+}

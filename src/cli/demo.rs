@@ -60,7 +60,8 @@ struct DemoArgs {
     /// bidbay=redirect-loop, shopusa=moved (also slow:MS, reset:N, endless-pagination, robots-500,
     /// forbidden, not-found, removed-soft-404, removed-redirect, down, redesign (item pages' price markup renamed),
     /// redesign-search (search results' link markup renamed), unshown-gone-words (live item
-    /// pages carry "no longer available" in a script and a hidden span), robots-items:N (robots.txt disallows
+    /// pages carry "no longer available" in a script and a hidden span), script-price (item pages'
+    /// scripts show a buyer doubled prices), robots-items:N (robots.txt disallows
     /// every N-th item page), huge:BYTES, hostile:N, and captcha, challenge, login-wall,
     /// js-shell, soft-404, widget for a share of item pages, e.g. captcha:30%). Repeatable.
     #[arg(long = "fault", value_parser = parse_fault)]

@@ -134,6 +134,9 @@ fn render_first(
     for (url, why) in &done.failed {
         println!("  not rendered: {url}: {why}");
     }
+    for (url, why) in &done.shown_otherwise {
+        println!("  rendered, but not beside its findings: {url}: {why}");
+    }
     Ok(())
 }
 

@@ -266,6 +266,22 @@ pub(super) fn with_unshown_gone_words(page: &str) -> String {
     }
 }
 
+/// An item page whose script doubles every price it shows once loaded
+/// ([`super::Fault::ScriptPrice`]): the bytes keep their prices, a browser shows
+/// others.
+pub(super) fn with_script_price(page: &str) -> String {
+    const SCRIPT: &str = "<script>addEventListener('DOMContentLoaded', function () {\
+        document.querySelectorAll('[class*=price]').forEach(function (e) {\
+        if (e.children.length) return;\
+        var n = parseFloat(e.textContent.replace(/[^0-9.]/g, ''));\
+        if (n > 0) e.textContent = e.textContent.replace(/[0-9][0-9.,]*/, (n * 2).toFixed(2));\
+        });});</script>";
+    match page.rfind("</body>") {
+        Some(at) => format!("{}{SCRIPT}{}", &page[..at], &page[at..]),
+        None => format!("{page}{SCRIPT}"),
+    }
+}
+
 #[cfg(test)]
 mod redesign_tests {
     #[test]

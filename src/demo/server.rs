@@ -68,6 +68,12 @@ pub enum Fault {
     /// without showing it, as eBay's and AliExpress's do: in a script's message
     /// table and in a hidden countdown span ([`pages::with_unshown_gone_words`]).
     UnshownGoneWords,
+    /// Item pages' scripts show a buyer another price than their HTML: once the
+    /// page has loaded, every amount shown in a price element is doubled (as on
+    /// pages whose server-written price is a placeholder a script replaces). A
+    /// browser shows the doubled price; the fetched bytes and their structured
+    /// data keep the HTML's ([`pages::with_script_price`]).
+    ScriptPrice,
     /// robots.txt disallows the item pages of every `every`-th listing (by
     /// position), or all item pages with `every` 1: a marketplace that starts
     /// keeping crawlers off its listings while its search pages stay open.
@@ -120,7 +126,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `removed-redirect`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `removed-redirect`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -148,6 +154,7 @@ impl FromStr for Fault {
             "redesign" => Fault::Redesign,
             "redesign-search" => Fault::RedesignSearch,
             "unshown-gone-words" => Fault::UnshownGoneWords,
+            "script-price" => Fault::ScriptPrice,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
@@ -638,6 +645,9 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
     }
     if st.has(|f| matches!(f, Fault::UnshownGoneWords)).is_some() {
         page = pages::with_unshown_gone_words(&page);
+    }
+    if st.has(|f| matches!(f, Fault::ScriptPrice)).is_some() {
+        page = pages::with_script_price(&page);
     }
     let mut bytes = pages::encode(site, page);
     if let Some(Fault::Huge { bytes: n }) = st.has(|f| matches!(f, Fault::Huge { .. })) {

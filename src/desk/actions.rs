@@ -262,6 +262,9 @@ pub(super) async fn build_packet(
                 for (url, why) in done.failed {
                     tracing::warn!(%url, %why, "not rendered for the packet");
                 }
+                for (url, why) in done.shown_otherwise {
+                    tracing::warn!(%url, %why, "rendered, but not beside its findings");
+                }
             }
             Err(e) => tracing::warn!(error = %e, "no renders for the packet"),
         }

@@ -5,6 +5,7 @@
 pub mod charset;
 pub mod doctor;
 pub mod html;
+mod offer;
 pub mod price;
 pub mod structured;
 
@@ -17,6 +18,7 @@ use url::Url;
 use crate::config::{FieldRule, Marketplace};
 use crate::crawl::Page;
 use crate::money::Money;
+pub use offer::Offer;
 
 /// Who sells a listing, as the page names them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -445,6 +445,7 @@ fn copy_render(
             listing_id: &r.listing_id,
             capture_log_seq: capture,
             snapshot_sha256: &r.snapshot_sha256,
+            shows_otherwise: &r.shows_otherwise,
         },
         rendered,
     )?;

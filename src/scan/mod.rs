@@ -1120,6 +1120,12 @@ impl<'a> Run<'a> {
             s.count(&obs);
         });
         let listing_id = obs.listing.listing_id.clone();
+        // What a render beside the findings must show (only a page with findings
+        // is rendered).
+        let offer = match verdict.findings.is_empty() {
+            true => extract::Offer::default(),
+            false => obs.listing.offer(),
+        };
         let statuses = self.store.record_observation(obs, &verdict.findings)?;
         self.with(|s| s.count_findings(&statuses));
         let judged = render::Judged {
@@ -1127,6 +1133,7 @@ impl<'a> Run<'a> {
             listing_id: &listing_id,
             stored: &stored,
             findings: &verdict.findings,
+            offer,
         };
         self.render_confirmed(m, judged).await
     }

@@ -212,6 +212,9 @@ pub(super) struct Judged<'a> {
     pub listing_id: &'a str,
     pub stored: &'a Stored,
     pub findings: &'a [Finding],
+    /// The price and seller the findings were read from, which a render beside
+    /// them must show.
+    pub offer: crate::extract::Offer,
 }
 
 impl Run<'_> {
@@ -246,20 +249,7 @@ impl Run<'_> {
         // (not a captcha, a challenge or an error page) to stand beside the finding.
         let rendered = rendered.and_then(|r| self.shown_a_listing(judged.url, r));
         match rendered {
-            Ok(r) => {
-                self.store.record_render(
-                    RenderOf {
-                        scan_id: self.scan_id,
-                        marketplace: &m.name,
-                        listing_id: judged.listing_id,
-                        capture_log_seq: judged.stored.capture_seq,
-                        snapshot_sha256: &judged.stored.snapshot.sha256,
-                    },
-                    r,
-                )?;
-                self.renders.current().insert(listing);
-                self.with(|s| s.pages_rendered += 1);
-            }
+            Ok(r) => self.keep_confirmed_render(m, &judged, r).await?,
             Err(e) => {
                 // Not rendered: the next scan tries again.
                 self.renders.done().remove(&key);
@@ -267,6 +257,47 @@ impl Run<'_> {
                 self.with(|s| s.fail_render(e.reason(), format!("{}: {e}", judged.url)));
             }
         }
+        Ok(())
+    }
+
+    /// Records the render of a confirmed finding's page with how it shows otherwise
+    /// than the fetched page ([`read_offer`]). One that shows the same is the
+    /// listing's render for its case's revision; one that shows another price or
+    /// seller is kept as evidence but counted as a failed render
+    /// (`render_shows_otherwise`): a packet does not show it as what a buyer saw of
+    /// the findings, and the next scan whose fetch of the page changed renders it again.
+    async fn keep_confirmed_render(
+        &self,
+        m: &Marketplace,
+        judged: &Judged<'_>,
+        r: Rendered,
+    ) -> Result<(), ScanError> {
+        let (market, url, dom) = (self.shared(m), judged.url.clone(), r.dom.clone());
+        let shown = self
+            .off_the_loop(move || read_offer(&market, &url, dom))
+            .await
+            .unwrap_or_default();
+        let otherwise = judged.offer.shown_otherwise(&shown);
+        self.store.record_render(
+            RenderOf {
+                scan_id: self.scan_id,
+                marketplace: &m.name,
+                listing_id: judged.listing_id,
+                capture_log_seq: judged.stored.capture_seq,
+                snapshot_sha256: &judged.stored.snapshot.sha256,
+                shows_otherwise: &otherwise,
+            },
+            r,
+        )?;
+        if otherwise.is_empty() {
+            let listing = (m.name.clone(), judged.listing_id.to_string());
+            self.renders.current().insert(listing);
+            self.with(|s| s.pages_rendered += 1);
+            return Ok(());
+        }
+        let why = shows_otherwise_sentence(&otherwise);
+        tracing::warn!(url = %judged.url, %why, "the rendered page shows otherwise than the fetched one");
+        self.with(|s| s.fail_render("shows_otherwise", format!("{}: {why}", judged.url)));
         Ok(())
     }
 
@@ -353,6 +384,8 @@ impl Run<'_> {
                 listing_id,
                 capture_log_seq: stored.capture_seq,
                 snapshot_sha256: &stored.snapshot.sha256,
+                // The listing was read from this render: nothing to compare.
+                shows_otherwise: &[],
             },
             rendered,
         )?;
@@ -394,10 +427,7 @@ fn shown_a_listing(
     r: Rendered,
 ) -> Result<Rendered, RenderError> {
     let status = r.meta.document.as_ref().map(|d| d.status);
-    let mut page = crate::crawl::Page::saved(url.clone(), r.dom.clone());
-    page.headers
-        .push(("content-type".into(), "text/html; charset=utf-8".into()));
-    let verdict = verdicts.judge(&page);
+    let verdict = verdicts.judge(&rendered_page(url, r.dom.clone()));
     if status == Some(200) && verdict.is_ok() {
         return Ok(r);
     }
@@ -407,10 +437,35 @@ fn shown_a_listing(
     })
 }
 
+/// A rendered DOM as a page to read: UTF-8, whatever the fetched page's charset.
+fn rendered_page(url: &Url, dom: Vec<u8>) -> crate::crawl::Page {
+    let mut page = crate::crawl::Page::saved(url.clone(), dom);
+    page.headers
+        .push(("content-type".into(), "text/html; charset=utf-8".into()));
+    page
+}
+
+/// The price and seller the marketplace's adapter reads from a rendered DOM.
+fn read_offer(m: &Marketplace, url: &Url, dom: Vec<u8>) -> crate::extract::Offer {
+    crate::extract::listing(&rendered_page(url, dom), m).offer()
+}
+
+/// How a render shows otherwise, as one sentence for a summary or a packet.
+pub fn shows_otherwise_sentence(otherwise: &[String]) -> String {
+    format!(
+        "the page as the browser showed it differs from the page the findings were read from ({}): no screenshot of the findings until a render shows what they were read from (a page whose scripts change its price is read rendered with render = \"always\")",
+        otherwise.join("; ")
+    )
+}
+
 /// What rendering a packet's pages did (see [`render_pages`]).
 #[derive(Debug, Default)]
 pub struct PagesRendered {
     pub rendered: usize,
+    /// Pages rendered and recorded, whose render shows another price or seller
+    /// than the capture the findings were read from ([`shows_otherwise_sentence`]):
+    /// the packet does not show them as what a buyer saw, and says so.
+    pub shown_otherwise: Vec<(Url, String)>,
     /// Each page not rendered, and why.
     pub failed: Vec<(Url, String)>,
 }
@@ -448,8 +503,17 @@ pub async fn render_pages(
             .and_then(|r| shown_a_listing(&verdicts, &p.url, r));
         match rendered {
             Ok(r) => {
-                store.record_render(p.of(0), r)?;
-                out.rendered += 1;
+                let otherwise = p
+                    .offer
+                    .shown_otherwise(&read_offer(m, &p.url, r.dom.clone()));
+                store.record_render(p.of(0, &otherwise), r)?;
+                if otherwise.is_empty() {
+                    out.rendered += 1;
+                } else {
+                    let why = shows_otherwise_sentence(&otherwise);
+                    tracing::warn!(url = %p.url, %why, "the rendered page shows otherwise than the fetched one");
+                    out.shown_otherwise.push((p.url.clone(), why));
+                }
             }
             Err(e) => {
                 tracing::warn!(url = %p.url, error = %e, "rendered capture failed");
@@ -490,6 +554,9 @@ fn current_revision(
     }
     renders
         .iter()
+        // A render that shows otherwise stands beside no finding: the listing
+        // still wants one.
+        .filter(|r| r.shows_otherwise.is_empty())
         .filter(|r| {
             let listing = (r.marketplace.clone(), r.listing_id.clone());
             r.log_seq >= since.get(&listing).copied().unwrap_or(0)

@@ -25,6 +25,13 @@ pub struct RenderRecord {
     pub dom: SnapshotRef,
     pub png: SnapshotRef,
     pub meta: RenderMeta,
+    /// How the rendered page shows otherwise than the page it renders again (its
+    /// price, its seller: [`crate::extract::Offer::shown_otherwise`]); empty when
+    /// it shows the same, and in records written before it was compared. A render
+    /// that shows otherwise is kept (what a buyer saw is evidence either way) but
+    /// stands beside no finding as what a buyer saw of it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shows_otherwise: Vec<String>,
     /// This record's own sequence number (not part of the payload).
     #[serde(skip)]
     pub log_seq: u64,
@@ -52,18 +59,21 @@ pub struct PageToRender {
     pub url: url::Url,
     pub capture_log_seq: u64,
     pub snapshot_sha256: String,
+    /// The price and seller read from that capture, which the render must show.
+    pub offer: crate::extract::Offer,
 }
 
 impl PageToRender {
     /// What its rendered capture will be of; `scan_id` 0 when it is taken outside
     /// a scan (before a packet is built).
-    pub fn of(&self, scan_id: u64) -> RenderOf<'_> {
+    pub fn of<'a>(&'a self, scan_id: u64, shows_otherwise: &'a [String]) -> RenderOf<'a> {
         RenderOf {
             scan_id,
             marketplace: &self.marketplace,
             listing_id: &self.listing_id,
             capture_log_seq: self.capture_log_seq,
             snapshot_sha256: &self.snapshot_sha256,
+            shows_otherwise,
         }
     }
 }
@@ -75,6 +85,9 @@ pub struct RenderOf<'a> {
     pub listing_id: &'a str,
     pub capture_log_seq: u64,
     pub snapshot_sha256: &'a str,
+    /// How the rendered page shows otherwise than that capture (see
+    /// [`RenderRecord::shows_otherwise`]).
+    pub shows_otherwise: &'a [String],
 }
 
 impl Store {
@@ -95,6 +108,7 @@ impl Store {
             dom,
             png,
             meta: rendered.meta,
+            shows_otherwise: of.shows_otherwise.to_vec(),
             log_seq: 0,
         };
         let value = serde_json::to_value(&rec).unwrap_or_default();

@@ -97,6 +97,9 @@ pub(super) struct EvidenceFiles {
     pub listings: Vec<serde_json::Value>,
     /// One row per listing for listings.csv.
     pub csv_rows: Vec<Vec<String>>,
+    /// Listings whose screenshot shows another price or seller than the page
+    /// their findings were read from: why each is not fit to file.
+    pub shown_otherwise: Vec<String>,
 }
 
 /// Every listing's captures as files, with the cover's and the CSV's lines.
@@ -113,6 +116,18 @@ pub(super) fn files(
         grounds_files(store, e, &mut out)?;
         let caps = captures(store, e, previous, &mut out)?;
         let shot = screenshot(store, e, &renders, &mut out)?;
+        if let Some(otherwise) = shot
+            .as_ref()
+            .and_then(|s| s["shows_otherwise"].as_array())
+            .filter(|o| !o.is_empty())
+        {
+            let said: Vec<&str> = otherwise.iter().filter_map(|o| o.as_str()).collect();
+            out.shown_otherwise.push(format!(
+                "the screenshot of {} shows otherwise than the page its findings were read from ({}): scan again, so that the listing's next capture is rendered",
+                e.listing,
+                said.join("; ")
+            ));
+        }
         let (mut listing, row) = describe(e, caps, seller_name);
         listing["screenshot"] = shot.unwrap_or(serde_json::Value::Null);
         out.listings.push(listing);
@@ -160,11 +175,19 @@ fn screenshot(
             "dom_sha256": r.dom.sha256, "meta": r.meta,
         })),
     );
+    let fetched_at = e
+        .observations
+        .iter()
+        .find(|o| o.capture_log_seq == r.capture_log_seq)
+        .map(|o| o.page.received_at);
     Ok(Some(serde_json::json!({
         "file": file,
         "sha256": r.png.sha256,
         "url": terminal(&r.meta.final_url, 300),
         "at": r.meta.finished_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        "fetched_at": fetched_at.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+        "after": fetched_at.map(|t| later_by(r.meta.finished_at - t)),
+        "shows_otherwise": r.shows_otherwise.iter().map(|s| terminal(s, 600)).collect::<Vec<_>>(),
         "browser": terminal(&r.meta.browser, 80),
         "width": r.meta.viewport_width,
         "height": r.meta.captured_height,
@@ -172,6 +195,19 @@ fn screenshot(
         "capped": r.meta.height_capped(),
         "page_sha256": r.snapshot_sha256,
     })))
+}
+
+/// How long after the fetch a render was made, in the largest whole unit
+/// (`4 s`, `12 min`, `3 h`, `9 days`): the cover says it, since a render made days
+/// later (before a packet) shows the listing as it was then.
+fn later_by(d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        0..120 => format!("{s} s"),
+        120..7_200 => format!("{} min", s / 60),
+        7_200..172_800 => format!("{} h", s / 3_600),
+        _ => format!("{} days", s / 86_400),
+    }
 }
 
 /// The newest rendered capture of a page this listing's findings were read from.
@@ -202,12 +238,17 @@ pub(super) fn unrendered(
     let renders = store.renders().map_err(ReportError::from)?;
     let mut out = Vec::new();
     for e in evidence {
-        if newest_render(e, &renders).is_some() {
-            continue;
-        }
         let Some(o) = e.observations.iter().max_by_key(|o| o.log_seq) else {
             continue;
         };
+        // A render that shows what its capture showed stands; one that shows
+        // otherwise is made again only of a newer capture (the same capture
+        // rendered again would be the same page changed since).
+        if newest_render(e, &renders)
+            .is_some_and(|r| r.shows_otherwise.is_empty() || r.capture_log_seq >= o.capture_log_seq)
+        {
+            continue;
+        }
         let first = &e.records[0].finding;
         out.push(crate::evidence::PageToRender {
             marketplace: first.marketplace.clone(),
@@ -215,6 +256,7 @@ pub(super) fn unrendered(
             url: o.page.url.clone(),
             capture_log_seq: o.capture_log_seq,
             snapshot_sha256: o.snapshot.sha256.clone(),
+            offer: o.listing.offer(),
         });
     }
     Ok(out)

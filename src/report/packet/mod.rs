@@ -94,6 +94,11 @@ pub struct Manifest {
     /// (`packet --network`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub covers_cases: Vec<String>,
+    /// Listings whose screenshot shows another price or seller than the page
+    /// their findings were read from (only a draft holds any: such a packet is not
+    /// fit to file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub screenshots_differ: Vec<String>,
 }
 
 /// A time-stamp token in a packet: `file` holds the TSA's response as received.
@@ -333,7 +338,8 @@ fn build_packet(
     };
     let (mut files, manifest) = compose(store, &facts, form, (revision, built_at), &kept_apart)?;
     let missing = manifest.missing.clone();
-    let unfit = unfit(&c, &missing);
+    let mut unfit = unfit(&c, &missing);
+    unfit.extend(manifest.screenshots_differ.iter().cloned());
     if !draft && !unfit.is_empty() {
         return Err(PacketError::NotFit {
             case_id: c.id.clone(),
@@ -524,6 +530,7 @@ fn compose(
         captures,
         listings,
         csv_rows,
+        shown_otherwise,
     } = evidence::files(store, facts.evidence, c.packets.last(), seller_name(c))?;
     let cover = Cover {
         form,
@@ -580,6 +587,7 @@ fn compose(
         timestamp,
         network,
         covers_cases: apart.covers.iter().map(|(id, _)| id.clone()).collect(),
+        screenshots_differ: shown_otherwise,
     };
     Ok((files, manifest))
 }
