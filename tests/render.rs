@@ -1324,6 +1324,23 @@ async fn a_render_showing_another_price_than_the_findings_is_kept_but_not_filed(
             .unwrap()
             .is_empty()
     );
+    // The compliance report sent to distributors shows no such render beside a
+    // violation; the others keep theirs.
+    let period = "2026-11".parse().unwrap();
+    let report = brandguard::report::compliance::build(&config, &store, period, None).unwrap();
+    let (mut tmart_rows, mut shown) = (0, 0);
+    for v in &report.violations {
+        if v.marketplace == "tmart" {
+            tmart_rows += 1;
+            assert_eq!(v.screenshot_sha256, None, "tmart/{}", v.listing_id);
+        } else if v.screenshot_sha256.is_some() {
+            shown += 1;
+        }
+    }
+    assert!(
+        tmart_rows > 0 && shown > 0,
+        "{tmart_rows} tmart rows, {shown} shown"
+    );
     // The marketplace stops the script: tonight's fetch of each tmart page differs
     // (no script in its bytes), so each is rendered again, showing what was fetched.
     server.set_faults(vec![]);

@@ -222,13 +222,16 @@ fn queue_row(
     })
 }
 
-/// `(marketplace, listing id)` → the PNG SHA-256 of its newest rendered capture.
+/// `(marketplace, listing id)` → the PNG SHA-256 of its newest rendered capture
+/// that shows the price and seller its capture showed (one that shows otherwise
+/// is no picture of the findings).
 fn newest_screenshots(
     store: &crate::evidence::Store,
 ) -> Result<HashMap<(String, String), String>, DeskError> {
     Ok(store
         .renders()?
         .into_iter()
+        .filter(|r| r.shows_otherwise.is_empty())
         .map(|r| ((r.marketplace, r.listing_id), r.png.sha256))
         .collect())
 }

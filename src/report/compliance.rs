@@ -338,14 +338,20 @@ pub fn build(
 }
 
 /// Each violation's screenshot: the rendered capture of its evidence page, else
-/// the listing's newest.
+/// the listing's newest; only renders that show what their capture showed.
 fn screenshots_of<'a>(
     store: &Store,
     violations: impl Iterator<Item = &'a mut Violation>,
 ) -> Result<(), ReportError> {
     let mut by_listing: HashMap<(String, String), Vec<crate::evidence::RenderRecord>> =
         HashMap::new();
-    for r in store.renders()? {
+    // A render that shows another price or seller than the page it renders is no
+    // picture of a violation read from that page.
+    for r in store
+        .renders()?
+        .into_iter()
+        .filter(|r| r.shows_otherwise.is_empty())
+    {
         by_listing
             .entry((r.marketplace.clone(), r.listing_id.clone()))
             .or_default()
