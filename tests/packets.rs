@@ -1348,3 +1348,101 @@ fn a_marketplace_country_is_checked() {
         "{err}"
     );
 }
+
+/// "Observed prices and dates" is sworn to: each "ID: PRICE (seen FROM to TO)"
+/// must hold for every sighting of the listing from FROM to TO. The demo moves
+/// prices between nights while findings stay open, so a listing is seen at
+/// several prices under one finding; the packet names each price with its own days
+/// (it named the latest price with the finding's first and last day), and the
+/// listings table and listings.csv show every price.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_observed_price_is_sworn_only_for_the_days_it_was_seen() {
+    let (server, mut config) = forms_demo().await;
+    // Render nothing: this test is about the prices the forms state.
+    config.override_render(brandguard::config::RenderMode::Never);
+    let (dir, store) = common::fresh_store();
+    for n in 0..6 {
+        server.set_night(n);
+        common::night(&config, &store, n).await;
+    }
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    let (mut checked, mut moved) = (0, 0);
+    for c in case::all(&store).unwrap() {
+        let Ok(p) = packet::build(&config, &store, &c.id, None, &out) else {
+            continue;
+        };
+        let m = manifest(&p.dir);
+        // The English forms (tmart's Chinese form says the same in Chinese).
+        if !m.fields.iter().any(|f| f.id == "observed") {
+            continue;
+        }
+        let (observed, _) = value(&m, "observed");
+        let listings: Vec<String> = c
+            .open_findings
+            .iter()
+            .map(|k| k.rsplit_once('/').unwrap().0.to_string())
+            .collect();
+        for sentence in observed.split("; ") {
+            // "ID: 70.99 USD (seen 2026-11-01 to 2026-11-03)"
+            let (id, rest) = sentence.split_once(": ").expect(sentence);
+            let (price, days) = rest.split_once(" (seen ").expect(sentence);
+            let (from, to) = days
+                .trim_end_matches(')')
+                .split_once(" to ")
+                .expect(sentence);
+            let listing = listings
+                .iter()
+                .find(|l| l.rsplit_once('/').unwrap().1 == id)
+                .unwrap_or_else(|| panic!("{id} is no listing of {}", c.id));
+            let (market, listing_id) = listing.split_once('/').unwrap();
+            let kinds: Vec<_> = c
+                .open_findings
+                .iter()
+                .filter(|k| k.starts_with(&format!("{listing}/")))
+                .map(|k| k.rsplit_once('/').unwrap().1.to_string())
+                .collect();
+            let mut within = 0;
+            for o in store.history(market, listing_id).unwrap() {
+                let day = o.at().format("%Y-%m-%d").to_string();
+                let shows = o
+                    .findings
+                    .iter()
+                    .any(|k| kinds.contains(&k.as_str().to_string()));
+                if shows && day.as_str() >= from && day.as_str() <= to {
+                    let seen = o.listing.price.as_ref().map(|p| p.to_string());
+                    assert_eq!(
+                        seen.as_deref(),
+                        Some(price),
+                        "{} on {day}: {sentence}",
+                        c.id
+                    );
+                    within += 1;
+                }
+            }
+            assert!(within > 0, "{sentence}: no sighting on those days");
+            checked += 1;
+        }
+        let several = listings.iter().any(|l| {
+            let id = l.rsplit_once('/').unwrap().1;
+            observed.matches(&format!("{id}: ")).count() > 1
+        });
+        if several {
+            moved += 1;
+            let csv = std::fs::read_to_string(p.dir.join("listings.csv")).unwrap();
+            assert!(
+                csv.lines().next().unwrap().ends_with(",prices_seen"),
+                "{csv}"
+            );
+            let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+            assert!(
+                cover.contains("<span class=\"meta\">(2026-11-"),
+                "the table shows each price's days"
+            );
+        }
+    }
+    assert!(
+        checked > 0 && moved > 0,
+        "checked {checked} sentences, {moved} packets with a moved price"
+    );
+}

@@ -18,6 +18,8 @@ pub(super) struct Evidence {
     pub listing: String,
     pub records: Vec<FindingRecord>,
     pub observations: Vec<Observation>,
+    /// The prices the listing showed its findings at, oldest first ([`price_runs`]).
+    pub prices: Vec<PriceRun>,
     /// Test buys and reviewers' findings recorded for this listing.
     pub grounds: Vec<crate::case::Grounds>,
 }
@@ -65,12 +67,12 @@ pub(super) fn gather(
     for (listing, records) in by_listing {
         let first = &records[0].finding;
         let kinds: Vec<FindingKind> = records.iter().map(|r| r.finding.kind).collect();
-        let observations = store
+        let history = store
             .history(&first.marketplace, &first.listing_id)
-            .map_err(ReportError::from)?
-            .into_iter()
-            .filter(|o| o.findings.iter().any(|k| kinds.contains(k)))
-            .collect();
+            .map_err(ReportError::from)?;
+        let shows = |o: &Observation| o.findings.iter().any(|k| kinds.contains(k));
+        let prices = price_runs(&history, shows);
+        let observations = history.into_iter().filter(shows).collect();
         let grounds = cases
             .iter()
             .flat_map(|c| &c.grounds)
@@ -81,10 +83,74 @@ pub(super) fn gather(
             listing,
             records,
             observations,
+            prices,
             grounds,
         });
     }
     Ok((out, suspected))
+}
+
+/// One price a listing showed its findings at, from its first to its last
+/// sighting in a row at that price.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct PriceRun {
+    pub price: Option<crate::money::Money>,
+    pub from: chrono::DateTime<Utc>,
+    pub to: chrono::DateTime<Utc>,
+}
+
+impl PriceRun {
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "price": self.price.as_ref().map(|p| p.to_string()),
+            "from": self.from.format("%Y-%m-%d").to_string(),
+            "to": self.to.format("%Y-%m-%d").to_string(),
+        })
+    }
+
+    /// `70.99 USD 2026-11-01..2026-11-03`, for listings.csv.
+    fn line(&self) -> String {
+        let price = self
+            .price
+            .as_ref()
+            .map_or("no price".into(), |p| p.to_string());
+        format!(
+            "{price} {}..{}",
+            self.from.format("%Y-%m-%d"),
+            self.to.format("%Y-%m-%d")
+        )
+    }
+}
+
+/// The prices of `history` (a listing's observations, oldest first) at the
+/// sightings that `shows` its findings: consecutive such sightings at one price
+/// are one run; a sighting at another price, or one without the findings, ends
+/// it. So "PRICE (seen FROM to TO)" is true of every sighting from FROM to TO,
+/// which one price and the finding's first and last day are not when the price
+/// moved or the finding lapsed between them.
+pub(super) fn price_runs(
+    history: &[Observation],
+    shows: impl Fn(&Observation) -> bool,
+) -> Vec<PriceRun> {
+    let mut runs: Vec<PriceRun> = Vec::new();
+    let mut open = false;
+    for o in history {
+        if !shows(o) {
+            open = false;
+            continue;
+        }
+        let (price, at) = (&o.listing.price, o.at());
+        match runs.last_mut() {
+            Some(r) if open && &r.price == price => r.to = r.to.max(at),
+            _ => runs.push(PriceRun {
+                price: price.clone(),
+                from: at,
+                to: at,
+            }),
+        }
+        open = true;
+    }
+    runs
 }
 
 /// The evidence's files and the rows that describe them.
@@ -501,6 +567,7 @@ fn describe(
         "title": terminal(&title, MAX_TEXT),
         "sku": first.sku,
         "price": price,
+        "prices": e.prices.iter().map(PriceRun::json).collect::<Vec<_>>(),
         "floor": floor,
         "first_seen": first_seen.format("%Y-%m-%d").to_string(),
         "last_seen": last_seen.format("%Y-%m-%d").to_string(),
@@ -527,6 +594,12 @@ fn describe(
         kinds.join(" "),
         first_seen.to_rfc3339(),
         last_seen.to_rfc3339(),
+        // Every price the findings were seen at, with its days.
+        e.prices
+            .iter()
+            .map(PriceRun::line)
+            .collect::<Vec<_>>()
+            .join("; "),
     ];
     (listing, row)
 }

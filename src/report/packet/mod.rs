@@ -814,6 +814,7 @@ fn listings_csv(rows: &[Vec<String>]) -> Result<Vec<u8>, PacketError> {
         "findings",
         "first_seen",
         "last_seen",
+        "prices_seen",
     ];
     Ok(super::csv_bytes(Path::new("listings.csv"), &header, rows)?)
 }

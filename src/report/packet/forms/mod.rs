@@ -16,6 +16,7 @@ pub(crate) use sentences::Sentences;
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use minijinja::context;
 
 use super::{Evidence, FormField, MAX_TEXT};
@@ -191,22 +192,36 @@ impl Facts<'_> {
         self.sentences.join("item_separator", each)
     }
 
-    /// "ID: PRICE (seen FROM to TO)" of one listing, in the form's language.
+    /// "ID: PRICE (seen FROM to TO)" of one listing, in the form's language: one
+    /// such sentence per price it showed its findings at ([`Evidence::prices`]), so
+    /// each holds for every day it names.
     fn observed(&self, e: &Evidence) -> Option<String> {
         let f = &e.records[0];
-        let price = match &f.finding.observed {
-            Some(p) => Some(p.to_string()),
-            None => self.sentences.word("no_price"),
-        }?;
-        self.sentences.say(
-            "observed",
-            context! {
-                id => &f.finding.listing_id,
-                price => price,
-                from => f.first_seen.format("%Y-%m-%d").to_string(),
-                to => f.last_seen.format("%Y-%m-%d").to_string(),
-            },
-        )
+        let say =
+            |price: Option<&crate::money::Money>, from: &DateTime<Utc>, to: &DateTime<Utc>| {
+                let price = match price {
+                    Some(p) => Some(p.to_string()),
+                    None => self.sentences.word("no_price"),
+                }?;
+                self.sentences.say(
+                    "observed",
+                    context! {
+                        id => &f.finding.listing_id,
+                        price => price,
+                        from => from.format("%Y-%m-%d").to_string(),
+                        to => to.format("%Y-%m-%d").to_string(),
+                    },
+                )
+            };
+        if e.prices.is_empty() {
+            return say(f.finding.observed.as_ref(), &f.first_seen, &f.last_seen);
+        }
+        let each = e
+            .prices
+            .iter()
+            .map(|r| say(r.price.as_ref(), &r.from, &r.to))
+            .collect();
+        self.sentences.join("item_separator", each)
     }
 
     /// What shows a listing counterfeit, in the form's language: the counterfeit
