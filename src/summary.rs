@@ -74,6 +74,10 @@ pub struct MarketplaceStats {
     /// ad's twin of a listing also linked where it may be fetched; when they are
     /// most of the results, the night could not look at the marketplace.
     pub listings_disallowed: u64,
+    /// Searches that stopped at the marketplace's `[search] max_pages` while their
+    /// last page still linked to a next one: the listings on later pages were not
+    /// looked at (not a trap: those stop on repeated or stale pages).
+    pub searches_cut: u64,
 }
 
 /// Fewest pages (or listings expected) a share is judged on
@@ -358,6 +362,22 @@ impl ScanSummary {
             .entry(market.to_string())
             .or_default()
             .failures += 1;
+        if self.failure_examples.len() < 20 {
+            self.failure_examples.push(example);
+        }
+    }
+
+    /// A search stopped at `max_pages` with result pages left: a failure of the
+    /// night (`search_cut_at_max_pages`: whoever set the limit is told listings
+    /// went unread), counted apart from its marketplace's page failures, since the
+    /// pages that were read are whole and its open listings are rechecked at their
+    /// address anyway.
+    pub(crate) fn cut_search(&mut self, market: &str, example: String) {
+        *self
+            .failures
+            .entry("search_cut_at_max_pages".to_string())
+            .or_default() += 1;
+        self.market(market).searches_cut += 1;
         if self.failure_examples.len() < 20 {
             self.failure_examples.push(example);
         }

@@ -319,3 +319,56 @@ async fn a_host_answering_429_is_slowed_down_not_only_retried() {
         .collect();
     assert!(others.iter().all(|(_, r)| r.slowdowns == 0), "{others:?}");
 }
+
+/// A search that stops at `[search] max_pages` while its last page still links to
+/// a next one leaves listings unread: the night says so (`search_cut_at_max_pages`
+/// with the marketplace and the limit, the marketplace's `searches_cut`, exit 3)
+/// instead of "coverage 100%" of what it happened to read. The same market with
+/// room for every page, and pagination traps (which end searches on their own
+/// guards), cut nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_cut_at_max_pages_with_results_left_is_said() {
+    let market = || DemoOptions {
+        listings_per_site: 60,
+        ..DemoOptions::default()
+    };
+    let whole = scan_market(market(), |_| {}).await;
+    assert_eq!(whole.summary.failures.get("search_cut_at_max_pages"), None);
+    let tmart = &whole.summary.marketplaces["tmart"];
+    assert_eq!(tmart.searches_cut, 0);
+    assert!(
+        tmart.search_pages > 3,
+        "tmart's searches need more than one page each: {}",
+        tmart.search_pages
+    );
+    let cut = scan_market(market(), |c| {
+        for m in &mut c.marketplaces {
+            if m.name == "tmart" {
+                m.max_pages = 1;
+            }
+        }
+    })
+    .await;
+    let tmart = &cut.summary.marketplaces["tmart"];
+    assert!(tmart.searches_cut > 0, "{:?}", cut.summary.failures);
+    assert_eq!(
+        cut.summary.failures.get("search_cut_at_max_pages"),
+        Some(&tmart.searches_cut)
+    );
+    assert!(tmart.listings_seen < whole.summary.marketplaces["tmart"].listings_seen);
+    assert!(
+        cut.summary
+            .failure_examples
+            .iter()
+            .any(|e| e.starts_with("tmart: search stopped at [search] max_pages = 1")),
+        "{:?}",
+        cut.summary.failure_examples
+    );
+    assert_eq!(cut.summary.exit_code(), 3);
+    for other in ["bidbay", "shopusa"] {
+        assert_eq!(cut.summary.marketplaces[other].searches_cut, 0, "{other}");
+    }
+    // A trap is no cut: endless pagination ends on its stale-page guard.
+    let trap = scan_with(vec![(Site::Tmart, Fault::EndlessPagination)]).await;
+    assert_eq!(trap.summary.marketplaces["tmart"].searches_cut, 0);
+}

@@ -352,6 +352,56 @@ async fn a_removed_listing_redirected_to_search_results_is_not_read_as_a_listing
     assert!(redirected > 0, "no takedown seen as a redirect");
 }
 
+/// A marketplace that sends a removed listing's address to another listing (a
+/// listing merged into another, an ended item sent to its relisting): the listing
+/// asked for is gone, the night it is rechecked, as a 410 shows it, and its
+/// resolution names the listing it now leads to. Before, the other listing's page
+/// was read (rightly) and the one asked for resolved only after it had been "not
+/// seen in search results or at its address" for two scans: a night late, and
+/// untrue (its address was asked, and answered).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_listing_redirected_to_another_listing_is_gone_that_night() {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_control_dir, control) = common::fresh_store();
+    let (_dir, store) = common::fresh_store();
+    let moved: Vec<(Site, Fault)> = Site::ALL
+        .into_iter()
+        .map(|s| (s, Fault::RemovedMoved))
+        .collect();
+    for night in 0..8 {
+        server.set_night(night);
+        server.set_faults(vec![]);
+        common::night(&config, &control, night).await;
+        server.set_faults(moved.clone());
+        common::night(&config, &store, night).await;
+        only_in(
+            finding_keys(&store),
+            finding_keys(&control),
+            &format!("night {night}: findings only behind redirects"),
+        );
+        assert_eq!(
+            resolved_keys(&store),
+            resolved_keys(&control),
+            "night {night}: the takedowns a 410 shows, the same night"
+        );
+    }
+    let reasons: Vec<String> = store
+        .findings()
+        .map(|f| f.unwrap())
+        .filter_map(|f| f.resolved.map(|r| r.reason))
+        .filter(|why| why.starts_with("listing removed"))
+        .collect();
+    assert!(!reasons.is_empty(), "no takedown");
+    for why in &reasons {
+        assert!(
+            why.starts_with(
+                "listing removed: its address redirects (HTTP 301) to another listing, "
+            ),
+            "{why}"
+        );
+    }
+}
+
 /// A sharded night (shard scans merged into the store the case pass runs on) sees
 /// the takedowns a single scan sees, however the marketplace shows them: each shard
 /// rechecks its share of the merged store's open listings (before, a shard started

@@ -546,7 +546,7 @@ pub struct CaseSummary {
 /// A listing answer that shows the listing is gone: URL → (HTTP status, capture).
 /// A 404 or 410, or, answering the recheck of a listing search results no longer
 /// bring, a 200 saying the item is no longer available (a soft 404) or a redirect
-/// (its 3xx status) to a page that is no listing.
+/// (its 3xx status) to a page that is no listing or to another listing.
 pub type Gone = BTreeMap<String, (u16, u64)>;
 
 /// A case's stored bytes, checked against the `case_event` record that wrote
@@ -835,6 +835,21 @@ impl<'a> CasePass<'a> {
         })
     }
 
+    /// "another listing, ID (URL)" when capture `seq` (a redirect answering the
+    /// finding's listing address) ended at the address of another listing of the
+    /// finding's marketplace, by its adapter's `listing_id_from_url`.
+    fn another_listing(&self, f: &crate::judge::Finding, seq: u64) -> Option<String> {
+        let rec = self.store.log_record(seq).ok()??;
+        let landed = rec.payload.pointer("/page/final_url")?.as_str()?;
+        let pattern = self
+            .config
+            .marketplace(&f.marketplace)?
+            .listing_id_from_url
+            .as_ref()?;
+        let id = pattern.captures(landed)?.get(1)?.as_str();
+        (id != f.listing_id).then(|| format!("another listing, {id} ({landed})"))
+    }
+
     /// Step 1: resolves an open finding this scan did not see again, if its listing is
     /// gone, back in line or missed by enough scans that looked (see [`resolution_of`]).
     fn resolve(
@@ -863,7 +878,7 @@ impl<'a> CasePass<'a> {
             resolution_of(
                 f,
                 seen_now,
-                gone,
+                (gone, &|seq| self.another_listing(&f.finding, seq)),
                 missed.count(f.last_scan, &f.finding.marketplace, &f.finding.url),
                 &self.config.brand,
             )
@@ -1361,7 +1376,7 @@ fn nonempty(v: &str, what: &str) -> Result<(), CaseError> {
 fn resolution_of(
     f: &FindingRecord,
     seen_now: Option<&crate::evidence::Observation>,
-    gone: Option<&Gone>,
+    (gone, another_listing): (Option<&Gone>, &dyn Fn(u64) -> Option<String>),
     missed: u32,
     brand: &crate::config::Brand,
 ) -> Option<(String, Option<u64>)> {
@@ -1370,8 +1385,14 @@ fn resolution_of(
         let how = if matches!(status, 404 | 410) {
             format!("the page answered HTTP {status}")
         } else if (300..400).contains(status) {
-            // Sent off to a search, category or home page (see `Run::off_listing`).
-            format!("its address redirects (HTTP {status}) to a page that is no listing")
+            // Sent to another listing (see `Run::moved_to_another`), or off to a
+            // search, category or home page (see `Run::off_listing`).
+            match another_listing(*seq) {
+                Some(other) => format!("its address redirects (HTTP {status}) to {other}"),
+                None => {
+                    format!("its address redirects (HTTP {status}) to a page that is no listing")
+                }
+            }
         } else {
             // A soft 404 (see `Run::usable`).
             format!("its page says the item is no longer available (HTTP {status})")

@@ -58,7 +58,8 @@ struct DemoArgs {
     port: u16,
     /// Make a site misbehave: SITE=FAULT, e.g. tmart=flaky-503:4, shopusa=rate-limit:5,
     /// bidbay=redirect-loop, shopusa=moved (also slow:MS, reset:N, endless-pagination, robots-500,
-    /// forbidden, not-found, removed-soft-404, removed-redirect, down, redesign (item pages' price markup renamed),
+    /// forbidden, not-found, removed-soft-404, removed-redirect, removed-moved (removed listings
+    /// redirect to another listing), down, redesign (item pages' price markup renamed),
     /// redesign-search (search results' link markup renamed), unshown-gone-words (live item
     /// pages carry "no longer available" in a script and a hidden span), script-price (item pages'
     /// scripts show a buyer doubled prices), robots-items:N (robots.txt disallows

@@ -563,12 +563,18 @@ fn print_coverage(s: &ScanSummary) {
                 format!("coverage {:.0}%", m.coverage() * 100.0),
             ),
         };
-        let disallowed = match m.listings_disallowed {
+        let mut notes = match m.listings_disallowed {
             0 => String::new(),
             n => format!(", disallowed by robots.txt {n}"),
         };
+        if m.searches_cut > 0 {
+            notes.push_str(&format!(
+                "; {} SEARCHES CUT at [search] max_pages with result pages left (listings on later pages not looked at)",
+                m.searches_cut
+            ));
+        }
         println!(
-            "  {name}: searches {} ok, {} failed; {expected}read {}, blocked {}, failed {}, not reached {}{disallowed}; {coverage}",
+            "  {name}: searches {} ok, {} failed; {expected}read {}, blocked {}, failed {}, not reached {}{notes}; {coverage}",
             m.search_pages, m.search_failures, m.listing_pages, m.blocked, other, m.not_reached,
         );
     }

@@ -54,6 +54,10 @@ pub enum Fault {
     /// (as many shops send a dead product address to a category or search page):
     /// a page of other listings, at an address that is no listing's.
     RemovedRedirect,
+    /// Removed listings answer `301 Moved Permanently` to another live listing of
+    /// the site (as a marketplace merges a listing into another, or sends an ended
+    /// item to its relisting): a listing page, of another listing.
+    RemovedMoved,
     /// Item pages show their prices in markup of a new design: every class
     /// naming a price is renamed (`price-now` becomes `v2-price-now`), as when a
     /// marketplace redesigns its pages. Structured data is left as it was, so an
@@ -126,7 +130,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `removed-redirect`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `removed-redirect`, `removed-moved`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -151,6 +155,7 @@ impl FromStr for Fault {
             "not-found" => Fault::NotFound,
             "removed-soft-404" => Fault::RemovedAsSoft404,
             "removed-redirect" => Fault::RemovedRedirect,
+            "removed-moved" => Fault::RemovedMoved,
             "redesign" => Fault::Redesign,
             "redesign-search" => Fault::RedesignSearch,
             "unshown-gone-words" => Fault::UnshownGoneWords,
@@ -562,6 +567,20 @@ fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
                 (
                     StatusCode::FOUND,
                     [(header::LOCATION, pages::search_path(st.site, None, 1))],
+                )
+                    .into_response(),
+            );
+        }
+        if st.has(|f| matches!(f, Fault::RemovedMoved)).is_some()
+            && let Some(other) = c
+                .listings
+                .iter()
+                .find(|o| o.site == st.site && !o.removed && o.id != l.id)
+        {
+            return Some(
+                (
+                    StatusCode::MOVED_PERMANENTLY,
+                    [(header::LOCATION, pages::item_path(st.site, &other.id))],
                 )
                     .into_response(),
             );

@@ -522,6 +522,12 @@ impl<'a> Run<'a> {
             self.off_listing(m, url, &page, capture_seq, &elsewhere);
             return Ok(None);
         }
+        if role == PageRole::Listing
+            && self.is_recheck(url)
+            && let Some(other) = sent_to_another_listing(m, url, &page)
+        {
+            self.moved_to_another(m, url, &page, capture_seq, &other);
+        }
         if page.status == 304
             && let Some((_, before)) = earlier
             && let Some(body) = self.store.snapshot(&before.snapshot.sha256)?
@@ -780,6 +786,28 @@ impl<'a> Run<'a> {
         );
     }
 
+    /// The recheck of a listing with open findings that search results no longer
+    /// bring redirected to another listing (a listing merged into another, an item
+    /// relisted under a new id): the listing asked for is gone, noted with the
+    /// redirect's status (the case pass names the other listing from the capture).
+    /// The page is still read, as the listing it is.
+    fn moved_to_another(
+        &self,
+        m: &Marketplace,
+        url: &Url,
+        page: &Page,
+        capture_seq: u64,
+        other: &str,
+    ) {
+        let status = page.redirects.first().map_or(page.status, |h| h.status);
+        let mut g = self.gone.lock().unwrap_or_else(|p| p.into_inner());
+        g.insert(url.to_string(), (status, capture_seq));
+        drop(g);
+        tracing::info!(marketplace = %m.name, %url, to = other, "rechecked listing redirects to another listing: taken down");
+        self.with(|s| s.gone_by_page.push(url.to_string()));
+        self.count_gone(m);
+    }
+
     /// The promotion the listing's previous observation carried, if any: this
     /// store's, else (a shard's first sight of it) the merged store's.
     fn carried(&self, listing: &crate::extract::Listing) -> Result<Option<String>, ScanError> {
@@ -963,9 +991,24 @@ impl<'a> Run<'a> {
         let (mut pages, mut stale) = (0, 0);
         let mut contents = HashSet::new();
         while let Some(url) = next.take() {
-            if pages >= m.max_pages || !found.seen.insert(url_hash(&url)) {
+            if found.seen.contains(&url_hash(&url)) {
                 break;
             }
+            if pages >= m.max_pages {
+                // Not a trap (those repeat or bring nothing new): results left unread.
+                tracing::warn!(marketplace = %m.name, next = %url, max_pages = m.max_pages, "search cut at max_pages with result pages left");
+                self.with(|s| {
+                    s.cut_search(
+                        &m.name,
+                        format!(
+                            "{}: search stopped at [search] max_pages = {} while its last page linked to {url}: listings on later pages were not looked at (raise max_pages in the marketplace's file)",
+                            m.name, m.max_pages
+                        ),
+                    )
+                });
+                break;
+            }
+            found.seen.insert(url_hash(&url));
             pages += 1;
             let Some((page, _)) = self.get(m, &url, PageRole::Search).await? else {
                 self.with(|s| s.market(&m.name).search_failures += 1);
@@ -1541,6 +1584,25 @@ fn sent_off_listing(m: &Marketplace, url: &Url, page: &Page) -> Option<String> {
             .is_some()
     };
     (is_listing(url) && !is_listing(&page.final_url)).then(|| page.final_url.to_string())
+}
+
+/// The id of the other listing a listing's address redirected to: the redirect
+/// ended at an address the adapter's `listing_id_from_url` reads another id from.
+/// `None` when there was no redirect, it ended at the same listing (a canonical
+/// address, a tracking parameter) or at no listing ([`sent_off_listing`]).
+fn sent_to_another_listing(m: &Marketplace, url: &Url, page: &Page) -> Option<String> {
+    if page.redirects.is_empty() || page.status != 200 {
+        return None;
+    }
+    let pattern = m.listing_id_from_url.as_ref()?;
+    let id = |u: &Url| {
+        pattern
+            .captures(u.as_str())
+            .and_then(|c| c.get(1))
+            .map(|g| g.as_str().to_string())
+    };
+    let (asked, landed) = (id(url)?, id(&page.final_url)?);
+    (asked != landed).then_some(landed)
 }
 
 #[cfg(test)]
