@@ -516,17 +516,17 @@ impl<'a> Run<'a> {
         if !self.usable(m, url, &page, role, capture_seq) {
             return Ok(None);
         }
-        if role == PageRole::Listing
-            && let Some(elsewhere) = sent_off_listing(m, url, &page)
-        {
-            self.off_listing(m, url, &page, capture_seq, &elsewhere);
-            return Ok(None);
-        }
-        if role == PageRole::Listing
-            && self.is_recheck(url)
-            && let Some(other) = sent_to_another_listing(m, url, &page)
-        {
-            self.moved_to_another(m, url, &page, capture_seq, &other);
+        if role == PageRole::Listing {
+            match landed(m, url, &page) {
+                Some(Landed::NoListing(elsewhere)) => {
+                    self.off_listing(m, url, &page, capture_seq, &elsewhere);
+                    return Ok(None);
+                }
+                Some(Landed::Another(other)) if self.is_recheck(url) => {
+                    self.moved_to_another(m, url, &page, capture_seq, &other);
+                }
+                _ => {}
+            }
         }
         if page.status == 304
             && let Some((_, before)) = earlier
@@ -1567,30 +1567,22 @@ pub fn inspect(
     })
 }
 
-/// Where a listing page's address sent the crawler, when that is no listing: a
-/// redirect ended at an address the adapter's `listing_id_from_url` does not match
-/// although the address asked for did. `None` when there was no redirect, when it
-/// ended at a listing (the same or another: that page is read as the listing it
-/// is), or when the adapter has no pattern to tell listings' addresses by.
-fn sent_off_listing(m: &Marketplace, url: &Url, page: &Page) -> Option<String> {
-    if page.redirects.is_empty() || page.status != 200 {
-        return None;
-    }
-    let pattern = m.listing_id_from_url.as_ref()?;
-    let is_listing = |u: &Url| {
-        pattern
-            .captures(u.as_str())
-            .and_then(|c| c.get(1))
-            .is_some()
-    };
-    (is_listing(url) && !is_listing(&page.final_url)).then(|| page.final_url.to_string())
+/// Where a listing page's redirect ended, when not at the listing asked for.
+#[derive(Debug, PartialEq)]
+enum Landed {
+    /// At an address the adapter's `listing_id_from_url` does not match (a
+    /// search, category or home page): nothing is read from it as a listing.
+    NoListing(String),
+    /// At another listing's address (a listing merged into another, an item
+    /// relisted): this id. That page is read as the listing it is.
+    Another(String),
 }
 
-/// The id of the other listing a listing's address redirected to: the redirect
-/// ended at an address the adapter's `listing_id_from_url` reads another id from.
-/// `None` when there was no redirect, it ended at the same listing (a canonical
-/// address, a tracking parameter) or at no listing ([`sent_off_listing`]).
-fn sent_to_another_listing(m: &Marketplace, url: &Url, page: &Page) -> Option<String> {
+/// Where a listing page's address sent the crawler, when not to the listing asked
+/// for ([`Landed`]). `None` when there was no redirect, when it ended at the same
+/// listing (a canonical address, a tracking parameter), when the address asked for
+/// is no listing's, or when the adapter has no pattern to tell listings' addresses by.
+fn landed(m: &Marketplace, url: &Url, page: &Page) -> Option<Landed> {
     if page.redirects.is_empty() || page.status != 200 {
         return None;
     }
@@ -1601,8 +1593,12 @@ fn sent_to_another_listing(m: &Marketplace, url: &Url, page: &Page) -> Option<St
             .and_then(|c| c.get(1))
             .map(|g| g.as_str().to_string())
     };
-    let (asked, landed) = (id(url)?, id(&page.final_url)?);
-    (asked != landed).then_some(landed)
+    let asked = id(url)?;
+    match id(&page.final_url) {
+        None => Some(Landed::NoListing(page.final_url.to_string())),
+        Some(other) if other != asked => Some(Landed::Another(other)),
+        Some(_) => None,
+    }
 }
 
 #[cfg(test)]
