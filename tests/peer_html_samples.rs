@@ -290,3 +290,56 @@ fn the_adapter_doctor_reports_fields_and_missing_reasons() {
     );
     assert!(out.contains("gtin: "), "{out}");
 }
+
+/// The real eBay capture (a UK seller's item at GBP 1.99, with eBay's "Approximately
+/// US $2.66" under it for a visitor from the US), read by an adapter whose price
+/// selector is the page's price box (`.vi-price`, which holds both) on a USD
+/// marketplace, as ebay.com is. The estimate is not what the seller asks: before,
+/// it was read as "2.66 USD" (the marketplace's own currency wins) and checked
+/// against a USD floor. Microdata is taken out of the page first, so the selector
+/// is what reads the price, as on a page without structured data.
+#[test]
+fn an_estimate_in_the_visitors_currency_is_not_read_as_the_price() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("marketplaces")).unwrap();
+    std::fs::copy(
+        "tests/data/generic/brand.toml",
+        dir.path().join("brand.toml"),
+    )
+    .unwrap();
+    let generic = std::fs::read_to_string("tests/data/generic/marketplaces/generic.toml").unwrap();
+    std::fs::write(
+        dir.path().join("marketplaces/generic.toml"),
+        format!("{generic}\n[item.fields]\nprice = \".vi-price\"\n"),
+    )
+    .unwrap();
+    let config = Config::load(dir.path()).unwrap();
+    let m = config.marketplace("generic").unwrap();
+    let path = std::fs::read_dir("tests/data/peer/html_samples/product-extraction-benchmark")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("21e72a8e")
+        })
+        .unwrap();
+    let mut body = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()),
+        &mut body,
+    )
+    .unwrap();
+    assert!(body.contains("Approximately"));
+    let body = body.replace("itemprop=", "data-was-itemprop=");
+    let url = url::Url::parse("https://www.ebay.com/itm/302474151804").unwrap();
+    let i = inspect(&config, m, &Page::saved(url, body.into_bytes())).unwrap();
+    let price = i.listing.price.expect("the seller's price");
+    assert_eq!(price.to_string(), "1.99 GBP", "{:?}", i.listing.sources);
+    assert!(
+        i.listing.sources["price"].contains("converted estimate"),
+        "{:?}",
+        i.listing.sources
+    );
+}

@@ -142,6 +142,10 @@ pub enum PriceError {
     Exponent(String),
     #[error("holds a negative amount (`{0}`)")]
     Negative(String),
+    #[error(
+        "holds only an estimate converted into another currency (`{0}`): not what the seller asks"
+    )]
+    Estimate(String),
 }
 
 /// Minus signs as pages write them (ASCII hyphen-minus and U+2212).
@@ -447,6 +451,60 @@ const INC_VAT: &[&str] = &[
     "avec tva",
 ];
 
+/// Words before an amount saying it is the price converted into the visitor's
+/// currency, an estimate the marketplace adds (eBay's `Approximately US $2.66`
+/// under `£1.99`), not what the seller asks: read as the price, a floor in the
+/// visitor's currency would be checked against a figure the seller never wrote.
+const ESTIMATE_WORDS: &[&str] = &[
+    "approximately",
+    "approx.",
+    "approx",
+    "environ",
+    "ungefähr",
+    "circa",
+    "大约",
+    "约",
+    "≈",
+];
+
+/// `text` without the converted estimate that follows the price it converts
+/// ([`ESTIMATE_WORDS`] followed within a few characters by a digit): the text
+/// before the first such word, and the estimate left out. An estimate with no
+/// amount before it is all the text holds: [`PriceError::Estimate`].
+fn without_estimate(text: &str) -> Result<(&str, Option<&str>), PriceError> {
+    let lower = text.to_lowercase();
+    // Lower-casing keeps byte offsets only where it keeps lengths; otherwise (rare
+    // letters such as `İ`) nothing is cut.
+    if lower.len() != text.len() {
+        return Ok((text, None));
+    }
+    let at = ESTIMATE_WORDS
+        .iter()
+        .flat_map(|w| lower.match_indices(w).map(move |(i, _)| (i, w.len())))
+        .filter(|&(i, len)| {
+            let word_start = i == 0
+                || !lower[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
+            let next = &text[i + len..];
+            word_start && next.chars().take(7).any(|c| c.is_ascii_digit())
+        })
+        .map(|(i, _)| i)
+        .min();
+    let Some(at) = at else {
+        return Ok((text, None));
+    };
+    let (before, estimate) = text.split_at(at);
+    if before.chars().any(|c| c.is_ascii_digit()) {
+        Ok((before, Some(estimate.trim())))
+    } else {
+        Err(PriceError::Estimate(
+            estimate.trim().chars().take(80).collect(),
+        ))
+    }
+}
+
 /// Words before an amount saying it is a former or reference price, not what the
 /// listing asks now (`Was: $124.95`, `UVP`, `RRP`, `statt`, `List Price:`).
 const LIST_PRICE_WORDS: &[&str] = &[
@@ -483,14 +541,18 @@ pub fn read_advertised(
     vat: VatBasis,
 ) -> Result<Reading, PriceError> {
     let text = normalize(text);
-    let t = PriceText::new(&text, default);
+    let (text, estimate) = without_estimate(&text)?;
+    let t = PriceText::new(text, default);
     let currency = if t.markers.iter().any(|(_, _, c)| c == default) {
         default.clone()
     } else {
-        currency_of(&text, hints, default)
+        currency_of(text, hints, default)
     };
     let found = numbers_at(&t.chars, hints.decimal_separator, currency.minor_units())?;
     let mut why = Vec::new();
+    if let Some(e) = estimate {
+        why.push(format!("left out a converted estimate: {e}"));
+    }
     let mut kept = t.in_currency(&found, &currency, &mut why);
     let wrong_basis: &[&str] = match vat {
         VatBasis::Inclusive => EX_VAT,
@@ -848,6 +910,36 @@ mod tests {
         assert_eq!(read("- $44.99").unwrap().amount, Decimal::new(4499, 2));
         assert_eq!(read("Save 5e").unwrap().amount, Decimal::from(5));
         assert_eq!(read("EUR 12,99").unwrap().amount, Decimal::new(1299, 2));
+    }
+
+    #[test]
+    fn a_price_converted_into_the_visitors_currency_is_no_advertised_price() {
+        let read = |t: &str, default: &str| {
+            read_advertised(
+                t,
+                Hints::default(),
+                &Currency::new(default).unwrap(),
+                VatBasis::Inclusive,
+            )
+        };
+        // eBay.com showing a UK seller's item: the estimate is in the marketplace's
+        // own currency, and would have been read as the price.
+        let r = read("£1.99 Approximately US $2.66 (including shipping)", "USD").unwrap();
+        assert_eq!(r.money.to_string(), "1.99 GBP");
+        assert!(r.why[0].contains("Approximately US $2.66"), "{:?}", r.why);
+        for (t, default, want) in [
+            ("EUR 92.14 (approx. USD 100.00)", "USD", "92.14 EUR"),
+            ("¥99.00 约 $13.50", "USD", "99.00 CNY"),
+            ("79,00 € ungefähr 85,90 $", "USD", "79.00 EUR"),
+            ("$119.95 ≈ €110.20", "EUR", "119.95 USD"),
+            // Words that merely contain one are no estimate.
+            ("$99.00 Approximation-free pricing", "USD", "99.00 USD"),
+        ] {
+            assert_eq!(read(t, default).unwrap().money.to_string(), want, "{t}");
+        }
+        // Nothing but an estimate: no price (the floor is not checked), said so.
+        let e = read("Approximately US $2.66", "USD").unwrap_err();
+        assert!(e.to_string().contains("estimate"), "{e}");
     }
 
     #[test]
