@@ -342,4 +342,7 @@ fn an_estimate_in_the_visitors_currency_is_not_read_as_the_price() {
         "{:?}",
         i.listing.sources
     );
+    // The box's hidden "+GBP 8.75 shipping" is no second price of the listing
+    // (it made "the lowest of 2 prices on the page: 1.99, 8.75").
+    assert_eq!(i.listing.price_choice, None, "{:?}", i.listing.sources);
 }

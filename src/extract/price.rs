@@ -505,6 +505,22 @@ fn without_estimate(text: &str) -> Result<(&str, Option<&str>), PriceError> {
     }
 }
 
+/// Words saying an amount is what shipping costs, not what the listing asks.
+const SHIPPING_WORDS: &[&str] = &[
+    "shipping",
+    "postage",
+    "delivery",
+    "p&p",
+    "versand",
+    "livraison",
+    "envío",
+    "envio",
+    "spedizione",
+    "运费",
+    "送料",
+    "배송비",
+];
+
 /// Words before an amount saying it is a former or reference price, not what the
 /// listing asks now (`Was: $124.95`, `UVP`, `RRP`, `statt`, `List Price:`).
 const LIST_PRICE_WORDS: &[&str] = &[
@@ -572,6 +588,15 @@ pub fn read_advertised(
         ["/", "per ", "pro ", "je "]
             .iter()
             .any(|p| a.trim_start().starts_with(p))
+    });
+    // Shipping costs ("GBP 1.99 +GBP 8.75 shipping", "Shipping: $5.99") are not the
+    // listing's price; counted among its prices, they made "the lowest of 2 prices"
+    // of a listing with one.
+    kept = leave_out(kept, "shipping costs", &mut why, |i, l| {
+        let after = t.after(i, l);
+        let after = after.trim_start_matches(|c: char| !c.is_alphanumeric());
+        SHIPPING_WORDS.iter().any(|w| after.starts_with(w))
+            || has_word(&t.before(i, l), SHIPPING_WORDS)
     });
     kept = leave_out(kept, "former or reference prices", &mut why, |i, l| {
         has_word(&t.before(i, l), LIST_PRICE_WORDS)
@@ -937,6 +962,19 @@ mod tests {
         ] {
             assert_eq!(read(t, default).unwrap().money.to_string(), want, "{t}");
         }
+        // The shipping cost beside it is no second price of the listing.
+        let r = read("GBP 1.99 +GBP 8.75 shipping", "GBP").unwrap();
+        assert_eq!((r.money.to_string(), r.among.len()), ("1.99 GBP".into(), 0));
+        assert!(r.why[0].contains("shipping costs: 8.75"), "{:?}", r.why);
+        let r = read("Shipping: $5.99 Price: $99.00", "USD").unwrap();
+        assert_eq!(r.money.to_string(), "99.00 USD");
+        assert_eq!(
+            read("$29.99 Free shipping over $35", "USD")
+                .unwrap()
+                .among
+                .len(),
+            0
+        );
         // Nothing but an estimate: no price (the floor is not checked), said so.
         let e = read("Approximately US $2.66", "USD").unwrap_err();
         assert!(e.to_string().contains("estimate"), "{e}");
