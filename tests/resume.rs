@@ -257,3 +257,101 @@ async fn a_scan_asked_to_stop_says_so_and_the_next_resumes_it() {
     night.assert_unfinished();
     night.resume_to_the_ground_truth();
 }
+
+/// A scan stopped after it had stored pages that were no listings (tmart answering
+/// every item page with a captcha, 200 as Taobao's slider does), then resumed: the
+/// resumed run reads back what the stopped one stored, and must judge it as the
+/// stopped run did. Before, a stored page was read back as a listing page whatever
+/// it was: each captcha of the stopped run became an observation "of a listing"
+/// (no title, no price), no failure, and tmart counted as looked at in full.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_scan_judges_the_pages_it_reads_back_as_the_stopped_one_did() {
+    use brandguard::demo::{Fault, Site, Wall};
+    use brandguard::scan::{ScanOptions, run};
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let server = std::sync::Arc::new(server);
+    let mut faults = vec![(
+        Site::Tmart,
+        Fault::Wall {
+            wall: Wall::Captcha,
+            percent: 40,
+        },
+    )];
+    faults.extend(Site::ALL.map(|s| (s, Fault::Slow { millis: 60 })));
+    server.set_faults(faults);
+    // What the night is without a stop, and which tmart item pages are walled.
+    let (_control_dir, control) = common::fresh_store();
+    let whole = common::night(&config, &control, 0).await;
+    assert!(!whole.failures.is_empty(), "{:?}", whole.failures);
+    let paths = |pages: Vec<String>| -> std::collections::BTreeSet<String> {
+        pages
+            .into_iter()
+            .filter(|p| p.starts_with("/detail/"))
+            .collect()
+    };
+    let observed = |st: &Store| {
+        paths(
+            st.observations(1)
+                .map(|o| o.unwrap().page.url.path().to_string())
+                .collect(),
+        )
+    };
+    let captured = |st: &Store| {
+        paths(
+            st.captures(1)
+                .unwrap()
+                .into_iter()
+                .map(|(_, c)| c.page.url.path().to_string())
+                .collect(),
+        )
+    };
+    let walled: std::collections::BTreeSet<String> = captured(&control)
+        .difference(&observed(&control))
+        .cloned()
+        .collect();
+    assert!(!walled.is_empty());
+    // Stopped once a walled page has been answered (and had time to be stored).
+    let (_dir, store) = common::fresh_store();
+    let before = server.requests().len();
+    let stop = Box::pin({
+        let (server, walled) = (server.clone(), walled.clone());
+        async move {
+            while !server
+                .requests()
+                .iter()
+                .skip(before)
+                .any(|r| walled.contains(&r.target))
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            "the test".to_string()
+        }
+    });
+    let stopped = run(
+        &config,
+        &store,
+        ScanOptions {
+            as_of: Some(brandguard::demo::night_date(0)),
+            stop: Some(stop),
+            ..ScanOptions::default()
+        },
+    )
+    .await;
+    assert!(stopped.is_err(), "the scan ended before it was stopped");
+    let stored_walled = captured(&store).intersection(&walled).count();
+    assert!(
+        stored_walled > 0,
+        "no walled page stored before the stop: the test proves nothing"
+    );
+    let resumed = common::night(&config, &store, 0).await;
+    assert!(resumed.resumed);
+    let (got, want) = (observed(&store), observed(&control));
+    let extra: Vec<_> = got.difference(&want).collect();
+    assert!(extra.is_empty(), "walled pages read as listings: {extra:?}");
+    assert_eq!(got, want);
+    // The walled pages are failures tonight, the stored ones too: as without a stop.
+    assert_eq!(resumed.failures, whole.failures);
+    assert_eq!(resumed.not_looked, whole.not_looked);
+    store.verify().unwrap();
+}

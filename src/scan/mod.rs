@@ -494,8 +494,12 @@ impl<'a> Run<'a> {
         url: &Url,
         role: PageRole,
     ) -> Result<Option<(Page, Stored)>, ScanError> {
-        if let Some(resumed) = self.resumed(url)? {
-            return Ok(Some(resumed));
+        if let Some((page, stored)) = self.resumed(url)? {
+            // Read back, a page is judged as when it was fetched: a captcha or a
+            // redirect to search results the stopped run stored is still one.
+            return Ok(self
+                .readable(m, url, &page, role, stored.capture_seq)
+                .then_some((page, stored)));
         }
         if self.paused(m, role) || (role != PageRole::Profile && !self.take_budget(m)) {
             return Ok(None);
@@ -513,20 +517,8 @@ impl<'a> Run<'a> {
         // Every capture counts toward the flush timer, whatever its status: a night
         // of 304s must be made durable as often as a night of 200s.
         self.acknowledge().await?;
-        if !self.usable(m, url, &page, role, capture_seq) {
+        if !self.readable(m, url, &page, role, capture_seq) {
             return Ok(None);
-        }
-        if role == PageRole::Listing {
-            match landed(m, url, &page) {
-                Some(Landed::NoListing(elsewhere)) => {
-                    self.off_listing(m, url, &page, capture_seq, &elsewhere);
-                    return Ok(None);
-                }
-                Some(Landed::Another(other)) if self.is_recheck(url) => {
-                    self.moved_to_another(m, url, &page, capture_seq, &other);
-                }
-                _ => {}
-            }
         }
         if page.status == 304
             && let Some((_, before)) = earlier
@@ -618,6 +610,37 @@ impl<'a> Run<'a> {
         let reason = verdict.reason();
         self.fail(m, role, &reason, format!("{url}: {verdict:?}"));
         false
+    }
+
+    /// Whether a page answered (fetched now, or stored by the interrupted run this
+    /// one resumes) is to be read: [`Run::usable`], and for a listing page, that
+    /// its address did not send the crawler to a page that is no listing. A
+    /// recheck sent to another listing notes the one asked for as gone; that page
+    /// is read as the listing it is.
+    fn readable(
+        &self,
+        m: &Marketplace,
+        url: &Url,
+        page: &Page,
+        role: PageRole,
+        capture_seq: u64,
+    ) -> bool {
+        if !self.usable(m, url, page, role, capture_seq) {
+            return false;
+        }
+        if role == PageRole::Listing {
+            match landed(m, url, page) {
+                Some(Landed::NoListing(elsewhere)) => {
+                    self.off_listing(m, url, page, capture_seq, &elsewhere);
+                    return false;
+                }
+                Some(Landed::Another(other)) if self.is_recheck(url) => {
+                    self.moved_to_another(m, url, page, capture_seq, &other);
+                }
+                _ => {}
+            }
+        }
+        true
     }
 
     /// Counts a page that could not be used. A listing or search page that failed
