@@ -78,6 +78,10 @@ pub struct MarketplaceStats {
     /// last page still linked to a next one: the listings on later pages were not
     /// looked at (not a trap: those stop on repeated or stale pages).
     pub searches_cut: u64,
+    /// No earlier finished scan of this store looked at the marketplace in full:
+    /// tonight is the first look, with nothing to expect yet (set when the scan,
+    /// or a merged night, concludes; never on a shard's own store).
+    pub first_look: bool,
 }
 
 /// Fewest pages (or listings expected) a share is judged on
@@ -146,15 +150,20 @@ impl MarketplaceStats {
     ///   a retailer's own shop names no seller on its pages, and its adapter none.
     pub fn adapter_unmatched(&self, min_percent: u8, selects_seller: bool) -> Vec<String> {
         let mut unmatched = Vec::new();
-        if self.search_pages > 0
-            && self.search_failures == 0
-            && self.listings_in_results == 0
-            && self.listings_expected >= MIN_FIELD_SAMPLE
-        {
+        let linked_none =
+            self.search_pages > 0 && self.search_failures == 0 && self.listings_in_results == 0;
+        if linked_none && self.listings_expected >= MIN_FIELD_SAMPLE {
             unmatched.push(format!(
                 "search results linked to no listing ({} expected)",
                 self.listings_expected
             ));
+        } else if linked_none && self.first_look {
+            // A marketplace added to the targets whose searches find nothing on its
+            // first night is far more often a wrong start URL or `listing_link` than
+            // a brand absent there: said once, the nights after expect nothing.
+            unmatched.push(
+                "search results linked to no listing on the first night it was looked at (if the brand is not sold there, the nights after will not say so)".into(),
+            );
         }
         let min = u64::from(min_percent);
         let fields = [

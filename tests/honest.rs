@@ -784,6 +784,46 @@ async fn searches_that_stop_linking_to_listings_are_a_failed_night() {
     assert_eq!(s.exit_code(), 0, "{:?} {:?}", s.degraded, s.failures);
 }
 
+/// A marketplace newly added to the targets whose searches link to no listing on
+/// its first night (here: result links in markup its adapter does not know) said
+/// "none expected (no earlier scan saw any), read 0; coverage 100%" and exit 0:
+/// nothing was checked there, and nothing said so. Now the first look that finds
+/// nothing is a failed night (exit 5) naming the marketplace; the nights after
+/// expect nothing (a brand not sold there is not flagged every night).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_marketplace_whose_first_night_finds_nothing_is_not_a_clean_night() {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    server.set_faults(vec![(Site::Tmart, Fault::RedesignSearch)]);
+    let s = common::night(&config, &store, 0).await;
+    let tmart = &s.marketplaces["tmart"];
+    assert!(tmart.first_look && tmart.search_pages > 0 && tmart.listings_in_results == 0);
+    assert_eq!(
+        s.adapter_unmatched.keys().collect::<Vec<_>>(),
+        ["tmart"],
+        "{:?}",
+        s.adapter_unmatched
+    );
+    assert!(
+        s.adapter_unmatched["tmart"][0].contains("on the first night it was looked at"),
+        "{:?}",
+        s.adapter_unmatched
+    );
+    assert_eq!(s.exit_code(), 5);
+    // The next night expects nothing there: not flagged again.
+    server.set_night(1);
+    let s = common::night(&config, &store, 1).await;
+    assert!(!s.marketplaces["tmart"].first_look);
+    assert!(s.adapter_unmatched.is_empty(), "{:?}", s.adapter_unmatched);
+    // The other marketplaces' first night found listings: not flagged.
+    let (_control_dir, control) = common::fresh_store();
+    server.set_faults(vec![]);
+    server.set_night(0);
+    let c = common::night(&config, &control, 0).await;
+    assert!(c.marketplaces.values().all(|m| m.first_look));
+    assert_eq!(c.exit_code(), 0, "{:?}", c.adapter_unmatched);
+}
+
 /// robots.txt that starts disallowing some listings' pages while the search pages
 /// that link to them stay open: the crawler obeys, and those listings are not read.
 /// Their findings were resolved after two nights as "not seen in search results or

@@ -584,7 +584,7 @@ fn print_coverage(s: &ScanSummary) {
 fn print_adapter_unmatched(s: &ScanSummary) {
     for (name, unmatched) in &s.adapter_unmatched {
         println!(
-            "  {name}: PAGES NO LONGER MATCH ITS ADAPTER: {}: left unchecked tonight. Has {name} changed its pages? The selectors of its marketplace file ([search] listing_link, [item.fields]) may need updating; what its listing pages gave, and why: brandguard extract --report --store {} --targets {} --marketplace {} -",
+            "  {name}: PAGES DO NOT MATCH ITS ADAPTER: {}: left unchecked tonight. Has {name} changed its pages, or is its marketplace file new? The selectors of its marketplace file ([search] listing_link, [item.fields]) may need updating; what its listing pages gave, and why: brandguard extract --report --store {} --targets {} --marketplace {} -",
             unmatched.join(", "),
             shell_quoted(&s.store),
             shell_quoted(&s.targets),

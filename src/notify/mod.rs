@@ -200,7 +200,7 @@ impl Announcement {
         }
         for (name, unread) in &self.adapter_unmatched {
             t.push_str(&format!(
-                "\nPages no longer read on {name} (has it changed its pages? check its adapter): {}\n",
+                "\nPages not read on {name} (has it changed its pages, or is its adapter new? check it): {}\n",
                 unread.join(", ")
             ));
         }
@@ -417,7 +417,7 @@ mod announce_tests {
             "{t}"
         );
         assert!(
-            t.contains("Pages no longer read on bidbay (has it changed its pages? check its adapter): price read on 0 of 17 listings of the brand"),
+            t.contains("Pages not read on bidbay (has it changed its pages, or is its adapter new? check it): price read on 0 of 17 listings of the brand"),
             "{t}"
         );
     }

@@ -1368,6 +1368,12 @@ fn note_expected(store: &Store, summary: &mut ScanSummary) -> Result<(), ScanErr
             }
         }
     }
+    // A shard scans into a store of its own, where every night is a first look:
+    // the merged night, on the store that holds the history, says whether it is.
+    let sharded = summary.shard.is_some();
+    for (name, m) in summary.marketplaces.iter_mut() {
+        m.first_look = !sharded && !seen_last.contains_key(name);
+    }
     // Findings this scan opened are not what it expected to find.
     let open = open_urls(store, summary.scan_id)?;
     let names: BTreeSet<&String> = seen_last.keys().chain(open.keys()).collect();
