@@ -790,14 +790,9 @@ impl<'a> Run<'a> {
         capture_seq: u64,
         elsewhere: &str,
     ) {
-        let status = page.redirects.first().map_or(page.status, |h| h.status);
         if self.is_recheck(url) {
-            let mut g = self.gone.lock().unwrap_or_else(|p| p.into_inner());
-            g.insert(url.to_string(), (status, capture_seq));
-            drop(g);
             tracing::info!(marketplace = %m.name, %url, to = elsewhere, "rechecked listing redirects to no listing: taken down");
-            self.with(|s| s.gone_by_page.push(url.to_string()));
-            self.count_gone(m);
+            self.redirected_away(m, url, page, capture_seq);
             return;
         }
         tracing::warn!(marketplace = %m.name, %url, to = elsewhere, "listing page redirected to no listing: nothing is concluded from it");
@@ -822,11 +817,18 @@ impl<'a> Run<'a> {
         capture_seq: u64,
         other: &str,
     ) {
+        tracing::info!(marketplace = %m.name, %url, to = other, "rechecked listing redirects to another listing: taken down");
+        self.redirected_away(m, url, page, capture_seq);
+    }
+
+    /// A rechecked listing whose address redirects away from it: gone, noted for
+    /// the case pass with the redirect's status and the capture (a merged night
+    /// learns it from `gone_by_page`), and counted.
+    fn redirected_away(&self, m: &Marketplace, url: &Url, page: &Page, capture_seq: u64) {
         let status = page.redirects.first().map_or(page.status, |h| h.status);
         let mut g = self.gone.lock().unwrap_or_else(|p| p.into_inner());
         g.insert(url.to_string(), (status, capture_seq));
         drop(g);
-        tracing::info!(marketplace = %m.name, %url, to = other, "rechecked listing redirects to another listing: taken down");
         self.with(|s| s.gone_by_page.push(url.to_string()));
         self.count_gone(m);
     }
