@@ -61,6 +61,10 @@ pub struct RowListing {
     /// (absent from rows written before dismissals existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// When `price` is the lowest of several its page shows: what it was chosen
+    /// from (absent from rows written before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_choice: Option<String>,
 }
 
 /// See [`ReportRow`]: the SKU the listing was matched to.

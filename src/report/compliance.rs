@@ -74,6 +74,12 @@ pub struct Scorecard {
     pub lowest_floor: Option<String>,
     /// Lowest price as a percentage of its floor (e.g. 89.9).
     pub lowest_pct_of_floor: Option<Decimal>,
+    /// When the lowest price is the lowest of several its page shows (a range, a
+    /// price per variant): what it was chosen from, since which variant sells at
+    /// it the page does not say, and the distributor may answer that it is another
+    /// product's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lowest_price_note: Option<String>,
     pub territory_breaches: usize,
     /// Shops (`marketplace/seller id`) the distributor never declared, linked to its
     /// declared accounts by their profile pages (`undeclared_shop` findings).
@@ -168,6 +174,17 @@ pub struct Written {
     pub violations_count: usize,
 }
 
+/// A distributor's lowest price against its floor so far.
+#[derive(Default)]
+struct Lowest {
+    /// Price over floor.
+    ratio: Decimal,
+    price: String,
+    floor: String,
+    /// The listing's `price_choice`, when the price is the lowest of several.
+    note: Option<String>,
+}
+
 /// An unauthorised seller being counted: the row, its listings, lowest price per currency.
 type OutsiderAcc = (Outsider, HashSet<String>, BTreeMap<String, Decimal>);
 
@@ -180,7 +197,7 @@ struct Acc {
     violations: HashSet<(String, FindingKind)>,
     bad_days: BTreeSet<NaiveDate>,
     violation_days: BTreeSet<NaiveDate>,
-    lowest: Option<(Decimal, String, String)>,
+    lowest: Option<Lowest>,
     territory: HashSet<String>,
     /// `marketplace/seller id` of shops found to be the distributor's undeclared ones.
     undeclared: BTreeSet<String>,
@@ -695,8 +712,13 @@ impl Acc {
         if let Some((p, f)) = &seen.floor {
             self.priced += 1;
             let ratio = p.amount / *f;
-            if self.lowest.as_ref().is_none_or(|(r, _, _)| ratio < *r) {
-                self.lowest = Some((ratio, p.to_string(), format!("{f} {}", p.currency)));
+            if self.lowest.as_ref().is_none_or(|l| ratio < l.ratio) {
+                self.lowest = Some(Lowest {
+                    ratio,
+                    price: p.to_string(),
+                    floor: format!("{f} {}", p.currency),
+                    note: o.listing.price_choice.clone(),
+                });
             }
             let e = self
                 .prices
@@ -759,12 +781,13 @@ fn scorecard(
         violations: by_kind,
         violations_total: total,
         days_below_floor: a.bad_days.len(),
-        lowest_price: a.lowest.as_ref().map(|l| l.1.clone()),
-        lowest_floor: a.lowest.as_ref().map(|l| l.2.clone()),
+        lowest_price: a.lowest.as_ref().map(|l| l.price.clone()),
+        lowest_floor: a.lowest.as_ref().map(|l| l.floor.clone()),
         lowest_pct_of_floor: a
             .lowest
             .as_ref()
-            .map(|l| (l.0 * Decimal::ONE_HUNDRED).round_dp(1)),
+            .map(|l| (l.ratio * Decimal::ONE_HUNDRED).round_dp(1)),
+        lowest_price_note: a.lowest.as_ref().and_then(|l| l.note.clone()),
         territory_breaches: a.territory.len(),
         undeclared_shops: a.undeclared.iter().cloned().collect(),
         promotion_exemptions: a.exemptions,
@@ -1036,6 +1059,7 @@ fn scorecards_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportErr
         "notices_sent",
         "complied",
         "escalated",
+        "lowest_price_note",
     ]);
     let rows = report.scorecards.iter().map(|s| {
         let mut row = vec![
@@ -1067,6 +1091,7 @@ fn scorecards_csv(path: &Path, report: &Compliance) -> Result<Vec<u8>, ReportErr
             s.notices_sent.to_string(),
             s.complied.to_string(),
             s.escalated.to_string(),
+            s.lowest_price_note.clone().unwrap_or_default(),
         ]);
         row
     });
@@ -1179,6 +1204,27 @@ mod tests {
         let unchecked = scorecard(&config.brand, &days, id, &seen(0));
         assert_eq!(unchecked.escalation_why, NO_PRICE_CHECKED);
         assert_eq!(unchecked.prices_checked, 0);
+        // A lowest price chosen among several on its page says so.
+        let mut ranged = seen(2);
+        ranged.lowest = Some(Lowest {
+            ratio: Decimal::new(754, 3),
+            price: "149.99 USD".into(),
+            floor: "199.00 USD".into(),
+            note: Some("the lowest of 2 prices on the page: 149.99, 259.99".into()),
+        });
+        let c = scorecard(&config.brand, &days, id, &ranged);
+        assert_eq!(
+            (
+                c.lowest_price.as_deref(),
+                c.lowest_pct_of_floor,
+                c.lowest_price_note.as_deref()
+            ),
+            (
+                Some("149.99 USD"),
+                Some(Decimal::new(754, 1)),
+                Some("the lowest of 2 prices on the page: 149.99, 259.99")
+            )
+        );
     }
 
     #[test]
