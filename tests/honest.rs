@@ -406,8 +406,8 @@ async fn a_removed_listing_redirected_to_another_listing_is_gone_that_night() {
 /// the takedowns a single scan sees, however the marketplace shows them: each shard
 /// rechecks its share of the merged store's open listings (before, a shard started
 /// from an empty store and rechecked none, so takedowns resolved only as "not seen
-/// for N scans" a night or more late), and a soft 404 or a redirect to a search
-/// page is known to the merge as it was to the shard. The same for a promotion's
+/// for N scans" a night or more late), and a soft 404, a redirect to a search
+/// page or to another listing is known to the merge as it was to the shard. The same for a promotion's
 /// overrun, which a shard judges from the merged store's history.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
@@ -418,7 +418,7 @@ async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
     let shards = tempfile::tempdir().unwrap();
     server.set_faults(vec![
         (Site::Shopusa, Fault::RemovedAsSoft404),
-        (Site::Tmart, Fault::RemovedAsSoft404),
+        (Site::Tmart, Fault::RemovedMoved),
         (Site::Bidbay, Fault::RemovedRedirect),
     ]);
     let reasons = |st: &brandguard::evidence::Store| -> std::collections::BTreeMap<String, String> {
