@@ -487,7 +487,9 @@ fn without_estimate(text: &str) -> Result<(&str, Option<&str>), PriceError> {
                     .chars()
                     .next_back()
                     .is_some_and(char::is_alphanumeric);
-            let next = &text[i + len..];
+            // `get`: a boundary of `lower` need not be one of `text` when letters
+            // changed length both ways (`İ` and `ẞ`); such a text is not cut.
+            let next = text.get(i + len..).unwrap_or("");
             word_start && next.chars().take(7).any(|c| c.is_ascii_digit())
         })
         .map(|(i, _)| i)
@@ -495,7 +497,9 @@ fn without_estimate(text: &str) -> Result<(&str, Option<&str>), PriceError> {
     let Some(at) = at else {
         return Ok((text, None));
     };
-    let (before, estimate) = text.split_at(at);
+    let Some((before, estimate)) = text.split_at_checked(at) else {
+        return Ok((text, None));
+    };
     if before.chars().any(|c| c.is_ascii_digit()) {
         Ok((before, Some(estimate.trim())))
     } else {
@@ -974,6 +978,18 @@ mod tests {
                 .among
                 .len(),
             0
+        );
+        // Letters whose lower case is longer (`İ`) and shorter (`ẞ`) shift offsets
+        // both ways: the estimate word `≈` found in the lower-cased text would cut
+        // this one inside a character (a panic, the page lost). Not cut: read as
+        // if no estimate word were there.
+        assert_eq!(
+            read("İ≈ 5 $9.99 ẞ", "USD").unwrap().money.to_string(),
+            "5 USD"
+        );
+        assert_eq!(
+            read("ẞİ $9.99 approx. €9", "USD").unwrap().money.amount,
+            Decimal::new(999, 2)
         );
         // Nothing but an estimate: no price (the floor is not checked), said so.
         let e = read("Approximately US $2.66", "USD").unwrap_err();
