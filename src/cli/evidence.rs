@@ -395,31 +395,12 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf], announce: bool) -> Re
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let mut opened = Vec::new();
     // Shares of the night that cannot be merged: said in the announcement.
     let mut lost = Vec::new();
-    for s in shards {
-        if !s.exists() {
-            if announce {
-                eprintln!(
-                    "warning: shard store {} does not exist: its share of the night was not looked at",
-                    s.display()
-                );
-                lost.push(format!("shard store {} (missing)", s.display()));
-                continue;
-            }
-            eprintln!("error: shard store {} does not exist", s.display());
-            return Ok(exit::BAD_CONFIG);
-        }
-        if std::path::absolute(s).ok() == std::path::absolute(store).ok() {
-            eprintln!(
-                "error: {} is both a shard and the store to merge into",
-                s.display()
-            );
-            return Ok(exit::BAD_CONFIG);
-        }
-        opened.push((s.clone(), Store::open_existing(s)?));
-    }
+    let opened = match open_shards(store, shards, announce, &mut lost)? {
+        Ok(opened) => opened,
+        Err(code) => return Ok(code),
+    };
     let target = Store::open(store)?;
     let mut m = brandguard::scan::merge::merge(&config, &target, &opened)?;
     // Not writing it must not cost the night its merge summary and announcement:
@@ -470,6 +451,41 @@ fn merge(store: &Path, targets: &Path, shards: &[PathBuf], announce: bool) -> Re
     brandguard::scan::night::write_summary(&path, &m)?;
     println!("merge summary written to {}", path.display());
     Ok(code)
+}
+
+/// The shard stores to merge, opened; a missing one is a lost share of the night
+/// with `announce` (noted in `lost`), else a bad configuration, as is a shard
+/// that is the store merged into (`Err` with the exit code).
+fn open_shards(
+    store: &Path,
+    shards: &[PathBuf],
+    announce: bool,
+    lost: &mut Vec<String>,
+) -> Result<std::result::Result<Vec<(PathBuf, Store)>, u8>> {
+    let mut opened = Vec::new();
+    for s in shards {
+        if !s.exists() {
+            if announce {
+                eprintln!(
+                    "warning: shard store {} does not exist: its share of the night was not looked at",
+                    s.display()
+                );
+                lost.push(format!("shard store {} (missing)", s.display()));
+                continue;
+            }
+            eprintln!("error: shard store {} does not exist", s.display());
+            return Ok(Err(exit::BAD_CONFIG));
+        }
+        if std::path::absolute(s).ok() == std::path::absolute(store).ok() {
+            eprintln!(
+                "error: {} is both a shard and the store to merge into",
+                s.display()
+            );
+            return Ok(Err(exit::BAD_CONFIG));
+        }
+        opened.push((s.clone(), Store::open_existing(s)?));
+    }
+    Ok(Ok(opened))
 }
 
 /// Writes `shard-context.json` beside the store: what the next night's shards

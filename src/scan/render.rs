@@ -503,9 +503,12 @@ pub async fn render_pages(
             .and_then(|r| shown_a_listing(&verdicts, &p.url, r));
         match rendered {
             Ok(r) => {
-                let otherwise = p
-                    .offer
-                    .shown_otherwise(&read_offer(m, &p.url, r.dom.clone()));
+                // Parsed off the runtime: the desk serves its pages from it.
+                let (market, url, dom) = (m.clone(), p.url.clone(), r.dom.clone());
+                let shown = tokio::task::spawn_blocking(move || read_offer(&market, &url, dom))
+                    .await
+                    .unwrap_or_default();
+                let otherwise = p.offer.shown_otherwise(&shown);
                 store.record_render(p.of(0, &otherwise), r)?;
                 if otherwise.is_empty() {
                     out.rendered += 1;

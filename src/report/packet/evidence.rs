@@ -328,6 +328,24 @@ pub(super) fn unrendered(
     Ok(out)
 }
 
+/// The floor the listing's findings name: the first finding's, else any.
+fn floor_of(e: &Evidence) -> String {
+    e.records
+        .iter()
+        .find_map(|r| r.finding.floor.as_ref().map(|p| p.to_string()))
+        .unwrap_or_default()
+}
+
+/// The first and last time any of the listing's findings was seen.
+fn seen_span(e: &Evidence) -> (chrono::DateTime<Utc>, chrono::DateTime<Utc>) {
+    let first = e.records.iter().map(|r| r.first_seen).min();
+    let last = e.records.iter().map(|r| r.last_seen).max();
+    (
+        first.unwrap_or_else(Utc::now),
+        last.unwrap_or_else(Utc::now),
+    )
+}
+
 /// The listing's folder inside the packet: `evidence/MARKETPLACE-ID`.
 fn folder_of(e: &Evidence) -> String {
     let first = &e.records[0].finding;
@@ -537,28 +555,8 @@ fn describe(
         .as_ref()
         .map(|p| p.to_string())
         .unwrap_or_default();
-    let floor = first
-        .floor
-        .as_ref()
-        .map(|p| p.to_string())
-        .or_else(|| {
-            e.records
-                .iter()
-                .find_map(|r| r.finding.floor.as_ref().map(|p| p.to_string()))
-        })
-        .unwrap_or_default();
-    let first_seen = e
-        .records
-        .iter()
-        .map(|r| r.first_seen)
-        .min()
-        .unwrap_or_else(Utc::now);
-    let last_seen = e
-        .records
-        .iter()
-        .map(|r| r.last_seen)
-        .max()
-        .unwrap_or_else(Utc::now);
+    let floor = floor_of(e);
+    let (first_seen, last_seen) = seen_span(e);
     let kinds: Vec<&str> = e.records.iter().map(|r| r.finding.kind.as_str()).collect();
     let listing = serde_json::json!({
         "marketplace": first.marketplace,
