@@ -11,6 +11,7 @@ struct Run {
     server: DemoServer,
     summary: ScanSummary,
     detection: Detection,
+    store: brandguard::evidence::Store,
     _dir: tempfile::TempDir,
 }
 
@@ -49,6 +50,7 @@ async fn scan_market(opts: DemoOptions, tune: impl FnOnce(&mut Config)) -> Run {
         server,
         summary,
         detection,
+        store,
         _dir: dir,
     }
 }
@@ -371,4 +373,40 @@ async fn a_search_cut_at_max_pages_with_results_left_is_said() {
     // A trap is no cut: endless pagination ends on its stale-page guard.
     let trap = scan_with(vec![(Site::Tmart, Fault::EndlessPagination)]).await;
     assert_eq!(trap.summary.marketplaces["tmart"].searches_cut, 0);
+}
+
+/// A price box that also shows a pay-later offer and a saving (`¥1,299.00 或分4期
+/// 每期¥324.75 立省¥129.90`, as real shops' do, read through tmart's CSS selector):
+/// the price is what the listing asks, never an instalment or the saving. Read as
+/// "the lowest of 3 prices", the instalment was every tmart listing's price, a
+/// quarter of it, and a false below-floor finding on each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pay_later_offer_and_a_saving_in_the_price_box_are_not_the_price() {
+    let run = scan_with(vec![(Site::Tmart, Fault::PayLater)]).await;
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+    let catalog = run.server.catalog();
+    let mut read = 0;
+    for o in run.store.latest_observations() {
+        let o = o.expect("observation");
+        if o.listing.marketplace != "tmart" {
+            continue;
+        }
+        let l = catalog
+            .listings
+            .iter()
+            .find(|l| l.site == Site::Tmart && l.id == o.listing.listing_id)
+            .expect("a demo listing");
+        let list = o.listing.list_price.as_ref().expect("a list price");
+        assert_eq!(list.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
+        assert_eq!(o.listing.price_choice, None, "{}", l.id);
+        assert!(
+            o.listing.sources["price"].contains("left out instalments")
+                && o.listing.sources["price"].contains("left out savings"),
+            "{}: {:?}",
+            l.id,
+            o.listing.sources
+        );
+        read += 1;
+    }
+    assert!(read > 10, "tmart listings read: {read}");
 }

@@ -282,6 +282,19 @@ pub(super) fn with_script_price(page: &str) -> String {
     }
 }
 
+/// tmart's item page with a pay-later offer and a saving inside its price box
+/// ([`super::Fault::PayLater`]): four instalments of a quarter of `price` and a
+/// saving of a tenth, after the price.
+pub(super) fn with_pay_later(page: &str, price: Decimal) -> String {
+    let shown = format!("class=\"price-now\">¥{}", grouped(price));
+    let offer = format!(
+        "{shown}<small class=\"pay-later\"> 或分4期 每期¥{}</small><small class=\"save\"> 立省¥{}</small>",
+        grouped((price / Decimal::from(4)).round_dp(2)),
+        grouped((price / Decimal::from(10)).round_dp(2)),
+    );
+    page.replacen(&shown, &offer, 1)
+}
+
 #[cfg(test)]
 mod redesign_tests {
     #[test]

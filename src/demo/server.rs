@@ -78,6 +78,12 @@ pub enum Fault {
     /// browser shows the doubled price; the fetched bytes and their structured
     /// data keep the HTML's ([`pages::with_script_price`]).
     ScriptPrice,
+    /// tmart's price box also carries a pay-later offer and a saving, as real
+    /// shops' do: `¥1,299.00 或分4期 每期¥324.75 立省¥129.90` (four instalments of a
+    /// quarter of the price, a saving of a tenth). The price is still the first
+    /// amount; read as "the lowest", an instalment or the saving becomes a false
+    /// below-floor finding ([`pages::with_pay_later`]).
+    PayLater,
     /// robots.txt disallows the item pages of every `every`-th listing (by
     /// position), or all item pages with `every` 1: a marketplace that starts
     /// keeping crawlers off its listings while its search pages stay open.
@@ -130,7 +136,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `removed-redirect`, `removed-moved`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `removed-redirect`, `removed-moved`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -160,6 +166,7 @@ impl FromStr for Fault {
             "redesign-search" => Fault::RedesignSearch,
             "unshown-gone-words" => Fault::UnshownGoneWords,
             "script-price" => Fault::ScriptPrice,
+            "pay-later" => Fault::PayLater,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
@@ -667,6 +674,9 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
     }
     if st.has(|f| matches!(f, Fault::ScriptPrice)).is_some() {
         page = pages::with_script_price(&page);
+    }
+    if st.has(|f| matches!(f, Fault::PayLater)).is_some() {
+        page = pages::with_pay_later(&page, l.price);
     }
     let mut bytes = pages::encode(site, page);
     if let Some(Fault::Huge { bytes: n }) = st.has(|f| matches!(f, Fault::Huge { .. })) {

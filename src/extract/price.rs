@@ -146,6 +146,12 @@ pub enum PriceError {
         "holds only an estimate converted into another currency (`{0}`): not what the seller asks"
     )]
     Estimate(String),
+    /// Every amount in the text is one a buyer does not pay for the listing: a
+    /// saving, a coupon's or reward's value, an instalment (`You save $20.00`,
+    /// `4 interest-free payments of $22.50`). Read as the price, it would be a
+    /// false below-floor finding.
+    #[error("holds only {what} (`{text}`): not what the listing asks")]
+    NotThePrice { what: &'static str, text: String },
 }
 
 /// Minus signs as pages write them (ASCII hyphen-minus and U+2212).
@@ -293,7 +299,10 @@ fn numbers_at(
         if exponent_after(chars, end) {
             return Err(PriceError::Exponent(text.trim().to_string()));
         }
-        if negative_before(chars, start) {
+        // "40% OFF" is a discount, not a price; "-17%" beside Amazon's price is
+        // that discount's sign, not a negative amount (it refused the whole text).
+        let percent = chars[end..].iter().find(|c| !c.is_whitespace()) == Some(&'%');
+        if !percent && negative_before(chars, start) {
             return Err(PriceError::Negative(text.trim().to_string()));
         }
         // ".75" is 0.75, but in "$.750.30" the point is stray.
@@ -303,8 +312,6 @@ fn numbers_at(
             (false, Some(rest)) => (rest.to_string(), decimal_hint),
             _ => (raw, decimal_hint),
         };
-        // "40% OFF" is a discount, not a price.
-        let percent = chars[end..].iter().find(|c| !c.is_whitespace()) == Some(&'%');
         if !percent && let Some(value) = number(&raw, hint, minor_units) {
             out.push(Found { start, end, value });
         }
@@ -523,7 +530,128 @@ const SHIPPING_WORDS: &[&str] = &[
     "运费",
     "送料",
     "배송비",
+    "import fees",
+    "import charges",
+    "import duties",
+    "duties",
+    "customs",
+    "einfuhrabgaben",
+    "frais d'importation",
 ];
+
+/// Words before an amount saying it is a saving, the value of a coupon or a
+/// reward, not a price (`You save: $20.00`, `Save $5 with coupon`, `Earn $5`,
+/// `Sie sparen 20,00 €`, `立省¥200`). Real price boxes carry them beside the price
+/// (Walmart's, Best Buy's, Amazon's older layout): counted as a price, the saving
+/// became the listing's "lowest" price, far under any floor.
+const SAVING_WORDS: &[&str] = &[
+    "save",
+    "you save",
+    "saving",
+    "savings",
+    "discount",
+    "coupon",
+    "earn",
+    "reward",
+    "rewards",
+    "cashback",
+    "cash back",
+    "sparen",
+    "sparst",
+    "ersparnis",
+    "économisez",
+    "économie",
+    "remise",
+    "ahorra",
+    "ahorras",
+    "ahorro",
+    "descuento",
+    "risparmi",
+    "risparmio",
+    "sconto",
+    "立省",
+    "节省",
+    "立减",
+    "省下",
+];
+
+/// Words right after an amount saying the same (`$10 off`, `$5 back`, `$20
+/// mail-in rebate`, `20 € Rabatt`).
+const SAVING_AFTER: &[&str] = &[
+    "off",
+    "back",
+    "cashback",
+    "in rewards",
+    "rebate",
+    "mail-in rebate",
+    "coupon",
+    "rabatt",
+    "de réduction",
+    "de remise",
+    "de descuento",
+    "di sconto",
+];
+
+/// Words before an amount saying it is one instalment of the price, not the price
+/// (`or 4 interest-free payments of $22.50 with Afterpay`, Klarna's `3 Raten à
+/// 33,33 €`, `12 cuotas de $833`, `分4期 每期¥324.75`): pay-later offers sit in
+/// or beside the price box on most shops.
+const INSTALMENT_WORDS: &[&str] = &[
+    "payments of",
+    "payment of",
+    "installments of",
+    "instalments of",
+    "installment of",
+    "instalment of",
+    "interest-free",
+    "interest free",
+    "monthly",
+    "pay in",
+    "financing",
+    "raten à",
+    "raten a",
+    "raten zu",
+    "raten von",
+    "monatlich",
+    "mensualités",
+    "mensualité",
+    "fois sans frais",
+    "cuotas de",
+    "meses sin intereses",
+    "rate da",
+    "每期",
+    "分期",
+    "月供",
+];
+
+/// Words right after an amount saying it is an instalment (`$8.33 x 12 months`,
+/// `$8.33 a month`, `$22.50 with Klarna`).
+const INSTALMENT_AFTER: &[&str] = &[
+    "x",
+    "×",
+    "a month",
+    "per month",
+    "each month",
+    "monthly",
+    "mo.",
+    "with klarna",
+    "with afterpay",
+    "with affirm",
+    "with zip",
+    "with sezzle",
+    "with paypal",
+    "with shop pay",
+    "im monat",
+    "par mois",
+    "al mes",
+    "por mes",
+    "al mese",
+    "每期",
+    "/期",
+];
+
+/// Words before an amount saying it is a price only with a trade-in.
+const TRADE_IN_WORDS: &[&str] = &["trade-in", "trade in", "with trade"];
 
 /// Words before an amount saying it is a former or reference price, not what the
 /// listing asks now (`Was: $124.95`, `UVP`, `RRP`, `statt`, `List Price:`).
@@ -541,6 +669,23 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "prix conseillé",
     "originally",
     "old price",
+    "compare at",
+    "typical price",
+    "typical:",
+    "retail price",
+    "original price",
+    "orig.",
+    "reg",
+    "regular",
+    "regularly",
+    "ursprünglicher preis",
+    "streichpreis",
+    "prix de référence",
+    "ancien prix",
+    "precio anterior",
+    "precio original",
+    "prezzo consigliato",
+    "prezzo di listino",
     "原价",
     "市场价",
     "参考价",
@@ -605,6 +750,23 @@ pub fn read_advertised(
     kept = leave_out(kept, "former or reference prices", &mut why, |i, l| {
         has_word(&t.before(i, l), LIST_PRICE_WORDS)
     });
+    kept = leave_out_or_refuse(kept, "savings, coupons and rewards", &mut why, |i, l| {
+        // "Subscribe & Save $94.99" names a price (with a subscription), not a saving.
+        let before = t
+            .before(i, l)
+            .replace("subscribe & save", "")
+            .replace("subscribe and save", "");
+        has_word(&before, SAVING_WORDS) || starts_with_word(&t.after(i, l), SAVING_AFTER)
+    })?;
+    kept = leave_out_or_refuse(kept, "instalments", &mut why, |i, l| {
+        let before = t.before(i, l);
+        has_word(&before, INSTALMENT_WORDS)
+            || times_before(&before)
+            || starts_with_word(&t.after(i, l), INSTALMENT_AFTER)
+    })?;
+    kept = leave_out_or_refuse(kept, "prices with a trade-in", &mut why, |i, l| {
+        has_word(&t.before(i, l), TRADE_IN_WORDS)
+    })?;
     let amounts: std::collections::BTreeSet<Decimal> = kept.iter().map(|f| f.value).collect();
     let amount = *amounts.first().ok_or(PriceError::NoAmount)?;
     let among: Vec<Decimal> = if amounts.len() > 1 {
@@ -649,6 +811,53 @@ fn leave_out(
     keep.iter().map(|&i| list[i]).collect()
 }
 
+/// As [`leave_out`], but a text whose every amount is of the kind dropped holds no
+/// price at all: [`PriceError::NotThePrice`] (a saving alone, read as the price,
+/// is a false finding; the floor is better left unchecked, and said so).
+fn leave_out_or_refuse(
+    list: Vec<Found>,
+    what: &'static str,
+    why: &mut Vec<String>,
+    drop: impl Fn(usize, &[Found]) -> bool,
+) -> Result<Vec<Found>, PriceError> {
+    if !list.is_empty() && (0..list.len()).all(|i| drop(i, &list)) {
+        return Err(PriceError::NotThePrice {
+            what,
+            text: join_values(list.iter()),
+        });
+    }
+    Ok(leave_out(list, what, why, drop))
+}
+
+/// Does `after` (an amount's following words, lower case) begin with one of
+/// `words`, as a whole word? Leading punctuation and spaces are skipped.
+fn starts_with_word(after: &str, words: &[&str]) -> bool {
+    let after = after.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '×' && c != '/');
+    words.iter().any(|w| {
+        after
+            .strip_prefix(w)
+            .is_some_and(|rest| !w.ends_with(spaced_letter) || !rest.starts_with(spaced_letter))
+    })
+}
+
+/// `4 x $22.50`, `4x 22,50 €`, `4 × ¥324`: the amount after a count and a times sign
+/// is one instalment.
+fn times_before(before: &str) -> bool {
+    let b = before.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '×');
+    let Some(rest) = b.strip_suffix('x').or_else(|| b.strip_suffix('×')) else {
+        return false;
+    };
+    rest.trim_end().ends_with(|c: char| c.is_ascii_digit())
+}
+
+/// A letter of a script that writes spaces between words: a word of such letters
+/// must not match inside a longer one (`was` in `Swarovski`, `off` in `offer`). CJK
+/// writes none, so its words match anywhere (`立省` in `商品立省¥200`).
+fn spaced_letter(c: char) -> bool {
+    c.is_alphabetic()
+        && !matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}')
+}
+
 fn join_values<'a>(list: impl Iterator<Item = &'a Found>) -> String {
     list.map(|f| f.value.to_string())
         .collect::<Vec<_>>()
@@ -659,16 +868,10 @@ fn join_values<'a>(list: impl Iterator<Item = &'a Found>) -> String {
 fn has_word(hay: &str, words: &[&str]) -> bool {
     words.iter().any(|w| {
         hay.match_indices(w).any(|(i, _)| {
-            let ok_before = !w.starts_with(char::is_alphabetic)
-                || !hay[..i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphabetic);
-            let ok_after = !w.ends_with(char::is_alphabetic)
-                || !hay[i + w.len()..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphabetic);
+            let ok_before = !w.starts_with(spaced_letter)
+                || !hay[..i].chars().next_back().is_some_and(spaced_letter);
+            let ok_after = !w.ends_with(spaced_letter)
+                || !hay[i + w.len()..].chars().next().is_some_and(spaced_letter);
             ok_before && ok_after
         })
     })
@@ -937,7 +1140,7 @@ mod tests {
         assert_eq!(read("$10-$20").unwrap().amount, Decimal::from(10));
         assert_eq!(read("$10 - $20").unwrap().amount, Decimal::from(10));
         assert_eq!(read("- $44.99").unwrap().amount, Decimal::new(4499, 2));
-        assert_eq!(read("Save 5e").unwrap().amount, Decimal::from(5));
+        assert_eq!(read("Only 5e").unwrap().amount, Decimal::from(5));
         assert_eq!(read("EUR 12,99").unwrap().amount, Decimal::new(1299, 2));
     }
 
@@ -1051,5 +1254,109 @@ mod tests {
     #[test]
     fn no_number_no_price() {
         assert!(parse_price("Call for price", &Currency::new("USD").unwrap()).is_none());
+    }
+
+    /// Price texts with an amount beside the price that is not it: (text, the
+    /// marketplace's currency, the price, what was left out).
+    const PRICE_BOX_EXTRAS: &[(&str, &str, &str, &str)] = &[
+        (
+            "$89.99 or 4 interest-free payments of $22.50 with Afterpay",
+            "USD",
+            "89.99",
+            "instalments",
+        ),
+        ("$89.99 or 4 x $22.50", "USD", "89.99", "instalments"),
+        ("$99.99 ($8.33 x 12 months)", "USD", "99.99", "instalments"),
+        ("$99.99 or $8.33 a month", "USD", "99.99", "instalments"),
+        (
+            "89,99 € oder 3 Raten à 30,00 €",
+            "EUR",
+            "89.99",
+            "instalments",
+        ),
+        (
+            "$9,999 o 12 meses sin intereses de $833",
+            "MXN",
+            "9999",
+            "instalments",
+        ),
+        (
+            "¥1,299.00 或分4期 每期¥324.75",
+            "CNY",
+            "1299",
+            "instalments",
+        ),
+        ("$99.99 You Save: $20.00 (17%)", "USD", "99.99", "savings"),
+        ("$99.99 Save $5 with coupon", "USD", "99.99", "savings"),
+        ("$99.99 Extra $10 off", "USD", "99.99", "savings"),
+        ("$99.99 Earn $5 in rewards", "USD", "99.99", "savings"),
+        ("89,99 € Sie sparen 10,00 €", "EUR", "89.99", "savings"),
+        ("¥1,299.00 立省¥129.90", "CNY", "1299", "savings"),
+        ("$99.99 with trade-in $49.99", "USD", "99.99", "trade-in"),
+        (
+            "$99.99 + $10.00 Import Fees Deposit",
+            "USD",
+            "99.99",
+            "shipping",
+        ),
+        ("$79.99 Compare at $99.99", "USD", "79.99", "reference"),
+        ("$79.99 Typical price: $99.99", "USD", "79.99", "reference"),
+        ("Sale $79.99 Regular $99.99", "USD", "79.99", "reference"),
+        (
+            "-17% $79.99 List Price: $99.99",
+            "USD",
+            "79.99",
+            "reference",
+        ),
+    ];
+
+    /// Amounts a real price box shows beside the price that a buyer does not pay for
+    /// the listing: instalments, savings, coupons, rewards, trade-in prices, import
+    /// fees, reference prices (Amazon's, Walmart's, Shopify's, Klarna's wordings).
+    /// Each was read as "the lowest of 2 prices" and became a false below-floor
+    /// finding; a text holding only such an amount holds no price.
+    #[test]
+    fn instalments_savings_and_reference_prices_are_not_the_price() {
+        let read = |t: &str, default: &str| {
+            read_advertised(
+                t,
+                Hints::default(),
+                &Currency::new(default).unwrap(),
+                VatBasis::Inclusive,
+            )
+        };
+        for &(text, currency, amount, left_out) in PRICE_BOX_EXTRAS {
+            let r = read(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                r.money.amount.normalize().to_string(),
+                amount,
+                "{text}: {:?}",
+                r.why
+            );
+            assert!(r.among.is_empty(), "{text}: {:?}", r.among);
+            assert!(
+                r.why.iter().any(|w| w.contains(left_out)),
+                "{text}: {:?}",
+                r.why
+            );
+        }
+        // A conditional price a buyer can pay is still a price the page asks.
+        let r = read("$99.99 Subscribe & Save $94.99", "USD").unwrap();
+        assert_eq!(r.money.amount, Decimal::new(9499, 2));
+        // Words inside longer ones are not those words.
+        let r = read("$99.99 Offer price $89.99", "USD").unwrap();
+        assert_eq!(r.money.amount, Decimal::new(8999, 2));
+        // Only a saving or an instalment: no price at all.
+        for text in [
+            "You save $20.00",
+            "4 interest-free payments of $22.50",
+            "立省¥129.90",
+        ] {
+            assert!(
+                matches!(read(text, "USD"), Err(PriceError::NotThePrice { .. })),
+                "{text}: {:?}",
+                read(text, "USD")
+            );
+        }
     }
 }
