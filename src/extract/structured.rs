@@ -241,20 +241,18 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 .is_none()
                 .then(|| v.get("highPrice").and_then(text))
                 .flatten();
+            let spec = v
+                .get("priceSpecification")
+                .and_then(|p| asked_now(g.resolve(p), g));
             let price = v
                 .get("price")
                 .and_then(text)
                 .or_else(|| v.get("lowPrice").and_then(text))
-                .or_else(|| {
-                    v.get("priceSpecification")
-                        .and_then(|p| p.get("price"))
-                        .and_then(text)
-                });
-            let currency = v.get("priceCurrency").and_then(text).or_else(|| {
-                v.get("priceSpecification")
-                    .and_then(|p| p.get("priceCurrency"))
-                    .and_then(text)
-            });
+                .or_else(|| spec.and_then(|p| p.get("price")).and_then(text));
+            let currency = v
+                .get("priceCurrency")
+                .and_then(text)
+                .or_else(|| spec.and_then(|p| p.get("priceCurrency")).and_then(text));
             let seller = v
                 .get("seller")
                 .or_else(|| v.get("offeredBy"))
@@ -273,6 +271,50 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
             });
         }
         _ => {}
+    }
+}
+
+/// Of an offer's `priceSpecification` (one, or a list as Google's sale-price
+/// example writes it: the sale price and a `StrikethroughPrice`), the entry that is
+/// the price everyone is asked now. Not a former price (`priceType` `ListPrice`,
+/// `StrikethroughPrice`, `SRP`, `MSRP`, `InvoicePrice`), a member's price
+/// (`validForMemberTier`), a price per unit (`referenceQuantity` other than one
+/// item: `4,36 € / 100 ml`), nor an instalment or a subscription's charge
+/// (`billingDuration`, `billingIncrement`): each is lower or higher than the price
+/// for reasons of its own, and read as the price it made the finding untrue (the
+/// first entry of a list was read before only when the list was one object; a list
+/// gave no price at all).
+fn asked_now<'v>(spec: &'v Value, g: &Graph<'v>) -> Option<&'v Value> {
+    let now = |e: &&Value| {
+        let former = e.get("priceType").and_then(text).is_some_and(|t| {
+            let t = t.rsplit('/').next().unwrap_or(&t).to_ascii_lowercase();
+            [
+                "listprice",
+                "strikethroughprice",
+                "srp",
+                "msrp",
+                "invoiceprice",
+                "minimumadvertisedprice",
+            ]
+            .contains(&t.as_str())
+        });
+        let per_unit = e.get("referenceQuantity").is_some_and(|q| {
+            let q = g.resolve(q);
+            let one = q.get("value").and_then(text).as_deref() == Some("1");
+            let item = q
+                .get("unitCode")
+                .and_then(text)
+                .is_none_or(|u| matches!(u.as_str(), "C62" | "H87" | "EA" | "XPP"));
+            !(one && item)
+        });
+        let billed = e.get("billingDuration").is_some() || e.get("billingIncrement").is_some();
+        let member = e.get("validForMemberTier").is_some();
+        e.get("price").is_some() && !former && !per_unit && !billed && !member
+    };
+    match spec {
+        Value::Array(a) => a.iter().map(|e| g.resolve(e)).find(now),
+        e @ Value::Object(_) => Some(e).filter(now),
+        _ => None,
     }
 }
 
@@ -919,6 +961,42 @@ mod tests {
         assert_eq!(
             ps[0].offers[0].seller_id.as_deref(),
             Some("/vendors/x.html")
+        );
+    }
+
+    /// Google's sale-price markup (2024) gives the price as a list of
+    /// `UnitPriceSpecification`s: the sale price and a `StrikethroughPrice`. The list
+    /// gave no price; a former, member, unit or instalment price must never be it.
+    #[test]
+    fn a_price_specification_gives_the_price_asked_now() {
+        let price = |spec: &str| {
+            let html = format!(
+                r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme P3",
+                "offers":{{"@type":"Offer","priceSpecification":{spec}}}}}</script>"#
+            );
+            let (ps, _) = json_ld(&Html::parse_document(&html));
+            let o = &ps[0].offers[0];
+            (o.price.clone(), o.currency.clone())
+        };
+        let usd = |p: &str| (Some(p.to_string()), Some("USD".to_string()));
+        let sale = r#"[{"@type":"UnitPriceSpecification","price":10.49,"priceCurrency":"USD"},
+            {"@type":"UnitPriceSpecification","priceType":"https://schema.org/StrikethroughPrice","price":15.99,"priceCurrency":"USD"}]"#;
+        assert_eq!(price(sale), usd("10.49"));
+        let former_first = r#"[{"priceType":"https://schema.org/ListPrice","price":15.99,"priceCurrency":"USD"},
+            {"price":"10.49","priceCurrency":"USD"}]"#;
+        assert_eq!(price(former_first), usd("10.49"));
+        // The lower prices a page's markup also carries are not the price.
+        let lower = r#"[{"price":8.00,"priceCurrency":"USD","validForMemberTier":{"@type":"MemberProgramTier","name":"Gold"}},
+            {"price":0.42,"priceCurrency":"USD","referenceQuantity":{"value":100,"unitCode":"MLT"}},
+            {"price":2.62,"priceCurrency":"USD","billingDuration":4,"billingIncrement":1},
+            {"price":10.49,"priceCurrency":"USD","referenceQuantity":{"value":1,"unitCode":"C62"}}]"#;
+        assert_eq!(price(lower), usd("10.49"));
+        // Only a former price: no price (the selectors may find one), never it.
+        let only_former = r#"{"priceType":"https://schema.org/StrikethroughPrice","price":15.99,"priceCurrency":"USD"}"#;
+        assert_eq!(price(only_former), (None, None));
+        assert_eq!(
+            price(r#"{"price":"10.49","priceCurrency":"USD"}"#),
+            usd("10.49")
         );
     }
 }
