@@ -233,6 +233,12 @@ fn spaced_cents(chars: &[char], j: usize, decimal_hint: Option<char>) -> bool {
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
 }
 
+/// Exactly three digits after the grouping character at `j`, then no digit.
+fn thousands_group(chars: &[char], j: usize) -> bool {
+    (1..=3).all(|k| chars.get(j + k).is_some_and(char::is_ascii_digit))
+        && !chars.get(j + 4).is_some_and(char::is_ascii_digit)
+}
+
 /// A euro sign between whole and cents, as French shops print (`35€99`, `35€ 99`):
 /// the sign, at most one space, exactly two digits, then no more digits.
 fn euro_cents(chars: &[char], j: usize) -> bool {
@@ -277,11 +283,20 @@ fn numbers_at(
                 end = j + 1;
                 j += 1;
             } else if spaced_cents(chars, j, decimal_hint) {
-                j += 1;
+                j += 2;
             } else if decimal_hint.is_none() && euro_cents(chars, j) {
                 j += if chars[j + 1] == ' ' { 2 } else { 1 };
-            } else if (matches!(c, '.' | ',' | '\'' | ' ' | '\u{2009}' | '\u{202f}')
-                || Some(c) == decimal_hint)
+            } else if matches!(c, '\'' | ' ' | '\u{2009}' | '\u{202f}') && Some(c) != decimal_hint {
+                // A space or an apostrophe groups thousands (`1 299,00`, `1'299.00`):
+                // three digits follow, and no decimal point came before. Otherwise
+                // it ends the number: `US $12.50 3 bids` was 12,503.
+                if !thousands_group(chars, j)
+                    || chars[start..j].iter().any(|c| matches!(c, '.' | ','))
+                {
+                    break;
+                }
+                j += 1;
+            } else if (matches!(c, '.' | ',') || Some(c) == decimal_hint)
                 && j + 1 < chars.len()
                 && chars[j + 1].is_ascii_digit()
             {
@@ -440,6 +455,9 @@ const EX_VAT: &[&str] = &[
     "+ vat",
     "+vat",
     "sans tva",
+    "税抜",
+    "税別",
+    "本体",
 ];
 
 /// Words after an amount saying it includes VAT.
@@ -456,7 +474,13 @@ const INC_VAT: &[&str] = &[
     "ttc",
     "toutes taxes",
     "avec tva",
+    "税込",
 ];
+
+/// VAT labels written before the amount they label (`12,800円（税込14,080円）`:
+/// 12,800 without tax, 14,080 with it): right before the next amount, such a label
+/// is that amount's, not the one it follows.
+const VAT_LABELS_BEFORE: &[&str] = &["税込", "税抜", "税別", "本体価格", "本体"];
 
 /// Words before an amount saying it is the price converted into the visitor's
 /// currency, an estimate the marketplace adds (eBay's `Approximately US $2.66`
@@ -572,7 +596,11 @@ const SAVING_WORDS: &[&str] = &[
     "立省",
     "节省",
     "立减",
+    "减",
     "省下",
+    "gift card",
+    "promotional credit",
+    "promo credit",
 ];
 
 /// Words right after an amount saying the same (`$10 off`, `$5 back`, `$20
@@ -592,6 +620,39 @@ const SAVING_AFTER: &[&str] = &[
     "di sconto",
 ];
 
+/// Words before an amount saying it is a spending threshold a promotion starts
+/// at, not a price (`Spend $50, save $10`, `FREE delivery on orders over $35`,
+/// `满¥299减¥50`).
+const THRESHOLD_WORDS: &[&str] = &[
+    "spend",
+    "orders over",
+    "order over",
+    "orders of",
+    "purchases over",
+    "purchase of",
+    "minimum order",
+    "mindestbestellwert",
+    "bestellwert",
+    "dès",
+    "a partir de compras",
+    "满",
+];
+
+/// Words beside an amount saying it is a fee or a deposit charged with the price
+/// or before it (`Deposit $10.00`, `$2.50 bottle deposit`, `Includes $5 eco fee`).
+const FEE_WORDS: &[&str] = &["deposit", "fee", "fees", "pfand", "caution", "recycling"];
+
+/// Words after an amount saying the same.
+const FEE_AFTER: &[&str] = &[
+    "deposit",
+    "fee",
+    "eco fee",
+    "bottle deposit",
+    "recycling fee",
+    "core charge",
+    "pfand",
+];
+
 /// Words before an amount saying it is one instalment of the price, not the price
 /// (`or 4 interest-free payments of $22.50 with Afterpay`, Klarna's `3 Raten à
 /// 33,33 €`, `12 cuotas de $833`, `分4期 每期¥324.75`): pay-later offers sit in
@@ -608,6 +669,11 @@ const INSTALMENT_WORDS: &[&str] = &[
     "monthly",
     "pay in",
     "financing",
+    "finanzierung",
+    "emi",
+    "x de",
+    "parcelas de",
+    "vezes de",
     "raten à",
     "raten a",
     "raten zu",
@@ -634,6 +700,9 @@ const INSTALMENT_AFTER: &[&str] = &[
     "each month",
     "monthly",
     "mo.",
+    "mtl",
+    "monatl",
+    "sem juros",
     "with klarna",
     "with afterpay",
     "with affirm",
@@ -663,6 +732,8 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "list:",
     "statt",
     "msrp",
+    "m.r.p",
+    "mrp",
     "reg.",
     "regular price",
     "before",
@@ -727,8 +798,19 @@ pub fn read_advertised(
         VatBasis::Inclusive => "amounts without VAT",
         VatBasis::Exclusive => "amounts with VAT",
     };
+    // `12,800円（税込14,080円）`: where one amount is labelled `税込` before it, an
+    // amount with no label beside it is the price before tax.
+    let japanese_inclusive = |l: &[Found]| {
+        (0..l.len()).any(|k| {
+            t.before(k, l)
+                .trim_end_matches(['¥', '￥', ' '])
+                .ends_with("税込")
+        })
+    };
     kept = leave_out(kept, basis, &mut why, |i, l| {
-        has_word(&t.after(i, l), wrong_basis)
+        let words = t.vat_words(i, l);
+        has_word(&words, wrong_basis)
+            || (vat == VatBasis::Inclusive && japanese_inclusive(l) && !has_word(&words, INC_VAT))
     });
     // Unit prices ("4,36 € / 100 ml", "$2.50 per oz") are not the listing's price.
     kept = leave_out(kept, "unit prices", &mut why, |i, l| {
@@ -750,23 +832,7 @@ pub fn read_advertised(
     kept = leave_out(kept, "former or reference prices", &mut why, |i, l| {
         has_word(&t.before(i, l), LIST_PRICE_WORDS)
     });
-    kept = leave_out_or_refuse(kept, "savings, coupons and rewards", &mut why, |i, l| {
-        // "Subscribe & Save $94.99" names a price (with a subscription), not a saving.
-        let before = t
-            .before(i, l)
-            .replace("subscribe & save", "")
-            .replace("subscribe and save", "");
-        has_word(&before, SAVING_WORDS) || starts_with_word(&t.after(i, l), SAVING_AFTER)
-    })?;
-    kept = leave_out_or_refuse(kept, "instalments", &mut why, |i, l| {
-        let before = t.before(i, l);
-        has_word(&before, INSTALMENT_WORDS)
-            || times_before(&before)
-            || starts_with_word(&t.after(i, l), INSTALMENT_AFTER)
-    })?;
-    kept = leave_out_or_refuse(kept, "prices with a trade-in", &mut why, |i, l| {
-        has_word(&t.before(i, l), TRADE_IN_WORDS)
-    })?;
+    kept = not_paid_for_the_listing(&t, kept, &mut why)?;
     let amounts: std::collections::BTreeSet<Decimal> = kept.iter().map(|f| f.value).collect();
     let amount = *amounts.first().ok_or(PriceError::NoAmount)?;
     let among: Vec<Decimal> = if amounts.len() > 1 {
@@ -790,6 +856,41 @@ pub fn read_advertised(
         why,
         among,
     })
+}
+
+/// `kept` without what a price box shows beside the price that a buyer does not pay
+/// for the listing: savings, coupons and rewards, spending thresholds, fees and
+/// deposits, instalments, prices with a trade-in. A text with nothing else holds no
+/// price ([`leave_out_or_refuse`]).
+fn not_paid_for_the_listing(
+    t: &PriceText,
+    mut kept: Vec<Found>,
+    why: &mut Vec<String>,
+) -> Result<Vec<Found>, PriceError> {
+    kept = leave_out_or_refuse(kept, "savings, coupons and rewards", why, |i, l| {
+        // "Subscribe & Save $94.99" names a price (with a subscription), not a saving.
+        let before = t
+            .before(i, l)
+            .replace("subscribe & save", "")
+            .replace("subscribe and save", "");
+        has_word(&before, SAVING_WORDS) || t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
+    })?;
+    kept = leave_out_or_refuse(kept, "spending thresholds", why, |i, l| {
+        has_word(&t.before(i, l), THRESHOLD_WORDS)
+    })?;
+    kept = leave_out_or_refuse(kept, "fees and deposits", why, |i, l| {
+        has_word(&t.before(i, l), FEE_WORDS) || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
+    })?;
+    kept = leave_out_or_refuse(kept, "instalments", why, |i, l| {
+        let before = t.before(i, l);
+        has_word(&before, INSTALMENT_WORDS)
+            || times_before(&before)
+            || t.followed_by(i, l, INSTALMENT_AFTER, INSTALMENT_WORDS)
+    })?;
+    kept = leave_out_or_refuse(kept, "prices with a trade-in", why, |i, l| {
+        has_word(&t.before(i, l), TRADE_IN_WORDS)
+    })?;
+    Ok(kept)
 }
 
 /// `list` without the amounts `drop` picks, unless that would leave nothing; what was
@@ -984,6 +1085,47 @@ impl PriceText {
             .iter()
             .collect::<String>()
             .to_lowercase()
+    }
+
+    /// The words that say amount `i`'s VAT basis: those after it, without a label
+    /// that stands right before the next amount ([`VAT_LABELS_BEFORE`]), and such a
+    /// label right before it.
+    fn vat_words(&self, i: usize, list: &[Found]) -> String {
+        // Where a label ending the text starts (currency signs and spaces after it).
+        let label_at = |s: &str| {
+            let t = s.trim_end_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '¥' | '￥' | '$' | ':' | '：')
+            });
+            VAT_LABELS_BEFORE
+                .iter()
+                .find(|w| t.ends_with(*w))
+                .map(|w| t.len() - w.len())
+        };
+        let mut words = self.after(i, list);
+        if i + 1 < list.len()
+            && let Some(at) = label_at(&words)
+        {
+            words.truncate(at);
+        }
+        let before = self.before(i, list);
+        if let Some(at) = label_at(&before) {
+            words.push(' ');
+            words.push_str(&before[at..]);
+        }
+        words
+    }
+
+    /// Is amount `i` followed by one of `words` (`$10 off`, `$2.50 deposit`)? Not
+    /// when that word is all that stands before the next amount and is one of
+    /// `labels_next`, words written before what they name: in `CA$99.99 Deposit
+    /// $10.00` the deposit is the $10.
+    fn followed_by(&self, i: usize, list: &[Found], words: &[&str], labels_next: &[&str]) -> bool {
+        let after = self.after(i, list);
+        let word = after.trim_matches(|c: char| !c.is_alphanumeric());
+        if i + 1 < list.len() && labels_next.contains(&word) {
+            return false;
+        }
+        starts_with_word(&after, words)
     }
 
     /// The words before amount `i` of `list`, back to the amount before it.
@@ -1308,6 +1450,36 @@ mod tests {
             "79.99",
             "reference",
         ),
+        ("¥1,299 满¥299减¥50", "CNY", "1299", "spending thresholds"),
+        (
+            "$99.99 Spend $50, save $10",
+            "USD",
+            "99.99",
+            "spending thresholds",
+        ),
+        (
+            "99,99 € 0% Finanzierung ab 8,33 € mtl.",
+            "EUR",
+            "99.99",
+            "instalments",
+        ),
+        (
+            "R$ 999,90 ou 10x de R$ 99,99 sem juros",
+            "BRL",
+            "999.9",
+            "instalments",
+        ),
+        ("₹9,999 EMI starts at ₹485", "INR", "9999", "instalments"),
+        ("₹9,999 M.R.P.: ₹14,999", "INR", "9999", "reference"),
+        ("12,800円（税込14,080円）", "JPY", "14080", "without VAT"),
+        ("CA$99.99 Deposit $10.00", "CAD", "99.99", "deposits"),
+        ("$99.99 + $2.50 bottle deposit", "USD", "99.99", "deposits"),
+        (
+            "$99.99 Gift card $10 with purchase",
+            "USD",
+            "99.99",
+            "savings",
+        ),
     ];
 
     /// Amounts a real price box shows beside the price that a buyer does not pay for
@@ -1346,6 +1518,17 @@ mod tests {
         // Words inside longer ones are not those words.
         let r = read("$99.99 Offer price $89.99", "USD").unwrap();
         assert_eq!(r.money.amount, Decimal::new(8999, 2));
+        // A space groups thousands only before three digits and no decimal point:
+        // `US $12.50 3 bids` was 12,503.
+        for (text, amount) in [
+            ("US $12.50 3 bids", "12.5"),
+            ("1 299,00 €", "1299"),
+            ("CHF 1'299.00", "1299"),
+            ("$12.50 350 sold", "12.5"),
+        ] {
+            let r = read(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.normalize().to_string(), amount, "{text}");
+        }
         // Only a saving or an instalment: no price at all.
         for text in [
             "You save $20.00",
