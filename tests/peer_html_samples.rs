@@ -300,37 +300,9 @@ fn the_adapter_doctor_reports_fields_and_missing_reasons() {
 /// is what reads the price, as on a page without structured data.
 #[test]
 fn an_estimate_in_the_visitors_currency_is_not_read_as_the_price() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("marketplaces")).unwrap();
-    std::fs::copy(
-        "tests/data/generic/brand.toml",
-        dir.path().join("brand.toml"),
-    )
-    .unwrap();
-    let generic = std::fs::read_to_string("tests/data/generic/marketplaces/generic.toml").unwrap();
-    std::fs::write(
-        dir.path().join("marketplaces/generic.toml"),
-        format!("{generic}\n[item.fields]\nprice = \".vi-price\"\n"),
-    )
-    .unwrap();
-    let config = Config::load(dir.path()).unwrap();
+    let (_dir, config) = generic_targets("[item.fields]\nprice = \".vi-price\"\n");
     let m = config.marketplace("generic").unwrap();
-    let path = std::fs::read_dir("tests/data/peer/html_samples/product-extraction-benchmark")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("21e72a8e")
-        })
-        .unwrap();
-    let mut body = String::new();
-    std::io::Read::read_to_string(
-        &mut flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()),
-        &mut body,
-    )
-    .unwrap();
+    let body = captured("21e72a8e");
     assert!(body.contains("Approximately"));
     let body = body.replace("itemprop=", "data-was-itemprop=");
     let url = url::Url::parse("https://www.ebay.com/itm/302474151804").unwrap();
@@ -345,4 +317,87 @@ fn an_estimate_in_the_visitors_currency_is_not_read_as_the_price() {
     // The box's hidden "+GBP 8.75 shipping" is no second price of the listing
     // (it made "the lowest of 2 prices on the page: 1.99, 8.75").
     assert_eq!(i.listing.price_choice, None, "{:?}", i.listing.sources);
+}
+
+/// A targets folder with the generic marketplace, `extra` appended to its file.
+fn generic_targets(extra: &str) -> (tempfile::TempDir, Config) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("marketplaces")).unwrap();
+    std::fs::copy(
+        "tests/data/generic/brand.toml",
+        dir.path().join("brand.toml"),
+    )
+    .unwrap();
+    let generic = std::fs::read_to_string("tests/data/generic/marketplaces/generic.toml").unwrap();
+    std::fs::write(
+        dir.path().join("marketplaces/generic.toml"),
+        format!("{generic}\n{extra}"),
+    )
+    .unwrap();
+    let config = Config::load(dir.path()).unwrap();
+    (dir, config)
+}
+
+/// The captured page of the benchmark whose file name starts with `prefix`.
+fn captured(prefix: &str) -> String {
+    let path = std::fs::read_dir("tests/data/peer/html_samples/product-extraction-benchmark")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap();
+    let mut body = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()),
+        &mut body,
+    )
+    .unwrap();
+    body
+}
+
+/// Amazon's buy box names a third-party seller that Amazon ships for as "Sold by X
+/// and Fulfilled by Amazon." ("Verkauf durch X und Versand durch Amazon."). Read
+/// through the built-in selector for it (`#merchant-info`) on the real amazon.de
+/// capture with that sentence put in, the seller was "X and Fulfilled by Amazon": a
+/// name no registry holds, so an authorized distributor's listing became an
+/// unauthorized seller's.
+#[test]
+fn a_seller_fulfilled_by_amazon_is_named_without_the_fulfilment() {
+    let (_dir, config) = generic_targets("");
+    let m = config.marketplace("generic").unwrap();
+    let body = captured("95f9586d");
+    let shown = "Verkauf und Versand durch Amazon.";
+    assert!(body.contains(shown));
+    let url = url::Url::parse("https://www.amazon.de/dp/B006V2OP48").unwrap();
+    for (sentence, seller) in [
+        (shown, "Amazon"),
+        (
+            "Sold by Oaktree Trading and Fulfilled by Amazon.",
+            "Oaktree Trading",
+        ),
+        (
+            "Verkauf durch Oaktree Handel GmbH und Versand durch Amazon.",
+            "Oaktree Handel GmbH",
+        ),
+        (
+            "Vendu par Oaktree SARL et expédié par Amazon.",
+            "Oaktree SARL",
+        ),
+        (
+            "Ships from and sold by Oaktree Trading. Gift-wrap available.",
+            "Oaktree Trading",
+        ),
+        (
+            "Sold by Sand and Sea Co. and ships from Amazon Fulfillment.",
+            "Sand and Sea Co.",
+        ),
+    ] {
+        let page = body.replacen(shown, sentence, 1);
+        let i = inspect(&config, m, &Page::saved(url.clone(), page.into_bytes())).unwrap();
+        assert_eq!(
+            i.listing.seller.name.as_deref(),
+            Some(seller),
+            "{sentence}: {:?}",
+            i.listing.sources
+        );
+    }
 }
