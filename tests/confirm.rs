@@ -332,3 +332,61 @@ async fn a_filed_case_brought_into_line_complies_and_an_ignored_one_escalates() 
     let b = card(ignores.authorized_seller.as_deref().unwrap());
     assert_eq!((b.notices_sent, b.escalated), (1, 1), "{b:?}");
 }
+
+/// Fourteen days after a filing, a case is escalated ("ignored a filing", counted
+/// on the distributor's scorecard) only when a capture made since the due day
+/// shows its findings still there. Its marketplace answering 403 on that night
+/// showed nothing: the case was escalated all the same, as though an open finding
+/// were one seen. Now it is named as due but unverified, and escalated on the
+/// first night its listings are read still violating.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filed_case_is_escalated_only_on_a_capture_showing_it_still_there() {
+    use brandguard::demo::{Fault, Site};
+    let (server, mut config) = common::demo(&DemoOptions::default()).await;
+    config.brand.promotions.clear();
+    let (dir, store) = common::fresh_store();
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    common::night(&config, &store, 0).await;
+    common::night(&config, &store, 1).await;
+    let c = open_cases(&store)
+        .into_iter()
+        .find(|c| {
+            c.authorized_seller.is_some()
+                && c.open_findings.iter().all(|k| k.ends_with("/below_floor"))
+        })
+        .expect("a distributor's case of prices under the floor");
+    packet::build(&config, &store, &c.id, None, &out).unwrap();
+    case::file(
+        &store,
+        &c.id,
+        "NOTICE-1",
+        night_date(1).date_naive(),
+        "jane",
+    )
+    .unwrap();
+    let site = Site::ALL
+        .into_iter()
+        .find(|s| s.name() == c.marketplace)
+        .unwrap();
+
+    // The due night: the case's marketplace refuses every page.
+    server.set_faults(vec![(site, Fault::Forbidden)]);
+    let s = common::night(&config, &store, 15).await;
+    assert_eq!(s.cases.escalated, 0, "{:?}", s.cases);
+    assert_eq!(s.cases.ids_due_unverified, vec![c.id.clone()]);
+    let now = case::get(&store, &c.id).unwrap();
+    assert_eq!(now.state, CaseState::Filed);
+    assert!(!now.events.iter().any(|e| e.action == "escalated"));
+
+    // Read again, still under the floor: escalated, naming the capture's day.
+    server.set_faults(Vec::new());
+    let s = common::night(&config, &store, 16).await;
+    assert_eq!(s.cases.escalated, 1, "{:?}", s.cases);
+    assert!(s.cases.ids_due_unverified.is_empty());
+    let now = case::get(&store, &c.id).unwrap();
+    let e = now.events.iter().find(|e| e.action == "escalated").unwrap();
+    let seen = night_date(16).format("seen %Y-%m-%d").to_string();
+    let reason = e.reason.as_deref().unwrap_or("");
+    assert!(reason.contains(&seen) && reason.contains("step 1"), "{e:?}");
+}

@@ -536,6 +536,11 @@ pub struct CaseSummary {
     pub complied: u64,
     /// Filed cases still violating `[confirm] recheck_after_days` after the filing.
     pub escalated: u64,
+    /// Filed cases past `recheck_after_days` with no capture since the due day that
+    /// shows their findings still there (their listings were not read: blocked
+    /// nights, pages without an offer): not escalated, since nothing shows the
+    /// distributor ignored the filing; escalated on the first night one does.
+    pub ids_due_unverified: Vec<String>,
     /// Cases not done, after this scan.
     pub open: u64,
     pub ids_opened: Vec<String>,
@@ -1111,7 +1116,7 @@ impl<'a> CasePass<'a> {
             self.summary.resolved += 1;
             self.summary.ids_resolved.push(c.id.clone());
         }
-        self.escalate_if_ignored(c);
+        self.escalate_if_ignored(c)?;
         // The path follows what is open now, unless a person chose it.
         if c.path.overridden.is_none() && !c.open_findings.is_empty() {
             let open: Vec<&FindingRecord> = open.values().collect();
@@ -1131,9 +1136,15 @@ impl CasePass<'_> {
     /// A filed case still violating `[confirm] recheck_after_days` after its last
     /// filing (or its last escalation) moves up a step: an `escalated` event the
     /// compliance report counts, with the open findings that are still there.
-    fn escalate_if_ignored(&mut self, c: &mut Case) {
+    ///
+    /// "Still there" is what a capture made on or after the due day shows: an open
+    /// finding is only not yet resolved, and a listing not read since (blocked
+    /// nights, Amazon's page without an offer) may have complied. Escalating on it
+    /// told the distributor's scorecard it ignored a filing nothing showed it
+    /// ignored; such a case is named in `ids_due_unverified` instead.
+    fn escalate_if_ignored(&mut self, c: &mut Case) -> Result<(), CaseError> {
         if !matches!(c.state, CaseState::Filed | CaseState::Refiled) || c.open_findings.is_empty() {
-            return;
+            return Ok(());
         }
         let days = i64::from(self.config.brand.confirm.recheck_after_days);
         // From the date the last filing was made (as the person filing gave it),
@@ -1151,21 +1162,42 @@ impl CasePass<'_> {
             .find(|e| e.action == "escalated")
             .map(|e| e.at);
         let Some(since) = filed.max(escalated) else {
-            return;
+            return Ok(());
         };
-        if self.as_of - since < chrono::Duration::days(days) {
-            return;
+        let due = since + chrono::Duration::days(days);
+        if self.as_of < due {
+            return Ok(());
         }
+        let mut still = Vec::new();
+        for k in &c.open_findings {
+            let key = crate::evidence::finding_key_of_printable(k);
+            if let Some(f) = self.store.finding(&key)?
+                && f.resolved.is_none()
+                && f.last_seen >= due
+            {
+                still.push(f.last_seen);
+            }
+        }
+        let Some(latest) = still.iter().max() else {
+            self.summary.ids_due_unverified.push(c.id.clone());
+            return Ok(());
+        };
         let steps = c.events.iter().filter(|e| e.action == "escalated").count() + 1;
-        let n = c.open_findings.len();
+        let (n, open) = (still.len(), c.open_findings.len());
+        let unseen = match open - n {
+            0 => String::new(),
+            u => format!("; {u} more open, not seen since"),
+        };
         let (scan_id, as_of) = (self.scan_id, self.as_of);
         let e = c.event(as_of, "escalated", "brandguard");
         e.reason = Some(format!(
-            "{n} findings still there {days} days after {}: escalation step {steps}",
-            since.format("%Y-%m-%d")
+            "{n} findings still there {days} days after {} (seen {}{unseen}): escalation step {steps}",
+            since.format("%Y-%m-%d"),
+            latest.format("%Y-%m-%d %H:%M UTC"),
         ));
         e.scan_id = Some(scan_id);
         self.summary.escalated += 1;
+        Ok(())
     }
 }
 

@@ -541,6 +541,12 @@ fn print_outcome(s: &ScanSummary) {
                 s.rechecked,
                 s.listings_gone
             );
+            if !c.ids_due_unverified.is_empty() {
+                println!(
+                    "not escalated, though past their recheck day: {} (nothing read since that day shows their findings still there: listings blocked or not read, or showing no offer)",
+                    c.ids_due_unverified.join(", ")
+                );
+            }
         }
     }
 }
