@@ -33,6 +33,13 @@ pub enum Verdict {
     /// A 200 page saying the listing does not exist.
     #[serde(rename = "soft_404")]
     Soft404 { rule: String },
+    /// A 200 page showing the listing with nothing to buy: Amazon's "Currently
+    /// unavailable. We don't know when or if this item will be back in stock.",
+    /// what its product page shows once the seller's offer is removed (the page of
+    /// the product stays). On the recheck of a listing search results no longer
+    /// bring, that is the takedown; any other such page is read as it is (an item
+    /// out of stock is no failure of the scan).
+    NoOffer { rule: String },
 }
 
 impl Verdict {
@@ -47,6 +54,7 @@ impl Verdict {
             Verdict::Blocked { provider, .. } => format!("blocked_{provider}"),
             Verdict::Shell => "js_shell".into(),
             Verdict::Soft404 { .. } => "soft_404".into(),
+            Verdict::NoOffer { .. } => "no_offer".into(),
         }
     }
 }
@@ -57,6 +65,15 @@ enum Kind {
     Blocked,
     #[serde(rename = "soft_404")]
     Soft404,
+    NoOffer,
+}
+
+impl Kind {
+    /// A rule of this kind fires only on markers the page shows ([`Rule::shown`]):
+    /// a live listing carries "no longer available" in scripts and hidden elements.
+    fn shown_only(&self) -> bool {
+        matches!(self, Kind::Soft404 | Kind::NoOffer)
+    }
 }
 
 /// One rule of the rules file.
@@ -94,6 +111,9 @@ pub struct Rules {
     patterns: Vec<String>,
     /// Marker → its index, to map a rule's markers to indexes.
     marker_ids: HashMap<String, usize>,
+    /// By index: the marker belongs to a rule checked against the page's shown
+    /// text (`soft_404`, `no_offer`), and is searched in the whole body.
+    anywhere: Vec<bool>,
     /// The automaton over the markers encoded in each legacy encoding a page has
     /// declared so far (by name): a GBK page says 商品已下架 or 安全验证 in GBK
     /// bytes, which the UTF-8 markers never match. Built on first need.
@@ -147,6 +167,7 @@ impl Default for Rules {
             markers: None,
             patterns: Vec::new(),
             marker_ids: Default::default(),
+            anywhere: Vec::new(),
             encoded: Default::default(),
         })
     }
@@ -191,11 +212,18 @@ impl Rules {
             }
         }
         let markers = Automaton::of(patterns.iter().map(|p| p.as_bytes().to_vec()).collect())?;
+        let mut anywhere = vec![false; patterns.len()];
+        for r in rules.iter().filter(|r| r.verdict.shown_only()) {
+            for m in r.body_all.iter().chain(&r.body_any) {
+                anywhere[marker_ids[m]] = true;
+            }
+        }
         Ok(Rules {
             rules,
             markers: Some(Arc::new(markers)),
             patterns,
             marker_ids,
+            anywhere,
             encoded: Default::default(),
         })
     }
@@ -236,14 +264,18 @@ impl Rules {
             .or(Some(utf8))
     }
 
-    /// Which markers the body holds (its first and last [`SEARCHED`] bytes).
+    /// Which markers the body holds: in its first and last [`SEARCHED`] bytes, and
+    /// for the markers of rules checked against the shown text ([`Kind::shown_only`]),
+    /// anywhere. A takedown's message stands where the buy box stood, deep in a real
+    /// product page (850 KB into the 1.4 MB amazon.com capture B07FW264WL), where
+    /// the first and last bytes never reached it.
     fn found(&self, page: &Page) -> Vec<bool> {
         let Some(markers) = self.automaton_for(page) else {
             return Vec::new();
         };
         let body = &page.body[..];
         let mut found = vec![false; markers.bytes.len()];
-        let mut scan = |part: &[u8]| {
+        let mut scan = |part: &[u8], only_anywhere: bool| {
             let mut at = 0;
             while let Some(m) = markers
                 .search
@@ -251,7 +283,9 @@ impl Rules {
             {
                 let p = m.start();
                 for (i, marker) in markers.bytes.iter().enumerate() {
-                    if part[p..].starts_with(marker) {
+                    if (!only_anywhere || self.anywhere.get(i) == Some(&true))
+                        && part[p..].starts_with(marker)
+                    {
                         found[i] = true;
                     }
                 }
@@ -259,10 +293,13 @@ impl Rules {
             }
         };
         if body.len() <= 2 * SEARCHED {
-            scan(body);
+            scan(body, false);
         } else {
-            scan(&body[..SEARCHED]);
-            scan(&body[body.len() - SEARCHED..]);
+            scan(&body[..SEARCHED], false);
+            scan(&body[body.len() - SEARCHED..], false);
+            if self.anywhere.contains(&true) {
+                scan(body, true);
+            }
         }
         found
     }
@@ -280,9 +317,7 @@ impl Rules {
         let visible = std::cell::OnceCell::new();
         for r in &self.rules {
             if r.matches(page, url, &has) {
-                if matches!(r.verdict, Kind::Soft404)
-                    && !r.shown(visible.get_or_init(|| shown_text(page)))
-                {
+                if r.verdict.shown_only() && !r.shown(visible.get_or_init(|| shown_text(page))) {
                     continue;
                 }
                 return match r.verdict {
@@ -291,6 +326,9 @@ impl Rules {
                         rule: r.name.clone(),
                     },
                     Kind::Soft404 => Verdict::Soft404 {
+                        rule: r.name.clone(),
+                    },
+                    Kind::NoOffer => Verdict::NoOffer {
                         rule: r.name.clone(),
                     },
                 };

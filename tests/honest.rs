@@ -459,7 +459,9 @@ async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
     }
     let shown = reasons(&control)
         .into_values()
-        .filter(|why| why.contains("no longer available") || why.contains("redirects (HTTP 302)"))
+        .filter(|why| {
+            why.contains("shows the item as unavailable") || why.contains("redirects (HTTP 302)")
+        })
         .count();
     assert!(shown > 0, "{:?}", reasons(&control));
 }
@@ -673,7 +675,7 @@ async fn a_takedown_shown_as_item_unavailable_resolves_as_a_410_does() {
     assert!(
         resolved(&store)
             .iter()
-            .any(|(_, why)| why.contains("no longer available")),
+            .any(|(_, why)| why.contains("its page shows the item as unavailable (HTTP 200)")),
         "{:?}",
         resolved(&store)
     );
@@ -863,4 +865,70 @@ async fn listings_robots_txt_disallows_are_not_taken_for_gone() {
     assert_eq!(s.degraded, vec!["tmart".to_string()]);
     assert!(s.not_looked.contains(&"tmart".to_string()));
     assert_eq!(s.exit_code(), 5);
+}
+
+/// Amazon keeps a product's page when the offer on it is removed: "Currently
+/// unavailable. We don't know when or if this item will be back in stock." where
+/// the price and seller stood, HTTP 200. Before, such a recheck was read as the
+/// listing seen with no price and no seller: its findings stayed open for good (the
+/// page was seen, so never "not seen"), a filed case never complied. Now the
+/// recheck of a listing search results no longer bring is the takedown, the night
+/// a 410 shows it; a live listing showing no offer (out of stock, still in search
+/// results) is read as it is, no failure of the night.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_offer_shown_as_currently_unavailable_is_gone_that_night() {
+    use brandguard::demo::Wall;
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_control_dir, control) = common::fresh_store();
+    let (_dir, store) = common::fresh_store();
+    let no_offer: Vec<(Site, Fault)> = Site::ALL
+        .into_iter()
+        .map(|s| (s, Fault::RemovedNoOffer))
+        .collect();
+    for night in 0..8 {
+        server.set_night(night);
+        server.set_faults(vec![]);
+        common::night(&config, &control, night).await;
+        server.set_faults(no_offer.clone());
+        let s = common::night(&config, &store, night).await;
+        assert_eq!(s.failures.get("no_offer"), None, "night {night}");
+        assert_eq!(
+            finding_keys(&store),
+            finding_keys(&control),
+            "night {night}: the same findings"
+        );
+        assert_eq!(
+            resolved_keys(&store),
+            resolved_keys(&control),
+            "night {night}: the takedowns a 410 shows, the same night"
+        );
+    }
+    let reasons: Vec<String> = store
+        .findings()
+        .map(|f| f.unwrap())
+        .filter_map(|f| f.resolved.map(|r| r.reason))
+        .filter(|why| why.starts_with("listing removed"))
+        .collect();
+    assert!(!reasons.is_empty(), "no takedown");
+    for why in &reasons {
+        assert_eq!(
+            why, "listing removed: its page shows the item as unavailable (HTTP 200)",
+            "{why}"
+        );
+    }
+
+    // A live listing whose page shows no offer is read as it is: no failure.
+    let (_live_dir, live) = common::fresh_store();
+    server.set_night(0);
+    server.set_faults(vec![(
+        Site::Shopusa,
+        Fault::Wall {
+            wall: Wall::NoOffer,
+            percent: 30,
+        },
+    )]);
+    let s = common::night(&config, &live, 0).await;
+    assert_eq!(s.failures.get("no_offer"), None, "{:?}", s.failures);
+    assert_eq!(s.failures.get("soft_404"), None, "{:?}", s.failures);
+    assert_eq!(s.exit_code(), 0, "{:?}", s.failures);
 }

@@ -136,7 +136,11 @@ fn a_product_page_is_matched_and_judged() {
 
 /// The ten real captured marketplace pages (Amazon, eBay, Alibaba, Yandex Market,
 /// TMON, eMAG, PCStore) are product pages: no capture-verdict rule takes any of
-/// them for a captcha, challenge, login wall, shell or soft 404.
+/// them for a captcha, challenge, login wall, shell or soft 404. One, amazon.com's
+/// B07FW264WL (out of stock in its ground truth), shows "Currently unavailable. We
+/// don't know when or if this item will be back in stock." where the buy box
+/// stands, 850 KB into the page: it has no offer (`NoOffer`, read as it is, a
+/// takedown only on a recheck), and is the only one.
 #[test]
 fn real_captured_product_pages_are_not_taken_for_blocks() {
     let dir = Path::new("tests/data/peer/html_samples/product-extraction-benchmark");
@@ -155,7 +159,16 @@ fn real_captured_product_pages_are_not_taken_for_blocks() {
         .unwrap();
         let url = url::Url::parse("https://shop.example/item/1").unwrap();
         let verdict = rules.judge(&Page::saved(url, body));
-        assert!(verdict.is_ok(), "{}: {verdict:?}", path.display());
+        let no_offer = path.to_string_lossy().contains("0094967f");
+        if no_offer {
+            assert!(
+                matches!(verdict, brandguard::verdict::Verdict::NoOffer { .. }),
+                "{}: {verdict:?}",
+                path.display()
+            );
+        } else {
+            assert!(verdict.is_ok(), "{}: {verdict:?}", path.display());
+        }
         pages += 1;
     }
     assert_eq!(pages, 10);
@@ -197,7 +210,11 @@ fn real_captured_pages_give_the_ground_truth_price() {
         .unwrap();
         let url = url::Url::parse(e["url"].as_str().unwrap()).unwrap();
         let i = inspect(&config, m, &Page::saved(url.clone(), body)).expect("verdict rules");
-        assert!(i.capture.is_ok(), "{url}: {:?}", i.capture);
+        assert!(
+            i.capture.is_ok() || matches!(i.capture, brandguard::verdict::Verdict::NoOffer { .. }),
+            "{url}: {:?}",
+            i.capture
+        );
         let gt = &e["ground_truth"];
         let want_price = gt["price"][0]
             .as_str()

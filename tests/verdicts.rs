@@ -38,6 +38,7 @@ fn label(v: &Verdict) -> &'static str {
         Verdict::Blocked { .. } => "blocked",
         Verdict::Shell => "shell",
         Verdict::Soft404 { .. } => "soft_404",
+        Verdict::NoOffer { .. } => "no_offer",
     }
 }
 
@@ -64,6 +65,7 @@ fn written() -> Vec<(String, &'static str, Page)> {
                 "ok" => "ok",
                 "soft_404" => "soft_404",
                 "shell" => "shell",
+                "no_offer" => "no_offer",
                 other => panic!("{}: unknown label {other}", e.file),
             };
             (e.file, l, page)
@@ -71,7 +73,9 @@ fn written() -> Vec<(String, &'static str, Page)> {
         .collect()
 }
 
-/// Real captured product pages and the extruct samples: all `ok`.
+/// Real captured product pages and the extruct samples: all `ok`, but amazon.com's
+/// B07FW264WL, which shows "Currently unavailable" and no offer (its ground truth:
+/// out of stock, no price).
 fn real_pages() -> Vec<(String, &'static str, Page)> {
     let mut out = Vec::new();
     let url = Url::parse("https://www.shop.example/item/1").unwrap();
@@ -93,7 +97,12 @@ fn real_pages() -> Vec<(String, &'static str, Page)> {
             } else {
                 continue;
             };
-            out.push((name, "ok", Page::saved(url.clone(), body)));
+            let label = if name.contains("0094967f") {
+                "no_offer"
+            } else {
+                "ok"
+            };
+            out.push((name, label, Page::saved(url.clone(), body)));
         }
     }
     out
@@ -118,7 +127,7 @@ async fn demo_pages(per_site: usize) -> Vec<(String, &'static str, Page)> {
             },
         );
     }
-    let walls: [(Option<Wall>, &'static str); 7] = [
+    let walls: [(Option<Wall>, &'static str); 8] = [
         (None, "ok"),
         (Some(Wall::Widget), "ok"),
         (Some(Wall::Captcha), "blocked"),
@@ -126,6 +135,7 @@ async fn demo_pages(per_site: usize) -> Vec<(String, &'static str, Page)> {
         (Some(Wall::LoginWall), "blocked"),
         (Some(Wall::JsShell), "shell"),
         (Some(Wall::Soft404), "soft_404"),
+        (Some(Wall::NoOffer), "no_offer"),
     ];
     let truth = server.ground_truth();
     let mut out = Vec::new();

@@ -1426,8 +1426,8 @@ fn resolution_of(
                 }
             }
         } else {
-            // A soft 404 (see `Run::usable`).
-            format!("its page says the item is no longer available (HTTP {status})")
+            // A soft 404 or a page with no offer (see `Run::usable`).
+            format!("its page shows the item as unavailable (HTTP {status})")
         };
         return Some((format!("listing removed: {how}"), Some(*seq)));
     }

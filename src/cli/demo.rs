@@ -59,13 +59,15 @@ struct DemoArgs {
     /// Make a site misbehave: SITE=FAULT, e.g. tmart=flaky-503:4, shopusa=rate-limit:5,
     /// bidbay=redirect-loop, shopusa=moved (also slow:MS, reset:N, endless-pagination, robots-500,
     /// forbidden, not-found, removed-soft-404, removed-redirect, removed-moved (removed listings
-    /// redirect to another listing), down, redesign (item pages' price markup renamed),
+    /// redirect to another listing), removed-no-offer (removed listings' pages show Amazon's
+    /// "Currently unavailable" and no offer), down, redesign (item pages' price markup renamed),
     /// redesign-search (search results' link markup renamed), unshown-gone-words (live item
     /// pages carry "no longer available" in a script and a hidden span), script-price (item pages'
     /// scripts show a buyer doubled prices), pay-later (tmart's price box also shows four
     /// instalments and a saving), robots-items:N (robots.txt disallows
     /// every N-th item page), huge:BYTES, hostile:N, and captcha, challenge, login-wall,
-    /// js-shell, soft-404, widget for a share of item pages, e.g. captcha:30%). Repeatable.
+    /// js-shell, soft-404, no-offer, widget for a share of item pages, e.g. captcha:30%).
+    /// Repeatable.
     #[arg(long = "fault", value_parser = parse_fault)]
     faults: Vec<(Site, Fault)>,
     /// How much each page weighs around its listing: light (~1 KB item pages, 10

@@ -58,6 +58,11 @@ pub enum Fault {
     /// the site (as a marketplace merges a listing into another, or sends an ended
     /// item to its relisting): a listing page, of another listing.
     RemovedMoved,
+    /// Removed listings answer 200 with the product's page showing no offer, as
+    /// Amazon's does once the seller's offer is gone: the title, and "Currently
+    /// unavailable. We don't know when or if this item will be back in stock."
+    /// where the price and seller stood ([`Wall::NoOffer`]).
+    RemovedNoOffer,
     /// Item pages show their prices in markup of a new design: every class
     /// naming a price is renamed (`price-now` becomes `v2-price-now`), as when a
     /// marketplace redesigns its pages. Structured data is left as it was, so an
@@ -115,6 +120,10 @@ pub enum Wall {
     JsShell,
     /// 200 saying the item is no longer available.
     Soft404,
+    /// 200 with the product's page and no offer on it: no price, no seller,
+    /// Amazon's "Currently unavailable" box (an item out of stock, or an offer
+    /// removed).
+    NoOffer,
     /// The ordinary item page, embedding a captcha widget: it must stay readable.
     Widget,
 }
@@ -127,6 +136,7 @@ impl Wall {
             "login-wall" => Wall::LoginWall,
             "js-shell" => Wall::JsShell,
             "soft-404" => Wall::Soft404,
+            "no-offer" => Wall::NoOffer,
             "widget" => Wall::Widget,
             _ => return None,
         })
@@ -136,8 +146,8 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `removed-redirect`, `removed-moved`, `robots-items:3`, `huge:6000000`, `hostile:8`,
-    /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = s.split_once(':').unwrap_or((s, ""));
@@ -162,6 +172,7 @@ impl FromStr for Fault {
             "removed-soft-404" => Fault::RemovedAsSoft404,
             "removed-redirect" => Fault::RemovedRedirect,
             "removed-moved" => Fault::RemovedMoved,
+            "removed-no-offer" => Fault::RemovedNoOffer,
             "redesign" => Fault::Redesign,
             "redesign-search" => Fault::RedesignSearch,
             "unshown-gone-words" => Fault::UnshownGoneWords,
@@ -591,6 +602,16 @@ fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
                 )
                     .into_response(),
             );
+        }
+        if st.has(|f| matches!(f, Fault::RemovedNoOffer)).is_some() {
+            return Some(super::walls::page(
+                Wall::NoOffer,
+                st.site,
+                c,
+                l,
+                0,
+                st.weight,
+            ));
         }
         if st.has(|f| matches!(f, Fault::RemovedAsSoft404)).is_some() {
             return Some(super::walls::page(

@@ -1,5 +1,5 @@
 //! What refused or empty item pages look like on real marketplaces, for the
-//! `captcha`, `challenge`, `login-wall`, `js-shell`, `soft-404` and `widget` demo
+//! `captcha`, `challenge`, `login-wall`, `js-shell`, `soft-404`, `no-offer` and `widget` demo
 //! faults. Written from the public descriptions of each (Alibaba's slider captcha,
 //! Cloudflare's managed challenge, a sign-in redirect target, a single-page-app
 //! shell, an "item no longer available" page), with the markers those pages carry;
@@ -46,6 +46,11 @@ pub(super) fn page(
         )
             .into_response(),
         Wall::Soft404 => (html, SOFT_404).into_response(),
+        Wall::NoOffer => (
+            [(header::CONTENT_TYPE, super::server::content_type(site))],
+            Body::from(pages::encode(site, no_offer(site, l))),
+        )
+            .into_response(),
         Wall::Widget => {
             let page = pages::item(c, l, weight).replace(
                 "</body>",
@@ -60,6 +65,23 @@ pub(super) fn page(
                 .into_response()
         }
     }
+}
+
+/// The product's page with no offer on it, as Amazon shows one whose offer is gone:
+/// the title under each demo site's own heading class, no price, no seller.
+fn no_offer(site: Site, l: &DemoListing) -> String {
+    let (charset, heading) = match site {
+        Site::Shopusa => ("utf-8", "product-title"),
+        Site::Tmart => ("gbk", "tb-title"),
+        Site::Bidbay => ("utf-8", "x-item-title"),
+    };
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"{charset}\"><title>{t}</title></head><body>\
+         <h1 class=\"{heading}\">{t}</h1><div id=\"availability\"><span class=\"a-color-price\">\
+         Currently unavailable.</span><br>We don't know when or if this item will be back in stock.\
+         </div></body></html>",
+        t = pages::esc(&l.title),
+    )
 }
 
 const CAPTCHA: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>验证码拦截</title>\

@@ -567,7 +567,9 @@ impl<'a> Run<'a> {
     /// answering the recheck of a listing with open findings that search results
     /// no longer bring: that is how eBay or Taobao show a takedown, and it counts
     /// as one, as a 410 would (a listing still in search results whose page says
-    /// it is gone proves nothing, and stays a failure).
+    /// it is gone proves nothing, and stays a failure). The same for a page that
+    /// shows the listing with no offer (`Verdict::NoOffer`), which is otherwise read
+    /// as the page it is.
     fn usable(
         &self,
         m: &Marketplace,
@@ -578,7 +580,10 @@ impl<'a> Run<'a> {
     ) -> bool {
         let verdict = self.verdicts.judge(page);
         if role == PageRole::Listing
-            && matches!(verdict, crate::verdict::Verdict::Soft404 { .. })
+            && matches!(
+                verdict,
+                crate::verdict::Verdict::Soft404 { .. } | crate::verdict::Verdict::NoOffer { .. }
+            )
             && self.is_recheck(url)
             && self.note_gone(url, page, capture_seq)
         {
@@ -600,7 +605,7 @@ impl<'a> Run<'a> {
         if blocked || role == PageRole::Listing {
             self.count_blocked(m, blocked);
         }
-        if verdict.is_ok() {
+        if verdict.is_ok() || matches!(verdict, crate::verdict::Verdict::NoOffer { .. }) {
             return true;
         }
         if blocked && role != PageRole::Profile {
