@@ -1473,13 +1473,19 @@ fn shows_compliance(
         return false;
     }
     let seller_known = l.seller.id.is_some() || l.seller.name.is_some();
-    let floor_checked = l.price.as_ref().is_some_and(|p| {
-        brand
-            .skus
-            .iter()
-            .find(|s| s.id == f.sku)
-            .is_some_and(|s| s.floor.contains_key(&p.currency))
-    });
+    // A floor is checked on new items only (see `judge`): a listing that now says
+    // its item is used shows nothing of the new item's price.
+    let new_item = l
+        .condition_class()
+        .is_none_or(|c| c == crate::extract::Condition::New);
+    let floor_checked = new_item
+        && l.price.as_ref().is_some_and(|p| {
+            brand
+                .skus
+                .iter()
+                .find(|s| s.id == f.sku)
+                .is_some_and(|s| s.floor.contains_key(&p.currency))
+        });
     match f.kind {
         FindingKind::BelowFloor | FindingKind::PromotionOverrun => floor_checked,
         FindingKind::UnauthorizedSeller

@@ -492,6 +492,7 @@ fn field_rules(f: &FieldsFile, site: &Site) -> Result<FieldRules, ConfigError> {
         brand: or_generic(&f.brand, "item.fields.brand", &generic.brand)?,
         gtin: compile_fields(site, &f.gtin, "item.fields.gtin")?,
         mpn: compile_fields(site, &f.mpn, "item.fields.mpn")?,
+        condition: compile_fields(site, &f.condition, "item.fields.condition")?,
     })
 }
 

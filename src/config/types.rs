@@ -575,6 +575,7 @@ pub(super) struct FieldsFile {
     pub brand: Option<Spanned<OneOrMany>>,
     pub gtin: Option<Spanned<OneOrMany>>,
     pub mpn: Option<Spanned<OneOrMany>>,
+    pub condition: Option<Spanned<OneOrMany>>,
 }
 
 /// One selector rule or a list of them, tried in order.
@@ -1132,6 +1133,9 @@ pub struct FieldRules {
     pub brand: Vec<FieldRule>,
     pub gtin: Vec<FieldRule>,
     pub mpn: Vec<FieldRule>,
+    /// The item's condition as the page writes it (`Used`, `Refurbished`), where
+    /// structured data does not give `itemCondition`.
+    pub condition: Vec<FieldRule>,
 }
 
 #[derive(Debug, Clone)]

@@ -18,6 +18,7 @@ pub const FIELDS: &[&str] = &[
     "brand",
     "gtin",
     "mpn",
+    "condition",
 ];
 
 /// Counts over the pages read so far.

@@ -59,6 +59,11 @@ pub struct Listing {
     pub price_choice: Option<String>,
     pub gtin: Vec<String>,
     pub mpn: Option<String>,
+    /// The item's condition as the page states it (`itemCondition`, eBay's
+    /// "Used", OpenGraph's `product:condition`, an adapter's `condition`
+    /// selector); see [`Listing::condition_class`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
     /// The charset the page was decoded with.
     pub charset: String,
     /// Where that charset came from: `bom`, `header`, `meta` or `guessed`.
@@ -74,7 +79,121 @@ pub struct Listing {
     pub unreadable: Option<String>,
 }
 
+/// What a listing's stated condition says of the item, where it says something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    New,
+    Used,
+    Refurbished,
+    Damaged,
+}
+
+impl Condition {
+    /// Reads a condition as pages state it: schema.org's `itemCondition` values
+    /// (`https://schema.org/UsedCondition`), eBay's and Amazon's wordings (`Used`,
+    /// `Pre-owned`, `Open box`, `Renewed`, `For parts or not working`, `New with
+    /// tags`) and their German, French, Spanish, Italian, Chinese and Japanese
+    /// forms. Words are matched whole (`unused` is not `used`); a text saying none
+    /// of these is `None`, and the listing is judged as new, as before conditions
+    /// were read.
+    pub fn of(text: &str) -> Option<Condition> {
+        let t = text.to_lowercase();
+        let t = t.rsplit('/').next().unwrap_or(&t);
+        let has = |words: &[&str]| {
+            words.iter().any(|w| {
+                t.match_indices(w).any(|(i, _)| {
+                    let before = t[..i].chars().next_back();
+                    let after = t[i + w.len()..].chars().next();
+                    let ascii = w.is_ascii();
+                    !ascii
+                        || (!before.is_some_and(char::is_alphanumeric)
+                            && !after.is_some_and(char::is_alphanumeric))
+                })
+            })
+        };
+        let compact = t.replace([' ', '-', '_'], "");
+        if has(&[
+            "damagedcondition",
+            "damaged",
+            "for parts",
+            "not working",
+            "defekt",
+            "pour pièces",
+            "per ricambi",
+            "para piezas",
+            "ジャンク",
+        ]) {
+            Some(Condition::Damaged)
+        } else if compact.contains("refurbishedcondition")
+            || has(&[
+                "refurbished",
+                "renewed",
+                "remanufactured",
+                "reconditioned",
+                "generalüberholt",
+                "reconditionné",
+                "ricondizionato",
+                "reacondicionado",
+                "翻新",
+                "整備済み",
+            ])
+        {
+            Some(Condition::Refurbished)
+        } else if compact.contains("usedcondition")
+            || has(&[
+                "used",
+                "pre-owned",
+                "preowned",
+                "second hand",
+                "second-hand",
+                "open box",
+                "like new",
+                "gebraucht",
+                "neuwertig",
+                "occasion",
+                "d'occasion",
+                "usato",
+                "usado",
+                "二手",
+                "中古",
+            ])
+        {
+            Some(Condition::Used)
+        } else if compact.contains("newcondition")
+            || has(&[
+                "new",
+                "brand new",
+                "neu",
+                "neuf",
+                "nuevo",
+                "nuovo",
+                "全新",
+                "新品",
+            ])
+        {
+            Some(Condition::New)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Condition::New => "new",
+            Condition::Used => "used",
+            Condition::Refurbished => "refurbished",
+            Condition::Damaged => "damaged",
+        }
+    }
+}
+
 impl Listing {
+    /// The item's condition, where the page states one this reads
+    /// ([`Condition::of`]).
+    pub fn condition_class(&self) -> Option<Condition> {
+        self.condition.as_deref().and_then(Condition::of)
+    }
+
     /// Nothing usable came out of the page: no title and no price.
     pub fn is_empty(&self) -> bool {
         self.title.is_none() && self.price.is_none()
@@ -350,6 +469,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     };
     let prices = r.prices(m);
     let mpn = r.pick("mpn", &|p| p.mpn.clone(), &f.mpn);
+    let condition = r.condition(&f.condition);
     // A GTIN as pages label it ("EAN: 880…", "(93123457)"), kept only with a right
     // check digit.
     let gtin = r
@@ -379,6 +499,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         price_choice: prices.choice,
         gtin: gtin.into_iter().collect(),
         mpn,
+        condition,
         charset: decoded.charset.to_string(),
         charset_source: decoded.charset_source.to_string(),
         sources: r.sources,
@@ -440,6 +561,25 @@ impl Reader<'_> {
         };
         self.missing.insert(field.to_string(), why);
         None
+    }
+
+    /// The item's stated condition: the advertised offer's, else the product's,
+    /// else the adapter's selectors.
+    fn condition(&mut self, rules: &[FieldRule]) -> Option<String> {
+        let condition = self.pick(
+            "condition",
+            &|p| {
+                p.advertised()
+                    .and_then(|(o, _)| o.condition.clone())
+                    .or_else(|| p.condition.clone())
+            },
+            rules,
+        );
+        if condition.is_none() && rules.is_empty() {
+            // Most pages state none: not worth a line in every listing's `missing`.
+            self.missing.remove("condition");
+        }
+        condition
     }
 
     /// The list price and a coupon price; the coupon price is the price when it is
@@ -597,6 +737,7 @@ fn unreadable(page: &Page, m: &Marketplace, decoded: &charset::Decoded, why: Str
         price_choice: None,
         gtin: Vec::new(),
         mpn: None,
+        condition: None,
         charset: decoded.charset.to_string(),
         charset_source: decoded.charset_source.to_string(),
         sources: BTreeMap::new(),
@@ -620,5 +761,36 @@ mod tests {
         // Ordinary text keeps its spaces.
         assert_eq!(j(&["Sold by", "Acme Store"]), "Sold by Acme Store");
         assert_eq!(j(&["$10", "–", "$20"]), "$10 – $20");
+    }
+
+    #[test]
+    fn conditions_are_read_as_pages_state_them() {
+        use super::Condition::{self, *};
+        for (text, want) in [
+            ("https://schema.org/UsedCondition", Some(Used)),
+            ("http://schema.org/NewCondition", Some(New)),
+            ("RefurbishedCondition", Some(Refurbished)),
+            ("https://schema.org/DamagedCondition", Some(Damaged)),
+            ("Used", Some(Used)),
+            ("Pre-owned", Some(Used)),
+            ("Open box", Some(Used)),
+            ("Used - Like New", Some(Used)),
+            ("Gebraucht - Sehr gut", Some(Used)),
+            ("Renewed", Some(Refurbished)),
+            ("Seller refurbished", Some(Refurbished)),
+            ("For parts or not working", Some(Damaged)),
+            ("New with tags", Some(New)),
+            ("Brand New", Some(New)),
+            ("Neu", Some(New)),
+            ("全新", Some(New)),
+            ("二手", Some(Used)),
+            ("中古品 - 良い", Some(Used)),
+            // Words inside other words are not those words.
+            ("Unused", None),
+            ("Newcastle stock", None),
+            ("", None),
+        ] {
+            assert_eq!(Condition::of(text), want, "{text}");
+        }
     }
 }

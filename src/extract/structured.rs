@@ -15,6 +15,9 @@ pub struct Product {
     pub gtin: Vec<String>,
     pub mpn: Option<String>,
     pub offers: Vec<Offer>,
+    /// `itemCondition` written on the product (`https://schema.org/UsedCondition`,
+    /// eBay's "Used"), or OpenGraph's `product:condition`.
+    pub condition: Option<String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -27,6 +30,8 @@ pub struct Offer {
     pub currency: Option<String>,
     pub seller_name: Option<String>,
     pub seller_id: Option<String>,
+    /// The offer's `itemCondition`.
+    pub condition: Option<String>,
 }
 
 impl Product {
@@ -268,6 +273,7 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 currency,
                 seller_name,
                 seller_id,
+                condition: v.get("itemCondition").and_then(text),
             });
         }
         _ => {}
@@ -327,6 +333,7 @@ fn ld_product(v: &Value, g: &Graph) -> Product {
         name: v.get("name").and_then(text),
         brand: brand.and_then(text),
         mpn: v.get("mpn").and_then(text),
+        condition: v.get("itemCondition").and_then(text),
         ..Product::default()
     };
     for key in ["gtin", "gtin8", "gtin12", "gtin13", "gtin14"] {
@@ -605,7 +612,15 @@ fn first(syntax: Syntax, props_: &[(String, ElementRef)], name: &str) -> Option<
 
 /// The offers of an `offers` item, and of the offers nested in it: eBay wraps the
 /// priced Offer inside another Offer, an AggregateOffer lists its offers.
-fn micro_offers(syntax: Syntax, e: ElementRef, depth: usize, out: &mut Vec<Offer>) {
+/// An offer's `itemCondition` holds for the offers nested in it (eBay writes the
+/// condition on the outer one, `inherited` here, and the price on the inner).
+fn micro_offers(
+    syntax: Syntax,
+    e: ElementRef,
+    depth: usize,
+    out: &mut Vec<Offer>,
+    inherited: Option<&str>,
+) {
     if depth > 8 {
         return;
     }
@@ -625,6 +640,7 @@ fn micro_offers(syntax: Syntax, e: ElementRef, depth: usize, out: &mut Vec<Offer
         .then(|| first(syntax, &os, "highPrice"))
         .flatten();
     let price = own_price.or_else(|| first(syntax, &os, "lowPrice"));
+    let condition = first(syntax, &os, "itemCondition").or_else(|| inherited.map(str::to_string));
     if price.is_some() || seller_name.is_some() || seller_id.is_some() {
         out.push(Offer {
             price,
@@ -632,11 +648,12 @@ fn micro_offers(syntax: Syntax, e: ElementRef, depth: usize, out: &mut Vec<Offer
             currency: first(syntax, &os, "priceCurrency"),
             seller_name,
             seller_id,
+            condition: condition.clone(),
         });
     }
     for (n, inner) in &os {
         if n == "offers" && syntax.is_scope(inner) {
-            micro_offers(syntax, *inner, depth + 1, out);
+            micro_offers(syntax, *inner, depth + 1, out, condition.as_deref());
         }
     }
 }
@@ -649,6 +666,7 @@ fn items(scopes: &[ElementRef], syntax: Syntax) -> Vec<Product> {
             name: first(syntax, &ps, "name"),
             brand: first(syntax, &ps, "brand"),
             mpn: first(syntax, &ps, "mpn"),
+            condition: first(syntax, &ps, "itemCondition"),
             ..Product::default()
         };
         for key in ["gtin", "gtin8", "gtin12", "gtin13", "gtin14"] {
@@ -658,7 +676,7 @@ fn items(scopes: &[ElementRef], syntax: Syntax) -> Vec<Product> {
         }
         for (n, e) in &ps {
             if n == "offers" && syntax.is_scope(e) {
-                micro_offers(syntax, *e, 0, &mut p.offers);
+                micro_offers(syntax, *e, 0, &mut p.offers, None);
             }
         }
         out.push(p);
@@ -748,6 +766,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
     let mut currency = None;
     let mut brand = None;
     let mut mpn = None;
+    let mut condition = None;
     let mut gtin = Vec::new();
     for m in metas {
         let key = m
@@ -769,6 +788,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
             }
             "product:brand" | "og:brand" => brand = brand.or(content),
             "product:mfr_part_no" => mpn = mpn.or(content),
+            "product:condition" | "og:condition" => condition = condition.or(content),
             "product:gtin" | "product:ean" | "product:upc" | "product:isbn" | "og:upc"
             | "og:ean" | "og:isbn" => gtin.extend(content),
             _ => {}
@@ -792,6 +812,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
         mpn,
         gtin,
         offers,
+        condition,
     })
 }
 

@@ -192,6 +192,7 @@ mod tests {
             price_choice: None,
             gtin: Vec::new(),
             mpn: None,
+            condition: None,
             charset: "UTF-8".into(),
             charset_source: "default".into(),
             sources: Default::default(),

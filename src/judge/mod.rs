@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{AuthorizedSeller, Brand};
-use crate::extract::{Listing, PriceBasis};
+use crate::extract::{Condition, Listing, PriceBasis};
 use crate::money::Money;
 
 pub use crate::ident::{fold, normalize_gtin, normalize_seller};
@@ -298,6 +298,16 @@ impl Judging<'_> {
         }
     }
 
+    /// " (the page states the item used)" for an item stated other than new: a
+    /// genuine item resold used is another claim than a new one sold outside the
+    /// network, and whoever files must see it.
+    fn stated_condition(&self) -> String {
+        match self.l.condition_class() {
+            Some(c) if c != Condition::New => format!(" (the page states the item {})", c.as_str()),
+            _ => String::new(),
+        }
+    }
+
     /// Who sells ([`identify`]): an authorised distributor outside its territory,
     /// or a seller who is not authorised at all, is a finding; a seller imitating
     /// a distributor's name under another id is also a counterfeit signal (returned).
@@ -315,8 +325,9 @@ impl Judging<'_> {
                 FindingKind::UnauthorizedSeller,
                 None,
                 format!(
-                    "seller {shown} is not an authorised seller of {}",
-                    brand.name
+                    "seller {shown} is not an authorised seller of {}{}",
+                    brand.name,
+                    self.stated_condition()
                 ),
             )
         };
@@ -447,6 +458,14 @@ impl Judging<'_> {
     /// promotion that has ended); returns the counterfeit signal of a price far
     /// below the floor, if any.
     fn price(&self, v: &mut Verdict) -> Vec<String> {
+        // A floor is what a new item may be advertised at: a used, refurbished or
+        // damaged one sells lower for reasons of its own, and a genuine item resold
+        // is no counterfeit (a complaint on it would claim what is not so).
+        if let Some(c) = self.l.condition_class().filter(|c| *c != Condition::New) {
+            v.notes
+                .push(format!("item {} (not new): floor not checked", c.as_str()));
+            return Vec::new();
+        }
         let (Some(p), Some(f)) = (&self.l.price, &self.floor) else {
             let note = match &self.l.price {
                 Some(p) => format!("no floor for currency {}", p.currency),
