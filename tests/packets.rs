@@ -1384,11 +1384,12 @@ async fn each_observed_price_is_sworn_only_for_the_days_it_was_seen() {
             .map(|k| k.rsplit_once('/').unwrap().0.to_string())
             .collect();
         for sentence in observed.split("; ") {
-            // "ID: 70.99 USD (seen 2026-11-01 to 2026-11-03)"
+            // "ID: 70.99 USD (seen 2026-11-01 to 2026-11-03 UTC)"
             let (id, rest) = sentence.split_once(": ").expect(sentence);
             let (price, days) = rest.split_once(" (seen ").expect(sentence);
             let (from, to) = days
-                .trim_end_matches(')')
+                .strip_suffix(" UTC)")
+                .expect("days said in UTC")
                 .split_once(" to ")
                 .expect(sentence);
             let listing = listings
