@@ -630,6 +630,8 @@ const THRESHOLD_WORDS: &[&str] = &[
     "orders of",
     "purchases over",
     "purchase of",
+    "purchases of",
+    "purchases over",
     "minimum order",
     "mindestbestellwert",
     "bestellwert",
@@ -867,7 +869,7 @@ fn not_paid_for_the_listing(
     mut kept: Vec<Found>,
     why: &mut Vec<String>,
 ) -> Result<Vec<Found>, PriceError> {
-    kept = leave_out_or_refuse(kept, "savings, coupons and rewards", why, |i, l| {
+    kept = leave_out_or_refuse(t, kept, "savings, coupons and rewards", why, |i, l| {
         // "Subscribe & Save $94.99" names a price (with a subscription), not a saving.
         let before = t
             .before(i, l)
@@ -875,19 +877,19 @@ fn not_paid_for_the_listing(
             .replace("subscribe and save", "");
         has_word(&before, SAVING_WORDS) || t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
     })?;
-    kept = leave_out_or_refuse(kept, "spending thresholds", why, |i, l| {
+    kept = leave_out_or_refuse(t, kept, "spending thresholds", why, |i, l| {
         has_word(&t.before(i, l), THRESHOLD_WORDS)
     })?;
-    kept = leave_out_or_refuse(kept, "fees and deposits", why, |i, l| {
+    kept = leave_out_or_refuse(t, kept, "fees and deposits", why, |i, l| {
         has_word(&t.before(i, l), FEE_WORDS) || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
     })?;
-    kept = leave_out_or_refuse(kept, "instalments", why, |i, l| {
+    kept = leave_out_or_refuse(t, kept, "instalments", why, |i, l| {
         let before = t.before(i, l);
         has_word(&before, INSTALMENT_WORDS)
             || times_before(&before)
             || t.followed_by(i, l, INSTALMENT_AFTER, INSTALMENT_WORDS)
     })?;
-    kept = leave_out_or_refuse(kept, "prices with a trade-in", why, |i, l| {
+    kept = leave_out_or_refuse(t, kept, "prices with a trade-in", why, |i, l| {
         has_word(&t.before(i, l), TRADE_IN_WORDS)
     })?;
     Ok(kept)
@@ -915,19 +917,29 @@ fn leave_out(
 /// As [`leave_out`], but a text whose every amount is of the kind dropped holds no
 /// price at all: [`PriceError::NotThePrice`] (a saving alone, read as the price,
 /// is a false finding; the floor is better left unchecked, and said so).
+///
+/// The end of a range whose start is left out goes with it: in "Pay in 4 on
+/// purchases of $30-$1,500" the $1,500 is no more a price than the $30.
 fn leave_out_or_refuse(
+    t: &PriceText,
     list: Vec<Found>,
     what: &'static str,
     why: &mut Vec<String>,
     drop: impl Fn(usize, &[Found]) -> bool,
 ) -> Result<Vec<Found>, PriceError> {
-    if !list.is_empty() && (0..list.len()).all(|i| drop(i, &list)) {
+    let mut dropped: Vec<bool> = (0..list.len()).map(|i| drop(i, &list)).collect();
+    for i in 1..list.len() {
+        if dropped[i - 1] && t.closes_range(i, &list) {
+            dropped[i] = true;
+        }
+    }
+    if !list.is_empty() && dropped.iter().all(|d| *d) {
         return Err(PriceError::NotThePrice {
             what,
             text: join_values(list.iter()),
         });
     }
-    Ok(leave_out(list, what, why, drop))
+    Ok(leave_out(list, what, why, |i, _| dropped[i]))
 }
 
 /// Does `after` (an amount's following words, lower case) begin with one of
@@ -1126,6 +1138,20 @@ impl PriceText {
             return false;
         }
         starts_with_word(&after, words)
+    }
+
+    /// Does amount `i` of `list` end a range the amount before it opens (`$30-$1,500`,
+    /// `10 € bis 20 €`)? Only a dash, a tilde or a word for "to" stands between them,
+    /// with currency signs.
+    fn closes_range(&self, i: usize, list: &[Found]) -> bool {
+        let between = self.before(i, list);
+        let core = between.trim_matches(|c: char| {
+            c.is_whitespace() || (!c.is_alphanumeric() && !matches!(c, '-' | '–' | '—' | '~'))
+        });
+        matches!(
+            core,
+            "-" | "–" | "—" | "~" | "to" | "bis" | "à" | "a" | "до" | "至"
+        )
     }
 
     /// The words before amount `i` of `list`, back to the amount before it.
@@ -1479,6 +1505,18 @@ mod tests {
             "USD",
             "99.99",
             "savings",
+        ),
+        (
+            "$89.99 Pay in 4 interest-free payments on purchases of $30-$1,500 with PayPal",
+            "USD",
+            "89.99",
+            "thresholds: 30, 1500",
+        ),
+        (
+            "$89.99 Pay in 4 interest-free installments for orders over $50.00 with Shop Pay",
+            "USD",
+            "89.99",
+            "thresholds",
         ),
     ];
 
