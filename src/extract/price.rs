@@ -554,6 +554,9 @@ const SHIPPING_WORDS: &[&str] = &[
     "运费",
     "送料",
     "배송비",
+    "ships for",
+    "s&h",
+    "handling",
     "import fees",
     "import charges",
     "import duties",
@@ -721,6 +724,24 @@ const INSTALMENT_AFTER: &[&str] = &[
     "/期",
 ];
 
+/// Words before an amount saying it is the price of an add-on offered beside the
+/// item (`Add a 2-year protection plan for $12.99`, `AppleCare+ for $29.00`).
+const ADD_ON_WORDS: &[&str] = &[
+    "protection plan",
+    "protection",
+    "warranty",
+    "applecare",
+    "service plan",
+    "care plan",
+    "insurance",
+    "garantie",
+    "garantieverlängerung",
+    "versicherung",
+    "garanzia",
+    "garantía",
+    "延保",
+];
+
 /// Words before an amount saying it is a price only with a trade-in.
 const TRADE_IN_WORDS: &[&str] = &["trade-in", "trade in", "with trade"];
 
@@ -759,6 +780,17 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "precio original",
     "prezzo consigliato",
     "prezzo di listino",
+    // The EU's Omnibus rule makes shops print the lowest price of the last 30
+    // days beside a reduced one: a reference, never what is asked now.
+    "lowest price",
+    "niedrigster preis",
+    "niedrigster gesamtpreis",
+    "le plus bas",
+    "más bajo",
+    "più basso",
+    "najniższa cena",
+    "laagste prijs",
+    "lägsta pris",
     "原价",
     "市场价",
     "参考价",
@@ -825,10 +857,10 @@ pub fn read_advertised(
     // Shipping costs ("GBP 1.99 +GBP 8.75 shipping", "Shipping: $5.99") are not the
     // listing's price; counted among its prices, they made "the lowest of 2 prices"
     // of a listing with one.
+    // A shipping word between two amounts is the second's (`$89.99 Shipping: $5.99`):
+    // read as the first's too, both were dropped, and so neither.
     kept = leave_out(kept, "shipping costs", &mut why, |i, l| {
-        let after = t.after(i, l);
-        let after = after.trim_start_matches(|c: char| !c.is_alphanumeric());
-        SHIPPING_WORDS.iter().any(|w| after.starts_with(w))
+        t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
             || has_word(&t.before(i, l), SHIPPING_WORDS)
     });
     kept = leave_out(kept, "former or reference prices", &mut why, |i, l| {
@@ -889,6 +921,13 @@ fn not_paid_for_the_listing(
             || times_before(&before)
             || t.followed_by(i, l, INSTALMENT_AFTER, INSTALMENT_WORDS)
     })?;
+    kept = leave_out_or_refuse(
+        t,
+        kept,
+        "add-ons (protection plans, warranties)",
+        why,
+        |i, l| has_word(&t.before(i, l), ADD_ON_WORDS),
+    )?;
     kept = leave_out_or_refuse(t, kept, "prices with a trade-in", why, |i, l| {
         has_word(&t.before(i, l), TRADE_IN_WORDS)
     })?;
@@ -1506,6 +1545,35 @@ mod tests {
             "99.99",
             "savings",
         ),
+        (
+            "89,99 € Niedrigster Preis der letzten 30 Tage: 79,99 €",
+            "EUR",
+            "89.99",
+            "reference",
+        ),
+        (
+            "€89.99 Lowest price in the last 30 days: €79.99",
+            "EUR",
+            "89.99",
+            "reference",
+        ),
+        (
+            "89,99 € Prix le plus bas des 30 derniers jours : 79,99 €",
+            "EUR",
+            "89.99",
+            "reference",
+        ),
+        ("$89.99 Ships for $4.99", "USD", "89.99", "shipping"),
+        ("$89.99 Shipping: $5.99", "USD", "89.99", "shipping"),
+        ("GBP 1.99 +GBP 8.75 shipping", "GBP", "1.99", "shipping"),
+        ("$89.99 + $4.99 S&H", "USD", "89.99", "shipping"),
+        (
+            "$89.99 Add a 2-year protection plan for $12.99",
+            "USD",
+            "89.99",
+            "add-ons",
+        ),
+        ("$89.99 AppleCare+ for $29.00", "USD", "89.99", "add-ons"),
         (
             "$89.99 Pay in 4 interest-free payments on purchases of $30-$1,500 with PayPal",
             "USD",
