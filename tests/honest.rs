@@ -33,6 +33,54 @@ fn resolved_keys(store: &brandguard::evidence::Store) -> std::collections::BTree
         .collect()
 }
 
+/// Eight of the demo's changing nights scanned twice: into `control` with every
+/// marketplace answering removed listings 410, and into `store` with `fault` on
+/// every marketplace; `each` is handed the night, the faulted night's summary and
+/// both stores after each night.
+struct BesideA410 {
+    control: brandguard::evidence::Store,
+    store: brandguard::evidence::Store,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+async fn eight_nights_beside_a_410(
+    fault: Fault,
+    mut each: impl FnMut(
+        u32,
+        &brandguard::scan::ScanSummary,
+        &brandguard::evidence::Store,
+        &brandguard::evidence::Store,
+    ),
+) -> BesideA410 {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (control_dir, control) = common::fresh_store();
+    let (dir, store) = common::fresh_store();
+    let faults: Vec<(Site, Fault)> = Site::ALL.into_iter().map(|s| (s, fault)).collect();
+    for night in 0..8 {
+        server.set_night(night);
+        server.set_faults(vec![]);
+        common::night(&config, &control, night).await;
+        server.set_faults(faults.clone());
+        let s = common::night(&config, &store, night).await;
+        each(night, &s, &store, &control);
+    }
+    BesideA410 {
+        control,
+        store,
+        _dirs: (control_dir, dir),
+    }
+}
+
+/// The reasons of the findings resolved as "listing removed".
+fn takedown_reasons(store: &brandguard::evidence::Store) -> Vec<String> {
+    store
+        .findings()
+        .map(|f| f.unwrap())
+        .filter_map(|f| f.resolved.map(|r| r.reason))
+        .filter(|why| why.starts_with("listing removed"))
+        .collect()
+}
+
 async fn start(faults: Vec<(Site, Fault)>) -> DemoServer {
     DemoServer::start(&DemoOptions {
         faults,
@@ -299,30 +347,23 @@ async fn captchas_challenges_and_soft_404s_conclude_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_removed_listing_redirected_to_search_results_is_not_read_as_a_listing() {
     use std::collections::BTreeSet;
-    let (server, config) = common::demo(&DemoOptions::default()).await;
-    let (_control_dir, control) = common::fresh_store();
-    let (_dir, store) = common::fresh_store();
-    let redirect: Vec<(Site, Fault)> = Site::ALL
-        .into_iter()
-        .map(|s| (s, Fault::RemovedRedirect))
-        .collect();
-    for night in 0..8 {
-        server.set_night(night);
-        server.set_faults(vec![]);
-        common::night(&config, &control, night).await;
-        server.set_faults(redirect.clone());
-        common::night(&config, &store, night).await;
+    let BesideA410 {
+        store,
+        control,
+        _dirs,
+    } = eight_nights_beside_a_410(Fault::RemovedRedirect, |night, _, store, control| {
         only_in(
-            finding_keys(&store),
-            finding_keys(&control),
+            finding_keys(store),
+            finding_keys(control),
             &format!("night {night}: findings only behind redirects"),
         );
         only_in(
-            resolved_keys(&store),
-            resolved_keys(&control),
+            resolved_keys(store),
+            resolved_keys(control),
             &format!("night {night}: resolved only behind redirects"),
         );
-    }
+    })
+    .await;
     let observed_search = (1..=8u64)
         .flat_map(|scan| {
             store
@@ -361,36 +402,20 @@ async fn a_removed_listing_redirected_to_search_results_is_not_read_as_a_listing
 /// untrue (its address was asked, and answered).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_removed_listing_redirected_to_another_listing_is_gone_that_night() {
-    let (server, config) = common::demo(&DemoOptions::default()).await;
-    let (_control_dir, control) = common::fresh_store();
-    let (_dir, store) = common::fresh_store();
-    let moved: Vec<(Site, Fault)> = Site::ALL
-        .into_iter()
-        .map(|s| (s, Fault::RemovedMoved))
-        .collect();
-    for night in 0..8 {
-        server.set_night(night);
-        server.set_faults(vec![]);
-        common::night(&config, &control, night).await;
-        server.set_faults(moved.clone());
-        common::night(&config, &store, night).await;
+    let nights = eight_nights_beside_a_410(Fault::RemovedMoved, |night, _, store, control| {
         only_in(
-            finding_keys(&store),
-            finding_keys(&control),
+            finding_keys(store),
+            finding_keys(control),
             &format!("night {night}: findings only behind redirects"),
         );
         assert_eq!(
-            resolved_keys(&store),
-            resolved_keys(&control),
+            resolved_keys(store),
+            resolved_keys(control),
             "night {night}: the takedowns a 410 shows, the same night"
         );
-    }
-    let reasons: Vec<String> = store
-        .findings()
-        .map(|f| f.unwrap())
-        .filter_map(|f| f.resolved.map(|r| r.reason))
-        .filter(|why| why.starts_with("listing removed"))
-        .collect();
+    })
+    .await;
+    let reasons = takedown_reasons(&nights.store);
     assert!(!reasons.is_empty(), "no takedown");
     for why in &reasons {
         assert!(
@@ -878,37 +903,21 @@ async fn listings_robots_txt_disallows_are_not_taken_for_gone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_removed_offer_shown_as_currently_unavailable_is_gone_that_night() {
     use brandguard::demo::Wall;
-    let (server, config) = common::demo(&DemoOptions::default()).await;
-    let (_control_dir, control) = common::fresh_store();
-    let (_dir, store) = common::fresh_store();
-    let no_offer: Vec<(Site, Fault)> = Site::ALL
-        .into_iter()
-        .map(|s| (s, Fault::RemovedNoOffer))
-        .collect();
-    for night in 0..8 {
-        server.set_night(night);
-        server.set_faults(vec![]);
-        common::night(&config, &control, night).await;
-        server.set_faults(no_offer.clone());
-        let s = common::night(&config, &store, night).await;
+    let nights = eight_nights_beside_a_410(Fault::RemovedNoOffer, |night, s, store, control| {
         assert_eq!(s.failures.get("no_offer"), None, "night {night}");
         assert_eq!(
-            finding_keys(&store),
-            finding_keys(&control),
+            finding_keys(store),
+            finding_keys(control),
             "night {night}: the same findings"
         );
         assert_eq!(
-            resolved_keys(&store),
-            resolved_keys(&control),
+            resolved_keys(store),
+            resolved_keys(control),
             "night {night}: the takedowns a 410 shows, the same night"
         );
-    }
-    let reasons: Vec<String> = store
-        .findings()
-        .map(|f| f.unwrap())
-        .filter_map(|f| f.resolved.map(|r| r.reason))
-        .filter(|why| why.starts_with("listing removed"))
-        .collect();
+    })
+    .await;
+    let reasons = takedown_reasons(&nights.store);
     assert!(!reasons.is_empty(), "no takedown");
     for why in &reasons {
         assert_eq!(
@@ -918,8 +927,8 @@ async fn a_removed_offer_shown_as_currently_unavailable_is_gone_that_night() {
     }
 
     // A live listing whose page shows no offer is read as it is: no failure.
+    let (server, config) = common::demo(&DemoOptions::default()).await;
     let (_live_dir, live) = common::fresh_store();
-    server.set_night(0);
     server.set_faults(vec![(
         Site::Shopusa,
         Fault::Wall {
