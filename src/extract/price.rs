@@ -841,11 +841,11 @@ pub fn read_advertised(
                 .ends_with("税込")
         })
     };
-    kept = leave_out(kept, basis, &mut why, |i, l| {
+    kept = leave_out_or_refuse(&t, kept, basis, &mut why, |i, l| {
         let words = t.vat_words(i, l);
         has_word(&words, wrong_basis)
             || (vat == VatBasis::Inclusive && japanese_inclusive(l) && !has_word(&words, INC_VAT))
-    });
+    })?;
     // Unit prices ("4,36 € / 100 ml", "$2.50 per oz") are not the listing's price.
     kept = leave_out(kept, "unit prices", &mut why, |i, l| {
         let a = t.after(i, l);
@@ -859,13 +859,13 @@ pub fn read_advertised(
     // of a listing with one.
     // A shipping word between two amounts is the second's (`$89.99 Shipping: $5.99`):
     // read as the first's too, both were dropped, and so neither.
-    kept = leave_out(kept, "shipping costs", &mut why, |i, l| {
+    kept = leave_out_or_refuse(&t, kept, "shipping costs", &mut why, |i, l| {
         t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
             || has_word(&t.before(i, l), SHIPPING_WORDS)
-    });
-    kept = leave_out(kept, "former or reference prices", &mut why, |i, l| {
+    })?;
+    kept = leave_out_or_refuse(&t, kept, "former or reference prices", &mut why, |i, l| {
         has_word(&t.before(i, l), LIST_PRICE_WORDS)
-    });
+    })?;
     kept = not_paid_for_the_listing(&t, kept, &mut why)?;
     let amounts: std::collections::BTreeSet<Decimal> = kept.iter().map(|f| f.value).collect();
     let amount = *amounts.first().ok_or(PriceError::NoAmount)?;
@@ -1635,14 +1635,21 @@ mod tests {
             let r = read(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.normalize().to_string(), amount, "{text}");
         }
-        // Only a saving or an instalment: no price at all.
+        // Only a saving, an instalment, a shipping cost…: no price at all.
         for text in [
             "You save $20.00",
             "4 interest-free payments of $22.50",
             "立省¥129.90",
+            // Nothing but a shipping cost, a former price, a price without VAT on a
+            // marketplace whose prices include it: each read as the price was a
+            // false comparison with the floor.
+            "Shipping: $5.99",
+            "Was $99.99",
+            "EUR 24.71 (exc VAT)",
         ] {
             assert!(
-                matches!(read(text, "USD"), Err(PriceError::NotThePrice { .. })),
+                matches!(read(text, "USD"), Err(PriceError::NotThePrice { .. }))
+                    || matches!(read(text, "EUR"), Err(PriceError::NotThePrice { .. })),
                 "{text}: {:?}",
                 read(text, "USD")
             );
