@@ -78,6 +78,11 @@ pub struct MarketplaceStats {
     /// last page still linked to a next one: the listings on later pages were not
     /// looked at (not a trap: those stop on repeated or stale pages).
     pub searches_cut: u64,
+    /// Listing pages read as they are that show the listing with no offer (verdict
+    /// `no_offer`: Amazon's "Currently unavailable", an item out of stock): no
+    /// price and no seller to read there, which is no sign of an adapter that no
+    /// longer matches.
+    pub no_offer_pages: u64,
     /// No earlier finished scan of this store looked at the marketplace in full:
     /// tonight is the first look, with nothing to expect yet (set when the scan,
     /// or a merged night, concludes; never on a shard's own store).
@@ -166,6 +171,14 @@ impl MarketplaceStats {
             );
         }
         let min = u64::from(min_percent);
+        // Pages showing no offer hold no price or seller to read: out of the count,
+        // up to the number of pages that gave none.
+        let offered = |read: u64| {
+            self.listings_matched
+                - self
+                    .no_offer_pages
+                    .min(self.listings_matched - read.min(self.listings_matched))
+        };
         let fields = [
             (
                 "title",
@@ -176,13 +189,13 @@ impl MarketplaceStats {
             (
                 "price",
                 self.prices_read,
-                self.listings_matched,
+                offered(self.prices_read),
                 "listings of the brand",
             ),
             (
                 "seller",
                 self.sellers_read,
-                self.listings_matched,
+                offered(self.sellers_read),
                 "listings of the brand",
             ),
         ]

@@ -630,6 +630,7 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
             e.listings_in_results += st.listings_in_results;
             e.listings_disallowed += st.listings_disallowed;
             e.searches_cut += st.searches_cut;
+            e.no_offer_pages += st.no_offer_pages;
         }
     }
 }

@@ -605,7 +605,13 @@ impl<'a> Run<'a> {
         if blocked || role == PageRole::Listing {
             self.count_blocked(m, blocked);
         }
-        if verdict.is_ok() || matches!(verdict, crate::verdict::Verdict::NoOffer { .. }) {
+        if matches!(verdict, crate::verdict::Verdict::NoOffer { .. }) {
+            if role == PageRole::Listing {
+                self.with(|s| s.market(&m.name).no_offer_pages += 1);
+            }
+            return true;
+        }
+        if verdict.is_ok() {
             return true;
         }
         if blocked && role != PageRole::Profile {
