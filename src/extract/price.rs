@@ -576,8 +576,6 @@ const SAVING_WORDS: &[&str] = &[
     "you save",
     "saving",
     "savings",
-    "discount",
-    "coupon",
     "earn",
     "reward",
     "rewards",
@@ -588,14 +586,11 @@ const SAVING_WORDS: &[&str] = &[
     "ersparnis",
     "économisez",
     "économie",
-    "remise",
     "ahorra",
     "ahorras",
     "ahorro",
-    "descuento",
     "risparmi",
     "risparmio",
-    "sconto",
     "立省",
     "节省",
     "立减",
@@ -616,6 +611,7 @@ const SAVING_AFTER: &[&str] = &[
     "rebate",
     "mail-in rebate",
     "coupon",
+    "discount",
     "rabatt",
     "de réduction",
     "de remise",
@@ -638,7 +634,6 @@ const THRESHOLD_WORDS: &[&str] = &[
     "minimum order",
     "mindestbestellwert",
     "bestellwert",
-    "dès",
     "a partir de compras",
     "满",
 ];
@@ -903,10 +898,13 @@ fn not_paid_for_the_listing(
 ) -> Result<Vec<Found>, PriceError> {
     kept = leave_out_or_refuse(t, kept, "savings, coupons and rewards", why, |i, l| {
         // "Subscribe & Save $94.99" names a price (with a subscription), not a saving.
+        // Nor is a reduced price ("减价¥79", "Discount price", "Prix après remise":
+        // those words are left out of the savings words).
         let before = t
             .before(i, l)
             .replace("subscribe & save", "")
-            .replace("subscribe and save", "");
+            .replace("subscribe and save", "")
+            .replace("减价", "");
         has_word(&before, SAVING_WORDS) || t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
     })?;
     kept = leave_out_or_refuse(t, kept, "spending thresholds", why, |i, l| {
@@ -1621,6 +1619,17 @@ mod tests {
         // A conditional price a buyer can pay is still a price the page asks.
         let r = read("$99.99 Subscribe & Save $94.99", "USD").unwrap();
         assert_eq!(r.money.amount, Decimal::new(9499, 2));
+        // A reduced price named as such is the price.
+        for (text, currency, amount) in [
+            ("Discount price: $79.99", "USD", "79.99"),
+            ("Prix après remise : 79,99 €", "EUR", "79.99"),
+            ("Precio con descuento: 79,99 €", "EUR", "79.99"),
+            ("减价¥79", "CNY", "79"),
+            ("Dès 19,99 €", "EUR", "19.99"),
+        ] {
+            let r = read(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.normalize().to_string(), amount, "{text}");
+        }
         // Words inside longer ones are not those words.
         let r = read("$99.99 Offer price $89.99", "USD").unwrap();
         assert_eq!(r.money.amount, Decimal::new(8999, 2));
