@@ -228,7 +228,20 @@ impl BrowserProcess {
     pub(super) async fn finish(mut self) {
         let _ = tokio::time::timeout(Duration::from_secs(5), self.child.wait()).await;
         self.kill();
-        let _ = self.child.wait().await;
+        // Reaped by asking, a bounded number of times: `wait()` learns of the exit
+        // from the child's signal, which can be missed; a browser killed from outside
+        // was then left a zombie and this wait never returned, hanging the scan
+        // (seen once in `a_browser_that_keeps_dying_costs_its_pages_…`).
+        for _ in 0..100 {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tracing::warn!(
+            pid = self.child.id(),
+            "the browser did not exit 5 s after it was killed: left behind"
+        );
     }
 }
 
