@@ -638,6 +638,25 @@ fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
     None
 }
 
+/// Listing `l`'s page as the site's page-changing faults shape it (a redesign,
+/// unshown "gone" words, a price-doubling script, a pay-later offer).
+fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
+    let mut page = pages::item(c, l, st.weight);
+    if st.has(|f| matches!(f, Fault::Redesign)).is_some() {
+        page = pages::redesigned(&page, "price");
+    }
+    if st.has(|f| matches!(f, Fault::UnshownGoneWords)).is_some() {
+        page = pages::with_unshown_gone_words(&page);
+    }
+    if st.has(|f| matches!(f, Fault::ScriptPrice)).is_some() {
+        page = pages::with_script_price(&page);
+    }
+    if st.has(|f| matches!(f, Fault::PayLater)).is_some() {
+        page = pages::with_pay_later(&page, l.price);
+    }
+    page
+}
+
 /// A listing's page: 410 once removed, else the page as the site's faults shape it.
 fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -> Response {
     let site = st.site;
@@ -686,19 +705,7 @@ fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -
         )
             .into_response();
     }
-    let mut page = pages::item(c, l, st.weight);
-    if st.has(|f| matches!(f, Fault::Redesign)).is_some() {
-        page = pages::redesigned(&page, "price");
-    }
-    if st.has(|f| matches!(f, Fault::UnshownGoneWords)).is_some() {
-        page = pages::with_unshown_gone_words(&page);
-    }
-    if st.has(|f| matches!(f, Fault::ScriptPrice)).is_some() {
-        page = pages::with_script_price(&page);
-    }
-    if st.has(|f| matches!(f, Fault::PayLater)).is_some() {
-        page = pages::with_pay_later(&page, l.price);
-    }
+    let page = shaped_by_faults(st, c, l);
     let mut bytes = pages::encode(site, page);
     if let Some(Fault::Huge { bytes: n }) = st.has(|f| matches!(f, Fault::Huge { .. })) {
         bytes.extend(std::iter::repeat_n(b' ', n));

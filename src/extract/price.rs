@@ -819,28 +819,7 @@ pub fn read_advertised(
         why.push(format!("left out a converted estimate: {e}"));
     }
     let mut kept = t.in_currency(&found, &currency, &mut why);
-    let wrong_basis: &[&str] = match vat {
-        VatBasis::Inclusive => EX_VAT,
-        VatBasis::Exclusive => INC_VAT,
-    };
-    let basis = match vat {
-        VatBasis::Inclusive => "amounts without VAT",
-        VatBasis::Exclusive => "amounts with VAT",
-    };
-    // `12,800円（税込14,080円）`: where one amount is labelled `税込` before it, an
-    // amount with no label beside it is the price before tax.
-    let japanese_inclusive = |l: &[Found]| {
-        (0..l.len()).any(|k| {
-            t.before(k, l)
-                .trim_end_matches(['¥', '￥', ' '])
-                .ends_with("税込")
-        })
-    };
-    kept = leave_out_or_refuse(&t, kept, basis, &mut why, |i, l| {
-        let words = t.vat_words(i, l);
-        has_word(&words, wrong_basis)
-            || (vat == VatBasis::Inclusive && japanese_inclusive(l) && !has_word(&words, INC_VAT))
-    })?;
+    kept = on_the_marketplaces_vat_basis(&t, kept, vat, &mut why)?;
     // Unit prices ("4,36 € / 100 ml", "$2.50 per oz") are not the listing's price.
     kept = leave_out(kept, "unit prices", &mut why, |i, l| {
         let a = t.after(i, l);
@@ -885,6 +864,40 @@ pub fn read_advertised(
         why,
         among,
     })
+}
+
+/// `kept` without the amounts on the other VAT basis than the marketplace's
+/// (`EUR24.71 (exc VAT)` where prices include VAT); a text holding only such
+/// amounts holds no price it can be held to.
+fn on_the_marketplaces_vat_basis(
+    t: &PriceText,
+    mut kept: Vec<Found>,
+    vat: VatBasis,
+    why: &mut Vec<String>,
+) -> Result<Vec<Found>, PriceError> {
+    let wrong_basis: &[&str] = match vat {
+        VatBasis::Inclusive => EX_VAT,
+        VatBasis::Exclusive => INC_VAT,
+    };
+    let basis = match vat {
+        VatBasis::Inclusive => "amounts without VAT",
+        VatBasis::Exclusive => "amounts with VAT",
+    };
+    // `12,800円（税込14,080円）`: where one amount is labelled `税込` before it, an
+    // amount with no label beside it is the price before tax.
+    let japanese_inclusive = |l: &[Found]| {
+        (0..l.len()).any(|k| {
+            t.before(k, l)
+                .trim_end_matches(['¥', '￥', ' '])
+                .ends_with("税込")
+        })
+    };
+    kept = leave_out_or_refuse(t, kept, basis, why, |i, l| {
+        let words = t.vat_words(i, l);
+        has_word(&words, wrong_basis)
+            || (vat == VatBasis::Inclusive && japanese_inclusive(l) && !has_word(&words, INC_VAT))
+    })?;
+    Ok(kept)
 }
 
 /// `kept` without what a price box shows beside the price that a buyer does not pay
