@@ -5,6 +5,7 @@ mod common;
 
 use brandguard::config::Config;
 use brandguard::demo::{DemoOptions, DemoServer, Detection, Fault, Site};
+use brandguard::extract::PriceBasis;
 use brandguard::scan::{self, ScanSummary};
 
 struct Run {
@@ -373,6 +374,73 @@ async fn a_search_cut_at_max_pages_with_results_left_is_said() {
     // A trap is no cut: endless pagination ends on its stale-page guard.
     let trap = scan_with(vec![(Site::Tmart, Fault::EndlessPagination)]).await;
     assert_eq!(trap.summary.marketplaces["tmart"].searches_cut, 0);
+}
+
+/// A price box that also shows a members' price (`¥1,299.00 PLUS会员价¥1,169.10`,
+/// read through tmart's CSS selector): the members' price is advertised, so it is
+/// the price a floor is checked against, and every finding and choice on it says
+/// that only some buyers pay it and what every buyer pays, never "which variant
+/// sells at it" (it is no variant) as it did when it was "the lowest of 2 prices".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_price_is_said_as_one_not_as_a_variant() {
+    let (server, config) = common::demo(&DemoOptions {
+        faults: vec![(Site::Tmart, Fault::MemberPrice)],
+        ..DemoOptions::default()
+    })
+    .await;
+    let (_dir, store) = common::fresh_store();
+    common::scan(&config, &store).await;
+    let catalog = server.catalog();
+    let mut read = 0;
+    for o in store.latest_observations() {
+        let o = o.expect("observation");
+        if o.listing.marketplace != "tmart" {
+            continue;
+        }
+        let l = catalog
+            .listings
+            .iter()
+            .find(|l| l.site == Site::Tmart && l.id == o.listing.listing_id)
+            .expect("a demo listing");
+        let member = (l.price * rust_decimal::Decimal::new(9, 1)).round_dp(2);
+        let list = o.listing.list_price.as_ref().expect("a list price");
+        assert_eq!(list.amount, member, "{}: {:?}", l.id, o.listing.sources);
+        if o.listing.price_basis == PriceBasis::Coupon {
+            // A coupon under the members' price is the price: its own choice.
+            continue;
+        }
+        let choice = o.listing.price_choice.as_deref().unwrap_or_default();
+        assert_eq!(
+            choice,
+            format!(
+                "a price only some buyers pay, as the page says (\"plus会员价\"); the lowest price for every buyer: {:.2}",
+                l.price
+            ),
+            "{}",
+            l.id
+        );
+        read += 1;
+    }
+    assert!(read > 10, "tmart listings read: {read}");
+    // Findings on the members' price: some listings asking the floor or more of
+    // every buyer are under it for members.
+    let on_member_price: Vec<String> = store
+        .findings()
+        .map(|f| f.expect("finding").finding)
+        .filter(|f| {
+            f.marketplace == "tmart"
+                && f.price_basis == PriceBasis::List
+                && f.detail.contains("advertised")
+        })
+        .map(|f| f.detail)
+        .collect();
+    assert!(!on_member_price.is_empty());
+    for d in &on_member_price {
+        assert!(
+            d.contains("only some buyers pay") && !d.contains("variant"),
+            "{d}"
+        );
+    }
 }
 
 /// A price box that also shows a pay-later offer and a saving (`¥1,299.00 或分4期

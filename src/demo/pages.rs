@@ -295,6 +295,17 @@ pub(super) fn with_pay_later(page: &str, price: Decimal) -> String {
     page.replacen(&shown, &offer, 1)
 }
 
+/// tmart's item page with a members' price a tenth under `price` after it, inside
+/// its price box ([`super::Fault::MemberPrice`]).
+pub(super) fn with_member_price(page: &str, price: Decimal) -> String {
+    let shown = format!("class=\"price-now\">¥{}", grouped(price));
+    let offer = format!(
+        "{shown}<small class=\"member\"> PLUS会员价¥{}</small>",
+        grouped((price * Decimal::new(9, 1)).round_dp(2)),
+    );
+    page.replacen(&shown, &offer, 1)
+}
+
 #[cfg(test)]
 mod redesign_tests {
     #[test]

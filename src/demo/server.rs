@@ -89,6 +89,11 @@ pub enum Fault {
     /// amount; read as "the lowest", an instalment or the saving becomes a false
     /// below-floor finding ([`pages::with_pay_later`]).
     PayLater,
+    /// tmart's price box also shows a price for members (`¥1,299.00 PLUS会员价
+    /// ¥1,169.10`, a tenth less), as real shops' do for Prime, Plus or club
+    /// members: a price the listing advertises, but only some buyers pay, and no
+    /// variant's ([`pages::with_member_price`]).
+    MemberPrice,
     /// robots.txt disallows the item pages of every `every`-th listing (by
     /// position), or all item pages with `every` 1: a marketplace that starts
     /// keeping crawlers off its listings while its search pages stay open.
@@ -146,7 +151,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -178,6 +183,7 @@ impl FromStr for Fault {
             "unshown-gone-words" => Fault::UnshownGoneWords,
             "script-price" => Fault::ScriptPrice,
             "pay-later" => Fault::PayLater,
+            "member-price" => Fault::MemberPrice,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
@@ -639,7 +645,7 @@ fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
 }
 
 /// Listing `l`'s page as the site's page-changing faults shape it (a redesign,
-/// unshown "gone" words, a price-doubling script, a pay-later offer).
+/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price).
 fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     let mut page = pages::item(c, l, st.weight);
     if st.has(|f| matches!(f, Fault::Redesign)).is_some() {
@@ -653,6 +659,9 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     }
     if st.has(|f| matches!(f, Fault::PayLater)).is_some() {
         page = pages::with_pay_later(&page, l.price);
+    }
+    if st.has(|f| matches!(f, Fault::MemberPrice)).is_some() {
+        page = pages::with_member_price(&page, l.price);
     }
     page
 }

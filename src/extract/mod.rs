@@ -38,6 +38,20 @@ pub enum PriceBasis {
     Coupon,
 }
 
+/// How a [`Listing::price_choice`] for a price on a condition begins.
+const ON_A_CONDITION: &str = "a price only some buyers pay, as the page says";
+
+/// A listing's [`Listing::price_choice`] as a finding or a scorecard says it: of
+/// the lowest of several prices, that which variant sells at it the page does not
+/// say; of a price on a condition (members, subscribers), the condition as it is.
+pub fn choice_sentence(choice: &str) -> String {
+    if choice.starts_with(ON_A_CONDITION) {
+        choice.to_string()
+    } else {
+        format!("{choice} — which variant sells at it, the page does not say")
+    }
+}
+
 /// A product listing as read from one page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Listing {
@@ -672,6 +686,18 @@ impl Reader<'_> {
                     && let Some(src) = self.sources.get_mut(field)
                 {
                     src.push_str(&format!(" ({})", r.why.join("; ")));
+                }
+                if let Some(c) = &r.on_condition {
+                    self.choices.insert(
+                        field.to_string(),
+                        format!(
+                            "{ON_A_CONDITION} (\"{}\"){}",
+                            c.words,
+                            c.for_everyone
+                                .map(|e| format!("; the lowest price for every buyer: {e}"))
+                                .unwrap_or_default()
+                        ),
+                    );
                 }
                 if !r.among.is_empty() {
                     let list: Vec<String> = r.among.iter().map(ToString::to_string).collect();

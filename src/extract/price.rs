@@ -431,6 +431,18 @@ pub struct Reading {
     /// The different amounts the advertised one was the lowest of (a range, a
     /// price per variant), lowest first; empty when the text held one amount.
     pub among: Vec<Decimal>,
+    /// When the advertised amount is one only some buyers pay (members, subscribers):
+    /// the words saying so, and the lowest price for every buyer the text shows.
+    pub on_condition: Option<OnCondition>,
+}
+
+/// A price only some buyers pay: not a variant's price, and not what everyone pays.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnCondition {
+    /// The words of the text naming the condition, lower case (`subscribe & save`).
+    pub words: &'static str,
+    /// The lowest price for every buyer in the same text, if it shows one.
+    pub for_everyone: Option<Decimal>,
 }
 
 /// Words after an amount saying it is without VAT (`EUR24.71 (exc VAT)`, `HT`,
@@ -791,6 +803,79 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "参考价",
 ];
 
+/// Words before an amount saying only some buyers pay it: members of a programme,
+/// subscribers, users of an app (`Prime price $89.99`, `Subscribe & Save: $84.99`,
+/// `会员价¥1,199`). Counted among a listing's prices such an amount made "the lowest
+/// of 2 prices … which variant sells at it, the page does not say": untrue, it is
+/// no variant. Longer words first: the first found is the one said.
+const CONDITION_WORDS: &[&str] = &[
+    "prime member price",
+    "prime exclusive price",
+    "prime exclusive",
+    "prime price",
+    "with prime",
+    "prime",
+    "member price",
+    "members price",
+    "members' price",
+    "member's price",
+    "members only",
+    "members",
+    "subscribe & save",
+    "subscribe and save",
+    "subscription price",
+    "with subscription",
+    "subscriber price",
+    "app-only price",
+    "app only",
+    "app price",
+    "in the app",
+    "student price",
+    "loyalty price",
+    "club price",
+    "vip price",
+    "mitgliederpreis",
+    "für mitglieder",
+    "spar-abo",
+    "abo-preis",
+    "mit abo",
+    "prix membre",
+    "prix adhérent",
+    "pour les membres",
+    "prix abonné",
+    "precio socio",
+    "precio para socios",
+    "prezzo soci",
+    "plus会员价",
+    "plus价",
+    "会员价",
+    "会员专享",
+    "vip价",
+    "会員価格",
+    "プライム会員",
+];
+
+/// Words right after an amount saying the same (`$89.99 with Prime`, `$84.99 for
+/// members`).
+const CONDITION_AFTER: &[&str] = &[
+    "with prime",
+    "for prime members",
+    "for members",
+    "members only",
+    "with subscribe & save",
+    "with subscribe and save",
+    "with subscription",
+    "with a subscription",
+    "in the app",
+    "in app",
+    "for students",
+    "mit prime",
+    "für mitglieder",
+    "pour les membres",
+    "para socios",
+    "per i soci",
+];
+
 /// Reads the advertised price out of a price text that may hold several amounts.
 ///
 /// Never "the lowest number in the text": amounts written in another currency than the
@@ -841,9 +926,10 @@ pub fn read_advertised(
         has_word(&t.before(i, l), LIST_PRICE_WORDS)
     })?;
     kept = not_paid_for_the_listing(&t, kept, &mut why)?;
+    let on_condition = on_a_condition(&t, &mut kept, &mut why);
     let amounts: std::collections::BTreeSet<Decimal> = kept.iter().map(|f| f.value).collect();
     let amount = *amounts.first().ok_or(PriceError::NoAmount)?;
-    let among: Vec<Decimal> = if amounts.len() > 1 {
+    let among: Vec<Decimal> = if amounts.len() > 1 && on_condition.is_none() {
         amounts.into_iter().collect()
     } else {
         Vec::new()
@@ -863,6 +949,79 @@ pub fn read_advertised(
         money: Money::new(amount, currency),
         why,
         among,
+        on_condition,
+    })
+}
+
+/// Which words of [`CONDITION_WORDS`] or [`CONDITION_AFTER`] say amount `i` is paid
+/// only on a condition.
+fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<&'static str> {
+    let before = t.before(i, list);
+    let after = t.after(i, list);
+    CONDITION_WORDS
+        .iter()
+        .find(|w| has_word(&before, &[w]))
+        .or_else(|| {
+            t.followed_by(i, list, CONDITION_AFTER, CONDITION_WORDS)
+                .then(|| {
+                    CONDITION_AFTER
+                        .iter()
+                        .find(|w| starts_with_word(&after, &[w]))
+                })
+                .flatten()
+        })
+        .copied()
+}
+
+/// Prices only some buyers pay (members, subscribers) in `kept`. The lowest of them
+/// is the advertised price when it is under every other (a seller who asks it
+/// advertises it: it is said with its condition, not as one of several variants'
+/// prices), and then `kept` holds it alone; prices on a condition at or above the
+/// price for every buyer are left out.
+fn on_a_condition(
+    t: &PriceText,
+    kept: &mut Vec<Found>,
+    why: &mut Vec<String>,
+) -> Option<OnCondition> {
+    let conditions: Vec<Option<&'static str>> =
+        (0..kept.len()).map(|i| condition_of(t, i, kept)).collect();
+    let (lowest_on_condition, words) = kept
+        .iter()
+        .zip(&conditions)
+        .filter_map(|(f, c)| c.map(|c| (*f, c)))
+        .min_by_key(|(f, _)| f.value)?;
+    let for_everyone = kept
+        .iter()
+        .zip(&conditions)
+        .filter(|(_, c)| c.is_none())
+        .map(|(f, _)| f.value)
+        .min();
+    if for_everyone.is_some_and(|e| e <= lowest_on_condition.value) {
+        let dropped: Vec<Found> = (0..kept.len())
+            .filter(|&i| conditions[i].is_some())
+            .map(|i| kept[i])
+            .collect();
+        why.push(format!(
+            "left out prices only some buyers pay, not under the price for every buyer: {}",
+            join_values(dropped.iter())
+        ));
+        let mut i = 0;
+        kept.retain(|_| {
+            i += 1;
+            conditions[i - 1].is_none()
+        });
+        return None;
+    }
+    why.push(format!(
+        "the price only some buyers pay (\"{words}\"){}",
+        for_everyone
+            .map(|e| format!("; the lowest for every buyer: {e}"))
+            .unwrap_or_default()
+    ));
+    *kept = vec![lowest_on_condition];
+    Some(OnCondition {
+        words,
+        for_everyone,
     })
 }
 
@@ -1598,6 +1757,108 @@ mod tests {
             "thresholds",
         ),
     ];
+
+    /// Price texts with a price only some buyers pay: (text, currency, price,
+    /// the condition's words, the lowest price for every buyer).
+    #[allow(clippy::type_complexity)]
+    const ON_CONDITION: &[(&str, &str, &str, &str, Option<&str>)] = &[
+        (
+            "$99.99 Subscribe & Save $94.99",
+            "USD",
+            "94.99",
+            "subscribe & save",
+            Some("99.99"),
+        ),
+        (
+            "$99.99 $89.99 with Prime",
+            "USD",
+            "89.99",
+            "with prime",
+            Some("99.99"),
+        ),
+        (
+            "Prime Member Price: $89.99",
+            "USD",
+            "89.99",
+            "prime member price",
+            None,
+        ),
+        (
+            "$99.99 Members $89.99",
+            "USD",
+            "89.99",
+            "members",
+            Some("99.99"),
+        ),
+        (
+            "$99.99 $89.99 for members",
+            "USD",
+            "89.99",
+            "for members",
+            Some("99.99"),
+        ),
+        (
+            "¥1,299 PLUS会员价¥1,199",
+            "CNY",
+            "1199",
+            "plus会员价",
+            Some("1299"),
+        ),
+        (
+            "99,99 € Mitgliederpreis 89,99 €",
+            "EUR",
+            "89.99",
+            "mitgliederpreis",
+            Some("99.99"),
+        ),
+    ];
+
+    /// A price only members or subscribers pay is advertised, so it is the price
+    /// when it is the lowest; but it is no variant's price, and the reading says
+    /// its condition and the price for every buyer instead of "the lowest of 2".
+    #[test]
+    fn a_price_only_some_buyers_pay_is_said_with_its_condition() {
+        let usd = Currency::new("USD").unwrap();
+        let read = |t: &str, default: &Currency| {
+            read_advertised(t, Hints::default(), default, VatBasis::Inclusive)
+                .unwrap_or_else(|e| panic!("{t}: {e}"))
+        };
+        for &(text, currency, amount, words, everyone) in ON_CONDITION {
+            let r = read(text, &Currency::new(currency).unwrap());
+            assert_eq!(
+                r.money.amount.normalize().to_string(),
+                amount,
+                "{text}: {:?}",
+                r.why
+            );
+            assert!(r.among.is_empty(), "{text}: {:?}", r.among);
+            let c = r
+                .on_condition
+                .unwrap_or_else(|| panic!("{text}: {:?}", r.why));
+            assert_eq!(c.words, words, "{text}");
+            assert_eq!(
+                c.for_everyone.map(|d| d.normalize().to_string()).as_deref(),
+                everyone,
+                "{text}"
+            );
+        }
+        // A member price at or above the price for every buyer is not the price,
+        // and the rest is read as before: a range stays a range.
+        let r = read("$89.99 - $99.99 Members $95.00", &usd);
+        assert_eq!(
+            (r.money.amount, r.on_condition),
+            (Decimal::new(8999, 2), None)
+        );
+        assert_eq!(r.among.len(), 2, "{:?}", r.why);
+        assert!(
+            r.why.iter().any(|w| w.contains("only some buyers pay")),
+            "{:?}",
+            r.why
+        );
+        // Words inside other words are not conditions: "Primera", "premium".
+        let r = read("$99.99 Premium $89.99", &usd);
+        assert_eq!((r.among.len(), r.on_condition), (2, None));
+    }
 
     /// Amounts a real price box shows beside the price that a buyer does not pay for
     /// the listing: instalments, savings, coupons, rewards, trade-in prices, import

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{AuthorizedSeller, Brand};
-use crate::extract::{Condition, Listing, PriceBasis};
+use crate::extract::{Condition, Listing, PriceBasis, choice_sentence};
 use crate::money::Money;
 
 pub use crate::ident::{fold, normalize_gtin, normalize_seller};
@@ -502,12 +502,8 @@ impl Judging<'_> {
         let basis = match (self.l.price_basis, &self.l.price_choice) {
             (PriceBasis::Coupon, None) => " (coupon price)".to_string(),
             (PriceBasis::List, None) => String::new(),
-            (PriceBasis::Coupon, Some(c)) => {
-                format!(" (coupon price, {c} — which variant sells at it, the page does not say)")
-            }
-            (PriceBasis::List, Some(c)) => {
-                format!(" ({c} — which variant sells at it, the page does not say)")
-            }
+            (PriceBasis::Coupon, Some(c)) => format!(" (coupon price, {})", choice_sentence(c)),
+            (PriceBasis::List, Some(c)) => format!(" ({})", choice_sentence(c)),
         };
         let covering = || {
             self.brand

@@ -77,7 +77,8 @@ pub struct Scorecard {
     /// When the lowest price is the lowest of several its page shows (a range, a
     /// price per variant): what it was chosen from, since which variant sells at
     /// it the page does not say, and the distributor may answer that it is another
-    /// product's.
+    /// product's; when it is a price only some buyers pay (members, subscribers),
+    /// that condition.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lowest_price_note: Option<String>,
     pub territory_breaches: usize,
@@ -787,7 +788,10 @@ fn scorecard(
             .lowest
             .as_ref()
             .map(|l| (l.ratio * Decimal::ONE_HUNDRED).round_dp(1)),
-        lowest_price_note: a.lowest.as_ref().and_then(|l| l.note.clone()),
+        lowest_price_note: a
+            .lowest
+            .as_ref()
+            .and_then(|l| l.note.as_deref().map(crate::extract::choice_sentence)),
         territory_breaches: a.territory.len(),
         undeclared_shops: a.undeclared.iter().cloned().collect(),
         promotion_exemptions: a.exemptions,
@@ -1222,7 +1226,9 @@ mod tests {
             (
                 Some("149.99 USD"),
                 Some(Decimal::new(754, 1)),
-                Some("the lowest of 2 prices on the page: 149.99, 259.99")
+                Some(
+                    "the lowest of 2 prices on the page: 149.99, 259.99 — which variant sells at it, the page does not say"
+                )
             )
         );
     }
