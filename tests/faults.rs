@@ -443,6 +443,41 @@ async fn a_members_price_is_said_as_one_not_as_a_variant() {
     }
 }
 
+/// A price box that also shows a used offer and other sellers' (`¥1,299.00
+/// 二手¥779.40 其他卖家 ¥1,039.20起`, as Amazon's "Used from" and "Other sellers
+/// from" and Taobao's do, read through tmart's CSS selector): neither is the
+/// listing's price. Read as "the lowest of 3 prices", the used offer was every
+/// tmart listing's price, and a false below-floor finding on most.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_used_offer_and_other_sellers_in_the_price_box_are_not_the_price() {
+    let run = scan_with(vec![(Site::Tmart, Fault::OtherOffers)]).await;
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+    let catalog = run.server.catalog();
+    let mut read = 0;
+    for o in run.store.latest_observations() {
+        let o = o.expect("observation");
+        if o.listing.marketplace != "tmart" {
+            continue;
+        }
+        let l = catalog
+            .listings
+            .iter()
+            .find(|l| l.site == Site::Tmart && l.id == o.listing.listing_id)
+            .expect("a demo listing");
+        let list = o.listing.list_price.as_ref().expect("a list price");
+        assert_eq!(list.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
+        assert_eq!(o.listing.price_choice, None, "{}", l.id);
+        assert!(
+            o.listing.sources["price"].contains("left out other offers"),
+            "{}: {:?}",
+            l.id,
+            o.listing.sources
+        );
+        read += 1;
+    }
+    assert!(read > 10, "tmart listings read: {read}");
+}
+
 /// A price box that also shows a pay-later offer and a saving (`¥1,299.00 或分4期
 /// 每期¥324.75 立省¥129.90`, as real shops' do, read through tmart's CSS selector):
 /// the price is what the listing asks, never an instalment or the saving. Read as

@@ -65,7 +65,8 @@ struct DemoArgs {
     /// pages carry "no longer available" in a script and a hidden span), script-price (item pages'
     /// scripts show a buyer doubled prices), pay-later (tmart's price box also shows four
     /// instalments and a saving), member-price (tmart's price box also shows a members' price a
-    /// tenth lower), robots-items:N (robots.txt disallows
+    /// tenth lower), other-offers (tmart's price box also shows a used offer and other sellers'),
+    /// robots-items:N (robots.txt disallows
     /// every N-th item page), huge:BYTES, hostile:N, and captcha, challenge, login-wall,
     /// js-shell, soft-404, no-offer, widget for a share of item pages, e.g. captcha:30%).
     /// Repeatable.

@@ -306,6 +306,19 @@ pub(super) fn with_member_price(page: &str, price: Decimal) -> String {
     page.replacen(&shown, &offer, 1)
 }
 
+/// tmart's item page with other offers of the item inside its price box
+/// ([`super::Fault::OtherOffers`]): a used one at six tenths of `price`, other
+/// sellers' from eight tenths.
+pub(super) fn with_other_offers(page: &str, price: Decimal) -> String {
+    let shown = format!("class=\"price-now\">¥{}", grouped(price));
+    let offer = format!(
+        "{shown}<small class=\"used\"> 二手¥{}</small><small class=\"others\"> 其他卖家 ¥{}起</small>",
+        grouped((price * Decimal::new(6, 1)).round_dp(2)),
+        grouped((price * Decimal::new(8, 1)).round_dp(2)),
+    );
+    page.replacen(&shown, &offer, 1)
+}
+
 #[cfg(test)]
 mod redesign_tests {
     #[test]

@@ -652,7 +652,16 @@ const THRESHOLD_WORDS: &[&str] = &[
 
 /// Words beside an amount saying it is a fee or a deposit charged with the price
 /// or before it (`Deposit $10.00`, `$2.50 bottle deposit`, `Includes $5 eco fee`).
-const FEE_WORDS: &[&str] = &["deposit", "fee", "fees", "pfand", "caution", "recycling"];
+const FEE_WORDS: &[&str] = &[
+    "deposit",
+    "fee",
+    "fees",
+    "pfand",
+    "caution",
+    "recycling",
+    "sales tax",
+    "estimated tax",
+];
 
 /// Words after an amount saying the same.
 const FEE_AFTER: &[&str] = &[
@@ -663,6 +672,10 @@ const FEE_AFTER: &[&str] = &[
     "recycling fee",
     "core charge",
     "pfand",
+    "sales tax",
+    "estimated tax",
+    "in tax",
+    "in taxes",
 ];
 
 /// Words before an amount saying it is one instalment of the price, not the price
@@ -748,6 +761,55 @@ const ADD_ON_WORDS: &[&str] = &[
     "garantía",
     "延保",
 ];
+
+/// Words before an amount saying it is another offer than the listing's: another
+/// seller's, or the item used or renewed (Amazon's `Used from $59.99`, `New (5)
+/// from $79.99`, `Other sellers from`, `Renewed $69.99`; eBay's `Gebraucht ab`). A
+/// price box that takes them in made a used offer, or another seller's, the
+/// listing's price: a below-floor finding on a price its seller never asked.
+const OTHER_OFFER_WORDS: &[&str] = &[
+    "used from",
+    "used",
+    "renewed",
+    "refurbished",
+    "pre-owned",
+    "open box",
+    "new from",
+    "other new from",
+    "from other sellers",
+    "other sellers",
+    "more buying choices",
+    "other buying options",
+    "gebraucht",
+    "generalüberholt",
+    "andere verkäufer",
+    "d'occasion",
+    "occasion",
+    "reconditionné",
+    "autres vendeurs",
+    "usado",
+    "reacondicionado",
+    "otros vendedores",
+    "usato",
+    "ricondizionato",
+    "altri venditori",
+    "中古品",
+    "中古",
+    "二手",
+    "其他卖家",
+    "其他商家",
+];
+
+/// Does the text before an amount end with a count and "for" (`2 for $150`,
+/// `Buy 3 for $20`, `2 für 30 €`): a multi-buy offer, the price of several.
+fn multi_buy_before(before: &str) -> bool {
+    let b = before.trim_end_matches(|c: char| !c.is_alphanumeric());
+    ["for", "für", "pour", "por", "per"].iter().any(|w| {
+        b.strip_suffix(w).is_some_and(|rest| {
+            rest.ends_with(' ') && rest.trim_end().ends_with(|c: char| c.is_ascii_digit())
+        })
+    })
+}
 
 /// Words before an amount saying it is a price only with a trade-in.
 const TRADE_IN_WORDS: &[&str] = &["trade-in", "trade in", "with trade"];
@@ -906,12 +968,16 @@ pub fn read_advertised(
     let mut kept = t.in_currency(&found, &currency, &mut why);
     kept = on_the_marketplaces_vat_basis(&t, kept, vat, &mut why)?;
     // Unit prices ("4,36 € / 100 ml", "$2.50 per oz") are not the listing's price.
-    kept = leave_out(kept, "unit prices", &mut why, |i, l| {
+    let unit = |i: usize, l: &[Found]| {
         let a = t.after(i, l);
         let a = a.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '(');
         ["/", "per ", "pro ", "je "]
             .iter()
             .any(|p| a.trim_start().starts_with(p))
+    };
+    // The unit after a range's end is the whole range's (`US$8.00 - 10.00 / piece`).
+    kept = leave_out(kept, "unit prices", &mut why, |i, l| {
+        unit(i, l) || (i + 1 < l.len() && t.closes_range(i + 1, l) && unit(i + 1, l))
     });
     // Shipping costs ("GBP 1.99 +GBP 8.75 shipping", "Shipping: $5.99") are not the
     // listing's price; counted among its prices, they made "the lowest of 2 prices"
@@ -1101,6 +1167,24 @@ fn not_paid_for_the_listing(
     kept = leave_out_or_refuse(t, kept, "prices with a trade-in", why, |i, l| {
         has_word(&t.before(i, l), TRADE_IN_WORDS)
     })?;
+    kept = leave_out_or_refuse(
+        t,
+        kept,
+        "other offers (used, renewed, other sellers')",
+        why,
+        |i, l| {
+            // `New (5) from`: the count of offers in brackets set aside.
+            static COUNT: LazyLock<regex::Regex> =
+                LazyLock::new(|| regex::Regex::new(r"\s*\(\s*\d+\s*\)").expect("a valid pattern"));
+            has_word(&COUNT.replace_all(&t.before(i, l), ""), OTHER_OFFER_WORDS)
+        },
+    )?;
+    // Beside a price, a multi-buy offer is left out; alone (`2 for $10`) it stays
+    // the price, the price of several: compared with one item's floor it can
+    // miss a violation, never make one up.
+    kept = leave_out(kept, "multi-buy offers", why, |i, l| {
+        multi_buy_before(&t.before(i, l))
+    });
     Ok(kept)
 }
 
@@ -1149,6 +1233,27 @@ fn leave_out_or_refuse(
         });
     }
     Ok(leave_out(list, what, why, |i, _| dropped[i]))
+}
+
+/// Do the words between two amounts end with a comma, a semicolon or a closing
+/// bracket, once the next amount's currency sign or code is set aside
+/// (`shipping, $`, `shipping, usd `)?
+fn ends_with_stop(between: &str) -> bool {
+    const STOPS: [char; 5] = [',', ';', ')', '）', '、'];
+    let mut t = between;
+    for _ in 0..2 {
+        t = t.trim_end_matches(|c: char| !c.is_alphanumeric() && !STOPS.contains(&c));
+        if t.ends_with(STOPS) {
+            return true;
+        }
+        // A currency code or prefix before the next amount (`usd`, `us`, `eur`).
+        let word = t.len() - t.trim_end_matches(char::is_alphabetic).len();
+        if word == 0 || word > 3 {
+            return false;
+        }
+        t = &t[..t.len() - word];
+    }
+    false
 }
 
 /// Does `after` (an amount's following words, lower case) begin with one of
@@ -1264,19 +1369,27 @@ impl PriceText {
         let any_marked = found
             .iter()
             .any(|f| self.own_currency(f).as_ref() == Some(currency));
-        let opens_range = |k: usize| {
+        let dash_between = |k: usize| {
             let end = found.get(k + 1).map_or(self.chars.len(), |n| n.start);
             let between: String = self.chars[found[k].end..end].iter().collect();
-            matches!(
-                between.trim().to_lowercase().as_str(),
-                "-" | "–" | "—" | "~" | "to" | "bis" | "à" | "a" | "до" | "至"
-            )
+            k + 1 < found.len()
+                && matches!(
+                    between.trim().to_lowercase().as_str(),
+                    "-" | "–" | "—" | "~" | "to" | "bis" | "à" | "a" | "до" | "至"
+                )
+        };
+        let marked = |k: usize| self.own_currency(&found[k]).as_ref() == Some(currency);
+        // A bare number is a price where it opens a range a marked amount closes
+        // ("From 26 to 50 €") or closes one a marked amount opens ("US$8.00 - 10.00");
+        // not in "2 - 99 pieces US$10.00", a quantity tier.
+        let in_a_priced_range = |k: usize| {
+            (dash_between(k) && marked(k + 1)) || (k > 0 && dash_between(k - 1) && marked(k - 1))
         };
         let (mut kept, mut other, mut bare) = (Vec::new(), Vec::new(), Vec::new());
         for (k, f) in found.iter().enumerate() {
             match self.own_currency(f) {
                 Some(c) if c != *currency => other.push(format!("{} {c}", f.value)),
-                None if any_marked && !opens_range(k) => bare.push(*f),
+                None if any_marked && !in_a_priced_range(k) => bare.push(*f),
                 _ => kept.push(*f),
             }
         }
@@ -1340,10 +1453,19 @@ impl PriceText {
     /// when that word is all that stands before the next amount and is one of
     /// `labels_next`, words written before what they name: in `CA$99.99 Deposit
     /// $10.00` the deposit is the $10.
+    ///
+    /// Punctuation says otherwise: a word followed by a comma, a semicolon or a
+    /// closing bracket ends what it names (`+ $10 shipping, $7.00 sales tax`), and so
+    /// does one after an amount added with `+`.
     fn followed_by(&self, i: usize, list: &[Found], words: &[&str], labels_next: &[&str]) -> bool {
         let after = self.after(i, list);
         let word = after.trim_matches(|c: char| !c.is_alphanumeric());
-        if i + 1 < list.len() && labels_next.contains(&word) {
+        let ends_here = ends_with_stop(&after)
+            || self
+                .before(i, list)
+                .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '+')
+                .ends_with('+');
+        if i + 1 < list.len() && labels_next.contains(&word) && !ends_here {
             return false;
         }
         starts_with_word(&after, words)
@@ -1363,13 +1485,19 @@ impl PriceText {
         )
     }
 
-    /// The words before amount `i` of `list`, back to the amount before it.
+    /// The words before amount `i` of `list`, back to the amount before it or to a
+    /// comma or semicolon between them: in `+ $10 shipping, $7.00
+    /// sales tax` the shipping is the $10's, not the $7.00's.
     fn before(&self, i: usize, list: &[Found]) -> String {
         let start = if i == 0 { 0 } else { list[i - 1].end };
-        self.chars[start.min(list[i].start)..list[i].start]
+        let words = self.chars[start.min(list[i].start)..list[i].start]
             .iter()
             .collect::<String>()
-            .to_lowercase()
+            .to_lowercase();
+        match words.rfind([',', ';', '、']) {
+            Some(at) if i > 0 => words[at + 1..].to_string(),
+            _ => words,
+        }
     }
 }
 
@@ -1734,6 +1862,28 @@ mod tests {
             "reference",
         ),
         ("$89.99 Ships for $4.99", "USD", "89.99", "shipping"),
+        (
+            "$99.99 + $10 shipping, $7.00 sales tax",
+            "USD",
+            "99.99",
+            "fees and deposits: 7.00",
+        ),
+        ("$99.99 Used from $59.99", "USD", "99.99", "other offers"),
+        ("$99.99 New (5) from $79.99", "USD", "99.99", "other offers"),
+        (
+            "$99.99 Other sellers from $79.99",
+            "USD",
+            "99.99",
+            "other offers",
+        ),
+        ("$99.99 Renewed $69.99", "USD", "99.99", "other offers"),
+        (
+            "99,99 € Gebraucht ab 59,99 €",
+            "EUR",
+            "99.99",
+            "other offers",
+        ),
+        ("$99.99 2 for $150", "USD", "99.99", "multi-buy"),
         ("$89.99 Shipping: $5.99", "USD", "89.99", "shipping"),
         ("GBP 1.99 +GBP 8.75 shipping", "GBP", "1.99", "shipping"),
         ("$89.99 + $4.99 S&H", "USD", "89.99", "shipping"),
@@ -1904,6 +2054,16 @@ mod tests {
             let r = read(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.normalize().to_string(), amount, "{text}");
         }
+        // A quantity tier's counts are no prices ("2" was the price, 2 USD); a
+        // range's unit is the whole range's.
+        let r = read(
+            "2 - 99 pieces US$10.00 100 - 499 pieces US$9.00 >= 500 pieces US$8.00",
+            "USD",
+        )
+        .unwrap();
+        assert_eq!((r.money.amount, r.among.len()), (Decimal::new(800, 2), 3));
+        let r = read("US$8.00 - 10.00 / piece", "USD").unwrap();
+        assert_eq!((r.money.amount, r.among.len()), (Decimal::new(800, 2), 2));
         // Words inside longer ones are not those words.
         let r = read("$99.99 Offer price $89.99", "USD").unwrap();
         assert_eq!(r.money.amount, Decimal::new(8999, 2));
