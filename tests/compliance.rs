@@ -350,3 +350,72 @@ async fn a_period_nobody_scanned_is_not_a_clean_one() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("nothing was looked at"), "{err}");
 }
+
+/// A violation's screenshot is a render of its evidence page, or of a capture
+/// that read the same price and seller; never a render of the listing at another
+/// price. Before, a violation whose evidence page was not rendered got the
+/// listing's newest render whatever it showed: beside a row stating one price, a
+/// distributor saw a screenshot of another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_violation_is_shown_beside_no_screenshot_of_another_price() {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    for night in 0..3 {
+        server.set_night(night);
+        common::night(&config, &store, night).await;
+    }
+    let period: Period = "2026-11".parse().unwrap();
+    let report = compliance::build(&config, &store, period, None).unwrap();
+    // A price violation of a listing seen at another price on some night.
+    let (v, other) = report
+        .violations
+        .iter()
+        .filter(|v| v.kind == "below_floor")
+        .find_map(|v| {
+            let other = store
+                .history(&v.marketplace, &v.listing_id)
+                .unwrap()
+                .into_iter()
+                .find(|o| {
+                    o.listing
+                        .price
+                        .as_ref()
+                        .is_some_and(|p| p.to_string() != v.lowest_price)
+                })?;
+            Some((v.clone(), other))
+        })
+        .expect("a below-floor violation of a listing repriced in the period");
+    let at_another_price = common::fake_render(
+        &store,
+        &other,
+        b"a render at another price",
+        "2026-11-03T01:00:00Z",
+        &[],
+    );
+    let shot = |store: &brandguard::evidence::Store| {
+        compliance::build(&config, store, period, None)
+            .unwrap()
+            .violations
+            .into_iter()
+            .find(|r| r.listing_id == v.listing_id && r.kind == v.kind)
+            .expect("the violation")
+            .screenshot_sha256
+    };
+    assert_eq!(shot(&store), None, "{v:?}");
+    // A render of the evidence page itself stands beside it.
+    let evidence = store
+        .history(&v.marketplace, &v.listing_id)
+        .unwrap()
+        .into_iter()
+        .find(|o| o.capture_log_seq == v.capture_log_seq)
+        .expect("the evidence capture");
+    let of_evidence = common::fake_render(
+        &store,
+        &evidence,
+        b"a render of the evidence",
+        "2026-11-03T01:05:00Z",
+        &[],
+    );
+    assert_ne!(of_evidence.png.sha256, at_another_price.png.sha256);
+    assert_eq!(shot(&store), Some(of_evidence.png.sha256));
+}

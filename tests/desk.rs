@@ -542,6 +542,67 @@ async fn pages_and_the_cli_answer_while_the_desk_scans_a_slow_marketplace() {
     running.stop().await;
 }
 
+/// A listing's newest render that shows a buyer another price than the capture its
+/// findings were read from is what the queue and the case page show, with how it
+/// differs. Before, the desk left it out and showed the older render that agreed:
+/// the reviewer saw a screenshot of a state the page had left, and nothing of the
+/// browser showing another price (which makes the packet unfit to file).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_shows_a_listings_newest_render_and_how_it_shows_otherwise() {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    for n in 0..2 {
+        server.set_night(n);
+        common::night(&config, &store, n).await;
+    }
+    let finding = store
+        .findings()
+        .map(|f| f.expect("finding"))
+        .find(|f| f.resolved.is_none() && f.finding.kind.as_str() == "below_floor")
+        .expect("an open below-floor finding");
+    let (m, l) = (&finding.finding.marketplace, &finding.finding.listing_id);
+    let capture = store
+        .history(m, l)
+        .unwrap()
+        .pop()
+        .expect("a capture of the listing");
+    let at = |minute: u32| format!("2026-11-02T01:{minute:02}:00Z");
+    let agreeing = common::fake_render(&store, &capture, b"older png agreeing", &at(10), &[]);
+    let otherwise = ["price: 2598.00 CNY as rendered, 1299.00 CNY as fetched".to_string()];
+    let newest = common::fake_render(
+        &store,
+        &capture,
+        b"newer png otherwise",
+        &at(20),
+        &otherwise,
+    );
+    let case_id = brandguard::case::all(&store)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.open_findings.contains(&finding.key()))
+        .expect("the finding's case")
+        .id;
+    let running = desk::start(config, store, "127.0.0.1:0".parse().unwrap(), None)
+        .await
+        .expect("the desk starts");
+    let base = format!("http://{}", running.addr);
+    let (status, queue) = get(&base, "/").await;
+    assert_eq!(status, 200);
+    let (status, case) = get(&base, &format!("/cases/{case_id}")).await;
+    assert_eq!(status, 200);
+    for page in [&queue, &case] {
+        assert!(
+            page.contains(&newest.png.sha256),
+            "the newest render is shown"
+        );
+        assert!(!page.contains(&agreeing.png.sha256), "not the older one");
+        assert!(page.contains("2598.00 CNY as rendered, 1299.00 CNY as fetched"));
+        assert!(page.contains("rendered 2026-11-02 01:20 UTC"));
+    }
+    assert!(case.contains("This screenshot does not show what the findings were read from"));
+    running.stop().await;
+}
+
 /// A dismissed false positive of a distributor: gone from its scorecard (on every
 /// night), not flagged by the next scan, its case never "complied".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -196,7 +196,7 @@ fn queue_row(
     seller: &str,
     (case_id, distributor): (&str, Option<&str>),
     confirmed: bool,
-    shot: Option<String>,
+    shot: Option<Screenshot>,
 ) -> serde_json::Value {
     let fi = &r.finding;
     json!({
@@ -222,17 +222,35 @@ fn queue_row(
     })
 }
 
-/// `(marketplace, listing id)` → the PNG SHA-256 of its newest rendered capture
-/// that shows the price and seller its capture showed (one that shows otherwise
-/// is no picture of the findings).
+/// A listing's newest rendered capture as the desk shows it: its PNG, when it was
+/// rendered, and how it shows otherwise than the page it renders (its price, its
+/// seller), if it does.
+#[derive(Debug, Clone, serde::Serialize)]
+struct Screenshot {
+    png: String,
+    rendered: String,
+    shows_otherwise: Vec<String>,
+}
+
+/// `(marketplace, listing id)` → its newest rendered capture. One that shows
+/// otherwise than the page the findings were read from is shown all the same, with
+/// how it differs: leaving it out showed the reviewer an older render that agreed,
+/// or none, and hid that a buyer's browser showed another price or seller (the
+/// packet refuses to file it; the reviewer deciding on the finding should see why).
 fn newest_screenshots(
     store: &crate::evidence::Store,
-) -> Result<HashMap<(String, String), String>, DeskError> {
+) -> Result<HashMap<(String, String), Screenshot>, DeskError> {
     Ok(store
         .renders()?
         .into_iter()
-        .filter(|r| r.shows_otherwise.is_empty())
-        .map(|r| ((r.marketplace, r.listing_id), r.png.sha256))
+        .map(|r| {
+            let shot = Screenshot {
+                png: r.png.sha256,
+                rendered: r.meta.started_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                shows_otherwise: r.shows_otherwise.iter().map(|s| terminal(s, 600)).collect(),
+            };
+            ((r.marketplace, r.listing_id), shot)
+        })
         .collect())
 }
 
@@ -335,7 +353,7 @@ fn case_context(d: &Desk, id: &str) -> Result<serde_json::Value, DeskError> {
 fn listings_of(
     store: &crate::evidence::Store,
     c: &crate::case::Case,
-    shots: &HashMap<(String, String), String>,
+    shots: &HashMap<(String, String), Screenshot>,
 ) -> Result<Vec<serde_json::Value>, DeskError> {
     let mut listings: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for k in &c.findings {

@@ -119,7 +119,8 @@ pub struct Violation {
     /// observations recorded before those words were kept: the finding's latest).
     pub detail: String,
     /// The listing's screenshot (a rendered capture's PNG in the store): of the
-    /// evidence page when it was rendered, else the listing's newest; `report
+    /// evidence page when it was rendered, else the listing's newest of a capture
+    /// that read the same price and seller; `report
     /// compliance` writes it as `screenshots/SHA.png`.
     pub screenshot_sha256: Option<String>,
     /// `lowest_price`'s amount, to compare.
@@ -356,7 +357,8 @@ pub fn build(
 }
 
 /// Each violation's screenshot: the rendered capture of its evidence page, else
-/// the listing's newest; only renders that show what their capture showed.
+/// the listing's newest of a capture that read the same price and seller; only
+/// renders that show what their capture showed.
 fn screenshots_of<'a>(
     store: &Store,
     violations: impl Iterator<Item = &'a mut Violation>,
@@ -375,16 +377,45 @@ fn screenshots_of<'a>(
             .or_default()
             .push(r);
     }
+    let mut offers: HashMap<(String, String), HashMap<u64, crate::extract::Offer>> = HashMap::new();
     for v in violations {
-        let Some(rs) = by_listing.get(&(v.marketplace.clone(), v.listing_id.clone())) else {
+        let key = (v.marketplace.clone(), v.listing_id.clone());
+        let Some(rs) = by_listing.get(&key) else {
             continue;
         };
-        let pick = rs
+        if let Some(r) = rs
             .iter()
             .rev()
             .find(|r| r.snapshot_sha256 == v.evidence_sha256)
-            .or(rs.last());
-        v.screenshot_sha256 = pick.map(|r| r.png.sha256.clone());
+        {
+            v.screenshot_sha256 = Some(r.png.sha256.clone());
+            continue;
+        }
+        // Else the newest render of a capture that read the evidence's price and
+        // seller: a render of the listing at another price (before a repricing, or
+        // after) agreed with its own capture, and beside this violation it showed
+        // a distributor another price than the row states.
+        let read = match offers.entry(key) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(
+                store
+                    .history(&v.marketplace, &v.listing_id)?
+                    .into_iter()
+                    .map(|o| (o.capture_log_seq, o.listing.offer()))
+                    .collect(),
+            ),
+        };
+        let Some(evidence) = read.get(&v.capture_log_seq) else {
+            continue;
+        };
+        v.screenshot_sha256 = rs
+            .iter()
+            .rev()
+            .find(|r| {
+                read.get(&r.capture_log_seq)
+                    .is_some_and(|o| evidence.shown_otherwise(o).is_empty())
+            })
+            .map(|r| r.png.sha256.clone());
     }
     Ok(())
 }

@@ -483,3 +483,51 @@ pub fn stopped_by_sigterm(path: &Path) -> serde_json::Value {
     );
     summary
 }
+
+/// Records a rendered capture of `capture` without a browser: `png` as its
+/// screenshot, taken `at` (RFC 3339), showing otherwise as `shows_otherwise` says.
+pub fn fake_render(
+    store: &Store,
+    capture: &brandguard::evidence::Observation,
+    png: &[u8],
+    at: &str,
+    shows_otherwise: &[String],
+) -> brandguard::evidence::RenderRecord {
+    let url = url::Url::parse(&capture.listing.url).expect("a listing URL");
+    let at = chrono::DateTime::parse_from_rfc3339(at)
+        .expect("an RFC 3339 time")
+        .to_utc();
+    let page = brandguard::evidence::PageToRender {
+        marketplace: capture.listing.marketplace.clone(),
+        listing_id: capture.listing.listing_id.clone(),
+        url: url.clone(),
+        capture_log_seq: capture.capture_log_seq,
+        snapshot_sha256: capture.snapshot.sha256.clone(),
+        offer: capture.listing.offer(),
+    };
+    let rendered = brandguard::render::Rendered {
+        dom: b"<html></html>".to_vec(),
+        png: png.to_vec(),
+        meta: brandguard::render::RenderMeta {
+            browser: "Chrome/1".into(),
+            user_agent: "test".into(),
+            viewport_width: 1280,
+            viewport_height: 800,
+            device_scale: 1,
+            final_url: url.to_string(),
+            url,
+            started_at: at,
+            loaded_ms: 1,
+            settled_ms: 1,
+            finished_at: at,
+            page_height: 800,
+            captured_height: 800,
+            document: None,
+            clicked: Vec::new(),
+            requests: Vec::new(),
+        },
+    };
+    store
+        .record_render(page.of(0, shows_otherwise), rendered)
+        .expect("a render recorded")
+}
