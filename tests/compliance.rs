@@ -419,3 +419,71 @@ async fn a_violation_is_shown_beside_no_screenshot_of_another_price() {
     assert_ne!(of_evidence.png.sha256, at_another_price.png.sha256);
     assert_eq!(shot(&store), Some(of_evidence.png.sha256));
 }
+
+/// A distributor's used item is not held to the floor of a new one (the judge
+/// checks none), so its price is no "lowest price" of the distributor's scorecard
+/// and no price checked. Before, Northwind's used X1 at 50.00 USD made its
+/// scorecard's lowest price "50.00 USD / 199.00 USD (25.1%)" with no violation
+/// beside it: a distributor read as pricing at a quarter of the floor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_used_item_is_no_price_checked_on_the_scorecard() {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    server.set_night(0);
+    common::night(&config, &store, 0).await;
+    let period: Period = "2026-11".parse().unwrap();
+    let northwind = |store: &brandguard::evidence::Store| {
+        compliance::build(&config, store, period, None)
+            .unwrap()
+            .scorecards
+            .into_iter()
+            .find(|c| c.distributor == "northwind")
+            .expect("Northwind's scorecard")
+    };
+    let before = northwind(&store);
+    let page = |condition: &str| {
+        let product = serde_json::json!({
+            "@context": "https://schema.org", "@type": "Product",
+            "name": "Acme X1 Wireless Noise-Cancelling Headphones",
+            "brand": {"@type": "Brand", "name": "Acme"}, "gtin13": "0012345678905",
+            "offers": {"@type": "Offer", "price": "50.00", "priceCurrency": "USD",
+                       "itemCondition": condition,
+                       "seller": {"@type": "Organization", "name": "Northwind Audio",
+                                  "identifier": "nwaudio"}}
+        });
+        format!(
+            "<html><head><script type=\"application/ld+json\">{product}</script></head><body></body></html>"
+        )
+        .into_bytes()
+    };
+    let at = brandguard::demo::night_date(1);
+    let scan = store.begin_scan("used item", Some(at)).unwrap();
+    let (v, _) = common::observe(
+        &store,
+        &config,
+        scan,
+        at,
+        "U1",
+        page("https://schema.org/UsedCondition"),
+    );
+    assert!(v.findings.is_empty(), "{:?}", v.findings);
+    store.finish_scan(scan, serde_json::json!({})).unwrap();
+    let after = northwind(&store);
+    assert_eq!(after.observations, before.observations + 1);
+    assert_eq!(after.prices_checked, before.prices_checked);
+    assert_eq!(after.lowest_price, before.lowest_price);
+    // The same item stated new is checked, and is the lowest price (a violation).
+    let scan = store.begin_scan("new item", Some(at)).unwrap();
+    common::observe(
+        &store,
+        &config,
+        scan,
+        at,
+        "U2",
+        page("https://schema.org/NewCondition"),
+    );
+    store.finish_scan(scan, serde_json::json!({})).unwrap();
+    let new = northwind(&store);
+    assert_eq!(new.prices_checked, before.prices_checked + 1);
+    assert_eq!(new.lowest_price.as_deref(), Some("50.00 USD"));
+}

@@ -594,9 +594,25 @@ fn violations_link_their_screenshots(
     let renders = store.renders().unwrap();
     let mut linked = 0;
     for v in &report.violations {
-        let rendered = renders
-            .iter()
-            .any(|r| r.marketplace == v.marketplace && r.listing_id == v.listing_id);
+        // A render of the evidence page, or of a capture that read its price and
+        // seller: a render of the listing at another price is no picture of it.
+        let history = store.history(&v.marketplace, &v.listing_id).unwrap();
+        let offer = |seq: u64| {
+            history
+                .iter()
+                .find(|o| o.capture_log_seq == seq)
+                .map(|o| o.listing.offer())
+        };
+        let same_offer = |seq: u64| match (offer(v.capture_log_seq), offer(seq)) {
+            (Some(evidence), Some(o)) => evidence.shown_otherwise(&o).is_empty(),
+            _ => false,
+        };
+        let rendered = renders.iter().any(|r| {
+            r.marketplace == v.marketplace
+                && r.listing_id == v.listing_id
+                && r.shows_otherwise.is_empty()
+                && (r.snapshot_sha256 == v.evidence_sha256 || same_offer(r.capture_log_seq))
+        });
         assert_eq!(
             v.screenshot_sha256.is_some(),
             rendered,

@@ -1475,9 +1475,7 @@ fn shows_compliance(
     let seller_known = l.seller.id.is_some() || l.seller.name.is_some();
     // A floor is checked on new items only (see `judge`): a listing that now says
     // its item is used shows nothing of the new item's price.
-    let new_item = l
-        .condition_class()
-        .is_none_or(|c| c == crate::extract::Condition::New);
+    let new_item = crate::extract::Condition::held_to_a_floor(l.condition.as_deref());
     let floor_checked = new_item
         && l.price.as_ref().is_some_and(|p| {
             brand

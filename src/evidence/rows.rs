@@ -65,6 +65,10 @@ pub struct RowListing {
     /// from (absent from rows written before it was kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_choice: Option<String>,
+    /// The item's stated condition: a used item's price is not held to a floor
+    /// (absent from rows written before it was read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
 }
 
 /// See [`ReportRow`]: the SKU the listing was matched to.

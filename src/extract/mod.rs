@@ -103,6 +103,16 @@ pub enum Condition {
 }
 
 impl Condition {
+    /// Is an item whose page states `stated` held to the brand's floor? A floor is
+    /// what a new item may be advertised at: a used, refurbished or damaged one is
+    /// not held to it (the judge checks no floor, and no report may count it as
+    /// checked); a condition stated in no words this reads is judged as new.
+    pub fn held_to_a_floor(stated: Option<&str>) -> bool {
+        stated
+            .and_then(Condition::of)
+            .is_none_or(|c| c == Condition::New)
+    }
+
     /// Reads a condition as pages state it: schema.org's `itemCondition` values
     /// (`https://schema.org/UsedCondition`), eBay's and Amazon's wordings (`Used`,
     /// `Pre-owned`, `Open box`, `Renewed`, `For parts or not working`, `New with

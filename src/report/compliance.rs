@@ -565,7 +565,11 @@ impl Tally<'_> {
         } else {
             o
         };
-        let floor = o.listing.price.as_ref().and_then(|p| {
+        // Only a price the judge held to a floor: a used item's is none (before, a
+        // distributor's used item at a quarter of the floor was its scorecard's
+        // "lowest price … 25%", a violation in all but name).
+        let held = crate::extract::Condition::held_to_a_floor(o.listing.condition.as_deref());
+        let floor = o.listing.price.as_ref().filter(|_| held).and_then(|p| {
             self.brand
                 .skus
                 .iter()
