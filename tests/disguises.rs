@@ -320,3 +320,52 @@ fn a_decoy_brand_never_clears_a_listing() {
     );
     assert!(kinds(&other).is_empty(), "{other:#}");
 }
+
+/// A distributor's listing whose title denies a counterfeit word ("100% Genuine,
+/// Not Fake", "No Replicas", "非高仿") is no suspected counterfeit; the same title
+/// calling the item a replica is. Read as a bare substring, the denial was a
+/// counterfeit signal against a genuine listing, and "1:1" matched "1:10".
+#[test]
+fn a_title_denying_a_counterfeit_word_is_no_signal() {
+    let c = Catalog::generate(42, 24);
+    // Northwind (seller 0) sells on shopusa at or above the floor.
+    let l = c
+        .listings
+        .iter()
+        .find(|l| l.seller == 0 && l.site == Site::Shopusa && l.sku.is_some() && !l.removed)
+        .expect("a Northwind listing on shopusa");
+    let (site, path, body) = item_pages(&c, PageWeight::Light)
+        .into_iter()
+        .find(|(s, path, _)| *s == l.site && path.ends_with(&l.id))
+        .unwrap();
+    let body = String::from_utf8(body).unwrap();
+    let with_title = |suffix: &str| {
+        let escaped = l.title.replace('&', "&amp;").replace('<', "&lt;");
+        body.replace(&l.title, &format!("{} {suffix}", l.title))
+            .replace(&escaped, &format!("{escaped} {suffix}"))
+    };
+    let plain = kinds(&demo_extract(site, &path, body.as_bytes()));
+    assert!(
+        !plain.contains(&"suspected_counterfeit".to_string()),
+        "{plain:?}"
+    );
+    for denial in [
+        "- 100% Genuine, Not Fake",
+        "(No Replicas)",
+        "Beware of fakes",
+        "Stand 1:10",
+    ] {
+        let v = demo_extract(site, &path, with_title(denial).as_bytes());
+        assert_eq!(
+            v["listing"]["title"].as_str().map(|t| t.ends_with(denial)),
+            Some(true),
+            "{v:#}"
+        );
+        assert_eq!(kinds(&v), plain, "{denial}: {v:#}");
+    }
+    let v = demo_extract(site, &path, with_title("Replica 1:1").as_bytes());
+    assert!(
+        kinds(&v).contains(&"suspected_counterfeit".to_string()),
+        "{v:#}"
+    );
+}

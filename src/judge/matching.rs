@@ -31,18 +31,83 @@ pub struct SkuMatch {
 /// Does `word` occur in `text` as a whole word? CJK text has no spaces, so a word with
 /// CJK characters matches anywhere.
 fn has_word(text: &str, word: &str) -> bool {
-    if word.is_empty() {
-        return false;
-    }
-    if !word.is_ascii() {
-        return text.contains(word);
-    }
-    text.match_indices(word).any(|(i, _)| {
+    word_at(text, word).next().is_some()
+}
+
+/// Where (byte offsets) `word` occurs in `text` as a whole word ([`has_word`]).
+pub(super) fn word_at<'a>(text: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
+    text.match_indices(word).map(|(i, _)| i).filter(move |&i| {
+        if word.is_empty() {
+            return false;
+        }
+        if !word.is_ascii() {
+            return true;
+        }
         let before = text[..i].chars().next_back();
         let after = text[i + word.len()..].chars().next();
         !before.is_some_and(|c| c.is_ascii_alphanumeric())
             && !after.is_some_and(|c| c.is_ascii_alphanumeric())
     })
+}
+
+/// Words before a counterfeit word that deny it: sellers of genuine goods write
+/// "100% Genuine, Not Fake", "No Replicas", "Beware of fakes", "非高仿", "拒绝仿品".
+const DENIALS: &[&str] = &[
+    "not",
+    "no",
+    "non",
+    "never",
+    "zero",
+    "nicht",
+    "kein",
+    "keine",
+    "pas",
+    "sans",
+    "sin",
+    "senza",
+    "beware of",
+    "avoid",
+    "say no to",
+    "anti",
+];
+
+/// The same in Chinese and Japanese, written right before the word.
+const DENIALS_CJK: &[&str] = &[
+    "非", "不是", "绝非", "絕非", "拒绝", "拒絕", "谨防", "謹防", "杜绝", "绝不", "並非", "并非",
+];
+
+/// Does folded `title` call the item `word` (folded): as a word of its own (or its
+/// plural), and not denied by the words right before it ([`DENIALS`])? Read as a
+/// bare substring, "100% Genuine, Not Fake" made a genuine listing a suspected
+/// counterfeit, and "1:1" matched "1:10".
+pub(super) fn calls_it(title: &str, word: &str) -> bool {
+    let denied = |at: usize| {
+        let before =
+            title[..at].trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_whitespace());
+        let before = before.trim_end();
+        if DENIALS_CJK.iter().any(|d| before.ends_with(d)) {
+            return true;
+        }
+        let mut words: Vec<&str> = before
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        // "not a replica", "no more fakes", "not any fakes"
+        if words
+            .last()
+            .is_some_and(|w| ["a", "an", "any", "the", "more", "one"].contains(w))
+        {
+            words.pop();
+        }
+        (1..=3).any(|n| {
+            words.len() >= n && DENIALS.contains(&words[words.len() - n..].join(" ").as_str())
+        })
+    };
+    let plurals = [word.to_string(), format!("{word}s"), format!("{word}es")];
+    plurals
+        .iter()
+        .take(if word.is_ascii() { 3 } else { 1 })
+        .any(|w| word_at(title, w).any(|at| !denied(at)))
 }
 
 /// What a listing's brand field and title say of the brand.
@@ -310,6 +375,38 @@ mod tests {
         l.gtin = vec!["012345678905".into()];
         let m = match_sku(&b, &l);
         assert_eq!((m.sku.as_deref(), m.confidence), (Some("ACME-X1"), 100));
+    }
+
+    /// A title denying a counterfeit word does not call the item that: sellers of
+    /// genuine goods write "Not Fake" and "No Replicas" in titles.
+    #[test]
+    fn a_denied_counterfeit_word_is_no_signal() {
+        for title in [
+            "acme x1 headphones 100% genuine, not fake",
+            "acme x1 headphones - no fakes - authentic",
+            "acme x1 headphones (not a replica)",
+            "acme x1 headphones, beware of fakes, buy genuine",
+            "acme x1 headphones no more replicas",
+            "acme x1 headphones kein fake",
+            "艾克米 x1 耳机 正品 非高仿",
+            "艾克米 x1 耳机 拒绝仿品",
+            "acme x1 headphones stand 1:10 scale",
+            "acme x1 headphones fakeproof seal",
+        ] {
+            for word in ["fake", "replica", "高仿", "仿品", "1:1"] {
+                assert!(!calls_it(title, word), "{title} / {word}");
+            }
+        }
+        for (title, word) in [
+            ("acme x1 headphones replica", "replica"),
+            ("acme x1 headphones replicas aaa", "replica"),
+            ("acme x1 headphones 1:1 quality", "1:1"),
+            ("艾克米 x1 耳机 高仿", "高仿"),
+            ("fake acme x1 headphones", "fake"),
+            ("acme x1 no box, replica", "replica"),
+        ] {
+            assert!(calls_it(title, word), "{title} / {word}");
+        }
     }
 
     #[test]

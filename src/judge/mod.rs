@@ -571,7 +571,7 @@ impl Judging<'_> {
             .policy
             .counterfeit_words
             .iter()
-            .filter(|w| t.contains(&fold(w)))
+            .filter(|w| matching::calls_it(&t, &fold(w)))
             .map(|w| format!("{}{w}{}", TITLE_WORD.0, TITLE_WORD.1))
             .collect()
     }
