@@ -83,6 +83,11 @@ pub struct MarketplaceStats {
     /// price and no seller to read there, which is no sign of an adapter that no
     /// longer matches.
     pub no_offer_pages: u64,
+    /// Listings of the brand whose page shows the price only in the cart ("See
+    /// price in cart", [`crate::extract::Listing::price_in_cart`]): no price to
+    /// read there, which is no sign of an adapter that no longer matches.
+    #[serde(default)]
+    pub prices_in_cart: u64,
     /// No earlier finished scan of this store looked at the marketplace in full:
     /// tonight is the first look, with nothing to expect yet (set when the scan,
     /// or a merged night, concludes; never on a shard's own store).
@@ -189,7 +194,10 @@ impl MarketplaceStats {
             (
                 "price",
                 self.prices_read,
-                offered(self.prices_read),
+                offered(self.prices_read)
+                    - self
+                        .prices_in_cart
+                        .min(offered(self.prices_read).saturating_sub(self.prices_read)),
                 "listings of the brand",
             ),
             (
@@ -452,6 +460,7 @@ impl ScanSummary {
         m.titles_read += u64::from(o.listing.title.is_some());
         if matched {
             m.prices_read += u64::from(o.listing.price.is_some());
+            m.prices_in_cart += u64::from(o.listing.price_in_cart.is_some());
             let seller = &o.listing.seller;
             m.sellers_read += u64::from(seller.name.is_some() || seller.id.is_some());
         }

@@ -478,6 +478,47 @@ async fn a_used_offer_and_other_sellers_in_the_price_box_are_not_the_price() {
     assert!(read > 10, "tmart listings read: {read}");
 }
 
+/// tmart's item pages show the price only in the cart (`加入购物车查看价格`), as
+/// shops do for items priced under a brand's minimum advertised price: no price is
+/// advertised, so none is checked, and each listing says why; the night is no
+/// "PAGES DO NOT MATCH ITS ADAPTER" (exit 5), which it was ("price read on 0 of N
+/// listings of the brand") while the adapter read every page right.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prices_shown_only_in_the_cart_are_said_and_no_adapter_failure() {
+    let run = scan_with(vec![(Site::Tmart, Fault::PriceInCart)]).await;
+    assert!(
+        run.summary.adapter_unmatched.is_empty(),
+        "{:?}",
+        run.summary.adapter_unmatched
+    );
+    assert_eq!(run.summary.exit_code(), 0, "{:?}", run.summary.failures);
+    let mut in_cart = 0;
+    for o in run.store.latest_observations() {
+        let o = o.expect("observation");
+        if o.listing.marketplace != "tmart" || o.sku_match.sku.is_none() {
+            continue;
+        }
+        assert_eq!(o.listing.price, None, "{}", o.listing.listing_id);
+        assert_eq!(
+            o.listing.price_in_cart.as_deref(),
+            Some("加入购物车查看价格"),
+            "{}: {:?}",
+            o.listing.listing_id,
+            o.listing.missing
+        );
+        assert!(
+            o.notes
+                .iter()
+                .any(|n| n.starts_with("price shown only in the cart")),
+            "{:?}",
+            o.notes
+        );
+        in_cart += 1;
+    }
+    assert!(in_cart >= 5, "{in_cart}");
+    assert_eq!(run.summary.marketplaces["tmart"].prices_in_cart, in_cart);
+}
+
 /// A price box that also shows a pay-later offer and a saving (`¥1,299.00 或分4期
 /// 每期¥324.75 立省¥129.90`, as real shops' do, read through tmart's CSS selector):
 /// the price is what the listing asks, never an instalment or the saving. Read as

@@ -319,6 +319,20 @@ pub(super) fn with_other_offers(page: &str, price: Decimal) -> String {
     page.replacen(&shown, &offer, 1)
 }
 
+/// tmart's item page showing its price only in the cart, and no coupon price
+/// ([`super::Fault::PriceInCart`]).
+pub(super) fn with_price_in_cart(page: &str, price: Decimal) -> String {
+    let shown = format!("class=\"price-now\">¥{}", grouped(price));
+    let page = page.replacen(&shown, "class=\"price-now\">加入购物车查看价格", 1);
+    match (
+        page.find("<div class=\"tb-coupon\">"),
+        page.find("<ul class=\"attrs\">"),
+    ) {
+        (Some(from), Some(to)) if from < to => format!("{}{}", &page[..from], &page[to..]),
+        _ => page,
+    }
+}
+
 #[cfg(test)]
 mod redesign_tests {
     #[test]

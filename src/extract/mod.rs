@@ -78,6 +78,11 @@ pub struct Listing {
     /// selector); see [`Listing::condition_class`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+    /// The page shows its price only in the cart (these words say so): no price is
+    /// advertised, so none is checked, and the page is no sign of an adapter that
+    /// misreads ([`price::in_cart_words`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_cart: Option<String>,
     /// The charset the page was decoded with.
     pub charset: String,
     /// Where that charset came from: `bom`, `header`, `meta` or `guessed`.
@@ -524,6 +529,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         gtin: gtin.into_iter().collect(),
         mpn,
         condition,
+        price_in_cart: prices.in_cart,
         charset: decoded.charset.to_string(),
         charset_source: decoded.charset_source.to_string(),
         sources: r.sources,
@@ -551,6 +557,8 @@ struct Prices {
     coupon: Option<Money>,
     /// See [`Listing::price_choice`].
     choice: Option<String>,
+    /// See [`Listing::price_in_cart`].
+    in_cart: Option<String>,
 }
 
 impl Reader<'_> {
@@ -672,12 +680,19 @@ impl Reader<'_> {
             PriceBasis::List => self.choices.get("price").cloned(),
             PriceBasis::Coupon => self.choices.get("coupon_price").cloned(),
         };
+        // No price, and the price box says it shows only in the cart.
+        let in_cart = price
+            .is_none()
+            .then(|| price_text.as_deref().and_then(price::in_cart_words))
+            .flatten()
+            .map(String::from);
         Prices {
             price,
             basis,
             list,
             coupon,
             choice,
+            in_cart,
         }
     }
 
@@ -774,6 +789,7 @@ fn unreadable(page: &Page, m: &Marketplace, decoded: &charset::Decoded, why: Str
         gtin: Vec::new(),
         mpn: None,
         condition: None,
+        price_in_cart: None,
         charset: decoded.charset.to_string(),
         charset_source: decoded.charset_source.to_string(),
         sources: BTreeMap::new(),

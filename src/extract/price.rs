@@ -152,6 +152,46 @@ pub enum PriceError {
     /// false below-floor finding.
     #[error("holds only {what} (`{text}`): not what the listing asks")]
     NotThePrice { what: &'static str, text: String },
+    /// The page shows the price only in the cart (`See price in cart`): the usual
+    /// way a seller keeps a price under the brand's floor off the page. Nothing is
+    /// advertised to hold to a floor, and no sign of an adapter that misreads.
+    #[error("says the price shows only in the cart (\"{0}\"): no price is advertised on the page")]
+    InCart(&'static str),
+}
+
+/// Words saying the price shows only in the cart or at checkout, as shops print
+/// them for items whose price is under the brand's minimum advertised price
+/// (Amazon's "To see our price, add this item to your cart").
+const IN_CART_WORDS: &[&str] = &[
+    "see price in cart",
+    "see our price in cart",
+    "price in cart",
+    "add to cart to see",
+    "add this item to your cart",
+    "add it to your cart to see",
+    "see price at checkout",
+    "price shown at checkout",
+    "see price in basket",
+    "add to basket to see",
+    "click to see price",
+    "preis im warenkorb",
+    "in den warenkorb, um den preis",
+    "prix dans le panier",
+    "voir le prix dans le panier",
+    "precio en el carrito",
+    "prezzo nel carrello",
+    "加入购物车查看价格",
+    "カートに入れて価格を確認",
+];
+
+/// The words of [`IN_CART_WORDS`] a price text holds, if any.
+pub fn in_cart_words(text: &str) -> Option<&'static str> {
+    let t = text
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    IN_CART_WORDS.iter().find(|w| t.contains(*w)).copied()
 }
 
 /// Minus signs as pages write them (ASCII hyphen-minus and U+2212).
@@ -947,6 +987,27 @@ const CONDITION_AFTER: &[&str] = &[
 /// prices (`Was: $124.95 Now: $99.00`). Of what is left, the lowest counts (a range
 /// `$10 – $20` asks at least $10). Each choice made is said in [`Reading::why`].
 pub fn read_advertised(
+    text: &str,
+    hints: Hints,
+    default: &Currency,
+    vat: VatBasis,
+) -> Result<Reading, PriceError> {
+    // A text saying the price shows only in the cart advertises none, whatever
+    // reference price it also shows; with a price, the words are said.
+    match (read_text(text, hints, default, vat), in_cart_words(text)) {
+        (Err(PriceError::NoAmount | PriceError::NotThePrice { .. }), Some(w)) => {
+            Err(PriceError::InCart(w))
+        }
+        (Ok(mut r), Some(w)) => {
+            r.why.push(format!("the text also says \"{w}\""));
+            Ok(r)
+        }
+        (read, _) => read,
+    }
+}
+
+/// [`read_advertised`] without the cart's words.
+fn read_text(
     text: &str,
     hints: Hints,
     default: &Currency,
@@ -2008,6 +2069,39 @@ mod tests {
         // Words inside other words are not conditions: "Primera", "premium".
         let r = read("$99.99 Premium $89.99", &usd);
         assert_eq!((r.among.len(), r.on_condition), (2, None));
+    }
+
+    /// A price shown only in the cart: none is advertised, whatever reference the
+    /// text also shows; with a price, the words are said.
+    #[test]
+    fn a_price_shown_only_in_the_cart_is_no_price() {
+        let read = |t: &str, default: &str| {
+            read_advertised(
+                t,
+                Hints::default(),
+                &Currency::new(default).unwrap(),
+                VatBasis::Inclusive,
+            )
+        };
+        for text in [
+            "To see our price, add this item to your cart.",
+            "List Price: $99.99 See price in cart",
+            "加入购物车查看价格",
+            "Preis im Warenkorb",
+        ] {
+            assert!(
+                matches!(read(text, "USD"), Err(PriceError::InCart(_))),
+                "{text}: {:?}",
+                read(text, "USD")
+            );
+        }
+        let r = read("$99.99 Add to cart to see our lowest price", "USD").unwrap();
+        assert_eq!(r.money.amount, Decimal::new(9999, 2));
+        assert!(
+            r.why.iter().any(|w| w.contains("add to cart to see")),
+            "{:?}",
+            r.why
+        );
     }
 
     /// Amounts a real price box shows beside the price that a buyer does not pay for

@@ -258,6 +258,7 @@ mod tests {
             gtin: Vec::new(),
             mpn: None,
             condition: None,
+            price_in_cart: None,
             charset: "UTF-8".into(),
             charset_source: "default".into(),
             sources: Default::default(),

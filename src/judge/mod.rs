@@ -467,9 +467,12 @@ impl Judging<'_> {
             return Vec::new();
         }
         let (Some(p), Some(f)) = (&self.l.price, &self.floor) else {
-            let note = match &self.l.price {
-                Some(p) => format!("no floor for currency {}", p.currency),
-                None => "no price on the page: floor not checked".into(),
+            let note = match (&self.l.price, &self.l.price_in_cart) {
+                (Some(p), _) => format!("no floor for currency {}", p.currency),
+                (None, Some(w)) => {
+                    format!("price shown only in the cart (\"{w}\"): floor not checked")
+                }
+                (None, None) => "no price on the page: floor not checked".into(),
             };
             v.notes.push(note);
             return Vec::new();

@@ -631,6 +631,7 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
             e.listings_disallowed += st.listings_disallowed;
             e.searches_cut += st.searches_cut;
             e.no_offer_pages += st.no_offer_pages;
+            e.prices_in_cart += st.prices_in_cart;
         }
     }
 }
