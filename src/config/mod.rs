@@ -493,6 +493,7 @@ fn field_rules(f: &FieldsFile, site: &Site) -> Result<FieldRules, ConfigError> {
         gtin: compile_fields(site, &f.gtin, "item.fields.gtin")?,
         mpn: compile_fields(site, &f.mpn, "item.fields.mpn")?,
         condition: compile_fields(site, &f.condition, "item.fields.condition")?,
+        format: compile_fields(site, &f.format, "item.fields.format")?,
     })
 }
 

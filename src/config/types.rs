@@ -576,6 +576,7 @@ pub(super) struct FieldsFile {
     pub gtin: Option<Spanned<OneOrMany>>,
     pub mpn: Option<Spanned<OneOrMany>>,
     pub condition: Option<Spanned<OneOrMany>>,
+    pub format: Option<Spanned<OneOrMany>>,
 }
 
 /// One selector rule or a list of them, tried in order.
@@ -1136,6 +1137,9 @@ pub struct FieldRules {
     /// The item's condition as the page writes it (`Used`, `Refurbished`), where
     /// structured data does not give `itemCondition`.
     pub condition: Vec<FieldRule>,
+    /// How the listing sells (`Buy It Now`, `Auction`): an auction's price is a
+    /// bid, not what its seller asks ([`crate::extract::auction_words`]).
+    pub format: Vec<FieldRule>,
 }
 
 #[derive(Debug, Clone)]

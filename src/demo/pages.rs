@@ -333,6 +333,15 @@ pub(super) fn with_price_in_cart(page: &str, price: Decimal) -> String {
     }
 }
 
+/// bidbay's item page of a listing sold by auction ([`super::Fault::Auction`]).
+pub(super) fn as_auction(page: &str) -> String {
+    page.replacen(
+        "<span class=\"format\">Buy It Now</span>",
+        "<span class=\"format\">Auction</span>",
+        1,
+    )
+}
+
 #[cfg(test)]
 mod redesign_tests {
     #[test]

@@ -104,6 +104,9 @@ pub enum Fault {
     /// priced under a brand's minimum advertised price
     /// ([`pages::with_price_in_cart`]).
     PriceInCart,
+    /// bidbay's listings sell by auction (`Auction` where `Buy It Now` stood): their
+    /// price is a bid ([`pages::as_auction`]).
+    Auction,
     /// robots.txt disallows the item pages of every `every`-th listing (by
     /// position), or all item pages with `every` 1: a marketplace that starts
     /// keeping crawlers off its listings while its search pages stay open.
@@ -161,7 +164,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `other-offers`, `price-in-cart`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `other-offers`, `price-in-cart`, `auction`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -196,6 +199,7 @@ impl FromStr for Fault {
             "member-price" => Fault::MemberPrice,
             "other-offers" => Fault::OtherOffers,
             "price-in-cart" => Fault::PriceInCart,
+            "auction" => Fault::Auction,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
@@ -657,7 +661,7 @@ fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
 }
 
 /// Listing `l`'s page as the site's page-changing faults shape it (a redesign,
-/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, other offers, a price shown only in the cart).
+/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, other offers, a price shown only in the cart, an auction).
 fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     let mut page = pages::item(c, l, st.weight);
     if st.has(|f| matches!(f, Fault::Redesign)).is_some() {
@@ -680,6 +684,9 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     }
     if st.has(|f| matches!(f, Fault::PriceInCart)).is_some() {
         page = pages::with_price_in_cart(&page, l.price);
+    }
+    if st.has(|f| matches!(f, Fault::Auction)).is_some() {
+        page = pages::as_auction(&page);
     }
     page
 }

@@ -38,6 +38,50 @@ pub enum PriceBasis {
     Coupon,
 }
 
+/// Words saying a listing sells by auction, as marketplaces write its format or
+/// the label of its price (`Auction`, `Current bid`, `3 bids`, `Gebot`, `enchère`,
+/// `拍卖`). Matched whole (`Buy It Now` and `bidet` are not bids).
+const AUCTION_WORDS: &[&str] = &[
+    "auction",
+    "current bid",
+    "starting bid",
+    "winning bid",
+    "place bid",
+    "bid",
+    "bids",
+    "auktion",
+    "gebot",
+    "gebote",
+    "enchère",
+    "enchères",
+    "asta",
+    "subasta",
+    "puja",
+    "拍卖",
+    "竞拍",
+    "オークション",
+    "入札",
+    "現在価格",
+];
+
+/// The words of [`AUCTION_WORDS`] `text` holds, if any.
+pub fn auction_words(text: &str) -> Option<&'static str> {
+    let t = crate::ident::fold(text);
+    AUCTION_WORDS.iter().copied().find(|w| {
+        t.match_indices(w).any(|(i, _)| {
+            !w.is_ascii()
+                || (!t[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+                    && !t[i + w.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric))
+        })
+    })
+}
+
 /// How a [`Listing::price_choice`] for a price on a condition begins.
 const ON_A_CONDITION: &str = "a price only some buyers pay, as the page says";
 
@@ -83,6 +127,11 @@ pub struct Listing {
     /// misreads ([`price::in_cart_words`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_cart: Option<String>,
+    /// The listing is an auction (these words of its format or price box say so):
+    /// its price is a bid, and its starting bid, the seller's price, was no
+    /// higher ([`auction_words`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auction: Option<String>,
     /// The charset the page was decoded with.
     pub charset: String,
     /// Where that charset came from: `bom`, `header`, `meta` or `guessed`.
@@ -499,6 +548,11 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     let prices = r.prices(m);
     let mpn = r.pick("mpn", &|p| p.mpn.clone(), &f.mpn);
     let condition = r.condition(&f.condition);
+    // An auction, as the listing's format or its price box says.
+    let auction = by_selectors(r.doc, &f.format)
+        .and_then(|(t, _)| auction_words(&t))
+        .or_else(|| prices.text.as_deref().and_then(auction_words))
+        .map(String::from);
     // A GTIN as pages label it ("EAN: 880…", "(93123457)"), kept only with a right
     // check digit.
     let gtin = r
@@ -530,6 +584,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         mpn,
         condition,
         price_in_cart: prices.in_cart,
+        auction,
         charset: decoded.charset.to_string(),
         charset_source: decoded.charset_source.to_string(),
         sources: r.sources,
@@ -559,6 +614,8 @@ struct Prices {
     choice: Option<String>,
     /// See [`Listing::price_in_cart`].
     in_cart: Option<String>,
+    /// The price field's text, as read.
+    text: Option<String>,
 }
 
 impl Reader<'_> {
@@ -693,6 +750,7 @@ impl Reader<'_> {
             coupon,
             choice,
             in_cart,
+            text: price_text,
         }
     }
 
@@ -790,6 +848,7 @@ fn unreadable(page: &Page, m: &Marketplace, decoded: &charset::Decoded, why: Str
         mpn: None,
         condition: None,
         price_in_cart: None,
+        auction: None,
         charset: decoded.charset.to_string(),
         charset_source: decoded.charset_source.to_string(),
         sources: BTreeMap::new(),
@@ -800,6 +859,22 @@ fn unreadable(page: &Page, m: &Marketplace, decoded: &charset::Decoded, why: Str
 
 #[cfg(test)]
 mod tests {
+    /// An auction is said by its format or price label, as whole words.
+    #[test]
+    fn auctions_are_named_by_whole_words() {
+        for (text, words) in [
+            ("Auction", Some("auction")),
+            ("US $12.50 3 bids", Some("bids")),
+            ("Current bid: US $12.50", Some("current bid")),
+            ("Aktuelles Gebot: EUR 12,50", Some("gebot")),
+            ("拍卖 当前出价 ¥120", Some("拍卖")),
+            ("Buy It Now", None),
+            ("Acme bidet attachment $99", None),
+            ("Best Offer", None),
+        ] {
+            assert_eq!(super::auction_words(text), words, "{text}");
+        }
+    }
     use super::join_text;
 
     #[test]

@@ -259,6 +259,7 @@ mod tests {
             mpn: None,
             condition: None,
             price_in_cart: None,
+            auction: None,
             charset: "UTF-8".into(),
             charset_source: "default".into(),
             sources: Default::default(),

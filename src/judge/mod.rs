@@ -484,6 +484,14 @@ impl Judging<'_> {
             self.below_floor(v, p, f);
         }
         let ratio = self.brand.policy.counterfeit_price_ratio;
+        if let Some(w) = &self.l.auction {
+            // A bid is what a buyer offers so far, not what the item is sold at: a
+            // low one says nothing of the item.
+            v.notes.push(format!(
+                "an auction (\"{w}\"): its price is a bid, no counterfeit signal"
+            ));
+            return Vec::new();
+        }
         if p.amount < f.amount * ratio {
             let choice = self
                 .l
@@ -507,6 +515,14 @@ impl Judging<'_> {
             (PriceBasis::List, None) => String::new(),
             (PriceBasis::Coupon, Some(c)) => format!(" (coupon price, {})", choice_sentence(c)),
             (PriceBasis::List, Some(c)) => format!(" ({})", choice_sentence(c)),
+        };
+        // An auction's price is a bid; its starting bid, which the seller set, was
+        // no higher: that is what was advertised under the floor.
+        let basis = match &self.l.auction {
+            Some(w) => format!(
+                "{basis} (an auction's bid, as the page says (\"{w}\"); its starting bid, the seller's price, was no higher)"
+            ),
+            None => basis,
         };
         let covering = || {
             self.brand
