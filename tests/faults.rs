@@ -390,18 +390,8 @@ async fn a_members_price_is_said_as_one_not_as_a_variant() {
     .await;
     let (_dir, store) = common::fresh_store();
     common::scan(&config, &store).await;
-    let catalog = server.catalog();
     let mut read = 0;
-    for o in store.latest_observations() {
-        let o = o.expect("observation");
-        if o.listing.marketplace != "tmart" {
-            continue;
-        }
-        let l = catalog
-            .listings
-            .iter()
-            .find(|l| l.site == Site::Tmart && l.id == o.listing.listing_id)
-            .expect("a demo listing");
+    for (o, l) in tmart_listings(&store, &server) {
         let member = (l.price * rust_decimal::Decimal::new(9, 1)).round_dp(2);
         let list = o.listing.list_price.as_ref().expect("a list price");
         assert_eq!(list.amount, member, "{}: {:?}", l.id, o.listing.sources);
@@ -453,23 +443,38 @@ async fn a_used_offer_and_other_sellers_in_the_price_box_are_not_the_price() {
     tmart_reads_the_demos_price_leaving_out(Fault::OtherOffers, &["left out other offers"]).await;
 }
 
+/// Each tmart listing's latest observation, with the demo listing it read.
+fn tmart_listings(
+    store: &brandguard::evidence::Store,
+    server: &DemoServer,
+) -> Vec<(
+    brandguard::evidence::Observation,
+    brandguard::demo::DemoListing,
+)> {
+    let catalog = server.catalog();
+    store
+        .latest_observations()
+        .map(|o| o.expect("observation"))
+        .filter(|o| o.listing.marketplace == "tmart")
+        .map(|o| {
+            let l = catalog
+                .listings
+                .iter()
+                .find(|l| l.site == Site::Tmart && l.id == o.listing.listing_id)
+                .expect("a demo listing")
+                .clone();
+            (o, l)
+        })
+        .collect()
+}
+
 /// A scan with `fault` on tmart: every tmart listing's price read is the demo's,
 /// with no choice among several, and its source names each of `left_out`.
 async fn tmart_reads_the_demos_price_leaving_out(fault: Fault, left_out: &[&str]) {
     let run = scan_with(vec![(Site::Tmart, fault)]).await;
     assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
-    let catalog = run.server.catalog();
     let mut read = 0;
-    for o in run.store.latest_observations() {
-        let o = o.expect("observation");
-        if o.listing.marketplace != "tmart" {
-            continue;
-        }
-        let l = catalog
-            .listings
-            .iter()
-            .find(|l| l.site == Site::Tmart && l.id == o.listing.listing_id)
-            .expect("a demo listing");
+    for (o, l) in tmart_listings(&run.store, &run.server) {
         let list = o.listing.list_price.as_ref().expect("a list price");
         assert_eq!(list.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
         assert_eq!(o.listing.price_choice, None, "{}", l.id);

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
-pub use catalog::{Catalog, DemoPromotion, Role, Site, night_date};
+pub use catalog::{Catalog, DemoListing, DemoPromotion, Role, Site, night_date};
 pub use furniture::PageWeight;
 pub use server::{Fault, RequestRecord, Wall};
 pub use targets::{TargetsError, write_targets};
