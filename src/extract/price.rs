@@ -1555,8 +1555,8 @@ impl PriceText {
             .iter()
             .collect::<String>()
             .to_lowercase();
-        match words.rfind([',', ';', '、']) {
-            Some(at) if i > 0 => words[at + 1..].to_string(),
+        match words.rsplit([',', ';', '、']).next() {
+            Some(last) if i > 0 => last.to_string(),
             _ => words,
         }
     }
@@ -2069,6 +2069,23 @@ mod tests {
         // Words inside other words are not conditions: "Primera", "premium".
         let r = read("$99.99 Premium $89.99", &usd);
         assert_eq!((r.among.len(), r.on_condition), (2, None));
+    }
+
+    /// The words before an amount start after the last comma between them, also an
+    /// ideographic one of three bytes (`、`), which cutting one byte past it split
+    /// (a panic on a Chinese price box).
+    #[test]
+    fn words_before_an_amount_start_after_any_comma() {
+        let cny = Currency::new("CNY").unwrap();
+        let r = read_advertised(
+            "¥1,299、运费¥10",
+            Hints::default(),
+            &cny,
+            VatBasis::Inclusive,
+        )
+        .unwrap();
+        assert_eq!(r.money.amount, Decimal::new(1299, 0), "{:?}", r.why);
+        assert!(r.why.iter().any(|w| w.contains("shipping")), "{:?}", r.why);
     }
 
     /// A price shown only in the cart: none is advertised, whatever reference the
