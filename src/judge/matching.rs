@@ -65,6 +65,12 @@ const DENIALS: &[&str] = &[
     "sans",
     "sin",
     "senza",
+    "aucun",
+    "aucune",
+    "ningún",
+    "ninguna",
+    "nessun",
+    "nessuna",
     "beware of",
     "avoid",
     "say no to",
@@ -390,12 +396,13 @@ mod tests {
             "acme x1 headphones, beware of fakes, buy genuine",
             "acme x1 headphones no more replicas",
             "acme x1 headphones kein fake",
+            "casque acme x1 original, aucune contrefaçon",
             "艾克米 x1 耳机 正品 非高仿",
             "艾克米 x1 耳机 拒绝仿品",
             "acme x1 headphones stand 1:10 scale",
             "acme x1 headphones fakeproof seal",
         ] {
-            for word in ["fake", "replica", "高仿", "仿品", "1:1"] {
+            for word in ["fake", "replica", "contrefaçon", "高仿", "仿品", "1:1"] {
                 assert!(!calls_it(title, word), "{title} / {word}");
             }
         }
