@@ -548,25 +548,8 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     let prices = r.prices(m);
     let mpn = r.pick("mpn", &|p| p.mpn.clone(), &f.mpn);
     let condition = r.condition(&f.condition);
-    // An auction, as the listing's format or its price box says.
-    let auction = by_selectors(r.doc, &f.format)
-        .and_then(|(t, _)| auction_words(&t))
-        .or_else(|| prices.text.as_deref().and_then(auction_words))
-        .map(String::from);
-    // A GTIN as pages label it ("EAN: 880…", "(93123457)"), kept only with a right
-    // check digit.
-    let gtin = r
-        .pick("gtin", &|p| p.gtin.first().cloned(), &f.gtin)
-        .and_then(|raw| match crate::ident::gtin_in_text(&raw) {
-            Some(g) => Some(g),
-            None => {
-                r.missing.insert(
-                    "gtin".into(),
-                    format!("`{raw}` holds no GTIN with a valid check digit"),
-                );
-                None
-            }
-        });
+    let auction = r.auction(&f.format, prices.text.as_deref());
+    let gtin = r.gtin(&f.gtin);
     let listing_id = r.listing_id(page, m);
     Listing {
         marketplace: m.name.clone(),
@@ -650,6 +633,29 @@ impl Reader<'_> {
         };
         self.missing.insert(field.to_string(), why);
         None
+    }
+
+    /// A GTIN as pages label it ("EAN: 880…", "(93123457)"), kept only with a right
+    /// check digit.
+    fn gtin(&mut self, rules: &[FieldRule]) -> Option<String> {
+        let raw = self.pick("gtin", &|p| p.gtin.first().cloned(), rules)?;
+        let gtin = crate::ident::gtin_in_text(&raw);
+        if gtin.is_none() {
+            self.missing.insert(
+                "gtin".into(),
+                format!("`{raw}` holds no GTIN with a valid check digit"),
+            );
+        }
+        gtin
+    }
+
+    /// The words saying the listing sells by auction, in its format (the adapter's
+    /// `format` selectors) or its price text ([`auction_words`]).
+    fn auction(&self, format: &[FieldRule], price_text: Option<&str>) -> Option<String> {
+        by_selectors(self.doc, format)
+            .and_then(|(t, _)| auction_words(&t))
+            .or_else(|| price_text.and_then(auction_words))
+            .map(String::from)
     }
 
     /// The item's stated condition: the advertised offer's, else the product's,

@@ -2088,6 +2088,28 @@ mod tests {
         assert!(r.why.iter().any(|w| w.contains("shipping")), "{:?}", r.why);
     }
 
+    /// A quantity tier's counts are no prices ("2" was the price, 2 USD); a range's
+    /// unit is the whole range's.
+    #[test]
+    fn quantity_tiers_and_ranges_per_unit() {
+        let read = |t: &str, default: &str| {
+            read_advertised(
+                t,
+                Hints::default(),
+                &Currency::new(default).unwrap(),
+                VatBasis::Inclusive,
+            )
+        };
+        let r = read(
+            "2 - 99 pieces US$10.00 100 - 499 pieces US$9.00 >= 500 pieces US$8.00",
+            "USD",
+        )
+        .unwrap();
+        assert_eq!((r.money.amount, r.among.len()), (Decimal::new(800, 2), 3));
+        let r = read("US$8.00 - 10.00 / piece", "USD").unwrap();
+        assert_eq!((r.money.amount, r.among.len()), (Decimal::new(800, 2), 2));
+    }
+
     /// A price shown only in the cart: none is advertised, whatever reference the
     /// text also shows; with a price, the words are said.
     #[test]
@@ -2165,16 +2187,6 @@ mod tests {
             let r = read(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.normalize().to_string(), amount, "{text}");
         }
-        // A quantity tier's counts are no prices ("2" was the price, 2 USD); a
-        // range's unit is the whole range's.
-        let r = read(
-            "2 - 99 pieces US$10.00 100 - 499 pieces US$9.00 >= 500 pieces US$8.00",
-            "USD",
-        )
-        .unwrap();
-        assert_eq!((r.money.amount, r.among.len()), (Decimal::new(800, 2), 3));
-        let r = read("US$8.00 - 10.00 / piece", "USD").unwrap();
-        assert_eq!((r.money.amount, r.among.len()), (Decimal::new(800, 2), 2));
         // Words inside longer ones are not those words.
         let r = read("$99.99 Offer price $89.99", "USD").unwrap();
         assert_eq!(r.money.amount, Decimal::new(8999, 2));
