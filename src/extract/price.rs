@@ -1441,10 +1441,16 @@ impl PriceText {
         };
         let marked = |k: usize| self.own_currency(&found[k]).as_ref() == Some(currency);
         // A bare number is a price where it opens a range a marked amount closes
-        // ("From 26 to 50 €") or closes one a marked amount opens ("US$8.00 - 10.00");
-        // not in "2 - 99 pieces US$10.00", a quantity tier.
+        // ("From 26 to 50 €") or closes one a marked amount opens ("US$8.00 - 10.00"),
+        // a range going up; not in "2 - 99 pieces US$10.00", a quantity tier, nor in
+        // "US $12.50 - 3 bids", a count.
         let in_a_priced_range = |k: usize| {
-            (dash_between(k) && marked(k + 1)) || (k > 0 && dash_between(k - 1) && marked(k - 1))
+            let opens = dash_between(k) && marked(k + 1) && found[k].value < found[k + 1].value;
+            let closes = k > 0
+                && dash_between(k - 1)
+                && marked(k - 1)
+                && found[k - 1].value < found[k].value;
+            opens || closes
         };
         let (mut kept, mut other, mut bare) = (Vec::new(), Vec::new(), Vec::new());
         for (k, f) in found.iter().enumerate() {
@@ -2106,6 +2112,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!((r.money.amount, r.among.len()), (Decimal::new(800, 2), 3));
+        let r = read("US $12.50 - 3 bids", "USD").unwrap();
+        assert_eq!((r.money.amount, r.among.len()), (Decimal::new(1250, 2), 0));
         let r = read("US$8.00 - 10.00 / piece", "USD").unwrap();
         assert_eq!((r.money.amount, r.among.len()), (Decimal::new(800, 2), 2));
     }
