@@ -772,9 +772,10 @@ impl Acc {
 pub const NOTHING_LOOKED_AT: &str = "no finished scan in the period: nothing was looked at";
 
 /// Why a scorecard whose listings were seen, but never with a price checked
-/// against a floor (the marketplace's pages no longer matched its adapter, or the
-/// prices were in currencies without a floor), shows no violation.
-pub const NO_PRICE_CHECKED: &str = "its listings were seen, but no price of theirs could be checked against a floor (none read, or none in a currency with a floor)";
+/// against a floor (the marketplace's pages no longer matched its adapter, the
+/// prices were shown only in the cart, the items were used, or the prices were in
+/// currencies without a floor), shows no violation.
+pub const NO_PRICE_CHECKED: &str = "its listings were seen, but no price of theirs could be checked against a floor (none read or shown only in the cart, of used items only, or none in a currency with a floor)";
 
 fn scorecard(
     brand: &crate::config::Brand,
