@@ -9,6 +9,7 @@ use brandguard::extract::PriceBasis;
 use brandguard::scan::{self, ScanSummary};
 
 struct Run {
+    config: Config,
     server: DemoServer,
     summary: ScanSummary,
     detection: Detection,
@@ -48,6 +49,7 @@ async fn scan_market(opts: DemoOptions, tune: impl FnOnce(&mut Config)) -> Run {
     // Whatever failed, nothing the scan reported is wrong.
     assert_eq!(detection.precision, 1.0, "{:?}", detection.false_positives);
     Run {
+        config,
         server,
         summary,
         detection,
@@ -590,4 +592,89 @@ async fn a_pay_later_offer_and_a_saving_in_the_price_box_are_not_the_price() {
         &["left out instalments", "left out savings"],
     )
     .await;
+}
+
+/// Multipacks: a listing selling two at one price is held to the floor of each item
+/// in it ("2-Pack Acme P3 Earbuds" at 60.00 is 30.00 an item, under a floor of
+/// 49.00), as brands' price policies hold them; one item sold "with 3 Pack Ear
+/// Tips" is one item. Read as one item, a multipack priced under twice the floor
+/// but over it was no violation: the demo's truth is each item's price.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multipack_is_held_to_the_floor_of_each_item_in_it() {
+    let run = scan_with(vec![(Site::Shopusa, Fault::Multipack)]).await;
+    assert!(
+        run.detection.missed.is_empty(),
+        "violations of multipacks missed: {:?}",
+        run.detection.missed
+    );
+    let (mut packs, mut with_tips) = (0, 0);
+    for o in run.store.latest_observations() {
+        let o = o.expect("observation");
+        let title = o.listing.title.clone().unwrap_or_default();
+        if o.listing.marketplace != "shopusa" || o.sku_match.sku.is_none() {
+            continue;
+        }
+        if title.contains("Pack of 2") || title.starts_with("2-Pack") {
+            assert_eq!(
+                o.sku_match.pack.as_ref().map(|p| p.count),
+                Some(2),
+                "{title}"
+            );
+            packs += 1;
+        } else if title.contains("with 3 Pack Ear Tips") {
+            assert_eq!(o.sku_match.pack, None, "{title}");
+            with_tips += 1;
+        }
+    }
+    assert!(
+        packs > 5 && with_tips > 2,
+        "{packs} packs, {with_tips} with tips"
+    );
+    // A pack priced over one item's floor and under two: a violation only per item.
+    let per_item_only = run
+        .store
+        .findings()
+        .map(|f| f.expect("finding").finding)
+        .filter(|f| f.marketplace == "shopusa" && f.kind.as_str() == "below_floor")
+        .filter(|f| f.detail.contains("the title says"))
+        .filter(|f| {
+            assert!(f.detail.contains("(2 × "), "{}", f.detail);
+            let (Some(p), Some(floor)) = (&f.observed, &f.floor) else {
+                return false;
+            };
+            // The floor of the pack is twice the item's.
+            p.amount * rust_decimal::Decimal::TWO >= floor.amount
+        })
+        .count();
+    assert!(per_item_only > 0, "the market has such packs");
+    // The distributors' report holds each pack to the same floor: every price
+    // violation's lowest price is under the floor it is shown beside.
+    let month: brandguard::report::compliance::Period = brandguard::demo::night_date(0)
+        .format("%Y-%m")
+        .to_string()
+        .parse()
+        .expect("a month");
+    let report = brandguard::report::compliance::build(&run.config, &run.store, month, None)
+        .expect("the report");
+    let amount = |s: &str| {
+        s.split(' ')
+            .next()
+            .and_then(|a| a.parse::<rust_decimal::Decimal>().ok())
+    };
+    let below: Vec<_> = report
+        .violations
+        .iter()
+        .filter(|v| v.marketplace == "shopusa" && v.kind == "below_floor")
+        .collect();
+    assert!(!below.is_empty());
+    for v in below {
+        assert!(
+            amount(&v.lowest_price) < amount(&v.floor),
+            "{}/{}: {} beside a floor of {}",
+            v.marketplace,
+            v.listing_id,
+            v.lowest_price,
+            v.floor
+        );
+    }
 }

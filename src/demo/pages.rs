@@ -333,6 +333,28 @@ pub(super) fn with_price_in_cart(page: &str, price: Decimal) -> String {
     }
 }
 
+/// Listing `l`, at `position` on its site, as [`super::Fault::Multipack`] shows
+/// it: a brand's listing sells two at twice the price, or comes with a pack of ear
+/// tips at its own.
+pub(super) fn multipacked(l: &DemoListing, position: usize) -> DemoListing {
+    let mut l = l.clone();
+    if l.sku.is_none() {
+        return l;
+    }
+    let two = Decimal::TWO;
+    match position % 3 {
+        0 => l.title = format!("{} (Pack of 2)", l.title),
+        1 => l.title = format!("2-Pack {}", l.title),
+        _ => {
+            l.title = format!("{} with 3 Pack Ear Tips", l.title);
+            return l;
+        }
+    }
+    l.price *= two;
+    l.coupon = l.coupon.map(|c| c * two);
+    l
+}
+
 /// bidbay's item page of a listing sold by auction ([`super::Fault::Auction`]).
 pub(super) fn as_auction(page: &str) -> String {
     page.replacen(

@@ -107,6 +107,12 @@ pub enum Fault {
     /// bidbay's listings sell by auction (`Auction` where `Buy It Now` stood): their
     /// price is a bid ([`pages::as_auction`]).
     Auction,
+    /// The brand's listings are multipacks, or come with a pack of something: of
+    /// every three, one sells two at twice the price ("… (Pack of 2)"), one the same
+    /// ("2-Pack …"), and one is one item "with 3 Pack Ear Tips" at its own price.
+    /// Each item's price, and so what is a violation, is unchanged
+    /// ([`pages::multipacked`]).
+    Multipack,
     /// robots.txt disallows the item pages of every `every`-th listing (by
     /// position), or all item pages with `every` 1: a marketplace that starts
     /// keeping crawlers off its listings while its search pages stay open.
@@ -164,7 +170,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `other-offers`, `price-in-cart`, `auction`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `other-offers`, `price-in-cart`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -200,6 +206,7 @@ impl FromStr for Fault {
             "other-offers" => Fault::OtherOffers,
             "price-in-cart" => Fault::PriceInCart,
             "auction" => Fault::Auction,
+            "multipack" => Fault::Multipack,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
@@ -661,8 +668,16 @@ fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
 }
 
 /// Listing `l`'s page as the site's page-changing faults shape it (a redesign,
-/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, other offers, a price shown only in the cart, an auction).
+/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, other offers, a price shown only in the cart, an auction, multipacks).
 fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
+    let packed;
+    let l = match st.has(|f| matches!(f, Fault::Multipack)) {
+        Some(_) => {
+            packed = pages::multipacked(l, c.position(st.site, &l.id).unwrap_or(0));
+            &packed
+        }
+        None => l,
+    };
     let mut page = pages::item(c, l, st.weight);
     if st.has(|f| matches!(f, Fault::Redesign)).is_some() {
         page = pages::redesigned(&page, "price");

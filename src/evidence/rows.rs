@@ -75,6 +75,17 @@ pub struct RowListing {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RowSku {
     pub sku: Option<String>,
+    /// The multipack the title sells (absent from rows written before packs were
+    /// read: those were judged as one item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack: Option<crate::judge::Pack>,
+}
+
+impl RowSku {
+    /// How many of the SKU the price is for ([`crate::judge::SkuMatch::units`]).
+    pub fn units(&self) -> rust_decimal::Decimal {
+        crate::judge::pack_units(self.pack.as_ref())
+    }
 }
 
 /// See [`ReportRow`]: the page the observation was read from.

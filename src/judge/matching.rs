@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::pack::{Pack, pack_in};
 use crate::config::Brand;
 use crate::extract::Listing;
 use crate::ident::{fold, normalize_gtin};
@@ -26,6 +27,33 @@ pub struct SkuMatch {
     /// "Generic") while the listing is the brand's product: a counterfeit signal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decoy_brand: Option<String>,
+    /// The title sells several of the SKU at its one price ("Pack of 2"): the floor
+    /// is the SKU's times [`Pack::count`] ([`SkuMatch::units`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack: Option<Pack>,
+}
+
+impl SkuMatch {
+    /// How many of the SKU the listing's price is for ([`super::pack::units`]).
+    pub fn units(&self) -> rust_decimal::Decimal {
+        super::pack::units(self.pack.as_ref())
+    }
+}
+
+/// How many of `sku` a listing titled `title` (folded) sells at its price: the
+/// title's pack count over the SKU's own (a SKU named "… 2-Pack" is a pack of two
+/// already, and its floor the pack's). `None` for one, or a count the SKU's does
+/// not divide.
+fn units_of(sku: &crate::config::Sku, title: &str, names: &[String]) -> Option<Pack> {
+    let listed = pack_in(title, names)?;
+    let own = std::iter::once(&sku.name)
+        .chain(&sku.keywords)
+        .find_map(|n| pack_in(&fold(n), names))
+        .map_or(1, |p| p.count);
+    (listed.count % own == 0 && listed.count / own > 1).then(|| Pack {
+        count: listed.count / own,
+        words: listed.words,
+    })
 }
 
 /// Does `word` occur in `text` as a whole word? CJK text has no spaces, so a word with
@@ -128,6 +156,8 @@ struct BrandReading {
     other_brand: Option<String>,
     /// A brand field that names no brand ("Unbranded"): judged as absent.
     decoy: Option<String>,
+    /// The brand's name and aliases, folded.
+    names: Vec<String>,
 }
 
 fn read_brand(brand: &Brand, l: &Listing, title: &str) -> BrandReading {
@@ -157,6 +187,7 @@ fn read_brand(brand: &Brand, l: &Listing, title: &str) -> BrandReading {
         said,
         other_brand,
         decoy,
+        names: brand_names,
     }
 }
 
@@ -175,6 +206,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         said,
         other_brand,
         decoy,
+        names,
     } = read_brand(brand, l, &title);
     let found = |sku: &crate::config::Sku, confidence, reason: &str, evidence: String| SkuMatch {
         sku: Some(sku.id.clone()),
@@ -183,6 +215,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         evidence: format!("{evidence}; {said}"),
         other_brand: other_brand.clone(),
         decoy_brand: decoy.clone(),
+        pack: units_of(sku, &title, &names),
     };
     let gtins: Vec<String> = l.gtin.iter().filter_map(|g| normalize_gtin(g)).collect();
     for sku in &brand.skus {
@@ -207,6 +240,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         evidence: String::new(),
         other_brand: None,
         decoy_brand: None,
+        pack: None,
     };
     if let Some(w) = brand
         .policy
@@ -272,6 +306,44 @@ mod tests {
             missing: Default::default(),
             unreadable: None,
         }
+    }
+
+    #[test]
+    fn a_multipack_counts_the_skus_in_it_and_says_its_floor() {
+        let mut b = brand();
+        let usd = crate::money::Currency::new("USD").unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let mut l = listing("Acme P3 True Wireless Earbuds (Pack of 2)", None);
+        l.price = Some(crate::money::Money::new(
+            rust_decimal::Decimal::new(6000, 2),
+            usd.clone(),
+        ));
+        let v = crate::judge::judge(&b, &l, at, None);
+        assert_eq!(v.sku_match.pack.as_ref().map(|p| p.count), Some(2));
+        let below = v
+            .findings
+            .iter()
+            .find(|f| f.kind == crate::judge::FindingKind::BelowFloor)
+            .expect("60.00 for two is under 49.00 each");
+        assert_eq!(
+            below.detail,
+            "advertised 60.00 USD is below the floor of 98.00 USD (2 × 49.00 USD: the title says \"pack of 2\")"
+        );
+        // A SKU that is itself a pack of two: a pack of four is two of it, a
+        // listing of that pack one.
+        b.skus[2].name = "Acme P3 True Wireless Earbuds 2-Pack".into();
+        l.title = Some("Acme P3 True Wireless Earbuds (Pack of 4)".into());
+        assert_eq!(match_sku(&b, &l).pack.map(|p| p.count), Some(2));
+        l.title = Some("Acme P3 True Wireless Earbuds, 2 Pack".into());
+        assert_eq!(match_sku(&b, &l).pack, None);
+        l.title = Some("Acme P3 True Wireless Earbuds, 3 Pack".into());
+        assert_eq!(
+            match_sku(&b, &l).pack,
+            None,
+            "three is no number of two-packs"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod dismissals;
 mod matching;
+mod pack;
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -15,6 +16,7 @@ use crate::money::Money;
 
 pub use crate::ident::{fold, normalize_gtin, normalize_seller};
 pub use matching::{SkuMatch, match_sku};
+pub use pack::{Pack, units as pack_units};
 
 /// What a finding says is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -220,11 +222,19 @@ pub fn judge_linked(
     else {
         return v;
     };
+    // A multipack is held to the floor of each item in it.
+    let units = sku_match.units();
     let floor = l.price.as_ref().and_then(|p| {
         sku.floor
             .get(&p.currency)
-            .map(|f| Money::new(*f, p.currency.clone()))
+            .map(|f| Money::new(*f * units, p.currency.clone()))
     });
+    if let Some(pack) = &sku_match.pack {
+        v.notes.push(format!(
+            "the title sells {} (\"{}\"): held to {} times the SKU's floor",
+            pack.count, pack.words, pack.count
+        ));
+    }
     let j = Judging {
         brand,
         l,
@@ -232,6 +242,7 @@ pub fn judge_linked(
         at,
         carried,
         floor,
+        pack: sku_match.pack.clone(),
         linked,
     };
     let mut signals = if j.undeclared_shop(&mut v) {
@@ -274,8 +285,10 @@ struct Judging<'a> {
     at: DateTime<Utc>,
     /// The promotion the listing's previous observation carried.
     carried: Option<&'a str>,
-    /// The SKU's floor in the listing's currency.
+    /// The SKU's floor in the listing's currency, times the pack's count.
     floor: Option<Money>,
+    /// The pack the title says the listing sells at its price, if several.
+    pack: Option<Pack>,
     /// The distributor whose undeclared shop the seller is, if it is one.
     linked: Option<&'a crate::sellers::network::Undeclared>,
 }
@@ -499,8 +512,13 @@ impl Judging<'_> {
                 .as_ref()
                 .map(|c| format!(" ({c})"))
                 .unwrap_or_default();
+            let pack = self
+                .pack
+                .as_ref()
+                .map(|k| format!(" for {} (\"{}\")", k.count, k.words))
+                .unwrap_or_default();
             return vec![format!(
-                "{PRICE_SIGNAL}{p}{choice} is under {}% of the floor",
+                "{PRICE_SIGNAL}{p}{choice}{pack} is under {}% of the floor",
                 (ratio * Decimal::ONE_HUNDRED).normalize()
             )];
         }
@@ -529,7 +547,7 @@ impl Judging<'_> {
                 .promotions
                 .iter()
                 .filter(|pr| pr.covers(&self.sku.id, &self.l.marketplace))
-                .filter_map(|pr| pr.floor.get(&p.currency).map(|pf| (pr, *pf)))
+                .filter_map(|pr| pr.floor.get(&p.currency).map(|pf| (pr, *pf * self.units())))
         };
         // The lowest floor of the promotions running now, if any.
         let running = covering()
@@ -543,7 +561,8 @@ impl Judging<'_> {
             Some((pr, pf)) => {
                 let pf = Money::new(pf, p.currency.clone());
                 let detail = format!(
-                    "advertised {p}{basis} is below the floor of {pf} set by promotion \"{}\"",
+                    "advertised {p}{basis} is below the floor of {pf}{} set by promotion \"{}\"",
+                    self.per_item(&pf),
                     pr.name
                 );
                 v.findings
@@ -565,19 +584,46 @@ impl Judging<'_> {
                     FindingKind::PromotionOverrun,
                     Some(f.clone()),
                     format!(
-                        "advertised {p}{basis} is the price of promotion \"{}\", which ended {}; the floor is {f} again",
+                        "advertised {p}{basis} is the price of promotion \"{}\", which ended {}; the floor is {f}{} again",
                         pr.name,
-                        pr.end.to_rfc3339()
+                        pr.end.to_rfc3339(),
+                        self.per_item(f)
                     ),
                 )
             }
             None => self.finding(
                 FindingKind::BelowFloor,
                 Some(f.clone()),
-                format!("advertised {p}{basis} is below the floor of {f}"),
+                format!(
+                    "advertised {p}{basis} is below the floor of {f}{}",
+                    self.per_item(f)
+                ),
             ),
         };
         v.findings.push(finding);
+    }
+
+    /// How many of the SKU the price is for (see [`SkuMatch::units`]).
+    fn units(&self) -> Decimal {
+        pack::units(self.pack.as_ref())
+    }
+
+    /// How a floor `f` held to a pack was reached: " (2 × 49.00 USD: the title
+    /// says \"pack of 2\")"; nothing for one item.
+    fn per_item(&self, f: &Money) -> String {
+        match &self.pack {
+            Some(k) => {
+                let mut each = f.amount / Decimal::from(k.count);
+                each.rescale(f.amount.scale());
+                format!(
+                    " ({} × {}: the title says \"{}\")",
+                    k.count,
+                    Money::new(each, f.currency.clone()),
+                    k.words
+                )
+            }
+            None => String::new(),
+        }
     }
 
     /// Counterfeit words of the brand's policy in the title.

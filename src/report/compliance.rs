@@ -575,7 +575,8 @@ impl Tally<'_> {
                 .iter()
                 .find(|s| s.id == sku)
                 .and_then(|s| s.floor.get(&p.currency))
-                .map(|f| (p.clone(), *f))
+                // A multipack's floor is the SKU's times its count, as the judge's.
+                .map(|f| (p.clone(), *f * o.sku_match.units()))
         });
         let seen = Seen {
             day,
@@ -756,13 +757,19 @@ impl Acc {
                     note: o.listing.price_choice.clone(),
                 });
             }
+            // The chart is of the SKU's floor: a multipack's price is plotted
+            // per item in it.
+            let mut each = p.amount / o.sku_match.units();
+            if each.scale() < p.amount.scale() {
+                each.rescale(p.amount.scale());
+            }
             let e = self
                 .prices
                 .entry((seen.sku.clone(), p.currency.to_string()))
                 .or_default()
                 .entry(day)
-                .or_insert(p.amount);
-            *e = (*e).min(p.amount);
+                .or_insert(each);
+            *e = (*e).min(each);
         }
     }
 }

@@ -1,0 +1,217 @@
+//! How many of the item a listing sells at its one price, as its title says:
+//! "Pack of 2", "2-Pack", "Lot of 3", "2er-Pack", "lot de 2", "2件装", "2個セット".
+//!
+//! Brands' minimum-advertised-price policies hold a multipack to the floor of each
+//! item in it: two earbuds at 60.00 are 30.00 each, under a floor of 49.00, though
+//! 60.00 is not. Read as one item, such a listing was no violation — the usual way
+//! round a floor. Reading a count wrongly is worse (a listing of one item held to
+//! twice its floor, a false finding), so a count is read only where the title
+//! plainly says it of the item: not after "with", "plus", "incl." or "bonus" in the
+//! same clause ("X1 Headphones with 3 Pack Ear Tips"), and, in Latin-script titles,
+//! only where the phrase opens the title, ends it or a clause, or the brand's
+//! name follows it ("2-Pack Acme P3 Earbuds"); otherwise it names some other thing ("2 Pack Ear
+//! Tips") and is left alone. Written by hand: no crate reads pack counts.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// A count of items the title says the listing sells together, and its words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pack {
+    /// How many of the SKU the listing sells at its price (2 or more).
+    pub count: u32,
+    /// The title's words that say so, as folded (`pack of 2`).
+    pub words: String,
+}
+
+/// How many items a price is for: `pack`'s count, else one. The one multiplier of
+/// the SKU's floors, for the judge and the reports alike.
+pub fn units(pack: Option<&Pack>) -> rust_decimal::Decimal {
+    pack.map_or(rust_decimal::Decimal::ONE, |p| p.count.into())
+}
+
+/// The largest count read: "Pack of 500" is a box of small parts, not a multipack
+/// of a product with a floor.
+const MOST: u32 = 50;
+
+/// Pack phrases in folded (lower-case, NFKC) titles; the count is the first group
+/// that matched, or 2 for the words meaning two.
+static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        \b(?:pack|set|lot|bundle|box|case)\s+of\s+(\d{1,3})\b
+        | \b(\d{1,3})\s*-?\s*(?:pack|pk|count)\b
+        | \b(\d{1,3})\s*er\s*-?\s*(?:pack|packung|set)\b
+        | \b(?:lot|pack|paquete|lote|confezione|set)\s+(?:de|da|di)\s+(\d{1,3})\b
+        | (\d{1,3})\s*(?:件|只|台|个|個|本|点|點)\s*(?:装|裝|セット|入り|入)
+        | \b(?:twin|double|dual)\s*-?\s*pack\b
+        | \bdoppelpack\b
+        | (?:两|兩)(?:件|只|台|个|個)(?:装|裝)
+        ",
+    )
+    .expect("pack phrases are a valid pattern")
+});
+
+/// Words that, before a pack phrase in its clause, make it something that comes
+/// with the item ("with 3 Pack Ear Tips"), not the item counted.
+const WITH_WORDS: &[&str] = &[
+    "with",
+    "w/",
+    "plus",
+    "incl",
+    "includes",
+    "including",
+    "included",
+    "bonus",
+    "free",
+    "extra",
+    "and",
+    "mit",
+    "inkl",
+    "inklusive",
+    "avec",
+    "et",
+    "con",
+    "y",
+    "e",
+];
+
+/// The same in Chinese and Japanese, written anywhere before it in its clause.
+const WITH_CJK: &[&str] = &["含", "附", "送", "赠", "贈", "配", "加", "付き", "付"];
+
+/// Where a clause of a title ends.
+fn ends_clause(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';' | '(' | ')' | '[' | ']' | '|' | '，' | '；' | '（' | '）' | '【' | '】'
+    ) || c == '-'
+}
+
+/// The pack a folded `title` says the listing is, if it plainly says one. `brand`
+/// holds the brand's folded names (a pack phrase before one counts the brand's
+/// item). Two phrases with different counts say nothing sure: `None`.
+pub fn pack_in(title: &str, brand: &[String]) -> Option<Pack> {
+    let mut found: Option<Pack> = None;
+    for m in PHRASES.captures_iter(title) {
+        let whole = m.get(0)?;
+        let count = match (1..m.len()).find_map(|i| m.get(i)) {
+            Some(n) => n.as_str().parse::<u32>().ok()?,
+            None => 2,
+        };
+        if !(2..=MOST).contains(&count) || !of_the_item(title, whole.start(), whole.end(), brand) {
+            continue;
+        }
+        match &found {
+            Some(p) if p.count != count => return None,
+            Some(_) => {}
+            None => {
+                found = Some(Pack {
+                    count,
+                    words: whole.as_str().to_string(),
+                })
+            }
+        }
+    }
+    found
+}
+
+/// Is the phrase at `start..end` of `title` said of the listed item, not of
+/// something with it (see the module's doc)?
+fn of_the_item(title: &str, start: usize, end: usize, brand: &[String]) -> bool {
+    let before = &title[..start];
+    // A "-" inside "2-pack" or a model name is no clause end; " - " is.
+    let clause_at = before
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| {
+            ends_clause(c)
+                && (c != '-' || (before[..i].ends_with(' ') && title[i + 1..].starts_with(' ')))
+        })
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let clause = &before[clause_at..];
+    if clause.contains(['+', '&']) || WITH_CJK.iter().any(|w| clause.contains(w)) {
+        return false;
+    }
+    if clause
+        .split(|c: char| c.is_whitespace())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/'))
+        .any(|w| WITH_WORDS.contains(&w) || w.starts_with("incl"))
+    {
+        return false;
+    }
+    let phrase = &title[start..end];
+    if !phrase.is_ascii() {
+        // Chinese and Japanese titles run on without spaces: a colour or a size
+        // after the count is the usual.
+        return true;
+    }
+    let after = title[end..].trim_start();
+    // A title's first words say what it sells: "2 Pack Wireless Headphones".
+    before.trim().is_empty()
+        || after.is_empty()
+        || after.starts_with(|c: char| ends_clause(c) && c != '-')
+        || after.starts_with("- ")
+        || brand.iter().any(|b| after.starts_with(b.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ident::fold;
+
+    fn count(title: &str) -> Option<u32> {
+        pack_in(&fold(title), &["acme".to_string(), "艾克米".to_string()]).map(|p| p.count)
+    }
+
+    #[test]
+    fn a_title_saying_a_pack_counts_its_items() {
+        for (title, n) in [
+            ("Acme P3 True Wireless Earbuds (Pack of 2)", 2),
+            ("Acme P3 Earbuds, Pack of 3, White", 3),
+            ("2-Pack Acme P3 Earbuds", 2),
+            ("Acme P3 Earbuds 2 Pack", 2),
+            ("Acme P3 Earbuds - 4PK", 4),
+            ("Acme P3 Earbuds | 2-Count", 2),
+            ("Acme P3 Earbuds Twin Pack", 2),
+            ("Acme S2 Lautsprecher 2er-Pack", 2),
+            ("Acme S2 Lautsprecher Doppelpack", 2),
+            ("Enceinte Acme S2 - lot de 2", 2),
+            ("Altavoz Acme S2 (pack de 3)", 3),
+            ("Cassa Acme S2 confezione da 2", 2),
+            ("艾克米P3耳机2件装白色", 2),
+            ("艾克米P3耳机 两件装", 2),
+            ("Acme P3 イヤホン 2個セット", 2),
+            ("Lot of 2 Acme P3 Earbuds", 2),
+            ("Acme P3 Earbuds/2 Pack", 2),
+            ("2 Pack Wireless Noise-Cancelling Headphones, Black", 2),
+        ] {
+            assert_eq!(count(title), Some(n), "{title}");
+        }
+    }
+
+    #[test]
+    fn a_pack_of_something_with_the_item_or_of_one_is_no_count() {
+        for title in [
+            "Acme P3 Earbuds",
+            "Acme X1 Headphones with 3 Pack Ear Tips",
+            "Acme X1 Headphones w/ 2-Pack Foam Tips",
+            "Acme X1 Headphones + 2 Pack Ear Pads",
+            "Acme X1 Headphones + 2 Pack",
+            "Acme X1 Headphones & 2-Pack",
+            "Acme X1 Headphones, Bonus 3-Pack Ear Tips",
+            "Acme X1 Headphones, includes 2 pack of cables",
+            "Acme X1 Headphones 3 Pack Ear Tips Included",
+            "Acme X1 Headphones and 2 Pack Cushions",
+            "Acme P3 Earbuds (Pack of 1)",
+            "Acme P3 Earbuds Pack of 500",
+            "Acme X1 Kopfhörer mit 2er-Pack Polster",
+            "艾克米X1耳机 送2件装耳塞",
+            "Acme P3 Earbuds 2-Pack (Pack of 3)",
+            "Acme X1 Headphones, 2 Pack Ear Cushions",
+        ] {
+            assert_eq!(count(title), None, "{title}");
+        }
+    }
+}
