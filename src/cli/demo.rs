@@ -67,7 +67,8 @@ struct DemoArgs {
     /// instalments and a saving), member-price (tmart's price box also shows a members' price a
     /// tenth lower), other-offers (tmart's price box also shows a used offer and other sellers'),
     /// price-in-cart (tmart's item pages show the price only in the cart), auction (bidbay's
-    /// listings sell by auction), robots-items:N (robots.txt disallows
+    /// listings sell by auction), multipack (the brand's listings sell two at twice the
+    /// price, or one "with 3 Pack Ear Tips"), robots-items:N (robots.txt disallows
     /// every N-th item page), huge:BYTES, hostile:N, and captcha, challenge, login-wall,
     /// js-shell, soft-404, no-offer, widget for a share of item pages, e.g. captcha:30%).
     /// Repeatable.
