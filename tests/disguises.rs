@@ -369,3 +369,55 @@ fn a_title_denying_a_counterfeit_word_is_no_signal() {
         "{v:#}"
     );
 }
+
+/// A title naming the brand only as what its item is for ("Ear Cushions for Acme X1
+/// Headphones", "Charger for the Acme S2 Speaker", brand field "Generic") sells a
+/// thing made for the product, not the product: no finding. Matched by the
+/// product's keywords, such an unbranded accessory at a fraction of the floor was
+/// an unauthorised seller, below the floor and a suspected counterfeit (three
+/// false findings, one a counterfeit claim). A title naming the brand first is the
+/// product, whatever "for" follows.
+#[test]
+fn an_item_made_for_the_brands_product_is_not_the_product() {
+    let c = Catalog::generate(42, 24);
+    // A shopusa listing without GTIN or MPN, so its title decides the SKU.
+    let l = c
+        .listings
+        .iter()
+        .find(|l| l.site == Site::Shopusa && l.sku.is_some() && l.gtin.is_none() && !l.removed)
+        .expect("a shopusa listing without identifiers");
+    let (site, path, body) = item_pages(&c, PageWeight::Light)
+        .into_iter()
+        .find(|(s, path, _)| *s == l.site && path.ends_with(&l.id))
+        .unwrap();
+    let body = String::from_utf8(body).unwrap();
+    assert!(!l.title.contains(['&', '<']), "{}", l.title);
+    let retitled = |title: &str| {
+        body.replace(&l.title, title)
+            .replace("\"name\":\"Acme\"", "\"name\":\"Generic\"")
+    };
+    let product = l.title.replace(" (Replica, AAA quality)", "");
+    let own = kinds(&demo_extract(site, &path, retitled(&product).as_bytes()));
+    assert!(own.contains(&"below_floor".to_string()), "{own:?}");
+    for accessory in [
+        format!("Ear Cushions for {product}"),
+        format!("Charger Cable for the {product}"),
+        format!("Silicone Feet, for use with {product}"),
+    ] {
+        let v = demo_extract(site, &path, retitled(&accessory).as_bytes());
+        assert_eq!(v["listing"]["title"].as_str(), Some(accessory.as_str()));
+        assert_eq!(kinds(&v), Vec::<String>::new(), "{accessory}: {v:#}");
+        assert!(
+            v["verdict"]["sku_match"]["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("only as what its item is for")),
+            "{v:#}"
+        );
+    }
+    let v = demo_extract(
+        site,
+        &path,
+        retitled(&format!("{product} for Travel")).as_bytes(),
+    );
+    assert_eq!(kinds(&v), own, "{v:#}");
+}

@@ -144,6 +144,79 @@ pub(super) fn calls_it(title: &str, word: &str) -> bool {
         .any(|w| word_at(title, w).any(|at| !denied(at)))
 }
 
+/// Words saying a title's item is made for another product: "Ear Cushions for Acme
+/// X1 Headphones" sells ear cushions, not the headphones.
+const FOR_WORDS: &[&str] = &[
+    "for",
+    "fits",
+    "compatible with",
+    "works with",
+    "designed for",
+    "suitable for",
+    "für",
+    "passend für",
+    "kompatibel mit",
+    "pour",
+    "compatible avec",
+    "para",
+    "compatible con",
+    "per",
+    "compatibile con",
+];
+
+/// The same in Chinese and Japanese, written right before the brand.
+const FOR_CJK: &[&str] = &[
+    "适用于",
+    "適用於",
+    "适用",
+    "適用",
+    "兼容",
+    "用于",
+    "用於",
+    "対応",
+];
+
+/// Words between a [`FOR_WORDS`] word and the brand: "for the Acme", "for your
+/// Acme", "for use with Acme".
+const FOR_FILLERS: &[&str] = &[
+    "the", "your", "a", "an", "all", "use", "with", "die", "den", "das", "le", "la", "les", "el",
+    "los", "il", "i",
+];
+
+/// The words by which folded `title` names the brand (any of `names`) as what its
+/// item is for, when it names it nowhere before them (`for`, `compatible with`,
+/// `适用于`). Such a title sells a thing made for the brand's product (ear cushions,
+/// a charger, a case), never the product: matched by its keywords, an unbranded
+/// ear cushion at 12.99 was a suspected counterfeit of the headphones, below their
+/// floor. A title naming the brand first ("Acme X1 Headphones for Travel") is not
+/// one, nor one where other words stand between ("Gift for Dad: Acme X1").
+fn for_the_brand(title: &str, names: &[String]) -> Option<String> {
+    let first = names
+        .iter()
+        .filter_map(|n| word_at(title, n).next())
+        .min()?;
+    let before = title[..first].trim_end();
+    if let Some(w) = FOR_CJK.iter().find(|w| before.ends_with(*w)) {
+        return Some((*w).to_string());
+    }
+    let mut words: Vec<&str> = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    while words.len() > 1 && words.last().is_some_and(|w| FOR_FILLERS.contains(w)) {
+        // "for use with": "with" is a filler only after "use".
+        if words.last() == Some(&"with") && words.get(words.len() - 2) != Some(&"use") {
+            break;
+        }
+        words.pop();
+    }
+    (1..=2)
+        .rev()
+        .filter(|n| words.len() >= *n)
+        .map(|n| words[words.len() - n..].join(" "))
+        .find(|w| FOR_WORDS.contains(&w.as_str()))
+}
+
 /// What a listing's brand field and title say of the brand.
 struct BrandReading {
     /// The brand field, folded; `None` when absent or a decoy.
@@ -250,6 +323,12 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
     {
         return none(format!(
             "title has exclusion phrase \"{w}\" (accessory or compatible part)"
+        ));
+    }
+    if let Some(w) = for_the_brand(&title, &names) {
+        return none(format!(
+            "title names {} only as what its item is for (\"{w} …\"): an accessory or a compatible part",
+            brand.name
         ));
     }
     if !brand_ok {
@@ -397,6 +476,33 @@ mod tests {
         assert_eq!(sku("Protective Case for Acme X1 Headphones"), None);
         assert_eq!(sku("适用于Acme X1 耳机 保护套"), None);
         assert_eq!(sku("Compatible with ACME X1 headphones cable"), None);
+        // An item for the brand's product is not the product, whatever its brand
+        // field says.
+        for title in [
+            "Ear Cushions for Acme X1 Headphones, Soft Foam",
+            "Charger Cable for the Acme S2 Speaker",
+            "Silicone Tips for use with Acme P3 Earbuds",
+            "Fits Acme X1 Headphones - Velour Pads",
+            "Ohrpolster für Acme X1 Headphones",
+            "Coussinets pour Acme X1 headphones",
+            "兼容艾克米 X1 耳机 耳罩",
+        ] {
+            let m = match_sku(&b, &listing(title, Some("Generic")));
+            assert_eq!(m.sku, None, "{title}");
+            assert!(
+                m.reason.contains("only as what its item is for"),
+                "{title}: {}",
+                m.reason
+            );
+        }
+        for title in [
+            "Acme X1 Headphones for Travel",
+            "Acme X1 Headphones, Ear Cushions for Comfort",
+            "Gift for Dad: Acme X1 Headphones",
+            "Perfect for travel - Acme X1 headphones",
+        ] {
+            assert_eq!(sku(title).as_deref(), Some("ACME-X1"), "{title}");
+        }
         assert_eq!(sku("Sonora X1 headphones"), None);
         assert_eq!(sku("Acme X10 headphones"), None);
         // The brand field, when present, decides the brand.
