@@ -421,3 +421,80 @@ fn an_item_made_for_the_brands_product_is_not_the_product() {
     );
     assert_eq!(kinds(&v), own, "{v:#}");
 }
+
+/// A brand that names no `exclusion_words` gets the built-in accessory phrases: an
+/// unbranded "Acme X1 Headphones Ear Pads" is not the headphones. A phrase the
+/// brand names one of its own SKUs with excludes nothing, and the longest keyword
+/// phrase found decides the SKU: the brand's own replacement pads are matched to
+/// themselves, not to the headphones.
+#[test]
+fn built_in_accessory_phrases_apply_unless_the_brand_sells_such_an_item() {
+    let c = Catalog::generate(42, 24);
+    let l = c
+        .listings
+        .iter()
+        .find(|l| l.site == Site::Shopusa && l.sku.is_some() && l.gtin.is_none() && !l.removed)
+        .expect("a shopusa listing without identifiers");
+    let (_, path, body) = item_pages(&c, PageWeight::Light)
+        .into_iter()
+        .find(|(s, path, _)| *s == l.site && path.ends_with(&l.id))
+        .unwrap();
+    let body = String::from_utf8(body).unwrap();
+    let retitled = |title: &str| {
+        body.replace(&l.title, title)
+            .replace("\"name\":\"Acme\"", "\"name\":\"Generic\"")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("targets");
+    common::copy_dir(Path::new("targets/demo"), &targets);
+    let brand_toml = targets.join("brand.toml");
+    let text = std::fs::read_to_string(&brand_toml).unwrap();
+    assert!(text.contains("\nexclusion_words = "));
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("exclusion_words = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&brand_toml, &without).unwrap();
+    let url = format!("http://127.0.0.1:8701{path}");
+    let read = |title: &str| {
+        let v = extract(
+            targets.to_str().unwrap(),
+            "shopusa",
+            &url,
+            retitled(title).as_bytes(),
+        );
+        assert_eq!(v["listing"]["title"].as_str(), Some(title));
+        v
+    };
+    let pads = read("Acme X1 Headphones Ear Pads, Memory Foam");
+    assert_eq!(kinds(&pads), Vec::<String>::new(), "{pads:#}");
+    assert!(
+        pads["verdict"]["sku_match"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("exclusion phrase \"ear pads\"")),
+        "{pads:#}"
+    );
+    let headphones = read("Acme X1 Wireless Noise-Cancelling Headphones");
+    assert_eq!(headphones["verdict"]["sku_match"]["sku"], "ACME-X1");
+    // The brand sells replacement ear pads of its own.
+    std::fs::write(
+        &brand_toml,
+        // After the headphones: the longest keyword phrase decides, not the order.
+        without.replacen(
+            "[[seller]]",
+            "[[sku]]\nid = \"ACME-X1-PADS\"\nname = \"Acme X1 Replacement Ear Pads\"\nkeywords = [\"x1 ear pads\"]\nfloor = { USD = \"29.00\" }\n\n[[seller]]",
+            1,
+        ),
+    )
+    .unwrap();
+    for title in [
+        "Acme X1 Replacement Ear Pads",
+        "Acme X1 Headphones Replacement Ear Pads",
+    ] {
+        let v = read(title);
+        assert_eq!(v["verdict"]["sku_match"]["sku"], "ACME-X1-PADS", "{v:#}");
+    }
+    let headphones = read("Acme X1 Wireless Noise-Cancelling Headphones");
+    assert_eq!(headphones["verdict"]["sku_match"]["sku"], "ACME-X1");
+}

@@ -35,25 +35,13 @@ fn tamper(path: &Path, tree: &str, edit: impl FnOnce(&sled::Tree)) -> EvidenceEr
         .expect_err("tampering must be found")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(p.file_name().unwrap()));
-        } else {
-            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_finds_one_altered_byte_anywhere() {
     let dir = tempfile::tempdir().unwrap();
     let original = scanned_store(dir.path()).await;
     let fresh = |name: &str| {
         let p = dir.path().join(name);
-        copy_dir(&original, &p);
+        common::copy_dir(&original, &p);
         p
     };
 
@@ -667,7 +655,7 @@ async fn a_damaged_store_is_a_clear_error_never_a_panic_and_a_backup_restores_it
     let mut refused = 0;
     for (what, damage) in damages {
         let store = dir.path().join(what.replace(' ', "-"));
-        copy_dir(&original, &store);
+        common::copy_dir(&original, &store);
         damage(&store);
         // A rebuild either keeps all the undamaged store held, or exits 3 naming
         // what it left out: never a clean success with less.
@@ -761,7 +749,7 @@ async fn rebuild_keeps_what_the_log_proves_and_names_the_rest() {
 
     // A finding's words altered: left out and named; the rest verifies.
     let tampered = dir.path().join("tampered");
-    copy_dir(&original, &tampered);
+    common::copy_dir(&original, &tampered);
     let key = {
         let db = brandguard::evidence::open_sled(&tampered).unwrap();
         let t = db.open_tree("findings").unwrap();
@@ -785,7 +773,7 @@ async fn rebuild_keeps_what_the_log_proves_and_names_the_rest() {
     // An observation's bytes altered: named and left out; the rebuilt store states
     // the loss in its log (an evidence_lost record) and verifies, saying so.
     let altered = dir.path().join("altered-observation");
-    copy_dir(&original, &altered);
+    common::copy_dir(&original, &altered);
     let obs_key = {
         let db = brandguard::evidence::open_sled(&altered).unwrap();
         let t = db.open_tree("observations").unwrap();
@@ -839,7 +827,7 @@ async fn rebuild_keeps_what_the_log_proves_and_names_the_rest() {
 
     // A snapshot's bytes altered: the same.
     let altered = dir.path().join("altered-snapshot");
-    copy_dir(&original, &altered);
+    common::copy_dir(&original, &altered);
     let snap = {
         let db = brandguard::evidence::open_sled(&altered).unwrap();
         // The page of an observation with findings (one a packet cites).
@@ -882,7 +870,7 @@ async fn rebuild_keeps_what_the_log_proves_and_names_the_rest() {
 
     // A log record altered in the middle: the chain breaks there.
     let broken = dir.path().join("broken");
-    copy_dir(&original, &broken);
+    common::copy_dir(&original, &broken);
     let cut = {
         let db = brandguard::evidence::open_sled(&broken).unwrap();
         let t = db.open_tree("log").unwrap();
@@ -1091,7 +1079,7 @@ async fn a_store_missing_the_tail_of_its_log_is_refused_by_readers() {
     // The last scan as a crash in finish_scan leaves it: rows written, the
     // scan_finished record and everything after it not.
     let crashed = dir.path().join("crashed");
-    copy_dir(&original, &crashed);
+    common::copy_dir(&original, &crashed);
     let lose_tail_from = |store: &Path, keep_scan_records: bool| {
         let db = brandguard::evidence::open_sled(store).unwrap();
         let log = db.open_tree("log").unwrap();
@@ -1142,7 +1130,7 @@ async fn a_store_missing_the_tail_of_its_log_is_refused_by_readers() {
 
     // Captures of that scan lost too: more than any crash can take back.
     let lost = dir.path().join("lost");
-    copy_dir(&original, &lost);
+    common::copy_dir(&original, &lost);
     lose_tail_from(&lost, false);
     for args in [
         vec!["case", "list", "--store", lost.to_str().unwrap()],

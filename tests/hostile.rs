@@ -14,25 +14,13 @@ fn brandguard() -> Command {
 fn targets_with(file: &str, edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let t = dir.path().join("targets");
-    copy_dir(Path::new("targets/demo"), &t);
+    common::copy_dir(Path::new("targets/demo"), &t);
     let p = t.join(file);
     let text = std::fs::read_to_string(&p).unwrap();
     let edited = edit(text.clone());
     assert_ne!(text, edited, "the edit of {file} changed nothing");
     std::fs::write(&p, edited).unwrap();
     (dir, t)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 /// `check` refuses the targets with exit code 2 and a message holding each of `says`.

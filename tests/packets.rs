@@ -71,14 +71,6 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for f in files(from) {
-        let rel = f.strip_prefix(from).unwrap();
-        std::fs::create_dir_all(to.join(rel).parent().unwrap()).unwrap();
-        std::fs::copy(&f, to.join(rel)).unwrap();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn packets_of_every_format_hold_the_forms_fields_and_verify() {
     let (_server, config) = forms_demo().await;
@@ -232,7 +224,7 @@ async fn packets_of_every_format_hold_the_forms_fields_and_verify() {
     assert!(all.len() >= 6);
     for (i, f) in all.iter().enumerate() {
         let copy = dir.path().join(format!("tampered-{i}"));
-        copy_dir(&p.dir, &copy);
+        common::copy_dir(&p.dir, &copy);
         let target = copy.join(f.strip_prefix(&p.dir).unwrap());
         let mut bytes = std::fs::read(&target).unwrap();
         let at = bytes.len() / 2;
@@ -1153,7 +1145,7 @@ async fn sworn_statements_come_in_the_marketplaces_language() {
     // The brand's own statements file, with the German section, in a copy of the
     // targets folder.
     let targets = dir.path().join("targets");
-    copy_dir(&config.dir, &targets);
+    common::copy_dir(&config.dir, &targets);
     config.dir = targets;
     let german =
         "Ich bin in gutem Glauben der Ansicht, dass die beanstandete Nutzung nicht genehmigt ist.";

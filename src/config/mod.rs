@@ -497,6 +497,37 @@ fn field_rules(f: &FieldsFile, site: &Site) -> Result<FieldRules, ConfigError> {
     })
 }
 
+/// Title phrases of things sold for a product rather than the product, as
+/// marketplaces' accessory listings write them (`policy.exclusion_words` in
+/// brand.toml replaces the list). Without any, an unbranded "Acme X1 Headphones Ear
+/// Pads" at 12.99 was matched to the headphones: an unauthorised seller, below their
+/// floor and a suspected counterfeit. Only phrases an item in the box is seldom
+/// called ("charging case" is not one: earbuds come in one).
+pub const DEFAULT_EXCLUSION_WORDS: &[&str] = &[
+    "replacement",
+    "compatible with",
+    "case for",
+    "cover for",
+    "skin for",
+    "ear pads",
+    "earpads",
+    "ear cushions",
+    "ear tips",
+    "eartips",
+    "screen protector",
+    "empty box",
+    "box only",
+    "manual only",
+    "ersatz",
+    "remplacement",
+    "repuesto",
+    "ricambio",
+    "适用于",
+    "替换",
+    "保护套",
+    "交換用",
+];
+
 /// Brand values that name no brand, as marketplaces and counterfeit sellers write
 /// them (`policy.decoy_brands` in brand.toml replaces the list).
 pub const DEFAULT_DECOY_BRANDS: &[&str] = &[
@@ -659,7 +690,12 @@ fn validate_policy(p: PolicyFile, site: &Site) -> Result<Policy, ConfigError> {
     }
     Ok(Policy {
         counterfeit_words: p.counterfeit_words,
-        exclusion_words: p.exclusion_words,
+        exclusion_words: p.exclusion_words.unwrap_or_else(|| {
+            DEFAULT_EXCLUSION_WORDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        }),
         decoy_brands: p
             .decoy_brands
             .unwrap_or_else(|| DEFAULT_DECOY_BRANDS.iter().map(|s| s.to_string()).collect())

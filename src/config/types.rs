@@ -283,8 +283,9 @@ pub(super) struct AccountFile {
 pub(super) struct PolicyFile {
     #[serde(default)]
     pub counterfeit_words: Vec<String>,
+    /// Title phrases of accessories; the built-in list when not given.
     #[serde(default)]
-    pub exclusion_words: Vec<String>,
+    pub exclusion_words: Option<Vec<String>>,
     /// Brand values that say nothing ("Generic", "Unbranded", "OEM"); the built-in
     /// list when not given.
     #[serde(default)]
@@ -314,7 +315,7 @@ impl Default for PolicyFile {
     fn default() -> Self {
         PolicyFile {
             counterfeit_words: Vec::new(),
-            exclusion_words: Vec::new(),
+            exclusion_words: None,
             decoy_brands: None,
             counterfeit_price_ratio: default_ratio(),
             min_match_confidence: default_confidence(),
@@ -852,7 +853,10 @@ pub struct SellerAccount {
 pub struct Policy {
     /// Title words that suggest a fake ("replica", "高仿").
     pub counterfeit_words: Vec<String>,
-    /// Title phrases that make a listing an accessory, not the product ("case for").
+    /// Title phrases that make a listing an accessory, not the product ("case for");
+    /// [`super::DEFAULT_EXCLUSION_WORDS`] when brand.toml gives none. A phrase that
+    /// one of the brand's own SKUs is named with excludes nothing (see
+    /// `judge::matching`).
     pub exclusion_words: Vec<String>,
     /// Brand-field values that name no brand, which counterfeit sellers use to keep
     /// the real brand off a page ("Unbranded", "Generic", "无品牌"). Such a value never

@@ -264,6 +264,57 @@ fn read_brand(brand: &Brand, l: &Listing, title: &str) -> BrandReading {
     }
 }
 
+/// Why folded `title` sells an accessory or a compatible part rather than one of the
+/// brand's SKUs, if it does: an exclusion phrase, or the brand named only as what
+/// the item is for ([`for_the_brand`]).
+fn an_accessory(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
+    // A phrase the brand names one of its own SKUs with ("Acme X1 Replacement Ear
+    // Pads") says nothing against a listing: it may be that SKU.
+    let own = |w: &str| {
+        brand.skus.iter().any(|s| {
+            std::iter::once(&s.name)
+                .chain(&s.keywords)
+                .any(|n| has_word(&fold(n), w))
+        })
+    };
+    if let Some(w) = brand
+        .policy
+        .exclusion_words
+        .iter()
+        .find(|w| has_word(title, &fold(w)) && !own(&fold(w)))
+    {
+        return Some(format!(
+            "title has exclusion phrase \"{w}\" (accessory or compatible part)"
+        ));
+    }
+    for_the_brand(title, names).map(|w| {
+        format!(
+            "title names {} only as what its item is for (\"{w} …\"): an accessory or a compatible part",
+            brand.name
+        )
+    })
+}
+
+/// The SKU whose title keywords folded `title` holds, and the phrase. Each keyword
+/// entry is a phrase whose words must all appear; the longest phrase found decides
+/// ("x1 ear pads" over "x1 headphones" in "Acme X1 Headphones Replacement Ear
+/// Pads"), the first SKU on a tie.
+fn by_keywords<'b>(brand: &'b Brand, title: &str) -> Option<(&'b crate::config::Sku, &'b String)> {
+    let mut best: Option<(&crate::config::Sku, &String, usize)> = None;
+    for sku in &brand.skus {
+        for k in &sku.keywords {
+            let folded = fold(k);
+            let words = folded.split(' ').count();
+            if folded.split(' ').all(|w| has_word(title, w))
+                && best.is_none_or(|(_, _, n)| words > n)
+            {
+                best = Some((sku, k, words));
+            }
+        }
+    }
+    best.map(|(sku, k, _)| (sku, k))
+}
+
 /// Matches a listing to one of the brand's SKUs, strongest evidence first: an
 /// exact GTIN (valid check digit) identifies its SKU whatever the title or brand
 /// field says (sellers of diverted or fake goods leave the brand out on purpose;
@@ -315,21 +366,8 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         decoy_brand: None,
         pack: None,
     };
-    if let Some(w) = brand
-        .policy
-        .exclusion_words
-        .iter()
-        .find(|w| has_word(&title, &fold(w)))
-    {
-        return none(format!(
-            "title has exclusion phrase \"{w}\" (accessory or compatible part)"
-        ));
-    }
-    if let Some(w) = for_the_brand(&title, &names) {
-        return none(format!(
-            "title names {} only as what its item is for (\"{w} …\"): an accessory or a compatible part",
-            brand.name
-        ));
+    if let Some(why) = an_accessory(brand, &title, &names) {
+        return none(why);
     }
     if !brand_ok {
         return none(match brand_field {
@@ -337,15 +375,8 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
             None => format!("title does not name {}", brand.name),
         });
     }
-    for sku in &brand.skus {
-        // Each keyword entry is a phrase whose words must all appear.
-        if let Some(k) = sku
-            .keywords
-            .iter()
-            .find(|k| fold(k).split(' ').all(|w| has_word(&title, w)))
-        {
-            return found(sku, 80, "title", format!("title keywords \"{k}\""));
-        }
+    if let Some((sku, k)) = by_keywords(brand, &title) {
+        return found(sku, 80, "title", format!("title keywords \"{k}\""));
     }
     none("names the brand but no SKU's GTIN, MPN or keywords".into())
 }

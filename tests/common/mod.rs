@@ -531,3 +531,17 @@ pub fn fake_render(
         .record_render(page.of(0, shows_otherwise), rendered)
         .expect("a render recorded")
 }
+
+/// Copies folder `from` into `to` (made if missing), recursively: a targets folder
+/// a test edits without touching the repository's.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(p.file_name().unwrap()));
+        } else {
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
