@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::pack::{Pack, pack_in};
+use super::pack::{Pack, comes_with, pack_in};
 use crate::config::Brand;
 use crate::extract::Listing;
 use crate::ident::{fold, normalize_gtin};
@@ -277,12 +277,11 @@ fn an_accessory(brand: &Brand, title: &str, names: &[String]) -> Option<String> 
                 .any(|n| has_word(&fold(n), w))
         })
     };
-    if let Some(w) = brand
-        .policy
-        .exclusion_words
-        .iter()
-        .find(|w| has_word(title, &fold(w)) && !own(&fold(w)))
-    {
+    if let Some(w) = brand.policy.exclusion_words.iter().find(|w| {
+        let w = fold(w);
+        // "with Ear Tips", "and a Carrying Case": what comes in the box.
+        word_at(title, &w).any(|at| !comes_with(title, at)) && !own(&w)
+    }) {
         return Some(format!(
             "title has exclusion phrase \"{w}\" (accessory or compatible part)"
         ));
@@ -524,6 +523,27 @@ mod tests {
                 m.reason.contains("only as what its item is for"),
                 "{title}: {}",
                 m.reason
+            );
+        }
+        // What comes in the box is no accessory listing.
+        let mut unset = b.clone();
+        unset.policy.exclusion_words = crate::config::DEFAULT_EXCLUSION_WORDS
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        for (title, sku) in [
+            (
+                "Acme P3 Earbuds with Charging Case and 3 Sizes of Ear Tips",
+                Some("ACME-P3"),
+            ),
+            ("Acme X1 Headphones + Replacement Ear Pads", Some("ACME-X1")),
+            ("Acme X1 Headphones Replacement Ear Pads", None),
+            ("Acme P3 Earbuds Ear Tips, Silicone", None),
+        ] {
+            assert_eq!(
+                match_sku(&unset, &listing(title, None)).sku.as_deref(),
+                sku,
+                "{title}"
             );
         }
         for title in [

@@ -117,9 +117,10 @@ pub fn pack_in(title: &str, brand: &[String]) -> Option<Pack> {
     found
 }
 
-/// Is the phrase at `start..end` of `title` said of the listed item, not of
-/// something with it (see the module's doc)?
-fn of_the_item(title: &str, start: usize, end: usize, brand: &[String]) -> bool {
+/// Is the phrase at `start` of folded `title` said of something that comes with
+/// the item ("with 3 Pack Ear Tips", "+ 2 Pack", "送2件装", "and Ear Tips"): after a
+/// word of [`WITH_WORDS`] or [`WITH_CJK`] in its clause?
+pub fn comes_with(title: &str, start: usize) -> bool {
     let before = &title[..start];
     // A "-" inside "2-pack" or a model name is no clause end; " - " is.
     let clause_at = before
@@ -131,16 +132,21 @@ fn of_the_item(title: &str, start: usize, end: usize, brand: &[String]) -> bool 
         })
         .map_or(0, |(i, c)| i + c.len_utf8());
     let clause = &before[clause_at..];
-    if clause.contains(['+', '&']) || WITH_CJK.iter().any(|w| clause.contains(w)) {
+    clause.contains(['+', '&'])
+        || WITH_CJK.iter().any(|w| clause.contains(w))
+        || clause
+            .split(|c: char| c.is_whitespace())
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/'))
+            .any(|w| WITH_WORDS.contains(&w) || w.starts_with("incl"))
+}
+
+/// Is the phrase at `start..end` of `title` said of the listed item, not of
+/// something with it (see the module's doc)?
+fn of_the_item(title: &str, start: usize, end: usize, brand: &[String]) -> bool {
+    if comes_with(title, start) {
         return false;
     }
-    if clause
-        .split(|c: char| c.is_whitespace())
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/'))
-        .any(|w| WITH_WORDS.contains(&w) || w.starts_with("incl"))
-    {
-        return false;
-    }
+    let before = &title[..start];
     let phrase = &title[start..end];
     if !phrase.is_ascii() {
         // Chinese and Japanese titles run on without spaces: a colour or a size
