@@ -1,5 +1,8 @@
 //! Is a listing the brand's product, and which SKU? And who is this seller?
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::pack::{Pack, comes_with, pack_in};
@@ -217,6 +220,33 @@ fn for_the_brand(title: &str, names: &[String]) -> Option<String> {
         .find(|w| FOR_WORDS.contains(&w.as_str()))
 }
 
+/// Chinese and Japanese write the word after the product it is for: "Acme X1用
+/// イヤーパッド", "艾克米X1专用耳罩", "Acme X1対応ケース". Matched right after a
+/// brand's name: a model (letters, digits, hyphens) and the word.
+static FOR_AFTER_MODEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[a-z0-9][a-z0-9\-]{0,11}\s*(专用|專用|対応|对应|對應|适配|適用|适用|兼容|用)")
+        .expect("a valid pattern")
+});
+
+/// The words by which folded `title` names the product, brand first, as what its
+/// item is for ([`FOR_AFTER_MODEL`]). `用于` ("is used for") says what the product
+/// does, and is not one.
+fn for_the_model(title: &str, names: &[String]) -> Option<String> {
+    names.iter().find_map(|n| {
+        word_at(title, n).find_map(|at| {
+            let rest = &title[at + n.len()..];
+            let m = FOR_AFTER_MODEL.captures(rest)?;
+            let whole = m.get(0)?;
+            let word = m.get(1)?.as_str();
+            let next = rest[whole.end()..].chars().next();
+            if word == "用" && next.is_some_and(|c| "于於户戶".contains(c)) {
+                return None;
+            }
+            Some(format!("{n}{}", whole.as_str()))
+        })
+    })
+}
+
 /// What a listing's brand field and title say of the brand.
 struct BrandReading {
     /// The brand field, folded; `None` when absent or a decoy.
@@ -286,7 +316,9 @@ fn an_accessory(brand: &Brand, title: &str, names: &[String]) -> Option<String> 
             "title has exclusion phrase \"{w}\" (accessory or compatible part)"
         ));
     }
-    for_the_brand(title, names).map(|w| {
+    for_the_brand(title, names)
+        .or_else(|| for_the_model(title, names))
+        .map(|w| {
         format!(
             "title names {} only as what its item is for (\"{w} …\"): an accessory or a compatible part",
             brand.name
@@ -516,6 +548,9 @@ mod tests {
             "Ohrpolster für Acme X1 Headphones",
             "Coussinets pour Acme X1 headphones",
             "兼容艾克米 X1 耳机 耳罩",
+            "Acme X1用 イヤーパッド 交換",
+            "艾克米X1专用耳罩 蛋白皮",
+            "Acme X1 対応 ケース",
         ] {
             let m = match_sku(&b, &listing(title, Some("Generic")));
             assert_eq!(m.sku, None, "{title}");
@@ -551,6 +586,8 @@ mod tests {
             "Acme X1 Headphones, Ear Cushions for Comfort",
             "Gift for Dad: Acme X1 Headphones",
             "Perfect for travel - Acme X1 headphones",
+            "艾克米 X1 耳机 用于通勤",
+            "Acme X1 Headphones 家用",
         ] {
             assert_eq!(sku(title).as_deref(), Some("ACME-X1"), "{title}");
         }
