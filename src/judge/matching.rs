@@ -548,9 +548,6 @@ mod tests {
             "Ohrpolster für Acme X1 Headphones",
             "Coussinets pour Acme X1 headphones",
             "兼容艾克米 X1 耳机 耳罩",
-            "Acme X1用 イヤーパッド 交換",
-            "艾克米X1专用耳罩 蛋白皮",
-            "Acme X1 対応 ケース",
         ] {
             let m = match_sku(&b, &listing(title, Some("Generic")));
             assert_eq!(m.sku, None, "{title}");
@@ -558,6 +555,24 @@ mod tests {
                 m.reason.contains("only as what its item is for"),
                 "{title}: {}",
                 m.reason
+            );
+        }
+        // The word after the model, with a keyword that every one of these titles
+        // holds: "Acme X1 ヘッドホン iPhone対応" is the headphones (compatible with
+        // an iPhone).
+        let mut x1 = b.clone();
+        x1.skus[0].keywords = vec!["x1".into()];
+        for (title, sku) in [
+            ("Acme X1用 イヤーパッド 交換", None),
+            ("艾克米X1专用耳罩 蛋白皮", None),
+            ("Acme X1 対応 ケース", None),
+            ("Acme X1 ヘッドホン iPhone対応", Some("ACME-X1")),
+            ("艾克米 X1 耳机 用于通勤", Some("ACME-X1")),
+        ] {
+            assert_eq!(
+                match_sku(&x1, &listing(title, None)).sku.as_deref(),
+                sku,
+                "{title}"
             );
         }
         // What comes in the box is no accessory listing.
