@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use brandguard::demo::{Catalog, PageWeight, Site, item_pages};
+use brandguard::demo::{Catalog, DemoListing, PageWeight, Site, item_pages};
 
 fn extract(targets: &str, market: &str, url: &str, body: &[u8]) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
@@ -53,6 +53,23 @@ fn demo_extract(site: Site, path: &str, body: &[u8]) -> serde_json::Value {
         &format!("http://127.0.0.1:8701{path}"),
         body,
     )
+}
+
+/// Listing `l`'s light demo item page: its site, path and HTML.
+fn item_page_of(c: &Catalog, l: &DemoListing) -> (Site, String, String) {
+    let (site, path, body) = item_pages(c, PageWeight::Light)
+        .into_iter()
+        .find(|(s, path, _)| *s == l.site && path.ends_with(&l.id))
+        .unwrap();
+    (site, path, String::from_utf8(body).unwrap())
+}
+
+/// A shopusa listing of the brand without GTIN or MPN, so its title decides the SKU.
+fn unidentified_shopusa_listing(c: &Catalog) -> &DemoListing {
+    c.listings
+        .iter()
+        .find(|l| l.site == Site::Shopusa && l.sku.is_some() && l.gtin.is_none() && !l.removed)
+        .expect("a shopusa listing without identifiers")
 }
 
 #[test]
@@ -334,11 +351,7 @@ fn a_title_denying_a_counterfeit_word_is_no_signal() {
         .iter()
         .find(|l| l.seller == 0 && l.site == Site::Shopusa && l.sku.is_some() && !l.removed)
         .expect("a Northwind listing on shopusa");
-    let (site, path, body) = item_pages(&c, PageWeight::Light)
-        .into_iter()
-        .find(|(s, path, _)| *s == l.site && path.ends_with(&l.id))
-        .unwrap();
-    let body = String::from_utf8(body).unwrap();
+    let (site, path, body) = item_page_of(&c, l);
     let with_title = |suffix: &str| {
         let escaped = l.title.replace('&', "&amp;").replace('<', "&lt;");
         body.replace(&l.title, &format!("{} {suffix}", l.title))
@@ -380,17 +393,8 @@ fn a_title_denying_a_counterfeit_word_is_no_signal() {
 #[test]
 fn an_item_made_for_the_brands_product_is_not_the_product() {
     let c = Catalog::generate(42, 24);
-    // A shopusa listing without GTIN or MPN, so its title decides the SKU.
-    let l = c
-        .listings
-        .iter()
-        .find(|l| l.site == Site::Shopusa && l.sku.is_some() && l.gtin.is_none() && !l.removed)
-        .expect("a shopusa listing without identifiers");
-    let (site, path, body) = item_pages(&c, PageWeight::Light)
-        .into_iter()
-        .find(|(s, path, _)| *s == l.site && path.ends_with(&l.id))
-        .unwrap();
-    let body = String::from_utf8(body).unwrap();
+    let l = unidentified_shopusa_listing(&c);
+    let (site, path, body) = item_page_of(&c, l);
     assert!(!l.title.contains(['&', '<']), "{}", l.title);
     let retitled = |title: &str| {
         body.replace(&l.title, title)
@@ -430,16 +434,8 @@ fn an_item_made_for_the_brands_product_is_not_the_product() {
 #[test]
 fn built_in_accessory_phrases_apply_unless_the_brand_sells_such_an_item() {
     let c = Catalog::generate(42, 24);
-    let l = c
-        .listings
-        .iter()
-        .find(|l| l.site == Site::Shopusa && l.sku.is_some() && l.gtin.is_none() && !l.removed)
-        .expect("a shopusa listing without identifiers");
-    let (_, path, body) = item_pages(&c, PageWeight::Light)
-        .into_iter()
-        .find(|(s, path, _)| *s == l.site && path.ends_with(&l.id))
-        .unwrap();
-    let body = String::from_utf8(body).unwrap();
+    let l = unidentified_shopusa_listing(&c);
+    let (_, path, body) = item_page_of(&c, l);
     let retitled = |title: &str| {
         body.replace(&l.title, title)
             .replace("\"name\":\"Acme\"", "\"name\":\"Generic\"")
