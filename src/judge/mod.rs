@@ -222,19 +222,7 @@ pub fn judge_linked(
     else {
         return v;
     };
-    // A multipack is held to the floor of each item in it.
-    let units = sku_match.units();
-    let floor = l.price.as_ref().and_then(|p| {
-        sku.floor
-            .get(&p.currency)
-            .map(|f| Money::new(*f * units, p.currency.clone()))
-    });
-    if let Some(pack) = &sku_match.pack {
-        v.notes.push(format!(
-            "the title sells {} (\"{}\"): held to {} times the SKU's floor",
-            pack.count, pack.words, pack.count
-        ));
-    }
+    let floor = floor_of(sku, l, &sku_match, &mut v.notes);
     let j = Judging {
         brand,
         l,
@@ -275,6 +263,28 @@ pub fn judge_linked(
         v.findings.push(finding);
     }
     v
+}
+
+/// The floor listing `l` is held to in its price's currency: the SKU's, times the
+/// pack's count for a multipack (held to the floor of each item in it, and noted).
+fn floor_of(
+    sku: &crate::config::Sku,
+    l: &Listing,
+    m: &SkuMatch,
+    notes: &mut Vec<String>,
+) -> Option<Money> {
+    if let Some(pack) = &m.pack {
+        notes.push(format!(
+            "the title sells {} (\"{}\"): held to {} times the SKU's floor",
+            pack.count, pack.words, pack.count
+        ));
+    }
+    let units = m.units();
+    l.price.as_ref().and_then(|p| {
+        sku.floor
+            .get(&p.currency)
+            .map(|f| Money::new(*f * units, p.currency.clone()))
+    })
 }
 
 /// One listing of a known SKU being judged.
