@@ -1353,15 +1353,26 @@ fn join_values<'a>(list: impl Iterator<Item = &'a Found>) -> String {
 }
 
 /// Does `hay` hold one of `words` as a word (not inside a longer one)?
+///
+/// Found by its first byte (`memchr`) and a comparison, not `str::match_indices`:
+/// the hay is the few words around an amount, and std's substring searcher, built
+/// anew for each of the ~200 words every amount is checked against, cost more than
+/// the searching (1.2% of a real-weight scan's CPU in a profile of 2026-12-03).
 fn has_word(hay: &str, words: &[&str]) -> bool {
+    let h = hay.as_bytes();
     words.iter().any(|w| {
-        hay.match_indices(w).any(|(i, _)| {
-            let ok_before = !w.starts_with(spaced_letter)
-                || !hay[..i].chars().next_back().is_some_and(spaced_letter);
-            let ok_after = !w.ends_with(spaced_letter)
-                || !hay[i + w.len()..].chars().next().is_some_and(spaced_letter);
-            ok_before && ok_after
-        })
+        let Some(&first) = w.as_bytes().first() else {
+            return false;
+        };
+        memchr::memchr_iter(first, h)
+            .filter(|&i| h[i..].starts_with(w.as_bytes()))
+            .any(|i| {
+                let ok_before = !w.starts_with(spaced_letter)
+                    || !hay[..i].chars().next_back().is_some_and(spaced_letter);
+                let ok_after = !w.ends_with(spaced_letter)
+                    || !hay[i + w.len()..].chars().next().is_some_and(spaced_letter);
+                ok_before && ok_after
+            })
     })
 }
 
