@@ -614,7 +614,10 @@ async fn a_multipack_is_held_to_the_floor_of_each_item_in_it() {
         if o.listing.marketplace != "shopusa" || o.sku_match.sku.is_none() {
             continue;
         }
-        if title.contains("Pack of 2") || title.starts_with("2-Pack") {
+        if title.contains("Pack of 2")
+            || title.starts_with("2-Pack")
+            || title.ends_with("2 Pack Black")
+        {
             assert_eq!(
                 o.sku_match.pack.as_ref().map(|p| p.count),
                 Some(2),

@@ -334,17 +334,18 @@ pub(super) fn with_price_in_cart(page: &str, price: Decimal) -> String {
 }
 
 /// Listing `l`, at `position` on its site, as [`super::Fault::Multipack`] shows
-/// it: a brand's listing sells two at twice the price, or comes with a pack of ear
-/// tips at its own.
+/// it: a brand's listing sells two at twice the price (the count before the title,
+/// after it, or after it with a colour), or comes with a pack of ear tips at its own.
 pub(super) fn multipacked(l: &DemoListing, position: usize) -> DemoListing {
     let mut l = l.clone();
     if l.sku.is_none() {
         return l;
     }
     let two = Decimal::TWO;
-    match position % 3 {
+    match position % 4 {
         0 => l.title = format!("{} (Pack of 2)", l.title),
         1 => l.title = format!("2-Pack {}", l.title),
+        2 => l.title = format!("{} 2 Pack Black", l.title),
         _ => {
             l.title = format!("{} with 3 Pack Ear Tips", l.title);
             return l;

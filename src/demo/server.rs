@@ -108,8 +108,9 @@ pub enum Fault {
     /// price is a bid ([`pages::as_auction`]).
     Auction,
     /// The brand's listings are multipacks, or come with a pack of something: of
-    /// every three, one sells two at twice the price ("… (Pack of 2)"), one the same
-    /// ("2-Pack …"), and one is one item "with 3 Pack Ear Tips" at its own price.
+    /// every four, one sells two at twice the price ("… (Pack of 2)"), one the same
+    /// ("2-Pack …"), one the same ("… 2 Pack Black"), and one is one item "with 3
+    /// Pack Ear Tips" at its own price.
     /// Each item's price, and so what is a violation, is unchanged
     /// ([`pages::multipacked`]).
     Multipack,

@@ -9,8 +9,9 @@
 //! plainly says it of the item: not after "with", "plus", "incl." or "bonus" in the
 //! same clause ("X1 Headphones with 3 Pack Ear Tips"), and, in Latin-script titles,
 //! only where the phrase opens the title, ends it or a clause, or the brand's
-//! name follows it ("2-Pack Acme P3 Earbuds"); otherwise it names some other thing ("2 Pack Ear
-//! Tips") and is left alone. Written by hand: no crate reads pack counts.
+//! name follows it ("2-Pack Acme P3 Earbuds"), colours between ("Acme P3 Earbuds 2
+//! Pack Black"); otherwise it names some other thing ("2 Pack Ear Tips", "2 Pack
+//! Black Ear Tips") and is left alone. Written by hand: no crate reads pack counts.
 
 use std::sync::LazyLock;
 
@@ -153,13 +154,41 @@ fn of_the_item(title: &str, start: usize, end: usize, brand: &[String]) -> bool 
         // after the count is the usual.
         return true;
     }
-    let after = title[end..].trim_start();
+    let after = without_colours(title[end..].trim_start());
     // A title's first words say what it sells: "2 Pack Wireless Headphones".
     before.trim().is_empty()
         || after.is_empty()
         || after.starts_with(|c: char| ends_clause(c) && c != '-')
         || after.starts_with("- ")
         || brand.iter().any(|b| after.starts_with(b.as_str()))
+}
+
+/// Colours a title names after a pack phrase: "Acme P3 Earbuds 2 Pack Black" ends
+/// with the count and the colour of the items. Only colours: "2 Pack Black Ear
+/// Tips" goes on to name another thing, and stays no count.
+const COLOURS: &[&str] = &[
+    "black", "white", "silver", "grey", "gray", "blue", "red", "green", "pink", "gold", "rose",
+    "navy", "beige", "purple", "yellow", "orange", "brown", "midnight", "charcoal", "graphite",
+    "ivory", "teal", "matte", "space", "schwarz", "weiß", "weiss", "silber", "blau", "rot", "grün",
+    "noir", "blanc", "bleu", "rouge", "negro", "blanco", "azul", "nero", "bianco",
+];
+
+/// `after` without the colour words it opens with (joined by spaces, `/`, `&` or
+/// `and`): what follows them decides, as if the colours were not there.
+fn without_colours(after: &str) -> &str {
+    let mut rest = after;
+    let mut first = true;
+    loop {
+        let word_end = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        if word.is_empty() || !(COLOURS.contains(&word) || (!first && word == "and")) {
+            return rest;
+        }
+        first = false;
+        rest = rest[word_end..].trim_start_matches([' ', '/', '&']);
+    }
 }
 
 #[cfg(test)]
@@ -192,6 +221,10 @@ mod tests {
             ("Lot of 2 Acme P3 Earbuds", 2),
             ("Acme P3 Earbuds/2 Pack", 2),
             ("2 Pack Wireless Noise-Cancelling Headphones, Black", 2),
+            ("Acme P3 Earbuds 2 Pack Black", 2),
+            ("Acme P3 Earbuds 3-Pack Black/White (Bulk)", 3),
+            ("Acme P3 Earbuds 2 Pack Midnight Blue", 2),
+            ("Acme S2 Lautsprecher 2er-Pack Schwarz", 2),
         ] {
             assert_eq!(count(title), Some(n), "{title}");
         }
@@ -216,6 +249,9 @@ mod tests {
             "艾克米X1耳机 送2件装耳塞",
             "Acme P3 Earbuds 2-Pack (Pack of 3)",
             "Acme X1 Headphones, 2 Pack Ear Cushions",
+            "Acme X1 Headphones 2 Pack Black Ear Tips",
+            "Acme X1 Headphones 3 Pack Black and White Foam Tips",
+            "Acme X1 Headphones with 2 Pack Black",
         ] {
             assert_eq!(count(title), None, "{title}");
         }
