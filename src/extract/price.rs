@@ -563,7 +563,7 @@ fn without_estimate(text: &str) -> Result<(&str, Option<&str>), PriceError> {
     }
     let at = ESTIMATE_WORDS
         .iter()
-        .flat_map(|w| lower.match_indices(w).map(move |(i, _)| (i, w.len())))
+        .flat_map(|w| occurrences(&lower, w).map(move |i| (i, w.len())))
         .filter(|&(i, len)| {
             let word_start = i == 0
                 || !lower[..i]
@@ -1353,27 +1353,31 @@ fn join_values<'a>(list: impl Iterator<Item = &'a Found>) -> String {
 }
 
 /// Does `hay` hold one of `words` as a word (not inside a longer one)?
-///
-/// Found by its first byte (`memchr`) and a comparison, not `str::match_indices`:
-/// the hay is the few words around an amount, and std's substring searcher, built
-/// anew for each of the ~200 words every amount is checked against, cost more than
-/// the searching (1.2% of a real-weight scan's CPU in a profile of 2026-12-03).
 fn has_word(hay: &str, words: &[&str]) -> bool {
-    let h = hay.as_bytes();
     words.iter().any(|w| {
-        let Some(&first) = w.as_bytes().first() else {
-            return false;
-        };
-        memchr::memchr_iter(first, h)
-            .filter(|&i| h[i..].starts_with(w.as_bytes()))
-            .any(|i| {
-                let ok_before = !w.starts_with(spaced_letter)
-                    || !hay[..i].chars().next_back().is_some_and(spaced_letter);
-                let ok_after = !w.ends_with(spaced_letter)
-                    || !hay[i + w.len()..].chars().next().is_some_and(spaced_letter);
-                ok_before && ok_after
-            })
+        occurrences(hay, w).any(|i| {
+            let ok_before = !w.starts_with(spaced_letter)
+                || !hay[..i].chars().next_back().is_some_and(spaced_letter);
+            let ok_after = !w.ends_with(spaced_letter)
+                || !hay[i + w.len()..].chars().next().is_some_and(spaced_letter);
+            ok_before && ok_after
+        })
     })
+}
+
+/// Byte offsets where `word` begins in `hay` (overlapping ones too); none for an
+/// empty word. Found by the word's first byte (`memchr`) and a comparison, not
+/// `str::match_indices`: the hays are the few words around an amount or a price
+/// box, and std's substring searcher, built anew for each of the ~200 words every
+/// amount is checked against, cost more than the searching (1.7% of a real-weight
+/// scan's CPU in a profile of 2026-12-03). Every offset is a char boundary: a word
+/// starts with a UTF-8 lead byte.
+pub(crate) fn occurrences<'a>(hay: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let (h, w) = (hay.as_bytes(), word.as_bytes());
+    w.first()
+        .map(|&first| memchr::memchr_iter(first, h).filter(move |&i| h[i..].starts_with(w)))
+        .into_iter()
+        .flatten()
 }
 
 /// A price text as chars, with every currency marker in it (char spans).

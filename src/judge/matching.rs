@@ -67,10 +67,7 @@ fn has_word(text: &str, word: &str) -> bool {
 
 /// Where (byte offsets) `word` occurs in `text` as a whole word ([`has_word`]).
 pub(super) fn word_at<'a>(text: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
-    text.match_indices(word).map(|(i, _)| i).filter(move |&i| {
-        if word.is_empty() {
-            return false;
-        }
+    crate::extract::price::occurrences(text, word).filter(move |&i| {
         if !word.is_ascii() {
             return true;
         }
