@@ -68,7 +68,7 @@ const AUCTION_WORDS: &[&str] = &[
 pub fn auction_words(text: &str) -> Option<&'static str> {
     let t = crate::ident::fold(text);
     AUCTION_WORDS.iter().copied().find(|w| {
-        price::occurrences(&t, w).any(|i| {
+        crate::ident::occurrences(&t, w).any(|i| {
             !w.is_ascii()
                 || (!t[..i]
                     .chars()
@@ -179,7 +179,7 @@ impl Condition {
         let t = t.rsplit('/').next().unwrap_or(&t);
         let has = |words: &[&str]| {
             words.iter().any(|w| {
-                price::occurrences(t, w).any(|i| {
+                crate::ident::occurrences(t, w).any(|i| {
                     let before = t[..i].chars().next_back();
                     let after = t[i + w.len()..].chars().next();
                     let ascii = w.is_ascii();

@@ -563,7 +563,7 @@ fn without_estimate(text: &str) -> Result<(&str, Option<&str>), PriceError> {
     }
     let at = ESTIMATE_WORDS
         .iter()
-        .flat_map(|w| occurrences(&lower, w).map(move |i| (i, w.len())))
+        .flat_map(|w| crate::ident::occurrences(&lower, w).map(move |i| (i, w.len())))
         .filter(|&(i, len)| {
             let word_start = i == 0
                 || !lower[..i]
@@ -1355,7 +1355,7 @@ fn join_values<'a>(list: impl Iterator<Item = &'a Found>) -> String {
 /// Does `hay` hold one of `words` as a word (not inside a longer one)?
 fn has_word(hay: &str, words: &[&str]) -> bool {
     words.iter().any(|w| {
-        occurrences(hay, w).any(|i| {
+        crate::ident::occurrences(hay, w).any(|i| {
             let ok_before = !w.starts_with(spaced_letter)
                 || !hay[..i].chars().next_back().is_some_and(spaced_letter);
             let ok_after = !w.ends_with(spaced_letter)
@@ -1363,21 +1363,6 @@ fn has_word(hay: &str, words: &[&str]) -> bool {
             ok_before && ok_after
         })
     })
-}
-
-/// Byte offsets where `word` begins in `hay` (overlapping ones too); none for an
-/// empty word. Found by the word's first byte (`memchr`) and a comparison, not
-/// `str::match_indices`: the hays are the few words around an amount or a price
-/// box, and std's substring searcher, built anew for each of the ~200 words every
-/// amount is checked against, cost more than the searching (1.7% of a real-weight
-/// scan's CPU in a profile of 2026-12-03). Every offset is a char boundary: a word
-/// starts with a UTF-8 lead byte.
-pub(crate) fn occurrences<'a>(hay: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
-    let (h, w) = (hay.as_bytes(), word.as_bytes());
-    w.first()
-        .map(|&first| memchr::memchr_iter(first, h).filter(move |&i| h[i..].starts_with(w)))
-        .into_iter()
-        .flatten()
 }
 
 /// A price text as chars, with every currency marker in it (char spans).

@@ -67,7 +67,7 @@ fn has_word(text: &str, word: &str) -> bool {
 
 /// Where (byte offsets) `word` occurs in `text` as a whole word ([`has_word`]).
 pub(super) fn word_at<'a>(text: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
-    crate::extract::price::occurrences(text, word).filter(move |&i| {
+    crate::ident::occurrences(text, word).filter(move |&i| {
         if !word.is_ascii() {
             return true;
         }
