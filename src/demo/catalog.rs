@@ -337,9 +337,11 @@ impl Catalog {
                     Role::OtherBrand => other_brand(&mut rng, site, id, seller_ix, n),
                     role => {
                         // Every sixth listing of a non-counterfeit seller is an accessory
-                        // "for" an Acme product: never the brand's own goods.
+                        // "for" an Acme product: never the brand's own goods. One in
+                        // three of them names the product first, the accessory after.
                         if role != Role::Counterfeiter && n % 6 == 5 {
-                            accessory(&mut rng, site, id, seller_ix, &products[n % 3])
+                            let named_first = (n / 6) % 3 == 1;
+                            accessory(&mut rng, site, id, seller_ix, &products[n % 3], named_first)
                         } else {
                             brand_listing(&mut rng, site, id, seller_ix, role, &products[n % 3])
                         }
@@ -648,6 +650,13 @@ fn brand_listing(
     };
     // Structured identifiers only on genuine-looking listings, as on real sites.
     let ids = role != Role::Counterfeiter && rng.random_bool(0.6);
+    // bidbay sellers name what else the item goes with: the speaker's title names the
+    // headphones after it, and only its own floor holds (its keywords come first).
+    let title = if site == Site::Bidbay && p.sku == "ACME-S2" && !ids && !fake_words {
+        format!("{title} - pairs with Acme X1 Headphones")
+    } else {
+        title
+    };
     DemoListing {
         site,
         id,
@@ -667,9 +676,22 @@ fn brand_listing(
     }
 }
 
-fn accessory(rng: &mut StdRng, site: Site, id: String, seller: usize, p: &Product) -> DemoListing {
+/// An accessory for product `p`. `named_first`: a Latin-script title that names the
+/// product before the accessory ("Acme X1 … Headphones Hard Case, Black") under an
+/// "Unbranded" brand field, the way third-party case sellers list on eBay; the others
+/// say "Protective Case for …" under their own brand.
+fn accessory(
+    rng: &mut StdRng,
+    site: Site,
+    id: String,
+    seller: usize,
+    p: &Product,
+    named_first: bool,
+) -> DemoListing {
+    let named_first = named_first && site != Site::Tmart;
     let title = match site {
         Site::Tmart => format!("适用于{} 保护套 硅胶", p.zh),
+        _ if named_first => format!("{} Hard Case, Black", p.en),
         _ => format!("Protective Case for {}", p.en),
     };
     let price = money(rng, p.floor(site), 5, 12);
@@ -684,7 +706,11 @@ fn accessory(rng: &mut StdRng, site: Site, id: String, seller: usize, p: &Produc
         shipping: (site == Site::Bidbay).then(|| Decimal::new(299, 2)),
         gtin: None,
         mpn: None,
-        brand: "CaseCraft",
+        brand: if named_first {
+            "Unbranded"
+        } else {
+            "CaseCraft"
+        },
         fake_words: false,
         removed: false,
         promotion: None,

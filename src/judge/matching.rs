@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::pack::{Pack, comes_with, pack_in};
+use super::pack::{COLOURS, Pack, comes_with, pack_in};
 use crate::config::Brand;
 use crate::extract::Listing;
 use crate::ident::{fold, normalize_gtin};
@@ -323,24 +323,190 @@ fn an_accessory(brand: &Brand, title: &str, names: &[String]) -> Option<String> 
     })
 }
 
-/// The SKU whose title keywords folded `title` holds, and the phrase. Each keyword
-/// entry is a phrase whose words must all appear; the longest phrase found decides
-/// ("x1 ear pads" over "x1 headphones" in "Acme X1 Headphones Replacement Ear
-/// Pads"), the first SKU on a tie.
-fn by_keywords<'b>(brand: &'b Brand, title: &str) -> Option<(&'b crate::config::Sku, &'b String)> {
-    let mut best: Option<(&crate::config::Sku, &String, usize)> = None;
+/// Where folded `title` has named every word of keyword `phrase`: the end of the
+/// last of their first whole-word occurrences; `None` when a word is missing.
+fn phrase_end(title: &str, phrase: &str) -> Option<usize> {
+    phrase.split(' ').try_fold(0, |end, w| {
+        word_at(title, w).next().map(|at| end.max(at + w.len()))
+    })
+}
+
+/// A SKU whose title keywords a title holds.
+struct KeywordMatch<'b> {
+    sku: &'b crate::config::Sku,
+    /// The keyword phrase, as the brand file writes it.
+    phrase: &'b String,
+    /// Where the title has named all of it ([`phrase_end`]).
+    end: usize,
+    /// Another SKU the title names too, and its phrase.
+    also: Option<(&'b crate::config::Sku, &'b String)>,
+}
+
+/// The SKU whose title keywords folded `title` holds. Each keyword entry is a
+/// phrase whose words must all appear; the longest phrase found decides ("x1 ear
+/// pads" over "x1 headphones" in "Acme X1 Headphones Replacement Ear Pads"), and of
+/// phrases as long, the one the title names first: "Acme S2 Speaker - pairs with
+/// Acme X1 Headphones" sells the speaker. (Before, the brand file's first SKU won a
+/// tie, and that speaker at 89.00 was held to the headphones' floor of 199.00:
+/// below the floor and a suspected counterfeit.)
+fn by_keywords<'b>(brand: &'b Brand, title: &str) -> Option<KeywordMatch<'b>> {
+    let mut found: Vec<(&crate::config::Sku, &String, usize, usize)> = Vec::new();
     for sku in &brand.skus {
         for k in &sku.keywords {
             let folded = fold(k);
-            let words = folded.split(' ').count();
-            if folded.split(' ').all(|w| has_word(title, w))
-                && best.is_none_or(|(_, _, n)| words > n)
-            {
-                best = Some((sku, k, words));
+            if let Some(end) = phrase_end(title, &folded) {
+                found.push((sku, k, folded.split(' ').count(), end));
             }
         }
     }
-    best.map(|(sku, k, _)| (sku, k))
+    let &(sku, phrase, _, end) = found
+        .iter()
+        .min_by_key(|(_, _, words, end)| (std::cmp::Reverse(*words), *end))?;
+    let also = found
+        .iter()
+        .filter(|(other, ..)| other.id != sku.id)
+        .min_by_key(|(_, _, words, end)| (std::cmp::Reverse(*words), *end))
+        .map(|&(other, k, ..)| (other, k));
+    Some(KeywordMatch {
+        sku,
+        phrase,
+        end,
+        also,
+    })
+}
+
+/// Nouns that name a thing made for the product when they follow its name in the
+/// same clause: "Acme X1 Headphones Hard Case, Black", "Acme S2 Speaker Wall Mount".
+/// Third-party accessory sellers title their goods this way as often as "Case for
+/// Acme X1"; matched by the product's keywords, such a listing was the product at a
+/// fraction of its floor (below the floor, a suspected counterfeit, held to twice
+/// the floor as "… Case 2 Pack").
+const ACCESSORY_NOUNS: &[&str] = &[
+    "case",
+    "cases",
+    "cover",
+    "covers",
+    "sleeve",
+    "sleeves",
+    "skin",
+    "skins",
+    "pouch",
+    "bag",
+    "stand",
+    "holder",
+    "mount",
+    "hanger",
+    "hook",
+    "charger",
+    "cable",
+    "cord",
+    "adapter",
+    "dock",
+    "strap",
+    "headband",
+    "cushion",
+    "cushions",
+    "pads",
+    "tips",
+    "protector",
+    "decal",
+    "decals",
+    "sticker",
+    "stickers",
+    "clip",
+    "lanyard",
+    "hülle",
+    "tasche",
+    "coque",
+    "housse",
+    "étui",
+    "funda",
+    "custodia",
+];
+
+/// Words that describe such a thing between the product's name and its noun
+/// (colours too, [`COLOURS`]).
+const ACCESSORY_MODIFIERS: &[&str] = &[
+    "hard",
+    "soft",
+    "protective",
+    "travel",
+    "carrying",
+    "carry",
+    "storage",
+    "silicone",
+    "leather",
+    "shockproof",
+    "charging",
+    "wireless",
+    "usb",
+    "usb-c",
+    "magnetic",
+    "wall",
+    "desk",
+    "ear",
+    "foam",
+    "spare",
+];
+
+/// Words after the noun that say it comes with the product: "… Headphones Case
+/// Included", "… Headphones Case Bundle".
+const INCLUDED: &[&str] = &[
+    "included",
+    "includes",
+    "incl",
+    "inclusive",
+    "inkl",
+    "inklusive",
+    "inclus",
+    "incluido",
+    "bundle",
+    "combo",
+    "set",
+    "kit",
+];
+
+/// The accessory folded `title` names right after the keyword phrase that matched
+/// it to a SKU (which ends at `end`), in the same clause ("hard case" in "acme x1 headphones hard
+/// case, black"): colours and describing words may stand between, and the noun must
+/// not be followed by "included" or "bundle". A noun one of the brand's own SKU
+/// keywords holds is no accessory (the brand may sell that thing). A clause after a
+/// comma lists features ("…, Carrying Case, 30h Battery") and is not read.
+fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
+    let rest = &title[end..];
+    let clause = rest
+        .find([
+            ',', ';', '(', ')', '[', ']', '|', '，', '；', '（', '）', '【', '】',
+        ])
+        .into_iter()
+        .chain(rest.find(" - "))
+        .min()
+        .map_or(rest, |at| &rest[..at]);
+    let mut words = clause
+        .split([' ', '/'])
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&' && c != '+'));
+    let mut said: Vec<&str> = Vec::new();
+    let noun = loop {
+        let w = words.next()?;
+        if ACCESSORY_NOUNS.contains(&w) {
+            said.push(w);
+            break w;
+        }
+        // "Black & White Case"; but "Headphones & Case", "+ Case" sell both.
+        let joins = matches!(w, "and" | "&") && !said.is_empty();
+        if !(COLOURS.contains(&w) || ACCESSORY_MODIFIERS.contains(&w) || joins) {
+            return None;
+        }
+        said.push(w);
+    };
+    let included = words.next().is_some_and(|w| INCLUDED.contains(&w));
+    let owned = brand
+        .skus
+        .iter()
+        .flat_map(|s| &s.keywords)
+        .any(|k| has_word(&fold(k), noun));
+    (!included && !owned).then(|| said.join(" "))
 }
 
 /// Matches a listing to one of the brand's SKUs, strongest evidence first: an
@@ -403,8 +569,21 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
             None => format!("title does not name {}", brand.name),
         });
     }
-    if let Some((sku, k)) = by_keywords(brand, &title) {
-        return found(sku, 80, "title", format!("title keywords \"{k}\""));
+    if let Some(m) = by_keywords(brand, &title) {
+        let k = m.phrase;
+        if let Some(thing) = accessory_after(brand, &title, m.end) {
+            return none(format!(
+                "title names {} \"{k}\", then \"{thing}\" after it: an accessory for the product, not the product",
+                brand.name
+            ));
+        }
+        let also = m.also.map_or(String::new(), |(other, o)| {
+            format!(
+                " (named first; the title also names {} by \"{o}\")",
+                other.id
+            )
+        });
+        return found(m.sku, 80, "title", format!("title keywords \"{k}\"{also}"));
     }
     none("names the brand but no SKU's GTIN, MPN or keywords".into())
 }
@@ -587,6 +766,81 @@ mod tests {
             "Acme X1 Headphones 家用",
         ] {
             assert_eq!(sku(title).as_deref(), Some("ACME-X1"), "{title}");
+        }
+    }
+
+    #[test]
+    fn an_accessory_named_after_the_product_is_none() {
+        let b = brand();
+        for title in [
+            "Acme X1 Headphones Hard Case, Black",
+            "Acme X1 Wireless Noise-Cancelling Headphones Hard Case 2 Pack Black",
+            "Acme S2 Speaker Wall Mount",
+            "Acme P3 Earbuds Black & White Silicone Cover",
+            "Acme X1 Headphones Hülle (Schwarz)",
+            "Acme P3 Earbuds Charging Case - Black",
+        ] {
+            let m = match_sku(&b, &listing(title, None));
+            assert_eq!(m.sku, None, "{title}");
+            assert!(
+                m.reason.contains("an accessory for the product"),
+                "{title}: {}",
+                m.reason
+            );
+        }
+        for title in [
+            "Acme X1 Headphones with Hard Case",
+            "Acme X1 Headphones + Case",
+            "Acme X1 Headphones & Case",
+            "Acme X1 Headphones, Carrying Case, 30h Battery",
+            "Acme X1 Headphones Case Included",
+            "Acme X1 Headphones Hard Case Bundle",
+            "Acme X1 Headphones 2 Pack Black",
+            "Acme X1 Headphones Wireless Bluetooth - Black",
+            "Acme S2 Speaker (Black) Stand Not Included",
+        ] {
+            let m = match_sku(&b, &listing(title, None));
+            let sku = if title.contains("X1") {
+                "ACME-X1"
+            } else {
+                "ACME-S2"
+            };
+            assert_eq!(m.sku.as_deref(), Some(sku), "{title}: {}", m.reason);
+        }
+        // A thing the brand sells itself is its SKU, not an accessory.
+        let mut own = b.clone();
+        own.skus[2].keywords.push("p3 charging case".into());
+        let m = match_sku(&own, &listing("Acme P3 Earbuds Charging Case", None));
+        assert_eq!(m.sku.as_deref(), Some("ACME-P3"), "{}", m.reason);
+    }
+
+    #[test]
+    fn of_two_skus_named_alike_the_first_is_sold() {
+        let b = brand();
+        for (title, sku, also) in [
+            (
+                "Acme S2 Speaker - pairs with Acme X1 Headphones",
+                "ACME-S2",
+                "ACME-X1",
+            ),
+            (
+                "Acme X1 Headphones (works with the Acme S2 Speaker)",
+                "ACME-X1",
+                "ACME-S2",
+            ),
+            (
+                "Acme P3 Earbuds, case fits X1 Headphones too",
+                "ACME-P3",
+                "ACME-X1",
+            ),
+        ] {
+            let m = match_sku(&b, &listing(title, None));
+            assert_eq!(m.sku.as_deref(), Some(sku), "{title}: {}", m.evidence);
+            assert!(
+                m.evidence.contains(&format!("also names {also}")),
+                "{title}: {}",
+                m.evidence
+            );
         }
     }
 

@@ -166,7 +166,7 @@ fn of_the_item(title: &str, start: usize, end: usize, brand: &[String]) -> bool 
 /// Colours a title names after a pack phrase: "Acme P3 Earbuds 2 Pack Black" ends
 /// with the count and the colour of the items. Only colours: "2 Pack Black Ear
 /// Tips" goes on to name another thing, and stays no count.
-const COLOURS: &[&str] = &[
+pub(super) const COLOURS: &[&str] = &[
     "black", "white", "silver", "grey", "gray", "blue", "red", "green", "pink", "gold", "rose",
     "navy", "beige", "purple", "yellow", "orange", "brown", "midnight", "charcoal", "graphite",
     "ivory", "teal", "matte", "space", "schwarz", "weiß", "weiss", "silber", "blau", "rot", "grün",
