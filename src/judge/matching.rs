@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::pack::{COLOURS, Pack, comes_with, pack_in};
+use super::pack::{COLOURS, Pack, comes_with, ends_clause, pack_in};
 use crate::config::Brand;
 use crate::extract::Listing;
 use crate::ident::{fold, normalize_gtin};
@@ -475,9 +475,7 @@ const INCLUDED: &[&str] = &[
 fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
     let rest = &title[end..];
     let clause = rest
-        .find([
-            ',', ';', '(', ')', '[', ']', '|', '，', '；', '（', '）', '【', '】',
-        ])
+        .find(|c: char| ends_clause(c) && c != '-')
         .into_iter()
         .chain(rest.find(" - "))
         .min()

@@ -82,8 +82,8 @@ const WITH_WORDS: &[&str] = &[
 /// The same in Chinese and Japanese, written anywhere before it in its clause.
 const WITH_CJK: &[&str] = &["含", "附", "送", "赠", "贈", "配", "加", "付き", "付"];
 
-/// Where a clause of a title ends.
-fn ends_clause(c: char) -> bool {
+/// Where a clause of a title ends; a `-` does only when spaced (" - "), which callers check.
+pub(super) fn ends_clause(c: char) -> bool {
     matches!(
         c,
         ',' | ';' | '(' | ')' | '[' | ']' | '|' | '，' | '；' | '（' | '）' | '【' | '】'
