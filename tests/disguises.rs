@@ -199,6 +199,24 @@ fn the_brands_gtin_identifies_the_sku_whatever_the_title_says() {
         "{signals:?}"
     );
 
+    // A case maker's listing that gives the product's GTIN (as the "compatible
+    // model") sells a case: no finding, and the reason names the GTIN. Matched by
+    // it, the case was the product below its floor and, under the case maker's own
+    // brand, a misbranded counterfeit.
+    let mut case = Catalog::generate(42, 24);
+    case.listings[ix].title = format!("Hard Shell Case for {}", l.title);
+    case.listings[ix].brand = "CaseCraft";
+    let v = page(&case);
+    let m = &v["verdict"]["sku_match"];
+    assert!(m["sku"].is_null(), "{v:#}");
+    assert!(
+        m["reason"].as_str().is_some_and(
+            |r| r.contains("only as what its item is for") && r.contains("the page's GTIN")
+        ),
+        "{v:#}"
+    );
+    assert_eq!(kinds(&v), Vec::<String>::new(), "{v:#}");
+
     // Without an identifier, keywords still need the brand named.
     let mut bare = Catalog::generate(42, 24);
     bare.listings[ix].title = "Wireless noise cancelling headphones, black".into();

@@ -291,10 +291,10 @@ fn read_brand(brand: &Brand, l: &Listing, title: &str) -> BrandReading {
     }
 }
 
-/// Why folded `title` sells an accessory or a compatible part rather than one of the
-/// brand's SKUs, if it does: an exclusion phrase, or the brand named only as what
-/// the item is for ([`for_the_brand`]).
-fn an_accessory(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
+/// The exclusion phrase folded `title` holds, as a reason: `policy.exclusion_words`
+/// (or the built-in list), anywhere in the title but after "with" and the like in
+/// its clause, and not a phrase one of the brand's own SKUs is named with.
+fn excluded(brand: &Brand, title: &str) -> Option<String> {
     // A phrase the brand names one of its own SKUs with ("Acme X1 Replacement Ear
     // Pads") says nothing against a listing: it may be that SKU.
     let own = |w: &str| {
@@ -304,22 +304,38 @@ fn an_accessory(brand: &Brand, title: &str, names: &[String]) -> Option<String> 
                 .any(|n| has_word(&fold(n), w))
         })
     };
-    if let Some(w) = brand.policy.exclusion_words.iter().find(|w| {
+    let w = brand.policy.exclusion_words.iter().find(|w| {
         let w = fold(w);
         // "with Ear Tips", "and a Carrying Case": what comes in the box.
         word_at(title, &w).any(|at| !comes_with(title, at)) && !own(&w)
-    }) {
-        return Some(format!(
-            "title has exclusion phrase \"{w}\" (accessory or compatible part)"
-        ));
-    }
-    for_the_brand(title, names)
+    })?;
+    Some(format!(
+        "title has exclusion phrase \"{w}\" (accessory or compatible part)"
+    ))
+}
+
+/// Why folded `title` says it sells a thing for one of the brand's products, as
+/// plainly as titles say it: the brand named only as what the item is for
+/// ([`for_the_brand`], [`for_the_model`]), or an accessory noun right after the
+/// keywords that name the product ([`accessory_after`]). Unlike an exclusion
+/// phrase anywhere ("Acme X1 Headphones, Compatible with iPhone" may be the
+/// headphones), this outweighs the product's identifier on the page.
+fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
+    let named_for = for_the_brand(title, names)
         .or_else(|| for_the_model(title, names))
         .map(|w| {
-        format!(
-            "title names {} only as what its item is for (\"{w} …\"): an accessory or a compatible part",
-            brand.name
-        )
+            format!(
+                "title names {} only as what its item is for (\"{w} …\"): an accessory or a compatible part",
+                brand.name
+            )
+        });
+    named_for.or_else(|| {
+        let m = by_keywords(brand, title)?;
+        let thing = accessory_after(brand, title, m.end)?;
+        Some(format!(
+            "title names {} \"{}\", then \"{thing}\" after it: an accessory for the product, not the product",
+            brand.name, m.phrase
+        ))
     })
 }
 
@@ -507,6 +523,27 @@ fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
     (!included && !owned).then(|| said.join(" "))
 }
 
+/// Is `sku` itself an accessory the brand sells: do its name or keywords hold an
+/// accessory noun or one of the exclusion phrases ("Acme X1 Travel Case")? Its own
+/// GTIN on a "Travel Case for Acme X1 Headphones" identifies it. Any other SKU's
+/// identifier on such a page is the product's, given to a listing of a thing for
+/// it (accessory sellers fill the product's GTIN or MPN in as the "compatible
+/// model"): matched by it, a case maker's listing was the headphones below their
+/// floor, and with its own brand in the brand field a misbranding counterfeit.
+fn an_accessory_sku(brand: &Brand, sku: &crate::config::Sku) -> bool {
+    std::iter::once(&sku.name)
+        .chain(&sku.keywords)
+        .map(|n| fold(n))
+        .any(|n| {
+            ACCESSORY_NOUNS.iter().any(|w| has_word(&n, w))
+                || brand
+                    .policy
+                    .exclusion_words
+                    .iter()
+                    .any(|w| has_word(&n, &fold(w)))
+        })
+}
+
 /// Matches a listing to one of the brand's SKUs, strongest evidence first: an
 /// exact GTIN (valid check digit) identifies its SKU whatever the title or brand
 /// field says (sellers of diverted or fake goods leave the brand out on purpose;
@@ -533,22 +570,6 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         decoy_brand: decoy.clone(),
         pack: units_of(sku, &title, &names),
     };
-    let gtins: Vec<String> = l.gtin.iter().filter_map(|g| normalize_gtin(g)).collect();
-    for sku in &brand.skus {
-        if let Some(g) = gtins.iter().find(|g| sku.gtin.contains(g)) {
-            return found(sku, 100, "gtin", format!("GTIN {g}"));
-        }
-    }
-    if let Some(mpn) = l.mpn.as_deref().filter(|_| other_brand.is_none()) {
-        let folded = fold(mpn);
-        if let Some(sku) = brand
-            .skus
-            .iter()
-            .find(|s| s.mpn.iter().any(|m| fold(m) == folded))
-        {
-            return found(sku, 95, "mpn", format!("MPN {mpn}"));
-        }
-    }
     let none = |reason: String| SkuMatch {
         sku: None,
         confidence: 0,
@@ -558,7 +579,34 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         decoy_brand: None,
         pack: None,
     };
-    if let Some(why) = an_accessory(brand, &title, &names) {
+    let accessory = made_for_it(brand, &title, &names);
+    // A title selling a thing for the product outweighs the product's identifier
+    // on its page ([`an_accessory_sku`]).
+    let identified =
+        |sku: &crate::config::Sku, confidence, reason: &str, id: String| match &accessory {
+            Some(why) if !an_accessory_sku(brand, sku) => none(format!(
+                "{why}; the page's {id} is {}'s, given to a listing of a thing for it",
+                sku.id
+            )),
+            _ => found(sku, confidence, reason, id),
+        };
+    let gtins: Vec<String> = l.gtin.iter().filter_map(|g| normalize_gtin(g)).collect();
+    for sku in &brand.skus {
+        if let Some(g) = gtins.iter().find(|g| sku.gtin.contains(g)) {
+            return identified(sku, 100, "gtin", format!("GTIN {g}"));
+        }
+    }
+    if let Some(mpn) = l.mpn.as_deref().filter(|_| other_brand.is_none()) {
+        let folded = fold(mpn);
+        if let Some(sku) = brand
+            .skus
+            .iter()
+            .find(|s| s.mpn.iter().any(|m| fold(m) == folded))
+        {
+            return identified(sku, 95, "mpn", format!("MPN {mpn}"));
+        }
+    }
+    if let Some(why) = excluded(brand, &title).or(accessory) {
         return none(why);
     }
     if !brand_ok {
@@ -568,19 +616,13 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         });
     }
     if let Some(m) = by_keywords(brand, &title) {
-        let k = m.phrase;
-        if let Some(thing) = accessory_after(brand, &title, m.end) {
-            return none(format!(
-                "title names {} \"{k}\", then \"{thing}\" after it: an accessory for the product, not the product",
-                brand.name
-            ));
-        }
         let also = m.also.map_or(String::new(), |(other, o)| {
             format!(
                 " (named first; the title also names {} by \"{o}\")",
                 other.id
             )
         });
+        let k = m.phrase;
         return found(m.sku, 80, "title", format!("title keywords \"{k}\"{also}"));
     }
     none("names the brand but no SKU's GTIN, MPN or keywords".into())
@@ -810,6 +852,58 @@ mod tests {
         own.skus[2].keywords.push("p3 charging case".into());
         let m = match_sku(&own, &listing("Acme P3 Earbuds Charging Case", None));
         assert_eq!(m.sku.as_deref(), Some("ACME-P3"), "{}", m.reason);
+    }
+
+    #[test]
+    fn an_accessory_title_outweighs_the_products_identifiers() {
+        let b = brand();
+        let x1 = b.skus[0].clone();
+        for (title, field) in [
+            ("Sonora Hard Case for Acme X1 Headphones", Some("Sonora")),
+            ("Acme X1 Headphones Hard Case, Black", Some("Unbranded")),
+            ("Ear Cushions for Acme X1 Headphones", None),
+        ] {
+            let mut by_gtin = listing(title, field);
+            by_gtin.gtin = vec![x1.gtin[0].clone()];
+            let mut by_mpn = listing(title, field);
+            by_mpn.mpn = Some(x1.mpn[0].clone());
+            for (l, id) in [(by_gtin, "GTIN"), (by_mpn, "MPN")] {
+                let m = match_sku(&b, &l);
+                assert_eq!(m.sku, None, "{title} ({id}): {}", m.reason);
+                // An MPN under another brand's name identifies nothing anyway.
+                let read = id == "GTIN" || field != Some("Sonora");
+                assert!(
+                    !read
+                        || (m.reason.contains(&format!("the page's {id}"))
+                            && m.reason.contains("ACME-X1")),
+                    "{title}: {}",
+                    m.reason
+                );
+            }
+        }
+        // The brand's own accessory is matched by its identifier as before.
+        let mut own = b.clone();
+        own.skus.push(crate::config::Sku {
+            id: "ACME-X1-CASE".into(),
+            name: "Acme X1 Travel Case".into(),
+            gtin: vec!["00012345678936".into()],
+            mpn: vec!["ACX1-CASE".into()],
+            keywords: vec!["x1 travel case".into()],
+            floor: x1.floor.clone(),
+        });
+        let mut l = listing("Travel Case for Acme X1 Headphones", None);
+        l.gtin = vec!["0012345678936".into()];
+        assert_eq!(match_sku(&own, &l).sku.as_deref(), Some("ACME-X1-CASE"));
+        // A title without an accessory keeps the product's GTIN, and so does one
+        // with an exclusion phrase that may be said of the product.
+        for title in [
+            "Wireless noise cancelling headphones, black",
+            "Acme X1 Headphones, Compatible with iPhone and Android",
+        ] {
+            let mut l = listing(title, None);
+            l.gtin = vec![x1.gtin[0].clone()];
+            assert_eq!(match_sku(&b, &l).sku.as_deref(), Some("ACME-X1"), "{title}");
+        }
     }
 
     #[test]
