@@ -652,10 +652,15 @@ fn brand_listing(
     let ids = role != Role::Counterfeiter && rng.random_bool(0.6);
     // bidbay sellers name what else the item goes with: the speaker's title names the
     // headphones after it, and only its own floor holds (its keywords come first).
-    let title = if site == Site::Bidbay && p.sku == "ACME-S2" && !ids && !fake_words {
-        format!("{title} - pairs with Acme X1 Headphones")
-    } else {
-        title
+    // Others say what the item works with, after it (the brand file's exclusion
+    // phrase "compatible with" is said of the phone, not of the product).
+    let title = match (site, p.sku) {
+        _ if ids || fake_words => title,
+        (Site::Bidbay, "ACME-S2") => format!("{title} - pairs with Acme X1 Headphones"),
+        (Site::Shopusa, "ACME-P3") | (Site::Bidbay, "ACME-X1") => {
+            format!("{title}, Compatible with iPhone and Android")
+        }
+        _ => title,
     };
     DemoListing {
         site,

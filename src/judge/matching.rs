@@ -291,10 +291,21 @@ fn read_brand(brand: &Brand, l: &Listing, title: &str) -> BrandReading {
     }
 }
 
+/// Last words of an exclusion phrase that say what the item is for ("compatible
+/// with", "case for", "housse pour").
+const LINKS: &[&str] = &[
+    "for", "with", "für", "mit", "pour", "avec", "para", "con", "per",
+];
+
 /// The exclusion phrase folded `title` holds, as a reason: `policy.exclusion_words`
 /// (or the built-in list), anywhere in the title but after "with" and the like in
-/// its clause, and not a phrase one of the brand's own SKUs is named with.
-fn excluded(brand: &Brand, title: &str) -> Option<String> {
+/// its clause, and not a phrase one of the brand's own SKUs is named with. A phrase
+/// saying what the item is for ([`LINKS`], `适用于`) counts only when the brand (any
+/// of `names`) or a word of a SKU's keywords follows it: "Acme X1 Wireless
+/// Headphones, Compatible with iPhone" is the headphones (before, every such
+/// listing was no SKU, and its violations unseen), "Compatible with Acme X1
+/// Headphones Cable" is not.
+fn excluded(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
     // A phrase the brand names one of its own SKUs with ("Acme X1 Replacement Ear
     // Pads") says nothing against a listing: it may be that SKU.
     let own = |w: &str| {
@@ -304,10 +315,24 @@ fn excluded(brand: &Brand, title: &str) -> Option<String> {
                 .any(|n| has_word(&fold(n), w))
         })
     };
+    // "Compatible with", "case for", "适用于" say what the item is for: only of the
+    // brand's product when it is named after them.
+    let links =
+        |w: &str| LINKS.iter().any(|l| w.ends_with(&format!(" {l}"))) || w.ends_with(['于', '於']);
+    let names_product = |rest: &str| {
+        names.iter().any(|n| has_word(rest, n))
+            || brand
+                .skus
+                .iter()
+                .flat_map(|s| &s.keywords)
+                .any(|k| fold(k).split(' ').any(|w| has_word(rest, w)))
+    };
     let w = brand.policy.exclusion_words.iter().find(|w| {
         let w = fold(w);
         // "with Ear Tips", "and a Carrying Case": what comes in the box.
-        word_at(title, &w).any(|at| !comes_with(title, at)) && !own(&w)
+        word_at(title, &w).any(|at| {
+            !comes_with(title, at) && (!links(&w) || names_product(&title[at + w.len()..]))
+        }) && !own(&w)
     })?;
     Some(format!(
         "title has exclusion phrase \"{w}\" (accessory or compatible part)"
@@ -606,7 +631,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
             return identified(sku, 95, "mpn", format!("MPN {mpn}"));
         }
     }
-    if let Some(why) = excluded(brand, &title).or(accessory) {
+    if let Some(why) = excluded(brand, &title, &names).or(accessory) {
         return none(why);
     }
     if !brand_ok {
@@ -955,6 +980,18 @@ mod tests {
         assert_eq!(sku("Protective Case for Acme X1 Headphones"), None);
         assert_eq!(sku("适用于Acme X1 耳机 保护套"), None);
         assert_eq!(sku("Compatible with ACME X1 headphones cable"), None);
+        assert_eq!(sku("Acme X1 Case for Headphones"), None);
+        assert_eq!(sku("适用于Acme X1 耳机 保护套"), None);
+        // Said of something else, the phrase excludes nothing.
+        assert_eq!(
+            sku("Acme X1 Wireless Headphones, Bluetooth 5.3, Compatible with iPhone & Android")
+                .as_deref(),
+            Some("ACME-X1")
+        );
+        assert_eq!(
+            sku("Acme艾克米 X1 无线降噪耳机 适用于苹果安卓").as_deref(),
+            Some("ACME-X1")
+        );
         assert_eq!(sku("Sonora X1 headphones"), None);
         assert_eq!(sku("Acme X10 headphones"), None);
         // The brand field, when present, decides the brand.
