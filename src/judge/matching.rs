@@ -508,9 +508,9 @@ const INCLUDED: &[&str] = &[
 ];
 
 /// The accessory folded `title` names right after the keyword phrase that matched
-/// it to a SKU (which ends at `end`), in the same clause ("hard case" in "acme x1 headphones hard
-/// case, black"): colours and describing words may stand between, and the noun must
-/// not be followed by "included" or "bundle". A noun one of the brand's own SKU
+/// it to a SKU (which ends at `end`), in the same clause ("hard case" in "acme x1
+/// headphones hard case, black"): colours and describing words may stand between,
+/// and the noun must not be followed by "included" or "bundle". A noun one of the brand's own SKU
 /// keywords holds is no accessory (the brand may sell that thing). A clause after a
 /// comma lists features ("…, Carrying Case, 30h Battery") and is not read.
 fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
@@ -642,10 +642,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
     }
     if let Some(m) = by_keywords(brand, &title) {
         let also = m.also.map_or(String::new(), |(other, o)| {
-            format!(
-                " (named first; the title also names {} by \"{o}\")",
-                other.id
-            )
+            format!(" (the title also names {} by \"{o}\")", other.id)
         });
         let k = m.phrase;
         return found(m.sku, 80, "title", format!("title keywords \"{k}\"{also}"));
