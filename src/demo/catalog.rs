@@ -681,9 +681,9 @@ fn brand_listing(
     }
 }
 
-/// An accessory for product `p`. `named_first`: a Latin-script title that names the
-/// product before the accessory ("Acme X1 … Headphones Hard Case, Black") under an
-/// "Unbranded" brand field, the way third-party case sellers list on eBay; the others
+/// An accessory for product `p`. `named_first`: a title that names the product
+/// before the accessory ("Acme X1 … Headphones Hard Case, Black", "Acme艾克米 X1 …
+/// 耳机 保护壳") under an "Unbranded" brand field, the way third-party case sellers list on eBay; the others
 /// say "Protective Case for …" under their own brand.
 fn accessory(
     rng: &mut StdRng,
@@ -693,8 +693,8 @@ fn accessory(
     p: &Product,
     named_first: bool,
 ) -> DemoListing {
-    let named_first = named_first && site != Site::Tmart;
     let title = match site {
+        Site::Tmart if named_first => format!("{} 保护壳", p.zh),
         Site::Tmart => format!("适用于{} 保护套 硅胶", p.zh),
         _ if named_first => format!("{} Hard Case, Black", p.en),
         _ => format!("Protective Case for {}", p.en),

@@ -465,6 +465,34 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "custodia",
 ];
 
+/// The same in Chinese and Japanese, which run on without spaces ("艾克米 X1 耳机耳罩"):
+/// a word after the product's keywords that starts with one is the accessory, but
+/// not "耳罩式" ("over-ear", of the headphones themselves).
+const ACCESSORY_NOUNS_CJK: &[&str] = &[
+    "保护壳",
+    "保护套",
+    "收纳包",
+    "收纳盒",
+    "耳罩",
+    "耳套",
+    "海绵套",
+    "耳塞套",
+    "充电线",
+    "数据线",
+    "充电器",
+    "支架",
+    "挂架",
+    "贴纸",
+    "贴膜",
+    "配件",
+    "ケース",
+    "カバー",
+    "イヤーパッド",
+    "イヤーピース",
+    "スタンド",
+    "充電ケーブル",
+];
+
 /// Words that describe such a thing between the product's name and its noun
 /// (colours too, [`COLOURS`]).
 const ACCESSORY_MODIFIERS: &[&str] = &[
@@ -531,6 +559,13 @@ fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
         if ACCESSORY_NOUNS.contains(&w) {
             said.push(w);
             break w;
+        }
+        if let Some(n) = ACCESSORY_NOUNS_CJK
+            .iter()
+            .find(|n| w.starts_with(**n) && !w[n.len()..].starts_with('式'))
+        {
+            said.push(n);
+            break n;
         }
         // "Black & White Case"; but "Headphones & Case", "+ Case" sell both.
         let joins = matches!(w, "and" | "&") && !said.is_empty();
@@ -841,6 +876,9 @@ mod tests {
             "Acme P3 Earbuds Black & White Silicone Cover",
             "Acme X1 Headphones Hülle (Schwarz)",
             "Acme P3 Earbuds Charging Case - Black",
+            "Acme艾克米 X1 无线降噪耳机 耳罩 蛋白皮",
+            "艾克米X1耳机保护壳",
+            "Acme X1 耳机 支架",
         ] {
             let m = match_sku(&b, &listing(title, None));
             assert_eq!(m.sku, None, "{title}");
@@ -860,6 +898,8 @@ mod tests {
             "Acme X1 Headphones 2 Pack Black",
             "Acme X1 Headphones Wireless Bluetooth - Black",
             "Acme S2 Speaker (Black) Stand Not Included",
+            "Acme艾克米 X1 耳机 耳罩式 降噪",
+            "Acme艾克米 X1 无线降噪耳机 正品行货",
         ] {
             let m = match_sku(&b, &listing(title, None));
             let sku = if title.contains("X1") {
@@ -868,6 +908,16 @@ mod tests {
                 "ACME-S2"
             };
             assert_eq!(m.sku.as_deref(), Some(sku), "{title}: {}", m.reason);
+        }
+        // Japanese, with the model as the keyword.
+        let mut x1 = b.clone();
+        x1.skus[0].keywords = vec!["x1".into()];
+        for (title, sku) in [
+            ("Acme X1 イヤーパッド 交換", None),
+            ("Acme X1 ワイヤレスヘッドホン", Some("ACME-X1")),
+        ] {
+            let m = match_sku(&x1, &listing(title, None));
+            assert_eq!(m.sku.as_deref(), sku, "{title}: {}", m.reason);
         }
         // A thing the brand sells itself is its SKU, not an accessory.
         let mut own = b.clone();
