@@ -1,5 +1,6 @@
 //! How many of the item a listing sells at its one price, as its title says:
-//! "Pack of 2", "2-Pack", "Lot of 3", "2er-Pack", "lot de 2", "2件装", "2個セット".
+//! "Pack of 2", "2-Pack", "Lot of 3", "2er-Pack", "lot de 2", "2 pcs", "2 Stück",
+//! "2件装", "2個セット".
 //!
 //! Brands' minimum-advertised-price policies hold a multipack to the floor of each
 //! item in it: two earbuds at 60.00 are 30.00 each, under a floor of 49.00, though
@@ -43,7 +44,7 @@ static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
         \b(?:pack|set|lot|bundle|box|case)\s+of\s+(\d{1,3})\b
-        | \b(\d{1,3})\s*-?\s*(?:pack|pk|count)\b
+        | \b(\d{1,3})\s*-?\s*(?:pack|pk|count|pcs|pieces|units|stück|stk|pièces|piezas|unidades|pezzi)\b
         | \b(\d{1,3})\s*er\s*-?\s*(?:pack|packung|set)\b
         | \b(?:lot|pack|paquete|lote|confezione|set)\s+(?:de|da|di)\s+(\d{1,3})\b
         | (\d{1,3})\s*(?:件|只|台|个|個|本|点|點)\s*(?:装|裝|セット|入り|入)
@@ -225,6 +226,10 @@ mod tests {
             ("Acme P3 Earbuds 3-Pack Black/White (Bulk)", 3),
             ("Acme P3 Earbuds 2 Pack Midnight Blue", 2),
             ("Acme S2 Lautsprecher 2er-Pack Schwarz", 2),
+            ("Acme P3 Earbuds 2 pcs", 2),
+            ("Acme P3 Earbuds, 3 Pieces, White", 3),
+            ("Acme S2 Lautsprecher 2 Stück", 2),
+            ("Acme S2 Speaker (2 Units)", 2),
         ] {
             assert_eq!(count(title), Some(n), "{title}");
         }
@@ -252,6 +257,9 @@ mod tests {
             "Acme X1 Headphones 2 Pack Black Ear Tips",
             "Acme X1 Headphones 3 Pack Black and White Foam Tips",
             "Acme X1 Headphones with 2 Pack Black",
+            "Acme P3 Earbuds 6 pcs Ear Tips",
+            "Acme P3 Earbuds with 6 pcs Silicone Tips",
+            "Acme S2 Speaker, 2 Units Per Order Max",
         ] {
             assert_eq!(count(title), None, "{title}");
         }
