@@ -149,6 +149,11 @@ fn of_the_item(title: &str, start: usize, end: usize, brand: &[String]) -> bool 
         return false;
     }
     let before = &title[..start];
+    // "Only 2 Units left", "Last 3 pcs": stock, not a pack.
+    let last_word = before.split_whitespace().next_back();
+    if last_word.is_some_and(|w| ["only", "last", "noch"].contains(&w)) {
+        return false;
+    }
     let phrase = &title[start..end];
     if !phrase.is_ascii() {
         // Chinese and Japanese titles run on without spaces: a colour or a size
@@ -260,6 +265,8 @@ mod tests {
             "Acme P3 Earbuds 6 pcs Ear Tips",
             "Acme P3 Earbuds with 6 pcs Silicone Tips",
             "Acme S2 Speaker, 2 Units Per Order Max",
+            "Acme S2 Speaker, Only 2 Units",
+            "Acme S2 Speaker - Last 3 pcs",
         ] {
             assert_eq!(count(title), None, "{title}");
         }
