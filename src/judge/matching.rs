@@ -538,9 +538,10 @@ const INCLUDED: &[&str] = &[
 /// The accessory folded `title` names right after the keyword phrase that matched
 /// it to a SKU (which ends at `end`), in the same clause ("hard case" in "acme x1
 /// headphones hard case, black"): colours and describing words may stand between,
-/// and the noun must not be followed by "included" or "bundle". A noun one of the brand's own SKU
-/// keywords holds is no accessory (the brand may sell that thing). A clause after a
-/// comma lists features ("…, Carrying Case, 30h Battery") and is not read.
+/// and the clause must not go on to say "included" or "bundle". A noun one of the
+/// brand's own SKU keywords holds is no accessory (the brand may sell that thing).
+/// A clause after a comma lists features ("…, Carrying Case, 30h Battery") and is
+/// not read.
 fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
     let rest = &title[end..];
     let clause = rest
@@ -574,7 +575,8 @@ fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
         }
         said.push(w);
     };
-    let included = words.next().is_some_and(|w| INCLUDED.contains(&w));
+    // "Case Included", "Travel Case & Cable Included": anywhere later in the clause.
+    let included = words.any(|w| INCLUDED.contains(&w));
     let owned = brand
         .skus
         .iter()
@@ -895,6 +897,7 @@ mod tests {
             "Acme X1 Headphones, Carrying Case, 30h Battery",
             "Acme X1 Headphones Case Included",
             "Acme X1 Headphones Hard Case Bundle",
+            "Acme X1 Headphones Travel Case & Cable Included",
             "Acme X1 Headphones 2 Pack Black",
             "Acme X1 Headphones Wireless Bluetooth - Black",
             "Acme S2 Speaker (Black) Stand Not Included",
