@@ -176,9 +176,24 @@ impl Renderer {
             cache_enabled: false,
             ..HandlerConfig::default()
         };
-        let (browser, mut events) = Browser::connect_with_config(process.ws_url.clone(), config)
-            .await
-            .map_err(|e| RenderError::Start(format!("cannot attach to the browser: {e}")))?;
+        // Attaching and the first answer are bounded like the start: a browser killed
+        // between printing its address and answering left this await, and every
+        // page waiting on the browser's lock, hung for good (seen once in
+        // `a_browser_that_keeps_dying_costs_its_pages_…`, 2026-12-03).
+        let wait = Duration::from_secs(settings.start_timeout_secs.max(1));
+        let no_answer = || {
+            RenderError::Start(format!(
+                "the browser did not answer within {} s",
+                wait.as_secs()
+            ))
+        };
+        let (browser, mut events) = tokio::time::timeout(
+            wait,
+            Browser::connect_with_config(process.ws_url.clone(), config),
+        )
+        .await
+        .map_err(|_| no_answer())?
+        .map_err(|e| RenderError::Start(format!("cannot attach to the browser: {e}")))?;
         let handler = tokio::spawn(async move {
             while let Some(event) = events.next().await {
                 if event.is_err() {
@@ -187,10 +202,19 @@ impl Renderer {
                 }
             }
         });
-        let version = browser
-            .version()
-            .await
-            .map_err(|e| RenderError::Start(format!("the browser does not answer: {e}")))?;
+        let version = match tokio::time::timeout(wait, browser.version()).await {
+            Ok(Ok(v)) => v,
+            Ok(Err(e)) => {
+                handler.abort();
+                return Err(RenderError::Start(format!(
+                    "the browser does not answer: {e}"
+                )));
+            }
+            Err(_) => {
+                handler.abort();
+                return Err(no_answer());
+            }
+        };
         Ok(Renderer {
             browser,
             process: tokio::sync::Mutex::new(process),
