@@ -594,6 +594,19 @@ async fn a_pay_later_offer_and_a_saving_in_the_price_box_are_not_the_price() {
     .await;
 }
 
+/// A price box showing the price per item and a former price (`¥1,299.00/件
+/// 原价¥1,623.75`; eBay's `US $149.99/ea Was US $199.99`): the price per item is the
+/// price. Left out as a unit price, the text "held only a former price": no tmart
+/// listing had a price, and every violation there was missed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_price_per_item_beside_a_former_price_is_the_price() {
+    tmart_reads_the_demos_price_leaving_out(
+        Fault::PerItem,
+        &["left out former or reference prices"],
+    )
+    .await;
+}
+
 /// Multipacks: a listing selling two at one price is held to the floor of each item
 /// in it ("2-Pack Acme P3 Earbuds" at 60.00 is 30.00 an item, under a floor of
 /// 49.00), as brands' price policies hold them; one item sold "with 3 Pack Ear

@@ -319,6 +319,17 @@ pub(super) fn with_other_offers(page: &str, price: Decimal) -> String {
     page.replacen(&shown, &offer, 1)
 }
 
+/// tmart's item page whose price box shows the price per item ("/件") and a former
+/// price a quarter higher ([`super::Fault::PerItem`]).
+pub(super) fn with_per_item(page: &str, price: Decimal) -> String {
+    let shown = format!("class=\"price-now\">¥{}", grouped(price));
+    let offer = format!(
+        "{shown}/件<small class=\"was\"> 原价¥{}</small>",
+        grouped((price * Decimal::new(125, 2)).round_dp(2)),
+    );
+    page.replacen(&shown, &offer, 1)
+}
+
 /// tmart's item page showing its price only in the cart, and no coupon price
 /// ([`super::Fault::PriceInCart`]).
 pub(super) fn with_price_in_cart(page: &str, price: Decimal) -> String {

@@ -99,6 +99,10 @@ pub enum Fault {
     /// eight tenths (`¥1,299.00 二手¥779.40 其他卖家 ¥1,039.20起`). Neither is what the
     /// listing's seller asks ([`pages::with_other_offers`]).
     OtherOffers,
+    /// tmart's price box shows the price per item and a former price
+    /// (`¥1,299.00/件 原价¥1,623.75`), as eBay's does for a listing of several (`US
+    /// $149.99/ea`): the price per item is the price ([`pages::with_per_item`]).
+    PerItem,
     /// tmart's item pages show the price only in the cart (`加入购物车查看价格`,
     /// "add to cart to see the price"), with no coupon price: as shops do for items
     /// priced under a brand's minimum advertised price
@@ -171,7 +175,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `other-offers`, `price-in-cart`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `other-offers`, `per-item`, `price-in-cart`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -205,6 +209,7 @@ impl FromStr for Fault {
             "pay-later" => Fault::PayLater,
             "member-price" => Fault::MemberPrice,
             "other-offers" => Fault::OtherOffers,
+            "per-item" => Fault::PerItem,
             "price-in-cart" => Fault::PriceInCart,
             "auction" => Fault::Auction,
             "multipack" => Fault::Multipack,
@@ -669,7 +674,7 @@ fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
 }
 
 /// Listing `l`'s page as the site's page-changing faults shape it (a redesign,
-/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, other offers, a price shown only in the cart, an auction, multipacks).
+/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, other offers, a price per item, a price shown only in the cart, an auction, multipacks).
 fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     let packed;
     let l = match st.has(|f| matches!(f, Fault::Multipack)) {
@@ -697,6 +702,9 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     }
     if st.has(|f| matches!(f, Fault::OtherOffers)).is_some() {
         page = pages::with_other_offers(&page, l.price);
+    }
+    if st.has(|f| matches!(f, Fault::PerItem)).is_some() {
+        page = pages::with_per_item(&page, l.price);
     }
     if st.has(|f| matches!(f, Fault::PriceInCart)).is_some() {
         page = pages::with_price_in_cart(&page, l.price);

@@ -16,10 +16,14 @@ use crate::money::{Currency, Money};
 
 /// Currency markers as pages write them, and their ISO 4217 code. `$`, `¥` and `kr`
 /// name a family (`FAMILY_*`): the page's own currency wins when it belongs to it.
-/// Alphabetic markers only match as whole words ("Rs" not inside "Reviews").
+/// Alphabetic markers only match as whole words ("Rs" not inside "Reviews"). eBay
+/// writes a listing's own currency with a space (`C $199.99`, `AU $229.00`): without
+/// those markers the `$` alone read a Canadian price as US dollars on a US
+/// marketplace. Such a marker must start a word (`USB-C $19.99` is no CAD).
 #[rustfmt::skip]
 const MARKERS: &[(&str, &str)] = &[
-    ("US $", "USD"), ("US$", "USD"), ("USD", "USD"), ("$U", "UYU"), ("A$", "AUD"),
+    ("US $", "USD"), ("AU $", "AUD"), ("C $", "CAD"), ("CA $", "CAD"), ("NZ $", "NZD"),
+    ("HK $", "HKD"), ("NT $", "TWD"), ("MX $", "MXN"), ("US$", "USD"), ("USD", "USD"), ("$U", "UYU"), ("A$", "AUD"),
     ("AU$", "AUD"), ("AUD", "AUD"), ("B/.", "PAB"), ("BD", "BHD"), ("BZ$", "BZD"),
     ("Br", "BYN"), ("Bs", "VES"), ("C$", "CAD"), ("CA$", "CAD"), ("CAD", "CAD"),
     ("FCFA", "XAF"), ("CFA", "XOF"), ("CHF", "CHF"), ("CUC$", "CUC"), ("DKK", "DKK"),
@@ -61,6 +65,8 @@ struct Marker {
     len: usize,
     first_alpha: bool,
     last_alpha: bool,
+    /// Written with a space (`C $`): only after a space, a bracket or nothing.
+    spaced: bool,
 }
 
 /// All markers in two Aho-Corasick automata (one pass over the text finds every
@@ -82,6 +88,7 @@ static MARKER_SET: LazyLock<Markers> = LazyLock::new(|| {
             len: m.chars().count(),
             first_alpha: m.chars().next().is_some_and(char::is_alphabetic),
             last_alpha: m.chars().next_back().is_some_and(char::is_alphabetic),
+            spaced: m.contains(' '),
         };
         if m.chars().all(char::is_alphabetic) && m.chars().count() > 2 {
             any.push(m.to_lowercase());
@@ -110,7 +117,10 @@ fn markers_in<'a>(
         let marker = &info[m.pattern().as_usize()];
         let before = hay[..m.start()].chars().next_back();
         let after = hay[m.end()..].chars().next();
-        let glued_before = marker.first_alpha && before.is_some_and(char::is_alphabetic);
+        let glued_before = marker.first_alpha
+            && before.is_some_and(|c| {
+                c.is_alphabetic() || (marker.spaced && !(c.is_whitespace() || "([{:".contains(c)))
+            });
         let glued_after = marker.last_alpha && after.is_some_and(char::is_alphabetic);
         (!glued_before && !glued_after).then_some((m.start(), marker))
     })
@@ -955,6 +965,12 @@ const CONDITION_WORDS: &[&str] = &[
     "vip价",
     "会員価格",
     "プライム会員",
+    // A price after a coupon or a code: paid by those who apply it.
+    "coupon price",
+    "price after coupon",
+    "with coupon",
+    "券后价",
+    "券后",
 ];
 
 /// Words right after an amount saying the same (`$89.99 with Prime`, `$84.99 for
@@ -976,6 +992,18 @@ const CONDITION_AFTER: &[&str] = &[
     "pour les membres",
     "para socios",
     "per i soci",
+    "with coupon",
+    "after coupon",
+    "with code",
+    "with promo code",
+    "with voucher",
+    "mit gutschein",
+    "mit coupon",
+    "mit code",
+    "avec coupon",
+    "avec le code",
+    "con cupón",
+    "con codice",
 ];
 
 /// Reads the advertised price out of a price text that may hold several amounts.
@@ -1029,16 +1057,16 @@ fn read_text(
     let mut kept = t.in_currency(&found, &currency, &mut why);
     kept = on_the_marketplaces_vat_basis(&t, kept, vat, &mut why)?;
     // Unit prices ("4,36 € / 100 ml", "$2.50 per oz") are not the listing's price.
-    let unit = |i: usize, l: &[Found]| {
-        let a = t.after(i, l);
-        let a = a.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '(');
-        ["/", "per ", "pro ", "je "]
-            .iter()
-            .any(|p| a.trim_start().starts_with(p))
-    };
     // The unit after a range's end is the whole range's (`US$8.00 - 10.00 / piece`).
+    let unit = |i: usize, l: &[Found]| {
+        unit_after(&t.after(i, l)).or_else(|| {
+            (i + 1 < l.len() && t.closes_range(i + 1, l))
+                .then(|| unit_after(&t.after(i + 1, l)))
+                .flatten()
+        })
+    };
     kept = leave_out(kept, "unit prices", &mut why, |i, l| {
-        unit(i, l) || (i + 1 < l.len() && t.closes_range(i + 1, l) && unit(i + 1, l))
+        unit(i, l) == Some(Unit::Measure)
     });
     // Shipping costs ("GBP 1.99 +GBP 8.75 shipping", "Shipping: $5.99") are not the
     // listing's price; counted among its prices, they made "the lowest of 2 prices"
@@ -1053,6 +1081,14 @@ fn read_text(
         has_word(&t.before(i, l), LIST_PRICE_WORDS)
     })?;
     kept = not_paid_for_the_listing(&t, kept, &mut why)?;
+    // A price per item ("US $149.99/ea", eBay's for a listing of several; "/ piece")
+    // is the listing's price when nothing else is left; beside another price it is
+    // a pack's price per item (Walmart's "$9.97 $0.42/ea"). Left out with the
+    // measures above, it took the listing's price with it where the rest was a
+    // former price ("US $149.99/ea Was US $199.99": "holds only former prices").
+    kept = leave_out(kept, "unit prices", &mut why, |i, l| {
+        unit(i, l) == Some(Unit::Item)
+    });
     let on_condition = on_a_condition(&t, &mut kept, &mut why);
     let amounts: std::collections::BTreeSet<Decimal> = kept.iter().map(|f| f.value).collect();
     let amount = *amounts.first().ok_or(PriceError::NoAmount)?;
@@ -1204,7 +1240,10 @@ fn not_paid_for_the_listing(
             .replace("subscribe & save", "")
             .replace("subscribe and save", "")
             .replace("减价", "");
-        has_word(&before, SAVING_WORDS) || t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
+        // Nor is an amount before a label of the next ("$149.99 Coupon price: $134.99").
+        has_word(&before, SAVING_WORDS)
+            || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
+                && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS))
     })?;
     kept = leave_out_or_refuse(t, kept, "spending thresholds", why, |i, l| {
         has_word(&t.before(i, l), THRESHOLD_WORDS)
@@ -1326,6 +1365,42 @@ fn starts_with_word(after: &str, words: &[&str]) -> bool {
             .strip_prefix(w)
             .is_some_and(|rest| !w.ends_with(spaced_letter) || !rest.starts_with(spaced_letter))
     })
+}
+
+/// What an amount is a price of, by the words after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    /// A quantity of the goods (`/ 100 ml`, `per oz`, `/Count`) or a period (`/mo`).
+    Measure,
+    /// One of what the listing sells (`/ea`, `/ piece`, `pro Stück`).
+    Item,
+}
+
+/// Words after `/` or `per` naming one of what a listing sells: an amount per item
+/// is what one costs, not a measure's price.
+const PER_ITEM: &[&str] = &[
+    "ea", "each", "item", "piece", "pc", "pcs", "unit", "lot", "set", "pair", "stück", "stk", "st",
+    "pièce", "pieza", "pezzo", "件", "个", "個", "台", "点",
+];
+
+/// The unit an amount is priced per, from the text right after it: `/`, `per`,
+/// `pro` or `je` and what follows.
+fn unit_after(after: &str) -> Option<Unit> {
+    let a = after
+        .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '(')
+        .trim_start();
+    let rest = ["/", "per ", "pro ", "je "]
+        .iter()
+        .find_map(|p| a.strip_prefix(p))?;
+    let word: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    let first_cjk = word.chars().next().filter(|c| !spaced_letter(*c));
+    let item = PER_ITEM.contains(&word.as_str())
+        || first_cjk.is_some_and(|c| PER_ITEM.contains(&c.to_string().as_str()));
+    Some(if item { Unit::Item } else { Unit::Measure })
 }
 
 /// `4 x $22.50`, `4x 22,50 €`, `4 × ¥324`: the amount after a count and a times sign
@@ -2228,5 +2303,117 @@ mod tests {
                 read(text, "USD")
             );
         }
+    }
+
+    fn read_in(text: &str, currency: &str) -> Result<Reading, PriceError> {
+        read_advertised(
+            text,
+            Hints::default(),
+            &Currency::new(currency).unwrap(),
+            VatBasis::Inclusive,
+        )
+    }
+
+    /// eBay prints "/ea" after the price of a listing of several; shops print
+    /// "/ piece", "pro Stück". Beside a former price or a saving that is still the
+    /// price (it was left out as a unit price, and the text "held only a former
+    /// price"); beside another price it is a pack's price per item.
+    #[test]
+    fn a_price_per_item_is_the_price_unless_another_is_beside_it() {
+        for (text, currency, want) in [
+            ("US $149.99/ea Was US $199.99 25% off", "USD", 14999),
+            ("US $149.99/ea List price US $199.99", "USD", 14999),
+            ("$149.99 / each Save $20.00", "USD", 14999),
+            ("149,99 € / Stück statt 199,99 €", "EUR", 14999),
+            ("US $8.00 / piece Was US $10.00", "USD", 800),
+            ("¥99/件 原价¥129", "CNY", 9900),
+            ("US $149.99/ea", "USD", 14999),
+            // Per item beside the pack's price, and measures beside anything, go.
+            ("Now $9.97 $0.42/ea Was $12.99", "USD", 997),
+            ("$29.99 ($1.00/Count)", "USD", 2999),
+            ("$29.99 ($0.50 / Fl Oz) List: $39.99", "USD", 2999),
+            ("$149.99 Was $199.99 ($12.50/month)", "USD", 14999),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount, Decimal::new(want, 2), "{text}: {:?}", r.why);
+            assert!(r.among.is_empty(), "{text}: {:?}", r.among);
+        }
+    }
+
+    /// eBay writes a listing's own currency with a space (`C $189.00`, `AU $149.00`):
+    /// the `$` alone read them as the US marketplace's dollars.
+    #[test]
+    fn ebays_spaced_dollar_markers_name_their_currency() {
+        for (text, marketplace, amount, currency) in [
+            ("C $189.00", "USD", 18900, "CAD"),
+            ("AU $149.00 Approximately US $97.10", "USD", 14900, "AUD"),
+            ("NZ $249.00", "USD", 24900, "NZD"),
+            ("HK $1,199.00", "USD", 119900, "HKD"),
+            ("US $149.99", "CAD", 14999, "USD"),
+            ("$189.00", "CAD", 18900, "CAD"),
+            // Not a marker inside a word.
+            ("USB-C $19.99", "USD", 1999, "USD"),
+        ] {
+            let r = read_in(text, marketplace).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                (r.money.amount, r.money.currency.code()),
+                (Decimal::new(amount, 2), currency),
+                "{text}"
+            );
+        }
+    }
+
+    /// A price after a coupon or a code is paid by those who apply it: said with
+    /// that condition, not as "the lowest of 2 prices" (a variant's, the finding
+    /// would say); a coupon's value stays no price.
+    #[test]
+    fn a_price_with_a_coupon_is_a_price_on_a_condition() {
+        for (text, currency, want, words, everyone) in [
+            (
+                "$149.99 $134.99 with coupon",
+                "USD",
+                13499,
+                "with coupon",
+                14999,
+            ),
+            (
+                "$149.99 Coupon price: $134.99",
+                "USD",
+                13499,
+                "coupon price",
+                14999,
+            ),
+            (
+                "$149.99 $134.99 with code SAVE15",
+                "USD",
+                13499,
+                "with code",
+                14999,
+            ),
+            ("¥1,299.00 券后价¥1,099.00", "CNY", 109900, "券后价", 129900),
+            (
+                "149,99 € 134,99 € mit Gutschein",
+                "EUR",
+                13499,
+                "mit gutschein",
+                14999,
+            ),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let c = r
+                .on_condition
+                .unwrap_or_else(|| panic!("{text}: {:?}", r.why));
+            assert_eq!(r.money.amount, Decimal::new(want, 2), "{text}");
+            assert_eq!(
+                (c.words, c.for_everyone),
+                (words, Some(Decimal::new(everyone, 2))),
+                "{text}"
+            );
+        }
+        let r = read_in("$149.99 Save $15.00 with coupon", "USD").unwrap();
+        assert_eq!(
+            (r.money.amount, r.on_condition.is_none()),
+            (Decimal::new(14999, 2), true)
+        );
     }
 }
