@@ -427,8 +427,14 @@ fn sep_is_decimal(raw: &str, sep: char, minor_units: Option<u32>) -> bool {
 /// Cleans up text as pages write it: full-width forms (`￥８９９`) to ASCII,
 /// non-breaking spaces to spaces.
 fn normalize(text: &str) -> String {
+    // Swiss shops group thousands with a typographic apostrophe (`1’299.00 CHF`):
+    // not read as a separator, the price was 299.00.
     text.nfkc()
-        .map(|c| if c == '\u{a0}' { ' ' } else { c })
+        .map(|c| match c {
+            '\u{a0}' => ' ',
+            '\u{2019}' | '\u{02bc}' => '\'',
+            c => c,
+        })
         .collect()
 }
 
@@ -850,6 +856,45 @@ const OTHER_OFFER_WORDS: &[&str] = &[
     "其他商家",
 ];
 
+/// Words naming a gift card or store credit given with an item.
+const GIFT_CARD_WORDS: &[&str] = &[
+    "gift card",
+    "giftcard",
+    "egift card",
+    "e-gift card",
+    "gift certificate",
+    "store credit",
+    "promotional credit",
+    "geschenkgutschein",
+    "geschenkkarte",
+    "carte cadeau",
+    "carte-cadeau",
+    "tarjeta regalo",
+    "tarjeta de regalo",
+    "buono regalo",
+    "carta regalo",
+    "ギフトカード",
+    "礼品卡",
+    "购物卡",
+];
+
+/// Is the amount the value of a gift card given with the item (`$10 Amazon Gift
+/// Card with purchase`, `Get a $20 gift card`)? The words follow it, a shop's name
+/// or two between; read as "the lowest of 2 prices", the gift card was the price.
+/// Not when those words are all that stands before the next amount, its label
+/// (`$149.99 Gift card: $25.00` names the $25).
+fn gift_card_after(after: &str, next: bool) -> bool {
+    let words: Vec<&str> = after.split_whitespace().take(4).collect();
+    let head = words.join(" ");
+    let label = head.trim_matches(|c: char| !c.is_alphanumeric());
+    if next && (GIFT_CARD_WORDS.contains(&label) || head.ends_with(':')) {
+        return false;
+    }
+    GIFT_CARD_WORDS.iter().any(|g| {
+        crate::ident::occurrences(&head, g).any(|at| head[..at].split_whitespace().count() <= 2)
+    })
+}
+
 /// Does the text before an amount end with a count and "for" (`2 for $150`,
 /// `Buy 3 for $20`, `2 für 30 €`): a multi-buy offer, the price of several.
 fn multi_buy_before(before: &str) -> bool {
@@ -1244,6 +1289,7 @@ fn not_paid_for_the_listing(
         has_word(&before, SAVING_WORDS)
             || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
                 && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS))
+            || gift_card_after(&t.after(i, l), i + 1 < l.len())
     })?;
     kept = leave_out_or_refuse(t, kept, "spending thresholds", why, |i, l| {
         has_word(&t.before(i, l), THRESHOLD_WORDS)
@@ -1279,6 +1325,15 @@ fn not_paid_for_the_listing(
             has_word(&COUNT.replace_all(&t.before(i, l), ""), OTHER_OFFER_WORDS)
         },
     )?;
+    // An amount added after another (`$149.99 + $19.99 for 2-year protection`) is
+    // a cost on top of the price, whatever the words after it: read as "the lowest
+    // of 2 prices", the protection plan was the price.
+    kept = leave_out(kept, "amounts added to the price", why, |i, l| {
+        i > 0
+            && t.before(i, l)
+                .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '+')
+                .ends_with('+')
+    });
     // Beside a price, a multi-buy offer is left out; alone (`2 for $10`) it stays
     // the price, the price of several: compared with one item's floor it can
     // miss a violation, never make one up.
@@ -2415,5 +2470,29 @@ mod tests {
             (r.money.amount, r.on_condition.is_none()),
             (Decimal::new(14999, 2), true)
         );
+    }
+
+    /// Amounts a price box shows beside the price that no buyer pays for the item:
+    /// a gift card given with it, a plan added with `+`; and a Swiss thousands
+    /// separator written as a typographic apostrophe. Each was read as the price.
+    #[test]
+    fn gift_cards_added_costs_and_swiss_apostrophes() {
+        for (text, currency, want) in [
+            ("$149.99 $10 Amazon Gift Card with purchase", "USD", 14999),
+            ("$149.99 Get a $20 gift card", "USD", 14999),
+            ("$149.99 with $50 gift card", "USD", 14999),
+            ("149,99 € 10 € Geschenkkarte gratis", "EUR", 14999),
+            ("$149.99 + $19.99 for 2-year protection", "USD", 14999),
+            ("1’299.00 CHF", "CHF", 129900),
+            ("CHF 1ʼ299.–", "CHF", 129900),
+            // A gift card's label names the amount after it; alone, an added
+            // amount is still read.
+            ("$149.99 Gift card: $25.00", "USD", 14999),
+            ("+ $19.99", "USD", 1999),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount, Decimal::new(want, 2), "{text}: {:?}", r.why);
+            assert!(r.among.is_empty(), "{text}: {:?}", r.among);
+        }
     }
 }
