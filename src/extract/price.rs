@@ -1452,6 +1452,11 @@ fn unit_after(after: &str) -> Option<Unit> {
         .chars()
         .take_while(|c| c.is_alphanumeric())
         .collect();
+    // A slash before another amount separates two prices (`$149.99 / $199.99`): read
+    // as a unit, the first was left out and the higher one became the price.
+    if word.is_empty() {
+        return None;
+    }
     let first_cjk = word.chars().next().filter(|c| !spaced_letter(*c));
     let item = PER_ITEM.contains(&word.as_str())
         || first_cjk.is_some_and(|c| PER_ITEM.contains(&c.to_string().as_str()));
@@ -2494,5 +2499,31 @@ mod tests {
             assert_eq!(r.money.amount, Decimal::new(want, 2), "{text}: {:?}", r.why);
             assert!(r.among.is_empty(), "{text}: {:?}", r.among);
         }
+    }
+
+    /// A slash between two prices is no unit: the first was left out as a price
+    /// per something and the higher one read as the price.
+    #[test]
+    fn a_slash_between_two_prices_is_no_unit() {
+        for text in ["$149.99 / $199.99", "$149.99/$199.99", "€149.99 / €199.99"] {
+            let currency = if text.contains('€') { "EUR" } else { "USD" };
+            let r = read_in(text, currency).unwrap();
+            assert_eq!(
+                r.money.amount,
+                Decimal::new(14999, 2),
+                "{text}: {:?}",
+                r.why
+            );
+        }
+        let r = read_in("149,99 € / 199,99 €", "EUR").unwrap();
+        assert_eq!(r.money.amount, Decimal::new(14999, 2), "{:?}", r.why);
+        // Measures still are units.
+        let r = read_in("$149.99 ($0.50/100 g)", "USD").unwrap();
+        assert_eq!(r.money.amount, Decimal::new(14999, 2));
+        assert!(
+            r.why.iter().any(|w| w.contains("unit prices: 0.50")),
+            "{:?}",
+            r.why
+        );
     }
 }
