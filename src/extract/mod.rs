@@ -355,14 +355,14 @@ fn current_text(e: ElementRef) -> String {
                 } else if struck == 0
                     && let Some(t) = n.value().as_text()
                 {
-                    pieces.push(&**t);
+                    pieces.push((&**t, in_cents_element(n)));
                 }
             }
             ego_tree::iter::Edge::Close(n) if is_struck(n) => struck -= 1,
             ego_tree::iter::Edge::Close(_) => {}
         }
     }
-    let live = join_text(pieces.into_iter());
+    let live = join_pieces(pieces.into_iter());
     if live.is_empty() {
         join_text(e.text())
     } else {
@@ -451,10 +451,71 @@ fn is_struck(n: ego_tree::NodeRef<scraper::Node>) -> bool {
 /// decimal and fraction spans) or `119.` and `<sup>95</sup>`; joined with spaces that
 /// read as two numbers and the price became the lowest of them ($11 for $87.11).
 fn join_text<'a>(pieces: impl Iterator<Item = &'a str>) -> String {
+    join_pieces(pieces.map(|p| (p, false)))
+}
+
+/// Is text node `n` in an element that prints cents apart from the whole amount:
+/// a superscript (`$149<sup>99</sup>`, as Best Buy, Walmart and Home Depot print
+/// prices) or an element whose class says so (`cents`, `fraction`, `decimal`)?
+fn in_cents_element(n: ego_tree::NodeRef<scraper::Node>) -> bool {
+    n.parent()
+        .and_then(|p| p.value().as_element().map(|el| (el.name(), el)))
+        .is_some_and(|(name, el)| {
+            name == "sup"
+                || el.classes().any(|c| {
+                    let c = c.to_ascii_lowercase();
+                    ["cent", "fraction", "decimal"]
+                        .iter()
+                        .any(|w| c.contains(w))
+                })
+        })
+}
+
+/// The decimal separator to put between a whole amount ending `out` and the cents
+/// after it, or `None` when `out` does not end with a whole amount: digits grouped
+/// in threes by `,` or `.` (the other is the decimal), not already holding one.
+fn separator_before_cents(out: &str) -> Option<char> {
+    let number: String = out
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '\''))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if !number.ends_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let groups: Vec<&str> = number.split([',', '.', '\'']).collect();
+    let whole = match groups.split_first() {
+        Some((first, [])) => !first.is_empty(),
+        Some((first, rest)) => (1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3),
+        None => false,
+    };
+    if !whole {
+        return None;
+    }
+    Some(if number.contains('.') { ',' } else { '.' })
+}
+
+/// [`join_text`], where a piece marked as cents ([`in_cents_element`]) of two digits
+/// right after a whole amount is read as its cents (`$149` `99` is $149.99: joined
+/// with a space, the cents were a number without a currency, left out, and a listing
+/// at a floor of 149.99 was "below" it at 149.00).
+fn join_pieces<'a>(pieces: impl Iterator<Item = (&'a str, bool)>) -> String {
     let mut out = String::new();
-    for piece in pieces {
+    for (piece, cents) in pieces {
         let piece = piece.trim();
         if piece.is_empty() {
+            continue;
+        }
+        if cents
+            && piece.len() == 2
+            && piece.bytes().all(|b| b.is_ascii_digit())
+            && let Some(sep) = separator_before_cents(&out)
+        {
+            out.push(sep);
+            out.push_str(piece);
             continue;
         }
         let glue = match (out.chars().next_back(), piece.chars().next()) {
@@ -894,6 +955,41 @@ mod tests {
         // Ordinary text keeps its spaces.
         assert_eq!(j(&["Sold by", "Acme Store"]), "Sold by Acme Store");
         assert_eq!(j(&["$10", "–", "$20"]), "$10 – $20");
+    }
+
+    /// Cents printed apart in a superscript or a cents element (`$149<sup>99</sup>`,
+    /// Best Buy's, Walmart's and Home Depot's way): read whole, never as $149 and a
+    /// stray 99 (a listing at a floor of 149.99 was "below" it).
+    #[test]
+    fn cents_in_their_own_element_are_the_amounts_cents() {
+        let text = |html: &str| {
+            let doc = scraper::Html::parse_fragment(html);
+            let sel = scraper::Selector::parse(".p").unwrap();
+            super::current_text(doc.select(&sel).next().unwrap())
+        };
+        for (html, want) in [
+            ("<div class=p>$149<sup>99</sup></div>", "$149.99"),
+            (
+                "<div class=p><span>$</span><span>1,149</span><sup>99</sup></div>",
+                "$ 1,149.99",
+            ),
+            ("<div class=p>1.149<sup>99</sup> €</div>", "1.149,99 €"),
+            (
+                "<div class=p><span class=currency>$</span><span class=dollars>149</span><span class=cents>99</span></div>",
+                "$ 149.99",
+            ),
+            // Amazon's whole, decimal and fraction spans, as before.
+            (
+                "<div class=p><span class=a-price-whole>149<span class=a-price-decimal>.</span></span><span class=a-price-fraction>99</span></div>",
+                "149.99",
+            ),
+            // A footnote after a whole price, or cents after cents, stay apart.
+            ("<div class=p>$149.99<sup>12</sup></div>", "$149.99 12"),
+            ("<div class=p>$149.99<sup>1</sup></div>", "$149.99 1"),
+            ("<div class=p>Model X1<sup>2</sup></div>", "Model X1 2"),
+        ] {
+            assert_eq!(text(html), want, "{html}");
+        }
     }
 
     #[test]
