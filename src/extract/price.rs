@@ -836,6 +836,15 @@ const OTHER_OFFER_WORDS: &[&str] = &[
     "other sellers",
     "more buying choices",
     "other buying options",
+    "buying options",
+    "seller options",
+    "offers from",
+    "other offers",
+    "also available from",
+    "sellers from",
+    "marketplace items",
+    "like new",
+    "open-box",
     "gebraucht",
     "generalüberholt",
     "andere verkäufer",
@@ -894,6 +903,16 @@ fn gift_card_after(after: &str, next: bool) -> bool {
         crate::ident::occurrences(&head, g).any(|at| head[..at].split_whitespace().count() <= 2)
     })
 }
+
+/// Words right after an amount saying it is another seller's (`Best price $139.99
+/// from other retailers`).
+const OTHER_OFFER_AFTER: &[&str] = &[
+    "from other sellers",
+    "from other retailers",
+    "at other retailers",
+    "at other stores",
+    "elsewhere",
+];
 
 /// Does the text before an amount end with a count and "for" (`2 for $150`,
 /// `Buy 3 for $20`, `2 für 30 €`): a multi-buy offer, the price of several.
@@ -1166,6 +1185,16 @@ fn read_text(
 fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<&'static str> {
     let before = t.before(i, list);
     let after = t.after(i, list);
+    // `$129.99 for Plus members`, `for My Best Buy members`: a programme's name
+    // between (not a label of the next amount: `$149.99 For members: $129.99`).
+    let for_members = after.trim_start().strip_prefix("for ").is_some_and(|rest| {
+        rest.split_whitespace()
+            .take(4)
+            .any(|w| w.trim_matches(|c: char| !c.is_alphanumeric()) == "members")
+    });
+    if for_members && (i + 1 == list.len() || !after.trim_end().ends_with(':')) {
+        return Some("for members");
+    }
     CONDITION_WORDS
         .iter()
         .find(|w| has_word(&before, &[w]))
@@ -1260,11 +1289,42 @@ fn on_the_marketplaces_vat_basis(
         })
     };
     kept = leave_out_or_refuse(t, kept, basis, why, |i, l| {
-        let words = t.vat_words(i, l);
+        let words = if vat_label_names_next(t, i, l) {
+            String::new()
+        } else if i > 0 && vat_label_names_next(t, i - 1, l) {
+            t.after(i - 1, l)
+        } else {
+            t.vat_words(i, l)
+        };
         has_word(&words, wrong_basis)
             || (vat == VatBasis::Inclusive && japanese_inclusive(l) && !has_word(&words, INC_VAT))
     })?;
     Ok(kept)
+}
+
+/// Does the VAT label standing alone between amounts `i` and `i + 1` name the second
+/// (`$149.99 Excl. VAT $124.99`, `€149,99 Excl. BTW €123,96`)? A label after each
+/// amount names the one before it (`EUR29.66 (inc VAT) EUR24.71 (exc VAT)`); where
+/// the next has none, the arithmetic decides: an amount without VAT is the lower.
+/// Read as the first's, the gross price was left out and the net one read as the
+/// price on a marketplace whose prices include VAT (a false below-floor finding).
+fn vat_label_names_next(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    if i + 1 >= l.len() {
+        return false;
+    }
+    let after = t.after(i, l);
+    let label = after.trim_matches(|c: char| !c.is_alphanumeric());
+    let is = |list: &[&str]| {
+        list.iter()
+            .any(|w| w.trim_matches(|c: char| !c.is_alphanumeric()) == label)
+    };
+    let (ex, inc) = (is(EX_VAT), is(INC_VAT));
+    let next = t.after(i + 1, l);
+    if !(ex || inc) || has_word(&next, EX_VAT) || has_word(&next, INC_VAT) {
+        return false;
+    }
+    let (this, next) = (l[i].value, l[i + 1].value);
+    (ex && this > next) || (inc && this < next)
 }
 
 /// `kept` without what a price box shows beside the price that a buyer does not pay
@@ -1323,16 +1383,20 @@ fn not_paid_for_the_listing(
             static COUNT: LazyLock<regex::Regex> =
                 LazyLock::new(|| regex::Regex::new(r"\s*\(\s*\d+\s*\)").expect("a valid pattern"));
             has_word(&COUNT.replace_all(&t.before(i, l), ""), OTHER_OFFER_WORDS)
+                || t.followed_by(i, l, OTHER_OFFER_AFTER, OTHER_OFFER_WORDS)
         },
     )?;
     // An amount added after another (`$149.99 + $19.99 for 2-year protection`) is
     // a cost on top of the price, whatever the words after it: read as "the lowest
     // of 2 prices", the protection plan was the price.
+    // Not a count's plus (`Buy 3+ $139.99 each`).
     kept = leave_out(kept, "amounts added to the price", why, |i, l| {
+        let before = t.before(i, l);
         i > 0
-            && t.before(i, l)
+            && before
                 .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '+')
-                .ends_with('+')
+                .strip_suffix('+')
+                .is_some_and(|rest| !rest.ends_with(|c: char| c.is_alphanumeric()))
     });
     // Beside a price, a multi-buy offer is left out; alone (`2 for $10`) it stays
     // the price, the price of several: compared with one item's floor it can
@@ -2525,5 +2589,94 @@ mod tests {
             "{:?}",
             r.why
         );
+    }
+
+    /// What stands beside the price in real price boxes and was read as "the lowest
+    /// of 2 prices": other sellers' and used offers in the words Walmart, Amazon and
+    /// Best Buy use, a VAT label before the net amount, a programme's members' price.
+    #[test]
+    fn other_offers_vat_labels_and_members_beside_the_price() {
+        for (text, currency, want, left_out) in [
+            (
+                "$149.99 More seller options (3) Starting from $139.99",
+                "USD",
+                14999,
+                "other offers",
+            ),
+            (
+                "$149.99 Compare 5 offers from $139.99",
+                "USD",
+                14999,
+                "other offers",
+            ),
+            (
+                "$149.99 See all buying options from $139.99",
+                "USD",
+                14999,
+                "other offers",
+            ),
+            (
+                "$149.99 Also available from $139.99",
+                "USD",
+                14999,
+                "other offers",
+            ),
+            ("$149.99 Like New $119.99", "USD", 14999, "other offers"),
+            (
+                "$149.99 Open-box from $119.99",
+                "USD",
+                14999,
+                "other offers",
+            ),
+            (
+                "$149.99 Best price $139.99 from other retailers",
+                "USD",
+                14999,
+                "other offers",
+            ),
+            (
+                "$149.99 Excl. VAT $124.99",
+                "USD",
+                14999,
+                "without VAT: 124.99",
+            ),
+            (
+                "€149,99 Excl. BTW €123,96",
+                "EUR",
+                14999,
+                "without VAT: 123.96",
+            ),
+            (
+                "149,99 € netto 126,04 €",
+                "EUR",
+                14999,
+                "without VAT: 126.04",
+            ),
+            // A label after each amount names it, as before.
+            (
+                "EUR29.66 (inc VAT) EUR24.71 (exc VAT)",
+                "EUR",
+                2966,
+                "without VAT: 24.71",
+            ),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount, Decimal::new(want, 2), "{text}: {:?}", r.why);
+            assert!(
+                r.why.iter().any(|w| w.contains(left_out)),
+                "{text}: {:?}",
+                r.why
+            );
+            assert!(r.among.is_empty(), "{text}: {:?}", r.among);
+        }
+        let r = read_in("$149.99 $129.99 for Plus members", "USD").unwrap();
+        assert_eq!(r.money.amount, Decimal::new(12999, 2));
+        assert_eq!(
+            r.on_condition.map(|c| (c.words, c.for_everyone)),
+            Some(("for members", Some(Decimal::new(14999, 2))))
+        );
+        // A count's plus adds nothing.
+        let r = read_in("$149.99 Buy 3+ $139.99 each", "USD").unwrap();
+        assert!(!r.why.iter().any(|w| w.contains("added")), "{:?}", r.why);
     }
 }
