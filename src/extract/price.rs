@@ -717,6 +717,44 @@ const FEE_WORDS: &[&str] = &[
     "recycling",
     "sales tax",
     "estimated tax",
+    // Recycling fees and levies on electronics, printed beside the price.
+    "éco-participation",
+    "eco-participation",
+    "éco-part",
+    "écotaxe",
+    "ecotaxe",
+    "raee",
+    "weee",
+    "ehf",
+    "environmental handling",
+    "canon digital",
+    "urheberabgabe",
+    "urheberrechtsabgabe",
+];
+
+/// Words before an amount after the price saying it is part of that price (`149,99 €
+/// dont 0,50 € d'éco-participation`, `inkl. 2,56 € Urheberabgabe`, `includes $12.50
+/// tax`, `うち消費税 ¥1,164`): French, Italian and Spanish shops print the recycling
+/// fee or the levy included in the price right under it, and read as "the lowest of
+/// 2 prices" the fee became the price.
+const INCLUDED_WORDS: &[&str] = &[
+    "dont",
+    "incl.",
+    "incl",
+    "inc.",
+    "inkl.",
+    "inkl",
+    "including",
+    "includes",
+    "included",
+    "incluye",
+    "incluido",
+    "incluidos",
+    "di cui",
+    "inclusief",
+    "inclus",
+    "うち",
+    "其中",
 ];
 
 /// Words after an amount saying the same.
@@ -732,6 +770,18 @@ const FEE_AFTER: &[&str] = &[
     "estimated tax",
     "in tax",
     "in taxes",
+    "d'éco-participation",
+    "éco-participation",
+    "d'éco-part",
+    "écotaxe",
+    "de canon digital",
+    "canon digital",
+    "contributo raee",
+    "raee",
+    "weee",
+    "ehf",
+    "urheberabgabe",
+    "urheberrechtsabgabe",
 ];
 
 /// Words before an amount saying it is one instalment of the price, not the price
@@ -1357,6 +1407,9 @@ fn not_paid_for_the_listing(
     kept = leave_out_or_refuse(t, kept, "fees and deposits", why, |i, l| {
         has_word(&t.before(i, l), FEE_WORDS) || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
     })?;
+    kept = leave_out(kept, "amounts included in the price", why, |i, l| {
+        i > 0 && has_word(&t.before(i, l), INCLUDED_WORDS)
+    });
     kept = leave_out_or_refuse(t, kept, "instalments", why, |i, l| {
         let before = t.before(i, l);
         has_word(&before, INSTALMENT_WORDS)
@@ -1720,6 +1773,8 @@ impl PriceText {
     /// `labels_next`, words written before what they name: in `CA$99.99 Deposit
     /// $10.00` the deposit is the $10.
     ///
+    /// A colon ending the words makes them a label too.
+    ///
     /// Punctuation says otherwise: a word followed by a comma, a semicolon or a
     /// closing bracket ends what it names (`+ $10 shipping, $7.00 sales tax`), and so
     /// does one after an amount added with `+`.
@@ -1731,7 +1786,9 @@ impl PriceText {
                 .before(i, list)
                 .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '+')
                 .ends_with('+');
-        if i + 1 < list.len() && labels_next.contains(&word) && !ends_here {
+        // A colon ends a label of the next amount (`149,99 € Contributo RAEE: 0,50 €`).
+        let label = labels_next.contains(&word) || after.trim_end().ends_with([':', '：']);
+        if i + 1 < list.len() && label && !ends_here {
             return false;
         }
         starts_with_word(&after, words)
@@ -2678,5 +2735,35 @@ mod tests {
         // A count's plus adds nothing.
         let r = read_in("$149.99 Buy 3+ $139.99 each", "USD").unwrap();
         assert!(!r.why.iter().any(|w| w.contains("added")), "{:?}", r.why);
+    }
+
+    /// Fees and levies a price includes, printed under it as European shops must
+    /// (`dont 0,50 € d'éco-participation`, `contributo RAEE`, `canon digital`,
+    /// `Urheberabgabe`, `WEEE`, Canada's `EHF`), and taxes it includes: each was
+    /// "the lowest of 2 prices", the fee became the price.
+    #[test]
+    fn fees_and_taxes_included_in_the_price_are_not_the_price() {
+        for (text, currency, want) in [
+            ("149,99 € dont 0,50 € d'éco-participation", "EUR", 14999),
+            ("149,99 € Dont éco-part. : 0,30 €", "EUR", 14999),
+            ("149,99 € (dont écotaxe 0,50 €)", "EUR", 14999),
+            ("149,99 € Contributo RAEE: 0,50 €", "EUR", 14999),
+            ("149,99 € Canon digital incluido: 3,15 €", "EUR", 14999),
+            ("149,99 € incluye 3,15 € de canon digital", "EUR", 14999),
+            (
+                "149,99 € inkl. MwSt. und 2,56 € Urheberabgabe",
+                "EUR",
+                14999,
+            ),
+            ("£149.99 inc. £0.50 WEEE", "GBP", 14999),
+            ("$149.99 EHF: $0.50", "CAD", 14999),
+            ("149,99 € dont 4,17 € de TVA", "EUR", 14999),
+            ("$149.99 includes $12.50 tax", "USD", 14999),
+            ("¥12,800 (税込) うち消費税 ¥1,164", "JPY", 1280000),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount, Decimal::new(want, 2), "{text}: {:?}", r.why);
+            assert!(r.among.is_empty(), "{text}: {:?}", r.among);
+        }
     }
 }
