@@ -46,6 +46,8 @@ const MARKERS: &[(&str, &str)] = &[
     ("Р", "RUB"), ("грн", "UAH"), ("₴", "UAH"), ("UAH", "UAH"), ("лв", "BGN"),
     ("BGN", "BGN"), ("֏", "AMD"), ("؋", "AFN"), ("تومان", "IRR"), ("ریال", "IRR"),
     ("جنيه", "EGP"), ("درهم", "AED"), ("AED", "AED"), ("ريال", "SAR"), ("﷼", "SAR"),
+    ("ر.س", "SAR"), ("د.إ", "AED"), ("ر.ق", "QAR"), ("د.ك", "KWD"), ("ر.ع", "OMR"),
+    ("د.ب", "BHD"), ("ج.م", "EGP"),
     ("SAR", "SAR"), ("र", "NPR"), ("৳", "BDT"), ("฿", "THB"), ("THB", "THB"),
     ("៛", "KHR"), ("₡", "CRC"), ("₤", "GBP"), ("£", "GBP"), ("₦", "NGN"), ("₨", "PKR"),
     ("₪", "ILS"), ("ILS", "ILS"), ("₫", "VND"), ("đ", "VND"), ("VND", "VND"),
@@ -433,9 +435,24 @@ fn normalize(text: &str) -> String {
         .map(|c| match c {
             '\u{a0}' => ' ',
             '\u{2019}' | '\u{02bc}' => '\'',
-            c => c,
+            // The Arabic decimal and thousands separators (`١٬٢٩٩٫٠٠`).
+            '\u{066b}' => '.',
+            '\u{066c}' => ',',
+            c => ascii_digit(c).unwrap_or(c),
         })
         .collect()
+}
+
+/// A digit of another script as its ASCII digit: Arabic-Indic (`١٤٩`, Saudi and
+/// Egyptian shops), Persian, Devanagari, Bengali, Thai, Myanmar, Khmer. NFKC leaves
+/// them as they are, and a price written in them held "no readable amount".
+fn ascii_digit(c: char) -> Option<char> {
+    const ZEROS: [u32; 7] = [0x0660, 0x06f0, 0x0966, 0x09e6, 0x0e50, 0x1040, 0x17e0];
+    let code = c as u32;
+    ZEROS
+        .iter()
+        .find(|&&zero| (zero..zero + 10).contains(&code))
+        .and_then(|zero| char::from_digit(code - zero, 10))
 }
 
 /// What a page says about a price besides its text.
@@ -2764,6 +2781,29 @@ mod tests {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount, Decimal::new(want, 2), "{text}: {:?}", r.why);
             assert!(r.among.is_empty(), "{text}: {:?}", r.among);
+        }
+    }
+
+    /// Digits of other scripts and the Gulf's abbreviated currency signs: a price in
+    /// Arabic-Indic digits held "no readable amount", and `149.00 ر.س` on a US
+    /// marketplace was read as US dollars.
+    #[test]
+    fn other_scripts_digits_and_gulf_currency_signs() {
+        for (text, marketplace, amount, currency) in [
+            ("١٤٩٫٩٩ ر.س", "SAR", 14999, "SAR"),
+            ("١٬٢٩٩٫٠٠ د.إ", "AED", 129900, "AED"),
+            ("۱۴۹ تومان", "IRR", 14900, "IRR"),
+            ("₹१,४९९", "INR", 149900, "INR"),
+            ("฿๑๔๙", "THB", 14900, "THB"),
+            ("149.00 ر.س", "USD", 14900, "SAR"),
+            ("د.إ 149.00", "USD", 14900, "AED"),
+        ] {
+            let r = read_in(text, marketplace).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                (r.money.amount, r.money.currency.code()),
+                (Decimal::new(amount, 2), currency),
+                "{text}"
+            );
         }
     }
 }
