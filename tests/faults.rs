@@ -607,6 +607,43 @@ async fn a_price_per_item_beside_a_former_price_is_the_price() {
     .await;
 }
 
+/// bidbay's structured data keeps a price a fifth over what its price box shows (a
+/// sale the markup template never got): the lower is checked and the listing says
+/// both. Read from the structured data alone, bidbay's violations under the floor
+/// by less than a sixth were missed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_price_box_under_stale_structured_data_is_checked_and_both_are_said() {
+    let run = scan_with(vec![(Site::Bidbay, Fault::StaleStructuredPrice)]).await;
+    assert!(
+        run.detection.missed.is_empty(),
+        "violations missed: {:?}",
+        run.detection.missed
+    );
+    let mut said = 0;
+    for o in run.store.latest_observations() {
+        let o = o.expect("observation");
+        if o.listing.marketplace != "bidbay" || o.listing.price.is_none() {
+            continue;
+        }
+        let choice = o.listing.price_choice.clone().unwrap_or_default();
+        assert!(
+            choice.starts_with("the page's price box and its structured data disagree"),
+            "{}: {choice:?}",
+            o.listing.listing_id
+        );
+        said += 1;
+    }
+    assert!(said > 10, "bidbay listings with a price: {said}");
+    let below = run
+        .store
+        .findings()
+        .map(|f| f.expect("finding").finding)
+        .filter(|f| f.marketplace == "bidbay" && f.kind.as_str() == "below_floor")
+        .inspect(|f| assert!(f.detail.contains("disagree"), "{}", f.detail))
+        .count();
+    assert!(below > 0, "bidbay has violations");
+}
+
 /// Multipacks: a listing selling two at one price is held to the floor of each item
 /// in it ("2-Pack Acme P3 Earbuds" at 60.00 is 30.00 an item, under a floor of
 /// 49.00), as brands' price policies hold them; one item sold "with 3 Pack Ear

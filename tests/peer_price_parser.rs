@@ -301,3 +301,57 @@ fn struck_through_prices_are_not_the_price() {
     // Only struck text: it is what the selector names.
     assert_eq!(read("<del>$60.00</del>").as_deref(), Some("60.00"));
 }
+
+/// Structured data and the price box giving different prices (shops' markup goes
+/// stale): the lower is checked and the listing says both; a price box showing one
+/// variant above the structured data's lowest is a variant, said as such.
+#[test]
+fn structured_data_and_the_price_box_disagreeing_are_both_said() {
+    let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
+    let mut m = config.marketplace("suite").unwrap().clone();
+    m.currency = brandguard::money::Currency::new("USD").unwrap();
+    let read = |offers: &str, shown: &str| {
+        let page = format!(
+            "<!doctype html><script type=\"application/ld+json\">{{\"@type\":\"Product\",\
+             \"name\":\"Executive Anvil\",\"offers\":{offers}}}</script>\
+             <h1>Executive Anvil</h1><span class=price>{shown}</span>"
+        );
+        let url = url::Url::parse("https://shop.example/p/1").unwrap();
+        let l = inspect(&config, &m, &Page::saved(url, page.into_bytes()))
+            .unwrap()
+            .listing;
+        (
+            l.price.map(|p| p.amount.to_string()),
+            l.price_choice.unwrap_or_default(),
+        )
+    };
+    let one = |p: &str| format!("{{\"price\":\"{p}\",\"priceCurrency\":\"USD\"}}");
+    // A sale in the box the markup never got.
+    let (price, choice) = read(&one("199.99"), "$149.99");
+    assert_eq!(price.as_deref(), Some("149.99"));
+    assert!(
+        choice.starts_with("the page's price box and its structured data disagree")
+            && choice.contains("149.99 USD shown")
+            && choice.contains("199.99 USD in its structured data"),
+        "{choice}"
+    );
+    // A stale sale in the markup under the box's price: still the lower, said.
+    let (price, choice) = read(&one("129.99"), "$199.99");
+    assert_eq!(price.as_deref(), Some("129.99"));
+    assert!(choice.contains("199.99 USD shown"), "{choice}");
+    // Agreeing, or a box in another currency: nothing to say.
+    assert_eq!(
+        read(&one("199.99"), "$199.99"),
+        (Some("199.99".into()), String::new())
+    );
+    assert_eq!(
+        read(&one("199.99"), "€149.99"),
+        (Some("199.99".into()), String::new())
+    );
+    // Variants: the box shows one above the lowest.
+    let variants = "[{\"price\":\"149.99\",\"priceCurrency\":\"USD\"},\
+                    {\"price\":\"199.99\",\"priceCurrency\":\"USD\"}]";
+    let (price, choice) = read(variants, "$199.99");
+    assert_eq!(price.as_deref(), Some("149.99"));
+    assert!(choice.starts_with("the lowest of 2 offers"), "{choice}");
+}

@@ -368,6 +368,16 @@ pub(super) fn multipacked(l: &DemoListing, position: usize) -> DemoListing {
 }
 
 /// bidbay's item page of a listing sold by auction ([`super::Fault::Auction`]).
+/// bidbay's item page whose microdata and Open Graph prices are a fifth over the
+/// price its price box shows ([`super::Fault::StaleStructuredPrice`]).
+pub(super) fn with_stale_structured_price(page: &str, price: Decimal) -> String {
+    let stale = format!("{:.2}", (price * Decimal::new(12, 1)).round_dp(2));
+    page.replace(
+        &format!("content=\"{price:.2}\""),
+        &format!("content=\"{stale}\""),
+    )
+}
+
 pub(super) fn as_auction(page: &str) -> String {
     page.replacen(
         "<span class=\"format\">Buy It Now</span>",

@@ -108,6 +108,10 @@ pub enum Fault {
     /// priced under a brand's minimum advertised price
     /// ([`pages::with_price_in_cart`]).
     PriceInCart,
+    /// bidbay's structured data is stale: its microdata and Open Graph prices are a
+    /// fifth over what the price box shows, as a shop's markup template keeps the
+    /// price from before a sale ([`pages::with_stale_structured_price`]).
+    StaleStructuredPrice,
     /// bidbay's listings sell by auction (`Auction` where `Buy It Now` stood): their
     /// price is a bid ([`pages::as_auction`]).
     Auction,
@@ -175,7 +179,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `other-offers`, `per-item`, `price-in-cart`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `other-offers`, `per-item`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -212,6 +216,7 @@ impl FromStr for Fault {
             "per-item" => Fault::PerItem,
             "price-in-cart" => Fault::PriceInCart,
             "auction" => Fault::Auction,
+            "stale-structured-price" => Fault::StaleStructuredPrice,
             "multipack" => Fault::Multipack,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
@@ -674,7 +679,7 @@ fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
 }
 
 /// Listing `l`'s page as the site's page-changing faults shape it (a redesign,
-/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, other offers, a price per item, a price shown only in the cart, an auction, multipacks).
+/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, other offers, a price per item, a price shown only in the cart, an auction, stale structured data, multipacks).
 fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     let packed;
     let l = match st.has(|f| matches!(f, Fault::Multipack)) {
@@ -711,6 +716,12 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     }
     if st.has(|f| matches!(f, Fault::Auction)).is_some() {
         page = pages::as_auction(&page);
+    }
+    if st
+        .has(|f| matches!(f, Fault::StaleStructuredPrice))
+        .is_some()
+    {
+        page = pages::with_stale_structured_price(&page, l.price);
     }
     page
 }

@@ -85,11 +85,16 @@ pub fn auction_words(text: &str) -> Option<&'static str> {
 /// How a [`Listing::price_choice`] for a price on a condition begins.
 const ON_A_CONDITION: &str = "a price only some buyers pay, as the page says";
 
+/// How a [`Listing::price_choice`] begins when the page's price box and its
+/// structured data give different prices.
+const PRICES_DISAGREE: &str = "the page's price box and its structured data disagree";
+
 /// A listing's [`Listing::price_choice`] as a finding or a scorecard says it: of
 /// the lowest of several prices, that which variant sells at it the page does not
-/// say; of a price on a condition (members, subscribers), the condition as it is.
+/// say; of a price on a condition (members, subscribers), the condition as it is;
+/// of prices that disagree, both.
 pub fn choice_sentence(choice: &str) -> String {
-    if choice.starts_with(ON_A_CONDITION) {
+    if choice.starts_with(ON_A_CONDITION) || choice.starts_with(PRICES_DISAGREE) {
         choice.to_string()
     } else {
         format!("{choice} — which variant sells at it, the page does not say")
@@ -791,6 +796,7 @@ impl Reader<'_> {
         {
             self.choices.insert("price".into(), choice);
         }
+        let list = self.price_box_too(list, &f.price, hints, m);
         let (price, basis) = match (&list, &coupon) {
             (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
                 (Some(c.clone()), PriceBasis::Coupon)
@@ -819,6 +825,53 @@ impl Reader<'_> {
             in_cart,
             text: price_text,
         }
+    }
+
+    /// The price as structured data gave it, held against what the adapter's price
+    /// box shows. Shops' structured data goes stale (a sale ended, a price changed
+    /// by a script the markup template never saw): a finding on the structured price
+    /// alone said "offered at 129.99" beside a page showing 199.99, and a sale shown
+    /// in the box under a regular price in the markup was missed. Where both read
+    /// in one currency and differ, the lower is checked and the listing says both
+    /// ([`PRICES_DISAGREE`]), except where the structured data's price is the low
+    /// end of several (variants, a range) and the box shows a higher one: that is a
+    /// variant, said as before.
+    fn price_box_too(
+        &mut self,
+        list: Option<Money>,
+        rules: &[FieldRule],
+        hints: price::Hints,
+        m: &Marketplace,
+    ) -> Option<Money> {
+        let from_structured = self
+            .sources
+            .get("price")
+            .is_some_and(|s| !s.starts_with("selector"));
+        let (Some(structured), true) = (list.as_ref(), from_structured) else {
+            return list;
+        };
+        let Some((text, src)) = by_selectors(self.doc, rules) else {
+            return list;
+        };
+        let Ok(shown) = read_amount(&text, hints, m).map(|r| r.money) else {
+            return list;
+        };
+        let variants = self.choices.contains_key("price");
+        if shown.currency != structured.currency
+            || shown.amount == structured.amount
+            || (variants && shown.amount > structured.amount)
+        {
+            return list;
+        }
+        let note = format!(
+            "{PRICES_DISAGREE}: {shown} shown ({src}), {structured} in its structured data; the lower is checked"
+        );
+        self.choices.insert("price".into(), note);
+        Some(if shown.amount < structured.amount {
+            shown
+        } else {
+            structured.clone()
+        })
     }
 
     /// A price field's text read as money; why it cannot be read goes to `missing`,
