@@ -355,3 +355,29 @@ fn structured_data_and_the_price_box_disagreeing_are_both_said() {
     assert_eq!(price.as_deref(), Some("149.99"));
     assert!(choice.starts_with("the lowest of 2 offers"), "{choice}");
 }
+
+/// A price selector naming several elements (the box and a rail's prices) checks no
+/// lower price it reads: the structured data's is checked, and the disagreement said.
+#[test]
+fn a_price_selector_naming_several_elements_checks_no_lower_price() {
+    let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
+    let mut m = config.marketplace("suite").unwrap().clone();
+    m.currency = brandguard::money::Currency::new("USD").unwrap();
+    let page = "<!doctype html><script type=\"application/ld+json\">{\"@type\":\"Product\",\
+        \"name\":\"Executive Anvil\",\"offers\":{\"price\":\"199.99\",\"priceCurrency\":\"USD\"}}\
+        </script><h1>Executive Anvil</h1><div class=rail><span class=price>$19.99</span></div>\
+        <span class=price>$199.99</span>";
+    let url = url::Url::parse("https://shop.example/p/1").unwrap();
+    let l = inspect(&config, &m, &Page::saved(url, page.as_bytes().to_vec()))
+        .unwrap()
+        .listing;
+    assert_eq!(
+        l.price.map(|p| p.amount.to_string()).as_deref(),
+        Some("199.99")
+    );
+    let choice = l.price_choice.unwrap_or_default();
+    assert!(
+        choice.contains("19.99 USD shown") && choice.contains("the structured data's is checked"),
+        "{choice}"
+    );
+}

@@ -835,7 +835,10 @@ impl Reader<'_> {
     /// in one currency and differ, the lower is checked and the listing says both
     /// ([`PRICES_DISAGREE`]), except where the structured data's price is the low
     /// end of several (variants, a range) and the box shows a higher one: that is a
-    /// variant, said as before.
+    /// variant, said as before. A lower price in the box counts only where the
+    /// selector names one element: an adapter's price selector was only a fallback
+    /// on pages with structured data, and one that also names other sellers' prices
+    /// in a rail must not make findings it never made.
     fn price_box_too(
         &mut self,
         list: Option<Money>,
@@ -850,7 +853,10 @@ impl Reader<'_> {
         let (Some(structured), true) = (list.as_ref(), from_structured) else {
             return list;
         };
-        let Some((text, src)) = by_selectors(self.doc, rules) else {
+        let Some((rule, text)) = rules
+            .iter()
+            .find_map(|r| apply(self.doc, r).map(|t| (r, t)))
+        else {
             return list;
         };
         let Ok(shown) = read_amount(&text, hints, m).map(|r| r.money) else {
@@ -863,15 +869,25 @@ impl Reader<'_> {
         {
             return list;
         }
-        let note = format!(
-            "{PRICES_DISAGREE}: {shown} shown ({src}), {structured} in its structured data; the lower is checked"
+        // A selector written as a fallback may also match a rail's or a review's
+        // price: only one it names alone is the price box.
+        let alone = self.doc.select(&rule.selector).nth(1).is_none();
+        let (checked, which) = match (shown.amount < structured.amount, alone) {
+            (true, true) => (shown.clone(), "the lower is checked"),
+            (true, false) => (
+                structured.clone(),
+                "the selector names several elements: the structured data's is checked",
+            ),
+            (false, _) => (structured.clone(), "the lower is checked"),
+        };
+        self.choices.insert(
+            "price".into(),
+            format!(
+                "{PRICES_DISAGREE}: {shown} shown (selector {}), {structured} in its structured data; {which}",
+                rule.css
+            ),
         );
-        self.choices.insert("price".into(), note);
-        Some(if shown.amount < structured.amount {
-            shown
-        } else {
-            structured.clone()
-        })
+        Some(checked)
     }
 
     /// A price field's text read as money; why it cannot be read goes to `missing`,
