@@ -1259,7 +1259,7 @@ fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<&'static str>
             .take(4)
             .any(|w| w.trim_matches(|c: char| !c.is_alphanumeric()) == "members")
     });
-    if for_members && (i + 1 == list.len() || !after.trim_end().ends_with(':')) {
+    if for_members && (i + 1 == list.len() || !ends_with_colon(&after)) {
         return Some("for members");
     }
     CONDITION_WORDS
@@ -1527,6 +1527,17 @@ fn leave_out_or_refuse(
 /// Do the words between two amounts end with a comma, a semicolon or a closing
 /// bracket, once the next amount's currency sign or code is set aside
 /// (`shipping, $`, `shipping, usd `)?
+/// Do the words between two amounts end with a colon, before at most the next
+/// amount's currency sign or prefix (`for members: $`, `RAEE: us $`)? Then they
+/// label the next amount.
+fn ends_with_colon(between: &str) -> bool {
+    between.rfind([':', '：']).is_some_and(|at| {
+        between[at..]
+            .split(|c: char| !c.is_alphanumeric())
+            .all(|w| w.chars().count() <= 3 && !w.chars().any(|c| c.is_ascii_digit()))
+    })
+}
+
 fn ends_with_stop(between: &str) -> bool {
     const STOPS: [char; 5] = [',', ';', ')', '）', '、'];
     let mut t = between;
@@ -1804,7 +1815,7 @@ impl PriceText {
                 .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '+')
                 .ends_with('+');
         // A colon ends a label of the next amount (`149,99 € Contributo RAEE: 0,50 €`).
-        let label = labels_next.contains(&word) || after.trim_end().ends_with([':', '：']);
+        let label = labels_next.contains(&word) || ends_with_colon(&after);
         if i + 1 < list.len() && label && !ends_here {
             return false;
         }
@@ -2805,5 +2816,19 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    /// Words ending in a colon before the next amount, its currency sign between,
+    /// label that amount: `$149.99 For members: $129.99` made both members' prices.
+    #[test]
+    fn a_label_ending_in_a_colon_names_the_next_amount() {
+        let r = read_in("$149.99 For members: $129.99", "USD").unwrap();
+        let c = r.on_condition.expect("a members' price");
+        assert_eq!(
+            (r.money.amount, c.for_everyone),
+            (Decimal::new(12999, 2), Some(Decimal::new(14999, 2)))
+        );
+        let r = read_in("149,99 € Contributo RAEE: 0,50 €", "EUR").unwrap();
+        assert_eq!(r.money.amount, Decimal::new(14999, 2), "{:?}", r.why);
     }
 }
