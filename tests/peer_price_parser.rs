@@ -320,15 +320,17 @@ fn structured_data_and_the_price_box_disagreeing_are_both_said() {
         let l = inspect(&config, &m, &Page::saved(url, page.into_bytes()))
             .unwrap()
             .listing;
+        let source = l.sources.get("price").cloned().unwrap_or_default();
         (
             l.price.map(|p| p.amount.to_string()),
-            l.price_choice.unwrap_or_default(),
+            format!("{} [{source}]", l.price_choice.unwrap_or_default()),
         )
     };
     let one = |p: &str| format!("{{\"price\":\"{p}\",\"priceCurrency\":\"USD\"}}");
     // A sale in the box the markup never got.
     let (price, choice) = read(&one("199.99"), "$149.99");
     assert_eq!(price.as_deref(), Some("149.99"));
+    assert!(choice.ends_with("[selector .price]"), "{choice}");
     assert!(
         choice.starts_with("the page's price box and its structured data disagree")
             && choice.contains("149.99 USD shown")
@@ -339,14 +341,15 @@ fn structured_data_and_the_price_box_disagreeing_are_both_said() {
     let (price, choice) = read(&one("129.99"), "$199.99");
     assert_eq!(price.as_deref(), Some("129.99"));
     assert!(choice.contains("199.99 USD shown"), "{choice}");
+    assert!(choice.ends_with("[json-ld]"), "{choice}");
     // Agreeing, or a box in another currency: nothing to say.
     assert_eq!(
         read(&one("199.99"), "$199.99"),
-        (Some("199.99".into()), String::new())
+        (Some("199.99".into()), " [json-ld]".into())
     );
     assert_eq!(
         read(&one("199.99"), "€149.99"),
-        (Some("199.99".into()), String::new())
+        (Some("199.99".into()), " [json-ld]".into())
     );
     // Variants: the box shows one above the lowest.
     let variants = "[{\"price\":\"149.99\",\"priceCurrency\":\"USD\"},\

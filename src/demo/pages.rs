@@ -367,7 +367,6 @@ pub(super) fn multipacked(l: &DemoListing, position: usize) -> DemoListing {
     l
 }
 
-/// bidbay's item page of a listing sold by auction ([`super::Fault::Auction`]).
 /// bidbay's item page whose microdata and Open Graph prices are a fifth over the
 /// price its price box shows ([`super::Fault::StaleStructuredPrice`]).
 pub(super) fn with_stale_structured_price(page: &str, price: Decimal) -> String {
@@ -378,6 +377,7 @@ pub(super) fn with_stale_structured_price(page: &str, price: Decimal) -> String 
     )
 }
 
+/// bidbay's item page of a listing sold by auction ([`super::Fault::Auction`]).
 pub(super) fn as_auction(page: &str) -> String {
     page.replacen(
         "<span class=\"format\">Buy It Now</span>",

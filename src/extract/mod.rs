@@ -360,7 +360,7 @@ fn current_text(e: ElementRef) -> String {
                 } else if struck == 0
                     && let Some(t) = n.value().as_text()
                 {
-                    pieces.push((&**t, in_cents_element(n)));
+                    pieces.push((&**t, two_digits(t) && in_cents_element(n)));
                 }
             }
             ego_tree::iter::Edge::Close(n) if is_struck(n) => struck -= 1,
@@ -459,20 +459,27 @@ fn join_text<'a>(pieces: impl Iterator<Item = &'a str>) -> String {
     join_pieces(pieces.map(|p| (p, false)))
 }
 
+/// Two ASCII digits, trimmed: what cents printed apart look like.
+fn two_digits(text: &str) -> bool {
+    let t = text.trim();
+    t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Is text node `n` in an element that prints cents apart from the whole amount:
 /// a superscript (`$149<sup>99</sup>`, as Best Buy, Walmart and Home Depot print
-/// prices) or an element whose class says so (`cents`, `fraction`, `decimal`)?
+/// prices) or an element whose class has a part saying so (`cents`,
+/// `a-price-fraction`, `price__decimal`; not `text-center` or `percent`)?
 fn in_cents_element(n: ego_tree::NodeRef<scraper::Node>) -> bool {
-    n.parent()
-        .and_then(|p| p.value().as_element().map(|el| (el.name(), el)))
-        .is_some_and(|(name, el)| {
-            name == "sup"
-                || el.classes().any(|c| {
-                    let c = c.to_ascii_lowercase();
-                    ["cent", "fraction", "decimal"]
-                        .iter()
-                        .any(|w| c.contains(w))
-                })
+    let Some(el) = n.parent().and_then(|p| p.value().as_element()) else {
+        return false;
+    };
+    el.name() == "sup"
+        || el.classes().any(|c| {
+            c.split(['-', '_']).any(|part| {
+                ["cent", "cents", "fraction", "decimal", "decimals"]
+                    .iter()
+                    .any(|w| part.eq_ignore_ascii_case(w))
+            })
         })
 }
 
@@ -480,14 +487,9 @@ fn in_cents_element(n: ego_tree::NodeRef<scraper::Node>) -> bool {
 /// after it, or `None` when `out` does not end with a whole amount: digits grouped
 /// in threes by `,` or `.` (the other is the decimal), not already holding one.
 fn separator_before_cents(out: &str) -> Option<char> {
-    let number: String = out
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '\''))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let number = &out[out
+        .trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, ',' | '.' | '\''))
+        .len()..];
     if !number.ends_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
@@ -514,11 +516,7 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = (&'a str, bool)>) -> String {
         if piece.is_empty() {
             continue;
         }
-        if cents
-            && piece.len() == 2
-            && piece.bytes().all(|b| b.is_ascii_digit())
-            && let Some(sep) = separator_before_cents(&out)
-        {
+        if cents && let Some(sep) = separator_before_cents(&out) {
             out.push(sep);
             out.push_str(piece);
             continue;
@@ -859,7 +857,8 @@ impl Reader<'_> {
         else {
             return list;
         };
-        let Ok(shown) = read_amount(&text, hints, m).map(|r| r.money) else {
+        // Capped as every field is: a hostile page's box may hold megabytes.
+        let Ok(shown) = read_amount(&cap(text), hints, m).map(|r| r.money) else {
             return list;
         };
         let variants = self.choices.contains_key("price");
@@ -873,7 +872,12 @@ impl Reader<'_> {
         // price: only one it names alone is the price box.
         let alone = self.doc.select(&rule.selector).nth(1).is_none();
         let (checked, which) = match (shown.amount < structured.amount, alone) {
-            (true, true) => (shown.clone(), "the lower is checked"),
+            (true, true) => {
+                // The price checked is the box's: its source says so.
+                self.sources
+                    .insert("price".into(), format!("selector {}", rule.css));
+                (shown.clone(), "the lower is checked")
+            }
             (true, false) => (
                 structured.clone(),
                 "the selector names several elements: the structured data's is checked",
@@ -1056,6 +1060,15 @@ mod tests {
             ("<div class=p>$149.99<sup>12</sup></div>", "$149.99 12"),
             ("<div class=p>$149.99<sup>1</sup></div>", "$149.99 1"),
             ("<div class=p>Model X1<sup>2</sup></div>", "Model X1 2"),
+            // Classes that only hold the letters are no cents elements.
+            (
+                "<div class=p>$149<span class=text-center>99</span></div>",
+                "$149 99",
+            ),
+            (
+                "<div class=p>$149<span class=percent>25</span></div>",
+                "$149 25",
+            ),
         ] {
             assert_eq!(text(html), want, "{html}");
         }

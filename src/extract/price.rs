@@ -23,7 +23,8 @@ use crate::money::{Currency, Money};
 #[rustfmt::skip]
 const MARKERS: &[(&str, &str)] = &[
     ("US $", "USD"), ("AU $", "AUD"), ("C $", "CAD"), ("CA $", "CAD"), ("NZ $", "NZD"),
-    ("HK $", "HKD"), ("NT $", "TWD"), ("MX $", "MXN"), ("US$", "USD"), ("USD", "USD"), ("$U", "UYU"), ("A$", "AUD"),
+    ("HK $", "HKD"), ("NT $", "TWD"), ("MX $", "MXN"), ("US$", "USD"), ("USD", "USD"),
+    ("$U", "UYU"), ("A$", "AUD"),
     ("AU$", "AUD"), ("AUD", "AUD"), ("B/.", "PAB"), ("BD", "BHD"), ("BZ$", "BZD"),
     ("Br", "BYN"), ("Bs", "VES"), ("C$", "CAD"), ("CA$", "CAD"), ("CAD", "CAD"),
     ("FCFA", "XAF"), ("CFA", "XOF"), ("CHF", "CHF"), ("CUC$", "CUC"), ("DKK", "DKK"),
@@ -427,7 +428,8 @@ fn sep_is_decimal(raw: &str, sep: char, minor_units: Option<u32>) -> bool {
 }
 
 /// Cleans up text as pages write it: full-width forms (`￥８９９`) to ASCII,
-/// non-breaking spaces to spaces.
+/// non-breaking spaces to spaces, other scripts' digits and separators to ASCII
+/// ones, typographic apostrophes to `'`.
 fn normalize(text: &str) -> String {
     // Swiss shops group thousands with a typographic apostrophe (`1’299.00 CHF`):
     // not read as a separator, the price was 299.00.
@@ -963,7 +965,7 @@ fn gift_card_after(after: &str, next: bool) -> bool {
     let words: Vec<&str> = after.split_whitespace().take(4).collect();
     let head = words.join(" ");
     let label = head.trim_matches(|c: char| !c.is_alphanumeric());
-    if next && (GIFT_CARD_WORDS.contains(&label) || head.ends_with(':')) {
+    if next && (GIFT_CARD_WORDS.contains(&label) || ends_with_colon(after)) {
         return false;
     }
     GIFT_CARD_WORDS.iter().any(|g| {
@@ -1524,9 +1526,6 @@ fn leave_out_or_refuse(
     Ok(leave_out(list, what, why, |i, _| dropped[i]))
 }
 
-/// Do the words between two amounts end with a comma, a semicolon or a closing
-/// bracket, once the next amount's currency sign or code is set aside
-/// (`shipping, $`, `shipping, usd `)?
 /// Do the words between two amounts end with a colon, before at most the next
 /// amount's currency sign or prefix (`for members: $`, `RAEE: us $`)? Then they
 /// label the next amount.
@@ -1538,6 +1537,9 @@ fn ends_with_colon(between: &str) -> bool {
     })
 }
 
+/// Do the words between two amounts end with a comma, a semicolon or a closing
+/// bracket, once the next amount's currency sign or code is set aside
+/// (`shipping, $`, `shipping, usd `)?
 fn ends_with_stop(between: &str) -> bool {
     const STOPS: [char; 5] = [',', ';', ')', '）', '、'];
     let mut t = between;
