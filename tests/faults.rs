@@ -607,6 +607,15 @@ async fn a_price_per_item_beside_a_former_price_is_the_price() {
     .await;
 }
 
+/// A price box showing a pre-sale deposit beside the price (`¥1,299.00 预售定金¥130`,
+/// Taobao's and JD's pre-orders): the price is what the listing asks. Read as "the
+/// lowest of 2 prices", the deposit, a tenth of the price, was every tmart
+/// listing's price and a false below-floor finding on each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_presale_deposit_in_the_price_box_is_not_the_price() {
+    tmart_reads_the_demos_price_leaving_out(Fault::Presale, &["left out fees and deposits"]).await;
+}
+
 /// bidbay's structured data keeps a price a fifth over what its price box shows (a
 /// sale the markup template never got): the lower is checked and the listing says
 /// both. Read from the structured data alone, bidbay's violations under the floor

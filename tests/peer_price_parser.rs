@@ -272,23 +272,26 @@ fn price_parser_suite() {
     );
 }
 
+/// The price the suite's adapter reads, in `currency`, from a page whose body after
+/// the item's name is `body`.
+fn price_box_reads(currency: &str, body: &str) -> Option<String> {
+    let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
+    let mut m = config.marketplace("suite").unwrap().clone();
+    m.currency = brandguard::money::Currency::new(currency).unwrap();
+    let page = format!("<!doctype html><h1>Executive Anvil</h1>{body}");
+    let url = url::Url::parse("https://shop.example/p/1").unwrap();
+    inspect(&config, &m, &Page::saved(url, page.into_bytes()))
+        .unwrap()
+        .listing
+        .price
+        .map(|p| p.amount.to_string())
+}
+
 /// A struck-through price (`<del>`, `<s>`, `<strike>`) inside the price element is a
 /// former price, never the advertised one, even when it is the lower of the two.
 #[test]
 fn struck_through_prices_are_not_the_price() {
-    let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
-    let mut m = config.marketplace("suite").unwrap().clone();
-    m.currency = brandguard::money::Currency::new("USD").unwrap();
-    let read = |inner: &str| {
-        let page =
-            format!("<!doctype html><h1>Executive Anvil</h1><span class=price>{inner}</span>");
-        let url = url::Url::parse("https://shop.example/p/1").unwrap();
-        inspect(&config, &m, &Page::saved(url, page.into_bytes()))
-            .unwrap()
-            .listing
-            .price
-            .map(|p| p.amount.to_string())
-    };
+    let read = |inner: &str| price_box_reads("USD", &format!("<span class=price>{inner}</span>"));
     assert_eq!(read("<del>$129.99</del> $99.99").as_deref(), Some("99.99"));
     assert_eq!(
         read("<s>$99.99</s> <b>$129.99</b>").as_deref(),
@@ -300,6 +303,32 @@ fn struck_through_prices_are_not_the_price() {
     );
     // Only struck text: it is what the selector names.
     assert_eq!(read("<del>$60.00</del>").as_deref(), Some("60.00"));
+}
+
+/// Price boxes as EU shops must print them: the lowest price of the last 30 days
+/// (the Omnibus rule), the base price per kilo beside the price, a dash for no
+/// cents. Each held a lower amount that was read as the price: a violation the
+/// seller never made.
+#[test]
+fn what_eu_shops_must_print_beside_the_price_is_not_the_price() {
+    let read = |inner: &str| price_box_reads("EUR", &format!("<div class=price>{inner}</div>"));
+    for (inner, price) in [
+        (
+            "<span>89,99&nbsp;€</span><p class=omnibus>Niedrigster Preis der letzten 30 \
+             Tage: 79,99&nbsp;€</p>",
+            "89.99",
+        ),
+        (
+            "<del>99,99 €</del> <b>89<sup>99</sup> €</b><p>79,99 € ist der niedrigste \
+             Preis der letzten 30 Tage</p>",
+            "89.99",
+        ),
+        ("<b>89,99 €</b><p>30-Tage-Bestpreis: 79,99 €</p>", "89.99"),
+        ("<b>89,99 €</b><small>(1 kg = 44,99 €)</small>", "89.99"),
+        ("<b>89,- €</b><small>30 Tage Geld zurück</small>", "89"),
+    ] {
+        assert_eq!(read(inner).as_deref(), Some(price), "{inner}");
+    }
 }
 
 /// Structured data and the price box giving different prices (shops' markup goes

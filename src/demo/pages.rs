@@ -330,6 +330,17 @@ pub(super) fn with_per_item(page: &str, price: Decimal) -> String {
     page.replacen(&shown, &offer, 1)
 }
 
+/// tmart's item page whose price box shows a pre-sale deposit of a tenth of the
+/// price beside it ([`super::Fault::Presale`]).
+pub(super) fn with_presale(page: &str, price: Decimal) -> String {
+    let shown = format!("class=\"price-now\">¥{}", grouped(price));
+    let offer = format!(
+        "{shown}<small class=\"presale\"> 预售定金¥{}</small>",
+        grouped((price / Decimal::TEN).round_dp(0)),
+    );
+    page.replacen(&shown, &offer, 1)
+}
+
 /// tmart's item page showing its price only in the cart, and no coupon price
 /// ([`super::Fault::PriceInCart`]).
 pub(super) fn with_price_in_cart(page: &str, price: Decimal) -> String {

@@ -103,6 +103,10 @@ pub enum Fault {
     /// (`¥1,299.00/件 原价¥1,623.75`), as eBay's does for a listing of several (`US
     /// $149.99/ea`): the price per item is the price ([`pages::with_per_item`]).
     PerItem,
+    /// tmart's price box shows a pre-sale deposit beside the price (`¥1,299.00
+    /// 预售定金¥130`), as Taobao's and JD's do for pre-orders: the deposit is paid
+    /// first, the price is what the listing asks ([`pages::with_presale`]).
+    Presale,
     /// tmart's item pages show the price only in the cart (`加入购物车查看价格`,
     /// "add to cart to see the price"), with no coupon price: as shops do for items
     /// priced under a brand's minimum advertised price
@@ -179,7 +183,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `other-offers`, `per-item`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -214,6 +218,7 @@ impl FromStr for Fault {
             "member-price" => Fault::MemberPrice,
             "other-offers" => Fault::OtherOffers,
             "per-item" => Fault::PerItem,
+            "presale" => Fault::Presale,
             "price-in-cart" => Fault::PriceInCart,
             "auction" => Fault::Auction,
             "stale-structured-price" => Fault::StaleStructuredPrice,
@@ -710,6 +715,9 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     }
     if st.has(|f| matches!(f, Fault::PerItem)).is_some() {
         page = pages::with_per_item(&page, l.price);
+    }
+    if st.has(|f| matches!(f, Fault::Presale)).is_some() {
+        page = pages::with_presale(&page, l.price);
     }
     if st.has(|f| matches!(f, Fault::PriceInCart)).is_some() {
         page = pages::with_price_in_cart(&page, l.price);

@@ -294,6 +294,19 @@ fn thousands_group(chars: &[char], j: usize) -> bool {
 
 /// A euro sign between whole and cents, as French shops print (`35€99`, `35€ 99`):
 /// the sign, at most one space, exactly two digits, then no more digits.
+/// The dashes a price writes for no cents (`89,-`, `149.–`).
+const DASHES: &str = "-–—";
+
+/// How many chars at the start of `after` (what follows an amount's digits) are a
+/// dash for its cents, with the separator before it if there is one (`,-`, `.–`, `-`
+/// before a space or the end; not the dash of a range `10-20` or `30-Tage`).
+fn dash_cents(after: &[char]) -> usize {
+    let sep = usize::from(after.first().is_some_and(|c| ".,".contains(*c)));
+    let dash = after.get(sep).is_some_and(|c| DASHES.contains(*c));
+    let ends = after.get(sep + 1).is_none_or(|c| c.is_whitespace());
+    if dash && ends { sep + 1 } else { 0 }
+}
+
 fn euro_cents(chars: &[char], j: usize) -> bool {
     if chars[j] != '€' {
         return false;
@@ -749,6 +762,13 @@ const FEE_WORDS: &[&str] = &[
     "canon digital",
     "urheberabgabe",
     "urheberrechtsabgabe",
+    // A deposit paid first on a pre-order or a financed purchase (`定金¥100`):
+    // read as the lowest price, the deposit was a violation of every floor.
+    "down payment",
+    "anzahlung",
+    "acompte",
+    "定金",
+    "订金",
 ];
 
 /// Words before an amount after the price saying it is part of that price (`149,99 €
@@ -779,6 +799,8 @@ const INCLUDED_WORDS: &[&str] = &[
 /// Words after an amount saying the same.
 const FEE_AFTER: &[&str] = &[
     "deposit",
+    "down",
+    "down payment",
     "fee",
     "eco fee",
     "bottle deposit",
@@ -1032,21 +1054,66 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "precio original",
     "prezzo consigliato",
     "prezzo di listino",
-    // The EU's Omnibus rule makes shops print the lowest price of the last 30
-    // days beside a reduced one: a reference, never what is asked now.
+    "vorher",
+    "alter preis",
+    "ursprünglich",
+    "原价",
+    "市场价",
+    "参考价",
+    "参考価格",
+    "通常価格",
+    "希望小売価格",
+    "定価",
+];
+
+/// Words of the EU's Omnibus rule, which makes shops print the lowest price of the
+/// last 30 days beside a reduced one: a reference, never what is asked now. Read as
+/// the lowest price of the box, it was a violation the seller never advertised.
+/// Before an amount they name it; after one, only with the 30 days they speak of
+/// (`79,99 € ist der niedrigste Preis der letzten 30 Tage`; not `$149.99 lowest
+/// price ever`), see [`omnibus_after`].
+const OMNIBUS_WORDS: &[&str] = &[
     "lowest price",
+    "30-day lowest",
+    "30 day lowest",
+    "30-day low",
+    "lowest in 30 days",
+    "lowest in the last 30 days",
     "niedrigster preis",
+    "niedrigste preis",
+    "niedrigsten preis",
     "niedrigster gesamtpreis",
+    "tiefstpreis",
+    "30-tage-bestpreis",
+    "30-tage-tiefstpreis",
+    "bestpreis der letzten",
     "le plus bas",
     "más bajo",
+    "mais baixo",
     "più basso",
     "najniższa cena",
     "laagste prijs",
     "lägsta pris",
-    "原价",
-    "市场价",
-    "参考价",
+    "laveste pris",
+    "alin hinta",
+    "nejnižší cena",
+    "najnižšia cena",
+    "cel mai mic preț",
+    "cel mai mic pret",
+    "legalacsonyabb ár",
+    "najniža cijena",
+    "najnižja cena",
+    "χαμηλότερη τιμή",
 ];
+
+/// Is amount `i` followed, to the end of the text or of its clause, by the Omnibus
+/// rule's words ([`OMNIBUS_WORDS`] and its 30 days)?
+fn omnibus_after(t: &PriceText, i: usize, list: &[Found]) -> bool {
+    let after = t.after(i, list);
+    (i + 1 == list.len() || ends_with_stop(&after))
+        && has_word(&after, OMNIBUS_WORDS)
+        && after.contains("30")
+}
 
 /// Words before an amount saying only some buyers pay it: members of a programme,
 /// subscribers, users of an app (`Prime price $89.99`, `Subscribe & Save: $84.99`,
@@ -1188,15 +1255,31 @@ fn read_text(
         why.push(format!("left out a converted estimate: {e}"));
     }
     let mut kept = t.in_currency(&found, &currency, &mut why);
+    // In a text with no currency sign, a whole number followed by a word is a count
+    // (`149.– 30 Tage Rückgaberecht`, `3 colours`): read as an amount, the 30 was the
+    // price.
+    if t.markers.is_empty() {
+        kept = leave_out(kept, "counts (a number and a word)", &mut why, |i, l| {
+            t.is_count(&l[i])
+        });
+    }
+    // No listing is sold for nothing: a zero beside an amount is a cost waived or a
+    // deposit not asked (`$0 down`, `$0.00 shipping`), and as the lowest amount it
+    // was a violation of every floor. Alone it stays, and is refused as the price.
+    kept = leave_out(kept, "amounts of zero", &mut why, |i, l| {
+        l[i].value.is_zero()
+    });
     kept = on_the_marketplaces_vat_basis(&t, kept, vat, &mut why)?;
     // Unit prices ("4,36 € / 100 ml", "$2.50 per oz") are not the listing's price.
     // The unit after a range's end is the whole range's (`US$8.00 - 10.00 / piece`).
     let unit = |i: usize, l: &[Found]| {
-        unit_after(&t.after(i, l)).or_else(|| {
-            (i + 1 < l.len() && t.closes_range(i + 1, l))
-                .then(|| unit_after(&t.after(i + 1, l)))
-                .flatten()
-        })
+        unit_after(&t.after(i, l))
+            .or_else(|| unit_before(&t.before(i, l)))
+            .or_else(|| {
+                (i + 1 < l.len() && t.closes_range(i + 1, l))
+                    .then(|| unit_after(&t.after(i + 1, l)))
+                    .flatten()
+            })
     };
     kept = leave_out(kept, "unit prices", &mut why, |i, l| {
         unit(i, l) == Some(Unit::Measure)
@@ -1211,8 +1294,14 @@ fn read_text(
             || has_word(&t.before(i, l), SHIPPING_WORDS)
     })?;
     kept = leave_out_or_refuse(&t, kept, "former or reference prices", &mut why, |i, l| {
-        has_word(&t.before(i, l), LIST_PRICE_WORDS)
+        let before = t.before(i, l);
+        has_word(&before, LIST_PRICE_WORDS) || has_word(&before, OMNIBUS_WORDS)
     })?;
+    // Alone, an amount with the Omnibus words after it stays the price: Amazon's
+    // "Lowest price in 30 days" badge says so of the price it follows.
+    kept = leave_out(kept, "former or reference prices", &mut why, |i, l| {
+        omnibus_after(&t, i, l)
+    });
     kept = not_paid_for_the_listing(&t, kept, &mut why)?;
     // A price per item ("US $149.99/ea", eBay's for a listing of several; "/ piece")
     // is the listing's price when nothing else is left; beside another price it is
@@ -1264,6 +1353,11 @@ fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<&'static str>
     if for_members && (i + 1 == list.len() || !ends_with_colon(&after)) {
         return Some("for members");
     }
+    if let Some(w) = with_programme(&after)
+        && (i + 1 == list.len() || !ends_with_colon(&after))
+    {
+        return Some(w);
+    }
     CONDITION_WORDS
         .iter()
         .find(|w| has_word(&before, &[w]))
@@ -1277,6 +1371,22 @@ fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<&'static str>
                 .flatten()
         })
         .copied()
+}
+
+/// `$129.99 with Circle Card`, `$139.99 with Best Buy membership`, `₹8,999 with
+/// Bank Offer`: a store's card, a paid membership or a bank's offer named within a
+/// few words after `with`. Which of them, as the words said with the price.
+fn with_programme(after: &str) -> Option<&'static str> {
+    let rest = after.trim_start().strip_prefix("with ")?;
+    rest.split_whitespace()
+        .take(4)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .find_map(|w| match w {
+            "card" | "redcard" | "cardmember" | "cardmembers" => Some("with card"),
+            "membership" | "member" | "members" => Some("with membership"),
+            "bank" => Some("with bank offer"),
+            _ => None,
+        })
 }
 
 /// Prices only some buyers pay (members, subscribers) in `kept`. The lowest of them
@@ -1610,6 +1720,48 @@ fn unit_after(after: &str) -> Option<Unit> {
     Some(if item { Unit::Item } else { Unit::Measure })
 }
 
+/// Words before an amount saying it is the price of a measure: Germany's base price
+/// (`Grundpreis: 44,99 €`), France's, Spain's and Italy's price per kilo or litre.
+const UNIT_PRICE_WORDS: &[&str] = &[
+    "grundpreis",
+    "prix au kilo",
+    "prix au kg",
+    "prix au litre",
+    "precio por kilo",
+    "precio por litro",
+    "prezzo al kg",
+    "prezzo al litro",
+];
+
+/// The unit an amount is priced per, from the words before it: a quantity and an
+/// equals sign (`(1 kg = 44,99 €)`, how German shops print the base price the law
+/// asks for beside the price) or [`UNIT_PRICE_WORDS`]. Read as one of the box's
+/// prices, the base price of a 2 kg pack was its lowest.
+fn unit_before(before: &str) -> Option<Unit> {
+    if has_word(before, UNIT_PRICE_WORDS) {
+        return Some(Unit::Measure);
+    }
+    let quantity = before
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '=')
+        .strip_suffix('=')?
+        .trim_end();
+    let word: String = quantity
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    // A quantity names the measure: `Preis = 89,99 €` is no base price.
+    let count = quantity[..quantity.len() - word.len()].trim_end();
+    if word.is_empty() || !count.ends_with(|c: char| c.is_numeric()) {
+        return None;
+    }
+    let item = PER_ITEM.contains(&word.as_str());
+    Some(if item { Unit::Item } else { Unit::Measure })
+}
+
 /// `4 x $22.50`, `4x 22,50 €`, `4 × ¥324`: the amount after a count and a times sign
 /// is one instalment.
 fn times_before(before: &str) -> bool {
@@ -1690,13 +1842,58 @@ impl PriceText {
     /// An amount's own currency: a marker right before it or right after it.
     fn own_currency(&self, f: &Found) -> Option<Currency> {
         let gap_ok = |a: usize, b: usize| self.chars[a..b].iter().all(|c| c.is_whitespace());
+        // `89,- €`, `149.– CHF`: a dash for the cents stands between amount and sign.
+        let end = f.end + dash_cents(&self.chars[f.end..]);
         self.markers
             .iter()
             .filter(|(s, e, _)| {
-                (*e <= f.start && gap_ok(*e, f.start)) || (*s >= f.end && gap_ok(f.end, *s))
+                (*e <= f.start && gap_ok(*e, f.start) && !self.ends_an_amount(*s))
+                    || (*s >= end && gap_ok(end, *s))
             })
             .min_by_key(|(s, _, _)| if *s < f.start { 0 } else { 1 })
             .map(|(_, _, c)| c.clone())
+    }
+
+    /// Is `f` a whole number followed by a word (`30 Tage`, `30-day`, `3 colours`)?
+    fn is_count(&self, f: &Found) -> bool {
+        let after = &self.chars[f.end..];
+        let skip = usize::from(
+            after
+                .first()
+                .is_some_and(|c| c.is_whitespace() || *c == '-'),
+        );
+        self.chars[f.start..f.end].iter().all(char::is_ascii_digit)
+            && after.get(skip).is_some_and(|c| spaced_letter(*c))
+    }
+
+    /// Does the marker starting at `start` end the amount before it, in a text that
+    /// writes its signs after amounts? In `89,99 € 30-Tage-Bestpreis: 79,99 €` the
+    /// `€` is the 89,99's: taken for the 30's too, "30 €" was the lowest price of the
+    /// text. In `$149.99 $0 down` the amount before has a sign of its own before it,
+    /// so the second `$` is the next amount's.
+    fn ends_an_amount(&self, start: usize) -> bool {
+        let before = &self.chars[..start];
+        let mut gap = before.len()
+            - before
+                .iter()
+                .rev()
+                .take_while(|c| c.is_whitespace())
+                .count();
+        // `89,- € 30 Tage`: the dash for the cents is the amount's.
+        for marks in [DASHES, ".,"] {
+            gap -= usize::from(gap > 0 && marks.contains(before[gap - 1]));
+        }
+        if gap == 0 || !before[gap - 1].is_numeric() {
+            return false;
+        }
+        let in_number = |c: &char| c.is_numeric() || c.is_whitespace() || ".,'’".contains(*c);
+        let number_start = gap
+            - before[..gap]
+                .iter()
+                .rev()
+                .take_while(|c| in_number(c))
+                .count();
+        !self.markers.iter().any(|(_, e, _)| *e == number_start)
     }
 
     /// The amounts in `currency`: amounts marked in another currency are left out
@@ -2832,5 +3029,200 @@ mod tests {
         );
         let r = read_in("149,99 € Contributo RAEE: 0,50 €", "EUR").unwrap();
         assert_eq!(r.money.amount, Decimal::new(14999, 2), "{:?}", r.why);
+    }
+
+    /// `text` reads `amount` (in minor units of two digits) and says `said` of
+    /// what it left out.
+    fn assert_reads(text: &str, currency: &str, amount: i64, said: &str) {
+        let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(
+            r.money.amount,
+            Decimal::new(amount, 2),
+            "{text}: {:?}",
+            r.why
+        );
+        assert!(
+            r.why.iter().any(|w| w.ends_with(said)),
+            "{text}: {:?}",
+            r.why
+        );
+    }
+
+    /// The lowest price of the last 30 days, which the EU's Omnibus rule makes shops
+    /// print beside a reduced one, after the amount or in more languages: read as
+    /// the box's lowest amount, it was a violation the seller never made.
+    #[test]
+    fn the_omnibus_rules_lowest_price_is_not_the_price() {
+        for (text, currency, amount, said) in [
+            // The Omnibus rule's lowest price, after the amount or in more languages.
+            (
+                "89,99 € 79,99 € ist der niedrigste Preis der letzten 30 Tage",
+                "EUR",
+                8999,
+                "former or reference prices: 79.99",
+            ),
+            (
+                "89,99 € Tiefstpreis der letzten 30 Tage: 79,99 €",
+                "EUR",
+                8999,
+                "former or reference prices: 79.99",
+            ),
+            (
+                "89,99 € Preço mais baixo nos últimos 30 dias: 79,99 €",
+                "EUR",
+                8999,
+                "former or reference prices: 79.99",
+            ),
+            (
+                "89,99 € Nejnižší cena za posledních 30 dní: 79,99 €",
+                "EUR",
+                8999,
+                "former or reference prices: 79.99",
+            ),
+            (
+                "89,99 € Laveste pris i de sidste 30 dage: 79,99 €",
+                "EUR",
+                8999,
+                "former or reference prices: 79.99",
+            ),
+            (
+                "89,99 € Χαμηλότερη τιμή 30 ημερών: 79,99 €",
+                "EUR",
+                8999,
+                "former or reference prices: 79.99",
+            ),
+            (
+                "89,99 € Vorher: 99,99 €",
+                "EUR",
+                8999,
+                "former or reference prices: 99.99",
+            ),
+            (
+                "£149.99 Was £199.99 (30-day lowest: £139.99)",
+                "GBP",
+                14999,
+                "reference prices: 199.99, 139.99",
+            ),
+            (
+                "149,99 zł 139,99 zł - najniższa cena z 30 dni",
+                "PLN",
+                14999,
+                "reference prices: 139.99",
+            ),
+            (
+                "¥14,080 参考価格: ¥19,800",
+                "JPY",
+                1408000,
+                "former or reference prices: 19800",
+            ),
+        ] {
+            assert_reads(text, currency, amount, said);
+        }
+    }
+
+    /// A sign written after one amount is not the next number's; the base price
+    /// per kilo, a deposit and a zero are not the price: each was the lowest
+    /// amount of its box.
+    #[test]
+    fn signs_base_prices_deposits_and_zeros_are_not_the_price() {
+        for (text, currency, amount, said) in [
+            // A sign written after one amount is not the next number's.
+            (
+                "89,99 € 30-Tage-Bestpreis: 79,99 €",
+                "EUR",
+                8999,
+                "without a currency beside priced ones: 30",
+            ),
+            (
+                "89,- € 30 Tage Geld zurück",
+                "EUR",
+                8900,
+                "without a currency beside priced ones: 30",
+            ),
+            // Nor, with no sign at all, is a count a price.
+            (
+                "149.– 30 Tage Rückgaberecht",
+                "CHF",
+                14900,
+                "counts (a number and a word): 30",
+            ),
+            // Germany's base price, and the price per kilo.
+            (
+                "89,99 € (1 kg = 44,99 €)",
+                "EUR",
+                8999,
+                "unit prices: 44.99",
+            ),
+            ("$4.99 (1 lb = $2.49)", "USD", 499, "unit prices: 2.49"),
+            (
+                "89,99 € Grundpreis: 44,99 €",
+                "EUR",
+                8999,
+                "unit prices: 44.99",
+            ),
+            // Zeros and deposits.
+            ("$149.99 $0 down", "USD", 14999, "amounts of zero: 0"),
+            (
+                "$149.99 $29.99 down",
+                "USD",
+                14999,
+                "fees and deposits: 29.99",
+            ),
+            (
+                "¥1,299.00 定金¥100",
+                "CNY",
+                129900,
+                "fees and deposits: 100",
+            ),
+        ] {
+            assert_reads(text, currency, amount, said);
+        }
+    }
+
+    /// Not every "lowest price" after an amount is the Omnibus rule's, nor every
+    /// equals sign a base price; a card's, a membership's or a bank's price is a
+    /// price on a condition (read as "the lowest of 2 prices", it was a variant's).
+    #[test]
+    fn lookalikes_stay_prices_and_card_prices_are_on_a_condition() {
+        for (text, amount) in [
+            ("$149.99 lowest price ever", 14999),
+            ("Preis = 89,99 € statt 99,99 €", 8999),
+        ] {
+            let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                r.money.amount,
+                Decimal::new(amount, 2),
+                "{text}: {:?}",
+                r.why
+            );
+        }
+        // Alone, the amount the words follow is the price (Amazon's badge "Lowest
+        // price in 30 days" says so of the price).
+        let r = read_in("$149.99 Lowest price in 30 days", "USD").unwrap();
+        assert_eq!(r.money.amount, Decimal::new(14999, 2), "{:?}", r.why);
+        // A card's, a membership's or a bank's price is a price on a condition.
+        for (text, words) in [
+            ("$149.99 Get it for $129.99 with Circle Card", "with card"),
+            (
+                "$149.99 Or $129.99 with Best Buy membership",
+                "with membership",
+            ),
+            ("₹149.99 ₹129.99 with Bank Offer", "with bank offer"),
+        ] {
+            let currency = if text.starts_with('₹') {
+                "INR"
+            } else {
+                "USD"
+            };
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let c = r
+                .on_condition
+                .unwrap_or_else(|| panic!("{text}: {:?}", r.why));
+            assert_eq!(
+                (r.money.amount, c.words, c.for_everyone),
+                (Decimal::new(12999, 2), words, Some(Decimal::new(14999, 2))),
+                "{text}"
+            );
+        }
     }
 }
