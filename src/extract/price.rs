@@ -651,6 +651,7 @@ const SHIPPING_WORDS: &[&str] = &[
     "envío",
     "envio",
     "spedizione",
+    "frete",
     "运费",
     "送料",
     "배송비",
@@ -664,6 +665,28 @@ const SHIPPING_WORDS: &[&str] = &[
     "customs",
     "einfuhrabgaben",
     "frais d'importation",
+];
+
+/// A shipping word saying shipping is free (`$1,099 Envío gratis`): the amount
+/// before it ships free, it is no shipping cost. Read as one, Mercado Libre's price
+/// was left out with the quantity tier after it, and the text held "only shipping
+/// costs".
+const FREE_SHIPPING: &[&str] = &[
+    "shipping free",
+    "delivery free",
+    "postage free",
+    "envío gratis",
+    "envio gratis",
+    "envío gratuito",
+    "livraison gratuite",
+    "livraison offerte",
+    "spedizione gratuita",
+    "versand kostenlos",
+    "versand gratis",
+    "frete grátis",
+    "frete gratis",
+    "送料無料",
+    "送料込",
 ];
 
 /// Words before an amount saying it is a saving, the value of a coupon or a
@@ -1061,6 +1084,7 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "市场价",
     "参考价",
     "参考価格",
+    "정가",
     "通常価格",
     "希望小売価格",
     "定価",
@@ -1171,6 +1195,12 @@ const CONDITION_WORDS: &[&str] = &[
     "with coupon",
     "券后价",
     "券后",
+    "쿠폰적용가",
+    "쿠폰할인가",
+    // A price for paying one way: in advance, by a given wallet.
+    "bei vorkasse",
+    "mit vorkasse",
+    "skonto",
 ];
 
 /// Words right after an amount saying the same (`$89.99 with Prime`, `$84.99 for
@@ -1204,6 +1234,12 @@ const CONDITION_AFTER: &[&str] = &[
     "avec le code",
     "con cupón",
     "con codice",
+    "mit paypal",
+    "bei vorkasse",
+    "per vorkasse",
+    "no pix",
+    "à vista no pix",
+    "no boleto",
 ];
 
 /// Reads the advertised price out of a price text that may hold several amounts.
@@ -1290,7 +1326,8 @@ fn read_text(
     // A shipping word between two amounts is the second's (`$89.99 Shipping: $5.99`):
     // read as the first's too, both were dropped, and so neither.
     kept = leave_out_or_refuse(&t, kept, "shipping costs", &mut why, |i, l| {
-        t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
+        (t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
+            && !starts_with_word(&t.after(i, l), FREE_SHIPPING))
             || has_word(&t.before(i, l), SHIPPING_WORDS)
     })?;
     kept = leave_out_or_refuse(&t, kept, "former or reference prices", &mut why, |i, l| {
@@ -1526,6 +1563,7 @@ fn not_paid_for_the_listing(
             .replace("减价", "");
         // Nor is an amount before a label of the next ("$149.99 Coupon price: $134.99").
         has_word(&before, SAVING_WORDS)
+            || (i > 0 && minus_before(&before) && !t.closes_range(i, l))
             || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
                 && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS))
             || gift_card_after(&t.after(i, l), i + 1 < l.len())
@@ -1634,6 +1672,19 @@ fn leave_out_or_refuse(
         });
     }
     Ok(leave_out(list, what, why, |i, _| dropped[i]))
+}
+
+/// Does a minus sign stand right before the amount these words precede, or right
+/// before its currency sign (`Sofort-Rabatt -10 €`, `-$10.00`), set apart from the
+/// word before it? After a price, such an amount is taken off it: read as one of
+/// the box's prices, the 10 € was the price.
+fn minus_before(before: &str) -> bool {
+    let b = before
+        .trim_end()
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_whitespace() && !is_minus(c));
+    b.strip_suffix(is_minus).is_some_and(|rest| {
+        rest.is_empty() || rest.ends_with(|c: char| c.is_whitespace() || matches!(c, ':' | '('))
+    })
 }
 
 /// Do the words between two amounts end with a colon, before at most the next
@@ -1764,12 +1815,19 @@ fn unit_before(before: &str) -> Option<Unit> {
 
 /// `4 x $22.50`, `4x 22,50 €`, `4 × ¥324`: the amount after a count and a times sign
 /// is one instalment.
+///
+/// A word may stand between the count and the sign (`10 rat x 129,90 zł`, Polish
+/// shops' ten instalments; `3 Raten x`): the instalment was read as the price.
 fn times_before(before: &str) -> bool {
     let b = before.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '×');
     let Some(rest) = b.strip_suffix('x').or_else(|| b.strip_suffix('×')) else {
         return false;
     };
-    rest.trim_end().ends_with(|c: char| c.is_ascii_digit())
+    let rest = rest.trim_end();
+    let count = rest.trim_end_matches(char::is_alphabetic);
+    let worded = count.len() < rest.len() && count.ends_with(char::is_whitespace);
+    let count = if worded { count.trim_end() } else { rest };
+    count.ends_with(|c: char| c.is_ascii_digit())
 }
 
 /// A letter of a script that writes spaces between words: a word of such letters
@@ -3224,5 +3282,54 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    /// Mercado Libre's, Allegro's, German and Korean shops' price boxes: free
+    /// shipping after the price, instalments counted in words, an amount taken off
+    /// with a minus, a list price and a price for paying one way.
+    #[test]
+    fn free_shipping_worded_instalments_minus_amounts_and_payment_ways() {
+        for (text, currency, amount, said) in [
+            (
+                "$1,099 Envío gratis Comprando 2 o más $999",
+                "MXN",
+                109900,
+                "999",
+            ),
+            (
+                "1 299,00 zł 10 rat x 129,90 zł",
+                "PLN",
+                129900,
+                "instalments: 129.90",
+            ),
+            (
+                "149,99 € Sofort-Rabatt -10 € 139,99 €",
+                "EUR",
+                13999,
+                "savings, coupons and rewards: 10",
+            ),
+            (
+                "정가 149,000원 판매가 129,000원",
+                "KRW",
+                12900000,
+                "former or reference prices: 149000",
+            ),
+        ] {
+            assert_reads(text, currency, amount, said);
+        }
+        for (text, currency, words) in [
+            ("149,99 € Bei Vorkasse 139,99 €", "EUR", "bei vorkasse"),
+            ("149,99 € 139,99 € mit PayPal", "EUR", "mit paypal"),
+            ("149,000원 쿠폰적용가 139,990원", "KRW", "쿠폰적용가"),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let c = r
+                .on_condition
+                .unwrap_or_else(|| panic!("{text}: {:?}", r.why));
+            assert_eq!(c.words, words, "{text}");
+        }
+        // A range's dash is no minus.
+        let r = read_in("149,99 € - 199,99 €", "EUR").unwrap();
+        assert_eq!(r.among.len(), 2, "{:?}", r.why);
     }
 }
