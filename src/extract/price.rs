@@ -37,7 +37,7 @@ const MARKERS: &[(&str, &str)] = &[
     ("NZD", "NZD"), ("NZ$", "NZD"), ("Nfk", "ERN"), ("Nu.", "BTN"), ("OMR", "OMR"),
     ("PLN", "PLN"), ("zł", "PLN"), ("R$", "BRL"), ("BRL", "BRL"), ("RD$", "DOP"),
     ("RM", "MYR"), ("RON", "RON"), ("lei", "RON"), ("Rf", "MVR"), ("Rp", "IDR"),
-    ("IDR", "IDR"), ("Rs.", "INR"), ("Rs", "INR"), ("INR", "INR"), ("S/.", "PEN"),
+    ("IDR", "IDR"), ("Rs.", FAMILY_RUPEE), ("Rs", FAMILY_RUPEE), ("INR", "INR"), ("S/.", "PEN"),
     ("SGD", "SGD"), ("S$", "SGD"), ("T$", "TOP"), ("TL", "TRY"), ("TRY", "TRY"),
     ("TSh", "TZS"), ("TT$", "TTD"), ("UM", "MRU"), ("USh", "UGX"), ("VT", "VUV"),
     ("Z$", "ZWL"), ("ZK", "ZMW"), ("kn", "HRK"), ("HK$", "HKD"), ("HKD", "HKD"),
@@ -50,7 +50,7 @@ const MARKERS: &[(&str, &str)] = &[
     ("ر.س", "SAR"), ("د.إ", "AED"), ("ر.ق", "QAR"), ("د.ك", "KWD"), ("ر.ع", "OMR"),
     ("د.ب", "BHD"), ("ج.م", "EGP"),
     ("SAR", "SAR"), ("र", "NPR"), ("৳", "BDT"), ("฿", "THB"), ("THB", "THB"),
-    ("៛", "KHR"), ("₡", "CRC"), ("₤", "GBP"), ("£", "GBP"), ("₦", "NGN"), ("₨", "PKR"),
+    ("៛", "KHR"), ("₡", "CRC"), ("₤", "GBP"), ("£", "GBP"), ("₦", "NGN"), ("₨", FAMILY_RUPEE_SIGN),
     ("₪", "ILS"), ("ILS", "ILS"), ("₫", "VND"), ("đ", "VND"), ("VND", "VND"),
     ("€", "EUR"), ("₭", "LAK"), ("₮", "MNT"), ("₱", "PHP"), ("PHP", "PHP"),
     ("₹", "INR"), ("₺", "TRY"), ("₼", "AZN"), ("ƒ", "XCG"), ("Ƒ", "XCG"),
@@ -61,6 +61,11 @@ const MARKERS: &[(&str, &str)] = &[
 const FAMILY_DOLLAR: &str = "$";
 const FAMILY_YEN: &str = "¥";
 const FAMILY_KRONA: &str = "kr";
+/// `Rs`, `Rs.` and `₨` are written for the rupees of India, Pakistan, Sri Lanka,
+/// Nepal, Mauritius and the Seychelles: read as India's everywhere, a Pakistani
+/// marketplace's price was in another currency than its floor.
+const FAMILY_RUPEE: &str = "Rs";
+const FAMILY_RUPEE_SIGN: &str = "₨";
 
 /// A marker prepared once: how to look for it.
 struct Marker {
@@ -129,11 +134,20 @@ fn markers_in<'a>(
     })
 }
 
-/// The currency written in `text`, if any; `default` resolves `$`, `¥` and `kr`.
+/// The currency written in `text`, if any; `default` resolves `$`, `¥`, `kr` and `Rs`.
 pub fn currency_in(text: &str, default: &Currency) -> Option<Currency> {
     // The marker written first wins ("AED 8000 (USD 2179)"), at one place the longest;
     // but a specific one beats a family sign anywhere ("$1,190.00 AUD").
-    let family = |c: &str| [FAMILY_DOLLAR, FAMILY_YEN, FAMILY_KRONA].contains(&c);
+    let family = |c: &str| {
+        [
+            FAMILY_DOLLAR,
+            FAMILY_YEN,
+            FAMILY_KRONA,
+            FAMILY_RUPEE,
+            FAMILY_RUPEE_SIGN,
+        ]
+        .contains(&c)
+    };
     let set = &*MARKER_SET;
     let lower = text.to_lowercase();
     let (_, _, _, code) = markers_in(text, &set.exact, &set.exact_info)
@@ -1085,6 +1099,22 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "参考价",
     "参考価格",
     "정가",
+    "původní cena",
+    "før",
+    "førpris",
+    "tidligere pris",
+    "ordinarie pris",
+    "ord. pris",
+    "normalpris",
+    "vejl. pris",
+    "veiledende pris",
+    "cena katalogowa",
+    "cena regularna",
+    "eski fiyat",
+    "старая цена",
+    "стара ціна",
+    "giá gốc",
+    "harga normal",
     "通常価格",
     "希望小売価格",
     "定価",
@@ -1951,7 +1981,12 @@ impl PriceText {
                 .rev()
                 .take_while(|c| in_number(c))
                 .count();
-        !self.markers.iter().any(|(_, e, _)| *e == number_start)
+        // A sign before that amount (`Rs. 1,299 Rs. 1,499`: its point was walked over
+        // as the number's) makes the text one of signs before amounts.
+        !self
+            .markers
+            .iter()
+            .any(|(_, e, _)| (number_start..gap).contains(e))
     }
 
     /// The amounts in `currency`: amounts marked in another currency are left out
@@ -2114,7 +2149,10 @@ fn resolve_family(code: &str, default: &Currency) -> Option<Currency> {
     let code = match code {
         FAMILY_DOLLAR => match default.code() {
             "USD" | "CAD" | "AUD" | "NZD" | "HKD" | "SGD" | "MXN" | "TWD" | "ARS" | "CLP"
-            | "COP" => default.code(),
+            | "COP" | "UYU" | "DOP" | "JMD" | "TTD" | "BND" | "FJD" | "NAD" | "XCD" | "BSD"
+            | "BBD" | "BZD" | "GYD" | "LRD" | "SRD" | "KYD" | "BMD" | "SBD" | "CUP" => {
+                default.code()
+            }
             _ => "USD",
         },
         FAMILY_YEN => match default.code() {
@@ -2124,6 +2162,11 @@ fn resolve_family(code: &str, default: &Currency) -> Option<Currency> {
         FAMILY_KRONA => match default.code() {
             "SEK" | "NOK" | "DKK" | "ISK" => default.code(),
             _ => "SEK",
+        },
+        FAMILY_RUPEE | FAMILY_RUPEE_SIGN => match default.code() {
+            "INR" | "PKR" | "LKR" | "NPR" | "MUR" | "SCR" => default.code(),
+            _ if code == FAMILY_RUPEE => "INR",
+            _ => "PKR",
         },
         c => c,
     };
@@ -3309,6 +3352,18 @@ mod tests {
                 "savings, coupons and rewards: 10",
             ),
             (
+                "1.299 kr. Før 1.499 kr.",
+                "DKK",
+                129900,
+                "former or reference prices: 1499",
+            ),
+            (
+                "1 299,- Kč Původní cena 1 499 Kč",
+                "CZK",
+                129900,
+                "former or reference prices: 1499",
+            ),
+            (
                 "정가 149,000원 판매가 129,000원",
                 "KRW",
                 12900000,
@@ -3330,6 +3385,28 @@ mod tests {
         }
         // A range's dash is no minus.
         let r = read_in("149,99 € - 199,99 €", "EUR").unwrap();
+        assert_eq!(r.among.len(), 2, "{:?}", r.why);
+    }
+
+    /// `Rs` is the rupee of several countries: on a Pakistani marketplace it is
+    /// Pakistan's; a sign ending in a point is still a sign before its amount.
+    #[test]
+    fn rupees_are_the_marketplaces_and_a_signs_point_is_its_own() {
+        for (text, marketplace, amount, currency) in [
+            ("Rs 12,999", "PKR", 1299900, "PKR"),
+            ("Rs. 12,999", "LKR", 1299900, "LKR"),
+            ("₨ 12,999", "NPR", 1299900, "NPR"),
+            ("Rs. 12,999", "USD", 1299900, "INR"),
+            ("$1,299", "UYU", 129900, "UYU"),
+        ] {
+            let r = read_in(text, marketplace).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                (r.money.amount, r.money.currency.code()),
+                (Decimal::new(amount, 2), currency),
+                "{text}"
+            );
+        }
+        let r = read_in("Rs. 1,299 Rs. 1,499", "INR").unwrap();
         assert_eq!(r.among.len(), 2, "{:?}", r.why);
     }
 }
