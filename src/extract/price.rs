@@ -308,6 +308,30 @@ fn thousands_group(chars: &[char], j: usize) -> bool {
 
 /// A euro sign between whole and cents, as French shops print (`35€99`, `35€ 99`):
 /// the sign, at most one space, exactly two digits, then no more digits.
+/// Does a number end right before char `at` (spaces and a dash for the cents
+/// between)?
+fn number_before(chars: &[char], at: usize) -> bool {
+    let before = &chars[..at];
+    let mut end = before.len()
+        - before
+            .iter()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
+    for marks in [DASHES, ".,"] {
+        end -= usize::from(end > 0 && marks.contains(before[end - 1]));
+    }
+    end > 0 && before[end - 1].is_numeric()
+}
+
+/// Does a number start right after char `at` (spaces between)?
+fn number_after(chars: &[char], at: usize) -> bool {
+    chars[at..]
+        .iter()
+        .find(|c| !c.is_whitespace())
+        .is_some_and(|c| c.is_numeric())
+}
+
 /// The dashes a price writes for no cents (`89,-`, `149.–`).
 const DASHES: &str = "-–—";
 
@@ -902,8 +926,6 @@ const INSTALMENT_WORDS: &[&str] = &[
 /// Words right after an amount saying it is an instalment (`$8.33 x 12 months`,
 /// `$8.33 a month`, `$22.50 with Klarna`).
 const INSTALMENT_AFTER: &[&str] = &[
-    "x",
-    "×",
     "a month",
     "per month",
     "each month",
@@ -1612,6 +1634,7 @@ fn not_paid_for_the_listing(
         has_word(&before, INSTALMENT_WORDS)
             || times_before(&before)
             || t.followed_by(i, l, INSTALMENT_AFTER, INSTALMENT_WORDS)
+            || times_after(&t.after(i, l))
     })?;
     kept = leave_out_or_refuse(
         t,
@@ -1801,6 +1824,31 @@ fn unit_after(after: &str) -> Option<Unit> {
     Some(if item { Unit::Item } else { Unit::Measure })
 }
 
+/// `$8.33 x 12 months`, `R$ 129,99 x 10`, `22,50 € × 4 Raten`: the amount before a
+/// times sign and a count is one instalment. Not when a word other than a period or
+/// a payment follows the count: `$149.99 X1 Headphones` names a model, and read as
+/// an instalment the text "held only instalments".
+fn times_after(after: &str) -> bool {
+    const PERIODS: &[&str] = &[
+        "mo", "mes", "mois", "monat", "mesi", "rat", "cuot", "parcel", "vez", "pay", "inst",
+        "week", "sem", "期", "个月", "か月", "ヶ月", "회",
+    ];
+    let Some(rest) = after
+        .trim_start()
+        .strip_prefix('x')
+        .or_else(|| after.trim_start().strip_prefix('×'))
+    else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    let words = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    if words.len() == rest.len() {
+        return false;
+    }
+    let words = words.trim_start();
+    !words.starts_with(char::is_alphabetic) || PERIODS.iter().any(|p| words.starts_with(p))
+}
+
 /// Words before an amount saying it is the price of a measure: Germany's base price
 /// (`Grundpreis: 44,99 €`), France's, Spain's and Italy's price per kilo or litre.
 const UNIT_PRICE_WORDS: &[&str] = &[
@@ -1891,6 +1939,10 @@ fn has_word(hay: &str, words: &[&str]) -> bool {
 struct PriceText {
     chars: Vec<char>,
     markers: Vec<(usize, usize, Currency)>,
+    /// Whether the text writes its signs after amounts (`89,99 €`), before them
+    /// (`$149.99`), or does not say: what its signs with a number on one side only
+    /// show, most of them. It decides a sign between two numbers.
+    signs_after: Option<bool>,
 }
 
 impl PriceText {
@@ -1924,7 +1976,20 @@ impl PriceText {
             covered_to = covered_to.max(*e);
             !inside
         });
-        PriceText { chars, markers }
+        let (mut after, mut before) = (0, 0);
+        for (s, e, _) in &markers {
+            match (number_before(&chars, *s), number_after(&chars, *e)) {
+                (true, false) => after += 1,
+                (false, true) => before += 1,
+                _ => {}
+            }
+        }
+        let signs_after = (after != before).then_some(after > before);
+        PriceText {
+            chars,
+            markers,
+            signs_after,
+        }
     }
 
     /// An amount's own currency: a marker right before it or right after it.
@@ -1932,11 +1997,19 @@ impl PriceText {
         let gap_ok = |a: usize, b: usize| self.chars[a..b].iter().all(|c| c.is_whitespace());
         // `89,- €`, `149.– CHF`: a dash for the cents stands between amount and sign.
         let end = f.end + dash_cents(&self.chars[f.end..]);
+        // A sign between two numbers is the one the text's way of writing says: in
+        // `$149.99 Arrives Dec 12 $5.99 shipping` the `$` is the 5.99's, not the 12's.
+        let own_before = |s: usize| match self.signs_after {
+            _ if !number_before(&self.chars, s) => true,
+            Some(after) => !after,
+            None => !self.ends_an_amount(s),
+        };
+        let own_after = |e: usize| !number_after(&self.chars, e) || self.signs_after != Some(false);
         self.markers
             .iter()
             .filter(|(s, e, _)| {
-                (*e <= f.start && gap_ok(*e, f.start) && !self.ends_an_amount(*s))
-                    || (*s >= end && gap_ok(end, *s))
+                (*e <= f.start && gap_ok(*e, f.start) && own_before(*s))
+                    || (*s >= end && gap_ok(end, *s) && own_after(*e))
             })
             .min_by_key(|(s, _, _)| if *s < f.start { 0 } else { 1 })
             .map(|(_, _, c)| c.clone())
@@ -1960,19 +2033,19 @@ impl PriceText {
     /// text. In `$149.99 $0 down` the amount before has a sign of its own before it,
     /// so the second `$` is the next amount's.
     fn ends_an_amount(&self, start: usize) -> bool {
+        if !number_before(&self.chars, start) {
+            return false;
+        }
         let before = &self.chars[..start];
+        // Where the number ends: before spaces and a dash for its cents (`89,- €`).
         let mut gap = before.len()
             - before
                 .iter()
                 .rev()
                 .take_while(|c| c.is_whitespace())
                 .count();
-        // `89,- € 30 Tage`: the dash for the cents is the amount's.
         for marks in [DASHES, ".,"] {
             gap -= usize::from(gap > 0 && marks.contains(before[gap - 1]));
-        }
-        if gap == 0 || !before[gap - 1].is_numeric() {
-            return false;
         }
         let in_number = |c: &char| c.is_numeric() || c.is_whitespace() || ".,'’".contains(*c);
         let number_start = gap
@@ -2863,12 +2936,7 @@ mod tests {
             // Not a marker inside a word.
             ("USB-C $19.99", "USD", 1999, "USD"),
         ] {
-            let r = read_in(text, marketplace).unwrap_or_else(|e| panic!("{text}: {e}"));
-            assert_eq!(
-                (r.money.amount, r.money.currency.code()),
-                (Decimal::new(amount, 2), currency),
-                "{text}"
-            );
+            assert_money(text, marketplace, amount, currency);
         }
     }
 
@@ -3109,12 +3177,7 @@ mod tests {
             ("149.00 ر.س", "USD", 14900, "SAR"),
             ("د.إ 149.00", "USD", 14900, "AED"),
         ] {
-            let r = read_in(text, marketplace).unwrap_or_else(|e| panic!("{text}: {e}"));
-            assert_eq!(
-                (r.money.amount, r.money.currency.code()),
-                (Decimal::new(amount, 2), currency),
-                "{text}"
-            );
+            assert_money(text, marketplace, amount, currency);
         }
     }
 
@@ -3130,6 +3193,17 @@ mod tests {
         );
         let r = read_in("149,99 € Contributo RAEE: 0,50 €", "EUR").unwrap();
         assert_eq!(r.money.amount, Decimal::new(14999, 2), "{:?}", r.why);
+    }
+
+    /// `text` on a marketplace pricing in `marketplace` reads `amount` (in minor units
+    /// of two digits) in `currency`.
+    fn assert_money(text: &str, marketplace: &str, amount: i64, currency: &str) {
+        let r = read_in(text, marketplace).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(
+            (r.money.amount, r.money.currency.code()),
+            (Decimal::new(amount, 2), currency),
+            "{text}"
+        );
     }
 
     /// `text` reads `amount` (in minor units of two digits) and says `said` of
@@ -3399,14 +3473,43 @@ mod tests {
             ("Rs. 12,999", "USD", 1299900, "INR"),
             ("$1,299", "UYU", 129900, "UYU"),
         ] {
-            let r = read_in(text, marketplace).unwrap_or_else(|e| panic!("{text}: {e}"));
-            assert_eq!(
-                (r.money.amount, r.money.currency.code()),
-                (Decimal::new(amount, 2), currency),
-                "{text}"
-            );
+            assert_money(text, marketplace, amount, currency);
         }
         let r = read_in("Rs. 1,299 Rs. 1,499", "INR").unwrap();
         assert_eq!(r.among.len(), 2, "{:?}", r.why);
+    }
+
+    /// A sign between two numbers is the one the text's way of writing signs says;
+    /// a times sign before a model's name is no instalment.
+    #[test]
+    fn a_sign_between_two_numbers_and_a_model_after_a_times_sign() {
+        for (text, currency, amount, said) in [
+            (
+                "$149.99 Arrives by Fri, Dec 12 $5.99 shipping",
+                "USD",
+                14999,
+                "shipping costs: 5.99",
+            ),
+            (
+                "1 299 ₽ 1 499 ₽ −13%",
+                "RUB",
+                129900,
+                "the lowest of 2 prices: 1299, 1499",
+            ),
+            (
+                "$149.99 X1 Headphones 40mm drivers 30h battery",
+                "USD",
+                14999,
+                "beside priced ones: 1, 40, 30",
+            ),
+            (
+                "R$ 1.299,90 ou R$ 129,99 x 10 sem juros",
+                "BRL",
+                129990,
+                "instalments: 129.99",
+            ),
+        ] {
+            assert_reads(text, currency, amount, said);
+        }
     }
 }
