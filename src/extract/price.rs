@@ -318,7 +318,7 @@ fn number_before(chars: &[char], at: usize) -> bool {
             .rev()
             .take_while(|c| c.is_whitespace())
             .count();
-    for marks in [DASHES, ".,"] {
+    for marks in [DASHES, ".,:"] {
         end -= usize::from(end > 0 && marks.contains(before[end - 1]));
     }
     end > 0 && before[end - 1].is_numeric()
@@ -336,10 +336,10 @@ fn number_after(chars: &[char], at: usize) -> bool {
 const DASHES: &str = "-–—";
 
 /// How many chars at the start of `after` (what follows an amount's digits) are a
-/// dash for its cents, with the separator before it if there is one (`,-`, `.–`, `-`
+/// dash for its cents, with the separator before it if there is one (`,-`, `.–`, `:-`, `-`
 /// before a space or the end; not the dash of a range `10-20` or `30-Tage`).
 fn dash_cents(after: &[char]) -> usize {
-    let sep = usize::from(after.first().is_some_and(|c| ".,".contains(*c)));
+    let sep = usize::from(after.first().is_some_and(|c| ".,:".contains(*c)));
     let dash = after.get(sep).is_some_and(|c| DASHES.contains(*c));
     let ends = after.get(sep + 1).is_none_or(|c| c.is_whitespace());
     if dash && ends { sep + 1 } else { 0 }
@@ -1343,20 +1343,7 @@ fn read_text(
         why.push(format!("left out a converted estimate: {e}"));
     }
     let mut kept = t.in_currency(&found, &currency, &mut why);
-    // In a text with no currency sign, a whole number followed by a word is a count
-    // (`149.– 30 Tage Rückgaberecht`, `3 colours`): read as an amount, the 30 was the
-    // price.
-    if t.markers.is_empty() {
-        kept = leave_out(kept, "counts (a number and a word)", &mut why, |i, l| {
-            t.is_count(&l[i])
-        });
-    }
-    // No listing is sold for nothing: a zero beside an amount is a cost waived or a
-    // deposit not asked (`$0 down`, `$0.00 shipping`), and as the lowest amount it
-    // was a violation of every floor. Alone it stays, and is refused as the price.
-    kept = leave_out(kept, "amounts of zero", &mut why, |i, l| {
-        l[i].value.is_zero()
-    });
+    kept = no_amounts_at_all(&t, kept, &mut why);
     kept = on_the_marketplaces_vat_basis(&t, kept, vat, &mut why)?;
     // Unit prices ("4,36 € / 100 ml", "$2.50 per oz") are not the listing's price.
     // The unit after a range's end is the whole range's (`US$8.00 - 10.00 / piece`).
@@ -1425,6 +1412,35 @@ fn read_text(
         among,
         on_condition,
     })
+}
+
+/// `kept` without the numbers that are no amounts a buyer pays: counts, what a sum
+/// is made of, zeros.
+fn no_amounts_at_all(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>) -> Vec<Found> {
+    // In a text with no currency sign, a whole number followed by a word is a count
+    // (`149.– 30 Tage Rückgaberecht`, `3 colours`): read as an amount, the 30 was the
+    // price.
+    if t.markers.is_empty() {
+        kept = leave_out(kept, "counts (a number and a word)", why, |i, l| {
+            t.is_count(&l[i])
+        });
+    }
+    // What a sum is made of (`$149.99 -$20.00 instant savings = $129.99`): the total
+    // after the equals sign is the price, the amount taken off before it is not.
+    kept = leave_out(
+        kept,
+        "amounts of a sum (its total is the price)",
+        why,
+        |i, l| {
+            let after = t.after(i, l);
+            i + 1 < l.len() && !after.chars().any(char::is_numeric) && ends_with_equals(&after)
+        },
+    );
+    // No listing is sold for nothing: a zero beside an amount is a cost waived or a
+    // deposit not asked (`$0 down`, `$0.00 shipping`), and as the lowest amount it
+    // was a violation of every floor. Alone it stays, and is refused as the price.
+    kept = leave_out(kept, "amounts of zero", why, |i, l| l[i].value.is_zero());
+    kept
 }
 
 /// Which words of [`CONDITION_WORDS`] or [`CONDITION_AFTER`] say amount `i` is paid
@@ -1614,8 +1630,10 @@ fn not_paid_for_the_listing(
             .replace("subscribe and save", "")
             .replace("减价", "");
         // Nor is an amount before a label of the next ("$149.99 Coupon price: $134.99").
-        has_word(&before, SAVING_WORDS)
-            || (i > 0 && minus_before(&before) && !t.closes_range(i, l))
+        (has_word(&before, SAVING_WORDS) && !ends_with_equals(&before))
+            || (i > 0
+                && minus_before(&before)
+                && !(t.closes_range(i, l) && l[i - 1].value < l[i].value))
             || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
                 && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS))
             || gift_card_after(&t.after(i, l), i + 1 < l.len())
@@ -1727,6 +1745,15 @@ fn leave_out_or_refuse(
     Ok(leave_out(list, what, why, |i, _| dropped[i]))
 }
 
+/// Do these words between two amounts end with an equals sign, before at most the
+/// next amount's currency sign? The next amount is then a total: `instant savings =
+/// $129.99` names what was taken off, not the $129.99.
+fn ends_with_equals(between: &str) -> bool {
+    between
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '=')
+        .ends_with('=')
+}
+
 /// Does a minus sign stand right before the amount these words precede, or right
 /// before its currency sign (`Sofort-Rabatt -10 €`, `-$10.00`), set apart from the
 /// word before it? After a price, such an amount is taken off it: read as one of
@@ -1735,8 +1762,11 @@ fn minus_before(before: &str) -> bool {
     let b = before
         .trim_end()
         .trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_whitespace() && !is_minus(c));
+    // Not the dash for the cents of the amount before (`1 299:- 999:-`, `89,- 79,-`).
     b.strip_suffix(is_minus).is_some_and(|rest| {
-        rest.is_empty() || rest.ends_with(|c: char| c.is_whitespace() || matches!(c, ':' | '('))
+        !matches!(rest, ":" | "," | ".")
+            && (rest.is_empty()
+                || rest.ends_with(|c: char| c.is_whitespace() || matches!(c, ':' | '(')))
     })
 }
 
@@ -2015,8 +2045,10 @@ impl PriceText {
             .map(|(_, _, c)| c.clone())
     }
 
-    /// Is `f` a whole number followed by a word (`30 Tage`, `30-day`, `3 colours`)?
+    /// Is `f` a whole number followed by a word (`30 Tage`, `30-day`, `3 colours`)
+    /// or a Chinese or Japanese counter (`3色`, `30天`, `2件`)?
     fn is_count(&self, f: &Found) -> bool {
+        const COUNTERS: &str = "色天日件个個款种種年月人条枚台本点折期";
         let after = &self.chars[f.end..];
         let skip = usize::from(
             after
@@ -2024,7 +2056,8 @@ impl PriceText {
                 .is_some_and(|c| c.is_whitespace() || *c == '-'),
         );
         self.chars[f.start..f.end].iter().all(char::is_ascii_digit)
-            && after.get(skip).is_some_and(|c| spaced_letter(*c))
+            && (after.get(skip).is_some_and(|c| spaced_letter(*c))
+                || after.first().is_some_and(|c| COUNTERS.contains(*c)))
     }
 
     /// Does the marker starting at `start` end the amount before it, in a text that
@@ -2044,7 +2077,7 @@ impl PriceText {
                 .rev()
                 .take_while(|c| c.is_whitespace())
                 .count();
-        for marks in [DASHES, ".,"] {
+        for marks in [DASHES, ".,:"] {
             gap -= usize::from(gap > 0 && marks.contains(before[gap - 1]));
         }
         let in_number = |c: &char| c.is_numeric() || c.is_whitespace() || ".,'’".contains(*c);
@@ -3480,7 +3513,8 @@ mod tests {
     }
 
     /// A sign between two numbers is the one the text's way of writing signs says;
-    /// a times sign before a model's name is no instalment.
+    /// a times sign before a model's name is no instalment; a sum's total is the
+    /// price; a counter after a number makes it a count.
     #[test]
     fn a_sign_between_two_numbers_and_a_model_after_a_times_sign() {
         for (text, currency, amount, said) in [
@@ -3507,6 +3541,39 @@ mod tests {
                 "BRL",
                 129990,
                 "instalments: 129.99",
+            ),
+            // A sum's total is the price, what it takes off is not.
+            (
+                "$149.99 -$20.00 instant savings = $129.99",
+                "USD",
+                12999,
+                "the lowest of 2 prices: 129.99, 149.99",
+            ),
+            (
+                "$149.99 - $20.00 = $129.99",
+                "USD",
+                12999,
+                "the lowest of 2 prices: 129.99, 149.99",
+            ),
+            // Chinese and Japanese counters after a number without a sign.
+            (
+                "1299 3色可选",
+                "CNY",
+                129900,
+                "counts (a number and a word): 3",
+            ),
+            (
+                "14080 3色展開",
+                "JPY",
+                1408000,
+                "counts (a number and a word): 3",
+            ),
+            // A dash for no cents is no minus.
+            (
+                "1 299:- 999:-",
+                "SEK",
+                99900,
+                "the lowest of 2 prices: 999, 1299",
             ),
         ] {
             assert_reads(text, currency, amount, said);
