@@ -966,6 +966,13 @@ const ADD_ON_WORDS: &[&str] = &[
     "garanzia",
     "garantía",
     "延保",
+    "accessories",
+    "accessory",
+    "zubehör",
+    "accessoires",
+    "accesorios",
+    "accessori",
+    "配件",
 ];
 
 /// Words before an amount saying it is another offer than the listing's: another
@@ -1630,7 +1637,9 @@ fn not_paid_for_the_listing(
             .replace("subscribe and save", "")
             .replace("减价", "");
         // Nor is an amount before a label of the next ("$149.99 Coupon price: $134.99").
-        (has_word(&before, SAVING_WORDS) && !ends_with_equals(&before))
+        // Nor is an amount after a saving in percent (`Save 20% $119.99`).
+        let after_percent = before.rsplit(['%', '％']).next().unwrap_or_default();
+        (has_word(after_percent, SAVING_WORDS) && !ends_with_equals(&before))
             || (i > 0
                 && minus_before(&before)
                 && !(t.closes_range(i, l) && l[i - 1].value < l[i].value))
@@ -1657,7 +1666,7 @@ fn not_paid_for_the_listing(
     kept = leave_out_or_refuse(
         t,
         kept,
-        "add-ons (protection plans, warranties)",
+        "add-ons (protection plans, warranties, accessories)",
         why,
         |i, l| has_word(&t.before(i, l), ADD_ON_WORDS),
     )?;
@@ -1681,13 +1690,21 @@ fn not_paid_for_the_listing(
     // a cost on top of the price, whatever the words after it: read as "the lowest
     // of 2 prices", the protection plan was the price.
     // Not a count's plus (`Buy 3+ $139.99 each`).
+    // Nor what is named after the plus (`This item: $109.99 + Case $29.99`): a few
+    // words without a number name another item bought with it.
     kept = leave_out(kept, "amounts added to the price", why, |i, l| {
         let before = t.before(i, l);
+        let Some((rest, added)) = before.rsplit_once('+') else {
+            return false;
+        };
+        let named = added
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .split_whitespace()
+            .count();
         i > 0
-            && before
-                .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '+')
-                .strip_suffix('+')
-                .is_some_and(|rest| !rest.ends_with(|c: char| c.is_alphanumeric()))
+            && !rest.ends_with(|c: char| c.is_alphanumeric())
+            && named <= 3
+            && !added.chars().any(|c| c.is_numeric())
     });
     // Beside a price, a multi-buy offer is left out; alone (`2 for $10`) it stays
     // the price, the price of several: compared with one item's floor it can
@@ -2034,12 +2051,16 @@ impl PriceText {
             Some(after) => !after,
             None => !self.ends_an_amount(s),
         };
-        let own_after = |e: usize| !number_after(&self.chars, e) || self.signs_after != Some(false);
+        let own_after = |s: usize, e: usize| match self.signs_after {
+            _ if !number_after(&self.chars, e) => true,
+            Some(after) => after,
+            None => self.ends_an_amount(s),
+        };
         self.markers
             .iter()
             .filter(|(s, e, _)| {
                 (*e <= f.start && gap_ok(*e, f.start) && own_before(*s))
-                    || (*s >= end && gap_ok(end, *s) && own_after(*e))
+                    || (*s >= end && gap_ok(end, *s) && own_after(*s, *e))
             })
             .min_by_key(|(s, _, _)| if *s < f.start { 0 } else { 1 })
             .map(|(_, _, c)| c.clone())
@@ -2087,6 +2108,11 @@ impl PriceText {
                 .rev()
                 .take_while(|c| in_number(c))
                 .count();
+        // A date's or a time's last number (`Valid through 12/31/2026 $109.99`,
+        // `11:59`) is no amount.
+        if number_start > 0 && "/:".contains(before[number_start - 1]) {
+            return false;
+        }
         // A sign before that amount (`Rs. 1,299 Rs. 1,499`: its point was walked over
         // as the number's) makes the text one of signs before amounts.
         !self
@@ -3578,5 +3604,38 @@ mod tests {
         ] {
             assert_reads(text, currency, amount, said);
         }
+    }
+
+    /// US retailers' price boxes: a saving in percent before the price, a date
+    /// before it, accessories and an item added to the basket beside it.
+    #[test]
+    fn percent_savings_dates_accessories_and_added_items_are_not_the_price() {
+        for (text, amount, said) in [
+            (
+                "Save 20% $119.99 reg $149.99",
+                11999,
+                "former or reference prices: 149.99",
+            ),
+            (
+                "Price Valid Through 12/31/2026 $109.99",
+                10999,
+                "beside priced ones: 12, 31, 2026",
+            ),
+            (
+                "$109.99 Accessories from $19.99",
+                10999,
+                "warranties, accessories): 19.99",
+            ),
+            (
+                "$109.99 This item: $109.99 + Case $29.99",
+                10999,
+                "amounts added to the price: 29.99",
+            ),
+        ] {
+            assert_reads(text, "USD", amount, said);
+        }
+        // A plus glued to a programme's name is no added amount.
+        let r = read_in("$149.99 Walmart+ $139.99", "USD").unwrap();
+        assert_eq!(r.among.len(), 2, "{:?}", r.why);
     }
 }
