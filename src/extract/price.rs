@@ -915,6 +915,13 @@ const INSTALMENT_WORDS: &[&str] = &[
     "mensualités",
     "mensualité",
     "fois sans frais",
+    "payez en",
+    "fois",
+    "paga en",
+    "paga in",
+    "raten",
+    "rat",
+    "raty",
     "cuotas de",
     "meses sin intereses",
     "rate da",
@@ -1144,6 +1151,15 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "стара ціна",
     "giá gốc",
     "harga normal",
+    "bisher",
+    "au lieu de",
+    "prix barré",
+    "invece di",
+    "antes",
+    "pvpr",
+    "precio recomendado",
+    "adviesprijs",
+    "ennen",
     "通常価格",
     "希望小売価格",
     "定価",
@@ -3637,5 +3653,30 @@ mod tests {
         // A plus glued to a programme's name is no added amount.
         let r = read_in("$149.99 Walmart+ $139.99", "USD").unwrap();
         assert_eq!(r.among.len(), 2, "{:?}", r.why);
+    }
+
+    /// European shops' former prices and instalments in their own words: the
+    /// instalment was the price; a former price made "the lowest of 2 prices", a
+    /// variant's price in the finding's words.
+    #[test]
+    fn former_prices_and_instalments_in_european_words() {
+        assert_reads(
+            "149,99 € Payez en 3 fois : 50,00 €",
+            "EUR",
+            14999,
+            "instalments: 50.00",
+        );
+        for text in [
+            "EUR 149,99 Bisher: EUR 199,99",
+            "149,99 € au lieu de 199,99 €",
+            "149,99 € Prix barré 199,99 €",
+            "149,99 € invece di 199,99 €",
+            "149,99 € antes 199,99 €",
+            "149,99 € PVPR 199,99 €",
+            "149,99 € Adviesprijs 199,99 €",
+            "149,99 € ennen 199,99 €",
+        ] {
+            assert_reads(text, "EUR", 14999, "former or reference prices: 199.99");
+        }
     }
 }
