@@ -56,6 +56,10 @@ const MARKERS: &[(&str, &str)] = &[
     ("₹", "INR"), ("₺", "TRY"), ("₼", "AZN"), ("ƒ", "XCG"), ("Ƒ", "XCG"),
     ("рублей", "RUB"), ("рубля", "RUB"), ("Zł", "PLN"),
     ("kr", FAMILY_KRONA), ("$", FAMILY_DOLLAR), ("¥", FAMILY_YEN),
+    // Currencies written out (`149 dollars`, `1299 yuan`): without a sign, such a
+    // text's other numbers were amounts too (`30 day returns` read 30).
+    ("euros", "EUR"), ("dollars", FAMILY_DOLLAR), ("dollar", FAMILY_DOLLAR),
+    ("yuan", "CNY"), ("yen", FAMILY_YEN), ("rupees", FAMILY_RUPEE), ("rupee", FAMILY_RUPEE),
 ];
 
 const FAMILY_DOLLAR: &str = "$";
@@ -3552,6 +3556,14 @@ mod tests {
         }
         let r = read_in("Rs. 1,299 Rs. 1,499", "INR").unwrap();
         assert_eq!(r.among.len(), 2, "{:?}", r.why);
+        // A currency written out names it, and makes the other numbers counts.
+        for (text, marketplace, amount, currency) in [
+            ("149 dollars 30 day returns", "CAD", 14900, "CAD"),
+            ("1299 yuan 30天价保", "USD", 129900, "CNY"),
+            ("149 euros 30 jours", "EUR", 14900, "EUR"),
+        ] {
+            assert_money(text, marketplace, amount, currency);
+        }
     }
 
     /// A sign between two numbers is the one the text's way of writing signs says;
