@@ -304,6 +304,24 @@ fn spaced_cents(chars: &[char], j: usize, decimal_hint: Option<char>) -> bool {
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
 }
 
+/// A space, a decimal point and maybe a space again before exactly two digits: `149
+/// . 99`, `149 .99`, what a price's whole, point and cents in their own elements
+/// become once the page's whitespace between them is joined (the cents were a
+/// stray 99, the price 149). How many chars to skip to the cents; a comma set apart
+/// by spaces separates a list, so only a point (or the site's decimal mark) counts.
+fn spaced_point(chars: &[char], j: usize, decimal_hint: Option<char>) -> Option<usize> {
+    let point = chars.get(j + 1)?;
+    if chars[j] != ' ' || !(*point == '.' || Some(*point) == decimal_hint) {
+        return None;
+    }
+    let skip = if chars.get(j + 2) == Some(&' ') { 3 } else { 2 };
+    let two = (0..2).all(|k| chars.get(j + skip + k).is_some_and(char::is_ascii_digit));
+    let more = chars
+        .get(j + skip + 2)
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | ','));
+    (two && !more).then_some(skip)
+}
+
 /// Exactly three digits after the grouping character at `j`, then no digit.
 fn thousands_group(chars: &[char], j: usize) -> bool {
     (1..=3).all(|k| chars.get(j + k).is_some_and(char::is_ascii_digit))
@@ -392,6 +410,10 @@ fn numbers_at(
                 j += 1;
             } else if spaced_cents(chars, j, decimal_hint) {
                 j += 2;
+            } else if let Some(skip) = spaced_point(chars, j, decimal_hint)
+                && !chars[start..j].iter().any(|c| matches!(c, '.' | ','))
+            {
+                j += skip;
             } else if decimal_hint.is_none() && euro_cents(chars, j) {
                 j += if chars[j + 1] == ' ' { 2 } else { 1 };
             } else if matches!(c, '\'' | ' ' | '\u{2009}' | '\u{202f}') && Some(c) != decimal_hint {
@@ -1397,8 +1419,11 @@ fn read_text(
             || has_word(&t.before(i, l), SHIPPING_WORDS)
     })?;
     kept = leave_out_or_refuse(&t, kept, "former or reference prices", &mut why, |i, l| {
+        // A discount in percent between the words and the amount is what they name
+        // (Amazon's badge `Lowest price in 30 days -20% $119.99`: no price before).
         let before = t.before(i, l);
-        has_word(&before, LIST_PRICE_WORDS) || has_word(&before, OMNIBUS_WORDS)
+        let before = before.rsplit(['%', '％']).next().unwrap_or_default();
+        has_word(before, LIST_PRICE_WORDS) || has_word(before, OMNIBUS_WORDS)
     })?;
     // Alone, an amount with the Omnibus words after it stays the price: Amazon's
     // "Lowest price in 30 days" badge says so of the price it follows.
@@ -3690,5 +3715,23 @@ mod tests {
         ] {
             assert_reads(text, "EUR", 14999, "former or reference prices: 199.99");
         }
+    }
+
+    /// A price's whole, point and cents joined with the page's whitespace between
+    /// them, and a badge's percent between its words and the price.
+    #[test]
+    fn spaced_points_and_a_badges_percent() {
+        for text in ["$ 149 . 99", "$149 .99", "$149. 99"] {
+            assert_money(text, "USD", 14999, "USD");
+        }
+        // A comma set apart by spaces separates a list.
+        let r = read_in("$10 , 20 items", "USD").unwrap();
+        assert_eq!(r.money.amount, Decimal::from(10), "{:?}", r.why);
+        assert_reads(
+            "Lowest price in 30 days -20% $119.99 List: $149.99",
+            "USD",
+            11999,
+            "former or reference prices: 149.99",
+        );
     }
 }
