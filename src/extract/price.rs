@@ -954,6 +954,13 @@ const INSTALMENT_WORDS: &[&str] = &[
     "每期",
     "分期",
     "月供",
+    // Indonesia's, Thailand's, Vietnam's, Korea's and Turkey's pay-later offers.
+    "cicilan",
+    "ผ่อน",
+    "trả góp",
+    "할부",
+    "월",
+    "taksit",
 ];
 
 /// Words right after an amount saying it is an instalment (`$8.33 x 12 months`,
@@ -1298,6 +1305,13 @@ const CONDITION_WORDS: &[&str] = &[
     "券后",
     "쿠폰적용가",
     "쿠폰할인가",
+    "쿠폰할인",
+    "クーポン利用で",
+    "クーポン利用",
+    "クーポン適用",
+    // A group-buy price (Pinduoduo's): paid by those who buy in a group.
+    "拼单价",
+    "拼团价",
     // A price for paying one way: in advance, by a given wallet.
     "bei vorkasse",
     "mit vorkasse",
@@ -1922,8 +1936,28 @@ fn unit_after(after: &str) -> Option<Unit> {
 /// an instalment the text "held only instalments".
 fn times_after(after: &str) -> bool {
     const PERIODS: &[&str] = &[
-        "mo", "mes", "mois", "monat", "mesi", "rat", "cuot", "parcel", "vez", "pay", "inst",
-        "week", "sem", "期", "个月", "か月", "ヶ月", "회",
+        "mo",
+        "mes",
+        "mois",
+        "monat",
+        "mesi",
+        "rat",
+        "cuot",
+        "parcel",
+        "vez",
+        "pay",
+        "inst",
+        "week",
+        "sem",
+        "bulan",
+        "tháng",
+        "เดือน",
+        "개월",
+        "期",
+        "个月",
+        "か月",
+        "ヶ月",
+        "회",
     ];
     let Some(rest) = after
         .trim_start()
@@ -3310,6 +3344,15 @@ mod tests {
         );
     }
 
+    /// `text` reads a price only some buyers pay, on the condition `words` say.
+    fn assert_condition(text: &str, currency: &str, words: &str) {
+        let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let c = r
+            .on_condition
+            .unwrap_or_else(|| panic!("{text}: {:?}", r.why));
+        assert_eq!(c.words, words, "{text}");
+    }
+
     /// `text` reads `amount` (in minor units of two digits) and says `said` of
     /// what it left out.
     fn assert_reads(text: &str, currency: &str, amount: i64, said: &str) {
@@ -3555,11 +3598,7 @@ mod tests {
             ("149,99 € 139,99 € mit PayPal", "EUR", "mit paypal"),
             ("149,000원 쿠폰적용가 139,990원", "KRW", "쿠폰적용가"),
         ] {
-            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
-            let c = r
-                .on_condition
-                .unwrap_or_else(|| panic!("{text}: {:?}", r.why));
-            assert_eq!(c.words, words, "{text}");
+            assert_condition(text, currency, words);
         }
         // A range's dash is no minus.
         let r = read_in("149,99 € - 199,99 €", "EUR").unwrap();
@@ -3733,5 +3772,44 @@ mod tests {
             11999,
             "former or reference prices: 149.99",
         );
+    }
+
+    /// Asian marketplaces' pay-later offers and prices on a condition: the
+    /// instalment was the lowest price of the box.
+    #[test]
+    fn asian_instalments_and_conditions() {
+        for (text, currency, amount, said) in [
+            (
+                "Rp1.299.000 Rp1.499.000 -13% Cicilan 0% Rp108.250 x 12 bulan",
+                "IDR",
+                129900000,
+                "instalments: 108250",
+            ),
+            (
+                "฿1,299 ฿1,499 ลด 13% ผ่อน 0% ฿108.25 x 12 เดือน",
+                "THB",
+                129900,
+                "instalments: 108.25",
+            ),
+            (
+                "129,000원 월 10,750원 (12개월 무이자)",
+                "KRW",
+                12900000,
+                "instalments: 10750",
+            ),
+        ] {
+            assert_reads(text, currency, amount, said);
+        }
+        for (text, currency, words) in [
+            (
+                "129,000원 149,000원 13% 쿠폰할인 119,000원",
+                "KRW",
+                "쿠폰할인",
+            ),
+            ("14,080円 クーポン利用で 12,672円", "JPY", "クーポン利用で"),
+            ("¥1,299 拼单价 ¥1,199 单独购买 ¥1,299", "CNY", "拼单价"),
+        ] {
+            assert_condition(text, currency, words);
+        }
     }
 }
