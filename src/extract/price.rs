@@ -959,7 +959,6 @@ const INSTALMENT_WORDS: &[&str] = &[
     "ผ่อน",
     "trả góp",
     "할부",
-    "월",
     "taksit",
 ];
 
@@ -1719,6 +1718,7 @@ fn not_paid_for_the_listing(
         let before = t.before(i, l);
         has_word(&before, INSTALMENT_WORDS)
             || times_before(&before)
+            || monthly_before(&before)
             || t.followed_by(i, l, INSTALMENT_AFTER, INSTALMENT_WORDS)
             || times_after(&t.after(i, l))
     })?;
@@ -2015,6 +2015,15 @@ fn unit_before(before: &str) -> Option<Unit> {
     }
     let item = PER_ITEM.contains(&word.as_str());
     Some(if item { Unit::Item } else { Unit::Measure })
+}
+
+/// Korea's `월 10,750원` ("a month"): `월` right before the amount, as a word of its
+/// own (`12월 25일`, a date, is no instalment).
+fn monthly_before(before: &str) -> bool {
+    before
+        .trim_end()
+        .strip_suffix('월')
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with(char::is_whitespace))
 }
 
 /// `4 x $22.50`, `4x 22,50 €`, `4 × ¥324`: the amount after a count and a times sign
@@ -3796,6 +3805,12 @@ mod tests {
                 "KRW",
                 12900000,
                 "instalments: 10750",
+            ),
+            (
+                "12월 25일 도착 129,000원 149,000원",
+                "KRW",
+                12900000,
+                "the lowest of 2 prices: 129000, 149000",
             ),
         ] {
             assert_reads(text, currency, amount, said);
