@@ -886,7 +886,6 @@ const INCLUDED_WORDS: &[&str] = &[
 /// Words after an amount saying the same.
 const FEE_AFTER: &[&str] = &[
     "deposit",
-    "down",
     "down payment",
     "fee",
     "eco fee",
@@ -1709,7 +1708,9 @@ fn not_paid_for_the_listing(
         has_word(&t.before(i, l), THRESHOLD_WORDS)
     })?;
     kept = leave_out_or_refuse(t, kept, "fees and deposits", why, |i, l| {
-        has_word(&t.before(i, l), FEE_WORDS) || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
+        has_word(&t.before(i, l), FEE_WORDS)
+            || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
+            || down_after(&t.after(i, l))
     })?;
     kept = leave_out(kept, "amounts included in the price", why, |i, l| {
         i > 0 && has_word(&t.before(i, l), INCLUDED_WORDS)
@@ -1935,7 +1936,16 @@ fn unit_after(after: &str) -> Option<Unit> {
 /// a payment follows the count: `$149.99 X1 Headphones` names a model, and read as
 /// an instalment the text "held only instalments".
 fn times_after(after: &str) -> bool {
+    // Periods, payments and "without interest" after the count.
     const PERIODS: &[&str] = &[
+        "interest",
+        "zins",
+        "sans",
+        "sin ",
+        "senza",
+        "tanpa",
+        "free",
+        "no ",
         "mo",
         "mes",
         "mois",
@@ -2015,6 +2025,16 @@ fn unit_before(before: &str) -> Option<Unit> {
     }
     let item = PER_ITEM.contains(&word.as_str());
     Some(if item { Unit::Item } else { Unit::Measure })
+}
+
+/// `$29.99 down`, `$0 down, then $10/mo`: a down payment. Not `$149.99 down from
+/// $199.99`, a price gone down.
+fn down_after(after: &str) -> bool {
+    after
+        .trim_start()
+        .strip_prefix("down")
+        .map(str::trim_start)
+        .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
 }
 
 /// Korea's `월 10,750원` ("a month"): `월` right before the amount, as a word of its
@@ -3668,6 +3688,18 @@ mod tests {
                 "BRL",
                 129990,
                 "instalments: 129.99",
+            ),
+            (
+                "$89.99 $22.50 ×4 interest-free",
+                "USD",
+                8999,
+                "instalments: 22.50",
+            ),
+            (
+                "Now $149.99 down from $199.99",
+                "USD",
+                14999,
+                "the lowest of 2 prices: 149.99, 199.99",
             ),
             // A sum's total is the price, what it takes off is not.
             (
