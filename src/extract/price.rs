@@ -328,11 +328,15 @@ fn thousands_group(chars: &[char], j: usize) -> bool {
         && !chars.get(j + 4).is_some_and(char::is_ascii_digit)
 }
 
-/// A euro sign between whole and cents, as French shops print (`35€99`, `35€ 99`):
-/// the sign, at most one space, exactly two digits, then no more digits.
 /// Does a number end right before char `at` (spaces and a dash for the cents
 /// between)?
 fn number_before(chars: &[char], at: usize) -> bool {
+    number_ending_at(chars, at).is_some()
+}
+
+/// Where the number that ends right before char `at` ends (spaces and a dash for
+/// its cents between, `89,- €`), if one does.
+fn number_ending_at(chars: &[char], at: usize) -> Option<usize> {
     let before = &chars[..at];
     let mut end = before.len()
         - before
@@ -343,7 +347,7 @@ fn number_before(chars: &[char], at: usize) -> bool {
     for marks in [DASHES, ".,:"] {
         end -= usize::from(end > 0 && marks.contains(before[end - 1]));
     }
-    end > 0 && before[end - 1].is_numeric()
+    (end > 0 && before[end - 1].is_numeric()).then_some(end)
 }
 
 /// Does a number start right after char `at` (spaces between)?
@@ -367,6 +371,8 @@ fn dash_cents(after: &[char]) -> usize {
     if dash && ends { sep + 1 } else { 0 }
 }
 
+/// A euro sign between whole and cents, as French shops print (`35€99`, `35€ 99`):
+/// the sign, at most one space, exactly two digits, then no more digits.
 fn euro_cents(chars: &[char], j: usize) -> bool {
     if chars[j] != '€' {
         return false;
@@ -387,7 +393,7 @@ fn numbers_at(
     decimal_hint: Option<char>,
     minor_units: Option<u32>,
 ) -> Result<Vec<Found>, PriceError> {
-    let text: String = chars.iter().collect();
+    let text = || chars.iter().collect::<String>().trim().to_string();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -399,42 +405,8 @@ fn numbers_at(
             i += 1;
             continue;
         }
-        // A run of digits with separators inside (never at the end).
         let start = i;
-        let mut end = i;
-        let mut j = i;
-        while j < chars.len() {
-            let c = chars[j];
-            if c.is_ascii_digit() {
-                end = j + 1;
-                j += 1;
-            } else if spaced_cents(chars, j, decimal_hint) {
-                j += 2;
-            } else if let Some(skip) = spaced_point(chars, j, decimal_hint)
-                && !chars[start..j].iter().any(|c| matches!(c, '.' | ','))
-            {
-                j += skip;
-            } else if decimal_hint.is_none() && euro_cents(chars, j) {
-                j += if chars[j + 1] == ' ' { 2 } else { 1 };
-            } else if matches!(c, '\'' | ' ' | '\u{2009}' | '\u{202f}') && Some(c) != decimal_hint {
-                // A space or an apostrophe groups thousands (`1 299,00`, `1'299.00`):
-                // three digits follow, and no decimal point came before. Otherwise
-                // it ends the number: `US $12.50 3 bids` was 12,503.
-                if !thousands_group(chars, j)
-                    || chars[start..j].iter().any(|c| matches!(c, '.' | ','))
-                {
-                    break;
-                }
-                j += 1;
-            } else if (matches!(c, '.' | ',') || Some(c) == decimal_hint)
-                && j + 1 < chars.len()
-                && chars[j + 1].is_ascii_digit()
-            {
-                j += 1;
-            } else {
-                break;
-            }
-        }
+        let end = number_end(chars, start, decimal_hint);
         let raw: String = chars[start..end].iter().collect();
         // `35€99`: the euro sign is the decimal point (see `euro_cents`).
         let (raw, decimal_hint) = match raw.contains('€') && decimal_hint.is_none() {
@@ -442,13 +414,13 @@ fn numbers_at(
             false => (raw, decimal_hint),
         };
         if exponent_after(chars, end) {
-            return Err(PriceError::Exponent(text.trim().to_string()));
+            return Err(PriceError::Exponent(text()));
         }
         // "40% OFF" is a discount, not a price; "-17%" beside Amazon's price is
         // that discount's sign, not a negative amount (it refused the whole text).
         let percent = chars[end..].iter().find(|c| !c.is_whitespace()) == Some(&'%');
         if !percent && negative_before(chars, start) {
-            return Err(PriceError::Negative(text.trim().to_string()));
+            return Err(PriceError::Negative(text()));
         }
         // ".75" is 0.75, but in "$.750.30" the point is stray.
         let leading_point = leading_point && !raw[1..].contains(['.', ',']);
@@ -463,6 +435,46 @@ fn numbers_at(
         i = end.max(i + 1);
     }
     Ok(out)
+}
+
+/// Where the run of digits starting at `start` ends: digits with separators inside
+/// (never at the end), spaced cents and points, thousands grouped by spaces or
+/// apostrophes.
+fn number_end(chars: &[char], start: usize, decimal_hint: Option<char>) -> usize {
+    let mut end = start;
+    let mut j = start;
+    while j < chars.len() {
+        let c = chars[j];
+        if c.is_ascii_digit() {
+            end = j + 1;
+            j += 1;
+        } else if spaced_cents(chars, j, decimal_hint) {
+            j += 2;
+        } else if let Some(skip) = spaced_point(chars, j, decimal_hint)
+            && !chars[start..j].iter().any(|c| matches!(c, '.' | ','))
+        {
+            j += skip;
+        } else if decimal_hint.is_none() && euro_cents(chars, j) {
+            j += if chars[j + 1] == ' ' { 2 } else { 1 };
+        } else if matches!(c, '\'' | ' ' | '\u{2009}' | '\u{202f}') && Some(c) != decimal_hint {
+            // A space or an apostrophe groups thousands (`1 299,00`, `1'299.00`):
+            // three digits follow, and no decimal point came before. Otherwise
+            // it ends the number: `US $12.50 3 bids` was 12,503.
+            if !thousands_group(chars, j) || chars[start..j].iter().any(|c| matches!(c, '.' | ','))
+            {
+                break;
+            }
+            j += 1;
+        } else if (matches!(c, '.' | ',') || Some(c) == decimal_hint)
+            && j + 1 < chars.len()
+            && chars[j + 1].is_ascii_digit()
+        {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    end
 }
 
 /// One number with thousands and decimal separators in any of the usual styles.
@@ -1430,18 +1442,7 @@ fn read_text(
             && !starts_with_word(&t.after(i, l), FREE_SHIPPING))
             || has_word(&t.before(i, l), SHIPPING_WORDS)
     })?;
-    kept = leave_out_or_refuse(&t, kept, "former or reference prices", &mut why, |i, l| {
-        // A discount in percent between the words and the amount is what they name
-        // (Amazon's badge `Lowest price in 30 days -20% $119.99`: no price before).
-        let before = t.before(i, l);
-        let before = before.rsplit(['%', '％']).next().unwrap_or_default();
-        has_word(before, LIST_PRICE_WORDS) || has_word(before, OMNIBUS_WORDS)
-    })?;
-    // Alone, an amount with the Omnibus words after it stays the price: Amazon's
-    // "Lowest price in 30 days" badge says so of the price it follows.
-    kept = leave_out(kept, "former or reference prices", &mut why, |i, l| {
-        omnibus_after(&t, i, l)
-    });
+    kept = not_asked_now(&t, kept, &mut why)?;
     kept = not_paid_for_the_listing(&t, kept, &mut why)?;
     // A price per item ("US $149.99/ea", eBay's for a listing of several; "/ piece")
     // is the listing's price when nothing else is left; beside another price it is
@@ -1452,6 +1453,17 @@ fn read_text(
         unit(i, l) == Some(Unit::Item)
     });
     let on_condition = on_a_condition(&t, &mut kept, &mut why);
+    the_lowest(&kept, currency, on_condition, why)
+}
+
+/// The reading of what is left: the lowest amount, the amounts it was the lowest
+/// of when they differ and none is a price on a condition.
+fn the_lowest(
+    kept: &[Found],
+    currency: Currency,
+    on_condition: Option<OnCondition>,
+    mut why: Vec<String>,
+) -> Result<Reading, PriceError> {
     let amounts: std::collections::BTreeSet<Decimal> = kept.iter().map(|f| f.value).collect();
     let amount = *amounts.first().ok_or(PriceError::NoAmount)?;
     let among: Vec<Decimal> = if amounts.len() > 1 && on_condition.is_none() {
@@ -1476,6 +1488,30 @@ fn read_text(
         among,
         on_condition,
     })
+}
+
+/// `kept` without former and reference prices (`Was`, `UVP`, the EU's lowest price of
+/// the last 30 days): before an amount the words name it; after one, only the
+/// Omnibus rule's, and never the last amount left (Amazon's badge "Lowest price in
+/// 30 days" says so of the price it follows).
+fn not_asked_now(
+    t: &PriceText,
+    kept: Vec<Found>,
+    why: &mut Vec<String>,
+) -> Result<Vec<Found>, PriceError> {
+    let kept = leave_out_or_refuse(t, kept, "former or reference prices", why, |i, l| {
+        // A discount in percent between the words and the amount is what they name
+        // (Amazon's badge `Lowest price in 30 days -20% $119.99`: no price before).
+        let before = t.before(i, l);
+        let before = before.rsplit(['%', '％']).next().unwrap_or_default();
+        has_word(before, LIST_PRICE_WORDS) || has_word(before, OMNIBUS_WORDS)
+    })?;
+    Ok(leave_out(
+        kept,
+        "former or reference prices",
+        why,
+        |i, l| omnibus_after(t, i, l),
+    ))
 }
 
 /// `kept` without the numbers that are no amounts a buyer pays: counts, what a sum
@@ -1685,24 +1721,7 @@ fn not_paid_for_the_listing(
     why: &mut Vec<String>,
 ) -> Result<Vec<Found>, PriceError> {
     kept = leave_out_or_refuse(t, kept, "savings, coupons and rewards", why, |i, l| {
-        // "Subscribe & Save $94.99" names a price (with a subscription), not a saving.
-        // Nor is a reduced price ("减价¥79", "Discount price", "Prix après remise":
-        // those words are left out of the savings words).
-        let before = t
-            .before(i, l)
-            .replace("subscribe & save", "")
-            .replace("subscribe and save", "")
-            .replace("减价", "");
-        // Nor is an amount before a label of the next ("$149.99 Coupon price: $134.99").
-        // Nor is an amount after a saving in percent (`Save 20% $119.99`).
-        let after_percent = before.rsplit(['%', '％']).next().unwrap_or_default();
-        (has_word(after_percent, SAVING_WORDS) && !ends_with_equals(&before))
-            || (i > 0
-                && minus_before(&before)
-                && !(t.closes_range(i, l) && l[i - 1].value < l[i].value))
-            || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
-                && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS))
-            || gift_card_after(&t.after(i, l), i + 1 < l.len())
+        is_saving(t, i, l)
     })?;
     kept = leave_out_or_refuse(t, kept, "spending thresholds", why, |i, l| {
         has_word(&t.before(i, l), THRESHOLD_WORDS)
@@ -1715,14 +1734,7 @@ fn not_paid_for_the_listing(
     kept = leave_out(kept, "amounts included in the price", why, |i, l| {
         i > 0 && has_word(&t.before(i, l), INCLUDED_WORDS)
     });
-    kept = leave_out_or_refuse(t, kept, "instalments", why, |i, l| {
-        let before = t.before(i, l);
-        has_word(&before, INSTALMENT_WORDS)
-            || times_before(&before)
-            || monthly_before(&before)
-            || t.followed_by(i, l, INSTALMENT_AFTER, INSTALMENT_WORDS)
-            || times_after(&t.after(i, l))
-    })?;
+    kept = leave_out_or_refuse(t, kept, "instalments", why, |i, l| is_instalment(t, i, l))?;
     kept = leave_out_or_refuse(
         t,
         kept,
@@ -1753,18 +1765,7 @@ fn not_paid_for_the_listing(
     // Nor what is named after the plus (`This item: $109.99 + Case $29.99`): a few
     // words without a number name another item bought with it.
     kept = leave_out(kept, "amounts added to the price", why, |i, l| {
-        let before = t.before(i, l);
-        let Some((rest, added)) = before.rsplit_once('+') else {
-            return false;
-        };
-        let named = added
-            .trim_end_matches(|c: char| !c.is_alphanumeric())
-            .split_whitespace()
-            .count();
-        i > 0
-            && !rest.ends_with(|c: char| c.is_alphanumeric())
-            && named <= 3
-            && !added.chars().any(|c| c.is_numeric())
+        i > 0 && added_after_plus(&t.before(i, l))
     });
     // Beside a price, a multi-buy offer is left out; alone (`2 for $10`) it stays
     // the price, the price of several: compared with one item's floor it can
@@ -1773,6 +1774,56 @@ fn not_paid_for_the_listing(
         multi_buy_before(&t.before(i, l))
     });
     Ok(kept)
+}
+
+/// Is amount `i` of `l` a saving, a coupon's value or a reward (`You save: $20.00`,
+/// `$10 off`, `Sofort-Rabatt -10 €`), not a price?
+fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    // "Subscribe & Save $94.99" names a price (with a subscription), not a saving.
+    // Nor is a reduced price ("减价¥79", "Discount price", "Prix après remise":
+    // those words are left out of the savings words).
+    let before = t
+        .before(i, l)
+        .replace("subscribe & save", "")
+        .replace("subscribe and save", "")
+        .replace("减价", "");
+    // Nor is an amount before a label of the next ("$149.99 Coupon price: $134.99").
+    // Nor is an amount after a saving in percent (`Save 20% $119.99`).
+    let after_percent = before.rsplit(['%', '％']).next().unwrap_or_default();
+    (has_word(after_percent, SAVING_WORDS) && !ends_with_equals(&before))
+        || (i > 0
+            && minus_before(&before)
+            && !(t.closes_range(i, l) && l[i - 1].value < l[i].value))
+        || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
+            && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS))
+        || gift_card_after(&t.after(i, l), i + 1 < l.len())
+}
+
+/// Is amount `i` of `l` one instalment of a pay-later offer (`4 x $22.50`, `$8.33 x
+/// 12 months`, `월 10,750원`)?
+fn is_instalment(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let before = t.before(i, l);
+    has_word(&before, INSTALMENT_WORDS)
+        || times_before(&before)
+        || monthly_before(&before)
+        || t.followed_by(i, l, INSTALMENT_AFTER, INSTALMENT_WORDS)
+        || times_after(&t.after(i, l))
+}
+
+/// Do the words before an amount end with a plus and at most three words without a
+/// number (`+ $`, `+ Case $`)? Not a count's plus (`Buy 3+ $`) nor a programme's
+/// (`Walmart+ $`).
+fn added_after_plus(before: &str) -> bool {
+    let Some((rest, added)) = before.rsplit_once('+') else {
+        return false;
+    };
+    let named = added
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .split_whitespace()
+        .count();
+    !rest.ends_with(|c: char| c.is_alphanumeric())
+        && named <= 3
+        && !added.chars().any(|c| c.is_numeric())
 }
 
 /// `list` without the amounts `drop` picks, unless that would leave nothing; what was
@@ -2195,20 +2246,10 @@ impl PriceText {
     /// text. In `$149.99 $0 down` the amount before has a sign of its own before it,
     /// so the second `$` is the next amount's.
     fn ends_an_amount(&self, start: usize) -> bool {
-        if !number_before(&self.chars, start) {
+        let Some(gap) = number_ending_at(&self.chars, start) else {
             return false;
-        }
+        };
         let before = &self.chars[..start];
-        // Where the number ends: before spaces and a dash for its cents (`89,- €`).
-        let mut gap = before.len()
-            - before
-                .iter()
-                .rev()
-                .take_while(|c| c.is_whitespace())
-                .count();
-        for marks in [DASHES, ".,:"] {
-            gap -= usize::from(gap > 0 && marks.contains(before[gap - 1]));
-        }
         let in_number = |c: &char| c.is_numeric() || c.is_whitespace() || ".,'’".contains(*c);
         let number_start = gap
             - before[..gap]
