@@ -385,8 +385,24 @@ async fn a_search_cut_at_max_pages_with_results_left_is_said() {
 /// sells at it" (it is no variant) as it did when it was "the lowest of 2 prices".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_members_price_is_said_as_one_not_as_a_variant() {
+    a_price_on_a_condition_is_said_with_it(Fault::MemberPrice, "plus会员价").await;
+}
+
+/// The same for a quantity tier's price (`¥1,299.00 10件以上 ¥1,169.10`, a tenth
+/// less for ten or more, as B2B marketplaces show): it was "the lowest of 2
+/// prices on the page", a finding on a price only buyers of ten pay said as a
+/// variant's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quantity_tiers_price_is_said_as_one_not_as_a_variant() {
+    a_price_on_a_condition_is_said_with_it(Fault::TierPrice, "10件以上").await;
+}
+
+/// Scans the demo with tmart's price box showing a price a tenth under the
+/// listing's on a condition (`fault`, named by `words`), and checks that price is
+/// the one checked, said with its condition and the price for every buyer.
+async fn a_price_on_a_condition_is_said_with_it(fault: Fault, words: &str) {
     let (server, config) = common::demo(&DemoOptions {
-        faults: vec![(Site::Tmart, Fault::MemberPrice)],
+        faults: vec![(Site::Tmart, fault)],
         ..DemoOptions::default()
     })
     .await;
@@ -394,18 +410,22 @@ async fn a_members_price_is_said_as_one_not_as_a_variant() {
     common::scan(&config, &store).await;
     let mut read = 0;
     for (o, l) in tmart_listings(&store, &server) {
-        let member = (l.price * rust_decimal::Decimal::new(9, 1)).round_dp(2);
+        let on_condition = (l.price * rust_decimal::Decimal::new(9, 1)).round_dp(2);
         let list = o.listing.list_price.as_ref().expect("a list price");
-        assert_eq!(list.amount, member, "{}: {:?}", l.id, o.listing.sources);
+        assert_eq!(
+            list.amount, on_condition,
+            "{}: {:?}",
+            l.id, o.listing.sources
+        );
         if o.listing.price_basis == PriceBasis::Coupon {
-            // A coupon under the members' price is the price: its own choice.
+            // A coupon under the price on a condition is the price: its own choice.
             continue;
         }
         let choice = o.listing.price_choice.as_deref().unwrap_or_default();
         assert_eq!(
             choice,
             format!(
-                "a price only some buyers pay, as the page says (\"plus会员价\"); the lowest price for every buyer: {:.2}",
+                "a price only some buyers pay, as the page says (\"{words}\"); the lowest price for every buyer: {:.2}",
                 l.price
             ),
             "{}",
@@ -414,9 +434,9 @@ async fn a_members_price_is_said_as_one_not_as_a_variant() {
         read += 1;
     }
     assert!(read > 10, "tmart listings read: {read}");
-    // Findings on the members' price: some listings asking the floor or more of
-    // every buyer are under it for members.
-    let on_member_price: Vec<String> = store
+    // Findings on the price on a condition: some listings asking the floor or
+    // more of every buyer are under it on the condition.
+    let on_condition: Vec<String> = store
         .findings()
         .map(|f| f.expect("finding").finding)
         .filter(|f| {
@@ -426,8 +446,8 @@ async fn a_members_price_is_said_as_one_not_as_a_variant() {
         })
         .map(|f| f.detail)
         .collect();
-    assert!(!on_member_price.is_empty());
-    for d in &on_member_price {
+    assert!(!on_condition.is_empty());
+    for d in &on_condition {
         assert!(
             d.contains("only some buyers pay") && !d.contains("variant"),
             "{d}"

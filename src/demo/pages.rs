@@ -282,63 +282,92 @@ pub(super) fn with_script_price(page: &str) -> String {
     }
 }
 
+/// tmart's item page with `extra` right after the price its price box shows.
+fn in_price_box(page: &str, price: Decimal, extra: &str) -> String {
+    let shown = format!("class=\"price-now\">¥{}", grouped(price));
+    page.replacen(&shown, &format!("{shown}{extra}"), 1)
+}
+
 /// tmart's item page with a pay-later offer and a saving inside its price box
 /// ([`super::Fault::PayLater`]): four instalments of a quarter of `price` and a
 /// saving of a tenth, after the price.
 pub(super) fn with_pay_later(page: &str, price: Decimal) -> String {
-    let shown = format!("class=\"price-now\">¥{}", grouped(price));
-    let offer = format!(
-        "{shown}<small class=\"pay-later\"> 或分4期 每期¥{}</small><small class=\"save\"> 立省¥{}</small>",
-        grouped((price / Decimal::from(4)).round_dp(2)),
-        grouped((price / Decimal::from(10)).round_dp(2)),
-    );
-    page.replacen(&shown, &offer, 1)
+    in_price_box(
+        page,
+        price,
+        &format!(
+            "<small class=\"pay-later\"> 或分4期 每期¥{}</small><small class=\"save\"> 立省¥{}</small>",
+            grouped((price / Decimal::from(4)).round_dp(2)),
+            grouped((price / Decimal::from(10)).round_dp(2)),
+        ),
+    )
 }
 
 /// tmart's item page with a members' price a tenth under `price` after it, inside
 /// its price box ([`super::Fault::MemberPrice`]).
 pub(super) fn with_member_price(page: &str, price: Decimal) -> String {
-    let shown = format!("class=\"price-now\">¥{}", grouped(price));
-    let offer = format!(
-        "{shown}<small class=\"member\"> PLUS会员价¥{}</small>",
-        grouped((price * Decimal::new(9, 1)).round_dp(2)),
-    );
-    page.replacen(&shown, &offer, 1)
+    in_price_box(
+        page,
+        price,
+        &format!(
+            "<small class=\"member\"> PLUS会员价¥{}</small>",
+            grouped((price * Decimal::new(9, 1)).round_dp(2)),
+        ),
+    )
+}
+
+/// tmart's item page with the price for ten or more, a tenth under `price`, after
+/// it inside its price box ([`super::Fault::TierPrice`]).
+pub(super) fn with_tier_price(page: &str, price: Decimal) -> String {
+    in_price_box(
+        page,
+        price,
+        &format!(
+            "<small class=\"tier\"> 10件以上 ¥{}</small>",
+            grouped((price * Decimal::new(9, 1)).round_dp(2)),
+        ),
+    )
 }
 
 /// tmart's item page with other offers of the item inside its price box
 /// ([`super::Fault::OtherOffers`]): a used one at six tenths of `price`, other
 /// sellers' from eight tenths.
 pub(super) fn with_other_offers(page: &str, price: Decimal) -> String {
-    let shown = format!("class=\"price-now\">¥{}", grouped(price));
-    let offer = format!(
-        "{shown}<small class=\"used\"> 二手¥{}</small><small class=\"others\"> 其他卖家 ¥{}起</small>",
-        grouped((price * Decimal::new(6, 1)).round_dp(2)),
-        grouped((price * Decimal::new(8, 1)).round_dp(2)),
-    );
-    page.replacen(&shown, &offer, 1)
+    in_price_box(
+        page,
+        price,
+        &format!(
+            "<small class=\"used\"> 二手¥{}</small><small class=\"others\"> 其他卖家 ¥{}起</small>",
+            grouped((price * Decimal::new(6, 1)).round_dp(2)),
+            grouped((price * Decimal::new(8, 1)).round_dp(2)),
+        ),
+    )
 }
 
 /// tmart's item page whose price box shows the price per item ("/件") and a former
 /// price a quarter higher ([`super::Fault::PerItem`]).
 pub(super) fn with_per_item(page: &str, price: Decimal) -> String {
-    let shown = format!("class=\"price-now\">¥{}", grouped(price));
-    let offer = format!(
-        "{shown}/件<small class=\"was\"> 原价¥{}</small>",
-        grouped((price * Decimal::new(125, 2)).round_dp(2)),
-    );
-    page.replacen(&shown, &offer, 1)
+    in_price_box(
+        page,
+        price,
+        &format!(
+            "/件<small class=\"was\"> 原价¥{}</small>",
+            grouped((price * Decimal::new(125, 2)).round_dp(2)),
+        ),
+    )
 }
 
 /// tmart's item page whose price box shows a pre-sale deposit of a tenth of the
 /// price beside it ([`super::Fault::Presale`]).
 pub(super) fn with_presale(page: &str, price: Decimal) -> String {
-    let shown = format!("class=\"price-now\">¥{}", grouped(price));
-    let offer = format!(
-        "{shown}<small class=\"presale\"> 预售定金¥{}</small>",
-        grouped((price / Decimal::TEN).round_dp(0)),
-    );
-    page.replacen(&shown, &offer, 1)
+    in_price_box(
+        page,
+        price,
+        &format!(
+            "<small class=\"presale\"> 预售定金¥{}</small>",
+            grouped((price / Decimal::TEN).round_dp(0)),
+        ),
+    )
 }
 
 /// tmart's item page showing its price only in the cart, and no coupon price

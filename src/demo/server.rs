@@ -94,6 +94,10 @@ pub enum Fault {
     /// members: a price the listing advertises, but only some buyers pay, and no
     /// variant's ([`pages::with_member_price`]).
     MemberPrice,
+    /// tmart's price box also shows a quantity tier's price (`¥1,299.00 10件以上
+    /// ¥1,169.10`, a tenth less for ten or more), as B2B marketplaces' do: paid
+    /// only by buyers of ten, and no variant's ([`pages::with_tier_price`]).
+    TierPrice,
     /// tmart's price box also shows other offers of the item, as Amazon's and
     /// Taobao's do: a used one at six tenths of the price and other sellers' from
     /// eight tenths (`¥1,299.00 二手¥779.40 其他卖家 ¥1,039.20起`). Neither is what the
@@ -183,7 +187,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -216,6 +220,7 @@ impl FromStr for Fault {
             "script-price" => Fault::ScriptPrice,
             "pay-later" => Fault::PayLater,
             "member-price" => Fault::MemberPrice,
+            "tier-price" => Fault::TierPrice,
             "other-offers" => Fault::OtherOffers,
             "per-item" => Fault::PerItem,
             "presale" => Fault::Presale,
@@ -709,6 +714,9 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     }
     if st.has(|f| matches!(f, Fault::MemberPrice)).is_some() {
         page = pages::with_member_price(&page, l.price);
+    }
+    if st.has(|f| matches!(f, Fault::TierPrice)).is_some() {
+        page = pages::with_tier_price(&page, l.price);
     }
     if st.has(|f| matches!(f, Fault::OtherOffers)).is_some() {
         page = pages::with_other_offers(&page, l.price);

@@ -4,6 +4,7 @@
 //! (`1.299,00 €`, `US $12.99`, `¥1,299`, `899元`); the rules follow what real shop
 //! pages print.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 use std::sync::LazyLock;
 
@@ -213,6 +214,11 @@ const IN_CART_WORDS: &[&str] = &[
     "prezzo nel carrello",
     "加入购物车查看价格",
     "カートに入れて価格を確認",
+    // A price said to be the cart's (`$149.99 $129.99 in cart`): shown to every
+    // buyer, but only there, which a complaint about it must say.
+    "in your cart",
+    "in cart",
+    "im warenkorb",
 ];
 
 /// The words of [`IN_CART_WORDS`] a price text holds, if any.
@@ -320,6 +326,29 @@ fn spaced_point(chars: &[char], j: usize, decimal_hint: Option<char>) -> Option<
         .get(j + skip + 2)
         .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | ','));
     (two && !more).then_some(skip)
+}
+
+/// May the separator at `j` go on the number that starts at `start`? Yes when it is
+/// the number's first, or when a group of thousands stands between it and the one
+/// before (`1,299.99`, `1.299,99`), or two digits between two commas (India's lakhs:
+/// `1,49,999`). After one or two digits (cents) the number ended before it: `$149.99, 10 left` was
+/// 14,999.10 and `$1.99, 50 count` 199.50 (a price a hundred times the listing's,
+/// under no floor).
+fn group_before(chars: &[char], start: usize, j: usize) -> bool {
+    let Some(q) = (start..j).rev().find(|&k| matches!(chars[k], '.' | ',')) else {
+        return true;
+    };
+    // A leading point (`.75,333`) is no group's end: read as before.
+    if !chars[start..q].iter().any(char::is_ascii_digit) {
+        return true;
+    }
+    let digits = chars[q + 1..j]
+        .iter()
+        .filter(|c| c.is_ascii_digit())
+        .count();
+    // More than three (`149.99149.99`, two amounts run together) is no amount
+    // either way; ended there, its tail was a price of 99.
+    digits >= 3 || (digits == 2 && chars[q] == ',' && chars[j] == ',')
 }
 
 /// Exactly three digits after the grouping character at `j`, then no digit.
@@ -448,7 +477,7 @@ fn number_end(chars: &[char], start: usize, decimal_hint: Option<char>) -> usize
         if c.is_ascii_digit() {
             end = j + 1;
             j += 1;
-        } else if spaced_cents(chars, j, decimal_hint) {
+        } else if spaced_cents(chars, j, decimal_hint) && group_before(chars, start, j) {
             j += 2;
         } else if let Some(skip) = spaced_point(chars, j, decimal_hint)
             && !chars[start..j].iter().any(|c| matches!(c, '.' | ','))
@@ -468,6 +497,7 @@ fn number_end(chars: &[char], start: usize, decimal_hint: Option<char>) -> usize
         } else if (matches!(c, '.' | ',') || Some(c) == decimal_hint)
             && j + 1 < chars.len()
             && chars[j + 1].is_ascii_digit()
+            && group_before(chars, start, j)
         {
             j += 1;
         } else {
@@ -603,8 +633,9 @@ pub struct Reading {
 /// A price only some buyers pay: not a variant's price, and not what everyone pays.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OnCondition {
-    /// The words of the text naming the condition, lower case (`subscribe & save`).
-    pub words: &'static str,
+    /// The words of the text naming the condition, lower case (`subscribe & save`,
+    /// a quantity tier's `10+ units`).
+    pub words: Cow<'static, str>,
     /// The lowest price for every buyer in the same text, if it shows one.
     pub for_everyone: Option<Decimal>,
 }
@@ -1052,7 +1083,11 @@ const OTHER_OFFER_WORDS: &[&str] = &[
     "marketplace items",
     "like new",
     "open-box",
+    "warehouse deals",
     "gebraucht",
+    "b-ware",
+    "retourenware",
+    "neu ab",
     "generalüberholt",
     "andere verkäufer",
     "d'occasion",
@@ -1134,6 +1169,17 @@ fn multi_buy_before(before: &str) -> bool {
 
 /// Words before an amount saying it is a price only with a trade-in.
 const TRADE_IN_WORDS: &[&str] = &["trade-in", "trade in", "with trade"];
+
+/// Words right after an amount saying the same (`$149.99 or $139.99 with trade-in`).
+const TRADE_IN_AFTER: &[&str] = &[
+    "with trade-in",
+    "with trade in",
+    "with eligible trade-in",
+    "with an eligible trade-in",
+    "with your trade-in",
+    "after trade-in",
+    "after trade in",
+];
 
 /// Words before an amount saying it is a former or reference price, not what the
 /// listing asks now (`Was: $124.95`, `UVP`, `RRP`, `statt`, `List Price:`).
@@ -1326,6 +1372,34 @@ const CONDITION_WORDS: &[&str] = &[
     "bei vorkasse",
     "mit vorkasse",
     "skonto",
+    // A price for some buyers only: businesses, teachers, the armed forces.
+    "business price",
+    "amazon business price",
+    "teacher discount",
+    "teacher price",
+    "educator price",
+    "education price",
+    "student discount",
+    "military discount",
+    "military price",
+    // A price in a shop's stores or for picking up there, not the listing's.
+    "in-store price",
+    "in-store only",
+    "in-store",
+    "in store",
+    "store price",
+    "pickup price",
+    "pick-up price",
+    // What is paid after claiming a rebate or applying every offer (Flipkart's `Get
+    // at ₹8,999`, JD's `到手价`): paid by those who claim it.
+    "final price after rebate",
+    "price after rebate",
+    "after rebate",
+    "after mail-in rebate",
+    "after rebates",
+    "get at",
+    "预估到手价",
+    "到手价",
 ];
 
 /// Words right after an amount saying the same (`$89.99 with Prime`, `$84.99 for
@@ -1365,6 +1439,14 @@ const CONDITION_AFTER: &[&str] = &[
     "no pix",
     "à vista no pix",
     "no boleto",
+    "in store",
+    "in stores",
+    "in-store",
+    "in stores only",
+    "for business customers",
+    "for teachers",
+    "after rebate",
+    "after mail-in rebate",
 ];
 
 /// Reads the advertised price out of a price text that may hold several amounts.
@@ -1544,8 +1626,8 @@ fn no_amounts_at_all(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>)
 }
 
 /// Which words of [`CONDITION_WORDS`] or [`CONDITION_AFTER`] say amount `i` is paid
-/// only on a condition.
-fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<&'static str> {
+/// only on a condition, or the quantity tier it is the price of.
+fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<Cow<'static, str>> {
     let before = t.before(i, list);
     let after = t.after(i, list);
     // `$129.99 for Plus members`, `for My Best Buy members`: a programme's name
@@ -1555,17 +1637,32 @@ fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<&'static str>
             .take(4)
             .any(|w| w.trim_matches(|c: char| !c.is_alphanumeric()) == "members")
     });
-    if for_members && (i + 1 == list.len() || !ends_with_colon(&after)) {
-        return Some("for members");
+    let labels_next = i + 1 < list.len() && ends_with_colon(&after);
+    if for_members && !labels_next {
+        return Some("for members".into());
     }
-    if let Some(w) = with_programme(&after)
-        && (i + 1 == list.len() || !ends_with_colon(&after))
-    {
-        return Some(w);
+    if let Some(w) = with_programme(&after).filter(|_| !labels_next) {
+        return Some(w.into());
     }
+    // The first amount's tier is the least a buyer can order (`2 - 99 pieces
+    // US$10.00 100 - 499 pieces US$9.00`): every buyer's price.
+    if let Some(tier) = quantity_tier(&before, t.speaks_of_quantities()).filter(|_| i > 0) {
+        return Some(tier.into());
+    }
+    // `after $20 rebate $129.99`: the rebate's amount between the words.
+    let words_only: String = before
+        .split_whitespace()
+        .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(" ");
     CONDITION_WORDS
         .iter()
         .find(|w| has_word(&before, &[w]))
+        .or_else(|| {
+            ["after rebate", "after mail-in rebate"]
+                .iter()
+                .find(|w| has_word(&words_only, &[w]))
+        })
         .or_else(|| {
             t.followed_by(i, list, CONDITION_AFTER, CONDITION_WORDS)
                 .then(|| {
@@ -1575,7 +1672,46 @@ fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<&'static str>
                 })
                 .flatten()
         })
-        .copied()
+        .map(|w| Cow::Borrowed(*w))
+}
+
+/// The words of a quantity tier ending the text before an amount (`10+ units`,
+/// `Buy 10+ for`, `Qty 5+:`, `50 or more`, `ab 10 Stück`, `10-49 pieces`): the
+/// amount is the price of each of that many, paid only by buyers of two or more.
+/// Read as "the lowest of 2 prices", a bulk price was the listing's. A tier from
+/// one (`1-9 units`) is the price for every buyer. A bare range (`10-49 $139.99`)
+/// is a tier only in a text that `speaks_of_quantities`.
+fn quantity_tier(before: &str, speaks_of_quantities: bool) -> Option<String> {
+    const UNIT: &str = r"(?:units?|pcs\.?|pieces?|items?|stück|stk\.?|件|个)";
+    static TIER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        let more = r"(?:or\s+more|and\s+up|and\s+over|oder\s+mehr|ou\s+plus|o\s+más|以上)";
+        regex::Regex::new(&format!(
+            r"(?:^|[^\p{{L}}\p{{N}}.,+])(?P<words>(?P<label>(?:buy|qty\.?|quantity|menge)\s*:?\s*)?(?:(?P<plus>\d+)\s*\+\s*{UNIT}?|(?P<more>\d+)\s*{UNIT}?\s*{more}|(?P<range>\d+)\s*[-–~]\s*\d+\s*(?P<range_unit>{UNIT})?|(?:ab|from|≥|>=)\s*(?P<from>\d+)\s*{UNIT}))\s*(?:for|each|ea\.?|@|price)?\s*[:：\-–]?\s*(?:\p{{Ll}}{{1,3}}\s*)?\p{{Sc}}?\s*$"
+        ))
+        .expect("a valid pattern")
+    });
+    let c = TIER.captures(before)?;
+    let ranged = c.name("range").is_some();
+    if ranged
+        && c.name("label").is_none()
+        && c.name("range_unit").is_none()
+        && !speaks_of_quantities
+    {
+        // `10-12 $29.99`: a range of anything, not said to be of a quantity.
+        return None;
+    }
+    let least: u64 = ["plus", "more", "range", "from"]
+        .iter()
+        .find_map(|g| c.name(g))?
+        .as_str()
+        .parse()
+        .ok()?;
+    // `Ages 3+ $29.99`: an age, not a quantity.
+    let head = before[..c.name("words")?.start()].trim_end();
+    if least < 2 || head.ends_with("age") || head.ends_with("ages") {
+        return None;
+    }
+    Some(c["words"].trim_end_matches([':', '：', ' ']).to_string())
 }
 
 /// `$129.99 with Circle Card`, `$139.99 with Best Buy membership`, `₹8,999 with
@@ -1604,12 +1740,12 @@ fn on_a_condition(
     kept: &mut Vec<Found>,
     why: &mut Vec<String>,
 ) -> Option<OnCondition> {
-    let conditions: Vec<Option<&'static str>> =
+    let conditions: Vec<Option<Cow<'static, str>>> =
         (0..kept.len()).map(|i| condition_of(t, i, kept)).collect();
     let (lowest_on_condition, words) = kept
         .iter()
         .zip(&conditions)
-        .filter_map(|(f, c)| c.map(|c| (*f, c)))
+        .filter_map(|(f, c)| c.as_ref().map(|c| (*f, c.clone())))
         .min_by_key(|(f, _)| f.value)?;
     let for_everyone = kept
         .iter()
@@ -1744,6 +1880,7 @@ fn not_paid_for_the_listing(
     )?;
     kept = leave_out_or_refuse(t, kept, "prices with a trade-in", why, |i, l| {
         has_word(&t.before(i, l), TRADE_IN_WORDS)
+            || t.followed_by(i, l, TRADE_IN_AFTER, TRADE_IN_AFTER)
     })?;
     kept = leave_out_or_refuse(
         t,
@@ -1787,6 +1924,15 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
         .replace("subscribe & save", "")
         .replace("subscribe and save", "")
         .replace("减价", "");
+    // Nor is a price on a condition the saving's words stand before (`领券减100
+    // 券后¥1,199`: the price after the coupon).
+    if CONDITION_WORDS.iter().any(|w| {
+        before
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .ends_with(w)
+    }) {
+        return false;
+    }
     // Nor is an amount before a label of the next ("$149.99 Coupon price: $134.99").
     // Nor is an amount after a saving in percent (`Save 20% $119.99`).
     let after_percent = before.rsplit(['%', '％']).next().unwrap_or_default();
@@ -2205,24 +2351,41 @@ impl PriceText {
         let end = f.end + dash_cents(&self.chars[f.end..]);
         // A sign between two numbers is the one the text's way of writing says: in
         // `$149.99 Arrives Dec 12 $5.99 shipping` the `$` is the 5.99's, not the 12's.
-        let own_before = |s: usize| match self.signs_after {
+        let own_before = |s: usize, e: usize| match self.signs_after {
             _ if !number_before(&self.chars, s) => true,
             Some(after) => !after,
-            None => !self.ends_an_amount(s),
+            None => !self.ends_an_amount(s, e),
         };
         let own_after = |s: usize, e: usize| match self.signs_after {
             _ if !number_after(&self.chars, e) => true,
             Some(after) => after,
-            None => self.ends_an_amount(s),
+            None => self.ends_an_amount(s, e),
         };
         self.markers
             .iter()
             .filter(|(s, e, _)| {
-                (*e <= f.start && gap_ok(*e, f.start) && own_before(*s))
+                (*e <= f.start && gap_ok(*e, f.start) && own_before(*s, *e))
                     || (*s >= end && gap_ok(end, *s) && own_after(*s, *e))
             })
             .min_by_key(|(s, _, _)| if *s < f.start { 0 } else { 1 })
             .map(|(_, _, c)| c.clone())
+    }
+
+    /// Does the text name quantities or their discounts (`Quantity discounts: 1-9
+    /// $149.99, 10-49 $139.99`)? Then a bare range before an amount is a tier.
+    fn speaks_of_quantities(&self) -> bool {
+        const WORDS: &[&str] = &[
+            "quantity",
+            "qty",
+            "bulk",
+            "volume pricing",
+            "tiered pricing",
+            "staffelpreis",
+            "staffelpreise",
+            "mengenrabatt",
+            "ab menge",
+        ];
+        has_word(&self.chars.iter().collect::<String>().to_lowercase(), WORDS)
     }
 
     /// Is `f` a whole number followed by a word (`30 Tage`, `30-day`, `3 colours`)
@@ -2244,11 +2407,20 @@ impl PriceText {
     /// writes its signs after amounts? In `89,99 € 30-Tage-Bestpreis: 79,99 €` the
     /// `€` is the 89,99's: taken for the 30's too, "30 €" was the lowest price of the
     /// text. In `$149.99 $0 down` the amount before has a sign of its own before it,
-    /// so the second `$` is the next amount's.
-    fn ends_an_amount(&self, start: usize) -> bool {
+    /// so the second `$` is the next amount's. A sign set apart from the number
+    /// before it and written against the one after it is the after's: in `1-9
+    /// $149.99` (a quantity tier) the 9 was "9 $", and the price 1 USD.
+    fn ends_an_amount(&self, start: usize, end: usize) -> bool {
         let Some(gap) = number_ending_at(&self.chars, start) else {
             return false;
         };
+        let touches_next = self.chars.get(end).is_some_and(|c| c.is_numeric());
+        let apart = self.chars[..start]
+            .last()
+            .is_some_and(|c| c.is_whitespace() || matches!(c, ':' | '：'));
+        if touches_next && apart && !DASHES.contains(self.chars[gap - 1]) {
+            return false;
+        }
         let before = &self.chars[..start];
         let in_number = |c: &char| c.is_numeric() || c.is_whitespace() || ".,'’".contains(*c);
         let number_start = gap
@@ -2515,6 +2687,37 @@ mod tests {
         }
     }
 
+    /// A comma or point after an amount's cents ends it (`$149.99, 10 left` was
+    /// 14,999.10: a price a hundred times the listing's, under no floor), and a
+    /// currency sign set apart from a quantity and against the amount after it is
+    /// the amount's (`1-9 $149.99` read 1 USD). India's lakhs keep their commas.
+    #[test]
+    fn a_separator_after_the_cents_ends_the_amount() {
+        let read = |t: &str, c: &str| {
+            read_in(t, c)
+                .unwrap_or_else(|e| panic!("{t}: {e}"))
+                .money
+                .amount
+                .normalize()
+                .to_string()
+        };
+        for (text, currency, amount) in [
+            ("$149.99, 10 left", "USD", "149.99"),
+            ("$1.99, 50 count", "USD", "1.99"),
+            ("$149.99,10", "USD", "149.99"),
+            ("1-9 $149.99", "USD", "149.99"),
+            ("Qty 1-9: $149.99", "USD", "149.99"),
+            ("₹1,49,999.00", "INR", "149999"),
+            ("1.299,99 €", "EUR", "1299.99"),
+            ("$1,234,567.89", "USD", "1234567.89"),
+            ("$1,299. 99", "USD", "1299.99"),
+            ("149,99 $ 10 jours", "CAD", "149.99"),
+            ("1 299:- 30 dagar", "SEK", "1299"),
+        ] {
+            assert_eq!(read(text, currency), amount, "{text}");
+        }
+    }
+
     #[test]
     fn ranges_count_their_lowest() {
         let usd = Currency::new("USD").unwrap();
@@ -2622,10 +2825,10 @@ mod tests {
         // Letters whose lower case is longer (`İ`) and shorter (`ẞ`) shift offsets
         // both ways: the estimate word `≈` found in the lower-cased text would cut
         // this one inside a character (a panic, the page lost). Not cut: read as
-        // if no estimate word were there.
+        // if no estimate word were there (the `$` against 9.99 is its own).
         assert_eq!(
             read("İ≈ 5 $9.99 ẞ", "USD").unwrap().money.to_string(),
-            "5 USD"
+            "9.99 USD"
         );
         assert_eq!(
             read("ẞİ $9.99 approx. €9", "USD").unwrap().money.amount,
@@ -2815,6 +3018,15 @@ mod tests {
             "99.99",
             "other offers",
         ),
+        ("99,99 € B-Ware 79,99 €", "EUR", "99.99", "other offers"),
+        ("99,99 € Neu (5) ab 89,99 €", "EUR", "99.99", "other offers"),
+        ("$99.99 or $79.99 with trade-in", "USD", "99.99", "trade-in"),
+        (
+            "$99.99 $69.99 with eligible trade-in",
+            "USD",
+            "99.99",
+            "trade-in",
+        ),
         ("$99.99 2 for $150", "USD", "99.99", "multi-buy"),
         ("$89.99 Shipping: $5.99", "USD", "89.99", "shipping"),
         ("GBP 1.99 +GBP 8.75 shipping", "GBP", "1.99", "shipping"),
@@ -2893,6 +3105,116 @@ mod tests {
             "mitgliederpreis",
             Some("99.99"),
         ),
+        (
+            "$149.99 $129.99 for Plus members",
+            "USD",
+            "129.99",
+            "for members",
+            Some("149.99"),
+        ),
+        // Quantity tiers: the price of each of many, for those who buy as many.
+        (
+            "1-9 units $99.99 10+ units $89.99",
+            "USD",
+            "89.99",
+            "10+ units",
+            Some("99.99"),
+        ),
+        (
+            "$99.99 Buy 10+ for $89.99 each",
+            "USD",
+            "89.99",
+            "buy 10+",
+            Some("99.99"),
+        ),
+        (
+            "$99.99 Qty 5+: $94.99",
+            "USD",
+            "94.99",
+            "qty 5+",
+            Some("99.99"),
+        ),
+        (
+            "Quantity discounts: 1-9 $99.99, 10-49 $94.99, 50+ $89.99",
+            "USD",
+            "89.99",
+            "50+",
+            Some("99.99"),
+        ),
+        (
+            "99,99 € ab 10 Stück 89,99 €",
+            "EUR",
+            "89.99",
+            "ab 10 stück",
+            Some("99.99"),
+        ),
+        (
+            "¥1,299 10件以上 ¥1,199",
+            "CNY",
+            "1199",
+            "10件以上",
+            Some("1299"),
+        ),
+        // In the shop's stores, for some kinds of buyer, after a rebate or every
+        // offer, after a coupon the saving's words name first.
+        (
+            "$99.99 In store: $89.99",
+            "USD",
+            "89.99",
+            "in store",
+            Some("99.99"),
+        ),
+        (
+            "Online price $99.99 In-store price $89.99",
+            "USD",
+            "89.99",
+            "in-store price",
+            Some("99.99"),
+        ),
+        (
+            "$99.99 Pickup price $94.99",
+            "USD",
+            "94.99",
+            "pickup price",
+            Some("99.99"),
+        ),
+        (
+            "$99.99 Business price $94.99",
+            "USD",
+            "94.99",
+            "business price",
+            Some("99.99"),
+        ),
+        (
+            "$99.99 Teacher discount $94.99",
+            "USD",
+            "94.99",
+            "teacher discount",
+            Some("99.99"),
+        ),
+        (
+            "$99.99 after $20 rebate $79.99",
+            "USD",
+            "79.99",
+            "after rebate",
+            Some("99.99"),
+        ),
+        (
+            "$99.99 Final price after rebate $79.99",
+            "USD",
+            "79.99",
+            "final price after rebate",
+            Some("99.99"),
+        ),
+        (
+            "₹9,999 Get at ₹8,999",
+            "INR",
+            "8999",
+            "get at",
+            Some("9999"),
+        ),
+        ("¥1,299 到手价¥1,199", "CNY", "1199", "到手价", Some("1299")),
+        ("领券减100 券后¥1,199", "CNY", "1199", "券后", None),
     ];
 
     /// A price only members or subscribers pay is advertised, so it is the price
@@ -2959,8 +3281,10 @@ mod tests {
         assert!(r.why.iter().any(|w| w.contains("shipping")), "{:?}", r.why);
     }
 
-    /// A quantity tier's counts are no prices ("2" was the price, 2 USD); a range's
-    /// unit is the whole range's.
+    /// A quantity tier's counts are no prices ("2" was the price, 2 USD), and its
+    /// price is paid only by buyers of that many: said with its tier and the price
+    /// for every buyer (the first tier's, the least one can order), not as "the
+    /// lowest of 3 prices"; a range's unit is the whole range's.
     #[test]
     fn quantity_tiers_and_ranges_per_unit() {
         let read = |t: &str, default: &str| {
@@ -2976,7 +3300,12 @@ mod tests {
             "USD",
         )
         .unwrap();
-        assert_eq!((r.money.amount, r.among.len()), (Decimal::new(800, 2), 3));
+        assert_eq!((r.money.amount, r.among.len()), (Decimal::new(800, 2), 0));
+        let c = r.on_condition.expect("a tier");
+        assert_eq!(
+            (c.words.as_ref(), c.for_everyone),
+            (">= 500 pieces", Some(Decimal::new(1000, 2)))
+        );
         let r = read("US $12.50 - 3 bids", "USD").unwrap();
         assert_eq!((r.money.amount, r.among.len()), (Decimal::new(1250, 2), 0));
         let r = read("US$8.00 - 10.00 / piece", "USD").unwrap();
@@ -3190,7 +3519,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("{text}: {:?}", r.why));
             assert_eq!(r.money.amount, Decimal::new(want, 2), "{text}");
             assert_eq!(
-                (c.words, c.for_everyone),
+                (c.words.as_ref(), c.for_everyone),
                 (words, Some(Decimal::new(everyone, 2))),
                 "{text}"
             );
@@ -3330,12 +3659,6 @@ mod tests {
             );
             assert!(r.among.is_empty(), "{text}: {:?}", r.among);
         }
-        let r = read_in("$149.99 $129.99 for Plus members", "USD").unwrap();
-        assert_eq!(r.money.amount, Decimal::new(12999, 2));
-        assert_eq!(
-            r.on_condition.map(|c| (c.words, c.for_everyone)),
-            Some(("for members", Some(Decimal::new(14999, 2))))
-        );
         // A count's plus adds nothing.
         let r = read_in("$149.99 Buy 3+ $139.99 each", "USD").unwrap();
         assert!(!r.why.iter().any(|w| w.contains("added")), "{:?}", r.why);
@@ -3611,7 +3934,7 @@ mod tests {
                 .on_condition
                 .unwrap_or_else(|| panic!("{text}: {:?}", r.why));
             assert_eq!(
-                (r.money.amount, c.words, c.for_everyone),
+                (r.money.amount, c.words.as_ref(), c.for_everyone),
                 (Decimal::new(12999, 2), words, Some(Decimal::new(14999, 2))),
                 "{text}"
             );
