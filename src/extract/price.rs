@@ -552,7 +552,8 @@ fn sep_is_decimal(raw: &str, sep: char, minor_units: Option<u32>) -> bool {
 fn normalize(text: &str) -> String {
     // Swiss shops group thousands with a typographic apostrophe (`1’299.00 CHF`):
     // not read as a separator, the price was 299.00.
-    text.nfkc()
+    superscripts(text)
+        .nfkc()
         .map(|c| match c {
             '\u{a0}' => ' ',
             '\u{2019}' | '\u{02bc}' => '\'',
@@ -562,6 +563,54 @@ fn normalize(text: &str) -> String {
             c => ascii_digit(c).unwrap_or(c),
         })
         .collect()
+}
+
+/// Superscript digits as price texts hold them: two right after a whole number
+/// are its cents (`$149⁹⁹`, which NFKC made 14,999), others after an amount, a
+/// currency sign or a mark a footnote's (`149,99 €¹`, "incl. VAT, plus shipping"
+/// below: the ¹ was the price, 1 EUR, under every floor). After a letter they stay
+/// for NFKC to write out (`m²`, a unit).
+fn superscripts(text: &str) -> Cow<'_, str> {
+    let digit = |c: char| match c {
+        '\u{b9}' => Some('1'),
+        '\u{b2}' => Some('2'),
+        '\u{b3}' => Some('3'),
+        '\u{2070}' | '\u{2074}'..='\u{2079}' => char::from_digit(c as u32 - 0x2070, 10),
+        _ => None,
+    };
+    if !text.chars().any(|c| digit(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if digit(chars[i]).is_none() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let end = (i..chars.len())
+            .find(|&k| digit(chars[k]).is_none())
+            .unwrap_or(chars.len());
+        let run: String = chars[i..end].iter().filter_map(|&c| digit(c)).collect();
+        match i.checked_sub(1).map(|k| chars[k]) {
+            Some(p) if p.is_alphabetic() => out.extend(&chars[i..end]),
+            Some(p) if p.is_ascii_digit() && run.len() == 2 && !has_cents(&chars[..i]) => {
+                out.push('.');
+                out.push_str(&run);
+            }
+            _ => {}
+        }
+        i = end;
+    }
+    Cow::Owned(out)
+}
+
+/// Does the number ending `before` end with a separator and two digits (`149.99`)?
+fn has_cents(before: &[char]) -> bool {
+    let n = before.len();
+    n >= 3 && matches!(before[n - 3], '.' | ',') && before[n - 2..].iter().all(char::is_ascii_digit)
 }
 
 /// A digit of another script as its ASCII digit: Arabic-Indic (`١٤٩`, Saudi and
@@ -1168,7 +1217,7 @@ fn multi_buy_before(before: &str) -> bool {
 }
 
 /// Words before an amount saying it is a price only with a trade-in.
-const TRADE_IN_WORDS: &[&str] = &["trade-in", "trade in", "with trade"];
+const TRADE_IN_WORDS: &[&str] = &["trade-in", "trade in", "with trade", "以旧换新"];
 
 /// Words right after an amount saying the same (`$149.99 or $139.99 with trade-in`).
 const TRADE_IN_AFTER: &[&str] = &[
@@ -1252,7 +1301,67 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "通常価格",
     "希望小売価格",
     "定価",
+    "划线价",
+    "日常价",
+    "专柜价",
+    "指导价",
+    "吊牌价",
+    "정상가",
+    "소비자가",
+    "harga coret",
+    "harga asli",
+    "ราคาปกติ",
+    "ราคาเดิม",
+    "cena przed obniżką",
+    "poprzednia cena",
+    "pvp recomendado",
+    "unverb. preisempf.",
+    "unverbindliche preisempfehlung",
+    "tidigare pris",
+    "norm.",
+    "ovh.",
+    "veil. pris",
+    "oude prijs",
+    "preço original",
+    "preço anterior",
 ];
+
+/// `De R$ 1.999,90 por R$ 1.499,90`, `Van €149,99 voor €129,99`: Brazil's and the
+/// Netherlands' way of printing a reduced price. Is amount `i` of `l` the "from"
+/// one, the former price (it made "the lowest of 2 prices")?
+fn from_for(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    if i + 1 >= l.len() {
+        return false;
+    }
+    // The words from `from` up to the amount starting at `to`, without the amount's
+    // own currency sign before it (`R$`, `€`), lower case.
+    let words = |from: usize, to: usize| {
+        let to = t
+            .markers
+            .iter()
+            .filter(|(s, e, _)| *s >= from && *e <= to)
+            .filter(|(_, e, _)| t.chars[*e..to].iter().all(|c| c.is_whitespace()))
+            .map(|(s, _, _)| *s)
+            .min()
+            .unwrap_or(to);
+        t.chars[from..to]
+            .iter()
+            .collect::<String>()
+            .to_lowercase()
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_string()
+    };
+    let from = if i == 0 { 0 } else { l[i - 1].end };
+    let before = words(from.min(l[i].start), l[i].start);
+    let between = words(l[i].end, l[i + 1].start);
+    let last = before.rsplit([' ', ':']).next().unwrap_or_default();
+    // Not an instalment's `de` (`10x de R$ 149,99`).
+    !before.contains(|c: char| c.is_ascii_digit())
+        && matches!(
+            (last, between.as_str()),
+            ("de", "por" | "por apenas" | "por só") | ("van", "voor")
+        )
+}
 
 /// Words of the EU's Omnibus rule, which makes shops print the lowest price of the
 /// last 30 days beside a reduced one: a reference, never what is asked now. Read as
@@ -1372,6 +1481,20 @@ const CONDITION_WORDS: &[&str] = &[
     "bei vorkasse",
     "mit vorkasse",
     "skonto",
+    // For new customers, a first order, students, businesses; after China's
+    // national trade-in subsidy; Coupang's coupon and WOW members' prices.
+    "新人价",
+    "新人专享价",
+    "首单价",
+    "学生价",
+    "企业价",
+    "国补价",
+    "国家补贴价",
+    "政府补贴价",
+    "补贴价",
+    "쿠폰가",
+    "와우할인가",
+    "와우회원가",
     // A price for some buyers only: businesses, teachers, the armed forces.
     "business price",
     "amazon business price",
@@ -1586,7 +1709,7 @@ fn not_asked_now(
         // (Amazon's badge `Lowest price in 30 days -20% $119.99`: no price before).
         let before = t.before(i, l);
         let before = before.rsplit(['%', '％']).next().unwrap_or_default();
-        has_word(before, LIST_PRICE_WORDS) || has_word(before, OMNIBUS_WORDS)
+        has_word(before, LIST_PRICE_WORDS) || has_word(before, OMNIBUS_WORDS) || from_for(t, i, l)
     })?;
     Ok(leave_out(
         kept,
@@ -4222,5 +4345,84 @@ mod tests {
         ] {
             assert_condition(text, currency, words);
         }
+    }
+
+    /// Former prices in more of the world's words, and Brazil's and the Dutch
+    /// `De … por …` / `Van … voor …`: each made "the lowest of 2 prices", a
+    /// variant's price in a finding's words. Prices for new customers, a first
+    /// order, students, businesses, after China's national subsidy, Coupang's
+    /// coupon and WOW members' prices: the same, where only some buyers pay them.
+    /// A trade-in's price in Chinese was the price.
+    #[test]
+    fn former_prices_and_conditions_in_more_words() {
+        for (text, currency, amount) in [
+            ("划线价¥1,599 ¥1,299", "CNY", 129900),
+            ("¥1,299 日常价¥1,599", "CNY", 129900),
+            ("¥1,299 专柜价¥1,599", "CNY", 129900),
+            ("¥1,299 指导价¥1,599", "CNY", 129900),
+            ("¥1,299 吊牌价¥1,599", "CNY", 129900),
+            ("129,000원 정상가 159,000원", "KRW", 12900000),
+            ("Rp 1.299.000 Harga Coret Rp 1.599.000", "IDR", 129900000),
+            ("฿1,299 ราคาปกติ ฿1,599", "THB", 129900),
+            ("129,99 zł Cena przed obniżką: 159,99 zł", "PLN", 12999),
+            ("129,99 € PVP recomendado: 159,99 €", "EUR", 12999),
+            ("129,99 € Unverb. Preisempf. 159,99 €", "EUR", 12999),
+            ("1 299 kr Tidigare pris 1 599 kr", "SEK", 129900),
+            ("129,99 € Norm. 159,99 €", "EUR", 12999),
+            ("129,99 € Ovh. 159,99 €", "EUR", 12999),
+            ("1 299,- Veil. pris 1 599,-", "NOK", 129900),
+            ("De: R$ 1.599,00 Por: R$ 1.299,00", "BRL", 129900),
+            ("Van €159,99 voor €129,99", "EUR", 12999),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                r.money.amount,
+                Decimal::new(amount, 2),
+                "{text}: {:?}",
+                r.why
+            );
+            assert!(r.among.is_empty(), "{text}: {:?}", r.why);
+            assert!(
+                r.why.iter().any(|w| w.starts_with("left out former")),
+                "{text}: {:?}",
+                r.why
+            );
+        }
+        // An instalment's `de` is no former price's.
+        assert_reads(
+            "10x de R$ 149,99 por R$ 1.499,90",
+            "BRL",
+            149990,
+            "instalments: 149.99",
+        );
+        for (text, currency, words) in [
+            ("¥1,299 新人价¥999", "CNY", "新人价"),
+            ("¥1,299 首单价¥999", "CNY", "首单价"),
+            ("¥1,299 学生价¥1,199", "CNY", "学生价"),
+            ("¥1,299 企业价¥1,199", "CNY", "企业价"),
+            ("¥1,299 国补价¥1,039", "CNY", "国补价"),
+            ("쿠폰가 119,000원 129,000원", "KRW", "쿠폰가"),
+            ("129,000원 와우할인가 119,000원", "KRW", "와우할인가"),
+        ] {
+            assert_condition(text, currency, words);
+        }
+        assert_reads("¥1,299 以旧换新 ¥999", "CNY", 129900, "trade-in: 999");
+    }
+
+    /// Superscript digits: two after a whole number are its cents (`$149⁹⁹` read
+    /// 14,999), others after an amount or a sign a footnote's mark (`149,99 €¹`
+    /// read 1 EUR); after a letter, a unit's as before.
+    #[test]
+    fn superscript_cents_and_footnote_marks() {
+        for (text, currency, amount) in [
+            ("$149⁹⁹", "USD", 14999),
+            ("149,99 €¹", "EUR", 14999),
+            ("149,99 €²", "EUR", 14999),
+            ("$149.99¹", "USD", 14999),
+            ("149,99 €* ¹", "EUR", 14999),
+        ] {
+            assert_money(text, currency, amount, currency);
+        }
+        assert_eq!(superscripts("12,99 €/m²"), "12,99 €/m²");
     }
 }
