@@ -2530,7 +2530,7 @@ impl PriceText {
     /// writes its signs after amounts? In `89,99 € 30-Tage-Bestpreis: 79,99 €` the
     /// `€` is the 89,99's: taken for the 30's too, "30 €" was the lowest price of the
     /// text. In `$149.99 $0 down` the amount before has a sign of its own before it,
-    /// so the second `$` is the next amount's. A sign set apart from the number
+    /// so the second `$` is the next amount's. A sign set apart from a whole number
     /// before it and written against the one after it is the after's: in `1-9
     /// $149.99` (a quantity tier) the 9 was "9 $", and the price 1 USD.
     fn ends_an_amount(&self, start: usize, end: usize) -> bool {
@@ -2541,7 +2541,12 @@ impl PriceText {
         let apart = self.chars[..start]
             .last()
             .is_some_and(|c| c.is_whitespace() || matches!(c, ':' | '：'));
-        if touches_next && apart && !DASHES.contains(self.chars[gap - 1]) {
+        // Not after an amount with cents (`149,99 €1`: the € is the 149,99's).
+        if touches_next
+            && apart
+            && !DASHES.contains(self.chars[gap - 1])
+            && !has_cents(&self.chars[..gap])
+        {
             return false;
         }
         let before = &self.chars[..start];
@@ -2836,6 +2841,7 @@ mod tests {
             ("$1,299. 99", "USD", "1299.99"),
             ("149,99 $ 10 jours", "CAD", "149.99"),
             ("1 299:- 30 dagar", "SEK", "1299"),
+            ("149,99 €1", "EUR", "149.99"),
         ] {
             assert_eq!(read(text, currency), amount, "{text}");
         }
