@@ -714,6 +714,41 @@ const EX_VAT: &[&str] = &[
     "税抜",
     "税別",
     "本体",
+    // GST, as Australia, New Zealand, India and Singapore name their VAT.
+    "ex gst",
+    "ex. gst",
+    "exc gst",
+    "exc. gst",
+    "excl gst",
+    "excl. gst",
+    "excluding gst",
+    "plus gst",
+    "+ gst",
+    "+gst",
+    // IVA (Spain, Italy, Portugal, Latin America), moms, mva, DPH, TVA, BTW.
+    "sin iva",
+    "iva excluido",
+    "iva no incluido",
+    "más iva",
+    "+ iva",
+    "+iva",
+    "iva esclusa",
+    "iva escl.",
+    "esclusa iva",
+    "s/ iva",
+    "sem iva",
+    "exkl. moms",
+    "exkl moms",
+    "ex. moms",
+    "ekskl. moms",
+    "ekskl. mva",
+    "eks. mva",
+    "bez dph",
+    "bez vat",
+    "fără tva",
+    "excl btw",
+    "exclusief btw",
+    "zonder btw",
 ];
 
 /// Words after an amount saying it includes VAT.
@@ -731,6 +766,27 @@ const INC_VAT: &[&str] = &[
     "toutes taxes",
     "avec tva",
     "税込",
+    "inc gst",
+    "inc. gst",
+    "incl gst",
+    "incl. gst",
+    "including gst",
+    "w/ gst",
+    "iva incluida",
+    "iva incluido",
+    "iva inclusa",
+    "con iva",
+    "c/ iva",
+    "com iva",
+    "inkl. moms",
+    "inkl moms",
+    "inkl. mva",
+    "s dph",
+    "z vat",
+    "incl btw",
+    "inclusief btw",
+    "inclusive of all taxes",
+    "incl. of all taxes",
 ];
 
 /// VAT labels written before the amount they label (`12,800円（税込14,080円）`:
@@ -4430,5 +4486,48 @@ mod tests {
             assert_money(text, currency, amount, currency);
         }
         assert_eq!(superscripts("12,99 €/m²"), "12,99 €/m²");
+    }
+
+    /// GST (Australia, New Zealand, India, Singapore) and IVA, moms, mva, DPH,
+    /// BTW in their own words: the price without it, beside the one with it, was
+    /// the box's lowest price (`$136.35 ex GST $149.99 inc GST` read 136.35, a
+    /// false below-floor finding where prices include tax); alone it is no price
+    /// such a marketplace can be held to.
+    #[test]
+    fn gst_and_iva_named_in_their_own_words() {
+        for (text, currency, amount) in [
+            ("$136.35 ex GST $149.99 inc GST", "AUD", 14999),
+            ("$149.99 incl. GST $136.35 excl. GST", "NZD", 14999),
+            ("123,96 € sin IVA 149,99 € con IVA", "EUR", 14999),
+            ("149,99 € IVA inclusa 122,94 € IVA esclusa", "EUR", 14999),
+            ("1 499 kr inkl. moms 1 199 kr exkl. moms", "SEK", 149900),
+            (
+                "149,99 € inclusief btw 123,96 € exclusief btw",
+                "EUR",
+                14999,
+            ),
+        ] {
+            assert_reads(text, currency, amount, "");
+            let r = read_in(text, currency).unwrap();
+            assert!(
+                r.why
+                    .iter()
+                    .any(|w| w.starts_with("left out amounts without VAT")),
+                "{text}: {:?}",
+                r.why
+            );
+        }
+        for (text, currency) in [
+            ("$149.99 (ex. GST)", "AUD"),
+            ("₹1,101 + GST", "INR"),
+            ("122,94 € IVA esclusa", "EUR"),
+            ("1.239,66 € + IVA", "EUR"),
+        ] {
+            assert!(
+                matches!(read_in(text, currency), Err(PriceError::NotThePrice { .. })),
+                "{text}: {:?}",
+                read_in(text, currency)
+            );
+        }
     }
 }
