@@ -310,6 +310,40 @@ fn spaced_cents(chars: &[char], j: usize, decimal_hint: Option<char>) -> bool {
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
 }
 
+/// Currency signs written as one symbol: what [`unmarked_cents`] looks for beside a
+/// number while numbers are still being found (markers are matched to amounts after).
+const SIGNS: &str = "$€£¥￥₹₩₺₽₴₸₾₪₫₱฿₦₡₲₵₭₮৳";
+
+/// A space between a whole amount with a sign before it and exactly two digits that
+/// end the text or stand before a sign (`$149 99`, `149 99 €`, `€149 99 $199 99`):
+/// the cents, printed in an element of their own the page path did not know as
+/// such (`<span class="small">99</span>`). Read as two numbers, `149 99 €` was 99
+/// EUR and `$149 99` 149. Not before a word (`$149 30 day returns`).
+fn unmarked_cents(chars: &[char], start: usize, j: usize) -> bool {
+    let sign_at = |k: Option<&char>| k.is_some_and(|c| SIGNS.contains(*c));
+    let two = (1..=2).all(|k| chars.get(j + k).is_some_and(char::is_ascii_digit));
+    if chars[j] != ' '
+        || !two
+        || chars[start..j]
+            .iter()
+            .any(|c| !c.is_ascii_digit() && !matches!(c, ',' | '.' | ' '))
+    {
+        return false;
+    }
+    let whole = &chars[start..j];
+    if whole.iter().any(|c| matches!(c, '.' | ',')) && !group_before(chars, start, j) {
+        return false;
+    }
+    let rest = &chars[j + 3..];
+    let next = rest.iter().find(|c| !c.is_whitespace());
+    let sign_before = sign_at(chars[..start].iter().rev().find(|c| !c.is_whitespace()));
+    match next {
+        None => sign_before,
+        Some(c) if c.is_ascii_digit() => false,
+        Some(c) => SIGNS.contains(*c) || (sign_before && *c == '/' && rest.first() == Some(c)),
+    }
+}
+
 /// A space, a decimal point and maybe a space again before exactly two digits: `149
 /// . 99`, `149 .99`, what a price's whole, point and cents in their own elements
 /// become once the page's whitespace between them is joined (the cents were a
@@ -442,6 +476,20 @@ fn numbers_at(
             true => (raw.replace('€', "."), Some('.')),
             false => (raw, decimal_hint),
         };
+        // `$149 99`: the space before two digits ending the number is its decimal
+        // point (see `unmarked_cents`; a space grouping thousands has three after it).
+        let (raw, decimal_hint) = match raw.rsplit_once(' ') {
+            Some((whole, cents))
+                if cents.len() == 2 && whole.ends_with(|c: char| c.is_ascii_digit()) =>
+            {
+                let point = if whole.contains('.') { ',' } else { '.' };
+                (
+                    format!("{}{point}{cents}", whole.replace(' ', "")),
+                    Some(point),
+                )
+            }
+            _ => (raw, decimal_hint),
+        };
         if exponent_after(chars, end) {
             return Err(PriceError::Exponent(text()));
         }
@@ -479,6 +527,8 @@ fn number_end(chars: &[char], start: usize, decimal_hint: Option<char>) -> usize
             j += 1;
         } else if spaced_cents(chars, j, decimal_hint) && group_before(chars, start, j) {
             j += 2;
+        } else if unmarked_cents(chars, start, j) {
+            j += 1;
         } else if let Some(skip) = spaced_point(chars, j, decimal_hint)
             && !chars[start..j].iter().any(|c| matches!(c, '.' | ','))
         {
@@ -2898,6 +2948,13 @@ mod tests {
             ("149,99 $ 10 jours", "CAD", "149.99"),
             ("1 299:- 30 dagar", "SEK", "1299"),
             ("149,99 €1", "EUR", "149.99"),
+            // Cents in an element of their own the page path did not know.
+            ("$149 99", "USD", "149.99"),
+            ("149 99 €", "EUR", "149.99"),
+            ("1 149 99 €", "EUR", "1149.99"),
+            ("$1,149 99", "USD", "1149.99"),
+            ("$149 30 day returns", "USD", "149"),
+            ("1 299 zł", "PLN", "1299"),
         ] {
             assert_eq!(read(text, currency), amount, "{text}");
         }
