@@ -1002,6 +1002,44 @@ const SAVING_AFTER: &[&str] = &[
     "de remise",
     "de descuento",
     "di sconto",
+    // `$149.99 after $30 instant savings` read 30 USD.
+    "instant savings",
+    "in savings",
+    "savings",
+    "instant rebate",
+    "instant discount",
+    "ersparnis",
+    "d'économie",
+    "d'économies",
+    "de ahorro",
+    "di risparmio",
+];
+
+/// Words before an amount saying it is the price of more than the listing: the
+/// item with others or with a plan, or a total with shipping (`Bundle price
+/// $179.99`, `Frequently bought together $219.98`, `with 2-year plan $189.99`,
+/// `Shipping $9.99 Total $159.99`). Beside the item's price such an amount made
+/// "the lowest of 2 prices", a variant's price in a finding's words.
+const MORE_THAN_THE_ITEM: &[&str] = &[
+    "bundle price",
+    "bundle",
+    "frequently bought together",
+    "bought together",
+    "buy together",
+    "total price",
+    "order total",
+    "subtotal",
+    "total",
+    "year plan",
+    "gesamtpreis",
+    "gesamtsumme",
+    "prix total",
+    "precio total",
+    "prezzo totale",
+    "套餐价",
+    "组合价",
+    "合计",
+    "セット価格",
 ];
 
 /// Words before an amount saying it is a spending threshold a promotion starts
@@ -2133,6 +2171,18 @@ fn not_paid_for_the_listing(
     kept = leave_out(kept, "amounts added to the price", why, |i, l| {
         i > 0 && added_after_plus(&t.before(i, l))
     });
+    // The item with more, or a total, above an amount before it: never the price
+    // of the item alone (alone, it stays).
+    kept = leave_out(
+        kept,
+        "prices of more than the item (bundles, totals)",
+        why,
+        |i, l| {
+            i > 0
+                && l[..i].iter().any(|f| f.value < l[i].value)
+                && has_word(&t.before(i, l), MORE_THAN_THE_ITEM)
+        },
+    );
     // Beside a price, a multi-buy offer is left out; alone (`2 for $10`) it stays
     // the price, the price of several: compared with one item's floor it can
     // miss a violation, never make one up.
@@ -3270,6 +3320,36 @@ mod tests {
             "trade-in",
         ),
         ("$99.99 2 for $150", "USD", "99.99", "multi-buy"),
+        (
+            "$99.99 after $30 instant savings",
+            "USD",
+            "99.99",
+            "savings, coupons and rewards: 30",
+        ),
+        (
+            "$99.99 Bundle price $129.99",
+            "USD",
+            "99.99",
+            "more than the item",
+        ),
+        (
+            "$99.99 Frequently bought together $139.98",
+            "USD",
+            "99.99",
+            "more than the item",
+        ),
+        (
+            "$99.99 with 2-year plan $119.99",
+            "USD",
+            "99.99",
+            "more than the item",
+        ),
+        (
+            "Item price $99.99 Shipping $9.99 Total $109.98",
+            "USD",
+            "99.99",
+            "more than the item",
+        ),
         ("$89.99 Shipping: $5.99", "USD", "89.99", "shipping"),
         ("GBP 1.99 +GBP 8.75 shipping", "GBP", "1.99", "shipping"),
         ("$89.99 + $4.99 S&H", "USD", "89.99", "shipping"),
