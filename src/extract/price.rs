@@ -984,6 +984,14 @@ const SAVING_WORDS: &[&str] = &[
     "gift card",
     "promotional credit",
     "promo credit",
+    // Amazon Japan's `OFF: ￥2,000 (14%)` (it read 2,000 JPY); JD's beans and
+    // coupons taken off (`京豆抵扣¥10`); Taiwan's and Hong Kong's coupons.
+    "off:",
+    "抵扣",
+    "折價券",
+    "優惠券",
+    "优惠券",
+    "折扣",
 ];
 
 /// Words right after an amount saying the same (`$10 off`, `$5 back`, `$20
@@ -1240,6 +1248,11 @@ const ADD_ON_WORDS: &[&str] = &[
     "garanzia",
     "garantía",
     "延保",
+    // A free gift's value (`赠品价值¥199`, `free gift worth $50`).
+    "赠品价值",
+    "赠品",
+    "free gift worth",
+    "gift worth",
     "accessories",
     "accessory",
     "zubehör",
@@ -1417,6 +1430,9 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "参考价",
     "参考価格",
     "정가",
+    "原價",
+    "建議售價",
+    "市價",
     "původní cena",
     "før",
     "førpris",
@@ -1639,6 +1655,11 @@ const CONDITION_WORDS: &[&str] = &[
     "쿠폰가",
     "와우할인가",
     "와우회원가",
+    "카드할인가",
+    "카드할인",
+    // Amazon Japan's Subscribe & Save.
+    "定期おトク便",
+    "定期便",
     // A price for some buyers only: businesses, teachers, the armed forces.
     "business price",
     "amazon business price",
@@ -2222,6 +2243,13 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
         || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
             && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS))
         || gift_card_after(&t.after(i, l), i + 1 < l.len())
+        // Korea's reward points after the won sign (`최대 6,450원 적립`, up to 6,450
+        // won back: it was the price).
+        || t.after(i, l)
+            .trim_start()
+            .trim_start_matches('원')
+            .trim_start()
+            .starts_with("적립")
 }
 
 /// Is amount `i` of `l` one instalment of a pay-later offer (`4 x $22.50`, `$8.33 x
@@ -2481,6 +2509,17 @@ const UNIT_PRICE_WORDS: &[&str] = &[
 fn unit_before(before: &str) -> Option<Unit> {
     if has_word(before, UNIT_PRICE_WORDS) {
         return Some(Unit::Measure);
+    }
+    // Japan's `1点あたり￥6,400` (per item), `100gあたり` (per 100 g).
+    let words = before.trim_end_matches(|c: char| !c.is_alphanumeric());
+    if let Some(what) = words
+        .strip_suffix("あたり")
+        .or_else(|| words.strip_suffix("当たり"))
+    {
+        let item = ["点", "個", "本", "枚", "袋", "箱"]
+            .iter()
+            .any(|c| what.ends_with(c));
+        return Some(if item { Unit::Item } else { Unit::Measure });
     }
     let quantity = before
         .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '=')
@@ -4665,6 +4704,57 @@ mod tests {
                 "{text}: {:?}",
                 read_in(text, currency)
             );
+        }
+    }
+
+    /// Japan's, Korea's, China's, Taiwan's and Hong Kong's price boxes: Amazon
+    /// Japan's `OFF: ￥2,000` was the price (2,000 JPY), as were a price per item,
+    /// reward points, a free gift's value and JD's beans taken off; a former price
+    /// in traditional characters, Amazon Japan's Subscribe & Save and a card's
+    /// price made "the lowest of 2 prices".
+    #[test]
+    fn east_asian_savings_units_and_conditions() {
+        for (text, currency, amount, said) in [
+            (
+                "￥12,800 (税込) 参考価格: ￥14,800 OFF: ￥2,000 (14%)",
+                "JPY",
+                1280000,
+                "savings, coupons and rewards: 2000",
+            ),
+            (
+                "￥12,800 1点あたり￥6,400",
+                "JPY",
+                1280000,
+                "unit prices: 6400",
+            ),
+            (
+                "129,000원 최대 6,450원 적립",
+                "KRW",
+                12900000,
+                "savings, coupons and rewards: 6450",
+            ),
+            ("¥1,299 赠品价值¥199", "CNY", 129900, "accessories): 199"),
+            (
+                "NT$1,299 折價券 NT$100",
+                "TWD",
+                129900,
+                "savings, coupons and rewards: 100",
+            ),
+            (
+                "HK$1,299 原價 HK$1,599",
+                "HKD",
+                129900,
+                "former or reference prices: 1599",
+            ),
+        ] {
+            assert_reads(text, currency, amount, said);
+        }
+        for (text, currency, words) in [
+            ("￥12,800 定期おトク便 ￥11,520", "JPY", "定期おトク便"),
+            ("129,000원 카드할인가 119,000원", "KRW", "카드할인가"),
+            ("¥1,299 plus会员价¥1,249 京豆抵扣¥10", "CNY", "plus会员价"),
+        ] {
+            assert_condition(text, currency, words);
         }
     }
 }
