@@ -1067,6 +1067,18 @@ const THRESHOLD_WORDS: &[&str] = &[
     "bestellwert",
     "a partir de compras",
     "满",
+    // Free shipping from an order's value on (`Versandkostenfrei ab 29 €` read 29 EUR).
+    "versandkostenfrei ab",
+    "kostenloser versand ab",
+    "gratis versand ab",
+    "livraison gratuite dès",
+    "livraison offerte dès",
+    "envío gratis a partir de",
+    "spedizione gratuita da",
+    "gratis verzending vanaf",
+    "darmowa dostawa od",
+    "free shipping over",
+    "free delivery over",
 ];
 
 /// Words beside an amount saying it is a fee or a deposit charged with the price
@@ -1193,6 +1205,8 @@ const INSTALMENT_WORDS: &[&str] = &[
     "raty",
     "cuotas de",
     "meses sin intereses",
+    "plazos",
+    "sin intereses de",
     "rate da",
     "每期",
     "分期",
@@ -1484,6 +1498,9 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "oude prijs",
     "preço original",
     "preço anterior",
+    "prp",
+    "běžná cena",
+    "doporučená cena",
 ];
 
 /// `De R$ 1.999,90 por R$ 1.499,90`, `Van €149,99 voor €129,99`: Brazil's and the
@@ -1657,6 +1674,11 @@ const CONDITION_WORDS: &[&str] = &[
     "와우회원가",
     "카드할인가",
     "카드할인",
+    // Poland's coupon price; bol.com's Select members' deal.
+    "cena z kuponem",
+    "z kuponem",
+    "select-deal",
+    "select deal",
     // Amazon Japan's Subscribe & Save.
     "定期おトク便",
     "定期便",
@@ -4753,6 +4775,59 @@ mod tests {
             ("￥12,800 定期おトク便 ￥11,520", "JPY", "定期おトク便"),
             ("129,000원 카드할인가 119,000원", "KRW", "카드할인가"),
             ("¥1,299 plus会员价¥1,249 京豆抵扣¥10", "CNY", "plus会员价"),
+        ] {
+            assert_condition(text, currency, words);
+        }
+    }
+
+    /// European price boxes: a free-shipping threshold after the price
+    /// (`Versandkostenfrei ab 29 €`) and Spain's and Mexico's instalments (`en 3
+    /// plazos sin intereses de 50,00 €`, `12 meses sin intereses de $124.92`) were
+    /// the price; Poland's coupon price, bol.com's Select deal, and former prices
+    /// in Romanian and Czech made "the lowest of 2 prices".
+    #[test]
+    fn european_thresholds_instalments_and_labels() {
+        for (text, currency, amount, said) in [
+            (
+                "149,99 € Versandkostenfrei ab 29 €",
+                "EUR",
+                14999,
+                "spending thresholds: 29",
+            ),
+            (
+                "149,99 € en 3 plazos sin intereses de 50,00 €",
+                "EUR",
+                14999,
+                "instalments: 50.00",
+            ),
+            (
+                "$1,499.00 12 meses sin intereses de $124.92",
+                "MXN",
+                149900,
+                "instalments: 124.92",
+            ),
+            (
+                "1.299,99 Lei PRP: 1.499,99 Lei",
+                "RON",
+                129999,
+                "former or reference prices: 1499.99",
+            ),
+            (
+                "1 299 Kč Doporučená cena 1 599 Kč",
+                "CZK",
+                129900,
+                "former or reference prices: 1599",
+            ),
+        ] {
+            assert_reads(text, currency, amount, said);
+        }
+        for (text, currency, words) in [
+            (
+                "129,99 zł cena z kuponem 119,99 zł",
+                "PLN",
+                "cena z kuponem",
+            ),
+            ("€ 149,99 Select-deal € 139,99", "EUR", "select-deal"),
         ] {
             assert_condition(text, currency, words);
         }
