@@ -4120,6 +4120,17 @@ mod tests {
         );
     }
 
+    /// Each of `reads` as [`assert_reads`] (text, currency, amount in minor units,
+    /// what the reading says), each of `conditions` as [`assert_condition`].
+    fn assert_readings(reads: &[(&str, &str, i64, &str)], conditions: &[(&str, &str, &str)]) {
+        for &(text, currency, amount, said) in reads {
+            assert_reads(text, currency, amount, said);
+        }
+        for &(text, currency, words) in conditions {
+            assert_condition(text, currency, words);
+        }
+    }
+
     /// `text` reads a price only some buyers pay, on the condition `words` say.
     fn assert_condition(text: &str, currency: &str, words: &str) {
         let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
@@ -4566,45 +4577,43 @@ mod tests {
     /// instalment was the lowest price of the box.
     #[test]
     fn asian_instalments_and_conditions() {
-        for (text, currency, amount, said) in [
-            (
-                "Rp1.299.000 Rp1.499.000 -13% Cicilan 0% Rp108.250 x 12 bulan",
-                "IDR",
-                129900000,
-                "instalments: 108250",
-            ),
-            (
-                "฿1,299 ฿1,499 ลด 13% ผ่อน 0% ฿108.25 x 12 เดือน",
-                "THB",
-                129900,
-                "instalments: 108.25",
-            ),
-            (
-                "129,000원 월 10,750원 (12개월 무이자)",
-                "KRW",
-                12900000,
-                "instalments: 10750",
-            ),
-            (
-                "12월 25일 도착 129,000원 149,000원",
-                "KRW",
-                12900000,
-                "the lowest of 2 prices: 129000, 149000",
-            ),
-        ] {
-            assert_reads(text, currency, amount, said);
-        }
-        for (text, currency, words) in [
-            (
-                "129,000원 149,000원 13% 쿠폰할인 119,000원",
-                "KRW",
-                "쿠폰할인",
-            ),
-            ("14,080円 クーポン利用で 12,672円", "JPY", "クーポン利用で"),
-            ("¥1,299 拼单价 ¥1,199 单独购买 ¥1,299", "CNY", "拼单价"),
-        ] {
-            assert_condition(text, currency, words);
-        }
+        assert_readings(
+            &[
+                (
+                    "Rp1.299.000 Rp1.499.000 -13% Cicilan 0% Rp108.250 x 12 bulan",
+                    "IDR",
+                    129900000,
+                    "instalments: 108250",
+                ),
+                (
+                    "฿1,299 ฿1,499 ลด 13% ผ่อน 0% ฿108.25 x 12 เดือน",
+                    "THB",
+                    129900,
+                    "instalments: 108.25",
+                ),
+                (
+                    "129,000원 월 10,750원 (12개월 무이자)",
+                    "KRW",
+                    12900000,
+                    "instalments: 10750",
+                ),
+                (
+                    "12월 25일 도착 129,000원 149,000원",
+                    "KRW",
+                    12900000,
+                    "the lowest of 2 prices: 129000, 149000",
+                ),
+            ],
+            &[
+                (
+                    "129,000원 149,000원 13% 쿠폰할인 119,000원",
+                    "KRW",
+                    "쿠폰할인",
+                ),
+                ("14,080円 クーポン利用で 12,672円", "JPY", "クーポン利用で"),
+                ("¥1,299 拼单价 ¥1,199 单独购买 ¥1,299", "CNY", "拼单价"),
+            ],
+        );
     }
 
     /// Former prices in more of the world's words, and Brazil's and the Dutch
@@ -4736,48 +4745,46 @@ mod tests {
     /// price made "the lowest of 2 prices".
     #[test]
     fn east_asian_savings_units_and_conditions() {
-        for (text, currency, amount, said) in [
-            (
-                "￥12,800 (税込) 参考価格: ￥14,800 OFF: ￥2,000 (14%)",
-                "JPY",
-                1280000,
-                "savings, coupons and rewards: 2000",
-            ),
-            (
-                "￥12,800 1点あたり￥6,400",
-                "JPY",
-                1280000,
-                "unit prices: 6400",
-            ),
-            (
-                "129,000원 최대 6,450원 적립",
-                "KRW",
-                12900000,
-                "savings, coupons and rewards: 6450",
-            ),
-            ("¥1,299 赠品价值¥199", "CNY", 129900, "accessories): 199"),
-            (
-                "NT$1,299 折價券 NT$100",
-                "TWD",
-                129900,
-                "savings, coupons and rewards: 100",
-            ),
-            (
-                "HK$1,299 原價 HK$1,599",
-                "HKD",
-                129900,
-                "former or reference prices: 1599",
-            ),
-        ] {
-            assert_reads(text, currency, amount, said);
-        }
-        for (text, currency, words) in [
-            ("￥12,800 定期おトク便 ￥11,520", "JPY", "定期おトク便"),
-            ("129,000원 카드할인가 119,000원", "KRW", "카드할인가"),
-            ("¥1,299 plus会员价¥1,249 京豆抵扣¥10", "CNY", "plus会员价"),
-        ] {
-            assert_condition(text, currency, words);
-        }
+        assert_readings(
+            &[
+                (
+                    "￥12,800 (税込) 参考価格: ￥14,800 OFF: ￥2,000 (14%)",
+                    "JPY",
+                    1280000,
+                    "savings, coupons and rewards: 2000",
+                ),
+                (
+                    "￥12,800 1点あたり￥6,400",
+                    "JPY",
+                    1280000,
+                    "unit prices: 6400",
+                ),
+                (
+                    "129,000원 최대 6,450원 적립",
+                    "KRW",
+                    12900000,
+                    "savings, coupons and rewards: 6450",
+                ),
+                ("¥1,299 赠品价值¥199", "CNY", 129900, "accessories): 199"),
+                (
+                    "NT$1,299 折價券 NT$100",
+                    "TWD",
+                    129900,
+                    "savings, coupons and rewards: 100",
+                ),
+                (
+                    "HK$1,299 原價 HK$1,599",
+                    "HKD",
+                    129900,
+                    "former or reference prices: 1599",
+                ),
+            ],
+            &[
+                ("￥12,800 定期おトク便 ￥11,520", "JPY", "定期おトク便"),
+                ("129,000원 카드할인가 119,000원", "KRW", "카드할인가"),
+                ("¥1,299 plus会员价¥1,249 京豆抵扣¥10", "CNY", "plus会员价"),
+            ],
+        );
     }
 
     /// European price boxes: a free-shipping threshold after the price
@@ -4787,49 +4794,47 @@ mod tests {
     /// in Romanian and Czech made "the lowest of 2 prices".
     #[test]
     fn european_thresholds_instalments_and_labels() {
-        for (text, currency, amount, said) in [
-            (
-                "149,99 € Versandkostenfrei ab 29 €",
-                "EUR",
-                14999,
-                "spending thresholds: 29",
-            ),
-            (
-                "149,99 € en 3 plazos sin intereses de 50,00 €",
-                "EUR",
-                14999,
-                "instalments: 50.00",
-            ),
-            (
-                "$1,499.00 12 meses sin intereses de $124.92",
-                "MXN",
-                149900,
-                "instalments: 124.92",
-            ),
-            (
-                "1.299,99 Lei PRP: 1.499,99 Lei",
-                "RON",
-                129999,
-                "former or reference prices: 1499.99",
-            ),
-            (
-                "1 299 Kč Doporučená cena 1 599 Kč",
-                "CZK",
-                129900,
-                "former or reference prices: 1599",
-            ),
-        ] {
-            assert_reads(text, currency, amount, said);
-        }
-        for (text, currency, words) in [
-            (
-                "129,99 zł cena z kuponem 119,99 zł",
-                "PLN",
-                "cena z kuponem",
-            ),
-            ("€ 149,99 Select-deal € 139,99", "EUR", "select-deal"),
-        ] {
-            assert_condition(text, currency, words);
-        }
+        assert_readings(
+            &[
+                (
+                    "149,99 € Versandkostenfrei ab 29 €",
+                    "EUR",
+                    14999,
+                    "spending thresholds: 29",
+                ),
+                (
+                    "149,99 € en 3 plazos sin intereses de 50,00 €",
+                    "EUR",
+                    14999,
+                    "instalments: 50.00",
+                ),
+                (
+                    "$1,499.00 12 meses sin intereses de $124.92",
+                    "MXN",
+                    149900,
+                    "instalments: 124.92",
+                ),
+                (
+                    "1.299,99 Lei PRP: 1.499,99 Lei",
+                    "RON",
+                    129999,
+                    "former or reference prices: 1499.99",
+                ),
+                (
+                    "1 299 Kč Doporučená cena 1 599 Kč",
+                    "CZK",
+                    129900,
+                    "former or reference prices: 1599",
+                ),
+            ],
+            &[
+                (
+                    "129,99 zł cena z kuponem 119,99 zł",
+                    "PLN",
+                    "cena z kuponem",
+                ),
+                ("€ 149,99 Select-deal € 139,99", "EUR", "select-deal"),
+            ],
+        );
     }
 }
