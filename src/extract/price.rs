@@ -1499,9 +1499,30 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "preço original",
     "preço anterior",
     "prp",
-    "běžná cena",
+    // Not Czech shops' `běžná cena` ("regular price"): the label of the price
+    // itself on most of them (twelve cases of scrapinghub's suite).
     "doporučená cena",
 ];
+
+/// `149,99 € -25% 199,99 €`, `1.299,99 Lei -13% 1.499,99 Lei`: a discount in
+/// percent right before an amount higher than one before it names the price it
+/// was taken off, the former one (it made "the lowest of 2 prices"). Not a lower
+/// amount after it (`-20% $119.99 List: $149.99`: the price).
+fn struck_after_discount(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let before = t.before(i, l);
+    let Some(head) = before
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '%' | '％'))
+        .strip_suffix(['%', '％'])
+    else {
+        return false;
+    };
+    let number = head
+        .trim_end()
+        .trim_end_matches(|c: char| c.is_ascii_digit());
+    number.len() < head.trim_end().len()
+        && number.trim_end().ends_with(['-', '−', '–'])
+        && l[..i].iter().any(|f| f.value < l[i].value)
+}
 
 /// `De R$ 1.999,90 por R$ 1.499,90`, `Van €149,99 voor €129,99`: Brazil's and the
 /// Netherlands' way of printing a reduced price. Is amount `i` of `l` the "from"
@@ -1896,7 +1917,10 @@ fn not_asked_now(
         // (Amazon's badge `Lowest price in 30 days -20% $119.99`: no price before).
         let before = t.before(i, l);
         let before = before.rsplit(['%', '％']).next().unwrap_or_default();
-        has_word(before, LIST_PRICE_WORDS) || has_word(before, OMNIBUS_WORDS) || from_for(t, i, l)
+        has_word(before, LIST_PRICE_WORDS)
+            || has_word(before, OMNIBUS_WORDS)
+            || from_for(t, i, l)
+            || struck_after_discount(t, i, l)
     })?;
     Ok(leave_out(
         kept,
@@ -4616,8 +4640,9 @@ mod tests {
         );
     }
 
-    /// Former prices in more of the world's words, and Brazil's and the Dutch
-    /// `De … por …` / `Van … voor …`: each made "the lowest of 2 prices", a
+    /// Former prices in more of the world's words, Brazil's and the Dutch `De …
+    /// por …` / `Van … voor …`, and a struck price a discount in percent stands
+    /// before: each made "the lowest of 2 prices", a
     /// variant's price in a finding's words. Prices for new customers, a first
     /// order, students, businesses, after China's national subsidy, Coupang's
     /// coupon and WOW members' prices: the same, where only some buyers pay them.
@@ -4642,6 +4667,9 @@ mod tests {
             ("1 299,- Veil. pris 1 599,-", "NOK", 129900),
             ("De: R$ 1.599,00 Por: R$ 1.299,00", "BRL", 129900),
             ("Van €159,99 voor €129,99", "EUR", 12999),
+            // A discount in percent right before the higher amount: the struck one.
+            ("129,99 € -25% 173,32 €", "EUR", 12999),
+            ("1.299,99 Lei -13% 1.499,99 Lei", "RON", 129999),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(
