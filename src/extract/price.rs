@@ -219,6 +219,7 @@ const IN_CART_WORDS: &[&str] = &[
     "in your cart",
     "in cart",
     "im warenkorb",
+    "sepette",
 ];
 
 /// The words of [`IN_CART_WORDS`] a price text holds, if any.
@@ -799,6 +800,8 @@ const EX_VAT: &[&str] = &[
     "excl btw",
     "exclusief btw",
     "zonder btw",
+    "sin impuestos",
+    "precio sin impuestos",
 ];
 
 /// Words after an amount saying it includes VAT.
@@ -987,6 +990,9 @@ const SAVING_WORDS: &[&str] = &[
     // Amazon Japan's `OFF: ￥2,000 (14%)` (it read 2,000 JPY); JD's beans and
     // coupons taken off (`京豆抵扣¥10`); Taiwan's and Hong Kong's coupons.
     "off:",
+    // A coupon's value (`Cupom de R$ 100` read 100 BRL).
+    "cupom de",
+    "cupón de",
     "抵扣",
     "折價券",
     "優惠券",
@@ -1207,6 +1213,7 @@ const INSTALMENT_WORDS: &[&str] = &[
     "meses sin intereses",
     "plazos",
     "sin intereses de",
+    "sin interés de",
     "rate da",
     "每期",
     "分期",
@@ -1499,6 +1506,8 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "preço original",
     "preço anterior",
     "prp",
+    "normal:",
+    "precio normal",
     // Not Czech shops' `běžná cena` ("regular price"): the label of the price
     // itself on most of them (twelve cases of scrapinghub's suite).
     "doporučená cena",
@@ -1698,6 +1707,13 @@ const CONDITION_WORDS: &[&str] = &[
     // Poland's coupon price; bol.com's Select members' deal.
     "cena z kuponem",
     "z kuponem",
+    // A store card's price (Falabella's CMR), a coupon's in Portuguese and Turkish.
+    "precio tarjeta",
+    "precio cmr",
+    "con tarjeta",
+    "preço com cupom",
+    "com cupom",
+    "kuponla",
     "select-deal",
     "select deal",
     // Amazon Japan's Subscribe & Save.
@@ -4862,6 +4878,47 @@ mod tests {
                     "cena z kuponem",
                 ),
                 ("€ 149,99 Select-deal € 139,99", "EUR", "select-deal"),
+            ],
+        );
+    }
+
+    /// Latin American and Turkish price boxes: a coupon's value (`Cupom de R$ 100`)
+    /// and Argentina's instalments (`6 cuotas sin interés de $ 24.999`) were the
+    /// price, Colombia's price without taxes beside the one with them too; Chile's
+    /// `Normal:`, a store card's price and a Turkish coupon's made "the lowest of 2
+    /// prices".
+    #[test]
+    fn latin_american_and_turkish_boxes() {
+        assert_readings(
+            &[
+                (
+                    "R$ 1.499,90 Cupom de R$ 100",
+                    "BRL",
+                    149990,
+                    "savings, coupons and rewards: 100",
+                ),
+                (
+                    "$ 149.999 6 cuotas sin interés de $ 24.999",
+                    "ARS",
+                    14999900,
+                    "instalments: 24999",
+                ),
+                (
+                    "$ 1.499.900 Precio sin impuestos $ 1.260.420",
+                    "COP",
+                    149990000,
+                    "amounts without VAT: 1260420",
+                ),
+                (
+                    "$149.990 Normal: $199.990",
+                    "CLP",
+                    14999000,
+                    "former or reference prices: 199990",
+                ),
+            ],
+            &[
+                ("$149.990 Precio tarjeta $139.990", "CLP", "precio tarjeta"),
+                ("1.299,99 TL Kuponla 1.199,99 TL", "TRY", "kuponla"),
             ],
         );
     }
