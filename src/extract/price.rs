@@ -229,7 +229,8 @@ pub fn in_cart_words(text: &str) -> Option<&'static str> {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    IN_CART_WORDS.iter().find(|w| t.contains(*w)).copied()
+    // Whole words: `in cart` is not in `Packed in cartons`.
+    IN_CART_WORDS.iter().find(|w| has_word(&t, &[w])).copied()
 }
 
 /// Minus signs as pages write them (ASCII hyphen-minus and U+2212).
@@ -1996,19 +1997,21 @@ fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<Cow<'static, 
     }
     // The first amount's tier is the least a buyer can order (`2 - 99 pieces
     // US$10.00 100 - 499 pieces US$9.00`): every buyer's price.
-    if let Some(tier) = quantity_tier(&before, t.speaks_of_quantities()).filter(|_| i > 0) {
+    if i > 0
+        && let Some(tier) = quantity_tier(&before, || t.speaks_of_quantities())
+    {
         return Some(tier.into());
     }
-    // `after $20 rebate $129.99`: the rebate's amount between the words.
-    let words_only: String = before
-        .split_whitespace()
-        .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
-        .collect::<Vec<_>>()
-        .join(" ");
     CONDITION_WORDS
         .iter()
         .find(|w| has_word(&before, &[w]))
         .or_else(|| {
+            // `after $20 rebate $129.99`: the rebate's amount between the words.
+            let words_only: String = before
+                .split_whitespace()
+                .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+                .collect::<Vec<_>>()
+                .join(" ");
             ["after rebate", "after mail-in rebate"]
                 .iter()
                 .find(|w| has_word(&words_only, &[w]))
@@ -2031,7 +2034,7 @@ fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<Cow<'static, 
 /// Read as "the lowest of 2 prices", a bulk price was the listing's. A tier from
 /// one (`1-9 units`) is the price for every buyer. A bare range (`10-49 $139.99`)
 /// is a tier only in a text that `speaks_of_quantities`.
-fn quantity_tier(before: &str, speaks_of_quantities: bool) -> Option<String> {
+fn quantity_tier(before: &str, speaks_of_quantities: impl FnOnce() -> bool) -> Option<String> {
     const UNIT: &str = r"(?:units?|pcs\.?|pieces?|items?|stück|stk\.?|件|个)";
     static TIER: LazyLock<regex::Regex> = LazyLock::new(|| {
         let more = r"(?:or\s+more|and\s+up|and\s+over|oder\s+mehr|ou\s+plus|o\s+más|以上)";
@@ -2045,7 +2048,7 @@ fn quantity_tier(before: &str, speaks_of_quantities: bool) -> Option<String> {
     if ranged
         && c.name("label").is_none()
         && c.name("range_unit").is_none()
-        && !speaks_of_quantities
+        && !speaks_of_quantities()
     {
         // `10-12 $29.99`: a range of anything, not said to be of a quantity.
         return None;
@@ -2288,11 +2291,8 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
         .replace("减价", "");
     // Nor is a price on a condition the saving's words stand before (`领券减100
     // 券后¥1,199`: the price after the coupon).
-    if CONDITION_WORDS.iter().any(|w| {
-        before
-            .trim_end_matches(|c: char| !c.is_alphanumeric())
-            .ends_with(w)
-    }) {
+    let ends = before.trim_end_matches(|c: char| !c.is_alphanumeric());
+    if CONDITION_WORDS.iter().any(|w| ends.ends_with(w)) {
         return false;
     }
     // Nor is an amount before a label of the next ("$149.99 Coupon price: $134.99").
@@ -3759,6 +3759,12 @@ mod tests {
                 read(text, "USD")
             );
         }
+        // Whole words: a carton is no cart.
+        assert!(
+            read("Packed in cartons", "USD").is_err_and(|e| !matches!(e, PriceError::InCart(_)))
+        );
+        let r = read("$99.99 Packed in cartons", "USD").unwrap();
+        assert!(r.why.iter().all(|w| !w.contains("in cart")), "{:?}", r.why);
         let r = read("$99.99 Add to cart to see our lowest price", "USD").unwrap();
         assert_eq!(r.money.amount, Decimal::new(9999, 2));
         assert!(
