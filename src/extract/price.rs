@@ -931,12 +931,42 @@ const SHIPPING_WORDS: &[&str] = &[
     "customs",
     "einfuhrabgaben",
     "frais d'importation",
+    // The Nordic, Dutch, Central and Eastern European, Turkish, Russian and
+    // Asian shops' words: `1 299 kr Frakt 49 kr` was "the lowest of 2 prices: 49".
+    "frakt",
+    "fragt",
+    "porto",
+    "toimitus",
+    "toimituskulut",
+    "verzending",
+    "verzendkosten",
+    "bezorging",
+    "bezorgkosten",
+    "doprava",
+    "poštovné",
+    "dostawa",
+    "wysyłka",
+    "szállítás",
+    "szállítási díj",
+    "livrare",
+    "dostava",
+    "kargo",
+    "доставка",
+    "ongkir",
+    "ongkos kirim",
+    "ค่าจัดส่ง",
+    "phí vận chuyển",
+    "phí giao hàng",
+    "配送料",
+    "配送费",
+    "邮费",
+    "運費",
 ];
 
-/// A shipping word saying shipping is free (`$1,099 Envío gratis`): the amount
-/// before it ships free, it is no shipping cost. Read as one, Mercado Libre's price
-/// was left out with the quantity tier after it, and the text held "only shipping
-/// costs".
+/// A shipping word saying shipping is free (`$1,099 Envío gratis`) or charged apart
+/// (`14,080円 送料別`): the amount before it is no shipping cost. Read as one,
+/// Mercado Libre's price was left out with the quantity tier after it, and the text
+/// held "only shipping costs".
 const FREE_SHIPPING: &[&str] = &[
     "shipping free",
     "delivery free",
@@ -953,6 +983,39 @@ const FREE_SHIPPING: &[&str] = &[
     "frete gratis",
     "送料無料",
     "送料込",
+    "送料別",
+    "shipping extra",
+    "versand extra",
+    "frakt tillkommer",
+    "frakt gratis",
+    "fragt gratis",
+    "frakt fritt",
+    "verzending gratis",
+    "doprava zdarma",
+    "dostawa gratis",
+    "dostawa darmowa",
+    "kargo bedava",
+    "доставка бесплатно",
+    "доставка бесплатная",
+];
+
+/// "From" after a label and before its amount (`Delivery from $5.99`, `Versand ab
+/// 4,95 €`, `Dostawa od 9,99 zł`).
+const LOWEST_FROM: &[&str] = &[
+    "from",
+    "starting at",
+    "ab",
+    "à partir de",
+    "dès",
+    "desde",
+    "a partir de",
+    "da",
+    "od",
+    "från",
+    "fra",
+    "vanaf",
+    "alkaen",
+    "itibaren",
 ];
 
 /// Words before an amount saying it is a saving, the value of a coupon or a
@@ -2224,6 +2287,11 @@ fn not_paid_for_the_listing(
         i > 0 && has_word(&t.before(i, l), INCLUDED_WORDS)
     });
     kept = leave_out_or_refuse(t, kept, "instalments", why, |i, l| is_instalment(t, i, l))?;
+    // A finance instalment or a subscription's price (`$108.33/mo`): not what the
+    // item sells for.
+    kept = leave_out_or_refuse(t, kept, "prices per month or week", why, |i, l| {
+        unit_after(&t.after(i, l)) == Some(Unit::Period)
+    })?;
     kept = leave_out_or_refuse(
         t,
         kept,
@@ -2459,11 +2527,59 @@ fn starts_with_word(after: &str, words: &[&str]) -> bool {
 /// What an amount is a price of, by the words after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unit {
-    /// A quantity of the goods (`/ 100 ml`, `per oz`, `/Count`) or a period (`/mo`).
+    /// A quantity of the goods (`/ 100 ml`, `per oz`, `/Count`).
     Measure,
     /// One of what the listing sells (`/ea`, `/ piece`, `pro Stück`).
     Item,
+    /// A month or a week (`/mo`, `/Monat`, `/wk`): an instalment, or a
+    /// subscription's price.
+    Period,
 }
+
+/// Words after `/` or `per` naming a month or a week. An amount per month on a
+/// shop's price box is a finance or pay-later instalment (`As low as $108.33/mo with
+/// Affirm`) or a subscription's price, not what the item sells for: alone in the box
+/// it was read as the price, 108.33 of a 1,299.99 item (a false below-floor
+/// finding), and beside the price it was left out as a unit price. A year is not
+/// here: `/yr` prices a plan or a licence, which the words around it must say.
+const PER_PERIOD: &[&str] = &[
+    "mo",
+    "mos",
+    "mth",
+    "mths",
+    "month",
+    "months",
+    "monat",
+    "mon",
+    "mois",
+    "mes",
+    "mese",
+    "mnd",
+    "mån",
+    "kk",
+    "mies",
+    "měs",
+    "ay",
+    "hó",
+    "lună",
+    "luna",
+    "wk",
+    "wks",
+    "week",
+    "woche",
+    "semaine",
+    "semana",
+    "settimana",
+    "tydzień",
+    "月",
+    "월",
+    "개월",
+    "ヶ月",
+    "か月",
+    "tháng",
+    "bulan",
+    "เดือน",
+];
 
 /// Words after `/` or `per` naming one of what a listing sells: an amount per item
 /// is what one costs, not a measure's price.
@@ -2492,9 +2608,17 @@ fn unit_after(after: &str) -> Option<Unit> {
         return None;
     }
     let first_cjk = word.chars().next().filter(|c| !spaced_letter(*c));
-    let item = PER_ITEM.contains(&word.as_str())
-        || first_cjk.is_some_and(|c| PER_ITEM.contains(&c.to_string().as_str()));
-    Some(if item { Unit::Item } else { Unit::Measure })
+    let listed = |list: &[&str]| {
+        list.contains(&word.as_str())
+            || first_cjk.is_some_and(|c| list.contains(&c.to_string().as_str()))
+    };
+    Some(if listed(PER_PERIOD) {
+        Unit::Period
+    } else if listed(PER_ITEM) {
+        Unit::Item
+    } else {
+        Unit::Measure
+    })
 }
 
 /// `$8.33 x 12 months`, `R$ 129,99 x 10`, `22,50 € × 4 Raten`: the amount before a
@@ -2889,9 +3013,30 @@ impl PriceText {
     }
 
     /// The words after amount `i` of `list`, up to the next amount.
+    ///
+    /// A currency marker right after the amount is not among them: written in
+    /// letters (`99 kr/kg`, `12,50 zł/mies.`, `10,750원/월`) it hid the words after it,
+    /// and a price per kilo or per month was read as one of the listing's prices.
     fn after(&self, i: usize, list: &[Found]) -> String {
         let end = list.get(i + 1).map_or(self.chars.len(), |n| n.start);
-        let from = list[i].end.min(end);
+        let mut from = list[i].end.min(end);
+        let mut end = end;
+        let sign = self.markers.iter().find(|(s, e, _)| {
+            *s >= from && *e <= end && self.chars[from..*s].iter().all(|c| c.is_whitespace())
+        });
+        if let Some((_, e, _)) = sign {
+            from = *e;
+        }
+        // Nor the next amount's marker right before it (`Ongkir Rp20.000`): the words
+        // before it name that amount (a label) only when nothing follows them.
+        if i + 1 < list.len() {
+            let sign = self.markers.iter().find(|(s, e, _)| {
+                *s >= from && *e <= end && self.chars[*e..end].iter().all(|c| c.is_whitespace())
+            });
+            if let Some((s, _, _)) = sign {
+                end = *s;
+            }
+        }
         self.chars[from..end]
             .iter()
             .collect::<String>()
@@ -2939,13 +3084,22 @@ impl PriceText {
     fn followed_by(&self, i: usize, list: &[Found], words: &[&str], labels_next: &[&str]) -> bool {
         let after = self.after(i, list);
         let word = after.trim_matches(|c: char| !c.is_alphanumeric());
+        // So does a plus before the next amount (`US $8.99 shipping + US $12.34`).
         let ends_here = ends_with_stop(&after)
+            || after.trim_end().ends_with('+')
             || self
                 .before(i, list)
                 .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '+')
                 .ends_with('+');
-        // A colon ends a label of the next amount (`149,99 € Contributo RAEE: 0,50 €`).
-        let label = labels_next.contains(&word) || ends_with_colon(&after);
+        // A colon ends a label of the next amount (`149,99 € Contributo RAEE: 0,50 €`),
+        // and so does "from" (`$89.99 Delivery from $5.99`: read as the price's, the
+        // text "held only shipping costs" and the price went unchecked).
+        let names_next = |w: &&str| {
+            word.strip_prefix(*w)
+                .map(str::trim_start)
+                .is_some_and(|rest| rest.is_empty() || LOWEST_FROM.contains(&rest))
+        };
+        let label = labels_next.iter().any(names_next) || ends_with_colon(&after);
         if i + 1 < list.len() && label && !ends_here {
             return false;
         }
@@ -4927,5 +5081,157 @@ mod tests {
                 ("1.299,99 TL Kuponla 1.199,99 TL", "TRY", "kuponla"),
             ],
         );
+    }
+
+    /// An amount per month or week is an instalment or a subscription's price: alone
+    /// in the box it was the price (`As low as $108.33/mo with Affirm` read 108.33
+    /// of a 1,299.99 item), and beside the price it was called a unit price.
+    #[test]
+    fn a_price_per_month_is_not_the_price() {
+        for (text, currency) in [
+            ("As low as $108.33/mo with Affirm", "USD"),
+            ("$108.33/month", "USD"),
+            ("45,99 €/Monat", "EUR"),
+            ("45,99 € / mois", "EUR"),
+            ("$24.99 /wk", "USD"),
+            ("¥324/月", "CNY"),
+            ("199 kr/mån", "SEK"),
+            ("10,750원/월", "KRW"),
+        ] {
+            match read_in(text, currency) {
+                Err(PriceError::NotThePrice { what, .. }) => {
+                    assert_eq!(what, "prices per month or week", "{text}")
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        assert_readings(
+            &[
+                (
+                    "$1,299.99 or $108.33/mo. for 12 mos.",
+                    "USD",
+                    129999,
+                    "prices per month or week: 108.33",
+                ),
+                (
+                    "149,99 € oder 12,50 €/Monat",
+                    "EUR",
+                    14999,
+                    "prices per month or week: 12.50",
+                ),
+            ],
+            &[],
+        );
+        // A year stays: a plan's or a licence's price, as its words say.
+        let r = read_in("$149.99/yr", "USD").unwrap();
+        assert_eq!(r.money.amount, Decimal::new(14999, 2));
+    }
+
+    /// A currency written in letters after an amount (`kr`, `zł`, `Kč`, `원`) hid
+    /// the words after it: a price per kilo or per month was one of the box's
+    /// prices, and the lowest.
+    #[test]
+    fn a_lettered_currency_does_not_hide_the_words_after_it() {
+        assert_readings(
+            &[
+                ("99,00 kr 49,90 kr/kg", "SEK", 9900, "unit prices: 49.90"),
+                ("49,90 kr/kg 99,00 kr", "SEK", 9900, "unit prices: 49.90"),
+                (
+                    "149,99 zł 12,50 zł/mies.",
+                    "PLN",
+                    14999,
+                    "prices per month or week: 12.50",
+                ),
+                (
+                    "1 299 Kč 99 Kč/měs.",
+                    "CZK",
+                    129900,
+                    "prices per month or week: 99",
+                ),
+            ],
+            &[],
+        );
+    }
+
+    /// Shipping in more languages, and "from" before a shipping cost: `1 299 kr Frakt
+    /// 49 kr` was "the lowest of 2 prices: 49", and `$89.99 Delivery from $5.99` "held
+    /// only shipping costs" (the price unchecked).
+    #[test]
+    fn shipping_costs_in_more_words_are_not_the_price() {
+        assert_readings(
+            &[
+                ("1 299 kr Frakt 49 kr", "SEK", 129900, "shipping costs: 49"),
+                (
+                    "1.299 kr. + 39 kr. fragt",
+                    "DKK",
+                    129900,
+                    "shipping costs: 39",
+                ),
+                (
+                    "1 299 Kč Doprava 99 Kč",
+                    "CZK",
+                    129900,
+                    "shipping costs: 99",
+                ),
+                (
+                    "1 299 zł Dostawa od 9,99 zł",
+                    "PLN",
+                    129900,
+                    "shipping costs: 9.99",
+                ),
+                (
+                    "12 990 ₽ Доставка 299 ₽",
+                    "RUB",
+                    1299000,
+                    "shipping costs: 299",
+                ),
+                (
+                    "Rp1.299.000 Ongkir Rp20.000",
+                    "IDR",
+                    129900000,
+                    "shipping costs: 20000",
+                ),
+                (
+                    "12 990 Ft Szállítás 990 Ft",
+                    "HUF",
+                    1299000,
+                    "shipping costs: 990",
+                ),
+                (
+                    "$89.99 Delivery from $5.99",
+                    "USD",
+                    8999,
+                    "shipping costs: 5.99",
+                ),
+                (
+                    "89,99 € Versand ab 4,95 €",
+                    "EUR",
+                    8999,
+                    "shipping costs: 4.95",
+                ),
+                (
+                    "89,99 € Livraison à partir de 4,99 €",
+                    "EUR",
+                    8999,
+                    "shipping costs: 4.99",
+                ),
+                // Shipping charged apart after the price: no shipping cost.
+                (
+                    "14,080円 送料別 送料 550円",
+                    "JPY",
+                    1408000,
+                    "shipping costs: 550",
+                ),
+            ],
+            &[],
+        );
+        // Shipping free after the price: no shipping cost, and the price stays.
+        for (text, currency) in [
+            ("1 299 kr Frakt gratis", "SEK"),
+            ("1 299 Kč Doprava zdarma", "CZK"),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount, Decimal::new(1299, 0), "{text}");
+        }
     }
 }
