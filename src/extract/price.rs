@@ -78,7 +78,8 @@ struct Marker {
     len: usize,
     first_alpha: bool,
     last_alpha: bool,
-    /// Written with a space (`C $`): only after a space, a bracket or nothing.
+    /// Written with a space (`C $`): only after a space, a bracket, a colon, a plus
+    /// or a minus (`+US $8.99 shipping`, as eBay prints it), or nothing.
     spaced: bool,
 }
 
@@ -128,11 +129,18 @@ fn markers_in<'a>(
 ) -> impl Iterator<Item = (usize, &'a Marker)> + 'a {
     ac.find_overlapping_iter(hay).filter_map(move |m| {
         let marker = &info[m.pattern().as_usize()];
-        let before = hay[..m.start()].chars().next_back();
+        let mut back = hay[..m.start()].chars().rev();
+        let (before, sign_apart) = (
+            back.next(),
+            back.next().is_none_or(|c| !c.is_alphanumeric()),
+        );
         let after = hay[m.end()..].chars().next();
+        // A plus or a minus set apart from a word before it (`-US $20.00`, not `USB-C $`).
+        let signed = |c: char| "+-\u{2212}".contains(c) && sign_apart;
         let glued_before = marker.first_alpha
             && before.is_some_and(|c| {
-                c.is_alphabetic() || (marker.spaced && !(c.is_whitespace() || "([{:".contains(c)))
+                c.is_alphabetic()
+                    || (marker.spaced && !(c.is_whitespace() || "([{:".contains(c) || signed(c)))
             });
         let glued_after = marker.last_alpha && after.is_some_and(char::is_alphabetic);
         (!glued_before && !glued_after).then_some((m.start(), marker))
@@ -1484,6 +1492,8 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "msrp",
     "m.r.p",
     "mrp",
+    // Singapore's and Malaysia's "usual price".
+    "u.p.",
     "reg.",
     "regular price",
     "before",
@@ -1597,6 +1607,30 @@ fn struck_after_discount(t: &PriceText, i: usize, l: &[Found]) -> bool {
         && l[..i].iter().any(|f| f.value < l[i].value)
 }
 
+/// `₱1,299.00 ₱1,999.00 -35%`: a percent in the text that takes a lower amount
+/// right beside amount `i` (nothing but their signs between) from `i`, to the nearest
+/// point (shops round either way), names `i` the price it was taken off, the former
+/// one. Lazada and Shopee print the discount after both amounts; read as "the lowest
+/// of 2 prices", the finding said a variant sold at each. Not amounts with words
+/// between (`149,99 € 3 % Skonto bei Vorkasse: 145,49 €`: a price on a condition), nor
+/// a range (`$99.99 - $149.99 Save up to 33%`).
+fn taken_off_by_a_percent(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let beside = |k: usize| t.after(k, l).trim().is_empty();
+    let neighbours = [
+        i.checked_sub(1).filter(|k| beside(*k)),
+        (i + 1 < l.len() && beside(i)).then_some(i + 1),
+    ];
+    let percents = t.percents();
+    let hundred = Decimal::ONE_HUNDRED;
+    neighbours.into_iter().flatten().map(|k| &l[k]).any(|f| {
+        f.value < l[i].value
+            && percents.iter().any(|p| {
+                let off = (Decimal::ONE - f.value / l[i].value) * hundred;
+                (off - Decimal::from(*p)).abs() < Decimal::ONE
+            })
+    })
+}
+
 /// `De R$ 1.999,90 por R$ 1.499,90`, `Van €149,99 voor €129,99`: Brazil's and the
 /// Netherlands' way of printing a reduced price. Is amount `i` of `l` the "from"
 /// one, the former price (it made "the lowest of 2 prices")?
@@ -1604,27 +1638,9 @@ fn from_for(t: &PriceText, i: usize, l: &[Found]) -> bool {
     if i + 1 >= l.len() {
         return false;
     }
-    // The words from `from` up to the amount starting at `to`, without the amount's
-    // own currency sign before it (`R$`, `€`), lower case.
-    let words = |from: usize, to: usize| {
-        let to = t
-            .markers
-            .iter()
-            .filter(|(s, e, _)| *s >= from && *e <= to)
-            .filter(|(_, e, _)| t.chars[*e..to].iter().all(|c| c.is_whitespace()))
-            .map(|(s, _, _)| *s)
-            .min()
-            .unwrap_or(to);
-        t.chars[from..to]
-            .iter()
-            .collect::<String>()
-            .to_lowercase()
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_string()
-    };
-    let from = if i == 0 { 0 } else { l[i - 1].end };
-    let before = words(from.min(l[i].start), l[i].start);
-    let between = words(l[i].end, l[i + 1].start);
+    // The words before it and between the two, without the amounts' own signs.
+    let trim = |w: String| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+    let (before, between) = (trim(t.before(i, l)), trim(t.after(i, l)));
     let last = before.rsplit([' ', ':']).next().unwrap_or_default();
     // Not an instalment's `de` (`10x de R$ 149,99`).
     !before.contains(|c: char| c.is_ascii_digit())
@@ -2001,6 +2017,7 @@ fn not_asked_now(
             || has_word(before, OMNIBUS_WORDS)
             || from_for(t, i, l)
             || struck_after_discount(t, i, l)
+            || taken_off_by_a_percent(t, i, l)
     })?;
     Ok(leave_out(
         kept,
@@ -2470,8 +2487,10 @@ fn ends_with_equals(between: &str) -> bool {
 /// word before it? After a price, such an amount is taken off it: read as one of
 /// the box's prices, the 10 € was the price.
 fn minus_before(before: &str) -> bool {
+    // The amount's own sign is not in `before` ([`PriceText::before`]): a space at
+    // its end stood between the minus and the sign or the number (`Add to cart -
+    // $149.99`), a dash, no sign.
     let b = before
-        .trim_end()
         .trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_whitespace() && !is_minus(c));
     // Not the dash for the cents of the amount before (`1 299:- 999:-`, `89,- 79,-`).
     b.strip_suffix(is_minus).is_some_and(|rest| {
@@ -2578,6 +2597,7 @@ const PER_PERIOD: &[&str] = &[
     "か月",
     "tháng",
     "bulan",
+    "bln",
     "เดือน",
 ];
 
@@ -2850,6 +2870,13 @@ impl PriceText {
 
     /// An amount's own currency: a marker right before it or right after it.
     fn own_currency(&self, f: &Found) -> Option<Currency> {
+        let (before, after) = self.own_markers(f);
+        before.or(after).map(|k| self.markers[k].2.clone())
+    }
+
+    /// The markers (indices into `markers`) that are amount `f`'s own, right before it
+    /// and right after it.
+    fn own_markers(&self, f: &Found) -> (Option<usize>, Option<usize>) {
         let gap_ok = |a: usize, b: usize| self.chars[a..b].iter().all(|c| c.is_whitespace());
         // `89,- €`, `149.– CHF`: a dash for the cents stands between amount and sign.
         let end = f.end + dash_cents(&self.chars[f.end..]);
@@ -2865,14 +2892,34 @@ impl PriceText {
             Some(after) => after,
             None => self.ends_an_amount(s, e),
         };
-        self.markers
-            .iter()
-            .filter(|(s, e, _)| {
-                (*e <= f.start && gap_ok(*e, f.start) && own_before(*s, *e))
-                    || (*s >= end && gap_ok(end, *s) && own_after(*s, *e))
-            })
-            .min_by_key(|(s, _, _)| if *s < f.start { 0 } else { 1 })
-            .map(|(_, _, c)| c.clone())
+        let find = |own: &dyn Fn(usize, usize) -> bool| {
+            self.markers.iter().position(|(s, e, _)| own(*s, *e))
+        };
+        (
+            find(&|s, e| e <= f.start && gap_ok(e, f.start) && own_before(s, e)),
+            find(&|s, e| s >= end && gap_ok(end, s) && own_after(s, e)),
+        )
+    }
+
+    /// The whole percents from 1 to 95 the text writes (`-35%`, `35% OFF`, `３５％`
+    /// is not: full-width digits are no amounts here either).
+    fn percents(&self) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (k, c) in self.chars.iter().enumerate() {
+            if !matches!(c, '%' | '％') {
+                continue;
+            }
+            let head = self.chars[..k]
+                .iter()
+                .rev()
+                .skip_while(|c| c.is_whitespace());
+            let digits: String = head.take_while(|c| c.is_ascii_digit()).collect();
+            let n: String = digits.chars().rev().collect();
+            if let Ok(n @ 1..=95) = n.parse::<u32>() {
+                out.push(n);
+            }
+        }
+        out
     }
 
     /// Does the text name quantities or their discounts (`Quantity discounts: 1-9
@@ -3017,30 +3064,34 @@ impl PriceText {
     /// A currency marker right after the amount is not among them: written in
     /// letters (`99 kr/kg`, `12,50 zł/mies.`, `10,750원/월`) it hid the words after it,
     /// and a price per kilo or per month was read as one of the listing's prices.
+    /// Nor is the next amount's marker right before it (`Ongkir Rp20.000`): the words
+    /// before it name that amount (a label) only when nothing follows them.
     fn after(&self, i: usize, list: &[Found]) -> String {
         let end = list.get(i + 1).map_or(self.chars.len(), |n| n.start);
-        let mut from = list[i].end.min(end);
-        let mut end = end;
-        let sign = self.markers.iter().find(|(s, e, _)| {
-            *s >= from && *e <= end && self.chars[from..*s].iter().all(|c| c.is_whitespace())
-        });
-        if let Some((_, e, _)) = sign {
-            from = *e;
-        }
-        // Nor the next amount's marker right before it (`Ongkir Rp20.000`): the words
-        // before it name that amount (a label) only when nothing follows them.
-        if i + 1 < list.len() {
-            let sign = self.markers.iter().find(|(s, e, _)| {
-                *s >= from && *e <= end && self.chars[*e..end].iter().all(|c| c.is_whitespace())
-            });
-            if let Some((s, _, _)) = sign {
-                end = *s;
-            }
-        }
+        let (from, end) = self.between_signs(list.get(i), list.get(i + 1), list[i].end, end);
         self.chars[from..end]
             .iter()
             .collect::<String>()
             .to_lowercase()
+    }
+
+    /// `from..to` without the currency marker that is amount `left`'s own after it
+    /// and the one that is amount `right`'s own before it: signs, no words about
+    /// either amount.
+    fn between_signs(
+        &self,
+        left: Option<&Found>,
+        right: Option<&Found>,
+        from: usize,
+        to: usize,
+    ) -> (usize, usize) {
+        let from = left
+            .and_then(|f| self.own_markers(f).1)
+            .map_or(from, |k| self.markers[k].1.clamp(from, to));
+        let to = right
+            .and_then(|f| self.own_markers(f).0)
+            .map_or(to, |k| self.markers[k].0.clamp(from, to));
+        (from, to)
     }
 
     /// The words that say amount `i`'s VAT basis: those after it, without a label
@@ -3122,10 +3173,19 @@ impl PriceText {
 
     /// The words before amount `i` of `list`, back to the amount before it or to a
     /// comma or semicolon between them: in `+ $10 shipping, $7.00
-    /// sales tax` the shipping is the $10's, not the $7.00's.
+    /// sales tax` the shipping is the $10's, not the $7.00's. The amounts' own
+    /// currency markers are not among them ([`PriceText::between_signs`]): `4 x RM
+    /// 37.50` ended in `rm`, not in the times sign, and the instalment was the price.
     fn before(&self, i: usize, list: &[Found]) -> String {
         let start = if i == 0 { 0 } else { list[i - 1].end };
-        let words = self.chars[start.min(list[i].start)..list[i].start]
+        let previous = i.checked_sub(1).map(|p| &list[p]);
+        let (start, end) = self.between_signs(
+            previous,
+            Some(&list[i]),
+            start.min(list[i].start),
+            list[i].start,
+        );
+        let words = self.chars[start..end]
             .iter()
             .collect::<String>()
             .to_lowercase();
@@ -4633,7 +4693,7 @@ mod tests {
                 "1 299 ₽ 1 499 ₽ −13%",
                 "RUB",
                 129900,
-                "the lowest of 2 prices: 1299, 1499",
+                "former or reference prices: 1499",
             ),
             (
                 "$149.99 X1 Headphones 40mm drivers 30h battery",
@@ -5233,5 +5293,118 @@ mod tests {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount, Decimal::new(1299, 0), "{text}");
         }
+    }
+
+    /// A currency written in letters before an amount (`RM`, `R$`, `Rp`) hid the words
+    /// before it: `4 x RM 37.50` ended in `rm`, not in the times sign, and the
+    /// instalment was the price; a minus or a plus before eBay's `US $` left the `US`
+    /// a word (`-US $20.00` was "the lowest of 2 prices: 20.00, 149.99").
+    #[test]
+    fn a_lettered_currency_does_not_hide_the_words_before_it() {
+        assert_readings(
+            &[
+                (
+                    "RM 150.00 or 4 x RM 37.50",
+                    "MYR",
+                    15000,
+                    "instalments: 37.50",
+                ),
+                (
+                    "R$ 1.499,90 ou 10 x R$ 149,99",
+                    "BRL",
+                    149990,
+                    "instalments: 149.99",
+                ),
+                (
+                    "Rp1.299.000 Cicilan 0% Rp108.250/bln",
+                    "IDR",
+                    129900000,
+                    "instalments: 108250",
+                ),
+                (
+                    "US $149.99 -US $20.00",
+                    "USD",
+                    14999,
+                    "savings, coupons and rewards: 20.00",
+                ),
+                (
+                    "US $149.99 +US $8.99 shipping +US $12.34 import fees",
+                    "USD",
+                    14999,
+                    "shipping costs: 8.99, 12.34",
+                ),
+                (
+                    "S$149.90 U.P. S$199.00",
+                    "SGD",
+                    14990,
+                    "former or reference prices: 199.00",
+                ),
+            ],
+            &[],
+        );
+        assert!(matches!(
+            read_in("12x R$ 124,99", "BRL"),
+            Err(PriceError::NotThePrice {
+                what: "instalments",
+                ..
+            })
+        ));
+        // A dash set apart before a sign is no minus; a dash for no cents neither.
+        for (text, currency, among) in [
+            ("$149.99 Add to cart - $129.99", "USD", 2),
+            ("89,- € 79,- €", "EUR", 2),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.among.len(), among, "{text}: {:?}", r.why);
+        }
+    }
+
+    /// A discount in percent that takes the lower of two amounts side by side from
+    /// the higher names the higher the former price (Lazada's, Shopee's, Flipkart's
+    /// boxes: `₱1,299.00 ₱1,999.00 -35%` was "the lowest of 2 prices", as if a variant
+    /// sold at each). Not amounts with words between, nor a range.
+    #[test]
+    fn a_discount_in_percent_names_the_former_price() {
+        assert_readings(
+            &[
+                (
+                    "₱1,299.00 ₱1,999.00 -35%",
+                    "PHP",
+                    129900,
+                    "former or reference prices: 1999.00",
+                ),
+                (
+                    "₹1,299 ₹1,999 35% off",
+                    "INR",
+                    129900,
+                    "former or reference prices: 1999",
+                ),
+                (
+                    "$ 1.299 $ 1.099 15% OFF",
+                    "ARS",
+                    109900,
+                    "former or reference prices: 1299",
+                ),
+                (
+                    "149,99 € inkl. MwSt. 3 % Skonto bei Vorkasse: 145,49 €",
+                    "EUR",
+                    14999,
+                    "amounts included in the price: 145.49",
+                ),
+                (
+                    "$99.99 - $149.99 Save up to 33%",
+                    "USD",
+                    9999,
+                    "the lowest of 2 prices: 99.99, 149.99",
+                ),
+                (
+                    "$149.99 $199.99 Save 10%",
+                    "USD",
+                    14999,
+                    "the lowest of 2 prices: 149.99, 199.99",
+                ),
+            ],
+            &[],
+        );
     }
 }
