@@ -1070,6 +1070,44 @@ const SAVING_WORDS: &[&str] = &[
     "優惠券",
     "优惠券",
     "折扣",
+    // "You save" in more languages (`1 299 zł Oszczędzasz 200 zł` read 200 PLN).
+    "oszczędzasz",
+    "oszczędność",
+    "ušetříte",
+    "ušetríte",
+    "úspora",
+    "spara",
+    "spar",
+    "du sparar",
+    "du sparer",
+    "sparer",
+    "säästä",
+    "säästät",
+    "megtakarítás",
+    "spórolj",
+    "economisești",
+    "economisesti",
+    "экономия",
+    "вы экономите",
+    "економія",
+    "tasarruf",
+    "kazancınız",
+    "hemat",
+    "jimat",
+    "tiết kiệm",
+    "ประหยัด",
+    "節省",
+    "εξοικονομείτε",
+    "ušteda",
+    "uštedite",
+    "prihranek",
+    "prihranite",
+    "bespaar",
+    "je bespaart",
+    "u bespaart",
+    "poupe",
+    "economize",
+    "risparmia",
 ];
 
 /// Words right after an amount saying the same (`$10 off`, `$5 back`, `$20
@@ -1099,6 +1137,26 @@ const SAVING_AFTER: &[&str] = &[
     "d'économies",
     "de ahorro",
     "di risparmio",
+    // `200 zł taniej` ("cheaper"), `200 kr billigere`, `20 € korting`, `2,000円お得`.
+    "taniej",
+    "rabatu",
+    "sleva",
+    "zľava",
+    "billigere",
+    "billigare",
+    "kedvezmény",
+    "reducere",
+    "скидка",
+    "знижка",
+    "indirim",
+    "korting",
+    "de desconto",
+    "έκπτωση",
+    "popust",
+    "お得",
+    "割引",
+    "할인",
+    "ส่วนลด",
 ];
 
 /// Words before an amount saying it is the price of more than the listing: the
@@ -1585,7 +1643,40 @@ const LIST_PRICE_WORDS: &[&str] = &[
     // Not Czech shops' `běžná cena` ("regular price"): the label of the price
     // itself on most of them (twelve cases of scrapinghub's suite).
     "doporučená cena",
+    "eredeti ár",
+    "αρχική τιμή",
+    "pôvodná cena",
+    "stara cijena",
+    "stara cena",
+    "redna cena",
+    "стара цена",
+    "comp. value",
+    "compare value",
+    "comparable value",
+    "don't pay",
+    // "Instead of" before the former price.
+    "anstatt",
+    "вместо",
+    "במקום",
+    "بدلاً من",
+    "بدلا من",
+    "zamiast",
+    "místo",
+    "namiesto",
+    "i stedet for",
+    "istället för",
+    "in plaats van",
+    "în loc de",
+    "αντί για",
+    "thay vì",
+    "en lugar de",
+    "em vez de",
 ];
+
+/// Words right after an amount saying it is the former price: "instead of" where
+/// it follows the amount it names (`1.499 TL yerine 1.299 TL`, `14 990 Ft helyett`,
+/// `149 € sijaan`).
+const LIST_PRICE_AFTER: &[&str] = &["yerine", "helyett", "sijaan"];
 
 /// `149,99 € -25% 199,99 €`, `1.299,99 Lei -13% 1.499,99 Lei`: a discount in
 /// percent right before an amount higher than one before it names the price it
@@ -2018,6 +2109,7 @@ fn not_asked_now(
             || from_for(t, i, l)
             || struck_after_discount(t, i, l)
             || taken_off_by_a_percent(t, i, l)
+            || (i + 1 < l.len() && t.followed_by(i, l, LIST_PRICE_AFTER, LIST_PRICE_WORDS))
     })?;
     Ok(leave_out(
         kept,
@@ -2901,8 +2993,8 @@ impl PriceText {
         )
     }
 
-    /// The whole percents from 1 to 95 the text writes (`-35%`, `35% OFF`, `３５％`
-    /// is not: full-width digits are no amounts here either).
+    /// The whole percents from 1 to 95 the text writes (`-35%`, `35% OFF`, `%13`;
+    /// `３５％` is not: full-width digits are no amounts here either).
     fn percents(&self) -> Vec<u32> {
         let mut out = Vec::new();
         for (k, c) in self.chars.iter().enumerate() {
@@ -2914,7 +3006,14 @@ impl PriceText {
                 .rev()
                 .skip_while(|c| c.is_whitespace());
             let digits: String = head.take_while(|c| c.is_ascii_digit()).collect();
-            let n: String = digits.chars().rev().collect();
+            let mut n: String = digits.chars().rev().collect();
+            // Turkish writes the sign first (`%13 indirim`).
+            if n.is_empty() {
+                n = self.chars[k + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+            }
             if let Ok(n @ 1..=95) = n.parse::<u32>() {
                 out.push(n);
             }
@@ -5406,5 +5505,79 @@ mod tests {
             ],
             &[],
         );
+    }
+
+    /// "You save" and a saving after its amount in more languages: `1 299 zł
+    /// Oszczędzasz 200 zł` read 200 PLN, under any floor; former prices named in
+    /// more languages, and "instead of" before or after the amount it names, made
+    /// "the lowest of 2 prices".
+    #[test]
+    fn savings_and_former_prices_in_more_languages() {
+        assert_readings(
+            &[
+                ("1 299 zł Oszczędzasz 200 zł", "PLN", 129900, "rewards: 200"),
+                ("1 299 Kč Ušetříte 200 Kč", "CZK", 129900, "rewards: 200"),
+                ("1 299 kr Spara 200 kr", "SEK", 129900, "rewards: 200"),
+                ("1 299,- Spar 200,-", "NOK", 129900, "rewards: 200"),
+                ("1 299 zł 200 zł taniej", "PLN", 129900, "rewards: 200"),
+                ("1.299 TL 200 TL indirim", "TRY", 129900, "rewards: 200"),
+                ("1 299 ₽ 200 ₽ скидка", "RUB", 129900, "rewards: 200"),
+                ("€ 129,99 € 20 korting", "EUR", 12999, "rewards: 20"),
+                ("129,000원 20,000원 할인", "KRW", 12900000, "rewards: 20000"),
+                (
+                    "12 990 Ft Eredeti ár: 14 990 Ft",
+                    "HUF",
+                    1299000,
+                    "reference prices: 14990",
+                ),
+                (
+                    "1.499 TL yerine 1.299 TL",
+                    "TRY",
+                    129900,
+                    "reference prices: 1499",
+                ),
+                (
+                    "1 299 ₽ вместо 1 499 ₽",
+                    "RUB",
+                    129900,
+                    "reference prices: 1499",
+                ),
+                (
+                    "₪149.90 במקום ₪199.90",
+                    "ILS",
+                    14990,
+                    "reference prices: 199.90",
+                ),
+                (
+                    "149 ر.س بدلاً من 199 ر.س",
+                    "SAR",
+                    14900,
+                    "reference prices: 199",
+                ),
+                (
+                    "Stara cijena 149,99 € 129,99 €",
+                    "EUR",
+                    12999,
+                    "reference prices: 149.99",
+                ),
+                ("$129 Don't Pay $149", "AUD", 12900, "reference prices: 149"),
+                (
+                    "%13 1.499 TL 1.299 TL",
+                    "TRY",
+                    129900,
+                    "reference prices: 1499",
+                ),
+            ],
+            &[],
+        );
+        // The discounted price named as such stays the price.
+        for (text, currency) in [
+            ("İndirimli fiyat 1.299 TL", "TRY"),
+            ("Цена со скидкой 1 299 ₽", "RUB"),
+            ("할인가 129,000원", "KRW"),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert!(r.why.is_empty(), "{text}: {:?}", r.why);
+        }
     }
 }
