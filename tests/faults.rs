@@ -614,6 +614,19 @@ async fn a_pay_later_offer_and_a_saving_in_the_price_box_are_not_the_price() {
     .await;
 }
 
+/// A price box showing the former price and the discount in percent after the
+/// price (`¥1,299.00 ¥1,623.75 -20%`, as Lazada's, Shopee's and Tmall's do): the
+/// former price is left out. Read as "the lowest of 2 prices", every tmart finding
+/// said a variant might sell at each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_former_price_named_by_a_discount_in_percent_is_left_out() {
+    tmart_reads_the_demos_price_leaving_out(
+        Fault::PercentOff,
+        &["left out former or reference prices"],
+    )
+    .await;
+}
+
 /// A price box showing the price per item and a former price (`¥1,299.00/件
 /// 原价¥1,623.75`; eBay's `US $149.99/ea Was US $199.99`): the price per item is the
 /// price. Left out as a unit price, the text "held only a former price": no tmart

@@ -66,7 +66,8 @@ struct DemoArgs {
     /// scripts show a buyer doubled prices), pay-later (tmart's price box also shows four
     /// instalments and a saving), member-price (tmart's price box also shows a members' price a
     /// tenth lower), tier-price (tmart's price box also shows the price for ten or more, a
-    /// tenth lower), other-offers (tmart's price box also shows a used offer and other sellers'),
+    /// tenth lower), percent-off (tmart's price box also shows the former price and "-20%"),
+    /// other-offers (tmart's price box also shows a used offer and other sellers'),
     /// per-item (tmart's price box shows the price per item, "/件", and a former price),
     /// price-in-cart (tmart's item pages show the price only in the cart), stale-structured-price
     /// (bidbay's microdata and Open Graph prices are a fifth over its price box), auction (bidbay's

@@ -329,6 +329,20 @@ pub(super) fn with_tier_price(page: &str, price: Decimal) -> String {
     )
 }
 
+/// tmart's item page with the former price (`price` is a fifth off it) and the discount
+/// in percent after the price inside its price box ([`super::Fault::PercentOff`]):
+/// the former price in a span struck by CSS, which the page path cannot see struck.
+pub(super) fn with_percent_off(page: &str, price: Decimal) -> String {
+    in_price_box(
+        page,
+        price,
+        &format!(
+            "<span class=\"was\"> ¥{}</span><small class=\"off\"> -20%</small>",
+            grouped((price / Decimal::new(8, 1)).round_dp(2)),
+        ),
+    )
+}
+
 /// tmart's item page with other offers of the item inside its price box
 /// ([`super::Fault::OtherOffers`]): a used one at six tenths of `price`, other
 /// sellers' from eight tenths.

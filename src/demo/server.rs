@@ -98,6 +98,10 @@ pub enum Fault {
     /// ¥1,169.10`, a tenth less for ten or more), as B2B marketplaces' do: paid
     /// only by buyers of ten, and no variant's ([`pages::with_tier_price`]).
     TierPrice,
+    /// tmart's price box also shows the former price and the discount in percent
+    /// after the price (`¥1,299.00 ¥1,623.75 -20%`), as Lazada's, Shopee's and
+    /// Tmall's do ([`pages::with_percent_off`]).
+    PercentOff,
     /// tmart's price box also shows other offers of the item, as Amazon's and
     /// Taobao's do: a used one at six tenths of the price and other sellers' from
     /// eight tenths (`¥1,299.00 二手¥779.40 其他卖家 ¥1,039.20起`). Neither is what the
@@ -187,7 +191,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -221,6 +225,7 @@ impl FromStr for Fault {
             "pay-later" => Fault::PayLater,
             "member-price" => Fault::MemberPrice,
             "tier-price" => Fault::TierPrice,
+            "percent-off" => Fault::PercentOff,
             "other-offers" => Fault::OtherOffers,
             "per-item" => Fault::PerItem,
             "presale" => Fault::Presale,
@@ -689,7 +694,7 @@ fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
 }
 
 /// Listing `l`'s page as the site's page-changing faults shape it (a redesign,
-/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, other offers, a price per item, a price shown only in the cart, an auction, stale structured data, multipacks).
+/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, a tier's price, a discount in percent, other offers, a price per item, a price shown only in the cart, an auction, stale structured data, multipacks).
 fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     let packed;
     let l = match st.has(|f| matches!(f, Fault::Multipack)) {
@@ -717,6 +722,9 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     }
     if st.has(|f| matches!(f, Fault::TierPrice)).is_some() {
         page = pages::with_tier_price(&page, l.price);
+    }
+    if st.has(|f| matches!(f, Fault::PercentOff)).is_some() {
+        page = pages::with_percent_off(&page, l.price);
     }
     if st.has(|f| matches!(f, Fault::OtherOffers)).is_some() {
         page = pages::with_other_offers(&page, l.price);
