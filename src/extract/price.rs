@@ -1411,6 +1411,32 @@ const ADD_ON_WORDS: &[&str] = &[
     "accesorios",
     "accessori",
     "配件",
+    // Services sold with the item (`$129.99 Installation $49.99`, `Gift wrap $4.99`:
+    // each was "the lowest of 2 prices").
+    "protect your purchase",
+    "installation",
+    "professional installation",
+    "assembly",
+    "haul-away",
+    "haul away",
+    "gift wrap",
+    "gift wrapping",
+    "engraving",
+    "personalization",
+    "personalisation",
+    "monogram",
+    "geschenkverpackung",
+    "montage",
+    "montageservice",
+    "emballage cadeau",
+    "confezione regalo",
+    "envoltorio de regalo",
+    "embrulho para presente",
+    "礼品包装",
+    "安装费",
+    "上门安装",
+    "ギフトラッピング",
+    "設置",
 ];
 
 /// Words before an amount saying it is another offer than the listing's: another
@@ -1720,6 +1746,54 @@ fn taken_off_by_a_percent(t: &PriceText, i: usize, l: &[Found]) -> bool {
                 (off - Decimal::from(*p)).abs() < Decimal::ONE
             })
     })
+}
+
+/// Labels of the price asked now, before it (`Now $129.99 $149.99`, Walmart's
+/// `Rollback`): an amount higher than it right after it is the struck former price.
+const NOW_WORDS: &[&str] = &[
+    "now",
+    "now only",
+    "sale",
+    "sale price",
+    "rollback",
+    "clearance",
+    "reduced",
+    "reduced price",
+    "deal",
+    "deal price",
+    "special price",
+    "offer price",
+    "our price",
+    "jetzt",
+    "jetzt nur",
+    "aktionspreis",
+    "sonderpreis",
+    "angebot",
+    "nu",
+    "nå",
+    "maintenant",
+    "prix promo",
+    "ahora",
+    "precio oferta",
+    "oferta",
+    "ora",
+    "agora",
+    "por apenas",
+    "teraz",
+    "nyní",
+    "sekarang",
+];
+
+/// `Now $129.99 $149.99`: is amount `i` higher than the amount right before it
+/// (nothing but signs between) that [`NOW_WORDS`] label? Then it is the former
+/// price, struck beside the price asked now (it made "the lowest of 2 prices").
+fn higher_after_now(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    if i == 0 || l[i - 1].value >= l[i].value || !t.after(i - 1, l).trim().is_empty() {
+        return false;
+    }
+    let before = t.before(i - 1, l);
+    let label = before.trim_end_matches(|c: char| !c.is_alphanumeric());
+    words_at(label, NOW_WORDS).any(|at| at.end == label.len())
 }
 
 /// `De R$ 1.999,90 por R$ 1.499,90`, `Van €149,99 voor €129,99`: Brazil's and the
@@ -2109,6 +2183,7 @@ fn not_asked_now(
             || from_for(t, i, l)
             || struck_after_discount(t, i, l)
             || taken_off_by_a_percent(t, i, l)
+            || higher_after_now(t, i, l)
             || (i + 1 < l.len() && t.followed_by(i, l, LIST_PRICE_AFTER, LIST_PRICE_WORDS))
     })?;
     Ok(leave_out(
@@ -2406,7 +2481,7 @@ fn not_paid_for_the_listing(
         kept,
         "add-ons (protection plans, warranties, accessories)",
         why,
-        |i, l| has_word(&t.before(i, l), ADD_ON_WORDS),
+        |i, l| add_on_before(&t.before(i, l)),
     )?;
     kept = leave_out_or_refuse(t, kept, "prices with a trade-in", why, |i, l| {
         has_word(&t.before(i, l), TRADE_IN_WORDS)
@@ -2892,14 +2967,91 @@ fn join_values<'a>(list: impl Iterator<Item = &'a Found>) -> String {
 
 /// Does `hay` hold one of `words` as a word (not inside a longer one)?
 fn has_word(hay: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| {
-        crate::ident::occurrences(hay, w).any(|i| {
-            let ok_before = !w.starts_with(spaced_letter)
-                || !hay[..i].chars().next_back().is_some_and(spaced_letter);
-            let ok_after = !w.ends_with(spaced_letter)
-                || !hay[i + w.len()..].chars().next().is_some_and(spaced_letter);
-            ok_before && ok_after
-        })
+    words_at(hay, words).next().is_some()
+}
+
+/// Where `hay` holds one of `words` as a word: byte ranges.
+fn words_at<'a>(
+    hay: &'a str,
+    words: &'a [&'a str],
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
+    words.iter().flat_map(move |w| {
+        crate::ident::occurrences(hay, w)
+            .filter(move |&i| {
+                let ok_before = !w.starts_with(spaced_letter)
+                    || !hay[..i].chars().next_back().is_some_and(spaced_letter);
+                let ok_after = !w.ends_with(spaced_letter)
+                    || !hay[i + w.len()..].chars().next().is_some_and(spaced_letter);
+                ok_before && ok_after
+            })
+            .map(move |i| i..i + w.len())
+    })
+}
+
+/// `head` without the term that ends it (`includes 1-year`, `mit 2 Jahre`).
+fn without_term(mut head: &str) -> &str {
+    const UNITS: &[&str] = &[
+        "year", "years", "month", "months", "jahr", "jahre", "ans", "años", "anni",
+    ];
+    while let Some(last) = head.split_whitespace().next_back()
+        && (last.contains(|c: char| c.is_ascii_digit()) || UNITS.contains(&last))
+    {
+        head = head[..head.len() - last.len()].trim_end();
+    }
+    head
+}
+
+/// Do the words before an amount name an add-on sold with the item ([`ADD_ON_WORDS`])
+/// as what the amount is the price of? Not one said to come with it (`Free
+/// installation $129.99`, `Installation included`, `Assembly required`, `inkl.
+/// Montage`): the price was refused as "only add-ons".
+fn add_on_before(before: &str) -> bool {
+    const WITH_IT_BEFORE: &[&str] = &[
+        "free",
+        "includes",
+        "including",
+        "incl.",
+        "inkl.",
+        "with free",
+        "gratis",
+        "kostenlose",
+        "kostenloser",
+        "kostenlos",
+        "inklusive",
+        "gratuite",
+        "gratuit",
+        "offerte",
+        "offert",
+        "gratuita",
+        "gratuito",
+        "免费",
+        "包",
+    ];
+    const WITH_IT_AFTER: &[&str] = &[
+        "included",
+        "incl",
+        "inclusive",
+        "inklusive",
+        "inkl",
+        "inbegriffen",
+        "required",
+        "not included",
+        "incluse",
+        "incluse",
+        "inclus",
+        "incluida",
+        "incluido",
+        "inclusa",
+        "incluso",
+        "gratis",
+        "free",
+        "offerte",
+        "offert",
+    ];
+    words_at(before, ADD_ON_WORDS).any(|at| {
+        let head = without_term(before[..at.start].trim_end());
+        let rest = before[at.end..].trim_start();
+        !WITH_IT_BEFORE.iter().any(|w| head.ends_with(w)) && !starts_with_word(rest, WITH_IT_AFTER)
     })
 }
 
@@ -5579,5 +5731,97 @@ mod tests {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert!(r.why.is_empty(), "{text}: {:?}", r.why);
         }
+    }
+
+    /// Services sold with the item before their price (`$129.99 Installation $49.99`,
+    /// `Gift wrap $4.99`, `Haul-away $25`) made "the lowest of 2 prices", the
+    /// service's; one said to come with the item (`Free installation`, `Installation
+    /// included`, `Includes 1-year warranty`) names no add-on, and the price it
+    /// stands before was refused as "only add-ons".
+    #[test]
+    fn services_sold_with_the_item_are_not_its_price() {
+        assert_readings(
+            &[
+                (
+                    "$129.99 Installation $49.99",
+                    "USD",
+                    12999,
+                    "accessories): 49.99",
+                ),
+                (
+                    "$129.99 Gift wrap $4.99",
+                    "USD",
+                    12999,
+                    "accessories): 4.99",
+                ),
+                (
+                    "$129.99 Assembly $29.99",
+                    "USD",
+                    12999,
+                    "accessories): 29.99",
+                ),
+                ("$129.99 Haul-away $25", "USD", 12999, "accessories): 25"),
+                (
+                    "$129.99 Protect your purchase $19.99",
+                    "USD",
+                    12999,
+                    "accessories): 19.99",
+                ),
+            ],
+            &[],
+        );
+        for text in [
+            "Free installation $129.99",
+            "Installation included $129.99",
+            "Assembly required $129.99",
+            "Includes 1-year warranty $129.99",
+        ] {
+            let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount, Decimal::new(12999, 2), "{text}");
+        }
+        let r = read_in("inkl. Montage 129,99 €", "EUR").unwrap();
+        assert_eq!(r.money.amount, Decimal::new(12999, 2));
+    }
+
+    /// A higher amount right after the price a "now" label names is the struck former
+    /// price (`Now $129.99 $149.99`, Walmart's `Rollback $129.99 $149.99`): it made
+    /// "the lowest of 2 prices". Not a lower one after it, nor one without the label.
+    #[test]
+    fn a_higher_amount_after_the_price_asked_now_is_the_former() {
+        assert_readings(
+            &[
+                (
+                    "Now $129.99 $149.99",
+                    "USD",
+                    12999,
+                    "reference prices: 149.99",
+                ),
+                (
+                    "Rollback $129.99 $149.99",
+                    "USD",
+                    12999,
+                    "reference prices: 149.99",
+                ),
+                (
+                    "Jetzt nur 129,99 € 149,99 €",
+                    "EUR",
+                    12999,
+                    "reference prices: 149.99",
+                ),
+                (
+                    "Now $149.99 $129.99",
+                    "USD",
+                    12999,
+                    "the lowest of 2 prices: 129.99, 149.99",
+                ),
+                (
+                    "$129.99 $149.99",
+                    "USD",
+                    12999,
+                    "the lowest of 2 prices: 129.99, 149.99",
+                ),
+            ],
+            &[],
+        );
     }
 }
