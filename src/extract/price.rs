@@ -2967,7 +2967,18 @@ fn join_values<'a>(list: impl Iterator<Item = &'a Found>) -> String {
 
 /// Does `hay` hold one of `words` as a word (not inside a longer one)?
 fn has_word(hay: &str, words: &[&str]) -> bool {
-    words_at(hay, words).next().is_some()
+    words
+        .iter()
+        .any(|w| crate::ident::occurrences(hay, w).any(|i| is_whole_word(hay, w, i)))
+}
+
+/// Is `w`, found in `hay` at `i`, a word there, not inside a longer one?
+fn is_whole_word(hay: &str, w: &str, i: usize) -> bool {
+    let ok_before =
+        !w.starts_with(spaced_letter) || !hay[..i].chars().next_back().is_some_and(spaced_letter);
+    let ok_after = !w.ends_with(spaced_letter)
+        || !hay[i + w.len()..].chars().next().is_some_and(spaced_letter);
+    ok_before && ok_after
 }
 
 /// Where `hay` holds one of `words` as a word: byte ranges.
@@ -2977,13 +2988,7 @@ fn words_at<'a>(
 ) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
     words.iter().flat_map(move |w| {
         crate::ident::occurrences(hay, w)
-            .filter(move |&i| {
-                let ok_before = !w.starts_with(spaced_letter)
-                    || !hay[..i].chars().next_back().is_some_and(spaced_letter);
-                let ok_after = !w.ends_with(spaced_letter)
-                    || !hay[i + w.len()..].chars().next().is_some_and(spaced_letter);
-                ok_before && ok_after
-            })
+            .filter(move |&i| is_whole_word(hay, w, i))
             .map(move |i| i..i + w.len())
     })
 }
@@ -3055,6 +3060,10 @@ fn add_on_before(before: &str) -> bool {
     })
 }
 
+/// The markers (indices into [`PriceText::markers`]) that are an amount's own, before
+/// it and after it.
+type OwnMarkers = (Option<usize>, Option<usize>);
+
 /// A price text as chars, with every currency marker in it (char spans).
 struct PriceText {
     chars: Vec<char>,
@@ -3063,6 +3072,11 @@ struct PriceText {
     /// (`$149.99`), or does not say: what its signs with a number on one side only
     /// show, most of them. It decides a sign between two numbers.
     signs_after: Option<bool>,
+    /// [`PriceText::own_markers`] by where an amount starts: asked for every word check
+    /// around every amount, a text of a thousand `1 $` took 70 ms uncached.
+    own: std::cell::RefCell<Vec<Option<OwnMarkers>>>,
+    /// [`PriceText::percents`], once.
+    percents: std::cell::OnceCell<Vec<u32>>,
 }
 
 impl PriceText {
@@ -3109,6 +3123,8 @@ impl PriceText {
             chars,
             markers,
             signs_after,
+            own: Default::default(),
+            percents: Default::default(),
         }
     }
 
@@ -3120,7 +3136,21 @@ impl PriceText {
 
     /// The markers (indices into `markers`) that are amount `f`'s own, right before it
     /// and right after it.
-    fn own_markers(&self, f: &Found) -> (Option<usize>, Option<usize>) {
+    fn own_markers(&self, f: &Found) -> OwnMarkers {
+        if let Some(Some(own)) = self.own.borrow().get(f.start) {
+            return *own;
+        }
+        let own = self.find_own_markers(f);
+        let mut cache = self.own.borrow_mut();
+        if cache.len() <= f.start {
+            cache.resize(self.chars.len() + 1, None);
+        }
+        cache[f.start] = Some(own);
+        own
+    }
+
+    /// [`PriceText::own_markers`], looked for.
+    fn find_own_markers(&self, f: &Found) -> OwnMarkers {
         let gap_ok = |a: usize, b: usize| self.chars[a..b].iter().all(|c| c.is_whitespace());
         // `89,- €`, `149.– CHF`: a dash for the cents stands between amount and sign.
         let end = f.end + dash_cents(&self.chars[f.end..]);
@@ -3147,7 +3177,12 @@ impl PriceText {
 
     /// The whole percents from 1 to 95 the text writes (`-35%`, `35% OFF`, `%13`;
     /// `３５％` is not: full-width digits are no amounts here either).
-    fn percents(&self) -> Vec<u32> {
+    fn percents(&self) -> &[u32] {
+        self.percents.get_or_init(|| self.find_percents())
+    }
+
+    /// [`PriceText::percents`], looked for.
+    fn find_percents(&self) -> Vec<u32> {
         let mut out = Vec::new();
         for (k, c) in self.chars.iter().enumerate() {
             if !matches!(c, '%' | '％') {
