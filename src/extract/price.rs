@@ -3074,7 +3074,7 @@ struct PriceText {
     signs_after: Option<bool>,
     /// [`PriceText::own_markers`] by where an amount starts: asked for every word check
     /// around every amount, a text of a thousand `1 $` took 70 ms uncached.
-    own: std::cell::RefCell<Vec<Option<OwnMarkers>>>,
+    own: std::cell::RefCell<Vec<Option<(usize, OwnMarkers)>>>,
     /// [`PriceText::percents`], once.
     percents: std::cell::OnceCell<Vec<u32>>,
 }
@@ -3137,7 +3137,9 @@ impl PriceText {
     /// The markers (indices into `markers`) that are amount `f`'s own, right before it
     /// and right after it.
     fn own_markers(&self, f: &Found) -> OwnMarkers {
-        if let Some(Some(own)) = self.own.borrow().get(f.start) {
+        if let Some(Some((end, own))) = self.own.borrow().get(f.start)
+            && *end == f.end
+        {
             return *own;
         }
         let own = self.find_own_markers(f);
@@ -3145,7 +3147,7 @@ impl PriceText {
         if cache.len() <= f.start {
             cache.resize(self.chars.len() + 1, None);
         }
-        cache[f.start] = Some(own);
+        cache[f.start] = Some((f.end, own));
         own
     }
 
