@@ -112,6 +112,31 @@ static MARKER_SET: LazyLock<Markers> = LazyLock::new(|| {
             exact_info.push(info);
         }
     }
+    // Every other ISO 4217 code, as written (upper case): `EGP 12,999 (USD 399)` on an
+    // Egyptian marketplace read 399 USD and `KES 12,999 USD 99` 12,999 USD, the codes
+    // unknown. Not the codes that are English words in capitals (`ALL`, `TOP`,
+    // `PEN`, `MOP` …), nor funds, precious metals and test codes.
+    const NOT_MARKERS: &[&str] = &[
+        "ALL", "TOP", "CUP", "PEN", "MAD", "BOB", "SOS", "AMD", "BAM", "MOP", "XXX", "XTS", "XAU",
+        "XAG", "XPT", "XPD", "XBA", "XBB", "XBC", "XBD", "XDR", "XSU", "XUA", "BOV", "CLF", "COU",
+        "MXV", "USN", "UYI", "UYW", "CHE", "CHW",
+    ];
+    use iso_currency::IntoEnumIterator;
+    for c in iso_currency::Currency::iter() {
+        let code = c.code();
+        let known = MARKERS.iter().any(|(m, _)| m.eq_ignore_ascii_case(code));
+        if known || NOT_MARKERS.contains(&code) {
+            continue;
+        }
+        exact.push(code.to_string());
+        exact_info.push(Marker {
+            code,
+            len: 3,
+            first_alpha: true,
+            last_alpha: true,
+            spaced: false,
+        });
+    }
     // The patterns are a constant table of plain strings: building cannot fail.
     Markers {
         exact: AhoCorasick::new(&exact).expect("marker automaton"),
@@ -1070,6 +1095,13 @@ const SAVING_WORDS: &[&str] = &[
     "優惠券",
     "优惠券",
     "折扣",
+    // The most a discount takes off (`Bank Offer 10% off up to ₹150` read 150 INR).
+    "off up to",
+    "off upto",
+    "discount up to",
+    "discount upto",
+    "cashback up to",
+    "cashback upto",
     // "You save" in more languages (`1 299 zł Oszczędzasz 200 zł` read 200 PLN).
     "oszczędzasz",
     "oszczędność",
@@ -1551,7 +1583,15 @@ fn multi_buy_before(before: &str) -> bool {
 }
 
 /// Words before an amount saying it is a price only with a trade-in.
-const TRADE_IN_WORDS: &[&str] = &["trade-in", "trade in", "with trade", "以旧换新"];
+const TRADE_IN_WORDS: &[&str] = &[
+    "trade-in",
+    "trade in",
+    "with trade",
+    "以旧换新",
+    // India's exchange offers (`With Exchange ₹999`).
+    "with exchange",
+    "exchange offer",
+];
 
 /// Words right after an amount saying the same (`$149.99 or $139.99 with trade-in`).
 const TRADE_IN_AFTER: &[&str] = &[
@@ -5857,6 +5897,56 @@ mod tests {
                     12999,
                     "the lowest of 2 prices: 129.99, 149.99",
                 ),
+            ],
+            &[],
+        );
+    }
+
+    /// Every ISO 4217 code is a currency marker, as written: `EGP 12,999 (USD 399)` on
+    /// an Egyptian marketplace read 399 USD (the EGP unknown, the amount bare) and
+    /// `KES 12,999 USD 99` 12,999 USD. Codes that are words in capitals are not
+    /// (`ALL SALES FINAL`, `TOP 10`).
+    #[test]
+    fn every_iso_code_names_its_currency() {
+        for (text, marketplace, want, currency) in [
+            ("EGP 12,999 (USD 399)", "EGP", Decimal::new(12999, 0), "EGP"),
+            ("ZAR 1,299 (USD 72)", "ZAR", Decimal::new(1299, 0), "ZAR"),
+            ("KES 12,999 USD 99", "KES", Decimal::new(12999, 0), "KES"),
+            ("$149.99 ZAR 2,699", "USD", Decimal::new(14999, 2), "USD"),
+        ] {
+            let r = read_in(text, marketplace).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                (r.money.amount, r.money.currency.code()),
+                (want, currency),
+                "{text}: {:?}",
+                r.why
+            );
+        }
+        for text in ["ALL SALES FINAL $149.99", "TOP 10 $149.99"] {
+            let r = read_in(text, "USD").unwrap();
+            assert_eq!(r.money.amount, Decimal::new(14999, 2), "{text}");
+        }
+    }
+
+    /// The most a discount takes off (`Bank Offer 10% off up to ₹150` read 150 INR) and
+    /// India's exchange offers (`With Exchange ₹999`: "the lowest of 2 prices").
+    #[test]
+    fn a_discounts_cap_and_an_exchange_offer_are_not_the_price() {
+        assert_readings(
+            &[
+                (
+                    "₹1,299 Bank Offer 10% off up to ₹150",
+                    "INR",
+                    129900,
+                    "rewards: 150",
+                ),
+                (
+                    "₹1,299 5% Cashback upto ₹100",
+                    "INR",
+                    129900,
+                    "rewards: 100",
+                ),
+                ("₹1,299 With Exchange ₹999", "INR", 129900, "trade-in: 999"),
             ],
             &[],
         );
