@@ -1772,12 +1772,17 @@ fn struck_after_discount(t: &PriceText, i: usize, l: &[Found]) -> bool {
 /// between (`149,99 € 3 % Skonto bei Vorkasse: 145,49 €`: a price on a condition), nor
 /// a range (`$99.99 - $149.99 Save up to 33%`).
 fn taken_off_by_a_percent(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    // Most texts write no percent: asked for every amount, the words between it and
+    // its neighbours are built only when one is written.
+    let percents = t.percents();
+    if percents.is_empty() {
+        return false;
+    }
     let beside = |k: usize| t.after(k, l).trim().is_empty();
     let neighbours = [
         i.checked_sub(1).filter(|k| beside(*k)),
         (i + 1 < l.len() && beside(i)).then_some(i + 1),
     ];
-    let percents = t.percents();
     let hundred = Decimal::ONE_HUNDRED;
     neighbours.into_iter().flatten().map(|k| &l[k]).any(|f| {
         f.value < l[i].value
@@ -3070,7 +3075,6 @@ fn add_on_before(before: &str) -> bool {
         "gratuita",
         "gratuito",
         "免费",
-        "包",
     ];
     const WITH_IT_AFTER: &[&str] = &[
         "included",
@@ -3081,7 +3085,6 @@ fn add_on_before(before: &str) -> bool {
         "inbegriffen",
         "required",
         "not included",
-        "incluse",
         "incluse",
         "inclus",
         "incluida",
@@ -3096,7 +3099,12 @@ fn add_on_before(before: &str) -> bool {
     words_at(before, ADD_ON_WORDS).any(|at| {
         let head = without_term(before[..at.start].trim_end());
         let rest = before[at.end..].trim_start();
-        !WITH_IT_BEFORE.iter().any(|w| head.ends_with(w)) && !starts_with_word(rest, WITH_IT_AFTER)
+        // As a word: not `free` in `carefree`.
+        let ends_with = |w: &&str| {
+            head.strip_suffix(*w)
+                .is_some_and(|rest| !rest.ends_with(spaced_letter) || !w.starts_with(spaced_letter))
+        };
+        !WITH_IT_BEFORE.iter().any(ends_with) && !starts_with_word(rest, WITH_IT_AFTER)
     })
 }
 
@@ -5838,6 +5846,14 @@ mod tests {
                     "accessories): 29.99",
                 ),
                 ("$129.99 Haul-away $25", "USD", 12999, "accessories): 25"),
+                // A word ending in a "with it" word's letters says no such thing.
+                ("¥1,299 钱包 配件 ¥99", "CNY", 129900, "accessories): 99"),
+                (
+                    "$129.99 Carefree installation $49.99",
+                    "USD",
+                    12999,
+                    "accessories): 49.99",
+                ),
                 (
                     "$129.99 Protect your purchase $19.99",
                     "USD",
