@@ -409,7 +409,7 @@ async fn a_price_on_a_condition_is_said_with_it(fault: Fault, words: &str) {
     let (_dir, store) = common::fresh_store();
     common::scan(&config, &store).await;
     let mut read = 0;
-    for (o, l) in tmart_listings(&store, &server) {
+    for (o, l) in site_listings(&store, &server, Site::Tmart) {
         let on_condition = (l.price * rust_decimal::Decimal::new(9, 1)).round_dp(2);
         let list = o.listing.list_price.as_ref().expect("a list price");
         assert_eq!(
@@ -466,9 +466,11 @@ async fn a_used_offer_and_other_sellers_in_the_price_box_are_not_the_price() {
 }
 
 /// Each tmart listing's latest observation, with the demo listing it read.
-fn tmart_listings(
+/// The latest observation of each of `site`'s listings, with the demo's listing.
+fn site_listings(
     store: &brandguard::evidence::Store,
     server: &DemoServer,
+    site: Site,
 ) -> Vec<(
     brandguard::evidence::Observation,
     brandguard::demo::DemoListing,
@@ -477,12 +479,12 @@ fn tmart_listings(
     store
         .latest_observations()
         .map(|o| o.expect("observation"))
-        .filter(|o| o.listing.marketplace == "tmart")
+        .filter(|o| o.listing.marketplace == site.name())
         .map(|o| {
             let l = catalog
                 .listings
                 .iter()
-                .find(|l| l.site == Site::Tmart && l.id == o.listing.listing_id)
+                .find(|l| l.site == site && l.id == o.listing.listing_id)
                 .expect("a demo listing")
                 .clone();
             (o, l)
@@ -496,7 +498,7 @@ async fn tmart_reads_the_demos_price_leaving_out(fault: Fault, left_out: &[&str]
     let run = scan_with(vec![(Site::Tmart, fault)]).await;
     assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
     let mut read = 0;
-    for (o, l) in tmart_listings(&run.store, &run.server) {
+    for (o, l) in site_listings(&run.store, &run.server, Site::Tmart) {
         let list = o.listing.list_price.as_ref().expect("a list price");
         assert_eq!(list.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
         assert_eq!(o.listing.price_choice, None, "{}", l.id);
@@ -625,6 +627,34 @@ async fn a_former_price_named_by_a_discount_in_percent_is_left_out() {
         &["left out former or reference prices"],
     )
     .await;
+}
+
+/// shopusa's pages describe a product "frequently bought together" in JSON-LD
+/// before their own, at three tenths of the price: the listing is the product its
+/// heading names, at its own price, and its sources say which was taken and what
+/// was left out. Read as the first product described, every shopusa listing was
+/// another product at three tenths of its price.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_product_bought_together_described_first_is_not_the_listings() {
+    let run = scan_with(vec![(Site::Shopusa, Fault::BoughtTogether)]).await;
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+    let mut read = 0;
+    for (o, l) in site_listings(&run.store, &run.server, Site::Shopusa) {
+        if o.listing.price.is_none() {
+            continue;
+        }
+        assert_eq!(o.listing.title.as_deref(), Some(l.title.as_str()));
+        let list = o.listing.list_price.as_ref().expect("a list price");
+        assert_eq!(list.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
+        let source = &o.listing.sources["price"];
+        assert!(
+            source.contains("the page's own of 2 products") && source.contains("left out"),
+            "{}: {source}",
+            l.id
+        );
+        read += 1;
+    }
+    assert!(read > 10, "shopusa listings read: {read}");
 }
 
 /// A price box showing the price per item and a former price (`¥1,299.00/件

@@ -343,6 +343,48 @@ pub(super) fn with_percent_off(page: &str, price: Decimal) -> String {
     )
 }
 
+/// shopusa's item page with a JSON-LD list of one item before its own product
+/// ([`super::Fault::BoughtTogether`]): the first listing of another of the brand's
+/// products (any of them on a page of another brand's), at three tenths of `l`'s
+/// price, with its own address.
+pub(super) fn with_bought_together(page: &str, c: &Catalog, l: &DemoListing) -> String {
+    let Some(other) = c
+        .listings
+        .iter()
+        .find(|o| o.sku.is_some() && o.sku != l.sku)
+    else {
+        return page.to_string();
+    };
+    let list = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": "Frequently bought together",
+        "itemListElement": [{
+            "@type": "ListItem",
+            "position": 1,
+            "item": {
+                "@type": "Product",
+                "name": other.title,
+                "url": format!("/item/{}", other.id),
+                "brand": {"@type": "Brand", "name": other.brand},
+                "offers": {
+                    "@type": "Offer",
+                    "price": format!("{:.2}", (l.price * Decimal::new(3, 1)).round_dp(2)),
+                    "priceCurrency": "USD"
+                }
+            }
+        }]
+    });
+    let json = list.to_string().replace("</", "<\\/");
+    page.replacen(
+        "<script type=\"application/ld+json\">",
+        &format!(
+            "<script type=\"application/ld+json\">{json}</script><script type=\"application/ld+json\">"
+        ),
+        1,
+    )
+}
+
 /// tmart's item page with other offers of the item inside its price box
 /// ([`super::Fault::OtherOffers`]): a used one at six tenths of `price`, other
 /// sellers' from eight tenths.

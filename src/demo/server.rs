@@ -102,6 +102,11 @@ pub enum Fault {
     /// after the price (`¥1,299.00 ¥1,623.75 -20%`), as Lazada's, Shopee's and
     /// Tmall's do ([`pages::with_percent_off`]).
     PercentOff,
+    /// shopusa's item pages describe, before their own product, a "frequently
+    /// bought together" list of one item in JSON-LD: another of the brand's
+    /// products, at three tenths of the listing's price, as shops' recommendation
+    /// widgets write them ([`pages::with_bought_together`]).
+    BoughtTogether,
     /// tmart's price box also shows other offers of the item, as Amazon's and
     /// Taobao's do: a used one at six tenths of the price and other sellers' from
     /// eight tenths (`¥1,299.00 二手¥779.40 其他卖家 ¥1,039.20起`). Neither is what the
@@ -191,7 +196,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -226,6 +231,7 @@ impl FromStr for Fault {
             "member-price" => Fault::MemberPrice,
             "tier-price" => Fault::TierPrice,
             "percent-off" => Fault::PercentOff,
+            "bought-together" => Fault::BoughtTogether,
             "other-offers" => Fault::OtherOffers,
             "per-item" => Fault::PerItem,
             "presale" => Fault::Presale,
@@ -694,7 +700,7 @@ fn no_page(st: &SiteState, c: &Catalog, l: &DemoListing) -> Option<Response> {
 }
 
 /// Listing `l`'s page as the site's page-changing faults shape it (a redesign,
-/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, a tier's price, a discount in percent, other offers, a price per item, a price shown only in the cart, an auction, stale structured data, multipacks).
+/// unshown "gone" words, a price-doubling script, a pay-later offer, a member price, a tier's price, a discount in percent, a product bought together, other offers, a price per item, a price shown only in the cart, an auction, stale structured data, multipacks).
 fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     let packed;
     let l = match st.has(|f| matches!(f, Fault::Multipack)) {
@@ -725,6 +731,9 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     }
     if st.has(|f| matches!(f, Fault::PercentOff)).is_some() {
         page = pages::with_percent_off(&page, l.price);
+    }
+    if st.has(|f| matches!(f, Fault::BoughtTogether)).is_some() {
+        page = pages::with_bought_together(&page, c, l);
     }
     if st.has(|f| matches!(f, Fault::OtherOffers)).is_some() {
         page = pages::with_other_offers(&page, l.price);

@@ -6,6 +6,7 @@ pub mod charset;
 pub mod doctor;
 pub mod html;
 mod offer;
+mod own;
 pub mod price;
 pub mod structured;
 
@@ -578,17 +579,21 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         Err(e) => return unreadable(page, m, &decoded, e.to_string()),
     };
     let sd = structured::read_all(&doc);
+    // Structured sources in order of trust, each with its name.
+    let products = sd
+        .json_ld
+        .iter()
+        .map(|p| ("json-ld", p))
+        .chain(sd.microdata.iter().map(|p| ("microdata", p)))
+        .chain(sd.rdfa.iter().map(|p| ("rdfa", p)))
+        .chain(sd.open_graph.iter().map(|p| ("opengraph", p)))
+        .collect();
+    let own = own::own_products(products, &doc, &page.final_url);
     let mut r = Reader {
         doc: &doc,
-        // Structured sources in order of trust, each with its name.
-        products: sd
-            .json_ld
-            .iter()
-            .map(|p| ("json-ld", p))
-            .chain(sd.microdata.iter().map(|p| ("microdata", p)))
-            .chain(sd.rdfa.iter().map(|p| ("rdfa", p)))
-            .chain(sd.open_graph.iter().map(|p| ("opengraph", p)))
-            .collect(),
+        products: own.products,
+        own_note: own.note,
+        set_aside: own.set_aside,
         sources: BTreeMap::new(),
         missing: BTreeMap::new(),
         choices: BTreeMap::new(),
@@ -644,7 +649,11 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
 /// missing one is missing.
 struct Reader<'d> {
     doc: &'d scraper::Html,
-    products: Vec<(&'d str, &'d structured::Product)>,
+    products: Vec<own::Sourced<'d>>,
+    /// Which of several products described was taken as the page's own.
+    own_note: Option<String>,
+    /// Why the structured data was not read at all, when it was set aside.
+    set_aside: Option<String>,
     sources: BTreeMap<String, String>,
     missing: BTreeMap<String, String>,
     /// Price field → what its amount was the lowest of, when the text held several.
@@ -675,7 +684,11 @@ impl Reader<'_> {
     ) -> Option<String> {
         for (src, p) in &self.products {
             if let Some(v) = from_structured(p) {
-                self.sources.insert(field.to_string(), src.to_string());
+                let source = match (&self.own_note, *src) {
+                    (Some(note), s) if s != "opengraph" => format!("{s} ({note})"),
+                    _ => src.to_string(),
+                };
+                self.sources.insert(field.to_string(), source);
                 return Some(cap(v));
             }
         }
@@ -683,11 +696,15 @@ impl Reader<'_> {
             self.sources.insert(field.to_string(), src);
             return Some(cap(v));
         }
+        let not_there = self
+            .set_aside
+            .as_deref()
+            .unwrap_or("not in structured data");
         let why = if rules.is_empty() {
-            "not in structured data, and the adapter has no selector for it".to_string()
+            format!("{not_there}, and the adapter has no selector for it")
         } else {
             format!(
-                "not in structured data; selectors matched nothing: {}",
+                "{not_there}; selectors matched nothing: {}",
                 rules
                     .iter()
                     .map(|r| r.css.as_str())

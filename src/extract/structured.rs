@@ -18,6 +18,10 @@ pub struct Product {
     /// `itemCondition` written on the product (`https://schema.org/UsedCondition`,
     /// eBay's "Used"), or OpenGraph's `product:condition`.
     pub condition: Option<String>,
+    /// The page the product is described on, as written (`url`, or a JSON-LD
+    /// `@id`, or a microdata `itemid`): what tells the page's own product from
+    /// others its structured data also describes (see `own.rs`).
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -334,6 +338,10 @@ fn ld_product(v: &Value, g: &Graph) -> Product {
         brand: brand.and_then(text),
         mpn: v.get("mpn").and_then(text),
         condition: v.get("itemCondition").and_then(text),
+        url: v
+            .get("url")
+            .and_then(text)
+            .or_else(|| v.get("@id").and_then(Value::as_str).map(str::to_string)),
         ..Product::default()
     };
     for key in ["gtin", "gtin8", "gtin12", "gtin13", "gtin14"] {
@@ -343,6 +351,31 @@ fn ld_product(v: &Value, g: &Graph) -> Product {
     }
     if let Some(o) = v.get("offers") {
         ld_offer(o, g, 0, &mut p.offers);
+    }
+    p
+}
+
+/// A ProductGroup (a product sold in variants, as Google asks shops to write it):
+/// one product, the group's, whose offers are its variants' offers. Read as
+/// separate products, the first variant's price was the listing's price whichever
+/// variant the page shows; as offers of one product the price is their lowest and
+/// the listing says it was chosen among them ([`Product::price_choice`]), as for a
+/// product that lists an offer per variant. The variants' GTINs are not the
+/// group's: none is kept.
+fn product_group(v: &Value, g: &Graph) -> Product {
+    let mut p = ld_product(v, g);
+    let variants = match v.get("hasVariant") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    for variant in variants.into_iter().map(|x| g.resolve(x)) {
+        if let Some(o) = variant.get("offers") {
+            ld_offer(o, g, 0, &mut p.offers);
+        }
+        if p.brand.is_none() {
+            p.brand = ld_product(variant, g).brand;
+        }
     }
     p
 }
@@ -372,6 +405,10 @@ fn walk(v: &Value, depth: usize, g: &Graph, out: &mut Vec<Product>) {
                 || has_type(v, "ProductModel")
             {
                 out.push(ld_product(v, g));
+                return;
+            }
+            if has_type(v, "ProductGroup") {
+                out.push(product_group(v, g));
                 return;
             }
             // An Offer that names its product (`itemOffered`): the product, with
@@ -532,6 +569,14 @@ impl Syntax {
         }
     }
 
+    /// The attribute naming an item's global identifier (its page, for a product).
+    fn id_attr(self) -> &'static str {
+        match self {
+            Syntax::Microdata => "itemid",
+            Syntax::RdfaLite => "resource",
+        }
+    }
+
     /// Does `e` open a new item (whose properties are not its parent's)?
     fn is_scope(self, e: &ElementRef) -> bool {
         match self {
@@ -667,6 +712,12 @@ fn items(scopes: &[ElementRef], syntax: Syntax) -> Vec<Product> {
             brand: first(syntax, &ps, "brand"),
             mpn: first(syntax, &ps, "mpn"),
             condition: first(syntax, &ps, "itemCondition"),
+            url: first(syntax, &ps, "url").or_else(|| {
+                scope
+                    .value()
+                    .attr(syntax.id_attr())
+                    .map(|id| id.trim().to_string())
+            }),
             ..Product::default()
         };
         for key in ["gtin", "gtin8", "gtin12", "gtin13", "gtin14"] {
@@ -813,6 +864,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
         gtin,
         offers,
         condition,
+        url: None,
     })
 }
 
@@ -934,6 +986,31 @@ mod tests {
         let (ps, _) = json_ld(&Html::parse_document(one));
         assert_eq!(ps.len(), 1);
         assert_eq!(ps[0].name.as_deref(), Some("Acme X1"));
+    }
+
+    #[test]
+    fn a_product_group_is_one_product_whose_variants_are_its_offers() {
+        // Read as two products, the first variant's 249.99 was the price whichever
+        // variant the page shows; as one, the lowest is said to be chosen among two.
+        let html = r#"<script type="application/ld+json">{"@context":"https://schema.org",
+            "@type":"ProductGroup","name":"Acme X1","brand":{"@type":"Brand","name":"Acme"},
+            "hasVariant":[
+              {"@type":"Product","name":"Acme X1 White","gtin13":"0012345678912",
+               "offers":{"@type":"Offer","price":"259.99","priceCurrency":"USD"}},
+              {"@type":"Product","name":"Acme X1 Black","gtin13":"0012345678905",
+               "offers":{"@type":"Offer","price":"249.99","priceCurrency":"USD"}}]}</script>"#;
+        let (ps, _) = json_ld(&Html::parse_document(html));
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        let p = &ps[0];
+        assert_eq!(p.name.as_deref(), Some("Acme X1"));
+        assert_eq!(p.brand.as_deref(), Some("Acme"));
+        assert!(p.gtin.is_empty());
+        let (offer, _) = p.advertised().expect("an offer");
+        assert_eq!(offer.price.as_deref(), Some("249.99"));
+        assert_eq!(
+            p.price_choice().as_deref(),
+            Some("the lowest of 2 offers of the seller: 249.99, 259.99")
+        );
     }
 
     #[test]

@@ -1,0 +1,437 @@
+//! Which of the products a page's structured data describes is the page's own.
+//!
+//! Pages describe more than their own product: a mini-cart or a "recently viewed"
+//! rail written in microdata before the main product, a "frequently bought
+//! together" list of one item, a `@graph` that lists an accessory first, a list of
+//! several products in one JSON-LD array. Taking the first product judged the
+//! listing by another product's price and name (a listing of a 249.99 headphone
+//! read as a 59.00 earbud, a false finding). So where the products disagree (on
+//! their price or their GTINs), the page's own is the one the page names: by its
+//! address (the product's `url` or `@id` is the page's, or its canonical or
+//! `og:url`), else by its heading (the product's name is the page's `<h1>`,
+//! `og:title` or `<title>`). Where the page names none of them, or names several
+//! that disagree, its structured data is set aside and the adapter's selectors,
+//! which read what the page shows, answer; the listing says so.
+//!
+//! OpenGraph tags describe the page itself, so they are never set aside here.
+
+use std::sync::LazyLock;
+
+use scraper::{Html, Selector};
+use url::Url;
+
+use super::structured::Product;
+
+/// A product with the name of the syntax it was read from (`json-ld`, …).
+pub(crate) type Sourced<'d> = (&'d str, &'d Product);
+
+/// The products a page's fields are read from, in order of trust.
+pub(crate) struct OwnProducts<'d> {
+    pub products: Vec<Sourced<'d>>,
+    /// Said beside the source of a field read from the chosen product.
+    pub note: Option<String>,
+    /// Why the structured data's products were set aside, when they were.
+    pub set_aside: Option<String>,
+}
+
+/// How strongly the page names a product (higher is stronger; 0 not at all).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Named {
+    Not,
+    InHeading,
+    AsHeading,
+    SamePath,
+    ByAddress,
+}
+
+impl Named {
+    fn how(self) -> &'static str {
+        match self {
+            Named::ByAddress | Named::SamePath => "its address names this page",
+            Named::AsHeading | Named::InHeading => "the page's heading names it",
+            Named::Not => "",
+        }
+    }
+}
+
+/// The page's own products among `products` (see the module's documentation).
+pub(crate) fn own_products<'d>(
+    products: Vec<Sourced<'d>>,
+    doc: &Html,
+    page_url: &Url,
+) -> OwnProducts<'d> {
+    let described: Vec<usize> = (0..products.len())
+        .filter(|&i| products[i].0 != "opengraph")
+        .collect();
+    let disagreeing = described.len() > 1
+        && described.iter().any(|&i| {
+            described
+                .iter()
+                .any(|&j| disagree(products[i].1, products[j].1))
+        });
+    if !disagreeing {
+        return OwnProducts {
+            products,
+            note: None,
+            set_aside: None,
+        };
+    }
+    let page = PageNames::of(doc, page_url);
+    let named: Vec<Named> = described
+        .iter()
+        .map(|&i| page.names(products[i].1))
+        .collect();
+    let best = named.iter().copied().max().unwrap_or(Named::Not);
+    let chosen: Vec<usize> = described
+        .iter()
+        .zip(&named)
+        .filter(|(_, n)| **n == best)
+        .map(|(&i, _)| i)
+        .collect();
+    let one = chosen.iter().all(|&i| {
+        chosen
+            .iter()
+            .all(|&j| !disagree(products[i].1, products[j].1))
+    });
+    if best == Named::Not || !one {
+        return set_aside(products, &described, best, page_url);
+    }
+    let own = products[chosen[0]].1;
+    let kept: Vec<Sourced<'d>> = chosen
+        .iter()
+        .map(|&i| products[i])
+        .chain(
+            products
+                .iter()
+                .enumerate()
+                .filter(|(i, (src, p))| {
+                    !chosen.contains(i) && (*src == "opengraph" || !disagree(own, p))
+                })
+                .map(|(_, sp)| *sp),
+        )
+        .collect();
+    let left: Vec<usize> = described
+        .iter()
+        .copied()
+        .filter(|i| !kept.iter().any(|k| std::ptr::eq(k.1, products[*i].1)))
+        .collect();
+    OwnProducts {
+        note: Some(format!(
+            "the page's own of {} products in its structured data: {}; left out: {}",
+            described.len(),
+            best.how(),
+            summary(&left, &products),
+        )),
+        products: kept,
+        set_aside: None,
+    }
+}
+
+/// Only the OpenGraph product of `products`, and why the others were set aside:
+/// they disagree and the page names none of them, or several (`best`).
+fn set_aside<'d>(
+    products: Vec<Sourced<'d>>,
+    described: &[usize],
+    best: Named,
+    page_url: &Url,
+) -> OwnProducts<'d> {
+    let why = format!(
+        "the page's structured data describes {} products that disagree ({}) and the page \
+         names {} of them by its address or heading: set aside",
+        described.len(),
+        summary(described, &products),
+        if best == Named::Not {
+            "none"
+        } else {
+            "several"
+        },
+    );
+    tracing::info!(url = %page_url, %why, "structured data set aside");
+    OwnProducts {
+        products: products
+            .into_iter()
+            .filter(|(src, _)| *src == "opengraph")
+            .collect(),
+        note: None,
+        set_aside: Some(why),
+    }
+}
+
+/// The products as a user can tell them apart: name and advertised price.
+fn summary(described: &[usize], products: &[Sourced]) -> String {
+    described
+        .iter()
+        .take(5)
+        .map(|&i| {
+            let p = products[i].1;
+            let name = p.name.as_deref().unwrap_or("no name");
+            let name: String = name.chars().take(60).collect();
+            match p
+                .advertised()
+                .and_then(|(o, _)| Some((o.price.as_deref()?, o)))
+            {
+                Some((amount, o)) => format!(
+                    "\"{name}\" at {} {}",
+                    amount.trim(),
+                    o.currency.as_deref().unwrap_or("")
+                )
+                .trim_end()
+                .to_string(),
+                None => format!("\"{name}\""),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The advertised amount and its currency as written.
+fn price_of(p: &Product) -> Option<(rust_decimal::Decimal, String)> {
+    let (offer, _) = p.advertised()?;
+    let amount = rust_decimal::Decimal::from_str_exact(offer.price.as_deref()?.trim()).ok()?;
+    Some((
+        amount.normalize(),
+        offer.currency.clone().unwrap_or_default(),
+    ))
+}
+
+/// Do two products describe different things: different advertised prices, or
+/// GTINs of which they share none?
+fn disagree(a: &Product, b: &Product) -> bool {
+    if let (Some(x), Some(y)) = (price_of(a), price_of(b))
+        && x != y
+    {
+        return true;
+    }
+    let gtins = |p: &Product| -> Vec<String> {
+        p.gtin
+            .iter()
+            .map(|g| {
+                let digits: String = g.chars().filter(char::is_ascii_digit).collect();
+                digits.trim_start_matches('0').to_string()
+            })
+            .filter(|g| !g.is_empty())
+            .collect()
+    };
+    let (ga, gb) = (gtins(a), gtins(b));
+    !ga.is_empty() && !gb.is_empty() && !ga.iter().any(|g| gb.contains(g))
+}
+
+/// What a page says about itself: its addresses and its headings.
+struct PageNames {
+    addresses: Vec<Url>,
+    /// Lowercased, whitespace collapsed.
+    headings: Vec<String>,
+}
+
+static CANONICAL: LazyLock<Selector> = LazyLock::new(|| {
+    Selector::parse(r#"link[rel~="canonical" i][href], meta[property="og:url" i][content]"#)
+        .expect("constant selector")
+});
+static HEADINGS: LazyLock<Selector> = LazyLock::new(|| {
+    Selector::parse(r#"h1, title, meta[property="og:title" i][content]"#)
+        .expect("constant selector")
+});
+
+impl PageNames {
+    fn of(doc: &Html, page_url: &Url) -> PageNames {
+        let mut addresses = vec![page_url.clone()];
+        for e in doc.select(&CANONICAL) {
+            let v = e.value();
+            if let Some(u) = v
+                .attr("href")
+                .or_else(|| v.attr("content"))
+                .and_then(|h| page_url.join(h.trim()).ok())
+            {
+                addresses.push(u);
+            }
+        }
+        let headings = doc
+            .select(&HEADINGS)
+            .map(|e| match e.value().attr("content") {
+                Some(c) => normal(c),
+                None => normal(&e.text().collect::<String>()),
+            })
+            .filter(|h| !h.is_empty())
+            .collect();
+        PageNames {
+            addresses,
+            headings,
+        }
+    }
+
+    fn names(&self, p: &Product) -> Named {
+        let address = p
+            .url
+            .as_deref()
+            .and_then(|u| self.addresses[0].join(u.trim()).ok());
+        if let Some(u) = address {
+            let same = |a: &Url, b: &Url, path_only: bool| {
+                a.host_str() == b.host_str()
+                    && a.path() == b.path()
+                    && (path_only || a.query() == b.query())
+            };
+            if self.addresses.iter().any(|a| same(a, &u, false)) {
+                return Named::ByAddress;
+            }
+            if self.addresses.iter().any(|a| same(a, &u, true)) {
+                return Named::SamePath;
+            }
+        }
+        let Some(name) = p.name.as_deref().map(normal).filter(|n| !n.is_empty()) else {
+            return Named::Not;
+        };
+        if self.headings.contains(&name) {
+            Named::AsHeading
+        } else if self.headings.iter().any(|h| contains_words(h, &name)) {
+            Named::InHeading
+        } else {
+            Named::Not
+        }
+    }
+}
+
+fn normal(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Does `heading` hold `name` as whole words (a `<title>` of "Acme X1 | Shop"
+/// names "Acme X1"), `name` being at least two words?
+fn contains_words(heading: &str, name: &str) -> bool {
+    name.contains(' ')
+        && heading.match_indices(name).any(|(i, _)| {
+            let before = heading[..i].chars().next_back();
+            let after = heading[i + name.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::structured::read_all;
+
+    fn own(html: &str, url: &str) -> (Vec<Option<String>>, Option<String>, Option<String>) {
+        let doc = Html::parse_document(html);
+        let sd = read_all(&doc);
+        let products: Vec<Sourced> = sd
+            .json_ld
+            .iter()
+            .map(|p| ("json-ld", p))
+            .chain(sd.microdata.iter().map(|p| ("microdata", p)))
+            .chain(sd.open_graph.iter().map(|p| ("opengraph", p)))
+            .collect();
+        let o = own_products(products, &doc, &Url::parse(url).expect("test url"));
+        (
+            o.products.iter().map(|(_, p)| p.name.clone()).collect(),
+            o.note,
+            o.set_aside,
+        )
+    }
+
+    const X1: &str = "Acme X1 Wireless Headphones";
+
+    fn ld(name: &str, price: &str, url: Option<&str>) -> String {
+        let url = url.map(|u| format!(r#""url":"{u}","#)).unwrap_or_default();
+        format!(
+            r#"{{"@type":"Product",{url}"name":"{name}","offers":{{"@type":"Offer","price":"{price}","priceCurrency":"USD"}}}}"#
+        )
+    }
+
+    #[test]
+    fn a_rail_or_a_cart_before_the_page_s_product_is_not_the_page_s() {
+        // A one-item list first ("frequently bought together"), the page's product
+        // named by its heading.
+        let html = format!(
+            r#"<script type="application/ld+json">{{"@type":"ItemList","itemListElement":[{{"@type":"ListItem","item":{}}}]}}</script>
+            <script type="application/ld+json">{}</script><h1>{X1}</h1>"#,
+            ld("Acme S2 Earbuds", "59.00", None),
+            ld(X1, "249.99", None)
+        );
+        let (names, note, aside) = own(&html, "https://shop.example/p/1");
+        assert_eq!(names, [Some(X1.to_string())]);
+        assert!(aside.is_none());
+        let note = note.expect("a note");
+        assert!(note.contains("heading") && note.contains("59"), "{note}");
+        // A mini-cart in microdata before the main product.
+        let html = format!(
+            r#"<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Acme S2 Earbuds</span>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="59.00"><meta itemprop="priceCurrency" content="USD"></div></div>
+            <main itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">{X1}</h1>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="249.99"><meta itemprop="priceCurrency" content="USD"></div></main>"#
+        );
+        let (names, _, _) = own(&html, "https://shop.example/p/1");
+        assert_eq!(names, [Some(X1.to_string())]);
+    }
+
+    #[test]
+    fn the_product_the_page_s_address_names_is_its_own() {
+        let html = format!(
+            r#"<script type="application/ld+json">[{}, {}]</script><title>Shop</title>"#,
+            ld("Acme S2 Earbuds", "59.00", Some("/p/2")),
+            ld(
+                "Acme X1",
+                "249.99",
+                Some("https://shop.example/p/1#product")
+            )
+        );
+        let (names, note, _) = own(&html, "https://shop.example/p/1");
+        assert_eq!(names, [Some("Acme X1".to_string())]);
+        assert!(note.expect("a note").contains("address"));
+        // By the canonical link, the page reached with tracking parameters.
+        let html = format!(
+            r#"<link rel="canonical" href="https://shop.example/p/1"><script type="application/ld+json">[{}, {}]</script>"#,
+            ld("Acme S2 Earbuds", "59.00", Some("/p/2")),
+            ld("Acme X1", "249.99", Some("https://shop.example/p/1"))
+        );
+        let (names, _, _) = own(&html, "https://shop.example/p/1?utm_source=x");
+        assert_eq!(names, [Some("Acme X1".to_string())]);
+    }
+
+    #[test]
+    fn products_the_page_does_not_tell_apart_are_set_aside() {
+        let html = format!(
+            r#"<script type="application/ld+json">{{"@graph":[{}, {}]}}</script><h1>Audio deals</h1>
+            <meta property="og:title" content="Audio deals">"#,
+            ld("Acme X1 Case", "19.99", None),
+            ld(X1, "249.99", None)
+        );
+        let (names, note, aside) = own(&html, "https://shop.example/p/1");
+        // OpenGraph, the page's own description, stays.
+        assert_eq!(names, [Some("Audio deals".to_string())]);
+        assert!(note.is_none());
+        let aside = aside.expect("set aside");
+        assert!(
+            aside.contains("19.99") && aside.contains("249.99") && aside.contains("none"),
+            "{aside}"
+        );
+    }
+
+    #[test]
+    fn products_that_agree_are_read_as_before() {
+        // The same product twice (a theme's JSON-LD and a review app's), one
+        // without a price: nothing to choose.
+        let html = format!(
+            r#"<script type="application/ld+json">{}</script><script type="application/ld+json">{{"@type":"Product","name":"X1 by Acme","gtin13":"0012345678905"}}</script>"#,
+            ld(X1, "249.99", None)
+        );
+        let (names, note, aside) = own(&html, "https://shop.example/p/1");
+        assert_eq!(
+            names,
+            [Some(X1.to_string()), Some("X1 by Acme".to_string())]
+        );
+        assert!(note.is_none() && aside.is_none());
+    }
+
+    #[test]
+    fn a_short_name_inside_a_longer_heading_counts_only_as_whole_words() {
+        assert!(contains_words(
+            "acme x1 wireless headphones | shop",
+            "acme x1"
+        ));
+        assert!(!contains_words("acme x10 wireless headphones", "acme x1"));
+        assert!(!contains_words("acme x1 wireless headphones", "acme"));
+    }
+}
