@@ -276,6 +276,69 @@ fn absurd_prices_are_unreadable_never_a_below_floor_finding() {
     }
 }
 
+/// Structured data holding a placeholder price (`"price": "0.00"`, written while a
+/// script fills the box in) beside a price box showing the price: the box's is
+/// checked, and its source says what it stands in for. Before, the listing had no
+/// price ("0.00 USD is outside the plausible range") and its violation went
+/// unchecked.
+#[test]
+fn a_placeholder_price_in_structured_data_gives_way_to_the_price_box() {
+    let page = String::from_utf8(item_page("0.00"))
+        .expect("utf-8")
+        .replace(
+            "<body></body>",
+            r#"<body><div class="buybox"><span class="price">$179.99</span></div></body>"#,
+        );
+    let v = extract(page.as_bytes());
+    assert_eq!(v["listing"]["price"]["amount"], "179.99", "{v}");
+    let source = v["listing"]["sources"]["price"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        source.starts_with("selector .buybox .price (in place of its json-ld price `0.00`"),
+        "{source}"
+    );
+    assert!(kinds(&v).contains(&"below_floor".to_string()), "{v}");
+    // Where the box does not read either, both reasons are said.
+    let page = page.replace("$179.99", "See price in cart");
+    let v = extract(page.as_bytes());
+    assert!(v["listing"]["price"].is_null());
+    let why = v["listing"]["missing"]["price"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        why.contains("`0.00`") && why.contains("the price box"),
+        "{why}"
+    );
+    assert!(!v["listing"]["price_in_cart"].is_null(), "{v}");
+}
+
+/// A seller offering the item new and used on one page: the new offer is what the
+/// floor holds. Taken as the lowest of the seller's offers, the used one at 150.00
+/// made the listing "used" (held to no floor), and the new one at 189.00, under
+/// the floor of 199.00, went unchecked.
+#[test]
+fn a_used_offer_beside_a_new_one_does_not_make_the_listing_used() {
+    let offer = |price: &str, condition: &str| {
+        serde_json::json!({"@type": "Offer", "price": price, "priceCurrency": "USD",
+            "itemCondition": format!("https://schema.org/{condition}"),
+            "seller": {"@type": "Organization", "name": "Cheap Deals", "identifier": "cheap-deals"}})
+    };
+    let product = serde_json::json!({
+        "@context": "https://schema.org", "@type": "Product",
+        "name": "Acme X1 Wireless Noise-Cancelling Headphones",
+        "brand": {"@type": "Brand", "name": "Acme"}, "gtin13": "0012345678905",
+        "offers": [offer("189.00", "NewCondition"), offer("150.00", "UsedCondition")]
+    });
+    let page = format!(
+        "<html><head><script type=\"application/ld+json\">{product}</script></head><body></body></html>"
+    );
+    let v = extract(page.as_bytes());
+    assert_eq!(v["listing"]["price"]["amount"], "189.00", "{v}");
+    assert_eq!(v["listing"]["condition"], "https://schema.org/NewCondition");
+    assert!(kinds(&v).contains(&"below_floor".to_string()), "{v}");
+}
+
 #[test]
 fn hostile_pages_are_read_at_bounded_cost_and_never_crash_extract() {
     use brandguard::demo::hostile::Hostile;

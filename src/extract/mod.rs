@@ -348,7 +348,7 @@ fn apply(doc: &Html, rule: &FieldRule) -> Option<String> {
 /// An element's text without what the page strikes through (`<s>`, `<del>`,
 /// `<strike>`): a struck price is a former price, never the one asked now. When
 /// everything is struck (the selector names the struck element itself), its text.
-fn current_text(e: ElementRef) -> String {
+pub(crate) fn current_text(e: ElementRef) -> String {
     // One walk: opening a struck element raises the depth, closing it lowers it;
     // text counts at depth zero (linear even in a hostile 3 MB element).
     let mut struck = 0usize;
@@ -794,7 +794,8 @@ impl Reader<'_> {
         };
         let list = price_text
             .as_deref()
-            .and_then(|t| self.amount("price", t, hints, m));
+            .and_then(|t| self.amount("price", t, hints, m))
+            .or_else(|| self.box_instead(&f.price, hints, m));
         let coupon = coupon_text.as_ref().and_then(|(t, src)| {
             self.sources.insert("coupon_price".into(), src.clone());
             self.amount("coupon_price", t, hints, m)
@@ -828,9 +829,8 @@ impl Reader<'_> {
         // No price, and the price box says it shows only in the cart.
         let in_cart = price
             .is_none()
-            .then(|| price_text.as_deref().and_then(price::in_cart_words))
-            .flatten()
-            .map(String::from);
+            .then(|| self.in_cart(price_text.as_deref(), &f.price))
+            .flatten();
         Prices {
             price,
             basis,
@@ -909,6 +909,52 @@ impl Reader<'_> {
             ),
         );
         Some(checked)
+    }
+
+    /// The words saying the price shows only in the cart, in the price field's text
+    /// or else in the price box (asked too where the structured data gave a price
+    /// that did not read: `"price": "0"` beside "see price in cart").
+    fn in_cart(&self, price_text: Option<&str>, rules: &[FieldRule]) -> Option<String> {
+        price_text
+            .and_then(price::in_cart_words)
+            .or_else(|| by_selectors(self.doc, rules).and_then(|(t, _)| price::in_cart_words(&t)))
+            .map(String::from)
+    }
+
+    /// The price box's price, where the structured data gave a price that does not
+    /// read (`"price": "0.00"` while a script fills the box in, an absurd amount):
+    /// the page shows a price, and a violation there went unchecked. Both reasons
+    /// are kept when the box does not read either.
+    fn box_instead(
+        &mut self,
+        rules: &[FieldRule],
+        hints: price::Hints,
+        m: &Marketplace,
+    ) -> Option<Money> {
+        let structured = self
+            .sources
+            .get("price")
+            .filter(|s| !s.starts_with("selector"))?
+            .clone();
+        let why = format!("its {structured} price {}", self.missing.get("price")?);
+        let (text, src) = by_selectors(self.doc, rules)?;
+        self.sources.insert("price".into(), src);
+        match self.amount("price", &cap(text), hints, m) {
+            Some(money) => {
+                self.missing.remove("price");
+                if let Some(src) = self.sources.get_mut("price") {
+                    src.push_str(&format!(" (in place of {why})"));
+                }
+                Some(money)
+            }
+            None => {
+                self.sources.insert("price".into(), structured);
+                if let Some(box_why) = self.missing.get_mut("price") {
+                    *box_why = format!("{why}; the price box: {box_why}");
+                }
+                None
+            }
+        }
     }
 
     /// A price field's text read as money; why it cannot be read goes to `missing`,

@@ -31,6 +31,10 @@ pub struct Offer {
     /// `highPrice` of an AggregateOffer whose `lowPrice` is `price`: the offer is
     /// a range.
     pub high_price: Option<String>,
+    /// The offer is an AggregateOffer's `lowPrice`: the lowest of several offers,
+    /// whose sellers it does not say (schema.org's use: one product offered by
+    /// several merchants; a shop's variants).
+    pub aggregate: bool,
     pub currency: Option<String>,
     pub seller_name: Option<String>,
     pub seller_id: Option<String>,
@@ -64,8 +68,8 @@ impl Product {
             (0 | 1, 0, range) => range,
             (n, 0, _) => Some(format!("lowest of {n} offers")),
             (n, o, _) => Some(format!(
-                "lowest of {n} offers of the listing's seller; {o} offers of other sellers or \
-                 currencies left out"
+                "lowest of {n} offers of the listing's seller; {o} offers of other sellers, \
+                 currencies or conditions left out"
             )),
         };
         // A seller written on another offer of the same seller counts for this one.
@@ -97,18 +101,38 @@ impl Product {
     /// The priced offers of the listing's own seller (the first offer's seller;
     /// offers naming no seller count as its own) in the first offer's currency,
     /// how many other priced offers were left out, and the first priced offer.
+    ///
+    /// An AggregateOffer's low price naming no seller beside an offer that is not
+    /// one is not the listing's seller's: it summarises everyone's offers ("New (5)
+    /// from $189.99" beside the buy box's $249.99), and counted as the seller's it
+    /// held the seller to another's price.
     fn own_offers(&self) -> Option<(Vec<&Offer>, usize, &Offer)> {
         let priced: Vec<&Offer> = self.offers.iter().filter(|o| o.price.is_some()).collect();
         let first = *priced.first()?;
         let key = |o: &Offer| o.seller_id.clone().or_else(|| o.seller_name.clone());
         let own = self.offers.iter().find_map(key);
         let currency = first.currency.as_deref();
+        let single = priced.iter().any(|o| !o.aggregate);
         let candidates: Vec<&Offer> = priced
             .iter()
             .copied()
-            .filter(|o| key(o).is_none() || key(o) == own)
+            .filter(|o| match key(o) {
+                None => !(o.aggregate && single),
+                k => k == own,
+            })
             .filter(|o| o.currency.as_deref() == currency || o.currency.is_none())
             .collect();
+        // A used or refurbished offer beside a new one of the same seller: the new
+        // one is what the floor holds (a used one at 150.00 beside the new one at
+        // 249.99 made the listing "used", and a new one under the floor unchecked).
+        let held = |o: &&Offer| {
+            super::Condition::held_to_a_floor(o.condition.as_deref().or(self.condition.as_deref()))
+        };
+        let candidates = if candidates.iter().any(held) {
+            candidates.into_iter().filter(held).collect()
+        } else {
+            candidates
+        };
         let others = priced.len() - candidates.len();
         Some((candidates, others, first))
     }
@@ -236,14 +260,18 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
     match v {
         Value::Array(a) => a.iter().for_each(|o| ld_offer(o, g, depth + 1, out)),
         Value::Object(_) => {
+            // An AggregateOffer listing its offers: those offers, with their
+            // sellers; its low price only where they give none.
             if has_type(v, "AggregateOffer")
-                && v.get("offers").is_some()
-                && v.get("lowPrice").is_none()
+                && let Some(inner) = v.get("offers")
             {
-                if let Some(inner) = v.get("offers") {
-                    ld_offer(inner, g, depth + 1, out);
+                let before = out.iter().filter(|o| o.price.is_some()).count();
+                ld_offer(inner, g, depth + 1, out);
+                if v.get("lowPrice").is_none()
+                    || out.iter().filter(|o| o.price.is_some()).count() > before
+                {
+                    return;
                 }
-                return;
             }
             let high_price = v
                 .get("price")
@@ -262,9 +290,15 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 .get("priceCurrency")
                 .and_then(text)
                 .or_else(|| spec.and_then(|p| p.get("priceCurrency")).and_then(text));
+            // A seller written as a list of one (as some shops' templates do) is
+            // that seller: read as none, the listing's seller was unknown.
             let seller = v
                 .get("seller")
                 .or_else(|| v.get("offeredBy"))
+                .map(|s| match s {
+                    Value::Array(a) => a.first().unwrap_or(s),
+                    _ => s,
+                })
                 .map(|s| g.resolve(s));
             let (seller_name, seller_id) = match seller {
                 Some(Value::String(s)) => (Some(s.trim().to_string()), None),
@@ -272,6 +306,7 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 _ => (None, None),
             };
             out.push(Offer {
+                aggregate: v.get("price").is_none() && v.get("lowPrice").is_some(),
                 price,
                 high_price,
                 currency,
@@ -628,6 +663,18 @@ fn props<'a>(syntax: Syntax, scope: ElementRef<'a>) -> Vec<(String, ElementRef<'
 }
 
 fn prop_value(e: &ElementRef) -> Option<String> {
+    value_of(e, |e| e.text().collect::<String>())
+}
+
+/// A price property's value: as [`prop_value`], but its text read as the price box
+/// is read ([`super::current_text`]): without what it strikes through, and with
+/// cents printed apart joined to the whole amount (`$249<sup>99</sup>` read
+/// 24,999).
+fn price_value(e: &ElementRef) -> Option<String> {
+    value_of(e, |e| super::current_text(*e))
+}
+
+fn value_of(e: &ElementRef, text: impl Fn(&ElementRef) -> String) -> Option<String> {
     let v = e.value();
     let raw = v
         .attr("content")
@@ -639,7 +686,7 @@ fn prop_value(e: &ElementRef) -> Option<String> {
             _ => None,
         })
         .map(str::to_string)
-        .unwrap_or_else(|| e.text().collect::<String>());
+        .unwrap_or_else(|| text(e));
     let t = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     (!t.is_empty()).then_some(t)
 }
@@ -649,6 +696,8 @@ fn first(syntax: Syntax, props_: &[(String, ElementRef)], name: &str) -> Option<
         if syntax.is_scope(e) {
             // A nested Brand/Organization: its name.
             first(syntax, &props(syntax, *e), "name")
+        } else if matches!(name, "price" | "lowPrice" | "highPrice") {
+            price_value(e)
         } else {
             prop_value(e)
         }
@@ -684,10 +733,11 @@ fn micro_offers(
         .is_none()
         .then(|| first(syntax, &os, "highPrice"))
         .flatten();
-    let price = own_price.or_else(|| first(syntax, &os, "lowPrice"));
+    let price = own_price.clone().or_else(|| first(syntax, &os, "lowPrice"));
     let condition = first(syntax, &os, "itemCondition").or_else(|| inherited.map(str::to_string));
     if price.is_some() || seller_name.is_some() || seller_id.is_some() {
         out.push(Offer {
+            aggregate: own_price.is_none() && price.is_some(),
             price,
             high_price,
             currency: first(syntax, &os, "priceCurrency"),
@@ -988,6 +1038,66 @@ mod tests {
         assert_eq!(ps[0].name.as_deref(), Some("Acme X1"));
     }
 
+    /// An AggregateOffer summarises several merchants' offers: beside the buy
+    /// box's offer, or listing offers with their sellers, its low price is not
+    /// the listing's seller's (the seller was held to another's 189.99).
+    #[test]
+    fn an_aggregate_of_everyones_offers_is_not_the_sellers_price() {
+        let price = |offers: &str| {
+            let html = format!(
+                r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1","offers":{offers}}}</script>"#
+            );
+            let (ps, _) = json_ld(&Html::parse_document(&html));
+            ps[0].advertised().and_then(|(o, _)| o.price.clone())
+        };
+        let aggregate = r#"{"@type":"AggregateOffer","lowPrice":"189.99","highPrice":"299.99","priceCurrency":"USD","offerCount":5"#;
+        let buy_box = r#"{"@type":"Offer","price":"249.99","priceCurrency":"USD","seller":{"name":"Good Seller"}}"#;
+        let other =
+            r#"{"@type":"Offer","price":"189.99","priceCurrency":"USD","seller":{"name":"Other"}}"#;
+        assert_eq!(
+            price(&format!("[{buy_box}, {aggregate}}}]")).as_deref(),
+            Some("249.99")
+        );
+        assert_eq!(
+            price(&format!(r#"{aggregate}, "offers":[{buy_box}, {other}]}}"#)).as_deref(),
+            Some("249.99")
+        );
+        // Alone, the range is all the page gives: its low end, said as such.
+        assert_eq!(price(&format!("{aggregate}}}")).as_deref(), Some("189.99"));
+        // Microdata likewise.
+        let html = r#"<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Acme X1</span>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="249.99">
+              <meta itemprop="priceCurrency" content="USD"><span itemprop="seller">Good Seller</span></div>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/AggregateOffer"><meta itemprop="lowPrice" content="189.99">
+              <meta itemprop="highPrice" content="299.99"><meta itemprop="priceCurrency" content="USD"></div></div>"#;
+        let ps = microdata(&Html::parse_document(html));
+        let (o, _) = ps[0].advertised().expect("an offer");
+        assert_eq!(o.price.as_deref(), Some("249.99"));
+    }
+
+    /// A microdata price written as text is read as a price box is: cents in a
+    /// superscript joined (`$249<sup>99</sup>` was 24,999, over any floor), a
+    /// struck former price inside it left out (it was "the lowest of 2 prices").
+    #[test]
+    fn microdata_prices_in_text_are_read_as_the_price_box_is() {
+        for (inner, want) in [
+            ("$249<sup>99</sup>", "$249.99"),
+            ("<del>$299.99</del> $249.99", "$249.99"),
+            (
+                r#"<span class="a-price-whole">249.</span><span class="a-price-fraction">99</span>"#,
+                "249.99",
+            ),
+        ] {
+            let html = format!(
+                r#"<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Acme X1</h1>
+                <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><span itemprop="price">{inner}</span></div></div>"#
+            );
+            let ps = microdata(&Html::parse_document(&html));
+            let (o, _) = ps[0].advertised().expect("an offer");
+            assert_eq!(o.price.as_deref(), Some(want), "{inner}");
+        }
+    }
+
     #[test]
     fn a_product_group_is_one_product_whose_variants_are_its_offers() {
         // Read as two products, the first variant's 249.99 was the price whichever
@@ -1024,6 +1134,24 @@ mod tests {
         assert_eq!(ps[0].name.as_deref(), Some("Acme S2"));
         assert_eq!(ps[0].offers[0].price.as_deref(), Some("49.99"));
         assert_eq!(ps[0].offers[0].seller_name.as_deref(), Some("shop_1"));
+    }
+
+    #[test]
+    fn a_seller_written_as_a_list_of_one_is_the_seller() {
+        for seller in [
+            r#"[{"@type":"Organization","name":"Cheap Deals","identifier":"cd"}]"#,
+            r##"[{"@id":"#s"}]"##,
+        ] {
+            let html = format!(
+                r##"<script type="application/ld+json">{{"@graph":[{{"@type":"Product","name":"Acme X1",
+                "offers":{{"@type":"Offer","price":"249.99","seller":{seller}}}}},
+                {{"@id":"#s","@type":"Organization","name":"Cheap Deals","identifier":"cd"}}]}}</script>"##
+            );
+            let (ps, _) = json_ld(&Html::parse_document(&html));
+            let o = &ps[0].offers[0];
+            assert_eq!(o.seller_name.as_deref(), Some("Cheap Deals"), "{seller}");
+            assert_eq!(o.seller_id.as_deref(), Some("cd"), "{seller}");
+        }
     }
 
     #[test]
