@@ -69,7 +69,12 @@ pub(crate) fn own_products<'d>(
                 .iter()
                 .any(|&j| disagree(products[i].1, products[j].1))
         });
-    if !disagreeing {
+    // A product whose address is another page of this site (a mini-cart's or a
+    // rail's item, the only one the page describes) is as doubtful.
+    let elsewhere = described
+        .iter()
+        .find_map(|&i| another_page(products[i].1, page_url));
+    if !disagreeing && elsewhere.is_none() {
         return OwnProducts {
             products,
             note: None,
@@ -88,13 +93,21 @@ pub(crate) fn own_products<'d>(
         .filter(|(_, n)| **n == best)
         .map(|(&i, _)| i)
         .collect();
+    // Products the page names alike are one where they agree, or where they bear
+    // one name: the same product described twice (JSON-LD and a stale microdata
+    // template), read in order of trust as before.
     let one = chosen.iter().all(|&i| {
-        chosen
-            .iter()
-            .all(|&j| !disagree(products[i].1, products[j].1))
+        chosen.iter().all(|&j| {
+            let (a, b) = (products[i].1, products[j].1);
+            !disagree(a, b) || a.name.as_deref().map(normal) == b.name.as_deref().map(normal)
+        })
     });
     if best == Named::Not || !one {
-        return set_aside(products, &described, best, page_url);
+        let why = match (disagreeing, elsewhere) {
+            (false, Some(other)) => format!("whose address is another page ({other})"),
+            _ => "that disagree".to_string(),
+        };
+        return set_aside(products, &described, &why, best, page_url);
     }
     let own = products[chosen[0]].1;
     let kept: Vec<Sourced<'d>> = chosen
@@ -116,34 +129,43 @@ pub(crate) fn own_products<'d>(
         .filter(|i| !kept.iter().any(|k| std::ptr::eq(k.1, products[*i].1)))
         .collect();
     OwnProducts {
-        note: Some(format!(
-            "the page's own of {} products in its structured data: {}; left out: {}",
-            described.len(),
-            best.how(),
-            summary(&left, &products),
-        )),
+        note: (!left.is_empty()).then(|| {
+            format!(
+                "the page's own of {} products in its structured data: {}; left out: {}",
+                described.len(),
+                best.how(),
+                summary(&left, &products),
+            )
+        }),
         products: kept,
         set_aside: None,
     }
 }
 
 /// Only the OpenGraph product of `products`, and why the others were set aside:
-/// they disagree and the page names none of them, or several (`best`).
+/// they are `which` (disagree, or one is another page's) and the page names none
+/// of them, or several (`best`).
 fn set_aside<'d>(
     products: Vec<Sourced<'d>>,
     described: &[usize],
+    which: &str,
     best: Named,
     page_url: &Url,
 ) -> OwnProducts<'d> {
     let why = format!(
-        "the page's structured data describes {} products that disagree ({}) and the page \
-         names {} of them by its address or heading: set aside",
+        "the page's structured data describes {} {} {which} ({}) and the page names {} by \
+         its address or heading: set aside",
         described.len(),
-        summary(described, &products),
-        if best == Named::Not {
-            "none"
+        if described.len() == 1 {
+            "product"
         } else {
-            "several"
+            "products"
+        },
+        summary(described, &products),
+        match (best, described.len()) {
+            (Named::Not, 1) => "it neither",
+            (Named::Not, _) => "none of them",
+            _ => "several of them",
         },
     );
     tracing::info!(url = %page_url, %why, "structured data set aside");
@@ -290,6 +312,17 @@ impl PageNames {
     }
 }
 
+/// The address of `p` where it is another page of the site `page_url` is on
+/// (the same host, `www.` aside; another path).
+fn another_page(p: &Product, page_url: &Url) -> Option<String> {
+    let u = page_url.join(p.url.as_deref()?.trim()).ok()?;
+    let host = |u: &Url| {
+        u.host_str()
+            .map(|h| h.trim_start_matches("www.").to_string())
+    };
+    (host(&u) == host(page_url) && u.path() != page_url.path()).then(|| u.to_string())
+}
+
 fn normal(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
@@ -407,6 +440,56 @@ mod tests {
             aside.contains("19.99") && aside.contains("249.99") && aside.contains("none"),
             "{aside}"
         );
+    }
+
+    #[test]
+    fn one_product_described_twice_at_two_prices_is_read_in_order_of_trust() {
+        // JSON-LD and a microdata template left at an old price: one product.
+        let html = format!(
+            r#"<script type="application/ld+json">{}</script>
+            <div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">{X1}</h1>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="299.99"></div></div>"#,
+            ld(X1, "249.99", None)
+        );
+        let (names, note, aside) = own(&html, "https://shop.example/p/1");
+        assert_eq!(names[0].as_deref(), Some(X1));
+        assert!(aside.is_none() && note.is_none(), "{aside:?} {note:?}");
+    }
+
+    #[test]
+    fn a_lone_product_of_another_page_is_not_the_page_s() {
+        // A mini-cart's item, the only product described, its address another page.
+        let cart = r#"<div itemscope itemtype="https://schema.org/Product"><a itemprop="url" href="/p/2">
+            <span itemprop="name">Acme S2 Earbuds</span></a>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="59.00"></div></div>"#;
+        let (names, _, aside) = own(&format!("{cart}<h1>{X1}</h1>"), "https://shop.example/p/1");
+        assert!(names.is_empty(), "{names:?}");
+        let aside = aside.expect("set aside");
+        assert!(
+            aside.contains("another page (https://shop.example/p/2)"),
+            "{aside}"
+        );
+        // Named by the canonical link or the heading, it is the page's; an address
+        // on another host (a CDN, a partner) proves nothing.
+        for (html, url) in [
+            (
+                format!(r#"<link rel="canonical" href="/p/2">{cart}"#),
+                "https://shop.example/p/1?ref=x",
+            ),
+            (
+                format!("{cart}<h1>Acme S2 Earbuds</h1>"),
+                "https://shop.example/p/1",
+            ),
+            (
+                cart.replace("/p/2", "https://partner.example/p/2"),
+                "https://shop.example/p/1",
+            ),
+            (cart.replace("/p/2", "/p/1"), "https://shop.example/p/1"),
+        ] {
+            let (names, _, aside) = own(&html, url);
+            assert_eq!(names, [Some("Acme S2 Earbuds".to_string())], "{html}");
+            assert!(aside.is_none());
+        }
     }
 
     #[test]

@@ -637,11 +637,8 @@ impl Syntax {
 /// property attribute, not looking inside nested items.
 fn props<'a>(syntax: Syntax, scope: ElementRef<'a>) -> Vec<(String, ElementRef<'a>)> {
     let mut out = Vec::new();
-    let mut stack: Vec<ElementRef<'a>> = scope
-        .children()
-        .filter_map(ElementRef::wrap)
-        .rev()
-        .collect();
+    let mut stack: Vec<ElementRef<'a>> = referenced(syntax, scope);
+    stack.extend(scope.children().filter_map(ElementRef::wrap).rev());
     while let Some(e) = stack.pop() {
         if let Some(names) = e.value().attr(syntax.prop_attr()) {
             for n in names.split_whitespace() {
@@ -660,6 +657,31 @@ fn props<'a>(syntax: Syntax, scope: ElementRef<'a>) -> Vec<(String, ElementRef<'
         }
     }
     out
+}
+
+/// The elements a microdata item's `itemref` names by id (its properties written
+/// elsewhere on the page, as in `<div itemscope itemtype=…/Product itemref="buy">`
+/// and a price box `<div id="buy">` outside it), last first, for [`props`]'s stack.
+/// Read as having no properties there, such a product had no price. An element
+/// holding the item itself is left out (it would make the item its own property).
+fn referenced<'a>(syntax: Syntax, scope: ElementRef<'a>) -> Vec<ElementRef<'a>> {
+    let Some(ids) = matches!(syntax, Syntax::Microdata)
+        .then(|| scope.value().attr("itemref"))
+        .flatten()
+    else {
+        return Vec::new();
+    };
+    let ids: Vec<&str> = ids.split_whitespace().take(16).collect();
+    let mut found: Vec<ElementRef<'a>> = scope
+        .tree()
+        .root()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| e.value().id().is_some_and(|id| ids.contains(&id)))
+        .filter(|e| *e != scope && !scope.ancestors().any(|a| a.id() == e.id()))
+        .collect();
+    found.reverse();
+    found
 }
 
 fn prop_value(e: &ElementRef) -> Option<String> {
@@ -1096,6 +1118,28 @@ mod tests {
             let (o, _) = ps[0].advertised().expect("an offer");
             assert_eq!(o.price.as_deref(), Some(want), "{inner}");
         }
+    }
+
+    /// Microdata's `itemref`: a product whose offer is written outside its element,
+    /// named by id. Without it the product had no price.
+    #[test]
+    fn microdata_properties_named_by_itemref_are_the_items() {
+        let html = r#"<div itemscope itemtype="https://schema.org/Product" itemref="buy brand">
+              <h1 itemprop="name">Acme X1</h1></div>
+            <aside><div id="buy"><div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+              <meta itemprop="price" content="249.99"><meta itemprop="priceCurrency" content="USD"></div></div>
+            <span id="brand" itemprop="brand">Acme</span></aside>
+            <div id="wrap" itemref="wrap"></div>"#;
+        let ps = microdata(&Html::parse_document(html));
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].brand.as_deref(), Some("Acme"));
+        let (o, _) = ps[0].advertised().expect("an offer");
+        assert_eq!(o.price.as_deref(), Some("249.99"));
+        // An itemref naming the item's own ancestor adds nothing and ends.
+        let html = r#"<div id="page"><div itemscope itemtype="https://schema.org/Product" itemref="page">
+              <span itemprop="name">Acme X1</span></div></div>"#;
+        let ps = microdata(&Html::parse_document(html));
+        assert_eq!(ps[0].name.as_deref(), Some("Acme X1"));
     }
 
     #[test]
