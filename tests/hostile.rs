@@ -313,6 +313,23 @@ fn a_placeholder_price_in_structured_data_gives_way_to_the_price_box() {
     assert!(!v["listing"]["price_in_cart"].is_null(), "{v}");
 }
 
+/// A page whose JSON-LD is not JSON: a field it leaves missing says so, never
+/// "not in structured data" (the product was there, unreadable).
+#[test]
+fn a_field_missing_beside_unreadable_json_ld_says_why() {
+    let page = br#"<html><head><script type="application/ld+json">{"@type":"Product","name":"Acme X1","offers":{"price":</script></head><body></body></html>"#;
+    let v = extract(page);
+    let why = v["listing"]["missing"]["price"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        why.starts_with(
+            "not in structured data (1 JSON-LD script on the page could not be read as JSON)"
+        ),
+        "{why}"
+    );
+}
+
 /// A seller offering the item new and used on one page: the new offer is what the
 /// floor holds. Taken as the lowest of the seller's offers, the used one at 150.00
 /// made the listing "used" (held to no floor), and the new one at 189.00, under

@@ -593,7 +593,16 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         doc: &doc,
         products: own.products,
         own_note: own.note,
-        set_aside: own.set_aside,
+        unread: own.set_aside.or_else(|| {
+            (sd.bad_json_ld > 0).then(|| {
+                format!(
+                    "not in structured data ({} JSON-LD script{} on the page could not be read \
+                     as JSON)",
+                    sd.bad_json_ld,
+                    if sd.bad_json_ld == 1 { "" } else { "s" }
+                )
+            })
+        }),
         sources: BTreeMap::new(),
         missing: BTreeMap::new(),
         choices: BTreeMap::new(),
@@ -652,8 +661,9 @@ struct Reader<'d> {
     products: Vec<own::Sourced<'d>>,
     /// Which of several products described was taken as the page's own.
     own_note: Option<String>,
-    /// Why the structured data was not read at all, when it was set aside.
-    set_aside: Option<String>,
+    /// Why the structured data gives no field where it was set aside, or where
+    /// some of it could not be read ("not in structured data" would be untrue).
+    unread: Option<String>,
     sources: BTreeMap<String, String>,
     missing: BTreeMap<String, String>,
     /// Price field → what its amount was the lowest of, when the text held several.
@@ -696,10 +706,7 @@ impl Reader<'_> {
             self.sources.insert(field.to_string(), src);
             return Some(cap(v));
         }
-        let not_there = self
-            .set_aside
-            .as_deref()
-            .unwrap_or("not in structured data");
+        let not_there = self.unread.as_deref().unwrap_or("not in structured data");
         let why = if rules.is_empty() {
             format!("{not_there}, and the adapter has no selector for it")
         } else {

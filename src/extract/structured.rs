@@ -107,7 +107,13 @@ impl Product {
     /// from $189.99" beside the buy box's $249.99), and counted as the seller's it
     /// held the seller to another's price.
     fn own_offers(&self) -> Option<(Vec<&Offer>, usize, &Offer)> {
-        let priced: Vec<&Offer> = self.offers.iter().filter(|o| o.price.is_some()).collect();
+        let mut priced: Vec<&Offer> = self.offers.iter().filter(|o| o.price.is_some()).collect();
+        // An offer at zero beside priced ones is a gift or a placeholder, never
+        // the price: as the lowest it left the listing with no price at all.
+        let zero = |o: &&Offer| o.amount().is_some_and(|a| a.is_zero());
+        if priced.iter().any(|o| o.amount().is_some() && !zero(o)) {
+            priced.retain(|o| !zero(o));
+        }
         let first = *priced.first()?;
         let key = |o: &Offer| o.seller_id.clone().or_else(|| o.seller_name.clone());
         let own = self.offers.iter().find_map(key);
@@ -534,9 +540,38 @@ fn lenient_json(raw: &str) -> Option<Value> {
     if nesting_exceeds(raw, MAX_JSON_DEPTH) {
         return None;
     }
-    serde_json::from_str(raw)
-        .ok()
-        .or_else(|| json5::from_str(&escape_controls(raw)).ok())
+    let raw = unwrapped(raw);
+    let read = |raw: &str| {
+        serde_json::from_str(raw)
+            .ok()
+            .or_else(|| json5::from_str(&escape_controls(raw)).ok())
+    };
+    // Some templates escape the script's JSON as HTML (`{&quot;@type&quot;: …`),
+    // which a browser's script never decodes but the shop's search console reads.
+    read(raw).or_else(|| {
+        raw.contains('&')
+            .then(|| read(&html_escape::decode_html_entities(raw)))
+            .flatten()
+    })
+}
+
+/// The script's JSON without the wrappers old templates put around script text
+/// (`<!-- … -->`, `<![CDATA[ … ]]>`, `//<![CDATA[ … //]]>`): read as they are, the
+/// product was "not in structured data".
+fn unwrapped(raw: &str) -> &str {
+    let mut t = raw.trim();
+    for (open, close) in [
+        ("<!--", "-->"),
+        ("//<![CDATA[", "//]]>"),
+        ("/*<![CDATA[*/", "/*]]>*/"),
+        ("<![CDATA[", "]]>"),
+    ] {
+        if let Some(inner) = t.strip_prefix(open) {
+            t = inner.trim();
+            t = t.strip_suffix(close).map_or(t, str::trim);
+        }
+    }
+    t
 }
 
 /// Every JSON-LD script of the page read as JSON (leniently, as for products);
@@ -1140,6 +1175,51 @@ mod tests {
               <span itemprop="name">Acme X1</span></div></div>"#;
         let ps = microdata(&Html::parse_document(html));
         assert_eq!(ps[0].name.as_deref(), Some("Acme X1"));
+    }
+
+    /// Scripts as templates write them: HTML-escaped JSON, JSON inside an HTML
+    /// comment or a CDATA section, and an offer at zero (a free gift) beside the
+    /// price. Each left the product unread, or with no price.
+    #[test]
+    fn json_ld_as_templates_write_it_is_read() {
+        let json = r#"{"@type":"Product","name":"Acme X1","offers":{"@type":"Offer","price":"189.99","priceCurrency":"USD"}}"#;
+        for script in [
+            json.replace('"', "&quot;"),
+            format!(
+                "<!--
+{json}
+-->"
+            ),
+            format!(
+                "//<![CDATA[
+{json}
+//]]>"
+            ),
+            format!("<![CDATA[{json}]]>"),
+        ] {
+            let html = format!(r#"<script type="application/ld+json">{script}</script>"#);
+            let (ps, bad) = json_ld(&Html::parse_document(&html));
+            assert_eq!((ps.len(), bad), (1, 0), "{script}");
+            assert_eq!(
+                ps[0]
+                    .advertised()
+                    .and_then(|(o, _)| o.price.clone())
+                    .as_deref(),
+                Some("189.99")
+            );
+        }
+        let html = r#"<script type="application/ld+json">{"@type":"Product","name":"Acme X1","offers":[
+            {"@type":"Offer","price":"249.99","priceCurrency":"USD"},
+            {"@type":"Offer","price":"0.00","priceCurrency":"USD","name":"Free gift"}]}</script>"#;
+        let (ps, _) = json_ld(&Html::parse_document(html));
+        assert_eq!(
+            ps[0]
+                .advertised()
+                .and_then(|(o, _)| o.price.clone())
+                .as_deref(),
+            Some("249.99")
+        );
+        assert_eq!(ps[0].price_choice(), None);
     }
 
     #[test]
