@@ -289,7 +289,7 @@ impl PageNames {
         if let Some(u) = address {
             let same = |a: &Url, b: &Url, path_only: bool| {
                 a.host_str() == b.host_str()
-                    && a.path() == b.path()
+                    && same_path(a, b)
                     && (path_only || a.query() == b.query())
             };
             if self.addresses.iter().any(|a| same(a, &u, false)) {
@@ -320,7 +320,12 @@ fn another_page(p: &Product, page_url: &Url) -> Option<String> {
         u.host_str()
             .map(|h| h.trim_start_matches("www.").to_string())
     };
-    (host(&u) == host(page_url) && u.path() != page_url.path()).then(|| u.to_string())
+    (host(&u) == host(page_url) && !same_path(&u, page_url)).then(|| u.to_string())
+}
+
+/// One path, a trailing `/` aside (`/p/x/` is WordPress's way of writing `/p/x`).
+fn same_path(a: &Url, b: &Url) -> bool {
+    a.path().trim_end_matches('/') == b.path().trim_end_matches('/')
 }
 
 fn normal(s: &str) -> String {
@@ -485,6 +490,10 @@ mod tests {
                 "https://shop.example/p/1",
             ),
             (cart.replace("/p/2", "/p/1"), "https://shop.example/p/1"),
+            (
+                cart.replace("/p/2", "/p/1"),
+                "https://www.shop.example/p/1/",
+            ),
         ] {
             let (names, _, aside) = own(&html, url);
             assert_eq!(names, [Some("Acme S2 Earbuds".to_string())], "{html}");
