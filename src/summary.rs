@@ -74,6 +74,13 @@ pub struct MarketplaceStats {
     /// ad's twin of a listing also linked where it may be fetched; when they are
     /// most of the results, the night could not look at the marketplace.
     pub listings_disallowed: u64,
+    /// Search results that linked to pages of another site (not the marketplace's
+    /// host, nor one of its `[search] item_hosts`): not fetched, not its listings.
+    #[serde(default)]
+    pub links_elsewhere: u64,
+    /// The first of them, for whoever checks whether it is another site's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_elsewhere_example: Option<String>,
     /// Searches that stopped at the marketplace's `[search] max_pages` while their
     /// last page still linked to a next one: the listings on later pages were not
     /// looked at (not a trap: those stop on repeated or stale pages).
@@ -394,6 +401,16 @@ impl ScanSummary {
             .failures += 1;
         if self.failure_examples.len() < 20 {
             self.failure_examples.push(example);
+        }
+    }
+
+    /// A search result linking to another site's page, left out (see
+    /// [`MarketplaceStats::links_elsewhere`]).
+    pub(crate) fn link_elsewhere(&mut self, market: &str, url: &url::Url) {
+        let m = self.market(market);
+        m.links_elsewhere += 1;
+        if m.link_elsewhere_example.is_none() {
+            m.link_elsewhere_example = Some(url.to_string());
         }
     }
 

@@ -657,6 +657,34 @@ async fn a_product_bought_together_described_first_is_not_the_listings() {
     assert!(read > 10, "shopusa listings read: {read}");
 }
 
+/// shopusa's search results also link to ads on another site, in the results' own
+/// markup (`a.result-link` to `http://ads.invalid/…`): they are not shopusa's
+/// listings. Left out, never fetched, counted and shown in the night's summary.
+/// Followed, each was fetched as a shopusa listing (here a host that does not
+/// exist: the night failed; a real ad's page was read with shopusa's adapter, and
+/// its findings and complaints named another site's page as shopusa's).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_results_linking_to_another_site_are_not_its_listings() {
+    let run = scan_with(vec![(Site::Shopusa, Fault::LinksElsewhere)]).await;
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+    assert!(
+        run.summary.failures.is_empty(),
+        "{:?}",
+        run.summary.failure_examples
+    );
+    let shopusa = &run.summary.marketplaces["shopusa"];
+    assert!(shopusa.links_elsewhere > 10, "{shopusa:?}");
+    let example = shopusa
+        .link_elsewhere_example
+        .as_deref()
+        .unwrap_or_default();
+    assert!(example.starts_with("http://ads.invalid/"), "{example}");
+    for o in run.store.latest_observations() {
+        let o = o.expect("observation");
+        assert!(!o.listing.url.contains("ads.invalid"), "{}", o.listing.url);
+    }
+}
+
 /// A price box showing the price per item and a former price (`¥1,299.00/件
 /// 原价¥1,623.75`; eBay's `US $149.99/ea Was US $199.99`): the price per item is the
 /// price. Left out as a unit price, the text "held only a former price": no tmart

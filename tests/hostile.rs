@@ -130,6 +130,15 @@ fn careless_marketplace_settings_are_refused() {
             Box::new(|t: String| t.replace("max_pages = 50", "max_pages = 0")),
             vec!["shopusa.toml:16", "search.max_pages", "1 to"],
         ),
+        (
+            Box::new(|t: String| {
+                t.replace(
+                    "max_pages = 50",
+                    "max_pages = 50\nitem_hosts = [\"https://detail.tmall.com/item\"]",
+                )
+            }),
+            vec!["shopusa.toml:17", "search.item_hosts", "not a host name"],
+        ),
     ] {
         let (_d, t) = targets_with("marketplaces/shopusa.toml", edit);
         refused(&t, &says);

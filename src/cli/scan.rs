@@ -573,6 +573,12 @@ fn print_coverage(s: &ScanSummary) {
             0 => String::new(),
             n => format!(", disallowed by robots.txt {n}"),
         };
+        if let (n @ 1.., Some(example)) = (m.links_elsewhere, &m.link_elsewhere_example) {
+            notes.push_str(&format!(
+                "; {n} result link{} to other sites left out (first: {example}; if its pages are {name}'s listings, add its host to [search] item_hosts)",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
         if m.searches_cut > 0 {
             notes.push_str(&format!(
                 "; {} SEARCHES CUT at [search] max_pages with result pages left (listings on later pages not looked at)",

@@ -364,7 +364,60 @@ impl Marketplace {
                 .iter()
                 .map(|r| compile_selector(site, r, "item.reveal").map(|_| r.get_ref().clone()))
                 .collect::<Result<_, _>>()?,
+            item_hosts: m
+                .search
+                .item_hosts
+                .iter()
+                .map(|h| item_host(h, site))
+                .collect::<Result<_, _>>()?,
         })
+    }
+
+    /// Is `url` a page of this marketplace: on its base URL's host (a subdomain of
+    /// it too, `www.` aside: `m.shop.example` for `www.shop.example`) and port, or on
+    /// one of its `[search] item_hosts`? A search result linking elsewhere (another
+    /// shop's ad, a partner's site) is not its listing: read as one, its findings
+    /// were this marketplace's, and a complaint to it named another site's page.
+    pub fn is_its_page(&self, url: &Url) -> bool {
+        let (Some(host), Some(own)) = (url.host_str(), self.base_url.host_str()) else {
+            return false;
+        };
+        let host = host.to_ascii_lowercase();
+        let port = url.port_or_known_default();
+        let own_site = own.to_ascii_lowercase();
+        let own_site = own_site.strip_prefix("www.").unwrap_or(&own_site);
+        let on_site = host == own_site
+            || host
+                .strip_suffix(own_site)
+                .is_some_and(|sub| sub.ends_with('.'));
+        (on_site && port == self.base_url.port_or_known_default())
+            || self.item_hosts.iter().any(|h| match h.split_once(':') {
+                Some((name, p)) => {
+                    *name == host && Some(p) == port.map(|p| p.to_string()).as_deref()
+                }
+                None => *h == host,
+            })
+    }
+}
+
+/// One of `[search] item_hosts`: a host name, with a port where it needs one,
+/// never an address with a scheme or a path.
+fn item_host(h: &toml::Spanned<String>, site: &Site) -> Result<String, ConfigError> {
+    let raw = h.get_ref().trim().to_ascii_lowercase();
+    let parsed = Url::parse(&format!("http://{raw}/")).ok().filter(|u| {
+        let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+        u.host_str().map(|host| format!("{host}{port}")) == Some(raw.clone())
+    });
+    match parsed {
+        Some(_) => Ok(raw),
+        None => Err(site.invalid(
+            h.span(),
+            "search.item_hosts",
+            format!(
+                "`{}` is not a host name: write it as `detail.tmall.com` (no scheme, no path)",
+                h.get_ref()
+            ),
+        )),
     }
 }
 
@@ -1034,6 +1087,34 @@ mod tests {
         assert!(g.price.len() >= 6, "{:?}", g.price);
         assert!(!g.brand.is_empty() && !g.seller.is_empty());
         assert!(g.price.iter().any(|r| r.regex.is_some()));
+    }
+
+    /// Search results linking elsewhere are not the marketplace's listings: its
+    /// pages are on its host (and port), its subdomains (`www.` aside) and its
+    /// `[search] item_hosts`.
+    #[test]
+    fn a_marketplaces_pages_are_on_its_host_its_subdomains_or_its_item_hosts() {
+        let c = super::Config::load(std::path::Path::new("targets/demo")).expect("demo targets");
+        let mut m = c.marketplace("shopusa").expect("shopusa").clone();
+        m.base_url = url::Url::parse("https://www.shop.example/").expect("url");
+        m.item_hosts = vec!["detail.tmall.com".into(), "127.0.0.1:8702".into()];
+        for (u, its) in [
+            ("https://www.shop.example/item/1", true),
+            ("https://shop.example/item/1", true),
+            ("https://m.shop.example/item/1", true),
+            ("https://WWW.Shop.Example/item/1", true),
+            ("https://detail.tmall.com/item.htm?id=1", true),
+            ("http://127.0.0.1:8702/item/1", true),
+            ("http://127.0.0.1:8703/item/1", false),
+            ("https://www.shop.example:8443/item/1", false),
+            ("https://ads.example/item/1", false),
+            ("https://evilshop.example/item/1", false),
+            ("https://shop.example.evil.example/item/1", false),
+            ("https://tmall.com/item/1", false),
+        ] {
+            let url = url::Url::parse(u).expect("url");
+            assert_eq!(m.is_its_page(&url), its, "{u}");
+        }
     }
 
     /// A seller id comes from a page: whatever it holds, the profile page asked for

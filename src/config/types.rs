@@ -543,6 +543,10 @@ pub(super) struct SearchFile {
     pub next_page: Option<Spanned<String>>,
     #[serde(default = "default_max_pages")]
     pub max_pages: usize,
+    /// Hosts other than the marketplace's own whose pages its search results link
+    /// to as its listings (Taobao's results link Tmall's `detail.tmall.com`).
+    #[serde(default)]
+    pub item_hosts: Vec<Spanned<String>>,
 }
 
 fn default_max_pages() -> usize {
@@ -966,6 +970,9 @@ pub struct Marketplace {
     /// What is clicked in a rendered listing page before it is read (`[item]
     /// reveal`: CSS selectors, each checked to parse).
     pub reveal: Vec<String>,
+    /// `[search] item_hosts`: other hosts whose pages are its listings, lowercased,
+    /// each `host` or `host:port` (see [`Marketplace::is_its_page`]).
+    pub item_hosts: Vec<String>,
 }
 
 /// A marketplace's seller profile page.

@@ -343,6 +343,28 @@ pub(super) fn with_percent_off(page: &str, price: Decimal) -> String {
     )
 }
 
+/// A search results page whose every result link is followed by an ad's link to
+/// another site, in the same markup ([`super::Fault::LinksElsewhere`]): the
+/// results' `href="/…"` links get a twin `href="http://ads.invalid/…"`.
+pub(super) fn with_links_elsewhere(page: &str) -> String {
+    let mut out = String::with_capacity(page.len() * 2);
+    for (i, part) in page.split("<a class=\"").enumerate() {
+        if i > 0 {
+            let ad = part
+                .split_once(" href=\"/")
+                .filter(|(class, _)| class.ends_with("link\"") || class.contains("link"))
+                .map(|(class, rest)| {
+                    let path = rest.split('"').next().unwrap_or_default();
+                    format!("<a class=\"{class} href=\"http://ads.invalid/{path}\">Ad</a>")
+                });
+            out.push_str(&ad.unwrap_or_default());
+            out.push_str("<a class=\"");
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// shopusa's item page with a JSON-LD list of one item before its own product
 /// ([`super::Fault::BoughtTogether`]): the first listing of another of the brand's
 /// products (any of them on a page of another brand's), at three tenths of `l`'s

@@ -102,6 +102,10 @@ pub enum Fault {
     /// after the price (`¥1,299.00 ¥1,623.75 -20%`), as Lazada's, Shopee's and
     /// Tmall's do ([`pages::with_percent_off`]).
     PercentOff,
+    /// The search results also link, beside each result, to an ad on another site
+    /// (`http://ads.invalid/…`) in the results' own markup
+    /// ([`pages::with_links_elsewhere`]).
+    LinksElsewhere,
     /// shopusa's item pages describe, before their own product, a "frequently
     /// bought together" list of one item in JSON-LD: another of the brand's
     /// products, at three tenths of the listing's price, as shops' recommendation
@@ -196,7 +200,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -232,6 +236,7 @@ impl FromStr for Fault {
             "tier-price" => Fault::TierPrice,
             "percent-off" => Fault::PercentOff,
             "bought-together" => Fault::BoughtTogether,
+            "links-elsewhere" => Fault::LinksElsewhere,
             "other-offers" => Fault::OtherOffers,
             "per-item" => Fault::PerItem,
             "presale" => Fault::Presale,
@@ -518,6 +523,9 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
         return match pages::search(c, site, cat, page, endless, st.weight) {
             Some(body) if st.has(|f| matches!(f, Fault::RedesignSearch)).is_some() => {
                 html(site, pages::redesigned(&body, "link"))
+            }
+            Some(body) if st.has(|f| matches!(f, Fault::LinksElsewhere)).is_some() => {
+                html(site, pages::with_links_elsewhere(&body))
             }
             Some(body) => html(site, body),
             None => not_found(),

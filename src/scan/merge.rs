@@ -630,6 +630,10 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
             e.listings_in_results += st.listings_in_results;
             e.listings_disallowed += st.listings_disallowed;
             e.searches_cut += st.searches_cut;
+            e.links_elsewhere += st.links_elsewhere;
+            if e.link_elsewhere_example.is_none() {
+                e.link_elsewhere_example = st.link_elsewhere_example.clone();
+            }
             e.no_offer_pages += st.no_offer_pages;
             e.prices_in_cart += st.prices_in_cart;
         }

@@ -1074,6 +1074,10 @@ impl<'a> Run<'a> {
             };
             let before = found.count;
             for item in links.items {
+                if !m.is_its_page(&item) {
+                    self.with(|s| s.link_elsewhere(&m.name, &item));
+                    continue;
+                }
                 if !found.send(canonical(item)).await {
                     return Ok(false);
                 }
