@@ -364,12 +364,7 @@ impl Marketplace {
                 .iter()
                 .map(|r| compile_selector(site, r, "item.reveal").map(|_| r.get_ref().clone()))
                 .collect::<Result<_, _>>()?,
-            item_hosts: m
-                .search
-                .item_hosts
-                .iter()
-                .map(|h| item_host(h, site))
-                .collect::<Result<_, _>>()?,
+            item_hosts: item_hosts(&m.search.item_hosts, site)?,
         })
     }
 
@@ -398,6 +393,11 @@ impl Marketplace {
                 None => *h == host,
             })
     }
+}
+
+/// `[search] item_hosts`, each checked by [`item_host`].
+fn item_hosts(hosts: &[toml::Spanned<String>], site: &Site) -> Result<Vec<String>, ConfigError> {
+    hosts.iter().map(|h| item_host(h, site)).collect()
 }
 
 /// One of `[search] item_hosts`: a host name, with a port where it needs one,

@@ -593,16 +593,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         doc: &doc,
         products: own.products,
         own_note: own.note,
-        unread: own.set_aside.or_else(|| {
-            (sd.bad_json_ld > 0).then(|| {
-                format!(
-                    "not in structured data ({} JSON-LD script{} on the page could not be read \
-                     as JSON)",
-                    sd.bad_json_ld,
-                    if sd.bad_json_ld == 1 { "" } else { "s" }
-                )
-            })
-        }),
+        unread: own.set_aside.or_else(|| unreadable_json_ld(sd.bad_json_ld)),
         sources: BTreeMap::new(),
         missing: BTreeMap::new(),
         choices: BTreeMap::new(),
@@ -652,6 +643,18 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         missing: r.missing,
         unreadable: None,
     }
+}
+
+/// Why a field is not in structured data where `bad` JSON-LD scripts could not
+/// be read as JSON: "not in structured data" alone would be untrue.
+fn unreadable_json_ld(bad: usize) -> Option<String> {
+    (bad > 0).then(|| {
+        format!(
+            "not in structured data ({bad} JSON-LD script{} on the page could not be read as \
+             JSON)",
+            if bad == 1 { "" } else { "s" }
+        )
+    })
 }
 
 /// Reads one listing page's fields, noting where each came from and why a

@@ -109,6 +109,17 @@ pub(crate) fn own_products<'d>(
         };
         return set_aside(products, &described, &why, best, page_url);
     }
+    keep_own(products, &chosen, &described, best)
+}
+
+/// The page's own products (`chosen`, the first the one read), then every other
+/// that agrees with it, and a note naming what was left out.
+fn keep_own<'d>(
+    products: Vec<Sourced<'d>>,
+    chosen: &[usize],
+    described: &[usize],
+    best: Named,
+) -> OwnProducts<'d> {
     let own = products[chosen[0]].1;
     let kept: Vec<Sourced<'d>> = chosen
         .iter()
