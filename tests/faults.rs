@@ -685,6 +685,56 @@ async fn search_results_linking_to_another_site_are_not_its_listings() {
     }
 }
 
+/// shopusa's item pages redirect (301) to the same path on another host
+/// (`localhost` instead of its `127.0.0.1`), another shop selling the product at
+/// three tenths of the price. Nothing is read from those pages as shopusa's
+/// listings, whatever their addresses look like: each fails as
+/// `redirected_off_site`, naming where it went and the `item_hosts` entry that
+/// would make that host shopusa's. Before, the other shop's page was read as the
+/// listing (its address matched shopusa's listing pattern): its price was a
+/// below-floor finding against a listing that asked the floor, and a complaint to
+/// shopusa named a page it does not serve.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listing_redirected_to_another_site_is_not_read_as_its_listing() {
+    let run = scan_with(vec![(Site::Shopusa, Fault::MovedElsewhere)]).await;
+    let shopusa = run.config.marketplace("shopusa").expect("shopusa");
+    let listings = run
+        .server
+        .ground_truth()
+        .listings
+        .iter()
+        .filter(|l| l.marketplace == "shopusa")
+        .count() as u64;
+    assert!(listings > 10);
+    assert_eq!(
+        run.summary.failures.get("redirected_off_site").copied(),
+        Some(listings),
+        "{:?}",
+        run.summary.failure_examples
+    );
+    let example = run
+        .summary
+        .failure_examples
+        .iter()
+        .find(|e| e.contains("another site"))
+        .cloned()
+        .unwrap_or_default();
+    let port = shopusa.base_url.port().expect("the demo's port");
+    assert!(
+        example.contains(&format!("redirected to http://localhost:{port}/item/"))
+            && example.contains("add it to its [search] item_hosts"),
+        "{example}"
+    );
+    for o in run.store.latest_observations() {
+        let o = o.expect("observation");
+        assert_ne!(o.listing.marketplace, "shopusa", "{}", o.listing.url);
+    }
+    // The other marketplaces' violations are all found.
+    for missed in &run.detection.missed {
+        assert!(missed.contains("shopusa"), "{missed}");
+    }
+}
+
 /// A price box showing the price per item and a former price (`¥1,299.00/件
 /// 原价¥1,623.75`; eBay's `US $149.99/ea Was US $199.99`): the price per item is the
 /// price. Left out as a unit price, the text "held only a former price": no tmart

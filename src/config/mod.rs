@@ -378,17 +378,25 @@ impl Marketplace {
             return false;
         };
         let host = host.to_ascii_lowercase();
-        let port = url.port_or_known_default();
+        // The port written, `None` for the scheme's own: `http://shop.example` and
+        // `https://shop.example` are one site (a base URL written `http://` whose
+        // pages answer from `https://` is not another site's).
+        let port = url.port();
         let own_site = own.to_ascii_lowercase();
         let own_site = own_site.strip_prefix("www.").unwrap_or(&own_site);
         let on_site = host == own_site
             || host
                 .strip_suffix(own_site)
                 .is_some_and(|sub| sub.ends_with('.'));
-        (on_site && port == self.base_url.port_or_known_default())
+        (on_site && port == self.base_url.port())
             || self.item_hosts.iter().any(|h| match h.split_once(':') {
                 Some((name, p)) => {
-                    *name == host && Some(p) == port.map(|p| p.to_string()).as_deref()
+                    *name == host
+                        && Some(p)
+                            == url
+                                .port_or_known_default()
+                                .map(|p| p.to_string())
+                                .as_deref()
                 }
                 None => *h == host,
             })
@@ -1107,6 +1115,10 @@ mod tests {
             ("http://127.0.0.1:8702/item/1", true),
             ("http://127.0.0.1:8703/item/1", false),
             ("https://www.shop.example:8443/item/1", false),
+            // Another scheme on its own default port is the same site.
+            ("http://www.shop.example/item/1", true),
+            ("https://www.shop.example:443/item/1", true),
+            ("http://www.shop.example:443/item/1", false),
             ("https://ads.example/item/1", false),
             ("https://evilshop.example/item/1", false),
             ("https://shop.example.evil.example/item/1", false),

@@ -12,6 +12,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::catalog::{Catalog, DemoListing, Site};
@@ -36,6 +37,12 @@ pub enum Fault {
     /// Item pages answer `301 Moved Permanently` once, to the same page with a
     /// tracking parameter (`?ref=moved`), as marketplaces do.
     Moved,
+    /// Item pages answer `301 Moved Permanently` to the same path on another site
+    /// (`http://localhost:PORT/…`, another host to the crawler), whose page sells
+    /// the product at three tenths of the price: a listing's address sending the
+    /// buyer to another shop (the seller's own, a partner's, a domain the
+    /// marketplace does not own).
+    MovedElsewhere,
     /// Search pages never end.
     EndlessPagination,
     /// robots.txt answers 500.
@@ -199,7 +206,7 @@ impl Wall {
 
 impl FromStr for Fault {
     type Err = String;
-    /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`,
+    /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`, `moved-elsewhere`,
     /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
@@ -218,6 +225,7 @@ impl FromStr for Fault {
             "reset" => Fault::Reset { every: n()?.max(1) },
             "redirect-loop" => Fault::RedirectLoop,
             "moved" => Fault::Moved,
+            "moved-elsewhere" => Fault::MovedElsewhere,
             "endless-pagination" => Fault::EndlessPagination,
             "robots-500" => Fault::Robots500,
             "crawl-delay" => Fault::CrawlDelay { secs: n()? },
@@ -459,7 +467,13 @@ async fn handle(State(st): State<Arc<SiteState>>, req: Request) -> Response {
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let mut response = respond(&st, &uri).await;
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let mut response = respond(&st, &uri, &host).await;
     // Validators on every successful page: an ETag from the exact bytes, so an
     // unchanged page answers 304 to a conditional request.
     let resets = st.has(|f| matches!(f, Fault::Reset { .. })).is_some();
@@ -486,7 +500,7 @@ async fn handle(State(st): State<Arc<SiteState>>, req: Request) -> Response {
     response
 }
 
-async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
+async fn respond(st: &SiteState, uri: &axum::http::Uri, host: &str) -> Response {
     let path = uri.path();
     let query = uri.query().unwrap_or("");
     let site = st.site;
@@ -532,6 +546,9 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri) -> Response {
         };
     }
     if let Some(l) = item_id(site, path).and_then(|id| c.find(site, id)) {
+        if let Some(r) = moved_elsewhere(st, c, l, host, path) {
+            return r;
+        }
         return item(st, c, l, path, query);
     }
     let seller_prefix = match site {
@@ -768,6 +785,28 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
 }
 
 /// A listing's page: 410 once removed, else the page as the site's faults shape it.
+/// The `moved-elsewhere` fault: asked at the site's address (`127.0.0.1`), an
+/// item page sends the crawler to the same path at `localhost`, another host to
+/// it; asked there, it is another shop's page of the product at three tenths of
+/// the price.
+fn moved_elsewhere(
+    st: &SiteState,
+    c: &Catalog,
+    l: &DemoListing,
+    host: &str,
+    path: &str,
+) -> Option<Response> {
+    st.has(|f| matches!(f, Fault::MovedElsewhere))?;
+    if let Some(port) = host.strip_prefix("127.0.0.1:") {
+        let to = format!("http://localhost:{port}{path}");
+        return Some((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response());
+    }
+    let mut other = l.clone();
+    other.price = (l.price * Decimal::new(3, 1)).round_dp(2);
+    other.coupon = None;
+    Some(item(st, c, &other, path, ""))
+}
+
 fn item(st: &SiteState, c: &Catalog, l: &DemoListing, path: &str, query: &str) -> Response {
     let site = st.site;
     if let Some(answer) = no_page(st, c, l) {

@@ -636,6 +636,10 @@ impl<'a> Run<'a> {
         role: PageRole,
         capture_seq: u64,
     ) -> bool {
+        if !page.redirects.is_empty() && !m.is_its_page(&page.final_url) {
+            self.off_site(m, url, page, role);
+            return false;
+        }
         if !self.usable(m, url, page, role, capture_seq) {
             return false;
         }
@@ -785,6 +789,30 @@ impl<'a> Run<'a> {
                 s.snapshot_bytes_stored += snap.stored_size;
             }
         });
+    }
+
+    /// A page's address redirected to another site (a listing sending the buyer to
+    /// the seller's own shop, a domain the marketplace does not own): nothing is
+    /// read from it, whatever it shows. Read as the marketplace's page, another
+    /// shop's price became a finding against the listing and a complaint to the
+    /// marketplace; its 404 closed the listing's case as taken down. Not a takedown
+    /// either: a marketplace moving to a new domain sends every listing there.
+    fn off_site(&self, m: &Marketplace, url: &Url, page: &Page, role: PageRole) {
+        let to = page.final_url.as_str();
+        tracing::warn!(marketplace = %m.name, %url, to, "page redirected to another site: nothing is concluded from it");
+        let host = match (page.final_url.host_str(), page.final_url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (h, _) => h.unwrap_or_default().to_string(),
+        };
+        self.fail(
+            m,
+            role,
+            "redirected_off_site",
+            format!(
+                "{url}: redirected to {to}, another site's page (if {host}'s pages are {}'s, add it to its [search] item_hosts)",
+                m.name
+            ),
+        );
     }
 
     /// A listing's address redirected to a page that is no listing (a search,
