@@ -389,16 +389,12 @@ impl Marketplace {
                 .strip_suffix(own_site)
                 .is_some_and(|sub| sub.ends_with('.'));
         (on_site && port == self.base_url.port())
-            || self.item_hosts.iter().any(|h| match h.split_once(':') {
-                Some((name, p)) => {
-                    *name == host
-                        && Some(p)
-                            == url
-                                .port_or_known_default()
-                                .map(|p| p.to_string())
-                                .as_deref()
+            || self.item_hosts.iter().any(|h| {
+                let url_port = url.port_or_known_default().map(|p| p.to_string());
+                match host_and_port(h) {
+                    (name, Some(p)) => name == host && Some(p) == url_port.as_deref(),
+                    (name, None) => name == host,
                 }
-                None => *h == host,
             })
     }
 }
@@ -408,13 +404,23 @@ fn item_hosts(hosts: &[toml::Spanned<String>], site: &Site) -> Result<Vec<String
     hosts.iter().map(|h| item_host(h, site)).collect()
 }
 
+/// `host:port` as its host and port, `host` (an IPv6 `[::1]` too) as a host alone.
+fn host_and_port(h: &str) -> (&str, Option<&str>) {
+    match h.rsplit_once(':') {
+        Some((name, p)) if !h.ends_with(']') => (name, Some(p)),
+        _ => (h, None),
+    }
+}
+
 /// One of `[search] item_hosts`: a host name, with a port where it needs one,
 /// never an address with a scheme or a path.
 fn item_host(h: &toml::Spanned<String>, site: &Site) -> Result<String, ConfigError> {
     let raw = h.get_ref().trim().to_ascii_lowercase();
+    // The port as written: `Url` drops the default one (`shop.example:80` parses as
+    // `shop.example`), which is still a host and a port.
+    let (name, port) = host_and_port(&raw);
     let parsed = Url::parse(&format!("http://{raw}/")).ok().filter(|u| {
-        let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
-        u.host_str().map(|host| format!("{host}{port}")) == Some(raw.clone())
+        u.host_str() == Some(name) && port.is_none_or(|p| p.parse::<u16>().is_ok_and(|p| p > 0))
     });
     match parsed {
         Some(_) => Ok(raw),
@@ -1105,7 +1111,11 @@ mod tests {
         let c = super::Config::load(std::path::Path::new("targets/demo")).expect("demo targets");
         let mut m = c.marketplace("shopusa").expect("shopusa").clone();
         m.base_url = url::Url::parse("https://www.shop.example/").expect("url");
-        m.item_hosts = vec!["detail.tmall.com".into(), "127.0.0.1:8702".into()];
+        m.item_hosts = vec![
+            "detail.tmall.com".into(),
+            "127.0.0.1:8702".into(),
+            "[::1]:8080".into(),
+        ];
         for (u, its) in [
             ("https://www.shop.example/item/1", true),
             ("https://shop.example/item/1", true),
@@ -1114,6 +1124,8 @@ mod tests {
             ("https://detail.tmall.com/item.htm?id=1", true),
             ("http://127.0.0.1:8702/item/1", true),
             ("http://127.0.0.1:8703/item/1", false),
+            ("http://[::1]:8080/item/1", true),
+            ("http://[::1]/item/1", false),
             ("https://www.shop.example:8443/item/1", false),
             // Another scheme on its own default port is the same site.
             ("http://www.shop.example/item/1", true),
@@ -1126,6 +1138,38 @@ mod tests {
         ] {
             let url = url::Url::parse(u).expect("url");
             assert_eq!(m.is_its_page(&url), its, "{u}");
+        }
+    }
+
+    /// `[search] item_hosts` takes a host, with a port where it needs one (the
+    /// scheme's default too: `shop.example:80` was refused as "not a host name"),
+    /// never an address.
+    #[test]
+    fn an_item_host_is_a_host_and_a_port() {
+        let site = super::Site {
+            path: std::path::Path::new("shopusa.toml"),
+            src: "",
+        };
+        let host = |h: &str| super::item_host(&toml::Spanned::new(0..0, h.to_string()), &site);
+        for ok in [
+            "detail.tmall.com",
+            "Shop.Example:80",
+            "127.0.0.1:8702",
+            "[::1]:8080",
+            "[::1]",
+        ] {
+            assert_eq!(host(ok).ok(), Some(ok.to_ascii_lowercase()), "{ok}");
+        }
+        for refused in [
+            "https://detail.tmall.com/item",
+            "detail.tmall.com/item",
+            "shop.example:http",
+            "shop.example:0",
+            "shop.example:99999",
+            "",
+        ] {
+            let e = host(refused).expect_err(refused).to_string();
+            assert!(e.contains("not a host name"), "{refused}: {e}");
         }
     }
 

@@ -453,26 +453,22 @@ async fn handle(State(st): State<Arc<SiteState>>, req: Request) -> Response {
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
-    let user_agent = req
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let (user_agent, if_none_match, host) = {
+        let value = |name| {
+            req.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        (
+            value(header::USER_AGENT).unwrap_or_default(),
+            value(header::IF_NONE_MATCH),
+            value(header::HOST).unwrap_or_default(),
+        )
+    };
     if let Some(Fault::Slow { millis }) = st.has(|f| matches!(f, Fault::Slow { .. })) {
         tokio::time::sleep(Duration::from_millis(millis)).await;
     }
-    let if_none_match = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
     let mut response = respond(&st, &uri, &host).await;
     // Validators on every successful page: an ETag from the exact bytes, so an
     // unchanged page answers 304 to a conditional request.
