@@ -368,27 +368,32 @@ impl Marketplace {
         })
     }
 
-    /// Is `url` a page of this marketplace: on its base URL's host (a subdomain of
-    /// it too, `www.` aside: `m.shop.example` for `www.shop.example`) and port, or on
-    /// one of its `[search] item_hosts`? A search result linking elsewhere (another
-    /// shop's ad, a partner's site) is not its listing: read as one, its findings
-    /// were this marketplace's, and a complaint to it named another site's page.
+    /// Is `url` a page of this marketplace: on its base URL's site (the same
+    /// registrable domain, by the Public Suffix List: `m.shop.example` and
+    /// `item.shop.example` for `search.shop.example`, as Mercado Libre's items at
+    /// `articulo.` are its search's at `listado.`, but not `shop2.myshopify.com`
+    /// for `shop1.myshopify.com`) and port, or on one of its `[search]
+    /// item_hosts`? A search result linking elsewhere (another shop's ad, a
+    /// partner's site) or a listing redirecting there is not its listing: read as
+    /// one, its findings were this marketplace's, and a complaint to it named
+    /// another site's page.
     pub fn is_its_page(&self, url: &Url) -> bool {
-        let (Some(host), Some(own)) = (url.host_str(), self.base_url.host_str()) else {
+        let Some(host) = url.host_str() else {
             return false;
         };
-        let host = host.to_ascii_lowercase();
+        let on_site = match (url.host(), self.base_url.host()) {
+            (Some(url::Host::Domain(h)), Some(url::Host::Domain(own))) => {
+                let (h, own) = (h.to_ascii_lowercase(), own.to_ascii_lowercase());
+                h == own || psl::domain_str(&h).is_some_and(|d| psl::domain_str(&own) == Some(d))
+            }
+            (Some(h), Some(own)) => h == own,
+            _ => false,
+        };
         // The port written, `None` for the scheme's own: `http://shop.example` and
         // `https://shop.example` are one site (a base URL written `http://` whose
         // pages answer from `https://` is not another site's).
-        let port = url.port();
-        let own_site = own.to_ascii_lowercase();
-        let own_site = own_site.strip_prefix("www.").unwrap_or(&own_site);
-        let on_site = host == own_site
-            || host
-                .strip_suffix(own_site)
-                .is_some_and(|sub| sub.ends_with('.'));
-        (on_site && port == self.base_url.port())
+        let host = host.to_ascii_lowercase();
+        (on_site && url.port() == self.base_url.port())
             || self.item_hosts.iter().any(|h| {
                 let url_port = url.port_or_known_default().map(|p| p.to_string());
                 match host_and_port(h) {
@@ -1104,10 +1109,10 @@ mod tests {
     }
 
     /// Search results linking elsewhere are not the marketplace's listings: its
-    /// pages are on its host (and port), its subdomains (`www.` aside) and its
+    /// pages are on its site (its registrable domain, and port) and its
     /// `[search] item_hosts`.
     #[test]
-    fn a_marketplaces_pages_are_on_its_host_its_subdomains_or_its_item_hosts() {
+    fn a_marketplaces_pages_are_on_its_site_or_its_item_hosts() {
         let c = super::Config::load(std::path::Path::new("targets/demo")).expect("demo targets");
         let mut m = c.marketplace("shopusa").expect("shopusa").clone();
         m.base_url = url::Url::parse("https://www.shop.example/").expect("url");
@@ -1127,6 +1132,7 @@ mod tests {
             ("http://[::1]:8080/item/1", true),
             ("http://[::1]/item/1", false),
             ("https://www.shop.example:8443/item/1", false),
+            ("https://item.shop.example/1", true),
             // Another scheme on its own default port is the same site.
             ("http://www.shop.example/item/1", true),
             ("https://www.shop.example:443/item/1", true),
@@ -1138,6 +1144,77 @@ mod tests {
         ] {
             let url = url::Url::parse(u).expect("url");
             assert_eq!(m.is_its_page(&url), its, "{u}");
+        }
+    }
+
+    /// One registrable domain is one site, by the Public Suffix List: Mercado
+    /// Libre's items (`articulo.`) are its search's (`listado.`; before, only
+    /// subdomains of the base URL's host were), one myshopify.com shop is not
+    /// another's, an address is only itself.
+    #[test]
+    fn one_registrable_domain_is_one_site() {
+        let c = super::Config::load(std::path::Path::new("targets/demo")).expect("demo targets");
+        let mut m = c.marketplace("shopusa").expect("shopusa").clone();
+        for (base, u, its) in [
+            (
+                "https://listado.mercadolibre.com.ar/",
+                "https://articulo.mercadolibre.com.ar/MLA-1",
+                true,
+            ),
+            (
+                "https://listado.mercadolibre.com.ar/",
+                "https://www.mercadolibre.com.ar/p/MLA1",
+                true,
+            ),
+            (
+                "https://listado.mercadolibre.com.ar/",
+                "https://mercadolibre.com.ar.evil.example/",
+                false,
+            ),
+            (
+                "https://s.taobao.com/",
+                "https://item.taobao.com/item.htm?id=1",
+                true,
+            ),
+            (
+                "https://s.taobao.com/",
+                "https://detail.tmall.com/item.htm?id=1",
+                false,
+            ),
+            (
+                "https://shop1.myshopify.com/",
+                "https://shop2.myshopify.com/products/x",
+                false,
+            ),
+            (
+                "https://search.example.co.uk/",
+                "https://item.example.co.uk/1",
+                true,
+            ),
+            (
+                "https://search.example.co.uk/",
+                "https://other.co.uk/1",
+                false,
+            ),
+            (
+                "http://127.0.0.1:8702/",
+                "http://127.0.0.2:8702/item/1",
+                false,
+            ),
+            (
+                "http://127.0.0.1:8702/",
+                "http://localhost:8702/item/1",
+                false,
+            ),
+            (
+                "http://localhost:8702/",
+                "http://localhost:8702/item/1",
+                true,
+            ),
+        ] {
+            m.base_url = url::Url::parse(base).expect("url");
+            let url = url::Url::parse(u).expect("url");
+            assert_eq!(m.is_its_page(&url), its, "{base} {u}");
         }
     }
 
