@@ -278,8 +278,10 @@ impl PageNames {
                 addresses.push(u);
             }
         }
+        // An icon's `<svg><title>` ("Cart", a rail item's name) is no heading.
         let headings = doc
             .select(&HEADINGS)
+            .filter(|e| e.value().name.ns == html5ever::ns!(html))
             .map(|e| match e.value().attr("content") {
                 Some(c) => normal(c),
                 None => normal(&e.text().collect::<String>()),
@@ -456,6 +458,21 @@ mod tests {
             aside.contains("19.99") && aside.contains("249.99") && aside.contains("none"),
             "{aside}"
         );
+    }
+
+    /// An icon's `<svg><title>` naming a rail's product (its button's label) does
+    /// not make it the page's: before, it was the page's "heading".
+    #[test]
+    fn an_icon_s_title_is_no_heading() {
+        let html = format!(
+            r#"<script type="application/ld+json">[{}, {}]</script><h1>Audio deals</h1>
+            <button><svg viewBox="0 0 8 8"><title>Acme S2 Earbuds</title><path d="M0 0h8v8H0z"/></svg></button>"#,
+            ld("Acme S2 Earbuds", "59.00", None),
+            ld(X1, "249.99", None)
+        );
+        let (_, note, aside) = own(&html, "https://shop.example/p/1");
+        assert!(note.is_none(), "{note:?}");
+        assert!(aside.expect("set aside").contains("none"));
     }
 
     #[test]
