@@ -491,6 +491,58 @@ async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
     assert!(shown > 0, "{:?}", reasons(&control));
 }
 
+/// Removed shopusa listings redirect to another site (`removed-elsewhere`: the
+/// same path at `localhost`), which answers 410: that is the other site's answer,
+/// no takedown of the listing, in one scan and in a sharded night alike (the
+/// rechecks fail as `redirected_off_site`, and the findings stay open). Before,
+/// the 410 was read as the listing's: its 12 findings were resolved as "listing
+/// removed: the page answered HTTP 410", on another site's word.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_sites_410_is_no_takedown_in_one_scan_or_in_shards() {
+    use brandguard::scan::{ScanOptions, merge, run};
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_control_dir, control) = common::fresh_store();
+    let (_target_dir, target) = common::fresh_store();
+    let shards = tempfile::tempdir().unwrap();
+    let resolved =
+        |st: &brandguard::evidence::Store| -> std::collections::BTreeMap<String, String> {
+            st.findings()
+                .map(|f| f.unwrap())
+                .filter_map(|f| Some((f.key(), f.resolved?.reason)))
+                .collect()
+        };
+    // Takedowns start on night 3.
+    server.set_faults(vec![(Site::Shopusa, Fault::RemovedElsewhere)]);
+    for night in 0..5 {
+        server.set_night(night);
+        common::night(&config, &control, night).await;
+        let mut narrowed = config.clone();
+        let plan = brandguard::shard::apply(&mut narrowed, "0/1".parse().unwrap());
+        let path = shards.path().join(format!("night{night}"));
+        let shard = brandguard::evidence::Store::open(&path).unwrap();
+        let mut merged = brandguard::scan::shard_context(&target).unwrap();
+        merged.open_listings = plan.rechecks(&narrowed, &merged.open_listings);
+        let opts = ScanOptions {
+            as_of: Some(brandguard::demo::night_date(night)),
+            merged,
+            shard: Some(plan),
+            ..ScanOptions::default()
+        };
+        let _ = run(&narrowed, &shard, opts).await;
+        merge::merge(&config, &target, &[(path, shard)]).expect("the merge");
+        assert_eq!(resolved(&target), resolved(&control), "night {night}");
+    }
+    let removed = |market: &str| {
+        resolved(&control)
+            .iter()
+            .filter(|(k, why)| k.starts_with(market) && why.starts_with("listing removed"))
+            .count()
+    };
+    assert_eq!(removed("shopusa/"), 0, "{:?}", resolved(&control));
+    // The other marketplaces' takedowns were seen.
+    assert!(removed("bidbay/") > 0, "{:?}", resolved(&control));
+}
+
 /// A Taobao-like marketplace says "this item is gone" in Chinese and in GBK, as its
 /// pages are: that notice is known for what it is (a soft 404, nothing read from
 /// it), not read as a listing whose title and price went missing.

@@ -70,6 +70,7 @@ struct DemoArgs {
     /// bought-together (shopusa's pages describe another product in JSON-LD before their own),
     /// links-elsewhere (search results also link to ads on another site, in the results' markup),
     /// moved-elsewhere (item pages redirect to another host selling at three tenths of the price),
+    /// removed-elsewhere (removed listings redirect to another host, which answers 410),
     /// other-offers (tmart's price box also shows a used offer and other sellers'),
     /// per-item (tmart's price box shows the price per item, "/件", and a former price),
     /// price-in-cart (tmart's item pages show the price only in the cart), stale-structured-price

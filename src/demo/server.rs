@@ -43,6 +43,10 @@ pub enum Fault {
     /// buyer to another shop (the seller's own, a partner's, a domain the
     /// marketplace does not own).
     MovedElsewhere,
+    /// Removed listings answer `301 Moved Permanently` to the same path on another
+    /// site (as `MovedElsewhere`), which answers 410: the seller's own shop saying
+    /// the item is gone there.
+    RemovedElsewhere,
     /// Search pages never end.
     EndlessPagination,
     /// robots.txt answers 500.
@@ -207,7 +211,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`, `moved-elsewhere`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -226,6 +230,7 @@ impl FromStr for Fault {
             "redirect-loop" => Fault::RedirectLoop,
             "moved" => Fault::Moved,
             "moved-elsewhere" => Fault::MovedElsewhere,
+            "removed-elsewhere" => Fault::RemovedElsewhere,
             "endless-pagination" => Fault::EndlessPagination,
             "robots-500" => Fault::Robots500,
             "crawl-delay" => Fault::CrawlDelay { secs: n()? },
@@ -781,10 +786,11 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
 }
 
 /// A listing's page: 410 once removed, else the page as the site's faults shape it.
-/// The `moved-elsewhere` fault: asked at the site's address (`127.0.0.1`), an
-/// item page sends the crawler to the same path at `localhost`, another host to
-/// it; asked there, it is another shop's page of the product at three tenths of
-/// the price.
+/// The `moved-elsewhere` fault (`removed-elsewhere`: for removed listings only):
+/// asked at the site's address (`127.0.0.1`), an item page sends the crawler to
+/// the same path at `localhost`, another host to it; asked there, it is another
+/// shop's page of the product at three tenths of the price (a 410 for a removed
+/// listing).
 fn moved_elsewhere(
     st: &SiteState,
     c: &Catalog,
@@ -792,7 +798,11 @@ fn moved_elsewhere(
     host: &str,
     path: &str,
 ) -> Option<Response> {
-    st.has(|f| matches!(f, Fault::MovedElsewhere))?;
+    let every = st.has(|f| matches!(f, Fault::MovedElsewhere)).is_some();
+    let removed = l.removed && st.has(|f| matches!(f, Fault::RemovedElsewhere)).is_some();
+    if !every && !removed {
+        return None;
+    }
     if let Some(port) = host.strip_prefix("127.0.0.1:") {
         let to = format!("http://localhost:{port}{path}");
         return Some((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response());
