@@ -273,6 +273,11 @@ pub struct ScanSummary {
     pub failures: BTreeMap<String, u64>,
     /// A few failed URLs with their errors, for a first look.
     pub failure_examples: Vec<String>,
+    /// The first failed page of each reason of `failures`, with its error: the
+    /// examples above may all be of one reason, and the night's last lines say
+    /// what and where for every kind of failure.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub failure_first: BTreeMap<String, String>,
     /// Marketplaces this scan could not look at (unreachable, robots.txt
     /// unreachable, a search page or a listing page that failed or was refused): no
     /// listing of theirs counts as unseen in this scan.
@@ -394,11 +399,20 @@ impl ScanSummary {
     }
 
     pub(crate) fn fail(&mut self, market: &str, reason: &str, example: String) {
-        *self.failures.entry(reason.to_string()).or_default() += 1;
+        self.count_failure(reason.to_string(), example);
         self.marketplaces
             .entry(market.to_string())
             .or_default()
             .failures += 1;
+    }
+
+    /// One more failure for `reason`, with its example (kept among the first 20,
+    /// and as the reason's first).
+    fn count_failure(&mut self, reason: String, example: String) {
+        *self.failures.entry(reason.clone()).or_default() += 1;
+        self.failure_first
+            .entry(reason)
+            .or_insert_with(|| example.clone());
         if self.failure_examples.len() < 20 {
             self.failure_examples.push(example);
         }
@@ -420,37 +434,22 @@ impl ScanSummary {
     /// pages that were read are whole and its open listings are rechecked at their
     /// address anyway.
     pub(crate) fn cut_search(&mut self, market: &str, example: String) {
-        *self
-            .failures
-            .entry("search_cut_at_max_pages".to_string())
-            .or_default() += 1;
+        self.count_failure("search_cut_at_max_pages".to_string(), example);
         self.market(market).searches_cut += 1;
-        if self.failure_examples.len() < 20 {
-            self.failure_examples.push(example);
-        }
     }
 
     /// A seller's profile page that could not be read: a failure of the night
     /// (under `seller_profile_REASON`), but not of its marketplace's listings.
     pub(crate) fn fail_profile(&mut self, reason: &str, example: String) {
-        *self
-            .failures
-            .entry(format!("seller_profile_{reason}"))
-            .or_default() += 1;
+        self.count_failure(format!("seller_profile_{reason}"), example);
         self.seller_profiles_failed += 1;
-        if self.failure_examples.len() < 20 {
-            self.failure_examples.push(example);
-        }
     }
 
     /// A page the browser could not render: a failure of the night (under
     /// `render_REASON`), not of its marketplace's listings (their bytes are kept).
     pub(crate) fn fail_render(&mut self, reason: &str, example: String) {
-        *self.failures.entry(format!("render_{reason}")).or_default() += 1;
+        self.count_failure(format!("render_{reason}"), example);
         self.renders_failed += 1;
-        if self.failure_examples.len() < 20 {
-            self.failure_examples.push(example);
-        }
     }
 
     pub(crate) fn market(&mut self, market: &str) -> &mut MarketplaceStats {

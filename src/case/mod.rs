@@ -840,17 +840,21 @@ impl<'a> CasePass<'a> {
         })
     }
 
-    /// "another listing, ID (URL)" when capture `seq` (a redirect answering the
-    /// finding's listing address) ended at the address of another listing of the
-    /// finding's marketplace, by its adapter's `listing_id_from_url`.
+    /// Where capture `seq` (a redirect answering the finding's listing address)
+    /// ended, when that says more than "a page that is no listing": "another site,
+    /// URL" off the finding's marketplace ([`Marketplace::is_its_page`]), "another
+    /// listing, ID (URL)" at the address of another of its listings, by its
+    /// adapter's `listing_id_from_url`.
+    ///
+    /// [`Marketplace::is_its_page`]: crate::config::Marketplace::is_its_page
     fn another_listing(&self, f: &crate::judge::Finding, seq: u64) -> Option<String> {
         let rec = self.store.log_record(seq).ok()??;
         let landed = rec.payload.pointer("/page/final_url")?.as_str()?;
-        let pattern = self
-            .config
-            .marketplace(&f.marketplace)?
-            .listing_id_from_url
-            .as_ref()?;
+        let m = self.config.marketplace(&f.marketplace)?;
+        if url::Url::parse(landed).is_ok_and(|u| !m.is_its_page(&u)) {
+            return Some(format!("another site, {landed}"));
+        }
+        let pattern = m.listing_id_from_url.as_ref()?;
         let id = pattern.captures(landed)?.get(1)?.as_str();
         (id != f.listing_id).then(|| format!("another listing, {id} ({landed})"))
     }
@@ -1417,8 +1421,9 @@ fn resolution_of(
         let how = if matches!(status, 404 | 410) {
             format!("the page answered HTTP {status}")
         } else if (300..400).contains(status) {
-            // Sent to another listing (see `Run::moved_to_another`), or off to a
-            // search, category or home page (see `Run::off_listing`).
+            // Sent to another listing (see `Run::moved_to_another`), to another
+            // site (`Run::off_site`), or off to a search, category or home page
+            // (see `Run::off_listing`).
             match another_listing(*seq) {
                 Some(other) => format!("its address redirects (HTTP {status}) to {other}"),
                 None => {

@@ -610,6 +610,13 @@ fn print_troubles(s: &ScanSummary) {
     if !s.failures.is_empty() {
         let f: Vec<String> = s.failures.iter().map(|(k, n)| format!("{k} {n}")).collect();
         println!("failures: {}", f.join(", "));
+        // What and where, for each kind: the URL and the error of its first page.
+        for (reason, first) in &s.failure_first {
+            println!(
+                "  {reason}, first: {}",
+                brandguard::sanitize::terminal(first, 400)
+            );
+        }
     }
     if !s.hosts_cut_off.is_empty() {
         println!(

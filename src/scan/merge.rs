@@ -161,7 +161,7 @@ fn merge_night(
     };
     // What an interrupted merge already copied into this scan is not copied
     // again (and is counted once, here).
-    let mut copied = Copied::of(target, resume, gone_by_page(group), &mut summary)?;
+    let mut copied = Copied::of((config, target), resume, gone_by_page(group), &mut summary)?;
     let mut gone = copied.gone.clone();
     for p in group {
         if p.copied_into.is_some() {
@@ -289,27 +289,42 @@ fn copy_capture(
         Some(&seq) => seq,
         None => target.record_capture(into, &c.page, &snap)?,
     };
-    note_gone(gone, &c, seq, &done.gone_by_page);
+    note_gone(gone, &c, seq, (&done.gone_by_page, &done.marketplaces));
     out.captures += 1;
     Ok(seq)
 }
 
 /// Notes capture `c` (target log seq `seq`) in `gone` if it shows its listing
-/// gone: a 404 or 410, or, for a listing in `by_page`, the soft 404 or the redirect
-/// (its status) the shard's recheck took for the takedown, as `Run::get` does.
+/// gone: a 404 or 410 of its marketplace's site, or, for a listing in `by_page`,
+/// the soft 404 or the redirect (its status) the shard's recheck took for the
+/// takedown, as `Run::get` does. A 404 or 410 of another site a listing redirected
+/// to is that site's answer: the redirect is the takedown, if the shard took it
+/// for one (it is in `by_page`).
 fn note_gone(
     gone: &mut crate::case::Gone,
     c: &crate::evidence::Capture,
     seq: u64,
-    by_page: &BTreeSet<String>,
+    (by_page, marketplaces): (&BTreeSet<String>, &[crate::config::Marketplace]),
 ) {
-    if matches!(c.page.status, 404 | 410) {
+    if matches!(c.page.status, 404 | 410) && ended_on_its_site(marketplaces, c) {
         gone.insert(c.page.url.to_string(), (c.page.status, seq));
         gone.insert(c.page.final_url.to_string(), (c.page.status, seq));
     } else if by_page.contains(c.page.url.as_str()) {
         let shown = c.page.redirects.first().map_or(c.page.status, |h| h.status);
         gone.insert(c.page.url.to_string(), (shown, seq));
     }
+}
+
+/// Whether capture `c` ended on the site of a marketplace whose page it asked for,
+/// as the scan judges it (`Run::readable`).
+fn ended_on_its_site(
+    marketplaces: &[crate::config::Marketplace],
+    c: &crate::evidence::Capture,
+) -> bool {
+    c.page.redirects.is_empty()
+        || marketplaces
+            .iter()
+            .any(|m| m.is_its_page(&c.page.url) && m.is_its_page(&c.page.final_url))
 }
 
 /// Copies one observation of a shard's scan `scan_id` into scan `into`, pointing
@@ -499,24 +514,33 @@ struct Copied {
     /// 404, a redirect to no listing; `ScanSummary::gone_by_page`): a 404 or 410
     /// says so by itself, these only with the shard's judgement.
     gone_by_page: BTreeSet<String>,
+    /// The marketplaces, to tell a 404 of theirs from one of another site a
+    /// listing redirected to (see [`ended_on_its_site`]).
+    marketplaces: Vec<crate::config::Marketplace>,
 }
 
 impl Copied {
     fn of(
-        target: &Store,
+        (config, target): (&Config, &Store),
         scan: Option<u64>,
         gone_by_page: BTreeSet<String>,
         summary: &mut ScanSummary,
     ) -> Result<Self, ScanError> {
         let mut done = Copied {
             gone_by_page,
+            marketplaces: config.marketplaces.clone(),
             ..Copied::default()
         };
         let Some(scan) = scan else {
             return Ok(done);
         };
         for (seq, c) in target.captures(scan)? {
-            note_gone(&mut done.gone, &c, seq, &done.gone_by_page);
+            note_gone(
+                &mut done.gone,
+                &c,
+                seq,
+                (&done.gone_by_page, &done.marketplaces),
+            );
             done.captures
                 .insert((c.page.url.to_string(), c.page.sent_at), seq);
         }
@@ -591,6 +615,15 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
     if let Some(f) = v.get("failures").and_then(|f| f.as_object()) {
         for (k, c) in f {
             *s.failures.entry(k.clone()).or_default() += c.as_u64().unwrap_or(0);
+        }
+    }
+    if let Some(f) = v.get("failure_first").and_then(|f| f.as_object()) {
+        for (k, example) in f {
+            if let Some(e) = example.as_str() {
+                s.failure_first
+                    .entry(k.clone())
+                    .or_insert_with(|| e.to_string());
+            }
         }
     }
     for (key, into) in [

@@ -637,7 +637,7 @@ impl<'a> Run<'a> {
         capture_seq: u64,
     ) -> bool {
         if !page.redirects.is_empty() && !m.is_its_page(&page.final_url) {
-            self.off_site(m, url, page, role);
+            self.off_site(m, url, page, (role, capture_seq));
             return false;
         }
         if !self.usable(m, url, page, role, capture_seq) {
@@ -795,10 +795,17 @@ impl<'a> Run<'a> {
     /// the seller's own shop, a domain the marketplace does not own): nothing is
     /// read from it, whatever it shows. Read as the marketplace's page, another
     /// shop's price became a finding against the listing and a complaint to the
-    /// marketplace; its 404 closed the listing's case as taken down. Not a takedown
-    /// either: a marketplace moving to a new domain sends every listing there.
-    fn off_site(&self, m: &Marketplace, url: &Url, page: &Page, role: PageRole) {
+    /// marketplace, and its 404 the listing's takedown. For the recheck of a
+    /// listing with open findings that search results no longer bring, the
+    /// redirect itself, the marketplace's answer, is the takedown (as a redirect to
+    /// a page that is no listing is, [`Run::off_listing`]); any other page fails.
+    fn off_site(&self, m: &Marketplace, url: &Url, page: &Page, (role, seq): (PageRole, u64)) {
         let to = page.final_url.as_str();
+        if role == PageRole::Listing && self.is_recheck(url) {
+            tracing::info!(marketplace = %m.name, %url, to, "rechecked listing redirects to another site: taken down");
+            self.redirected_away(m, url, page, seq);
+            return;
+        }
         tracing::warn!(marketplace = %m.name, %url, to, "page redirected to another site: nothing is concluded from it");
         let host = match (page.final_url.host_str(), page.final_url.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
