@@ -439,6 +439,42 @@ async fn a_removed_listing_redirected_to_another_listing_is_gone_that_night() {
     }
 }
 
+/// Each finding's resolution, by finding key.
+fn resolutions(st: &brandguard::evidence::Store) -> std::collections::BTreeMap<String, String> {
+    st.findings()
+        .map(|f| f.unwrap())
+        .filter_map(|f| Some((f.key(), f.resolved?.reason)))
+        .collect()
+}
+
+/// Night `night` scanned as one shard (`0/1`) into a fresh store under `shards`,
+/// then merged into `target`, as `scan --shard` and `evidence merge` do. The shard
+/// starts from an empty store: it rechecks its share of the merged store's open
+/// listings and judges with the promotions it knows (what `evidence merge` writes
+/// for it, shard-context.json).
+async fn night_in_one_shard(
+    config: &brandguard::config::Config,
+    target: &brandguard::evidence::Store,
+    shards: &Path,
+    night: u32,
+) {
+    use brandguard::scan::{ScanOptions, merge, run};
+    let mut narrowed = config.clone();
+    let plan = brandguard::shard::apply(&mut narrowed, "0/1".parse().unwrap());
+    let path = shards.join(format!("night{night}"));
+    let shard = brandguard::evidence::Store::open(&path).unwrap();
+    let mut merged = brandguard::scan::shard_context(target).unwrap();
+    merged.open_listings = plan.rechecks(&narrowed, &merged.open_listings);
+    let opts = ScanOptions {
+        as_of: Some(brandguard::demo::night_date(night)),
+        merged,
+        shard: Some(plan),
+        ..ScanOptions::default()
+    };
+    run(&narrowed, &shard, opts).await.expect("the shard scans");
+    merge::merge(config, target, &[(path, shard)]).expect("the merge");
+}
+
 /// A sharded night (shard scans merged into the store the case pass runs on) sees
 /// the takedowns a single scan sees, however the marketplace shows them: each shard
 /// rechecks its share of the merged store's open listings (before, a shard started
@@ -448,7 +484,6 @@ async fn a_removed_listing_redirected_to_another_listing_is_gone_that_night() {
 /// overrun, which a shard judges from the merged store's history.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
-    use brandguard::scan::{ScanOptions, merge, run};
     let (server, config) = common::demo(&DemoOptions::default()).await;
     let (_control_dir, control) = common::fresh_store();
     let (_target_dir, target) = common::fresh_store();
@@ -458,49 +493,27 @@ async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
         (Site::Tmart, Fault::RemovedMoved),
         (Site::Bidbay, Fault::RemovedRedirect),
     ]);
-    let reasons = |st: &brandguard::evidence::Store| -> std::collections::BTreeMap<String, String> {
-        st.findings()
-            .map(|f| f.unwrap())
-            .filter_map(|f| Some((f.key(), f.resolved?.reason)))
-            .collect()
-    };
     // Twelve nights: takedowns on 3 and after; on night 5 the demo's promotion
     // overruns, which needs the listing's history (before, a shard judged it a
     // plain price under the floor); on night 8 sellers impersonate a distributor.
     for night in 0..12 {
         server.set_night(night);
         common::night(&config, &control, night).await;
-        let mut narrowed = config.clone();
-        let plan = brandguard::shard::apply(&mut narrowed, "0/1".parse().unwrap());
-        let path = shards.path().join(format!("night{night}"));
-        let shard = brandguard::evidence::Store::open(&path).unwrap();
-        // The shard starts from an empty store: it rechecks its share of the
-        // merged store's open listings and judges with the promotions it knows
-        // (what `evidence merge` writes for it, shard-context.json).
-        let mut merged = brandguard::scan::shard_context(&target).unwrap();
-        merged.open_listings = plan.rechecks(&narrowed, &merged.open_listings);
-        let opts = ScanOptions {
-            as_of: Some(brandguard::demo::night_date(night)),
-            merged,
-            shard: Some(plan),
-            ..ScanOptions::default()
-        };
-        run(&narrowed, &shard, opts).await.expect("the shard scans");
-        merge::merge(&config, &target, &[(path, shard)]).expect("the merge");
-        assert_eq!(reasons(&target), reasons(&control), "night {night}");
+        night_in_one_shard(&config, &target, shards.path(), night).await;
+        assert_eq!(resolutions(&target), resolutions(&control), "night {night}");
         assert_eq!(
             finding_keys(&target),
             finding_keys(&control),
             "night {night}"
         );
     }
-    let shown = reasons(&control)
+    let shown = resolutions(&control)
         .into_values()
         .filter(|why| {
             why.contains("shows the item as unavailable") || why.contains("redirects (HTTP 302)")
         })
         .count();
-    assert!(shown > 0, "{:?}", reasons(&control));
+    assert!(shown > 0, "{:?}", resolutions(&control));
 }
 
 /// Removed shopusa listings redirect to another site (`removed-elsewhere`: the
@@ -513,40 +526,19 @@ async fn a_sharded_night_sees_takedowns_shown_by_the_page_as_one_scan_does() {
 /// for one, wherever its redirects had led.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redirect_to_another_site_is_the_takedown_not_its_410() {
-    use brandguard::scan::{ScanOptions, merge, run};
     let (server, config) = common::demo(&DemoOptions::default()).await;
     let (_control_dir, control) = common::fresh_store();
     let (_target_dir, target) = common::fresh_store();
     let shards = tempfile::tempdir().unwrap();
-    let resolved =
-        |st: &brandguard::evidence::Store| -> std::collections::BTreeMap<String, String> {
-            st.findings()
-                .map(|f| f.unwrap())
-                .filter_map(|f| Some((f.key(), f.resolved?.reason)))
-                .collect()
-        };
     // Takedowns start on night 3.
     server.set_faults(vec![(Site::Shopusa, Fault::RemovedElsewhere)]);
     for night in 0..5 {
         server.set_night(night);
         common::night(&config, &control, night).await;
-        let mut narrowed = config.clone();
-        let plan = brandguard::shard::apply(&mut narrowed, "0/1".parse().unwrap());
-        let path = shards.path().join(format!("night{night}"));
-        let shard = brandguard::evidence::Store::open(&path).unwrap();
-        let mut merged = brandguard::scan::shard_context(&target).unwrap();
-        merged.open_listings = plan.rechecks(&narrowed, &merged.open_listings);
-        let opts = ScanOptions {
-            as_of: Some(brandguard::demo::night_date(night)),
-            merged,
-            shard: Some(plan),
-            ..ScanOptions::default()
-        };
-        let _ = run(&narrowed, &shard, opts).await;
-        merge::merge(&config, &target, &[(path, shard)]).expect("the merge");
-        assert_eq!(resolved(&target), resolved(&control), "night {night}");
+        night_in_one_shard(&config, &target, shards.path(), night).await;
+        assert_eq!(resolutions(&target), resolutions(&control), "night {night}");
     }
-    let removed: Vec<String> = resolved(&control)
+    let removed: Vec<String> = resolutions(&control)
         .into_iter()
         .filter(|(k, why)| k.starts_with("shopusa/") && why.starts_with("listing removed"))
         .map(|(_, why)| why)
