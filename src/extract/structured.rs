@@ -115,16 +115,19 @@ impl Product {
             priced.retain(|o| !zero(o));
         }
         let first = *priced.first()?;
-        let key = |o: &Offer| o.seller_id.clone().or_else(|| o.seller_name.clone());
-        let own = self.offers.iter().find_map(key);
+        let own = self
+            .offers
+            .iter()
+            .map(OfferSeller::of)
+            .find(OfferSeller::named);
         let currency = first.currency.as_deref();
         let single = priced.iter().any(|o| !o.aggregate);
         let candidates: Vec<&Offer> = priced
             .iter()
             .copied()
-            .filter(|o| match key(o) {
-                None => !(o.aggregate && single),
-                k => k == own,
+            .filter(|o| match OfferSeller::of(o) {
+                s if !s.named() => !(o.aggregate && single),
+                s => own.as_ref().is_some_and(|own| s.is(own)),
             })
             .filter(|o| o.currency.as_deref() == currency || o.currency.is_none())
             .collect();
@@ -141,6 +144,44 @@ impl Product {
         };
         let others = priced.len() - candidates.len();
         Some((candidates, others, first))
+    }
+}
+
+/// An offer's seller as its id and name say, each with case and spacing aside.
+struct OfferSeller {
+    id: Option<String>,
+    name: Option<String>,
+}
+
+impl OfferSeller {
+    fn of(o: &Offer) -> OfferSeller {
+        let norm = |s: &String| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        OfferSeller {
+            id: o.seller_id.as_ref().map(norm),
+            name: o.seller_name.as_ref().map(norm),
+        }
+    }
+
+    fn named(&self) -> bool {
+        self.id.is_some() || self.name.is_some()
+    }
+
+    /// One seller however its offers write it: by id where both give one (two
+    /// ids are two sellers, whatever their names), else by name. "Good Seller"
+    /// and "good  seller", or an offer giving the id and another only the name
+    /// (templates differ between the buy box and the variants' offers), were two
+    /// sellers, the second's lower offer left out as another seller's.
+    fn is(&self, other: &OfferSeller) -> bool {
+        match (self, other) {
+            (OfferSeller { id: Some(a), .. }, OfferSeller { id: Some(b), .. }) => a == b,
+            (OfferSeller { name: Some(a), .. }, OfferSeller { name: Some(b), .. }) => a == b,
+            _ => false,
+        }
     }
 }
 
@@ -1067,6 +1108,25 @@ mod tests {
             Some("199.00")
         );
         assert_eq!(other.price_choice(), None);
+        // One seller written two ways is one seller; two ids are two sellers.
+        let by_id = offers(
+            r#"{"price":"249.99","seller":{"name":"Good Seller","identifier":"gs1"}},{"price":"199.99","seller":{"name":"Good Seller"}},{"price":"99.00","seller":{"name":"Good Seller","identifier":"gs2"}}"#,
+        );
+        assert_eq!(
+            by_id.price_choice().as_deref(),
+            Some("the lowest of 2 offers of the seller: 199.99, 249.99")
+        );
+        let one_seller = offers(
+            r#"{"price":"249.99","seller":{"name":"Good Seller"}},{"price":"199.99","seller":{"name":"good  seller"}}"#,
+        );
+        assert_eq!(
+            one_seller.advertised().unwrap().0.price.as_deref(),
+            Some("199.99")
+        );
+        assert_eq!(
+            one_seller.price_choice().as_deref(),
+            Some("the lowest of 2 offers of the seller: 199.99, 249.99")
+        );
         // An AggregateOffer whose low and high prices are one.
         let one = offers(r#"{"@type":"AggregateOffer","lowPrice":"99","highPrice":"99"}"#);
         assert_eq!(one.price_choice(), None);
