@@ -735,6 +735,34 @@ async fn a_listing_redirected_to_another_site_is_not_read_as_its_listing() {
     }
 }
 
+/// shopusa's item pages redirect to another host that answers with a captcha, as
+/// bot managers send a crawler to their own challenge host: that is a block,
+/// counted and judged as one (a recheck so blocked is no takedown), not a page of
+/// another site. Before, the off-site rule came first: every page failed as
+/// `redirected_off_site`, and a rechecked listing so blocked was "taken down".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_to_another_hosts_captcha_is_a_block() {
+    let captcha = Fault::Wall {
+        wall: brandguard::demo::Wall::Captcha,
+        percent: 100,
+    };
+    let run = scan_with(vec![
+        (Site::Shopusa, Fault::MovedElsewhere),
+        (Site::Shopusa, captcha),
+    ])
+    .await;
+    let failures = &run.summary.failures;
+    assert!(
+        !failures.contains_key("redirected_off_site"),
+        "{failures:?}"
+    );
+    assert!(
+        failures.keys().any(|k| k.starts_with("blocked_")),
+        "{failures:?}"
+    );
+    assert!(run.summary.marketplaces["shopusa"].blocked > 0);
+}
+
 /// A price box showing the price per item and a former price (`¥1,299.00/件
 /// 原价¥1,623.75`; eBay's `US $149.99/ea Was US $199.99`): the price per item is the
 /// price. Left out as a unit price, the text "held only a former price": no tmart

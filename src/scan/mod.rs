@@ -636,7 +636,16 @@ impl<'a> Run<'a> {
         role: PageRole,
         capture_seq: u64,
     ) -> bool {
-        if !page.redirects.is_empty() && !m.is_its_page(&page.final_url) {
+        // A redirect to another site's captcha or challenge (bot managers that
+        // send the crawler to their own host) is a block, judged as one below: taken
+        // for a redirect away, a recheck so blocked was "taken down".
+        if !page.redirects.is_empty()
+            && !m.is_its_page(&page.final_url)
+            && !matches!(
+                self.verdicts.judge(page),
+                crate::verdict::Verdict::Blocked { .. }
+            )
+        {
             self.off_site(m, url, page, (role, capture_seq));
             return false;
         }
