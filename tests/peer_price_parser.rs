@@ -296,6 +296,49 @@ fn price_box_reads(currency: &str, body: &str) -> Option<String> {
         .map(|p| p.amount.to_string())
 }
 
+/// A word between two amounts is the one's it shares an element with. As text alone,
+/// `$5.99 shipping $89.99` reads like `$89.99 Shipping: $5.99` (a shipping word
+/// before an amount labels it): a box printing `<span>$5.99 shipping</span>
+/// <span>$89.99</span>` was read at 5.99 with the 89.99 "a shipping cost", a false
+/// below-floor finding and a suspected counterfeit. Where the elements say nothing
+/// (the same element holds both amounts, or each word is in its own element) the text
+/// is read as before, and a colon still makes a label of what follows.
+#[test]
+fn a_word_between_two_amounts_is_the_one_s_it_shares_an_element_with() {
+    let read = |inner: &str| price_box_reads("USD", &format!("<div class=price>{inner}</div>"));
+    for (inner, price) in [
+        // Read at the first amount before: 5.99, 5.99, 4.99, 1.99, 10.00.
+        ("<span>$5.99 shipping</span> <span>$89.99</span>", "89.99"),
+        (
+            "<div><b>$5.99</b> shipping</div><div><b>$89.99</b></div>",
+            "89.99",
+        ),
+        ("<p><span>$4.99</span> delivery</p><p>$89.99</p>", "89.99"),
+        (
+            "<span>$1.99 shipping</span> <span>US $</span><span>89.99</span>",
+            "89.99",
+        ),
+        ("<span>$10.00 deposit</span> <span>$99.99</span>", "99.99"),
+        // As before: the word in the second amount's element, or a colon.
+        ("<span>$89.99</span><span>Shipping: $5.99</span>", "89.99"),
+        ("<span>$89.99</span> <span>+ $5.99 shipping</span>", "89.99"),
+        ("<span>$89.99 Shipping:</span><span>$5.99</span>", "89.99"),
+        (
+            "<div><span>$89.99</span></div><div><span>Delivery</span> <span>$5.99</span></div>",
+            "89.99",
+        ),
+        ("$89.99 Shipping: $5.99", "89.99"),
+        // The elements say nothing: every word in an element of its own.
+        (
+            "<span>$89.99</span><span>Shipping:</span><span>$5.99</span>",
+            "89.99",
+        ),
+        ("<span>$20 off</span> <span>$129.99</span>", "129.99"),
+    ] {
+        assert_eq!(read(inner).as_deref(), Some(price), "{inner}");
+    }
+}
+
 /// A struck-through price (`<del>`, `<s>`, `<strike>`) inside the price element is a
 /// former price, never the advertised one, even when it is the lower of the two.
 #[test]

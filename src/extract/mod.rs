@@ -326,22 +326,77 @@ pub fn search_links(page: &Page, m: &Marketplace) -> SearchLinks {
     }
 }
 
+/// A field's text as read from an element, with where it passes from one element's
+/// text to the next's ([`price::Break`]): what says whose a word between two
+/// amounts is.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FieldText {
+    pub text: String,
+    pub breaks: Vec<price::Break>,
+}
+
+impl FieldText {
+    /// A text that says nothing of elements (structured data, an attribute).
+    fn plain(text: String) -> Self {
+        FieldText {
+            text,
+            breaks: Vec::new(),
+        }
+    }
+
+    /// Capped as [`cap`] caps, keeping the breaks inside what is kept.
+    fn capped(self) -> Self {
+        let kept = self
+            .text
+            .char_indices()
+            .nth(MAX_FIELD_CHARS)
+            .map_or(self.text.len(), |(at, _)| at);
+        let breaks = self.breaks.into_iter().filter(|b| b.at < kept).collect();
+        FieldText {
+            text: cap(self.text),
+            breaks,
+        }
+    }
+
+    /// The part `range` of the text, with the breaks inside it.
+    fn part(&self, range: std::ops::Range<usize>) -> Self {
+        FieldText {
+            text: self.text[range.clone()].to_string(),
+            breaks: self
+                .breaks
+                .iter()
+                .filter(|b| b.at > range.start && b.at < range.end)
+                .map(|b| price::Break {
+                    at: b.at - range.start,
+                    depth: b.depth,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Text of one selector rule on the document, or `None`.
-fn apply(doc: &Html, rule: &FieldRule) -> Option<String> {
+fn apply(doc: &Html, rule: &FieldRule) -> Option<FieldText> {
     doc.select(&rule.selector).find_map(|e| {
         let raw = match &rule.attr {
-            Some(a) => e.value().attr(a)?.to_string(),
-            None => current_text(e),
+            Some(a) => FieldText::plain(
+                e.value()
+                    .attr(a)?
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            // Its whitespace already collapsed, as the breaks' offsets count it.
+            None => field_text(e),
         };
-        let raw = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let value = match &rule.regex {
             Some(re) => {
-                let caps = re.captures(&raw)?;
-                caps.get(1).or_else(|| caps.get(0))?.as_str().to_string()
+                let caps = re.captures(&raw.text)?;
+                raw.part(caps.get(1).or_else(|| caps.get(0))?.range())
             }
             None => raw,
         };
-        (!value.is_empty()).then_some(value)
+        (!value.text.is_empty()).then_some(value)
     })
 }
 
@@ -349,28 +404,51 @@ fn apply(doc: &Html, rule: &FieldRule) -> Option<String> {
 /// `<strike>`): a struck price is a former price, never the one asked now. When
 /// everything is struck (the selector names the struck element itself), its text.
 pub(crate) fn current_text(e: ElementRef) -> String {
+    field_text(e).text
+}
+
+/// [`current_text`], with where it passes from one element's text to the next's.
+fn field_text(e: ElementRef) -> FieldText {
     // One walk: opening a struck element raises the depth, closing it lowers it;
-    // text counts at depth zero (linear even in a hostile 3 MB element).
+    // text counts at depth zero (linear even in a hostile 3 MB element). `depth`
+    // is how deep the walk is in `e`, `low` the shallowest it went since the last
+    // text: the depth of the innermost element holding that text and the next.
     let mut struck = 0usize;
+    let (mut depth, mut low) = (0u16, 0u16);
     let mut pieces = Vec::new();
     for edge in e.traverse() {
         match edge {
             ego_tree::iter::Edge::Open(n) => {
+                if n.value().is_element() {
+                    depth = depth.saturating_add(1);
+                }
                 if is_struck(n) {
                     struck += 1;
                 } else if struck == 0
                     && let Some(t) = n.value().as_text()
                 {
-                    pieces.push((&**t, two_digits(t) && in_cents_element(n)));
+                    pieces.push(Piece {
+                        text: t,
+                        cents: two_digits(t) && in_cents_element(n),
+                        depth: low.min(depth),
+                    });
+                    low = depth;
                 }
             }
-            ego_tree::iter::Edge::Close(n) if is_struck(n) => struck -= 1,
-            ego_tree::iter::Edge::Close(_) => {}
+            ego_tree::iter::Edge::Close(n) => {
+                if is_struck(n) {
+                    struck -= 1;
+                }
+                if n.value().is_element() {
+                    depth = depth.saturating_sub(1);
+                    low = low.min(depth);
+                }
+            }
         }
     }
     let live = join_pieces(pieces.into_iter());
-    if live.is_empty() {
-        join_text(e.text())
+    if live.text.is_empty() {
+        FieldText::plain(join_text(e.text()))
     } else {
         live
     }
@@ -457,7 +535,12 @@ fn is_struck(n: ego_tree::NodeRef<scraper::Node>) -> bool {
 /// decimal and fraction spans) or `119.` and `<sup>95</sup>`; joined with spaces that
 /// read as two numbers and the price became the lowest of them ($11 for $87.11).
 fn join_text<'a>(pieces: impl Iterator<Item = &'a str>) -> String {
-    join_pieces(pieces.map(|p| (p, false)))
+    join_pieces(pieces.map(|text| Piece {
+        text,
+        cents: false,
+        depth: u16::MAX,
+    }))
+    .text
 }
 
 /// Two ASCII digits, trimmed: what cents printed apart look like.
@@ -506,20 +589,37 @@ fn separator_before_cents(out: &str) -> Option<char> {
     Some(if number.contains('.') { ',' } else { '.' })
 }
 
+/// One text node of a field's element, as [`join_pieces`] joins them.
+struct Piece<'a> {
+    text: &'a str,
+    /// Two digits in an element printing cents apart ([`in_cents_element`]).
+    cents: bool,
+    /// The depth of the innermost element holding this text and the one before.
+    depth: u16,
+}
+
 /// [`join_text`], where a piece marked as cents ([`in_cents_element`]) of two digits
 /// right after a whole amount is read as its cents (`$149` `99` is $149.99: joined
 /// with a space, the cents were a number without a currency, left out, and a listing
-/// at a floor of 149.99 was "below" it at 149.00).
-fn join_pieces<'a>(pieces: impl Iterator<Item = (&'a str, bool)>) -> String {
+/// at a floor of 149.99 was "below" it at 149.00). Whitespace is collapsed, and
+/// where a space joins two pieces the break is kept ([`price::Break`]).
+fn join_pieces<'a>(pieces: impl Iterator<Item = Piece<'a>>) -> FieldText {
     let mut out = String::new();
-    for (piece, cents) in pieces {
-        let piece = piece.trim();
+    let mut breaks = Vec::new();
+    // The shallowest depth since the last piece written: blank ones are skipped.
+    let mut depth = u16::MAX;
+    for p in pieces {
+        depth = depth.min(p.depth);
+        let piece = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
         if piece.is_empty() {
             continue;
         }
-        if cents && let Some(sep) = separator_before_cents(&out) {
+        if p.cents
+            && let Some(sep) = separator_before_cents(&out)
+        {
             out.push(sep);
-            out.push_str(piece);
+            out.push_str(&piece);
+            depth = u16::MAX;
             continue;
         }
         let glue = match (out.chars().next_back(), piece.chars().next()) {
@@ -533,14 +633,26 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = (&'a str, bool)>) -> String {
         };
         if !glue {
             out.push(' ');
+            if depth != u16::MAX {
+                breaks.push(price::Break {
+                    at: out.len(),
+                    depth,
+                });
+            }
         }
-        out.push_str(piece);
+        out.push_str(&piece);
+        depth = u16::MAX;
     }
-    out
+    FieldText { text: out, breaks }
 }
 
 /// First rule that yields a value: `(value, "selector CSS")`.
 pub(crate) fn by_selectors(doc: &Html, rules: &[FieldRule]) -> Option<(String, String)> {
+    by_selectors_text(doc, rules).map(|(v, src)| (v.text, src))
+}
+
+/// [`by_selectors`], with where the value's text passes between elements.
+fn by_selectors_text(doc: &Html, rules: &[FieldRule]) -> Option<(FieldText, String)> {
     rules
         .iter()
         .find_map(|r| apply(doc, r).map(|v| (v, format!("selector {}", r.css))))
@@ -563,9 +675,17 @@ pub(crate) fn cap(s: String) -> String {
 /// no signs, within the brand's plausible range for the currency; in the
 /// marketplace's currency and VAT basis when the text holds several. `Err` says why
 /// not.
-fn read_amount(text: &str, hints: price::Hints, m: &Marketplace) -> Result<price::Reading, String> {
-    let reading =
-        price::read_advertised(text, hints, &m.currency, m.vat_basis).map_err(|e| e.to_string())?;
+fn read_amount(
+    text: &FieldText,
+    hints: price::Hints,
+    m: &Marketplace,
+) -> Result<price::Reading, String> {
+    let hints = price::Hints {
+        breaks: &text.breaks,
+        ..hints
+    };
+    let reading = price::read_advertised(&text.text, hints, &m.currency, m.vat_basis)
+        .map_err(|e| e.to_string())?;
     m.plausible.check(&reading.money)?;
     Ok(reading)
 }
@@ -695,6 +815,17 @@ impl Reader<'_> {
         from_structured: &dyn Fn(&structured::Product) -> Option<String>,
         rules: &[FieldRule],
     ) -> Option<String> {
+        self.pick_text(field, from_structured, rules)
+            .map(|t| t.text)
+    }
+
+    /// [`Reader::pick`], with where a selector's text passes between elements.
+    fn pick_text(
+        &mut self,
+        field: &str,
+        from_structured: &dyn Fn(&structured::Product) -> Option<String>,
+        rules: &[FieldRule],
+    ) -> Option<FieldText> {
         for (src, p) in &self.products {
             if let Some(v) = from_structured(p) {
                 let source = match (&self.own_note, *src) {
@@ -702,12 +833,12 @@ impl Reader<'_> {
                     _ => src.to_string(),
                 };
                 self.sources.insert(field.to_string(), source);
-                return Some(cap(v));
+                return Some(FieldText::plain(cap(v)));
             }
         }
-        if let Some((v, src)) = by_selectors(self.doc, rules) {
+        if let Some((v, src)) = by_selectors_text(self.doc, rules) {
             self.sources.insert(field.to_string(), src);
-            return Some(cap(v));
+            return Some(v.capped());
         }
         let not_there = self.unread.as_deref().unwrap_or("not in structured data");
         let why = if rules.is_empty() {
@@ -773,7 +904,7 @@ impl Reader<'_> {
     /// if it is a code, else the adapter's.
     fn prices(&mut self, m: &Marketplace) -> Prices {
         let f = &m.fields;
-        let price_text = self.pick(
+        let price_text = self.pick_text(
             "price",
             &|p| p.advertised().and_then(|(o, _)| o.price.clone()),
             &f.price,
@@ -797,13 +928,14 @@ impl Reader<'_> {
             &|p| p.advertised().and_then(|(o, _)| o.currency.clone()),
             &f.currency,
         );
-        let coupon_text = by_selectors(self.doc, &f.coupon_price);
+        let coupon_text = by_selectors_text(self.doc, &f.coupon_price);
         let hints = price::Hints {
             currency: currency_text.as_deref(),
             decimal_separator: m.decimal_separator,
+            breaks: &[],
         };
         let list = price_text
-            .as_deref()
+            .as_ref()
             .and_then(|t| self.amount("price", t, hints, m))
             .or_else(|| self.box_instead(&f.price, hints, m));
         let coupon = coupon_text.as_ref().and_then(|(t, src)| {
@@ -837,6 +969,7 @@ impl Reader<'_> {
             PriceBasis::Coupon => self.choices.get("coupon_price").cloned(),
         };
         // No price, and the price box says it shows only in the cart.
+        let price_text = price_text.map(|t| t.text);
         let in_cart = price
             .is_none()
             .then(|| self.in_cart(price_text.as_deref(), &f.price))
@@ -885,7 +1018,7 @@ impl Reader<'_> {
             return list;
         };
         // Capped as every field is: a hostile page's box may hold megabytes.
-        let Ok(shown) = read_amount(&cap(text), hints, m).map(|r| r.money) else {
+        let Ok(shown) = read_amount(&text.capped(), hints, m).map(|r| r.money) else {
             return list;
         };
         let variants = self.choices.contains_key("price");
@@ -947,9 +1080,9 @@ impl Reader<'_> {
             .filter(|s| !s.starts_with("selector"))?
             .clone();
         let why = format!("its {structured} price {}", self.missing.get("price")?);
-        let (text, src) = by_selectors(self.doc, rules)?;
+        let (text, src) = by_selectors_text(self.doc, rules)?;
         self.sources.insert("price".into(), src);
-        match self.amount("price", &cap(text), hints, m) {
+        match self.amount("price", &text.capped(), hints, m) {
             Some(money) => {
                 self.missing.remove("price");
                 if let Some(src) = self.sources.get_mut("price") {
@@ -972,7 +1105,7 @@ impl Reader<'_> {
     fn amount(
         &mut self,
         field: &str,
-        text: &str,
+        text: &FieldText,
         hints: price::Hints,
         m: &Marketplace,
     ) -> Option<Money> {
@@ -1010,7 +1143,7 @@ impl Reader<'_> {
             }
             Err(why) => {
                 self.missing
-                    .insert(field.to_string(), format!("`{text}` {why}"));
+                    .insert(field.to_string(), format!("`{}` {why}", text.text));
                 None
             }
         }

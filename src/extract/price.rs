@@ -717,6 +717,68 @@ pub struct Hints<'a> {
     pub currency: Option<&'a str>,
     /// The decimal separator, when the site is known to use one.
     pub decimal_separator: Option<char>,
+    /// Where the text passes from one element's text to another's, in order.
+    pub breaks: &'a [Break],
+}
+
+/// Where a field's text, joined from several elements' texts, passes from one
+/// element's to the next's: `at`, the byte offset in the text where the later one
+/// begins, and `depth`, how deep in the field's element lies the innermost element
+/// holding both (the field's element itself is 1). A word between two amounts is
+/// the one's it shares the deeper element with: in `<span>$5.99 shipping</span>
+/// <span>$89.99</span>` the shipping is the $5.99's, though as text alone
+/// (`$5.99 shipping $89.99`) it reads as the label of the $89.99 (`$89.99
+/// Shipping: $5.99`), and the listing was at 5.99, its price "a shipping cost".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Break {
+    pub at: usize,
+    pub depth: u16,
+}
+
+/// The private-use character that stands for a [`Break`] of `depth` while the
+/// text is normalized: NFKC leaves private-use characters as they are, so where
+/// they end up is where the breaks are in the normalized text.
+fn break_mark(depth: u16) -> char {
+    char::from_u32(0xF0000 + u32::from(depth.min(0xFFFD))).unwrap_or('\u{F0000}')
+}
+
+/// `text` with a [`break_mark`] before each break (offsets off a character
+/// boundary or past the end are left out).
+fn with_break_marks<'t>(text: &'t str, breaks: &[Break]) -> Cow<'t, str> {
+    if breaks.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 4 * breaks.len());
+    let mut from = 0;
+    for b in breaks {
+        if b.at < from || !text.is_char_boundary(b.at) {
+            continue;
+        }
+        out.push_str(&text[from..b.at]);
+        out.push(break_mark(b.depth));
+        from = b.at;
+    }
+    out.push_str(&text[from..]);
+    Cow::Owned(out)
+}
+
+/// `text` without its break marks, and the breaks as (character index, depth).
+fn without_break_marks(text: &str) -> (String, Vec<(usize, u16)>) {
+    let mut clean = String::with_capacity(text.len());
+    let mut breaks = Vec::new();
+    let mut n = 0;
+    for c in text.chars() {
+        match u32::from(c).checked_sub(0xF0000) {
+            Some(depth) if depth <= 0xFFFD => {
+                breaks.push((n, u16::try_from(depth).unwrap_or(u16::MAX)));
+            }
+            _ => {
+                clean.push(c);
+                n += 1;
+            }
+        }
+    }
+    (clean, breaks)
 }
 
 fn parse(
@@ -2121,9 +2183,10 @@ fn read_text(
     default: &Currency,
     vat: VatBasis,
 ) -> Result<Reading, PriceError> {
-    let text = normalize(text);
+    let (text, breaks) = without_break_marks(&normalize(&with_break_marks(text, hints.breaks)));
     let (text, estimate) = without_estimate(&text)?;
-    let t = PriceText::new(text, default);
+    let mut t = PriceText::new(text, default);
+    t.breaks = breaks;
     let currency = if t.markers.iter().any(|(_, _, c)| c == default) {
         default.clone()
     } else {
@@ -3125,6 +3188,8 @@ struct PriceText {
     own: std::cell::RefCell<Vec<Option<(usize, OwnMarkers)>>>,
     /// [`PriceText::percents`], once.
     percents: std::cell::OnceCell<Vec<u32>>,
+    /// [`Break`]s as (character index, depth), in order.
+    breaks: Vec<(usize, u16)>,
 }
 
 impl PriceText {
@@ -3173,7 +3238,62 @@ impl PriceText {
             signs_after,
             own: Default::default(),
             percents: Default::default(),
+            breaks: Vec::new(),
         }
+    }
+
+    /// Whose the words are between one amount's end `from` and the next's start
+    /// `to`: a word is the amount's it shares the deeper element with ([`Break`]),
+    /// both's where it shares the same one with each (or the text says nothing of
+    /// elements). Returns where the first's words end and the second's begin.
+    fn owners(&self, from: usize, to: usize) -> (usize, usize) {
+        if self.breaks.is_empty() {
+            return (to, from);
+        }
+        let inside: Vec<(usize, u16)> = self
+            .breaks
+            .iter()
+            .copied()
+            .filter(|&(at, _)| at > from && at <= to)
+            .collect();
+        let shallowest = |bs: &[(usize, u16)]| bs.iter().map(|b| b.1).min().unwrap_or(u16::MAX);
+        let (mut first_end, mut second_start) = (from, to);
+        // Stretch `j` runs between breaks j - 1 and j (from `from`, to `to`).
+        for j in 0..=inside.len() {
+            let start = j.checked_sub(1).map_or(from, |p| inside[p].0);
+            let end = inside.get(j).map_or(to, |b| b.0);
+            let (to_first, to_second) = (shallowest(&inside[..j]), shallowest(&inside[j..]));
+            if to_first >= to_second {
+                first_end = end;
+            }
+            if to_second >= to_first && second_start == to {
+                second_start = start;
+            }
+        }
+        // A colon makes the words before it a label of what follows, whatever
+        // element holds them (`<span>$89.99 Shipping:</span><span>$5.99</span>`).
+        let first: String = self.chars[from..first_end].iter().collect();
+        if first_end < to && ends_with_colon(&first) {
+            return (to, from);
+        }
+        (first_end, second_start)
+    }
+
+    /// Do the words after amount `i` of `list` belong to it alone, none of them in
+    /// an element with the next amount ([`PriceText::owners`])?
+    fn words_end_here(&self, i: usize, list: &[Found]) -> bool {
+        let Some(next) = list.get(i + 1) else {
+            return false;
+        };
+        if list[i].end > next.start {
+            return false;
+        }
+        let (_, second_start) = self.owners(list[i].end, next.start);
+        // The next amount's own currency marker (`US $`) is no word.
+        let (_, to) = self.between_signs(Some(&list[i]), Some(next), second_start, next.start);
+        !self.chars[second_start..to]
+            .iter()
+            .any(|c| c.is_alphanumeric())
     }
 
     /// An amount's own currency: a marker right before it or right after it.
@@ -3402,8 +3522,17 @@ impl PriceText {
     /// and a price per kilo or per month was read as one of the listing's prices.
     /// Nor is the next amount's marker right before it (`Ongkir Rp20.000`): the words
     /// before it name that amount (a label) only when nothing follows them.
+    ///
+    /// Words in an element with the next amount and not with this one are not among
+    /// them ([`PriceText::owners`]).
     fn after(&self, i: usize, list: &[Found]) -> String {
-        let end = list.get(i + 1).map_or(self.chars.len(), |n| n.start);
+        let end = list.get(i + 1).map_or(self.chars.len(), |n| {
+            if list[i].end <= n.start {
+                self.owners(list[i].end, n.start).0
+            } else {
+                n.start
+            }
+        });
         let (from, end) = self.between_signs(list.get(i), list.get(i + 1), list[i].end, end);
         self.chars[from..end]
             .iter()
@@ -3472,7 +3601,9 @@ impl PriceText {
         let after = self.after(i, list);
         let word = after.trim_matches(|c: char| !c.is_alphanumeric());
         // So does a plus before the next amount (`US $8.99 shipping + US $12.34`).
+        // And so do elements: words in one with this amount and not the next.
         let ends_here = ends_with_stop(&after)
+            || (self.words_end_here(i, list) && !ends_with_colon(&after))
             || after.trim_end().ends_with('+')
             || self
                 .before(i, list)
@@ -3512,8 +3643,15 @@ impl PriceText {
     /// sales tax` the shipping is the $10's, not the $7.00's. The amounts' own
     /// currency markers are not among them ([`PriceText::between_signs`]): `4 x RM
     /// 37.50` ended in `rm`, not in the times sign, and the instalment was the price.
+    ///
+    /// Words in an element with the amount before and not with this one are not
+    /// among them ([`PriceText::owners`]).
     fn before(&self, i: usize, list: &[Found]) -> String {
-        let start = if i == 0 { 0 } else { list[i - 1].end };
+        let start = match i.checked_sub(1).map(|p| &list[p]) {
+            Some(p) if p.end <= list[i].start => self.owners(p.end, list[i].start).1,
+            Some(p) => p.end,
+            None => 0,
+        };
         let previous = i.checked_sub(1).map(|p| &list[p]);
         let (start, end) = self.between_signs(
             previous,
