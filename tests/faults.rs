@@ -822,6 +822,28 @@ async fn a_price_box_under_stale_structured_data_is_checked_and_both_are_said() 
     assert!(below > 0, "bidbay has violations");
 }
 
+/// bidbay's price box shows the shipping cost above the price, each in an element of
+/// its own (`<span>US $4.99 shipping</span> <span>US $149.99</span>`). As text alone
+/// the shipping word reads as the label of the price after it: the box was read at
+/// the shipping cost, lower than the structured data's price, and "the lower is
+/// checked" made a false below-floor finding of every bidbay listing shipped at a
+/// cost (precision under 1, asserted by `scan_with`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shipping_cost_above_the_price_is_not_the_price() {
+    let run = scan_with(vec![(Site::Bidbay, Fault::ShippingAbove)]).await;
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+    let mut shipped = 0;
+    for (o, l) in site_listings(&run.store, &run.server, Site::Bidbay) {
+        let Some(price) = &o.listing.price else {
+            continue;
+        };
+        assert_eq!(price.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
+        assert_eq!(o.listing.price_choice, None, "{}", l.id);
+        shipped += usize::from(l.shipping.is_some());
+    }
+    assert!(shipped > 10, "bidbay listings shipped at a cost: {shipped}");
+}
+
 /// Multipacks: a listing selling two at one price is held to the floor of each item
 /// in it ("2-Pack Acme P3 Earbuds" at 60.00 is 30.00 an item, under a floor of
 /// 49.00), as brands' price policies hold them; one item sold "with 3 Pack Ear

@@ -495,6 +495,25 @@ pub(super) fn with_stale_structured_price(page: &str, price: Decimal) -> String 
     )
 }
 
+/// bidbay's item page whose price box shows the listing's shipping cost above its
+/// price, each in an element of its own ([`super::Fault::ShippingAbove`]); a
+/// listing shipped free is left as it is.
+pub(super) fn with_shipping_above(page: &str, l: &DemoListing) -> String {
+    let Some(shipping) = l.shipping else {
+        return page.to_string();
+    };
+    let shown = format!(">US ${}</span>", grouped(l.price));
+    page.replacen(
+        &shown,
+        &format!(
+            "><span class=\"delivery\">US ${} shipping</span> <span class=\"amount\">US ${}</span></span>",
+            grouped(shipping),
+            grouped(l.price)
+        ),
+        1,
+    )
+}
+
 /// bidbay's item page of a listing sold by auction ([`super::Fault::Auction`]).
 pub(super) fn as_auction(page: &str) -> String {
     page.replacen(

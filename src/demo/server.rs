@@ -144,6 +144,11 @@ pub enum Fault {
     /// fifth over what the price box shows, as a shop's markup template keeps the
     /// price from before a sale ([`pages::with_stale_structured_price`]).
     StaleStructuredPrice,
+    /// bidbay's price box shows the shipping cost above the price, each in an element
+    /// of its own (`<span>US $8.99 shipping</span> <span>US $149.99</span>`): as text
+    /// alone the shipping word reads as the label of the price after it
+    /// ([`pages::with_shipping_above`]).
+    ShippingAbove,
     /// bidbay's listings sell by auction (`Auction` where `Buy It Now` stood): their
     /// price is a bid ([`pages::as_auction`]).
     Auction,
@@ -211,7 +216,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`, `moved-elsewhere`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -256,6 +261,7 @@ impl FromStr for Fault {
             "price-in-cart" => Fault::PriceInCart,
             "auction" => Fault::Auction,
             "stale-structured-price" => Fault::StaleStructuredPrice,
+            "shipping-above" => Fault::ShippingAbove,
             "multipack" => Fault::Multipack,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
@@ -781,6 +787,9 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
         .is_some()
     {
         page = pages::with_stale_structured_price(&page, l.price);
+    }
+    if st.has(|f| matches!(f, Fault::ShippingAbove)).is_some() {
+        page = pages::with_shipping_above(&page, l);
     }
     page
 }
