@@ -339,6 +339,16 @@ fn a_word_between_two_amounts_is_the_one_s_it_shares_an_element_with() {
     }
 }
 
+/// Cents raised by an inline style, as Walmart's price box prints them, are the
+/// amount's cents: read as a stray 99 beside `$149`, the price was 149.00, under a
+/// floor of 149.99.
+#[test]
+fn cents_raised_by_their_style_are_the_amounts_cents() {
+    let page = "<div class=price><span>$</span><span>149</span>\
+                <span style=\"vertical-align:0.75ex\">99</span> <span>Free shipping</span></div>";
+    assert_eq!(price_box_reads("USD", page).as_deref(), Some("149.99"));
+}
+
 /// A struck-through price (`<del>`, `<s>`, `<strike>`) inside the price element is a
 /// former price, never the advertised one, even when it is the lower of the two.
 #[test]

@@ -551,13 +551,15 @@ fn two_digits(text: &str) -> bool {
 
 /// Is text node `n` in an element that prints cents apart from the whole amount:
 /// a superscript (`$149<sup>99</sup>`, as Best Buy, Walmart and Home Depot print
-/// prices) or an element whose class has a part saying so (`cents`,
+/// prices), one raised by its inline style (`<span style="vertical-align:0.75ex">`,
+/// Walmart's price box), or an element whose class has a part saying so (`cents`,
 /// `a-price-fraction`, `price__decimal`; not `text-center` or `percent`)?
 fn in_cents_element(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     let Some(el) = n.parent().and_then(|p| p.value().as_element()) else {
         return false;
     };
     el.name() == "sup"
+        || el.attr("style").is_some_and(raised)
         || el.classes().any(|c| {
             c.split(['-', '_']).any(|part| {
                 ["cent", "cents", "fraction", "decimal", "decimals"]
@@ -565,6 +567,23 @@ fn in_cents_element(n: ego_tree::NodeRef<scraper::Node>) -> bool {
                     .any(|w| part.eq_ignore_ascii_case(w))
             })
         })
+}
+
+/// Does an inline style raise its element above the line (`vertical-align: super`,
+/// `top`, `text-top`, or a positive length such as `0.75ex`)?
+fn raised(style: &str) -> bool {
+    style.split(';').any(|decl| {
+        let Some((prop, value)) = decl.split_once(':') else {
+            return false;
+        };
+        let value = value.trim().to_ascii_lowercase();
+        prop.trim().eq_ignore_ascii_case("vertical-align")
+            && (matches!(value.as_str(), "super" | "top" | "text-top")
+                || value.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+                    && value
+                        .trim_start_matches(['0', '.'])
+                        .starts_with(|c: char| c.is_ascii_digit()))
+    })
 }
 
 /// The decimal separator to put between a whole amount ending `out` and the cents
@@ -1274,6 +1293,29 @@ mod tests {
             (
                 "<div class=p>$149<span class=percent>25</span></div>",
                 "$149 25",
+            ),
+            // Raised by an inline style, as Walmart's price box prints its cents
+            // (before: `$ 149 99 Free shipping`, read at 149).
+            (
+                "<div class=p><span style=\"vertical-align:0.65ex\">$</span><span class=f2>149</span><span class=\"f6 f5-l\" style=\"vertical-align:0.75ex\">99</span> <span>Free shipping</span></div>",
+                "$ 149.99 Free shipping",
+            ),
+            (
+                "<div class=p>$149<span style=\"vertical-align: super\">99</span></div>",
+                "$149.99",
+            ),
+            // Lowered or at the baseline: no cents.
+            (
+                "<div class=p>$149<span style=\"vertical-align:-0.5ex\">99</span></div>",
+                "$149 99",
+            ),
+            (
+                "<div class=p>$149<span style=\"vertical-align:0\">99</span></div>",
+                "$149 99",
+            ),
+            (
+                "<div class=p>$149<span style=\"vertical-align:baseline\">99</span></div>",
+                "$149 99",
             ),
         ] {
             assert_eq!(text(html), want, "{html}");
