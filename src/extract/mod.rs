@@ -629,28 +629,15 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = Piece<'a>>) -> FieldText {
     let mut depth = u16::MAX;
     for p in pieces {
         depth = depth.min(p.depth);
-        let piece = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if piece.is_empty() {
+        let mut words = p.text.split_whitespace();
+        let Some(first) = words.next() else {
             continue;
-        }
+        };
         if p.cents
             && let Some(sep) = separator_before_cents(&out)
         {
             out.push(sep);
-            out.push_str(&piece);
-            depth = u16::MAX;
-            continue;
-        }
-        let glue = match (out.chars().next_back(), piece.chars().next()) {
-            (Some(a), Some(b)) => {
-                (a.is_ascii_digit() && matches!(b, '.' | ','))
-                    || (matches!(a, '.' | ',')
-                        && b.is_ascii_digit()
-                        && out.chars().rev().nth(1).is_some_and(|c| c.is_ascii_digit()))
-            }
-            _ => true,
-        };
-        if !glue {
+        } else if !glued(&out, first) {
             out.push(' ');
             if depth != u16::MAX {
                 breaks.push(price::Break {
@@ -659,10 +646,28 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = Piece<'a>>) -> FieldText {
                 });
             }
         }
-        out.push_str(&piece);
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
         depth = u16::MAX;
     }
     FieldText { text: out, breaks }
+}
+
+/// Does `piece` go on `out` without a space: nothing written yet, or a number split
+/// over elements (`87` `.` `11`, `$119.` `95`)?
+fn glued(out: &str, piece: &str) -> bool {
+    match (out.chars().next_back(), piece.chars().next()) {
+        (Some(a), Some(b)) => {
+            (a.is_ascii_digit() && matches!(b, '.' | ','))
+                || (matches!(a, '.' | ',')
+                    && b.is_ascii_digit()
+                    && out.chars().rev().nth(1).is_some_and(|c| c.is_ascii_digit()))
+        }
+        _ => true,
+    }
 }
 
 /// First rule that yields a value: `(value, "selector CSS")`.
