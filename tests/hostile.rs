@@ -365,6 +365,34 @@ fn a_used_offer_beside_a_new_one_does_not_make_the_listing_used() {
     assert!(kinds(&v).contains(&"below_floor".to_string()), "{v}");
 }
 
+/// A coupon box of 5,000 amounts (`¥5000 ¥4999 … ¥1`) is read as far as every other
+/// field is, its first 1,000 characters. Read whole, its reading took seconds a page
+/// (quadratic in the amounts: a box of 10,000 took 10 s, a night of such pages
+/// never ended), and the far end of a box no buyer reads was the listing's price.
+#[test]
+fn a_coupon_box_of_thousands_of_amounts_is_read_as_far_as_any_field() {
+    let amounts: String = (1..=5000).rev().map(|n| format!("<i>¥{n}</i> ")).collect();
+    let page = format!(
+        "<html><body><h1 class=\"tb-title\">Acme X1 Wireless Noise-Cancelling Headphones</h1>\
+         <div class=\"tb-price\">价格 <span class=\"price-now\">¥1,299.00</span></div>\
+         <div class=\"tb-coupon\"><em class=\"coupon-price\">{amounts}</em></div></body></html>"
+    );
+    let v = common::extract_on(
+        page.as_bytes(),
+        "tmart",
+        "http://127.0.0.1:8702/detail/1.html",
+    );
+    assert_eq!(v["listing"]["price"]["amount"], "1299.00", "{v}");
+    let coupon: u32 = v["listing"]["coupon_price"]["amount"]
+        .as_str()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("a coupon price: {v}"));
+    assert!(
+        coupon > 4000,
+        "read past the first 1,000 characters: {coupon}"
+    );
+}
+
 #[test]
 fn hostile_pages_are_read_at_bounded_cost_and_never_crash_extract() {
     use brandguard::demo::hostile::Hostile;

@@ -333,6 +333,8 @@ pub fn search_links(page: &Page, m: &Marketplace) -> SearchLinks {
 pub(crate) struct FieldText {
     pub text: String,
     pub breaks: Vec<price::Break>,
+    /// How many characters the text had before [`FieldText::capped`] cut it.
+    pub cut_from: Option<usize>,
 }
 
 impl FieldText {
@@ -341,20 +343,34 @@ impl FieldText {
         FieldText {
             text,
             breaks: Vec::new(),
+            cut_from: None,
         }
     }
 
-    /// Capped as [`cap`] caps, keeping the breaks inside what is kept.
-    fn capped(self) -> Self {
-        let kept = self
-            .text
-            .char_indices()
-            .nth(MAX_FIELD_CHARS)
-            .map_or(self.text.len(), |(at, _)| at);
-        let breaks = self.breaks.into_iter().filter(|b| b.at < kept).collect();
-        FieldText {
-            text: cap(self.text),
-            breaks,
+    /// Cut to [`MAX_FIELD_CHARS`] as [`cap`] cuts, but at the last space before the
+    /// limit and with no words added: the text is read as well as shown, and cut
+    /// inside a number (`¥4834` as `¥483`) or followed by "truncated from 24893
+    /// characters" it held amounts the page never shows.
+    fn capped(mut self) -> Self {
+        let Some((limit, _)) = self.text.char_indices().nth(MAX_FIELD_CHARS) else {
+            return self;
+        };
+        let n = self.text.chars().count();
+        let at = match self.text[..limit].rfind(char::is_whitespace) {
+            Some(space) if space > 0 => space,
+            _ => limit,
+        };
+        self.text.truncate(at);
+        self.breaks.retain(|b| b.at < at);
+        self.cut_from = Some(n);
+        self
+    }
+
+    /// The text as a listing shows it: said to be cut where it was.
+    fn shown(&self) -> String {
+        match self.cut_from {
+            Some(n) => format!("{}… [truncated from {n} characters]", self.text),
+            None => self.text.clone(),
         }
     }
 
@@ -371,6 +387,7 @@ impl FieldText {
                     depth: b.depth,
                 })
                 .collect(),
+            cut_from: None,
         }
     }
 }
@@ -653,7 +670,11 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = Piece<'a>>) -> FieldText {
         }
         depth = u16::MAX;
     }
-    FieldText { text: out, breaks }
+    FieldText {
+        text: out,
+        breaks,
+        cut_from: None,
+    }
 }
 
 /// Does `piece` go on `out` without a space: nothing written yet, or a number split
@@ -840,7 +861,7 @@ impl Reader<'_> {
         rules: &[FieldRule],
     ) -> Option<String> {
         self.pick_text(field, from_structured, rules)
-            .map(|t| t.text)
+            .map(|t| t.shown())
     }
 
     /// [`Reader::pick`], with where a selector's text passes between elements.
@@ -857,7 +878,7 @@ impl Reader<'_> {
                     _ => src.to_string(),
                 };
                 self.sources.insert(field.to_string(), source);
-                return Some(FieldText::plain(cap(v)));
+                return Some(FieldText::plain(v).capped());
             }
         }
         if let Some((v, src)) = by_selectors_text(self.doc, rules) {
@@ -962,7 +983,10 @@ impl Reader<'_> {
             .as_ref()
             .and_then(|t| self.amount("price", t, hints, m))
             .or_else(|| self.box_instead(&f.price, hints, m));
-        let coupon = coupon_text.as_ref().and_then(|(t, src)| {
+        // Capped as every field is: the reading of a box is quadratic in its amounts,
+        // and a hostile page's coupon box of 10,000 took 10 s.
+        let coupon = coupon_text.map(|(t, src)| (t.capped(), src));
+        let coupon = coupon.as_ref().and_then(|(t, src)| {
             self.sources.insert("coupon_price".into(), src.clone());
             self.amount("coupon_price", t, hints, m)
         });
@@ -993,7 +1017,7 @@ impl Reader<'_> {
             PriceBasis::Coupon => self.choices.get("coupon_price").cloned(),
         };
         // No price, and the price box says it shows only in the cart.
-        let price_text = price_text.map(|t| t.text);
+        let price_text = price_text.map(|t| t.shown());
         let in_cart = price
             .is_none()
             .then(|| self.in_cart(price_text.as_deref(), &f.price))
@@ -1167,7 +1191,7 @@ impl Reader<'_> {
             }
             Err(why) => {
                 self.missing
-                    .insert(field.to_string(), format!("`{}` {why}", text.text));
+                    .insert(field.to_string(), format!("`{}` {why}", text.shown()));
                 None
             }
         }

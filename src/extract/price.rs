@@ -3247,26 +3247,32 @@ impl PriceText {
     /// both's where it shares the same one with each (or the text says nothing of
     /// elements). Returns where the first's words end and the second's begin.
     fn owners(&self, from: usize, to: usize) -> (usize, usize) {
-        if self.breaks.is_empty() {
+        // The breaks are in order: those inside the gap found by halving (a hostile
+        // box of 100,000 elements asks this for every amount).
+        let lo = self.breaks.partition_point(|b| b.0 <= from);
+        let hi = self.breaks.partition_point(|b| b.0 <= to);
+        let inside = &self.breaks[lo..hi];
+        if inside.is_empty() {
             return (to, from);
         }
-        let inside: Vec<(usize, u16)> = self
-            .breaks
-            .iter()
-            .copied()
-            .filter(|&(at, _)| at > from && at <= to)
-            .collect();
-        let shallowest = |bs: &[(usize, u16)]| bs.iter().map(|b| b.1).min().unwrap_or(u16::MAX);
+        // The shallowest break after each stretch, and (as the walk goes) before it.
+        let mut after = vec![u16::MAX; inside.len() + 1];
+        for j in (0..inside.len()).rev() {
+            after[j] = after[j + 1].min(inside[j].1);
+        }
+        let mut before = u16::MAX;
         let (mut first_end, mut second_start) = (from, to);
         // Stretch `j` runs between breaks j - 1 and j (from `from`, to `to`).
-        for j in 0..=inside.len() {
+        for (j, &shallowest_after) in after.iter().enumerate() {
+            if let Some(p) = j.checked_sub(1) {
+                before = before.min(inside[p].1);
+            }
             let start = j.checked_sub(1).map_or(from, |p| inside[p].0);
             let end = inside.get(j).map_or(to, |b| b.0);
-            let (to_first, to_second) = (shallowest(&inside[..j]), shallowest(&inside[j..]));
-            if to_first >= to_second {
+            if before >= shallowest_after {
                 first_end = end;
             }
-            if to_second >= to_first && second_start == to {
+            if shallowest_after >= before && second_start == to {
                 second_start = start;
             }
         }

@@ -104,6 +104,15 @@ pub fn scan_command(
 /// `brandguard extract PAGE` of `body` as a shopusa item page at `item` (an id), with
 /// the demo targets: the JSON it prints.
 pub fn extract_shopusa(body: &[u8], item: &str) -> serde_json::Value {
+    extract_on(
+        body,
+        "shopusa",
+        &format!("http://127.0.0.1:8701/item/{item}"),
+    )
+}
+
+/// `brandguard extract` of `body` as demo marketplace `marketplace`'s page at `url`.
+pub fn extract_on(body: &[u8], marketplace: &str, url: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().expect("temp dir");
     let page = dir.path().join("page.html");
     std::fs::write(&page, body).expect("page written");
@@ -114,10 +123,10 @@ pub fn extract_shopusa(body: &[u8], item: &str) -> serde_json::Value {
             "--targets",
             "targets/demo",
             "--marketplace",
-            "shopusa",
+            marketplace,
             "--url",
+            url,
         ])
-        .arg(format!("http://127.0.0.1:8701/item/{item}"))
         .output()
         .expect("brandguard runs");
     assert!(
