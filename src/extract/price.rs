@@ -3255,27 +3255,20 @@ impl PriceText {
         if inside.is_empty() {
             return (to, from);
         }
-        // The shallowest break after each stretch, and (as the walk goes) before it.
-        let mut after = vec![u16::MAX; inside.len() + 1];
-        for j in (0..inside.len()).rev() {
-            after[j] = after[j + 1].min(inside[j].1);
-        }
-        let mut before = u16::MAX;
-        let (mut first_end, mut second_start) = (from, to);
-        // Stretch `j` runs between breaks j - 1 and j (from `from`, to `to`).
-        for (j, &shallowest_after) in after.iter().enumerate() {
-            if let Some(p) = j.checked_sub(1) {
-                before = before.min(inside[p].1);
-            }
-            let start = j.checked_sub(1).map_or(from, |p| inside[p].0);
-            let end = inside.get(j).map_or(to, |b| b.0);
-            if before >= shallowest_after {
-                first_end = end;
-            }
-            if shallowest_after >= before && second_start == to {
-                second_start = start;
-            }
-        }
+        // A stretch's words are the first's where no break before them is shallower
+        // than the shallowest after them, and the second's the other way round: so
+        // the first's run to the last of the shallowest breaks, the second's from
+        // the first of them (what lies between is both's).
+        let shallowest = inside.iter().map(|b| b.1).min().unwrap_or(u16::MAX);
+        let first_end = inside
+            .iter()
+            .rev()
+            .find(|b| b.1 == shallowest)
+            .map_or(to, |b| b.0);
+        let second_start = inside
+            .iter()
+            .find(|b| b.1 == shallowest)
+            .map_or(from, |b| b.0);
         // A colon makes the words before it a label of what follows, whatever
         // element holds them (`<span>$89.99 Shipping:</span><span>$5.99</span>`).
         let first: String = self.chars[from..first_end].iter().collect();
