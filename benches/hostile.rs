@@ -106,6 +106,7 @@ fn main() {
         Hostile::NestedDivs(280_000),
     ];
     hostile.extend(&Hostile::PLANTED[1..]);
+    hostile.extend([Hostile::PriceAmounts(200), Hostile::PriceAmounts(100_000)]);
     println!(
         "{:<40} {:>10} {:>10} {:>12} {:>8}",
         "hostile page", "KiB", "CPU ms", "ms per MiB", "x median"

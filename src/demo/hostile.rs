@@ -15,6 +15,9 @@ pub enum Hostile {
     Attributes(usize),
     /// `n` small `<script>` elements.
     Scripts(usize),
+    /// A price box of `n` amounts (`$1 $2 …`, each in an element of its own): the
+    /// price reader weighs every amount against its neighbours' words.
+    PriceAmounts(usize),
 }
 
 impl Hostile {
@@ -32,6 +35,7 @@ impl Hostile {
             Hostile::DeepJsonLd(n) => format!("JSON-LD nested {n} deep"),
             Hostile::Attributes(b) => format!("{} MiB of attributes", b / (1024 * 1024)),
             Hostile::Scripts(n) => format!("{n} <script> tags"),
+            Hostile::PriceAmounts(n) => format!("a price box of {n} amounts"),
         }
     }
 
@@ -63,6 +67,14 @@ impl Hostile {
                 "{head}</head><body>{}</body></html>",
                 "<script>var a=1;</script>".repeat(n)
             ),
+            // In the generic adapter's price box and the demo's.
+            Hostile::PriceAmounts(n) => {
+                let amounts: String = (1..=n).map(|k| format!("<i>${k}</i> ")).collect();
+                format!(
+                    "{head}</head><body><h1>Acme X1</h1><div id=\"price_inside_buybox\">{amounts}</div>\
+                     <div class=\"buybox\"><div class=\"price\">{amounts}</div></div></body></html>"
+                )
+            }
         }
     }
 }
