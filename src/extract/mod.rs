@@ -1351,6 +1351,28 @@ mod tests {
         }
     }
 
+    /// A field over 1,000 characters is cut at a space, never inside a number (`¥4834`
+    /// cut as `¥483` was a price of 483), and read without the note saying it was cut
+    /// (its character count was one more amount); shown, the note is there.
+    #[test]
+    fn a_field_is_cut_at_a_space_and_read_without_its_note() {
+        let text: String = (1000..1400).map(|n| format!("¥{n} ")).collect();
+        let cut = super::FieldText::plain(text.trim_end().to_string()).capped();
+        assert!(cut.text.len() <= 1000 * 3 && cut.text.chars().count() <= 1000);
+        assert!(
+            cut.text.ends_with(|c: char| c.is_ascii_digit()),
+            "{}",
+            cut.text
+        );
+        let last = cut.text.rsplit('¥').next().unwrap();
+        assert_eq!(last.len(), 4, "a whole number ends it: {last}");
+        assert!(!cut.text.contains("truncated"));
+        assert!(cut.shown().ends_with("… [truncated from 2399 characters]"));
+        // A field without spaces is cut at the limit.
+        let cut = super::FieldText::plain("A".repeat(1500)).capped();
+        assert_eq!(cut.text.len(), 1000);
+    }
+
     #[test]
     fn conditions_are_read_as_pages_state_them() {
         use super::Condition::{self, *};

@@ -222,7 +222,18 @@ pub enum PriceError {
     /// advertised to hold to a floor, and no sign of an adapter that misreads.
     #[error("says the price shows only in the cart (\"{0}\"): no price is advertised on the page")]
     InCart(&'static str),
+    /// More amounts than any price box shows (a price, a former one, a saving,
+    /// shipping, instalments, a few quantity tiers): the adapter's selector names a
+    /// list or a rail, whose lowest amount is another listing's, and weighing each
+    /// amount against its neighbours' words costs a hostile page's box seconds.
+    #[error(
+        "holds {0} amounts, more than a price box shows ({MAX_AMOUNTS} at most): the selector names more than the price box (a list or a rail?)"
+    )]
+    TooManyAmounts(usize),
 }
+
+/// Most amounts a price text is read with ([`PriceError::TooManyAmounts`]).
+pub const MAX_AMOUNTS: usize = 40;
 
 /// Words saying the price shows only in the cart or at checkout, as shops print
 /// them for items whose price is under the brand's minimum advertised price
@@ -2193,6 +2204,9 @@ fn read_text(
         currency_of(text, hints, default)
     };
     let found = numbers_at(&t.chars, hints.decimal_separator, currency.minor_units())?;
+    if found.len() > MAX_AMOUNTS {
+        return Err(PriceError::TooManyAmounts(found.len()));
+    }
     let mut why = Vec::new();
     if let Some(e) = estimate {
         why.push(format!("left out a converted estimate: {e}"));
