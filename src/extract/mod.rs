@@ -954,20 +954,7 @@ impl Reader<'_> {
             &|p| p.advertised().and_then(|(o, _)| o.price.clone()),
             &f.price,
         );
-        // Which offer of several was taken, said beside the price's source.
-        if self
-            .sources
-            .get("price")
-            .is_some_and(|s| !s.starts_with("selector"))
-            && let Some(note) = self
-                .products
-                .iter()
-                .find_map(|(_, p)| p.advertised())
-                .and_then(|(_, note)| note)
-            && let Some(src) = self.sources.get_mut("price")
-        {
-            src.push_str(&format!(" ({note})"));
-        }
+        self.note_offer_taken();
         let currency_text = self.pick(
             "currency",
             &|p| p.advertised().and_then(|(o, _)| o.currency.clone()),
@@ -990,18 +977,7 @@ impl Reader<'_> {
             self.sources.insert("coupon_price".into(), src.clone());
             self.amount("coupon_price", t, hints, m)
         });
-        if self
-            .sources
-            .get("price")
-            .is_some_and(|s| !s.starts_with("selector"))
-            && let Some(choice) = self
-                .products
-                .iter()
-                .find(|(_, p)| p.advertised().is_some())
-                .and_then(|(_, p)| p.price_choice())
-        {
-            self.choices.insert("price".into(), choice);
-        }
+        self.note_offers_chosen_among();
         let list = self.price_box_too(list, &f.price, hints, m);
         let (price, basis) = match (&list, &coupon) {
             (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
@@ -1033,6 +1009,41 @@ impl Reader<'_> {
         }
     }
 
+    /// Is the price from structured data (not an adapter's selector)?
+    fn price_is_structured(&self) -> bool {
+        self.sources
+            .get("price")
+            .is_some_and(|s| !s.starts_with("selector"))
+    }
+
+    /// Which offer of several the structured price was taken from, said beside the
+    /// price's source.
+    fn note_offer_taken(&mut self) {
+        if self.price_is_structured()
+            && let Some(note) = self
+                .products
+                .iter()
+                .find_map(|(_, p)| p.advertised())
+                .and_then(|(_, note)| note)
+            && let Some(src) = self.sources.get_mut("price")
+        {
+            src.push_str(&format!(" ({note})"));
+        }
+    }
+
+    /// The structured offers the price was the lowest of, as the price's choice.
+    fn note_offers_chosen_among(&mut self) {
+        if self.price_is_structured()
+            && let Some(choice) = self
+                .products
+                .iter()
+                .find(|(_, p)| p.advertised().is_some())
+                .and_then(|(_, p)| p.price_choice())
+        {
+            self.choices.insert("price".into(), choice);
+        }
+    }
+
     /// The price as structured data gave it, held against what the adapter's price
     /// box shows. Shops' structured data goes stale (a sale ended, a price changed
     /// by a script the markup template never saw): a finding on the structured price
@@ -1052,11 +1063,7 @@ impl Reader<'_> {
         hints: price::Hints,
         m: &Marketplace,
     ) -> Option<Money> {
-        let from_structured = self
-            .sources
-            .get("price")
-            .is_some_and(|s| !s.starts_with("selector"));
-        let (Some(structured), true) = (list.as_ref(), from_structured) else {
+        let (Some(structured), true) = (list.as_ref(), self.price_is_structured()) else {
             return list;
         };
         let Some((rule, text)) = rules
