@@ -844,6 +844,37 @@ async fn a_shipping_cost_above_the_price_is_not_the_price() {
     assert!(shipped > 10, "bidbay listings shipped at a cost: {shipped}");
 }
 
+/// shopusa sells each listing in two variants, as Shopify's shops do: its search
+/// links name the listing's variant (`/item/ID?variant=2`) and the item page's
+/// JSON-LD lists an offer per variant at its own address, a travel size at six
+/// tenths of the price first. Taken as the lowest of the seller's offers, the price
+/// was the travel size's: a false below-floor finding on every shopusa listing whose
+/// floor is over six tenths of its price (precision under 1, asserted by
+/// `scan_with`). The listing's price is the offer at its address, and its source
+/// says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listing_s_price_is_the_variant_its_address_names() {
+    let run = scan_with(vec![(Site::Shopusa, Fault::Variants)]).await;
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+    let mut read = 0;
+    for (o, l) in site_listings(&run.store, &run.server, Site::Shopusa) {
+        assert!(o.listing.url.ends_with("?variant=2"), "{}", o.listing.url);
+        let Some(price) = &o.listing.price else {
+            continue;
+        };
+        assert_eq!(price.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
+        assert_eq!(o.listing.price_choice, None, "{}", l.id);
+        let source = o.listing.sources.get("price").cloned().unwrap_or_default();
+        assert!(
+            source.contains("the offer at the page's address") && source.contains("1 other offer"),
+            "{}: {source}",
+            l.id
+        );
+        read += 1;
+    }
+    assert!(read > 10, "shopusa listings read: {read}");
+}
+
 /// Multipacks: a listing selling two at one price is held to the floor of each item
 /// in it ("2-Pack Acme P3 Earbuds" at 60.00 is 30.00 an item, under a floor of
 /// 49.00), as brands' price policies hold them; one item sold "with 3 Pack Ear

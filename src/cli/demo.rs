@@ -75,7 +75,8 @@ struct DemoArgs {
     /// per-item (tmart's price box shows the price per item, "/件", and a former price),
     /// price-in-cart (tmart's item pages show the price only in the cart), stale-structured-price
     /// (bidbay's microdata and Open Graph prices are a fifth over its price box), shipping-above
-    /// (bidbay's price box shows the shipping cost above the price), auction (bidbay's
+    /// (bidbay's price box shows the shipping cost above the price), variants (shopusa's
+    /// listings are one of two variants, named by their address), auction (bidbay's
     /// listings sell by auction), multipack (the brand's listings sell two at twice the
     /// price, or one "with 3 Pack Ear Tips"), robots-items:N (robots.txt disallows
     /// every N-th item page), huge:BYTES, hostile:N, and captcha, challenge, login-wall,

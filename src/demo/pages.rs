@@ -407,6 +407,67 @@ pub(super) fn with_bought_together(page: &str, c: &Catalog, l: &DemoListing) -> 
     )
 }
 
+/// The variant of a listing its address names under [`super::Fault::Variants`]:
+/// search links carry it, and the item page's offer of it is the listing's.
+pub const LISTED_VARIANT: &str = "variant=2";
+
+/// shopusa's item page sold in two variants ([`super::Fault::Variants`]), as
+/// Shopify's themes write them: the JSON-LD lists an offer per variant, each at its
+/// own address, a travel size at six tenths of `l`'s price first and the listing's
+/// own (the variant its address names, [`LISTED_VARIANT`]) second; the buy box shows
+/// the listing's price, as the page shows the variant its address selects.
+pub(super) fn with_variants(page: &str, l: &DemoListing) -> String {
+    const OPEN: &str = "<script type=\"application/ld+json\">";
+    let Some((head, rest)) = page.split_once(OPEN) else {
+        return page.to_string();
+    };
+    let Some((json, tail)) = rest.split_once("</script>") else {
+        return page.to_string();
+    };
+    let Ok(mut product) = serde_json::from_str::<serde_json::Value>(json) else {
+        return page.to_string();
+    };
+    let listed = product["offers"].clone();
+    let mut travel = listed.clone();
+    let path = item_path(l.site, &l.id);
+    travel["price"] = format!("{:.2}", (l.price * Decimal::new(6, 1)).round_dp(2)).into();
+    travel["url"] = format!("{path}?variant=1").into();
+    travel["name"] = "Travel size".into();
+    let mut own = listed;
+    own["url"] = format!("{path}?{LISTED_VARIANT}").into();
+    own["name"] = "Standard".into();
+    product["offers"] = serde_json::json!([travel, own]);
+    let json = product.to_string().replace("</", "<\\/");
+    let picker = "<select class=\"variant\"><option value=\"1\">Travel size</option>\
+                  <option value=\"2\" selected>Standard</option></select>";
+    format!("{head}{OPEN}{json}</script>{tail}").replacen(
+        "<div class=\"buybox\">",
+        &format!("<div class=\"buybox\">{picker}"),
+        1,
+    )
+}
+
+/// A shopusa search page whose result links name the variant each listing is
+/// sold as ([`super::Fault::Variants`]).
+pub(super) fn with_variant_links(page: &str) -> String {
+    const LINK: &str = "href=\"/item/";
+    let mut out = String::with_capacity(page.len() + 1024);
+    let mut rest = page;
+    while let Some(at) = rest.find(LINK) {
+        let (before, after) = rest.split_at(at + LINK.len());
+        out.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        out.push_str(&after[..end]);
+        if !after[..end].contains('?') {
+            out.push('?');
+            out.push_str(LISTED_VARIANT);
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// tmart's item page with other offers of the item inside its price box
 /// ([`super::Fault::OtherOffers`]): a used one at six tenths of `price`, other
 /// sellers' from eight tenths.

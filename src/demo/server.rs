@@ -149,6 +149,12 @@ pub enum Fault {
     /// alone the shipping word reads as the label of the price after it
     /// ([`pages::with_shipping_above`]).
     ShippingAbove,
+    /// shopusa sells each listing in two variants, as Shopify's shops do: search
+    /// links name the listing's variant (`/item/ID?variant=2`), and the item page's
+    /// JSON-LD lists an offer per variant at its own address, a travel size at six
+    /// tenths of the price first ([`pages::with_variants`]). The listing's price is
+    /// its variant's.
+    Variants,
     /// bidbay's listings sell by auction (`Auction` where `Buy It Now` stood): their
     /// price is a bid ([`pages::as_auction`]).
     Auction,
@@ -216,7 +222,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`, `moved-elsewhere`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `variants`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -262,6 +268,7 @@ impl FromStr for Fault {
             "auction" => Fault::Auction,
             "stale-structured-price" => Fault::StaleStructuredPrice,
             "shipping-above" => Fault::ShippingAbove,
+            "variants" => Fault::Variants,
             "multipack" => Fault::Multipack,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
@@ -548,6 +555,9 @@ async fn respond(st: &SiteState, uri: &axum::http::Uri, host: &str) -> Response 
             Some(body) if st.has(|f| matches!(f, Fault::LinksElsewhere)).is_some() => {
                 html(site, pages::with_links_elsewhere(&body))
             }
+            Some(body) if st.has(|f| matches!(f, Fault::Variants)).is_some() => {
+                html(site, pages::with_variant_links(&body))
+            }
             Some(body) => html(site, body),
             None => not_found(),
         };
@@ -790,6 +800,9 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     }
     if st.has(|f| matches!(f, Fault::ShippingAbove)).is_some() {
         page = pages::with_shipping_above(&page, l);
+    }
+    if st.has(|f| matches!(f, Fault::Variants)).is_some() {
+        page = pages::with_variants(&page, l);
     }
     page
 }

@@ -743,7 +743,15 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         Ok(doc) => doc,
         Err(e) => return unreadable(page, m, &decoded, e.to_string()),
     };
-    let sd = structured::read_all(&doc);
+    let mut sd = structured::read_all(&doc);
+    for p in sd
+        .json_ld
+        .iter_mut()
+        .chain(&mut sd.microdata)
+        .chain(&mut sd.rdfa)
+    {
+        own::keep_page_variant(p, &page.final_url);
+    }
     // Structured sources in order of trust, each with its name.
     let products = sd
         .json_ld

@@ -14,13 +14,17 @@
 //! which read what the page shows, answer; the listing says so.
 //!
 //! OpenGraph tags describe the page itself, so they are never set aside here.
+//!
+//! Within the page's product, the page's own offer: a shop writes an offer per
+//! variant, each at its own address, and the listing's address names the variant
+//! it shows ([`keep_page_variant`]).
 
 use std::sync::LazyLock;
 
 use scraper::{Html, Selector};
 use url::Url;
 
-use super::structured::Product;
+use super::structured::{Offer, Product};
 
 /// A product with the name of the syntax it was read from (`json-ld`, …).
 pub(crate) type Sourced<'d> = (&'d str, &'d Product);
@@ -329,11 +333,67 @@ impl PageNames {
 /// (the same host, `www.` aside; another path).
 fn another_page(p: &Product, page_url: &Url) -> Option<String> {
     let u = page_url.join(p.url.as_deref()?.trim()).ok()?;
-    let host = |u: &Url| {
-        u.host_str()
-            .map(|h| h.trim_start_matches("www.").to_string())
+    (site(&u) == site(page_url) && !same_path(&u, page_url)).then(|| u.to_string())
+}
+
+/// A page's host, `www.` aside.
+fn site(u: &Url) -> Option<&str> {
+    u.host_str().map(|h| h.trim_start_matches("www."))
+}
+
+/// Narrows `p`'s offers to the variant the page's address names.
+///
+/// Shops write an offer per variant, each at its own address (Shopify's themes:
+/// `/products/x?variant=2`; a ProductGroup's variants as Google asks them written),
+/// and a listing's address names the variant it shows. Taken as the lowest of the
+/// seller's offers, the price was another variant's (a travel size at six tenths of
+/// the price: a floor finding on a price the listing never showed). An offer's
+/// address names the page when it is on the page's host and path and every pair of
+/// its query is in the page's; of several, those naming most pairs. The offers are
+/// narrowed only where their addresses tell them apart (a priced offer's address
+/// does not name the page) and one names it; otherwise they stay as they were, the
+/// lowest taken and said to be chosen among them.
+pub(crate) fn keep_page_variant(p: &mut Product, page_url: &Url) {
+    let names: Vec<Option<usize>> = p.offers.iter().map(|o| names_page(o, page_url)).collect();
+    let Some(best) = names.iter().flatten().max().copied() else {
+        return;
     };
-    (host(&u) == host(page_url) && !same_path(&u, page_url)).then(|| u.to_string())
+    let apart = p
+        .offers
+        .iter()
+        .zip(&names)
+        .any(|(o, n)| o.price.is_some() && o.url.is_some() && *n != Some(best));
+    if !apart {
+        return;
+    }
+    let before = p.offers.len();
+    let mut names = names.into_iter();
+    p.offers.retain(|_| names.next().flatten() == Some(best));
+    let left = before - p.offers.len();
+    let address = p.offers[0].url.as_deref().unwrap_or_default().trim();
+    p.variant = Some(format!(
+        "the offer at the page's address ({address}); {left} other offer{} of the product \
+         left out",
+        if left == 1 { "" } else { "s" }
+    ));
+}
+
+/// How many query pairs `o`'s address shares with the page's, where it names the
+/// page (see [`keep_page_variant`]).
+fn names_page(o: &Offer, page_url: &Url) -> Option<usize> {
+    let u = page_url.join(o.url.as_deref()?.trim()).ok()?;
+    if site(&u) != site(page_url) || !same_path(&u, page_url) {
+        return None;
+    }
+    let page: Vec<_> = page_url.query_pairs().collect();
+    let mut shared = 0;
+    for pair in u.query_pairs() {
+        if !page.contains(&pair) {
+            return None;
+        }
+        shared += 1;
+    }
+    Some(shared)
 }
 
 /// One path, a trailing `/` aside (`/p/x/` is WordPress's way of writing `/p/x`).
@@ -383,6 +443,91 @@ mod tests {
     }
 
     const X1: &str = "Acme X1 Wireless Headphones";
+
+    /// The price read from the first product of `html` at `url`, with its note.
+    fn variant_price(html: &str, url: &str) -> (Option<String>, Option<String>) {
+        let mut sd = read_all(&Html::parse_document(html));
+        let p = sd
+            .json_ld
+            .iter_mut()
+            .chain(&mut sd.microdata)
+            .next()
+            .expect("a product");
+        keep_page_variant(p, &Url::parse(url).expect("test url"));
+        let (offer, note) = p.advertised().expect("an offer");
+        (offer.price.clone(), note)
+    }
+
+    /// Offers at two addresses; the second `second`.
+    fn two_variants(first: &str, second: &str) -> String {
+        format!(
+            r#"<script type="application/ld+json">{{"@type":"Product","name":"{X1}","offers":[
+            {{"@type":"Offer","price":"149.99","priceCurrency":"USD","url":"{first}"}},
+            {{"@type":"Offer","price":"249.99","priceCurrency":"USD","url":"{second}"}}]}}</script>"#
+        )
+    }
+
+    #[test]
+    fn the_offer_at_the_page_s_address_is_its_price() {
+        let page = "https://www.shop.example/products/x1?variant=2&utm_source=mail";
+        // Relative, absolute, without `www.`: the page's variant.
+        for (a, b) in [
+            ("/products/x1?variant=1", "/products/x1?variant=2"),
+            (
+                "https://shop.example/products/x1?variant=1",
+                "https://shop.example/products/x1/?variant=2",
+            ),
+            // The product's own address beside the variant's: the variant's names more.
+            ("/products/x1", "/products/x1?variant=2"),
+        ] {
+            let (price, note) = variant_price(&two_variants(a, b), page);
+            assert_eq!(price.as_deref(), Some("249.99"), "{a} {b}");
+            let note = note.unwrap_or_default();
+            assert!(
+                note.starts_with("the offer at the page's address (")
+                    && note.ends_with("1 other offer of the product left out"),
+                "{note}"
+            );
+        }
+        // A ProductGroup's variants carry their address, in another order of pairs.
+        let group = r#"<script type="application/ld+json">{"@type":"ProductGroup","name":"Coat","hasVariant":[
+            {"@type":"Product","url":"/coat?size=small&color=green","offers":{"@type":"Offer","price":"39.99","priceCurrency":"USD"}},
+            {"@type":"Product","url":"/coat?size=large&color=green","offers":{"@type":"Offer","price":"49.99","priceCurrency":"USD"}}]}</script>"#;
+        let (price, _) = variant_price(group, "https://shop.example/coat?color=green&size=large");
+        assert_eq!(price.as_deref(), Some("49.99"));
+        // Microdata offers with their `url`.
+        let micro = format!(
+            r#"<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">{X1}</h1>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><link itemprop="url" href="/p/1?sku=a">
+              <meta itemprop="price" content="149.99"><meta itemprop="priceCurrency" content="USD"></div>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><link itemprop="url" href="/p/1?sku=b">
+              <meta itemprop="price" content="249.99"><meta itemprop="priceCurrency" content="USD"></div></div>"#
+        );
+        let (price, _) = variant_price(&micro, "https://shop.example/p/1?sku=b");
+        assert_eq!(price.as_deref(), Some("249.99"));
+    }
+
+    #[test]
+    fn offers_whose_addresses_do_not_name_one_variant_stay_a_choice() {
+        let lowest = |html: &str, page: &str| {
+            let (price, note) = variant_price(html, page);
+            assert_eq!(price.as_deref(), Some("149.99"), "{page}");
+            assert_eq!(note.as_deref(), Some("lowest of 2 offers"), "{page}");
+        };
+        let variants = two_variants("/products/x1?variant=1", "/products/x1?variant=2");
+        // The page's address names no variant, another variant, or is another page.
+        lowest(&variants, "https://shop.example/products/x1");
+        lowest(&variants, "https://shop.example/products/x1?variant=3");
+        lowest(&variants, "https://shop.example/products/x2?variant=2");
+        let absolute = two_variants(
+            "https://shop.example/products/x1?variant=1",
+            "https://shop.example/products/x1?variant=2",
+        );
+        lowest(&absolute, "https://other.example/products/x1?variant=2");
+        // Both offers at the page's address: nothing tells them apart.
+        let same = two_variants("/products/x1", "/products/x1");
+        lowest(&same, "https://shop.example/products/x1");
+    }
 
     fn ld(name: &str, price: &str, url: Option<&str>) -> String {
         let url = url.map(|u| format!(r#""url":"{u}","#)).unwrap_or_default();

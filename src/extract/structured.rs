@@ -22,6 +22,9 @@ pub struct Product {
     /// `@id`, or a microdata `itemid`): what tells the page's own product from
     /// others its structured data also describes (see `own.rs`).
     pub url: Option<String>,
+    /// Set where the offers were narrowed to the variant the page's address
+    /// names ([`super::own::keep_page_variant`]): said beside the price.
+    pub variant: Option<String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -40,6 +43,10 @@ pub struct Offer {
     pub seller_id: Option<String>,
     /// The offer's `itemCondition`.
     pub condition: Option<String>,
+    /// The page the offer is made on, as written (an offer's `url`, or its
+    /// variant's in a ProductGroup): a shop writes one per variant
+    /// (`/products/x?variant=2`), and the page's own address names which it shows.
+    pub url: Option<String>,
 }
 
 impl Product {
@@ -64,13 +71,17 @@ impl Product {
             .as_deref()
             .filter(|h| Some(h.trim()) != best.price.as_deref().map(str::trim))
             .map(|h| format!("lowPrice of an AggregateOffer up to {}", h.trim()));
-        let note = match (candidates.len(), others, range) {
+        let choice = match (candidates.len(), others, range) {
             (0 | 1, 0, range) => range,
             (n, 0, _) => Some(format!("lowest of {n} offers")),
             (n, o, _) => Some(format!(
                 "lowest of {n} offers of the listing's seller; {o} offers of other sellers, \
                  currencies or conditions left out"
             )),
+        };
+        let note = match (self.variant.clone(), choice) {
+            (Some(v), Some(c)) => Some(format!("{v}; {c}")),
+            (v, c) => v.or(c),
         };
         // A seller written on another offer of the same seller counts for this one.
         Some((best, note))
@@ -360,6 +371,7 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 seller_name,
                 seller_id,
                 condition: v.get("itemCondition").and_then(text),
+                url: v.get("url").and_then(text),
             });
         }
         _ => {}
@@ -453,7 +465,13 @@ fn product_group(v: &Value, g: &Graph) -> Product {
     };
     for variant in variants.into_iter().map(|x| g.resolve(x)) {
         if let Some(o) = variant.get("offers") {
+            let from = p.offers.len();
             ld_offer(o, g, 0, &mut p.offers);
+            // Google's example writes the variant's address on the variant.
+            let url = variant.get("url").and_then(text);
+            for offer in &mut p.offers[from..] {
+                offer.url = offer.url.take().or_else(|| url.clone());
+            }
         }
         if p.brand.is_none() {
             p.brand = ld_product(variant, g).brand;
@@ -842,6 +860,7 @@ fn micro_offers(
             seller_name,
             seller_id,
             condition: condition.clone(),
+            url: first(syntax, &os, "url"),
         });
     }
     for (n, inner) in &os {
@@ -1013,6 +1032,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
         offers,
         condition,
         url: None,
+        variant: None,
     })
 }
 
