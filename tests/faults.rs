@@ -875,6 +875,33 @@ async fn a_listing_s_price_is_the_variant_its_address_names() {
     assert!(read > 10, "shopusa listings read: {read}");
 }
 
+/// shopusa sells each listing in two variants, the travel size at six tenths of
+/// the price out of stock, and its addresses name no variant. Taken as the lowest
+/// of the seller's offers, the price was the sold-out travel size's: a floor finding
+/// on an offer no buyer could take (precision under 1, asserted by `scan_with`).
+/// The price is the variant for sale, and its source says what was left out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_variant_out_of_stock_is_not_the_price() {
+    let run = scan_with(vec![(Site::Shopusa, Fault::SoldOutVariant)]).await;
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+    let mut read = 0;
+    for (o, l) in site_listings(&run.store, &run.server, Site::Shopusa) {
+        let Some(price) = &o.listing.price else {
+            continue;
+        };
+        assert_eq!(price.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
+        assert_eq!(o.listing.price_choice, None, "{}", l.id);
+        let source = o.listing.sources.get("price").cloned().unwrap_or_default();
+        assert!(
+            source.contains("1 offer of the seller out of stock left out"),
+            "{}: {source}",
+            l.id
+        );
+        read += 1;
+    }
+    assert!(read > 10, "shopusa listings read: {read}");
+}
+
 /// Multipacks: a listing selling two at one price is held to the floor of each item
 /// in it ("2-Pack Acme P3 Earbuds" at 60.00 is 30.00 an item, under a floor of
 /// 49.00), as brands' price policies hold them; one item sold "with 3 Pack Ear

@@ -76,7 +76,8 @@ struct DemoArgs {
     /// price-in-cart (tmart's item pages show the price only in the cart), stale-structured-price
     /// (bidbay's microdata and Open Graph prices are a fifth over its price box), shipping-above
     /// (bidbay's price box shows the shipping cost above the price), variants (shopusa's
-    /// listings are one of two variants, named by their address), auction (bidbay's
+    /// listings are one of two variants, named by their address), sold-out-variant (and
+    /// the cheaper variant is out of stock, the address naming none), auction (bidbay's
     /// listings sell by auction), multipack (the brand's listings sell two at twice the
     /// price, or one "with 3 Pack Ear Tips"), robots-items:N (robots.txt disallows
     /// every N-th item page), huge:BYTES, hostile:N, and captcha, challenge, login-wall,

@@ -415,8 +415,9 @@ pub const LISTED_VARIANT: &str = "variant=2";
 /// Shopify's themes write them: the JSON-LD lists an offer per variant, each at its
 /// own address, a travel size at six tenths of `l`'s price first and the listing's
 /// own (the variant its address names, [`LISTED_VARIANT`]) second; the buy box shows
-/// the listing's price, as the page shows the variant its address selects.
-pub(super) fn with_variants(page: &str, l: &DemoListing) -> String {
+/// the listing's price, as the page shows the variant its address selects. With
+/// `sold_out` the travel size is out of stock ([`super::Fault::SoldOutVariant`]).
+pub(super) fn with_variants(page: &str, l: &DemoListing, sold_out: bool) -> String {
     const OPEN: &str = "<script type=\"application/ld+json\">";
     let Some((head, rest)) = page.split_once(OPEN) else {
         return page.to_string();
@@ -433,6 +434,9 @@ pub(super) fn with_variants(page: &str, l: &DemoListing) -> String {
     travel["price"] = format!("{:.2}", (l.price * Decimal::new(6, 1)).round_dp(2)).into();
     travel["url"] = format!("{path}?variant=1").into();
     travel["name"] = "Travel size".into();
+    if sold_out {
+        travel["availability"] = "https://schema.org/OutOfStock".into();
+    }
     let mut own = listed;
     own["url"] = format!("{path}?{LISTED_VARIANT}").into();
     own["name"] = "Standard".into();

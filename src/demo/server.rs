@@ -155,6 +155,10 @@ pub enum Fault {
     /// tenths of the price first ([`pages::with_variants`]). The listing's price is
     /// its variant's.
     Variants,
+    /// shopusa sells each listing in two variants as under [`Fault::Variants`], the
+    /// travel size at six tenths of the price out of stock, and its search links name
+    /// no variant: the page's price is the one variant for sale.
+    SoldOutVariant,
     /// bidbay's listings sell by auction (`Auction` where `Buy It Now` stood): their
     /// price is a bid ([`pages::as_auction`]).
     Auction,
@@ -222,7 +226,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`, `moved-elsewhere`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `variants`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `variants`, `sold-out-variant`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -269,6 +273,7 @@ impl FromStr for Fault {
             "stale-structured-price" => Fault::StaleStructuredPrice,
             "shipping-above" => Fault::ShippingAbove,
             "variants" => Fault::Variants,
+            "sold-out-variant" => Fault::SoldOutVariant,
             "multipack" => Fault::Multipack,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
@@ -802,7 +807,10 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
         page = pages::with_shipping_above(&page, l);
     }
     if st.has(|f| matches!(f, Fault::Variants)).is_some() {
-        page = pages::with_variants(&page, l);
+        page = pages::with_variants(&page, l, false);
+    }
+    if st.has(|f| matches!(f, Fault::SoldOutVariant)).is_some() {
+        page = pages::with_variants(&page, l, true);
     }
     page
 }

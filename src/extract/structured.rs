@@ -43,6 +43,8 @@ pub struct Offer {
     pub seller_id: Option<String>,
     /// The offer's `itemCondition`.
     pub condition: Option<String>,
+    /// The offer's `availability` as written (`https://schema.org/OutOfStock`).
+    pub availability: Option<String>,
     /// The page the offer is made on, as written (an offer's `url`, or its
     /// variant's in a ProductGroup): a shop writes one per variant
     /// (`/products/x?variant=2`), and the page's own address names which it shows.
@@ -59,7 +61,12 @@ impl Product {
     /// in the first offer's currency. Never the lowest offer of anyone on the page: that
     /// would hold one seller to another's price.
     pub fn advertised(&self) -> Option<(&Offer, Option<String>)> {
-        let (candidates, others, first) = self.own_offers()?;
+        let OwnOffers {
+            candidates,
+            others,
+            sold_out,
+            first,
+        } = self.own_offers()?;
         let best = candidates
             .iter()
             .copied()
@@ -79,10 +86,17 @@ impl Product {
                  currencies or conditions left out"
             )),
         };
-        let note = match (self.variant.clone(), choice) {
-            (Some(v), Some(c)) => Some(format!("{v}; {c}")),
-            (v, c) => v.or(c),
-        };
+        let sold_out = (sold_out > 0).then(|| {
+            format!(
+                "{sold_out} offer{} of the seller out of stock left out",
+                if sold_out == 1 { "" } else { "s" }
+            )
+        });
+        let notes: Vec<String> = [self.variant.clone(), choice, sold_out]
+            .into_iter()
+            .flatten()
+            .collect();
+        let note = (!notes.is_empty()).then(|| notes.join("; "));
         // A seller written on another offer of the same seller counts for this one.
         Some((best, note))
     }
@@ -92,7 +106,7 @@ impl Product {
     /// from. A floor finding on such a price may concern another variant than the
     /// brand's product, which whoever files it must know.
     pub fn price_choice(&self) -> Option<String> {
-        let (candidates, _, _) = self.own_offers()?;
+        let candidates = self.own_offers()?.candidates;
         let amounts: std::collections::BTreeSet<rust_decimal::Decimal> =
             candidates.iter().filter_map(|o| o.amount()).collect();
         if amounts.len() > 1 {
@@ -112,12 +126,15 @@ impl Product {
     /// The priced offers of the listing's own seller (the first offer's seller;
     /// offers naming no seller count as its own) in the first offer's currency,
     /// how many other priced offers were left out, and the first priced offer.
+    /// Offers out of stock beside ones for sale are left out: a variant sold out
+    /// at less (a size gone at a clearance price) is not what the seller sells at,
+    /// and a floor finding on it claimed an offer no buyer could take.
     ///
     /// An AggregateOffer's low price naming no seller beside an offer that is not
     /// one is not the listing's seller's: it summarises everyone's offers ("New (5)
     /// from $189.99" beside the buy box's $249.99), and counted as the seller's it
     /// held the seller to another's price.
-    fn own_offers(&self) -> Option<(Vec<&Offer>, usize, &Offer)> {
+    fn own_offers(&self) -> Option<OwnOffers<'_>> {
         let mut priced: Vec<&Offer> = self.offers.iter().filter(|o| o.price.is_some()).collect();
         // An offer at zero beside priced ones is a gift or a placeholder, never
         // the price: as the lowest it left the listing with no price at all.
@@ -153,9 +170,32 @@ impl Product {
         } else {
             candidates
         };
-        let others = priced.len() - candidates.len();
-        Some((candidates, others, first))
+        let for_sale = |o: &&Offer| !Offer::sold_out(o.availability.as_deref());
+        let before = candidates.len();
+        let candidates: Vec<&Offer> = if candidates.iter().any(for_sale) {
+            candidates.into_iter().filter(for_sale).collect()
+        } else {
+            candidates
+        };
+        let sold_out = before - candidates.len();
+        let others = priced.len() - before;
+        Some(OwnOffers {
+            candidates,
+            others,
+            sold_out,
+            first,
+        })
     }
+}
+
+/// See [`Product::own_offers`].
+struct OwnOffers<'p> {
+    candidates: Vec<&'p Offer>,
+    /// Other sellers', currencies' or conditions' priced offers left out.
+    others: usize,
+    /// The seller's offers out of stock left out beside ones for sale.
+    sold_out: usize,
+    first: &'p Offer,
 }
 
 /// An offer's seller as its id and name say, each with case and spacing aside.
@@ -197,6 +237,20 @@ impl OfferSeller {
 }
 
 impl Offer {
+    /// Does an `availability` say the offer cannot be bought now? schema.org's
+    /// `OutOfStock`, `SoldOut` and `Discontinued`, however written
+    /// (`http://schema.org/OutOfStock`, `outofstock`); `PreOrder`, `BackOrder` and
+    /// the rest can be bought.
+    pub fn sold_out(availability: Option<&str>) -> bool {
+        availability.is_some_and(|a| {
+            let a = a.trim();
+            let a = a.rsplit('/').next().unwrap_or(a);
+            ["outofstock", "soldout", "discontinued"]
+                .iter()
+                .any(|w| a.eq_ignore_ascii_case(w))
+        })
+    }
+
     /// The price as an exact decimal, if it is one.
     fn amount(&self) -> Option<rust_decimal::Decimal> {
         self.price
@@ -371,6 +425,7 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 seller_name,
                 seller_id,
                 condition: v.get("itemCondition").and_then(text),
+                availability: v.get("availability").and_then(text),
                 url: v.get("url").and_then(text),
             });
         }
@@ -860,6 +915,7 @@ fn micro_offers(
             seller_name,
             seller_id,
             condition: condition.clone(),
+            availability: first(syntax, &os, "availability"),
             url: first(syntax, &os, "url"),
         });
     }
@@ -1150,6 +1206,56 @@ mod tests {
         // An AggregateOffer whose low and high prices are one.
         let one = offers(r#"{"@type":"AggregateOffer","lowPrice":"99","highPrice":"99"}"#);
         assert_eq!(one.price_choice(), None);
+    }
+
+    #[test]
+    fn offers_out_of_stock_beside_ones_for_sale_are_left_out() {
+        let ld = |o: &str| {
+            let html = format!(
+                r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1","offers":[{o}]}}</script>"#
+            );
+            json_ld(&Html::parse_document(&html)).0.remove(0)
+        };
+        // A size sold out at a clearance price beside the one for sale.
+        let sold_out = ld(
+            r#"{"price":"99.00","priceCurrency":"USD","availability":"http://schema.org/SoldOut"},
+               {"price":"249.99","priceCurrency":"USD","availability":"https://schema.org/InStock"},
+               {"price":"129.00","priceCurrency":"USD","availability":" OutOfStock "}"#,
+        );
+        let (offer, note) = sold_out.advertised().unwrap();
+        assert_eq!(offer.price.as_deref(), Some("249.99"));
+        assert_eq!(
+            note.as_deref(),
+            Some("2 offers of the seller out of stock left out")
+        );
+        assert_eq!(sold_out.price_choice(), None);
+        // Two for sale (one on back order) and one discontinued: a choice of two.
+        let two = ld(
+            r#"{"price":"99.00","availability":"https://schema.org/Discontinued"},
+               {"price":"249.99","availability":"https://schema.org/InStock"},
+               {"price":"199.99","availability":"https://schema.org/BackOrder"}"#,
+        );
+        assert_eq!(
+            two.price_choice().as_deref(),
+            Some("the lowest of 2 offers of the seller: 199.99, 249.99")
+        );
+        // Every offer sold out: the listing's prices all the same.
+        let all = ld(
+            r#"{"price":"99.00","availability":"https://schema.org/OutOfStock"},
+               {"price":"249.99","availability":"https://schema.org/OutOfStock"}"#,
+        );
+        assert_eq!(all.advertised().unwrap().0.price.as_deref(), Some("99.00"));
+        // In microdata, as a link.
+        let html = r#"<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Acme X1</span>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="99.00">
+              <link itemprop="availability" href="https://schema.org/OutOfStock"></div>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><meta itemprop="price" content="249.99">
+              <link itemprop="availability" href="https://schema.org/InStock"></div></div>"#;
+        let micro = read_all(&Html::parse_document(html)).microdata.remove(0);
+        assert_eq!(
+            micro.advertised().unwrap().0.price.as_deref(),
+            Some("249.99")
+        );
     }
 
     #[test]
