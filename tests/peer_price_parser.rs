@@ -339,6 +339,57 @@ fn a_word_between_two_amounts_is_the_one_s_it_shares_an_element_with() {
     }
 }
 
+/// Shopify's Dawn theme labels every price in its box for screen readers and
+/// keeps both its regular and its sale block in the markup (CSS shows one):
+/// `Regular price $249.99 USD Regular price <s>$249.99 USD</s> Sale price $199.99
+/// USD`. With the struck price gone, "Regular price Sale price" stood before the
+/// sale price, which was read as a former price: the box was refused as holding
+/// "only former or reference prices", and a shop without structured data had no
+/// price on any listing. A label of the price asked now after a former price's
+/// label is what names the amount.
+#[test]
+fn a_sale_label_after_a_regular_price_label_names_the_price() {
+    let dawn = |regular: &str, compare_at: &str, price: &str| {
+        format!(
+            r#"<div class="price price--on-sale"><div class="price__container">
+            <div class="price__regular"><span class="visually-hidden visually-hidden--inline">Regular price</span>
+              <span class="price-item price-item--regular">{regular}</span></div>
+            <div class="price__sale"><span class="visually-hidden visually-hidden--inline">Regular price</span>
+              <span><s class="price-item price-item--regular">{compare_at}</s></span>
+              <span class="visually-hidden visually-hidden--inline">Sale price</span>
+              <span class="price-item price-item--sale price-item--last">{price}</span></div>
+            <small class="unit-price caption hidden"><span class="visually-hidden">Unit price</span>
+              <span class="price-item price-item--last"><span></span><span aria-hidden="true">/</span>
+              <span class="visually-hidden">&nbsp;per&nbsp;</span><span></span></span></small></div>
+            <span class="badge price__badge-sale">Sale</span><span class="badge price__badge-sold-out">Sold out</span></div>"#
+        )
+    };
+    for (page, price) in [
+        // On sale, and not (the sale block then shows the price, nothing struck).
+        (dawn("$249.99 USD", "$249.99 USD", "$199.99 USD"), "199.99"),
+        (dawn("$249.99 USD", "", "$249.99 USD"), "249.99"),
+        (dawn("€249,99 EUR", "€299,99 EUR", "€249,99 EUR"), "249.99"),
+    ] {
+        assert_eq!(
+            price_box_reads("USD", &page).as_deref(),
+            Some(price),
+            "{page}"
+        );
+    }
+    // A former price's label after the label of the price now still names its amount.
+    for text in [
+        "Sale ends soon! Regular price $249.99",
+        "Sale price $199.99 Regular price $249.99",
+    ] {
+        let page = format!("<div class=price>{text}</div>");
+        assert_ne!(
+            price_box_reads("USD", &page).as_deref(),
+            Some("249.99"),
+            "{text}"
+        );
+    }
+}
+
 /// Cents raised by an inline style, as Walmart's price box prints them, are the
 /// amount's cents: read as a stray 99 beside `$149`, the price was 149.00, under a
 /// floor of 149.99.

@@ -2300,7 +2300,7 @@ fn not_asked_now(
         // (Amazon's badge `Lowest price in 30 days -20% $119.99`: no price before).
         let before = t.before(i, l);
         let before = before.rsplit(['%', '％']).next().unwrap_or_default();
-        has_word(before, LIST_PRICE_WORDS)
+        names_a_former_price(before)
             || has_word(before, OMNIBUS_WORDS)
             || from_for(t, i, l)
             || struck_after_discount(t, i, l)
@@ -2314,6 +2314,19 @@ fn not_asked_now(
         why,
         |i, l| omnibus_after(t, i, l),
     ))
+}
+
+/// Do the words before an amount name it a former price: a word of
+/// [`LIST_PRICE_WORDS`] with no word of [`NOW_WORDS`] after it? Shopify's Dawn
+/// theme labels each price for screen readers, `Regular price $249.99 Regular price
+/// <s>$249.99</s> Sale price $199.99`: with the struck price gone, the words before
+/// the sale price are `Regular price Sale price`, and the box was refused as
+/// holding "only former prices" (a shop's every listing without a price).
+fn names_a_former_price(before: &str) -> bool {
+    let Some(former) = words_at(before, LIST_PRICE_WORDS).map(|r| r.end).max() else {
+        return false;
+    };
+    !words_at(before, NOW_WORDS).any(|r| r.start >= former)
 }
 
 /// `kept` without the numbers that are no amounts a buyer pays: counts, what a sum
