@@ -345,8 +345,9 @@ fn a_word_between_two_amounts_is_the_one_s_it_shares_an_element_with() {
 /// USD`. With the struck price gone, "Regular price Sale price" stood before the
 /// sale price, which was read as a former price: the box was refused as holding
 /// "only former or reference prices", and a shop without structured data had no
-/// price on any listing. A label of the price asked now after a former price's
-/// label is what names the amount.
+/// price on any listing; likewise BigCommerce's `MSRP: Was: Price: Now: $249.99`. A
+/// label of the price asked now after a former price's label is what names the
+/// amount.
 #[test]
 fn a_sale_label_after_a_regular_price_label_names_the_price() {
     let dawn = |regular: &str, compare_at: &str, price: &str| {
@@ -370,6 +371,29 @@ fn a_sale_label_after_a_regular_price_label_names_the_price() {
         (dawn("$249.99 USD", "", "$249.99 USD"), "249.99"),
         (dawn("€249,99 EUR", "€299,99 EUR", "€249,99 EUR"), "249.99"),
     ] {
+        assert_eq!(
+            price_box_reads("USD", &page).as_deref(),
+            Some(price),
+            "{page}"
+        );
+    }
+    // BigCommerce's Cornerstone theme keeps its MSRP and "Was:" labels in the markup
+    // with nothing after them when there is no sale (CSS hides them), and a "Now:"
+    // label: `MSRP: Was: Price: Now: $249.99` was refused the same way.
+    let cornerstone = |was: &str, price: &str| {
+        format!(
+            r#"<div class="price-section rrp-price--withoutTax" style="display: none;">MSRP:
+            <span class="price price--rrp"></span></div>
+            <div class="price-section non-sale-price--withoutTax">Was: <span class="price price--non-sale">{was}</span></div>
+            <div class="price-section"><span class="price-label">Price:</span>
+            <span class="price-now-label">Now:</span> <span class="price price--withoutTax">{price}</span></div>"#
+        )
+    };
+    for (page, price) in [
+        (cornerstone("", "$249.99"), "249.99"),
+        (cornerstone("$249.99", "$199.99"), "199.99"),
+    ] {
+        let page = format!("<div class=price>{page}</div>");
         assert_eq!(
             price_box_reads("USD", &page).as_deref(),
             Some(price),
