@@ -851,12 +851,13 @@ async fn a_shipping_cost_above_the_price_is_not_the_price() {
 /// was the travel size's: a false below-floor finding on every shopusa listing whose
 /// floor is over six tenths of its price (precision under 1, asserted by
 /// `scan_with`). The listing's price is the offer at its address, and its source
-/// says so.
+/// says so; the GTIN written on that offer is the listing's, matched to the brand's
+/// SKU by it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_listing_s_price_is_the_variant_its_address_names() {
     let run = scan_with(vec![(Site::Shopusa, Fault::Variants)]).await;
     assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
-    let mut read = 0;
+    let (mut read, mut gtins) = (0, 0);
     for (o, l) in site_listings(&run.store, &run.server, Site::Shopusa) {
         assert!(o.listing.url.ends_with("?variant=2"), "{}", o.listing.url);
         let Some(price) = &o.listing.price else {
@@ -870,9 +871,21 @@ async fn a_listing_s_price_is_the_variant_its_address_names() {
             "{}: {source}",
             l.id
         );
+        // The variant's GTIN, written on its offer, is the listing's.
+        if let Some(gtin) = l.gtin {
+            assert_eq!(o.listing.gtin, [gtin.to_string()], "{}", l.id);
+            if l.sku.is_some() {
+                assert_eq!(o.sku_match.reason, "gtin", "{}", l.id);
+                gtins += 1;
+            }
+        }
         read += 1;
     }
     assert!(read > 10, "shopusa listings read: {read}");
+    assert!(
+        gtins > 5,
+        "shopusa listings of the brand with a GTIN: {gtins}"
+    );
 }
 
 /// shopusa sells each listing in two variants, the travel size at six tenths of

@@ -415,8 +415,10 @@ pub const LISTED_VARIANT: &str = "variant=2";
 /// Shopify's themes write them: the JSON-LD lists an offer per variant, each at its
 /// own address, a travel size at six tenths of `l`'s price first and the listing's
 /// own (the variant its address names, [`LISTED_VARIANT`]) second; the buy box shows
-/// the listing's price, as the page shows the variant its address selects. With
-/// `sold_out` the travel size is out of stock ([`super::Fault::SoldOutVariant`]).
+/// the listing's price, as the page shows the variant its address selects. Each
+/// offer carries its variant's GTIN, the product none. With `sold_out` the travel
+/// size is out of stock and the GTIN stays on the product
+/// ([`super::Fault::SoldOutVariant`]).
 pub(super) fn with_variants(page: &str, l: &DemoListing, sold_out: bool) -> String {
     const OPEN: &str = "<script type=\"application/ld+json\">";
     let Some((head, rest)) = page.split_once(OPEN) else {
@@ -440,6 +442,12 @@ pub(super) fn with_variants(page: &str, l: &DemoListing, sold_out: bool) -> Stri
     let mut own = listed;
     own["url"] = format!("{path}?{LISTED_VARIANT}").into();
     own["name"] = "Standard".into();
+    // Each variant's GTIN on its offer, none on the product (as Shopify writes
+    // them); the travel size's is no product of the brand's.
+    if !sold_out && let Some(gtin) = product.as_object_mut().and_then(|o| o.remove("gtin13")) {
+        own["gtin13"] = gtin;
+        travel["gtin13"] = "4006381333931".into();
+    }
     product["offers"] = serde_json::json!([travel, own]);
     let json = product.to_string().replace("</", "<\\/");
     let picker = "<select class=\"variant\"><option value=\"1\">Travel size</option>\

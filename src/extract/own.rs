@@ -370,6 +370,12 @@ pub(crate) fn keep_page_variant(p: &mut Product, page_url: &Url) {
     let mut names = names.into_iter();
     p.offers.retain(|_| names.next().flatten() == Some(best));
     let left = before - p.offers.len();
+    // The variant's GTINs are what the listing sells (a size of its own, with a
+    // floor of its own), where its offers name one set of them.
+    let gtins = &p.offers[0].gtin;
+    if !gtins.is_empty() && p.offers.iter().all(|o| o.gtin == *gtins) {
+        p.gtin.clone_from(gtins);
+    }
     let address = p.offers[0].url.as_deref().unwrap_or_default().trim();
     p.variant = Some(format!(
         "the offer at the page's address ({address}); {left} other offer{} of the product \
@@ -505,6 +511,39 @@ mod tests {
         );
         let (price, _) = variant_price(&micro, "https://shop.example/p/1?sku=b");
         assert_eq!(price.as_deref(), Some("249.99"));
+    }
+
+    #[test]
+    fn the_variant_the_page_s_address_names_gives_its_gtin() {
+        // As Shopify's `structured_data` writes a product: a ProductGroup whose
+        // variants carry their GTIN and their address in `@id`.
+        let html = r#"<script type="application/ld+json">{"@type":"ProductGroup","@id":"/products/x1#product",
+            "name":"Acme X1","hasVariant":[
+            {"@id":"/products/x1?variant=11#variant","@type":"Product","gtin":"0012345678912",
+             "offers":{"@type":"Offer","price":"149.99","priceCurrency":"USD"}},
+            {"@id":"/products/x1?variant=12#variant","@type":"Product","gtin":"0012345678905",
+             "offers":{"@type":"Offer","price":"249.99","priceCurrency":"USD"}}]}</script>"#;
+        let gtin_at = |url: &str| {
+            let mut sd = read_all(&Html::parse_document(html));
+            let p = &mut sd.json_ld[0];
+            keep_page_variant(p, &Url::parse(url).expect("test url"));
+            (
+                p.gtin.clone(),
+                p.advertised().and_then(|(o, _)| o.price.clone()),
+            )
+        };
+        assert_eq!(
+            gtin_at("https://shop.example/products/x1?variant=12"),
+            (
+                vec!["0012345678905".to_string()],
+                Some("249.99".to_string())
+            )
+        );
+        // No variant named: no GTIN (the group's variants are several products).
+        assert_eq!(
+            gtin_at("https://shop.example/products/x1"),
+            (vec![], Some("149.99".to_string()))
+        );
     }
 
     #[test]

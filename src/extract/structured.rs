@@ -49,6 +49,10 @@ pub struct Offer {
     /// variant's in a ProductGroup): a shop writes one per variant
     /// (`/products/x?variant=2`), and the page's own address names which it shows.
     pub url: Option<String>,
+    /// The GTINs of what the offer sells, where written on the offer or on its
+    /// variant in a ProductGroup: the product's once the page's address names the
+    /// offer's variant ([`super::own::keep_page_variant`]).
+    pub gtin: Vec<String>,
 }
 
 impl Product {
@@ -427,6 +431,7 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 condition: v.get("itemCondition").and_then(text),
                 availability: v.get("availability").and_then(text),
                 url: v.get("url").and_then(text),
+                gtin: ld_gtins(v),
             });
         }
         _ => {}
@@ -493,15 +498,22 @@ fn ld_product(v: &Value, g: &Graph) -> Product {
             .or_else(|| v.get("@id").and_then(Value::as_str).map(str::to_string)),
         ..Product::default()
     };
-    for key in ["gtin", "gtin8", "gtin12", "gtin13", "gtin14"] {
-        if let Some(g) = v.get(key).and_then(text) {
-            p.gtin.push(g);
-        }
-    }
+    p.gtin = ld_gtins(v);
     if let Some(o) = v.get("offers") {
         ld_offer(o, g, 0, &mut p.offers);
     }
     p
+}
+
+/// schema.org's keys for a GTIN.
+const GTIN_KEYS: [&str; 5] = ["gtin", "gtin8", "gtin12", "gtin13", "gtin14"];
+
+/// The GTINs written on a JSON-LD node, under any of schema.org's keys.
+fn ld_gtins(v: &Value) -> Vec<String> {
+    GTIN_KEYS
+        .iter()
+        .filter_map(|key| v.get(*key).and_then(text))
+        .collect()
 }
 
 /// A ProductGroup (a product sold in variants, as Google asks shops to write it):
@@ -522,10 +534,22 @@ fn product_group(v: &Value, g: &Graph) -> Product {
         if let Some(o) = variant.get("offers") {
             let from = p.offers.len();
             ld_offer(o, g, 0, &mut p.offers);
-            // Google's example writes the variant's address on the variant.
-            let url = variant.get("url").and_then(text);
+            // Google's example writes the variant's address and GTIN on the
+            // variant (Shopify's its `@id`, `/products/x?variant=2#variant`).
+            let url = variant.get("url").and_then(text).or_else(|| {
+                variant
+                    .get("@id")
+                    .and_then(Value::as_str)
+                    .and_then(|id| id.split('#').next())
+                    .map(|id| id.trim().to_string())
+                    .filter(|id| !id.is_empty())
+            });
+            let gtin = ld_gtins(variant);
             for offer in &mut p.offers[from..] {
                 offer.url = offer.url.take().or_else(|| url.clone());
+                if offer.gtin.is_empty() {
+                    offer.gtin.clone_from(&gtin);
+                }
             }
         }
         if p.brand.is_none() {
@@ -917,6 +941,10 @@ fn micro_offers(
             condition: condition.clone(),
             availability: first(syntax, &os, "availability"),
             url: first(syntax, &os, "url"),
+            gtin: GTIN_KEYS
+                .iter()
+                .filter_map(|key| first(syntax, &os, key))
+                .collect(),
         });
     }
     for (n, inner) in &os {
@@ -943,11 +971,10 @@ fn items(scopes: &[ElementRef], syntax: Syntax) -> Vec<Product> {
             }),
             ..Product::default()
         };
-        for key in ["gtin", "gtin8", "gtin12", "gtin13", "gtin14"] {
-            if let Some(g) = first(syntax, &ps, key) {
-                p.gtin.push(g);
-            }
-        }
+        p.gtin = GTIN_KEYS
+            .iter()
+            .filter_map(|key| first(syntax, &ps, key))
+            .collect();
         for (n, e) in &ps {
             if n == "offers" && syntax.is_scope(e) {
                 micro_offers(syntax, *e, 0, &mut p.offers, None);
