@@ -550,3 +550,50 @@ fn a_price_selector_naming_several_elements_checks_no_lower_price() {
         "{choice}"
     );
 }
+
+/// A shop that enters its prices without VAT writes them so in its structured data
+/// (`"valueAddedTaxIncluded": "false"`, as WooCommerce does) while its price box
+/// shows them with VAT: 210.08 in the data beside `249,99 € inkl. MwSt.` in the box,
+/// and "the lower is checked" held the price without VAT to a floor with it, a false
+/// below-floor finding on every listing. The box shows the price on the
+/// marketplace's basis; without a box the data's price stays, and its source says
+/// what the data says.
+#[test]
+fn a_structured_price_without_vat_gives_way_to_the_box_with_it() {
+    let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
+    let mut m = config.marketplace("suite").unwrap().clone();
+    m.currency = brandguard::money::Currency::new("EUR").unwrap();
+    let read = |offer: &str, shown: &str| {
+        let page = format!(
+            r#"<!doctype html><script type="application/ld+json">{{"@type":"Product","name":"Executive Anvil",
+            "offers":{{"@type":"Offer",{offer}}}}}</script><h1>Executive Anvil</h1>{shown}"#
+        );
+        let url = url::Url::parse("https://shop.example/p/1").unwrap();
+        let l = inspect(&config, &m, &Page::saved(url, page.into_bytes()))
+            .unwrap()
+            .listing;
+        let price = l.price.map(|p| p.amount.to_string());
+        let said = format!("{:?} {:?}", l.sources.get("price"), l.price_choice);
+        (price, said)
+    };
+    let net_spec = r#""price":"210.08","priceCurrency":"EUR","priceSpecification":{"@type":"PriceSpecification","price":"210.08","priceCurrency":"EUR","valueAddedTaxIncluded":"false"}"#;
+    let net_offer = r#""price":"210.08","priceCurrency":"EUR","valueAddedTaxIncluded":false"#;
+    let gross_spec = r#""price":"210.08","priceCurrency":"EUR","priceSpecification":{"@type":"PriceSpecification","price":"210.08","priceCurrency":"EUR","valueAddedTaxIncluded":"true"}"#;
+    let shown = r#"<div class="price">249,99 € <small>inkl. MwSt.</small></div>"#;
+    for offer in [net_spec, net_offer] {
+        let (price, said) = read(offer, shown);
+        assert_eq!(price.as_deref(), Some("249.99"), "{said}");
+        assert!(
+            said.contains("without VAT") && said.contains("the box's is checked"),
+            "{said}"
+        );
+        // No box: the data's price, said to be without VAT.
+        let (price, said) = read(offer, "");
+        assert_eq!(price.as_deref(), Some("210.08"), "{said}");
+        assert!(said.contains("which says it is without VAT"), "{said}");
+    }
+    // Data saying its price includes VAT: the lower is checked, as before.
+    let (price, said) = read(gross_spec, shown);
+    assert_eq!(price.as_deref(), Some("210.08"), "{said}");
+    assert!(said.contains("the lower is checked"), "{said}");
+}

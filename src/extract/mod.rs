@@ -16,7 +16,7 @@ use scraper::{ElementRef, Html};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::config::{FieldRule, Marketplace};
+use crate::config::{FieldRule, Marketplace, VatBasis};
 use crate::crawl::Page;
 use crate::money::Money;
 pub use offer::Offer;
@@ -987,6 +987,12 @@ impl Reader<'_> {
         });
         self.note_offers_chosen_among();
         let list = self.price_box_too(list, &f.price, hints, m);
+        if self.price_is_structured()
+            && let Some(basis) = self.structured_vat_basis_differs(m)
+            && let Some(src) = self.sources.get_mut("price")
+        {
+            src.push_str(&format!(" (which says it is {basis})"));
+        }
         let (price, basis) = match (&list, &coupon) {
             (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
                 (Some(c.clone()), PriceBasis::Coupon)
@@ -1022,6 +1028,27 @@ impl Reader<'_> {
         self.sources
             .get("price")
             .is_some_and(|s| !s.starts_with("selector"))
+    }
+
+    /// Where the advertised structured offer says its price is on the other VAT
+    /// basis than the marketplace's (`valueAddedTaxIncluded`): what it says.
+    fn structured_vat_basis_differs(&self, m: &Marketplace) -> Option<&'static str> {
+        let included = self
+            .products
+            .iter()
+            .find_map(|(_, p)| p.advertised())
+            .and_then(|(o, _)| o.vat_included)?;
+        match (m.vat_basis, included) {
+            (VatBasis::Inclusive, false) => Some(
+                "without VAT (valueAddedTaxIncluded false), where the marketplace's prices \
+                 include it",
+            ),
+            (VatBasis::Exclusive, true) => Some(
+                "with VAT (valueAddedTaxIncluded true), where the marketplace's prices exclude \
+                 it",
+            ),
+            _ => None,
+        }
     }
 
     /// Which offer of several the structured price was taken from, said beside the
@@ -1084,16 +1111,35 @@ impl Reader<'_> {
         let Ok(shown) = read_amount(&text.capped(), hints, m).map(|r| r.money) else {
             return list;
         };
-        let variants = self.choices.contains_key("price");
-        if shown.currency != structured.currency
-            || shown.amount == structured.amount
-            || (variants && shown.amount > structured.amount)
-        {
+        if shown.currency != structured.currency || shown.amount == structured.amount {
             return list;
         }
         // A selector written as a fallback may also match a rail's or a review's
         // price: only one it names alone is the price box.
         let alone = self.doc.select(&rule.selector).nth(1).is_none();
+        // Structured data on the other VAT basis (a shop entering prices without
+        // VAT, its box showing them with it): 210.08 in the data beside 249.99 in
+        // the box, and "the lower is checked" held the price without VAT to a floor
+        // with it. The box shows the price on the marketplace's basis.
+        if let Some(basis) = self.structured_vat_basis_differs(m)
+            && alone
+        {
+            self.sources
+                .insert("price".into(), format!("selector {}", rule.css));
+            self.choices.insert(
+                "price".into(),
+                format!(
+                    "{PRICES_DISAGREE}: {shown} shown (selector {}), {structured} in its \
+                     structured data, which says it is {basis}; the box's is checked",
+                    rule.css
+                ),
+            );
+            return Some(shown);
+        }
+        let variants = self.choices.contains_key("price");
+        if variants && shown.amount > structured.amount {
+            return list;
+        }
         let (checked, which) = match (shown.amount < structured.amount, alone) {
             (true, true) => {
                 // The price checked is the box's: its source says so.

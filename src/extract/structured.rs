@@ -45,6 +45,9 @@ pub struct Offer {
     pub condition: Option<String>,
     /// The offer's `availability` as written (`https://schema.org/OutOfStock`).
     pub availability: Option<String>,
+    /// `valueAddedTaxIncluded` of the offer or of the price specification its price
+    /// was taken from: whether the price includes VAT, where the data says.
+    pub vat_included: Option<bool>,
     /// The page the offer is made on, as written (an offer's `url`, or its
     /// variant's in a ProductGroup): a shop writes one per variant
     /// (`/products/x?variant=2`), and the page's own address names which it shows.
@@ -287,6 +290,28 @@ fn text(v: &Value) -> Option<String> {
     }
 }
 
+/// A boolean as JSON-LD writes one: `false`, `"false"`, `"https://schema.org/False"`.
+fn boolean(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => {
+            let s = s.trim();
+            match s
+                .rsplit('/')
+                .next()
+                .unwrap_or(s)
+                .to_ascii_lowercase()
+                .as_str()
+            {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 /// The page's JSON-LD nodes by `@id`, across every script: a Product's `seller`,
 /// `brand`, `offers` or `manufacturer` may be a reference (`{"@id": "…#seller"}`)
 /// to a node written elsewhere in the `@graph` or in another script.
@@ -430,6 +455,10 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 seller_id,
                 condition: v.get("itemCondition").and_then(text),
                 availability: v.get("availability").and_then(text),
+                vat_included: spec
+                    .and_then(|p| p.get("valueAddedTaxIncluded"))
+                    .or_else(|| v.get("valueAddedTaxIncluded"))
+                    .and_then(boolean),
                 url: v.get("url").and_then(text),
                 gtin: ld_gtins(v),
             });
@@ -940,6 +969,8 @@ fn micro_offers(
             seller_id,
             condition: condition.clone(),
             availability: first(syntax, &os, "availability"),
+            vat_included: first(syntax, &os, "valueAddedTaxIncluded")
+                .and_then(|b| boolean(&Value::String(b))),
             url: first(syntax, &os, "url"),
             gtin: GTIN_KEYS
                 .iter()
