@@ -597,3 +597,43 @@ fn a_structured_price_without_vat_gives_way_to_the_box_with_it() {
     assert_eq!(price.as_deref(), Some("210.08"), "{said}");
     assert!(said.contains("the lower is checked"), "{said}");
 }
+
+/// A listing whose every offer is out of stock keeps its price (what it
+/// advertises), and its choice says no buyer can take it: a finding and a packet on
+/// it say so, where before they said "offered at" as of any listing.
+#[test]
+fn a_listing_whose_every_offer_is_sold_out_says_so() {
+    let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
+    let mut m = config.marketplace("suite").unwrap().clone();
+    m.currency = brandguard::money::Currency::new("USD").unwrap();
+    let read = |offers: &str| {
+        let page = format!(
+            r#"<!doctype html><script type="application/ld+json">{{"@type":"Product","name":"Executive Anvil",
+            "offers":[{offers}]}}</script><h1>Executive Anvil</h1>"#
+        );
+        let url = url::Url::parse("https://shop.example/p/1").unwrap();
+        let l = inspect(&config, &m, &Page::saved(url, page.into_bytes()))
+            .unwrap()
+            .listing;
+        (l.price.map(|p| p.amount.to_string()), l.price_choice)
+    };
+    let (price, choice) = read(
+        r#"{"price":"99.00","priceCurrency":"USD","availability":"https://schema.org/SoldOut"},
+           {"price":"129.00","priceCurrency":"USD","availability":"https://schema.org/OutOfStock"}"#,
+    );
+    assert_eq!(price.as_deref(), Some("99.00"));
+    let choice = choice.unwrap_or_default();
+    assert!(
+        choice.starts_with("the lowest of 2 offers of the seller: 99.00, 129.00")
+            && choice.ends_with(
+                "every offer of the listing's seller is out of stock, as its structured data says"
+            ),
+        "{choice}"
+    );
+    // One in stock: its price, and nothing said of stock.
+    let (price, choice) = read(
+        r#"{"price":"99.00","priceCurrency":"USD","availability":"https://schema.org/SoldOut"},
+           {"price":"129.00","priceCurrency":"USD","availability":"https://schema.org/InStock"}"#,
+    );
+    assert_eq!((price.as_deref(), choice), (Some("129.00"), None));
+}

@@ -90,11 +90,24 @@ const ON_A_CONDITION: &str = "a price only some buyers pay, as the page says";
 /// structured data give different prices.
 const PRICES_DISAGREE: &str = "the page's price box and its structured data disagree";
 
+/// How a [`Listing::price_choice`] ends when every offer of the listing's seller
+/// is out of stock.
+const SOLD_OUT: &str = "every offer of the listing's seller is out of stock, as its structured \
+                        data says";
+
 /// A listing's [`Listing::price_choice`] as a finding or a scorecard says it: of
 /// the lowest of several prices, that which variant sells at it the page does not
 /// say; of a price on a condition (members, subscribers), the condition as it is;
-/// of prices that disagree, both.
+/// of prices that disagree, both; and that every offer is out of stock.
 pub fn choice_sentence(choice: &str) -> String {
+    if let Some(rest) = choice.strip_suffix(SOLD_OUT) {
+        let rest = rest.trim_end_matches("; ");
+        return if rest.is_empty() {
+            SOLD_OUT.to_string()
+        } else {
+            format!("{}; {SOLD_OUT}", choice_sentence(rest))
+        };
+    }
     if choice.starts_with(ON_A_CONDITION) || choice.starts_with(PRICES_DISAGREE) {
         choice.to_string()
     } else {
@@ -987,6 +1000,7 @@ impl Reader<'_> {
         });
         self.note_offers_chosen_among();
         let list = self.price_box_too(list, &f.price, hints, m);
+        self.note_sold_out();
         if self.price_is_structured()
             && let Some(basis) = self.structured_vat_basis_differs(m)
             && let Some(src) = self.sources.get_mut("price")
@@ -1063,6 +1077,23 @@ impl Reader<'_> {
             && let Some(src) = self.sources.get_mut("price")
         {
             src.push_str(&format!(" ({note})"));
+        }
+    }
+
+    /// That every offer of the listing's seller is out of stock, where the data
+    /// says so, after what the price was chosen among.
+    fn note_sold_out(&mut self) {
+        if self
+            .products
+            .iter()
+            .find(|(_, p)| p.advertised().is_some())
+            .is_some_and(|(_, p)| p.sold_out())
+        {
+            let choice = match self.choices.remove("price") {
+                Some(c) => format!("{c}; {SOLD_OUT}"),
+                None => SOLD_OUT.to_string(),
+            };
+            self.choices.insert("price".into(), choice);
         }
     }
 
@@ -1314,6 +1345,21 @@ fn unreadable(page: &Page, m: &Marketplace, decoded: &charset::Decoded, why: Str
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_choice_says_every_offer_is_sold_out_after_what_it_was_chosen_among() {
+        use super::{SOLD_OUT, choice_sentence};
+        assert_eq!(choice_sentence(SOLD_OUT), SOLD_OUT);
+        assert_eq!(
+            choice_sentence(&format!(
+                "the lowest of 2 offers of the seller: 1, 2; {SOLD_OUT}"
+            )),
+            format!(
+                "the lowest of 2 offers of the seller: 1, 2 — which variant sells at it, the page \
+                 does not say; {SOLD_OUT}"
+            )
+        );
+    }
+
     /// An auction is said by its format or price label, as whole words.
     #[test]
     fn auctions_are_named_by_whole_words() {

@@ -108,6 +108,18 @@ impl Product {
         Some((best, note))
     }
 
+    /// Is every offer of the listing's seller out of stock, as the data says? Its
+    /// price is still what the listing advertises, but no buyer can take it, which
+    /// whoever files on it must know.
+    pub fn sold_out(&self) -> bool {
+        self.own_offers().is_some_and(|o| {
+            !o.candidates.is_empty()
+                && o.candidates
+                    .iter()
+                    .all(|c| Offer::sold_out(c.availability.as_deref()))
+        })
+    }
+
     /// When the advertised price is the lowest of several the listing's seller
     /// asks (an offer per variant, an AggregateOffer's range): what it was chosen
     /// from. A floor finding on such a price may concern another variant than the
