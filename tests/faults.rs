@@ -492,6 +492,26 @@ fn site_listings(
         .collect()
 }
 
+/// Every listing of `site` read with a price has the demo's, with no choice among
+/// several, and `also` holds of it; how many were read.
+fn each_price_is_the_demos(
+    run: &Run,
+    site: Site,
+    mut also: impl FnMut(&brandguard::evidence::Observation, &brandguard::demo::DemoListing),
+) -> usize {
+    let mut read = 0;
+    for (o, l) in site_listings(&run.store, &run.server, site) {
+        let Some(price) = &o.listing.price else {
+            continue;
+        };
+        assert_eq!(price.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
+        assert_eq!(o.listing.price_choice, None, "{}", l.id);
+        also(&o, &l);
+        read += 1;
+    }
+    read
+}
+
 /// A scan with `fault` on tmart: every tmart listing's price read is the demo's,
 /// with no choice among several, and its source names each of `left_out`.
 async fn tmart_reads_the_demos_price_leaving_out(fault: Fault, left_out: &[&str]) {
@@ -833,14 +853,9 @@ async fn a_shipping_cost_above_the_price_is_not_the_price() {
     let run = scan_with(vec![(Site::Bidbay, Fault::ShippingAbove)]).await;
     assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
     let mut shipped = 0;
-    for (o, l) in site_listings(&run.store, &run.server, Site::Bidbay) {
-        let Some(price) = &o.listing.price else {
-            continue;
-        };
-        assert_eq!(price.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
-        assert_eq!(o.listing.price_choice, None, "{}", l.id);
+    each_price_is_the_demos(&run, Site::Bidbay, |_, l| {
         shipped += usize::from(l.shipping.is_some());
-    }
+    });
     assert!(shipped > 10, "bidbay listings shipped at a cost: {shipped}");
 }
 
@@ -857,14 +872,9 @@ async fn a_shipping_cost_above_the_price_is_not_the_price() {
 async fn a_listing_s_price_is_the_variant_its_address_names() {
     let run = scan_with(vec![(Site::Shopusa, Fault::Variants)]).await;
     assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
-    let (mut read, mut gtins) = (0, 0);
-    for (o, l) in site_listings(&run.store, &run.server, Site::Shopusa) {
+    let mut gtins = 0;
+    let read = each_price_is_the_demos(&run, Site::Shopusa, |o, l| {
         assert!(o.listing.url.ends_with("?variant=2"), "{}", o.listing.url);
-        let Some(price) = &o.listing.price else {
-            continue;
-        };
-        assert_eq!(price.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
-        assert_eq!(o.listing.price_choice, None, "{}", l.id);
         let source = o.listing.sources.get("price").cloned().unwrap_or_default();
         assert!(
             source.contains("the offer at the page's address") && source.contains("1 other offer"),
@@ -879,8 +889,7 @@ async fn a_listing_s_price_is_the_variant_its_address_names() {
                 gtins += 1;
             }
         }
-        read += 1;
-    }
+    });
     assert!(read > 10, "shopusa listings read: {read}");
     assert!(
         gtins > 5,
@@ -897,21 +906,14 @@ async fn a_listing_s_price_is_the_variant_its_address_names() {
 async fn a_variant_out_of_stock_is_not_the_price() {
     let run = scan_with(vec![(Site::Shopusa, Fault::SoldOutVariant)]).await;
     assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
-    let mut read = 0;
-    for (o, l) in site_listings(&run.store, &run.server, Site::Shopusa) {
-        let Some(price) = &o.listing.price else {
-            continue;
-        };
-        assert_eq!(price.amount, l.price, "{}: {:?}", l.id, o.listing.sources);
-        assert_eq!(o.listing.price_choice, None, "{}", l.id);
+    let read = each_price_is_the_demos(&run, Site::Shopusa, |o, l| {
         let source = o.listing.sources.get("price").cloned().unwrap_or_default();
         assert!(
             source.contains("1 offer of the seller out of stock left out"),
             "{}: {source}",
             l.id
         );
-        read += 1;
-    }
+    });
     assert!(read > 10, "shopusa listings read: {read}");
 }
 

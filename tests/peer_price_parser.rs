@@ -284,16 +284,22 @@ fn price_parser_suite() {
 /// The price the suite's adapter reads, in `currency`, from a page whose body after
 /// the item's name is `body`.
 fn price_box_reads(currency: &str, body: &str) -> Option<String> {
+    listing_of(currency, &format!("<h1>Executive Anvil</h1>{body}"))
+        .price
+        .map(|p| p.amount.to_string())
+}
+
+/// The listing the suite's marketplace (its currency `currency`) reads from a page
+/// of `body`, through `inspect`.
+fn listing_of(currency: &str, body: &str) -> brandguard::extract::Listing {
     let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
     let mut m = config.marketplace("suite").unwrap().clone();
     m.currency = brandguard::money::Currency::new(currency).unwrap();
-    let page = format!("<!doctype html><h1>Executive Anvil</h1>{body}");
+    let page = format!("<!doctype html>{body}");
     let url = url::Url::parse("https://shop.example/p/1").unwrap();
     inspect(&config, &m, &Page::saved(url, page.into_bytes()))
         .unwrap()
         .listing
-        .price
-        .map(|p| p.amount.to_string())
 }
 
 /// A word between two amounts is the one's it shares an element with. As text alone,
@@ -560,18 +566,14 @@ fn a_price_selector_naming_several_elements_checks_no_lower_price() {
 /// what the data says.
 #[test]
 fn a_structured_price_without_vat_gives_way_to_the_box_with_it() {
-    let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
-    let mut m = config.marketplace("suite").unwrap().clone();
-    m.currency = brandguard::money::Currency::new("EUR").unwrap();
     let read = |offer: &str, shown: &str| {
-        let page = format!(
-            r#"<!doctype html><script type="application/ld+json">{{"@type":"Product","name":"Executive Anvil",
-            "offers":{{"@type":"Offer",{offer}}}}}</script><h1>Executive Anvil</h1>{shown}"#
+        let l = listing_of(
+            "EUR",
+            &format!(
+                r#"<script type="application/ld+json">{{"@type":"Product","name":"Executive Anvil",
+                "offers":{{"@type":"Offer",{offer}}}}}</script><h1>Executive Anvil</h1>{shown}"#
+            ),
         );
-        let url = url::Url::parse("https://shop.example/p/1").unwrap();
-        let l = inspect(&config, &m, &Page::saved(url, page.into_bytes()))
-            .unwrap()
-            .listing;
         let price = l.price.map(|p| p.amount.to_string());
         let said = format!("{:?} {:?}", l.sources.get("price"), l.price_choice);
         (price, said)
@@ -603,18 +605,14 @@ fn a_structured_price_without_vat_gives_way_to_the_box_with_it() {
 /// it say so, where before they said "offered at" as of any listing.
 #[test]
 fn a_listing_whose_every_offer_is_sold_out_says_so() {
-    let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
-    let mut m = config.marketplace("suite").unwrap().clone();
-    m.currency = brandguard::money::Currency::new("USD").unwrap();
     let read = |offers: &str| {
-        let page = format!(
-            r#"<!doctype html><script type="application/ld+json">{{"@type":"Product","name":"Executive Anvil",
-            "offers":[{offers}]}}</script><h1>Executive Anvil</h1>"#
+        let l = listing_of(
+            "USD",
+            &format!(
+                r#"<script type="application/ld+json">{{"@type":"Product","name":"Executive Anvil",
+                "offers":[{offers}]}}</script><h1>Executive Anvil</h1>"#
+            ),
         );
-        let url = url::Url::parse("https://shop.example/p/1").unwrap();
-        let l = inspect(&config, &m, &Page::saved(url, page.into_bytes()))
-            .unwrap()
-            .listing;
         (l.price.map(|p| p.amount.to_string()), l.price_choice)
     };
     let (price, choice) = read(

@@ -1223,14 +1223,16 @@ mod tests {
         );
     }
 
+    /// The product of a JSON-LD Product with the offers `o` (a list's items).
+    fn offers(o: &str) -> Product {
+        let html = format!(
+            r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1","offers":[{o}]}}</script>"#
+        );
+        json_ld(&Html::parse_document(&html)).0.remove(0)
+    }
+
     #[test]
     fn a_price_chosen_among_the_sellers_offers_says_so() {
-        let offers = |o: &str| {
-            let html = format!(
-                r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1","offers":[{o}]}}</script>"#
-            );
-            json_ld(&Html::parse_document(&html)).0.remove(0)
-        };
         // A price per variant: the lowest, and what it was chosen from.
         let variants = offers(
             r#"{"price":"259.99","priceCurrency":"USD"},{"price":"149.99","priceCurrency":"USD"}"#,
@@ -1280,14 +1282,8 @@ mod tests {
 
     #[test]
     fn offers_out_of_stock_beside_ones_for_sale_are_left_out() {
-        let ld = |o: &str| {
-            let html = format!(
-                r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1","offers":[{o}]}}</script>"#
-            );
-            json_ld(&Html::parse_document(&html)).0.remove(0)
-        };
         // A size sold out at a clearance price beside the one for sale.
-        let sold_out = ld(
+        let sold_out = offers(
             r#"{"price":"99.00","priceCurrency":"USD","availability":"http://schema.org/SoldOut"},
                {"price":"249.99","priceCurrency":"USD","availability":"https://schema.org/InStock"},
                {"price":"129.00","priceCurrency":"USD","availability":" OutOfStock "}"#,
@@ -1300,7 +1296,7 @@ mod tests {
         );
         assert_eq!(sold_out.price_choice(), None);
         // Two for sale (one on back order) and one discontinued: a choice of two.
-        let two = ld(
+        let two = offers(
             r#"{"price":"99.00","availability":"https://schema.org/Discontinued"},
                {"price":"249.99","availability":"https://schema.org/InStock"},
                {"price":"199.99","availability":"https://schema.org/BackOrder"}"#,
@@ -1310,7 +1306,7 @@ mod tests {
             Some("the lowest of 2 offers of the seller: 199.99, 249.99")
         );
         // Every offer sold out: the listing's prices all the same.
-        let all = ld(
+        let all = offers(
             r#"{"price":"99.00","availability":"https://schema.org/OutOfStock"},
                {"price":"249.99","availability":"https://schema.org/OutOfStock"}"#,
         );
