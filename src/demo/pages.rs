@@ -430,6 +430,10 @@ pub(super) fn with_variants(page: &str, l: &DemoListing, sold_out: bool) -> Stri
     let Ok(mut product) = serde_json::from_str::<serde_json::Value>(json) else {
         return page.to_string();
     };
+    // Once only: with both variant faults the offers are already a list.
+    if !product["offers"].is_object() {
+        return page.to_string();
+    }
     let listed = product["offers"].clone();
     let mut travel = listed.clone();
     let path = item_path(l.site, &l.id);
