@@ -594,6 +594,14 @@ fn a_structured_price_without_vat_gives_way_to_the_box_with_it() {
         assert_eq!(price.as_deref(), Some("210.08"), "{said}");
         assert!(said.contains("which says it is without VAT"), "{said}");
     }
+    // A box lower than the data is no VAT's doing: the lower is checked, as before.
+    let (price, said) = read(net_spec, r#"<div class="price">199,99 €</div>"#);
+    assert_eq!(price.as_deref(), Some("199.99"), "{said}");
+    assert!(said.contains("the lower is checked"), "{said}");
+    let above = r#""price":"299.99","priceCurrency":"EUR","valueAddedTaxIncluded":"false""#;
+    let (price, said) = read(above, shown);
+    assert_eq!(price.as_deref(), Some("249.99"), "{said}");
+    assert!(said.contains("the lower is checked"), "{said}");
     // Data saying its price includes VAT: the lower is checked, as before.
     let (price, said) = read(gross_spec, shown);
     assert_eq!(price.as_deref(), Some("210.08"), "{said}");

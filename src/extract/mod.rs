@@ -1151,9 +1151,16 @@ impl Reader<'_> {
         // Structured data on the other VAT basis (a shop entering prices without
         // VAT, its box showing them with it): 210.08 in the data beside 249.99 in
         // the box, and "the lower is checked" held the price without VAT to a floor
-        // with it. The box shows the price on the marketplace's basis.
+        // with it. The box shows the price on the marketplace's basis, where VAT
+        // is what tells them apart (the box higher where prices include VAT, lower
+        // where they exclude it); otherwise the rules below decide as before.
+        let vat_apart = match m.vat_basis {
+            VatBasis::Inclusive => shown.amount > structured.amount,
+            VatBasis::Exclusive => shown.amount < structured.amount,
+        };
         if let Some(basis) = self.structured_vat_basis_differs(m)
             && alone
+            && vat_apart
         {
             self.sources
                 .insert("price".into(), format!("selector {}", rule.css));
