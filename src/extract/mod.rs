@@ -757,13 +757,14 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         Err(e) => return unreadable(page, m, &decoded, e.to_string()),
     };
     let mut sd = structured::read_all(&doc);
+    let others = || own::other_addresses(&doc, &page.final_url);
     for p in sd
         .json_ld
         .iter_mut()
         .chain(&mut sd.microdata)
         .chain(&mut sd.rdfa)
     {
-        own::keep_page_variant(p, &page.final_url);
+        own::keep_page_variant(p, &page.final_url, &others);
     }
     // Structured sources in order of trust, each with its name.
     let products = sd

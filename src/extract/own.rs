@@ -272,16 +272,7 @@ static HEADINGS: LazyLock<Selector> = LazyLock::new(|| {
 impl PageNames {
     fn of(doc: &Html, page_url: &Url) -> PageNames {
         let mut addresses = vec![page_url.clone()];
-        for e in doc.select(&CANONICAL) {
-            let v = e.value();
-            if let Some(u) = v
-                .attr("href")
-                .or_else(|| v.attr("content"))
-                .and_then(|h| page_url.join(h.trim()).ok())
-            {
-                addresses.push(u);
-            }
-        }
+        addresses.extend(other_addresses(doc, page_url));
         // An icon's `<svg><title>` ("Cart", a rail item's name) is no heading.
         let headings = doc
             .select(&HEADINGS)
@@ -352,9 +343,29 @@ fn site(u: &Url) -> Option<&str> {
 /// its query is in the page's; of several, those naming most pairs. The offers are
 /// narrowed only where their addresses tell them apart (a priced offer's address
 /// does not name the page) and one names it; otherwise they stay as they were, the
-/// lowest taken and said to be chosen among them.
-pub(crate) fn keep_page_variant(p: &mut Product, page_url: &Url) {
-    let names: Vec<Option<usize>> = p.offers.iter().map(|o| names_page(o, page_url)).collect();
+/// lowest taken and said to be chosen among them. A page reached by another path
+/// than its offers' (Shopify's `/collections/all/products/x?variant=2`) names them
+/// by its canonical address's path and its own query; `others` gives the page's
+/// other addresses (canonical, `og:url`), asked only then.
+pub(crate) fn keep_page_variant(p: &mut Product, page_url: &Url, others: &dyn Fn() -> Vec<Url>) {
+    if !p.offers.iter().any(|o| o.url.is_some()) {
+        return;
+    }
+    let names_at = |at: &Url| -> Vec<Option<usize>> {
+        p.offers
+            .iter()
+            .map(|o| names_page(o, at, page_url))
+            .collect()
+    };
+    let mut names = names_at(page_url);
+    if names.iter().all(Option::is_none)
+        && let Some(found) = others()
+            .iter()
+            .map(names_at)
+            .find(|n| n.iter().any(Option::is_some))
+    {
+        names = found;
+    }
     let Some(best) = names.iter().flatten().max().copied() else {
         return;
     };
@@ -385,13 +396,15 @@ pub(crate) fn keep_page_variant(p: &mut Product, page_url: &Url) {
 }
 
 /// How many query pairs `o`'s address shares with the page's, where it names the
-/// page (see [`keep_page_variant`]).
-fn names_page(o: &Offer, page_url: &Url) -> Option<usize> {
+/// page at its address `at` (the page's own, or its canonical one): `at`'s host and
+/// path, and every pair of its query in the page's or `at`'s (see
+/// [`keep_page_variant`]).
+fn names_page(o: &Offer, at: &Url, page_url: &Url) -> Option<usize> {
     let u = page_url.join(o.url.as_deref()?.trim()).ok()?;
-    if site(&u) != site(page_url) || !same_path(&u, page_url) {
+    if site(&u) != site(at) || !same_path(&u, at) {
         return None;
     }
-    let page: Vec<_> = page_url.query_pairs().collect();
+    let page: Vec<_> = page_url.query_pairs().chain(at.query_pairs()).collect();
     let mut shared = 0;
     for pair in u.query_pairs() {
         if !page.contains(&pair) {
@@ -400,6 +413,18 @@ fn names_page(o: &Offer, page_url: &Url) -> Option<usize> {
         shared += 1;
     }
     Some(shared)
+}
+
+/// The page's other addresses: its canonical link and `og:url`.
+pub(crate) fn other_addresses(doc: &Html, page_url: &Url) -> Vec<Url> {
+    doc.select(&CANONICAL)
+        .filter_map(|e| {
+            let v = e.value();
+            v.attr("href")
+                .or_else(|| v.attr("content"))
+                .and_then(|h| page_url.join(h.trim()).ok())
+        })
+        .collect()
 }
 
 /// One path, a trailing `/` aside (`/p/x/` is WordPress's way of writing `/p/x`).
@@ -459,7 +484,9 @@ mod tests {
             .chain(&mut sd.microdata)
             .next()
             .expect("a product");
-        keep_page_variant(p, &Url::parse(url).expect("test url"));
+        let doc = Html::parse_document(html);
+        let url = Url::parse(url).expect("test url");
+        keep_page_variant(p, &url, &|| other_addresses(&doc, &url));
         let (offer, note) = p.advertised().expect("an offer");
         (offer.price.clone(), note)
     }
@@ -511,6 +538,16 @@ mod tests {
         );
         let (price, _) = variant_price(&micro, "https://shop.example/p/1?sku=b");
         assert_eq!(price.as_deref(), Some("249.99"));
+        // Reached by a collection's path: its canonical address names the offers.
+        let canonical = format!(
+            r#"<link rel="canonical" href="https://shop.example/products/x1">{}"#,
+            two_variants("/products/x1?variant=1", "/products/x1?variant=2")
+        );
+        let (price, note) = variant_price(
+            &canonical,
+            "https://shop.example/collections/all/products/x1?variant=2",
+        );
+        assert_eq!(price.as_deref(), Some("249.99"), "{note:?}");
     }
 
     #[test]
@@ -526,7 +563,7 @@ mod tests {
         let gtin_at = |url: &str| {
             let mut sd = read_all(&Html::parse_document(html));
             let p = &mut sd.json_ld[0];
-            keep_page_variant(p, &Url::parse(url).expect("test url"));
+            keep_page_variant(p, &Url::parse(url).expect("test url"), &Vec::new);
             (
                 p.gtin.clone(),
                 p.advertised().and_then(|(o, _)| o.price.clone()),
