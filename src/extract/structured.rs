@@ -258,15 +258,20 @@ impl OfferSeller {
 impl Offer {
     /// Does an `availability` say the offer cannot be bought now? schema.org's
     /// `OutOfStock`, `SoldOut` and `Discontinued`, however written
-    /// (`http://schema.org/OutOfStock`, `outofstock`); `PreOrder`, `BackOrder` and
-    /// the rest can be bought.
+    /// (`http://schema.org/OutOfStock`, `outofstock`), and OpenGraph's `oos` and
+    /// `out of stock`; `PreOrder`, `BackOrder` and the rest can be bought.
     pub fn sold_out(availability: Option<&str>) -> bool {
         availability.is_some_and(|a| {
             let a = a.trim();
-            let a = a.rsplit('/').next().unwrap_or(a);
-            ["outofstock", "soldout", "discontinued"]
-                .iter()
-                .any(|w| a.eq_ignore_ascii_case(w))
+            let word: String = a
+                .rsplit('/')
+                .next()
+                .unwrap_or(a)
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            ["outofstock", "soldout", "discontinued", "oos"].contains(&word.as_str())
         })
     }
 
@@ -1111,6 +1116,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
     let mut brand = None;
     let mut mpn = None;
     let mut condition = None;
+    let mut availability = None;
     let mut gtin = Vec::new();
     for m in metas {
         let key = m
@@ -1133,6 +1139,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
             "product:brand" | "og:brand" => brand = brand.or(content),
             "product:mfr_part_no" => mpn = mpn.or(content),
             "product:condition" | "og:condition" => condition = condition.or(content),
+            "product:availability" | "og:availability" => availability = availability.or(content),
             "product:gtin" | "product:ean" | "product:upc" | "product:isbn" | "og:upc"
             | "og:ean" | "og:isbn" => gtin.extend(content),
             _ => {}
@@ -1147,6 +1154,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
         offers.push(Offer {
             price: Some(price),
             currency: currency.clone(),
+            availability: availability.clone(),
             ..Offer::default()
         });
     }
@@ -1322,6 +1330,20 @@ mod tests {
             micro.advertised().unwrap().0.price.as_deref(),
             Some("249.99")
         );
+        // OpenGraph's words for it.
+        for (said, sold_out) in [
+            ("oos", true),
+            ("out of stock", true),
+            ("instock", false),
+            ("preorder", false),
+        ] {
+            let html = format!(
+                r#"<meta property="og:title" content="Acme X1"><meta property="product:price:amount" content="99.00">
+                <meta property="product:availability" content="{said}">"#
+            );
+            let og = read_all(&Html::parse_document(&html)).open_graph.unwrap();
+            assert_eq!(og.sold_out(), sold_out, "{said}");
+        }
     }
 
     #[test]
