@@ -1914,19 +1914,6 @@ fn higher_after_now(t: &PriceText, i: usize, l: &[Found]) -> bool {
     words_at(label, NOW_WORDS).any(|at| at.end == label.len())
 }
 
-/// `Price: $249.99 Sale Price: $199.99`: is amount `i` higher than the amount right
-/// after it, which [`NOW_WORDS`] label, while no such word labels `i`? Then it is the
-/// regular price the sale replaces (it made "the lowest of 2 prices", and a finding
-/// said which variant sold at the price the page did not say, of a page with none).
-fn higher_before_now(t: &PriceText, i: usize, l: &[Found]) -> bool {
-    let labelled_now = |k: usize| {
-        let before = t.before(k, l);
-        let label = before.trim_end_matches(|c: char| !c.is_alphanumeric());
-        words_at(label, NOW_WORDS).any(|at| at.end == label.len())
-    };
-    i + 1 < l.len() && l[i + 1].value < l[i].value && labelled_now(i + 1) && !labelled_now(i)
-}
-
 /// `De R$ 1.999,90 por R$ 1.499,90`, `Van €149,99 voor €129,99`: Brazil's and the
 /// Netherlands' way of printing a reduced price. Is amount `i` of `l` the "from"
 /// one, the former price (it made "the lowest of 2 prices")?
@@ -2319,7 +2306,6 @@ fn not_asked_now(
             || struck_after_discount(t, i, l)
             || taken_off_by_a_percent(t, i, l)
             || higher_after_now(t, i, l)
-            || higher_before_now(t, i, l)
             || (i + 1 < l.len() && t.followed_by(i, l, LIST_PRICE_AFTER, LIST_PRICE_WORDS))
     })?;
     Ok(leave_out(
@@ -6087,32 +6073,6 @@ mod tests {
                 ),
                 (
                     "$129.99 $149.99",
-                    "USD",
-                    12999,
-                    "the lowest of 2 prices: 129.99, 149.99",
-                ),
-                // A higher amount before the one a "sale" label names: the regular.
-                (
-                    "Price: $149.99 Sale Price: $129.99",
-                    "USD",
-                    12999,
-                    "reference prices: 149.99",
-                ),
-                (
-                    "$149.99 Now $129.99",
-                    "USD",
-                    12999,
-                    "reference prices: 149.99",
-                ),
-                // Both labelled, or the labelled one higher: as before.
-                (
-                    "Sale $149.99 Sale $129.99",
-                    "USD",
-                    12999,
-                    "the lowest of 2 prices: 129.99, 149.99",
-                ),
-                (
-                    "$129.99 Sale Price: $149.99",
                     "USD",
                     12999,
                     "the lowest of 2 prices: 129.99, 149.99",
