@@ -1914,6 +1914,19 @@ fn higher_after_now(t: &PriceText, i: usize, l: &[Found]) -> bool {
     words_at(label, NOW_WORDS).any(|at| at.end == label.len())
 }
 
+/// `Price: $249.99 Sale Price: $199.99`: is amount `i` higher than the amount right
+/// after it, which [`NOW_WORDS`] label, while no such word labels `i`? Then it is the
+/// regular price the sale replaces (it made "the lowest of 2 prices", and a finding
+/// said which variant sold at the price the page did not say, of a page with none).
+fn higher_before_now(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let labelled_now = |k: usize| {
+        let before = t.before(k, l);
+        let label = before.trim_end_matches(|c: char| !c.is_alphanumeric());
+        words_at(label, NOW_WORDS).any(|at| at.end == label.len())
+    };
+    i + 1 < l.len() && l[i + 1].value < l[i].value && labelled_now(i + 1) && !labelled_now(i)
+}
+
 /// `De R$ 1.999,90 por R$ 1.499,90`, `Van €149,99 voor €129,99`: Brazil's and the
 /// Netherlands' way of printing a reduced price. Is amount `i` of `l` the "from"
 /// one, the former price (it made "the lowest of 2 prices")?
@@ -2240,6 +2253,11 @@ fn read_text(
     })?;
     kept = not_asked_now(&t, kept, &mut why)?;
     kept = not_paid_for_the_listing(&t, kept, &mut why)?;
+    // After savings and deposits are gone, and never emptying the list: before them,
+    // `$249.99 Sale $50 off` lost its 249.99 here and its $50 as a saving.
+    kept = leave_out(kept, "former or reference prices", &mut why, |i, l| {
+        higher_before_now(&t, i, l)
+    });
     // A price per item ("US $149.99/ea", eBay's for a listing of several; "/ piece")
     // is the listing's price when nothing else is left; beside another price it is
     // a pack's price per item (Walmart's "$9.97 $0.42/ea"). Left out with the
@@ -6077,6 +6095,34 @@ mod tests {
                     12999,
                     "the lowest of 2 prices: 129.99, 149.99",
                 ),
+                // A higher amount before the one a "sale" label names: the regular.
+                (
+                    "Price: $149.99 Sale Price: $129.99",
+                    "USD",
+                    12999,
+                    "reference prices: 149.99",
+                ),
+                (
+                    "$149.99 Now $129.99",
+                    "USD",
+                    12999,
+                    "reference prices: 149.99",
+                ),
+                // Both labelled, or the labelled one higher: as before.
+                (
+                    "Sale $149.99 Sale $129.99",
+                    "USD",
+                    12999,
+                    "the lowest of 2 prices: 129.99, 149.99",
+                ),
+                (
+                    "$129.99 Sale Price: $149.99",
+                    "USD",
+                    12999,
+                    "the lowest of 2 prices: 129.99, 149.99",
+                ),
+                // The lower amount a saving: the price stays.
+                ("$129.99 Sale $50 off", "USD", 12999, "rewards: 50"),
             ],
             &[],
         );
