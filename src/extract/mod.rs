@@ -756,16 +756,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         Ok(doc) => doc,
         Err(e) => return unreadable(page, m, &decoded, e.to_string()),
     };
-    let mut sd = structured::read_all(&doc);
-    let others = || own::other_addresses(&doc, &page.final_url);
-    for p in sd
-        .json_ld
-        .iter_mut()
-        .chain(&mut sd.microdata)
-        .chain(&mut sd.rdfa)
-    {
-        own::keep_page_variant(p, &page.final_url, &others);
-    }
+    let sd = structured_data(&doc, &page.final_url);
     // Structured sources in order of trust, each with its name.
     let products = sd
         .json_ld
@@ -830,6 +821,22 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         missing: r.missing,
         unreadable: None,
     }
+}
+
+/// The page's structured data, each product's offers narrowed to the variant the
+/// page's address names ([`own::keep_page_variant`]).
+fn structured_data(doc: &scraper::Html, page_url: &Url) -> structured::Structured {
+    let mut sd = structured::read_all(doc);
+    let others = || own::other_addresses(doc, page_url);
+    for p in sd
+        .json_ld
+        .iter_mut()
+        .chain(&mut sd.microdata)
+        .chain(&mut sd.rdfa)
+    {
+        own::keep_page_variant(p, page_url, &others);
+    }
+    sd
 }
 
 /// Why a field is not in structured data where `bad` JSON-LD scripts could not
