@@ -420,6 +420,68 @@ fn a_sale_label_after_a_regular_price_label_names_the_price() {
     }
 }
 
+/// A tax's amount printed in the price box (`Tax: $20.00`, `VAT (20%): £41.67`,
+/// `zzgl. 19% MwSt.: 39,92 €`) is not a price: read as one, it was "the lowest of 2
+/// prices" and a listing at $249.99 was at $20.00. And a VAT label ending with a
+/// colon names the amount after it (`Price excl. VAT: €208.33 Price incl. VAT:
+/// €249.99`): read as the first amount's, the gross price was left out as "an amount
+/// included in the price" and the net one read, under a floor that includes VAT.
+#[test]
+fn a_tax_s_amount_and_a_vat_label_before_a_price_are_read_as_such() {
+    for (currency, text, price) in [
+        ("USD", "Price: $249.99 Tax: $20.00 Total: $269.99", "249.99"),
+        ("USD", "$249.99 Tax $20.00", "249.99"),
+        ("USD", "GST: $22.73 Price: $249.99", "249.99"),
+        ("GBP", "£249.99 VAT (20%): £41.67", "249.99"),
+        ("GBP", "Price: £249.99 (incl. VAT) VAT: £41.67", "249.99"),
+        ("EUR", "249,99 € MwSt.: 39,92 €", "249.99"),
+        ("EUR", "249,99 € zzgl. 19% MwSt.: 39,92 €", "249.99"),
+        ("EUR", "Precio: 249,99 € IVA: 43,39 €", "249.99"),
+        ("EUR", "Prix : 249,99 € TVA : 41,67 €", "249.99"),
+        ("JPY", "¥24,999 消費税 ¥2,272", "24999"),
+        (
+            "EUR",
+            "Price excl. VAT: €208.33 Price incl. VAT: €249.99",
+            "249.99",
+        ),
+        ("EUR", "Excl. VAT: €208.33 Incl. VAT: €249.99", "249.99"),
+        (
+            "EUR",
+            "Preis exkl. MwSt.: 208,33 € Preis inkl. MwSt.: 249,99 €",
+            "249.99",
+        ),
+        (
+            "EUR",
+            "Nettopreis: 208,33 € Bruttopreis: 249,99 €",
+            "249.99",
+        ),
+        // A word qualifying the tax's name makes it the price's label, as before.
+        ("USD", "Price incl. tax $249.99", "249.99"),
+        ("USD", "Prices include tax $249.99", "249.99"),
+        ("EUR", "€208.33 excl. VAT €249.99 incl. VAT", "249.99"),
+        ("GBP", "£208.33 ex VAT £249.99 inc VAT", "249.99"),
+    ] {
+        let page = format!("<div class=price>{text}</div>");
+        let listing = listing_of(currency, &format!("<h1>Executive Anvil</h1>{page}"));
+        assert_eq!(
+            listing
+                .price
+                .as_ref()
+                .map(|p| p.amount.to_string())
+                .as_deref(),
+            Some(price),
+            "{text}: {:?}",
+            listing.sources
+        );
+        assert_eq!(listing.price_choice, None, "{text}");
+    }
+    // A tax's amount alone is no price.
+    assert_eq!(
+        price_box_reads("GBP", "<div class=price>VAT: £41.67</div>"),
+        None
+    );
+}
+
 /// Cents raised by an inline style, as Walmart's price box prints them, are the
 /// amount's cents: read as a stray 99 beside `$149`, the price was 149.00, under a
 /// floor of 149.99.

@@ -591,6 +591,25 @@ pub(super) fn with_shipping_above(page: &str, l: &DemoListing) -> String {
     )
 }
 
+/// shopusa's item page whose price box shows the sales tax (8.25%, as in Texas)
+/// under the price, inside the price's element ([`super::Fault::TaxLine`]).
+pub(super) fn with_tax_line(page: &str, price: Decimal) -> String {
+    let tax = (price * Decimal::new(825, 4)).round_dp(2);
+    let shown = format!(
+        "<div class=\"buybox\"><span class=\"price\">${}</span>",
+        grouped(price)
+    );
+    page.replacen(
+        &shown,
+        &format!(
+            "<div class=\"buybox\"><span class=\"price\">${} <small class=\"tax\">Tax: ${}</small></span>",
+            grouped(price),
+            grouped(tax)
+        ),
+        1,
+    )
+}
+
 /// bidbay's item page of a listing sold by auction ([`super::Fault::Auction`]).
 pub(super) fn as_auction(page: &str) -> String {
     page.replacen(

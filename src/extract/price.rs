@@ -861,6 +861,7 @@ const EX_VAT: &[&str] = &[
     "zzgl. mwst",
     "ohne mwst",
     "netto",
+    "nettopreis",
     "excl. btw",
     "hors taxe",
     " ht",
@@ -921,6 +922,7 @@ const INC_VAT: &[&str] = &[
     "inkl. mwst",
     "inkl mwst",
     "brutto",
+    "bruttopreis",
     "incl. btw",
     "ttc",
     "toutes taxes",
@@ -1354,6 +1356,117 @@ const FEE_WORDS: &[&str] = &[
     "定金",
     "订金",
 ];
+
+/// Names of a tax, written as the label of the tax's amount (`Tax: $20.00`, `VAT
+/// (20%): £41.67`, `zzgl. 19% MwSt.: 39,92 €`, `IVA: 43,39 €`, `消費税 ¥2,272`).
+const TAX_NOUNS: &[&str] = &[
+    "tax",
+    "taxes",
+    "vat",
+    "gst",
+    "hst",
+    "pst",
+    "qst",
+    "mwst",
+    "ust",
+    "iva",
+    "tva",
+    "btw",
+    "moms",
+    "mva",
+    "dph",
+    "duty",
+    "duties",
+    "消費税",
+    "税額",
+    "税额",
+    "增值税",
+    "税金",
+];
+
+/// Words before a tax's name saying the amount after it is a price on a VAT basis,
+/// not the tax (`Price incl. VAT: €249.99`, `Prices include tax $249.99`, `+ VAT`).
+const TAX_QUALIFIERS: &[&str] = &[
+    "incl",
+    "inc",
+    "including",
+    "include",
+    "includes",
+    "included",
+    "inclusive",
+    "excl",
+    "exc",
+    "ex",
+    "excluding",
+    "exclusive",
+    "exkl",
+    "inkl",
+    "zzgl",
+    "ohne",
+    "mit",
+    "plus",
+    "+",
+    "with",
+    "without",
+    "w/",
+    "w/o",
+    "sin",
+    "con",
+    "c/",
+    "s/",
+    "hors",
+    "sans",
+    "avec",
+    "all",
+    "after",
+    "before",
+    "pre",
+    "free",
+    "no",
+    "bez",
+    "z",
+    "s",
+    "inclusief",
+    "exclusief",
+    "zonder",
+    "met",
+];
+
+/// Do these words before an amount end with a tax's name, as its label (a colon and
+/// a rate aside)? Not where a word such as `incl.` or `plus` qualifies the name
+/// (then the amount is a price on that basis), unless a rate stands between
+/// (`zzgl. 19% MwSt.: 39,92 €` is the tax). Read as one of the box's prices, the tax
+/// was "the lowest of 2 prices" and a listing at $249.99 was at $20.00.
+fn labels_a_tax(before: &str) -> bool {
+    let trim = |w: &str| {
+        w.trim_matches(|c: char| {
+            matches!(
+                c,
+                ':' | '：' | '(' | ')' | '（' | '）' | '.' | ',' | '[' | ']'
+            )
+        })
+        .to_string()
+    };
+    let is_rate = |w: &str| w.contains('%') && w.chars().any(|c| c.is_ascii_digit());
+    let mut words = before
+        .split_whitespace()
+        .map(trim)
+        .filter(|w| !w.is_empty())
+        .rev()
+        .skip_while(|w| is_rate(w));
+    let Some(name) = words.next() else {
+        return false;
+    };
+    let cjk = |n: &&str| !n.is_ascii() && name.ends_with(*n);
+    if !TAX_NOUNS.iter().any(|n| name == *n || cjk(n)) {
+        return false;
+    }
+    match words.next() {
+        Some(w) if is_rate(&w) => true,
+        Some(w) => !TAX_QUALIFIERS.contains(&w.as_str()),
+        None => true,
+    }
+}
 
 /// Words before an amount after the price saying it is part of that price (`149,99 €
 /// dont 0,50 € d'éco-participation`, `inkl. 2,56 € Urheberabgabe`, `includes $12.50
@@ -2562,17 +2675,54 @@ fn on_the_marketplaces_vat_basis(
         })
     };
     kept = leave_out_or_refuse(t, kept, basis, why, |i, l| {
-        let words = if vat_label_names_next(t, i, l) {
+        let words = if let Some(label) = vat_label_with_colon(t, i, l) {
+            label
+        } else if vat_label_names_next(t, i, l) {
             String::new()
         } else if i > 0 && vat_label_names_next(t, i - 1, l) {
             t.after(i - 1, l)
         } else {
-            t.vat_words(i, l)
+            let mut words = t.vat_words(i, l);
+            // The next amount's own label is none of this one's words.
+            if let Some(next) = vat_label_with_colon(t, i + 1, l)
+                && let Some(at) = words.rfind(&next)
+            {
+                words.truncate(at);
+            }
+            words
         };
         has_word(&words, wrong_basis)
             || (vat == VatBasis::Inclusive && japanese_inclusive(l) && !has_word(&words, INC_VAT))
     })?;
     Ok(kept)
+}
+
+/// The VAT basis a label ending with a colon right before amount `i` names
+/// (`Price excl. VAT: €208.33 Price incl. VAT: €249.99`, `Netto: 208,33 €`), lower
+/// case: a colon makes the words before it the next amount's label, as it does of
+/// every other label. Read as the first amount's words, `incl. VAT:` left the gross
+/// price out as "an amount included in the price" and the net price was read on a
+/// marketplace whose prices include VAT (a false below-floor finding).
+fn vat_label_with_colon(t: &PriceText, i: usize, l: &[Found]) -> Option<String> {
+    if i >= l.len() {
+        return None;
+    }
+    let before = t.before(i, l);
+    if !ends_with_colon(&before) {
+        return None;
+    }
+    let label = before[..before.rfind([':', '：'])?]
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '.' || c == ')' || c == '(');
+    EX_VAT
+        .iter()
+        .chain(INC_VAT)
+        .map(|w| w.trim())
+        .find(|w| {
+            label
+                .strip_suffix(*w)
+                .is_some_and(|rest| !rest.chars().next_back().is_some_and(char::is_alphanumeric))
+        })
+        .map(str::to_string)
 }
 
 /// Does the VAT label standing alone between amounts `i` and `i + 1` name the second
@@ -2620,6 +2770,7 @@ fn not_paid_for_the_listing(
             || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
             || down_after(&t.after(i, l))
     })?;
+    kept = leave_out_or_refuse(t, kept, "taxes", why, |i, l| labels_a_tax(&t.before(i, l)))?;
     kept = leave_out(kept, "amounts included in the price", why, |i, l| {
         i > 0 && has_word(&t.before(i, l), INCLUDED_WORDS)
     });
