@@ -482,6 +482,57 @@ fn a_tax_s_amount_and_a_vat_label_before_a_price_are_read_as_such() {
     );
 }
 
+/// What a rebate or a trade-in takes off, between "after" and its words, is no price
+/// though a colon makes those words the next amount's label (`After $50 mail-in
+/// rebate: $199.99` read 50 USD as "the lowest of 3 prices", `Price after $25
+/// trade-in: $224.99` 25 USD); renting is no sale (`Rent for $19.99`); and `Pro`
+/// after a price is a product's name, not German's "per" (`$249.99 Pro version
+/// $349.99` left the 249.99 out as a unit price and read 349.99).
+#[test]
+fn a_rebate_a_trade_in_a_rental_and_a_pro_version_are_read_as_such() {
+    for (text, price, choice) in [
+        (
+            "$249.99 After $50 mail-in rebate: $199.99",
+            "199.99",
+            Some("after mail-in rebate"),
+        ),
+        ("$249.99 Price after $25 trade-in: $224.99", "249.99", None),
+        ("$249.99 Rent for $19.99", "249.99", None),
+        (
+            "$249.99 Pro version $349.99",
+            "249.99",
+            Some("the lowest of 2"),
+        ),
+        // `pro` and `je` before a quantity or a unit stay a unit price's.
+        ("12,99 € 2,60 € pro kg", "12.99", None),
+        ("12,99 € 1,30 € je 100 ml", "12.99", None),
+    ] {
+        let page = format!("<div class=price>{text}</div>");
+        let listing = listing_of("USD", &format!("<h1>Executive Anvil</h1>{page}"));
+        assert_eq!(
+            listing
+                .price
+                .as_ref()
+                .map(|p| p.amount.to_string())
+                .as_deref(),
+            Some(price),
+            "{text}: {:?}",
+            listing.sources
+        );
+        match choice {
+            Some(words) => assert!(
+                listing
+                    .price_choice
+                    .as_deref()
+                    .is_some_and(|c| c.contains(words)),
+                "{text}: {:?}",
+                listing.price_choice
+            ),
+            None => assert_eq!(listing.price_choice, None, "{text}"),
+        }
+    }
+}
+
 /// Cents raised by an inline style, as Walmart's price box prints them, are the
 /// amount's cents: read as a stray 99 beside `$149`, the price was 149.00, under a
 /// floor of 149.99.

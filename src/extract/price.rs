@@ -1663,6 +1663,13 @@ const ADD_ON_WORDS: &[&str] = &[
 /// price box that takes them in made a used offer, or another seller's, the
 /// listing's price: a below-floor finding on a price its seller never asked.
 const OTHER_OFFER_WORDS: &[&str] = &[
+    // Renting the item (`Rent for $19.99`, textbooks and cameras): no sale.
+    "rent",
+    "rent for",
+    "rental",
+    "rental price",
+    "mieten",
+    "miete",
     "used from",
     "used",
     "renewed",
@@ -2861,6 +2868,7 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
         || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
             && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS))
         || gift_card_after(&t.after(i, l), i + 1 < l.len())
+        || saving_after_after(&before, &t.after(i, l))
         // Korea's reward points after the won sign (`최대 6,450원 적립`, up to 6,450
         // won back: it was the price).
         || t.after(i, l)
@@ -2868,6 +2876,23 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
             .trim_start_matches('원')
             .trim_start()
             .starts_with("적립")
+}
+
+/// Does an amount stand between "after" and a saving's or a trade-in's words
+/// (`After $50 mail-in rebate: $199.99`, `Price after $25 trade-in: $224.99`)? It is
+/// what the rebate or the trade-in takes off, though the colon makes those words
+/// the next amount's label too: read as a price, the $50 was "the lowest of 3
+/// prices".
+fn saving_after_after(before: &str, after: &str) -> bool {
+    let before = before.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let after_word = ["after", "nach", "après", "después de", "dopo"]
+        .iter()
+        .any(|w| {
+            before
+                .strip_suffix(w)
+                .is_some_and(|rest| !rest.ends_with(char::is_alphanumeric))
+        });
+    after_word && (starts_with_word(after, SAVING_AFTER) || starts_with_word(after, TRADE_IN_WORDS))
 }
 
 /// Is amount `i` of `l` one instalment of a pay-later offer (`4 x $22.50`, `$8.33 x
@@ -3072,6 +3097,13 @@ const PER_PERIOD: &[&str] = &[
     "เดือน",
 ];
 
+/// Units of measure written after `pro` or `je` (`pro kg`, `je 100 ml` is a number).
+const METRIC_UNITS: &[&str] = &[
+    "kg", "g", "gr", "mg", "l", "ltr", "liter", "litre", "ml", "cl", "dl", "m", "meter", "m2",
+    "qm", "cm", "mm", "packung", "pack", "paar", "rolle", "flasche", "dose", "tube", "karton",
+    "person", "tag", "nacht", "kilo", "gramm", "stuk", "fles",
+];
+
 /// Words after `/` or `per` naming one of what a listing sells: an amount per item
 /// is what one costs, not a measure's price.
 const PER_ITEM: &[&str] = &[
@@ -3085,9 +3117,9 @@ fn unit_after(after: &str) -> Option<Unit> {
     let a = after
         .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '(')
         .trim_start();
-    let rest = ["/", "per ", "pro ", "je "]
+    let (per, rest) = ["/", "per ", "pro ", "je "]
         .iter()
-        .find_map(|p| a.strip_prefix(p))?;
+        .find_map(|p| a.strip_prefix(p).map(|rest| (*p, rest)))?;
     let word: String = rest
         .trim_start()
         .chars()
@@ -3103,6 +3135,17 @@ fn unit_after(after: &str) -> Option<Unit> {
         list.contains(&word.as_str())
             || first_cjk.is_some_and(|c| list.contains(&c.to_string().as_str()))
     };
+    // German's and Dutch's `pro` and `je` are also words of a product's name (`$249.99
+    // Pro version $349.99`: the 249.99 was left out as a unit price): a unit only
+    // where a quantity or a unit's name follows.
+    if matches!(per, "pro " | "je ")
+        && !word.starts_with(|c: char| c.is_ascii_digit())
+        && !listed(PER_ITEM)
+        && !listed(PER_PERIOD)
+        && !listed(METRIC_UNITS)
+    {
+        return None;
+    }
     Some(if listed(PER_PERIOD) {
         Unit::Period
     } else if listed(PER_ITEM) {
