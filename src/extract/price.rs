@@ -1971,19 +1971,39 @@ fn taken_off_by_a_percent(t: &PriceText, i: usize, l: &[Found]) -> bool {
     if percents.is_empty() {
         return false;
     }
+    let hundred = Decimal::ONE_HUNDRED;
+    lower_beside(t, i, l).any(|f| {
+        percents.iter().any(|p| {
+            let off = (Decimal::ONE - f.value / l[i].value) * hundred;
+            (off - Decimal::from(*p)).abs() < Decimal::ONE
+        })
+    })
+}
+
+/// The amounts right beside amount `i` (nothing but their signs between) lower than it.
+fn lower_beside<'l>(t: &PriceText, i: usize, l: &'l [Found]) -> impl Iterator<Item = &'l Found> {
     let beside = |k: usize| t.after(k, l).trim().is_empty();
     let neighbours = [
         i.checked_sub(1).filter(|k| beside(*k)),
         (i + 1 < l.len() && beside(i)).then_some(i + 1),
     ];
-    let hundred = Decimal::ONE_HUNDRED;
-    neighbours.into_iter().flatten().map(|k| &l[k]).any(|f| {
-        f.value < l[i].value
-            && percents.iter().any(|p| {
-                let off = (Decimal::ONE - f.value / l[i].value) * hundred;
-                (off - Decimal::from(*p)).abs() < Decimal::ONE
-            })
-    })
+    neighbours
+        .into_iter()
+        .flatten()
+        .map(|k| &l[k])
+        .filter(move |f| f.value < l[i].value)
+}
+
+/// `$249.99 $299.99 Save $50`: a saving the text shows that is what a lower amount
+/// right beside amount `i` takes off it names `i` the former price, as a percent does
+/// ([`taken_off_by_a_percent`]). Read as "the lowest of 2 prices", a finding said a
+/// variant sold at each, of a page with none.
+fn taken_off_by_a_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let off: Vec<Decimal> = lower_beside(t, i, l)
+        .map(|f| l[i].value - f.value)
+        .collect();
+    !off.is_empty()
+        && (0..l.len()).any(|k| k != i && off.contains(&l[k].value) && is_saving(t, k, l))
 }
 
 /// Labels of the price asked now, before it (`Now $129.99 $149.99`, Walmart's
@@ -2443,6 +2463,7 @@ fn not_asked_now(
             || from_for(t, i, l)
             || struck_after_discount(t, i, l)
             || taken_off_by_a_percent(t, i, l)
+            || taken_off_by_a_saving(t, i, l)
             || higher_after_now(t, i, l)
             || (i + 1 < l.len() && t.followed_by(i, l, LIST_PRICE_AFTER, LIST_PRICE_WORDS))
     })?;
@@ -6114,6 +6135,55 @@ mod tests {
                     "USD",
                     14999,
                     "the lowest of 2 prices: 149.99, 199.99",
+                ),
+            ],
+            &[],
+        );
+    }
+
+    /// A saving the text shows that is what the lower of two amounts side by side
+    /// takes off the higher names the higher the former price, as a percent does:
+    /// `$249.99 $299.99 Save $50` was "the lowest of 2 prices". Not another saving,
+    /// nor a range, nor amounts with the saving between.
+    #[test]
+    fn a_saving_that_is_the_difference_names_the_former_price() {
+        assert_readings(
+            &[
+                (
+                    "$249.99 $299.99 Save $50",
+                    "USD",
+                    24999,
+                    "former or reference prices: 299.99",
+                ),
+                (
+                    "$299.99 $249.99 You save: $50.00",
+                    "USD",
+                    24999,
+                    "former or reference prices: 299.99",
+                ),
+                (
+                    "€249,99 €299,99 Du sparst 50,00 €",
+                    "EUR",
+                    24999,
+                    "former or reference prices: 299.99",
+                ),
+                (
+                    "$249.99 $299.99 Save $40",
+                    "USD",
+                    24999,
+                    "the lowest of 2 prices: 249.99, 299.99",
+                ),
+                (
+                    "$249.99 - $299.99 Save $50",
+                    "USD",
+                    24999,
+                    "the lowest of 2 prices: 249.99, 299.99",
+                ),
+                (
+                    "$249.99 Save $50 $299.99",
+                    "USD",
+                    24999,
+                    "the lowest of 2 prices: 249.99, 299.99",
                 ),
             ],
             &[],
