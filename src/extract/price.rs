@@ -1107,6 +1107,25 @@ const FREE_SHIPPING: &[&str] = &[
     "доставка бесплатная",
 ];
 
+/// Words after a label saying when its amount is paid (`Deposit now`, `Anzahlung
+/// heute`): the label still names the amount after it.
+const PAID_WHEN: &[&str] = &[
+    "now",
+    "today",
+    "due now",
+    "due today",
+    "payable now",
+    "payable today",
+    "jetzt",
+    "heute",
+    "aujourd'hui",
+    "maintenant",
+    "hoy",
+    "ahora",
+    "oggi",
+    "ora",
+];
+
 /// "From" after a label and before its amount (`Delivery from $5.99`, `Versand ab
 /// 4,95 €`, `Dostawa od 9,99 zł`).
 const LOWEST_FROM: &[&str] = &[
@@ -3878,10 +3897,14 @@ impl PriceText {
         // A colon ends a label of the next amount (`149,99 € Contributo RAEE: 0,50 €`),
         // and so does "from" (`$89.99 Delivery from $5.99`: read as the price's, the
         // text "held only shipping costs" and the price went unchecked).
+        // So does a word for when it is paid (`$249.99 Deposit now $19.99`: read as
+        // the price's label, the text "held only deposits" and the price went unread).
         let names_next = |w: &&str| {
             word.strip_prefix(*w)
                 .map(str::trim_start)
-                .is_some_and(|rest| rest.is_empty() || LOWEST_FROM.contains(&rest))
+                .is_some_and(|rest| {
+                    rest.is_empty() || LOWEST_FROM.contains(&rest) || PAID_WHEN.contains(&rest)
+                })
         };
         let label = labels_next.iter().any(names_next) || ends_with_colon(&after);
         if i + 1 < list.len() && label && !ends_here {
@@ -4318,6 +4341,14 @@ mod tests {
         ("₹9,999 M.R.P.: ₹14,999", "INR", "9999", "reference"),
         ("12,800円（税込14,080円）", "JPY", "14080", "without VAT"),
         ("CA$99.99 Deposit $10.00", "CAD", "99.99", "deposits"),
+        // A word for when it is paid after the label: refused as "only deposits".
+        ("$249.99 Deposit now $19.99", "USD", "249.99", "deposits"),
+        (
+            "$249.99 Down payment today $19.99",
+            "USD",
+            "249.99",
+            "deposits",
+        ),
         ("$99.99 + $2.50 bottle deposit", "USD", "99.99", "deposits"),
         (
             "$99.99 Gift card $10 with purchase",
@@ -6197,23 +6228,13 @@ mod tests {
         );
     }
 
-    /// "You save" and a saving after its amount in more languages: `1 299 zł
-    /// Oszczędzasz 200 zł` read 200 PLN, under any floor; former prices named in
-    /// more languages, and "instead of" before or after the amount it names, made
-    /// "the lowest of 2 prices".
+    /// Former prices named by more words (Zalando's `Originalpreis:`, `Prix initial`,
+    /// `Prezzo originale`, `Original:`, `Retail:`, `SRP`): each was "the lowest of 2
+    /// prices".
     #[test]
-    fn savings_and_former_prices_in_more_languages() {
+    fn former_prices_named_by_more_words() {
         assert_readings(
             &[
-                ("1 299 zł Oszczędzasz 200 zł", "PLN", 129900, "rewards: 200"),
-                ("1 299 Kč Ušetříte 200 Kč", "CZK", 129900, "rewards: 200"),
-                ("1 299 kr Spara 200 kr", "SEK", 129900, "rewards: 200"),
-                ("1 299,- Spar 200,-", "NOK", 129900, "rewards: 200"),
-                ("1 299 zł 200 zł taniej", "PLN", 129900, "rewards: 200"),
-                ("1.299 TL 200 TL indirim", "TRY", 129900, "rewards: 200"),
-                ("1 299 ₽ 200 ₽ скидка", "RUB", 129900, "rewards: 200"),
-                ("€ 129,99 € 20 korting", "EUR", 12999, "rewards: 20"),
-                ("129,000원 20,000원 할인", "KRW", 12900000, "rewards: 20000"),
                 (
                     "249,99 € Originalpreis: 299,99 €",
                     "EUR",
@@ -6250,6 +6271,28 @@ mod tests {
                     24999,
                     "reference prices: 299.99",
                 ),
+            ],
+            &[],
+        );
+    }
+
+    /// "You save" and a saving after its amount in more languages: `1 299 zł
+    /// Oszczędzasz 200 zł` read 200 PLN, under any floor; former prices named in
+    /// more languages, and "instead of" before or after the amount it names, made
+    /// "the lowest of 2 prices".
+    #[test]
+    fn savings_and_former_prices_in_more_languages() {
+        assert_readings(
+            &[
+                ("1 299 zł Oszczędzasz 200 zł", "PLN", 129900, "rewards: 200"),
+                ("1 299 Kč Ušetříte 200 Kč", "CZK", 129900, "rewards: 200"),
+                ("1 299 kr Spara 200 kr", "SEK", 129900, "rewards: 200"),
+                ("1 299,- Spar 200,-", "NOK", 129900, "rewards: 200"),
+                ("1 299 zł 200 zł taniej", "PLN", 129900, "rewards: 200"),
+                ("1.299 TL 200 TL indirim", "TRY", 129900, "rewards: 200"),
+                ("1 299 ₽ 200 ₽ скидка", "RUB", 129900, "rewards: 200"),
+                ("€ 129,99 € 20 korting", "EUR", 12999, "rewards: 20"),
+                ("129,000원 20,000원 할인", "KRW", 12900000, "rewards: 20000"),
                 (
                     "12 990 Ft Eredeti ár: 14 990 Ft",
                     "HUF",
