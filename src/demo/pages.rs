@@ -610,6 +610,27 @@ pub(super) fn with_tax_line(page: &str, price: Decimal) -> String {
     )
 }
 
+/// shopusa's item page whose price box holds the price of each variant, all but the
+/// listing's hidden: a travel size at six tenths of the price
+/// ([`super::Fault::HiddenVariantPrice`]).
+pub(super) fn with_hidden_variant_price(page: &str, price: Decimal) -> String {
+    let travel = (price * Decimal::new(6, 1)).round_dp(2);
+    let shown = format!(
+        "<div class=\"buybox\"><span class=\"price\">${}</span>",
+        grouped(price)
+    );
+    page.replacen(
+        &shown,
+        &format!(
+            "<div class=\"buybox\"><span class=\"price\"><span class=\"variant-price hidden\" \
+             data-variant=\"1\">${}</span><span class=\"variant-price\" data-variant=\"2\">${}</span></span>",
+            grouped(travel),
+            grouped(price)
+        ),
+        1,
+    )
+}
+
 /// bidbay's item page of a listing sold by auction ([`super::Fault::Auction`]).
 pub(super) fn as_auction(page: &str) -> String {
     page.replacen(

@@ -431,8 +431,11 @@ fn apply(doc: &Html, rule: &FieldRule) -> Option<FieldText> {
 }
 
 /// An element's text without what the page strikes through (`<s>`, `<del>`,
-/// `<strike>`): a struck price is a former price, never the one asked now. When
-/// everything is struck (the selector names the struck element itself), its text.
+/// `<strike>`): a struck price is a former price, never the one asked now; and
+/// without what its markup hides from every visitor ([`is_hidden`]): shops print
+/// each variant's price in the box and hide all but the one shown (read, the hidden
+/// travel size was "the lowest of 2 prices"). When everything is struck or hidden
+/// (the selector names such an element itself, or a script shows it), its text.
 pub(crate) fn current_text(e: ElementRef) -> String {
     field_text(e).text
 }
@@ -452,7 +455,7 @@ fn field_text(e: ElementRef) -> FieldText {
                 if n.value().is_element() {
                     depth = depth.saturating_add(1);
                 }
-                if is_struck(n) {
+                if is_struck(n) || is_hidden(n) {
                     struck += 1;
                 } else if struck == 0
                     && let Some(t) = n.value().as_text()
@@ -466,7 +469,7 @@ fn field_text(e: ElementRef) -> FieldText {
                 }
             }
             ego_tree::iter::Edge::Close(n) => {
-                if is_struck(n) {
+                if is_struck(n) || is_hidden(n) {
                     struck -= 1;
                 }
                 if n.value().is_element() {
@@ -520,14 +523,7 @@ pub fn visible_text(doc: &Html) -> String {
 
 /// Class names the common CSS frameworks (Bootstrap, Tailwind, eBay's own) give
 /// hidden elements: the stylesheet is not read, so these stand for it.
-const HIDING_CLASSES: [&str; 6] = [
-    "hide",
-    "hidden",
-    "d-none",
-    "is-hidden",
-    "invisible",
-    "sr-only",
-];
+const HIDING_CLASSES: [&str; 5] = ["hide", "hidden", "d-none", "is-hidden", "invisible"];
 
 fn is_unseen(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     let Some(el) = n.value().as_element() else {
@@ -536,11 +532,38 @@ fn is_unseen(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     if matches!(el.name(), "script" | "style" | "template" | "noscript") {
         return true;
     }
+    el.attr("aria-hidden")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        || el.classes().any(|c| c == "sr-only")
+        || hidden_by_markup(el)
+}
+
+/// Is this element hidden from every visitor by its markup: the `hidden` attribute,
+/// an inline `display:none` or `visibility:hidden`, or a class of
+/// [`HIDING_CLASSES`] that no class showing it from a screen width on undoes
+/// (Tailwind's `hidden md:block`, Bootstrap's `d-none d-lg-inline`: shown on a
+/// desktop)?
+fn hidden_by_markup(el: &scraper::node::Element) -> bool {
+    const SHOWN: [&str; 8] = [
+        "block",
+        "inline",
+        "inline-block",
+        "flex",
+        "inline-flex",
+        "grid",
+        "table",
+        "contents",
+    ];
+    let shown_somewhere = || {
+        el.classes().any(|c| {
+            c.rsplit_once(':').is_some_and(|(_, d)| SHOWN.contains(&d))
+                || c.strip_prefix("d-")
+                    .and_then(|d| d.split_once('-'))
+                    .is_some_and(|(_, d)| SHOWN.contains(&d))
+        })
+    };
     if el.attr("hidden").is_some()
-        || el
-            .attr("aria-hidden")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-        || el.classes().any(|c| HIDING_CLASSES.contains(&c))
+        || (el.classes().any(|c| HIDING_CLASSES.contains(&c)) && !shown_somewhere())
     {
         return true;
     }
@@ -552,6 +575,13 @@ fn is_unseen(n: ego_tree::NodeRef<scraper::Node>) -> bool {
             .to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
     })
+}
+
+/// Does the markup hide this node from every visitor ([`hidden_by_markup`])? Text
+/// for screen readers only (`sr-only`, `visually-hidden`) and `aria-hidden` text
+/// still count in a field: a price box's labels and its price are often written so.
+fn is_hidden(n: ego_tree::NodeRef<scraper::Node>) -> bool {
+    n.value().as_element().is_some_and(hidden_by_markup)
 }
 
 fn is_struck(n: ego_tree::NodeRef<scraper::Node>) -> bool {
@@ -1404,6 +1434,57 @@ mod tests {
         // Ordinary text keeps its spaces.
         assert_eq!(j(&["Sold by", "Acme Store"]), "Sold by Acme Store");
         assert_eq!(j(&["$10", "–", "$20"]), "$10 – $20");
+    }
+
+    /// What the markup hides from every visitor is no part of a field's text; what
+    /// is shown from a screen width on, or written for screen readers, is. All
+    /// hidden, the text is the element's.
+    #[test]
+    fn a_field_leaves_out_what_the_markup_hides() {
+        let text = |html: &str| {
+            let doc = scraper::Html::parse_fragment(html);
+            let sel = scraper::Selector::parse(".p").unwrap();
+            super::current_text(doc.select(&sel).next().unwrap())
+        };
+        for (html, want) in [
+            (
+                "<div class=p><span class='v hidden'>$89.99</span><span>$149.99</span></div>",
+                "$149.99",
+            ),
+            (
+                "<div class=p><span hidden>$89.99</span> $149.99</div>",
+                "$149.99",
+            ),
+            (
+                "<div class=p><span style='display: none'>$89.99</span> $149.99</div>",
+                "$149.99",
+            ),
+            (
+                "<div class=p><span class='d-none'>$89.99</span> $149.99</div>",
+                "$149.99",
+            ),
+            // Shown on a desktop.
+            (
+                "<div class=p><span class='hidden md:inline'>Sale</span> $149.99</div>",
+                "Sale $149.99",
+            ),
+            (
+                "<div class=p><span class='d-none d-lg-inline'>Sale</span> $149.99</div>",
+                "Sale $149.99",
+            ),
+            // Screen readers' labels and the visual price beside them.
+            (
+                "<div class=p><span class=sr-only>Sale price</span> <span aria-hidden=true>$149.99</span></div>",
+                "Sale price $149.99",
+            ),
+            // Everything hidden (a script shows it): its text.
+            (
+                "<div class=p><span class=hidden>$149.99</span></div>",
+                "$149.99",
+            ),
+        ] {
+            assert_eq!(text(html), want, "{html}");
+        }
     }
 
     /// Cents printed apart in a superscript or a cents element (`$149<sup>99</sup>`,
