@@ -949,6 +949,55 @@ fn first(syntax: Syntax, props_: &[(String, ElementRef)], name: &str) -> Option<
 /// priced Offer inside another Offer, an AggregateOffer lists its offers.
 /// An offer's `itemCondition` holds for the offers nested in it (eBay writes the
 /// condition on the outer one, `inherited` here, and the price on the inner).
+/// An offer's `priceSpecification` scopes in microdata or RDFa, as the JSON-LD they
+/// stand for, so that [`asked_now`] picks among them as among JSON-LD's: an offer
+/// whose price sat only in such a scope (`<div itemprop="priceSpecification"
+/// itemscope itemtype=".../UnitPriceSpecification"><meta itemprop="price" …>`)
+/// gave no price.
+fn micro_price_specs(syntax: Syntax, os: &[(String, ElementRef)]) -> Value {
+    const KEYS: [&str; 7] = [
+        "price",
+        "priceCurrency",
+        "priceType",
+        "billingDuration",
+        "billingIncrement",
+        "validForMemberTier",
+        "valueAddedTaxIncluded",
+    ];
+    let specs = os
+        .iter()
+        .filter(|(n, e)| n == "priceSpecification" && syntax.is_scope(e))
+        .map(|(_, e)| {
+            let ps = props(syntax, *e);
+            let mut spec = serde_json::Map::new();
+            for key in KEYS {
+                // `priceType` is often written as a link (`<link itemprop="priceType"
+                // href=".../StrikethroughPrice">`); `validForMemberTier` as a scope.
+                let value = if key == "validForMemberTier" {
+                    ps.iter().any(|(n, _)| n == key).then(|| key.to_string())
+                } else {
+                    first(syntax, &ps, key)
+                };
+                if let Some(v) = value {
+                    spec.insert(key.into(), Value::String(v));
+                }
+            }
+            if let Some((_, q)) = ps.iter().find(|(n, _)| n == "referenceQuantity") {
+                let qs = props(syntax, *q);
+                let mut quantity = serde_json::Map::new();
+                for key in ["value", "unitCode"] {
+                    if let Some(v) = first(syntax, &qs, key) {
+                        quantity.insert(key.into(), Value::String(v));
+                    }
+                }
+                spec.insert("referenceQuantity".into(), Value::Object(quantity));
+            }
+            Value::Object(spec)
+        })
+        .collect();
+    Value::Array(specs)
+}
+
 fn micro_offers(
     syntax: Syntax,
     e: ElementRef,
@@ -974,19 +1023,27 @@ fn micro_offers(
         .is_none()
         .then(|| first(syntax, &os, "highPrice"))
         .flatten();
-    let price = own_price.clone().or_else(|| first(syntax, &os, "lowPrice"));
+    let low_price = first(syntax, &os, "lowPrice");
+    let specs = micro_price_specs(syntax, &os);
+    let spec = asked_now(&specs, &Graph::default());
+    let spec_text = |key: &str| spec.and_then(|p| p.get(key)).and_then(text);
+    let price = own_price
+        .clone()
+        .or_else(|| low_price.clone())
+        .or_else(|| spec_text("price"));
     let condition = first(syntax, &os, "itemCondition").or_else(|| inherited.map(str::to_string));
     if price.is_some() || seller_name.is_some() || seller_id.is_some() {
         out.push(Offer {
-            aggregate: own_price.is_none() && price.is_some(),
+            aggregate: own_price.is_none() && low_price.is_some(),
             price,
             high_price,
-            currency: first(syntax, &os, "priceCurrency"),
+            currency: first(syntax, &os, "priceCurrency").or_else(|| spec_text("priceCurrency")),
             seller_name,
             seller_id,
             condition: condition.clone(),
             availability: first(syntax, &os, "availability"),
-            vat_included: first(syntax, &os, "valueAddedTaxIncluded")
+            vat_included: spec_text("valueAddedTaxIncluded")
+                .or_else(|| first(syntax, &os, "valueAddedTaxIncluded"))
                 .and_then(|b| boolean(&Value::String(b))),
             url: first(syntax, &os, "url"),
             gtin: GTIN_KEYS
@@ -1532,6 +1589,45 @@ mod tests {
         assert_eq!(ps[0].name.as_deref(), Some("Acme S2"));
         assert_eq!(ps[0].offers[0].price.as_deref(), Some("49.99"));
         assert_eq!(ps[0].offers[0].seller_name.as_deref(), Some("shop_1"));
+    }
+
+    /// A microdata offer whose price sits in a `priceSpecification` scope gave no
+    /// price; of several, the one asked now is read, as of JSON-LD's.
+    #[test]
+    fn a_microdata_price_specification_gives_the_offer_s_price() {
+        let spec = |price: &str, extra: &str| {
+            format!(
+                r#"<div itemprop="priceSpecification" itemscope itemtype="https://schema.org/UnitPriceSpecification">
+                <meta itemprop="price" content="{price}"><meta itemprop="priceCurrency" content="EUR">{extra}</div>"#
+            )
+        };
+        let page = |specs: &str| {
+            format!(
+                r#"<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Acme S2</h1>
+                <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">{specs}</div></div>"#
+            )
+        };
+        let struck = r#"<link itemprop="priceType" href="https://schema.org/StrikethroughPrice">"#;
+        let per_100ml = r#"<div itemprop="referenceQuantity" itemscope itemtype="https://schema.org/QuantitativeValue">
+            <meta itemprop="value" content="100"><meta itemprop="unitCode" content="MLT"></div>"#;
+        let without_vat = r#"<meta itemprop="valueAddedTaxIncluded" content="false">"#;
+        for (specs, price, vat) in [
+            (spec("249.99", ""), "249.99", None),
+            (spec("299.99", struck) + &spec("249.99", ""), "249.99", None),
+            (
+                spec("4.36", per_100ml) + &spec("249.99", ""),
+                "249.99",
+                None,
+            ),
+            (spec("210.08", without_vat), "210.08", Some(false)),
+        ] {
+            let ps = microdata(&Html::parse_document(&page(&specs)));
+            let offer = &ps[0].offers[0];
+            assert_eq!(offer.price.as_deref(), Some(price), "{specs}");
+            assert_eq!(offer.currency.as_deref(), Some("EUR"), "{specs}");
+            assert_eq!(offer.vat_included, vat, "{specs}");
+            assert!(!offer.aggregate, "{specs}");
+        }
     }
 
     #[test]
