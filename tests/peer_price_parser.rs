@@ -289,6 +289,24 @@ fn price_box_reads(currency: &str, body: &str) -> Option<String> {
         .map(|p| p.amount.to_string())
 }
 
+/// The listing read from a page whose price box holds `text`, having asserted that
+/// its price is `price`.
+fn box_reads(currency: &str, text: &str, price: &str) -> brandguard::extract::Listing {
+    let page = format!("<h1>Executive Anvil</h1><div class=price>{text}</div>");
+    let listing = listing_of(currency, &page);
+    assert_eq!(
+        listing
+            .price
+            .as_ref()
+            .map(|p| p.amount.to_string())
+            .as_deref(),
+        Some(price),
+        "{text}: {:?}",
+        listing.sources
+    );
+    listing
+}
+
 /// The listing the suite's marketplace (its currency `currency`) reads from a page
 /// of `body`, through `inspect`.
 fn listing_of(currency: &str, body: &str) -> brandguard::extract::Listing {
@@ -461,18 +479,7 @@ fn a_tax_s_amount_and_a_vat_label_before_a_price_are_read_as_such() {
         ("EUR", "€208.33 excl. VAT €249.99 incl. VAT", "249.99"),
         ("GBP", "£208.33 ex VAT £249.99 inc VAT", "249.99"),
     ] {
-        let page = format!("<div class=price>{text}</div>");
-        let listing = listing_of(currency, &format!("<h1>Executive Anvil</h1>{page}"));
-        assert_eq!(
-            listing
-                .price
-                .as_ref()
-                .map(|p| p.amount.to_string())
-                .as_deref(),
-            Some(price),
-            "{text}: {:?}",
-            listing.sources
-        );
+        let listing = box_reads(currency, text, price);
         assert_eq!(listing.price_choice, None, "{text}");
     }
     // A tax's amount alone is no price.
@@ -507,18 +514,7 @@ fn a_rebate_a_trade_in_a_rental_and_a_pro_version_are_read_as_such() {
         ("12,99 € 2,60 € pro kg", "12.99", None),
         ("12,99 € 1,30 € je 100 ml", "12.99", None),
     ] {
-        let page = format!("<div class=price>{text}</div>");
-        let listing = listing_of("USD", &format!("<h1>Executive Anvil</h1>{page}"));
-        assert_eq!(
-            listing
-                .price
-                .as_ref()
-                .map(|p| p.amount.to_string())
-                .as_deref(),
-            Some(price),
-            "{text}: {:?}",
-            listing.sources
-        );
+        let listing = box_reads("USD", text, price);
         match choice {
             Some(words) => assert!(
                 listing

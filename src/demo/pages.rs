@@ -595,18 +595,14 @@ pub(super) fn with_shipping_above(page: &str, l: &DemoListing) -> String {
 /// under the price, inside the price's element ([`super::Fault::TaxLine`]).
 pub(super) fn with_tax_line(page: &str, price: Decimal) -> String {
     let tax = (price * Decimal::new(825, 4)).round_dp(2);
-    let shown = format!(
-        "<div class=\"buybox\"><span class=\"price\">${}</span>",
-        grouped(price)
-    );
-    page.replacen(
-        &shown,
+    shopusa_price_box(
+        page,
+        price,
         &format!(
-            "<div class=\"buybox\"><span class=\"price\">${} <small class=\"tax\">Tax: ${}</small></span>",
+            "${} <small class=\"tax\">Tax: ${}</small>",
             grouped(price),
             grouped(tax)
         ),
-        1,
     )
 }
 
@@ -615,18 +611,25 @@ pub(super) fn with_tax_line(page: &str, price: Decimal) -> String {
 /// ([`super::Fault::HiddenVariantPrice`]).
 pub(super) fn with_hidden_variant_price(page: &str, price: Decimal) -> String {
     let travel = (price * Decimal::new(6, 1)).round_dp(2);
-    let shown = format!(
-        "<div class=\"buybox\"><span class=\"price\">${}</span>",
-        grouped(price)
-    );
-    page.replacen(
-        &shown,
+    shopusa_price_box(
+        page,
+        price,
         &format!(
-            "<div class=\"buybox\"><span class=\"price\"><span class=\"variant-price hidden\" \
-             data-variant=\"1\">${}</span><span class=\"variant-price\" data-variant=\"2\">${}</span></span>",
+            "<span class=\"variant-price hidden\" data-variant=\"1\">${}</span>\
+             <span class=\"variant-price\" data-variant=\"2\">${}</span>",
             grouped(travel),
             grouped(price)
         ),
+    )
+}
+
+/// shopusa's item page with `inner` in its buy box's price element, where the page
+/// showed `price`.
+fn shopusa_price_box(page: &str, price: Decimal, inner: &str) -> String {
+    let open = "<div class=\"buybox\"><span class=\"price\">";
+    page.replacen(
+        &format!("{open}${}</span>", grouped(price)),
+        &format!("{open}{inner}</span>"),
         1,
     )
 }
