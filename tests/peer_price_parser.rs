@@ -473,6 +473,11 @@ fn a_tax_s_amount_and_a_vat_label_before_a_price_are_read_as_such() {
             "Nettopreis: 208,33 € Bruttopreis: 249,99 €",
             "249.99",
         ),
+        // A tax's name after its amount.
+        ("USD", "$249.99 $20.62 tax", "249.99"),
+        ("USD", "$249.99 ($20.62 tax)", "249.99"),
+        ("GBP", "£249.99 £41.66 VAT", "249.99"),
+        ("USD", "$249.99 tax included", "249.99"),
         // A word qualifying the tax's name makes it the price's label, as before.
         ("USD", "Price incl. tax $249.99", "249.99"),
         ("USD", "Prices include tax $249.99", "249.99"),

@@ -1487,6 +1487,22 @@ fn labels_a_tax(before: &str) -> bool {
     }
 }
 
+/// Is a tax's name the last word after amount `i` (`$249.99 $20.62 tax`, `$249.99
+/// ($20.62 tax)`), a higher amount beside it? Read as one of the box's prices, the
+/// tax was "the lowest of 2 prices". Not a name other words follow (`$249.99 tax
+/// included`), nor one labelling the next amount (`$249.99 Tax $20.00`).
+fn names_a_tax_after(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let after = t.after(i, l);
+    let words: Vec<&str> = after
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() == 1
+        && TAX_NOUNS.contains(&words[0])
+        && l.iter().any(|f| f.value > l[i].value)
+        && t.followed_by(i, l, TAX_NOUNS, TAX_NOUNS)
+}
+
 /// Words before an amount after the price saying it is part of that price (`149,99 €
 /// dont 0,50 € d'éco-participation`, `inkl. 2,56 € Urheberabgabe`, `includes $12.50
 /// tax`, `うち消費税 ¥1,164`): French, Italian and Spanish shops print the recycling
@@ -2824,7 +2840,9 @@ fn not_paid_for_the_listing(
             || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
             || down_after(&t.after(i, l))
     })?;
-    kept = leave_out_or_refuse(t, kept, "taxes", why, |i, l| labels_a_tax(&t.before(i, l)))?;
+    kept = leave_out_or_refuse(t, kept, "taxes", why, |i, l| {
+        labels_a_tax(&t.before(i, l)) || names_a_tax_after(t, i, l)
+    })?;
     kept = leave_out(kept, "amounts included in the price", why, |i, l| {
         i > 0 && has_word(&t.before(i, l), INCLUDED_WORDS)
     });
