@@ -558,6 +558,17 @@ fn struck_through_prices_are_not_the_price() {
         read("<strike>$50</strike><span>$75.00</span>").as_deref(),
         Some("75.00")
     );
+    // Struck by an inline style, as shops' templates also do.
+    assert_eq!(
+        read("<span style=\"text-decoration: line-through\">$99.99</span> <b>$129.99</b>")
+            .as_deref(),
+        Some("129.99")
+    );
+    assert_eq!(
+        read("<span style=\"text-decoration-line:LINE-THROUGH\">$50</span><span>$75.00</span>")
+            .as_deref(),
+        Some("75.00")
+    );
     // Only struck text: it is what the selector names.
     assert_eq!(read("<del>$60.00</del>").as_deref(), Some("60.00"));
 }

@@ -584,10 +584,16 @@ fn is_hidden(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     n.value().as_element().is_some_and(hidden_by_markup)
 }
 
+/// Is this element struck through: `<s>`, `<del>`, `<strike>`, or an inline
+/// `text-decoration: line-through` (shops' templates strike a former price with a
+/// style as often as with a tag; read, it was one of "the lowest of 2 prices").
 fn is_struck(n: ego_tree::NodeRef<scraper::Node>) -> bool {
-    n.value()
-        .as_element()
-        .is_some_and(|el| matches!(el.name(), "s" | "del" | "strike"))
+    n.value().as_element().is_some_and(|el| {
+        matches!(el.name(), "s" | "del" | "strike")
+            || el
+                .attr("style")
+                .is_some_and(|style| style.to_ascii_lowercase().contains("line-through"))
+    })
 }
 
 /// An element's text nodes as one line. Pieces are joined with a space, except where
