@@ -2876,6 +2876,13 @@ fn not_paid_for_the_listing(
                 || t.followed_by(i, l, OTHER_OFFER_AFTER, OTHER_OFFER_WORDS)
         },
     )?;
+    Ok(more_than_the_item(t, kept, why))
+}
+
+/// `kept` without prices of more than the listing's one item: an amount added on
+/// top of the price, a bundle's or a total, a multi-buy offer beside a price. Each
+/// is left out only beside another amount, so none empties the list.
+fn more_than_the_item(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>) -> Vec<Found> {
     // An amount added after another (`$149.99 + $19.99 for 2-year protection`) is
     // a cost on top of the price, whatever the words after it: read as "the lowest
     // of 2 prices", the protection plan was the price.
@@ -2900,10 +2907,9 @@ fn not_paid_for_the_listing(
     // Beside a price, a multi-buy offer is left out; alone (`2 for $10`) it stays
     // the price, the price of several: compared with one item's floor it can
     // miss a violation, never make one up.
-    kept = leave_out(kept, "multi-buy offers", why, |i, l| {
+    leave_out(kept, "multi-buy offers", why, |i, l| {
         multi_buy_before(&t.before(i, l))
-    });
-    Ok(kept)
+    })
 }
 
 /// Is amount `i` of `l` a saving, a coupon's value or a reward (`You save: $20.00`,
