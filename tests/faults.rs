@@ -886,6 +886,20 @@ async fn a_variant_price_the_box_hides_is_not_the_price() {
     assert!(read > 10, "shopusa listings with a price: {read}");
 }
 
+/// shopusa's price element also holds its product form's data as a script, as
+/// Shopify's themes print it, with the subscribe-and-save price at seven tenths of
+/// the price. Read as the box's text, it was "the lowest of 2 prices", the box and
+/// the JSON-LD disagreed and the lower was checked: a false below-floor finding
+/// wherever the floor is over seven tenths of the price (precision under 1, asserted
+/// by `scan_with`). A script's text is no text of the element holding it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_script_in_the_price_box_is_not_its_text() {
+    let run = scan_with(vec![(Site::Shopusa, Fault::ScriptInPriceBox)]).await;
+    assert_eq!(run.detection.recall, 1.0, "{:?}", run.detection.missed);
+    let read = each_price_is_the_demos(&run, Site::Shopusa, |_, _| {});
+    assert!(read > 10, "shopusa listings with a price: {read}");
+}
+
 /// shopusa sells each listing in two variants, as Shopify's shops do: its search
 /// links name the listing's variant (`/item/ID?variant=2`) and the item page's
 /// JSON-LD lists an offer per variant at its own address, a travel size at six

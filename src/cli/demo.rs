@@ -75,7 +75,10 @@ struct DemoArgs {
     /// per-item (tmart's price box shows the price per item, "/件", and a former price),
     /// price-in-cart (tmart's item pages show the price only in the cart), stale-structured-price
     /// (bidbay's microdata and Open Graph prices are a fifth over its price box), shipping-above
-    /// (bidbay's price box shows the shipping cost above the price), variants (shopusa's
+    /// (bidbay's price box shows the shipping cost above the price), tax-line (shopusa's
+    /// price box also shows the sales tax), hidden-variant-price (and each variant's price,
+    /// all but the listing's hidden), box-script (and its product form's data as a script,
+    /// with the subscribe-and-save price), variants (shopusa's
     /// listings are one of two variants, named by their address), sold-out-variant (and
     /// the cheaper variant is out of stock, the address naming none), auction (bidbay's
     /// listings sell by auction), multipack (the brand's listings sell two at twice the

@@ -623,6 +623,23 @@ pub(super) fn with_hidden_variant_price(page: &str, price: Decimal) -> String {
     )
 }
 
+/// shopusa's item page whose price element also holds its product form's data as a
+/// script, the subscribe-and-save price (seven tenths of the price) in it
+/// ([`super::Fault::ScriptInPriceBox`]).
+pub(super) fn with_script_in_price_box(page: &str, price: Decimal) -> String {
+    let plan = (price * Decimal::new(7, 1)).round_dp(2);
+    shopusa_price_box(
+        page,
+        price,
+        &format!(
+            "${}<script type=\"application/json\" data-selling-plans>\
+             {{\"selling_plan\":\"Subscribe & save\",\"price\":\"${}\"}}</script>",
+            grouped(price),
+            grouped(plan)
+        ),
+    )
+}
+
 /// shopusa's item page with `inner` in its buy box's price element, where the page
 /// showed `price`.
 fn shopusa_price_box(page: &str, price: Decimal, inner: &str) -> String {

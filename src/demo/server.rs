@@ -159,6 +159,11 @@ pub enum Fault {
     /// tenths of the price), as variant pickers print them
     /// ([`pages::with_hidden_variant_price`]).
     HiddenVariantPrice,
+    /// shopusa's price element holds its product form's data as a script, as
+    /// Shopify's themes print it (`<script type="application/json">` with the
+    /// subscribe-and-save price, seven tenths of the price): the script's text is no
+    /// text of the box ([`pages::with_script_in_price_box`]).
+    ScriptInPriceBox,
     /// shopusa sells each listing in two variants, as Shopify's shops do: search
     /// links name the listing's variant (`/item/ID?variant=2`), and the item page's
     /// JSON-LD lists an offer per variant at its own address, a travel size at six
@@ -236,7 +241,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`, `moved-elsewhere`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `tax-line`, `hidden-variant-price`, `variants`, `sold-out-variant`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `tax-line`, `hidden-variant-price`, `box-script`, `variants`, `sold-out-variant`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -284,6 +289,7 @@ impl FromStr for Fault {
             "shipping-above" => Fault::ShippingAbove,
             "tax-line" => Fault::TaxLine,
             "hidden-variant-price" => Fault::HiddenVariantPrice,
+            "box-script" => Fault::ScriptInPriceBox,
             "variants" => Fault::Variants,
             "sold-out-variant" => Fault::SoldOutVariant,
             "multipack" => Fault::Multipack,
@@ -823,6 +829,9 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     }
     if st.has(|f| matches!(f, Fault::HiddenVariantPrice)).is_some() {
         page = pages::with_hidden_variant_price(&page, l.price);
+    }
+    if st.has(|f| matches!(f, Fault::ScriptInPriceBox)).is_some() {
+        page = pages::with_script_in_price_box(&page, l.price);
     }
     if st.has(|f| matches!(f, Fault::Variants)).is_some() {
         page = pages::with_variants(&page, l, false);

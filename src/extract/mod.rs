@@ -434,8 +434,11 @@ fn apply(doc: &Html, rule: &FieldRule) -> Option<FieldText> {
 /// `<strike>`): a struck price is a former price, never the one asked now; and
 /// without what its markup hides from every visitor ([`is_hidden`]): shops print
 /// each variant's price in the box and hide all but the one shown (read, the hidden
-/// travel size was "the lowest of 2 prices"). When everything is struck or hidden
-/// (the selector names such an element itself, or a script shows it), its text.
+/// travel size was "the lowest of 2 prices"); and without the text of the scripts,
+/// styles, templates and `<noscript>` it holds, which no visitor sees as text (a
+/// tracking script's `"price":"$19.99"` in the box was read as the price). When
+/// everything is struck or hidden (the selector names such an element itself, or a
+/// script shows it), its text.
 pub(crate) fn current_text(e: ElementRef) -> String {
     field_text(e).text
 }
@@ -455,7 +458,7 @@ fn field_text(e: ElementRef) -> FieldText {
                 if n.value().is_element() {
                     depth = depth.saturating_add(1);
                 }
-                if is_struck(n) || is_hidden(n) {
+                if left_out(n, e) {
                     struck += 1;
                 } else if struck == 0
                     && let Some(t) = n.value().as_text()
@@ -469,7 +472,7 @@ fn field_text(e: ElementRef) -> FieldText {
                 }
             }
             ego_tree::iter::Edge::Close(n) => {
-                if is_struck(n) || is_hidden(n) {
+                if left_out(n, e) {
                     struck -= 1;
                 }
                 if n.value().is_element() {
@@ -529,7 +532,7 @@ fn is_unseen(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     let Some(el) = n.value().as_element() else {
         return false;
     };
-    if matches!(el.name(), "script" | "style" | "template" | "noscript") {
+    if is_code(el) {
         return true;
     }
     el.attr("aria-hidden")
@@ -580,6 +583,21 @@ fn hidden_by_markup(el: &scraper::node::Element) -> bool {
 /// Does the markup hide this node from every visitor ([`hidden_by_markup`])? Text
 /// for screen readers only (`sr-only`, `visually-hidden`) and `aria-hidden` text
 /// still count in a field: a price box's labels and its price are often written so.
+/// Elements whose content is no text a visitor reads: scripts, styles, templates
+/// (shown only when a script copies them) and `<noscript>` (shown only to visitors
+/// without scripts, and read here as one raw text).
+fn is_code(el: &scraper::node::Element) -> bool {
+    matches!(el.name(), "script" | "style" | "template" | "noscript")
+}
+
+/// Whether a field's text leaves out node `n` (and what it holds) of the selected
+/// element `e`: struck, hidden, or code inside it ([`current_text`]).
+fn left_out(n: ego_tree::NodeRef<scraper::Node>, e: ElementRef) -> bool {
+    is_struck(n)
+        || is_hidden(n)
+        || (n.id() != e.id() && n.value().as_element().is_some_and(is_code))
+}
+
 fn is_hidden(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     n.value().as_element().is_some_and(hidden_by_markup)
 }
@@ -1491,6 +1509,35 @@ mod tests {
         ] {
             assert_eq!(text(html), want, "{html}");
         }
+    }
+
+    /// Scripts, styles, templates and `<noscript>` inside a field's element are no
+    /// text of it (a product form's data script in the price box was read as "the
+    /// lowest of 2 prices"); a selector naming a script itself reads its text (a
+    /// rule with a regex over the page's state).
+    #[test]
+    fn a_field_leaves_out_the_code_it_holds() {
+        let text = |html: &str, css: &str| {
+            let doc = scraper::Html::parse_document(html);
+            let sel = scraper::Selector::parse(css).unwrap();
+            super::current_text(doc.select(&sel).next().unwrap())
+        };
+        for html in [
+            r#"<div class=p>$149.99<script type="application/json">{"price":"$104.99"}</script></div>"#,
+            "<div class=p><script>dataLayer.push({price: '$104.99'})</script>$149.99</div>",
+            "<div class=p><style>.p::after{content:'$104.99'}</style>$149.99</div>",
+            "<div class=p><template><span>$104.99</span></template>$149.99</div>",
+            "<div class=p><noscript>$104.99</noscript>$149.99</div>",
+        ] {
+            assert_eq!(text(html, ".p"), "$149.99", "{html}");
+        }
+        assert_eq!(
+            text(
+                r#"<script id=state>{"price":"149.99"}</script>"#,
+                "script#state"
+            ),
+            r#"{"price":"149.99"}"#
+        );
     }
 
     /// Cents printed apart in a superscript or a cents element (`$149<sup>99</sup>`,
