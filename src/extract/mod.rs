@@ -407,7 +407,25 @@ impl FieldText {
 
 /// Text of one selector rule on the document, or `None`.
 fn apply(doc: &Html, rule: &FieldRule) -> Option<FieldText> {
-    doc.select(&rule.selector).find_map(|e| {
+    apply_or_miss(doc, rule).ok()
+}
+
+/// Why a selector rule gave no value: the missing field's reason says which, so
+/// whoever fixes the adapter looks at the right thing (a regex that no longer fits
+/// the text, not a selector that still matches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Miss {
+    /// No element matches the selector.
+    NoElement,
+    /// Elements match, but none has a value (text or attribute, fitting the regex).
+    NoValue,
+}
+
+/// [`apply`], saying why there is no value.
+fn apply_or_miss(doc: &Html, rule: &FieldRule) -> Result<FieldText, Miss> {
+    let mut matched = false;
+    let value = doc.select(&rule.selector).find_map(|e| {
+        matched = true;
         let raw = match &rule.attr {
             Some(a) => FieldText::plain(
                 e.value()
@@ -427,7 +445,41 @@ fn apply(doc: &Html, rule: &FieldRule) -> Option<FieldText> {
             None => raw,
         };
         (!value.text.is_empty()).then_some(value)
-    })
+    });
+    match value {
+        Some(v) => Ok(v),
+        None if matched => Err(Miss::NoValue),
+        None => Err(Miss::NoElement),
+    }
+}
+
+/// Why none of a field's selector rules gave a value, rule by rule:
+/// "selectors matched nothing: A, B; `C` matched, but no text there fits its regex".
+fn why_no_value(rules: &[FieldRule], misses: &[Miss]) -> String {
+    let nothing: Vec<&str> = rules
+        .iter()
+        .zip(misses)
+        .filter(|(_, m)| **m == Miss::NoElement)
+        .map(|(r, _)| r.css.as_str())
+        .collect();
+    let mut parts = Vec::new();
+    if !nothing.is_empty() {
+        parts.push(format!("selectors matched nothing: {}", nothing.join(", ")));
+    }
+    for (r, _) in rules
+        .iter()
+        .zip(misses)
+        .filter(|(_, m)| **m == Miss::NoValue)
+    {
+        let what = match (&r.attr, &r.regex) {
+            (Some(a), Some(_)) => format!("no `{a}` value there fits its regex"),
+            (Some(a), None) => format!("none has a `{a}` value"),
+            (None, Some(_)) => "no text there fits its regex".to_string(),
+            (None, None) => "none has text".to_string(),
+        };
+        parts.push(format!("`{}` matched, but {what}", r.css));
+    }
+    parts.join("; ")
 }
 
 /// An element's text without what the page strikes through (`<s>`, `<del>`,
@@ -765,9 +817,19 @@ pub(crate) fn by_selectors(doc: &Html, rules: &[FieldRule]) -> Option<(String, S
 
 /// [`by_selectors`], with where the value's text passes between elements.
 fn by_selectors_text(doc: &Html, rules: &[FieldRule]) -> Option<(FieldText, String)> {
-    rules
-        .iter()
-        .find_map(|r| apply(doc, r).map(|v| (v, format!("selector {}", r.css))))
+    selectors_text(doc, rules).ok()
+}
+
+/// [`by_selectors_text`], with why each rule gave nothing when none gave a value.
+fn selectors_text(doc: &Html, rules: &[FieldRule]) -> Result<(FieldText, String), Vec<Miss>> {
+    let mut misses = Vec::new();
+    for r in rules {
+        match apply_or_miss(doc, r) {
+            Ok(v) => return Ok((v, format!("selector {}", r.css))),
+            Err(m) => misses.push(m),
+        }
+    }
+    Err(misses)
 }
 
 /// Longest text we keep from a page field; sellers' names can be megabytes.
@@ -964,22 +1026,18 @@ impl Reader<'_> {
                 return Some(FieldText::plain(v).capped());
             }
         }
-        if let Some((v, src)) = by_selectors_text(self.doc, rules) {
-            self.sources.insert(field.to_string(), src);
-            return Some(v.capped());
-        }
+        let misses = match selectors_text(self.doc, rules) {
+            Ok((v, src)) => {
+                self.sources.insert(field.to_string(), src);
+                return Some(v.capped());
+            }
+            Err(misses) => misses,
+        };
         let not_there = self.unread.as_deref().unwrap_or("not in structured data");
         let why = if rules.is_empty() {
             format!("{not_there}, and the adapter has no selector for it")
         } else {
-            format!(
-                "{not_there}; selectors matched nothing: {}",
-                rules
-                    .iter()
-                    .map(|r| r.css.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!("{not_there}; {}", why_no_value(rules, &misses))
         };
         self.missing.insert(field.to_string(), why);
         None
