@@ -69,6 +69,10 @@ pub struct RowListing {
     /// (absent from rows written before it was read).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+    /// The words saying the listing sells by auction: its lowest price is then a
+    /// bid, no variant's (absent from rows written before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auction: Option<String>,
 }
 
 /// See [`ReportRow`]: the SKU the listing was matched to.

@@ -97,18 +97,20 @@ const SOLD_OUT: &str = "every offer of the listing's seller is out of stock, as 
 
 /// A listing's [`Listing::price_choice`] as a finding or a scorecard says it: of
 /// the lowest of several prices, that which variant sells at it the page does not
-/// say; of a price on a condition (members, subscribers), the condition as it is;
+/// say (not of an auction's, which has no variants: its box shows a bid beside a
+/// Buy It Now price, as the page says, and the finding says the price is a bid);
+/// of a price on a condition (members, subscribers), the condition as it is;
 /// of prices that disagree, both; and that every offer is out of stock.
-pub fn choice_sentence(choice: &str) -> String {
+pub fn choice_sentence(choice: &str, auction: bool) -> String {
     if let Some(rest) = choice.strip_suffix(SOLD_OUT) {
         let rest = rest.trim_end_matches("; ");
         return if rest.is_empty() {
             SOLD_OUT.to_string()
         } else {
-            format!("{}; {SOLD_OUT}", choice_sentence(rest))
+            format!("{}; {SOLD_OUT}", choice_sentence(rest, auction))
         };
     }
-    if choice.starts_with(ON_A_CONDITION) || choice.starts_with(PRICES_DISAGREE) {
+    if auction || choice.starts_with(ON_A_CONDITION) || choice.starts_with(PRICES_DISAGREE) {
         choice.to_string()
     } else {
         format!("{choice} — which variant sells at it, the page does not say")
@@ -1475,11 +1477,12 @@ mod tests {
     #[test]
     fn a_choice_says_every_offer_is_sold_out_after_what_it_was_chosen_among() {
         use super::{SOLD_OUT, choice_sentence};
-        assert_eq!(choice_sentence(SOLD_OUT), SOLD_OUT);
+        assert_eq!(choice_sentence(SOLD_OUT, false), SOLD_OUT);
         assert_eq!(
-            choice_sentence(&format!(
-                "the lowest of 2 offers of the seller: 1, 2; {SOLD_OUT}"
-            )),
+            choice_sentence(
+                &format!("the lowest of 2 offers of the seller: 1, 2; {SOLD_OUT}"),
+                false
+            ),
             format!(
                 "the lowest of 2 offers of the seller: 1, 2 — which variant sells at it, the page \
                  does not say; {SOLD_OUT}"

@@ -792,6 +792,14 @@ mod tests {
                 "advertised 149.99 USD (the lowest of 2 prices on the page: 149.99, 259.99 — which variant sells at it, the page does not say) is below the floor of 199.00 USD"
             )
         );
+        // An auction's box shows its bid beside its Buy It Now price: no variants.
+        l.auction = Some("starting bid".into());
+        assert_eq!(
+            detail(&l).as_deref(),
+            Some(
+                "advertised 149.99 USD (the lowest of 2 prices on the page: 149.99, 259.99) (an auction's bid, as the page says (\"starting bid\"); its starting bid, the seller's price, was no higher) is below the floor of 199.00 USD"
+            )
+        );
     }
 
     #[test]

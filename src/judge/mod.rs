@@ -538,11 +538,12 @@ impl Judging<'_> {
     /// A price under the floor: allowed by a running promotion, below even that
     /// promotion's floor, a promotion's price kept after it ended, or below floor.
     fn below_floor(&self, v: &mut Verdict, p: &Money, f: &Money) {
+        let choice = |c| choice_sentence(c, self.l.auction.is_some());
         let basis = match (self.l.price_basis, &self.l.price_choice) {
             (PriceBasis::Coupon, None) => " (coupon price)".to_string(),
             (PriceBasis::List, None) => String::new(),
-            (PriceBasis::Coupon, Some(c)) => format!(" (coupon price, {})", choice_sentence(c)),
-            (PriceBasis::List, Some(c)) => format!(" ({})", choice_sentence(c)),
+            (PriceBasis::Coupon, Some(c)) => format!(" (coupon price, {})", choice(c)),
+            (PriceBasis::List, Some(c)) => format!(" ({})", choice(c)),
         };
         // An auction's price is a bid; its starting bid, which the seller set, was
         // no higher: that is what was advertised under the floor.

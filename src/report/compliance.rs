@@ -183,7 +183,8 @@ struct Lowest {
     ratio: Decimal,
     price: String,
     floor: String,
-    /// The listing's `price_choice`, when the price is the lowest of several.
+    /// The listing's `price_choice`, when the price is the lowest of several, as
+    /// a finding says it ([`crate::extract::choice_sentence`]).
     note: Option<String>,
 }
 
@@ -750,12 +751,15 @@ impl Acc {
             self.priced += 1;
             let ratio = p.amount / *f;
             if self.lowest.as_ref().is_none_or(|l| ratio < l.ratio) {
-                self.lowest = Some(Lowest {
-                    ratio,
-                    price: p.to_string(),
-                    floor: format!("{f} {}", p.currency),
-                    note: o.listing.price_choice.clone(),
-                });
+                self.lowest =
+                    Some(Lowest {
+                        ratio,
+                        price: p.to_string(),
+                        floor: format!("{f} {}", p.currency),
+                        note: o.listing.price_choice.as_deref().map(|c| {
+                            crate::extract::choice_sentence(c, o.listing.auction.is_some())
+                        }),
+                    });
             }
             // The chart is of the SKU's floor: a multipack's price is plotted
             // per item in it.
@@ -831,10 +835,7 @@ fn scorecard(
             .lowest
             .as_ref()
             .map(|l| (l.ratio * Decimal::ONE_HUNDRED).round_dp(1)),
-        lowest_price_note: a
-            .lowest
-            .as_ref()
-            .and_then(|l| l.note.as_deref().map(crate::extract::choice_sentence)),
+        lowest_price_note: a.lowest.as_ref().and_then(|l| l.note.clone()),
         territory_breaches: a.territory.len(),
         undeclared_shops: a.undeclared.iter().cloned().collect(),
         promotion_exemptions: a.exemptions,
@@ -1257,7 +1258,10 @@ mod tests {
             ratio: Decimal::new(754, 3),
             price: "149.99 USD".into(),
             floor: "199.00 USD".into(),
-            note: Some("the lowest of 2 prices on the page: 149.99, 259.99".into()),
+            note: Some(crate::extract::choice_sentence(
+                "the lowest of 2 prices on the page: 149.99, 259.99",
+                false,
+            )),
         });
         let c = scorecard(&config.brand, &days, id, &ranged);
         assert_eq!(
