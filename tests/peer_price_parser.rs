@@ -573,6 +573,61 @@ fn struck_through_prices_are_not_the_price() {
     assert_eq!(read("<del>$60.00</del>").as_deref(), Some("60.00"));
 }
 
+/// Former prices struck by the shop's stylesheet, named by the classes the common
+/// shop systems give them (Magento's `old-price`, Shopify themes' `price--compare`,
+/// Tailwind's `line-through`, Amazon's `data-a-strike`): the price read was the
+/// right one, the lowest, but said as "the lowest of 2 prices … which variant sells
+/// at it, the page does not say", untrue of a sale. Not `price-item--regular`:
+/// Shopify's Dawn gives the price asked now that class when there is no sale.
+#[test]
+fn prices_struck_by_the_stylesheet_are_former_prices() {
+    for inner in [
+        "<span class=old-price>$299.99</span> <span class=special-price>$249.99</span>",
+        "<span class='price-item price--compare'>$299.99</span> <span>$249.99</span>",
+        "<span class='line-through text-gray-500'>$299.99</span> <span>$249.99</span>",
+        "<span class=price-old>$299.99</span><span class=price-new>$249.99</span>",
+        "<span class='a-price a-text-price' data-a-strike=true><span class=a-offscreen>$299.99</span></span> \
+         <span class=a-price><span class=a-offscreen>$249.99</span></span>",
+    ] {
+        let l = box_reads("USD", inner, "249.99");
+        assert_eq!(l.price_choice, None, "{inner}");
+    }
+    box_reads(
+        "USD",
+        "<span class='price-item price-item--regular'>$249.99</span>",
+        "249.99",
+    );
+}
+
+/// A selector that names several elements, the first inside what the page strikes
+/// through or hides: WooCommerce's sale box (`<del>` former price, `<ins>` price,
+/// each in an element of the same class) and Magento's (`.old-price .price`, then
+/// `.special-price .price`). Read, the first match's former price was the price (a
+/// listing under its floor seen at the former price above it); the match the page
+/// shows gives the value.
+#[test]
+fn a_match_the_page_strikes_or_hides_gives_way_to_one_it_shows() {
+    for body in [
+        "<p class=box><del aria-hidden=true><span class=price>$299.99</span></del> \
+         <ins><span class=price>$249.99</span></ins></p>",
+        "<div class=old-price><span class=price>$299.99</span></div>\
+         <div class=special-price><span class=price>$249.99</span></div>",
+        "<span class='variant hidden'><span class=price>$149.99</span></span>\
+         <span class=variant><span class=price>$249.99</span></span>",
+    ] {
+        assert_eq!(
+            price_box_reads("USD", body).as_deref(),
+            Some("249.99"),
+            "{body}"
+        );
+    }
+    // Only a struck match: its text, as before.
+    assert_eq!(
+        price_box_reads("USD", "<del><span class=price>$299.99</span></del>").as_deref(),
+        Some("299.99")
+    );
+}
+
 /// Price boxes as EU shops must print them: the lowest price of the last 30 days
 /// (the Omnibus rule), the base price per kilo beside the price, a dash for no
 /// cents. Each held a lower amount that was read as the price: a violation the

@@ -423,36 +423,60 @@ enum Miss {
     NoValue,
 }
 
-/// [`apply`], saying why there is no value.
+/// [`apply`], saying why there is no value. Elements the page shows come first: a
+/// match inside what it strikes through or hides (WooCommerce's sale price box is
+/// `<del>` former price `<ins>` price, each in a `.amount`; read, the former price
+/// was the price) gives the value only when no other match does.
 fn apply_or_miss(doc: &Html, rule: &FieldRule) -> Result<FieldText, Miss> {
     let mut matched = false;
-    let value = doc.select(&rule.selector).find_map(|e| {
+    let mut unshown = Vec::new();
+    let mut value = None;
+    for e in doc.select(&rule.selector) {
         matched = true;
-        let raw = match &rule.attr {
-            Some(a) => FieldText::plain(
-                e.value()
-                    .attr(a)?
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            // Its whitespace already collapsed, as the breaks' offsets count it.
-            None => field_text(e),
-        };
-        let value = match &rule.regex {
-            Some(re) => {
-                let caps = re.captures(&raw.text)?;
-                raw.part(caps.get(1).or_else(|| caps.get(0))?.range())
-            }
-            None => raw,
-        };
-        (!value.text.is_empty()).then_some(value)
-    });
+        if struck_or_hidden(e) {
+            unshown.push(e);
+        } else if let Some(v) = rule_value(e, rule) {
+            value = Some(v);
+            break;
+        }
+    }
+    let value = value.or_else(|| unshown.into_iter().find_map(|e| rule_value(e, rule)));
     match value {
         Some(v) => Ok(v),
         None if matched => Err(Miss::NoValue),
         None => Err(Miss::NoElement),
     }
+}
+
+/// Is element `e`, or what holds it, struck through, hidden or code
+/// ([`is_struck`], [`is_hidden`], [`is_code`])?
+fn struck_or_hidden(e: ElementRef) -> bool {
+    std::iter::once(*e)
+        .chain(e.ancestors())
+        .any(|n| is_struck(n) || is_hidden(n) || n.value().as_element().is_some_and(is_code))
+}
+
+/// The value a selector rule reads from element `e`, if any.
+fn rule_value(e: ElementRef, rule: &FieldRule) -> Option<FieldText> {
+    let raw = match &rule.attr {
+        Some(a) => FieldText::plain(
+            e.value()
+                .attr(a)?
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        // Its whitespace already collapsed, as the breaks' offsets count it.
+        None => field_text(e),
+    };
+    let value = match &rule.regex {
+        Some(re) => {
+            let caps = re.captures(&raw.text)?;
+            raw.part(caps.get(1).or_else(|| caps.get(0))?.range())
+        }
+        None => raw,
+    };
+    (!value.text.is_empty()).then_some(value)
 }
 
 /// Why none of a field's selector rules gave a value, rule by rule:
@@ -656,15 +680,57 @@ fn is_hidden(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     n.value().as_element().is_some_and(hidden_by_markup)
 }
 
-/// Is this element struck through: `<s>`, `<del>`, `<strike>`, or an inline
+/// Class names that strike a price through by stylesheet, or name the former price
+/// a sale replaces, as the common shop systems and CSS frameworks write them
+/// (Magento's `old-price`, OpenCart's `price-old`, BigCommerce's `price--non-sale`,
+/// Shopify themes' `compare-at-price`, Tailwind's `line-through`). The stylesheet is
+/// not read, so these stand for it. Never `regular-price` and the like: Shopify's
+/// Dawn gives the price asked now a `price-item--regular` class when there is no sale.
+const STRIKING_CLASSES: &[&str] = &[
+    "old-price",
+    "oldprice",
+    "old_price",
+    "price-old",
+    "price--old",
+    "was-price",
+    "price-was",
+    "price--was",
+    "compare-at-price",
+    "compare-price",
+    "price-compare",
+    "price--compare",
+    "price--compare-at",
+    "price--non-sale",
+    "strike",
+    "strikethrough",
+    "strike-through",
+    "striked",
+    "line-through",
+    "text-line-through",
+    "text-decoration-line-through",
+    "crossed-price",
+    "price-crossed",
+    "crossed-out",
+];
+
+/// Is this element struck through: `<s>`, `<del>`, `<strike>`, an inline
 /// `text-decoration: line-through` (shops' templates strike a former price with a
-/// style as often as with a tag; read, it was one of "the lowest of 2 prices").
+/// style as often as with a tag; read, it was one of "the lowest of 2 prices"), a
+/// class of [`STRIKING_CLASSES`], or Amazon's `data-a-strike="true"`. (A class
+/// missed leaves the right price read, the lowest, but as "the lowest of 2 prices
+/// … which variant sells at it, the page does not say".)
 fn is_struck(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     n.value().as_element().is_some_and(|el| {
         matches!(el.name(), "s" | "del" | "strike")
             || el
                 .attr("style")
                 .is_some_and(|style| style.to_ascii_lowercase().contains("line-through"))
+            || el
+                .classes()
+                .any(|c| STRIKING_CLASSES.iter().any(|s| c.eq_ignore_ascii_case(s)))
+            || el
+                .attr("data-a-strike")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
     })
 }
 
