@@ -176,16 +176,7 @@ fn markers_in<'a>(
 pub fn currency_in(text: &str, default: &Currency) -> Option<Currency> {
     // The marker written first wins ("AED 8000 (USD 2179)"), at one place the longest;
     // but a specific one beats a family sign anywhere ("$1,190.00 AUD").
-    let family = |c: &str| {
-        [
-            FAMILY_DOLLAR,
-            FAMILY_YEN,
-            FAMILY_KRONA,
-            FAMILY_RUPEE,
-            FAMILY_RUPEE_SIGN,
-        ]
-        .contains(&c)
-    };
+    let family = is_family;
     let set = &*MARKER_SET;
     let lower = text.to_lowercase();
     let (_, _, _, code) = markers_in(text, &set.exact, &set.exact_info)
@@ -193,6 +184,20 @@ pub fn currency_in(text: &str, default: &Currency) -> Option<Currency> {
         .map(|(pos, m)| (family(m.code), pos, std::cmp::Reverse(m.len), m.code))
         .min()?;
     resolve_family(code, default)
+}
+
+/// Whether a marker's code is a family's sign, written alike for several currencies
+/// (`$`, `¥`, `kr`, `Rs`, `₨`): the marketplace's currency says which, unless a code
+/// says otherwise.
+fn is_family(code: &str) -> bool {
+    [
+        FAMILY_DOLLAR,
+        FAMILY_YEN,
+        FAMILY_KRONA,
+        FAMILY_RUPEE,
+        FAMILY_RUPEE_SIGN,
+    ]
+    .contains(&code)
 }
 
 /// Why a price text gives no amount. A page is hostile input: an amount written with
@@ -3485,6 +3490,49 @@ fn add_on_before(before: &str) -> bool {
 /// it and after it.
 type OwnMarkers = (Option<usize>, Option<usize>);
 
+/// A family's sign before an amount whose code follows it, one of the family's
+/// (`$249.99 CAD`, as Shopify's shops write their prices with the currency shown;
+/// `¥2,499 JPY`): the code says which currency the sign is. Before, the sign was the
+/// marketplace's dollar and `$249.99 CAD` a price in US dollars.
+fn code_names_the_family(
+    chars: &[char],
+    markers: &mut [(usize, usize, Currency)],
+    families: &[(usize, &'static str)],
+) {
+    let in_number = |c: char| c.is_ascii_digit() || ".,'’ \u{a0}\u{202f}".contains(c);
+    for i in 0..markers.len() {
+        let (start, end) = (markers[i].0, markers[i].1);
+        let Some(&(_, family)) = families.iter().find(|(s, _)| *s == start) else {
+            continue;
+        };
+        let mut j = end;
+        while j < chars.len() && chars[j].is_whitespace() {
+            j += 1;
+        }
+        if !chars.get(j).is_some_and(char::is_ascii_digit) {
+            continue;
+        }
+        while j < chars.len() && in_number(chars[j]) {
+            j += 1;
+        }
+        // The spaces the number's loop took, before the code.
+        let mut k = j;
+        while k > end && chars[k - 1].is_whitespace() {
+            k -= 1;
+        }
+        let code = markers.iter().find(|(s, e, c)| {
+            *s >= k
+                && *s <= j
+                && *e - *s == 3
+                && !families.iter().any(|(f, _)| f == s)
+                && resolve_family(family, c).as_ref() == Some(c)
+        });
+        if let Some((_, _, c)) = code {
+            markers[i].2 = c.clone();
+        }
+    }
+}
+
 /// A price text as chars, with every currency marker in it (char spans).
 struct PriceText {
     chars: Vec<char>,
@@ -3507,10 +3555,15 @@ impl PriceText {
         let chars: Vec<char> = text.chars().collect();
         let set = &*MARKER_SET;
         let mut markers: Vec<(usize, usize, Currency)> = Vec::new();
+        // Which markers are a family's sign (`$`, `¥`, `kr`), by their start.
+        let mut families: Vec<(usize, &'static str)> = Vec::new();
         let mut add = |hay: &str, pos: usize, m: &Marker| {
             if let Some(c) = resolve_family(m.code, default) {
                 let s = hay[..pos].chars().count();
                 markers.push((s, s + m.len, c));
+                if is_family(m.code) {
+                    families.push((s, m.code));
+                }
             }
         };
         for (pos, m) in markers_in(text, &set.exact, &set.exact_info) {
@@ -3533,6 +3586,7 @@ impl PriceText {
             covered_to = covered_to.max(*e);
             !inside
         });
+        code_names_the_family(&chars, &mut markers, &families);
         let (mut after, mut before) = (0, 0);
         for (s, e, _) in &markers {
             match (number_before(&chars, *s), number_after(&chars, *e)) {
@@ -4895,6 +4949,25 @@ mod tests {
             assert_eq!(r.money.amount, Decimal::new(want, 2), "{text}: {:?}", r.why);
             assert!(r.among.is_empty(), "{text}: {:?}", r.among);
         }
+    }
+
+    /// Shops showing the currency write its code after a dollar, yen or krona sign
+    /// (`$249.99 CAD`, Shopify's price format with the currency): the code says
+    /// which dollar. Read as the marketplace's, a Canadian price was one in US
+    /// dollars (held to a US floor at three quarters of its worth).
+    #[test]
+    fn a_code_after_the_amount_names_the_sign_before_it() {
+        assert_money("$249.99 CAD", "USD", 24999, "CAD");
+        assert_money("$ 1,249.99 CAD", "USD", 124999, "CAD");
+        assert_money("Was $299.99 CAD Now $249.99 CAD", "USD", 24999, "CAD");
+        assert_money("$249.99 USD", "CAD", 24999, "USD");
+        assert_money("¥2,499 JPY", "CNY", 249900, "JPY");
+        assert_money("kr 1 299 NOK", "SEK", 129900, "NOK");
+        // The marketplace's own code, or no code: its dollar.
+        assert_money("$249.99 USD", "USD", 24999, "USD");
+        assert_money("$249.99", "CAD", 24999, "CAD");
+        // Another amount's code is no code of this one.
+        assert_money("$249.99 + $5 CAD shipping", "USD", 24999, "USD");
     }
 
     /// eBay writes a listing's own currency with a space (`C $189.00`, `AU $149.00`):
