@@ -599,6 +599,90 @@ fn prices_struck_by_the_stylesheet_are_former_prices() {
     );
 }
 
+/// A structured price the data says has ended (`priceValidUntil`, or a price
+/// specification's `validThrough`, before the page was captured) beside a price box
+/// showing another: the box's is the price asked now. Before, the ended sale's price
+/// was "the lower" and checked: a finding said the listing was offered at a price
+/// neither the page nor Google (which shows no ended price) showed.
+#[test]
+fn a_structured_price_that_has_ended_gives_way_to_the_box() {
+    let ld = |offer: &str| {
+        format!(
+            r#"<script type="application/ld+json">{{"@type":"Product","name":"Executive Anvil",
+            "offers":{{"@type":"Offer","priceCurrency":"USD",{offer}}}}}</script>"#
+        )
+    };
+    for offer in [
+        r#""price":"199.99","priceValidUntil":"2024-01-01""#,
+        r#""price":"199.99","priceValidUntil":"2024-01-01T23:59:59Z""#,
+        r#""priceSpecification":{"price":"199.99","validThrough":"2024-11-30"}"#,
+    ] {
+        let l = listing_of(
+            "USD",
+            &format!(
+                "{}<h1>Executive Anvil</h1><div class=price>$249.99</div>",
+                ld(offer)
+            ),
+        );
+        assert_eq!(
+            l.price.as_ref().map(|p| p.amount.to_string()).as_deref(),
+            Some("249.99"),
+            "{offer}: {:?}",
+            l.sources
+        );
+        let choice = l.price_choice.unwrap_or_default();
+        assert!(
+            choice.contains("which says it held until") && choice.contains("the box's is checked"),
+            "{choice}"
+        );
+    }
+    // OpenGraph's sale price with its end date.
+    let l = listing_of(
+        "USD",
+        r#"<meta property="og:title" content="Executive Anvil">
+        <meta property="product:price:amount" content="249.99">
+        <meta property="product:sale_price:amount" content="199.99">
+        <meta property="product:sale_price_dates:end" content="2024-01-01">
+        <meta property="product:price:currency" content="USD">
+        <h1>Executive Anvil</h1><div class=price>$249.99</div>"#,
+    );
+    assert_eq!(
+        l.price.map(|p| p.amount.to_string()).as_deref(),
+        Some("249.99"),
+        "{:?}",
+        l.sources
+    );
+    // Still valid: the lower is checked, as before.
+    let l = listing_of(
+        "USD",
+        &format!(
+            "{}<h1>Executive Anvil</h1><div class=price>$249.99</div>",
+            ld(r#""price":"199.99","priceValidUntil":"2999-01-01""#)
+        ),
+    );
+    assert_eq!(
+        l.price.map(|p| p.amount.to_string()).as_deref(),
+        Some("199.99")
+    );
+    // No box to say otherwise: the ended price, its source saying it ended.
+    let l = listing_of(
+        "USD",
+        &format!(
+            "{}<h1>Executive Anvil</h1>",
+            ld(r#""price":"199.99","priceValidUntil":"2024-01-01""#)
+        ),
+    );
+    assert_eq!(
+        l.price.map(|p| p.amount.to_string()).as_deref(),
+        Some("199.99")
+    );
+    assert!(
+        l.sources["price"].contains("held until 2024-01-01, before the page was captured"),
+        "{:?}",
+        l.sources
+    );
+}
+
 /// A selector that names several elements, the first inside what the page strikes
 /// through or hides: WooCommerce's sale box (`<del>` former price, `<ins>` price,
 /// each in an element of the same class) and Magento's (`.old-price .price`, then

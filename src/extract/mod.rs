@@ -959,6 +959,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         sources: BTreeMap::new(),
         missing: BTreeMap::new(),
         choices: BTreeMap::new(),
+        captured: page.received_at.date_naive(),
     };
     let f = &m.fields;
     let title = r.pick("title", &|p| p.name.clone(), &f.title);
@@ -1049,6 +1050,9 @@ struct Reader<'d> {
     missing: BTreeMap<String, String>,
     /// Price field → what its amount was the lowest of, when the text held several.
     choices: BTreeMap<String, String>,
+    /// The day the page was captured: a structured price valid until before it
+    /// has ended ([`Reader::structured_price_ended`]).
+    captured: chrono::NaiveDate,
 }
 
 /// A listing's prices: the list price, a coupon price, and which is the price.
@@ -1195,6 +1199,15 @@ impl Reader<'_> {
         {
             src.push_str(&format!(" (which says it is {basis})"));
         }
+        // No box to say otherwise: the ended price is what the page says, and says so.
+        if self.price_is_structured()
+            && let Some(day) = self.structured_price_ended()
+            && let Some(src) = self.sources.get_mut("price")
+        {
+            src.push_str(&format!(
+                " (which says it held until {day}, before the page was captured)"
+            ));
+        }
         let (price, basis) = match (&list, &coupon) {
             (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
                 (Some(c.clone()), PriceBasis::Coupon)
@@ -1251,6 +1264,21 @@ impl Reader<'_> {
             ),
             _ => None,
         }
+    }
+
+    /// The day the advertised structured offer says its price held until, where
+    /// that was before the page was captured (`"priceValidUntil": "2024-01-01"`):
+    /// the price has ended, and the page's price box says what it asks now.
+    fn structured_price_ended(&self) -> Option<String> {
+        let until = self
+            .products
+            .iter()
+            .find_map(|(_, p)| p.advertised())
+            .and_then(|(o, _)| o.valid_until.clone())?;
+        // A date, or the date of a date and time (`2024-01-01T23:59:59Z`).
+        let day = until.trim().get(..10)?;
+        let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+        (day < self.captured).then(|| day.to_string())
     }
 
     /// Which offer of several the structured price was taken from, said beside the
@@ -1346,6 +1374,25 @@ impl Reader<'_> {
             VatBasis::Inclusive => shown.amount > structured.amount,
             VatBasis::Exclusive => shown.amount < structured.amount,
         };
+        // A structured price the data says has ended, beside a box showing another:
+        // the box's is the price asked now (read, the ended sale's price was "the
+        // lower" and a finding said the listing was offered at it).
+        if let Some(day) = self.structured_price_ended()
+            && alone
+        {
+            self.sources
+                .insert("price".into(), format!("selector {}", rule.css));
+            self.choices.insert(
+                "price".into(),
+                format!(
+                    "{PRICES_DISAGREE}: {shown} shown (selector {}), {structured} in its \
+                     structured data, which says it held until {day}, before the page was \
+                     captured; the box's is checked",
+                    rule.css
+                ),
+            );
+            return Some(shown);
+        }
         if let Some(basis) = self.structured_vat_basis_differs(m)
             && alone
             && vat_apart

@@ -48,6 +48,11 @@ pub struct Offer {
     /// `valueAddedTaxIncluded` of the offer or of the price specification its price
     /// was taken from: whether the price includes VAT, where the data says.
     pub vat_included: Option<bool>,
+    /// Until when the price holds, as written: the price specification's
+    /// `validThrough`, else the offer's `priceValidUntil` or `validThrough`
+    /// (`2024-01-01`). A price the data says has ended is no price the page asks
+    /// (Google shows no price whose `priceValidUntil` has passed).
+    pub valid_until: Option<String>,
     /// The page the offer is made on, as written (an offer's `url`, or its
     /// variant's in a ProductGroup): a shop writes one per variant
     /// (`/products/x?variant=2`), and the page's own address names which it shows.
@@ -476,6 +481,11 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                     .and_then(|p| p.get("valueAddedTaxIncluded"))
                     .or_else(|| v.get("valueAddedTaxIncluded"))
                     .and_then(boolean),
+                valid_until: spec
+                    .and_then(|p| p.get("validThrough"))
+                    .or_else(|| v.get("priceValidUntil"))
+                    .or_else(|| v.get("validThrough"))
+                    .and_then(text),
                 url: v.get("url").and_then(text),
                 gtin: ld_gtins(v),
             });
@@ -955,7 +965,7 @@ fn first(syntax: Syntax, props_: &[(String, ElementRef)], name: &str) -> Option<
 /// itemscope itemtype=".../UnitPriceSpecification"><meta itemprop="price" …>`)
 /// gave no price.
 fn micro_price_specs(syntax: Syntax, os: &[(String, ElementRef)]) -> Value {
-    const KEYS: [&str; 7] = [
+    const KEYS: [&str; 8] = [
         "price",
         "priceCurrency",
         "priceType",
@@ -963,6 +973,7 @@ fn micro_price_specs(syntax: Syntax, os: &[(String, ElementRef)]) -> Value {
         "billingIncrement",
         "validForMemberTier",
         "valueAddedTaxIncluded",
+        "validThrough",
     ];
     let specs = os
         .iter()
@@ -1045,6 +1056,9 @@ fn micro_offers(
             vat_included: spec_text("valueAddedTaxIncluded")
                 .or_else(|| first(syntax, &os, "valueAddedTaxIncluded"))
                 .and_then(|b| boolean(&Value::String(b))),
+            valid_until: spec_text("validThrough")
+                .or_else(|| first(syntax, &os, "priceValidUntil"))
+                .or_else(|| first(syntax, &os, "validThrough")),
             url: first(syntax, &os, "url"),
             gtin: GTIN_KEYS
                 .iter()
@@ -1169,6 +1183,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
     let mut title = None;
     let mut amount = None;
     let mut sale = None;
+    let mut sale_end = None;
     let mut currency = None;
     let mut brand = None;
     let mut mpn = None;
@@ -1190,6 +1205,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
                 amount = amount.or(content)
             }
             "product:sale_price:amount" | "og:sale_price:amount" => sale = sale.or(content),
+            "product:sale_price_dates:end" => sale_end = sale_end.or(content),
             "product:price:currency" | "og:price:currency" | "product:sale_price:currency" => {
                 currency = currency.or(content)
             }
@@ -1206,12 +1222,15 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
         return None;
     }
     let mut offers = Vec::new();
-    // A sale price is what the listing asks now; the regular one is kept beside it.
-    for price in [sale, amount].into_iter().flatten() {
+    // A sale price is what the listing asks now (until its end, where written);
+    // the regular one is kept beside it.
+    for (price, until) in [(sale, sale_end), (amount, None)] {
+        let Some(price) = price else { continue };
         offers.push(Offer {
             price: Some(price),
             currency: currency.clone(),
             availability: availability.clone(),
+            valid_until: until,
             ..Offer::default()
         });
     }
