@@ -652,18 +652,23 @@ fn a_structured_price_that_has_ended_gives_way_to_the_box() {
         "{:?}",
         l.sources
     );
-    // Still valid: the lower is checked, as before.
-    let l = listing_of(
-        "USD",
-        &format!(
-            "{}<h1>Executive Anvil</h1><div class=price>$249.99</div>",
-            ld(r#""price":"199.99","priceValidUntil":"2999-01-01""#)
-        ),
-    );
-    assert_eq!(
-        l.price.map(|p| p.amount.to_string()).as_deref(),
-        Some("199.99")
-    );
+    // Still valid, or ended yesterday (the shop's day may still run): the lower is
+    // checked, as before.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
+    for until in ["2999-01-01".to_string(), yesterday.to_string()] {
+        let l = listing_of(
+            "USD",
+            &format!(
+                "{}<h1>Executive Anvil</h1><div class=price>$249.99</div>",
+                ld(&format!(r#""price":"199.99","priceValidUntil":"{until}""#))
+            ),
+        );
+        assert_eq!(
+            l.price.map(|p| p.amount.to_string()).as_deref(),
+            Some("199.99"),
+            "{until}"
+        );
+    }
     // No box to say otherwise: the ended price, its source saying it ended.
     let l = listing_of(
         "USD",

@@ -1267,7 +1267,8 @@ impl Reader<'_> {
     }
 
     /// The day the advertised structured offer says its price held until, where
-    /// that was before the page was captured (`"priceValidUntil": "2024-01-01"`):
+    /// that was more than a day before the page was captured
+    /// (`"priceValidUntil": "2024-01-01"`):
     /// the price has ended, and the page's price box says what it asks now.
     fn structured_price_ended(&self) -> Option<String> {
         let until = self
@@ -1278,7 +1279,9 @@ impl Reader<'_> {
         // A date, or the date of a date and time (`2024-01-01T23:59:59Z`).
         let day = until.trim().get(..10)?;
         let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
-        (day < self.captured).then(|| day.to_string())
+        // A day's grace: the shop's day may still run where the capture's (UTC) has
+        // passed.
+        (day.succ_opt()? < self.captured).then(|| day.to_string())
     }
 
     /// Which offer of several the structured price was taken from, said beside the
