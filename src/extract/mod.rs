@@ -1201,12 +1201,10 @@ impl Reader<'_> {
         }
         // No box to say otherwise: the ended price is what the page says, and says so.
         if self.price_is_structured()
-            && let Some(day) = self.structured_price_ended()
+            && let Some(when) = self.structured_price_ended()
             && let Some(src) = self.sources.get_mut("price")
         {
-            src.push_str(&format!(
-                " (which says it held until {day}, before the page was captured)"
-            ));
+            src.push_str(&format!(" (which says it {when})"));
         }
         let (price, basis) = match (&list, &coupon) {
             (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
@@ -1266,22 +1264,32 @@ impl Reader<'_> {
         }
     }
 
-    /// The day the advertised structured offer says its price held until, where
-    /// that was more than a day before the page was captured
-    /// (`"priceValidUntil": "2024-01-01"`):
-    /// the price has ended, and the page's price box says what it asks now.
+    /// When the advertised structured offer says its price holds, where the page
+    /// was captured outside it by more than a day (`"priceValidUntil": "2024-01-01"`:
+    /// "held until 2024-01-01, before the page was captured"; a sale scheduled
+    /// ahead, `"validFrom": "2027-01-01"`: "holds from 2027-01-01, after …"): the
+    /// price is not asked now, and the page's price box says what is.
     fn structured_price_ended(&self) -> Option<String> {
-        let until = self
+        let offer = self
             .products
             .iter()
             .find_map(|(_, p)| p.advertised())
-            .and_then(|(o, _)| o.valid_until.clone())?;
+            .map(|(o, _)| o)?;
         // A date, or the date of a date and time (`2024-01-01T23:59:59Z`).
-        let day = until.trim().get(..10)?;
-        let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
-        // A day's grace: the shop's day may still run where the capture's (UTC) has
-        // passed.
-        (day.succ_opt()? < self.captured).then(|| day.to_string())
+        let day = |d: &Option<String>| {
+            let d = d.as_deref()?.trim().get(..10)?;
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()
+        };
+        // A day's grace: the shop's day may still run, or have begun, where the
+        // capture's (UTC) has not.
+        if let Some(until) = day(&offer.valid_until)
+            && until.succ_opt()? < self.captured
+        {
+            return Some(format!("held until {until}, before the page was captured"));
+        }
+        let from = day(&offer.valid_from)?;
+        (from.pred_opt()? > self.captured)
+            .then(|| format!("holds from {from}, after the page was captured"))
     }
 
     /// Which offer of several the structured price was taken from, said beside the
@@ -1380,7 +1388,7 @@ impl Reader<'_> {
         // A structured price the data says has ended, beside a box showing another:
         // the box's is the price asked now (read, the ended sale's price was "the
         // lower" and a finding said the listing was offered at it).
-        if let Some(day) = self.structured_price_ended()
+        if let Some(when) = self.structured_price_ended()
             && alone
         {
             self.sources
@@ -1389,8 +1397,7 @@ impl Reader<'_> {
                 "price".into(),
                 format!(
                     "{PRICES_DISAGREE}: {shown} shown (selector {}), {structured} in its \
-                     structured data, which says it held until {day}, before the page was \
-                     captured; the box's is checked",
+                     structured data, which says it {when}; the box's is checked",
                     rule.css
                 ),
             );

@@ -53,6 +53,9 @@ pub struct Offer {
     /// (`2024-01-01`). A price the data says has ended is no price the page asks
     /// (Google shows no price whose `priceValidUntil` has passed).
     pub valid_until: Option<String>,
+    /// From when the price holds, as written: the price specification's or the
+    /// offer's `validFrom` (a sale scheduled ahead is not asked yet).
+    pub valid_from: Option<String>,
     /// The page the offer is made on, as written (an offer's `url`, or its
     /// variant's in a ProductGroup): a shop writes one per variant
     /// (`/products/x?variant=2`), and the page's own address names which it shows.
@@ -485,6 +488,10 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                     .and_then(|p| p.get("validThrough"))
                     .or_else(|| v.get("priceValidUntil"))
                     .or_else(|| v.get("validThrough"))
+                    .and_then(text),
+                valid_from: spec
+                    .and_then(|p| p.get("validFrom"))
+                    .or_else(|| v.get("validFrom"))
                     .and_then(text),
                 url: v.get("url").and_then(text),
                 gtin: ld_gtins(v),
@@ -965,7 +972,7 @@ fn first(syntax: Syntax, props_: &[(String, ElementRef)], name: &str) -> Option<
 /// itemscope itemtype=".../UnitPriceSpecification"><meta itemprop="price" …>`)
 /// gave no price.
 fn micro_price_specs(syntax: Syntax, os: &[(String, ElementRef)]) -> Value {
-    const KEYS: [&str; 8] = [
+    const KEYS: [&str; 9] = [
         "price",
         "priceCurrency",
         "priceType",
@@ -974,6 +981,7 @@ fn micro_price_specs(syntax: Syntax, os: &[(String, ElementRef)]) -> Value {
         "validForMemberTier",
         "valueAddedTaxIncluded",
         "validThrough",
+        "validFrom",
     ];
     let specs = os
         .iter()
@@ -1059,6 +1067,7 @@ fn micro_offers(
             valid_until: spec_text("validThrough")
                 .or_else(|| first(syntax, &os, "priceValidUntil"))
                 .or_else(|| first(syntax, &os, "validThrough")),
+            valid_from: spec_text("validFrom").or_else(|| first(syntax, &os, "validFrom")),
             url: first(syntax, &os, "url"),
             gtin: GTIN_KEYS
                 .iter()
@@ -1184,6 +1193,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
     let mut amount = None;
     let mut sale = None;
     let mut sale_end = None;
+    let mut sale_start = None;
     let mut currency = None;
     let mut brand = None;
     let mut mpn = None;
@@ -1206,6 +1216,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
             }
             "product:sale_price:amount" | "og:sale_price:amount" => sale = sale.or(content),
             "product:sale_price_dates:end" => sale_end = sale_end.or(content),
+            "product:sale_price_dates:start" => sale_start = sale_start.or(content),
             "product:price:currency" | "og:price:currency" | "product:sale_price:currency" => {
                 currency = currency.or(content)
             }
@@ -1224,12 +1235,13 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
     let mut offers = Vec::new();
     // A sale price is what the listing asks now (until its end, where written);
     // the regular one is kept beside it.
-    for (price, until) in [(sale, sale_end), (amount, None)] {
+    for (price, from, until) in [(sale, sale_start, sale_end), (amount, None, None)] {
         let Some(price) = price else { continue };
         offers.push(Offer {
             price: Some(price),
             currency: currency.clone(),
             availability: availability.clone(),
+            valid_from: from,
             valid_until: until,
             ..Offer::default()
         });
