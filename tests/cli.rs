@@ -450,30 +450,19 @@ fn extract_command_explains_a_saved_gbk_page() {
 
     // A selector that matches says so: the reason names what gave nothing (an
     // element without text, a regex that no longer fits), not "matched nothing".
-    let mut child = brandguard()
-        .args([
-            "extract",
-            "-",
-            "--targets",
-            "targets/demo",
-            "--marketplace",
-            "shopusa",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
+    let page = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        page.path(),
+        r#"<h1 class="product-title">Acme X1</h1><div class="buybox"><span class="price"></span>
+        <a class="seller" href="/about">Sold by Acme</a></div>"#,
+    )
+    .unwrap();
+    let o = brandguard()
+        .args(["extract"])
+        .arg(page.path())
+        .args(["--targets", "targets/demo", "--marketplace", "shopusa"])
+        .output()
         .unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        stdin
-            .write_all(
-                br#"<h1 class="product-title">Acme X1</h1><div class="buybox"><span class="price"></span>
-                <a class="seller" href="/about">Sold by Acme</a></div>"#,
-            )
-            .unwrap();
-    }
-    let o = child.wait_with_output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let missing = &v["listing"]["missing"];
     assert_eq!(

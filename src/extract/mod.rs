@@ -1388,32 +1388,22 @@ impl Reader<'_> {
         // A structured price the data says has ended, beside a box showing another:
         // the box's is the price asked now (read, the ended sale's price was "the
         // lower" and a finding said the listing was offered at it).
-        if let Some(when) = self.structured_price_ended()
-            && alone
-        {
+        let says = self
+            .structured_price_ended()
+            .or_else(|| {
+                self.structured_vat_basis_differs(m)
+                    .filter(|_| vat_apart)
+                    .map(|basis| format!("is {basis}"))
+            })
+            .filter(|_| alone);
+        if let Some(says) = says {
             self.sources
                 .insert("price".into(), format!("selector {}", rule.css));
             self.choices.insert(
                 "price".into(),
                 format!(
                     "{PRICES_DISAGREE}: {shown} shown (selector {}), {structured} in its \
-                     structured data, which says it {when}; the box's is checked",
-                    rule.css
-                ),
-            );
-            return Some(shown);
-        }
-        if let Some(basis) = self.structured_vat_basis_differs(m)
-            && alone
-            && vat_apart
-        {
-            self.sources
-                .insert("price".into(), format!("selector {}", rule.css));
-            self.choices.insert(
-                "price".into(),
-                format!(
-                    "{PRICES_DISAGREE}: {shown} shown (selector {}), {structured} in its \
-                     structured data, which says it is {basis}; the box's is checked",
+                     structured data, which says it {says}; the box's is checked",
                     rule.css
                 ),
             );
