@@ -56,6 +56,9 @@ pub struct Offer {
     /// From when the price holds, as written: the price specification's or the
     /// offer's `validFrom` (a sale scheduled ahead is not asked yet).
     pub valid_from: Option<String>,
+    /// The least quantity the offer's price is for, where more than one item
+    /// (`eligibleQuantity` `minValue` 10: a bulk tier).
+    pub min_quantity: Option<u32>,
     /// The page the offer is made on, as written (an offer's `url`, or its
     /// variant's in a ProductGroup): a shop writes one per variant
     /// (`/products/x?variant=2`), and the page's own address names which it shows.
@@ -80,6 +83,7 @@ impl Product {
             candidates,
             others,
             sold_out,
+            tiers,
             first,
         } = self.own_offers()?;
         let best = candidates
@@ -107,7 +111,13 @@ impl Product {
                 if sold_out == 1 { "" } else { "s" }
             )
         });
-        let notes: Vec<String> = [self.variant.clone(), choice, sold_out]
+        let tiers = (tiers > 0).then(|| {
+            format!(
+                "{tiers} offer{} for a quantity of items left out",
+                if tiers == 1 { "" } else { "s" }
+            )
+        });
+        let notes: Vec<String> = [self.variant.clone(), choice, sold_out, tiers]
             .into_iter()
             .flatten()
             .collect();
@@ -197,6 +207,17 @@ impl Product {
         } else {
             candidates
         };
+        let own = candidates.len();
+        // A price for a quantity (`eligibleQuantity` of 10 or more: a bulk tier)
+        // beside one for a single item is not what one item sells at: as the lowest
+        // it made a false below-floor finding.
+        let single = |o: &&Offer| o.min_quantity.is_none();
+        let candidates: Vec<&Offer> = if candidates.iter().any(single) {
+            candidates.into_iter().filter(single).collect()
+        } else {
+            candidates
+        };
+        let tiers = own - candidates.len();
         let for_sale = |o: &&Offer| !Offer::sold_out(o.availability.as_deref());
         let before = candidates.len();
         let candidates: Vec<&Offer> = if candidates.iter().any(for_sale) {
@@ -205,11 +226,12 @@ impl Product {
             candidates
         };
         let sold_out = before - candidates.len();
-        let others = priced.len() - before;
+        let others = priced.len() - own;
         Some(OwnOffers {
             candidates,
             others,
             sold_out,
+            tiers,
             first,
         })
     }
@@ -222,6 +244,8 @@ struct OwnOffers<'p> {
     others: usize,
     /// The seller's offers out of stock left out beside ones for sale.
     sold_out: usize,
+    /// The seller's offers for a quantity left out beside ones for one item.
+    tiers: usize,
     first: &'p Offer,
 }
 
@@ -493,12 +517,28 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                     .and_then(|p| p.get("validFrom"))
                     .or_else(|| v.get("validFrom"))
                     .and_then(text),
+                min_quantity: min_quantity(v.get("eligibleQuantity").map(|q| g.resolve(q))),
                 url: v.get("url").and_then(text),
                 gtin: ld_gtins(v),
             });
         }
         _ => {}
     }
+}
+
+/// The least quantity an `eligibleQuantity` (`{"minValue": 10}`, or an exact
+/// `value`) asks for, where more than one item.
+fn min_quantity(q: Option<&Value>) -> Option<u32> {
+    let q = q?;
+    let n = q
+        .get("minValue")
+        .or_else(|| q.get("value"))
+        .and_then(text)?;
+    let n: rust_decimal::Decimal = n.trim().parse().ok()?;
+    if n <= rust_decimal::Decimal::ONE {
+        return None;
+    }
+    rust_decimal::prelude::ToPrimitive::to_u32(&n.ceil())
 }
 
 /// Of an offer's `priceSpecification` (one, or a list as Google's sale-price
@@ -536,7 +576,17 @@ fn asked_now<'v>(spec: &'v Value, g: &Graph<'v>) -> Option<&'v Value> {
         });
         let billed = e.get("billingDuration").is_some() || e.get("billingIncrement").is_some();
         let member = e.get("validForMemberTier").is_some();
-        e.get("price").is_some() && !former && !per_unit && !billed && !member
+        let tier = min_quantity(e.get("eligibleQuantity").map(|q| g.resolve(q))).is_some();
+        // Shipping's or a payment method's charge, written as a specification of
+        // the offer's price (GoodRelations' way): read, shipping was the price.
+        let charge = e.get("@type").and_then(text).is_some_and(|t| {
+            let t = t.rsplit('/').next().unwrap_or(&t).to_ascii_lowercase();
+            matches!(
+                t.as_str(),
+                "deliverychargespecification" | "paymentchargespecification"
+            )
+        });
+        e.get("price").is_some() && !former && !per_unit && !billed && !member && !tier && !charge
     };
     match spec {
         Value::Array(a) => a.iter().map(|e| g.resolve(e)).find(now),
@@ -1068,6 +1118,9 @@ fn micro_offers(
                 .or_else(|| first(syntax, &os, "priceValidUntil"))
                 .or_else(|| first(syntax, &os, "validThrough")),
             valid_from: spec_text("validFrom").or_else(|| first(syntax, &os, "validFrom")),
+            // Not read from microdata (a nested QuantitativeValue scope): no shop
+            // seen writes quantity tiers there.
+            min_quantity: None,
             url: first(syntax, &os, "url"),
             gtin: GTIN_KEYS
                 .iter()
@@ -1749,5 +1802,44 @@ mod tests {
             price(r#"{"price":"10.49","priceCurrency":"USD"}"#),
             usd("10.49")
         );
+        // A bulk tier, shipping's or a payment method's charge: no price asked of
+        // one buyer of one item (read, shipping was the price).
+        let charges = r#"[{"@type":"DeliveryChargeSpecification","price":5.99,"priceCurrency":"USD"},
+            {"@type":"http://schema.org/PaymentChargeSpecification","price":1.50,"priceCurrency":"USD"},
+            {"price":9.49,"priceCurrency":"USD","eligibleQuantity":{"minValue":10}},
+            {"@type":"UnitPriceSpecification","price":10.49,"priceCurrency":"USD"}]"#;
+        assert_eq!(price(charges), usd("10.49"));
+        let shipping_only =
+            r#"{"@type":"DeliveryChargeSpecification","price":5.99,"priceCurrency":"USD"}"#;
+        assert_eq!(price(shipping_only), (None, None));
+    }
+
+    /// An offer for a quantity (`eligibleQuantity` of 10 or more) beside one for a
+    /// single item: the single item's price is the listing's (the bulk tier was "the
+    /// lowest of 2 offers" and a false below-floor finding), and the choice says the
+    /// tier was left out. Alone, a quantity's offer is the price.
+    #[test]
+    fn an_offer_for_a_quantity_is_not_one_item_s_price() {
+        let advertised = |offers: &str| {
+            let html = format!(
+                r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme P3",
+                "offers":{offers}}}</script>"#
+            );
+            let (ps, _) = json_ld(&Html::parse_document(&html));
+            ps[0]
+                .advertised()
+                .map(|(o, note)| (o.price.clone().unwrap_or_default(), note))
+        };
+        let tier = r#"{"@type":"Offer","price":"224.99","priceCurrency":"USD",
+            "eligibleQuantity":{"@type":"QuantitativeValue","minValue":10}}"#;
+        let one = r#"{"@type":"Offer","price":"249.99","priceCurrency":"USD"}"#;
+        assert_eq!(
+            advertised(&format!("[{tier}, {one}]")),
+            Some((
+                "249.99".to_string(),
+                Some("1 offer for a quantity of items left out".to_string())
+            ))
+        );
+        assert_eq!(advertised(tier), Some(("224.99".to_string(), None)));
     }
 }
