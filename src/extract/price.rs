@@ -1874,6 +1874,13 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "original:",
     "retail:",
     "srp",
+    // A competitor's price the shop compares its own with (`Our price $249.99
+    // Competitor price $299.99`): no price of this listing.
+    "competitor price",
+    "competitor's price",
+    "competitors' price",
+    "competitors price",
+    "price elsewhere",
     "streichpreis",
     "prix de référence",
     "ancien prix",
@@ -6364,6 +6371,18 @@ mod tests {
                 ),
                 (
                     "$249.99 SRP $299.99",
+                    "USD",
+                    24999,
+                    "reference prices: 299.99",
+                ),
+                (
+                    "Our price $249.99 Competitor price $299.99",
+                    "USD",
+                    24999,
+                    "reference prices: 299.99",
+                ),
+                (
+                    "$249.99 Competitor's price: $299.99",
                     "USD",
                     24999,
                     "reference prices: 299.99",
