@@ -2911,9 +2911,10 @@ fn more_than_the_item(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>
         "prices of more than the item (bundles, totals)",
         why,
         |i, l| {
-            i > 0
+            (i > 0
                 && l[..i].iter().any(|f| f.value < l[i].value)
-                && has_word(&t.before(i, l), MORE_THAN_THE_ITEM)
+                && has_word(&t.before(i, l), MORE_THAN_THE_ITEM))
+                || names_a_total_after(t, i, l)
         },
     );
     // Beside a price, a multi-buy offer is left out; alone (`2 for $10`) it stays
@@ -2922,6 +2923,24 @@ fn more_than_the_item(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>
     leave_out(kept, "multi-buy offers", why, |i, l| {
         multi_buy_before(&t.before(i, l))
     })
+}
+
+/// Words after an amount naming it a total (`$249.99 $259.99 total`).
+const TOTAL_AFTER: &[&str] = &["total", "in total", "total price", "insgesamt", "au total"];
+
+/// Is a total's word all that follows amount `i`, a lower amount before it? The
+/// item with shipping or more: read as one of the box's prices it made "the lowest
+/// of 2 prices … which variant sells at it". Not a word labelling the next amount
+/// (`$249.99 Total $259.99` is [`MORE_THAN_THE_ITEM`]'s).
+fn names_a_total_after(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let after = t.after(i, l).to_lowercase();
+    let words: Vec<&str> = after
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    TOTAL_AFTER.contains(&words.join(" ").as_str())
+        && l[..i].iter().any(|f| f.value < l[i].value)
+        && t.followed_by(i, l, TOTAL_AFTER, TOTAL_AFTER)
 }
 
 /// Is amount `i` of `l` a saving, a coupon's value or a reward (`You save: $20.00`,
@@ -4517,6 +4536,14 @@ mod tests {
         ),
         (
             "Item price $99.99 Shipping $9.99 Total $109.98",
+            "USD",
+            "99.99",
+            "more than the item",
+        ),
+        // A total named after its amount ("the lowest of 2 prices" before).
+        ("$99.99 $109.98 total", "USD", "99.99", "more than the item"),
+        (
+            "$99.99 ($109.98 in total)",
             "USD",
             "99.99",
             "more than the item",
