@@ -1375,26 +1375,10 @@ impl Reader<'_> {
         // A selector written as a fallback may also match a rail's or a review's
         // price: only one it names alone is the price box.
         let alone = self.doc.select(&rule.selector).nth(1).is_none();
-        // Structured data on the other VAT basis (a shop entering prices without
-        // VAT, its box showing them with it): 210.08 in the data beside 249.99 in
-        // the box, and "the lower is checked" held the price without VAT to a floor
-        // with it. The box shows the price on the marketplace's basis, where VAT
-        // is what tells them apart (the box higher where prices include VAT, lower
-        // where they exclude it); otherwise the rules below decide as before.
-        let vat_apart = match m.vat_basis {
-            VatBasis::Inclusive => shown.amount > structured.amount,
-            VatBasis::Exclusive => shown.amount < structured.amount,
-        };
-        // A structured price the data says has ended, beside a box showing another:
-        // the box's is the price asked now (read, the ended sale's price was "the
-        // lower" and a finding said the listing was offered at it).
+        // What the structured data says of its own price that makes the box's the
+        // price asked now.
         let says = self
-            .structured_price_ended()
-            .or_else(|| {
-                self.structured_vat_basis_differs(m)
-                    .filter(|_| vat_apart)
-                    .map(|basis| format!("is {basis}"))
-            })
+            .why_the_box_wins(&shown, structured, m)
             .filter(|_| alone);
         if let Some(says) = says {
             self.sources
@@ -1434,6 +1418,32 @@ impl Reader<'_> {
             ),
         );
         Some(checked)
+    }
+
+    /// Why the price box's price `shown`, not the structured data's `structured`,
+    /// is the price asked now, in the structured data's words: its price has ended
+    /// or not begun (a structured price the data says has ended made "the lower" an
+    /// ended sale's, and a finding said the listing was offered at it); or it is on
+    /// the other VAT basis (a shop entering prices without VAT, its box showing them
+    /// with it: 210.08 in the data beside 249.99 in the box, and "the lower is
+    /// checked" held the price without VAT to a floor with it), where VAT is what
+    /// tells them apart (the box higher where prices include VAT, lower where they
+    /// exclude it).
+    fn why_the_box_wins(
+        &self,
+        shown: &Money,
+        structured: &Money,
+        m: &Marketplace,
+    ) -> Option<String> {
+        let vat_apart = match m.vat_basis {
+            VatBasis::Inclusive => shown.amount > structured.amount,
+            VatBasis::Exclusive => shown.amount < structured.amount,
+        };
+        self.structured_price_ended().or_else(|| {
+            self.structured_vat_basis_differs(m)
+                .filter(|_| vat_apart)
+                .map(|basis| format!("is {basis}"))
+        })
     }
 
     /// The words saying the price shows only in the cart, in the price field's text

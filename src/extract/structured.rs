@@ -480,21 +480,12 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 .get("priceCurrency")
                 .and_then(text)
                 .or_else(|| spec.and_then(|p| p.get("priceCurrency")).and_then(text));
-            // A seller written as a list of one (as some shops' templates do) is
-            // that seller: read as none, the listing's seller was unknown.
-            let seller = v
-                .get("seller")
-                .or_else(|| v.get("offeredBy"))
-                .map(|s| match s {
-                    Value::Array(a) => a.first().unwrap_or(s),
-                    _ => s,
-                })
-                .map(|s| g.resolve(s));
-            let (seller_name, seller_id) = match seller {
-                Some(Value::String(s)) => (Some(s.trim().to_string()), None),
-                Some(s @ Value::Object(_)) => (s.get("name").and_then(text), seller_id_of(s)),
-                _ => (None, None),
+            // What the price specification the price came from says, else the offer.
+            let of_spec = |spec_key: &str, offer_keys: &[&str]| {
+                spec.and_then(|p| p.get(spec_key))
+                    .or_else(|| offer_keys.iter().find_map(|k| v.get(*k)))
             };
+            let (seller_name, seller_id) = ld_seller(v, g);
             out.push(Offer {
                 aggregate: v.get("price").is_none() && v.get("lowPrice").is_some(),
                 price,
@@ -504,25 +495,36 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 seller_id,
                 condition: v.get("itemCondition").and_then(text),
                 availability: v.get("availability").and_then(text),
-                vat_included: spec
-                    .and_then(|p| p.get("valueAddedTaxIncluded"))
-                    .or_else(|| v.get("valueAddedTaxIncluded"))
+                vat_included: of_spec("valueAddedTaxIncluded", &["valueAddedTaxIncluded"])
                     .and_then(boolean),
-                valid_until: spec
-                    .and_then(|p| p.get("validThrough"))
-                    .or_else(|| v.get("priceValidUntil"))
-                    .or_else(|| v.get("validThrough"))
+                valid_until: of_spec("validThrough", &["priceValidUntil", "validThrough"])
                     .and_then(text),
-                valid_from: spec
-                    .and_then(|p| p.get("validFrom"))
-                    .or_else(|| v.get("validFrom"))
-                    .and_then(text),
+                valid_from: of_spec("validFrom", &["validFrom"]).and_then(text),
                 min_quantity: min_quantity(v.get("eligibleQuantity").map(|q| g.resolve(q))),
                 url: v.get("url").and_then(text),
                 gtin: ld_gtins(v),
             });
         }
         _ => {}
+    }
+}
+
+/// An offer's seller (`seller`, else `offeredBy`): its name and id. A seller
+/// written as a list of one (as some shops' templates do) is that seller: read as
+/// none, the listing's seller was unknown.
+fn ld_seller(v: &Value, g: &Graph) -> (Option<String>, Option<String>) {
+    let seller = v
+        .get("seller")
+        .or_else(|| v.get("offeredBy"))
+        .map(|s| match s {
+            Value::Array(a) => a.first().unwrap_or(s),
+            _ => s,
+        })
+        .map(|s| g.resolve(s));
+    match seller {
+        Some(Value::String(s)) => (Some(s.trim().to_string()), None),
+        Some(s @ Value::Object(_)) => (s.get("name").and_then(text), seller_id_of(s)),
+        _ => (None, None),
     }
 }
 
@@ -538,7 +540,8 @@ fn min_quantity(q: Option<&Value>) -> Option<u32> {
     if n <= rust_decimal::Decimal::ONE {
         return None;
     }
-    rust_decimal::prelude::ToPrimitive::to_u32(&n.ceil())
+    // A quantity past any count (`1e30` written out) is still a quantity, not one item.
+    Some(rust_decimal::prelude::ToPrimitive::to_u32(&n.ceil()).unwrap_or(u32::MAX))
 }
 
 /// Of an offer's `priceSpecification` (one, or a list as Google's sale-price
@@ -1841,5 +1844,11 @@ mod tests {
             ))
         );
         assert_eq!(advertised(tier), Some(("224.99".to_string(), None)));
+        // A quantity past any count is still a quantity.
+        let huge = tier.replace("10}", "99999999999999999999}");
+        assert_eq!(
+            advertised(&format!("[{huge}, {one}]")).map(|(p, _)| p),
+            Some("249.99".to_string())
+        );
     }
 }
