@@ -918,3 +918,79 @@ fn a_listing_whose_every_offer_is_sold_out_says_so() {
     );
     assert_eq!((price.as_deref(), choice), (Some("129.00"), None));
 }
+
+/// A multi-buy alone in the price box (`3 for $420.00`) is the price of three
+/// items: read as one item's, three anvils at 140.00 each under a floor of 150.00
+/// were no violation (420.00 is over it). It is held to three times the floor and
+/// the finding says why. Beside a price of one item the multi-buy is left out as
+/// before; a structured price of one item beside it is the price checked, and no
+/// multi-buy's.
+#[test]
+fn a_multi_buy_alone_is_held_to_the_floor_of_each_item() {
+    let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
+    let m = config.marketplace("suite").unwrap();
+    let ld = |price: &str| {
+        format!(
+            r#"<script type="application/ld+json">{{"@type":"Product","name":"ACME Executive Anvil",
+            "offers":{{"@type":"Offer","priceCurrency":"USD","price":"{price}"}}}}</script>"#
+        )
+    };
+    for (head, box_text, price, count, below) in [
+        (
+            "",
+            "3 for $420.00",
+            "420.00",
+            Some(3),
+            Some("3 × 150.00 USD"),
+        ),
+        (
+            "",
+            "Buy 2 for $290.00",
+            "290.00",
+            Some(2),
+            Some("2 × 150.00 USD"),
+        ),
+        ("", "3 for $480.00", "480.00", Some(3), None),
+        ("", "$159.99 3 for $420.00", "159.99", None, None),
+        (
+            &ld("420.00"),
+            "3 for $420.00",
+            "420.00",
+            Some(3),
+            Some("3 × 150.00 USD"),
+        ),
+        (&ld("140.00"), "3 for $420.00", "140.00", None, Some("")),
+    ] {
+        let page = format!(
+            "<!doctype html>{head}<h1>ACME Executive Anvil</h1><div class=price>{box_text}</div>"
+        );
+        let url = url::Url::parse("https://shop.example/p/1").unwrap();
+        let seen = inspect(&config, m, &Page::saved(url, page.into_bytes())).unwrap();
+        let l = &seen.listing;
+        assert_eq!(
+            l.price.as_ref().map(|p| p.amount.to_string()).as_deref(),
+            Some(price),
+            "{box_text}: {:?}",
+            l.sources
+        );
+        assert_eq!(l.multi_buy.as_ref().map(|b| b.count), count, "{box_text}");
+        let floor = seen
+            .verdict
+            .findings
+            .iter()
+            .find(|f| f.kind.as_str() == "below_floor")
+            .map(|f| f.detail.clone());
+        match (below, floor) {
+            (None, None) => {}
+            (Some(""), Some(detail)) => {
+                assert!(!detail.contains(" × "), "{box_text}: {detail}")
+            }
+            (Some(times), Some(detail)) => assert!(
+                detail.contains(&format!("({times}: the price box says \""))
+                    && detail.contains(" for\")"),
+                "{box_text}: {detail}"
+            ),
+            (want, got) => panic!("{head}{box_text}: below the floor {want:?}, found {got:?}"),
+        }
+    }
+}

@@ -79,8 +79,8 @@ pub struct RowListing {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RowSku {
     pub sku: Option<String>,
-    /// The multipack the title sells (absent from rows written before packs were
-    /// read: those were judged as one item).
+    /// The multipack the title or the price box's multi-buy sells (absent from rows
+    /// written before packs were read: those were judged as one item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pack: Option<crate::judge::Pack>,
 }

@@ -153,6 +153,11 @@ pub struct Listing {
     /// higher ([`auction_words`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auction: Option<String>,
+    /// The price is a multi-buy's, the only one the price box asks (`3 for $600`):
+    /// the price of that many items, held to the floor of each
+    /// ([`crate::judge::Pack`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_buy: Option<price::MultiBuy>,
     /// The charset the page was decoded with.
     pub charset: String,
     /// Where that charset came from: `bom`, `header`, `meta` or `guessed`.
@@ -960,6 +965,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         missing: BTreeMap::new(),
         choices: BTreeMap::new(),
         captured: page.received_at.date_naive(),
+        multi_buy: None,
     };
     let f = &m.fields;
     let title = r.pick("title", &|p| p.name.clone(), &f.title);
@@ -1000,6 +1006,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         condition,
         price_in_cart: prices.in_cart,
         auction,
+        multi_buy: prices.multi_buy,
         charset: decoded.charset.to_string(),
         charset_source: decoded.charset_source.to_string(),
         sources: r.sources,
@@ -1053,6 +1060,8 @@ struct Reader<'d> {
     /// The day the page was captured: a structured price valid until before it
     /// has ended ([`Reader::structured_price_ended`]).
     captured: chrono::NaiveDate,
+    /// A price box's multi-buy (`3 for $600`) and the amount it is the price of.
+    multi_buy: Option<(Money, price::MultiBuy)>,
 }
 
 /// A listing's prices: the list price, a coupon price, and which is the price.
@@ -1065,6 +1074,8 @@ struct Prices {
     choice: Option<String>,
     /// See [`Listing::price_in_cart`].
     in_cart: Option<String>,
+    /// See [`Listing::multi_buy`].
+    multi_buy: Option<price::MultiBuy>,
     /// The price field's text, as read.
     text: Option<String>,
 }
@@ -1214,6 +1225,12 @@ impl Reader<'_> {
             (None, Some(c)) => (Some(c.clone()), PriceBasis::Coupon),
             (None, None) => (None, PriceBasis::List),
         };
+        // The box's multi-buy, where its amount is the price checked.
+        let multi_buy = self
+            .multi_buy
+            .take()
+            .filter(|(at, _)| basis == PriceBasis::List && price.as_ref() == Some(at))
+            .map(|(_, m)| m);
         let choice = match basis {
             _ if price.is_none() => None,
             PriceBasis::List => self.choices.get("price").cloned(),
@@ -1232,6 +1249,7 @@ impl Reader<'_> {
             coupon,
             choice,
             in_cart,
+            multi_buy,
             text: price_text,
         }
     }
@@ -1366,9 +1384,13 @@ impl Reader<'_> {
             return list;
         };
         // Capped as every field is: a hostile page's box may hold megabytes.
-        let Ok(shown) = read_amount(&text.capped(), hints, m).map(|r| r.money) else {
+        let Ok(reading) = read_amount(&text.capped(), hints, m) else {
             return list;
         };
+        let shown = reading.money;
+        if let Some(several) = reading.for_several {
+            self.multi_buy = Some((shown.clone(), several));
+        }
         if shown.currency != structured.currency || shown.amount == structured.amount {
             return list;
         }
@@ -1503,6 +1525,11 @@ impl Reader<'_> {
     ) -> Option<Money> {
         match read_amount(text, hints, m) {
             Ok(r) => {
+                if field == "price"
+                    && let Some(several) = &r.for_several
+                {
+                    self.multi_buy = Some((r.money.clone(), several.clone()));
+                }
                 if !r.why.is_empty()
                     && let Some(src) = self.sources.get_mut(field)
                 {
@@ -1587,6 +1614,7 @@ fn unreadable(page: &Page, m: &Marketplace, decoded: &charset::Decoded, why: Str
         condition: None,
         price_in_cart: None,
         auction: None,
+        multi_buy: None,
         charset: decoded.charset.to_string(),
         charset_source: decoded.charset_source.to_string(),
         sources: BTreeMap::new(),

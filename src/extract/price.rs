@@ -840,6 +840,21 @@ pub struct Reading {
     /// When the advertised amount is one only some buyers pay (members, subscribers):
     /// the words saying so, and the lowest price for every buyer the text shows.
     pub on_condition: Option<OnCondition>,
+    /// When the amount is a multi-buy's price, the only one the text asks (`3 for
+    /// $600`): the price of that many items, not of one.
+    pub for_several: Option<MultiBuy>,
+}
+
+/// A price the page asks for several of the item together (`3 for $600`). Read as
+/// one item's price and held to one item's floor, three at 200 each under a floor
+/// of 250 were no violation; the judge holds it to the floor of each
+/// ([`crate::judge::Pack`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MultiBuy {
+    /// How many items the price is for (2 or more).
+    pub count: u32,
+    /// The text's words saying so, lower case (`3 for`).
+    pub words: String,
 }
 
 /// A price only some buyers pay: not a variant's price, and not what everyone pays.
@@ -1804,15 +1819,37 @@ const OTHER_OFFER_AFTER: &[&str] = &[
     "elsewhere",
 ];
 
-/// Does the text before an amount end with a count and "for" (`2 for $150`,
-/// `Buy 3 for $20`, `2 für 30 €`): a multi-buy offer, the price of several.
-fn multi_buy_before(before: &str) -> bool {
+/// The count and word the text before an amount ends with, where they make it a
+/// multi-buy offer, the price of several (`2 for $150`, `Buy 3 for $20`, `2 für
+/// 30 €`): `2 for`. A count past `u32` is [`u32::MAX`] (still several).
+fn multi_buy_before(before: &str) -> Option<MultiBuy> {
     let b = before.trim_end_matches(|c: char| !c.is_alphanumeric());
-    ["for", "für", "pour", "por", "per"].iter().any(|w| {
-        b.strip_suffix(w).is_some_and(|rest| {
-            rest.ends_with(' ') && rest.trim_end().ends_with(|c: char| c.is_ascii_digit())
+    ["for", "für", "pour", "por", "per"].iter().find_map(|w| {
+        let rest = b.strip_suffix(w)?.strip_suffix(' ')?.trim_end();
+        let digits = &rest[rest.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
+        (!digits.is_empty()).then(|| MultiBuy {
+            count: digits.parse().unwrap_or(u32::MAX),
+            words: format!("{digits} {w}"),
         })
     })
+}
+
+/// The most items a multi-buy's price is read as being for (`50 for $20` is a
+/// box of small parts' price, not several of a product with a floor).
+const MOST_FOR_SEVERAL: u32 = 50;
+
+/// Where the price read is a multi-buy's and nothing else (`3 for $600` alone in
+/// the box): for how many. Every kept amount at the lowest must be one, of the same
+/// count; a price on a condition is none.
+fn for_several(t: &PriceText, kept: &[Found]) -> Option<MultiBuy> {
+    let low = kept.iter().map(|f| f.value).min()?;
+    let mut at_low = (0..kept.len())
+        .filter(|&i| kept[i].value == low)
+        .map(|i| multi_buy_before(&t.before(i, kept)));
+    let first = at_low.next()??;
+    (at_low.all(|m| m.is_some_and(|m| m.count == first.count))
+        && (2..=MOST_FOR_SEVERAL).contains(&first.count))
+    .then_some(first)
 }
 
 /// Words before an amount saying it is a price only with a trade-in.
@@ -2461,7 +2498,13 @@ fn read_text(
         unit(i, l) == Some(Unit::Item)
     });
     let on_condition = on_a_condition(&t, &mut kept, &mut why);
-    the_lowest(&kept, currency, on_condition, why)
+    let several = for_several(&t, &kept).filter(|_| on_condition.is_none());
+    if let Some(m) = &several {
+        why.push(format!("the price of {} items (\"{}\")", m.count, m.words));
+    }
+    let mut reading = the_lowest(&kept, currency, on_condition, why)?;
+    reading.for_several = several;
+    Ok(reading)
 }
 
 /// The reading of what is left: the lowest amount, the amounts it was the lowest
@@ -2495,6 +2538,7 @@ fn the_lowest(
         why,
         among,
         on_condition,
+        for_several: None,
     })
 }
 
@@ -2921,7 +2965,7 @@ fn more_than_the_item(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>
     // the price, the price of several: compared with one item's floor it can
     // miss a violation, never make one up.
     leave_out(kept, "multi-buy offers", why, |i, l| {
-        multi_buy_before(&t.before(i, l))
+        multi_buy_before(&t.before(i, l)).is_some()
     })
 }
 

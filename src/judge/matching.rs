@@ -30,8 +30,9 @@ pub struct SkuMatch {
     /// "Generic") while the listing is the brand's product: a counterfeit signal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decoy_brand: Option<String>,
-    /// The title sells several of the SKU at its one price ("Pack of 2"): the floor
-    /// is the SKU's times [`Pack::count`] ([`SkuMatch::units`]).
+    /// The listing sells several of the SKU at its one price (the title's "Pack of
+    /// 2", the price box's "3 for $600"): the floor is the SKU's times
+    /// [`Pack::count`] ([`SkuMatch::units`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pack: Option<Pack>,
 }
@@ -45,18 +46,37 @@ impl SkuMatch {
 
 /// How many of `sku` a listing titled `title` (folded) sells at its price: the
 /// title's pack count over the SKU's own (a SKU named "… 2-Pack" is a pack of two
-/// already, and its floor the pack's). `None` for one, or a count the SKU's does
-/// not divide.
-fn units_of(sku: &crate::config::Sku, title: &str, names: &[String]) -> Option<Pack> {
-    let listed = pack_in(title, names)?;
-    let own = std::iter::once(&sku.name)
-        .chain(&sku.keywords)
-        .find_map(|n| pack_in(&fold(n), names))
-        .map_or(1, |p| p.count);
-    (listed.count % own == 0 && listed.count / own > 1).then(|| Pack {
-        count: listed.count / own,
-        words: listed.words,
-    })
+/// already, and its floor the pack's; a count the SKU's does not divide is one),
+/// times the price box's multi-buy count (`3 for $600`: three of what the title
+/// names). `None` for one.
+fn units_of(
+    sku: &crate::config::Sku,
+    title: &str,
+    names: &[String],
+    multi_buy: Option<&crate::extract::price::MultiBuy>,
+) -> Option<Pack> {
+    let listed = pack_in(title, names).and_then(|listed| {
+        let own = std::iter::once(&sku.name)
+            .chain(&sku.keywords)
+            .find_map(|n| pack_in(&fold(n), names))
+            .map_or(1, |p| p.count);
+        (listed.count % own == 0 && listed.count / own > 1).then(|| Pack {
+            count: listed.count / own,
+            words: listed.words,
+            price_for: None,
+        })
+    });
+    match (listed, multi_buy) {
+        (listed, Some(m)) if m.count > 1 => Some(Pack {
+            count: listed
+                .as_ref()
+                .map_or(1, |p| p.count)
+                .saturating_mul(m.count),
+            words: listed.map(|p| p.words).unwrap_or_default(),
+            price_for: Some(m.words.clone()),
+        }),
+        (listed, _) => listed,
+    }
 }
 
 /// Does `word` occur in `text` as a whole word? CJK text has no spaces, so a word with
@@ -630,7 +650,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         evidence: format!("{evidence}; {said}"),
         other_brand: other_brand.clone(),
         decoy_brand: decoy.clone(),
-        pack: units_of(sku, &title, &names),
+        pack: units_of(sku, &title, &names, l.multi_buy.as_ref()),
     };
     let none = |reason: String| SkuMatch {
         sku: None,
@@ -716,6 +736,7 @@ mod tests {
             condition: None,
             price_in_cart: None,
             auction: None,
+            multi_buy: None,
             charset: "UTF-8".into(),
             charset_source: "default".into(),
             sources: Default::default(),
@@ -759,6 +780,51 @@ mod tests {
             match_sku(&b, &l).pack,
             None,
             "three is no number of two-packs"
+        );
+    }
+
+    /// The price box's multi-buy (`3 for $120.00`) counts items as a title's pack
+    /// does, and with one: three two-packs are six items.
+    #[test]
+    fn a_multi_buy_counts_the_items_its_price_is_for() {
+        let b = brand();
+        let usd = crate::money::Currency::new("USD").unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let below = |l: &Listing| {
+            crate::judge::judge(&b, l, at, None)
+                .findings
+                .into_iter()
+                .find(|f| f.kind == crate::judge::FindingKind::BelowFloor)
+                .map(|f| f.detail)
+        };
+        let mut l = listing("Acme P3 True Wireless Earbuds", None);
+        l.price = Some(crate::money::Money::new(
+            rust_decimal::Decimal::new(12000, 2),
+            usd,
+        ));
+        assert_eq!(below(&l), None, "120.00 for one is over 49.00");
+        l.multi_buy = Some(crate::extract::price::MultiBuy {
+            count: 3,
+            words: "3 for".into(),
+        });
+        assert_eq!(
+            below(&l).as_deref(),
+            Some(
+                "advertised 120.00 USD is below the floor of 147.00 USD (3 × 49.00 USD: the \
+                 price box says \"3 for\")"
+            )
+        );
+        l.title = Some("Acme P3 True Wireless Earbuds (Pack of 2)".into());
+        let m = match_sku(&b, &l);
+        assert_eq!(m.pack.as_ref().map(|p| p.count), Some(6));
+        assert_eq!(
+            below(&l).as_deref(),
+            Some(
+                "advertised 120.00 USD is below the floor of 294.00 USD (6 × 49.00 USD: the \
+                 title says \"pack of 2\" and the price box \"3 for\")"
+            )
         );
     }
 

@@ -275,8 +275,10 @@ fn floor_of(
 ) -> Option<Money> {
     if let Some(pack) = &m.pack {
         notes.push(format!(
-            "the title sells {} (\"{}\"): held to {} times the SKU's floor",
-            pack.count, pack.words, pack.count
+            "the price is for {} ({}): held to {} times the SKU's floor",
+            pack.count,
+            pack.said(),
+            pack.count
         ));
     }
     let units = m.units();
@@ -525,7 +527,7 @@ impl Judging<'_> {
             let pack = self
                 .pack
                 .as_ref()
-                .map(|k| format!(" for {} (\"{}\")", k.count, k.words))
+                .map(|k| format!(" for {} ({})", k.count, k.said()))
                 .unwrap_or_default();
             return vec![format!(
                 "{PRICE_SIGNAL}{p}{choice}{pack} is under {}% of the floor",
@@ -627,10 +629,10 @@ impl Judging<'_> {
                 let mut each = f.amount / Decimal::from(k.count);
                 each.rescale(f.amount.scale());
                 format!(
-                    " ({} × {}: the title says \"{}\")",
+                    " ({} × {}: {})",
                     k.count,
                     Money::new(each, f.currency.clone()),
-                    k.words
+                    k.said()
                 )
             }
             None => String::new(),

@@ -19,13 +19,34 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-/// A count of items the title says the listing sells together, and its words.
+/// A count of items the listing sells together at its price, and the words saying
+/// so: the title's pack, the price box's multi-buy (`3 for $600`), or both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pack {
     /// How many of the SKU the listing sells at its price (2 or more).
     pub count: u32,
-    /// The title's words that say so, as folded (`pack of 2`).
+    /// The title's words that say so, as folded (`pack of 2`); empty where the
+    /// title says one.
     pub words: String,
+    /// The price box's words where its price is for several (`3 for`): `count`
+    /// includes theirs (absent from packs read before multi-buys were).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_for: Option<String>,
+}
+
+impl Pack {
+    /// Where the page says how many the price is for: `the title says "pack of
+    /// 2"`, `the price box says "3 for"`, or both.
+    pub fn said(&self) -> String {
+        match (self.words.is_empty(), &self.price_for) {
+            (true, Some(b)) => format!("the price box says \"{b}\""),
+            (false, Some(b)) => format!(
+                "the title says \"{}\" and the price box \"{b}\"",
+                self.words
+            ),
+            (_, None) => format!("the title says \"{}\"", self.words),
+        }
+    }
 }
 
 /// How many items a price is for: `pack`'s count, else one. The one multiplier of
@@ -112,6 +133,7 @@ pub fn pack_in(title: &str, brand: &[String]) -> Option<Pack> {
                 found = Some(Pack {
                     count,
                     words: whole.as_str().to_string(),
+                    price_for: None,
                 })
             }
         }
