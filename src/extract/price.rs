@@ -1913,6 +1913,13 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "srp",
     // A competitor's price the shop compares its own with (`Our price $249.99
     // Competitor price $299.99`): no price of this listing.
+    // `Now $149.99 down from $199.99`, `$149.99 Previously $199.99`: made "the
+    // lowest of 2 prices … which variant sells at it".
+    "down from",
+    "reduced from",
+    "previously",
+    "previous price",
+    "formerly",
     "competitor price",
     "competitor's price",
     "competitors' price",
@@ -2451,6 +2458,7 @@ fn read_text(
     if found.len() > MAX_AMOUNTS {
         return Err(PriceError::TooManyAmounts(found.len()));
     }
+    t.sum = written_sum(&t.chars, &found);
     let mut why = Vec::new();
     if let Some(e) = estimate {
         why.push(format!("left out a converted estimate: {e}"));
@@ -2477,10 +2485,13 @@ fn read_text(
     // of a listing with one.
     // A shipping word between two amounts is the second's (`$89.99 Shipping: $5.99`):
     // read as the first's too, both were dropped, and so neither.
+    // A written sum's total is its own ([`not_a_sum_s_parts`]): `$249.99 + $10.00
+    // shipping = $259.99` is no shipping cost of 259.99.
     kept = leave_out_or_refuse(&t, kept, "shipping costs", &mut why, |i, l| {
-        (t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
+        ((t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
             && !starts_with_word(&t.after(i, l), FREE_SHIPPING))
-            || has_word(&t.before(i, l), SHIPPING_WORDS)
+            || has_word(&t.before(i, l), SHIPPING_WORDS))
+            && t.sum.as_ref().is_none_or(|s| s.total != l[i].start)
     })?;
     kept = not_asked_now(&t, kept, &mut why)?;
     kept = not_paid_for_the_listing(&t, kept, &mut why)?;
@@ -2497,6 +2508,7 @@ fn read_text(
     kept = leave_out(kept, "unit prices", &mut why, |i, l| {
         unit(i, l) == Some(Unit::Item)
     });
+    kept = not_a_sum_s_parts(&t, kept, &mut why);
     let on_condition = on_a_condition(&t, &mut kept, &mut why);
     let several = for_several(&t, &kept).filter(|_| on_condition.is_none());
     if let Some(m) = &several {
@@ -2605,7 +2617,12 @@ fn no_amounts_at_all(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>)
         why,
         |i, l| {
             let after = t.after(i, l);
-            i + 1 < l.len() && !after.chars().any(char::is_numeric) && ends_with_equals(&after)
+            i + 1 < l.len()
+                && !after.chars().any(char::is_numeric)
+                && ends_with_equals(&after)
+                && t.sum
+                    .as_ref()
+                    .is_none_or(|s| s.takes_off || !s.others.contains(&l[i].start))
         },
     );
     // No listing is sold for nothing: a zero beside an amount is a cost waived or a
@@ -2613,6 +2630,115 @@ fn no_amounts_at_all(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>)
     // was a violation of every floor. Alone it stays, and is refused as the price.
     kept = leave_out(kept, "amounts of zero", why, |i, l| l[i].value.is_zero());
     kept
+}
+
+/// A sum a price text writes out, its total shown and checked by adding: where
+/// each of its amounts starts in the text. Added up (`$249.99 + $10.00 shipping =
+/// $259.99`, `$259.99 ($249.99 + $10.00 shipping)`), the first amount is the item's
+/// price, the others what is added to it; taken off (`$249.99 - $20.00 instant
+/// savings = $229.99`), the total is the price, the first amount what it was.
+#[derive(Debug, Clone)]
+struct WrittenSum {
+    first: usize,
+    others: Vec<usize>,
+    total: usize,
+    takes_off: bool,
+}
+
+impl WrittenSum {
+    /// Where the amount the buyer of the item pays starts.
+    fn price(&self) -> usize {
+        if self.takes_off {
+            self.total
+        } else {
+            self.first
+        }
+    }
+}
+
+/// The first [`WrittenSum`] among the numbers `l` of `chars`: amounts joined by
+/// plus signs only, or minus signs only, with no number between them, and their
+/// total next after an equals sign, or just before them.
+fn written_sum(chars: &[char], l: &[Found]) -> Option<WrittenSum> {
+    // The sign between amounts `a` and `b`, if the text between is a sign and words.
+    let sign = |a: &Found, b: &Found| -> Option<char> {
+        let gap = chars.get(a.end.min(b.start)..b.start)?;
+        if gap.iter().any(|c| c.is_numeric()) {
+            return None;
+        }
+        let plus = gap.contains(&'+');
+        let minus = gap.iter().any(|c| matches!(c, '-' | '−'));
+        match (plus, minus) {
+            (true, false) => Some('+'),
+            (false, true) => Some('-'),
+            _ => None,
+        }
+    };
+    (0..l.len()).find_map(|start| {
+        let op = sign(&l[start], l.get(start + 1)?)?;
+        let mut end = start + 1;
+        while end + 1 < l.len() && sign(&l[end], &l[end + 1]) == Some(op) {
+            end += 1;
+        }
+        let mut total = l[start].value;
+        for f in &l[start + 1..=end] {
+            total = match op {
+                '+' => total.checked_add(f.value)?,
+                _ => total.checked_sub(f.value)?,
+            };
+        }
+        // A total after the sum follows an equals sign.
+        let equals = |n: &Found| {
+            chars
+                .get(l[end].end.min(n.start)..n.start)
+                .is_some_and(|gap| gap.iter().any(|c| matches!(c, '=' | '＝')))
+        };
+        let at = if l
+            .get(end + 1)
+            .is_some_and(|n| n.value == total && equals(n))
+        {
+            end + 1
+        } else if start > 0 && l[start - 1].value == total {
+            start - 1
+        } else {
+            return None;
+        };
+        Some(WrittenSum {
+            first: l[start].start,
+            others: l[start + 1..=end].iter().map(|f| f.start).collect(),
+            total: l[at].start,
+            takes_off: op == '-',
+        })
+    })
+}
+
+/// `kept` without what a [`WrittenSum`] holds besides the price, where the price
+/// is still kept. Done last, so every rule before reads the text with the sum's
+/// amounts in it (`Item $249.99 + Shipping $10.00`: the shipping word is the
+/// 10.00's). Left, the total was "the lowest of 2 prices … which variant sells at
+/// it" (`$249.99 + $10.00 = $259.99`), and so was the amount a saving is taken
+/// from.
+fn not_a_sum_s_parts(t: &PriceText, kept: Vec<Found>, why: &mut Vec<String>) -> Vec<Found> {
+    let Some(s) = t
+        .sum
+        .as_ref()
+        .filter(|s| kept.iter().any(|f| f.start == s.price()))
+    else {
+        return kept;
+    };
+    let (what, out): (&str, Vec<usize>) = if s.takes_off {
+        let mut out = s.others.clone();
+        out.push(s.first);
+        (
+            "what a sum takes off and what from (its total is the price)",
+            out,
+        )
+    } else {
+        let mut out = s.others.clone();
+        out.push(s.total);
+        ("what a sum adds to the price, and its total", out)
+    };
+    leave_out(kept, what, why, |i, l| out.contains(&l[i].start))
 }
 
 /// Which words of [`CONDITION_WORDS`] or [`CONDITION_AFTER`] say amount `i` is paid
@@ -3093,6 +3219,7 @@ fn leave_out(
 ///
 /// The end of a range whose start is left out goes with it: in "Pay in 4 on
 /// purchases of $30-$1,500" the $1,500 is no more a price than the $30.
+/// (Not a lower amount after "to": that is where a price went.)
 fn leave_out_or_refuse(
     t: &PriceText,
     list: Vec<Found>,
@@ -3101,8 +3228,10 @@ fn leave_out_or_refuse(
     drop: impl Fn(usize, &[Found]) -> bool,
 ) -> Result<Vec<Found>, PriceError> {
     let mut dropped: Vec<bool> = (0..list.len()).map(|i| drop(i, &list)).collect();
+    // A range runs up: `Reduced from $199.99 to $149.99` is a change, its lower
+    // amount the price now (it went with the former one, and the box was refused).
     for i in 1..list.len() {
-        if dropped[i - 1] && t.closes_range(i, &list) {
+        if dropped[i - 1] && t.closes_range(i, &list) && list[i - 1].value <= list[i].value {
             dropped[i] = true;
         }
     }
@@ -3618,6 +3747,8 @@ struct PriceText {
     percents: std::cell::OnceCell<Vec<u32>>,
     /// [`Break`]s as (character index, depth), in order.
     breaks: Vec<(usize, u16)>,
+    /// The sum the text writes out, if any ([`written_sum`]).
+    sum: Option<WrittenSum>,
 }
 
 impl PriceText {
@@ -3673,6 +3804,7 @@ impl PriceText {
             own: Default::default(),
             percents: Default::default(),
             breaks: Vec::new(),
+            sum: None,
         }
     }
 
@@ -4554,6 +4686,44 @@ mod tests {
             "trade-in",
         ),
         ("$99.99 2 for $150", "USD", "99.99", "multi-buy"),
+        // Sums written out, checked by adding: the first amount added is the
+        // item's, the total of what is taken off is the price.
+        (
+            "$249.99 + $10.00 = $259.99",
+            "USD",
+            "249.99",
+            "what a sum adds to the price, and its total: 259.99",
+        ),
+        (
+            "$249.99 + $10.00 shipping = $259.99",
+            "USD",
+            "249.99",
+            "and its total: 259.99",
+        ),
+        (
+            "$259.99 ($249.99 + $10.00 shipping)",
+            "USD",
+            "249.99",
+            "and its total: 259.99",
+        ),
+        (
+            "$249.99 + $10.00 + $5.00 = $264.99",
+            "USD",
+            "249.99",
+            "and its total: 264.99",
+        ),
+        (
+            "$249.99 -$20.00 instant savings = $229.99",
+            "USD",
+            "229.99",
+            "what a sum takes off and what from (its total is the price): 249.99",
+        ),
+        (
+            "$229.99 ($249.99 - $20.00 coupon)",
+            "USD",
+            "229.99",
+            "takes off and what from (its total is the price): 249.99",
+        ),
         (
             "$99.99 after $30 instant savings",
             "USD",
@@ -5663,20 +5833,21 @@ mod tests {
                 "Now $149.99 down from $199.99",
                 "USD",
                 14999,
-                "the lowest of 2 prices: 149.99, 199.99",
+                "former or reference prices: 199.99",
             ),
-            // A sum's total is the price, what it takes off is not.
+            // A sum's total is the price, what it takes off is not, nor what
+            // it takes it from (once "the lowest of 2 prices: 129.99, 149.99").
             (
                 "$149.99 -$20.00 instant savings = $129.99",
                 "USD",
                 12999,
-                "the lowest of 2 prices: 129.99, 149.99",
+                "what a sum takes off and what from (its total is the price): 149.99",
             ),
             (
                 "$149.99 - $20.00 = $129.99",
                 "USD",
                 12999,
-                "the lowest of 2 prices: 129.99, 149.99",
+                "what a sum takes off and what from (its total is the price): 149.99",
             ),
             // Chinese and Japanese counters after a number without a sign.
             (
@@ -6410,6 +6581,33 @@ mod tests {
     fn former_prices_named_by_more_words() {
         assert_readings(
             &[
+                // Where a price went from and to (once "the lowest of 2 prices …
+                // which variant sells at it", or, from-to read as a range, "holds
+                // only former or reference prices").
+                (
+                    "$249.99 Previously $299.99",
+                    "USD",
+                    24999,
+                    "reference prices: 299.99",
+                ),
+                (
+                    "$249.99 reduced from $299.99",
+                    "USD",
+                    24999,
+                    "reference prices: 299.99",
+                ),
+                (
+                    "Reduced from $299.99 to $249.99",
+                    "USD",
+                    24999,
+                    "reference prices: 299.99",
+                ),
+                (
+                    "Was $299.99 to $249.99",
+                    "USD",
+                    24999,
+                    "reference prices: 299.99",
+                ),
                 (
                     "249,99 € Originalpreis: 299,99 €",
                     "EUR",
