@@ -387,6 +387,58 @@ fn bad_configuration_names_file_line_and_field() {
     );
 }
 
+/// A saved page is read as of when it was captured (`--captured`): its structured
+/// price, valid until the end of 2023, was "held until 2023-12-31, before the page
+/// was captured" when read today, whatever day it was saved. Read as of its
+/// capture, it is the price, with nothing said; a day that is no day is refused.
+#[test]
+fn extract_reads_a_saved_page_as_of_its_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("item.html");
+    std::fs::write(
+        &page,
+        r#"<script type="application/ld+json">{"@type":"Product","name":"Acme X1 Headphones",
+        "offers":{"@type":"Offer","price":"99.99","priceCurrency":"USD",
+        "priceValidUntil":"2023-12-31"}}</script><h1>Acme X1 Headphones</h1>"#,
+    )
+    .unwrap();
+    let read = |captured: Option<&str>| {
+        let mut cmd = brandguard();
+        cmd.args(["extract"]).arg(&page).args([
+            "--targets",
+            "targets/demo",
+            "--marketplace",
+            "shopusa",
+        ]);
+        if let Some(c) = captured {
+            cmd.args(["--captured", c]);
+        }
+        cmd.output().unwrap()
+    };
+    let choice = |o: &std::process::Output| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["listing"]["price"]["amount"], "99.99");
+        v["listing"]["price_choice"].as_str().map(str::to_string)
+    };
+    assert_eq!(
+        choice(&read(None)).as_deref(),
+        Some(
+            "its structured data says this price held until 2023-12-31, before the page was \
+             captured"
+        )
+    );
+    assert_eq!(choice(&read(Some("2023-12-20"))), None);
+    assert_eq!(choice(&read(Some("2023-12-31T21:14:00Z"))), None);
+    let o = read(Some("yesterday"));
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("`yesterday` is neither a day"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 #[test]
 fn extract_command_explains_a_saved_gbk_page() {
     let catalog = brandguard::demo::Catalog::generate(42, 24);

@@ -692,6 +692,28 @@ fn a_structured_price_that_has_ended_gives_way_to_the_box() {
         "{:?}",
         l.sources
     );
+    // And a finding on it says so (it said "advertised 199.99 USD is below the
+    // floor" and no more).
+    let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
+    let page = r#"<!doctype html><script type="application/ld+json">{"@type":"Product",
+        "name":"ACME Executive Anvil","offers":{"@type":"Offer","priceCurrency":"USD",
+        "price":"99.99","priceValidUntil":"2024-01-01"}}</script><h1>ACME Executive Anvil</h1>"#;
+    let url = url::Url::parse("https://shop.example/p/1").unwrap();
+    let m = config.marketplace("suite").unwrap();
+    let seen = inspect(&config, m, &Page::saved(url, page.as_bytes().to_vec())).unwrap();
+    let below = seen
+        .verdict
+        .findings
+        .iter()
+        .find(|f| f.kind.as_str() == "below_floor")
+        .map(|f| f.detail.as_str());
+    assert_eq!(
+        below,
+        Some(
+            "advertised 99.99 USD (its structured data says this price held until 2024-01-01, \
+             before the page was captured) is below the floor of 150.00 USD"
+        )
+    );
 }
 
 /// A selector that names several elements, the first inside what the page strikes

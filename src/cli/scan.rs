@@ -981,9 +981,38 @@ pub struct ExtractCommand {
     /// the identity found and the values that would link it to other sellers.
     #[arg(long, conflicts_with = "report")]
     seller: Option<String>,
+    /// When the page was captured (`2026-11-30`, or `2026-11-30T21:14:00Z`; default
+    /// now): a saved page is read as of then, as the scan that saved it did. A
+    /// structured price valid only until before it has ended, and the brand's
+    /// promotions are those running at it.
+    #[arg(long, value_parser = captured_at)]
+    captured: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `--captured`: a date and time (RFC 3339), or a day (its start, UTC).
+fn captured_at(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.to_utc())
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        })
+        .map_err(|_| {
+            format!("`{s}` is neither a day (2026-11-30) nor a time (2026-11-30T21:14:00Z)")
+        })
 }
 
 impl ExtractCommand {
+    /// A saved page as a scan at `--captured` (default now) would have fetched it.
+    fn saved(&self, url: url::Url, body: Vec<u8>) -> brandguard::crawl::Page {
+        let mut page = brandguard::crawl::Page::saved(url, body);
+        if let Some(at) = self.captured {
+            page.sent_at = at;
+            page.received_at = at;
+        }
+        page
+    }
+
     /// Reads one saved page through the marketplace's adapter, exactly as a scan
     /// would, and prints what it found (listing, match, findings) as JSON.
     pub fn run(&self) -> Result<u8> {
@@ -1013,7 +1042,7 @@ impl ExtractCommand {
             Some(u) => url::Url::parse(u).with_context(|| format!("--url `{u}` is not a URL"))?,
             None => m.base_url.clone(),
         };
-        let page = brandguard::crawl::Page::saved(url, body);
+        let page = self.saved(url, body);
         if let Some(seller) = &self.seller {
             let identity = brandguard::sellers::identity::read(&page, m, seller);
             let identifiers = identity.identifiers();
@@ -1078,7 +1107,7 @@ impl ExtractCommand {
                 }
                 None => m.base_url.clone(),
             };
-            let page = brandguard::crawl::Page::saved(url, body);
+            let page = self.saved(url, body);
             match brandguard::scan::inspect(config, m, &page) {
                 Ok(i) => report.add(&i.listing),
                 Err(e) => {

@@ -95,20 +95,29 @@ const PRICES_DISAGREE: &str = "the page's price box and its structured data disa
 const SOLD_OUT: &str = "every offer of the listing's seller is out of stock, as its structured \
                         data says";
 
+/// How a note in a [`Listing::price_choice`] begins where the price is structured
+/// data's alone and that data says it is not asked now ("… held until 2024-01-01,
+/// before the page was captured"): a finding on it says so.
+const STRUCTURED_NOT_NOW: &str = "its structured data says this price ";
+
 /// A listing's [`Listing::price_choice`] as a finding or a scorecard says it: of
 /// the lowest of several prices, that which variant sells at it the page does not
 /// say (not of an auction's, which has no variants: its box shows a bid beside a
 /// Buy It Now price, as the page says, and the finding says the price is a bid);
 /// of a price on a condition (members, subscribers), the condition as it is;
-/// of prices that disagree, both; and that every offer is out of stock.
+/// of prices that disagree, both; that every offer is out of stock, and that the
+/// structured price has ended ([`STRUCTURED_NOT_NOW`]), as they are.
 pub fn choice_sentence(choice: &str, auction: bool) -> String {
-    if let Some(rest) = choice.strip_suffix(SOLD_OUT) {
-        let rest = rest.trim_end_matches("; ");
-        return if rest.is_empty() {
-            SOLD_OUT.to_string()
-        } else {
-            format!("{}; {SOLD_OUT}", choice_sentence(rest, auction))
-        };
+    for note in [SOLD_OUT, STRUCTURED_NOT_NOW] {
+        if let Some(at) = choice.find(note) {
+            let (rest, note) = choice.split_at(at);
+            let rest = rest.trim_end_matches("; ");
+            return if rest.is_empty() {
+                note.to_string()
+            } else {
+                format!("{}; {note}", choice_sentence(rest, auction))
+            };
+        }
     }
     if auction || choice.starts_with(ON_A_CONDITION) || choice.starts_with(PRICES_DISAGREE) {
         choice.to_string()
@@ -1204,19 +1213,7 @@ impl Reader<'_> {
         self.note_offers_chosen_among();
         let list = self.price_box_too(list, &f.price, hints, m);
         self.note_sold_out();
-        if self.price_is_structured()
-            && let Some(basis) = self.structured_vat_basis_differs(m)
-            && let Some(src) = self.sources.get_mut("price")
-        {
-            src.push_str(&format!(" (which says it is {basis})"));
-        }
-        // No box to say otherwise: the ended price is what the page says, and says so.
-        if self.price_is_structured()
-            && let Some(when) = self.structured_price_ended()
-            && let Some(src) = self.sources.get_mut("price")
-        {
-            src.push_str(&format!(" (which says it {when})"));
-        }
+        self.note_structured_price(m);
         let (price, basis) = match (&list, &coupon) {
             (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
                 (Some(c.clone()), PriceBasis::Coupon)
@@ -1251,6 +1248,33 @@ impl Reader<'_> {
             in_cart,
             multi_buy,
             text: price_text,
+        }
+    }
+
+    /// What the structured data says of its own price, where it is the price: on
+    /// the other VAT basis, or ended (said in its source; an ended one in its
+    /// choice too, so a finding on it says so).
+    fn note_structured_price(&mut self, m: &Marketplace) {
+        if self.price_is_structured()
+            && let Some(basis) = self.structured_vat_basis_differs(m)
+            && let Some(src) = self.sources.get_mut("price")
+        {
+            src.push_str(&format!(" (which says it is {basis})"));
+        }
+        // No box to say otherwise: the ended price is what the page says, and says
+        // so in its source and its choice (a finding on it said "advertised 199.99"
+        // and no more).
+        if self.price_is_structured()
+            && let Some(when) = self.structured_price_ended()
+            && let Some(src) = self.sources.get_mut("price")
+        {
+            src.push_str(&format!(" (which says it {when})"));
+            let note = format!("{STRUCTURED_NOT_NOW}{when}");
+            let choice = match self.choices.remove("price") {
+                Some(c) => format!("{c}; {note}"),
+                None => note,
+            };
+            self.choices.insert("price".into(), choice);
         }
     }
 
@@ -1637,6 +1661,20 @@ mod tests {
             format!(
                 "the lowest of 2 offers of the seller: 1, 2 — which variant sells at it, the page \
                  does not say; {SOLD_OUT}"
+            )
+        );
+        // A structured price that has ended is said as it is, after the choice.
+        let ended = "its structured data says this price held until 2024-01-01, before the \
+                     page was captured";
+        assert_eq!(choice_sentence(ended, false), ended);
+        assert_eq!(
+            choice_sentence(
+                &format!("the lowest of 2 offers of the seller: 1, 2; {SOLD_OUT}; {ended}"),
+                false
+            ),
+            format!(
+                "the lowest of 2 offers of the seller: 1, 2 — which variant sells at it, the page \
+                 does not say; {SOLD_OUT}; {ended}"
             )
         );
     }

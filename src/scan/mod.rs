@@ -1649,7 +1649,9 @@ pub fn inspect(
 ) -> Result<Inspection, crate::verdict::RulesError> {
     let capture = crate::verdict::Rules::load(&config.dir)?.judge(page);
     let listing = extract::listing(page, m);
-    let verdict = judge::judge(&config.brand, &listing, Utc::now(), None);
+    // As of when the page was captured: a saved page read again is judged as the
+    // scan that saved it judged it (promotions running then).
+    let verdict = judge::judge(&config.brand, &listing, page.received_at, None);
     Ok(Inspection {
         capture,
         listing,
