@@ -2563,6 +2563,9 @@ fn not_asked_now(
     kept: Vec<Found>,
     why: &mut Vec<String>,
 ) -> Result<Vec<Found>, PriceError> {
+    if regular_price_alone(t, &kept) {
+        return Ok(kept);
+    }
     let kept = leave_out_or_refuse(t, kept, "former or reference prices", why, |i, l| {
         // A discount in percent between the words and the amount is what they name
         // (Amazon's badge `Lowest price in 30 days -20% $119.99`: no price before).
@@ -2583,6 +2586,25 @@ fn not_asked_now(
         why,
         |i, l| omnibus_after(t, i, l),
     ))
+}
+
+/// Is the text one amount labelled "regular price" and nothing else, but perhaps
+/// its currency's code (`Regular price $249.99 USD`)? Shopify's themes label the
+/// price of a product not on sale so, and a selector naming the regular price's
+/// element alone was refused as holding "only former or reference prices" (a
+/// listing without a price). With a sale, the box holds the sale price too.
+fn regular_price_alone(t: &PriceText, l: &[Found]) -> bool {
+    let words = |s: String| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    l.len() == 1
+        && words(t.before(0, l)) == ["regular", "price"]
+        && words(t.after(0, l))
+            .iter()
+            .all(|w| w.len() == 3 && Currency::new(&w.to_uppercase()).is_ok())
 }
 
 /// Do the words before an amount name it a former price: a word of
@@ -5161,6 +5183,24 @@ mod tests {
                 "{text}: {:?}",
                 read(text, "USD")
             );
+        }
+    }
+
+    /// The one amount labelled "regular price" (Shopify's label of a price not on
+    /// sale) is the price; beside a sale price, or labelled by other former
+    /// words, it is not (it was refused: a listing without a price).
+    #[test]
+    fn the_regular_price_alone_is_the_price() {
+        for (text, want) in [
+            ("Regular price $249.99", Some(24999)),
+            ("Regular price: $249.99 USD", Some(24999)),
+            ("Regular price $249.99 Sale price $199.99", Some(19999)),
+            ("Was $249.99", None),
+            ("List price $249.99", None),
+            ("Regular price $249.99 Was", None),
+        ] {
+            let got = read_in(text, "USD").ok().map(|r| r.money.amount);
+            assert_eq!(got, want.map(|w| Decimal::new(w, 2)), "{text}");
         }
     }
 
