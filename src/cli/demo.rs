@@ -82,7 +82,8 @@ struct DemoArgs {
     /// listings are one of two variants, named by their address), sold-out-variant (and
     /// the cheaper variant is out of stock, the address naming none), auction (bidbay's
     /// listings sell by auction), multipack (the brand's listings sell two at twice the
-    /// price, or one "with 3 Pack Ear Tips"), robots-items:N (robots.txt disallows
+    /// price, or one "with 3 Pack Ear Tips"), multi-buy (shopusa sells each listing
+    /// only "3 for" three times its price), robots-items:N (robots.txt disallows
     /// every N-th item page), huge:BYTES, hostile:N, and captcha, challenge, login-wall,
     /// js-shell, soft-404, no-offer, widget for a share of item pages, e.g. captcha:30%).
     /// Repeatable.

@@ -623,6 +623,19 @@ pub(super) fn with_hidden_variant_price(page: &str, price: Decimal) -> String {
     )
 }
 
+/// shopusa's item page selling the listing only three at a time
+/// ([`super::Fault::MultiBuy`]): the price box shows "3 for $X", the JSON-LD
+/// offer's price is the same X, three times `price`.
+pub(super) fn as_multi_buy(page: &str, price: Decimal) -> String {
+    let three = price * Decimal::from(3);
+    let page = page.replacen(
+        &format!("\"price\":\"{price:.2}\""),
+        &format!("\"price\":\"{three:.2}\""),
+        1,
+    );
+    shopusa_price_box(&page, price, &format!("3 for ${}", grouped(three)))
+}
+
 /// shopusa's item page whose price element also holds its product form's data as a
 /// script, the subscribe-and-save price (seven tenths of the price) in it
 /// ([`super::Fault::ScriptInPriceBox`]).

@@ -184,6 +184,11 @@ pub enum Fault {
     /// Each item's price, and so what is a violation, is unchanged
     /// ([`pages::multipacked`]).
     Multipack,
+    /// shopusa sells each listing only three at a time: its price box shows "3 for
+    /// $X" and its JSON-LD offer the same X, three times the item's price. Each
+    /// item's price, and so what is a violation, is unchanged
+    /// ([`pages::as_multi_buy`]).
+    MultiBuy,
     /// robots.txt disallows the item pages of every `every`-th listing (by
     /// position), or all item pages with `every` 1: a marketplace that starts
     /// keeping crawlers off its listings while its search pages stay open.
@@ -241,7 +246,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`, `moved-elsewhere`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `tax-line`, `hidden-variant-price`, `box-script`, `variants`, `sold-out-variant`, `auction`, `multipack`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `tax-line`, `hidden-variant-price`, `box-script`, `variants`, `sold-out-variant`, `auction`, `multipack`, `multi-buy`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -293,6 +298,7 @@ impl FromStr for Fault {
             "variants" => Fault::Variants,
             "sold-out-variant" => Fault::SoldOutVariant,
             "multipack" => Fault::Multipack,
+            "multi-buy" => Fault::MultiBuy,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
             "down" => Fault::Down,
             "hostile" => Fault::Hostile { every: n()?.max(1) },
@@ -832,6 +838,9 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     }
     if st.has(|f| matches!(f, Fault::ScriptInPriceBox)).is_some() {
         page = pages::with_script_in_price_box(&page, l.price);
+    }
+    if st.has(|f| matches!(f, Fault::MultiBuy)).is_some() {
+        page = pages::as_multi_buy(&page, l.price);
     }
     if st.has(|f| matches!(f, Fault::Variants)).is_some() {
         page = pages::with_variants(&page, l, false);
