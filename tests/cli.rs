@@ -387,6 +387,48 @@ fn bad_configuration_names_file_line_and_field() {
     );
 }
 
+/// A seller box whose element holds the box's words with the name (a label, a
+/// rating): the name alone is the seller's, so an unknown shop under a
+/// distributor's name is found imitating it (read whole, "Sold by 华强电子 (4.9 ★)"
+/// looked like no distributor, and a complaint would have named that as the seller).
+#[test]
+fn a_seller_box_s_words_are_no_part_of_the_seller_s_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("item.html");
+    std::fs::write(
+        &page,
+        r#"<meta charset="utf-8"><h1 class="tb-title">Acme X1 耳机 无线降噪</h1>
+        <div class="tb-price"><span class="price-now">¥1,499.00</span></div>
+        <a class="shop-name" data-shop-id="hq0000">Sold by 华强电子 (4.9 ★ 2,031)</a>"#,
+    )
+    .unwrap();
+    let o = brandguard()
+        .args(["extract"])
+        .arg(&page)
+        .args([
+            "--targets",
+            "targets/demo",
+            "--marketplace",
+            "tmart",
+            "--url",
+            "http://127.0.0.1:1/detail/1.html",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["listing"]["seller"]["name"], "华强电子");
+    assert_eq!(
+        v["listing"]["sources"]["seller"],
+        "selector a.shop-name (left out the seller box's words: \"Sold by\", \"(4.9 ★ 2,031)\")"
+    );
+    let identity = v["verdict"]["identity"].as_str().unwrap_or_default();
+    assert!(
+        identity.contains("the name imitates distributor Huaqiang Electronics"),
+        "{identity}"
+    );
+}
+
 /// A saved page is read as of when it was captured (`--captured`): its structured
 /// price, valid until the end of 2023, was "held until 2023-12-31, before the page
 /// was captured" when read today, whatever day it was saved. Read as of its

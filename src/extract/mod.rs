@@ -8,6 +8,7 @@ pub mod html;
 mod offer;
 mod own;
 pub mod price;
+mod seller_name;
 pub mod structured;
 
 use std::collections::BTreeMap;
@@ -981,11 +982,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     let brand = r.pick("brand", &|p| p.brand.clone(), &f.brand);
     // The listing's seller: the first offer that names one (the buy box).
     let seller = Seller {
-        name: r.pick(
-            "seller",
-            &|p| p.offers.iter().find_map(|o| o.seller_name.clone()),
-            &f.seller,
-        ),
+        name: r.seller_name(&f.seller),
         id: r.pick(
             "seller_id",
             &|p| p.offers.iter().find_map(|o| o.seller_id.clone()),
@@ -1275,6 +1272,38 @@ impl Reader<'_> {
                 None => note,
             };
             self.choices.insert("price".into(), choice);
+        }
+    }
+
+    /// The seller's name: the first structured offer that names one (the buy box),
+    /// else the adapter's selectors, without the seller box's own words ("Sold
+    /// by", a rating, a badge: [`seller_name::without_box_words`]), which its
+    /// source names.
+    fn seller_name(&mut self, rules: &[FieldRule]) -> Option<String> {
+        let name = self.pick(
+            "seller",
+            &|p| p.offers.iter().find_map(|o| o.seller_name.clone()),
+            rules,
+        )?;
+        let Some(src) = self
+            .sources
+            .get_mut("seller")
+            .filter(|s| s.starts_with("selector"))
+        else {
+            return Some(name);
+        };
+        match seller_name::without_box_words(&name) {
+            Some((bare, said)) => {
+                src.push_str(&format!(
+                    " (left out the seller box's words: {})",
+                    said.iter()
+                        .map(|w| format!("\"{w}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                Some(bare)
+            }
+            None => Some(name),
         }
     }
 

@@ -1,0 +1,112 @@
+//! A seller's name as a page's seller box prints it, without the box's own words.
+//!
+//! An adapter's seller selector names an element; pages put labels, ratings and
+//! badges in the same element as the name ("Sold by Foo Store (4.8 ★ 1,203
+//! ratings)", "Seller: Foo Store 98.7% positive feedback", "Foo Store Top Rated
+//! Seller"), or add them in a redesign. Read whole, such a name is one no list of
+//! authorized sellers holds: an authorized distributor was an unauthorized seller
+//! in a finding and a complaint. Only words that are plainly the box's are left
+//! out (a label before the name, who fulfils after it, a rating or badge at its
+//! end); a name in brackets that is no rating ("Foo Store (EU)") stays. One
+//! regular expression, as the adapters' own rules are written.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Labels before the name, who ships after it, ratings and badges at its end.
+static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?xi)
+        ^\s*
+        (?P<label>
+            # Phrases, before the name with or without a colon.
+            (?: ships\ from\ and\ sold\ by | sold\ and\ shipped\ by | sold\ &\ shipped\ by
+              | sold\ and\ fulfill?ed\ by | sold\ by | verkauf\ und\ versand\ durch
+              | verkauf\ durch | vendu\ et\ expédié\ par | vendu\ par | vendido\ por
+              | venduto\ da )
+            (?: \s*[:：]\s* | \s+ )
+            # Single words, only with a colon: "Store Brand Outlet" is a name.
+          | (?: seller | store | shop | merchant | vendor | verkäufer | vendeur | vendedor
+              | venditore | 卖家 | 店铺 | 出品者 | 販売元 )
+            \s*[:：]\s*
+        )?
+        (?P<name>.+?)
+        (?P<tail>
+            (?: \s*,?\s+ (?: and\ fulfill?ed\ by | and\ ships\ from | fulfill?ed\ by
+                         | und\ versand\ durch | et\ expédié\ par | e\ spedito\ da ) \s.*
+              | \s*\( [^()]* (?: ★ | ☆ | rating | review | feedback | % | stars? ) [^()]* \)
+              | \s+ \d{1,3}(?:[.,]\d+)?\s?% \s+ positive (?:\s+ feedback)?
+              | \s+ \d(?:[.,]\d)? \s+ out\ of\ 5(?:\s+stars)?
+              | \s+ top\ rated(?:\s+(?:seller|plus))?
+              | \s* \(? opens\ in\ a\ new\ (?:window|tab) \)?
+            )*
+        )
+        \s*\.?\s*$"#,
+    )
+    .expect("the seller box's words are a valid pattern")
+});
+
+/// `name` without the seller box's words, and those words (the label, then the
+/// rest as printed), where it held any and a name is left.
+pub(crate) fn without_box_words(name: &str) -> Option<(String, Vec<String>)> {
+    let caps = BOX_WORDS.captures(name)?;
+    let bare = caps.name("name")?.as_str().trim();
+    let said: Vec<String> = ["label", "tail"]
+        .into_iter()
+        .filter_map(|g| caps.name(g))
+        .map(|m| {
+            m.as_str()
+                .trim()
+                .trim_end_matches([':', '：'])
+                .trim()
+                .to_string()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    (!said.is_empty() && !bare.is_empty()).then(|| (bare.to_string(), said))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_box_words;
+
+    #[test]
+    fn the_box_s_words_are_no_part_of_the_name() {
+        for (printed, name) in [
+            ("Sold by Foo Store (4.8 ★ 1,203 ratings)", Some("Foo Store")),
+            (
+                "Seller: Foo Store 98.7% positive feedback",
+                Some("Foo Store"),
+            ),
+            (
+                "Sold by: Foo Store opens in a new window",
+                Some("Foo Store"),
+            ),
+            ("Foo Store Top Rated Seller", Some("Foo Store")),
+            (
+                "Sold by Foo Store and Fulfilled by Amazon.",
+                Some("Foo Store"),
+            ),
+            ("Ships from and sold by Foo Store.", Some("Foo Store")),
+            ("Verkauf durch: Foo GmbH", Some("Foo GmbH")),
+            ("卖家：Foo旗舰店", Some("Foo旗舰店")),
+            ("Foo Store (4.9 out of 5 stars)", Some("Foo Store")),
+            // Nothing of the box's: the name as it is.
+            ("Foo Store", None),
+            ("Foo Store (EU)", None),
+            ("Seller's Choice Ltd", None),
+            ("Storefront Bros", None),
+            ("Merchant Goods Co", None),
+            ("Store Brand Outlet", None),
+            ("Store: Foo Outlet", Some("Foo Outlet")),
+            // A label and nothing after it is no name.
+            ("Sold by", None),
+        ] {
+            let got = without_box_words(printed).map(|(n, _)| n);
+            assert_eq!(got.as_deref(), name, "{printed}");
+        }
+        let (_, said) = without_box_words("Sold by Foo Store (4.8 ★ 1,203 ratings)").unwrap();
+        assert_eq!(said, ["Sold by", "(4.8 ★ 1,203 ratings)"]);
+    }
+}
