@@ -393,30 +393,14 @@ fn bad_configuration_names_file_line_and_field() {
 /// looked like no distributor, and a complaint would have named that as the seller).
 #[test]
 fn a_seller_box_s_words_are_no_part_of_the_seller_s_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("item.html");
-    std::fs::write(
-        &page,
+    let v = common::extract_on(
         r#"<meta charset="utf-8"><h1 class="tb-title">Acme X1 耳机 无线降噪</h1>
         <div class="tb-price"><span class="price-now">¥1,499.00</span></div>
-        <a class="shop-name" data-shop-id="hq0000">Sold by 华强电子 (4.9 ★ 2,031)</a>"#,
-    )
-    .unwrap();
-    let o = brandguard()
-        .args(["extract"])
-        .arg(&page)
-        .args([
-            "--targets",
-            "targets/demo",
-            "--marketplace",
-            "tmart",
-            "--url",
-            "http://127.0.0.1:1/detail/1.html",
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        <a class="shop-name" data-shop-id="hq0000">Sold by 华强电子 (4.9 ★ 2,031)</a>"#
+            .as_bytes(),
+        "tmart",
+        "http://127.0.0.1:1/detail/1.html",
+    );
     assert_eq!(v["listing"]["seller"]["name"], "华强电子");
     assert_eq!(
         v["listing"]["sources"]["seller"],
