@@ -235,6 +235,17 @@ pub enum PriceError {
         "holds {0} amounts, more than a price box shows ({MAX_AMOUNTS} at most): the selector names more than the price box (a list or a rail?)"
     )]
     TooManyAmounts(usize),
+    /// An amount between a sign and a code of two currencies (`€249.99 USD`,
+    /// `$249.99 EUR`): which one is asked the page does not say. Read in the
+    /// marketplace's currency, a price in euros was held to a floor in dollars.
+    #[error(
+        "writes `{amount}` between the signs of two currencies ({before} and {after}): which is asked, the page does not say"
+    )]
+    TwoCurrencies {
+        amount: String,
+        before: Currency,
+        after: Currency,
+    },
 }
 
 /// Most amounts a price text is read with ([`PriceError::TooManyAmounts`]).
@@ -2463,6 +2474,9 @@ fn read_text(
     if let Some(e) = estimate {
         why.push(format!("left out a converted estimate: {e}"));
     }
+    if let Some(e) = t.two_currencies(&found) {
+        return Err(e);
+    }
     let mut kept = t.in_currency(&found, &currency, &mut why);
     kept = no_amounts_at_all(&t, kept, &mut why);
     kept = on_the_marketplaces_vat_basis(&t, kept, vat, &mut why)?;
@@ -3711,39 +3725,48 @@ fn add_on_before(before: &str) -> bool {
 /// it and after it.
 type OwnMarkers = (Option<usize>, Option<usize>);
 
-/// A family's sign before an amount whose code follows it, one of the family's
-/// (`$249.99 CAD`, as Shopify's shops write their prices with the currency shown;
-/// `¥2,499 JPY`): the code says which currency the sign is. Before, the sign was the
-/// marketplace's dollar and `$249.99 CAD` a price in US dollars.
+/// A family's sign beside an amount whose code is on its other side, one of the
+/// family's (`$249.99 CAD`, as Shopify's shops write their prices with the currency
+/// shown; `¥2,499 JPY`; `SGD4.90 $`): the code says which currency the sign is.
+/// Before, the sign was the marketplace's dollar and `$249.99 CAD` a price in US
+/// dollars.
 fn code_names_the_family(
     chars: &[char],
     markers: &mut [(usize, usize, Currency)],
     families: &[(usize, &'static str)],
 ) {
     let in_number = |c: char| c.is_ascii_digit() || ".,'’ \u{a0}\u{202f}".contains(c);
+    let space = |c: &char| c.is_whitespace();
     for i in 0..markers.len() {
         let (start, end) = (markers[i].0, markers[i].1);
         let Some(&(_, family)) = families.iter().find(|(s, _)| *s == start) else {
             continue;
         };
-        let mut j = end;
-        while j < chars.len() && chars[j].is_whitespace() {
-            j += 1;
-        }
-        if !chars.get(j).is_some_and(char::is_ascii_digit) {
+        // Where the code may start (after the number, the sign before it) or end
+        // (before the number, the sign after it and before no other number).
+        let span = if number_after(chars, end) {
+            let j = end + chars[end..].iter().take_while(|c| space(c)).count();
+            let j = j + chars[j..].iter().take_while(|c| in_number(**c)).count();
+            let k = j - chars[end..j].iter().rev().take_while(|c| space(c)).count();
+            Some((k, j, true))
+        } else if number_before(chars, start) {
+            let j = start - chars[..start].iter().rev().take_while(|c| space(c)).count();
+            let j = j - chars[..j]
+                .iter()
+                .rev()
+                .take_while(|c| in_number(**c))
+                .count();
+            let k = j + chars[j..start].iter().take_while(|c| space(c)).count();
+            Some((j, k, false))
+        } else {
+            None
+        };
+        let Some((from, to, after)) = span else {
             continue;
-        }
-        while j < chars.len() && in_number(chars[j]) {
-            j += 1;
-        }
-        // The spaces the number's loop took, before the code.
-        let mut k = j;
-        while k > end && chars[k - 1].is_whitespace() {
-            k -= 1;
-        }
+        };
         let code = markers.iter().find(|(s, e, c)| {
-            *s >= k
-                && *s <= j
+            let at = if after { *s } else { *e };
+            (from..=to).contains(&at)
                 && *e - *s == 3
                 && !families.iter().any(|(f, _)| f == s)
                 && resolve_family(family, c).as_ref() == Some(c)
@@ -3881,6 +3904,23 @@ impl PriceText {
         !self.chars[second_start..to]
             .iter()
             .any(|c| c.is_alphanumeric())
+    }
+
+    /// The first amount of `found` whose own sign before it and code after it name
+    /// two currencies ([`PriceError::TwoCurrencies`]). A family's sign beside one
+    /// of its codes is one currency (`$249.99 CAD`, `SGD4.90 $`).
+    fn two_currencies(&self, found: &[Found]) -> Option<PriceError> {
+        found.iter().find_map(|f| {
+            let (Some(b), Some(a)) = self.own_markers(f) else {
+                return None;
+            };
+            let (before, after) = (&self.markers[b].2, &self.markers[a].2);
+            (before != after).then(|| PriceError::TwoCurrencies {
+                amount: f.value.to_string(),
+                before: before.clone(),
+                after: after.clone(),
+            })
+        })
     }
 
     /// An amount's own currency: a marker right before it or right after it.
@@ -5256,6 +5296,54 @@ mod tests {
         assert_money("$249.99", "CAD", 24999, "CAD");
         // Another amount's code is no code of this one.
         assert_money("$249.99 + $5 CAD shipping", "USD", 24999, "USD");
+    }
+
+    /// A sign of one currency before the amount and a code of another after it
+    /// (`$249.99 EUR`): read in the sign's (or the marketplace's) currency, a price
+    /// in euros was held to a floor in dollars. A family's sign before one of its
+    /// codes is one currency and still reads.
+    #[test]
+    fn an_amount_between_two_currencies_is_refused() {
+        for text in [
+            "$249.99 EUR",
+            "€249.99 USD",
+            "US$249.99 CAD",
+            "£249.99 EUR",
+            "¥2,499 USD",
+        ] {
+            match read_in(text, "USD") {
+                Err(PriceError::TwoCurrencies { amount, .. }) => {
+                    assert!(!amount.is_empty(), "{text}")
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        for (text, marketplace, amount, currency) in [
+            ("$249.99 MXN", "USD", 24999, "MXN"),
+            ("$249.99 NZD", "USD", 24999, "NZD"),
+            ("$249.99 SGD", "USD", 24999, "SGD"),
+            ("$249.99 HKD", "USD", 24999, "HKD"),
+            ("CA$249.99 CAD", "USD", 24999, "CAD"),
+            ("R$249,99 BRL", "BRL", 24999, "BRL"),
+            ("kr 1 299 DKK", "SEK", 129900, "DKK"),
+            ("¥2,499 CNY", "JPY", 249900, "CNY"),
+            ("CHF 249.99 CHF", "CHF", 24999, "CHF"),
+            ("£249.99 GBP", "USD", 24999, "GBP"),
+            ("€249.99 EUR", "USD", 24999, "EUR"),
+            ("$249.99 AUD", "USD", 24999, "AUD"),
+            ("$2.499 ARS", "USD", 249900, "ARS"),
+            ("$ 1,299 TWD", "USD", 129900, "TWD"),
+            ("Rs 2,499 INR", "USD", 249900, "INR"),
+            ("Rs 2,499 PKR", "USD", 249900, "PKR"),
+            ("249,99 zł PLN", "USD", 24999, "PLN"),
+            ("kr 1 299 SEK", "USD", 129900, "SEK"),
+            ("SGD4.90 $", "USD", 490, "SGD"),
+            ("CAD 249,99 $", "USD", 24999, "CAD"),
+            // A sign before the next amount is that amount's.
+            ("USD 299.99 $249.99", "CAD", 24999, "CAD"),
+        ] {
+            assert_money(text, marketplace, amount, currency);
+        }
     }
 
     /// eBay writes a listing's own currency with a space (`C $189.00`, `AU $149.00`):
