@@ -975,6 +975,14 @@ fn a_multi_buy_alone_is_held_to_the_floor_of_each_item() {
         ("", "3 for $480.00", "480.00", Some(3), None),
         ("", "$159.99 3 for $420.00", "159.99", None, None),
         (
+            "",
+            "$420.00 for 3",
+            "420.00",
+            Some(3),
+            Some("3 × 150.00 USD"),
+        ),
+        ("", "$159.99 or $420.00 for 3", "159.99", None, None),
+        (
             &ld("420.00"),
             "3 for $420.00",
             "420.00",
@@ -1009,7 +1017,7 @@ fn a_multi_buy_alone_is_held_to_the_floor_of_each_item() {
             }
             (Some(times), Some(detail)) => assert!(
                 detail.contains(&format!("({times}: the price box says \""))
-                    && detail.contains(" for\")"),
+                    && (detail.contains(" for\")") || detail.contains("\"for 3\")")),
                 "{box_text}: {detail}"
             ),
             (want, got) => panic!("{head}{box_text}: below the floor {want:?}, found {got:?}"),

@@ -1835,14 +1835,54 @@ const OTHER_OFFER_AFTER: &[&str] = &[
 /// 30 €`): `2 for`. A count past `u32` is [`u32::MAX`] (still several).
 fn multi_buy_before(before: &str) -> Option<MultiBuy> {
     let b = before.trim_end_matches(|c: char| !c.is_alphanumeric());
-    ["for", "für", "pour", "por", "per"].iter().find_map(|w| {
-        let rest = b.strip_suffix(w)?.strip_suffix(' ')?.trim_end();
-        let digits = &rest[rest.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
-        (!digits.is_empty()).then(|| MultiBuy {
+    // `3件¥600`: Chinese shops write the count right before the price, no space.
+    ["for", "für", "pour", "por", "per", "件"]
+        .iter()
+        .find_map(|w| {
+            let rest = b.strip_suffix(w)?;
+            let rest = match *w {
+                "件" => rest,
+                _ => rest.strip_suffix(' ')?,
+            }
+            .trim_end();
+            let digits = &rest[rest.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
+            (!digits.is_empty()).then(|| MultiBuy {
+                count: digits.parse().unwrap_or(u32::MAX),
+                words: format!("{digits}{}{w}", if *w == "件" { "" } else { " " }),
+            })
+        })
+}
+
+/// What after an amount makes it a multi-buy's price (`$600 for 3`, `$600 for 3
+/// items`): `for 3`. Not a term (`$49.99 for 12 months`), a plan (`$19.99 for
+/// 2-year protection`) or anything else the count is of.
+fn multi_buy_after(after: &str) -> Option<MultiBuy> {
+    let a = after.trim_start_matches(|c: char| !c.is_alphanumeric());
+    ["for", "für", "pour", "por"].iter().find_map(|w| {
+        let rest = a.strip_prefix(w)?.strip_prefix(' ')?.trim_start();
+        let digits =
+            &rest[..rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len()];
+        let tail = rest[digits.len()..].trim_start();
+        let next = tail
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let of_items = next.is_empty() && !tail.starts_with('-')
+            || [
+                "items", "pieces", "pcs", "units", "stück", "pièces", "unidades",
+            ]
+            .contains(&next);
+        (!digits.is_empty() && of_items).then(|| MultiBuy {
             count: digits.parse().unwrap_or(u32::MAX),
-            words: format!("{digits} {w}"),
+            words: format!("{w} {digits}"),
         })
     })
+}
+
+/// Amount `i` of `list` as a multi-buy's price, by the words before it (`3 for
+/// $600`) or after it (`$600 for 3`).
+fn multi_buy_of(t: &PriceText, i: usize, list: &[Found]) -> Option<MultiBuy> {
+    multi_buy_before(&t.before(i, list)).or_else(|| multi_buy_after(&t.after(i, list)))
 }
 
 /// The most items a multi-buy's price is read as being for (`50 for $20` is a
@@ -1856,7 +1896,7 @@ fn for_several(t: &PriceText, kept: &[Found]) -> Option<MultiBuy> {
     let low = kept.iter().map(|f| f.value).min()?;
     let mut at_low = (0..kept.len())
         .filter(|&i| kept[i].value == low)
-        .map(|i| multi_buy_before(&t.before(i, kept)));
+        .map(|i| multi_buy_of(t, i, kept));
     let first = at_low.next()??;
     (at_low.all(|m| m.is_some_and(|m| m.count == first.count))
         && (2..=MOST_FOR_SEVERAL).contains(&first.count))
@@ -3127,7 +3167,7 @@ fn more_than_the_item(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>
     // the price, the price of several: compared with one item's floor it can
     // miss a violation, never make one up.
     leave_out(kept, "multi-buy offers", why, |i, l| {
-        multi_buy_before(&t.before(i, l)).is_some()
+        multi_buy_of(t, i, l).is_some()
     })
 }
 
@@ -4748,6 +4788,7 @@ mod tests {
             "trade-in",
         ),
         ("$99.99 2 for $150", "USD", "99.99", "multi-buy"),
+        ("$99.99 or $150 for 2", "USD", "99.99", "multi-buy"),
         // Sums written out, checked by adding: the first amount added is the
         // item's, the total of what is taken off is the price.
         (
@@ -5296,6 +5337,29 @@ mod tests {
         assert_money("$249.99", "CAD", 24999, "CAD");
         // Another amount's code is no code of this one.
         assert_money("$249.99 + $5 CAD shipping", "USD", 24999, "USD");
+    }
+
+    /// A multi-buy alone in the box is the price of several, its count written
+    /// before the amount or after it (`$600 for 3`: read as one item's price, three
+    /// at 200 under a floor of 250 were no violation). A term or a plan's length
+    /// after `for` is no count of items.
+    #[test]
+    fn a_multi_buy_is_read_with_its_count_before_or_after() {
+        for (text, count) in [
+            ("3 for $600", Some(3)),
+            ("$600 for 3", Some(3)),
+            ("$600.00 for 3 items", Some(3)),
+            ("600,00 € für 3", Some(3)),
+            ("3件¥600", Some(3)),
+            ("¥600", None),
+            ("$49.99 for 12 months", None),
+            ("$19.99 for 2-year protection", None),
+            ("$600 for 3 day shipping", None),
+            ("$600", None),
+        ] {
+            let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.for_several.map(|m| m.count), count, "{text}");
+        }
     }
 
     /// A sign of one currency before the amount and a code of another after it
