@@ -235,16 +235,16 @@ pub enum PriceError {
         "holds {0} amounts, more than a price box shows ({MAX_AMOUNTS} at most): the selector names more than the price box (a list or a rail?)"
     )]
     TooManyAmounts(usize),
-    /// An amount between a sign and a code of two currencies (`€249.99 USD`,
-    /// `$249.99 EUR`): which one is asked the page does not say. Read in the
+    /// An amount with a sign and a code of two currencies (`€249.99 USD`,
+    /// `$249.99 EUR`, `249,99 € USD`): which one is asked the page does not say. Read in the
     /// marketplace's currency, a price in euros was held to a floor in dollars.
     #[error(
-        "writes `{amount}` between the signs of two currencies ({before} and {after}): which is asked, the page does not say"
+        "writes `{amount}` with the signs of two currencies ({first} and {second}): which is asked, the page does not say"
     )]
     TwoCurrencies {
         amount: String,
-        before: Currency,
-        after: Currency,
+        first: Currency,
+        second: Currency,
     },
 }
 
@@ -3789,6 +3789,12 @@ fn code_names_the_family(
             let j = j + chars[j..].iter().take_while(|c| in_number(**c)).count();
             let k = j - chars[end..j].iter().rev().take_while(|c| space(c)).count();
             Some((k, j, true))
+        } else if number_before(chars, start)
+            && let k = end + chars[end..].iter().take_while(|c| space(c)).count()
+            && markers.iter().any(|(s, e, _)| *s == k && *e - *s == 3)
+        {
+            // `249.99 $ CAD`: the code right after the sign.
+            Some((k, k, true))
         } else if number_before(chars, start) {
             let j = start - chars[..start].iter().rev().take_while(|c| space(c)).count();
             let j = j - chars[..j]
@@ -3951,14 +3957,30 @@ impl PriceText {
     /// of its codes is one currency (`$249.99 CAD`, `SGD4.90 $`).
     fn two_currencies(&self, found: &[Found]) -> Option<PriceError> {
         found.iter().find_map(|f| {
-            let (Some(b), Some(a)) = self.own_markers(f) else {
-                return None;
-            };
-            let (before, after) = (&self.markers[b].2, &self.markers[a].2);
-            (before != after).then(|| PriceError::TwoCurrencies {
+            let (before, after) = self.own_markers(f);
+            // `249,99 € USD`: a code right after the amount's own sign, before no
+            // number, is said of it too.
+            let trailing = after.and_then(|a| {
+                let end = self.markers[a].1;
+                let k = end
+                    + self.chars[end..]
+                        .iter()
+                        .take_while(|c| c.is_whitespace())
+                        .count();
+                self.markers
+                    .iter()
+                    .position(|(s, e, _)| *s == k && !number_after(&self.chars, *e))
+            });
+            let mut said = [before, after, trailing]
+                .into_iter()
+                .flatten()
+                .map(|k| &self.markers[k].2);
+            let first = said.next()?;
+            let other = said.find(|c| *c != first)?;
+            Some(PriceError::TwoCurrencies {
                 amount: f.value.to_string(),
-                before: before.clone(),
-                after: after.clone(),
+                first: first.clone(),
+                second: other.clone(),
             })
         })
     }
@@ -5402,6 +5424,8 @@ mod tests {
             ("249,99 zł PLN", "USD", 24999, "PLN"),
             ("kr 1 299 SEK", "USD", 129900, "SEK"),
             ("SGD4.90 $", "USD", 490, "SGD"),
+            ("249.99 $ CAD", "USD", 24999, "CAD"),
+            ("249,99 € EUR", "USD", 24999, "EUR"),
             ("CAD 249,99 $", "USD", 24999, "CAD"),
             // A sign before the next amount is that amount's.
             ("USD 299.99 $249.99", "CAD", 24999, "CAD"),
