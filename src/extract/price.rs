@@ -2505,7 +2505,20 @@ fn read_text(
     } else {
         currency_of(text, hints, default)
     };
-    let found = numbers_at(&t.chars, hints.decimal_separator, currency.minor_units())?;
+    let mut found = numbers_at(&t.chars, hints.decimal_separator, currency.minor_units())?;
+    // The marketplace's code named in words, no amount's own (`€249.99 Prices shown
+    // in USD`): the amounts' own currency is the text's. Read in the marketplace's,
+    // a price in euros was one in dollars.
+    let own = |f: &Found| t.own_currency(f);
+    let mut currency = currency;
+    if !found.iter().any(|f| own(f).as_ref() == Some(&currency))
+        && let Some(c) = found.iter().find_map(own)
+    {
+        if c.minor_units() != currency.minor_units() {
+            found = numbers_at(&t.chars, hints.decimal_separator, c.minor_units())?;
+        }
+        currency = c;
+    }
     if found.len() > MAX_AMOUNTS {
         return Err(PriceError::TooManyAmounts(found.len()));
     }
@@ -3782,6 +3795,8 @@ fn code_names_the_family(
         let Some(&(_, family)) = families.iter().find(|(s, _)| *s == start) else {
             continue;
         };
+        // Right before the sign (`NZD $100.70`, `SGD$4.90`): where the code may end.
+        let before_sign = start - chars[..start].iter().rev().take_while(|c| space(c)).count();
         // Where the code may start (after the number, the sign before it) or end
         // (before the number, the sign after it and before no other number).
         let span = if number_after(chars, end) {
@@ -3796,27 +3811,31 @@ fn code_names_the_family(
             // `249.99 $ CAD`: the code right after the sign.
             Some((k, k, true))
         } else if number_before(chars, start) {
-            let j = start - chars[..start].iter().rev().take_while(|c| space(c)).count();
-            let j = j - chars[..j]
-                .iter()
-                .rev()
-                .take_while(|c| in_number(**c))
-                .count();
+            let j = before_sign
+                - chars[..before_sign]
+                    .iter()
+                    .rev()
+                    .take_while(|c| in_number(**c))
+                    .count();
             let k = j + chars[j..start].iter().take_while(|c| space(c)).count();
             Some((j, k, false))
         } else {
             None
         };
-        let Some((from, to, after)) = span else {
-            continue;
-        };
-        let code = markers.iter().find(|(s, e, c)| {
-            let at = if after { *s } else { *e };
-            (from..=to).contains(&at)
-                && *e - *s == 3
+        let of_family = |s: &usize, e: &usize, c: &Currency| {
+            *e - *s == 3
                 && !families.iter().any(|(f, _)| f == s)
                 && resolve_family(family, c).as_ref() == Some(c)
-        });
+        };
+        let code = markers
+            .iter()
+            .find(|(s, e, c)| number_after(chars, end) && *e == before_sign && of_family(s, e, c))
+            .or_else(|| {
+                let (from, to, after) = span?;
+                markers.iter().find(|(s, e, c)| {
+                    (from..=to).contains(if after { s } else { e }) && of_family(s, e, c)
+                })
+            });
         if let Some((_, _, c)) = code {
             markers[i].2 = c.clone();
         }
@@ -5426,6 +5445,13 @@ mod tests {
             ("SGD4.90 $", "USD", 490, "SGD"),
             ("249.99 $ CAD", "USD", 24999, "CAD"),
             ("249,99 € EUR", "USD", 24999, "EUR"),
+            // The marketplace's code in words is no amount's currency.
+            ("€249.99 Prices shown in USD", "USD", 24999, "EUR"),
+            ("Price: €249.99. Switch to USD", "USD", 24999, "EUR"),
+            ("£199.00 Switch to USD", "USD", 19900, "GBP"),
+            ("NZD $100.70", "USD", 10070, "NZD"),
+            ("SGD$4.90", "USD", 490, "SGD"),
+            ("€249.99 (USD 270.00)", "USD", 27000, "USD"),
             ("CAD 249,99 $", "USD", 24999, "CAD"),
             // A sign before the next amount is that amount's.
             ("USD 299.99 $249.99", "CAD", 24999, "CAD"),
