@@ -2523,6 +2523,7 @@ fn read_text(
         return Err(PriceError::TooManyAmounts(found.len()));
     }
     t.sum = written_sum(&t.chars, &found);
+    t.found.clone_from(&found);
     let mut why = Vec::new();
     if let Some(e) = estimate {
         why.push(format!("left out a converted estimate: {e}"));
@@ -3259,7 +3260,9 @@ fn saving_after_after(before: &str, after: &str) -> bool {
 /// Is amount `i` of `l` one instalment of a pay-later offer (`4 x $22.50`, `$8.33 x
 /// 12 months`, `월 10,750원`)?
 fn is_instalment(t: &PriceText, i: usize, l: &[Found]) -> bool {
-    let before = t.before(i, l);
+    // A pay-later label before an amount already left out is that amount's:
+    // `Pay in 4 on purchases of $30 $149.99` refused the price as an instalment.
+    let before = t.since_left_out(i, l).unwrap_or_else(|| t.before(i, l));
     has_word(&before, INSTALMENT_WORDS)
         || times_before(&before)
         || monthly_before(&before)
@@ -3859,6 +3862,8 @@ struct PriceText {
     breaks: Vec<(usize, u16)>,
     /// The sum the text writes out, if any ([`written_sum`]).
     sum: Option<WrittenSum>,
+    /// Every amount found in it, before any was left out.
+    found: Vec<Found>,
 }
 
 impl PriceText {
@@ -3915,6 +3920,7 @@ impl PriceText {
             percents: Default::default(),
             breaks: Vec::new(),
             sum: None,
+            found: Vec::new(),
         }
     }
 
@@ -4002,6 +4008,26 @@ impl PriceText {
                 second: other.clone(),
             })
         })
+    }
+
+    /// The text (lowercased) between amount `i` of `list` and the end of the last
+    /// amount with a currency of its own that stands before it and was left out of
+    /// `list`, if any: the words before `i` that can be its own.
+    fn since_left_out(&self, i: usize, list: &[Found]) -> Option<String> {
+        let from = i.checked_sub(1).map_or(0, |p| list[p].end);
+        let end = self
+            .found
+            .iter()
+            .filter(|f| f.start >= from && f.end <= list[i].start)
+            .filter(|f| self.own_currency(f).is_some())
+            .map(|f| f.end)
+            .max()?;
+        Some(
+            self.chars[end..list[i].start]
+                .iter()
+                .collect::<String>()
+                .to_lowercase(),
+        )
     }
 
     /// An amount's own currency: a marker right before it or right after it.
@@ -4699,6 +4725,19 @@ mod tests {
             "instalments",
         ),
         ("$89.99 or 4 x $22.50", "USD", "89.99", "instalments"),
+        // Afterpay's line before the price: the label is its threshold's.
+        (
+            "Pay in 4 interest-free payments on purchases of $30-$1,500 with Afterpay $149.99",
+            "USD",
+            "149.99",
+            "spending thresholds",
+        ),
+        (
+            "Pay in 4 on purchases of $30 $149.99",
+            "USD",
+            "149.99",
+            "spending thresholds",
+        ),
         ("$99.99 ($8.33 x 12 months)", "USD", "99.99", "instalments"),
         ("$99.99 or $8.33 a month", "USD", "99.99", "instalments"),
         (
