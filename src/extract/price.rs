@@ -2532,6 +2532,10 @@ fn read_text(
         return Err(e);
     }
     let mut kept = t.in_currency(&found, &currency, &mut why);
+    t.elsewhere = (found.iter())
+        .filter(|f| t.own_currency(f).is_some_and(|c| c != currency))
+        .copied()
+        .collect();
     kept = no_amounts_at_all(&t, kept, &mut why);
     kept = on_the_marketplaces_vat_basis(&t, kept, vat, &mut why)?;
     // Unit prices ("4,36 € / 100 ml", "$2.50 per oz") are not the listing's price.
@@ -3864,6 +3868,8 @@ struct PriceText {
     sum: Option<WrittenSum>,
     /// Every amount found in it, before any was left out.
     found: Vec<Found>,
+    /// The amounts in another currency than the one read ([`PriceText::next_of`]).
+    elsewhere: Vec<Found>,
 }
 
 impl PriceText {
@@ -3921,6 +3927,7 @@ impl PriceText {
             breaks: Vec::new(),
             sum: None,
             found: Vec::new(),
+            elsewhere: Vec::new(),
         }
     }
 
@@ -4260,18 +4267,44 @@ impl PriceText {
     /// Words in an element with the next amount and not with this one are not among
     /// them ([`PriceText::owners`]).
     fn after(&self, i: usize, list: &[Found]) -> String {
-        let end = list.get(i + 1).map_or(self.chars.len(), |n| {
+        let next = self.next_of(i, list);
+        let end = next.map_or(self.chars.len(), |n| {
             if list[i].end <= n.start {
                 self.owners(list[i].end, n.start).0
             } else {
                 n.start
             }
         });
-        let (from, end) = self.between_signs(list.get(i), list.get(i + 1), list[i].end, end);
+        let (from, end) = self.between_signs(list.get(i), next.as_ref(), list[i].end, end);
         self.chars[from..end]
             .iter()
             .collect::<String>()
             .to_lowercase()
+    }
+
+    /// The amount after amount `i` of `list`: the next of `list`, or one in another
+    /// currency (left out of it), if nearer. Words never reach past such an amount:
+    /// `$249.99 Delivery £5.99` with the pounds left out read "delivery" as the
+    /// 249.99's, and refused the price as shipping.
+    fn next_of(&self, i: usize, list: &[Found]) -> Option<Found> {
+        let left_out = (self.elsewhere.iter())
+            .find(|f| f.start >= list[i].end && !list.iter().any(|l| l.start == f.start));
+        match (list.get(i + 1), left_out) {
+            (Some(n), Some(o)) if o.start < n.start => Some(*o),
+            (Some(n), _) => Some(*n),
+            (None, o) => o.copied(),
+        }
+    }
+
+    /// The amount before amount `i` of `list`, as [`PriceText::next_of`].
+    fn previous_of(&self, i: usize, list: &[Found]) -> Option<Found> {
+        let left_out = (self.elsewhere.iter().rev())
+            .find(|f| f.end <= list[i].start && !list.iter().any(|l| l.start == f.start));
+        match (i.checked_sub(1).map(|p| list[p]), left_out) {
+            (Some(p), Some(o)) if o.end > p.end => Some(*o),
+            (Some(p), _) => Some(p),
+            (None, o) => o.copied(),
+        }
     }
 
     /// `from..to` without the currency marker that is amount `left`'s own after it
@@ -4356,7 +4389,7 @@ impl PriceText {
                 })
         };
         let label = labels_next.iter().any(names_next) || ends_with_colon(&after);
-        if i + 1 < list.len() && label && !ends_here {
+        if self.next_of(i, list).is_some() && label && !ends_here {
             return false;
         }
         starts_with_word(&after, words)
@@ -4385,14 +4418,14 @@ impl PriceText {
     /// Words in an element with the amount before and not with this one are not
     /// among them ([`PriceText::owners`]).
     fn before(&self, i: usize, list: &[Found]) -> String {
-        let start = match i.checked_sub(1).map(|p| &list[p]) {
+        let previous = self.previous_of(i, list);
+        let start = match previous {
             Some(p) if p.end <= list[i].start => self.owners(p.end, list[i].start).1,
             Some(p) => p.end,
             None => 0,
         };
-        let previous = i.checked_sub(1).map(|p| &list[p]);
         let (start, end) = self.between_signs(
-            previous,
+            previous.as_ref(),
             Some(&list[i]),
             start.min(list[i].start),
             list[i].start,
@@ -4402,7 +4435,7 @@ impl PriceText {
             .collect::<String>()
             .to_lowercase();
         match words.rsplit([',', ';', '、']).next() {
-            Some(last) if i > 0 => last.to_string(),
+            Some(last) if previous.is_some() => last.to_string(),
             _ => words,
         }
     }
@@ -4869,6 +4902,14 @@ mod tests {
         ),
         ("$99.99 2 for $150", "USD", "99.99", "multi-buy"),
         ("$99.99 or $150 for 2", "USD", "99.99", "multi-buy"),
+        // Words never reach past an amount in another currency: `Delivery` is the
+        // pounds' label, not the price's.
+        (
+            "Price $249.99 Delivery £5.99",
+            "USD",
+            "249.99",
+            "another currency: 5.99 GBP",
+        ),
         // Sums written out, checked by adding: the first amount added is the
         // item's, the total of what is taken off is the price.
         (
