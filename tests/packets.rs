@@ -113,6 +113,8 @@ async fn packets_of_every_format_hold_the_forms_fields_and_verify() {
     }
     let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
     assert!(cover.contains("Report a Violation") && cover.contains("high priority"));
+    // The scan is stamped with demo night 0's date: the cover says so.
+    assert!(cover.contains("scans were stamped with"));
 
     // eBay VeRO, with the API request body.
     let a1 = case_of(&store, "bidbay", "a1-deals-hk");
@@ -1365,6 +1367,17 @@ async fn each_observed_price_is_sworn_only_for_the_days_it_was_seen() {
             continue;
         };
         let m = manifest(&p.dir);
+        // The nights are stamped 2026-11-01 on; the pages were fetched today: the
+        // cover says the "seen" days are the scans' dates, and when pages came.
+        let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+        let fetched = format!("was fetched {}", chrono::Utc::now().format("%Y-%m"));
+        assert!(
+            cover.contains(
+                "the dates the scans were stamped with, not the days the pages were fetched"
+            ) && cover.contains(&fetched),
+            "{}: the cover passes stamped dates for fetch days",
+            c.id
+        );
         // The English forms (tmart's Chinese form says the same in Chinese).
         if !m.fields.iter().any(|f| f.id == "observed") {
             continue;
@@ -1438,4 +1451,26 @@ async fn each_observed_price_is_sworn_only_for_the_days_it_was_seen() {
         checked > 0 && moved > 0,
         "checked {checked} sentences, {moved} packets with a moved price"
     );
+}
+
+/// A scan dated the day it ran (the nightly job's): the "seen" days are the days
+/// the pages were fetched, and the cover says nothing of stamped dates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unstamped_scan_s_seen_days_are_its_fetch_days() {
+    let (_server, mut config) = forms_demo().await;
+    config.override_render(brandguard::config::RenderMode::Never);
+    let (dir, store) = common::fresh_store();
+    brandguard::scan::run(&config, &store, brandguard::scan::ScanOptions::default())
+        .await
+        .expect("scan runs");
+    let out = dir.path().join("packets");
+    std::fs::create_dir_all(&out).unwrap();
+    let lxr = case_of(&store, "shopusa", "lxr");
+    let p = packet::build(&config, &store, &lxr.id, None, &out).unwrap();
+    let cover = std::fs::read_to_string(p.dir.join("cover.html")).unwrap();
+    assert!(!cover.contains("scans were stamped with"));
+    let m = manifest(&p.dir);
+    let (observed, _) = value(&m, "observed");
+    let today = chrono::Utc::now().format("%Y-%m").to_string();
+    assert!(observed.contains(&format!("(seen {today}")), "{observed}");
 }

@@ -346,6 +346,27 @@ fn seen_span(e: &Evidence) -> (chrono::DateTime<Utc>, chrono::DateTime<Utc>) {
     )
 }
 
+/// The days the listing's pages were fetched, where a scan that saw it was
+/// stamped with another date than the day it ran (`brandguard demo` stamps its
+/// simulated nights 2026-11-01, …): the "seen" days are then the scans' dates, and
+/// the cover says so rather than let them pass for the days the pages were fetched.
+/// A day's grace: a night's scan runs past midnight.
+fn fetched_otherwise(e: &Evidence) -> Option<serde_json::Value> {
+    let stamped = |o: &&Observation| {
+        o.observed_at
+            .is_some_and(|at| (at - o.page.received_at).num_hours().abs() > 24)
+    };
+    if !e.observations.iter().any(|o| stamped(&o)) {
+        return None;
+    }
+    let days = e.observations.iter().map(|o| o.page.received_at);
+    let (from, to) = (days.clone().min()?, days.max()?);
+    Some(serde_json::json!({
+        "from": from.format("%Y-%m-%d").to_string(),
+        "to": to.format("%Y-%m-%d").to_string(),
+    }))
+}
+
 /// The listing's folder inside the packet: `evidence/MARKETPLACE-ID`.
 fn folder_of(e: &Evidence) -> String {
     let first = &e.records[0].finding;
@@ -569,6 +590,7 @@ fn describe(
         "floor": floor,
         "first_seen": first_seen.format("%Y-%m-%d").to_string(),
         "last_seen": last_seen.format("%Y-%m-%d").to_string(),
+        "fetched_otherwise": fetched_otherwise(e),
         "kinds": kinds,
         "details": e.records.iter().map(|r| terminal(&r.finding.detail, MAX_TEXT)).collect::<Vec<_>>(),
         "captures": caps,
