@@ -1978,6 +1978,18 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "price elsewhere",
     "streichpreis",
     "prix de référence",
+    // `Prix de base 299,99 € 249,99 €`, `Listenpreis`, `precio de lista`: made "the
+    // lowest of 2 prices … which variant sells at it".
+    "prix de base",
+    "prix public",
+    "prix habituel",
+    "precio de lista",
+    "precio regular",
+    "listenpreis",
+    "empf. vk",
+    "normale prijs",
+    "prezzo pieno",
+    "prezzo precedente",
     "ancien prix",
     "precio anterior",
     "precio original",
@@ -6890,6 +6902,47 @@ mod tests {
                     "USD",
                     24999,
                     "the lowest of 2 prices: 249.99, 299.99",
+                ),
+            ],
+            &[],
+        );
+    }
+
+    /// Reference prices in more languages (each made "the lowest of 2 prices …
+    /// which variant sells at it, the page does not say").
+    #[test]
+    fn reference_prices_named_in_more_languages() {
+        assert_readings(
+            &[
+                (
+                    "Prix de base 299,99 € 249,99 €",
+                    "EUR",
+                    24999,
+                    "reference prices: 299.99",
+                ),
+                (
+                    "Listenpreis: 299,99 € 249,99 €",
+                    "EUR",
+                    24999,
+                    "reference prices: 299.99",
+                ),
+                (
+                    "$249.99 Precio de lista: $299.99",
+                    "MXN",
+                    24999,
+                    "reference prices: 299.99",
+                ),
+                (
+                    "€ 249,99 Normale prijs € 299,99",
+                    "EUR",
+                    24999,
+                    "reference prices: 299.99",
+                ),
+                (
+                    "249,99 € Prezzo precedente 299,99 €",
+                    "EUR",
+                    24999,
+                    "reference prices: 299.99",
                 ),
             ],
             &[],
