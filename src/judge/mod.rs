@@ -102,9 +102,29 @@ const PRICE_SIGNAL: &str = "price ";
 /// The grounds of a `suspected_counterfeit` finding beyond its price: counterfeit
 /// words on the page, impersonation, misbranding (its detail's signals, the price
 /// signal left out). Empty for a finding flagged by price alone.
+///
+/// Signals are joined by `; `, and a price signal's choice in parentheses may hold
+/// one too (`price 59.99 USD (a price only some buyers pay …; the lowest price for
+/// every buyer: 249.99) is under 50% of the floor`): split everywhere, its two
+/// halves were two grounds, and a price alone made a sworn counterfeit claim. So
+/// signals are split only outside parentheses.
 pub fn counterfeit_grounds(detail: &str) -> Vec<&str> {
-    detail
-        .split("; ")
+    let mut signals = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in detail.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ';' if depth == 0 && detail[i + 1..].starts_with(' ') => {
+                signals.push(&detail[start..i]);
+                start = i + 2;
+            }
+            _ => {}
+        }
+    }
+    signals.push(&detail[start..]);
+    signals
+        .into_iter()
         .filter(|s| {
             let price_only = s.starts_with(PRICE_SIGNAL) && s.ends_with("of the floor");
             !s.is_empty() && !price_only
@@ -652,5 +672,27 @@ impl Judging<'_> {
             .filter(|w| matching::calls_it(&t, &fold(w)))
             .map(|w| format!("{}{w}{}", TITLE_WORD.0, TITLE_WORD.1))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counterfeit_grounds;
+
+    /// A price signal whose choice holds `; ` is still one price signal: split
+    /// there, its halves were two grounds and a price alone made a sworn
+    /// counterfeit claim.
+    #[test]
+    fn a_price_signal_is_one_signal_whatever_its_choice_holds() {
+        let price = "price 59.99 USD (a price only some buyers pay, as the page says (\"members\"); the lowest price for every buyer: 249.99) is under 50% of the floor";
+        assert!(counterfeit_grounds(price).is_empty(), "{price}");
+        let both = format!("title contains \"replica\"; {price}");
+        assert_eq!(counterfeit_grounds(&both), ["title contains \"replica\""]);
+        let after = format!("{price}; title contains \"replica\"");
+        assert_eq!(counterfeit_grounds(&after), ["title contains \"replica\""]);
+        assert_eq!(
+            counterfeit_grounds("price 9.99 USD is under 50% of the floor"),
+            Vec::<&str>::new()
+        );
     }
 }
