@@ -1285,6 +1285,14 @@ const SAVING_AFTER: &[&str] = &[
     "di sconto",
     // `$149.99 after $30 instant savings` read 30 USD.
     "instant savings",
+    // `$249.99 Get up to $100 trade-in credit`: "the lowest of 2 prices" was 100.
+    "trade-in credit",
+    "trade in credit",
+    "in trade-in credit",
+    "trade-in value",
+    "in credit",
+    "credit toward",
+    "credit towards",
     "in savings",
     "savings",
     "instant rebate",
@@ -2141,9 +2149,18 @@ fn taken_off_by_a_percent(t: &PriceText, i: usize, l: &[Found]) -> bool {
     })
 }
 
-/// The amounts right beside amount `i` (nothing but their signs between) lower than it.
+/// The amounts right beside amount `i` (nothing but their signs between, or the
+/// first's `/each`: Home Depot's `$249.99 /each $299.99 Save $50.00`) lower than it.
 fn lower_beside<'l>(t: &PriceText, i: usize, l: &'l [Found]) -> impl Iterator<Item = &'l Found> {
-    let beside = |k: usize| t.after(k, l).trim().is_empty();
+    let beside = |k: usize| {
+        let after = t.after(k, l);
+        let w = after
+            .trim()
+            .trim_start_matches('/')
+            .trim()
+            .trim_end_matches('.');
+        w.is_empty() || w == "each" || w == "ea"
+    };
     let neighbours = [
         i.checked_sub(1).filter(|k| beside(*k)),
         (i + 1 < l.len() && beside(i)).then_some(i + 1),
@@ -2589,8 +2606,15 @@ fn read_text(
     // a pack's price per item (Walmart's "$9.97 $0.42/ea"). Left out with the
     // measures above, it took the listing's price with it where the rest was a
     // former price ("US $149.99/ea Was US $199.99": "holds only former prices").
+    // A pack's price is several of its items' (at least half again as much): beside
+    // a price barely above it (`$249.99 /each $299.99 Save $50.00`, Home Depot's
+    // box with the former price unnamed), "/each" names the listing's own unit and
+    // the price; left out, the former price was read.
     kept = leave_out(kept, "unit prices", &mut why, |i, l| {
-        unit(i, l) == Some(Unit::Item)
+        let pack_beside = l
+            .iter()
+            .any(|f| f.value * Decimal::new(2, 0) >= l[i].value * Decimal::new(3, 0));
+        unit(i, l) == Some(Unit::Item) && pack_beside
     });
     kept = not_a_sum_s_parts(&t, kept, &mut why);
     let on_condition = on_a_condition(&t, &mut kept, &mut why);
@@ -4914,6 +4938,12 @@ mod tests {
         ),
         ("$99.99 2 for $150", "USD", "99.99", "multi-buy"),
         ("$99.99 or $150 for 2", "USD", "99.99", "multi-buy"),
+        (
+            "$249.99 Get up to $100 trade-in credit",
+            "USD",
+            "249.99",
+            "savings",
+        ),
         // Words never reach past an amount in another currency: `Delivery` is the
         // pounds' label, not the price's.
         (
@@ -5441,6 +5471,12 @@ mod tests {
             ("US $8.00 / piece Was US $10.00", "USD", 800),
             ("¥99/件 原价¥129", "CNY", 9900),
             ("US $149.99/ea", "USD", 14999),
+            // Home Depot's box: the former price unnamed, the saving its difference.
+            (
+                "$249.99 /each $299.99 Save $50.00 (17%) Limit 5 per order",
+                "USD",
+                24999,
+            ),
             // Per item beside the pack's price, and measures beside anything, go.
             ("Now $9.97 $0.42/ea Was $12.99", "USD", 997),
             ("$29.99 ($1.00/Count)", "USD", 2999),
@@ -5451,6 +5487,9 @@ mod tests {
             assert_eq!(r.money.amount, Decimal::new(want, 2), "{text}: {:?}", r.why);
             assert!(r.among.is_empty(), "{text}: {:?}", r.among);
         }
+        // Beside a price barely above it, no pack's: "/each" is the listing's own
+        // (the other was read, a former price, where it was left out).
+        assert_money("$249.99 /each $299.99", "USD", 24999, "USD");
     }
 
     /// Shops showing the currency write its code after a dollar, yen or krona sign
