@@ -411,6 +411,20 @@ fn a_seller_box_s_words_are_no_part_of_the_seller_s_name() {
         identity.contains("the name imitates distributor Huaqiang Electronics"),
         "{identity}"
     );
+    // eBay's badge before the name and feedback count after it, Amazon's "Ships
+    // from X." before the label.
+    for printed in [
+        "Top Rated Plus 华强电子 (2,031) 99.2% positive over last 12 months",
+        "Ships from Shenzhen. Sold by 华强电子 |",
+    ] {
+        let page = format!(
+            r#"<meta charset="utf-8"><h1 class="tb-title">Acme X1 耳机 无线降噪</h1>
+            <div class="tb-price"><span class="price-now">¥1,499.00</span></div>
+            <a class="shop-name" data-shop-id="hq0000">{printed}</a>"#
+        );
+        let v = common::extract_on(page.as_bytes(), "tmart", "http://127.0.0.1:1/detail/1.html");
+        assert_eq!(v["listing"]["seller"]["name"], "华强电子", "{printed}");
+    }
 }
 
 /// A saved page is read as of when it was captured (`--captured`): its structured

@@ -19,6 +19,11 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?xi)
         ^\s*
+        # Amazon's `Ships from Amazon. Sold by Foo`, eBay's badge before the name.
+        (?P<lead>
+            ships\ from\ (?:\S+\ ){0,2}?\S+?\.\s+
+          | top\ rated\ (?:plus|seller)\s+
+        )?
         (?P<label>
             # Phrases, before the name with or without a colon.
             (?: ships\ from\ and\ sold\ by | sold\ and\ shipped\ by | sold\ &\ shipped\ by
@@ -27,7 +32,8 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | venduto\ da )
             (?: \s*[:：]\s* | \s+ )
             # Single words, only with a colon: "Store Brand Outlet" is a name.
-          | (?: seller | store | shop | merchant | vendor | verkäufer | vendeur | vendedor
+          | (?: (?:pro|professional|private|business|verified)\ seller | seller\ name
+              | seller | store | shop | merchant | vendor | verkäufer | vendeur | vendedor
               | venditore | 卖家 | 店铺 | 出品者 | 販売元 )
             \s*[:：]\s*
         )?
@@ -36,7 +42,10 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
             (?: \s*,?\s+ (?: and\ fulfill?ed\ by | and\ ships\ from | fulfill?ed\ by
                          | und\ versand\ durch | et\ expédié\ par | e\ spedito\ da ) \s.*
               | \s*\( [^()]* (?: ★ | ☆ | rating | review | feedback | % | stars? ) [^()]* \)
-              | \s+ \d{1,3}(?:[.,]\d+)?\s?% \s+ positive (?:\s+ feedback)?
+              | \s+ \d{1,3}(?:[.,]\d+)?\s?% \s+ positive\b .*
+              # eBay's feedback count (`foo (2,031)`), a separator left at the end.
+              | \s*\( \s* \d[\d.,]* \s* \)
+              | \s* [|·•]
               | \s+ \d(?:[.,]\d)? \s+ out\ of\ 5(?:\s+stars)?
               | \s+ top\ rated(?:\s+(?:seller|plus))?
               | \s* \(? opens\ in\ a\ new\ (?:window|tab) \)?
@@ -52,7 +61,7 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) fn without_box_words(name: &str) -> Option<(String, Vec<String>)> {
     let caps = BOX_WORDS.captures(name)?;
     let bare = caps.name("name")?.as_str().trim();
-    let said: Vec<String> = ["label", "tail"]
+    let said: Vec<String> = ["lead", "label", "tail"]
         .into_iter()
         .filter_map(|g| caps.name(g))
         .map(|m| {
@@ -100,6 +109,23 @@ mod tests {
             ("Merchant Goods Co", None),
             ("Store Brand Outlet", None),
             ("Store: Foo Outlet", Some("Foo Outlet")),
+            (
+                "Ships from Amazon. Sold by Pacific Sound Co.",
+                Some("Pacific Sound Co"),
+            ),
+            ("Seller: Foo Store | 98% positive", Some("Foo Store")),
+            ("Pro Seller: foo_store (12345 ★)", Some("foo_store")),
+            (
+                "foo_store (2,031) 99.2% Positive feedback",
+                Some("foo_store"),
+            ),
+            ("Top Rated Plus Foo Store", Some("Foo Store")),
+            (
+                "Sold by Foo Store 100% positive over last 12 months",
+                Some("Foo Store"),
+            ),
+            ("Top Rated Deals", None),
+            ("Foo Store (2nd)", None),
             // A label and nothing after it is no name.
             ("Sold by", None),
         ] {
