@@ -2589,9 +2589,11 @@ fn read_text(
     // A written sum's total is its own ([`not_a_sum_s_parts`]): `$249.99 + $10.00
     // shipping = $259.99` is no shipping cost of 259.99.
     kept = leave_out_or_refuse(&t, kept, "shipping costs", &mut why, |i, l| {
+        let tails = |k: usize| shipping_word_tails(&t, k, l);
         ((t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
             && !starts_with_word(&t.after(i, l), FREE_SHIPPING))
-            || has_word(&t.before(i, l), SHIPPING_WORDS))
+            || (has_word(&t.before(i, l), SHIPPING_WORDS) && !(i > 0 && tails(i - 1)))
+            || tails(i))
             && t.sum.as_ref().is_none_or(|s| s.total != l[i].start)
     })?;
     kept = not_asked_now(&t, kept, &mut why)?;
@@ -3223,6 +3225,22 @@ fn more_than_the_item(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>
     leave_out(kept, "multi-buy offers", why, |i, l| {
         multi_buy_of(t, i, l).is_some()
     })
+}
+
+/// Is the bare shipping word between amount `k` of `l` and the next one `k`'s,
+/// though a word between two amounts is read as the next one's label (`$89.99
+/// Delivery $5.99`)? Where that makes shipping cost more than three times the price
+/// (`$5.99 delivery $249.99`), the 5.99 was read as the price and the 249.99 as
+/// shipping, a false below-floor finding: the word is then the first amount's.
+fn shipping_word_tails(t: &PriceText, k: usize, l: &[Found]) -> bool {
+    let Some(next) = l.get(k + 1) else {
+        return false;
+    };
+    let after = t.after(k, l);
+    let word = after.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+    SHIPPING_WORDS.contains(&word)
+        && !ends_with_colon(&after)
+        && next.value > l[k].value * Decimal::new(3, 0)
 }
 
 /// Words after an amount naming it a total (`$249.99 $259.99 total`).
@@ -4938,6 +4956,32 @@ mod tests {
         ),
         ("$99.99 2 for $150", "USD", "99.99", "multi-buy"),
         ("$99.99 or $150 for 2", "USD", "99.99", "multi-buy"),
+        // A bare shipping word between two amounts is the next one's label, unless
+        // that makes shipping cost more than three times the price.
+        (
+            "$5.99 delivery $249.99",
+            "USD",
+            "249.99",
+            "shipping costs: 5.99",
+        ),
+        (
+            "$89.99 Delivery $5.99",
+            "USD",
+            "89.99",
+            "shipping costs: 5.99",
+        ),
+        (
+            "$3.99 Delivery $5.99",
+            "USD",
+            "3.99",
+            "shipping costs: 5.99",
+        ),
+        (
+            "$5.99 Shipping: $249.99",
+            "USD",
+            "5.99",
+            "shipping costs: 249.99",
+        ),
         (
             "$249.99 Get up to $100 trade-in credit",
             "USD",
