@@ -2529,17 +2529,50 @@ fn read_text(
     let (text, estimate) = without_estimate(&text)?;
     let mut t = PriceText::new(text, default);
     t.breaks = breaks;
-    let currency = if t.markers.iter().any(|(_, _, c)| c == default) {
+    let (currency, found) = amounts_and_currency(&t, text, hints, default)?;
+    t.sum = written_sum(&t.chars, &found);
+    t.found.clone_from(&found);
+    let mut why = Vec::new();
+    if let Some(e) = estimate {
+        why.push(format!("left out a converted estimate: {e}"));
+    }
+    if let Some(e) = t.two_currencies(&found) {
+        return Err(e);
+    }
+    let kept = t.in_currency(&found, &currency, &mut why);
+    t.elsewhere = (found.iter())
+        .filter(|f| t.own_currency(f).is_some_and(|c| c != currency))
+        .copied()
+        .collect();
+    let mut kept = not_the_price_left_out(&t, kept, vat, &mut why)?;
+    let on_condition = on_a_condition(&t, &mut kept, &mut why);
+    let several = for_several(&t, &kept).filter(|_| on_condition.is_none());
+    if let Some(m) = &several {
+        why.push(format!("the price of {} items (\"{}\")", m.count, m.words));
+    }
+    let mut reading = the_lowest(&kept, currency, on_condition, why)?;
+    reading.for_several = several;
+    Ok(reading)
+}
+
+/// The currency the text is read in and its amounts, read with that currency's
+/// minor units: the marketplace's where a marker names it, else the text's. The
+/// marketplace's code named in words, no amount's own (`€249.99 Prices shown in
+/// USD`), gives way to the amounts' own currency: read in the marketplace's, a
+/// price in euros was one in dollars.
+fn amounts_and_currency(
+    t: &PriceText,
+    text: &str,
+    hints: Hints,
+    default: &Currency,
+) -> Result<(Currency, Vec<Found>), PriceError> {
+    let mut currency = if t.markers.iter().any(|(_, _, c)| c == default) {
         default.clone()
     } else {
         currency_of(text, hints, default)
     };
     let mut found = numbers_at(&t.chars, hints.decimal_separator, currency.minor_units())?;
-    // The marketplace's code named in words, no amount's own (`€249.99 Prices shown
-    // in USD`): the amounts' own currency is the text's. Read in the marketplace's,
-    // a price in euros was one in dollars.
     let own = |f: &Found| t.own_currency(f);
-    let mut currency = currency;
     if !found.iter().any(|f| own(f).as_ref() == Some(&currency))
         && let Some(c) = found.iter().find_map(own)
     {
@@ -2551,22 +2584,21 @@ fn read_text(
     if found.len() > MAX_AMOUNTS {
         return Err(PriceError::TooManyAmounts(found.len()));
     }
-    t.sum = written_sum(&t.chars, &found);
-    t.found.clone_from(&found);
-    let mut why = Vec::new();
-    if let Some(e) = estimate {
-        why.push(format!("left out a converted estimate: {e}"));
-    }
-    if let Some(e) = t.two_currencies(&found) {
-        return Err(e);
-    }
-    let mut kept = t.in_currency(&found, &currency, &mut why);
-    t.elsewhere = (found.iter())
-        .filter(|f| t.own_currency(f).is_some_and(|c| c != currency))
-        .copied()
-        .collect();
-    kept = no_amounts_at_all(&t, kept, &mut why);
-    kept = on_the_marketplaces_vat_basis(&t, kept, vat, &mut why)?;
+    Ok((currency, found))
+}
+
+/// `kept` without what the text says is no price of the listing's one item:
+/// unit prices, shipping, what is not asked now or not paid for the listing,
+/// former prices, a pack's price per item, the parts of a written sum. Each rule
+/// says what it left out in `why`; one that would leave nothing refuses the text.
+fn not_the_price_left_out(
+    t: &PriceText,
+    kept: Vec<Found>,
+    vat: VatBasis,
+    why: &mut Vec<String>,
+) -> Result<Vec<Found>, PriceError> {
+    let mut kept = no_amounts_at_all(t, kept, why);
+    kept = on_the_marketplaces_vat_basis(t, kept, vat, why)?;
     // Unit prices ("4,36 € / 100 ml", "$2.50 per oz") are not the listing's price.
     // The unit after a range's end is the whole range's (`US$8.00 - 10.00 / piece`).
     let unit = |i: usize, l: &[Found]| {
@@ -2578,7 +2610,7 @@ fn read_text(
                     .flatten()
             })
     };
-    kept = leave_out(kept, "unit prices", &mut why, |i, l| {
+    kept = leave_out(kept, "unit prices", why, |i, l| {
         unit(i, l) == Some(Unit::Measure)
     });
     // Shipping costs ("GBP 1.99 +GBP 8.75 shipping", "Shipping: $5.99") are not the
@@ -2588,20 +2620,20 @@ fn read_text(
     // read as the first's too, both were dropped, and so neither.
     // A written sum's total is its own ([`not_a_sum_s_parts`]): `$249.99 + $10.00
     // shipping = $259.99` is no shipping cost of 259.99.
-    kept = leave_out_or_refuse(&t, kept, "shipping costs", &mut why, |i, l| {
-        let tails = |k: usize| shipping_word_tails(&t, k, l);
+    kept = leave_out_or_refuse(t, kept, "shipping costs", why, |i, l| {
+        let tails = |k: usize| shipping_word_tails(t, k, l);
         ((t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
             && !starts_with_word(&t.after(i, l), FREE_SHIPPING))
             || (has_word(&t.before(i, l), SHIPPING_WORDS) && !(i > 0 && tails(i - 1)))
             || tails(i))
             && t.sum.as_ref().is_none_or(|s| s.total != l[i].start)
     })?;
-    kept = not_asked_now(&t, kept, &mut why)?;
-    kept = not_paid_for_the_listing(&t, kept, &mut why)?;
+    kept = not_asked_now(t, kept, why)?;
+    kept = not_paid_for_the_listing(t, kept, why)?;
     // After savings and deposits are gone, and never emptying the list: before them,
     // `$249.99 Sale $50 off` lost its 249.99 here and its $50 as a saving.
-    kept = leave_out(kept, "former or reference prices", &mut why, |i, l| {
-        higher_before_now(&t, i, l)
+    kept = leave_out(kept, "former or reference prices", why, |i, l| {
+        higher_before_now(t, i, l)
     });
     // A price per item ("US $149.99/ea", eBay's for a listing of several; "/ piece")
     // is the listing's price when nothing else is left; beside another price it is
@@ -2612,21 +2644,13 @@ fn read_text(
     // a price barely above it (`$249.99 /each $299.99 Save $50.00`, Home Depot's
     // box with the former price unnamed), "/each" names the listing's own unit and
     // the price; left out, the former price was read.
-    kept = leave_out(kept, "unit prices", &mut why, |i, l| {
+    kept = leave_out(kept, "unit prices", why, |i, l| {
         let pack_beside = l
             .iter()
             .any(|f| f.value * Decimal::new(2, 0) >= l[i].value * Decimal::new(3, 0));
         unit(i, l) == Some(Unit::Item) && pack_beside
     });
-    kept = not_a_sum_s_parts(&t, kept, &mut why);
-    let on_condition = on_a_condition(&t, &mut kept, &mut why);
-    let several = for_several(&t, &kept).filter(|_| on_condition.is_none());
-    if let Some(m) = &several {
-        why.push(format!("the price of {} items (\"{}\")", m.count, m.words));
-    }
-    let mut reading = the_lowest(&kept, currency, on_condition, why)?;
-    reading.for_several = several;
-    Ok(reading)
+    Ok(not_a_sum_s_parts(t, kept, why))
 }
 
 /// The reading of what is left: the lowest amount, the amounts it was the lowest

@@ -53,6 +53,7 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         )
         \s*\.?\s*$"#,
     )
+    // A constant pattern, compiled by every test below: no page's input reaches it.
     .expect("the seller box's words are a valid pattern")
 });
 
