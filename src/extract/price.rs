@@ -1391,6 +1391,7 @@ const FEE_WORDS: &[&str] = &[
     "pfand",
     "caution",
     "recycling",
+    "core charge",
     "sales tax",
     "estimated tax",
     // Recycling fees and levies on electronics, printed beside the price.
@@ -3173,11 +3174,7 @@ fn not_paid_for_the_listing(
     kept = leave_out_or_refuse(t, kept, "spending thresholds", why, |i, l| {
         has_word(&t.before(i, l), THRESHOLD_WORDS)
     })?;
-    kept = leave_out_or_refuse(t, kept, "fees and deposits", why, |i, l| {
-        has_word(&t.before(i, l), FEE_WORDS)
-            || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
-            || down_after(&t.after(i, l))
-    })?;
+    kept = leave_out_or_refuse(t, kept, "fees and deposits", why, |i, l| is_fee(t, i, l))?;
     kept = leave_out_or_refuse(t, kept, "taxes", why, |i, l| {
         labels_a_tax(&t.before(i, l)) || names_a_tax_after(t, i, l)
     })?;
@@ -3249,6 +3246,45 @@ fn more_than_the_item(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>
     leave_out(kept, "multi-buy offers", why, |i, l| {
         multi_buy_of(t, i, l).is_some()
     })
+}
+
+/// Is amount `i` of `l` a fee or a deposit by the words beside it (`Deposit
+/// $10.00`, `$2.50 bottle deposit`, `$29.99 down`)?
+///
+/// A fee's words between two amounts, with no colon or stop to say whose they are
+/// (`$249.99 Recycling fee $5.00`, `$2.50 bottle deposit $12.99`, `$2.00 EHF
+/// $249.99`), read as either's: read as both, the box was refused (a listing
+/// without a price); read as the next one's label, `$249.99 Core charge $25.00`
+/// made 25.00 the price, a false below-floor finding. They name the lower of the
+/// two: a fee is charged on top of a price, seldom above it, and read so the price
+/// is never one the page does not ask.
+fn is_fee(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    if down_after(&t.after(i, l)) {
+        return true;
+    }
+    let shared_before = i > 0 && fee_between(t, i - 1, l);
+    let shared_after = fee_between(t, i, l);
+    (shared_before && l[i].value <= l[i - 1].value)
+        || (shared_after && l[i].value < l[i + 1].value)
+        || (!shared_before && has_word(&t.before(i, l), FEE_WORDS))
+        || (!shared_after && t.followed_by(i, l, FEE_AFTER, FEE_WORDS))
+}
+
+/// Do a fee's words stand between amount `k` of `l` and the next one, whose they
+/// are unsaid ([`is_fee`])? A colon or a stop at their end makes them the next
+/// one's label; words in an element of the next amount's alone are not between.
+fn fee_between(t: &PriceText, k: usize, l: &[Found]) -> bool {
+    let Some(next) = l.get(k + 1) else {
+        return false;
+    };
+    if t.next_of(k, l).is_none_or(|n| n.start != next.start) {
+        return false;
+    }
+    let after = t.after(k, l);
+    !ends_with_colon(&after)
+        && !ends_with_stop(&after)
+        && (starts_with_word(&after, FEE_AFTER) || has_word(&after, FEE_WORDS))
+        && has_word(&t.before(k + 1, l), FEE_WORDS)
 }
 
 /// Is the bare shipping word between amount `k` of `l` and the next one `k`'s,
@@ -4923,6 +4959,51 @@ mod tests {
             "deposits",
         ),
         ("$99.99 + $2.50 bottle deposit", "USD", "99.99", "deposits"),
+        // A fee's words between two amounts name the lower one, whichever side:
+        // read as both the box was refused, read as the next one's label the fee
+        // was the price.
+        (
+            "$249.99 Core charge $25.00",
+            "USD",
+            "249.99",
+            "fees and deposits: 25.00",
+        ),
+        (
+            "$249.99 Recycling fee $5.00",
+            "USD",
+            "249.99",
+            "fees and deposits: 5.00",
+        ),
+        (
+            "$2.50 bottle deposit $12.99",
+            "USD",
+            "12.99",
+            "fees and deposits: 2.50",
+        ),
+        (
+            "$2.00 EHF $249.99",
+            "CAD",
+            "249.99",
+            "fees and deposits: 2.00",
+        ),
+        (
+            "149,99 € Contributo RAEE 0,50 €",
+            "EUR",
+            "149.99",
+            "fees and deposits: 0.50",
+        ),
+        (
+            "0,25 € Pfand 1,99 €",
+            "EUR",
+            "1.99",
+            "fees and deposits: 0.25",
+        ),
+        (
+            "$19.99 Deposit $249.99",
+            "USD",
+            "249.99",
+            "fees and deposits: 19.99",
+        ),
         (
             "$99.99 Gift card $10 with purchase",
             "USD",
