@@ -29,7 +29,10 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
             (?: ships\ from\ and\ sold\ by | sold\ and\ shipped\ by | sold\ &\ shipped\ by
               | sold\ and\ fulfill?ed\ by | sold\ by | verkauf\ und\ versand\ durch
               | verkauf\ durch | vendu\ et\ expédié\ par | vendu\ par | vendido\ por
-              | venduto\ da )
+              | venduto\ da
+              # eBay's heading over the seller's box: no one's name begins so.
+              | seller\ information | about\ this\ seller | verkäuferinformationen
+              | informations\ sur\ le\ vendeur )
             (?: \s*[:：]\s* | \s+ )
             # Single words, only with a colon: "Store Brand Outlet" is a name.
           | (?: (?:pro|professional|private|business|verified)\ seller | seller\ name
@@ -40,6 +43,7 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         (?P<name>.+?)
         (?P<tail>
             (?: \s*,?\s+ (?: and\ fulfill?ed\ by | and\ ships\ from | fulfill?ed\ by
+                         | ships\ from | shipped\ by | versand\ durch
                          | und\ versand\ durch | et\ expédié\ par | e\ spedito\ da ) \s.*
               | \s*\( [^()]* (?: ★ | ☆ | rating | review | feedback | % | stars? ) [^()]* \)
               | \s+ \d{1,3}(?:[.,]\d+)?\s?% \s+ positive\b .*
@@ -125,6 +129,14 @@ mod tests {
                 "Sold by Foo Store 100% positive over last 12 months",
                 Some("Foo Store"),
             ),
+            (
+                "Seller information northwind_audio (1,204) 99.8% Positive feedback",
+                Some("northwind_audio"),
+            ),
+            ("About this seller Foo Store", Some("Foo Store")),
+            // Who ships, after the name in an element of its own.
+            ("Sold by Foo Store Ships from Amazon", Some("Foo Store")),
+            ("Sold by Foo Store, shipped by Walmart", Some("Foo Store")),
             ("Top Rated Deals", None),
             ("Foo Store (2nd)", None),
             // A label and nothing after it is no name.
