@@ -3168,13 +3168,7 @@ fn not_paid_for_the_listing(
     mut kept: Vec<Found>,
     why: &mut Vec<String>,
 ) -> Result<Vec<Found>, PriceError> {
-    kept = leave_out_or_refuse(t, kept, "savings, coupons and rewards", why, |i, l| {
-        is_saving(t, i, l)
-    })?;
-    kept = leave_out_or_refuse(t, kept, "spending thresholds", why, |i, l| {
-        has_word(&t.before(i, l), THRESHOLD_WORDS)
-    })?;
-    kept = leave_out_or_refuse(t, kept, "fees and deposits", why, |i, l| is_fee(t, i, l))?;
+    kept = savings_and_fees(t, kept, why)?;
     kept = leave_out_or_refuse(t, kept, "taxes", why, |i, l| {
         labels_a_tax(&t.before(i, l)) || names_a_tax_after(t, i, l)
     })?;
@@ -3187,18 +3181,29 @@ fn not_paid_for_the_listing(
     kept = leave_out_or_refuse(t, kept, "prices per month or week", why, |i, l| {
         unit_after(&t.after(i, l)) == Some(Unit::Period)
     })?;
-    kept = leave_out_or_refuse(
+    kept = leave_out_or_refuse_lower(
         t,
         kept,
         "add-ons (protection plans, warranties, accessories)",
         why,
         |i, l| add_on_before(&t.before(i, l)),
+        (add_on_before, |w: &str| starts_with_word(w, ADD_ON_WORDS)),
     )?;
-    kept = leave_out_or_refuse(t, kept, "prices with a trade-in", why, |i, l| {
-        has_word(&t.before(i, l), TRADE_IN_WORDS)
-            || t.followed_by(i, l, TRADE_IN_AFTER, TRADE_IN_AFTER)
-    })?;
-    kept = leave_out_or_refuse(
+    kept = leave_out_or_refuse_lower(
+        t,
+        kept,
+        "prices with a trade-in",
+        why,
+        |i, l| {
+            has_word(&t.before(i, l), TRADE_IN_WORDS)
+                || t.followed_by(i, l, TRADE_IN_AFTER, TRADE_IN_AFTER)
+        },
+        (
+            |w: &str| has_word(w, TRADE_IN_WORDS),
+            |w: &str| starts_with_word(w, TRADE_IN_AFTER),
+        ),
+    )?;
+    kept = leave_out_or_refuse_lower(
         t,
         kept,
         "other offers (used, renewed, other sellers')",
@@ -3210,8 +3215,59 @@ fn not_paid_for_the_listing(
             has_word(&COUNT.replace_all(&t.before(i, l), ""), OTHER_OFFER_WORDS)
                 || t.followed_by(i, l, OTHER_OFFER_AFTER, OTHER_OFFER_WORDS)
         },
+        (
+            |w: &str| has_word(w, OTHER_OFFER_WORDS),
+            |w: &str| starts_with_word(w, OTHER_OFFER_AFTER),
+        ),
     )?;
     Ok(more_than_the_item(t, kept, why))
+}
+
+/// `kept` without savings, coupons and rewards, spending thresholds, fees and
+/// deposits ([`not_paid_for_the_listing`]'s first steps).
+fn savings_and_fees(
+    t: &PriceText,
+    mut kept: Vec<Found>,
+    why: &mut Vec<String>,
+) -> Result<Vec<Found>, PriceError> {
+    kept = leave_out_or_refuse_lower(
+        t,
+        kept,
+        "savings, coupons and rewards",
+        why,
+        |i, l| is_saving(t, i, l),
+        (
+            |w: &str| {
+                has_word(w, SAVING_WORDS)
+                    && !has_word(w, CONDITION_WORDS)
+                    && !w.contains("subscribe")
+            },
+            |w: &str| {
+                starts_with_word(w, SAVING_AFTER)
+                    || starts_with_word(w, GIFT_CARD_WORDS)
+                    || starts_with_word(w, &["reward", "rewards"])
+            },
+        ),
+    )?;
+    kept = leave_out_or_refuse(t, kept, "spending thresholds", why, |i, l| {
+        has_word(&t.before(i, l), THRESHOLD_WORDS)
+    })?;
+    kept = leave_out_or_refuse_lower(
+        t,
+        kept,
+        "fees and deposits",
+        why,
+        |i, l| {
+            has_word(&t.before(i, l), FEE_WORDS)
+                || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
+                || down_after(&t.after(i, l))
+        },
+        (
+            |w: &str| has_word(w, FEE_WORDS),
+            |w: &str| starts_with_word(w, FEE_AFTER),
+        ),
+    )?;
+    Ok(kept)
 }
 
 /// `kept` without prices of more than the listing's one item: an amount added on
@@ -3246,45 +3302,6 @@ fn more_than_the_item(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>
     leave_out(kept, "multi-buy offers", why, |i, l| {
         multi_buy_of(t, i, l).is_some()
     })
-}
-
-/// Is amount `i` of `l` a fee or a deposit by the words beside it (`Deposit
-/// $10.00`, `$2.50 bottle deposit`, `$29.99 down`)?
-///
-/// A fee's words between two amounts, with no colon or stop to say whose they are
-/// (`$249.99 Recycling fee $5.00`, `$2.50 bottle deposit $12.99`, `$2.00 EHF
-/// $249.99`), read as either's: read as both, the box was refused (a listing
-/// without a price); read as the next one's label, `$249.99 Core charge $25.00`
-/// made 25.00 the price, a false below-floor finding. They name the lower of the
-/// two: a fee is charged on top of a price, seldom above it, and read so the price
-/// is never one the page does not ask.
-fn is_fee(t: &PriceText, i: usize, l: &[Found]) -> bool {
-    if down_after(&t.after(i, l)) {
-        return true;
-    }
-    let shared_before = i > 0 && fee_between(t, i - 1, l);
-    let shared_after = fee_between(t, i, l);
-    (shared_before && l[i].value <= l[i - 1].value)
-        || (shared_after && l[i].value < l[i + 1].value)
-        || (!shared_before && has_word(&t.before(i, l), FEE_WORDS))
-        || (!shared_after && t.followed_by(i, l, FEE_AFTER, FEE_WORDS))
-}
-
-/// Do a fee's words stand between amount `k` of `l` and the next one, whose they
-/// are unsaid ([`is_fee`])? A colon or a stop at their end makes them the next
-/// one's label; words in an element of the next amount's alone are not between.
-fn fee_between(t: &PriceText, k: usize, l: &[Found]) -> bool {
-    let Some(next) = l.get(k + 1) else {
-        return false;
-    };
-    if t.next_of(k, l).is_none_or(|n| n.start != next.start) {
-        return false;
-    }
-    let after = t.after(k, l);
-    !ends_with_colon(&after)
-        && !ends_with_stop(&after)
-        && (starts_with_word(&after, FEE_AFTER) || has_word(&after, FEE_WORDS))
-        && has_word(&t.before(k + 1, l), FEE_WORDS)
 }
 
 /// Is the bare shipping word between amount `k` of `l` and the next one `k`'s,
@@ -3437,7 +3454,30 @@ fn leave_out_or_refuse(
     why: &mut Vec<String>,
     drop: impl Fn(usize, &[Found]) -> bool,
 ) -> Result<Vec<Found>, PriceError> {
+    leave_out_or_refuse_lower(t, list, what, why, drop, (|_: &str| false, |_: &str| false))
+}
+
+/// As [`leave_out_or_refuse`], for a kind of amount that is less than the price it
+/// stands beside (a saving, a fee, an add-on, a used offer, a price with a
+/// trade-in), whose words `names` before an amount (`.0`: "Deposit $10.00") and
+/// after one (`.1`, at the start: "$2.50 bottle deposit").
+///
+/// Such words between two amounts, with no colon or stop to say whose they are
+/// (`$50 savings $249.99`, `$29.99 protection plan $249.99`, `$249.99 Core charge
+/// $25.00`, `$2.50 bottle deposit $12.99`), read as either's. Read as the next
+/// one's label, the saving or the fee was the price, a false below-floor finding;
+/// read as both, the box was refused (a listing without a price). They name the
+/// lower of the two ([`lower_takes_the_words`]).
+fn leave_out_or_refuse_lower(
+    t: &PriceText,
+    list: Vec<Found>,
+    what: &'static str,
+    why: &mut Vec<String>,
+    drop: impl Fn(usize, &[Found]) -> bool,
+    names: (impl Fn(&str) -> bool, impl Fn(&str) -> bool),
+) -> Result<Vec<Found>, PriceError> {
     let mut dropped: Vec<bool> = (0..list.len()).map(|i| drop(i, &list)).collect();
+    lower_takes_the_words(t, &list, &mut dropped, names);
     // A range runs up: `Reduced from $199.99 to $149.99` is a change, its lower
     // amount the price now (it went with the former one, and the box was refused).
     for i in 1..list.len() {
@@ -3452,6 +3492,68 @@ fn leave_out_or_refuse(
         });
     }
     Ok(leave_out(list, what, why, |i, _| dropped[i]))
+}
+
+/// Gives the words between two amounts that name a kind of amount both ways
+/// (`names.1` as the first one's, `names.0` as the next one's) to the lower of the
+/// two ([`leave_out_or_refuse_lower`]): it is dropped, and the higher is kept
+/// unless the words on its other side name it too. Not where the lower is named by
+/// words on its own other side (`Protection plan from $29.99 Warranty $49.99`: the
+/// warranty's word is the 49.99's label). Only words alone between the two: no
+/// colon, stop, "from" or word for when it is paid ending them as the next one's
+/// label (`Used from $149.99`, `Deposit today $50.00`), no amount or number between
+/// (`$29.99 3-year warranty` still counts, `(17%)` does not); and amounts of
+/// different values.
+fn lower_takes_the_words(
+    t: &PriceText,
+    l: &[Found],
+    dropped: &mut [bool],
+    (before, after): (impl Fn(&str) -> bool, impl Fn(&str) -> bool),
+) {
+    for k in 0..l.len().saturating_sub(1) {
+        if t.next_of(k, l).is_none_or(|n| n.start != l[k + 1].start) || l[k].value == l[k + 1].value
+        {
+            continue;
+        }
+        let gap = t.after(k, l);
+        if !after(&gap) || !before(&gap) || !alone_between(&gap) {
+            continue;
+        }
+        // Whether amount `i` is named by the words on its side away from the gap.
+        let named_elsewhere = |i: usize| {
+            if i == k {
+                before(&t.before(k, l))
+            } else {
+                after(&t.after(k + 1, l))
+            }
+        };
+        let (lower, higher) = if l[k].value < l[k + 1].value {
+            (k, k + 1)
+        } else {
+            (k + 1, k)
+        };
+        if named_elsewhere(lower) {
+            continue;
+        }
+        dropped[lower] = true;
+        if !named_elsewhere(higher) {
+            dropped[higher] = false;
+        }
+    }
+}
+
+/// Are these words between two amounts alone there, whose they are unsaid
+/// ([`lower_takes_the_words`])?
+fn alone_between(gap: &str) -> bool {
+    let last = gap.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let labels_next = LOWEST_FROM.iter().chain(PAID_WHEN).any(|w| {
+        last.strip_suffix(w)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with(char::is_whitespace))
+    });
+    let number = gap
+        .split_whitespace()
+        .any(|w| w.chars().any(|c| c.is_ascii_digit()) && !w.chars().any(char::is_alphabetic));
+    !labels_next && !number && !ends_with_colon(gap) && !ends_with_stop(gap)
 }
 
 /// Do these words between two amounts end with an equals sign, before at most the
@@ -5003,6 +5105,58 @@ mod tests {
             "USD",
             "249.99",
             "fees and deposits: 19.99",
+        ),
+        // So do a saving's, an add-on's, a trade-in's (the saving or the add-on
+        // was the price).
+        (
+            "$50 savings $249.99",
+            "USD",
+            "249.99",
+            "savings, coupons and rewards: 50",
+        ),
+        (
+            "$50 instant savings $249.99",
+            "USD",
+            "249.99",
+            "savings, coupons and rewards: 50",
+        ),
+        (
+            "$25 gift card $249.99",
+            "USD",
+            "249.99",
+            "savings, coupons and rewards: 25",
+        ),
+        (
+            "$29.99 warranty $249.99",
+            "USD",
+            "249.99",
+            "add-ons (protection plans, warranties, accessories): 29.99",
+        ),
+        (
+            "$149.99 with trade-in $249.99",
+            "USD",
+            "249.99",
+            "prices with a trade-in: 149.99",
+        ),
+        // Not words that label the next amount only, nor beside a lower amount
+        // its own words name.
+        (
+            "$249.99 Save up to $300 with trade-in",
+            "USD",
+            "249.99",
+            "savings, coupons and rewards: 300",
+        ),
+        (
+            "$249.99 Protection plan from $29.99 Warranty $49.99",
+            "USD",
+            "249.99",
+            "add-ons (protection plans, warranties, accessories): 29.99, 49.99",
+        ),
+        (
+            "$249.99 Used from $149.99 New from $229.99",
+            "USD",
+            "249.99",
+            "other offers (used, renewed, other sellers'): 149.99, 229.99",
         ),
         (
             "$99.99 Gift card $10 with purchase",
