@@ -1061,6 +1061,9 @@ const SHIPPING_WORDS: &[&str] = &[
     "送料",
     "배송비",
     "ships for",
+    // `$249.99 Ships to you for $12.99`: "the lowest of 2 prices" was 12.99.
+    "ships to you for",
+    "delivered for",
     "s&h",
     "handling",
     "import fees",
@@ -1970,6 +1973,8 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "prezzo iniziale",
     "original:",
     "retail:",
+    // `Your price $249.99 Retail $299.99`: "the lowest of 2 prices".
+    "retail",
     "srp",
     // A competitor's price the shop compares its own with (`Our price $249.99
     // Competitor price $299.99`): no price of this listing.
@@ -5105,6 +5110,18 @@ mod tests {
             "USD",
             "249.99",
             "fees and deposits: 19.99",
+        ),
+        (
+            "$249.99 Ships to you for $12.99",
+            "USD",
+            "249.99",
+            "shipping costs: 12.99",
+        ),
+        (
+            "Your price $249.99 Retail $299.99",
+            "USD",
+            "249.99",
+            "former or reference prices: 299.99",
         ),
         // So do a saving's, an add-on's, a trade-in's (the saving or the add-on
         // was the price).
