@@ -1306,6 +1306,10 @@ const SAVING_AFTER: &[&str] = &[
     "de ahorro",
     "di risparmio",
     // `200 zł taniej` ("cheaper"), `200 kr billigere`, `20 € korting`, `2,000円お得`.
+    // `249,99 € 50,00 € gespart`, `$50 saved`: what was saved, not a price.
+    "gespart",
+    "saved",
+    "économisés",
     "taniej",
     "rabatu",
     "sleva",
@@ -2437,6 +2441,34 @@ const CONDITION_WORDS: &[&str] = &[
     "store price",
     "pickup price",
     "pick-up price",
+    // A loyalty scheme's or a store card's price (Tesco's Clubcard, Sainsbury's
+    // Nectar, Boots' Advantage Card, Fnac's adherents, Target Circle, Walmart+,
+    // Best Buy's Plus, Sephora's Insider), a price for paying cash, for the
+    // NHS or a Blue Light Card: each made "the lowest of 2 prices … which variant
+    // sells at it".
+    "clubcard price",
+    "clubcard prices",
+    "nectar price",
+    "nectar prices",
+    "lidl plus price",
+    "lidl plus",
+    "advantage card price",
+    "card price",
+    "cardholder price",
+    "prix club",
+    "prix carte",
+    "prix fnac+",
+    "avec la carte",
+    "circle price",
+    "circle card",
+    "walmart+ price",
+    "plus price",
+    "insider price",
+    "beauty insider",
+    "nhs discount",
+    "nhs price",
+    "blue light card",
+    "cash price",
     // What is paid after claiming a rebate or applying every offer (Flipkart's `Get
     // at ₹8,999`, JD's `到手价`): paid by those who claim it.
     "final price after rebate",
@@ -5123,6 +5155,12 @@ mod tests {
             "249.99",
             "former or reference prices: 299.99",
         ),
+        (
+            "249,99 € 50,00 € gespart",
+            "EUR",
+            "249.99",
+            "savings, coupons and rewards: 50.00",
+        ),
         // So do a saving's, an add-on's, a trade-in's (the saving or the add-on
         // was the price).
         (
@@ -5417,6 +5455,42 @@ mod tests {
             "1199",
             "plus会员价",
             Some("1299"),
+        ),
+        // Loyalty schemes' and store cards' prices: "the lowest of 2 prices".
+        (
+            "£249.99 Clubcard Price £199.99",
+            "GBP",
+            "199.99",
+            "clubcard price",
+            Some("249.99"),
+        ),
+        (
+            "£249.99 Nectar Price £199.99",
+            "GBP",
+            "199.99",
+            "nectar price",
+            Some("249.99"),
+        ),
+        (
+            "249,99 € Prix Fnac+ 229,99 €",
+            "EUR",
+            "229.99",
+            "prix fnac+",
+            Some("249.99"),
+        ),
+        (
+            "$249.99 Walmart+ price $229.99",
+            "USD",
+            "229.99",
+            "walmart+ price",
+            Some("249.99"),
+        ),
+        (
+            "$249.99 Circle price $229.99",
+            "USD",
+            "229.99",
+            "circle price",
+            Some("249.99"),
         ),
         (
             "99,99 € Mitgliederpreis 89,99 €",
