@@ -1219,6 +1219,9 @@ const SAVING_WORDS: &[&str] = &[
     "cupom de",
     "cupón de",
     "抵扣",
+    // A presale's deposit offsets more than it costs (`定金¥100 抵¥200`): the 200
+    // was "the lowest of 2 prices".
+    "抵",
     "折價券",
     "優惠券",
     "优惠券",
@@ -1640,6 +1643,11 @@ const INSTALMENT_WORDS: &[&str] = &[
     "rat",
     "raty",
     "cuotas de",
+    // `$2,499 en 12 meses de $208.25` (Mexico's shops): 208.25 was "the lowest of
+    // 2 prices".
+    "meses de",
+    "mensualidades de",
+    "pagos de",
     "meses sin intereses",
     "plazos",
     "sin intereses de",
@@ -2228,6 +2236,16 @@ const NOW_WORDS: &[&str] = &[
     "teraz",
     "nyní",
     "sekarang",
+    // China's, Japan's and Korea's labels of a promotion's price (`价格 ¥2499 促销价
+    // ¥2299` was "the lowest of 2 prices").
+    "促销价",
+    "秒杀价",
+    "活动价",
+    "限时价",
+    "特价",
+    "セール価格",
+    "特価",
+    "할인가",
 ];
 
 /// `Now $129.99 $149.99`: is amount `i` higher than the amount right before it
@@ -5160,6 +5178,36 @@ mod tests {
             "EUR",
             "249.99",
             "savings, coupons and rewards: 50.00",
+        ),
+        (
+            "¥2499 定金¥100 抵¥200",
+            "CNY",
+            "2499",
+            "savings, coupons and rewards: 200",
+        ),
+        (
+            "$2,499 en 12 meses de $208.25",
+            "MXN",
+            "2499",
+            "instalments: 208.25",
+        ),
+        (
+            "$2,499 4 pagos de $624.75",
+            "MXN",
+            "2499",
+            "instalments: 624.75",
+        ),
+        (
+            "价格 ¥2499 促销价 ¥2299",
+            "CNY",
+            "2299",
+            "former or reference prices: 2499",
+        ),
+        (
+            "249,000원 할인가 229,000원",
+            "KRW",
+            "229000",
+            "former or reference prices: 249000",
         ),
         // So do a saving's, an add-on's, a trade-in's (the saving or the add-on
         // was the price).
