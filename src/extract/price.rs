@@ -2765,8 +2765,10 @@ fn not_asked_now(
             || has_word(before, OMNIBUS_WORDS)
             || from_for(t, i, l)
             || struck_after_discount(t, i, l)
-            || taken_off_by_a_percent(t, i, l)
-            || taken_off_by_a_saving(t, i, l)
+            // Not a written sum's total: `$300 -$100 $200` read the 200 as what a
+            // saving of 100 was taken from, and the 300 as the price.
+            || ((taken_off_by_a_percent(t, i, l) || taken_off_by_a_saving(t, i, l))
+                && t.sum.as_ref().is_none_or(|s| s.price() != l[i].start))
             || higher_after_now(t, i, l)
             || (i + 1 < l.len() && t.followed_by(i, l, LIST_PRICE_AFTER, LIST_PRICE_WORDS))
     })?;
@@ -2870,7 +2872,7 @@ impl WrittenSum {
 
 /// The first [`WrittenSum`] among the numbers `l` of `chars`: amounts joined by
 /// plus signs only, or minus signs only, with no number between them, and their
-/// total next after an equals sign, or just before them.
+/// total next after them (an equals sign or words between), or just before them.
 fn written_sum(chars: &[char], l: &[Found]) -> Option<WrittenSum> {
     // The sign between amounts `a` and `b`, if the text between is a sign and words.
     let sign = |a: &Found, b: &Found| -> Option<char> {
@@ -2899,15 +2901,18 @@ fn written_sum(chars: &[char], l: &[Found]) -> Option<WrittenSum> {
                 _ => total.checked_sub(f.value)?,
             };
         }
-        // A total after the sum follows an equals sign.
-        let equals = |n: &Found| {
+        // A total after the sum follows an equals sign, or words only: `$300 - $100
+        // $200`, `299,99 € - 50,00 € 249,99 €` (the difference, read among the
+        // prices, made "the lowest of 3 prices" 100 and 50.00: false below-floor
+        // findings). The arithmetic holding is what names it the total.
+        let follows = |n: &Found| {
             chars
                 .get(l[end].end.min(n.start)..n.start)
-                .is_some_and(|gap| gap.iter().any(|c| matches!(c, '=' | '＝')))
+                .is_some_and(|gap| !gap.iter().any(|c| c.is_numeric()))
         };
         let at = if l
             .get(end + 1)
-            .is_some_and(|n| n.value == total && equals(n))
+            .is_some_and(|n| n.value == total && follows(n))
         {
             end + 1
         } else if start > 0 && l[start - 1].value == total {
@@ -5395,6 +5400,25 @@ mod tests {
             "USD",
             "229.99",
             "takes off and what from (its total is the price): 249.99",
+        ),
+        // Its total after words only: the arithmetic names it.
+        (
+            "$300 - $100 $200",
+            "USD",
+            "200",
+            "(its total is the price): 300, 100",
+        ),
+        (
+            "299,99 € - 50,00 € 249,99 €",
+            "EUR",
+            "249.99",
+            "(its total is the price): 299.99, 50.00",
+        ),
+        (
+            "$300 -$100 $200",
+            "USD",
+            "200",
+            "(its total is the price): 300",
         ),
         (
             "$99.99 after $30 instant savings",
