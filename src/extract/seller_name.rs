@@ -23,13 +23,17 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         (?P<lead>
             ships\ from\ (?:\S+\ ){0,2}?\S+?\.\s+
           | top\ rated\ (?:plus|seller)\s+
+            # Amazon Japan's table: `出荷元 Amazon 販売元 Foo`.
+          | 出荷元\s*[:：]?\s*\S+\s+
         )?
         (?P<label>
             # Phrases, before the name with or without a colon.
             (?: ships\ from\ and\ sold\ by | sold\ and\ shipped\ by | sold\ &\ shipped\ by
               | sold\ and\ fulfill?ed\ by | sold\ by | verkauf\ und\ versand\ durch
               | verkauf\ durch | vendu\ et\ expédié\ par | vendu\ par | vendido\ por
-              | venduto\ da
+              | venduto\ da | vendido\ y\ enviado\ por | vendido\ e\ entregue\ por
+              | verkocht\ en\ verzonden\ door | verkocht\ door | tienda\ oficial
+              | loja\ oficial | 販売元 | 판매자
               # eBay's heading over the seller's box: no one's name begins so.
               | seller\ information | about\ this\ seller | verkäuferinformationen
               | informations\ sur\ le\ vendeur )
@@ -37,7 +41,7 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
             # Single words, only with a colon: "Store Brand Outlet" is a name.
           | (?: (?:pro|professional|private|business|verified)\ seller | seller\ name
               | seller | store | shop | merchant | vendor | verkäufer | vendeur | vendedor
-              | venditore | 卖家 | 店铺 | 出品者 | 販売元 )
+              | venditore | sprzedawca | satıcı | verkoper | 卖家 | 店铺 | 出品者 )
             \s*[:：]\s*
         )?
         (?P<name>.+?)
@@ -52,6 +56,12 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s* [|·•]
               | \s+ \d(?:[.,]\d)? \s+ out\ of\ 5(?:\s+stars)?
               | \s+ top\ rated(?:\s+(?:seller|plus))?
+              # A rating by stars, a count of sales, who ships in brackets, a badge.
+              | \s* [★⭐☆] \s* \d(?:[.,]\d)? (?:\s*\( [^()]* \))?
+              | \s+ \d(?:[.,]\d)? \s* [★⭐☆]
+              | \s+ \+?\d[\d.,]*\s?(?:mil|k)? \s+ (?:ventas|vendas|sales|sold) \b
+              | \s* \( \s* (?:ships|shipped)\ from [^()]* \)
+              | \s+ (?:✓\s*)? verified(?:\ seller)?
               | \s* \(? opens\ in\ a\ new\ (?:window|tab) \)?
             )*
         )
@@ -134,6 +144,20 @@ mod tests {
                 Some("northwind_audio"),
             ),
             ("About this seller Foo Store", Some("Foo Store")),
+            // Other languages' labels, Amazon Japan's table, Mercado Libre's
+            // official store and count of sales, stars and badges after the name.
+            ("出荷元 Amazon 販売元 Foo Store", Some("Foo Store")),
+            ("Vendido y enviado por Foo Store", Some("Foo Store")),
+            ("Vendido por FOOSTORE +10mil ventas", Some("FOOSTORE")),
+            ("Tienda oficial Foo", Some("Foo")),
+            ("Verkocht door Foo Store", Some("Foo Store")),
+            ("Sprzedawca: Foo Store", Some("Foo Store")),
+            ("판매자: 푸스토어", Some("푸스토어")),
+            ("Foo Store 4.8 ★", Some("Foo Store")),
+            ("Foo Store ⭐ 4.8 (1.2k)", Some("Foo Store")),
+            ("Sold by Foo Store (Ships from China)", Some("Foo Store")),
+            ("Foo Store ✓ Verified Seller", Some("Foo Store")),
+            ("Verified Goods Co", None),
             // Who ships, after the name in an element of its own.
             ("Sold by Foo Store Ships from Amazon", Some("Foo Store")),
             ("Sold by Foo Store, shipped by Walmart", Some("Foo Store")),
