@@ -3258,10 +3258,7 @@ fn not_paid_for_the_listing(
             has_word(&t.before(i, l), TRADE_IN_WORDS)
                 || t.followed_by(i, l, TRADE_IN_AFTER, TRADE_IN_AFTER)
         },
-        (
-            |w: &str| has_word(w, TRADE_IN_WORDS),
-            |w: &str| starts_with_word(w, TRADE_IN_AFTER),
-        ),
+        named_by(TRADE_IN_WORDS, TRADE_IN_AFTER),
     )?;
     kept = leave_out_or_refuse_lower(
         t,
@@ -3275,10 +3272,7 @@ fn not_paid_for_the_listing(
             has_word(&COUNT.replace_all(&t.before(i, l), ""), OTHER_OFFER_WORDS)
                 || t.followed_by(i, l, OTHER_OFFER_AFTER, OTHER_OFFER_WORDS)
         },
-        (
-            |w: &str| has_word(w, OTHER_OFFER_WORDS),
-            |w: &str| starts_with_word(w, OTHER_OFFER_AFTER),
-        ),
+        named_by(OTHER_OFFER_WORDS, OTHER_OFFER_AFTER),
     )?;
     Ok(more_than_the_item(t, kept, why))
 }
@@ -3322,10 +3316,7 @@ fn savings_and_fees(
                 || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
                 || down_after(&t.after(i, l))
         },
-        (
-            |w: &str| has_word(w, FEE_WORDS),
-            |w: &str| starts_with_word(w, FEE_AFTER),
-        ),
+        named_by(FEE_WORDS, FEE_AFTER),
     )?;
     Ok(kept)
 }
@@ -3600,6 +3591,18 @@ fn lower_takes_the_words(
             dropped[higher] = false;
         }
     }
+}
+
+/// The words naming a kind of amount for [`leave_out_or_refuse_lower`]: `before`
+/// anywhere in the words before an amount, `after` at the start of those after it.
+fn named_by<'a>(
+    before: &'a [&'a str],
+    after: &'a [&'a str],
+) -> (impl Fn(&str) -> bool + 'a, impl Fn(&str) -> bool + 'a) {
+    (
+        move |w: &str| has_word(w, before),
+        move |w: &str| starts_with_word(w, after),
+    )
 }
 
 /// Are these words between two amounts alone there, whose they are unsaid
