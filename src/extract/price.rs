@@ -1309,9 +1309,9 @@ const SAVING_AFTER: &[&str] = &[
     "de ahorro",
     "di risparmio",
     // `200 zł taniej` ("cheaper"), `200 kr billigere`, `20 € korting`, `2,000円お得`.
-    // `249,99 € 50,00 € gespart`, `$50 saved`: what was saved, not a price.
+    // `249,99 € 50,00 € gespart`: what was saved, not a price. (Not "saved": a
+    // wish list's button after the price says so, `$249.99 Saved`.)
     "gespart",
-    "saved",
     "économisés",
     "taniej",
     "rabatu",
