@@ -61,6 +61,9 @@ const MOST: u32 = 50;
 
 /// Pack phrases in folded (lower-case, NFKC) titles; the count is the first group
 /// that matched, or 2 for the words meaning two.
+/// The group of [`PHRASES`] that counts with a times sign at the title's start.
+const TIMES_GROUP: usize = 6;
+
 static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
@@ -72,6 +75,7 @@ static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
         | \b(?:twin|double|dual)\s*-?\s*pack\b
         | \bdoppelpack\b
         | (?:两|兩)(?:件|只|台|个|個)(?:装|裝)
+        | ^\s*(\d{1,3})\s*[x×]\s+
         ",
     )
     .expect("pack phrases are a valid pattern")
@@ -124,6 +128,15 @@ pub fn pack_in(title: &str, brand: &[String]) -> Option<Pack> {
             None => 2,
         };
         if !(2..=MOST).contains(&count) || !of_the_item(title, whole.start(), whole.end(), brand) {
+            continue;
+        }
+        // `2 x Acme X1 Headphones`, as eBay's sellers count: only before the brand's
+        // name (`2x Zoom Camera` names no count of the item).
+        if m.get(TIMES_GROUP).is_some()
+            && !brand
+                .iter()
+                .any(|b| title[whole.end()..].starts_with(b.as_str()))
+        {
             continue;
         }
         match &found {
@@ -257,6 +270,8 @@ mod tests {
             ("Acme P3 Earbuds, 3 Pieces, White", 3),
             ("Acme S2 Lautsprecher 2 Stück", 2),
             ("Acme S2 Speaker (2 Units)", 2),
+            ("2 x Acme X1 Headphones", 2),
+            ("3x Acme P3 Earbuds", 3),
         ] {
             assert_eq!(count(title), Some(n), "{title}");
         }
@@ -289,6 +304,8 @@ mod tests {
             "Acme S2 Speaker, 2 Units Per Order Max",
             "Acme S2 Speaker, Only 2 Units",
             "Acme S2 Speaker - Last 3 pcs",
+            "2x Zoom Acme Camera",
+            "Acme X2 Headphones",
         ] {
             assert_eq!(count(title), None, "{title}");
         }
