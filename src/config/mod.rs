@@ -590,6 +590,12 @@ pub const DEFAULT_EXCLUSION_WORDS: &[&str] = &[
     "empty box",
     "box only",
     "manual only",
+    // A shop's display model that does not work (`Acme X1 Headphones Dummy`): at a
+    // few dollars it was below the floor of the headphones.
+    "dummy",
+    "display dummy",
+    "attrappe",
+    "factice",
     "ersatz",
     "remplacement",
     "repuesto",

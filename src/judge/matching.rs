@@ -923,6 +923,7 @@ mod tests {
             ("Acme X1 Headphones + Replacement Ear Pads", Some("ACME-X1")),
             ("Acme X1 Headphones Replacement Ear Pads", None),
             ("Acme P3 Earbuds Ear Tips, Silicone", None),
+            ("Acme X1 Headphones Dummy / Display Model", None),
         ] {
             assert_eq!(
                 match_sku(&unset, &listing(title, None)).sku.as_deref(),
