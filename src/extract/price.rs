@@ -2459,6 +2459,11 @@ const CONDITION_WORDS: &[&str] = &[
     "store price",
     "pickup price",
     "pick-up price",
+    "autoship price",
+    "autoship",
+    "repeat delivery",
+    "first order",
+    "new customer price",
     // A loyalty scheme's or a store card's price (Tesco's Clubcard, Sainsbury's
     // Nectar, Boots' Advantage Card, Fnac's adherents, Target Circle, Walmart+,
     // Best Buy's Plus, Sephora's Insider), a price for paying cash, for the
@@ -2544,6 +2549,22 @@ const CONDITION_AFTER: &[&str] = &[
     "for teachers",
     "after rebate",
     "after mail-in rebate",
+    // Chewy's and Petco's repeat orders, a student's or a new customer's price, a
+    // price for buying several (`$229.99 when you buy 2`): each made "the lowest of
+    // 2 prices … which variant sells at it".
+    "with autoship",
+    "autoship & save",
+    "autoship and save",
+    "with repeat delivery",
+    "with student discount",
+    "for new customers",
+    "for first-time customers",
+    "on your first order",
+    "when you buy 2",
+    "when you buy 3",
+    "when you buy 4",
+    "when you buy two",
+    "when you buy three",
 ];
 
 /// Reads the advertised price out of a price text that may hold several amounts.
@@ -5530,6 +5551,28 @@ mod tests {
             "1199",
             "plus会员价",
             Some("1299"),
+        ),
+        // Repeat orders', new customers', several items' prices.
+        (
+            "$249.99 $229.99 with AutoShip",
+            "USD",
+            "229.99",
+            "with autoship",
+            Some("249.99"),
+        ),
+        (
+            "$249.99 $199.99 for new customers",
+            "USD",
+            "199.99",
+            "for new customers",
+            Some("249.99"),
+        ),
+        (
+            "$249.99 $229.99 when you buy 2",
+            "USD",
+            "229.99",
+            "when you buy 2",
+            Some("249.99"),
         ),
         // Loyalty schemes' and store cards' prices: "the lowest of 2 prices".
         (
