@@ -2661,7 +2661,29 @@ fn amounts_and_currency(
     if found.len() > MAX_AMOUNTS {
         return Err(PriceError::TooManyAmounts(found.len()));
     }
+    for f in &mut found {
+        if written_in_cents(t, f, &currency) {
+            f.value /= Decimal::ONE_HUNDRED;
+        }
+    }
     Ok((currency, found))
+}
+
+/// Is amount `f` written in the hundredths of `currency` (`99¢`, the UK's `99p`),
+/// with no currency sign of its own? Read as a whole amount of the currency, a
+/// 99-cent item was $99: a hundred times its price, under no floor.
+fn written_in_cents(t: &PriceText, f: &Found, currency: &Currency) -> bool {
+    if currency.minor_units() != Some(2) || t.own_currency(f).is_some() {
+        return false;
+    }
+    let mut after = t.chars[f.end..].iter().copied();
+    match after.next() {
+        Some('¢') => true,
+        Some(' ') => after.next() == Some('¢'),
+        // Pence only against the digits, a word's end after (`99p`, not `99 pcs`).
+        Some('p') => currency.code() == "GBP" && !after.next().is_some_and(char::is_alphanumeric),
+        _ => false,
+    }
 }
 
 /// `kept` without what the text says is no price of the listing's one item:
@@ -6372,6 +6394,18 @@ mod tests {
 
     /// `text` on a marketplace pricing in `marketplace` reads `amount` (in minor units
     /// of two digits) in `currency`.
+    /// An amount in cents or pence is a hundredth of the currency: `99¢` was $99.
+    #[test]
+    fn an_amount_in_cents_is_a_hundredth_of_the_currency() {
+        assert_money("99¢", "USD", 99, "USD");
+        assert_money("Only 99 ¢ each", "USD", 99, "USD");
+        assert_money("99p", "GBP", 99, "GBP");
+        assert_money("£1.49 99p", "GBP", 149, "GBP");
+        // Not pieces, nor pence where the marketplace's currency is no pound.
+        assert_money("99 pcs £4.99", "GBP", 499, "GBP");
+        assert_money("99p", "USD", 9900, "USD");
+    }
+
     fn assert_money(text: &str, marketplace: &str, amount: i64, currency: &str) {
         let r = read_in(text, marketplace).unwrap_or_else(|e| panic!("{text}: {e}"));
         assert_eq!(
