@@ -3548,7 +3548,8 @@ fn leave_out_or_refuse(
     why: &mut Vec<String>,
     drop: impl Fn(usize, &[Found]) -> bool,
 ) -> Result<Vec<Found>, PriceError> {
-    leave_out_or_refuse_lower(t, list, what, why, drop, (|_: &str| false, |_: &str| false))
+    let dropped = (0..list.len()).map(|i| drop(i, &list)).collect();
+    refuse_or_leave_out(t, list, what, why, dropped)
 }
 
 /// As [`leave_out_or_refuse`], for a kind of amount that is less than the price it
@@ -3572,6 +3573,18 @@ fn leave_out_or_refuse_lower(
 ) -> Result<Vec<Found>, PriceError> {
     let mut dropped: Vec<bool> = (0..list.len()).map(|i| drop(i, &list)).collect();
     lower_takes_the_words(t, &list, &mut dropped, names);
+    refuse_or_leave_out(t, list, what, why, dropped)
+}
+
+/// `list` without the amounts `dropped` marks, and the end of a range whose start
+/// is dropped; none left is [`PriceError::NotThePrice`] ([`leave_out_or_refuse`]).
+fn refuse_or_leave_out(
+    t: &PriceText,
+    list: Vec<Found>,
+    what: &'static str,
+    why: &mut Vec<String>,
+    mut dropped: Vec<bool>,
+) -> Result<Vec<Found>, PriceError> {
     // A range runs up: `Reduced from $199.99 to $149.99` is a change, its lower
     // amount the price now (it went with the former one, and the box was refused).
     for i in 1..list.len() {
@@ -6392,8 +6405,6 @@ mod tests {
         assert_eq!(r.money.amount, Decimal::new(14999, 2), "{:?}", r.why);
     }
 
-    /// `text` on a marketplace pricing in `marketplace` reads `amount` (in minor units
-    /// of two digits) in `currency`.
     /// An amount in cents or pence is a hundredth of the currency: `99¢` was $99.
     #[test]
     fn an_amount_in_cents_is_a_hundredth_of_the_currency() {
@@ -6406,6 +6417,8 @@ mod tests {
         assert_money("99p", "USD", 9900, "USD");
     }
 
+    /// `text` on a marketplace pricing in `marketplace` reads `amount` (in minor units
+    /// of two digits) in `currency`.
     fn assert_money(text: &str, marketplace: &str, amount: i64, currency: &str) {
         let r = read_in(text, marketplace).unwrap_or_else(|e| panic!("{text}: {e}"));
         assert_eq!(

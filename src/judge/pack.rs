@@ -61,9 +61,6 @@ const MOST: u32 = 50;
 
 /// Pack phrases in folded (lower-case, NFKC) titles; the count is the first group
 /// that matched, or 2 for the words meaning two.
-/// The group of [`PHRASES`] that counts with a times sign at the title's start.
-const TIMES_GROUP: usize = 6;
-
 static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
@@ -75,7 +72,7 @@ static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
         | \b(?:twin|double|dual)\s*-?\s*pack\b
         | \bdoppelpack\b
         | (?:两|兩)(?:件|只|台|个|個)(?:装|裝)
-        | ^\s*(\d{1,3})\s*[x×]\s+
+        | ^\s*(?P<times>\d{1,3})\s*[x×]\s+
         ",
     )
     .expect("pack phrases are a valid pattern")
@@ -132,7 +129,7 @@ pub fn pack_in(title: &str, brand: &[String]) -> Option<Pack> {
         }
         // `2 x Acme X1 Headphones`, as eBay's sellers count: only before the brand's
         // name (`2x Zoom Camera` names no count of the item).
-        if m.get(TIMES_GROUP).is_some()
+        if m.name("times").is_some()
             && !brand
                 .iter()
                 .any(|b| title[whole.end()..].starts_with(b.as_str()))
