@@ -1064,6 +1064,10 @@ const SHIPPING_WORDS: &[&str] = &[
     // `$249.99 Ships to you for $12.99`: "the lowest of 2 prices" was 12.99.
     "ships to you for",
     "delivered for",
+    // `$249.99 Ships in 1-2 business days $9.95 flat rate`: "the lowest of 2
+    // prices" was 9.95.
+    "flat rate",
+    "flat-rate",
     "s&h",
     "handling",
     "import fees",
@@ -2712,21 +2716,7 @@ fn not_the_price_left_out(
     kept = leave_out(kept, "unit prices", why, |i, l| {
         unit(i, l) == Some(Unit::Measure)
     });
-    // Shipping costs ("GBP 1.99 +GBP 8.75 shipping", "Shipping: $5.99") are not the
-    // listing's price; counted among its prices, they made "the lowest of 2 prices"
-    // of a listing with one.
-    // A shipping word between two amounts is the second's (`$89.99 Shipping: $5.99`):
-    // read as the first's too, both were dropped, and so neither.
-    // A written sum's total is its own ([`not_a_sum_s_parts`]): `$249.99 + $10.00
-    // shipping = $259.99` is no shipping cost of 259.99.
-    kept = leave_out_or_refuse(t, kept, "shipping costs", why, |i, l| {
-        let tails = |k: usize| shipping_word_tails(t, k, l);
-        ((t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
-            && !starts_with_word(&t.after(i, l), FREE_SHIPPING))
-            || (has_word(&t.before(i, l), SHIPPING_WORDS) && !(i > 0 && tails(i - 1)))
-            || tails(i))
-            && t.sum.as_ref().is_none_or(|s| s.total != l[i].start)
-    })?;
+    kept = shipping_left_out(t, kept, why)?;
     kept = not_asked_now(t, kept, why)?;
     kept = not_paid_for_the_listing(t, kept, why)?;
     // After savings and deposits are gone, and never emptying the list: before them,
@@ -2785,6 +2775,50 @@ fn the_lowest(
         on_condition,
         for_several: None,
     })
+}
+
+/// Shipping costs ("GBP 1.99 +GBP 8.75 shipping", "Shipping: $5.99") are not the
+/// listing's price; counted among its prices, they made "the lowest of 2 prices"
+/// of a listing with one. A shipping word between two amounts is the second's (`$89.99 Shipping: $5.99`):
+/// read as the first's too, both were dropped, and so neither.
+/// A written sum's total is its own ([`not_a_sum_s_parts`]): `$249.99 + $10.00
+/// shipping = $259.99` is no shipping cost of 259.99.
+///
+/// Words of shipping alone between two amounts that name the next one's cost and can
+/// follow the first (`$249.99 Delivery charge $9.95`, `$249.99 Shipping & handling
+/// $9.95`, `£249.99 Postage & packing £4.99`) were read as both's, and the box was
+/// refused (a listing without a price). Where they leave out both, they name the
+/// lower ([`lower_takes_the_words`]); where they already name one (`$9.99 Shipping
+/// $15.99`, a cheap item's dearer shipping), that stands. Not across a plus (`US
+/// $8.99 shipping + US $12.34`: what the 12.34 is, is unsaid).
+fn shipping_left_out(
+    t: &PriceText,
+    kept: Vec<Found>,
+    why: &mut Vec<String>,
+) -> Result<Vec<Found>, PriceError> {
+    let drop = |i: usize, l: &[Found]| {
+        let tails = |k: usize| shipping_word_tails(t, k, l);
+        ((t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
+            && !starts_with_word(&t.after(i, l), FREE_SHIPPING))
+            || (has_word(&t.before(i, l), SHIPPING_WORDS) && !(i > 0 && tails(i - 1)))
+            || tails(i))
+            && t.sum.as_ref().is_none_or(|s| s.total != l[i].start)
+    };
+    let mut dropped: Vec<bool> = (0..kept.len()).map(|i| drop(i, &kept)).collect();
+    let mut lower = dropped.clone();
+    lower_takes_the_words(
+        t,
+        &kept,
+        &mut lower,
+        named_by(SHIPPING_WORDS, SHIPPING_WORDS),
+    );
+    for k in 0..kept.len().saturating_sub(1) {
+        let plus = t.after(k, &kept).trim_end().ends_with('+');
+        if dropped[k] && dropped[k + 1] && !plus {
+            (dropped[k], dropped[k + 1]) = (lower[k], lower[k + 1]);
+        }
+    }
+    refuse_or_leave_out(t, kept, "shipping costs", why, dropped)
 }
 
 /// `kept` without former and reference prices (`Was`, `UVP`, the EU's lowest price of
@@ -5230,6 +5264,42 @@ mod tests {
             "USD",
             "249.99",
             "shipping costs: 12.99",
+        ),
+        (
+            "$249.99 Ships in 1-2 business days $9.95 flat rate",
+            "USD",
+            "249.99",
+            "shipping costs: 9.95",
+        ),
+        (
+            "$249.99 Delivery charge $9.95",
+            "USD",
+            "249.99",
+            "shipping costs: 9.95",
+        ),
+        (
+            "£249.99 Postage & packing £4.99",
+            "GBP",
+            "249.99",
+            "shipping costs: 4.99",
+        ),
+        (
+            "$249.99 Shipping & handling $9.95",
+            "USD",
+            "249.99",
+            "shipping costs: 9.95",
+        ),
+        (
+            "$9.99 Shipping $15.99",
+            "USD",
+            "9.99",
+            "shipping costs: 15.99",
+        ),
+        (
+            "Flat rate $9.95 $249.99",
+            "USD",
+            "249.99",
+            "shipping costs: 9.95",
         ),
         (
             "Your price $249.99 Retail $299.99",
