@@ -3349,9 +3349,49 @@ fn not_paid_for_the_listing(
             has_word(&COUNT.replace_all(&t.before(i, l), ""), OTHER_OFFER_WORDS)
                 || t.followed_by(i, l, OTHER_OFFER_AFTER, OTHER_OFFER_WORDS)
         },
-        named_by(OTHER_OFFER_WORDS, OTHER_OFFER_AFTER),
+        (
+            |w: &str| has_word(w, OTHER_OFFER_WORDS),
+            |w: &str| starts_with_word(w, OTHER_OFFER_AFTER) || only_a_condition(w),
+        ),
     )?;
+    // `$249.99 new $149.99 used`: the last amount's own condition word after it, with
+    // another price left (alone, `US $249.99 Used` is a used listing's price).
+    let last = kept.len().saturating_sub(1);
+    kept = leave_out(
+        kept,
+        "other offers (used, renewed, other sellers')",
+        why,
+        |i, l| i == last && i > 0 && t.next_of(i, l).is_none() && only_a_condition(&t.after(i, l)),
+    );
     Ok(more_than_the_item(t, kept, why))
+}
+
+/// A second-hand condition's word, alone (`used`, `Refurbished`): after an amount,
+/// with another price beside it, it names that amount another offer's. Read only
+/// as the next amount's label, `$149.99 used $249.99` made the 149.99 the
+/// listing's price (a new listing's below-floor finding), and `$249.99 new $149.99
+/// used` "the lowest of 2 prices". Nothing more may stand there (`$149.99 Used
+/// Was $249.99` says something else).
+fn only_a_condition(words: &str) -> bool {
+    const CONDITIONS: &[&str] = &[
+        "used",
+        "renewed",
+        "refurbished",
+        "pre-owned",
+        "preowned",
+        "open box",
+        "open-box",
+        "gebraucht",
+        "occasion",
+        "usato",
+        "usado",
+        "reacondicionado",
+        "ricondizionato",
+        "reconditionné",
+        "generalüberholt",
+    ];
+    let w = words.trim_matches(|c: char| !c.is_alphanumeric());
+    CONDITIONS.contains(&w)
 }
 
 /// `kept` without savings, coupons and rewards, spending thresholds, fees and
@@ -5272,6 +5312,30 @@ mod tests {
             "shipping costs: 9.95",
         ),
         (
+            "$149.99 used $249.99",
+            "USD",
+            "249.99",
+            "other offers (used, renewed, other sellers'): 149.99",
+        ),
+        (
+            "$249.99 new $149.99 used",
+            "USD",
+            "249.99",
+            "other offers (used, renewed, other sellers'): 149.99",
+        ),
+        (
+            "249,99 € neu 149,99 € gebraucht",
+            "EUR",
+            "249.99",
+            "other offers (used, renewed, other sellers'): 149.99",
+        ),
+        (
+            "$149.99 Used Was $249.99",
+            "USD",
+            "149.99",
+            "former or reference prices: 249.99",
+        ),
+        (
             "$249.99 Delivery charge $9.95",
             "USD",
             "249.99",
@@ -6473,6 +6537,16 @@ mod tests {
         );
         let r = read_in("149,99 € Contributo RAEE: 0,50 €", "EUR").unwrap();
         assert_eq!(r.money.amount, Decimal::new(14999, 2), "{:?}", r.why);
+    }
+
+    /// A second-hand condition's word after the only price is the listing's own
+    /// condition, not another offer ([`only_a_condition`]): refused, a used
+    /// listing would go unchecked.
+    #[test]
+    fn a_condition_word_after_the_only_price_is_the_listing_s_own() {
+        assert_money("US $249.99 Used", "USD", 24999, "USD");
+        assert_money("US $249.99 Used US $15.00 shipping", "USD", 24999, "USD");
+        assert_money("249,99 € gebraucht", "EUR", 24999, "EUR");
     }
 
     /// An amount in cents or pence is a hundredth of the currency: `99¢` was $99.
