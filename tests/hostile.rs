@@ -365,6 +365,65 @@ fn a_used_offer_beside_a_new_one_does_not_make_the_listing_used() {
     assert!(kinds(&v).contains(&"below_floor".to_string()), "{v}");
 }
 
+/// A title that states the item refurbished or broken, on a page whose structured
+/// data states no condition, is that condition's: `… - Renewed` at 150.00 was
+/// judged as a new item below the floor (a complaint claiming a new item's price
+/// violation of a refurbished one), and so was eBay's `For Parts or Repair`. Its
+/// source names the title; a new item's damaged box is still a new item.
+#[test]
+fn a_title_stating_the_item_refurbished_or_broken_is_not_held_to_the_floor() {
+    let page = |title: &str| {
+        let product = serde_json::json!({
+            "@context": "https://schema.org", "@type": "Product", "name": title,
+            "brand": {"@type": "Brand", "name": "Acme"}, "gtin13": "0012345678905",
+            "offers": {"@type": "Offer", "price": "150.00", "priceCurrency": "USD",
+                       "seller": {"@type": "Organization", "name": "Cheap Deals", "identifier": "cheap-deals"}}
+        });
+        format!(
+            "<html><head><script type=\"application/ld+json\">{product}</script></head><body></body></html>"
+        )
+    };
+    for (title, condition) in [
+        (
+            "Acme X1 Wireless Noise-Cancelling Headphones - Renewed",
+            "refurbished",
+        ),
+        (
+            "Acme X1 Wireless Noise-Cancelling Headphones For Parts or Repair",
+            "damaged",
+        ),
+        (
+            "Acme X1 Wireless Noise-Cancelling Headphones (Used)",
+            "used",
+        ),
+    ] {
+        let v = extract(page(title).as_bytes());
+        assert_eq!(v["listing"]["condition"], condition, "{v}");
+        assert!(
+            v["listing"]["sources"]["condition"]
+                .as_str()
+                .unwrap()
+                .starts_with("the title"),
+            "{v}"
+        );
+        assert!(
+            !kinds(&v).contains(&"below_floor".to_string()),
+            "{title}: {v}"
+        );
+    }
+    for title in [
+        "Acme X1 Wireless Noise-Cancelling Headphones - Damaged Box",
+        "Acme X1 Wireless Noise-Cancelling Headphones Used by DJs",
+    ] {
+        let v = extract(page(title).as_bytes());
+        assert!(v["listing"]["condition"].is_null(), "{v}");
+        assert!(
+            kinds(&v).contains(&"below_floor".to_string()),
+            "{title}: {v}"
+        );
+    }
+}
+
 /// A coupon box of 5,000 amounts (`¥5000 ¥4999 … ¥1`) is read as far as every other
 /// field is, its first 1,000 characters, and refused as no price box (more amounts
 /// than one shows), said. Read whole, its reading took seconds a page (quadratic in

@@ -12,6 +12,7 @@ mod seller_name;
 pub mod structured;
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use scraper::{ElementRef, Html};
 use serde::{Deserialize, Serialize};
@@ -289,6 +290,45 @@ impl Condition {
         } else {
             None
         }
+    }
+
+    /// The condition a listing's title states other than new, read as [`Condition::of`] reads a condition field but stricter:
+    /// a title is about the item, not only its condition. `used` counts set apart
+    /// (`(Used)`, `- Used`, at either end), not in `… Used by DJs`; a damaged box or
+    /// packaging is a new item's, and `for any occasion` no second-hand one.
+    pub fn in_title(title: &str) -> Option<Condition> {
+        static USED_APART: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"^\s*used\b|[(\[|,–—-]\s*used\b|\bused\s*(?:[)\]|,–—-]|$)")
+                .expect("a valid pattern")
+        });
+        static USED: LazyLock<regex::Regex> =
+            LazyLock::new(|| regex::Regex::new(r"\bused\b").expect("a valid pattern"));
+        // What an item is used with or by, and an item never used, is no
+        // second-hand item ("Used With Shetland Pony" is a real eBay title's end).
+        static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"\b(?:never|not)\s+used\b|\bused\s+(?:with|by)\b")
+                .expect("a valid pattern")
+        });
+        let t = title.to_lowercase().replace('/', " ");
+        let mut t = NOT_A_CONDITION.replace_all(&t, " ").into_owned();
+        for p in [
+            "damaged box",
+            "damaged packaging",
+            "damaged package",
+            "box damaged",
+            "packaging damaged",
+            "any occasion",
+            "every occasion",
+            "special occasion",
+        ] {
+            t = t.replace(p, " ");
+        }
+        let t = if USED_APART.is_match(&t) {
+            t
+        } else {
+            USED.replace_all(&t, " ").into_owned()
+        };
+        Condition::of(&t).filter(|c| *c != Condition::New)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -992,6 +1032,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     let prices = r.prices(m);
     let mpn = r.pick("mpn", &|p| p.mpn.clone(), &f.mpn);
     let condition = r.condition(&f.condition);
+    let condition = condition_or_the_title_s(&mut r, condition, title.as_deref());
     let auction = r.auction(&f.format, prices.text.as_deref());
     let gtin = r.gtin(&f.gtin);
     let listing_id = r.listing_id(page, m);
@@ -1019,6 +1060,34 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         missing: r.missing,
         unreadable: None,
     }
+}
+
+/// The condition a page states, or where it states none this reads, the one its
+/// title states ([`Condition::in_title`]): `Acme X1 Headphones - Renewed` and `…
+/// For Parts or Repair` on a marketplace whose adapter reads no condition were
+/// judged as new, below the floor (a complaint claiming a new item's price
+/// violation of a refurbished or broken one). Its source says so.
+fn condition_or_the_title_s(
+    r: &mut Reader,
+    condition: Option<String>,
+    title: Option<&str>,
+) -> Option<String> {
+    if condition.as_deref().and_then(Condition::of).is_some() {
+        return condition;
+    }
+    let Some((title, stated)) = title.and_then(|t| Some((t, Condition::in_title(t)?))) else {
+        return condition;
+    };
+    r.sources.insert(
+        "condition".into(),
+        format!(
+            "the title (\"{}\")",
+            title.trim().chars().take(120).collect::<String>()
+        ),
+    );
+    r.missing.remove("condition");
+    // The class's own word, which `Condition::of` reads back as it.
+    Some(stated.as_str().to_string())
 }
 
 /// The page's structured data, each product's offers narrowed to the variant the
@@ -1936,6 +2005,29 @@ mod tests {
             ("", None),
         ] {
             assert_eq!(Condition::of(text), want, "{text}");
+        }
+        // A title is read stricter: set-apart `used`, no box's damage, no occasion.
+        for (title, want) in [
+            ("Acme X1 Headphones - Renewed", Some(Refurbished)),
+            ("Acme X1 Headphones (Renewed) Premium", Some(Refurbished)),
+            ("Acme X1 Headphones For Parts or Repair", Some(Damaged)),
+            ("Acme X1 Headphones Parts Not Working", Some(Damaged)),
+            ("Acme X1 Headphones (Used)", Some(Used)),
+            ("Acme X1 Headphones - used", Some(Used)),
+            ("Used Acme X1 Headphones, Black", Some(Used)),
+            ("Acme X1 Headphones Open Box", Some(Used)),
+            ("Acme X1 Kopfhörer gebraucht", Some(Used)),
+            ("Acme X1 Headphones Used by DJs", None),
+            ("Used With Shetland Pony", None),
+            ("Used for a week: Acme X1 Headphones", Some(Used)),
+            ("Acme X1 Headphones - Never Used", None),
+            ("Acme X1 Headphones Barely Used", Some(Used)),
+            ("Acme X1 Headphones Damaged Box", None),
+            ("Acme X1 Headphones, a gift for any occasion", None),
+            ("Acme X1 Headphones Brand New", None),
+            ("Acme X1 Headphones / Refurbished", Some(Refurbished)),
+        ] {
+            assert_eq!(Condition::in_title(title), want, "{title}");
         }
     }
 }
