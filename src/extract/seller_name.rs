@@ -48,17 +48,23 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         (?P<tail>
             (?: \s*,?\s+ (?: and\ fulfill?ed\ by | and\ ships\ from | fulfill?ed\ by
                          | ships\ from | shipped\ by | versand\ durch
-                         | und\ versand\ durch | et\ expédié\ par | e\ spedito\ da ) \s.*
+                         | und\ versand\ durch | et\ expédié\ par | e\ spedito\ da
+                         | expédié\ par | enviado\ por | spedito\ da ) \s.*
               | \s*\( [^()]* (?: ★ | ☆ | rating | review | feedback | % | stars? ) [^()]* \)
               | \s+ \d{1,3}(?:[.,]\d+)?\s?% \s+ positive\b .*
-              # eBay's feedback count (`foo (2,031)`), a separator left at the end.
-              | \s*\( \s* \d[\d.,]* \s* \)
+              # eBay's feedback count (`foo (2,031)`, `foo (2,031) 99.5%`), what
+              # follows a separator set apart (`Foo | Returns: 30 days`), a
+              # separator left at the end.
+              | \s*\( \s* \d[\d.,]* \s* \) (?: \s+ \d{1,3}(?:[.,]\d+)?\s?% )?
+              | \s+ [|·•] \s .*
               | \s* [|·•]
               | \s+ \d(?:[.,]\d)? \s+ out\ of\ 5(?:\s+stars)?
               | \s+ top\ rated(?:\s+(?:seller|plus))?
               # A rating by stars, a count of sales, who ships in brackets, a badge.
               | \s* [★⭐☆] \s* \d(?:[.,]\d)? (?:\s*\( [^()]* \))?
               | \s+ \d(?:[.,]\d)? \s* [★⭐☆]
+              | \s+ \d(?:[.,]\d)? \s+ stars? (?:\s*\( [^()]* \))?
+              | \s+ (?:message|contact)\ (?:the\ )?seller
               | \s+ \+?\d[\d.,]*\s?(?:mil|k)? \s+ (?:ventas|vendas|sales|sold) \b
               | \s* \( \s* (?:ships|shipped)\ from [^()]* \)
               | \s+ (?:✓\s*)? verified(?:\ seller)?
@@ -163,6 +169,22 @@ mod tests {
             ("Sold by Foo Store, shipped by Walmart", Some("Foo Store")),
             ("Top Rated Deals", None),
             ("Foo Store (2nd)", None),
+            // eBay's count and percentage without their words, who ships in
+            // French, Spanish and Italian, stars and a link to write to the seller,
+            // what follows a separator.
+            ("Seller: foo_store (12345) 99.5%", Some("foo_store")),
+            ("Vendu par Foo Store Expédié par Amazon", Some("Foo Store")),
+            (
+                "Vendido por Foo Store Enviado por Amazon",
+                Some("Foo Store"),
+            ),
+            ("Venduto da Foo Store Spedito da Amazon", Some("Foo Store")),
+            (
+                "Sold by Foo Store 4.5 stars (200 reviews) Message seller",
+                Some("Foo Store"),
+            ),
+            ("Sold by Foo Store | Returns: 30 days", Some("Foo Store")),
+            ("A·B Audio", None),
             // A label and nothing after it is no name.
             ("Sold by", None),
         ] {
