@@ -2621,6 +2621,9 @@ fn read_text(
         return Err(e);
     }
     let kept = t.in_currency(&found, &currency, &mut why);
+    if kept.len() == 1 && t.lone_amount(&found) && !every_step_asked() {
+        return the_lowest(&kept, currency, None, why);
+    }
     t.elsewhere = (found.iter())
         .filter(|f| t.own_currency(f).is_some_and(|c| c != currency))
         .copied()
@@ -2634,6 +2637,18 @@ fn read_text(
     let mut reading = the_lowest(&kept, currency, on_condition, why)?;
     reading.for_several = several;
     Ok(reading)
+}
+
+/// Whether the tests asked [`read_text`] to take every step even for a lone amount
+/// (`a_lone_amount_is_read_as_every_step_reads_it`).
+#[cfg(test)]
+fn every_step_asked() -> bool {
+    tests::EVERY_STEP.with(std::cell::Cell::get)
+}
+
+#[cfg(not(test))]
+fn every_step_asked() -> bool {
+    false
 }
 
 /// The currency the text is read in and its amounts, read with that currency's
@@ -4691,6 +4706,21 @@ impl PriceText {
             .to_lowercase()
     }
 
+    /// Does the text hold one amount and nothing else but currency signs and codes
+    /// and spaces (`$249.99`, `US $108.99`, structured data's `249.99`)? Such an
+    /// amount is the price as it stands: no step of [`read_text`] leaves out or
+    /// conditions an amount without words, signs or another amount beside it
+    /// (each step's word and number checks cost some 20 µs a text; this is what
+    /// most price texts are, structured data's above all).
+    fn lone_amount(&self, found: &[Found]) -> bool {
+        let [f] = found else {
+            return false;
+        };
+        let in_marker = |i: usize| self.markers.iter().any(|&(s, e, _)| s <= i && i < e);
+        (self.chars.iter().enumerate())
+            .all(|(i, c)| (f.start..f.end).contains(&i) || c.is_whitespace() || in_marker(i))
+    }
+
     /// The amount after amount `i` of `list`: the next of `list`, or one in another
     /// currency (left out of it), if nearer. Words never reach past such an amount:
     /// `$249.99 Delivery £5.99` with the pounds left out read "delivery" as the
@@ -4906,6 +4936,74 @@ pub fn read_lowest_price(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Set: [`read_text`] takes every step for a lone amount too.
+        pub(super) static EVERY_STEP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// A lone amount ([`PriceText::lone_amount`]) is read as every step reads it:
+    /// each of the price-parser suite's 1,191 texts (in its hinted currency, else
+    /// dollars) and a few of other shapes, read both ways, give the same reading or
+    /// the same refusal.
+    #[test]
+    fn a_lone_amount_is_read_as_every_step_reads_it() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/peer/price_parser_cases.jsonl"
+        );
+        let suite = std::fs::read_to_string(path).expect("the price-parser suite");
+        let mut texts: Vec<(String, String)> = suite
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| {
+                let text = v["input"].as_str().unwrap_or_default().to_string();
+                let cur = v["currency_hint"].as_str().unwrap_or("USD").to_string();
+                (text, cur)
+            })
+            .collect();
+        assert!(texts.len() > 1000, "{} texts", texts.len());
+        for (text, cur) in [
+            ("$249.99", "USD"),
+            ("US $108.99", "USD"),
+            ("249.99", "USD"),
+            ("0.00", "USD"),
+            ("$0", "USD"),
+            (" ¥1,480.99 ", "CNY"),
+            ("249,99 €", "EUR"),
+            ("EUR 249,99", "EUR"),
+            ("€249.99", "USD"),
+            ("-$10.00", "USD"),
+            ("99¢", "USD"),
+            ("99p", "GBP"),
+            ("$249.99 USD", "USD"),
+            ("$249.99 CAD", "USD"),
+            ("1.234", "EUR"),
+            ("12,800円", "JPY"),
+        ] {
+            texts.push((text.to_string(), cur.to_string()));
+        }
+        let mut lone = 0;
+        for (text, cur) in &texts {
+            let Ok(currency) = Currency::new(cur) else {
+                continue;
+            };
+            let read = |every: bool| {
+                EVERY_STEP.with(|c| c.set(every));
+                let r = read_advertised(text, Hints::default(), &currency, VatBasis::Inclusive);
+                EVERY_STEP.with(|c| c.set(false));
+                r.map(|r| (r.money, r.why, r.among))
+                    .map_err(|e| e.to_string())
+            };
+            let (short, every) = (read(false), read(true));
+            assert_eq!(short, every, "{text:?} in {cur}");
+            let t = PriceText::new(text, &currency);
+            lone += usize::from(
+                numbers_at(&t.chars, None, None).is_ok_and(|f| f.len() == 1 && t.lone_amount(&f)),
+            );
+        }
+        assert!(lone > 300, "only {lone} lone amounts among the texts");
+    }
 
     fn p(text: &str, default: &str) -> (String, String) {
         let m = parse_price(text, &Currency::new(default).unwrap()).unwrap();
