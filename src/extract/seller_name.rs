@@ -169,9 +169,22 @@ mod tests {
             ("Sold by Foo Store, shipped by Walmart", Some("Foo Store")),
             ("Top Rated Deals", None),
             ("Foo Store (2nd)", None),
-            // eBay's count and percentage without their words, who ships in
-            // French, Spanish and Italian, stars and a link to write to the seller,
-            // what follows a separator.
+            // A label and nothing after it is no name.
+            ("Sold by", None),
+        ] {
+            let got = without_box_words(printed).map(|(n, _)| n);
+            assert_eq!(got.as_deref(), name, "{printed}");
+        }
+        let (_, said) = without_box_words("Sold by Foo Store (4.8 ★ 1,203 ratings)").unwrap();
+        assert_eq!(said, ["Sold by", "(4.8 ★ 1,203 ratings)"]);
+    }
+
+    /// eBay's count and percentage without their words, who ships in French,
+    /// Spanish and Italian, stars and a link to write to the seller, what follows
+    /// a separator set apart.
+    #[test]
+    fn counts_shippers_links_and_separators_are_the_box_s() {
+        for (printed, name) in [
             ("Seller: foo_store (12345) 99.5%", Some("foo_store")),
             ("Vendu par Foo Store Expédié par Amazon", Some("Foo Store")),
             (
@@ -185,13 +198,9 @@ mod tests {
             ),
             ("Sold by Foo Store | Returns: 30 days", Some("Foo Store")),
             ("A·B Audio", None),
-            // A label and nothing after it is no name.
-            ("Sold by", None),
         ] {
             let got = without_box_words(printed).map(|(n, _)| n);
             assert_eq!(got.as_deref(), name, "{printed}");
         }
-        let (_, said) = without_box_words("Sold by Foo Store (4.8 ★ 1,203 ratings)").unwrap();
-        assert_eq!(said, ["Sold by", "(4.8 ★ 1,203 ratings)"]);
     }
 }
