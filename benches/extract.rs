@@ -15,7 +15,10 @@
 //! lexer with the handlers a tree-less extractor would need (JSON-LD text and its
 //! JSON parse, meta tags, microdata/RDFa attributes, and the text or attribute of
 //! every adapter selector lol_html can parse). Neither is an extractor: they read
-//! the values, they do not pick among them.
+//! the values, they do not pick among them. `html5gum_tokenize_only` is html5gum's
+//! tokenizer (another WHATWG tokenizer, said to be several times faster than
+//! html5ever's) with no tree: the floor of a parse that fed html5ever's tree builder
+//! from it instead.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -114,6 +117,14 @@ fn bench(c: &mut Criterion) {
                 }
             })
         });
+        g.bench_function("html5gum_tokenize_only", |b| {
+            b.iter(|| {
+                for (_, p) in &pages {
+                    let text = brandguard::extract::decode(p).text;
+                    black_box(tokenize_html5gum(&text));
+                }
+            })
+        });
         let selectors = adapter_selectors(config);
         g.bench_function("lol_html_pass", |b| {
             b.iter(|| {
@@ -178,6 +189,16 @@ fn tokenize(text: &str) -> usize {
     while !matches!(tokenizer.feed(&input), html5ever::TokenizerResult::Done) {}
     tokenizer.end();
     tokenizer.sink.0.get()
+}
+
+/// Tokens html5gum's tokenizer emits for `text`, raw-text elements switched as in
+/// [`tokenize`] (html5gum's own naive switching by tag name).
+fn tokenize_html5gum(text: &str) -> usize {
+    let mut emitter = html5gum::emitters::default::DefaultEmitter::default();
+    emitter.naively_switch_states(true);
+    html5gum::Tokenizer::new_with_emitter(text, emitter)
+        .filter(|t| t.is_ok())
+        .count()
 }
 
 /// Each marketplace's adapter selectors (every field rule) as lol_html parses
