@@ -590,6 +590,15 @@ pub const DEFAULT_EXCLUSION_WORDS: &[&str] = &[
     "empty box",
     "box only",
     "manual only",
+    // One earbud of a pair (`Acme P3 Earbuds Right Earbud Only`) at a part's price
+    // was the earbuds below their floor.
+    "single earbud",
+    "left earbud",
+    "right earbud",
+    "left side only",
+    "right side only",
+    "left ear only",
+    "right ear only",
     // A shop's display model that does not work (`Acme X1 Headphones Dummy`): at a
     // few dollars it was below the floor of the headphones.
     "dummy",

@@ -472,6 +472,11 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "protector",
     "decal",
     "decals",
+    // `… Headphones Protective Film`, `… Earpad Covers`, `… Keychain`.
+    "film",
+    "earpad",
+    "earpads",
+    "keychain",
     "sticker",
     "stickers",
     "clip",
@@ -536,6 +541,10 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     "ear",
     "foam",
     "spare",
+    // `… Headphones Audio Cable 3.5mm`, `… Speaker Power Adapter`.
+    "audio",
+    "power",
+    "aux",
 ];
 
 /// Words after the noun that say it comes with the product: "… Headphones Case
@@ -924,6 +933,10 @@ mod tests {
             ("Acme X1 Headphones Replacement Ear Pads", None),
             ("Acme P3 Earbuds Ear Tips, Silicone", None),
             ("Acme X1 Headphones Dummy / Display Model", None),
+            // One earbud of a pair is a part, not the product.
+            ("Acme P3 Earbuds Right Earbud Only", None),
+            ("Acme P3 True Wireless Earbuds - Left Side Only", None),
+            ("Acme P3 Earbuds Single Earbud", None),
         ] {
             assert_eq!(
                 match_sku(&unset, &listing(title, None)).sku.as_deref(),
@@ -956,6 +969,10 @@ mod tests {
             "Acme艾克米 X1 无线降噪耳机 耳罩 蛋白皮",
             "艾克米X1耳机保护壳",
             "Acme X1 耳机 支架",
+            "Acme X1 Headphones Audio Cable 3.5mm",
+            "Acme X1 Headphones Protective Film",
+            "Acme X1 Headphones Earpad Covers",
+            "Acme S2 Speaker Power Adapter",
         ] {
             let m = match_sku(&b, &listing(title, None));
             assert_eq!(m.sku, None, "{title}");
