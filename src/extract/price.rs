@@ -3997,7 +3997,7 @@ fn times_after(after: &str) -> bool {
     };
     let rest = rest.trim_start();
     let words = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-    if words.len() == rest.len() {
+    if words.len() == rest.len() || !more_than_one(&rest[..rest.len() - words.len()]) {
         return false;
     }
     let words = words.trim_start();
@@ -4090,7 +4090,15 @@ fn times_before(before: &str) -> bool {
     let count = rest.trim_end_matches(char::is_alphabetic);
     let worded = count.len() < rest.len() && count.ends_with(char::is_whitespace);
     let count = if worded { count.trim_end() } else { rest };
-    count.ends_with(|c: char| c.is_ascii_digit())
+    more_than_one(count)
+}
+
+/// Does `words` end with a count of more than one? One payment of the price
+/// (`1 x $249.99`, a cart's line) is the price: read as an instalment, the text
+/// "held only instalments" and the listing went unchecked.
+fn more_than_one(words: &str) -> bool {
+    let digits = &words[words.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
+    digits.parse::<u64>().map_or(!digits.is_empty(), |n| n > 1)
 }
 
 /// A letter of a script that writes spaces between words: a word of such letters
@@ -5408,6 +5416,12 @@ mod tests {
             "USD",
             "249.99",
             "shipping costs: 9.95",
+        ),
+        (
+            "1 x $249.99 $19.99 shipping",
+            "USD",
+            "249.99",
+            "shipping costs: 19.99",
         ),
         (
             "$149.99 used $249.99",
