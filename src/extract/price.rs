@@ -2181,7 +2181,7 @@ fn lower_beside<'l>(t: &PriceText, i: usize, l: &'l [Found]) -> impl Iterator<It
             .trim_start_matches('/')
             .trim()
             .trim_end_matches('.');
-        w.is_empty() || w == "each" || w == "ea"
+        w.is_empty() || w == "each" || w == "ea" || only_a_percent(w)
     };
     let neighbours = [
         i.checked_sub(1).filter(|k| beside(*k)),
@@ -2192,6 +2192,21 @@ fn lower_beside<'l>(t: &PriceText, i: usize, l: &'l [Found]) -> impl Iterator<It
         .flatten()
         .map(|k| &l[k])
         .filter(move |f| f.value < l[i].value)
+}
+
+/// Is the gap between two amounts a percent off and nothing else (`(20% off)`,
+/// `-20%`, `- 20% =`)? Such amounts stand beside each other ([`lower_beside`]):
+/// `$199.99 (20% off) $249.99` made "the lowest of 2 prices … which variant sells
+/// at it".
+fn only_a_percent(gap: &str) -> bool {
+    let w = gap.trim_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '%' | '％'));
+    let w = w.strip_suffix("off").map_or(w, str::trim_end);
+    w.strip_suffix(['%', '％']).is_some_and(|n| {
+        let n = n.trim_end();
+        !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    })
 }
 
 /// `$249.99 $299.99 Save $50`: a saving the text shows that is what a lower amount
@@ -7707,6 +7722,25 @@ mod tests {
                     "USD",
                     14999,
                     "the lowest of 2 prices: 149.99, 199.99",
+                ),
+                // The percent between the two amounts.
+                (
+                    "$199.99 (20% off) $249.99",
+                    "USD",
+                    19999,
+                    "former or reference prices: 249.99",
+                ),
+                (
+                    "$249.99 - 20% = $199.99",
+                    "USD",
+                    19999,
+                    "former or reference prices: 249.99",
+                ),
+                (
+                    "$199.99 (10% off) $249.99",
+                    "USD",
+                    19999,
+                    "the lowest of 2 prices: 199.99, 249.99",
                 ),
             ],
             &[],
