@@ -292,8 +292,9 @@ impl Condition {
         }
     }
 
-    /// The condition a listing's title states other than new, read as [`Condition::of`] reads a condition field but stricter:
-    /// a title is about the item, not only its condition. `used` counts set apart
+    /// The condition a listing's title states other than new, read as
+    /// [`Condition::of`] reads a condition field but stricter: a title is about
+    /// the item, not only its condition. `used` counts set apart
     /// (`(Used)`, `- Used`, at either end), not in `… Used by DJs`; a damaged box or
     /// packaging is a new item's, and `for any occasion` no second-hand one.
     pub fn in_title(title: &str) -> Option<Condition> {

@@ -2809,10 +2809,10 @@ fn the_lowest(
 
 /// Shipping costs ("GBP 1.99 +GBP 8.75 shipping", "Shipping: $5.99") are not the
 /// listing's price; counted among its prices, they made "the lowest of 2 prices"
-/// of a listing with one. A shipping word between two amounts is the second's (`$89.99 Shipping: $5.99`):
-/// read as the first's too, both were dropped, and so neither.
-/// A written sum's total is its own ([`not_a_sum_s_parts`]): `$249.99 + $10.00
-/// shipping = $259.99` is no shipping cost of 259.99.
+/// of a listing with one. A shipping word between two amounts is the second's
+/// (`$89.99 Shipping: $5.99`): read as the first's too, both were dropped, and so
+/// neither. A written sum's total is its own ([`not_a_sum_s_parts`]): `$249.99 +
+/// $10.00 shipping = $259.99` is no shipping cost of 259.99.
 ///
 /// Words of shipping alone between two amounts that name the next one's cost and can
 /// follow the first (`$249.99 Delivery charge $9.95`, `$249.99 Shipping & handling
