@@ -298,36 +298,29 @@ impl Condition {
     /// (`(Used)`, `- Used`, at either end), not in `… Used by DJs`; a damaged box or
     /// packaging is a new item's, and `for any occasion` no second-hand one.
     pub fn in_title(title: &str) -> Option<Condition> {
+        // Constant patterns, compiled by `conditions_are_read_as_pages_state_them`:
+        // no page's input reaches `Regex::new`, so the `expect`s cannot fire.
         static USED_APART: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(r"^\s*used\b|[(\[|,–—-]\s*used\b|\bused\s*(?:[)\]|,–—-]|$)")
                 .expect("a valid pattern")
         });
         static USED: LazyLock<regex::Regex> =
             LazyLock::new(|| regex::Regex::new(r"\bused\b").expect("a valid pattern"));
-        // What an item is used with or by, and an item never used, is no
-        // second-hand item ("Used With Shetland Pony" is a real eBay title's end).
+        // What an item is used with or by, an item never used, a new item's damaged
+        // box and a gift "for any occasion" say no second-hand item ("Used With
+        // Shetland Pony" is a real eBay title's end).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"\b(?:never|not)\s+used\b|\bused\s+(?:with|by)\b")
-                .expect("a valid pattern")
+            regex::Regex::new(
+                r"\b(?:never|not)\s+used\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
+            )
+            .expect("a valid pattern")
         });
         let t = title.to_lowercase().replace('/', " ");
-        let mut t = NOT_A_CONDITION.replace_all(&t, " ").into_owned();
-        for p in [
-            "damaged box",
-            "damaged packaging",
-            "damaged package",
-            "box damaged",
-            "packaging damaged",
-            "any occasion",
-            "every occasion",
-            "special occasion",
-        ] {
-            t = t.replace(p, " ");
-        }
+        let t = NOT_A_CONDITION.replace_all(&t, " ");
         let t = if USED_APART.is_match(&t) {
             t
         } else {
-            USED.replace_all(&t, " ").into_owned()
+            std::borrow::Cow::Owned(USED.replace_all(&t, " ").into_owned())
         };
         Condition::of(&t).filter(|c| *c != Condition::New)
     }

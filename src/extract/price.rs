@@ -2859,17 +2859,20 @@ fn shipping_left_out(
             && t.sum.as_ref().is_none_or(|s| s.total != l[i].start)
     };
     let mut dropped: Vec<bool> = (0..kept.len()).map(|i| drop(i, &kept)).collect();
-    let mut lower = dropped.clone();
-    lower_takes_the_words(
-        t,
-        &kept,
-        &mut lower,
-        named_by(SHIPPING_WORDS, SHIPPING_WORDS),
-    );
-    for k in 0..kept.len().saturating_sub(1) {
-        let plus = t.after(k, &kept).trim_end().ends_with('+');
-        if dropped[k] && dropped[k + 1] && !plus {
-            (dropped[k], dropped[k + 1]) = (lower[k], lower[k + 1]);
+    // The gaps' words are built only where two amounts side by side both went.
+    if dropped.windows(2).any(|w| w[0] && w[1]) {
+        let mut lower = dropped.clone();
+        lower_takes_the_words(
+            t,
+            &kept,
+            &mut lower,
+            named_by(SHIPPING_WORDS, SHIPPING_WORDS),
+        );
+        for k in 0..kept.len().saturating_sub(1) {
+            let plus = t.after(k, &kept).trim_end().ends_with('+');
+            if dropped[k] && dropped[k + 1] && !plus {
+                (dropped[k], dropped[k + 1]) = (lower[k], lower[k + 1]);
+            }
         }
     }
     refuse_or_leave_out(t, kept, "shipping costs", why, dropped)
