@@ -334,21 +334,37 @@ impl<S: TokenSink> TokenSink for DepthCap<S> {
 /// cost 2.5 CPU s); real elements carry a few dozen.
 pub const MAX_ATTRIBUTES: usize = 256;
 
-/// Where the tag whose name starts at `from` ends: at its `>` outside quotes, or at
-/// the end of the text. Quoted values are jumped over with memchr.
-fn tag_end(b: &[u8], from: usize) -> usize {
-    let mut j = from;
-    while let Some(k) = memchr::memchr3(b'>', b'"', b'\'', &b[j..]) {
-        let at = j + k;
-        if b[at] == b'>' {
-            return at;
+/// Where the attributes of the tag whose name starts at `from` go beyond
+/// [`MAX_ATTRIBUTES`], if they do, and where the tag ends: at its `>` outside quotes,
+/// or at the end of the text. One walk over the tag's bytes counts attributes (a
+/// space followed by a name) and jumps over quoted values with memchr: on the demo's
+/// real-weight pages 0.83 ms for 72 pages against 1.22 for finding the end with
+/// memchr first and counting only long tags (most tags are short, and a memchr call
+/// per quote cost more than the bytes), 3.45 against 3.83 ms on the ten captured pages.
+fn tag_cut_and_end(b: &[u8], from: usize) -> (Option<usize>, usize) {
+    let (mut j, mut attrs, mut cut_at) = (from, 0usize, None);
+    while let Some(&c) = b.get(j) {
+        match c {
+            b'>' => return (cut_at, j),
+            b'"' | b'\'' => match memchr::memchr(c, &b[j + 1..]) {
+                Some(close) => j += close + 1,
+                None => return (cut_at, b.len()),
+            },
+            c if c.is_ascii_whitespace()
+                && b.get(j + 1).is_some_and(|n| {
+                    !n.is_ascii_whitespace() && !matches!(n, b'>' | b'/' | b'=')
+                }) =>
+            {
+                attrs += 1;
+                if attrs > MAX_ATTRIBUTES && cut_at.is_none() {
+                    cut_at = Some(j);
+                }
+            }
+            _ => {}
         }
-        match memchr::memchr(b[at], &b[at + 1..]) {
-            Some(close) => j = at + 1 + close + 1,
-            None => return b.len(),
-        }
+        j += 1;
     }
-    b.len()
+    (cut_at, b.len())
 }
 
 /// `text` with every tag's attributes beyond [`MAX_ATTRIBUTES`] cut out, borrowed
@@ -367,35 +383,7 @@ pub fn cap_attributes(text: &str) -> std::borrow::Cow<'_, str> {
             i += 1;
             continue;
         }
-        let end = tag_end(b, i + 1);
-        // Each attribute takes at least two bytes (a space and a name): a shorter
-        // tag cannot hold too many, and most tags are skipped without a count.
-        if end - i <= 2 * MAX_ATTRIBUTES {
-            i = end;
-            continue;
-        }
-        // Count attributes (a space followed by a name) up to `>`.
-        let (mut j, mut quote, mut attrs, mut cut_at) = (i + 1, None::<u8>, 0usize, None);
-        while j < end {
-            let c = b[j];
-            match quote {
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None if c == b'"' || c == b'\'' => quote = Some(c),
-                None if c.is_ascii_whitespace()
-                    && b.get(j + 1).is_some_and(|n| {
-                        !n.is_ascii_whitespace() && !matches!(n, b'>' | b'/' | b'=')
-                    }) =>
-                {
-                    attrs += 1;
-                    if attrs > MAX_ATTRIBUTES && cut_at.is_none() {
-                        cut_at = Some(j);
-                    }
-                }
-                None => {}
-            }
-            j += 1;
-        }
+        let (cut_at, end) = tag_cut_and_end(b, i + 1);
         if let Some(from) = cut_at {
             cuts.push((from, end));
         }
@@ -486,6 +474,57 @@ mod tests {
             cap_attributes(plain),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    /// The cut where the plainest reading puts it: each tag's end found first (`>`
+    /// outside quotes), then its attributes counted byte by byte.
+    #[test]
+    fn attributes_are_cut_where_a_plain_count_cuts_them() {
+        fn plain(text: &str) -> String {
+            let b = text.as_bytes();
+            let (mut out, mut i, mut last) = (String::new(), 0, 0);
+            while i < b.len() {
+                if b[i] != b'<' || !b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                    i += 1;
+                    continue;
+                }
+                let (mut j, mut quote, mut attrs, mut cut) = (i + 1, None, 0, None);
+                while j < b.len() && (quote.is_some() || b[j] != b'>') {
+                    match (quote, b[j]) {
+                        (Some(q), c) if c == q => quote = None,
+                        (None, c @ (b'"' | b'\'')) => quote = Some(c),
+                        (None, c) if c.is_ascii_whitespace() => {
+                            let next = b.get(j + 1).copied().unwrap_or(b' ');
+                            if !next.is_ascii_whitespace() && !b">/=".contains(&next) {
+                                attrs += 1;
+                                if attrs == MAX_ATTRIBUTES + 1 {
+                                    cut = Some(j);
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                if let Some(from) = cut {
+                    out.push_str(&text[last..from]);
+                    last = j;
+                }
+                i = j;
+            }
+            out + &text[last..]
+        }
+        let n = |k: usize, each: &str| (0..k).map(|i| format!("{each}{i}")).collect::<String>();
+        for html in [
+            format!("<div{}>x</div>", n(256, " a")),
+            format!("<div{}>x</div>", n(257, " a")),
+            format!("<div{}>x</div>", n(400, "\n\tb='>'")),
+            format!("<p a=\"{}\">y</p><i{}>z", n(300, " q"), n(300, " c")),
+            format!("<span{} title=\"never closed>", n(300, " d")),
+            format!("< div{}>1 <3 <{}>", n(300, " e"), n(300, " f")),
+        ] {
+            assert_eq!(cap_attributes(&html), plain(&html), "{html:.80}");
+        }
     }
 
     #[test]
