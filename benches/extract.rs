@@ -24,55 +24,16 @@ use std::hint::black_box;
 use std::path::Path;
 
 use brandguard::config::Config;
-use brandguard::crawl::Page;
-use brandguard::demo::{Catalog, PageWeight, item_pages};
+use brandguard::demo::PageWeight;
+use common::{corpus_demo, corpus_real, corpus_samples};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use url::Url;
 
-/// The demo's item pages at `weight`, `per_site` listings a site.
-fn corpus_demo(config: &Config, weight: PageWeight, per_site: usize) -> Vec<(String, Page)> {
-    let catalog = Catalog::generate(42, per_site);
-    item_pages(&catalog, weight)
-        .into_iter()
-        .map(|(site, path, body)| {
-            let m = config.marketplace(site.name()).expect("demo marketplace");
-            let url = m.base_url.join(&path).expect("item path");
-            (m.name.clone(), Page::saved(url, body))
-        })
-        .collect()
-}
+mod common;
 
-fn corpus_samples() -> Vec<(String, Page)> {
-    let dir = Path::new("tests/data/peer/html_samples/extruct");
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).expect("samples folder") {
-        let p = e.expect("entry").path();
-        if p.extension().is_some_and(|x| x == "html") {
-            let body = std::fs::read(&p).expect("sample page");
-            let url = Url::parse("https://shop.example/p/1").expect("url");
-            out.push(("generic".to_string(), Page::saved(url, body)));
-        }
-    }
-    out
-}
-
-fn corpus_real() -> Vec<(String, Page)> {
-    use std::io::Read;
-    let dir = Path::new("tests/data/peer/html_samples/product-extraction-benchmark");
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).expect("captured pages folder") {
-        let p = e.expect("entry").path();
-        if p.to_string_lossy().ends_with(".html.gz") {
-            let mut body = Vec::new();
-            flate2::read::GzDecoder::new(std::fs::File::open(&p).expect("page"))
-                .read_to_end(&mut body)
-                .expect("gzip");
-            let url = Url::parse("https://shop.example/p/1").expect("url");
-            out.push(("generic".to_string(), Page::saved(url, body)));
-        }
-    }
-    out
-}
+/// The allocator brandguard runs with (`src/main.rs`): parse and extraction are
+/// allocation-heavy, and glibc's malloc was ~10% of this bench's profile.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn bench(c: &mut Criterion) {
     let demo = Config::load(Path::new("targets/demo")).expect("demo targets");
