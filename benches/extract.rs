@@ -21,11 +21,9 @@
 //! from it instead.
 
 use std::hint::black_box;
-use std::path::Path;
 
 use brandguard::config::Config;
-use brandguard::demo::PageWeight;
-use common::{corpus_demo, corpus_real, corpus_samples};
+use common::{configs, corpora};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 mod common;
@@ -36,27 +34,8 @@ mod common;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn bench(c: &mut Criterion) {
-    let demo = Config::load(Path::new("targets/demo")).expect("demo targets");
-    let generic = Config::load(Path::new("tests/data/generic")).expect("generic targets");
-    for (name, config, pages) in [
-        (
-            "demo_pages",
-            &demo,
-            corpus_demo(&demo, PageWeight::Light, 24),
-        ),
-        (
-            "demo_real_pages",
-            &demo,
-            corpus_demo(&demo, PageWeight::Real, 24),
-        ),
-        (
-            "demo_heavy_pages",
-            &demo,
-            corpus_demo(&demo, PageWeight::Heavy, 4),
-        ),
-        ("sample_pages", &generic, corpus_samples()),
-        ("real_pages", &generic, corpus_real()),
-    ] {
+    let (demo, generic) = configs();
+    for (name, config, pages) in corpora(&demo, &generic) {
         let rules = brandguard::verdict::Rules::default();
         let bytes: usize = pages.iter().map(|(_, p)| p.body.len()).sum();
         let mut g = c.benchmark_group(name);

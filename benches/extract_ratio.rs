@@ -10,13 +10,11 @@
 //! are compared.
 
 use std::hint::black_box;
-use std::path::Path;
 use std::time::Instant;
 
 use brandguard::config::Config;
 use brandguard::crawl::Page;
-use brandguard::demo::PageWeight;
-use common::{corpus_demo, corpus_real, corpus_samples};
+use common::{configs, corpora};
 
 mod common;
 
@@ -30,22 +28,8 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse::<usize>().ok())
         .unwrap_or(40);
-    let demo = Config::load(Path::new("targets/demo")).expect("demo targets");
-    let generic = Config::load(Path::new("tests/data/generic")).expect("generic targets");
-    for (name, config, pages) in [
-        (
-            "demo_real_pages",
-            &demo,
-            corpus_demo(&demo, PageWeight::Real, 24),
-        ),
-        (
-            "demo_heavy_pages",
-            &demo,
-            corpus_demo(&demo, PageWeight::Heavy, 4),
-        ),
-        ("sample_pages", &generic, corpus_samples()),
-        ("real_pages", &generic, corpus_real()),
-    ] {
+    let (demo, generic) = configs();
+    for (name, config, pages) in corpora(&demo, &generic) {
         let (parse, extract) = timed_in_turn(config, &pages, rounds);
         println!(
             "{name:<17} {} pages, {rounds} rounds: fastest parse {:.2} ms, extraction {:.2} ms \

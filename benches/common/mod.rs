@@ -9,7 +9,7 @@ use brandguard::demo::{Catalog, PageWeight, item_pages};
 use url::Url;
 
 /// The demo's item pages at `weight`, `per_site` listings a site.
-pub fn corpus_demo(config: &Config, weight: PageWeight, per_site: usize) -> Vec<(String, Page)> {
+fn corpus_demo(config: &Config, weight: PageWeight, per_site: usize) -> Vec<(String, Page)> {
     let catalog = Catalog::generate(42, per_site);
     item_pages(&catalog, weight)
         .into_iter()
@@ -21,7 +21,7 @@ pub fn corpus_demo(config: &Config, weight: PageWeight, per_site: usize) -> Vec<
         .collect()
 }
 
-pub fn corpus_samples() -> Vec<(String, Page)> {
+fn corpus_samples() -> Vec<(String, Page)> {
     let dir = Path::new("tests/data/peer/html_samples/extruct");
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).expect("samples folder") {
@@ -35,7 +35,7 @@ pub fn corpus_samples() -> Vec<(String, Page)> {
     out
 }
 
-pub fn corpus_real() -> Vec<(String, Page)> {
+fn corpus_real() -> Vec<(String, Page)> {
     use std::io::Read;
     let dir = Path::new("tests/data/peer/html_samples/product-extraction-benchmark");
     let mut out = Vec::new();
@@ -51,4 +51,35 @@ pub fn corpus_real() -> Vec<(String, Page)> {
         }
     }
     out
+}
+
+/// The adapters the corpora are read with: the demo's, and the generic one the
+/// captured pages and samples are read with.
+pub fn configs() -> (Config, Config) {
+    let demo = Config::load(Path::new("targets/demo")).expect("demo targets");
+    let generic = Config::load(Path::new("tests/data/generic")).expect("generic targets");
+    (demo, generic)
+}
+
+/// A corpus: its name, the configuration its pages are read with, and each page
+/// with its marketplace's name.
+pub type Corpus<'a> = (&'static str, &'a Config, Vec<(String, Page)>);
+
+/// Every corpus.
+pub fn corpora<'a>(demo: &'a Config, generic: &'a Config) -> Vec<Corpus<'a>> {
+    vec![
+        ("demo_pages", demo, corpus_demo(demo, PageWeight::Light, 24)),
+        (
+            "demo_real_pages",
+            demo,
+            corpus_demo(demo, PageWeight::Real, 24),
+        ),
+        (
+            "demo_heavy_pages",
+            demo,
+            corpus_demo(demo, PageWeight::Heavy, 4),
+        ),
+        ("sample_pages", generic, corpus_samples()),
+        ("real_pages", generic, corpus_real()),
+    ]
 }
