@@ -305,7 +305,30 @@ impl Rules {
     }
 
     /// The verdict on a fetched page (any status: challenges come as 200, 403, 503).
+    /// A page whose bytes hold a soft-404 or no-offer marker is parsed, to test that
+    /// it shows the marker: CPU work the scan does off its loop
+    /// ([`Rules::judge_unparsed`] tells it when).
     pub fn judge(&self, page: &Page) -> Verdict {
+        // The text is always given, so the verdict always comes.
+        self.judge_with(page, &mut || Some(shown_text(page)))
+            .unwrap_or(Verdict::Ok)
+    }
+
+    /// The verdict where it needs no parse of the page; `None` where a rule asks
+    /// whether the page shows its markers (then [`Rules::judge`], off the loop).
+    pub fn judge_unparsed(&self, page: &Page) -> Option<Verdict> {
+        self.judge_with(page, &mut || None)
+    }
+
+    /// The verdict with the page's visible text from `visible` (`Some(None)`: the
+    /// page cannot be parsed and shows nothing a rule may conclude from), asked at
+    /// most once and only for a page whose bytes hold a soft-404 marker; `None` if
+    /// `visible` gives nothing where it is needed.
+    pub fn judge_with(
+        &self,
+        page: &Page,
+        visible: &mut dyn FnMut() -> Option<Option<String>>,
+    ) -> Option<Verdict> {
         let found = self.found(page);
         let has = |m: &String| {
             self.marker_ids
@@ -313,31 +336,37 @@ impl Rules {
                 .is_some_and(|i| found.get(*i).copied().unwrap_or(false))
         };
         let url = page.final_url.as_str();
-        // Parsed at most once, and only for a page whose bytes hold a soft-404 marker.
-        let visible = std::cell::OnceCell::new();
+        let mut shown: Option<Option<String>> = None;
         for r in &self.rules {
-            if r.matches(page, url, &has) {
-                if r.verdict.shown_only() && !r.shown(visible.get_or_init(|| shown_text(page))) {
+            if !r.matches(page, url, &has) {
+                continue;
+            }
+            if r.verdict.shown_only() {
+                let text = match &mut shown {
+                    Some(text) => text,
+                    empty => empty.insert(visible()?),
+                };
+                if !r.shown(text) {
                     continue;
                 }
-                return match r.verdict {
-                    Kind::Blocked => Verdict::Blocked {
-                        provider: r.provider.clone(),
-                        rule: r.name.clone(),
-                    },
-                    Kind::Soft404 => Verdict::Soft404 {
-                        rule: r.name.clone(),
-                    },
-                    Kind::NoOffer => Verdict::NoOffer {
-                        rule: r.name.clone(),
-                    },
-                };
             }
+            return Some(match r.verdict {
+                Kind::Blocked => Verdict::Blocked {
+                    provider: r.provider.clone(),
+                    rule: r.name.clone(),
+                },
+                Kind::Soft404 => Verdict::Soft404 {
+                    rule: r.name.clone(),
+                },
+                Kind::NoOffer => Verdict::NoOffer {
+                    rule: r.name.clone(),
+                },
+            });
         }
         if page.status == 200 && is_shell(&page.body) {
-            return Verdict::Shell;
+            return Some(Verdict::Shell);
         }
-        Verdict::Ok
+        Some(Verdict::Ok)
     }
 }
 
@@ -591,6 +620,35 @@ mod tests {
         }
         assert_eq!(find_ci(b"xx<ScRiPt", b"<script"), Some(2));
         assert_eq!(find_ci(b"<scrip", b"<script"), None);
+    }
+
+    /// The scan parses a page for its verdict off its loop, and only where a rule
+    /// needs it: `judge_unparsed` says which pages those are, and what the others are.
+    #[test]
+    fn only_a_page_with_a_soft_404_marker_waits_for_a_parse() {
+        let rules = Rules::default();
+        let item = "http://shop.example/item/1";
+        let gone = "<html><body><h1>This item is no longer available</h1></body></html>";
+        let captcha = "<html><head><title>Just a moment...</title>";
+        let live = "<html><body><h1>Acme TX-500 cordless drill, 18 V, two batteries</h1>\
+            <p>$199.00</p></body></html>";
+        assert_eq!(rules.judge_unparsed(&page(200, &[], item, gone)), None);
+        let blocked = rules.judge_unparsed(&page(503, &[], item, captcha));
+        assert!(
+            matches!(blocked, Some(Verdict::Blocked { .. })),
+            "{blocked:?}"
+        );
+        assert_eq!(
+            rules.judge_unparsed(&page(200, &[], item, live)),
+            Some(Verdict::Ok)
+        );
+        // Unparsable, the page shows no marker: it is no soft 404.
+        let unread = rules.judge_with(&page(200, &[], item, gone), &mut || Some(None));
+        assert_eq!(unread, Some(Verdict::Ok));
+        assert!(matches!(
+            rules.judge(&page(200, &[], item, gone)),
+            Verdict::Soft404 { .. }
+        ));
     }
 
     #[test]

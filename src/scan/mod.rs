@@ -185,8 +185,9 @@ struct Run<'a> {
     markets: std::collections::HashMap<String, Arc<Marketplace>>,
     /// Pages parsed at once on the blocking pool: one per core.
     parsers: tokio::sync::Semaphore,
-    /// What a fetched page is, before anything is read from it.
-    verdicts: crate::verdict::Rules,
+    /// What a fetched page is, before anything is read from it (shared with the
+    /// parsing threads: see [`Run::verdict_of`]).
+    verdicts: Arc<crate::verdict::Rules>,
     /// Marketplace → blocked answers in a row (see `crawl.pause_after_blocked`).
     blocked_in_a_row: Mutex<std::collections::HashMap<String, u32>>,
     /// Seller identities: what the store held when the scan began (dated on or
@@ -284,7 +285,7 @@ impl<'a> Run<'a> {
             parsers: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
-            verdicts,
+            verdicts: Arc::new(verdicts),
             blocked_in_a_row: Mutex::new(Default::default()),
             identities: Identities::of(store, config, as_of)?,
             renders: render::Renders::of(store, config)?,
@@ -499,6 +500,7 @@ impl<'a> Run<'a> {
             // redirect to search results the stopped run stored is still one.
             return Ok(self
                 .readable(m, url, &page, role, stored.capture_seq)
+                .await
                 .then_some((page, stored)));
         }
         if self.paused(m, role) || (role != PageRole::Profile && !self.take_budget(m)) {
@@ -517,7 +519,7 @@ impl<'a> Run<'a> {
         // Every capture counts toward the flush timer, whatever its status: a night
         // of 304s must be made durable as often as a night of 200s.
         self.acknowledge().await?;
-        if !self.readable(m, url, &page, role, capture_seq) {
+        if !self.readable(m, url, &page, role, capture_seq).await {
             return Ok(None);
         }
         if page.status == 304
@@ -575,10 +577,9 @@ impl<'a> Run<'a> {
         m: &Marketplace,
         url: &Url,
         page: &Page,
-        role: PageRole,
-        capture_seq: u64,
+        (role, capture_seq): (PageRole, u64),
+        verdict: crate::verdict::Verdict,
     ) -> bool {
-        let verdict = self.verdicts.judge(page);
         if role == PageRole::Listing
             && matches!(
                 verdict,
@@ -628,7 +629,7 @@ impl<'a> Run<'a> {
     /// its address did not send the crawler to a page that is no listing. A
     /// recheck sent to another listing notes the one asked for as gone; that page
     /// is read as the listing it is.
-    fn readable(
+    async fn readable(
         &self,
         m: &Marketplace,
         url: &Url,
@@ -636,20 +637,18 @@ impl<'a> Run<'a> {
         role: PageRole,
         capture_seq: u64,
     ) -> bool {
+        let verdict = self.verdict_of(page).await;
         // A redirect to another site's captcha or challenge (bot managers that
         // send the crawler to their own host) is a block, judged as one below: taken
         // for a redirect away, a recheck so blocked was "taken down".
         if !page.redirects.is_empty()
             && !m.is_its_page(&page.final_url)
-            && !matches!(
-                self.verdicts.judge(page),
-                crate::verdict::Verdict::Blocked { .. }
-            )
+            && !matches!(verdict, crate::verdict::Verdict::Blocked { .. })
         {
             self.off_site(m, url, page, (role, capture_seq));
             return false;
         }
-        if !self.usable(m, url, page, role, capture_seq) {
+        if !self.usable(m, url, page, (role, capture_seq), verdict) {
             return false;
         }
         if role == PageRole::Listing {
@@ -931,6 +930,26 @@ impl<'a> Run<'a> {
         match self.rechecks.lock() {
             Ok(r) => r.contains(url),
             Err(p) => p.into_inner().contains(url),
+        }
+    }
+
+    /// The capture's verdict ([`crate::verdict::Rules::judge`]). Where it needs the
+    /// page parsed (its bytes hold a soft-404 or no-offer marker, and the rule asks
+    /// whether the page shows it), that runs on the blocking pool as extraction
+    /// does: on the loop, a page of megabytes held every request to every host for
+    /// its parse (up to its budget, seconds). A parse that panicked leaves the page
+    /// showing nothing a rule may conclude from, as an unparsable one does.
+    async fn verdict_of(&self, page: &Page) -> crate::verdict::Verdict {
+        if let Some(verdict) = self.verdicts.judge_unparsed(page) {
+            return verdict;
+        }
+        let (rules, copy) = (Arc::clone(&self.verdicts), page.clone());
+        match self.off_the_loop(move || rules.judge(&copy)).await {
+            Some(verdict) => verdict,
+            None => self
+                .verdicts
+                .judge_with(page, &mut || Some(None))
+                .unwrap_or(crate::verdict::Verdict::Ok),
         }
     }
 

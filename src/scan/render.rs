@@ -340,7 +340,7 @@ impl Run<'_> {
         shown
             .headers
             .push(("content-type".into(), "text/html; charset=utf-8".into()));
-        let verdict = self.verdicts.judge(&shown);
+        let verdict = self.verdict_of(&shown).await;
         let status = rendered.meta.document.as_ref().map(|d| d.status);
         if !verdict.is_ok() || status != Some(200) {
             tracing::warn!(marketplace = %m.name, %url, ?verdict, ?status, "rendered page is no listing page");
