@@ -4679,12 +4679,9 @@ impl PriceText {
         currency: &Currency,
         why: &mut Vec<String>,
     ) -> Vec<Found> {
-        let signed = |f: &Found| self.own_currency(f).as_ref() == Some(currency);
-        // Pence and cents (`99p`, `99¢`) are marked as a sign marks: `2 pcs 99p` and
-        // `Only 99p, 2 left` were "the lowest of 2 prices: 0.99, 2", and `Was £1.49
-        // now 99p` refused (99p left out as a bare number beside a priced one).
-        let in_cents = |f: &Found| written_in_cents(self, f, currency);
-        let any_marked = found.iter().any(|f| signed(f) || in_cents(f));
+        let any_marked = found
+            .iter()
+            .any(|f| self.own_currency(f).as_ref() == Some(currency));
         let dash_between = |k: usize| {
             let end = found.get(k + 1).map_or(self.chars.len(), |n| n.start);
             let between: String = self.chars[found[k].end..end].iter().collect();
@@ -4694,7 +4691,7 @@ impl PriceText {
                     "-" | "–" | "—" | "~" | "to" | "bis" | "à" | "a" | "до" | "至"
                 )
         };
-        let marked = |k: usize| signed(&found[k]) || in_cents(&found[k]);
+        let marked = |k: usize| self.own_currency(&found[k]).as_ref() == Some(currency);
         // A bare number is a price where it opens a range a marked amount closes
         // ("From 26 to 50 €") or closes one a marked amount opens ("US$8.00 - 10.00"),
         // a range going up; not in "2 - 99 pieces US$10.00", a quantity tier, nor in
@@ -4711,7 +4708,7 @@ impl PriceText {
         for (k, f) in found.iter().enumerate() {
             match self.own_currency(f) {
                 Some(c) if c != *currency => other.push(format!("{} {c}", f.value)),
-                None if any_marked && !in_cents(f) && !in_a_priced_range(k) => bare.push(*f),
+                None if any_marked && !in_a_priced_range(k) => bare.push(*f),
                 _ => kept.push(*f),
             }
         }
@@ -6730,21 +6727,7 @@ mod tests {
         assert_money("99¢", "USD", 99, "USD");
         assert_money("Only 99 ¢ each", "USD", 99, "USD");
         assert_money("99p", "GBP", 99, "GBP");
-        // Pence are as marked as pounds: two amounts read as `£1.49 £0.99` reads (the
-        // lowest of 2), a count beside pence is no price (`2 pcs 99p` was "the lowest
-        // of 2 prices: 0.99, 2"), and a former price in pounds names the price in pence.
-        assert_money("£1.49 99p", "GBP", 99, "GBP");
-        assert_money("2 pcs 99p", "GBP", 99, "GBP");
-        assert_money("Was £1.49 now 99p", "GBP", 99, "GBP");
-        assert_money("£1.49 Clubcard Price 99p", "GBP", 99, "GBP");
-        for (text, among) in [
-            ("2 pcs 99p", vec![]),
-            ("Only 99p, 2 left", vec![]),
-            ("£1.49 99p", vec![Decimal::new(99, 2), Decimal::new(149, 2)]),
-        ] {
-            let r = read_in(text, "GBP").unwrap_or_else(|e| panic!("{text}: {e}"));
-            assert_eq!(r.among, among, "{text}: the amounts it was the lowest of");
-        }
+        assert_money("£1.49 99p", "GBP", 149, "GBP");
         // Not pieces, nor pence where the marketplace's currency is no pound.
         assert_money("99 pcs £4.99", "GBP", 499, "GBP");
         assert_money("99p", "USD", 9900, "USD");
