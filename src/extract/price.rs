@@ -343,6 +343,10 @@ struct Found {
     start: usize,
     end: usize,
     value: Decimal,
+    /// Written in the currency's hundredths (`99p`, `99¢`): the span then ends after
+    /// the sign, so that the words after the amount are those after the sign
+    /// ([`written_in_cents`]).
+    cents: bool,
 }
 
 /// The numbers in `text`, in order, as decimals.
@@ -569,7 +573,12 @@ fn numbers_at(
             _ => (raw, decimal_hint),
         };
         if !percent && let Some(value) = number(&raw, hint, minor_units) {
-            out.push(Found { start, end, value });
+            out.push(Found {
+                start,
+                end,
+                value,
+                cents: false,
+            });
         }
         i = end.max(i + 1);
     }
@@ -1297,6 +1306,19 @@ const SAVING_WORDS: &[&str] = &[
     "poupe",
     "economize",
     "risparmia",
+];
+
+/// Words right after an amount saying how far under a reference price it is (`£24.99
+/// £5 cheaper than RRP`, `$24.99 $5 less than list price`): the difference was "the
+/// lowest of 2 prices". Only beside another amount: alone, `$249.99 Lower than ever`
+/// is the price. Not "cheaper" or "below" alone (`$249.99 Cheaper options below`).
+const COMPARED_AFTER: &[&str] = &[
+    "cheaper than",
+    "less than",
+    "lower than",
+    "günstiger als",
+    "moins cher que",
+    "más barato que",
 ];
 
 /// Words right after an amount saying the same (`$10 off`, `$5 back`, `$20
@@ -2720,27 +2742,31 @@ fn amounts_and_currency(
         return Err(PriceError::TooManyAmounts(found.len()));
     }
     for f in &mut found {
-        if written_in_cents(t, f, &currency) {
+        if let Some(sign_end) = written_in_cents(t, f, &currency) {
             f.value /= Decimal::ONE_HUNDRED;
+            f.end = sign_end;
+            f.cents = true;
         }
     }
     Ok((currency, found))
 }
 
 /// Is amount `f` written in the hundredths of `currency` (`99¢`, the UK's `99p`),
-/// with no currency sign of its own? Read as a whole amount of the currency, a
-/// 99-cent item was $99: a hundred times its price, under no floor.
-fn written_in_cents(t: &PriceText, f: &Found, currency: &Currency) -> bool {
+/// with no currency sign of its own? Where the sign ends, if so. Read as a whole
+/// amount of the currency, a 99-cent item was $99: a hundred times its price, under
+/// no floor.
+fn written_in_cents(t: &PriceText, f: &Found, currency: &Currency) -> Option<usize> {
     if currency.minor_units() != Some(2) || t.own_currency(f).is_some() {
-        return false;
+        return None;
     }
     let mut after = t.chars[f.end..].iter().copied();
     match after.next() {
-        Some('¢') => true,
-        Some(' ') => after.next() == Some('¢'),
+        Some('¢') => Some(f.end + 1),
+        Some(' ') => (after.next() == Some('¢')).then_some(f.end + 2),
         // Pence only against the digits, a word's end after (`99p`, not `99 pcs`).
-        Some('p') => currency.code() == "GBP" && !after.next().is_some_and(char::is_alphanumeric),
-        _ => false,
+        Some('p') => (currency.code() == "GBP" && !after.next().is_some_and(char::is_alphanumeric))
+            .then_some(f.end + 1),
+        _ => None,
     }
 }
 
@@ -3472,6 +3498,7 @@ fn savings_and_fees(
             },
             |w: &str| {
                 starts_with_word(w, SAVING_AFTER)
+                    || starts_with_word(w, COMPARED_AFTER)
                     || starts_with_word(w, GIFT_CARD_WORDS)
                     || starts_with_word(w, &["reward", "rewards"])
             },
@@ -3589,6 +3616,7 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
             && !(t.closes_range(i, l) && l[i - 1].value < l[i].value))
         || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
             && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS))
+        || (t.found.len() > 1 && starts_with_word(&t.after(i, l), COMPARED_AFTER))
         || gift_card_after(&t.after(i, l), i + 1 < l.len())
         || saving_after_after(&before, &t.after(i, l))
         // Korea's reward points after the won sign (`최대 6,450원 적립`, up to 6,450
@@ -4679,9 +4707,11 @@ impl PriceText {
         currency: &Currency,
         why: &mut Vec<String>,
     ) -> Vec<Found> {
-        let any_marked = found
-            .iter()
-            .any(|f| self.own_currency(f).as_ref() == Some(currency));
+        // Pence and cents (`99p`, `99¢`) are marked as a sign marks: `2 pcs 99p` and
+        // `Only 99p, 2 left` were "the lowest of 2 prices: 0.99, 2", and `Was £1.49
+        // now 99p` refused (99p left out as a bare number beside a priced one).
+        let marked_as = |f: &Found| f.cents || self.own_currency(f).as_ref() == Some(currency);
+        let any_marked = found.iter().any(marked_as);
         let dash_between = |k: usize| {
             let end = found.get(k + 1).map_or(self.chars.len(), |n| n.start);
             let between: String = self.chars[found[k].end..end].iter().collect();
@@ -4691,7 +4721,7 @@ impl PriceText {
                     "-" | "–" | "—" | "~" | "to" | "bis" | "à" | "a" | "до" | "至"
                 )
         };
-        let marked = |k: usize| self.own_currency(&found[k]).as_ref() == Some(currency);
+        let marked = |k: usize| marked_as(&found[k]);
         // A bare number is a price where it opens a range a marked amount closes
         // ("From 26 to 50 €") or closes one a marked amount opens ("US$8.00 - 10.00"),
         // a range going up; not in "2 - 99 pieces US$10.00", a quantity tier, nor in
@@ -4708,7 +4738,7 @@ impl PriceText {
         for (k, f) in found.iter().enumerate() {
             match self.own_currency(f) {
                 Some(c) if c != *currency => other.push(format!("{} {c}", f.value)),
-                None if any_marked && !in_a_priced_range(k) => bare.push(*f),
+                None if any_marked && !f.cents && !in_a_priced_range(k) => bare.push(*f),
                 _ => kept.push(*f),
             }
         }
@@ -5720,6 +5750,30 @@ mod tests {
             "249.99",
             "savings",
         ),
+        (
+            "$24.99 $5 cheaper than list price",
+            "USD",
+            "24.99",
+            "savings, coupons and rewards: 5",
+        ),
+        (
+            "£1.49 50p cheaper than RRP",
+            "GBP",
+            "1.49",
+            "savings, coupons and rewards: 0.50",
+        ),
+        (
+            "$24.99 ($5 less than list price)",
+            "USD",
+            "24.99",
+            "savings, coupons and rewards: 5",
+        ),
+        (
+            "24,99 € 5 € günstiger als UVP",
+            "EUR",
+            "24.99",
+            "savings, coupons and rewards: 5",
+        ),
         // Words never reach past an amount in another currency: `Delivery` is the
         // pounds' label, not the price's.
         (
@@ -6234,6 +6288,8 @@ mod tests {
                 r.why
             );
         }
+        // Alone, words of a difference name none (COMPARED_AFTER).
+        assert_money("$249.99 Lower than ever", "USD", 24999, "USD");
         // A conditional price a buyer can pay is still a price the page asks.
         let r = read("$99.99 Subscribe & Save $94.99", "USD").unwrap();
         assert_eq!(r.money.amount, Decimal::new(9499, 2));
@@ -6273,6 +6329,8 @@ mod tests {
             "Shipping: $5.99",
             "Was $99.99",
             "EUR 24.71 (exc VAT)",
+            // A difference and the reference it is under: the $5 was the price.
+            "$5 less than RRP $24.99",
         ] {
             assert!(
                 matches!(read(text, "USD"), Err(PriceError::NotThePrice { .. }))
@@ -6727,7 +6785,34 @@ mod tests {
         assert_money("99¢", "USD", 99, "USD");
         assert_money("Only 99 ¢ each", "USD", 99, "USD");
         assert_money("99p", "GBP", 99, "GBP");
-        assert_money("£1.49 99p", "GBP", 149, "GBP");
+        // Pence are as marked as pounds: two amounts read as `£1.49 £0.99` reads (the
+        // lowest of 2), a count beside pence is no price (`2 pcs 99p` was "the lowest
+        // of 2 prices: 0.99, 2"), and a former price in pounds names the price in pence.
+        assert_money("£1.49 99p", "GBP", 99, "GBP");
+        assert_money("2 pcs 99p", "GBP", 99, "GBP");
+        assert_money("5 99p", "GBP", 99, "GBP");
+        assert_money("Was £1.49 now 99p", "GBP", 99, "GBP");
+        assert_money("£1.49 Clubcard Price 99p", "GBP", 99, "GBP");
+        for (text, among) in [
+            ("2 pcs 99p", vec![]),
+            ("Only 99p, 2 left", vec![]),
+            ("£1.49 99p", vec![Decimal::new(99, 2), Decimal::new(149, 2)]),
+        ] {
+            let r = read_in(text, "GBP").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.among, among, "{text}: the amounts it was the lowest of");
+        }
+        // A unit price in pence or cents is no price of the listing, as one in pounds
+        // is not: these read 0.99 as "the lowest of 2 prices", under any floor.
+        for text in [
+            "£1.49 99p/kg",
+            "£1.49 99p per 100g",
+            "£1.49 (99p/100g)",
+            "£1.49 99p / kg",
+        ] {
+            assert_money(text, "GBP", 149, "GBP");
+        }
+        assert_money("$2.49 99¢/oz", "USD", 249, "USD");
+        assert_money("$2.49 99 ¢ per oz", "USD", 249, "USD");
         // Not pieces, nor pence where the marketplace's currency is no pound.
         assert_money("99 pcs £4.99", "GBP", 499, "GBP");
         assert_money("99p", "USD", 9900, "USD");
