@@ -3651,6 +3651,9 @@ fn is_instalment(t: &PriceText, i: usize, l: &[Found]) -> bool {
     // A pay-later label before an amount already left out is that amount's:
     // `Pay in 4 on purchases of $30 $149.99` refused the price as an instalment.
     let before = t.since_left_out(i, l).unwrap_or_else(|| t.before(i, l));
+    if one_payment_before(&before) {
+        return false;
+    }
     has_word(&before, INSTALMENT_WORDS)
         || times_before(&before)
         || monthly_before(&before)
@@ -4161,6 +4164,25 @@ fn times_before(before: &str) -> bool {
     let worded = count.len() < rest.len() && count.ends_with(char::is_whitespace);
     let count = if worded { count.trim_end() } else { rest };
     more_than_one(count)
+}
+
+/// Do the words before an amount end with a count of one payment (`1x de R$`,
+/// `em 1x`, `1 x`)? One payment of the whole price is the price: Brazil's shops print
+/// `1x de R$ 249,99 sem juros` for a price paid at once, and read as an instalment
+/// the box "held only instalments" (the listing went unchecked).
+fn one_payment_before(before: &str) -> bool {
+    let b = before.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '×');
+    let b = [" de", " of"]
+        .iter()
+        .find_map(|w| b.strip_suffix(w))
+        .unwrap_or(b)
+        .trim_end();
+    let Some(count) = b.strip_suffix('x').or_else(|| b.strip_suffix('×')) else {
+        return false;
+    };
+    let count = count.trim_end();
+    let digits = &count[count.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
+    digits.parse::<u64>() == Ok(1)
 }
 
 /// Does `words` end with a count of more than one? One payment of the price
@@ -6290,6 +6312,15 @@ mod tests {
         }
         // Alone, words of a difference name none (COMPARED_AFTER).
         assert_money("$249.99 Lower than ever", "USD", 24999, "USD");
+        // One payment of the whole price is the price (`one_payment_before`); ten are
+        // instalments.
+        assert_money("1x de R$ 249,99 sem juros", "BRL", 24999, "BRL");
+        assert_money("em 1x de R$ 249,99", "BRL", 24999, "BRL");
+        assert_money("10x de R$ 24,99 ou 1x de R$ 249,99", "BRL", 24999, "BRL");
+        assert!(matches!(
+            read("11x de R$ 24,99 sem juros", "BRL"),
+            Err(PriceError::NotThePrice { .. })
+        ));
         // A conditional price a buyer can pay is still a price the page asks.
         let r = read("$99.99 Subscribe & Save $94.99", "USD").unwrap();
         assert_eq!(r.money.amount, Decimal::new(9499, 2));
