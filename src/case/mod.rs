@@ -727,10 +727,10 @@ impl Blind {
 /// the crawler for two nights must not resolve every case on it.
 ///
 /// Findings are streamed, never all held: a market of 100,000 listings has tens
-/// of thousands of them. One pass resolves what is gone or in line (1, [`CasePass::resolve`]),
-/// puts what stays open into its seller's case (2, [`CasePass::assign`]) and notes,
+/// of thousands of them. One pass resolves what is gone or in line (1, `CasePass::resolve`),
+/// puts what stays open into its seller's case (2, `CasePass::assign`) and notes,
 /// per case, which of its open findings are resolved and what kinds stay open
-/// ([`Seen`]); then each case drops what was resolved (3, [`CasePass::settle`]) and
+/// (`Seen`); then each case drops what was resolved (3, `CasePass::settle`) and
 /// is saved. Reading each case's findings back by key instead kept ~20 MB of sled
 /// pages resident at 100,000 listings.
 pub fn after_scan_of(

@@ -86,88 +86,88 @@ pub enum Fault {
     RedesignSearch,
     /// Live item pages carry the marketplace's "no longer available" wording
     /// without showing it, as eBay's and AliExpress's do: in a script's message
-    /// table and in a hidden countdown span ([`pages::with_unshown_gone_words`]).
+    /// table and in a hidden countdown span (`pages::with_unshown_gone_words`).
     UnshownGoneWords,
     /// Item pages' scripts show a buyer another price than their HTML: once the
     /// page has loaded, every amount shown in a price element is doubled (as on
     /// pages whose server-written price is a placeholder a script replaces). A
     /// browser shows the doubled price; the fetched bytes and their structured
-    /// data keep the HTML's ([`pages::with_script_price`]).
+    /// data keep the HTML's (`pages::with_script_price`).
     ScriptPrice,
     /// tmart's price box also carries a pay-later offer and a saving, as real
     /// shops' do: `¥1,299.00 或分4期 每期¥324.75 立省¥129.90` (four instalments of a
     /// quarter of the price, a saving of a tenth). The price is still the first
     /// amount; read as "the lowest", an instalment or the saving becomes a false
-    /// below-floor finding ([`pages::with_pay_later`]).
+    /// below-floor finding (`pages::with_pay_later`).
     PayLater,
     /// tmart's price box also shows a price for members (`¥1,299.00 PLUS会员价
     /// ¥1,169.10`, a tenth less), as real shops' do for Prime, Plus or club
     /// members: a price the listing advertises, but only some buyers pay, and no
-    /// variant's ([`pages::with_member_price`]).
+    /// variant's (`pages::with_member_price`).
     MemberPrice,
     /// tmart's price box also shows a quantity tier's price (`¥1,299.00 10件以上
     /// ¥1,169.10`, a tenth less for ten or more), as B2B marketplaces' do: paid
-    /// only by buyers of ten, and no variant's ([`pages::with_tier_price`]).
+    /// only by buyers of ten, and no variant's (`pages::with_tier_price`).
     TierPrice,
     /// tmart's price box also shows the former price and the discount in percent
     /// after the price (`¥1,299.00 ¥1,623.75 -20%`), as Lazada's, Shopee's and
-    /// Tmall's do ([`pages::with_percent_off`]).
+    /// Tmall's do (`pages::with_percent_off`).
     PercentOff,
     /// The search results also link, beside each result, to an ad on another site
     /// (`http://ads.invalid/…`) in the results' own markup
-    /// ([`pages::with_links_elsewhere`]).
+    /// (`pages::with_links_elsewhere`).
     LinksElsewhere,
     /// shopusa's item pages describe, before their own product, a "frequently
     /// bought together" list of one item in JSON-LD: another of the brand's
     /// products, at three tenths of the listing's price, as shops' recommendation
-    /// widgets write them ([`pages::with_bought_together`]).
+    /// widgets write them (`pages::with_bought_together`).
     BoughtTogether,
     /// tmart's price box also shows other offers of the item, as Amazon's and
     /// Taobao's do: a used one at six tenths of the price and other sellers' from
     /// eight tenths (`¥1,299.00 二手¥779.40 其他卖家 ¥1,039.20起`). Neither is what the
-    /// listing's seller asks ([`pages::with_other_offers`]).
+    /// listing's seller asks (`pages::with_other_offers`).
     OtherOffers,
     /// tmart's price box shows the price per item and a former price
     /// (`¥1,299.00/件 原价¥1,623.75`), as eBay's does for a listing of several (`US
-    /// $149.99/ea`): the price per item is the price ([`pages::with_per_item`]).
+    /// $149.99/ea`): the price per item is the price (`pages::with_per_item`).
     PerItem,
     /// tmart's price box shows a pre-sale deposit beside the price (`¥1,299.00
     /// 预售定金¥130`), as Taobao's and JD's do for pre-orders: the deposit is paid
-    /// first, the price is what the listing asks ([`pages::with_presale`]).
+    /// first, the price is what the listing asks (`pages::with_presale`).
     Presale,
     /// tmart's item pages show the price only in the cart (`加入购物车查看价格`,
     /// "add to cart to see the price"), with no coupon price: as shops do for items
     /// priced under a brand's minimum advertised price
-    /// ([`pages::with_price_in_cart`]).
+    /// (`pages::with_price_in_cart`).
     PriceInCart,
     /// bidbay's structured data is stale: its microdata and Open Graph prices are a
     /// fifth over what the price box shows, as a shop's markup template keeps the
-    /// price from before a sale ([`pages::with_stale_structured_price`]).
+    /// price from before a sale (`pages::with_stale_structured_price`).
     StaleStructuredPrice,
     /// bidbay's price box shows the shipping cost above the price, each in an element
     /// of its own (`<span>US $8.99 shipping</span> <span>US $149.99</span>`): as text
     /// alone the shipping word reads as the label of the price after it
-    /// ([`pages::with_shipping_above`]).
+    /// (`pages::with_shipping_above`).
     ShippingAbove,
     /// shopusa's price box shows the sales tax under the price, in the price's own
     /// element (`<span class="price">$149.99 <small>Tax: $12.37</small></span>`):
     /// read as one of the box's prices, the tax was the lower one
-    /// ([`pages::with_tax_line`]).
+    /// (`pages::with_tax_line`).
     TaxLine,
     /// shopusa's price box holds each variant's price and hides all but the
     /// listing's (`<span class="variant-price hidden">` with a travel size at six
     /// tenths of the price), as variant pickers print them
-    /// ([`pages::with_hidden_variant_price`]).
+    /// (`pages::with_hidden_variant_price`).
     HiddenVariantPrice,
     /// shopusa's price element holds its product form's data as a script, as
     /// Shopify's themes print it (`<script type="application/json">` with the
     /// subscribe-and-save price, seven tenths of the price): the script's text is no
-    /// text of the box ([`pages::with_script_in_price_box`]).
+    /// text of the box (`pages::with_script_in_price_box`).
     ScriptInPriceBox,
     /// shopusa sells each listing in two variants, as Shopify's shops do: search
     /// links name the listing's variant (`/item/ID?variant=2`), and the item page's
     /// JSON-LD lists an offer per variant at its own address, a travel size at six
-    /// tenths of the price first ([`pages::with_variants`]). The listing's price is
+    /// tenths of the price first (`pages::with_variants`). The listing's price is
     /// its variant's.
     Variants,
     /// shopusa sells each listing in two variants as under [`Fault::Variants`], the
@@ -175,19 +175,19 @@ pub enum Fault {
     /// no variant: the page's price is the one variant for sale.
     SoldOutVariant,
     /// bidbay's listings sell by auction (`Auction` where `Buy It Now` stood): their
-    /// price is a bid ([`pages::as_auction`]).
+    /// price is a bid (`pages::as_auction`).
     Auction,
     /// The brand's listings are multipacks, or come with a pack of something: of
     /// every four, one sells two at twice the price ("… (Pack of 2)"), one the same
     /// ("2-Pack …"), one the same ("… 2 Pack Black"), and one is one item "with 3
     /// Pack Ear Tips" at its own price.
     /// Each item's price, and so what is a violation, is unchanged
-    /// ([`pages::multipacked`]).
+    /// (`pages::multipacked`).
     Multipack,
     /// shopusa sells each listing only three at a time: its price box shows "3 for
     /// $X" and its JSON-LD offer the same X, three times the item's price. Each
     /// item's price, and so what is a violation, is unchanged
-    /// ([`pages::as_multi_buy`]).
+    /// (`pages::as_multi_buy`).
     MultiBuy,
     /// robots.txt disallows the item pages of every `every`-th listing (by
     /// position), or all item pages with `every` 1: a marketplace that starts
@@ -202,7 +202,7 @@ pub enum Fault {
     /// crawlers they refuse or cannot serve (see [`Wall`]).
     Wall { wall: Wall, percent: u8 },
     /// The host is down: every connection is dropped as soon as it is accepted,
-    /// before a byte of HTTP (see [`SiteListener`]).
+    /// before a byte of HTTP (see `SiteListener`).
     Down,
 }
 

@@ -5,7 +5,7 @@
 //! button scope?"). On a page of 100,000 nested `<div>`s that is quadratic: 81 CPU
 //! seconds for 1.1 MB, hours for a page at the body cap. Browsers cap the depth of
 //! the tree (Chromium and WebKit at 512: deeper elements become siblings), and so do
-//! we: [`DepthCap`] sits between html5ever's tokenizer and its tree builder and drops
+//! we: `DepthCap` sits between html5ever's tokenizer and its tree builder and drops
 //! start tags (and their end tags) beyond [`MAX_DEPTH`] open elements, so their
 //! content lands in the deepest element allowed. html5ever has no
 //! such option, hence this filter; it is written against html5ever's public

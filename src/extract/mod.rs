@@ -67,7 +67,7 @@ const AUCTION_WORDS: &[&str] = &[
     "現在価格",
 ];
 
-/// The words of [`AUCTION_WORDS`] `text` holds, if any.
+/// The words of `AUCTION_WORDS` `text` holds, if any.
 pub fn auction_words(text: &str) -> Option<&'static str> {
     let t = crate::ident::fold(text);
     AUCTION_WORDS.iter().copied().find(|w| {
@@ -108,7 +108,7 @@ const STRUCTURED_NOT_NOW: &str = "its structured data says this price ";
 /// Buy It Now price, as the page says, and the finding says the price is a bid);
 /// of a price on a condition (members, subscribers), the condition as it is;
 /// of prices that disagree, both; that every offer is out of stock, and that the
-/// structured price has ended ([`STRUCTURED_NOT_NOW`]), as they are.
+/// structured price has ended (`STRUCTURED_NOT_NOW`), as they are.
 pub fn choice_sentence(choice: &str, auction: bool) -> String {
     for note in [SOLD_OUT, STRUCTURED_NOT_NOW] {
         if let Some(at) = choice.find(note) {
@@ -620,7 +620,7 @@ fn field_text(e: ElementRef) -> FieldText {
 /// The text a visitor of the page sees, whitespace collapsed: its text nodes outside
 /// scripts, styles, templates and `<noscript>`, and outside elements the markup
 /// hides (the `hidden` attribute, `aria-hidden="true"`, an inline `display:none` or
-/// `visibility:hidden`, or a class of [`HIDING_CLASSES`]). Real product pages carry
+/// `visibility:hidden`, or a class of `HIDING_CLASSES`). Real product pages carry
 /// "no longer available" wording they do not show: eBay's countdown keeps a hidden
 /// "The listing has ended" span, AliExpress a JSON table of messages; a verdict
 /// read from such text would call a live listing taken down. One walk with a depth

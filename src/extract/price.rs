@@ -282,7 +282,7 @@ const IN_CART_WORDS: &[&str] = &[
     "sepette",
 ];
 
-/// The words of [`IN_CART_WORDS`] a price text holds, if any.
+/// The words of `IN_CART_WORDS` a price text holds, if any.
 pub fn in_cart_words(text: &str) -> Option<&'static str> {
     let t = text
         .to_lowercase()

@@ -23,7 +23,7 @@ pub struct Product {
     /// others its structured data also describes (see `own.rs`).
     pub url: Option<String>,
     /// Set where the offers were narrowed to the variant the page's address
-    /// names ([`super::own::keep_page_variant`]): said beside the price.
+    /// names (`super::own::keep_page_variant`): said beside the price.
     pub variant: Option<String>,
 }
 
@@ -65,7 +65,7 @@ pub struct Offer {
     pub url: Option<String>,
     /// The GTINs of what the offer sells, where written on the offer or on its
     /// variant in a ProductGroup: the product's once the page's address names the
-    /// offer's variant ([`super::own::keep_page_variant`]).
+    /// offer's variant (`super::own::keep_page_variant`).
     pub gtin: Vec<String>,
 }
 

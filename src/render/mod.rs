@@ -6,7 +6,7 @@
 //! listing pages show price and seller only after scripts run are read from the
 //! post-render DOM (`render = "always"`).
 //!
-//! A scan starts one [`Renderer`] (one Chromium, see [`browser`]) and renders at
+//! A scan starts one [`Renderer`] (one Chromium, see `browser`) and renders at
 //! most `[render] tabs` pages at once. Every request the page makes passes the
 //! scan's [`Fetcher`]: the document is checked against robots.txt and waits for
 //! its host's rate limit like any fetch; subresources wait for their own host's

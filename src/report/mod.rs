@@ -38,7 +38,7 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     write_file_with(path, |w| std::io::Write::write_all(w, bytes))
 }
 
-/// [`write_file`] for output streamed by `write` (an export of a whole store).
+/// `write_file` for output streamed by `write` (an export of a whole store).
 pub fn write_file_with<T>(
     path: &Path,
     write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<T>,

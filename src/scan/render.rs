@@ -463,7 +463,7 @@ pub fn shows_otherwise_sentence(otherwise: &[String]) -> String {
 pub struct PagesRendered {
     pub rendered: usize,
     /// Pages rendered and recorded, whose render shows another price or seller
-    /// than the capture the findings were read from ([`shows_otherwise_sentence`]):
+    /// than the capture the findings were read from (`shows_otherwise_sentence`):
     /// the packet does not show them as what a buyer saw, and says so.
     pub shown_otherwise: Vec<(Url, String)>,
     /// Each page not rendered, and why.
@@ -474,7 +474,7 @@ pub struct PagesRendered {
 /// each render beside the capture it renders again, outside any scan (`scan_id`
 /// 0). The browser's requests are as polite as a scan's: robots.txt for the
 /// document, each marketplace's rate limit for its host; a browser that dies is
-/// started again, as a scan's is ([`Browser`]). A page that cannot be
+/// started again, as a scan's is (`Browser`). A page that cannot be
 /// rendered, or where the browser is not shown the listing (a captcha, an error
 /// page), is named in `failed` and nothing is recorded for it: the packet is then
 /// built without its screenshot, and its cover says so.

@@ -65,7 +65,7 @@ impl Store {
         }
     }
 
-    /// Writes every pending commit to sled in one transaction (see [`Chain`]).
+    /// Writes every pending commit to sled in one transaction (see `Chain`).
     /// Readers that walk a tree call it first, so they see everything appended.
     pub fn settle(&self) -> Result<(), EvidenceError> {
         let mut chain = self.chain();

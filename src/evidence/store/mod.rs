@@ -262,7 +262,7 @@ fn unfinished_snapshots_removed(path: &Path) -> bool {
     removed
 }
 
-/// Opens the sled database under a store in `path`, waiting up to [`LOCK_WAIT`] for its
+/// Opens the sled database under a store in `path`, waiting up to `LOCK_WAIT` for its
 /// lock, without any of [`Store::open`]'s checks: for inspecting or repairing the raw
 /// trees (the test suite uses it to alter stored bytes and check `verify` finds it).
 pub fn open_sled(path: &Path) -> Result<sled::Db, EvidenceError> {

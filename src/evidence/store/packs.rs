@@ -377,7 +377,7 @@ impl Packs {
     }
 }
 
-/// What [`Packs::audit`] found in the pack files beyond the records snapshots name.
+/// What `Packs::audit` found in the pack files beyond the records snapshots name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PackAudit {
     /// Pack files walked.

@@ -2,7 +2,7 @@
 //! what the marketplace's form asks for, the evidence and a manifest of hashes.
 //!
 //! The wording lives in `templates/packet/` (HTML templates and `statements.toml`);
-//! see [`super::templates`] for how a brand replaces it.
+//! see `super::templates` for how a brand replaces it.
 
 mod evidence;
 mod forms;
