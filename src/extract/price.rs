@@ -1442,6 +1442,37 @@ const THRESHOLD_WORDS: &[&str] = &[
     "free delivery over",
 ];
 
+/// Do the words before an amount end with "over" or "above" in a clause about
+/// orders (`FREE delivery Tuesday, December 8 on orders shipped by Amazon over $35`,
+/// Amazon's buy box)? Such an amount is a spending threshold: words between
+/// "orders" and "over" hid it from [`THRESHOLD_WORDS`], and read as a price the $35
+/// was "the lowest of 2 prices", under any floor.
+fn orders_over(before: &str) -> bool {
+    let b = before.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let Some(rest) = ["over", "above", "über", "au-dessus de"]
+        .iter()
+        .find_map(|w| b.strip_suffix(w))
+        .filter(|rest| rest.is_empty() || rest.ends_with(char::is_whitespace))
+    else {
+        return false;
+    };
+    has_word(
+        rest,
+        &[
+            "order",
+            "orders",
+            "purchase",
+            "purchases",
+            "basket",
+            "cart",
+            "bestellung",
+            "bestellungen",
+            "commande",
+            "commandes",
+        ],
+    )
+}
+
 /// Words beside an amount saying it is a fee or a deposit charged with the price
 /// or before it (`Deposit $10.00`, `$2.50 bottle deposit`, `Includes $5 eco fee`).
 const FEE_WORDS: &[&str] = &[
@@ -3505,7 +3536,8 @@ fn savings_and_fees(
         ),
     )?;
     kept = leave_out_or_refuse(t, kept, "spending thresholds", why, |i, l| {
-        has_word(&t.before(i, l), THRESHOLD_WORDS)
+        let before = t.before(i, l);
+        has_word(&before, THRESHOLD_WORDS) || orders_over(&before)
     })?;
     kept = leave_out_or_refuse_lower(
         t,
@@ -5379,6 +5411,18 @@ mod tests {
             "USD",
             "149.99",
             "spending thresholds",
+        ),
+        (
+            "$249.99 FREE delivery Tuesday, December 8 on orders shipped by Amazon over $35",
+            "USD",
+            "249.99",
+            "spending thresholds: 35",
+        ),
+        (
+            "£249.99 FREE delivery Friday, 9 May on orders dispatched by Amazon above £35",
+            "GBP",
+            "249.99",
+            "spending thresholds: 35",
         ),
         ("$99.99 ($8.33 x 12 months)", "USD", "99.99", "instalments"),
         ("$99.99 or $8.33 a month", "USD", "99.99", "instalments"),
