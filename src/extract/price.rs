@@ -1174,7 +1174,30 @@ const FREE_SHIPPING: &[&str] = &[
     "kargo bedava",
     "доставка бесплатно",
     "доставка бесплатная",
+    // Shopify themes' line under the price (`Tax included. Shipping calculated at
+    // checkout.`), and shipping included in the price: no cost named. Read as the
+    // price's shipping word, the price box "held only shipping costs".
+    "shipping calculated",
+    "shipping is calculated",
+    "shipping and taxes calculated",
+    "shipping & taxes calculated",
+    "shipping costs calculated",
+    "delivery calculated",
+    "shipping included",
+    "delivery included",
+    "postage included",
+    "versand inklusive",
+    "versandkosten werden",
 ];
+
+/// Do the words after an amount start with a shipping word saying no cost
+/// ([`FREE_SHIPPING`]), a colon allowed after the word (`$249.99 Shipping: Free`,
+/// eBay's line, refused as "only shipping costs")?
+fn no_shipping_cost_after(after: &str) -> bool {
+    let words: String = after.replace([':', '：'], " ");
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    starts_with_word(&words, FREE_SHIPPING)
+}
 
 /// Words after a label saying when its amount is paid (`Deposit now`, `Anzahlung
 /// heute`): the label still names the amount after it.
@@ -2910,7 +2933,7 @@ fn shipping_left_out(
     let drop = |i: usize, l: &[Found]| {
         let tails = |k: usize| shipping_word_tails(t, k, l);
         ((t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
-            && !starts_with_word(&t.after(i, l), FREE_SHIPPING))
+            && !no_shipping_cost_after(&t.after(i, l)))
             || (has_word(&t.before(i, l), SHIPPING_WORDS) && !(i > 0 && tails(i - 1)))
             || tails(i))
             && t.sum.as_ref().is_none_or(|s| s.total != l[i].start)
@@ -7171,6 +7194,26 @@ mod tests {
         ] {
             assert_condition(text, currency, words);
         }
+        // Shipping words naming no cost after the price (`no_shipping_cost_after`):
+        // each was refused as "only shipping costs".
+        for (text, currency) in [
+            ("$249.99 Shipping: Free", "USD"),
+            (
+                "$249.99 Tax included. Shipping calculated at checkout.",
+                "USD",
+            ),
+            ("£249.99 Shipping & taxes calculated at checkout", "GBP"),
+            ("$249.99 Shipping included", "USD"),
+        ] {
+            assert_money(text, currency, 24999, currency);
+        }
+        // A cost still is one: after a colon, the amount is the label's.
+        assert_reads(
+            "$249.99 Shipping: $5.99",
+            "USD",
+            24999,
+            "shipping costs: 5.99",
+        );
         // A range's dash is no minus.
         let r = read_in("149,99 € - 199,99 €", "EUR").unwrap();
         assert_eq!(r.among.len(), 2, "{:?}", r.why);
