@@ -991,6 +991,52 @@ const INC_VAT: &[&str] = &[
     "incl. of all taxes",
 ];
 
+/// "Tax" for VAT, as shops' software labels a price shown both ways (Magento's
+/// `Excl. Tax: £208.33 Incl. Tax: £249.99`: the net price was read on a marketplace
+/// whose prices include VAT, a false below-floor finding). Read so only where the
+/// text holds both kinds ([`tax_as_vat`]): alone, "tax" is a US sales tax a price
+/// never includes (AliExpress's `US $249.99 Tax excluded, add at checkout if
+/// applicable` beside every price), not the marketplace's VAT basis. Each ends in
+/// "tax", which reads as "VAT" in [`EX_VAT`] and [`INC_VAT`].
+const EX_TAX: &[&str] = &[
+    "excl. tax",
+    "excl tax",
+    "exc. tax",
+    "exc tax",
+    "ex. tax",
+    "ex tax",
+    "excluding tax",
+];
+
+/// The same, with the tax ([`EX_TAX`]).
+const INC_TAX: &[&str] = &[
+    "incl. tax",
+    "incl tax",
+    "inc. tax",
+    "inc tax",
+    "including tax",
+];
+
+/// `text` with the "tax" of [`EX_TAX`] and [`INC_TAX`] written "VAT", where it holds
+/// both kinds: the VAT basis's rules then read them. Same length, so every
+/// position in the text stays where it was.
+fn tax_as_vat(text: &str) -> Cow<'_, str> {
+    // Most texts say no "tax": no copy for them.
+    if !(text.as_bytes().windows(3)).any(|w| w.eq_ignore_ascii_case(b"tax")) {
+        return Cow::Borrowed(text);
+    }
+    // ASCII lower case keeps every byte where it is.
+    let lower = text.to_ascii_lowercase();
+    if !(has_word(&lower, EX_TAX) && has_word(&lower, INC_TAX)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for at in words_at(&lower, EX_TAX).chain(words_at(&lower, INC_TAX)) {
+        out.replace_range(at.end - 3..at.end, "VAT");
+    }
+    Cow::Owned(out)
+}
+
 /// VAT labels written before the amount they label (`12,800円（税込14,080円）`:
 /// 12,800 without tax, 14,080 with it): right before the next amount, such a label
 /// is that amount's, not the one it follows.
@@ -2722,6 +2768,7 @@ fn read_text(
     vat: VatBasis,
 ) -> Result<Reading, PriceError> {
     let (text, breaks) = without_break_marks(&normalize(&with_break_marks(text, hints.breaks)));
+    let text = tax_as_vat(&text);
     let (text, estimate) = without_estimate(&text)?;
     let mut t = PriceText::new(text, default);
     t.breaks = breaks;
@@ -5378,6 +5425,18 @@ mod tests {
         assert_eq!(read(t, "EUR", inc).0, "29.66");
         assert_eq!(read(t, "EUR", VatBasis::Exclusive).0, "24.71");
         assert_eq!(read("24,90 € HT 29,88 € TTC", "EUR", inc).0, "29.88");
+        // "Tax" as a shop's software labels VAT, both kinds in the text (tax_as_vat).
+        for t in [
+            "Excl. Tax: £208.33 Incl. Tax: £249.99",
+            "Incl. Tax £249.99 Excl. Tax £208.33",
+        ] {
+            assert_eq!(read(t, "GBP", inc).0, "249.99", "{t}");
+            assert_eq!(read(t, "GBP", VatBasis::Exclusive).0, "208.33", "{t}");
+        }
+        // Alone, "tax" is a sales tax, no VAT basis: the price stays.
+        let t = "US $249.99 Tax excluded, add at checkout if applicable";
+        assert_eq!(read(t, "USD", inc).0, "249.99");
+        assert_eq!(read("$208.33 excl. tax", "USD", inc).0, "208.33");
         // Former prices are not what the listing asks.
         assert_eq!(read("Was: $124.95 Now: $99.00", "USD", inc).0, "99");
         assert_eq!(read("UVP 49,99 € 39,99 €", "EUR", inc).0, "39.99");
