@@ -4223,9 +4223,21 @@ fn unit_before(before: &str) -> Option<Unit> {
         .into_iter()
         .rev()
         .collect();
-    // A quantity names the measure: `Preis = 89,99 €` is no base price.
+    // A quantity names the measure: `Preis = 89,99 €` is no base price. Nor is an
+    // amount with its sign (`$299.99 -$50 OFF = $249.99`, Costco's written sum: "50
+    // off" read as a quantity, and the total as the price of a unit of it).
     let count = quantity[..quantity.len() - word.len()].trim_end();
-    if word.is_empty() || !count.ends_with(|c: char| c.is_numeric()) {
+    let number = count
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches(['(', '[']);
+    if word.is_empty()
+        || number.is_empty()
+        || !number
+            .chars()
+            .all(|c| c.is_numeric() || matches!(c, '.' | ','))
+    {
         return None;
     }
     let item = PER_ITEM.contains(&word.as_str());
@@ -5961,6 +5973,13 @@ mod tests {
             "USD",
             "229.99",
             "what a sum takes off and what from (its total is the price): 249.99",
+        ),
+        // Costco's: "50 off" before the equals sign is no quantity a unit price is of.
+        (
+            "$299.99 -$50 OFF = $249.99",
+            "USD",
+            "249.99",
+            "what a sum takes off and what from (its total is the price): 299.99",
         ),
         (
             "$229.99 ($249.99 - $20.00 coupon)",
