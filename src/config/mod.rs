@@ -590,6 +590,15 @@ pub const DEFAULT_EXCLUSION_WORDS: &[&str] = &[
     "empty box",
     "box only",
     "manual only",
+    // The packaging without the product (`Acme X1 Headphones Retail Packaging Only`),
+    // at a few dollars below the floor of the headphones.
+    "packaging only",
+    "empty packaging",
+    "leerkarton",
+    "nur ovp",
+    "boîte vide",
+    "caja vacía",
+    "空盒",
     // One earbud of a pair (`Acme P3 Earbuds Right Earbud Only`) at a part's price
     // was the earbuds below their floor.
     "single earbud",

@@ -937,6 +937,10 @@ mod tests {
             ("Acme P3 Earbuds Right Earbud Only", None),
             ("Acme P3 True Wireless Earbuds - Left Side Only", None),
             ("Acme P3 Earbuds Single Earbud", None),
+            // The packaging or the manual without the product.
+            ("Acme X1 Headphones - Box Only", None),
+            ("Acme X1 Headphones Retail Packaging Only", None),
+            ("Acme X1 Headphones Manual only", None),
         ] {
             assert_eq!(
                 match_sku(&unset, &listing(title, None)).sku.as_deref(),
