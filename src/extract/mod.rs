@@ -193,6 +193,85 @@ pub enum Condition {
     Damaged,
 }
 
+/// Condition words of an item damaged or for parts ([`Condition::of`]).
+const DAMAGED_WORDS: &[&str] = &[
+    "damagedcondition",
+    "damaged",
+    "for parts",
+    "not working",
+    "defekt",
+    "pour pièces",
+    "per ricambi",
+    "para piezas",
+    "ジャンク",
+];
+
+/// Condition words of a refurbished item ([`Condition::of`]).
+const REFURBISHED_WORDS: &[&str] = &[
+    "refurbished",
+    "renewed",
+    "remanufactured",
+    "reconditioned",
+    "generalüberholt",
+    "reconditionné",
+    "ricondizionato",
+    "reacondicionado",
+    // Shortened, and eBay's "Manufacturer Recertified".
+    "refurb",
+    "recertified",
+    "翻新",
+    "整備済み",
+];
+
+/// Condition words of a used item ([`Condition::of`]).
+const USED_WORDS: &[&str] = &[
+    "used",
+    "pre-owned",
+    "preowned",
+    "second hand",
+    "second-hand",
+    "open box",
+    "open-box",
+    "like new",
+    // A shop's display or demonstration unit, a returned or second-grade
+    // one (`Acme X1 Headphones Ex-Display` at a third of the price was
+    // below the floor and a suspected counterfeit).
+    "ex-display",
+    "ex display",
+    "ex-demo",
+    "demo unit",
+    "b-stock",
+    "b stock",
+    "b-ware",
+    "customer return",
+    "wie neu",
+    "comme neuf",
+    "como nuevo",
+    "come nuovo",
+    "seminuevo",
+    "semi-nuevo",
+    "gebraucht",
+    "neuwertig",
+    "occasion",
+    "d'occasion",
+    "usato",
+    "usado",
+    "二手",
+    "中古",
+];
+
+/// Condition words of a new item ([`Condition::of`]).
+const NEW_WORDS: &[&str] = &[
+    "new",
+    "brand new",
+    "neu",
+    "neuf",
+    "nuevo",
+    "nuovo",
+    "全新",
+    "新品",
+];
+
 impl Condition {
     /// Is an item whose page states `stated` held to the brand's floor? A floor is
     /// what a new item may be advertised at: a used, refurbished or damaged one is
@@ -227,86 +306,13 @@ impl Condition {
             })
         };
         let compact = t.replace([' ', '-', '_'], "");
-        if has(&[
-            "damagedcondition",
-            "damaged",
-            "for parts",
-            "not working",
-            "defekt",
-            "pour pièces",
-            "per ricambi",
-            "para piezas",
-            "ジャンク",
-        ]) {
+        if has(DAMAGED_WORDS) {
             Some(Condition::Damaged)
-        } else if compact.contains("refurbishedcondition")
-            || has(&[
-                "refurbished",
-                "renewed",
-                "remanufactured",
-                "reconditioned",
-                "generalüberholt",
-                "reconditionné",
-                "ricondizionato",
-                "reacondicionado",
-                // Shortened, and eBay's "Manufacturer Recertified".
-                "refurb",
-                "recertified",
-                "翻新",
-                "整備済み",
-            ])
-        {
+        } else if compact.contains("refurbishedcondition") || has(REFURBISHED_WORDS) {
             Some(Condition::Refurbished)
-        } else if compact.contains("usedcondition")
-            || has(&[
-                "used",
-                "pre-owned",
-                "preowned",
-                "second hand",
-                "second-hand",
-                "open box",
-                "open-box",
-                "like new",
-                // A shop's display or demonstration unit, a returned or second-grade
-                // one (`Acme X1 Headphones Ex-Display` at a third of the price was
-                // below the floor and a suspected counterfeit).
-                "ex-display",
-                "ex display",
-                "ex-demo",
-                "demo unit",
-                "b-stock",
-                "b stock",
-                "b-ware",
-                "customer return",
-                "wie neu",
-                "comme neuf",
-                "como nuevo",
-                "come nuovo",
-                "seminuevo",
-                "semi-nuevo",
-                "gebraucht",
-                "neuwertig",
-                "occasion",
-                "d'occasion",
-                "usato",
-                "usado",
-                "二手",
-                "中古",
-            ])
-        {
+        } else if compact.contains("usedcondition") || has(USED_WORDS) {
             Some(Condition::Used)
-        } else if compact.contains("newcondition")
-            || has(&[
-                "new",
-                "brand new",
-                "neu",
-                "neuf",
-                "nuevo",
-                "nuovo",
-                "全新",
-                "新品",
-            ])
-        {
+        } else if compact.contains("newcondition") || has(NEW_WORDS) {
             Some(Condition::New)
         } else {
             None
