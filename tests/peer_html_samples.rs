@@ -410,6 +410,7 @@ fn a_seller_fulfilled_by_amazon_is_named_without_the_fulfilment() {
             "Vendu par Oaktree SARL et expédié par Amazon.",
             "Oaktree SARL",
         ),
+        ("Vendido por Oaktree SL y enviado por Amazon.", "Oaktree SL"),
         (
             "Ships from and sold by Oaktree Trading. Gift-wrap available.",
             "Oaktree Trading",

@@ -46,7 +46,7 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         )?
         (?P<name>.+?)
         (?P<tail>
-            (?: \s*,?\s+ (?: and\ fulfill?ed\ by | and\ ships\ from | fulfill?ed\ by
+            (?: \s*[,.;]?\s+ (?: and\ fulfill?ed\ by | and\ ships\ from | fulfill?ed\ by
                          | ships\ from | shipped\ by | versand\ durch
                          | und\ versand\ durch | et\ expédié\ par | e\ spedito\ da
                          | expédié\ par | enviado\ por | spedito\ da ) \s.*
@@ -89,6 +89,7 @@ pub(crate) fn without_box_words(name: &str) -> Option<(String, Vec<String>)> {
             m.as_str()
                 .trim()
                 .trim_end_matches([':', '：'])
+                .trim_start_matches([',', '.', ';'])
                 .trim()
                 .to_string()
         })
@@ -167,6 +168,9 @@ mod tests {
             // Who ships, after the name in an element of its own.
             ("Sold by Foo Store Ships from Amazon", Some("Foo Store")),
             ("Sold by Foo Store, shipped by Walmart", Some("Foo Store")),
+            // A stop between (`Foo Store.` was the name, no registry's).
+            ("Sold by Foo Store. Ships from China.", Some("Foo Store")),
+            ("Sold by Foo Store; ships from China", Some("Foo Store")),
             ("Top Rated Deals", None),
             ("Foo Store (2nd)", None),
             // A label and nothing after it is no name.
@@ -177,6 +181,8 @@ mod tests {
         }
         let (_, said) = without_box_words("Sold by Foo Store (4.8 ★ 1,203 ratings)").unwrap();
         assert_eq!(said, ["Sold by", "(4.8 ★ 1,203 ratings)"]);
+        let (_, said) = without_box_words("Sold by Foo Store. Ships from China.").unwrap();
+        assert_eq!(said, ["Sold by", "Ships from China."]);
     }
 
     /// eBay's count and percentage without their words, who ships in French,
