@@ -1512,10 +1512,11 @@ const THRESHOLD_WORDS: &[&str] = &[
 ];
 
 /// Do the words before an amount end with "over" or "above" in a clause about
-/// orders (`FREE delivery Tuesday, December 8 on orders shipped by Amazon over $35`,
-/// Amazon's buy box)? Such an amount is a spending threshold: words between
-/// "orders" and "over" hid it from [`THRESHOLD_WORDS`], and read as a price the $35
-/// was "the lowest of 2 prices", under any floor.
+/// orders or what is free (`FREE delivery Tuesday, December 8 on orders shipped by
+/// Amazon over $35`, Amazon's buy box; `Delivery £4.99 Free over £50`)? Such an
+/// amount is a spending threshold: words between "orders" and "over" hid it from
+/// [`THRESHOLD_WORDS`], and read as a price the $35 was "the lowest of 2 prices",
+/// under any floor.
 fn orders_over(before: &str) -> bool {
     let b = before.trim_end_matches(|c: char| !c.is_alphanumeric());
     let Some(rest) = ["over", "above", "über", "au-dessus de"]
@@ -1538,6 +1539,8 @@ fn orders_over(before: &str) -> bool {
             "bestellungen",
             "commande",
             "commandes",
+            "free",
+            "spend",
         ],
     )
 }
@@ -5511,6 +5514,12 @@ mod tests {
             "USD",
             "249.99",
             "spending thresholds: 35",
+        ),
+        (
+            "£249.99 Delivery £4.99 Free over £50",
+            "GBP",
+            "249.99",
+            "spending thresholds: 50",
         ),
         (
             "£249.99 FREE delivery Friday, 9 May on orders dispatched by Amazon above £35",
