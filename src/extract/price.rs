@@ -1545,6 +1545,19 @@ fn orders_over(before: &str) -> bool {
     )
 }
 
+/// Is the amount the size of the orders a promotion is on, between "on", "with" or
+/// "for" and "orders" (`FREE shipping, arrives in 3+ days on $35 orders`, Target's
+/// line)? A spending threshold: read as a price, the $35 was "the lowest of 2
+/// prices". Not "orders" after any amount (`$249.99 Orders over $35 ship free`).
+fn orders_of(before: &str, after: &str) -> bool {
+    let b = before.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let on = ["on", "with", "for"].iter().any(|w| {
+        b.strip_suffix(w)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with(char::is_whitespace))
+    });
+    on && starts_with_word(after, &["orders", "order", "purchases", "purchase"])
+}
+
 /// Words beside an amount saying it is a fee or a deposit charged with the price
 /// or before it (`Deposit $10.00`, `$2.50 bottle deposit`, `Includes $5 eco fee`).
 const FEE_WORDS: &[&str] = &[
@@ -3610,7 +3623,9 @@ fn savings_and_fees(
     )?;
     kept = leave_out_or_refuse(t, kept, "spending thresholds", why, |i, l| {
         let before = t.before(i, l);
-        has_word(&before, THRESHOLD_WORDS) || orders_over(&before)
+        has_word(&before, THRESHOLD_WORDS)
+            || orders_over(&before)
+            || orders_of(&before, &t.after(i, l))
     })?;
     kept = leave_out_or_refuse_lower(
         t,
@@ -5511,6 +5526,12 @@ mod tests {
         ),
         (
             "$249.99 FREE delivery Tuesday, December 8 on orders shipped by Amazon over $35",
+            "USD",
+            "249.99",
+            "spending thresholds: 35",
+        ),
+        (
+            "$249.99 FREE shipping, arrives in 3+ days on $35 orders",
             "USD",
             "249.99",
             "spending thresholds: 35",
