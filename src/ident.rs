@@ -7,13 +7,30 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Case- and width-folded text: NFKC (full-width to half-width), lower case, single
 /// spaces. What every comparison of page text against the brand file goes through.
+///
+/// A trade mark sign is a space: NFKC writes `™` as "TM", and `ACME™ X1
+/// Headphones` (as listings often write the brand) read "acmetm", a title that
+/// named no Acme. Characters that show nothing (zero-width spaces and joiners, the
+/// soft hyphen, a stray byte-order mark) are dropped: `Ac\u{200B}me` shows a buyer
+/// "Acme" and hid the brand from every comparison.
 pub fn fold(s: &str) -> String {
-    s.nfkc()
+    s.chars()
+        .filter(|c| !shows_nothing(*c))
+        .map(|c| if matches!(c, '™' | '℠') { ' ' } else { c })
+        .nfkc()
         .flat_map(char::to_lowercase)
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Format characters a page can put inside a word without changing what it shows.
+fn shows_nothing(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
 }
 
 /// Byte offsets where `word` begins in `hay` (overlapping ones too); none for an
@@ -162,6 +179,20 @@ pub fn seller_key(seller_id: Option<&str>, seller_name: Option<&str>) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trade_mark_signs_and_invisible_characters_fold_away() {
+        for (shown, folded) in [
+            ("ACME™ X1 Headphones", "acme x1 headphones"),
+            ("Acme℠ X1", "acme x1"),
+            ("Ac\u{200B}me X1", "acme x1"),
+            ("Ac\u{00AD}me\u{2060} X1\u{FEFF}", "acme x1"),
+            ("Acme® X1", "acme® x1"),
+            ("ＡＣＭＥ X1", "acme x1"),
+        ] {
+            assert_eq!(fold(shown), folded, "{shown}");
+        }
+    }
 
     #[test]
     fn occurrences_are_every_start_of_the_word_on_char_boundaries() {
