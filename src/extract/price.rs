@@ -2035,8 +2035,12 @@ fn multi_buy_before(before: &str) -> Option<MultiBuy> {
                 _ => rest.strip_suffix(' ')?,
             }
             .trim_end();
-            let digits = &rest[rest.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
-            (!digits.is_empty()).then(|| MultiBuy {
+            let head = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+            let digits = &rest[head.len()..];
+            // A count is a word of its own: in `Use code SAVE20 for $229.99` the 20
+            // is the code's (read as "20 for", the price was held to 20 floors).
+            let glued = head.ends_with(|c: char| c.is_alphanumeric()) && *w != "件";
+            (!digits.is_empty() && !glued).then(|| MultiBuy {
                 count: digits.parse().unwrap_or(u32::MAX),
                 words: format!("{digits}{}{w}", if *w == "件" { "" } else { " " }),
             })
@@ -2528,6 +2532,11 @@ fn omnibus_after(t: &PriceText, i: usize, list: &[Found]) -> bool {
 /// of 2 prices … which variant sells at it, the page does not say": untrue, it is
 /// no variant. Longer words first: the first found is the one said.
 const CONDITION_WORDS: &[&str] = &[
+    // A coupon code's price (`Use code SAVE20 for $229.99`).
+    "use code",
+    "with code",
+    "promo code",
+    "coupon code",
     "prime member price",
     "prime exclusive price",
     "prime exclusive",
@@ -3716,11 +3725,12 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
     // "Subscribe & Save $94.99" names a price (with a subscription), not a saving.
     // Nor is a reduced price ("减价¥79", "Discount price", "Prix après remise":
     // those words are left out of the savings words).
-    let before = t
-        .before(i, l)
-        .replace("subscribe & save", "")
-        .replace("subscribe and save", "")
-        .replace("减价", "");
+    let before = without_codes(
+        &t.before(i, l)
+            .replace("subscribe & save", "")
+            .replace("subscribe and save", "")
+            .replace("减价", ""),
+    );
     // Nor is a price on a condition the saving's words stand before (`领券减100
     // 券后¥1,199`: the price after the coupon).
     let ends = before.trim_end_matches(|c: char| !c.is_alphanumeric());
@@ -3746,6 +3756,28 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
             .trim_start_matches('원')
             .trim_start()
             .starts_with("적립")
+}
+
+/// `words` without the name of a coupon code after "code" (`Use code SAVE20 for
+/// $229.99`): a code named SAVE20 or EXTRA10OFF is no word of a saving, and read
+/// as "save" it made the price with the code a saving (left out, or the box
+/// refused).
+fn without_codes(words: &str) -> String {
+    let mut out = Vec::new();
+    let mut after_code = false;
+    for w in words.split(' ') {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if after_code && !bare.is_empty() {
+            after_code = false;
+            continue;
+        }
+        after_code = matches!(
+            bare,
+            "code" | "code:" | "gutscheincode" | "código" | "codice"
+        );
+        out.push(w);
+    }
+    out.join(" ")
 }
 
 /// Does an amount stand between "after" and a saving's or a trade-in's words
@@ -6761,6 +6793,23 @@ mod tests {
                 "mit gutschein",
                 14999,
             ),
+            // A code's name is no saving's word, nor its digits a count
+            // (`without_codes`, `multi_buy_before`): "SAVE20" read as "save" left the
+            // price out as a saving; alone in the box, "20 for" held it to 20 floors.
+            (
+                "$149.99 Use code SAVE15 for $134.99",
+                "USD",
+                13499,
+                "use code",
+                14999,
+            ),
+            (
+                "$149.99 Promo code: SAVE15 $134.99",
+                "USD",
+                13499,
+                "promo code",
+                14999,
+            ),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             let c = r
@@ -6778,6 +6827,21 @@ mod tests {
             (r.money.amount, r.on_condition.is_none()),
             (Decimal::new(14999, 2), true)
         );
+        // A model's number is no count either: `Acme X2 for $149.99` was "the price
+        // of 2", held to twice the floor.
+        for (text, want) in [
+            ("Use code SAVE15 for $134.99", 13499),
+            ("Acme X2 for $149.99", 14999),
+            ("Get the P3 for $49.99", 4999),
+        ] {
+            let r = read_in(text, "USD").unwrap();
+            assert_eq!(
+                (r.money.amount, r.for_several.is_none()),
+                (Decimal::new(want, 2), true),
+                "{text}: {:?}",
+                r.why
+            );
+        }
     }
 
     /// Amounts a price box shows beside the price that no buyer pays for the item:
