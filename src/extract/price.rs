@@ -1379,8 +1379,9 @@ const SAVING_WORDS: &[&str] = &[
 
 /// Words right after an amount saying how far under a reference price it is (`£24.99
 /// £5 cheaper than RRP`, `$24.99 $5 less than list price`): the difference was "the
-/// lowest of 2 prices". Only beside another amount: alone, `$249.99 Lower than ever`
-/// is the price. Not "cheaper" or "below" alone (`$249.99 Cheaper options below`).
+/// lowest of 2 prices". Not "cheaper" or "below" alone (`$249.99 Cheaper options
+/// below`). They say the same of a price (`£249.99 lower than RRP £299.99`): which
+/// one they follow, [`a_difference`] decides.
 const COMPARED_AFTER: &[&str] = &[
     "cheaper than",
     "less than",
@@ -2035,8 +2036,8 @@ fn multi_buy_before(before: &str) -> Option<MultiBuy> {
                 _ => rest.strip_suffix(' ')?,
             }
             .trim_end();
-            let head = rest.trim_end_matches(|c: char| c.is_ascii_digit());
-            let digits = &rest[head.len()..];
+            let digits = trailing_digits(rest);
+            let head = &rest[..rest.len() - digits.len()];
             // A count is a word of its own: in `Use code SAVE20 for $229.99` the 20
             // is the code's (read as "20 for", the price was held to 20 floors).
             let glued = head.ends_with(|c: char| c.is_alphanumeric()) && *w != "件";
@@ -3624,7 +3625,6 @@ fn savings_and_fees(
             },
             |w: &str| {
                 starts_with_word(w, SAVING_AFTER)
-                    || starts_with_word(w, COMPARED_AFTER)
                     || starts_with_word(w, GIFT_CARD_WORDS)
                     || starts_with_word(w, &["reward", "rewards"])
             },
@@ -3746,7 +3746,7 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
             && !(t.closes_range(i, l) && l[i - 1].value < l[i].value))
         || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
             && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS))
-        || (t.found.len() > 1 && starts_with_word(&t.after(i, l), COMPARED_AFTER))
+        || a_difference(t, i, l)
         || gift_card_after(&t.after(i, l), i + 1 < l.len())
         || saving_after_after(&before, &t.after(i, l))
         // Korea's reward points after the won sign (`최대 6,450원 적립`, up to 6,450
@@ -3756,6 +3756,21 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
             .trim_start_matches('원')
             .trim_start()
             .starts_with("적립")
+}
+
+/// Is amount `i` of `l` how far under a reference price the price is (words of
+/// [`COMPARED_AFTER`] after it), not the price compared with the reference? A
+/// difference follows a higher amount (`£24.99 £5 cheaper than RRP`) or is under
+/// half of one after it (`$5 less than RRP $24.99`); `£249.99 lower than RRP
+/// £299.99` is the price (read as a difference, the box was refused), and so is
+/// `$249.99 Lower than ever`, alone.
+fn a_difference(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let f = l[i];
+    starts_with_word(&t.after(i, l), COMPARED_AFTER)
+        && t.found.iter().any(|o| {
+            (o.end <= f.start && o.value > f.value)
+                || (o.start >= f.end && o.value > f.value * Decimal::TWO)
+        })
 }
 
 /// `words` without the name of a coupon code after "code" (`Use code SAVE20 for
@@ -3771,10 +3786,7 @@ fn without_codes(words: &str) -> String {
             after_code = false;
             continue;
         }
-        after_code = matches!(
-            bare,
-            "code" | "code:" | "gutscheincode" | "código" | "codice"
-        );
+        after_code = matches!(bare, "code" | "gutscheincode" | "código" | "codice");
         out.push(w);
     }
     out.join(" ")
@@ -4344,17 +4356,21 @@ fn one_payment_before(before: &str) -> bool {
     let Some(count) = b.strip_suffix('x').or_else(|| b.strip_suffix('×')) else {
         return false;
     };
-    let count = count.trim_end();
-    let digits = &count[count.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
-    digits.parse::<u64>() == Ok(1)
+    trailing_digits(count.trim_end()).parse::<u64>() == Ok(1)
 }
 
 /// Does `words` end with a count of more than one? One payment of the price
 /// (`1 x $249.99`, a cart's line) is the price: read as an instalment, the text
 /// "held only instalments" and the listing went unchecked.
 fn more_than_one(words: &str) -> bool {
-    let digits = &words[words.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
+    let digits = trailing_digits(words);
     digits.parse::<u64>().map_or(!digits.is_empty(), |n| n > 1)
+}
+
+/// The ASCII digits `words` ends with (a count written before a word: `3 for`,
+/// `10x`), maybe none.
+fn trailing_digits(words: &str) -> &str {
+    &words[words.trim_end_matches(|c: char| c.is_ascii_digit()).len()..]
 }
 
 /// A letter of a script that writes spaces between words: a word of such letters
@@ -6517,8 +6533,16 @@ mod tests {
                 r.why
             );
         }
-        // Alone, words of a difference name none (COMPARED_AFTER).
+        // Alone, words of a difference name none, nor after the price compared with
+        // the reference (a_difference).
         assert_money("$249.99 Lower than ever", "USD", 24999, "USD");
+        assert_money("£249.99 lower than RRP £299.99", "GBP", 24999, "GBP");
+        assert_money(
+            "£249.99 - less than the RRP of £299.99",
+            "GBP",
+            24999,
+            "GBP",
+        );
         // One payment of the whole price is the price (`one_payment_before`); ten are
         // instalments.
         assert_money("1x de R$ 249,99 sem juros", "BRL", 24999, "BRL");
@@ -6834,7 +6858,7 @@ mod tests {
             ("Acme X2 for $149.99", 14999),
             ("Get the P3 for $49.99", 4999),
         ] {
-            let r = read_in(text, "USD").unwrap();
+            let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(
                 (r.money.amount, r.for_several.is_none()),
                 (Decimal::new(want, 2), true),
@@ -8567,7 +8591,7 @@ mod tests {
             );
         }
         for text in ["ALL SALES FINAL $149.99", "TOP 10 $149.99"] {
-            let r = read_in(text, "USD").unwrap();
+            let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount, Decimal::new(14999, 2), "{text}");
         }
     }
