@@ -519,3 +519,77 @@ fn built_in_accessory_phrases_apply_unless_the_brand_sells_such_an_item() {
     let headphones = read("Acme X1 Wireless Noise-Cancelling Headphones");
     assert_eq!(headphones["verdict"]["sku_match"]["sku"], "ACME-X1");
 }
+
+/// A shop's product page whose structured data lists the product and the
+/// accessories it sells for it as variants of one product (Shopify's
+/// ProductGroup, each variant named "product - variant"): the price is the lowest
+/// of the variants that are the product. Before, the ear pads' 19.99 was the
+/// headphones' price: below the floor and, at under half of it, a suspected
+/// counterfeit, "which variant sells at it, the page does not say".
+#[test]
+fn an_accessory_sold_as_a_variant_is_not_the_product_s_price() {
+    let variant = |name: &str, price: &str| {
+        format!(
+            r#"{{"@type":"Product","name":"Acme X1 Headphones - {name}","offers":{{"@type":"Offer","price":"{price}","priceCurrency":"USD","availability":"https://schema.org/InStock"}}}}"#
+        )
+    };
+    let page = |variants: &[String]| {
+        format!(
+            r#"<!DOCTYPE html><html><head><script type="application/ld+json">{{"@context":"https://schema.org","@type":"ProductGroup","name":"Acme X1 Headphones","brand":{{"@type":"Brand","name":"Acme"}},"hasVariant":[{}]}}</script></head><body><h1>Acme X1 Headphones</h1></body></html>"#,
+            variants.join(",")
+        )
+    };
+    let read = |variants: &[String]| {
+        demo_extract(Site::Shopusa, "/item/SU99901", page(variants).as_bytes())
+    };
+    // The ear pads, the case and the earbuds are other things: the price is the
+    // headphones', and the choice names what was left out and why.
+    let v = read(&[
+        variant("Black", "249.99"),
+        variant("Replacement Ear Pads", "19.99"),
+        variant("Travel Case", "29.99"),
+    ]);
+    assert_eq!(v["listing"]["price"]["amount"], "249.99", "{v:#}");
+    let choice = v["listing"]["price_choice"].as_str().unwrap_or_default();
+    assert!(
+        choice.contains("\"Acme X1 Headphones - Replacement Ear Pads\" at 19.99 USD")
+            && choice.contains("\"Acme X1 Headphones - Travel Case\" at 29.99 USD")
+            && choice.contains("exclusion phrase \"replacement\""),
+        "{choice}"
+    );
+    let k = kinds(&v);
+    assert!(!k.contains(&"below_floor".to_string()), "{k:?}");
+    assert!(!k.contains(&"suspected_counterfeit".to_string()), "{k:?}");
+    // A colour of the product below the floor is still the product's price, said
+    // with what was left out.
+    let v = read(&[
+        variant("Black", "249.99"),
+        variant("White", "149.99"),
+        variant("Replacement Ear Pads", "19.99"),
+    ]);
+    assert_eq!(v["listing"]["price"]["amount"], "149.99", "{v:#}");
+    let below = v["verdict"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "below_floor")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    let detail = below["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("the lowest of 2 offers of the seller: 149.99, 249.99")
+            && detail.contains("Replacement Ear Pads"),
+        "{detail}"
+    );
+    // Another of the brand's SKUs among the variants is not this one's price.
+    let v = read(&[
+        variant("Black", "249.99"),
+        r#"{"@type":"Product","name":"Acme P3 Earbuds","offers":{"@type":"Offer","price":"59.99","priceCurrency":"USD"}}"#.to_string(),
+    ]);
+    assert_eq!(v["listing"]["price"]["amount"], "249.99", "{v:#}");
+    assert!(
+        v["listing"]["price_choice"]
+            .as_str()
+            .is_some_and(|c| c.contains("names ACME-P3")),
+        "{v:#}"
+    );
+}

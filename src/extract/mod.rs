@@ -10,6 +10,7 @@ mod own;
 pub mod price;
 mod seller_name;
 pub mod structured;
+mod variants;
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -107,10 +108,11 @@ const STRUCTURED_NOT_NOW: &str = "its structured data says this price ";
 /// say (not of an auction's, which has no variants: its box shows a bid beside a
 /// Buy It Now price, as the page says, and the finding says the price is a bid);
 /// of a price on a condition (members, subscribers), the condition as it is;
-/// of prices that disagree, both; that every offer is out of stock, and that the
-/// structured price has ended (`STRUCTURED_NOT_NOW`), as they are.
+/// of prices that disagree, both; that every offer is out of stock, that the
+/// structured price has ended (`STRUCTURED_NOT_NOW`), and which variants'
+/// offers were left out as other things than the product, as they are.
 pub fn choice_sentence(choice: &str, auction: bool) -> String {
-    for note in [SOLD_OUT, STRUCTURED_NOT_NOW] {
+    for note in [SOLD_OUT, STRUCTURED_NOT_NOW, variants::VARIANTS_LEFT_OUT] {
         if let Some(at) = choice.find(note) {
             let (rest, note) = choice.split_at(at);
             let rest = rest.trim_end_matches("; ");
@@ -147,6 +149,12 @@ pub struct Listing {
     /// at it the page does not say, so a finding on it says so too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_choice: Option<String>,
+    /// The offers `price` was chosen among where the page's structured data names
+    /// what each sells (a shop's variants: "Acme X1 Headphones - Black", "… -
+    /// Replacement Ear Pads"): what tells the brand's product from an accessory
+    /// sold on the same page ([`Listing::leave_out_variants`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<PricedVariant>,
     pub gtin: Vec<String>,
     pub mpn: Option<String>,
     /// The item's condition as the page states it (`itemCondition`, eBay's
@@ -182,6 +190,13 @@ pub struct Listing {
     /// budget): nothing was extracted, and nothing is concluded from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unreadable: Option<String>,
+}
+
+/// One offer of a listing's seller, as its structured data names what it sells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PricedVariant {
+    pub name: Option<String>,
+    pub price: Money,
 }
 
 /// What a listing's stated condition says of the item, where it says something.
@@ -1051,6 +1066,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         ),
     };
     let prices = r.prices(m);
+    let variants = r.variants(&prices);
     let mpn = r.pick("mpn", &|p| p.mpn.clone(), &f.mpn);
     let condition = r.condition(&f.condition);
     let condition = condition_or_the_title_s(&mut r, condition, title.as_deref());
@@ -1069,6 +1085,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         list_price: prices.list,
         coupon_price: prices.coupon,
         price_choice: prices.choice,
+        variants,
         gtin: gtin.into_iter().collect(),
         mpn,
         condition,
@@ -1752,6 +1769,7 @@ fn unreadable(page: &Page, m: &Marketplace, decoded: &charset::Decoded, why: Str
         list_price: None,
         coupon_price: None,
         price_choice: None,
+        variants: Vec::new(),
         gtin: Vec::new(),
         mpn: None,
         condition: None,

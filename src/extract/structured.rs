@@ -67,6 +67,12 @@ pub struct Offer {
     /// variant in a ProductGroup: the product's once the page's address names the
     /// offer's variant (`super::own::keep_page_variant`).
     pub gtin: Vec<String>,
+    /// What the offer sells as the data names it: the offer's `name`, else its
+    /// variant's in a ProductGroup (Shopify writes "Acme X1 Headphones - Ear
+    /// Pads"). Which of a seller's variants is the brand's product and which an
+    /// accessory sold beside it, the brand's exclusion phrases decide
+    /// ([`crate::extract::Listing::leave_out_variants`]).
+    pub name: Option<String>,
 }
 
 impl Product {
@@ -144,20 +150,20 @@ impl Product {
     /// brand's product, which whoever files it must know.
     pub fn price_choice(&self) -> Option<String> {
         let candidates = self.own_offers()?.candidates;
-        let amounts: std::collections::BTreeSet<rust_decimal::Decimal> =
-            candidates.iter().filter_map(|o| o.amount()).collect();
-        if amounts.len() > 1 {
-            let list: Vec<String> = amounts.iter().map(ToString::to_string).collect();
-            return Some(format!(
-                "the lowest of {} offers of the seller: {}",
-                list.len(),
-                list.join(", ")
-            ));
+        if let Some(choice) = lowest_of(candidates.iter().filter_map(|o| o.amount())) {
+            return Some(choice);
         }
         let (best, _) = self.advertised()?;
         let high = best.high_price.as_deref()?.trim();
         let low = best.price.as_deref()?.trim();
         (high != low).then(|| format!("the low end of a price range on the page, {low} to {high}"))
+    }
+
+    /// The offers the advertised price was chosen among (see
+    /// [`Product::price_choice`]): the priced offers of the listing's seller, for
+    /// sale, for one item, in the first offer's currency.
+    pub fn chosen_among(&self) -> Vec<&Offer> {
+        self.own_offers().map(|o| o.candidates).unwrap_or_default()
     }
 
     /// The priced offers of the listing's own seller (the first offer's seller;
@@ -237,6 +243,20 @@ impl Product {
     }
 }
 
+/// "the lowest of 2 offers of the seller: 19.99, 249.99", where the seller's
+/// offers ask more than one amount ([`Product::price_choice`]).
+pub(crate) fn lowest_of(amounts: impl Iterator<Item = rust_decimal::Decimal>) -> Option<String> {
+    let amounts: std::collections::BTreeSet<rust_decimal::Decimal> = amounts.collect();
+    let list: Vec<String> = amounts.iter().map(ToString::to_string).collect();
+    (list.len() > 1).then(|| {
+        format!(
+            "the lowest of {} offers of the seller: {}",
+            list.len(),
+            list.join(", ")
+        )
+    })
+}
+
 /// See [`Product::own_offers`].
 struct OwnOffers<'p> {
     candidates: Vec<&'p Offer>,
@@ -308,7 +328,7 @@ impl Offer {
     }
 
     /// The price as an exact decimal, if it is one.
-    fn amount(&self) -> Option<rust_decimal::Decimal> {
+    pub(crate) fn amount(&self) -> Option<rust_decimal::Decimal> {
         self.price
             .as_deref()
             .and_then(|p| rust_decimal::Decimal::from_str_exact(p.trim()).ok())
@@ -503,6 +523,7 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 min_quantity: min_quantity(v.get("eligibleQuantity").map(|q| g.resolve(q))),
                 url: v.get("url").and_then(text),
                 gtin: ld_gtins(v),
+                name: v.get("name").and_then(text),
             });
         }
         _ => {}
@@ -661,8 +682,10 @@ fn product_group(v: &Value, g: &Graph) -> Product {
                     .filter(|id| !id.is_empty())
             });
             let gtin = ld_gtins(variant);
+            let name = variant.get("name").and_then(text);
             for offer in &mut p.offers[from..] {
                 offer.url = offer.url.take().or_else(|| url.clone());
+                offer.name = offer.name.take().or_else(|| name.clone());
                 if offer.gtin.is_empty() {
                     offer.gtin.clone_from(&gtin);
                 }
@@ -1129,6 +1152,7 @@ fn micro_offers(
                 .iter()
                 .filter_map(|key| first(syntax, &os, key))
                 .collect(),
+            name: first(syntax, &os, "name"),
         });
     }
     for (n, inner) in &os {

@@ -280,11 +280,16 @@ struct BrandReading {
     names: Vec<String>,
 }
 
-fn read_brand(brand: &Brand, l: &Listing, title: &str) -> BrandReading {
-    let brand_names: Vec<String> = std::iter::once(&brand.name)
+/// The brand's name and aliases, folded.
+fn brand_names(brand: &Brand) -> Vec<String> {
+    std::iter::once(&brand.name)
         .chain(brand.aliases.iter())
         .map(|n| fold(n))
-        .collect();
+        .collect()
+}
+
+fn read_brand(brand: &Brand, l: &Listing, title: &str) -> BrandReading {
+    let brand_names = brand_names(brand);
     let written = l.brand.as_deref().map(fold);
     // A decoy ("Unbranded") is judged as if no brand were given, and remembered.
     let decoy = written
@@ -635,6 +640,56 @@ fn an_accessory_sku(brand: &Brand, sku: &crate::config::Sku) -> bool {
         })
 }
 
+/// Leaves out of `l`'s price the offers of its variants whose names say they
+/// are another thing than the listing's product (see `crate::extract::variants`):
+/// an accessory or a part as titles say it (an exclusion phrase, an accessory
+/// noun after the product's name), or another of the brand's SKUs by its
+/// keywords. A listing that is itself such a thing is left as it is: it is no
+/// SKU's, whatever its variants.
+pub fn leave_out_other_variants(brand: &Brand, l: &mut Listing) {
+    if l.variants.is_empty() {
+        return;
+    }
+    let names = brand_names(brand);
+    let title = l.title.as_deref().map(fold).unwrap_or_default();
+    if excluded(brand, &title, &names)
+        .or_else(|| made_for_it(brand, &title, &names))
+        .is_some()
+    {
+        return;
+    }
+    let sku = match_sku(brand, l).sku;
+    l.leave_out_variants(|name| {
+        let name = of_the_product(&title, &fold(name));
+        if let Some(why) =
+            excluded(brand, &name, &names).or_else(|| made_for_it(brand, &name, &names))
+        {
+            return Some(match why.strip_prefix("title ") {
+                Some(rest) => format!("its name {rest}"),
+                None => why,
+            });
+        }
+        let m = by_keywords(brand, &name)?;
+        let own = sku.as_deref()?;
+        let neither = m.sku.id != own && m.also.is_none_or(|(other, _)| other.id != own);
+        neither.then(|| format!("its name names {} by \"{}\", not {own}", m.sku.id, m.phrase))
+    });
+}
+
+/// A variant's folded `name` as one title: shops write the product's title, a
+/// separator and the variant's ("acme x1 headphones - travel case"), and the
+/// separator ends the clause in which an accessory noun after the product's name
+/// says what the item is ([`accessory_after`]).
+fn of_the_product(title: &str, name: &str) -> String {
+    match name.strip_prefix(title) {
+        Some(rest) if !title.is_empty() && rest.starts_with([' ', '-', '/', '|', ':', ',']) => {
+            let rest = rest.trim_start_matches([' ', '-', '/', '|', ':', ',', '–', '—']);
+            format!("{title} {rest}")
+        }
+        _ => name.to_string(),
+    }
+}
+
 /// Matches a listing to one of the brand's SKUs, strongest evidence first: an
 /// exact GTIN (valid check digit) identifies its SKU whatever the title or brand
 /// field says (sellers of diverted or fake goods leave the brand out on purpose;
@@ -740,6 +795,7 @@ mod tests {
             list_price: None,
             coupon_price: None,
             price_choice: None,
+            variants: Vec::new(),
             gtin: Vec::new(),
             mpn: None,
             condition: None,
@@ -1105,6 +1161,47 @@ mod tests {
                 m.evidence
             );
         }
+    }
+
+    #[test]
+    fn variants_are_read_as_titles_of_the_product_and_a_listing_of_an_accessory_keeps_them() {
+        assert_eq!(
+            of_the_product("acme x1 headphones", "acme x1 headphones - travel case"),
+            "acme x1 headphones travel case"
+        );
+        assert_eq!(
+            of_the_product("acme x1 headphones", "acme x1 headphones / black"),
+            "acme x1 headphones black"
+        );
+        // Not the title's prefix as a whole word, or no title: as written.
+        assert_eq!(
+            of_the_product("acme x1", "acme x1headphones case"),
+            "acme x1headphones case"
+        );
+        assert_eq!(of_the_product("", "travel case"), "travel case");
+        let b = brand();
+        let usd = crate::money::Currency::new("USD").unwrap();
+        let money = |a: &str| crate::money::Money::new(a.parse().unwrap(), usd.clone());
+        let with_variants = |title: &str| {
+            let mut l = listing(title, None);
+            l.price = Some(money("19.99"));
+            l.price_choice = Some("the lowest of 2 offers of the seller: 19.99, 249.99".into());
+            l.variants = [("Black", "249.99"), ("Replacement Ear Pads", "19.99")]
+                .iter()
+                .map(|(n, p)| crate::extract::PricedVariant {
+                    name: Some(format!("{title} - {n}")),
+                    price: money(p),
+                })
+                .collect();
+            l
+        };
+        let mut l = with_variants("Acme X1 Headphones");
+        leave_out_other_variants(&b, &mut l);
+        assert_eq!(l.price, Some(money("249.99")));
+        // A listing of ear pads is no SKU's: its variants are left as they are.
+        let mut l = with_variants("Acme X1 Replacement Ear Pads");
+        leave_out_other_variants(&b, &mut l);
+        assert_eq!(l.price, Some(money("19.99")));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::extract::{Condition, Listing, PriceBasis, choice_sentence};
 use crate::money::Money;
 
 pub use crate::ident::{fold, normalize_gtin, normalize_seller};
-pub use matching::{SkuMatch, match_sku};
+pub use matching::{SkuMatch, leave_out_other_variants, match_sku};
 pub use pack::{Pack, units as pack_units};
 
 /// What a finding says is wrong.

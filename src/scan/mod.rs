@@ -1215,7 +1215,7 @@ impl<'a> Run<'a> {
             return Ok(());
         };
         let market = self.shared(m);
-        let Some((page, listing)) = self
+        let Some((page, mut listing)) = self
             .off_the_loop(move || {
                 let listing = extract::listing(&page, &market);
                 (page, listing)
@@ -1225,6 +1225,7 @@ impl<'a> Run<'a> {
             self.with(|s| s.fail(&m.name, "unreadable", format!("{url}: parsing failed")));
             return Ok(());
         };
+        judge::leave_out_other_variants(&self.config.brand, &mut listing);
         self.keep_render(m, &listing.listing_id, &stored, rendered)?;
         if listing.unreadable.is_some() {
             self.with(|s| s.pages_over_budget += 1);
@@ -1667,7 +1668,8 @@ pub fn inspect(
     page: &Page,
 ) -> Result<Inspection, crate::verdict::RulesError> {
     let capture = crate::verdict::Rules::load(&config.dir)?.judge(page);
-    let listing = extract::listing(page, m);
+    let mut listing = extract::listing(page, m);
+    judge::leave_out_other_variants(&config.brand, &mut listing);
     // As of when the page was captured: a saved page read again is judged as the
     // scan that saved it judged it (promotions running then).
     let verdict = judge::judge(&config.brand, &listing, page.received_at, None);

@@ -261,7 +261,7 @@ impl Run<'_> {
     }
 
     /// Records the render of a confirmed finding's page with how it shows otherwise
-    /// than the fetched page ([`read_offer`]). One that shows the same is the
+    /// than the fetched page ([`offer_of`]). One that shows the same is the
     /// listing's render for its case's revision; one that shows another price or
     /// seller is kept as evidence but counted as a failed render
     /// (`render_shows_otherwise`): a packet does not show it as what a buyer saw of
@@ -274,8 +274,9 @@ impl Run<'_> {
     ) -> Result<(), ScanError> {
         let (market, url, dom) = (self.shared(m), judged.url.clone(), r.dom.clone());
         let shown = self
-            .off_the_loop(move || read_offer(&market, &url, dom))
+            .off_the_loop(move || read_rendered(&market, &url, dom))
             .await
+            .map(|l| offer_of(&self.config.brand, l))
             .unwrap_or_default();
         let otherwise = judged.offer.shown_otherwise(&shown);
         self.store.record_render(
@@ -445,9 +446,19 @@ fn rendered_page(url: &Url, dom: Vec<u8>) -> crate::crawl::Page {
     page
 }
 
-/// The price and seller the marketplace's adapter reads from a rendered DOM.
-fn read_offer(m: &Marketplace, url: &Url, dom: Vec<u8>) -> crate::extract::Offer {
-    crate::extract::listing(&rendered_page(url, dom), m).offer()
+/// The listing the marketplace's adapter reads from a rendered DOM (parsed off
+/// the runtime: see [`offer_of`]).
+fn read_rendered(m: &Marketplace, url: &Url, dom: Vec<u8>) -> crate::extract::Listing {
+    crate::extract::listing(&rendered_page(url, dom), m)
+}
+
+/// The price and seller of a listing read from a rendered DOM, as the scan reads
+/// a fetched page's: without the offers of variants named as other things
+/// ([`crate::judge::leave_out_other_variants`]), else a render of the very page the
+/// findings were read from showed "another price".
+fn offer_of(brand: &crate::config::Brand, mut l: crate::extract::Listing) -> crate::extract::Offer {
+    crate::judge::leave_out_other_variants(brand, &mut l);
+    l.offer()
 }
 
 /// How a render shows otherwise, as one sentence for a summary or a packet.
@@ -505,8 +516,9 @@ pub async fn render_pages(
             Ok(r) => {
                 // Parsed off the runtime: the desk serves its pages from it.
                 let (market, url, dom) = (m.clone(), p.url.clone(), r.dom.clone());
-                let shown = tokio::task::spawn_blocking(move || read_offer(&market, &url, dom))
+                let shown = tokio::task::spawn_blocking(move || read_rendered(&market, &url, dom))
                     .await
+                    .map(|l| offer_of(&config.brand, l))
                     .unwrap_or_default();
                 let otherwise = p.offer.shown_otherwise(&shown);
                 store.record_render(p.of(0, &otherwise), r)?;
