@@ -576,8 +576,11 @@ fn an_accessory_sold_as_a_variant_is_not_the_product_s_price() {
         .unwrap_or_else(|| panic!("{v:#}"));
     let detail = below["detail"].as_str().unwrap();
     assert!(
-        detail.contains("the lowest of 2 offers of the seller: 149.99, 249.99")
-            && detail.contains("Replacement Ear Pads"),
+        detail.contains(
+            "the lowest of the seller's offers of its variants: 149.99 \"Acme X1 Headphones - \
+             White\", 249.99 \"Acme X1 Headphones - Black\""
+        ) && detail.contains("Replacement Ear Pads")
+            && !detail.contains("the page does not say"),
         "{detail}"
     );
     // Another of the brand's SKUs among the variants is not this one's price.

@@ -105,7 +105,8 @@ const STRUCTURED_NOT_NOW: &str = "its structured data says this price ";
 
 /// A listing's [`Listing::price_choice`] as a finding or a scorecard says it: of
 /// the lowest of several prices, that which variant sells at it the page does not
-/// say (not of an auction's, which has no variants: its box shows a bid beside a
+/// say (not of the lowest of offers whose variants the page names: it says; and
+/// not of an auction's, which has no variants: its box shows a bid beside a
 /// Buy It Now price, as the page says, and the finding says the price is a bid);
 /// of a price on a condition (members, subscribers), the condition as it is;
 /// of prices that disagree, both; that every offer is out of stock, that the
@@ -123,7 +124,11 @@ pub fn choice_sentence(choice: &str, auction: bool) -> String {
             };
         }
     }
-    if auction || choice.starts_with(ON_A_CONDITION) || choice.starts_with(PRICES_DISAGREE) {
+    if auction
+        || choice.starts_with(ON_A_CONDITION)
+        || choice.starts_with(PRICES_DISAGREE)
+        || choice.starts_with(variants::OF_VARIANTS)
+    {
         choice.to_string()
     } else {
         format!("{choice} — which variant sells at it, the page does not say")
@@ -1067,6 +1072,9 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     };
     let prices = r.prices(m);
     let variants = r.variants(&prices);
+    let price_choice = prices
+        .choice
+        .map(|c| variants::with_variants_named(c, &variants));
     let mpn = r.pick("mpn", &|p| p.mpn.clone(), &f.mpn);
     let condition = r.condition(&f.condition);
     let condition = condition_or_the_title_s(&mut r, condition, title.as_deref());
@@ -1084,7 +1092,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         price_basis: prices.basis,
         list_price: prices.list,
         coupon_price: prices.coupon,
-        price_choice: prices.choice,
+        price_choice,
         variants,
         gtin: gtin.into_iter().collect(),
         mpn,

@@ -18,8 +18,54 @@ use crate::money::Money;
 pub(super) const VARIANTS_LEFT_OUT: &str =
     "offers of variants its structured data names as other things than the product left out: ";
 
+/// How a [`Listing::price_choice`] begins where the price is the lowest of the
+/// seller's offers and the structured data names the variant of each: which
+/// variant sells at it, the page says, and the choice says it.
+pub(super) const OF_VARIANTS: &str = "the lowest of the seller's offers of its variants: ";
+
+/// How [`Product::price_choice`](super::structured::Product::price_choice) begins
+/// where the offers are several.
+const LOWEST_OF: &str = "the lowest of ";
+
 /// Longest variant name quoted in a note: a page's text, of any length.
 const NAME_CHARS: usize = 100;
+
+/// A variant's name as a note quotes it.
+fn quoted(v: &PricedVariant) -> String {
+    match &v.name {
+        Some(n) => format!("\"{}\"", n.chars().take(NAME_CHARS).collect::<String>()),
+        None => "(a variant the data does not name)".to_string(),
+    }
+}
+
+/// "the lowest of the seller's offers of its variants: 149.99 "X1 - White",
+/// 249.99 "X1 - Black"", lowest first, where they ask more than one amount.
+fn of_variants(variants: &[&PricedVariant]) -> Option<String> {
+    let mut sorted = variants.to_vec();
+    sorted.sort_by_key(|v| v.price.amount);
+    let amounts: std::collections::BTreeSet<_> = sorted.iter().map(|v| v.price.amount).collect();
+    let said: Vec<String> = sorted
+        .iter()
+        .map(|v| format!("{} {}", v.price.amount, quoted(v)))
+        .collect();
+    (amounts.len() > 1).then(|| format!("{OF_VARIANTS}{}", said.join(", ")))
+}
+
+/// `choice` with its head, the offers the price is the lowest of, written with
+/// their variants' names.
+pub(super) fn with_variants_named(choice: String, variants: &[PricedVariant]) -> String {
+    if variants.is_empty() || !choice.starts_with(LOWEST_OF) {
+        return choice;
+    }
+    let all: Vec<&PricedVariant> = variants.iter().collect();
+    let Some(head) = of_variants(&all) else {
+        return choice;
+    };
+    match choice.split_once("; ") {
+        Some((_, rest)) => format!("{head}; {rest}"),
+        None => head,
+    }
+}
 
 impl Reader<'_> {
     /// The offers the structured price was chosen among, where more than one and
@@ -88,15 +134,9 @@ impl Listing {
         let said: Vec<String> = out
             .iter()
             .map(|(v, why)| {
-                let name: String = v
-                    .name
-                    .as_deref()
-                    .unwrap_or("")
-                    .chars()
-                    .take(NAME_CHARS)
-                    .collect();
                 format!(
-                    "\"{name}\" at {} ({})",
+                    "{} at {} ({})",
+                    quoted(v),
                     v.price,
                     why.as_deref().unwrap_or("")
                 )
@@ -107,7 +147,7 @@ impl Listing {
             .as_deref()
             .is_some_and(|c| c.contains(SOLD_OUT));
         let choice: Vec<String> = [
-            crate::extract::structured::lowest_of(kept.iter().map(|(v, _)| v.price.amount)),
+            of_variants(&kept.iter().map(|(v, _)| *v).collect::<Vec<_>>()),
             Some(format!("{VARIANTS_LEFT_OUT}{}", said.join(", "))),
             sold_out.then(|| SOLD_OUT.to_string()),
         ]
@@ -183,23 +223,46 @@ mod tests {
         assert_eq!(
             l.price_choice.as_deref(),
             Some(
-                "the lowest of 2 offers of the seller: 149.99, 249.99; offers of variants its \
-                 structured data names as other things than the product left out: \"X1 - Pads\" \
-                 at 19.99 USD (an accessory); every offer of the listing's seller is out of \
-                 stock, as its structured data says"
+                "the lowest of the seller's offers of its variants: 149.99 \"X1 - White\", \
+                 249.99 \"X1 - Black\"; offers of variants its structured data names as other \
+                 things than the product left out: \"X1 - Pads\" at 19.99 USD (an accessory); \
+                 every offer of the listing's seller is out of stock, as its structured data says"
             )
         );
         assert_eq!(
             l.sources["price"],
             "json-ld (1 offer of variants named as other things left out)"
         );
-        // As a finding says it: which variant the page does not say of the lowest,
-        // what was left out and the stock as they are.
-        let said = crate::extract::choice_sentence(l.price_choice.as_deref().unwrap_or(""), false);
-        assert!(
-            said.starts_with("the lowest of 2 offers of the seller: 149.99, 249.99 — which variant sells at it, the page does not say; offers of variants"),
-            "{said}"
+        // As a finding says it: the variants by name, what was left out and the
+        // stock, as they are.
+        let choice = l.price_choice.clone().unwrap_or_default();
+        assert_eq!(crate::extract::choice_sentence(&choice, false), choice);
+    }
+
+    #[test]
+    fn the_offers_a_price_is_the_lowest_of_are_named_by_their_variants() {
+        let usd = crate::money::Currency::new("USD").expect("a currency");
+        let v = |name: Option<&str>, p: &str| PricedVariant {
+            name: name.map(str::to_string),
+            price: Money::new(p.parse().expect("a decimal"), usd.clone()),
+        };
+        let variants = [
+            v(Some("Black"), "249.99"),
+            v(None, "149.99"),
+            v(Some("Red"), "149.99"),
+        ];
+        let choice = "the lowest of 2 offers of the seller: 149.99, 249.99".to_string();
+        assert_eq!(
+            with_variants_named(format!("{choice}; {SOLD_OUT}"), &variants),
+            format!(
+                "the lowest of the seller's offers of its variants: 149.99 (a variant the data \
+                 does not name), 149.99 \"Red\", 249.99 \"Black\"; {SOLD_OUT}"
+            )
         );
+        // No variants, or another kind of choice: as it was.
+        assert_eq!(with_variants_named(choice.clone(), &[]), choice);
+        let range = "the low end of a price range on the page, 149.99 to 249.99".to_string();
+        assert_eq!(with_variants_named(range.clone(), &variants), range);
     }
 
     #[test]
