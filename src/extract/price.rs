@@ -1559,6 +1559,29 @@ fn orders_of(before: &str, after: &str) -> bool {
     on && starts_with_word(after, &["orders", "order", "purchases", "purchase"])
 }
 
+/// Is the amount a threshold by the words after it: an order's minimum (`$35
+/// minimum for free shipping`, `$35 min. purchase`), or what is left to spend for
+/// free shipping (`You are $10 away from free shipping`, `Add $10.01 for FREE
+/// shipping`, `Spend $5 more for free delivery`)? Read as a price, each was "the
+/// lowest of 2 prices", under any floor. "Minimum" before the next amount labels it
+/// (`$249.99 Minimum order $35`): the $249.99 is the price.
+fn threshold_after(t: &PriceText, i: usize, list: &[Found]) -> bool {
+    let after = t.after(i, list);
+    let words = after.trim_matches(|c: char| !c.is_alphanumeric());
+    if starts_with_word(words, &["minimum", "min"]) {
+        let labels_next = t.next_of(i, list).is_some()
+            && [
+                "order", "orders", "purchase", "spend", "of", "minimum", "min",
+            ]
+            .iter()
+            .any(|w| words.ends_with(w));
+        return !labels_next;
+    }
+    let to_add =
+        last_word(&t.before(i, list)) == "add" || starts_with_word(words, &["more", "away"]);
+    to_add && has_word(words, &["free"])
+}
+
 /// Words beside an amount saying it is a fee or a deposit charged with the price
 /// or before it (`Deposit $10.00`, `$2.50 bottle deposit`, `Includes $5 eco fee`).
 const FEE_WORDS: &[&str] = &[
@@ -3635,6 +3658,7 @@ fn savings_and_fees(
         has_word(&before, THRESHOLD_WORDS)
             || orders_over(&before)
             || orders_of(&before, &t.after(i, l))
+            || threshold_after(t, i, l)
     })?;
     kept = leave_out_or_refuse_lower(
         t,
@@ -3661,8 +3685,10 @@ fn more_than_the_item(t: &PriceText, mut kept: Vec<Found>, why: &mut Vec<String>
     // Not a count's plus (`Buy 3+ $139.99 each`).
     // Nor what is named after the plus (`This item: $109.99 + Case $29.99`): a few
     // words without a number name another item bought with it.
+    // So is one the page offers to add (`$249.99 Add $5 gift wrap`).
     kept = leave_out(kept, "amounts added to the price", why, |i, l| {
-        i > 0 && added_after_plus(&t.before(i, l))
+        let before = t.before(i, l);
+        i > 0 && (added_after_plus(&before) || last_word(&before) == "add")
     });
     // The item with more, or a total, above an amount before it: never the price
     // of the item alone (alone, it stays).
@@ -3828,6 +3854,14 @@ fn is_instalment(t: &PriceText, i: usize, l: &[Found]) -> bool {
 /// Do the words before an amount end with a plus and at most three words without a
 /// number (`+ $`, `+ Case $`)? Not a count's plus (`Buy 3+ $`) nor a programme's
 /// (`Walmart+ $`).
+/// The last word of `text` (lower-cased as [`PriceText::before`] gives it).
+fn last_word(text: &str) -> &str {
+    text.trim_end_matches(|c: char| !c.is_alphanumeric())
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+}
+
 fn added_after_plus(before: &str) -> bool {
     let Some((rest, added)) = before.rsplit_once('+') else {
         return false;
@@ -5590,6 +5624,45 @@ mod tests {
             "249.99",
             "spending thresholds: 50",
         ),
+        // Thresholds by the words after them: an order's minimum, what is left to
+        // spend for free shipping.
+        (
+            "$249.99 $35 minimum for free shipping",
+            "USD",
+            "249.99",
+            "spending thresholds: 35",
+        ),
+        (
+            "$249.99 $35 minimum",
+            "USD",
+            "249.99",
+            "spending thresholds: 35",
+        ),
+        (
+            "$249.99 Add $10.01 for FREE shipping",
+            "USD",
+            "249.99",
+            "spending thresholds: 10.01",
+        ),
+        (
+            "$249.99 You are $10 away from free shipping",
+            "USD",
+            "249.99",
+            "spending thresholds: 10",
+        ),
+        (
+            "£249.99 Spend £5 more for free delivery",
+            "GBP",
+            "249.99",
+            "spending thresholds: 5",
+        ),
+        // "Minimum" labelling the next amount: the first is the price.
+        (
+            "$249.99 Minimum order $35",
+            "USD",
+            "249.99",
+            "spending thresholds: 35",
+        ),
         (
             "£249.99 FREE delivery Friday, 9 May on orders dispatched by Amazon above £35",
             "GBP",
@@ -6879,6 +6952,7 @@ mod tests {
             ("$149.99 with $50 gift card", "USD", 14999),
             ("149,99 € 10 € Geschenkkarte gratis", "EUR", 14999),
             ("$149.99 + $19.99 for 2-year protection", "USD", 14999),
+            ("$149.99 Add $5 gift wrap", "USD", 14999),
             ("1’299.00 CHF", "CHF", 129900),
             ("CHF 1ʼ299.–", "CHF", 129900),
             // A gift card's label names the amount after it; alone, an added
