@@ -389,12 +389,46 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
     })
 }
 
-/// Where folded `title` has named every word of keyword `phrase`: the end of the
-/// last of their first whole-word occurrences; `None` when a word is missing.
+/// Where folded `title` has named every word of keyword `phrase`, in any of the
+/// ways titles write it ([`word_forms`]): the end of the last of their first
+/// whole-word occurrences; `None` when a word is missing.
 fn phrase_end(title: &str, phrase: &str) -> Option<usize> {
     phrase.split(' ').try_fold(0, |end, w| {
-        word_at(title, w).next().map(|at| end.max(at + w.len()))
+        word_forms(w)
+            .iter()
+            .filter_map(|f| word_at(title, f).next().map(|at| at + f.len()))
+            .min()
+            .map(|e| end.max(e))
     })
+}
+
+/// The ways listings write a keyword's word `w`: as the brand file does; a model
+/// name's letters and digits apart (`x-1`, `x 1` for `x1`); an English noun's other
+/// number (`headphone` for `headphones`, `speakers` for `speaker`). Unauthorised
+/// resellers write the brand as it is but the model and the noun as they please:
+/// `Acme X-1 Wireless Headphone` was a title naming no SKU, and its price under
+/// the floor went unseen.
+fn word_forms(w: &str) -> Vec<String> {
+    let mut forms = vec![w.to_string()];
+    let boundary = w
+        .char_indices()
+        .zip(w.chars().skip(1))
+        .find(|((_, a), b)| a.is_ascii_alphabetic() != b.is_ascii_alphabetic())
+        .map(|((i, a), _)| i + a.len_utf8());
+    let alphanumeric = w.chars().all(|c| c.is_ascii_alphanumeric());
+    if let Some(at) = boundary.filter(|_| alphanumeric) {
+        let (a, b) = w.split_at(at);
+        forms.push(format!("{a}-{b}"));
+        forms.push(format!("{a} {b}"));
+    }
+    if w.len() >= 4 && w.chars().all(|c| c.is_ascii_lowercase()) {
+        match w.strip_suffix('s') {
+            Some(one) if !one.ends_with('s') => forms.push(one.to_string()),
+            Some(_) => {}
+            None => forms.push(format!("{w}s")),
+        }
+    }
+    forms
 }
 
 /// A SKU whose title keywords a title holds.
@@ -1202,6 +1236,33 @@ mod tests {
         let mut l = with_variants("Acme X1 Replacement Ear Pads");
         leave_out_other_variants(&b, &mut l);
         assert_eq!(l.price, Some(money("19.99")));
+    }
+
+    #[test]
+    fn a_model_written_apart_and_a_noun_in_the_other_number_name_the_sku() {
+        let b = brand();
+        let sku = |t: &str| match_sku(&b, &listing(t, None)).sku;
+        for (title, want) in [
+            ("Acme X-1 Wireless Noise Cancelling Headphones", "ACME-X1"),
+            ("Acme X 1 Headphones", "ACME-X1"),
+            ("ACME X1 Wireless Headphone", "ACME-X1"),
+            ("Acme S2 Portable Speakers", "ACME-S2"),
+        ] {
+            assert_eq!(sku(title).as_deref(), Some(want), "{title}");
+        }
+        // Another model, and an accessory written so, are not the SKU.
+        for title in [
+            "Acme X12 Headphones",
+            "Acme X 10 Headphones",
+            "Acme XX1 Headphones",
+            "Acme X-1 Headphone Case",
+        ] {
+            assert_eq!(sku(title), None, "{title}");
+        }
+        assert_eq!(word_forms("x1"), ["x1", "x-1", "x 1"]);
+        assert_eq!(word_forms("headphones"), ["headphones", "headphone"]);
+        assert_eq!(word_forms("wireless"), ["wireless"]);
+        assert_eq!(word_forms("耳机"), ["耳机"]);
     }
 
     #[test]
