@@ -14,15 +14,29 @@ use unicode_normalization::UnicodeNormalization;
 /// soft hyphen, a stray byte-order mark) are dropped: `Ac\u{200B}me` shows a buyer
 /// "Acme" and hid the brand from every comparison.
 pub fn fold(s: &str) -> String {
+    fold_cased(s).chars().flat_map(char::to_lowercase).collect()
+}
+
+/// [`fold`] but for the lower-casing: the same words, as the page cases them.
+pub fn fold_cased(s: &str) -> String {
     s.chars()
         .filter(|c| !shows_nothing(*c))
         .map(|c| if matches!(c, '™' | '℠') { ' ' } else { c })
         .nfkc()
-        .flat_map(char::to_lowercase)
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The UTS #39 confusable skeleton of `s` (unicode-security), lower-cased: two
+/// texts a reader takes for the same have the same skeleton (`Асме` with
+/// Cyrillic letters, `Acme`).
+pub fn skeleton(s: &str) -> String {
+    // Lower-cased after: the skeleton of a digit zero is a capital O.
+    unicode_security::confusable_detection::skeleton(s)
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Format characters a page can put inside a word without changing what it shows.
@@ -55,10 +69,7 @@ pub fn occurrences<'a>(hay: &'a str, word: &'a str) -> impl Iterator<Item = usiz
 /// letters, "N0rthwind" or a full-width copy reads like the name it imitates.
 /// For spotting impersonation, never for identity: ids are identity.
 pub fn name_skeleton(name: &str) -> String {
-    // Lower-cased again after: the skeleton of a digit zero is a capital O.
-    unicode_security::confusable_detection::skeleton(&normalize_seller(name))
-        .flat_map(char::to_lowercase)
-        .collect()
+    skeleton(&normalize_seller(name))
 }
 
 /// A seller name reduced to what identifies it: folded, punctuation dropped, and the

@@ -596,3 +596,43 @@ fn an_accessory_sold_as_a_variant_is_not_the_product_s_price() {
         "{v:#}"
     );
 }
+
+/// The brand's name written so a plain comparison misses it: letters of another
+/// script that look the same, accents, spelt out, glued to the model. Each title
+/// "did not name Acme": the listing was no SKU's, its price under the floor and
+/// its unauthorised seller unseen. Read as a scan reads it, each is the X1
+/// headphones, and the match says how the name was written.
+#[test]
+fn a_brand_name_in_disguise_is_the_brand_s() {
+    for (title, written) in [
+        (
+            "\u{410}\u{441}m\u{435} X1 Wireless Headphones",
+            "\u{410}\u{441}m\u{435}",
+        ),
+        ("Acmé X1 Wireless Headphones", "Acmé"),
+        ("A.C.M.E X1 Wireless Headphones", "A.C.M.E"),
+        ("AcmeX1 Wireless Headphones", "AcmeX1"),
+    ] {
+        let html = format!(
+            r#"<!DOCTYPE html><html><head><script type="application/ld+json">{{"@context":"https://schema.org","@type":"Product","name":"{title}","offers":{{"@type":"Offer","price":"59.99","priceCurrency":"USD","seller":{{"@type":"Organization","name":"Cheapo Deals"}}}}}}</script></head><body><h1>{title}</h1></body></html>"#
+        );
+        let v = demo_extract(Site::Shopusa, "/item/SU99902", html.as_bytes());
+        let m = &v["verdict"]["sku_match"];
+        assert_eq!(m["sku"], "ACME-X1", "{title}: {v:#}");
+        let evidence = m["evidence"].as_str().unwrap_or_default();
+        assert!(
+            evidence.contains(&format!("written as \"{written}\"")),
+            "{title}: {evidence}"
+        );
+        let k = kinds(&v);
+        assert!(
+            k.contains(&"below_floor".to_string())
+                && k.contains(&"unauthorized_seller".to_string()),
+            "{title}: {k:?}"
+        );
+    }
+    // A word that only resembles the name is another brand's.
+    let html = r#"<!DOCTYPE html><html><head></head><body><h1>Acne X1 Wireless Headphones</h1></body></html>"#;
+    let v = demo_extract(Site::Shopusa, "/item/SU99903", html.as_bytes());
+    assert!(v["verdict"]["sku_match"]["sku"].is_null(), "{v:#}");
+}

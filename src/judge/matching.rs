@@ -288,9 +288,44 @@ fn brand_names(brand: &Brand) -> Vec<String> {
         .collect()
 }
 
-fn read_brand(brand: &Brand, l: &Listing, title: &str) -> BrandReading {
+/// The words of the SKUs' keywords that hold a digit (`x1`): models, which a
+/// disguised brand name may be glued to ([`super::disguise`]).
+fn models(brand: &Brand) -> Vec<String> {
+    let mut models: Vec<String> = brand
+        .skus
+        .iter()
+        .flat_map(|s| &s.keywords)
+        .flat_map(|k| fold(k).split(' ').map(str::to_string).collect::<Vec<_>>())
+        .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+        .collect();
+    models.sort();
+    models.dedup();
+    models
+}
+
+/// `text` folded, with the brand's name written plainly where the text writes it
+/// in disguise ([`super::disguise`]); how it was written is added to `said`.
+fn plainly(brand: &Brand, names: &[String], text: &str, said: &mut Vec<String>) -> String {
+    let folded = fold(text);
+    if names.iter().any(|n| has_word(&folded, n)) {
+        return folded;
+    }
+    match super::disguise::undisguised(text, names, &models(brand)) {
+        Some((plain, written)) => {
+            said.extend(written);
+            plain
+        }
+        None => folded,
+    }
+}
+
+fn read_brand(brand: &Brand, l: &Listing, title: &str, disguised: &[String]) -> BrandReading {
     let brand_names = brand_names(brand);
-    let written = l.brand.as_deref().map(fold);
+    let mut disguised = disguised.to_vec();
+    let written = l
+        .brand
+        .as_deref()
+        .map(|b| plainly(brand, &brand_names, b, &mut disguised));
     // A decoy ("Unbranded") is judged as if no brand were given, and remembered.
     let decoy = written
         .clone()
@@ -301,6 +336,16 @@ fn read_brand(brand: &Brand, l: &Listing, title: &str) -> BrandReading {
         None => brand_names.iter().any(|n| has_word(title, n)),
     };
     let said = match (&brand_field, brand_ok) {
+        (_, true) if !disguised.is_empty() => format!(
+            "the page names {} written as {} (look-alike letters, accents, letters spelt out or \
+             glued to the model)",
+            brand.name,
+            disguised
+                .iter()
+                .map(|d| format!("\"{d}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         (_, true) => format!("the page names {}", brand.name),
         (Some(b), false) => format!("the page's brand field says \"{b}\""),
         (None, false) => format!("the title does not name {}", brand.name),
@@ -732,7 +777,12 @@ fn of_the_product(title: &str, name: &str) -> String {
 /// brands); keywords (with the exclusion phrases) are the fallback for pages
 /// without identifiers, and need the brand named.
 pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
-    let title = l.title.as_deref().map(fold).unwrap_or_default();
+    let mut disguised = Vec::new();
+    let title = l
+        .title
+        .as_deref()
+        .map(|t| plainly(brand, &brand_names(brand), t, &mut disguised))
+        .unwrap_or_default();
     let BrandReading {
         brand_field,
         brand_ok,
@@ -740,7 +790,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         other_brand,
         decoy,
         names,
-    } = read_brand(brand, l, &title);
+    } = read_brand(brand, l, &title, &disguised);
     let found = |sku: &crate::config::Sku, confidence, reason: &str, evidence: String| SkuMatch {
         sku: Some(sku.id.clone()),
         confidence,

@@ -2,6 +2,7 @@
 //! SKU), is the seller authorised here, is the advertised price at or above the floor,
 //! does it look counterfeit.
 
+mod disguise;
 pub mod dismissals;
 mod matching;
 mod pack;
