@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::pack::{COLOURS, Pack, comes_with, ends_clause, pack_in};
+use super::pack::{COLOURS, Pack, comes_with, ends_clause, ends_clause_at, pack_in};
 use crate::config::Brand;
 use crate::extract::Listing;
 use crate::ident::{fold, normalize_gtin};
@@ -397,16 +397,50 @@ fn excluded(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
                 .flat_map(|s| &s.keywords)
                 .any(|k| fold(k).split(' ').any(|w| has_word(rest, w)))
     };
+    let product_end = by_keywords(brand, title).map(|m| m.end);
     let w = brand.policy.exclusion_words.iter().find(|w| {
         let w = fold(w);
         // "with Ear Tips", "and a Carrying Case": what comes in the box.
         word_at(title, &w).any(|at| {
-            !comes_with(title, at) && (!links(&w) || names_product(&title[at + w.len()..]))
+            !comes_with(title, at)
+                && (!links(&w) || names_product(&title[at + w.len()..]))
+                && !product_end.is_some_and(|end| a_feature(title, &w, end, at))
         }) && !own(&w)
     })?;
     Some(format!(
         "title has exclusion phrase \"{w}\" (accessory or compatible part)"
     ))
+}
+
+/// Is the accessory noun `w` at `at` of folded `title` one of the product's
+/// features, listed after it (`Acme X1 Wireless Headphones, Bluetooth 5.3, 30H
+/// Playtime, Soft Ear Cushions, Black`)? Marketplaces' titles list features
+/// clause after clause; with the built-in exclusion phrases, such a title was an
+/// accessory's, and the headphones' price under the floor went unseen. A feature
+/// is a noun (not "replacement", "box only" and the like, which say what the
+/// listing is) two clauses or more after the one that names the product (`end`),
+/// one of those between saying more than a colour.
+/// In the clause right after the product's it may say what the listing sells
+/// (`Acme X1 Headphones - Protein Leather Ear Cushions`, `Acme X1 Headphones, Ear
+/// Pads, Black`), and is read so: a feature there (`…, 3 Sizes Ear Tips, …`) still
+/// excludes the listing, a miss rather than a false finding.
+fn a_feature(title: &str, w: &str, end: usize, at: usize) -> bool {
+    let noun = w.rsplit(' ').next().unwrap_or(w);
+    if at < end || !(ACCESSORY_NOUNS.contains(&noun) || ["earpads", "eartips"].contains(&noun)) {
+        return false;
+    }
+    let ends: Vec<usize> = title[end..at]
+        .char_indices()
+        .filter(|&(i, c)| ends_clause_at(title, end + i, c))
+        .map(|(i, _)| end + i)
+        .collect();
+    // The clauses between the product's and the noun's, of which one must say
+    // more than a colour (`Acme X1 Headphones, Black, Ear Pads` sells ear pads).
+    ends.windows(2).any(|w| {
+        title[w[0] + 1..w[1]]
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|x| !x.is_empty() && !COLOURS.contains(&x))
+    })
 }
 
 /// Why folded `title` says it sells a thing for one of the brand's products, as
@@ -1286,6 +1320,47 @@ mod tests {
         let mut l = with_variants("Acme X1 Replacement Ear Pads");
         leave_out_other_variants(&b, &mut l);
         assert_eq!(l.price, Some(money("19.99")));
+    }
+
+    /// With the built-in exclusion phrases, an accessory noun listed among the
+    /// product's features (Amazon's titles) made the listing an accessory's.
+    #[test]
+    fn a_feature_listed_after_the_product_is_no_accessory_listing() {
+        let mut b = brand();
+        b.policy.exclusion_words = crate::config::DEFAULT_EXCLUSION_WORDS
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        for (title, sku) in [
+            // Right after the product, or after a colour only, it says what is sold.
+            (
+                "Acme X1 Wireless Noise Cancelling Headphones, Bluetooth 5.3, 30H Playtime, \
+                 Soft Ear Cushions, Black",
+                Some("ACME-X1"),
+            ),
+            (
+                "Acme X1 Headphones with Mic, Deep Bass, Memory Foam Ear Pads, Foldable",
+                Some("ACME-X1"),
+            ),
+            ("Acme X1 Headphones - Protein Leather Ear Cushions", None),
+            ("Acme X1 Headphones, Ear Pads, Black, Protein Leather", None),
+            ("Acme X1 Headphones, Black, Ear Pads", None),
+            ("Acme X1 Headphones (Black), Ear Pads", None),
+            (
+                "Acme X1 Headphones, Black, Replacement Ear Pads, Memory Foam",
+                None,
+            ),
+            (
+                "Ear Pads for Acme X1 Headphones, Protein Leather, Memory Foam",
+                None,
+            ),
+        ] {
+            assert_eq!(
+                match_sku(&b, &listing(title, None)).sku.as_deref(),
+                sku,
+                "{title}"
+            );
+        }
     }
 
     #[test]

@@ -113,6 +113,13 @@ pub(super) fn ends_clause(c: char) -> bool {
     ) || c == '-'
 }
 
+/// Does `c`, at byte `i` of `title`, end a clause? A "-" inside "2-pack" or a
+/// model name is no clause end; " - " is.
+pub(super) fn ends_clause_at(title: &str, i: usize, c: char) -> bool {
+    ends_clause(c)
+        && (c != '-' || (title[..i].ends_with(' ') && title[i + c.len_utf8()..].starts_with(' ')))
+}
+
 /// The pack a folded `title` says the listing is, if it plainly says one. `brand`
 /// holds the brand's folded names (a pack phrase before one counts the brand's
 /// item). Two phrases with different counts say nothing sure: `None`.
@@ -156,14 +163,10 @@ pub fn pack_in(title: &str, brand: &[String]) -> Option<Pack> {
 /// word of [`WITH_WORDS`] or [`WITH_CJK`] in its clause?
 pub fn comes_with(title: &str, start: usize) -> bool {
     let before = &title[..start];
-    // A "-" inside "2-pack" or a model name is no clause end; " - " is.
     let clause_at = before
         .char_indices()
         .rev()
-        .find(|&(i, c)| {
-            ends_clause(c)
-                && (c != '-' || (before[..i].ends_with(' ') && title[i + 1..].starts_with(' ')))
-        })
+        .find(|&(i, c)| ends_clause_at(title, i, c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let clause = &before[clause_at..];
     clause.contains(['+', '&'])
