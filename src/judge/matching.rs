@@ -1332,7 +1332,6 @@ mod tests {
             .map(|w| w.to_string())
             .collect();
         for (title, sku) in [
-            // Right after the product, or after a colour only, it says what is sold.
             (
                 "Acme X1 Wireless Noise Cancelling Headphones, Bluetooth 5.3, 30H Playtime, \
                  Soft Ear Cushions, Black",
@@ -1342,6 +1341,7 @@ mod tests {
                 "Acme X1 Headphones with Mic, Deep Bass, Memory Foam Ear Pads, Foldable",
                 Some("ACME-X1"),
             ),
+            // Right after the product, or after a colour only, it says what is sold.
             ("Acme X1 Headphones - Protein Leather Ear Cushions", None),
             ("Acme X1 Headphones, Ear Pads, Black, Protein Leather", None),
             ("Acme X1 Headphones, Black, Ear Pads", None),
