@@ -53,9 +53,15 @@ fn units_of(
     sku: &crate::config::Sku,
     title: &str,
     names: &[String],
+    models: &[String],
     multi_buy: Option<&crate::extract::price::MultiBuy>,
 ) -> Option<Pack> {
-    let listed = pack_in(title, names).and_then(|listed| {
+    // A model's name at the title's end is no count (`Acme Headphones X2`).
+    let listed = pack_in(title, names).filter(|p| {
+        let word: String = p.words.chars().filter(|c| !c.is_whitespace()).collect();
+        !models.contains(&word)
+    });
+    let listed = listed.and_then(|listed| {
         let own = std::iter::once(&sku.name)
             .chain(&sku.keywords)
             .find_map(|n| pack_in(&fold(n), names))
@@ -832,7 +838,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         evidence: format!("{evidence}; {said}"),
         other_brand: other_brand.clone(),
         decoy_brand: decoy.clone(),
-        pack: units_of(sku, &title, &names, l.multi_buy.as_ref()),
+        pack: units_of(sku, &title, &names, &models(brand), l.multi_buy.as_ref()),
     };
     let none = |reason: String| SkuMatch {
         sku: None,
@@ -1320,6 +1326,18 @@ mod tests {
         let mut l = with_variants("Acme X1 Replacement Ear Pads");
         leave_out_other_variants(&b, &mut l);
         assert_eq!(l.price, Some(money("19.99")));
+    }
+
+    #[test]
+    fn a_model_at_the_title_s_end_is_no_count() {
+        let mut b = brand();
+        b.skus[1].keywords = vec!["x2 speaker".into()];
+        let m = match_sku(&b, &listing("Acme Portable Speaker X2", None));
+        assert_eq!(m.sku.as_deref(), Some("ACME-S2"));
+        assert_eq!(m.pack.map(|p| p.count), None);
+        // Where no model is so named, "x2" at the end counts two.
+        let m = match_sku(&brand(), &listing("Acme X1 Headphones x2", None));
+        assert_eq!(m.pack.map(|p| p.count), Some(2));
     }
 
     /// With the built-in exclusion phrases, an accessory noun listed among the

@@ -73,6 +73,9 @@ static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
         | \bdoppelpack\b
         | (?:两|兩)(?:件|只|台|个|個)(?:装|裝)
         | ^\s*(?P<times>\d{1,3})\s*[x×]\s+
+        | \b(?:qty|quantity)\s*:?\s*(\d{1,3})\b
+        | \b(\d{1,3})\s*pairs\b
+        | \s[x×]\s?(?P<trailing>\d{1,2})\s*$
         ",
     )
     .expect("pack phrases are a valid pattern")
@@ -251,6 +254,12 @@ mod tests {
             ("Acme P3 Earbuds - 4PK", 4),
             ("Acme P3 Earbuds | 2-Count", 2),
             ("Acme P3 Earbuds Twin Pack", 2),
+            // A count after "x" at the title's end, a quantity, pairs of earbuds.
+            ("Acme P3 Earbuds x2", 2),
+            ("Acme P3 Earbuds × 3", 3),
+            ("Acme X1 Headphones Qty 2", 2),
+            ("Acme X1 Headphones - Qty: 2", 2),
+            ("Acme P3 Earbuds 2 Pairs", 2),
             ("Acme S2 Lautsprecher 2er-Pack", 2),
             ("Acme S2 Lautsprecher Doppelpack", 2),
             ("Enceinte Acme S2 - lot de 2", 2),
@@ -283,6 +292,10 @@ mod tests {
             "Acme P3 Earbuds",
             "Acme X1 Headphones with 3 Pack Ear Tips",
             "Acme X1 Headphones w/ 2-Pack Foam Tips",
+            "Acme P3 Earbuds, 3 Pairs of Ear Tips",
+            "Acme P3 Earbuds with 2 Pairs Ear Tips",
+            "Acme X1 Headphones Qty: 2 available",
+            "Acme X1 Headphones x2 Bass Boost",
             "Acme X1 Headphones + 2 Pack Ear Pads",
             "Acme X1 Headphones + 2 Pack",
             "Acme X1 Headphones & 2-Pack",
