@@ -353,12 +353,14 @@ impl Condition {
         });
         static USED: LazyLock<regex::Regex> =
             LazyLock::new(|| regex::Regex::new(r"\bused\b").expect("a valid pattern"));
-        // What an item is used with or by, an item never used, a new item's damaged
-        // box and a gift "for any occasion" say no second-hand item ("Used With
-        // Shetland Pony" is a real eBay title's end).
+        // What an item is used with or by, an item never used (or "Not
+        // Refurbished": read as refurbished, a new one's price under the floor
+        // went unchecked), a new item's damaged box and a gift "for any occasion"
+        // say no second-hand item ("Used With Shetland Pony" is a real eBay
+        // title's end).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(
-                r"\b(?:never|not)\s+used\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
+                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
             )
             .expect("a valid pattern")
         });
@@ -2078,6 +2080,10 @@ mod tests {
             ("Used With Shetland Pony", None),
             ("Used for a week: Acme X1 Headphones", Some(Used)),
             ("Acme X1 Headphones - Never Used", None),
+            ("Acme X1 Headphones - Brand New, Not Refurbished", None),
+            ("Acme X1 Headphones (New, Not Open Box)", None),
+            ("Acme X1 Headphones Non-Refurbished", None),
+            ("Acme X1 Headphones, not a used pair", None),
             ("Acme X1 Headphones Barely Used", Some(Used)),
             ("Acme X1 Headphones Damaged Box", None),
             ("Acme X1 Headphones, a gift for any occasion", None),
