@@ -243,6 +243,81 @@ fn for_the_brand(title: &str, names: &[String]) -> Option<String> {
         .find(|w| FOR_WORDS.contains(&w.as_str()))
 }
 
+/// Words before the brand's name in its clause that say the item is not the
+/// brand's but compared with it (`X1 Headphones (not Acme)`, `Alternative to Acme
+/// X1 Headphones`, `Inspired by Acme X1`).
+const COMPARED_BEFORE: &[&str] = &[
+    "not",
+    "non",
+    "alternative to",
+    "alternatives to",
+    "similar to",
+    "inspired by",
+    "better than",
+    "cheaper than",
+    "like",
+    "looks like",
+    "same as",
+    "comparable to",
+    "instead of",
+    "vs",
+    "versus",
+];
+
+/// Words right after the brand's name or the product's keywords that say so
+/// (`Acme-Style X1 Headphones`, `Acme X1 Headphones Alternative`).
+const COMPARED_AFTER: &[&str] = &["style", "styled", "alternative", "alternatives", "killer"];
+
+/// Why folded `title` names the brand only to compare another maker's item with
+/// it: [`COMPARED_BEFORE`] before the brand's name in its clause, or
+/// [`COMPARED_AFTER`] after the name or the keywords. Matched by its keywords,
+/// `Alternative to Acme X1 Headphones` at 39.99 was the headphones below their
+/// floor and a suspected counterfeit: a complaint claiming Acme's product where
+/// the listing says it is not. A title holding one of the brand's counterfeit
+/// words (`Acme X1 Headphones Replica`) is left to them.
+fn compared_with(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
+    let counterfeit = brand
+        .policy
+        .counterfeit_words
+        .iter()
+        .any(|w| has_word(title, &fold(w)));
+    if counterfeit {
+        return None;
+    }
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && !["the", "a", "an", "your"].contains(w))
+            .map(str::to_string)
+            .collect()
+    };
+    let next_word = |from: usize| words(&title[from..]).into_iter().next();
+    let said = names.iter().find_map(|n| {
+        word_at(title, n).find_map(|at| {
+            let clause_at = title[..at]
+                .char_indices()
+                .rev()
+                .find(|&(i, c)| ends_clause_at(title, i, c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let before = words(&title[clause_at..at]);
+            let before_said = (1..=2).rev().filter(|k| before.len() >= *k).find_map(|k| {
+                let w = before[before.len() - k..].join(" ");
+                COMPARED_BEFORE.contains(&w.as_str()).then_some(w)
+            });
+            before_said.or_else(|| {
+                next_word(at + n.len()).filter(|w| COMPARED_AFTER.contains(&w.as_str()))
+            })
+        })
+    });
+    let said = said.or_else(|| {
+        let end = by_keywords(brand, title)?.end;
+        next_word(end).filter(|w| COMPARED_AFTER.contains(&w.as_str()))
+    })?;
+    Some(format!(
+        "title names {} only to compare another maker's item with it (\"{said}\")",
+        brand.name
+    ))
+}
+
 /// Chinese and Japanese write the word after the product it is for: "Acme X1用
 /// イヤーパッド", "艾克米X1专用耳罩", "Acme X1対応ケース". Matched right after a
 /// brand's name: a model (letters, digits, hyphens) and the word.
@@ -876,7 +951,10 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
             return identified(sku, 95, "mpn", format!("MPN {mpn}"));
         }
     }
-    if let Some(why) = excluded(brand, &title, &names).or(accessory) {
+    if let Some(why) = excluded(brand, &title, &names)
+        .or(accessory)
+        .or_else(|| compared_with(brand, &title, &names))
+    {
         return none(why);
     }
     if !brand_ok {
@@ -1326,6 +1404,41 @@ mod tests {
         let mut l = with_variants("Acme X1 Replacement Ear Pads");
         leave_out_other_variants(&b, &mut l);
         assert_eq!(l.price, Some(money("19.99")));
+    }
+
+    /// Titles naming the brand only to compare another maker's item with it:
+    /// each was the headphones below their floor, a complaint claiming Acme's
+    /// product where the listing says it is not.
+    #[test]
+    fn a_title_comparing_another_item_with_the_brand_s_is_no_sku() {
+        let b = brand();
+        let sku = |t: &str| match_sku(&b, &listing(t, None));
+        for (title, said) in [
+            ("X1 Headphones (not Acme)", "not"),
+            ("Alternative to the Acme X1 Headphones", "alternative to"),
+            ("Similar to Acme X1 Headphones", "similar to"),
+            ("Inspired by Acme X1 Headphones", "inspired by"),
+            ("Like Acme X1 Headphones, Budget Wireless", "like"),
+            ("Acme-Style X1 Headphones", "style"),
+            ("Acme X1 Headphones Alternative", "alternative"),
+        ] {
+            let m = sku(title);
+            assert_eq!(m.sku, None, "{title}");
+            assert!(
+                m.reason.contains(&format!("(\"{said}\")")),
+                "{title}: {}",
+                m.reason
+            );
+        }
+        for title in [
+            "Acme X1 Headphones, Like New Condition",
+            "Acme X1 Headphones - Not Refurbished",
+            "Acme X1 Headphones vs Sony WH-1000",
+            // The brand's counterfeit words decide such a title.
+            "Acme X1 Headphones Replica, like the original",
+        ] {
+            assert_eq!(sku(title).sku.as_deref(), Some("ACME-X1"), "{title}");
+        }
     }
 
     #[test]
