@@ -1230,7 +1230,11 @@ const FREE_SHIPPING: &[&str] = &[
     "shipping costs calculated",
     "delivery calculated",
     "shipping included",
+    "shipping fee included",
+    "shipping cost included",
+    "shipping costs included",
     "delivery included",
+    "delivery fee included",
     "postage included",
     "versand inklusive",
     "versandkosten werden",
@@ -3666,7 +3670,11 @@ fn savings_and_fees(
         "fees and deposits",
         why,
         |i, l| {
-            has_word(&t.before(i, l), FEE_WORDS)
+            // A shipping fee (`$9.95 shipping fee $249.99`) is shipping's, whose
+            // step gave its words to the amount they name: read again here as the
+            // next amount's fee, they left the box with no price.
+            let before = t.before(i, l);
+            (has_word(&before, FEE_WORDS) && !has_word(&before, SHIPPING_WORDS))
                 || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
                 || down_after(&t.after(i, l))
         },
@@ -5624,6 +5632,18 @@ mod tests {
             "249.99",
             "spending thresholds: 50",
         ),
+        (
+            "$9.95 shipping fee $249.99",
+            "USD",
+            "249.99",
+            "shipping costs: 9.95",
+        ),
+        (
+            "$249.99 Delivery fee $5.99",
+            "USD",
+            "249.99",
+            "shipping costs: 5.99",
+        ),
         // Thresholds by the words after them: an order's minimum, what is left to
         // spend for free shipping.
         (
@@ -7473,6 +7493,7 @@ mod tests {
                 "USD",
             ),
             ("£249.99 Shipping & taxes calculated at checkout", "GBP"),
+            ("$249.99 shipping fee included", "USD"),
             ("$249.99 Shipping included", "USD"),
         ] {
             assert_money(text, currency, 24999, currency);
