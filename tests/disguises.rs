@@ -583,6 +583,35 @@ fn an_accessory_sold_as_a_variant_is_not_the_product_s_price() {
             && !detail.contains("the page does not say"),
         "{detail}"
     );
+    // The page of the accessory's variant (its address names it) sells the
+    // accessory: its title is the variant's, which names no SKU.
+    let at = |n: u32, name: &str, price: &str| {
+        format!(
+            r#"{{"@type":"Product","name":"Acme X1 Headphones - {name}","offers":{{"@type":"Offer","price":"{price}","priceCurrency":"USD","url":"http://127.0.0.1:8701/item/SU99901?variant={n}"}}}}"#
+        )
+    };
+    let variants = [
+        at(1, "Black", "249.99"),
+        at(2, "Replacement Ear Pads", "19.99"),
+    ];
+    let v = demo_extract(
+        Site::Shopusa,
+        "/item/SU99901?variant=2",
+        page(&variants).as_bytes(),
+    );
+    assert_eq!(
+        v["listing"]["title"], "Acme X1 Headphones - Replacement Ear Pads",
+        "{v:#}"
+    );
+    assert!(v["verdict"]["sku_match"]["sku"].is_null(), "{v:#}");
+    assert!(kinds(&v).is_empty(), "{v:#}");
+    let v = demo_extract(
+        Site::Shopusa,
+        "/item/SU99901?variant=1",
+        page(&variants).as_bytes(),
+    );
+    assert_eq!(v["verdict"]["sku_match"]["sku"], "ACME-X1", "{v:#}");
+    assert_eq!(v["listing"]["price"]["amount"], "249.99", "{v:#}");
     // Another of the brand's SKUs among the variants is not this one's price.
     let v = read(&[
         variant("Black", "249.99"),

@@ -387,6 +387,14 @@ pub(crate) fn keep_page_variant(p: &mut Product, page_url: &Url, others: &dyn Fn
     if !gtins.is_empty() && p.offers.iter().all(|o| o.gtin == *gtins) {
         p.gtin.clone_from(gtins);
     }
+    // So is the variant's name, where its offers give one (a ProductGroup's
+    // variant: "Acme X1 Headphones - Replacement Ear Pads"; an offer's option,
+    // "Replacement Ear Pads", after the product's name): the product's name
+    // alone made the ear pads' page the headphones' at 19.99, below their floor.
+    let name = p.offer_name(&p.offers[0]);
+    if name.is_some() && p.offers.iter().all(|o| p.offer_name(o) == name) {
+        p.name = name;
+    }
     let address = p.offers[0].url.as_deref().unwrap_or_default().trim();
     p.variant = Some(format!(
         "the offer at the page's address ({address}); {left} other offer{} of the product \

@@ -159,6 +159,32 @@ impl Product {
         (high != low).then(|| format!("the low end of a price range on the page, {low} to {high}"))
     }
 
+    /// What offer `o` sells, named as a title would: its name where it holds the
+    /// product's ("Acme X1 Headphones - Black", as Shopify names variants) or
+    /// begins with the same word, else the product's name and its own
+    /// ("Standard", "Replacement Ear Pads": an option's label says what it is only
+    /// with the product's name before it).
+    pub fn offer_name(&self, o: &Offer) -> Option<String> {
+        let own = o.name.as_deref().map(str::trim).filter(|n| !n.is_empty())?;
+        let Some(product) = self
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        else {
+            return Some(own.to_string());
+        };
+        let (own_folded, product_folded) = (crate::ident::fold(own), crate::ident::fold(product));
+        // A name of its own begins as the product's does (with the brand: "Acme P3
+        // Earbuds" among "Acme X1 Headphones"' offers).
+        let first = |s: &str| s.split(' ').next().map(str::to_string);
+        if own_folded.contains(&product_folded) || first(&own_folded) == first(&product_folded) {
+            Some(own.to_string())
+        } else {
+            Some(format!("{product} - {own}"))
+        }
+    }
+
     /// The offers the advertised price was chosen among (see
     /// [`Product::price_choice`]): the priced offers of the listing's seller, for
     /// sale, for one item, in the first offer's currency.
@@ -1405,6 +1431,25 @@ mod tests {
             r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1","offers":[{o}]}}</script>"#
         );
         json_ld(&Html::parse_document(&html)).0.remove(0)
+    }
+
+    #[test]
+    fn an_offer_is_named_as_a_title_would_name_it() {
+        let p = offers(
+            r#"{"price":"1","name":"Acme X1 - Black"},{"price":"2","name":"Replacement Ear Pads"},
+               {"price":"3","name":"Acme P3 Earbuds"},{"price":"4"},{"price":"5","name":" "}"#,
+        );
+        let names: Vec<Option<String>> = p.offers.iter().map(|o| p.offer_name(o)).collect();
+        assert_eq!(
+            names,
+            [
+                Some("Acme X1 - Black".to_string()),
+                Some("Acme X1 - Replacement Ear Pads".to_string()),
+                Some("Acme P3 Earbuds".to_string()),
+                None,
+                None,
+            ]
+        );
     }
 
     #[test]

@@ -91,7 +91,7 @@ impl Reader<'_> {
             .iter()
             .map(|o| {
                 Some(PricedVariant {
-                    name: o.name.as_deref().map(|n| n.trim().to_string()),
+                    name: product.offer_name(o),
                     price: Money::new(o.amount()?, price.currency.clone()),
                 })
             })
