@@ -264,8 +264,9 @@ const COMPARED_BEFORE: &[&str] = &[
     "versus",
 ];
 
-/// Words right after the brand's name or the product's keywords that say so
-/// (`Acme-Style X1 Headphones`, `Acme X1 Headphones Alternative`).
+/// Words right after the brand's name that say so (`Acme-Style X1 Headphones`);
+/// after the product's keywords, only those naming a rival (`Acme X1 Headphones
+/// Alternative`).
 const COMPARED_AFTER: &[&str] = &["style", "styled", "alternative", "alternatives", "killer"];
 
 /// Why folded `title` names the brand only to compare another maker's item with
@@ -290,7 +291,21 @@ fn compared_with(brand: &Brand, title: &str, names: &[String]) -> Option<String>
             .map(str::to_string)
             .collect()
     };
-    let next_word = |from: usize| words(&title[from..]).into_iter().next();
+    // The word right after `from`, joined to it by a space or a hyphen only and
+    // naming no field (`Acme X1 Headphones, Style: Over-Ear` is no comparison).
+    let next_word = |from: usize| {
+        let rest = &title[from..];
+        let start = rest.find(|c: char| c.is_alphanumeric())?;
+        if !rest[..start].chars().all(|c| c == ' ' || c == '-') {
+            return None;
+        }
+        let word: String = rest[start..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        let after = rest[start + word.len()..].trim_start();
+        (!after.starts_with(':')).then_some(word)
+    };
     let said = names.iter().find_map(|n| {
         word_at(title, n).find_map(|at| {
             let clause_at = title[..at]
@@ -310,7 +325,7 @@ fn compared_with(brand: &Brand, title: &str, names: &[String]) -> Option<String>
     });
     let said = said.or_else(|| {
         let end = by_keywords(brand, title)?.end;
-        next_word(end).filter(|w| COMPARED_AFTER.contains(&w.as_str()))
+        next_word(end).filter(|w| ["alternative", "alternatives", "killer"].contains(&w.as_str()))
     })?;
     Some(format!(
         "title names {} only to compare another maker's item with it (\"{said}\")",
@@ -1431,6 +1446,8 @@ mod tests {
             );
         }
         for title in [
+            "Acme X1 Headphones, Style: Over-Ear",
+            "Acme X1 Headphones Style Black",
             "Acme X1 Headphones, Like New Condition",
             "Acme X1 Headphones - Not Refurbished",
             "Acme X1 Headphones vs Sony WH-1000",
