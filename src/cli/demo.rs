@@ -80,7 +80,8 @@ struct DemoArgs {
     /// all but the listing's hidden), box-script (and its product form's data as a script,
     /// with the subscribe-and-save price), variants (shopusa's
     /// listings are one of two variants, named by their address), sold-out-variant (and
-    /// the cheaper variant is out of stock, the address naming none), auction (bidbay's
+    /// the cheaper variant is out of stock, the address naming none), accessory-variant
+    /// (shopusa lists replacement ear pads as the cheaper variant), auction (bidbay's
     /// listings sell by auction), multipack (the brand's listings sell two at twice the
     /// price, or one "with 3 Pack Ear Tips"), multi-buy (shopusa sells each listing
     /// only "3 for" three times its price), robots-items:N (robots.txt disallows

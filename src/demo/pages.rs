@@ -411,15 +411,29 @@ pub(super) fn with_bought_together(page: &str, c: &Catalog, l: &DemoListing) -> 
 /// search links carry it, and the item page's offer of it is the listing's.
 pub const LISTED_VARIANT: &str = "variant=2";
 
+/// Which of shopusa's variant faults an item page is written for
+/// ([`with_variants`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum VariantFault {
+    /// [`super::Fault::Variants`]: each variant at its own address.
+    Listed,
+    /// [`super::Fault::SoldOutVariant`]: the travel size out of stock.
+    SoldOut,
+    /// [`super::Fault::AccessoryVariant`]: an accessory as the other variant.
+    Accessory,
+}
+
 /// shopusa's item page sold in two variants ([`super::Fault::Variants`]), as
 /// Shopify's themes write them: the JSON-LD lists an offer per variant, each at its
 /// own address, a travel size at six tenths of `l`'s price first and the listing's
 /// own (the variant its address names, [`LISTED_VARIANT`]) second; the buy box shows
 /// the listing's price, as the page shows the variant its address selects. Each
-/// offer carries its variant's GTIN, the product none. With `sold_out` the travel
-/// size is out of stock and the GTIN stays on the product
-/// ([`super::Fault::SoldOutVariant`]).
-pub(super) fn with_variants(page: &str, l: &DemoListing, sold_out: bool) -> String {
+/// offer carries its variant's GTIN, the product none. With [`VariantFault::SoldOut`]
+/// the travel size is out of stock and the GTIN stays on the product
+/// ([`super::Fault::SoldOutVariant`]). With [`VariantFault::Accessory`] the first
+/// variant is replacement ear pads at a tenth of the price, and neither offer has
+/// an address of its own ([`super::Fault::AccessoryVariant`]).
+pub(super) fn with_variants(page: &str, l: &DemoListing, fault: VariantFault) -> String {
     const OPEN: &str = "<script type=\"application/ld+json\">";
     let Some((head, rest)) = page.split_once(OPEN) else {
         return page.to_string();
@@ -435,27 +449,37 @@ pub(super) fn with_variants(page: &str, l: &DemoListing, sold_out: bool) -> Stri
         return page.to_string();
     }
     let listed = product["offers"].clone();
-    let mut travel = listed.clone();
-    let path = item_path(l.site, &l.id);
-    travel["price"] = format!("{:.2}", (l.price * Decimal::new(6, 1)).round_dp(2)).into();
-    travel["url"] = format!("{path}?variant=1").into();
-    travel["name"] = "Travel size".into();
-    if sold_out {
-        travel["availability"] = "https://schema.org/OutOfStock".into();
-    }
+    let mut other = listed.clone();
     let mut own = listed;
-    own["url"] = format!("{path}?{LISTED_VARIANT}").into();
+    let path = item_path(l.site, &l.id);
+    let (share, label) = match fault {
+        VariantFault::Accessory => (Decimal::new(1, 1), "Replacement Ear Pads"),
+        _ => (Decimal::new(6, 1), "Travel size"),
+    };
+    other["price"] = format!("{:.2}", (l.price * share).round_dp(2)).into();
+    other["name"] = label.into();
     own["name"] = "Standard".into();
+    if fault != VariantFault::Accessory {
+        other["url"] = format!("{path}?variant=1").into();
+        own["url"] = format!("{path}?{LISTED_VARIANT}").into();
+    }
+    if fault == VariantFault::SoldOut {
+        other["availability"] = "https://schema.org/OutOfStock".into();
+    }
     // Each variant's GTIN on its offer, none on the product (as Shopify writes
     // them); the travel size's is no product of the brand's.
-    if !sold_out && let Some(gtin) = product.as_object_mut().and_then(|o| o.remove("gtin13")) {
+    if fault == VariantFault::Listed
+        && let Some(gtin) = product.as_object_mut().and_then(|o| o.remove("gtin13"))
+    {
         own["gtin13"] = gtin;
-        travel["gtin13"] = "4006381333931".into();
+        other["gtin13"] = "4006381333931".into();
     }
-    product["offers"] = serde_json::json!([travel, own]);
+    product["offers"] = serde_json::json!([other, own]);
     let json = product.to_string().replace("</", "<\\/");
-    let picker = "<select class=\"variant\"><option value=\"1\">Travel size</option>\
-                  <option value=\"2\" selected>Standard</option></select>";
+    let picker = format!(
+        "<select class=\"variant\"><option value=\"1\">{label}</option>\
+         <option value=\"2\" selected>Standard</option></select>"
+    );
     format!("{head}{OPEN}{json}</script>{tail}").replacen(
         "<div class=\"buybox\">",
         &format!("<div class=\"buybox\">{picker}"),

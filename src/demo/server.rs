@@ -174,6 +174,11 @@ pub enum Fault {
     /// travel size at six tenths of the price out of stock, and its search links name
     /// no variant: the page's price is the one variant for sale.
     SoldOutVariant,
+    /// shopusa lists an accessory beside the product as a variant of it, as
+    /// Shopify's shops do: replacement ear pads at a tenth of the price first, the
+    /// listing's own variant second, neither at an address of its own
+    /// (`pages::with_variants`). The price is the product's, not the pads'.
+    AccessoryVariant,
     /// bidbay's listings sell by auction (`Auction` where `Buy It Now` stood): their
     /// price is a bid (`pages::as_auction`).
     Auction,
@@ -246,7 +251,7 @@ impl Wall {
 impl FromStr for Fault {
     type Err = String;
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`, `moved-elsewhere`,
-    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `tax-line`, `hidden-variant-price`, `box-script`, `variants`, `sold-out-variant`, `auction`, `multipack`, `multi-buy`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
+    /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `tax-line`, `hidden-variant-price`, `box-script`, `variants`, `sold-out-variant`, `accessory-variant`, `auction`, `multipack`, `multi-buy`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
     /// `widget:50%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
@@ -297,6 +302,7 @@ impl FromStr for Fault {
             "box-script" => Fault::ScriptInPriceBox,
             "variants" => Fault::Variants,
             "sold-out-variant" => Fault::SoldOutVariant,
+            "accessory-variant" => Fault::AccessoryVariant,
             "multipack" => Fault::Multipack,
             "multi-buy" => Fault::MultiBuy,
             "robots-items" => Fault::RobotsItems { every: n()?.max(1) },
@@ -843,10 +849,13 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
         page = pages::as_multi_buy(&page, l.price);
     }
     if st.has(|f| matches!(f, Fault::Variants)).is_some() {
-        page = pages::with_variants(&page, l, false);
+        page = pages::with_variants(&page, l, pages::VariantFault::Listed);
     }
     if st.has(|f| matches!(f, Fault::SoldOutVariant)).is_some() {
-        page = pages::with_variants(&page, l, true);
+        page = pages::with_variants(&page, l, pages::VariantFault::SoldOut);
+    }
+    if st.has(|f| matches!(f, Fault::AccessoryVariant)).is_some() {
+        page = pages::with_variants(&page, l, pages::VariantFault::Accessory);
     }
     page
 }

@@ -868,8 +868,13 @@ pub fn leave_out_other_variants(brand: &Brand, l: &mut Listing) {
         return;
     }
     let sku = match_sku(brand, l).sku;
+    // The product as the shortest title names it: the brand and the keywords the
+    // title matched ("acme p3 earbuds"), which a variant's label is read after.
+    let product = by_keywords(brand, &title)
+        .zip(names.first())
+        .map(|(m, n)| format!("{n} {}", fold(m.phrase)));
     l.leave_out_variants(|name| {
-        let name = of_the_product(&title, &fold(name));
+        let name = of_the_product(&title, product.as_deref(), &fold(name));
         if let Some(why) =
             excluded(brand, &name, &names).or_else(|| made_for_it(brand, &name, &names))
         {
@@ -885,15 +890,19 @@ pub fn leave_out_other_variants(brand: &Brand, l: &mut Listing) {
     });
 }
 
-/// A variant's folded `name` as one title: shops write the product's title, a
-/// separator and the variant's ("acme x1 headphones - travel case"), and the
-/// separator ends the clause in which an accessory noun after the product's name
-/// says what the item is ([`accessory_after`]).
-fn of_the_product(title: &str, name: &str) -> String {
+/// A variant's folded `name` as one title. Shops write the product's title, a
+/// separator and the variant's label ("acme x1 headphones - travel case"); the
+/// label is read after `product` (the brand and the keywords the title matched),
+/// else right after the title: the separator, or a clause of the title after its
+/// keywords ("…, compatible with iphone and android - replacement ear pads"),
+/// would part the label from the product, and an accessory noun says what the
+/// item is only in the product's clause ([`accessory_after`]), an exclusion phrase
+/// only outside what comes with it ([`comes_with`]).
+fn of_the_product(title: &str, product: Option<&str>, name: &str) -> String {
     match name.strip_prefix(title) {
         Some(rest) if !title.is_empty() && rest.starts_with([' ', '-', '/', '|', ':', ',']) => {
             let rest = rest.trim_start_matches([' ', '-', '/', '|', ':', ',', '–', '—']);
-            format!("{title} {rest}")
+            format!("{} {rest}", product.unwrap_or(title))
         }
         _ => name.to_string(),
     }
@@ -1383,19 +1392,32 @@ mod tests {
     #[test]
     fn variants_are_read_as_titles_of_the_product_and_a_listing_of_an_accessory_keeps_them() {
         assert_eq!(
-            of_the_product("acme x1 headphones", "acme x1 headphones - travel case"),
+            of_the_product(
+                "acme x1 headphones",
+                None,
+                "acme x1 headphones - travel case"
+            ),
             "acme x1 headphones travel case"
         );
         assert_eq!(
-            of_the_product("acme x1 headphones", "acme x1 headphones / black"),
+            of_the_product("acme x1 headphones", None, "acme x1 headphones / black"),
             "acme x1 headphones black"
+        );
+        // After the product's shortest title: a title's later clause parts nothing.
+        assert_eq!(
+            of_the_product(
+                "acme p3 earbuds, compatible with iphone",
+                Some("acme p3 earbuds"),
+                "acme p3 earbuds, compatible with iphone - replacement ear pads"
+            ),
+            "acme p3 earbuds replacement ear pads"
         );
         // Not the title's prefix as a whole word, or no title: as written.
         assert_eq!(
-            of_the_product("acme x1", "acme x1headphones case"),
+            of_the_product("acme x1", None, "acme x1headphones case"),
             "acme x1headphones case"
         );
-        assert_eq!(of_the_product("", "travel case"), "travel case");
+        assert_eq!(of_the_product("", None, "travel case"), "travel case");
         let b = brand();
         let usd = crate::money::Currency::new("USD").unwrap();
         let money = |a: &str| crate::money::Money::new(a.parse().unwrap(), usd.clone());
