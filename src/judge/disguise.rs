@@ -98,11 +98,11 @@ fn one_word(folded: &str, cased: &str, names: &[&String], models: &[String]) -> 
 }
 
 /// Does `word` (cased: the look-alike of a capital is a capital) read as `name` to
-/// a buyer: the same letters but for accents, or the same UTS #39 skeleton (letters
-/// of another script that look the same)?
+/// a buyer: the same letters but for accents (either way: `Acmé` for Acme, `Nestle`
+/// for a brand written Nestlé), or the same UTS #39 skeleton (letters of another
+/// script that look the same)?
 fn looks_like(word: &str, name: &str) -> bool {
-    let bare = without_marks(word);
-    bare == name || caseless_skeleton(word) == caseless_skeleton(name)
+    without_marks(word) == without_marks(name) || caseless_skeleton(word) == caseless_skeleton(name)
 }
 
 /// The skeleton of `s`'s skeleton lower-cased: `ACME` and `acme` have different
@@ -158,6 +158,19 @@ mod tests {
             assert_eq!(t, plain, "{title}");
             assert_eq!(said, [written], "{title}");
         }
+    }
+
+    #[test]
+    fn a_name_written_with_accents_is_read_without_them() {
+        let read = |title: &str| undisguised(title, &["nestlé".to_string()], &[]);
+        assert_eq!(
+            read("Nestle Nescafe Gold"),
+            Some((
+                "nestlé nescafe gold".to_string(),
+                vec!["Nestle".to_string()]
+            ))
+        );
+        assert_eq!(read("Nestlé Nescafe Gold"), None);
     }
 
     #[test]
