@@ -759,6 +759,12 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     "audio",
     "power",
     "aux",
+    // `Acme X1 Headphones Compatible Ear Pads`, `… Replacement Cable`, `… Universal
+    // Charger`: at 19.99, with a brand file whose exclusion phrases lack them, the
+    // headphones below their floor and a suspected counterfeit.
+    "compatible",
+    "replacement",
+    "universal",
 ];
 
 /// Words after the noun that say it comes with the product: "… Headphones Case
@@ -1259,6 +1265,9 @@ mod tests {
             "Acme X1 Headphones Protective Film",
             "Acme X1 Headphones Earpad Covers",
             "Acme S2 Speaker Power Adapter",
+            "Acme X1 Headphones Compatible Ear Pads",
+            "Acme X1 Headphones Compatible Charger",
+            "Acme S2 Speaker Universal Wall Mount",
         ] {
             let m = match_sku(&b, &listing(title, None));
             assert_eq!(m.sku, None, "{title}");
@@ -1281,6 +1290,8 @@ mod tests {
             "Acme S2 Speaker (Black) Stand Not Included",
             "Acme艾克米 X1 耳机 耳罩式 降噪",
             "Acme艾克米 X1 无线降噪耳机 正品行货",
+            "Acme X1 Headphones Compatible with iPhone",
+            "Acme X1 Headphones Universal Fit, Black",
         ] {
             let m = match_sku(&b, &listing(title, None));
             let sku = if title.contains("X1") {
