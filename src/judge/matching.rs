@@ -694,6 +694,19 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "sticker",
     "stickers",
     "clip",
+    // Parts sold after the product's name (`… Headphones Ear Cups`, `… Repair Kit`,
+    // `… Spare Parts`, `… Hinge`, `… Earbuds Ear Hooks`, `… Speaker Remote Control`):
+    // at 19.99 each was the product below its floor and a suspected counterfeit.
+    "cups",
+    "kit",
+    "parts",
+    "screw",
+    "screws",
+    "hinge",
+    "hinges",
+    "hooks",
+    "wings",
+    "remote",
     "lanyard",
     "hülle",
     "tasche",
@@ -765,6 +778,10 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     "compatible",
     "replacement",
     "universal",
+    // `… Headphones Bluetooth Adapter`, `… Repair Kit`, `… Cleaning Kit`.
+    "bluetooth",
+    "repair",
+    "cleaning",
 ];
 
 /// Words after the noun that say it comes with the product: "… Headphones Case
@@ -1268,6 +1285,13 @@ mod tests {
             "Acme X1 Headphones Compatible Ear Pads",
             "Acme X1 Headphones Compatible Charger",
             "Acme S2 Speaker Universal Wall Mount",
+            "Acme X1 Headphones Ear Cups",
+            "Acme X1 Headphones Repair Kit",
+            "Acme X1 Headphones Spare Parts",
+            "Acme X1 Headphones Hinge",
+            "Acme X1 Headphones Bluetooth Adapter",
+            "Acme P3 Earbuds Ear Hooks",
+            "Acme S2 Speaker Remote Control",
         ] {
             let m = match_sku(&b, &listing(title, None));
             assert_eq!(m.sku, None, "{title}");
@@ -1292,6 +1316,9 @@ mod tests {
             "Acme艾克米 X1 无线降噪耳机 正品行货",
             "Acme X1 Headphones Compatible with iPhone",
             "Acme X1 Headphones Universal Fit, Black",
+            "Acme X1 Headphones Bluetooth 5.3, Black",
+            "Acme X1 Headphones For Parts or Repair",
+            "Acme X1 Headphones Kit Included",
         ] {
             let m = match_sku(&b, &listing(title, None));
             let sku = if title.contains("X1") {
