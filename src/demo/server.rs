@@ -848,14 +848,31 @@ fn shaped_by_faults(st: &SiteState, c: &Catalog, l: &DemoListing) -> String {
     if st.has(|f| matches!(f, Fault::MultiBuy)).is_some() {
         page = pages::as_multi_buy(&page, l.price);
     }
-    if st.has(|f| matches!(f, Fault::Variants)).is_some() {
-        page = pages::with_variants(&page, l, pages::VariantFault::Listed);
-    }
-    if st.has(|f| matches!(f, Fault::SoldOutVariant)).is_some() {
-        page = pages::with_variants(&page, l, pages::VariantFault::SoldOut);
-    }
-    if st.has(|f| matches!(f, Fault::AccessoryVariant)).is_some() {
-        page = pages::with_variants(&page, l, pages::VariantFault::Accessory);
+    with_variant_faults(st, page, l)
+}
+
+/// `page` as shopusa's variant faults shape it ([`pages::with_variants`]); with
+/// several, the first writes the offers and the others find them written.
+fn with_variant_faults(st: &SiteState, mut page: String, l: &DemoListing) -> String {
+    use pages::VariantFault;
+    let on = [
+        (
+            st.has(|f| matches!(f, Fault::Variants)),
+            VariantFault::Listed,
+        ),
+        (
+            st.has(|f| matches!(f, Fault::SoldOutVariant)),
+            VariantFault::SoldOut,
+        ),
+        (
+            st.has(|f| matches!(f, Fault::AccessoryVariant)),
+            VariantFault::Accessory,
+        ),
+    ];
+    for (fault, variant) in on {
+        if fault.is_some() {
+            page = pages::with_variants(&page, l, variant);
+        }
     }
     page
 }

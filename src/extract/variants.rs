@@ -30,6 +30,15 @@ const LOWEST_OF: &str = "the lowest of ";
 /// Longest variant name quoted in a note: a page's text, of any length.
 const NAME_CHARS: usize = 100;
 
+/// Most offers kept as a listing's variants: a shop's variants are a few sizes
+/// and colours; a hostile page's thousands of named offers would be copied into
+/// every observation and every finding's sentence. Beyond it none are kept, and
+/// the price is chosen among the offers as it was before names were read.
+const MOST_VARIANTS: usize = 50;
+
+/// Most variants a choice names; the rest are counted.
+const NAMED_IN_A_CHOICE: usize = 10;
+
 /// A variant's name as a note quotes it.
 fn quoted(v: &PricedVariant) -> String {
     match &v.name {
@@ -44,10 +53,14 @@ fn of_variants(variants: &[&PricedVariant]) -> Option<String> {
     let mut sorted = variants.to_vec();
     sorted.sort_by_key(|v| v.price.amount);
     let amounts: std::collections::BTreeSet<_> = sorted.iter().map(|v| v.price.amount).collect();
-    let said: Vec<String> = sorted
+    let mut said: Vec<String> = sorted
         .iter()
+        .take(NAMED_IN_A_CHOICE)
         .map(|v| format!("{} {}", v.price.amount, quoted(v)))
         .collect();
+    if sorted.len() > NAMED_IN_A_CHOICE {
+        said.push(format!("and {} more", sorted.len() - NAMED_IN_A_CHOICE));
+    }
     (amounts.len() > 1).then(|| format!("{OF_VARIANTS}{}", said.join(", ")))
 }
 
@@ -82,7 +95,7 @@ impl Reader<'_> {
             return Vec::new();
         };
         let offers = product.chosen_among();
-        if offers.len() < 2 || offers.iter().all(|o| o.name.is_none()) {
+        if !(2..=MOST_VARIANTS).contains(&offers.len()) || offers.iter().all(|o| o.name.is_none()) {
             return Vec::new();
         }
         // Every offer's amount, or none: a choice among amounts read in part is no
@@ -131,8 +144,9 @@ impl Listing {
         if out.is_empty() || new == price.amount {
             return;
         }
-        let said: Vec<String> = out
+        let mut said: Vec<String> = out
             .iter()
+            .take(NAMED_IN_A_CHOICE)
             .map(|(v, why)| {
                 format!(
                     "{} at {} ({})",
@@ -142,6 +156,9 @@ impl Listing {
                 )
             })
             .collect();
+        if out.len() > NAMED_IN_A_CHOICE {
+            said.push(format!("and {} more", out.len() - NAMED_IN_A_CHOICE));
+        }
         let sold_out = self
             .price_choice
             .as_deref()
@@ -263,6 +280,31 @@ mod tests {
         assert_eq!(with_variants_named(choice.clone(), &[]), choice);
         let range = "the low end of a price range on the page, 149.99 to 249.99".to_string();
         assert_eq!(with_variants_named(range.clone(), &variants), range);
+    }
+
+    #[test]
+    fn a_choice_names_ten_variants_and_counts_the_rest() {
+        let names: Vec<(String, String)> = (0..25)
+            .map(|i| (format!("X1 - Pads {i}"), format!("{}.00", 10 + i)))
+            .chain([("X1 - Black".to_string(), "249.99".to_string())])
+            .collect();
+        let v: Vec<(&str, &str)> = names
+            .iter()
+            .map(|(n, p)| (n.as_str(), p.as_str()))
+            .collect();
+        let mut l = listing("10.00", "the lowest of 26 offers of the seller", &v);
+        l.leave_out_variants(pads);
+        let choice = l.price_choice.unwrap_or_default();
+        assert_eq!(
+            choice.matches(" at ").count(),
+            NAMED_IN_A_CHOICE,
+            "{choice}"
+        );
+        assert!(choice.ends_with("and 15 more"), "{choice}");
+        assert_eq!(
+            l.price.map(|p| p.amount.to_string()).as_deref(),
+            Some("249.99")
+        );
     }
 
     #[test]

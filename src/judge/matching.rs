@@ -362,6 +362,8 @@ fn for_the_model(title: &str, names: &[String]) -> Option<String> {
 
 /// What a listing's brand field and title say of the brand.
 struct BrandReading {
+    /// The title, folded, the brand's name written plainly where disguised.
+    title: String,
     /// The brand field, folded; `None` when absent or a decoy.
     brand_field: Option<String>,
     /// The brand is named (in the brand field, or the title when there is none).
@@ -415,9 +417,17 @@ fn plainly(brand: &Brand, names: &[String], text: &str, said: &mut Vec<String>) 
     }
 }
 
-fn read_brand(brand: &Brand, l: &Listing, title: &str, disguised: &[String]) -> BrandReading {
+/// What the listing's title and brand field say of the brand, the title folded
+/// with a disguised brand name written plainly ([`plainly`]).
+fn read_brand(brand: &Brand, l: &Listing) -> BrandReading {
     let brand_names = brand_names(brand);
-    let mut disguised = disguised.to_vec();
+    let mut disguised = Vec::new();
+    let title = l
+        .title
+        .as_deref()
+        .map(|t| plainly(brand, &brand_names, t, &mut disguised))
+        .unwrap_or_default();
+    let title = title.as_str();
     let written = l
         .brand
         .as_deref()
@@ -448,6 +458,7 @@ fn read_brand(brand: &Brand, l: &Listing, title: &str, disguised: &[String]) -> 
     };
     let other_brand = brand_field.clone().filter(|_| !brand_ok);
     BrandReading {
+        title: title.to_string(),
         brand_field,
         brand_ok,
         said,
@@ -493,14 +504,17 @@ fn excluded(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
                 .flat_map(|s| &s.keywords)
                 .any(|k| fold(k).split(' ').any(|w| has_word(rest, w)))
     };
-    let product_end = by_keywords(brand, title).map(|m| m.end);
+    // Where the keywords end, looked for only once a phrase is found (most titles
+    // hold none).
+    let product_end = std::cell::OnceCell::new();
+    let product_end = || *product_end.get_or_init(|| by_keywords(brand, title).map(|m| m.end));
     let w = brand.policy.exclusion_words.iter().find(|w| {
         let w = fold(w);
         // "with Ear Tips", "and a Carrying Case": what comes in the box.
         word_at(title, &w).any(|at| {
             !comes_with(title, at)
                 && (!links(&w) || names_product(&title[at + w.len()..]))
-                && !product_end.is_some_and(|end| a_feature(title, &w, end, at))
+                && !product_end().is_some_and(|end| a_feature(title, &w, end, at))
         }) && !own(&w)
     })?;
     Some(format!(
@@ -939,20 +953,15 @@ fn of_the_product(title: &str, product: Option<&str>, name: &str) -> String {
 /// brands); keywords (with the exclusion phrases) are the fallback for pages
 /// without identifiers, and need the brand named.
 pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
-    let mut disguised = Vec::new();
-    let title = l
-        .title
-        .as_deref()
-        .map(|t| plainly(brand, &brand_names(brand), t, &mut disguised))
-        .unwrap_or_default();
     let BrandReading {
+        title,
         brand_field,
         brand_ok,
         said,
         other_brand,
         decoy,
         names,
-    } = read_brand(brand, l, &title, &disguised);
+    } = read_brand(brand, l);
     let found = |sku: &crate::config::Sku, confidence, reason: &str, evidence: String| SkuMatch {
         sku: Some(sku.id.clone()),
         confidence,

@@ -1203,6 +1203,29 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// The brand's policy applied to `listing`: with the promotion its last
+    /// observation carried, as a distributor's where its seller is an undeclared
+    /// shop of one, and without what reviewers dismissed.
+    async fn policy_verdict(
+        &self,
+        m: &Marketplace,
+        listing: &extract::Listing,
+    ) -> Result<judge::Verdict, ScanError> {
+        let carried = self.carried(listing)?;
+        let brand = &self.config.brand;
+        let mut verdict = judge::judge(brand, listing, self.as_of, carried.as_deref());
+        match self.undeclared(m, listing, &verdict).await? {
+            Ok(Some(u)) => {
+                verdict =
+                    judge::judge_linked(brand, listing, self.as_of, carried.as_deref(), Some(&u));
+            }
+            Ok(None) => {}
+            Err(note) => verdict.notes.push(note),
+        }
+        self.dismissals.apply(listing, &mut verdict);
+        Ok(verdict)
+    }
+
     async fn item(&self, m: &Marketplace, url: Url) -> Result<(), ScanError> {
         if self.observed_before.contains(&url) {
             return Ok(());
@@ -1232,18 +1255,7 @@ impl<'a> Run<'a> {
         } else if listing.is_empty() {
             tracing::warn!(url = %page.final_url, missing = ?listing.missing, "nothing could be extracted");
         }
-        let carried = self.carried(&listing)?;
-        let brand = &self.config.brand;
-        let mut verdict = judge::judge(brand, &listing, self.as_of, carried.as_deref());
-        match self.undeclared(m, &listing, &verdict).await? {
-            Ok(Some(u)) => {
-                verdict =
-                    judge::judge_linked(brand, &listing, self.as_of, carried.as_deref(), Some(&u));
-            }
-            Ok(None) => {}
-            Err(note) => verdict.notes.push(note),
-        }
-        self.dismissals.apply(&listing, &mut verdict);
+        let verdict = self.policy_verdict(m, &listing).await?;
         let kinds = verdict.findings.iter().map(|f| f.kind).collect();
         let obs = Observation {
             scan_id: self.scan_id,
