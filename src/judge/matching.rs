@@ -721,6 +721,20 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "hooks",
     "wings",
     "remote",
+    // `… Speaker Battery`, `… Speaker AC Adapter`, `… Power Supply`, `… Wall
+    // Bracket`, `… Headphones Manual`, `… Box and Manual`, `… Dust Cover` at 19.99
+    // were the product below its floor and a suspected counterfeit. A battery is
+    // a feature where a measure follows it (`… Speaker Battery 20H`, see
+    // [`FEATURE_AFTER`]).
+    "battery",
+    "batteries",
+    "supply",
+    "bracket",
+    "brackets",
+    "manual",
+    "adapters",
+    "chargers",
+    "cables",
     "lanyard",
     "hülle",
     "tasche",
@@ -796,7 +810,36 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     "bluetooth",
     "repair",
     "cleaning",
+    "ac",
+    "dc",
+    "dust",
+    "user",
+    "instruction",
+    "box",
 ];
+
+/// Words that, right after a noun above, say it is the product's feature, not a
+/// thing sold: "Battery 20H", "Battery Life", "Battery-Powered" is one word.
+const FEATURE_AFTER: &[&str] = &[
+    "life",
+    "playtime",
+    "powered",
+    "operated",
+    "backup",
+    "level",
+    "indicator",
+    "capacity",
+];
+
+/// Does the word after a battery make it a feature of the product: a measure or
+/// one of [`FEATURE_AFTER`] ("Battery 20H Playtime", "Battery Life 30 Hours")?
+/// Other nouns are not read so: "Hard Case 2 Pack" is two cases.
+fn a_feature_follows(noun: &str, next: Option<&str>) -> bool {
+    matches!(noun, "battery" | "batteries")
+        && next.is_some_and(|w| {
+            w.starts_with(|c: char| c.is_ascii_digit()) || FEATURE_AFTER.contains(&w)
+        })
+}
 
 /// Words after the noun that say it comes with the product: "… Headphones Case
 /// Included", "… Headphones Case Bundle".
@@ -855,6 +898,10 @@ fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
         }
         said.push(w);
     };
+    let mut words = words.peekable();
+    if a_feature_follows(noun, words.peek().copied()) {
+        return None;
+    }
     // "Case Included", "Travel Case & Cable Included": anywhere later in the clause.
     let included = words.any(|w| INCLUDED.contains(&w));
     let owned = brand
@@ -1294,13 +1341,6 @@ mod tests {
             "Acme X1 Headphones Compatible Ear Pads",
             "Acme X1 Headphones Compatible Charger",
             "Acme S2 Speaker Universal Wall Mount",
-            "Acme X1 Headphones Ear Cups",
-            "Acme X1 Headphones Repair Kit",
-            "Acme X1 Headphones Spare Parts",
-            "Acme X1 Headphones Hinge",
-            "Acme X1 Headphones Bluetooth Adapter",
-            "Acme P3 Earbuds Ear Hooks",
-            "Acme S2 Speaker Remote Control",
         ] {
             let m = match_sku(&b, &listing(title, None));
             assert_eq!(m.sku, None, "{title}");
@@ -1325,9 +1365,6 @@ mod tests {
             "Acme艾克米 X1 无线降噪耳机 正品行货",
             "Acme X1 Headphones Compatible with iPhone",
             "Acme X1 Headphones Universal Fit, Black",
-            "Acme X1 Headphones Bluetooth 5.3, Black",
-            "Acme X1 Headphones For Parts or Repair",
-            "Acme X1 Headphones Kit Included",
         ] {
             let m = match_sku(&b, &listing(title, None));
             let sku = if title.contains("X1") {
@@ -1352,6 +1389,58 @@ mod tests {
         own.skus[2].keywords.push("p3 charging case".into());
         let m = match_sku(&own, &listing("Acme P3 Earbuds Charging Case", None));
         assert_eq!(m.sku.as_deref(), Some("ACME-P3"), "{}", m.reason);
+    }
+
+    /// Parts and the things in a product's box, sold after its name: at 19.99
+    /// each was the product below its floor and a suspected counterfeit.
+    #[test]
+    fn a_part_named_after_the_product_is_none() {
+        let b = brand();
+        for title in [
+            "Acme X1 Headphones Ear Cups",
+            "Acme X1 Headphones Repair Kit",
+            "Acme X1 Headphones Spare Parts",
+            "Acme X1 Headphones Hinge",
+            "Acme X1 Headphones Bluetooth Adapter",
+            "Acme P3 Earbuds Ear Hooks",
+            "Acme S2 Speaker Remote Control",
+            "Acme X1 Headphones Battery",
+            "Acme S2 Speaker Battery Pack",
+            "Acme S2 Speaker Spare Batteries",
+            "Acme S2 Speaker Power Supply",
+            "Acme S2 Speaker AC Adapter",
+            "Acme S2 Speaker Wall Bracket",
+            "Acme X1 Headphones Manual",
+            "Acme X1 Headphones User Manual",
+            "Acme X1 Headphones Box and Manual",
+            "Acme X1 Headphones Dust Cover",
+        ] {
+            let m = match_sku(&b, &listing(title, None));
+            assert_eq!(m.sku, None, "{title}");
+            assert!(
+                m.reason.contains("an accessory for the product"),
+                "{title}: {}",
+                m.reason
+            );
+        }
+        for title in [
+            "Acme X1 Headphones Bluetooth 5.3, Black",
+            "Acme X1 Headphones For Parts or Repair",
+            "Acme X1 Headphones Kit Included",
+            "Acme S2 Speaker Battery 20H Playtime",
+            "Acme S2 Speaker Battery Life 24 Hours",
+            "Acme S2 Speaker Battery-Powered, Black",
+            "Acme S2 Speaker Box",
+            "Acme X1 Headphones with Microphone",
+        ] {
+            let m = match_sku(&b, &listing(title, None));
+            let sku = if title.contains("X1") {
+                "ACME-X1"
+            } else {
+                "ACME-S2"
+            };
+            assert_eq!(m.sku.as_deref(), Some(sku), "{title}: {}", m.reason);
+        }
     }
 
     #[test]
