@@ -65,6 +65,7 @@ static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
         \b(?:pack|set|lot|bundle|box|case)\s+of\s+(\d{1,3})\b
+        | \b(?:wholesale|bulk|job)\s+lot\s+(\d{1,3})\b
         | \b(\d{1,3})\s*-?\s*(?:pack|pk|count|pcs|pieces|units|stück|stk|pièces|piezas|unidades|pezzi)\b
         | \b(\d{1,3})\s*er\s*-?\s*(?:pack|packung|set)\b
         | \b(?:lot|pack|paquete|lote|confezione|set)\s+(?:de|da|di)\s+(\d{1,3})\b
@@ -281,6 +282,9 @@ mod tests {
             ("Acme S2 Speaker (2 Units)", 2),
             ("2 x Acme X1 Headphones", 2),
             ("3x Acme P3 Earbuds", 3),
+            // eBay's resellers; a bare "Lot 45" may be an auction's lot number.
+            ("Wholesale Lot 10 Acme P3 Earbuds", 10),
+            ("Bulk Lot 5 Acme P3 Earbuds", 5),
         ] {
             assert_eq!(count(title), Some(n), "{title}");
         }
@@ -298,6 +302,7 @@ mod tests {
             "Acme X1 Headphones x2 Bass Boost",
             "Acme X1 Headphones + 2 Pack Ear Pads",
             "Acme X1 Headphones + 2 Pack",
+            "Lot 45 Acme X1 Headphones",
             "Acme X1 Headphones & 2-Pack",
             "Acme X1 Headphones, Bonus 3-Pack Ear Tips",
             "Acme X1 Headphones, includes 2 pack of cables",
