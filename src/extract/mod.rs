@@ -224,6 +224,17 @@ const DAMAGED_WORDS: &[&str] = &[
     "per ricambi",
     "para piezas",
     "ジャンク",
+    // As sellers of broken goods title them (`Acme X1 Headphones Broken` at a tenth
+    // of the price was below the floor and a suspected counterfeit).
+    "broken",
+    "faulty",
+    "defective",
+    "as-is",
+    "sold as is",
+    "scratch and dent",
+    "scratch & dent",
+    "spares or repair",
+    "spares or repairs",
 ];
 
 /// Condition words of a refurbished item ([`Condition::of`]).
@@ -278,6 +289,43 @@ const USED_WORDS: &[&str] = &[
     "usado",
     "二手",
     "中古",
+    // A shop's display unit, a returned one, a second grade; "九成新" is
+    // "nine-tenths new" (each at a tenth of the price was below the floor and a
+    // suspected counterfeit). Not "Grade A", which counterfeiters write of copies.
+    "grade b",
+    "grade c",
+    "display model",
+    "floor model",
+    "returned",
+    "成新",
+];
+
+/// A used item described, not named (`… Excellent Condition`, `… Tested
+/// Working`): used unless the text also says the item is new ([`SAYS_NEW`]):
+/// "Brand New, Excellent Condition" is a sloppy new listing's, held to the floor.
+const USED_DESCRIBED: &[&str] = &[
+    "excellent condition",
+    "very good condition",
+    "good condition",
+    "great condition",
+    "fair condition",
+    "mint condition",
+    "perfect condition",
+    "working condition",
+    "tested working",
+    "tested & working",
+    "tested and working",
+];
+
+/// Words that say an item is new beside [`USED_DESCRIBED`] words.
+const SAYS_NEW: &[&str] = &[
+    "brand new",
+    "new in box",
+    "new sealed",
+    "sealed",
+    "brandneu",
+    "neuf",
+    "全新",
 ];
 
 /// Condition words of a new item ([`Condition::of`]).
@@ -330,7 +378,10 @@ impl Condition {
             Some(Condition::Damaged)
         } else if compact.contains("refurbishedcondition") || has(REFURBISHED_WORDS) {
             Some(Condition::Refurbished)
-        } else if compact.contains("usedcondition") || has(USED_WORDS) {
+        } else if compact.contains("usedcondition")
+            || has(USED_WORDS)
+            || (has(USED_DESCRIBED) && !has(SAYS_NEW))
+        {
             Some(Condition::Used)
         } else if compact.contains("newcondition") || has(NEW_WORDS) {
             Some(Condition::New)
@@ -348,7 +399,7 @@ impl Condition {
         // Constant patterns, compiled by `conditions_are_read_as_pages_state_them`:
         // no page's input reaches `Regex::new`, so the `expect`s cannot fire.
         static USED_APART: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"^\s*used\b|[(\[|,–—-]\s*used\b|\bused\s*(?:[)\]|,–—-]|$)")
+            regex::Regex::new(r"^\s*used\b|[(\[|,–—-]\s*used\b|\bused\s*(?:[)\]|,–—-]|$)|\bused\s+(?:once|twice|a\s+few\s+times)\b")
                 .expect("a valid pattern")
         });
         static USED: LazyLock<regex::Regex> =
@@ -2089,6 +2140,24 @@ mod tests {
             ("Acme X1 Headphones, a gift for any occasion", None),
             ("Acme X1 Headphones Brand New", None),
             ("Acme X1 Headphones / Refurbished", Some(Refurbished)),
+            ("Acme X1 Headphones Used Once", Some(Used)),
+            ("Acme X1 Headphones Excellent Condition", Some(Used)),
+            ("Acme X1 Headphones Mint Condition", Some(Used)),
+            ("Acme X1 Headphones Tested Working", Some(Used)),
+            ("Acme X1 Headphones Grade B", Some(Used)),
+            ("Acme X1 Headphones Display Model", Some(Used)),
+            ("Acme X1 Headphones Returned Item", Some(Used)),
+            ("Acme X1 耳机 九成新", Some(Used)),
+            ("Acme X1 Headphones Broken", Some(Damaged)),
+            (
+                "Acme X1 Headphones Faulty, Spares or Repairs",
+                Some(Damaged),
+            ),
+            ("Acme X1 Headphones Scratch and Dent", Some(Damaged)),
+            ("Acme X1 Headphones Grade A Quality", None),
+            ("Acme X1 Headphones Used by Pros Once", None),
+            ("Acme X1 Headphones, Free Returns", None),
+            ("Acme X1 Headphones Brand New, Excellent Condition", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
