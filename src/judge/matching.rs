@@ -267,7 +267,18 @@ const COMPARED_BEFORE: &[&str] = &[
 /// Words right after the brand's name that say so (`Acme-Style X1 Headphones`);
 /// after the product's keywords, only those naming a rival (`Acme X1 Headphones
 /// Alternative`).
-const COMPARED_AFTER: &[&str] = &["style", "styled", "alternative", "alternatives", "killer"];
+/// `like` and `compatible` there too (`Zeta Acme-like X1 Headphones`, `Zeta X1
+/// Headphones (Acme compatible)`: matched by their keywords, each was Acme's
+/// headphones below the floor and a suspected counterfeit).
+const COMPARED_AFTER: &[&str] = &[
+    "style",
+    "styled",
+    "alternative",
+    "alternatives",
+    "killer",
+    "like",
+    "compatible",
+];
 
 /// Why folded `title` names the brand only to compare another maker's item with
 /// it: [`COMPARED_BEFORE`] before the brand's name in its clause, or
@@ -319,7 +330,12 @@ fn compared_with(brand: &Brand, title: &str, names: &[String]) -> Option<String>
                 COMPARED_BEFORE.contains(&w.as_str()).then_some(w)
             });
             before_said.or_else(|| {
-                next_word(at + n.len()).filter(|w| COMPARED_AFTER.contains(&w.as_str()))
+                // `Acme Like New X1 Headphones` states a condition.
+                let like_new = title[at + n.len()..]
+                    .trim_start_matches([' ', '-'])
+                    .starts_with("like new");
+                next_word(at + n.len())
+                    .filter(|w| COMPARED_AFTER.contains(&w.as_str()) && !(like_new && w == "like"))
             })
         })
     });
@@ -327,10 +343,16 @@ fn compared_with(brand: &Brand, title: &str, names: &[String]) -> Option<String>
         let end = by_keywords(brand, title)?.end;
         next_word(end).filter(|w| ["alternative", "alternatives", "killer"].contains(&w.as_str()))
     })?;
-    Some(format!(
-        "title names {} only to compare another maker's item with it (\"{said}\")",
-        brand.name
-    ))
+    Some(match said.as_str() {
+        "compatible" => format!(
+            "title names {} only as what its item is compatible with (\"{said}\")",
+            brand.name
+        ),
+        _ => format!(
+            "title names {} only to compare another maker's item with it (\"{said}\")",
+            brand.name
+        ),
+    })
 }
 
 /// Chinese and Japanese write the word after the product it is for: "Acme X1用
@@ -1594,6 +1616,9 @@ mod tests {
             ("Like Acme X1 Headphones, Budget Wireless", "like"),
             ("Acme-Style X1 Headphones", "style"),
             ("Acme X1 Headphones Alternative", "alternative"),
+            ("Zeta Acme-like X1 Headphones", "like"),
+            ("Zeta X1 Headphones (Acme compatible)", "compatible"),
+            ("Zeta X1 Headphones, Acme-Compatible", "compatible"),
         ] {
             let m = sku(title);
             assert_eq!(m.sku, None, "{title}");
@@ -1609,6 +1634,8 @@ mod tests {
             "Acme X1 Headphones, Like New Condition",
             "Acme X1 Headphones - Not Refurbished",
             "Acme X1 Headphones vs Sony WH-1000",
+            "Acme X1 Headphones Like New",
+            "Acme Like New X1 Headphones",
             // The brand's counterfeit words decide such a title.
             "Acme X1 Headphones Replica, like the original",
         ] {
