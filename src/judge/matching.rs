@@ -653,6 +653,30 @@ struct KeywordMatch<'b> {
     also: Option<(&'b crate::config::Sku, &'b String)>,
 }
 
+impl KeywordMatch<'_> {
+    /// How the title named the SKU: by its keywords, or its MPN or GTIN.
+    fn named_by(&self) -> &'static str {
+        if self.sku.mpn.contains(self.phrase) {
+            "MPN"
+        } else if self.sku.gtin.contains(self.phrase) {
+            "GTIN"
+        } else {
+            "keywords"
+        }
+    }
+}
+
+/// The SKU whose MPN a page's MPN field gives, written with or without its
+/// separators (`ACX1BLK`, `ACX1 BLK` for `ACX1-BLK`).
+fn sku_by_mpn<'b>(brand: &'b Brand, mpn: &str) -> Option<&'b crate::config::Sku> {
+    let compact = |m: &str| -> String { fold(m).chars().filter(|c| c.is_alphanumeric()).collect() };
+    let folded = compact(mpn);
+    brand
+        .skus
+        .iter()
+        .find(|s| !folded.is_empty() && s.mpn.iter().any(|m| compact(m) == folded))
+}
+
 /// The SKU whose title keywords folded `title` holds. Each keyword entry is a
 /// phrase whose words must all appear; the longest phrase found decides ("x1 ear
 /// pads" over "x1 headphones" in "Acme X1 Headphones Replacement Ear Pads"), and of
@@ -660,6 +684,10 @@ struct KeywordMatch<'b> {
 /// Acme X1 Headphones" sells the speaker. (Before, the brand file's first SKU won a
 /// tie, and that speaker at 89.00 was held to the headphones' floor of 199.00:
 /// below the floor and a suspected counterfeit.)
+///
+/// A SKU's MPN or GTIN written in the title names it as a one-word phrase
+/// ([`code_in_title`]): `Acme Headphones ACX1-BLK` was "names the brand but no
+/// SKU's GTIN, MPN or keywords", untrue, and its price under the floor unseen.
 fn by_keywords<'b>(brand: &'b Brand, title: &str) -> Option<KeywordMatch<'b>> {
     let mut found: Vec<(&crate::config::Sku, &String, usize, usize)> = Vec::new();
     for sku in &brand.skus {
@@ -667,6 +695,11 @@ fn by_keywords<'b>(brand: &'b Brand, title: &str) -> Option<KeywordMatch<'b>> {
             let folded = fold(k);
             if let Some(end) = phrase_end(title, &folded) {
                 found.push((sku, k, folded.split(' ').count(), end));
+            }
+        }
+        for code in sku.mpn.iter().chain(&sku.gtin) {
+            if let Some(end) = code_in_title(title, code) {
+                found.push((sku, code, 1, end));
             }
         }
     }
@@ -683,6 +716,46 @@ fn by_keywords<'b>(brand: &'b Brand, title: &str) -> Option<KeywordMatch<'b>> {
         phrase,
         end,
         also,
+    })
+}
+
+/// Where folded `title` writes product code `code` (an MPN or a GTIN) as a word of
+/// its own, ending there. An MPN may be written with or without its separators
+/// (`ACX1-BLK`, `ACX1BLK`, `ACX1 BLK`), not as part of a longer code (`ACX1-BLK2`);
+/// codes shorter than five letters and digits, or without a digit, are not looked
+/// for (a title's words would match them). A GTIN is compared as 14 digits with
+/// its check digit right, so `UPC 012345678905` names `0012345678905`.
+fn code_in_title(title: &str, code: &str) -> Option<usize> {
+    let want: Vec<char> = fold(code).chars().filter(|c| c.is_alphanumeric()).collect();
+    if want.len() < 5 || !want.iter().any(char::is_ascii_digit) {
+        return None;
+    }
+    if want.iter().all(char::is_ascii_digit) {
+        let gtin = crate::ident::normalize_gtin(&want.iter().collect::<String>())?;
+        return title
+            .match_indices(|c: char| c.is_ascii_digit())
+            .filter(|&(i, _)| !title[..i].ends_with(|c: char| c.is_ascii_digit()))
+            .find_map(|(i, _)| {
+                let run = &title[i..];
+                let len = run.find(|c: char| !c.is_ascii_digit()).unwrap_or(run.len());
+                (crate::ident::normalize_gtin(&run[..len]).as_deref() == Some(gtin.as_str()))
+                    .then_some(i + len)
+            });
+    }
+    let apart = |c: char| matches!(c, ' ' | '-' | '_' | '/' | '.');
+    title.char_indices().find_map(|(start, _)| {
+        if title[..start].ends_with(char::is_alphanumeric) {
+            return None;
+        }
+        let mut rest = &title[start..];
+        for (k, want) in want.iter().enumerate() {
+            if k > 0 {
+                rest = rest.strip_prefix(apart).unwrap_or(rest);
+            }
+            rest = rest.strip_prefix(*want)?;
+        }
+        let end = title.len() - rest.len();
+        (!rest.starts_with(char::is_alphanumeric)).then_some(end)
     })
 }
 
@@ -1066,15 +1139,10 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
             return identified(sku, 100, "gtin", format!("GTIN {g}"));
         }
     }
-    if let Some(mpn) = l.mpn.as_deref().filter(|_| other_brand.is_none()) {
-        let folded = fold(mpn);
-        if let Some(sku) = brand
-            .skus
-            .iter()
-            .find(|s| s.mpn.iter().any(|m| fold(m) == folded))
-        {
-            return identified(sku, 95, "mpn", format!("MPN {mpn}"));
-        }
+    if let Some(mpn) = l.mpn.as_deref().filter(|_| other_brand.is_none())
+        && let Some(sku) = sku_by_mpn(brand, mpn)
+    {
+        return identified(sku, 95, "mpn", format!("MPN {mpn}"));
     }
     if let Some(why) = excluded(brand, &title, &names)
         .or(accessory)
@@ -1092,8 +1160,8 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         let also = m.also.map_or(String::new(), |(other, o)| {
             format!(" (the title also names {} by \"{o}\")", other.id)
         });
-        let k = m.phrase;
-        return found(m.sku, 80, "title", format!("title keywords \"{k}\"{also}"));
+        let (k, by) = (m.phrase, m.named_by());
+        return found(m.sku, 80, "title", format!("title {by} \"{k}\"{also}"));
     }
     none("names the brand but no SKU's GTIN, MPN or keywords".into())
 }
@@ -1640,6 +1708,54 @@ mod tests {
             "Acme X1 Headphones Replica, like the original",
         ] {
             assert_eq!(sku(title).sku.as_deref(), Some("ACME-X1"), "{title}");
+        }
+    }
+
+    /// A SKU's MPN or GTIN in a title naming the brand names the SKU; before,
+    /// "names the brand but no SKU's GTIN, MPN or keywords".
+    #[test]
+    fn a_sku_s_code_in_the_title_names_it() {
+        let b = brand();
+        for (title, sku, evidence) in [
+            (
+                "Acme Headphones ACX1-BLK",
+                "ACME-X1",
+                "title MPN \"ACX1-BLK\"",
+            ),
+            ("Acme Headphones ACX1BLK", "ACME-X1", "title MPN"),
+            ("Acme Headphones acx1 blk, Black", "ACME-X1", "title MPN"),
+            ("Acme Speaker (ACS2-RED)", "ACME-S2", "title MPN"),
+            ("Acme Headphones 0012345678905", "ACME-X1", "title GTIN"),
+            ("Acme Headphones UPC 012345678905", "ACME-X1", "title GTIN"),
+        ] {
+            let m = match_sku(&b, &listing(title, None));
+            assert_eq!(m.sku.as_deref(), Some(sku), "{title}: {}", m.reason);
+            assert!(m.evidence.contains(evidence), "{title}: {}", m.evidence);
+        }
+        for title in [
+            // Another code, a wrong check digit, a case pack's GTIN-14.
+            "Acme Headphones ACX1-BLK2",
+            "Acme Headphones XACX1-BLK",
+            "Acme Headphones 0012345678906",
+            "Acme Headphones 10012345678905",
+            // The brand not named, or the code named as what an accessory fits.
+            "Headphones ACX1-BLK",
+            "Acme ACX1-BLK Ear Pads",
+            "Ear Pads for Acme ACX1-BLK",
+        ] {
+            let m = match_sku(&b, &listing(title, None));
+            assert_eq!(m.sku, None, "{title}: {}", m.evidence);
+        }
+        // The MPN field too, written without its separators.
+        for written in ["ACX1BLK", "acx1 blk"] {
+            let mut l = listing("Acme Wireless Headphones", None);
+            l.mpn = Some(written.into());
+            let m = match_sku(&b, &l);
+            assert_eq!(
+                (m.sku.as_deref(), m.confidence),
+                (Some("ACME-X1"), 95),
+                "{written}"
+            );
         }
     }
 
