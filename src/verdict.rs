@@ -660,6 +660,21 @@ mod tests {
             rules.judge(&page(200, &[], item, gone)),
             Verdict::Soft404 { .. }
         ));
+        // An ended eBay listing that sold, or whose bidding closed, shows its last
+        // price: no listing on sale.
+        for ended in [
+            "<div class=\"ux-message\">This listing sold on Thu, Dec 3 at 3:14 PM.</div><div class=\"x-price\">Sold for US $50.00</div>",
+            "<span>Bidding has ended on this item.</span><span>Winning bid: US $50.00</span>",
+        ] {
+            let body = format!("<html><body><h1>Acme X1 Headphones</h1>{ended}</body></html>");
+            assert!(
+                matches!(
+                    rules.judge(&page(200, &[], item, &body)),
+                    Verdict::Soft404 { .. }
+                ),
+                "{ended}"
+            );
+        }
         // What a live page carries but does not show is no soft 404: a message table
         // in a script, a hidden countdown span, a comment, an attribute.
         for live in [
