@@ -56,10 +56,11 @@ fn units_of(
     models: &[String],
     multi_buy: Option<&crate::extract::price::MultiBuy>,
 ) -> Option<Pack> {
-    // A model's name at the title's end is no count (`Acme Headphones X2`).
+    // A model's name at the title's end is no count (`Acme Headphones X2`), nor a
+    // count of another thing named there (`… 40mm Drivers x 2`).
     let listed = pack_in(title, names).filter(|p| {
         let word: String = p.words.chars().filter(|c| !c.is_whitespace()).collect();
-        !models.contains(&word)
+        !models.contains(&word) && !counts_another_thing(sku, title, p)
     });
     let listed = listed.and_then(|listed| {
         let own = std::iter::once(&sku.name)
@@ -83,6 +84,31 @@ fn units_of(
         }),
         (listed, _) => listed,
     }
+}
+
+/// Is `p` a count at the end of folded `title` (`x2`) that follows words other than
+/// the SKU's own name and colours? `Acme X1 Headphones 40mm Drivers x 2` counts the
+/// drivers: held to twice the floor, the headphones at 250 were below it. Where the
+/// title names the SKU by none of its keywords, the count stands as before.
+fn counts_another_thing(sku: &crate::config::Sku, title: &str, p: &Pack) -> bool {
+    let words = p.words.trim_start();
+    if !(words.starts_with(['x', '×']) && title.trim_end().ends_with(p.words.trim_end())) {
+        return false;
+    }
+    let start = title.trim_end().len() - p.words.trim_end().len();
+    let Some(end) = sku
+        .keywords
+        .iter()
+        .filter_map(|k| phrase_end(title, &fold(k)))
+        .chain(sku.mpn.iter().filter_map(|m| code_in_title(title, m)))
+        .filter(|&end| end <= start)
+        .max()
+    else {
+        return false;
+    };
+    title[end..start]
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| !w.is_empty() && !COLOURS.contains(&w))
 }
 
 /// Does `word` occur in `text` as a whole word? CJK text has no spaces, so a word with
@@ -1756,6 +1782,22 @@ mod tests {
                 (Some("ACME-X1"), 95),
                 "{written}"
             );
+        }
+    }
+
+    #[test]
+    fn a_count_at_the_end_of_another_thing_is_no_pack() {
+        let b = brand();
+        for (title, count) in [
+            ("Acme X1 Headphones 40mm Drivers x 2", None),
+            ("Acme S2 Speaker with 10W Woofer × 2", None),
+            ("Acme X1 Headphones x2", Some(2)),
+            ("Acme X1 Headphones Black x2", Some(2)),
+            ("Acme X1 Headphones - Black x 3", Some(3)),
+        ] {
+            let m = match_sku(&b, &listing(title, None));
+            assert!(m.sku.is_some(), "{title}");
+            assert_eq!(m.pack.map(|p| p.count), count, "{title}");
         }
     }
 
