@@ -330,6 +330,20 @@ fn bad_configuration_names_file_line_and_field() {
     );
     assert!(err.contains("did you mean USD?"), "{err}");
 
+    // One currency given twice (another case, an old code): one of the two floors
+    // was silently the floor, and `check` said OK.
+    for twice in [
+        "USD = \"199.00\", usd = \"150\"",
+        "USD = \"199.00\", RUB = \"1\", RUR = \"2\"",
+    ] {
+        let d = broken_targets("brand.toml", "USD = \"199.00\"", twice);
+        let err = check_fails(&d);
+        assert!(
+            err.contains("brand.toml") && err.contains("line 37") && err.contains("is given twice"),
+            "{twice}: {err}"
+        );
+    }
+
     // A bad CSS selector.
     let d = broken_targets(
         "marketplaces/tmart.toml",

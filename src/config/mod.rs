@@ -995,6 +995,7 @@ fn validate_plausible(
     site: &Site,
 ) -> Result<PlausiblePrices, ConfigError> {
     let mut out = PlausiblePrices::default();
+    let mut given = std::collections::BTreeSet::new();
     for (key, r) in ranges {
         let field = format!("policy.plausible_price.{}", key.get_ref());
         let current = if key.get_ref() == "default" {
@@ -1016,6 +1017,14 @@ fn validate_plausible(
         if key.get_ref() == "default" {
             out.default = (min, max);
         } else if let Ok(c) = crate::money::Currency::new(key.get_ref()) {
+            // `usd` and `USD` (or `RUR` and `RUB`) are one currency.
+            if !given.insert(c.clone()) {
+                return Err(site.invalid(
+                    key.span(),
+                    &field,
+                    format!("{c} is given twice: give one range per currency"),
+                ));
+            }
             out.per_currency.insert(c, (min, max));
         }
     }

@@ -14,6 +14,29 @@ use url::Url;
 
 use crate::money::Currency;
 
+/// Reads a table of amounts by currency code, refusing a currency given twice:
+/// `floor = { USD = "199.00", usd = "150" }` (or `RUB` and its old code `RUR`) were
+/// one floor, the last written, and `check` said OK: a price of 180 went unseen
+/// under the 199 meant.
+fn one_per_currency<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<Currency, Amount>, D::Error> {
+    use serde::de::Error;
+    let written = BTreeMap::<String, Amount>::deserialize(d)?;
+    let mut out: BTreeMap<Currency, Amount> = BTreeMap::new();
+    let mut codes: BTreeMap<Currency, String> = BTreeMap::new();
+    for (code, amount) in written {
+        let currency = Currency::new(&code).map_err(D::Error::custom)?;
+        if let Some(first) = codes.insert(currency.clone(), code.clone()) {
+            return Err(D::Error::custom(format!(
+                "{currency} is given twice (as `{first}` and `{code}`): give one amount per currency"
+            )));
+        }
+        out.insert(currency, amount);
+    }
+    Ok(out)
+}
+
 /// A money amount as written in a targets file: a string (`"199.00"`) or an integer.
 ///
 /// Floats are refused on purpose: `199.99` in TOML is a binary float and a floor must
@@ -105,6 +128,7 @@ pub(super) struct PromotionFile {
     pub skus: Vec<Spanned<String>>,
     #[serde(default)]
     pub marketplaces: Vec<Spanned<String>>,
+    #[serde(deserialize_with = "one_per_currency")]
     pub floor: BTreeMap<Currency, Amount>,
 }
 
@@ -246,7 +270,7 @@ pub(super) struct SkuFile {
     pub mpn: Vec<String>,
     #[serde(default)]
     pub keywords: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_per_currency")]
     pub floor: BTreeMap<Currency, Amount>,
 }
 
