@@ -268,6 +268,28 @@ fn check_accepts_the_demo_targets() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("3 marketplaces"));
 }
 
+/// A keyword that is only the brand's name would match every title naming the
+/// brand to that SKU: `check` accepts it, and says so.
+#[test]
+fn check_warns_of_a_keyword_that_is_only_the_brand_s_name() {
+    let d = broken_targets(
+        "brand.toml",
+        "keywords = [\"s2 speaker\", \"s2 音箱\"]",
+        "keywords = [\"s2 speaker\", \"ACME\"]",
+    );
+    let o = brandguard()
+        .args(["check", "--targets"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        out.contains("warning: SKU ACME-S2: keyword \"ACME\" is only the brand's name"),
+        "{out}"
+    );
+}
+
 /// Copies targets/demo to a temp folder with one file edited.
 fn broken_targets(file: &str, from: &str, to: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -329,6 +351,23 @@ fn bad_configuration_names_file_line_and_field() {
         "{err}"
     );
     assert!(err.contains("did you mean USD?"), "{err}");
+
+    // A confidence no match reaches, and one MPN given to two SKUs (separators
+    // aside): each was accepted, the first matching nothing, the second letting the
+    // brand file's order decide a listing's SKU.
+    let d = broken_targets(
+        "brand.toml",
+        "min_match_confidence = 80",
+        "min_match_confidence = 180",
+    );
+    let err = check_fails(&d);
+    assert!(err.contains("from 0 to 100"), "{err}");
+    let d = broken_targets("brand.toml", "mpn = [\"ACS2-RED\"]", "mpn = [\"ACX1BLK\"]");
+    let err = check_fails(&d);
+    assert!(
+        err.contains("sku[1].mpn") && err.contains("also given to SKU `ACME-X1`"),
+        "{err}"
+    );
 
     // One currency given twice (another case, an old code): one of the two floors
     // was silently the floor, and `check` said OK.

@@ -104,7 +104,9 @@ fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<(T, String), ConfigErro
 }
 
 impl Config {
-    /// What `check` warns about how sellers are identified: sellers are known by
+    /// What `check` warns about how sellers and SKUs are identified: a
+    /// SKU keyword that is only the brand's name matches every title naming the
+    /// brand; and sellers are known by
     /// their marketplace id alone, so a marketplace whose adapter reads no seller
     /// id recognises no distributor (only its pages' structured data could give
     /// one), and a distributor without a declared account on a marketplace it is
@@ -116,6 +118,24 @@ impl Config {
                 out.push(format!(
                     "marketplace {}: no fields.seller_id: sellers there are known by name only, and names are not identity: no seller is recognised as a distributor unless the page's structured data gives an id (add fields.seller_id, e.g. the shop link's id)",
                     m.name
+                ));
+            }
+        }
+        // A keyword phrase that is only the brand's name matches every title naming
+        // the brand: a toaster of the brand would be held to that SKU's floor.
+        let names: Vec<String> = std::iter::once(&self.brand.name)
+            .chain(&self.brand.aliases)
+            .map(|n| crate::ident::fold(n))
+            .collect();
+        for sku in &self.brand.skus {
+            for k in sku
+                .keywords
+                .iter()
+                .filter(|k| names.contains(&crate::ident::fold(k)))
+            {
+                out.push(format!(
+                    "SKU {}: keyword \"{k}\" is only the brand's name: every title naming {} that names no other SKU is matched to {} (give words of the product itself: its model and what it is)",
+                    sku.id, self.brand.name, sku.id
                 ));
             }
         }
@@ -784,6 +804,15 @@ fn validate_policy(p: PolicyFile, site: &Site) -> Result<Policy, ConfigError> {
                 .into(),
         });
     }
+    if p.min_match_confidence > 100 {
+        return Err(ConfigError::Folder {
+            path: site.path.to_path_buf(),
+            message: format!(
+                "`policy.min_match_confidence` is a score from 0 to 100 (GTIN 100, MPN 95, title 80), not {}: above 100 no listing would be matched",
+                p.min_match_confidence
+            ),
+        });
+    }
     Ok(Policy {
         counterfeit_words: p.counterfeit_words,
         exclusion_words: p.exclusion_words.unwrap_or_else(|| {
@@ -799,7 +828,7 @@ fn validate_policy(p: PolicyFile, site: &Site) -> Result<Policy, ConfigError> {
             .map(|d| crate::ident::fold(d))
             .collect(),
         counterfeit_price_ratio: ratio,
-        min_match_confidence: p.min_match_confidence.min(100),
+        min_match_confidence: p.min_match_confidence,
         plausible: validate_plausible(&p.plausible_price, site)?,
     })
 }
@@ -845,6 +874,7 @@ fn validate_skus(
     let mut skus = Vec::new();
     // A GTIN names one product: on two SKUs, a listing's SKU would depend on order.
     let mut gtin_owner: std::collections::BTreeMap<String, String> = Default::default();
+    let mut mpn_owner: std::collections::BTreeMap<String, String> = Default::default();
     for (i, s) in files.into_iter().enumerate() {
         if !ids.insert(s.id.get_ref().clone()) {
             return Err(site.invalid(s.id.span(), format!("sku[{i}].id"), "duplicate SKU id"));
@@ -872,6 +902,20 @@ fn validate_skus(
                         ),
                     ));
                 }
+            }
+        }
+        // An MPN names one product too, matched without its separators.
+        for m in &s.mpn {
+            let compact: String = crate::ident::fold(m)
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect();
+            if let Some(other) = mpn_owner.insert(compact, s.id.get_ref().clone()) {
+                return Err(site.invalid(
+                    s.id.span(),
+                    format!("sku[{i}].mpn"),
+                    format!("MPN `{m}` is also given to SKU `{other}` (separators aside)"),
+                ));
             }
         }
         if s.floor.is_empty() {
