@@ -394,6 +394,15 @@ fn bad_configuration_names_file_line_and_field() {
         err.contains("tmart.toml:21") && err.contains("item.fields.title"),
         "{err}"
     );
+    assert!(!err.contains("report this to the developer"), "{err}");
+    // An empty one says so.
+    let d = broken_targets(
+        "marketplaces/tmart.toml",
+        "title = \"h1.tb-title\"",
+        "title = \"\"",
+    );
+    let err = check_fails(&d);
+    assert!(err.contains("the selector is empty"), "{err}");
 
     // A seller authorised on a marketplace that does not exist.
     let d = broken_targets(

@@ -258,12 +258,22 @@ fn compile_selector(
     s: &toml::Spanned<String>,
     field: &str,
 ) -> Result<Selector, ConfigError> {
-    Selector::parse(s.get_ref()).map_err(|e| {
-        site.invalid(
-            s.span(),
-            field,
-            format!("`{}` is not a valid CSS selector: {e}", s.get_ref()),
-        )
+    parse_selector(s.get_ref()).map_err(|why| site.invalid(s.span(), field, why))
+}
+
+/// Parses a selector from a targets file, or says why not. An empty one is said so:
+/// scraper calls it an "unexpected error" to "report to the developer".
+fn parse_selector(css: &str) -> Result<Selector, String> {
+    if css.trim().is_empty() {
+        return Err("the selector is empty: give a CSS selector, or leave the field out".into());
+    }
+    Selector::parse(css).map_err(|e| {
+        // scraper words some errors as its own fault; the kind after it says what.
+        let e = e.to_string();
+        let e = e
+            .trim_start_matches("Unexpected error occurred. Please report this to the developer")
+            .trim();
+        format!("`{css}` is not a valid CSS selector: {e}")
     })
 }
 
@@ -284,13 +294,8 @@ fn compile_fields(
                 FieldRuleFile::Css(css) => (css, None, None),
                 FieldRuleFile::Full { css, attr, regex } => (css, attr.clone(), regex.as_ref()),
             };
-            let selector = Selector::parse(css).map_err(|e| {
-                site.invalid(
-                    span.clone(),
-                    field,
-                    format!("`{css}` is not a valid CSS selector: {e}"),
-                )
-            })?;
+            let selector =
+                parse_selector(css).map_err(|why| site.invalid(span.clone(), field, why))?;
             let regex = match regex {
                 Some(re) => Some(Regex::new(re).map_err(|e| {
                     site.invalid(span.clone(), field, format!("bad regex `{re}`: {e}"))
