@@ -258,6 +258,58 @@ fn json_ld_sellers_given_by_reference_are_read_from_their_node() {
     assert!(Path::new("tests/data/generic/brand.toml").exists());
 }
 
+/// A page whose structured data names one seller and whose seller box another:
+/// the box is what a buyer (and the packet's screenshot) sees. Before, the
+/// finding named the structured data's seller, here a name the box never shows,
+/// with the id of neither.
+#[test]
+fn a_seller_box_naming_another_seller_than_the_structured_data_is_read() {
+    let page = |box_text: &str| {
+        format!(
+            r##"<!DOCTYPE html><html><head><title>Executive Anvil</title>
+<script type="application/ld+json">{{"@context":"https://schema.org","@type":"Product",
+ "name":"Executive Anvil","mpn":"925872","brand":"ACME","offers":{{"@type":"Offer",
+ "price":"99.00","priceCurrency":"USD","seller":{{"@type":"Organization","name":"ShopExample Marketplace","identifier":"op-1"}}}}}}</script>
+</head><body><h1>Executive Anvil</h1><div id="merchant-info">{box_text}</div></body></html>"##
+        )
+    };
+    let read = |html: String| {
+        extract(
+            "tests/data/generic",
+            "generic",
+            "https://shop.example/p/anvil",
+            html.as_bytes(),
+        )
+    };
+    let v = read(page("Sold by Cheapo Deals and Fulfilled by Amazon."));
+    let listing = &v["listing"];
+    assert_eq!(listing["seller"]["name"], "Cheapo Deals", "{v:#}");
+    // The structured data's id is the other seller's: not given to this one.
+    assert!(listing["seller"]["id"].is_null(), "{v:#}");
+    let source = listing["sources"]["seller"].as_str().unwrap();
+    assert!(
+        source.contains("names another seller, \"ShopExample Marketplace\""),
+        "{source}"
+    );
+    let unauthorised = v["verdict"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "unauthorized_seller")
+        .expect("a finding");
+    assert!(
+        unauthorised["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Cheapo Deals"),
+        "{unauthorised:#}"
+    );
+    // Where both name the same seller, the structured data's reading stands.
+    let v = read(page("Sold by ShopExample Marketplace"));
+    assert_eq!(v["listing"]["seller"]["name"], "ShopExample Marketplace");
+    assert_eq!(v["listing"]["seller"]["id"], "op-1");
+}
+
 /// The demo plants the three disguises on night 9 (index 8): Northwind's name under
 /// another shopusa id, a homoglyph copy of its bidbay name, and headphones listed
 /// with the GTIN only. A scan of that night alone finds its ground truth, but for

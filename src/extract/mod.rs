@@ -1114,15 +1114,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     let f = &m.fields;
     let title = r.pick("title", &|p| p.name.clone(), &f.title);
     let brand = r.pick("brand", &|p| p.brand.clone(), &f.brand);
-    // The listing's seller: the first offer that names one (the buy box).
-    let seller = Seller {
-        name: r.seller_name(&f.seller),
-        id: r.pick(
-            "seller_id",
-            &|p| p.offers.iter().find_map(|o| o.seller_id.clone()),
-            &f.seller_id,
-        ),
-    };
+    let seller = r.seller(f);
     let prices = r.prices(m);
     let variants = r.variants(&prices);
     let price_choice = prices
@@ -1440,6 +1432,61 @@ impl Reader<'_> {
                 None => note,
             };
             self.choices.insert("price".into(), choice);
+        }
+    }
+
+    /// The listing's seller: the first structured offer that names one (the buy
+    /// box), with its id, else the adapter's selectors. Where the page's seller box
+    /// (a selector) names another seller than the structured data, the box is read,
+    /// name and id: it is what a buyer and the packet's screenshot see, and a
+    /// marketplace's structured data may name the marketplace, or the brand, for
+    /// every listing. Before, the finding named the structured data's seller (a
+    /// distributor's name, on a page whose box says "Sold by Cheapo Deals").
+    fn seller(&mut self, f: &crate::config::FieldRules) -> Seller {
+        let name = self.seller_name(&f.seller);
+        let id = self.pick(
+            "seller_id",
+            &|p| p.offers.iter().find_map(|o| o.seller_id.clone()),
+            &f.seller_id,
+        );
+        let structured = self
+            .sources
+            .get("seller")
+            .is_some_and(|s| !s.starts_with("selector"));
+        let boxed = match (&name, structured, selectors_text(self.doc, &f.seller)) {
+            (Some(named), true, Ok((text, css))) => {
+                let shown = text.shown();
+                let bare = seller_name::without_box_words(&shown).map_or(shown, |(b, _)| b);
+                let differs =
+                    crate::ident::normalize_seller(&bare) != crate::ident::normalize_seller(named);
+                (differs && !bare.trim().is_empty()).then_some((bare, css, named.clone()))
+            }
+            _ => None,
+        };
+        let Some((bare, css, named)) = boxed else {
+            return Seller { name, id };
+        };
+        self.sources.insert(
+            "seller".into(),
+            format!("{css} (the structured data names another seller, \"{named}\": the page's seller box is read)"),
+        );
+        let id = match selectors_text(self.doc, &f.seller_id) {
+            Ok((t, src)) => {
+                self.sources.insert("seller_id".into(), src);
+                Some(t.shown())
+            }
+            Err(_) => {
+                self.sources.remove("seller_id");
+                self.missing.insert(
+                    "seller_id".into(),
+                    "the seller box names another seller than the structured data, and no selector gives its id".into(),
+                );
+                None
+            }
+        };
+        Seller {
+            name: Some(bare),
+            id,
         }
     }
 
