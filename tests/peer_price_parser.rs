@@ -811,14 +811,32 @@ fn structured_data_and_the_price_box_disagreeing_are_both_said() {
     assert_eq!(price.as_deref(), Some("129.99"));
     assert!(choice.contains("199.99 USD shown"), "{choice}");
     assert!(choice.ends_with("[json-ld]"), "{choice}");
-    // Agreeing, or a box in another currency: nothing to say.
+    // Agreeing: nothing to say.
     assert_eq!(
         read(&one("199.99"), "$199.99"),
         (Some("199.99".into()), " [json-ld]".into())
     );
-    assert_eq!(
-        read(&one("199.99"), "€149.99"),
-        (Some("199.99".into()), " [json-ld]".into())
+    // A box in another currency than the marketplace's (USD here): the structured
+    // data's is checked, and the choice names both (before, nothing was said).
+    let (price, choice) = read(&one("199.99"), "€149.99");
+    assert_eq!(price.as_deref(), Some("199.99"));
+    assert!(
+        choice.contains("disagree in currency: 149.99 EUR shown")
+            && choice.contains("the structured data's is checked")
+            && choice.ends_with("[json-ld]"),
+        "{choice}"
+    );
+    // Structured data in another currency than the marketplace's box: the box's,
+    // what this marketplace's buyers are asked (before, the 249.99 EUR in silence).
+    let (price, choice) = read(
+        "{\"price\":\"249.99\",\"priceCurrency\":\"EUR\"}",
+        "$149.99",
+    );
+    assert_eq!(price.as_deref(), Some("149.99"));
+    assert!(
+        choice.contains("the box's, in the marketplace's currency, is checked")
+            && choice.ends_with("[selector .price]"),
+        "{choice}"
     );
     // Variants: the box shows one above the lowest.
     let variants = "[{\"price\":\"149.99\",\"priceCurrency\":\"USD\"},\

@@ -1659,12 +1659,15 @@ impl Reader<'_> {
         if let Some(several) = reading.for_several {
             self.multi_buy = Some((shown.clone(), several));
         }
-        if shown.currency != structured.currency || shown.amount == structured.amount {
+        if shown.amount == structured.amount && shown.currency == structured.currency {
             return list;
         }
         // A selector written as a fallback may also match a rail's or a review's
         // price: only one it names alone is the price box.
         let alone = self.doc.select(&rule.selector).nth(1).is_none();
+        if shown.currency != structured.currency {
+            return Some(self.currencies_apart(shown, structured.clone(), rule, alone, m));
+        }
         // What the structured data says of its own price that makes the box's the
         // price asked now.
         let says = self
@@ -1708,6 +1711,47 @@ impl Reader<'_> {
             ),
         );
         Some(checked)
+    }
+
+    /// The price where the box and the structured data name it in two currencies
+    /// (a seller's data in its own currency, the box in the marketplace's): the
+    /// box's where it alone is in the marketplace's currency and its selector names
+    /// one element (what this marketplace's buyers are asked, and the floor that
+    /// currency has), else the structured data's; the choice names both. Before,
+    /// the structured price was checked in silence: `C $229.99` in a CAD
+    /// marketplace's box under a CAD floor of 279 went unseen beside `249.99 USD`
+    /// in the data, and a finding said "advertised 189.99 USD" beside a box showing
+    /// C $339.99.
+    fn currencies_apart(
+        &mut self,
+        shown: Money,
+        structured: Money,
+        rule: &FieldRule,
+        alone: bool,
+        m: &Marketplace,
+    ) -> Money {
+        let box_is_the_sites =
+            alone && shown.currency == m.currency && structured.currency != m.currency;
+        let (checked, which) = if box_is_the_sites {
+            self.sources
+                .insert("price".into(), format!("selector {}", rule.css));
+            (
+                shown.clone(),
+                "the box's, in the marketplace's currency, is checked",
+            )
+        } else {
+            (structured.clone(), "the structured data's is checked")
+        };
+        let note = format!(
+            "{PRICES_DISAGREE} in currency: {shown} shown (selector {}), {structured} in its structured data; {which}",
+            rule.css
+        );
+        let choice = match self.choices.remove("price") {
+            Some(c) if !box_is_the_sites => format!("{c}; {note}"),
+            _ => note,
+        };
+        self.choices.insert("price".into(), choice);
+        checked
     }
 
     /// Why the price box's price `shown`, not the structured data's `structured`,
