@@ -953,13 +953,20 @@ const FEATURE_AFTER: &[&str] = &[
 ];
 
 /// Does the word after a battery make it a feature of the product: a measure or
-/// one of [`FEATURE_AFTER`] ("Battery 20H Playtime", "Battery Life 30 Hours")?
-/// Other nouns are not read so: "Hard Case 2 Pack" is two cases.
+/// one of [`FEATURE_AFTER`] ("Battery 20H Playtime", "Battery Life 30 Hours")? A
+/// "manual" followed by another word describes it ("Manual Volume Control"), but
+/// "Manual Only", "Manual and Box", "Manual Book" are the manual. Other nouns are
+/// not read so: "Hard Case 2 Pack" is two cases.
 fn a_feature_follows(noun: &str, next: Option<&str>) -> bool {
-    matches!(noun, "battery" | "batteries")
-        && next.is_some_and(|w| {
+    match noun {
+        "battery" | "batteries" => next.is_some_and(|w| {
             w.starts_with(|c: char| c.is_ascii_digit()) || FEATURE_AFTER.contains(&w)
-        })
+        }),
+        "manual" => next.is_some_and(|w| {
+            !["only", "and", "&", "book", "guide", "pdf"].contains(&w) && !COLOURS.contains(&w)
+        }),
+        _ => false,
+    }
 }
 
 /// Words after the noun that say it comes with the product: "… Headphones Case
@@ -1528,6 +1535,7 @@ mod tests {
             "Acme S2 Speaker Wall Bracket",
             "Acme X1 Headphones Manual",
             "Acme X1 Headphones User Manual",
+            "Acme X1 Headphones Manual Book",
             "Acme X1 Headphones Box and Manual",
             "Acme X1 Headphones Dust Cover",
         ] {
@@ -1548,6 +1556,7 @@ mod tests {
             "Acme S2 Speaker Battery-Powered, Black",
             "Acme S2 Speaker Box",
             "Acme X1 Headphones with Microphone",
+            "Acme X1 Headphones Manual Volume Control",
         ] {
             let m = match_sku(&b, &listing(title, None));
             let sku = if title.contains("X1") {
