@@ -616,13 +616,48 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
                 brand.name
             )
         });
-    named_for.or_else(|| {
+    named_for.or_else(|| for_the_product(brand, title)).or_else(|| {
         let m = by_keywords(brand, title)?;
         let thing = accessory_after(brand, title, m.end)?;
         Some(format!(
             "title names {} \"{}\", then \"{thing}\" after it: an accessory for the product, not the product",
             brand.name, m.phrase
         ))
+    })
+}
+
+/// An accessory named before the product it is for, the brand's name first
+/// (`Acme Ear Pads for X1 Headphones`, `Acme Case fits ACX1-BLK`): an accessory
+/// noun in the clause before a word of [`FOR_WORDS`], the product's keywords or
+/// code only after it. Matched by them, such an ear pad at 19.99 was the
+/// headphones below their floor and a suspected counterfeit ([`for_the_brand`]
+/// reads only a title whose first mention of the brand follows the word). A noun
+/// the brand's own keywords hold is no accessory.
+fn for_the_product(brand: &Brand, title: &str) -> Option<String> {
+    FOR_WORDS.iter().filter(|w| w.is_ascii()).find_map(|w| {
+        word_at(title, w).find_map(|at| {
+            let clause_at = title[..at]
+                .char_indices()
+                .rev()
+                .find(|&(i, c)| ends_clause_at(title, i, c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let noun = title[clause_at..at]
+                .split(|c: char| !c.is_alphanumeric())
+                .rfind(|x| ACCESSORY_NOUNS.contains(x))?;
+            let owned = brand
+                .skus
+                .iter()
+                .flat_map(|s| &s.keywords)
+                .any(|k| has_word(&fold(k), noun));
+            if owned || by_keywords(brand, &title[..at]).is_some() {
+                return None;
+            }
+            let m = by_keywords(brand, &title[at + w.len()..])?;
+            Some(format!(
+                "title names {} \"{}\" only as what its \"{noun}\" is for (\"{w} …\"): an accessory for the product, not the product",
+                brand.name, m.phrase
+            ))
+        })
     })
 }
 
@@ -1536,6 +1571,10 @@ mod tests {
             "Acme X1 Headphones Manual",
             "Acme X1 Headphones User Manual",
             "Acme X1 Headphones Manual Book",
+            // The accessory first, the product after "for": `for_the_product`.
+            "Acme Ear Pads for X1 Headphones",
+            "Acme Ear Pads for Acme X1 Headphones",
+            "Acme Charging Cable for P3 Earbuds",
             "Acme X1 Headphones Box and Manual",
             "Acme X1 Headphones Dust Cover",
         ] {
@@ -1557,6 +1596,8 @@ mod tests {
             "Acme S2 Speaker Box",
             "Acme X1 Headphones with Microphone",
             "Acme X1 Headphones Manual Volume Control",
+            "Acme X1 Headphones with Case for Travel",
+            "Acme Gift for Dad: X1 Headphones",
         ] {
             let m = match_sku(&b, &listing(title, None));
             let sku = if title.contains("X1") {
@@ -1777,6 +1818,8 @@ mod tests {
             "Headphones ACX1-BLK",
             "Acme ACX1-BLK Ear Pads",
             "Ear Pads for Acme ACX1-BLK",
+            "Acme Ear Pads for ACX1-BLK",
+            "Acme Case fits ACX1-BLK",
         ] {
             let m = match_sku(&b, &listing(title, None));
             assert_eq!(m.sku, None, "{title}: {}", m.evidence);
