@@ -562,12 +562,36 @@ fn excluded(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
         word_at(title, &w).any(|at| {
             !comes_with(title, at)
                 && (!links(&w) || names_product(&title[at + w.len()..]))
+                && !a_service(&title[at + w.len()..])
                 && !product_end().is_some_and(|end| a_feature(title, &w, end, at))
         }) && !own(&w)
     })?;
     Some(format!(
         "title has exclusion phrase \"{w}\" (accessory or compatible part)"
     ))
+}
+
+/// Does the text after an exclusion phrase make it a service the listing offers
+/// with the product (`…, 2-Year Replacement Warranty`, `- Replacement Guarantee`)?
+/// Such a title was an accessory's, and the headphones' price under the floor went
+/// unseen.
+fn a_service(after: &str) -> bool {
+    let next = after
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty());
+    next.is_some_and(|w| {
+        [
+            "warranty",
+            "guarantee",
+            "guaranteed",
+            "plan",
+            "policy",
+            "service",
+            "program",
+            "programme",
+        ]
+        .contains(&w)
+    })
 }
 
 /// Is the accessory noun `w` at `at` of folded `title` one of the product's
@@ -1964,6 +1988,14 @@ mod tests {
             sku("Acme艾克米 X1 无线降噪耳机 适用于苹果安卓").as_deref(),
             Some("ACME-X1")
         );
+        // A service offered with the product, not a part.
+        for t in [
+            "Acme X1 Headphones, 2-Year Replacement Warranty",
+            "Acme X1 Headphones - Replacement Guarantee",
+        ] {
+            assert_eq!(sku(t).as_deref(), Some("ACME-X1"), "{t}");
+        }
+        assert_eq!(sku("Acme X1 Headphones Replacement Ear Pads"), None);
         assert_eq!(sku("Sonora X1 headphones"), None);
         assert_eq!(sku("Acme X10 headphones"), None);
         // The brand field, when present, decides the brand.
