@@ -193,7 +193,47 @@ pub(super) fn calls_it(title: &str, word: &str) -> bool {
     plurals
         .iter()
         .take(if word.is_ascii() { 3 } else { 1 })
-        .any(|w| word_at(title, w).any(|at| !denied(at)))
+        .any(|w| word_at(title, w).any(|at| !denied(at) && !describes(&title[at + w.len()..])))
+}
+
+/// Words after a counterfeit word that make it say something else: a material
+/// (`Fake Leather Headband`, faux leather), a ratio or a scale (`1:1 Stereo
+/// Pairing`, `1:1 Scale`), a like-for-like exchange (`1:1 Warranty Exchange`).
+/// Read as the item called fake or a 1:1 copy, each title made a genuine listing a
+/// suspected counterfeit with the word as its ground.
+const NOT_OF_THE_ITEM_AFTER: &[&str] = &[
+    "leather",
+    "fur",
+    "suede",
+    "wool",
+    "silk",
+    "wood",
+    "grass",
+    "plant",
+    "plants",
+    "flowers",
+    "stereo",
+    "pairing",
+    "scale",
+    "ratio",
+    "aspect",
+    "exchange",
+    "replacement",
+    "warranty",
+    "copy-protection",
+];
+
+/// Does the text right after a counterfeit word say it of something other than the
+/// item ([`NOT_OF_THE_ITEM_AFTER`])?
+fn describes(after: &str) -> bool {
+    // The next word, joined by spaces or a hyphen only: `Fake, Leather Case` is
+    // the item called fake.
+    let rest = after.trim_start_matches([' ', '-']);
+    let word = rest
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .next()
+        .unwrap_or_default();
+    NOT_OF_THE_ITEM_AFTER.contains(&word)
 }
 
 /// Words saying a title's item is made for another product: "Ear Cushions for Acme
@@ -2072,6 +2112,10 @@ mod tests {
             "艾克米 x1 耳机 拒绝仿品",
             "acme x1 headphones stand 1:10 scale",
             "acme x1 headphones fakeproof seal",
+            // Said of a material, a ratio, an exchange.
+            "acme x1 headphones, fake leather headband",
+            "acme s2 speaker, 1:1 stereo pairing",
+            "acme x1 headphones (authentic, 1:1 warranty exchange)",
         ] {
             for word in ["fake", "replica", "contrefaçon", "高仿", "仿品", "1:1"] {
                 assert!(!calls_it(title, word), "{title} / {word}");
@@ -2084,6 +2128,8 @@ mod tests {
             ("艾克米 x1 耳机 高仿", "高仿"),
             ("fake acme x1 headphones", "fake"),
             ("acme x1 no box, replica", "replica"),
+            ("acme x1 headphones fake, leather case", "fake"),
+            ("acme x1 headphones 1:1 copy", "1:1"),
         ] {
             assert!(calls_it(title, word), "{title} / {word}");
         }
