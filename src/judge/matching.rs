@@ -1543,6 +1543,28 @@ mod tests {
         }
     }
 
+    /// `title` is no SKU's, read as an accessory for the product.
+    fn an_accessory(b: &Brand, title: &str) {
+        let m = match_sku(b, &listing(title, None));
+        assert_eq!(m.sku, None, "{title}");
+        assert!(
+            m.reason.contains("an accessory for the product"),
+            "{title}: {}",
+            m.reason
+        );
+    }
+
+    /// `title` is the X1's (named so) or else the S2's.
+    fn the_product(b: &Brand, title: &str) {
+        let m = match_sku(b, &listing(title, None));
+        let sku = if title.contains("X1") {
+            "ACME-X1"
+        } else {
+            "ACME-S2"
+        };
+        assert_eq!(m.sku.as_deref(), Some(sku), "{title}: {}", m.reason);
+    }
+
     #[test]
     fn an_accessory_named_after_the_product_is_none() {
         let b = brand();
@@ -1564,13 +1586,7 @@ mod tests {
             "Acme X1 Headphones Compatible Charger",
             "Acme S2 Speaker Universal Wall Mount",
         ] {
-            let m = match_sku(&b, &listing(title, None));
-            assert_eq!(m.sku, None, "{title}");
-            assert!(
-                m.reason.contains("an accessory for the product"),
-                "{title}: {}",
-                m.reason
-            );
+            an_accessory(&b, title);
         }
         for title in [
             "Acme X1 Headphones with Hard Case",
@@ -1588,13 +1604,7 @@ mod tests {
             "Acme X1 Headphones Compatible with iPhone",
             "Acme X1 Headphones Universal Fit, Black",
         ] {
-            let m = match_sku(&b, &listing(title, None));
-            let sku = if title.contains("X1") {
-                "ACME-X1"
-            } else {
-                "ACME-S2"
-            };
-            assert_eq!(m.sku.as_deref(), Some(sku), "{title}: {}", m.reason);
+            the_product(&b, title);
         }
         // Japanese, with the model as the keyword.
         let mut x1 = b.clone();
@@ -1642,13 +1652,7 @@ mod tests {
             "Acme X1 Headphones Box and Manual",
             "Acme X1 Headphones Dust Cover",
         ] {
-            let m = match_sku(&b, &listing(title, None));
-            assert_eq!(m.sku, None, "{title}");
-            assert!(
-                m.reason.contains("an accessory for the product"),
-                "{title}: {}",
-                m.reason
-            );
+            an_accessory(&b, title);
         }
         for title in [
             "Acme X1 Headphones Bluetooth 5.3, Black",
@@ -1663,13 +1667,7 @@ mod tests {
             "Acme X1 Headphones with Case for Travel",
             "Acme Gift for Dad: X1 Headphones",
         ] {
-            let m = match_sku(&b, &listing(title, None));
-            let sku = if title.contains("X1") {
-                "ACME-X1"
-            } else {
-                "ACME-S2"
-            };
-            assert_eq!(m.sku.as_deref(), Some(sku), "{title}: {}", m.reason);
+            the_product(&b, title);
         }
     }
 
