@@ -1456,6 +1456,13 @@ impl Reader<'_> {
         let boxed = match (&name, structured, selectors_text(self.doc, &f.seller)) {
             (Some(named), true, Ok((text, css))) => {
                 let shown = text.shown();
+                // Most boxes end with the name the data gives ("Sold by X"): no need
+                // for the box-words reading (a regex with captures, ~1% of a
+                // real-weight scan's CPU when run on every such page).
+                let said = crate::ident::normalize_seller(named);
+                if !said.is_empty() && crate::ident::normalize_seller(&shown).ends_with(&said) {
+                    return Seller { name, id };
+                }
                 let bare = seller_name::without_box_words(&shown).map_or(shown, |(b, _)| b);
                 let differs =
                     crate::ident::normalize_seller(&bare) != crate::ident::normalize_seller(named);
