@@ -602,7 +602,7 @@ fn excluded(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
         word_at(title, &w).any(|at| {
             !comes_with(title, at)
                 && (!links(&w) || names_product(&title[at + w.len()..]))
-                && !a_service(&title[at + w.len()..])
+                && !product_end().is_some_and(|end| a_service(title, &w, end, at))
                 && !product_end().is_some_and(|end| a_feature(title, &w, end, at))
         }) && !own(&w)
     })?;
@@ -611,27 +611,23 @@ fn excluded(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
     ))
 }
 
-/// Does the text after an exclusion phrase make it a service the listing offers
-/// with the product (`…, 2-Year Replacement Warranty`, `- Replacement Guarantee`)?
-/// Such a title was an accessory's, and the headphones' price under the floor went
-/// unseen.
-fn a_service(after: &str) -> bool {
-    let next = after
+/// Is exclusion phrase `w` at `at` of folded `title` a warranty offered with the
+/// product (`…, 2-Year Replacement Warranty`, `… - Replacement Guarantee`): a
+/// warranty's word right after it, in a clause after the one naming the product
+/// (which ends at `end`)? Such a title was an accessory's, and the headphones'
+/// price under the floor went unseen. In the product's own clause (`Acme X1
+/// Headphones Replacement Warranty`) it may be a warranty sold alone: still
+/// excluded.
+fn a_service(title: &str, w: &str, end: usize, at: usize) -> bool {
+    let next = title[at + w.len()..]
         .split(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty());
-    next.is_some_and(|w| {
-        [
-            "warranty",
-            "guarantee",
-            "guaranteed",
-            "plan",
-            "policy",
-            "service",
-            "program",
-            "programme",
-        ]
-        .contains(&w)
-    })
+        .find(|x| !x.is_empty());
+    let warranty = next.is_some_and(|x| ["warranty", "guarantee", "guaranteed"].contains(&x));
+    warranty
+        && end <= at
+        && title[end..at]
+            .char_indices()
+            .any(|(i, c)| ends_clause_at(title, end + i, c))
 }
 
 /// Is the accessory noun `w` at `at` of folded `title` one of the product's
@@ -2026,13 +2022,15 @@ mod tests {
             sku("Acme艾克米 X1 无线降噪耳机 适用于苹果安卓").as_deref(),
             Some("ACME-X1")
         );
-        // A service offered with the product, not a part.
+        // A warranty offered with the product, not a part; in the product's own
+        // clause it may be a warranty sold alone.
         for t in [
             "Acme X1 Headphones, 2-Year Replacement Warranty",
             "Acme X1 Headphones - Replacement Guarantee",
         ] {
             assert_eq!(sku(t).as_deref(), Some("ACME-X1"), "{t}");
         }
+        assert_eq!(sku("Acme X1 Headphones 2-Year Replacement Warranty"), None);
         assert_eq!(sku("Acme X1 Headphones Replacement Ear Pads"), None);
         assert_eq!(sku("Sonora X1 headphones"), None);
         assert_eq!(sku("Acme X10 headphones"), None);
