@@ -115,6 +115,13 @@ pub fn normalize_seller(name: &str) -> String {
     s.replace(' ', "")
 }
 
+/// A product code (an MPN) as compared: folded, its letters and digits only, so
+/// `ACX1-BLK`, `ACX1BLK` and `acx1 blk` are one code. The brand file's check,
+/// the MPN field's match and the title's all compare it so.
+pub fn compact_code(code: &str) -> String {
+    fold(code).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
 /// A GTIN-8/12/13/14 as 14 digits, if its check digit is right.
 pub fn normalize_gtin(raw: &str) -> Option<String> {
     let digits: String = raw

@@ -911,10 +911,7 @@ fn validate_skus(
         }
         // An MPN names one product too, matched without its separators.
         for m in &s.mpn {
-            let compact: String = crate::ident::fold(m)
-                .chars()
-                .filter(|c| c.is_alphanumeric())
-                .collect();
+            let compact = crate::ident::compact_code(m);
             if let Some(other) = mpn_owner.insert(compact, s.id.get_ref().clone()) {
                 return Err(site.invalid(
                     s.id.span(),

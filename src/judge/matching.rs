@@ -790,12 +790,13 @@ impl KeywordMatch<'_> {
 /// The SKU whose MPN a page's MPN field gives, written with or without its
 /// separators (`ACX1BLK`, `ACX1 BLK` for `ACX1-BLK`).
 fn sku_by_mpn<'b>(brand: &'b Brand, mpn: &str) -> Option<&'b crate::config::Sku> {
-    let compact = |m: &str| -> String { fold(m).chars().filter(|c| c.is_alphanumeric()).collect() };
-    let folded = compact(mpn);
-    brand
-        .skus
-        .iter()
-        .find(|s| !folded.is_empty() && s.mpn.iter().any(|m| compact(m) == folded))
+    let folded = crate::ident::compact_code(mpn);
+    brand.skus.iter().find(|s| {
+        !folded.is_empty()
+            && s.mpn
+                .iter()
+                .any(|m| crate::ident::compact_code(m) == folded)
+    })
 }
 
 /// The SKU whose title keywords folded `title` holds. Each keyword entry is a
@@ -847,7 +848,7 @@ fn by_keywords<'b>(brand: &'b Brand, title: &str) -> Option<KeywordMatch<'b>> {
 /// for (a title's words would match them). A GTIN is compared as 14 digits with
 /// its check digit right, so `UPC 012345678905` names `0012345678905`.
 fn code_in_title(title: &str, code: &str) -> Option<usize> {
-    let want: Vec<char> = fold(code).chars().filter(|c| c.is_alphanumeric()).collect();
+    let want: Vec<char> = crate::ident::compact_code(code).chars().collect();
     if want.len() < 5 || !want.iter().any(char::is_ascii_digit) {
         return None;
     }
