@@ -304,6 +304,15 @@ fn a_seller_box_naming_another_seller_than_the_structured_data_is_read() {
             .contains("Cheapo Deals"),
         "{unauthorised:#}"
     );
+    // A hostile box is capped as every field is (it was stored whole as the name).
+    let huge = format!("Sold by {}", "Cheapo ".repeat(20_000));
+    let v = read(page(&huge));
+    let name = v["listing"]["seller"]["name"].as_str().unwrap();
+    assert!(
+        name.chars().count() < 1_100,
+        "{} characters",
+        name.chars().count()
+    );
     // Where both name the same seller, the structured data's reading stands.
     let v = read(page("Sold by ShopExample Marketplace"));
     assert_eq!(v["listing"]["seller"]["name"], "ShopExample Marketplace");

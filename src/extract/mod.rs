@@ -1455,7 +1455,8 @@ impl Reader<'_> {
             .is_some_and(|s| !s.starts_with("selector"));
         let boxed = match (&name, structured, selectors_text(self.doc, &f.seller)) {
             (Some(named), true, Ok((text, css))) => {
-                let shown = text.shown();
+                // Capped as every field is: a hostile page's box may hold megabytes.
+                let shown = text.capped().shown();
                 // Most boxes end with the name the data gives ("Sold by X"): no need
                 // for the box-words reading (a regex with captures, ~1% of a
                 // real-weight scan's CPU when run on every such page).
@@ -1480,7 +1481,7 @@ impl Reader<'_> {
         let id = match selectors_text(self.doc, &f.seller_id) {
             Ok((t, src)) => {
                 self.sources.insert("seller_id".into(), src);
-                Some(t.shown())
+                Some(t.capped().shown())
             }
             Err(_) => {
                 self.sources.remove("seller_id");
