@@ -380,6 +380,7 @@ impl Condition {
             Some(Condition::Refurbished)
         } else if compact.contains("usedcondition")
             || has(USED_WORDS)
+            || percent_new(t)
             || (has(USED_DESCRIBED) && !has(SAYS_NEW))
         {
             Some(Condition::Used)
@@ -433,6 +434,30 @@ impl Condition {
             Condition::Damaged => "damaged",
         }
     }
+}
+
+/// A second-hand grade written as a percentage of new, as Chinese listings do:
+/// `95新` ("95% new"), `99新`, `9.5新` (`九成新` is in [`USED_WORDS`]). Not a year
+/// or a model (`2024新款`: four digits, and 新款 is "new model"), nor `新品`.
+fn percent_new(t: &str) -> bool {
+    t.match_indices('新').any(|(i, _)| {
+        let after = t[i + '新'.len_utf8()..].chars().next();
+        if matches!(after, Some('款' | '品' | '年' | '版')) {
+            return false;
+        }
+        let grade: String = t[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        // Reversed: "59" is 95, "5.9" is 9.5.
+        let grade: String = grade.chars().rev().collect();
+        match grade.as_bytes() {
+            [a, b] => (b'5'..=b'9').contains(a) && b.is_ascii_digit(),
+            [a, b'.', b] => (b'5'..=b'9').contains(a) && b.is_ascii_digit(),
+            _ => false,
+        }
+    })
 }
 
 impl Listing {
@@ -2257,6 +2282,23 @@ mod tests {
             ("Acme X1 Headphones Used by Pros Once", None),
             ("Acme X1 Headphones, Free Returns", None),
             ("Acme X1 Headphones Brand New, Excellent Condition", None),
+        ] {
+            assert_eq!(Condition::in_title(title), want, "{title}");
+        }
+    }
+
+    /// `95新` ("95% new") at a tenth of the price was below the floor and a
+    /// suspected counterfeit.
+    #[test]
+    fn a_percentage_of_new_is_a_second_hand_grade() {
+        use super::Condition::{self, *};
+        for (title, want) in [
+            ("Acme X1 Headphones 95新", Some(Used)),
+            ("Acme X1 耳机 99新 无划痕", Some(Used)),
+            ("Acme X1 耳机 9.5新", Some(Used)),
+            ("Acme X1 耳机 2024新款", None),
+            ("Acme X1 耳机 95新款", None),
+            ("Acme X1 耳机 全新 100%新", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
