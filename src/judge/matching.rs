@@ -949,6 +949,9 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "bracket",
     "brackets",
     "manual",
+    // `… Headphones User Guide`, `… Quick Start Guide` (printed or PDF).
+    "guide",
+    "guides",
     "adapters",
     "chargers",
     "cables",
@@ -1033,6 +1036,9 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     "user",
     "instruction",
     "box",
+    "quick",
+    "start",
+    "setup",
 ];
 
 /// Words that, right after a noun above, say it is the product's feature, not a
@@ -1648,6 +1654,8 @@ mod tests {
             "Acme Charging Cable for P3 Earbuds",
             "Acme X1 Headphones Box and Manual",
             "Acme X1 Headphones Dust Cover",
+            "Acme X1 Headphones User Guide",
+            "Acme S2 Speaker Quick Start Guide",
         ] {
             an_accessory(&b, title);
         }
@@ -1661,6 +1669,7 @@ mod tests {
             "Acme S2 Speaker Box",
             "Acme X1 Headphones with Microphone",
             "Acme X1 Headphones Manual Volume Control",
+            "Acme X1 Headphones Quick Charge, Black",
             "Acme X1 Headphones with Case for Travel",
             "Acme Gift for Dad: X1 Headphones",
         ] {
