@@ -78,7 +78,11 @@ pub(crate) fn own_products<'d>(
     let elsewhere = described
         .iter()
         .find_map(|&i| another_page(products[i].1, page_url));
-    if !disagreeing && elsewhere.is_none() {
+    // A product read from a list of one item is the page's own only where the
+    // page names it: a "frequently bought together" rail is written so too (a
+    // page showing a 249.99 headphone was read as the 12.00 earbud its rail listed).
+    let listed = described.iter().any(|&i| products[i].1.listed);
+    if !disagreeing && elsewhere.is_none() && !listed {
         return OwnProducts {
             products,
             note: None,
@@ -109,6 +113,9 @@ pub(crate) fn own_products<'d>(
     if best == Named::Not || !one {
         let why = match (disagreeing, elsewhere) {
             (false, Some(other)) => format!("whose address is another page ({other})"),
+            (false, None) => {
+                "listed as one item of a list (a rail's, or the page's own)".to_string()
+            }
             _ => "that disagree".to_string(),
         };
         return set_aside(products, &described, &why, best, page_url);
@@ -644,6 +651,31 @@ mod tests {
         );
         let (names, _, _) = own(&html, "https://shop.example/p/1");
         assert_eq!(names, [Some(X1.to_string())]);
+    }
+
+    #[test]
+    fn a_list_of_one_item_is_the_page_s_own_only_where_the_page_names_it() {
+        let list = |name: &str, price: &str| {
+            format!(
+                r#"<script type="application/ld+json">{{"@type":"ItemList","itemListElement":[{{"@type":"ListItem","item":{}}}]}}</script>"#,
+                ld(name, price, None)
+            )
+        };
+        // "Frequently bought together", the page's own product in no structured
+        // data: the page showed a 249.99 headphone and was read as a 12.00 earbud.
+        let rail = format!("{}<h1>{X1}</h1>", list("Acme P3 Earbuds", "12.00"));
+        let (names, _, aside) = own(&rail, "https://shop.example/p/1");
+        assert_eq!(names, Vec::<Option<String>>::new());
+        let aside = aside.expect("set aside");
+        assert!(
+            aside.contains("one item of a list") && aside.contains("12.00"),
+            "{aside}"
+        );
+        // A shop wrapping its own product so: the heading names it.
+        let wrapped = format!("{}<h1>{X1}</h1>", list(X1, "249.99"));
+        let (names, _, aside) = own(&wrapped, "https://shop.example/p/1");
+        assert_eq!(names, [Some(X1.to_string())]);
+        assert_eq!(aside, None);
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct Product {
     /// Set where the offers were narrowed to the variant the page's address
     /// names (`super::own::keep_page_variant`): said beside the price.
     pub variant: Option<String>,
+    /// Read from a JSON-LD list of one item (`itemListElement`): some shops wrap
+    /// the page's own product so, others write a "frequently bought together" rail
+    /// so. `own.rs` takes it for the page's only where the page names it.
+    pub listed: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -768,7 +772,11 @@ fn walk(v: &Value, depth: usize, g: &Graph, out: &mut Vec<Product>) {
             }
             for (k, x) in map {
                 if k != "offers" && !names_other_products(k, x) {
+                    let from = out.len();
                     walk(x, depth + 1, g, out);
+                    if k == "itemListElement" {
+                        out[from..].iter_mut().for_each(|p| p.listed = true);
+                    }
                 }
             }
         }
@@ -1361,6 +1369,7 @@ fn open_graph_from(metas: &[ElementRef]) -> Option<Product> {
         condition,
         url: None,
         variant: None,
+        listed: false,
     })
 }
 
