@@ -222,6 +222,19 @@ pub enum PriceError {
     /// false below-floor finding.
     #[error("holds only {what} (`{text}`): not what the listing asks")]
     NotThePrice { what: &'static str, text: String },
+    /// As [`PriceError::NotThePrice`] in the currency the text was read in, where
+    /// amounts in another currency were left out before (`$199.99 RRP £249.99` on
+    /// a GBP marketplace): "holds only reference prices" alone was untrue of a text
+    /// that shows an asking price, in another currency than the one read.
+    #[error(
+        "holds only {what} in {currency} (`{text}`), beside amounts in another currency ({other}): no price the listing asks in {currency}"
+    )]
+    NotThePriceIn {
+        what: &'static str,
+        text: String,
+        currency: String,
+        other: String,
+    },
     /// The page shows the price only in the cart (`See price in cart`): the usual
     /// way a seller keeps a price under the brand's floor off the page. Nothing is
     /// advertised to hold to a floor, and no sign of an adapter that misreads.
@@ -2802,9 +2815,14 @@ pub fn read_advertised(
     // A text saying the price shows only in the cart advertises none, whatever
     // reference price it also shows; with a price, the words are said.
     match (read_text(text, hints, default, vat), in_cart_words(text)) {
-        (Err(PriceError::NoAmount | PriceError::NotThePrice { .. }), Some(w)) => {
-            Err(PriceError::InCart(w))
-        }
+        (
+            Err(
+                PriceError::NoAmount
+                | PriceError::NotThePrice { .. }
+                | PriceError::NotThePriceIn { .. },
+            ),
+            Some(w),
+        ) => Err(PriceError::InCart(w)),
         (Ok(mut r), Some(w)) => {
             r.why.push(format!("the text also says \"{w}\""));
             Ok(r)
@@ -2843,7 +2861,20 @@ fn read_text(
         .filter(|f| t.own_currency(f).is_some_and(|c| c != currency))
         .copied()
         .collect();
-    let mut kept = not_the_price_left_out(&t, kept, vat, &mut why)?;
+    let mut kept = match not_the_price_left_out(&t, kept, vat, &mut why) {
+        Err(PriceError::NotThePrice { what, text }) if !t.elsewhere.is_empty() => {
+            return Err(PriceError::NotThePriceIn {
+                what,
+                text,
+                currency: currency.to_string(),
+                other: (t.elsewhere.iter())
+                    .filter_map(|f| Some(format!("{} {}", f.value, t.own_currency(f)?)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        read => read?,
+    };
     let on_condition = on_a_condition(&t, &mut kept, &mut why);
     let several = for_several(&t, &kept).filter(|_| on_condition.is_none());
     if let Some(m) = &several {
@@ -6721,6 +6752,25 @@ mod tests {
             &Currency::new(currency).unwrap(),
             VatBasis::Inclusive,
         )
+    }
+
+    /// A reference price in the marketplace's currency beside an asking price in
+    /// another: refused, saying both (it was "holds only former or reference
+    /// prices", untrue of a box that shows $199.99).
+    #[test]
+    fn a_refusal_names_the_amounts_left_out_in_another_currency() {
+        let e = read_in("$199.99 RRP £249.99", "GBP")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("in GBP (`249.99`)") && e.contains("199.99 USD"),
+            "{e}"
+        );
+        // In one currency the refusal stays as it was.
+        let e = read_in("RRP £249.99", "GBP").unwrap_err();
+        assert!(matches!(e, PriceError::NotThePrice { .. }), "{e}");
+        let r = read_in("£199.99 RRP $249.99", "GBP").unwrap();
+        assert_eq!(r.money.amount.to_string(), "199.99");
     }
 
     /// eBay prints "/ea" after the price of a listing of several; shops print
