@@ -74,6 +74,12 @@ pub struct MarketplaceStats {
     /// ad's twin of a listing also linked where it may be fetched; when they are
     /// most of the results, the night could not look at the marketplace.
     pub listings_disallowed: u64,
+    /// Of `failures`, listing pages of the search results that said the listing
+    /// has ended or is no longer available (a soft 404). A night's few are
+    /// auctions that ended between the search and the fetch, or a search index a
+    /// little behind ([`MarketplaceStats::ended_since_the_search`]).
+    #[serde(default)]
+    pub listings_ended: u64,
     /// Search results that linked to pages of another site (not the marketplace's
     /// host, nor one of its `[search] item_hosts`): not fetched, not its listings.
     #[serde(default)]
@@ -137,6 +143,21 @@ impl MarketplaceStats {
         self.listings_disallowed * 2 > self.listings_in_results
     }
 
+    /// The listings whose pages said they have ended ([`Self::listings_ended`]),
+    /// where they are few enough to be the night's ended auctions: at most 2, or
+    /// 5% of the results. Those are no failure of the night (before, each made
+    /// the night exit 3 and its marketplace "not looked at", every night on a
+    /// marketplace of auctions). More are what a block served as "not found", or
+    /// a changed page, looks like: all stay failures, as before.
+    pub fn ended_since_the_search(&self) -> u64 {
+        let few = (self.listings_in_results / 20).max(2);
+        if self.listings_ended <= few {
+            self.listings_ended.min(self.failures)
+        } else {
+            0
+        }
+    }
+
     /// Whether the scan looked at the whole marketplace: its searches ran and every
     /// page it asked for answered (a listing page that failed or was refused is a
     /// listing not looked at). If not, nothing absent from it may be concluded: a
@@ -146,7 +167,7 @@ impl MarketplaceStats {
         self.search_pages > 0
             && self.search_failures == 0
             && self.recheck_failures == 0
-            && self.failures == 0
+            && self.failures == self.ended_since_the_search()
             && !self.mostly_disallowed()
     }
 
@@ -377,11 +398,20 @@ impl ScanSummary {
             1
         } else if !self.degraded.is_empty() || !self.adapter_unmatched.is_empty() {
             5
-        } else if self.failures.is_empty() {
+        } else if self.failures.values().sum::<u64>() <= self.ended_since_the_search() {
             0
         } else {
             3
         }
+    }
+
+    /// Of `failures`, the listings ended since the search on every marketplace
+    /// ([`MarketplaceStats::ended_since_the_search`]): no failure of the night.
+    pub fn ended_since_the_search(&self) -> u64 {
+        self.marketplaces
+            .values()
+            .map(MarketplaceStats::ended_since_the_search)
+            .sum()
     }
 
     /// Takes the rechecks that answered 404/410 on marketplaces not looked at in

@@ -592,6 +592,36 @@ async fn a_gbk_marketplaces_own_unavailable_notice_is_known() {
     );
 }
 
+/// A night's few listings whose pages say they have ended since the search ran
+/// (auctions end all night) are counted, nothing is read from them, and they are no
+/// failure: before, each made the night exit 3 and its marketplace "not looked at"
+/// (no case there resolved), every night on a marketplace of auctions. More of
+/// them stay a failed night (`captchas_challenges_and_soft_404s_conclude_nothing`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_night_s_few_ended_listings_are_no_failure() {
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_dir, store) = common::fresh_store();
+    server.set_faults(vec![(
+        Site::Bidbay,
+        Fault::Wall {
+            wall: brandguard::demo::Wall::Soft404,
+            percent: 8,
+        },
+    )]);
+    let s = common::night(&config, &store, 0).await;
+    let bidbay = &s.marketplaces["bidbay"];
+    let ended = bidbay.listings_ended;
+    assert!(
+        ended >= 1 && ended == bidbay.ended_since_the_search(),
+        "{ended} of {} results said ended: {bidbay:?}",
+        bidbay.listings_in_results
+    );
+    assert_eq!(s.failures.get("soft_404").copied(), Some(ended));
+    assert!(bidbay.looked(), "{bidbay:?}");
+    assert!(s.not_looked.is_empty() && s.degraded.is_empty(), "{s:?}");
+    assert_eq!(s.exit_code(), 0, "{:?}", s.failures);
+}
+
 /// A marketplace that answers every listing page with a captcha is left alone after
 /// `crawl.pause_after_blocked` (10) blocked answers in a row: no attempt to get
 /// around the block, the rest of its pages not asked for, the night degraded.

@@ -573,6 +573,13 @@ fn print_coverage(s: &ScanSummary) {
             0 => String::new(),
             n => format!(", disallowed by robots.txt {n}"),
         };
+        match (m.listings_ended, m.ended_since_the_search()) {
+            (0, _) => {}
+            (n, 0) => notes.push_str(&format!(
+                ", SAID ENDED {n} (more than a night's ended listings: a block served as \"not found\", or changed pages?)"
+            )),
+            (n, _) => notes.push_str(&format!(", ended since the search {n} (no failure)")),
+        }
         if let (n @ 1.., Some(example)) = (m.links_elsewhere, &m.link_elsewhere_example) {
             notes.push_str(&format!(
                 "; {n} result link{} to other sites left out (first: {example}; if its pages are {name}'s listings, add its host to [search] item_hosts)",
@@ -610,6 +617,13 @@ fn print_troubles(s: &ScanSummary) {
     if !s.failures.is_empty() {
         let f: Vec<String> = s.failures.iter().map(|(k, n)| format!("{k} {n}")).collect();
         println!("failures: {}", f.join(", "));
+        let ended = s.ended_since_the_search();
+        if ended > 0 {
+            println!(
+                "  of soft_404: {ended} listing page{} of the search results said the listing has ended since: no failure of the night (a few, as auctions end)",
+                if ended == 1 { "" } else { "s" }
+            );
+        }
         // What and where, for each kind: the URL and the error of its first page.
         for (reason, first) in &s.failure_first {
             println!(

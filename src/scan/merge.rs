@@ -662,6 +662,7 @@ fn add_counts(s: &mut ScanSummary, shard: Option<&serde_json::Value>) {
             e.rechecks_gone += st.rechecks_gone;
             e.listings_in_results += st.listings_in_results;
             e.listings_disallowed += st.listings_disallowed;
+            e.listings_ended += st.listings_ended;
             e.searches_cut += st.searches_cut;
             e.links_elsewhere += st.links_elsewhere;
             if e.link_elsewhere_example.is_none() {

@@ -618,6 +618,11 @@ impl<'a> Run<'a> {
         if blocked && role != PageRole::Profile {
             self.with(|s| s.market(&m.name).blocked += 1);
         }
+        if role == PageRole::Listing && matches!(verdict, crate::verdict::Verdict::Soft404 { .. }) {
+            // Counted apart too: a night's few are listings ended since the search
+            // ran, no failure (`MarketplaceStats::ended_since_the_search`).
+            self.with(|s| s.market(&m.name).listings_ended += 1);
+        }
         tracing::warn!(marketplace = %m.name, %url, ?verdict, "not a listing page: nothing is concluded from it");
         let reason = verdict.reason();
         self.fail(m, role, &reason, format!("{url}: {verdict:?}"));
