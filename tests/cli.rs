@@ -952,6 +952,55 @@ fn the_readme_walkthrough_runs_as_written() {
     assert!(dir.path().join("evidence/demo/report/report.html").exists());
 }
 
+/// The first command a new user runs, on a machine without a browser: the demo
+/// says once that it renders nothing, and the night is clean (before, exit 3 and
+/// a `render_no_browser` failure, with its warning, per confirmed listing).
+#[test]
+fn the_demo_without_a_browser_says_so_once_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("targets");
+    std::fs::create_dir_all(targets.join("marketplaces")).unwrap();
+    for e in std::fs::read_dir("targets/demo/marketplaces").unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(
+            &p,
+            targets.join("marketplaces").join(p.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    let brand = std::fs::read_to_string("targets/demo/brand.toml").unwrap();
+    std::fs::write(
+        targets.join("brand.toml"),
+        format!("{brand}\n[render]\nmode = \"findings\"\nbrowser = \"/nonexistent/chromium\"\n"),
+    )
+    .unwrap();
+    let o = brandguard()
+        .env_remove("BRANDGUARD_RENDER")
+        .args(["demo", "--nights", "2", "--targets"])
+        .arg(&targets)
+        .arg("--out")
+        .arg(dir.path().join("demo"))
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert!(o.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(
+        stdout
+            .matches("no browser at /nonexistent/chromium: the demo runs without rendered captures")
+            .count(),
+        1,
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("render_no_browser") && !stderr.contains("no browser at"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("precision 1.000, recall 1.000"), "{stdout}");
+}
+
 /// A test buy recorded from the command line, as legal would: accepted for one of the
 /// case's listings with its photo, refused for a listing of no case, shown by
 /// `case show --json`, and the store still verifies (the photo is a snapshot).
