@@ -678,11 +678,47 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
         });
     named_for.or_else(|| for_the_product(brand, title)).or_else(|| {
         let m = by_keywords(brand, title)?;
-        let thing = accessory_after(brand, title, m.end)?;
+        if let Some(thing) = accessory_after(brand, title, m.end) {
+            return Some(format!(
+                "title names {} \"{}\", then \"{thing}\" after it: an accessory for the product, not the product",
+                brand.name, m.phrase
+            ));
+        }
+        let part = a_part_alone(brand, &title[m.end..])?;
         Some(format!(
-            "title names {} \"{}\", then \"{thing}\" after it: an accessory for the product, not the product",
+            "title names {} \"{}\", then \"{part}\" after it: a part of the product sold alone, not the product",
             brand.name, m.phrase
         ))
+    })
+}
+
+/// Where a side of a pair is written after it.
+const SIDE_OF: &[&str] = &[
+    "ear", "earbud", "earpiece", "bud", "side", "only", "unit", "piece", "cup",
+];
+
+/// A part of the product sold alone, said anywhere after its name: an accessory
+/// noun followed by "only" (`Acme P3 Earbuds, Case Only`, `… - Cable Only`), or one
+/// side of a pair (`… Left Ear Only`, `… Right Earbud`, `… Left Side`). At a
+/// part's price each was the product below its floor and a suspected counterfeit,
+/// with a brand file whose exclusion phrases did not list it (the accessory rule
+/// reads only the clause right after the name, [`accessory_after`]). A noun the
+/// brand's own keywords hold is no accessory.
+fn a_part_alone(brand: &Brand, rest: &str) -> Option<String> {
+    let words: Vec<&str> = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).find_map(|w| {
+        let alone = w[1] == "only"
+            && ACCESSORY_NOUNS.contains(&w[0])
+            && !brand
+                .skus
+                .iter()
+                .flat_map(|s| &s.keywords)
+                .any(|k| has_word(&fold(k), w[0]));
+        let side = matches!(w[0], "left" | "right") && SIDE_OF.contains(&w[1]);
+        (alone || side).then(|| format!("{} {}", w[0], w[1]))
     })
 }
 
@@ -1551,7 +1587,8 @@ mod tests {
         let m = match_sku(b, &listing(title, None));
         assert_eq!(m.sku, None, "{title}");
         assert!(
-            m.reason.contains("an accessory for the product"),
+            m.reason.contains("an accessory for the product")
+                || m.reason.contains("a part of the product sold alone"),
             "{title}: {}",
             m.reason
         );
@@ -1656,6 +1693,12 @@ mod tests {
             "Acme X1 Headphones Dust Cover",
             "Acme X1 Headphones User Guide",
             "Acme S2 Speaker Quick Start Guide",
+            // A part alone, in any clause after the name: `a_part_alone`.
+            "Acme P3 Earbuds, Case Only",
+            "Acme P3 Earbuds - Charging Case Only",
+            "Acme P3 Earbuds Left Ear Only",
+            "Acme P3 Earbuds Right Bud",
+            "Acme P3 Earbuds (Left Side)",
         ] {
             an_accessory(&b, title);
         }
@@ -1670,6 +1713,9 @@ mod tests {
             "Acme X1 Headphones with Microphone",
             "Acme X1 Headphones Manual Volume Control",
             "Acme X1 Headphones Quick Charge, Black",
+            "Acme X1 Headphones Only, No Case",
+            "Acme X1 Headphones, Left and Right Channels",
+            "Acme X1 Headphones, Right Price",
             "Acme X1 Headphones with Case for Travel",
             "Acme Gift for Dad: X1 Headphones",
         ] {
