@@ -304,6 +304,10 @@ fn a_seller_box_naming_another_seller_than_the_structured_data_is_read() {
             .contains("Cheapo Deals"),
         "{unauthorised:#}"
     );
+    // Walmart's wording ("Sold and shipped by") with an ampersand: before, the
+    // built-in box rule read nothing there, and the structured data's seller stood.
+    let v = read(page("Sold &amp; shipped by Cheapo Deals."));
+    assert_eq!(v["listing"]["seller"]["name"], "Cheapo Deals", "{v:#}");
     // A hostile box is capped as every field is (it was stored whole as the name).
     let huge = format!("Sold by {}", "Cheapo ".repeat(20_000));
     let v = read(page(&huge));
