@@ -319,6 +319,30 @@ fn check_fails(dir: &tempfile::TempDir) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// A floor finer than its currency's smallest unit (a 9 typed twice): `check` said
+/// OK, and a listing at 199.99 was below a floor of 199.999, a finding for a tenth
+/// of a cent.
+#[test]
+fn a_floor_finer_than_its_currency_is_refused() {
+    let d = broken_targets("brand.toml", "USD = \"199.00\"", "USD = \"199.999\"");
+    let err = check_fails(&d);
+    assert!(
+        err.contains("sku[0].floor.USD") && err.contains("USD has 2 decimal places"),
+        "{err}"
+    );
+    let d = broken_targets("brand.toml", "CNY = \"1299.00\"", "JPY = \"1299.5\"");
+    let err = check_fails(&d);
+    assert!(err.contains("JPY has 0 decimal places"), "{err}");
+    // Trailing zeros are no finer.
+    let d = broken_targets("brand.toml", "USD = \"199.00\"", "USD = \"199.990\"");
+    let o = brandguard()
+        .args(["check", "--targets"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn bad_configuration_names_file_line_and_field() {
     // A float floor: money must be exact.

@@ -1014,24 +1014,38 @@ fn validate_sellers(
 }
 
 /// Every floor of `floor` above zero: a zero or negative floor would make every
-/// listing compliant, or every listing a violation.
+/// listing compliant, or every listing a violation. And none finer than its
+/// currency's smallest unit: `USD = "199.999"` (a 9 typed twice) passed `check`,
+/// and a listing at 199.99 was advertised below it, a finding for a tenth of a cent.
 fn positive_floors(
     floor: &std::collections::BTreeMap<crate::money::Currency, Amount>,
     site: &Site,
     span: std::ops::Range<usize>,
     field: &str,
 ) -> Result<(), ConfigError> {
-    match floor
-        .iter()
-        .find(|(_, a)| a.0 <= rust_decimal::Decimal::ZERO)
-    {
-        Some((c, a)) => Err(site.invalid(
-            span,
-            format!("{field}.{c}"),
-            format!("a floor must be above zero (got {})", a.0),
-        )),
-        None => Ok(()),
+    for (c, a) in floor {
+        if a.0 <= rust_decimal::Decimal::ZERO {
+            return Err(site.invalid(
+                span,
+                format!("{field}.{c}"),
+                format!("a floor must be above zero (got {})", a.0),
+            ));
+        }
+        if let Some(units) = c.minor_units()
+            && a.0.normalize().scale() > units
+        {
+            return Err(site.invalid(
+                span,
+                format!("{field}.{c}"),
+                format!(
+                    "{c} has {units} decimal place{}, and the floor {} has more: no price in {c} is written so",
+                    if units == 1 { "" } else { "s" },
+                    a.0
+                ),
+            ));
+        }
     }
+    Ok(())
 }
 
 /// `[policy.plausible_price]`: keys are `default` or ISO 4217 codes, each a range
