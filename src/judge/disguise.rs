@@ -1,7 +1,7 @@
 //! The brand's name written so that a plain comparison misses it and a buyer does
 //! not: with look-alike letters of another script (`Асmе`: Cyrillic А, с, е),
-//! with accents (`Acmé`), spelt out letter by letter (`A.C.M.E`, `A C M E`), or
-//! glued to the model (`AcmeX1`). Sellers who keep their listings from brand
+//! with accents (`Acmé`), spelt out letter by letter (`A.C.M.E`, `A C M E`), broken
+//! by a mark inside the word (`Ac-me`, `AC*ME`), or glued to the model (`AcmeX1`). Sellers who keep their listings from brand
 //! monitoring write it so; each was a title that "does not name Acme", and its
 //! price under the floor and its unauthorised seller went unseen. A title so
 //! written is read as naming the brand, and the match says how it was written.
@@ -83,8 +83,14 @@ fn one_word(folded: &str, cased: &str, names: &[&String], models: &[String]) -> 
                 .skip(1)
                 .step_by(2)
                 .all(|c| c == '.' || c == '-');
+        // Broken by a mark inside the word: "ac-me", "ac.me", "ac*me", "a_cme" (a
+        // hyphen where no word ends; a title so written "did not name Acme").
+        let broken = core.contains(BREAKS)
+            && core
+                .chars()
+                .all(|c| c.is_alphanumeric() || BREAKS.contains(&c));
         let letters: String = core.chars().filter(|c| c.is_alphanumeric()).collect();
-        if (spelt && letters == **n) || looks_like(cased_core, n) {
+        if ((spelt || broken) && letters == **n) || looks_like(cased_core, n) {
             return Some(n.to_string());
         }
         // Glued to a model: "acmex1" (or "асмеx1").
@@ -96,6 +102,9 @@ fn one_word(folded: &str, cased: &str, names: &[&String], models: &[String]) -> 
     })?;
     Some(format!("{head}{plain}{tail}"))
 }
+
+/// Marks a name is broken by inside one word ([`one_word`]).
+const BREAKS: &[char] = &['-', '.', '*', '_', '·', '\u{2010}', '\u{2011}'];
 
 /// Does `word` (cased: the look-alike of a capital is a capital) read as `name` to
 /// a buyer: the same letters but for accents (either way: `Acmé` for Acme, `Nestle`
@@ -142,6 +151,9 @@ mod tests {
             ("A.C.M.E X1 Headphones", "acme x1 headphones", "A.C.M.E"),
             ("A-C-M-E X1 Headphones", "acme x1 headphones", "A-C-M-E"),
             ("A C M E X1 Headphones", "acme x1 headphones", "A C M E"),
+            ("Ac-me X1 Headphones", "acme x1 headphones", "Ac-me"),
+            ("AC*ME X1 Headphones", "acme x1 headphones", "AC*ME"),
+            ("Acm.e X1 Headphones", "acme x1 headphones", "Acm.e"),
             ("AcmeX1 Headphones", "acme x1 headphones", "AcmeX1"),
             (
                 "[\u{410}\u{441}m\u{435}] X1",
@@ -182,6 +194,8 @@ mod tests {
             "Acmex X1 Headphones",
             "A C M X1 Headphones",
             "Ac me X1 Headphones",
+            "Ac-mex X1 Headphones",
+            "Acme-Tech X1 Headphones",
             "Sonora X1 Headphones",
             "耳机 Acme",
             // A small Cyrillic м is no m.

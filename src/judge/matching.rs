@@ -531,8 +531,8 @@ fn read_brand(brand: &Brand, l: &Listing) -> BrandReading {
     };
     let said = match (&brand_field, brand_ok) {
         (_, true) if !disguised.is_empty() => format!(
-            "the page names {} written as {} (look-alike letters, accents, letters spelt out or \
-             glued to the model)",
+            "the page names {} written as {} (look-alike letters, accents, letters spelt out, \
+             broken by a mark or glued to the model)",
             brand.name,
             disguised
                 .iter()
