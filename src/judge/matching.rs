@@ -344,6 +344,23 @@ const COMPARED_AFTER: &[&str] = &[
     "killer",
     "like",
     "compatible",
+    // `Acme Inspired X1 Headphones`, `Acme X1 Headphones Dupe` at 30 were the
+    // headphones below their floor (a maker's lookalike, named after the brand).
+    "inspired",
+    "dupe",
+    "dupes",
+    "lookalike",
+];
+
+/// Of [`COMPARED_AFTER`], the words that also say so after the product's
+/// keywords (`Acme X1 Headphones Alternative`, `… Dupe`).
+const COMPARED_AFTER_KEYWORDS: &[&str] = &[
+    "alternative",
+    "alternatives",
+    "killer",
+    "dupe",
+    "dupes",
+    "lookalike",
 ];
 
 /// Why folded `title` names the brand only to compare another maker's item with
@@ -407,7 +424,7 @@ fn compared_with(brand: &Brand, title: &str, names: &[String]) -> Option<String>
     });
     let said = said.or_else(|| {
         let end = by_keywords(brand, title)?.end;
-        next_word(end).filter(|w| ["alternative", "alternatives", "killer"].contains(&w.as_str()))
+        next_word(end).filter(|w| COMPARED_AFTER_KEYWORDS.contains(&w.as_str()))
     })?;
     Some(match said.as_str() {
         "compatible" => format!(
@@ -1877,6 +1894,10 @@ mod tests {
             ("Zeta Acme-like X1 Headphones", "like"),
             ("Zeta X1 Headphones (Acme compatible)", "compatible"),
             ("Zeta X1 Headphones, Acme-Compatible", "compatible"),
+            ("Acme Inspired X1 Headphones", "inspired"),
+            ("Acme-Inspired X1 Headphones", "inspired"),
+            ("Acme X1 Headphones Dupe", "dupe"),
+            ("Acme X1 Headphones Lookalike, Budget", "lookalike"),
         ] {
             let m = sku(title);
             assert_eq!(m.sku, None, "{title}");
@@ -1894,6 +1915,7 @@ mod tests {
             "Acme X1 Headphones vs Sony WH-1000",
             "Acme X1 Headphones Like New",
             "Acme Like New X1 Headphones",
+            "Acme X1 Headphones Inspired Design",
             // The brand's counterfeit words decide such a title.
             "Acme X1 Headphones Replica, like the original",
         ] {
