@@ -119,7 +119,8 @@ impl MarketplaceStats {
         if self.search_pages == 0 {
             return 0.0;
         }
-        let asked = self.listing_pages + self.failures;
+        // A night's few ended listings answered; they are no page that failed.
+        let asked = self.listing_pages + self.failures - self.ended_since_the_search();
         if asked == 0 {
             1.0
         } else {
@@ -145,13 +146,13 @@ impl MarketplaceStats {
 
     /// The listings whose pages said they have ended ([`Self::listings_ended`]),
     /// where they are few enough to be the night's ended auctions: at most 2, or
-    /// 5% of the results. Those are no failure of the night (before, each made
+    /// 5% of the results, and never half of them. Those are no failure of the night (before, each made
     /// the night exit 3 and its marketplace "not looked at", every night on a
     /// marketplace of auctions). More are what a block served as "not found", or
     /// a changed page, looks like: all stay failures, as before.
     pub fn ended_since_the_search(&self) -> u64 {
         let few = (self.listings_in_results / 20).max(2);
-        if self.listings_ended <= few {
+        if self.listings_ended <= few && self.listings_ended * 2 <= self.listings_in_results {
             self.listings_ended.min(self.failures)
         } else {
             0
@@ -580,6 +581,40 @@ impl ScanSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A night's few ended listings are no failure; more, or half the results,
+    /// stay failures (a block served as "not found" looks so).
+    #[test]
+    fn only_a_night_s_few_ended_listings_are_no_failure() {
+        let stats = |ended: u64, results: u64| MarketplaceStats {
+            search_pages: 1,
+            listing_pages: results - ended,
+            failures: ended,
+            listings_in_results: results,
+            listings_ended: ended,
+            ..MarketplaceStats::default()
+        };
+        for (ended, results, tolerated) in [
+            (2, 27, 2),
+            (5, 100, 5),
+            (6, 100, 0),
+            (3, 40, 0),
+            (1, 2, 1),
+            (2, 2, 0),
+            (2, 3, 0),
+        ] {
+            let m = stats(ended, results);
+            assert_eq!(
+                m.ended_since_the_search(),
+                tolerated,
+                "{ended} of {results}"
+            );
+            assert_eq!(m.looked(), tolerated == ended, "{ended} of {results}");
+            if tolerated > 0 {
+                assert_eq!(m.coverage(), 1.0, "{ended} of {results}");
+            }
+        }
+    }
 
     #[test]
     fn takedowns_count_only_where_the_marketplace_was_looked_at() {
