@@ -60,6 +60,11 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s* [|·•]
               | \s+ \d(?:[.,]\d)? \s+ out\ of\ 5(?:\s+stars)?
               | \s+ top\ rated(?:\s+(?:seller|plus))?
+              # A badge: a trophy or a tick with or without "Top Seller" (`Foo 🏆
+              # Top Seller`, `Foo ✔`: the impersonation of a distributor's name went
+              # unseen behind it).
+              | \s+ [🏆🥇🏅✔✓☑] \x{FE0F}? (?:\s* top\ seller)?
+              | \s+ top\ seller
               # A rating by stars, a count of sales, who ships in brackets, a badge.
               | \s* [★⭐☆] \s* \d(?:[.,]\d)? (?:\s*\( [^()]* \))?
               | \s+ \d(?:[.,]\d)? \s* [★⭐☆]
@@ -165,6 +170,11 @@ mod tests {
             ("Sold by Foo Store (Ships from China)", Some("Foo Store")),
             ("Foo Store ✓ Verified Seller", Some("Foo Store")),
             ("Verified Goods Co", None),
+            ("Foo Store 🏆 Top Seller", Some("Foo Store")),
+            ("Foo Store ✔", Some("Foo Store")),
+            ("Foo Store ☑\u{fe0f}", Some("Foo Store")),
+            ("Foo Store Top Seller", Some("Foo Store")),
+            ("Top Seller Goods", None),
             // Who ships, after the name in an element of its own.
             ("Sold by Foo Store Ships from Amazon", Some("Foo Store")),
             ("Sold by Foo Store, shipped by Walmart", Some("Foo Store")),
