@@ -36,7 +36,10 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | loja\ oficial | 販売元 | 판매자
               # eBay's heading over the seller's box: no one's name begins so.
               | seller\ information | about\ this\ seller | verkäuferinformationen
-              | informations\ sur\ le\ vendeur )
+              | informations\ sur\ le\ vendeur
+              # A store link: `Visit the Foo Store` (a shop's own link named so,
+              # the impersonation of a distributor's name went unseen behind it).
+              | visit\ the )
             (?: \s*[:：]\s* | \s+ )
             # Single words, only with a colon: "Store Brand Outlet" is a name.
           | (?: (?:pro|professional|private|business|verified)\ seller | seller\ name
@@ -174,6 +177,7 @@ mod tests {
             ("Foo Store ✔", Some("Foo Store")),
             ("Foo Store ☑\u{fe0f}", Some("Foo Store")),
             ("Foo Store Top Seller", Some("Foo Store")),
+            ("Visit the Foo Store", Some("Foo Store")),
             ("Top Seller Goods", None),
             // Who ships, after the name in an element of its own.
             ("Sold by Foo Store Ships from Amazon", Some("Foo Store")),
