@@ -298,6 +298,19 @@ const USED_WORDS: &[&str] = &[
     "floor model",
     "returned",
     "成新",
+    // `… Pre Owned`, `… Open Package`, `… Worn Twice`, `… Factory Seconds`, `…
+    // Cosmetic Damage` at a seventh of the price were below the floor.
+    "pre owned",
+    "open package",
+    "opened box",
+    "box opened",
+    "worn once",
+    "worn twice",
+    "factory second",
+    "factory seconds",
+    "cosmetic damage",
+    "cosmetic blemish",
+    "cosmetic blemishes",
 ];
 
 /// A used item described, not named (`… Excellent Condition`, `… Tested
@@ -315,6 +328,11 @@ const USED_DESCRIBED: &[&str] = &[
     "tested working",
     "tested & working",
     "tested and working",
+    "minor scratches",
+    "light scratches",
+    "some scratches",
+    "signs of wear",
+    "signs of use",
 ];
 
 /// Words that say an item is new beside [`USED_DESCRIBED`] words.
@@ -2288,9 +2306,9 @@ mod tests {
     }
 
     /// `95新` ("95% new") at a tenth of the price was below the floor and a
-    /// suspected counterfeit.
+    /// suspected counterfeit; so were the other wordings below (at a seventh).
     #[test]
-    fn a_percentage_of_new_is_a_second_hand_grade() {
+    fn second_hand_grades_and_wordings_are_read() {
         use super::Condition::{self, *};
         for (title, want) in [
             ("Acme X1 Headphones 95新", Some(Used)),
@@ -2299,6 +2317,14 @@ mod tests {
             ("Acme X1 耳机 2024新款", None),
             ("Acme X1 耳机 95新款", None),
             ("Acme X1 耳机 全新 100%新", None),
+            ("Acme X1 Headphones Pre Owned", Some(Used)),
+            ("Acme X1 Headphones Open Package", Some(Used)),
+            ("Acme X1 Headphones Worn Twice", Some(Used)),
+            ("Acme X1 Headphones Factory Seconds", Some(Used)),
+            ("Acme X1 Headphones Cosmetic Damage", Some(Used)),
+            ("Acme X1 Headphones Minor Scratches", Some(Used)),
+            ("Acme X1 Headphones Brand New, Minor Scratches on Box", None),
+            ("Acme X1 Headphones, Scratch-Resistant", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
