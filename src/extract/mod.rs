@@ -430,7 +430,7 @@ impl Condition {
         // title's end).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(
-                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
+                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
             )
             .expect("a valid pattern")
         });
@@ -2325,6 +2325,7 @@ mod tests {
             ("Acme X1 Headphones Minor Scratches", Some(Used)),
             ("Acme X1 Headphones Brand New, Minor Scratches on Box", None),
             ("Acme X1 Headphones, Scratch-Resistant", None),
+            ("Acme X1 Headphones Minor Scratches on Box", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
