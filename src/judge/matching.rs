@@ -714,28 +714,54 @@ const SIDE_OF: &[&str] = &[
     "ear", "earbud", "earpiece", "bud", "side", "only", "unit", "piece", "cup",
 ];
 
-/// A part of the product sold alone, said anywhere after its name: an accessory
-/// noun followed by "only" (`Acme P3 Earbuds, Case Only`, `… - Cable Only`), or one
-/// side of a pair (`… Left Ear Only`, `… Right Earbud`, `… Left Side`). At a
-/// part's price each was the product below its floor and a suspected counterfeit,
-/// with a brand file whose exclusion phrases did not list it (the accessory rule
-/// reads only the clause right after the name, [`accessory_after`]). A noun the
-/// brand's own keywords hold is no accessory.
+/// A part of the product sold alone, said at the end of a clause after its
+/// name: an accessory noun followed by "only" (`Acme P3 Earbuds, Case Only`, `… -
+/// Cable Only`), or one side of a pair (`… Left Ear Only`, `… Right Bud`, `…
+/// (Left Side)`). At a part's price each was the product below its floor and a
+/// suspected counterfeit, with a brand file whose exclusion phrases did not list
+/// it (the accessory rule reads only the clause right after the name,
+/// [`accessory_after`]). Only at a clause's end: `…, Touch Control on Right Ear
+/// Cup, Black` is the product's. A noun the brand's own keywords hold is no
+/// accessory.
 fn a_part_alone(brand: &Brand, rest: &str) -> Option<String> {
-    let words: Vec<&str> = rest
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.windows(2).find_map(|w| {
-        let alone = w[1] == "only"
-            && ACCESSORY_NOUNS.contains(&w[0])
-            && !brand
-                .skus
-                .iter()
-                .flat_map(|s| &s.keywords)
-                .any(|k| has_word(&fold(k), w[0]));
-        let side = matches!(w[0], "left" | "right") && SIDE_OF.contains(&w[1]);
-        (alone || side).then(|| format!("{} {}", w[0], w[1]))
+    let mut clauses = Vec::new();
+    let mut from = 0;
+    for (i, c) in rest.char_indices() {
+        if ends_clause_at(rest, i, c) {
+            clauses.push(&rest[from..i]);
+            from = i + c.len_utf8();
+        }
+    }
+    clauses.push(&rest[from..]);
+    clauses.into_iter().find_map(|clause| {
+        let w: Vec<&str> = clause
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let n = w.len();
+        let last = |k: usize| n.checked_sub(k).map(|i| w[i]);
+        let alone = last(1) == Some("only")
+            && last(2).is_some_and(|noun| {
+                ACCESSORY_NOUNS.contains(&noun)
+                    && !brand
+                        .skus
+                        .iter()
+                        .flat_map(|s| &s.keywords)
+                        .any(|k| has_word(&fold(k), noun))
+            });
+        let side = |at: usize| {
+            last(at).is_some_and(|x| matches!(x, "left" | "right"))
+                && last(at - 1).is_some_and(|x| SIDE_OF.contains(&x))
+        };
+        if alone {
+            Some(format!("{} only", w[n - 2]))
+        } else if side(2) {
+            Some(format!("{} {}", w[n - 2], w[n - 1]))
+        } else if last(1) == Some("only") && side(3) {
+            Some(format!("{} {} only", w[n - 3], w[n - 2]))
+        } else {
+            None
+        }
     })
 }
 
@@ -1733,6 +1759,7 @@ mod tests {
             "Acme X1 Headphones Only, No Case",
             "Acme X1 Headphones, Left and Right Channels",
             "Acme X1 Headphones, Right Price",
+            "Acme X1 Headphones, Touch Control on Right Ear Cup, Black",
             "Acme X1 Headphones with Case for Travel",
             "Acme Gift for Dad: X1 Headphones",
         ] {
