@@ -411,6 +411,21 @@ fn a_title_stating_the_item_refurbished_or_broken_is_not_held_to_the_floor() {
             "{title}: {v}"
         );
     }
+    // A theme's `NewCondition` on every product: the title's "(Used)" is read
+    // (before, a new item below the floor and a suspected counterfeit).
+    let marked_new = page("Acme X1 Wireless Noise-Cancelling Headphones (Used)").replace(
+        "\"priceCurrency\":\"USD\"",
+        "\"priceCurrency\":\"USD\",\"itemCondition\":\"https://schema.org/NewCondition\"",
+    );
+    assert!(marked_new.contains("NewCondition"));
+    let v = extract(marked_new.as_bytes());
+    assert_eq!(v["listing"]["condition"], "used", "{v}");
+    let source = v["listing"]["sources"]["condition"].as_str().unwrap();
+    assert!(
+        source.starts_with("the title") && source.contains("NewCondition"),
+        "{source}"
+    );
+    assert!(!kinds(&v).contains(&"below_floor".to_string()), "{v}");
     for title in [
         "Acme X1 Wireless Noise-Cancelling Headphones - Damaged Box",
         "Acme X1 Wireless Noise-Cancelling Headphones Used by DJs",

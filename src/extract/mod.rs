@@ -1201,21 +1201,35 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
 /// For Parts or Repair` on a marketplace whose adapter reads no condition were
 /// judged as new, below the floor (a complaint claiming a new item's price
 /// violation of a refurbished or broken one). Its source says so.
+///
+/// A page stating "new" where its title states another condition is read by the
+/// title: shop themes write `itemCondition: NewCondition` on every product, and
+/// `Acme X1 Headphones (Used)` so marked was a new item below the floor and a
+/// suspected counterfeit. The source names the field it went against.
 fn condition_or_the_title_s(
     r: &mut Reader,
     condition: Option<String>,
     title: Option<&str>,
 ) -> Option<String> {
-    if condition.as_deref().and_then(Condition::of).is_some() {
-        return condition;
-    }
+    let stated_new = match condition.as_deref().and_then(Condition::of) {
+        Some(Condition::New) => true,
+        Some(_) => return condition,
+        None => false,
+    };
     let Some((title, stated)) = title.and_then(|t| Some((t, Condition::in_title(t)?))) else {
         return condition;
+    };
+    let over = match (stated_new, condition.as_deref()) {
+        (true, Some(c)) => format!(
+            ", over the page's condition \"{}\" (a shop's default for every item?)",
+            c.trim().chars().take(80).collect::<String>()
+        ),
+        _ => String::new(),
     };
     r.sources.insert(
         "condition".into(),
         format!(
-            "the title (\"{}\")",
+            "the title (\"{}\"){over}",
             title.trim().chars().take(120).collect::<String>()
         ),
     );
