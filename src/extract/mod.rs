@@ -1202,17 +1202,25 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
 /// judged as new, below the floor (a complaint claiming a new item's price
 /// violation of a refurbished or broken one). Its source says so.
 ///
-/// A page stating "new" where its title states another condition is read by the
-/// title: shop themes write `itemCondition: NewCondition` on every product, and
-/// `Acme X1 Headphones (Used)` so marked was a new item below the floor and a
-/// suspected counterfeit. The source names the field it went against.
+/// A page whose structured data states "new" where its title states another
+/// condition is read by the title: shop themes write `itemCondition:
+/// NewCondition` on every product, and `Acme X1 Headphones (Used)` so marked was a
+/// new item below the floor and a suspected counterfeit. The source names the
+/// value it went against.
 fn condition_or_the_title_s(
     r: &mut Reader,
     condition: Option<String>,
     title: Option<&str>,
 ) -> Option<String> {
+    // Only structured data's "new" gives way: a marketplace's own condition box,
+    // read by the adapter's selector, is the seller's stated choice (a "Like New"
+    // title under eBay's or Amazon's "New" is held to the floor, as before).
+    let from_markup = r
+        .sources
+        .get("condition")
+        .is_some_and(|s| !s.starts_with("selector"));
     let stated_new = match condition.as_deref().and_then(Condition::of) {
-        Some(Condition::New) => true,
+        Some(Condition::New) if from_markup => true,
         Some(_) => return condition,
         None => false,
     };
