@@ -920,6 +920,84 @@ fn by_keywords<'b>(brand: &'b Brand, title: &str) -> Option<KeywordMatch<'b>> {
     })
 }
 
+/// Words that, written right after a model's code, make it another model of the
+/// maker's line: `Acme X1 Pro Headphones`, `X1 Mini`, `X1 Gen 2`, `X1 II`.
+const MODEL_VARIANTS: &[&str] = &[
+    "pro",
+    "mini",
+    "lite",
+    "max",
+    "plus",
+    "ultra",
+    "air",
+    "neo",
+    "se",
+    "xl",
+    "nano",
+    "gen",
+    "generation",
+    "ii",
+    "iii",
+    "iv",
+    "mk2",
+    "mkii",
+    "mk3",
+    "mkiii",
+    "2nd",
+    "3rd",
+];
+
+/// The other model folded `title` names where it writes a model code of keyword
+/// `phrase` (a word of letters and digits, such as `x1`) followed by a word of
+/// [`MODEL_VARIANTS`] (or a `+` joined to it) that neither `sku`'s name nor its
+/// keywords hold: `acme x1 pro headphones` names `x1 pro`. A keyword's words may
+/// stand anywhere in a title, so "x1 headphones" matched `Acme X1 Mini Headphones`
+/// at 150, and a model the brand file does not list was held to the X1's floor of
+/// 199.00: below the floor, a finding naming the wrong product (as `Acme X12
+/// Headphones` never was). `X1 Gen 1` is the model itself; `X1 Pro-Grade` a word
+/// of praise.
+fn another_model(sku: &crate::config::Sku, phrase: &str, title: &str) -> Option<String> {
+    let own: Vec<String> = std::iter::once(&sku.name)
+        .chain(&sku.keywords)
+        .flat_map(|t| {
+            fold(t)
+                .split(|c: char| !c.is_alphanumeric())
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let alnum = |c: char| c.is_ascii_alphanumeric();
+    let codes = fold(phrase);
+    let codes = codes.split(' ').filter(|w| {
+        w.chars().all(alnum)
+            && w.contains(|c: char| c.is_ascii_digit())
+            && w.contains(|c: char| c.is_ascii_alphabetic())
+    });
+    for f in codes.flat_map(word_forms) {
+        for at in word_at(title, &f) {
+            let (shown, rest) = title[at..].split_at(f.len());
+            if let Some(after) = rest.strip_prefix('+')
+                && !after.starts_with(alnum)
+                && !own.iter().any(|w| w == "plus")
+            {
+                return Some(format!("{shown}+"));
+            }
+            let Some(next) = rest.strip_prefix([' ', '-']) else {
+                continue;
+            };
+            let word = &next[..next.find(|c: char| !alnum(c)).unwrap_or(next.len())];
+            let then = next[word.len()..].trim_start_matches([' ', '-', '(']);
+            let praise = next[word.len()..].starts_with('-') && then.starts_with(alnum);
+            let first = matches!(word, "gen" | "generation") && then.starts_with('1');
+            if MODEL_VARIANTS.contains(&word) && !own.iter().any(|w| w == word) && !praise && !first
+            {
+                return Some(format!("{shown} {word}"));
+            }
+        }
+    }
+    None
+}
+
 /// Where folded `title` writes product code `code` (an MPN or a GTIN) as a word of
 /// its own, ending there. An MPN may be written with or without its separators
 /// (`ACX1-BLK`, `ACX1BLK`, `ACX1 BLK`), not as part of a longer code (`ACX1-BLK2`);
@@ -1371,6 +1449,14 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         });
     }
     if let Some(m) = by_keywords(brand, &title) {
+        if let Some(model) = another_model(m.sku, m.phrase, &title) {
+            return none(format!(
+                "the title names \"{model}\", a model the brand file does not list \
+                 ({} is named by \"{}\"): another model is not held to its floor; \
+                 list it as a SKU of its own to judge it",
+                m.sku.id, m.phrase
+            ));
+        }
         let also = m.also.map_or(String::new(), |(other, o)| {
             format!(" (the title also names {} by \"{o}\")", other.id)
         });
@@ -2094,6 +2180,52 @@ mod tests {
         assert_eq!(word_forms("headphones"), ["headphones", "headphone"]);
         assert_eq!(word_forms("wireless"), ["wireless"]);
         assert_eq!(word_forms("耳机"), ["耳机"]);
+    }
+
+    #[test]
+    fn a_model_s_code_with_a_variant_word_is_another_model() {
+        let mut b = brand();
+        let m = |b: &Brand, t: &str| match_sku(b, &listing(t, None));
+        for (title, named) in [
+            ("Acme X1 Pro Headphones", "x1 pro"),
+            ("Acme X1 Mini Wireless Headphones", "x1 mini"),
+            ("Acme X1-Lite Headphones", "x1 lite"),
+            ("Acme X1+ Headphones", "x1+"),
+            ("Acme X1 Gen 2 Headphones", "x1 gen"),
+            ("ACME X 1 II Headphones", "x 1 ii"),
+            ("Acme P3 Max Earbuds", "p3 max"),
+        ] {
+            let got = m(&b, title);
+            assert_eq!(got.sku, None, "{title}");
+            assert!(
+                got.reason.contains(&format!("\"{named}\"")),
+                "{title}: {}",
+                got.reason
+            );
+        }
+        // The model itself, praise, a bundle, and what comes after the noun.
+        for title in [
+            "Acme X1 Headphones",
+            "Acme X1 Gen 1 Headphones",
+            "Acme X1 Pro-Grade Wireless Headphones",
+            "Acme X1 Headphones Pro Sound",
+            "Acme X1 Wireless Headphones + Free Case",
+        ] {
+            assert_eq!(m(&b, title).sku.as_deref(), Some("ACME-X1"), "{title}");
+        }
+        // A variant the SKU's own name holds, and a variant listed as a SKU.
+        b.skus[0].name = "Acme X1 Pro Wireless Headphones".into();
+        assert_eq!(
+            m(&b, "Acme X1 Pro Headphones").sku.as_deref(),
+            Some("ACME-X1")
+        );
+        b.skus[0].name = "Acme X1 Wireless Headphones".into();
+        let mut mini = b.skus[0].clone();
+        mini.id = "ACME-X1-MINI".into();
+        mini.keywords = vec!["x1 mini headphones".into()];
+        b.skus.push(mini);
+        let got = m(&b, "Acme X1 Mini Headphones");
+        assert_eq!(got.sku.as_deref(), Some("ACME-X1-MINI"), "{}", got.reason);
     }
 
     #[test]
