@@ -696,6 +696,13 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
     named_for.or_else(|| for_the_product(brand, title)).or_else(|| {
         let m = by_keywords(brand, title)?;
         if let Some(thing) = accessory_after(brand, title, m.end) {
+            let noun = thing.rsplit(' ').next().unwrap_or(&thing);
+            if NOT_THE_ITEM.contains(&noun) || noun == "card" {
+                return Some(format!(
+                    "title names {} \"{}\", then \"{thing}\" after it: a picture of the product, a voucher or a service for it, not the product",
+                    brand.name, m.phrase
+                ));
+            }
             return Some(format!(
                 "title names {} \"{}\", then \"{thing}\" after it: an accessory for the product, not the product",
                 brand.name, m.phrase
@@ -1150,6 +1157,34 @@ const ACCESSORY_NOUNS_CJK: &[&str] = &[
     "充電ケーブル",
 ];
 
+/// Nouns that, right after the product's name, sell something else than the
+/// product and no accessory either: a picture of it, a voucher, a service for it
+/// (`Acme X1 Headphones Poster`, `… Photo`, `… Gift Card`, `… Warranty
+/// Extension`, `… Protection Plan`, `… Rental`). At 30 each was the headphones
+/// below their floor and a suspected counterfeit. `card` is read only after
+/// `gift` (`… Card Slot` is the speaker's).
+const NOT_THE_ITEM: &[&str] = &[
+    "photo",
+    "photos",
+    "photograph",
+    "picture",
+    "pictures",
+    "poster",
+    "posters",
+    "wallpaper",
+    "voucher",
+    "vouchers",
+    "coupon",
+    "coupons",
+    "giftcard",
+    "warranty",
+    "plan",
+    "insurance",
+    "rental",
+    "subscription",
+    "service",
+];
+
 /// Words that describe such a thing between the product's name and its noun
 /// (colours too, [`COLOURS`]).
 const ACCESSORY_MODIFIERS: &[&str] = &[
@@ -1196,6 +1231,11 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     "quick",
     "start",
     "setup",
+    // `… Gift Card`, `… Extended Warranty`, `… Protection Plan`, `… Repair Service`
+    // ([`NOT_THE_ITEM`]).
+    "gift",
+    "extended",
+    "protection",
 ];
 
 /// Words that, right after a noun above, say it is the product's feature, not a
@@ -1267,7 +1307,10 @@ fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
     let mut said: Vec<&str> = Vec::new();
     let noun = loop {
         let w = words.next()?;
-        if ACCESSORY_NOUNS.contains(&w) {
+        if ACCESSORY_NOUNS.contains(&w)
+            || NOT_THE_ITEM.contains(&w)
+            || (w == "card" && said.last() == Some(&"gift"))
+        {
             said.push(w);
             break w;
         }
@@ -1790,6 +1833,41 @@ mod tests {
         own.skus[2].keywords.push("p3 charging case".into());
         let m = match_sku(&own, &listing("Acme P3 Earbuds Charging Case", None));
         assert_eq!(m.sku.as_deref(), Some("ACME-P3"), "{}", m.reason);
+    }
+
+    /// A picture of the product, a voucher or a service for it, sold after its name.
+    #[test]
+    fn a_picture_voucher_or_service_named_after_the_product_is_none() {
+        let b = brand();
+        for title in [
+            "Acme X1 Headphones Poster",
+            "Acme X1 Headphones Photo",
+            "Acme X1 Headphones Gift Card",
+            "Acme X1 Headphones Coupon",
+            "Acme X1 Headphones Warranty Extension",
+            "Acme X1 Headphones Extended Warranty",
+            "Acme S2 Speaker Protection Plan",
+            "Acme X1 Headphones Rental",
+            "Acme X1 Headphones Repair Service",
+        ] {
+            let m = match_sku(&b, &listing(title, None));
+            assert_eq!(m.sku, None, "{title}");
+            assert!(
+                m.reason.contains("a voucher or a service"),
+                "{title}: {}",
+                m.reason
+            );
+        }
+        for title in [
+            "Acme X1 Headphones with 2 Year Warranty",
+            "Acme X1 Headphones Gift Box",
+            "Acme S2 Speaker Card Slot",
+            "Acme X1 Headphones Extended Battery Life",
+            "Acme X1 Headphones, Photo Shows Actual Item",
+            "Acme X1 Headphones Warranty Included",
+        ] {
+            the_product(&b, title);
+        }
     }
 
     /// Parts and the things in a product's box, sold after its name: at 19.99
