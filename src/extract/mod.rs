@@ -235,6 +235,23 @@ const DAMAGED_WORDS: &[&str] = &[
     "scratch & dent",
     "spares or repair",
     "spares or repairs",
+    // A fault described, not named (`… No Power`, `… Won't Charge`, `… Untested`,
+    // `… Cracked` at 150 were held to a new item's floor of 199.00).
+    "no power",
+    "not turning on",
+    "not powering on",
+    "does not turn on",
+    "doesn't turn on",
+    "won't turn on",
+    "wont turn on",
+    "won't charge",
+    "wont charge",
+    "not charging",
+    "dead battery",
+    "needs repair",
+    "for repair",
+    "untested",
+    "cracked",
 ];
 
 /// Condition words of a refurbished item ([`Condition::of`]).
@@ -311,6 +328,9 @@ const USED_WORDS: &[&str] = &[
     "cosmetic damage",
     "cosmetic blemish",
     "cosmetic blemishes",
+    "preloved",
+    "pre-loved",
+    "pre loved",
 ];
 
 /// A used item described, not named (`… Excellent Condition`, `… Tested
@@ -377,7 +397,8 @@ impl Condition {
     /// of these is `None`, and the listing is judged as new, as before conditions
     /// were read.
     pub fn of(text: &str) -> Option<Condition> {
-        let t = text.to_lowercase();
+        // A typographic apostrophe is read as the plain one (`Won’t Charge`).
+        let t = text.to_lowercase().replace('\u{2019}', "'");
         let t = t.rsplit('/').next().unwrap_or(&t);
         let has = |words: &[&str]| {
             words.iter().any(|w| {
@@ -430,12 +451,20 @@ impl Condition {
         // title's end).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(
-                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
+                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|damaged|broken|cracked|faulty|defective)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
             )
             .expect("a valid pattern")
         });
+        // "As is" set apart at a clause's end (`… Headphones As Is`, `… - AS IS, Read`):
+        // sold with its faults. Not "as is shown".
+        static AS_IS_APART: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"\bas[\s-]is\s*(?:[)\]|,;:–—!-]|$)").expect("a valid pattern")
+        });
         let t = title.to_lowercase().replace('/', " ");
         let t = NOT_A_CONDITION.replace_all(&t, " ");
+        if AS_IS_APART.is_match(&t) {
+            return Some(Condition::Damaged);
+        }
         let t = if USED_APART.is_match(&t) {
             t
         } else {
@@ -2348,6 +2377,25 @@ mod tests {
             ("Acme X1 Headphones Brand New, Minor Scratches on Box", None),
             ("Acme X1 Headphones, Scratch-Resistant", None),
             ("Acme X1 Headphones Minor Scratches on Box", None),
+            // Faults described, sold as is, second-hand in other words.
+            ("Acme X1 Headphones - No Power", Some(Damaged)),
+            ("Acme X1 Headphones Not Turning On", Some(Damaged)),
+            ("Acme X1 Headphones Won't Charge", Some(Damaged)),
+            ("Acme X1 Headphones Doesn\u{2019}t Turn On", Some(Damaged)),
+            ("Acme X1 Headphones Untested", Some(Damaged)),
+            ("Acme X1 Headphones Cracked Headband", Some(Damaged)),
+            ("Acme X1 Headphones As Is", Some(Damaged)),
+            (
+                "Acme X1 Headphones - AS IS, Read Description",
+                Some(Damaged),
+            ),
+            ("Acme X1 Headphones Preloved", Some(Used)),
+            ("Acme X1 Headphones Pre-Loved", Some(Used)),
+            ("Acme X1 Headphones, Sound as Is Meant to Be", None),
+            ("Acme X1 Headphones Not Damaged", None),
+            ("Acme X1 Headphones, Never Broken, Never Cracked", None),
+            ("Acme X1 Headphones Crack-Free Sound", None),
+            ("Acme X1 Headphones Tested, Powers On", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
