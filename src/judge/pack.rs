@@ -65,6 +65,8 @@ static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
         \b(?:pack|set|lot|bundle|box|case)\s+of\s+(\d{1,3})\b
+        | \b(?:pack|set|lot|bundle)\s+of\s+(two|three|four|five|six|seven|eight|nine|ten|twelve)\b
+        | \b(two|three|four|five|six|seven|eight|nine|ten|twelve)\s*-?\s*(?:pack|pk|count|pcs|pieces|units)\b
         | \b(?:wholesale|bulk|job)\s+lot\s+(\d{1,3})\b
         | \b(\d{1,3})\s*-?\s*(?:pack|pk|count|pcs|pieces|units|stück|stk|pièces|piezas|unidades|pezzi)\b
         | \b(\d{1,3})\s*er\s*-?\s*(?:pack|packung|set)\b
@@ -81,6 +83,15 @@ static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("pack phrases are a valid pattern")
 });
+
+/// A count written as an English word (`Two Pack`, `Set of Three`).
+fn number_word(w: &str) -> Option<u32> {
+    let words = [
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    ];
+    let at = words.iter().position(|x| *x == w)?;
+    u32::try_from(at).ok().map(|n| n + 2)
+}
 
 /// Words that, before a pack phrase in its clause, make it something that comes
 /// with the item ("with 3 Pack Ear Tips"), not the item counted.
@@ -132,7 +143,11 @@ pub fn pack_in(title: &str, brand: &[String]) -> Option<Pack> {
     for m in PHRASES.captures_iter(title) {
         let whole = m.get(0)?;
         let count = match (1..m.len()).find_map(|i| m.get(i)) {
-            Some(n) => n.as_str().parse::<u32>().ok()?,
+            Some(n) => n
+                .as_str()
+                .parse::<u32>()
+                .ok()
+                .or_else(|| number_word(n.as_str()))?,
             None => 2,
         };
         if !(2..=MOST).contains(&count) || !of_the_item(title, whole.start(), whole.end(), brand) {
@@ -285,6 +300,11 @@ mod tests {
             // eBay's resellers; a bare "Lot 45" may be an auction's lot number.
             ("Wholesale Lot 10 Acme P3 Earbuds", 10),
             ("Bulk Lot 5 Acme P3 Earbuds", 5),
+            // Counts written as words.
+            ("Acme S2 Speaker Two Pack", 2),
+            ("Acme S2 Speaker Three-Pack", 3),
+            ("Acme P3 Earbuds, Set of Two", 2),
+            ("Acme P3 Earbuds (Pack of Four)", 4),
         ] {
             assert_eq!(count(title), Some(n), "{title}");
         }
@@ -313,6 +333,9 @@ mod tests {
             "Acme X1 Kopfhörer mit 2er-Pack Polster",
             "艾克米X1耳机 送2件装耳塞",
             "Acme P3 Earbuds 2-Pack (Pack of 3)",
+            "Acme X1 Headphones with Two Pack Ear Tips",
+            "Acme P3 Earbuds Two Pack Ear Tips",
+            "Acme X1 Headphones, One Pack",
             "Acme X1 Headphones, 2 Pack Ear Cushions",
             "Acme X1 Headphones 2 Pack Black Ear Tips",
             "Acme X1 Headphones 3 Pack Black and White Foam Tips",
