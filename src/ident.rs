@@ -72,6 +72,63 @@ pub fn name_skeleton(name: &str) -> String {
     skeleton(&normalize_seller(name))
 }
 
+/// Words an impersonator dresses a distributor's name in: a claim of office, a
+/// region, a company form ([`imitates`]).
+const DRESSING: &[&str] = &[
+    "official",
+    "authorized",
+    "authorised",
+    "dealer",
+    "reseller",
+    "distributor",
+    "seller",
+    "outlet",
+    "direct",
+    "company",
+    "corporation",
+    "corp",
+    "limited",
+    "gmbh",
+    "us",
+    "usa",
+    "uk",
+    "eu",
+    "global",
+    "international",
+];
+
+/// Does seller name `shown` look like `name` (a distributor's name, alias or
+/// account id)? Their [`name_skeleton`]s are equal, or are once the words of
+/// [`DRESSING`] are taken from the ends of `shown`: `Northwind Audio - Authorized
+/// Dealer`, `Northwind Audio Official`, `Northwind Audio (US)` from an unknown
+/// shop were an unauthorised seller with no impersonation signal. Only `shown` is
+/// undressed: a distributor named `Audio Outlet` is not imitated by `Audio`.
+pub fn imitates(shown: &str, name: &str) -> bool {
+    let want = name_skeleton(name);
+    if want.is_empty() {
+        return false;
+    }
+    if name_skeleton(shown) == want {
+        return true;
+    }
+    let folded = fold(shown);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let dressed = |w: &&&str| DRESSING.contains(*w);
+    let lead = words.iter().take_while(dressed).count();
+    let trail = words.iter().rev().take_while(dressed).count();
+    // Each way of taking dressing off the ends, a word left.
+    (0..=lead).any(|i| {
+        (0..=trail).any(|j| {
+            i + j < words.len()
+                && (i, j) != (0, 0)
+                && name_skeleton(&words[i..words.len() - j].join(" ")) == want
+        })
+    })
+}
+
 /// A seller name reduced to what identifies it: folded, punctuation dropped, and the
 /// shop-type suffixes marketplaces add ("Official Store", "旗舰店") removed.
 pub fn normalize_seller(name: &str) -> String {
@@ -197,6 +254,35 @@ pub fn seller_key(seller_id: Option<&str>, seller_name: Option<&str>) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_dressed_as_a_distributor_s_imitates_it() {
+        for shown in [
+            "Northwind Audio",
+            "Northwind Audio - Authorized Dealer",
+            "Northwind Audio Official",
+            "Official Northwind Audio Store",
+            "Northwind Audio (US)",
+            "Northwind Audio EU",
+            "Northwind Audio Company",
+            "Northwind Audio Outlet",
+            "Nоrthwind Аudio Official",
+        ] {
+            assert!(imitates(shown, "Northwind Audio"), "{shown}");
+        }
+        for shown in [
+            "Northwind Sound",
+            "Audio Official",
+            "Official",
+            "Northwind Audio Repairs",
+            "Southwind Audio Official",
+        ] {
+            assert!(!imitates(shown, "Northwind Audio"), "{shown}");
+        }
+        // Only the shown name is undressed.
+        assert!(!imitates("Audio", "Audio Outlet"));
+        assert!(imitates("Audio Outlet Official", "Audio Outlet"));
+    }
 
     #[test]
     fn trade_mark_signs_and_invisible_characters_fold_away() {

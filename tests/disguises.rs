@@ -104,8 +104,18 @@ fn a_distributors_name_under_another_id_is_an_impersonator() {
     c.sellers[nw].id = "nwaudio-outlet".into();
     c.sellers[bb].id = "n0rthwind_audio".into();
     c.sellers[bb].name = "n0rthwind_аudiо".into();
-    for (ix, site) in [(nw, Site::Shopusa), (bb, Site::Bidbay)] {
-        let (_, path, body) = page_of(&c, ix);
+    impersonates(&c, [(nw, Site::Shopusa), (bb, Site::Bidbay)]);
+    // The name dressed as an authorised dealer's, an office's or a region's.
+    c.sellers[nw].name = "Northwind Audio - Authorized Dealer".into();
+    c.sellers[bb].name = "Northwind Audio (US)".into();
+    impersonates(&c, [(nw, Site::Shopusa), (bb, Site::Bidbay)]);
+}
+
+/// Each of `shops` (a seller's index, its site) is an unauthorised seller and an
+/// impersonator of Northwind Audio.
+fn impersonates(c: &Catalog, shops: [(usize, Site); 2]) {
+    for (ix, site) in shops {
+        let (_, path, body) = page_of(c, ix);
         let v = demo_extract(site, &path, &body);
         let verdict = &v["verdict"];
         assert!(verdict["authorized_seller"].is_null(), "{site:?}: {v:#}");

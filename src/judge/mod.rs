@@ -165,15 +165,15 @@ enum Identity<'a> {
 
 fn identify<'a>(brand: &'a Brand, l: &Listing) -> Identity<'a> {
     let looks_like = || {
-        let name = crate::ident::name_skeleton(l.seller.name.as_deref()?);
-        if name.is_empty() {
+        let shown = l.seller.name.as_deref()?;
+        if crate::ident::name_skeleton(shown).is_empty() {
             return None;
         }
         brand.sellers.iter().find(|s| {
             std::iter::once(&s.name)
                 .chain(s.aliases.iter())
                 .chain(s.accounts.iter().map(|a| &a.id))
-                .any(|n| crate::ident::name_skeleton(n) == name)
+                .any(|n| crate::ident::imitates(shown, n))
         })
     };
     match l
