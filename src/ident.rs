@@ -105,12 +105,14 @@ const DRESSING: &[&str] = &[
 /// undressed: a distributor named `Audio Outlet` is not imitated by `Audio`.
 pub fn imitates(shown: &str, name: &str) -> bool {
     let want = name_skeleton(name);
-    if want.is_empty() {
-        return false;
-    }
-    if name_skeleton(shown) == want {
-        return true;
-    }
+    !want.is_empty() && name_forms(shown).contains(&want)
+}
+
+/// The [`name_skeleton`]s seller name `shown` may imitate a name by ([`imitates`]):
+/// its own first, then each way of taking [`DRESSING`] words off its ends (a word
+/// left). Computed once per listing, compared with every distributor's names.
+pub fn name_forms(shown: &str) -> Vec<String> {
+    let mut forms = vec![name_skeleton(shown)];
     let folded = fold(shown);
     let words: Vec<&str> = folded
         .split(|c: char| !c.is_alphanumeric())
@@ -119,14 +121,14 @@ pub fn imitates(shown: &str, name: &str) -> bool {
     let dressed = |w: &&&str| DRESSING.contains(*w);
     let lead = words.iter().take_while(dressed).count();
     let trail = words.iter().rev().take_while(dressed).count();
-    // Each way of taking dressing off the ends, a word left.
-    (0..=lead).any(|i| {
-        (0..=trail).any(|j| {
-            i + j < words.len()
-                && (i, j) != (0, 0)
-                && name_skeleton(&words[i..words.len() - j].join(" ")) == want
-        })
-    })
+    for i in 0..=lead {
+        for j in 0..=trail {
+            if i + j < words.len() && (i, j) != (0, 0) {
+                forms.push(name_skeleton(&words[i..words.len() - j].join(" ")));
+            }
+        }
+    }
+    forms
 }
 
 /// A seller name reduced to what identifies it: folded, punctuation dropped, and the

@@ -165,15 +165,16 @@ enum Identity<'a> {
 
 fn identify<'a>(brand: &'a Brand, l: &Listing) -> Identity<'a> {
     let looks_like = || {
-        let shown = l.seller.name.as_deref()?;
-        if crate::ident::name_skeleton(shown).is_empty() {
+        let forms = crate::ident::name_forms(l.seller.name.as_deref()?);
+        if forms.first().is_none_or(String::is_empty) {
             return None;
         }
         brand.sellers.iter().find(|s| {
             std::iter::once(&s.name)
                 .chain(s.aliases.iter())
                 .chain(s.accounts.iter().map(|a| &a.id))
-                .any(|n| crate::ident::imitates(shown, n))
+                .map(|n| crate::ident::name_skeleton(n))
+                .any(|n| !n.is_empty() && forms.contains(&n))
         })
     };
     match l
