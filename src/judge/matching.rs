@@ -226,6 +226,12 @@ const NOT_OF_THE_ITEM_AFTER: &[&str] = &[
 /// Does the text right after a counterfeit word say it of something other than the
 /// item ([`NOT_OF_THE_ITEM_AFTER`])?
 fn describes(after: &str) -> bool {
+    // `Replica-Free Guarantee`, `fake-free`: the word denied by a suffix joined to
+    // it (a sworn ground "title contains \"replica\"" before). Not `Replica Free
+    // Shipping`, a counterfeit's title.
+    let free = after
+        .strip_prefix("-free")
+        .is_some_and(|r| !r.starts_with(char::is_alphanumeric));
     // The next word, joined by spaces or a hyphen only: `Fake, Leather Case` is
     // the item called fake.
     let rest = after.trim_start_matches([' ', '-']);
@@ -233,7 +239,7 @@ fn describes(after: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .next()
         .unwrap_or_default();
-    NOT_OF_THE_ITEM_AFTER.contains(&word)
+    free || NOT_OF_THE_ITEM_AFTER.contains(&word)
 }
 
 /// Words saying a title's item is made for another product: "Ear Cushions for Acme
@@ -2427,6 +2433,8 @@ mod tests {
             "acme x1 headphones, fake leather headband",
             "acme s2 speaker, 1:1 stereo pairing",
             "acme x1 headphones (authentic, 1:1 warranty exchange)",
+            "acme x1 headphones, replica-free guarantee",
+            "acme x1 headphones 100% fake-free",
         ] {
             for word in ["fake", "replica", "contrefaçon", "高仿", "仿品", "1:1"] {
                 assert!(!calls_it(title, word), "{title} / {word}");
@@ -2441,6 +2449,8 @@ mod tests {
             ("acme x1 no box, replica", "replica"),
             ("acme x1 headphones fake, leather case", "fake"),
             ("acme x1 headphones 1:1 copy", "1:1"),
+            ("acme x1 headphones replica free shipping", "replica"),
+            ("acme x1 headphones replica-freeship", "replica"),
         ] {
             assert!(calls_it(title, word), "{title} / {word}");
         }
