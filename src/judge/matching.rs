@@ -155,6 +155,15 @@ const DENIALS: &[&str] = &[
     "avoid",
     "say no to",
     "anti",
+    // A guarantee against the word: `Refund if Fake`, `Pay 10x if Fake`, `If It's
+    // Fake, Full Refund`, `Without Replica`.
+    "if",
+    "if it is",
+    "if its",
+    "if it s",
+    "without",
+    "free of",
+    "free from",
 ];
 
 /// The same in Chinese and Japanese, written right before the word.
@@ -193,7 +202,13 @@ pub(super) fn calls_it(title: &str, word: &str) -> bool {
     plurals
         .iter()
         .take(if word.is_ascii() { 3 } else { 1 })
-        .any(|w| word_at(title, w).any(|at| !denied(at) && !describes(&title[at + w.len()..])))
+        .any(|w| {
+            word_at(title, w).any(|at| {
+                let after = &title[at + w.len()..];
+                // A question (`Fake? 10x Money Back`) claims nothing.
+                !denied(at) && !describes(after) && !after.starts_with(['?', '？'])
+            })
+        })
 }
 
 /// Words after a counterfeit word that make it say something else: a material
@@ -221,6 +236,8 @@ const NOT_OF_THE_ITEM_AFTER: &[&str] = &[
     "replacement",
     "warranty",
     "copy-protection",
+    // A warning to buyers: `Fakes Beware`.
+    "beware",
 ];
 
 /// Does the text right after a counterfeit word say it of something other than the
@@ -2435,6 +2452,12 @@ mod tests {
             "acme x1 headphones (authentic, 1:1 warranty exchange)",
             "acme x1 headphones, replica-free guarantee",
             "acme x1 headphones 100% fake-free",
+            "acme x1 headphones, if fake full refund",
+            "acme x1 headphones - fake? 10x money back",
+            "acme x1 headphones genuine (pay 10x if fake)",
+            "acme x1 headphones refund if it's fake",
+            "acme x1 headphones fakes beware",
+            "acme x1 headphones without replica",
         ] {
             for word in ["fake", "replica", "contrefaçon", "高仿", "仿品", "1:1"] {
                 assert!(!calls_it(title, word), "{title} / {word}");
@@ -2451,6 +2474,11 @@ mod tests {
             ("acme x1 headphones 1:1 copy", "1:1"),
             ("acme x1 headphones replica free shipping", "replica"),
             ("acme x1 headphones replica-freeship", "replica"),
+            (
+                "acme x1 headphones replica, full refund if not satisfied",
+                "replica",
+            ),
+            ("acme x1 headphones fake - money back guarantee", "fake"),
         ] {
             assert!(calls_it(title, word), "{title} / {word}");
         }
