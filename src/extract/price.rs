@@ -1257,6 +1257,13 @@ const FREE_SHIPPING: &[&str] = &[
 /// ([`FREE_SHIPPING`]), a colon allowed after the word (`$249.99 Shipping: Free`,
 /// eBay's line, refused as "only shipping costs")?
 fn no_shipping_cost_after(after: &str) -> bool {
+    // `$249.99 + shipping`, `EUR 249,99 + Versand`: shipping added to the price,
+    // its cost not named (no amount stands between the plus and the word). Read
+    // as the price's shipping word, the box "held only shipping costs" and the
+    // listing went unchecked.
+    if after.trim_start().starts_with('+') {
+        return true;
+    }
     let words: String = after.replace([':', '：'], " ");
     let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
     starts_with_word(&words, FREE_SHIPPING)
@@ -7545,9 +7552,21 @@ mod tests {
             ("£249.99 Shipping & taxes calculated at checkout", "GBP"),
             ("$249.99 shipping fee included", "USD"),
             ("$249.99 Shipping included", "USD"),
+            ("$249.99 + shipping", "USD"),
+            ("$249.99 +Shipping", "USD"),
+            ("EUR 249,99 + Versand", "EUR"),
+            ("249,99 € + Versandkosten", "EUR"),
+            ("249,99 € + livraison", "EUR"),
         ] {
             assert_money(text, currency, 24999, currency);
         }
+        // A cost after a plus is still shipping's.
+        assert_reads(
+            "$249.99 + $9.99 shipping",
+            "USD",
+            24999,
+            "shipping costs: 9.99",
+        );
         // A cost still is one: after a colon, the amount is the label's.
         assert_reads(
             "$249.99 Shipping: $5.99",
