@@ -764,7 +764,7 @@ fn field_text(e: ElementRef) -> FieldText {
                 {
                     pieces.push(Piece {
                         text: t,
-                        cents: two_digits(t) && in_cents_element(n),
+                        cents: (two_digits(t) || signed_cents(t).is_some()) && in_cents_element(n),
                         depth: low.min(depth),
                     });
                     low = depth;
@@ -974,6 +974,32 @@ fn two_digits(text: &str) -> bool {
     t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Signs that stand between a whole amount and its cents printed apart
+/// ([`signed_cents`], [`sign_after_amount`]).
+const CENTS_SIGNS: &[char] = &['€', '$', '£', '¥'];
+
+/// Cents printed apart after the currency's sign (`€99` in Cdiscount's
+/// `249<sup>€99</sup>`): the sign and the two digits. Joined as words, the box read
+/// `249 €99`, and the price was 99.00 (a false below-floor finding for 249.99).
+fn signed_cents(text: &str) -> Option<(char, &str)> {
+    let t = text.trim();
+    let sign = t.chars().next().filter(|c| CENTS_SIGNS.contains(c))?;
+    let digits = t[sign.len_utf8()..].trim_start();
+    two_digits(digits).then_some((sign, digits))
+}
+
+/// `out` ending with a whole amount and then a currency's sign (`249 €`, before
+/// cents printed apart as in `249 €<sup>99</sup>`): the text before the sign, and
+/// the sign. Joined as words, the cents were left out (249.00 for 249.99).
+fn sign_after_amount(out: &str) -> Option<(&str, char)> {
+    let sign = out
+        .chars()
+        .next_back()
+        .filter(|c| CENTS_SIGNS.contains(c))?;
+    let amount = out[..out.len() - sign.len_utf8()].trim_end();
+    separator_before_cents(amount).map(|_| (amount, sign))
+}
+
 /// Is text node `n` in an element that prints cents apart from the whole amount:
 /// a superscript (`$149<sup>99</sup>`, as Best Buy, Walmart and Home Depot print
 /// prices), one raised by its inline style (`<span style="vertical-align:0.75ex">`,
@@ -1058,6 +1084,33 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = Piece<'a>>) -> FieldText {
         let Some(first) = words.next() else {
             continue;
         };
+        // Cents after the sign (`249` `€99`), or the sign before the cents (`249 €`
+        // `99`): written `249.99 €`, as the price reading reads a whole amount.
+        let moved_sign = if p.cents {
+            signed_cents(first)
+                .filter(|_| separator_before_cents(&out).is_some())
+                .map(|(sign, digits)| (sign, digits, out.len()))
+                .or_else(|| {
+                    let (amount, sign) = sign_after_amount(&out)?;
+                    two_digits(first).then_some((sign, first, amount.len()))
+                })
+        } else {
+            None
+        };
+        if let Some((sign, digits, amount_end)) = moved_sign {
+            out.truncate(amount_end);
+            let sep = separator_before_cents(&out).unwrap_or('.');
+            out.push(sep);
+            out.push_str(digits);
+            out.push(' ');
+            out.push(sign);
+            for word in words {
+                out.push(' ');
+                out.push_str(word);
+            }
+            depth = u16::MAX;
+            continue;
+        }
         if p.cents
             && let Some(sep) = separator_before_cents(&out)
         {
@@ -2198,6 +2251,18 @@ mod tests {
                 "$ 1,149.99",
             ),
             ("<div class=p>1.149<sup>99</sup> €</div>", "1.149,99 €"),
+            // The sign between the whole amount and its cents (Cdiscount's
+            // `249<sup>€99</sup>`), in the cents or before them.
+            ("<div class=p>249<sup>€99</sup></div>", "249.99 €"),
+            ("<div class=p>1.249<sup>€99</sup></div>", "1.249,99 €"),
+            ("<div class=p>249 €<sup>99</sup></div>", "249.99 €"),
+            (
+                "<div class=p><span>249</span><span>€</span><sup>99</sup></div>",
+                "249.99 €",
+            ),
+            ("<div class=p>249<sup>€99</sup> TTC</div>", "249.99 € TTC"),
+            // A sign after a whole price, then a footnote: apart.
+            ("<div class=p>249,99 €<sup>12</sup></div>", "249,99 € 12"),
             (
                 "<div class=p><span class=currency>$</span><span class=dollars>149</span><span class=cents>99</span></div>",
                 "$ 149.99",
