@@ -99,7 +99,7 @@ const DRESSING: &[&str] = &[
 
 /// Does seller name `shown` look like `name` (a distributor's name, alias or
 /// account id)? Their [`name_skeleton`]s are equal, or are once the words of
-/// [`DRESSING`] are taken from the ends of `shown`: `Northwind Audio - Authorized
+/// `DRESSING` are taken from the ends of `shown`: `Northwind Audio - Authorized
 /// Dealer`, `Northwind Audio Official`, `Northwind Audio (US)` from an unknown
 /// shop were an unauthorised seller with no impersonation signal. Only `shown` is
 /// undressed: a distributor named `Audio Outlet` is not imitated by `Audio`.
@@ -109,7 +109,7 @@ pub fn imitates(shown: &str, name: &str) -> bool {
 }
 
 /// The [`name_skeleton`]s seller name `shown` may imitate a name by ([`imitates`]):
-/// its own first, then each way of taking [`DRESSING`] words off its ends (a word
+/// its own first, then each way of taking `DRESSING` words off its ends (a word
 /// left). Computed once per listing, compared with every distributor's names.
 pub fn name_forms(shown: &str) -> Vec<String> {
     let mut forms = vec![name_skeleton(shown)];
