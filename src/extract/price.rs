@@ -2689,6 +2689,16 @@ const CONDITION_WORDS: &[&str] = &[
     "student discount",
     "military discount",
     "military price",
+    // A trade account's price (`£249.99 Trade price £199.99`: builders', electrical
+    // and audio wholesalers' shops): "the lowest of 2 prices" before.
+    "trade price",
+    "trade account price",
+    "trade customers",
+    "for trade customers",
+    "wholesale price",
+    "b2b price",
+    "händlerpreis",
+    "prix pro",
     // A price in a shop's stores or for picking up there, not the listing's.
     "in-store price",
     "in-store only",
@@ -6343,6 +6353,21 @@ mod tests {
             "USD",
             "229.99",
             "when you buy 2",
+            Some("249.99"),
+        ),
+        // A trade account's price.
+        (
+            "£249.99 Trade price £199.99",
+            "GBP",
+            "199.99",
+            "trade price",
+            Some("249.99"),
+        ),
+        (
+            "£249.99 Wholesale price £189.99",
+            "GBP",
+            "189.99",
+            "wholesale price",
             Some("249.99"),
         ),
         // Loyalty schemes' and store cards' prices: "the lowest of 2 prices".
