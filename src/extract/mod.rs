@@ -331,6 +331,15 @@ const USED_WORDS: &[&str] = &[
     "preloved",
     "pre-loved",
     "pre loved",
+    // A rental fleet's, a worn item's, Amazon's warehouse returns (each at 150 was
+    // held to a new item's floor of 199.00).
+    "ex rental",
+    "ex-rental",
+    "barely worn",
+    "lightly worn",
+    "gently worn",
+    "warehouse deal",
+    "warehouse deals",
 ];
 
 /// A used item described, not named (`… Excellent Condition`, `… Tested
@@ -353,6 +362,19 @@ const USED_DESCRIBED: &[&str] = &[
     "some scratches",
     "signs of wear",
     "signs of use",
+    // The same, abbreviated or in other languages (`VGC`, `Très bon état`, `Top
+    // Zustand`).
+    "vgc",
+    "très bon état",
+    "bon état",
+    "état correct",
+    "sehr guter zustand",
+    "guter zustand",
+    "top zustand",
+    "muy buen estado",
+    "buen estado",
+    "ottime condizioni",
+    "buone condizioni",
 ];
 
 /// Words that say an item is new beside [`USED_DESCRIBED`] words.
@@ -362,7 +384,10 @@ const SAYS_NEW: &[&str] = &[
     "new sealed",
     "sealed",
     "brandneu",
+    "neu",
     "neuf",
+    "nuevo",
+    "nuovo",
     "全新",
 ];
 
@@ -2461,6 +2486,14 @@ mod tests {
             ("Acme X1 Headphones, Never Broken, Never Cracked", None),
             ("Acme X1 Headphones Crack-Free Sound", None),
             ("Acme X1 Headphones Tested, Powers On", None),
+            ("Acme X1 Headphones Ex Rental", Some(Used)),
+            ("Acme X1 Headphones Barely Worn", Some(Used)),
+            ("Acme X1 Headphones Warehouse Deal", Some(Used)),
+            ("Acme X1 Headphones VGC", Some(Used)),
+            ("Acme X1 Headphones Très bon état", Some(Used)),
+            ("Acme X1 Kopfhörer Top Zustand", Some(Used)),
+            ("Auriculares Acme X1 en buen estado", Some(Used)),
+            ("Acme X1 Kopfhörer Neu, Top Zustand", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
