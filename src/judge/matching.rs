@@ -881,6 +881,8 @@ struct KeywordMatch<'b> {
     end: usize,
     /// Another SKU the title names too, and its phrase.
     also: Option<(&'b crate::config::Sku, &'b String)>,
+    /// Every SKU the title names, each once.
+    named: Vec<&'b crate::config::Sku>,
 }
 
 impl KeywordMatch<'_> {
@@ -942,12 +944,79 @@ fn by_keywords<'b>(brand: &'b Brand, title: &str) -> Option<KeywordMatch<'b>> {
         .filter(|(other, ..)| other.id != sku.id)
         .min_by_key(|(_, _, words, end)| (std::cmp::Reverse(*words), *end))
         .map(|&(other, k, ..)| (other, k));
+    let mut named: Vec<&crate::config::Sku> = Vec::new();
+    for (s, ..) in &found {
+        if !named.iter().any(|n| n.id == s.id) {
+            named.push(s);
+        }
+    }
     Some(KeywordMatch {
         sku,
         phrase,
         end,
         also,
+        named,
     })
+}
+
+/// The SKU a keyword match names and how: its phrase, the other SKU the title
+/// names, or the lowest floor of several offered to choose from ([`a_choice_of`]).
+fn keyword_evidence<'b>(
+    m: &KeywordMatch<'b>,
+    title: &str,
+    l: &Listing,
+) -> (&'b crate::config::Sku, String) {
+    let (k, by) = (m.phrase, m.named_by());
+    if let Some((lowest, ids)) = a_choice_of(m, title, l) {
+        return (
+            lowest,
+            format!(
+                "title offers {ids} to choose from ({by} \"{k}\" first), the price not said \
+                 to be which one's: held to the lowest of their floors, {}'s",
+                lowest.id
+            ),
+        );
+    }
+    let also = m.also.map_or(String::new(), |(other, o)| {
+        format!(" (the title also names {} by \"{o}\")", other.id)
+    });
+    (m.sku, format!("title {by} \"{k}\"{also}"))
+}
+
+/// Words saying a title offers its products to choose from (`Acme X1 Headphones or
+/// S2 Speaker (choose)`, `… / … - Select Model`); not a bundle's.
+const CHOICE_WORDS: &[&str] = &[
+    "or", "choose", "select", "option", "options", "various", "assorted", "choice", "pick",
+];
+
+/// Where folded `title` offers several of the brand's SKUs (`m.named`) to choose
+/// from ([`CHOICE_WORDS`], or ` / ` between them), the one with the lowest floor in
+/// the listing's currency, and the SKUs' ids. Matched by its first product, `Acme
+/// X1 Headphones or S2 Speaker (choose)` at 150 was the headphones below their
+/// floor of 199.00, though 150 may be the speaker's price (its floor 89.00): a
+/// claim no one could sign. Below the lowest floor, every choice is below its own.
+fn a_choice_of<'b>(
+    m: &KeywordMatch<'b>,
+    title: &str,
+    l: &Listing,
+) -> Option<(&'b crate::config::Sku, String)> {
+    if m.named.len() < 2
+        || ["bundle", "combo", "kit", "together"]
+            .iter()
+            .any(|w| has_word(title, w))
+        || !(CHOICE_WORDS.iter().any(|w| has_word(title, w)) || title.contains(" / "))
+    {
+        return None;
+    }
+    let currency = &l.price.as_ref()?.currency;
+    let lowest = m
+        .named
+        .iter()
+        .filter_map(|s| Some((*s, s.floor.get(currency)?)))
+        .min_by_key(|(_, f)| **f)?
+        .0;
+    let ids: Vec<&str> = m.named.iter().map(|s| s.id.as_str()).collect();
+    Some((lowest, ids.join(", ")))
 }
 
 /// Words that, written right after a model's code, make it another model of the
@@ -1523,11 +1592,8 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
                 m.sku.id, m.phrase
             ));
         }
-        let also = m.also.map_or(String::new(), |(other, o)| {
-            format!(" (the title also names {} by \"{o}\")", other.id)
-        });
-        let (k, by) = (m.phrase, m.named_by());
-        return found(m.sku, 80, "title", format!("title {by} \"{k}\"{also}"));
+        let (sku, evidence) = keyword_evidence(&m, &title, l);
+        return found(sku, 80, "title", evidence);
     }
     none("names the brand but no SKU's GTIN, MPN or keywords".into())
 }
@@ -2281,6 +2347,41 @@ mod tests {
         assert_eq!(word_forms("headphones"), ["headphones", "headphone"]);
         assert_eq!(word_forms("wireless"), ["wireless"]);
         assert_eq!(word_forms("耳机"), ["耳机"]);
+    }
+
+    #[test]
+    fn a_title_offering_products_to_choose_from_is_held_to_the_lowest_floor() {
+        let b = brand();
+        let usd = crate::money::Currency::new("USD").unwrap();
+        let m = |t: &str| {
+            let mut l = listing(t, None);
+            l.price = Some(crate::money::Money::new(
+                "150".parse().unwrap(),
+                usd.clone(),
+            ));
+            match_sku(&b, &l)
+        };
+        for (title, sku) in [
+            ("Acme X1 Headphones or S2 Speaker (choose)", "ACME-S2"),
+            (
+                "Acme X1 Headphones / S2 Speaker / P3 Earbuds - Select Model",
+                "ACME-P3",
+            ),
+            ("Acme X1 Headphones, P3 Earbuds - Various", "ACME-P3"),
+        ] {
+            let got = m(title);
+            assert_eq!(got.sku.as_deref(), Some(sku), "{title}");
+            assert!(got.evidence.contains("to choose from"), "{}", got.evidence);
+        }
+        // A bundle's price is for all; one product named beside another, the first.
+        for (title, sku) in [
+            ("Acme X1 Headphones and Acme S2 Speaker Bundle", "ACME-X1"),
+            ("Acme X1 Headphones or S2 Speaker Bundle", "ACME-X1"),
+            ("Acme S2 Speaker - pairs with Acme X1 Headphones", "ACME-S2"),
+            ("Acme X1 Headphones, Black or White", "ACME-X1"),
+        ] {
+            assert_eq!(m(title).sku.as_deref(), Some(sku), "{title}");
+        }
     }
 
     #[test]
