@@ -1212,8 +1212,15 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "chargers",
     "cables",
     "lanyard",
+    // `… Ear Pad Cushions`, `… Eartips`.
+    "pad",
+    "eartip",
+    "eartips",
     "hülle",
     "tasche",
+    "aufsätze",
+    "aufsatz",
+    "ladecase",
     "coque",
     "housse",
     "étui",
@@ -1241,6 +1248,10 @@ const ACCESSORY_NOUNS_CJK: &[&str] = &[
     "贴纸",
     "贴膜",
     "配件",
+    // "Replacement …", "spare …" written before the noun (`替换耳罩`).
+    "替换",
+    "更换",
+    "备用",
     "ケース",
     "カバー",
     "イヤーパッド",
@@ -1248,6 +1259,31 @@ const ACCESSORY_NOUNS_CJK: &[&str] = &[
     "スタンド",
     "充電ケーブル",
 ];
+
+/// The heads of German compound nouns naming an accessory (`Tragetasche`,
+/// `Ohrpolster`, `Ladekabel`, `Wandhalterung`): written as one word, the
+/// noun list missed them, and `Acme S2 Speaker Tragetasche` at 19.99 was the speaker
+/// below its floor and a suspected counterfeit.
+const COMPOUND_HEADS: &[&str] = &[
+    "tasche",
+    "hülle",
+    "kabel",
+    "polster",
+    "halterung",
+    "ständer",
+    "aufsätze",
+    "aufsatz",
+    "ladegerät",
+    "netzteil",
+    "etui",
+];
+
+/// Is `word` a compound ending in one of [`COMPOUND_HEADS`] (longer than it)?
+fn a_compound_accessory(word: &str) -> bool {
+    COMPOUND_HEADS
+        .iter()
+        .any(|h| word.len() > h.len() + 2 && word.ends_with(h))
+}
 
 /// Nouns that, right after the product's name, sell something else than the
 /// product and no accessory either: a picture of it, a voucher, a service for it
@@ -1323,6 +1359,10 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     "quick",
     "start",
     "setup",
+    // German: `… Ohrpolster Ersatz` is read by its noun; "Ersatz" (replacement),
+    // "Ohrstöpsel" (earbuds) before `Aufsätze` (tips).
+    "ersatz",
+    "ohrstöpsel",
     // `… Gift Card`, `… Extended Warranty`, `… Protection Plan`, `… Repair Service`
     // ([`NOT_THE_ITEM`]).
     "gift",
@@ -1400,6 +1440,7 @@ fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
     let noun = loop {
         let w = words.next()?;
         if ACCESSORY_NOUNS.contains(&w)
+            || a_compound_accessory(w)
             || NOT_THE_ITEM.contains(&w)
             || (w == "card" && said.last() == Some(&"gift"))
         {
@@ -1886,6 +1927,14 @@ mod tests {
             "Acme X1 Headphones Compatible Ear Pads",
             "Acme X1 Headphones Compatible Charger",
             "Acme S2 Speaker Universal Wall Mount",
+            // German compounds and words, a Chinese "replacement", a singular pad.
+            "Acme S2 Speaker Tragetasche",
+            "Acme X1 Headphones Ohrpolster Ersatz",
+            "Acme P3 Earbuds Ohrstöpsel Aufsätze",
+            "Acme P3 Earbuds Ladecase Ersatz",
+            "Acme X1 耳机 替换耳罩",
+            "Acme X1 Headphones Ear Pad Cushions Memory Foam",
+            "Acme P3 Earbuds Eartips",
         ] {
             an_accessory(&b, title);
         }
@@ -1904,6 +1953,9 @@ mod tests {
             "Acme艾克米 X1 无线降噪耳机 正品行货",
             "Acme X1 Headphones Compatible with iPhone",
             "Acme X1 Headphones Universal Fit, Black",
+            "Acme S2 Speaker Showcase Edition",
+            "Acme X1 Headphones Bluetooth Kabellos",
+            "Acme X1 Headphones Ersatz",
         ] {
             the_product(&b, title);
         }
