@@ -1175,3 +1175,49 @@ fn a_bad_dismissals_file_is_a_bad_targets_folder() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("dismissals.toml"), "{err}");
 }
+
+/// A marketplace whose robots.txt disallows every listing page the search results
+/// link to: the night read none of them. The coverage line said "read 0,
+/// disallowed by robots.txt 27; coverage 100%" (of the pages asked for, none) and
+/// coverage.csv "100"; both now say what robots.txt kept out.
+#[test]
+fn a_night_robots_txt_kept_out_of_every_listing_says_so_in_its_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let o = brandguard()
+        .env_remove("BRANDGUARD_RENDER")
+        .args(["demo", "--nights", "1", "--render", "never"])
+        .args(["--fault", "shopusa=robots-items:1", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("shopusa: searches"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        line.contains("read 0,")
+            && line.contains("robots.txt DISALLOWS all 27 results: not looked at"),
+        "{line}"
+    );
+    assert!(!line.contains("coverage 100%"), "{line}");
+    let allowed = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("tmart: searches"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        allowed.ends_with("coverage 100% of the pages robots.txt allows"),
+        "{allowed}"
+    );
+    let csv = std::fs::read_to_string(out.join("report/coverage.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",disallowed_by_robots_txt"),
+        "{csv}"
+    );
+    let shopusa = csv.lines().find(|l| l.contains(",shopusa,")).unwrap();
+    assert!(shopusa.ends_with(",false,true,false,,27"), "{shopusa}");
+}

@@ -573,6 +573,19 @@ fn print_coverage(s: &ScanSummary) {
             0 => String::new(),
             n => format!(", disallowed by robots.txt {n}"),
         };
+        // The share read is of the pages asked for: robots.txt's are not asked for
+        // ("read 0, disallowed by robots.txt 27; coverage 100%" before).
+        let coverage = match m.listings_disallowed {
+            0 => coverage,
+            n if n >= m.listings_in_results => {
+                format!("robots.txt DISALLOWS all {n} results: not looked at")
+            }
+            n if m.mostly_disallowed() => format!(
+                "robots.txt DISALLOWS {n} of the {} results: not looked at ({coverage} of the rest)",
+                m.listings_in_results
+            ),
+            _ => format!("{coverage} of the pages robots.txt allows"),
+        };
         match (m.listings_ended, m.ended_since_the_search()) {
             (0, _) => {}
             (n, 0) => notes.push_str(&format!(

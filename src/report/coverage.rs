@@ -26,8 +26,14 @@ pub struct Coverage {
     /// Failed for other reasons (network, HTTP errors, shells, soft 404s).
     pub failed: u64,
     pub not_reached: u64,
-    /// Listing pages read of those asked for, in whole percent.
+    /// Listing pages read of those asked for, in whole percent. Pages robots.txt
+    /// disallows are not asked for: see `disallowed`.
     pub coverage_percent: u32,
+    /// Search results robots.txt disallows (not fetched). Where they are most of the
+    /// results the marketplace was not looked at, whatever `coverage_percent` says
+    /// of the pages it allowed (100% of none read before this column was shown).
+    #[serde(default)]
+    pub disallowed: u64,
     /// Looked at in full: something absent from it could be concluded that night.
     pub looked: bool,
     /// The night failed this marketplace (unreachable, refused, below threshold).
@@ -69,6 +75,7 @@ pub fn of_scans(scans: &[(ScanRecord, NaiveDate)]) -> Vec<Coverage> {
                 failed: m.failures.saturating_sub(m.blocked + m.not_reached),
                 not_reached: m.not_reached,
                 coverage_percent: (m.coverage() * 100.0).floor() as u32,
+                disallowed: m.listings_disallowed,
                 looked: !listed("not_looked", name),
                 degraded: listed("degraded", name),
                 paused: listed("paused", name),
@@ -106,6 +113,7 @@ pub fn csv(path: &Path, rows: &[Coverage]) -> Result<Vec<u8>, ReportError> {
         "degraded",
         "paused",
         "adapter_unmatched",
+        "disallowed_by_robots_txt",
     ];
     let rows = rows.iter().map(|c| {
         vec![
@@ -124,6 +132,7 @@ pub fn csv(path: &Path, rows: &[Coverage]) -> Result<Vec<u8>, ReportError> {
             c.degraded.to_string(),
             c.paused.to_string(),
             c.adapter_unmatched.clone(),
+            c.disallowed.to_string(),
         ]
     });
     super::csv_bytes(path, &header, rows)
