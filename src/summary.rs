@@ -137,6 +137,42 @@ impl MarketplaceStats {
             || self.mostly_disallowed()
     }
 
+    /// Why [`Self::degraded`] holds, in the counts' words: searches that did not
+    /// run, results robots.txt disallows, the share of listing pages read under
+    /// `min_percent`.
+    pub fn why_degraded(&self, min_percent: u8) -> String {
+        let mut why = Vec::new();
+        if self.search_pages == 0 {
+            why.push(format!(
+                "no search ran ({} failed: the marketplace or its robots.txt did not answer, or refused)",
+                self.search_failures
+            ));
+        } else if self.search_failures > 0 {
+            why.push(format!(
+                "{} of its {} search pages failed",
+                self.search_failures,
+                self.search_pages + self.search_failures
+            ));
+        }
+        if self.mostly_disallowed() {
+            why.push(format!(
+                "robots.txt disallows {} of its {} results",
+                self.listings_disallowed, self.listings_in_results
+            ));
+        }
+        let read = self.coverage() * 100.0;
+        if self.search_pages > 0 && read < f64::from(min_percent) {
+            let other = self
+                .failures
+                .saturating_sub(self.blocked + self.not_reached);
+            why.push(format!(
+                "{read:.0}% of its listing pages read ({} read, {} blocked, {other} failed, {} not reached), under crawl.min_coverage_percent {min_percent}",
+                self.listing_pages, self.blocked, self.not_reached
+            ));
+        }
+        why.join("; ")
+    }
+
     /// Whether robots.txt disallows most of the listings the search results link
     /// to (a marketplace that now keeps crawlers off its item pages): the pages it
     /// allows read, the night could not look at the marketplace all the same.
@@ -320,6 +356,11 @@ pub struct ScanSummary {
     /// most of their results disallowed by robots.txt (the scan exits 5). A subset of
     /// `not_looked`, which also holds marketplaces where only a few pages failed.
     pub degraded: Vec<String>,
+    /// Why the night failed each of `degraded`, as its counts say
+    /// ([`MarketplaceStats::why_degraded`]): before, the summary listed every
+    /// reason a night can fail, and the operator had to work out which.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub degraded_why: BTreeMap<String, String>,
     /// Marketplaces whose pages no longer match their adapter, as when a
     /// marketplace changes its pages (or serves a block page no verdict rule
     /// knows): search results that linked to no listing where some were
@@ -538,6 +579,12 @@ impl ScanSummary {
             let min = config.brand.crawl.min_coverage_percent;
             if stats.is_none_or(|s| s.degraded(min)) {
                 degraded.push(m.name.clone());
+                let mut why =
+                    stats.map_or_else(|| "not scanned".to_string(), |s| s.why_degraded(min));
+                if self.paused.contains(&m.name) {
+                    why.push_str("; paused after blocked answers in a row");
+                }
+                self.degraded_why.insert(m.name.clone(), why);
             }
         }
         (self.not_looked, self.degraded) = (not_looked, degraded);
@@ -581,6 +628,51 @@ impl ScanSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A failed night says why in its counts' words, not every reason there is.
+    #[test]
+    fn a_failed_night_says_why() {
+        let blocked = MarketplaceStats {
+            search_pages: 3,
+            listing_pages: 16,
+            failures: 8,
+            blocked: 8,
+            listings_in_results: 27,
+            listings_disallowed: 3,
+            ..MarketplaceStats::default()
+        };
+        assert_eq!(
+            blocked.why_degraded(90),
+            "67% of its listing pages read (16 read, 8 blocked, 0 failed, 0 not reached), under crawl.min_coverage_percent 90"
+        );
+        let kept_out = MarketplaceStats {
+            search_pages: 3,
+            listings_in_results: 27,
+            listings_disallowed: 27,
+            ..MarketplaceStats::default()
+        };
+        assert_eq!(
+            kept_out.why_degraded(90),
+            "robots.txt disallows 27 of its 27 results"
+        );
+        let down = MarketplaceStats {
+            search_failures: 1,
+            failures: 1,
+            ..MarketplaceStats::default()
+        };
+        assert!(down.why_degraded(90).starts_with("no search ran (1 failed"));
+        let one_search = MarketplaceStats {
+            search_pages: 2,
+            search_failures: 1,
+            listing_pages: 20,
+            listings_in_results: 20,
+            ..MarketplaceStats::default()
+        };
+        assert_eq!(
+            one_search.why_degraded(90),
+            "1 of its 3 search pages failed"
+        );
+    }
 
     /// A night's few ended listings are no failure; more, or half the results,
     /// stay failures (a block served as "not found" looks so).

@@ -1202,6 +1202,10 @@ fn a_night_robots_txt_kept_out_of_every_listing_says_so_in_its_coverage() {
         "{line}"
     );
     assert!(!line.contains("coverage 100%"), "{line}");
+    assert!(
+        stdout.contains("NOT LOOKED AT: shopusa (robots.txt disallows 27 of its 27 results)"),
+        "{stdout}"
+    );
     let allowed = stdout
         .lines()
         .find(|l| l.trim_start().starts_with("tmart: searches"))

@@ -501,11 +501,13 @@ pub(super) fn print_summary(s: &ScanSummary) {
 /// Marketplaces the night failed or did not wholly look at, and listings it could
 /// not read: nothing absent from them was concluded.
 fn print_not_looked(s: &ScanSummary) {
-    if !s.degraded.is_empty() {
-        println!(
-            "NOT LOOKED AT: {} (unreachable, searches failed or refused, under crawl.min_coverage_percent of listing pages read, or most results disallowed by robots.txt)",
-            s.degraded.join(", ")
-        );
+    for name in &s.degraded {
+        match s.degraded_why.get(name).filter(|w| !w.is_empty()) {
+            Some(why) => println!("NOT LOOKED AT: {name} ({why})"),
+            None => println!(
+                "NOT LOOKED AT: {name} (unreachable, searches failed or refused, under crawl.min_coverage_percent of listing pages read, or most results disallowed by robots.txt)"
+            ),
+        }
     }
     if !s.not_looked.is_empty() {
         println!(
