@@ -547,6 +547,38 @@ fn plainly(brand: &Brand, names: &[String], text: &str, said: &mut Vec<String>) 
 
 /// What the listing's title and brand field say of the brand, the title folded
 /// with a disguised brand name written plainly ([`plainly`]).
+/// Does brand field `field` (folded) name brand name `name` glued to a shop's or a
+/// company's word (`AcmeStore`, `Acme-Official`, `OfficialAcme`, `AcmeInc`,
+/// `艾克米旗舰店`)? Marketplaces fill the brand field with the storefront's name;
+/// read as another brand, `Acme X1 Headphones` under brand `AcmeStore` at 150 was
+/// "brand is acmestore, not Acme": its seller and price went unchecked.
+fn the_brand_s_shop(field: &str, name: &str) -> bool {
+    const SHOP_WORDS: &[&str] = &[
+        "store",
+        "shop",
+        "official",
+        "officialstore",
+        "officialshop",
+        "inc",
+        "co",
+        "ltd",
+        "llc",
+        "corp",
+        "gmbh",
+        "旗舰店",
+        "官方旗舰店",
+        "专卖店",
+        "官方店",
+    ];
+    let compact = |t: &str| -> String { t.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let (field, name) = (compact(field), compact(name));
+    !name.is_empty()
+        && (field
+            .strip_prefix(name.as_str())
+            .is_some_and(|rest| SHOP_WORDS.contains(&rest))
+            || field.strip_suffix(name.as_str()) == Some("official"))
+}
+
 fn read_brand(brand: &Brand, l: &Listing) -> BrandReading {
     let brand_names = brand_names(brand);
     let mut disguised = Vec::new();
@@ -566,7 +598,9 @@ fn read_brand(brand: &Brand, l: &Listing) -> BrandReading {
         .filter(|b| brand.policy.decoy_brands.iter().any(|d| d == b));
     let brand_field = written.filter(|_| decoy.is_none());
     let brand_ok = match &brand_field {
-        Some(b) => brand_names.iter().any(|n| b == n || has_word(b, n)),
+        Some(b) => brand_names
+            .iter()
+            .any(|n| b == n || has_word(b, n) || the_brand_s_shop(b, n)),
         None => brand_names.iter().any(|n| has_word(title, n)),
     };
     let said = match (&brand_field, brand_ok) {
@@ -2399,6 +2433,25 @@ mod tests {
         assert_eq!(word_forms("headphones"), ["headphones", "headphone"]);
         assert_eq!(word_forms("wireless"), ["wireless"]);
         assert_eq!(word_forms("耳机"), ["耳机"]);
+    }
+
+    #[test]
+    fn a_brand_field_holding_the_brand_s_shop_names_the_brand() {
+        let b = brand();
+        for field in [
+            "AcmeStore",
+            "Acme-Official",
+            "OfficialAcme",
+            "ACME Inc.",
+            "艾克米旗舰店",
+        ] {
+            let m = match_sku(&b, &listing("Acme X1 Headphones", Some(field)));
+            assert_eq!(m.sku.as_deref(), Some("ACME-X1"), "{field}: {}", m.reason);
+        }
+        for field in ["AcmeTech", "Acmex", "StoreAcme", "Sony"] {
+            let m = match_sku(&b, &listing("Acme X1 Headphones", Some(field)));
+            assert_eq!(m.sku, None, "{field}");
+        }
     }
 
     #[test]
