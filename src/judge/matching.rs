@@ -1053,6 +1053,69 @@ fn a_choice_of<'b>(
     Some((lowest, ids.join(", ")))
 }
 
+/// Words before a model's code that make it what the item is for or works with
+/// ([`model_named_as_what_it_is_for`]).
+const LINK_WORDS: &[&str] = &[
+    "for",
+    "fits",
+    "compatible with",
+    "works with",
+    "designed for",
+    "suitable for",
+    "pairs with",
+    "pair with",
+    "connects to",
+    "goes with",
+    "für",
+    "pour",
+    "para",
+];
+
+/// Where every writing of a model code of keyword `phrase` in folded `title`
+/// follows a word of [`LINK_WORDS`] in its clause, the words from that link to the
+/// model. Keyword words may stand anywhere in a title: `Acme Wireless Headphones for
+/// ThinkPad X1 Carbon` and `Acme Studio Headphones - Model H7 - pairs with Acme X1`
+/// at 30 were the X1 headphones below their floor and a suspected counterfeit,
+/// `Acme Speaker for Samsung Galaxy S2` the S2 speaker.
+fn model_named_as_what_it_is_for(phrase: &str, title: &str) -> Option<String> {
+    let alnum = |c: char| c.is_ascii_alphanumeric();
+    let phrase = fold(phrase);
+    let is_code = |w: &&str| {
+        w.chars().all(alnum)
+            && w.contains(|c: char| c.is_ascii_digit())
+            && w.contains(|c: char| c.is_ascii_alphabetic())
+    };
+    let (codes, words): (Vec<&str>, Vec<&str>) = phrase.split(' ').partition(is_code);
+    let mut said = None;
+    for f in codes.into_iter().flat_map(word_forms) {
+        for at in word_at(title, &f) {
+            // A colon ends a clause here too: `Gift for Dad: Acme X1 Headphones`.
+            let clause_at = title[..at]
+                .char_indices()
+                .rev()
+                .find(|&(i, c)| c == ':' || ends_clause_at(title, i, c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let clause = &title[clause_at..at];
+            let link = clause_at
+                + LINK_WORDS
+                    .iter()
+                    .filter_map(|w| word_at(clause, w).last())
+                    .max()?;
+            // The keyword's other words name the item itself, before the link
+            // (`Acme Wireless Headphones for …`); after it they name what it is for.
+            let before = &title[..link];
+            if !words
+                .iter()
+                .all(|w| word_forms(w).iter().any(|f| has_word(before, f)))
+            {
+                return None;
+            }
+            said.get_or_insert_with(|| title[link..at + f.len()].to_string());
+        }
+    }
+    said
+}
+
 /// Words that, written right after a model's code, make it another model of the
 /// maker's line: `Acme X1 Pro Headphones`, `X1 Mini`, `X1 Gen 2`, `X1 II`.
 const MODEL_VARIANTS: &[&str] = &[
@@ -1659,6 +1722,13 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         });
     }
     if let Some(m) = by_keywords(brand, &title) {
+        if let Some(said) = model_named_as_what_it_is_for(m.phrase, &title) {
+            return none(format!(
+                "title names {}'s model only as what its item is for or works with (\"{said}\"): \
+                 another product's, not {}",
+                brand.name, m.sku.id
+            ));
+        }
         if let Some(model) = another_model(m.sku, m.phrase, &title) {
             return none(format!(
                 "the title names \"{model}\", a model the brand file does not list \
@@ -2433,6 +2503,38 @@ mod tests {
         assert_eq!(word_forms("headphones"), ["headphones", "headphone"]);
         assert_eq!(word_forms("wireless"), ["wireless"]);
         assert_eq!(word_forms("耳机"), ["耳机"]);
+    }
+
+    #[test]
+    fn a_model_named_only_as_what_the_item_is_for_is_no_sku() {
+        let b = brand();
+        for title in [
+            "Acme Wireless Headphones for ThinkPad X1 Carbon",
+            "Acme Speaker for Samsung Galaxy S2",
+            "Acme Studio Headphones - Model H7 - pairs with Acme X1",
+            "Acme Headphone for ThinkPad X1",
+        ] {
+            let m = match_sku(&b, &listing(title, None));
+            assert_eq!(m.sku, None, "{title}");
+            assert!(
+                m.reason.contains("only as what its item is for"),
+                "{}",
+                m.reason
+            );
+        }
+        for (title, sku) in [
+            ("Acme X1 Headphones for Travel", "ACME-X1"),
+            ("Acme Headphones X1 for Gaming", "ACME-X1"),
+            ("Acme X1 Headphones, for iPhone and Android", "ACME-X1"),
+            ("Acme S2 Speaker - pairs with Acme X1 Headphones", "ACME-S2"),
+            ("Gift for Dad and Mom Acme X1 Headphones", "ACME-X1"),
+        ] {
+            assert_eq!(
+                match_sku(&b, &listing(title, None)).sku.as_deref(),
+                Some(sku),
+                "{title}"
+            );
+        }
     }
 
     #[test]
