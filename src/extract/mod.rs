@@ -722,7 +722,30 @@ fn rule_value(e: ElementRef, rule: &FieldRule) -> Option<FieldText> {
         }
         None => raw,
     };
+    let value = match rule.attr.as_deref() {
+        Some(a) if LINK_ATTRIBUTES.contains(&a) => unescaped(value),
+        _ => value,
+    };
     (!value.text.is_empty()).then_some(value)
+}
+
+/// Attributes holding an address, whose parts a rule may read (a seller's id in
+/// `/seller/ID`).
+const LINK_ATTRIBUTES: &[&str] = &["href", "src", "data-href", "data-url", "action"];
+
+/// A part of an address as it means it, its percent-escapes decoded: a shop whose
+/// id is written `华强电子` in the brand file is linked as
+/// `/shop/%E5%8D%8E%E5%BC%BA%E7%94%B5%E5%AD%90`, and read as written the
+/// distributor's own account was "not an authorised seller" and an impersonator
+/// of itself. Escapes that decode to no UTF-8 stay as written.
+fn unescaped(value: FieldText) -> FieldText {
+    if !value.text.contains('%') {
+        return value;
+    }
+    match percent_encoding::percent_decode_str(&value.text).decode_utf8() {
+        Ok(decoded) if decoded != value.text.as_str() => FieldText::plain(decoded.into_owned()),
+        _ => value,
+    }
 }
 
 /// Why none of a field's selector rules gave a value, rule by rule:
@@ -2257,6 +2280,37 @@ mod tests {
             ),
             r#"{"price":"149.99"}"#
         );
+    }
+
+    /// An id read from a link's address is read as the address means it: a shop
+    /// linked as `/seller/%E5%8D%8E%E5%BC%BA` is the shop `华强` (read as written,
+    /// a distributor's own account was an unauthorised seller impersonating
+    /// itself). Text and other attributes stay as written.
+    #[test]
+    fn an_id_in_a_link_is_read_with_its_escapes_decoded() {
+        let rule = |attr: Option<&str>| crate::config::FieldRule {
+            css: "a".into(),
+            selector: scraper::Selector::parse("a").unwrap(),
+            attr: attr.map(String::from),
+            regex: Some(regex::Regex::new("/seller/([^/?#]+)").unwrap()),
+        };
+        let read = |html: &str, attr: Option<&str>| {
+            let doc = scraper::Html::parse_fragment(html);
+            super::apply(&doc, &rule(attr)).map(|t| t.text)
+        };
+        for (href, want) in [
+            ("/seller/%E5%8D%8E%E5%BC%BA?ref=1", "华强"),
+            ("/seller/nw%61udio", "nwaudio"),
+            ("/seller/nwaudio", "nwaudio"),
+            ("/seller/nw%zzaudio", "nw%zzaudio"),
+            ("/seller/%FF%FE", "%FF%FE"),
+        ] {
+            let html = format!(r#"<a href="{href}">x</a>"#);
+            assert_eq!(read(&html, Some("href")).as_deref(), Some(want), "{href}");
+        }
+        let html = r#"<a data-id="/seller/nw%61udio">/seller/nw%61udio</a>"#;
+        assert_eq!(read(html, Some("data-id")).as_deref(), Some("nw%61udio"));
+        assert_eq!(read(html, None).as_deref(), Some("nw%61udio"));
     }
 
     /// Cents printed apart in a superscript or a cents element (`$149<sup>99</sup>`,
