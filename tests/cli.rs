@@ -265,7 +265,32 @@ fn check_accepts_the_demo_targets() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("3 marketplaces"));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("3 marketplaces"), "{out}");
+    assert!(!out.contains("warning:"), "{out}");
+}
+
+/// A SKU without a floor in a marketplace's currency is never price-checked there:
+/// `check` accepts it, and says where.
+#[test]
+fn check_warns_of_a_sku_without_a_floor_in_a_marketplace_s_currency() {
+    let d = broken_targets(
+        "brand.toml",
+        "floor = { USD = \"199.00\", CNY = \"1299.00\" }",
+        "floor = { EUR = \"199.00\", CNY = \"1299.00\" }",
+    );
+    let o = brandguard()
+        .args(["check", "--targets"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        out.contains("warning: SKU ACME-X1: no floor in USD, the currency of bidbay, shopusa: its listings priced in USD are not checked against a floor"),
+        "{out}"
+    );
+    assert_eq!(out.matches("warning:").count(), 1, "{out}");
 }
 
 /// A keyword that is only the brand's name would match every title naming the

@@ -972,7 +972,7 @@ impl CheckCommand {
                         .collect::<Vec<_>>()
                         .join(", ")
                 );
-                for w in c.identity_warnings() {
+                for w in c.identity_warnings().into_iter().chain(c.floor_warnings()) {
                     println!("warning: {w}");
                 }
                 exit::OK

@@ -8,7 +8,7 @@ pub mod edit;
 mod limits;
 mod types;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
@@ -147,6 +147,33 @@ impl Config {
                         s.id
                     ));
                 }
+            }
+        }
+        out
+    }
+
+    /// What `check` warns about the floors: a SKU without a floor in a currency a
+    /// marketplace prices in is never price-checked there (its listings' prices
+    /// are read and compared with no floor), which nothing else says until a
+    /// report shows no violations for it.
+    pub fn floor_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for sku in &self.brand.skus {
+            let mut missing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            for m in &self.marketplaces {
+                if !sku.floor.contains_key(&m.currency) {
+                    missing
+                        .entry(m.currency.code())
+                        .or_default()
+                        .push(m.name.as_str());
+                }
+            }
+            for (currency, markets) in missing {
+                out.push(format!(
+                    "SKU {}: no floor in {currency}, the currency of {}: its listings priced in {currency} are not checked against a floor (add {currency} = \"…\" to its floor)",
+                    sku.id,
+                    markets.join(", ")
+                ));
             }
         }
         out
