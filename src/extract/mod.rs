@@ -377,6 +377,40 @@ const USED_DESCRIBED: &[&str] = &[
     "buone condizioni",
 ];
 
+/// A condition field holding only a grade of a used item (Amazon's and its
+/// warehouse's `Very Good`, `Good`, `Acceptable`; eBay's and marketplaces'
+/// grades in other languages): said of the whole field only, never of a title
+/// ("Good Sound"). Read as no condition, a field saying `Good` held a used item
+/// at 150 to a new one's floor of 199.00.
+const USED_GRADES: &[&str] = &[
+    "good",
+    "very good",
+    "acceptable",
+    "fair",
+    "sehr gut",
+    "gut",
+    "akzeptabel",
+    "bon état",
+    "très bon état",
+    "état correct",
+    "bueno",
+    "muy bueno",
+    "aceptable",
+    "buono",
+    "molto buono",
+    "accettabile",
+];
+
+/// Mercari's and Yahoo's grades of a used item, read anywhere (no new item is
+/// described so): "close to unused", "no noticeable scratches or stains", "some
+/// scratches or stains", "poor overall".
+const USED_GRADES_CJK: &[&str] = &[
+    "未使用に近い",
+    "目立った傷や汚れなし",
+    "傷や汚れあり",
+    "全体的に状態が悪い",
+];
+
 /// Words that say an item is new beside [`USED_DESCRIBED`] words.
 const SAYS_NEW: &[&str] = &[
     "brand new",
@@ -438,6 +472,10 @@ impl Condition {
             })
         };
         let compact = t.replace([' ', '-', '_'], "");
+        let whole = t.trim_matches(|c: char| !c.is_alphanumeric());
+        if USED_GRADES.contains(&whole) || USED_GRADES_CJK.iter().any(|g| t.contains(g)) {
+            return Some(Condition::Used);
+        }
         if has(DAMAGED_WORDS) {
             Some(Condition::Damaged)
         } else if compact.contains("refurbishedcondition") || has(REFURBISHED_WORDS) {
@@ -2497,6 +2535,28 @@ mod tests {
             ("Acme X1 Headphones Brand New, Excellent Condition", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
+        }
+    }
+
+    /// A condition field holding only a used item's grade (Amazon's `Very Good`,
+    /// Mercari's grades) is a used item's: at 150 one was held to a new one's floor.
+    /// A title's `Good` is no grade.
+    #[test]
+    fn a_used_item_s_grade_alone_is_its_condition() {
+        use super::Condition::{self, *};
+        for (text, want) in [
+            ("Very Good", Some(Used)),
+            ("Good", Some(Used)),
+            ("Acceptable", Some(Used)),
+            ("Sehr gut", Some(Used)),
+            ("目立った傷や汚れなし", Some(Used)),
+            ("未使用に近い", Some(Used)),
+            ("New - Good packaging", Some(New)),
+        ] {
+            assert_eq!(Condition::of(text), want, "{text}");
+        }
+        for title in ["Acme X1 Headphones Good", "Acme X1 Headphones, Good Sound"] {
+            assert_eq!(Condition::in_title(title), None, "{title}");
         }
     }
 
