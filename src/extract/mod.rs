@@ -760,8 +760,10 @@ fn rule_value(e: ElementRef, rule: &FieldRule) -> Option<FieldText> {
         }
         None => raw,
     };
+    // A part of an address a regex took (`/seller/([^/?#]+)`); a whole address
+    // stays as written, an address.
     let value = match rule.attr.as_deref() {
-        Some(a) if LINK_ATTRIBUTES.contains(&a) => unescaped(value),
+        Some(a) if rule.regex.is_some() && LINK_ATTRIBUTES.contains(&a) => unescaped(value),
         _ => value,
     };
     (!value.text.is_empty()).then_some(value)
@@ -2346,6 +2348,16 @@ mod tests {
             let html = format!(r#"<a href="{href}">x</a>"#);
             assert_eq!(read(&html, Some("href")).as_deref(), Some(want), "{href}");
         }
+        // A whole address read without a regex stays an address.
+        let whole = crate::config::FieldRule {
+            regex: None,
+            ..rule(Some("href"))
+        };
+        let doc = scraper::Html::parse_fragment(r#"<a href="/a%20b">x</a>"#);
+        assert_eq!(
+            super::apply(&doc, &whole).map(|t| t.text).as_deref(),
+            Some("/a%20b")
+        );
         let html = r#"<a data-id="/seller/nw%61udio">/seller/nw%61udio</a>"#;
         assert_eq!(read(html, Some("data-id")).as_deref(), Some("nw%61udio"));
         assert_eq!(read(html, None).as_deref(), Some("nw%61udio"));

@@ -1042,14 +1042,29 @@ fn a_choice_of<'b>(
     {
         return None;
     }
-    let currency = &l.price.as_ref()?.currency;
-    let lowest = m
+    // A product named only as what the item works with is no choice offered
+    // (`… Headphones - Works with Acme S2 Speaker or any phone`).
+    let offered: Vec<&crate::config::Sku> = m
         .named
+        .iter()
+        .copied()
+        .filter(|s| {
+            s.keywords.iter().any(|k| {
+                phrase_end(title, &fold(k)).is_some()
+                    && model_after_a_link(k, title, false).is_none()
+            })
+        })
+        .collect();
+    if offered.len() < 2 {
+        return None;
+    }
+    let currency = &l.price.as_ref()?.currency;
+    let lowest = offered
         .iter()
         .filter_map(|s| Some((*s, s.floor.get(currency)?)))
         .min_by_key(|(_, f)| **f)?
         .0;
-    let ids: Vec<&str> = m.named.iter().map(|s| s.id.as_str()).collect();
+    let ids: Vec<&str> = offered.iter().map(|s| s.id.as_str()).collect();
     Some((lowest, ids.join(", ")))
 }
 
@@ -1078,6 +1093,13 @@ const LINK_WORDS: &[&str] = &[
 /// at 30 were the X1 headphones below their floor and a suspected counterfeit,
 /// `Acme Speaker for Samsung Galaxy S2` the S2 speaker.
 fn model_named_as_what_it_is_for(phrase: &str, title: &str) -> Option<String> {
+    model_after_a_link(phrase, title, true)
+}
+
+/// [`model_named_as_what_it_is_for`]; with `item_before` false, whatever stands
+/// before the link (a product named whole after `works with` is what the item
+/// works with, [`a_choice_of`]).
+fn model_after_a_link(phrase: &str, title: &str, item_before: bool) -> Option<String> {
     let alnum = |c: char| c.is_ascii_alphanumeric();
     let phrase = fold(phrase);
     let is_code = |w: &&str| {
@@ -1104,9 +1126,10 @@ fn model_named_as_what_it_is_for(phrase: &str, title: &str) -> Option<String> {
             // The keyword's other words name the item itself, before the link
             // (`Acme Wireless Headphones for …`); after it they name what it is for.
             let before = &title[..link];
-            if !words
-                .iter()
-                .all(|w| word_forms(w).iter().any(|f| has_word(before, f)))
+            if item_before
+                && !words
+                    .iter()
+                    .all(|w| word_forms(w).iter().any(|f| has_word(before, f)))
             {
                 return None;
             }
@@ -1493,6 +1516,10 @@ fn a_feature_follows(noun: &str, next: Option<&str>) -> bool {
         "manual" => next.is_some_and(|w| {
             !["only", "and", "&", "book", "guide", "pdf"].contains(&w) && !COLOURS.contains(&w)
         }),
+        // `… Headphones Photos Show Actual Item`: what the listing's photos show.
+        "photo" | "photos" | "picture" | "pictures" => {
+            next.is_some_and(|w| ["shows", "show", "are", "is", "taken", "of", "from"].contains(&w))
+        }
         _ => false,
     }
 }
@@ -2109,6 +2136,8 @@ mod tests {
             "Acme S2 Speaker Card Slot",
             "Acme X1 Headphones Extended Battery Life",
             "Acme X1 Headphones, Photo Shows Actual Item",
+            "Acme X1 Headphones Photos Show Actual Item",
+            "Acme X1 Headphones Pictures Are of the Item",
             "Acme X1 Headphones Warranty Included",
         ] {
             the_product(&b, title);
@@ -2586,6 +2615,10 @@ mod tests {
             ("Acme X1 Headphones or S2 Speaker Bundle", "ACME-X1"),
             ("Acme S2 Speaker - pairs with Acme X1 Headphones", "ACME-S2"),
             ("Acme X1 Headphones, Black or White", "ACME-X1"),
+            (
+                "Acme X1 Headphones - works with Acme S2 Speaker or any phone",
+                "ACME-X1",
+            ),
         ] {
             assert_eq!(m(title).sku.as_deref(), Some(sku), "{title}");
         }
