@@ -28,7 +28,10 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         )?
         (?P<label>
             # Phrases, before the name with or without a colon.
-            (?: ships\ from\ and\ sold\ by | sold\ and\ shipped\ by | sold\ &\ shipped\ by
+            # Amazon's two table rows read as one line, no point between:
+            # `Ships from Amazon Sold by Foo`.
+            (?: ships\ from\ (?:\S+\ ){0,2}?\S+?\ sold\ by
+              | ships\ from\ and\ sold\ by | sold\ and\ shipped\ by | sold\ &\ shipped\ by
               | sold\ and\ fulfill?ed\ by | sold\ by | verkauf\ und\ versand\ durch
               | verkauf\ durch | vendu\ et\ expédié\ par | vendu\ par | vendido\ por
               | venduto\ da | vendido\ y\ enviado\ por | vendido\ e\ entregue\ por
@@ -143,6 +146,9 @@ mod tests {
                 "Ships from Amazon. Sold by Pacific Sound Co.",
                 Some("Pacific Sound Co"),
             ),
+            ("Ships from Amazon Sold by Foo Store", Some("Foo Store")),
+            ("Ships from Amazon.com Sold by Foo Store", Some("Foo Store")),
+            ("Ships from China Direct Outlet", None),
             ("Seller: Foo Store | 98% positive", Some("Foo Store")),
             ("Pro Seller: foo_store (12345 ★)", Some("foo_store")),
             (
