@@ -113,6 +113,19 @@ pub(crate) fn without_box_words(name: &str) -> Option<(String, Vec<String>)> {
 mod tests {
     use super::without_box_words;
 
+    /// Amazon's two rows, `Ships from` and `Sold by`, read as one line.
+    #[test]
+    fn amazon_s_rows_read_as_one_line_are_the_box_s_words() {
+        for (printed, name) in [
+            ("Ships from Amazon Sold by Foo Store", Some("Foo Store")),
+            ("Ships from Amazon.com Sold by Foo Store", Some("Foo Store")),
+            ("Ships from China Direct Outlet", None),
+        ] {
+            let got = without_box_words(printed).map(|(n, _)| n);
+            assert_eq!(got.as_deref(), name, "{printed}");
+        }
+    }
+
     #[test]
     fn the_box_s_words_are_no_part_of_the_name() {
         for (printed, name) in [
@@ -146,9 +159,6 @@ mod tests {
                 "Ships from Amazon. Sold by Pacific Sound Co.",
                 Some("Pacific Sound Co"),
             ),
-            ("Ships from Amazon Sold by Foo Store", Some("Foo Store")),
-            ("Ships from Amazon.com Sold by Foo Store", Some("Foo Store")),
-            ("Ships from China Direct Outlet", None),
             ("Seller: Foo Store | 98% positive", Some("Foo Store")),
             ("Pro Seller: foo_store (12345 ★)", Some("foo_store")),
             (
