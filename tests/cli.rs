@@ -279,13 +279,7 @@ fn check_warns_of_a_sku_without_a_floor_in_a_marketplace_s_currency() {
         "floor = { USD = \"199.00\", CNY = \"1299.00\" }",
         "floor = { EUR = \"199.00\", CNY = \"1299.00\" }",
     );
-    let o = brandguard()
-        .args(["check", "--targets"])
-        .arg(d.path())
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = check_ok(d.path());
     assert!(
         out.contains("warning: SKU ACME-X1: no floor in USD, the currency of bidbay, shopusa: its listings priced in USD are not checked against a floor"),
         "{out}"
@@ -302,17 +296,22 @@ fn check_warns_of_a_keyword_that_is_only_the_brand_s_name() {
         "keywords = [\"s2 speaker\", \"s2 音箱\"]",
         "keywords = [\"s2 speaker\", \"ACME\"]",
     );
-    let o = brandguard()
-        .args(["check", "--targets"])
-        .arg(d.path())
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = check_ok(d.path());
     assert!(
         out.contains("warning: SKU ACME-S2: keyword \"ACME\" is only the brand's name"),
         "{out}"
     );
+}
+
+/// What `check` prints of targets `dir`, which it accepts.
+fn check_ok(dir: &Path) -> String {
+    let o = brandguard()
+        .args(["check", "--targets"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// Copies targets/demo to a temp folder with one file edited.

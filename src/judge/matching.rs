@@ -1068,27 +1068,13 @@ fn a_choice_of<'b>(
     Some((lowest, ids.join(", ")))
 }
 
-/// Words before a model's code that make it what the item is for or works with
-/// ([`model_named_as_what_it_is_for`]).
-const LINK_WORDS: &[&str] = &[
-    "for",
-    "fits",
-    "compatible with",
-    "works with",
-    "designed for",
-    "suitable for",
-    "pairs with",
-    "pair with",
-    "connects to",
-    "goes with",
-    "für",
-    "pour",
-    "para",
-];
+/// Words before a model's code that, beside [`FOR_WORDS`], make it what the item
+/// works with ([`model_named_as_what_it_is_for`]).
+const PAIRS_WITH: &[&str] = &["pairs with", "pair with", "connects to", "goes with"];
 
 /// Where every writing of a model code of keyword `phrase` in folded `title`
-/// follows a word of [`LINK_WORDS`] in its clause, the words from that link to the
-/// model. Keyword words may stand anywhere in a title: `Acme Wireless Headphones for
+/// follows a word of [`FOR_WORDS`] or [`PAIRS_WITH`] in its clause, the words
+/// from that link to the model. Keyword words may stand anywhere in a title: `Acme Wireless Headphones for
 /// ThinkPad X1 Carbon` and `Acme Studio Headphones - Model H7 - pairs with Acme X1`
 /// at 30 were the X1 headphones below their floor and a suspected counterfeit,
 /// `Acme Speaker for Samsung Galaxy S2` the S2 speaker.
@@ -1119,8 +1105,9 @@ fn model_after_a_link(phrase: &str, title: &str, item_before: bool) -> Option<St
                 .map_or(0, |(i, c)| i + c.len_utf8());
             let clause = &title[clause_at..at];
             let link = clause_at
-                + LINK_WORDS
+                + FOR_WORDS
                     .iter()
+                    .chain(PAIRS_WITH)
                     .filter_map(|w| word_at(clause, w).last())
                     .max()?;
             // The keyword's other words name the item itself, before the link
@@ -2027,6 +2014,13 @@ mod tests {
         );
     }
 
+    /// `title` is no SKU's, and the reason says `why`.
+    fn no_sku_saying(b: &Brand, title: &str, why: &str) {
+        let m = match_sku(b, &listing(title, None));
+        assert_eq!(m.sku, None, "{title}");
+        assert!(m.reason.contains(why), "{title}: {}", m.reason);
+    }
+
     /// `title` is the X1's (named so) or else the S2's.
     fn the_product(b: &Brand, title: &str) {
         let m = match_sku(b, &listing(title, None));
@@ -2122,13 +2116,7 @@ mod tests {
             "Acme X1 Headphones Rental",
             "Acme X1 Headphones Repair Service",
         ] {
-            let m = match_sku(&b, &listing(title, None));
-            assert_eq!(m.sku, None, "{title}");
-            assert!(
-                m.reason.contains("a voucher or a service"),
-                "{title}: {}",
-                m.reason
-            );
+            no_sku_saying(&b, title, "a voucher or a service");
         }
         for title in [
             "Acme X1 Headphones with 2 Year Warranty",
@@ -2543,13 +2531,7 @@ mod tests {
             "Acme Studio Headphones - Model H7 - pairs with Acme X1",
             "Acme Headphone for ThinkPad X1",
         ] {
-            let m = match_sku(&b, &listing(title, None));
-            assert_eq!(m.sku, None, "{title}");
-            assert!(
-                m.reason.contains("only as what its item is for"),
-                "{}",
-                m.reason
-            );
+            no_sku_saying(&b, title, "only as what its item is for");
         }
         for (title, sku) in [
             ("Acme X1 Headphones for Travel", "ACME-X1"),
@@ -2637,13 +2619,7 @@ mod tests {
             ("ACME X 1 II Headphones", "x 1 ii"),
             ("Acme P3 Max Earbuds", "p3 max"),
         ] {
-            let got = m(&b, title);
-            assert_eq!(got.sku, None, "{title}");
-            assert!(
-                got.reason.contains(&format!("\"{named}\"")),
-                "{title}: {}",
-                got.reason
-            );
+            no_sku_saying(&b, title, &format!("\"{named}\""));
         }
         // The model itself, praise, a bundle, and what comes after the noun.
         for title in [
