@@ -1024,8 +1024,8 @@ const CHOICE_WORDS: &[&str] = &[
 ];
 
 /// Where folded `title` offers several of the brand's SKUs (`m.named`) to choose
-/// from ([`CHOICE_WORDS`], or ` / ` between them), the one with the lowest floor in
-/// the listing's currency, and the SKUs' ids. Matched by its first product, `Acme
+/// from ([`CHOICE_WORDS`], ` / ` or ` | ` between them, `可选`, `任选`, `多款`),
+/// the one with the lowest floor in the listing's currency, and the SKUs' ids. Matched by its first product, `Acme
 /// X1 Headphones or S2 Speaker (choose)` at 150 was the headphones below their
 /// floor of 199.00, though 150 may be the speaker's price (its floor 89.00): a
 /// claim no one could sign. Below the lowest floor, every choice is below its own.
@@ -1038,7 +1038,10 @@ fn a_choice_of<'b>(
         || ["bundle", "combo", "kit", "together"]
             .iter()
             .any(|w| has_word(title, w))
-        || !(CHOICE_WORDS.iter().any(|w| has_word(title, w)) || title.contains(" / "))
+        || !(CHOICE_WORDS.iter().any(|w| has_word(title, w))
+            || [" / ", " | ", "可选", "任选", "多款"]
+                .iter()
+                .any(|w| title.contains(w)))
     {
         return None;
     }
@@ -2586,6 +2589,8 @@ mod tests {
                 "ACME-P3",
             ),
             ("Acme X1 Headphones, P3 Earbuds - Various", "ACME-P3"),
+            ("Acme X1 Headphones | S2 Speaker | P3 Earbuds", "ACME-P3"),
+            ("艾克米 X1 耳机 S2 音箱 任选", "ACME-S2"),
         ] {
             let got = m(title);
             assert_eq!(got.sku.as_deref(), Some(sku), "{title}");
