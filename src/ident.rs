@@ -83,7 +83,6 @@ const DRESSING: &[&str] = &[
     "distributor",
     "seller",
     "outlet",
-    "direct",
     "company",
     "corporation",
     "corp",
@@ -93,8 +92,6 @@ const DRESSING: &[&str] = &[
     "usa",
     "uk",
     "eu",
-    "global",
-    "international",
 ];
 
 /// Does seller name `shown` look like `name` (a distributor's name, alias or
@@ -278,6 +275,10 @@ mod tests {
             "Official",
             "Northwind Audio Repairs",
             "Southwind Audio Official",
+            // Words of a company's own name, not a dressing.
+            "Northwind Audio Global",
+            "Northwind Audio International",
+            "Northwind Audio Direct",
         ] {
             assert!(!imitates(shown, "Northwind Audio"), "{shown}");
         }
