@@ -281,6 +281,7 @@ const USED_WORDS: &[&str] = &[
     "open box",
     "open-box",
     "like new",
+    "like-new",
     // A shop's display or demonstration unit, a returned or second-grade
     // one (`Acme X1 Headphones Ex-Display` at a third of the price was
     // below the floor and a suspected counterfeit).
@@ -2612,6 +2613,7 @@ mod tests {
             ("Acme X1 Headphones, Never Broken, Never Cracked", None),
             ("Acme X1 Headphones Crack-Free Sound", None),
             ("Acme X1 Headphones Tested, Powers On", None),
+            ("Acme X1 Headphones Like-New", Some(Used)),
             ("Acme X1 Headphones Ex Rental", Some(Used)),
             ("Acme X1 Headphones Barely Worn", Some(Used)),
             ("Acme X1 Headphones Warehouse Deal", Some(Used)),
