@@ -1336,6 +1336,19 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "étui",
     "funda",
     "custodia",
+    // Pads, cables, chargers and stands in French, Spanish and Italian (`… Coussinets`,
+    // `… Almohadillas de Repuesto`, `… Cavo`, `… Soporte` at 19.99 were the
+    // product below its floor).
+    "coussinets",
+    "câble",
+    "chargeur",
+    "almohadillas",
+    "cargador",
+    "soporte",
+    "cuscinetti",
+    "cavo",
+    "caricatore",
+    "supporto",
 ];
 
 /// The same in Chinese and Japanese, which run on without spaces ("艾克米 X1 耳机耳罩"):
@@ -2063,6 +2076,10 @@ mod tests {
             "Acme X1 耳机 替换耳罩",
             "Acme X1 Headphones Ear Pad Cushions Memory Foam",
             "Acme P3 Earbuds Eartips",
+            "Acme X1 Headphones Coussinets",
+            "Acme X1 Headphones Almohadillas de Repuesto",
+            "Acme X1 Headphones Cavo",
+            "Acme X1 Headphones Soporte",
         ] {
             an_accessory(&b, title);
         }
