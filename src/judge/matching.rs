@@ -1519,6 +1519,21 @@ fn a_feature_follows(noun: &str, next: Option<&str>) -> bool {
         "manual" => next.is_some_and(|w| {
             !["only", "and", "&", "book", "guide", "pdf"].contains(&w) && !COLOURS.contains(&w)
         }),
+        // `… Auriculares Soporte Bluetooth`: "supports", a feature.
+        "soporte" | "supporto" => next.is_some_and(|w| {
+            [
+                "bluetooth",
+                "multipunto",
+                "multipoint",
+                "nfc",
+                "aptx",
+                "ldac",
+                "aac",
+                "anc",
+                "app",
+            ]
+            .contains(&w)
+        }),
         // `… Headphones Photos Show Actual Item`: what the listing's photos show.
         "photo" | "photos" | "picture" | "pictures" => {
             next.is_some_and(|w| ["shows", "show", "are", "is", "taken", "of", "from"].contains(&w))
@@ -2145,6 +2160,7 @@ mod tests {
             "Acme X1 Headphones Extended Battery Life",
             "Acme X1 Headphones, Photo Shows Actual Item",
             "Acme X1 Headphones Photos Show Actual Item",
+            "Acme X1 Headphones Soporte Bluetooth 5.3",
             "Acme X1 Headphones Pictures Are of the Item",
             "Acme X1 Headphones Warranty Included",
         ] {
