@@ -993,6 +993,26 @@ fn by_keywords<'b>(brand: &'b Brand, title: &str) -> Option<KeywordMatch<'b>> {
     })
 }
 
+/// Why a title holding SKU `m`'s keywords still does not sell it: its model is
+/// named only as what the item is for ([`model_named_as_what_it_is_for`]), or
+/// another model of the line is named ([`another_model`]).
+fn not_the_keywords_sku(brand: &Brand, m: &KeywordMatch, title: &str) -> Option<String> {
+    if let Some(said) = model_named_as_what_it_is_for(m.phrase, title) {
+        return Some(format!(
+            "title names {}'s model only as what its item is for or works with (\"{said}\"): \
+             another product's, not {}",
+            brand.name, m.sku.id
+        ));
+    }
+    let model = another_model(m.sku, m.phrase, title)?;
+    Some(format!(
+        "the title names \"{model}\", a model the brand file does not list \
+         ({} is named by \"{}\"): another model is not held to its floor; \
+         list it as a SKU of its own to judge it",
+        m.sku.id, m.phrase
+    ))
+}
+
 /// The SKU a keyword match names and how: its phrase, the other SKU the title
 /// names, or the lowest floor of several offered to choose from ([`a_choice_of`]).
 fn keyword_evidence<'b>(
@@ -1767,20 +1787,8 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         });
     }
     if let Some(m) = by_keywords(brand, &title) {
-        if let Some(said) = model_named_as_what_it_is_for(m.phrase, &title) {
-            return none(format!(
-                "title names {}'s model only as what its item is for or works with (\"{said}\"): \
-                 another product's, not {}",
-                brand.name, m.sku.id
-            ));
-        }
-        if let Some(model) = another_model(m.sku, m.phrase, &title) {
-            return none(format!(
-                "the title names \"{model}\", a model the brand file does not list \
-                 ({} is named by \"{}\"): another model is not held to its floor; \
-                 list it as a SKU of its own to judge it",
-                m.sku.id, m.phrase
-            ));
+        if let Some(why) = not_the_keywords_sku(brand, &m, &title) {
+            return none(why);
         }
         let (sku, evidence) = keyword_evidence(&m, &title, l);
         return found(sku, 80, "title", evidence);

@@ -32,7 +32,6 @@ pub struct Coverage {
     /// Search results robots.txt disallows (not fetched). Where they are most of the
     /// results the marketplace was not looked at, whatever `coverage_percent` says
     /// of the pages it allowed (100% of none read before this column was shown).
-    #[serde(default)]
     pub disallowed: u64,
     /// Looked at in full: something absent from it could be concluded that night.
     pub looked: bool,
