@@ -568,6 +568,9 @@ impl ScanSummary {
     /// before its listings were fetched, was not wholly looked at.
     pub(crate) fn note_coverage(&mut self, config: &Config) {
         let (mut not_looked, mut degraded) = (Vec::new(), Vec::new());
+        // Worked out afresh, as `degraded` is: a marketplace a later call finds
+        // looked at keeps no reason of an earlier one.
+        let mut degraded_why = BTreeMap::new();
         for m in &config.marketplaces {
             let stats = self.marketplaces.get(&m.name);
             if !stats.is_some_and(MarketplaceStats::looked)
@@ -584,10 +587,10 @@ impl ScanSummary {
                 if self.paused.contains(&m.name) {
                     why.push_str("; paused after blocked answers in a row");
                 }
-                self.degraded_why.insert(m.name.clone(), why);
+                degraded_why.insert(m.name.clone(), why);
             }
         }
-        (self.not_looked, self.degraded) = (not_looked, degraded);
+        (self.not_looked, self.degraded, self.degraded_why) = (not_looked, degraded, degraded_why);
     }
 
     /// Fills `adapter_unmatched` ([`MarketplaceStats::adapter_unmatched`]), once
@@ -628,6 +631,38 @@ impl ScanSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reasons are worked out afresh with `degraded`: a marketplace looked at
+    /// by the time of a later call keeps no reason of an earlier one.
+    #[test]
+    fn a_night_s_reasons_are_those_of_its_last_count() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("targets/demo");
+        let config = crate::config::Config::load(&dir).expect("demo targets");
+        let mut s = ScanSummary::default();
+        for m in &config.marketplaces {
+            let clean = MarketplaceStats {
+                search_pages: 3,
+                listing_pages: 24,
+                listings_in_results: 24,
+                ..MarketplaceStats::default()
+            };
+            s.marketplaces.insert(m.name.clone(), clean);
+        }
+        let clean = s.marketplaces["shopusa"].clone();
+        s.marketplaces.insert(
+            "shopusa".into(),
+            MarketplaceStats {
+                listings_disallowed: 24,
+                ..clean.clone()
+            },
+        );
+        s.note_coverage(&config);
+        assert_eq!(s.degraded, ["shopusa"]);
+        assert!(s.degraded_why["shopusa"].starts_with("robots.txt disallows 24"));
+        s.marketplaces.insert("shopusa".into(), clean);
+        s.note_coverage(&config);
+        assert!(s.degraded.is_empty() && s.degraded_why.is_empty(), "{s:?}");
+    }
 
     /// A failed night says why in its counts' words, not every reason there is.
     #[test]
