@@ -259,6 +259,14 @@ pub enum PriceError {
         first: Currency,
         second: Currency,
     },
+    /// A whole amount, a space, a euro sign and two digits (`249 €99`): the sign is
+    /// either the cents' point (249.99, Cdiscount's `249€99` with a space) or a
+    /// second amount's own sign (€99). Read as 99.00, a price of 249.99 was under a
+    /// floor of 249.99; read as 249.99, a price of 99 would be missed.
+    #[error(
+        "writes `{0}`: the euro sign between a whole amount and two digits is either the cents' point or a second amount's sign, and the page does not say which"
+    )]
+    SignBetween(String),
 }
 
 /// Most amounts a price text is read with ([`PriceError::TooManyAmounts`]).
@@ -2867,7 +2875,7 @@ fn read_text(
     if let Some(e) = estimate {
         why.push(format!("left out a converted estimate: {e}"));
     }
-    if let Some(e) = t.two_currencies(&found) {
+    if let Some(e) = t.two_currencies(&found).or_else(|| t.sign_between(&found)) {
         return Err(e);
     }
     let kept = t.in_currency(&found, &currency, &mut why);
@@ -4808,6 +4816,32 @@ impl PriceText {
                 first: first.clone(),
                 second: other.clone(),
             })
+        })
+    }
+
+    /// A whole amount and two digits with a euro sign between, a space before it and
+    /// none after (`249 €99`, [`PriceError::SignBetween`]). Not `249€99` nor
+    /// `249€ 99` (the sign as the point, [`euro_cents`]), nor `249 € 99` (a sign
+    /// after the amount, then another number), nor `€249 €99` (two signed amounts).
+    fn sign_between(&self, found: &[Found]) -> Option<PriceError> {
+        let c = &self.chars;
+        found.windows(2).find_map(|pair| {
+            let [whole, cents] = pair else { return None };
+            let between: String = c[whole.end..cents.start].iter().collect();
+            let signed_before = c[..whole.start]
+                .iter()
+                .rev()
+                .find(|ch| !ch.is_whitespace())
+                .is_some_and(|ch| super::CENTS_SIGNS.contains(ch));
+            let ends = c.get(cents.end).is_none_or(|ch| !ch.is_alphanumeric())
+                && !(c.get(cents.end).is_some_and(|ch| ".,".contains(*ch))
+                    && c.get(cents.end + 1).is_some_and(char::is_ascii_digit));
+            let apart = (between == " €" && cents.end - cents.start == 2)
+                && whole.value.fract().is_zero()
+                && !has_cents(&c[..whole.end])
+                && !signed_before
+                && ends;
+            apart.then(|| PriceError::SignBetween(c[whole.start..cents.end].iter().collect()))
         })
     }
 
@@ -6879,6 +6913,33 @@ mod tests {
         ] {
             let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.for_several.map(|m| m.count), count, "{text}");
+        }
+    }
+
+    /// A euro sign with a space before it and none after, between a whole amount and
+    /// two digits (`249 €99`): the cents' point or a second amount's sign. Read as
+    /// 99.00 it was a false below-floor finding for 249.99; refused, and the
+    /// readings that say which stay read.
+    #[test]
+    fn a_euro_sign_between_an_amount_and_two_digits_is_refused() {
+        for text in ["249 €99", "1.249 €99", "Prix : 249 €99 TTC", "249\u{a0}€99"] {
+            match read_in(text, "EUR") {
+                Err(PriceError::SignBetween(written)) => assert!(written.contains("€99"), "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        for (text, amount) in [
+            ("249€99", "249.99"),
+            ("249€ 99", "249.99"),
+            ("249,99 €", "249.99"),
+            ("249 € 99", "249"),
+            ("249,00 €99", "249"),
+            ("249 €99,00", "99"),
+            ("€249 €99", "99"),
+            ("249 €990", "990"),
+        ] {
+            let r = read_in(text, "EUR").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.normalize().to_string(), amount, "{text}");
         }
     }
 
