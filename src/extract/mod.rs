@@ -288,6 +288,7 @@ const USED_WORDS: &[&str] = &[
     "ex-display",
     "ex display",
     "ex-demo",
+    "ex demo",
     "demo unit",
     "b-stock",
     "b stock",
@@ -388,6 +389,8 @@ const USED_GRADES: &[&str] = &[
     "very good",
     "acceptable",
     "fair",
+    // A shop's demonstration unit, as a condition field names it.
+    "demo",
     "sehr gut",
     "gut",
     "akzeptabel",
@@ -515,7 +518,7 @@ impl Condition {
         // title's end).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(
-                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|damaged|broken|cracked|faulty|defective)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
+                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|damaged|broken|cracked|faulty|defective|demo)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
             )
             .expect("a valid pattern")
         });
@@ -528,6 +531,17 @@ impl Condition {
         let t = NOT_A_CONDITION.replace_all(&t, " ");
         if AS_IS_APART.is_match(&t) {
             return Some(Condition::Damaged);
+        }
+        // A shop's demonstration unit named by `demo` set apart (`… Headphones Demo`,
+        // `(Demo)`, `- Demo`): at 150 it was held to a new item's floor of 199.00.
+        // Not `Demo Mode`, `Demo Track` (the word inside the title), nor a `Demo
+        // Unit`, `Ex-Demo` ([`USED_WORDS`]) read there already.
+        static DEMO_APART: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"[(\[|,–—-]\s*demo\s*(?:[)\]|,–—-]|$)|\bdemo\s*(?:[)\]]|$)")
+                .expect("a valid pattern")
+        });
+        if DEMO_APART.is_match(&t) {
+            return Some(Condition::Used);
         }
         let t = if USED_APART.is_match(&t) {
             t
@@ -2564,6 +2578,7 @@ mod tests {
             ("Sehr gut", Some(Used)),
             ("目立った傷や汚れなし", Some(Used)),
             ("未使用に近い", Some(Used)),
+            ("Demo", Some(Used)),
             ("New - Good packaging", Some(New)),
         ] {
             assert_eq!(Condition::of(text), want, "{text}");
@@ -2622,6 +2637,14 @@ mod tests {
             ("Acme X1 Kopfhörer Top Zustand", Some(Used)),
             ("Auriculares Acme X1 en buen estado", Some(Used)),
             ("Acme X1 Kopfhörer Neu, Top Zustand", None),
+            ("Acme X1 Headphones Demo", Some(Used)),
+            ("Acme X1 Headphones (Demo)", Some(Used)),
+            ("Acme X1 Headphones - Demo", Some(Used)),
+            ("Acme X1 Headphones Ex Demo", Some(Used)),
+            ("Acme X1 Headphones, Demo, Boxed", Some(Used)),
+            ("Acme X1 Headphones Demo Mode Included", None),
+            ("Acme X1 Headphones with Demo Track", None),
+            ("Acme X1 Headphones Not a Demo", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
