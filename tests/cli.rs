@@ -537,6 +537,25 @@ fn a_seller_box_s_words_are_no_part_of_the_seller_s_name() {
     }
 }
 
+/// A seller box saying only who ships (`Fulfilled by Amazon`) names no seller: read as
+/// the name, "Fulfilled by Amazon" was the seller a finding and a complaint named.
+/// The id the page gives still decides who sells, and the missing name says why.
+#[test]
+fn a_seller_box_saying_only_who_ships_names_no_seller() {
+    let page = r#"<meta charset="utf-8"><h1 class="tb-title">Acme X1 耳机 无线降噪</h1>
+        <div class="tb-price"><span class="price-now">¥1,499.00</span></div>
+        <a class="shop-name" data-shop-id="shady01">Fulfilled by Amazon</a>"#;
+    let v = common::extract_on(page.as_bytes(), "tmart", "http://127.0.0.1:1/detail/1.html");
+    assert_eq!(v["listing"]["seller"]["name"], serde_json::Value::Null);
+    assert_eq!(v["listing"]["seller"]["id"], "shady01");
+    let missing = v["listing"]["missing"]["seller"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(missing.contains("says only who ships"), "{missing}");
+    let findings = v["verdict"]["findings"].to_string();
+    assert!(!findings.contains("Fulfilled by"), "{findings}");
+}
+
 /// A saved page is read as of when it was captured (`--captured`): its structured
 /// price, valid until the end of 2023, was "held until 2023-12-31, before the page
 /// was captured" when read today, whatever day it was saved. Read as of its

@@ -1758,6 +1758,14 @@ impl Reader<'_> {
             &|p| p.offers.iter().find_map(|o| o.seller_name.clone()),
             rules,
         )?;
+        if seller_name::only_who_ships(&name) {
+            self.sources.remove("seller");
+            self.missing.insert(
+                "seller".into(),
+                format!("the seller box says only who ships (\"{name}\"), not who sells"),
+            );
+            return None;
+        }
         let Some(src) = self
             .sources
             .get_mut("seller")

@@ -31,7 +31,9 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
             # Amazon's two table rows read as one line, no point between:
             # `Ships from Amazon Sold by Foo`.
             (?: ships\ from\ (?:\S+\ ){0,2}?\S+?\ sold\ by
-              | ships\ from\ and\ sold\ by | sold\ and\ shipped\ by | sold\ &\ shipped\ by
+              | ships\ from\ and\ sold\ by | dispatched\ from\ and\ sold\ by
+              | shipped\ from\ and\ sold\ by | sold\ and\ shipped\ by
+              | sold\ and\ dispatched\ by | sold\ &\ shipped\ by
               | sold\ and\ fulfill?ed\ by | sold\ by | verkauf\ und\ versand\ durch
               | verkauf\ durch | vendu\ et\ expédié\ par | vendu\ par | vendido\ por
               | venduto\ da | vendido\ y\ enviado\ por | vendido\ e\ entregue\ por
@@ -53,7 +55,7 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         (?P<name>.+?)
         (?P<tail>
             (?: \s*[,.;]?\s+ (?: and\ fulfill?ed\ by | and\ ships\ from | fulfill?ed\ by
-                         | ships\ from | shipped\ by | versand\ durch
+                         | ships\ from | shipped\ by | dispatched\ (?:from|by) | versand\ durch
                          | und\ versand\ durch | et\ expédié\ par | e\ spedito\ da
                          | expédié\ par | enviado\ por | spedito\ da ) \s.*
               | \s*\( [^()]* (?: ★ | ☆ | rating | review | feedback | % | stars? ) [^()]* \)
@@ -88,6 +90,27 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the seller box's words are a valid pattern")
 });
 
+/// Who ships, and no one who sells: a box saying only `Fulfilled by Amazon`,
+/// `Versand durch Amazon`, `Expédié par Amazon` (the selector took the fulfilment
+/// line, Amazon's when a third party sells). Read as the seller's name, "Fulfilled
+/// by Amazon" was the seller a finding and a complaint named.
+static ONLY_WHO_SHIPS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)
+        ^\s*(?: fulfill?ed\ by | shipped\ by | ships\ from | dispatched\ (?:from|by)
+             | versand\ durch | expédié\ par | enviado\ por | spedito\ da
+             | 配送\s*[:：]? | 出荷元 )
+        \s*[:：]?\s* \S+ (?:\.com|\.co\.uk|\.de|\.fr)? \s*\.?\s*$",
+    )
+    // A constant pattern, compiled by the test below: no page's input reaches it.
+    .expect("the words of who ships are a valid pattern")
+});
+
+/// Does the box say only who ships ([`ONLY_WHO_SHIPS`])?
+pub(crate) fn only_who_ships(text: &str) -> bool {
+    ONLY_WHO_SHIPS.is_match(text)
+}
+
 /// `name` without the seller box's words, and those words (the label, then the
 /// rest as printed), where it held any and a name is left.
 pub(crate) fn without_box_words(name: &str) -> Option<(String, Vec<String>)> {
@@ -112,6 +135,41 @@ pub(crate) fn without_box_words(name: &str) -> Option<(String, Vec<String>)> {
 #[cfg(test)]
 mod tests {
     use super::without_box_words;
+
+    /// A box saying only who ships names no seller; one that says who sells too
+    /// names that one (Amazon UK's `Dispatched from and sold by`).
+    #[test]
+    fn a_box_saying_only_who_ships_names_no_seller() {
+        for text in [
+            "Fulfilled by Amazon",
+            "Fulfilled by Amazon.",
+            "Versand durch Amazon",
+            "Expédié par Amazon.fr",
+            "Ships from: Amazon.com",
+            "Dispatched by Amazon",
+        ] {
+            assert!(super::only_who_ships(text), "{text}");
+        }
+        for text in [
+            "Sold by Foo Store and Fulfilled by Amazon",
+            "Foo Store",
+            "Fulfilled by Amazon Sold by Foo Store",
+            "Ships from China Direct Outlet",
+        ] {
+            assert!(!super::only_who_ships(text), "{text}");
+        }
+        for (printed, name) in [
+            ("Dispatched from and sold by Amazon", Some("Amazon")),
+            (
+                "Sold by Foo Store, dispatched from the UK",
+                Some("Foo Store"),
+            ),
+            ("Sold and dispatched by Foo Store", Some("Foo Store")),
+        ] {
+            let got = without_box_words(printed).map(|(n, _)| n);
+            assert_eq!(got.as_deref(), name, "{printed}");
+        }
+    }
 
     /// Amazon's two rows, `Ships from` and `Sold by`, read as one line.
     #[test]
