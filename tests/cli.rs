@@ -556,6 +556,46 @@ fn a_seller_box_saying_only_who_ships_names_no_seller() {
     assert!(!findings.contains("Fulfilled by"), "{findings}");
 }
 
+/// An AggregateOffer's range beside one price in the price box: the range's low end
+/// is the lowest of offers whose sellers the data does not name, so the box's price
+/// is the listing's (a seller whose box showed 249.99 was found advertising another's
+/// 149.99). Alone, the range's low end is checked and a finding says which variant
+/// or seller sells at it the page does not say; a box showing the range agrees.
+#[test]
+fn an_aggregate_offer_s_low_end_is_not_the_price_a_box_shows() {
+    let aggregate = r#"<script type="application/ld+json">{"@context":"https://schema.org",
+        "@type":"Product","name":"Acme X1 Headphones","offers":{"@type":"AggregateOffer",
+        "lowPrice":"149.99","highPrice":"299.99","priceCurrency":"USD","offerCount":5}}</script>"#;
+    let page = |price_box: &str| {
+        format!(
+            r#"<html><head>{aggregate}</head><body><h1 class="product-title">Acme X1 Headphones</h1>
+            <div class="buybox"><span class="price">{price_box}</span></div>
+            <a class="seller" href="/seller/cheapo">cheapo</a></body></html>"#
+        )
+    };
+    let read = |price_box: &str| {
+        let v = common::extract_on(
+            page(price_box).as_bytes(),
+            "shopusa",
+            "http://127.0.0.1:1/item/A1",
+        );
+        let findings = v["verdict"]["findings"].to_string();
+        (v["listing"]["price"]["amount"].clone(), findings)
+    };
+    let (price, findings) = read("$249.99");
+    assert_eq!(price, "249.99");
+    assert!(!findings.contains("below_floor"), "{findings}");
+    let (price, findings) = read("");
+    assert_eq!(price, "149.99");
+    assert!(
+        findings.contains("which variant or which seller sells at it"),
+        "{findings}"
+    );
+    let (price, findings) = read("$149.99 – $299.99");
+    assert_eq!(price, "149.99");
+    assert!(findings.contains("below_floor"), "{findings}");
+}
+
 /// A saved page is read as of when it was captured (`--captured`): its structured
 /// price, valid until the end of 2023, was "held until 2023-12-31, before the page
 /// was captured" when read today, whatever day it was saved. Read as of its

@@ -130,6 +130,8 @@ pub fn choice_sentence(choice: &str, auction: bool) -> String {
         || choice.starts_with(variants::OF_VARIANTS)
     {
         choice.to_string()
+    } else if choice.starts_with(structured::AGGREGATE_RANGE) {
+        format!("{choice} — which variant or which seller sells at it, the page does not say")
     } else {
         format!("{choice} — which variant sells at it, the page does not say")
     }
@@ -1844,6 +1846,15 @@ impl Reader<'_> {
             .then(|| format!("holds from {from}, after the page was captured"))
     }
 
+    /// The advertised structured offer's range, where it is an AggregateOffer's
+    /// (`lowPrice` to `highPrice`, as written).
+    fn aggregate_range(&self) -> Option<(String, String)> {
+        let (offer, _) = self.products.iter().find_map(|(_, p)| p.advertised())?;
+        let low = offer.price.as_deref()?.trim();
+        let high = offer.high_price.as_deref()?.trim();
+        (offer.aggregate && low != high).then(|| (low.to_string(), high.to_string()))
+    }
+
     /// Which offer of several the structured price was taken from, said beside the
     /// price's source.
     fn note_offer_taken(&mut self) {
@@ -1897,7 +1908,8 @@ impl Reader<'_> {
     /// in one currency and differ, the lower is checked and the listing says both
     /// ([`PRICES_DISAGREE`]), except where the structured data's price is the low
     /// end of several (variants, a range) and the box shows a higher one: that is a
-    /// variant, said as before. A lower price in the box counts only where the
+    /// variant, said as before; but an AggregateOffer's low end beside one price in
+    /// the box may be another seller's, and the box's is checked. A lower price in the box counts only where the
     /// selector names one element: an adapter's price selector was only a fallback
     /// on pages with structured data, and one that also names other sellers' prices
     /// in a rail must not make findings it never made.
@@ -1921,6 +1933,7 @@ impl Reader<'_> {
         let Ok(reading) = read_amount(&text.capped(), hints, m) else {
             return list;
         };
+        let one_price = reading.among.is_empty();
         let shown = reading.money;
         if let Some(several) = reading.for_several {
             self.multi_buy = Some((shown.clone(), several));
@@ -1947,6 +1960,27 @@ impl Reader<'_> {
                 format!(
                     "{PRICES_DISAGREE}: {shown} shown (selector {}), {structured} in its \
                      structured data, which says it {says}; the box's is checked",
+                    rule.css
+                ),
+            );
+            return Some(shown);
+        }
+        // An AggregateOffer's range beside one price in the box: its low end is
+        // the lowest of offers whose sellers the data does not name (schema.org's
+        // use: one product offered by several merchants), so the box's is this
+        // listing's seller's (held to the range's low end, a seller whose box
+        // showed 249.99 was found advertising another's 149.99).
+        if let Some((low, high)) = self.aggregate_range().filter(|_| alone && one_price)
+            && shown.amount > structured.amount
+        {
+            self.sources
+                .insert("price".into(), format!("selector {}", rule.css));
+            self.choices.insert(
+                "price".into(),
+                format!(
+                    "{PRICES_DISAGREE}: {shown} shown (selector {}), and its structured data \
+                     gives only an AggregateOffer's range, {low} to {high}, whose offers' sellers \
+                     it does not name; the box's is checked",
                     rule.css
                 ),
             );

@@ -79,6 +79,12 @@ pub struct Offer {
     pub name: Option<String>,
 }
 
+/// How a [`Product::price_choice`] of an AggregateOffer's range begins: its low end
+/// is the lowest of offers whose sellers the data does not name (schema.org's use:
+/// one product offered by several merchants; a shop's variants), which a finding
+/// on it says ([`super::choice_sentence`]).
+pub const AGGREGATE_RANGE: &str = "the low end of an AggregateOffer's price range on the page";
+
 impl Product {
     /// The offer a listing advertises, and a note when there was a choice.
     ///
@@ -160,7 +166,7 @@ impl Product {
         let (best, _) = self.advertised()?;
         let high = best.high_price.as_deref()?.trim();
         let low = best.price.as_deref()?.trim();
-        (high != low).then(|| format!("the low end of a price range on the page, {low} to {high}"))
+        (high != low).then(|| format!("{AGGREGATE_RANGE}, {low} to {high}"))
     }
 
     /// What offer `o` sells, named as a title would: its name where it holds the
@@ -1430,7 +1436,7 @@ mod tests {
         assert_eq!(ps[0].offers[0].price.as_deref(), Some("149.5"));
         assert_eq!(
             ps[0].price_choice().as_deref(),
-            Some("the low end of a price range on the page, 149.5 to 199")
+            Some("the low end of an AggregateOffer's price range on the page, 149.5 to 199")
         );
     }
 

@@ -278,7 +278,10 @@ mod tests {
         );
         // No variants, or another kind of choice: as it was.
         assert_eq!(with_variants_named(choice.clone(), &[]), choice);
-        let range = "the low end of a price range on the page, 149.99 to 249.99".to_string();
+        let range = format!(
+            "{}, 149.99 to 249.99",
+            crate::extract::structured::AGGREGATE_RANGE
+        );
         assert_eq!(with_variants_named(range.clone(), &variants), range);
     }
 
