@@ -775,8 +775,23 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
 
 /// Where a side of a pair is written after it.
 const SIDE_OF: &[&str] = &[
-    "ear", "earbud", "earpiece", "bud", "side", "only", "unit", "piece", "cup",
+    "ear",
+    "earbud",
+    "earpiece",
+    "bud",
+    "side",
+    "only",
+    "unit",
+    "piece",
+    "cup",
+    "earcup",
+    "earphone",
+    "headphone",
 ];
+
+/// Words after which a side of a pair is where something sits on the product
+/// (`Touch Control on Right Ear Cup`), not a part sold alone.
+const SIDE_PLACED: &[&str] = &["on", "in", "at", "of", "from", "to"];
 
 /// A part of the product sold alone, said at the end of a clause after its
 /// name: an accessory noun followed by "only" (`Acme P3 Earbuds, Case Only`, `… -
@@ -813,18 +828,19 @@ fn a_part_alone(brand: &Brand, rest: &str) -> Option<String> {
                         .flat_map(|s| &s.keywords)
                         .any(|k| has_word(&fold(k), noun))
             });
+        // A side, then the words of a pair's one side to the clause's end: one
+        // (`Left Ear`, `Right Only`), or more ending in "only" (`Right Bud Only`,
+        // `Right Ear Cup Only`: at 19 it was the headphones below their floor).
         let side = |at: usize| {
             last(at).is_some_and(|x| matches!(x, "left" | "right"))
-                && last(at - 1).is_some_and(|x| SIDE_OF.contains(&x))
+                && !last(at + 1).is_some_and(|x| SIDE_PLACED.contains(&x))
+                && (1..at).all(|k| last(k).is_some_and(|x| SIDE_OF.contains(&x)))
+                && (at == 2 || last(1) == Some("only"))
         };
         if alone {
             Some(format!("{} only", w[n - 2]))
-        } else if side(2) {
-            Some(format!("{} {}", w[n - 2], w[n - 1]))
-        } else if last(1) == Some("only") && side(3) {
-            Some(format!("{} {} only", w[n - 3], w[n - 2]))
         } else {
-            None
+            (2..=4).find(|&at| side(at)).map(|at| w[n - at..].join(" "))
         }
     })
 }
@@ -1074,7 +1090,8 @@ fn a_choice_of<'b>(
         .filter(|s| {
             s.keywords.iter().any(|k| {
                 phrase_end(title, &fold(k)).is_some()
-                    && model_after_a_link(k, title, false).is_none()
+                    && model_after_a_link(k, title, false, &[FOR_WORDS, PAIRS_WITH]).is_none()
+                    && model_after_a_link(k, title, false, &[GIFT_WORDS]).is_none()
             })
         })
         .collect();
@@ -1102,13 +1119,32 @@ const PAIRS_WITH: &[&str] = &["pairs with", "pair with", "connects to", "goes wi
 /// at 30 were the X1 headphones below their floor and a suspected counterfeit,
 /// `Acme Speaker for Samsung Galaxy S2` the S2 speaker.
 fn model_named_as_what_it_is_for(phrase: &str, title: &str) -> Option<String> {
-    model_after_a_link(phrase, title, true)
+    model_after_a_link(phrase, title, true, &[FOR_WORDS, PAIRS_WITH])
 }
 
-/// [`model_named_as_what_it_is_for`]; with `item_before` false, whatever stands
-/// before the link (a product named whole after `works with` is what the item
-/// works with, [`a_choice_of`]).
-fn model_after_a_link(phrase: &str, title: &str, item_before: bool) -> Option<String> {
+/// Words before a product that make it a gift given with the item, not one
+/// offered: `Acme X1 Headphones | Free Acme P3 Earbuds` at 30 was read as a choice
+/// of the two and held to the earbuds' floor of 49.00, not the headphones' 199.00
+/// ([`a_choice_of`]).
+const GIFT_WORDS: &[&str] = &[
+    "free",
+    "bonus",
+    "gratis",
+    "complimentary",
+    "gift",
+    "赠",
+    "送",
+];
+
+/// [`model_named_as_what_it_is_for`], after a word of `links`; with `item_before`
+/// false, whatever stands before the link (a product named whole after `works
+/// with` is what the item works with, one after `free` a gift, [`a_choice_of`]).
+fn model_after_a_link(
+    phrase: &str,
+    title: &str,
+    item_before: bool,
+    links: &[&[&str]],
+) -> Option<String> {
     let alnum = |c: char| c.is_ascii_alphanumeric();
     let phrase = fold(phrase);
     let is_code = |w: &&str| {
@@ -1128,9 +1164,9 @@ fn model_after_a_link(phrase: &str, title: &str, item_before: bool) -> Option<St
                 .map_or(0, |(i, c)| i + c.len_utf8());
             let clause = &title[clause_at..at];
             let link = clause_at
-                + FOR_WORDS
+                + links
                     .iter()
-                    .chain(PAIRS_WITH)
+                    .flat_map(|l| l.iter())
                     .filter_map(|w| word_at(clause, w).last())
                     .max()?;
             // The keyword's other words name the item itself, before the link
@@ -2212,6 +2248,11 @@ mod tests {
             "Acme P3 Earbuds Left Ear Only",
             "Acme P3 Earbuds Right Bud",
             "Acme P3 Earbuds (Left Side)",
+            "Acme X1 Headphones Right Earcup Only",
+            "Acme X1 Headphones Right Ear Cup Only",
+            "Acme X1 Headphones Left Earcup",
+            "Acme P3 Earbuds - Left Earphone Only",
+            "Acme P3 Earbuds Right Bud Only",
         ] {
             an_accessory(&b, title);
         }
@@ -2230,6 +2271,8 @@ mod tests {
             "Acme X1 Headphones, Left and Right Channels",
             "Acme X1 Headphones, Right Price",
             "Acme X1 Headphones, Touch Control on Right Ear Cup, Black",
+            "Acme X1 Headphones, Touch Control on Right Earcup",
+            "Acme X1 Headphones, Volume Buttons on the Left Ear Cup",
             "Acme X1 Headphones with Case for Travel",
             "Acme Gift for Dad: X1 Headphones",
         ] {
@@ -2647,6 +2690,10 @@ mod tests {
                 "Acme X1 Headphones - works with Acme S2 Speaker or any phone",
                 "ACME-X1",
             ),
+            // A product given free with the item is no choice offered.
+            ("Acme X1 Headphones | Free Acme P3 Earbuds", "ACME-X1"),
+            ("Acme X1 Headphones / Bonus S2 Speaker", "ACME-X1"),
+            ("艾克米 X1 耳机 | 送 S2 音箱", "ACME-X1"),
         ] {
             assert_eq!(m(title).sku.as_deref(), Some(sku), "{title}");
         }
