@@ -3358,15 +3358,21 @@ fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<Cow<'static, 
         .iter()
         .find(|w| has_word(&before, &[w]))
         .or_else(|| {
-            // `after $20 rebate $129.99`: the rebate's amount between the words.
-            let words_only: String = before
-                .split_whitespace()
-                .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
-                .collect::<Vec<_>>()
-                .join(" ");
-            ["after rebate", "after mail-in rebate"]
-                .iter()
-                .find(|w| has_word(&words_only, &[w]))
+            // `after $20 rebate $129.99`, `$129.99 after $20 mail-in rebate` (a price
+            // only buyers who claim it pay, read as every buyer's before): the
+            // rebate's amount between the words; after the last amount only (else
+            // they label the next). Not an `instant rebate`, taken off for every
+            // buyer.
+            let words_only = |text: &str| {
+                text.split_whitespace()
+                    .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let (before, after) = (words_only(&before), words_only(&after));
+            ["after rebate", "after mail-in rebate"].iter().find(|w| {
+                has_word(&before, &[w]) || (i + 1 == list.len() && starts_with_word(&after, &[w]))
+            })
         })
         .or_else(|| {
             t.followed_by(i, list, CONDITION_AFTER, CONDITION_WORDS)
@@ -3428,7 +3434,10 @@ fn with_programme(after: &str) -> Option<&'static str> {
         .take(4)
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .find_map(|w| match w {
-            "card" | "redcard" | "cardmember" | "cardmembers" => Some("with card"),
+            // A card's network named (`$224.99 with Prime Visa`, `with Visa`).
+            "card" | "redcard" | "cardmember" | "cardmembers" | "visa" | "mastercard" | "amex" => {
+                Some("with card")
+            }
             "membership" | "member" | "members" => Some("with membership"),
             "bank" => Some("with bank offer"),
             _ => None,
@@ -6540,6 +6549,28 @@ mod tests {
             "79.99",
             "after rebate",
             Some("99.99"),
+        ),
+        // (The higher amount first, unlabelled, is read as a former price.)
+        (
+            "$249.99 $199.99 after $50 mail-in rebate",
+            "USD",
+            "199.99",
+            "after mail-in rebate",
+            None,
+        ),
+        (
+            "$199.99 after $50 rebate",
+            "USD",
+            "199.99",
+            "after rebate",
+            None,
+        ),
+        (
+            "$249.99 Get it for $224.99 with Visa",
+            "USD",
+            "224.99",
+            "with card",
+            Some("249.99"),
         ),
         (
             "$99.99 Final price after rebate $79.99",
