@@ -145,6 +145,55 @@ fn impersonates(c: &Catalog, shops: [(usize, Site); 2]) {
     }
 }
 
+/// A distributor's name one letter off (`Northwlnd Audio`, `Northw1nd Audio`,
+/// `Nortwind Audio`, `Northvvind Audio`) under another id: a typosquat no confusable
+/// skeleton equals. The seller is unauthorised, as before, and the verdict now says
+/// whose name it is one letter from, for review; no counterfeit ground rests on
+/// it (names one letter apart may be two businesses'), and a name further off
+/// (`Northwind Radio`) says nothing.
+#[test]
+fn a_distributors_name_one_letter_off_is_said_for_review() {
+    let mut c = Catalog::generate(42, 24);
+    let nw = c
+        .sellers
+        .iter()
+        .position(|s| s.site == Site::Shopusa && s.id == "nwaudio")
+        .unwrap();
+    c.sellers[nw].id = "nwaudio-outlet".into();
+    for (name, said) in [
+        ("Northwlnd Audio", true),
+        ("Northw1nd Audio", true),
+        ("Nortwind Audio", true),
+        ("Northvvind Audio", true),
+        ("Northwind Radio", false),
+    ] {
+        c.sellers[nw].name = name.into();
+        let (_, path, body) = page_of(&c, nw);
+        let v = demo_extract(Site::Shopusa, &path, &body);
+        let k = kinds(&v);
+        assert!(
+            k.contains(&"unauthorized_seller".to_string()),
+            "{name}: {k:?}"
+        );
+        assert!(
+            !k.contains(&"suspected_counterfeit".to_string()),
+            "{name}: {k:?}"
+        );
+        let notes = v["verdict"]["notes"].to_string();
+        let identity = v["verdict"]["identity"].as_str().unwrap_or_default();
+        assert_eq!(
+            notes.contains("is one letter from distributor Northwind Audio's"),
+            said,
+            "{name}: {notes}"
+        );
+        assert_eq!(
+            identity.contains("one letter from"),
+            said,
+            "{name}: {identity}"
+        );
+    }
+}
+
 #[test]
 fn the_brands_gtin_identifies_the_sku_whatever_the_title_says() {
     let c = Catalog::generate(42, 24);

@@ -204,6 +204,60 @@ fn identify<'a>(brand: &'a Brand, l: &Listing) -> Identity<'a> {
     }
 }
 
+/// Fewest letters (of its confusable skeleton, [`crate::ident::name_skeleton`]) a
+/// distributor's name must have for a name one edit from it to be worth a note:
+/// short names one letter apart are as often two businesses.
+const LOOK_ALIKE_LETTERS: usize = 8;
+
+/// The distributor whose name or alias seller name `shown` is one edit from
+/// (a letter changed, dropped, added or two swapped, in their skeletons, dressing
+/// words aside): `Northwlnd Audio`, `Northw1nd Audio`, `Nortwind Audio`, a
+/// typosquat no skeleton equals ([`identify`] finds those). Said in a note for
+/// review, never a counterfeit ground.
+fn one_letter_from<'a>(brand: &'a Brand, shown: &str) -> Option<(&'a AuthorizedSeller, String)> {
+    // Letters that read as one in most fonts, which skeletons keep apart.
+    let joined = |s: &str| s.replace("vv", "w").replace("rn", "m");
+    let forms: Vec<String> = crate::ident::name_forms(shown)
+        .iter()
+        .map(|f| joined(f))
+        .collect();
+    brand.sellers.iter().find_map(|s| {
+        std::iter::once(&s.name)
+            .chain(s.aliases.iter())
+            .find(|n| {
+                let want = joined(&crate::ident::name_skeleton(n));
+                want.chars().count() >= LOOK_ALIKE_LETTERS
+                    && forms
+                        .iter()
+                        .any(|f| strsim::damerau_levenshtein(f, &want) <= 1)
+            })
+            .map(|n| (s, n.clone()))
+    })
+}
+
+/// Says in `v` whose name seller name `shown` is one letter from
+/// ([`one_letter_from`]), where it is.
+fn note_one_letter_off(brand: &Brand, l: &Listing, shown: &str, v: &mut Verdict) {
+    let Some((s, name)) = l
+        .seller
+        .name
+        .as_deref()
+        .and_then(|n| one_letter_from(brand, n))
+    else {
+        return;
+    };
+    v.identity.push_str(&format!(
+        "; the name is one letter from distributor {}'s (\"{name}\")",
+        s.name
+    ));
+    v.notes.push(format!(
+        "the seller's name \"{shown}\" is one letter from distributor {}'s (\"{name}\"): a \
+         look-alike to review; not a ground of impersonation, since names one letter apart \
+         may be another business's",
+        s.name
+    ));
+}
+
 /// Applies the brand's policy to a listing seen at `at` (the scan's date: promotion
 /// windows depend on it). `carried` is the promotion the listing's previous
 /// observation carried (see [`Verdict::promotion`]): the same price after that
@@ -427,6 +481,7 @@ impl Judging<'_> {
                     )
                 };
                 v.findings.push(unauthorized());
+                note_one_letter_off(brand, l, shown, v);
                 Vec::new()
             }
             Identity::Unknown => {
