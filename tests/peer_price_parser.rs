@@ -11,7 +11,7 @@ use std::str::FromStr;
 use brandguard::config::Config;
 use brandguard::crawl::Page;
 use brandguard::scan::inspect;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Cases read differently on purpose, by input text, with why.
 const KNOWN: &[(&str, &str)] = &[
@@ -178,7 +178,7 @@ fn price_parser_suite() {
     let config = Config::load(Path::new("tests/data/price_suite")).unwrap();
     let adapter = config.marketplace("suite").unwrap();
     let (mut total, mut passed, mut known, mut zero, mut lower) = (0, 0, 0, 0, 0);
-    let (mut other_basis, mut per_period) = (0, 0);
+    let (mut other_basis, mut per_period, mut rounded) = (0, 0, 0);
     let mut failures = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let case: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -244,6 +244,17 @@ fn price_parser_suite() {
             // what the item sells for; checked against the item's floor it would be a
             // false below-floor finding. Refused, and said.
             per_period += 1;
+        } else if let (Some(g), Some(e)) = (&got, expected_amount)
+            && g.currency.minor_units().is_some_and(|u| {
+                e.normalize().scale() > u
+                    && e.round_dp_with_strategy(u, RoundingStrategy::MidpointAwayFromZero)
+                        == g.amount
+            })
+        {
+            // `34.992001` in pounds: more decimals than the currency has (a shop's
+            // floating-point arithmetic), read rounded to its minor units and said;
+            // as written, 19.999999999999996 USD was under a floor of 20.00.
+            rounded += 1;
         } else if got.as_ref().is_some_and(|g| {
             expected_amount.is_some_and(|e| g.amount < e)
                 && input_amounts(input).contains(&g.amount)
@@ -267,8 +278,9 @@ fn price_parser_suite() {
     println!(
         "price-parser suite through extraction: {passed} of {total} pass; by design: {zero} \
          zero amounts refused, {other_basis} holding only amounts without VAT refused, \
-         {per_period} holding only prices per month refused, {lower} with two amounts read \
-         as the lower, {known} in KNOWN; {} unexpected",
+         {per_period} holding only prices per month refused, {rounded} with more decimals \
+         than their currency rounded to its minor units, {lower} with two amounts read as the \
+         lower, {known} in KNOWN; {} unexpected",
         failures.len()
     );
     for f in &failures {

@@ -1305,10 +1305,34 @@ fn read_amount(
         breaks: &text.breaks,
         ..hints
     };
-    let reading = price::read_advertised(&text.text, hints, &m.currency, m.vat_basis)
+    let mut reading = price::read_advertised(&text.text, hints, &m.currency, m.vat_basis)
         .map_err(|e| e.to_string())?;
+    to_minor_units(&mut reading);
     m.plausible.check(&reading.money)?;
     Ok(reading)
+}
+
+/// An amount with more decimals than its currency has (`19.999999999999996`, a
+/// shop's script computing prices in floating point; `19.9999`) rounded to the
+/// currency's minor units, half away from zero as shops display them, and said in
+/// its reading. Held as written, 19.999999999999996 USD was under a floor of 20.00:
+/// a finding on a price no buyer is shown.
+fn to_minor_units(reading: &mut price::Reading) {
+    let money = &mut reading.money;
+    let Some(units) = money.currency.minor_units() else {
+        return;
+    };
+    let amount = money.amount.normalize();
+    if amount.scale() <= units {
+        return;
+    }
+    let rounded =
+        amount.round_dp_with_strategy(units, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    reading.why.push(format!(
+        "{amount} has more decimals than {} has: rounded to {rounded}",
+        money.currency
+    ));
+    money.amount = rounded;
 }
 
 /// Reads a listing from an item page. Never fails: what cannot be read is named in
@@ -2238,6 +2262,36 @@ fn unreadable(page: &Page, m: &Marketplace, decoded: &charset::Decoded, why: Str
 
 #[cfg(test)]
 mod tests {
+    /// An amount with more decimals than its currency has is rounded to its minor
+    /// units and says so: 19.999999999999996 USD (a shop's floating-point
+    /// arithmetic) was under a floor of 20.00.
+    #[test]
+    fn an_amount_is_read_in_its_currency_s_minor_units() {
+        use crate::config::VatBasis;
+        use crate::extract::price::{Hints, read_advertised};
+        for (text, currency, want, said) in [
+            ("19.999999999999996", "USD", "20.00", true),
+            ("$19.9999", "USD", "20.00", true),
+            ("249.1234", "USD", "249.12", true),
+            ("¥1,299.6", "JPY", "1300", true),
+            ("249.99", "USD", "249.99", false),
+            // No minor unit defined (gold): as written.
+            ("1.2345", "XAU", "1.2345", false),
+        ] {
+            let currency = crate::money::Currency::new(currency).unwrap();
+            let mut r = read_advertised(text, Hints::default(), &currency, VatBasis::Inclusive)
+                .unwrap_or_else(|e| panic!("{text}: {e}"));
+            super::to_minor_units(&mut r);
+            assert_eq!(r.money.amount.to_string(), want, "{text}");
+            assert_eq!(
+                r.why.iter().any(|w| w.contains("rounded to")),
+                said,
+                "{text}: {:?}",
+                r.why
+            );
+        }
+    }
+
     #[test]
     fn a_choice_says_every_offer_is_sold_out_after_what_it_was_chosen_among() {
         use super::{SOLD_OUT, choice_sentence};
