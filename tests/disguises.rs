@@ -150,7 +150,7 @@ fn impersonates(c: &Catalog, shops: [(usize, Site); 2]) {
 /// skeleton equals. The seller is unauthorised, as before, and the verdict now says
 /// whose name it is one letter from, for review; no counterfeit ground rests on
 /// it (names one letter apart may be two businesses'), and a name further off
-/// (`Northwind Radio`) says nothing.
+/// (`Northwind Radio`) says nothing. A shop named as the brand is said so too.
 #[test]
 fn a_distributors_name_one_letter_off_is_said_for_review() {
     let mut c = Catalog::generate(42, 24);
@@ -191,6 +191,20 @@ fn a_distributors_name_one_letter_off_is_said_for_review() {
             said,
             "{name}: {identity}"
         );
+    }
+    // The brand's own name, or its rights owner's, as a shop's: the brand's own
+    // shop, undeclared, or one taking its name; said, and no counterfeit ground.
+    for name in ["Acme Store", "Acme Official Store", "Acme Audio Inc."] {
+        c.sellers[nw].name = name.into();
+        let (_, path, body) = page_of(&c, nw);
+        let v = demo_extract(Site::Shopusa, &path, &body);
+        let k = kinds(&v);
+        assert!(
+            !k.contains(&"suspected_counterfeit".to_string()),
+            "{name}: {k:?}"
+        );
+        let notes = v["verdict"]["notes"].to_string();
+        assert!(notes.contains("is the brand's own"), "{name}: {notes}");
     }
 }
 

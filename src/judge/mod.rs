@@ -204,6 +204,23 @@ fn identify<'a>(brand: &'a Brand, l: &Listing) -> Identity<'a> {
     }
 }
 
+/// The brand's name, an alias or its rights owner's company that seller name
+/// `shown` is, dressing and shop words aside (`Acme Store`, `Acme Official Store`,
+/// Amazon's `Visit the Acme Store`): such a shop under an id brand.toml does not
+/// list was an unauthorised seller with nothing said, though it may be the brand's
+/// own shop, which a complaint must not name unawares.
+fn the_brand_s_name<'a>(brand: &'a Brand, shown: &str) -> Option<&'a str> {
+    let forms = crate::ident::name_forms(shown);
+    std::iter::once(&brand.name)
+        .chain(&brand.aliases)
+        .chain(brand.owner.as_ref().map(|o| &o.company))
+        .find(|n| {
+            let want = crate::ident::name_skeleton(n);
+            !want.is_empty() && forms.contains(&want)
+        })
+        .map(String::as_str)
+}
+
 /// Fewest letters (of its confusable skeleton, [`crate::ident::name_skeleton`]) a
 /// distributor's name must have for a name one edit from it to be worth a note:
 /// short names one letter apart are as often two businesses.
@@ -236,14 +253,25 @@ fn one_letter_from<'a>(brand: &'a Brand, shown: &str) -> Option<(&'a AuthorizedS
 }
 
 /// Says in `v` whose name seller name `shown` is one letter from
-/// ([`one_letter_from`]), where it is.
-fn note_one_letter_off(brand: &Brand, l: &Listing, shown: &str, v: &mut Verdict) {
-    let Some((s, name)) = l
-        .seller
-        .name
-        .as_deref()
-        .and_then(|n| one_letter_from(brand, n))
-    else {
+/// ([`one_letter_from`]), or that it is the brand's own ([`the_brand_s_name`]),
+/// where it is.
+fn note_look_alike(brand: &Brand, l: &Listing, shown: &str, v: &mut Verdict) {
+    let Some(seller_name) = l.seller.name.as_deref() else {
+        return;
+    };
+    if let Some(own) = the_brand_s_name(brand, seller_name) {
+        v.identity
+            .push_str(&format!("; the name is the brand's own (\"{own}\")"));
+        v.notes.push(format!(
+            "the seller's name \"{shown}\" is the brand's own (\"{own}\"): the brand's own shop, \
+             which brand.toml does not list among a seller's accounts on {} (list it there if \
+             it is), or a shop taking the brand's name; not a ground of impersonation until \
+             which is known",
+            l.marketplace
+        ));
+        return;
+    }
+    let Some((s, name)) = one_letter_from(brand, seller_name) else {
         return;
     };
     v.identity.push_str(&format!(
@@ -481,7 +509,7 @@ impl Judging<'_> {
                     )
                 };
                 v.findings.push(unauthorized());
-                note_one_letter_off(brand, l, shown, v);
+                note_look_alike(brand, l, shown, v);
                 Vec::new()
             }
             Identity::Unknown => {
