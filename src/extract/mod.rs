@@ -254,6 +254,14 @@ const DAMAGED_WORDS: &[&str] = &[
     "for repair",
     "untested",
     "cracked",
+    // eBay's "New with defects" in its languages, and "Parts only" (each at 150
+    // was held to a new item's floor of 199.00).
+    "with defects",
+    "mit fehlern",
+    "avec défauts",
+    "con defectos",
+    "con difetti",
+    "parts only",
 ];
 
 /// Condition words of a refurbished item ([`Condition::of`]).
@@ -2675,6 +2683,10 @@ mod tests {
             ("目立った傷や汚れなし", Some(Used)),
             ("未使用に近い", Some(Used)),
             ("Demo", Some(Used)),
+            ("New with defects", Some(Damaged)),
+            ("Neu mit Fehlern", Some(Damaged)),
+            ("Parts only", Some(Damaged)),
+            ("New other (see details)", Some(New)),
             ("New - Good packaging", Some(New)),
         ] {
             assert_eq!(Condition::of(text), want, "{text}");
