@@ -129,8 +129,25 @@ pub fn name_forms(shown: &str) -> Vec<String> {
 }
 
 /// A seller name reduced to what identifies it: folded, punctuation dropped, and the
-/// shop-type suffixes marketplaces add ("Official Store", "旗舰店") removed.
+/// shop-type suffixes marketplaces add ("Official Store", "旗舰店") removed as
+/// whole words (a CJK suffix wherever it ends the name). Taken off inside a word,
+/// `Costco` was `cost` and a shop named `Cost Shop` imitated distributor Costco: a
+/// sworn counterfeit ground resting on a name it does not share.
 pub fn normalize_seller(name: &str) -> String {
+    strip_shop_suffixes(name, true)
+}
+
+/// A seller name as [`seller_key`] has always reduced it: as [`normalize_seller`],
+/// but with suffixes taken off inside a word too (`Acme Disco` is `acmedis`). The
+/// keys of sellers without ids are stored with their cases and findings; reduced
+/// anew, such a seller's history would split. Never used to compare names.
+fn key_name(name: &str) -> String {
+    strip_shop_suffixes(name, false)
+}
+
+/// [`normalize_seller`] and [`key_name`]: `whole_words` takes an ASCII suffix off
+/// only where a space (a dropped punctuation mark) stands before it.
+fn strip_shop_suffixes(name: &str, whole_words: bool) -> String {
     const SUFFIXES: &[&str] = &[
         "official store",
         "official shop",
@@ -160,6 +177,7 @@ pub fn normalize_seller(name: &str) -> String {
         for suf in SUFFIXES {
             if let Some(rest) = s.strip_suffix(suf)
                 && !rest.trim().is_empty()
+                && (!whole_words || !suf.is_ascii() || rest.ends_with(' '))
             {
                 s = rest.trim_end().to_string();
             }
@@ -245,7 +263,7 @@ pub fn gtin_in_text(text: &str) -> Option<String> {
 pub fn seller_key(seller_id: Option<&str>, seller_name: Option<&str>) -> String {
     match (seller_id, seller_name) {
         (Some(id), _) if !id.trim().is_empty() => format!("id:{}", id.trim().to_lowercase()),
-        (_, Some(name)) => format!("name:{}", normalize_seller(name)),
+        (_, Some(name)) => format!("name:{}", key_name(name)),
         _ => "unknown".into(),
     }
 }
@@ -253,6 +271,32 @@ pub fn seller_key(seller_id: Option<&str>, seller_name: Option<&str>) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Shop suffixes come off as whole words only: taken off inside a word,
+    /// `Costco` was `cost`, and `Cost Shop` imitated distributor Costco (a sworn
+    /// counterfeit ground). The stored keys of sellers without ids are reduced as
+    /// they always were, so their cases' history does not split.
+    #[test]
+    fn shop_suffixes_come_off_as_whole_words() {
+        for (name, want) in [
+            ("Costco", "costco"),
+            ("Acme Disco", "acmedisco"),
+            ("Sound Restore", "soundrestore"),
+            ("Audio Workshop", "audioworkshop"),
+            ("Pacific Sound Co.", "pacificsound"),
+            ("Foo Official Store", "foo"),
+            ("Foo-Store", "foo"),
+            ("Foo Inc.", "foo"),
+            ("Foo旗舰店", "foo"),
+        ] {
+            assert_eq!(normalize_seller(name), want, "{name}");
+        }
+        assert!(!imitates("Cost Shop", "Costco"));
+        assert!(!imitates("Tes", "Tesco"));
+        assert!(imitates("Costco Store", "Costco"));
+        assert_eq!(seller_key(None, Some("Acme Disco")), "name:acmedis");
+        assert_eq!(seller_key(None, Some("Costco")), "name:cost");
+    }
 
     #[test]
     fn a_name_dressed_as_a_distributor_s_imitates_it() {
