@@ -59,6 +59,30 @@ impl Verdict {
     }
 }
 
+/// A verdict as the night's failures list and the logs say it: what the page
+/// was, and the rule that said so (it printed as `Blocked { provider: "alibaba",
+/// rule: "slider captcha page" }`).
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Verdict::Ok => f.write_str("a page to read"),
+            Verdict::Blocked { provider, rule } if provider == "generic" => {
+                write!(f, "blocked ({rule}), not the listing")
+            }
+            Verdict::Blocked { provider, rule } => {
+                write!(f, "blocked by {provider} ({rule}), not the listing")
+            }
+            Verdict::Shell => f.write_str("an application shell: no listing without JavaScript"),
+            Verdict::Soft404 { rule } => {
+                write!(f, "a page saying the listing does not exist ({rule})")
+            }
+            Verdict::NoOffer { rule } => {
+                write!(f, "the listing with nothing to buy ({rule})")
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Kind {
@@ -510,6 +534,33 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         p
+    }
+
+    /// A verdict is said in words in the night's failures (it printed as `Blocked {
+    /// provider: "alibaba", rule: "slider captcha page" }`).
+    #[test]
+    fn a_verdict_is_said_in_words() {
+        let blocked = |provider: &str| Verdict::Blocked {
+            provider: provider.into(),
+            rule: "slider captcha page".into(),
+        };
+        assert_eq!(
+            blocked("alibaba").to_string(),
+            "blocked by alibaba (slider captcha page), not the listing"
+        );
+        assert_eq!(
+            blocked("generic").to_string(),
+            "blocked (slider captcha page), not the listing"
+        );
+        for v in [
+            Verdict::Ok,
+            Verdict::Shell,
+            Verdict::Soft404 { rule: "r".into() },
+            Verdict::NoOffer { rule: "r".into() },
+        ] {
+            let said = v.to_string();
+            assert!(!said.contains('{') && !said.contains("Some("), "{said}");
+        }
     }
 
     #[test]

@@ -625,7 +625,7 @@ impl<'a> Run<'a> {
         }
         tracing::warn!(marketplace = %m.name, %url, ?verdict, "not a listing page: nothing is concluded from it");
         let reason = verdict.reason();
-        self.fail(m, role, &reason, format!("{url}: {verdict:?}"));
+        self.fail(m, role, &reason, format!("{url}: {verdict}"));
         false
     }
 

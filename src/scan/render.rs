@@ -354,7 +354,7 @@ impl Run<'_> {
                 s.fail(
                     &m.name,
                     &reason,
-                    format!("{url} (rendered): {verdict:?}, HTTP {status:?}"),
+                    format!("{url} (rendered): {verdict}, {}", http_status(status)),
                 )
             });
             return Ok(None);
@@ -434,8 +434,16 @@ fn shown_a_listing(
     }
     Err(RenderError::Page {
         url: url.clone(),
-        message: format!("the browser was not shown the listing (HTTP {status:?}, {verdict:?})"),
+        message: format!(
+            "the browser was not shown the listing ({}, {verdict})",
+            http_status(status)
+        ),
     })
+}
+
+/// A rendered page's HTTP status as a message says it (it printed `HTTP Some(403)`).
+fn http_status(status: Option<u16>) -> String {
+    status.map_or_else(|| "no HTTP status".into(), |s| format!("HTTP {s}"))
 }
 
 /// A rendered DOM as a page to read: UTF-8, whatever the fetched page's charset.
