@@ -665,8 +665,13 @@ impl Store {
                     && crate::crawl::Validators::of(&c.page) == stored
             });
             if !ok {
+                // `seq` printed as `Some(12)` / `None` in what verify tells a court.
+                let named = seq.map_or_else(
+                    || "no capture".to_string(),
+                    |s| format!("capture {s} of the log"),
+                );
                 return Err(corrupt(format!(
-                    "names capture {seq:?}, which is not a 200 capture of this URL carrying these validators"
+                    "names {named}, which is not a 200 capture of this URL carrying these validators"
                 )));
             }
             n += 1;
