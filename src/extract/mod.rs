@@ -279,6 +279,12 @@ const REFURBISHED_WORDS: &[&str] = &[
     "recertified",
     "翻新",
     "整備済み",
+    // Portuguese, Polish, Russian, Korean (each title at 150 was held to a new
+    // item's floor of 199.00).
+    "recondicionado",
+    "odnowiony",
+    "восстановленный",
+    "리퍼",
 ];
 
 /// Condition words of a used item ([`Condition::of`]).
@@ -352,6 +358,22 @@ const USED_WORDS: &[&str] = &[
     "gently worn",
     "warehouse deal",
     "warehouse deals",
+    // Brazil's "half-new", and "used" in Polish, Dutch, Swedish, Turkish, Russian
+    // and Korean (each title at 150 was held to a new item's floor of 199.00).
+    "seminovo",
+    "semi-novo",
+    "seminova",
+    "używany",
+    "używana",
+    "używane",
+    "gebruikt",
+    "tweedehands",
+    "begagnad",
+    "ikinci el",
+    // `İkinci El` lowercased: Rust writes the dotted capital İ as i and U+0307.
+    "i\u{307}kinci el",
+    "подержанный",
+    "중고",
 ];
 
 /// A used item described, not named (`… Excellent Condition`, `… Tested
@@ -2745,6 +2767,15 @@ mod tests {
             ("Acme X1 Kopfhörer Top Zustand", Some(Used)),
             ("Auriculares Acme X1 en buen estado", Some(Used)),
             ("Acme X1 Kopfhörer Neu, Top Zustand", None),
+            ("Fone Acme X1 Headphones Seminovo", Some(Used)),
+            ("Słuchawki Acme X1 Headphones używane", Some(Used)),
+            ("Słuchawki Acme X1 Headphones, używany", Some(Used)),
+            ("Acme X1 Koptelefoon Gebruikt", Some(Used)),
+            ("Acme X1 Hörlurar Begagnad", Some(Used)),
+            ("Acme X1 Kulaklık İkinci El", Some(Used)),
+            ("Acme X1 헤드폰 중고", Some(Used)),
+            ("Acme X1 헤드폰 리퍼", Some(Refurbished)),
+            ("Fone Acme X1 Recondicionado", Some(Refurbished)),
             ("Acme X1 Headphones Demo", Some(Used)),
             ("Acme X1 Headphones (Demo)", Some(Used)),
             ("Acme X1 Headphones - Demo", Some(Used)),
