@@ -210,6 +210,13 @@ pub enum PriceError {
     NoAmount,
     #[error("writes an amount with an exponent (`{0}`): not a price a shop prints")]
     Exponent(String),
+    /// A comma grouping no thousands before a point (`2,49.99`): read up to the
+    /// point, `$2,49.99` was 2.49, a price a hundred times lower than any the page
+    /// can mean.
+    #[error(
+        "writes `{0}`, whose separators group no thousands: a number no shop prints (a typo?), not read"
+    )]
+    Malformed(String),
     #[error("holds a negative amount (`{0}`)")]
     Negative(String),
     #[error(
@@ -580,6 +587,9 @@ fn numbers_at(
         if exponent_after(chars, end) {
             return Err(PriceError::Exponent(text()));
         }
+        if let Some(written) = misgrouped(chars, start, end) {
+            return Err(PriceError::Malformed(written));
+        }
         // "40% OFF" is a discount, not a price; "-17%" beside Amazon's price is
         // that discount's sign, not a negative amount (it refused the whole text).
         let percent = chars[end..].iter().find(|c| !c.is_whitespace()) == Some(&'%');
@@ -604,6 +614,25 @@ fn numbers_at(
         i = end.max(i + 1);
     }
     Ok(out)
+}
+
+/// The number starting at `start` and ended at `end` by a point with a digit right
+/// after it, one or two digits after a comma (`2,49.99`): as written up to the next
+/// space. A separator and a space end a number as ever (`$149.99, 10 left`).
+fn misgrouped(chars: &[char], start: usize, end: usize) -> Option<String> {
+    let sep = *chars.get(end).filter(|c| matches!(c, '.' | ','))?;
+    chars.get(end + 1).filter(|c| c.is_ascii_digit())?;
+    let q = (start..end)
+        .rev()
+        .find(|&k| matches!(chars[k], '.' | ','))?;
+    let digits = end - q - 1;
+    // Only a comma before a point: after a point and its cents a comma ends the
+    // amount (`$149.99,10` is 149.99 and a count), and `1.24,99` is that too.
+    let ours = chars[q] == ',' && sep == '.' && (1..=2).contains(&digits);
+    let to = (end..chars.len())
+        .find(|&k| chars[k].is_whitespace())
+        .unwrap_or(chars.len());
+    ours.then(|| chars[start..to].iter().collect())
 }
 
 /// Where the run of digits starting at `start` ends: digits with separators inside
@@ -5471,6 +5500,7 @@ mod tests {
             ("$149.99, 10 left", "USD", "149.99"),
             ("$1.99, 50 count", "USD", "1.99"),
             ("$149.99,10", "USD", "149.99"),
+            ("₹2,49,999.00", "INR", "249999"),
             ("1-9 $149.99", "USD", "149.99"),
             ("Qty 1-9: $149.99", "USD", "149.99"),
             ("₹1,49,999.00", "INR", "149999"),
@@ -5517,6 +5547,19 @@ mod tests {
         assert!(read("$149.99 $149.99").among.is_empty());
         // A former price left out is no choice either.
         assert!(read("Was: $199.00 Now: $149.99").among.is_empty());
+    }
+
+    /// A comma grouping no thousands before a point (`$2,49.99`) is refused, saying
+    /// what is written: read up to the point it was 2.49, a false below-floor
+    /// finding for any price the page can mean.
+    #[test]
+    fn a_comma_grouping_no_thousands_is_refused() {
+        for t in ["$2,49.99", "$12,49.99", "Price: US $1,4.99 each"] {
+            match read_in(t, "USD") {
+                Err(PriceError::Malformed(w)) => assert!(w.contains(",4"), "{t}: {w}"),
+                other => panic!("{t}: {other:?}"),
+            }
+        }
     }
 
     #[test]
