@@ -617,10 +617,21 @@ fn numbers_at(
 }
 
 /// The number starting at `start` and ended at `end` by a point with a digit right
-/// after it, one or two digits after a comma (`2,49.99`): as written up to the next
-/// space. A separator and a space end a number as ever (`$149.99, 10 left`).
+/// after it, one or two digits after a comma (`2,49.99`), or by a doubled separator
+/// (`1,,249.99`): as written up to the next space. A separator and a space end a number as ever (`$149.99, 10 left`).
 fn misgrouped(chars: &[char], start: usize, end: usize) -> Option<String> {
     let sep = *chars.get(end).filter(|c| matches!(c, '.' | ','))?;
+    let to = |from: usize| {
+        (from..chars.len())
+            .find(|&k| chars[k].is_whitespace())
+            .unwrap_or(chars.len())
+    };
+    // A separator doubled inside the digits (`$1,,249.99` was 1.00).
+    if chars.get(end + 1).is_some_and(|c| matches!(c, '.' | ','))
+        && chars.get(end + 2).is_some_and(char::is_ascii_digit)
+    {
+        return Some(chars[start..to(end)].iter().collect());
+    }
     chars.get(end + 1).filter(|c| c.is_ascii_digit())?;
     let q = (start..end)
         .rev()
@@ -629,10 +640,7 @@ fn misgrouped(chars: &[char], start: usize, end: usize) -> Option<String> {
     // Only a comma before a point: after a point and its cents a comma ends the
     // amount (`$149.99,10` is 149.99 and a count), and `1.24,99` is that too.
     let ours = chars[q] == ',' && sep == '.' && (1..=2).contains(&digits);
-    let to = (end..chars.len())
-        .find(|&k| chars[k].is_whitespace())
-        .unwrap_or(chars.len());
-    ours.then(|| chars[start..to].iter().collect())
+    ours.then(|| chars[start..to(end)].iter().collect())
 }
 
 /// Where the run of digits starting at `start` ends: digits with separators inside
@@ -5554,9 +5562,14 @@ mod tests {
     /// finding for any price the page can mean.
     #[test]
     fn a_comma_grouping_no_thousands_is_refused() {
-        for t in ["$2,49.99", "$12,49.99", "Price: US $1,4.99 each"] {
+        for t in [
+            "$2,49.99",
+            "$12,49.99",
+            "Price: US $1,4.99 each",
+            "$1,,249.99",
+        ] {
             match read_in(t, "USD") {
-                Err(PriceError::Malformed(w)) => assert!(w.contains(",4"), "{t}: {w}"),
+                Err(PriceError::Malformed(w)) => assert!(w.contains(','), "{t}: {w}"),
                 other => panic!("{t}: {other:?}"),
             }
         }
