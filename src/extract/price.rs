@@ -590,6 +590,14 @@ fn numbers_at(
         if let Some(written) = misgrouped(chars, start, end) {
             return Err(PriceError::Malformed(written));
         }
+        // A comma grouping no thousands in a currency without minor units
+        // (`¥2,4999`): read as a decimal point, the price was 2 yen.
+        let comma_cents = raw.matches(',').count() == 1
+            && !raw.contains('.')
+            && raw.rsplit(',').next().is_some_and(|d| d.len() != 3);
+        if minor_units == Some(0) && decimal_hint.is_none() && comma_cents {
+            return Err(PriceError::Malformed(raw.clone()));
+        }
         // "40% OFF" is a discount, not a price; "-17%" beside Amazon's price is
         // that discount's sign, not a negative amount (it refused the whole text).
         let percent = chars[end..].iter().find(|c| !c.is_whitespace()) == Some(&'%');
@@ -731,7 +739,7 @@ fn sep_is_decimal(raw: &str, sep: char, minor_units: Option<u32>) -> bool {
 fn normalize(text: &str) -> String {
     // Swiss shops group thousands with a typographic apostrophe (`1’299.00 CHF`):
     // not read as a separator, the price was 299.00.
-    superscripts(text)
+    let text: String = superscripts(text)
         .nfkc()
         .map(|c| match c {
             '\u{a0}' => ' ',
@@ -741,7 +749,45 @@ fn normalize(text: &str) -> String {
             '\u{066c}' => ',',
             c => ascii_digit(c).unwrap_or(c),
         })
-        .collect()
+        .collect();
+    ten_thousands(&text).unwrap_or(text)
+}
+
+/// An amount written with 万 (ten thousand), as Japanese and Chinese shops do, as
+/// its digits: `2万4999円` is 24999, `¥1.2万` 12000, `3万円` 30000. Read as written,
+/// `2万4999円` was 4,999 yen, a fifth of the price. Only beside the currency (a sign
+/// before or 円/元 after): `月销1万+` counts sales.
+fn ten_thousands(text: &str) -> Option<String> {
+    // A constant pattern, compiled by `amounts_in_ten_thousands_are_read_whole`: no
+    // page's input reaches `Regex::new`, so the `expect` cannot fire.
+    static WAN: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?P<sign>[¥￥]\s*)?(?P<wan>\d{1,4}(?:\.\d{1,4})?)万(?P<rest>\d{1,4})?(?P<unit>\s*[円元])?",
+        )
+        .expect("a valid pattern")
+    });
+    if !text.contains('万') {
+        return None;
+    }
+    let out = WAN.replace_all(text, |c: &regex::Captures| {
+        let priced = c.name("sign").is_some() || c.name("unit").is_some();
+        let wan = c["wan"].parse::<Decimal>().ok();
+        let rest = c
+            .name("rest")
+            .map_or(Some(Decimal::ZERO), |r| r.as_str().parse().ok());
+        match (priced, wan, rest) {
+            (true, Some(w), Some(r)) if c.name("rest").is_none() || !c["wan"].contains('.') => {
+                let sign = c.name("sign").map_or("", |m| m.as_str());
+                let unit = c.name("unit").map_or("", |m| m.as_str());
+                format!(
+                    "{sign}{}{unit}",
+                    (w * Decimal::from(10_000) + r).normalize()
+                )
+            }
+            _ => c[0].to_string(),
+        }
+    });
+    Some(out.into_owned())
 }
 
 /// Superscript digits as price texts hold them: two right after a whole number
@@ -2551,6 +2597,24 @@ fn higher_before_now(t: &PriceText, i: usize, l: &[Found]) -> bool {
     i + 1 < l.len() && l[i + 1].value < l[i].value && labelled_now(i + 1) && !labelled_now(i)
 }
 
+/// `¥24,999 →¥19,999`, `$299.99 → $249.99`: an arrow from amount `i` to a lower one
+/// right after it, as Japanese and Chinese shops print a reduction. Is `i` the
+/// former price? (It made "the lowest of 2 prices … which variant sells at it".)
+fn arrow_to_lower(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    if i + 1 >= l.len() || l[i + 1].value >= l[i].value {
+        return false;
+    }
+    let after = t.after(i, l);
+    let between: String = after
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '¥' | '￥' | '$' | '€' | '£' | '円' | '元'))
+        .collect();
+    matches!(
+        between.as_str(),
+        "→" | "⇒" | "->" | "=>" | "➜" | "➔" | "➡" | "⟶" | "▶" | "▸"
+    )
+}
+
 /// `De R$ 1.999,90 por R$ 1.499,90`, `Van €149,99 voor €129,99`: Brazil's and the
 /// Netherlands' way of printing a reduced price. Is amount `i` of `l` the "from"
 /// one, the former price (it made "the lowest of 2 prices")?
@@ -3171,6 +3235,7 @@ fn not_asked_now(
         names_a_former_price(before)
             || has_word(before, OMNIBUS_WORDS)
             || from_for(t, i, l)
+            || arrow_to_lower(t, i, l)
             || struck_after_discount(t, i, l)
             // Not a written sum's total: `$300 -$100 $200` read the 200 as what a
             // saving of 100 was taken from, and the 300 as the price.
@@ -5557,18 +5622,48 @@ mod tests {
         assert!(read("Was: $199.00 Now: $149.99").among.is_empty());
     }
 
+    /// 万 (ten thousand) beside the currency is read into the amount (`2万4999円` was
+    /// 4,999 yen, a fifth of the price); a count of sales with 万 is no amount. An
+    /// arrow from a higher amount to a lower one is a reduction: the lower is the
+    /// price, no choice between variants.
+    #[test]
+    fn amounts_in_ten_thousands_are_read_whole() {
+        for (text, currency, amount) in [
+            ("2万4999円", "JPY", "24999"),
+            ("¥1.2万", "JPY", "12000"),
+            ("3万円(税込)", "JPY", "30000"),
+            ("1.5万元", "CNY", "15000"),
+            ("月销1万+ ¥24,999", "JPY", "24999"),
+            ("¥24,999 已售2万", "JPY", "24999"),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.normalize().to_string(), amount, "{text}");
+        }
+        for text in ["¥24,999 →¥19,999", "24,999円→19,999円", "$299.99 → $249.99"] {
+            let r = read_in(text, "JPY").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert!(r.among.is_empty(), "{text}: {:?}", r.among);
+            assert!(
+                r.why.iter().any(|w| w.contains("former")),
+                "{text}: {:?}",
+                r.why
+            );
+        }
+    }
+
     /// A comma grouping no thousands before a point (`$2,49.99`) is refused, saying
     /// what is written: read up to the point it was 2.49, a false below-floor
     /// finding for any price the page can mean.
     #[test]
     fn a_comma_grouping_no_thousands_is_refused() {
-        for t in [
-            "$2,49.99",
-            "$12,49.99",
-            "Price: US $1,4.99 each",
-            "$1,,249.99",
+        for (t, c) in [
+            ("$2,49.99", "USD"),
+            ("$12,49.99", "USD"),
+            ("Price: US $1,4.99 each", "USD"),
+            ("$1,,249.99", "USD"),
+            ("¥2,4999", "JPY"),
+            ("¥2,49", "JPY"),
         ] {
-            match read_in(t, "USD") {
+            match read_in(t, c) {
                 Err(PriceError::Malformed(w)) => assert!(w.contains(','), "{t}: {w}"),
                 other => panic!("{t}: {other:?}"),
             }
