@@ -1713,6 +1713,16 @@ const FEE_WORDS: &[&str] = &[
     "éco-participation",
     "eco-participation",
     "éco-part",
+    // Written as one word, apart, or as the WEEE's French name (`Ecoparticipation
+    // 0,50 € incluse` read 0.50 as the lowest of 2 prices).
+    "écoparticipation",
+    "ecoparticipation",
+    "éco participation",
+    "eco participation",
+    "eco-part",
+    "éco-contribution",
+    "eco-contribution",
+    "deee",
     "écotaxe",
     "ecotaxe",
     "raee",
@@ -7429,6 +7439,9 @@ mod tests {
         for (text, currency, want) in [
             ("149,99 € dont 0,50 € d'éco-participation", "EUR", 14999),
             ("149,99 € Dont éco-part. : 0,30 €", "EUR", 14999),
+            ("149,99 € Ecoparticipation 0,50 € incluse", "EUR", 14999),
+            ("149,99 € Éco participation : 0,50 €", "EUR", 14999),
+            ("149,99 € DEEE 0,50 €", "EUR", 14999),
             ("149,99 € (dont écotaxe 0,50 €)", "EUR", 14999),
             ("149,99 € Contributo RAEE: 0,50 €", "EUR", 14999),
             ("149,99 € Canon digital incluido: 3,15 €", "EUR", 14999),
