@@ -2019,6 +2019,12 @@ const ADD_ON_WORDS: &[&str] = &[
     "garantie",
     "garantieverlängerung",
     "versicherung",
+    // Insurance in French, Spanish and Italian (`Assurance casse 29,99 €` beside
+    // 249,99 € was the lowest of 2 prices).
+    "assurance",
+    "assurance casse",
+    "seguro",
+    "assicurazione",
     "garanzia",
     "garantía",
     "延保",
@@ -6477,6 +6483,13 @@ mod tests {
             "add-ons",
         ),
         ("$89.99 AppleCare+ for $29.00", "USD", "89.99", "add-ons"),
+        ("89,99 € Assurance casse 29,99 €", "EUR", "89.99", "add-ons"),
+        (
+            "89,99 € Seguro de rotura 19,99 €",
+            "EUR",
+            "89.99",
+            "add-ons",
+        ),
         (
             "$89.99 Pay in 4 interest-free payments on purchases of $30-$1,500 with PayPal",
             "USD",
