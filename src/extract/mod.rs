@@ -373,6 +373,7 @@ const USED_WORDS: &[&str] = &[
     // `İkinci El` lowercased: Rust writes the dotted capital İ as i and U+0307.
     "i\u{307}kinci el",
     "подержанный",
+    "б/у",
     "중고",
 ];
 
@@ -494,7 +495,13 @@ impl Condition {
     pub fn of(text: &str) -> Option<Condition> {
         // A typographic apostrophe is read as the plain one (`Won’t Charge`).
         let t = text.to_lowercase().replace('\u{2019}', "'");
-        let t = t.rsplit('/').next().unwrap_or(&t);
+        // A schema.org value's last segment (`https://schema.org/UsedCondition`);
+        // any other slash is the text's (`б/у`, Russian "used", read as `у`).
+        let t = if t.contains("schema.org/") || t.contains("://") {
+            t.rsplit('/').next().unwrap_or(&t)
+        } else {
+            &t
+        };
         let has = |words: &[&str]| {
             words.iter().any(|w| {
                 crate::ident::occurrences(t, w).any(|i| {
@@ -2705,6 +2712,9 @@ mod tests {
             ("目立った傷や汚れなし", Some(Used)),
             ("未使用に近い", Some(Used)),
             ("Demo", Some(Used)),
+            ("б/у", Some(Used)),
+            ("Наушники Acme X1 б/у", Some(Used)),
+            ("New/Open box", Some(Used)),
             ("New with defects", Some(Damaged)),
             ("Neu mit Fehlern", Some(Damaged)),
             ("Parts only", Some(Damaged)),
