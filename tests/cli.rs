@@ -596,6 +596,36 @@ fn an_aggregate_offer_s_low_end_is_not_the_price_a_box_shows() {
     assert!(findings.contains("below_floor"), "{findings}");
 }
 
+/// A price box saying the item is sold out (`$149.99 Sold out`): a finding on its
+/// price says so, as it does where the structured data says every offer is out of
+/// stock (it said nothing: whoever files on it must know no buyer can take it).
+#[test]
+fn a_price_box_saying_sold_out_is_said_in_the_finding() {
+    let read = |price_box: &str| {
+        let page = format!(
+            r#"<html><body><h1 class="product-title">Acme X1 Headphones</h1>
+            <div class="buybox"><span class="price">{price_box}</span></div>
+            <a class="seller" href="/seller/cheapo">cheapo</a></body></html>"#
+        );
+        let v = common::extract_on(page.as_bytes(), "shopusa", "http://127.0.0.1:1/item/A1");
+        v["verdict"]["findings"].to_string()
+    };
+    for (price_box, said) in [
+        ("$149.99 Sold out", "sold out"),
+        ("$149.99 Out of Stock", "out of stock"),
+        ("$149.99 Ausverkauft", "ausverkauft"),
+    ] {
+        let findings = read(price_box);
+        assert!(
+            findings.contains("below_floor")
+                && findings.contains(&format!("the page's price box says \\\"{said}\\\"")),
+            "{price_box}: {findings}"
+        );
+    }
+    let findings = read("$149.99 Only 2 left");
+    assert!(!findings.contains("price box says"), "{findings}");
+}
+
 /// A saved page is read as of when it was captured (`--captured`): its structured
 /// price, valid until the end of 2023, was "held until 2023-12-31, before the page
 /// was captured" when read today, whatever day it was saved. Read as of its

@@ -98,6 +98,11 @@ const PRICES_DISAGREE: &str = "the page's price box and its structured data disa
 const SOLD_OUT: &str = "every offer of the listing's seller is out of stock, as its structured \
                         data says";
 
+/// How a [`Listing::price_choice`] ends when the price box says the item is sold
+/// out (a finding on it said nothing of it; the structured data's word is
+/// [`SOLD_OUT`]).
+const BOX_SOLD_OUT: &str = "the page's price box says ";
+
 /// How a note in a [`Listing::price_choice`] begins where the price is structured
 /// data's alone and that data says it is not asked now ("… held until 2024-01-01,
 /// before the page was captured"): a finding on it says so.
@@ -113,7 +118,12 @@ const STRUCTURED_NOT_NOW: &str = "its structured data says this price ";
 /// structured price has ended (`STRUCTURED_NOT_NOW`), and which variants'
 /// offers were left out as other things than the product, as they are.
 pub fn choice_sentence(choice: &str, auction: bool) -> String {
-    for note in [SOLD_OUT, STRUCTURED_NOT_NOW, variants::VARIANTS_LEFT_OUT] {
+    for note in [
+        SOLD_OUT,
+        BOX_SOLD_OUT,
+        STRUCTURED_NOT_NOW,
+        variants::VARIANTS_LEFT_OUT,
+    ] {
         if let Some(at) = choice.find(note) {
             let (rest, note) = choice.split_at(at);
             let rest = rest.trim_end_matches("; ");
@@ -1682,7 +1692,7 @@ impl Reader<'_> {
         });
         self.note_offers_chosen_among();
         let list = self.price_box_too(list, &f.price, hints, m);
-        self.note_sold_out();
+        self.note_sold_out(&f.price);
         self.note_structured_price(m);
         let (price, basis) = match (&list, &coupon) {
             (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
@@ -1933,16 +1943,25 @@ impl Reader<'_> {
 
     /// That every offer of the listing's seller is out of stock, where the data
     /// says so, after what the price was chosen among.
-    fn note_sold_out(&mut self) {
-        if self
+    fn note_sold_out(&mut self, rules: &[FieldRule]) {
+        let structured = self
             .products
             .iter()
             .find(|(_, p)| p.advertised().is_some())
-            .is_some_and(|(_, p)| p.sold_out())
-        {
+            .is_some_and(|(_, p)| p.sold_out());
+        // Else the box's own words (`$149.99 Sold out`): a finding on such a price
+        // said nothing of it, where the structured data's word was said.
+        let note = if structured {
+            Some(SOLD_OUT.to_string())
+        } else {
+            by_selectors_text(self.doc, rules)
+                .and_then(|(t, _)| price::sold_out_words(&t.capped().shown()))
+                .map(|w| format!("{BOX_SOLD_OUT}\"{w}\""))
+        };
+        if let Some(note) = note {
             let choice = match self.choices.remove("price") {
-                Some(c) => format!("{c}; {SOLD_OUT}"),
-                None => SOLD_OUT.to_string(),
+                Some(c) => format!("{c}; {note}"),
+                None => note,
             };
             self.choices.insert("price".into(), choice);
         }

@@ -4612,6 +4612,30 @@ fn join_values<'a>(list: impl Iterator<Item = &'a Found>) -> String {
         .join(", ")
 }
 
+/// Words a price box shows when no one can buy at its price.
+const SOLD_OUT_WORDS: &[&str] = &[
+    "sold out",
+    "out of stock",
+    "currently unavailable",
+    "ausverkauft",
+    "nicht vorrätig",
+    "épuisé",
+    "rupture de stock",
+    "agotado",
+    "esaurito",
+    "売り切れ",
+    "在庫切れ",
+    "售罄",
+    "缺货",
+    "无货",
+];
+
+/// The words of [`SOLD_OUT_WORDS`] a price box's text says, where it says one.
+pub fn sold_out_words(text: &str) -> Option<&'static str> {
+    let t = text.to_lowercase();
+    SOLD_OUT_WORDS.iter().copied().find(|w| has_word(&t, &[w]))
+}
+
 /// Does `hay` hold one of `words` as a word (not inside a longer one)?
 fn has_word(hay: &str, words: &[&str]) -> bool {
     words
