@@ -4630,7 +4630,8 @@ const SOLD_OUT_WORDS: &[&str] = &[
     "无货",
 ];
 
-/// The words of [`SOLD_OUT_WORDS`] a price box's text says, where it says one.
+/// The words saying the item is sold out (`sold out`, `Ausverkauft`, `在庫切れ`…) a
+/// price box's text says, where it says one.
 pub fn sold_out_words(text: &str) -> Option<&'static str> {
     let t = text.to_lowercase();
     SOLD_OUT_WORDS.iter().copied().find(|w| has_word(&t, &[w]))
