@@ -10,7 +10,9 @@
 //! extractor keeps the named offers ([`Listing::variants`]), the judge's side
 //! says which to leave out ([`Listing::leave_out_variants`]).
 
-use super::{Listing, PriceBasis, PricedVariant, Prices, Reader, SOLD_OUT, STRUCTURED_NOT_NOW};
+use super::{
+    BOX_SOLD_OUT, Listing, PriceBasis, PricedVariant, Prices, Reader, SOLD_OUT, STRUCTURED_NOT_NOW,
+};
 use crate::money::Money;
 
 /// How the note in a [`Listing::price_choice`] begins that names the variants
@@ -163,10 +165,17 @@ impl Listing {
             .price_choice
             .as_deref()
             .is_some_and(|c| c.contains(SOLD_OUT));
+        // What the price box says of the page (`sold out`) holds whichever price.
+        let box_says = self.price_choice.as_deref().and_then(|c| {
+            c.split("; ")
+                .find(|n| n.starts_with(BOX_SOLD_OUT))
+                .map(str::to_string)
+        });
         let choice: Vec<String> = [
             of_variants(&kept.iter().map(|(v, _)| *v).collect::<Vec<_>>()),
             Some(format!("{VARIANTS_LEFT_OUT}{}", said.join(", "))),
             sold_out.then(|| SOLD_OUT.to_string()),
+            box_says,
         ]
         .into_iter()
         .flatten()
@@ -254,6 +263,16 @@ mod tests {
         // stock, as they are.
         let choice = l.price_choice.clone().unwrap_or_default();
         assert_eq!(crate::extract::choice_sentence(&choice, false), choice);
+        // What the price box says of the page is kept with the new choice.
+        let box_says = format!("{BOX_SOLD_OUT}\"sold out\"");
+        let mut l = listing(
+            "19.99",
+            &format!("the lowest of 3 offers of the seller: 19.99, 149.99, 249.99; {box_says}"),
+            &v,
+        );
+        l.leave_out_variants(pads);
+        let choice = l.price_choice.unwrap_or_default();
+        assert!(choice.ends_with(&box_says), "{choice}");
     }
 
     #[test]
