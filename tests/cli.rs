@@ -624,6 +624,19 @@ fn a_price_box_saying_sold_out_is_said_in_the_finding() {
     }
     let findings = read("$149.99 Only 2 left");
     assert!(!findings.contains("price box says"), "{findings}");
+    // The price from structured data, the box read beside it: said the same.
+    let page = r#"<html><head><script type="application/ld+json">{"@context":"https://schema.org",
+        "@type":"Product","name":"Acme X1 Headphones","offers":{"@type":"Offer",
+        "price":"149.99","priceCurrency":"USD"}}</script></head><body>
+        <h1 class="product-title">Acme X1 Headphones</h1>
+        <div class="buybox"><span class="price">$149.99 Sold out</span></div>
+        <a class="seller" href="/seller/cheapo">cheapo</a></body></html>"#;
+    let v = common::extract_on(page.as_bytes(), "shopusa", "http://127.0.0.1:1/item/A1");
+    let findings = v["verdict"]["findings"].to_string();
+    assert!(
+        findings.contains("the page's price box says \\\"sold out\\\""),
+        "{findings}"
+    );
 }
 
 /// A saved page is read as of when it was captured (`--captured`): its structured

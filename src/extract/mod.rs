@@ -585,6 +585,7 @@ impl Condition {
         // `(Demo)`, `- Demo`): at 150 it was held to a new item's floor of 199.00.
         // Not `Demo Mode`, `Demo Track` (the word inside the title), nor a `Demo
         // Unit`, `Ex-Demo` ([`USED_WORDS`]) read there already.
+        // A constant pattern, compiled by `second_hand_grades_and_wordings_are_read`.
         static DEMO_APART: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(r"[(\[|,–—-]\s*demo\s*(?:[)\]|,–—-]|$)|\bdemo\s*(?:[)\]]|$)")
                 .expect("a valid pattern")
@@ -1411,6 +1412,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         choices: BTreeMap::new(),
         captured: page.received_at.date_naive(),
         multi_buy: None,
+        box_sold_out: None,
     };
     let f = &m.fields;
     let title = r.pick("title", &|p| p.name.clone(), &f.title);
@@ -1551,6 +1553,10 @@ struct Reader<'d> {
     captured: chrono::NaiveDate,
     /// A price box's multi-buy (`3 for $600`) and the amount it is the price of.
     multi_buy: Option<(Money, price::MultiBuy)>,
+    /// The sold-out words of the price box's text, where a step read that text
+    /// ([`Reader::heard_box`]): noted once the price is known, without reading
+    /// the box again.
+    box_sold_out: Option<&'static str>,
 }
 
 /// A listing's prices: the list price, a coupon price, and which is the price.
@@ -1668,6 +1674,11 @@ impl Reader<'_> {
             &f.price,
         );
         self.note_offer_taken();
+        if !self.price_is_structured()
+            && let Some(t) = &price_text
+        {
+            self.heard_box(&t.text);
+        }
         let currency_text = self.pick(
             "currency",
             &|p| p.advertised().and_then(|(o, _)| o.currency.clone()),
@@ -1692,7 +1703,7 @@ impl Reader<'_> {
         });
         self.note_offers_chosen_among();
         let list = self.price_box_too(list, &f.price, hints, m);
-        self.note_sold_out(&f.price);
+        self.note_sold_out();
         self.note_structured_price(m);
         let (price, basis) = match (&list, &coupon) {
             (Some(l), Some(c)) if c.currency == l.currency && c.amount < l.amount => {
@@ -1917,6 +1928,34 @@ impl Reader<'_> {
             .then(|| format!("holds from {from}, after the page was captured"))
     }
 
+    /// Why the price box's one price `shown`, not the structured data's
+    /// `structured`, is the price this listing asks, said after "… shown
+    /// (selector …), ": what the structured data says of its own price
+    /// ([`Reader::why_the_box_wins`]), or that it gives only an AggregateOffer's
+    /// range, whose low end is the lowest of offers whose sellers it does not name
+    /// (schema.org's use: one product offered by several merchants; held to it, a
+    /// seller whose box showed 249.99 was found advertising another's 149.99).
+    fn box_is_the_price(
+        &self,
+        shown: &Money,
+        structured: &Money,
+        one_price: bool,
+        m: &Marketplace,
+    ) -> Option<String> {
+        if let Some(says) = self.why_the_box_wins(shown, structured, m) {
+            return Some(format!(
+                "{structured} in its structured data, which says it {says}"
+            ));
+        }
+        let (low, high) = self
+            .aggregate_range()
+            .filter(|_| one_price && shown.amount > structured.amount)?;
+        Some(format!(
+            "and its structured data gives only an AggregateOffer's range, {low} to {high}, \
+             whose offers' sellers it does not name"
+        ))
+    }
+
     /// The advertised structured offer's range, where it is an AggregateOffer's
     /// (`lowPrice` to `highPrice`, as written).
     fn aggregate_range(&self) -> Option<(String, String)> {
@@ -1943,7 +1982,7 @@ impl Reader<'_> {
 
     /// That every offer of the listing's seller is out of stock, where the data
     /// says so, after what the price was chosen among.
-    fn note_sold_out(&mut self, rules: &[FieldRule]) {
+    fn note_sold_out(&mut self) {
         let structured = self
             .products
             .iter()
@@ -1954,9 +1993,7 @@ impl Reader<'_> {
         let note = if structured {
             Some(SOLD_OUT.to_string())
         } else {
-            by_selectors_text(self.doc, rules)
-                .and_then(|(t, _)| price::sold_out_words(&t.capped().shown()))
-                .map(|w| format!("{BOX_SOLD_OUT}\"{w}\""))
+            self.box_sold_out.map(|w| format!("{BOX_SOLD_OUT}\"{w}\""))
         };
         if let Some(note) = note {
             let choice = match self.choices.remove("price") {
@@ -1964,6 +2001,14 @@ impl Reader<'_> {
                 None => note,
             };
             self.choices.insert("price".into(), choice);
+        }
+    }
+
+    /// Keeps the sold-out words of a price box's text one of the price steps read
+    /// ([`Reader::note_sold_out`] says them).
+    fn heard_box(&mut self, text: &str) {
+        if self.box_sold_out.is_none() {
+            self.box_sold_out = price::sold_out_words(text);
         }
     }
 
@@ -2010,7 +2055,9 @@ impl Reader<'_> {
             return list;
         };
         // Capped as every field is: a hostile page's box may hold megabytes.
-        let Ok(reading) = read_amount(&text.capped(), hints, m) else {
+        let text = text.capped();
+        self.heard_box(&text.text);
+        let Ok(reading) = read_amount(&text, hints, m) else {
             return list;
         };
         let one_price = reading.among.is_empty();
@@ -2027,40 +2074,16 @@ impl Reader<'_> {
         if shown.currency != structured.currency {
             return Some(self.currencies_apart(shown, structured.clone(), rule, alone, m));
         }
-        // What the structured data says of its own price that makes the box's the
-        // price asked now.
-        let says = self
-            .why_the_box_wins(&shown, structured, m)
-            .filter(|_| alone);
-        if let Some(says) = says {
-            self.sources
-                .insert("price".into(), format!("selector {}", rule.css));
-            self.choices.insert(
-                "price".into(),
-                format!(
-                    "{PRICES_DISAGREE}: {shown} shown (selector {}), {structured} in its \
-                     structured data, which says it {says}; the box's is checked",
-                    rule.css
-                ),
-            );
-            return Some(shown);
-        }
-        // An AggregateOffer's range beside one price in the box: its low end is
-        // the lowest of offers whose sellers the data does not name (schema.org's
-        // use: one product offered by several merchants), so the box's is this
-        // listing's seller's (held to the range's low end, a seller whose box
-        // showed 249.99 was found advertising another's 149.99).
-        if let Some((low, high)) = self.aggregate_range().filter(|_| alone && one_price)
-            && shown.amount > structured.amount
+        if let Some(why) = self
+            .box_is_the_price(&shown, structured, one_price, m)
+            .filter(|_| alone)
         {
             self.sources
                 .insert("price".into(), format!("selector {}", rule.css));
             self.choices.insert(
                 "price".into(),
                 format!(
-                    "{PRICES_DISAGREE}: {shown} shown (selector {}), and its structured data \
-                     gives only an AggregateOffer's range, {low} to {high}, whose offers' sellers \
-                     it does not name; the box's is checked",
+                    "{PRICES_DISAGREE}: {shown} shown (selector {}), {why}; the box's is checked",
                     rule.css
                 ),
             );
@@ -2187,8 +2210,10 @@ impl Reader<'_> {
             .clone();
         let why = format!("its {structured} price {}", self.missing.get("price")?);
         let (text, src) = by_selectors_text(self.doc, rules)?;
+        let text = text.capped();
+        self.heard_box(&text.text);
         self.sources.insert("price".into(), src);
-        match self.amount("price", &text.capped(), hints, m) {
+        match self.amount("price", &text, hints, m) {
             Some(money) => {
                 self.missing.remove("price");
                 if let Some(src) = self.sources.get_mut("price") {
