@@ -26,6 +26,11 @@ const MARKERS: &[(&str, &str)] = &[
     ("US $", "USD"), ("AU $", "AUD"), ("C $", "CAD"), ("CA $", "CAD"), ("NZ $", "NZD"),
     ("HK $", "HKD"), ("NT $", "TWD"), ("MX $", "MXN"), ("US$", "USD"), ("USD", "USD"),
     ("$U", "UYU"), ("A$", "AUD"),
+    // French writes the country after the sign (`149,99 $ CA`, `$US`, `$AU`), and
+    // Amazon.ca wrote `CDN$ 149.99`: each was the marketplace's own dollar.
+    ("$CA", "CAD"), ("$ CA", "CAD"), ("$ CAN", "CAD"), ("CAN$", "CAD"), ("CDN$", "CAD"),
+    ("Can$", "CAD"), ("$US", "USD"), ("$ US", "USD"), ("$AU", "AUD"), ("$ AU", "AUD"),
+    ("$NZ", "NZD"), ("$HK", "HKD"), ("$SG", "SGD"), ("$MX", "MXN"), ("Mex$", "MXN"),
     ("AU$", "AUD"), ("AUD", "AUD"), ("B/.", "PAB"), ("BD", "BHD"), ("BZ$", "BZD"),
     ("Br", "BYN"), ("Bs", "VES"), ("C$", "CAD"), ("CA$", "CAD"), ("CAD", "CAD"),
     ("FCFA", "XAF"), ("CFA", "XOF"), ("CHF", "CHF"), ("CUC$", "CUC"), ("DKK", "DKK"),
@@ -7243,6 +7248,35 @@ mod tests {
             ("$189.00", "CAD", 18900, "CAD"),
             // Not a marker inside a word.
             ("USB-C $19.99", "USD", 1999, "USD"),
+        ] {
+            assert_money(text, marketplace, amount, currency);
+        }
+    }
+
+    /// French writes the dollar's country after the sign (`149,99 $ CA`, `$US`),
+    /// Amazon.ca wrote `CDN$`, Mexico `Mex$`: each was read as the marketplace's
+    /// own dollar (a Canadian price checked as US dollars against a US floor).
+    #[test]
+    fn a_dollar_named_after_its_sign_is_that_country_s() {
+        for (text, marketplace, amount, currency) in [
+            ("149,99 $ CA", "USD", 14999, "CAD"),
+            ("149,99 $CA", "USD", 14999, "CAD"),
+            ("149,99 $ CAN", "USD", 14999, "CAD"),
+            ("CDN$ 149.99", "USD", 14999, "CAD"),
+            ("CAN$149.99", "USD", 14999, "CAD"),
+            ("Can$149.99", "USD", 14999, "CAD"),
+            ("149,99 $ US", "CAD", 14999, "USD"),
+            ("$US 149.99", "CAD", 14999, "USD"),
+            ("149,99 $AU", "USD", 14999, "AUD"),
+            ("149,99 $ AU", "USD", 14999, "AUD"),
+            ("149,99 $NZ", "USD", 14999, "NZD"),
+            ("1 199,00 $HK", "USD", 119900, "HKD"),
+            ("149,99 $SG", "USD", 14999, "SGD"),
+            ("2 499,00 $MX", "USD", 249900, "MXN"),
+            ("Mex$2,499.00", "USD", 249900, "MXN"),
+            // A word after the sign is no country.
+            ("$149.99 $ CAsh back", "USD", 14999, "USD"),
+            ("149,99 $ Canada", "CAD", 14999, "CAD"),
         ] {
             assert_money(text, marketplace, amount, currency);
         }
