@@ -3648,6 +3648,15 @@ fn on_the_marketplaces_vat_basis(
     kept = leave_out_or_refuse(t, kept, basis, why, |i, l| {
         let words = if let Some(label) = vat_label_with_colon(t, i, l) {
             label
+        } else if vat_labels_come_first(t, l) {
+            // Each amount's label is the words before it, and the last one's the
+            // words after it too (`Incl. VAT £149.99 (£124.99 ex VAT)`).
+            let mut words = t.before(i, l);
+            if i + 1 == l.len() {
+                words.push(' ');
+                words.push_str(&t.after(i, l));
+            }
+            words
         } else if vat_label_names_next(t, i, l) {
             String::new()
         } else if i > 0 && vat_label_names_next(t, i - 1, l) {
@@ -3668,6 +3677,20 @@ fn on_the_marketplaces_vat_basis(
     Ok(kept)
 }
 
+/// Does the text's first amount have a VAT label before it (`Price excluding VAT
+/// £124.99 Price including VAT £149.99`, `Nettopreis 124,99 € Bruttopreis 149,99 €`,
+/// `Sin IVA 124,99 € Con IVA 149,99 €`)? Then labels are written before what they
+/// name: read after each amount, the gross price's label was the net one's words, and
+/// the net price was read on a marketplace whose prices include VAT (a false
+/// below-floor finding).
+fn vat_labels_come_first(t: &PriceText, l: &[Found]) -> bool {
+    if l.is_empty() {
+        return false;
+    }
+    let first = t.before(0, l);
+    has_word(&first, EX_VAT) || has_word(&first, INC_VAT)
+}
+
 /// The VAT basis a label ending with a colon right before amount `i` names
 /// (`Price excl. VAT: €208.33 Price incl. VAT: €249.99`, `Netto: 208,33 €`), lower
 /// case: a colon makes the words before it the next amount's label, as it does of
@@ -3684,16 +3707,17 @@ fn vat_label_with_colon(t: &PriceText, i: usize, l: &[Found]) -> Option<String> 
     }
     let label = before[..before.rfind([':', '：'])?]
         .trim_end_matches(|c: char| c.is_whitespace() || c == '.' || c == ')' || c == '(');
+    // The word as the lists write it (` ht`, with the space that makes it a word):
+    // trimmed, `Prix HT : 124,99 €` named no basis and the net price was kept.
     EX_VAT
         .iter()
         .chain(INC_VAT)
-        .map(|w| w.trim())
         .find(|w| {
             label
-                .strip_suffix(*w)
+                .strip_suffix(w.trim())
                 .is_some_and(|rest| !rest.chars().next_back().is_some_and(char::is_alphanumeric))
         })
-        .map(str::to_string)
+        .map(|w| w.to_string())
 }
 
 /// Does the VAT label standing alone between amounts `i` and `i + 1` name the second
@@ -5872,6 +5896,77 @@ mod tests {
         assert_eq!(read("From 26 to 50 €", "EUR", inc).0, "26");
         assert_eq!(read("10 - 20 €", "EUR", inc).0, "10");
         assert_eq!(read("$12.99 ($0.81 per oz)", "USD", inc).0, "12.99");
+    }
+
+    /// A VAT label written before its amount names that amount: read as the words
+    /// after the one before, the gross price's label was the net price's, and the net
+    /// price (`Nettopreis 124,99 €`, `Prix HT : 124,99 €`) was read on a marketplace
+    /// whose prices include VAT, a false below-floor finding.
+    #[test]
+    fn a_vat_label_before_its_amount_names_it() {
+        let read = |t: &str, code: &str, vat: VatBasis| {
+            let c = Currency::new(code).unwrap();
+            read_advertised(t, Hints::default(), &c, vat)
+                .map(|r| r.money.amount.normalize().to_string())
+                .unwrap_or_else(|e| format!("{e}"))
+        };
+        for (t, code, gross, net) in [
+            (
+                "Price excluding VAT £124.99 Price including VAT £149.99",
+                "GBP",
+                "149.99",
+                "124.99",
+            ),
+            (
+                "Nettopreis 124,99 € Bruttopreis 149,99 €",
+                "EUR",
+                "149.99",
+                "124.99",
+            ),
+            (
+                "Prix HT : 124,99 € Prix TTC : 149,99 €",
+                "EUR",
+                "149.99",
+                "124.99",
+            ),
+            (
+                "Prix TTC : 149,99 € Prix HT : 124,99 €",
+                "EUR",
+                "149.99",
+                "124.99",
+            ),
+            (
+                "excl. BTW € 124,99 incl. BTW € 149,99",
+                "EUR",
+                "149.99",
+                "124.99",
+            ),
+            (
+                "Sin IVA 124,99 € Con IVA 149,99 €",
+                "EUR",
+                "149.99",
+                "124.99",
+            ),
+            // The last amount's label may follow it.
+            (
+                "Incl. VAT £149.99 (£124.99 ex VAT)",
+                "GBP",
+                "149.99",
+                "124.99",
+            ),
+            (
+                "ex VAT £124.99 (£149.99 inc VAT)",
+                "GBP",
+                "149.99",
+                "124.99",
+            ),
+        ] {
+            assert_eq!(read(t, code, VatBasis::Inclusive), gross, "{t}");
+            assert_eq!(read(t, code, VatBasis::Exclusive), net, "{t}");
+        }
+        // Words before the first amount naming no basis change nothing.
+        let t = "All prices inc VAT £149.99 was £199.99";
+        assert_eq!(read(t, "GBP", VatBasis::Inclusive), "149.99");
     }
 
     #[test]
