@@ -38,6 +38,13 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | verkauf\ durch | vendu\ et\ expédié\ par | vendu\ par | vendido\ por
               | venduto\ da | vendido\ y\ enviado\ por | vendido\ e\ entregue\ por
               | verkocht\ en\ verzonden\ door | verkocht\ door | tienda\ oficial
+              # Amazon Italy's and Brazil's `Venduto e spedito da Foo` (read as the
+              # seller `Venduto`, the rest as who ships), and the words of more
+              # languages (each read into the name).
+              | venduto\ e\ spedito\ da | vendido\ e\ enviado\ por
+              | verkauft\ und\ versendet\ von | verkauft\ von | verkoop\ door
+              | säljs\ av | såld\ av | sælges\ af | solgt\ af | selges\ av | solgt\ av
+              | sprzedawane\ przez | offered\ by
               | loja\ oficial | 販売元 | 판매자
               # eBay's heading over the seller's box: no one's name begins so.
               | seller\ information | about\ this\ seller | verkäuferinformationen
@@ -55,6 +62,8 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         (?P<name>.+?)
         (?P<tail>
             (?: \s*[,.;]?\s+ (?: and\ fulfill?ed\ by | and\ ships\ from | fulfill?ed\ by
+                         # `Vendido por Foo y enviado por Amazon`: the seller was `Foo y`.
+                         | [ye]\ enviado\ por
                          | ships\ from | shipped\ by | dispatched\ (?:from|by) | versand\ durch
                          | und\ versand\ durch | et\ expédié\ par | e\ spedito\ da
                          | expédié\ par | enviado\ por | spedito\ da ) \s.*
@@ -286,6 +295,20 @@ mod tests {
                 Some("Foo Store"),
             ),
             ("Venduto da Foo Store Spedito da Amazon", Some("Foo Store")),
+            ("Venduto e spedito da Foo Store", Some("Foo Store")),
+            ("Vendido e enviado por Foo Store", Some("Foo Store")),
+            (
+                "Vendido por Foo Store y enviado por Amazon",
+                Some("Foo Store"),
+            ),
+            ("Verkauft von Foo Store", Some("Foo Store")),
+            ("Verkoop door Foo Store", Some("Foo Store")),
+            ("Säljs av Foo Store", Some("Foo Store")),
+            ("Sælges af Foo Store", Some("Foo Store")),
+            ("Sprzedawane przez Foo Store", Some("Foo Store")),
+            ("Offered by Foo Store", Some("Foo Store")),
+            // A name holding the words is no label's.
+            ("Ye Olde Audio", None),
             (
                 "Sold by Foo Store 4.5 stars (200 reviews) Message seller",
                 Some("Foo Store"),
