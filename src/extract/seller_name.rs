@@ -84,6 +84,8 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s+ top\ seller
               # A rating by stars, a count of sales, who ships in brackets, a badge.
               | \s* [★⭐☆] \s* \d(?:[.,]\d)? (?:\s*\( [^()]* \))?
+              # Stars drawn as a row (`Foo ★★★★☆`).
+              | \s+ [★⭐☆]{2,5}
               | \s+ \d(?:[.,]\d)? \s* [★⭐☆]
               | \s+ \d(?:[.,]\d)? \s+ stars? (?:\s*\( [^()]* \))?
               | \s+ (?:message|contact)\ (?:the\ )?seller
@@ -309,6 +311,7 @@ mod tests {
             ("Offered by Foo Store", Some("Foo Store")),
             // A name holding the words is no label's.
             ("Ye Olde Audio", None),
+            ("Foo Store ★★★★☆ (1,234)", Some("Foo Store")),
             (
                 "Sold by Foo Store 4.5 stars (200 reviews) Message seller",
                 Some("Foo Store"),
