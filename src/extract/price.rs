@@ -4017,7 +4017,9 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
             && minus_before(&before)
             && !(t.closes_range(i, l) && l[i - 1].value < l[i].value))
         || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
-            && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS))
+            && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS)
+            && !a_discount_labelled_alone(t, i + 1, l))
+        || a_discount_labelled_alone(t, i, l)
         || a_difference(t, i, l)
         || gift_card_after(&t.after(i, l), i + 1 < l.len())
         || saving_after_after(&before, &t.after(i, l))
@@ -4028,6 +4030,36 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
             .trim_start_matches('원')
             .trim_start()
             .starts_with("적립")
+}
+
+/// Is amount `i` a discount labelled by a word alone after the price (`$249.99 OFF
+/// $50`, `$249.99 Discount $50`, `￥24,999 割引 5,000円`)? Read as the price, the
+/// discount was a false below-floor finding (the word, read after the first amount,
+/// made that one the saving). Not where the word is more than a label
+/// (`Discount price $199.99`, `20% off $199.99`), nor where the amount is over half
+/// the one before it (`$249.99 Discount $199.99` may be a discounted price: "the
+/// lowest of 2 prices" says so).
+fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    const LABELS: &[&str] = &[
+        "off",
+        "discount",
+        "rabatt",
+        "remise",
+        "descuento",
+        "sconto",
+        "korting",
+        "割引",
+        "値引き",
+        "値引",
+        "优惠",
+        "할인",
+    ];
+    if i == 0 || i >= l.len() || l[i].value * Decimal::TWO > l[i - 1].value {
+        return false;
+    }
+    let before = t.before(i, l);
+    let label = before.trim_matches(|c: char| !c.is_alphanumeric());
+    !before.contains(['%', '％']) && LABELS.contains(&label)
 }
 
 /// Is amount `i` of `l` how far under a reference price the price is (words of
@@ -8204,6 +8236,28 @@ mod tests {
         // A plus glued to a programme's name is no added amount.
         let r = read_in("$149.99 Walmart+ $139.99", "USD").unwrap();
         assert_eq!(r.among.len(), 2, "{:?}", r.why);
+    }
+
+    /// A discount labelled by a word alone after the price (`$249.99 OFF $50`): the
+    /// word, read as the first amount's, made the price the saving and the discount
+    /// the price (a false below-floor finding).
+    #[test]
+    fn a_discount_labelled_alone_after_the_price_is_no_price() {
+        for (text, currency, amount) in [
+            ("$249.99 OFF $50", "USD", "249.99"),
+            ("$249.99 Discount $50", "USD", "249.99"),
+            ("249,99 € Rabatt 50,00 €", "EUR", "249.99"),
+            ("￥24,999 OFF ￥5,000", "JPY", "24999"),
+            ("￥24,999 割引 5,000円", "JPY", "24999"),
+            // The word before the saving, as it was.
+            ("$10 off $249.99", "USD", "249.99"),
+            ("$249.99 $10 off", "USD", "249.99"),
+            // A percentage makes the next amount the price.
+            ("$249.99 20% off $199.99", "USD", "199.99"),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
+        }
     }
 
     /// European shops' former prices and instalments in their own words: the
