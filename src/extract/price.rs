@@ -2783,6 +2783,10 @@ const CONDITION_WORDS: &[&str] = &[
     "쿠폰적용가",
     "쿠폰할인가",
     "쿠폰할인",
+    // A price paid with a card (`楽天カードで ￥23,999`, with a Rakuten card).
+    "カードで",
+    "カード利用で",
+    "カード払いで",
     "クーポン利用で",
     "クーポン利用",
     "クーポン適用",
@@ -3542,9 +3546,11 @@ fn condition_of(t: &PriceText, i: usize, list: &[Found]) -> Option<Cow<'static, 
 /// one (`1-9 units`) is the price for every buyer. A bare range (`10-49 $139.99`)
 /// is a tier only in a text that `speaks_of_quantities`.
 fn quantity_tier(before: &str, speaks_of_quantities: impl FnOnce() -> bool) -> Option<String> {
-    const UNIT: &str = r"(?:units?|pcs\.?|pieces?|items?|stück|stk\.?|件|个)";
+    // Japan counts pieces (個, 点), machines (台), sheets (枚) and sets: `2個以上で
+    // ￥23,999` was "the lowest of 2 prices … which variant sells at it".
+    const UNIT: &str = r"(?:units?|pcs\.?|pieces?|items?|stück|stk\.?|件|个|個|点|台|枚|セット)";
     static TIER: LazyLock<regex::Regex> = LazyLock::new(|| {
-        let more = r"(?:or\s+more|and\s+up|and\s+over|oder\s+mehr|ou\s+plus|o\s+más|以上)";
+        let more = r"(?:or\s+more|and\s+up|and\s+over|oder\s+mehr|ou\s+plus|o\s+más|以上で?)";
         regex::Regex::new(&format!(
             r"(?:^|[^\p{{L}}\p{{N}}.,+])(?P<words>(?P<label>(?:buy|qty\.?|quantity|menge)\s*:?\s*)?(?:(?P<plus>\d+)\s*\+\s*{UNIT}?|(?P<more>\d+)\s*{UNIT}?\s*{more}|(?P<range>\d+)\s*[-–~]\s*\d+\s*(?P<range_unit>{UNIT})?|(?:ab|from|≥|>=)\s*(?P<from>\d+)\s*{UNIT}))\s*(?:for|each|ea\.?|@|price)?\s*[:：\-–]?\s*(?:\p{{Ll}}{{1,3}}\s*)?\p{{Sc}}?\s*$"
         ))
@@ -6819,6 +6825,27 @@ mod tests {
             "229.99",
             "membership price",
             Some("249.99"),
+        ),
+        (
+            "￥24,999 楽天カードで ￥23,999",
+            "JPY",
+            "23999",
+            "カードで",
+            Some("24999"),
+        ),
+        (
+            "￥24,999 2個以上で ￥23,999",
+            "JPY",
+            "23999",
+            "2個以上で",
+            Some("24999"),
+        ),
+        (
+            "￥24,999 3台以上 ￥23,999",
+            "JPY",
+            "23999",
+            "3台以上",
+            Some("24999"),
         ),
         (
             "99,99 € Mitgliederpreis 89,99 €",
