@@ -5494,7 +5494,14 @@ impl PriceText {
                     rest.is_empty() || LOWEST_FROM.contains(&rest) || PAID_WHEN.contains(&rest)
                 })
         };
-        let label = labels_next.iter().any(names_next) || ends_with_colon(&after);
+        // So does a word with a colon opening the words (Amazon India's `₹24,999
+        // Coupon: Apply ₹500 coupon`: read as the price's, the price was a coupon and
+        // the text "held only savings").
+        let opens_a_label = after
+            .trim_start()
+            .split_once([':', '：'])
+            .is_some_and(|(head, _)| !head.is_empty() && head.chars().all(char::is_alphabetic));
+        let label = labels_next.iter().any(names_next) || ends_with_colon(&after) || opens_a_label;
         if self.next_of(i, list).is_some() && label && !ends_here {
             return false;
         }
@@ -6396,6 +6403,12 @@ mod tests {
             "CNY",
             "2299",
             "former or reference prices: 2499",
+        ),
+        (
+            "₹24,999 Coupon: Apply ₹500 coupon",
+            "INR",
+            "24999",
+            "savings, coupons and rewards: 500",
         ),
         (
             "¥1299 闪购 ¥999",
