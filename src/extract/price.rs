@@ -2615,6 +2615,7 @@ const NOW_WORDS: &[&str] = &[
     "优惠价",
     "折后价",
     "百亿补贴",
+    "즉시할인가",
     "セール価格",
     "タイムセール",
     "特価",
@@ -2796,6 +2797,9 @@ const CONDITION_WORDS: &[&str] = &[
     "쿠폰적용가",
     "쿠폰할인가",
     "쿠폰할인",
+    // The price after every benefit (Coupang's, as JD's `到手价`).
+    "최대혜택가",
+    "최종혜택가",
     // A price paid with a card (`楽天カードで ￥23,999`, with a Rakuten card).
     "カードで",
     "カード利用で",
@@ -4028,6 +4032,9 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
     // Nor is a price on a condition the saving's words stand before (`领券减100
     // 券后¥1,199`: the price after the coupon).
     let ends = before.trim_end_matches(|c: char| !c.is_alphanumeric());
+    if a_discount_labelled_alone(t, i, l) {
+        return true;
+    }
     if CONDITION_WORDS.iter().any(|w| ends.ends_with(w)) {
         return false;
     }
@@ -4041,7 +4048,6 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
         || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
             && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS)
             && !a_discount_labelled_alone(t, i + 1, l))
-        || a_discount_labelled_alone(t, i, l)
         || a_difference(t, i, l)
         || gift_card_after(&t.after(i, l), i + 1 < l.len())
         || saving_after_after(&before, &t.after(i, l))
@@ -4062,6 +4068,16 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
 /// the one before it (`$249.99 Discount $199.99` may be a discounted price: "the
 /// lowest of 2 prices" says so).
 fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    // Korea's discounts by coupon, card, at once (`249,000원 카드 즉시할인 10,000원`
+    // read 10,000 KRW). `13% 쿠폰할인 119,000원` names the price after the coupon.
+    const KOREAN_DISCOUNTS: &[&str] = &[
+        "할인",
+        "즉시할인",
+        "쿠폰할인",
+        "카드할인",
+        "카드 즉시할인",
+        "할인금액",
+    ];
     const LABELS: &[&str] = &[
         "off",
         "discount",
@@ -4081,7 +4097,7 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
     }
     let before = t.before(i, l);
     let label = before.trim_matches(|c: char| !c.is_alphanumeric());
-    !before.contains(['%', '％']) && LABELS.contains(&label)
+    !before.contains(['%', '％']) && (LABELS.contains(&label) || KOREAN_DISCOUNTS.contains(&label))
 }
 
 /// Is amount `i` of `l` how far under a reference price the price is (words of
@@ -4598,6 +4614,14 @@ fn unit_before(before: &str) -> Option<Unit> {
     }
     // Japan's `1点あたり￥6,400` (per item), `100gあたり` (per 100 g).
     let words = before.trim_end_matches(|c: char| !c.is_alphanumeric());
+    // Korea's and China's per piece (`249,000원 (개당 124,500원)`, `每件¥649`): the
+    // price of one of several was read as the listing's lowest.
+    if ["개당", "1개당", "每件", "每个", "单件"]
+        .iter()
+        .any(|w| words.ends_with(w))
+    {
+        return Some(Unit::Item);
+    }
     if let Some(what) = words
         .strip_suffix("あたり")
         .or_else(|| words.strip_suffix("当たり"))
@@ -6405,6 +6429,12 @@ mod tests {
             "former or reference prices: 2499",
         ),
         (
+            "즉시할인가 229,000원 249,000원",
+            "KRW",
+            "229000",
+            "former or reference prices: 249000",
+        ),
+        (
             "₹24,999 Coupon: Apply ₹500 coupon",
             "INR",
             "24999",
@@ -6872,6 +6902,13 @@ mod tests {
             "229.99",
             "membership price",
             Some("249.99"),
+        ),
+        (
+            "249,000원 최대혜택가 229,000원",
+            "KRW",
+            "229000",
+            "최대혜택가",
+            Some("249000"),
         ),
         (
             "￥24,999 楽天カードで ￥23,999",
@@ -8323,6 +8360,11 @@ mod tests {
             ("249,99 € Rabatt 50,00 €", "EUR", "249.99"),
             ("￥24,999 OFF ￥5,000", "JPY", "24999"),
             ("￥24,999 割引 5,000円", "JPY", "24999"),
+            ("249,000원 카드 즉시할인 10,000원", "KRW", "249000"),
+            ("249,000원 쿠폰할인 20,000원", "KRW", "249000"),
+            // Korea's and China's price per piece is no price of the listing.
+            ("249,000원 (개당 124,500원)", "KRW", "249000"),
+            ("¥1299 (每件¥649.5)", "CNY", "1299"),
             // The word before the saving, as it was.
             ("$10 off $249.99", "USD", "249.99"),
             ("$249.99 $10 off", "USD", "249.99"),
