@@ -89,6 +89,17 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s+ \d(?:[.,]\d)? \s* [★⭐☆]
               | \s+ \d(?:[.,]\d)? \s+ stars? (?:\s*\( [^()]* \))?
               | \s+ (?:message|contact)\ (?:the\ )?seller
+              # A store's links, followers and rating (eBay's `Visit store`, `See
+              # other items`, AliExpress's `Follow`, `12.3K followers`, `4.9 Store
+              # rating`), Mercado Libre's badge, years in business: read into the
+              # name, an impersonation of a distributor's went unseen behind them.
+              | \s+ visit\ (?:the\ )?store
+              | \s+ (?:see|seller'?s)\ other\ items
+              | \s+ \+?\s* follow(?:ing)?
+              | \s+ \d[\d.,]* \s? [km]? \s+ followers
+              | \s+ (?:\d(?:[.,]\d)?\s+)? store\ rating (?:\s*[:：]?\s* \d[\d.,]* \s?%?)?
+              | \s+ mercadol[ií]der (?:\s+(?:platinum|gold))?
+              | \s+ in\ business\ since\ \d{4}
               | \s+ \+?\d[\d.,]*\s?(?:mil|k)? \s+ (?:ventas|vendas|sales|sold) \b
               | \s* \( \s* (?:ships|shipped)\ from [^()]* \)
               | \s+ (?:✓\s*)? verified(?:\ seller)?
@@ -312,6 +323,16 @@ mod tests {
             // A name holding the words is no label's.
             ("Ye Olde Audio", None),
             ("Foo Store ★★★★☆ (1,234)", Some("Foo Store")),
+            ("Foo Store Visit store Contact seller", Some("Foo Store")),
+            ("Foo Store See other items", Some("Foo Store")),
+            ("Foo Store + Follow", Some("Foo Store")),
+            ("Foo Store 12.3K followers", Some("Foo Store")),
+            ("Foo Store 4.9 Store rating", Some("Foo Store")),
+            ("Foo Store Store rating: 96.5%", Some("Foo Store")),
+            ("Foo Store MercadoLíder Platinum", Some("Foo Store")),
+            ("Foo Store In business since 2015", Some("Foo Store")),
+            // A name that is those words is no box's.
+            ("Follow", None),
             (
                 "Sold by Foo Store 4.5 stars (200 reviews) Message seller",
                 Some("Foo Store"),
