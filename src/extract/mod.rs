@@ -295,6 +295,8 @@ const REFURBISHED_WORDS: &[&str] = &[
     "odnowiony",
     "восстановленный",
     "리퍼",
+    // China's "officially refurbished" (at 150 held to a new item's floor).
+    "官翻",
 ];
 
 /// Condition words of a used item ([`Condition::of`]).
@@ -385,6 +387,28 @@ const USED_WORDS: &[&str] = &[
     "подержанный",
     "б/у",
     "중고",
+    // A display or sample unit, an opened or returned item, a second grade in
+    // Japanese, Chinese and Korean (`展示品`, `開封済み`, `拆封`, `样机`, `전시상품`,
+    // `반품`, `B급`: each at 150 was held to a new item's floor of 199.00).
+    "展示品",
+    "開封済み",
+    "開封品",
+    // Not bare `訳あり` (in 申し訳ありません, "sorry"), `拆封` (in 未拆封, "unopened")
+    // nor `반품` (in 반품불가, "no returns").
+    "訳あり品",
+    "訳あり商品",
+    "【訳あり】",
+    "アウトレット品",
+    "已拆封",
+    "拆封机",
+    "拆封品",
+    "展示机",
+    "样机",
+    "전시상품",
+    "전시품",
+    "반품상품",
+    "반품제품",
+    "b급",
 ];
 
 /// A used item described, not named (`… Excellent Condition`, `… Tested
@@ -2838,6 +2862,18 @@ mod tests {
             ("Acme X1 Headphones Demo Mode Included", None),
             ("Acme X1 Headphones with Demo Track", None),
             ("Acme X1 Headphones Not a Demo", None),
+            ("Acme X1 ヘッドホン 展示品", Some(Used)),
+            ("Acme X1 ヘッドホン 開封済み", Some(Used)),
+            ("【訳あり】Acme X1 ヘッドホン", Some(Used)),
+            ("Acme X1 耳机 已拆封", Some(Used)),
+            ("Acme X1 耳机 样机", Some(Used)),
+            ("Acme X1 耳机 官翻", Some(Refurbished)),
+            ("Acme X1 헤드폰 전시상품", Some(Used)),
+            ("Acme X1 헤드폰 B급", Some(Used)),
+            // Unopened, no returns, an apology are no condition.
+            ("Acme X1 耳机 未拆封", None),
+            ("Acme X1 헤드폰 반품불가", None),
+            ("Acme X1 ヘッドホン 申し訳ありません", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
