@@ -297,6 +297,17 @@ const REFURBISHED_WORDS: &[&str] = &[
     "리퍼",
     // China's "officially refurbished" (at 150 held to a new item's floor).
     "官翻",
+    // Inflected (`reacondicionados`, `ricondizionata`): each at 150 was held to a
+    // new item's floor.
+    "reacondicionados",
+    "reacondicionadas",
+    "reacondicionada",
+    "ricondizionata",
+    "ricondizionate",
+    "ricondizionati",
+    "generalüberholte",
+    "generalüberholter",
+    "generalüberholtes",
 ];
 
 /// Condition words of a used item ([`Condition::of`]).
@@ -409,6 +420,44 @@ const USED_WORDS: &[&str] = &[
     "반품상품",
     "반품제품",
     "b급",
+    // Inflected and other European words for used, display and returned goods
+    // (`Gebrauchtware`, `Vorführgerät`, `usagé`, `segunda mano`, `usata`,
+    // `powystawowe`: each at 150 was held to a new item's floor). Not `Retoure`
+    // alone (`Kostenlose Retoure`, free returns).
+    "gebrauchtware",
+    "gebrauchte",
+    "gebrauchter",
+    "gebrauchtes",
+    "vorführgerät",
+    "vorführware",
+    "vorführmodell",
+    "ausstellungsstück",
+    "ausstellungsgerät",
+    "retourenware",
+    "rückläufer",
+    "usagé",
+    "usagée",
+    "seconde main",
+    "produit de démonstration",
+    "modèle de démonstration",
+    "modèle d'exposition",
+    "modèle d’exposition",
+    "segunda mano",
+    "usada",
+    "usados",
+    "usadas",
+    "de exposición",
+    "usata",
+    "usate",
+    "usati",
+    "da esposizione",
+    "ex esposizione",
+    "showroommodel",
+    "demomodel",
+    "demoexemplar",
+    "powystawowe",
+    "powystawowy",
+    "powystawowa",
 ];
 
 /// A used item described, not named (`… Excellent Condition`, `… Tested
@@ -2862,6 +2911,18 @@ mod tests {
             ("Acme X1 Headphones Demo Mode Included", None),
             ("Acme X1 Headphones with Demo Track", None),
             ("Acme X1 Headphones Not a Demo", None),
+        ] {
+            assert_eq!(Condition::in_title(title), want, "{title}");
+        }
+    }
+
+    /// Display, sample, opened and second-grade items in Japanese, Chinese and
+    /// Korean, and inflected European words for used and refurbished goods: each at
+    /// 150 was held to a new item's floor of 199.00.
+    #[test]
+    fn used_goods_in_more_languages_and_inflections() {
+        use super::Condition::{self, Refurbished, Used};
+        for (title, want) in [
             ("Acme X1 ヘッドホン 展示品", Some(Used)),
             ("Acme X1 ヘッドホン 開封済み", Some(Used)),
             ("【訳あり】Acme X1 ヘッドホン", Some(Used)),
@@ -2870,7 +2931,22 @@ mod tests {
             ("Acme X1 耳机 官翻", Some(Refurbished)),
             ("Acme X1 헤드폰 전시상품", Some(Used)),
             ("Acme X1 헤드폰 B급", Some(Used)),
-            // Unopened, no returns, an apology are no condition.
+            ("Acme X1 Headphones Gebrauchtware", Some(Used)),
+            ("Acme X1 Headphones Vorführgerät", Some(Used)),
+            ("Acme X1 Headphones usagé", Some(Used)),
+            ("Acme X1 Headphones de segunda mano", Some(Used)),
+            ("Cuffie Acme X1 Headphones usate", Some(Used)),
+            ("Acme X1 Headphones powystawowe", Some(Used)),
+            (
+                "Auriculares Acme X1 Headphones reacondicionados",
+                Some(Refurbished),
+            ),
+            (
+                "Cuffie Acme X1 Headphones ricondizionate",
+                Some(Refurbished),
+            ),
+            // Free returns, unopened, no returns, an apology are no condition.
+            ("Acme X1 Headphones Kostenlose Retoure", None),
             ("Acme X1 耳机 未拆封", None),
             ("Acme X1 헤드폰 반품불가", None),
             ("Acme X1 ヘッドホン 申し訳ありません", None),
