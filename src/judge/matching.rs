@@ -1260,7 +1260,37 @@ fn another_model(sku: &crate::config::Sku, phrase: &str, title: &str) -> Option<
             }
         }
     }
-    None
+    variant_after_phrase(&own, phrase, title)
+}
+
+/// The other model folded `title` names by a word of [`MODEL_VARIANTS`] right after
+/// keyword `phrase` where it ends the product's name (`acme x1 headphones pro`,
+/// `… headphones mini, black`, `… headphones gen 2`): as `Galaxy Buds Pro` is not
+/// `Galaxy Buds`. Each was held to the X1's floor of 199.00 at 150. Not where more
+/// words follow (`… Headphones Plus Carrying Case`, `… Pro Audio Quality`), nor the
+/// words `own` holds, nor `gen 1`.
+fn variant_after_phrase(own: &[String], phrase: &str, title: &str) -> Option<String> {
+    let alnum = |c: char| c.is_ascii_alphanumeric();
+    let phrase = fold(phrase);
+    word_at(title, &phrase).find_map(|at| {
+        let next = title[at + phrase.len()..].strip_prefix(' ')?;
+        let word = &next[..next.find(|c: char| !alnum(c)).unwrap_or(next.len())];
+        let then = next[word.len()..].trim_start();
+        let generation = matches!(word, "gen" | "generation");
+        let ends_name = then.is_empty()
+            || then.starts_with([',', '-', '(', '|', '/', '\u{2013}'])
+            || (generation && then.starts_with(|c: char| c.is_ascii_digit() && c != '1'));
+        let number = if generation {
+            let digits = then
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(then.len());
+            format!(" {}", &then[..digits])
+        } else {
+            String::new()
+        };
+        (MODEL_VARIANTS.contains(&word) && !own.iter().any(|w| w == word) && ends_name)
+            .then(|| format!("{phrase} {word}{}", number.trim_end()))
+    })
 }
 
 /// Where folded `title` writes product code `code` (an MPN or a GTIN) as a word of
@@ -2737,6 +2767,40 @@ mod tests {
         b.skus.push(mini);
         let got = m(&b, "Acme X1 Mini Headphones");
         assert_eq!(got.sku.as_deref(), Some("ACME-X1-MINI"), "{}", got.reason);
+    }
+
+    /// A variant word right after the keyword, ending the product's name, names
+    /// another model too (`Galaxy Buds Pro` is not `Galaxy Buds`): `Acme X1
+    /// Headphones Pro` at 150 was held to the X1's floor of 199.00.
+    #[test]
+    fn a_variant_word_after_the_keyword_is_another_model() {
+        let b = brand();
+        for (title, named) in [
+            ("Acme X1 Headphones Pro", "x1 headphones pro"),
+            ("Acme X1 Headphones Mini, Black", "x1 headphones mini"),
+            ("Acme X1 Headphones SE (2026)", "x1 headphones se"),
+            ("Acme X1 Headphones Max - Silver", "x1 headphones max"),
+            ("Acme X1 Headphones Gen 2", "x1 headphones gen 2"),
+        ] {
+            no_sku_saying(&b, title, &format!("\"{named}\""));
+        }
+        // More words after it (a conjunction, praise), the first generation, a
+        // separator before it: the model itself.
+        for title in [
+            "Acme X1 Headphones Plus Carrying Case",
+            "Acme X1 Headphones Pro Audio Quality",
+            "Acme X1 Headphones Gen 1",
+            "Acme X1 Headphones - Pro",
+            "Acme X1 Headphones (Black)",
+        ] {
+            let got = match_sku(&b, &listing(title, None));
+            assert_eq!(
+                got.sku.as_deref(),
+                Some("ACME-X1"),
+                "{title}: {}",
+                got.reason
+            );
+        }
     }
 
     #[test]
