@@ -1020,6 +1020,13 @@ fn not_the_keywords_sku(brand: &Brand, m: &KeywordMatch, title: &str) -> Option<
             brand.name, m.sku.id
         ));
     }
+    if let Some(said) = compatible_after(m.phrase, title) {
+        return Some(format!(
+            "title names {}'s model only as what its item is compatible with (\"{said}\"): \
+             another product's, not {}",
+            brand.name, m.sku.id
+        ));
+    }
     let model = another_model(m.sku, m.phrase, title)?;
     Some(format!(
         "the title names \"{model}\", a model the brand file does not list \
@@ -1027,6 +1034,36 @@ fn not_the_keywords_sku(brand: &Brand, m: &KeywordMatch, title: &str) -> Option<
          list it as a SKU of its own to judge it",
         m.sku.id, m.phrase
     ))
+}
+
+/// Where folded `title` writes keyword `phrase` (or its model code) followed by
+/// "compatible" not opening "compatible with" (`Ear Pads Acme X1 Compatible`, `Acme
+/// X1 Headphones Compatible Charger`): the words. The item is one that fits the
+/// model, as after "for"; at 15 it was the headphones below their floor.
+/// `… Headphones, Compatible with iPhone` is the model itself.
+fn compatible_after(phrase: &str, title: &str) -> Option<String> {
+    const COMPATIBLE: &[&str] = &["compatible", "kompatibel", "compatibile", "compatível"];
+    const WITH: &[&str] = &["with", "to", "mit", "con", "avec", "com"];
+    let phrase = fold(phrase);
+    let alnum = |c: char| c.is_ascii_alphanumeric();
+    let codes = phrase.split(' ').filter(|w| {
+        w.chars().all(alnum) && w.contains(|c: char| c.is_ascii_digit()) && w.contains(alnum)
+    });
+    std::iter::once(phrase.as_str()).chain(codes).find_map(|f| {
+        word_at(title, f).find_map(|at| {
+            let rest = title[at + f.len()..].trim_start_matches([' ', '-', ',']);
+            let word = rest.split(' ').next()?;
+            let next = rest[word.len()..]
+                .trim_start()
+                .split(' ')
+                .next()
+                .unwrap_or("");
+            // `rest` ends the title: where it starts, and the word after that.
+            let end = title.len() - rest.len() + word.len();
+            (COMPATIBLE.contains(&word) && !WITH.contains(&next))
+                .then(|| title[at..end].to_string())
+        })
+    })
 }
 
 /// The SKU a keyword match names and how: its phrase, the other SKU the title
@@ -2801,6 +2838,29 @@ mod tests {
                 got.reason
             );
         }
+    }
+
+    /// What fits the model (`Acme X1 Headphones Compatible`, `… X1 Compatible
+    /// Charger`) is no X1: at 15 it was the headphones below their floor.
+    /// `Compatible with` after the model says what the X1 works with.
+    #[test]
+    fn a_model_named_as_what_its_item_is_compatible_with_is_no_sku() {
+        let b = brand();
+        for (title, said) in [
+            ("Acme X1 Headphones Compatible", "x1 headphones compatible"),
+            ("Acme X1 Compatible Charger for Headphones", "x1 compatible"),
+            (
+                "Acme X1 Headphones - Compatible Charging Case",
+                "x1 headphones - compatible",
+            ),
+        ] {
+            no_sku_saying(&b, title, &format!("(\"{said}\")"));
+        }
+        let x1 = match_sku(
+            &b,
+            &listing("Acme X1 Headphones, Compatible with iPhone", None),
+        );
+        assert_eq!(x1.sku.as_deref(), Some("ACME-X1"));
     }
 
     #[test]
