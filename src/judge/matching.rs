@@ -1472,6 +1472,11 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "cavo",
     "caricatore",
     "supporto",
+    // `… Headphones Dongle`, `… Hard Shell`, `… Bluetooth Transmitter` at 15 were
+    // the product below its floor. Not "box" (`… Black Box Edition`).
+    "dongle",
+    "shell",
+    "transmitter",
 ];
 
 /// The same in Chinese and Japanese, which run on without spaces ("艾克米 X1 耳机耳罩"):
@@ -2206,6 +2211,9 @@ mod tests {
             "Acme X1 Headphones Almohadillas de Repuesto",
             "Acme X1 Headphones Cavo",
             "Acme X1 Headphones Soporte",
+            "Acme X1 Headphones Dongle",
+            "Acme X1 Headphones Hard Shell",
+            "Acme X1 Headphones Bluetooth Transmitter",
         ] {
             an_accessory(&b, title);
         }
