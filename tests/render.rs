@@ -1222,6 +1222,56 @@ async fn a_browser_that_hangs_at_start_is_started_again() {
     assert!(left.is_empty(), "browser processes left: {left:?}");
 }
 
+/// A stand-in browser whose renderer processes die as they start: Debian's Chromium
+/// under the kernel's refusal of memory made executable (`PR_SET_MDWE`, what
+/// systemd's `MemoryDenyWriteExecute=yes` sets), or, on a kernel without it, with
+/// every renderer started through `/bin/false`.
+fn scriptless_browser(dir: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let exe = dir.join("mdwe-chromium");
+    std::fs::write(
+        &exe,
+        "#!/usr/bin/env python3\n\
+         import ctypes, os, sys\n\
+         args = ['/usr/bin/chromium'] + sys.argv[1:]\n\
+         if ctypes.CDLL(None).prctl(65, 1, 0, 0, 0) != 0:\n\
+         \x20   args.insert(1, '--renderer-cmd-prefix=/bin/false')\n\
+         os.execv(args[0], args)\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    exe
+}
+
+/// A browser that starts and answers but whose tabs run nothing (under systemd's
+/// `MemoryDenyWriteExecute=yes`, V8 cannot make its code executable) is no browser:
+/// each listing took the page timeout and more to fail, said as "took longer than
+/// 30 s", 70 s a listing for every listing of the night. The start says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_whose_tabs_run_no_script_does_not_start() {
+    if !browser_available()
+        || !common::tool_available("python3", "a browser refused executable memory")
+    {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let (_server, mut config) = common::demo(&DemoOptions::default()).await;
+    let fetcher = Arc::new(Fetcher::new(&config.brand.crawl).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    config.brand.render.start_timeout_secs = 10;
+    config.brand.render.browser = scriptless_browser(dir.path());
+    match Renderer::start(&config.brand.render, fetcher).await {
+        Err(RenderError::Start(why)) => {
+            assert!(why.contains("its tabs run no script"), "{why}");
+            assert!(why.contains("MemoryDenyWriteExecute"), "{why}");
+        }
+        Err(e) => panic!("expected a start error, got {e}"),
+        Ok(_) => panic!("a browser whose tabs run no script started"),
+    }
+    let left = none_left(&ours()).await;
+    assert!(left.is_empty(), "browser processes left: {left:?}");
+}
+
 /// A page whose scripts show a buyer another price than its bytes (tmart's, with
 /// the `script-price` fault): the findings read from the bytes get a render that
 /// contradicts them. It is kept as evidence, but it is no screenshot of the

@@ -732,9 +732,14 @@ impl ScheduleCommand {
             return Ok(exit::BAD_CONFIG);
         };
         // A schedule for a folder that does not load would fail every night.
-        if let Err(code) = load_config(&self.targets, &[]) {
-            return Ok(code);
-        }
+        let config = match load_config(&self.targets, &[]) {
+            Ok(c) => c,
+            Err(code) => return Ok(code),
+        };
+        let renders = config
+            .marketplaces
+            .iter()
+            .any(|m| config.render_mode(m) != brandguard::config::RenderMode::Never);
         let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("brandguard"));
         let plan = Schedule {
@@ -743,6 +748,7 @@ impl ScheduleCommand {
             store: abs(&self.store),
             hour,
             minute,
+            renders,
         };
         print!("{}", plan.text());
         Ok(exit::OK)
@@ -770,10 +776,8 @@ ProtectClock=yes
 ProtectHostname=yes
 ProtectProc=invisible
 ProcSubset=pid
-RestrictNamespaces=yes
 RestrictRealtime=yes
 LockPersonality=yes
-MemoryDenyWriteExecute=yes
 RemoveIPC=yes
 KeyringMode=private
 # The network is the job: IPv4, IPv6 and local sockets (DNS) only.
@@ -784,6 +788,30 @@ SystemCallArchitectures=native
 SystemCallFilter=@system-service
 SystemCallFilter=~@privileged @mount @debug @cpu-emulation @obsolete @raw-io @reboot @swap @module @clock
 SystemCallErrorNumber=EPERM
+";
+
+/// The sandbox's end where no page is rendered: no namespaces, no memory both
+/// written and executed.
+const SANDBOX_NO_BROWSER: &str = "RestrictNamespaces=yes
+MemoryDenyWriteExecute=yes
+";
+
+/// The sandbox's end where listing pages are rendered in Chromium (the default
+/// `[render] mode = \"findings\"`). With the lines of [`SANDBOX_NO_BROWSER`] the
+/// browser could not run: its sandbox said "No usable sandbox!" without user, PID
+/// and network namespaces, failed its chroot without `chroot`, and without `capset`;
+/// under `MemoryDenyWriteExecute` (the kernel's `PR_SET_MDWE`) every renderer died
+/// as it started ("V8 process OOM (Failed to reserve virtual memory for
+/// CodeRange)"). Each was seen with Debian's Chromium under the same restrictions
+/// set by seccomp and prctl (`tests/render.rs` starts a browser under `PR_SET_MDWE`).
+const SANDBOX_BROWSER: &str =
+    "# Listing pages are rendered in Chromium ([render] mode or a marketplace's
+# render): its own sandbox makes user, PID and network namespaces, chroots and drops
+# capabilities, and its JavaScript engine makes the code it compiles executable.
+# With RestrictNamespaces=yes or MemoryDenyWriteExecute=yes the browser does not
+# start or its tabs die as they start, and the night has no screenshots.
+RestrictNamespaces=user pid net
+SystemCallFilter=chroot capset
 ";
 
 /// The adapter doctor over the last finished scan's observations of `m` in a store:
@@ -820,6 +848,8 @@ struct Schedule {
     store: PathBuf,
     hour: u8,
     minute: u8,
+    /// Whether any marketplace's listing pages go through the browser.
+    renders: bool,
 }
 
 /// One argument of a systemd `ExecStart=` line: double-quoted, with `\`, `"`
@@ -886,6 +916,11 @@ impl Schedule {
         );
         let (hour, minute) = (self.hour, self.minute);
         let rw = systemd_path(&self.state_dir());
+        let browser = if self.renders {
+            SANDBOX_BROWSER
+        } else {
+            SANDBOX_NO_BROWSER
+        };
         format!(
             "# /etc/systemd/system/brandguard-scan.service
 [Unit]
@@ -910,7 +945,7 @@ Environment=BRANDGUARD_ACTOR=brandguard-scan.service
 DynamicUser=yes
 StateDirectory=brandguard
 ReadWritePaths={rw}
-{SANDBOX}
+{SANDBOX}{browser}
 # /etc/systemd/system/brandguard-scan.timer
 [Unit]
 Description=Run brandguard every night

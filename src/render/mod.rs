@@ -215,6 +215,15 @@ impl Renderer {
                 return Err(no_answer());
             }
         };
+        if let Err(why) = runs_scripts(&browser, wait).await {
+            handler.abort();
+            return Err(RenderError::Start(format!(
+                "the browser started, but its tabs run no script ({why}): its renderer \
+                 processes die as they start. Under systemd, `MemoryDenyWriteExecute=yes` \
+                 does this (JavaScript's engine makes the code it compiles executable): \
+                 `brandguard schedule` leaves it out where pages are rendered"
+            )));
+        }
         Ok(Renderer {
             browser,
             process: tokio::sync::Mutex::new(process),
@@ -278,4 +287,27 @@ impl Renderer {
         let process = self.process.into_inner();
         process.finish().await;
     }
+}
+
+/// Whether a tab of `browser` runs a script (`6 * 7` on a blank page), within
+/// `wait`. A browser whose renderer processes die as they start (V8 refused
+/// executable memory, as under systemd's `MemoryDenyWriteExecute=yes`) still starts
+/// and answers: each listing then took the page timeout and more to fail, as
+/// "took longer than 30 s", for every listing of the night.
+async fn runs_scripts(browser: &Browser, wait: Duration) -> Result<(), String> {
+    let check = async {
+        let page = browser
+            .new_page("about:blank")
+            .await
+            .map_err(|e| e.to_string())?;
+        let answer = page.evaluate("6 * 7").await.map_err(|e| e.to_string());
+        let _ = page.close().await;
+        match answer?.into_value::<i64>() {
+            Ok(42) => Ok(()),
+            other => Err(format!("it answered {other:?}")),
+        }
+    };
+    tokio::time::timeout(wait, check)
+        .await
+        .map_err(|_| format!("no answer within {} s", wait.as_secs()))?
 }
