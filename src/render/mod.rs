@@ -218,7 +218,7 @@ impl Renderer {
         if let Err(why) = runs_scripts(&browser, wait).await {
             handler.abort();
             return Err(RenderError::Start(format!(
-                "the browser started, but its tabs run no script ({why}): its renderer \
+                "it came up, but its tabs run no script ({why}): their renderer \
                  processes die as they start. Under systemd, `MemoryDenyWriteExecute=yes` \
                  does this (JavaScript's engine makes the code it compiles executable): \
                  `brandguard schedule` leaves it out where pages are rendered"
