@@ -1036,6 +1036,13 @@ fn not_the_keywords_sku(brand: &Brand, m: &KeywordMatch, title: &str) -> Option<
     ))
 }
 
+/// Is keyword word `w` a model's code: ASCII letters and digits, both (`x1`, `p3`)?
+fn is_model_code(w: &str) -> bool {
+    w.chars().all(|c| c.is_ascii_alphanumeric())
+        && w.contains(|c: char| c.is_ascii_digit())
+        && w.contains(|c: char| c.is_ascii_alphabetic())
+}
+
 /// Where folded `title` writes keyword `phrase` (or its model code) followed by
 /// "compatible" not opening "compatible with" (`Ear Pads Acme X1 Compatible`, `Acme
 /// X1 Headphones Compatible Charger`): the words. The item is one that fits the
@@ -1045,10 +1052,7 @@ fn compatible_after(phrase: &str, title: &str) -> Option<String> {
     const COMPATIBLE: &[&str] = &["compatible", "kompatibel", "compatibile", "compatível"];
     const WITH: &[&str] = &["with", "to", "mit", "con", "avec", "com"];
     let phrase = fold(phrase);
-    let alnum = |c: char| c.is_ascii_alphanumeric();
-    let codes = phrase.split(' ').filter(|w| {
-        w.chars().all(alnum) && w.contains(|c: char| c.is_ascii_digit()) && w.contains(alnum)
-    });
+    let codes = phrase.split(' ').filter(|w| is_model_code(w));
     std::iter::once(phrase.as_str()).chain(codes).find_map(|f| {
         word_at(title, f).find_map(|at| {
             let rest = title[at + f.len()..].trim_start_matches([' ', '-', ',']);
@@ -1182,14 +1186,8 @@ fn model_after_a_link(
     item_before: bool,
     links: &[&[&str]],
 ) -> Option<String> {
-    let alnum = |c: char| c.is_ascii_alphanumeric();
     let phrase = fold(phrase);
-    let is_code = |w: &&str| {
-        w.chars().all(alnum)
-            && w.contains(|c: char| c.is_ascii_digit())
-            && w.contains(|c: char| c.is_ascii_alphabetic())
-    };
-    let (codes, words): (Vec<&str>, Vec<&str>) = phrase.split(' ').partition(is_code);
+    let (codes, words): (Vec<&str>, Vec<&str>) = phrase.split(' ').partition(|w| is_model_code(w));
     let mut said = None;
     for f in codes.into_iter().flat_map(word_forms) {
         for at in word_at(title, &f) {
@@ -1270,11 +1268,7 @@ fn another_model(sku: &crate::config::Sku, phrase: &str, title: &str) -> Option<
         .collect();
     let alnum = |c: char| c.is_ascii_alphanumeric();
     let codes = fold(phrase);
-    let codes = codes.split(' ').filter(|w| {
-        w.chars().all(alnum)
-            && w.contains(|c: char| c.is_ascii_digit())
-            && w.contains(|c: char| c.is_ascii_alphabetic())
-    });
+    let codes = codes.split(' ').filter(|w| is_model_code(w));
     for f in codes.flat_map(word_forms) {
         for at in word_at(title, &f) {
             let (shown, rest) = title[at..].split_at(f.len());
