@@ -116,6 +116,9 @@ const DRESSING: &[&str] = &[
     "官方授权",
     "授权",
     "官方",
+    "공식스토어",
+    "공식몰",
+    "공식",
     "germany",
     "deutschland",
     "france",
@@ -144,7 +147,9 @@ pub fn imitates(shown: &str, name: &str) -> bool {
 /// left). Computed once per listing, compared with every distributor's names.
 pub fn name_forms(shown: &str) -> Vec<String> {
     let mut forms = vec![name_skeleton(shown)];
-    let folded = fold(shown);
+    // Dressing inside a shop suffix is at the name's end once the suffix is off
+    // (`Northwind Audio Official Flagship Store` had no impersonation signal).
+    let folded = shop_suffixes_off(shown, true);
     let words: Vec<&str> = folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -182,6 +187,11 @@ fn key_name(name: &str) -> String {
 /// [`normalize_seller`] and [`key_name`]: `whole_words` takes an ASCII suffix off
 /// only where a space (a dropped punctuation mark) stands before it.
 fn strip_shop_suffixes(name: &str, whole_words: bool) -> String {
+    shop_suffixes_off(name, whole_words).replace(' ', "")
+}
+
+/// [`strip_shop_suffixes`] with the words still apart.
+fn shop_suffixes_off(name: &str, whole_words: bool) -> String {
     const SUFFIXES: &[&str] = &[
         "official store",
         "official shop",
@@ -220,7 +230,7 @@ fn strip_shop_suffixes(name: &str, whole_words: bool) -> String {
             break;
         }
     }
-    s.replace(' ', "")
+    s
 }
 
 /// A product code (an MPN) as compared: folded, its letters and digits only, so
@@ -351,6 +361,10 @@ mod tests {
             "Northwind Audio Rivenditore Autorizzato",
             "Northwind Audio 官方授权",
             "Northwind Audio Deutschland",
+            // Dressing inside a shop suffix, and Korea's "official store".
+            "Northwind Audio Official Flagship Store",
+            "Northwind Audio Authorized Store",
+            "Northwind Audio 공식스토어",
         ] {
             assert!(imitates(shown, "Northwind Audio"), "{shown}");
         }
