@@ -272,6 +272,12 @@ const DAMAGED_WORDS: &[&str] = &[
     "con defectos",
     "con difetti",
     "parts only",
+    // Salvaged, incomplete or missing parts (each at 150 was held to a new item's
+    // floor of 199.00).
+    "salvage",
+    "salvaged",
+    "missing parts",
+    "incomplete",
 ];
 
 /// Condition words of a refurbished item ([`Condition::of`]).
@@ -297,6 +303,9 @@ const REFURBISHED_WORDS: &[&str] = &[
     "리퍼",
     // China's "officially refurbished" (at 150 held to a new item's floor).
     "官翻",
+    // Shortened (`… Reman`). Not `recon`, a gaming headset's name (Turtle Beach
+    // Recon 70).
+    "reman",
     // Inflected (`reacondicionados`, `ricondizionata`): each at 150 was held to a
     // new item's floor.
     "reacondicionados",
@@ -458,6 +467,15 @@ const USED_WORDS: &[&str] = &[
     "powystawowe",
     "powystawowy",
     "powystawowa",
+    // Marked, opened or certified second-hand (`… Scratched`, `… Dented`, `… Open
+    // Item`, `… Resealed`, `… Repackaged`, `… CPO`: each at 150 was held to a new
+    // item's floor).
+    "scratched",
+    "dented",
+    "open item",
+    "resealed",
+    "repackaged",
+    "cpo",
 ];
 
 /// A used item described, not named (`… Excellent Condition`, `… Tested
@@ -640,7 +658,7 @@ impl Condition {
         // title's end).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(
-                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|damaged|broken|cracked|faulty|defective|demo)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
+                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|damaged|broken|cracked|faulty|defective|demo|scratched|dented|incomplete)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
             )
             .expect("a valid pattern")
         });
@@ -2921,7 +2939,7 @@ mod tests {
     /// 150 was held to a new item's floor of 199.00.
     #[test]
     fn used_goods_in_more_languages_and_inflections() {
-        use super::Condition::{self, Refurbished, Used};
+        use super::Condition::{self, Damaged, Refurbished, Used};
         for (title, want) in [
             ("Acme X1 ヘッドホン 展示品", Some(Used)),
             ("Acme X1 ヘッドホン 開封済み", Some(Used)),
@@ -2945,6 +2963,17 @@ mod tests {
                 "Cuffie Acme X1 Headphones ricondizionate",
                 Some(Refurbished),
             ),
+            ("Acme X1 Headphones Scratched", Some(Used)),
+            ("Acme X1 Headphones Dented", Some(Used)),
+            ("Acme X1 Headphones Open Item", Some(Used)),
+            ("Acme X1 Headphones Resealed", Some(Used)),
+            ("Acme X1 Headphones CPO", Some(Used)),
+            ("Acme X1 Headphones Reman", Some(Refurbished)),
+            ("Acme X1 Headphones Missing Parts", Some(Damaged)),
+            ("Acme X1 Headphones Incomplete", Some(Damaged)),
+            ("Acme X1 Headphones Salvage", Some(Damaged)),
+            ("Acme X1 Headphones Not Scratched", None),
+            ("Acme X1 Headphones Scratch-Resistant", None),
             // Free returns, unopened, no returns, an apology are no condition.
             ("Acme X1 Headphones Kostenlose Retoure", None),
             ("Acme X1 耳机 未拆封", None),
