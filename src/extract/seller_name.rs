@@ -56,7 +56,12 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
             # Single words, only with a colon: "Store Brand Outlet" is a name.
           | (?: (?:pro|professional|private|business|verified)\ seller | seller\ name
               | seller | store | shop | merchant | vendor | verkäufer | vendeur | vendedor
-              | venditore | sprzedawca | satıcı | verkoper | 卖家 | 店铺 | 出品者 )
+              | venditore | sprzedawca | satıcı | verkoper | 卖家 | 店铺 | 出品者
+              # More languages' words for a seller or a shop (`店铺名称：Foo`,
+              # `販売者：Foo`, `Händler: Foo`, `Продавец: Foo`: each read into the name).
+              | 店铺名称 | 商家 | 供应商 | ショップ名 | ショップ | 販売者 | 販売店 | 상호명 | 상호
+              | 스토어 | 판매처 | magasin | boutique | händler | anbieter | sprzedający
+              | sklep | продавец | магазин | mağaza | winkel | tienda | negozio | loja | butik )
             \s*[:：]\s*
         )?
         (?P<name>.+?)
@@ -323,6 +328,14 @@ mod tests {
             // A name holding the words is no label's.
             ("Ye Olde Audio", None),
             ("Foo Store ★★★★☆ (1,234)", Some("Foo Store")),
+            ("店铺名称：Foo Store", Some("Foo Store")),
+            ("販売者：Foo Store", Some("Foo Store")),
+            ("상호명: Foo Store", Some("Foo Store")),
+            ("Händler: Foo Store", Some("Foo Store")),
+            ("Magasin : Foo Store", Some("Foo Store")),
+            ("Продавец: Foo Store", Some("Foo Store")),
+            // Without a colon such a word is a name's (`Boutique Audio`).
+            ("Boutique Audio", None),
             ("Foo Store Visit store Contact seller", Some("Foo Store")),
             ("Foo Store See other items", Some("Foo Store")),
             ("Foo Store + Follow", Some("Foo Store")),
