@@ -1495,6 +1495,10 @@ const SAVING_WORDS: &[&str] = &[
     "poupe",
     "economize",
     "risparmia",
+    // Arabic "save" (`AED 899 وفر 200 درهم` read 200 AED).
+    "وفر",
+    "وفّر",
+    "توفير",
 ];
 
 /// Words right after an amount saying how far under a reference price it is (`£24.99
@@ -1562,6 +1566,7 @@ const SAVING_AFTER: &[&str] = &[
     "скидка",
     "знижка",
     "indirim",
+    "i\u{307}ndirim",
     "korting",
     "de desconto",
     "έκπτωση",
@@ -2381,6 +2386,11 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "giá gốc",
     "harga normal",
     "bisher",
+    // Arabic "was", "original price", "old price" (`AED 899 كان AED 1,099` was "the
+    // lowest of 2 prices … which variant sells at it").
+    "كان",
+    "السعر الأصلي",
+    "السعر القديم",
     // `199,99 € Früher 249,99 €`, `Vorheriger Preis`: "the lowest of 2 prices … which
     // variant sells at it".
     "früher",
@@ -2616,6 +2626,9 @@ const NOW_WORDS: &[&str] = &[
     "折后价",
     "百亿补贴",
     "즉시할인가",
+    // Trendyol's price in the basket, every buyer's at checkout (`999,00 TL Sepette
+    // 899 TL` was "the lowest of 2 prices … which variant sells at it").
+    "sepette",
     "セール価格",
     "タイムセール",
     "特価",
@@ -2800,6 +2813,10 @@ const CONDITION_WORDS: &[&str] = &[
     // The price after every benefit (Coupang's, as JD's `到手价`).
     "최대혜택가",
     "최종혜택가",
+    // Paid with a marketplace's or a bank's card (`12 999 ₽ с Ozon Картой 11 999 ₽`).
+    "при оплате картой",
+    "с картой",
+    "картой",
     // A price paid with a card (`楽天カードで ￥23,999`, with a Rakuten card).
     "カードで",
     "カード利用で",
@@ -4091,6 +4108,22 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
         "値引",
         "优惠",
         "할인",
+        "скидка",
+        "знижка",
+        "indirim",
+        // `İndirim` lowercased: Rust writes the dotted capital İ as i and U+0307.
+        "i\u{307}ndirim",
+        "sleva",
+        "zľava",
+        "rabat",
+        "desconto",
+        "réduction",
+        "έκπτωση",
+        "popust",
+        "kedvezmény",
+        "reducere",
+        "خصم",
+        "ส่วนลด",
     ];
     if i == 0 || i >= l.len() || l[i].value * Decimal::TWO > l[i - 1].value {
         return false;
@@ -6429,6 +6462,18 @@ mod tests {
             "former or reference prices: 2499",
         ),
         (
+            "AED 899 كان AED 1,099",
+            "AED",
+            "899",
+            "former or reference prices: 1099",
+        ),
+        (
+            "999,00 TL Sepette 899 TL",
+            "TRY",
+            "899",
+            "former or reference prices: 999.00",
+        ),
+        (
             "즉시할인가 229,000원 249,000원",
             "KRW",
             "229000",
@@ -6902,6 +6947,13 @@ mod tests {
             "229.99",
             "membership price",
             Some("249.99"),
+        ),
+        (
+            "12 999 ₽ с Ozon Картой 11 999 ₽",
+            "RUB",
+            "11999",
+            "картой",
+            Some("12999"),
         ),
         (
             "249,000원 최대혜택가 229,000원",
@@ -8361,6 +8413,9 @@ mod tests {
             ("￥24,999 OFF ￥5,000", "JPY", "24999"),
             ("￥24,999 割引 5,000円", "JPY", "24999"),
             ("249,000원 카드 즉시할인 10,000원", "KRW", "249000"),
+            ("12 999 ₽ Скидка 3 000 ₽", "RUB", "12999"),
+            ("999 TL İndirim 100 TL", "TRY", "999"),
+            ("AED 899 وفر 200 درهم", "AED", "899"),
             ("249,000원 쿠폰할인 20,000원", "KRW", "249000"),
             // Korea's and China's price per piece is no price of the listing.
             ("249,000원 (개당 124,500원)", "KRW", "249000"),
