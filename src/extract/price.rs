@@ -2629,6 +2629,13 @@ const NOW_WORDS: &[&str] = &[
     // Trendyol's price in the basket, every buyer's at checkout (`999,00 TL Sepette
     // 899 TL` was "the lowest of 2 prices … which variant sells at it").
     "sepette",
+    // The same in a cart elsewhere (`249,99 € im Warenkorb 229,99 €`).
+    "im warenkorb",
+    "dans le panier",
+    "en el carrito",
+    "nel carrello",
+    "w koszyku",
+    "cena w koszyku",
     "セール価格",
     "タイムセール",
     "特価",
@@ -2813,6 +2820,25 @@ const CONDITION_WORDS: &[&str] = &[
     // The price after every benefit (Coupang's, as JD's `到手价`).
     "최대혜택가",
     "최종혜택가",
+    // A code's, an app's, a store card's price before it in more languages (`249,99 €
+    // in der App 229,99 €`, `con código`, `z kodem`: each was "the lowest of 2 prices
+    // … which variant sells at it"; `mit Code` made the first amount the code's).
+    "mit code",
+    "mit gutschein",
+    "in der app",
+    "dans l'appli",
+    "dans l’appli",
+    "dans l'application",
+    "dans l’application",
+    "con código",
+    "con cupón",
+    "en la app",
+    "nell'app",
+    "nell’app",
+    "con coupon",
+    "avec carte",
+    "z kodem",
+    "w aplikacji",
     // Paid with a marketplace's or a bank's card (`12 999 ₽ с Ozon Картой 11 999 ₽`).
     "при оплате картой",
     "с картой",
@@ -6468,6 +6494,18 @@ mod tests {
             "former or reference prices: 1099",
         ),
         (
+            "249,99 € im Warenkorb 229,99 €",
+            "EUR",
+            "229.99",
+            "former or reference prices: 249.99",
+        ),
+        (
+            "249,99 € nel carrello 229,99 €",
+            "EUR",
+            "229.99",
+            "former or reference prices: 249.99",
+        ),
+        (
             "999,00 TL Sepette 899 TL",
             "TRY",
             "899",
@@ -6947,6 +6985,34 @@ mod tests {
             "229.99",
             "membership price",
             Some("249.99"),
+        ),
+        (
+            "249,99 € in der App 229,99 €",
+            "EUR",
+            "229.99",
+            "in der app",
+            Some("249.99"),
+        ),
+        (
+            "249,99 € mit Code 229,99 €",
+            "EUR",
+            "229.99",
+            "mit code",
+            Some("249.99"),
+        ),
+        (
+            "249,99 € con código 229,99 €",
+            "EUR",
+            "229.99",
+            "con código",
+            Some("249.99"),
+        ),
+        (
+            "1 299 zł z kodem 1 199 zł",
+            "PLN",
+            "1199",
+            "z kodem",
+            Some("1299"),
         ),
         (
             "12 999 ₽ с Ozon Картой 11 999 ₽",
