@@ -4558,6 +4558,23 @@ fn unit_after(after: &str) -> Option<Unit> {
     let a = after
         .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '(')
         .trim_start();
+    // `$60.00 each`, `($60.00 each)`, `ea.`: one item's, no slash or `per` before it
+    // (beside a pack's `$120.00` it was "the lowest of 2 prices"). `each month` is
+    // a month's.
+    let bare = a.trim_start_matches('(');
+    let first: String = bare.chars().take_while(|c| c.is_alphanumeric()).collect();
+    if matches!(first.as_str(), "each" | "ea" | "apiece") {
+        let next: String = bare[first.len()..]
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        return Some(if PER_PERIOD.contains(&next.as_str()) {
+            Unit::Period
+        } else {
+            Unit::Item
+        });
+    }
     let (per, rest) = ["/", "per ", "pro ", "je "]
         .iter()
         .find_map(|p| a.strip_prefix(p).map(|rest| (*p, rest)))?;
@@ -7492,6 +7509,9 @@ mod tests {
             ),
             // Per item beside the pack's price, and measures beside anything, go.
             ("Now $9.97 $0.42/ea Was $12.99", "USD", 997),
+            ("$120.00 ($60.00 each)", "USD", 12000),
+            ("$120.00 $60.00 ea.", "USD", 12000),
+            ("$60.00 each", "USD", 6000),
             ("$29.99 ($1.00/Count)", "USD", 2999),
             ("$29.99 ($0.50 / Fl Oz) List: $39.99", "USD", 2999),
             ("$149.99 Was $199.99 ($12.50/month)", "USD", 14999),
