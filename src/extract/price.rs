@@ -4837,6 +4837,31 @@ const SOLD_OUT_WORDS: &[&str] = &[
     "售罄",
     "缺货",
     "无货",
+    // More wordings and languages (`$149.99 Notify me when available`, `Derzeit
+    // nicht verfügbar`, `Нет в наличии`, `品切れ`, `품절`: a finding on the price said
+    // nothing of it).
+    "notify me when available",
+    "no longer available",
+    "derzeit nicht verfügbar",
+    "actuellement indisponible",
+    "temporaneamente non disponibile",
+    "momentaneamente non disponibile",
+    "uitverkocht",
+    "niet op voorraad",
+    "niedostępny",
+    "wyprzedany",
+    "нет в наличии",
+    "品切れ",
+    "在庫なし",
+    "품절",
+    "일시품절",
+    "esgotado",
+    "slutsåld",
+    "udsolgt",
+    "utsolgt",
+    "tükendi",
+    "stokta yok",
+    "vyprodáno",
 ];
 
 /// The words saying the item is sold out (`sold out`, `Ausverkauft`, `在庫切れ`…) a
@@ -8485,6 +8510,36 @@ mod tests {
         // A plus glued to a programme's name is no added amount.
         let r = read_in("$149.99 Walmart+ $139.99", "USD").unwrap();
         assert_eq!(r.among.len(), 2, "{:?}", r.why);
+    }
+
+    /// A price box's words saying the item cannot be bought, in more wordings and
+    /// languages: a finding on its price said nothing of them.
+    #[test]
+    fn sold_out_in_more_words_and_languages() {
+        for (text, said) in [
+            (
+                "$149.99 Notify me when available",
+                "notify me when available",
+            ),
+            (
+                "149,99 € Derzeit nicht verfügbar",
+                "derzeit nicht verfügbar",
+            ),
+            ("149,99 € Uitverkocht", "uitverkocht"),
+            ("12 999 ₽ Нет в наличии", "нет в наличии"),
+            ("￥24,999 品切れ", "品切れ"),
+            ("249,000원 품절", "품절"),
+            ("R$ 1.499,90 Esgotado", "esgotado"),
+        ] {
+            assert_eq!(sold_out_words(text), Some(said), "{text}");
+        }
+        for text in [
+            "$149.99 Only 2 left",
+            "$149.99 In stock",
+            "249,000원 품질보증",
+        ] {
+            assert_eq!(sold_out_words(text), None, "{text}");
+        }
     }
 
     /// A discount labelled by a word alone after the price (`$249.99 OFF $50`): the
