@@ -181,18 +181,12 @@ impl Renderer {
         // page waiting on the browser's lock, hung for good (seen once in
         // `a_browser_that_keeps_dying_costs_its_pages_…`, 2026-12-03).
         let wait = Duration::from_secs(settings.start_timeout_secs.max(1));
-        let no_answer = || {
-            RenderError::Start(format!(
-                "the browser did not answer within {} s",
-                wait.as_secs()
-            ))
-        };
         let (browser, mut events) = tokio::time::timeout(
             wait,
             Browser::connect_with_config(process.ws_url.clone(), config),
         )
         .await
-        .map_err(|_| no_answer())?
+        .map_err(|_| no_answer(wait))?
         .map_err(|e| RenderError::Start(format!("cannot attach to the browser: {e}")))?;
         let handler = tokio::spawn(async move {
             while let Some(event) = events.next().await {
@@ -202,28 +196,13 @@ impl Renderer {
                 }
             }
         });
-        let version = match tokio::time::timeout(wait, browser.version()).await {
-            Ok(Ok(v)) => v,
-            Ok(Err(e)) => {
+        let product = match answers(&browser, wait).await {
+            Ok(product) => product,
+            Err(e) => {
                 handler.abort();
-                return Err(RenderError::Start(format!(
-                    "the browser does not answer: {e}"
-                )));
-            }
-            Err(_) => {
-                handler.abort();
-                return Err(no_answer());
+                return Err(e);
             }
         };
-        if let Err(why) = runs_scripts(&browser, wait).await {
-            handler.abort();
-            return Err(RenderError::Start(format!(
-                "it came up, but its tabs run no script ({why}): their renderer \
-                 processes die as they start. Under systemd, `MemoryDenyWriteExecute=yes` \
-                 does this (JavaScript's engine makes the code it compiles executable): \
-                 `brandguard schedule` leaves it out where pages are rendered"
-            )));
-        }
         Ok(Renderer {
             browser,
             process: tokio::sync::Mutex::new(process),
@@ -232,7 +211,7 @@ impl Renderer {
             settings: settings.clone(),
             user_agent: fetcher.user_agent().to_string(),
             fetcher,
-            version: version.product,
+            version: product,
         })
     }
 
@@ -287,6 +266,37 @@ impl Renderer {
         let process = self.process.into_inner();
         process.finish().await;
     }
+}
+
+/// A browser that has not answered within `wait`.
+fn no_answer(wait: Duration) -> RenderError {
+    RenderError::Start(format!(
+        "the browser did not answer within {} s",
+        wait.as_secs()
+    ))
+}
+
+/// The browser's product and version, once it answers within `wait` and a tab of
+/// it runs a script ([`runs_scripts`]).
+async fn answers(browser: &Browser, wait: Duration) -> Result<String, RenderError> {
+    let version = match tokio::time::timeout(wait, browser.version()).await {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            return Err(RenderError::Start(format!(
+                "the browser does not answer: {e}"
+            )));
+        }
+        Err(_) => return Err(no_answer(wait)),
+    };
+    if let Err(why) = runs_scripts(browser, wait).await {
+        return Err(RenderError::Start(format!(
+            "it came up, but its tabs run no script ({why}): their renderer \
+             processes die as they start. Under systemd, `MemoryDenyWriteExecute=yes` \
+             does this (JavaScript's engine makes the code it compiles executable): \
+             `brandguard schedule` leaves it out where pages are rendered"
+        )));
+    }
+    Ok(version.product)
 }
 
 /// Whether a tab of `browser` runs a script (`6 * 7` on a blank page), within
