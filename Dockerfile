@@ -9,8 +9,10 @@
 # render the listings of confirmed findings (`[render] mode = "findings"`, the
 # default) for the screenshots packets show, with Noto fonts so a Chinese or Japanese
 # listing's screenshot is legible. `--build-arg WITH_CHROMIUM=false` leaves
-# it out; run that image with BRANDGUARD_RENDER=never. Most container runtimes give
-# Chromium no user namespaces for its sandbox: set `[render] sandbox = false` there.
+# it out; run that image with BRANDGUARD_RENDER=never. Docker's and Kubernetes'
+# default seccomp profiles give a non-root process no user namespaces, which
+# Chromium's own sandbox needs: run there with BRANDGUARD_BROWSER_SANDBOX=off (the
+# container confines the browser; deploy/kubernetes sets it), or every render fails.
 #
 # tests/container.rs lints this file with hadolint and runs the build stage's RUN
 # commands in a scratch folder (no Docker engine needed), then checks that every file

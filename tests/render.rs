@@ -1524,3 +1524,69 @@ async fn a_packet_rendered_after_its_listing_changed_says_so_and_is_not_filed() 
     store.verify().expect("verifies");
     assert!(none_left(&ours()).await.is_empty());
 }
+
+/// A stand-in browser that says `line` on stderr and exits 1 at once; each start
+/// appends a line to `starts`.
+fn failing_browser(dir: &std::path::Path, line: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let starts = dir.join("starts");
+    let exe = dir.join("failing-chromium");
+    std::fs::write(
+        &exe,
+        format!(
+            "#!/bin/sh\necho start >> '{}'\necho '{line}' >&2\nexit 1\n",
+            starts.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (exe, starts)
+}
+
+/// A browser that ends as it starts is said to have ended, with its exit status and
+/// what it said: it was "no DevTools address within 30 s", which was not what
+/// happened. One whose sandbox cannot start (Chromium's own words) is not started
+/// again, and the error says what to set (`tests/kubernetes.rs` runs the real
+/// browser so, under the runtime's default seccomp profile).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_that_ends_at_start_is_said_to_and_one_without_a_sandbox_not_retried() {
+    let (_server, mut config) = common::demo(&DemoOptions::default()).await;
+    let fetcher = Arc::new(Fetcher::new(&config.brand.crawl).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let (exe, starts) = failing_browser(dir.path(), "cannot open display");
+    config.brand.render.browser = exe;
+    match Renderer::start(&config.brand.render, fetcher.clone()).await {
+        Err(RenderError::Start(why)) => {
+            assert!(
+                why.contains("ended before it was ready (exit status: 1)"),
+                "{why}"
+            );
+            assert!(why.contains(": cannot open display"), "{why}");
+            assert!(!why.contains("DevTools address"), "{why}");
+        }
+        Err(e) => panic!("expected a start error, got {e}"),
+        Ok(_) => panic!("a browser that ends started"),
+    }
+    let tries = std::fs::read_to_string(&starts).unwrap().lines().count();
+    assert_eq!(tries, 3, "started three times");
+    let dir = tempfile::tempdir().unwrap();
+    let chromium_said = "[1:1:ERROR:content/browser/zygote_host/zygote_host_impl_linux.cc:130] \
+        No usable sandbox! If this is a Debian system, please install the chromium-sandbox package";
+    let (exe, starts) = failing_browser(dir.path(), chromium_said);
+    config.brand.render.browser = exe;
+    match Renderer::start(&config.brand.render, fetcher).await {
+        Err(e @ RenderError::NoSandbox { .. }) => {
+            let why = e.to_string();
+            assert!(
+                why.contains("(No usable sandbox!): set BRANDGUARD_BROWSER_SANDBOX=off"),
+                "{why}"
+            );
+            assert!(!why.contains("chromium-sandbox package"), "{why}");
+            assert_eq!(e.reason(), "browser_sandbox");
+        }
+        Err(e) => panic!("expected a sandbox error, got {e}"),
+        Ok(_) => panic!("a browser without a sandbox started"),
+    }
+    let tries = std::fs::read_to_string(&starts).unwrap().lines().count();
+    assert_eq!(tries, 1, "not started again");
+}

@@ -159,22 +159,18 @@ impl DemoCommand {
                 Ok(c) => c,
                 Err(code) => return Ok(code),
             };
-            match cli.render {
-                Some(mode) => config.override_render(mode),
+            if !cli.override_render(&mut config) && !config.brand.render.browser.exists() {
                 // The demo shows the pipeline on a fresh machine: without a browser
                 // it renders nothing, and says so once, instead of failing every
                 // night with a `render_no_browser` failure per confirmed listing
                 // (exit 3 and a screenful of warnings on the first command a new
                 // user runs). A scan keeps those failures: its rendered evidence
                 // is missing, and the operator must hear it.
-                None if !config.brand.render.browser.exists() => {
-                    println!(
+                println!(
                         "no browser at {}: the demo runs without rendered captures (install Debian's chromium, apt-get install chromium, to see them; --render never says this choice outright)",
                         config.brand.render.browser.display()
                     );
-                    config.override_render(brandguard::config::RenderMode::Never);
-                }
-                None => {}
+                config.override_render(brandguard::config::RenderMode::Never);
             }
             // Each demo run is a new history: what an earlier run wrote is kept
             // aside, never overwritten or mixed in.

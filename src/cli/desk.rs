@@ -100,9 +100,7 @@ impl ServeCommand {
             Ok(c) => c,
             Err(code) => return Ok(code),
         };
-        if let Some(mode) = cli.render {
-            config.override_render(mode);
-        }
+        cli.override_render(&mut config);
         let users = match &self.users {
             Some(p) => Some(desk::Users::load(p)?),
             None => None,

@@ -66,6 +66,18 @@ pub struct Cli {
     /// `[render] mode`.
     #[arg(long, global = true, env = "BRANDGUARD_RENDER")]
     render: Option<brandguard::config::RenderMode>,
+    /// Chromium's own sandbox, on or off, over brand.toml's `[render] sandbox`: off
+    /// in a container that refuses the browser user namespaces (as Docker's and
+    /// Kubernetes' default seccomp profiles do to a non-root user: "No usable
+    /// sandbox!"), where the container confines the browser instead.
+    #[arg(
+        long,
+        global = true,
+        env = "BRANDGUARD_BROWSER_SANDBOX",
+        value_name = "on|off",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    browser_sandbox: Option<bool>,
     #[command(subcommand)]
     command: Command,
 }
@@ -117,6 +129,21 @@ enum Command {
 }
 
 impl Cli {
+    /// Applies `--render` and `--browser-sandbox` (or their environment variables)
+    /// to `config`; whether `--render` was given.
+    fn override_render(&self, config: &mut brandguard::config::Config) -> bool {
+        if let Some(on) = self.browser_sandbox {
+            config.brand.render.sandbox = Some(on);
+        }
+        match self.render {
+            Some(mode) => {
+                config.override_render(mode);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Commands that talk over sockets (they must not die of SIGPIPE when a
     /// peer hangs up; see `main`).
     pub fn uses_sockets(&self) -> bool {
@@ -138,7 +165,7 @@ impl Cli {
             Command::Findings(c) => c.run(),
             Command::Evidence { command } => command.run(),
             Command::Report { command } => command.run(),
-            Command::Packet(c) => c.run(),
+            Command::Packet(c) => c.run(self),
             Command::Case(c) => c.run(),
             Command::Sellers { command } => command.run(),
             Command::Serve(c) => c.run(self),

@@ -55,27 +55,30 @@ enum PacketSubcommand {
 }
 
 impl PacketCommand {
-    pub fn run(&self) -> Result<u8> {
+    pub fn run(&self, cli: &super::Cli) -> Result<u8> {
         match &self.command {
             Some(PacketSubcommand::Verify {
                 path,
                 store,
                 no_store,
             }) => verify(path, (!*no_store).then_some(store)),
-            None => self.build(),
+            None => self.build(cli),
         }
     }
 
     /// Writes the case's next packet revision: a folder and a .zip.
-    fn build(&self) -> Result<u8> {
+    fn build(&self, cli: &super::Cli) -> Result<u8> {
         let (Some(case), Some(targets)) = (&self.case, &self.targets) else {
             eprintln!("error: give --case ID and --targets DIR (or `packet verify PATH`)");
             return Ok(exit::BAD_CONFIG);
         };
-        let config = match load_config(targets, &[]) {
+        let mut config = match load_config(targets, &[]) {
             Ok(c) => c,
             Err(code) => return Ok(code),
         };
+        // The pages it renders first are rendered as a scan would render them
+        // (`BRANDGUARD_RENDER=never` on a machine without a browser renders none).
+        cli.override_render(&mut config);
         let store = Store::open_existing(&self.store)?;
         std::fs::create_dir_all(&self.out)
             .with_context(|| format!("cannot create {}", self.out.display()))?;

@@ -112,6 +112,7 @@ impl ScanCommand {
             (self.concurrency.is_some(), "--concurrency"),
             (self.context_from.is_some(), "--context-from"),
             (cli.render.is_some(), "--render"),
+            (cli.browser_sandbox.is_some(), "--browser-sandbox"),
             (!self.base.base_url.is_empty(), "--base-url"),
         ]
         .into_iter()
@@ -129,9 +130,7 @@ impl ScanCommand {
         if let Some(n) = self.concurrency {
             config.brand.crawl.concurrency = n.max(1);
         }
-        if let Some(mode) = cli.render {
-            config.override_render(mode);
-        }
+        cli.override_render(&mut config);
         let shard = self
             .shard
             .map(|s| brandguard::scan::shard::apply(&mut config, s));

@@ -1134,7 +1134,8 @@ pub struct RenderSettings {
     /// that page (`render_tab_crashed`), never the browser or the scan.
     pub page_memory_mib: u32,
     /// Chromium's sandbox; off only when running as root, where Chromium refuses
-    /// it. `false` turns it off everywhere (containers without user namespaces).
+    /// it. `false` turns it off everywhere (containers without user namespaces);
+    /// `BRANDGUARD_BROWSER_SANDBOX` (`--browser-sandbox`) overrides it.
     pub sandbox: Option<bool>,
 }
 

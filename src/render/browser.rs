@@ -12,7 +12,8 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::process::ChildStderr;
 
 use super::RenderError;
 use crate::config::RenderSettings;
@@ -109,6 +110,49 @@ fn sandboxed(settings: &RenderSettings) -> bool {
     settings.sandbox.unwrap_or(unsafe { libc::getuid() } != 0)
 }
 
+/// How a starting browser's stderr ended our wait for it.
+enum Ready {
+    /// It listens for DevTools at this address.
+    Address(String),
+    /// It said its sandbox cannot start (the line it said).
+    NoSandbox(String),
+    /// It closed its stderr (it ended) first.
+    Ended,
+}
+
+/// Reads a starting browser's stderr up to its DevTools address, or to its saying
+/// "No usable sandbox!" (after which it exits: nothing to wait for), or to its end;
+/// its first lines before are kept in `said`.
+async fn devtools_address(
+    lines: &mut Lines<BufReader<ChildStderr>>,
+    said: &mut Vec<String>,
+) -> Ready {
+    while let Ok(Some(line)) = lines.next_line().await {
+        if let Some(ws) = line.split("DevTools listening on ").nth(1) {
+            return Ready::Address(ws.trim().to_string());
+        }
+        if let Some(at) = line.find("No usable sandbox") {
+            // Chromium's line runs on with advice for Debian and Ubuntu (packages,
+            // AppArmor links) that is not ours to give: its first sentence.
+            let first = line[at..].split_inclusive('!').next().unwrap_or_default();
+            return Ready::NoSandbox(first.to_string());
+        }
+        if said.len() < 5 {
+            said.push(line);
+        }
+    }
+    Ready::Ended
+}
+
+/// The lines a browser said, to append to an error about it.
+fn said_tail(said: &[String]) -> String {
+    if said.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", said.join(" | "))
+    }
+}
+
 impl BrowserProcess {
     /// Starts the browser, trying [`START_ATTEMPTS`] times: a Chromium that prints
     /// no DevTools address within `start_timeout_secs` is killed and started afresh (with a new
@@ -167,35 +211,42 @@ impl BrowserProcess {
             _profile: profile,
         };
         let mut lines = BufReader::new(stderr).lines();
-        let mut said = Vec::new();
         let wait = Duration::from_secs(settings.start_timeout_secs);
-        let found = tokio::time::timeout(wait, async {
-            while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(ws) = line.split("DevTools listening on ").nth(1) {
-                    return Some(ws.trim().to_string());
-                }
-                if said.len() < 5 {
-                    said.push(line);
-                }
+        let mut said = Vec::new();
+        let why = match tokio::time::timeout(wait, devtools_address(&mut lines, &mut said)).await {
+            Ok(Ready::Address(ws)) => {
+                proc.ws_url = ws;
+                None
             }
-            None
-        })
-        .await;
-        match found {
-            Ok(Some(ws)) => proc.ws_url = ws,
-            _ => {
-                proc.kill();
-                return Err(RenderError::Start(format!(
-                    "{} gave no DevTools address within {} s{}",
+            Ok(Ready::NoSandbox(said)) => Some(RenderError::NoSandbox {
+                path: exe.display().to_string(),
+                said,
+            }),
+            Ok(Ready::Ended) => {
+                // Its stderr closed as it ended; a process that only closed it is
+                // not waited on for long.
+                let status =
+                    match tokio::time::timeout(Duration::from_secs(5), proc.child.wait()).await {
+                        Ok(Ok(s)) => s.to_string(),
+                        Ok(Err(e)) => format!("status unknown: {e}"),
+                        Err(_) => "its stderr closed, the process still running".into(),
+                    };
+                Some(RenderError::Start(format!(
+                    "{} ended before it was ready ({status}){}",
                     exe.display(),
-                    wait.as_secs(),
-                    if said.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", said.join(" | "))
-                    }
-                )));
+                    said_tail(&said)
+                )))
             }
+            Err(_) => Some(RenderError::Start(format!(
+                "{} gave no DevTools address within {} s{}",
+                exe.display(),
+                wait.as_secs(),
+                said_tail(&said)
+            ))),
+        };
+        if let Some(why) = why {
+            proc.kill();
+            return Err(why);
         }
         // Keep draining stderr: a browser whose pipe is full blocks.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });

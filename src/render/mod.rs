@@ -43,6 +43,16 @@ pub enum RenderError {
     NoBrowser { path: String },
     #[error("the browser did not start: {0}")]
     Start(String),
+    /// Chromium's sandbox cannot start here: not retried (nothing changes by a
+    /// second try) and named apart, since the operator must choose what to do.
+    #[error(
+        "the browser did not start: {path} cannot start its sandbox here ({said}): set \
+         BRANDGUARD_BROWSER_SANDBOX=off (--browser-sandbox off, or `[render] sandbox = false` in \
+         brand.toml) where a container confines the browser, or give it user namespaces. \
+         Chromium's sandbox needs them, and Docker's and Kubernetes' default seccomp profiles \
+         refuse them to a non-root process (so can a kernel setting or AppArmor)"
+    )]
+    NoSandbox { path: String, said: String },
     #[error("the browser is gone (crashed or killed): {0}")]
     BrowserGone(String),
     #[error("rendering {url} took longer than {secs} s")]
@@ -63,6 +73,7 @@ impl RenderError {
         match self {
             RenderError::NoBrowser { .. } => "no_browser",
             RenderError::Start(_) => "browser_start",
+            RenderError::NoSandbox { .. } => "browser_sandbox",
             RenderError::BrowserGone(_) => "browser_gone",
             RenderError::Timeout { .. } => "timeout",
             RenderError::TabCrashed { .. } => "tab_crashed",
