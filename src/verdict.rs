@@ -702,6 +702,60 @@ mod tests {
         ));
     }
 
+    /// Ended listings in other words and languages keep their last price in view;
+    /// a live page that names them only in a hidden span is no soft 404, and a
+    /// paused listing is one with nothing to buy.
+    #[test]
+    fn ended_listings_in_more_words_and_languages() {
+        let rules = Rules::default();
+        let item = "http://shop.example/item/1";
+        let judge = |notice: &str, hidden: bool| {
+            let attr = if hidden { " hidden" } else { "" };
+            let body = format!(
+                "<html><head><meta charset=\"utf-8\"></head><body><h1>Acme X1 Headphones</h1>\
+                 <div class=\"notice\"{attr}>{notice}</div><span class=\"price\">€ 59,00</span>\
+                 </body></html>"
+            );
+            rules.judge(&page(200, &[], item, &body))
+        };
+        for ended in [
+            "This listing ended on Thu, Dec 3 at 3:14 PM.",
+            "The listing you're looking for has ended.",
+            "This auction has ended.",
+            "Dieses Angebot wurde beendet.",
+            "Diese Auktion ist beendet.",
+            "L'inserzione è terminata.",
+            "Questo oggetto non è più disponibile.",
+            "Cette annonce est terminée.",
+            "Publicación finalizada",
+            "Este anúncio foi finalizado",
+            "Oferta zakończona",
+            "该商品已下柜，欢迎挑选其他商品！",
+            "このオークションは終了しています",
+            "판매종료된 상품입니다",
+            "Объявление снято с публикации",
+        ] {
+            assert!(
+                matches!(judge(ended, false), Verdict::Soft404 { .. }),
+                "{ended}"
+            );
+            assert_eq!(judge(ended, true), Verdict::Ok, "hidden: {ended}");
+        }
+        assert!(matches!(
+            judge("Publicación pausada", false),
+            Verdict::NoOffer { .. }
+        ));
+        for live in [
+            "Angebot endet in 2 Tagen",
+            "L'inserzione termina tra 3 giorni",
+            "Oferta kończy się za 2 dni",
+            "판매자 정보",
+            "Auction ends in 2h 14m",
+        ] {
+            assert_eq!(judge(live, false), Verdict::Ok, "{live}");
+        }
+    }
+
     #[test]
     fn soft_404s_must_be_shown() {
         let rules = Rules::default();
