@@ -741,10 +741,15 @@ mod tests {
             );
             assert_eq!(judge(ended, true), Verdict::Ok, "hidden: {ended}");
         }
-        assert!(matches!(
-            judge("Publicación pausada", false),
-            Verdict::NoOffer { .. }
-        ));
+        for nothing_to_buy in [
+            "Publicación pausada",
+            "Attualmente non disponibile. Non sappiamo se e quando questo articolo tornerà disponibile.",
+        ] {
+            assert!(
+                matches!(judge(nothing_to_buy, false), Verdict::NoOffer { .. }),
+                "{nothing_to_buy}"
+            );
+        }
         for live in [
             "Angebot endet in 2 Tagen",
             "L'inserzione termina tra 3 giorni",
