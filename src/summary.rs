@@ -318,8 +318,8 @@ pub struct ScanSummary {
     pub listings_matched: u64,
     /// Listings that are not the brand's (other brands, accessories): never judged.
     pub listings_unmatched: u64,
-    /// Item pages from which neither a title nor a price could be read (see the
-    /// observation's `missing` for why).
+    /// Item pages from which neither a title nor a price could be read: each is
+    /// recorded (with why) but counted as a `nothing_read` failure, not a listing read.
     pub pages_unreadable: u64,
     /// Of those, pages given up on because parsing them cost more than their CPU
     /// budget (hostile or broken markup): recorded with the reason, never judged.

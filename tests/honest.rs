@@ -1038,3 +1038,62 @@ async fn a_removed_offer_shown_as_currently_unavailable_is_gone_that_night() {
     assert_eq!(s.failures.get("soft_404"), None, "{:?}", s.failures);
     assert_eq!(s.exit_code(), 0, "{:?}", s.failures);
 }
+
+/// A share of item pages answered with a bot check no verdict rule knows: nothing
+/// can be read from them (no title, no price). Each was counted as a listing read:
+/// the night said "read 24, failed 0, coverage 100%", exit 0, while its findings
+/// went unseen. Now each is a failure (`nothing_read`, naming the page), the
+/// marketplace is not looked at in full, and nothing is resolved on it that an
+/// unwalled run would not resolve.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_check_no_rule_knows_is_no_listing_read() {
+    use brandguard::demo::Wall;
+    let (server, config) = common::demo(&DemoOptions::default()).await;
+    let (_control_dir, control) = common::fresh_store();
+    let (_dir, store) = common::fresh_store();
+    let wall = Fault::Wall {
+        wall: Wall::Unknown,
+        percent: 30,
+    };
+    for night in 0..3 {
+        server.set_night(night);
+        server.set_faults(vec![]);
+        let clean = common::night(&config, &control, night).await;
+        assert!(clean.failures.is_empty(), "{:?}", clean.failures);
+        server.set_faults(if night == 1 {
+            vec![(Site::Tmart, wall)]
+        } else {
+            vec![]
+        });
+        let s = common::night(&config, &store, night).await;
+        if night != 1 {
+            continue;
+        }
+        let unread = s.failures.get("nothing_read").copied().unwrap_or(0);
+        assert!(unread > 0, "{:?}", s.failures);
+        let tmart = &s.marketplaces["tmart"];
+        let clean_tmart = &clean.marketplaces["tmart"];
+        assert_eq!(
+            tmart.listing_pages + unread,
+            clean_tmart.listing_pages,
+            "each walled page is a page not read"
+        );
+        assert!(tmart.coverage() < 1.0);
+        assert!(
+            s.not_looked.contains(&"tmart".to_string()),
+            "{:?}",
+            s.not_looked
+        );
+        assert_ne!(s.exit_code(), 0);
+        let first = &s.failure_first["nothing_read"];
+        assert!(
+            first.contains("nothing read (no title, no price)"),
+            "{first}"
+        );
+        only_in(
+            resolved_keys(&store),
+            resolved_keys(&control),
+            "resolved only behind an unknown wall",
+        );
+    }
+}

@@ -86,7 +86,7 @@ struct DemoArgs {
     /// price, or one "with 3 Pack Ear Tips"), multi-buy (shopusa sells each listing
     /// only "3 for" three times its price), robots-items:N (robots.txt disallows
     /// every N-th item page), huge:BYTES, hostile:N, and captcha, challenge, login-wall,
-    /// js-shell, soft-404, no-offer, widget for a share of item pages, e.g. captcha:30%).
+    /// js-shell, soft-404, no-offer, widget, unknown-wall (a bot check no verdict rule knows) for a share of item pages, e.g. captcha:30%).
     /// Repeatable.
     #[arg(long = "fault", value_parser = parse_fault)]
     faults: Vec<(Site, Fault)>,

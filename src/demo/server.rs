@@ -231,6 +231,9 @@ pub enum Wall {
     NoOffer,
     /// The ordinary item page, embedding a captcha widget: it must stay readable.
     Widget,
+    /// 200 with a challenge page no verdict rule knows (a bot check of some other
+    /// vendor): nothing can be read from it, and it must not count as read.
+    Unknown,
 }
 
 impl Wall {
@@ -243,6 +246,7 @@ impl Wall {
             "soft-404" => Wall::Soft404,
             "no-offer" => Wall::NoOffer,
             "widget" => Wall::Widget,
+            "unknown-wall" => Wall::Unknown,
             _ => return None,
         })
     }
@@ -253,7 +257,7 @@ impl FromStr for Fault {
     /// `rate-limit:5`, `flaky-503:4`, `slow:200`, `reset:3`, `redirect-loop`, `moved`, `moved-elsewhere`,
     /// `endless-pagination`, `robots-500`, `forbidden`, `down`, `redesign`, `redesign-search`, `unshown-gone-words`, `script-price`, `pay-later`, `member-price`, `tier-price`, `percent-off`, `bought-together`, `links-elsewhere`, `other-offers`, `per-item`, `presale`, `price-in-cart`, `stale-structured-price`, `shipping-above`, `tax-line`, `hidden-variant-price`, `box-script`, `variants`, `sold-out-variant`, `accessory-variant`, `auction`, `multipack`, `multi-buy`, `removed-redirect`, `removed-moved`, `removed-elsewhere`, `removed-no-offer`, `robots-items:3`, `huge:6000000`, `hostile:8`,
     /// `captcha:30%`, `challenge:30%`, `login-wall`, `js-shell`, `soft-404`, `no-offer`,
-    /// `widget:50%` (a share of item pages; all without one).
+    /// `widget:50%`, `unknown-wall:20%` (a share of item pages; all without one).
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = s.split_once(':').unwrap_or((s, ""));
         let n = || {

@@ -4,7 +4,7 @@
 //! Cloudflare's managed challenge, a sign-in redirect target, a single-page-app
 //! shell, an "item no longer available" page), with the markers those pages carry;
 //! `widget` is the ordinary page with a captcha widget embedded, which must stay
-//! readable.
+//! readable; `unknown-wall` a bot check no verdict rule knows.
 
 use axum::body::Body;
 use axum::http::{StatusCode, header};
@@ -51,6 +51,7 @@ pub(super) fn page(
             Body::from(pages::encode(site, no_offer(site, l))),
         )
             .into_response(),
+        Wall::Unknown => (html, UNKNOWN_WALL).into_response(),
         Wall::Widget => {
             let page = pages::item(c, l, weight).replace(
                 "</body>",
@@ -98,6 +99,12 @@ const JUST_A_MOMENT: &str = "<!DOCTYPE html><html lang=\"en-US\"><head><title>Ju
 <noscript>Enable JavaScript and cookies to continue</noscript></div>\
 <script src=\"/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1?ray=demo\"></script>\
 </body></html>";
+
+/// A bot check of a vendor no rule names: a checkbox form, status 200.
+const UNKNOWN_WALL: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>One more step</title>\
+</head><body><form action=\"/verify-human\" method=\"post\"><h2>Please confirm that you are not a \
+robot</h2><label><input type=\"checkbox\" name=\"human\"> I am human</label><button>Continue</button>\
+</form></body></html>";
 
 const LOGIN: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Sign in</title></head>\
 <body><form action=\"/login\" method=\"post\"><h1>Sign in to continue</h1>\

@@ -1180,6 +1180,26 @@ impl<'a> Run<'a> {
 
     /// A listing page that gave nothing to read: a recheck of an open finding's
     /// listing that failed (not one that answered 404/410) is counted.
+    /// Counts a recorded listing page: a listing read, or, `nothing_read` from it,
+    /// a `nothing_read` failure and a listing not looked at.
+    fn count_page(&self, m: &Marketplace, url: &Url, obs: &Observation, nothing_read: bool) {
+        self.with(|s| {
+            if nothing_read {
+                let why = format!(
+                    "{url}: nothing read (no title, no price): a challenge or error page no \
+                     verdict rule knows, or a page the adapter does not match; its capture is kept"
+                );
+                s.fail(&m.name, "nothing_read", why);
+            } else {
+                s.market(&m.name).listing_pages += 1;
+            }
+            s.count(obs);
+        });
+        if nothing_read {
+            self.count_unfetched(m, url);
+        }
+    }
+
     fn count_unfetched(&self, m: &Marketplace, url: &Url) {
         let recheck = match self.rechecks.lock() {
             Ok(r) => r.contains(url),
@@ -1251,13 +1271,19 @@ impl<'a> Run<'a> {
             .await
         else {
             self.with(|s| s.fail(&m.name, "unreadable", format!("{url}: parsing failed")));
+            self.count_unfetched(m, &url);
             return Ok(());
         };
         judge::leave_out_other_variants(&self.config.brand, &mut listing);
         self.keep_render(m, &listing.listing_id, &stored, rendered)?;
+        // Neither a title nor a price: a challenge or error page no verdict rule
+        // knows, a hostile page, or one the adapter does not match. It is recorded
+        // (its capture and why nothing was read), but it is no listing read: it
+        // was counted as one, and a night of them was "looked at in full", exit 0.
+        let nothing_read = listing.unreadable.is_none() && listing.is_empty();
         if listing.unreadable.is_some() {
             self.with(|s| s.pages_over_budget += 1);
-        } else if listing.is_empty() {
+        } else if nothing_read {
             tracing::warn!(url = %page.final_url, missing = ?listing.missing, "nothing could be extracted");
         }
         let verdict = self.policy_verdict(m, &listing).await?;
@@ -1279,10 +1305,7 @@ impl<'a> Run<'a> {
             promotion: verdict.promotion.clone(),
             authorized_seller: verdict.authorized_seller.clone(),
         };
-        self.with(|s| {
-            s.market(&m.name).listing_pages += 1;
-            s.count(&obs);
-        });
+        self.count_page(m, &url, &obs, nothing_read);
         let listing_id = obs.listing.listing_id.clone();
         // What a render beside the findings must show (only a page with findings
         // is rendered).
