@@ -1245,6 +1245,13 @@ const MODEL_VARIANTS: &[&str] = &[
     "mkiii",
     "2nd",
     "3rd",
+    "4th",
+    "5th",
+    "kids",
+    "jr",
+    "junior",
+    "go",
+    "duo",
 ];
 
 /// The other model folded `title` names where it writes a model code of keyword
@@ -1305,11 +1312,18 @@ fn variant_after_phrase(own: &[String], phrase: &str, title: &str) -> Option<Str
     let phrase = fold(phrase);
     word_at(title, &phrase).find_map(|at| {
         let next = title[at + phrase.len()..].strip_prefix(' ')?;
+        // `(2nd Gen)`, `(Gen 2)`: a generation in brackets names one too.
+        let next = next.strip_prefix('(').unwrap_or(next);
         let word = &next[..next.find(|c: char| !alnum(c)).unwrap_or(next.len())];
-        let then = next[word.len()..].trim_start();
+        let mut then = next[word.len()..].trim_start();
+        if matches!(word, "2nd" | "3rd" | "4th" | "5th") {
+            // `2nd gen`, `3rd generation`: the ordinal is the generation's.
+            let rest = then.strip_prefix("generation").or(then.strip_prefix("gen"));
+            then = rest.map_or(then, str::trim_start);
+        }
         let generation = matches!(word, "gen" | "generation");
         let ends_name = then.is_empty()
-            || then.starts_with([',', '-', '(', '|', '/', '\u{2013}'])
+            || then.starts_with([',', '-', '(', ')', '|', '/', '\u{2013}'])
             || (generation && then.starts_with(|c: char| c.is_ascii_digit() && c != '1'));
         let number = if generation {
             let digits = then
@@ -2820,6 +2834,17 @@ mod tests {
             ("Acme X1 Headphones SE (2026)", "x1 headphones se"),
             ("Acme X1 Headphones Max - Silver", "x1 headphones max"),
             ("Acme X1 Headphones Gen 2", "x1 headphones gen 2"),
+            ("Acme X1 Headphones (2nd Gen)", "x1 headphones 2nd"),
+            (
+                "Acme X1 Headphones 3rd Generation, Black",
+                "x1 headphones 3rd",
+            ),
+            ("Acme X1 Headphones (Gen 2)", "x1 headphones gen 2"),
+            ("Acme X1 Headphones Kids", "x1 headphones kids"),
+            ("Acme X1 Headphones Jr", "x1 headphones jr"),
+            ("Acme X1 Headphones Go", "x1 headphones go"),
+            ("Acme X1 Kids Headphones", "x1 kids"),
+            ("Acme X1 Duo Headphones", "x1 duo"),
         ] {
             no_sku_saying(&b, title, &format!("\"{named}\""));
         }
@@ -2831,6 +2856,11 @@ mod tests {
             "Acme X1 Headphones Gen 1",
             "Acme X1 Headphones - Pro",
             "Acme X1 Headphones (Black)",
+            "Acme X1 Headphones (1st Gen)",
+            "Acme X1 Headphones for Kids",
+            "Acme X1 Headphones Kids Safe Volume Limit",
+            "Acme X1 Headphones (2 Pack)",
+            "Acme X1 Headphones, Go Anywhere",
         ] {
             let got = match_sku(&b, &listing(title, None));
             assert_eq!(
