@@ -702,6 +702,36 @@ mod tests {
         ));
     }
 
+    /// Bot checks of more vendors are blocks (each was `ok`, and read as a listing
+    /// page with nothing on it): Imperva's block page, Yandex's SmartCaptcha and
+    /// Shopee's traffic verification, where a crawler is sent; a page carrying
+    /// Imperva's script stays a page to read.
+    #[test]
+    fn bot_checks_of_more_vendors_are_blocks() {
+        let rules = Rules::default();
+        let provider = |url: &str, body: &str| match rules.judge(&page(200, &[], url, body)) {
+            Verdict::Blocked { provider, .. } => provider,
+            other => format!("{other:?}"),
+        };
+        let incapsula = "<html><head><META NAME=\"robots\" CONTENT=\"noindex,nofollow\"></head>\
+            <body><iframe src=\"/_Incapsula_Resource?CWUDNSAI=9\">Request unsuccessful. \
+            Incapsula incident ID: 1035000110123456789-123456789012345678</iframe></body></html>";
+        let item = "https://shop.example/item/1";
+        assert_eq!(provider(item, incapsula), "imperva");
+        let yandex = "https://market.yandex.ru/showcaptcha?cc=1&retpath=https%3A//market.yandex.ru/product--x1/1";
+        let smart =
+            "<html><head><title>Вы не робот?</title></head><body><form></form></body></html>";
+        assert_eq!(provider(yandex, smart), "yandex");
+        let shopee =
+            "https://shopee.co.id/verify/traffic/error?home_url=https%3A%2F%2Fshopee.co.id%2F";
+        let login =
+            "<html><head><title>Shopee</title></head><body><p>Login Required</p></body></html>";
+        assert_eq!(provider(shopee, login), "shopee");
+        let live = "<html><head><script src=\"/_Incapsula_Resource?SWJIYLWA=719d34\"></script></head>\
+            <body><h1>Acme X1 Headphones, wireless, noise cancelling</h1><p>$199.00</p></body></html>";
+        assert_eq!(rules.judge(&page(200, &[], item, live)), Verdict::Ok);
+    }
+
     /// Ended listings in other words and languages keep their last price in view;
     /// a live page that names them only in a hidden span is no soft 404, and a
     /// paused listing is one with nothing to buy.
