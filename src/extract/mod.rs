@@ -1322,12 +1322,26 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = Piece<'a>>) -> FieldText {
     let mut breaks = Vec::new();
     // The shallowest depth since the last piece written: blank ones are skipped.
     let mut depth = u16::MAX;
+    // The last piece written was one character alone in its element, and no
+    // whitespace came since: see `lone`.
+    let mut after_lone = false;
     for p in pieces {
         depth = depth.min(p.depth);
         let mut words = p.text.split_whitespace();
         let Some(first) = words.next() else {
+            after_lone = false;
             continue;
         };
+        // A price printed one character per element (AliExpress's `es--char`
+        // spans: `U` `S` ` ` `$` `1` `4` `9` `.` `9` `9`) shows as `US $149.99`;
+        // joined as words it read `$1`, a false finding at 1.00.
+        let lone = p.text.chars().nth(1).is_none();
+        if lone && after_lone {
+            out.push_str(first);
+            depth = u16::MAX;
+            continue;
+        }
+        after_lone = lone;
         // Cents after the sign (`249` `€99`), or the sign before the cents (`249 €`
         // `99`): written `249.99 €`, as the price reading reads a whole amount.
         let moved_sign = if p.cents {
@@ -2523,6 +2537,12 @@ mod tests {
         // Ordinary text keeps its spaces.
         assert_eq!(j(&["Sold by", "Acme Store"]), "Sold by Acme Store");
         assert_eq!(j(&["$10", "–", "$20"]), "$10 – $20");
+        // One character per element (AliExpress's `es--char` spans) shows as one
+        // word, a space element as a space: it read `$1`.
+        let chars = ["U", "S", " ", "$", "1", "4", "9", ".", "9", "9"];
+        assert_eq!(j(&chars), "US $149.99");
+        // Single characters with spaces between them stay apart.
+        assert_eq!(j(&["A", " ", "B", " 1", "2 "]), "A B 1 2");
     }
 
     /// What the markup hides from every visitor is no part of a field's text; what
