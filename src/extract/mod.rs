@@ -406,6 +406,7 @@ const USED_WORDS: &[&str] = &[
     "i\u{307}kinci el",
     "подержанный",
     "б/у",
+    "б.у.",
     "중고",
     // A display or sample unit, an opened or returned item, a second grade in
     // Japanese, Chinese and Korean (`展示品`, `開封済み`, `拆封`, `样机`, `전시상품`,
@@ -667,7 +668,13 @@ impl Condition {
         static AS_IS_APART: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(r"\bas[\s-]is\s*(?:[)\]|,;:–—!-]|$)").expect("a valid pattern")
         });
-        let t = title.to_lowercase().replace('/', " ");
+        // Slashes part words (`Black/Silver`), but Russian writes "used" with one:
+        // `б/у` (as `б у` it was read as nothing, a used item held to a new one's
+        // floor); `б.у.` and `бу` alone say the same.
+        let t = title
+            .to_lowercase()
+            .replace("б/у", " б.у. ")
+            .replace('/', " ");
         let t = NOT_A_CONDITION.replace_all(&t, " ");
         if AS_IS_APART.is_match(&t) {
             return Some(Condition::Damaged);
@@ -2851,6 +2858,27 @@ mod tests {
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
+    }
+
+    /// Russian writes "used" with a slash, `б/у`, which a title's slashes (read as
+    /// spaces) hid: at 150 such an item was held to a new one's floor.
+    #[test]
+    fn russian_used_is_read_in_titles() {
+        for title in [
+            "Acme X1 Headphones б/у",
+            "Наушники Acme X1 Б/У, черные",
+            "Наушники Acme X1 б.у.",
+        ] {
+            assert_eq!(
+                super::Condition::in_title(title),
+                Some(super::Condition::Used),
+                "{title}"
+            );
+        }
+        assert_eq!(
+            super::Condition::in_title("Acme X1 Headphones Black/Silver"),
+            None
+        );
     }
 
     /// A condition field holding only a used item's grade (Amazon's `Very Good`,
