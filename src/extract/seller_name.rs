@@ -25,12 +25,17 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
           | top\ rated\ (?:plus|seller)\s+
             # Amazon Japan's table: `出荷元 Amazon 販売元 Foo`.
           | 出荷元\s*[:：]?\s*\S+\s+
+            # Who ships, before who sells: `Fulfilled by Amazon, sold by Foo` (the
+            # whole line was the seller a finding and a complaint named).
+          | (?:fulfill?ed|shipped|dispatched)\ by\ \S+?[.,]\s+
         )?
         (?P<label>
             # Phrases, before the name with or without a colon.
             # Amazon's two table rows read as one line, no point between:
             # `Ships from Amazon Sold by Foo`.
             (?: ships\ from\ (?:\S+\ ){0,2}?\S+?\ sold\ by
+              # The same as `Fulfilled by Amazon Sold by Foo`.
+              | (?:fulfill?ed|shipped|dispatched)\ by\ \S+\ sold\ by
               | ships\ from\ and\ sold\ by | dispatched\ from\ and\ sold\ by
               | shipped\ from\ and\ sold\ by | sold\ and\ shipped\ by
               | sold\ and\ dispatched\ by | sold\ &\ shipped\ by
@@ -205,6 +210,13 @@ mod tests {
             ("Ships from Amazon Sold by Foo Store", Some("Foo Store")),
             ("Ships from Amazon.com Sold by Foo Store", Some("Foo Store")),
             ("Ships from China Direct Outlet", None),
+            ("Fulfilled by Amazon, sold by Foo Store", Some("Foo Store")),
+            (
+                "Shipped by Amazon.com, sold by Foo Store",
+                Some("Foo Store"),
+            ),
+            ("Dispatched by Amazon. Sold by Foo Store", Some("Foo Store")),
+            ("Fulfilled by Amazon Sold by Foo Store", Some("Foo Store")),
         ] {
             let got = without_box_words(printed).map(|(n, _)| n);
             assert_eq!(got.as_deref(), name, "{printed}");
