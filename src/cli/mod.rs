@@ -75,7 +75,8 @@ pub struct Cli {
         global = true,
         env = "BRANDGUARD_BROWSER_SANDBOX",
         value_name = "on|off",
-        value_parser = clap::builder::BoolishValueParser::new()
+        value_parser = clap::builder::BoolishValueParser::new(),
+        hide_possible_values = true
     )]
     browser_sandbox: Option<bool>,
     #[command(subcommand)]
