@@ -1178,8 +1178,6 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// A listing page that gave nothing to read: a recheck of an open finding's
-    /// listing that failed (not one that answered 404/410) is counted.
     /// Counts a recorded listing page: a listing read, or, `nothing_read` from it,
     /// a `nothing_read` failure and a listing not looked at.
     fn count_page(&self, m: &Marketplace, url: &Url, obs: &Observation, nothing_read: bool) {
@@ -1200,6 +1198,8 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// A listing page that gave nothing to read: a recheck of an open finding's
+    /// listing that failed (not one that answered 404/410) is counted.
     fn count_unfetched(&self, m: &Marketplace, url: &Url) {
         let recheck = match self.rechecks.lock() {
             Ok(r) => r.contains(url),
