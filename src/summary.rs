@@ -470,6 +470,20 @@ impl ScanSummary {
         self.listings_gone = self.listings_gone.saturating_sub(unproven);
     }
 
+    /// A listing page recorded tonight at `url`: a listing read, or, `nothing_read`
+    /// from it ([`crate::extract::Listing::nothing_read`]), a `nothing_read` failure.
+    pub(crate) fn count_listing_page(&mut self, market: &str, url: &str, nothing_read: bool) {
+        if nothing_read {
+            let why = format!(
+                "{url}: nothing read (no title, no price): a challenge or error page no \
+                 verdict rule knows, or a page the adapter does not match; its capture is kept"
+            );
+            self.fail(market, "nothing_read", why);
+        } else {
+            self.market(market).listing_pages += 1;
+        }
+    }
+
     pub(crate) fn fail(&mut self, market: &str, reason: &str, example: String) {
         self.count_failure(reason.to_string(), example);
         self.marketplaces

@@ -355,3 +355,65 @@ async fn a_resumed_scan_judges_the_pages_it_reads_back_as_the_stopped_one_did() 
     assert_eq!(resumed.not_looked, whole.not_looked);
     store.verify().unwrap();
 }
+
+/// A night stopped after some of its pages, a share of them bot checks no rule
+/// knows (nothing read), and resumed: the resumed night counts each such page as
+/// the uninterrupted one does, a `nothing_read` failure. The resume counted every
+/// page the stopped run recorded as read: past a crash the night was "looked at in
+/// full" behind its bot checks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_night_counts_pages_nothing_was_read_from_as_failures() {
+    use brandguard::demo::{Fault, Site, Wall};
+    let server = DemoServer::start(&DemoOptions {
+        listings_per_site: 30,
+        faults: vec![(
+            Site::Tmart,
+            Fault::Wall {
+                wall: Wall::Unknown,
+                percent: 30,
+            },
+        )],
+        ..DemoOptions::default()
+    })
+    .await
+    .unwrap();
+    let summary_of = |dir: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("last-scan.json")).unwrap()).unwrap()
+    };
+    let scan = |dir: &Path| {
+        let mut c = common::scan_command(
+            Path::new("targets/demo"),
+            &dir.join("store"),
+            &dir.join("last-scan.json"),
+            &server,
+        );
+        c.env_remove("BRANDGUARD_FAILPOINT");
+        c
+    };
+    let whole = tempfile::tempdir().unwrap();
+    scan(whole.path()).output().unwrap();
+    let whole = summary_of(whole.path());
+    let unread = whole["failures"]["nothing_read"].as_u64().unwrap_or(0);
+    assert!(unread > 0, "{whole}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = scan(dir.path())
+        .env("BRANDGUARD_FAILPOINT", "pack-write:60")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "stopped part-way");
+    let out = scan(dir.path()).output().unwrap();
+    let resumed = summary_of(dir.path());
+    assert_eq!(resumed["resumed"], true, "{resumed}");
+    assert!(resumed["pages_resumed"].as_u64().unwrap() > 0, "{resumed}");
+    assert_eq!(
+        resumed["failures"]["nothing_read"],
+        whole["failures"]["nothing_read"]
+    );
+    assert_eq!(
+        resumed["marketplaces"]["tmart"]["listing_pages"],
+        whole["marketplaces"]["tmart"]["listing_pages"],
+        "{resumed}"
+    );
+    assert_eq!(out.status.code(), Some(5), "{resumed}");
+}

@@ -744,6 +744,13 @@ impl Listing {
     pub fn is_empty(&self) -> bool {
         self.title.is_none() && self.price.is_none()
     }
+
+    /// Read within its budget, yet empty ([`Listing::is_empty`]): a challenge or
+    /// error page no verdict rule knows, a hostile page, or one the adapter does not
+    /// match. Recorded, but no listing read (a `nothing_read` failure).
+    pub fn nothing_read(&self) -> bool {
+        self.unreadable.is_none() && self.is_empty()
+    }
 }
 
 /// Links found on a search results page.

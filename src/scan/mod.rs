@@ -1182,15 +1182,7 @@ impl<'a> Run<'a> {
     /// a `nothing_read` failure and a listing not looked at.
     fn count_page(&self, m: &Marketplace, url: &Url, obs: &Observation, nothing_read: bool) {
         self.with(|s| {
-            if nothing_read {
-                let why = format!(
-                    "{url}: nothing read (no title, no price): a challenge or error page no \
-                     verdict rule knows, or a page the adapter does not match; its capture is kept"
-                );
-                s.fail(&m.name, "nothing_read", why);
-            } else {
-                s.market(&m.name).listing_pages += 1;
-            }
+            s.count_listing_page(&m.name, url.as_str(), nothing_read);
             s.count(obs);
         });
         if nothing_read {
@@ -1280,7 +1272,7 @@ impl<'a> Run<'a> {
         // knows, a hostile page, or one the adapter does not match. It is recorded
         // (its capture and why nothing was read), but it is no listing read: it
         // was counted as one, and a night of them was "looked at in full", exit 0.
-        let nothing_read = listing.unreadable.is_none() && listing.is_empty();
+        let nothing_read = listing.nothing_read();
         if listing.unreadable.is_some() {
             self.with(|s| s.pages_over_budget += 1);
         } else if nothing_read {
@@ -1587,8 +1579,14 @@ impl Begun {
             observed.insert(o.page.url.clone());
             earlier.count(&o);
             // Its page was read tonight too: the night's per-marketplace counts
-            // (and the compliance report's coverage) hold both runs' pages.
-            earlier.market(&o.listing.marketplace).listing_pages += 1;
+            // (and the compliance report's coverage) hold both runs' pages. One
+            // nothing was read from stays a failure: counted as read, a night
+            // resumed after a crash was "looked at in full" past its bot checks.
+            earlier.count_listing_page(
+                &o.listing.marketplace,
+                o.page.url.as_str(),
+                o.listing.nothing_read(),
+            );
             for k in &o.findings {
                 finding_keys.insert(crate::evidence::finding_key_of(
                     &o.listing.marketplace,
