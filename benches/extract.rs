@@ -2,6 +2,7 @@
 //! bytes. Run: `cargo bench --bench extract`.
 //!
 //! Goal (issue 4): extraction costs at most 30% more than parsing alone.
+//! `judge_listing` judges the listings read from the pages (SKU, seller, floor).
 //! `capture_verdict` is the cost of judging a capture (captcha, challenge, shell,
 //! soft 404) before it is read; goal (issue 17): under 5% of `extract_listing`.
 //! `real_pages` are the ten captured marketplace pages (300 KB – 1.6 MB);
@@ -79,6 +80,22 @@ fn bench(c: &mut Criterion) {
                 for (m, p) in &pages {
                     let m = config.marketplace(m).expect("marketplace");
                     black_box(brandguard::extract::listing(p, m));
+                }
+            })
+        });
+        // Judging what was read (the SKU, the seller, the price against the
+        // floor): the step after extraction on every listing page of a scan.
+        let listings: Vec<_> = pages
+            .iter()
+            .map(|(m, p)| {
+                brandguard::extract::listing(p, config.marketplace(m).expect("marketplace"))
+            })
+            .collect();
+        let at = chrono::Utc::now();
+        g.bench_function("judge_listing", |b| {
+            b.iter(|| {
+                for l in &listings {
+                    black_box(brandguard::judge::judge(&config.brand, l, at, None));
                 }
             })
         });

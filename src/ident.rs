@@ -3,7 +3,46 @@
 //! is known by. A leaf module: config (validating the brand file), judge (matching
 //! pages) and case (grouping findings by seller) all use it, and it uses none of them.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use unicode_normalization::UnicodeNormalization;
+
+/// Most strings [`remembered`] keeps per function and thread before it forgets
+/// them all: a brand file's names, aliases, keywords and codes are far fewer.
+const REMEMBERED_MOST: usize = 4096;
+
+/// One reduction's remembered results, by the string reduced.
+type Reductions = HashMap<Box<str>, Rc<str>>;
+
+thread_local! {
+    static REMEMBERED: RefCell<HashMap<usize, Reductions>> = RefCell::new(HashMap::new());
+}
+
+/// `reduce(s)`, computed once per thread and remembered: for strings of the brand
+/// file (seller names, keywords, codes), which judging every listing reduced again
+/// (confusable skeletons, folding): 15% of judging's time went to the skeletons of
+/// the same distributors' names (`cargo bench --bench extract`, `judge_listing`).
+/// Only for the brand file's strings: a page's are each seen once.
+pub fn remembered(reduce: fn(&str) -> String, s: &str) -> Rc<str> {
+    // The function's address tells the reductions apart (two functions folded into
+    // one by the linker compute the same).
+    let kind = reduce as usize;
+    REMEMBERED.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        let seen = memo.entry(kind).or_default();
+        if let Some(v) = seen.get(s) {
+            return Rc::clone(v);
+        }
+        if seen.len() >= REMEMBERED_MOST {
+            seen.clear();
+        }
+        let v: Rc<str> = reduce(s).into();
+        seen.insert(s.into(), Rc::clone(&v));
+        v
+    })
+}
 
 /// Case- and width-folded text: NFKC (full-width to half-width), lower case, single
 /// spaces. What every comparison of page text against the brand file goes through.
@@ -354,6 +393,23 @@ mod tests {
     /// The ASCII path folds as the general one does: every ASCII character (the
     /// vertical tab and form feed among the spaces), alone, between words and
     /// doubled, and the texts of the price suite that are ASCII.
+    /// A remembered reduction is the reduction, for each function apart, and
+    /// stays so past the most it keeps.
+    #[test]
+    fn remembered_reductions_are_the_reductions() {
+        for round in 0..2 {
+            for i in 0..(REMEMBERED_MOST + 10) {
+                let name = format!("Nörthwind Аudio {i} Store");
+                assert_eq!(
+                    *remembered(name_skeleton, &name),
+                    name_skeleton(&name),
+                    "{round}"
+                );
+                assert_eq!(*remembered(fold, &name), fold(&name));
+            }
+        }
+    }
+
     #[test]
     fn ascii_text_folds_as_any_text_does() {
         let mut texts: Vec<String> = (0u8..128)

@@ -65,7 +65,7 @@ fn units_of(
     let listed = listed.and_then(|listed| {
         let own = std::iter::once(&sku.name)
             .chain(&sku.keywords)
-            .find_map(|n| pack_in(&fold(n), names))
+            .find_map(|n| pack_in(&crate::ident::remembered(fold, n), names))
             .map_or(1, |p| p.count);
         (listed.count % own == 0 && listed.count / own > 1).then(|| Pack {
             count: listed.count / own,
@@ -99,7 +99,7 @@ fn counts_another_thing(sku: &crate::config::Sku, title: &str, p: &Pack) -> bool
     let Some(end) = sku
         .keywords
         .iter()
-        .filter_map(|k| phrase_end(title, &fold(k)))
+        .filter_map(|k| phrase_end(title, &crate::ident::remembered(fold, k)))
         .chain(sku.mpn.iter().filter_map(|m| code_in_title(title, m)))
         .filter(|&end| end <= start)
         .max()
@@ -504,6 +504,8 @@ struct BrandReading {
     decoy: Option<String>,
     /// The brand's name and aliases, folded.
     names: Vec<String>,
+    /// The brand's models ([`models`]).
+    models: Vec<String>,
 }
 
 /// The brand's name and aliases, folded.
@@ -521,7 +523,12 @@ fn models(brand: &Brand) -> Vec<String> {
         .skus
         .iter()
         .flat_map(|s| &s.keywords)
-        .flat_map(|k| fold(k).split(' ').map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|k| {
+            crate::ident::remembered(fold, k)
+                .split(' ')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
         .collect();
     models.sort();
@@ -531,12 +538,12 @@ fn models(brand: &Brand) -> Vec<String> {
 
 /// `text` folded, with the brand's name written plainly where the text writes it
 /// in disguise ([`super::disguise`]); how it was written is added to `said`.
-fn plainly(brand: &Brand, names: &[String], text: &str, said: &mut Vec<String>) -> String {
+fn plainly(names: &[String], models: &[String], text: &str, said: &mut Vec<String>) -> String {
     let folded = fold(text);
     if names.iter().any(|n| has_word(&folded, n)) {
         return folded;
     }
-    match super::disguise::undisguised(text, names, &models(brand)) {
+    match super::disguise::undisguised(text, names, models) {
         Some((plain, written)) => {
             said.extend(written);
             plain
@@ -581,17 +588,18 @@ fn the_brand_s_shop(field: &str, name: &str) -> bool {
 
 fn read_brand(brand: &Brand, l: &Listing) -> BrandReading {
     let brand_names = brand_names(brand);
+    let models = models(brand);
     let mut disguised = Vec::new();
     let title = l
         .title
         .as_deref()
-        .map(|t| plainly(brand, &brand_names, t, &mut disguised))
+        .map(|t| plainly(&brand_names, &models, t, &mut disguised))
         .unwrap_or_default();
     let title = title.as_str();
     let written = l
         .brand
         .as_deref()
-        .map(|b| plainly(brand, &brand_names, b, &mut disguised));
+        .map(|b| plainly(&brand_names, &models, b, &mut disguised));
     // A decoy ("Unbranded") is judged as if no brand were given, and remembered.
     let decoy = written
         .clone()
@@ -627,6 +635,7 @@ fn read_brand(brand: &Brand, l: &Listing) -> BrandReading {
         other_brand,
         decoy,
         names: brand_names,
+        models,
     }
 }
 
@@ -651,7 +660,7 @@ fn excluded(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
         brand.skus.iter().any(|s| {
             std::iter::once(&s.name)
                 .chain(&s.keywords)
-                .any(|n| has_word(&fold(n), w))
+                .any(|n| has_word(&crate::ident::remembered(fold, n), w))
         })
     };
     // "Compatible with", "case for", "适用于" say what the item is for: only of the
@@ -660,11 +669,11 @@ fn excluded(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
         |w: &str| LINKS.iter().any(|l| w.ends_with(&format!(" {l}"))) || w.ends_with(['于', '於']);
     let names_product = |rest: &str| {
         names.iter().any(|n| has_word(rest, n))
-            || brand
-                .skus
-                .iter()
-                .flat_map(|s| &s.keywords)
-                .any(|k| fold(k).split(' ').any(|w| has_word(rest, w)))
+            || brand.skus.iter().flat_map(|s| &s.keywords).any(|k| {
+                crate::ident::remembered(fold, k)
+                    .split(' ')
+                    .any(|w| has_word(rest, w))
+            })
     };
     // Where the keywords end, looked for only once a phrase is found (most titles
     // hold none).
@@ -826,7 +835,7 @@ fn a_part_alone(brand: &Brand, rest: &str) -> Option<String> {
                         .skus
                         .iter()
                         .flat_map(|s| &s.keywords)
-                        .any(|k| has_word(&fold(k), noun))
+                        .any(|k| has_word(&crate::ident::remembered(fold, k), noun))
             });
         // A side, then the words of a pair's one side to the clause's end: one
         // (`Left Ear`, `Right Only`), or more ending in "only" (`Right Bud Only`,
@@ -867,7 +876,7 @@ fn for_the_product(brand: &Brand, title: &str) -> Option<String> {
                 .skus
                 .iter()
                 .flat_map(|s| &s.keywords)
-                .any(|k| has_word(&fold(k), noun));
+                .any(|k| has_word(&crate::ident::remembered(fold, k), noun));
             if owned || by_keywords(brand, &title[..at]).is_some() {
                 return None;
             }
@@ -975,7 +984,7 @@ fn by_keywords<'b>(brand: &'b Brand, title: &str) -> Option<KeywordMatch<'b>> {
     let mut found: Vec<(&crate::config::Sku, &String, usize, usize)> = Vec::new();
     for sku in &brand.skus {
         for k in &sku.keywords {
-            let folded = fold(k);
+            let folded = crate::ident::remembered(fold, k);
             if let Some(end) = phrase_end(title, &folded) {
                 found.push((sku, k, folded.split(' ').count(), end));
             }
@@ -1130,7 +1139,7 @@ fn a_choice_of<'b>(
         .copied()
         .filter(|s| {
             s.keywords.iter().any(|k| {
-                phrase_end(title, &fold(k)).is_some()
+                phrase_end(title, &crate::ident::remembered(fold, k)).is_some()
                     && model_after_a_link(k, title, false, &[FOR_WORDS, PAIRS_WITH]).is_none()
                     && model_after_a_link(k, title, false, &[GIFT_WORDS]).is_none()
             })
@@ -1345,7 +1354,9 @@ fn variant_after_phrase(own: &[String], phrase: &str, title: &str) -> Option<Str
 /// for (a title's words would match them). A GTIN is compared as 14 digits with
 /// its check digit right, so `UPC 012345678905` names `0012345678905`.
 fn code_in_title(title: &str, code: &str) -> Option<usize> {
-    let want: Vec<char> = crate::ident::compact_code(code).chars().collect();
+    let want: Vec<char> = crate::ident::remembered(crate::ident::compact_code, code)
+        .chars()
+        .collect();
     if want.len() < 5 || !want.iter().any(char::is_ascii_digit) {
         return None;
     }
@@ -1749,7 +1760,7 @@ fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
         .skus
         .iter()
         .flat_map(|s| &s.keywords)
-        .any(|k| has_word(&fold(k), noun));
+        .any(|k| has_word(&crate::ident::remembered(fold, k), noun));
     (!included && !owned).then(|| said.join(" "))
 }
 
@@ -1849,6 +1860,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         other_brand,
         decoy,
         names,
+        models,
     } = read_brand(brand, l);
     let found = |sku: &crate::config::Sku, confidence, reason: &str, evidence: String| SkuMatch {
         sku: Some(sku.id.clone()),
@@ -1857,7 +1869,7 @@ pub fn match_sku(brand: &Brand, l: &Listing) -> SkuMatch {
         evidence: format!("{evidence}; {said}"),
         other_brand: other_brand.clone(),
         decoy_brand: decoy.clone(),
-        pack: units_of(sku, &title, &names, &models(brand), l.multi_buy.as_ref()),
+        pack: units_of(sku, &title, &names, &models, l.multi_buy.as_ref()),
     };
     let none = |reason: String| SkuMatch {
         sku: None,

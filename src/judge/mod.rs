@@ -173,8 +173,8 @@ fn identify<'a>(brand: &'a Brand, l: &Listing) -> Identity<'a> {
             std::iter::once(&s.name)
                 .chain(s.aliases.iter())
                 .chain(s.accounts.iter().map(|a| &a.id))
-                .map(|n| crate::ident::name_skeleton(n))
-                .any(|n| !n.is_empty() && forms.contains(&n))
+                .map(|n| crate::ident::remembered(crate::ident::name_skeleton, n))
+                .any(|n| !n.is_empty() && forms.iter().any(|f| **f == *n))
         })
     };
     match l
@@ -215,8 +215,8 @@ fn the_brand_s_name<'a>(brand: &'a Brand, shown: &str) -> Option<&'a str> {
         .chain(&brand.aliases)
         .chain(brand.owner.as_ref().map(|o| &o.company))
         .find(|n| {
-            let want = crate::ident::name_skeleton(n);
-            !want.is_empty() && forms.contains(&want)
+            let want = crate::ident::remembered(crate::ident::name_skeleton, n);
+            !want.is_empty() && forms.iter().any(|f| **f == *want)
         })
         .map(String::as_str)
 }
@@ -242,7 +242,7 @@ fn one_letter_from<'a>(brand: &'a Brand, shown: &str) -> Option<(&'a AuthorizedS
         std::iter::once(&s.name)
             .chain(s.aliases.iter())
             .find(|n| {
-                let want = joined(&crate::ident::name_skeleton(n));
+                let want = joined(&crate::ident::remembered(crate::ident::name_skeleton, n));
                 want.chars().count() >= LOOK_ALIKE_LETTERS
                     && forms
                         .iter()
