@@ -390,9 +390,6 @@ pub fn seller_key(seller_id: Option<&str>, seller_name: Option<&str>) -> String 
 mod tests {
     use super::*;
 
-    /// The ASCII path folds as the general one does: every ASCII character (the
-    /// vertical tab and form feed among the spaces), alone, between words and
-    /// doubled, and the texts of the price suite that are ASCII.
     /// A remembered reduction is the reduction, for each function apart, and
     /// stays so past the most it keeps.
     #[test]
@@ -410,6 +407,9 @@ mod tests {
         }
     }
 
+    /// The ASCII path folds as the general one does: every ASCII character (the
+    /// vertical tab and form feed among the spaces), alone, between words and
+    /// doubled, and the texts of the price suite that are ASCII.
     #[test]
     fn ascii_text_folds_as_any_text_does() {
         let mut texts: Vec<String> = (0u8..128)
