@@ -4103,13 +4103,17 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
             .starts_with("적립")
 }
 
-/// Is amount `i` a discount labelled by a word alone after the price (`$249.99 OFF
-/// $50`, `$249.99 Discount $50`, `￥24,999 割引 5,000円`)? Read as the price, the
-/// discount was a false below-floor finding (the word, read after the first amount,
-/// made that one the saving). Not where the word is more than a label
-/// (`Discount price $199.99`, `20% off $199.99`), nor where the amount is over half
-/// the one before it (`$249.99 Discount $199.99` may be a discounted price: "the
-/// lowest of 2 prices" says so).
+/// Is amount `i` a discount or a coupon labelled by a word alone after the price
+/// (`$249.99 OFF $50`, `$249.99 Discount $50`, `￥24,999 割引 5,000円`, `$249.99
+/// Coupon $20`) or before it (`Discount $50 $249.99`, `Coupon $20 $249.99`), or a
+/// coupon's value alone (`Coupon $20`)? Read as the price, the discount was a false
+/// below-floor finding (the word, read after the first amount, made that one the
+/// saving; before the first, it labelled nothing the reading knew). Not where the
+/// word is more than a label (`Discount price $199.99`, `20% off $199.99`), nor
+/// where the amount is over half the price beside it (`$249.99 Discount $199.99`,
+/// `Discount $199.99 $249.99` may be a discounted price: "the lowest of 2 prices"
+/// says so), nor a discount's amount alone (`Discount: $199.99` may be the
+/// discounted price).
 fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
     // Korea's discounts by coupon, card, at once (`249,000원 카드 즉시할인 10,000원`
     // read 10,000 KRW). `13% 쿠폰할인 119,000원` names the price after the coupon.
@@ -4151,12 +4155,38 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
         "خصم",
         "ส่วนลด",
     ];
-    if i == 0 || i >= l.len() || l[i].value * Decimal::TWO > l[i - 1].value {
+    // A coupon's value is no price, even alone (`Coupon price` is more than the
+    // label, and `Coupon: Save $20` a saving's words).
+    const COUPONS: &[&str] = &[
+        "coupon",
+        "voucher",
+        "gutschein",
+        "cupón",
+        "cupom",
+        "buono",
+        "kupon",
+        "купон",
+        "クーポン",
+        "쿠폰",
+    ];
+    if i >= l.len() {
         return false;
     }
     let before = t.before(i, l);
     let label = before.trim_matches(|c: char| !c.is_alphanumeric());
-    !before.contains(['%', '％']) && (LABELS.contains(&label) || KOREAN_DISCOUNTS.contains(&label))
+    let coupon = COUPONS.contains(&label);
+    let labelled = coupon || LABELS.contains(&label) || KOREAN_DISCOUNTS.contains(&label);
+    if !labelled || before.contains(['%', '％']) {
+        return false;
+    }
+    let at_most_half_of = |k: usize| l[i].value * Decimal::TWO <= l[k].value;
+    if i > 0 {
+        return at_most_half_of(i - 1);
+    }
+    match l.get(1) {
+        Some(next) => at_most_half_of(1) && t.next_of(0, l).is_some_and(|n| n.start == next.start),
+        None => coupon,
+    }
 }
 
 /// Is amount `i` of `l` how far under a reference price the price is (words of
@@ -8544,9 +8574,11 @@ mod tests {
 
     /// A discount labelled by a word alone after the price (`$249.99 OFF $50`): the
     /// word, read as the first amount's, made the price the saving and the discount
-    /// the price (a false below-floor finding).
+    /// the price (a false below-floor finding). Before the price (`Discount $50
+    /// $249.99`) or a coupon's value anywhere (`Coupon $20`), it was read as the
+    /// price too.
     #[test]
-    fn a_discount_labelled_alone_after_the_price_is_no_price() {
+    fn a_discount_labelled_alone_is_no_price() {
         for (text, currency, amount) in [
             ("$249.99 OFF $50", "USD", "249.99"),
             ("$249.99 Discount $50", "USD", "249.99"),
@@ -8566,9 +8598,29 @@ mod tests {
             ("$249.99 $10 off", "USD", "249.99"),
             // A percentage makes the next amount the price.
             ("$249.99 20% off $199.99", "USD", "199.99"),
+            // A coupon's value after the price, and a discount's or a coupon's
+            // labelled before it: each was read as the price.
+            ("$249.99 Coupon $20", "USD", "249.99"),
+            ("Discount $50 $249.99", "USD", "249.99"),
+            ("Discount: $50 $249.99", "USD", "249.99"),
+            ("OFF $50 $249.99", "USD", "249.99"),
+            ("Coupon $20 $249.99", "USD", "249.99"),
+            ("Rabatt 50 € 249,99 €", "EUR", "249.99"),
+            ("クーポン 2,000円 24,999円", "JPY", "24999"),
+            // More than half of the price beside it: a discounted price, as before.
+            ("Discount $199.99 $249.99", "USD", "199.99"),
+            ("Discount: $199.99", "USD", "199.99"),
+            ("Coupon price $229.99", "USD", "229.99"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
+        }
+        for text in ["Coupon $20", "Coupon: $20.00", "$20 Coupon"] {
+            let r = read_in(text, "USD");
+            assert!(
+                matches!(r, Err(PriceError::NotThePrice { .. })),
+                "{text}: {r:?}"
+            );
         }
     }
 

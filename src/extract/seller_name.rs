@@ -147,8 +147,8 @@ pub(crate) fn only_who_ships(text: &str) -> bool {
 /// rest as printed), where it held any and a name is left.
 pub(crate) fn without_box_words(name: &str) -> Option<(String, Vec<String>)> {
     let caps = BOX_WORDS.captures(name)?;
-    let bare = caps.name("name")?.as_str().trim();
-    let said: Vec<String> = ["lead", "label", "tail"]
+    let mut bare = caps.name("name")?.as_str().trim();
+    let mut said: Vec<String> = ["lead", "label", "tail"]
         .into_iter()
         .filter_map(|g| caps.name(g))
         .map(|m| {
@@ -161,6 +161,21 @@ pub(crate) fn without_box_words(name: &str) -> Option<(String, Vec<String>)> {
         })
         .filter(|w| !w.is_empty())
         .collect();
+    // Flipkart's box heads the name with `Seller` and no colon, a rating after it
+    // (`Seller RetailNet 4.5★`: the seller was "Seller RetailNet", no distributor's
+    // name). Before a name alone, a word is the name's ("Store Brand Outlet"), so
+    // only before a rating, and only this word.
+    if caps.name("label").is_none()
+        && let Some(tail) = caps.name("tail").map(|m| m.as_str())
+        && tail.contains(['★', '⭐', '☆'])
+        && let Some((head, rest)) = bare.split_once(char::is_whitespace)
+        && head.eq_ignore_ascii_case("seller")
+        && !rest.trim().is_empty()
+    {
+        bare = rest.trim();
+        let at = usize::from(caps.name("lead").is_some());
+        said.insert(at, head.to_string());
+    }
     (!said.is_empty() && !bare.is_empty()).then(|| (bare.to_string(), said))
 }
 
@@ -364,6 +379,16 @@ mod tests {
             ),
             ("Sold by Foo Store | Returns: 30 days", Some("Foo Store")),
             ("A·B Audio", None),
+            // Flipkart's heading without a colon, before a rating only.
+            ("Seller Foo Store 4.5★", Some("Foo Store")),
+            ("SELLER Foo Store ★ 4.5", Some("Foo Store")),
+            ("Seller Foo Store", None),
+            // A rating in words is no sign the word is the heading (not seen so).
+            (
+                "Seller Direct Outlet 4.5 stars",
+                Some("Seller Direct Outlet"),
+            ),
+            ("Seller's Choice Ltd 4.5★", Some("Seller's Choice Ltd")),
         ] {
             let got = without_box_words(printed).map(|(n, _)| n);
             assert_eq!(got.as_deref(), name, "{printed}");
