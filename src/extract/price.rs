@@ -1533,6 +1533,13 @@ const SAVING_AFTER: &[&str] = &[
     "di sconto",
     // `$149.99 after $30 instant savings` read 30 USD.
     "instant savings",
+    // `$249.99 $50 Reward points`, `$249.99 $20 store credit`: each was the price.
+    "reward points",
+    "rewards points",
+    "in reward points",
+    "bonus points",
+    "store credit",
+    "in store credit",
     // `$249.99 Get up to $100 trade-in credit`: "the lowest of 2 prices" was 100.
     "trade-in credit",
     "trade in credit",
@@ -4148,6 +4155,9 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
         "rabat",
         "desconto",
         "réduction",
+        // `$249.99 Promo $20`, `$249.99 Less $50`: each was read as the price.
+        "promo",
+        "less",
         "έκπτωση",
         "popust",
         "kedvezmény",
@@ -4169,22 +4179,28 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
         "クーポン",
         "쿠폰",
     ];
-    if i >= l.len() {
+    let Some(f) = l.get(i) else {
         return false;
-    }
-    let before = t.before(i, l);
+    };
+    // The words right before it, whatever earlier steps left out: `Was $249.99
+    // Discount $50` (the former price gone) read 50.
+    let found = &t.found;
+    let Some(k) = found.iter().position(|g| g.start == f.start) else {
+        return false;
+    };
+    let before = t.before(k, found);
     let label = before.trim_matches(|c: char| !c.is_alphanumeric());
     let coupon = COUPONS.contains(&label);
     let labelled = coupon || LABELS.contains(&label) || KOREAN_DISCOUNTS.contains(&label);
     if !labelled || before.contains(['%', '％']) {
         return false;
     }
-    let at_most_half_of = |k: usize| l[i].value * Decimal::TWO <= l[k].value;
-    if i > 0 {
-        return at_most_half_of(i - 1);
-    }
-    match l.get(1) {
-        Some(next) => at_most_half_of(1) && t.next_of(0, l).is_some_and(|n| n.start == next.start),
+    let previous = (i.checked_sub(1).map(|p| l[p])).or_else(|| k.checked_sub(1).map(|p| found[p]));
+    let next = l
+        .get(i + 1)
+        .filter(|n| found.get(k + 1).is_some_and(|g| g.start == n.start));
+    match previous.or(next.copied()) {
+        Some(price) => f.value * Decimal::TWO <= price.value,
         None => coupon,
     }
 }
@@ -4722,9 +4738,26 @@ fn unit_before(before: &str) -> Option<Unit> {
     let words = before.trim_end_matches(|c: char| !c.is_alphanumeric());
     // Korea's and China's per piece (`249,000원 (개당 124,500원)`, `每件¥649`): the
     // price of one of several was read as the listing's lowest.
+    // The same in words before it (`$249.99 Price per item $124.99`), a word's end
+    // before them.
+    const PER_ITEM: &[&str] = &[
+        "per item",
+        "per unit",
+        "per piece",
+        "pro stück",
+        "par pièce",
+        "por unidad",
+        "per pezzo",
+    ];
+    let per_item = |w: &&str| {
+        words
+            .strip_suffix(*w)
+            .is_some_and(|rest| !rest.chars().next_back().is_some_and(char::is_alphanumeric))
+    };
     if ["개당", "1개당", "每件", "每个", "单件"]
         .iter()
         .any(|w| words.ends_with(w))
+        || PER_ITEM.iter().any(per_item)
     {
         return Some(Unit::Item);
     }
@@ -8611,11 +8644,26 @@ mod tests {
             ("Discount $199.99 $249.99", "USD", "199.99"),
             ("Discount: $199.99", "USD", "199.99"),
             ("Coupon price $229.99", "USD", "229.99"),
+            // A discount labelled alone after a former price left out, a promo's
+            // and what less is asked, rewards and credit after the amount, a price
+            // per item beside the listing's: each was read as the price.
+            ("$249.99 Promo $20", "USD", "249.99"),
+            ("$249.99 Less $50", "USD", "249.99"),
+            ("$249.99 $50 Reward points", "USD", "249.99"),
+            ("$249.99 $20 store credit", "USD", "249.99"),
+            ("Now $199.99 Was $249.99 Discount $50", "USD", "199.99"),
+            ("$249.99 Price per item $124.99", "USD", "249.99"),
+            ("249,99 € Preis pro Stück 124,99 €", "EUR", "249.99"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
         }
-        for text in ["Coupon $20", "Coupon: $20.00", "$20 Coupon"] {
+        for text in [
+            "Coupon $20",
+            "Coupon: $20.00",
+            "$20 Coupon",
+            "Was $249.99 Discount $50",
+        ] {
             let r = read_in(text, "USD");
             assert!(
                 matches!(r, Err(PriceError::NotThePrice { .. })),
