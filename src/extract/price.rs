@@ -1540,6 +1540,9 @@ const SAVING_AFTER: &[&str] = &[
     "bonus points",
     "store credit",
     "in store credit",
+    // `249,99 € 20 € Gutschein` read 20 EUR.
+    "gutschein",
+    "voucher",
     // `$249.99 Get up to $100 trade-in credit`: "the lowest of 2 prices" was 100.
     "trade-in credit",
     "trade in credit",
@@ -4155,9 +4158,22 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
         "rabat",
         "desconto",
         "réduction",
-        // `$249.99 Promo $20`, `$249.99 Less $50`: each was read as the price.
+        // `$249.99 Promo $20`, `$249.99 Less $50`, `249,99 € Sofort-Rabatt 20 €`,
+        // `249,99 € Réduction de 20 €`, `₹24,999 Bank offer ₹1,500` (Flipkart's and
+        // Amazon India's): each was read as the price.
         "promo",
         "less",
+        "bonus",
+        "sofort-rabatt",
+        "sofortrabatt",
+        "rabatt von",
+        "réduction de",
+        "remise de",
+        "descuento de",
+        "sconto di",
+        "bank offer",
+        "exchange offer",
+        "partner offer",
         "έκπτωση",
         "popust",
         "kedvezmény",
@@ -8654,6 +8670,11 @@ mod tests {
             ("Now $199.99 Was $249.99 Discount $50", "USD", "199.99"),
             ("$249.99 Price per item $124.99", "USD", "249.99"),
             ("249,99 € Preis pro Stück 124,99 €", "EUR", "249.99"),
+            ("249,99 € Sofort-Rabatt 20 €", "EUR", "249.99"),
+            ("249,99 € Bonus 20 €", "EUR", "249.99"),
+            ("249,99 € 20 € Gutschein", "EUR", "249.99"),
+            ("249,99 € Réduction de 20 €", "EUR", "249.99"),
+            ("₹24,999 Bank offer ₹1,500", "INR", "24999"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
