@@ -4113,6 +4113,54 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
             .starts_with("적립")
 }
 
+/// Words labelling alone a discount's amount ([`a_discount_labelled_alone`]).
+const DISCOUNT_LABELS: &[&str] = &[
+    "off",
+    "discount",
+    "rabatt",
+    "remise",
+    "descuento",
+    "sconto",
+    "korting",
+    "割引",
+    "値引き",
+    "値引",
+    "优惠",
+    "할인",
+    "скидка",
+    "знижка",
+    "indirim",
+    // `İndirim` lowercased: Rust writes the dotted capital İ as i and U+0307.
+    "i\u{307}ndirim",
+    "sleva",
+    "zľava",
+    "rabat",
+    "desconto",
+    "réduction",
+    // `$249.99 Promo $20`, `$249.99 Less $50`, `249,99 € Sofort-Rabatt 20 €`,
+    // `249,99 € Réduction de 20 €`, `₹24,999 Bank offer ₹1,500` (Flipkart's and
+    // Amazon India's): each was read as the price.
+    "promo",
+    "less",
+    "bonus",
+    "sofort-rabatt",
+    "sofortrabatt",
+    "rabatt von",
+    "réduction de",
+    "remise de",
+    "descuento de",
+    "sconto di",
+    "bank offer",
+    "exchange offer",
+    "partner offer",
+    "έκπτωση",
+    "popust",
+    "kedvezmény",
+    "reducere",
+    "خصم",
+    "ส่วนลด",
+];
+
 /// Is amount `i` a discount or a coupon labelled by a word alone after the price
 /// (`$249.99 OFF $50`, `$249.99 Discount $50`, `￥24,999 割引 5,000円`, `$249.99
 /// Coupon $20`) or before it (`Discount $50 $249.99`, `Coupon $20 $249.99`), or a
@@ -4134,52 +4182,6 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
         "카드할인",
         "카드 즉시할인",
         "할인금액",
-    ];
-    const LABELS: &[&str] = &[
-        "off",
-        "discount",
-        "rabatt",
-        "remise",
-        "descuento",
-        "sconto",
-        "korting",
-        "割引",
-        "値引き",
-        "値引",
-        "优惠",
-        "할인",
-        "скидка",
-        "знижка",
-        "indirim",
-        // `İndirim` lowercased: Rust writes the dotted capital İ as i and U+0307.
-        "i\u{307}ndirim",
-        "sleva",
-        "zľava",
-        "rabat",
-        "desconto",
-        "réduction",
-        // `$249.99 Promo $20`, `$249.99 Less $50`, `249,99 € Sofort-Rabatt 20 €`,
-        // `249,99 € Réduction de 20 €`, `₹24,999 Bank offer ₹1,500` (Flipkart's and
-        // Amazon India's): each was read as the price.
-        "promo",
-        "less",
-        "bonus",
-        "sofort-rabatt",
-        "sofortrabatt",
-        "rabatt von",
-        "réduction de",
-        "remise de",
-        "descuento de",
-        "sconto di",
-        "bank offer",
-        "exchange offer",
-        "partner offer",
-        "έκπτωση",
-        "popust",
-        "kedvezmény",
-        "reducere",
-        "خصم",
-        "ส่วนลด",
     ];
     // A coupon's value is no price, even alone (`Coupon price` is more than the
     // label, and `Coupon: Save $20` a saving's words).
@@ -4207,7 +4209,7 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
     let before = t.before(k, found);
     let label = before.trim_matches(|c: char| !c.is_alphanumeric());
     let coupon = COUPONS.contains(&label);
-    let labelled = coupon || LABELS.contains(&label) || KOREAN_DISCOUNTS.contains(&label);
+    let labelled = coupon || DISCOUNT_LABELS.contains(&label) || KOREAN_DISCOUNTS.contains(&label);
     if !labelled || before.contains(['%', '％']) {
         return false;
     }
