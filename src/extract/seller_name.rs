@@ -76,7 +76,9 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
                          | [ye]\ enviado\ por
                          | ships\ from | shipped\ by | dispatched\ (?:from|by) | versand\ durch
                          | und\ versand\ durch | et\ expédié\ par | e\ spedito\ da
-                         | expédié\ par | enviado\ por | spedito\ da ) \s.*
+                         | expédié\ par | enviado\ por | spedito\ da )
+                # A colon after them (`Sold by: Foo Ships from: Amazon`).
+                [:：]? \s.*
               | \s*\( [^()]* (?: ★ | ☆ | rating | review | feedback | % | stars? ) [^()]* \)
               | \s+ \d{1,3}(?:[.,]\d+)?\s?% \s+ positive\b .*
               # eBay's feedback count (`foo (2,031)`, `foo (2,031) 99.5%`), what
@@ -86,7 +88,18 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s+ [|·•] \s .*
               | \s* [|·•]
               | \s+ \d(?:[.,]\d)? \s+ out\ of\ 5(?:\s+stars)?
-              | \s+ top\ rated(?:\s+(?:seller|plus))?
+              | \s+ top[\ -]rated(?:\s+(?:seller|plus))?
+              # More badges, eBay's seller kinds, a count of sellers beside the
+              # buy box's, when it ships, a count of ratings after the stars, the
+              # store's links to write or go to it (each read into the name: an
+              # authorized distributor's name went unseen behind them).
+              | \s+ (?:preferred|trusted|power)\ seller
+              | \s+ (?:registered\ as\ a\ )?(?:business|private)\ seller
+              | \s+ (?:and|\+)\ \d+\ (?:more|other)\ sellers?
+              | \s+ ships\ (?:in|within)\ \d.*
+              | \s+ \d[\d.,]*\s?[km]? \s+ (?:ratings?|reviews?)
+              | \s+ (?:chat\ now|ask\ a\ question|go\ to\ (?:the\ )?store|view\ store)
+              | \s+ positive\ feedback \s*[:：]?\s* \d[\d.,]* \s?%
               # A badge: a trophy or a tick with or without "Top Seller" (`Foo 🏆
               # Top Seller`, `Foo ✔`: the impersonation of a distributor's name went
               # unseen behind it).
@@ -107,7 +120,7 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s+ (?:see|seller'?s)\ other\ items
               | \s+ \+?\s* follow(?:ing)?
               | \s+ \d[\d.,]* \s? [km]? \s+ followers
-              | \s+ (?:\d(?:[.,]\d)?\s+)? store\ rating (?:\s*[:：]?\s* \d[\d.,]* \s?%?)?
+              | \s+ (?:\d(?:[.,]\d)?\s+)? (?:store|seller)\ rating (?:\s*[:：]?\s* \d[\d.,]* \s?%?)?
               | \s+ mercadol[ií]der (?:\s+(?:platinum|gold))?
               | \s+ in\ business\ since\ \d{4}
               | \s+ \+?\d[\d.,]*\s?(?:mil|k)? \s+ (?:ventas|vendas|sales|sold) \b
@@ -383,6 +396,27 @@ mod tests {
             ("Seller Foo Store 4.5★", Some("Foo Store")),
             ("SELLER Foo Store ★ 4.5", Some("Foo Store")),
             ("Seller Foo Store", None),
+            // A rating's count after the stars, a colon after who ships, seller
+            // ratings, more badges and links, a count of other sellers.
+            ("Foo Store 4.5★ 1,203 Ratings", Some("Foo Store")),
+            ("Sold by: Foo Store Ships from: Amazon", Some("Foo Store")),
+            ("Foo Store Seller rating: 4.8", Some("Foo Store")),
+            ("Foo Store 4.8 Seller Rating", Some("Foo Store")),
+            ("Foo Store Positive feedback 99.1%", Some("Foo Store")),
+            ("Foo Store Top-rated seller", Some("Foo Store")),
+            ("Foo Store Power Seller", Some("Foo Store")),
+            (
+                "Foo Store Registered as a business seller",
+                Some("Foo Store"),
+            ),
+            ("Foo Store Private seller", Some("Foo Store")),
+            ("Foo Store and 3 more sellers", Some("Foo Store")),
+            ("Foo Store + 2 other sellers", Some("Foo Store")),
+            ("Foo Store Ships in 24 hours", Some("Foo Store")),
+            ("Foo Store Chat now", Some("Foo Store")),
+            ("Foo Store Go to store", Some("Foo Store")),
+            ("Trusted Audio", None),
+            ("Power Sellers Inc", None),
             // A rating in words is no sign the word is the heading (not seen so).
             (
                 "Seller Direct Outlet 4.5 stars",
