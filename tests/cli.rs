@@ -556,6 +556,28 @@ fn a_seller_box_saying_only_who_ships_names_no_seller() {
     assert!(!findings.contains("Fulfilled by"), "{findings}");
 }
 
+/// A seller box holding the buy box's offers line (`New (3) from ¥1,299.00`, a
+/// selector that took the wrong line) names no seller: read as the name, it was an
+/// unauthorized seller a finding named. A coupon's value beside the price is no price
+/// either (`优惠券 ¥200` before it was read as a price far under the floor).
+#[test]
+fn an_offers_line_names_no_seller_and_a_coupon_is_no_price() {
+    let page = r#"<meta charset="utf-8"><h1 class="tb-title">Acme X1 耳机 无线降噪</h1>
+        <div class="tb-price"><span class="price-now">Coupon ¥200 ¥1,499.00</span></div>
+        <a class="shop-name" data-shop-id="shady01">New (3) from ¥1,299.00</a>"#;
+    let v = common::extract_on(page.as_bytes(), "tmart", "http://127.0.0.1:1/detail/1.html");
+    assert_eq!(v["listing"]["seller"]["name"], serde_json::Value::Null);
+    assert_eq!(v["listing"]["seller"]["id"], "shady01");
+    let missing = v["listing"]["missing"]["seller"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(missing.contains("offers"), "{missing}");
+    assert_eq!(v["listing"]["price"]["amount"], "1499.00");
+    let findings = v["verdict"]["findings"].to_string();
+    assert!(!findings.contains("New (3)"), "{findings}");
+    assert!(!findings.contains("below_floor"), "{findings}");
+}
+
 /// An AggregateOffer's range beside one price in the price box: the range's low end
 /// is the lowest of offers whose sellers the data does not name, so the box's price
 /// is the listing's (a seller whose box showed 249.99 was found advertising another's

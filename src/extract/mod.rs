@@ -1969,6 +1969,14 @@ impl Reader<'_> {
             );
             return None;
         }
+        if seller_name::offers_line(&name) {
+            self.sources.remove("seller");
+            self.missing.insert(
+                "seller".into(),
+                format!("the seller box holds the buy box's offers (\"{name}\"), no seller's name"),
+            );
+            return None;
+        }
         let Some(src) = self
             .sources
             .get_mut("seller")

@@ -151,6 +151,29 @@ static ONLY_WHO_SHIPS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the words of who ships are a valid pattern")
 });
 
+/// Another box of the buy box's, no seller's: Amazon's `Other sellers on Amazon`,
+/// `New (3) from $229.99`, `See all buying options` (a selector that took the
+/// offers' line). Read as the seller's name, it was an unauthorized seller a
+/// finding named.
+static OFFERS_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)
+        ^\s*(?: other\ sellers\ on\ \S+
+             | (?:new|used|refurbished|new\ &\ used|new\ and\ used)\s*\(\d[\d,]*\)\s*from\s.*
+             | \d[\d,]*\s+(?:new|used)?\s*offers?\s+from\s.*
+             | see\ all\ buying\ options | other\ buying\ options .*
+             | compare\ (?:offers|other\ sellers|\d[\d,]*\ offers) .* )
+        \s*\.?\s*$",
+    )
+    // A constant pattern, compiled by the test below: no page's input reaches it.
+    .expect("the offers' line is a valid pattern")
+});
+
+/// Is the box another line of the buy box's, naming no seller ([`OFFERS_LINE`])?
+pub(crate) fn offers_line(text: &str) -> bool {
+    OFFERS_LINE.is_match(text)
+}
+
 /// Does the box say only who ships ([`ONLY_WHO_SHIPS`])?
 pub(crate) fn only_who_ships(text: &str) -> bool {
     ONLY_WHO_SHIPS.is_match(text)
@@ -228,6 +251,32 @@ mod tests {
         ] {
             let got = without_box_words(printed).map(|(n, _)| n);
             assert_eq!(got.as_deref(), name, "{printed}");
+        }
+    }
+
+    /// The offers' line of a buy box names no seller; a name that holds such words
+    /// is a name.
+    #[test]
+    fn the_offers_line_names_no_seller() {
+        for text in [
+            "Other sellers on Amazon",
+            "New (3) from $229.99",
+            "Used (12) from $149.99 & FREE Shipping",
+            "New & Used (5) from $199.99",
+            "3 new offers from $229.99",
+            "See All Buying Options",
+            "Other buying options",
+            "Compare offers",
+        ] {
+            assert!(super::offers_line(text), "{text}");
+        }
+        for text in [
+            "Foo Store",
+            "New Era Audio",
+            "Other World Computing",
+            "Compare Audio",
+        ] {
+            assert!(!super::offers_line(text), "{text}");
         }
     }
 
