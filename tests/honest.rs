@@ -906,6 +906,56 @@ async fn searches_that_stop_linking_to_listings_are_a_failed_night() {
     assert_eq!(s.exit_code(), 0, "{:?} {:?}", s.degraded, s.failures);
 }
 
+/// Search pages that keep linking to no listing, on a marketplace where nothing is
+/// open to recheck (every listing compliant): the first such night failed (exit 5),
+/// and the nights after were clean, expecting what it saw (none) while nothing was
+/// looked at. Now a night whose searches linked to none lowers no expectation: every
+/// such night fails until the searches link to listings again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searches_that_keep_linking_to_no_listing_fail_every_night() {
+    let opts = DemoOptions {
+        compliant_percent: 100,
+        ..DemoOptions::default()
+    };
+    let (server, config) = common::demo(&opts).await;
+    let (_dir, store) = common::fresh_store();
+    let s = common::night(&config, &store, 0).await;
+    assert_eq!(
+        s.exit_code(),
+        0,
+        "{:?} {:?}",
+        s.degraded,
+        s.adapter_unmatched
+    );
+    let seen = s.marketplaces["tmart"].listings_seen;
+    assert!(seen >= 5, "{seen}");
+    server.set_faults(vec![(Site::Tmart, Fault::RedesignSearch)]);
+    for night in 1..=3 {
+        server.set_night(night);
+        let s = common::night(&config, &store, night).await;
+        let tmart = &s.marketplaces["tmart"];
+        assert_eq!(tmart.listings_in_results, 0, "night {night}");
+        assert_eq!(
+            tmart.listing_pages, 0,
+            "night {night}: nothing open to recheck"
+        );
+        assert_eq!(tmart.listings_expected, seen, "night {night}");
+        assert_eq!(
+            s.adapter_unmatched["tmart"],
+            vec![format!(
+                "search results linked to no listing ({seen} expected)"
+            )],
+            "night {night}"
+        );
+        assert_eq!(s.exit_code(), 5, "night {night}");
+    }
+    server.set_faults(vec![]);
+    server.set_night(4);
+    let s = common::night(&config, &store, 4).await;
+    assert!(s.adapter_unmatched.is_empty(), "{:?}", s.adapter_unmatched);
+    assert_eq!(s.exit_code(), 0, "{:?} {:?}", s.degraded, s.failures);
+}
+
 /// A marketplace newly added to the targets whose searches link to no listing on
 /// its first night (here: result links in markup its adapter does not know) said
 /// "none expected (no earlier scan saw any), read 0; coverage 100%" and exit 0:

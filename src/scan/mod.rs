@@ -1457,8 +1457,9 @@ fn register_hosts(fetcher: &Fetcher, config: &Config, unthrottled: bool) -> Resu
 
 /// Fills each marketplace's `listings_expected`: what the last scan that looked at
 /// it in full saw there (a night it was blocked saw nothing and sets no
-/// expectation), or the listings with open findings to recheck if more (before
-/// this scan's cases move them).
+/// expectation, and a night whose searches linked to no listing lowers none an
+/// earlier night set), or the listings with open findings to recheck if more
+/// (before this scan's cases move them).
 fn note_expected(store: &Store, summary: &mut ScanSummary) -> Result<(), ScanError> {
     let mut scans: Vec<ScanRecord> = Vec::new();
     for r in store.scans() {
@@ -1476,8 +1477,21 @@ fn note_expected(store: &Store, summary: &mut ScanSummary) -> Result<(), ScanErr
                 .is_some_and(|a| a.iter().any(|n| n.as_str() == Some(name)))
         };
         for (name, m) in v["marketplaces"].as_object().into_iter().flatten() {
-            if !not_looked(name) {
-                seen_last.insert(name.clone(), m["listings_seen"].as_u64().unwrap_or(0));
+            if not_looked(name) {
+                continue;
+            }
+            let seen = m["listings_seen"].as_u64().unwrap_or(0);
+            // Searches that linked to none (a wall no rule knows, a redesign) saw
+            // nothing the next night may expect less of: taken as the expectation,
+            // the nights after such a night expected nothing and were clean while
+            // nothing was looked at. On a first look it sets none to keep.
+            let linked_none = m["search_pages"].as_u64().unwrap_or(0) > 0
+                && m["search_failures"].as_u64().unwrap_or(0) == 0
+                && m["listings_in_results"].as_u64().unwrap_or(0) == 0;
+            if linked_none {
+                seen_last.entry(name.clone()).or_insert(seen);
+            } else {
+                seen_last.insert(name.clone(), seen);
             }
         }
     }
