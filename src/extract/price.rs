@@ -4103,6 +4103,7 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
             && !a_discount_labelled_alone(t, i + 1, l))
         || a_difference(t, i, l)
         || gift_card_after(&t.after(i, l), i + 1 < l.len())
+        || a_percent_s_cap(t, i, l)
         || saving_after_after(&before, &t.after(i, l))
         // Korea's reward points after the won sign (`최대 6,450원 적립`, up to 6,450
         // won back: it was the price).
@@ -4160,6 +4161,20 @@ const DISCOUNT_LABELS: &[&str] = &[
     "خصم",
     "ส่วนลด",
 ];
+
+/// Is amount `i` the most a discount in percent written before it takes off
+/// (`$249.99 Extra 10% off with code, $20 max`: read 20 USD)? Only "max" right
+/// after it, and a percentage before: `$249.99 (max 2 per customer)` is a limit.
+fn a_percent_s_cap(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let after = t.after(i, l);
+    let word = after
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty());
+    matches!(word, Some("max" | "maximum"))
+        && t.chars[..l[i].start]
+            .iter()
+            .any(|c| matches!(c, '%' | '％'))
+}
 
 /// Is amount `i` a discount or a coupon labelled by a word alone after the price
 /// (`$249.99 OFF $50`, `$249.99 Discount $50`, `￥24,999 割引 5,000円`, `$249.99
@@ -8677,6 +8692,9 @@ mod tests {
             ("249,99 € 20 € Gutschein", "EUR", "249.99"),
             ("249,99 € Réduction de 20 €", "EUR", "249.99"),
             ("₹24,999 Bank offer ₹1,500", "INR", "24999"),
+            ("$249.99 Extra 10% off with code, $20 max", "USD", "249.99"),
+            ("$249.99 (max 2 per customer)", "USD", "249.99"),
+            ("$249.99 Max", "USD", "249.99"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
