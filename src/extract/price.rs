@@ -4303,6 +4303,18 @@ fn is_instalment(t: &PriceText, i: usize, l: &[Found]) -> bool {
         || monthly_before(&before)
         || t.followed_by(i, l, INSTALMENT_AFTER, INSTALMENT_WORDS)
         || times_after(&t.after(i, l))
+        || a_part_paid_now(t, i, l)
+}
+
+/// Is amount `i` a part of the price paid now, labelled by "pay" alone and followed
+/// by when (`$249.99 Pay $50 today`: read as the price, 50 USD)? Only at most half
+/// of another amount of the text: `Pay $249.99 today` is the price.
+fn a_part_paid_now(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let after = t.after(i, l);
+    let when = after.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+    t.before(i, l).trim_matches(|c: char| !c.is_alphanumeric()) == "pay"
+        && PAID_WHEN.iter().any(|w| when.starts_with(w))
+        && (t.found.iter()).any(|f| f.start != l[i].start && l[i].value * Decimal::TWO <= f.value)
 }
 
 /// Do the words before an amount end with a plus and at most three words without a
@@ -8695,6 +8707,8 @@ mod tests {
             ("$249.99 Extra 10% off with code, $20 max", "USD", "249.99"),
             ("$249.99 (max 2 per customer)", "USD", "249.99"),
             ("$249.99 Max", "USD", "249.99"),
+            ("$249.99 Pay $50 today", "USD", "249.99"),
+            ("Pay $249.99 today", "USD", "249.99"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
