@@ -42,19 +42,14 @@ fn read(price: &str, seller: &str) -> brandguard::scan::Inspection {
     inspect(&config, m, &Page::saved(url, page.into_bytes())).expect("verdict rules")
 }
 
-#[test]
-fn price_boxes_read_the_price_not_a_discount_beside_it() {
-    let mut wrong = Vec::new();
-    let cases = table("prices.tsv");
-    for (want, text) in &cases {
-        let i = read(text, "Northwind Audio");
-        let got = i.listing.price.as_ref().map(|p| p.amount.to_string());
-        let want = (want != "-").then_some(want.as_str());
-        if got.as_deref() != want {
-            wrong.push(format!("{text}: read {got:?}, expected {want:?}"));
-        }
-    }
-    assert!(cases.len() >= 100, "{} cases", cases.len());
+/// Every case of table `name` checked by `check` (what it read wrong, if anything),
+/// at least `least` of them.
+fn every_case(name: &str, least: usize, check: impl Fn(Option<&str>, &str) -> Vec<String>) {
+    let cases = table(name);
+    let wrong: Vec<String> = (cases.iter())
+        .flat_map(|(want, text)| check((want != "-").then_some(want.as_str()), text))
+        .collect();
+    assert!(cases.len() >= least, "{} cases", cases.len());
     assert!(
         wrong.is_empty(),
         "{} of {}:\n{}",
@@ -65,32 +60,32 @@ fn price_boxes_read_the_price_not_a_discount_beside_it() {
 }
 
 #[test]
+fn price_boxes_read_the_price_not_a_discount_beside_it() {
+    every_case("prices.tsv", 100, |want, text| {
+        let i = read(text, "Northwind Audio");
+        let got = i.listing.price.as_ref().map(|p| p.amount.to_string());
+        (got.as_deref() != want)
+            .then(|| format!("{text}: read {got:?}, expected {want:?}"))
+            .into_iter()
+            .collect()
+    });
+}
+
+#[test]
 fn seller_boxes_name_the_seller_without_the_box_s_words() {
-    let mut wrong = Vec::new();
-    let cases = table("sellers.tsv");
-    for (want, text) in &cases {
+    every_case("sellers.tsv", 40, |want, text| {
         let i = read("$249.99", text);
         let got = i.listing.seller.name.clone();
-        let want = (want != "-").then_some(want.as_str());
+        let mut wrong = Vec::new();
         if got.as_deref() != want {
             wrong.push(format!("{text}: read {got:?}, expected {want:?}"));
         }
         // The distributor's name alone is no unauthorized seller's.
-        let unauthorized = i
-            .verdict
-            .findings
-            .iter()
-            .any(|f| f.kind.as_str() == "unauthorized_seller");
+        let unauthorized =
+            (i.verdict.findings.iter()).any(|f| f.kind.as_str() == "unauthorized_seller");
         if matches!(want, Some("Northwind Audio") | None) && unauthorized {
             wrong.push(format!("{text}: an unauthorized-seller finding"));
         }
-    }
-    assert!(cases.len() >= 40, "{} cases", cases.len());
-    assert!(
-        wrong.is_empty(),
-        "{} of {}:\n{}",
-        wrong.len(),
-        cases.len(),
-        wrong.join("\n")
-    );
+        wrong
+    });
 }

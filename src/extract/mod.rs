@@ -1961,20 +1961,20 @@ impl Reader<'_> {
             &|p| p.offers.iter().find_map(|o| o.seller_name.clone()),
             rules,
         )?;
-        if seller_name::only_who_ships(&name) {
+        let no_seller = if seller_name::only_who_ships(&name) {
+            Some(format!(
+                "the seller box says only who ships (\"{name}\"), not who sells"
+            ))
+        } else if seller_name::offers_line(&name) {
+            Some(format!(
+                "the seller box holds the buy box's offers (\"{name}\"), no seller's name"
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = no_seller {
             self.sources.remove("seller");
-            self.missing.insert(
-                "seller".into(),
-                format!("the seller box says only who ships (\"{name}\"), not who sells"),
-            );
-            return None;
-        }
-        if seller_name::offers_line(&name) {
-            self.sources.remove("seller");
-            self.missing.insert(
-                "seller".into(),
-                format!("the seller box holds the buy box's offers (\"{name}\"), no seller's name"),
-            );
+            self.missing.insert("seller".into(), why);
             return None;
         }
         let Some(src) = self
