@@ -4310,10 +4310,8 @@ fn is_instalment(t: &PriceText, i: usize, l: &[Found]) -> bool {
 /// by when (`$249.99 Pay $50 today`: read as the price, 50 USD)? Only at most half
 /// of another amount of the text: `Pay $249.99 today` is the price.
 fn a_part_paid_now(t: &PriceText, i: usize, l: &[Found]) -> bool {
-    let after = t.after(i, l);
-    let when = after.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
     t.before(i, l).trim_matches(|c: char| !c.is_alphanumeric()) == "pay"
-        && PAID_WHEN.iter().any(|w| when.starts_with(w))
+        && starts_with_word(&t.after(i, l), PAID_WHEN)
         && (t.found.iter()).any(|f| f.start != l[i].start && l[i].value * Decimal::TWO <= f.value)
 }
 
