@@ -1,10 +1,11 @@
 //! Price and seller boxes as marketplaces print them (`tests/data/boxes/*.tsv`,
 //! hand-written), each put in a ShopUSA item page and read by `scan::inspect`, the
 //! extraction and judging a scan runs on a fetched page. On 773b5d6 (2026-12-06)
-//! 16 of the 118 price boxes were misread (15 read a discount, a coupon, a reward,
-//! a part paid now or a unit's price beside the price as the price: a below-floor
-//! finding at the discount; one refused the box), and 21 of the 43 seller boxes were misread, 20
-//! of them with an unauthorized-seller finding against the authorized distributor
+//! 17 of the 120 price boxes were misread (16 read a discount, a coupon, a reward,
+//! a credit, a part paid now or a unit's price beside the price as the price: a
+//! below-floor finding at the discount; one refused the box), and 21 of the 43
+//! seller boxes were misread, 20 of them with an unauthorized-seller finding
+//! against the authorized distributor
 //! (its name with the box's own words around it, or the buy box's offers line).
 
 use std::path::Path;

@@ -4104,6 +4104,7 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
         || a_difference(t, i, l)
         || gift_card_after(&t.after(i, l), i + 1 < l.len())
         || a_percent_s_cap(t, i, l)
+        || a_credit_alone(t, i, l)
         || saving_after_after(&before, &t.after(i, l))
         // Korea's reward points after the won sign (`최대 6,450원 적립`, up to 6,450
         // won back: it was the price).
@@ -4174,6 +4175,15 @@ fn a_percent_s_cap(t: &PriceText, i: usize, l: &[Found]) -> bool {
         && t.chars[..l[i].start]
             .iter()
             .any(|c| matches!(c, '%' | '％'))
+}
+
+/// Is amount `i` a credit, the word alone ending the text (`$249.99 $20 credit`:
+/// read 20 USD), with an amount at least twice it beside? Not `credit` with more
+/// words after it (`$249.99 Credit card required`), which is no saving's.
+fn a_credit_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    i + 1 == l.len()
+        && t.after(i, l).trim_matches(|c: char| !c.is_alphanumeric()) == "credit"
+        && (t.found.iter()).any(|f| f.start != l[i].start && l[i].value * Decimal::TWO <= f.value)
 }
 
 /// Is amount `i` a discount or a coupon labelled by a word alone after the price
@@ -8706,6 +8716,8 @@ mod tests {
             ("$249.99 (max 2 per customer)", "USD", "249.99"),
             ("$249.99 Max", "USD", "249.99"),
             ("$249.99 Pay $50 today", "USD", "249.99"),
+            ("$249.99 $20 credit", "USD", "249.99"),
+            ("$249.99 Credit card required", "USD", "249.99"),
             ("Pay $249.99 today", "USD", "249.99"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
