@@ -559,7 +559,7 @@ fn a_seller_box_saying_only_who_ships_names_no_seller() {
 /// A seller box holding the buy box's offers line (`New (3) from ¥1,299.00`, a
 /// selector that took the wrong line) names no seller: read as the name, it was an
 /// unauthorized seller a finding named. A coupon's value beside the price is no price
-/// either (`优惠券 ¥200` before it was read as a price far under the floor).
+/// either (`Coupon ¥200` before it was read as a price far under the floor).
 #[test]
 fn an_offers_line_names_no_seller_and_a_coupon_is_no_price() {
     let page = r#"<meta charset="utf-8"><h1 class="tb-title">Acme X1 耳机 无线降噪</h1>
