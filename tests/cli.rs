@@ -968,6 +968,80 @@ fn a_unit_where_pages_are_rendered_lets_the_browser_run() {
     }
 }
 
+/// A render mode given to `schedule` (`BRANDGUARD_RENDER` in the operator's shell,
+/// `--render`) is the night's: the unit's sandbox is chosen for it and the nightly
+/// command carries it. Before, the unit was chosen by brand.toml alone and the
+/// night ran without the shell's variable: a brand rendering nothing whose operator
+/// set `BRANDGUARD_RENDER=findings` got a unit the browser cannot start in.
+#[test]
+fn a_render_mode_given_to_schedule_is_the_night_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let never = dir.path().join("never");
+    copy_tree(Path::new("targets/demo"), &never);
+    let brand = never.join("brand.toml");
+    let toml = std::fs::read_to_string(&brand).unwrap();
+    std::fs::write(&brand, format!("{toml}\n[render]\nmode = \"never\"\n")).unwrap();
+    let unit = |targets: &Path, env: Option<&str>, args: &[&str]| {
+        let mut c = brandguard();
+        c.env_remove("BRANDGUARD_RENDER")
+            .env_remove("BRANDGUARD_BROWSER_SANDBOX");
+        if let Some(mode) = env {
+            c.env("BRANDGUARD_RENDER", mode);
+        }
+        let o = c
+            .args(["schedule", "--targets"])
+            .arg(targets)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let exec = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("ExecStart=") || l.contains(" BRANDGUARD_ACTOR=cron "))
+            .map(str::to_string)
+            .collect()
+    };
+    let rendered = unit(&never, Some("findings"), &[]);
+    assert!(
+        rendered.contains("\nRestrictNamespaces=user pid net\n"),
+        "{rendered}"
+    );
+    assert!(
+        !rendered.contains("\nMemoryDenyWriteExecute=yes\n"),
+        "{rendered}"
+    );
+    let lines = exec(&rendered);
+    assert_eq!(lines.len(), 2, "{rendered}");
+    assert!(
+        lines.iter().all(|l| l.contains(" --render findings")),
+        "{lines:?}"
+    );
+    let plain = unit(Path::new("targets/demo"), None, &["--render", "never"]);
+    assert!(plain.contains("\nMemoryDenyWriteExecute=yes\n"), "{plain}");
+    assert!(
+        exec(&plain).iter().all(|l| l.contains(" --render never")),
+        "{plain}"
+    );
+    let off = unit(
+        &never,
+        None,
+        &["--render", "always", "--browser-sandbox", "off"],
+    );
+    assert!(off.contains("\nSystemCallFilter=chroot capset\n"), "{off}");
+    assert!(
+        exec(&off)
+            .iter()
+            .all(|l| l.contains(" --render always --browser-sandbox off")),
+        "{off}"
+    );
+    // Nothing given: the targets decide each night, and the command says nothing.
+    let own = unit(&never, None, &[]);
+    assert!(own.contains("\nMemoryDenyWriteExecute=yes\n"), "{own}");
+    assert!(exec(&own).iter().all(|l| !l.contains("--render")), "{own}");
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {

@@ -159,7 +159,7 @@ impl Cli {
         match &self.command {
             Command::Demo(c) => c.run(self),
             Command::Scan(c) => c.run(self),
-            Command::Schedule(c) => c.run(),
+            Command::Schedule(c) => c.run(self),
             Command::Check(c) => Ok(c.run()),
             Command::Extract(c) => c.run(),
             Command::ServeDemo(c) => c.run(),

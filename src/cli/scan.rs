@@ -719,8 +719,11 @@ pub struct ScheduleCommand {
 
 impl ScheduleCommand {
     /// Prints hardened systemd units and a crontab line that run this binary's
-    /// `scan` nightly; refuses a targets folder that does not load.
-    pub fn run(&self) -> Result<u8> {
+    /// `scan` nightly; refuses a targets folder that does not load. A render mode
+    /// or browser sandbox given to it (`--render`, `BRANDGUARD_RENDER`, …) is
+    /// written into the nightly command: the unit's sandbox is chosen for it, and
+    /// neither cron nor systemd passes the shell's environment on.
+    pub fn run(&self, cli: &Cli) -> Result<u8> {
         let Some((hour, minute)) = self
             .at
             .split_once(':')
@@ -731,10 +734,11 @@ impl ScheduleCommand {
             return Ok(exit::BAD_CONFIG);
         };
         // A schedule for a folder that does not load would fail every night.
-        let config = match load_config(&self.targets, &[]) {
+        let mut config = match load_config(&self.targets, &[]) {
             Ok(c) => c,
             Err(code) => return Ok(code),
         };
+        cli.override_render(&mut config);
         let renders = config
             .marketplaces
             .iter()
@@ -748,10 +752,27 @@ impl ScheduleCommand {
             hour,
             minute,
             renders,
+            pinned: pinned_render(cli),
         };
         print!("{}", plan.text());
         Ok(exit::OK)
     }
+}
+
+/// The arguments that pin the render mode and the browser's sandbox the operator
+/// gave `schedule` (a unit written for a night without the browser, run by a
+/// scan that renders, had no screenshot: Chromium could not start in its
+/// sandbox).
+fn pinned_render(cli: &Cli) -> Vec<String> {
+    let mut args = Vec::new();
+    if let Some(mode) = cli.render {
+        args.extend(["--render".to_string(), mode.as_str().to_string()]);
+    }
+    if let Some(on) = cli.browser_sandbox {
+        let on = if on { "on" } else { "off" };
+        args.extend(["--browser-sandbox".to_string(), on.to_string()]);
+    }
+    args
 }
 
 /// The service's sandbox: a crawler needs the network and its store's folder,
@@ -849,6 +870,8 @@ struct Schedule {
     minute: u8,
     /// Whether any marketplace's listing pages go through the browser.
     renders: bool,
+    /// `--render`/`--browser-sandbox` as `schedule` was given them ([`pinned_render`]).
+    pinned: Vec<String>,
 }
 
 /// One argument of a systemd `ExecStart=` line: double-quoted, with `\`, `"`
@@ -899,15 +922,17 @@ impl Schedule {
     /// privilege off, the filesystem read-only except the store's folder), and the
     /// crontab alternative.
     fn text(&self) -> String {
+        // The pinned words are clap's own values: nothing to quote.
+        let pinned: String = self.pinned.iter().map(|a| format!(" {a}")).collect();
         let exec = format!(
-            "{} scan --targets {} --store {} --summary {}",
+            "{} scan --targets {} --store {} --summary {}{pinned}",
             systemd_arg(&self.exe),
             systemd_arg(&self.targets),
             systemd_arg(&self.store),
             systemd_arg(&self.summary())
         );
         let cron = format!(
-            "{} scan --targets {} --store {} --summary {}",
+            "{} scan --targets {} --store {} --summary {}{pinned}",
             cron_arg(&self.exe),
             cron_arg(&self.targets),
             cron_arg(&self.store),
@@ -937,6 +962,8 @@ SuccessExitStatus=3
 TimeoutStartSec=8h
 Nice=10
 # SMTP password and webhook URL (BRANDGUARD_SMTP_PASSWORD=…), kept out of the unit.
+# A render mode belongs on the command line (`brandguard schedule --render MODE`
+# writes it there and fits the sandbox to it), not in this file.
 EnvironmentFile=-/etc/brandguard/env
 Environment=BRANDGUARD_ACTOR=brandguard-scan.service
 
