@@ -7,6 +7,8 @@
 //! seller boxes were misread, 20 of them with an unauthorized-seller finding
 //! against the authorized distributor
 //! (its name with the box's own words around it, or the buy box's offers line).
+//! Five price boxes of points and cash back were added on 2026-12-07; on cf023b4
+//! three of them were read at the points' or the cash back's amount.
 
 use std::path::Path;
 

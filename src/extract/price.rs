@@ -1538,6 +1538,11 @@ const SAVING_AFTER: &[&str] = &[
     "rewards points",
     "in reward points",
     "bonus points",
+    // `$249.99 $20 in points`, `$20 cash back`: each was the price.
+    "in points",
+    "in bonus points",
+    "back in points",
+    "cash back",
     "store credit",
     "in store credit",
     // `249,99 € 20 € Gutschein` read 20 EUR.
@@ -4153,6 +4158,11 @@ const DISCOUNT_LABELS: &[&str] = &[
     "descuento de",
     "sconto di",
     "bank offer",
+    // `$249.99 Points $20`, `$249.99 Cashback $20`: each was read as the price.
+    "points",
+    "cashback",
+    "cash back",
+    "rewards",
     "exchange offer",
     "partner offer",
     "έκπτωση",
@@ -7831,8 +7841,9 @@ mod tests {
             ("149,99 $SG", "USD", 14999, "SGD"),
             ("2 499,00 $MX", "USD", 249900, "MXN"),
             ("Mex$2,499.00", "USD", 249900, "MXN"),
-            // A word after the sign is no country.
-            ("$149.99 $ CAsh back", "USD", 14999, "USD"),
+            // A word after the sign is no country (`$ CAsh price`; with `back` after
+            // it, the amount before is cash back, no price).
+            ("$149.99 $ CAsh price", "USD", 14999, "USD"),
             ("149,99 $ Canada", "CAD", 14999, "CAD"),
         ] {
             assert_money(text, marketplace, amount, currency);
@@ -8719,6 +8730,17 @@ mod tests {
             ("$249.99 $20 credit", "USD", "249.99"),
             ("$249.99 Credit card required", "USD", "249.99"),
             ("Pay $249.99 today", "USD", "249.99"),
+            // Points and cash back, after the amount or labelled before it: each
+            // was read as the price.
+            ("$249.99 $20 in points", "USD", "249.99"),
+            ("$249.99 Points $20", "USD", "249.99"),
+            ("$249.99 Cashback $20", "USD", "249.99"),
+            ("$249.99 Cash back $20", "USD", "249.99"),
+            ("$249.99 Rewards $20", "USD", "249.99"),
+            ("$249.99 $20 cash back", "USD", "249.99"),
+            ("$249.99 $20 back in points", "USD", "249.99"),
+            ("$249.99 Earn $12.50 in rewards", "USD", "249.99"),
+            ("$249.99 Earn 2,500 points", "USD", "249.99"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
