@@ -8,7 +8,9 @@
 //! against the authorized distributor
 //! (its name with the box's own words around it, or the buy box's offers line).
 //! Five price boxes of points and cash back were added on 2026-12-07; on cf023b4
-//! three of them were read at the points' or the cash back's amount.
+//! three of them were read at the points' or the cash back's amount. Three seller
+//! boxes saying how long the seller has sold there were added the same day; on
+//! cf023b4 each gave an unauthorized-seller finding.
 
 use std::path::Path;
 

@@ -123,6 +123,12 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s+ (?:\d(?:[.,]\d)?\s+)? (?:store|seller)\ rating (?:\s*[:：]?\s* \d[\d.,]* \s?%?)?
               | \s+ mercadol[ií]der (?:\s+(?:platinum|gold))?
               | \s+ in\ business\ since\ \d{4}
+              # How long it has sold there: eBay's `Joined Mar 2010`, `Member since
+              # 2015`, Etsy's `On Etsy since 2015`, Alibaba's `CN 5 yrs` (read into
+              # the name). Not a bare `Since 2015`: a shop may be named so.
+              | \s+ (?:member|seller|selling|registered|on\ \S+)\ since\ (?:\p{L}+\.?\s+)?\d{4}
+              | \s+ joined\ (?:in\ )?(?:\p{L}+\.?\s+)?\d{4}
+              | \s+ (?-i:[A-Z]{2}\s+)?\d{1,2}\s?yrs?
               | \s+ \+?\d[\d.,]*\s?(?:mil|k)? \s+ (?:ventas|vendas|sales|sold) \b
               | \s* \( \s* (?:ships|shipped)\ from [^()]* \)
               | \s+ (?:✓\s*)? verified(?:\ seller)?
@@ -472,6 +478,30 @@ mod tests {
                 Some("Seller Direct Outlet"),
             ),
             ("Seller's Choice Ltd 4.5★", Some("Seller's Choice Ltd")),
+        ] {
+            let got = without_box_words(printed).map(|(n, _)| n);
+            assert_eq!(got.as_deref(), name, "{printed}");
+        }
+    }
+
+    /// How long the seller has sold there, after its name: read into the name, an
+    /// authorized distributor was an unauthorized seller.
+    #[test]
+    fn how_long_it_has_sold_there_is_the_box_s() {
+        for (printed, name) in [
+            ("Foo Store Member since 2015", Some("Foo Store")),
+            ("Foo Store Joined Mar 2010", Some("Foo Store")),
+            ("Foo Store On Etsy since 2015", Some("Foo Store")),
+            (
+                "Sold by Foo Store Seller since Jan. 2019",
+                Some("Foo Store"),
+            ),
+            ("Foo Audio Co., Ltd. CN 5 yrs", Some("Foo Audio Co., Ltd.")),
+            ("Foo Audio Co., Ltd. 12yrs", Some("Foo Audio Co., Ltd.")),
+            // A bare `Since` may be a shop's name; so may a number.
+            ("Foo Store Since 2015", None),
+            ("Since 1990 Audio", None),
+            ("Audio 2 You", None),
         ] {
             let got = without_box_words(printed).map(|(n, _)| n);
             assert_eq!(got.as_deref(), name, "{printed}");
