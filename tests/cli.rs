@@ -578,6 +578,28 @@ fn an_offers_line_names_no_seller_and_a_coupon_is_no_price() {
     assert!(!findings.contains("below_floor"), "{findings}");
 }
 
+/// A rental's offer (`businessFunction` `LeaseOut`) is no sale price: a month's
+/// rent was read as the price, a below-floor finding and a counterfeit signal.
+/// With the box showing the rent per month, the listing has no price, and says why.
+#[test]
+fn a_rental_s_offer_is_no_sale_price() {
+    let page = r#"<html><head><script type="application/ld+json">{"@context":"https://schema.org",
+        "@type":"Product","name":"Acme X1 Headphones","offers":{"@type":"Offer","price":"29.99",
+        "priceCurrency":"USD","businessFunction":"http://purl.org/goodrelations/v1#LeaseOut"}}
+        </script></head><body><h1 class="product-title">Acme X1 Headphones (rental)</h1>
+        <div class="buybox"><span class="price">$29.99/month</span></div>
+        <a class="seller" href="/seller/rentals">Rent-a-Gadget</a></body></html>"#;
+    let v = common::extract_on(page.as_bytes(), "shopusa", "http://127.0.0.1:1/item/R1");
+    assert_eq!(v["listing"]["price"], serde_json::Value::Null);
+    let missing = v["listing"]["missing"]["price"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(missing.contains("per month"), "{missing}");
+    let findings = v["verdict"]["findings"].to_string();
+    assert!(!findings.contains("below_floor"), "{findings}");
+    assert!(!findings.contains("counterfeit"), "{findings}");
+}
+
 /// An AggregateOffer's range beside one price in the price box: the range's low end
 /// is the lowest of offers whose sellers the data does not name, so the box's price
 /// is the listing's (a seller whose box showed 249.99 was found advertising another's

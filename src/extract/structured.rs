@@ -531,7 +531,8 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 .get("price")
                 .and_then(text)
                 .or_else(|| v.get("lowPrice").and_then(text))
-                .or_else(|| spec.and_then(|p| p.get("price")).and_then(text));
+                .or_else(|| spec.and_then(|p| p.get("price")).and_then(text))
+                .filter(|_| sells(v));
             let currency = v
                 .get("priceCurrency")
                 .and_then(text)
@@ -564,6 +565,21 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
         }
         _ => {}
     }
+}
+
+/// Does the offer sell the item? Its `businessFunction` may say it is a rental
+/// (`LeaseOut`), a repair or another service (GoodRelations' functions, as
+/// schema.org names them: `http://purl.org/goodrelations/v1#LeaseOut`). Read as the
+/// price, a month's rent was a sale far under the floor. Without one, it sells.
+fn sells(offer: &Value) -> bool {
+    offer
+        .get("businessFunction")
+        .and_then(text)
+        .is_none_or(|f| {
+            let f = f.trim().trim_end_matches('/');
+            let name = f.rsplit(['#', '/']).next().unwrap_or(f);
+            name.eq_ignore_ascii_case("sell")
+        })
 }
 
 /// An offer's seller (`seller`, else `offeredBy`): its name and id. A seller
@@ -1905,6 +1921,45 @@ mod tests {
     /// single item: the single item's price is the listing's (the bulk tier was "the
     /// lowest of 2 offers" and a false below-floor finding), and the choice says the
     /// tier was left out. Alone, a quantity's offer is the price.
+    #[test]
+    fn a_rental_or_a_service_offered_is_no_sale_price() {
+        let advertised = |offers: &str| {
+            let html = format!(
+                r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1",
+                "offers":{offers}}}</script>"#
+            );
+            let (ps, _) = json_ld(&Html::parse_document(&html));
+            ps[0].advertised().and_then(|(o, _)| o.price.clone())
+        };
+        let offer = |function: &str, price: &str| {
+            format!(r#"{{"@type":"Offer","price":"{price}","priceCurrency":"USD"{function}}}"#)
+        };
+        let lease = offer(
+            r#","businessFunction":"http://purl.org/goodrelations/v1#LeaseOut""#,
+            "29.99",
+        );
+        let sell = offer(
+            r#","businessFunction":"http://purl.org/goodrelations/v1#Sell""#,
+            "249.99",
+        );
+        // A rental beside the sale: the sale's price, not the month's rent.
+        assert_eq!(
+            advertised(&format!("[{lease}, {sell}]")).as_deref(),
+            Some("249.99")
+        );
+        // A rental alone: no sale price at all.
+        assert_eq!(advertised(&lease), None);
+        let repair = offer(
+            r#","businessFunction":"https://schema.org/Repair""#,
+            "49.00",
+        );
+        assert_eq!(advertised(&repair), None);
+        // No function, or `Sell` however written: a sale.
+        assert_eq!(advertised(&offer("", "249.99")).as_deref(), Some("249.99"));
+        let sell_short = offer(r#","businessFunction":"Sell""#, "249.99");
+        assert_eq!(advertised(&sell_short).as_deref(), Some("249.99"));
+    }
+
     #[test]
     fn an_offer_for_a_quantity_is_not_one_item_s_price() {
         let advertised = |offers: &str| {
