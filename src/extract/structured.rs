@@ -532,7 +532,7 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 .and_then(text)
                 .or_else(|| v.get("lowPrice").and_then(text))
                 .or_else(|| spec.and_then(|p| p.get("price")).and_then(text))
-                .filter(|_| sells(v));
+                .filter(|_| sells(v.get("businessFunction").and_then(text)));
             let currency = v
                 .get("priceCurrency")
                 .and_then(text)
@@ -571,15 +571,12 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
 /// (`LeaseOut`), a repair or another service (GoodRelations' functions, as
 /// schema.org names them: `http://purl.org/goodrelations/v1#LeaseOut`). Read as the
 /// price, a month's rent was a sale far under the floor. Without one, it sells.
-fn sells(offer: &Value) -> bool {
-    offer
-        .get("businessFunction")
-        .and_then(text)
-        .is_none_or(|f| {
-            let f = f.trim().trim_end_matches('/');
-            let name = f.rsplit(['#', '/']).next().unwrap_or(f);
-            name.eq_ignore_ascii_case("sell")
-        })
+fn sells(business_function: Option<String>) -> bool {
+    business_function.is_none_or(|f| {
+        let f = f.trim().trim_end_matches('/');
+        let name = f.rsplit(['#', '/']).next().unwrap_or(f);
+        name.eq_ignore_ascii_case("sell")
+    })
 }
 
 /// An offer's seller (`seller`, else `offeredBy`): its name and id. A seller
@@ -1181,7 +1178,8 @@ fn micro_offers(
     let price = own_price
         .clone()
         .or_else(|| low_price.clone())
-        .or_else(|| spec_text("price"));
+        .or_else(|| spec_text("price"))
+        .filter(|_| sells(first(syntax, &os, "businessFunction")));
     let condition = first(syntax, &os, "itemCondition").or_else(|| inherited.map(str::to_string));
     if price.is_some() || seller_name.is_some() || seller_id.is_some() {
         out.push(Offer {
@@ -1958,6 +1956,20 @@ mod tests {
         assert_eq!(advertised(&offer("", "249.99")).as_deref(), Some("249.99"));
         let sell_short = offer(r#","businessFunction":"Sell""#, "249.99");
         assert_eq!(advertised(&sell_short).as_deref(), Some("249.99"));
+        // Microdata says it with a link.
+        let micro = |function: &str| {
+            let html = format!(
+                r#"<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Acme X1</span>
+                <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+                <meta itemprop="price" content="29.99"><meta itemprop="priceCurrency" content="USD">
+                <link itemprop="businessFunction" href="http://purl.org/goodrelations/v1#{function}">
+                </div></div>"#
+            );
+            let ps = microdata(&Html::parse_document(&html));
+            ps[0].advertised().and_then(|(o, _)| o.price.clone())
+        };
+        assert_eq!(micro("LeaseOut"), None);
+        assert_eq!(micro("Sell").as_deref(), Some("29.99"));
     }
 
     #[test]
