@@ -10,7 +10,10 @@
 //! Five price boxes of points and cash back were added on 2026-12-07; on cf023b4
 //! three of them were read at the points' or the cash back's amount. Three seller
 //! boxes saying how long the seller has sold there were added the same day; on
-//! cf023b4 each gave an unauthorized-seller finding.
+//! cf023b4 each gave an unauthorized-seller finding. Of eight price boxes of
+//! accessories named by their noun alone, a plan and a reservation, added then too,
+//! seven were read at the accessory's, the plan's or the reservation's amount on
+//! cf023b4 (the eighth, `Case $39.99` alone, is read as the price, as it was).
 
 use std::path::Path;
 

@@ -1760,6 +1760,10 @@ const FEE_WORDS: &[&str] = &[
     // A deposit paid first on a pre-order or a financed purchase (`定金¥100`):
     // read as the lowest price, the deposit was a violation of every floor.
     "down payment",
+    // `Reserve for $10` (a pre-order's reservation) was the price.
+    "reserve for",
+    "reserve now for",
+    "reserve it for",
     "anzahlung",
     "acompte",
     "定金",
@@ -2035,6 +2039,8 @@ const INSTALMENT_AFTER: &[&str] = &[
 /// item (`Add a 2-year protection plan for $12.99`, `AppleCare+ for $29.00`).
 const ADD_ON_WORDS: &[&str] = &[
     "protection plan",
+    // `Add a 2-year plan for $29.99` was the price.
+    "plan",
     "protection",
     "warranty",
     "applecare",
@@ -2916,6 +2922,18 @@ const CONDITION_WORDS: &[&str] = &[
     "student discount",
     "military discount",
     "military price",
+    // Staff's and the app's price, education's (`$249.99 Employee price $199.99`,
+    // `$249.99 Price in app $229.99`: "the lowest of 2 prices" before).
+    "employee price",
+    "employee discount",
+    "employee pricing",
+    "staff price",
+    "staff discount",
+    "price in app",
+    "in-app price",
+    "app exclusive",
+    "app-exclusive price",
+    "education pricing",
     // A trade account's price (`£249.99 Trade price £199.99`: builders', electrical
     // and audio wholesalers' shops): "the lowest of 2 prices" before.
     "trade price",
@@ -3885,6 +3903,9 @@ fn not_paid_for_the_listing(
         |i, l| add_on_before(&t.before(i, l)),
         (add_on_before, |w: &str| starts_with_word(w, ADD_ON_WORDS)),
     )?;
+    kept = leave_out(kept, "accessories offered beside it", why, |i, l| {
+        an_accessory_beside(t, i, l)
+    });
     kept = leave_out_or_refuse_lower(
         t,
         kept,
@@ -5038,6 +5059,90 @@ fn without_term(mut head: &str) -> &str {
     head
 }
 
+/// Accessories and parts, named by their noun alone before their price in a buy box
+/// that offers them beside the item (`$249.99 Case $19.99`, `Ear pads $19.99`).
+const ACCESSORY_NOUNS: &[&str] = &[
+    "case",
+    "carrying case",
+    "travel case",
+    "charging case",
+    "cover",
+    "battery",
+    "batteries",
+    "charger",
+    "charging cable",
+    "cable",
+    "cord",
+    "adapter",
+    "power adapter",
+    "power supply",
+    "ear pads",
+    "earpads",
+    "ear cushions",
+    "cushions",
+    "ear tips",
+    "eartips",
+    "strap",
+    "stand",
+    "mount",
+    "holder",
+    "bag",
+    "pouch",
+    "sleeve",
+    "skin",
+    "screen protector",
+    "remote",
+    "remote control",
+    "dock",
+    "headband",
+    "microphone",
+    "memory card",
+    "sd card",
+    "hülle",
+    "tasche",
+    "ladegerät",
+    "kabel",
+    "akku",
+    "netzteil",
+    "étui",
+    "housse",
+    "chargeur",
+    "câble",
+    "funda",
+    "cargador",
+    "custodia",
+    "caricabatterie",
+    "保护套",
+    "充电器",
+    "数据线",
+    "耳套",
+    "ケース",
+    "充電器",
+    "ケーブル",
+];
+
+/// Is amount `i` of `l` an accessory's price, named by its noun alone right before
+/// it ([`ACCESSORY_NOUNS`]), beside an amount at least twice it? Read as the price
+/// (`$249.99 Case $19.99` was "the lowest of 2 prices", 19.99), it was a below-floor
+/// finding and a counterfeit signal. Not where nothing that high stands beside it:
+/// a case may be what the listing sells.
+fn an_accessory_beside(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let before = t.before(i, l);
+    // `+ Case $29.99` is added to the price: a step of its own says so.
+    if before.contains('+') {
+        return false;
+    }
+    let label = before
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .trim_start_matches("add ")
+        .trim_start_matches("a ")
+        .trim_start_matches("with ");
+    ACCESSORY_NOUNS.contains(&label)
+        && l.iter()
+            .enumerate()
+            .any(|(j, o)| j != i && o.value >= l[i].value * Decimal::TWO)
+}
+
 /// Do the words before an amount name an add-on sold with the item ([`ADD_ON_WORDS`])
 /// as what the amount is the price of? Not one said to come with it (`Free
 /// installation $129.99`, `Installation included`, `Assembly required`, `inkl.
@@ -5085,6 +5190,11 @@ fn add_on_before(before: &str) -> bool {
     ];
     words_at(before, ADD_ON_WORDS).any(|at| {
         let head = without_term(before[..at.start].trim_end());
+        // The price with it (`$99.99 with 2-year plan $119.99`), more than the
+        // item: a step of its own says so.
+        if head == "with" || head.ends_with(" with") {
+            return false;
+        }
         let rest = before[at.end..].trim_start();
         // As a word: not `free` in `carefree`.
         let ends_with = |w: &&str| {
@@ -7298,6 +7408,20 @@ mod tests {
             Some("99.99"),
         ),
         (
+            "$249.99 Employee price $199.99",
+            "USD",
+            "199.99",
+            "employee price",
+            Some("249.99"),
+        ),
+        (
+            "$249.99 Price in app $229.99",
+            "USD",
+            "229.99",
+            "price in app",
+            Some("249.99"),
+        ),
+        (
             "$99.99 Business price $94.99",
             "USD",
             "94.99",
@@ -8666,6 +8790,51 @@ mod tests {
             "249,000원 품질보증",
         ] {
             assert_eq!(sold_out_words(text), None, "{text}");
+        }
+    }
+
+    /// An accessory named by its noun alone beside the item's price, a plan and a
+    /// reservation: each was read as the price (a below-floor finding). An
+    /// accessory's price with nothing twice it beside is kept: a case may be what
+    /// the listing sells.
+    #[test]
+    fn an_accessory_beside_the_item_is_no_price() {
+        for (text, amount, why) in [
+            (
+                "$249.99 Case $19.99",
+                "249.99",
+                Some("accessories offered beside it: 19.99"),
+            ),
+            ("$249.99 Ear pads $19.99", "249.99", Some("accessories")),
+            ("$249.99 Battery $19.99", "249.99", Some("accessories")),
+            ("$249.99 Charger $14.99", "249.99", Some("accessories")),
+            ("$249.99 Cable $9.99", "249.99", Some("accessories")),
+            ("$249.99 Add a case $19.99", "249.99", Some("accessories")),
+            (
+                "Charging case $59.99 $249.99",
+                "249.99",
+                Some("accessories"),
+            ),
+            (
+                "$249.99 Add a 2-year plan for $29.99",
+                "249.99",
+                Some("add-ons"),
+            ),
+            (
+                "$249.99 Reserve for $10",
+                "249.99",
+                Some("fees and deposits"),
+            ),
+            // Nothing twice it beside: the case's price may be the listing's.
+            ("Case $39.99", "39.99", None),
+            ("$49.99 Case $39.99", "39.99", None),
+            ("Case of 2 $499.98", "499.98", None),
+        ] {
+            let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
+            if let Some(why) = why {
+                assert!(r.why.iter().any(|w| w.contains(why)), "{text}: {:?}", r.why);
+            }
         }
     }
 
