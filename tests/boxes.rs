@@ -14,6 +14,8 @@
 //! accessories named by their noun alone, a plan and a reservation, added then too,
 //! seven were read at the accessory's, the plan's or the reservation's amount on
 //! cf023b4 (the eighth, `Case $39.99` alone, is read as the price, as it was).
+//! Four boxes of shipping at zero and an instalment labelled alone were refused
+//! on cf023b4 (no price checked).
 
 use std::path::Path;
 

@@ -1955,6 +1955,15 @@ const FEE_AFTER: &[&str] = &[
 /// 33,33 €`, `12 cuotas de $833`, `分4期 每期¥324.75`): pay-later offers sit in
 /// or beside the price box on most shops.
 const INSTALMENT_WORDS: &[&str] = &[
+    // The label alone, naming the next amount (`$249.99 Monthly payments $20.83`,
+    // `249,99 € Ratenzahlung 20,83 €`): read as the price's words too, both
+    // amounts were instalments and the box was refused; in German, the
+    // instalment was the price.
+    "monthly payments",
+    "monthly payment",
+    "ratenzahlung",
+    "monatliche rate",
+    "monatliche raten",
     "payments of",
     "payment of",
     "installments of",
@@ -2064,6 +2073,11 @@ const ADD_ON_WORDS: &[&str] = &[
     "赠品",
     "free gift worth",
     "gift worth",
+    // `249,99 € Gratis Zugabe im Wert von 29,99 €` read 29.99.
+    "im wert von",
+    "d'une valeur de",
+    "por valor de",
+    "del valore di",
     "accessories",
     "accessory",
     "zubehör",
@@ -3334,10 +3348,19 @@ fn shipping_left_out(
     kept: Vec<Found>,
     why: &mut Vec<String>,
 ) -> Result<Vec<Found>, PriceError> {
+    // The next amount of the text, left out before this step (a zero: `$249.99
+    // Shipping $0.00`), lower than amount `i`: the shipping words between are its
+    // label. Read as the price's, the text "held only shipping costs" and the
+    // price went unchecked.
+    let labels_a_lower_left_out = |i: usize, l: &[Found]| {
+        (t.found.iter().find(|f| f.start >= l[i].end))
+            .is_some_and(|f| !l.iter().any(|k| k.start == f.start) && f.value < l[i].value)
+    };
     let drop = |i: usize, l: &[Found]| {
         let tails = |k: usize| shipping_word_tails(t, k, l);
         ((t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
-            && !no_shipping_cost_after(&t.after(i, l)))
+            && !no_shipping_cost_after(&t.after(i, l))
+            && !labels_a_lower_left_out(i, l))
             || (has_word(&t.before(i, l), SHIPPING_WORDS) && !(i > 0 && tails(i - 1)))
             || tails(i))
             && t.sum.as_ref().is_none_or(|s| s.total != l[i].start)
@@ -5099,9 +5122,16 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "memory card",
     "sd card",
     "hülle",
+    "schutzhülle",
     "tasche",
+    "tragetasche",
     "ladegerät",
+    "ladeetui",
     "kabel",
+    "ladekabel",
+    "netzkabel",
+    "ersatzakku",
+    "ohrpolster",
     "akku",
     "netzteil",
     "étui",
@@ -8428,6 +8458,63 @@ mod tests {
         }
     }
 
+    /// A label alone between the price and a lower amount is the lower one's:
+    /// shipping's before a zero, an instalment's. Read as the price's too, the box
+    /// "held only shipping costs" or "only instalments" (no price checked), and in
+    /// German the instalment was the price.
+    #[test]
+    fn a_label_between_the_price_and_a_lower_amount_is_the_lower_s() {
+        for (text, currency, amount, said) in [
+            // Shipping's words before a zero are its label, not the price's (the
+            // box "held only shipping costs").
+            (
+                "$249.99 Shipping $0.00",
+                "USD",
+                24999,
+                "amounts of zero: 0.00",
+            ),
+            (
+                "$249.99 Shipping: $0.00",
+                "USD",
+                24999,
+                "amounts of zero: 0.00",
+            ),
+            (
+                "£249.99 Delivery £0.00",
+                "GBP",
+                24999,
+                "amounts of zero: 0.00",
+            ),
+            (
+                "249,99 € Versand 0,00 €",
+                "EUR",
+                24999,
+                "amounts of zero: 0.00",
+            ),
+            (
+                "249,99 € Lieferung 0,00 €",
+                "EUR",
+                24999,
+                "amounts of zero: 0.00",
+            ),
+            // An instalment's label alone is the instalment's, not the price's.
+            (
+                "$249.99 Monthly payments $20.83",
+                "USD",
+                24999,
+                "instalments: 20.83",
+            ),
+            (
+                "249,99 € Ratenzahlung 20,83 €",
+                "EUR",
+                24999,
+                "instalments: 20.83",
+            ),
+        ] {
+            assert_reads(text, currency, amount, said);
+        }
+    }
+
     /// A sign written after one amount is not the next number's; the base price
     /// per kilo, a deposit and a zero are not the price: each was the lowest
     /// amount of its box.
@@ -8824,6 +8911,12 @@ mod tests {
                 "$249.99 Reserve for $10",
                 "249.99",
                 Some("fees and deposits"),
+            ),
+            ("249,99 € Ladekabel 9,99 €", "249.99", Some("accessories")),
+            (
+                "249,99 € Gratis Zugabe im Wert von 29,99 €",
+                "249.99",
+                Some("add-ons"),
             ),
             // Nothing twice it beside: the case's price may be the listing's.
             ("Case $39.99", "39.99", None),
