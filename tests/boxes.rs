@@ -15,7 +15,9 @@
 //! seven were read at the accessory's, the plan's or the reservation's amount on
 //! cf023b4 (the eighth, `Case $39.99` alone, is read as the price, as it was).
 //! Four boxes of shipping at zero and an instalment labelled alone were refused
-//! on cf023b4 (no price checked).
+//! on cf023b4 (no price checked). Of twelve boxes of pay-later's labels, a tax at
+//! zero and rewards, eleven read the part or the reward as the price on cf023b4
+//! and one was refused.
 
 use std::path::Path;
 

@@ -1538,7 +1538,13 @@ const SAVING_AFTER: &[&str] = &[
     "rewards points",
     "in reward points",
     "bonus points",
-    // `$249.99 $20 in points`, `$20 cash back`: each was the price.
+    // `$249.99 $20 in points`, `$20 cash back`, `$10 reward`, `$25 Kohl's Cash`,
+    // `$25 in Bonus Bucks`: each was the price.
+    "reward",
+    "kohl's cash",
+    "in kohl's cash",
+    "bonus bucks",
+    "in bonus bucks",
     "in points",
     "in bonus points",
     "back in points",
@@ -2193,6 +2199,16 @@ const GIFT_CARD_WORDS: &[&str] = &[
     "购物卡",
 ];
 
+/// Does `label` end with a gift card's words (`gift card`, a shop's `target
+/// giftcard`)?
+fn names_a_gift_card(label: &str) -> bool {
+    GIFT_CARD_WORDS.iter().any(|w| {
+        label
+            .strip_suffix(w)
+            .is_some_and(|head| head.is_empty() || head.ends_with(' '))
+    })
+}
+
 /// Is the amount the value of a gift card given with the item (`$10 Amazon Gift
 /// Card with purchase`, `Get a $20 gift card`)? The words follow it, a shop's name
 /// or two between; read as "the lowest of 2 prices", the gift card was the price.
@@ -2202,7 +2218,9 @@ fn gift_card_after(after: &str, next: bool) -> bool {
     let words: Vec<&str> = after.split_whitespace().take(4).collect();
     let head = words.join(" ");
     let label = head.trim_matches(|c: char| !c.is_alphanumeric());
-    if next && (GIFT_CARD_WORDS.contains(&label) || ends_with_colon(after)) {
+    // A shop's gift card named before the next amount (`Target GiftCard $40`)
+    // labels that one too.
+    if next && (names_a_gift_card(label) || ends_with_colon(after)) {
         return false;
     }
     GIFT_CARD_WORDS.iter().any(|g| {
@@ -3348,19 +3366,11 @@ fn shipping_left_out(
     kept: Vec<Found>,
     why: &mut Vec<String>,
 ) -> Result<Vec<Found>, PriceError> {
-    // The next amount of the text, left out before this step (a zero: `$249.99
-    // Shipping $0.00`), lower than amount `i`: the shipping words between are its
-    // label. Read as the price's, the text "held only shipping costs" and the
-    // price went unchecked.
-    let labels_a_lower_left_out = |i: usize, l: &[Found]| {
-        (t.found.iter().find(|f| f.start >= l[i].end))
-            .is_some_and(|f| !l.iter().any(|k| k.start == f.start) && f.value < l[i].value)
-    };
     let drop = |i: usize, l: &[Found]| {
         let tails = |k: usize| shipping_word_tails(t, k, l);
         ((t.followed_by(i, l, SHIPPING_WORDS, SHIPPING_WORDS)
             && !no_shipping_cost_after(&t.after(i, l))
-            && !labels_a_lower_left_out(i, l))
+            && !t.next_is_lower_and_left_out(i, l))
             || (has_word(&t.before(i, l), SHIPPING_WORDS) && !(i > 0 && tails(i - 1)))
             || tails(i))
             && t.sum.as_ref().is_none_or(|s| s.total != l[i].start)
@@ -3916,7 +3926,7 @@ fn not_paid_for_the_listing(
     // A finance instalment or a subscription's price (`$108.33/mo`): not what the
     // item sells for.
     kept = leave_out_or_refuse(t, kept, "prices per month or week", why, |i, l| {
-        unit_after(&t.after(i, l)) == Some(Unit::Period)
+        unit_after(&t.after(i, l)) == Some(Unit::Period) && !labels_the_next_part(t, i, l)
     })?;
     kept = leave_out_or_refuse_lower(
         t,
@@ -4041,8 +4051,9 @@ fn savings_and_fees(
             // next amount's fee, they left the box with no price.
             let before = t.before(i, l);
             (has_word(&before, FEE_WORDS) && !has_word(&before, SHIPPING_WORDS))
-                || t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
-                || down_after(&t.after(i, l))
+                || (t.followed_by(i, l, FEE_AFTER, FEE_WORDS)
+                    && !t.next_is_lower_and_left_out(i, l))
+                || (down_after(&t.after(i, l)) && !labels_the_next_part(t, i, l))
         },
         named_by(FEE_WORDS, FEE_AFTER),
     )?;
@@ -4287,7 +4298,8 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
     };
     let before = t.before(k, found);
     let label = before.trim_matches(|c: char| !c.is_alphanumeric());
-    let coupon = COUPONS.contains(&label);
+    // A shop's gift card by its name (`Target GiftCard $40`) is a gift card's value.
+    let coupon = COUPONS.contains(&label) || names_a_gift_card(label);
     let labelled = coupon || DISCOUNT_LABELS.contains(&label) || KOREAN_DISCOUNTS.contains(&label);
     if !labelled || before.contains(['%', '％']) {
         return false;
@@ -4365,9 +4377,65 @@ fn is_instalment(t: &PriceText, i: usize, l: &[Found]) -> bool {
     has_word(&before, INSTALMENT_WORDS)
         || times_before(&before)
         || monthly_before(&before)
-        || t.followed_by(i, l, INSTALMENT_AFTER, INSTALMENT_WORDS)
+        || (t.followed_by(i, l, INSTALMENT_AFTER, INSTALMENT_WORDS)
+            && !labels_the_next_part(t, i, l))
         || times_after(&t.after(i, l))
         || a_part_paid_now(t, i, l)
+        || a_part_labelled_alone(t, i, l)
+}
+
+/// Are the words after amount `i` the label alone of the next amount, a part of
+/// the price ([`a_part_labelled_alone`]): `$249.99 Per month $20.83` is no price
+/// per month of 249.99.
+/// Read on every amount of the text: an earlier step may have left the part out.
+fn labels_the_next_part(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let found = &t.found;
+    found
+        .iter()
+        .position(|f| f.start == l[i].start)
+        .is_some_and(|k| k + 1 < found.len() && a_part_labelled_alone(t, k + 1, found))
+}
+
+/// Is amount `i` a part of the price labelled by pay-later's or an instalment's
+/// words alone (`$249.99 Klarna $62.50`, `Installments $20.83`, `4 payments
+/// $62.50`, `Due today $50`, `Layaway $25`), at most half of another amount of the
+/// text? Read as the price, each was a below-floor finding.
+fn a_part_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    const LABELS: &[&str] = &[
+        "installments",
+        "instalments",
+        "installment",
+        "instalment",
+        "per month",
+        "a month",
+        "klarna",
+        "afterpay",
+        "affirm",
+        "sezzle",
+        "zip",
+        "pay later",
+        "paypal pay later",
+        "layaway",
+        "lay-by",
+        "laybuy",
+        "down",
+        "due today",
+        "due now",
+        "pay today",
+        "today's payment",
+        "payment today",
+        "upfront",
+    ];
+    static PAYMENTS: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"^\d{1,2}\s+(?:interest[- ]free\s+)?(?:payments|installments|instalments)$",
+        )
+        .expect("a valid pattern")
+    });
+    let before = t.before(i, l);
+    let label = before.trim_matches(|c: char| !c.is_alphanumeric());
+    (LABELS.contains(&label) || PAYMENTS.is_match(label))
+        && (t.found.iter()).any(|f| f.start != l[i].start && l[i].value * Decimal::TWO <= f.value)
 }
 
 /// Is amount `i` a part of the price paid now, labelled by "pay" alone and followed
@@ -5791,6 +5859,15 @@ impl PriceText {
             (Some(n), _) => Some(*n),
             (None, o) => o.copied(),
         }
+    }
+
+    /// Is the text's next amount after amount `i` of `list` one an earlier step left
+    /// out (a zero: `$249.99 Shipping $0.00`, `$249.99 Sales tax $0.00`), lower than
+    /// it? The words between are that amount's label: read as the price's, the text
+    /// "held only shipping costs" (or fees) and the price went unchecked.
+    fn next_is_lower_and_left_out(&self, i: usize, list: &[Found]) -> bool {
+        (self.found.iter().find(|f| f.start >= list[i].end))
+            .is_some_and(|f| !list.iter().any(|k| k.start == f.start) && f.value < list[i].value)
     }
 
     /// The amount before amount `i` of `list`, as [`PriceText::next_of`].
@@ -8480,6 +8557,12 @@ mod tests {
                 "amounts of zero: 0.00",
             ),
             (
+                "$249.99 Sales tax $0.00",
+                "USD",
+                24999,
+                "amounts of zero: 0.00",
+            ),
+            (
                 "£249.99 Delivery £0.00",
                 "GBP",
                 24999,
@@ -8931,6 +9014,35 @@ mod tests {
         }
     }
 
+    /// Pay-later's and instalments' labels alone before a part of the price, and
+    /// shipping or a tax at zero: each part was read as the price (a below-floor
+    /// finding), each zero's label as the price's (the box refused). `Pay now` and a
+    /// part over half the price beside it stay prices.
+    #[test]
+    fn a_part_payment_labelled_alone_is_no_price() {
+        for (text, amount) in [
+            ("$249.99 Installments $20.83", "249.99"),
+            ("$249.99 Per month $20.83", "249.99"),
+            ("$249.99 Klarna $62.50", "249.99"),
+            ("$249.99 Afterpay $62.50", "249.99"),
+            ("$249.99 4 payments $62.50", "249.99"),
+            ("$249.99 4 interest-free payments $62.50", "249.99"),
+            ("$249.99 Pay later $62.50", "249.99"),
+            ("$249.99 Layaway $25", "249.99"),
+            ("$249.99 Down $25", "249.99"),
+            ("$249.99 Due today $50", "249.99"),
+            ("$249.99 Pay today $50", "249.99"),
+            ("$249.99 Today's payment $50", "249.99"),
+            ("$249.99 Sales tax $0.00", "249.99"),
+            // Over half of the price beside it: no part of it.
+            ("$299.99 Due today $249.99", "249.99"),
+            ("$249.99 Pay now $229.99", "229.99"),
+        ] {
+            let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
+        }
+    }
+
     /// A discount labelled by a word alone after the price (`$249.99 OFF $50`): the
     /// word, read as the first amount's, made the price the saving and the discount
     /// the price (a false below-floor finding). Before the price (`Discount $50
@@ -9003,6 +9115,10 @@ mod tests {
             ("$249.99 $20 back in points", "USD", "249.99"),
             ("$249.99 Earn $12.50 in rewards", "USD", "249.99"),
             ("$249.99 Earn 2,500 points", "USD", "249.99"),
+            ("$249.99 $10 reward", "USD", "249.99"),
+            ("$249.99 $25 Kohl's Cash", "USD", "249.99"),
+            ("$249.99 Get $25 in Bonus Bucks", "USD", "249.99"),
+            ("$249.99 Target GiftCard $40", "USD", "249.99"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
