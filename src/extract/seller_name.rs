@@ -128,8 +128,32 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               # the name). Not a bare `Since 2015`: a shop may be named so.
               | \s+ (?:member|seller|selling|registered|on\ \S+)\ since\ (?:\p{L}+\.?\s+)?\d{4}
               | \s+ joined\ (?:in\ )?(?:\p{L}+\.?\s+)?\d{4}
+              | \s+ joined\ \d+\ \p{L}+\ ago
+              # Shopee's, Lazada's and AliExpress's shop cards and Amazon's table
+              # rows after the seller's (each read into the name: an authorized
+              # distributor was an unauthorized seller): a rating out of five and
+              # its count, how fast it answers and ships, when it was last seen, its
+              # badges and rank, its links, a bare positive share, stock, returns,
+              # payment. Not a bare `Mall`, `Prime` or `Chat`: names end so.
+              | \s* \(? \d(?:[.,]\d)? \s*/\s* 5 \)?
+              | \s+ ratings? \s*[:：] .*
+              | \s+ \d[.,]\d \s* \( \s* \d[\d.,]* \s? [km]? \+? \s* \)
+              | \s+ (?:chat\ )?response\ (?:rate|time) .*
+              | \s+ ships?\ on\ time .*
+              | \s+ (?:active|online)\ (?:now|\d+\ \p{L}+\ ago)
+              | \s+ preferred\+
+              | \s+ (?:shopee\ mall|lazmall|tmall)
+              | \s+ top\ brand
+              | \s+ (?:seller|sales)\ rank .*
+              | \s+ follow\ (?:the\ )?(?:store|shop)
+              | \s+ (?:view|visit)\ (?:the\ )?shop
+              | \s+ \d{1,3}(?:[.,]\d+)?\s?%
+              | \s+ (?:in|out\ of)\ stock
+              | \s+ returns? \s*[:：]?\s+ (?:eligible|non-returnable|free|within|accepted|not\ accepted|\d) .*
+              | \s+ returnable \b .*
+              | \s+ (?:payment\s+)?secure\ transaction .*
               | \s+ (?-i:[A-Z]{2}\s+)?\d{1,2}\s?yrs?
-              | \s+ \+?\d[\d.,]*\s?(?:mil|k)? \s+ (?:ventas|vendas|sales|sold) \b
+              | \s+ \+?\d[\d.,]*\s?(?:mil|k)?\+? \s+ (?:ventas|vendas|sales|sold) \b
               | \s* \( \s* (?:ships|shipped)\ from [^()]* \)
               | \s+ (?:✓\s*)? verified(?:\ seller)?
               | \s* \(? opens\ in\ a\ new\ (?:window|tab) \)?
@@ -481,6 +505,55 @@ mod tests {
         ] {
             let got = without_box_words(printed).map(|(n, _)| n);
             assert_eq!(got.as_deref(), name, "{printed}");
+        }
+    }
+
+    /// Shop cards' words after the name (Shopee, Lazada, AliExpress) and Amazon's
+    /// table rows after the seller's: read into the name, an authorized
+    /// distributor was an unauthorized seller.
+    #[test]
+    fn shop_cards_and_table_rows_are_the_box_s() {
+        for printed in [
+            "Foo Store Ratings: 4.8/5",
+            "Foo Store 4.8/5",
+            "Foo Store (4.8/5)",
+            "Foo Store 4.9 (2.1K)",
+            "Foo Store 10K+ sold",
+            "Foo Store Response rate: 95%",
+            "Foo Store Chat Response Rate 98%",
+            "Foo Store Response time: within hours",
+            "Foo Store Ships on time 99%",
+            "Foo Store Active 3 minutes ago",
+            "Foo Store Online now",
+            "Foo Store Joined 5 years ago",
+            "Foo Store Preferred+",
+            "Foo Store Shopee Mall",
+            "Foo Store LazMall",
+            "Foo Store Top Brand",
+            "Foo Store Seller rank #12",
+            "Foo Store Follow Store",
+            "Foo Store View Shop",
+            "Foo Store 99.2%",
+            "Foo Store In stock",
+            "Sold by: Foo Store Returns: Eligible for Return",
+            "Foo Store Returns Eligible for Return, Refund or Replacement",
+            "Foo Store Returnable within 30 days",
+            "Foo Store Payment Secure transaction",
+        ] {
+            let got = without_box_words(printed).map(|(n, _)| n);
+            assert_eq!(got.as_deref(), Some("Foo Store"), "{printed}");
+        }
+        // Names that end so: no box's words.
+        for printed in [
+            "Foo Mall",
+            "Foo Prime",
+            "Foo Chat",
+            "Easy Returns",
+            "Studio 5.1",
+            "Audio 2 You",
+            "Active Audio",
+        ] {
+            assert_eq!(without_box_words(printed), None, "{printed}");
         }
     }
 
