@@ -1496,6 +1496,19 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "dongle",
     "shell",
     "transmitter",
+    // Parts and tags sold after the product's name (`… Headphones Left Ear Cup`,
+    // `… Right Speaker Driver`, `… Charging Port Board`, `… Motherboard`, `… Mic
+    // Boom`, `… Hang Tag`): at 19.99 each was the product below its floor and a
+    // suspected counterfeit.
+    "cup",
+    "driver",
+    "board",
+    "motherboard",
+    "mainboard",
+    "pcb",
+    "boom",
+    "tag",
+    "tags",
 ];
 
 /// The same in Chinese and Japanese, which run on without spaces ("艾克米 X1 耳机耳罩"):
@@ -1638,6 +1651,21 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     "gift",
     "extended",
     "protection",
+    // Sides and kinds of parts and pads (`… Left Ear Cup`, `… Speaker Driver`, `…
+    // Cooling Gel Pads`, `… Protein Leather Cushions`, `… Sweat Cover`, `…
+    // Upgrade Cable`, `… Hang Tag`).
+    "left",
+    "right",
+    "speaker",
+    "port",
+    "mic",
+    "sweat",
+    "cooling",
+    "gel",
+    "protein",
+    "upgrade",
+    "upgraded",
+    "hang",
 ];
 
 /// Words that, right after a noun above, say it is the product's feature, not a
@@ -1732,6 +1760,8 @@ fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
             || a_compound_accessory(w)
             || NOT_THE_ITEM.contains(&w)
             || (w == "card" && said.last() == Some(&"gift"))
+            // `… Headphones Storage Box`; not a box alone (`… Black Box Edition`).
+            || (w == "box" && said.last() == Some(&"storage"))
         {
             said.push(w);
             break w;
@@ -2197,6 +2227,38 @@ mod tests {
             "ACME-S2"
         };
         assert_eq!(m.sku.as_deref(), Some(sku), "{title}: {}", m.reason);
+    }
+
+    /// Parts, pads and tags named after the product: at 19.99 each was the
+    /// product below its floor and a suspected counterfeit.
+    #[test]
+    fn parts_pads_and_tags_after_the_product_are_none() {
+        let b = brand();
+        for title in [
+            "Acme X1 Headphones Left Ear Cup",
+            "Acme X1 Headphones Right Speaker Driver",
+            "Acme X1 Headphones Charging Port Board",
+            "Acme X1 Headphones Motherboard",
+            "Acme X1 Headphones Mic Boom",
+            "Acme X1 Headphones Sweat Cover",
+            "Acme X1 Headphones Cooling Gel Pads",
+            "Acme X1 Headphones Protein Leather Cushions",
+            "Acme X1 Headphones Upgrade Cable",
+            "Acme X1 Headphones Storage Box",
+            "Acme X1 Headphones Hang Tag",
+        ] {
+            an_accessory(&b, title);
+        }
+        for title in [
+            "Acme X1 Headphones Black Box Edition",
+            "Acme X1 Headphones Left",
+            "Acme S2 Speaker",
+            "Acme X1 Headphones Sweat Resistant",
+            "Acme X1 Headphones 40mm Drivers",
+            "Acme X1 Headphones Upgraded Version",
+        ] {
+            the_product(&b, title);
+        }
     }
 
     #[test]
