@@ -1709,6 +1709,8 @@ fn a_feature_follows(noun: &str, next: Option<&str>) -> bool {
             ]
             .contains(&w)
         }),
+        // `… Headphones Tags Attached`: new, its tags on, the product itself.
+        "tag" | "tags" => next.is_some_and(|w| ["attached", "on", "intact"].contains(&w)),
         // `… Headphones Photos Show Actual Item`: what the listing's photos show.
         "photo" | "photos" | "picture" | "pictures" => {
             next.is_some_and(|w| ["shows", "show", "are", "is", "taken", "of", "from"].contains(&w))
@@ -2256,6 +2258,8 @@ mod tests {
             "Acme X1 Headphones Sweat Resistant",
             "Acme X1 Headphones 40mm Drivers",
             "Acme X1 Headphones Upgraded Version",
+            "Acme X1 Headphones Tags Attached",
+            "Acme X1 Headphones Hang Tag On",
         ] {
             the_product(&b, title);
         }
