@@ -578,6 +578,23 @@ fn an_offers_line_names_no_seller_and_a_coupon_is_no_price() {
     assert!(!findings.contains("below_floor"), "{findings}");
 }
 
+/// A session id in the seller's link (`/seller/nwaudio;jsessionid=…`, the servlet
+/// way) is no part of the seller's id: read into it, the distributor's account was
+/// no account of the distributor's, an unauthorized seller and a suspected
+/// counterfeit.
+#[test]
+fn a_session_id_in_the_seller_s_link_is_no_part_of_its_id() {
+    let page = r#"<html><body><h1 class="product-title">Acme X1 Headphones</h1>
+        <div class="buybox"><span class="price">$249.99</span></div>
+        <a class="seller" href="/seller/nwaudio;jsessionid=8F2A91C0D3">Northwind Audio</a>
+        </body></html>"#;
+    let v = common::extract_on(page.as_bytes(), "shopusa", "http://127.0.0.1:1/item/S1");
+    assert_eq!(v["listing"]["seller"]["id"], "nwaudio");
+    assert_eq!(v["verdict"]["authorized_seller"], "northwind");
+    let findings = v["verdict"]["findings"].to_string();
+    assert!(!findings.contains("unauthorized_seller"), "{findings}");
+}
+
 /// A rental's offer (`businessFunction` `LeaseOut`) is no sale price: a month's
 /// rent was read as the price, a below-floor finding and a counterfeit signal.
 /// With the box showing the rent per month, the listing has no price, and says why.

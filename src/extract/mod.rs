@@ -924,13 +924,18 @@ fn struck_or_hidden(e: ElementRef) -> bool {
 /// The value a selector rule reads from element `e`, if any.
 fn rule_value(e: ElementRef, rule: &FieldRule) -> Option<FieldText> {
     let raw = match &rule.attr {
-        Some(a) => FieldText::plain(
-            e.value()
+        Some(a) => {
+            let value = e
+                .value()
                 .attr(a)?
                 .split_whitespace()
                 .collect::<Vec<_>>()
-                .join(" "),
-        ),
+                .join(" ");
+            FieldText::plain(match LINK_ATTRIBUTES.contains(&a.as_str()) {
+                true => without_session_ids(&value).into_owned(),
+                false => value,
+            })
+        }
         // Its whitespace already collapsed, as the breaks' offsets count it.
         None => field_text(e),
     };
@@ -953,6 +958,18 @@ fn rule_value(e: ElementRef, rule: &FieldRule) -> Option<FieldText> {
 /// Attributes holding an address, whose parts a rule may read (a seller's id in
 /// `/seller/ID`).
 const LINK_ATTRIBUTES: &[&str] = &["href", "src", "data-href", "data-url", "action"];
+
+/// `address` without the session ids servers write into its path (`;jsessionid=…`,
+/// the servlet way): read by a seller id's pattern (`/seller/([^/?#]+)`), the id
+/// was `nwaudio;jsessionid=abc`, no account of the distributor's, and the
+/// distributor an unauthorized seller and a suspected counterfeit.
+fn without_session_ids(address: &str) -> std::borrow::Cow<'_, str> {
+    static SESSION: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i);(?:jsessionid|sessionid|sid|phpsessid)=[^/?#;]*")
+            .expect("a valid pattern")
+    });
+    SESSION.replace_all(address, "")
+}
 
 /// A part of an address as it means it, its percent-escapes decoded: a shop whose
 /// id is written `华强电子` in the brand file is linked as
