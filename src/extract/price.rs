@@ -4214,6 +4214,21 @@ const DISCOUNT_LABELS: &[&str] = &[
     "sconto di",
     "bank offer",
     // `$249.99 Points $20`, `$249.99 Cashback $20`: each was read as the price.
+    // So were a rebate's (`249,99 € ODR 30 €`, France's offre de remboursement,
+    // `Reembolso 30 €`), points in Japanese and Chinese (`ポイント還元 ¥2,500`,
+    // `积分 ¥12`) and cash back in Chinese (`返现 ¥50`).
+    "remboursement",
+    "offre de remboursement",
+    "odr",
+    "reembolso",
+    "rimborso",
+    "rebate",
+    "ポイント",
+    "ポイント還元",
+    "還元",
+    "积分",
+    "返现",
+    "返利",
     "points",
     "cashback",
     "cash back",
@@ -4297,7 +4312,13 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
         return false;
     };
     let before = t.before(k, found);
-    let label = before.trim_matches(|c: char| !c.is_alphanumeric());
+    // After the brackets that end what the amount before says (`¥24,999 (税込)
+    // ポイント還元 ¥2,500`, `$249.99 (incl. tax) Discount $50`).
+    let label = before
+        .rsplit([')', '）'])
+        .next()
+        .unwrap_or(&before)
+        .trim_matches(|c: char| !c.is_alphanumeric());
     // A shop's gift card by its name (`Target GiftCard $40`) is a gift card's value.
     let coupon = COUPONS.contains(&label) || names_a_gift_card(label);
     let labelled = coupon || DISCOUNT_LABELS.contains(&label) || KOREAN_DISCOUNTS.contains(&label);
@@ -5214,6 +5235,15 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "充电器",
     "数据线",
     "耳套",
+    // `¥1,299 耳罩 ¥39` (ear pads) read 39.
+    "耳罩",
+    "耳垫",
+    "耳机套",
+    "收纳包",
+    "收纳盒",
+    "充电线",
+    "支架",
+    "イヤーパッド",
     "ケース",
     "充電器",
     "ケーブル",
@@ -8996,6 +9026,7 @@ mod tests {
                 Some("fees and deposits"),
             ),
             ("249,99 € Ladekabel 9,99 €", "249.99", Some("accessories")),
+            ("¥1,299 耳罩 ¥39", "1299", Some("accessories")),
             (
                 "249,99 € Gratis Zugabe im Wert von 29,99 €",
                 "249.99",
@@ -9039,6 +9070,40 @@ mod tests {
             ("$249.99 Pay now $229.99", "229.99"),
         ] {
             let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
+        }
+    }
+
+    /// Points, cash back, rewards, a shop's gift card and rebates beside the price,
+    /// in English and other languages: each was read as the price (a below-floor
+    /// finding).
+    #[test]
+    fn points_rewards_and_rebates_are_no_price() {
+        for (text, currency, amount) in [
+            // Points and cash back, after the amount or labelled before it: each
+            // was read as the price.
+            ("$249.99 $20 in points", "USD", "249.99"),
+            ("$249.99 Points $20", "USD", "249.99"),
+            ("$249.99 Cashback $20", "USD", "249.99"),
+            ("$249.99 Cash back $20", "USD", "249.99"),
+            ("$249.99 Rewards $20", "USD", "249.99"),
+            ("$249.99 $20 cash back", "USD", "249.99"),
+            ("$249.99 $20 back in points", "USD", "249.99"),
+            ("$249.99 Earn $12.50 in rewards", "USD", "249.99"),
+            ("$249.99 Earn 2,500 points", "USD", "249.99"),
+            ("$249.99 $10 reward", "USD", "249.99"),
+            ("$249.99 $25 Kohl's Cash", "USD", "249.99"),
+            ("$249.99 Get $25 in Bonus Bucks", "USD", "249.99"),
+            ("$249.99 Target GiftCard $40", "USD", "249.99"),
+            ("249,99 € ODR 30 €", "EUR", "249.99"),
+            ("249,99 € Remboursement 30 €", "EUR", "249.99"),
+            ("249,99 € Offre de remboursement 30 €", "EUR", "249.99"),
+            ("249,99 € Reembolso 30 €", "EUR", "249.99"),
+            ("¥24,999 (税込) ポイント還元 ¥2,500", "JPY", "24999"),
+            ("¥1,299 积分 ¥12", "CNY", "1299"),
+            ("¥1,299 返现 ¥50", "CNY", "1299"),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
         }
     }
@@ -9104,21 +9169,6 @@ mod tests {
             ("$249.99 $20 credit", "USD", "249.99"),
             ("$249.99 Credit card required", "USD", "249.99"),
             ("Pay $249.99 today", "USD", "249.99"),
-            // Points and cash back, after the amount or labelled before it: each
-            // was read as the price.
-            ("$249.99 $20 in points", "USD", "249.99"),
-            ("$249.99 Points $20", "USD", "249.99"),
-            ("$249.99 Cashback $20", "USD", "249.99"),
-            ("$249.99 Cash back $20", "USD", "249.99"),
-            ("$249.99 Rewards $20", "USD", "249.99"),
-            ("$249.99 $20 cash back", "USD", "249.99"),
-            ("$249.99 $20 back in points", "USD", "249.99"),
-            ("$249.99 Earn $12.50 in rewards", "USD", "249.99"),
-            ("$249.99 Earn 2,500 points", "USD", "249.99"),
-            ("$249.99 $10 reward", "USD", "249.99"),
-            ("$249.99 $25 Kohl's Cash", "USD", "249.99"),
-            ("$249.99 Get $25 in Bonus Bucks", "USD", "249.99"),
-            ("$249.99 Target GiftCard $40", "USD", "249.99"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
