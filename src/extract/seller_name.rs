@@ -152,6 +152,24 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s+ returns? \s*[:：]?\s+ (?:eligible|non-returnable|free|within|accepted|not\ accepted|\d) .*
               | \s+ returnable \b .*
               | \s+ (?:payment\s+)?secure\ transaction .*
+              # The same in Chinese, Japanese and Korean (Taobao's and JD's shop
+              # cards: visit, follow, contact, positive share, the three scores, gold
+              # seller, business shop, Tmall, Wangwang; Rakuten's and Coupang's
+              # links), German, French, Spanish and Italian (a shop's link, its
+              # rating, a professional or private seller).
+              | \s* (?:进店逛逛|进入店铺|关注店铺|收藏店铺|联系客服|联系卖家|在线客服|和我联系
+                      |金牌卖家|企业店铺|天猫|旺旺|ショップへ|ショップを見る|ストアを見る
+                      |판매자\ 정보|스토어\ 가기)
+              | \s* 好评率 \s* \d{1,3}(?:[.,]\d+)?\s?%
+              | \s* 描述 \s* \d(?:[.,]\d+)? .*
+              | \s* (?:ストア)?評価 \s*[:：]?\s* \d(?:[.,]\d+)? .*
+              | \s+ (?:zum\ shop|shop\ besuchen|voir\ la\ boutique|ver\ tienda
+                     |visita\ il\ negozio|visitar\ tienda)
+              | \s+ (?:verkäuferbewertung|évaluations?|valoraciones|valutazioni) \s*[:：]?\s* \d .*
+              | \s+ \d{1,3}(?:[.,]\d+)?\s?% \s+ positive\ bewertungen
+              | \s+ (?:gewerblicher\ verkäufer|privatverkäufer|privater\ verkäufer
+                     |vendeur\ professionnel|vendeur\ particulier|vendedor\ profesional
+                     |vendedor\ particular|venditore\ professionale|venditore\ privato)
               | \s+ (?-i:[A-Z]{2}\s+)?\d{1,2}\s?yrs?
               | \s+ \+?\d[\d.,]*\s?(?:mil|k)?\+? \s+ (?:ventas|vendas|sales|sold) \b
               | \s* \( \s* (?:ships|shipped)\ from [^()]* \)
@@ -553,6 +571,45 @@ mod tests {
             "Audio 2 You",
             "Active Audio",
         ] {
+            assert_eq!(without_box_words(printed), None, "{printed}");
+        }
+    }
+
+    /// Shop cards' words in other languages after the name: read into the name,
+    /// an authorized distributor was an unauthorized seller.
+    #[test]
+    fn shop_cards_in_other_languages_are_the_box_s() {
+        for printed in [
+            "Foo Store 进店逛逛",
+            "Foo Store 关注店铺",
+            "Foo Store 联系客服",
+            "Foo Store 好评率 98%",
+            "Foo Store 描述 4.9 服务 4.9 物流 4.9",
+            "Foo Store 金牌卖家",
+            "Foo Store 企业店铺",
+            "Foo Store 天猫",
+            "Foo Store 旺旺",
+            "Foo Store ショップへ",
+            "Foo Store ストアを見る",
+            "Foo Store 評価 4.8",
+            "Foo Store 판매자 정보",
+            "Foo Store Zum Shop",
+            "Foo Store Shop besuchen",
+            "Foo Store Verkäuferbewertung 4,8",
+            "Foo Store 98 % positive Bewertungen",
+            "Foo Store Voir la boutique",
+            "Foo Store Évaluations 4,8/5",
+            "Foo Store Ver tienda",
+            "Foo Store Visita il negozio",
+            "Foo Store Vendedor profesional",
+            "Foo Store Vendeur professionnel",
+            "Foo Store Gewerblicher Verkäufer",
+            "Foo Store Privatverkäufer",
+        ] {
+            let got = without_box_words(printed).map(|(n, _)| n);
+            assert_eq!(got.as_deref(), Some("Foo Store"), "{printed}");
+        }
+        for printed in ["Foo旗舰店", "天猫超市", "Shop Besuchen GmbH"] {
             assert_eq!(without_box_words(printed), None, "{printed}");
         }
     }
