@@ -17,7 +17,9 @@
 //! Four boxes of shipping at zero and an instalment labelled alone were refused
 //! on cf023b4 (no price checked). Of twelve boxes of pay-later's labels, a tax at
 //! zero and rewards, eleven read the part or the reward as the price on cf023b4
-//! and one was refused. Eight seller boxes with a shop card's or Amazon's table's
+//! and one was refused; of nine more (a coupon, a price drop, a saving, an add-on
+//! by its maker's name, a trade-in's value, an order threshold), eight read that
+//! amount as the price and one was refused. Eight seller boxes with a shop card's or Amazon's table's
 //! words after the name each gave an unauthorized-seller finding on cf023b4, and
 //! so did six with a shop card's words in Chinese, Japanese, German or French.
 

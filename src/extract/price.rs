@@ -1538,6 +1538,8 @@ const SAVING_AFTER: &[&str] = &[
     "rewards points",
     "in reward points",
     "bonus points",
+    // `$249.99 $50 cheaper`: the price was 50.
+    "cheaper",
     // `$249.99 $20 in points`, `$20 cash back`, `$10 reward`, `$25 Kohl's Cash`,
     // `$25 in Bonus Bucks`: each was the price.
     "reward",
@@ -1702,7 +1704,16 @@ fn orders_of(before: &str, after: &str) -> bool {
         b.strip_suffix(w)
             .is_some_and(|rest| rest.is_empty() || rest.ends_with(char::is_whitespace))
     });
-    on && starts_with_word(after, &["orders", "order", "purchases", "purchase"])
+    // Or orders of that much and more, the amount after them (`$20 off orders
+    // $200+`: the 200 was the price).
+    let of_more = ["orders", "order", "purchases", "purchase"]
+        .iter()
+        .any(|w| {
+            b.strip_suffix(w)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with(char::is_whitespace))
+        })
+        && after.starts_with('+');
+    of_more || (on && starts_with_word(after, &["orders", "order", "purchases", "purchase"]))
 }
 
 /// Is the amount a threshold by the words after it: an order's minimum (`$35
@@ -2054,8 +2065,17 @@ const INSTALMENT_AFTER: &[&str] = &[
 /// item (`Add a 2-year protection plan for $12.99`, `AppleCare+ for $29.00`).
 const ADD_ON_WORDS: &[&str] = &[
     "protection plan",
-    // `Add a 2-year plan for $29.99` was the price.
+    // `Add a 2-year plan for $29.99` was the price; so were protection plans by
+    // their makers' names and an extension (`Protect with Allstate $29.99`, `Geek
+    // Squad $49.99`, `Extend 3 years $39.99`).
     "plan",
+    "protect with",
+    "allstate",
+    "squaretrade",
+    "asurion",
+    "mulberry",
+    "geek squad",
+    "extend",
     "protection",
     "warranty",
     "applecare",
@@ -2324,6 +2344,14 @@ const TRADE_IN_WORDS: &[&str] = &[
     // India's exchange offers (`With Exchange ₹999`).
     "with exchange",
     "exchange offer",
+];
+
+/// A trade-in's labels alone before its amount (`$249.99 Trade-in value $50`).
+const TRADE_IN_LABELS: &[&str] = &[
+    "trade-in value",
+    "trade in value",
+    "trade-in credit",
+    "trade in credit",
 ];
 
 /// Words right after an amount saying the same (`$149.99 or $139.99 with trade-in`).
@@ -4154,12 +4182,19 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
     // Nor is an amount before a label of the next ("$149.99 Coupon price: $134.99").
     // Nor is an amount after a saving in percent (`Save 20% $119.99`).
     let after_percent = before.rsplit(['%', '％']).next().unwrap_or_default();
-    (has_word(after_percent, SAVING_WORDS) && !ends_with_equals(&before))
+    // `Save 17% ($50)`: the saving in money, in brackets after its percentage.
+    let restated = after_percent.trim() == "("
+        && (before.rsplit_once(['%', '％'])).is_some_and(|(head, _)| has_word(head, SAVING_WORDS));
+    restated
+        || (has_word(after_percent, SAVING_WORDS) && !ends_with_equals(&before))
         || (i > 0
             && minus_before(&before)
             && !(t.closes_range(i, l) && l[i - 1].value < l[i].value))
         || (t.followed_by(i, l, SAVING_AFTER, SAVING_WORDS)
             && t.followed_by(i, l, SAVING_AFTER, CONDITION_WORDS)
+            // `$249.99 Trade-in value $50`: the trade-in's label (read as the
+            // price's, the box held "only prices with a trade-in").
+            && t.followed_by(i, l, SAVING_AFTER, TRADE_IN_LABELS)
             && !a_discount_labelled_alone(t, i + 1, l))
         || a_difference(t, i, l)
         || gift_card_after(&t.after(i, l), i + 1 < l.len())
@@ -4213,6 +4248,15 @@ const DISCOUNT_LABELS: &[&str] = &[
     "descuento de",
     "sconto di",
     "bank offer",
+    // How much the price went down (`$249.99 Price Drop $20`, `Reduced by $50`,
+    // `Price cut $50`, `Dropped $50`): each was read as the price.
+    "price drop",
+    "price cut",
+    "reduced by",
+    "dropped",
+    "dropped by",
+    "cut by",
+    "markdown",
     // `$249.99 Points $20`, `$249.99 Cashback $20`: each was read as the price.
     // So were a rebate's (`249,99 € ODR 30 €`, France's offre de remboursement,
     // `Reembolso 30 €`), points in Japanese and Chinese (`ポイント還元 ¥2,500`,
@@ -4292,6 +4336,9 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
     // label, and `Coupon: Save $20` a saving's words).
     const COUPONS: &[&str] = &[
         "coupon",
+        // Newegg's `eCoupon $20`.
+        "ecoupon",
+        "e-coupon",
         "voucher",
         "gutschein",
         "cupón",
@@ -9026,6 +9073,13 @@ mod tests {
                 Some("fees and deposits"),
             ),
             ("249,99 € Ladekabel 9,99 €", "249.99", Some("accessories")),
+            (
+                "$249.99 Protect with Allstate $29.99",
+                "249.99",
+                Some("add-ons"),
+            ),
+            ("$249.99 Extend 3 years $39.99", "249.99", Some("add-ons")),
+            ("$249.99 Geek Squad $49.99", "249.99", Some("add-ons")),
             ("¥1,299 耳罩 ¥39", "1299", Some("accessories")),
             (
                 "249,99 € Gratis Zugabe im Wert von 29,99 €",
@@ -9102,6 +9156,15 @@ mod tests {
             ("¥24,999 (税込) ポイント還元 ¥2,500", "JPY", "24999"),
             ("¥1,299 积分 ¥12", "CNY", "1299"),
             ("¥1,299 返现 ¥50", "CNY", "1299"),
+            ("$249.99 eCoupon $20", "USD", "249.99"),
+            ("$249.99 Price Drop $20", "USD", "249.99"),
+            ("$249.99 Reduced by $50", "USD", "249.99"),
+            ("$249.99 Price cut $50", "USD", "249.99"),
+            ("$249.99 Dropped $50", "USD", "249.99"),
+            ("$249.99 Save 17% ($50)", "USD", "249.99"),
+            ("$249.99 $50 cheaper", "USD", "249.99"),
+            ("$249.99 $20 off orders $200+", "USD", "249.99"),
+            ("$249.99 Trade-in value $50", "USD", "249.99"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
