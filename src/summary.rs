@@ -208,6 +208,20 @@ impl MarketplaceStats {
             && !self.mostly_disallowed()
     }
 
+    /// Did the searches all run and link to no listing?
+    fn linked_none(&self) -> bool {
+        self.search_pages > 0 && self.search_failures == 0 && self.listings_in_results == 0
+    }
+
+    /// How many listings were expected where the searches linked to none and fewer
+    /// than [`MIN_FIELD_SAMPLE`] were (1 to 4): too few to fail the night on (the
+    /// few listings may all have ended), and too many to say nothing of. The
+    /// marketplace's line said "listings expected 3, read 0, …; coverage 100%".
+    pub fn linked_none_of_few(&self) -> Option<u64> {
+        (self.linked_none() && (1..MIN_FIELD_SAMPLE).contains(&self.listings_expected))
+            .then_some(self.listings_expected)
+    }
+
     /// What of the marketplace's pages its adapter no longer reads, as when the
     /// marketplace changes its pages without notice: every page still answers 200,
     /// but the selectors match nothing, and the night looked clean while nothing
@@ -225,8 +239,7 @@ impl MarketplaceStats {
     ///   a retailer's own shop names no seller on its pages, and its adapter none.
     pub fn adapter_unmatched(&self, min_percent: u8, selects_seller: bool) -> Vec<String> {
         let mut unmatched = Vec::new();
-        let linked_none =
-            self.search_pages > 0 && self.search_failures == 0 && self.listings_in_results == 0;
+        let linked_none = self.linked_none();
         if linked_none && self.listings_expected >= MIN_FIELD_SAMPLE {
             unmatched.push(format!(
                 "search results linked to no listing ({} expected)",
@@ -645,6 +658,26 @@ impl ScanSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Searches that ran and linked to none of a few expected listings are said
+    /// (not a failure); none expected, five or more (a failure of its own), or
+    /// searches that failed, are not.
+    #[test]
+    fn a_few_expected_listings_linked_to_none_are_said() {
+        let m = |expected: u64, in_results: u64, search_failures: u64| MarketplaceStats {
+            search_pages: 1,
+            search_failures,
+            listings_expected: expected,
+            listings_in_results: in_results,
+            ..MarketplaceStats::default()
+        };
+        assert_eq!(m(3, 0, 0).linked_none_of_few(), Some(3));
+        assert_eq!(m(1, 0, 0).linked_none_of_few(), Some(1));
+        assert_eq!(m(0, 0, 0).linked_none_of_few(), None);
+        assert_eq!(m(5, 0, 0).linked_none_of_few(), None);
+        assert_eq!(m(3, 2, 0).linked_none_of_few(), None);
+        assert_eq!(m(3, 0, 1).linked_none_of_few(), None);
+    }
 
     /// The reasons are worked out afresh with `degraded`: a marketplace looked at
     /// by the time of a later call keeps no reason of an earlier one.

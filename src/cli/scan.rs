@@ -600,6 +600,12 @@ fn print_coverage(s: &ScanSummary) {
                 if n == 1 { "" } else { "s" }
             ));
         }
+        if let Some(n) = m.linked_none_of_few() {
+            notes.push_str(&format!(
+                "; its search results LINKED TO NO LISTING of the {n} expected (the listings ended, or search pages its adapter no longer reads: with fewer than {} expected the night does not fail on it)",
+                brandguard::summary::MIN_FIELD_SAMPLE
+            ));
+        }
         if m.searches_cut > 0 {
             notes.push_str(&format!(
                 "; {} SEARCHES CUT at [search] max_pages with result pages left (listings on later pages not looked at)",
