@@ -965,11 +965,7 @@ fn exposure(dir: &Path, text: &str) -> Option<f64> {
 #[test]
 fn a_unit_where_pages_are_rendered_lets_the_browser_run() {
     let dir = tempfile::tempdir().unwrap();
-    let never = dir.path().join("never");
-    copy_tree(Path::new("targets/demo"), &never);
-    let brand = never.join("brand.toml");
-    let toml = std::fs::read_to_string(&brand).unwrap();
-    std::fs::write(&brand, format!("{toml}\n[render]\nmode = \"never\"\n")).unwrap();
+    let never = targets_rendering_never(dir.path());
     let unit = |targets: &Path| {
         let o = brandguard()
             .args(["schedule", "--targets"])
@@ -1015,11 +1011,7 @@ fn a_unit_where_pages_are_rendered_lets_the_browser_run() {
 #[test]
 fn a_render_mode_given_to_schedule_is_the_night_s() {
     let dir = tempfile::tempdir().unwrap();
-    let never = dir.path().join("never");
-    copy_tree(Path::new("targets/demo"), &never);
-    let brand = never.join("brand.toml");
-    let toml = std::fs::read_to_string(&brand).unwrap();
-    std::fs::write(&brand, format!("{toml}\n[render]\nmode = \"never\"\n")).unwrap();
+    let never = targets_rendering_never(dir.path());
     let unit = |targets: &Path, env: Option<&str>, args: &[&str]| {
         let mut c = brandguard();
         c.env_remove("BRANDGUARD_RENDER")
@@ -1079,6 +1071,16 @@ fn a_render_mode_given_to_schedule_is_the_night_s() {
     let own = unit(&never, None, &[]);
     assert!(own.contains("\nMemoryDenyWriteExecute=yes\n"), "{own}");
     assert!(exec(&own).iter().all(|l| !l.contains("--render")), "{own}");
+}
+
+/// A copy of the demo targets under `dir` whose brand.toml renders nothing.
+fn targets_rendering_never(dir: &Path) -> std::path::PathBuf {
+    let never = dir.join("never");
+    copy_tree(Path::new("targets/demo"), &never);
+    let brand = never.join("brand.toml");
+    let toml = std::fs::read_to_string(&brand).unwrap();
+    std::fs::write(&brand, format!("{toml}\n[render]\nmode = \"never\"\n")).unwrap();
+    never
 }
 
 fn copy_tree(from: &Path, to: &Path) {

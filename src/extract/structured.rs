@@ -1915,20 +1915,25 @@ mod tests {
         assert_eq!(price(shipping_only), (None, None));
     }
 
-    /// An offer for a quantity (`eligibleQuantity` of 10 or more) beside one for a
-    /// single item: the single item's price is the listing's (the bulk tier was "the
-    /// lowest of 2 offers" and a false below-floor finding), and the choice says the
-    /// tier was left out. Alone, a quantity's offer is the price.
+    /// The offer a product of JSON-LD `offers` advertises: its price, and the
+    /// note on the choice.
+    fn advertised_of(offers: &str) -> Option<(String, Option<String>)> {
+        let html = format!(
+            r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1",
+            "offers":{offers}}}</script>"#
+        );
+        let (ps, _) = json_ld(&Html::parse_document(&html));
+        ps[0]
+            .advertised()
+            .map(|(o, note)| (o.price.clone().unwrap_or_default(), note))
+    }
+
+    /// An offer whose `businessFunction` is no sale (a rental, a repair): its price
+    /// is no sale price (a month's rent was a below-floor finding and a counterfeit
+    /// signal), in JSON-LD and in microdata.
     #[test]
     fn a_rental_or_a_service_offered_is_no_sale_price() {
-        let advertised = |offers: &str| {
-            let html = format!(
-                r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1",
-                "offers":{offers}}}</script>"#
-            );
-            let (ps, _) = json_ld(&Html::parse_document(&html));
-            ps[0].advertised().and_then(|(o, _)| o.price.clone())
-        };
+        let advertised = |offers: &str| advertised_of(offers).map(|(price, _)| price);
         let offer = |function: &str, price: &str| {
             format!(r#"{{"@type":"Offer","price":"{price}","priceCurrency":"USD"{function}}}"#)
         };
@@ -1972,18 +1977,13 @@ mod tests {
         assert_eq!(micro("Sell").as_deref(), Some("29.99"));
     }
 
+    /// An offer for a quantity (`eligibleQuantity` of 10 or more) beside one for a
+    /// single item: the single item's price is the listing's (the bulk tier was "the
+    /// lowest of 2 offers" and a false below-floor finding), and the choice says the
+    /// tier was left out. Alone, a quantity's offer is the price.
     #[test]
     fn an_offer_for_a_quantity_is_not_one_item_s_price() {
-        let advertised = |offers: &str| {
-            let html = format!(
-                r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme P3",
-                "offers":{offers}}}</script>"#
-            );
-            let (ps, _) = json_ld(&Html::parse_document(&html));
-            ps[0]
-                .advertised()
-                .map(|(o, note)| (o.price.clone().unwrap_or_default(), note))
-        };
+        let advertised = advertised_of;
         let tier = r#"{"@type":"Offer","price":"224.99","priceCurrency":"USD",
             "eligibleQuantity":{"@type":"QuantitativeValue","minValue":10}}"#;
         let one = r#"{"@type":"Offer","price":"249.99","priceCurrency":"USD"}"#;
