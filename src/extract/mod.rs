@@ -1111,7 +1111,18 @@ pub fn visible_text(doc: &Html) -> String {
 
 /// Class names the common CSS frameworks (Bootstrap, Tailwind, eBay's own) give
 /// hidden elements: the stylesheet is not read, so these stand for it.
-const HIDING_CLASSES: [&str; 5] = ["hide", "hidden", "d-none", "is-hidden", "invisible"];
+const HIDING_CLASSES: [&str; 8] = [
+    "hide",
+    "hidden",
+    "d-none",
+    "is-hidden",
+    "invisible",
+    // Utility and Fluent's names (`u-hidden`, `x-hidden`, `x-hidden-focus`): a
+    // decoy price so hidden was read as the price.
+    "u-hidden",
+    "x-hidden",
+    "x-hidden-focus",
+];
 
 fn is_unseen(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     let Some(el) = n.value().as_element() else {
@@ -1161,7 +1172,25 @@ fn hidden_by_markup(el: &scraper::node::Element) -> bool {
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_ascii_lowercase();
-        style.contains("display:none") || style.contains("visibility:hidden")
+        style.contains("display:none")
+            || style.contains("visibility:hidden")
+            || style_is_zero(&style, "opacity:")
+    })
+}
+
+/// Does the inline `style` (whitespace taken out, lower case) set `property` to
+/// zero (`opacity:0`)? Text so styled is not seen, nor anything inside it: pages
+/// that poison scrapers print a decoy price so, and read, it was "the lowest of 2
+/// prices", a false below-floor finding. `opacity:0.5` is seen. Not `font-size:0`:
+/// layouts set it on a box whose children set their own size, and the price in it
+/// is seen.
+fn style_is_zero(style: &str, property: &str) -> bool {
+    style.split(';').any(|decl| {
+        decl.strip_prefix(property).is_some_and(|value| {
+            let value = value.trim_end_matches("!important");
+            let number = value.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
+            !number.is_empty() && number.parse::<f64>().is_ok_and(|n| n == 0.0)
+        })
     })
 }
 
@@ -2639,6 +2668,33 @@ mod tests {
             // Everything hidden (a script shows it): its text.
             (
                 "<div class=p><span class=hidden>$149.99</span></div>",
+                "$149.99",
+            ),
+        ] {
+            assert_eq!(text(html), want, "{html}");
+        }
+        // A decoy price with no opacity, or in a utility's hiding class: not seen
+        // (it was "the lowest of 2 prices"). Half opacity, and a box whose font
+        // size is zero around a price sized again, are seen.
+        for (html, want) in [
+            (
+                "<div class=p>$149.99<span style='opacity: 0 !important'>$19.99</span></div>",
+                "$149.99",
+            ),
+            (
+                "<div class=p>$149.99<span style='opacity:0;'>$19.99</span></div>",
+                "$149.99",
+            ),
+            (
+                "<div class=p>$149.99<span class=u-hidden>$19.99</span></div>",
+                "$149.99",
+            ),
+            (
+                "<div class=p>$149.99 <span style='opacity:.5'>$19.99</span></div>",
+                "$149.99 $19.99",
+            ),
+            (
+                "<div class=p style='font-size:0'><span style='font-size:14px'>$149.99</span></div>",
                 "$149.99",
             ),
         ] {
