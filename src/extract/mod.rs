@@ -507,9 +507,10 @@ const USED_DESCRIBED: &[&str] = &[
     "works fine",
     "fully working",
     "fully functional",
-    "opened never used",
-    "opened but never used",
-    "opened, never used",
+    // `… Opened Never Used`: its `never used` is a new item's words and is set
+    // aside first (`Condition::in_title`), so `opened` says it; `Never Opened`
+    // and `Unopened` do not.
+    "opened",
     // The same, abbreviated or in other languages (`VGC`, `Très bon état`, `Top
     // Zustand`).
     "vgc",
@@ -670,7 +671,7 @@ impl Condition {
         // title's end).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(
-                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|damaged|broken|cracked|faulty|defective|demo|scratched|dented|incomplete)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
+                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|opened|damaged|broken|cracked|faulty|defective|demo|scratched|dented|incomplete)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
             )
             .expect("a valid pattern")
         });
@@ -3059,6 +3060,8 @@ mod tests {
             ("Acme X1 Headphones Fully Working", Some(Used)),
             ("Acme X1 Headphones Opened Never Used", Some(Used)),
             ("Acme X1 Headphones Opened, Never Used", Some(Used)),
+            ("Acme X1 Headphones Never Opened", None),
+            ("Acme X1 Headphones Unopened", None),
             ("Acme X1 Headphones Brand New, Works Great", None),
             ("Acme X1 Headphones Très bon état", Some(Used)),
             ("Acme X1 Kopfhörer Top Zustand", Some(Used)),
