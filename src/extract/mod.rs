@@ -507,10 +507,12 @@ const USED_DESCRIBED: &[&str] = &[
     "works fine",
     "fully working",
     "fully functional",
-    // `… Opened Never Used`: its `never used` is a new item's words and is set
-    // aside first (`Condition::in_title`), so `opened` says it; `Never Opened`
-    // and `Unopened` do not.
-    "opened",
+    // Not `opened` alone: a condition field's `New, never opened` is a new item's.
+    // A title's `never used` is set aside first (`Condition::in_title` reads the
+    // phrase as an open box before).
+    "opened never used",
+    "opened but never used",
+    "opened, never used",
     // The same, abbreviated or in other languages (`VGC`, `Très bon état`, `Top
     // Zustand`).
     "vgc",
@@ -687,6 +689,12 @@ impl Condition {
             .to_lowercase()
             .replace("б/у", " б.у. ")
             .replace('/', " ");
+        // `… Opened Never Used` is an open box: read first, as its `never used`
+        // is set aside below as a new item's words.
+        static OPENED_UNUSED: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"\bopened,?\s+(?:but\s+)?never\s+used\b").expect("a valid pattern")
+        });
+        let t = OPENED_UNUSED.replace_all(&t, " open box ");
         let t = NOT_A_CONDITION.replace_all(&t, " ");
         if AS_IS_APART.is_match(&t) {
             return Some(Condition::Damaged);
@@ -2872,6 +2880,16 @@ mod tests {
         // A field without spaces is cut at the limit.
         let cut = super::FieldText::plain("A".repeat(1500)).capped();
         assert_eq!(cut.text.len(), 1000);
+    }
+
+    /// A new item's condition field saying it was never opened is new; an opened
+    /// one's is used (read by `opened` alone, the first was used).
+    #[test]
+    fn an_opened_item_s_field_is_read() {
+        use super::Condition::{self, *};
+        assert_eq!(Condition::of("New, never opened"), Some(New));
+        assert_eq!(Condition::of("Opened, never used"), Some(Used));
+        assert_eq!(Condition::of("Opened but never used"), Some(Used));
     }
 
     #[test]

@@ -1507,12 +1507,35 @@ const SAVING_WORDS: &[&str] = &[
 /// below`). They say the same of a price (`£249.99 lower than RRP £299.99`): which
 /// one they follow, [`a_difference`] decides.
 const COMPARED_AFTER: &[&str] = &[
+    // `$249.99 $50 cheaper` (the price was 50); `$249.99 Cheaper than ever` alone
+    // is the price.
+    "cheaper",
     "cheaper than",
     "less than",
     "lower than",
     "günstiger als",
     "moins cher que",
     "más barato que",
+];
+
+/// Words right after an amount saying it is a reward, cash back or a voucher, where
+/// they are words a price may be followed by too (`$249.99 Reward yourself`, `$249.99
+/// Cash back available`, `249,99 € Gutschein einlösen`): an amount so followed is
+/// no price only beside one at least twice it ([`is_saving`]). Read as the price,
+/// `$249.99 $20 in points`, `$20 cash back`, `$10 reward`, `$25 Kohl's Cash`, `$25
+/// in Bonus Bucks` and `249,99 € 20 € Gutschein` were a below-floor finding.
+const REWARD_AFTER: &[&str] = &[
+    "reward",
+    "kohl's cash",
+    "in kohl's cash",
+    "bonus bucks",
+    "in bonus bucks",
+    "in points",
+    "in bonus points",
+    "back in points",
+    "cash back",
+    "gutschein",
+    "voucher",
 ];
 
 /// Words right after an amount saying the same (`$10 off`, `$5 back`, `$20
@@ -1538,24 +1561,8 @@ const SAVING_AFTER: &[&str] = &[
     "rewards points",
     "in reward points",
     "bonus points",
-    // `$249.99 $50 cheaper`: the price was 50.
-    "cheaper",
-    // `$249.99 $20 in points`, `$20 cash back`, `$10 reward`, `$25 Kohl's Cash`,
-    // `$25 in Bonus Bucks`: each was the price.
-    "reward",
-    "kohl's cash",
-    "in kohl's cash",
-    "bonus bucks",
-    "in bonus bucks",
-    "in points",
-    "in bonus points",
-    "back in points",
-    "cash back",
     "store credit",
     "in store credit",
-    // `249,99 € 20 € Gutschein` read 20 EUR.
-    "gutschein",
-    "voucher",
     // `$249.99 Get up to $100 trade-in credit`: "the lowest of 2 prices" was 100.
     "trade-in credit",
     "trade in credit",
@@ -2068,7 +2075,9 @@ const ADD_ON_WORDS: &[&str] = &[
     // `Add a 2-year plan for $29.99` was the price; so were protection plans by
     // their makers' names and an extension (`Protect with Allstate $29.99`, `Geek
     // Squad $49.99`, `Extend 3 years $39.99`).
-    "plan",
+    "year plan",
+    "years plan",
+    "yr plan",
     "protect with",
     "allstate",
     "squaretrade",
@@ -4056,6 +4065,7 @@ fn savings_and_fees(
             },
             |w: &str| {
                 starts_with_word(w, SAVING_AFTER)
+                    || starts_with_word(w, REWARD_AFTER)
                     || starts_with_word(w, GIFT_CARD_WORDS)
                     || starts_with_word(w, &["reward", "rewards"])
             },
@@ -4197,6 +4207,8 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
             && t.followed_by(i, l, SAVING_AFTER, TRADE_IN_LABELS)
             && !a_discount_labelled_alone(t, i + 1, l))
         || a_difference(t, i, l)
+        || (starts_with_word(&t.after(i, l), REWARD_AFTER)
+            && (t.found.iter()).any(|f| f.start != l[i].start && l[i].value * Decimal::TWO <= f.value))
         || gift_card_after(&t.after(i, l), i + 1 < l.len())
         || a_percent_s_cap(t, i, l)
         || a_credit_alone(t, i, l)
@@ -9165,6 +9177,30 @@ mod tests {
             ("$249.99 $50 cheaper", "USD", "249.99"),
             ("$249.99 $20 off orders $200+", "USD", "249.99"),
             ("$249.99 Trade-in value $50", "USD", "249.99"),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
+        }
+    }
+
+    /// Words a price may be followed or led by that also name a reward, a
+    /// difference or a plan: with nothing at most half the price beside it, the
+    /// price stays (each was refused, no price checked, by the first reading of
+    /// points, cash back, `cheaper` and `plan`).
+    #[test]
+    fn a_price_followed_by_rewards_words_alone_stays_the_price() {
+        for (text, currency, amount) in [
+            ("$249.99 Reward yourself", "USD", "249.99"),
+            ("$249.99 Cash back available", "USD", "249.99"),
+            ("249,99 € Gutschein einlösen", "EUR", "249.99"),
+            ("$249.99 Cheaper than ever", "USD", "249.99"),
+            ("£249.99 cheaper than RRP £299.99", "GBP", "249.99"),
+            ("Choose your plan $249.99", "USD", "249.99"),
+            ("Payment plan available $249.99", "USD", "249.99"),
+            // Beside the price, still no price.
+            ("$249.99 $50 cheaper", "USD", "249.99"),
+            ("$249.99 $20 cash back", "USD", "249.99"),
+            ("$249.99 Add a 2-year plan for $29.99", "USD", "249.99"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
