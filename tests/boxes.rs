@@ -45,14 +45,17 @@ fn table(name: &str) -> Vec<(String, String)> {
 /// `inspect`s a ShopUSA item page holding `price` in its price box and `seller` in
 /// its seller box (a link without the seller's id, so the name decides who sells).
 fn read(price: &str, seller: &str) -> brandguard::scan::Inspection {
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
+    read_markup(&esc(price), &esc(seller))
+}
+
+/// [`read`], the boxes given as markup.
+fn read_markup(price: &str, seller: &str) -> brandguard::scan::Inspection {
     let config = Config::load(Path::new("targets/demo")).expect("demo targets");
     let m = config.marketplace("shopusa").expect("shopusa");
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
     let page = format!(
         r#"<html><body><h1 class="product-title">Acme X1 Wireless Noise-Cancelling Headphones</h1>
-        <div class="buybox"><span class="price">{}</span><a class="seller">{}</a></div></body></html>"#,
-        esc(price),
-        esc(seller)
+        <div class="buybox"><span class="price">{price}</span><a class="seller">{seller}</a></div></body></html>"#
     );
     let url = m.base_url.join("/item/SU9").expect("item url");
     inspect(&config, m, &Page::saved(url, page.into_bytes())).expect("verdict rules")
@@ -104,4 +107,26 @@ fn seller_boxes_name_the_seller_without_the_box_s_words() {
         }
         wrong
     });
+}
+
+/// A price an element interrupts (a digit in a span of its own, a hidden decoy
+/// digit) is read as a browser shows it: on 99bd48e `$2<span>4</span>9.99` was read
+/// at 2.00, a below-floor finding and a suspected counterfeit.
+#[test]
+fn a_price_an_element_interrupts_is_read_whole() {
+    for markup in [
+        "$2<span>4</span>9.99",
+        "$2<span hidden>7</span>49.99",
+        "$2<b style='display:none'>1</b>49.<span>9</span>9",
+        "$<i>2</i><i>4</i>9.99",
+    ] {
+        let i = read_markup(markup, "Northwind Audio");
+        let got = i.listing.price.as_ref().map(|p| p.amount.to_string());
+        assert_eq!(got.as_deref(), Some("249.99"), "{markup}");
+        assert!(
+            i.verdict.findings.is_empty(),
+            "{markup}: {:?}",
+            i.verdict.findings
+        );
+    }
 }

@@ -1043,14 +1043,19 @@ fn field_text(e: ElementRef) -> FieldText {
     // text counts at depth zero (linear even in a hostile 3 MB element). `depth`
     // is how deep the walk is in `e`, `low` the shallowest it went since the last
     // text: the depth of the innermost element holding that text and the next.
+    // `flush`: since the last text, only the edges of inline elements (and of
+    // what is hidden) were passed, so a browser prints the two on one line with
+    // nothing between but the texts' own whitespace.
     let mut struck = 0usize;
     let (mut depth, mut low) = (0u16, 0u16);
+    let mut flush = false;
     let mut pieces = Vec::new();
     for edge in e.traverse() {
         match edge {
             ego_tree::iter::Edge::Open(n) => {
                 if n.value().is_element() {
                     depth = depth.saturating_add(1);
+                    flush &= struck > 0 || breaks_no_line(n);
                 }
                 if left_out(n, e) {
                     struck += 1;
@@ -1061,8 +1066,11 @@ fn field_text(e: ElementRef) -> FieldText {
                         text: t,
                         cents: (two_digits(t) || signed_cents(t).is_some()) && in_cents_element(n),
                         depth: low.min(depth),
+                        own: depth,
+                        flush,
                     });
                     low = depth;
+                    flush = true;
                 }
             }
             ego_tree::iter::Edge::Close(n) => {
@@ -1072,6 +1080,7 @@ fn field_text(e: ElementRef) -> FieldText {
                 if n.value().is_element() {
                     depth = depth.saturating_sub(1);
                     low = low.min(depth);
+                    flush &= struck > 0 || breaks_no_line(n);
                 }
             }
         }
@@ -1288,6 +1297,8 @@ fn join_text<'a>(pieces: impl Iterator<Item = &'a str>) -> String {
         text,
         cents: false,
         depth: u16::MAX,
+        own: u16::MAX,
+        flush: false,
     }))
     .text
 }
@@ -1390,6 +1401,70 @@ struct Piece<'a> {
     cents: bool,
     /// The depth of the innermost element holding this text and the one before.
     depth: u16,
+    /// The depth of the element holding this text.
+    own: u16,
+    /// Only inline elements' edges lie between this text and the one before
+    /// (`$2<span>4</span>9.99`): see [`continues_the_number`].
+    flush: bool,
+}
+
+/// Phrasing elements a browser lays out on the line of the text around them, at
+/// its height: not `sup` and `sub`, whose digits are a footnote's or a power's
+/// (`$149.99<sup>1</sup>`, `Model X1<sup>2</sup>`).
+const INLINE_ELEMENTS: &[&str] = &[
+    "span", "b", "strong", "i", "em", "small", "font", "u", "ins", "mark", "bdi", "bdo", "abbr",
+    "data", "a", "s", "del", "strike",
+];
+
+/// Does a browser print the text before and after this node's edge on one line
+/// with nothing between: an inline element without a `display` or a
+/// `vertical-align` of its own, or what
+/// the markup hides or a script (neither is laid out at all)?
+fn breaks_no_line(n: ego_tree::NodeRef<scraper::Node>) -> bool {
+    let Some(el) = n.value().as_element() else {
+        return true;
+    };
+    hidden_by_markup(el)
+        || is_code(el)
+        || (INLINE_ELEMENTS.contains(&el.name())
+            && !el.attr("style").is_some_and(|s| {
+                let s = s.to_ascii_lowercase();
+                s.contains("display") || s.contains("vertical-align")
+            }))
+}
+
+/// Does `piece` go on `out` as the rest of a number split mid-way over elements,
+/// nothing between them (`$2<span>4</span>9.99`, or with a hidden decoy digit
+/// `$2<span hidden>7</span>49.99`: a browser shows $249.99, and joined with spaces
+/// it read `$2`, a finding at 2.00)? Only where an element interrupts a text (one
+/// of the two is the text of the element holding both: elements side by side, as
+/// minified markup prints `<span>Pack of 2</span><span>49.99</span>`, are set
+/// apart by the stylesheet), where the texts hold no whitespace at the joint, and
+/// not two digits ending the number (`$249<span>99</span>`: cents printed apart,
+/// read as such by the price reading).
+fn continues_the_number(
+    out: &str,
+    (p, prev_own): (&Piece, u16),
+    spaced: bool,
+    next: Option<&Piece>,
+) -> bool {
+    let interrupted = p.depth == p.own || p.depth == prev_own;
+    if !p.flush || !interrupted || spaced || p.text.starts_with(char::is_whitespace) {
+        return false;
+    }
+    let first = p.text.split_whitespace().next().unwrap_or_default();
+    if !out.ends_with(|c: char| c.is_ascii_digit())
+        || !first.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return false;
+    }
+    let whole_piece = first.len() == p.text.len();
+    let continued = next.is_some_and(|n| {
+        n.flush
+            && n.text
+                .starts_with(|c: char| c.is_ascii_digit() || matches!(c, '.' | ','))
+    });
+    !(two_digits(first) && whole_piece && !continued)
 }
 
 /// [`join_text`], where a piece marked as cents ([`in_cents_element`]) of two digits
@@ -1398,20 +1473,28 @@ struct Piece<'a> {
 /// at a floor of 149.99 was "below" it at 149.00). Whitespace is collapsed, and
 /// where a space joins two pieces the break is kept ([`price::Break`]).
 fn join_pieces<'a>(pieces: impl Iterator<Item = Piece<'a>>) -> FieldText {
+    let mut pieces = pieces.peekable();
     let mut out = String::new();
+    // Whitespace came since the last piece written (its own, or a blank piece);
+    // the depth of that piece's element.
+    let mut spaced = false;
+    let mut prev_own = u16::MAX;
     let mut breaks = Vec::new();
     // The shallowest depth since the last piece written: blank ones are skipped.
     let mut depth = u16::MAX;
     // The last piece written was one character alone in its element, and no
     // whitespace came since: see `lone`.
     let mut after_lone = false;
-    for p in pieces {
+    while let Some(p) = pieces.next() {
         depth = depth.min(p.depth);
         let mut words = p.text.split_whitespace();
         let Some(first) = words.next() else {
             after_lone = false;
+            spaced = true;
             continue;
         };
+        let was_spaced = std::mem::replace(&mut spaced, p.text.ends_with(char::is_whitespace));
+        let after = std::mem::replace(&mut prev_own, p.own);
         // A price printed one character per element (AliExpress's `es--char`
         // spans: `U` `S` ` ` `$` `1` `4` `9` `.` `9` `9`) shows as `US $149.99`;
         // joined as words it read `$1`, a false finding at 1.00.
@@ -1453,7 +1536,9 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = Piece<'a>>) -> FieldText {
             && let Some(sep) = separator_before_cents(&out)
         {
             out.push(sep);
-        } else if !glued(&out, first) {
+        } else if !glued(&out, first)
+            && !continues_the_number(&out, (&p, after), was_spaced, pieces.peek())
+        {
             out.push(' ');
             if depth != u16::MAX {
                 breaks.push(price::Break {
@@ -2631,6 +2716,51 @@ mod tests {
         assert_eq!(j(&chars), "US $149.99");
         // Single characters with spaces between them stay apart.
         assert_eq!(j(&["A", " ", "B", " 1", "2 "]), "A B 1 2");
+    }
+
+    /// A number an element interrupts with nothing between (a digit in a span of
+    /// its own, or a hidden decoy digit) is the number a browser shows; elements
+    /// side by side, whitespace, a line's break and cents printed apart stay apart.
+    #[test]
+    fn a_number_an_element_interrupts_is_one() {
+        let text = |html: &str| {
+            let doc = scraper::Html::parse_fragment(html);
+            let sel = scraper::Selector::parse(".p").unwrap();
+            super::current_text(doc.select(&sel).next().unwrap())
+        };
+        for (html, want) in [
+            ("<div class=p>$2<span>4</span>9.99</div>", "$249.99"),
+            ("<div class=p>$2<b>49</b>.99</div>", "$249.99"),
+            ("<div class=p>$2<span hidden>7</span>49.99</div>", "$249.99"),
+            (
+                "<div class=p>$2<i style='display:none'>7</i>49.99</div>",
+                "$249.99",
+            ),
+            ("<div class=p>$<b>2</b><b>4</b>9.99</div>", "$249.99"),
+            ("<div class=p>1.<span>2</span>49,99 €</div>", "1.249,99 €"),
+            // Apart as a browser shows them.
+            ("<div class=p>$249<span>99</span></div>", "$249 99"),
+            ("<div class=p>$2 <span>4</span> 9.99</div>", "$2 4 9.99"),
+            (
+                "<div class=p>Pack of 2<div>49.99</div></div>",
+                "Pack of 2 49.99",
+            ),
+            ("<div class=p>Pack of 2<br>49.99</div>", "Pack of 2 49.99"),
+            (
+                "<div class=p>Pack of 2<span style='display:block'>49.99</span></div>",
+                "Pack of 2 49.99",
+            ),
+            (
+                "<div class=p><span>Pack of 2</span><span>$49.99</span></div>",
+                "Pack of 2 $49.99",
+            ),
+            (
+                "<div class=p><span>Pack of 2</span><span>49.99</span></div>",
+                "Pack of 2 49.99",
+            ),
+        ] {
+            assert_eq!(text(html), want, "{html}");
+        }
     }
 
     /// What the markup hides from every visitor is no part of a field's text; what
