@@ -22,6 +22,10 @@
 //! amount as the price and one was refused. Eight seller boxes with a shop card's or Amazon's table's
 //! words after the name each gave an unauthorized-seller finding on cf023b4, and
 //! so did six with a shop card's words in Chinese, Japanese, German or French.
+//! Eight seller boxes with a marketplace's badge or link after the name (Etsy's
+//! `Star Seller`, Walmart's `Pro Seller`, Alibaba's `Gold Supplier`, `Sponsored`,
+//! `Lv.5`, `Free Returns`, `More from this seller`) each gave an
+//! unauthorized-seller finding on 99bd48e.
 
 use std::path::Path;
 

@@ -175,6 +175,21 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s* \( \s* (?:ships|shipped)\ from [^()]* \)
               | \s+ (?:✓\s*)? verified(?:\ seller)?
               | \s* \(? opens\ in\ a\ new\ (?:window|tab) \)?
+              # Marketplaces' badges and links beside the name: Etsy's `Star
+              # Seller`, Walmart's `Pro Seller`, Alibaba's `Gold Supplier`, `Verified
+              # Supplier` and `Trade Assurance`, Amazon's `Sponsored` and `Free
+              # Returns`, a seller's level (`Lv.5`), its details' and other items'
+              # links (each read into the name: an authorized distributor was an
+              # unauthorized seller). Not a bare `Pro`, `Plus` or `Choice`: names end so.
+              | \s+ (?:star|pro|super|plus|recommended|excellent)\ seller
+              | \s+ (?:gold|verified|assessed|audited)\ supplier
+              | \s+ trade\ assurance
+              | \s+ sponsored
+              | \s+ free\ returns?
+              | \s+ fast\ shipper
+              | \s+ (?:seller\ )?(?:lv|lvl|level)\.?\s*\d{1,2}
+              | \s+ seller\ (?:details|info|information|profile)
+              | \s+ (?:more|other\ items)\ from\ (?:this\ )?seller
             )*
         )
         \s*\.?\s*$"#,
@@ -632,6 +647,39 @@ mod tests {
             ("Foo Store Since 2015", None),
             ("Since 1990 Audio", None),
             ("Audio 2 You", None),
+        ] {
+            let got = without_box_words(printed).map(|(n, _)| n);
+            assert_eq!(got.as_deref(), name, "{printed}");
+        }
+    }
+
+    /// Marketplaces' badges and links after the name are the box's: read into the
+    /// name, an authorized distributor was an unauthorized seller.
+    #[test]
+    fn marketplaces_badges_after_the_name_are_the_box_s() {
+        for (printed, name) in [
+            ("Foo Store Star Seller", Some("Foo Store")),
+            ("Foo Store Pro Seller", Some("Foo Store")),
+            ("Foo Store Walmart Pro Seller", Some("Foo Store Walmart")),
+            (
+                "Foo Audio Co., Ltd. Gold Supplier",
+                Some("Foo Audio Co., Ltd."),
+            ),
+            (
+                "Foo Audio Co., Ltd. Verified Supplier Trade Assurance",
+                Some("Foo Audio Co., Ltd."),
+            ),
+            ("Foo Store Sponsored", Some("Foo Store")),
+            ("Foo Store Free Returns", Some("Foo Store")),
+            ("Foo Store Lv.5", Some("Foo Store")),
+            ("Foo Store Seller Level 3", Some("Foo Store")),
+            ("Foo Store Seller details", Some("Foo Store")),
+            ("Foo Store More from this seller", Some("Foo Store")),
+            // Words names end with stay.
+            ("Foo Store Pro", None),
+            ("Audio Plus", None),
+            ("Foo Choice", None),
+            ("Level 10 Audio", None),
         ] {
             let got = without_box_words(printed).map(|(n, _)| n);
             assert_eq!(got.as_deref(), name, "{printed}");
