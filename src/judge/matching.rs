@@ -765,7 +765,7 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
             let noun = thing.rsplit(' ').next().unwrap_or(&thing);
             if NOT_THE_ITEM.contains(&noun) || noun == "card" {
                 return Some(format!(
-                    "title names {} \"{}\", then \"{thing}\" after it: a picture of the product, a voucher or a service for it, not the product",
+                    "title names {} \"{}\", then \"{thing}\" after it: {NOT_THE_ITEM_SAID}",
                     brand.name, m.phrase
                 ));
             }
@@ -775,12 +775,20 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
             ));
         }
         let part = a_part_alone(brand, &title[m.end..])?;
+        let what = match part.split(' ').next() {
+            Some(noun) if NOT_THE_ITEM.contains(&noun) => NOT_THE_ITEM_SAID,
+            _ => "a part of the product sold alone, not the product",
+        };
         Some(format!(
-            "title names {} \"{}\", then \"{part}\" after it: a part of the product sold alone, not the product",
+            "title names {} \"{}\", then \"{part}\" after it: {what}",
             brand.name, m.phrase
         ))
     })
 }
+
+/// What a title naming a thing of [`NOT_THE_ITEM`] after the product sells.
+const NOT_THE_ITEM_SAID: &str =
+    "a picture of the product, a document, a voucher or a service for it, not the product";
 
 /// Where a side of a pair is written after it.
 const SIDE_OF: &[&str] = &[
@@ -808,7 +816,8 @@ const SIDE_PLACED: &[&str] = &["on", "in", "at", "of", "from", "to"];
 /// (Left Side)`). At a part's price each was the product below its floor and a
 /// suspected counterfeit, with a brand file whose exclusion phrases did not list
 /// it (the accessory rule reads only the clause right after the name,
-/// [`accessory_after`]). Only at a clause's end: `…, Touch Control on Right Ear
+/// [`accessory_after`]); so was a picture of it alone (`… (Photo Only)`, an old
+/// trick of auctions, [`NOT_THE_ITEM`]). Only at a clause's end: `…, Touch Control on Right Ear
 /// Cup, Black` is the product's. A noun the brand's own keywords hold is no
 /// accessory.
 fn a_part_alone(brand: &Brand, rest: &str) -> Option<String> {
@@ -830,7 +839,7 @@ fn a_part_alone(brand: &Brand, rest: &str) -> Option<String> {
         let last = |k: usize| n.checked_sub(k).map(|i| w[i]);
         let alone = last(1) == Some("only")
             && last(2).is_some_and(|noun| {
-                ACCESSORY_NOUNS.contains(&noun)
+                (ACCESSORY_NOUNS.contains(&noun) || NOT_THE_ITEM.contains(&noun))
                     && !brand
                         .skus
                         .iter()
@@ -1594,6 +1603,14 @@ const NOT_THE_ITEM: &[&str] = &[
     "rental",
     "subscription",
     "service",
+    // A picture by another name, a document (`… (Image Only)`, `… Headphones
+    // Digital Download Manual`, `… PDF`: at 19.99 the headphones below their
+    // floor and a suspected counterfeit).
+    "image",
+    "images",
+    "pdf",
+    "ebook",
+    "e-book",
 ];
 
 /// Words that describe such a thing between the product's name and its noun
@@ -1638,6 +1655,9 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     "dust",
     "user",
     "instruction",
+    "digital",
+    "download",
+    "printed",
     "box",
     "quick",
     "start",
@@ -2248,8 +2268,17 @@ mod tests {
             "Acme X1 Headphones Upgrade Cable",
             "Acme X1 Headphones Storage Box",
             "Acme X1 Headphones Hang Tag",
+            "Acme X1 Headphones Digital Download Manual",
+            "Acme X1 Headphones User Manual PDF",
         ] {
             an_accessory(&b, title);
+        }
+        for title in [
+            "Acme X1 Headphones PDF User Manual",
+            "Acme X1 Headphones (Photo Only)",
+            "Acme X1 Headphones - Image Only, Read Description",
+        ] {
+            no_sku_saying(&b, title, super::NOT_THE_ITEM_SAID);
         }
         for title in [
             "Acme X1 Headphones Black Box Edition",
@@ -2260,6 +2289,8 @@ mod tests {
             "Acme X1 Headphones Upgraded Version",
             "Acme X1 Headphones Tags Attached",
             "Acme X1 Headphones Hang Tag On",
+            "Acme X1 Headphones Digital Noise Cancelling",
+            "Acme X1 Headphones (Photos Show Actual Item)",
         ] {
             the_product(&b, title);
         }
