@@ -669,11 +669,12 @@ impl Condition {
         // What an item is used with or by, an item never used (or "Not
         // Refurbished": read as refurbished, a new one's price under the floor
         // went unchecked), a new item's damaged box and a gift "for any occasion"
-        // say no second-hand item ("Used With Shetland Pony" is a real eBay
+        // say no second-hand item, and `No Missing Parts` no incomplete one (read
+        // by `missing parts`, a new item's price under the floor went unchecked) ("Used With Shetland Pony" is a real eBay
         // title's end).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(
-                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|opened|damaged|broken|cracked|faulty|defective|demo|scratched|dented|incomplete)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b",
+                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|opened|damaged|broken|cracked|faulty|defective|demo|scratched|dented|incomplete)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b|\b(?:no|nothing|none)\s+missing\b",
             )
             .expect("a valid pattern")
         });
@@ -685,10 +686,11 @@ impl Condition {
         // Slashes part words (`Black/Silver`), but Russian writes "used" with one:
         // `б/у` (as `б у` it was read as nothing, a used item held to a new one's
         // floor); `б.у.` and `бу` alone say the same.
-        let t = title
-            .to_lowercase()
-            .replace("б/у", " б.у. ")
-            .replace('/', " ");
+        let lower = title.to_lowercase();
+        if let Some(c) = graded_or_incomplete(&lower) {
+            return Some(c);
+        }
+        let t = lower.replace("б/у", " б.у. ").replace('/', " ");
         // `… Opened Never Used` is an open box: read first, as its `never used`
         // is set aside below as a new item's words.
         static OPENED_UNUSED: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -727,6 +729,35 @@ impl Condition {
             Condition::Damaged => "damaged",
         }
     }
+}
+
+/// A title's grade out of ten (`… 9/10 Condition`, `Condition: 8.5/10`: a used
+/// item's), or a part it says is missing (`… Missing Charger`, `… Missing Left
+/// Ear Pad`: an incomplete one, as [`DAMAGED_WORDS`]' `missing parts`). Each at
+/// 19.99 was held to a new item's floor, below it and a suspected counterfeit.
+/// Not `No Missing Parts`, `Nothing Missing`; not a grade without `condition`
+/// (`Size 9/10`). `t` is lowercased, its slashes still in.
+fn graded_or_incomplete(t: &str) -> Option<Condition> {
+    // Constant patterns, compiled by `grades_out_of_ten_and_missing_parts_are_read`.
+    static OUT_OF_TEN: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"\b(?:condition|cond\.?|shape)\s*[:：]?\s*(?:10|[1-9](?:[.,]5)?)\s*/\s*10\b|\b(?:10|[1-9](?:[.,]5)?)\s*/\s*10\s+(?:condition|cond\b|shape)",
+        )
+        .expect("a valid pattern")
+    });
+    static MISSING_PART: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?:^|[^\w\s]\s*|\s)(?P<no>no\s+|nothing\s+|none\s+)?missing\s+(?:the\s+|its\s+|one\s+|an?\s+)?(?:left\s+|right\s+)?(?:charger|charging|cable|cord|case|parts?|pieces?|accessories|remote|ear\s*pads?|pads?|cushions?|tips|earbuds?|buds?|ear\s*cups?|cover|battery|adapter|mic|microphone|headband|dongle|receiver|strap)\b",
+        )
+        .expect("a valid pattern")
+    });
+    if OUT_OF_TEN.is_match(t) {
+        return Some(Condition::Used);
+    }
+    MISSING_PART
+        .captures_iter(t)
+        .any(|c| c.name("no").is_none())
+        .then_some(Condition::Damaged)
 }
 
 /// A second-hand grade written as a percentage of new, as Chinese listings do:
@@ -3156,6 +3187,27 @@ mod tests {
         }
         for title in ["Acme X1 Headphones Good", "Acme X1 Headphones, Good Sound"] {
             assert_eq!(Condition::in_title(title), None, "{title}");
+        }
+    }
+
+    /// A grade out of ten is a used item's, a part missing an incomplete one's.
+    #[test]
+    fn grades_out_of_ten_and_missing_parts_are_read() {
+        use super::Condition::{self, *};
+        for (title, want) in [
+            ("Acme X1 Headphones 9/10 Condition", Some(Used)),
+            ("Acme X1 Headphones - Condition: 8.5/10", Some(Used)),
+            ("Acme X1 Headphones 10/10 Shape", Some(Used)),
+            ("Acme X1 Headphones Missing Charger", Some(Damaged)),
+            ("Acme X1 Headphones (Missing Left Ear Pad)", Some(Damaged)),
+            ("Acme P3 Earbuds Missing One Bud", Some(Damaged)),
+            // No grade, nothing missing.
+            ("Acme X1 Headphones Size 9/10", None),
+            ("Acme X1 Headphones No Missing Parts", None),
+            ("Acme X1 Headphones, Nothing Missing Charger Included", None),
+            ("Acme X1 Headphones Missing Link Edition", None),
+        ] {
+            assert_eq!(Condition::in_title(title), want, "{title}");
         }
     }
 
