@@ -123,6 +123,8 @@ fn a_price_an_element_interrupts_is_read_whole() {
         "$2<span hidden>7</span>49.99",
         "$2<b style='display:none'>1</b>49.<span>9</span>9",
         "$<i>2</i><i>4</i>9.99",
+        // A second line after a whole price stays apart.
+        "$249.99<span>2 for $400</span>",
     ] {
         let i = read_markup(markup, "Northwind Audio");
         let got = i.listing.price.as_ref().map(|p| p.amount.to_string());

@@ -1464,15 +1464,25 @@ fn breaks_no_line(n: ego_tree::NodeRef<scraper::Node>) -> bool {
             }))
 }
 
+/// Does `out` end with a number with its cents (`249.99`, `1.249,99`)?
+fn has_cents(out: &str) -> bool {
+    let digits = |b: &u8| b.is_ascii_digit() || matches!(b, b'.' | b',');
+    let number = &out[out.len() - out.bytes().rev().take_while(digits).count()..];
+    number
+        .rfind(['.', ','])
+        .is_some_and(|at| number.len() - at - 1 == 2)
+}
+
 /// Does `piece` go on `out` as the rest of a number split mid-way over elements,
 /// nothing between them (`$2<span>4</span>9.99`, or with a hidden decoy digit
 /// `$2<span hidden>7</span>49.99`: a browser shows $249.99, and joined with spaces
 /// it read `$2`, a finding at 2.00)? Only where an element interrupts a text (one
 /// of the two is the text of the element holding both: elements side by side, as
 /// minified markup prints `<span>Pack of 2</span><span>49.99</span>`, are set
-/// apart by the stylesheet), where the texts hold no whitespace at the joint, and
-/// not two digits ending the number (`$249<span>99</span>`: cents printed apart,
-/// read as such by the price reading).
+/// apart by the stylesheet), where the texts hold no whitespace at the joint, not
+/// after a number with its cents (`$249.99<span>2 for $400</span>`: a second
+/// line the stylesheet sets apart) and not two digits ending the number
+/// (`$249<span>99</span>`: cents printed apart, read as such by the price reading).
 fn continues_the_number(
     out: &str,
     (p, prev_own): (&Piece, u16),
@@ -1485,6 +1495,7 @@ fn continues_the_number(
     }
     let first = p.text.split_whitespace().next().unwrap_or_default();
     if !out.ends_with(|c: char| c.is_ascii_digit())
+        || has_cents(out)
         || !first.starts_with(|c: char| c.is_ascii_digit())
     {
         return false;
@@ -2769,9 +2780,14 @@ mod tests {
             ),
             ("<div class=p>$<b>2</b><b>4</b>9.99</div>", "$249.99"),
             ("<div class=p>1.<span>2</span>49,99 €</div>", "1.249,99 €"),
+            ("<div class=p>$2<!-- -->49.99</div>", "$249.99"),
             // Apart as a browser shows them.
             ("<div class=p>$249<span>99</span></div>", "$249 99"),
             ("<div class=p>$2 <span>4</span> 9.99</div>", "$2 4 9.99"),
+            (
+                "<div class=p>$249.99<span>2 for $400</span></div>",
+                "$249.99 2 for $400",
+            ),
             (
                 "<div class=p>Pack of 2<div>49.99</div></div>",
                 "Pack of 2 49.99",
