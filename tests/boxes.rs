@@ -26,6 +26,8 @@
 //! `Star Seller`, Walmart's `Pro Seller`, Alibaba's `Gold Supplier`, `Sponsored`,
 //! `Lv.5`, `Free Returns`, `More from this seller`) each gave an
 //! unauthorized-seller finding on 99bd48e.
+//! Three price boxes of a part said due after its amount (`$19.99 due today`)
+//! were read at the part on 99bd48e.
 
 use std::path::Path;
 

@@ -4462,6 +4462,26 @@ fn is_instalment(t: &PriceText, i: usize, l: &[Found]) -> bool {
         || times_after(&t.after(i, l))
         || a_part_paid_now(t, i, l)
         || a_part_labelled_alone(t, i, l)
+        || a_part_due_now(t, i, l)
+}
+
+/// Is amount `i` a part of the price said due now after it (`$249.99 $19.99 due
+/// today`, `… $50 due at checkout`: read as the price, 19.99), at most half of
+/// another amount of the text? Not a bare `today` (`$99.99 today only` is a day's
+/// price).
+fn a_part_due_now(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    const DUE: &[&str] = &[
+        "due today",
+        "due now",
+        "due at checkout",
+        "due at signing",
+        "due on signing",
+        "due at purchase",
+        "payable today",
+        "payable now",
+    ];
+    starts_with_word(&t.after(i, l), DUE)
+        && (t.found.iter()).any(|f| f.start != l[i].start && l[i].value * Decimal::TWO <= f.value)
 }
 
 /// Are the words after amount `i` the label alone of the next amount, a part of
@@ -9131,9 +9151,15 @@ mod tests {
             ("$249.99 Pay today $50", "249.99"),
             ("$249.99 Today's payment $50", "249.99"),
             ("$249.99 Sales tax $0.00", "249.99"),
-            // Over half of the price beside it: no part of it.
+            // Said due after the amount.
+            ("$249.99 $19.99 due today", "249.99"),
+            ("$249.99 $50 due at checkout", "249.99"),
+            ("$249.99 $50.00 payable now", "249.99"),
+            // Over half of the price beside it: no part of it; a day's price.
             ("$299.99 Due today $249.99", "249.99"),
             ("$249.99 Pay now $229.99", "229.99"),
+            ("$299.99 $249.99 due today", "249.99"),
+            ("$249.99 $99.99 today only", "99.99"),
         ] {
             let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
