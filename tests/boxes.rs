@@ -138,3 +138,27 @@ fn a_price_an_element_interrupts_is_read_whole() {
         );
     }
 }
+
+/// A price only some buyers pay (employees, members, a carrier's line) is checked
+/// against the floor and said so, but a programme pays part of it: a low one is no
+/// counterfeit signal (on 99bd48e each below gave a suspected-counterfeit finding
+/// on its price alone).
+#[test]
+fn a_price_on_a_condition_is_no_counterfeit_signal() {
+    for text in [
+        "$249.99 Employee price $59.99",
+        "$249.99 Members price $59.99",
+        "$249.99 or $19.99 with new line activation",
+    ] {
+        let i = read(text, "Northwind Audio");
+        let kinds: Vec<&str> = (i.verdict.findings.iter())
+            .map(|f| f.kind.as_str())
+            .collect();
+        assert_eq!(kinds, ["below_floor"], "{text}");
+        assert!(
+            (i.verdict.notes.iter()).any(|n| n.contains("no counterfeit signal")),
+            "{text}: {:?}",
+            i.verdict.notes
+        );
+    }
+}

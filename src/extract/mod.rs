@@ -87,7 +87,7 @@ pub fn auction_words(text: &str) -> Option<&'static str> {
 }
 
 /// How a [`Listing::price_choice`] for a price on a condition begins.
-const ON_A_CONDITION: &str = "a price only some buyers pay, as the page says";
+pub const ON_A_CONDITION: &str = "a price only some buyers pay, as the page says";
 
 /// How a [`Listing::price_choice`] begins when the page's price box and its
 /// structured data give different prices.

@@ -3747,7 +3747,8 @@ fn quantity_tier(before: &str, speaks_of_quantities: impl FnOnce() -> bool) -> O
 }
 
 /// `$129.99 with Circle Card`, `$139.99 with Best Buy membership`, `₹8,999 with
-/// Bank Offer`: a store's card, a paid membership or a bank's offer named within a
+/// Bank Offer`, `$19.99 with new line activation`: a store's card, a paid
+/// membership, a bank's offer or a carrier's line named within a
 /// few words after `with`. Which of them, as the words said with the price.
 fn with_programme(after: &str) -> Option<&'static str> {
     let rest = after.trim_start().strip_prefix("with ")?;
@@ -3761,6 +3762,9 @@ fn with_programme(after: &str) -> Option<&'static str> {
             }
             "membership" | "member" | "members" => Some("with membership"),
             "bank" => Some("with bank offer"),
+            // A carrier's price with a line or a contract (`or $19.99 with new line
+            // activation`: read as "the lowest of 2 prices", a variant's).
+            "activation" | "contract" => Some("with activation"),
             _ => None,
         })
 }
@@ -8795,6 +8799,11 @@ mod tests {
                 "with membership",
             ),
             ("₹149.99 ₹129.99 with Bank Offer", "with bank offer"),
+            (
+                "$149.99 or $129.99 with new line activation",
+                "with activation",
+            ),
+            ("$149.99 $129.99 with 2-year contract", "with activation"),
         ] {
             let currency = if text.starts_with('₹') {
                 "INR"

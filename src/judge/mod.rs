@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{AuthorizedSeller, Brand};
-use crate::extract::{Condition, Listing, PriceBasis, choice_sentence};
+use crate::extract::{Condition, Listing, ON_A_CONDITION, PriceBasis, choice_sentence};
 use crate::money::Money;
 
 pub use crate::ident::{fold, normalize_gtin, normalize_seller};
@@ -619,6 +619,14 @@ impl Judging<'_> {
             // low one says nothing of the item.
             v.notes.push(format!(
                 "an auction (\"{w}\"): its price is a bid, no counterfeit signal"
+            ));
+            return Vec::new();
+        }
+        // A price on a condition (members', a card's, a carrier's line) is one a
+        // programme pays part of: a low one says nothing of the item either.
+        if (self.l.price_choice.as_deref()).is_some_and(|c| c.starts_with(ON_A_CONDITION)) {
+            v.notes.push(format!(
+                "{ON_A_CONDITION}: no counterfeit signal from its price"
             ));
             return Vec::new();
         }
