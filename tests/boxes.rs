@@ -27,7 +27,9 @@
 //! `Lv.5`, `Free Returns`, `More from this seller`) each gave an
 //! unauthorized-seller finding on 99bd48e.
 //! Three price boxes of a part said due after its amount (`$19.99 due today`)
-//! were read at the part on 99bd48e.
+//! were read at the part on 99bd48e. Of five boxes saying financing is offered
+//! or labelling a lease's or a finance's amount, three were refused ("held only
+//! instalments") and two read at the instalment on 99bd48e.
 
 use std::path::Path;
 

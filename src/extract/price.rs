@@ -1146,6 +1146,30 @@ fn tax_as_vat(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` with the statements that a way to pay is offered (`Financing
+/// available`, `Special financing available`, `No Cost EMI available`, `Monthly
+/// payments available`) blanked: they label no amount. Read as instalments'
+/// labels, the price beside them was an instalment and the box "held only
+/// instalments" (the price went unchecked). Same length, as [`tax_as_vat`].
+fn without_options_offered(text: &str) -> Cow<'_, str> {
+    // A constant pattern, compiled by `ways_to_pay_offered_label_no_amount`.
+    static OFFERED: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:(?:special|interest[- ]free|no[- ]cost|flexible)\s+)?(?:financing|finance|emi|monthly\s+payments|installments|instalments|pay\s+in\s+\d+|pay\s+later|payment\s+plans?)\s+(?:options?\s+available|options?|available|offered)\b",
+        )
+        .expect("a valid pattern")
+    });
+    if !OFFERED.is_match(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for m in OFFERED.find_iter(text) {
+        // The pattern matches ASCII alone: as many spaces keep every position.
+        out.replace_range(m.range(), &" ".repeat(m.len()));
+    }
+    Cow::Owned(out)
+}
+
 /// VAT labels written before the amount they label (`12,800円（税込14,080円）`:
 /// 12,800 without tax, 14,080 with it): right before the next amount, such a label
 /// is that amount's, not the one it follows.
@@ -1999,6 +2023,11 @@ const INSTALMENT_WORDS: &[&str] = &[
     "monthly",
     "pay in",
     "financing",
+    // `$249.99 Finance from $20.83`, `Lease from $20.83`: 20.83 was the price.
+    "finance from",
+    "lease from",
+    "leasing from",
+    "lease for",
     "finanzierung",
     "emi",
     "x de",
@@ -3182,6 +3211,7 @@ fn read_text(
 ) -> Result<Reading, PriceError> {
     let (text, breaks) = without_break_marks(&normalize(&with_break_marks(text, hints.breaks)));
     let text = tax_as_vat(&text);
+    let text = without_options_offered(&text);
     let (text, estimate) = without_estimate(&text)?;
     let mut t = PriceText::new(text, default);
     t.breaks = breaks;
@@ -9138,6 +9168,28 @@ mod tests {
                 assert!(r.why.iter().any(|w| w.contains(why)), "{text}: {:?}", r.why);
             }
         }
+    }
+
+    /// A way to pay said offered labels no amount (each price beside one was an
+    /// instalment, the box refused), and `Finance from`, `Lease from` label one.
+    #[test]
+    fn ways_to_pay_offered_label_no_amount() {
+        for (text, amount) in [
+            ("Financing available $249.99", "249.99"),
+            ("Special financing available $249.99", "249.99"),
+            ("No Cost EMI available ₹24,999", "24999"),
+            ("$249.99 Monthly payments available", "249.99"),
+            ("$249.99 Financing options available", "249.99"),
+            ("Financing available. $249.99 $20.83/mo", "249.99"),
+            ("$249.99 Finance from $20.83", "249.99"),
+            ("$249.99 Lease from $20.83", "249.99"),
+        ] {
+            let currency = if text.contains('₹') { "INR" } else { "USD" };
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
+        }
+        // A label of an amount stays one.
+        assert!(read_in("Financing $20.83", "USD").is_err());
     }
 
     /// Pay-later's and instalments' labels alone before a part of the price, and
