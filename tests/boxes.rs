@@ -127,8 +127,9 @@ fn a_price_an_element_interrupts_is_read_whole() {
         "$2<span hidden>7</span>49.99",
         "$2<b style='display:none'>1</b>49.<span>9</span>9",
         "$<i>2</i><i>4</i>9.99",
-        // A second line after a whole price stays apart.
+        // A second line after a whole price stays apart, and a badge.
         "$249.99<span>2 for $400</span>",
+        "$249.99<span>20% off</span>",
     ] {
         let i = read_markup(markup, "Northwind Audio");
         let got = i.listing.price.as_ref().map(|p| p.amount.to_string());
@@ -139,6 +140,15 @@ fn a_price_an_element_interrupts_is_read_whole() {
             i.verdict.findings
         );
     }
+}
+
+/// A badge right after a whole price without cents stays apart: on 25b7f03
+/// `$249<span>20% off</span>` was joined as `$24920% off` and the box refused.
+#[test]
+fn a_badge_after_a_whole_price_stays_apart() {
+    let i = read_markup("$249<span>20% off</span>", "Northwind Audio");
+    let got = i.listing.price.as_ref().map(|p| p.amount.to_string());
+    assert_eq!(got.as_deref(), Some("249"));
 }
 
 /// A price only some buyers pay (employees, members, a carrier's line) is checked

@@ -1479,7 +1479,8 @@ fn has_cents(out: &str) -> bool {
 /// it read `$2`, a finding at 2.00)? Only where an element interrupts a text (one
 /// of the two is the text of the element holding both: elements side by side, as
 /// minified markup prints `<span>Pack of 2</span><span>49.99</span>`, are set
-/// apart by the stylesheet), where the texts hold no whitespace at the joint, not
+/// apart by the stylesheet), where the texts hold no whitespace at the joint, the
+/// rest is digits alone (`$249<span>20% off</span>` is a badge), not
 /// after a number with its cents (`$249.99<span>2 for $400</span>`: a second
 /// line the stylesheet sets apart) and not two digits ending the number
 /// (`$249<span>99</span>`: cents printed apart, read as such by the price reading).
@@ -1497,6 +1498,9 @@ fn continues_the_number(
     if !out.ends_with(|c: char| c.is_ascii_digit())
         || has_cents(out)
         || !first.starts_with(|c: char| c.is_ascii_digit())
+        || !first
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
     {
         return false;
     }
@@ -2787,6 +2791,10 @@ mod tests {
             (
                 "<div class=p>$249.99<span>2 for $400</span></div>",
                 "$249.99 2 for $400",
+            ),
+            (
+                "<div class=p>$249<span>20% off</span></div>",
+                "$249 20% off",
             ),
             (
                 "<div class=p>Pack of 2<div>49.99</div></div>",
