@@ -1816,6 +1816,9 @@ const FEE_WORDS: &[&str] = &[
     "acompte",
     "定金",
     "订金",
+    // A presale's balance, paid after the deposit (`¥1499 定金¥100 尾款¥1399`: read
+    // as "the lowest of 2 prices", 1399).
+    "尾款",
 ];
 
 /// Names of a tax, written as the label of the tax's amount (`Tax: $20.00`, `VAT
@@ -4258,6 +4261,13 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
 
 /// Words labelling alone a discount's amount ([`a_discount_labelled_alone`]).
 const DISCOUNT_LABELS: &[&str] = &[
+    // China's national trade-in subsidy by its amount (`¥1499 国家补贴 ¥300`: read as
+    // the subsidised price, 300). At over half the price beside it, the label names
+    // that price ([`CONDITION_WORDS`]: `¥1,299 政府补贴 ¥1,039`).
+    "国家补贴",
+    "政府补贴",
+    "国补",
+    "补贴",
     "off",
     "discount",
     "rabatt",
@@ -6998,6 +7008,12 @@ mod tests {
             "savings, coupons and rewards: 200",
         ),
         (
+            "¥1499 定金¥100 尾款¥1399",
+            "CNY",
+            "1499",
+            "fees and deposits: 100, 1399",
+        ),
+        (
             "$2,499 en 12 meses de $208.25",
             "MXN",
             "2499",
@@ -9525,6 +9541,14 @@ mod tests {
             assert_condition(text, currency, words);
         }
         assert_reads("¥1,299 以旧换新 ¥999", "CNY", 129900, "trade-in: 999");
+        // The subsidy's amount is none.
+        for (text, said) in [
+            ("¥1,499 国家补贴 ¥300", "savings, coupons and rewards: 300"),
+            ("¥1,499 国补 ¥200", "savings, coupons and rewards: 200"),
+            ("¥1,499 政府补贴 ¥300", "savings, coupons and rewards: 300"),
+        ] {
+            assert_reads(text, "CNY", 149900, said);
+        }
     }
 
     /// Superscript digits: two after a whole number are its cents (`$149⁹⁹` read
