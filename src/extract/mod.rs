@@ -236,6 +236,15 @@ const DAMAGED_WORDS: &[&str] = &[
     "per ricambi",
     "para piezas",
     "ジャンク",
+    // A faulty unit, a flawed item, a broken one (`Acme X1 耳机 故障机`, `… 瑕疵品`,
+    // `… 坏的` at ¥199 were held to a new item's floor). Not a bare `瑕疵`, `故障`
+    // nor `损坏` (in 无瑕疵, "flawless", 无故障, 无损坏).
+    "故障机",
+    "瑕疵品",
+    "有瑕疵",
+    "坏的",
+    "坏了",
+    "坏机",
     // As sellers of broken goods title them (`Acme X1 Headphones Broken` at a tenth
     // of the price was below the floor and a suspected counterfeit).
     "broken",
@@ -356,6 +365,9 @@ const USED_WORDS: &[&str] = &[
     "usado",
     "二手",
     "中古",
+    // Taken out of a device (`Acme X1 耳机 拆机` at ¥199 was held to a new item's
+    // floor).
+    "拆机",
     // A shop's display unit, a returned one, a second grade; "九成新" is
     // "nine-tenths new" (each at a tenth of the price was below the floor and a
     // suspected counterfeit). Not "Grade A", which counterfeiters write of copies.
@@ -3214,7 +3226,8 @@ mod tests {
         }
     }
 
-    /// A grade out of ten is a used item's, a part missing an incomplete one's.
+    /// A grade out of ten is a used item's, a part missing an incomplete one's;
+    /// so are Chinese words of an item taken out of a device, faulty or flawed.
     #[test]
     fn grades_out_of_ten_and_missing_parts_are_read() {
         use super::Condition::{self, *};
@@ -3230,6 +3243,12 @@ mod tests {
             ("Acme X1 Headphones No Missing Parts", None),
             ("Acme X1 Headphones, Nothing Missing Charger Included", None),
             ("Acme X1 Headphones Missing Link Edition", None),
+            // Chinese: taken out of a device, faulty, flawed, broken; flawless is new.
+            ("Acme X1 耳机 拆机", Some(Used)),
+            ("Acme X1 耳机 故障机", Some(Damaged)),
+            ("Acme X1 耳机 瑕疵品", Some(Damaged)),
+            ("Acme X1 耳机 坏的", Some(Damaged)),
+            ("Acme X1 耳机 无瑕疵 无故障", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }

@@ -384,6 +384,10 @@ const COMPARED_AFTER_KEYWORDS: &[&str] = &[
     "dupe",
     "dupes",
     "lookalike",
+    // Chinese: "affordable alternative" and "the same style as" (`Acme X1 耳机
+    // 平替`, `… 同款` at ¥199 were the headphones below their floor).
+    "平替",
+    "同款",
 ];
 
 /// Why folded `title` names the brand only to compare another maker's item with
@@ -763,7 +767,7 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
         let m = by_keywords(brand, title)?;
         if let Some(thing) = accessory_after(brand, title, m.end) {
             let noun = thing.rsplit(' ').next().unwrap_or(&thing);
-            if NOT_THE_ITEM.contains(&noun) || noun == "card" {
+            if NOT_THE_ITEM.contains(&noun) || NOT_THE_ITEM_CJK.contains(&noun) || noun == "card" {
                 return Some(format!(
                     "title names {} \"{}\", then \"{thing}\" after it: {NOT_THE_ITEM_SAID}",
                     brand.name, m.phrase
@@ -1540,6 +1544,21 @@ const ACCESSORY_NOUNS_CJK: &[&str] = &[
     "贴纸",
     "贴膜",
     "配件",
+    // A charging case, a cover, a headband's pad, one side of a pair, an empty
+    // box, a dummy (`Acme X1 耳机 充电盒`, `… 单只 左耳`, `… 空盒`, `… 模型`: at ¥199
+    // each was the headphones below their floor and a suspected counterfeit). Not
+    // a bare `头梁`, `左耳`: features begin so (`头梁可调节`, `左耳触控`).
+    "充电盒",
+    "充电仓",
+    "耳机套",
+    "耳机包",
+    "头梁垫",
+    "单只",
+    "左耳单只",
+    "右耳单只",
+    "空盒",
+    "包装盒",
+    "模型",
     // "Replacement …", "spare …" written before the noun (`替换耳罩`).
     "替换",
     "更换",
@@ -1612,6 +1631,12 @@ const NOT_THE_ITEM: &[&str] = &[
     "ebook",
     "e-book",
 ];
+
+/// [`NOT_THE_ITEM`] in Chinese, read at the start of the word after the product's
+/// name as [`ACCESSORY_NOUNS_CJK`] are: a picture, a manual, a rental, a repair
+/// (`Acme X1 耳机 说明书`, `… 租赁`, `… 维修` at ¥199 were the headphones below
+/// their floor and a suspected counterfeit).
+const NOT_THE_ITEM_CJK: &[&str] = &["图片", "照片", "说明书", "租赁", "出租", "维修"];
 
 /// Words that describe such a thing between the product's name and its noun
 /// (colours too, [`COLOURS`]).
@@ -1788,9 +1813,10 @@ fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
             said.push(w);
             break w;
         }
-        if let Some(n) = ACCESSORY_NOUNS_CJK
-            .iter()
-            .find(|n| w.starts_with(**n) && !w[n.len()..].starts_with('式'))
+        if let Some(n) = (ACCESSORY_NOUNS_CJK.iter())
+            .chain(NOT_THE_ITEM_CJK)
+            // Not a kind (`…式`) nor a set (`耳机套装`, a bundle).
+            .find(|n| w.starts_with(**n) && !w[n.len()..].starts_with(['式', '装']))
         {
             said.push(n);
             break n;
@@ -2218,6 +2244,43 @@ mod tests {
             "Acme X1 Headphones 家用",
         ] {
             assert_eq!(sku(title).as_deref(), Some("ACME-X1"), "{title}");
+        }
+    }
+
+    /// Chinese titles naming a part, a case, an empty box or a dummy, a manual, a
+    /// rental or a repair, or a lookalike after the product are none of its;
+    /// features and a set stay the product.
+    #[test]
+    fn chinese_parts_services_and_lookalikes_are_none() {
+        let b = brand();
+        for title in [
+            "Acme X1 耳机 充电盒",
+            "Acme X1 耳机 单只 左耳",
+            "Acme X1 耳机 左耳单只",
+            "Acme X1 耳机 耳机套",
+            "Acme X1 耳机 头梁垫",
+            "Acme X1 耳机 空盒",
+            "Acme X1 耳机 模型",
+        ] {
+            an_accessory(&b, title);
+        }
+        for title in [
+            "Acme X1 耳机 说明书",
+            "Acme X1 耳机 租赁",
+            "Acme X1 耳机 维修",
+        ] {
+            no_sku_saying(&b, title, super::NOT_THE_ITEM_SAID);
+        }
+        for title in ["Acme X1 耳机 平替", "Acme X1 耳机 同款"] {
+            no_sku_saying(&b, title, "only to compare another maker's item");
+        }
+        for title in [
+            "Acme X1 耳机 头梁可调节",
+            "Acme X1 耳机 左耳触控",
+            "Acme X1 耳机 耳机套装",
+            "Acme X1 耳机 正品 全新",
+        ] {
+            the_product(&b, title);
         }
     }
 
