@@ -113,8 +113,9 @@ pub fn skeleton(s: &str) -> String {
         .collect()
 }
 
-/// Format characters a page can put inside a word without changing what it shows.
-fn shows_nothing(c: char) -> bool {
+/// Format characters a page can put inside a word without changing what it shows
+/// (inside a name, and inside a price's number: [`crate::extract::price`]).
+pub(crate) fn shows_nothing(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'

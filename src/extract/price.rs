@@ -744,8 +744,11 @@ fn sep_is_decimal(raw: &str, sep: char, minor_units: Option<u32>) -> bool {
 fn normalize(text: &str) -> String {
     // Swiss shops group thousands with a typographic apostrophe (`1’299.00 CHF`):
     // not read as a separator, the price was 299.00.
+    // What shows nothing goes (a zero-width space or a soft hyphen inside the
+    // number, `$2\u{200B}49.99`: read as $2 and 49.99, a finding at 2.00).
     let text: String = superscripts(text)
         .nfkc()
+        .filter(|c| !crate::ident::shows_nothing(*c))
         .map(|c| match c {
             '\u{a0}' => ' ',
             '\u{2019}' | '\u{02bc}' => '\'',
@@ -9183,6 +9186,28 @@ mod tests {
             if let Some(why) = why {
                 assert!(r.why.iter().any(|w| w.contains(why)), "{text}: {:?}", r.why);
             }
+        }
+    }
+
+    /// A character that shows nothing inside a number (a zero-width space, a soft
+    /// hyphen, a joiner) splits it no more than a browser shows it split: each was
+    /// read at 2.00 or 249.00.
+    #[test]
+    fn characters_that_show_nothing_split_no_number() {
+        for text in [
+            "$2\u{200B}49.99",
+            "$249\u{200B}.99",
+            "$2\u{00AD}49.99",
+            "$2\u{200D}49.99",
+            "\u{FEFF}$249.99",
+        ] {
+            let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert_eq!(
+                r.money.amount.to_string(),
+                "249.99",
+                "{text:?}: {:?}",
+                r.why
+            );
         }
     }
 
