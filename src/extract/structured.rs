@@ -395,6 +395,20 @@ fn text(v: &Value) -> Option<String> {
     }
 }
 
+/// A schema.org enumeration's value (`itemCondition`, `availability`,
+/// `businessFunction`, `priceType`) as JSON-LD writes one: a string, or a node
+/// naming it by `@id` (`{"@id": "https://schema.org/RefurbishedCondition"}`: read
+/// as no condition, a refurbished item at 19.99 was held to a new one's floor,
+/// below it and a suspected counterfeit). Only here: a seller's `{"@id": "#org"}`
+/// names no one.
+fn enumeration(v: &Value) -> Option<String> {
+    match v {
+        Value::Array(a) => a.iter().find_map(enumeration),
+        Value::Object(_) => text(v).or_else(|| v.get("@id").and_then(text)),
+        _ => text(v),
+    }
+}
+
 /// A boolean as JSON-LD writes one: `false`, `"false"`, `"https://schema.org/False"`.
 fn boolean(v: &Value) -> Option<bool> {
     match v {
@@ -532,7 +546,7 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 .and_then(text)
                 .or_else(|| v.get("lowPrice").and_then(text))
                 .or_else(|| spec.and_then(|p| p.get("price")).and_then(text))
-                .filter(|_| sells(v.get("businessFunction").and_then(text)));
+                .filter(|_| sells(v.get("businessFunction").and_then(enumeration)));
             let currency = v
                 .get("priceCurrency")
                 .and_then(text)
@@ -550,8 +564,8 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 currency,
                 seller_name,
                 seller_id,
-                condition: v.get("itemCondition").and_then(text),
-                availability: v.get("availability").and_then(text),
+                condition: v.get("itemCondition").and_then(enumeration),
+                availability: v.get("availability").and_then(enumeration),
                 vat_included: of_spec("valueAddedTaxIncluded", &["valueAddedTaxIncluded"])
                     .and_then(boolean),
                 valid_until: of_spec("validThrough", &["priceValidUntil", "validThrough"])
@@ -626,7 +640,7 @@ fn min_quantity(q: Option<&Value>) -> Option<u32> {
 /// gave no price at all).
 fn asked_now<'v>(spec: &'v Value, g: &Graph<'v>) -> Option<&'v Value> {
     let now = |e: &&Value| {
-        let former = e.get("priceType").and_then(text).is_some_and(|t| {
+        let former = e.get("priceType").and_then(enumeration).is_some_and(|t| {
             let t = t.rsplit('/').next().unwrap_or(&t).to_ascii_lowercase();
             [
                 "listprice",
@@ -677,7 +691,7 @@ fn ld_product(v: &Value, g: &Graph) -> Product {
         name: v.get("name").and_then(text),
         brand: brand.and_then(text),
         mpn: v.get("mpn").and_then(text),
-        condition: v.get("itemCondition").and_then(text),
+        condition: v.get("itemCondition").and_then(enumeration),
         url: v
             .get("url")
             .and_then(text)
@@ -1926,6 +1940,33 @@ mod tests {
         ps[0]
             .advertised()
             .map(|(o, note)| (o.price.clone().unwrap_or_default(), note))
+    }
+
+    /// Enumerations written as nodes naming them by `@id` are read as their
+    /// strings are: a condition, an availability, a business function.
+    #[test]
+    fn enumerations_named_by_id_are_read() {
+        let p = offers(
+            r#"{"price":"19.99","itemCondition":{"@id":"https://schema.org/RefurbishedCondition"},
+               "availability":{"@type":"ItemAvailability","@id":"https://schema.org/OutOfStock"}},
+               {"price":"29.99","itemCondition":[{"@id":"https://schema.org/UsedCondition"}]}"#,
+        );
+        let got: Vec<(Option<&str>, Option<&str>)> = (p.offers.iter())
+            .map(|o| (o.condition.as_deref(), o.availability.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Some("https://schema.org/RefurbishedCondition"),
+                    Some("https://schema.org/OutOfStock")
+                ),
+                (Some("https://schema.org/UsedCondition"), None),
+            ]
+        );
+        let lease = r#"{"@type":"Offer","price":"29.99","priceCurrency":"USD",
+            "businessFunction":{"@id":"http://purl.org/goodrelations/v1#LeaseOut"}}"#;
+        assert_eq!(advertised_of(lease), None);
     }
 
     /// An offer whose `businessFunction` is no sale (a rental, a repair): its price
