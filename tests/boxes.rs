@@ -174,3 +174,41 @@ fn a_price_on_a_condition_is_no_counterfeit_signal() {
         );
     }
 }
+
+/// A seller structured data names by a link (its profile page as `@id` or `url`)
+/// is read by the adapter's seller-id pattern as the page's links are; a link to
+/// the site or the listing itself, or a blank node, names no account. On 99bd48e
+/// each was compared raw with the distributor's accounts: the distributor's own
+/// listing an unauthorized seller whose name "imitates" the distributor.
+#[test]
+fn a_structured_seller_s_link_is_read_as_its_account() {
+    let config = Config::load(Path::new("targets/demo")).expect("demo targets");
+    let m = config.marketplace("shopusa").expect("shopusa");
+    let url = m.base_url.join("/item/SU9").expect("item url");
+    for (node, want) in [
+        (
+            r#""@id":"https://shop.example/seller/nwaudio#org""#,
+            Some("nwaudio"),
+        ),
+        (r#""url":"/seller/nwaudio""#, Some("nwaudio")),
+        (r#""@id":"nwaudio""#, Some("nwaudio")),
+        (r#""@id":"https://shop.example/#org""#, None),
+        (r#""@id":"https://shop.example/item/SU9#seller""#, None),
+        (r#""@id":"_:b0""#, None),
+    ] {
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@type":"Product",
+            "name":"Acme X1 Wireless Noise-Cancelling Headphones","gtin13":"0012345678905",
+            "offers":{{"@type":"Offer","price":"249.99","priceCurrency":"USD",
+            "seller":{{"@type":"Organization","name":"Northwind Audio",{node}}}}}}}</script></head>
+            <body><h1 class="product-title">Acme X1 Wireless Noise-Cancelling Headphones</h1></body></html>"#
+        );
+        let i = inspect(&config, m, &Page::saved(url.clone(), page.into_bytes()))
+            .expect("verdict rules");
+        assert_eq!(i.listing.seller.id.as_deref(), want, "{node}");
+        let kinds: Vec<&str> = (i.verdict.findings.iter())
+            .map(|f| f.kind.as_str())
+            .collect();
+        assert!(kinds.is_empty(), "{node}: {kinds:?}");
+    }
+}

@@ -973,6 +973,40 @@ fn struck_or_hidden(e: ElementRef) -> bool {
         .any(|n| is_struck(n) || is_hidden(n) || n.value().as_element().is_some_and(is_code))
 }
 
+/// A seller id structured data gives, as the marketplace's account id: a link
+/// (an `@id` or `url` naming the seller's profile page, `https://shop/seller/nwaudio`)
+/// read by the adapter's seller-id patterns as its links are (`/seller/([^/?#]+)`:
+/// `nwaudio`); none for a link no pattern reads (the site itself, the listing's
+/// own page: an `@id` of `https://shop/#org` or `…/item/SU9#seller`, a node's name
+/// and no account), nor for a blank node (`_:b0`). Compared raw with the accounts,
+/// each such link made the distributor's own listing an unauthorized seller whose
+/// name "imitates" the distributor. An id that is no link is the id.
+fn account_id(id: &str, rules: &[FieldRule]) -> Option<String> {
+    let id = id.trim();
+    if id.starts_with("_:") {
+        return None;
+    }
+    if !(id.contains("://") || id.starts_with('/')) {
+        return Some(id.to_string());
+    }
+    let id = without_session_ids(id);
+    let mut patterns = rules.iter().filter_map(|r| r.regex.as_ref()).peekable();
+    if patterns.peek().is_none() {
+        // No pattern to read it by: a link to a page of its own is its id, the
+        // site's root none.
+        let path = id.split_once("://").map_or(&*id, |(_, rest)| {
+            rest.find('/').map_or("", |at| &rest[at..])
+        });
+        let root = path.trim_matches('/').is_empty();
+        return (!root).then(|| id.into_owned());
+    }
+    patterns.find_map(|re| {
+        let caps = re.captures(&id)?;
+        let m = caps.get(1).or_else(|| caps.get(0))?;
+        Some(m.as_str().to_string()).filter(|v| !v.is_empty())
+    })
+}
+
 /// The value a selector rule reads from element `e`, if any.
 fn rule_value(e: ElementRef, rule: &FieldRule) -> Option<FieldText> {
     let raw = match &rule.attr {
@@ -2109,7 +2143,13 @@ impl Reader<'_> {
         let name = self.seller_name(&f.seller);
         let id = self.pick(
             "seller_id",
-            &|p| p.offers.iter().find_map(|o| o.seller_id.clone()),
+            &|p| {
+                (p.offers.iter()).find_map(|o| {
+                    o.seller_id
+                        .as_deref()
+                        .and_then(|id| account_id(id, &f.seller_id))
+                })
+            },
             &f.seller_id,
         );
         let structured = self
@@ -2828,6 +2868,31 @@ mod tests {
             ),
         ] {
             assert_eq!(text(html), want, "{html}");
+        }
+    }
+
+    /// A structured seller's link, where the adapter has no seller-id pattern: a
+    /// page of its own is its id, the site's root and a blank node none.
+    #[test]
+    fn a_structured_seller_s_link_without_a_pattern() {
+        let rules = [crate::config::FieldRule {
+            css: "a.seller".into(),
+            selector: scraper::Selector::parse("a.seller").unwrap(),
+            attr: Some("href".into()),
+            regex: None,
+        }];
+        for (id, want) in [
+            (
+                "https://shop.example/seller/nwaudio",
+                Some("https://shop.example/seller/nwaudio"),
+            ),
+            ("/seller/nwaudio;jsessionid=8F2A", Some("/seller/nwaudio")),
+            ("https://shop.example/", None),
+            ("https://shop.example", None),
+            ("_:b0", None),
+            (" nwaudio ", Some("nwaudio")),
+        ] {
+            assert_eq!(super::account_id(id, &rules).as_deref(), want, "{id}");
         }
     }
 
