@@ -212,3 +212,16 @@ fn a_structured_seller_s_link_is_read_as_its_account() {
         assert!(kinds.is_empty(), "{node}: {kinds:?}");
     }
 }
+
+/// An SVG icon's title before the seller's name is no part of it: on 99bd48e
+/// `<svg><title>verified</title></svg>Northwind Audio` was the seller "verified
+/// Northwind Audio", an unauthorized seller.
+#[test]
+fn an_icon_s_title_is_no_part_of_the_seller_s_name() {
+    let i = read_markup(
+        "$249.99",
+        "<svg><title>verified</title></svg>Northwind Audio",
+    );
+    assert_eq!(i.listing.seller.name.as_deref(), Some("Northwind Audio"));
+    assert!(i.verdict.findings.is_empty(), "{:?}", i.verdict.findings);
+}

@@ -1289,14 +1289,15 @@ fn style_is_zero(style: &str, property: &str) -> bool {
     })
 }
 
-/// Does the markup hide this node from every visitor ([`hidden_by_markup`])? Text
-/// for screen readers only (`sr-only`, `visually-hidden`) and `aria-hidden` text
-/// still count in a field: a price box's labels and its price are often written so.
 /// Elements whose content is no text a visitor reads: scripts, styles, templates
-/// (shown only when a script copies them) and `<noscript>` (shown only to visitors
-/// without scripts, and read here as one raw text).
+/// (shown only when a script copies them), `<noscript>` (shown only to visitors
+/// without scripts, and read here as one raw text), and an SVG icon's `<title>` and
+/// `<desc>` (its tooltip and description: `<svg><title>verified</title></svg>`
+/// before a seller's name was read into it, the distributor an unauthorized
+/// seller).
 fn is_code(el: &scraper::node::Element) -> bool {
     matches!(el.name(), "script" | "style" | "template" | "noscript")
+        || (matches!(el.name(), "title" | "desc") && el.name.ns == html5ever::ns!(svg))
 }
 
 /// Whether a field's text leaves out node `n` (and what it holds) of the selected
@@ -1307,6 +1308,9 @@ fn left_out(n: ego_tree::NodeRef<scraper::Node>, e: ElementRef) -> bool {
         || (n.id() != e.id() && n.value().as_element().is_some_and(is_code))
 }
 
+/// Does the markup hide this node from every visitor ([`hidden_by_markup`])? Text
+/// for screen readers only (`sr-only`, `visually-hidden`) and `aria-hidden` text
+/// still count in a field: a price box's labels and its price are often written so.
 fn is_hidden(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     n.value().as_element().is_some_and(hidden_by_markup)
 }
@@ -2893,6 +2897,29 @@ mod tests {
             (" nwaudio ", Some("nwaudio")),
         ] {
             assert_eq!(super::account_id(id, &rules).as_deref(), want, "{id}");
+        }
+    }
+
+    /// An SVG icon's title and description are no text of the field; SVG text
+    /// shown (`<text>`) is.
+    #[test]
+    fn an_svg_icon_s_title_is_no_text() {
+        let text = |html: &str| {
+            let doc = scraper::Html::parse_fragment(html);
+            let sel = scraper::Selector::parse(".p").unwrap();
+            super::current_text(doc.select(&sel).next().unwrap())
+        };
+        for (html, want) in [
+            (
+                "<a class=p><svg><title>verified</title><desc>a tick</desc></svg>Foo Store</a>",
+                "Foo Store",
+            ),
+            (
+                "<a class=p><svg><text>Foo</text></svg> Store</a>",
+                "Foo Store",
+            ),
+        ] {
+            assert_eq!(text(html), want, "{html}");
         }
     }
 
