@@ -394,6 +394,17 @@ impl Rules {
     }
 }
 
+/// Does a marker after `before` (the text of its line before it) open a message of
+/// the page's, not a sentence quoting it: first on its line, or after a few words
+/// (`Sorry! `, `We don't know `) or a sentence's end? A review saying "I wanted the
+/// blue one but This item is no longer available in blue" made a live listing a
+/// soft 404, its case resolved as taken down.
+fn a_message(before: &str) -> bool {
+    let before = before.trim_end();
+    let n = before.chars().count();
+    n <= 15 || (n <= 80 && before.ends_with(['.', '!', '?', ':', '。', '！', '？', '：']))
+}
+
 /// The page's visible text ([`crate::extract::visible_text`]), or `None` when the
 /// page cannot be parsed within the usual budget.
 fn shown_text(page: &Page) -> Option<String> {
@@ -415,7 +426,11 @@ impl Rule {
         let Some(text) = visible else {
             return false;
         };
-        let has = |m: &String| text.contains(&m.split_whitespace().collect::<Vec<_>>().join(" "));
+        let has = |m: &String| {
+            let m = m.split_whitespace().collect::<Vec<_>>().join(" ");
+            text.lines()
+                .any(|line| line.match_indices(&m).any(|(at, _)| a_message(&line[..at])))
+        };
         self.body_all.iter().all(has) && (self.body_any.is_empty() || self.body_any.iter().any(has))
     }
 
@@ -700,6 +715,38 @@ mod tests {
             rules.judge(&page(200, &[], item, gone)),
             Verdict::Soft404 { .. }
         ));
+    }
+
+    /// A soft-404 marker counts where the page shows it as a message: first in its
+    /// block, after a few words or a sentence; not quoted inside a buyer's review.
+    #[test]
+    fn a_marker_quoted_in_a_sentence_is_no_message() {
+        let rules = Rules::default();
+        let item = "http://shop.example/item/1";
+        let body = |block: &str| {
+            format!(
+                "<html><body><h1>Acme TX-500 drill</h1><p>$199.00</p><div class=review>{block}</div></body></html>"
+            )
+        };
+        let live = body(
+            "<p>Great drill. I wanted the blue one but This item is no longer available \
+             in blue, so I got black.</p>",
+        );
+        assert_eq!(rules.judge(&page(200, &[], item, &live)), Verdict::Ok);
+        for gone in [
+            "<h2>This item is no longer available</h2>",
+            "<p>Sorry! This item is no longer available.</p>",
+            "<p>We looked everywhere.<br>This item is no longer available.</p>",
+            "<p>We're sorry, the page you asked for is gone. This item is no longer available.</p>",
+        ] {
+            assert!(
+                matches!(
+                    rules.judge(&page(200, &[], item, &body(gone))),
+                    Verdict::Soft404 { .. }
+                ),
+                "{gone}"
+            );
+        }
     }
 
     /// Bot checks of more vendors are blocks (each was `ok`, and read as a listing

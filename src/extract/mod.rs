@@ -1170,7 +1170,8 @@ fn field_text(e: ElementRef) -> FieldText {
     }
 }
 
-/// The text a visitor of the page sees, whitespace collapsed: its text nodes outside
+/// The text a visitor of the page sees, whitespace collapsed, a line for each block:
+/// its text nodes outside
 /// scripts, styles, templates and `<noscript>`, and outside elements the markup
 /// hides (the `hidden` attribute, `aria-hidden="true"`, an inline `display:none` or
 /// `visibility:hidden`, or a class of `HIDING_CLASSES`). Real product pages carry
@@ -1181,6 +1182,10 @@ fn field_text(e: ElementRef) -> FieldText {
 pub fn visible_text(doc: &Html) -> String {
     let mut unseen = 0usize;
     let mut out = String::new();
+    // A block's edge (a `<div>`, a `<p>`, a `<br>`) since the last word: the next
+    // goes on a line of its own, so a message the page shows is told from a
+    // sentence quoting it (`crate::verdict`).
+    let mut line = false;
     for edge in doc.root_element().traverse() {
         match edge {
             ego_tree::iter::Edge::Open(n) => {
@@ -1190,15 +1195,18 @@ pub fn visible_text(doc: &Html) -> String {
                     && let Some(t) = n.value().as_text()
                 {
                     for word in t.split_whitespace() {
+                        let new_line = std::mem::take(&mut line);
                         if !out.is_empty() {
-                            out.push(' ');
+                            out.push(if new_line { '\n' } else { ' ' });
                         }
                         out.push_str(word);
                     }
+                } else {
+                    line |= unseen == 0 && !breaks_no_line(n);
                 }
             }
             ego_tree::iter::Edge::Close(n) if is_unseen(n) => unseen -= 1,
-            ego_tree::iter::Edge::Close(_) => {}
+            ego_tree::iter::Edge::Close(n) => line |= unseen == 0 && !breaks_no_line(n),
         }
     }
     out
