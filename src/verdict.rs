@@ -395,14 +395,16 @@ impl Rules {
 }
 
 /// Does a marker after `before` (the text of its line before it) open a message of
-/// the page's, not a sentence quoting it: first on its line, or after a few words
-/// (`Sorry! `, `We don't know `) or a sentence's end? A review saying "I wanted the
-/// blue one but This item is no longer available in blue" made a live listing a
-/// soft 404, its case resolved as taken down.
+/// the page's, not a sentence quoting it: first on its line, or at most a few
+/// words into its sentence (`Sorry! `, `Currently unavailable. We don't know `),
+/// in a line's first 200 characters? A review saying "I wanted the blue one but
+/// This item is no longer available in blue" made a live listing a soft 404.
 fn a_message(before: &str) -> bool {
-    let before = before.trim_end();
-    let n = before.chars().count();
-    n <= 15 || (n <= 80 && before.ends_with(['.', '!', '?', ':', '。', '！', '？', '：']))
+    let sentence = before
+        .rsplit(['.', '!', '?', ':', '。', '！', '？', '：'])
+        .next()
+        .unwrap_or(before);
+    sentence.trim().chars().count() <= 15 && before.chars().count() <= 200
 }
 
 /// The page's visible text ([`crate::extract::visible_text`]), or `None` when the
@@ -747,6 +749,15 @@ mod tests {
                 "{gone}"
             );
         }
+        // Amazon's no-offer line with its two sentences on one line.
+        let none = body(
+            "<div><span>Currently unavailable.</span> <span>We don't know when or if this item \
+             will be back in stock.</span></div>",
+        );
+        assert!(matches!(
+            rules.judge(&page(200, &[], item, &none)),
+            Verdict::NoOffer { .. }
+        ));
     }
 
     /// Bot checks of more vendors are blocks (each was `ok`, and read as a listing
