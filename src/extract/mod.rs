@@ -2810,6 +2810,13 @@ mod tests {
     }
     use super::join_text;
 
+    /// The text of the fragment's element of class `p`, as a field reads it.
+    fn text_of_p(html: &str) -> String {
+        let doc = scraper::Html::parse_fragment(html);
+        let sel = scraper::Selector::parse(".p").unwrap();
+        super::current_text(doc.select(&sel).next().unwrap())
+    }
+
     #[test]
     fn numbers_split_over_elements_are_joined_whole() {
         let j = |p: &[&str]| join_text(p.iter().copied());
@@ -2834,11 +2841,7 @@ mod tests {
     /// side by side, whitespace, a line's break and cents printed apart stay apart.
     #[test]
     fn a_number_an_element_interrupts_is_one() {
-        let text = |html: &str| {
-            let doc = scraper::Html::parse_fragment(html);
-            let sel = scraper::Selector::parse(".p").unwrap();
-            super::current_text(doc.select(&sel).next().unwrap())
-        };
+        let text = text_of_p;
         for (html, want) in [
             ("<div class=p>$2<span>4</span>9.99</div>", "$249.99"),
             ("<div class=p>$2<b>49</b>.99</div>", "$249.99"),
@@ -2912,11 +2915,7 @@ mod tests {
     /// shown (`<text>`) is.
     #[test]
     fn an_svg_icon_s_title_is_no_text() {
-        let text = |html: &str| {
-            let doc = scraper::Html::parse_fragment(html);
-            let sel = scraper::Selector::parse(".p").unwrap();
-            super::current_text(doc.select(&sel).next().unwrap())
-        };
+        let text = text_of_p;
         for (html, want) in [
             (
                 "<a class=p><svg><title>verified</title><desc>a tick</desc></svg>Foo Store</a>",
@@ -2948,11 +2947,7 @@ mod tests {
     /// hidden, the text is the element's.
     #[test]
     fn a_field_leaves_out_what_the_markup_hides() {
-        let text = |html: &str| {
-            let doc = scraper::Html::parse_fragment(html);
-            let sel = scraper::Selector::parse(".p").unwrap();
-            super::current_text(doc.select(&sel).next().unwrap())
-        };
+        let text = text_of_p;
         for (html, want) in [
             (
                 "<div class=p><span class='v hidden'>$89.99</span><span>$149.99</span></div>",
@@ -3096,11 +3091,7 @@ mod tests {
     /// stray 99 (a listing at a floor of 149.99 was "below" it).
     #[test]
     fn cents_in_their_own_element_are_the_amounts_cents() {
-        let text = |html: &str| {
-            let doc = scraper::Html::parse_fragment(html);
-            let sel = scraper::Selector::parse(".p").unwrap();
-            super::current_text(doc.select(&sel).next().unwrap())
-        };
+        let text = text_of_p;
         for (html, want) in [
             ("<div class=p>$149<sup>99</sup></div>", "$149.99"),
             (
