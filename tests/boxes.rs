@@ -25,7 +25,8 @@
 //! Eight seller boxes with a marketplace's badge or link after the name (Etsy's
 //! `Star Seller`, Walmart's `Pro Seller`, Alibaba's `Gold Supplier`, `Sponsored`,
 //! `Lv.5`, `Free Returns`, `More from this seller`) each gave an
-//! unauthorized-seller finding on 99bd48e.
+//! unauthorized-seller finding on 99bd48e; so did six more saying where the seller
+//! is, how soon it ships or answers, or that its goods are genuine.
 //! Three price boxes of a part said due after its amount (`$19.99 due today`)
 //! were read at the part on 99bd48e. Of five boxes saying financing is offered
 //! or labelling a lease's or a finance's amount, three were refused ("held only

@@ -190,6 +190,21 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s+ (?:seller\ )?(?:lv|lvl|level)\.?\s*\d{1,2}
               | \s+ seller\ (?:details|info|information|profile)
               | \s+ (?:more|other\ items)\ from\ (?:this\ )?seller
+              # What kind of seller and from where, how soon it ships or answers,
+              # that its goods are genuine, a brand's line (`Foo Local seller`,
+              # `Foo Seller from US`, `Foo Located in: US`, `Foo Usually ships within
+              # 24 hours`, `Foo Typically responds within 1 hour`, `Foo - 100%
+              # genuine`, `Foo Brand: Acme`, `Foo Brand Authorized`: each read into
+              # the name, the distributor an unauthorized seller).
+              | \s+ (?:local|international|overseas|new|highly\ rated)\ seller
+              | \s+ highly\ rated
+              | \s+ seller\ from\ .*
+              | \s+ located\ in \s*[:：]?\s* .*
+              | \s+ (?:usually|typically)\ (?:ships|dispatches|responds|replies) \b .*
+              | \s+ ships\ fast
+              | \s+ [-–—]?\s* (?:100\s?%\s+)?genuine(?:\s+(?:products?|items?|goods))?(?:\s+only)?
+              | \s+ brand\s*[:：] .*
+              | \s+ brand\ authori[sz]ed
             )*
         )
         \s*\.?\s*$"#,
@@ -675,11 +690,27 @@ mod tests {
             ("Foo Store Seller Level 3", Some("Foo Store")),
             ("Foo Store Seller details", Some("Foo Store")),
             ("Foo Store More from this seller", Some("Foo Store")),
+            ("Foo Store Local seller", Some("Foo Store")),
+            ("Foo Store Seller from US", Some("Foo Store")),
+            ("Foo Store Located in: US", Some("Foo Store")),
+            ("Foo Store Usually ships within 24 hours", Some("Foo Store")),
+            (
+                "Foo Store Typically responds within 1 hour",
+                Some("Foo Store"),
+            ),
+            ("Foo Store - 100% genuine", Some("Foo Store")),
+            ("Foo Store Genuine Products", Some("Foo Store")),
+            ("Foo Store Brand: Acme", Some("Foo Store")),
+            ("Foo Store Brand Authorized", Some("Foo Store")),
+            ("Foo Store New Seller", Some("Foo Store")),
+            ("Foo Store Highly rated", Some("Foo Store")),
             // Words names end with stay.
             ("Foo Store Pro", None),
             ("Audio Plus", None),
             ("Foo Choice", None),
             ("Level 10 Audio", None),
+            ("Genuine Audio", None),
+            ("New Seller Audio", None),
         ] {
             let got = without_box_words(printed).map(|(n, _)| n);
             assert_eq!(got.as_deref(), name, "{printed}");
