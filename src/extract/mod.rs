@@ -681,9 +681,9 @@ impl Condition {
         // What an item is used with or by, an item never used (or "Not
         // Refurbished": read as refurbished, a new one's price under the floor
         // went unchecked), a new item's damaged box and a gift "for any occasion"
-        // say no second-hand item, and `No Missing Parts` no incomplete one (read
-        // by `missing parts`, a new item's price under the floor went unchecked) ("Used With Shetland Pony" is a real eBay
-        // title's end).
+        // say no second-hand item ("Used With Shetland Pony" is a real eBay
+        // title's end), and `No Missing Parts` no incomplete one (read by `missing
+        // parts`, a new item's price under the floor went unchecked).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(
                 r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|opened|damaged|broken|cracked|faulty|defective|demo|scratched|dented|incomplete)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b|\b(?:no|nothing|none)\s+missing\b",
@@ -1507,8 +1507,8 @@ const INLINE_ELEMENTS: &[&str] = &[
 
 /// Does a browser print the text before and after this node's edge on one line
 /// with nothing between: an inline element without a `display` or a
-/// `vertical-align` of its own, or what
-/// the markup hides or a script (neither is laid out at all)?
+/// `vertical-align` of its own, or what the markup hides or a script (neither is
+/// laid out at all)?
 fn breaks_no_line(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     let Some(el) = n.value().as_element() else {
         return true;
