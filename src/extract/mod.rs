@@ -255,6 +255,12 @@ const DAMAGED_WORDS: &[&str] = &[
     "scratch and dent",
     "scratch & dent",
     "spares or repair",
+    // Britain's "as is", a battery that needs replacing (`… Sold As Seen`, `… Needs
+    // New Battery` at 19.99 were held to a new item's floor).
+    "sold as seen",
+    "needs new battery",
+    "needs a new battery",
+    "needs battery",
     "spares or repairs",
     // A fault described, not named (`… No Power`, `… Won't Charge`, `… Untested`,
     // `… Cracked` at 150 were held to a new item's floor of 199.00).
@@ -525,6 +531,11 @@ const USED_DESCRIBED: &[&str] = &[
     "opened never used",
     "opened but never used",
     "opened, never used",
+    // eBay's shorthands of a used item's condition: excellent, good, very good
+    // (`… EUC` at 19.99 was held to a new item's floor).
+    "euc",
+    "guc",
+    "vguc",
     // The same, abbreviated or in other languages (`VGC`, `Très bon état`, `Top
     // Zustand`).
     "vgc",
@@ -690,10 +701,14 @@ impl Condition {
             )
             .expect("a valid pattern")
         });
-        // "As is" set apart at a clause's end (`… Headphones As Is`, `… - AS IS, Read`):
-        // sold with its faults. Not "as is shown".
+        // "As is" set apart at a clause's end (`… Headphones As Is`, `… - AS IS, Read`)
+        // or before what it says (`… AS IS NO RETURNS`): sold with its faults. Not
+        // "as is shown".
         static AS_IS_APART: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"\bas[\s-]is\s*(?:[)\]|,;:–—!-]|$)").expect("a valid pattern")
+            regex::Regex::new(
+                r"\bas[\s-]is\s*(?:[)\]|,;:–—!-]|$|no\s+returns?\b|for\s+parts\b|untested\b)",
+            )
+            .expect("a valid pattern")
         });
         // Slashes part words (`Black/Silver`), but Russian writes "used" with one:
         // `б/у` (as `б у` it was read as nothing, a used item held to a new one's
@@ -3331,7 +3346,8 @@ mod tests {
     }
 
     /// A grade out of ten is a used item's, a part missing an incomplete one's;
-    /// so are Chinese words of an item taken out of a device, faulty or flawed.
+    /// so are Chinese words of an item taken out of a device, faulty or flawed,
+    /// eBay's shorthands (`EUC`) and "as is" before what it says.
     #[test]
     fn grades_out_of_ten_and_missing_parts_are_read() {
         use super::Condition::{self, *};
@@ -3353,6 +3369,12 @@ mod tests {
             ("Acme X1 耳机 瑕疵品", Some(Damaged)),
             ("Acme X1 耳机 坏的", Some(Damaged)),
             ("Acme X1 耳机 无瑕疵 无故障", None),
+            // eBay's shorthands and Britain's "as is".
+            ("Acme X1 Headphones EUC", Some(Used)),
+            ("Acme X1 Headphones AS IS NO RETURNS", Some(Damaged)),
+            ("Acme X1 Headphones - Sold As Seen", Some(Damaged)),
+            ("Acme X1 Headphones Needs New Battery", Some(Damaged)),
+            ("Acme X1 Headphones as is shown in the photos", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
