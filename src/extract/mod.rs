@@ -1001,7 +1001,10 @@ fn account_id(id: &str, rules: &[FieldRule]) -> Option<String> {
     if id.starts_with("_:") {
         return None;
     }
-    if !(id.contains("://") || id.starts_with('/')) {
+    // A link begins as one: `=HYPERLINK("http://x")` is an id (a hostile one,
+    // neutralised where it is written out), not a link to read.
+    let scheme = |s: &str| id.get(..s.len()).is_some_and(|h| h.eq_ignore_ascii_case(s));
+    if !(scheme("http://") || scheme("https://") || id.starts_with('/')) {
         return Some(id.to_string());
     }
     let id = without_session_ids(id);
@@ -2921,6 +2924,11 @@ mod tests {
             ("https://shop.example", None),
             ("_:b0", None),
             (" nwaudio ", Some("nwaudio")),
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                Some("=HYPERLINK(\"http://x\",\"y\")"),
+            ),
+            ("HTTPS://shop.example/", None),
         ] {
             assert_eq!(super::account_id(id, &rules).as_deref(), want, "{id}");
         }
