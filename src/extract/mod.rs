@@ -1628,30 +1628,7 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = Piece<'a>>) -> FieldText {
             continue;
         }
         after_lone = lone;
-        // Cents after the sign (`249` `€99`), or the sign before the cents (`249 €`
-        // `99`): written `249.99 €`, as the price reading reads a whole amount.
-        let moved_sign = if p.cents {
-            signed_cents(first)
-                .filter(|_| separator_before_cents(&out).is_some())
-                .map(|(sign, digits)| (sign, digits, out.len()))
-                .or_else(|| {
-                    let (amount, sign) = sign_after_amount(&out)?;
-                    two_digits(first).then_some((sign, first, amount.len()))
-                })
-        } else {
-            None
-        };
-        if let Some((sign, digits, amount_end)) = moved_sign {
-            out.truncate(amount_end);
-            let sep = separator_before_cents(&out).unwrap_or('.');
-            out.push(sep);
-            out.push_str(digits);
-            out.push(' ');
-            out.push(sign);
-            for word in words {
-                out.push(' ');
-                out.push_str(word);
-            }
+        if p.cents && cents_after_a_sign(&mut out, first, &mut words) {
             depth = u16::MAX;
             continue;
         }
@@ -1670,11 +1647,7 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = Piece<'a>>) -> FieldText {
                 });
             }
         }
-        out.push_str(first);
-        for word in words {
-            out.push(' ');
-            out.push_str(word);
-        }
+        push_words(&mut out, first, words);
         depth = u16::MAX;
     }
     FieldText {
@@ -1682,6 +1655,47 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = Piece<'a>>) -> FieldText {
         breaks,
         cut_from: None,
     }
+}
+
+/// Writes `first` and the words after it on `out`, a space between each.
+fn push_words<'w>(out: &mut String, first: &str, words: impl Iterator<Item = &'w str>) {
+    out.push_str(first);
+    for word in words {
+        out.push(' ');
+        out.push_str(word);
+    }
+}
+
+/// Cents after the sign (`249` `€99`), or the sign before the cents (`249 €` `99`):
+/// written on `out` as `249.99 €`, as the price reading reads a whole amount, with
+/// the piece's other words. Whether the piece (its first word `first`, then
+/// `words`) was so written; nothing is written where it was not.
+fn cents_after_a_sign<'w>(
+    out: &mut String,
+    first: &'w str,
+    words: impl Iterator<Item = &'w str>,
+) -> bool {
+    let moved = signed_cents(first)
+        .filter(|_| separator_before_cents(out).is_some())
+        .map(|(sign, digits)| (sign, digits, out.len()))
+        .or_else(|| {
+            let (amount, sign) = sign_after_amount(out)?;
+            two_digits(first).then_some((sign, first, amount.len()))
+        });
+    let Some((sign, digits, amount_end)) = moved else {
+        return false;
+    };
+    out.truncate(amount_end);
+    let sep = separator_before_cents(out).unwrap_or('.');
+    out.push(sep);
+    out.push_str(digits);
+    out.push(' ');
+    out.push(sign);
+    for word in words {
+        out.push(' ');
+        out.push_str(word);
+    }
+    true
 }
 
 /// Does `piece` go on `out` without a space: nothing written yet, or a number split

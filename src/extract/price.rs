@@ -1153,7 +1153,8 @@ fn tax_as_vat(text: &str) -> Cow<'_, str> {
 /// available`, `Special financing available`, `No Cost EMI available`, `Monthly
 /// payments available`) blanked: they label no amount. Read as instalments'
 /// labels, the price beside them was an instalment and the box "held only
-/// instalments" (the price went unchecked). Same length, as [`tax_as_vat`].
+/// instalments" (the price went unchecked). As many characters, so every break
+/// stays where it was.
 fn without_options_offered(text: &str) -> Cow<'_, str> {
     // A constant pattern, compiled by `ways_to_pay_offered_label_no_amount`.
     static OFFERED: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -1162,15 +1163,9 @@ fn without_options_offered(text: &str) -> Cow<'_, str> {
         )
         .expect("a valid pattern")
     });
-    if !OFFERED.is_match(text) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = text.to_string();
-    for m in OFFERED.find_iter(text) {
-        // The pattern matches ASCII alone: as many spaces keep every position.
-        out.replace_range(m.range(), &" ".repeat(m.len()));
-    }
-    Cow::Owned(out)
+    // As many spaces as characters: the breaks count characters. (Case-insensitive,
+    // the pattern also matches `ſ` for `s`, two bytes and one character.)
+    OFFERED.replace_all(text, |c: &regex::Captures| " ".repeat(c[0].chars().count()))
 }
 
 /// VAT labels written before the amount they label (`12,800円（税込14,080円）`:
@@ -9231,6 +9226,11 @@ mod tests {
         }
         // A label of an amount stays one.
         assert!(read_in("Financing $20.83", "USD").is_err());
+        // A long s (`ſ`, two bytes) matched as `s` keeps the characters' count.
+        assert_eq!(
+            super::without_options_offered("Financing optionſ $249.99"),
+            format!("{}$249.99", " ".repeat(18))
+        );
     }
 
     /// Pay-later's and instalments' labels alone before a part of the price, and
