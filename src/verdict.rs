@@ -430,8 +430,13 @@ impl Rule {
         };
         let has = |m: &String| {
             let m = m.split_whitespace().collect::<Vec<_>>().join(" ");
-            text.lines()
-                .any(|line| line.match_indices(&m).any(|(at, _)| a_message(&line[..at])))
+            // Only a line's first 800 bytes can hold 200 characters before it: a
+            // hostile line of the marker a million times is read in linear time.
+            text.lines().any(|line| {
+                (line.match_indices(&m))
+                    .take_while(|(at, _)| *at <= 800)
+                    .any(|(at, _)| a_message(&line[..at]))
+            })
         };
         self.body_all.iter().all(has) && (self.body_any.is_empty() || self.body_any.iter().any(has))
     }
@@ -758,6 +763,18 @@ mod tests {
             rules.judge(&page(200, &[], item, &none)),
             Verdict::NoOffer { .. }
         ));
+    }
+
+    /// A hostile page of the marker 100,000 times on one line is judged (each
+    /// occurrence once counted the whole line before it: quadratic); a marker
+    /// past the line's first 200 characters is no message.
+    #[test]
+    fn a_line_of_markers_is_judged_in_linear_time() {
+        let rules = Rules::default();
+        let item = "http://shop.example/item/1";
+        let line = "I wanted the blue one but This item is no longer available; ".repeat(100_000);
+        let live = format!("<html><body><h1>Acme TX-500 drill</h1><p>{line}</p></body></html>");
+        assert_eq!(rules.judge(&page(200, &[], item, &live)), Verdict::Ok);
     }
 
     /// Bot checks of more vendors are blocks (each was `ok`, and read as a listing
