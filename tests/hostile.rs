@@ -396,6 +396,16 @@ fn a_title_stating_the_item_refurbished_or_broken_is_not_held_to_the_floor() {
             "Acme X1 Wireless Noise-Cancelling Headphones (Used)",
             "used",
         ),
+        // A fault or wear described by its symptom (each below the floor and a
+        // suspected counterfeit before).
+        (
+            "Acme X1 Wireless Noise-Cancelling Headphones Right Ear No Sound",
+            "damaged",
+        ),
+        (
+            "Acme X1 Wireless Noise-Cancelling Headphones Worn Ear Pads",
+            "used",
+        ),
     ] {
         let v = extract(page(title).as_bytes());
         assert_eq!(v["listing"]["condition"], condition, "{v}");
@@ -429,6 +439,7 @@ fn a_title_stating_the_item_refurbished_or_broken_is_not_held_to_the_floor() {
     for title in [
         "Acme X1 Wireless Noise-Cancelling Headphones - Damaged Box",
         "Acme X1 Wireless Noise-Cancelling Headphones Used by DJs",
+        "Acme X1 Wireless Noise-Cancelling Headphones No Sound Leakage",
     ] {
         let v = extract(page(title).as_bytes());
         assert!(v["listing"]["condition"].is_null(), "{v}");
