@@ -293,6 +293,70 @@ const DAMAGED_WORDS: &[&str] = &[
     "salvaged",
     "missing parts",
     "incomplete",
+    // A fault described in the marketplaces' other languages: for tinkerers, does
+    // not work, without function, weak battery (German); out of service, broken
+    // down, to repair (French); does not work, to repair, broken (Spanish, Italian);
+    // untested, a faulty item, with flaws, for parts (Japanese); damaged, does not
+    // work, for parts (Polish, Russian, Dutch); won't power on, no sound, won't
+    // charge, crackling, one side silent, an aged battery (Chinese). Each title at
+    // 29.99 was held to a new item's floor, below it and a suspected counterfeit.
+    // Not French `HS` alone (a model's letters), nor 有问题 (in 没有问题, "no
+    // problem"); Dutch `defect` not in `defect-free` (`NOT_A_CONDITION`).
+    "für bastler",
+    "funktioniert nicht",
+    "ohne funktion",
+    "akku schwach",
+    "hors service",
+    "ne fonctionne pas",
+    "ne fonctionne plus",
+    "en panne",
+    "à réparer",
+    "no funciona",
+    "no enciende",
+    "para reparar",
+    "averiado",
+    "averiados",
+    "non funzionante",
+    "non funzionanti",
+    "non funziona",
+    "da riparare",
+    "guasto",
+    "guasta",
+    "guaste",
+    "guasti",
+    "動作未確認",
+    "動作不良",
+    "故障品",
+    "故障中",
+    "不具合あり",
+    "難あり",
+    "通電のみ",
+    "部品取り",
+    "uszkodzone",
+    "uszkodzony",
+    "uszkodzona",
+    "nie działa",
+    "na części",
+    "не работает",
+    "не работают",
+    "не включается",
+    "сломан",
+    "неисправн",
+    "на запчасти",
+    "defect",
+    "werkt niet",
+    "voor onderdelen",
+    "不开机",
+    "无声音",
+    "没声音",
+    "单边无声",
+    "不出声",
+    "不充电",
+    "充不进电",
+    "连不上",
+    "有杂音",
+    "电池不耐用",
+    "电池老化",
 ];
 
 /// Condition words of a refurbished item ([`Condition::of`]).
@@ -697,7 +761,7 @@ impl Condition {
         // parts`, a new item's price under the floor went unchecked).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(
-                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|opened|damaged|broken|cracked|faulty|defective|demo|scratched|dented|incomplete)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b|\b(?:no|nothing|none)\s+missing\b",
+                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|opened|damaged|broken|cracked|faulty|defective|demo|scratched|dented|incomplete)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b|\b(?:no|nothing|none)\s+missing\b|\b(?:no|zero)\s+defects?\b|\bdefect[\s-]+free\b",
             )
             .expect("a valid pattern")
         });
@@ -3490,6 +3554,25 @@ mod tests {
             ("Acme X1 Headphones Worn Ear Pads", Some(Used)),
             ("Acme X1 Headphones Peeling Headband", Some(Used)),
             ("Acme X1 Headphones Heavy Wear", Some(Used)),
+            // The same in the marketplaces' other languages.
+            ("Acme X1 Kopfhörer für Bastler", Some(Damaged)),
+            ("Acme X1 Kopfhörer funktioniert nicht", Some(Damaged)),
+            ("Acme X1 Casque ne fonctionne pas", Some(Damaged)),
+            ("Acme X1 Casque en panne", Some(Damaged)),
+            ("Acme X1 Auriculares no funciona", Some(Damaged)),
+            ("Acme X1 Cuffie non funzionante", Some(Damaged)),
+            ("Acme X1 ヘッドホン 動作未確認", Some(Damaged)),
+            ("Acme X1 ヘッドホン 故障品", Some(Damaged)),
+            ("Acme X1 Słuchawki uszkodzone", Some(Damaged)),
+            ("Acme X1 Наушники не работают", Some(Damaged)),
+            ("Acme X1 Наушники сломаны", Some(Damaged)),
+            ("Acme X1 Koptelefoon defect", Some(Damaged)),
+            ("Acme X1 耳机 不开机", Some(Damaged)),
+            ("Acme X1 耳机 一边没声音", Some(Damaged)),
+            ("Acme X1 耳机 有杂音", Some(Damaged)),
+            ("Acme X1 耳机 无杂音 没有问题", None),
+            ("Acme X1 Headphones Defect-Free Guarantee", None),
+            ("Acme X1 Headphones Casque HS-2", None),
             // A new listing's claims.
             ("Acme X1 Headphones No Sound Leakage", None),
             ("Acme X1 Headphones Low Latency No Sound Delay", None),
