@@ -613,6 +613,30 @@ const USED_DESCRIBED: &[&str] = &[
     "buen estado",
     "ottime condizioni",
     "buone condizioni",
+    // Signs of use in the marketplaces' other languages (German, French, Italian,
+    // Spanish, Polish; Japanese `使用感` and Mercari's `美品`, "a fine item",
+    // said only of used goods; Chinese "traces of use", "used a few times"): each
+    // title at 29.99 was held to a new item's floor, below it and a suspected
+    // counterfeit. Not 良品 (in 無印良品, a shop's name), 自用 (a new item's
+    // `自用送礼`, "for yourself or a gift"), nor bare 用过 (in 没用过, "never used").
+    "gebrauchsspuren",
+    "traces d'usure",
+    "traces d'usage",
+    "état d'usage",
+    "segni di usura",
+    "segni d'uso",
+    "señales de uso",
+    "signos de uso",
+    "stan bardzo dobry",
+    "stan dobry",
+    "使用感",
+    "美品",
+    "使用痕迹",
+    "用过几次",
+    "用过一次",
+    "九五新",
+    "九八新",
+    "九九新",
 ];
 
 /// A condition field holding only a grade of a used item (Amazon's and its
@@ -3573,6 +3597,18 @@ mod tests {
             ("Acme X1 耳机 无杂音 没有问题", None),
             ("Acme X1 Headphones Defect-Free Guarantee", None),
             ("Acme X1 Headphones Casque HS-2", None),
+            // Signs of use, in the same languages.
+            ("Acme X1 Kopfhörer leichte Gebrauchsspuren", Some(Used)),
+            ("Acme X1 Kopfhörer Neu ohne Gebrauchsspuren", None),
+            ("Acme X1 Casque traces d'usure", Some(Used)),
+            ("Acme X1 Cuffie segni di usura", Some(Used)),
+            ("Acme X1 Auriculares señales de uso", Some(Used)),
+            ("Acme X1 Słuchawki stan bardzo dobry", Some(Used)),
+            ("Acme X1 ヘッドホン 極美品", Some(Used)),
+            ("Acme X1 ヘッドホン 使用感あり", Some(Used)),
+            ("Acme X1 耳机 九五新", Some(Used)),
+            ("Acme X1 耳机 用过几次", Some(Used)),
+            ("Acme X1 耳机 全新 没用过 自用送礼", None),
             // A new listing's claims.
             ("Acme X1 Headphones No Sound Leakage", None),
             ("Acme X1 Headphones Low Latency No Sound Delay", None),
