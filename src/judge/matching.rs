@@ -1443,6 +1443,9 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "earpad",
     "earpads",
     "keychain",
+    // `… Earbuds Earhook` (one word; `Ear Hooks` is read by `hooks`).
+    "earhook",
+    "earhooks",
     "sticker",
     "stickers",
     "clip",
@@ -1711,6 +1714,23 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     "upgrade",
     "upgraded",
     "hang",
+    // `… Headphones Screen Protector`, `… Velour Pads`, `… Memory Foam Pads`, `…
+    // Mod Kit`, `… Organizer Bag`, `… Tempered Glass Protector` at 19.99 were the
+    // product below its floor and a suspected counterfeit.
+    "screen",
+    "tempered",
+    "glass",
+    "velour",
+    "mesh",
+    "fabric",
+    "suede",
+    "memory",
+    "sheepskin",
+    "lambskin",
+    "mod",
+    "organizer",
+    "organiser",
+    "eva",
 ];
 
 /// Words that, right after a noun above, say it is the product's feature, not a
@@ -2333,6 +2353,13 @@ mod tests {
             "Acme X1 Headphones Hang Tag",
             "Acme X1 Headphones Digital Download Manual",
             "Acme X1 Headphones User Manual PDF",
+            "Acme X1 Headphones Screen Protector",
+            "Acme X1 Headphones Tempered Glass Protector",
+            "Acme X1 Headphones Velour Pads",
+            "Acme X1 Headphones Memory Foam Pads",
+            "Acme X1 Headphones Mod Kit",
+            "Acme X1 Headphones Organizer Bag",
+            "Acme X1 Headphones Earhook",
         ] {
             an_accessory(&b, title);
         }
@@ -2354,6 +2381,8 @@ mod tests {
             "Acme X1 Headphones Hang Tag On",
             "Acme X1 Headphones Digital Noise Cancelling",
             "Acme X1 Headphones (Photos Show Actual Item)",
+            "Acme X1 Headphones Velour",
+            "Acme X1 Headphones Memory Foam Ear Cushions Included",
         ] {
             the_product(&b, title);
         }
