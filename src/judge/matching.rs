@@ -763,7 +763,18 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
                 brand.name
             )
         });
-    named_for.or_else(|| for_the_product(brand, title)).or_else(|| {
+    let noun_first = || {
+        accessory_before(brand, title, names).map(|thing| {
+            format!(
+                "title names \"{thing}\" before {}'s name: an accessory for the product, not the product",
+                brand.name
+            )
+        })
+    };
+    named_for
+        .or_else(|| for_the_product(brand, title))
+        .or_else(noun_first)
+        .or_else(|| {
         let m = by_keywords(brand, title)?;
         if let Some(thing) = accessory_after(brand, title, m.end) {
             let noun = thing.rsplit(' ').next().unwrap_or(&thing);
@@ -788,6 +799,42 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
             brand.name, m.phrase
         ))
     })
+}
+
+/// The accessory folded `title` names at its start, before the brand's name, with
+/// nothing else before it but describing words and colours (`Hard Case Acme X1
+/// Headphones`, `Ear Pads Acme X1`, as marketplaces' accessory sellers write
+/// without "for"): at 19.99 each was the product below its floor and a suspected
+/// counterfeit. Not where the title sells both (`Case + Acme X1`, `Case and Acme
+/// X1`, `… Bundle`, `… Case Included`: the words in between or after), nor a noun
+/// the brand's own keywords hold.
+fn accessory_before(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
+    let first = names
+        .iter()
+        .filter_map(|n| word_at(title, n).next())
+        .min()?;
+    let before = &title[..first];
+    if before.contains(['+', '&']) {
+        return None;
+    }
+    let words: Vec<&str> = before
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let (&noun, describing) = words.split_last()?;
+    let a_noun = ACCESSORY_NOUNS.contains(&noun) || a_compound_accessory(noun);
+    let described = describing.iter().all(|w| {
+        COLOURS.contains(w) || ACCESSORY_MODIFIERS.contains(w) || ACCESSORY_NOUNS.contains(w)
+    });
+    let sold_with = title[first..]
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| INCLUDED.contains(&w));
+    let owned = brand
+        .skus
+        .iter()
+        .flat_map(|s| &s.keywords)
+        .any(|k| has_word(&crate::ident::remembered(fold, k), noun));
+    (a_noun && described && !sold_with && !owned).then(|| words.join(" "))
 }
 
 /// What a title naming a thing of [`NOT_THE_ITEM`] after the product sells.
@@ -2362,6 +2409,28 @@ mod tests {
             "Acme X1 Headphones Earhook",
         ] {
             an_accessory(&b, title);
+        }
+        // The accessory first, then the brand, without "for".
+        for title in [
+            "Hard Case Acme X1 Headphones",
+            "Ear Pads Acme X1 Headphones",
+        ] {
+            let m = match_sku(&b, &listing(title, None));
+            assert_eq!(m.sku, None, "{title}");
+            assert!(
+                m.reason.contains("before Acme's name"),
+                "{title}: {}",
+                m.reason
+            );
+        }
+        for title in [
+            "Case + Acme X1 Headphones",
+            "Case and Acme X1 Headphones",
+            "Hard Case Acme X1 Headphones Bundle",
+            "Black Acme X1 Headphones",
+            "Wireless Acme X1 Headphones",
+        ] {
+            the_product(&b, title);
         }
         for title in [
             "Acme X1 Headphones PDF User Manual",
