@@ -76,6 +76,7 @@ static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
         | \bdoppelpack\b
         | (?:两|兩)(?:件|只|台|个|個)(?:装|裝)
         | ^\s*(?P<times>\d{1,3})\s*[x×]\s+
+        | ^\s*(?P<lead>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+
         | \b(?:qty|quantity)\s*:?\s*(\d{1,3})\b
         | \b(\d{1,3})\s*pairs\b
         | \s[x×]\s?(?P<trailing>\d{1,2})\s*$
@@ -153,9 +154,12 @@ pub fn pack_in(title: &str, brand: &[String]) -> Option<Pack> {
         if !(2..=MOST).contains(&count) || !of_the_item(title, whole.start(), whole.end(), brand) {
             continue;
         }
-        // `2 x Acme X1 Headphones`, as eBay's sellers count: only before the brand's
-        // name (`2x Zoom Camera` names no count of the item).
-        if m.name("times").is_some()
+        // `2 x Acme X1 Headphones`, as eBay's sellers count, and a bare count
+        // opening the title (`2 Acme P3 Earbuds`, `Two Acme P3 Earbuds`: read as
+        // one item, 90.00 for two was no violation of a floor of 49.00): only
+        // before the brand's name (`2x Zoom Camera`, `3 Mode Headphones` name no
+        // count of the item).
+        if (m.name("times").is_some() || m.name("lead").is_some())
             && !brand
                 .iter()
                 .any(|b| title[whole.end()..].starts_with(b.as_str()))
@@ -297,6 +301,8 @@ mod tests {
             ("Acme S2 Speaker (2 Units)", 2),
             ("2 x Acme X1 Headphones", 2),
             ("3x Acme P3 Earbuds", 3),
+            ("2 Acme P3 Earbuds", 2),
+            ("Two Acme P3 Earbuds", 2),
             // eBay's resellers; a bare "Lot 45" may be an auction's lot number.
             ("Wholesale Lot 10 Acme P3 Earbuds", 10),
             ("Bulk Lot 5 Acme P3 Earbuds", 5),
@@ -347,6 +353,8 @@ mod tests {
             "Acme S2 Speaker - Last 3 pcs",
             "2x Zoom Acme Camera",
             "Acme X2 Headphones",
+            "3 Mode Acme X1 Headphones",
+            "2024 Acme X1 Headphones",
         ] {
             assert_eq!(count(title), None, "{title}");
         }
