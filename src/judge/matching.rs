@@ -466,10 +466,12 @@ fn compared_with(brand: &Brand, title: &str, names: &[String]) -> Option<String>
 }
 
 /// Chinese and Japanese write the word after the product it is for: "Acme X1用
-/// イヤーパッド", "艾克米X1专用耳罩", "Acme X1対応ケース". Matched right after a
-/// brand's name: a model (letters, digits, hyphens) and the word.
+/// イヤーパッド", "艾克米X1专用耳罩", "Acme X1対応ケース", also after the product's
+/// noun ("Acme X1 ヘッドホン 用 イヤーパッド" was the headphones below their floor).
+/// Matched right after a brand's name: a model (letters, digits, hyphens), perhaps
+/// the noun, and the word.
 static FOR_AFTER_MODEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*[a-z0-9][a-z0-9\-]{0,11}\s*(专用|專用|対応|对应|對應|适配|適用|适用|兼容|用)")
+    Regex::new(r"^\s*[a-z0-9][a-z0-9\-]{0,11}\s*(?:(?:ヘッドホン|ヘッドフォン|イヤホン|スピーカー|耳机|耳機|音箱)\s*)?(专用|專用|対応|对应|對應|适配|適用|适用|兼容|用)")
         .expect("a valid pattern")
 });
 
@@ -771,11 +773,24 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
             )
         })
     };
+    // A title in a language the keywords are not written in (`Acme X1
+    // Ladekabel`, `Acme X1 Casque Coussinets`, the product's GTIN filled in by an
+    // accessory's seller) is read for an accessory after the brand's model.
+    let after_the_model = || {
+        let end = model_end(brand, title, names)?;
+        let thing = accessory_after(brand, title, end)?;
+        Some(format!(
+            "title names {}'s model, then \"{thing}\" after it: an accessory for the product, not the product",
+            brand.name
+        ))
+    };
     named_for
         .or_else(|| for_the_product(brand, title))
         .or_else(noun_first)
         .or_else(|| {
-        let m = by_keywords(brand, title)?;
+        let Some(m) = by_keywords(brand, title) else {
+            return after_the_model();
+        };
         if let Some(thing) = accessory_after(brand, title, m.end) {
             let noun = thing.rsplit(' ').next().unwrap_or(&thing);
             if NOT_THE_ITEM.contains(&noun) || NOT_THE_ITEM_CJK.contains(&noun) || noun == "card" {
@@ -835,6 +850,76 @@ fn accessory_before(brand: &Brand, title: &str, names: &[String]) -> Option<Stri
         .flat_map(|s| &s.keywords)
         .any(|k| has_word(&crate::ident::remembered(fold, k), noun));
     (a_noun && described && !sold_with && !owned).then(|| words.join(" "))
+}
+
+/// The product's nouns in the marketplaces' languages, skipped after the brand's
+/// model by [`model_end`] (`Acme X1 Kopfhörer Ständer`).
+const PRODUCT_NOUNS: &[&str] = &[
+    "headphones",
+    "headphone",
+    "headset",
+    "earbuds",
+    "earphones",
+    "speaker",
+    "speakers",
+    "kopfhörer",
+    "ohrhörer",
+    "lautsprecher",
+    "casque",
+    "écouteurs",
+    "enceinte",
+    "auriculares",
+    "cascos",
+    "altavoz",
+    "cuffie",
+    "auricolari",
+    "altoparlante",
+    "słuchawki",
+    "głośnik",
+    "наушники",
+    "колонка",
+    "ヘッドホン",
+    "ヘッドフォン",
+    "イヤホン",
+    "スピーカー",
+    "耳机",
+    "耳機",
+    "音箱",
+];
+
+/// Where folded `title` names the brand, then one of its models as a word of its
+/// own (`acme x1`), then perhaps the product's nouns ([`PRODUCT_NOUNS`], the
+/// keywords' own words) and describing words: the end of those, from which
+/// [`accessory_after`] reads as it does after matched keywords.
+fn model_end(brand: &Brand, title: &str, names: &[String]) -> Option<usize> {
+    let models = models(brand);
+    let own: Vec<String> = brand
+        .skus
+        .iter()
+        .flat_map(|s| &s.keywords)
+        .flat_map(|k| {
+            (crate::ident::remembered(fold, k).split(' '))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let after_name = names
+        .iter()
+        .filter_map(|n| word_at(title, n).next().map(|at| at + n.len()))
+        .min()?;
+    let rest = &title[after_name..];
+    let model = rest.split_whitespace().next()?;
+    if !models.iter().any(|m| m == model) {
+        return None;
+    }
+    let mut end = after_name + rest.find(model)? + model.len();
+    for w in title[end..].split(' ').filter(|w| !w.is_empty()) {
+        if !(PRODUCT_NOUNS.contains(&w) || own.iter().any(|o| o == w)) {
+            break;
+        }
+        end = title[end..].find(w)? + end + w.len();
+    }
+    Some(end)
 }
 
 /// What a title naming a thing of [`NOT_THE_ITEM`] after the product sells.
@@ -1541,6 +1626,12 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "étui",
     "funda",
     "custodia",
+    // German nouns alone, not only at a compound's end (`… Kopfhörer Ständer`).
+    "ständer",
+    "halterung",
+    "kabel",
+    "polster",
+    "etui",
     // Pads, cables, chargers and stands in French, Spanish and Italian (`… Coussinets`,
     // `… Almohadillas de Repuesto`, `… Cavo`, `… Soporte` at 19.99 were the
     // product below its floor).
@@ -1550,6 +1641,8 @@ const ACCESSORY_NOUNS: &[&str] = &[
     "almohadillas",
     "cargador",
     "soporte",
+    // French: a stand (`Acme X1 Casque Support`); `Support Bluetooth` is a feature.
+    "support",
     "cuscinetti",
     "cavo",
     "caricatore",
@@ -1807,7 +1900,7 @@ fn a_feature_follows(noun: &str, next: Option<&str>) -> bool {
             !["only", "and", "&", "book", "guide", "pdf"].contains(&w) && !COLOURS.contains(&w)
         }),
         // `… Auriculares Soporte Bluetooth`: "supports", a feature.
-        "soporte" | "supporto" => next.is_some_and(|w| {
+        "soporte" | "supporto" | "support" => next.is_some_and(|w| {
             [
                 "bluetooth",
                 "multipunto",
@@ -2641,6 +2734,13 @@ mod tests {
             ("Sonora Hard Case for Acme X1 Headphones", Some("Sonora")),
             ("Acme X1 Headphones Hard Case, Black", Some("Unbranded")),
             ("Ear Cushions for Acme X1 Headphones", None),
+            // Titles in languages the keywords are not written in, read after
+            // the brand's model (each was the product below its floor).
+            ("Acme X1 Ladekabel", None),
+            ("Acme X1 Kopfhörer Ständer", None),
+            ("Acme X1 Casque Coussinets", None),
+            ("Acme X1 Ohrpolster Ersatz", None),
+            ("Acme X1 ヘッドホン 用 イヤーパッド", None),
         ] {
             let mut by_gtin = listing(title, field);
             by_gtin.gtin = vec![x1.gtin[0].clone()];
@@ -2678,6 +2778,9 @@ mod tests {
         for title in [
             "Wireless noise cancelling headphones, black",
             "Acme X1 Headphones, Compatible with iPhone and Android",
+            "Acme X1 Kopfhörer Schwarz",
+            "Acme X1 Casque Support Bluetooth 5.3",
+            "Acme X1 ヘッドホン iPhone対応",
         ] {
             let mut l = listing(title, None);
             l.gtin = vec![x1.gtin[0].clone()];
