@@ -1871,6 +1871,9 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     "organizer",
     "organiser",
     "eva",
+    // `… Headphones Bluetooth Receiver Dongle`, `… Audio Transmitter Adapter`.
+    "receiver",
+    "transmitter",
 ];
 
 /// Words that, right after a noun above, say it is the product's feature, not a
@@ -2500,6 +2503,7 @@ mod tests {
             "Acme X1 Headphones Mod Kit",
             "Acme X1 Headphones Organizer Bag",
             "Acme X1 Headphones Earhook",
+            "Acme X1 Headphones Bluetooth Receiver Dongle",
         ] {
             an_accessory(&b, title);
         }
