@@ -71,7 +71,7 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         )?
         (?P<name>.+?)
         (?P<tail>
-            (?: \s*[,.;]?\s+ (?: and\ fulfill?ed\ by | and\ ships\ from | fulfill?ed\ by
+            (?: \s*[,.;\-–—]?\s+ (?: and\ fulfill?ed\ by | and\ ships\ from | fulfill?ed\ by
                          # `Vendido por Foo y enviado por Amazon`: the seller was `Foo y`.
                          | [ye]\ enviado\ por
                          | ships\ from | shipped\ by | dispatched\ (?:from|by) | versand\ durch
@@ -79,7 +79,7 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
                          | expédié\ par | enviado\ por | spedito\ da )
                 # A colon after them (`Sold by: Foo Ships from: Amazon`).
                 [:：]? \s.*
-              | \s*\( [^()]* (?: ★ | ☆ | rating | review | feedback | % | stars? ) [^()]* \)
+              | \s*\( [^()]* (?: ★ | ☆ | ⭐ | rating | review | feedback | % | stars? ) [^()]* \)
               | \s+ \d{1,3}(?:[.,]\d+)?\s?% \s+ positive\b .*
               # eBay's feedback count (`foo (2,031)`, `foo (2,031) 99.5%`), what
               # follows a separator set apart (`Foo | Returns: 30 days`), a
@@ -109,7 +109,7 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s* [★⭐☆] \s* \d(?:[.,]\d)? (?:\s*\( [^()]* \))?
               # Stars drawn as a row (`Foo ★★★★☆`).
               | \s+ [★⭐☆]{2,5}
-              | \s+ \d(?:[.,]\d)? \s* [★⭐☆]
+              | \s+ \d(?:[.,]\d)? \s* [★⭐☆] (?:\s*\( [^()]* \))?
               | \s+ \d(?:[.,]\d)? \s+ stars? (?:\s*\( [^()]* \))?
               | \s+ (?:message|contact)\ (?:the\ )?seller
               # A store's links, followers and rating (eBay's `Visit store`, `See
@@ -205,6 +205,12 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s+ [-–—]?\s* (?:100\s?%\s+)?genuine(?:\s+(?:products?|items?|goods))?(?:\s+only)?
               | \s+ brand\s*[:：] .*
               | \s+ brand\ authori[sz]ed
+              # A claim of authorization and a link to keep the seller (`Foo -
+              # Authorized Dealer`, `Foo (Authorized Reseller)`, `Foo Save seller`),
+              # a rating by a star with its count (`Foo 5.0 ★ (1.2k)`, `Foo (1234
+              # ⭐)`): each read into the name, the distributor an unauthorized seller.
+              | \s+ [-–—]?\s* \(? authori[sz]ed\ (?:dealer|reseller|retailer|seller|distributor|partner) \)?
+              | \s+ (?:save|follow|unfollow)\ (?:this\ )?seller
             )*
         )
         \s*\.?\s*$"#,
