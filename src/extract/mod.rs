@@ -422,6 +422,10 @@ const USED_WORDS: &[&str] = &[
     "b-ware",
     "customer return",
     "wie neu",
+    // German's other "as new", Dutch "as new" (Marktplaats' `Zo goed als nieuw`):
+    // at 29.99 each was held to a new item's floor.
+    "als neu",
+    "als nieuw",
     "comme neuf",
     "como nuevo",
     "come nuovo",
@@ -663,6 +667,15 @@ const USED_GRADES: &[&str] = &[
     "buono",
     "molto buono",
     "accettabile",
+    // Reverb's, Discogs' and Back Market's grades (`Mint`, `Excellent`, `Grade
+    // A`: each field alone at 29.99 held a used or refurbished item to a new one's
+    // floor, below it and a suspected counterfeit). Not in a title: `Mint` is a
+    // colour there, `Grade A` what counterfeiters write of copies.
+    "mint",
+    "near mint",
+    "excellent",
+    "grade a",
+    "grade a+",
 ];
 
 /// Mercari's and Yahoo's grades of a used item, read anywhere (no new item is
@@ -3508,10 +3521,20 @@ mod tests {
             ("Parts only", Some(Damaged)),
             ("New other (see details)", Some(New)),
             ("New - Good packaging", Some(New)),
+            ("Mint", Some(Used)),
+            ("Excellent", Some(Used)),
+            ("Grade A", Some(Used)),
+            ("Als neu", Some(Used)),
+            ("Zo goed als nieuw", Some(Used)),
         ] {
             assert_eq!(Condition::of(text), want, "{text}");
         }
-        for title in ["Acme X1 Headphones Good", "Acme X1 Headphones, Good Sound"] {
+        for title in [
+            "Acme X1 Headphones Good",
+            "Acme X1 Headphones, Good Sound",
+            "Acme X1 Headphones Mint",
+            "Acme X1 Headphones Grade A",
+        ] {
             assert_eq!(Condition::in_title(title), None, "{title}");
         }
     }
