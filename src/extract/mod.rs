@@ -53,6 +53,14 @@ const AUCTION_WORDS: &[&str] = &[
     "place bid",
     "bid",
     "bids",
+    // An auction's reserve and a bidder's ceiling (`Reserve not met US $19.99`: the
+    // current bid read as a price, below the floor and a suspected counterfeit).
+    "reserve not met",
+    "reserve met",
+    "no reserve",
+    "max bid",
+    "maximum bid",
+    "bidding",
     "auktion",
     "gebot",
     "gebote",
@@ -2998,6 +3006,9 @@ mod tests {
             ("Buy It Now", None),
             ("Acme bidet attachment $99", None),
             ("Best Offer", None),
+            ("Reserve not met US $19.99", Some("reserve not met")),
+            ("No Reserve US $19.99", Some("no reserve")),
+            ("Reserved for you US $249.99", None),
         ] {
             assert_eq!(super::auction_words(text), words, "{text}");
         }
