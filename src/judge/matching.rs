@@ -1397,6 +1397,14 @@ const MODEL_VARIANTS: &[&str] = &[
     "mkii",
     "mk3",
     "mkiii",
+    "mk4",
+    "mkiv",
+    // A version named by its number (`Acme X1 Headphones V2` at 99.99 was held to
+    // the X1's floor); `V1` is the model itself.
+    "v2",
+    "v3",
+    "v4",
+    "v5",
     "2nd",
     "3rd",
     "4th",
@@ -3222,6 +3230,8 @@ mod tests {
             ("Acme X1 Headphones Go", "x1 headphones go"),
             ("Acme X1 Kids Headphones", "x1 kids"),
             ("Acme X1 Duo Headphones", "x1 duo"),
+            ("Acme X1 Headphones V2", "x1 headphones v2"),
+            ("Acme X1 V3 Headphones", "x1 v3"),
         ] {
             no_sku_saying(&b, title, &format!("\"{named}\""));
         }
@@ -3238,6 +3248,7 @@ mod tests {
             "Acme X1 Headphones Kids Safe Volume Limit",
             "Acme X1 Headphones (2 Pack)",
             "Acme X1 Headphones, Go Anywhere",
+            "Acme X1 Headphones V1",
         ] {
             let got = match_sku(&b, &listing(title, None));
             assert_eq!(
