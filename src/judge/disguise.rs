@@ -71,7 +71,8 @@ fn one_word(
     looks: &[Looks],
     models: &[String],
 ) -> Option<String> {
-    let edge = |c: char| !c.is_alphanumeric();
+    // `@`, `$` and `€` stand for letters (`@cme`): kept at a word's edge.
+    let edge = |c: char| !c.is_alphanumeric() && !LEET_SIGNS.contains(&c);
     let core = folded.trim_matches(edge);
     let cased_core = cased.trim_matches(edge);
     if core.is_empty() {
@@ -99,7 +100,11 @@ fn one_word(
                 .chars()
                 .all(|c| c.is_alphanumeric() || BREAKS.contains(&c));
         let letters: String = core.chars().filter(|c| c.is_alphanumeric()).collect();
-        if ((spelt || broken) && letters == **n) || word.like(name_looks) {
+        let leet = n.chars().count() >= 3
+            && ['l', 'i']
+                .into_iter()
+                .any(|one| unleet(core, one).is_some_and(|w| w == **n));
+        if ((spelt || broken) && letters == **n) || word.like(name_looks) || leet {
             return Some(n.to_string());
         }
         // Glued to a model: "acmex1" (or "асмеx1").
@@ -111,6 +116,34 @@ fn one_word(
         })
     })?;
     Some(format!("{head}{plain}{tail}"))
+}
+
+/// Signs written for the letters they look like (`@cme`, `Ac$e`, `Acm€`).
+const LEET_SIGNS: &[char] = &['@', '$', '€'];
+
+/// `word` with the digits and signs sellers write for letters read as those
+/// letters (`acm3`, `4cme`, `@cme`, `ac0me`; `1` as `one`, an l or an i), where
+/// it holds at least one of them and a letter: a title naming `Acm3 X1
+/// Headphones` "did not name Acme", its price under the floor unseen.
+fn unleet(word: &str, one: char) -> Option<String> {
+    let stand_in =
+        |c: char| matches!(c, '0' | '1' | '3' | '4' | '5' | '7') || LEET_SIGNS.contains(&c);
+    if !word.contains(stand_in) || !word.contains(char::is_alphabetic) {
+        return None;
+    }
+    Some(
+        word.chars()
+            .map(|c| match c {
+                '0' => 'o',
+                '1' => one,
+                '3' | '€' => 'e',
+                '4' | '@' => 'a',
+                '5' | '$' => 's',
+                '7' => 't',
+                c => c,
+            })
+            .collect(),
+    )
 }
 
 /// Marks a name is broken by inside one word ([`one_word`]).
@@ -182,6 +215,9 @@ mod tests {
             ("AC*ME X1 Headphones", "acme x1 headphones", "AC*ME"),
             ("Acm.e X1 Headphones", "acme x1 headphones", "Acm.e"),
             ("AcmeX1 Headphones", "acme x1 headphones", "AcmeX1"),
+            ("Acm3 X1 Headphones", "acme x1 headphones", "Acm3"),
+            ("4CME X1 Headphones", "acme x1 headphones", "4CME"),
+            ("@cme X1 Headphones", "acme x1 headphones", "@cme"),
             (
                 "[\u{410}\u{441}m\u{435}] X1",
                 "[acme] x1",
@@ -223,6 +259,9 @@ mod tests {
             "Ac me X1 Headphones",
             "Ac-mex X1 Headphones",
             "Acme-Tech X1 Headphones",
+            "Acm3x X1 Headphones",
+            "4 X1 Headphones",
+            "$99 X1 Headphones",
             "Sonora X1 Headphones",
             "耳机 Acme",
             // A small Cyrillic м is no m.
