@@ -365,6 +365,12 @@ const DAMAGED_WORDS: &[&str] = &[
     "有杂音",
     "电池不耐用",
     "电池老化",
+    // Without its charging case (`Acme X1 耳机 单耳机 无充电仓` at ¥599 was held to
+    // a new item's floor): an incomplete item.
+    "无充电仓",
+    "无充电盒",
+    "不含充电仓",
+    "没有充电仓",
 ];
 
 /// Condition words of a refurbished item ([`Condition::of`]).
@@ -515,6 +521,13 @@ const USED_WORDS: &[&str] = &[
     "【訳あり】",
     "アウトレット品",
     "已拆封",
+    // Opened but unused, only opened, a sample unit (`Acme X1 耳机 拆封未使用`, `…
+    // 仅拆封`, `… 样品` at ¥599 were held to a new item's floor).
+    "拆封未使用",
+    "拆封未用",
+    "仅拆封",
+    "样品机",
+    "样品",
     "拆封机",
     "拆封品",
     "展示机",
@@ -3643,6 +3656,11 @@ mod tests {
             ("Acme X1 耳机 九五新", Some(Used)),
             ("Acme X1 耳机 用过几次", Some(Used)),
             ("Acme X1 耳机 全新 没用过 自用送礼", None),
+            ("艾克米 X1 耳机 拆封未使用", Some(Used)),
+            ("艾克米 X1 耳机 仅拆封", Some(Used)),
+            ("艾克米 X1 耳机 样品", Some(Used)),
+            ("艾克米 X1 耳机 单耳机 无充电仓", Some(Damaged)),
+            ("艾克米 X1 耳机 全新未拆封", None),
             // A new listing's claims.
             ("Acme X1 Headphones No Sound Leakage", None),
             ("Acme X1 Headphones Low Latency No Sound Delay", None),

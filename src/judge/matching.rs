@@ -1882,6 +1882,12 @@ const ACCESSORY_MODIFIERS: &[&str] = &[
     // `… Headphones Bluetooth Receiver Dongle`, `… Audio Transmitter Adapter`.
     "receiver",
     "transmitter",
+    // A side before a part in Chinese (`艾克米 X1 耳机 左耳 单只` at ¥599 was the
+    // pair below its floor); `左耳触控` (a feature) is one word, no side alone.
+    "左耳",
+    "右耳",
+    "左边",
+    "右边",
 ];
 
 /// Words that, right after a noun above, say it is the product's feature, not a
@@ -2428,6 +2434,8 @@ mod tests {
             "Acme X1 耳机 充电盒",
             "Acme X1 耳机 单只 左耳",
             "Acme X1 耳机 左耳单只",
+            "Acme X1 耳机 左耳 单只",
+            "Acme X1 耳机 右边 耳罩",
             "Acme X1 耳机 耳机套",
             "Acme X1 耳机 头梁垫",
             "Acme X1 耳机 空盒",
@@ -2448,6 +2456,7 @@ mod tests {
         for title in [
             "Acme X1 耳机 头梁可调节",
             "Acme X1 耳机 左耳触控",
+            "Acme X1 耳机 左耳 触控",
             "Acme X1 耳机 耳机套装",
             "Acme X1 耳机 正品 全新",
         ] {
