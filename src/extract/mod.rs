@@ -371,6 +371,23 @@ const DAMAGED_WORDS: &[&str] = &[
     "无充电盒",
     "不含充电仓",
     "没有充电仓",
+    // Japanese and Korean: no sound, won't charge, won't power on, the unit alone
+    // without its accessories; broken, not working (`… ヘッドホン 音が出ない`, `…
+    // 本体のみ`, `… 헤드폰 고장품` at 29.99 were held to a new item's floor). Not a
+    // bare 고장 (in 고장없음, "no faults").
+    "音が出ない",
+    "音が出ません",
+    "充電できない",
+    "充電できません",
+    "電源入らない",
+    "電源が入らない",
+    "電源が入りません",
+    "本体のみ",
+    "付属品なし",
+    "고장품",
+    "고장난",
+    "고장남",
+    "작동불가",
 ];
 
 /// Condition words of a refurbished item ([`Condition::of`]).
@@ -537,6 +554,10 @@ const USED_WORDS: &[&str] = &[
     "반품상품",
     "반품제품",
     "b급",
+    // Korean "simply opened", "an opened item" (`… 헤드폰 단순개봉` at 29.99 was held
+    // to a new item's floor); 미개봉 ("unopened") is a new item's.
+    "단순개봉",
+    "개봉품",
     // Inflected and other European words for used, display and returned goods
     // (`Gebrauchtware`, `Vorführgerät`, `usagé`, `segunda mano`, `usata`,
     // `powystawowe`: each at 150 was held to a new item's floor). Not `Retoure`
@@ -953,7 +974,7 @@ fn fault_or_wear_described(t: &str) -> Option<Condition> {
     });
     static WEAR: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(
-            r"(?P<denied>\b(?:no|zero|without|free\s+of|anti|won'?t)[\s-]+)?(?:\bheavy\s+wear\b|\bheavily\s+worn\b|\bworn\s+(?:ear\s*)?(?:pads?|cushions?|headband)\b|\bpeeling\b|\bflaking\b|\bneeds\s+cleaning\b)",
+            r"(?P<denied>\b(?:no|zero|without|free\s+of|anti|won'?t)[\s-]+)?(?:\bheavy\s+wear\b|\bheavily\s+worn\b|\bworn\s+(?:ear\s*)?(?:pads?|cushions?|headband)\b|\bpeeling\b|\bflaking\b|\bneeds\s+cleaning\b|(?:傷|キズ|汚れ)あり(?P<claim>ません)?)",
         )
         .expect("a valid pattern")
     });
@@ -3661,6 +3682,13 @@ mod tests {
             ("艾克米 X1 耳机 样品", Some(Used)),
             ("艾克米 X1 耳机 单耳机 无充电仓", Some(Damaged)),
             ("艾克米 X1 耳机 全新未拆封", None),
+            ("Acme X1 ヘッドホン 音が出ない", Some(Damaged)),
+            ("Acme X1 ヘッドホン 本体のみ", Some(Damaged)),
+            ("Acme X1 ヘッドホン 小傷あり", Some(Used)),
+            ("Acme X1 ヘッドホン 傷ありません", None),
+            ("Acme X1 헤드폰 고장품", Some(Damaged)),
+            ("Acme X1 헤드폰 단순개봉", Some(Used)),
+            ("Acme X1 헤드폰 미개봉 고장없음", None),
             // A new listing's claims.
             ("Acme X1 Headphones No Sound Leakage", None),
             ("Acme X1 Headphones Low Latency No Sound Delay", None),

@@ -1720,6 +1720,11 @@ const ACCESSORY_NOUNS_CJK: &[&str] = &[
     "イヤーピース",
     "スタンド",
     "充電ケーブル",
+    // One side alone in Japanese (`Acme X1 ヘッドホン 左耳のみ` at 29.99 was the pair
+    // below its floor); not a bare 片耳 (`片耳モード`, a feature).
+    "左耳のみ",
+    "右耳のみ",
+    "片耳のみ",
 ];
 
 /// The heads of German compound nouns naming an accessory (`Tragetasche`,
@@ -2436,6 +2441,7 @@ mod tests {
             "Acme X1 耳机 左耳单只",
             "Acme X1 耳机 左耳 单只",
             "Acme X1 耳机 右边 耳罩",
+            "Acme X1 耳机 左耳のみ",
             "Acme X1 耳机 耳机套",
             "Acme X1 耳机 头梁垫",
             "Acme X1 耳机 空盒",
