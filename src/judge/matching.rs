@@ -773,47 +773,56 @@ fn made_for_it(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
             )
         })
     };
-    // A title in a language the keywords are not written in (`Acme X1
-    // Ladekabel`, `Acme X1 Casque Coussinets`, the product's GTIN filled in by an
-    // accessory's seller) is read for an accessory after the brand's model.
-    let after_the_model = || {
-        let end = model_end(brand, title, names)?;
-        let thing = accessory_after(brand, title, end)?;
-        Some(format!(
-            "title names {}'s model, then \"{thing}\" after it: an accessory for the product, not the product",
-            brand.name
-        ))
-    };
     named_for
         .or_else(|| for_the_product(brand, title))
         .or_else(noun_first)
-        .or_else(|| {
-        let Some(m) = by_keywords(brand, title) else {
-            return after_the_model();
-        };
-        if let Some(thing) = accessory_after(brand, title, m.end) {
-            let noun = thing.rsplit(' ').next().unwrap_or(&thing);
-            if NOT_THE_ITEM.contains(&noun) || NOT_THE_ITEM_CJK.contains(&noun) || noun == "card" {
-                return Some(format!(
-                    "title names {} \"{}\", then \"{thing}\" after it: {NOT_THE_ITEM_SAID}",
-                    brand.name, m.phrase
-                ));
-            }
-            return Some(format!(
-                "title names {} \"{}\", then \"{thing}\" after it: an accessory for the product, not the product",
-                brand.name, m.phrase
-            ));
-        }
-        let part = a_part_alone(brand, &title[m.end..])?;
-        let what = match part.split(' ').next() {
-            Some(noun) if NOT_THE_ITEM.contains(&noun) => NOT_THE_ITEM_SAID,
-            _ => "a part of the product sold alone, not the product",
-        };
-        Some(format!(
-            "title names {} \"{}\", then \"{part}\" after it: {what}",
-            brand.name, m.phrase
-        ))
-    })
+        .or_else(|| named_after_the_product(brand, title, names))
+}
+
+/// The thing folded `title` names right after the keywords that name the product
+/// ([`accessory_after`], [`a_part_alone`]), or, in a title the keywords are not
+/// written in (`Acme X1 Ladekabel`, `Acme X1 Casque Coussinets`, the product's
+/// GTIN filled in by an accessory's seller), right after the brand's model
+/// ([`model_end`]): what it is, as [`made_for_it`] says it.
+fn named_after_the_product(brand: &Brand, title: &str, names: &[String]) -> Option<String> {
+    let Some(m) = by_keywords(brand, title) else {
+        let end = model_end(brand, title, names)?;
+        let thing = accessory_after(brand, title, end)?;
+        return Some(format!(
+            "title names {}'s model, then \"{thing}\" after it: {}",
+            brand.name,
+            what_the_thing_is(&thing)
+        ));
+    };
+    if let Some(thing) = accessory_after(brand, title, m.end) {
+        return Some(format!(
+            "title names {} \"{}\", then \"{thing}\" after it: {}",
+            brand.name,
+            m.phrase,
+            what_the_thing_is(&thing)
+        ));
+    }
+    let part = a_part_alone(brand, &title[m.end..])?;
+    let what = match part.split(' ').next() {
+        Some(noun) if NOT_THE_ITEM.contains(&noun) => NOT_THE_ITEM_SAID,
+        _ => "a part of the product sold alone, not the product",
+    };
+    Some(format!(
+        "title names {} \"{}\", then \"{part}\" after it: {what}",
+        brand.name, m.phrase
+    ))
+}
+
+/// What a thing named after the product is, by its noun (the last word): a
+/// picture, a document, a voucher or a service ([`NOT_THE_ITEM`]), else an
+/// accessory.
+fn what_the_thing_is(thing: &str) -> &'static str {
+    let noun = thing.rsplit(' ').next().unwrap_or(thing);
+    if NOT_THE_ITEM.contains(&noun) || NOT_THE_ITEM_CJK.contains(&noun) || noun == "card" {
+        NOT_THE_ITEM_SAID
+    } else {
+        "an accessory for the product, not the product"
+    }
 }
 
 /// The accessory folded `title` names at its start, before the brand's name, with
@@ -1786,13 +1795,43 @@ const NOT_THE_ITEM: &[&str] = &[
     "pdf",
     "ebook",
     "e-book",
+    // The same in the marketplaces' other languages: a manual, a repair, a
+    // rental, a voucher, a warranty extension (`Acme X1 Kopfhörer
+    // Bedienungsanleitung`, `… Reparatur`, `… Cuffie Riparazione` at 19.99, the
+    // product's GTIN on the page, were the headphones below their floor).
+    "bedienungsanleitung",
+    "anleitung",
+    "handbuch",
+    "manuale",
+    "reparatur",
+    "réparation",
+    "reparación",
+    "riparazione",
+    "miete",
+    "mieten",
+    "alquiler",
+    "noleggio",
+    "gutschein",
+    "garantieverlängerung",
 ];
 
 /// [`NOT_THE_ITEM`] in Chinese, read at the start of the word after the product's
 /// name as [`ACCESSORY_NOUNS_CJK`] are: a picture, a manual, a rental, a repair
 /// (`Acme X1 耳机 说明书`, `… 租赁`, `… 维修` at ¥199 were the headphones below
 /// their floor and a suspected counterfeit).
-const NOT_THE_ITEM_CJK: &[&str] = &["图片", "照片", "说明书", "租赁", "出租", "维修"];
+const NOT_THE_ITEM_CJK: &[&str] = &[
+    "图片",
+    "照片",
+    "说明书",
+    "租赁",
+    "出租",
+    "维修",
+    // Japanese: a repair, a rental, a manual (`Acme X1 ヘッドホン 修理`).
+    "修理",
+    "レンタル",
+    "説明書",
+    "取扱説明書",
+];
 
 /// Words that describe such a thing between the product's name and its noun
 /// (colours too, [`COLOURS`]).
@@ -2768,6 +2807,9 @@ mod tests {
             ("Acme X1 Casque Coussinets", None),
             ("Acme X1 Ohrpolster Ersatz", None),
             ("Acme X1 ヘッドホン 用 イヤーパッド", None),
+            ("Acme X1 Kopfhörer Bedienungsanleitung", None),
+            ("Acme X1 Cuffie Riparazione", None),
+            ("Acme X1 ヘッドホン 修理", None),
         ] {
             let mut by_gtin = listing(title, field);
             by_gtin.gtin = vec![x1.gtin[0].clone()];
