@@ -226,3 +226,42 @@ fn an_icon_s_title_is_no_part_of_the_seller_s_name() {
     assert_eq!(i.listing.seller.name.as_deref(), Some("Northwind Audio"));
     assert!(i.verdict.findings.is_empty(), "{:?}", i.verdict.findings);
 }
+
+/// A badge printed as an element of its own after the seller's name, inside the
+/// seller's element (`<span class="badge">PRO</span>`, `<span class="tag">Ad</span>`),
+/// is no part of the name: on 94e676f `Northwind Audio PRO` was, with no seller id on
+/// the page, an unauthorized seller. An element holding the whole name, whatever its
+/// class, is the name; a class only holding a badge's word (`vintage`) is none.
+#[test]
+fn a_badge_element_after_the_name_is_no_part_of_it() {
+    for (markup, name) in [
+        (
+            "Northwind Audio <span class=\"badge\">PRO</span>",
+            "Northwind Audio",
+        ),
+        (
+            "<span class=\"name\">Northwind Audio</span><span class=\"seller-tag\">Ad</span>",
+            "Northwind Audio",
+        ),
+        (
+            "Northwind Audio <span class=\"badge--gold\">Top</span> <span class=\"pill\">Fast</span>",
+            "Northwind Audio",
+        ),
+        (
+            "<span class=\"seller-label\">Northwind Audio</span>",
+            "Northwind Audio",
+        ),
+        (
+            "Northwind <span class=\"vintage\">Audio</span>",
+            "Northwind Audio",
+        ),
+    ] {
+        let i = read_markup("$249.99", markup);
+        assert_eq!(i.listing.seller.name.as_deref(), Some(name), "{markup}");
+        assert!(
+            i.verdict.findings.is_empty(),
+            "{markup}: {:?}",
+            i.verdict.findings
+        );
+    }
+}
