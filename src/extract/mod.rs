@@ -304,12 +304,14 @@ const DAMAGED_WORDS: &[&str] = &[
     // A fault described in the marketplaces' other languages: for tinkerers, does
     // not work, without function, weak battery (German); out of service, broken
     // down, to repair (French); does not work, to repair, broken (Spanish, Italian);
-    // untested, a faulty item, with flaws, for parts (Japanese); damaged, does not
+    // untested, a faulty item, for parts (Japanese; "with flaws", 不具合あり, is read
+    // by `fault_or_wear_described`: 不具合ありません says none); damaged, does not
     // work, for parts (Polish, Russian, Dutch); won't power on, no sound, won't
     // charge, crackling, one side silent, an aged battery (Chinese). Each title at
     // 29.99 was held to a new item's floor, below it and a suspected counterfeit.
     // Not French `HS` alone (a model's letters), nor 有问题 (in 没有问题, "no
-    // problem"); Dutch `defect` not in `defect-free` (`NOT_A_CONDITION`).
+    // problem"), nor 无声音 (in 无声音延迟, "no sound delay"); Dutch `defect` not
+    // in `defect-free` (`NOT_A_CONDITION`).
     "für bastler",
     "funktioniert nicht",
     "ohne funktion",
@@ -336,8 +338,6 @@ const DAMAGED_WORDS: &[&str] = &[
     "動作不良",
     "故障品",
     "故障中",
-    "不具合あり",
-    "難あり",
     "通電のみ",
     "部品取り",
     "uszkodzone",
@@ -355,7 +355,6 @@ const DAMAGED_WORDS: &[&str] = &[
     "werkt niet",
     "voor onderdelen",
     "不开机",
-    "无声音",
     "没声音",
     "单边无声",
     "不出声",
@@ -955,7 +954,9 @@ fn fault_or_wear_described(t: &str) -> Option<Condition> {
                     cannot|not|stopped|stops|fails?\s+to)
                 \s+(?:work|working|charge|charging|pair|pairing|connect|connecting|
                     power\s+on|turn\s+on|hold\s+(?:a\s+)?charge|holding\s+(?:a\s+)?charge)\b
-              | \bno\s+(?:sound|audio)\b
+              # At a clause's end or before where (`… Right Ear No Sound`, `No Sound
+              # From Left`), not a claim (`No Sound Leakage`, `No Audio Cable Needed`).
+              | \bno\s+(?:sound|audio)(?:\s*$|\s*[,;:()\[\]|–—-]|\s+(?:from|on|in|out|left|right|after|when)\b)
               | \b(?:charging|battery|bluetooth|connection|connectivity|pairing|sound|audio|
                     power|mic|microphone|anc|volume|speaker|hinge|firmware|software)
                 \s+(?:issues?|problems?|faults?)\b
@@ -965,10 +966,11 @@ fn fault_or_wear_described(t: &str) -> Option<Condition> {
               | \b(?:bad|weak|poor|degraded|swollen)\s+batter(?:y|ies)\b
               | \blow\s+volume\s+(?:on\s+)?(?:one\s+side|left|right)\b
               | \b(?:icloud|activation)\s+locked\b | \bblacklisted\b | \bbad\s+(?:esn|imei)\b
+              | (?:不具合|難)あり
               | \brepair\s+only\b | \bparts\s+(?:or\s+|and\s+|&\s+)?repairs?\b
               | \bspares\s+(?:or\s+|and\s+|&\s+)?repairs?\b
             )
-            (?P<claim>\s+(?:leak\w*|delay|lag|latency|bleed\w*|loss|with)\b)?",
+            (?P<claim>\s+(?:leak\w*|delay|lag|latency|bleed\w*|loss|with|to)\b|ません)?",
         )
         .expect("a valid pattern")
     });
@@ -3723,7 +3725,34 @@ mod tests {
             ("Acme X1 Headphones Worn Ear Pads", Some(Used)),
             ("Acme X1 Headphones Peeling Headband", Some(Used)),
             ("Acme X1 Headphones Heavy Wear", Some(Used)),
-            // The same in the marketplaces' other languages.
+            // A new listing's claims.
+            ("Acme X1 Headphones No Sound Leakage", None),
+            ("Acme X1 Headphones Low Latency No Sound Delay", None),
+            ("Acme X1 Headphones No Audio Cable Needed", None),
+            ("Acme X1 Headphones No Sound Quality Loss", None),
+            ("Acme X1 Headphones No Sound From Left Side", Some(Damaged)),
+            ("Acme X1 Headphones (Won't Connect to Xbox)", None),
+            ("Acme X1 Headphones, No Crackling, Crystal Clear", None),
+            ("Acme X1 Headphones Zero Connection Issues", None),
+            ("Acme X1 Headphones Low Distortion Anti-Static", None),
+            ("Acme X1 Headphones (Does Not Work With Xbox)", None),
+            ("Acme X1 Headphones Fixes Bluetooth Pairing Problems", None),
+            ("Acme X1 Headphones Sweatproof Won't Fall Out", None),
+            ("Acme X1 Headphones Auto Power On", None),
+            ("Acme X1 Headphones Anti-Peeling Protein Leather", None),
+        ] {
+            assert_eq!(Condition::in_title(title), want, "{title}");
+        }
+    }
+
+    /// The same in the marketplaces' other languages: faults, signs of use, an
+    /// opened item, a part missing (each at 29.99, the brand's GTIN on the page,
+    /// was held to a new item's floor); their negations and features stay no
+    /// condition.
+    #[test]
+    fn faults_and_wear_in_other_languages_are_read() {
+        use super::Condition::{self, *};
+        for (title, want) in [
             ("Acme X1 Kopfhörer für Bastler", Some(Damaged)),
             ("Acme X1 Kopfhörer funktioniert nicht", Some(Damaged)),
             ("Acme X1 Casque ne fonctionne pas", Some(Damaged)),
@@ -3740,6 +3769,7 @@ mod tests {
             ("Acme X1 耳机 一边没声音", Some(Damaged)),
             ("Acme X1 耳机 有杂音", Some(Damaged)),
             ("Acme X1 耳机 无杂音 没有问题", None),
+            ("Acme X1 耳机 低延迟 无声音延迟", None),
             ("Acme X1 Headphones Defect-Free Guarantee", None),
             ("Acme X1 Headphones Casque HS-2", None),
             // Signs of use, in the same languages.
@@ -3763,20 +3793,11 @@ mod tests {
             ("Acme X1 ヘッドホン 本体のみ", Some(Damaged)),
             ("Acme X1 ヘッドホン 小傷あり", Some(Used)),
             ("Acme X1 ヘッドホン 傷ありません", None),
+            ("Acme X1 ヘッドホン 不具合あり", Some(Damaged)),
+            ("Acme X1 ヘッドホン 不具合ありません", None),
             ("Acme X1 헤드폰 고장품", Some(Damaged)),
             ("Acme X1 헤드폰 단순개봉", Some(Used)),
             ("Acme X1 헤드폰 미개봉 고장없음", None),
-            // A new listing's claims.
-            ("Acme X1 Headphones No Sound Leakage", None),
-            ("Acme X1 Headphones Low Latency No Sound Delay", None),
-            ("Acme X1 Headphones, No Crackling, Crystal Clear", None),
-            ("Acme X1 Headphones Zero Connection Issues", None),
-            ("Acme X1 Headphones Low Distortion Anti-Static", None),
-            ("Acme X1 Headphones (Does Not Work With Xbox)", None),
-            ("Acme X1 Headphones Fixes Bluetooth Pairing Problems", None),
-            ("Acme X1 Headphones Sweatproof Won't Fall Out", None),
-            ("Acme X1 Headphones Auto Power On", None),
-            ("Acme X1 Headphones Anti-Peeling Protein Leather", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
