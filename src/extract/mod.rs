@@ -1147,7 +1147,7 @@ impl FieldText {
 
 /// Text of one selector rule on the document, or `None`.
 fn apply(doc: &Html, rule: &FieldRule) -> Option<FieldText> {
-    apply_or_miss(doc, rule).ok()
+    apply_or_miss(doc, rule).ok().map(|(v, _)| v)
 }
 
 /// Why a selector rule gave no value: the missing field's reason says which, so
@@ -1161,11 +1161,12 @@ enum Miss {
     NoValue,
 }
 
-/// [`apply`], saying why there is no value. Elements the page shows come first: a
+/// [`apply`], saying why there is no value, with the element that gave it. Elements
+/// the page shows come first: a
 /// match inside what it strikes through or hides (WooCommerce's sale price box is
 /// `<del>` former price `<ins>` price, each in a `.amount`; read, the former price
 /// was the price) gives the value only when no other match does.
-fn apply_or_miss(doc: &Html, rule: &FieldRule) -> Result<FieldText, Miss> {
+fn apply_or_miss<'d>(doc: &'d Html, rule: &FieldRule) -> Result<(FieldText, ElementRef<'d>), Miss> {
     let mut matched = false;
     let mut unshown = Vec::new();
     let mut value = None;
@@ -1174,11 +1175,12 @@ fn apply_or_miss(doc: &Html, rule: &FieldRule) -> Result<FieldText, Miss> {
         if struck_or_hidden(e) {
             unshown.push(e);
         } else if let Some(v) = rule_value(e, rule) {
-            value = Some(v);
+            value = Some((v, e));
             break;
         }
     }
-    let value = value.or_else(|| unshown.into_iter().find_map(|e| rule_value(e, rule)));
+    let value =
+        value.or_else(|| (unshown.into_iter()).find_map(|e| rule_value(e, rule).map(|v| (v, e))));
     match value {
         Some(v) => Ok(v),
         None if matched => Err(Miss::NoValue),
@@ -1929,71 +1931,19 @@ fn by_selectors_text(doc: &Html, rules: &[FieldRule]) -> Option<(FieldText, Stri
 }
 
 /// [`by_selectors_text`], with why each rule gave nothing when none gave a value.
-/// Words in class names of a seller box's badges (`<span class="badge">PRO</span>`,
-/// `seller-tag`, `pill`, `chip`).
-const BADGE_CLASSES: &[&str] = &["badge", "tag", "pill", "chip", "label", "medal", "level"];
-
-/// `name` as read from seller element `e` without the text of the badges printed
-/// after it inside the element (`Northwind Audio <span class="badge">PRO</span>`,
-/// `<span class="tag">Ad</span>`: with no seller id on the page, the distributor's
-/// name read whole was an unauthorized seller's), and those texts. A badge is an
-/// element inside `e` a class of which holds a word of [`BADGE_CLASSES`], after
-/// some text of the name; an element holding the whole name (`<span
-/// class="seller-label">Northwind Audio</span>`) is the name. `None` where no
-/// badge ends the name.
-fn without_badges(e: ElementRef, name: &str) -> Option<(String, Vec<String>)> {
-    // A class naming a badge by a whole part (`badge`, `seller-badge`,
-    // `badge--gold`; not `vintage`, `stage`).
-    let is_badge = |n: ego_tree::NodeRef<scraper::Node>| {
-        n.id() != e.id()
-            && n.value().as_element().is_some_and(|el| {
-                el.classes().any(|c| {
-                    c.split(['-', '_'])
-                        .any(|part| BADGE_CLASSES.iter().any(|b| part.eq_ignore_ascii_case(b)))
-                })
-            })
-    };
-    // One walk (linear in a hostile element): `open` counts the badges the walk
-    // is inside; the outermost one's text is taken once it closes.
-    let (mut open, mut text_before) = (0usize, false);
-    let mut badges: Vec<String> = Vec::new();
-    for edge in e.traverse() {
-        match edge {
-            ego_tree::iter::Edge::Open(n) if is_badge(n) => open += 1,
-            ego_tree::iter::Edge::Open(n) => {
-                let text = n.value().as_text().is_some_and(|t| !t.trim().is_empty());
-                text_before |= open == 0 && text;
-            }
-            ego_tree::iter::Edge::Close(n) if is_badge(n) => {
-                open -= 1;
-                let text = ElementRef::wrap(n).map(|b| join_text(b.text()));
-                if let Some(t) = text.filter(|t| open == 0 && text_before && !t.is_empty()) {
-                    badges.push(t);
-                }
-            }
-            ego_tree::iter::Edge::Close(_) => {}
-        }
-    }
-    let mut bare = name.trim_end();
-    let mut cut = Vec::new();
-    for b in badges.iter().rev() {
-        match bare.strip_suffix(b.as_str()) {
-            Some(rest) if rest.ends_with(char::is_whitespace) || rest.is_empty() => {
-                bare = rest.trim_end();
-                cut.push(b.clone());
-            }
-            _ => break,
-        }
-    }
-    cut.reverse();
-    (!cut.is_empty() && !bare.is_empty()).then(|| (bare.to_string(), cut))
+fn selectors_text(doc: &Html, rules: &[FieldRule]) -> Result<(FieldText, String), Vec<Miss>> {
+    selectors_element(doc, rules).map(|(v, src, _)| (v, src))
 }
 
-fn selectors_text(doc: &Html, rules: &[FieldRule]) -> Result<(FieldText, String), Vec<Miss>> {
+/// [`selectors_text`], with the element that gave the value.
+fn selectors_element<'d>(
+    doc: &'d Html,
+    rules: &[FieldRule],
+) -> Result<(FieldText, String, ElementRef<'d>), Vec<Miss>> {
     let mut misses = Vec::new();
     for r in rules {
         match apply_or_miss(doc, r) {
-            Ok(v) => return Ok((v, format!("selector {}", r.css))),
+            Ok((v, e)) => return Ok((v, format!("selector {}", r.css), e)),
             Err(m) => misses.push(m),
         }
     }
@@ -2248,7 +2198,7 @@ struct Prices {
     text: Option<String>,
 }
 
-impl Reader<'_> {
+impl<'d> Reader<'d> {
     /// A field: structured data first (in order of trust), then the adapter's selectors.
     fn pick(
         &mut self,
@@ -2267,6 +2217,17 @@ impl Reader<'_> {
         from_structured: &dyn Fn(&structured::Product) -> Option<String>,
         rules: &[FieldRule],
     ) -> Option<FieldText> {
+        (self.pick_text_at(field, from_structured, rules)).map(|(t, _)| t)
+    }
+
+    /// [`Reader::pick_text`], with the element a selector read it from (`None` for
+    /// structured data's).
+    fn pick_text_at(
+        &mut self,
+        field: &str,
+        from_structured: &dyn Fn(&structured::Product) -> Option<String>,
+        rules: &[FieldRule],
+    ) -> Option<(FieldText, Option<ElementRef<'d>>)> {
         for (src, p) in &self.products {
             if let Some(v) = from_structured(p) {
                 let source = match (&self.own_note, *src) {
@@ -2274,13 +2235,13 @@ impl Reader<'_> {
                     _ => src.to_string(),
                 };
                 self.sources.insert(field.to_string(), source);
-                return Some(FieldText::plain(v).capped());
+                return Some((FieldText::plain(v).capped(), None));
             }
         }
-        let misses = match selectors_text(self.doc, rules) {
-            Ok((v, src)) => {
+        let misses = match selectors_element(self.doc, rules) {
+            Ok((v, src, e)) => {
                 self.sources.insert(field.to_string(), src);
-                return Some(v.capped());
+                return Some((v.capped(), Some(e)));
             }
             Err(misses) => misses,
         };
@@ -2516,11 +2477,12 @@ impl Reader<'_> {
     /// by", a rating, a badge: [`seller_name::without_box_words`]), which its
     /// source names.
     fn seller_name(&mut self, rules: &[FieldRule]) -> Option<String> {
-        let name = self.pick(
+        let (name, element) = self.pick_text_at(
             "seller",
             &|p| p.offers.iter().find_map(|o| o.seller_name.clone()),
             rules,
         )?;
+        let name = name.shown();
         let no_seller = if seller_name::only_who_ships(&name) {
             Some(format!(
                 "the seller box says only who ships (\"{name}\"), not who sells"
@@ -2544,10 +2506,7 @@ impl Reader<'_> {
         else {
             return Some(name);
         };
-        let css = src.strip_prefix("selector ").unwrap_or_default();
-        let element = (rules.iter().find(|r| r.css == css))
-            .and_then(|r| self.doc.select(&r.selector).find(|e| !struck_or_hidden(*e)));
-        let name = match element.and_then(|e| without_badges(e, &name)) {
+        let name = match element.and_then(|e| seller_name::without_badges(e, &name)) {
             Some((bare, badges)) => {
                 src.push_str(&format!(
                     " (left out the seller box's badges: {})",

@@ -8,7 +8,9 @@
 //! in a finding and a complaint. Only words that are plainly the box's are left
 //! out (a label before the name, who fulfils after it, a rating or badge at its
 //! end); a name in brackets that is no rating ("Foo Store (EU)") stays. One
-//! regular expression, as the adapters' own rules are written.
+//! regular expression, as the adapters' own rules are written; and badges printed
+//! as elements of their own inside the seller's element, by their class
+//! ([`without_badges`]).
 
 use std::sync::LazyLock;
 
@@ -297,6 +299,66 @@ pub(crate) fn without_box_words(name: &str) -> Option<(String, Vec<String>)> {
         said.insert(at, head.to_string());
     }
     (!said.is_empty() && !bare.is_empty()).then(|| (bare.to_string(), said))
+}
+
+/// Words in class names of a seller box's badges (`<span class="badge">PRO</span>`,
+/// `seller-tag`, `pill`, `chip`).
+const BADGE_CLASSES: &[&str] = &["badge", "tag", "pill", "chip", "label", "medal", "level"];
+
+/// `name` as read from seller element `e` without the text of the badges printed
+/// after it inside the element (`Northwind Audio <span class="badge">PRO</span>`,
+/// `<span class="tag">Ad</span>`: with no seller id on the page, the distributor's
+/// name read whole was an unauthorized seller's), and those texts. A badge is an
+/// element inside `e` a class of which holds a word of [`BADGE_CLASSES`], after
+/// some text of the name; an element holding the whole name (`<span
+/// class="seller-label">Northwind Audio</span>`) is the name. `None` where no
+/// badge ends the name.
+pub(crate) fn without_badges(e: scraper::ElementRef, name: &str) -> Option<(String, Vec<String>)> {
+    // A class naming a badge by a whole part (`badge`, `seller-badge`,
+    // `badge--gold`; not `vintage`, `stage`).
+    let is_badge = |n: ego_tree::NodeRef<scraper::Node>| {
+        n.id() != e.id()
+            && n.value().as_element().is_some_and(|el| {
+                el.classes().any(|c| {
+                    c.split(['-', '_'])
+                        .any(|part| BADGE_CLASSES.iter().any(|b| part.eq_ignore_ascii_case(b)))
+                })
+            })
+    };
+    // One walk (linear in a hostile element): `open` counts the badges the walk
+    // is inside; the outermost one's text is taken once it closes.
+    let (mut open, mut text_before) = (0usize, false);
+    let mut badges: Vec<String> = Vec::new();
+    for edge in e.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) if is_badge(n) => open += 1,
+            ego_tree::iter::Edge::Open(n) => {
+                let text = n.value().as_text().is_some_and(|t| !t.trim().is_empty());
+                text_before |= open == 0 && text;
+            }
+            ego_tree::iter::Edge::Close(n) if is_badge(n) => {
+                open -= 1;
+                let text = scraper::ElementRef::wrap(n).map(|b| super::join_text(b.text()));
+                if let Some(t) = text.filter(|t| open == 0 && text_before && !t.is_empty()) {
+                    badges.push(t);
+                }
+            }
+            ego_tree::iter::Edge::Close(_) => {}
+        }
+    }
+    let mut bare = name.trim_end();
+    let mut cut = Vec::new();
+    for b in badges.iter().rev() {
+        match bare.strip_suffix(b.as_str()) {
+            Some(rest) if rest.ends_with(char::is_whitespace) || rest.is_empty() => {
+                bare = rest.trim_end();
+                cut.push(b.clone());
+            }
+            _ => break,
+        }
+    }
+    cut.reverse();
+    (!cut.is_empty() && !bare.is_empty()).then(|| (bare.to_string(), cut))
 }
 
 #[cfg(test)]
