@@ -789,8 +789,9 @@ impl Condition {
                     let before = t[..i].chars().next_back();
                     let after = t[i + w.len()..].chars().next();
                     let ascii = w.is_ascii();
-                    !ascii
-                        || (!before.is_some_and(char::is_alphanumeric)
+                    (!ascii && !negated_cjk(t, i, i + w.len(), w))
+                        || (ascii
+                            && !before.is_some_and(char::is_alphanumeric)
                             && !after.is_some_and(char::is_alphanumeric))
                 })
             })
@@ -902,6 +903,40 @@ impl Condition {
             Condition::Damaged => "damaged",
         }
     }
+}
+
+/// Is the condition word `w` at `start..end` of `t` denied by the Chinese,
+/// Japanese or Korean word for "none" or "not" beside it: after it (`動作不良なし`,
+/// "no malfunction"; `故障品ではありません`; `고장품 아님`) or before it
+/// (`非故障机`, `没有瑕疵`, "no flaws", whose `有瑕疵` read as damaged)? Those languages write no space between the word and
+/// its negation, so the word matches inside it: `… ヘッドホン 動作不良なし` at 29.99
+/// was read as damaged, a new item's price under the floor unchecked. Not Japanese
+/// `使用感なし` ("no feel of use"): a second-hand item's grade, as `美品` is (no new
+/// item is described by how little it was used); nor a word that is its own
+/// negation (`付属品なし`, `无充电仓`: nothing after or before denies them).
+fn negated_cjk(t: &str, start: usize, end: usize, w: &str) -> bool {
+    const AFTER: &[&str] = &[
+        "なし",
+        "無し",
+        "ナシ",
+        "ない",
+        "ありません",
+        "ではありません",
+        "ではない",
+        "じゃない",
+        "없음",
+        "없는",
+        "없이",
+        "아님",
+        "아닙니다",
+    ];
+    const BEFORE: &[&str] = &["无", "無", "没", "沒", "非", "不是"];
+    if w == "使用感" {
+        return false;
+    }
+    let after = t[end..].trim_start();
+    let before = t[..start].trim_end();
+    AFTER.iter().any(|n| after.starts_with(n)) || BEFORE.iter().any(|n| before.ends_with(n))
 }
 
 /// A title's grade out of ten (`… 9/10 Condition`, `Condition: 8.5/10`: a used
@@ -3757,6 +3792,15 @@ mod tests {
             ("Acme X1 헤드폰 고장품", Some(Damaged)),
             ("Acme X1 헤드폰 단순개봉", Some(Used)),
             ("Acme X1 헤드폰 미개봉 고장없음", None),
+            // A word denied by the word for "none" or "not" glued to it.
+            ("Acme X1 ヘッドホン 動作不良なし", None),
+            ("Acme X1 ヘッドホン 故障品ではありません", None),
+            ("Acme X1 耳机 没有瑕疵", None),
+            ("Acme X1 耳机 非故障机", None),
+            ("Acme X1 耳机 非二手", None),
+            ("Acme X1 헤드폰 고장품 아님", None),
+            ("Acme X1 ヘッドホン 使用感なし", Some(Used)),
+            ("Acme X1 ヘッドホン 付属品なし", Some(Damaged)),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
