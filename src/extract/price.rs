@@ -3982,6 +3982,37 @@ fn vat_label_names_next(t: &PriceText, i: usize, l: &[Found]) -> bool {
     (ex && this > next) || (inc && this < next)
 }
 
+/// Words before an amount saying what the item, or items like it, sold for: an
+/// ended listing's sale (`Sold for US $180.00`, eBay's), a resale market's last
+/// sale beside its asking price (`Last Sale: $180`, StockX's), a price guide's
+/// average. Read as the price, each was "advertised … below the floor" of a
+/// listing that asks no such price: alone the box holds no price, beside one
+/// it is left out. So is an amount labelled by `Sold` or `Ended` alone (`Sold US
+/// $180.00`, as a sold listing's box shows it). Not `Sold by` nor `sold out`
+/// ([`SOLD_OUT_WORDS`]).
+const SOLD_FOR_WORDS: &[&str] = &[
+    "sold for",
+    "sold price",
+    "price when sold",
+    "last sale",
+    "last sold",
+    "last sold for",
+    "last sold price",
+    "recently sold for",
+    "recent sale",
+    "average sold price",
+    "avg. sold price",
+    "avg sold price",
+    "verkauft für",
+    "vendu pour",
+    "vendido por",
+    "venduto a",
+    "venduto per",
+    "sprzedano za",
+    "成交价",
+    "最近成交",
+];
+
 /// `kept` without what a price box shows beside the price that a buyer does not pay
 /// for the listing: savings, coupons and rewards, spending thresholds, fees and
 /// deposits, instalments, prices with a trade-in. A text with nothing else holds no
@@ -3992,6 +4023,14 @@ fn not_paid_for_the_listing(
     why: &mut Vec<String>,
 ) -> Result<Vec<Found>, PriceError> {
     kept = savings_and_fees(t, kept, why)?;
+    kept = leave_out_or_refuse(t, kept, "prices of past sales", why, |i, l| {
+        let before = t.before(i, l);
+        has_word(&before, SOLD_FOR_WORDS)
+            || matches!(
+                before.trim_matches(|c: char| !c.is_alphanumeric()),
+                "sold" | "ended" | "verkauft" | "vendu" | "vendido" | "venduto" | "sprzedano"
+            )
+    })?;
     kept = leave_out_or_refuse(t, kept, "taxes", why, |i, l| {
         labels_a_tax(&t.before(i, l)) || names_a_tax_after(t, i, l)
     })?;
@@ -4407,6 +4446,23 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
         "クーポン",
         "쿠폰",
     ];
+    // A rebate's amount is what the maker pays back after the sale, never a price,
+    // alone too (`Mail-in Rebate $30`, `$249.99 Instant rebate $30`, `$249.99
+    // Mail-in Rebate: $30`: each read 30 USD, below the floor and a suspected
+    // counterfeit). The price after it has its own words (`After rebate $199.99`,
+    // [`CONDITION_WORDS`]).
+    const REBATES: &[&str] = &[
+        "rebate",
+        "mail-in rebate",
+        "mail in rebate",
+        "instant rebate",
+        "manufacturer rebate",
+        "remboursement",
+        "offre de remboursement",
+        "odr",
+        "reembolso",
+        "rimborso",
+    ];
     let Some(f) = l.get(i) else {
         return false;
     };
@@ -4425,7 +4481,7 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
         .unwrap_or(&before)
         .trim_matches(|c: char| !c.is_alphanumeric());
     // A shop's gift card by its name (`Target GiftCard $40`) is a gift card's value.
-    let coupon = COUPONS.contains(&label) || names_a_gift_card(label);
+    let coupon = COUPONS.contains(&label) || REBATES.contains(&label) || names_a_gift_card(label);
     let labelled = coupon || DISCOUNT_LABELS.contains(&label) || KOREAN_DISCOUNTS.contains(&label);
     if !labelled || before.contains(['%', '％']) {
         return false;
@@ -9339,6 +9395,51 @@ mod tests {
         }
     }
 
+    /// What an item sold for, on an ended listing's box (`Sold for US $180.00`,
+    /// `Sold US $180.00`) or beside a resale market's asking price (`Last Sale:
+    /// $180`): each was read as an advertised price below the floor.
+    #[test]
+    fn past_sales_are_no_price() {
+        for (text, currency, amount, said) in [
+            (
+                "Buy now $249.99 Last Sale: $180",
+                "USD",
+                24999,
+                "prices of past sales: 180",
+            ),
+            (
+                "Last Sale: $180 Buy for $249.99",
+                "USD",
+                24999,
+                "prices of past sales: 180",
+            ),
+        ] {
+            assert_reads(text, currency, amount, said);
+        }
+        for text in [
+            "Sold for US $180.00",
+            "Sold US $180.00",
+            "Sold: $180.00",
+            "Ended: $180.00",
+            "Price when sold $180",
+            "Last sold $180",
+            "Verkauft für 180,00 €",
+        ] {
+            let r = read_in(text, "USD");
+            assert!(
+                matches!(r, Err(PriceError::NotThePrice { .. })),
+                "{text}: {r:?}"
+            );
+        }
+        for (text, amount) in [
+            ("Sold by Acme $249.99", "249.99"),
+            ("$249.99 1,234 sold", "249.99"),
+        ] {
+            let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
+        }
+    }
+
     /// A discount labelled by a word alone after the price (`$249.99 OFF $50`): the
     /// word, read as the first amount's, made the price the saving and the discount
     /// the price (a false below-floor finding). Before the price (`Discount $50
@@ -9400,6 +9501,11 @@ mod tests {
             ("$249.99 $20 credit", "USD", "249.99"),
             ("$249.99 Credit card required", "USD", "249.99"),
             ("Pay $249.99 today", "USD", "249.99"),
+            // A rebate's amount in the words of America's boxes: each was the price.
+            ("$249.99 Mail-in Rebate: $30", "USD", "249.99"),
+            ("$249.99 Instant rebate $30", "USD", "249.99"),
+            ("$249.99 Manufacturer Rebate $50", "USD", "249.99"),
+            ("After rebate $199.99", "USD", "199.99"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
@@ -9409,6 +9515,8 @@ mod tests {
             "Coupon: $20.00",
             "$20 Coupon",
             "Was $249.99 Discount $50",
+            "Rebate $30",
+            "Mail-in rebate $30",
         ] {
             let r = read_in(text, "USD");
             assert!(
