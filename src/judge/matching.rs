@@ -894,6 +894,9 @@ const PRODUCT_NOUNS: &[&str] = &[
     "耳机",
     "耳機",
     "音箱",
+    "헤드폰",
+    "이어폰",
+    "스피커",
 ];
 
 /// Where folded `title` names the brand, then one of its models as a word of its
@@ -917,16 +920,24 @@ fn model_end(brand: &Brand, title: &str, names: &[String]) -> Option<usize> {
         .filter_map(|n| word_at(title, n).next().map(|at| at + n.len()))
         .min()?;
     let rest = &title[after_name..];
-    let model = rest.split_whitespace().next()?;
-    if !models.iter().any(|m| m == model) {
-        return None;
-    }
-    let mut end = after_name + rest.find(model)? + model.len();
+    let word = rest.split_whitespace().next()?;
+    // A model a Chinese, Japanese or Korean noun runs on from (`x1充电线`).
+    let model = models.iter().find(|m| {
+        word.strip_prefix(m.as_str())
+            .is_some_and(|after| after.is_empty() || after.starts_with(|c: char| !c.is_ascii()))
+    })?;
+    let mut end = after_name + rest.find(model.as_str())? + model.len();
     for w in title[end..].split(' ').filter(|w| !w.is_empty()) {
-        if !(PRODUCT_NOUNS.contains(&w) || own.iter().any(|o| o == w)) {
-            break;
+        let at = title[end..].find(w)? + end;
+        if PRODUCT_NOUNS.contains(&w) || own.iter().any(|o| o == w) {
+            end = at + w.len();
+            continue;
         }
-        end = title[end..].find(w)? + end + w.len();
+        // A noun run on from the product's (`ヘッドホンケース`): read from its end.
+        if let Some(n) = (PRODUCT_NOUNS.iter()).find(|n| !n.is_ascii() && w.starts_with(**n)) {
+            end = at + n.len();
+        }
+        break;
     }
     Some(end)
 }
@@ -1734,6 +1745,17 @@ const ACCESSORY_NOUNS_CJK: &[&str] = &[
     "左耳のみ",
     "右耳のみ",
     "片耳のみ",
+    // Korean: a case, a pouch, ear pads and tips, a charger, a cable, a stand, a
+    // cover (`Acme X1 헤드폰 케이스` at 29.99, the product's GTIN on the page, was
+    // the headphones below their floor and a suspected counterfeit).
+    "케이스",
+    "파우치",
+    "이어패드",
+    "이어팁",
+    "충전기",
+    "케이블",
+    "거치대",
+    "커버",
 ];
 
 /// The heads of German compound nouns naming an accessory (`Tragetasche`,
@@ -1988,6 +2010,9 @@ fn a_feature_follows(noun: &str, next: Option<&str>) -> bool {
 /// Words after the noun that say it comes with the product: "… Headphones Case
 /// Included", "… Headphones Case Bundle".
 const INCLUDED: &[&str] = &[
+    // Korean "included", "given free" (`… 케이스 포함`).
+    "포함",
+    "증정",
     "included",
     "includes",
     "incl",
@@ -2022,33 +2047,13 @@ fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
         .filter(|w| !w.is_empty())
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&' && c != '+'));
     let mut said: Vec<&str> = Vec::new();
-    let noun = loop {
-        let w = words.next()?;
-        if ACCESSORY_NOUNS.contains(&w)
-            || a_compound_accessory(w)
-            || NOT_THE_ITEM.contains(&w)
-            || (w == "card" && said.last() == Some(&"gift"))
-            // `… Headphones Storage Box`; not a box alone (`… Black Box Edition`).
-            || (w == "box" && said.last() == Some(&"storage"))
-        {
-            said.push(w);
-            break w;
-        }
-        if let Some(n) = (ACCESSORY_NOUNS_CJK.iter())
-            .chain(NOT_THE_ITEM_CJK)
-            // Not a kind (`…式`) nor a set (`耳机套装`, a bundle).
-            .find(|n| w.starts_with(**n) && !w[n.len()..].starts_with(['式', '装']))
-        {
-            said.push(n);
-            break n;
-        }
-        // "Black & White Case"; but "Headphones & Case", "+ Case" sell both.
-        let joins = matches!(w, "and" | "&") && !said.is_empty();
-        if !(COLOURS.contains(&w) || ACCESSORY_MODIFIERS.contains(&w) || joins) {
-            return None;
-        }
-        said.push(w);
-    };
+    let across = noun_across(title, end);
+    if let Some(n) = across {
+        // The rest of the glued word is the noun's.
+        words.next();
+        said.push(n);
+    }
+    let noun = across.map_or_else(|| accessory_noun_in(&mut words, &mut said), Some)?;
     let mut words = words.peekable();
     if a_feature_follows(noun, words.peek().copied()) {
         return None;
@@ -2061,6 +2066,81 @@ fn accessory_after(brand: &Brand, title: &str, end: usize) -> Option<String> {
         .flat_map(|s| &s.keywords)
         .any(|k| has_word(&crate::ident::remembered(fold, k), noun));
     (!included && !owned).then(|| said.join(" "))
+}
+
+/// Characters after which a Chinese noun of [`ACCESSORY_NOUNS_CJK`] is none: a
+/// kind (`耳罩式`, "over-ear"), a set (`耳机套装`, a bundle), and where the noun's last
+/// character begins another word (`耳机包邮`, headphones with free shipping;
+/// `耳机包括充电盒`, "the headphones include a charging case"), and Japanese
+/// "with" (`ケース付き`, headphones with their case: read as the case, a missed
+/// finding).
+const NOT_A_NOUN_BEFORE: [char; 5] = ['式', '装', '邮', '括', '付'];
+
+/// A Chinese or Japanese accessory noun that runs on from the product's name
+/// across `end`, where the keywords ended inside a word (`x1 耳机套`, "earphone
+/// cover", matched by the keywords `x1 耳机`: the noun begins inside them): at
+/// ¥29.99 the headphones below their floor and a suspected counterfeit. Not a
+/// set nor a kind (`耳机套装`, `耳罩式`), nor a noun after another word (`耳机送耳机套`,
+/// a cover given with them: the noun must begin in the keywords' word).
+fn noun_across(title: &str, end: usize) -> Option<&'static str> {
+    let before = &title[..end];
+    let glued = before.chars().next_back().is_some_and(|c| !c.is_ascii())
+        && title[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace());
+    if !glued {
+        return None;
+    }
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    ACCESSORY_NOUNS_CJK.iter().copied().find(|n| {
+        (start..end)
+            .filter(|&p| title.is_char_boundary(p))
+            .any(|p| {
+                title[p..].starts_with(n)
+                    && p + n.len() > end
+                    && !title[p + n.len()..].starts_with(NOT_A_NOUN_BEFORE)
+            })
+    })
+}
+
+/// The accessory noun among `words`, read on from the product's name: colours and
+/// describing words may stand before it, each pushed to `said` with the noun
+/// ([`accessory_after`]).
+fn accessory_noun_in<'t>(
+    words: &mut impl Iterator<Item = &'t str>,
+    said: &mut Vec<&'t str>,
+) -> Option<&'t str> {
+    loop {
+        let w = words.next()?;
+        if ACCESSORY_NOUNS.contains(&w)
+            || a_compound_accessory(w)
+            || NOT_THE_ITEM.contains(&w)
+            || (w == "card" && said.last() == Some(&"gift"))
+            // `… Headphones Storage Box`; not a box alone (`… Black Box Edition`).
+            || (w == "box" && said.last() == Some(&"storage"))
+        {
+            said.push(w);
+            return Some(w);
+        }
+        if let Some(n) = (ACCESSORY_NOUNS_CJK.iter())
+            .chain(NOT_THE_ITEM_CJK)
+            .find(|n| w.starts_with(**n) && !w[n.len()..].starts_with(NOT_A_NOUN_BEFORE))
+        {
+            said.push(n);
+            return Some(n);
+        }
+        // "Black & White Case"; but "Headphones & Case", "+ Case" sell both.
+        let joins = matches!(w, "and" | "&") && !said.is_empty();
+        if !(COLOURS.contains(&w) || ACCESSORY_MODIFIERS.contains(&w) || joins) {
+            return None;
+        }
+        said.push(w);
+    }
 }
 
 /// Is `sku` itself an accessory the brand sells: do its name or keywords hold an
@@ -2485,6 +2565,11 @@ mod tests {
             "Acme X1 耳机 头梁垫",
             "Acme X1 耳机 空盒",
             "Acme X1 耳机 模型",
+            // Run on from the keywords' last word (`x1 耳机`).
+            "Acme X1耳机套",
+            "Acme X1 耳机套",
+            "Acme X1 耳机包",
+            "艾克米X1耳机套",
         ] {
             an_accessory(&b, title);
         }
@@ -2504,6 +2589,11 @@ mod tests {
             "Acme X1 耳机 左耳 触控",
             "Acme X1 耳机 耳机套装",
             "Acme X1 耳机 正品 全新",
+            "Acme X1 耳机套装",
+            "Acme X1 耳机包邮",
+            "Acme X1耳机包括充电盒",
+            "Acme X1 耳机送耳机套",
+            "Acme X1耳机黑色",
         ] {
             the_product(&b, title);
         }
@@ -2810,6 +2900,13 @@ mod tests {
             ("Acme X1 Kopfhörer Bedienungsanleitung", None),
             ("Acme X1 Cuffie Riparazione", None),
             ("Acme X1 ヘッドホン 修理", None),
+            // A noun run on from the model or the product's noun, and Korean's.
+            ("Acme X1充电线", None),
+            ("Acme X1保护套", None),
+            ("Acme X1ケース", None),
+            ("Acme X1 ヘッドホンケース", None),
+            ("Acme X1 헤드폰 케이스", None),
+            ("Acme X1케이스", None),
         ] {
             let mut by_gtin = listing(title, field);
             by_gtin.gtin = vec![x1.gtin[0].clone()];
@@ -2850,6 +2947,10 @@ mod tests {
             "Acme X1 Kopfhörer Schwarz",
             "Acme X1 Casque Support Bluetooth 5.3",
             "Acme X1 ヘッドホン iPhone対応",
+            "Acme X1 ヘッドホン ケース付き",
+            "Acme X1 ヘッドホンケース付き",
+            "Acme X1 헤드폰 케이스 포함",
+            "Acme X1 헤드폰 블랙",
         ] {
             let mut l = listing(title, None);
             l.gtin = vec![x1.gtin[0].clone()];
