@@ -78,7 +78,17 @@ const AUCTION_WORDS: &[&str] = &[
 
 /// The words of `AUCTION_WORDS` `text` holds, if any.
 pub fn auction_words(text: &str) -> Option<&'static str> {
+    // eBay's bid box asks for the least next bid (`US $180.00 Enter US $181.00 or
+    // more`): read as no auction, the two made "the lowest of 2 prices … which
+    // variant sells at it, the page does not say". A constant pattern, compiled
+    // by `auctions_are_named_by_whole_words`.
+    static ENTER_OR_MORE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\benter\b.{0,40}?\d.{0,20}?\bor\s+more\b").expect("a valid pattern")
+    });
     let t = crate::ident::fold(text);
+    if ENTER_OR_MORE.is_match(&t) {
+        return Some("enter … or more");
+    }
     AUCTION_WORDS.iter().copied().find(|w| {
         crate::ident::occurrences(&t, w).any(|i| {
             !w.is_ascii()
@@ -3108,6 +3118,11 @@ mod tests {
             ("Auction", Some("auction")),
             ("US $12.50 3 bids", Some("bids")),
             ("Current bid: US $12.50", Some("current bid")),
+            (
+                "US $180.00 Enter US $181.00 or more",
+                Some("enter … or more"),
+            ),
+            ("Buy 2 or more, save 10%", None),
             ("Aktuelles Gebot: EUR 12,50", Some("gebot")),
             ("拍卖 当前出价 ¥120", Some("拍卖")),
             ("Buy It Now", None),

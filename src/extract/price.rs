@@ -4023,6 +4023,11 @@ fn not_paid_for_the_listing(
     why: &mut Vec<String>,
 ) -> Result<Vec<Found>, PriceError> {
     kept = savings_and_fees(t, kept, why)?;
+    // The least next bid an auction's box asks for (`US $180.00 Enter US $181.00
+    // or more`): no price, the current bid beside it is.
+    kept = leave_out_or_refuse(t, kept, "the least next bids", why, |i, l| {
+        last_word(&t.before(i, l)) == "enter" && t.after(i, l).trim_start().starts_with("or more")
+    })?;
     kept = leave_out_or_refuse(t, kept, "prices of past sales", why, |i, l| {
         let before = t.before(i, l);
         has_word(&before, SOLD_FOR_WORDS)
@@ -9397,9 +9402,11 @@ mod tests {
 
     /// What an item sold for, on an ended listing's box (`Sold for US $180.00`,
     /// `Sold US $180.00`) or beside a resale market's asking price (`Last Sale:
-    /// $180`): each was read as an advertised price below the floor.
+    /// $180`): each was read as an advertised price below the floor. Nor is the
+    /// least next bid an auction's box asks for (`Enter US $181.00 or more`): beside
+    /// the current bid it made "the lowest of 2 prices".
     #[test]
-    fn past_sales_are_no_price() {
+    fn past_sales_and_next_bids_are_no_price() {
         for (text, currency, amount, said) in [
             (
                 "Buy now $249.99 Last Sale: $180",
@@ -9413,6 +9420,12 @@ mod tests {
                 24999,
                 "prices of past sales: 180",
             ),
+            (
+                "US $180.00 Enter US $181.00 or more",
+                "USD",
+                18000,
+                "the least next bids: 181.00",
+            ),
         ] {
             assert_reads(text, currency, amount, said);
         }
@@ -9424,6 +9437,7 @@ mod tests {
             "Price when sold $180",
             "Last sold $180",
             "Verkauft für 180,00 €",
+            "Enter US $181.00 or more",
         ] {
             let r = read_in(text, "USD");
             assert!(
