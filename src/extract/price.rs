@@ -2184,6 +2184,17 @@ const ADD_ON_WORDS: &[&str] = &[
 /// price box that takes them in made a used offer, or another seller's, the
 /// listing's price: a below-floor finding on a price its seller never asked.
 const OTHER_OFFER_WORDS: &[&str] = &[
+    // Other items the page shows beside the listing (`$249.99 Similar items from
+    // $99`, `Sponsored $99`, `¥1299 同款低价 ¥599`, "the same style for less"): each
+    // was "the lowest of 2 prices", below the floor and a suspected counterfeit.
+    "similar items",
+    "similar item",
+    "similar products",
+    "compare similar items",
+    "sponsored",
+    "同款低价",
+    "相似商品",
+    "看相似",
     // Renting the item (`Rent for $19.99`, textbooks and cameras): no sale.
     "rent",
     "rent for",
@@ -2864,6 +2875,23 @@ const OMNIBUS_WORDS: &[&str] = &[
     "χαμηλότερη τιμή",
 ];
 
+/// Words before an amount naming it a low of the price's history, as price
+/// trackers and marketplaces print it beside the price (`$249.99 All-time low
+/// $180`, `¥1299 历史最低 ¥899`): a past price, read as "the lowest of 2 prices … which
+/// variant sells at it", below the floor. Alone, like [`OMNIBUS_WORDS`]' before an
+/// amount, they leave the box no price.
+const PRICE_HISTORY_WORDS: &[&str] = &[
+    "all-time low",
+    "all time low",
+    "historical low",
+    "historic low",
+    "lowest ever",
+    "历史最低价",
+    "历史最低",
+    "历史低价",
+    "史低",
+];
+
 /// Is amount `i` followed, to the end of the text or of its clause, by the Omnibus
 /// rule's words ([`OMNIBUS_WORDS`] and its 30 days)?
 fn omnibus_after(t: &PriceText, i: usize, list: &[Found]) -> bool {
@@ -3108,7 +3136,12 @@ const CONDITION_WORDS: &[&str] = &[
     "after rebates",
     "get at",
     "预估到手价",
+    "预计到手价",
     "到手价",
+    // Without its 价 (`¥1299 预估到手 ¥999` was "the lowest of 2 prices … which
+    // variant sells at it"): the same estimate.
+    "预估到手",
+    "预计到手",
 ];
 
 /// Words right after an amount saying the same (`$89.99 with Prime`, `$84.99 for
@@ -3486,6 +3519,7 @@ fn not_asked_now(
         let before = before.rsplit(['%', '％']).next().unwrap_or_default();
         names_a_former_price(before)
             || has_word(before, OMNIBUS_WORDS)
+            || has_word(before, PRICE_HISTORY_WORDS)
             || from_for(t, i, l)
             || arrow_to_lower(t, i, l)
             || struck_after_discount(t, i, l)
@@ -7808,6 +7842,13 @@ mod tests {
             Some("9999"),
         ),
         ("¥1,299 到手价¥1,199", "CNY", "1199", "到手价", Some("1299")),
+        (
+            "¥1299 预估到手 ¥999",
+            "CNY",
+            "999",
+            "预估到手",
+            Some("1299"),
+        ),
         ("领券减100 券后¥1,199", "CNY", "1199", "券后", None),
     ];
 
@@ -9398,6 +9439,51 @@ mod tests {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
         }
+    }
+
+    /// A low of the price's history (`All-time low $180`, `历史最低 ¥899`) and other
+    /// items' prices shown beside the listing's (`Similar items from $99`,
+    /// `Sponsored $99`, `同款低价 ¥599`): each was "the lowest of 2 prices … which
+    /// variant sells at it", below the floor (the others' a suspected counterfeit).
+    #[test]
+    fn price_history_and_other_items_are_no_price() {
+        for (text, currency, amount, said) in [
+            (
+                "$249.99 All-time low $180",
+                "USD",
+                24999,
+                "former or reference prices: 180",
+            ),
+            (
+                "¥1299 历史最低 ¥899",
+                "CNY",
+                129900,
+                "former or reference prices: 899",
+            ),
+            (
+                "$249.99 Similar items from $99",
+                "USD",
+                24999,
+                "other offers (used, renewed, other sellers'): 99",
+            ),
+            (
+                "$249.99 Sponsored $99",
+                "USD",
+                24999,
+                "other offers (used, renewed, other sellers'): 99",
+            ),
+            (
+                "¥1299 同款低价 ¥599",
+                "CNY",
+                129900,
+                "other offers (used, renewed, other sellers'): 599",
+            ),
+        ] {
+            assert_reads(text, currency, amount, said);
+        }
+        // After the price, the badge says the price is at its low.
+        let r = read_in("$180 All-time low", "USD").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.money.amount.to_string(), "180");
     }
 
     /// What an item sold for, on an ended listing's box (`Sold for US $180.00`,
