@@ -393,6 +393,12 @@ const DAMAGED_WORDS: &[&str] = &[
     "電源が入りません",
     "本体のみ",
     "付属品なし",
+    // The same in English: the unit without its accessories (`… Bare Unit`, `…
+    // Unit Only` at 29.99 were held to a new item's floor). Not `Body Only`: a
+    // camera's body sold without a lens is a product of its own.
+    "bare unit",
+    "unit only",
+    "main unit only",
     "고장품",
     "고장난",
     "고장남",
@@ -461,6 +467,12 @@ const USED_WORDS: &[&str] = &[
     "b stock",
     "b-ware",
     "customer return",
+    // A shop's return, a pallet of returns, second-hand in one word (`Acme X1
+    // Headphones Store Return`, `… Secondhand` at 29.99 were held to a new item's
+    // floor, below it and a suspected counterfeit).
+    "store return",
+    "returns pallet",
+    "secondhand",
     "wie neu",
     // German's other "as new", Dutch "as new" (Marktplaats' `Zo goed als nieuw`):
     // at 29.99 each was held to a new item's floor.
@@ -850,7 +862,7 @@ impl Condition {
         // parts`, a new item's price under the floor went unchecked).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(
-                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]hand|open[\s-]box|opened|damaged|broken|cracked|faulty|defective|demo|scratched|dented|incomplete)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b|\b(?:no|nothing|none)\s+missing\b|\b(?:no|zero)\s+defects?\b|\bdefect[\s-]+free\b",
+                r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]?hand|open[\s-]box|opened|damaged|broken|cracked|faulty|defective|demo|scratched|dented|incomplete)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b|\b(?:no|nothing|none)\s+missing\b|\b(?:no|zero)\s+defects?\b|\bdefect[\s-]+free\b",
             )
             .expect("a valid pattern")
         });
@@ -1021,7 +1033,7 @@ fn fault_or_wear_described(t: &str) -> Option<Condition> {
     });
     static WEAR: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(
-            r"(?P<denied>\b(?:no|zero|without|free\s+of|anti|won'?t)[\s-]+)?(?:\bheavy\s+wear\b|\bheavily\s+worn\b|\bworn\s+(?:ear\s*)?(?:pads?|cushions?|headband)\b|\bpeeling\b|\bflaking\b|\bneeds\s+cleaning\b|(?:傷|キズ|汚れ)あり(?P<claim>ません)?)",
+            r"(?P<denied>\b(?:no|zero|without|free\s+of|anti|won'?t)[\s-]+)?(?:\bheavy\s+wear\b|\bheavily\s+worn\b|\bworn\s+(?:ear\s*)?(?:pads?|cushions?|headband)\b|\bpeeling\b|\bflaking\b|\bneeds\s+cleaning\b|\bscuff(?:s|ed|\s+marks?)\b|\bcosmetic\s+(?:wear|marks|blemish(?:es)?)\b|\bblemish(?:ed|es)\b|(?:傷|キズ|汚れ)あり(?P<claim>ません)?)",
         )
         .expect("a valid pattern")
     });
@@ -3702,6 +3714,35 @@ mod tests {
             ("Acme X1 Headphones - Sold As Seen", Some(Damaged)),
             ("Acme X1 Headphones Needs New Battery", Some(Damaged)),
             ("Acme X1 Headphones as is shown in the photos", None),
+        ] {
+            assert_eq!(Condition::in_title(title), want, "{title}");
+        }
+    }
+
+    /// Wear, returns and a unit without its accessories in English words (`…
+    /// Minor Scuffs`, `… Blemished`, `… Store Return`, `… Secondhand`, `… Bare
+    /// Unit`): at 29.99 each was held to a new item's floor, below it and a
+    /// suspected counterfeit. Denied or claimed, none (`No Scuffs`, `Scuff-
+    /// Resistant`), and a camera's `Body Only` is a product.
+    #[test]
+    fn english_wear_returns_and_bare_units_are_read() {
+        use super::Condition::{self, *};
+        for (title, want) in [
+            ("Acme X1 Headphones Minor Scuffs", Some(Used)),
+            ("Acme X1 Headphones Scuffed", Some(Used)),
+            ("Acme X1 Headphones Cosmetic Wear", Some(Used)),
+            ("Acme X1 Headphones Blemished", Some(Used)),
+            ("Acme X1 Headphones Store Return", Some(Used)),
+            ("Acme X1 Headphones Returns Pallet", Some(Used)),
+            ("Acme X1 Headphones Secondhand", Some(Used)),
+            ("Acme X1 Headphones Bare Unit", Some(Damaged)),
+            ("Acme X1 Headphones Unit Only", Some(Damaged)),
+            ("Acme X1 Headphones No Scuffs", None),
+            ("Acme X1 Headphones Scuff-Resistant", None),
+            ("Acme X1 Headphones Anti-Scuff Coating", None),
+            ("Acme X1 Headphones No Blemishes", None),
+            ("Acme X1 Headphones Not Secondhand", None),
+            ("Acme X1 Camera Body Only", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
