@@ -72,11 +72,12 @@ static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
         | \b(\d{1,3})\s*er\s*-?\s*(?:pack|packung|set)\b
         | \b(?:lot|pack|paquete|lote|confezione|set)\s+(?:de|da|di)\s+(\d{1,3})\b
         | (\d{1,3})\s*(?:件|只|台|个|個|本|点|點)\s*(?:装|裝|セット|入り|入)
-        | \b(?:twin|double|dual)\s*-?\s*pack\b
+        | \b(?:twin|double|dual|duo)\s*-?\s*pack\b
         | \bdoppelpack\b
         | (?:两|兩)(?:件|只|台|个|個)(?:装|裝)
         | ^\s*(?P<times>\d{1,3})\s*[x×]\s+
         | ^\s*(?P<lead>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+
+        | ^\s*\(\s*(?P<paren>\d{1,2})\s*\)\s*
         | \b(?:qty|quantity)\s*:?\s*(\d{1,3})\b
         | \b(\d{1,3})\s*pairs\b
         | \s[x×]\s?(?P<trailing>\d{1,2})\s*$
@@ -156,10 +157,11 @@ pub fn pack_in(title: &str, brand: &[String]) -> Option<Pack> {
         }
         // `2 x Acme X1 Headphones`, as eBay's sellers count, and a bare count
         // opening the title (`2 Acme P3 Earbuds`, `Two Acme P3 Earbuds`: read as
-        // one item, 90.00 for two was no violation of a floor of 49.00): only
-        // before the brand's name (`2x Zoom Camera`, `3 Mode Headphones` name no
-        // count of the item).
-        if (m.name("times").is_some() || m.name("lead").is_some())
+        // one item, 90.00 for two was no violation of a floor of 49.00), or in
+        // brackets (`(2) Acme P3 Earbuds`, as eBay's lots are titled): only
+        // before the brand's name (`2x Zoom Camera`, `3 Mode Headphones`, `(2)
+        // Pairs of Tips` name no count of the item).
+        if (m.name("times").is_some() || m.name("lead").is_some() || m.name("paren").is_some())
             && !brand
                 .iter()
                 .any(|b| title[whole.end()..].starts_with(b.as_str()))
@@ -172,7 +174,8 @@ pub fn pack_in(title: &str, brand: &[String]) -> Option<Pack> {
             None => {
                 found = Some(Pack {
                     count,
-                    words: whole.as_str().to_string(),
+                    // Without the space a count before the brand's name ends with.
+                    words: whole.as_str().trim().to_string(),
                     price_for: None,
                 })
             }
@@ -303,6 +306,9 @@ mod tests {
             ("3x Acme P3 Earbuds", 3),
             ("2 Acme P3 Earbuds", 2),
             ("Two Acme P3 Earbuds", 2),
+            ("(2) Acme P3 Earbuds", 2),
+            ("( 3 ) Acme P3 Earbuds", 3),
+            ("Acme P3 Earbuds Duo Pack", 2),
             // eBay's resellers; a bare "Lot 45" may be an auction's lot number.
             ("Wholesale Lot 10 Acme P3 Earbuds", 10),
             ("Bulk Lot 5 Acme P3 Earbuds", 5),
@@ -336,6 +342,8 @@ mod tests {
             "Acme X1 Headphones and 2 Pack Cushions",
             "Acme P3 Earbuds (Pack of 1)",
             "Acme P3 Earbuds Pack of 500",
+            "(2) Pairs of Ear Tips for Acme P3 Earbuds",
+            "(2024) Acme P3 Earbuds",
             "Acme X1 Kopfhörer mit 2er-Pack Polster",
             "艾克米X1耳机 送2件装耳塞",
             "Acme P3 Earbuds 2-Pack (Pack of 3)",
