@@ -160,6 +160,15 @@ impl Product {
     /// brand's product, which whoever files it must know.
     pub fn price_choice(&self) -> Option<String> {
         let candidates = self.own_offers()?.candidates;
+        // Only offers for a quantity (`eligibleQuantity` `minValue` 10, a bulk tier
+        // alone; beside one for a single item they are left out): a price only
+        // buyers of as many pay, read before as the price every buyer is asked.
+        if let Some(n) = (candidates.iter()).find_map(|o| o.min_quantity) {
+            return Some(format!(
+                "{} (\"for {n} or more items\", in its structured data)",
+                super::ON_A_CONDITION
+            ));
+        }
         if let Some(choice) = lowest_of(candidates.iter().filter_map(|o| o.amount())) {
             return Some(choice);
         }
@@ -2021,7 +2030,8 @@ mod tests {
     /// An offer for a quantity (`eligibleQuantity` of 10 or more) beside one for a
     /// single item: the single item's price is the listing's (the bulk tier was "the
     /// lowest of 2 offers" and a false below-floor finding), and the choice says the
-    /// tier was left out. Alone, a quantity's offer is the price.
+    /// tier was left out. Alone, a quantity's offer is the price, and its choice says
+    /// only buyers of as many pay it (it was said as every buyer's price).
     #[test]
     fn an_offer_for_a_quantity_is_not_one_item_s_price() {
         let advertised = advertised_of;
@@ -2036,6 +2046,21 @@ mod tests {
             ))
         );
         assert_eq!(advertised(tier), Some(("224.99".to_string(), None)));
+        let choice = |offers: &str| {
+            let html = format!(
+                r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1",
+                "offers":{offers}}}</script>"#
+            );
+            json_ld(&Html::parse_document(&html)).0[0].price_choice()
+        };
+        assert_eq!(
+            choice(tier).as_deref(),
+            Some(
+                "a price only some buyers pay, as the page says (\"for 10 or more items\", in \
+                 its structured data)"
+            )
+        );
+        assert_eq!(choice(&format!("[{tier}, {one}]")), None);
         // A quantity past any count is still a quantity.
         let huge = tier.replace("10}", "99999999999999999999}");
         assert_eq!(
