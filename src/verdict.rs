@@ -732,7 +732,7 @@ mod tests {
         let item = "http://shop.example/item/1";
         let body = |block: &str| {
             format!(
-                "<html><body><h1>Acme TX-500 drill</h1><p>$199.00</p><div class=review>{block}</div></body></html>"
+                "<html><body><h1>Acme TX-500 drill</h1><p>$199.00</p><div class=content>{block}</div></body></html>"
             )
         };
         let live = body(
@@ -763,6 +763,47 @@ mod tests {
             rules.judge(&page(200, &[], item, &none)),
             Verdict::NoOffer { .. }
         ));
+    }
+
+    /// What visitors wrote is theirs, whatever it quotes: a review saying the item
+    /// had been delisted before (`上次买的时候商品已下架`, short enough to pass for a
+    /// message) made a live listing a soft 404, its findings unmade. The same words
+    /// as the page's own message, outside a review, still end the listing; and a
+    /// frame's class (`<body class="reviews-enabled">`) hides nothing.
+    #[test]
+    fn what_visitors_wrote_is_no_message_of_the_page() {
+        let rules = Rules::default();
+        let item = "http://shop.example/item/1";
+        let body = |attrs: &str, block: &str| {
+            format!(
+                "<html><head><meta charset=\"utf-8\"></head><body{attrs}><h1>Acme X1 耳机</h1>\
+                 <p>¥999</p>{block}</body></html>"
+            )
+        };
+        for live in [
+            "<div class=\"comment-item\"><p>上次买的时候商品已下架，这次终于买到了</p></div>",
+            "<ul id=\"reviews\"><li>上次买的时候商品已下架</li></ul>",
+            "<div itemprop=\"review\"><p>This item is no longer available. Got it elsewhere</p></div>",
+        ] {
+            assert_eq!(
+                rules.judge(&page(200, &[], item, &body("", live))),
+                Verdict::Ok,
+                "{live}"
+            );
+        }
+        for gone in [
+            body("", "<div class=\"notice\">商品已下架</div>"),
+            body("", "<div class=\"preview\">该商品已下架</div>"),
+            body(" class=\"reviews-enabled\"", "<div>该商品已下架</div>"),
+        ] {
+            assert!(
+                matches!(
+                    rules.judge(&page(200, &[], item, &gone)),
+                    Verdict::Soft404 { .. }
+                ),
+                "{gone}"
+            );
+        }
     }
 
     /// A hostile page of the marker 100,000 times on one line is judged (each

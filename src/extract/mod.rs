@@ -1460,8 +1460,11 @@ fn field_text(e: ElementRef) -> FieldText {
 /// `visibility:hidden`, or a class of `HIDING_CLASSES`). Real product pages carry
 /// "no longer available" wording they do not show: eBay's countdown keeps a hidden
 /// "The listing has ended" span, AliExpress a JSON table of messages; a verdict
-/// read from such text would call a live listing taken down. One walk with a depth
-/// counter, linear even in a hostile 3 MB nest.
+/// read from such text would call a live listing taken down. Nor what the page's
+/// visitors wrote ([`is_visitors_text`]): a review quoting the shop's own words
+/// (`上次买的时候商品已下架`, "last time the item had been delisted") made a live
+/// listing a soft 404, its findings unmade. One walk with a depth counter, linear
+/// even in a hostile 3 MB nest.
 pub fn visible_text(doc: &Html) -> String {
     let mut unseen = 0usize;
     let mut out = String::new();
@@ -1514,13 +1517,48 @@ fn is_unseen(n: ego_tree::NodeRef<scraper::Node>) -> bool {
     let Some(el) = n.value().as_element() else {
         return false;
     };
-    if is_code(el) {
+    if is_code(el) || is_visitors_text(el) {
         return true;
     }
     el.attr("aria-hidden")
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
         || el.classes().any(|c| c == "sr-only")
         || hidden_by_markup(el)
+}
+
+/// Is this element what the page's visitors wrote, not the shop: a review, a
+/// comment, a question or its answers, by a part of its class or id (`review-item`,
+/// `comment-list`, JD's `comment-item`, `customer-reviews`, `qa-answer`) or its
+/// microdata (`itemprop="review"`). Its words are theirs, whatever they quote.
+/// Whole parts only: `preview` is no review; and never the page's frame (`<body
+/// class="reviews-enabled">`, `<main>`), which would hide all the page says.
+fn is_visitors_text(el: &scraper::node::Element) -> bool {
+    const PARTS: [&str; 12] = [
+        "review",
+        "reviews",
+        "comment",
+        "comments",
+        "question",
+        "questions",
+        "answer",
+        "answers",
+        "qa",
+        "ugc",
+        "testimonial",
+        "testimonials",
+    ];
+    let named = |v: &str| {
+        v.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|p| PARTS.iter().any(|w| p.eq_ignore_ascii_case(w)))
+    };
+    if matches!(el.name(), "html" | "body" | "main" | "form") {
+        return false;
+    }
+    el.attr("class").is_some_and(named)
+        || el.attr("id").is_some_and(named)
+        || el
+            .attr("itemprop")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("review"))
 }
 
 /// Is this element hidden from every visitor by its markup: the `hidden` attribute,
