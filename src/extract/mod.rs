@@ -1675,6 +1675,21 @@ const STRIKING_CLASSES: &[&str] = &[
     "crossed-price",
     "price-crossed",
     "crossed-out",
+    // Amazon's struck list price, a former price by name, a maker's suggested
+    // price (`<span class="a-text-strike">$249.99</span> $180.00`, `<span
+    // class="was">`, `original-price`, `msrp`): each made the finding's price "the
+    // lowest of 2 prices … which variant sells at it, the page does not say".
+    // Not `list-price`: a shop's list of results names its prices so.
+    "a-text-strike",
+    "was",
+    "original-price",
+    "price-original",
+    "price--original",
+    "msrp",
+    "price-msrp",
+    "rrp",
+    "price-rrp",
+    "uvp",
 ];
 
 /// Is this element struck through: `<s>`, `<del>`, `<strike>`, an inline
