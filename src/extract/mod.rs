@@ -259,6 +259,9 @@ const DAMAGED_WORDS: &[&str] = &[
     // nor `损坏` (in 无瑕疵, "flawless", 无故障, 无损坏).
     "故障机",
     "瑕疵品",
+    // Defective goods (`… 耳机 残次品` at ¥29.99 was held to a new item's floor).
+    // Not a bare 次品 (in 每次品质, "every time, quality").
+    "残次品",
     "有瑕疵",
     "坏的",
     "坏了",
@@ -428,6 +431,9 @@ const REFURBISHED_WORDS: &[&str] = &[
     "리퍼",
     // China's "officially refurbished" (at 150 held to a new item's floor).
     "官翻",
+    // An official replacement unit, sold on (`… 耳机 官换机` at ¥29.99 was held to a
+    // new item's floor).
+    "官换机",
     // Shortened (`… Reman`). Not `recon`, a gaming headset's name (Turtle Beach
     // Recon 70).
     "reman",
@@ -702,6 +708,15 @@ const USED_DESCRIBED: &[&str] = &[
     "用过几次",
     "用过一次",
     "九五新",
+    // Like new, a returned unit, a small flaw (`… 准新机`, `… 退货机`, `… 小瑕疵`
+    // at ¥29.99 were held to a new item's floor). Not a bare 准新 (in 标准新款,
+    // "standard new model"), nor a bare 瑕疵 (in 零瑕疵, "zero flaws").
+    "准新机",
+    "准新品",
+    "退货机",
+    "小瑕疵",
+    "轻微瑕疵",
+    "微瑕",
     "九八新",
     "九九新",
 ];
@@ -4038,6 +4053,18 @@ mod tests {
             ("Acme X1 耳机 未拆封", None),
             ("Acme X1 헤드폰 반품불가", None),
             ("Acme X1 ヘッドホン 申し訳ありません", None),
+            // China's official replacement unit, like-new, returned, flawed and
+            // defective goods; not a standard new model, zero flaws, every time's
+            // quality.
+            ("艾克米 X1 耳机 官换机", Some(Refurbished)),
+            ("艾克米 X1 耳机 准新机", Some(Used)),
+            ("艾克米 X1 耳机 退货机", Some(Used)),
+            ("艾克米 X1 耳机 小瑕疵", Some(Used)),
+            ("艾克米 X1 耳机 残次品", Some(Damaged)),
+            ("艾克米 X1 耳机 标准新款", None),
+            ("艾克米 X1 耳机 零瑕疵", None),
+            ("艾克米 X1 耳机 每次品质保证", None),
+            ("艾克米 X1 耳机 非残次品", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
