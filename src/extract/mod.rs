@@ -352,6 +352,10 @@ const DAMAGED_WORDS: &[&str] = &[
     "故障品",
     "故障中",
     "通電のみ",
+    // Sold as it is, its faults with it (`… 現状品`, `… 現状渡し` at 29.99 were held
+    // to a new item's floor), as English's `as-is`.
+    "現状品",
+    "現状渡し",
     "部品取り",
     "uszkodzone",
     "uszkodzony",
@@ -423,6 +427,11 @@ const REFURBISHED_WORDS: &[&str] = &[
     "recertified",
     "翻新",
     "整備済み",
+    // Regenerated, serviced (Apple Japan's `整備済製品`): at 29.99 each was held to
+    // a new item's floor.
+    "再生品",
+    "整備品",
+    "整備済製品",
     // Portuguese, Polish, Russian, Korean (each title at 150 was held to a new
     // item's floor of 199.00).
     "recondicionado",
@@ -704,6 +713,11 @@ const USED_DESCRIBED: &[&str] = &[
     "stan dobry",
     "使用感",
     "美品",
+    // A working item, its working checked (Yahoo Auctions' `動作品`, `動作確認済み`:
+    // said only of used goods, as English's `Fully Working`).
+    "動作品",
+    "動作確認済み",
+    "動作確認済",
     "使用痕迹",
     "用过几次",
     "用过一次",
@@ -4065,6 +4079,14 @@ mod tests {
             ("艾克米 X1 耳机 零瑕疵", None),
             ("艾克米 X1 耳机 每次品质保证", None),
             ("艾克米 X1 耳机 非残次品", None),
+            // Japan's as-is, working-checked and regenerated goods.
+            ("Acme X1 ヘッドホン 現状品", Some(Damaged)),
+            ("Acme X1 ヘッドホン 現状渡し", Some(Damaged)),
+            ("Acme X1 ヘッドホン 動作品", Some(Used)),
+            ("Acme X1 ヘッドホン 動作確認済み", Some(Used)),
+            ("Acme X1 ヘッドホン 再生品", Some(Refurbished)),
+            ("Acme X1 ヘッドホン 整備済製品", Some(Refurbished)),
+            ("Acme X1 ヘッドホン 新品未開封", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
