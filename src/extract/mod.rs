@@ -407,6 +407,12 @@ const DAMAGED_WORDS: &[&str] = &[
     "unit only",
     "main unit only",
     "고장품",
+    // Korean: with defects, a defective item, for parts (`… 하자있음`, `… 부품용` at
+    // 29.99 were held to a new item's floor). Not a bare 하자 ("let's do").
+    "하자있음",
+    "하자 있음",
+    "하자품",
+    "부품용",
     "고장난",
     "고장남",
     "작동불가",
@@ -593,6 +599,11 @@ const USED_WORDS: &[&str] = &[
     // Korean "simply opened", "an opened item" (`… 헤드폰 단순개봉` at 29.99 was held
     // to a new item's floor); 미개봉 ("unopened") is a new item's.
     "단순개봉",
+    // Signs of use, everyday scratches (`… 사용감있음`, `… 생활기스` at 29.99 were
+    // held to a new item's floor).
+    "사용감있음",
+    "사용감 있음",
+    "생활기스",
     "개봉품",
     // Inflected and other European words for used, display and returned goods
     // (`Gebrauchtware`, `Vorführgerät`, `usagé`, `segunda mano`, `usata`,
@@ -4087,6 +4098,13 @@ mod tests {
             ("Acme X1 ヘッドホン 再生品", Some(Refurbished)),
             ("Acme X1 ヘッドホン 整備済製品", Some(Refurbished)),
             ("Acme X1 ヘッドホン 新品未開封", None),
+            // Korea's defects, parts, signs of use and everyday scratches.
+            ("Acme X1 헤드폰 하자있음", Some(Damaged)),
+            ("Acme X1 헤드폰 부품용", Some(Damaged)),
+            ("Acme X1 헤드폰 사용감있음", Some(Used)),
+            ("Acme X1 헤드폰 생활기스", Some(Used)),
+            ("Acme X1 헤드폰 하자없음", None),
+            ("Acme X1 헤드폰 생활기스 없음", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
         }
