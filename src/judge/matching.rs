@@ -2097,8 +2097,10 @@ fn noun_across(title: &str, end: usize) -> Option<&'static str> {
         .rev()
         .find(|(_, c)| c.is_whitespace())
         .map_or(0, |(i, c)| i + c.len_utf8());
+    // Only where the noun would reach past `end`: a few bytes, however long the
+    // glued word (a hostile title of one word is read in linear time).
     ACCESSORY_NOUNS_CJK.iter().copied().find(|n| {
-        (start..end)
+        (end.saturating_sub(n.len()).max(start)..end)
             .filter(|&p| title.is_char_boundary(p))
             .any(|p| {
                 title[p..].starts_with(n)
