@@ -2129,9 +2129,16 @@ fn accessory_noun_in<'t>(
             said.push(w);
             return Some(w);
         }
+        // "Made for it" written before the noun (`専用ケース`, `专用耳罩`: at 29.99 the
+        // Japanese one was the headphones below their floor); not before anything
+        // else (`専用アプリ対応`, "supports the dedicated app").
+        let bare = ["専用", "专用"]
+            .iter()
+            .find_map(|p| w.strip_prefix(p))
+            .unwrap_or(w);
         if let Some(n) = (ACCESSORY_NOUNS_CJK.iter())
             .chain(NOT_THE_ITEM_CJK)
-            .find(|n| w.starts_with(**n) && !w[n.len()..].starts_with(NOT_A_NOUN_BEFORE))
+            .find(|n| bare.starts_with(**n) && !bare[n.len()..].starts_with(NOT_A_NOUN_BEFORE))
         {
             said.push(n);
             return Some(n);
@@ -2909,6 +2916,7 @@ mod tests {
             ("Acme X1 ヘッドホンケース", None),
             ("Acme X1 헤드폰 케이스", None),
             ("Acme X1케이스", None),
+            ("Acme X1 ヘッドホン 専用ケース", None),
         ] {
             let mut by_gtin = listing(title, field);
             by_gtin.gtin = vec![x1.gtin[0].clone()];
@@ -2951,6 +2959,7 @@ mod tests {
             "Acme X1 ヘッドホン iPhone対応",
             "Acme X1 ヘッドホン ケース付き",
             "Acme X1 ヘッドホンケース付き",
+            "Acme X1 ヘッドホン 専用アプリ対応",
             "Acme X1 헤드폰 케이스 포함",
             "Acme X1 헤드폰 블랙",
         ] {
