@@ -1501,7 +1501,7 @@ fn field_text(e: ElementRef) -> FieldText {
 /// "no longer available" wording they do not show: eBay's countdown keeps a hidden
 /// "The listing has ended" span, AliExpress a JSON table of messages; a verdict
 /// read from such text would call a live listing taken down. Nor what the page's
-/// visitors wrote ([`is_visitors_text`]): a review quoting the shop's own words
+/// visitors wrote (`is_visitors_text`): a review quoting the shop's own words
 /// (`上次买的时候商品已下架`, "last time the item had been delisted") made a live
 /// listing a soft 404, its findings unmade. One walk with a depth counter, linear
 /// even in a hostile 3 MB nest.
