@@ -213,6 +213,13 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               # ⭐)`): each read into the name, the distributor an unauthorized seller.
               | \s+ [-–—]?\s* \(? authori[sz]ed\ (?:dealer|reseller|retailer|seller|distributor|partner) \)?
               | \s+ (?:save|follow|unfollow)\ (?:this\ )?seller
+              # A seller's badge after a dash, a star or in brackets (`Foo (Verified
+              # Seller)`, `Foo - Verified`, `Foo ⭐ Top Seller`, `Foo – Power Seller`,
+              # `Foo [Top Rated Seller]`): each read into the name (or its dash and
+              # star left at its end), the distributor an unauthorized seller.
+              | \s* [-–—]?\s* [(\[] \s* (?:[⭐★✓]\s*)? (?:verified|top|top\ rated|power|star|pro|super|trusted)\ seller \s* [)\]]
+              | \s+ [-–—]\s* verified
+              | \s+ (?:[-–—⭐★✓]\s*)? (?:top|power|trusted)\ seller
             )*
         )
         \s*\.?\s*$"#,
@@ -772,6 +779,15 @@ mod tests {
             ("Foo Store Brand Authorized", Some("Foo Store")),
             ("Foo Store New Seller", Some("Foo Store")),
             ("Foo Store Highly rated", Some("Foo Store")),
+            // A badge after a dash, a star or in brackets.
+            ("Foo Store (Verified Seller)", Some("Foo Store")),
+            ("Foo Store - Verified", Some("Foo Store")),
+            ("Foo Store ⭐ Top Seller", Some("Foo Store")),
+            ("Foo Store – Power Seller", Some("Foo Store")),
+            ("Foo Store [Top Rated Seller]", Some("Foo Store")),
+            ("Foo Store (Top Seller)", Some("Foo Store")),
+            ("Foo Store Trusted Seller", Some("Foo Store")),
+            ("Top Seller Audio", None),
             // Words names end with stay.
             ("Foo Store Pro", None),
             ("Audio Plus", None),
