@@ -520,6 +520,14 @@ const USED_WORDS: &[&str] = &[
     // suspected counterfeit). Not "Grade A", which counterfeiters write of copies.
     "grade b",
     "grade c",
+    // The grade written after its letter, and eBay's `NOB` ("new, open box": an
+    // open box, as `New Open Box` reads): at 29.99 each was held to a new item's
+    // floor.
+    "b grade",
+    "b-grade",
+    "c grade",
+    "c-grade",
+    "nob",
     "display model",
     "floor model",
     "returned",
@@ -3835,6 +3843,9 @@ mod tests {
             ("Acme X1 Headphones Anti-Scuff Coating", None),
             ("Acme X1 Headphones No Blemishes", None),
             ("Acme X1 Headphones Not Secondhand", None),
+            ("Acme X1 Headphones B Grade", Some(Used)),
+            ("Acme X1 Headphones NOB", Some(Used)),
+            ("Acme X1 Headphones NIB", None),
             ("Acme X1 Camera Body Only", None),
         ] {
             assert_eq!(Condition::in_title(title), want, "{title}");
