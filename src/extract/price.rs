@@ -4057,19 +4057,7 @@ fn not_paid_for_the_listing(
     why: &mut Vec<String>,
 ) -> Result<Vec<Found>, PriceError> {
     kept = savings_and_fees(t, kept, why)?;
-    // The least next bid an auction's box asks for (`US $180.00 Enter US $181.00
-    // or more`): no price, the current bid beside it is.
-    kept = leave_out_or_refuse(t, kept, "the least next bids", why, |i, l| {
-        last_word(&t.before(i, l)) == "enter" && t.after(i, l).trim_start().starts_with("or more")
-    })?;
-    kept = leave_out_or_refuse(t, kept, "prices of past sales", why, |i, l| {
-        let before = t.before(i, l);
-        has_word(&before, SOLD_FOR_WORDS)
-            || matches!(
-                before.trim_matches(|c: char| !c.is_alphanumeric()),
-                "sold" | "ended" | "verkauft" | "vendu" | "vendido" | "venduto" | "sprzedano"
-            )
-    })?;
+    kept = next_bids_and_past_sales(t, kept, why)?;
     kept = leave_out_or_refuse(t, kept, "taxes", why, |i, l| {
         labels_a_tax(&t.before(i, l)) || names_a_tax_after(t, i, l)
     })?;
@@ -4131,6 +4119,28 @@ fn not_paid_for_the_listing(
         |i, l| i == last && i > 0 && t.next_of(i, l).is_none() && only_a_condition(&t.after(i, l)),
     );
     Ok(more_than_the_item(t, kept, why))
+}
+
+/// `kept` without the least next bid an auction's box asks for and what the item
+/// sold for ([`not_paid_for_the_listing`]'s steps after the savings).
+fn next_bids_and_past_sales(
+    t: &PriceText,
+    mut kept: Vec<Found>,
+    why: &mut Vec<String>,
+) -> Result<Vec<Found>, PriceError> {
+    // The least next bid an auction's box asks for (`US $180.00 Enter US $181.00
+    // or more`): no price, the current bid beside it is.
+    kept = leave_out_or_refuse(t, kept, "the least next bids", why, |i, l| {
+        last_word(&t.before(i, l)) == "enter" && t.after(i, l).trim_start().starts_with("or more")
+    })?;
+    leave_out_or_refuse(t, kept, "prices of past sales", why, |i, l| {
+        let before = t.before(i, l);
+        has_word(&before, SOLD_FOR_WORDS)
+            || matches!(
+                before.trim_matches(|c: char| !c.is_alphanumeric()),
+                "sold" | "ended" | "verkauft" | "vendu" | "vendido" | "venduto" | "sprzedano"
+            )
+    })
 }
 
 /// A second-hand condition's word, alone (`used`, `Refurbished`): after an amount,
