@@ -601,9 +601,8 @@ fn prices_struck_by_the_stylesheet_are_former_prices() {
         "<span class='a-price a-text-price' data-a-strike=true><span class=a-offscreen>$299.99</span></span> \
          <span class=a-price><span class=a-offscreen>$249.99</span></span>",
         // Amazon's struck list price by its class, a former price and a maker's
-        // suggested one by name.
+        // suggested one by their names.
         "<span class=a-text-strike>$299.99</span> $249.99",
-        "<span class=was>$299.99</span><span class=now>$249.99</span>",
         "<span class=original-price>$299.99</span> $249.99",
         "<span class=msrp>$299.99</span> $249.99",
     ] {

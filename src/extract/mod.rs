@@ -1724,12 +1724,13 @@ const STRIKING_CLASSES: &[&str] = &[
     "price-crossed",
     "crossed-out",
     // Amazon's struck list price, a former price by name, a maker's suggested
-    // price (`<span class="a-text-strike">$249.99</span> $180.00`, `<span
-    // class="was">`, `original-price`, `msrp`): each made the finding's price "the
-    // lowest of 2 prices … which variant sells at it, the page does not say".
-    // Not `list-price`: a shop's list of results names its prices so.
+    // price (`<span class="a-text-strike">$249.99</span> $180.00`,
+    // `original-price`, `msrp`): each made the finding's price "the lowest of 2
+    // prices … which variant sells at it, the page does not say". Not
+    // `list-price`: a shop's list of results names its prices so. Nor a bare
+    // `was`: its words are read (`原价¥1,623.75`, `-20%` after it), and the price's
+    // source says what they left out.
     "a-text-strike",
-    "was",
     "original-price",
     "price-original",
     "price--original",
