@@ -794,6 +794,7 @@ mod tests {
         for gone in [
             body("", "<div class=\"notice\">商品已下架</div>"),
             body("", "<div class=\"preview\">该商品已下架</div>"),
+            body("", "<div class=\"qa-error-message\">该商品已下架</div>"),
             body(" class=\"reviews-enabled\"", "<div>该商品已下架</div>"),
         ] {
             assert!(

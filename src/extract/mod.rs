@@ -1576,12 +1576,13 @@ fn is_unseen(n: ego_tree::NodeRef<scraper::Node>) -> bool {
 
 /// Is this element what the page's visitors wrote, not the shop: a review, a
 /// comment, a question or its answers, by a part of its class or id (`review-item`,
-/// `comment-list`, JD's `comment-item`, `customer-reviews`, `qa-answer`) or its
+/// `comment-list`, JD's `comment-item`, `customer-reviews`, `question-list`) or its
 /// microdata (`itemprop="review"`). Its words are theirs, whatever they quote.
 /// Whole parts only: `preview` is no review; and never the page's frame (`<body
 /// class="reviews-enabled">`, `<main>`), which would hide all the page says.
 fn is_visitors_text(el: &scraper::node::Element) -> bool {
-    const PARTS: [&str; 12] = [
+    // Not `qa`: sites name their test hooks so (`qa-error-message`).
+    const PARTS: [&str; 11] = [
         "review",
         "reviews",
         "comment",
@@ -1590,7 +1591,6 @@ fn is_visitors_text(el: &scraper::node::Element) -> bool {
         "questions",
         "answer",
         "answers",
-        "qa",
         "ugc",
         "testimonial",
         "testimonials",
