@@ -4023,7 +4023,8 @@ fn vat_label_names_next(t: &PriceText, i: usize, l: &[Found]) -> bool {
 /// listing that asks no such price: alone the box holds no price, beside one
 /// it is left out. So is an amount labelled by `Sold` or `Ended` alone (`Sold US
 /// $180.00`, as a sold listing's box shows it). Not `Sold by` nor `sold out`
-/// ([`SOLD_OUT_WORDS`]).
+/// ([`SOLD_OUT_WORDS`]), nor Spanish and Portuguese `vendido por`: it says "sold
+/// by" too (`Vendido por Loja X R$ 1.299,00`).
 const SOLD_FOR_WORDS: &[&str] = &[
     "sold for",
     "sold price",
@@ -4039,7 +4040,6 @@ const SOLD_FOR_WORDS: &[&str] = &[
     "avg sold price",
     "verkauft für",
     "vendu pour",
-    "vendido por",
     "venduto a",
     "venduto per",
     "sprzedano za",
@@ -9544,6 +9544,7 @@ mod tests {
         for (text, amount) in [
             ("Sold by Acme $249.99", "249.99"),
             ("$249.99 1,234 sold", "249.99"),
+            ("Vendido por Loja Acme $249.99", "249.99"),
         ] {
             let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
