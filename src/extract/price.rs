@@ -1062,6 +1062,22 @@ const EX_VAT: &[&str] = &[
     "zonder btw",
     "sin impuestos",
     "precio sin impuestos",
+    // Britain's trade prices (`£124.99 nett`); not a bare `net`, which is also a
+    // price after discounts or a weight.
+    "nett",
+    "net of vat",
+    // China's prices before VAT on wholesale pages (1688's `¥1,800 不含税`) and
+    // Korea's `VAT 별도` ("VAT separate"): each was read as the price, below a floor
+    // that includes the tax.
+    "不含税",
+    "不含增值税",
+    "未含税",
+    "未税",
+    "부가세 별도",
+    "부가세별도",
+    "vat 별도",
+    "부가세 미포함",
+    "vat 미포함",
 ];
 
 /// Words after an amount saying it includes VAT.
@@ -1101,6 +1117,11 @@ const INC_VAT: &[&str] = &[
     "inclusief btw",
     "inclusive of all taxes",
     "incl. of all taxes",
+    // Not China's 含税, which is inside 不含税 (without VAT): words are matched
+    // inside others where they are not written with spaces.
+    "부가세 포함",
+    "부가세포함",
+    "vat 포함",
 ];
 
 /// "Tax" for VAT, as shops' software labels a price shown both ways (Magento's
@@ -9832,6 +9853,11 @@ mod tests {
             ("149,99 € IVA inclusa 122,94 € IVA esclusa", "EUR", 14999),
             ("1 499 kr inkl. moms 1 199 kr exkl. moms", "SEK", 149900),
             (
+                "198,000원 부가세 포함 180,000원 부가세 별도",
+                "KRW",
+                19800000,
+            ),
+            (
                 "149,99 € inclusief btw 123,96 € exclusief btw",
                 "EUR",
                 14999,
@@ -9852,6 +9878,12 @@ mod tests {
             ("₹1,101 + GST", "INR"),
             ("122,94 € IVA esclusa", "EUR"),
             ("1.239,66 € + IVA", "EUR"),
+            ("£124.99 nett", "GBP"),
+            ("£124.99 net of VAT", "GBP"),
+            ("¥1,800 不含税", "CNY"),
+            ("¥1,800（未税）", "CNY"),
+            ("180,000원 (VAT 별도)", "KRW"),
+            ("180,000원 부가세 별도", "KRW"),
         ] {
             assert!(
                 matches!(read_in(text, currency), Err(PriceError::NotThePrice { .. })),
