@@ -2674,12 +2674,15 @@ fn taken_off_by_a_percent(t: &PriceText, i: usize, l: &[Found]) -> bool {
     })
 }
 
-/// The amounts right beside amount `i` (nothing but their signs between, or the
-/// first's `/each`: Home Depot's `$249.99 /each $299.99 Save $50.00`) lower than it.
+/// The amounts right beside amount `i` (nothing but their signs between, a bar or a
+/// dot setting them apart, `US $180.00 | US $249.99 -28%`, or the first's `/each`:
+/// Home Depot's `$249.99 /each $299.99 Save $50.00`) lower than it.
 fn lower_beside<'l>(t: &PriceText, i: usize, l: &'l [Found]) -> impl Iterator<Item = &'l Found> {
     let beside = |k: usize| {
         let after = t.after(k, l);
         let w = after
+            .trim()
+            .trim_matches(['|', '｜', '·', '•'])
             .trim()
             .trim_start_matches('/')
             .trim()
@@ -10312,6 +10315,19 @@ mod tests {
                     "USD",
                     19999,
                     "the lowest of 2 prices: 199.99, 249.99",
+                ),
+                // Set apart by a bar or a dot (AliExpress's boxes as text).
+                (
+                    "US $180.00 | US $249.99 -28%",
+                    "USD",
+                    18000,
+                    "former or reference prices: 249.99",
+                ),
+                (
+                    "$180.00 · $249.99 28% off",
+                    "USD",
+                    18000,
+                    "former or reference prices: 249.99",
                 ),
             ],
             &[],
