@@ -2650,6 +2650,10 @@ impl<'d> Reader<'d> {
             Some(format!(
                 "the seller box holds the buy box's offers (\"{name}\"), no seller's name"
             ))
+        } else if seller_name::only_a_button(&name) {
+            Some(format!(
+                "the seller box holds only a button's words (\"{name}\"), no seller's name"
+            ))
         } else {
             None
         };

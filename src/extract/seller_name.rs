@@ -262,6 +262,33 @@ static OFFERS_LINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the offers' line is a valid pattern")
 });
 
+/// A button's or a link's words and nothing else: `Contact seller`, `Chat now`,
+/// `Visit store`, `Follow`, `联系卖家`, `进店逛逛` (a selector that took the store's
+/// link where a page printed no name beside it). Read as the seller's name,
+/// "Contact seller" was the unauthorized seller a finding and a complaint named.
+static ONLY_A_BUTTON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)
+        ^\s*(?: (?:contact|message|ask|email|chat\ with)\ (?:the\ )?(?:seller|shop|store|vendor)
+             | chat(?:\ now)? | ask\ a\ question | send\ (?:a\ )?message
+             | (?:visit|view|go\ to|see)\ (?:the\ )?(?:store|shop|seller)(?:\ page)?
+             | \+?\s*follow(?:\ (?:the\ )?(?:store|shop|seller))? | save\ (?:this\ )?seller
+             | see\ other\ items | more\ from\ (?:this\ )?seller
+             | 联系卖家 | 联系客服 | 在线客服 | 进店逛逛 | 进入店铺 | 关注店铺 | 收藏店铺 | 和我联系
+             | ショップへ | ショップを見る | ストアを見る | 판매자\s*문의 | 스토어\ 가기
+             | verkäufer\ kontaktieren | zum\ shop | contacter\ le\ vendeur | voir\ la\ boutique
+             | contactar\ (?:al\ )?vendedor | ver\ tienda | contatta\ il\ venditore )
+        \s*[.!>›»]?\s*$",
+    )
+    // A constant pattern, compiled by the test below: no page's input reaches it.
+    .expect("the buttons' words are a valid pattern")
+});
+
+/// Does the box hold only a button's or a link's words ([`ONLY_A_BUTTON`])?
+pub(crate) fn only_a_button(text: &str) -> bool {
+    ONLY_A_BUTTON.is_match(text)
+}
+
 /// Is the box another line of the buy box's, naming no seller ([`OFFERS_LINE`])?
 pub(crate) fn offers_line(text: &str) -> bool {
     OFFERS_LINE.is_match(text)
@@ -430,6 +457,43 @@ mod tests {
             "Compare Audio",
         ] {
             assert!(!super::offers_line(text), "{text}");
+        }
+    }
+
+    /// A box holding only a button's words names no seller; a name that holds such
+    /// words is a name.
+    #[test]
+    fn a_box_holding_only_a_button_names_no_seller() {
+        for text in [
+            "Contact seller",
+            "Message the seller",
+            "Chat now",
+            "Chat",
+            "Visit store",
+            "Visit the Store",
+            "View shop",
+            "+ Follow",
+            "Follow",
+            "Ask a question",
+            "Go to store ›",
+            "联系卖家",
+            "进店逛逛",
+            "ショップへ",
+            "판매자 문의",
+            "Verkäufer kontaktieren",
+            "Contacter le vendeur",
+        ] {
+            assert!(super::only_a_button(text), "{text}");
+        }
+        for text in [
+            "Foo Store",
+            "Chat Audio",
+            "Follow Me Audio",
+            "Visit Store Outlet",
+            "Contact Sellers Ltd",
+            "Northwind Audio",
+        ] {
+            assert!(!super::only_a_button(text), "{text}");
         }
     }
 
