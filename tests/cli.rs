@@ -558,7 +558,8 @@ fn a_seller_box_saying_only_who_ships_names_no_seller() {
 
 /// A seller box holding only a button's words (`Contact seller`, `进店逛逛`: the
 /// store's link where the page printed no name) names no seller: read as the name,
-/// "Contact seller" was the unauthorized seller a finding and a complaint named.
+/// "Contact seller" was the unauthorized seller a finding and a complaint named. Nor
+/// does the brand's line (`品牌：艾克米`).
 #[test]
 fn a_seller_box_holding_only_a_button_names_no_seller() {
     for printed in ["Contact seller", "进店逛逛", "Visit store ›"] {
@@ -582,6 +583,16 @@ fn a_seller_box_holding_only_a_button_names_no_seller() {
         assert!(findings.contains("unauthorized_seller"), "{findings}");
         assert!(!findings.contains(printed), "{findings}");
     }
+    // The brand's line (a selector that took the byline) names who makes the item.
+    let page = r#"<meta charset="utf-8"><h1 class="tb-title">Acme X1 耳机 无线降噪</h1>
+        <div class="tb-price"><span class="price-now">¥1,499.00</span></div>
+        <a class="shop-name" data-shop-id="shady01">品牌：艾克米</a>"#;
+    let v = common::extract_on(page.as_bytes(), "tmart", "http://127.0.0.1:1/detail/1.html");
+    assert_eq!(v["listing"]["seller"]["name"], serde_json::Value::Null);
+    let missing = v["listing"]["missing"]["seller"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(missing.contains("names the brand"), "{missing}");
 }
 
 /// A seller box holding the buy box's offers line (`New (3) from ¥1,299.00`, a

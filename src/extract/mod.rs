@@ -2654,6 +2654,10 @@ impl<'d> Reader<'d> {
             Some(format!(
                 "the seller box holds only a button's words (\"{name}\"), no seller's name"
             ))
+        } else if seller_name::a_brand_line(&name) {
+            Some(format!(
+                "the seller box names the brand (\"{name}\"), who makes the item, not who sells it"
+            ))
         } else {
             None
         };

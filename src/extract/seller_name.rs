@@ -289,6 +289,22 @@ pub(crate) fn only_a_button(text: &str) -> bool {
     ONLY_A_BUTTON.is_match(text)
 }
 
+/// The product's brand line (`Brand: Acme`, `Marke: Acme`, `品牌：Acme`): a selector
+/// that took the byline, which names who makes the item, not who sells it. Read as
+/// the seller's name, "Brand: Acme" was the unauthorized seller a finding named.
+static A_BRAND_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:brand|by\ brand|marke|marque|marca|marchio|品牌|ブランド|브랜드)\s*[:：]",
+    )
+    // A constant pattern, compiled by the test below: no page's input reaches it.
+    .expect("the brand line's words are a valid pattern")
+});
+
+/// Does the box hold the product's brand line ([`A_BRAND_LINE`])?
+pub(crate) fn a_brand_line(text: &str) -> bool {
+    A_BRAND_LINE.is_match(text)
+}
+
 /// Is the box another line of the buy box's, naming no seller ([`OFFERS_LINE`])?
 pub(crate) fn offers_line(text: &str) -> bool {
     OFFERS_LINE.is_match(text)
@@ -460,8 +476,8 @@ mod tests {
         }
     }
 
-    /// A box holding only a button's words names no seller; a name that holds such
-    /// words is a name.
+    /// A box holding only a button's words, or the brand's line, names no seller; a
+    /// name that holds such words is a name.
     #[test]
     fn a_box_holding_only_a_button_names_no_seller() {
         for text in [
@@ -494,6 +510,12 @@ mod tests {
             "Northwind Audio",
         ] {
             assert!(!super::only_a_button(text), "{text}");
+        }
+        for text in ["Brand: Acme", "Marke: Acme", "品牌：艾克米", "brand : Acme"] {
+            assert!(super::a_brand_line(text), "{text}");
+        }
+        for text in ["Brand Outlet", "Brandneu Audio", "Foo Store Brand: Acme"] {
+            assert!(!super::a_brand_line(text), "{text}");
         }
     }
 
