@@ -640,6 +640,17 @@ const USED_WORDS: &[&str] = &[
     "usados",
     "usadas",
     "de exposición",
+    // Brazil's and Portugal's display models (`Fone Acme X1 de vitrine`, `… de
+    // mostruário`, `… seminovo de exposição` at 150 were held to a new item's floor).
+    // Not a bare `vitrine`: a display cabinet in German and French.
+    "de vitrine",
+    "ex-vitrine",
+    "produto de vitrine",
+    "de mostruário",
+    "de mostruario",
+    "mostruário",
+    "de exposição",
+    "modelo de exposição",
     "usata",
     "usate",
     "usati",
@@ -4074,6 +4085,9 @@ mod tests {
             ("Acme X1 Headphones de segunda mano", Some(Used)),
             ("Cuffie Acme X1 Headphones usate", Some(Used)),
             ("Acme X1 Headphones powystawowe", Some(Used)),
+            ("Fone Acme X1 Headphones de vitrine", Some(Used)),
+            ("Fone Acme X1 Headphones de mostruário", Some(Used)),
+            ("Fone Acme X1 Headphones modelo de exposição", Some(Used)),
             (
                 "Auriculares Acme X1 Headphones reacondicionados",
                 Some(Refurbished),
