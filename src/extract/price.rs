@@ -728,14 +728,19 @@ fn number(raw: &str, decimal_hint: Option<char>, minor_units: Option<u32>) -> Op
 /// With only one kind of separator: it is a decimal point when it appears once and is
 /// not followed by exactly three digits (`12,99`, `1.5`); `1,299` and `1.299` are
 /// thousands, as shops write them. In a currency with three minor units (KWD, BHD,
-/// JOD, OMR, TND: ISO 4217) three digits after it are the fils: `423.923 KD`.
+/// JOD, OMR, TND: ISO 4217) three digits after it are the fils: `423.923 KD`. Nor
+/// are three digits thousands after a zero or nothing (`$0.001`, `$.999`): no one
+/// groups a number so, and `$0.001` was read as 1 USD, below the floor and a
+/// suspected counterfeit.
 fn sep_is_decimal(raw: &str, sep: char, minor_units: Option<u32>) -> bool {
     let count = raw.matches(sep).count();
     if count != 1 {
         return false;
     }
     let after = raw.rsplit(sep).next().map_or(0, |s| s.len());
-    after != 3 || minor_units == Some(3)
+    let before = raw.split(sep).next().unwrap_or_default();
+    let no_group = before.chars().all(|c| c == '0');
+    after != 3 || minor_units == Some(3) || no_group
 }
 
 /// Cleans up text as pages write it: full-width forms (`￥８９９`) to ASCII,
@@ -6562,6 +6567,23 @@ mod tests {
     /// A comma grouping no thousands before a point (`$2,49.99`) is refused, saying
     /// what is written: read up to the point it was 2.49, a false below-floor
     /// finding for any price the page can mean.
+    /// Three digits after a zero or nothing are decimals, never a thousands group:
+    /// `$0.001` was read as 1 USD. `1.299` and `1,299` stay thousands.
+    #[test]
+    fn three_digits_after_a_zero_are_no_thousands() {
+        for (raw, want) in [
+            ("0.001", Decimal::new(1, 3)),
+            ("0,001", Decimal::new(1, 3)),
+            (".999", Decimal::new(999, 3)),
+            ("1.299", Decimal::new(1299, 0)),
+            ("1,299", Decimal::new(1299, 0)),
+            ("10.000", Decimal::new(10000, 0)),
+        ] {
+            assert_eq!(number(raw, None, Some(2)), Some(want), "{raw}");
+        }
+        assert!(read_in("$0.001", "USD").is_ok_and(|r| r.money.amount < Decimal::ONE));
+    }
+
     #[test]
     fn a_comma_grouping_no_thousands_is_refused() {
         for (t, c) in [
