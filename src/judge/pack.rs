@@ -71,10 +71,11 @@ static PHRASES: LazyLock<Regex> = LazyLock::new(|| {
         | \b(\d{1,3})\s*-?\s*(?:pack|pk|count|pcs|pieces|units|stück|stk|pièces|piezas|unidades|pezzi)\b
         | \b(\d{1,3})\s*er\s*-?\s*(?:pack|packung|set)\b
         | \b(?:lot|pack|paquete|lote|confezione|set)\s+(?:de|da|di)\s+(\d{1,3})\b
-        | (\d{1,3})\s*(?:件|只|台|个|個|本|点|點)\s*(?:装|裝|セット|入り|入)
+        | (\d{1,3})\s*(?:件|只|台|个|個|本|点|點|副|对|對|盒|套)\s*(?:装|裝|セット|入り|入)
+        | (\d{1,3})\s*(?:개\s*(?:세트|입|묶음)|개입|팩)
         | \b(?:twin|double|dual|duo)\s*-?\s*pack\b
         | \bdoppelpack\b
-        | (?:两|兩)(?:件|只|台|个|個)(?:装|裝)
+        | (?:两|兩)(?:件|只|台|个|個|副|对|對|盒|套)(?:装|裝)
         | ^\s*(?P<times>\d{1,3})\s*[x×]\s+
         | ^\s*(?P<lead>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+
         | ^\s*\(\s*(?P<paren>\d{1,2})\s*\)\s*
@@ -290,6 +291,14 @@ mod tests {
             ("Cassa Acme S2 confezione da 2", 2),
             ("艾克米P3耳机2件装白色", 2),
             ("艾克米P3耳机 两件装", 2),
+            // Pairs, boxes and sets in Chinese, items and packs in Korean (each at
+            // 1.5 times the floor was one item, its finding missed).
+            ("艾克米P3耳机 两副装", 2),
+            ("艾克米P3耳机 2副装", 2),
+            ("艾克米P3耳机 3盒装", 3),
+            ("Acme P3 이어폰 2개 세트", 2),
+            ("Acme P3 이어폰 3개입", 3),
+            ("Acme P3 이어폰 2팩", 2),
             ("Acme P3 イヤホン 2個セット", 2),
             ("Lot of 2 Acme P3 Earbuds", 2),
             ("Acme P3 Earbuds/2 Pack", 2),
