@@ -881,6 +881,13 @@ mod tests {
             "このオークションは終了しています",
             "판매종료된 상품입니다",
             "Объявление снято с публикации",
+            "此宝贝已下架",
+            "Dieser Artikel ist nicht mehr verfügbar.",
+            "Cet objet n’est plus disponible.",
+            "Este artículo ya no está disponible",
+            "Dit artikel is niet meer beschikbaar",
+            "この商品は販売終了しました",
+            "판매중지된 상품입니다",
         ] {
             assert!(
                 matches!(judge(ended, false), Verdict::Soft404 { .. }),
@@ -903,6 +910,7 @@ mod tests {
             "Oferta kończy się za 2 dni",
             "판매자 정보",
             "Auction ends in 2h 14m",
+            "販売終了まで残り3日",
         ] {
             assert_eq!(judge(live, false), Verdict::Ok, "{live}");
         }
