@@ -31,6 +31,9 @@ const MARKERS: &[(&str, &str)] = &[
     ("$CA", "CAD"), ("$ CA", "CAD"), ("$ CAN", "CAD"), ("CAN$", "CAD"), ("CDN$", "CAD"),
     ("Can$", "CAD"), ("$US", "USD"), ("$ US", "USD"), ("$AU", "AUD"), ("$ AU", "AUD"),
     ("$NZ", "NZD"), ("$HK", "HKD"), ("$SG", "SGD"), ("$MX", "MXN"), ("Mex$", "MXN"),
+    // Singapore's dollar with its country's two letters (`SG$180.00`), Egypt's pound
+    // (`E£180`): read as `$` and `£`, US dollars and pounds sterling.
+    ("SG$", "SGD"), ("SG $", "SGD"), ("E£", "EGP"), ("£E", "EGP"),
     ("AU$", "AUD"), ("AUD", "AUD"), ("B/.", "PAB"), ("BD", "BHD"), ("BZ$", "BZD"),
     ("Br", "BYN"), ("Bs", "VES"), ("C$", "CAD"), ("CA$", "CAD"), ("CAD", "CAD"),
     ("FCFA", "XAF"), ("CFA", "XOF"), ("CHF", "CHF"), ("CUC$", "CUC"), ("DKK", "DKK"),
@@ -8391,6 +8394,9 @@ mod tests {
             ("149,99 $SG", "USD", 14999, "SGD"),
             ("2 499,00 $MX", "USD", 249900, "MXN"),
             ("Mex$2,499.00", "USD", 249900, "MXN"),
+            ("SG$180.00", "USD", 18000, "SGD"),
+            ("E£1,800", "USD", 180000, "EGP"),
+            ("1,800 £E", "USD", 180000, "EGP"),
             // A word after the sign is no country (`$ CAsh price`; with `back` after
             // it, the amount before is cash back, no price).
             ("$149.99 $ CAsh price", "USD", 14999, "USD"),
