@@ -6567,9 +6567,6 @@ mod tests {
         }
     }
 
-    /// A comma grouping no thousands before a point (`$2,49.99`) is refused, saying
-    /// what is written: read up to the point it was 2.49, a false below-floor
-    /// finding for any price the page can mean.
     /// Three digits after a zero or nothing are decimals, never a thousands group:
     /// `$0.001` was read as 1 USD. `1.299` and `1,299` stay thousands.
     #[test]
@@ -6587,6 +6584,9 @@ mod tests {
         assert!(read_in("$0.001", "USD").is_ok_and(|r| r.money.amount < Decimal::ONE));
     }
 
+    /// A comma grouping no thousands before a point (`$2,49.99`) is refused, saying
+    /// what is written: read up to the point it was 2.49, a false below-floor
+    /// finding for any price the page can mean.
     #[test]
     fn a_comma_grouping_no_thousands_is_refused() {
         for (t, c) in [
