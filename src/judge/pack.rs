@@ -145,7 +145,13 @@ pub fn pack_in(title: &str, brand: &[String]) -> Option<Pack> {
     let mut found: Option<Pack> = None;
     for m in PHRASES.captures_iter(title) {
         let whole = m.get(0)?;
-        let count = match (1..m.len()).find_map(|i| m.get(i)) {
+        let group = (1..m.len()).find_map(|i| m.get(i));
+        // The tail of a longer number is no count (`2024套装`, a year's set: the
+        // phrases have no word boundary before CJK counters, so `024` matched).
+        if group.is_some_and(|n| title[..n.start()].ends_with(|c: char| c.is_ascii_digit())) {
+            continue;
+        }
+        let count = match group {
             Some(n) => n
                 .as_str()
                 .parse::<u32>()
@@ -372,6 +378,9 @@ mod tests {
             "Acme X2 Headphones",
             "3 Mode Acme X1 Headphones",
             "2024 Acme X1 Headphones",
+            // The tail of a year before a CJK counter is no count.
+            "艾克米P3耳机 2024套装",
+            "艾克米P3耳机2025盒装",
         ] {
             assert_eq!(count(title), None, "{title}");
         }
