@@ -2414,6 +2414,17 @@ fn for_several(t: &PriceText, kept: &[Found]) -> Option<MultiBuy> {
     .then_some(first)
 }
 
+/// The words right before amount `i` of `l` since the amount before it in the whole
+/// text, whatever earlier steps left out: `Trade-in and save up to $100 $249.99`
+/// (the saving left out) read the trade-in's words as the price's, and the box held
+/// "only prices with a trade-in".
+fn words_since_any_amount(t: &PriceText, i: usize, l: &[Found]) -> String {
+    match t.found.iter().position(|g| g.start == l[i].start) {
+        Some(k) => t.before(k, &t.found),
+        None => t.before(i, l),
+    }
+}
+
 /// Words before an amount saying it is a price only with a trade-in.
 const TRADE_IN_WORDS: &[&str] = &[
     "trade-in",
@@ -4119,7 +4130,7 @@ fn not_paid_for_the_listing(
         "prices with a trade-in",
         why,
         |i, l| {
-            has_word(&t.before(i, l), TRADE_IN_WORDS)
+            has_word(&words_since_any_amount(t, i, l), TRADE_IN_WORDS)
                 || t.followed_by(i, l, TRADE_IN_AFTER, TRADE_IN_AFTER)
         },
         named_by(TRADE_IN_WORDS, TRADE_IN_AFTER),
@@ -7278,6 +7289,13 @@ mod tests {
             "USD",
             "249.99",
             "prices with a trade-in: 149.99",
+        ),
+        // The trade-in's words before a saving left out are not the price's.
+        (
+            "Trade-in and save up to $100 $249.99",
+            "USD",
+            "249.99",
+            "savings, coupons and rewards: 100",
         ),
         // Not words that label the next amount only, nor beside a lower amount
         // its own words name.
