@@ -450,6 +450,56 @@ fn a_title_stating_the_item_refurbished_or_broken_is_not_held_to_the_floor() {
     }
 }
 
+/// A price box stating the item's condition after its price (`$150.00 Used - Like
+/// New`, Amazon's and eBay's wording of a second-hand offer) is that condition's:
+/// read as a price alone, the used item was a new one below the floor, and a
+/// suspected counterfeit. Its source names the box. Words after the price that
+/// only begin like a condition (`used by pros`) or a used offer beside the price
+/// (`Used from $99.00`) are no condition of the listing.
+#[test]
+fn a_price_box_stating_the_item_s_condition_after_the_price_is_that_condition_s() {
+    let page = |price_box: &str| {
+        format!(
+            "<html><body><h1 class=\"product-title\">Acme X1 Wireless Noise-Cancelling Headphones</h1>\
+             <div class=\"buybox\"><span class=\"price\">{price_box}</span>\
+             <a class=\"seller\" href=\"/seller/cheap-deals\">Cheap Deals</a></div></body></html>"
+        )
+    };
+    for (price_box, condition) in [
+        ("$150.00 Used - Like New", "used - like new"),
+        ("US $150.00 (Refurbished)", "refurbished"),
+        ("$150.00 Renewed Premium", "renewed premium"),
+        ("$150.00 Open Box", "open box"),
+    ] {
+        let v = extract(page(price_box).as_bytes());
+        assert_eq!(v["listing"]["price"]["amount"], "150.00", "{v}");
+        assert_eq!(v["listing"]["condition"], condition, "{v}");
+        let source = v["listing"]["sources"]["condition"].as_str().unwrap();
+        assert!(source.starts_with("the price box"), "{source}");
+        let k = kinds(&v);
+        assert!(
+            !k.contains(&"below_floor".to_string())
+                && !k.contains(&"suspected_counterfeit".to_string()),
+            "{price_box}: {v}"
+        );
+    }
+    for price_box in [
+        "$150.00",
+        "$150.00 New",
+        "$150.00 used by pros",
+        "$150.00 Used in studios worldwide",
+        "$150.00 Used from $99.00",
+    ] {
+        let v = extract(page(price_box).as_bytes());
+        assert_eq!(v["listing"]["price"]["amount"], "150.00", "{v}");
+        assert!(v["listing"]["condition"].is_null(), "{price_box}: {v}");
+        assert!(
+            kinds(&v).contains(&"below_floor".to_string()),
+            "{price_box}: {v}"
+        );
+    }
+}
+
 /// A coupon box of 5,000 amounts (`¥5000 ¥4999 … ¥1`) is read as far as every other
 /// field is, its first 1,000 characters, and refused as no price box (more amounts
 /// than one shows), said. Read whole, its reading took seconds a page (quadratic in

@@ -2206,6 +2206,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         captured: page.received_at.date_naive(),
         multi_buy: None,
         box_sold_out: None,
+        box_condition: None,
     };
     let f = &m.fields;
     let title = r.pick("title", &|p| p.name.clone(), &f.title);
@@ -2219,6 +2220,7 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
     let mpn = r.pick("mpn", &|p| p.mpn.clone(), &f.mpn);
     let condition = r.condition(&f.condition);
     let condition = condition_or_the_title_s(&mut r, condition, title.as_deref());
+    let condition = condition_or_the_box_s(&mut r, condition, prices.condition);
     let auction = r.auction(&f.format, prices.text.as_deref());
     let gtin = r.gtin(&f.gtin);
     let listing_id = r.listing_id(page, m);
@@ -2247,6 +2249,32 @@ pub fn listing(page: &Page, m: &Marketplace) -> Listing {
         missing: r.missing,
         unreadable: None,
     }
+}
+
+/// The condition a page and its title state, or where they state none (or only
+/// structured data's "new", a shop theme's default), the one the price box states
+/// after the price (`$180.00 Used - Like New`): judged as new, a used item's price
+/// was a new one's below the floor. Its source says so.
+fn condition_or_the_box_s(
+    r: &mut Reader,
+    condition: Option<String>,
+    from_box: Option<String>,
+) -> Option<String> {
+    let selector = (r.sources.get("condition")).is_some_and(|s| s.starts_with("selector"));
+    let Some(stated) = from_box else {
+        return condition;
+    };
+    match condition.as_deref().and_then(Condition::of) {
+        Some(Condition::New) if !selector => {}
+        Some(_) => return condition,
+        None => {}
+    }
+    r.sources.insert(
+        "condition".into(),
+        format!("the price box (\"{stated}\" after the price)"),
+    );
+    r.missing.remove("condition");
+    Some(stated)
 }
 
 /// The condition a page states, or where it states none this reads, the one its
@@ -2350,6 +2378,9 @@ struct Reader<'d> {
     /// ([`Reader::heard_box`]): noted once the price is known, without reading
     /// the box again.
     box_sold_out: Option<&'static str>,
+    /// A price box's condition after its amount (`$180.00 Used - Like New`) and
+    /// the amount it is the condition of.
+    box_condition: Option<(Money, String)>,
 }
 
 /// A listing's prices: the list price, a coupon price, and which is the price.
@@ -2366,6 +2397,8 @@ struct Prices {
     multi_buy: Option<price::MultiBuy>,
     /// The price field's text, as read.
     text: Option<String>,
+    /// The condition the price box states after the price's amount.
+    condition: Option<String>,
 }
 
 impl<'d> Reader<'d> {
@@ -2523,6 +2556,9 @@ impl<'d> Reader<'d> {
             .take()
             .filter(|(at, _)| basis == PriceBasis::List && price.as_ref() == Some(at))
             .map(|(_, m)| m);
+        let condition = (self.box_condition.take())
+            .filter(|(at, _)| basis == PriceBasis::List && price.as_ref() == Some(at))
+            .map(|(_, c)| c);
         let choice = match basis {
             _ if price.is_none() => None,
             PriceBasis::List => self.choices.get("price").cloned(),
@@ -2543,6 +2579,7 @@ impl<'d> Reader<'d> {
             in_cart,
             multi_buy,
             text: price_text,
+            condition,
         }
     }
 
@@ -3087,6 +3124,11 @@ impl<'d> Reader<'d> {
                     && let Some(several) = &r.for_several
                 {
                     self.multi_buy = Some((r.money.clone(), several.clone()));
+                }
+                if field == "price"
+                    && let Some(c) = &r.condition
+                {
+                    self.box_condition = Some((r.money.clone(), c.clone()));
                 }
                 if !r.why.is_empty()
                     && let Some(src) = self.sources.get_mut(field)

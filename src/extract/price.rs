@@ -983,6 +983,9 @@ pub struct Reading {
     /// When the amount is a multi-buy's price, the only one the text asks (`3 for
     /// $600`): the price of that many items, not of one.
     pub for_several: Option<MultiBuy>,
+    /// The item's condition other than new, where the words after the advertised
+    /// amount, the text's last, state it (`$180.00 Used - Like New`).
+    pub condition: Option<String>,
 }
 
 /// A price the page asks for several of the item together (`3 for $600`). Read as
@@ -3335,7 +3338,143 @@ fn read_text(
     }
     let mut reading = the_lowest(&kept, currency, on_condition, why)?;
     reading.for_several = several;
+    reading.condition = condition_after(&t, reading.money.amount);
     Ok(reading)
+}
+
+/// Words after an amount that begin a second-hand condition (checked by
+/// [`super::Condition::of`] after).
+const SECOND_HAND_AFTER: &[&str] = &[
+    "used",
+    "renewed",
+    "refurbished",
+    "reconditioned",
+    "pre-owned",
+    "preowned",
+    "open box",
+    "open-box",
+    "like new",
+    "second hand",
+    "second-hand",
+    "for parts",
+    "gebraucht",
+    "generalüberholt",
+    "b-ware",
+    "d'occasion",
+    "occasion",
+    "reconditionné",
+    "usato",
+    "ricondizionato",
+    "usado",
+    "reacondicionado",
+    "seminuevo",
+    "recondicionado",
+    "中古",
+    "二手",
+    "翻新",
+    "중고",
+    "리퍼",
+];
+
+/// Words a price box's condition phrase may hold after its first: grades and
+/// their words (`Used - Like New`, `Renewed Premium`, `Gebraucht - Sehr gut`).
+/// Any other word makes the phrase something else (`$39.00 used by pros`, `used
+/// in studios worldwide`: a new item's price under the floor went unchecked).
+const CONDITION_PHRASE_WORDS: &[&str] = &[
+    "used",
+    "renewed",
+    "refurbished",
+    "reconditioned",
+    "pre",
+    "owned",
+    "preowned",
+    "open",
+    "box",
+    "like",
+    "new",
+    "second",
+    "hand",
+    "for",
+    "parts",
+    "premium",
+    "condition",
+    "grade",
+    "a",
+    "b",
+    "c",
+    "very",
+    "good",
+    "acceptable",
+    "excellent",
+    "fair",
+    "mint",
+    "certified",
+    "gebraucht",
+    "generalüberholt",
+    "ware",
+    "wie",
+    "neu",
+    "sehr",
+    "gut",
+    "akzeptabel",
+    "d'occasion",
+    "occasion",
+    "reconditionné",
+    "comme",
+    "neuf",
+    "très",
+    "bon",
+    "état",
+    "usato",
+    "ricondizionato",
+    "come",
+    "nuovo",
+    "ottimo",
+    "buono",
+    "usado",
+    "reacondicionado",
+    "seminuevo",
+    "recondicionado",
+    "como",
+    "nuevo",
+    "muy",
+    "bueno",
+    "aceptable",
+    "excelente",
+    "estado",
+];
+
+/// Is every word of `phrase` one of a condition's ([`CONDITION_PHRASE_WORDS`], or
+/// a short one of Chinese, Japanese or Korean: `中古品`, `二手 九成新`)?
+fn only_condition_words(phrase: &str) -> bool {
+    let cjk = |w: &str| {
+        w.chars().count() <= 6 && w.chars().all(|c| c >= '\u{2E80}' || c.is_ascii_digit())
+    };
+    (phrase.split(|c: char| !c.is_alphanumeric() && c != '\''))
+        .filter(|w| !w.is_empty())
+        .all(|w| CONDITION_PHRASE_WORDS.contains(&w) || cjk(w))
+}
+
+/// The item's condition, where the words after the advertised amount state one
+/// other than new and are the text's last (`$180.00 Used - Like New`, `US
+/// $180.00 (Refurbished)`, `189,00 € Gebraucht - Sehr gut`): the listing's own
+/// condition, as its price box states it. Read as a price alone, a used item's
+/// $180 was a new item's below the floor, and a complaint claimed a violation of
+/// the new item's price. Words before another amount may be its label (`$249.99
+/// Used from $149.99`), so only the text's last amount has them.
+fn condition_after(t: &PriceText, chosen: Decimal) -> Option<String> {
+    let j = t.found.iter().rposition(|f| f.value == chosen)?;
+    if j + 1 != t.found.len() || !t.elsewhere.is_empty() {
+        return None;
+    }
+    let words = t.after(j, &t.found);
+    let phrase = (words.split(['|', '·', '•', ';', '\n']).next()?)
+        .trim_matches(|c: char| !c.is_alphanumeric());
+    let stated = super::Condition::of(phrase)?;
+    (starts_with_word(phrase, SECOND_HAND_AFTER)
+        && only_condition_words(phrase)
+        && stated != super::Condition::New)
+        .then(|| phrase.chars().take(80).collect())
 }
 
 /// Whether the tests asked [`read_text`] to take every step even for a lone amount
@@ -3492,6 +3631,7 @@ fn the_lowest(
         among,
         on_condition,
         for_several: None,
+        condition: None,
     })
 }
 
