@@ -2428,6 +2428,19 @@ fn words_since_any_amount(t: &PriceText, i: usize, l: &[Found]) -> String {
     }
 }
 
+/// Are the trade-in's words before amount `i` of `l` those of a saving left out
+/// before them (`Save up to $100 with trade-in $249.99`)? Read as the next amount's,
+/// the box held "only prices with a trade-in" and the price went unread.
+fn a_saving_s_trade_in_before(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let Some(k) = t.found.iter().position(|g| g.start == l[i].start) else {
+        return false;
+    };
+    k > 0
+        && !l.iter().any(|f| f.start == t.found[k - 1].start)
+        && starts_with_word(&t.before(k, &t.found), TRADE_IN_AFTER)
+        && has_word(&t.before(k - 1, &t.found), SAVING_WORDS)
+}
+
 /// Words before an amount saying it is a price only with a trade-in.
 const TRADE_IN_WORDS: &[&str] = &[
     "trade-in",
@@ -4270,7 +4283,8 @@ fn not_paid_for_the_listing(
         "prices with a trade-in",
         why,
         |i, l| {
-            has_word(&words_since_any_amount(t, i, l), TRADE_IN_WORDS)
+            (has_word(&words_since_any_amount(t, i, l), TRADE_IN_WORDS)
+                && !a_saving_s_trade_in_before(t, i, l))
                 || t.followed_by(i, l, TRADE_IN_AFTER, TRADE_IN_AFTER)
         },
         named_by(TRADE_IN_WORDS, TRADE_IN_AFTER),
@@ -7433,6 +7447,13 @@ mod tests {
         // The trade-in's words before a saving left out are not the price's.
         (
             "Trade-in and save up to $100 $249.99",
+            "USD",
+            "249.99",
+            "savings, coupons and rewards: 100",
+        ),
+        // Nor a trade-in's words after a saving (the saving's).
+        (
+            "Save up to $100 with trade-in $249.99",
             "USD",
             "249.99",
             "savings, coupons and rewards: 100",
