@@ -390,6 +390,12 @@ const COMPARED_AFTER_KEYWORDS: &[&str] = &[
     "同款",
 ];
 
+/// Words that say a lookalike wherever they stand in a title naming the brand
+/// (`Acme X1 Dupe Headphones`, `Budget Dupe of Acme X1 Headphones`: between the
+/// product's keywords or before the brand's name, each was the headphones below
+/// their floor and a suspected counterfeit).
+const LOOKALIKE_ANYWHERE: &[&str] = &["dupe", "dupes", "lookalike", "look-alike", "平替"];
+
 /// Why folded `title` names the brand only to compare another maker's item with
 /// it: [`COMPARED_BEFORE`] before the brand's name in its clause, or
 /// [`COMPARED_AFTER`] after the name or the keywords. Matched by its keywords,
@@ -449,10 +455,16 @@ fn compared_with(brand: &Brand, title: &str, names: &[String]) -> Option<String>
             })
         })
     });
-    let said = said.or_else(|| {
-        let end = by_keywords(brand, title)?.end;
-        next_word(end).filter(|w| COMPARED_AFTER_KEYWORDS.contains(&w.as_str()))
-    })?;
+    let said = said
+        .or_else(|| {
+            let end = by_keywords(brand, title)?.end;
+            next_word(end).filter(|w| COMPARED_AFTER_KEYWORDS.contains(&w.as_str()))
+        })
+        .or_else(|| {
+            (LOOKALIKE_ANYWHERE.iter())
+                .find(|w| has_word(title, w))
+                .map(|w| w.to_string())
+        })?;
     Some(match said.as_str() {
         "compatible" => format!(
             "title names {} only as what its item is compatible with (\"{said}\")",
@@ -3075,6 +3087,10 @@ mod tests {
             ("Acme-Inspired X1 Headphones", "inspired"),
             ("Acme X1 Headphones Dupe", "dupe"),
             ("Acme X1 Headphones Lookalike, Budget", "lookalike"),
+            ("Acme X1 Dupe Headphones", "dupe"),
+            ("Budget Dupe of Acme X1 Headphones", "dupe"),
+            ("Acme X1 Look-Alike Wireless Headphones", "look-alike"),
+            ("艾克米 X1 平替 耳机", "平替"),
         ] {
             let m = sku(title);
             assert_eq!(m.sku, None, "{title}");
