@@ -3239,6 +3239,10 @@ const CONDITION_AFTER: &[&str] = &[
     "per vorkasse",
     "no pix",
     "à vista no pix",
+    // Brazil's price paid at once (`R$ 1.299,00 ou R$ 1.169,10 à vista`, against
+    // the instalments' total): "the lowest of 2 prices … which variant sells at it".
+    "à vista",
+    "a vista",
     "no boleto",
     "in store",
     "in stores",
@@ -4057,6 +4061,11 @@ fn on_a_condition(
         .filter(|(_, c)| c.is_none())
         .map(|(f, _)| f.value)
         .min();
+    // Paid at once (`R$ 1.169,10 à vista`) is a condition only beside a price in
+    // instalments; alone it is what every buyer pays.
+    if for_everyone.is_none() && ["à vista", "a vista"].contains(&words.as_ref()) {
+        return None;
+    }
     if for_everyone.is_some_and(|e| e <= lowest_on_condition.value) {
         let dropped: Vec<Found> = (0..kept.len())
             .filter(|&i| conditions[i].is_some())
@@ -9301,6 +9310,17 @@ mod tests {
         // A range's dash is no minus.
         let r = read_in("149,99 € - 199,99 €", "EUR").unwrap();
         assert_eq!(r.among.len(), 2, "{:?}", r.why);
+    }
+
+    /// Brazil's price paid at once beside the instalments' total (`R$ 1.299,00 ou
+    /// R$ 1.169,10 à vista`) is a price on a condition: read as "the lowest of 2
+    /// prices", a finding called it a variant's. Alone it is every buyer's.
+    #[test]
+    fn a_price_paid_at_once_beside_instalments_is_on_a_condition() {
+        assert_condition("R$ 1.299,00 ou R$ 1.169,10 à vista", "BRL", "à vista");
+        assert_money("R$ 1.169,10 à vista", "BRL", 116910, "BRL");
+        let alone = read_in("R$ 1.169,10 à vista", "BRL").unwrap();
+        assert!(alone.on_condition.is_none(), "{alone:?}");
     }
 
     /// `Rs` is the rupee of several countries: on a Pakistani marketplace it is
