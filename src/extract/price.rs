@@ -2598,6 +2598,18 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "pvpr",
     "precio recomendado",
     "adviesprijs",
+    // The maker's recommended selling price in full (`Prix de vente conseillé :
+    // 249,99 € 149,99 €`, France's `PVC`, `Empfohlener Verkaufspreis`): "the
+    // lowest of 2 prices … which variant sells at it".
+    "prix de vente conseillé",
+    "prix de vente recommandé",
+    "pvc",
+    "empfohlener verkaufspreis",
+    "prezzo di vendita consigliato",
+    "precio de venta recomendado",
+    "precio de venta sugerido",
+    "preço sugerido",
+    "adviesverkoopprijs",
     "ennen",
     "通常価格",
     "希望小売価格",
@@ -9908,6 +9920,12 @@ mod tests {
             "149,99 € PVPR 199,99 €",
             "149,99 € Adviesprijs 199,99 €",
             "149,99 € ennen 199,99 €",
+            "Prix de vente conseillé : 199,99 € 149,99 €",
+            "PVC 199,99 € 149,99 €",
+            "Empfohlener Verkaufspreis 199,99 € 149,99 €",
+            "Prezzo di vendita consigliato 199,99 € 149,99 €",
+            "Precio de venta recomendado 199,99 € 149,99 €",
+            "Adviesverkoopprijs 199,99 € 149,99 €",
         ] {
             assert_reads(text, "EUR", 14999, "former or reference prices: 199.99");
         }
