@@ -2613,6 +2613,10 @@ const LIST_PRICE_WORDS: &[&str] = &[
     "ennen",
     "通常価格",
     "希望小売価格",
+    // Amazon Japan's former price (`￥29,800 タイムセール 過去価格 ￥39,800`: "the
+    // lowest of 2 prices … which variant sells at it").
+    "過去価格",
+    "過去の価格",
     "定価",
     "划线价",
     "日常价",
@@ -3499,6 +3503,15 @@ fn condition_after(t: &PriceText, chosen: Decimal) -> Option<String> {
     let words = t.after(j, &t.found);
     let phrase = (words.split(['|', '·', '•', ';', '\n']).next()?)
         .trim_matches(|c: char| !c.is_alphanumeric());
+    // A tax label in brackets before it (`29,800円 (税込) 中古品 - 良い`).
+    let phrase = match phrase.split_once([')', '）']) {
+        Some((label, rest))
+            if !starts_with_word(phrase, SECOND_HAND_AFTER) && !label.contains(['(', '（']) =>
+        {
+            rest.trim_matches(|c: char| !c.is_alphanumeric())
+        }
+        _ => phrase,
+    };
     let stated = super::Condition::of(phrase)?;
     (starts_with_word(phrase, SECOND_HAND_AFTER)
         && only_condition_words(phrase)
@@ -9322,6 +9335,42 @@ mod tests {
         // A range's dash is no minus.
         let r = read_in("149,99 € - 199,99 €", "EUR").unwrap();
         assert_eq!(r.among.len(), 2, "{:?}", r.why);
+    }
+
+    /// The words after a text's last amount stating a second-hand condition are
+    /// the item's (`$150.00 Used - Like New`, a tax label in brackets between:
+    /// `29,800円 (税込) 中古品 - 良い`); words that only begin like one, or a used
+    /// offer's label before another amount, are none. And Amazon Japan's former
+    /// price, `過去価格`, is no price of the listing.
+    #[test]
+    fn a_condition_after_the_last_amount_is_the_item_s() {
+        for (text, currency, condition) in [
+            ("$150.00 Used - Like New", "USD", Some("used - like new")),
+            ("US $150.00 (Refurbished)", "USD", Some("refurbished")),
+            (
+                "29,800円 (税込) 中古品 - 良い",
+                "JPY",
+                Some("中古品 - 良い"),
+            ),
+            (
+                "149,99 € Gebraucht - Sehr gut",
+                "EUR",
+                Some("gebraucht - sehr gut"),
+            ),
+            ("$150.00 used by pros", "USD", None),
+            ("$150.00 Used from $99.00", "USD", None),
+            ("$150.00 New", "USD", None),
+            ("29,800円 (税込)", "JPY", None),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.condition.as_deref(), condition, "{text}");
+        }
+        assert_reads(
+            "￥29,800 タイムセール 過去価格 ￥39,800",
+            "JPY",
+            2980000,
+            "former or reference prices: 39800",
+        );
     }
 
     /// Brazil's price paid at once beside the instalments' total (`R$ 1.299,00 ou
