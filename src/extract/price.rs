@@ -515,12 +515,21 @@ fn number_ending_at(chars: &[char], at: usize) -> Option<usize> {
     (end > 0 && before[end - 1].is_numeric()).then_some(end)
 }
 
-/// Does a number start right after char `at` (spaces between)?
+/// Does a number start right after char `at` (spaces between)? Not a percentage
+/// (`199,000원 23%`): read as an amount the sign could stand before, the won sign
+/// after the price was the 23's, and the price a bare number left out.
 fn number_after(chars: &[char], at: usize) -> bool {
-    chars[at..]
+    let mut rest = chars[at..]
         .iter()
+        .skip_while(|c| c.is_whitespace())
+        .peekable();
+    if !rest.peek().is_some_and(|c| c.is_numeric()) {
+        return false;
+    }
+    let mut rest = rest.skip_while(|c| c.is_numeric() || ".,".contains(**c));
+    !rest
         .find(|c| !c.is_whitespace())
-        .is_some_and(|c| c.is_numeric())
+        .is_some_and(|c| matches!(c, '%' | '％'))
 }
 
 /// The dashes a price writes for no cents (`89,-`, `149.–`).
@@ -9371,6 +9380,21 @@ mod tests {
             2980000,
             "former or reference prices: 39800",
         );
+    }
+
+    /// A percentage after a sign written after its amount is no amount the sign
+    /// stands before: in `정가 259,000원 199,000원 23%` the won sign was the 23's,
+    /// the price a bare number left out, and the box "held only former or
+    /// reference prices".
+    #[test]
+    fn a_percentage_after_a_sign_is_no_amount_of_it() {
+        assert_reads(
+            "정가 259,000원 199,000원 23%",
+            "KRW",
+            19900000,
+            "former or reference prices: 259000",
+        );
+        assert_money("199,000원 23%", "KRW", 19900000, "KRW");
     }
 
     /// Brazil's price paid at once beside the instalments' total (`R$ 1.299,00 ou
