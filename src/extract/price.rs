@@ -3038,6 +3038,10 @@ const CONDITION_WORDS: &[&str] = &[
     "会员价",
     "会员专享",
     "vip价",
+    // Tmall's membership (`¥1099 88VIP ¥1,044`: its 88 a number of its own, the
+    // words left before the price `vip`): "the lowest of 2 prices … which variant".
+    "88vip",
+    "vip",
     "会員価格",
     "プライム会員",
     // A price after a coupon or a code: paid by those who apply it.
@@ -3503,13 +3507,15 @@ fn only_condition_words(phrase: &str) -> bool {
 /// condition, as its price box states it. Read as a price alone, a used item's
 /// $180 was a new item's below the floor, and a complaint claimed a violation of
 /// the new item's price. Words before another amount may be its label (`$249.99
-/// Used from $149.99`), so only the text's last amount has them.
+/// Used from $149.99`), so only the text's last amount has them (bare numbers
+/// after it are the words' own, `¥1099 二手 95新`).
 fn condition_after(t: &PriceText, chosen: Decimal) -> Option<String> {
     let j = t.found.iter().rposition(|f| f.value == chosen)?;
-    if j + 1 != t.found.len() || !t.elsewhere.is_empty() {
+    // Later numbers only bare ones, which the words may hold (`¥1099 二手 95新`).
+    if !t.elsewhere.is_empty() || t.found[j + 1..].iter().any(|f| t.own_currency(f).is_some()) {
         return None;
     }
-    let words = t.after(j, &t.found);
+    let words = t.after(j, &t.found[..=j]);
     let phrase = (words.split(['|', '·', '•', ';', '\n']).next()?)
         .trim_matches(|c: char| !c.is_alphanumeric());
     // A tax label in brackets before it (`29,800円 (税込) 中古品 - 良い`).
@@ -9361,6 +9367,7 @@ mod tests {
                 "JPY",
                 Some("中古品 - 良い"),
             ),
+            ("¥1099 二手 95新", "CNY", Some("二手 95新")),
             (
                 "149,99 € Gebraucht - Sehr gut",
                 "EUR",
@@ -10259,6 +10266,7 @@ mod tests {
                 ("￥12,800 定期おトク便 ￥11,520", "JPY", "定期おトク便"),
                 ("129,000원 카드할인가 119,000원", "KRW", "카드할인가"),
                 ("¥1,299 plus会员价¥1,249 京豆抵扣¥10", "CNY", "plus会员价"),
+                ("¥1099 88VIP ¥1,044", "CNY", "88vip"),
             ],
         );
     }
