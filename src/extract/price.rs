@@ -3527,6 +3527,26 @@ fn condition_after(t: &PriceText, chosen: Decimal) -> Option<String> {
         }
         _ => phrase,
     };
+    // A label before it (`US $149.99 Condition: Used`, `Zustand: Gebraucht`).
+    let phrase = [
+        "condition",
+        "item condition",
+        "zustand",
+        "état",
+        "condición",
+        "condizione",
+        "estado",
+        "状態",
+        "商品の状態",
+        "成色",
+        "상태",
+    ]
+    .iter()
+    .find_map(|label| {
+        let rest = phrase.strip_prefix(label)?.trim_start();
+        rest.strip_prefix([':', '：']).map(str::trim_start)
+    })
+    .unwrap_or(phrase);
     let stated = super::Condition::of(phrase)?;
     (starts_with_word(phrase, SECOND_HAND_AFTER)
         && only_condition_words(phrase)
@@ -9368,6 +9388,8 @@ mod tests {
                 Some("中古品 - 良い"),
             ),
             ("¥1099 二手 95新", "CNY", Some("二手 95新")),
+            ("US $149.99 Condition: Used", "USD", Some("used")),
+            ("149,99 € Zustand: Gebraucht", "EUR", Some("gebraucht")),
             (
                 "149,99 € Gebraucht - Sehr gut",
                 "EUR",
