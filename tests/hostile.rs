@@ -498,6 +498,24 @@ fn a_price_box_stating_the_item_s_condition_after_the_price_is_that_condition_s(
             "{price_box}: {v}"
         );
     }
+    // Beside structured data's price (a theme's `NewCondition` on every item),
+    // the box's condition is read too, its source naming what it went against.
+    let product = serde_json::json!({
+        "@context": "https://schema.org", "@type": "Product",
+        "name": "Acme X1 Wireless Noise-Cancelling Headphones",
+        "offers": {"@type": "Offer", "price": "150.00", "priceCurrency": "USD",
+                   "itemCondition": "https://schema.org/NewCondition"}
+    });
+    let structured = page("$150.00 Used - Good").replace(
+        "<html>",
+        &format!("<html><script type=\"application/ld+json\">{product}</script>"),
+    );
+    let v = extract(structured.as_bytes());
+    assert_eq!(v["listing"]["sources"]["price"], "json-ld", "{v}");
+    assert_eq!(v["listing"]["condition"], "used - good", "{v}");
+    let source = v["listing"]["sources"]["condition"].as_str().unwrap();
+    assert!(source.contains("NewCondition"), "{source}");
+    assert!(!kinds(&v).contains(&"below_floor".to_string()), "{v}");
 }
 
 /// A coupon box of 5,000 amounts (`¥5000 ¥4999 … ¥1`) is read as far as every other

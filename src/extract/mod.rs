@@ -2264,14 +2264,23 @@ fn condition_or_the_box_s(
     let Some(stated) = from_box else {
         return condition;
     };
-    match condition.as_deref().and_then(Condition::of) {
-        Some(Condition::New) if !selector => {}
+    let over = match condition.as_deref().and_then(Condition::of) {
+        Some(Condition::New) if !selector => format!(
+            ", over the page's condition \"{}\" (a shop's default for every item?)",
+            condition
+                .as_deref()
+                .unwrap_or_default()
+                .trim()
+                .chars()
+                .take(80)
+                .collect::<String>()
+        ),
         Some(_) => return condition,
-        None => {}
-    }
+        None => String::new(),
+    };
     r.sources.insert(
         "condition".into(),
-        format!("the price box (\"{stated}\" after the price)"),
+        format!("the price box (\"{stated}\" after the price){over}"),
     );
     r.missing.remove("condition");
     Some(stated)
@@ -2942,6 +2951,13 @@ impl<'d> Reader<'d> {
         let shown = reading.money;
         if let Some(several) = reading.for_several {
             self.multi_buy = Some((shown.clone(), several));
+        }
+        // The box's condition after the price (`$149.99 Used - Good`) where the
+        // structured data states none: only a box the selector names alone.
+        if let Some(c) = reading.condition
+            && self.doc.select(&rule.selector).nth(1).is_none()
+        {
+            self.box_condition = Some((shown.clone(), c));
         }
         if shown.amount == structured.amount && shown.currency == structured.currency {
             return list;
