@@ -283,6 +283,14 @@ fn absurd_prices_are_unreadable_never_a_below_floor_finding() {
             "{price}: {k:?}"
         );
     }
+    // A fraction of a cent is refused as written, not as its rounding (it was
+    // "0.00 USD is outside the plausible range", and `$0.005` a price of 0.01).
+    for (price, said) in [("$0.001", "0.001 USD"), ("$0.005", "0.005 USD")] {
+        let v = extract(&item_page(price));
+        assert!(v["listing"]["price"].is_null(), "{price}: {v}");
+        let why = v["listing"]["missing"]["price"].as_str().unwrap();
+        assert!(why.contains(&format!("{said} is outside")), "{why}");
+    }
 }
 
 /// Structured data holding a placeholder price (`"price": "0.00"`, written while a

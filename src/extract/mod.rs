@@ -2148,8 +2148,10 @@ fn read_amount(
     };
     let mut reading = price::read_advertised(&text.text, hints, &m.currency, m.vat_basis)
         .map_err(|e| e.to_string())?;
-    to_minor_units(&mut reading);
+    // Checked as written: rounded first, `$0.001` was refused as "0.00 USD", an
+    // amount the page does not show, and `$0.005` read as a price of 0.01.
     m.plausible.check(&reading.money)?;
+    to_minor_units(&mut reading);
     Ok(reading)
 }
 
