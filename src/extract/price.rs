@@ -282,6 +282,14 @@ pub enum PriceError {
         "writes `{0}`: the euro sign between a whole amount and two digits is either the cents' point or a second amount's sign, and the page does not say which"
     )]
     SignBetween(String),
+    /// Single digits set apart by spaces after a currency sign (`$ 1 8 0 . 0 0`,
+    /// `$1 8 0.00`: each digit in an element of its own, joined with the markup's
+    /// whitespace). Read as written, the price was 1 USD, below the floor and a
+    /// suspected counterfeit.
+    #[error(
+        "writes its digits set apart by spaces (`{0}`): which amount they make, the page does not say for sure (each digit an element of its own?), not read"
+    )]
+    SpacedDigits(String),
 }
 
 /// Most amounts a price text is read with ([`PriceError::TooManyAmounts`]).
@@ -3352,7 +3360,10 @@ fn read_text(
     if let Some(e) = estimate {
         why.push(format!("left out a converted estimate: {e}"));
     }
-    if let Some(e) = t.two_currencies(&found).or_else(|| t.sign_between(&found)) {
+    if let Some(e) = (t.two_currencies(&found))
+        .or_else(|| t.sign_between(&found))
+        .or_else(|| t.spaced_digits(&found))
+    {
         return Err(e);
     }
     let kept = t.in_currency(&found, &currency, &mut why);
@@ -6062,6 +6073,22 @@ impl PriceText {
                 first: first.clone(),
                 second: other.clone(),
             })
+        })
+    }
+
+    /// Single digits set apart by single spaces, the first with a currency sign of
+    /// its own, three in a row at least ([`PriceError::SpacedDigits`]). Not `$5 2
+    /// left` (two), nor `$1 800` (a thousands group, one amount).
+    fn spaced_digits(&self, found: &[Found]) -> Option<PriceError> {
+        let single = |f: &Found| f.end == f.start + 1;
+        let apart = |a: &Found, b: &Found| b.start == a.end + 1 && self.chars[a.end] == ' ';
+        found.windows(3).find_map(|w| {
+            (single(&w[0])
+                && single(&w[1])
+                && apart(&w[0], &w[1])
+                && apart(&w[1], &w[2])
+                && self.own_currency(&w[0]).is_some())
+            .then(|| PriceError::SpacedDigits(self.chars[w[0].start..w[2].end].iter().collect()))
         })
     }
 
@@ -10039,6 +10066,18 @@ mod tests {
     fn spaced_points_and_a_badges_percent() {
         for text in ["$ 149 . 99", "$149 .99", "$149. 99"] {
             assert_money(text, "USD", 14999, "USD");
+        }
+        // Single digits set apart are refused: `$ 1 8 0 . 0 0` was 1 USD.
+        for text in ["$ 1 8 0 . 0 0", "$1 8 0.00"] {
+            let e = read_in(text, "USD").unwrap_err();
+            assert!(matches!(e, PriceError::SpacedDigits(_)), "{text}: {e}");
+        }
+        for (text, amount) in [
+            ("$1 800", 180000),
+            ("Qty 1 2 3 $249.99", 24999),
+            ("$5 2 left", 500),
+        ] {
+            assert_money(text, "USD", amount, "USD");
         }
         // A comma set apart by spaces separates a list.
         let r = read_in("$10 , 20 items", "USD").unwrap();
