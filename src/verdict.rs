@@ -888,6 +888,11 @@ mod tests {
             "Dit artikel is niet meer beschikbaar",
             "この商品は販売終了しました",
             "판매중지된 상품입니다",
+            "Sorry, this item is no longer available.",
+            "This product is no longer available.",
+            "We're sorry, this product is no longer available",
+            "该商品已失效",
+            "很抱歉，您查看的商品找不到了！",
         ] {
             assert!(
                 matches!(judge(ended, false), Verdict::Soft404 { .. }),
