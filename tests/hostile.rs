@@ -293,6 +293,37 @@ fn absurd_prices_are_unreadable_never_a_below_floor_finding() {
     }
 }
 
+/// Structured data whose only price is one of another kind (per two units, a
+/// month's charge, a former price): no price is read from it, and the reason no
+/// longer says "not in structured data", untrue of such a page.
+#[test]
+fn a_structured_price_of_another_kind_is_named_as_such() {
+    for spec in [
+        r#"{"price":"149.99","priceCurrency":"USD","referenceQuantity":{"value":"2","unitCode":"C62"}}"#,
+        r#"{"price":"14.99","priceCurrency":"USD","billingDuration":1,"billingIncrement":1}"#,
+        r#"{"price":"249.99","priceCurrency":"USD","priceType":"https://schema.org/StrikethroughPrice"}"#,
+    ] {
+        let page = format!(
+            "<html><head><script type=\"application/ld+json\">{{\"@type\":\"Product\",\
+             \"name\":\"Acme X1 Wireless Noise-Cancelling Headphones\",\
+             \"offers\":{{\"@type\":\"Offer\",\"priceSpecification\":{spec}}}}}</script></head><body></body></html>"
+        );
+        let v = extract(page.as_bytes());
+        assert!(v["listing"]["price"].is_null(), "{spec}: {v}");
+        let why = v["listing"]["missing"]["price"].as_str().unwrap();
+        assert!(
+            why.starts_with("not in structured data as a price asked of every buyer now"),
+            "{spec}: {why}"
+        );
+    }
+    // With no price specification at all, it says what it said.
+    let v = extract(&item_page("").to_vec());
+    let why = v["listing"]["missing"]["price"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(!why.contains("asked of every buyer"), "{why}");
+}
+
 /// Structured data holding a placeholder price (`"price": "0.00"`, written while a
 /// script fills the box in) beside a price box showing the price: the box's is
 /// checked, and its source says what it stands in for. Before, the listing had no

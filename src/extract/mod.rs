@@ -2521,6 +2521,7 @@ impl<'d> Reader<'d> {
             &|p| p.advertised().and_then(|(o, _)| o.price.clone()),
             &f.price,
         );
+        self.note_price_set_aside();
         self.note_offer_taken();
         if !self.price_is_structured()
             && let Some(t) = &price_text
@@ -2591,6 +2592,25 @@ impl<'d> Reader<'d> {
             multi_buy,
             text: price_text,
             condition,
+        }
+    }
+
+    /// Where no price was read and the structured data's offer holds a price
+    /// specification that is no price asked of every buyer now (`referenceQuantity`
+    /// 2, a month's charge, a former or a member's price), the price's reason says
+    /// so: "not in structured data" was untrue of such a page.
+    fn note_price_set_aside(&mut self) {
+        let set_aside =
+            (self.products.iter()).any(|(_, p)| p.offers.iter().any(|o| o.price_set_aside));
+        if let Some(why) = self.missing.get_mut("price")
+            && set_aside
+            && let Some(rest) = why.strip_prefix("not in structured data")
+        {
+            *why = format!(
+                "not in structured data as a price asked of every buyer now (its price \
+                 specification holds only prices of another kind: per several units, \
+                 per period, former, members', a quantity tier's or a charge){rest}"
+            );
         }
     }
 

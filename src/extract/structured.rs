@@ -77,6 +77,10 @@ pub struct Offer {
     /// accessory sold beside it, the brand's exclusion phrases decide
     /// ([`crate::extract::Listing::leave_out_variants`]).
     pub name: Option<String>,
+    /// The offer has no price, yet its price specification holds one that is no
+    /// price asked of every buyer now (a price per 2 units, a month's charge, a
+    /// former or a member's price): "not in structured data" would be untrue.
+    pub price_set_aside: bool,
 }
 
 /// How a [`Product::price_choice`] of an AggregateOffer's range begins: its low end
@@ -550,6 +554,8 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
             let spec = v
                 .get("priceSpecification")
                 .and_then(|p| asked_now(g.resolve(p), g));
+            let set_aside = spec.is_none()
+                && (v.get("priceSpecification")).is_some_and(|p| any_price(g.resolve(p), g));
             let price = v
                 .get("price")
                 .and_then(text)
@@ -584,6 +590,9 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 url: v.get("url").and_then(text),
                 gtin: ld_gtins(v),
                 name: v.get("name").and_then(text),
+                price_set_aside: set_aside
+                    && v.get("price").is_none()
+                    && v.get("lowPrice").is_none(),
             });
         }
         _ => {}
@@ -635,6 +644,14 @@ fn min_quantity(q: Option<&Value>) -> Option<u32> {
     }
     // A quantity past any count (`1e30` written out) is still a quantity, not one item.
     Some(rust_decimal::prelude::ToPrimitive::to_u32(&n.ceil()).unwrap_or(u32::MAX))
+}
+
+/// Does a price specification (one, or a list) hold a price at all?
+fn any_price(spec: &Value, g: &Graph) -> bool {
+    match spec {
+        Value::Array(a) => a.iter().any(|e| g.resolve(e).get("price").is_some()),
+        e => e.get("price").is_some(),
+    }
 }
 
 /// Of an offer's `priceSpecification` (one, or a list as Google's sale-price
@@ -1204,7 +1221,8 @@ fn micro_offers(
         .or_else(|| spec_text("price"))
         .filter(|_| sells(first(syntax, &os, "businessFunction")));
     let condition = first(syntax, &os, "itemCondition").or_else(|| inherited.map(str::to_string));
-    if price.is_some() || seller_name.is_some() || seller_id.is_some() {
+    let set_aside = price.is_none() && spec.is_none() && any_price(&specs, &Graph::default());
+    if price.is_some() || seller_name.is_some() || seller_id.is_some() || set_aside {
         out.push(Offer {
             aggregate: own_price.is_none() && low_price.is_some(),
             price,
@@ -1230,6 +1248,7 @@ fn micro_offers(
                 .filter_map(|key| first(syntax, &os, key))
                 .collect(),
             name: first(syntax, &os, "name"),
+            price_set_aside: set_aside,
         });
     }
     for (n, inner) in &os {
