@@ -3426,6 +3426,13 @@ const SECOND_HAND_AFTER: &[&str] = &[
     "reacondicionado",
     "seminuevo",
     "recondicionado",
+    "seminovo",
+    "używany",
+    "używana",
+    "używane",
+    "gebruikt",
+    "begagnad",
+    "подержанный",
     "中古",
     "二手",
     "翻新",
@@ -3499,6 +3506,20 @@ const CONDITION_PHRASE_WORDS: &[&str] = &[
     "aceptable",
     "excelente",
     "estado",
+    "seminovo",
+    "używany",
+    "używana",
+    "używane",
+    "stan",
+    "bardzo",
+    "dobry",
+    "gebruikt",
+    "zo",
+    "goed",
+    "als",
+    "nieuw",
+    "begagnad",
+    "подержанный",
 ];
 
 /// Is every word of `phrase` one of a condition's ([`CONDITION_PHRASE_WORDS`], or
@@ -3661,6 +3682,9 @@ fn not_the_price_left_out(
     kept = leave_out(kept, "unit prices", why, |i, l| {
         unit(i, l) == Some(Unit::Measure)
     });
+    kept = leave_out(kept, "totals with shipping", why, |i, l| {
+        a_total_with_shipping(t, i, l)
+    });
     kept = shipping_left_out(t, kept, why)?;
     kept = not_asked_now(t, kept, why)?;
     kept = not_paid_for_the_listing(t, kept, why)?;
@@ -3721,6 +3745,44 @@ fn the_lowest(
         for_several: None,
         condition: None,
     })
+}
+
+/// Words right after an amount saying it is the price with shipping
+/// ([`a_total_with_shipping`]).
+const WITH_SHIPPING_AFTER: &[&str] = &[
+    "with shipping",
+    "with delivery",
+    "delivered",
+    "incl. shipping",
+    "incl shipping",
+    "including shipping",
+    "incl. delivery",
+    "incl delivery",
+    "including delivery",
+    "inc. delivery",
+    "inc delivery",
+    "inkl. versand",
+    "inkl versand",
+    "z dostawą",
+    "livraison incluse",
+    "livraison comprise",
+    "con envío",
+    "envío incluido",
+    "com frete",
+    "spedizione inclusa",
+    "含运费",
+    "送料込み",
+];
+
+/// Is amount `i` of `l` the price with shipping, a lower one beside it (`$249.99
+/// $259.99 with shipping`, `799,00 zł 849,00 zł z dostawą`, `£149.99 £154.98 incl.
+/// delivery`)? Counted as a price, it made "the lowest of 2 prices … which variant
+/// sells at it" of a listing with one. Alone, it is the price the page asks.
+fn a_total_with_shipping(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    // Not words that are all that labels the next amount (`$249.99 with shipping
+    // $12.99`: the 12.99 is shipping's).
+    t.followed_by(i, l, WITH_SHIPPING_AFTER, WITH_SHIPPING_AFTER)
+        && l.iter().any(|f| f.value < l[i].value)
 }
 
 /// Shipping costs ("GBP 1.99 +GBP 8.75 shipping", "Shipping: $5.99") are not the
@@ -9416,6 +9478,7 @@ mod tests {
             ),
             ("¥1099 二手 95新", "CNY", Some("二手 95新")),
             ("US $149.99 Condition: Used", "USD", Some("used")),
+            ("799,00 zł Używany", "PLN", Some("używany")),
             ("149,99 € Zustand: Gebraucht", "EUR", Some("gebraucht")),
             (
                 "149,99 € Gebraucht - Sehr gut",
@@ -9451,6 +9514,33 @@ mod tests {
             "former or reference prices: 259000",
         );
         assert_money("199,000원 23%", "KRW", 19900000, "KRW");
+    }
+
+    /// A higher amount named the price with shipping beside the price is no price
+    /// of its own: each made "the lowest of 2 prices … which variant sells at it".
+    /// Alone it is the price; words that label the next amount are that one's.
+    #[test]
+    fn a_total_with_shipping_beside_the_price_is_left_out() {
+        for (text, currency, amount, total) in [
+            ("$249.99 $259.99 with shipping", "USD", 24999, "259.99"),
+            ("£149.99 £154.98 incl. delivery", "GBP", 14999, "154.98"),
+            ("149,99 € 154,98 € inkl. Versand", "EUR", 14999, "154.98"),
+            ("799,00 zł 849,00 zł z dostawą", "PLN", 79900, "849.00"),
+        ] {
+            assert_reads(
+                text,
+                currency,
+                amount,
+                &format!("totals with shipping: {total}"),
+            );
+        }
+        assert_money("$259.99 delivered", "USD", 25999, "USD");
+        assert_reads(
+            "$249.99 with shipping $12.99",
+            "USD",
+            24999,
+            "shipping costs: 12.99",
+        );
     }
 
     /// Brazil's price paid at once beside the instalments' total (`R$ 1.299,00 ou
