@@ -3433,6 +3433,9 @@ const SECOND_HAND_AFTER: &[&str] = &[
     "gebruikt",
     "begagnad",
     "подержанный",
+    "ikinci el",
+    // `İkinci El` lowercased: Rust writes the dotted capital İ as i and U+0307.
+    "i\u{307}kinci el",
     "中古",
     "二手",
     "翻新",
@@ -3520,6 +3523,8 @@ const CONDITION_PHRASE_WORDS: &[&str] = &[
     "nieuw",
     "begagnad",
     "подержанный",
+    "ikinci",
+    "el",
 ];
 
 /// Is every word of `phrase` one of a condition's ([`CONDITION_PHRASE_WORDS`], or
@@ -3528,9 +3533,12 @@ fn only_condition_words(phrase: &str) -> bool {
     let cjk = |w: &str| {
         w.chars().count() <= 6 && w.chars().all(|c| c >= '\u{2E80}' || c.is_ascii_digit())
     };
-    (phrase.split(|c: char| !c.is_alphanumeric() && c != '\''))
-        .filter(|w| !w.is_empty())
-        .all(|w| CONDITION_PHRASE_WORDS.contains(&w) || cjk(w))
+    // Lower-cased, `İ` is `i` and a combining dot, which is no letter.
+    (phrase
+        .replace('\u{307}', "")
+        .split(|c: char| !c.is_alphanumeric() && c != '\''))
+    .filter(|w| !w.is_empty())
+    .all(|w| CONDITION_PHRASE_WORDS.contains(&w) || cjk(w))
 }
 
 /// The item's condition, where the words after the advertised amount state one
@@ -9479,6 +9487,7 @@ mod tests {
             ("¥1099 二手 95新", "CNY", Some("二手 95新")),
             ("US $149.99 Condition: Used", "USD", Some("used")),
             ("799,00 zł Używany", "PLN", Some("używany")),
+            ("3.999 TL İkinci El", "TRY", Some("i\u{307}kinci el")),
             ("149,99 € Zustand: Gebraucht", "EUR", Some("gebraucht")),
             (
                 "149,99 € Gebraucht - Sehr gut",
