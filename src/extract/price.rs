@@ -3411,6 +3411,9 @@ const SECOND_HAND_AFTER: &[&str] = &[
     "open box",
     "open-box",
     "like new",
+    "seller refurbished",
+    "manufacturer refurbished",
+    "certified refurbished",
     "second hand",
     "second-hand",
     "for parts",
@@ -3525,6 +3528,8 @@ const CONDITION_PHRASE_WORDS: &[&str] = &[
     "подержанный",
     "ikinci",
     "el",
+    "seller",
+    "manufacturer",
 ];
 
 /// Is every word of `phrase` one of a condition's ([`CONDITION_PHRASE_WORDS`], or
@@ -3556,7 +3561,7 @@ fn condition_after(t: &PriceText, chosen: Decimal) -> Option<String> {
         return None;
     }
     let words = t.after(j, &t.found[..=j]);
-    let phrase = (words.split(['|', '·', '•', ';', '\n']).next()?)
+    let phrase = (words.split(['|', '·', '•', ';', ',', '\n']).next()?)
         .trim_matches(|c: char| !c.is_alphanumeric());
     // A tax label in brackets before it (`29,800円 (税込) 中古品 - 良い`).
     let phrase = match phrase.split_once([')', '）']) {
@@ -9486,6 +9491,17 @@ mod tests {
             ),
             ("¥1099 二手 95新", "CNY", Some("二手 95新")),
             ("US $149.99 Condition: Used", "USD", Some("used")),
+            (
+                "$150.00 Used - Good, Free shipping",
+                "USD",
+                Some("used - good"),
+            ),
+            (
+                "US $150.00 Seller refurbished",
+                "USD",
+                Some("seller refurbished"),
+            ),
+            ("$150.00 seller", "USD", None),
             ("799,00 zł Używany", "PLN", Some("używany")),
             ("3.999 TL İkinci El", "TRY", Some("i\u{307}kinci el")),
             ("149,99 € Zustand: Gebraucht", "EUR", Some("gebraucht")),
