@@ -2934,6 +2934,34 @@ impl<'d> Reader<'d> {
         }
     }
 
+    /// A selector written as a fallback may also match a rail's or a review's price:
+    /// only one it names alone is the price box.
+    fn names_one(&self, rule: &FieldRule) -> bool {
+        self.doc.select(&rule.selector).nth(1).is_none()
+    }
+
+    /// The price box read beside structured data's price: its amount, whether it
+    /// shows one price, and (where it had to be asked) whether the selector names
+    /// it alone. Its multi-buy and the condition it states after the price
+    /// (`$149.99 Used - Good`, only a box named alone) are kept for the listing.
+    fn box_beside(
+        &mut self,
+        rule: &FieldRule,
+        reading: price::Reading,
+    ) -> (Money, bool, Option<bool>) {
+        let shown = reading.money;
+        if let Some(several) = reading.for_several {
+            self.multi_buy = Some((shown.clone(), several));
+        }
+        let mut alone = None;
+        if let Some(c) = reading.condition
+            && *alone.get_or_insert_with(|| self.names_one(rule))
+        {
+            self.box_condition = Some((shown.clone(), c));
+        }
+        (shown, reading.among.is_empty(), alone)
+    }
+
     /// The price as structured data gave it, held against what the adapter's price
     /// box shows. Shops' structured data goes stale (a sale ended, a price changed
     /// by a script the markup template never saw): a finding on the structured price
@@ -2969,24 +2997,11 @@ impl<'d> Reader<'d> {
         let Ok(reading) = read_amount(&text, hints, m) else {
             return list;
         };
-        let one_price = reading.among.is_empty();
-        let shown = reading.money;
-        if let Some(several) = reading.for_several {
-            self.multi_buy = Some((shown.clone(), several));
-        }
-        // The box's condition after the price (`$149.99 Used - Good`) where the
-        // structured data states none: only a box the selector names alone.
-        if let Some(c) = reading.condition
-            && self.doc.select(&rule.selector).nth(1).is_none()
-        {
-            self.box_condition = Some((shown.clone(), c));
-        }
+        let (shown, one_price, alone) = self.box_beside(rule, reading);
         if shown.amount == structured.amount && shown.currency == structured.currency {
             return list;
         }
-        // A selector written as a fallback may also match a rail's or a review's
-        // price: only one it names alone is the price box.
-        let alone = self.doc.select(&rule.selector).nth(1).is_none();
+        let alone = alone.unwrap_or_else(|| self.names_one(rule));
         if shown.currency != structured.currency {
             return Some(self.currencies_apart(shown, structured.clone(), rule, alone, m));
         }

@@ -2439,7 +2439,7 @@ fn for_several(t: &PriceText, kept: &[Found]) -> Option<MultiBuy> {
 /// (the saving left out) read the trade-in's words as the price's, and the box held
 /// "only prices with a trade-in".
 fn words_since_any_amount(t: &PriceText, i: usize, l: &[Found]) -> String {
-    match t.found.iter().position(|g| g.start == l[i].start) {
+    match t.in_found(&l[i]) {
         Some(k) => t.before(k, &t.found),
         None => t.before(i, l),
     }
@@ -2449,7 +2449,7 @@ fn words_since_any_amount(t: &PriceText, i: usize, l: &[Found]) -> String {
 /// before them (`Save up to $100 with trade-in $249.99`)? Read as the next amount's,
 /// the box held "only prices with a trade-in" and the price went unread.
 fn a_saving_s_trade_in_before(t: &PriceText, i: usize, l: &[Found]) -> bool {
-    let Some(k) = t.found.iter().position(|g| g.start == l[i].start) else {
+    let Some(k) = t.in_found(&l[i]) else {
         return false;
     };
     k > 0
@@ -3240,6 +3240,11 @@ const CONDITION_WORDS: &[&str] = &[
     "预计到手",
 ];
 
+/// Of [`CONDITION_AFTER`], the words that make a condition only beside another
+/// price: paid at once (`R$ 1.169,10 à vista`) is what every buyer pays where no
+/// price in instalments stands beside it.
+const ONLY_BESIDE_ANOTHER_PRICE: &[&str] = &["à vista", "a vista"];
+
 /// Words right after an amount saying the same (`$89.99 with Prime`, `$84.99 for
 /// members`).
 const CONDITION_AFTER: &[&str] = &[
@@ -3592,11 +3597,22 @@ fn condition_after(t: &PriceText, chosen: Decimal) -> Option<String> {
         rest.strip_prefix([':', '：']).map(str::trim_start)
     })
     .unwrap_or(phrase);
-    let stated = super::Condition::of(phrase)?;
-    (starts_with_word(phrase, SECOND_HAND_AFTER)
-        && only_condition_words(phrase)
-        && stated != super::Condition::New)
-        .then(|| phrase.chars().take(80).collect())
+    // The word checks first: they are cheap, and most texts fail them.
+    if !starts_with_word(phrase, SECOND_HAND_AFTER) || !only_condition_words(phrase) {
+        return None;
+    }
+    if super::Condition::of(phrase)? == super::Condition::New {
+        return None;
+    }
+    // A bracket the trimming took whose opening one stays (`Renewed (Good)`).
+    let closes = phrase.contains('(') && !phrase.contains(')');
+    Some(
+        phrase
+            .chars()
+            .take(80)
+            .chain(closes.then_some(')'))
+            .collect(),
+    )
 }
 
 /// Whether the tests asked [`read_text`] to take every step even for a lone amount
@@ -4207,9 +4223,7 @@ fn on_a_condition(
         .filter(|(_, c)| c.is_none())
         .map(|(f, _)| f.value)
         .min();
-    // Paid at once (`R$ 1.169,10 à vista`) is a condition only beside a price in
-    // instalments; alone it is what every buyer pays.
-    if for_everyone.is_none() && ["à vista", "a vista"].contains(&words.as_ref()) {
+    if for_everyone.is_none() && ONLY_BESIDE_ANOTHER_PRICE.contains(&words.as_ref()) {
         return None;
     }
     if for_everyone.is_some_and(|e| e <= lowest_on_condition.value) {
@@ -6149,6 +6163,12 @@ impl PriceText {
                 second: other.clone(),
             })
         })
+    }
+
+    /// Where amount `f` stands among all the text's amounts ([`PriceText::found`]),
+    /// whatever earlier steps left out.
+    fn in_found(&self, f: &Found) -> Option<usize> {
+        self.found.iter().position(|g| g.start == f.start)
     }
 
     /// Single digits set apart by single spaces, the first with a currency sign of
@@ -9502,6 +9522,7 @@ mod tests {
                 Some("seller refurbished"),
             ),
             ("$150.00 seller", "USD", None),
+            ("$150.00 Renewed (Good)", "USD", Some("renewed (good)")),
             ("799,00 zł Używany", "PLN", Some("używany")),
             ("3.999 TL İkinci El", "TRY", Some("i\u{307}kinci el")),
             ("149,99 € Zustand: Gebraucht", "EUR", Some("gebraucht")),
