@@ -3449,6 +3449,18 @@ const SECOND_HAND_AFTER: &[&str] = &[
     "翻新",
     "중고",
     "리퍼",
+    // Marked, shown or returned stock (`$150.00 Scratch & Dent`, `£149.99
+    // Ex-Display`, `$150.00 Open Item`: each was held to a new item's floor).
+    "scratch and dent",
+    "scratch & dent",
+    "scratch-and-dent",
+    "damaged",
+    "open item",
+    "ex-display",
+    "ex display",
+    "b-stock",
+    "preloved",
+    "pre-loved",
 ];
 
 /// Words a price box's condition phrase may hold after its first: grades and
@@ -3535,6 +3547,15 @@ const CONDITION_PHRASE_WORDS: &[&str] = &[
     "el",
     "seller",
     "manufacturer",
+    "scratch",
+    "and",
+    "dent",
+    "damaged",
+    "item",
+    "ex",
+    "display",
+    "stock",
+    "loved",
 ];
 
 /// Is every word of `phrase` one of a condition's ([`CONDITION_PHRASE_WORDS`], or
@@ -3561,12 +3582,18 @@ fn only_condition_words(phrase: &str) -> bool {
 /// after it are the words' own, `¥1099 二手 95新`).
 fn condition_after(t: &PriceText, chosen: Decimal) -> Option<String> {
     let j = t.found.iter().rposition(|f| f.value == chosen)?;
-    // Later numbers only bare ones, which the words may hold (`¥1099 二手 95新`).
-    if !t.elsewhere.is_empty() || t.found[j + 1..].iter().any(|f| t.own_currency(f).is_some()) {
+    // Later numbers only bare ones, which the words may hold (`¥1099 二手 95新`),
+    // and costs added on top (`$150.00 Used + $10.00 shipping`).
+    let later = j + 1..t.found.len();
+    if !t.elsewhere.is_empty()
+        || later.into_iter().any(|k| {
+            t.own_currency(&t.found[k]).is_some() && !added_after_plus(&t.before(k, &t.found))
+        })
+    {
         return None;
     }
     let words = t.after(j, &t.found[..=j]);
-    let phrase = (words.split(['|', '·', '•', ';', ',', '\n']).next()?)
+    let phrase = (words.split(['|', '·', '•', ';', ',', '+', '\n']).next()?)
         .trim_matches(|c: char| !c.is_alphanumeric());
     // A tax label in brackets before it (`29,800円 (税込) 中古品 - 良い`).
     let phrase = match phrase.split_once([')', '）']) {
@@ -9545,6 +9572,35 @@ mod tests {
             2980000,
             "former or reference prices: 39800",
         );
+    }
+
+    /// A condition before a cost added on top (`$150.00 Used + $10.00 shipping`)
+    /// and marked, shown or returned stock (`Scratch & Dent`, `Ex-Display`) are the
+    /// item's: each was read as a new item's price, below its floor.
+    #[test]
+    fn a_condition_before_a_cost_on_top_or_of_marked_stock_is_the_item_s() {
+        for (text, currency, condition) in [
+            ("$150.00 Used + $10.00 shipping", "USD", Some("used")),
+            ("$150.00 Used + Case $29.99", "USD", Some("used")),
+            ("$150.00 Scratch & Dent", "USD", Some("scratch & dent")),
+            ("$150.00 Scratch and Dent", "USD", Some("scratch and dent")),
+            ("£149.99 Ex-Display", "GBP", Some("ex-display")),
+            ("$150.00 Open Item", "USD", Some("open item")),
+            ("$150.00 B-Stock", "USD", Some("b-stock")),
+            ("$150.00 Damaged box", "USD", Some("damaged box")),
+            ("$150.00 Used from $99.00 + $5.00 shipping", "USD", None),
+            ("$150.00 + $10.00 shipping", "USD", None),
+            ("$150.00 Display stand included", "USD", None),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.condition.as_deref(), condition, "{text}");
+            let price = if currency == "GBP" {
+                "149.99"
+            } else {
+                "150.00"
+            };
+            assert_eq!(r.money.amount.to_string(), price, "{text}");
+        }
     }
 
     /// A percentage after a sign written after its amount is no amount the sign
