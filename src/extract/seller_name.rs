@@ -114,6 +114,12 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               | \s+ \d(?:[.,]\d)? \s* [★⭐☆] (?:\s*\( [^()]* \))?
               | \s+ \d(?:[.,]\d)? \s+ stars? (?:\s*\( [^()]* \))?
               | \s+ (?:message|contact)\ (?:the\ )?seller
+              # A bare rating after the name and the card's message button (`Foo
+              # 4.9`, `Foo Message`: with no seller id on the page, an authorized
+              # distributor was an unauthorized seller). Only a rating of 3.0 to
+              # 5.0: names end with other numbers (`Audio 5.1`, `Shop 2.0`).
+              | \s+ (?:[34][.,]\d|5[.,]0)
+              | \s+ (?:send\ (?:a\ )?)?message
               # A store's links, followers and rating (eBay's `Visit store`, `See
               # other items`, AliExpress's `Follow`, `12.3K followers`, `4.9 Store
               # rating`), Mercado Libre's badge, years in business: read into the
@@ -873,6 +879,13 @@ mod tests {
             ("Foo Store [Top Rated Seller]", Some("Foo Store")),
             ("Foo Store (Top Seller)", Some("Foo Store")),
             ("Foo Store Trusted Seller", Some("Foo Store")),
+            ("Foo Store 4.9", Some("Foo Store")),
+            ("Foo Store 5.0", Some("Foo Store")),
+            ("Foo Store Message", Some("Foo Store")),
+            ("Foo Store 4.9 Send message", Some("Foo Store")),
+            ("Audio 5.1", None),
+            ("Shop 2.0", None),
+            ("Message in a Bottle Store", None),
             ("Top Seller Audio", None),
             // Words names end with stay.
             ("Foo Store Pro", None),
