@@ -135,6 +135,15 @@ static BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
               # 2015`, Etsy's `On Etsy since 2015`, Alibaba's `CN 5 yrs` (read into
               # the name). Not a bare `Since 2015`: a shop may be named so.
               | \s+ (?:member|seller|selling|registered|on\ \S+)\ since\ (?:\p{L}+\.?\s+)?\d{4}
+              # AliExpress's card: `Open since: Mar 27, 2016`, `Store no.: 1234567`, a
+              # count of years on the marketplace, of products, and a link to them
+              # (each read into the name: with no seller id on the page, an
+              # authorized distributor was an unauthorized seller).
+              | \s+ open\ since \s*[:：]?\s* (?:\p{L}+\.?\s+)?(?:\d{1,2},?\s+)?\d{4}
+              | \s+ store\ (?:no\.?|number|id) \s*[:：]?\s* \d+
+              | \s+ [-–—]?\s* \d{1,2}\s+ (?:years?|yrs?) \s+ (?:on|at)\ \S+
+              | \s+ (?:other\ )?(?:products|items)\ from\ (?:this\ )?(?:seller|store|shop)
+              | \s+ \d[\d.,]*\s?[km]?\+? \s+ (?:products|items)
               | \s+ joined\ (?:in\ )?(?:\p{L}+\.?\s+)?\d{4}
               | \s+ joined\ \d+\ \p{L}+\ ago
               # Shopee's, Lazada's and AliExpress's shop cards and Amazon's table
@@ -825,8 +834,20 @@ mod tests {
             ),
             ("Foo Audio Co., Ltd. CN 5 yrs", Some("Foo Audio Co., Ltd.")),
             ("Foo Audio Co., Ltd. 12yrs", Some("Foo Audio Co., Ltd.")),
+            ("Foo Store Open since: Mar 27, 2016", Some("Foo Store")),
+            ("Foo Store Open since 2016", Some("Foo Store")),
+            ("Foo Store Store No.: 1234567", Some("Foo Store")),
+            ("Foo Store - 5 years on Amazon", Some("Foo Store")),
+            (
+                "Foo Store Other products from this seller",
+                Some("Foo Store"),
+            ),
+            ("Foo Store 1,234 products", Some("Foo Store")),
+            ("Foo Store 1.2K items", Some("Foo Store")),
             // A bare `Since` may be a shop's name; so may a number.
             ("Foo Store Since 2015", None),
+            ("Open Box Store", None),
+            ("Store 24", None),
             ("Since 1990 Audio", None),
             ("Audio 2 You", None),
         ] {
