@@ -761,6 +761,10 @@ impl ScheduleCommand {
             pinned: pinned_render(cli),
         };
         print!("{}", plan.text());
+        // On standard error: the units are often redirected into a file.
+        for w in plan.unit_warnings(PRIVATE_TMP) {
+            eprintln!("warning: {w}");
+        }
         Ok(exit::OK)
     }
 }
@@ -911,7 +915,115 @@ fn shell_quoted(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
+/// The folders the service's `PrivateTmp=yes` replaces with its own, empty ones.
+const PRIVATE_TMP: &[&str] = &["/tmp", "/var/tmp"];
+
+/// Where a path is not open to every user: the first folder on the way without
+/// search permission for others, or the path itself without the `mode` bits
+/// others need (read and search: `0o005`), as `(place, its mode)`. The service's
+/// dynamic user is such an other user.
+#[cfg(unix)]
+fn closed_to_others(path: &Path, mode: Option<u32>) -> Option<(PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let bits = |p: &Path| {
+        std::fs::metadata(p)
+            .ok()
+            .map(|m| m.permissions().mode() & 0o7777)
+    };
+    let mut on_the_way: Vec<&Path> = path.ancestors().skip(1).collect();
+    on_the_way.reverse();
+    if let Some(closed) = on_the_way.into_iter().find_map(|dir| {
+        bits(dir)
+            .filter(|b| b & 0o001 == 0)
+            .map(|b| (dir.to_path_buf(), b))
+    }) {
+        return Some(closed);
+    }
+    let need = mode?;
+    bits(path)
+        .filter(|b| b & need != need)
+        .map(|b| (path.to_path_buf(), b))
+}
+
+#[cfg(not(unix))]
+fn closed_to_others(_: &Path, _: Option<u32>) -> Option<(PathBuf, u32)> {
+    None
+}
+
+/// The first file or folder inside `dir` (three levels down at most: a targets
+/// folder's `brand.toml`, `marketplaces/`, its files) that others cannot read, as
+/// `(path, its mode)`: `brand.toml` at 0600 was a unit that could not load it.
+#[cfg(unix)]
+fn unreadable_inside(dir: &Path, depth: u8) -> Option<(PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut entries: Vec<PathBuf> = (std::fs::read_dir(dir).ok()?)
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    entries.into_iter().find_map(|p| {
+        let meta = std::fs::metadata(&p).ok()?;
+        let bits = meta.permissions().mode() & 0o7777;
+        let need = if meta.is_dir() { 0o005 } else { 0o004 };
+        if bits & need != need {
+            Some((p, bits))
+        } else if meta.is_dir() && depth > 0 {
+            unreadable_inside(&p, depth - 1)
+        } else {
+            None
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn unreadable_inside(_: &Path, _: u8) -> Option<(PathBuf, u32)> {
+    None
+}
+
 impl Schedule {
+    /// What keeps the printed service from running as written: a path under
+    /// `/tmp` or `/var/tmp` (`private`: the unit's `PrivateTmp=yes` gives the
+    /// service empty ones of its own, where the path does not exist; both are also
+    /// emptied at boot or by systemd-tmpfiles, evidence with them), or a path its
+    /// dynamic user cannot reach (a folder on the way closed to other users, as
+    /// `/root` is; the binary or the targets not readable by them). Printed as it
+    /// was, such a unit failed on its first night. The crontab line runs as its
+    /// user and is not concerned.
+    fn unit_warnings(&self, private: &[&str]) -> Vec<String> {
+        let paths = [
+            ("the binary", &self.exe, Some(0o005), "/usr/local/bin"),
+            (
+                "the targets folder",
+                &self.targets,
+                Some(0o005),
+                "/etc/brandguard",
+            ),
+            ("the store", &self.store, None, "/var/lib/brandguard"),
+        ];
+        let mut out = Vec::new();
+        for (what, path, mode, home) in paths {
+            let folder = path == &self.targets;
+            if let Some(tmp) = private.iter().find(|t| path.starts_with(t)) {
+                out.push(format!(
+                    "{what} {} is under {tmp}: the service's PrivateTmp=yes gives it an empty \
+                     {tmp} of its own, where it is not found, and {tmp} is emptied at boot or \
+                     by systemd-tmpfiles; move it (e.g. under {home}) and run `schedule` again",
+                    path.display()
+                ));
+            } else if let Some((place, bits)) = closed_to_others(path, mode)
+                .or_else(|| folder.then(|| unreadable_inside(path, 2)).flatten())
+            {
+                out.push(format!(
+                    "{what} {} cannot be reached by the service's dynamic user: {} is mode \
+                     {bits:04o}, closed to other users; move it (e.g. under {home}) or open \
+                     it, and run `schedule` again",
+                    path.display(),
+                    place.display()
+                ));
+            }
+        }
+        out
+    }
+
     fn summary(&self) -> PathBuf {
         self.store
             .parent()
@@ -1250,6 +1362,92 @@ fn same_file(a: &Path, b: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A binary, a targets folder or a store the service cannot reach is named,
+    /// with what to do: under `/tmp` (the unit's private `/tmp`), behind a folder
+    /// closed to other users. Printed without a word, such a unit failed on its
+    /// first night.
+    #[test]
+    fn schedule_names_paths_its_service_cannot_reach() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let open = dir.path().join("open");
+        let closed = dir.path().join("closed");
+        for d in [&open, &closed] {
+            std::fs::create_dir_all(d.join("t")).unwrap();
+        }
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(open.join("t"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let exe = open.join("brandguard");
+        std::fs::write(&exe, "").unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let plan = |targets: &Path, store: &Path| Schedule {
+            // Outside /tmp where the paths under test are there.
+            exe: if targets.starts_with(dir.path()) {
+                exe.clone()
+            } else {
+                PathBuf::from("/opt/brandguard/bin/brandguard")
+            },
+            targets: targets.to_path_buf(),
+            store: store.to_path_buf(),
+            hour: 2,
+            minute: 30,
+            renders: false,
+            pinned: Vec::new(),
+        };
+        // Where the test's own folder is open all the way (not checked under /tmp).
+        if closed_to_others(&open.join("t"), Some(0o005)).is_none() {
+            let w = plan(&closed.join("t"), &open.join("store")).unit_warnings(&[]);
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert!(
+                w[0].starts_with("the targets folder ")
+                    && w[0].contains("closed/t cannot be reached by the service's dynamic user: ")
+                    && w[0].contains("closed is mode 0700"),
+                "{w:?}"
+            );
+            let w = plan(&open.join("t"), &closed.join("x/store")).unit_warnings(&[]);
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert!(w[0].starts_with("the store "), "{w:?}");
+            // A file inside the targets folder others cannot read.
+            let brand = open.join("t/m/brand.toml");
+            std::fs::create_dir_all(open.join("t/m")).unwrap();
+            std::fs::set_permissions(open.join("t/m"), std::fs::Permissions::from_mode(0o755))
+                .unwrap();
+            std::fs::write(&brand, "").unwrap();
+            std::fs::set_permissions(&brand, std::fs::Permissions::from_mode(0o600)).unwrap();
+            let w = plan(&open.join("t"), &open.join("store")).unit_warnings(&[]);
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert!(w[0].contains("m/brand.toml is mode 0600"), "{w:?}");
+            std::fs::set_permissions(&brand, std::fs::Permissions::from_mode(0o644)).unwrap();
+            assert_eq!(
+                plan(&open.join("t"), &open.join("store")).unit_warnings(&[]),
+                Vec::<String>::new()
+            );
+        }
+        let w =
+            plan(Path::new("/tmp/acme"), Path::new("/var/tmp/ev/store")).unit_warnings(PRIVATE_TMP);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].starts_with(
+                "the targets folder /tmp/acme is under /tmp: the service's PrivateTmp=yes"
+            ),
+            "{w:?}"
+        );
+        assert!(
+            w[1].starts_with("the store /var/tmp/ev/store is under /var/tmp:")
+                && w[1].contains("/var/lib/brandguard"),
+            "{w:?}"
+        );
+        // `/tmpfiles` is no `/tmp`.
+        assert!(
+            plan(Path::new("/tmpfiles/acme"), Path::new("/srv/ev/store"))
+                .unit_warnings(PRIVATE_TMP)
+                .iter()
+                .all(|w| !w.contains("PrivateTmp"))
+        );
+    }
 
     #[test]
     fn checks_not_made_are_named_most_frequent_first_and_escaped() {
