@@ -808,6 +808,15 @@ const USED_GRADES_CJK: &[&str] = &[
     "目立った傷や汚れなし",
     "傷や汚れあり",
     "全体的に状態が悪い",
+    // "Almost new", "as good as new": Amazon Japan's and second-hand shops' grades
+    // (`中古品 - ほぼ新品`), China's and Korea's (`几乎全新`, `거의 새것`, `새상품급`,
+    // "new-item grade"). Each holds the word for new, and at ¥19,800 the used item
+    // was held to a new one's floor.
+    "ほぼ新品",
+    "新品同様",
+    "几乎全新",
+    "거의 새것",
+    "새상품급",
 ];
 
 /// Words that say an item is new beside [`USED_DESCRIBED`] words.
@@ -3873,6 +3882,11 @@ mod tests {
             ("Sehr gut", Some(Used)),
             ("目立った傷や汚れなし", Some(Used)),
             ("未使用に近い", Some(Used)),
+            ("Acme X1 ヘッドホン ほぼ新品", Some(Used)),
+            ("新品同様", Some(Used)),
+            ("艾克米 X1 耳机 几乎全新", Some(Used)),
+            ("Acme X1 헤드폰 거의 새것", Some(Used)),
+            ("새상품급", Some(Used)),
             ("Demo", Some(Used)),
             ("б/у", Some(Used)),
             ("Наушники Acme X1 б/у", Some(Used)),

@@ -3449,6 +3449,18 @@ const SECOND_HAND_AFTER: &[&str] = &[
     "翻新",
     "중고",
     "리퍼",
+    // Japan's display unit, junk, opened, fine condition, almost new (`19,800円 展示品`,
+    // `ジャンク品`, `開封済み`, `美品`, `ほぼ新品`), Korea's display and returned items: each
+    // was held to a new item's floor.
+    "展示品",
+    "ジャンク",
+    "開封済",
+    "美品",
+    "ほぼ新品",
+    "新品同様",
+    "전시상품",
+    "전시품",
+    "반품상품",
     // Marked, shown or returned stock (`$150.00 Scratch & Dent`, `£149.99
     // Ex-Display`, `$150.00 Open Item`: each was held to a new item's floor).
     "scratch and dent",
@@ -3561,8 +3573,12 @@ const CONDITION_PHRASE_WORDS: &[&str] = &[
 /// Is every word of `phrase` one of a condition's ([`CONDITION_PHRASE_WORDS`], or
 /// a short one of Chinese, Japanese or Korean: `中古品`, `二手 九成新`)?
 fn only_condition_words(phrase: &str) -> bool {
+    // A grade's letter may stand with it (`中古 Bランク`, `A급`).
     let cjk = |w: &str| {
-        w.chars().count() <= 6 && w.chars().all(|c| c >= '\u{2E80}' || c.is_ascii_digit())
+        w.chars().count() <= 6
+            && w.chars().any(|c| c >= '\u{2E80}')
+            && w.chars()
+                .all(|c| c >= '\u{2E80}' || c.is_ascii_alphanumeric())
     };
     // Lower-cased, `İ` is `i` and a combining dot, which is no letter.
     (phrase
@@ -9589,15 +9605,24 @@ mod tests {
             ("$150.00 B-Stock", "USD", Some("b-stock")),
             ("$150.00 Damaged box", "USD", Some("damaged box")),
             ("$150.00 Used from $99.00 + $5.00 shipping", "USD", None),
+            ("19,800円 中古 Bランク", "JPY", Some("中古 bランク")),
+            ("19,800円 展示品", "JPY", Some("展示品")),
+            ("19,800円 ジャンク品", "JPY", Some("ジャンク品")),
+            ("19,800円 開封済み", "JPY", Some("開封済み")),
+            ("19,800円 美品", "JPY", Some("美品")),
+            ("19,800円 ほぼ新品", "JPY", Some("ほぼ新品")),
+            ("199,000원 전시상품", "KRW", Some("전시상품")),
+            ("19,800円 新品", "JPY", None),
             ("$150.00 + $10.00 shipping", "USD", None),
             ("$150.00 Display stand included", "USD", None),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.condition.as_deref(), condition, "{text}");
-            let price = if currency == "GBP" {
-                "149.99"
-            } else {
-                "150.00"
+            let price = match currency {
+                "GBP" => "149.99",
+                "JPY" => "19800",
+                "KRW" => "199000",
+                _ => "150.00",
             };
             assert_eq!(r.money.amount.to_string(), price, "{text}");
         }
