@@ -3449,18 +3449,15 @@ const SECOND_HAND_AFTER: &[&str] = &[
     "翻新",
     "중고",
     "리퍼",
-    // Japan's display unit, junk, opened, fine condition, almost new (`19,800円 展示品`,
-    // `ジャンク品`, `開封済み`, `美品`, `ほぼ新品`), Korea's display and returned items: each
-    // was held to a new item's floor.
-    "展示品",
-    "ジャンク",
-    "開封済",
-    "美品",
-    "ほぼ新品",
-    "新品同様",
-    "전시상품",
-    "전시품",
-    "반품상품",
+    // Germany's demonstration, display and returned units (`149,00 € Vorführgerät`:
+    // each was held to a new item's floor). (A phrase of Chinese, Japanese or Korean
+    // words needs no first word here: [`condition_after`].)
+    "vorführgerät",
+    "vorführware",
+    "vorführmodell",
+    "ausstellungsstück",
+    "ausstellungsgerät",
+    "retourenware",
     // Marked, shown or returned stock (`$150.00 Scratch & Dent`, `£149.99
     // Ex-Display`, `$150.00 Open Item`: each was held to a new item's floor).
     "scratch and dent",
@@ -3559,6 +3556,12 @@ const CONDITION_PHRASE_WORDS: &[&str] = &[
     "el",
     "seller",
     "manufacturer",
+    "vorführgerät",
+    "vorführware",
+    "vorführmodell",
+    "ausstellungsstück",
+    "ausstellungsgerät",
+    "retourenware",
     "scratch",
     "and",
     "dent",
@@ -3573,19 +3576,21 @@ const CONDITION_PHRASE_WORDS: &[&str] = &[
 /// Is every word of `phrase` one of a condition's ([`CONDITION_PHRASE_WORDS`], or
 /// a short one of Chinese, Japanese or Korean: `中古品`, `二手 九成新`)?
 fn only_condition_words(phrase: &str) -> bool {
-    // A grade's letter may stand with it (`中古 Bランク`, `A급`).
-    let cjk = |w: &str| {
-        w.chars().count() <= 6
-            && w.chars().any(|c| c >= '\u{2E80}')
-            && w.chars()
-                .all(|c| c >= '\u{2E80}' || c.is_ascii_alphanumeric())
-    };
     // Lower-cased, `İ` is `i` and a combining dot, which is no letter.
     (phrase
         .replace('\u{307}', "")
         .split(|c: char| !c.is_alphanumeric() && c != '\''))
     .filter(|w| !w.is_empty())
-    .all(|w| CONDITION_PHRASE_WORDS.contains(&w) || cjk(w))
+    .all(|w| CONDITION_PHRASE_WORDS.contains(&w) || short_cjk(w))
+}
+
+/// Is `w` a short word of Chinese, Japanese or Korean, a grade's letter or a
+/// number with it (`中古品`, `二手`, `95新`, `Bランク`, `A급`)?
+fn short_cjk(w: &str) -> bool {
+    w.chars().count() <= 6
+        && w.chars().any(|c| c >= '\u{2E80}')
+        && w.chars()
+            .all(|c| c >= '\u{2E80}' || c.is_ascii_alphanumeric())
 }
 
 /// The item's condition, where the words after the advertised amount state one
@@ -3640,8 +3645,14 @@ fn condition_after(t: &PriceText, chosen: Decimal) -> Option<String> {
         rest.strip_prefix([':', '：']).map(str::trim_start)
     })
     .unwrap_or(phrase);
-    // The word checks first: they are cheap, and most texts fail them.
-    if !starts_with_word(phrase, SECOND_HAND_AFTER) || !only_condition_words(phrase) {
+    // The word checks first: they are cheap, and most texts fail them. A phrase of
+    // short Chinese, Japanese or Korean words alone is [`super::Condition::of`]'s to
+    // read, whatever its first (`官方翻新`, `展示机`, `ジャンク品`, `S급 중고`: the
+    // vocabulary is its, and no other words stand beside them).
+    let cjk_only = (phrase.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .all(short_cjk);
+    if !(cjk_only || starts_with_word(phrase, SECOND_HAND_AFTER)) || !only_condition_words(phrase) {
         return None;
     }
     if super::Condition::of(phrase)? == super::Condition::New {
@@ -9613,6 +9624,15 @@ mod tests {
             ("19,800円 ほぼ新品", "JPY", Some("ほぼ新品")),
             ("199,000원 전시상품", "KRW", Some("전시상품")),
             ("19,800円 新品", "JPY", None),
+            ("19,800円 送料無料", "JPY", None),
+            ("¥999 官方翻新", "CNY", Some("官方翻新")),
+            ("¥999 展示机", "CNY", Some("展示机")),
+            ("¥999 包邮", "CNY", None),
+            ("¥999 全新未拆封", "CNY", None),
+            ("199,000원 리퍼상품", "KRW", Some("리퍼상품")),
+            ("199,000원 S급 중고", "KRW", Some("s급 중고")),
+            ("199,000원 무료배송", "KRW", None),
+            ("149,00 € Vorführgerät", "EUR", Some("vorführgerät")),
             ("$150.00 + $10.00 shipping", "USD", None),
             ("$150.00 Display stand included", "USD", None),
         ] {
@@ -9620,6 +9640,8 @@ mod tests {
             assert_eq!(r.condition.as_deref(), condition, "{text}");
             let price = match currency {
                 "GBP" => "149.99",
+                "EUR" => "149.00",
+                "CNY" => "999",
                 "JPY" => "19800",
                 "KRW" => "199000",
                 _ => "150.00",
