@@ -510,6 +510,9 @@ const USED_WORDS: &[&str] = &[
     "d'occasion",
     "usato",
     "usado",
+    // Italian "second hand" (`… Seconda mano` at 149,00 € was held to a new item's
+    // floor).
+    "seconda mano",
     "二手",
     "中古",
     // Taken out of a device (`Acme X1 耳机 拆机` at ¥199 was held to a new item's
@@ -3884,6 +3887,7 @@ mod tests {
             ("未使用に近い", Some(Used)),
             ("Acme X1 ヘッドホン ほぼ新品", Some(Used)),
             ("新品同様", Some(Used)),
+            ("Acme X1 Cuffie Seconda mano", Some(Used)),
             ("艾克米 X1 耳机 几乎全新", Some(Used)),
             ("Acme X1 헤드폰 거의 새것", Some(Used)),
             ("새상품급", Some(Used)),

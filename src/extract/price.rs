@@ -3449,6 +3449,32 @@ const SECOND_HAND_AFTER: &[&str] = &[
     "翻新",
     "중고",
     "리퍼",
+    // Certified used (`$150.00 Certified Pre-Owned`, Best Buy's `Geek Squad Certified
+    // Open-Box`), eBay's `New with defects`, a hyphened `Like-New`; "as new",
+    // second-hand, display and refurbished in more languages (`149,00 € Comme neuf`,
+    // `Seconda mano`, `R$ 899,00 Mostruário`, `599,00 zł Powystawowy`, `Odnowiony`):
+    // each was held to a new item's floor.
+    "certified pre-owned",
+    "certified preowned",
+    "geek squad certified",
+    "new with defects",
+    "like-new",
+    "comme neuf",
+    "produit reconditionné",
+    "como nuevo",
+    "come nuovo",
+    "wie neu",
+    "als neu",
+    "segunda mano",
+    "seconda mano",
+    "mostruário",
+    "mostruario",
+    "powystawowy",
+    "powystawowa",
+    "powystawowe",
+    "odnowiony",
+    "odnowiona",
+    "odnowione",
     // Germany's demonstration, display and returned units (`149,00 € Vorführgerät`:
     // each was held to a new item's floor). (A phrase of Chinese, Japanese or Korean
     // words needs no first word here: [`condition_after`].)
@@ -3562,6 +3588,23 @@ const CONDITION_PHRASE_WORDS: &[&str] = &[
     "ausstellungsstück",
     "ausstellungsgerät",
     "retourenware",
+    "geek",
+    "squad",
+    "with",
+    "defects",
+    "produit",
+    "segunda",
+    "seconda",
+    "mano",
+    "mostruário",
+    "mostruario",
+    "powystawowy",
+    "powystawowa",
+    "powystawowe",
+    "odnowiony",
+    "odnowiona",
+    "odnowione",
+    "pristine",
     "scratch",
     "and",
     "dent",
@@ -3571,6 +3614,22 @@ const CONDITION_PHRASE_WORDS: &[&str] = &[
     "display",
     "stock",
     "loved",
+];
+
+/// A used item's grades, written before the word for used or refurbished
+/// ([`condition_after`]).
+const GRADES_FIRST: &[&str] = &[
+    "excellent",
+    "very good",
+    "good",
+    "fair",
+    "acceptable",
+    "pristine",
+    "premium",
+    "mint",
+    "grade a",
+    "grade b",
+    "grade c",
 ];
 
 /// Is every word of `phrase` one of a condition's ([`CONDITION_PHRASE_WORDS`], or
@@ -3652,7 +3711,12 @@ fn condition_after(t: &PriceText, chosen: Decimal) -> Option<String> {
     let cjk_only = (phrase.split(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .all(short_cjk);
-    if !(cjk_only || starts_with_word(phrase, SECOND_HAND_AFTER)) || !only_condition_words(phrase) {
+    // A grade before the second-hand word (Back Market's `Excellent - Refurbished`,
+    // `Grade A Refurbished`); alone (`$150.00 Excellent`) it states nothing.
+    let graded = starts_with_word(phrase, GRADES_FIRST) && has_word(phrase, SECOND_HAND_AFTER);
+    if !(cjk_only || graded || starts_with_word(phrase, SECOND_HAND_AFTER))
+        || !only_condition_words(phrase)
+    {
         return None;
     }
     if super::Condition::of(phrase)? == super::Condition::New {
@@ -9633,6 +9697,32 @@ mod tests {
             ("199,000원 S급 중고", "KRW", Some("s급 중고")),
             ("199,000원 무료배송", "KRW", None),
             ("149,00 € Vorführgerät", "EUR", Some("vorführgerät")),
+            ("149,00 € Comme neuf", "EUR", Some("comme neuf")),
+            ("149,00 € Seconda mano", "EUR", Some("seconda mano")),
+            (
+                "$150.00 Certified Pre-Owned",
+                "USD",
+                Some("certified pre-owned"),
+            ),
+            (
+                "$150.00 Geek Squad Certified Open-Box",
+                "USD",
+                Some("geek squad certified open-box"),
+            ),
+            ("$150.00 Like-New", "USD", Some("like-new")),
+            ("$150.00 New with defects", "USD", Some("new with defects")),
+            (
+                "$150.00 Excellent - Refurbished",
+                "USD",
+                Some("excellent - refurbished"),
+            ),
+            (
+                "$150.00 Grade A Refurbished",
+                "USD",
+                Some("grade a refurbished"),
+            ),
+            ("$150.00 Excellent", "USD", None),
+            ("$150.00 Very Good", "USD", None),
             ("$150.00 + $10.00 shipping", "USD", None),
             ("$150.00 Display stand included", "USD", None),
         ] {
