@@ -1609,6 +1609,20 @@ const REWARD_AFTER: &[&str] = &[
     "voucher",
 ];
 
+/// Words after a price beginning with "back" that say nothing of money back
+/// (`$149.99 Back in stock soon`, `Back order`, `Back to school deal`): read as
+/// `$5 back`, the price was a reward's and the box "held only savings".
+const BACK_NOT_MONEY_BACK: &[&str] = &[
+    "back in stock",
+    "back order",
+    "back-order",
+    "back ordered",
+    "back-ordered",
+    "back to",
+    "back soon",
+    "back on",
+];
+
 /// Words right after an amount saying the same (`$10 off`, `$5 back`, `$20
 /// mail-in rebate`, `20 € Rabatt`).
 const SAVING_AFTER: &[&str] = &[
@@ -6739,7 +6753,7 @@ impl PriceText {
         if self.next_of(i, list).is_some() && label && !ends_here {
             return false;
         }
-        starts_with_word(&after, words)
+        starts_with_word(&after, words) && !starts_with_word(&after, BACK_NOT_MONEY_BACK)
     }
 
     /// Does amount `i` of `list` end a range the amount before it opens (`$30-$1,500`,
@@ -10270,6 +10284,20 @@ mod tests {
             let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
         }
+    }
+
+    /// "Back" after a price of availability or a season, not of money back: each
+    /// was read as a reward's, and the box "held only savings".
+    #[test]
+    fn back_in_stock_is_no_money_back() {
+        for text in [
+            "$149.99 Back in stock soon",
+            "$149.99 Back order",
+            "$149.99 Back to school deal",
+        ] {
+            assert_money(text, "USD", 14999, "USD");
+        }
+        assert!(read_in("$5 back", "USD").is_err());
     }
 
     /// A discount labelled by a word alone after the price (`$249.99 OFF $50`): the
