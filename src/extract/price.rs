@@ -1609,10 +1609,12 @@ const REWARD_AFTER: &[&str] = &[
     "voucher",
 ];
 
-/// Words after a price beginning with "back" that say nothing of money back
-/// (`$149.99 Back in stock soon`, `Back order`, `Back to school deal`): read as
-/// `$5 back`, the price was a reward's and the box "held only savings".
-const BACK_NOT_MONEY_BACK: &[&str] = &[
+/// Words after a price beginning with "back" or "off" that say nothing of money
+/// back or off (`$149.99 Back in stock soon`, `Back order`, `Back to school deal`,
+/// the colour `Off-White`): read as `$5 back` or `$10 off`, the price was a
+/// saving's and the box "held only savings".
+const NOT_A_SAVING_AFTER: &[&str] = &[
+    "off-white",
     "back in stock",
     "back order",
     "back-order",
@@ -6753,7 +6755,7 @@ impl PriceText {
         if self.next_of(i, list).is_some() && label && !ends_here {
             return false;
         }
-        starts_with_word(&after, words) && !starts_with_word(&after, BACK_NOT_MONEY_BACK)
+        starts_with_word(&after, words) && !starts_with_word(&after, NOT_A_SAVING_AFTER)
     }
 
     /// Does amount `i` of `list` end a range the amount before it opens (`$30-$1,500`,
@@ -10286,14 +10288,16 @@ mod tests {
         }
     }
 
-    /// "Back" after a price of availability or a season, not of money back: each
-    /// was read as a reward's, and the box "held only savings".
+    /// "Back" after a price of availability or a season, "off" of a colour, not of
+    /// money back or off: each was read as a saving's, and the box "held only
+    /// savings".
     #[test]
     fn back_in_stock_is_no_money_back() {
         for text in [
             "$149.99 Back in stock soon",
             "$149.99 Back order",
             "$149.99 Back to school deal",
+            "$149.99 Off-White",
         ] {
             assert_money(text, "USD", 14999, "USD");
         }
