@@ -407,6 +407,19 @@ fn a_message(before: &str) -> bool {
     sentence.trim().chars().count() <= 15 && before.chars().count() <= 200
 }
 
+/// Do the words after a marker, in its sentence, say where or in what the item is
+/// no longer to be had (`This product is no longer available in Black.`, `… in your
+/// country`, `… nicht mehr verfügbar in Schwarz`, `… n'est plus disponible en noir`)?
+/// That is a live page's note on a variant or a region, no takedown: read as one,
+/// the listing was gone and its findings resolved.
+fn qualified(after: &str) -> bool {
+    let Some(rest) = after.strip_prefix(' ') else {
+        return false;
+    };
+    let word = rest.split_whitespace().next().unwrap_or_default();
+    ["in", "en", "em", "na", "no", "nel", "nella"].contains(&word.to_lowercase().as_str())
+}
+
 /// The page's visible text ([`crate::extract::visible_text`]), or `None` when the
 /// page cannot be parsed within the usual budget.
 fn shown_text(page: &Page) -> Option<String> {
@@ -435,7 +448,7 @@ impl Rule {
             text.lines().any(|line| {
                 (line.match_indices(&m))
                     .take_while(|(at, _)| *at <= 800)
-                    .any(|(at, _)| a_message(&line[..at]))
+                    .any(|(at, _)| a_message(&line[..at]) && !qualified(&line[at + m.len()..]))
             })
         };
         self.body_all.iter().all(has) && (self.body_any.is_empty() || self.body_any.iter().any(has))
@@ -740,6 +753,18 @@ mod tests {
              in blue, so I got black.</p>",
         );
         assert_eq!(rules.judge(&page(200, &[], item, &live)), Verdict::Ok);
+        // A live page's note on a variant or a region, first on its line.
+        for live in [
+            "<p>This product is no longer available in Black.</p>",
+            "<p>This item is no longer available in your country.</p>",
+            "<p>Dieser Artikel ist nicht mehr verfügbar in Schwarz.</p>",
+        ] {
+            assert_eq!(
+                rules.judge(&page(200, &[], item, &body(live))),
+                Verdict::Ok,
+                "{live}"
+            );
+        }
         for gone in [
             "<h2>This item is no longer available</h2>",
             "<p>Sorry! This item is no longer available.</p>",
