@@ -3720,6 +3720,10 @@ fn condition_after(t: &PriceText, chosen: Decimal) -> Option<String> {
         rest.strip_prefix([':', '：']).map(str::trim_start)
     })
     .unwrap_or(phrase);
+    // Nothing after the price (most texts that reach here): nothing to read.
+    if phrase.is_empty() {
+        return None;
+    }
     // The word checks first: they are cheap, and most texts fail them. A phrase of
     // short Chinese, Japanese or Korean words alone is [`super::Condition::of`]'s to
     // read, whatever its first (`官方翻新`, `展示机`, `ジャンク品`, `S급 중고`: the
