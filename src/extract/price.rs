@@ -728,7 +728,7 @@ fn number(raw: &str, decimal_hint: Option<char>, minor_units: Option<u32>) -> Op
     let last_dot = raw.rfind('.');
     let last_comma = raw.rfind(',');
     let decimal_sep = match (last_dot, last_comma) {
-        _ if decimal_hint.is_some() => decimal_hint,
+        _ if decimal_hint.is_some_and(|h| !the_other_mark_is_decimal(&raw, h)) => decimal_hint,
         (Some(d), Some(c)) => Some(if d > c { '.' } else { ',' }),
         (Some(_), None) => sep_is_decimal(&raw, '.', minor_units).then_some('.'),
         (None, Some(_)) => sep_is_decimal(&raw, ',', minor_units).then_some(','),
@@ -743,6 +743,21 @@ fn number(raw: &str, decimal_hint: Option<char>, minor_units: Option<u32>) -> Op
         }
     }
     Decimal::from_str(&s).ok()
+}
+
+/// Is the number written with the other of `.` and `,` than the site's decimal mark
+/// `hint`, once, before one or two digits (`149.99 €` on a site writing `149,99 €`,
+/// as an English-language page of a shop in euros does, or cents joined from a
+/// superscript, `149 €<sup>99</sup>`)? No one groups thousands so: read by the
+/// site's mark, the price was 14999.
+fn the_other_mark_is_decimal(raw: &str, hint: char) -> bool {
+    let other = match hint {
+        ',' => '.',
+        '.' => ',',
+        _ => return false,
+    };
+    let after = raw.rsplit(other).next().map_or(0, str::len);
+    !raw.contains(hint) && raw.matches(other).count() == 1 && (1..=2).contains(&after)
 }
 
 /// With only one kind of separator: it is a decimal point when it appears once and is
@@ -10290,6 +10305,30 @@ mod tests {
             let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
         }
+    }
+
+    /// The other mark than the site's, once before one or two digits, is the decimal
+    /// one: `149.99 €` on a site writing `149,99 €` was 14999 EUR. Three digits after
+    /// it are thousands, as the site writes them.
+    #[test]
+    fn the_other_decimal_mark_before_cents_is_decimal() {
+        let read = |text: &str, mark: char| {
+            let hints = Hints {
+                decimal_separator: Some(mark),
+                ..Hints::default()
+            };
+            let eur = Currency::new("EUR").unwrap();
+            read_advertised(text, hints, &eur, VatBasis::Inclusive)
+                .map(|r| r.money.amount.to_string())
+                .unwrap_or_else(|e| panic!("{text}: {e}"))
+        };
+        assert_eq!(read("149.99 €", ','), "149.99");
+        assert_eq!(read("149.9 €", ','), "149.9");
+        assert_eq!(read("1.299 €", ','), "1299");
+        assert_eq!(read("1.249,99 €", ','), "1249.99");
+        assert_eq!(read("149,99 €", ','), "149.99");
+        assert_eq!(read("€149,99", '.'), "149.99");
+        assert_eq!(read("€1,299", '.'), "1299");
     }
 
     /// "Back" after a price of availability or a season, "off" of a colour, not of
