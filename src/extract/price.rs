@@ -728,8 +728,10 @@ fn number(raw: &str, decimal_hint: Option<char>, minor_units: Option<u32>) -> Op
     let last_dot = raw.rfind('.');
     let last_comma = raw.rfind(',');
     let decimal_sep = match (last_dot, last_comma) {
-        _ if decimal_hint.is_some_and(|h| !the_other_mark_is_decimal(&raw, h)) => decimal_hint,
+        // Both marks: the last is the decimal one, whatever the site's (`€1,299.00` on
+        // a site writing `1.299,00 €` was 1.30 EUR, a suspected counterfeit).
         (Some(d), Some(c)) => Some(if d > c { '.' } else { ',' }),
+        _ if decimal_hint.is_some_and(|h| site_mark_decides(&raw, h, minor_units)) => decimal_hint,
         (Some(_), None) => sep_is_decimal(&raw, '.', minor_units).then_some('.'),
         (None, Some(_)) => sep_is_decimal(&raw, ',', minor_units).then_some(','),
         (None, None) => None,
@@ -743,6 +745,30 @@ fn number(raw: &str, decimal_hint: Option<char>, minor_units: Option<u32>) -> Op
         }
     }
     Decimal::from_str(&s).ok()
+}
+
+/// Does the site's decimal mark `hint` decide how a number with one kind of mark
+/// reads? Not where the number's own shape does: the other mark once before one or
+/// two digits is decimal ([`the_other_mark_is_decimal`]); the site's own mark more
+/// than once groups thousands, and so does it once before three digits in a
+/// currency of two or no minor units (`€1,299` and `€1,990` on a site writing
+/// `1.299 €` were 1.30 and 1.99 EUR, below the floor and suspected counterfeits: no
+/// price in euros is written with three decimals, nor one in yen with any). Where
+/// the currency's minor units are unknown, the site's mark decides (`140.000`).
+fn site_mark_decides(raw: &str, hint: char, minor_units: Option<u32>) -> bool {
+    if the_other_mark_is_decimal(raw, hint) {
+        return false;
+    }
+    if !matches!(hint, '.' | ',') {
+        return true;
+    }
+    let marks = raw.matches(hint).count();
+    let decimals = raw.rsplit(hint).next().unwrap_or_default();
+    let whole = raw.split(hint).next().unwrap_or_default();
+    let grouped = decimals.len() == 3
+        && !whole.chars().all(|c| c == '0')
+        && minor_units.is_some_and(|m| m < 3);
+    marks <= 1 && !grouped
 }
 
 /// Is the number written with the other of `.` and `,` than the site's decimal mark
@@ -10307,11 +10333,14 @@ mod tests {
         }
     }
 
-    /// The other mark than the site's, once before one or two digits, is the decimal
-    /// one: `149.99 €` on a site writing `149,99 €` was 14999 EUR. Three digits after
-    /// it are thousands, as the site writes them.
+    /// The number's own marks decide before the site's: the other mark than the
+    /// site's, once before one or two digits, is the decimal one (`149.99 €` on a
+    /// site writing `149,99 €` was 14999 EUR); of both marks the last is
+    /// (`€1,299.00` was 1.30 EUR); the site's mark before three digits or more than
+    /// once groups thousands, and so does it before three digits in a currency of
+    /// two minor units (`€1,299` was 1.30 EUR, a suspected counterfeit).
     #[test]
-    fn the_other_decimal_mark_before_cents_is_decimal() {
+    fn the_number_s_own_marks_decide_before_the_site_s() {
         let read = |text: &str, mark: char| {
             let hints = Hints {
                 decimal_separator: Some(mark),
@@ -10329,6 +10358,13 @@ mod tests {
         assert_eq!(read("149,99 €", ','), "149.99");
         assert_eq!(read("€149,99", '.'), "149.99");
         assert_eq!(read("€1,299", '.'), "1299");
+        assert_eq!(read("€1,299", ','), "1299");
+        assert_eq!(read("1,299.00 €", ','), "1299.00");
+        assert_eq!(read("€1.299,00", '.'), "1299.00");
+        assert_eq!(read("€1,299,000", ','), "1299000");
+        assert_eq!(read("€1.299", '.'), "1299");
+        assert_eq!(read("0,99 €", ','), "0.99");
+        assert_eq!(read("€1,990", ','), "1990");
     }
 
     /// "Back" after a price of availability or a season, "off" of a colour, not of
