@@ -407,17 +407,43 @@ fn a_message(before: &str) -> bool {
     sentence.trim().chars().count() <= 15 && before.chars().count() <= 200
 }
 
-/// Do the words after a marker, in its sentence, say where or in what the item is
-/// no longer to be had (`This product is no longer available in Black.`, `… in your
-/// country`, `… nicht mehr verfügbar in Schwarz`, `… n'est plus disponible en noir`)?
-/// That is a live page's note on a variant or a region, no takedown: read as one,
-/// the listing was gone and its findings resolved.
+/// Do the words after a marker, in its sentence, say in what or where else the
+/// item is no longer to be had (`This product is no longer available in Black.`,
+/// `… in your country`, `… nicht mehr verfügbar in Schwarz`, `… n'est plus disponible
+/// en noir`)? That is a live page's note on a variant or a region, no takedown: read
+/// as one, the listing was gone and its findings resolved. Where the sentence names
+/// the shop (`… in our store`, `… in unserem Shop`), the item is gone from it.
 fn qualified(after: &str) -> bool {
+    const SHOP: &[&str] = &[
+        "store",
+        "shop",
+        "marketplace",
+        "catalog",
+        "catalogue",
+        "site",
+        "website",
+        "boutique",
+        "tienda",
+        "loja",
+        "negozio",
+        "winkel",
+        "sortiment",
+        "range",
+    ];
     let Some(rest) = after.strip_prefix(' ') else {
         return false;
     };
-    let word = rest.split_whitespace().next().unwrap_or_default();
-    ["in", "en", "em", "na", "no", "nel", "nella"].contains(&word.to_lowercase().as_str())
+    let sentence = rest
+        .split(['.', '!', '?', '。', '！', '？'])
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    let mut words = sentence
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or_default();
+    ["in", "en", "em", "na", "no", "nel", "nella"].contains(&first)
+        && !words.any(|w| SHOP.contains(&w))
 }
 
 /// The page's visible text ([`crate::extract::visible_text`]), or `None` when the
@@ -763,6 +789,19 @@ mod tests {
                 rules.judge(&page(200, &[], item, &body(live))),
                 Verdict::Ok,
                 "{live}"
+            );
+        }
+        // Gone from the shop, whose name the sentence gives.
+        for gone in [
+            "<p>This item is no longer available in our store.</p>",
+            "<p>Dieser Artikel ist nicht mehr verfügbar in unserem Shop.</p>",
+        ] {
+            assert!(
+                matches!(
+                    rules.judge(&page(200, &[], item, &body(gone))),
+                    Verdict::Soft404 { .. }
+                ),
+                "{gone}"
             );
         }
         for gone in [
