@@ -1474,7 +1474,126 @@ fn no_shipping_cost_after(after: &str) -> bool {
     }
     let words: String = after.replace([':', '：'], " ");
     let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
-    starts_with_word(&words, FREE_SHIPPING)
+    starts_with_word(&words, FREE_SHIPPING) || shipping_when(&words)
+}
+
+/// Words saying when, after a shipping word ([`shipping_when`]).
+const WHEN_WORDS: &[&str] = &[
+    "tomorrow",
+    "today",
+    "tonight",
+    "options",
+    "morgen",
+    "heute",
+    "übermorgen",
+    "demain",
+    "aujourd'hui",
+    "mañana",
+    "hoy",
+    "domani",
+    "oggi",
+    "jutro",
+    "dzisiaj",
+    "amanhã",
+    "hoje",
+];
+
+/// Days and months, in full or cut short, in English, German, French, Spanish and
+/// Italian ([`shipping_when`]).
+const DAYS_AND_MONTHS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+    "lunedì",
+    "martedì",
+    "mercoledì",
+    "giovedì",
+    "venerdì",
+    "sabato",
+    "domenica",
+];
+
+/// Do the words after an amount name when its shipping comes, not what it costs
+/// (`$149.99 Delivery tomorrow`, `Delivery by Friday`, `Delivery: Tomorrow`,
+/// `Shipping options`, `149,99 € Lieferung bis Freitag`, `Versand morgen`, `Livraison
+/// demain`)? Each made the price a shipping cost: the box "held only shipping
+/// costs" and the floor went unchecked. A word before a day only counts with the
+/// day (`$5.99 Shipping by USPS` is a cost).
+fn shipping_when(words: &str) -> bool {
+    let Some(rest) = SHIPPING_WORDS
+        .iter()
+        .find_map(|w| words.strip_prefix(w).filter(|r| r.starts_with(' ')))
+    else {
+        return false;
+    };
+    let mut next =
+        (rest.split_whitespace()).map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+    let first = next.next().unwrap_or_default();
+    let when = |w: &str| WHEN_WORDS.contains(&w) || DAYS_AND_MONTHS.contains(&w);
+    when(first)
+        || ([
+            "by", "on", "arrives", "bis", "am", "ab", "le", "el", "il", "entro", "avant",
+        ]
+        .contains(&first)
+            && next.next().is_some_and(when))
 }
 
 /// Words after a label saying when its amount is paid (`Deposit now`, `Anzahlung
@@ -10365,6 +10484,33 @@ mod tests {
         assert_eq!(read("€1.299", '.'), "1299");
         assert_eq!(read("0,99 €", ','), "0.99");
         assert_eq!(read("€1,990", ','), "1990");
+    }
+
+    /// When the shipping comes is no shipping cost: each of these made the price one,
+    /// and the box "held only shipping costs".
+    #[test]
+    fn when_the_shipping_comes_is_no_cost() {
+        for (text, currency, amount) in [
+            ("$149.99 Delivery tomorrow", "USD", 14999),
+            ("$149.99 Delivery by Friday", "USD", 14999),
+            ("$149.99 Delivery: Tomorrow", "USD", 14999),
+            ("$149.99 Shipping options", "USD", 14999),
+            ("$149.99 Delivery Wed", "USD", 14999),
+            ("149,99 € Lieferung bis Freitag", "EUR", 14999),
+            ("149,99 € Versand morgen", "EUR", 14999),
+            ("149,99 € Livraison demain", "EUR", 14999),
+        ] {
+            assert_money(text, currency, amount, currency);
+        }
+        // What it costs, as before.
+        assert!(read_in("$5.99 Shipping by USPS", "USD").is_err());
+        assert!(read_in("$5.99 shipping", "USD").is_err());
+        assert_reads(
+            "$149.99 $5.99 Shipping by USPS",
+            "USD",
+            14999,
+            "shipping costs: 5.99",
+        );
     }
 
     /// "Back" after a price of availability or a season, "off" of a colour, not of
