@@ -1459,6 +1459,12 @@ const FREE_SHIPPING: &[&str] = &[
     "postage included",
     "versand inklusive",
     "versandkosten werden",
+    // Korea's "shipping fee: free" (`199,000원 배송비 무료`) and Taobao's return-shipping
+    // insurance badge (`¥999 运费险`): each made the price a shipping cost, and the box
+    // "held only shipping costs".
+    "배송비 무료",
+    "배송비무료",
+    "运费险",
 ];
 
 /// Do the words after an amount start with a shipping word saying no cost
@@ -10486,8 +10492,9 @@ mod tests {
         assert_eq!(read("€1,990", ','), "1990");
     }
 
-    /// When the shipping comes is no shipping cost: each of these made the price one,
-    /// and the box "held only shipping costs".
+    /// When the shipping comes is no shipping cost, nor is free shipping in Korean or
+    /// Taobao's return-shipping insurance: each of these made the price one, and the
+    /// box "held only shipping costs".
     #[test]
     fn when_the_shipping_comes_is_no_cost() {
         for (text, currency, amount) in [
@@ -10499,6 +10506,8 @@ mod tests {
             ("149,99 € Lieferung bis Freitag", "EUR", 14999),
             ("149,99 € Versand morgen", "EUR", 14999),
             ("149,99 € Livraison demain", "EUR", 14999),
+            ("199,000원 배송비 무료", "KRW", 19900000),
+            ("¥999 运费险", "CNY", 99900),
         ] {
             assert_money(text, currency, amount, currency);
         }
