@@ -1465,6 +1465,12 @@ const FREE_SHIPPING: &[&str] = &[
     "배송비 무료",
     "배송비무료",
     "运费险",
+    // Who ships, Amazon Germany's line under the price (`149,99 € Versand durch
+    // Amazon`, `Versand und Verkauf durch Amazon`), and Mercado Livre's fulfilment badge
+    // (`R$ 899,00 Frete Full`): each made the price a shipping cost.
+    "versand durch",
+    "versand und verkauf durch",
+    "frete full",
 ];
 
 /// Do the words after an amount start with a shipping word saying no cost
@@ -1502,6 +1508,12 @@ const WHEN_WORDS: &[&str] = &[
     "dzisiaj",
     "amanhã",
     "hoje",
+    // At once (`Versand: sofort`, `Envio imediato`).
+    "sofort",
+    "immediately",
+    "imediato",
+    "inmediato",
+    "immediato",
 ];
 
 /// Days and months, in full or cut short, in English, German, French, Spanish and
@@ -10508,6 +10520,10 @@ mod tests {
             ("149,99 € Livraison demain", "EUR", 14999),
             ("199,000원 배송비 무료", "KRW", 19900000),
             ("¥999 运费险", "CNY", 99900),
+            ("149,99 € Versand durch Amazon", "EUR", 14999),
+            ("149,99 € Versand: sofort", "EUR", 14999),
+            ("R$ 899,00 Frete Full", "BRL", 89900),
+            ("R$ 899,00 Envio imediato", "BRL", 89900),
         ] {
             assert_money(text, currency, amount, currency);
         }
