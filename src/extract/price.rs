@@ -1471,6 +1471,21 @@ const FREE_SHIPPING: &[&str] = &[
     "versand durch",
     "versand und verkauf durch",
     "frete full",
+    // eBay's shipping line when it names no cost (`£149.99 Postage: May not post to
+    // United States`, `Shipping: Does not ship to Germany`, `Shipping: Varies`): each
+    // made the price a shipping cost.
+    "postage may not post",
+    "postage does not post",
+    "postage doesn't post",
+    "shipping may not ship",
+    "shipping does not ship",
+    "shipping doesn't ship",
+    "shipping varies",
+    "postage varies",
+    "delivery varies",
+    "shipping not specified",
+    "postage not specified",
+    "delivery not specified",
 ];
 
 /// Do the words after an amount start with a shipping word saying no cost
@@ -10524,6 +10539,13 @@ mod tests {
             ("149,99 € Versand: sofort", "EUR", 14999),
             ("R$ 899,00 Frete Full", "BRL", 89900),
             ("R$ 899,00 Envio imediato", "BRL", 89900),
+            (
+                "£149.99 Postage: May not post to United States",
+                "GBP",
+                14999,
+            ),
+            ("$149.99 Shipping: Does not ship to Germany", "USD", 14999),
+            ("£149.99 Delivery: Varies", "GBP", 14999),
         ] {
             assert_money(text, currency, amount, currency);
         }
