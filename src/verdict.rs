@@ -433,6 +433,11 @@ fn qualified(after: &str) -> bool {
     let Some(rest) = after.strip_prefix(' ') else {
         return false;
     };
+    // A sentence's first words are enough: a hostile line is not lower-cased whole.
+    let rest = rest
+        .char_indices()
+        .nth(200)
+        .map_or(rest, |(at, _)| &rest[..at]);
     let sentence = rest
         .split(['.', '!', '?', '。', '！', '？'])
         .next()

@@ -950,14 +950,25 @@ fn closed_to_others(_: &Path, _: Option<u32>) -> Option<(PathBuf, u32)> {
     None
 }
 
-/// The first file or folder inside `dir` (three levels down at most: a targets
-/// folder's `brand.toml`, `marketplaces/`, its files) that others cannot read, as
-/// `(path, its mode)`: `brand.toml` at 0600 was a unit that could not load it.
+/// The first file or folder a scan reads inside the targets folder `dir` (its
+/// `.toml` files, `marketplaces/` and `templates/`, two levels below them at most;
+/// nothing hidden, nothing else an operator keeps there) that others cannot read,
+/// as `(path, its mode)`: `brand.toml` at 0600 was a unit that could not load it.
 #[cfg(unix)]
 fn unreadable_inside(dir: &Path, depth: u8) -> Option<(PathBuf, u32)> {
     use std::os::unix::fs::PermissionsExt;
+    let top = depth == 2;
+    let read = |p: &Path| {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        !name.starts_with('.')
+            && (!top || name.ends_with(".toml") || name == "marketplaces" || name == "templates")
+    };
     let mut entries: Vec<PathBuf> = (std::fs::read_dir(dir).ok()?)
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| read(p))
         .collect();
     entries.sort();
     entries.into_iter().find_map(|p| {
@@ -1363,33 +1374,12 @@ fn same_file(a: &Path, b: &Path) -> bool {
 mod tests {
     use super::*;
 
-    /// A binary, a targets folder or a store the service cannot reach is named,
-    /// with what to do: under `/tmp` (the unit's private `/tmp`), behind a folder
-    /// closed to other users. Printed without a word, such a unit failed on its
-    /// first night.
+    /// The targets or the store under `/tmp` or `/var/tmp` is named: the unit's
+    /// `PrivateTmp=yes` gives the service empty ones of its own.
     #[test]
-    fn schedule_names_paths_its_service_cannot_reach() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let open = dir.path().join("open");
-        let closed = dir.path().join("closed");
-        for d in [&open, &closed] {
-            std::fs::create_dir_all(d.join("t")).unwrap();
-        }
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::set_permissions(open.join("t"), std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o700)).unwrap();
-        let exe = open.join("brandguard");
-        std::fs::write(&exe, "").unwrap();
-        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    fn schedule_names_paths_under_a_private_tmp() {
         let plan = |targets: &Path, store: &Path| Schedule {
-            // Outside /tmp where the paths under test are there.
-            exe: if targets.starts_with(dir.path()) {
-                exe.clone()
-            } else {
-                PathBuf::from("/opt/brandguard/bin/brandguard")
-            },
+            exe: PathBuf::from("/opt/brandguard/bin/brandguard"),
             targets: targets.to_path_buf(),
             store: store.to_path_buf(),
             hour: 2,
@@ -1397,35 +1387,6 @@ mod tests {
             renders: false,
             pinned: Vec::new(),
         };
-        // Where the test's own folder is open all the way (not checked under /tmp).
-        if closed_to_others(&open.join("t"), Some(0o005)).is_none() {
-            let w = plan(&closed.join("t"), &open.join("store")).unit_warnings(&[]);
-            assert_eq!(w.len(), 1, "{w:?}");
-            assert!(
-                w[0].starts_with("the targets folder ")
-                    && w[0].contains("closed/t cannot be reached by the service's dynamic user: ")
-                    && w[0].contains("closed is mode 0700"),
-                "{w:?}"
-            );
-            let w = plan(&open.join("t"), &closed.join("x/store")).unit_warnings(&[]);
-            assert_eq!(w.len(), 1, "{w:?}");
-            assert!(w[0].starts_with("the store "), "{w:?}");
-            // A file inside the targets folder others cannot read.
-            let brand = open.join("t/m/brand.toml");
-            std::fs::create_dir_all(open.join("t/m")).unwrap();
-            std::fs::set_permissions(open.join("t/m"), std::fs::Permissions::from_mode(0o755))
-                .unwrap();
-            std::fs::write(&brand, "").unwrap();
-            std::fs::set_permissions(&brand, std::fs::Permissions::from_mode(0o600)).unwrap();
-            let w = plan(&open.join("t"), &open.join("store")).unit_warnings(&[]);
-            assert_eq!(w.len(), 1, "{w:?}");
-            assert!(w[0].contains("m/brand.toml is mode 0600"), "{w:?}");
-            std::fs::set_permissions(&brand, std::fs::Permissions::from_mode(0o644)).unwrap();
-            assert_eq!(
-                plan(&open.join("t"), &open.join("store")).unit_warnings(&[]),
-                Vec::<String>::new()
-            );
-        }
         let w =
             plan(Path::new("/tmp/acme"), Path::new("/var/tmp/ev/store")).unit_warnings(PRIVATE_TMP);
         assert_eq!(w.len(), 2, "{w:?}");
@@ -1447,6 +1408,79 @@ mod tests {
                 .iter()
                 .all(|w| !w.contains("PrivateTmp"))
         );
+    }
+
+    /// A binary, a targets folder or a store the service cannot reach is named,
+    /// with what to do: under `/tmp` (the unit's private `/tmp`), behind a folder
+    /// closed to other users. Printed without a word, such a unit failed on its
+    /// first night.
+    #[test]
+    fn schedule_names_paths_its_service_cannot_reach() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let open = dir.path().join("open");
+        let closed = dir.path().join("closed");
+        for d in [&open, &closed] {
+            std::fs::create_dir_all(d.join("t")).unwrap();
+        }
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(open.join("t"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let exe = open.join("brandguard");
+        std::fs::write(&exe, "").unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let plan = |targets: &Path, store: &Path| Schedule {
+            exe: exe.clone(),
+            targets: targets.to_path_buf(),
+            store: store.to_path_buf(),
+            hour: 2,
+            minute: 30,
+            renders: false,
+            pinned: Vec::new(),
+        };
+        // Where the test's own folder is open all the way (not checked under /tmp).
+        if closed_to_others(&open.join("t"), Some(0o005)).is_none() {
+            let w = plan(&closed.join("t"), &open.join("store")).unit_warnings(&[]);
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert!(
+                w[0].starts_with("the targets folder ")
+                    && w[0].contains("closed/t cannot be reached by the service's dynamic user: ")
+                    && w[0].contains("closed is mode 0700"),
+                "{w:?}"
+            );
+            let w = plan(&open.join("t"), &closed.join("x/store")).unit_warnings(&[]);
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert!(w[0].starts_with("the store "), "{w:?}");
+            // A file of the targets folder a scan reads that others cannot read; an
+            // operator's own private file there (`notes.txt`, `.git/`) is no concern.
+            let market = open.join("t/marketplaces/shop.toml");
+            std::fs::create_dir_all(open.join("t/marketplaces")).unwrap();
+            std::fs::set_permissions(
+                open.join("t/marketplaces"),
+                std::fs::Permissions::from_mode(0o755),
+            )
+            .unwrap();
+            for private in [
+                open.join("t/notes.txt"),
+                open.join("t/.secret.toml"),
+                market.clone(),
+            ] {
+                std::fs::write(&private, "").unwrap();
+                std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+            let w = plan(&open.join("t"), &open.join("store")).unit_warnings(&[]);
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert!(
+                w[0].contains("marketplaces/shop.toml is mode 0600"),
+                "{w:?}"
+            );
+            std::fs::set_permissions(&market, std::fs::Permissions::from_mode(0o644)).unwrap();
+            assert_eq!(
+                plan(&open.join("t"), &open.join("store")).unit_warnings(&[]),
+                Vec::<String>::new()
+            );
+        }
     }
 
     #[test]

@@ -749,26 +749,20 @@ fn number(raw: &str, decimal_hint: Option<char>, minor_units: Option<u32>) -> Op
 
 /// Does the site's decimal mark `hint` decide how a number with one kind of mark
 /// reads? Not where the number's own shape does: the other mark once before one or
-/// two digits is decimal ([`the_other_mark_is_decimal`]); the site's own mark more
-/// than once groups thousands, and so does it once before three digits in a
-/// currency of two or no minor units (`€1,299` and `€1,990` on a site writing
-/// `1.299 €` were 1.30 and 1.99 EUR, below the floor and suspected counterfeits: no
-/// price in euros is written with three decimals, nor one in yen with any). Where
-/// the currency's minor units are unknown, the site's mark decides (`140.000`).
+/// two digits is decimal ([`the_other_mark_is_decimal`]); the site's own mark reads
+/// as it would on any site ([`sep_is_decimal`]: more than once, or once before three
+/// digits in a currency of two or no minor units, it groups thousands; `€1,299` and
+/// `€1,990` on a site writing `1.299 €` were 1.30 and 1.99 EUR, below the floor and
+/// suspected counterfeits). Where the currency's minor units are unknown, the site's
+/// mark once still decides (`140.000`).
 fn site_mark_decides(raw: &str, hint: char, minor_units: Option<u32>) -> bool {
     if the_other_mark_is_decimal(raw, hint) {
         return false;
     }
-    if !matches!(hint, '.' | ',') {
-        return true;
-    }
-    let marks = raw.matches(hint).count();
-    let decimals = raw.rsplit(hint).next().unwrap_or_default();
-    let whole = raw.split(hint).next().unwrap_or_default();
-    let grouped = decimals.len() == 3
-        && !whole.chars().all(|c| c == '0')
-        && minor_units.is_some_and(|m| m < 3);
-    marks <= 1 && !grouped
+    !matches!(hint, '.' | ',')
+        || !raw.contains(hint)
+        || sep_is_decimal(raw, hint, minor_units)
+        || (minor_units.is_none() && raw.matches(hint).count() == 1)
 }
 
 /// Is the number written with the other of `.` and `,` than the site's decimal mark
