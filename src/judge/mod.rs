@@ -7,7 +7,10 @@ pub mod dismissals;
 mod matching;
 mod pack;
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
+use regex::Regex;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -393,6 +396,53 @@ fn floor_of(
     })
 }
 
+/// A claim of authorisation in a seller's name (`ACME Authorized Dealer`,
+/// `Foo (Authorised Reseller)`, `Foo Vertragshändler`, `Foo 官方授权店`).
+static AUTHORISATION_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)
+        # Whole Latin words (`Unauthorized Deals` claims nothing).
+        \b(?: (?:brand[\ -])?authori[sz]ed (?:\s+(?:dealer|reseller|retailer|seller|distributor
+                |partner|agent|store|shop))?
+          | autorisierter\s+(?:händler|fachhändler|vertriebspartner) | vertragshändler
+          | (?:revendeur|distributeur)\s+agréé
+          | (?:distribuidor|vendedor|revendedor)\s+autorizado
+          | (?:rivenditore|distributore)\s+autorizzato )\b
+        | (?: 官方授权 | 授权 | 正規代理店 | 正規販売店 | 공식\s*인증 | 정품\s*인증 )",
+    )
+    // A constant pattern, compiled by the test below: no page's input reaches it.
+    .expect("the words of a claim of authorisation are a valid pattern")
+});
+
+/// What seller name `shown` claims of its authorisation, as printed: said in an
+/// unauthorised seller's finding, since a shop calling itself the brand's dealer
+/// is a claim of affiliation a legal team names in its complaint (the name alone
+/// was all a finding said).
+fn claimed_authorisation(shown: &str) -> Option<&str> {
+    let m = AUTHORISATION_CLAIM.find(shown)?;
+    // A disclaimer (`Foo - not an authorized dealer`, `Foo Non-Authorized`)
+    // claims the opposite.
+    let before = shown[..m.start()].to_lowercase();
+    let mut words = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev();
+    let last = match words.next() {
+        Some("a" | "an") => words.next(),
+        w => w,
+    };
+    let denied = matches!(last, Some("not" | "non" | "nicht" | "no"));
+    (!denied).then_some(m.as_str())
+}
+
+/// ", though its name claims to be (\"Authorized Dealer\")" where seller name
+/// `shown` claims authorisation ([`claimed_authorisation`]).
+fn claim_in(shown: &str) -> String {
+    claimed_authorisation(shown)
+        .map(|c| format!(", though its name claims to be (\"{c}\")"))
+        .unwrap_or_default()
+}
+
 /// One listing of a known SKU being judged.
 struct Judging<'a> {
     brand: &'a Brand,
@@ -454,8 +504,9 @@ impl Judging<'_> {
                 FindingKind::UnauthorizedSeller,
                 None,
                 format!(
-                    "seller {shown} is not an authorised seller of {}{}",
+                    "seller {shown} is not an authorised seller of {}{}{}",
                     brand.name,
+                    claim_in(shown),
                     self.stated_condition()
                 ),
             )
@@ -770,7 +821,33 @@ impl Judging<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::counterfeit_grounds;
+    use super::{claimed_authorisation, counterfeit_grounds};
+
+    /// A seller's name claiming authorisation is said as printed; a name merely
+    /// holding a like word is not.
+    #[test]
+    fn a_claim_of_authorisation_in_a_name_is_read_as_printed() {
+        for (name, want) in [
+            ("ACME Authorized Dealer", Some("Authorized Dealer")),
+            (
+                "Northwind Audio (Authorised Reseller)",
+                Some("Authorised Reseller"),
+            ),
+            ("Foo Brand-Authorized", Some("Brand-Authorized")),
+            ("Klangwelt Vertragshändler", Some("Vertragshändler")),
+            ("Boutique Son Revendeur Agréé", Some("Revendeur Agréé")),
+            ("艾克米官方授权店", Some("官方授权")),
+            ("Northwind Audio", None),
+            ("Acme Official Store", None),
+            ("Authorship Books", None),
+            ("Unauthorized Deals", None),
+            ("Foo Resale - not an authorized dealer", None),
+            ("Foo Non-Authorized", None),
+            ("Canon Authorized Dealer", Some("Authorized Dealer")),
+        ] {
+            assert_eq!(claimed_authorisation(name), want, "{name}");
+        }
+    }
 
     /// A price signal whose choice holds `; ` is still one price signal: split
     /// there, its halves were two grounds and a price alone made a sworn
