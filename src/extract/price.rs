@@ -4724,6 +4724,8 @@ const SOLD_FOR_WORDS: &[&str] = &[
     "last sold for",
     "last sold price",
     "recently sold for",
+    // eBay's ended listing sold at an offer (`Best offer accepted US $180.00`).
+    "best offer accepted",
     "recent sale",
     "average sold price",
     "avg. sold price",
@@ -4831,7 +4833,29 @@ fn next_bids_and_past_sales(
                 before.trim_matches(|c: char| !c.is_alphanumeric()),
                 "sold" | "ended" | "verkauft" | "vendu" | "vendido" | "venduto" | "sprzedano"
             )
+            || sold_after(&t.after(i, l))
     })
+}
+
+/// Words alone after an amount saying the item sold at it: an ended eBay
+/// listing's box (`US $180.00 Sold`, `US $180.00 (Sold)`, `US $249.99 Best offer
+/// accepted`, the struck asking price of a sale at an undisclosed lower one). Read
+/// as the price, each was "advertised … below the floor" of a listing that asks
+/// nothing any more. Only the words alone: `$249.99 1,234 sold` counts sales,
+/// `$249.99 Sold by Foo` names the seller, `Sold out` is out of stock.
+fn sold_after(after: &str) -> bool {
+    matches!(
+        after.trim_matches(|c: char| !c.is_alphanumeric()),
+        "sold"
+            | "best offer accepted"
+            | "best offer accepted sold"
+            | "verkauft"
+            | "vendu"
+            | "venduto"
+            | "sprzedano"
+            | "preisvorschlag angenommen"
+            | "offre acceptée"
+    )
 }
 
 /// A second-hand condition's word, alone (`used`, `Refurbished`): after an amount,
@@ -10462,6 +10486,13 @@ mod tests {
             "Last sold $180",
             "Verkauft für 180,00 €",
             "Enter US $181.00 or more",
+            // Sold, said after the amount (an ended eBay listing's box).
+            "US $180.00 Sold",
+            "US $180.00 (Sold)",
+            "US $249.99 Best offer accepted",
+            "Best offer accepted US $180.00",
+            "$249.99 Best offer accepted $180",
+            "180,00 EUR Verkauft",
         ] {
             let r = read_in(text, "USD");
             assert!(
@@ -10472,6 +10503,9 @@ mod tests {
         for (text, amount) in [
             ("Sold by Acme $249.99", "249.99"),
             ("$249.99 1,234 sold", "249.99"),
+            ("$249.99 Sold by Foo", "249.99"),
+            ("$249.99 Sold out", "249.99"),
+            ("US $249.99 or Best Offer", "249.99"),
             ("Vendido por Loja Acme $249.99", "249.99"),
         ] {
             let r = read_in(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
