@@ -63,6 +63,12 @@ pub struct Offer {
     /// The least quantity the offer's price is for, where more than one item
     /// (`eligibleQuantity` `minValue` 10: a bulk tier).
     pub min_quantity: Option<u32>,
+    /// Who alone may take the offer, where not every buyer: a non-end-user
+    /// `eligibleCustomerType` as written, its last part (`Business`, `Reseller`,
+    /// `PublicInstitution`; GoodRelations' values). A business price (often
+    /// without VAT, lower) read as every buyer's made a below-floor finding on a
+    /// price no consumer is shown.
+    pub customers: Option<String>,
     /// The page the offer is made on, as written (an offer's `url`, or its
     /// variant's in a ProductGroup): a shop writes one per variant
     /// (`/products/x?variant=2`), and the page's own address names which it shows.
@@ -103,7 +109,7 @@ impl Product {
             candidates,
             others,
             sold_out,
-            tiers,
+            restricted,
             first,
         } = self.own_offers()?;
         let best = candidates
@@ -131,11 +137,17 @@ impl Product {
                 if sold_out == 1 { "" } else { "s" }
             )
         });
-        let tiers = (tiers > 0).then(|| {
-            format!(
-                "{tiers} offer{} for a quantity of items left out",
-                if tiers == 1 { "" } else { "s" }
-            )
+        let tiers = (restricted != (0, 0)).then(|| {
+            let offers = |n: usize| format!("{n} offer{}", if n == 1 { "" } else { "s" });
+            match restricted {
+                (q, 0) => format!("{} for a quantity of items left out", offers(q)),
+                (0, b) => format!("{} for some customers only left out", offers(b)),
+                (q, b) => format!(
+                    "{} for a quantity of items and {} for some customers only left out",
+                    offers(q),
+                    offers(b)
+                ),
+            }
         });
         let notes: Vec<String> = [self.variant.clone(), choice, sold_out, tiers]
             .into_iter()
@@ -170,6 +182,12 @@ impl Product {
         if let Some(n) = (candidates.iter()).find_map(|o| o.min_quantity) {
             return Some(format!(
                 "{} (\"for {n} or more items\", in its structured data)",
+                super::ON_A_CONDITION
+            ));
+        }
+        if let Some(who) = (candidates.iter()).find_map(|o| o.customers.as_deref()) {
+            return Some(format!(
+                "{} (\"eligibleCustomerType {who}\", in its structured data)",
                 super::ON_A_CONDITION
             ));
         }
@@ -266,13 +284,22 @@ impl Product {
         // A price for a quantity (`eligibleQuantity` of 10 or more: a bulk tier)
         // beside one for a single item is not what one item sells at: as the lowest
         // it made a false below-floor finding.
-        let single = |o: &&Offer| o.min_quantity.is_none();
+        // So is one for business customers alone beside one for every buyer.
+        let single = |o: &&Offer| o.min_quantity.is_none() && o.customers.is_none();
+        // Of those left out, the ones for some customers only (the rest a quantity's).
+        let business = if candidates.iter().any(single) {
+            (candidates.iter())
+                .filter(|o| o.min_quantity.is_none() && o.customers.is_some())
+                .count()
+        } else {
+            0
+        };
         let candidates: Vec<&Offer> = if candidates.iter().any(single) {
             candidates.into_iter().filter(single).collect()
         } else {
             candidates
         };
-        let tiers = own - candidates.len();
+        let restricted = (own - candidates.len() - business, business);
         let for_sale = |o: &&Offer| !Offer::sold_out(o.availability.as_deref());
         let before = candidates.len();
         let candidates: Vec<&Offer> = if candidates.iter().any(for_sale) {
@@ -286,7 +313,7 @@ impl Product {
             candidates,
             others,
             sold_out,
-            tiers,
+            restricted,
             first,
         })
     }
@@ -313,8 +340,9 @@ struct OwnOffers<'p> {
     others: usize,
     /// The seller's offers out of stock left out beside ones for sale.
     sold_out: usize,
-    /// The seller's offers for a quantity left out beside ones for one item.
-    tiers: usize,
+    /// The seller's offers for a quantity, and those for some customers only
+    /// (business customers), left out beside ones for one item and every buyer.
+    restricted: (usize, usize),
     first: &'p Offer,
 }
 
@@ -587,6 +615,7 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                     .and_then(text),
                 valid_from: of_spec("validFrom", &["validFrom"]).and_then(text),
                 min_quantity: min_quantity(v.get("eligibleQuantity").map(|q| g.resolve(q))),
+                customers: customers(v.get("eligibleCustomerType").and_then(enumeration)),
                 url: v.get("url").and_then(text),
                 gtin: ld_gtins(v),
                 name: v.get("name").and_then(text),
@@ -609,6 +638,19 @@ fn sells(business_function: Option<String>) -> bool {
         let name = f.rsplit(['#', '/']).next().unwrap_or(f);
         name.eq_ignore_ascii_case("sell")
     })
+}
+
+/// Who alone may take an offer, from its `eligibleCustomerType`
+/// (`http://purl.org/goodrelations/v1#Business` is `Business`): `None` for an end
+/// user (`Enduser`, every buyer) or none written.
+fn customers(eligible: Option<String>) -> Option<String> {
+    let e = eligible?;
+    let e = e.trim().trim_end_matches('/');
+    let name = e.rsplit(['#', '/']).next().unwrap_or(e).trim();
+    let every_buyer = name.is_empty()
+        || ["enduser", "endusercustomer", "consumer", "privatecustomer"]
+            .contains(&name.to_ascii_lowercase().as_str());
+    (!every_buyer).then(|| name.to_string())
 }
 
 /// An offer's seller (`seller`, else `offeredBy`): its name and id. A seller
@@ -1242,6 +1284,7 @@ fn micro_offers(
             // Not read from microdata (a nested QuantitativeValue scope): no shop
             // seen writes quantity tiers there.
             min_quantity: None,
+            customers: customers(first(syntax, &os, "eligibleCustomerType")),
             url: first(syntax, &os, "url"),
             gtin: GTIN_KEYS
                 .iter()
@@ -2086,5 +2129,55 @@ mod tests {
             advertised(&format!("[{huge}, {one}]")).map(|(p, _)| p),
             Some("249.99".to_string())
         );
+    }
+
+    /// An offer for business customers only (`eligibleCustomerType` `Business`,
+    /// GoodRelations' value, in JSON-LD or microdata) beside one for every buyer:
+    /// every buyer's price is the listing's (the business price, lower and often
+    /// without VAT, was the lowest of 2 offers and a below-floor finding on a price
+    /// no consumer is shown). Alone, it is the price, said to be only some buyers'.
+    #[test]
+    fn an_offer_for_business_customers_is_not_every_buyer_s_price() {
+        let business = r#"{"@type":"Offer","price":"149.99","priceCurrency":"USD",
+            "eligibleCustomerType":"http://purl.org/goodrelations/v1#Business"}"#;
+        let one = r#"{"@type":"Offer","price":"249.99","priceCurrency":"USD"}"#;
+        let (price, note) = advertised_of(&format!("[{business}, {one}]")).unwrap();
+        assert_eq!(price, "249.99");
+        assert_eq!(
+            note.as_deref(),
+            Some("1 offer for some customers only left out")
+        );
+        let tier = r#"{"@type":"Offer","price":"224.99","priceCurrency":"USD",
+            "eligibleQuantity":{"@type":"QuantitativeValue","minValue":10}}"#;
+        let (_, note) = advertised_of(&format!("[{business}, {tier}, {one}]")).unwrap();
+        assert_eq!(
+            note.as_deref(),
+            Some("1 offer for a quantity of items and 1 offer for some customers only left out")
+        );
+        let end_user = business.replace("#Business", "#Enduser");
+        let (price, _) = advertised_of(&format!("[{end_user}, {one}]")).unwrap();
+        assert_eq!(price, "149.99");
+        let html = format!(
+            r#"<script type="application/ld+json">{{"@type":"Product","name":"Acme X1",
+            "offers":{business}}}</script>"#
+        );
+        let alone = json_ld(&Html::parse_document(&html)).0[0].price_choice();
+        assert!(
+            alone
+                .as_deref()
+                .is_some_and(|c| c.starts_with(crate::extract::ON_A_CONDITION)
+                    && c.contains("eligibleCustomerType Business")),
+            "{alone:?}"
+        );
+        let micro = r#"<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Acme X1</span>
+            <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+            <meta itemprop="price" content="149.99"><meta itemprop="priceCurrency" content="USD">
+            <link itemprop="eligibleCustomerType" href="http://purl.org/goodrelations/v1#Reseller">
+            </div><div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+            <meta itemprop="price" content="249.99"><meta itemprop="priceCurrency" content="USD">
+            </div></div>"#;
+        let ps = microdata(&Html::parse_document(micro));
+        let got = ps[0].advertised().and_then(|(o, _)| o.price.clone());
+        assert_eq!(got.as_deref(), Some("249.99"));
     }
 }
