@@ -584,11 +584,13 @@ fn ld_offer(v: &Value, g: &Graph, depth: usize, out: &mut Vec<Offer>) {
                 .and_then(|p| asked_now(g.resolve(p), g));
             let set_aside = spec.is_none()
                 && (v.get("priceSpecification")).is_some_and(|p| any_price(g.resolve(p), g));
+            let spec_price = spec.and_then(|p| p.get("price")).and_then(text);
             let price = v
                 .get("price")
                 .and_then(text)
+                .filter(|p| !placeholder(p, spec_price.as_deref()))
                 .or_else(|| v.get("lowPrice").and_then(text))
-                .or_else(|| spec.and_then(|p| p.get("price")).and_then(text))
+                .or_else(|| spec_price.clone())
                 .filter(|_| sells(v.get("businessFunction").and_then(enumeration)));
             let currency = v
                 .get("priceCurrency")
@@ -638,6 +640,14 @@ fn sells(business_function: Option<String>) -> bool {
         let name = f.rsplit(['#', '/']).next().unwrap_or(f);
         name.eq_ignore_ascii_case("sell")
     })
+}
+
+/// Is an offer's `price` of zero a template's placeholder, its price specification
+/// giving one (`"price": "0"` beside `priceSpecification.price` 249.99)? Read, the
+/// page "held no plausible price" and the floor went unchecked.
+fn placeholder(price: &str, spec_price: Option<&str>) -> bool {
+    spec_price.is_some()
+        && rust_decimal::Decimal::from_str_exact(price.trim()).is_ok_and(|d| d.is_zero())
 }
 
 /// Who alone may take an offer, from its `eligibleCustomerType`
@@ -1259,6 +1269,7 @@ fn micro_offers(
     let spec_text = |key: &str| spec.and_then(|p| p.get(key)).and_then(text);
     let price = own_price
         .clone()
+        .filter(|p| !placeholder(p, spec_text("price").as_deref()))
         .or_else(|| low_price.clone())
         .or_else(|| spec_text("price"))
         .filter(|_| sells(first(syntax, &os, "businessFunction")));
@@ -2129,6 +2140,29 @@ mod tests {
             advertised(&format!("[{huge}, {one}]")).map(|(p, _)| p),
             Some("249.99".to_string())
         );
+    }
+
+    /// An offer's price of zero beside its price specification's is a template's
+    /// placeholder: the specification's price is the offer's (the page "held no
+    /// plausible price", the floor unchecked). Alone, zero stays zero (refused
+    /// later as implausible).
+    #[test]
+    fn a_zero_price_beside_a_specification_s_is_a_placeholder() {
+        let offer = |price: &str| {
+            format!(
+                r#"{{"@type":"Offer","price":{price},"priceCurrency":"USD",
+                "priceSpecification":{{"@type":"UnitPriceSpecification","price":"249.99",
+                "priceCurrency":"USD"}}}}"#
+            )
+        };
+        for zero in [r#""0""#, r#""0.00""#, "0"] {
+            let got = advertised_of(&offer(zero)).map(|(p, _)| p);
+            assert_eq!(got.as_deref(), Some("249.99"), "{zero}");
+        }
+        let got = advertised_of(&offer(r#""199.99""#)).map(|(p, _)| p);
+        assert_eq!(got.as_deref(), Some("199.99"));
+        let alone = r#"{"@type":"Offer","price":"0","priceCurrency":"USD"}"#;
+        assert_eq!(advertised_of(alone).map(|(p, _)| p).as_deref(), Some("0"));
     }
 
     /// An offer for business customers only (`eligibleCustomerType` `Business`,
