@@ -701,7 +701,16 @@ fn number_end(chars: &[char], start: usize, decimal_hint: Option<char>) -> usize
             // A space or an apostrophe groups thousands (`1 299,00`, `1'299.00`):
             // three digits follow, and no decimal point came before. Otherwise
             // it ends the number: `US $12.50 3 bids` was 12,503.
-            if !thousands_group(chars, j) || chars[start..j].iter().any(|c| matches!(c, '.' | ','))
+            // Nor where the group is followed by one of another mark (`1+1 259,000원`,
+            // Korea's buy-one-get-one before the price, was 1,259,000 KRW): one
+            // number groups its thousands one way, unless the site says that mark
+            // is its decimal one (`1 259,000 KWD` on a site of decimal commas).
+            let mixed = chars.get(j + 4).is_some_and(|&m| {
+                matches!(m, '.' | ',') && Some(m) != decimal_hint && thousands_group(chars, j + 4)
+            });
+            if mixed
+                || !thousands_group(chars, j)
+                || chars[start..j].iter().any(|c| matches!(c, '.' | ','))
             {
                 break;
             }
@@ -5057,11 +5066,17 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
         || saving_after_after(&before, &t.after(i, l))
         // Korea's reward points after the won sign (`최대 6,450원 적립`, up to 6,450
         // won back: it was the price).
-        || t.after(i, l)
-            .trim_start()
-            .trim_start_matches('원')
-            .trim_start()
-            .starts_with("적립")
+        || korean_reward_after(t, i, l)
+}
+
+/// Is amount `i` of `l` Korea's reward points, `적립` after it (`최대 6,450원 적립`,
+/// up to 6,450 won back: it was the price)? Not where `적립` labels the next amount
+/// (`259,000원 적립 2,590원`: the price was read as the reward).
+fn korean_reward_after(t: &PriceText, i: usize, l: &[Found]) -> bool {
+    let after = t.after(i, l);
+    let words = after.trim_start().trim_start_matches('원').trim();
+    words.starts_with("적립")
+        && !(t.next_of(i, l).is_some() && matches!(words, "적립" | "적립금" | "최대 적립"))
 }
 
 /// Words labelling alone a discount's amount ([`a_discount_labelled_alone`]).
@@ -5226,6 +5241,15 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
         "odr",
         "reembolso",
         "rimborso",
+        // Korea's reward points and cash back by their amount (`259,000원 적립
+        // 2,590원`, `적립 2,590원` alone: read as the price, a suspected
+        // counterfeit).
+        "적립",
+        "적립금",
+        "최대 적립",
+        "포인트",
+        "포인트 적립",
+        "캐시백",
     ];
     let Some(f) = l.get(i) else {
         return false;
@@ -8837,6 +8861,11 @@ mod tests {
             ("1 299,00 €", "1299"),
             ("CHF 1'299.00", "1299"),
             ("$12.50 350 sold", "12.5"),
+            // Nor before a group of another mark: Korea's buy-one-get-one before
+            // the price was 1,259,000.
+            ("1+1 259,000원", "259000"),
+            ("1 259,000원", "259000"),
+            ("1 259 000원", "1259000"),
         ] {
             let r = read(text, "USD").unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.normalize().to_string(), amount, "{text}");
@@ -10670,6 +10699,13 @@ mod tests {
             ("$249.99 Instant rebate $30", "USD", "249.99"),
             ("$249.99 Manufacturer Rebate $50", "USD", "249.99"),
             ("After rebate $199.99", "USD", "199.99"),
+            // Korea's reward points labelled before their amount: each was the
+            // price, and `적립` after the price made the price the reward.
+            ("259,000원 적립 2,590원", "KRW", "259000"),
+            ("259,000원 최대 적립 2,590원", "KRW", "259000"),
+            ("259,000원 적립금 2,590원", "KRW", "259000"),
+            ("259,000원 포인트 2,590원", "KRW", "259000"),
+            ("259,000원 최대 2,590원 적립", "KRW", "259000"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
@@ -10681,6 +10717,7 @@ mod tests {
             "Was $249.99 Discount $50",
             "Rebate $30",
             "Mail-in rebate $30",
+            "적립 2,590원",
         ] {
             let r = read_in(text, "USD");
             assert!(
