@@ -5088,6 +5088,11 @@ const DISCOUNT_LABELS: &[&str] = &[
     "政府补贴",
     "国补",
     "补贴",
+    // `¥1599 省¥100` (save ¥100), `¥1599 直降¥100` (cut by ¥100): each read as the
+    // price. Only as the whole label: 省 also ends a province's name, and
+    // `直降价¥1499`, `直降后¥1499` name the price after the cut.
+    "省",
+    "直降",
     "off",
     "discount",
     "rabatt",
@@ -5224,6 +5229,19 @@ fn a_discount_labelled_alone(t: &PriceText, i: usize, l: &[Found]) -> bool {
         "купон",
         "クーポン",
         "쿠폰",
+        // Tmall's and Taobao's cash vouchers and allowances (`¥1599 红包¥20`,
+        // `购物津贴¥30`, `淘礼金¥10`, `消费券¥20`: each read as the price, a
+        // suspected counterfeit).
+        "红包",
+        "店铺红包",
+        "津贴",
+        "购物津贴",
+        "礼金",
+        "淘礼金",
+        "消费券",
+        "代金券",
+        "现金券",
+        "抵用券",
     ];
     // A rebate's amount is what the maker pays back after the sale, never a price,
     // alone too (`Mail-in Rebate $30`, `$249.99 Instant rebate $30`, `$249.99
@@ -10699,13 +10717,6 @@ mod tests {
             ("$249.99 Instant rebate $30", "USD", "249.99"),
             ("$249.99 Manufacturer Rebate $50", "USD", "249.99"),
             ("After rebate $199.99", "USD", "199.99"),
-            // Korea's reward points labelled before their amount: each was the
-            // price, and `적립` after the price made the price the reward.
-            ("259,000원 적립 2,590원", "KRW", "259000"),
-            ("259,000원 최대 적립 2,590원", "KRW", "259000"),
-            ("259,000원 적립금 2,590원", "KRW", "259000"),
-            ("259,000원 포인트 2,590원", "KRW", "259000"),
-            ("259,000원 최대 2,590원 적립", "KRW", "259000"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
@@ -10717,9 +10728,42 @@ mod tests {
             "Was $249.99 Discount $50",
             "Rebate $30",
             "Mail-in rebate $30",
-            "적립 2,590원",
         ] {
             let r = read_in(text, "USD");
+            assert!(
+                matches!(r, Err(PriceError::NotThePrice { .. })),
+                "{text}: {r:?}"
+            );
+        }
+    }
+
+    /// Korea's reward points labelled before their amount (`259,000원 적립 2,590원`:
+    /// each was the price, and `적립` after the price made the price the reward),
+    /// Tmall's and Taobao's vouchers, allowances and cuts by their amount (`¥1599
+    /// 红包¥20`: the lowest of 2 prices, a suspected counterfeit). The price after
+    /// them stays the price; alone they hold no price.
+    #[test]
+    fn rewards_and_vouchers_in_east_asian_words_are_no_price() {
+        for (text, currency, amount) in [
+            ("259,000원 적립 2,590원", "KRW", "259000"),
+            ("259,000원 최대 적립 2,590원", "KRW", "259000"),
+            ("259,000원 적립금 2,590원", "KRW", "259000"),
+            ("259,000원 포인트 2,590원", "KRW", "259000"),
+            ("259,000원 최대 2,590원 적립", "KRW", "259000"),
+            ("¥1599 红包¥20", "CNY", "1599"),
+            ("¥1599 购物津贴¥30", "CNY", "1599"),
+            ("¥1599 淘礼金¥10", "CNY", "1599"),
+            ("¥1599 消费券¥20", "CNY", "1599"),
+            ("¥1599 直降¥100", "CNY", "1599"),
+            ("¥1599 省¥100", "CNY", "1599"),
+            ("¥1599 直降后¥1499", "CNY", "1499"),
+            ("直降价¥1499", "CNY", "1499"),
+        ] {
+            let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
+        }
+        for (text, currency) in [("적립 2,590원", "KRW"), ("红包¥20", "CNY")] {
+            let r = read_in(text, currency);
             assert!(
                 matches!(r, Err(PriceError::NotThePrice { .. })),
                 "{text}: {r:?}"
