@@ -3443,6 +3443,9 @@ const CONDITION_WORDS: &[&str] = &[
     "after mail-in rebate",
     "after rebates",
     "get at",
+    // Amazon India's price after its bank and coupon offers (`₹16,999 Get it for
+    // ₹15,999`: "the lowest of 2 prices … which variant sells at it").
+    "get it for",
     "预估到手价",
     "预计到手价",
     "到手价",
@@ -5155,6 +5158,10 @@ const DISCOUNT_LABELS: &[&str] = &[
     "返现",
     "返利",
     "points",
+    // Flipkart's and Amazon India's coins by their value (`₹16,999 Coins ₹100`:
+    // read as the price, a suspected counterfeit).
+    "coins",
+    "supercoins",
     "cashback",
     "cash back",
     "rewards",
@@ -8661,6 +8668,13 @@ mod tests {
             "get at",
             Some("9999"),
         ),
+        (
+            "₹16,999 Get it for ₹15,999",
+            "INR",
+            "15999",
+            "get it for",
+            Some("16999"),
+        ),
         ("¥1,299 到手价¥1,199", "CNY", "1199", "到手价", Some("1299")),
         (
             "¥1299 预估到手 ¥999",
@@ -10740,10 +10754,11 @@ mod tests {
     /// Korea's reward points labelled before their amount (`259,000원 적립 2,590원`:
     /// each was the price, and `적립` after the price made the price the reward),
     /// Tmall's and Taobao's vouchers, allowances and cuts by their amount (`¥1599
-    /// 红包¥20`: the lowest of 2 prices, a suspected counterfeit). The price after
-    /// them stays the price; alone they hold no price.
+    /// 红包¥20`: the lowest of 2 prices, a suspected counterfeit), India's coins
+    /// (`₹16,999 Coins ₹100`). The price after them stays the price; alone they
+    /// hold no price.
     #[test]
-    fn rewards_and_vouchers_in_east_asian_words_are_no_price() {
+    fn rewards_vouchers_and_coins_by_their_amount_are_no_price() {
         for (text, currency, amount) in [
             ("259,000원 적립 2,590원", "KRW", "259000"),
             ("259,000원 최대 적립 2,590원", "KRW", "259000"),
@@ -10758,6 +10773,9 @@ mod tests {
             ("¥1599 省¥100", "CNY", "1599"),
             ("¥1599 直降后¥1499", "CNY", "1499"),
             ("直降价¥1499", "CNY", "1499"),
+            // India's coins by their value.
+            ("₹16,999 Coins ₹100", "INR", "16999"),
+            ("₹16,999 SuperCoins ₹100", "INR", "16999"),
         ] {
             let r = read_in(text, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(r.money.amount.to_string(), amount, "{text}: {:?}", r.why);
