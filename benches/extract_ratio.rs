@@ -1,5 +1,6 @@
 //! Extraction against scraper's bare parse of the same bytes, the two timed in
-//! turn: `cargo bench --bench extract_ratio [-- ROUNDS]`.
+//! turn: `cargo bench --bench extract_ratio [-- ROUNDS]` (`EXTRACT_RATIO_ONLY=NAME`
+//! for one corpus).
 //!
 //! Goal (issues 4 and 22): extraction costs at most 1.3× the bare parse. criterion's
 //! `extract` bench times its rows one after another, and on this shared machine the
@@ -29,7 +30,12 @@ fn main() {
         .find_map(|a| a.parse::<usize>().ok())
         .unwrap_or(40);
     let (demo, generic) = configs();
+    // `EXTRACT_RATIO_ONLY=demo_real_pages` times one corpus (to profile it alone).
+    let only = std::env::var("EXTRACT_RATIO_ONLY").ok();
     for (name, config, pages) in corpora(&demo, &generic) {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
         let (parse, extract) = timed_in_turn(config, &pages, rounds);
         println!(
             "{name:<17} {} pages, {rounds} rounds: fastest parse {:.2} ms, extraction {:.2} ms \
