@@ -943,11 +943,11 @@ impl Condition {
         // Constant patterns, compiled by `conditions_are_read_as_pages_state_them`:
         // no page's input reaches `Regex::new`, so the `expect`s cannot fire.
         static USED_APART: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"^\s*used\b|[(\[|,–—-]\s*used\b|\bused\s*(?:[)\]|,–—-]|$)|\bused\s+(?:once|twice|a\s+few\s+times)\b")
-                .expect("a valid pattern")
+            title_pattern(
+                r"^\s*used\b|[(\[|,–—-]\s*used\b|\bused\s*(?:[)\]|,–—-]|$)|\bused\s+(?:once|twice|a\s+few\s+times)\b",
+            )
         });
-        static USED: LazyLock<regex::Regex> =
-            LazyLock::new(|| regex::Regex::new(r"\bused\b").expect("a valid pattern"));
+        static USED: LazyLock<regex::Regex> = LazyLock::new(|| title_pattern(r"\bused\b"));
         // What an item is used with or by, an item never used (or "Not
         // Refurbished": read as refurbished, a new one's price under the floor
         // went unchecked), a new item's damaged box and a gift "for any occasion"
@@ -955,19 +955,17 @@ impl Condition {
         // title's end), and `No Missing Parts` no incomplete one (read by `missing
         // parts`, a new item's price under the floor went unchecked).
         static NOT_A_CONDITION: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(
+            title_pattern(
                 r"\b(?:never|not|non)[\s-]+(?:an?\s+)?(?:used|refurbished|refurb|renewed|reconditioned|pre-owned|preowned|second[\s-]?hand|open[\s-]box|opened|damaged|broken|cracked|faulty|defective|demo|scratched|dented|incomplete)\b|\bused\s+(?:with|by)\b|\bdamaged\s+(?:box|packaging|package)\b|\b(?:minor|light|some)\s+scratches\s+on\s+(?:the\s+)?(?:box|packaging|package)\b|\b(?:box|packaging)\s+damaged\b|\b(?:any|every|special)\s+occasion\b|\b(?:no|nothing|none)\s+missing\b|\b(?:no|zero)\s+defects?\b|\bdefect[\s-]+free\b",
             )
-            .expect("a valid pattern")
         });
         // "As is" set apart at a clause's end (`… Headphones As Is`, `… - AS IS, Read`)
         // or before what it says (`… AS IS NO RETURNS`): sold with its faults. Not
         // "as is shown".
         static AS_IS_APART: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(
+            title_pattern(
                 r"\bas[\s-]is\s*(?:[)\]|,;:–—!-]|$|no\s+returns?\b|for\s+parts\b|untested\b)",
             )
-            .expect("a valid pattern")
         });
         // Slashes part words (`Black/Silver`), but Russian writes "used" with one:
         // `б/у` (as `б у` it was read as nothing, a used item held to a new one's
@@ -980,9 +978,8 @@ impl Condition {
         let t = lower.replace("б/у", " б.у. ").replace('/', " ");
         // `… Opened Never Used` is an open box: read first, as its `never used`
         // is set aside below as a new item's words.
-        static OPENED_UNUSED: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"\bopened,?\s+(?:but\s+)?never\s+used\b").expect("a valid pattern")
-        });
+        static OPENED_UNUSED: LazyLock<regex::Regex> =
+            LazyLock::new(|| title_pattern(r"\bopened,?\s+(?:but\s+)?never\s+used\b"));
         let t = OPENED_UNUSED.replace_all(&t, " open box ");
         let t = NOT_A_CONDITION.replace_all(&t, " ");
         if AS_IS_APART.is_match(&t) {
@@ -997,8 +994,7 @@ impl Condition {
         // Unit`, `Ex-Demo` ([`USED_WORDS`]) read there already.
         // A constant pattern, compiled by `second_hand_grades_and_wordings_are_read`.
         static DEMO_APART: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"[(\[|,–—-]\s*demo\s*(?:[)\]|,–—-]|$)|\bdemo\s*(?:[)\]]|$)")
-                .expect("a valid pattern")
+            title_pattern(r"[(\[|,–—-]\s*demo\s*(?:[)\]|,–—-]|$)|\bdemo\s*(?:[)\]]|$)")
         });
         if DEMO_APART.is_match(&t) {
             return Some(Condition::Used);
@@ -1064,24 +1060,35 @@ fn negated_cjk(t: &str, start: usize, end: usize, w: &str) -> bool {
 fn graded_or_incomplete(t: &str) -> Option<Condition> {
     // Constant patterns, compiled by `grades_out_of_ten_and_missing_parts_are_read`.
     static OUT_OF_TEN: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
+        title_pattern(
             r"\b(?:condition|cond\.?|shape)\s*[:：]?\s*(?:10|[1-9](?:[.,]5)?)\s*/\s*10\b|\b(?:10|[1-9](?:[.,]5)?)\s*/\s*10\s+(?:condition|cond\b|shape)",
         )
-        .expect("a valid pattern")
     });
     static MISSING_PART: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
+        title_pattern(
             r"(?:^|[^\w\s]\s*|\s)(?P<no>no\s+|nothing\s+|none\s+)?missing\s+(?:the\s+|its\s+|one\s+|an?\s+)?(?:left\s+|right\s+)?(?:charger|charging|cable|cord|case|parts?|pieces?|accessories|remote|ear\s*pads?|pads?|cushions?|tips|earbuds?|buds?|ear\s*cups?|cover|battery|adapter|mic|microphone|headband|dongle|receiver|strap)\b",
         )
-        .expect("a valid pattern")
     });
     if OUT_OF_TEN.is_match(t) {
         return Some(Condition::Used);
     }
-    MISSING_PART
-        .captures_iter(t)
-        .any(|c| c.name("no").is_none())
-        .then_some(Condition::Damaged)
+    // The match test first (a DFA): the captures only where it found one.
+    (MISSING_PART.is_match(t)
+        && MISSING_PART
+            .captures_iter(t)
+            .any(|c| c.name("no").is_none()))
+    .then_some(Condition::Damaged)
+}
+
+/// A title pattern with ASCII word boundaries (`\\b` as `(?-u:\\b)`): its words are
+/// English, and Unicode boundaries make the regex engines leave their DFAs for a
+/// backtracker on any title holding a non-ASCII letter (a third of the demo's
+/// real-weight pages; these patterns were ~1.5% of extraction). The one
+/// difference: a non-ASCII letter glued to an English word bounds it (`日本used`).
+fn title_pattern(pattern: &str) -> regex::Regex {
+    // Constant patterns, each compiled by the tests of the function using it: no
+    // page's input reaches `Regex::new`, so the `expect` cannot fire.
+    regex::Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("a valid title pattern")
 }
 
 /// A fault or wear a title describes by its symptom, as sellers of broken and worn
@@ -1096,7 +1103,7 @@ fn fault_or_wear_described(t: &str) -> Option<Condition> {
     // Constant patterns, compiled by `faults_and_wear_described_are_read`: no
     // page's input reaches `Regex::new`, so the `expect`s cannot fire.
     static FAULT: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
+        title_pattern(
             r"(?x)
             (?P<denied>\b(?:no|zero|without|free\s+of|fix(?:es|ed)?|solves?|solved|prevents?|
                 avoids?|low|minimal|reduced?|anti)[\s-]+(?:\w+\s+)?)?
@@ -1123,13 +1130,11 @@ fn fault_or_wear_described(t: &str) -> Option<Condition> {
             )
             (?P<claim>\s+(?:leak\w*|delay|lag|latency|bleed\w*|loss|with|to)\b|ません)?",
         )
-        .expect("a valid pattern")
     });
     static WEAR: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
+        title_pattern(
             r"(?P<denied>\b(?:no|zero|without|free\s+of|anti|won'?t)[\s-]+)?(?:\bheavy\s+wear\b|\bheavily\s+worn\b|\bworn\s+(?:ear\s*)?(?:pads?|cushions?|headband)\b|\bpeeling\b|\bflaking\b|\bneeds\s+cleaning\b|\bscuff(?:s|ed|\s+marks?)\b|\bcosmetic\s+(?:wear|marks|blemish(?:es)?)\b|\bblemish(?:ed|es)\b|(?:傷|キズ|汚れ)あり(?P<claim>ません)?)",
         )
-        .expect("a valid pattern")
     });
     // Most titles say none: the match test (a DFA) first, the captures (a slower
     // engine, 2% of extraction when run on every title) only where it matched.
