@@ -3018,6 +3018,8 @@ const NOW_WORDS: &[&str] = &[
     "clearance",
     "reduced",
     "reduced price",
+    // `$249.99 Reduced to $199.99`: "the lowest of 2 prices … which variant".
+    "reduced to",
     "deal",
     "deal price",
     "special price",
@@ -3059,6 +3061,14 @@ const NOW_WORDS: &[&str] = &[
     "现价",
     "优惠价",
     "折后价",
+    // The price after a cut every buyer gets (`¥1599 减价¥1299`, `直降后¥1299`,
+    // `立减后¥1299`): "the lowest of 2 prices … which variant sells at it", and
+    // `立减后` read the price as the cut (its 立减 is a saving's word).
+    "减价",
+    "直降价",
+    "直降后",
+    "立减后",
+    "降价后",
     "百亿补贴",
     "즉시할인가",
     // Trendyol's price in the basket, every buyer's at checkout (`999,00 TL Sepette
@@ -5032,7 +5042,8 @@ fn is_saving(t: &PriceText, i: usize, l: &[Found]) -> bool {
         &t.before(i, l)
             .replace("subscribe & save", "")
             .replace("subscribe and save", "")
-            .replace("减价", ""),
+            .replace("减价", "")
+            .replace("立减后", ""),
     );
     // Nor is a price on a condition the saving's words stand before (`领券减100
     // 券后¥1,199`: the price after the coupon).
@@ -7940,6 +7951,24 @@ mod tests {
             "CNY",
             "2299",
             "former or reference prices: 2499",
+        ),
+        (
+            "¥1599 立减后¥1499",
+            "CNY",
+            "1499",
+            "former or reference prices: 1599",
+        ),
+        (
+            "¥1599 减价¥1299",
+            "CNY",
+            "1299",
+            "former or reference prices: 1599",
+        ),
+        (
+            "$249.99 Reduced to $199.99",
+            "USD",
+            "199.99",
+            "former or reference prices: 249.99",
         ),
         (
             "AED 899 كان AED 1,099",
