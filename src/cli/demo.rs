@@ -246,7 +246,7 @@ fn print_night(night: u32, report: &DemoReport) {
     let (summary, d) = (&report.summary, &report.detection);
     let c = &summary.cases;
     println!(
-        "night {} ({}): {} listings, {} findings new, {} resolved; cases {} opened, {} reopened, {} resolved, {} open; precision {:.3}, recall {:.3}",
+        "night {} ({}): {} listings; findings {} new, {} resolved; cases {} opened, {} reopened, {} resolved, {} open; precision {:.3}, recall {:.3}",
         night + 1,
         brandguard::demo::night_date(night).format("%Y-%m-%d"),
         summary.listings_seen,
