@@ -319,11 +319,21 @@ fn a_structured_price_of_another_kind_is_named_as_such() {
             "{spec}: {why}"
         );
     }
-    // An offer with no price at all: not in structured data, as before.
-    let v = extract(page(r#"{"@type":"Offer","priceCurrency":"USD"}"#).as_bytes());
-    assert!(v["listing"]["price"].is_null(), "{v}");
-    let why = v["listing"]["missing"]["price"].as_str().unwrap();
-    assert!(why.starts_with("not in structured data;"), "{why}");
+    // An offer with no price at all (none written, or written empty): not in
+    // structured data, the offer there without one (since session 64).
+    for offer in [
+        r#"{"@type":"Offer","priceCurrency":"USD"}"#,
+        r#"{"@type":"Offer","price":"","priceCurrency":"USD"}"#,
+        r#"{"@type":"Offer","price":null,"priceCurrency":"USD"}"#,
+    ] {
+        let v = extract(page(offer).as_bytes());
+        assert!(v["listing"]["price"].is_null(), "{v}");
+        let why = v["listing"]["missing"]["price"].as_str().unwrap();
+        assert!(
+            why.starts_with("not in structured data (its offer gives no price);"),
+            "{offer}: {why}"
+        );
+    }
 }
 
 /// Structured data holding a placeholder price (`"price": "0.00"`, written while a

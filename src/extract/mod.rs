@@ -2643,18 +2643,24 @@ impl<'d> Reader<'d> {
     /// specification that is no price asked of every buyer now (`referenceQuantity`
     /// 2, a month's charge, a former or a member's price), the price's reason says
     /// so: "not in structured data" was untrue of such a page.
+    /// Where its offer is there with no price (`"price": ""`, `null`), the reason
+    /// says so too: the page's data names an offer, only not its price.
     fn note_price_set_aside(&mut self) {
-        let set_aside =
-            (self.products.iter()).any(|(_, p)| p.offers.iter().any(|o| o.price_set_aside));
+        let offers = || self.products.iter().flat_map(|(_, p)| p.offers.iter());
+        let set_aside = offers().any(|o| o.price_set_aside);
+        let priceless = offers().any(|o| o.price.is_none() && o.high_price.is_none());
         if let Some(why) = self.missing.get_mut("price")
-            && set_aside
             && let Some(rest) = why.strip_prefix("not in structured data")
         {
-            *why = format!(
-                "not in structured data as a price asked of every buyer now (its price \
-                 specification holds only prices of another kind: per several units, \
-                 per period, former, members', a quantity tier's or a charge){rest}"
-            );
+            if set_aside {
+                *why = format!(
+                    "not in structured data as a price asked of every buyer now (its price \
+                     specification holds only prices of another kind: per several units, \
+                     per period, former, members', a quantity tier's or a charge){rest}"
+                );
+            } else if priceless {
+                *why = format!("not in structured data (its offer gives no price){rest}");
+            }
         }
     }
 
