@@ -1374,19 +1374,25 @@ fn same_file(a: &Path, b: &Path) -> bool {
 mod tests {
     use super::*;
 
-    /// The targets or the store under `/tmp` or `/var/tmp` is named: the unit's
-    /// `PrivateTmp=yes` gives the service empty ones of its own.
-    #[test]
-    fn schedule_names_paths_under_a_private_tmp() {
-        let plan = |targets: &Path, store: &Path| Schedule {
-            exe: PathBuf::from("/opt/brandguard/bin/brandguard"),
+    /// A nightly 02:30 schedule of `exe` over `targets` and `store`, no renders.
+    fn nightly(exe: &Path, targets: &Path, store: &Path) -> Schedule {
+        Schedule {
+            exe: exe.to_path_buf(),
             targets: targets.to_path_buf(),
             store: store.to_path_buf(),
             hour: 2,
             minute: 30,
             renders: false,
             pinned: Vec::new(),
-        };
+        }
+    }
+
+    /// The targets or the store under `/tmp` or `/var/tmp` is named: the unit's
+    /// `PrivateTmp=yes` gives the service empty ones of its own.
+    #[test]
+    fn schedule_names_paths_under_a_private_tmp() {
+        let exe = PathBuf::from("/opt/brandguard/bin/brandguard");
+        let plan = |targets: &Path, store: &Path| nightly(&exe, targets, store);
         let w =
             plan(Path::new("/tmp/acme"), Path::new("/var/tmp/ev/store")).unit_warnings(PRIVATE_TMP);
         assert_eq!(w.len(), 2, "{w:?}");
@@ -1430,15 +1436,7 @@ mod tests {
         let exe = open.join("brandguard");
         std::fs::write(&exe, "").unwrap();
         std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let plan = |targets: &Path, store: &Path| Schedule {
-            exe: exe.clone(),
-            targets: targets.to_path_buf(),
-            store: store.to_path_buf(),
-            hour: 2,
-            minute: 30,
-            renders: false,
-            pinned: Vec::new(),
-        };
+        let plan = |targets: &Path, store: &Path| nightly(&exe, targets, store);
         // Where the test's own folder is open all the way (not checked under /tmp).
         if closed_to_others(&open.join("t"), Some(0o005)).is_none() {
             let w = plan(&closed.join("t"), &open.join("store")).unit_warnings(&[]);

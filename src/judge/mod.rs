@@ -487,6 +487,21 @@ impl Judging<'_> {
         }
     }
 
+    /// The finding that seller `shown` is not authorised, with what its name
+    /// claims ([`claim_in`]) and the condition the page states.
+    fn unauthorized(&self, shown: &str) -> Finding {
+        self.finding(
+            FindingKind::UnauthorizedSeller,
+            None,
+            format!(
+                "seller {shown} is not an authorised seller of {}{}{}",
+                self.brand.name,
+                claim_in(shown),
+                self.stated_condition()
+            ),
+        )
+    }
+
     /// Who sells ([`identify`]): an authorised distributor outside its territory,
     /// or a seller who is not authorised at all, is a finding; a seller imitating
     /// a distributor's name under another id is also a counterfeit signal (returned).
@@ -499,18 +514,7 @@ impl Judging<'_> {
             .or(l.seller.id.as_deref())
             .unwrap_or("?");
         let id = l.seller.id.as_deref().unwrap_or("");
-        let unauthorized = || {
-            self.finding(
-                FindingKind::UnauthorizedSeller,
-                None,
-                format!(
-                    "seller {shown} is not an authorised seller of {}{}{}",
-                    brand.name,
-                    claim_in(shown),
-                    self.stated_condition()
-                ),
-            )
-        };
+        let unauthorized = || self.unauthorized(shown);
         match identify(brand, l) {
             Identity::Account(s) => {
                 v.authorized_seller = Some(s.id.clone());
